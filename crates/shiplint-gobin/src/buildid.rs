@@ -1,0 +1,142 @@
+//! Build identifiers: the Go build ID exactly as `go tool buildid` finds it
+//! (cmd/internal/buildid), the GNU build-id note, and the Mach-O LC_UUID.
+
+use crate::bytes::{self, Endian};
+
+const PREFIX: &[u8] = b"\xff Go build ID: \"";
+const END: &[u8] = b"\"\n \xff";
+/// How much of the file `go tool buildid` looks at before giving up on the text-segment marker.
+const READ_SIZE: usize = 32 * 1024;
+const NOTE_GO_BUILD_ID: u32 = 4;
+const NOTE_GNU_BUILD_ID: u32 = 3;
+
+/// Why a build ID marker could not be decoded; `go tool buildid` says "malformed object file".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MalformedBuildId;
+
+impl std::fmt::Display for MalformedBuildId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("malformed object file")
+    }
+}
+
+/// The Go build ID of a whole file, as `go tool buildid FILE` prints it (empty when there is none).
+pub fn go_build_id(file: &[u8]) -> Result<String, MalformedBuildId> {
+    let head = &file[..file.len().min(READ_SIZE)];
+    if head.starts_with(b"\x7fELF") {
+        return Ok(elf_notes(file)
+            .and_then(|notes| {
+                let go = notes.iter().find(|n| n.kind == NOTE_GO_BUILD_ID && n.name == b"Go\0\0");
+                let gnu = notes.iter().rev().find(|n| n.kind == NOTE_GNU_BUILD_ID && n.name == b"GNU\0");
+                go.or(gnu).map(|n| String::from_utf8_lossy(n.desc).into_owned())
+            })
+            .unwrap_or_default());
+    }
+    if crate::macho::is_thin(head) {
+        if let Ok(id) = raw_marker(head) {
+            if !id.is_empty() {
+                return Ok(id);
+            }
+        }
+        let text = crate::macho::parse(file)
+            .ok()
+            .and_then(|c| c.section("__text").map(|s| bytes::slice_clamped(file, s.offset, s.size.min(READ_SIZE as u64))))
+            .ok_or(MalformedBuildId)?;
+        return raw_marker(text);
+    }
+    raw_marker(head)
+}
+
+/// The `\xff Go build ID: "..."\n \xff` marker the linker puts at the start of the text.
+pub fn raw_marker(data: &[u8]) -> Result<String, MalformedBuildId> {
+    let Some(i) = memchr::memmem::find(data, PREFIX) else { return Ok(String::new()) };
+    let body = &data[i + PREFIX.len()..];
+    let j = memchr::memmem::find(body, END).ok_or(MalformedBuildId)?;
+    let quoted = std::str::from_utf8(&data[i + PREFIX.len() - 1..i + PREFIX.len() + j + 1]).map_err(|_| MalformedBuildId)?;
+    crate::goquote::unquote(quoted).ok_or(MalformedBuildId)
+}
+
+/// One ELF note.
+pub struct Note<'a> {
+    pub name: &'a [u8],
+    pub kind: u32,
+    pub desc: &'a [u8],
+}
+
+/// The notes of every PT_NOTE segment, walked the way cmd/internal/buildid walks them.
+/// `None` when the ELF header or program headers cannot be read.
+pub fn elf_notes(file: &[u8]) -> Option<Vec<Note<'_>>> {
+    let class64 = match file.get(4)? {
+        1 => false,
+        2 => true,
+        _ => return None,
+    };
+    let e = match file.get(5)? {
+        1 => Endian::Little,
+        2 => Endian::Big,
+        _ => return None,
+    };
+    let (phoff, phentsize, phnum) = if class64 {
+        (e.u64(file, 32)?, e.u16(file, 54)?, e.u16(file, 56)?)
+    } else {
+        (u64::from(e.u32(file, 28)?), e.u16(file, 42)?, e.u16(file, 44)?)
+    };
+    let mut notes = Vec::new();
+    for i in 0..u64::from(phnum) {
+        let ph = bytes::slice(file, phoff.checked_add(i * u64::from(phentsize))?, if class64 { 56 } else { 32 })?;
+        if e.u32(ph, 0)? != crate::elf::PT_NOTE {
+            continue;
+        }
+        let (off, filesz, align) = if class64 {
+            (e.u64(ph, 8)?, e.u64(ph, 32)?, e.u64(ph, 48)?)
+        } else {
+            (u64::from(e.u32(ph, 4)?), u64::from(e.u32(ph, 16)?), u64::from(e.u32(ph, 28)?))
+        };
+        if filesz < 16 {
+            continue;
+        }
+        let mut note = bytes::slice_clamped(file, off, filesz);
+        while note.len() >= 16 {
+            let name_size = e.u32(note, 0)? as usize;
+            let desc_size = e.u32(note, 4)? as usize;
+            let kind = e.u32(note, 8)?;
+            let name_pad = (name_size + 3) & !3;
+            let desc_pad = (desc_size + 3) & !3;
+            let desc_start = 12 + name_pad;
+            if let (Some(name), Some(desc)) =
+                (note.get(12..12 + name_size), note.get(desc_start..desc_start.saturating_add(desc_size)))
+            {
+                notes.push(Note { name, kind, desc });
+            }
+            let mut size = 12usize.saturating_add(name_pad).saturating_add(desc_pad);
+            if align > 1 && align.is_power_of_two() {
+                size = size.saturating_add((align as usize - size % align as usize) % align as usize);
+            }
+            if size >= note.len() {
+                break;
+            }
+            note = &note[size..];
+        }
+    }
+    Some(notes)
+}
+
+/// The GNU build-id note (`-ldflags=-B gobuildid`, or any external linker's `--build-id`), in hex.
+pub fn gnu_build_id(file: &[u8]) -> Option<String> {
+    let notes = elf_notes(file)?;
+    let n = notes.iter().find(|n| n.kind == NOTE_GNU_BUILD_ID && n.name == b"GNU\0")?;
+    Some(n.desc.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_marker_decodes_and_rejects() {
+        let data = b"junk\xff Go build ID: \"a/b/c/d\"\n \xffmore";
+        assert_eq!(raw_marker(data).unwrap(), "a/b/c/d");
+        assert_eq!(raw_marker(b"none").unwrap(), "");
+        assert_eq!(raw_marker(b"\xff Go build ID: \"open"), Err(MalformedBuildId));
+    }
+}

@@ -1,0 +1,153 @@
+//! Every fact about one executable slice, gathered from the readers in this crate.
+
+use crate::buildinfo::{self, BlobFormat, BuildInfo};
+use crate::codesign::{self, CodeSignature};
+use crate::container::{Container, Details, Format};
+use crate::pclntab::{self, Pclntab};
+use crate::{buildid, symbols, Endian};
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GoVersionSource {
+    BuildInfo,
+    /// The `runtime.buildVersion` variable, read through the symbol table (Go < 1.13).
+    RuntimeBuildVersion,
+}
+
+/// Symbol table and DWARF: what `-ldflags="-s -w"` removes.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct DebugInfo {
+    pub symbol_table: bool,
+    pub defined_symbols: usize,
+    pub dwarf: bool,
+    /// `.zdebug_*` sections or SHF_COMPRESSED (Go compresses DWARF with zlib by default).
+    pub dwarf_compressed: bool,
+    pub dwarf_sections: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LinkageKind {
+    /// No program interpreter: runs without any dynamic loader.
+    Static,
+    /// Position-independent, self-relocating, still without an interpreter.
+    StaticPie,
+    /// Needs a dynamic loader and shared libraries (every Mach-O and PE is dynamic in this sense).
+    Dynamic,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Linkage {
+    pub kind: LinkageKind,
+    /// ELF PT_INTERP.
+    pub interpreter: Option<String>,
+    /// ELF DT_NEEDED, Mach-O LC_LOAD_DYLIB, or PE imported DLLs.
+    pub libraries: Vec<String>,
+}
+
+/// All facts about one executable (one slice of a universal binary).
+#[derive(Clone, Debug, Serialize)]
+pub struct Facts {
+    pub format: Format,
+    pub arch: String,
+    pub endian: Endian,
+    pub pointer_size: u8,
+    /// True when any Go marker is present: BuildInfo, a pclntab, a Go build ID or `runtime.buildVersion`.
+    pub is_go: bool,
+    pub go_version: Option<String>,
+    pub go_version_source: Option<GoVersionSource>,
+    pub build_info: Option<BuildInfo>,
+    pub build_info_format: Option<BlobFormat>,
+    /// Why BuildInfo could not be read, in Go's words.
+    pub build_info_error: Option<String>,
+    pub go_build_id: Option<String>,
+    pub gnu_build_id: Option<String>,
+    pub macho_uuid: Option<String>,
+    pub pclntab: Option<Pclntab>,
+    pub debug: DebugInfo,
+    pub linkage: Linkage,
+    pub code_signature: Option<CodeSignature>,
+}
+
+fn is_dwarf_name(name: &str) -> bool {
+    [".debug_", ".zdebug_", "__debug_", "__zdebug_"].iter().any(|p| name.starts_with(p))
+}
+
+/// Gathers the facts of one container.
+pub fn facts(c: &Container<'_>) -> Facts {
+    let raw = buildinfo::read_raw(c);
+    let (build_info, build_info_format, build_info_error) = match &raw {
+        Ok(r) => match buildinfo::parse(&r.modinfo) {
+            Ok(mut bi) => {
+                bi.go_version = r.go_version.clone();
+                (Some(bi), Some(r.blob_format), None)
+            }
+            Err(e) => (None, Some(r.blob_format), Some(e.to_string())),
+        },
+        Err(e) => (None, None, Some(e.to_string())),
+    };
+    let (go_version, go_version_source) = match &raw {
+        Ok(r) => (Some(r.go_version.clone()), Some(GoVersionSource::BuildInfo)),
+        Err(_) => match symbols::runtime_build_version(c) {
+            Some(v) => (Some(v), Some(GoVersionSource::RuntimeBuildVersion)),
+            None => (None, None),
+        },
+    };
+    let go_build_id = buildid::go_build_id(c.data).ok().filter(|id| !id.is_empty());
+    let gnu_build_id = (c.format == Format::Elf).then(|| buildid::gnu_build_id(c.data)).flatten();
+    let pclntab = pclntab::find(c);
+
+    let dwarf_sections: Vec<String> = c.sections.iter().filter(|s| is_dwarf_name(&s.name)).map(|s| s.name.clone()).collect();
+    let dwarf_compressed = c.sections.iter().any(|s| {
+        is_dwarf_name(&s.name) && (s.name.contains("zdebug") || s.flags & crate::elf::SHF_COMPRESSED != 0)
+    });
+    let defined_symbols = symbols::defined_count(c);
+    let debug = DebugInfo {
+        symbol_table: defined_symbols > 0,
+        defined_symbols,
+        dwarf: !dwarf_sections.is_empty(),
+        dwarf_compressed,
+        dwarf_sections,
+    };
+
+    let (linkage, macho_uuid) = match &c.details {
+        Details::Elf(d) => {
+            let kind = match (&d.interpreter, d.file_type) {
+                (Some(_), _) => LinkageKind::Dynamic,
+                (None, 3) => LinkageKind::StaticPie,
+                (None, _) => LinkageKind::Static,
+            };
+            (Linkage { kind, interpreter: d.interpreter.clone(), libraries: d.needed.clone() }, None)
+        }
+        Details::MachO(m) => (
+            Linkage { kind: LinkageKind::Dynamic, interpreter: None, libraries: m.dylibs.clone() },
+            m.uuid.clone(),
+        ),
+        Details::Pe(p) => (Linkage { kind: LinkageKind::Dynamic, interpreter: None, libraries: p.imports.clone() }, None),
+    };
+    let code_signature = match &c.details {
+        Details::MachO(m) => m.code_signature.map(|(off, size)| codesign::read(c.data, off, size)),
+        _ => None,
+    };
+    let is_go = raw.is_ok() || go_version.is_some() || pclntab.is_some() || go_build_id.is_some();
+    Facts {
+        format: c.format,
+        arch: c.arch.clone(),
+        endian: c.endian,
+        pointer_size: c.ptr_size,
+        is_go,
+        go_version,
+        go_version_source,
+        build_info,
+        build_info_format,
+        build_info_error,
+        go_build_id,
+        gnu_build_id,
+        macho_uuid,
+        pclntab,
+        debug,
+        linkage,
+        code_signature,
+    }
+}

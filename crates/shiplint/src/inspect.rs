@@ -1,0 +1,151 @@
+//! `shiplint inspect`: every fact the reader knows about each named executable.
+
+use crate::mapped::Mapped;
+use rayon::prelude::*;
+use serde::Serialize;
+use shiplint_gobin::{Executable, Facts};
+use std::fmt::Write as _;
+use std::io::{self, Write};
+use std::path::Path;
+
+/// The JSON document `inspect --format json` prints (schema documented in docs/inspect-json.md).
+#[derive(Serialize)]
+pub struct FileReport {
+    pub path: String,
+    /// Set when the file could not be read; `slices` is then empty.
+    pub error: Option<String>,
+    /// True for a universal (fat) Mach-O.
+    pub universal: bool,
+    pub slices: Vec<Facts>,
+}
+
+pub fn inspect_file(path: &str) -> FileReport {
+    let mut report = FileReport { path: path.to_string(), error: None, universal: false, slices: Vec::new() };
+    let mapped = match Mapped::open(Path::new(path)) {
+        Ok(m) => m,
+        Err(e) => {
+            report.error = Some(e.to_string());
+            return report;
+        }
+    };
+    match Executable::parse(mapped.bytes()) {
+        Ok(exe) => {
+            report.universal = exe.fat_arches.is_some();
+            report.slices = exe.slices.iter().map(shiplint_gobin::facts).collect();
+        }
+        Err(e) => report.error = Some(e.to_string()),
+    }
+    report
+}
+
+/// Runs `inspect` and returns the exit status: 2 when any file could not be read, else 0.
+pub fn run(files: &[String], json: bool) -> i32 {
+    let reports: Vec<FileReport> = files.par_iter().map(|f| inspect_file(f)).collect();
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let mut status = 0;
+    if json {
+        let _ = serde_json::to_writer_pretty(&mut out, &reports);
+        let _ = out.write_all(b"\n");
+    }
+    for r in &reports {
+        if let Some(e) = &r.error {
+            status = 2;
+            let _ = out.flush();
+            eprintln!("shiplint: {}: {e}", r.path);
+        } else if !json {
+            let _ = out.write_all(render(r).as_bytes());
+        }
+    }
+    let _ = out.flush();
+    status
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b { "yes" } else { "no" }
+}
+
+/// The human-readable form: one block per slice, one fact per line.
+pub fn render(r: &FileReport) -> String {
+    let mut s = String::new();
+    for (i, f) in r.slices.iter().enumerate() {
+        let title = if r.universal { format!("{} [slice {i}: {}]", r.path, f.arch) } else { r.path.clone() };
+        let _ = writeln!(s, "{title}");
+        let mut line = |k: &str, v: &str| {
+            let _ = writeln!(s, "  {k:<18} {v}");
+        };
+        line("format", &format!("{} {} {}-endian {}-bit", f.format.name(), f.arch, if f.endian == shiplint_gobin::Endian::Little { "little" } else { "big" }, u32::from(f.pointer_size) * 8));
+        line("go executable", yes_no(f.is_go));
+        if let Some(v) = &f.go_version {
+            line("go version", v);
+        }
+        if let Some(bi) = &f.build_info {
+            if !bi.path.is_empty() {
+                line("package", &bi.path);
+            }
+            if bi.has_main_module() {
+                line("main module", &format!("{} {}", bi.main.path, bi.main.version));
+            } else {
+                line("main module", "none (not built in module mode from a module)");
+            }
+            line("dependencies", &bi.deps.len().to_string());
+            for st in &bi.settings {
+                line("build setting", &format!("{}={}", st.key, st.value));
+            }
+        } else if let Some(e) = &f.build_info_error {
+            line("buildinfo", e);
+        }
+        line("go build id", f.go_build_id.as_deref().unwrap_or("none"));
+        if let Some(g) = &f.gnu_build_id {
+            line("gnu build id", g);
+        }
+        if let Some(u) = &f.macho_uuid {
+            line("uuid", u);
+        }
+        match &f.pclntab {
+            Some(p) => {
+                line("pclntab", &format!("Go {} layout ({}), {} functions, {} files", p.version.as_str(), p.found_by, p.function_count, p.files.len()));
+            }
+            None => line("pclntab", "not found"),
+        }
+        line("symbol table", &if f.debug.symbol_table { format!("yes ({} symbols)", f.debug.defined_symbols) } else { "no".into() });
+        line("dwarf", &if f.debug.dwarf { format!("yes{}", if f.debug.dwarf_compressed { " (compressed)" } else { "" }) } else { "no".into() });
+        let kind = match f.linkage.kind {
+            shiplint_gobin::LinkageKind::Static => "static",
+            shiplint_gobin::LinkageKind::StaticPie => "static-pie",
+            shiplint_gobin::LinkageKind::Dynamic => "dynamic",
+        };
+        line("linkage", kind);
+        if let Some(i) = &f.linkage.interpreter {
+            line("interpreter", i);
+        }
+        for l in &f.linkage.libraries {
+            line("library", l);
+        }
+        if let Some(cs) = &f.code_signature {
+            match &cs.code_directory {
+                Some(cd) => {
+                    let mut kinds = Vec::new();
+                    if cd.adhoc { kinds.push("adhoc") }
+                    if cd.linker_signed { kinds.push("linker-signed") }
+                    if cd.hardened_runtime { kinds.push("hardened-runtime") }
+                    line("code signature", &format!("{} flags={:#x} ({}) id={} {}", cd.hash_name, cd.flags, kinds.join(","), cd.identifier, match cd.pages_match { Some(true) => "pages match", Some(false) => "PAGES DO NOT MATCH", None => "pages not checked" }));
+                    if let Some(t) = &cd.team_id { line("team id", t) }
+                }
+                None => line("code signature", cs.error.as_deref().unwrap_or("no code directory")),
+            }
+            if let Some(cms) = &cs.cms {
+                line("signer", cms.signer.as_deref().or(cms.error.as_deref()).unwrap_or("none"));
+                line("timestamp", yes_no(cms.timestamp_token));
+            }
+        } else if f.format == shiplint_gobin::Format::MachO {
+            line("code signature", "none");
+        }
+        if let Some(p) = &f.pclntab {
+            for file in &p.files {
+                line("source file", file);
+            }
+        }
+    }
+    s
+}

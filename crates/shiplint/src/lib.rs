@@ -1,0 +1,7 @@
+//! shiplint: finds, explains and fixes defects in how Go executables are built and shipped.
+//!
+//! The binary (`src/main.rs`) is a thin shell over the commands here.
+
+pub mod goversion;
+pub mod inspect;
+pub mod mapped;
