@@ -95,35 +95,47 @@ pub fn elf_notes(file: &[u8]) -> Option<Vec<Note<'_>>> {
         if filesz < 16 {
             continue;
         }
-        let mut note = bytes::slice_clamped(file, off, filesz);
-        while note.len() >= 16 {
-            let name_size = e.u32(note, 0)? as usize;
-            let desc_size = e.u32(note, 4)? as usize;
-            let kind = e.u32(note, 8)?;
-            let name_pad = (name_size + 3) & !3;
-            let desc_pad = (desc_size + 3) & !3;
-            let desc_start = 12 + name_pad;
-            if let (Some(name), Some(desc)) =
-                (note.get(12..12 + name_size), note.get(desc_start..desc_start.saturating_add(desc_size)))
-            {
-                notes.push(Note { name, kind, desc });
-            }
-            let mut size = 12usize.saturating_add(name_pad).saturating_add(desc_pad);
-            if align > 1 && align.is_power_of_two() {
-                size = size.saturating_add((align as usize - size % align as usize) % align as usize);
-            }
-            if size >= note.len() {
-                break;
-            }
-            note = &note[size..];
-        }
+        notes.extend(parse_notes(bytes::slice_clamped(file, off, filesz), e, align));
     }
     Some(notes)
 }
 
-/// The GNU build-id note (`-ldflags=-B gobuildid`, or any external linker's `--build-id`), in hex.
-pub fn gnu_build_id(file: &[u8]) -> Option<String> {
-    let notes = elf_notes(file)?;
+/// Splits a run of ELF notes (name and descriptor padded to 4 bytes, then to `align`).
+fn parse_notes(mut note: &[u8], e: Endian, align: u64) -> Vec<Note<'_>> {
+    let mut notes = Vec::new();
+    while note.len() >= 16 {
+        let (Some(name_size), Some(desc_size), Some(kind)) = (e.u32(note, 0), e.u32(note, 4), e.u32(note, 8)) else {
+            break;
+        };
+        let (name_size, desc_size) = (name_size as usize, desc_size as usize);
+        let name_pad = name_size.saturating_add(3) & !3;
+        let desc_pad = desc_size.saturating_add(3) & !3;
+        let desc_start = 12usize.saturating_add(name_pad);
+        if let (Some(name), Some(desc)) =
+            (note.get(12..12usize.saturating_add(name_size)), note.get(desc_start..desc_start.saturating_add(desc_size)))
+        {
+            notes.push(Note { name, kind, desc });
+        }
+        let mut size = desc_start.saturating_add(desc_pad);
+        if align > 1 && align.is_power_of_two() && align <= 4096 {
+            let a = align as usize;
+            size = size.saturating_add((a - size % a) % a);
+        }
+        if size >= note.len() {
+            break;
+        }
+        note = &note[size..];
+    }
+    notes
+}
+
+/// The GNU build-id note (`-ldflags=-B gobuildid`, or an external linker's `--build-id`), in hex.
+/// Go's linker puts it in a SHT_NOTE section outside any PT_NOTE segment, so sections come first.
+pub fn gnu_build_id(c: &crate::Container<'_>) -> Option<String> {
+    const SHT_NOTE: u32 = 7;
+    let from_sections = c.sections.iter().filter(|s| s.kind == SHT_NOTE).filter_map(|s| s.data(c.data));
+    let mut notes: Vec<Note<'_>> = from_sections.flat_map(|d| parse_notes(d, c.endian, 4)).collect();
+    notes.extend(elf_notes(c.data).unwrap_or_default());
     let n = notes.iter().find(|n| n.kind == NOTE_GNU_BUILD_ID && n.name == b"GNU\0")?;
     Some(n.desc.iter().map(|b| format!("{b:02x}")).collect())
 }

@@ -543,15 +543,16 @@ impl GoJson {
 mod tests {
     use super::*;
 
-    const TEXT: &str = "path\texample.com/app\nmod\texample.com/app\t(devel)\t\ndep\texample.org/lib\tv1.0.0\th1:abc=\n=>\t../lib\t(devel)\t\nbuild\t-ldflags=\"-s -w\"\nbuild\tCGO_ENABLED=1\n";
+    const TEXT: &str = "path\texample.com/app\nmod\texample.com/app\t(devel)\t\ndep\texample.org/lib\tv1.0.0\n=>\t../lib\t(devel)\t\nbuild\t-ldflags=\"-s -w\"\nbuild\tCGO_ENABLED=1\n";
 
     #[test]
-    fn parse_and_render_round_trip() {
+    fn parse_and_render_like_go() {
         let bi = parse(TEXT).unwrap();
         assert_eq!(bi.path, "example.com/app");
         assert_eq!(bi.deps[0].replace.as_ref().unwrap().path, "../lib");
         assert_eq!(bi.setting("-ldflags"), Some("-s -w"));
-        assert_eq!(bi.to_string(), TEXT);
+        // Go's BuildInfo.String ends a replaced module with an empty line; `go version -m` shows it.
+        assert_eq!(bi.to_string(), TEXT.replace("(devel)\t\nbuild", "(devel)\t\n\nbuild"));
     }
 
     #[test]

@@ -105,7 +105,7 @@ pub fn read(slice: &[u8], offset: u32, size: u32) -> CodeSignature {
             // The SHA-256 CodeDirectory may sit in an alternate slot next to a SHA-1 primary.
             s if (SLOT_ALTERNATE_CD_FIRST..SLOT_ALTERNATE_CD_FIRST + 5).contains(&s) => {
                 if let Some(cd) = code_directory(slice, sub) {
-                    if sig.code_directory.as_ref().map_or(true, |p| p.hash_type < cd.hash_type) {
+                    if sig.code_directory.as_ref().is_none_or(|p| p.hash_type < cd.hash_type) {
                         sig.code_directory = Some(cd);
                     }
                 }

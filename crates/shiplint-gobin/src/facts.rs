@@ -95,7 +95,7 @@ pub fn facts(c: &Container<'_>) -> Facts {
         },
     };
     let go_build_id = buildid::go_build_id(c.data).ok().filter(|id| !id.is_empty());
-    let gnu_build_id = (c.format == Format::Elf).then(|| buildid::gnu_build_id(c.data)).flatten();
+    let gnu_build_id = (c.format == Format::Elf).then(|| buildid::gnu_build_id(c)).flatten();
     let pclntab = pclntab::find(c);
 
     let dwarf_sections: Vec<String> = c.sections.iter().filter(|s| is_dwarf_name(&s.name)).map(|s| s.name.clone()).collect();

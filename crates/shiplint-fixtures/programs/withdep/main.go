@@ -1,0 +1,11 @@
+package main
+
+import (
+	"fmt"
+
+	"example.org/lib"
+)
+
+func main() {
+	fmt.Println(lib.Greeting())
+}

@@ -1,0 +1,379 @@
+//! The reader and `shiplint buildinfo` against the real thing: fixtures built at test time by real
+//! Go releases (scripts/go-versions.txt), old real binaries from npm packages, and the real
+//! toolchain's answers (`go version`, `go tool buildid`, `go tool nm`, debug/gosym, readelf).
+
+use shiplint_fixtures::{Fixture, Variant};
+use shiplint_gobin::{Executable, Facts, LinkageKind};
+use std::fs;
+use std::os::unix::fs::{symlink, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn shiplint() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_shiplint"))
+}
+
+/// `go version ARGS` from the newest release, run offline.
+fn go_version(args: &[&str], dir: &Path) -> Output {
+    let tc = shiplint_fixtures::newest();
+    tc.command(dir).arg("version").args(args).output().expect("go version")
+}
+
+fn buildinfo(args: &[&str], dir: &Path) -> Output {
+    shiplint().current_dir(dir).arg("buildinfo").args(args).output().expect("shiplint buildinfo")
+}
+
+/// Asserts identical stdout, stderr and exit status.
+fn assert_same(args: &[&str], dir: &Path) {
+    let want = go_version(args, dir);
+    let got = buildinfo(args, dir);
+    let show = |o: &Output| {
+        format!("status {:?}\n--- stdout\n{}--- stderr\n{}", o.status.code(), String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    };
+    assert!(
+        want.stdout == got.stdout && want.stderr == got.stderr && want.status.code() == got.status.code(),
+        "shiplint buildinfo {args:?} differs from go version\n=== go version\n{}\n=== shiplint\n{}",
+        show(&want),
+        show(&got)
+    );
+}
+
+fn facts(path: &Path) -> Vec<Facts> {
+    let data = fs::read(path).unwrap();
+    let exe = Executable::parse(&data).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    exe.slices.iter().map(shiplint_gobin::facts).collect()
+}
+
+fn fixture(go: &str, os: &str, arch: &str, v: Variant) -> &'static Fixture {
+    shiplint_fixtures::all()
+        .iter()
+        .find(|f| f.go_version == go && f.goos == os && f.goarch == arch && f.variant == v)
+        .unwrap_or_else(|| panic!("no fixture go{go} {os}/{arch} {v}"))
+}
+
+fn newest_version() -> String {
+    shiplint_fixtures::newest().version
+}
+
+fn all_inputs() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = shiplint_fixtures::all().iter().map(|f| f.path.clone()).collect();
+    v.extend(shiplint_fixtures::old_binaries().into_iter().map(|b| b.path));
+    v
+}
+
+#[test]
+fn buildinfo_is_byte_identical_to_go_version_on_every_fixture() {
+    let cwd = std::env::temp_dir();
+    for path in all_inputs() {
+        let p = path.to_str().unwrap();
+        for flags in [&[][..], &["-m"], &["-m", "-json"], &["-v"]] {
+            let mut args = flags.to_vec();
+            args.push(p);
+            assert_same(&args, &cwd);
+        }
+    }
+}
+
+fn exec(path: &Path) {
+    fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// A folder mixing Go binaries, non-Go files, symlinks and damaged executables.
+fn mixed_folder() -> tempdir::TempDir {
+    let t = tempdir::TempDir::new();
+    let d = t.path();
+    let f = fixture(&newest_version(), "linux", "amd64", Variant::Default);
+    fs::create_dir_all(d.join("bin/sub")).unwrap();
+    fs::copy(&f.path, d.join("bin/app")).unwrap();
+    fs::copy(&fixture(&newest_version(), "windows", "amd64", Variant::Stripped).path, d.join("bin/sub/app.exe")).unwrap();
+    fs::copy(&fixture(&newest_version(), "darwin", "arm64", Variant::Default).path, d.join("bin/z-darwin")).unwrap();
+    fs::write(d.join("bin/script.sh"), "#!/bin/sh\necho hi\n").unwrap();
+    exec(&d.join("bin/script.sh"));
+    fs::write(d.join("bin/readme.txt"), "not a binary").unwrap();
+    fs::write(d.join("bin/libfake.so.1"), b"\x7fELF garbage that is not an ELF file").unwrap();
+    fs::write(d.join("bin/empty"), b"").unwrap();
+    exec(&d.join("bin/empty"));
+    let bytes = fs::read(&f.path).unwrap();
+    for (name, len) in [("cut-header", 40usize), ("cut-half", bytes.len() / 2), ("cut-end", bytes.len() - 100)] {
+        fs::write(d.join("bin").join(name), &bytes[..len]).unwrap();
+        exec(&d.join("bin").join(name));
+    }
+    fs::copy("/bin/sh", d.join("bin/c-program")).unwrap();
+    symlink("app", d.join("bin/link-to-app")).unwrap();
+    symlink("missing", d.join("bin/dangling")).unwrap();
+    symlink("sub", d.join("bin/link-to-dir")).unwrap();
+    t
+}
+
+#[test]
+fn buildinfo_is_byte_identical_to_go_version_on_folders_and_errors() {
+    let t = mixed_folder();
+    let d = t.path();
+    for flags in [&[][..], &["-v"], &["-m"], &["-m", "-v"], &["-m", "-json"]] {
+        for target in ["bin", "./bin/", "bin/sub", "bin/link-to-dir"] {
+            let mut args = flags.to_vec();
+            args.push(target);
+            assert_same(&args, d);
+        }
+        for name in fs::read_dir(d.join("bin")).unwrap().map(|e| e.unwrap().file_name()) {
+            let file = format!("bin/{}", name.to_str().unwrap());
+            let mut args = flags.to_vec();
+            args.push(&file);
+            assert_same(&args, d);
+        }
+        let mut args = flags.to_vec();
+        args.extend(["bin/app", "no/such/file", "bin/readme.txt", "bin/sub"]);
+        assert_same(&args, d);
+    }
+}
+
+#[test]
+fn go_build_id_matches_go_tool_buildid() {
+    let tc = shiplint_fixtures::newest();
+    for path in all_inputs() {
+        let out = tc.command(&std::env::temp_dir()).args(["tool", "buildid"]).arg(&path).output().unwrap();
+        assert!(out.status.success(), "go tool buildid {}", path.display());
+        let want = String::from_utf8(out.stdout).unwrap().trim_end().to_string();
+        let got = shiplint_gobin::buildid::go_build_id(&fs::read(&path).unwrap()).unwrap();
+        assert_eq!(got, want, "{}", path.display());
+    }
+}
+
+#[test]
+fn pclntab_file_table_matches_debug_gosym() {
+    let oracle = shiplint_fixtures::oracle();
+    for path in all_inputs() {
+        let out = Command::new(&oracle).arg(&path).output().unwrap();
+        let f = &facts(&path)[0];
+        if out.status.code() == Some(3) {
+            // The standard library cannot find it (stripped PE); the reader must still.
+            assert!(f.pclntab.is_some(), "{}: pclntab not found", path.display());
+            continue;
+        }
+        assert!(out.status.success(), "oracle on {}: {}", path.display(), String::from_utf8_lossy(&out.stderr));
+        let want: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
+        let mut got = f.pclntab.as_ref().unwrap_or_else(|| panic!("{}: no pclntab", path.display())).files.clone();
+        got.sort();
+        assert_eq!(got, want, "{}", path.display());
+    }
+}
+
+/// Asserts the version and layout each Go release writes, on fixtures and old binaries alike.
+#[test]
+fn go_version_blob_format_and_pclntab_layout_follow_the_release() {
+    use shiplint_gobin::buildinfo::BlobFormat;
+    use shiplint_gobin::pclntab::PclntabVersion;
+    let layout = |go: &str| -> PclntabVersion {
+        let minor: u32 = go.trim_start_matches("go").split('.').nth(1).unwrap().parse().unwrap();
+        match minor {
+            ..=15 => PclntabVersion::Go12,
+            16 | 17 => PclntabVersion::Go116,
+            18 | 19 => PclntabVersion::Go118,
+            _ => PclntabVersion::Go120,
+        }
+    };
+    for old in shiplint_fixtures::old_binaries() {
+        let f = &facts(&old.path)[0];
+        assert!(f.is_go);
+        assert_eq!(f.go_version.as_deref(), Some(old.go_version.as_str()), "{}", old.spec);
+        assert_eq!(f.build_info_format, Some(BlobFormat::Pointer), "{}", old.spec);
+        assert_eq!(f.pclntab.as_ref().unwrap().version, layout(&old.go_version), "{}", old.spec);
+    }
+    for fx in shiplint_fixtures::all() {
+        let f = &facts(&fx.path)[0];
+        let go = format!("go{}", fx.go_version);
+        assert_eq!(f.go_version.as_deref(), Some(go.as_str()));
+        assert_eq!(f.build_info_format, Some(BlobFormat::Inline));
+        assert_eq!(f.pclntab.as_ref().unwrap().version, layout(&go), "{}", fx.name());
+        assert_eq!(f.arch, fx.goarch, "{}", fx.name());
+        let bi = f.build_info.as_ref().unwrap();
+        assert_eq!(bi.setting("GOOS"), Some(fx.goos), "{}", fx.name());
+    }
+}
+
+/// `go tool nm` lists defined symbols exactly when the reader finds a symbol table (a stripped
+/// Mach-O keeps only the undefined imports, type `U`).
+#[test]
+fn symbol_table_and_dwarf_presence_match_go_tool_nm() {
+    let tc = shiplint_fixtures::newest();
+    for fx in shiplint_fixtures::all().iter().filter(|f| matches!(f.variant, Variant::Default | Variant::Stripped)) {
+        let f = &facts(&fx.path)[0];
+        let nm = tc.command(&std::env::temp_dir()).args(["tool", "nm"]).arg(&fx.path).output().unwrap();
+        let nm_has_symbols = nm.status.success()
+            && String::from_utf8_lossy(&nm.stdout).lines().any(|l| l.split_whitespace().rev().nth(1) != Some("U"));
+        assert_eq!(f.debug.symbol_table, nm_has_symbols, "{} (nm: {})", fx.name(), String::from_utf8_lossy(&nm.stderr));
+        let stripped = fx.variant == Variant::Stripped;
+        assert_eq!(f.debug.dwarf, !stripped, "{}", fx.name());
+        if !stripped {
+            assert!(f.debug.dwarf_compressed, "{}: Go compresses DWARF by default", fx.name());
+        }
+        assert!(f.pclntab.is_some(), "{}: -s -w keeps the pclntab", fx.name());
+    }
+}
+
+fn readelf(args: &[&str], path: &Path) -> String {
+    let out = Command::new("readelf").args(args).arg(path).output().expect("readelf (binutils)");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn elf_linkage_and_gnu_build_id_match_readelf() {
+    for fx in shiplint_fixtures::all().iter().filter(|f| f.goos == "linux") {
+        let f = &facts(&fx.path)[0];
+        let phdrs = readelf(&["-lW"], &fx.path);
+        let interp = phdrs
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("[Requesting program interpreter: "))
+            .map(|s| s.trim_end_matches(']').to_string());
+        assert_eq!(f.linkage.interpreter, interp, "{}", fx.name());
+        let dynamic = readelf(&["-dW"], &fx.path);
+        let needed: Vec<String> = dynamic
+            .lines()
+            .filter(|l| l.contains("(NEEDED)"))
+            .filter_map(|l| l.split('[').nth(1).map(|s| s.trim_end_matches(']').to_string()))
+            .collect();
+        assert_eq!(f.linkage.libraries, needed, "{}", fx.name());
+        let notes = readelf(&["-nW"], &fx.path);
+        let gnu = notes.lines().find_map(|l| l.split("Build ID: ").nth(1)).map(|s| s.trim().to_string());
+        assert_eq!(f.gnu_build_id, gnu, "{}", fx.name());
+    }
+    let v = newest_version();
+    let cgo = &facts(&fixture(&v, "linux", "amd64", Variant::CgoNet).path)[0];
+    assert_eq!(cgo.linkage.kind, LinkageKind::Dynamic);
+    assert_eq!(cgo.linkage.interpreter.as_deref(), Some("/lib64/ld-linux-x86-64.so.2"));
+    assert!(cgo.linkage.libraries.iter().any(|l| l == "libc.so.6"));
+    assert_eq!(facts(&fixture(&v, "linux", "amd64", Variant::Default).path)[0].linkage.kind, LinkageKind::Static);
+    assert!(facts(&fixture(&v, "linux", "amd64", Variant::GnuBuildId).path)[0].gnu_build_id.is_some());
+}
+
+#[test]
+fn buildinfo_records_how_the_binary_was_built() {
+    let v = newest_version();
+    let bi = |variant| facts(&fixture(&v, "linux", "amd64", variant).path)[0].build_info.clone().unwrap();
+    assert_eq!(bi(Variant::Trimpath).setting("-trimpath"), Some("true"));
+    assert_eq!(bi(Variant::Stripped).setting("-ldflags"), Some("-s -w"));
+    assert_eq!(bi(Variant::XFlag).setting("-ldflags"), Some("-X main.version=v1.2.3"));
+    assert_eq!(bi(Variant::DirtyVcs).setting("vcs.modified"), Some("true"));
+    assert_eq!(bi(Variant::DirtyVcs).setting("vcs"), Some("git"));
+    let gopath = bi(Variant::GopathMode);
+    assert!(!gopath.has_main_module(), "GOPATH mode has no main module");
+    let file_arg = bi(Variant::FileArgument);
+    assert_eq!(file_arg.path, "command-line-arguments");
+    assert!(!file_arg.has_main_module());
+    assert!(bi(Variant::TestBinary).path.ends_with(".test"));
+    assert!(bi(Variant::Default).has_main_module());
+    // Without -trimpath the pclntab leaks the build host's absolute paths; with it, none.
+    let files = |variant| facts(&fixture(&v, "linux", "amd64", variant).path)[0].pclntab.clone().unwrap().files;
+    assert!(files(Variant::Default).iter().any(|f| f.starts_with('/')));
+    assert!(!files(Variant::Trimpath).iter().any(|f| f.starts_with('/')));
+}
+
+#[test]
+fn x_flag_value_is_readable_from_the_symbol_table() {
+    for fx in shiplint_fixtures::all().iter().filter(|f| matches!(f.variant, Variant::XFlag | Variant::Default)) {
+        let data = fs::read(&fx.path).unwrap();
+        let exe = Executable::parse(&data).unwrap();
+        let c = &exe.slices[0];
+        let sym = shiplint_gobin::symbols::lookup(c, "main.version").unwrap_or_else(|| panic!("{}", fx.name()));
+        let want = if fx.variant == Variant::XFlag { "v1.2.3" } else { "dev" };
+        assert_eq!(shiplint_gobin::symbols::read_go_string_var(c, sym).as_deref(), Some(want), "{}", fx.name());
+    }
+}
+
+#[test]
+fn macho_code_signature_as_the_go_linker_writes_it() {
+    for fx in shiplint_fixtures::all().iter().filter(|f| f.goos == "darwin") {
+        let f = &facts(&fx.path)[0];
+        if fx.goarch == "amd64" {
+            assert!(f.code_signature.is_none(), "{}: darwin/amd64 is not signed by the Go linker", fx.name());
+            continue;
+        }
+        let cs = f.code_signature.as_ref().unwrap_or_else(|| panic!("{}: unsigned", fx.name()));
+        let cd = cs.code_directory.as_ref().unwrap();
+        assert!(cd.adhoc && cd.linker_signed && !cd.hardened_runtime, "{}", fx.name());
+        assert_eq!((cd.version, cd.flags, cd.identifier.as_str()), (0x20400, 0x20002, "a.out"));
+        assert_eq!((cd.hash_name.as_str(), cd.page_size), ("sha256", 4096));
+        assert_eq!(cd.pages_match, Some(true), "{}", fx.name());
+        assert!(cs.cms.is_none() && cd.team_id.is_none());
+    }
+    // Any change after linking breaks the page hashes.
+    let fx = fixture(&newest_version(), "darwin", "arm64", Variant::Default);
+    let mut data = fs::read(&fx.path).unwrap();
+    let at = data.len() / 3;
+    data[at] ^= 0xff;
+    let exe = Executable::parse(&data).unwrap();
+    let f = shiplint_gobin::facts(&exe.slices[0]);
+    let cd = f.code_signature.unwrap().code_directory.unwrap();
+    assert_eq!(cd.pages_match, Some(false));
+    assert_eq!(cd.first_bad_page, Some((at / 4096) as u32));
+}
+
+#[test]
+fn windows_imports_and_darwin_dylibs() {
+    let v = newest_version();
+    for arch in ["amd64", "arm64"] {
+        let f = &facts(&fixture(&v, "windows", arch, Variant::Default).path)[0];
+        assert!(f.linkage.libraries.iter().any(|l| l.eq_ignore_ascii_case("kernel32.dll")), "{arch}: {:?}", f.linkage.libraries);
+    }
+    let f = &facts(&fixture(&v, "darwin", "arm64", Variant::Default).path)[0];
+    assert!(f.linkage.libraries.iter().any(|l| l == "/usr/lib/libSystem.B.dylib"));
+    assert!(f.macho_uuid.is_some());
+}
+
+/// A universal binary made of two real slices: every slice is read; `go version` reads the first.
+#[test]
+fn universal_macho_reads_every_slice() {
+    let v = newest_version();
+    let a = fs::read(&fixture(&v, "darwin", "amd64", Variant::Default).path).unwrap();
+    let b = fs::read(&fixture(&v, "darwin", "arm64", Variant::Default).path).unwrap();
+    let align = 1usize << 14;
+    let off_a = align;
+    let off_b = (off_a + a.len()).div_ceil(align) * align;
+    let mut fat = vec![0u8; off_b + b.len()];
+    fat[..4].copy_from_slice(&0xcafe_babeu32.to_be_bytes());
+    fat[4..8].copy_from_slice(&2u32.to_be_bytes());
+    for (i, (cpu, off, len)) in [(0x0100_0007u32, off_a, a.len()), (0x0100_000c, off_b, b.len())].into_iter().enumerate() {
+        let e = 8 + i * 20;
+        let sub = if cpu == 0x0100_0007 { 3u32 } else { 0 };
+        for (j, val) in [cpu, sub, off as u32, len as u32, 14].into_iter().enumerate() {
+            fat[e + j * 4..e + j * 4 + 4].copy_from_slice(&val.to_be_bytes());
+        }
+    }
+    fat[off_a..off_a + a.len()].copy_from_slice(&a);
+    fat[off_b..off_b + b.len()].copy_from_slice(&b);
+    let t = tempdir::TempDir::new();
+    let path = t.path().join("universal");
+    fs::write(&path, &fat).unwrap();
+    exec(&path);
+    let f = facts(&path);
+    assert_eq!(f.iter().map(|s| s.arch.as_str()).collect::<Vec<_>>(), ["amd64", "arm64"]);
+    assert!(f[1].code_signature.as_ref().unwrap().code_directory.as_ref().unwrap().pages_match == Some(true));
+    assert_same(&["-m", path.to_str().unwrap()], t.path());
+    assert_same(&["-m", "-json", path.to_str().unwrap()], t.path());
+}
+
+mod tempdir {
+    use std::path::{Path, PathBuf};
+
+    /// A temporary directory removed on drop.
+    pub struct TempDir(PathBuf);
+
+    impl TempDir {
+        pub fn new() -> Self {
+            use std::sync::atomic::{AtomicUsize, Ordering};
+            static N: AtomicUsize = AtomicUsize::new(0);
+            let p = std::env::temp_dir().join(format!("shiplint-test-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
+            std::fs::create_dir_all(&p).unwrap();
+            TempDir(p)
+        }
+        pub fn path(&self) -> &Path {
+            &self.0
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
