@@ -52,8 +52,9 @@ pub fn raw_marker(data: &[u8]) -> Result<String, MalformedBuildId> {
     let Some(i) = memchr::memmem::find(data, PREFIX) else { return Ok(String::new()) };
     let body = &data[i + PREFIX.len()..];
     let j = memchr::memmem::find(body, END).ok_or(MalformedBuildId)?;
-    let quoted = std::str::from_utf8(&data[i + PREFIX.len() - 1..i + PREFIX.len() + j + 1]).map_err(|_| MalformedBuildId)?;
-    crate::goquote::unquote(quoted).ok_or(MalformedBuildId)
+    let quoted = &data[i + PREFIX.len() - 1..i + PREFIX.len() + j + 1];
+    let id = crate::goquote::unquote(quoted).ok_or(MalformedBuildId)?;
+    Ok(String::from_utf8_lossy(&id).into_owned())
 }
 
 /// One ELF note.

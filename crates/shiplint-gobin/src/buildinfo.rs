@@ -6,6 +6,7 @@ use crate::bytes::{self, Endian};
 use crate::container::{Container, Format};
 use crate::goquote;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::fmt;
 
 const MAGIC: &[u8] = b"\xff Go buildinf:";
@@ -46,11 +47,70 @@ pub enum BlobFormat {
     Inline,
 }
 
+/// A Go string: any bytes, usually UTF-8. Kept exact so output can be byte-identical to Go's;
+/// shown and serialized with invalid bytes replaced by U+FFFD.
+#[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct GoString(Vec<u8>);
+
+impl GoString {
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+    pub fn to_str(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(&self.0)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl From<&[u8]> for GoString {
+    fn from(b: &[u8]) -> Self {
+        GoString(b.to_vec())
+    }
+}
+
+impl From<&str> for GoString {
+    fn from(s: &str) -> Self {
+        GoString(s.as_bytes().to_vec())
+    }
+}
+
+impl PartialEq<str> for GoString {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other.as_bytes()
+    }
+}
+
+impl PartialEq<&str> for GoString {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == other.as_bytes()
+    }
+}
+
+impl fmt::Display for GoString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_str())
+    }
+}
+
+impl fmt::Debug for GoString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.to_str(), f)
+    }
+}
+
+impl Serialize for GoString {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_str())
+    }
+}
+
 /// The raw blob: Go version and module text with the sentinel framing removed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RawBuildInfo {
-    pub go_version: String,
-    pub modinfo: String,
+    pub go_version: GoString,
+    pub modinfo: GoString,
     pub blob_format: BlobFormat,
     /// Virtual address of the blob header.
     pub address: u64,
@@ -59,25 +119,25 @@ pub struct RawBuildInfo {
 /// `runtime/debug.Module`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Module {
-    pub path: String,
-    pub version: String,
-    pub sum: String,
+    pub path: GoString,
+    pub version: GoString,
+    pub sum: GoString,
     pub replace: Option<Box<Module>>,
 }
 
 /// `runtime/debug.BuildSetting`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct BuildSetting {
-    pub key: String,
-    pub value: String,
+    pub key: GoString,
+    pub value: GoString,
 }
 
 /// `runtime/debug.BuildInfo`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct BuildInfo {
-    pub go_version: String,
+    pub go_version: GoString,
     /// The main package's import path (`command-line-arguments` for `go build file.go`).
-    pub path: String,
+    pub path: GoString,
     pub main: Module,
     pub deps: Vec<Module>,
     pub settings: Vec<BuildSetting>,
@@ -85,8 +145,8 @@ pub struct BuildInfo {
 
 impl BuildInfo {
     /// The value of a build setting (`-trimpath`, `-ldflags`, `CGO_ENABLED`, `vcs.modified`, ...).
-    pub fn setting(&self, key: &str) -> Option<&str> {
-        self.settings.iter().find(|s| s.key == key).map(|s| s.value.as_str())
+    pub fn setting(&self, key: &str) -> Option<Cow<'_, str>> {
+        self.settings.iter().find(|s| s.key == key).map(|s| s.value.to_str())
     }
 
     /// True when built in module mode with a main module (`mod` line present).
@@ -261,28 +321,27 @@ pub fn read_raw(c: &Container<'_>) -> Result<RawBuildInfo, BuildInfoError> {
     // Strip the 16-byte sentinels cmd/go wraps the module text in.
     let framed = modinfo.len() >= 33 && modinfo[modinfo.len() - 17] == b'\n';
     let modinfo = if framed { &modinfo[16..modinfo.len() - 16] } else { &[] };
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    Ok(RawBuildInfo { go_version: text(go_version), modinfo: text(modinfo), blob_format, address: addr })
+    Ok(RawBuildInfo { go_version: go_version.into(), modinfo: modinfo.into(), blob_format, address: addr })
 }
 
 /// Reads and parses BuildInfo: Go's `buildinfo.Read`.
 pub fn read(c: &Container<'_>) -> Result<BuildInfo, BuildInfoError> {
     let raw = read_raw(c)?;
-    let mut bi = parse(&raw.modinfo)?;
+    let mut bi = parse(raw.modinfo.as_bytes())?;
     bi.go_version = raw.go_version;
     Ok(bi)
 }
 
-fn quote_key(k: &str) -> bool {
-    k.is_empty() || k.contains(['=', ' ', '\t', '\r', '\n', '"', '`'])
+fn quote_key(k: &[u8]) -> bool {
+    k.is_empty() || k.iter().any(|b| b"= \t\r\n\"`".contains(b))
 }
 
-fn quote_value(v: &str) -> bool {
-    v.contains([' ', '\t', '\r', '\n', '"', '`'])
+fn quote_value(v: &[u8]) -> bool {
+    v.iter().any(|b| b" \t\r\n\"`".contains(b))
 }
 
-/// `runtime/debug.ParseBuildInfo`.
-pub fn parse(data: &str) -> Result<BuildInfo, BuildInfoError> {
+/// `runtime/debug.ParseBuildInfo`, over the bytes of the module text.
+pub fn parse(data: &[u8]) -> Result<BuildInfo, BuildInfoError> {
     let mut bi = BuildInfo::default();
     let mut line_num = 1;
     let err = |line: usize, message: String| BuildInfoError::Parse { line, message };
@@ -293,32 +352,33 @@ pub fn parse(data: &str) -> Result<BuildInfo, BuildInfoError> {
         Dep(usize),
     }
     let mut last = Last::None;
-    let module = |fields: &str, line: usize| -> Result<Module, BuildInfoError> {
-        let elem: Vec<&str> = fields.split('\t').collect();
+    let module = |fields: &[u8], line: usize| -> Result<Module, BuildInfoError> {
+        let elem: Vec<&[u8]> = fields.split(|&b| b == b'\t').collect();
         if elem.len() != 2 && elem.len() != 3 {
             return Err(err(line, format!("expected 2 or 3 columns; got {}", elem.len())));
         }
         Ok(Module {
             path: elem[0].into(),
             version: elem[1].into(),
-            sum: elem.get(2).copied().unwrap_or("").into(),
+            sum: elem.get(2).copied().unwrap_or_default().into(),
             replace: None,
         })
     };
     let mut rest = data;
     while !rest.is_empty() {
-        let Some((line, tail)) = rest.split_once('\n') else { break };
-        rest = tail;
-        if let Some(p) = line.strip_prefix("path\t") {
+        let Some(nl) = memchr::memchr(b'\n', rest) else { break };
+        let line = &rest[..nl];
+        rest = &rest[nl + 1..];
+        if let Some(p) = line.strip_prefix(b"path\t") {
             bi.path = p.into();
-        } else if let Some(m) = line.strip_prefix("mod\t") {
+        } else if let Some(m) = line.strip_prefix(b"mod\t") {
             bi.main = module(m, line_num)?;
             last = Last::Main;
-        } else if let Some(d) = line.strip_prefix("dep\t") {
+        } else if let Some(d) = line.strip_prefix(b"dep\t") {
             bi.deps.push(module(d, line_num)?);
             last = Last::Dep(bi.deps.len() - 1);
-        } else if let Some(r) = line.strip_prefix("=>\t") {
-            let elem: Vec<&str> = r.split('\t').collect();
+        } else if let Some(r) = line.strip_prefix(b"=>\t") {
+            let elem: Vec<&[u8]> = r.split(|&b| b == b'\t').collect();
             if elem.len() != 3 {
                 return Err(err(line_num, format!("expected 3 columns for replacement; got {}", elem.len())));
             }
@@ -334,7 +394,7 @@ pub fn parse(data: &str) -> Result<BuildInfo, BuildInfoError> {
                 replace: None,
             }));
             last = Last::None;
-        } else if let Some(kv) = line.strip_prefix("build\t") {
+        } else if let Some(kv) = line.strip_prefix(b"build\t") {
             bi.settings.push(parse_setting(kv).map_err(|m| err(line_num, m))?);
         }
         line_num += 1;
@@ -342,33 +402,31 @@ pub fn parse(data: &str) -> Result<BuildInfo, BuildInfoError> {
     Ok(bi)
 }
 
-fn parse_setting(kv: &str) -> Result<BuildSetting, String> {
-    let (key, raw_value) = match kv.as_bytes().first() {
+fn parse_setting(kv: &[u8]) -> Result<BuildSetting, String> {
+    let (key, raw_value): (GoString, &[u8]) = match kv.first() {
         None => return Err("build line missing '='".into()),
         Some(b'=') => return Err("build line with missing key".into()),
         Some(b'`' | b'"') => {
             let n = goquote::quoted_prefix(kv).ok_or("invalid quoted key in build line")?;
-            match kv.as_bytes().get(n) {
+            match kv.get(n) {
                 None => return Err("build line missing '=' after quoted key".into()),
                 Some(b'=') => {}
-                Some(_) => {
-                    let c = kv[n..].chars().next().unwrap_or('\u{fffd}');
-                    return Err(format!("unexpected character after quoted key: {}", go_quote_rune(c)));
-                }
+                Some(&c) => return Err(format!("unexpected character after quoted key: {}", go_quote_rune(c))),
             }
-            (goquote::unquote(&kv[..n]).unwrap_or_default(), &kv[n + 1..])
+            (GoString(goquote::unquote(&kv[..n]).unwrap_or_default()), &kv[n + 1..])
         }
         Some(_) => {
-            let (k, v) = kv.split_once('=').ok_or("build line missing '=' after key")?;
+            let eq = memchr::memchr(b'=', kv).ok_or("build line missing '=' after key")?;
+            let k = &kv[..eq];
             if quote_key(k) {
                 return Err(format!("unquoted key {} must be quoted", goquote::quote(k)));
             }
-            (k.to_string(), v)
+            (k.into(), &kv[eq + 1..])
         }
     };
-    let value = match raw_value.as_bytes().first() {
-        None => String::new(),
-        Some(b'`' | b'"') => goquote::unquote(raw_value).ok_or("invalid quoted value in build line")?,
+    let value = match raw_value.first() {
+        None => GoString::default(),
+        Some(b'`' | b'"') => GoString(goquote::unquote(raw_value).ok_or("invalid quoted value in build line")?),
         Some(_) => {
             if quote_value(raw_value) {
                 return Err(format!("unquoted value {} must be quoted", goquote::quote(raw_value)));
@@ -379,9 +437,10 @@ fn parse_setting(kv: &str) -> Result<BuildSetting, String> {
     Ok(BuildSetting { key, value })
 }
 
-/// Go's `%q` of a byte value: a single-quoted rune literal.
-fn go_quote_rune(c: char) -> String {
-    let q = goquote::quote(&c.to_string());
+/// Go's `%q` of a byte: the single-quoted rune literal of `rune(b)`.
+fn go_quote_rune(b: u8) -> String {
+    let c = char::from(b);
+    let q = goquote::quote(c.to_string().as_bytes());
     let inner = &q[1..q.len() - 1];
     match inner {
         "\\\"" => "'\"'".into(),
@@ -390,42 +449,59 @@ fn go_quote_rune(c: char) -> String {
     }
 }
 
-impl fmt::Display for BuildInfo {
-    /// `runtime/debug.BuildInfo.String`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if !self.go_version.is_empty() {
-            writeln!(f, "go\t{}", self.go_version)?;
-        }
-        if !self.path.is_empty() {
-            writeln!(f, "path\t{}", self.path)?;
-        }
-        fn module(f: &mut fmt::Formatter<'_>, word: &str, m: &Module) -> fmt::Result {
-            write!(f, "{word}\t{}\t{}", m.path, m.version)?;
+impl BuildInfo {
+    /// `runtime/debug.BuildInfo.String`, byte for byte.
+    pub fn to_go_string(&self) -> Vec<u8> {
+        fn module(out: &mut Vec<u8>, word: &[u8], m: &Module) {
+            for (i, part) in [word, m.path.as_bytes(), m.version.as_bytes()].into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b'\t');
+                }
+                out.extend_from_slice(part);
+            }
             match &m.replace {
-                None => write!(f, "\t{}", m.sum)?,
+                None => {
+                    out.push(b'\t');
+                    out.extend_from_slice(m.sum.as_bytes());
+                }
                 Some(r) => {
-                    f.write_str("\n")?;
-                    module(f, "=>", r)?;
+                    out.push(b'\n');
+                    module(out, b"=>", r);
                 }
             }
-            f.write_str("\n")
+            out.push(b'\n');
+        }
+        let mut out = Vec::new();
+        for (word, value) in [(&b"go\t"[..], &self.go_version), (b"path\t", &self.path)] {
+            if !value.is_empty() {
+                out.extend_from_slice(word);
+                out.extend_from_slice(value.as_bytes());
+                out.push(b'\n');
+            }
         }
         if self.has_main_module() {
-            module(f, "mod", &self.main)?;
+            module(&mut out, b"mod", &self.main);
         }
         for d in &self.deps {
-            module(f, "dep", d)?;
+            module(&mut out, b"dep", d);
         }
         for s in &self.settings {
-            let key = if quote_key(&s.key) { goquote::quote(&s.key) } else { s.key.clone() };
-            let value = if quote_value(&s.value) { goquote::quote(&s.value) } else { s.value.clone() };
-            writeln!(f, "build\t{key}={value}")?;
+            out.extend_from_slice(b"build\t");
+            for (i, (text, quoted)) in [(&s.key, quote_key(s.key.as_bytes())), (&s.value, quote_value(s.value.as_bytes()))].into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b'=');
+                }
+                if quoted {
+                    out.extend_from_slice(goquote::quote(text.as_bytes()).as_bytes());
+                } else {
+                    out.extend_from_slice(text.as_bytes());
+                }
+            }
+            out.push(b'\n');
         }
-        Ok(())
+        out
     }
-}
 
-impl BuildInfo {
     /// `json.MarshalIndent(bi, "", "\t")` of `runtime/debug.BuildInfo`, as `go version -m -json` prints.
     pub fn to_go_json(&self) -> String {
         let mut w = GoJson::default();
@@ -499,13 +575,13 @@ impl GoJson {
     }
     fn key(&mut self, k: &str) {
         self.item();
-        self.string(k);
+        self.string(k.as_bytes());
         self.out.push_str(": ");
     }
-    fn field_str(&mut self, k: &str, v: &str) {
+    fn field_str(&mut self, k: &str, v: &GoString) {
         if !v.is_empty() {
             self.key(k);
-            self.string(v);
+            self.string(v.as_bytes());
         }
     }
     fn module(&mut self, m: &Module) {
@@ -519,20 +595,25 @@ impl GoJson {
         }
         self.close('}');
     }
-    fn string(&mut self, s: &str) {
+    fn string(&mut self, s: &[u8]) {
+        use goquote::Unit;
         self.out.push('"');
-        for c in s.chars() {
-            match c {
-                '"' => self.out.push_str("\\\""),
-                '\\' => self.out.push_str("\\\\"),
-                '\n' => self.out.push_str("\\n"),
-                '\r' => self.out.push_str("\\r"),
-                '\t' => self.out.push_str("\\t"),
-                '\u{8}' => self.out.push_str("\\b"),
-                '\u{c}' => self.out.push_str("\\f"),
-                '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => self.out.push_str(&format!("\\u{:04x}", c as u32)),
-                c if (c as u32) < 0x20 => self.out.push_str(&format!("\\u{:04x}", c as u32)),
-                c => self.out.push(c),
+        for u in goquote::units(s) {
+            match u {
+                // encoding/json replaces each invalid byte with an escaped U+FFFD.
+                Unit::Invalid(_) => self.out.push_str("\\ufffd"),
+                Unit::Char('"') => self.out.push_str("\\\""),
+                Unit::Char('\\') => self.out.push_str("\\\\"),
+                Unit::Char('\n') => self.out.push_str("\\n"),
+                Unit::Char('\r') => self.out.push_str("\\r"),
+                Unit::Char('\t') => self.out.push_str("\\t"),
+                Unit::Char('\u{8}') => self.out.push_str("\\b"),
+                Unit::Char('\u{c}') => self.out.push_str("\\f"),
+                Unit::Char(c @ ('<' | '>' | '&' | '\u{2028}' | '\u{2029}')) => {
+                    self.out.push_str(&format!("\\u{:04x}", c as u32))
+                }
+                Unit::Char(c) if (c as u32) < 0x20 => self.out.push_str(&format!("\\u{:04x}", c as u32)),
+                Unit::Char(c) => self.out.push(c),
             }
         }
         self.out.push('"');
@@ -547,21 +628,21 @@ mod tests {
 
     #[test]
     fn parse_and_render_like_go() {
-        let bi = parse(TEXT).unwrap();
+        let bi = parse(TEXT.as_bytes()).unwrap();
         assert_eq!(bi.path, "example.com/app");
         assert_eq!(bi.deps[0].replace.as_ref().unwrap().path, "../lib");
-        assert_eq!(bi.setting("-ldflags"), Some("-s -w"));
+        assert_eq!(bi.setting("-ldflags").as_deref(), Some("-s -w"));
         // Go's BuildInfo.String ends a replaced module with an empty line; `go version -m` shows it.
-        assert_eq!(bi.to_string(), TEXT.replace("(devel)\t\nbuild", "(devel)\t\n\nbuild"));
+        assert_eq!(bi.to_go_string(), TEXT.replace("(devel)\t\nbuild", "(devel)\t\n\nbuild").as_bytes());
     }
 
     #[test]
     fn parse_errors_use_go_wording() {
-        let e = parse("path\tx\n=>\ta\tb\tc\n").unwrap_err();
+        let e = parse(b"path\tx\n=>\ta\tb\tc\n").unwrap_err();
         assert_eq!(e.to_string(), "could not parse Go build info: line 2: replacement with no module on previous line");
-        let e = parse("build\tk v=1\n").unwrap_err();
+        let e = parse(b"build\tk v=1\n").unwrap_err();
         assert_eq!(e.to_string(), "could not parse Go build info: line 1: unquoted key \"k v\" must be quoted");
-        let e = parse("dep\ta\n").unwrap_err();
+        let e = parse(b"dep\ta\n").unwrap_err();
         assert_eq!(e.to_string(), "could not parse Go build info: line 1: expected 2 or 3 columns; got 1");
     }
 

@@ -78,7 +78,7 @@ fn is_dwarf_name(name: &str) -> bool {
 pub fn facts(c: &Container<'_>) -> Facts {
     let raw = buildinfo::read_raw(c);
     let (build_info, build_info_format, build_info_error) = match &raw {
-        Ok(r) => match buildinfo::parse(&r.modinfo) {
+        Ok(r) => match buildinfo::parse(r.modinfo.as_bytes()) {
             Ok(mut bi) => {
                 bi.go_version = r.go_version.clone();
                 (Some(bi), Some(r.blob_format), None)
@@ -88,7 +88,7 @@ pub fn facts(c: &Container<'_>) -> Facts {
         Err(e) => (None, None, Some(e.to_string())),
     };
     let (go_version, go_version_source) = match &raw {
-        Ok(r) => (Some(r.go_version.clone()), Some(GoVersionSource::BuildInfo)),
+        Ok(r) => (Some(r.go_version.to_str().into_owned()), Some(GoVersionSource::BuildInfo)),
         Err(_) => match symbols::runtime_build_version(c) {
             Some(v) => (Some(v), Some(GoVersionSource::RuntimeBuildVersion)),
             None => (None, None),

@@ -1,5 +1,20 @@
-//! Go's `strconv.Quote`, `strconv.Unquote` and `strconv.QuotedPrefix`, as BuildInfo uses them for
-//! build settings, so that rendering is byte-identical to `go version -m`.
+//! Go's `strconv.Quote`, `strconv.Unquote` and `strconv.QuotedPrefix` over bytes (Go strings may
+//! hold any bytes), as BuildInfo uses them for build settings, so that rendering is byte-identical
+//! to `go version -m`.
+
+/// One decoded unit of a Go string: a valid rune, or a single byte that is not valid UTF-8
+/// (Go's `utf8.DecodeRune` returns `RuneError` with width 1 for each such byte).
+pub(crate) enum Unit {
+    Char(char),
+    Invalid(u8),
+}
+
+/// Iterates a byte string the way Go's `for range` over a string does.
+pub(crate) fn units(s: &[u8]) -> impl Iterator<Item = Unit> + '_ {
+    s.utf8_chunks().flat_map(|chunk| {
+        chunk.valid().chars().map(Unit::Char).chain(chunk.invalid().iter().map(|&b| Unit::Invalid(b)))
+    })
+}
 
 /// Whether Go's `unicode.IsPrint` holds. Exact for ASCII and Latin-1; elsewhere an approximation
 /// that treats controls, non-ASCII spaces, format characters and private use as unprintable.
@@ -16,11 +31,18 @@ fn is_print(c: char) -> bool {
             | '\u{f0000}'..='\u{10ffff}'))
 }
 
-/// `strconv.Quote`: a double-quoted Go string literal.
-pub fn quote(s: &str) -> String {
+/// `strconv.Quote`: a double-quoted Go string literal (always valid UTF-8).
+pub fn quote(s: &[u8]) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
-    for c in s.chars() {
+    for u in units(s) {
+        let c = match u {
+            Unit::Invalid(b) => {
+                out.push_str(&format!("\\x{b:02x}"));
+                continue;
+            }
+            Unit::Char(c) => c,
+        };
         match c {
             '"' | '\\' => {
                 out.push('\\');
@@ -44,104 +66,100 @@ pub fn quote(s: &str) -> String {
 }
 
 /// `strconv.QuotedPrefix`: the length of the quoted literal at the start of `s`, if valid.
-pub fn quoted_prefix(s: &str) -> Option<usize> {
-    let quote = *s.as_bytes().first()?;
-    match quote {
-        b'`' => s[1..].find('`').map(|i| i + 2),
-        b'"' => {
-            let b = s.as_bytes();
-            let mut i = 1;
-            while i < b.len() {
-                match b[i] {
-                    b'"' => {
-                        unquote_double(&s[..=i])?;
-                        return Some(i + 1);
-                    }
-                    b'\n' => return None,
-                    b'\\' => i += 2,
-                    _ => i += 1,
-                }
-            }
-            None
-        }
-        _ => None,
-    }
+pub fn quoted_prefix(s: &[u8]) -> Option<usize> {
+    unquote_prefix(s).map(|(_, n)| n)
 }
 
-/// `strconv.Unquote` for the two string forms build lines use.
-pub fn unquote(s: &str) -> Option<String> {
-    match s.as_bytes().first()? {
-        b'`' => {
-            let inner = s.strip_prefix('`')?.strip_suffix('`')?;
-            (!inner.contains('`')).then(|| inner.replace('\r', ""))
-        }
-        b'"' => unquote_double(s),
-        _ => None,
-    }
+/// `strconv.Unquote`: the literal must be all of `s`.
+pub fn unquote(s: &[u8]) -> Option<Vec<u8>> {
+    unquote_prefix(s).filter(|&(_, n)| n == s.len()).map(|(v, _)| v)
 }
 
-fn unquote_double(s: &str) -> Option<String> {
-    let inner = s.strip_prefix('"')?.strip_suffix('"')?;
-    if inner.contains('\n') {
+/// Go's `unquote(in, unescape=true)` for the `"` and `` ` `` forms: the value and its length.
+fn unquote_prefix(s: &[u8]) -> Option<(Vec<u8>, usize)> {
+    let quote = *s.first()?;
+    if s.len() < 2 {
         return None;
     }
-    let mut out: Vec<u8> = Vec::with_capacity(inner.len());
-    let mut rest = inner;
-    while let Some(c) = rest.chars().next() {
-        if c == '"' {
-            return None;
+    let end = memchr::memchr(quote, &s[1..])? + 2;
+    match quote {
+        b'`' => Some((s[1..end - 1].iter().copied().filter(|&b| b != b'\r').collect(), end)),
+        b'"' => {
+            let inner = &s[1..end - 1];
+            if !inner.contains(&b'\\') && !inner.contains(&b'\n') && std::str::from_utf8(inner).is_ok() {
+                return Some((inner.to_vec(), end));
+            }
+            let mut out = Vec::with_capacity(inner.len());
+            let mut i = 1;
+            loop {
+                match *s.get(i)? {
+                    b'"' => return Some((out, i + 1)),
+                    b'\n' => return None,
+                    b'\\' => i = unescape(s, i + 1, &mut out)?,
+                    b if b < 0x80 => {
+                        out.push(b);
+                        i += 1;
+                    }
+                    _ => {
+                        // A multi-byte rune; an invalid byte decodes to U+FFFD, as in Go.
+                        let (c, w) = match units(&s[i..]).next()? {
+                            Unit::Char(c) => (c, c.len_utf8()),
+                            Unit::Invalid(_) => ('\u{fffd}', 1),
+                        };
+                        let mut buf = [0u8; 4];
+                        out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                        i += w;
+                    }
+                }
+            }
         }
-        if c != '\\' {
+        _ => None,
+    }
+}
+
+/// Decodes the escape after a backslash at `s[i..]` into `out`; returns the index after it.
+fn unescape(s: &[u8], i: usize, out: &mut Vec<u8>) -> Option<usize> {
+    let esc = *s.get(i)?;
+    let simple = match esc {
+        b'a' => Some(7),
+        b'b' => Some(8),
+        b'f' => Some(0xc),
+        b'n' => Some(b'\n'),
+        b'r' => Some(b'\r'),
+        b't' => Some(b'\t'),
+        b'v' => Some(0xb),
+        b'\\' => Some(b'\\'),
+        b'"' => Some(b'"'),
+        _ => None,
+    };
+    if let Some(b) = simple {
+        out.push(b);
+        return Some(i + 1);
+    }
+    let digits = |n: usize, radix: u32| -> Option<u32> {
+        let d = s.get(i + 1..i + 1 + n)?;
+        d.iter().try_fold(0u32, |acc, &c| Some(acc * radix + (c as char).to_digit(radix)?))
+    };
+    match esc {
+        b'x' => {
+            out.push(digits(2, 16)? as u8);
+            Some(i + 3)
+        }
+        b'u' | b'U' => {
+            let n = if esc == b'u' { 4 } else { 8 };
+            let c = char::from_u32(digits(n, 16)?)?;
             let mut buf = [0u8; 4];
             out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-            rest = &rest[c.len_utf8()..];
-            continue;
+            Some(i + 1 + n)
         }
-        let esc = *rest.as_bytes().get(1)?;
-        rest = &rest[2..];
-        let simple = match esc {
-            b'a' => Some(7),
-            b'b' => Some(8),
-            b'f' => Some(0xc),
-            b'n' => Some(b'\n'),
-            b'r' => Some(b'\r'),
-            b't' => Some(b'\t'),
-            b'v' => Some(0xb),
-            b'\\' => Some(b'\\'),
-            b'"' => Some(b'"'),
-            _ => None,
-        };
-        if let Some(b) = simple {
-            out.push(b);
-            continue;
+        b'0'..=b'7' => {
+            let d = s.get(i..i + 3)?;
+            let v = d.iter().try_fold(0u32, |acc, &c| Some(acc * 8 + (c as char).to_digit(8)?))?;
+            out.push(u8::try_from(v).ok()?);
+            Some(i + 3)
         }
-        let hex = |n: usize, rest: &mut &str| -> Option<u32> {
-            let digits = rest.get(..n)?;
-            let v = u32::from_str_radix(digits, 16).ok().filter(|_| digits.bytes().all(|d| d.is_ascii_hexdigit()))?;
-            *rest = &rest[n..];
-            Some(v)
-        };
-        match esc {
-            b'x' => out.push(hex(2, &mut rest)? as u8),
-            b'u' | b'U' => {
-                let v = hex(if esc == b'u' { 4 } else { 8 }, &mut rest)?;
-                let c = char::from_u32(v)?;
-                let mut buf = [0u8; 4];
-                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-            }
-            b'0'..=b'7' => {
-                let digits = rest.get(..2)?;
-                if !digits.bytes().all(|d| (b'0'..=b'7').contains(&d)) {
-                    return None;
-                }
-                let v = u32::from(esc - b'0') * 64 + u32::from_str_radix(digits, 8).ok()?;
-                out.push(u8::try_from(v).ok()?);
-                rest = &rest[2..];
-            }
-            _ => return None,
-        }
+        _ => None,
     }
-    Some(String::from_utf8_lossy(&out).into_owned())
 }
 
 #[cfg(test)]
@@ -150,25 +168,28 @@ mod tests {
 
     #[test]
     fn quote_matches_go() {
-        assert_eq!(quote("-s -w"), r#""-s -w""#);
-        assert_eq!(quote("a\"b\\c\td\u{1}\u{7f}é\u{a0}"), r#""a\"b\\c\td\x01\x7fé\u00a0""#);
+        assert_eq!(quote(b"-s -w"), r#""-s -w""#);
+        assert_eq!(quote("a\"b\\c\td\u{1}\u{7f}é\u{a0}".as_bytes()), r#""a\"b\\c\td\x01\x7fé\u00a0""#);
+        assert_eq!(quote(b"bad\xe2\x82z\xff"), r#""bad\xe2\x82z\xff""#);
     }
 
     #[test]
     fn unquote_round_trips() {
         for s in ["", "-X main.v=1 -s", "tab\there", "x\u{1}y", "é"] {
-            assert_eq!(unquote(&quote(s)).as_deref(), Some(s));
+            assert_eq!(unquote(quote(s.as_bytes()).as_bytes()).as_deref(), Some(s.as_bytes()));
         }
-        assert_eq!(unquote("`a\rb`").as_deref(), Some("ab"));
-        assert_eq!(unquote(r#""\101\x41\u0041""#).as_deref(), Some("AAA"));
-        assert_eq!(unquote(r#""unterminated"#), None);
-        assert_eq!(unquote(r#""bad\q""#), None);
+        assert_eq!(unquote(b"`a\rb`").as_deref(), Some(&b"ab"[..]));
+        assert_eq!(unquote(br#""\101\x41\u0041\xff""#).as_deref(), Some(&b"AAA\xff"[..]));
+        assert_eq!(unquote(b"\"raw\xff\"").as_deref(), Some("raw\u{fffd}".as_bytes()));
+        assert_eq!(unquote(br#""unterminated"#), None);
+        assert_eq!(unquote(br#""bad\q""#), None);
+        assert_eq!(unquote(br#""\400""#), None);
     }
 
     #[test]
     fn quoted_prefix_stops_at_closing_quote() {
-        assert_eq!(quoted_prefix(r#""a\"b"=v"#), Some(6));
-        assert_eq!(quoted_prefix("`k`=v"), Some(3));
-        assert_eq!(quoted_prefix(r#""open"#), None);
+        assert_eq!(quoted_prefix(br#""a\"b"=v"#), Some(6));
+        assert_eq!(quoted_prefix(b"`k`=v"), Some(3));
+        assert_eq!(quoted_prefix(br#""open"#), None);
     }
 }

@@ -22,7 +22,7 @@ pub mod pclntab;
 pub mod pe;
 pub mod symbols;
 
-pub use buildinfo::{BuildInfo, BuildInfoError, BuildSetting, Module};
+pub use buildinfo::{BuildInfo, BuildInfoError, BuildSetting, GoString, Module};
 pub use bytes::Endian;
 pub use container::{Container, Format, Section, Segment};
 pub use facts::{facts, DebugInfo, Facts, GoVersionSource, Linkage, LinkageKind};

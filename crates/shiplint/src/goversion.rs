@@ -3,7 +3,7 @@
 
 use crate::mapped::Mapped;
 use rayon::prelude::*;
-use shiplint_gobin::BuildInfoError;
+use shiplint_gobin::{BuildInfo, BuildInfoError};
 use std::fs::{self, Metadata};
 use std::io::{self, Write};
 use std::os::unix::fs::PermissionsExt;
@@ -18,10 +18,10 @@ struct Flags {
 
 const USAGE: &str = "usage: shiplint buildinfo [-m] [-v] [-json] [file ...]\n";
 
-/// What one file contributes: its stdout and stderr text, and whether it was a Go binary.
+/// What one file contributes: its stdout bytes, stderr text, and whether it was a Go binary.
 #[derive(Default)]
 struct Report {
-    out: String,
+    out: Vec<u8>,
     err: String,
     is_go: bool,
 }
@@ -80,7 +80,7 @@ pub fn run(args: &[String]) -> i32 {
 
 /// Writes a report, flushing stdout before stderr so a terminal shows them in Go's order.
 fn emit(out: &mut impl Write, r: &Report) {
-    let _ = out.write_all(r.out.as_bytes());
+    let _ = out.write_all(&r.out);
     if !r.err.is_empty() {
         let _ = out.flush();
         let _ = io::stderr().write_all(r.err.as_bytes());
@@ -194,17 +194,24 @@ fn scan_file(file: &str, meta: &Metadata, must_print: bool, flags: Flags) -> Rep
     };
     r.is_go = true;
     if flags.m && flags.json {
-        r.out = bi.to_go_json() + "\n";
+        r.out = (bi.to_go_json() + "\n").into_bytes();
         return r;
     }
-    r.out = format!("{file}: {}\n", bi.go_version);
-    let mut rest = bi.clone();
-    rest.go_version.clear();
-    let text = rest.to_string();
-    if flags.m && !text.is_empty() {
-        r.out.push('\t');
-        r.out.push_str(&text[..text.len() - 1].replace('\n', "\n\t"));
-        r.out.push('\n');
+    r.out = format!("{file}: ").into_bytes();
+    r.out.extend_from_slice(bi.go_version.as_bytes());
+    r.out.push(b'\n');
+    if flags.m {
+        let text = BuildInfo { go_version: Default::default(), ..bi }.to_go_string();
+        if let Some((_, body)) = text.split_last() {
+            r.out.push(b'\t');
+            for &b in body {
+                r.out.push(b);
+                if b == b'\n' {
+                    r.out.push(b'\t');
+                }
+            }
+            r.out.push(b'\n');
+        }
     }
     r
 }

@@ -81,7 +81,7 @@ pub fn render(r: &FileReport) -> String {
         }
         if let Some(bi) = &f.build_info {
             if !bi.path.is_empty() {
-                line("package", &bi.path);
+                line("package", &bi.path.to_str());
             }
             if bi.has_main_module() {
                 line("main module", &format!("{} {}", bi.main.path, bi.main.version));

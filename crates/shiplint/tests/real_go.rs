@@ -2,47 +2,15 @@
 //! Go releases (scripts/go-versions.txt), old real binaries from npm packages, and the real
 //! toolchain's answers (`go version`, `go tool buildid`, `go tool nm`, debug/gosym, readelf).
 
+mod common;
+
+use common::{assert_same, exec, facts, TempDir};
 use shiplint_fixtures::{Fixture, Variant};
-use shiplint_gobin::{Executable, Facts, LinkageKind};
+use shiplint_gobin::{Executable, LinkageKind};
 use std::fs;
-use std::os::unix::fs::{symlink, PermissionsExt};
+use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn shiplint() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_shiplint"))
-}
-
-/// `go version ARGS` from the newest release, run offline.
-fn go_version(args: &[&str], dir: &Path) -> Output {
-    let tc = shiplint_fixtures::newest();
-    tc.command(dir).arg("version").args(args).output().expect("go version")
-}
-
-fn buildinfo(args: &[&str], dir: &Path) -> Output {
-    shiplint().current_dir(dir).arg("buildinfo").args(args).output().expect("shiplint buildinfo")
-}
-
-/// Asserts identical stdout, stderr and exit status.
-fn assert_same(args: &[&str], dir: &Path) {
-    let want = go_version(args, dir);
-    let got = buildinfo(args, dir);
-    let show = |o: &Output| {
-        format!("status {:?}\n--- stdout\n{}--- stderr\n{}", o.status.code(), String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
-    };
-    assert!(
-        want.stdout == got.stdout && want.stderr == got.stderr && want.status.code() == got.status.code(),
-        "shiplint buildinfo {args:?} differs from go version\n=== go version\n{}\n=== shiplint\n{}",
-        show(&want),
-        show(&got)
-    );
-}
-
-fn facts(path: &Path) -> Vec<Facts> {
-    let data = fs::read(path).unwrap();
-    let exe = Executable::parse(&data).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    exe.slices.iter().map(shiplint_gobin::facts).collect()
-}
+use std::process::Command;
 
 fn fixture(go: &str, os: &str, arch: &str, v: Variant) -> &'static Fixture {
     shiplint_fixtures::all()
@@ -74,13 +42,9 @@ fn buildinfo_is_byte_identical_to_go_version_on_every_fixture() {
     }
 }
 
-fn exec(path: &Path) {
-    fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
-}
-
 /// A folder mixing Go binaries, non-Go files, symlinks and damaged executables.
-fn mixed_folder() -> tempdir::TempDir {
-    let t = tempdir::TempDir::new();
+fn mixed_folder() -> TempDir {
+    let t = TempDir::new();
     let d = t.path();
     let f = fixture(&newest_version(), "linux", "amd64", Variant::Default);
     fs::create_dir_all(d.join("bin/sub")).unwrap();
@@ -187,7 +151,7 @@ fn go_version_blob_format_and_pclntab_layout_follow_the_release() {
         assert_eq!(f.pclntab.as_ref().unwrap().version, layout(&go), "{}", fx.name());
         assert_eq!(f.arch, fx.goarch, "{}", fx.name());
         let bi = f.build_info.as_ref().unwrap();
-        assert_eq!(bi.setting("GOOS"), Some(fx.goos), "{}", fx.name());
+        assert_eq!(bi.setting("GOOS").as_deref(), Some(fx.goos), "{}", fx.name());
     }
 }
 
@@ -250,17 +214,17 @@ fn elf_linkage_and_gnu_build_id_match_readelf() {
 fn buildinfo_records_how_the_binary_was_built() {
     let v = newest_version();
     let bi = |variant| facts(&fixture(&v, "linux", "amd64", variant).path)[0].build_info.clone().unwrap();
-    assert_eq!(bi(Variant::Trimpath).setting("-trimpath"), Some("true"));
-    assert_eq!(bi(Variant::Stripped).setting("-ldflags"), Some("-s -w"));
-    assert_eq!(bi(Variant::XFlag).setting("-ldflags"), Some("-X main.version=v1.2.3"));
-    assert_eq!(bi(Variant::DirtyVcs).setting("vcs.modified"), Some("true"));
-    assert_eq!(bi(Variant::DirtyVcs).setting("vcs"), Some("git"));
+    assert_eq!(bi(Variant::Trimpath).setting("-trimpath").as_deref(), Some("true"));
+    assert_eq!(bi(Variant::Stripped).setting("-ldflags").as_deref(), Some("-s -w"));
+    assert_eq!(bi(Variant::XFlag).setting("-ldflags").as_deref(), Some("-X main.version=v1.2.3"));
+    assert_eq!(bi(Variant::DirtyVcs).setting("vcs.modified").as_deref(), Some("true"));
+    assert_eq!(bi(Variant::DirtyVcs).setting("vcs").as_deref(), Some("git"));
     let gopath = bi(Variant::GopathMode);
     assert!(!gopath.has_main_module(), "GOPATH mode has no main module");
     let file_arg = bi(Variant::FileArgument);
     assert_eq!(file_arg.path, "command-line-arguments");
     assert!(!file_arg.has_main_module());
-    assert!(bi(Variant::TestBinary).path.ends_with(".test"));
+    assert!(bi(Variant::TestBinary).path.to_str().ends_with(".test"));
     assert!(bi(Variant::Default).has_main_module());
     // Without -trimpath the pclntab leaks the build host's absolute paths; with it, none.
     let files = |variant| facts(&fixture(&v, "linux", "amd64", variant).path)[0].pclntab.clone().unwrap().files;
@@ -341,7 +305,7 @@ fn universal_macho_reads_every_slice() {
     }
     fat[off_a..off_a + a.len()].copy_from_slice(&a);
     fat[off_b..off_b + b.len()].copy_from_slice(&b);
-    let t = tempdir::TempDir::new();
+    let t = TempDir::new();
     let path = t.path().join("universal");
     fs::write(&path, &fat).unwrap();
     exec(&path);
@@ -350,30 +314,4 @@ fn universal_macho_reads_every_slice() {
     assert!(f[1].code_signature.as_ref().unwrap().code_directory.as_ref().unwrap().pages_match == Some(true));
     assert_same(&["-m", path.to_str().unwrap()], t.path());
     assert_same(&["-m", "-json", path.to_str().unwrap()], t.path());
-}
-
-mod tempdir {
-    use std::path::{Path, PathBuf};
-
-    /// A temporary directory removed on drop.
-    pub struct TempDir(PathBuf);
-
-    impl TempDir {
-        pub fn new() -> Self {
-            use std::sync::atomic::{AtomicUsize, Ordering};
-            static N: AtomicUsize = AtomicUsize::new(0);
-            let p = std::env::temp_dir().join(format!("shiplint-test-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
-            std::fs::create_dir_all(&p).unwrap();
-            TempDir(p)
-        }
-        pub fn path(&self) -> &Path {
-            &self.0
-        }
-    }
-
-    impl Drop for TempDir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
 }
