@@ -21,6 +21,8 @@ pub enum BuildInfoError {
     UnrecognizedFormat,
     /// A valid executable without Go build information.
     NotGoExecutable,
+    /// Plan 9 and XCOFF readers' own wording for an address outside every section.
+    NotMapped,
     /// The module text is malformed (`line` counts from 1).
     Parse { line: usize, message: String },
 }
@@ -30,6 +32,7 @@ impl fmt::Display for BuildInfoError {
         match self {
             Self::UnrecognizedFormat => f.write_str("unrecognized file format"),
             Self::NotGoExecutable => f.write_str("not a Go executable"),
+            Self::NotMapped => f.write_str("address not mapped"),
             Self::Parse { line, message } => write!(f, "could not parse Go build info: line {line}: {message}"),
         }
     }
@@ -160,6 +163,7 @@ fn data_start(c: &Container<'_>) -> (u64, u64) {
     match c.format {
         Format::Elf => c.section(".go.buildinfo").map_or((0, 0), |s| (s.addr, s.size)),
         Format::MachO => c.section("__go_buildinfo").map_or((0, 0), |s| (s.addr, s.size)),
+        Format::Plan9 => c.section("data").map_or((0, 0), |s| (s.offset, s.size)),
         Format::Pe => {
             const WANT: u32 = 0x40 | 0x4000_0000 | 0x8000_0000; // initialized data, read, write
             c.sections
@@ -192,6 +196,16 @@ fn data_reader<'a>(c: &Container<'a>, addr: u64) -> Result<&'a [u8], BuildInfoEr
                     return Ok(window(s.offset, s.filesz, addr - s.vaddr, remaining));
                 }
             }
+        }
+        Format::Plan9 => {
+            for s in &c.sections {
+                let (off, size) = (s.offset as u32, s.size as u32);
+                if u64::from(off) <= addr && addr <= u64::from(off.wrapping_add(size).wrapping_sub(1)) {
+                    let remaining = u64::from(off.wrapping_add(size)).wrapping_sub(addr);
+                    return Ok(window(s.offset, s.size, addr - u64::from(off), remaining));
+                }
+            }
+            return Err(BuildInfoError::NotMapped);
         }
         Format::Pe => {
             let rva = addr.wrapping_sub(c.image_base);

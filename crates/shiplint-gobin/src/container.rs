@@ -12,6 +12,7 @@ pub enum Format {
     Elf,
     MachO,
     Pe,
+    Plan9,
 }
 
 impl Format {
@@ -20,6 +21,7 @@ impl Format {
             Format::Elf => "ELF",
             Format::MachO => "Mach-O",
             Format::Pe => "PE",
+            Format::Plan9 => "Plan 9 a.out",
         }
     }
 }
@@ -95,6 +97,7 @@ pub enum Details {
     Elf(crate::elf::ElfDetails),
     MachO(crate::macho::MachODetails),
     Pe(crate::pe::PeDetails),
+    Plan9,
 }
 
 impl<'a> Container<'a> {

@@ -125,6 +125,7 @@ pub fn facts(c: &Container<'_>) -> Facts {
             m.uuid.clone(),
         ),
         Details::Pe(p) => (Linkage { kind: LinkageKind::Dynamic, interpreter: None, libraries: p.imports.clone() }, None),
+        Details::Plan9 => (Linkage { kind: LinkageKind::Static, interpreter: None, libraries: Vec::new() }, None),
     };
     let code_signature = match &c.details {
         Details::MachO(m) => m.code_signature.map(|(off, size)| codesign::read(c.data, off, size)),

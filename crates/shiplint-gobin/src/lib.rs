@@ -20,6 +20,7 @@ mod goquote;
 pub mod macho;
 pub mod pclntab;
 pub mod pe;
+pub mod plan9;
 pub mod symbols;
 
 pub use buildinfo::{BuildInfo, BuildInfoError, BuildSetting, GoString, Module};
@@ -75,6 +76,7 @@ pub fn parse_thin(data: &[u8]) -> Result<Container<'_>, Error> {
         Some(b"\x7fELF") => elf::parse(data),
         Some([b'M', b'Z', ..]) => pe::parse(data),
         _ if macho::is_thin(data) => macho::parse(data),
+        _ if plan9::is_plan9(data) => plan9::parse(data),
         _ => Err(Error::Unrecognized),
     }
 }
@@ -88,11 +90,21 @@ pub fn read_build_info(data: &[u8]) -> Result<BuildInfo, BuildInfoError> {
         || ident.starts_with(b"\xfe\xed\xfa")
         || ident[1..].starts_with(b"\xfa\xed\xfe")
         || ident.starts_with(b"\xca\xfe\xba\xbe")
-        || ident.starts_with(b"\xca\xfe\xba\xbf");
+        || plan9::is_plan9(ident);
     if !go_reads {
         return Err(BuildInfoError::UnrecognizedFormat);
     }
     let exe = Executable::parse(data).map_err(|_| BuildInfoError::UnrecognizedFormat)?;
+    // Go's macho.NewFatFile reads only 32-bit fat headers and wants one Mach-O type in all slices.
+    if let Some(arches) = &exe.fat_arches {
+        let file_types = exe.slices.iter().map(|c| match &c.details {
+            container::Details::MachO(m) => m.file_type,
+            _ => 0,
+        });
+        if macho::is_fat64(data) || file_types.collect::<std::collections::HashSet<_>>().len() > 1 || arches.is_empty() {
+            return Err(BuildInfoError::UnrecognizedFormat);
+        }
+    }
     let first = exe.slices.first().ok_or(BuildInfoError::UnrecognizedFormat)?;
     buildinfo::read(first)
 }

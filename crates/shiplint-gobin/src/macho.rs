@@ -7,6 +7,8 @@ use crate::Error;
 
 const LC_SEGMENT: u32 = 0x1;
 const LC_SYMTAB: u32 = 0x2;
+const LC_DYSYMTAB: u32 = 0xb;
+const LC_RPATH: u32 = 0x8000_001c;
 const LC_LOAD_DYLIB: u32 = 0xc;
 const LC_SEGMENT_64: u32 = 0x19;
 const LC_UUID: u32 = 0x1b;
@@ -40,6 +42,11 @@ pub struct MachODetails {
 /// True when `b` starts with a thin Mach-O magic number in either byte order.
 pub fn is_thin(b: &[u8]) -> bool {
     matches!(b.get(..4), Some([0xfe, 0xed, 0xfa, 0xce | 0xcf]) | Some([0xce | 0xcf, 0xfa, 0xed, 0xfe]))
+}
+
+/// True for the 64-bit universal header (`FAT_MAGIC_64`), which Go's debug/macho does not read.
+pub fn is_fat64(b: &[u8]) -> bool {
+    b.get(..4) == Some(&[0xca, 0xfe, 0xba, 0xbf])
 }
 
 /// True when `b` starts with a universal (fat) header magic.
@@ -116,7 +123,7 @@ pub(crate) fn parse(data: &[u8]) -> Result<Container<'_>, Error> {
         _ => return Err(Error::Unrecognized),
     };
     let hdr_len: usize = if is64 { 32 } else { 28 };
-    let h = data.get(..hdr_len).ok_or_else(|| bad("truncated header"))?;
+    let h = data.get(..28).ok_or_else(|| bad("truncated header"))?;
     let cpu_type = e.u32(h, 4).unwrap_or(0);
     let cpu_subtype = e.u32(h, 8).unwrap_or(0);
     let file_type = e.u32(h, 12).unwrap_or(0);
@@ -128,6 +135,7 @@ pub(crate) fn parse(data: &[u8]) -> Result<Container<'_>, Error> {
     let mut details = MachODetails { cpu_type, cpu_subtype, file_type, ..Default::default() };
     let mut segments = Vec::new();
     let mut sections = Vec::new();
+    let mut nsyms_seen: Option<u32> = None;
     for _ in 0..ncmds {
         let cmd = e.u32(cmds, 0).ok_or_else(|| bad("command block too small"))?;
         let size = e.u32(cmds, 4).ok_or_else(|| bad("command block too small"))? as usize;
@@ -142,6 +150,9 @@ pub(crate) fn parse(data: &[u8]) -> Result<Container<'_>, Error> {
                 let (hl, sl) = if is64 { (72, 80) } else { (56, 68) };
                 if c.len() < hl {
                     return Err(bad("segment command too small"));
+                }
+                if offset_field_negative(c, e, is64) {
+                    return Err(bad("invalid section offset or file size"));
                 }
                 let name = String::from_utf8_lossy(bytes::fixed_name(&c[8..24])).into_owned();
                 let w = |o: usize, o32: usize| {
@@ -161,6 +172,11 @@ pub(crate) fn parse(data: &[u8]) -> Result<Container<'_>, Error> {
                     let (addr, size) = (sw(32, 32), sw(40, 36));
                     let off = e.u32(s, if is64 { 48 } else { 40 }).unwrap_or(0);
                     let flags = e.u32(s, if is64 { 64 } else { 56 }).unwrap_or(0);
+                    let reloff = e.u32(s, if is64 { 56 } else { 48 }).unwrap_or(0);
+                    let nreloc = e.u32(s, if is64 { 60 } else { 52 }).unwrap_or(0);
+                    if nreloc > 0 && bytes::slice(data, reloff.into(), u64::from(nreloc) * 8).is_none() {
+                        return Err(bad("relocations outside the file"));
+                    }
                     let zerofill = matches!(flags & 0xff, 0x1 | 0xc | 0x12);
                     sections.push(Section {
                         name: String::from_utf8_lossy(bytes::fixed_name(&s[..16])).into_owned(),
@@ -192,17 +208,43 @@ pub(crate) fn parse(data: &[u8]) -> Result<Container<'_>, Error> {
                 let f = |o| e.u32(c, o).ok_or_else(|| bad("symtab command too small"));
                 let (symoff, nsyms, stroff, strsize) = (f(8)?, f(12)?, f(16)?, f(20)?);
                 let nlist = if is64 { 16 } else { 12 };
-                if bytes::slice(data, symoff.into(), u64::from(nsyms) * nlist).is_none()
-                    || bytes::slice(data, stroff.into(), strsize.into()).is_none()
-                {
+                let strtab = bytes::slice(data, stroff.into(), strsize.into());
+                let table = bytes::slice(data, symoff.into(), u64::from(nsyms) * nlist);
+                let (Some(_), Some(table)) = (strtab, table) else {
                     return Err(bad("symbol table outside the file"));
+                };
+                if table.chunks_exact(nlist as usize).any(|n| e.u32(n, 0).unwrap_or(0) >= strsize) {
+                    return Err(bad("invalid name in symbol table"));
                 }
+                nsyms_seen = Some(nsyms);
                 details.symtab = Some((symoff, nsyms, stroff, strsize));
             }
+            LC_DYSYMTAB => {
+                let f = |o| e.u32(c, o).ok_or_else(|| bad("dysymtab command too small"));
+                let (iundef, nundef, indirect_off, nindirect) = (f(24)?, f(28)?, f(56)?, f(60)?);
+                f(76)?;
+                let nsyms = nsyms_seen.ok_or_else(|| bad("dynamic symbol table seen before any ordinary symbol table"))?;
+                if iundef > nsyms || iundef.wrapping_add(nundef) > nsyms {
+                    return Err(bad("undefined symbols in dynamic symbol table command exceed the symbol table"));
+                }
+                if bytes::slice(data, indirect_off.into(), u64::from(nindirect) * 4).is_none() {
+                    return Err(bad("indirect symbol table outside the file"));
+                }
+            }
+            LC_RPATH => {
+                let path = e.u32(c, 8).ok_or_else(|| bad("rpath command too small"))?;
+                if path as usize >= c.len() {
+                    return Err(bad("invalid path in rpath command"));
+                }
+            }
             LC_LOAD_DYLIB | LC_LOAD_WEAK_DYLIB | LC_REEXPORT_DYLIB | LC_LAZY_LOAD_DYLIB | LC_LOAD_UPWARD_DYLIB => {
-                let off = e.u32(c, 8).ok_or_else(|| bad("dylib command too small"))? as usize;
-                let name = c.get(off..).map(bytes::fixed_name).ok_or_else(|| bad("invalid dylib name offset"))?;
-                details.dylibs.push(String::from_utf8_lossy(name).into_owned());
+                // Go's debug/macho validates only LC_LOAD_DYLIB; the others are kept when readable.
+                let name = e.u32(c, 8).filter(|_| c.len() >= 24).and_then(|off| c.get(off as usize..).filter(|n| !n.is_empty()));
+                match name {
+                    Some(n) => details.dylibs.push(String::from_utf8_lossy(bytes::fixed_name(n)).into_owned()),
+                    None if cmd == LC_LOAD_DYLIB => return Err(bad("invalid name in dynamic library command")),
+                    None => {}
+                }
             }
             LC_UUID => {
                 if let Some(u) = c.get(8..24) {
@@ -236,6 +278,11 @@ pub(crate) fn parse(data: &[u8]) -> Result<Container<'_>, Error> {
         image_base: 0,
         details: Details::MachO(details),
     })
+}
+
+/// A segment's file offset or size that Go rejects because it is negative as an int64.
+fn offset_field_negative(c: &[u8], e: Endian, is64: bool) -> bool {
+    is64 && [40, 48].iter().any(|&o| e.u64(c, o).is_some_and(|v| v > i64::MAX as u64))
 }
 
 fn format_uuid(u: &[u8]) -> String {

@@ -56,6 +56,7 @@ pub fn find_map<'a, T>(c: &Container<'a>, mut f: impl FnMut(&'a [u8], Symbol) ->
             }
             None
         }
+        Details::Plan9 => None,
         Details::Pe(p) => {
             let (ptr, n) = p.coff_symbols;
             if ptr == 0 {
