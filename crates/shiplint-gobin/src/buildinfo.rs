@@ -215,6 +215,12 @@ fn data_reader<'a>(c: &Container<'a>, addr: u64) -> Result<&'a [u8], BuildInfoEr
                 let last = u64::from(va.wrapping_add(size).wrapping_sub(1));
                 if u64::from(va) <= rva && rva <= last {
                     let remaining = u64::from(va.wrapping_add(size)).wrapping_sub(rva);
+                    if s.offset == 0 {
+                        // Go reads a section without file data as zeros.
+                        static ZEROS: [u8; 1 << 20] = [0; 1 << 20];
+                        let n = remaining.min(s.size.saturating_sub(rva - u64::from(va))).min(ZEROS.len() as u64);
+                        return Ok(&ZEROS[..n as usize]);
+                    }
                     return Ok(window(s.offset, s.size, rva - u64::from(va), remaining));
                 }
             }

@@ -9,6 +9,7 @@ pub const PT_LOAD: u32 = 1;
 pub const PT_DYNAMIC: u32 = 2;
 pub const PT_INTERP: u32 = 3;
 pub const PT_NOTE: u32 = 4;
+const SHT_STRTAB: u32 = 3;
 const SHT_NOBITS: u32 = 8;
 pub const SHF_COMPRESSED: u64 = 0x800;
 const DT_NEEDED: u64 = 1;
@@ -78,7 +79,8 @@ pub(crate) fn parse(data: &[u8]) -> Result<Container<'_>, Error> {
     let r32 = |o| e.u32(h, o).unwrap_or(0);
     let file_type = r16(16);
     let machine = r16(18);
-    if r32(20) != 1 {
+    // Go compares only the low byte: its Version type is a byte.
+    if r32(20) as u8 != 1 {
         return Err(bad("mismatched ELF version"));
     }
     let (phoff, shoff, phentsize, mut phnum, shentsize, mut shnum, mut shstrndx) = if class64 {
@@ -200,6 +202,15 @@ pub(crate) fn parse(data: &[u8]) -> Result<Container<'_>, Error> {
         if offset > i64::MAX as u64 || size > i64::MAX as u64 {
             return Err(bad("invalid section header"));
         }
+        // A compressed section's size is the uncompressed size from its Chdr, as Go reports it.
+        let size = if flags & SHF_COMPRESSED == 0 {
+            size
+        } else {
+            let chdr = bytes::slice(data, offset, if class64 { 24 } else { 12 })
+                .filter(|_| size >= if class64 { 24 } else { 12 })
+                .ok_or_else(|| bad("unreadable compression header"))?;
+            if class64 { e.u64(chdr, 8).unwrap_or(0) } else { u64::from(e.u32(chdr, 4).unwrap_or(0)) }
+        };
         raw.push(Raw {
             name,
             sec: Section {
@@ -217,10 +228,12 @@ pub(crate) fn parse(data: &[u8]) -> Result<Container<'_>, Error> {
         });
     }
     let mut sections = Vec::with_capacity(shnum);
-    if shnum > 0 {
+    if shstrndx == 0 {
+        sections.extend(raw.into_iter().map(|r| r.sec));
+    } else if shnum > 0 {
         let strtab = &raw[shstrndx].sec;
-        if strtab.kind == SHT_NOBITS {
-            return Err(bad("section name table has no data"));
+        if strtab.kind != SHT_STRTAB {
+            return Err(bad("invalid ELF section name string table type"));
         }
         let names = bytes::slice(data, strtab.offset, strtab.size)
             .ok_or_else(|| bad("section name table outside the file"))?;

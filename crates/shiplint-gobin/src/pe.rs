@@ -47,6 +47,10 @@ pub(crate) fn parse(data: &[u8]) -> Result<Container<'_>, Error> {
     let r16 = |b: &[u8], o| LE.u16(b, o).unwrap_or(0);
     let r32 = |b: &[u8], o| LE.u32(b, o).unwrap_or(0);
     let machine = r16(fh, 0);
+    // amd64, arm64, armnt, i386, riscv32/64/128, unknown: the machines Go's debug/pe accepts.
+    if !matches!(machine, 0x8664 | 0xaa64 | 0x1c4 | 0x14c | 0x5032 | 0x5064 | 0x5128 | 0) {
+        return Err(bad("unrecognized PE machine"));
+    }
     let nsections = usize::from(r16(fh, 2));
     let timestamp = r32(fh, 4);
     let (symptr, nsyms) = (r32(fh, 8), r32(fh, 12));
@@ -65,18 +69,37 @@ pub(crate) fn parse(data: &[u8]) -> Result<Container<'_>, Error> {
             bytes::slice(data, start, u64::from(len)).ok_or_else(|| bad("fail to read string table"))?
         }
     };
-    if symptr != 0 && bytes::slice(data, symptr.into(), u64::from(nsyms) * 18).is_none() {
-        return Err(bad("fail to read symbol table"));
+    if symptr != 0 && nsyms > 0 {
+        let table = bytes::slice(data, symptr.into(), u64::from(nsyms) * 18).ok_or_else(|| bad("fail to read symbol table"))?;
+        // Go resolves every non-auxiliary symbol's name and fails on one it cannot.
+        let mut aux = 0u8;
+        for sym in table.chunks_exact(18) {
+            if aux > 0 {
+                aux -= 1;
+                continue;
+            }
+            // A zero offset means "no name", not a string table entry.
+            if sym[..4] == [0, 0, 0, 0] && r32(sym, 4) != 0 {
+                string_table_entry(strtab, r32(sym, 4))?;
+            }
+            aux = sym[17];
+        }
     }
 
     let opt = bytes::slice(data, pe_off + 24, opt_size).ok_or_else(|| bad("truncated optional header"))?;
     let magic = r16(opt, 0);
     let (ptr_size, image_base, dd_off) = match magic {
+        _ if opt_size == 0 => (if machine == 0x8664 || machine == 0xaa64 { 8 } else { 4 }, 0, 0),
         0x10b => (4u8, u64::from(r32(opt, 28)), 96usize),
         0x20b => (8u8, LE.u64(opt, 24).unwrap_or(0), 112usize),
-        _ if opt_size == 0 => (if machine == 0x8664 || machine == 0xaa64 { 8 } else { 4 }, 0, 0),
         _ => return Err(bad("unrecognized PE optional header magic")),
     };
+    if dd_off > 0 {
+        let dirs = r32(opt, dd_off - 4);
+        if opt.len() < dd_off || (opt.len() - dd_off) as u64 != u64::from(dirs) * 8 {
+            return Err(bad("size of data directories is inconsistent with their number"));
+        }
+    }
     let subsystem = r16(opt, 68);
     let dll_characteristics = r16(opt, 70);
     let import_dir = (dd_off > 0).then(|| (r32(opt, dd_off + 8), r32(opt, dd_off + 12)));
@@ -89,17 +112,18 @@ pub(crate) fn parse(data: &[u8]) -> Result<Container<'_>, Error> {
         let raw_name = bytes::fixed_name(&s[..8]);
         let name = match raw_name.strip_prefix(b"/") {
             Some(digits) => {
-                let off: usize = std::str::from_utf8(digits)
+                let off: u32 = std::str::from_utf8(digits)
                     .ok()
                     .and_then(|d| d.parse().ok())
                     .ok_or_else(|| bad("invalid section name offset"))?;
-                bytes::cstr(strtab, off).ok_or_else(|| bad("section name outside the string table"))?
+                string_table_entry(strtab, off)?
             }
             None => raw_name,
         };
         let name = String::from_utf8_lossy(name).into_owned();
         let (vsize, va, raw_size, raw_ptr) = (r32(s, 8), r32(s, 12), r32(s, 16), r32(s, 20));
         let nrelocs = r16(s, 32);
+        // Go reads a section with no file data (PointerToRawData 0) as zeros.
         if nrelocs > 0 && bytes::slice(data, r32(s, 24).into(), u64::from(nrelocs) * 10).is_none() {
             return Err(bad("fail to read relocations"));
         }
@@ -123,7 +147,7 @@ pub(crate) fn parse(data: &[u8]) -> Result<Container<'_>, Error> {
             size: raw_size.into(),
             virtual_size: vsize.into(),
             offset: raw_ptr.into(),
-            in_file: raw_size > 0,
+            in_file: raw_ptr != 0 && raw_size > 0,
             kind: chars,
             flags: 0,
             link: 0,
@@ -151,6 +175,15 @@ pub(crate) fn parse(data: &[u8]) -> Result<Container<'_>, Error> {
         timestamp,
     });
     Ok(c)
+}
+
+/// A name in the COFF string table: `strtab` includes its 4-byte length, as offsets count it.
+fn string_table_entry(strtab: &[u8], off: u32) -> Result<&[u8], Error> {
+    if off < 4 || off as usize > strtab.len().max(4) {
+        return Err(bad("offset outside the string table"));
+    }
+    let rest = strtab.get(off as usize..).unwrap_or_default();
+    Ok(bytes::fixed_name(rest))
 }
 
 /// DLL names from the import directory (20-byte descriptors ending with an all-zero one).

@@ -182,7 +182,7 @@ fn truncated_and_bit_flipped_binaries_fail_like_go_version() {
     for (i, (name, path)) in bases().into_iter().enumerate() {
         let base = fs::read(&path).unwrap();
         let ms: Vec<(String, Vec<u8>)> =
-            mutants(&base, 0x9e37_79b9 + i as u64, 40).into_iter().map(|(n, d)| (format!("{name}-{n}"), d)).collect();
+            mutants(&base, 0x9e37_79b9 + i as u64, 150).into_iter().map(|(n, d)| (format!("{name}-{n}"), d)).collect();
         for (_, d) in &ms {
             read_everything(d);
         }
