@@ -229,23 +229,36 @@ fn cms_signature(der_bytes: &[u8]) -> CmsSignature {
     }
 }
 
+/// The encoded length (header and contents) of the DER value at the start of `b`.
+fn der_value_len(b: &[u8]) -> Option<usize> {
+    let first = *b.get(1)?;
+    let (header, content) = if first < 0x80 {
+        (2, usize::from(first))
+    } else {
+        let n = usize::from(first & 0x7f);
+        if n == 0 || n > 4 {
+            return None;
+        }
+        let len = b.get(2..2 + n)?.iter().fold(0usize, |acc, &x| acc << 8 | usize::from(x));
+        (2 + n, len)
+    };
+    header.checked_add(content)
+}
+
 fn decode_cms(der_bytes: &[u8]) -> Result<CmsSignature, String> {
     use cms::cert::CertificateChoices;
     use cms::content_info::ContentInfo;
     use cms::signed_data::{SignedData, SignerIdentifier};
     use der::{Decode, Encode};
 
+
     const OID_CN: &str = "2.5.4.3";
     const OID_OU: &str = "2.5.4.11";
     const OID_SIGNING_TIME: &str = "1.2.840.113549.1.9.5";
     const OID_TIMESTAMP_TOKEN: &str = "1.2.840.113549.1.9.16.2.14";
 
-    // Apple's blob may be followed by zero padding; decode the first DER value only.
-    let len = der::Header::from_der(der_bytes)
-        .ok()
-        .and_then(|h| h.encoded_len().ok().and_then(|hl| (hl + h.length).ok()))
-        .and_then(|l| usize::try_from(u32::from(l)).ok())
-        .ok_or("CMS blob is not DER")?;
+    // The blob may be followed by zero padding; decode the first DER value only.
+    let len = der_value_len(der_bytes).ok_or("CMS blob is not DER")?;
     let info = ContentInfo::from_der(der_bytes.get(..len).ok_or("CMS blob is truncated")?).map_err(|e| e.to_string())?;
     let sd: SignedData = info.content.decode_as().map_err(|e| e.to_string())?;
     let certs: Vec<&x509_cert::Certificate> = sd
