@@ -105,6 +105,8 @@ pub enum Variant {
     DirtyVcs,
     /// A dependency replaced by a local directory: `dep` and `=>` lines.
     ReplacedDependency,
+    /// `-buildmode=pie` linked externally with `-static-pie`: position-independent, no interpreter.
+    StaticPie,
 }
 
 impl fmt::Display for Variant {
@@ -122,6 +124,7 @@ impl fmt::Display for Variant {
             Variant::TestBinary => "test-binary",
             Variant::DirtyVcs => "dirty-vcs",
             Variant::ReplacedDependency => "replaced-dep",
+            Variant::StaticPie => "static-pie",
         };
         f.write_str(s)
     }
@@ -142,10 +145,13 @@ impl Fixture {
     }
 }
 
-pub const ALL_TARGETS: [(&str, &str); 7] = [
+/// Every target the newest release builds; s390x and mips are the big-endian ones.
+pub const ALL_TARGETS: [(&str, &str); 9] = [
     ("linux", "amd64"),
     ("linux", "arm64"),
     ("linux", "386"),
+    ("linux", "s390x"),
+    ("linux", "mips"),
     ("darwin", "amd64"),
     ("darwin", "arm64"),
     ("windows", "amd64"),
@@ -184,6 +190,7 @@ pub fn plan() -> Vec<(Toolchain, &'static str, &'static str, Variant)> {
         if is_newest {
             plan.push((tc.clone(), "linux", "amd64", Variant::GnuBuildId));
             plan.push((tc.clone(), "linux", "amd64", Variant::Pie));
+            plan.push((tc.clone(), "linux", "amd64", Variant::StaticPie));
             plan.push((tc.clone(), "linux", "arm64", Variant::Pie));
             plan.push((tc.clone(), "windows", "amd64", Variant::Pie));
             plan.push((tc.clone(), "darwin", "arm64", Variant::XFlag));
@@ -276,7 +283,7 @@ pub fn build(tc: &Toolchain, goos: &'static str, goarch: &'static str, variant: 
     let mut cmd = tc.command(&work);
     cmd.env("GOOS", goos).env("GOARCH", goarch);
     match variant {
-        Variant::CgoNet => cmd.env("CGO_ENABLED", "1"),
+        Variant::CgoNet | Variant::StaticPie => cmd.env("CGO_ENABLED", "1"),
         _ => cmd.env("CGO_ENABLED", "0"),
     };
     match variant {
@@ -299,6 +306,9 @@ pub fn build(tc: &Toolchain, goos: &'static str, goarch: &'static str, variant: 
         }
         Variant::Pie => {
             cmd.arg("-buildmode=pie");
+        }
+        Variant::StaticPie => {
+            cmd.args(["-buildmode=pie", "-ldflags=-linkmode=external -extldflags=-static-pie"]);
         }
         Variant::GopathMode => {
             cmd.env("GO111MODULE", "off").env("GOPATH", &gopath).env("GOFLAGS", "");

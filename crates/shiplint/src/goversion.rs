@@ -47,35 +47,45 @@ pub fn run(args: &[String]) -> i32 {
         eprintln!("shiplint buildinfo: -json flag requires -m flag");
         return 2;
     }
-    let mut status = 0;
+    // Stat and walk in argument order, then read every file in parallel and print in that order.
+    let mut jobs = Vec::new();
+    for arg in files {
+        match fs::metadata(arg) {
+            Err(e) => jobs.push(Job::StatFailed(format!("stat {arg}: {}\n", go_errno(&e)))),
+            Ok(meta) if meta.is_dir() => {
+                jobs.extend(walk(arg).into_iter().map(|(path, meta)| Job::Scan { path, meta, named: false }))
+            }
+            Ok(meta) => jobs.push(Job::Scan { path: arg.clone(), meta, named: true }),
+        }
+    }
+    let reports: Vec<(Report, bool)> = jobs
+        .into_par_iter()
+        .map(|job| match job {
+            Job::StatFailed(err) => (Report { err, ..Default::default() }, true),
+            // A file named on the command line always reports errors and, with -m, fails the run.
+            Job::Scan { path, meta, named } => {
+                let r = scan_file(&path, &meta, named || flags.v, flags);
+                let failed = named && flags.m && !r.is_go;
+                (r, failed)
+            }
+        })
+        .collect();
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    for arg in files {
-        let meta = match fs::metadata(arg) {
-            Ok(m) => m,
-            Err(e) => {
-                emit(&mut out, &Report { err: format!("stat {arg}: {}\n", go_errno(&e)), ..Default::default() });
-                status = 1;
-                continue;
-            }
-        };
-        if meta.is_dir() {
-            let entries = walk(arg);
-            let reports: Vec<Report> =
-                entries.par_iter().map(|(path, meta)| scan_file(path, meta, flags.v, flags)).collect();
-            for r in &reports {
-                emit(&mut out, r);
-            }
-        } else {
-            let r = scan_file(arg, &meta, true, flags);
-            emit(&mut out, &r);
-            if !r.is_go && flags.m {
-                status = 1;
-            }
+    let mut status = 0;
+    for (r, failed) in &reports {
+        emit(&mut out, r);
+        if *failed {
+            status = 1;
         }
     }
     let _ = out.flush();
     status
+}
+
+enum Job {
+    StatFailed(String),
+    Scan { path: String, meta: Metadata, named: bool },
 }
 
 /// Writes a report, flushing stdout before stderr so a terminal shows them in Go's order.

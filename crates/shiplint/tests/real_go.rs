@@ -207,7 +207,33 @@ fn elf_linkage_and_gnu_build_id_match_readelf() {
     assert_eq!(cgo.linkage.interpreter.as_deref(), Some("/lib64/ld-linux-x86-64.so.2"));
     assert!(cgo.linkage.libraries.iter().any(|l| l == "libc.so.6"));
     assert_eq!(facts(&fixture(&v, "linux", "amd64", Variant::Default).path)[0].linkage.kind, LinkageKind::Static);
+    let static_pie = &facts(&fixture(&v, "linux", "amd64", Variant::StaticPie).path)[0];
+    assert_eq!((static_pie.linkage.kind, static_pie.linkage.interpreter.as_deref()), (LinkageKind::StaticPie, None));
+    let pie = &facts(&fixture(&v, "linux", "amd64", Variant::Pie).path)[0];
+    assert_eq!(pie.linkage.kind, LinkageKind::Dynamic, "Go's internally linked PIE asks for the dynamic loader");
+    for (arch, endian) in [("s390x", shiplint_gobin::Endian::Big), ("mips", shiplint_gobin::Endian::Big), ("arm64", shiplint_gobin::Endian::Little)] {
+        let f = &facts(&fixture(&v, "linux", arch, Variant::Default).path)[0];
+        assert_eq!((f.arch.as_str(), f.endian), (arch, endian));
+    }
     assert!(facts(&fixture(&v, "linux", "amd64", Variant::GnuBuildId).path)[0].gnu_build_id.is_some());
+}
+
+/// Without BuildInfo (destroyed here; absent before Go 1.13) the version comes from the
+/// `runtime.buildVersion` variable through the symbol table.
+#[test]
+fn go_version_falls_back_to_runtime_build_version() {
+    let v = newest_version();
+    for arch in ["amd64", "386", "s390x"] {
+        let mut data = fs::read(&fixture(&v, "linux", arch, Variant::Default).path).unwrap();
+        let at = memchr::memmem::find(&data, b"\xff Go buildinf:").unwrap();
+        data[at] = 0;
+        let exe = Executable::parse(&data).unwrap();
+        let f = shiplint_gobin::facts(&exe.slices[0]);
+        assert_eq!(f.build_info_error.as_deref(), Some("not a Go executable"));
+        assert_eq!(f.go_version_source, Some(shiplint_gobin::GoVersionSource::RuntimeBuildVersion), "{arch}");
+        assert_eq!(f.go_version, Some(format!("go{v}")), "{arch}");
+        assert!(f.is_go);
+    }
 }
 
 #[test]
