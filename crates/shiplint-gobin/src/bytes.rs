@@ -49,7 +49,9 @@ pub fn slice(data: &[u8], off: u64, len: u64) -> Option<&[u8]> {
 
 /// `data[off..min(off+len, data.len())]`: what a reader gets before end of file.
 pub fn slice_clamped(data: &[u8], off: u64, len: u64) -> &[u8] {
-    let Ok(start) = usize::try_from(off) else { return &[] };
+    let Ok(start) = usize::try_from(off) else {
+        return &[];
+    };
     if start >= data.len() {
         return &[];
     }

@@ -4,7 +4,7 @@ use crate::buildinfo::{self, BlobFormat, BuildInfo};
 use crate::codesign::{self, CodeSignature};
 use crate::container::{Container, Details, Format};
 use crate::pclntab::{self, Pclntab};
-use crate::{buildid, symbols, Endian};
+use crate::{Endian, buildid, symbols};
 use serde::Serialize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -71,7 +71,9 @@ pub struct Facts {
 }
 
 fn is_dwarf_name(name: &str) -> bool {
-    [".debug_", ".zdebug_", "__debug_", "__zdebug_"].iter().any(|p| name.starts_with(p))
+    [".debug_", ".zdebug_", "__debug_", "__zdebug_"]
+        .iter()
+        .any(|p| name.starts_with(p))
 }
 
 /// Gathers the facts of one container.
@@ -88,19 +90,32 @@ pub fn facts(c: &Container<'_>) -> Facts {
         Err(e) => (None, None, Some(e.to_string())),
     };
     let (go_version, go_version_source) = match &raw {
-        Ok(r) => (Some(r.go_version.to_str().into_owned()), Some(GoVersionSource::BuildInfo)),
+        Ok(r) => (
+            Some(r.go_version.to_str().into_owned()),
+            Some(GoVersionSource::BuildInfo),
+        ),
         Err(_) => match symbols::runtime_build_version(c) {
             Some(v) => (Some(v), Some(GoVersionSource::RuntimeBuildVersion)),
             None => (None, None),
         },
     };
-    let go_build_id = buildid::go_build_id(c.data).ok().filter(|id| !id.is_empty());
-    let gnu_build_id = (c.format == Format::Elf).then(|| buildid::gnu_build_id(c)).flatten();
+    let go_build_id = buildid::go_build_id(c.data)
+        .ok()
+        .filter(|id| !id.is_empty());
+    let gnu_build_id = (c.format == Format::Elf)
+        .then(|| buildid::gnu_build_id(c))
+        .flatten();
     let pclntab = pclntab::find(c);
 
-    let dwarf_sections: Vec<String> = c.sections.iter().filter(|s| is_dwarf_name(&s.name)).map(|s| s.name.clone()).collect();
+    let dwarf_sections: Vec<String> = c
+        .sections
+        .iter()
+        .filter(|s| is_dwarf_name(&s.name))
+        .map(|s| s.name.clone())
+        .collect();
     let dwarf_compressed = c.sections.iter().any(|s| {
-        is_dwarf_name(&s.name) && (s.name.contains("zdebug") || s.flags & crate::elf::SHF_COMPRESSED != 0)
+        is_dwarf_name(&s.name)
+            && (s.name.contains("zdebug") || s.flags & crate::elf::SHF_COMPRESSED != 0)
     });
     let defined_symbols = symbols::defined_count(c);
     let debug = DebugInfo {
@@ -118,17 +133,44 @@ pub fn facts(c: &Container<'_>) -> Facts {
                 (None, 3) => LinkageKind::StaticPie,
                 (None, _) => LinkageKind::Static,
             };
-            (Linkage { kind, interpreter: d.interpreter.clone(), libraries: d.needed.clone() }, None)
+            (
+                Linkage {
+                    kind,
+                    interpreter: d.interpreter.clone(),
+                    libraries: d.needed.clone(),
+                },
+                None,
+            )
         }
         Details::MachO(m) => (
-            Linkage { kind: LinkageKind::Dynamic, interpreter: None, libraries: m.dylibs.clone() },
+            Linkage {
+                kind: LinkageKind::Dynamic,
+                interpreter: None,
+                libraries: m.dylibs.clone(),
+            },
             m.uuid.clone(),
         ),
-        Details::Pe(p) => (Linkage { kind: LinkageKind::Dynamic, interpreter: None, libraries: p.imports.clone() }, None),
-        Details::Plan9 => (Linkage { kind: LinkageKind::Static, interpreter: None, libraries: Vec::new() }, None),
+        Details::Pe(p) => (
+            Linkage {
+                kind: LinkageKind::Dynamic,
+                interpreter: None,
+                libraries: p.imports.clone(),
+            },
+            None,
+        ),
+        Details::Plan9 => (
+            Linkage {
+                kind: LinkageKind::Static,
+                interpreter: None,
+                libraries: Vec::new(),
+            },
+            None,
+        ),
     };
     let code_signature = match &c.details {
-        Details::MachO(m) => m.code_signature.map(|(off, size)| codesign::read(c.data, off, size)),
+        Details::MachO(m) => m
+            .code_signature
+            .map(|(off, size)| codesign::read(c.data, off, size)),
         _ => None,
     };
     let is_go = raw.is_ok() || go_version.is_some() || pclntab.is_some() || go_build_id.is_some();

@@ -26,7 +26,7 @@ pub mod symbols;
 pub use buildinfo::{BuildInfo, BuildInfoError, BuildSetting, GoString, Module};
 pub use bytes::Endian;
 pub use container::{Container, Format, Section, Segment};
-pub use facts::{facts, DebugInfo, Facts, GoVersionSource, Linkage, LinkageKind};
+pub use facts::{DebugInfo, Facts, GoVersionSource, Linkage, LinkageKind, facts};
 pub use goquote::{quote as go_quote, unquote as go_unquote};
 
 use std::fmt;
@@ -63,10 +63,19 @@ impl<'a> Executable<'a> {
     pub fn parse(data: &'a [u8]) -> Result<Self, Error> {
         if macho::is_fat(data) {
             let arches = macho::fat_arches(data)?;
-            let slices = arches.iter().map(|a| macho::parse(macho::fat_slice(data, a))).collect::<Result<_, _>>()?;
-            return Ok(Executable { slices, fat_arches: Some(arches) });
+            let slices = arches
+                .iter()
+                .map(|a| macho::parse(macho::fat_slice(data, a)))
+                .collect::<Result<_, _>>()?;
+            return Ok(Executable {
+                slices,
+                fat_arches: Some(arches),
+            });
         }
-        Ok(Executable { slices: vec![parse_thin(data)?], fat_arches: None })
+        Ok(Executable {
+            slices: vec![parse_thin(data)?],
+            fat_arches: None,
+        })
     }
 }
 
@@ -84,7 +93,9 @@ pub fn parse_thin(data: &[u8]) -> Result<Container<'_>, Error> {
 /// Go's `debug/buildinfo.Read` on a whole file: the same format sniffing (the first of a universal
 /// binary's slices), the same search, the same errors.
 pub fn read_build_info(data: &[u8]) -> Result<BuildInfo, BuildInfoError> {
-    let Some(ident) = data.get(..16) else { return Err(BuildInfoError::UnrecognizedFormat) };
+    let Some(ident) = data.get(..16) else {
+        return Err(BuildInfoError::UnrecognizedFormat);
+    };
     let go_reads = ident.starts_with(b"\x7fELF")
         || ident.starts_with(b"MZ")
         || ident.starts_with(b"\xfe\xed\xfa")
@@ -101,10 +112,16 @@ pub fn read_build_info(data: &[u8]) -> Result<BuildInfo, BuildInfoError> {
             container::Details::MachO(m) => m.file_type,
             _ => 0,
         });
-        if macho::is_fat64(data) || file_types.collect::<std::collections::HashSet<_>>().len() > 1 || arches.is_empty() {
+        if macho::is_fat64(data)
+            || file_types.collect::<std::collections::HashSet<_>>().len() > 1
+            || arches.is_empty()
+        {
             return Err(BuildInfoError::UnrecognizedFormat);
         }
     }
-    let first = exe.slices.first().ok_or(BuildInfoError::UnrecognizedFormat)?;
+    let first = exe
+        .slices
+        .first()
+        .ok_or(BuildInfoError::UnrecognizedFormat)?;
     buildinfo::read(first)
 }

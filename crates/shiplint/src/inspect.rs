@@ -20,7 +20,12 @@ pub struct FileReport {
 }
 
 pub fn inspect_file(path: &str) -> FileReport {
-    let mut report = FileReport { path: path.to_string(), error: None, universal: false, slices: Vec::new() };
+    let mut report = FileReport {
+        path: path.to_string(),
+        error: None,
+        universal: false,
+        slices: Vec::new(),
+    };
     let mapped = match Mapped::open(Path::new(path)) {
         Ok(m) => m,
         Err(e) => {
@@ -69,12 +74,29 @@ fn yes_no(b: bool) -> &'static str {
 pub fn render(r: &FileReport) -> String {
     let mut s = String::new();
     for (i, f) in r.slices.iter().enumerate() {
-        let title = if r.universal { format!("{} [slice {i}: {}]", r.path, f.arch) } else { r.path.clone() };
+        let title = if r.universal {
+            format!("{} [slice {i}: {}]", r.path, f.arch)
+        } else {
+            r.path.clone()
+        };
         let _ = writeln!(s, "{title}");
         let mut line = |k: &str, v: &str| {
             let _ = writeln!(s, "  {k:<18} {v}");
         };
-        line("format", &format!("{} {} {}-endian {}-bit", f.format.name(), f.arch, if f.endian == shiplint_gobin::Endian::Little { "little" } else { "big" }, u32::from(f.pointer_size) * 8));
+        line(
+            "format",
+            &format!(
+                "{} {} {}-endian {}-bit",
+                f.format.name(),
+                f.arch,
+                if f.endian == shiplint_gobin::Endian::Little {
+                    "little"
+                } else {
+                    "big"
+                },
+                u32::from(f.pointer_size) * 8
+            ),
+        );
         line("go executable", yes_no(f.is_go));
         if let Some(v) = &f.go_version {
             line("go version", v);
@@ -84,9 +106,15 @@ pub fn render(r: &FileReport) -> String {
                 line("package", &bi.path.to_str());
             }
             if bi.has_main_module() {
-                line("main module", &format!("{} {}", bi.main.path, bi.main.version));
+                line(
+                    "main module",
+                    &format!("{} {}", bi.main.path, bi.main.version),
+                );
             } else {
-                line("main module", "none (not built in module mode from a module)");
+                line(
+                    "main module",
+                    "none (not built in module mode from a module)",
+                );
             }
             line("dependencies", &bi.deps.len().to_string());
             for st in &bi.settings {
@@ -104,12 +132,42 @@ pub fn render(r: &FileReport) -> String {
         }
         match &f.pclntab {
             Some(p) => {
-                line("pclntab", &format!("Go {} layout ({}), {} functions, {} files", p.version.as_str(), p.found_by, p.function_count, p.files.len()));
+                line(
+                    "pclntab",
+                    &format!(
+                        "Go {} layout ({}), {} functions, {} files",
+                        p.version.as_str(),
+                        p.found_by,
+                        p.function_count,
+                        p.files.len()
+                    ),
+                );
             }
             None => line("pclntab", "not found"),
         }
-        line("symbol table", &if f.debug.symbol_table { format!("yes ({} symbols)", f.debug.defined_symbols) } else { "no".into() });
-        line("dwarf", &if f.debug.dwarf { format!("yes{}", if f.debug.dwarf_compressed { " (compressed)" } else { "" }) } else { "no".into() });
+        line(
+            "symbol table",
+            &if f.debug.symbol_table {
+                format!("yes ({} symbols)", f.debug.defined_symbols)
+            } else {
+                "no".into()
+            },
+        );
+        line(
+            "dwarf",
+            &if f.debug.dwarf {
+                format!(
+                    "yes{}",
+                    if f.debug.dwarf_compressed {
+                        " (compressed)"
+                    } else {
+                        ""
+                    }
+                )
+            } else {
+                "no".into()
+            },
+        );
         let kind = match f.linkage.kind {
             shiplint_gobin::LinkageKind::Static => "static",
             shiplint_gobin::LinkageKind::StaticPie => "static-pie",
@@ -126,16 +184,47 @@ pub fn render(r: &FileReport) -> String {
             match &cs.code_directory {
                 Some(cd) => {
                     let mut kinds = Vec::new();
-                    if cd.adhoc { kinds.push("adhoc") }
-                    if cd.linker_signed { kinds.push("linker-signed") }
-                    if cd.hardened_runtime { kinds.push("hardened-runtime") }
-                    line("code signature", &format!("{} flags={:#x} ({}) id={} {}", cd.hash_name, cd.flags, kinds.join(","), cd.identifier, match cd.pages_match { Some(true) => "pages match", Some(false) => "PAGES DO NOT MATCH", None => "pages not checked" }));
-                    if let Some(t) = &cd.team_id { line("team id", t) }
+                    if cd.adhoc {
+                        kinds.push("adhoc")
+                    }
+                    if cd.linker_signed {
+                        kinds.push("linker-signed")
+                    }
+                    if cd.hardened_runtime {
+                        kinds.push("hardened-runtime")
+                    }
+                    line(
+                        "code signature",
+                        &format!(
+                            "{} flags={:#x} ({}) id={} {}",
+                            cd.hash_name,
+                            cd.flags,
+                            kinds.join(","),
+                            cd.identifier,
+                            match cd.pages_match {
+                                Some(true) => "pages match",
+                                Some(false) => "PAGES DO NOT MATCH",
+                                None => "pages not checked",
+                            }
+                        ),
+                    );
+                    if let Some(t) = &cd.team_id {
+                        line("team id", t)
+                    }
                 }
-                None => line("code signature", cs.error.as_deref().unwrap_or("no code directory")),
+                None => line(
+                    "code signature",
+                    cs.error.as_deref().unwrap_or("no code directory"),
+                ),
             }
             if let Some(cms) = &cs.cms {
-                line("signer", cms.signer.as_deref().or(cms.error.as_deref()).unwrap_or("none"));
+                line(
+                    "signer",
+                    cms.signer
+                        .as_deref()
+                        .or(cms.error.as_deref())
+                        .unwrap_or("none"),
+                );
                 line("timestamp", yes_no(cms.timestamp_token));
             }
         } else if f.format == shiplint_gobin::Format::MachO {

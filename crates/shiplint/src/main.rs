@@ -37,7 +37,9 @@ fn main() {
     let cli = Cli::parse();
     let status = match cli.command {
         Command::Buildinfo { args } => shiplint::goversion::run(&args),
-        Command::Inspect { files, format } => shiplint::inspect::run(&files, matches!(format, OutputFormat::Json)),
+        Command::Inspect { files, format } => {
+            shiplint::inspect::run(&files, matches!(format, OutputFormat::Json))
+        }
     };
     std::process::exit(status);
 }

@@ -14,11 +14,20 @@ pub fn shiplint() -> Command {
 /// `go version ARGS` from the newest release, run offline.
 pub fn go_version(args: &[&str], dir: &Path) -> Output {
     let tc = shiplint_fixtures::newest();
-    tc.command(dir).arg("version").args(args).output().expect("go version")
+    tc.command(dir)
+        .arg("version")
+        .args(args)
+        .output()
+        .expect("go version")
 }
 
 pub fn buildinfo(args: &[&str], dir: &Path) -> Output {
-    shiplint().current_dir(dir).arg("buildinfo").args(args).output().expect("shiplint buildinfo")
+    shiplint()
+        .current_dir(dir)
+        .arg("buildinfo")
+        .args(args)
+        .output()
+        .expect("shiplint buildinfo")
 }
 
 /// Asserts identical stdout, stderr and exit status.
@@ -26,10 +35,17 @@ pub fn assert_same(args: &[&str], dir: &Path) {
     let want = go_version(args, dir);
     let got = buildinfo(args, dir);
     let show = |o: &Output| {
-        format!("status {:?}\n--- stdout\n{}--- stderr\n{}", o.status.code(), String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+        format!(
+            "status {:?}\n--- stdout\n{}--- stderr\n{}",
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
     };
     assert!(
-        want.stdout == got.stdout && want.stderr == got.stderr && want.status.code() == got.status.code(),
+        want.stdout == got.stdout
+            && want.stderr == got.stderr
+            && want.status.code() == got.status.code(),
         "shiplint buildinfo {args:?} differs from go version\n=== go version\n{}\n=== shiplint\n{}",
         show(&want),
         show(&got)
@@ -53,7 +69,11 @@ impl TempDir {
     pub fn new() -> Self {
         use std::sync::atomic::{AtomicUsize, Ordering};
         static N: AtomicUsize = AtomicUsize::new(0);
-        let p = std::env::temp_dir().join(format!("shiplint-test-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
+        let p = std::env::temp_dir().join(format!(
+            "shiplint-test-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
         std::fs::create_dir_all(&p).unwrap();
         TempDir(p)
     }
