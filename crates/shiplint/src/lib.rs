@@ -2,6 +2,12 @@
 //!
 //! The binary (`src/main.rs`) is a thin shell over the commands here.
 
+pub mod check;
+pub mod config;
+pub mod finding;
 pub mod goversion;
 pub mod inspect;
 pub mod mapped;
+pub mod report;
+pub mod rules;
+pub mod symbol_store;

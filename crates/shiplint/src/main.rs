@@ -1,4 +1,10 @@
 use clap::{Parser, Subcommand, ValueEnum};
+use shiplint::config::{Config, Overrides};
+use shiplint::finding::Level;
+use shiplint::report;
+use shiplint::rules::{self, BinaryOptions};
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
 
 /// Find, explain and fix defects in how Go executables are built and shipped.
 #[derive(Parser)]
@@ -8,8 +14,53 @@ struct Cli {
     command: Command,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum LevelArg {
+    Info,
+    Warning,
+    Error,
+}
+
+impl From<LevelArg> for Level {
+    fn from(l: LevelArg) -> Level {
+        match l {
+            LevelArg::Info => Level::Info,
+            LevelArg::Warning => Level::Warning,
+            LevelArg::Error => Level::Error,
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
+    /// Find Go executables under PATHs (default `.`) and report how they were built wrong.
+    Check {
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = report::Format::Human)]
+        format: report::Format,
+        /// Run only these rules (codes or names, comma-separated or repeated).
+        #[arg(long, value_delimiter = ',')]
+        select: Vec<String>,
+        /// Skip these rules.
+        #[arg(long, value_delimiter = ',')]
+        ignore: Vec<String>,
+        /// Exit 1 when a finding is at or above this level [default: warning, or shiplint.toml's].
+        #[arg(long, value_enum)]
+        fail_on: Option<LevelArg>,
+        /// Configuration file [default: the nearest shiplint.toml].
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// A store filled by `shiplint symbols store`, where unstripped twins are looked up.
+        #[arg(long)]
+        symbols: Option<PathBuf>,
+        /// An `importpath.name=value` that should have been set with -X (repeatable).
+        #[arg(long = "expect-x")]
+        expect_x: Vec<String>,
+    },
+    /// List every rule: code, name, default level and summary.
+    Rules,
+    /// Print a rule's page: what, why, what really happens, examples, fix.
+    Explain { rule: String },
     /// Print Go build information exactly as the newest `go version [-m] [-v] [-json] FILE|DIR...` does.
     #[command(disable_help_flag = true)]
     Buildinfo {
@@ -25,6 +76,22 @@ enum Command {
         #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
         format: OutputFormat,
     },
+    /// Keep unstripped executables where `check --symbols DIR` finds them.
+    Symbols {
+        #[command(subcommand)]
+        action: SymbolsAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum SymbolsAction {
+    /// File unstripped binaries by Go build ID (and GNU build ID, in the .build-id layout).
+    Store {
+        #[arg(required = true)]
+        binaries: Vec<PathBuf>,
+        #[arg(long)]
+        into: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -36,9 +103,73 @@ enum OutputFormat {
 fn main() {
     let cli = Cli::parse();
     let status = match cli.command {
+        Command::Check { paths, format, select, ignore, fail_on, config, symbols, expect_x } => {
+            let overrides = Overrides { select, ignore, fail_on: fail_on.map(Level::from) };
+            let cwd = std::env::current_dir().unwrap_or_default();
+            match Config::load(config.as_deref(), &cwd, &overrides) {
+                Err(e) => {
+                    eprintln!("shiplint: {e}");
+                    2
+                }
+                Ok(config) => {
+                    let paths = if paths.is_empty() { vec![PathBuf::from(".")] } else { paths };
+                    let options = BinaryOptions { expect_x, symbols_dir: symbols, newest_go_minor: config.newest_go_minor };
+                    let result = shiplint::check::scan(&paths, &options, &config);
+                    let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                    let mut out = io::BufWriter::new(io::stdout().lock());
+                    let _ = report::write(format, &result, color, &mut out);
+                    let _ = out.flush();
+                    if format != report::Format::Github {
+                        for e in &result.errors {
+                            eprintln!("shiplint: {}: {}", e.path, e.message);
+                        }
+                    }
+                    if !result.errors.is_empty() {
+                        2
+                    } else if result.findings.iter().any(|f| f.level >= config.fail_on) {
+                        1
+                    } else {
+                        0
+                    }
+                }
+            }
+        }
+        Command::Rules => {
+            let mut out = io::stdout().lock();
+            for m in rules::all() {
+                // A closed pipe (`| head`) is not an error worth reporting.
+                let _ = writeln!(out, "{:6} {:28} {:8} {}", m.code, m.name, m.default_level, m.summary);
+            }
+            0
+        }
+        Command::Explain { rule } => match rules::lookup(&rule) {
+            Some(m) => {
+                let _ = io::stdout().lock().write_all(m.page().as_bytes());
+                0
+            }
+            None => {
+                eprintln!("shiplint: unknown rule `{rule}` (see `shiplint rules`)");
+                2
+            }
+        },
         Command::Buildinfo { args } => shiplint::goversion::run(&args),
-        Command::Inspect { files, format } => {
-            shiplint::inspect::run(&files, matches!(format, OutputFormat::Json))
+        Command::Inspect { files, format } => shiplint::inspect::run(&files, matches!(format, OutputFormat::Json)),
+        Command::Symbols { action: SymbolsAction::Store { binaries, into } } => {
+            let mut status = 0;
+            for b in &binaries {
+                match shiplint::symbol_store::store(b, &into) {
+                    Ok(paths) => {
+                        for p in paths {
+                            let _ = writeln!(io::stdout().lock(), "{} -> {}", b.display(), p.display());
+                        }
+                    }
+                    Err(e) => {
+                        eprintln!("shiplint: {}: {e}", b.display());
+                        status = 2;
+                    }
+                }
+            }
+            status
         }
     };
     std::process::exit(status);

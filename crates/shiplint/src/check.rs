@@ -1,0 +1,125 @@
+//! `shiplint check`: find Go executables under the given paths, run the rules, collect findings.
+
+use crate::config::Config;
+use crate::finding::Finding;
+use crate::mapped::Mapped;
+use crate::rules::{Binary, BinaryOptions, BINARY_RULES};
+use rayon::prelude::*;
+use serde::Serialize;
+use shiplint_gobin::Executable;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// A file that could not be read, with the reason.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ScanError {
+    pub path: String,
+    pub message: String,
+}
+
+/// What a scan found.
+#[derive(Debug, Default, Serialize)]
+pub struct ScanResult {
+    pub findings: Vec<Finding>,
+    pub errors: Vec<ScanError>,
+    /// Files looked at.
+    pub files: usize,
+    /// Go executables among them (slices of universal binaries counted once per file).
+    pub go_executables: usize,
+}
+
+/// Every file under `paths`: named files always, directories walked with .gitignore respected.
+pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ScanError>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        match std::fs::metadata(p) {
+            Err(e) => errors.push(ScanError { path: p.display().to_string(), message: e.to_string() }),
+            Ok(m) if !m.is_dir() => files.push(p.clone()),
+            Ok(_) => {
+                let walker = ignore::WalkBuilder::new(p)
+                    .hidden(false)
+                    .require_git(false)
+                    .filter_entry(|e| e.file_name() != ".git")
+                    .build();
+                for entry in walker {
+                    match entry {
+                        Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => files.push(e.into_path()),
+                        Ok(_) => {}
+                        Err(e) => errors.push(ScanError { path: p.display().to_string(), message: e.to_string() }),
+                    }
+                }
+            }
+        }
+    }
+    files.sort();
+    files.dedup();
+    (files, errors)
+}
+
+/// Whether the first bytes are an executable format the reader knows.
+fn looks_executable(head: &[u8]) -> bool {
+    let fat = shiplint_gobin::macho::is_fat(head)
+        // Java class files share the fat magic; their "architecture count" is a class-file version.
+        && head.get(4..8).is_some_and(|n| u32::from_be_bytes(n.try_into().unwrap()) < 64);
+    head.starts_with(b"\x7fELF")
+        || head.starts_with(b"MZ")
+        || shiplint_gobin::macho::is_thin(head)
+        || shiplint_gobin::plan9::is_plan9(head)
+        || fat
+}
+
+/// Runs every selected binary rule on one file.
+fn check_file(path: &Path, options: &BinaryOptions, config: &Config) -> Result<Option<Vec<Finding>>, String> {
+    let mut head = [0u8; 8];
+    let n = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).map_err(|e| e.to_string())?;
+    if !looks_executable(&head[..n]) {
+        return Ok(None);
+    }
+    let mapped = Mapped::open(path).map_err(|e| e.to_string())?;
+    let exe = Executable::parse(mapped.bytes()).map_err(|e| e.to_string())?;
+    let display = path.display().to_string();
+    let universal = exe.fat_arches.is_some();
+    let mut findings = Vec::new();
+    let mut any_go = false;
+    for c in &exe.slices {
+        let facts = shiplint_gobin::facts(c);
+        if !facts.is_go {
+            continue;
+        }
+        any_go = true;
+        let bin = Binary {
+            path: &display,
+            slice: universal.then_some(facts.arch.as_str()),
+            container: c,
+            facts: &facts,
+            options,
+        };
+        for rule in BINARY_RULES.iter().filter(|r| config.is_selected(r.meta.name)) {
+            (rule.check)(&bin, &mut findings);
+        }
+    }
+    Ok(any_go.then(|| findings.into_iter().filter_map(|f| config.apply(f)).collect()))
+}
+
+/// Scans `paths` in parallel; results come back in a stable order.
+pub fn scan(paths: &[PathBuf], options: &BinaryOptions, config: &Config) -> ScanResult {
+    let (files, mut errors) = discover(paths);
+    let per_file: Vec<(PathBuf, Result<Option<Vec<Finding>>, String>)> =
+        files.par_iter().map(|p| (p.clone(), check_file(p, options, config))).collect();
+    let mut result = ScanResult { files: files.len(), ..Default::default() };
+    for (path, r) in per_file {
+        match r {
+            Ok(Some(f)) => {
+                result.go_executables += 1;
+                result.findings.extend(f);
+            }
+            Ok(None) => {}
+            Err(message) => errors.push(ScanError { path: path.display().to_string(), message }),
+        }
+    }
+    result.findings.sort_by(|a, b| (&a.location, a.code).cmp(&(&b.location, b.code)));
+    errors.sort_by(|a, b| a.path.cmp(&b.path));
+    result.errors = errors;
+    result
+}

@@ -1,0 +1,101 @@
+//! What a rule reports: a finding with its level, location, message, help and optional fix.
+
+use serde::Serialize;
+use std::fmt;
+
+/// How serious a finding is. Ordered: `Info < Warning < Error`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Info => "info",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Level> {
+        match s {
+            "info" => Some(Level::Info),
+            "warning" => Some(Level::Warning),
+            "error" => Some(Level::Error),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// Where a finding is. Text sources have a span; artifacts have the fact that proves it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Location {
+    /// The file as it was found (relative to the scanned path when walked).
+    pub path: String,
+    /// For artifacts: the architecture slice of a universal binary, e.g. `arm64`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slice: Option<String>,
+    /// For artifacts: the fact, e.g. "BuildInfo setting -trimpath" or "pclntab file table".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fact: Option<String>,
+    /// For text sources: 1-based line and column of the start, and the end (exclusive).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub span: Option<Span>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Span {
+    pub start_line: usize,
+    pub start_column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+impl Location {
+    pub fn artifact(path: &str, slice: Option<&str>, fact: impl Into<String>) -> Self {
+        Location { path: path.to_string(), slice: slice.map(str::to_string), fact: Some(fact.into()), span: None }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.path)?;
+        if let Some(s) = &self.span {
+            write!(f, ":{}:{}", s.start_line, s.start_column)?;
+        }
+        if let Some(slice) = &self.slice {
+            write!(f, " [{slice}]")?;
+        }
+        if let Some(fact) = &self.fact {
+            write!(f, " ({fact})")?;
+        }
+        Ok(())
+    }
+}
+
+/// One reported defect.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Stable short code, e.g. `SL002`.
+    pub code: &'static str,
+    /// Self-explaining kebab-case name, e.g. `untrimmed-paths`.
+    pub rule: &'static str,
+    pub level: Level,
+    pub message: String,
+    pub location: Location,
+    /// What to do about it.
+    pub help: String,
+    /// Evidence lines: paths found, values read, and so on.
+    pub notes: Vec<String>,
+    pub related: Vec<Location>,
+}

@@ -1,0 +1,88 @@
+use super::Binary;
+use crate::finding::Finding;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds Go executables that carry no module information: no BuildInfo at all, or BuildInfo
+    /// without a main module.
+    ///
+    /// ## Why is this bad?
+    /// BuildInfo is how `go version -m`, vulnerability scanners (govulncheck, Trivy, Grype) and
+    /// `runtime/debug.ReadBuildInfo` learn which module versions a binary contains. Without it a
+    /// binary cannot be audited for known-vulnerable dependencies, and a program that prints its
+    /// own version from `debug.ReadBuildInfo` gets nothing.
+    ///
+    /// ## What really happens
+    /// Checked with Go 1.21, 1.23 and 1.27:
+    /// - Bypassing cmd/go (`go tool compile` + `go tool link`, as some Bazel and custom pipelines
+    ///   do) leaves a BuildInfo blob holding only the Go version: `ReadBuildInfo` returns
+    ///   `ok=false`.
+    /// - `go build main.go` records `path command-line-arguments` and no `mod` line.
+    /// - GOPATH mode (`GO111MODULE=off`, still accepted by Go 1.27) records build settings but no
+    ///   main module, and an old-compatibility `DefaultGODEBUG`.
+    /// - Go releases before 1.13 wrote no BuildInfo at all.
+    ///
+    /// A version of `(devel)` is *not* this defect: it is the normal main-module version of any
+    /// build outside a tagged VCS checkout (and of every build before Go 1.24).
+    ///
+    /// ## Example
+    /// ```sh
+    /// go build -o api main.go handlers.go
+    /// GO111MODULE=off go build -o api .
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```sh
+    /// go build -o api ./cmd/api    # inside the module, in module mode
+    /// ```
+    ///
+    /// ## Fix
+    /// No automatic fix for a binary: rebuild it with `go build` on a package path inside the
+    /// module. `go version -m api` should then show a `mod` line.
+    ///
+    /// ## References
+    /// - `go help buildinfo`-style details: <https://pkg.go.dev/runtime/debug#BuildInfo>
+    /// - <https://go.dev/ref/mod#go-version-m>
+    rule {
+        code: "SL001",
+        name: "missing-buildinfo",
+        level: Warning,
+        summary: "Go executable without module information (no BuildInfo or no main module)",
+    }
+}
+
+pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
+    let f = bin.facts;
+    if !f.is_go {
+        return;
+    }
+    let help = "build with `go build ./path/to/cmd` inside the module, in module mode";
+    let (fact, message) = match &f.build_info {
+        None => (
+            "BuildInfo",
+            match f.go_version_source {
+                Some(shiplint_gobin::GoVersionSource::RuntimeBuildVersion) => format!(
+                    "no BuildInfo: built by {}, which records no module information",
+                    f.go_version.as_deref().unwrap_or("a Go release before 1.13")
+                ),
+                _ => "no readable BuildInfo in a Go executable".to_string(),
+            },
+        ),
+        Some(bi) if bi.has_main_module() => return,
+        Some(bi) if bi.path.is_empty() && bi.settings.is_empty() => (
+            "BuildInfo",
+            "BuildInfo holds only the Go version: the compiler and linker were run directly, bypassing `go build`"
+                .to_string(),
+        ),
+        Some(bi) if bi.path == "command-line-arguments" => (
+            "BuildInfo path",
+            "no main module: built from a list of .go files (`go build file.go`), path `command-line-arguments`"
+                .to_string(),
+        ),
+        Some(bi) => (
+            "BuildInfo",
+            format!("no main module for `{}`: built in GOPATH mode (GO111MODULE=off) or outside any module", bi.path),
+        ),
+    };
+    out.push(bin.finding(&META, fact, message, help));
+}

@@ -1,0 +1,80 @@
+use super::Binary;
+use crate::finding::Finding;
+use crate::symbol_store;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds Go executables whose symbol table and/or DWARF were removed (`-ldflags="-s -w"`,
+    /// `strip`) when no unstripped copy with the same Go build ID has been kept. With
+    /// `--symbols DIR` (a store filled by `shiplint symbols store`) it stays silent when the
+    /// twin is there.
+    ///
+    /// ## Why is this bad?
+    /// A stripped binary is fine to ship, but when it crashes in production the tools that turn
+    /// addresses back into code need the symbols: delve and gdb, `perf report` (raw addresses),
+    /// `addr2line` (`??:0`), core-dump analysis, `go tool nm` and `go tool objdump` ("no symbol
+    /// section"), pprof's `-disasm` and `weblist`. Without a kept twin, those answers are gone.
+    ///
+    /// ## What really happens
+    /// Checked with Go 1.21, 1.23 and 1.27 (the scenario that says pprof loses source lines is
+    /// wrong): `-s -w` keeps `.gopclntab`, `.go.buildinfo` and the Go build ID note, so panic
+    /// traces and `runtime/pprof` profiles (symbolized at collection time) keep function names,
+    /// file:line and inlined frames. Forcing offline re-symbolization (`-symbolize=force`) is
+    /// worse: it loses inline frames even with the unstripped binary.
+    ///
+    /// `-s -w` changes the Go build ID, so building twice (once stripped, once not) never gives a
+    /// matching pair. Build once unstripped, keep that file, and derive the shipped copy with
+    /// `strip` or `objcopy`: `go tool buildid` is identical on both. `-ldflags=-B gobuildid` adds
+    /// a GNU build-id note derived from the Go build ID, which gdb, perf and debuginfod use to
+    /// find the symbols.
+    ///
+    /// ## Example
+    /// ```sh
+    /// go build -ldflags="-s -w" -o dist/api ./cmd/api
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```sh
+    /// go build -trimpath -ldflags="-B gobuildid" -o build/api ./cmd/api
+    /// shiplint symbols store build/api --into symbols/
+    /// strip -o dist/api build/api
+    /// ```
+    ///
+    /// ## Fix
+    /// No automatic fix: keep the unstripped build (`shiplint symbols store`) and strip a copy.
+    ///
+    /// ## References
+    /// - <https://pkg.go.dev/cmd/link> (`-s`, `-w`, `-B`)
+    /// - <https://sourceware.org/elfutils/Debuginfod.html>
+    rule {
+        code: "SL003",
+        name: "stripped-without-symbols",
+        level: Info,
+        summary: "symbol table or DWARF removed and no unstripped twin kept",
+    }
+}
+
+pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
+    let f = bin.facts;
+    if !f.is_go || (f.debug.symbol_table && f.debug.dwarf) {
+        return;
+    }
+    let gone = match (f.debug.symbol_table, f.debug.dwarf) {
+        (false, false) => "symbol table and DWARF removed",
+        (true, false) => "DWARF removed",
+        _ => "symbol table removed",
+    };
+    if let (Some(dir), Some(id)) = (&bin.options.symbols_dir, &f.go_build_id) {
+        if symbol_store::find_twin(dir, id).is_some() {
+            return;
+        }
+    }
+    let id = f.go_build_id.as_deref().unwrap_or("none");
+    let message = match &bin.options.symbols_dir {
+        Some(dir) => format!("{gone}, and {} has no unstripped copy with Go build ID {id}", dir.display()),
+        None => format!("{gone}; no unstripped copy with Go build ID {id} was given (--symbols DIR)"),
+    };
+    let help = "keep the unstripped build (`shiplint symbols store BIN --into DIR`) and ship a `strip`ped copy; \
+                panic traces and runtime/pprof profiles are not affected by stripping";
+    out.push(bin.finding(&META, "symbol table and DWARF", message, help));
+}

@@ -1,0 +1,72 @@
+use super::Binary;
+use crate::finding::Finding;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds Go executables built with a Go release older than the two most recent major
+    /// releases, the only ones that receive security fixes.
+    ///
+    /// ## Why is this bad?
+    /// The Go standard library is compiled into every binary: `net/http`, `crypto/tls`,
+    /// `encoding/*` fixes reach users only when the binary is rebuilt with a supported release.
+    /// Vulnerability scanners report the standard library's CVEs against the Go version in
+    /// BuildInfo.
+    ///
+    /// ## What really happens
+    /// Each Go major release is supported until there are two newer major releases
+    /// (<https://go.dev/doc/devel/release#policy>). The version comes from BuildInfo (or from
+    /// `runtime.buildVersion` before Go 1.13); development builds (`devel ...`) are not judged.
+    /// The newest release shiplint knows is set with `newest-go` in shiplint.toml.
+    ///
+    /// ## Example
+    /// A binary that `go version` reports as `go1.21.13` when Go 1.27 is current.
+    ///
+    /// ## Use instead
+    /// Rebuild with a supported release; pin it (`toolchain` line in go.mod, a versioned builder
+    /// image) so the rebuild is deliberate.
+    ///
+    /// ## Fix
+    /// No automatic fix for a binary: rebuild it.
+    ///
+    /// ## References
+    /// - <https://go.dev/doc/devel/release#policy>
+    rule {
+        code: "SL007",
+        name: "toolchain-unsupported",
+        level: Warning,
+        summary: "built with a Go release that no longer gets security fixes",
+    }
+}
+
+/// The minor number of a `goX.Y[.Z]` version (`go1.21.13` gives 21); `None` for devel builds.
+pub fn go_minor(version: &str) -> Option<u32> {
+    let rest = version.strip_prefix("go1.")?;
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
+    let Some(version) = &bin.facts.go_version else { return };
+    let Some(minor) = go_minor(version) else { return };
+    let newest = bin.options.newest_go_minor;
+    if minor + 1 >= newest {
+        return;
+    }
+    let message = format!(
+        "built with {version}, which no longer receives security fixes (supported: Go 1.{} and 1.{newest})",
+        newest - 1
+    );
+    let help = "rebuild with a supported Go release and pin it so upgrades are deliberate";
+    out.push(bin.finding(&META, "Go version", message, help));
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn minors() {
+        assert_eq!(super::go_minor("go1.21.13"), Some(21));
+        assert_eq!(super::go_minor("go1.16"), Some(16));
+        assert_eq!(super::go_minor("go1.22rc1"), Some(22));
+        assert_eq!(super::go_minor("devel go1.28-abc"), None);
+    }
+}

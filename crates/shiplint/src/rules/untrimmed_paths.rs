@@ -1,0 +1,116 @@
+use super::Binary;
+use crate::finding::Finding;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds Go executables that embed absolute paths of the machine that built them, and lists
+    /// those paths, home directories (and so user names) first.
+    ///
+    /// ## Why is this bad?
+    /// Every panic trace, `runtime.Caller` result and log line with a file name shows
+    /// `/Users/alice/projects/secret-startup/internal/server/handler.go:42` to whoever runs the
+    /// binary: user names, directory layout and project names of the build host. The same paths
+    /// make two builds in different directories differ byte for byte.
+    ///
+    /// ## What really happens
+    /// Checked with Go 1.21, 1.23 and 1.27: without `-trimpath`, absolute paths of the build
+    /// directory, GOROOT and the module cache are in the pclntab file table (which `-s -w` keeps),
+    /// in DWARF, and in `runtime.GOROOT()`. With `-trimpath` the file table holds
+    /// `example.com/app/main.go`, `example.org/lib@v1.0.0/lib.go` and `fmt/print.go`, and no host
+    /// path remains anywhere, cgo included. BuildInfo never lists source paths, but without
+    /// `-trimpath` it records `-ldflags` and `CGO_*FLAGS` verbatim.
+    ///
+    /// ## Example
+    /// ```sh
+    /// go build -o api ./cmd/api
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```sh
+    /// go build -trimpath -o api ./cmd/api
+    /// ```
+    ///
+    /// ## Fix
+    /// No automatic fix for a binary: rebuild with `-trimpath` (or `GOFLAGS=-trimpath`). Note
+    /// that `-trimpath` also stops BuildInfo from recording `-ldflags`, so `-X` values are no
+    /// longer visible to `go version -m`.
+    ///
+    /// ## References
+    /// - <https://pkg.go.dev/cmd/go#hdr-Compile_packages_and_dependencies> (`-trimpath`)
+    rule {
+        code: "SL002",
+        name: "untrimmed-paths",
+        level: Warning,
+        summary: "build-host paths embedded (built without -trimpath)",
+    }
+}
+
+/// An absolute path on Unix or Windows.
+fn is_absolute(p: &str) -> bool {
+    p.starts_with('/') || p.get(1..3).is_some_and(|s| s == ":\\" || s == ":/") || p.starts_with("\\\\")
+}
+
+/// The home directory a path lies in, if any: `/home/alice`, `/Users/alice`, `C:\Users\alice`, `/root`.
+fn home_of(p: &str) -> Option<&str> {
+    let norm = |s: &str| s.replace('\\', "/");
+    let n = norm(p);
+    for prefix in ["/home/", "/Users/", "/usr/home/"] {
+        if let Some(rest) = n.strip_prefix(prefix) {
+            let user = rest.split('/').next()?;
+            return Some(&p[..prefix.len() + user.len()]);
+        }
+    }
+    if n == "/root" || n.starts_with("/root/") {
+        return Some(&p[..5]);
+    }
+    let lower = n.to_ascii_lowercase();
+    if lower.get(1..9) == Some(":/users/") {
+        let user = n[9..].split('/').next()?;
+        return Some(&p[..9 + user.len()]);
+    }
+    None
+}
+
+pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
+    let f = bin.facts;
+    let Some(table) = &f.pclntab else { return };
+    let mut paths: Vec<&str> = table.files.iter().map(String::as_str).filter(|p| is_absolute(p)).collect();
+    if paths.is_empty() {
+        return;
+    }
+    // Home directories first: they name users. Then the rest in table order.
+    paths.sort_by_key(|p| home_of(p).is_none());
+    let mut homes: Vec<&str> = paths.iter().filter_map(|p| home_of(p)).collect();
+    homes.dedup();
+    let trimpath = f.build_info.as_ref().and_then(|bi| bi.setting("-trimpath")).is_some_and(|v| v == "true");
+    let mut message = format!("{} absolute build-host path{} embedded, e.g. {}", paths.len(), if paths.len() == 1 { "" } else { "s" }, paths[0]);
+    if !homes.is_empty() {
+        message.push_str(&format!(" (home director{} {})", if homes.len() == 1 { "y" } else { "ies" }, homes.join(", ")));
+    }
+    let help = if trimpath {
+        "BuildInfo says -trimpath was used, yet host paths remain: check for cgo objects or a toolchain that ignores it"
+    } else {
+        "rebuild with -trimpath; BuildInfo shows it was not used"
+    };
+    let mut finding = bin.finding(&META, "pclntab file table", message, help);
+    finding.notes = paths.iter().take(10).map(|p| format!("embedded: {p}")).collect();
+    if paths.len() > 10 {
+        finding.notes.push(format!("... and {} more", paths.len() - 10));
+    }
+    out.push(finding);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn homes_and_absolute_paths() {
+        assert_eq!(home_of("/home/alice/src/x.go"), Some("/home/alice"));
+        assert_eq!(home_of("/Users/bob/go/pkg/mod/x.go"), Some("/Users/bob"));
+        assert_eq!(home_of("C:\\Users\\carol\\src\\x.go"), Some("C:\\Users\\carol"));
+        assert_eq!(home_of("/root/go/src/x.go"), Some("/root"));
+        assert_eq!(home_of("/usr/local/go/src/fmt/print.go"), None);
+        assert!(is_absolute("C:/go/src/fmt/print.go") && is_absolute("/x") && !is_absolute("fmt/print.go"));
+    }
+}

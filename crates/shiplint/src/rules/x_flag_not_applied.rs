@@ -1,0 +1,174 @@
+use super::Binary;
+use crate::finding::Finding;
+use shiplint_gobin::symbols;
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that every `-X importpath.name=value` linker flag took effect, by reading the
+    /// variable's string from the binary's data through its symbol table. The assignments come
+    /// from the `-ldflags` BuildInfo recorded (only builds without `-trimpath` record it) and
+    /// from `--expect-x importpath.name=value`.
+    ///
+    /// ## Why is this bad?
+    /// `-X` never fails: a typo, a constant or a variable overwritten at start-up all leave the
+    /// program printing `dev` while the release notes say `v1.2.3`.
+    ///
+    /// ## What really happens
+    /// Checked with Go 1.21, 1.23 and 1.27. Silently ignored (exit 0, no warning): a `const`; a
+    /// short or wrong import path (`version.Version` for `example.com/x/internal/version.Version`);
+    /// `main.x` when `x` lives in another package; a name that does not exist; a package that is
+    /// not linked; a variable removed as dead code. Written but then overwritten: a variable
+    /// initialised by a call that is not inlined (`var V = defaultVersion()`) or assigned in
+    /// `init()`. A variable whose type is not exactly `string` is a link error, not silent.
+    ///
+    /// The value is read from the variable itself: finding the value's text somewhere in the file
+    /// proves nothing, because BuildInfo's recorded `-ldflags` contains it.
+    ///
+    /// ## Example
+    /// ```go
+    /// package version
+    /// const Version = "dev" // -X cannot set a constant
+    /// ```
+    /// ```sh
+    /// go build -ldflags="-X example.com/app/internal/version.Version=v1.2.3" ./cmd/app
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```go
+    /// package version
+    /// var Version = "dev"
+    /// ```
+    ///
+    /// ## Fix
+    /// No automatic fix for a binary. The build-definition rules (x-flag-const-target and others)
+    /// fix the source.
+    ///
+    /// ## References
+    /// - <https://pkg.go.dev/cmd/link> (`-X importpath.name=value`)
+    rule {
+        code: "SL004",
+        name: "x-flag-not-applied",
+        level: Error,
+        summary: "a -X importpath.name=value assignment did not take effect",
+    }
+}
+
+/// Splits a flag string the way cmd/go's `quoted.Split` does: spaces separate fields, and a
+/// field may be wrapped in single or double quotes.
+pub fn split_quoted(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = s.trim_start();
+    while !rest.is_empty() {
+        let (field, tail) = match rest.as_bytes()[0] {
+            q @ (b'\'' | b'"') => match rest[1..].find(q as char) {
+                Some(end) => (rest[1..=end].to_string(), &rest[end + 2..]),
+                None => (rest[1..].to_string(), ""),
+            },
+            _ => {
+                let end = rest.find([' ', '\t', '\n', '\r']).unwrap_or(rest.len());
+                (rest[..end].to_string(), &rest[end..])
+            }
+        };
+        out.push(field);
+        rest = tail.trim_start();
+    }
+    out
+}
+
+/// The `-X` assignments in a linker flag list, later ones overriding earlier ones for a target.
+pub fn x_assignments(ldflags: &str) -> Vec<(String, String)> {
+    let fields = split_quoted(ldflags);
+    let mut found: Vec<(String, String)> = Vec::new();
+    let mut i = 0;
+    while i < fields.len() {
+        let f = fields[i].as_str();
+        let arg = match f {
+            "-X" | "--X" => {
+                i += 1;
+                fields.get(i).map(String::as_str)
+            }
+            _ => f.strip_prefix("-X=").or_else(|| f.strip_prefix("--X=")),
+        };
+        if let Some((target, value)) = arg.and_then(|a| a.split_once('=')) {
+            found.retain(|(t, _)| t != target);
+            found.push((target.to_string(), value.to_string()));
+        }
+        i += 1;
+    }
+    found
+}
+
+/// The linker's symbol name for `importpath.name` (cmd/internal/objabi.PathToPrefix): in the
+/// last path element, `.` and other special bytes become `%xx`.
+pub fn symbol_name(target: &str) -> Option<String> {
+    let dot = target.rfind('.')?;
+    let (path, name) = (&target[..dot], &target[dot + 1..]);
+    let slash = path.rfind('/').map_or(0, |i| i + 1);
+    let mut sym = String::with_capacity(target.len() + 8);
+    for (i, b) in path.bytes().enumerate() {
+        if b <= b' ' || b == b'%' || b == b'"' || b >= 0x7f || (b == b'.' && i >= slash) {
+            sym.push_str(&format!("%{b:02x}"));
+        } else {
+            sym.push(b as char);
+        }
+    }
+    sym.push('.');
+    sym.push_str(name);
+    Some(sym)
+}
+
+pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
+    let f = bin.facts;
+    let recorded = f.build_info.as_ref().and_then(|bi| bi.setting("-ldflags")).map(|l| x_assignments(&l)).unwrap_or_default();
+    let mut wanted: Vec<(String, String, &str)> = recorded.into_iter().map(|(t, v)| (t, v, "BuildInfo -ldflags")).collect();
+    for e in &bin.options.expect_x {
+        if let Some((t, v)) = e.split_once('=') {
+            wanted.retain(|(wt, _, _)| wt != t);
+            wanted.push((t.to_string(), v.to_string(), "--expect-x"));
+        }
+    }
+    if wanted.is_empty() || !f.debug.symbol_table {
+        return;
+    }
+    for (target, value, source) in wanted {
+        let Some(sym_name) = symbol_name(&target) else { continue };
+        let help;
+        let message = match symbols::lookup(bin.container, &sym_name) {
+            None => {
+                help = "-X sets only a package-level `var` of type string: check the full import path, that it is a var \
+                        (not a const) and that the package is linked";
+                format!("-X {target}={value} ({source}) did nothing: no string variable {target} is linked")
+            }
+            Some(sym) => match symbols::read_go_string_var(bin.container, sym) {
+                Some(actual) if actual == value => continue,
+                Some(actual) => {
+                    help = "initialise the variable with a literal or leave it empty, and do not assign it in init()";
+                    format!("-X {target}={value} ({source}) was overwritten: {target} holds {actual:?} at start-up")
+                }
+                None => continue,
+            },
+        };
+        out.push(bin.finding(&META, &format!("symbol {sym_name}"), message, help));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn x_assignments_follow_the_linker() {
+        let got = x_assignments("-s -w -X main.version=v1 -X=main.commit=abc '-X' \"main.date=2024 01\" -X main.version=v2");
+        assert_eq!(
+            got,
+            [("main.commit".into(), "abc".into()), ("main.date".into(), "2024 01".into()), ("main.version".into(), "v2".into())]
+        );
+    }
+
+    #[test]
+    fn symbol_names_escape_the_last_element() {
+        assert_eq!(symbol_name("main.version").as_deref(), Some("main.version"));
+        assert_eq!(symbol_name("gopkg.in/yaml.v2.Version").as_deref(), Some("gopkg.in/yaml%2ev2.Version"));
+        assert_eq!(symbol_name("example.com/x/internal/version.Version").as_deref(), Some("example.com/x/internal/version.Version"));
+    }
+}
