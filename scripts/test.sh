@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/provision-go.sh
 bash scripts/fetch-old-binaries.sh
+bash scripts/fetch-test-tools.sh
 cargo test --workspace --locked "$@"

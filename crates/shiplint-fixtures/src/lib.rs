@@ -11,7 +11,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 /// Bump when the way fixtures are built changes, so cached outputs are rebuilt.
-const BUILDER_VERSION: &str = "1";
+const BUILDER_VERSION: &str = "2";
 
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -114,6 +114,9 @@ pub enum Variant {
     ReplacedDependency,
     /// `-buildmode=pie` linked externally with `-static-pie`: position-independent, no interpreter.
     StaticPie,
+    /// The xflags program with -X flags aimed at a const, a short import path, a var overwritten
+    /// at init, and two correct targets.
+    XFlagMistakes,
 }
 
 impl fmt::Display for Variant {
@@ -132,10 +135,16 @@ impl fmt::Display for Variant {
             Variant::DirtyVcs => "dirty-vcs",
             Variant::ReplacedDependency => "replaced-dep",
             Variant::StaticPie => "static-pie",
+            Variant::XFlagMistakes => "xflag-mistakes",
         };
         f.write_str(s)
     }
 }
+
+/// The -ldflags of the xflags fixture: main.Version is a const, version.Tag a short path,
+/// main.Commit is overwritten at init; main.Date and the full path to Tag work.
+pub const XFLAG_MISTAKES_LDFLAGS: &str = "-ldflags=-X main.Version=v1.2.3 -X main.Commit=abc123 -X main.Date=2024-01-02 \
+     -X version.Tag=v1.2.3 -X example.com/xflags/internal/version.Tag=v1.2.3";
 
 #[derive(Clone, Debug)]
 pub struct Fixture {
@@ -206,6 +215,7 @@ pub fn plan() -> Vec<(Toolchain, &'static str, &'static str, Variant)> {
             plan.push((tc.clone(), "linux", "amd64", Variant::GnuBuildId));
             plan.push((tc.clone(), "linux", "amd64", Variant::Pie));
             plan.push((tc.clone(), "linux", "amd64", Variant::StaticPie));
+            plan.push((tc.clone(), "linux", "amd64", Variant::XFlagMistakes));
             plan.push((tc.clone(), "linux", "arm64", Variant::Pie));
             plan.push((tc.clone(), "windows", "amd64", Variant::Pie));
             plan.push((tc.clone(), "darwin", "arm64", Variant::XFlag));
@@ -232,6 +242,7 @@ fn program_dir(variant: Variant) -> PathBuf {
     let name = match variant {
         Variant::CgoNet => "netlookup",
         Variant::ReplacedDependency => "withdep",
+        Variant::XFlagMistakes => "xflags",
         _ => "hello",
     };
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -296,7 +307,7 @@ fn run(cmd: &mut Command) -> Result<(), String> {
     }
 }
 
-/// Builds one fixture into the cache (atomically), or returns the cached one.
+/// Builds one fixture into the cache, or returns the cached one.
 pub fn build(
     tc: &Toolchain,
     goos: &'static str,
@@ -321,10 +332,38 @@ pub fn build(
     if out.exists() {
         return Ok(fixture(out));
     }
-    let tmp = cache_dir()
-        .join("fixtures")
-        .join(format!(".tmp-{key}-{}", std::process::id()));
+    // Build in a folder named by the key alone, so that a rebuild embeds the same paths and gets
+    // the same bytes. Creating it is the lock: another process building the same key waits.
+    let tmp = cache_dir().join("fixtures").join(format!(".build-{key}"));
+    fs::create_dir_all(cache_dir().join("fixtures")).map_err(|e| e.to_string())?;
+    if fs::create_dir(&tmp).is_err() {
+        for _ in 0..6000 {
+            if out.exists() {
+                return Ok(fixture(out));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        // The other builder died: take over its folder.
+        let _ = fs::remove_dir_all(&tmp);
+        fs::create_dir(&tmp).map_err(|e| e.to_string())?;
+    }
+    let placed = build_in(tc, goos, goarch, variant, &tmp, &name).and_then(|built| {
+        fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        fs::rename(&built, &out).map_err(|e| format!("placing {}: {e}", out.display()))
+    });
     let _ = fs::remove_dir_all(&tmp);
+    placed.map(|()| fixture(out))
+}
+
+/// Runs the build for one fixture inside `tmp`; returns the built file.
+fn build_in(
+    tc: &Toolchain,
+    goos: &str,
+    goarch: &str,
+    variant: Variant,
+    tmp: &Path,
+    name: &str,
+) -> Result<PathBuf, String> {
     // GOPATH mode needs the package under $GOPATH/src; module builds use the folder as is.
     let gopath = tmp.join("gopath");
     let work = if variant == Variant::GopathMode {
@@ -336,7 +375,7 @@ pub fn build(
     if variant == Variant::GopathMode {
         let _ = fs::remove_file(work.join("go.mod"));
     }
-    let built = tmp.join(&name);
+    let built = tmp.join(name);
     let mut cmd = tc.command(&work);
     cmd.env("GOOS", goos).env("GOARCH", goarch);
     match variant {
@@ -357,6 +396,9 @@ pub fn build(
         }
         Variant::XFlag => {
             cmd.arg("-ldflags=-X main.version=v1.2.3");
+        }
+        Variant::XFlagMistakes => {
+            cmd.arg(XFLAG_MISTAKES_LDFLAGS);
         }
         Variant::GnuBuildId => {
             cmd.arg("-ldflags=-B gobuildid");
@@ -409,16 +451,7 @@ pub fn build(
         cmd.arg(".");
     }
     run(&mut cmd)?;
-    fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    fs::rename(&built, &out).or_else(|_| {
-        if out.exists() {
-            Ok(())
-        } else {
-            Err("rename failed".to_string())
-        }
-    })?;
-    let _ = fs::remove_dir_all(&tmp);
-    Ok(fixture(out))
+    Ok(built)
 }
 
 /// One pre-1.18 real binary fetched by scripts/fetch-old-binaries.sh.

@@ -3,7 +3,7 @@
 use crate::config::Config;
 use crate::finding::Finding;
 use crate::mapped::Mapped;
-use crate::rules::{Binary, BinaryOptions, BINARY_RULES};
+use crate::rules::{BINARY_RULES, Binary, BinaryOptions};
 use rayon::prelude::*;
 use serde::Serialize;
 use shiplint_gobin::Executable;
@@ -34,7 +34,10 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ScanError>) {
     let mut errors = Vec::new();
     for p in paths {
         match std::fs::metadata(p) {
-            Err(e) => errors.push(ScanError { path: p.display().to_string(), message: e.to_string() }),
+            Err(e) => errors.push(ScanError {
+                path: p.display().to_string(),
+                message: e.to_string(),
+            }),
             Ok(m) if !m.is_dir() => files.push(p.clone()),
             Ok(_) => {
                 let walker = ignore::WalkBuilder::new(p)
@@ -44,9 +47,14 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ScanError>) {
                     .build();
                 for entry in walker {
                     match entry {
-                        Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => files.push(e.into_path()),
+                        Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                            files.push(e.into_path())
+                        }
                         Ok(_) => {}
-                        Err(e) => errors.push(ScanError { path: p.display().to_string(), message: e.to_string() }),
+                        Err(e) => errors.push(ScanError {
+                            path: p.display().to_string(),
+                            message: e.to_string(),
+                        }),
                     }
                 }
             }
@@ -70,9 +78,15 @@ fn looks_executable(head: &[u8]) -> bool {
 }
 
 /// Runs every selected binary rule on one file.
-fn check_file(path: &Path, options: &BinaryOptions, config: &Config) -> Result<Option<Vec<Finding>>, String> {
+fn check_file(
+    path: &Path,
+    options: &BinaryOptions,
+    config: &Config,
+) -> Result<Option<Vec<Finding>>, String> {
     let mut head = [0u8; 8];
-    let n = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).map_err(|e| e.to_string())?;
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .map_err(|e| e.to_string())?;
     if !looks_executable(&head[..n]) {
         return Ok(None);
     }
@@ -95,19 +109,32 @@ fn check_file(path: &Path, options: &BinaryOptions, config: &Config) -> Result<O
             facts: &facts,
             options,
         };
-        for rule in BINARY_RULES.iter().filter(|r| config.is_selected(r.meta.name)) {
+        for rule in BINARY_RULES
+            .iter()
+            .filter(|r| config.is_selected(r.meta.name))
+        {
             (rule.check)(&bin, &mut findings);
         }
     }
-    Ok(any_go.then(|| findings.into_iter().filter_map(|f| config.apply(f)).collect()))
+    Ok(any_go.then(|| {
+        findings
+            .into_iter()
+            .filter_map(|f| config.apply(f))
+            .collect()
+    }))
 }
 
 /// Scans `paths` in parallel; results come back in a stable order.
 pub fn scan(paths: &[PathBuf], options: &BinaryOptions, config: &Config) -> ScanResult {
     let (files, mut errors) = discover(paths);
-    let per_file: Vec<(PathBuf, Result<Option<Vec<Finding>>, String>)> =
-        files.par_iter().map(|p| (p.clone(), check_file(p, options, config))).collect();
-    let mut result = ScanResult { files: files.len(), ..Default::default() };
+    let per_file: Vec<(PathBuf, FileOutcome)> = files
+        .par_iter()
+        .map(|p| (p.clone(), check_file(p, options, config)))
+        .collect();
+    let mut result = ScanResult {
+        files: files.len(),
+        ..Default::default()
+    };
     for (path, r) in per_file {
         match r {
             Ok(Some(f)) => {
@@ -115,10 +142,15 @@ pub fn scan(paths: &[PathBuf], options: &BinaryOptions, config: &Config) -> Scan
                 result.findings.extend(f);
             }
             Ok(None) => {}
-            Err(message) => errors.push(ScanError { path: path.display().to_string(), message }),
+            Err(message) => errors.push(ScanError {
+                path: path.display().to_string(),
+                message,
+            }),
         }
     }
-    result.findings.sort_by(|a, b| (&a.location, a.code).cmp(&(&b.location, b.code)));
+    result
+        .findings
+        .sort_by(|a, b| (&a.location, a.code).cmp(&(&b.location, b.code)));
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     result.errors = errors;
     result

@@ -4,7 +4,9 @@ use serde::Serialize;
 use std::fmt;
 
 /// How serious a finding is. Ordered: `Info < Warning < Error`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Info,
@@ -63,7 +65,12 @@ pub struct Span {
 
 impl Location {
     pub fn artifact(path: &str, slice: Option<&str>, fact: impl Into<String>) -> Self {
-        Location { path: path.to_string(), slice: slice.map(str::to_string), fact: Some(fact.into()), span: None }
+        Location {
+            path: path.to_string(),
+            slice: slice.map(str::to_string),
+            fact: Some(fact.into()),
+            span: None,
+        }
     }
 }
 

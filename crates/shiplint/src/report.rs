@@ -3,7 +3,7 @@
 use crate::check::ScanResult;
 use crate::finding::{Finding, Level};
 use crate::rules;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::io::{self, Write};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -16,7 +16,8 @@ pub enum Format {
 
 /// Count of findings per level.
 fn counts(findings: &[Finding]) -> [(Level, usize); 3] {
-    [Level::Error, Level::Warning, Level::Info].map(|l| (l, findings.iter().filter(|f| f.level == l).count()))
+    [Level::Error, Level::Warning, Level::Info]
+        .map(|l| (l, findings.iter().filter(|f| f.level == l).count()))
 }
 
 pub fn write(format: Format, r: &ScanResult, color: bool, out: &mut impl Write) -> io::Result<()> {
@@ -39,14 +40,25 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 fn human(r: &ScanResult, color: bool, out: &mut impl Write) -> io::Result<()> {
-    let paint = |code: &str, text: &str| if color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() };
+    let paint = |code: &str, text: &str| {
+        if color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    };
     for f in &r.findings {
         let (c, word) = match f.level {
             Level::Error => ("1;31", "error"),
             Level::Warning => ("1;33", "warning"),
             Level::Info => ("1;36", "info"),
         };
-        writeln!(out, "{} {}", paint(c, &format!("{word}[{}]:", f.code)), paint("1", &format!("{}: {}", f.rule, f.message)))?;
+        writeln!(
+            out,
+            "{} {}",
+            paint(c, &format!("{word}[{}]:", f.code)),
+            paint("1", &format!("{}: {}", f.rule, f.message))
+        )?;
         writeln!(out, "  {} {}", paint("1;34", "-->"), f.location)?;
         for n in &f.notes {
             writeln!(out, "   {} {n}", paint("1;34", "= note:"))?;
@@ -54,19 +66,22 @@ fn human(r: &ScanResult, color: bool, out: &mut impl Write) -> io::Result<()> {
         writeln!(out, "   {} {}", paint("1;34", "= help:"), f.help)?;
         writeln!(out)?;
     }
-    let levels: Vec<String> =
-        counts(&r.findings)
-            .iter()
-            .filter(|(_, n)| *n > 0)
-            .map(|(l, n)| match l {
-                Level::Info => format!("{n} info"),
-                _ => plural(*n, l.as_str(), &format!("{l}s")),
-            })
-            .collect();
+    let levels: Vec<String> = counts(&r.findings)
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(l, n)| match l {
+            Level::Info => format!("{n} info"),
+            _ => plural(*n, l.as_str(), &format!("{l}s")),
+        })
+        .collect();
     let summary = if r.findings.is_empty() {
         "No findings".to_string()
     } else {
-        format!("Found {} ({})", plural(r.findings.len(), "finding", "findings"), levels.join(", "))
+        format!(
+            "Found {} ({})",
+            plural(r.findings.len(), "finding", "findings"),
+            levels.join(", ")
+        )
     };
     writeln!(
         out,
@@ -78,7 +93,10 @@ fn human(r: &ScanResult, color: bool, out: &mut impl Write) -> io::Result<()> {
 
 /// The `--format json` document (documented in docs/check-json.md).
 pub fn json_report(r: &ScanResult) -> Value {
-    let by_level: serde_json::Map<String, Value> = counts(&r.findings).iter().map(|(l, n)| (l.as_str().to_string(), json!(n))).collect();
+    let by_level: serde_json::Map<String, Value> = counts(&r.findings)
+        .iter()
+        .map(|(l, n)| (l.as_str().to_string(), json!(n)))
+        .collect();
     json!({
         "version": 1,
         "summary": {
@@ -100,10 +118,12 @@ fn sarif_level(l: Level) -> &'static str {
     }
 }
 
-/// A relative path as a URI reference: `/` separators, reserved and non-ASCII bytes escaped.
+/// A path as a URI: absolute paths as `file://` URIs, relative ones as relative references;
+/// `/` separators, reserved and non-ASCII bytes escaped.
 fn uri(path: &str) -> String {
-    let mut s = String::new();
-    for b in path.replace('\\', "/").bytes() {
+    let path = path.replace('\\', "/");
+    let mut s = String::from(if path.starts_with('/') { "file://" } else { "" });
+    for b in path.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
             s.push(b as char);
         } else {
@@ -149,9 +169,13 @@ pub fn sarif(r: &ScanResult) -> Value {
                 });
             }
             let mut location = json!({"physicalLocation": physical});
-            let logical: Vec<String> = [f.location.slice.clone(), f.location.fact.clone()].into_iter().flatten().collect();
+            let logical: Vec<String> = [f.location.slice.clone(), f.location.fact.clone()]
+                .into_iter()
+                .flatten()
+                .collect();
             if !logical.is_empty() {
-                location["logicalLocations"] = json!([{"name": logical.join(" "), "kind": "resource"}]);
+                location["logicalLocations"] =
+                    json!([{"name": logical.join(" "), "kind": "resource"}]);
             }
             json!({
                 "ruleId": f.code,
@@ -193,7 +217,10 @@ pub fn sarif(r: &ScanResult) -> Value {
 
 /// Escapes per the workflow-command rules: data escapes `%`, CR, LF; properties also `:` and `,`.
 fn gh_escape(s: &str, property: bool) -> String {
-    let mut out = s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    let mut out = s
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A");
     if property {
         out = out.replace(':', "%3A").replace(',', "%2C");
     }
@@ -209,9 +236,15 @@ fn github(r: &ScanResult, out: &mut impl Write) -> io::Result<()> {
         };
         let mut props = format!("file={}", gh_escape(&f.location.path, true));
         if let Some(s) = f.location.span {
-            props.push_str(&format!(",line={},col={},endLine={},endColumn={}", s.start_line, s.start_column, s.end_line, s.end_column));
+            props.push_str(&format!(
+                ",line={},col={},endLine={},endColumn={}",
+                s.start_line, s.start_column, s.end_line, s.end_column
+            ));
         }
-        props.push_str(&format!(",title={}", gh_escape(&format!("{} {}", f.code, f.rule), true)));
+        props.push_str(&format!(
+            ",title={}",
+            gh_escape(&format!("{} {}", f.code, f.rule), true)
+        ));
         let mut msg = f.message.clone();
         if let Some(fact) = &f.location.fact {
             msg.push_str(&format!(" [{fact}]"));
@@ -220,7 +253,12 @@ fn github(r: &ScanResult, out: &mut impl Write) -> io::Result<()> {
         writeln!(out, "::{kind} {props}::{}", gh_escape(&msg, false))?;
     }
     for e in &r.errors {
-        writeln!(out, "::error file={},title=shiplint::{}", gh_escape(&e.path, true), gh_escape(&e.message, false))?;
+        writeln!(
+            out,
+            "::error file={},title=shiplint::{}",
+            gh_escape(&e.path, true),
+            gh_escape(&e.message, false)
+        )?;
     }
     Ok(())
 }
@@ -232,6 +270,7 @@ mod tests {
     #[test]
     fn escapes() {
         assert_eq!(uri("dist/my app/α"), "dist/my%20app/%CE%B1");
+        assert_eq!(uri("/abs/x"), "file:///abs/x");
         assert_eq!(gh_escape("a:b,c%\nd", true), "a%3Ab%2Cc%25%0Ad");
         assert_eq!(gh_escape("a:b", false), "a:b");
     }

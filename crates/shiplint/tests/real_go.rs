@@ -571,167 +571,13 @@ fn universal_macho_reads_every_slice() {
     assert_same(&["-m", "-json", path.to_str().unwrap()], t.path());
 }
 
-fn openssl(args: &[&str], dir: &Path) {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("openssl");
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// Offset of the LC_CODE_SIGNATURE command in a thin little-endian 64-bit Mach-O.
-fn code_signature_command(data: &[u8]) -> usize {
-    let u32_at = |o: usize| u32::from_le_bytes(data[o..o + 4].try_into().unwrap());
-    let mut off = 32;
-    for _ in 0..u32_at(16) {
-        if u32_at(off) == 0x1d {
-            return off;
-        }
-        off += u32_at(off + 4) as usize;
-    }
-    panic!("no LC_CODE_SIGNATURE");
-}
-
-/// Re-signs a real linker-signed darwin/arm64 binary the way `codesign --sign "Developer ID
-/// Application: ..." --options runtime --timestamp` lays it out: the linker's CodeDirectory with
-/// the hardened-runtime flag, an empty requirements blob, and a CMS signature made by OpenSSL
-/// whose signer carries an RFC 3161 timestamp token from an OpenSSL TSA. Nothing here is trusted
-/// by Apple; the reader reports what the bytes say, not whether Apple would accept them.
+/// A real linker-signed darwin/arm64 binary re-signed the way `codesign --sign "Developer ID
+/// Application: ..." --options runtime --timestamp` lays it out (see `common::resign`).
 #[test]
 fn developer_id_signature_signer_timestamp_and_runtime_flag() {
-    use cms::content_info::ContentInfo;
-    use cms::signed_data::SignedData;
-    use der::{Decode, Encode};
-
     let fx = fixture(&newest_version(), "darwin", "arm64", Variant::Default);
-    let original = fs::read(&fx.path).unwrap();
-    let lc = code_signature_command(&original);
-    let u32_at = |d: &[u8], o: usize| u32::from_le_bytes(d[o..o + 4].try_into().unwrap());
-    let sig_off = u32_at(&original, lc + 8) as usize;
-    let be = |d: &[u8], o: usize| u32::from_be_bytes(d[o..o + 4].try_into().unwrap());
-    let old_blob = &original[sig_off..];
-    let cd_off = be(old_blob, 16) as usize; // first index entry: the CodeDirectory
-    let cd_len = be(old_blob, cd_off + 4) as usize;
-    let mut cd = old_blob[cd_off..cd_off + cd_len].to_vec();
-    let flags = be(&cd, 12) & !0x2_0002 | 0x1_0000; // no longer ad hoc or linker-signed; hardened runtime
-    cd[12..16].copy_from_slice(&flags.to_be_bytes());
-    // Like codesign, reserve a fixed-size signature area first: the header page (hashed in the
-    // CodeDirectory) records its size, so it must not change after signing.
-    const RESERVED: usize = 32 * 1024;
-    let mut signed = original[..sig_off].to_vec();
-    signed[lc + 12..lc + 16].copy_from_slice(&(RESERVED as u32).to_le_bytes());
-    let hash_offset = be(&cd, 16) as usize;
-    let page0 = {
-        use sha2::Digest;
-        sha2::Sha256::digest(&signed[..4096])
-    };
-    cd[hash_offset..hash_offset + 32].copy_from_slice(&page0);
-
     let t = TempDir::new();
-    let d = t.path();
-    fs::write(d.join("cd.bin"), &cd).unwrap();
-    let subject =
-        "/CN=Developer ID Application: Example Corp (EXAMPLE123)/OU=EXAMPLE123/O=Example Corp/C=US";
-    openssl(
-        &[
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out",
-            "cert.pem", "-days", "2", "-subj", subject,
-        ],
-        d,
-    );
-    openssl(
-        &[
-            "cms", "-sign", "-binary", "-in", "cd.bin", "-signer", "cert.pem", "-inkey", "key.pem",
-            "-outform", "DER", "-out", "sig.der",
-        ],
-        d,
-    );
-    openssl(
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "tsa.key",
-            "-out",
-            "tsa.pem",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=Example TSA",
-            "-addext",
-            "extendedKeyUsage=critical,timeStamping",
-        ],
-        d,
-    );
-    fs::write(d.join("ts.cnf"), "[tsa]\ndefault_tsa = tsa_config\n[tsa_config]\nserial = serial\nsigner_digest = sha256\ndefault_policy = 1.2.3.4\ndigests = sha256\naccuracy = secs:1\ness_cert_id_chain = no\n").unwrap();
-    fs::write(d.join("serial"), "01\n").unwrap();
-    openssl(
-        &[
-            "ts", "-query", "-data", "sig.der", "-sha256", "-cert", "-out", "req.tsq",
-        ],
-        d,
-    );
-    openssl(
-        &[
-            "ts",
-            "-reply",
-            "-config",
-            "ts.cnf",
-            "-queryfile",
-            "req.tsq",
-            "-signer",
-            "tsa.pem",
-            "-inkey",
-            "tsa.key",
-            "-token_out",
-            "-out",
-            "token.der",
-        ],
-        d,
-    );
-
-    // Attach the timestamp token as the signer's unsigned attribute, as codesign --timestamp does.
-    let mut info = ContentInfo::from_der(&fs::read(d.join("sig.der")).unwrap()).unwrap();
-    let mut sd: SignedData = info.content.decode_as().unwrap();
-    let token = der::Any::from_der(&fs::read(d.join("token.der")).unwrap()).unwrap();
-    let attr = x509_attr(&token);
-    let mut signer = sd.signer_infos.0.get(0).unwrap().clone();
-    signer.unsigned_attrs = Some(der::asn1::SetOfVec::try_from(vec![attr]).unwrap());
-    sd.signer_infos =
-        cms::signed_data::SignerInfos(der::asn1::SetOfVec::try_from(vec![signer]).unwrap());
-    info.content = der::Any::encode_from(&sd).unwrap();
-    let cms_der = info.to_der().unwrap();
-
-    let mut wrapper = Vec::new();
-    wrapper.extend_from_slice(&0xfade_0b01u32.to_be_bytes());
-    wrapper.extend_from_slice(&((8 + cms_der.len()) as u32).to_be_bytes());
-    wrapper.extend_from_slice(&cms_der);
-    let requirements = [0xfa, 0xde, 0x0c, 0x01, 0, 0, 0, 12, 0, 0, 0, 0];
-    let blobs: [(u32, &[u8]); 3] = [(0, &cd), (2, &requirements), (0x10000, &wrapper)];
-    let mut offset = 12 + 8 * blobs.len();
-    let mut super_blob = vec![0u8; offset];
-    super_blob[..4].copy_from_slice(&0xfade_0cc0u32.to_be_bytes());
-    super_blob[8..12].copy_from_slice(&(blobs.len() as u32).to_be_bytes());
-    for (i, (slot, blob)) in blobs.iter().enumerate() {
-        super_blob[12 + i * 8..16 + i * 8].copy_from_slice(&slot.to_be_bytes());
-        super_blob[16 + i * 8..20 + i * 8].copy_from_slice(&(offset as u32).to_be_bytes());
-        super_blob.extend_from_slice(blob);
-        offset += blob.len();
-    }
-    let total = super_blob.len() as u32;
-    super_blob[4..8].copy_from_slice(&total.to_be_bytes());
-    assert!(super_blob.len() <= RESERVED);
-    super_blob.resize(RESERVED, 0);
-    signed.extend_from_slice(&super_blob);
-
+    let signed = common::resign(&fs::read(&fx.path).unwrap(), true, true, t.path());
     let exe = Executable::parse(&signed).unwrap();
     let f = shiplint_gobin::facts(&exe.slices[0]);
     let cs = f.code_signature.unwrap();
@@ -752,14 +598,12 @@ fn developer_id_signature_signer_timestamp_and_runtime_flag() {
         "openssl adds a signingTime attribute"
     );
     assert!(cs.has_cms_signer());
-}
 
-/// The signer-info attribute `id-aa-timeStampToken` holding `token`.
-fn x509_attr(token: &der::Any) -> cms::cert::x509::attr::Attribute {
-    cms::cert::x509::attr::Attribute {
-        oid: der::asn1::ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.14"),
-        values: der::asn1::SetOfVec::try_from(vec![token.clone()]).unwrap(),
-    }
+    let unstamped = common::resign(&fs::read(&fx.path).unwrap(), false, false, t.path());
+    let f = shiplint_gobin::facts(&Executable::parse(&unstamped).unwrap().slices[0]);
+    let cs = f.code_signature.unwrap();
+    assert!(!cs.code_directory.as_ref().unwrap().hardened_runtime);
+    assert!(cs.has_cms_signer() && !cs.cms.unwrap().timestamp_token);
 }
 
 /// `inspect` reports every file, names the bad ones on stderr, exits 2, and keeps the documented

@@ -71,8 +71,13 @@ pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
     }
     let id = f.go_build_id.as_deref().unwrap_or("none");
     let message = match &bin.options.symbols_dir {
-        Some(dir) => format!("{gone}, and {} has no unstripped copy with Go build ID {id}", dir.display()),
-        None => format!("{gone}; no unstripped copy with Go build ID {id} was given (--symbols DIR)"),
+        Some(dir) => format!(
+            "{gone}, and {} has no unstripped copy with Go build ID {id}",
+            dir.display()
+        ),
+        None => {
+            format!("{gone}; no unstripped copy with Go build ID {id} was given (--symbols DIR)")
+        }
     };
     let help = "keep the unstripped build (`shiplint symbols store BIN --into DIR`) and ship a `strip`ped copy; \
                 panic traces and runtime/pprof profiles are not affected by stripping";

@@ -46,8 +46,12 @@ pub fn go_minor(version: &str) -> Option<u32> {
 }
 
 pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
-    let Some(version) = &bin.facts.go_version else { return };
-    let Some(minor) = go_minor(version) else { return };
+    let Some(version) = &bin.facts.go_version else {
+        return;
+    };
+    let Some(minor) = go_minor(version) else {
+        return;
+    };
     let newest = bin.options.newest_go_minor;
     if minor + 1 >= newest {
         return;

@@ -47,7 +47,9 @@ declare_rule! {
 
 /// An absolute path on Unix or Windows.
 fn is_absolute(p: &str) -> bool {
-    p.starts_with('/') || p.get(1..3).is_some_and(|s| s == ":\\" || s == ":/") || p.starts_with("\\\\")
+    p.starts_with('/')
+        || p.get(1..3).is_some_and(|s| s == ":\\" || s == ":/")
+        || p.starts_with("\\\\")
 }
 
 /// The home directory a path lies in, if any: `/home/alice`, `/Users/alice`, `C:\Users\alice`, `/root`.
@@ -74,18 +76,51 @@ fn home_of(p: &str) -> Option<&str> {
 pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
     let f = bin.facts;
     let Some(table) = &f.pclntab else { return };
-    let mut paths: Vec<&str> = table.files.iter().map(String::as_str).filter(|p| is_absolute(p)).collect();
+    let mut paths: Vec<&str> = table
+        .files
+        .iter()
+        .map(String::as_str)
+        .filter(|p| is_absolute(p))
+        .collect();
     if paths.is_empty() {
         return;
     }
-    // Home directories first: they name users. Then the rest in table order.
-    paths.sort_by_key(|p| home_of(p).is_none());
+    // The project's own files first (they show where it was built), then the module cache, then
+    // GOROOT; within each, paths in home directories (they name users) first.
+    let goroot = paths
+        .iter()
+        .find_map(|p| p.strip_suffix("src/runtime/proc.go"))
+        .map(str::to_string);
+    let rank = |p: &&str| {
+        let place = if goroot.as_deref().is_some_and(|g| p.starts_with(g)) {
+            2
+        } else if p.contains("/pkg/mod/") {
+            1
+        } else {
+            0
+        };
+        (place, home_of(p).is_none())
+    };
+    paths.sort_by_key(rank);
     let mut homes: Vec<&str> = paths.iter().filter_map(|p| home_of(p)).collect();
     homes.dedup();
-    let trimpath = f.build_info.as_ref().and_then(|bi| bi.setting("-trimpath")).is_some_and(|v| v == "true");
-    let mut message = format!("{} absolute build-host path{} embedded, e.g. {}", paths.len(), if paths.len() == 1 { "" } else { "s" }, paths[0]);
+    let trimpath = f
+        .build_info
+        .as_ref()
+        .and_then(|bi| bi.setting("-trimpath"))
+        .is_some_and(|v| v == "true");
+    let mut message = format!(
+        "{} absolute build-host path{} embedded, e.g. {}",
+        paths.len(),
+        if paths.len() == 1 { "" } else { "s" },
+        paths[0]
+    );
     if !homes.is_empty() {
-        message.push_str(&format!(" (home director{} {})", if homes.len() == 1 { "y" } else { "ies" }, homes.join(", ")));
+        message.push_str(&format!(
+            " (home director{} {})",
+            if homes.len() == 1 { "y" } else { "ies" },
+            homes.join(", ")
+        ));
     }
     let help = if trimpath {
         "BuildInfo says -trimpath was used, yet host paths remain: check for cgo objects or a toolchain that ignores it"
@@ -93,9 +128,15 @@ pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
         "rebuild with -trimpath; BuildInfo shows it was not used"
     };
     let mut finding = bin.finding(&META, "pclntab file table", message, help);
-    finding.notes = paths.iter().take(10).map(|p| format!("embedded: {p}")).collect();
+    finding.notes = paths
+        .iter()
+        .take(10)
+        .map(|p| format!("embedded: {p}"))
+        .collect();
     if paths.len() > 10 {
-        finding.notes.push(format!("... and {} more", paths.len() - 10));
+        finding
+            .notes
+            .push(format!("... and {} more", paths.len() - 10));
     }
     out.push(finding);
 }
@@ -108,9 +149,16 @@ mod tests {
     fn homes_and_absolute_paths() {
         assert_eq!(home_of("/home/alice/src/x.go"), Some("/home/alice"));
         assert_eq!(home_of("/Users/bob/go/pkg/mod/x.go"), Some("/Users/bob"));
-        assert_eq!(home_of("C:\\Users\\carol\\src\\x.go"), Some("C:\\Users\\carol"));
+        assert_eq!(
+            home_of("C:\\Users\\carol\\src\\x.go"),
+            Some("C:\\Users\\carol")
+        );
         assert_eq!(home_of("/root/go/src/x.go"), Some("/root"));
         assert_eq!(home_of("/usr/local/go/src/fmt/print.go"), None);
-        assert!(is_absolute("C:/go/src/fmt/print.go") && is_absolute("/x") && !is_absolute("fmt/print.go"));
+        assert!(
+            is_absolute("C:/go/src/fmt/print.go")
+                && is_absolute("/x")
+                && !is_absolute("fmt/print.go")
+        );
     }
 }

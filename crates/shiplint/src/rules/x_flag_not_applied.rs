@@ -22,7 +22,11 @@ declare_rule! {
     /// `init()`. A variable whose type is not exactly `string` is a link error, not silent.
     ///
     /// The value is read from the variable itself: finding the value's text somewhere in the file
-    /// proves nothing, because BuildInfo's recorded `-ldflags` contains it.
+    /// proves nothing, because BuildInfo's recorded `-ldflags` contains it. An overwrite during
+    /// package initialisation cannot be seen in the bytes: the file holds the linker's value
+    /// (verified with Go 1.27: `var Commit = defaultCommit()` built with `-X main.Commit=abc123`
+    /// holds "abc123" in its data and prints "none"). The build-definition rule
+    /// x-flag-overwritten-at-init finds that case in the Go source.
     ///
     /// ## Example
     /// ```go
@@ -119,8 +123,16 @@ pub fn symbol_name(target: &str) -> Option<String> {
 
 pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
     let f = bin.facts;
-    let recorded = f.build_info.as_ref().and_then(|bi| bi.setting("-ldflags")).map(|l| x_assignments(&l)).unwrap_or_default();
-    let mut wanted: Vec<(String, String, &str)> = recorded.into_iter().map(|(t, v)| (t, v, "BuildInfo -ldflags")).collect();
+    let recorded = f
+        .build_info
+        .as_ref()
+        .and_then(|bi| bi.setting("-ldflags"))
+        .map(|l| x_assignments(&l))
+        .unwrap_or_default();
+    let mut wanted: Vec<(String, String, &str)> = recorded
+        .into_iter()
+        .map(|(t, v)| (t, v, "BuildInfo -ldflags"))
+        .collect();
     for e in &bin.options.expect_x {
         if let Some((t, v)) = e.split_once('=') {
             wanted.retain(|(wt, _, _)| wt != t);
@@ -131,19 +143,25 @@ pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
         return;
     }
     for (target, value, source) in wanted {
-        let Some(sym_name) = symbol_name(&target) else { continue };
+        let Some(sym_name) = symbol_name(&target) else {
+            continue;
+        };
         let help;
         let message = match symbols::lookup(bin.container, &sym_name) {
             None => {
                 help = "-X sets only a package-level `var` of type string: check the full import path, that it is a var \
                         (not a const) and that the package is linked";
-                format!("-X {target}={value} ({source}) did nothing: no string variable {target} is linked")
+                format!(
+                    "-X {target}={value} ({source}) did nothing: no string variable {target} is linked"
+                )
             }
             Some(sym) => match symbols::read_go_string_var(bin.container, sym) {
                 Some(actual) if actual == value => continue,
                 Some(actual) => {
-                    help = "initialise the variable with a literal or leave it empty, and do not assign it in init()";
-                    format!("-X {target}={value} ({source}) was overwritten: {target} holds {actual:?} at start-up")
+                    help = "pass the -X flag in the build that produced this file (BuildInfo records -ldflags only without -trimpath)";
+                    format!(
+                        "-X {target}={value} ({source}) did not take: {target} holds {actual:?}"
+                    )
                 }
                 None => continue,
             },
@@ -158,17 +176,29 @@ mod tests {
 
     #[test]
     fn x_assignments_follow_the_linker() {
-        let got = x_assignments("-s -w -X main.version=v1 -X=main.commit=abc '-X' \"main.date=2024 01\" -X main.version=v2");
+        let got = x_assignments(
+            "-s -w -X main.version=v1 -X=main.commit=abc '-X' \"main.date=2024 01\" -X main.version=v2",
+        );
         assert_eq!(
             got,
-            [("main.commit".into(), "abc".into()), ("main.date".into(), "2024 01".into()), ("main.version".into(), "v2".into())]
+            [
+                ("main.commit".into(), "abc".into()),
+                ("main.date".into(), "2024 01".into()),
+                ("main.version".into(), "v2".into())
+            ]
         );
     }
 
     #[test]
     fn symbol_names_escape_the_last_element() {
         assert_eq!(symbol_name("main.version").as_deref(), Some("main.version"));
-        assert_eq!(symbol_name("gopkg.in/yaml.v2.Version").as_deref(), Some("gopkg.in/yaml%2ev2.Version"));
-        assert_eq!(symbol_name("example.com/x/internal/version.Version").as_deref(), Some("example.com/x/internal/version.Version"));
+        assert_eq!(
+            symbol_name("gopkg.in/yaml.v2.Version").as_deref(),
+            Some("gopkg.in/yaml%2ev2.Version")
+        );
+        assert_eq!(
+            symbol_name("example.com/x/internal/version.Version").as_deref(),
+            Some("example.com/x/internal/version.Version")
+        );
     }
 }

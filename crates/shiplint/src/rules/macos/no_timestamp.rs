@@ -40,12 +40,20 @@ declare_rule! {
 }
 
 pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
-    let Some(Some(sig)) = super::signature(bin) else { return };
+    let Some(Some(sig)) = super::signature(bin) else {
+        return;
+    };
     let Some(cms) = &sig.cms else { return };
     if !sig.has_cms_signer() || cms.timestamp_token {
         return;
     }
     let signer = cms.signer.as_deref().unwrap_or("a certificate");
-    let message = format!("signed by \"{signer}\" without a secure timestamp: notarization rejects it");
-    out.push(bin.finding(&META, "CMS signature", message, "re-sign with `codesign --timestamp`"));
+    let message =
+        format!("signed by \"{signer}\" without a secure timestamp: notarization rejects it");
+    out.push(bin.finding(
+        &META,
+        "CMS signature",
+        message,
+        "re-sign with `codesign --timestamp`",
+    ));
 }

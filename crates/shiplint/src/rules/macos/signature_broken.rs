@@ -41,7 +41,9 @@ declare_rule! {
 }
 
 pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
-    let Some(Some(sig)) = super::signature(bin) else { return };
+    let Some(Some(sig)) = super::signature(bin) else {
+        return;
+    };
     let message = match (&sig.error, &sig.code_directory) {
         (Some(e), _) => format!("code signature cannot be read ({e})"),
         (None, None) => "code signature has no CodeDirectory".to_string(),
@@ -55,5 +57,10 @@ pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
             _ => return,
         },
     };
-    out.push(bin.finding(&META, "code signature page hashes", message, "re-sign the final file (codesign --force --sign ...)"));
+    out.push(bin.finding(
+        &META,
+        "code signature page hashes",
+        message,
+        "re-sign the final file (codesign --force --sign ...)",
+    ));
 }

@@ -1,0 +1,3 @@
+module example.com/xflags
+
+go 1.21
