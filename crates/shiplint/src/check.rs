@@ -77,12 +77,11 @@ fn looks_executable(head: &[u8]) -> bool {
         || fat
 }
 
+/// One file's outcome: `None` when it is no Go executable, or the reason it could not be read.
+type FileOutcome = Result<Option<Vec<Finding>>, String>;
+
 /// Runs every selected binary rule on one file.
-fn check_file(
-    path: &Path,
-    options: &BinaryOptions,
-    config: &Config,
-) -> Result<Option<Vec<Finding>>, String> {
+fn check_file(path: &Path, options: &BinaryOptions, config: &Config) -> FileOutcome {
     let mut head = [0u8; 8];
     let n = std::fs::File::open(path)
         .and_then(|mut f| f.read(&mut head))
