@@ -9,13 +9,15 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp -r examples/hello/. "$work/"
 (cd "$work" && GOTOOLCHAIN=local GOPROXY=off GOSUMDB=off GOFLAGS=-mod=mod \
-  "$goroot/bin/go" build -ldflags="-X main.version=v1.2.3" -o hello .)
+  "$goroot/bin/go" build -ldflags="-X main.Version=v1.2.3" -o hello .)   # typo: the var is main.version
+(cd "$work" && GOTOOLCHAIN=local GOPROXY=off GOSUMDB=off GOFLAGS=-mod=mod GOOS=darwin GOARCH=arm64 \
+  "$goroot/bin/go" build -trimpath -ldflags="-s -w -X main.version=v1.2.3" -o hello-darwin-arm64 .)
 cargo build --quiet --release
 echo "\$ shiplint buildinfo -m hello      (byte-identical to: go version -m hello)"
 ./target/release/shiplint buildinfo -m "$work/hello"
 echo
-echo "\$ shiplint inspect hello"
-./target/release/shiplint inspect "$work/hello" > "$work/facts.txt"
-grep -v '^  source file' "$work/facts.txt"
-echo "  ...and the build-host paths the pclntab leaks (no -trimpath):"
-grep '^  source file *\/' "$work/facts.txt" | head -n 5
+echo "\$ shiplint check hello hello-darwin-arm64"
+cd "$work"
+status=0
+"$OLDPWD/target/release/shiplint" check hello hello-darwin-arm64 || status=$?
+echo "(exit status $status: 1 means findings at or above --fail-on, default warning)"

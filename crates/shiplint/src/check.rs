@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use shiplint_gobin::Executable;
 use std::io::Read;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::path::{Path, PathBuf};
 
 /// A file that could not be read, with the reason.
@@ -26,6 +27,13 @@ pub struct ScanResult {
     pub files: usize,
     /// Go executables among them (slices of universal binaries counted once per file).
     pub go_executables: usize,
+}
+
+/// How far a scan has got, for a progress display on another thread.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub total: AtomicUsize,
+    pub done: AtomicUsize,
 }
 
 /// Every file under `paths`: named files always, directories walked with .gitignore respected.
@@ -124,11 +132,16 @@ fn check_file(path: &Path, options: &BinaryOptions, config: &Config) -> FileOutc
 }
 
 /// Scans `paths` in parallel; results come back in a stable order.
-pub fn scan(paths: &[PathBuf], options: &BinaryOptions, config: &Config) -> ScanResult {
+pub fn scan(paths: &[PathBuf], options: &BinaryOptions, config: &Config, progress: &Progress) -> ScanResult {
     let (files, mut errors) = discover(paths);
+    progress.total.store(files.len(), Ordering::Relaxed);
     let per_file: Vec<(PathBuf, FileOutcome)> = files
         .par_iter()
-        .map(|p| (p.clone(), check_file(p, options, config)))
+        .map(|p| {
+            let outcome = check_file(p, options, config);
+            progress.done.fetch_add(1, Ordering::Relaxed);
+            (p.clone(), outcome)
+        })
         .collect();
     let mut result = ScanResult {
         files: files.len(),

@@ -100,6 +100,36 @@ enum OutputFormat {
     Json,
 }
 
+/// Runs `work`, showing "scanned N/M files" on a terminal's stderr once it takes over half a second.
+fn with_progress_bar<T>(progress: &shiplint::check::Progress, work: impl FnOnce() -> T) -> T {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::{Duration, Instant};
+    if !io::stderr().is_terminal() {
+        return work();
+    }
+    let finished = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let start = Instant::now();
+            let mut shown = false;
+            while !finished.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(100));
+                if start.elapsed() > Duration::from_millis(500) {
+                    let (done, total) = (progress.done.load(Ordering::Relaxed), progress.total.load(Ordering::Relaxed));
+                    eprint!("\rscanned {done}/{total} files");
+                    shown = true;
+                }
+            }
+            if shown {
+                eprint!("\r\x1b[K");
+            }
+        });
+        let result = work();
+        finished.store(true, Ordering::Relaxed);
+        result
+    })
+}
+
 fn main() {
     let cli = Cli::parse();
     let status = match cli.command {
@@ -135,7 +165,8 @@ fn main() {
                         symbols_dir: symbols,
                         newest_go_minor: config.newest_go_minor,
                     };
-                    let result = shiplint::check::scan(&paths, &options, &config);
+                    let progress = shiplint::check::Progress::default();
+                    let result = with_progress_bar(&progress, || shiplint::check::scan(&paths, &options, &config, &progress));
                     let color =
                         io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
                     let mut out = io::BufWriter::new(io::stdout().lock());
