@@ -14,10 +14,7 @@ use std::sync::OnceLock;
 const BUILDER_VERSION: &str = "2";
 
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("repository root")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repository root")
 }
 
 pub fn cache_dir() -> PathBuf {
@@ -63,8 +60,7 @@ impl Toolchain {
 
 /// The provisioned toolchains, oldest first, as listed in scripts/go-versions.txt.
 pub fn toolchains() -> Vec<Toolchain> {
-    let list = fs::read_to_string(repo_root().join("scripts/go-versions.txt"))
-        .expect("scripts/go-versions.txt");
+    let list = fs::read_to_string(repo_root().join("scripts/go-versions.txt")).expect("scripts/go-versions.txt");
     list.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
@@ -75,10 +71,7 @@ pub fn toolchains() -> Vec<Toolchain> {
                 "Go {v} is not provisioned at {}: run scripts/provision-go.sh (or scripts/test.sh)",
                 goroot.display()
             );
-            Toolchain {
-                version: v.to_string(),
-                goroot,
-            }
+            Toolchain { version: v.to_string(), goroot }
         })
         .collect()
 }
@@ -157,10 +150,7 @@ pub struct Fixture {
 
 impl Fixture {
     pub fn name(&self) -> String {
-        format!(
-            "go{}-{}-{}-{}",
-            self.go_version, self.goos, self.goarch, self.variant
-        )
+        format!("go{}-{}-{}-{}", self.go_version, self.goos, self.goarch, self.variant)
     }
 }
 
@@ -188,12 +178,7 @@ pub fn plan() -> Vec<(Toolchain, &'static str, &'static str, Variant)> {
         let targets: &[(&str, &str)] = if is_newest {
             &ALL_TARGETS
         } else {
-            &[
-                ("linux", "amd64"),
-                ("linux", "386"),
-                ("darwin", "arm64"),
-                ("windows", "amd64"),
-            ]
+            &[("linux", "amd64"), ("linux", "386"), ("darwin", "arm64"), ("windows", "amd64")]
         };
         for &(os, arch) in targets {
             for v in [Variant::Default, Variant::Trimpath, Variant::Stripped] {
@@ -231,9 +216,7 @@ pub fn all() -> &'static [Fixture] {
     ALL.get_or_init(|| {
         plan()
             .into_par_iter()
-            .map(|(tc, os, arch, v)| {
-                build(&tc, os, arch, v).unwrap_or_else(|e| panic!("building fixture: {e}"))
-            })
+            .map(|(tc, os, arch, v)| build(&tc, os, arch, v).unwrap_or_else(|e| panic!("building fixture: {e}")))
             .collect()
     })
 }
@@ -245,42 +228,26 @@ fn program_dir(variant: Variant) -> PathBuf {
         Variant::XFlagMistakes => "xflags",
         _ => "hello",
     };
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("programs")
-        .join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("programs").join(name)
 }
 
 fn hash_inputs(tc: &Toolchain, os: &str, arch: &str, v: Variant) -> String {
     let mut h = Sha256::new();
-    h.update(format!(
-        "{BUILDER_VERSION}\0{}\0{os}\0{arch}\0{v}\0",
-        tc.version
-    ));
+    h.update(format!("{BUILDER_VERSION}\0{}\0{os}\0{arch}\0{v}\0", tc.version));
     let dir = program_dir(v);
     for f in files_under(&dir) {
         h.update(f.strip_prefix(&dir).unwrap().as_os_str().as_encoded_bytes());
         h.update(fs::read(&f).expect("program file"));
     }
-    h.finalize()
-        .iter()
-        .take(12)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    h.finalize().iter().take(12).map(|b| format!("{b:02x}")).collect()
 }
 
 /// Every file below `dir`, sorted.
 fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    for e in fs::read_dir(dir)
-        .expect("program dir")
-        .filter_map(|e| e.ok())
-    {
+    for e in fs::read_dir(dir).expect("program dir").filter_map(|e| e.ok()) {
         let p = e.path();
-        if p.is_dir() {
-            out.extend(files_under(&p))
-        } else {
-            out.push(p)
-        }
+        if p.is_dir() { out.extend(files_under(&p)) } else { out.push(p) }
     }
     out.sort();
     out
@@ -300,33 +267,15 @@ fn run(cmd: &mut Command) -> Result<(), String> {
     if out.status.success() {
         Ok(())
     } else {
-        Err(format!(
-            "{cmd:?} failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        ))
+        Err(format!("{cmd:?} failed:\n{}", String::from_utf8_lossy(&out.stderr)))
     }
 }
 
 /// Builds one fixture into the cache, or returns the cached one.
-pub fn build(
-    tc: &Toolchain,
-    goos: &'static str,
-    goarch: &'static str,
-    variant: Variant,
-) -> Result<Fixture, String> {
+pub fn build(tc: &Toolchain, goos: &'static str, goarch: &'static str, variant: Variant) -> Result<Fixture, String> {
     let key = hash_inputs(tc, goos, goarch, variant);
-    let fixture = |path| Fixture {
-        go_version: tc.version.clone(),
-        goos,
-        goarch,
-        variant,
-        path,
-    };
-    let name = format!(
-        "go{}-{goos}-{goarch}-{variant}{}",
-        tc.version,
-        if goos == "windows" { ".exe" } else { "" }
-    );
+    let fixture = |path| Fixture { go_version: tc.version.clone(), goos, goarch, variant, path };
+    let name = format!("go{}-{goos}-{goarch}-{variant}{}", tc.version, if goos == "windows" { ".exe" } else { "" });
     let dir = cache_dir().join("fixtures").join(&key);
     let out = dir.join(&name);
     if out.exists() {
@@ -366,11 +315,7 @@ fn build_in(
 ) -> Result<PathBuf, String> {
     // GOPATH mode needs the package under $GOPATH/src; module builds use the folder as is.
     let gopath = tmp.join("gopath");
-    let work = if variant == Variant::GopathMode {
-        gopath.join("src/hello")
-    } else {
-        tmp.join("src")
-    };
+    let work = if variant == Variant::GopathMode { gopath.join("src/hello") } else { tmp.join("src") };
     copy_dir(&program_dir(variant), &work).map_err(|e| e.to_string())?;
     if variant == Variant::GopathMode {
         let _ = fs::remove_file(work.join("go.mod"));
@@ -407,15 +352,10 @@ fn build_in(
             cmd.arg("-buildmode=pie");
         }
         Variant::StaticPie => {
-            cmd.args([
-                "-buildmode=pie",
-                "-ldflags=-linkmode=external -extldflags=-static-pie",
-            ]);
+            cmd.args(["-buildmode=pie", "-ldflags=-linkmode=external -extldflags=-static-pie"]);
         }
         Variant::GopathMode => {
-            cmd.env("GO111MODULE", "off")
-                .env("GOPATH", &gopath)
-                .env("GOFLAGS", "");
+            cmd.env("GO111MODULE", "off").env("GOPATH", &gopath).env("GOFLAGS", "");
         }
         Variant::DirtyVcs => {
             let git = |args: &[&str]| {
@@ -438,11 +378,8 @@ fn build_in(
             git(&["init", "-q"])?;
             git(&["add", "."])?;
             git(&["commit", "-q", "-m", "fixture"])?;
-            fs::write(
-                work.join("main.go"),
-                fs::read_to_string(work.join("main.go")).unwrap() + "\n// modified\n",
-            )
-            .map_err(|e| e.to_string())?;
+            fs::write(work.join("main.go"), fs::read_to_string(work.join("main.go")).unwrap() + "\n// modified\n")
+                .map_err(|e| e.to_string())?;
             cmd.arg("-buildvcs=true");
         }
         _ => {}
@@ -463,23 +400,14 @@ pub struct OldBinary {
 }
 
 pub fn old_binaries() -> Vec<OldBinary> {
-    let list = fs::read_to_string(repo_root().join("scripts/old-go-binaries.txt"))
-        .expect("old-go-binaries.txt");
+    let list = fs::read_to_string(repo_root().join("scripts/old-go-binaries.txt")).expect("old-go-binaries.txt");
     list.lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .map(|l| {
             let f: Vec<&str> = l.split_whitespace().collect();
             let path = cache_dir().join("old-binaries").join(f[0]);
-            assert!(
-                path.exists(),
-                "{} missing: run scripts/fetch-old-binaries.sh",
-                path.display()
-            );
-            OldBinary {
-                spec: f[0].into(),
-                go_version: f[2].into(),
-                path,
-            }
+            assert!(path.exists(), "{} missing: run scripts/fetch-old-binaries.sh", path.display());
+            OldBinary { spec: f[0].into(), go_version: f[2].into(), path }
         })
         .collect()
 }
@@ -494,22 +422,12 @@ pub fn oracle() -> PathBuf {
             let mut h = Sha256::new();
             h.update(format!("{BUILDER_VERSION}\0{}\0", tc.version));
             h.update(fs::read(src.join("main.go")).expect("oracle source"));
-            let key: String = h
-                .finalize()
-                .iter()
-                .take(12)
-                .map(|b| format!("{b:02x}"))
-                .collect();
+            let key: String = h.finalize().iter().take(12).map(|b| format!("{b:02x}")).collect();
             let out = cache_dir().join("fixtures").join(format!("oracle-{key}"));
             if !out.exists() {
                 let tmp = out.with_extension(format!("tmp{}", std::process::id()));
-                run(tc
-                    .command(&src)
-                    .env("CGO_ENABLED", "0")
-                    .args(["build", "-o"])
-                    .arg(&tmp)
-                    .arg("."))
-                .unwrap_or_else(|e| panic!("building the oracle: {e}"));
+                run(tc.command(&src).env("CGO_ENABLED", "0").args(["build", "-o"]).arg(&tmp).arg("."))
+                    .unwrap_or_else(|e| panic!("building the oracle: {e}"));
                 fs::rename(&tmp, &out).expect("placing the oracle");
             }
             out

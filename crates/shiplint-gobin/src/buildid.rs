@@ -26,15 +26,9 @@ pub fn go_build_id(file: &[u8]) -> Result<String, MalformedBuildId> {
     if head.starts_with(b"\x7fELF") {
         return Ok(elf_notes(file)
             .and_then(|notes| {
-                let go = notes
-                    .iter()
-                    .find(|n| n.kind == NOTE_GO_BUILD_ID && n.name == b"Go\0\0");
-                let gnu = notes
-                    .iter()
-                    .rev()
-                    .find(|n| n.kind == NOTE_GNU_BUILD_ID && n.name == b"GNU\0");
-                go.or(gnu)
-                    .map(|n| String::from_utf8_lossy(n.desc).into_owned())
+                let go = notes.iter().find(|n| n.kind == NOTE_GO_BUILD_ID && n.name == b"Go\0\0");
+                let gnu = notes.iter().rev().find(|n| n.kind == NOTE_GNU_BUILD_ID && n.name == b"GNU\0");
+                go.or(gnu).map(|n| String::from_utf8_lossy(n.desc).into_owned())
             })
             .unwrap_or_default());
     }
@@ -47,8 +41,7 @@ pub fn go_build_id(file: &[u8]) -> Result<String, MalformedBuildId> {
         let text = crate::macho::parse(file)
             .ok()
             .and_then(|c| {
-                c.section("__text")
-                    .map(|s| bytes::slice_clamped(file, s.offset, s.size.min(READ_SIZE as u64)))
+                c.section("__text").map(|s| bytes::slice_clamped(file, s.offset, s.size.min(READ_SIZE as u64)))
             })
             .ok_or(MalformedBuildId)?;
         return raw_marker(text);
@@ -91,39 +84,23 @@ pub fn elf_notes(file: &[u8]) -> Option<Vec<Note<'_>>> {
     let (phoff, phentsize, phnum) = if class64 {
         (e.u64(file, 32)?, e.u16(file, 54)?, e.u16(file, 56)?)
     } else {
-        (
-            u64::from(e.u32(file, 28)?),
-            e.u16(file, 42)?,
-            e.u16(file, 44)?,
-        )
+        (u64::from(e.u32(file, 28)?), e.u16(file, 42)?, e.u16(file, 44)?)
     };
     let mut notes = Vec::new();
     for i in 0..u64::from(phnum) {
-        let ph = bytes::slice(
-            file,
-            phoff.checked_add(i * u64::from(phentsize))?,
-            if class64 { 56 } else { 32 },
-        )?;
+        let ph = bytes::slice(file, phoff.checked_add(i * u64::from(phentsize))?, if class64 { 56 } else { 32 })?;
         if e.u32(ph, 0)? != crate::elf::PT_NOTE {
             continue;
         }
         let (off, filesz, align) = if class64 {
             (e.u64(ph, 8)?, e.u64(ph, 32)?, e.u64(ph, 48)?)
         } else {
-            (
-                u64::from(e.u32(ph, 4)?),
-                u64::from(e.u32(ph, 16)?),
-                u64::from(e.u32(ph, 28)?),
-            )
+            (u64::from(e.u32(ph, 4)?), u64::from(e.u32(ph, 16)?), u64::from(e.u32(ph, 28)?))
         };
         if filesz < 16 {
             continue;
         }
-        notes.extend(parse_notes(
-            bytes::slice_clamped(file, off, filesz),
-            e,
-            align,
-        ));
+        notes.extend(parse_notes(bytes::slice_clamped(file, off, filesz), e, align));
     }
     Some(notes)
 }
@@ -132,9 +109,7 @@ pub fn elf_notes(file: &[u8]) -> Option<Vec<Note<'_>>> {
 fn parse_notes(mut note: &[u8], e: Endian, align: u64) -> Vec<Note<'_>> {
     let mut notes = Vec::new();
     while note.len() >= 16 {
-        let (Some(name_size), Some(desc_size), Some(kind)) =
-            (e.u32(note, 0), e.u32(note, 4), e.u32(note, 8))
-        else {
+        let (Some(name_size), Some(desc_size), Some(kind)) = (e.u32(note, 0), e.u32(note, 4), e.u32(note, 8)) else {
             break;
         };
         let (name_size, desc_size) = (name_size as usize, desc_size as usize);
@@ -164,18 +139,10 @@ fn parse_notes(mut note: &[u8], e: Endian, align: u64) -> Vec<Note<'_>> {
 /// Go's linker puts it in a SHT_NOTE section outside any PT_NOTE segment, so sections come first.
 pub fn gnu_build_id(c: &crate::Container<'_>) -> Option<String> {
     const SHT_NOTE: u32 = 7;
-    let from_sections = c
-        .sections
-        .iter()
-        .filter(|s| s.kind == SHT_NOTE)
-        .filter_map(|s| s.data(c.data));
-    let mut notes: Vec<Note<'_>> = from_sections
-        .flat_map(|d| parse_notes(d, c.endian, 4))
-        .collect();
+    let from_sections = c.sections.iter().filter(|s| s.kind == SHT_NOTE).filter_map(|s| s.data(c.data));
+    let mut notes: Vec<Note<'_>> = from_sections.flat_map(|d| parse_notes(d, c.endian, 4)).collect();
     notes.extend(elf_notes(c.data).unwrap_or_default());
-    let n = notes
-        .iter()
-        .find(|n| n.kind == NOTE_GNU_BUILD_ID && n.name == b"GNU\0")?;
+    let n = notes.iter().find(|n| n.kind == NOTE_GNU_BUILD_ID && n.name == b"GNU\0")?;
     Some(n.desc.iter().map(|b| format!("{b:02x}")).collect())
 }
 
@@ -188,9 +155,6 @@ mod tests {
         let data = b"junk\xff Go build ID: \"a/b/c/d\"\n \xffmore";
         assert_eq!(raw_marker(data).unwrap(), "a/b/c/d");
         assert_eq!(raw_marker(b"none").unwrap(), "");
-        assert_eq!(
-            raw_marker(b"\xff Go build ID: \"open"),
-            Err(MalformedBuildId)
-        );
+        assert_eq!(raw_marker(b"\xff Go build ID: \"open"), Err(MalformedBuildId));
     }
 }

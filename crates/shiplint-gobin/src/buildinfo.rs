@@ -151,10 +151,7 @@ pub struct BuildInfo {
 impl BuildInfo {
     /// The value of a build setting (`-trimpath`, `-ldflags`, `CGO_ENABLED`, `vcs.modified`, ...).
     pub fn setting(&self, key: &str) -> Option<Cow<'_, str>> {
-        self.settings
-            .iter()
-            .find(|s| s.key == key)
-            .map(|s| s.value.to_str())
+        self.settings.iter().find(|s| s.key == key).map(|s| s.value.to_str())
     }
 
     /// True when built in module mode with a main module (`mod` line present).
@@ -166,12 +163,8 @@ impl BuildInfo {
 /// Where the blob may be, per format: Go's `exe.DataStart`.
 fn data_start(c: &Container<'_>) -> (u64, u64) {
     match c.format {
-        Format::Elf => c
-            .section(".go.buildinfo")
-            .map_or((0, 0), |s| (s.addr, s.size)),
-        Format::MachO => c
-            .section("__go_buildinfo")
-            .map_or((0, 0), |s| (s.addr, s.size)),
+        Format::Elf => c.section(".go.buildinfo").map_or((0, 0), |s| (s.addr, s.size)),
+        Format::MachO => c.section("__go_buildinfo").map_or((0, 0), |s| (s.addr, s.size)),
         Format::Plan9 => c.section("data").map_or((0, 0), |s| (s.offset, s.size)),
         Format::Pe => {
             const WANT: u32 = 0x40 | 0x4000_0000 | 0x8000_0000; // initialized data, read, write
@@ -209,9 +202,7 @@ fn data_reader<'a>(c: &Container<'a>, addr: u64) -> Result<&'a [u8], BuildInfoEr
         Format::Plan9 => {
             for s in &c.sections {
                 let (off, size) = (s.offset as u32, s.size as u32);
-                if u64::from(off) <= addr
-                    && addr <= u64::from(off.wrapping_add(size).wrapping_sub(1))
-                {
+                if u64::from(off) <= addr && addr <= u64::from(off.wrapping_add(size).wrapping_sub(1)) {
                     let remaining = u64::from(off.wrapping_add(size)).wrapping_sub(addr);
                     return Ok(window(s.offset, s.size, addr - u64::from(off), remaining));
                 }
@@ -229,9 +220,7 @@ fn data_reader<'a>(c: &Container<'a>, addr: u64) -> Result<&'a [u8], BuildInfoEr
                     if s.offset == 0 {
                         // Go reads a section without file data as zeros.
                         static ZEROS: [u8; 1 << 20] = [0; 1 << 20];
-                        let n = remaining
-                            .min(s.size.saturating_sub(rva - u64::from(va)))
-                            .min(ZEROS.len() as u64);
+                        let n = remaining.min(s.size.saturating_sub(rva - u64::from(va))).min(ZEROS.len() as u64);
                         return Ok(&ZEROS[..n as usize]);
                     }
                     return Ok(window(s.offset, s.size, rva - u64::from(va), remaining));
@@ -245,14 +234,11 @@ fn data_reader<'a>(c: &Container<'a>, addr: u64) -> Result<&'a [u8], BuildInfoEr
 /// Exactly `size` bytes at `addr`, or `NotGoExecutable` if fewer are there (Go's `readData` + EOF).
 fn read_data<'a>(c: &Container<'a>, addr: u64, size: u64) -> Result<&'a [u8], BuildInfoError> {
     let b = data_reader(c, addr)?;
-    b.get(..usize::try_from(size).map_err(|_| BuildInfoError::NotGoExecutable)?)
-        .ok_or(BuildInfoError::NotGoExecutable)
+    b.get(..usize::try_from(size).map_err(|_| BuildInfoError::NotGoExecutable)?).ok_or(BuildInfoError::NotGoExecutable)
 }
 
 fn search_magic(c: &Container<'_>, start: u64, size: u64) -> Result<u64, BuildInfoError> {
-    let end = start
-        .checked_add(size)
-        .ok_or(BuildInfoError::UnrecognizedFormat)?;
+    let end = start.checked_add(size).ok_or(BuildInfoError::UnrecognizedFormat)?;
     let mut start = match start.checked_add(ALIGN - 1) {
         Some(s) => s & !(ALIGN - 1),
         None => return Err(BuildInfoError::NotGoExecutable),
@@ -322,10 +308,7 @@ fn read_go_string<'a>(c: &Container<'a>, ptr_size: u8, e: Endian, addr: u64) -> 
     let Ok(hdr) = read_data(c, addr, 2 * u64::from(ptr_size)) else {
         return &[];
     };
-    let (Some(ptr), Some(len)) = (
-        e.word(hdr, 0, ptr_size),
-        e.word(hdr, ptr_size as usize, ptr_size),
-    ) else {
+    let (Some(ptr), Some(len)) = (e.word(hdr, 0, ptr_size), e.word(hdr, ptr_size as usize, ptr_size)) else {
         return &[];
     };
     read_data(c, ptr, len).unwrap_or_default()
@@ -349,11 +332,7 @@ pub fn read_raw(c: &Container<'_>) -> Result<RawBuildInfo, BuildInfoError> {
         if ptr_size != 4 && ptr_size != 8 {
             return Err(BuildInfoError::NotGoExecutable);
         }
-        let e = if flags & 1 == 1 {
-            Endian::Big
-        } else {
-            Endian::Little
-        };
+        let e = if flags & 1 == 1 { Endian::Big } else { Endian::Little };
         let word = |o: usize| e.word(header, o, ptr_size).unwrap_or(0);
         let vers = read_go_string(c, ptr_size, e, word(16));
         let m = read_go_string(c, ptr_size, e, word(16 + ptr_size as usize));
@@ -364,17 +343,8 @@ pub fn read_raw(c: &Container<'_>) -> Result<RawBuildInfo, BuildInfoError> {
     }
     // Strip the 16-byte sentinels cmd/go wraps the module text in.
     let framed = modinfo.len() >= 33 && modinfo[modinfo.len() - 17] == b'\n';
-    let modinfo = if framed {
-        &modinfo[16..modinfo.len() - 16]
-    } else {
-        &[]
-    };
-    Ok(RawBuildInfo {
-        go_version: go_version.into(),
-        modinfo: modinfo.into(),
-        blob_format,
-        address: addr,
-    })
+    let modinfo = if framed { &modinfo[16..modinfo.len() - 16] } else { &[] };
+    Ok(RawBuildInfo { go_version: go_version.into(), modinfo: modinfo.into(), blob_format, address: addr })
 }
 
 /// Reads and parses BuildInfo: Go's `buildinfo.Read`.
@@ -408,10 +378,7 @@ pub fn parse(data: &[u8]) -> Result<BuildInfo, BuildInfoError> {
     let module = |fields: &[u8], line: usize| -> Result<Module, BuildInfoError> {
         let elem: Vec<&[u8]> = fields.split(|&b| b == b'\t').collect();
         if elem.len() != 2 && elem.len() != 3 {
-            return Err(err(
-                line,
-                format!("expected 2 or 3 columns; got {}", elem.len()),
-            ));
+            return Err(err(line, format!("expected 2 or 3 columns; got {}", elem.len())));
         }
         Ok(Module {
             path: elem[0].into(),
@@ -438,17 +405,11 @@ pub fn parse(data: &[u8]) -> Result<BuildInfo, BuildInfoError> {
         } else if let Some(r) = line.strip_prefix(b"=>\t") {
             let elem: Vec<&[u8]> = r.split(|&b| b == b'\t').collect();
             if elem.len() != 3 {
-                return Err(err(
-                    line_num,
-                    format!("expected 3 columns for replacement; got {}", elem.len()),
-                ));
+                return Err(err(line_num, format!("expected 3 columns for replacement; got {}", elem.len())));
             }
             let target = match last {
                 Last::None => {
-                    return Err(err(
-                        line_num,
-                        "replacement with no module on previous line".into(),
-                    ));
+                    return Err(err(line_num, "replacement with no module on previous line".into()));
                 }
                 Last::Main => &mut bi.main,
                 Last::Dep(i) => &mut bi.deps[i],
@@ -461,8 +422,7 @@ pub fn parse(data: &[u8]) -> Result<BuildInfo, BuildInfoError> {
             }));
             last = Last::None;
         } else if let Some(kv) = line.strip_prefix(b"build\t") {
-            bi.settings
-                .push(parse_setting(kv).map_err(|m| err(line_num, m))?);
+            bi.settings.push(parse_setting(kv).map_err(|m| err(line_num, m))?);
         }
         line_num += 1;
     }
@@ -479,16 +439,10 @@ fn parse_setting(kv: &[u8]) -> Result<BuildSetting, String> {
                 None => return Err("build line missing '=' after quoted key".into()),
                 Some(b'=') => {}
                 Some(&c) => {
-                    return Err(format!(
-                        "unexpected character after quoted key: {}",
-                        go_quote_rune(c)
-                    ));
+                    return Err(format!("unexpected character after quoted key: {}", go_quote_rune(c)));
                 }
             }
-            (
-                GoString(goquote::unquote(&kv[..n]).unwrap_or_default()),
-                &kv[n + 1..],
-            )
+            (GoString(goquote::unquote(&kv[..n]).unwrap_or_default()), &kv[n + 1..])
         }
         Some(_) => {
             let eq = memchr::memchr(b'=', kv).ok_or("build line missing '=' after key")?;
@@ -501,15 +455,10 @@ fn parse_setting(kv: &[u8]) -> Result<BuildSetting, String> {
     };
     let value = match raw_value.first() {
         None => GoString::default(),
-        Some(b'`' | b'"') => {
-            GoString(goquote::unquote(raw_value).ok_or("invalid quoted value in build line")?)
-        }
+        Some(b'`' | b'"') => GoString(goquote::unquote(raw_value).ok_or("invalid quoted value in build line")?),
         Some(_) => {
             if quote_value(raw_value) {
-                return Err(format!(
-                    "unquoted value {} must be quoted",
-                    goquote::quote(raw_value)
-                ));
+                return Err(format!("unquoted value {} must be quoted", goquote::quote(raw_value)));
             }
             raw_value.into()
         }
@@ -533,10 +482,7 @@ impl BuildInfo {
     /// `runtime/debug.BuildInfo.String`, byte for byte.
     pub fn to_go_string(&self) -> Vec<u8> {
         fn module(out: &mut Vec<u8>, word: &[u8], m: &Module) {
-            for (i, part) in [word, m.path.as_bytes(), m.version.as_bytes()]
-                .into_iter()
-                .enumerate()
-            {
+            for (i, part) in [word, m.path.as_bytes(), m.version.as_bytes()].into_iter().enumerate() {
                 if i > 0 {
                     out.push(b'\t');
                 }
@@ -570,12 +516,10 @@ impl BuildInfo {
         }
         for s in &self.settings {
             out.extend_from_slice(b"build\t");
-            for (i, (text, quoted)) in [
-                (&s.key, quote_key(s.key.as_bytes())),
-                (&s.value, quote_value(s.value.as_bytes())),
-            ]
-            .into_iter()
-            .enumerate()
+            for (i, (text, quoted)) in
+                [(&s.key, quote_key(s.key.as_bytes())), (&s.value, quote_value(s.value.as_bytes()))]
+                    .into_iter()
+                    .enumerate()
             {
                 if i > 0 {
                     out.push(b'=');
@@ -701,9 +645,7 @@ impl GoJson {
                 Unit::Char(c @ ('<' | '>' | '&' | '\u{2028}' | '\u{2029}')) => {
                     self.out.push_str(&format!("\\u{:04x}", c as u32))
                 }
-                Unit::Char(c) if (c as u32) < 0x20 => {
-                    self.out.push_str(&format!("\\u{:04x}", c as u32))
-                }
+                Unit::Char(c) if (c as u32) < 0x20 => self.out.push_str(&format!("\\u{:04x}", c as u32)),
                 Unit::Char(c) => self.out.push(c),
             }
         }
@@ -724,30 +666,17 @@ mod tests {
         assert_eq!(bi.deps[0].replace.as_ref().unwrap().path, "../lib");
         assert_eq!(bi.setting("-ldflags").as_deref(), Some("-s -w"));
         // Go's BuildInfo.String ends a replaced module with an empty line; `go version -m` shows it.
-        assert_eq!(
-            bi.to_go_string(),
-            TEXT.replace("(devel)\t\nbuild", "(devel)\t\n\nbuild")
-                .as_bytes()
-        );
+        assert_eq!(bi.to_go_string(), TEXT.replace("(devel)\t\nbuild", "(devel)\t\n\nbuild").as_bytes());
     }
 
     #[test]
     fn parse_errors_use_go_wording() {
         let e = parse(b"path\tx\n=>\ta\tb\tc\n").unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "could not parse Go build info: line 2: replacement with no module on previous line"
-        );
+        assert_eq!(e.to_string(), "could not parse Go build info: line 2: replacement with no module on previous line");
         let e = parse(b"build\tk v=1\n").unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "could not parse Go build info: line 1: unquoted key \"k v\" must be quoted"
-        );
+        assert_eq!(e.to_string(), "could not parse Go build info: line 1: unquoted key \"k v\" must be quoted");
         let e = parse(b"dep\ta\n").unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "could not parse Go build info: line 1: expected 2 or 3 columns; got 1"
-        );
+        assert_eq!(e.to_string(), "could not parse Go build info: line 1: expected 2 or 3 columns; got 1");
     }
 
     #[test]

@@ -55,10 +55,7 @@ pub fn slice_clamped(data: &[u8], off: u64, len: u64) -> &[u8] {
     if start >= data.len() {
         return &[];
     }
-    let end = usize::try_from(len)
-        .ok()
-        .and_then(|l| start.checked_add(l))
-        .map_or(data.len(), |e| e.min(data.len()));
+    let end = usize::try_from(len).ok().and_then(|l| start.checked_add(l)).map_or(data.len(), |e| e.min(data.len()));
     &data[start..end]
 }
 

@@ -82,11 +82,7 @@ impl CodeSignature {
 
 /// Reads the signature at `offset`/`size` of `slice` (offsets are relative to the slice).
 pub fn read(slice: &[u8], offset: u32, size: u32) -> CodeSignature {
-    let mut sig = CodeSignature {
-        offset,
-        size,
-        ..Default::default()
-    };
+    let mut sig = CodeSignature { offset, size, ..Default::default() };
     let Some(blob) = bytes::slice(slice, offset.into(), size.into()) else {
         sig.error = Some("signature lies outside the file".into());
         return sig;
@@ -111,21 +107,13 @@ pub fn read(slice: &[u8], offset: u32, size: u32) -> CodeSignature {
             // The SHA-256 CodeDirectory may sit in an alternate slot next to a SHA-1 primary.
             s if (SLOT_ALTERNATE_CD_FIRST..SLOT_ALTERNATE_CD_FIRST + 5).contains(&s) => {
                 if let Some(cd) = code_directory(slice, sub) {
-                    if sig
-                        .code_directory
-                        .as_ref()
-                        .is_none_or(|p| p.hash_type < cd.hash_type)
-                    {
+                    if sig.code_directory.as_ref().is_none_or(|p| p.hash_type < cd.hash_type) {
                         sig.code_directory = Some(cd);
                     }
                 }
             }
             SLOT_REQUIREMENTS => sig.requirements = sub.len() > 12,
-            SLOT_ENTITLEMENTS => {
-                sig.entitlements = sub
-                    .get(8..)
-                    .map(|x| String::from_utf8_lossy(x).into_owned())
-            }
+            SLOT_ENTITLEMENTS => sig.entitlements = sub.get(8..).map(|x| String::from_utf8_lossy(x).into_owned()),
             SLOT_DER_ENTITLEMENTS => {}
             SLOT_SIGNATURE if BE.u32(sub, 0) == Some(MAGIC_BLOBWRAPPER) => {
                 let der = &sub[8.min(sub.len())..];
@@ -160,9 +148,7 @@ fn code_directory(file: &[u8], cd: &[u8]) -> Option<CodeDirectory> {
     let page_log2 = *cd.get(39)?;
     let team_id = if version >= 0x20200 {
         let off = BE.u32(cd, 48)? as usize;
-        (off != 0)
-            .then(|| bytes::cstr(cd, off).map(|t| String::from_utf8_lossy(t).into_owned()))
-            .flatten()
+        (off != 0).then(|| bytes::cstr(cd, off).map(|t| String::from_utf8_lossy(t).into_owned())).flatten()
     } else {
         None
     };
@@ -172,24 +158,10 @@ fn code_directory(file: &[u8], cd: &[u8]) -> Option<CodeDirectory> {
             code_limit = limit64;
         }
     }
-    let identifier = bytes::cstr(cd, ident_offset)
-        .map(|t| String::from_utf8_lossy(t).into_owned())
-        .unwrap_or_default();
-    let page_size = if page_log2 == 0 || page_log2 >= 32 {
-        0
-    } else {
-        1u32 << page_log2
-    };
-    let (pages_match, first_bad_page) = check_pages(
-        file,
-        cd,
-        hash_offset,
-        code_slots,
-        hash_size,
-        hash_type,
-        page_size,
-        code_limit,
-    );
+    let identifier = bytes::cstr(cd, ident_offset).map(|t| String::from_utf8_lossy(t).into_owned()).unwrap_or_default();
+    let page_size = if page_log2 == 0 || page_log2 >= 32 { 0 } else { 1u32 << page_log2 };
+    let (pages_match, first_bad_page) =
+        check_pages(file, cd, hash_offset, code_slots, hash_size, hash_type, page_size, code_limit);
     Some(CodeDirectory {
         version,
         flags,
@@ -240,9 +212,7 @@ fn check_pages(
     for i in 0..slots {
         let start = u64::from(i) * u64::from(page_size);
         let len = u64::from(page_size).min(code_limit.saturating_sub(start));
-        let expected = hash_offset
-            .checked_add(i as usize * hash_size)
-            .and_then(|o| cd.get(o..o + hash_size));
+        let expected = hash_offset.checked_add(i as usize * hash_size).and_then(|o| cd.get(o..o + hash_size));
         let page = bytes::slice(file, start, len);
         let ok = match (expected, page.and_then(digest)) {
             (Some(want), Some(got)) => got.get(..hash_size) == Some(want),
@@ -258,10 +228,7 @@ fn check_pages(
 fn cms_signature(der_bytes: &[u8]) -> CmsSignature {
     match decode_cms(der_bytes) {
         Ok(c) => c,
-        Err(e) => CmsSignature {
-            error: Some(e),
-            ..Default::default()
-        },
+        Err(e) => CmsSignature { error: Some(e), ..Default::default() },
     }
 }
 
@@ -275,10 +242,7 @@ fn der_value_len(b: &[u8]) -> Option<usize> {
         if n == 0 || n > 4 {
             return None;
         }
-        let len = b
-            .get(2..2 + n)?
-            .iter()
-            .fold(0usize, |acc, &x| acc << 8 | usize::from(x));
+        let len = b.get(2..2 + n)?.iter().fold(0usize, |acc, &x| acc << 8 | usize::from(x));
         (2 + n, len)
     };
     header.checked_add(content)
@@ -297,8 +261,8 @@ fn decode_cms(der_bytes: &[u8]) -> Result<CmsSignature, String> {
 
     // The blob may be followed by zero padding; decode the first DER value only.
     let len = der_value_len(der_bytes).ok_or("CMS blob is not DER")?;
-    let info = ContentInfo::from_der(der_bytes.get(..len).ok_or("CMS blob is truncated")?)
-        .map_err(|e| e.to_string())?;
+    let info =
+        ContentInfo::from_der(der_bytes.get(..len).ok_or("CMS blob is truncated")?).map_err(|e| e.to_string())?;
     let sd: SignedData = info.content.decode_as().map_err(|e| e.to_string())?;
     let certs: Vec<&x509_cert::Certificate> = sd
         .certificates
@@ -314,29 +278,18 @@ fn decode_cms(der_bytes: &[u8]) -> Result<CmsSignature, String> {
         })
         .unwrap_or_default();
     let attr_text = |name: &x509_cert::name::Name, oid: &str| -> Option<String> {
-        name.0
-            .iter()
-            .flat_map(|rdn| rdn.0.iter())
-            .find(|a| a.oid.to_string() == oid)
-            .and_then(|a| {
-                der::asn1::Utf8StringRef::try_from(&a.value)
-                    .map(|s| s.as_str().to_string())
-                    .or_else(|_| {
-                        der::asn1::PrintableStringRef::try_from(&a.value)
-                            .map(|s| s.as_str().to_string())
-                    })
-                    .ok()
-            })
+        name.0.iter().flat_map(|rdn| rdn.0.iter()).find(|a| a.oid.to_string() == oid).and_then(|a| {
+            der::asn1::Utf8StringRef::try_from(&a.value)
+                .map(|s| s.as_str().to_string())
+                .or_else(|_| der::asn1::PrintableStringRef::try_from(&a.value).map(|s| s.as_str().to_string()))
+                .ok()
+        })
     };
-    let mut out = CmsSignature {
-        certificate_count: certs.len(),
-        ..Default::default()
-    };
+    let mut out = CmsSignature { certificate_count: certs.len(), ..Default::default() };
     if let Some(si) = sd.signer_infos.0.iter().next() {
         let cert = match &si.sid {
             SignerIdentifier::IssuerAndSerialNumber(isn) => certs.iter().find(|c| {
-                c.tbs_certificate.issuer == isn.issuer
-                    && c.tbs_certificate.serial_number == isn.serial_number
+                c.tbs_certificate.issuer == isn.issuer && c.tbs_certificate.serial_number == isn.serial_number
             }),
             SignerIdentifier::SubjectKeyIdentifier(_) => certs.first(),
         };
@@ -353,11 +306,10 @@ fn decode_cms(der_bytes: &[u8]) -> Result<CmsSignature, String> {
                 .and_then(|d| x509_cert::time::Time::from_der(&d).ok())
                 .map(|t| t.to_string());
         }
-        out.timestamp_token = si.unsigned_attrs.as_ref().is_some_and(|attrs| {
-            attrs
-                .iter()
-                .any(|a| a.oid.to_string() == OID_TIMESTAMP_TOKEN)
-        });
+        out.timestamp_token = si
+            .unsigned_attrs
+            .as_ref()
+            .is_some_and(|attrs| attrs.iter().any(|a| a.oid.to_string() == OID_TIMESTAMP_TOKEN));
     }
     Ok(out)
 }

@@ -108,17 +108,13 @@ impl<'a> Container<'a> {
     /// Translates a virtual address to a file offset through the loadable segments.
     pub fn addr_to_offset(&self, addr: u64) -> Option<u64> {
         self.segments.iter().find_map(|s| {
-            (s.loadable && addr >= s.vaddr && addr - s.vaddr < s.filesz)
-                .then(|| s.offset + (addr - s.vaddr))
+            (s.loadable && addr >= s.vaddr && addr - s.vaddr < s.filesz).then(|| s.offset + (addr - s.vaddr))
         })
     }
 
     /// Up to `len` bytes at virtual address `addr`, stopping at the end of its segment or the file.
     pub fn read_at_addr(&self, addr: u64, len: u64) -> Option<&'a [u8]> {
-        let seg = self
-            .segments
-            .iter()
-            .find(|s| s.loadable && addr >= s.vaddr && addr - s.vaddr < s.filesz)?;
+        let seg = self.segments.iter().find(|s| s.loadable && addr >= s.vaddr && addr - s.vaddr < s.filesz)?;
         let within = addr - seg.vaddr;
         let n = len.min(seg.filesz - within);
         Some(bytes::slice_clamped(self.data, seg.offset + within, n))

@@ -119,29 +119,13 @@ pub(crate) fn parse(data: &[u8]) -> Result<Container<'_>, Error> {
     }
     // Extended numbering: the real counts live in section header 0.
     if shoff > 0 && (shnum == 0 || phnum == 0xffff) {
-        let sh0 = bytes::slice(data, shoff, want_sh as u64)
-            .ok_or_else(|| bad("truncated section header"))?;
+        let sh0 = bytes::slice(data, shoff, want_sh as u64).ok_or_else(|| bad("truncated section header"))?;
         let (typ, link, info, size) = if class64 {
-            (
-                e.u32(sh0, 4),
-                e.u32(sh0, 40),
-                e.u32(sh0, 44),
-                e.u64(sh0, 32),
-            )
+            (e.u32(sh0, 4), e.u32(sh0, 40), e.u32(sh0, 44), e.u64(sh0, 32))
         } else {
-            (
-                e.u32(sh0, 4),
-                e.u32(sh0, 24),
-                e.u32(sh0, 28),
-                e.u32(sh0, 20).map(u64::from),
-            )
+            (e.u32(sh0, 4), e.u32(sh0, 24), e.u32(sh0, 28), e.u32(sh0, 20).map(u64::from))
         };
-        let (typ, link, info, size) = (
-            typ.unwrap_or(0),
-            link.unwrap_or(0),
-            info.unwrap_or(0),
-            size.unwrap_or(0),
-        );
+        let (typ, link, info, size) = (typ.unwrap_or(0), link.unwrap_or(0), info.unwrap_or(0), size.unwrap_or(0));
         if typ != 0 {
             return Err(bad("invalid type of the initial section"));
         }
@@ -210,26 +194,10 @@ pub(crate) fn parse(data: &[u8]) -> Result<Container<'_>, Error> {
         let s = &shdata[i * shentsize..];
         let (name, kind, flags, addr, offset, size, link) = if class64 {
             let w = |o| e.u64(s, o).unwrap_or(0);
-            (
-                e.u32(s, 0).unwrap_or(0),
-                e.u32(s, 4).unwrap_or(0),
-                w(8),
-                w(16),
-                w(24),
-                w(32),
-                e.u32(s, 40).unwrap_or(0),
-            )
+            (e.u32(s, 0).unwrap_or(0), e.u32(s, 4).unwrap_or(0), w(8), w(16), w(24), w(32), e.u32(s, 40).unwrap_or(0))
         } else {
             let w = |o| u64::from(e.u32(s, o).unwrap_or(0));
-            (
-                w(0) as u32,
-                w(4) as u32,
-                w(8),
-                w(12),
-                w(16),
-                w(20),
-                w(24) as u32,
-            )
+            (w(0) as u32, w(4) as u32, w(8), w(12), w(16), w(20), w(24) as u32)
         };
         if offset > i64::MAX as u64 || size > i64::MAX as u64 {
             return Err(bad("invalid section header"));
@@ -241,11 +209,7 @@ pub(crate) fn parse(data: &[u8]) -> Result<Container<'_>, Error> {
             let chdr = bytes::slice(data, offset, if class64 { 24 } else { 12 })
                 .filter(|_| size >= if class64 { 24 } else { 12 })
                 .ok_or_else(|| bad("unreadable compression header"))?;
-            if class64 {
-                e.u64(chdr, 8).unwrap_or(0)
-            } else {
-                u64::from(e.u32(chdr, 4).unwrap_or(0))
-            }
+            if class64 { e.u64(chdr, 8).unwrap_or(0) } else { u64::from(e.u32(chdr, 4).unwrap_or(0)) }
         };
         raw.push(Raw {
             name,
@@ -271,15 +235,11 @@ pub(crate) fn parse(data: &[u8]) -> Result<Container<'_>, Error> {
         if strtab.kind != SHT_STRTAB {
             return Err(bad("invalid ELF section name string table type"));
         }
-        let names = bytes::slice(data, strtab.offset, strtab.size)
-            .ok_or_else(|| bad("section name table outside the file"))?;
+        let names =
+            bytes::slice(data, strtab.offset, strtab.size).ok_or_else(|| bad("section name table outside the file"))?;
         for r in raw {
-            let name =
-                bytes::cstr(names, r.name as usize).ok_or_else(|| bad("bad section name index"))?;
-            sections.push(Section {
-                name: String::from_utf8_lossy(name).into_owned(),
-                ..r.sec
-            });
+            let name = bytes::cstr(names, r.name as usize).ok_or_else(|| bad("bad section name index"))?;
+            sections.push(Section { name: String::from_utf8_lossy(name).into_owned(), ..r.sec });
         }
     }
 
@@ -292,12 +252,7 @@ pub(crate) fn parse(data: &[u8]) -> Result<Container<'_>, Error> {
         segments,
         sections,
         image_base: 0,
-        details: Details::Elf(ElfDetails {
-            file_type,
-            os_abi: ident[7],
-            machine,
-            ..Default::default()
-        }),
+        details: Details::Elf(ElfDetails { file_type, os_abi: ident[7], machine, ..Default::default() }),
     };
     let details = dynamic_details(&c, class64);
     if let Details::Elf(d) = &mut c.details {
@@ -311,15 +266,11 @@ pub(crate) fn parse(data: &[u8]) -> Result<Container<'_>, Error> {
 
 /// PT_INTERP, DT_NEEDED and DF_1_PIE, read through the program headers as the loader does.
 fn dynamic_details(c: &Container<'_>, class64: bool) -> (Option<String>, Vec<String>, bool, bool) {
-    let interp = c
-        .segments
-        .iter()
-        .find(|s| s.kind == PT_INTERP)
-        .and_then(|s| {
-            let b = bytes::slice_clamped(c.data, s.offset, s.filesz);
-            let b = bytes::fixed_name(b);
-            (!b.is_empty()).then(|| String::from_utf8_lossy(b).into_owned())
-        });
+    let interp = c.segments.iter().find(|s| s.kind == PT_INTERP).and_then(|s| {
+        let b = bytes::slice_clamped(c.data, s.offset, s.filesz);
+        let b = bytes::fixed_name(b);
+        (!b.is_empty()).then(|| String::from_utf8_lossy(b).into_owned())
+    });
     let Some(dynseg) = c.segments.iter().find(|s| s.kind == PT_DYNAMIC) else {
         return (interp, Vec::new(), false, false);
     };

@@ -71,9 +71,7 @@ pub struct Facts {
 }
 
 fn is_dwarf_name(name: &str) -> bool {
-    [".debug_", ".zdebug_", "__debug_", "__zdebug_"]
-        .iter()
-        .any(|p| name.starts_with(p))
+    [".debug_", ".zdebug_", "__debug_", "__zdebug_"].iter().any(|p| name.starts_with(p))
 }
 
 /// Gathers the facts of one container.
@@ -90,33 +88,22 @@ pub fn facts(c: &Container<'_>) -> Facts {
         Err(e) => (None, None, Some(e.to_string())),
     };
     let (go_version, go_version_source) = match &raw {
-        Ok(r) => (
-            Some(r.go_version.to_str().into_owned()),
-            Some(GoVersionSource::BuildInfo),
-        ),
+        Ok(r) => (Some(r.go_version.to_str().into_owned()), Some(GoVersionSource::BuildInfo)),
         Err(_) => match symbols::runtime_build_version(c) {
             Some(v) => (Some(v), Some(GoVersionSource::RuntimeBuildVersion)),
             None => (None, None),
         },
     };
-    let go_build_id = buildid::go_build_id(c.data)
-        .ok()
-        .filter(|id| !id.is_empty());
-    let gnu_build_id = (c.format == Format::Elf)
-        .then(|| buildid::gnu_build_id(c))
-        .flatten();
+    let go_build_id = buildid::go_build_id(c.data).ok().filter(|id| !id.is_empty());
+    let gnu_build_id = (c.format == Format::Elf).then(|| buildid::gnu_build_id(c)).flatten();
     let pclntab = pclntab::find(c);
 
-    let dwarf_sections: Vec<String> = c
+    let dwarf_sections: Vec<String> =
+        c.sections.iter().filter(|s| is_dwarf_name(&s.name)).map(|s| s.name.clone()).collect();
+    let dwarf_compressed = c
         .sections
         .iter()
-        .filter(|s| is_dwarf_name(&s.name))
-        .map(|s| s.name.clone())
-        .collect();
-    let dwarf_compressed = c.sections.iter().any(|s| {
-        is_dwarf_name(&s.name)
-            && (s.name.contains("zdebug") || s.flags & crate::elf::SHF_COMPRESSED != 0)
-    });
+        .any(|s| is_dwarf_name(&s.name) && (s.name.contains("zdebug") || s.flags & crate::elf::SHF_COMPRESSED != 0));
     let defined_symbols = symbols::defined_count(c);
     let debug = DebugInfo {
         symbol_table: defined_symbols > 0,
@@ -133,44 +120,18 @@ pub fn facts(c: &Container<'_>) -> Facts {
                 (None, 3) => LinkageKind::StaticPie,
                 (None, _) => LinkageKind::Static,
             };
-            (
-                Linkage {
-                    kind,
-                    interpreter: d.interpreter.clone(),
-                    libraries: d.needed.clone(),
-                },
-                None,
-            )
+            (Linkage { kind, interpreter: d.interpreter.clone(), libraries: d.needed.clone() }, None)
         }
-        Details::MachO(m) => (
-            Linkage {
-                kind: LinkageKind::Dynamic,
-                interpreter: None,
-                libraries: m.dylibs.clone(),
-            },
-            m.uuid.clone(),
-        ),
-        Details::Pe(p) => (
-            Linkage {
-                kind: LinkageKind::Dynamic,
-                interpreter: None,
-                libraries: p.imports.clone(),
-            },
-            None,
-        ),
-        Details::Plan9 => (
-            Linkage {
-                kind: LinkageKind::Static,
-                interpreter: None,
-                libraries: Vec::new(),
-            },
-            None,
-        ),
+        Details::MachO(m) => {
+            (Linkage { kind: LinkageKind::Dynamic, interpreter: None, libraries: m.dylibs.clone() }, m.uuid.clone())
+        }
+        Details::Pe(p) => {
+            (Linkage { kind: LinkageKind::Dynamic, interpreter: None, libraries: p.imports.clone() }, None)
+        }
+        Details::Plan9 => (Linkage { kind: LinkageKind::Static, interpreter: None, libraries: Vec::new() }, None),
     };
     let code_signature = match &c.details {
-        Details::MachO(m) => m
-            .code_signature
-            .map(|(off, size)| codesign::read(c.data, off, size)),
+        Details::MachO(m) => m.code_signature.map(|(off, size)| codesign::read(c.data, off, size)),
         _ => None,
     };
     let is_go = raw.is_ok() || go_version.is_some() || pclntab.is_some() || go_build_id.is_some();

@@ -12,11 +12,7 @@ pub(crate) enum Unit {
 /// Iterates a byte string the way Go's `for range` over a string does.
 pub(crate) fn units(s: &[u8]) -> impl Iterator<Item = Unit> + '_ {
     s.utf8_chunks().flat_map(|chunk| {
-        chunk
-            .valid()
-            .chars()
-            .map(Unit::Char)
-            .chain(chunk.invalid().iter().map(|&b| Unit::Invalid(b)))
+        chunk.valid().chars().map(Unit::Char).chain(chunk.invalid().iter().map(|&b| Unit::Invalid(b)))
     })
 }
 
@@ -60,9 +56,7 @@ pub fn quote(s: &[u8]) -> String {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             '\u{b}' => out.push_str("\\v"),
-            _ if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
+            _ if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
             _ if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
             _ => out.push_str(&format!("\\U{:08x}", c as u32)),
         }
@@ -78,9 +72,7 @@ pub fn quoted_prefix(s: &[u8]) -> Option<usize> {
 
 /// `strconv.Unquote`: the literal must be all of `s`.
 pub fn unquote(s: &[u8]) -> Option<Vec<u8>> {
-    unquote_prefix(s)
-        .filter(|&(_, n)| n == s.len())
-        .map(|(v, _)| v)
+    unquote_prefix(s).filter(|&(_, n)| n == s.len()).map(|(v, _)| v)
 }
 
 /// Go's `unquote(in, unescape=true)` for the `"` and `` ` `` forms: the value and its length.
@@ -91,20 +83,10 @@ fn unquote_prefix(s: &[u8]) -> Option<(Vec<u8>, usize)> {
     }
     let end = memchr::memchr(quote, &s[1..])? + 2;
     match quote {
-        b'`' => Some((
-            s[1..end - 1]
-                .iter()
-                .copied()
-                .filter(|&b| b != b'\r')
-                .collect(),
-            end,
-        )),
+        b'`' => Some((s[1..end - 1].iter().copied().filter(|&b| b != b'\r').collect(), end)),
         b'"' => {
             let inner = &s[1..end - 1];
-            if !inner.contains(&b'\\')
-                && !inner.contains(&b'\n')
-                && std::str::from_utf8(inner).is_ok()
-            {
+            if !inner.contains(&b'\\') && !inner.contains(&b'\n') && std::str::from_utf8(inner).is_ok() {
                 return Some((inner.to_vec(), end));
             }
             let mut out = Vec::with_capacity(inner.len());
@@ -156,9 +138,7 @@ fn unescape(s: &[u8], i: usize, out: &mut Vec<u8>) -> Option<usize> {
     }
     let digits = |n: usize, radix: u32| -> Option<u32> {
         let d = s.get(i + 1..i + 1 + n)?;
-        d.iter().try_fold(0u32, |acc, &c| {
-            Some(acc * radix + (c as char).to_digit(radix)?)
-        })
+        d.iter().try_fold(0u32, |acc, &c| Some(acc * radix + (c as char).to_digit(radix)?))
     };
     match esc {
         b'x' => {
@@ -174,9 +154,7 @@ fn unescape(s: &[u8], i: usize, out: &mut Vec<u8>) -> Option<usize> {
         }
         b'0'..=b'7' => {
             let d = s.get(i..i + 3)?;
-            let v = d
-                .iter()
-                .try_fold(0u32, |acc, &c| Some(acc * 8 + (c as char).to_digit(8)?))?;
+            let v = d.iter().try_fold(0u32, |acc, &c| Some(acc * 8 + (c as char).to_digit(8)?))?;
             out.push(u8::try_from(v).ok()?);
             Some(i + 3)
         }
@@ -191,30 +169,18 @@ mod tests {
     #[test]
     fn quote_matches_go() {
         assert_eq!(quote(b"-s -w"), r#""-s -w""#);
-        assert_eq!(
-            quote("a\"b\\c\td\u{1}\u{7f}é\u{a0}".as_bytes()),
-            r#""a\"b\\c\td\x01\x7fé\u00a0""#
-        );
+        assert_eq!(quote("a\"b\\c\td\u{1}\u{7f}é\u{a0}".as_bytes()), r#""a\"b\\c\td\x01\x7fé\u00a0""#);
         assert_eq!(quote(b"bad\xe2\x82z\xff"), r#""bad\xe2\x82z\xff""#);
     }
 
     #[test]
     fn unquote_round_trips() {
         for s in ["", "-X main.v=1 -s", "tab\there", "x\u{1}y", "é"] {
-            assert_eq!(
-                unquote(quote(s.as_bytes()).as_bytes()).as_deref(),
-                Some(s.as_bytes())
-            );
+            assert_eq!(unquote(quote(s.as_bytes()).as_bytes()).as_deref(), Some(s.as_bytes()));
         }
         assert_eq!(unquote(b"`a\rb`").as_deref(), Some(&b"ab"[..]));
-        assert_eq!(
-            unquote(br#""\101\x41\u0041\xff""#).as_deref(),
-            Some(&b"AAA\xff"[..])
-        );
-        assert_eq!(
-            unquote(b"\"raw\xff\"").as_deref(),
-            Some("raw\u{fffd}".as_bytes())
-        );
+        assert_eq!(unquote(br#""\101\x41\u0041\xff""#).as_deref(), Some(&b"AAA\xff"[..]));
+        assert_eq!(unquote(b"\"raw\xff\"").as_deref(), Some("raw\u{fffd}".as_bytes()));
         assert_eq!(unquote(br#""unterminated"#), None);
         assert_eq!(unquote(br#""bad\q""#), None);
         assert_eq!(unquote(br#""\400""#), None);

@@ -63,19 +63,10 @@ impl<'a> Executable<'a> {
     pub fn parse(data: &'a [u8]) -> Result<Self, Error> {
         if macho::is_fat(data) {
             let arches = macho::fat_arches(data)?;
-            let slices = arches
-                .iter()
-                .map(|a| macho::parse(macho::fat_slice(data, a)))
-                .collect::<Result<_, _>>()?;
-            return Ok(Executable {
-                slices,
-                fat_arches: Some(arches),
-            });
+            let slices = arches.iter().map(|a| macho::parse(macho::fat_slice(data, a))).collect::<Result<_, _>>()?;
+            return Ok(Executable { slices, fat_arches: Some(arches) });
         }
-        Ok(Executable {
-            slices: vec![parse_thin(data)?],
-            fat_arches: None,
-        })
+        Ok(Executable { slices: vec![parse_thin(data)?], fat_arches: None })
     }
 }
 
@@ -112,16 +103,11 @@ pub fn read_build_info(data: &[u8]) -> Result<BuildInfo, BuildInfoError> {
             container::Details::MachO(m) => m.file_type,
             _ => 0,
         });
-        if macho::is_fat64(data)
-            || file_types.collect::<std::collections::HashSet<_>>().len() > 1
-            || arches.is_empty()
+        if macho::is_fat64(data) || file_types.collect::<std::collections::HashSet<_>>().len() > 1 || arches.is_empty()
         {
             return Err(BuildInfoError::UnrecognizedFormat);
         }
     }
-    let first = exe
-        .slices
-        .first()
-        .ok_or(BuildInfoError::UnrecognizedFormat)?;
+    let first = exe.slices.first().ok_or(BuildInfoError::UnrecognizedFormat)?;
     buildinfo::read(first)
 }

@@ -41,10 +41,7 @@ pub struct MachODetails {
 
 /// True when `b` starts with a thin Mach-O magic number in either byte order.
 pub fn is_thin(b: &[u8]) -> bool {
-    matches!(
-        b.get(..4),
-        Some([0xfe, 0xed, 0xfa, 0xce | 0xcf]) | Some([0xce | 0xcf, 0xfa, 0xed, 0xfe])
-    )
+    matches!(b.get(..4), Some([0xfe, 0xed, 0xfa, 0xce | 0xcf]) | Some([0xce | 0xcf, 0xfa, 0xed, 0xfe]))
 }
 
 /// True for the 64-bit universal header (`FAT_MAGIC_64`), which Go's debug/macho does not read.
@@ -92,8 +89,7 @@ pub fn fat_arches(data: &[u8]) -> Result<Vec<FatArch>, Error> {
         return Err(bad("file contains no images"));
     }
     let ent = if fat64 { 32 } else { 20 };
-    let table = bytes::slice(data, 8, u64::from(n) * ent)
-        .ok_or_else(|| bad("fat arch table outside the file"))?;
+    let table = bytes::slice(data, 8, u64::from(n) * ent).ok_or_else(|| bad("fat arch table outside the file"))?;
     let mut arches: Vec<FatArch> = Vec::with_capacity(n as usize);
     for rec in table.chunks_exact(ent as usize) {
         let cpu_type = e.u32(rec, 0).unwrap_or(0);
@@ -101,23 +97,12 @@ pub fn fat_arches(data: &[u8]) -> Result<Vec<FatArch>, Error> {
         let (offset, size) = if fat64 {
             (e.u64(rec, 8).unwrap_or(0), e.u64(rec, 16).unwrap_or(0))
         } else {
-            (
-                u64::from(e.u32(rec, 8).unwrap_or(0)),
-                u64::from(e.u32(rec, 12).unwrap_or(0)),
-            )
+            (u64::from(e.u32(rec, 8).unwrap_or(0)), u64::from(e.u32(rec, 12).unwrap_or(0)))
         };
-        if arches
-            .iter()
-            .any(|a| a.cpu_type == cpu_type && a.cpu_subtype == cpu_subtype)
-        {
+        if arches.iter().any(|a| a.cpu_type == cpu_type && a.cpu_subtype == cpu_subtype) {
             return Err(bad("duplicate architecture"));
         }
-        arches.push(FatArch {
-            cpu_type,
-            cpu_subtype,
-            offset,
-            size,
-        });
+        arches.push(FatArch { cpu_type, cpu_subtype, offset, size });
     }
     Ok(arches)
 }
@@ -147,22 +132,13 @@ pub(crate) fn parse(data: &[u8]) -> Result<Container<'_>, Error> {
     let mut cmds = bytes::slice(data, hdr_len as u64, u64::from(sizeofcmds))
         .ok_or_else(|| bad("load commands outside the file"))?;
 
-    let mut details = MachODetails {
-        cpu_type,
-        cpu_subtype,
-        file_type,
-        ..Default::default()
-    };
+    let mut details = MachODetails { cpu_type, cpu_subtype, file_type, ..Default::default() };
     let mut segments = Vec::new();
     let mut sections = Vec::new();
     let mut nsyms_seen: Option<u32> = None;
     for _ in 0..ncmds {
-        let cmd = e
-            .u32(cmds, 0)
-            .ok_or_else(|| bad("command block too small"))?;
-        let size = e
-            .u32(cmds, 4)
-            .ok_or_else(|| bad("command block too small"))? as usize;
+        let cmd = e.u32(cmds, 0).ok_or_else(|| bad("command block too small"))?;
+        let size = e.u32(cmds, 4).ok_or_else(|| bad("command block too small"))? as usize;
         if size < 8 || size > cmds.len() {
             return Err(bad("invalid command block size"));
         }
@@ -180,11 +156,7 @@ pub(crate) fn parse(data: &[u8]) -> Result<Container<'_>, Error> {
                 }
                 let name = String::from_utf8_lossy(bytes::fixed_name(&c[8..24])).into_owned();
                 let w = |o: usize, o32: usize| {
-                    if is64 {
-                        e.u64(c, o).unwrap_or(0)
-                    } else {
-                        u64::from(e.u32(c, o32).unwrap_or(0))
-                    }
+                    if is64 { e.u64(c, o).unwrap_or(0) } else { u64::from(e.u32(c, o32).unwrap_or(0)) }
                 };
                 let (vaddr, memsz, offset, filesz) = (w(24, 24), w(32, 28), w(40, 32), w(48, 36));
                 let initprot = e.u32(c, if is64 { 60 } else { 44 }).unwrap_or(0);
@@ -195,27 +167,20 @@ pub(crate) fn parse(data: &[u8]) -> Result<Container<'_>, Error> {
                     .ok_or_else(|| bad("too many sections for segment command size"))?;
                 for s in table.chunks_exact(sl) {
                     let sw = |o: usize, o32: usize| {
-                        if is64 {
-                            e.u64(s, o).unwrap_or(0)
-                        } else {
-                            u64::from(e.u32(s, o32).unwrap_or(0))
-                        }
+                        if is64 { e.u64(s, o).unwrap_or(0) } else { u64::from(e.u32(s, o32).unwrap_or(0)) }
                     };
                     let (addr, size) = (sw(32, 32), sw(40, 36));
                     let off = e.u32(s, if is64 { 48 } else { 40 }).unwrap_or(0);
                     let flags = e.u32(s, if is64 { 64 } else { 56 }).unwrap_or(0);
                     let reloff = e.u32(s, if is64 { 56 } else { 48 }).unwrap_or(0);
                     let nreloc = e.u32(s, if is64 { 60 } else { 52 }).unwrap_or(0);
-                    if nreloc > 0
-                        && bytes::slice(data, reloff.into(), u64::from(nreloc) * 8).is_none()
-                    {
+                    if nreloc > 0 && bytes::slice(data, reloff.into(), u64::from(nreloc) * 8).is_none() {
                         return Err(bad("relocations outside the file"));
                     }
                     let zerofill = matches!(flags & 0xff, 0x1 | 0xc | 0x12);
                     sections.push(Section {
                         name: String::from_utf8_lossy(bytes::fixed_name(&s[..16])).into_owned(),
-                        segment: String::from_utf8_lossy(bytes::fixed_name(&s[16..32]))
-                            .into_owned(),
+                        segment: String::from_utf8_lossy(bytes::fixed_name(&s[16..32])).into_owned(),
                         addr,
                         size,
                         virtual_size: size,
@@ -248,10 +213,7 @@ pub(crate) fn parse(data: &[u8]) -> Result<Container<'_>, Error> {
                 let (Some(_), Some(table)) = (strtab, table) else {
                     return Err(bad("symbol table outside the file"));
                 };
-                if table
-                    .chunks_exact(nlist as usize)
-                    .any(|n| e.u32(n, 0).unwrap_or(0) >= strsize)
-                {
+                if table.chunks_exact(nlist as usize).any(|n| e.u32(n, 0).unwrap_or(0) >= strsize) {
                     return Err(bad("invalid name in symbol table"));
                 }
                 nsyms_seen = Some(nsyms);
@@ -261,13 +223,10 @@ pub(crate) fn parse(data: &[u8]) -> Result<Container<'_>, Error> {
                 let f = |o| e.u32(c, o).ok_or_else(|| bad("dysymtab command too small"));
                 let (iundef, nundef, indirect_off, nindirect) = (f(24)?, f(28)?, f(56)?, f(60)?);
                 f(76)?;
-                let nsyms = nsyms_seen.ok_or_else(|| {
-                    bad("dynamic symbol table seen before any ordinary symbol table")
-                })?;
+                let nsyms =
+                    nsyms_seen.ok_or_else(|| bad("dynamic symbol table seen before any ordinary symbol table"))?;
                 if iundef > nsyms || iundef.wrapping_add(nundef) > nsyms {
-                    return Err(bad(
-                        "undefined symbols in dynamic symbol table command exceed the symbol table",
-                    ));
+                    return Err(bad("undefined symbols in dynamic symbol table command exceed the symbol table"));
                 }
                 if bytes::slice(data, indirect_off.into(), u64::from(nindirect) * 4).is_none() {
                     return Err(bad("indirect symbol table outside the file"));
@@ -279,17 +238,14 @@ pub(crate) fn parse(data: &[u8]) -> Result<Container<'_>, Error> {
                     return Err(bad("invalid path in rpath command"));
                 }
             }
-            LC_LOAD_DYLIB | LC_LOAD_WEAK_DYLIB | LC_REEXPORT_DYLIB | LC_LAZY_LOAD_DYLIB
-            | LC_LOAD_UPWARD_DYLIB => {
+            LC_LOAD_DYLIB | LC_LOAD_WEAK_DYLIB | LC_REEXPORT_DYLIB | LC_LAZY_LOAD_DYLIB | LC_LOAD_UPWARD_DYLIB => {
                 // Go's debug/macho validates only LC_LOAD_DYLIB; the others are kept when readable.
                 let name = e
                     .u32(c, 8)
                     .filter(|_| c.len() >= 24)
                     .and_then(|off| c.get(off as usize..).filter(|n| !n.is_empty()));
                 match name {
-                    Some(n) => details
-                        .dylibs
-                        .push(String::from_utf8_lossy(bytes::fixed_name(n)).into_owned()),
+                    Some(n) => details.dylibs.push(String::from_utf8_lossy(bytes::fixed_name(n)).into_owned()),
                     None if cmd == LC_LOAD_DYLIB => {
                         return Err(bad("invalid name in dynamic library command"));
                     }
@@ -332,29 +288,16 @@ pub(crate) fn parse(data: &[u8]) -> Result<Container<'_>, Error> {
 
 /// A segment's file offset or size that Go rejects because it is negative as an int64.
 fn offset_field_negative(c: &[u8], e: Endian, is64: bool) -> bool {
-    is64 && [40, 48]
-        .iter()
-        .any(|&o| e.u64(c, o).is_some_and(|v| v > i64::MAX as u64))
+    is64 && [40, 48].iter().any(|&o| e.u64(c, o).is_some_and(|v| v > i64::MAX as u64))
 }
 
 fn format_uuid(u: &[u8]) -> String {
     let hex: String = u.iter().map(|b| format!("{b:02X}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
+    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
 }
 
 /// Mach-O packs versions as xxxx.yy.zz in nibbles.
 fn format_version(v: u32) -> String {
     let (major, minor, patch) = (v >> 16, (v >> 8) & 0xff, v & 0xff);
-    if patch == 0 {
-        format!("{major}.{minor}")
-    } else {
-        format!("{major}.{minor}.{patch}")
-    }
+    if patch == 0 { format!("{major}.{minor}") } else { format!("{major}.{minor}.{patch}") }
 }

@@ -57,28 +57,17 @@ pub fn find(c: &Container<'_>) -> Option<Pclntab> {
         if let Some(s) = c.section(name) {
             let off = s.offset;
             if let Some(t) = s.data(c.data).and_then(|d| decode(d, c.endian, c.ptr_size)) {
-                return Some(Pclntab {
-                    found_by: name.into(),
-                    file_offset: off,
-                    ..t
-                });
+                return Some(Pclntab { found_by: name.into(), file_offset: off, ..t });
             }
         }
     }
-    if let (Some(start), Some(end)) = (
-        crate::symbols::lookup(c, "runtime.pclntab"),
-        crate::symbols::lookup(c, "runtime.epclntab"),
-    ) {
+    if let (Some(start), Some(end)) =
+        (crate::symbols::lookup(c, "runtime.pclntab"), crate::symbols::lookup(c, "runtime.epclntab"))
+    {
         if let Some(off) = c.addr_to_offset(start.addr) {
             let len = end.addr.saturating_sub(start.addr);
-            if let Some(t) =
-                bytes::slice(c.data, off, len).and_then(|d| decode(d, c.endian, c.ptr_size))
-            {
-                return Some(Pclntab {
-                    found_by: "runtime.pclntab".into(),
-                    file_offset: off,
-                    ..t
-                });
+            if let Some(t) = bytes::slice(c.data, off, len).and_then(|d| decode(d, c.endian, c.ptr_size)) {
+                return Some(Pclntab { found_by: "runtime.pclntab".into(), file_offset: off, ..t });
             }
         }
     }
@@ -87,10 +76,7 @@ pub fn find(c: &Container<'_>) -> Option<Pclntab> {
 
 /// Finds the table by its header in read-only data, as PE binaries linked with `-s` need.
 fn scan(c: &Container<'_>) -> Option<Pclntab> {
-    let candidates = c
-        .sections
-        .iter()
-        .filter(|s| s.in_file && !(c.format == Format::Elf && s.kind == 8));
+    let candidates = c.sections.iter().filter(|s| s.in_file && !(c.format == Format::Elf && s.kind == 8));
     for s in candidates {
         let Some(data) = s.data(c.data) else { continue };
         let align = usize::from(c.ptr_size.max(4));
@@ -104,11 +90,7 @@ fn scan(c: &Container<'_>) -> Option<Pclntab> {
                     continue;
                 }
                 if let Some(t) = decode(&data[i..], c.endian, c.ptr_size) {
-                    return Some(Pclntab {
-                        found_by: "scan".into(),
-                        file_offset: s.offset + i as u64,
-                        ..t
-                    });
+                    return Some(Pclntab { found_by: "scan".into(), file_offset: s.offset + i as u64, ..t });
                 }
             }
         }
@@ -135,11 +117,7 @@ pub fn decode(d: &[u8], e: Endian, ptr_size: u8) -> Option<Pclntab> {
     let function_count = word(0)?;
     match version {
         PclntabVersion::Go12 => {
-            let functab_size = usize::try_from(function_count)
-                .ok()?
-                .checked_mul(2)?
-                .checked_add(1)?
-                .checked_mul(p)?;
+            let functab_size = usize::try_from(function_count).ok()?.checked_mul(2)?.checked_add(1)?.checked_mul(p)?;
             let file_off = e.u32(d, (8 + p).checked_add(functab_size)?)? as usize;
             let nfiles = e.u32(d, file_off)? as usize;
             if nfiles.checked_mul(4)? > d.len() {
@@ -151,11 +129,7 @@ pub fn decode(d: &[u8], e: Endian, ptr_size: u8) -> Option<Pclntab> {
             }
         }
         _ => {
-            let (filetab, pctab) = if version == PclntabVersion::Go116 {
-                (4, 5)
-            } else {
-                (5, 6)
-            };
+            let (filetab, pctab) = if version == PclntabVersion::Go116 { (4, 5) } else { (5, 6) };
             let start = usize::try_from(word(filetab)?).ok()?;
             let end = usize::try_from(word(pctab)?).ok()?;
             if start > end || end > d.len() {
@@ -166,11 +140,5 @@ pub fn decode(d: &[u8], e: Endian, ptr_size: u8) -> Option<Pclntab> {
             }
         }
     }
-    Some(Pclntab {
-        version,
-        found_by: String::new(),
-        file_offset: 0,
-        function_count,
-        files,
-    })
+    Some(Pclntab { version, found_by: String::new(), file_offset: 0, function_count, files })
 }

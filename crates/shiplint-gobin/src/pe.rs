@@ -48,10 +48,7 @@ pub(crate) fn parse(data: &[u8]) -> Result<Container<'_>, Error> {
     let r32 = |b: &[u8], o| LE.u32(b, o).unwrap_or(0);
     let machine = r16(fh, 0);
     // amd64, arm64, armnt, i386, riscv32/64/128, unknown: the machines Go's debug/pe accepts.
-    if !matches!(
-        machine,
-        0x8664 | 0xaa64 | 0x1c4 | 0x14c | 0x5032 | 0x5064 | 0x5128 | 0
-    ) {
+    if !matches!(machine, 0x8664 | 0xaa64 | 0x1c4 | 0x14c | 0x5032 | 0x5064 | 0x5128 | 0) {
         return Err(bad("unrecognized PE machine"));
     }
     let nsections = usize::from(r16(fh, 2));
@@ -71,13 +68,12 @@ pub(crate) fn parse(data: &[u8]) -> Result<Container<'_>, Error> {
         if len <= 4 {
             &[]
         } else {
-            bytes::slice(data, start, u64::from(len))
-                .ok_or_else(|| bad("fail to read string table"))?
+            bytes::slice(data, start, u64::from(len)).ok_or_else(|| bad("fail to read string table"))?
         }
     };
     if symptr != 0 && nsyms > 0 {
-        let table = bytes::slice(data, symptr.into(), u64::from(nsyms) * 18)
-            .ok_or_else(|| bad("fail to read symbol table"))?;
+        let table =
+            bytes::slice(data, symptr.into(), u64::from(nsyms) * 18).ok_or_else(|| bad("fail to read symbol table"))?;
         // Go resolves every non-auxiliary symbol's name and fails on one it cannot.
         let mut aux = 0u8;
         for sym in table.chunks_exact(18) {
@@ -93,19 +89,10 @@ pub(crate) fn parse(data: &[u8]) -> Result<Container<'_>, Error> {
         }
     }
 
-    let opt = bytes::slice(data, pe_off + 24, opt_size)
-        .ok_or_else(|| bad("truncated optional header"))?;
+    let opt = bytes::slice(data, pe_off + 24, opt_size).ok_or_else(|| bad("truncated optional header"))?;
     let magic = r16(opt, 0);
     let (ptr_size, image_base, dd_off) = match magic {
-        _ if opt_size == 0 => (
-            if machine == 0x8664 || machine == 0xaa64 {
-                8
-            } else {
-                4
-            },
-            0,
-            0,
-        ),
+        _ if opt_size == 0 => (if machine == 0x8664 || machine == 0xaa64 { 8 } else { 4 }, 0, 0),
         0x10b => (4u8, u64::from(r32(opt, 28)), 96usize),
         0x20b => (8u8, LE.u64(opt, 24).unwrap_or(0), 112usize),
         _ => return Err(bad("unrecognized PE optional header magic")),
@@ -113,9 +100,7 @@ pub(crate) fn parse(data: &[u8]) -> Result<Container<'_>, Error> {
     if dd_off > 0 {
         let dirs = r32(opt, dd_off - 4);
         if opt.len() < dd_off || (opt.len() - dd_off) as u64 != u64::from(dirs) * 8 {
-            return Err(bad(
-                "size of data directories is inconsistent with their number",
-            ));
+            return Err(bad("size of data directories is inconsistent with their number"));
         }
     }
     let subsystem = r16(opt, 68);
@@ -182,9 +167,7 @@ pub(crate) fn parse(data: &[u8]) -> Result<Container<'_>, Error> {
         image_base,
         details: Details::Pe(PeDetails::default()),
     };
-    let imports = import_dir
-        .map(|(rva, size)| imported_dlls(&c, rva, size))
-        .unwrap_or_default();
+    let imports = import_dir.map(|(rva, size)| imported_dlls(&c, rva, size)).unwrap_or_default();
     c.details = Details::Pe(PeDetails {
         machine,
         subsystem,
@@ -211,8 +194,7 @@ fn imported_dlls(c: &Container<'_>, rva: u32, size: u32) -> Vec<String> {
     if rva == 0 {
         return Vec::new();
     }
-    let rva_bytes =
-        |rva: u32, len: u64| c.read_at_addr(c.image_base.wrapping_add(u64::from(rva)), len);
+    let rva_bytes = |rva: u32, len: u64| c.read_at_addr(c.image_base.wrapping_add(u64::from(rva)), len);
     let Some(dir) = rva_bytes(rva, u64::from(size.max(20))) else {
         return Vec::new();
     };

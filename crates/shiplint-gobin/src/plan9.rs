@@ -12,18 +12,12 @@ const MAGIC_ARM: u32 = (4 * 20) * 20 + 7;
 
 /// The magic numbers `debug/buildinfo` dispatches to the Plan 9 reader.
 pub fn is_plan9(b: &[u8]) -> bool {
-    matches!(
-        Endian::Big.u32(b, 0),
-        Some(MAGIC_386 | MAGIC_AMD64 | MAGIC_ARM)
-    )
+    matches!(Endian::Big.u32(b, 0), Some(MAGIC_386 | MAGIC_AMD64 | MAGIC_ARM))
 }
 
 pub(crate) fn parse(data: &[u8]) -> Result<Container<'_>, Error> {
     let be = Endian::Big;
-    let field = |i: usize| {
-        be.u32(data, 4 * i)
-            .ok_or_else(|| Error::Malformed("Plan 9: truncated header".into()))
-    };
+    let field = |i: usize| be.u32(data, 4 * i).ok_or_else(|| Error::Malformed("Plan 9: truncated header".into()));
     let magic = field(0)?;
     let (arch, ptr_size, endian) = match magic {
         MAGIC_386 => ("386", 4, Endian::Little),
@@ -39,13 +33,8 @@ pub(crate) fn parse(data: &[u8]) -> Result<Container<'_>, Error> {
         header += 8;
     }
     // text, data, syms, spsz, pcsz follow the header back to back (offsets wrap as Go's uint32 do).
-    let sizes = [
-        ("text", field(1)?),
-        ("data", field(2)?),
-        ("syms", field(4)?),
-        ("spsz", field(6)?),
-        ("pcsz", field(7)?),
-    ];
+    let sizes =
+        [("text", field(1)?), ("data", field(2)?), ("syms", field(4)?), ("spsz", field(6)?), ("pcsz", field(7)?)];
     let mut off = header;
     let sections = sizes
         .iter()

@@ -12,10 +12,7 @@ pub struct Symbol {
 }
 
 /// Calls `f(name, symbol)` for every defined symbol until it returns `Some`.
-pub fn find_map<'a, T>(
-    c: &Container<'a>,
-    mut f: impl FnMut(&'a [u8], Symbol) -> Option<T>,
-) -> Option<T> {
+pub fn find_map<'a, T>(c: &Container<'a>, mut f: impl FnMut(&'a [u8], Symbol) -> Option<T>) -> Option<T> {
     let data = c.data;
     let e = c.endian;
     match &c.details {
@@ -29,18 +26,12 @@ pub fn find_map<'a, T>(
                 let (value, size, shndx) = if c.ptr_size == 8 {
                     (e.u64(sym, 8)?, e.u64(sym, 16)?, e.u16(sym, 6)?)
                 } else {
-                    (
-                        u64::from(e.u32(sym, 4)?),
-                        u64::from(e.u32(sym, 8)?),
-                        e.u16(sym, 14)?,
-                    )
+                    (u64::from(e.u32(sym, 4)?), u64::from(e.u32(sym, 8)?), e.u16(sym, 14)?)
                 };
                 if shndx == 0 {
                     continue;
                 }
-                if let Some(r) =
-                    bytes::cstr(strtab, name_off).and_then(|n| f(n, Symbol { addr: value, size }))
-                {
+                if let Some(r) = bytes::cstr(strtab, name_off).and_then(|n| f(n, Symbol { addr: value, size })) {
                     return Some(r);
                 }
             }
@@ -56,20 +47,10 @@ pub fn find_map<'a, T>(
                 if n_type & 0xe0 != 0 || n_type & 0x0e != 0x0e {
                     continue; // stabs, or not defined in a section
                 }
-                let value = if c.ptr_size == 8 {
-                    e.u64(sym, 8)?
-                } else {
-                    u64::from(e.u32(sym, 8)?)
-                };
+                let value = if c.ptr_size == 8 { e.u64(sym, 8)? } else { u64::from(e.u32(sym, 8)?) };
                 let name = bytes::cstr(strtab, e.u32(sym, 0)? as usize)?;
                 let name = name.strip_prefix(b"_").unwrap_or(name);
-                if let Some(r) = f(
-                    name,
-                    Symbol {
-                        addr: value,
-                        size: 0,
-                    },
-                ) {
+                if let Some(r) = f(name, Symbol { addr: value, size: 0 }) {
                     return Some(r);
                 }
             }

@@ -8,8 +8,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 use shiplint_gobin::Executable;
 use std::io::Read;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A file that could not be read, with the reason.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -42,10 +42,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ScanError>) {
     let mut errors = Vec::new();
     for p in paths {
         match std::fs::metadata(p) {
-            Err(e) => errors.push(ScanError {
-                path: p.display().to_string(),
-                message: e.to_string(),
-            }),
+            Err(e) => errors.push(ScanError { path: p.display().to_string(), message: e.to_string() }),
             Ok(m) if !m.is_dir() => files.push(p.clone()),
             Ok(_) => {
                 let walker = ignore::WalkBuilder::new(p)
@@ -55,14 +52,9 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ScanError>) {
                     .build();
                 for entry in walker {
                     match entry {
-                        Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
-                            files.push(e.into_path())
-                        }
+                        Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => files.push(e.into_path()),
                         Ok(_) => {}
-                        Err(e) => errors.push(ScanError {
-                            path: p.display().to_string(),
-                            message: e.to_string(),
-                        }),
+                        Err(e) => errors.push(ScanError { path: p.display().to_string(), message: e.to_string() }),
                     }
                 }
             }
@@ -91,9 +83,7 @@ type FileOutcome = Result<Option<Vec<Finding>>, String>;
 /// Runs every selected binary rule on one file.
 fn check_file(path: &Path, options: &BinaryOptions, config: &Config) -> FileOutcome {
     let mut head = [0u8; 8];
-    let n = std::fs::File::open(path)
-        .and_then(|mut f| f.read(&mut head))
-        .map_err(|e| e.to_string())?;
+    let n = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).map_err(|e| e.to_string())?;
     if !looks_executable(&head[..n]) {
         return Ok(None);
     }
@@ -116,19 +106,11 @@ fn check_file(path: &Path, options: &BinaryOptions, config: &Config) -> FileOutc
             facts: &facts,
             options,
         };
-        for rule in BINARY_RULES
-            .iter()
-            .filter(|r| config.is_selected(r.meta.name))
-        {
+        for rule in BINARY_RULES.iter().filter(|r| config.is_selected(r.meta.name)) {
             (rule.check)(&bin, &mut findings);
         }
     }
-    Ok(any_go.then(|| {
-        findings
-            .into_iter()
-            .filter_map(|f| config.apply(f))
-            .collect()
-    }))
+    Ok(any_go.then(|| findings.into_iter().filter_map(|f| config.apply(f)).collect()))
 }
 
 /// Scans `paths` in parallel; results come back in a stable order.
@@ -143,10 +125,7 @@ pub fn scan(paths: &[PathBuf], options: &BinaryOptions, config: &Config, progres
             (p.clone(), outcome)
         })
         .collect();
-    let mut result = ScanResult {
-        files: files.len(),
-        ..Default::default()
-    };
+    let mut result = ScanResult { files: files.len(), ..Default::default() };
     for (path, r) in per_file {
         match r {
             Ok(Some(f)) => {
@@ -154,15 +133,10 @@ pub fn scan(paths: &[PathBuf], options: &BinaryOptions, config: &Config, progres
                 result.findings.extend(f);
             }
             Ok(None) => {}
-            Err(message) => errors.push(ScanError {
-                path: path.display().to_string(),
-                message,
-            }),
+            Err(message) => errors.push(ScanError { path: path.display().to_string(), message }),
         }
     }
-    result
-        .findings
-        .sort_by(|a, b| (&a.location, a.code).cmp(&(&b.location, b.code)));
+    result.findings.sort_by(|a, b| (&a.location, a.code).cmp(&(&b.location, b.code)));
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     result.errors = errors;
     result

@@ -66,22 +66,15 @@ pub struct Config {
 }
 
 fn rule(name: &str, source: &str) -> Result<&'static RuleMeta, String> {
-    rules::lookup(name)
-        .ok_or_else(|| format!("{source}: unknown rule `{name}` (see `shiplint rules`)"))
+    rules::lookup(name).ok_or_else(|| format!("{source}: unknown rule `{name}` (see `shiplint rules`)"))
 }
 
 fn level(value: &str, source: &str) -> Result<Level, String> {
-    Level::parse(value)
-        .ok_or_else(|| format!("{source}: unknown level `{value}` (info, warning or error)"))
+    Level::parse(value).ok_or_else(|| format!("{source}: unknown level `{value}` (info, warning or error)"))
 }
 
-fn levels(
-    raw: &HashMap<String, String>,
-    source: &str,
-) -> Result<HashMap<&'static str, Level>, String> {
-    raw.iter()
-        .map(|(r, l)| Ok((rule(r, source)?.name, level(l, source)?)))
-        .collect()
+fn levels(raw: &HashMap<String, String>, source: &str) -> Result<HashMap<&'static str, Level>, String> {
+    raw.iter().map(|(r, l)| Ok((rule(r, source)?.name, level(l, source)?))).collect()
 }
 
 /// Command-line settings that override the file.
@@ -97,17 +90,12 @@ impl Config {
     pub fn load(path: Option<&Path>, start: &Path, cli: &Overrides) -> Result<Config, String> {
         let found = match path {
             Some(p) => Some(p.to_path_buf()),
-            None => start
-                .ancestors()
-                .map(|d| d.join("shiplint.toml"))
-                .find(|p| p.is_file()),
+            None => start.ancestors().map(|d| d.join("shiplint.toml")).find(|p| p.is_file()),
         };
         let (raw, source) = match &found {
             Some(p) => {
-                let text =
-                    std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
-                let raw: RawConfig =
-                    toml::from_str(&text).map_err(|e| format!("{}: {e}", p.display()))?;
+                let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+                let raw: RawConfig = toml::from_str(&text).map_err(|e| format!("{}: {e}", p.display()))?;
                 (raw, p.display().to_string())
             }
             None => (RawConfig::default(), "command line".to_string()),
@@ -127,10 +115,7 @@ impl Config {
         }
         let cli_ignored = names(&cli.ignore, "--ignore")?;
         selected.retain(|n| !cli_ignored.contains(n));
-        let base = found
-            .as_deref()
-            .and_then(Path::parent)
-            .unwrap_or(Path::new(""));
+        let base = found.as_deref().and_then(Path::parent).unwrap_or(Path::new(""));
         let per_path = raw
             .per_path
             .iter()
@@ -139,10 +124,7 @@ impl Config {
                 for p in &pp.paths {
                     b.add(Glob::new(p).map_err(|e| format!("{source}: {e}"))?);
                     let anchored = base.join(p);
-                    b.add(
-                        Glob::new(&anchored.to_string_lossy())
-                            .map_err(|e| format!("{source}: {e}"))?,
-                    );
+                    b.add(Glob::new(&anchored.to_string_lossy()).map_err(|e| format!("{source}: {e}"))?);
                 }
                 Ok(PerPath {
                     globs: b.build().map_err(|e| format!("{source}: {e}"))?,
@@ -187,11 +169,7 @@ impl Config {
         if let Some(l) = self.levels.get(f.rule) {
             f.level = *l;
         }
-        for pp in self
-            .per_path
-            .iter()
-            .filter(|pp| pp.globs.is_match(&f.location.path))
-        {
+        for pp in self.per_path.iter().filter(|pp| pp.globs.is_match(&f.location.path)) {
             if pp.ignore.contains(&f.rule) {
                 return None;
             }

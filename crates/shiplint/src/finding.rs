@@ -4,9 +4,7 @@ use serde::Serialize;
 use std::fmt;
 
 /// How serious a finding is. Ordered: `Info < Warning < Error`.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Info,
@@ -65,12 +63,7 @@ pub struct Span {
 
 impl Location {
     pub fn artifact(path: &str, slice: Option<&str>, fact: impl Into<String>) -> Self {
-        Location {
-            path: path.to_string(),
-            slice: slice.map(str::to_string),
-            fact: Some(fact.into()),
-            span: None,
-        }
+        Location { path: path.to_string(), slice: slice.map(str::to_string), fact: Some(fact.into()), span: None }
     }
 }
 
@@ -105,4 +98,23 @@ pub struct Finding {
     /// Evidence lines: paths found, values read, and so on.
     pub notes: Vec<String>,
     pub related: Vec<Location>,
+    /// An edit that repairs a text source; binaries have none.
+    pub fix: Option<Fix>,
+}
+
+/// A repair of a text source: byte-range replacements in one file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    pub description: String,
+    /// Safe fixes keep the build's meaning; unsafe ones change something else too (and say what).
+    pub safe: bool,
+    pub edits: Vec<Edit>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Edit {
+    pub path: String,
+    pub start_byte: usize,
+    pub end_byte: usize,
+    pub replacement: String,
 }

@@ -36,9 +36,7 @@ pub fn run(args: &[String]) -> i32 {
         }
     };
     if files.is_empty() {
-        let which = [(flags.m, "-m"), (flags.v, "-v"), (flags.json, "-json")]
-            .into_iter()
-            .find(|(on, _)| *on);
+        let which = [(flags.m, "-m"), (flags.v, "-v"), (flags.json, "-json")].into_iter().find(|(on, _)| *on);
         match which {
             Some((_, flag)) => {
                 eprintln!("shiplint buildinfo: only accepts {flag} flag with arguments")
@@ -57,29 +55,15 @@ pub fn run(args: &[String]) -> i32 {
         match fs::metadata(arg) {
             Err(e) => jobs.push(Job::StatFailed(format!("stat {arg}: {}\n", go_errno(&e)))),
             Ok(meta) if meta.is_dir() => {
-                jobs.extend(walk(arg).into_iter().map(|(path, meta)| Job::Scan {
-                    path,
-                    meta,
-                    named: false,
-                }))
+                jobs.extend(walk(arg).into_iter().map(|(path, meta)| Job::Scan { path, meta, named: false }))
             }
-            Ok(meta) => jobs.push(Job::Scan {
-                path: arg.clone(),
-                meta,
-                named: true,
-            }),
+            Ok(meta) => jobs.push(Job::Scan { path: arg.clone(), meta, named: true }),
         }
     }
     let reports: Vec<(Report, bool)> = jobs
         .into_par_iter()
         .map(|job| match job {
-            Job::StatFailed(err) => (
-                Report {
-                    err,
-                    ..Default::default()
-                },
-                true,
-            ),
+            Job::StatFailed(err) => (Report { err, ..Default::default() }, true),
             // A file named on the command line always reports errors and, with -m, fails the run.
             Job::Scan { path, meta, named } => {
                 let r = scan_file(&path, &meta, named || flags.v, flags);
@@ -103,11 +87,7 @@ pub fn run(args: &[String]) -> i32 {
 
 enum Job {
     StatFailed(String),
-    Scan {
-        path: String,
-        meta: Metadata,
-        named: bool,
-    },
+    Scan { path: String, meta: Metadata, named: bool },
 }
 
 /// Writes a report, flushing stdout before stderr so a terminal shows them in Go's order.
@@ -138,12 +118,8 @@ fn parse_flags(args: &[String]) -> Result<(Flags, &[String]), String> {
         };
         let on = match value {
             None => true,
-            Some(v) => parse_go_bool(v).ok_or_else(|| {
-                format!(
-                    "invalid boolean value {:?} for -{name}: parse error\n{USAGE}",
-                    v
-                )
-            })?,
+            Some(v) => parse_go_bool(v)
+                .ok_or_else(|| format!("invalid boolean value {:?} for -{name}: parse error\n{USAGE}", v))?,
         };
         match name {
             "m" => f.m = on,
@@ -239,11 +215,7 @@ fn scan_file(file: &str, meta: &Metadata, must_print: bool, flags: Flags) -> Rep
     r.out.extend_from_slice(bi.go_version.as_bytes());
     r.out.push(b'\n');
     if flags.m {
-        let text = BuildInfo {
-            go_version: Default::default(),
-            ..bi
-        }
-        .to_go_string();
+        let text = BuildInfo { go_version: Default::default(), ..bi }.to_go_string();
         if let Some((_, body)) = text.split_last() {
             r.out.push(b'\t');
             for &b in body {
@@ -268,10 +240,7 @@ fn is_go_binary_candidate(file: &str, meta: &Metadata) -> bool {
         return true;
     }
     let name = file.to_lowercase();
-    let ext = Path::new(&name)
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("");
+    let ext = Path::new(&name).extension().and_then(|e| e.to_str()).unwrap_or("");
     matches!(ext, "so" | "exe" | "dll") || name.contains(".so.")
 }
 
@@ -283,10 +252,7 @@ fn go_errno(e: &io::Error) -> String {
     let msg = io::Error::from_raw_os_error(code).to_string();
     let msg = msg.split(" (os error").next().unwrap_or(&msg);
     let mut chars = msg.chars();
-    chars
-        .next()
-        .map(|c| c.to_lowercase().chain(chars).collect())
-        .unwrap_or_default()
+    chars.next().map(|c| c.to_lowercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// Go's `path/filepath.Clean` for Unix paths.
@@ -323,31 +289,19 @@ mod tests {
 
     #[test]
     fn clean_matches_go() {
-        for (i, o) in [
-            ("./a/", "a"),
-            ("a//b/../c", "a/c"),
-            ("/../x", "/x"),
-            ("../../y", "../../y"),
-            ("", "."),
-            ("./", "."),
-        ] {
+        for (i, o) in
+            [("./a/", "a"), ("a//b/../c", "a/c"), ("/../x", "/x"), ("../../y", "../../y"), ("", "."), ("./", ".")]
+        {
             assert_eq!(go_clean(i), o, "{i}");
         }
     }
 
     #[test]
     fn flags_follow_go_rules() {
-        let a: Vec<String> = ["-m", "--v=true", "f", "-json"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let a: Vec<String> = ["-m", "--v=true", "f", "-json"].iter().map(|s| s.to_string()).collect();
         let (f, files) = parse_flags(&a).unwrap();
         assert!(f.m && f.v && !f.json);
         assert_eq!(files, &a[2..]);
-        assert!(
-            parse_flags(&["-x".to_string()])
-                .unwrap_err()
-                .starts_with("flag provided but not defined: -x")
-        );
+        assert!(parse_flags(&["-x".to_string()]).unwrap_err().starts_with("flag provided but not defined: -x"));
     }
 }

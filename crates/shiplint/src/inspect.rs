@@ -20,12 +20,7 @@ pub struct FileReport {
 }
 
 pub fn inspect_file(path: &str) -> FileReport {
-    let mut report = FileReport {
-        path: path.to_string(),
-        error: None,
-        universal: false,
-        slices: Vec::new(),
-    };
+    let mut report = FileReport { path: path.to_string(), error: None, universal: false, slices: Vec::new() };
     let mapped = match Mapped::open(Path::new(path)) {
         Ok(m) => m,
         Err(e) => {
@@ -74,11 +69,7 @@ fn yes_no(b: bool) -> &'static str {
 pub fn render(r: &FileReport) -> String {
     let mut s = String::new();
     for (i, f) in r.slices.iter().enumerate() {
-        let title = if r.universal {
-            format!("{} [slice {i}: {}]", r.path, f.arch)
-        } else {
-            r.path.clone()
-        };
+        let title = if r.universal { format!("{} [slice {i}: {}]", r.path, f.arch) } else { r.path.clone() };
         let _ = writeln!(s, "{title}");
         let mut line = |k: &str, v: &str| {
             let _ = writeln!(s, "  {k:<18} {v}");
@@ -89,11 +80,7 @@ pub fn render(r: &FileReport) -> String {
                 "{} {} {}-endian {}-bit",
                 f.format.name(),
                 f.arch,
-                if f.endian == shiplint_gobin::Endian::Little {
-                    "little"
-                } else {
-                    "big"
-                },
+                if f.endian == shiplint_gobin::Endian::Little { "little" } else { "big" },
                 u32::from(f.pointer_size) * 8
             ),
         );
@@ -106,15 +93,9 @@ pub fn render(r: &FileReport) -> String {
                 line("package", &bi.path.to_str());
             }
             if bi.has_main_module() {
-                line(
-                    "main module",
-                    &format!("{} {}", bi.main.path, bi.main.version),
-                );
+                line("main module", &format!("{} {}", bi.main.path, bi.main.version));
             } else {
-                line(
-                    "main module",
-                    "none (not built in module mode from a module)",
-                );
+                line("main module", "none (not built in module mode from a module)");
             }
             line("dependencies", &bi.deps.len().to_string());
             for st in &bi.settings {
@@ -147,23 +128,12 @@ pub fn render(r: &FileReport) -> String {
         }
         line(
             "symbol table",
-            &if f.debug.symbol_table {
-                format!("yes ({} symbols)", f.debug.defined_symbols)
-            } else {
-                "no".into()
-            },
+            &if f.debug.symbol_table { format!("yes ({} symbols)", f.debug.defined_symbols) } else { "no".into() },
         );
         line(
             "dwarf",
             &if f.debug.dwarf {
-                format!(
-                    "yes{}",
-                    if f.debug.dwarf_compressed {
-                        " (compressed)"
-                    } else {
-                        ""
-                    }
-                )
+                format!("yes{}", if f.debug.dwarf_compressed { " (compressed)" } else { "" })
             } else {
                 "no".into()
             },
@@ -212,19 +182,10 @@ pub fn render(r: &FileReport) -> String {
                         line("team id", t)
                     }
                 }
-                None => line(
-                    "code signature",
-                    cs.error.as_deref().unwrap_or("no code directory"),
-                ),
+                None => line("code signature", cs.error.as_deref().unwrap_or("no code directory")),
             }
             if let Some(cms) = &cs.cms {
-                line(
-                    "signer",
-                    cms.signer
-                        .as_deref()
-                        .or(cms.error.as_deref())
-                        .unwrap_or("none"),
-                );
+                line("signer", cms.signer.as_deref().or(cms.error.as_deref()).unwrap_or("none"));
                 line("timestamp", yes_no(cms.timestamp_token));
             }
         } else if f.format == shiplint_gobin::Format::MachO {

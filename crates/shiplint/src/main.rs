@@ -133,21 +133,8 @@ fn with_progress_bar<T>(progress: &shiplint::check::Progress, work: impl FnOnce(
 fn main() {
     let cli = Cli::parse();
     let status = match cli.command {
-        Command::Check {
-            paths,
-            format,
-            select,
-            ignore,
-            fail_on,
-            config,
-            symbols,
-            expect_x,
-        } => {
-            let overrides = Overrides {
-                select,
-                ignore,
-                fail_on: fail_on.map(Level::from),
-            };
+        Command::Check { paths, format, select, ignore, fail_on, config, symbols, expect_x } => {
+            let overrides = Overrides { select, ignore, fail_on: fail_on.map(Level::from) };
             let cwd = std::env::current_dir().unwrap_or_default();
             match Config::load(config.as_deref(), &cwd, &overrides) {
                 Err(e) => {
@@ -155,20 +142,13 @@ fn main() {
                     2
                 }
                 Ok(config) => {
-                    let paths = if paths.is_empty() {
-                        vec![PathBuf::from(".")]
-                    } else {
-                        paths
-                    };
-                    let options = BinaryOptions {
-                        expect_x,
-                        symbols_dir: symbols,
-                        newest_go_minor: config.newest_go_minor,
-                    };
+                    let paths = if paths.is_empty() { vec![PathBuf::from(".")] } else { paths };
+                    let options =
+                        BinaryOptions { expect_x, symbols_dir: symbols, newest_go_minor: config.newest_go_minor };
                     let progress = shiplint::check::Progress::default();
-                    let result = with_progress_bar(&progress, || shiplint::check::scan(&paths, &options, &config, &progress));
-                    let color =
-                        io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                    let result =
+                        with_progress_bar(&progress, || shiplint::check::scan(&paths, &options, &config, &progress));
+                    let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
                     let mut out = io::BufWriter::new(io::stdout().lock());
                     let _ = report::write(format, &result, color, &mut out);
                     let _ = out.flush();
@@ -191,11 +171,7 @@ fn main() {
             let mut out = io::stdout().lock();
             for m in rules::all() {
                 // A closed pipe (`| head`) is not an error worth reporting.
-                let _ = writeln!(
-                    out,
-                    "{:6} {:28} {:8} {}",
-                    m.code, m.name, m.default_level, m.summary
-                );
+                let _ = writeln!(out, "{:6} {:28} {:8} {}", m.code, m.name, m.default_level, m.summary);
             }
             0
         }
@@ -210,19 +186,14 @@ fn main() {
             }
         },
         Command::Buildinfo { args } => shiplint::goversion::run(&args),
-        Command::Inspect { files, format } => {
-            shiplint::inspect::run(&files, matches!(format, OutputFormat::Json))
-        }
-        Command::Symbols {
-            action: SymbolsAction::Store { binaries, into },
-        } => {
+        Command::Inspect { files, format } => shiplint::inspect::run(&files, matches!(format, OutputFormat::Json)),
+        Command::Symbols { action: SymbolsAction::Store { binaries, into } } => {
             let mut status = 0;
             for b in &binaries {
                 match shiplint::symbol_store::store(b, &into) {
                     Ok(paths) => {
                         for p in paths {
-                            let _ =
-                                writeln!(io::stdout().lock(), "{} -> {}", b.display(), p.display());
+                            let _ = writeln!(io::stdout().lock(), "{} -> {}", b.display(), p.display());
                         }
                     }
                     Err(e) => {

@@ -16,8 +16,7 @@ pub enum Format {
 
 /// Count of findings per level.
 fn counts(findings: &[Finding]) -> [(Level, usize); 3] {
-    [Level::Error, Level::Warning, Level::Info]
-        .map(|l| (l, findings.iter().filter(|f| f.level == l).count()))
+    [Level::Error, Level::Warning, Level::Info].map(|l| (l, findings.iter().filter(|f| f.level == l).count()))
 }
 
 pub fn write(format: Format, r: &ScanResult, color: bool, out: &mut impl Write) -> io::Result<()> {
@@ -41,11 +40,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 
 fn human(r: &ScanResult, color: bool, out: &mut impl Write) -> io::Result<()> {
     let paint = |code: &str, text: &str| {
-        if color {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_string()
-        }
+        if color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
     };
     for f in &r.findings {
         let (c, word) = match f.level {
@@ -77,11 +72,7 @@ fn human(r: &ScanResult, color: bool, out: &mut impl Write) -> io::Result<()> {
     let summary = if r.findings.is_empty() {
         "No findings".to_string()
     } else {
-        format!(
-            "Found {} ({})",
-            plural(r.findings.len(), "finding", "findings"),
-            levels.join(", ")
-        )
+        format!("Found {} ({})", plural(r.findings.len(), "finding", "findings"), levels.join(", "))
     };
     writeln!(
         out,
@@ -93,10 +84,8 @@ fn human(r: &ScanResult, color: bool, out: &mut impl Write) -> io::Result<()> {
 
 /// The `--format json` document (documented in docs/check-json.md).
 pub fn json_report(r: &ScanResult) -> Value {
-    let by_level: serde_json::Map<String, Value> = counts(&r.findings)
-        .iter()
-        .map(|(l, n)| (l.as_str().to_string(), json!(n)))
-        .collect();
+    let by_level: serde_json::Map<String, Value> =
+        counts(&r.findings).iter().map(|(l, n)| (l.as_str().to_string(), json!(n))).collect();
     json!({
         "version": 1,
         "summary": {
@@ -169,13 +158,10 @@ pub fn sarif(r: &ScanResult) -> Value {
                 });
             }
             let mut location = json!({"physicalLocation": physical});
-            let logical: Vec<String> = [f.location.slice.clone(), f.location.fact.clone()]
-                .into_iter()
-                .flatten()
-                .collect();
+            let logical: Vec<String> =
+                [f.location.slice.clone(), f.location.fact.clone()].into_iter().flatten().collect();
             if !logical.is_empty() {
-                location["logicalLocations"] =
-                    json!([{"name": logical.join(" "), "kind": "resource"}]);
+                location["logicalLocations"] = json!([{"name": logical.join(" "), "kind": "resource"}]);
             }
             json!({
                 "ruleId": f.code,
@@ -217,10 +203,7 @@ pub fn sarif(r: &ScanResult) -> Value {
 
 /// Escapes per the workflow-command rules: data escapes `%`, CR, LF; properties also `:` and `,`.
 fn gh_escape(s: &str, property: bool) -> String {
-    let mut out = s
-        .replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A");
+    let mut out = s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
     if property {
         out = out.replace(':', "%3A").replace(',', "%2C");
     }
@@ -241,10 +224,7 @@ fn github(r: &ScanResult, out: &mut impl Write) -> io::Result<()> {
                 s.start_line, s.start_column, s.end_line, s.end_column
             ));
         }
-        props.push_str(&format!(
-            ",title={}",
-            gh_escape(&format!("{} {}", f.code, f.rule), true)
-        ));
+        props.push_str(&format!(",title={}", gh_escape(&format!("{} {}", f.code, f.rule), true)));
         let mut msg = f.message.clone();
         if let Some(fact) = &f.location.fact {
             msg.push_str(&format!(" [{fact}]"));
@@ -253,12 +233,7 @@ fn github(r: &ScanResult, out: &mut impl Write) -> io::Result<()> {
         writeln!(out, "::{kind} {props}::{}", gh_escape(&msg, false))?;
     }
     for e in &r.errors {
-        writeln!(
-            out,
-            "::error file={},title=shiplint::{}",
-            gh_escape(&e.path, true),
-            gh_escape(&e.message, false)
-        )?;
+        writeln!(out, "::error file={},title=shiplint::{}", gh_escape(&e.path, true), gh_escape(&e.message, false))?;
     }
     Ok(())
 }

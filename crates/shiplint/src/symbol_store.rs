@@ -12,16 +12,8 @@ use std::path::{Path, PathBuf};
 /// characters a Go build ID never has (so a hostile ID cannot name a path outside the store).
 fn go_id_dir(store: &Path, go_build_id: &str) -> Option<PathBuf> {
     let parts: Vec<&str> = go_build_id.split('/').collect();
-    let safe = |p: &&str| {
-        !p.is_empty()
-            && p.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    };
-    parts.iter().all(safe).then(|| {
-        parts
-            .iter()
-            .fold(store.join("go-buildid"), |d, p| d.join(p))
-    })
+    let safe = |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    parts.iter().all(safe).then(|| parts.iter().fold(store.join("go-buildid"), |d, p| d.join(p)))
 }
 
 /// The gdb/debuginfod path of a GNU build ID: `.build-id/ab/cdef....debug`.
@@ -29,22 +21,13 @@ fn gnu_id_path(store: &Path, gnu_build_id: &str) -> Option<PathBuf> {
     if gnu_build_id.len() < 3 || !gnu_build_id.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
-    Some(
-        store
-            .join(".build-id")
-            .join(&gnu_build_id[..2])
-            .join(format!("{}.debug", &gnu_build_id[2..])),
-    )
+    Some(store.join(".build-id").join(&gnu_build_id[..2]).join(format!("{}.debug", &gnu_build_id[2..])))
 }
 
 /// The stored unstripped file with this Go build ID, if any.
 pub fn find_twin(store: &Path, go_build_id: &str) -> Option<PathBuf> {
     let dir = go_id_dir(store, go_build_id)?;
-    fs::read_dir(dir)
-        .ok()?
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .find(|p| p.is_file())
+    fs::read_dir(dir).ok()?.filter_map(|e| e.ok()).map(|e| e.path()).find(|p| p.is_file())
 }
 
 /// Files one binary into the store. Refuses stripped binaries and binaries without a Go build ID.
@@ -70,11 +53,7 @@ pub fn store(binary: &Path, store_dir: &Path) -> Result<Vec<PathBuf>, String> {
     let target = dir.join(name);
     copy(&target).map_err(|e| format!("{}: {e}", target.display()))?;
     written.push(target);
-    if let Some(path) = facts
-        .gnu_build_id
-        .as_deref()
-        .and_then(|g| gnu_id_path(store_dir, g))
-    {
+    if let Some(path) = facts.gnu_build_id.as_deref().and_then(|g| gnu_id_path(store_dir, g)) {
         copy(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         written.push(path);
     }
@@ -88,16 +67,10 @@ mod tests {
     #[test]
     fn ids_map_to_safe_paths() {
         let s = Path::new("/s");
-        assert_eq!(
-            go_id_dir(s, "a-b/c_d"),
-            Some(PathBuf::from("/s/go-buildid/a-b/c_d"))
-        );
+        assert_eq!(go_id_dir(s, "a-b/c_d"), Some(PathBuf::from("/s/go-buildid/a-b/c_d")));
         assert_eq!(go_id_dir(s, "../x"), None);
         assert_eq!(go_id_dir(s, "a//b"), None);
-        assert_eq!(
-            gnu_id_path(s, "abcdef"),
-            Some(PathBuf::from("/s/.build-id/ab/cdef.debug"))
-        );
+        assert_eq!(gnu_id_path(s, "abcdef"), Some(PathBuf::from("/s/.build-id/ab/cdef.debug")));
         assert_eq!(gnu_id_path(s, "ab/../"), None);
     }
 }

@@ -29,29 +29,15 @@ fn fixture(os: &str, arch: &str, v: Variant) -> PathBuf {
 
 /// `shiplint check --format json ARGS` in `dir`: exit status, (code, path) of each finding, document.
 fn check_json(args: &[&str], dir: &Path) -> (i32, Vec<(String, String)>, Value) {
-    let out = shiplint()
-        .current_dir(dir)
-        .args(["check", "--format", "json"])
-        .args(args)
-        .output()
-        .unwrap();
+    let out = shiplint().current_dir(dir).args(["check", "--format", "json"]).args(args).output().unwrap();
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{e}: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
+        panic!("{e}: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
     });
     let findings = doc["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| {
-            (
-                f["code"].as_str().unwrap().to_string(),
-                f["location"]["path"].as_str().unwrap().to_string(),
-            )
-        })
+        .map(|f| (f["code"].as_str().unwrap().to_string(), f["location"]["path"].as_str().unwrap().to_string()))
         .collect();
     (out.status.code().unwrap(), findings, doc)
 }
@@ -60,26 +46,14 @@ fn check_json(args: &[&str], dir: &Path) -> (i32, Vec<(String, String)>, Value) 
 fn codes(path: &Path, extra: &[&str]) -> Vec<String> {
     let mut args: Vec<&str> = extra.to_vec();
     args.push(path.to_str().unwrap());
-    check_json(&args, &std::env::temp_dir())
-        .1
-        .into_iter()
-        .map(|(c, _)| c)
-        .collect()
+    check_json(&args, &std::env::temp_dir()).1.into_iter().map(|(c, _)| c).collect()
 }
 
 fn assert_fires(code: &str, bad: &Path, good: &Path, extra: &[&str]) {
     let b = codes(bad, extra);
-    assert!(
-        b.iter().any(|c| c == code),
-        "{code} should fire on {}: got {b:?}",
-        bad.display()
-    );
+    assert!(b.iter().any(|c| c == code), "{code} should fire on {}: got {b:?}", bad.display());
     let g = codes(good, extra);
-    assert!(
-        !g.iter().any(|c| c == code),
-        "{code} must not fire on {}: got {g:?}",
-        good.display()
-    );
+    assert!(!g.iter().any(|c| c == code), "{code} must not fire on {}: got {g:?}", good.display());
 }
 
 /// Writes `files` (name, bytes) into a fresh folder, executable.
@@ -97,29 +71,14 @@ fn stage(files: &[(&str, Vec<u8>)]) -> TempDir {
 #[test]
 fn missing_buildinfo() {
     let good = fixture("linux", "amd64", Variant::Default);
-    assert_fires(
-        "SL001",
-        &fixture("linux", "amd64", Variant::FileArgument),
-        &good,
-        &[],
-    );
-    assert_fires(
-        "SL001",
-        &fixture("linux", "amd64", Variant::GopathMode),
-        &good,
-        &[],
-    );
+    assert_fires("SL001", &fixture("linux", "amd64", Variant::FileArgument), &good, &[]);
+    assert_fires("SL001", &fixture("linux", "amd64", Variant::GopathMode), &good, &[]);
 }
 
 #[test]
 fn untrimmed_paths() {
     let bad = fixture("linux", "amd64", Variant::Default);
-    assert_fires(
-        "SL002",
-        &bad,
-        &fixture("linux", "amd64", Variant::Trimpath),
-        &[],
-    );
+    assert_fires("SL002", &bad, &fixture("linux", "amd64", Variant::Trimpath), &[]);
     assert_fires(
         "SL002",
         &fixture("windows", "amd64", Variant::Stripped),
@@ -127,10 +86,7 @@ fn untrimmed_paths() {
         &[],
     );
     // The fixtures are built under the cache in $HOME: the home directory is named first.
-    let (_, _, doc) = check_json(
-        &["--select", "untrimmed-paths", bad.to_str().unwrap()],
-        &std::env::temp_dir(),
-    );
+    let (_, _, doc) = check_json(&["--select", "untrimmed-paths", bad.to_str().unwrap()], &std::env::temp_dir());
     let message = doc["findings"][0]["message"].as_str().unwrap();
     let home = std::env::var("HOME").unwrap();
     assert!(message.contains(&format!("e.g. {home}/")), "{message}");
@@ -139,76 +95,27 @@ fn untrimmed_paths() {
 #[test]
 fn stripped_without_symbols_and_the_symbol_store() {
     let unstripped = fixture("linux", "amd64", Variant::Default);
-    assert_fires(
-        "SL003",
-        &fixture("linux", "amd64", Variant::Stripped),
-        &unstripped,
-        &[],
-    );
+    assert_fires("SL003", &fixture("linux", "amd64", Variant::Stripped), &unstripped, &[]);
     // Strip a copy with binutils: the Go build ID survives, so the stored original is its twin.
     let t = TempDir::new();
     let stripped = t.path().join("api");
-    let out = Command::new("strip")
-        .arg("-o")
-        .arg(&stripped)
-        .arg(&unstripped)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "strip: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = Command::new("strip").arg("-o").arg(&stripped).arg(&unstripped).output().unwrap();
+    assert!(out.status.success(), "strip: {}", String::from_utf8_lossy(&out.stderr));
     let id = |p: &Path| shiplint_gobin::buildid::go_build_id(&fs::read(p).unwrap()).unwrap();
-    assert_eq!(
-        id(&stripped),
-        id(&unstripped),
-        "strip keeps the Go build ID"
-    );
+    assert_eq!(id(&stripped), id(&unstripped), "strip keeps the Go build ID");
     let store = t.path().join("symbols");
     let symbols_arg = format!("--symbols={}", store.display());
-    assert!(
-        codes(&stripped, &[&symbols_arg]).contains(&"SL003".to_string()),
-        "empty store: no twin"
-    );
-    let stored = shiplint()
-        .arg("symbols")
-        .arg("store")
-        .arg(&unstripped)
-        .arg("--into")
-        .arg(&store)
-        .output()
-        .unwrap();
-    assert!(
-        stored.status.success(),
-        "{}",
-        String::from_utf8_lossy(&stored.stderr)
-    );
-    assert!(
-        !codes(&stripped, &[&symbols_arg]).contains(&"SL003".to_string()),
-        "twin found in the store"
-    );
+    assert!(codes(&stripped, &[&symbols_arg]).contains(&"SL003".to_string()), "empty store: no twin");
+    let stored = shiplint().arg("symbols").arg("store").arg(&unstripped).arg("--into").arg(&store).output().unwrap();
+    assert!(stored.status.success(), "{}", String::from_utf8_lossy(&stored.stderr));
+    assert!(!codes(&stripped, &[&symbols_arg]).contains(&"SL003".to_string()), "twin found in the store");
     // A stripped file is refused by the store.
-    let refused = shiplint()
-        .arg("symbols")
-        .arg("store")
-        .arg(&stripped)
-        .arg("--into")
-        .arg(&store)
-        .output()
-        .unwrap();
+    let refused = shiplint().arg("symbols").arg("store").arg(&stripped).arg("--into").arg(&store).output().unwrap();
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("already stripped"));
     // With -B gobuildid the GNU build ID names a gdb/debuginfod path too.
     let gnu = fixture("linux", "amd64", Variant::GnuBuildId);
-    let stored = shiplint()
-        .arg("symbols")
-        .arg("store")
-        .arg(&gnu)
-        .arg("--into")
-        .arg(&store)
-        .output()
-        .unwrap();
+    let stored = shiplint().arg("symbols").arg("store").arg(&gnu).arg("--into").arg(&store).output().unwrap();
     assert!(
         String::from_utf8_lossy(&stored.stdout).contains("/.build-id/"),
         "{}",
@@ -219,39 +126,14 @@ fn stripped_without_symbols_and_the_symbol_store() {
 #[test]
 fn x_flag_not_applied() {
     let bad = fixture("linux", "amd64", Variant::XFlagMistakes);
-    let (_, _, doc) = check_json(
-        &["--select", "SL004", bad.to_str().unwrap()],
-        &std::env::temp_dir(),
-    );
-    let messages: Vec<&str> = doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["message"].as_str().unwrap())
-        .collect();
+    let (_, _, doc) = check_json(&["--select", "SL004", bad.to_str().unwrap()], &std::env::temp_dir());
+    let messages: Vec<&str> =
+        doc["findings"].as_array().unwrap().iter().map(|f| f["message"].as_str().unwrap()).collect();
     assert_eq!(messages.len(), 2, "{messages:?}");
-    assert!(
-        messages
-            .iter()
-            .any(|m| m.contains("-X main.Version=v1.2.3") && m.contains("no string variable")),
-        "const"
-    );
-    assert!(
-        messages.iter().any(|m| m.contains("-X version.Tag=v1.2.3")),
-        "short import path"
-    );
-    assert!(
-        !messages
-            .iter()
-            .any(|m| m.contains("main.Date") || m.contains("example.com/xflags")),
-        "correct targets"
-    );
-    assert_fires(
-        "SL004",
-        &bad,
-        &fixture("linux", "amd64", Variant::XFlag),
-        &[],
-    );
+    assert!(messages.iter().any(|m| m.contains("-X main.Version=v1.2.3") && m.contains("no string variable")), "const");
+    assert!(messages.iter().any(|m| m.contains("-X version.Tag=v1.2.3")), "short import path");
+    assert!(!messages.iter().any(|m| m.contains("main.Date") || m.contains("example.com/xflags")), "correct targets");
+    assert_fires("SL004", &bad, &fixture("linux", "amd64", Variant::XFlag), &[]);
     // --expect-x checks a value the build should have set, here on a build that set nothing.
     let plain = fixture("linux", "amd64", Variant::Default);
     assert!(codes(&plain, &["--expect-x", "main.version=v9"]).contains(&"SL004".to_string()));
@@ -261,15 +143,8 @@ fn x_flag_not_applied() {
 #[test]
 fn libc_dynamic() {
     let static_build = fixture("linux", "amd64", Variant::Default);
-    assert_fires(
-        "SL005",
-        &fixture("linux", "amd64", Variant::CgoNet),
-        &static_build,
-        &[],
-    );
-    assert!(
-        !codes(&fixture("linux", "amd64", Variant::StaticPie), &[]).contains(&"SL005".to_string())
-    );
+    assert_fires("SL005", &fixture("linux", "amd64", Variant::CgoNet), &static_build, &[]);
+    assert!(!codes(&fixture("linux", "amd64", Variant::StaticPie), &[]).contains(&"SL005".to_string()));
 }
 
 #[test]
@@ -286,12 +161,7 @@ fn dirty_vcs_build() {
 fn toolchain_unsupported() {
     let oldest = shiplint_fixtures::toolchains()[0].version.clone();
     let old = fixture_of(&oldest, "linux", "amd64", Variant::Trimpath);
-    assert_fires(
-        "SL007",
-        &old,
-        &fixture("linux", "amd64", Variant::Trimpath),
-        &[],
-    );
+    assert_fires("SL007", &old, &fixture("linux", "amd64", Variant::Trimpath), &[]);
     // The newest release is configuration: with Go 1.22 as the newest, 1.21 is still supported.
     let t = TempDir::new();
     fs::write(t.path().join("shiplint.toml"), "newest-go = \"1.22\"\n").unwrap();
@@ -319,22 +189,10 @@ fn macos_signing_rules() {
     let (_, found, _) = check_json(&["."], staged.path());
     let has = |code: &str, file: &str| found.iter().any(|(c, p)| c == code && p.ends_with(file));
     assert!(has("SL101", "intel") && !has("SL101", "adhoc"), "{found:?}");
-    assert!(
-        has("SL102", "adhoc") && !has("SL102", "developer-id") && !has("SL102", "intel"),
-        "{found:?}"
-    );
-    assert!(
-        has("SL103", "bare-developer-id") && !has("SL103", "/developer-id"),
-        "{found:?}"
-    );
-    assert!(
-        has("SL104", "bare-developer-id") && !has("SL104", "/developer-id"),
-        "{found:?}"
-    );
-    assert!(
-        has("SL105", "broken") && !has("SL105", "adhoc"),
-        "{found:?}"
-    );
+    assert!(has("SL102", "adhoc") && !has("SL102", "developer-id") && !has("SL102", "intel"), "{found:?}");
+    assert!(has("SL103", "bare-developer-id") && !has("SL103", "/developer-id"), "{found:?}");
+    assert!(has("SL104", "bare-developer-id") && !has("SL104", "/developer-id"), "{found:?}");
+    assert!(has("SL105", "broken") && !has("SL105", "adhoc"), "{found:?}");
 }
 
 /// Every correctly built fixture passes at the error level.
@@ -350,34 +208,22 @@ fn correct_builds_have_no_error_level_findings() {
     let (status, found, doc) = check_json(&args, &std::env::temp_dir());
     assert_eq!(status, 0, "{found:?}");
     assert_eq!(doc["summary"]["findings"]["error"], 0);
-    assert_eq!(
-        doc["summary"]["go_executables"].as_u64().unwrap() as usize,
-        paths.len()
-    );
+    assert_eq!(doc["summary"]["go_executables"].as_u64().unwrap() as usize, paths.len());
 }
 
 #[test]
 fn exit_codes_and_errors_keep_the_rest() {
     let bad = fs::read(fixture("linux", "amd64", Variant::DirtyVcs)).unwrap();
     let good = fs::read(fixture("linux", "amd64", Variant::Trimpath)).unwrap();
-    let staged = stage(&[
-        ("dist/dirty", bad.clone()),
-        ("dist/clean", good.clone()),
-        ("dist/broken", bad[..200].to_vec()),
-    ]);
+    let staged =
+        stage(&[("dist/dirty", bad.clone()), ("dist/clean", good.clone()), ("dist/broken", bad[..200].to_vec())]);
     let (status, found, doc) = check_json(&["dist"], staged.path());
     assert_eq!(status, 2, "a malformed executable is an error");
-    assert!(
-        found.iter().any(|(c, p)| c == "SL006" && p == "dist/dirty"),
-        "the rest is still reported: {found:?}"
-    );
+    assert!(found.iter().any(|(c, p)| c == "SL006" && p == "dist/dirty"), "the rest is still reported: {found:?}");
     assert_eq!(doc["errors"][0]["path"], "dist/broken");
     fs::remove_file(staged.path().join("dist/broken")).unwrap();
     assert_eq!(check_json(&["dist"], staged.path()).0, 1);
-    assert_eq!(
-        check_json(&["--fail-on", "error", "dist"], staged.path()).0,
-        0
-    );
+    assert_eq!(check_json(&["--fail-on", "error", "dist"], staged.path()).0, 0);
     assert_eq!(check_json(&["dist/clean"], staged.path()).0, 0);
     let missing = shiplint().args(["check", "no-such-dir"]).output().unwrap();
     assert_eq!(missing.status.code(), Some(2));
@@ -386,11 +232,7 @@ fn exit_codes_and_errors_keep_the_rest() {
 #[test]
 fn discovery_respects_gitignore_but_scans_named_paths() {
     let bin = fs::read(fixture("linux", "amd64", Variant::DirtyVcs)).unwrap();
-    let staged = stage(&[
-        ("dist/api", bin.clone()),
-        ("src/tool", bin),
-        (".gitignore", b"dist/\n".to_vec()),
-    ]);
+    let staged = stage(&[("dist/api", bin.clone()), ("src/tool", bin), (".gitignore", b"dist/\n".to_vec())]);
     let (_, found, _) = check_json(&["--select", "SL006", "."], staged.path());
     let paths: Vec<&str> = found.iter().map(|(_, p)| p.as_str()).collect();
     assert_eq!(paths, ["./src/tool"], "dist/ is ignored when walking");
@@ -417,40 +259,17 @@ fn configuration_selects_ignores_and_changes_levels() {
     );
     let (status, found, doc) = check_json(&["dist", "debug"], d);
     assert!(!found.iter().any(|(c, _)| c == "SL002"), "{found:?}");
-    assert_eq!(
-        level_of(&doc, "dist/api", "SL006").as_deref(),
-        Some("error")
-    );
-    assert_eq!(
-        level_of(&doc, "debug/api", "SL006"),
-        None,
-        "per-path ignore"
-    );
+    assert_eq!(level_of(&doc, "dist/api", "SL006").as_deref(), Some("error"));
+    assert_eq!(level_of(&doc, "debug/api", "SL006"), None, "per-path ignore");
     assert_eq!(status, 1);
     let (_, found, _) = check_json(&["--select", "SL002", "dist"], d);
-    assert!(
-        found.iter().all(|(c, _)| c == "SL002") && !found.is_empty(),
-        "--select overrides the file: {found:?}"
-    );
+    assert!(found.iter().all(|(c, _)| c == "SL002") && !found.is_empty(), "--select overrides the file: {found:?}");
     set("ignore = [\"no-such-rule\"]\n");
-    let out = shiplint()
-        .current_dir(d)
-        .args(["check", "dist"])
-        .output()
-        .unwrap();
+    let out = shiplint().current_dir(d).args(["check", "dist"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown rule `no-such-rule`"));
     set("selct = []\n");
-    assert_eq!(
-        shiplint()
-            .current_dir(d)
-            .args(["check", "dist"])
-            .output()
-            .unwrap()
-            .status
-            .code(),
-        Some(2)
-    );
+    assert_eq!(shiplint().current_dir(d).args(["check", "dist"]).output().unwrap().status.code(), Some(2));
 }
 
 #[test]
@@ -463,15 +282,7 @@ fn rules_and_explain() {
         let page = String::from_utf8(page.stdout).unwrap();
         assert!(page.starts_with("# x-flag-not-applied (SL004)\n"), "{page}");
     }
-    assert_eq!(
-        shiplint()
-            .args(["explain", "nope"])
-            .output()
-            .unwrap()
-            .status
-            .code(),
-        Some(2)
-    );
+    assert_eq!(shiplint().args(["explain", "nope"]).output().unwrap().status.code(), Some(2));
 }
 
 /// Every rule page has the same headings, and docs/rules/*.md are generated from them
@@ -480,8 +291,7 @@ fn rules_and_explain() {
 fn rule_pages_are_complete_and_docs_are_generated_from_them() {
     let docs = shiplint_fixtures::repo_root().join("docs/rules");
     let update = std::env::var_os("SHIPLINT_UPDATE_DOCS").is_some();
-    let mut index =
-        String::from("# Rules\n\n| code | name | level | summary |\n|---|---|---|---|\n");
+    let mut index = String::from("# Rules\n\n| code | name | level | summary |\n|---|---|---|---|\n");
     for m in shiplint::rules::all() {
         let page = m.page();
         for heading in [
@@ -493,16 +303,10 @@ fn rule_pages_are_complete_and_docs_are_generated_from_them() {
             "## Fix",
             "## References",
         ] {
-            assert!(
-                page.contains(&format!("\n{heading}\n")),
-                "{} lacks {heading}",
-                m.name
-            );
+            assert!(page.contains(&format!("\n{heading}\n")), "{} lacks {heading}", m.name);
         }
-        index.push_str(&format!(
-            "| {} | [{}]({}.md) | {} | {} |\n",
-            m.code, m.name, m.name, m.default_level, m.summary
-        ));
+        index
+            .push_str(&format!("| {} | [{}]({}.md) | {} | {} |\n", m.code, m.name, m.name, m.default_level, m.summary));
         let path = docs.join(format!("{}.md", m.name));
         if update {
             fs::create_dir_all(&docs).unwrap();
@@ -519,36 +323,18 @@ fn rule_pages_are_complete_and_docs_are_generated_from_them() {
     if update {
         fs::write(&index_path, &index).unwrap();
     }
-    assert_eq!(
-        fs::read_to_string(&index_path).ok().as_deref(),
-        Some(index.as_str())
-    );
+    assert_eq!(fs::read_to_string(&index_path).ok().as_deref(), Some(index.as_str()));
 }
 
 /// A staged release folder with one defect of each kind, for the output-format snapshots.
 fn snapshot_folder() -> TempDir {
     let read = |os, arch, v| fs::read(fixture(os, arch, v)).unwrap();
     stage(&[
-        (
-            "dist/api-linux-amd64",
-            read("linux", "amd64", Variant::Trimpath),
-        ),
-        (
-            "dist/api-linux-cgo",
-            read("linux", "amd64", Variant::CgoNet),
-        ),
-        (
-            "dist/api-darwin-arm64",
-            read("darwin", "arm64", Variant::Trimpath),
-        ),
-        (
-            "dist/api-darwin-amd64",
-            read("darwin", "amd64", Variant::Trimpath),
-        ),
-        (
-            "dist/api-mistakes",
-            read("linux", "amd64", Variant::XFlagMistakes),
-        ),
+        ("dist/api-linux-amd64", read("linux", "amd64", Variant::Trimpath)),
+        ("dist/api-linux-cgo", read("linux", "amd64", Variant::CgoNet)),
+        ("dist/api-darwin-arm64", read("darwin", "arm64", Variant::Trimpath)),
+        ("dist/api-darwin-amd64", read("darwin", "amd64", Variant::Trimpath)),
+        ("dist/api-mistakes", read("linux", "amd64", Variant::XFlagMistakes)),
     ])
 }
 
@@ -556,10 +342,8 @@ fn snapshot_folder() -> TempDir {
 fn redact(text: &str) -> String {
     let cache = shiplint_fixtures::cache_dir().display().to_string();
     let home = std::env::var("HOME").unwrap_or_default();
-    let mut out = text
-        .replace(&cache, "[CACHE]")
-        .replace(&format!("{home} "), "[HOME] ")
-        .replace(&format!("{home})"), "[HOME])");
+    let mut out =
+        text.replace(&cache, "[CACHE]").replace(&format!("{home} "), "[HOME] ").replace(&format!("{home})"), "[HOME])");
     for f in shiplint_fixtures::all() {
         if let Ok(id) = shiplint_gobin::buildid::go_build_id(&fs::read(&f.path).unwrap()) {
             if !id.is_empty() {
@@ -572,15 +356,8 @@ fn redact(text: &str) -> String {
 
 fn run_format(format: &str) -> (i32, String) {
     let staged = snapshot_folder();
-    let out = shiplint()
-        .current_dir(staged.path())
-        .args(["check", "--format", format, "dist"])
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        redact(&String::from_utf8(out.stdout).unwrap()),
-    )
+    let out = shiplint().current_dir(staged.path()).args(["check", "--format", format, "dist"]).output().unwrap();
+    (out.status.code().unwrap(), redact(&String::from_utf8(out.stdout).unwrap()))
 }
 
 #[test]
@@ -608,11 +385,7 @@ fn sarif_output_is_valid_sarif_2_1_0() {
     insta::assert_snapshot!(text);
     // The official validator (Microsoft's SARIF Multitool, from npm; scripts/fetch-test-tools.sh).
     let tool = shiplint_fixtures::cache_dir().join("tools/sarif-multitool/Sarif.Multitool");
-    assert!(
-        tool.exists(),
-        "{} missing: run scripts/fetch-test-tools.sh",
-        tool.display()
-    );
+    assert!(tool.exists(), "{} missing: run scripts/fetch-test-tools.sh", tool.display());
     let t = TempDir::new();
     let file = t.path().join("out.sarif");
     fs::write(&file, &text).unwrap();
@@ -627,13 +400,6 @@ fn sarif_output_is_valid_sarif_2_1_0() {
     let report = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{report}");
     let errors: Vec<&str> = report.lines().filter(|l| l.contains(": error ")).collect();
-    assert!(
-        errors.is_empty(),
-        "SARIF validation errors:\n{}",
-        errors.join("\n")
-    );
-    assert!(
-        report.contains("Analysis completed successfully"),
-        "{report}"
-    );
+    assert!(errors.is_empty(), "SARIF validation errors:\n{}", errors.join("\n"));
+    assert!(report.contains("Analysis completed successfully"), "{report}");
 }

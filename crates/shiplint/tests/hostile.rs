@@ -69,17 +69,11 @@ fn go_debug_testdata() -> Vec<(String, Vec<u8>)> {
                 decode_base64(std::str::from_utf8(&raw).unwrap())
             } else if ext == "gz" {
                 let mut d = Vec::new();
-                flate2::read::GzDecoder::new(&raw[..])
-                    .take(64 << 20)
-                    .read_to_end(&mut d)
-                    .unwrap();
+                flate2::read::GzDecoder::new(&raw[..]).take(64 << 20).read_to_end(&mut d).unwrap();
                 d
             } else if let Some(corpus) = raw.strip_prefix(b"go test fuzz v1\n") {
                 let text = std::str::from_utf8(corpus).unwrap();
-                let lit = text
-                    .trim()
-                    .strip_prefix("[]byte(")
-                    .and_then(|t| t.strip_suffix(')'));
+                let lit = text.trim().strip_prefix("[]byte(").and_then(|t| t.strip_suffix(')'));
                 match lit.and_then(|l| shiplint_gobin::go_unquote(l.as_bytes())) {
                     Some(b) => b,
                     None => continue,
@@ -87,21 +81,12 @@ fn go_debug_testdata() -> Vec<(String, Vec<u8>)> {
             } else {
                 raw
             };
-            let name = e
-                .strip_prefix(&root)
-                .unwrap()
-                .to_str()
-                .unwrap()
-                .replace('/', "_");
+            let name = e.strip_prefix(&root).unwrap().to_str().unwrap().replace('/', "_");
             out.push((name, data));
         }
     }
     out.sort();
-    assert!(
-        out.len() > 50,
-        "expected Go's debug testdata, found {}",
-        out.len()
-    );
+    assert!(out.len() > 50, "expected Go's debug testdata, found {}", out.len());
     out
 }
 
@@ -153,11 +138,7 @@ fn mutants(base: &[u8], seed: u64, flips: usize) -> Vec<(String, Vec<u8>)> {
         out.push((format!("cut-{cut}"), base[..cut].to_vec()));
     }
     let mut rng = Rng(seed);
-    let hot = [
-        0..512.min(base.len()),
-        blob..(blob + 64).min(base.len()),
-        base.len().saturating_sub(4096)..base.len(),
-    ];
+    let hot = [0..512.min(base.len()), blob..(blob + 64).min(base.len()), base.len().saturating_sub(4096)..base.len()];
     for i in 0..flips {
         let mut m = base.to_vec();
         for _ in 0..1 + rng.below(3) {
@@ -180,19 +161,11 @@ fn bases() -> Vec<(String, PathBuf)> {
     let pick = |go: &str, os: &str, arch: &str| {
         let f = shiplint_fixtures::all()
             .iter()
-            .find(|f| {
-                f.go_version == go
-                    && f.goos == os
-                    && f.goarch == arch
-                    && f.variant == Variant::Stripped
-            })
+            .find(|f| f.go_version == go && f.goos == os && f.goarch == arch && f.variant == Variant::Stripped)
             .unwrap();
         (f.name(), f.path.clone())
     };
-    let old = shiplint_fixtures::old_binaries()
-        .into_iter()
-        .find(|b| b.spec.contains("windows"))
-        .unwrap();
+    let old = shiplint_fixtures::old_binaries().into_iter().find(|b| b.spec.contains("windows")).unwrap();
     vec![
         pick(&newest, "linux", "amd64"),
         pick(&newest, "darwin", "arm64"),
@@ -209,10 +182,8 @@ fn truncated_and_bit_flipped_binaries_fail_like_go_version() {
     fs::create_dir(&dir).unwrap();
     for (i, (name, path)) in bases().into_iter().enumerate() {
         let base = fs::read(&path).unwrap();
-        let ms: Vec<(String, Vec<u8>)> = mutants(&base, 0x9e37_79b9 + i as u64, 150)
-            .into_iter()
-            .map(|(n, d)| (format!("{name}-{n}"), d))
-            .collect();
+        let ms: Vec<(String, Vec<u8>)> =
+            mutants(&base, 0x9e37_79b9 + i as u64, 150).into_iter().map(|(n, d)| (format!("{name}-{n}"), d)).collect();
         for (_, d) in &ms {
             read_everything(d);
         }

@@ -24,15 +24,8 @@ fn newest_version() -> String {
 }
 
 fn all_inputs() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = shiplint_fixtures::all()
-        .iter()
-        .map(|f| f.path.clone())
-        .collect();
-    v.extend(
-        shiplint_fixtures::old_binaries()
-            .into_iter()
-            .map(|b| b.path),
-    );
+    let mut v: Vec<PathBuf> = shiplint_fixtures::all().iter().map(|f| f.path.clone()).collect();
+    v.extend(shiplint_fixtures::old_binaries().into_iter().map(|b| b.path));
     v
 }
 
@@ -56,32 +49,17 @@ fn mixed_folder() -> TempDir {
     let f = fixture(&newest_version(), "linux", "amd64", Variant::Default);
     fs::create_dir_all(d.join("bin/sub")).unwrap();
     fs::copy(&f.path, d.join("bin/app")).unwrap();
-    fs::copy(
-        &fixture(&newest_version(), "windows", "amd64", Variant::Stripped).path,
-        d.join("bin/sub/app.exe"),
-    )
-    .unwrap();
-    fs::copy(
-        &fixture(&newest_version(), "darwin", "arm64", Variant::Default).path,
-        d.join("bin/z-darwin"),
-    )
-    .unwrap();
+    fs::copy(&fixture(&newest_version(), "windows", "amd64", Variant::Stripped).path, d.join("bin/sub/app.exe"))
+        .unwrap();
+    fs::copy(&fixture(&newest_version(), "darwin", "arm64", Variant::Default).path, d.join("bin/z-darwin")).unwrap();
     fs::write(d.join("bin/script.sh"), "#!/bin/sh\necho hi\n").unwrap();
     exec(&d.join("bin/script.sh"));
     fs::write(d.join("bin/readme.txt"), "not a binary").unwrap();
-    fs::write(
-        d.join("bin/libfake.so.1"),
-        b"\x7fELF garbage that is not an ELF file",
-    )
-    .unwrap();
+    fs::write(d.join("bin/libfake.so.1"), b"\x7fELF garbage that is not an ELF file").unwrap();
     fs::write(d.join("bin/empty"), b"").unwrap();
     exec(&d.join("bin/empty"));
     let bytes = fs::read(&f.path).unwrap();
-    for (name, len) in [
-        ("cut-header", 40usize),
-        ("cut-half", bytes.len() / 2),
-        ("cut-end", bytes.len() - 100),
-    ] {
+    for (name, len) in [("cut-header", 40usize), ("cut-half", bytes.len() / 2), ("cut-end", bytes.len() - 100)] {
         fs::write(d.join("bin").join(name), &bytes[..len]).unwrap();
         exec(&d.join("bin").join(name));
     }
@@ -102,10 +80,7 @@ fn buildinfo_is_byte_identical_to_go_version_on_folders_and_errors() {
             args.push(target);
             assert_same(&args, d);
         }
-        for name in fs::read_dir(d.join("bin"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-        {
+        for name in fs::read_dir(d.join("bin")).unwrap().map(|e| e.unwrap().file_name()) {
             let file = format!("bin/{}", name.to_str().unwrap());
             let mut args = flags.to_vec();
             args.push(&file);
@@ -121,17 +96,9 @@ fn buildinfo_is_byte_identical_to_go_version_on_folders_and_errors() {
 fn go_build_id_matches_go_tool_buildid() {
     let tc = shiplint_fixtures::newest();
     for path in all_inputs() {
-        let out = tc
-            .command(&std::env::temp_dir())
-            .args(["tool", "buildid"])
-            .arg(&path)
-            .output()
-            .unwrap();
+        let out = tc.command(&std::env::temp_dir()).args(["tool", "buildid"]).arg(&path).output().unwrap();
         assert!(out.status.success(), "go tool buildid {}", path.display());
-        let want = String::from_utf8(out.stdout)
-            .unwrap()
-            .trim_end()
-            .to_string();
+        let want = String::from_utf8(out.stdout).unwrap().trim_end().to_string();
         let got = shiplint_gobin::buildid::go_build_id(&fs::read(&path).unwrap()).unwrap();
         assert_eq!(got, want, "{}", path.display());
     }
@@ -148,19 +115,9 @@ fn pclntab_file_table_matches_debug_gosym() {
             assert!(f.pclntab.is_some(), "{}: pclntab not found", path.display());
             continue;
         }
-        assert!(
-            out.status.success(),
-            "oracle on {}: {}",
-            path.display(),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "oracle on {}: {}", path.display(), String::from_utf8_lossy(&out.stderr));
         let want: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
-        let mut got = f
-            .pclntab
-            .as_ref()
-            .unwrap_or_else(|| panic!("{}: no pclntab", path.display()))
-            .files
-            .clone();
+        let mut got = f.pclntab.as_ref().unwrap_or_else(|| panic!("{}: no pclntab", path.display())).files.clone();
         got.sort();
         assert_eq!(got, want, "{}", path.display());
     }
@@ -172,13 +129,7 @@ fn go_version_blob_format_and_pclntab_layout_follow_the_release() {
     use shiplint_gobin::buildinfo::BlobFormat;
     use shiplint_gobin::pclntab::PclntabVersion;
     let layout = |go: &str| -> PclntabVersion {
-        let minor: u32 = go
-            .trim_start_matches("go")
-            .split('.')
-            .nth(1)
-            .unwrap()
-            .parse()
-            .unwrap();
+        let minor: u32 = go.trim_start_matches("go").split('.').nth(1).unwrap().parse().unwrap();
         match minor {
             ..=15 => PclntabVersion::Go12,
             16 | 17 => PclntabVersion::Go116,
@@ -189,44 +140,19 @@ fn go_version_blob_format_and_pclntab_layout_follow_the_release() {
     for old in shiplint_fixtures::old_binaries() {
         let f = &facts(&old.path)[0];
         assert!(f.is_go);
-        assert_eq!(
-            f.go_version.as_deref(),
-            Some(old.go_version.as_str()),
-            "{}",
-            old.spec
-        );
-        assert_eq!(
-            f.build_info_format,
-            Some(BlobFormat::Pointer),
-            "{}",
-            old.spec
-        );
-        assert_eq!(
-            f.pclntab.as_ref().unwrap().version,
-            layout(&old.go_version),
-            "{}",
-            old.spec
-        );
+        assert_eq!(f.go_version.as_deref(), Some(old.go_version.as_str()), "{}", old.spec);
+        assert_eq!(f.build_info_format, Some(BlobFormat::Pointer), "{}", old.spec);
+        assert_eq!(f.pclntab.as_ref().unwrap().version, layout(&old.go_version), "{}", old.spec);
     }
     for fx in shiplint_fixtures::all() {
         let f = &facts(&fx.path)[0];
         let go = format!("go{}", fx.go_version);
         assert_eq!(f.go_version.as_deref(), Some(go.as_str()));
         assert_eq!(f.build_info_format, Some(BlobFormat::Inline));
-        assert_eq!(
-            f.pclntab.as_ref().unwrap().version,
-            layout(&go),
-            "{}",
-            fx.name()
-        );
+        assert_eq!(f.pclntab.as_ref().unwrap().version, layout(&go), "{}", fx.name());
         assert_eq!(f.arch, fx.goarch, "{}", fx.name());
         let bi = f.build_info.as_ref().unwrap();
-        assert_eq!(
-            bi.setting("GOOS").as_deref(),
-            Some(fx.goos),
-            "{}",
-            fx.name()
-        );
+        assert_eq!(bi.setting("GOOS").as_deref(), Some(fx.goos), "{}", fx.name());
     }
 }
 
@@ -235,60 +161,29 @@ fn go_version_blob_format_and_pclntab_layout_follow_the_release() {
 #[test]
 fn symbol_table_and_dwarf_presence_match_go_tool_nm() {
     let tc = shiplint_fixtures::newest();
-    for fx in shiplint_fixtures::all()
-        .iter()
-        .filter(|f| matches!(f.variant, Variant::Default | Variant::Stripped))
-    {
+    for fx in shiplint_fixtures::all().iter().filter(|f| matches!(f.variant, Variant::Default | Variant::Stripped)) {
         let f = &facts(&fx.path)[0];
-        let nm = tc
-            .command(&std::env::temp_dir())
-            .args(["tool", "nm"])
-            .arg(&fx.path)
-            .output()
-            .unwrap();
+        let nm = tc.command(&std::env::temp_dir()).args(["tool", "nm"]).arg(&fx.path).output().unwrap();
         let nm_has_symbols = nm.status.success()
-            && String::from_utf8_lossy(&nm.stdout)
-                .lines()
-                .any(|l| l.split_whitespace().rev().nth(1) != Some("U"));
-        assert_eq!(
-            f.debug.symbol_table,
-            nm_has_symbols,
-            "{} (nm: {})",
-            fx.name(),
-            String::from_utf8_lossy(&nm.stderr)
-        );
+            && String::from_utf8_lossy(&nm.stdout).lines().any(|l| l.split_whitespace().rev().nth(1) != Some("U"));
+        assert_eq!(f.debug.symbol_table, nm_has_symbols, "{} (nm: {})", fx.name(), String::from_utf8_lossy(&nm.stderr));
         let stripped = fx.variant == Variant::Stripped;
         assert_eq!(f.debug.dwarf, !stripped, "{}", fx.name());
         if !stripped {
-            assert!(
-                f.debug.dwarf_compressed,
-                "{}: Go compresses DWARF by default",
-                fx.name()
-            );
+            assert!(f.debug.dwarf_compressed, "{}: Go compresses DWARF by default", fx.name());
         }
-        assert!(
-            f.pclntab.is_some(),
-            "{}: -s -w keeps the pclntab",
-            fx.name()
-        );
+        assert!(f.pclntab.is_some(), "{}: -s -w keeps the pclntab", fx.name());
     }
 }
 
 fn readelf(args: &[&str], path: &Path) -> String {
-    let out = Command::new("readelf")
-        .args(args)
-        .arg(path)
-        .output()
-        .expect("readelf (binutils)");
+    let out = Command::new("readelf").args(args).arg(path).output().expect("readelf (binutils)");
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 #[test]
 fn elf_linkage_and_gnu_build_id_match_readelf() {
-    for fx in shiplint_fixtures::all()
-        .iter()
-        .filter(|f| f.goos == "linux")
-    {
+    for fx in shiplint_fixtures::all().iter().filter(|f| f.goos == "linux") {
         let f = &facts(&fx.path)[0];
         let phdrs = readelf(&["-lW"], &fx.path);
         let interp = phdrs
@@ -300,48 +195,23 @@ fn elf_linkage_and_gnu_build_id_match_readelf() {
         let needed: Vec<String> = dynamic
             .lines()
             .filter(|l| l.contains("(NEEDED)"))
-            .filter_map(|l| {
-                l.split('[')
-                    .nth(1)
-                    .map(|s| s.trim_end_matches(']').to_string())
-            })
+            .filter_map(|l| l.split('[').nth(1).map(|s| s.trim_end_matches(']').to_string()))
             .collect();
         assert_eq!(f.linkage.libraries, needed, "{}", fx.name());
         let notes = readelf(&["-nW"], &fx.path);
-        let gnu = notes
-            .lines()
-            .find_map(|l| l.split("Build ID: ").nth(1))
-            .map(|s| s.trim().to_string());
+        let gnu = notes.lines().find_map(|l| l.split("Build ID: ").nth(1)).map(|s| s.trim().to_string());
         assert_eq!(f.gnu_build_id, gnu, "{}", fx.name());
     }
     let v = newest_version();
     let cgo = &facts(&fixture(&v, "linux", "amd64", Variant::CgoNet).path)[0];
     assert_eq!(cgo.linkage.kind, LinkageKind::Dynamic);
-    assert_eq!(
-        cgo.linkage.interpreter.as_deref(),
-        Some("/lib64/ld-linux-x86-64.so.2")
-    );
+    assert_eq!(cgo.linkage.interpreter.as_deref(), Some("/lib64/ld-linux-x86-64.so.2"));
     assert!(cgo.linkage.libraries.iter().any(|l| l == "libc.so.6"));
-    assert_eq!(
-        facts(&fixture(&v, "linux", "amd64", Variant::Default).path)[0]
-            .linkage
-            .kind,
-        LinkageKind::Static
-    );
+    assert_eq!(facts(&fixture(&v, "linux", "amd64", Variant::Default).path)[0].linkage.kind, LinkageKind::Static);
     let static_pie = &facts(&fixture(&v, "linux", "amd64", Variant::StaticPie).path)[0];
-    assert_eq!(
-        (
-            static_pie.linkage.kind,
-            static_pie.linkage.interpreter.as_deref()
-        ),
-        (LinkageKind::StaticPie, None)
-    );
+    assert_eq!((static_pie.linkage.kind, static_pie.linkage.interpreter.as_deref()), (LinkageKind::StaticPie, None));
     let pie = &facts(&fixture(&v, "linux", "amd64", Variant::Pie).path)[0];
-    assert_eq!(
-        pie.linkage.kind,
-        LinkageKind::Dynamic,
-        "Go's internally linked PIE asks for the dynamic loader"
-    );
+    assert_eq!(pie.linkage.kind, LinkageKind::Dynamic, "Go's internally linked PIE asks for the dynamic loader");
     for (arch, endian) in [
         ("s390x", shiplint_gobin::Endian::Big),
         ("mips", shiplint_gobin::Endian::Big),
@@ -350,11 +220,7 @@ fn elf_linkage_and_gnu_build_id_match_readelf() {
         let f = &facts(&fixture(&v, "linux", arch, Variant::Default).path)[0];
         assert_eq!((f.arch.as_str(), f.endian), (arch, endian));
     }
-    assert!(
-        facts(&fixture(&v, "linux", "amd64", Variant::GnuBuildId).path)[0]
-            .gnu_build_id
-            .is_some()
-    );
+    assert!(facts(&fixture(&v, "linux", "amd64", Variant::GnuBuildId).path)[0].gnu_build_id.is_some());
 }
 
 /// Without BuildInfo (destroyed here; absent before Go 1.13) the version comes from the
@@ -369,11 +235,7 @@ fn go_version_falls_back_to_runtime_build_version() {
         let exe = Executable::parse(&data).unwrap();
         let f = shiplint_gobin::facts(&exe.slices[0]);
         assert_eq!(f.build_info_error.as_deref(), Some("not a Go executable"));
-        assert_eq!(
-            f.go_version_source,
-            Some(shiplint_gobin::GoVersionSource::RuntimeBuildVersion),
-            "{arch}"
-        );
+        assert_eq!(f.go_version_source, Some(shiplint_gobin::GoVersionSource::RuntimeBuildVersion), "{arch}");
         assert_eq!(f.go_version, Some(format!("go{v}")), "{arch}");
         assert!(f.is_go);
     }
@@ -382,28 +244,11 @@ fn go_version_falls_back_to_runtime_build_version() {
 #[test]
 fn buildinfo_records_how_the_binary_was_built() {
     let v = newest_version();
-    let bi = |variant| {
-        facts(&fixture(&v, "linux", "amd64", variant).path)[0]
-            .build_info
-            .clone()
-            .unwrap()
-    };
-    assert_eq!(
-        bi(Variant::Trimpath).setting("-trimpath").as_deref(),
-        Some("true")
-    );
-    assert_eq!(
-        bi(Variant::Stripped).setting("-ldflags").as_deref(),
-        Some("-s -w")
-    );
-    assert_eq!(
-        bi(Variant::XFlag).setting("-ldflags").as_deref(),
-        Some("-X main.version=v1.2.3")
-    );
-    assert_eq!(
-        bi(Variant::DirtyVcs).setting("vcs.modified").as_deref(),
-        Some("true")
-    );
+    let bi = |variant| facts(&fixture(&v, "linux", "amd64", variant).path)[0].build_info.clone().unwrap();
+    assert_eq!(bi(Variant::Trimpath).setting("-trimpath").as_deref(), Some("true"));
+    assert_eq!(bi(Variant::Stripped).setting("-ldflags").as_deref(), Some("-s -w"));
+    assert_eq!(bi(Variant::XFlag).setting("-ldflags").as_deref(), Some("-X main.version=v1.2.3"));
+    assert_eq!(bi(Variant::DirtyVcs).setting("vcs.modified").as_deref(), Some("true"));
     assert_eq!(bi(Variant::DirtyVcs).setting("vcs").as_deref(), Some("git"));
     let gopath = bi(Variant::GopathMode);
     assert!(!gopath.has_main_module(), "GOPATH mode has no main module");
@@ -413,71 +258,35 @@ fn buildinfo_records_how_the_binary_was_built() {
     assert!(bi(Variant::TestBinary).path.to_str().ends_with(".test"));
     assert!(bi(Variant::Default).has_main_module());
     // Without -trimpath the pclntab leaks the build host's absolute paths; with it, none.
-    let files = |variant| {
-        facts(&fixture(&v, "linux", "amd64", variant).path)[0]
-            .pclntab
-            .clone()
-            .unwrap()
-            .files
-    };
+    let files = |variant| facts(&fixture(&v, "linux", "amd64", variant).path)[0].pclntab.clone().unwrap().files;
     assert!(files(Variant::Default).iter().any(|f| f.starts_with('/')));
     assert!(!files(Variant::Trimpath).iter().any(|f| f.starts_with('/')));
 }
 
 #[test]
 fn x_flag_value_is_readable_from_the_symbol_table() {
-    for fx in shiplint_fixtures::all()
-        .iter()
-        .filter(|f| matches!(f.variant, Variant::XFlag | Variant::Default))
-    {
+    for fx in shiplint_fixtures::all().iter().filter(|f| matches!(f.variant, Variant::XFlag | Variant::Default)) {
         let data = fs::read(&fx.path).unwrap();
         let exe = Executable::parse(&data).unwrap();
         let c = &exe.slices[0];
-        let sym = shiplint_gobin::symbols::lookup(c, "main.version")
-            .unwrap_or_else(|| panic!("{}", fx.name()));
-        let want = if fx.variant == Variant::XFlag {
-            "v1.2.3"
-        } else {
-            "dev"
-        };
-        assert_eq!(
-            shiplint_gobin::symbols::read_go_string_var(c, sym).as_deref(),
-            Some(want),
-            "{}",
-            fx.name()
-        );
+        let sym = shiplint_gobin::symbols::lookup(c, "main.version").unwrap_or_else(|| panic!("{}", fx.name()));
+        let want = if fx.variant == Variant::XFlag { "v1.2.3" } else { "dev" };
+        assert_eq!(shiplint_gobin::symbols::read_go_string_var(c, sym).as_deref(), Some(want), "{}", fx.name());
     }
 }
 
 #[test]
 fn macho_code_signature_as_the_go_linker_writes_it() {
-    for fx in shiplint_fixtures::all()
-        .iter()
-        .filter(|f| f.goos == "darwin")
-    {
+    for fx in shiplint_fixtures::all().iter().filter(|f| f.goos == "darwin") {
         let f = &facts(&fx.path)[0];
         if fx.goarch == "amd64" {
-            assert!(
-                f.code_signature.is_none(),
-                "{}: darwin/amd64 is not signed by the Go linker",
-                fx.name()
-            );
+            assert!(f.code_signature.is_none(), "{}: darwin/amd64 is not signed by the Go linker", fx.name());
             continue;
         }
-        let cs = f
-            .code_signature
-            .as_ref()
-            .unwrap_or_else(|| panic!("{}: unsigned", fx.name()));
+        let cs = f.code_signature.as_ref().unwrap_or_else(|| panic!("{}: unsigned", fx.name()));
         let cd = cs.code_directory.as_ref().unwrap();
-        assert!(
-            cd.adhoc && cd.linker_signed && !cd.hardened_runtime,
-            "{}",
-            fx.name()
-        );
-        assert_eq!(
-            (cd.version, cd.flags, cd.identifier.as_str()),
-            (0x20400, 0x20002, "a.out")
-        );
+        assert!(cd.adhoc && cd.linker_signed && !cd.hardened_runtime, "{}", fx.name());
+        assert_eq!((cd.version, cd.flags, cd.identifier.as_str()), (0x20400, 0x20002, "a.out"));
         assert_eq!((cd.hash_name.as_str(), cd.page_size), ("sha256", 4096));
         assert_eq!(cd.pages_match, Some(true), "{}", fx.name());
         assert!(cs.cms.is_none() && cd.team_id.is_none());
@@ -500,21 +309,13 @@ fn windows_imports_and_darwin_dylibs() {
     for arch in ["amd64", "arm64"] {
         let f = &facts(&fixture(&v, "windows", arch, Variant::Default).path)[0];
         assert!(
-            f.linkage
-                .libraries
-                .iter()
-                .any(|l| l.eq_ignore_ascii_case("kernel32.dll")),
+            f.linkage.libraries.iter().any(|l| l.eq_ignore_ascii_case("kernel32.dll")),
             "{arch}: {:?}",
             f.linkage.libraries
         );
     }
     let f = &facts(&fixture(&v, "darwin", "arm64", Variant::Default).path)[0];
-    assert!(
-        f.linkage
-            .libraries
-            .iter()
-            .any(|l| l == "/usr/lib/libSystem.B.dylib")
-    );
+    assert!(f.linkage.libraries.iter().any(|l| l == "/usr/lib/libSystem.B.dylib"));
     assert!(f.macho_uuid.is_some());
 }
 
@@ -530,19 +331,12 @@ fn universal_macho_reads_every_slice() {
     let mut fat = vec![0u8; off_b + b.len()];
     fat[..4].copy_from_slice(&0xcafe_babeu32.to_be_bytes());
     fat[4..8].copy_from_slice(&2u32.to_be_bytes());
-    for (i, (cpu, off, len)) in [
-        (0x0100_0007u32, off_a, a.len()),
-        (0x0100_000c, off_b, b.len()),
-    ]
-    .into_iter()
-    .enumerate()
+    for (i, (cpu, off, len)) in
+        [(0x0100_0007u32, off_a, a.len()), (0x0100_000c, off_b, b.len())].into_iter().enumerate()
     {
         let e = 8 + i * 20;
         let sub = if cpu == 0x0100_0007 { 3u32 } else { 0 };
-        for (j, val) in [cpu, sub, off as u32, len as u32, 14]
-            .into_iter()
-            .enumerate()
-        {
+        for (j, val) in [cpu, sub, off as u32, len as u32, 14].into_iter().enumerate() {
             fat[e + j * 4..e + j * 4 + 4].copy_from_slice(&val.to_be_bytes());
         }
     }
@@ -553,20 +347,8 @@ fn universal_macho_reads_every_slice() {
     fs::write(&path, &fat).unwrap();
     exec(&path);
     let f = facts(&path);
-    assert_eq!(
-        f.iter().map(|s| s.arch.as_str()).collect::<Vec<_>>(),
-        ["amd64", "arm64"]
-    );
-    assert!(
-        f[1].code_signature
-            .as_ref()
-            .unwrap()
-            .code_directory
-            .as_ref()
-            .unwrap()
-            .pages_match
-            == Some(true)
-    );
+    assert_eq!(f.iter().map(|s| s.arch.as_str()).collect::<Vec<_>>(), ["amd64", "arm64"]);
+    assert!(f[1].code_signature.as_ref().unwrap().code_directory.as_ref().unwrap().pages_match == Some(true));
     assert_same(&["-m", path.to_str().unwrap()], t.path());
     assert_same(&["-m", "-json", path.to_str().unwrap()], t.path());
 }
@@ -587,16 +369,10 @@ fn developer_id_signature_signer_timestamp_and_runtime_flag() {
     assert!(!cs.requirements, "an empty requirement set");
     let cms = cs.cms.as_ref().unwrap();
     assert_eq!(cms.error, None);
-    assert_eq!(
-        cms.signer.as_deref(),
-        Some("Developer ID Application: Example Corp (EXAMPLE123)")
-    );
+    assert_eq!(cms.signer.as_deref(), Some("Developer ID Application: Example Corp (EXAMPLE123)"));
     assert_eq!(cms.signer_team_id.as_deref(), Some("EXAMPLE123"));
     assert!(cms.timestamp_token);
-    assert!(
-        cms.signing_time.is_some(),
-        "openssl adds a signingTime attribute"
-    );
+    assert!(cms.signing_time.is_some(), "openssl adds a signingTime attribute");
     assert!(cs.has_cms_signer());
 
     let unstamped = common::resign(&fs::read(&fx.path).unwrap(), false, false, t.path());
@@ -624,10 +400,7 @@ fn inspect_reports_good_and_bad_files_and_keeps_its_json_schema() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(stderr.lines().count(), 2, "one line per bad file: {stderr}");
-    assert!(
-        stderr.contains("notes.txt: not an ELF, Mach-O or PE executable"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("notes.txt: not an ELF, Mach-O or PE executable"), "{stderr}");
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let files = doc.as_array().unwrap();
     assert_eq!(files.len(), 3);
@@ -652,35 +425,19 @@ fn inspect_reports_good_and_bad_files_and_keeps_its_json_schema() {
         "linkage",
         "code_signature",
     ];
-    let mut got: Vec<&str> = facts
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
+    let mut got: Vec<&str> = facts.as_object().unwrap().keys().map(String::as_str).collect();
     let mut want = keys.to_vec();
     got.sort();
     want.sort();
     assert_eq!(got, want);
     assert_eq!(facts["linkage"]["kind"], "dynamic");
-    assert_eq!(
-        facts["linkage"]["interpreter"],
-        "/lib64/ld-linux-x86-64.so.2"
-    );
+    assert_eq!(facts["linkage"]["interpreter"], "/lib64/ld-linux-x86-64.so.2");
     assert_eq!(facts["build_info"]["settings"][0]["key"], "-buildmode");
 
-    let human = common::shiplint()
-        .arg("inspect")
-        .arg(good)
-        .output()
-        .unwrap();
+    let human = common::shiplint().arg("inspect").arg(good).output().unwrap();
     assert!(human.status.success());
     let text = String::from_utf8(human.stdout).unwrap();
-    for want in [
-        "format             ELF amd64",
-        "linkage            dynamic",
-        "library            libc.so.6",
-    ] {
+    for want in ["format             ELF amd64", "linkage            dynamic", "library            libc.so.6"] {
         assert!(text.contains(want), "missing {want:?} in\n{text}");
     }
 }

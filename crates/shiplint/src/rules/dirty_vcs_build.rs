@@ -51,14 +51,12 @@ pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
     if bi.setting("vcs.modified").as_deref() != Some("true") {
         return;
     }
-    let revision = bi
-        .setting("vcs.revision")
-        .map(|r| r.chars().take(12).collect::<String>());
+    let revision = bi.setting("vcs.revision").map(|r| r.chars().take(12).collect::<String>());
     let vcs = bi.setting("vcs").unwrap_or_default();
     let message = match revision {
-        Some(r) => format!(
-            "built from a modified {vcs} checkout of {r} (vcs.modified=true): the binary matches no commit"
-        ),
+        Some(r) => {
+            format!("built from a modified {vcs} checkout of {r} (vcs.modified=true): the binary matches no commit")
+        }
         None => format!("built from a modified {vcs} checkout (vcs.modified=true)"),
     };
     let help = "build releases from a clean checkout; untracked files count as modifications";

@@ -72,11 +72,8 @@ pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
     if !f.is_go {
         return;
     }
-    let libs = if f.linkage.libraries.is_empty() {
-        "no shared libraries".to_string()
-    } else {
-        f.linkage.libraries.join(", ")
-    };
+    let libs =
+        if f.linkage.libraries.is_empty() { "no shared libraries".to_string() } else { f.linkage.libraries.join(", ") };
     let message = format!(
         "dynamically linked against {}: needs the loader {interp} and {libs} at run time; without them exec fails with \"no such file or directory\"",
         libc_family(interp)

@@ -41,17 +41,8 @@ pub struct RuleMeta {
 impl RuleMeta {
     /// The page with the leading space rustdoc keeps on every line removed.
     pub fn page(&self) -> String {
-        let body: Vec<&str> = self
-            .doc
-            .lines()
-            .map(|l| l.strip_prefix(' ').unwrap_or(l))
-            .collect();
-        format!(
-            "# {} ({})\n\n{}\n",
-            self.name,
-            self.code,
-            body.join("\n").trim()
-        )
+        let body: Vec<&str> = self.doc.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect();
+        format!("# {} ({})\n\n{}\n", self.name, self.code, body.join("\n").trim())
     }
 }
 
@@ -82,13 +73,7 @@ impl Binary<'_> {
     }
 
     /// A finding of rule `meta` at `fact`, at the rule's default level.
-    pub fn finding(
-        &self,
-        meta: &'static RuleMeta,
-        fact: &str,
-        message: String,
-        help: &str,
-    ) -> Finding {
+    pub fn finding(&self, meta: &'static RuleMeta, fact: &str, message: String, help: &str) -> Finding {
         Finding {
             code: meta.code,
             rule: meta.name,
@@ -98,6 +83,7 @@ impl Binary<'_> {
             help: help.to_string(),
             notes: Vec::new(),
             related: Vec::new(),
+            fix: None,
         }
     }
 }
@@ -110,54 +96,18 @@ pub struct BinaryRule {
 
 /// Every binary rule, in code order.
 pub static BINARY_RULES: &[BinaryRule] = &[
-    BinaryRule {
-        meta: &missing_buildinfo::META,
-        check: missing_buildinfo::check,
-    },
-    BinaryRule {
-        meta: &untrimmed_paths::META,
-        check: untrimmed_paths::check,
-    },
-    BinaryRule {
-        meta: &stripped_without_symbols::META,
-        check: stripped_without_symbols::check,
-    },
-    BinaryRule {
-        meta: &x_flag_not_applied::META,
-        check: x_flag_not_applied::check,
-    },
-    BinaryRule {
-        meta: &libc_dynamic::META,
-        check: libc_dynamic::check,
-    },
-    BinaryRule {
-        meta: &dirty_vcs_build::META,
-        check: dirty_vcs_build::check,
-    },
-    BinaryRule {
-        meta: &toolchain_unsupported::META,
-        check: toolchain_unsupported::check,
-    },
-    BinaryRule {
-        meta: &macos::unsigned::META,
-        check: macos::unsigned::check,
-    },
-    BinaryRule {
-        meta: &macos::adhoc_only::META,
-        check: macos::adhoc_only::check,
-    },
-    BinaryRule {
-        meta: &macos::no_hardened_runtime::META,
-        check: macos::no_hardened_runtime::check,
-    },
-    BinaryRule {
-        meta: &macos::no_timestamp::META,
-        check: macos::no_timestamp::check,
-    },
-    BinaryRule {
-        meta: &macos::signature_broken::META,
-        check: macos::signature_broken::check,
-    },
+    BinaryRule { meta: &missing_buildinfo::META, check: missing_buildinfo::check },
+    BinaryRule { meta: &untrimmed_paths::META, check: untrimmed_paths::check },
+    BinaryRule { meta: &stripped_without_symbols::META, check: stripped_without_symbols::check },
+    BinaryRule { meta: &x_flag_not_applied::META, check: x_flag_not_applied::check },
+    BinaryRule { meta: &libc_dynamic::META, check: libc_dynamic::check },
+    BinaryRule { meta: &dirty_vcs_build::META, check: dirty_vcs_build::check },
+    BinaryRule { meta: &toolchain_unsupported::META, check: toolchain_unsupported::check },
+    BinaryRule { meta: &macos::unsigned::META, check: macos::unsigned::check },
+    BinaryRule { meta: &macos::adhoc_only::META, check: macos::adhoc_only::check },
+    BinaryRule { meta: &macos::no_hardened_runtime::META, check: macos::no_hardened_runtime::check },
+    BinaryRule { meta: &macos::no_timestamp::META, check: macos::no_timestamp::check },
+    BinaryRule { meta: &macos::signature_broken::META, check: macos::signature_broken::check },
 ];
 
 /// Every rule's metadata.
@@ -167,7 +117,5 @@ pub fn all() -> impl Iterator<Item = &'static RuleMeta> {
 
 /// Finds a rule by code (`SL002`) or name (`untrimmed-paths`), case-insensitively.
 pub fn lookup(code_or_name: &str) -> Option<&'static RuleMeta> {
-    all().find(|m| {
-        m.code.eq_ignore_ascii_case(code_or_name) || m.name.eq_ignore_ascii_case(code_or_name)
-    })
+    all().find(|m| m.code.eq_ignore_ascii_case(code_or_name) || m.name.eq_ignore_ascii_case(code_or_name))
 }

@@ -71,10 +71,7 @@ pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
     }
     let id = f.go_build_id.as_deref().unwrap_or("none");
     let message = match &bin.options.symbols_dir {
-        Some(dir) => format!(
-            "{gone}, and {} has no unstripped copy with Go build ID {id}",
-            dir.display()
-        ),
+        Some(dir) => format!("{gone}, and {} has no unstripped copy with Go build ID {id}", dir.display()),
         None => {
             format!("{gone}; no unstripped copy with Go build ID {id} was given (--symbols DIR)")
         }

@@ -47,9 +47,7 @@ declare_rule! {
 
 /// An absolute path on Unix or Windows.
 fn is_absolute(p: &str) -> bool {
-    p.starts_with('/')
-        || p.get(1..3).is_some_and(|s| s == ":\\" || s == ":/")
-        || p.starts_with("\\\\")
+    p.starts_with('/') || p.get(1..3).is_some_and(|s| s == ":\\" || s == ":/") || p.starts_with("\\\\")
 }
 
 /// The home directory a path lies in, if any: `/home/alice`, `/Users/alice`, `C:\Users\alice`, `/root`.
@@ -73,24 +71,43 @@ fn home_of(p: &str) -> Option<&str> {
     None
 }
 
+/// Absolute search paths in BuildInfo settings: `-I/home/alice/include` in CGO_CFLAGS, `-L...` in
+/// CGO_LDFLAGS or `-extldflags` (recorded verbatim without -trimpath).
+fn setting_paths(bi: &shiplint_gobin::BuildInfo) -> Vec<String> {
+    let mut found = Vec::new();
+    for s in &bi.settings {
+        let value = s.value.to_str();
+        // Only search-path flags name build-host directories; a `-X main.config=/etc/app.conf`
+        // value is a run-time path.
+        for word in value.split_whitespace() {
+            let word = word.rsplit('=').next().unwrap_or(word);
+            let dir = ["-I", "-L", "-isystem", "-iquote", "-F"].iter().find_map(|p| word.strip_prefix(p));
+            if let Some(dir) = dir.filter(|d| is_absolute(d)) {
+                found.push(format!("{}: {dir}", s.key));
+            }
+        }
+    }
+    found
+}
+
 pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
     let f = bin.facts;
-    let Some(table) = &f.pclntab else { return };
-    let mut paths: Vec<&str> = table
-        .files
-        .iter()
-        .map(String::as_str)
-        .filter(|p| is_absolute(p))
-        .collect();
+    let from_settings = f.build_info.as_ref().map(setting_paths).unwrap_or_default();
+    let files = f.pclntab.as_ref().map(|t| t.files.as_slice()).unwrap_or_default();
+    let mut paths: Vec<&str> = files.iter().map(String::as_str).filter(|p| is_absolute(p)).collect();
     if paths.is_empty() {
+        if let Some(first) = from_settings.first() {
+            let message = format!("build-host paths recorded in BuildInfo settings, e.g. {first}");
+            let help = "rebuild with -trimpath, which stops BuildInfo from recording flags verbatim";
+            let mut finding = bin.finding(&META, "BuildInfo settings", message, help);
+            finding.notes = from_settings.iter().map(|p| format!("recorded: {p}")).collect();
+            out.push(finding);
+        }
         return;
     }
     // The project's own files first (they show where it was built), then the module cache, then
     // GOROOT; within each, paths in home directories (they name users) first.
-    let goroot = paths
-        .iter()
-        .find_map(|p| p.strip_suffix("src/runtime/proc.go"))
-        .map(str::to_string);
+    let goroot = paths.iter().find_map(|p| p.strip_suffix("src/runtime/proc.go")).map(str::to_string);
     let rank = |p: &&str| {
         let place = if goroot.as_deref().is_some_and(|g| p.starts_with(g)) {
             2
@@ -104,11 +121,7 @@ pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
     paths.sort_by_key(rank);
     let mut homes: Vec<&str> = paths.iter().filter_map(|p| home_of(p)).collect();
     homes.dedup();
-    let trimpath = f
-        .build_info
-        .as_ref()
-        .and_then(|bi| bi.setting("-trimpath"))
-        .is_some_and(|v| v == "true");
+    let trimpath = f.build_info.as_ref().and_then(|bi| bi.setting("-trimpath")).is_some_and(|v| v == "true");
     let mut message = format!(
         "{} absolute build-host path{} embedded, e.g. {}",
         paths.len(),
@@ -128,16 +141,11 @@ pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
         "rebuild with -trimpath; BuildInfo shows it was not used"
     };
     let mut finding = bin.finding(&META, "pclntab file table", message, help);
-    finding.notes = paths
-        .iter()
-        .take(10)
-        .map(|p| format!("embedded: {p}"))
-        .collect();
+    finding.notes = paths.iter().take(10).map(|p| format!("embedded: {p}")).collect();
     if paths.len() > 10 {
-        finding
-            .notes
-            .push(format!("... and {} more", paths.len() - 10));
+        finding.notes.push(format!("... and {} more", paths.len() - 10));
     }
+    finding.notes.extend(from_settings.iter().map(|p| format!("recorded in BuildInfo: {p}")));
     out.push(finding);
 }
 
@@ -146,19 +154,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn paths_in_settings() {
+        let bi = shiplint_gobin::buildinfo::parse(
+            b"build\tCGO_CFLAGS=\"-O2 -I/home/alice/include\"\nbuild\t-ldflags=\"-X main.v=/etc/x -extldflags=-L/opt/lib\"\nbuild\tGOOS=linux\n",
+        )
+        .unwrap();
+        assert_eq!(setting_paths(&bi), ["CGO_CFLAGS: /home/alice/include", "-ldflags: /opt/lib"]);
+    }
+
+    #[test]
     fn homes_and_absolute_paths() {
         assert_eq!(home_of("/home/alice/src/x.go"), Some("/home/alice"));
         assert_eq!(home_of("/Users/bob/go/pkg/mod/x.go"), Some("/Users/bob"));
-        assert_eq!(
-            home_of("C:\\Users\\carol\\src\\x.go"),
-            Some("C:\\Users\\carol")
-        );
+        assert_eq!(home_of("C:\\Users\\carol\\src\\x.go"), Some("C:\\Users\\carol"));
         assert_eq!(home_of("/root/go/src/x.go"), Some("/root"));
         assert_eq!(home_of("/usr/local/go/src/fmt/print.go"), None);
-        assert!(
-            is_absolute("C:/go/src/fmt/print.go")
-                && is_absolute("/x")
-                && !is_absolute("fmt/print.go")
-        );
+        assert!(is_absolute("C:/go/src/fmt/print.go") && is_absolute("/x") && !is_absolute("fmt/print.go"));
     }
 }

@@ -123,16 +123,10 @@ pub fn symbol_name(target: &str) -> Option<String> {
 
 pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
     let f = bin.facts;
-    let recorded = f
-        .build_info
-        .as_ref()
-        .and_then(|bi| bi.setting("-ldflags"))
-        .map(|l| x_assignments(&l))
-        .unwrap_or_default();
-    let mut wanted: Vec<(String, String, &str)> = recorded
-        .into_iter()
-        .map(|(t, v)| (t, v, "BuildInfo -ldflags"))
-        .collect();
+    let recorded =
+        f.build_info.as_ref().and_then(|bi| bi.setting("-ldflags")).map(|l| x_assignments(&l)).unwrap_or_default();
+    let mut wanted: Vec<(String, String, &str)> =
+        recorded.into_iter().map(|(t, v)| (t, v, "BuildInfo -ldflags")).collect();
     for e in &bin.options.expect_x {
         if let Some((t, v)) = e.split_once('=') {
             wanted.retain(|(wt, _, _)| wt != t);
@@ -151,17 +145,13 @@ pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
             None => {
                 help = "-X sets only a package-level `var` of type string: check the full import path, that it is a var \
                         (not a const) and that the package is linked";
-                format!(
-                    "-X {target}={value} ({source}) did nothing: no string variable {target} is linked"
-                )
+                format!("-X {target}={value} ({source}) did nothing: no string variable {target} is linked")
             }
             Some(sym) => match symbols::read_go_string_var(bin.container, sym) {
                 Some(actual) if actual == value => continue,
                 Some(actual) => {
                     help = "pass the -X flag in the build that produced this file (BuildInfo records -ldflags only without -trimpath)";
-                    format!(
-                        "-X {target}={value} ({source}) did not take: {target} holds {actual:?}"
-                    )
+                    format!("-X {target}={value} ({source}) did not take: {target} holds {actual:?}")
                 }
                 None => continue,
             },
@@ -176,9 +166,8 @@ mod tests {
 
     #[test]
     fn x_assignments_follow_the_linker() {
-        let got = x_assignments(
-            "-s -w -X main.version=v1 -X=main.commit=abc '-X' \"main.date=2024 01\" -X main.version=v2",
-        );
+        let got =
+            x_assignments("-s -w -X main.version=v1 -X=main.commit=abc '-X' \"main.date=2024 01\" -X main.version=v2");
         assert_eq!(
             got,
             [
@@ -192,10 +181,7 @@ mod tests {
     #[test]
     fn symbol_names_escape_the_last_element() {
         assert_eq!(symbol_name("main.version").as_deref(), Some("main.version"));
-        assert_eq!(
-            symbol_name("gopkg.in/yaml.v2.Version").as_deref(),
-            Some("gopkg.in/yaml%2ev2.Version")
-        );
+        assert_eq!(symbol_name("gopkg.in/yaml.v2.Version").as_deref(), Some("gopkg.in/yaml%2ev2.Version"));
         assert_eq!(
             symbol_name("example.com/x/internal/version.Version").as_deref(),
             Some("example.com/x/internal/version.Version")

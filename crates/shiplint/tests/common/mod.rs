@@ -14,20 +14,11 @@ pub fn shiplint() -> Command {
 /// `go version ARGS` from the newest release, run offline.
 pub fn go_version(args: &[&str], dir: &Path) -> Output {
     let tc = shiplint_fixtures::newest();
-    tc.command(dir)
-        .arg("version")
-        .args(args)
-        .output()
-        .expect("go version")
+    tc.command(dir).arg("version").args(args).output().expect("go version")
 }
 
 pub fn buildinfo(args: &[&str], dir: &Path) -> Output {
-    shiplint()
-        .current_dir(dir)
-        .arg("buildinfo")
-        .args(args)
-        .output()
-        .expect("shiplint buildinfo")
+    shiplint().current_dir(dir).arg("buildinfo").args(args).output().expect("shiplint buildinfo")
 }
 
 /// Asserts identical stdout, stderr and exit status.
@@ -43,9 +34,7 @@ pub fn assert_same(args: &[&str], dir: &Path) {
         )
     };
     assert!(
-        want.stdout == got.stdout
-            && want.stderr == got.stderr
-            && want.status.code() == got.status.code(),
+        want.stdout == got.stdout && want.stderr == got.stderr && want.status.code() == got.status.code(),
         "shiplint buildinfo {args:?} differs from go version\n=== go version\n{}\n=== shiplint\n{}",
         show(&want),
         show(&got)
@@ -93,16 +82,8 @@ impl Drop for TempDir {
 }
 
 pub fn openssl(args: &[&str], dir: &Path) {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("openssl");
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = Command::new("openssl").args(args).current_dir(dir).output().expect("openssl");
+    assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 /// Offset of the LC_CODE_SIGNATURE command in a thin little-endian 64-bit Mach-O.
@@ -154,19 +135,18 @@ pub fn resign(original: &[u8], runtime: bool, timestamp: bool, d: &Path) -> Vec<
     cd[hash_offset..hash_offset + 32].copy_from_slice(&page0);
 
     fs::write(d.join("cd.bin"), &cd).unwrap();
-    let subject =
-        "/CN=Developer ID Application: Example Corp (EXAMPLE123)/OU=EXAMPLE123/O=Example Corp/C=US";
+    let subject = "/CN=Developer ID Application: Example Corp (EXAMPLE123)/OU=EXAMPLE123/O=Example Corp/C=US";
     openssl(
         &[
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out",
-            "cert.pem", "-days", "2", "-subj", subject,
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "cert.pem", "-days", "2",
+            "-subj", subject,
         ],
         d,
     );
     openssl(
         &[
-            "cms", "-sign", "-binary", "-in", "cd.bin", "-signer", "cert.pem", "-inkey", "key.pem",
-            "-outform", "DER", "-out", "sig.der",
+            "cms", "-sign", "-binary", "-in", "cd.bin", "-signer", "cert.pem", "-inkey", "key.pem", "-outform", "DER",
+            "-out", "sig.der",
         ],
         d,
     );
@@ -192,12 +172,7 @@ pub fn resign(original: &[u8], runtime: bool, timestamp: bool, d: &Path) -> Vec<
     );
     fs::write(d.join("ts.cnf"), "[tsa]\ndefault_tsa = tsa_config\n[tsa_config]\nserial = serial\nsigner_digest = sha256\ndefault_policy = 1.2.3.4\ndigests = sha256\naccuracy = secs:1\ness_cert_id_chain = no\n").unwrap();
     fs::write(d.join("serial"), "01\n").unwrap();
-    openssl(
-        &[
-            "ts", "-query", "-data", "sig.der", "-sha256", "-cert", "-out", "req.tsq",
-        ],
-        d,
-    );
+    openssl(&["ts", "-query", "-data", "sig.der", "-sha256", "-cert", "-out", "req.tsq"], d);
     openssl(
         &[
             "ts",
@@ -226,8 +201,7 @@ pub fn resign(original: &[u8], runtime: bool, timestamp: bool, d: &Path) -> Vec<
     if timestamp {
         signer.unsigned_attrs = Some(der::asn1::SetOfVec::try_from(vec![attr]).unwrap());
     }
-    sd.signer_infos =
-        cms::signed_data::SignerInfos(der::asn1::SetOfVec::try_from(vec![signer]).unwrap());
+    sd.signer_infos = cms::signed_data::SignerInfos(der::asn1::SetOfVec::try_from(vec![signer]).unwrap());
     info.content = der::Any::encode_from(&sd).unwrap();
     let cms_der = info.to_der().unwrap();
 

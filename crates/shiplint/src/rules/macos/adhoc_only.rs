@@ -58,14 +58,11 @@ pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
     if sig.has_cms_signer() || !(cd.adhoc || cd.linker_signed) {
         return;
     }
-    let how = if cd.linker_signed {
-        "ad hoc by the Go linker (linker-signed)"
-    } else {
-        "ad hoc"
-    };
+    let how = if cd.linker_signed { "ad hoc by the Go linker (linker-signed)" } else { "ad hoc" };
     let message = format!(
         "signed only {how}, with no Developer ID certificate: cannot be notarized, and Gatekeeper blocks a downloaded copy"
     );
-    let help = "sign with `codesign --sign \"Developer ID Application: ...\" --options runtime --timestamp` and notarize";
+    let help =
+        "sign with `codesign --sign \"Developer ID Application: ...\" --options runtime --timestamp` and notarize";
     out.push(bin.finding(&META, "CodeDirectory flags", message, help));
 }

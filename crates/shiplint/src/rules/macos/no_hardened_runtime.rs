@@ -48,19 +48,8 @@ pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
     if !sig.has_cms_signer() || cd.hardened_runtime {
         return;
     }
-    let signer = sig
-        .cms
-        .as_ref()
-        .and_then(|c| c.signer.as_deref())
-        .unwrap_or("a certificate");
-    let message = format!(
-        "signed by \"{signer}\" without the hardened runtime (flags {:#x}): notarization rejects it",
-        cd.flags
-    );
-    out.push(bin.finding(
-        &META,
-        "CodeDirectory flags",
-        message,
-        "re-sign with `codesign --options runtime`",
-    ));
+    let signer = sig.cms.as_ref().and_then(|c| c.signer.as_deref()).unwrap_or("a certificate");
+    let message =
+        format!("signed by \"{signer}\" without the hardened runtime (flags {:#x}): notarization rejects it", cd.flags);
+    out.push(bin.finding(&META, "CodeDirectory flags", message, "re-sign with `codesign --options runtime`"));
 }

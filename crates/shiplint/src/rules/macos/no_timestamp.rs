@@ -48,12 +48,6 @@ pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
         return;
     }
     let signer = cms.signer.as_deref().unwrap_or("a certificate");
-    let message =
-        format!("signed by \"{signer}\" without a secure timestamp: notarization rejects it");
-    out.push(bin.finding(
-        &META,
-        "CMS signature",
-        message,
-        "re-sign with `codesign --timestamp`",
-    ));
+    let message = format!("signed by \"{signer}\" without a secure timestamp: notarization rejects it");
+    out.push(bin.finding(&META, "CMS signature", message, "re-sign with `codesign --timestamp`"));
 }
