@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod config;
+pub mod defs;
 pub mod finding;
 pub mod goversion;
 pub mod inspect;

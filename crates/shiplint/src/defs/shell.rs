@@ -1,0 +1,851 @@
+//! A reader of POSIX shell as build scripts use it: words with their exact byte spans, quoting,
+//! parameter expansion, assignments, `export`, env prefixes, `for` loops (evaluated one iteration
+//! at a time), and the control structures around them. It never runs anything: command
+//! substitutions and unknown variables stay unknown.
+
+use std::collections::HashMap;
+
+/// A piece of a shell word.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// Unquoted text (backslash escapes already applied).
+    Lit(String),
+    /// `'...'`
+    Single(String),
+    /// `"..."` with its own expansions.
+    Double(Vec<Part>),
+    /// `$NAME`, `${NAME}`, `${NAME%pattern}` and friends.
+    Param { name: String, op: Option<(String, Vec<Part>)> },
+    /// `$(...)` or `` `...` ``, kept as source text.
+    Command(String),
+    /// `$((...))`
+    Arith(String),
+}
+
+/// A word and where it is: byte offsets into the outer file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Word {
+    pub parts: Vec<Part>,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Word {
+    /// The word's text when it has no expansions and no quotes: keywords and names.
+    pub fn literal(&self) -> Option<&str> {
+        match self.parts.as_slice() {
+            [Part::Lit(s)] => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Every command substitution in the word, e.g. `date +%s` for `$(date +%s)`.
+    pub fn command_substitutions(&self) -> Vec<&str> {
+        fn walk<'a>(parts: &'a [Part], out: &mut Vec<&'a str>) {
+            for p in parts {
+                match p {
+                    Part::Command(c) => out.push(c),
+                    Part::Double(inner) => walk(inner, out),
+                    Part::Param { op: Some((_, arg)), .. } => walk(arg, out),
+                    _ => {}
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.parts, &mut out);
+        out
+    }
+
+    /// Names of the variables the word expands.
+    pub fn variables(&self) -> Vec<&str> {
+        fn walk<'a>(parts: &'a [Part], out: &mut Vec<&'a str>) {
+            for p in parts {
+                match p {
+                    Part::Param { name, op } => {
+                        out.push(name);
+                        if let Some((_, arg)) = op {
+                            walk(arg, out);
+                        }
+                    }
+                    Part::Double(inner) => walk(inner, out),
+                    _ => {}
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.parts, &mut out);
+        out
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Token {
+    Word(Word),
+    /// `;`, `&&`, `||`, `|`, `&`, `(`, `)`, or a newline (`"\n"`).
+    Op(&'static str),
+    /// A redirection operator; the next word is its target.
+    Redirect,
+}
+
+/// Splits shell source into tokens. `base` is the offset of `src` in the outer file.
+struct Lexer<'a> {
+    src: &'a str,
+    b: &'a [u8],
+    i: usize,
+    base: usize,
+    /// Here-document delimiters waiting for the end of the line: (delimiter, strip tabs).
+    pending_heredocs: Vec<(String, bool)>,
+}
+
+impl<'a> Lexer<'a> {
+    fn new(src: &'a str, base: usize) -> Self {
+        Lexer { src, b: src.as_bytes(), i: 0, base, pending_heredocs: Vec::new() }
+    }
+
+    fn peek(&self, k: usize) -> Option<u8> {
+        self.b.get(self.i + k).copied()
+    }
+
+    fn tokens(mut self) -> Vec<Token> {
+        let mut out = Vec::new();
+        while let Some(t) = self.next_token() {
+            out.push(t);
+        }
+        out
+    }
+
+    fn skip_heredoc_bodies(&mut self) {
+        for (delim, strip) in std::mem::take(&mut self.pending_heredocs) {
+            while self.i < self.b.len() {
+                let end = self.src[self.i..].find('\n').map_or(self.b.len(), |n| self.i + n);
+                let line = &self.src[self.i..end];
+                self.i = (end + 1).min(self.b.len());
+                let line = if strip { line.trim_start_matches('\t') } else { line };
+                if line == delim {
+                    break;
+                }
+            }
+        }
+    }
+
+    fn next_token(&mut self) -> Option<Token> {
+        loop {
+            match self.peek(0)? {
+                b' ' | b'\t' | b'\r' => self.i += 1,
+                b'\\' if self.peek(1) == Some(b'\n') => self.i += 2,
+                b'#' => {
+                    while self.peek(0).is_some_and(|c| c != b'\n') {
+                        self.i += 1;
+                    }
+                }
+                b'\n' => {
+                    self.i += 1;
+                    self.skip_heredoc_bodies();
+                    return Some(Token::Op("\n"));
+                }
+                _ => break,
+            }
+        }
+        let c = self.peek(0)?;
+        let two = (c, self.peek(1).unwrap_or(0));
+        let op = match two {
+            (b'&', b'&') => Some(("&&", 2)),
+            (b'|', b'|') => Some(("||", 2)),
+            (b';', b';') => Some((";;", 2)),
+            (b';', _) => Some((";", 1)),
+            (b'|', _) => Some(("|", 1)),
+            (b'&', b'>') => None,
+            (b'&', _) => Some(("&", 1)),
+            (b'(', _) => Some(("(", 1)),
+            (b')', _) => Some((")", 1)),
+            _ => None,
+        };
+        if let Some((op, n)) = op {
+            self.i += n;
+            return Some(Token::Op(op));
+        }
+        // Redirections: [n]>, >>, <, <<, <<-, >&, &>, <>, with an optional fd number before.
+        let digits = self.b[self.i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let after = self.peek(digits).unwrap_or(0);
+        if (c == b'&' && self.peek(1) == Some(b'>')) || after == b'>' || after == b'<' {
+            self.i += digits;
+            if c == b'&' {
+                self.i += 1;
+            }
+            let first = self.peek(0);
+            self.i += 1;
+            let heredoc = first == Some(b'<') && self.peek(0) == Some(b'<');
+            while matches!(self.peek(0), Some(b'>' | b'<' | b'&' | b'|' | b'-')) {
+                self.i += 1;
+            }
+            if heredoc {
+                let strip = self.src[..self.i].ends_with('-');
+                while matches!(self.peek(0), Some(b' ' | b'\t')) {
+                    self.i += 1;
+                }
+                if let Some(w) = self.word() {
+                    let delim = flatten(&w.parts);
+                    self.pending_heredocs.push((delim, strip));
+                }
+                // The delimiter is consumed here; the body is skipped at the end of the line.
+                return self.next_token();
+            }
+            return Some(Token::Redirect);
+        }
+        self.word().map(Token::Word)
+    }
+
+    /// Reads one word starting at `self.i`.
+    fn word(&mut self) -> Option<Word> {
+        let start = self.i;
+        let parts = self.parts_until(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b';' | b'&' | b'|' | b'(' | b')' | b'<' | b'>'));
+        (self.i > start).then(|| Word { parts, start: self.base + start, end: self.base + self.i })
+    }
+
+    fn parts_until(&mut self, stop: impl Fn(u8) -> bool) -> Vec<Part> {
+        let mut parts = Vec::new();
+        let mut lit = String::new();
+        let flush = |lit: &mut String, parts: &mut Vec<Part>| {
+            if !lit.is_empty() {
+                parts.push(Part::Lit(std::mem::take(lit)));
+            }
+        };
+        while let Some(c) = self.peek(0) {
+            if stop(c) {
+                break;
+            }
+            match c {
+                b'\\' => {
+                    match self.peek(1) {
+                        Some(b'\n') => {}
+                        Some(_) => {
+                            let ch = self.src[self.i + 1..].chars().next().unwrap();
+                            lit.push(ch);
+                            self.i += ch.len_utf8() - 1;
+                        }
+                        None => lit.push('\\'),
+                    }
+                    self.i += 2;
+                }
+                b'\'' => {
+                    flush(&mut lit, &mut parts);
+                    let end = self.src[self.i + 1..].find('\'').map_or(self.b.len(), |n| self.i + 1 + n);
+                    parts.push(Part::Single(self.src[self.i + 1..end].to_string()));
+                    self.i = (end + 1).min(self.b.len());
+                }
+                b'"' => {
+                    flush(&mut lit, &mut parts);
+                    self.i += 1;
+                    let inner = self.double_quoted();
+                    parts.push(Part::Double(inner));
+                }
+                b'$' | b'`' => {
+                    flush(&mut lit, &mut parts);
+                    parts.push(self.dollar());
+                }
+                _ => {
+                    let ch = self.src[self.i..].chars().next().unwrap();
+                    lit.push(ch);
+                    self.i += ch.len_utf8();
+                }
+            }
+        }
+        flush(&mut lit, &mut parts);
+        parts
+    }
+
+    fn double_quoted(&mut self) -> Vec<Part> {
+        let mut parts = Vec::new();
+        let mut lit = String::new();
+        while let Some(c) = self.peek(0) {
+            match c {
+                b'"' => {
+                    self.i += 1;
+                    break;
+                }
+                b'\\' if matches!(self.peek(1), Some(b'"' | b'\\' | b'$' | b'`')) => {
+                    lit.push(self.peek(1).unwrap() as char);
+                    self.i += 2;
+                }
+                b'\\' if self.peek(1) == Some(b'\n') => self.i += 2,
+                b'$' | b'`' => {
+                    if !lit.is_empty() {
+                        parts.push(Part::Lit(std::mem::take(&mut lit)));
+                    }
+                    parts.push(self.dollar());
+                }
+                _ => {
+                    let ch = self.src[self.i..].chars().next().unwrap();
+                    lit.push(ch);
+                    self.i += ch.len_utf8();
+                }
+            }
+        }
+        if !lit.is_empty() {
+            parts.push(Part::Lit(lit));
+        }
+        parts
+    }
+
+    /// The text up to the parenthesis that closes one already consumed, quote-aware.
+    fn balanced(&mut self, open: u8, close: u8) -> String {
+        let start = self.i;
+        let mut depth = 1;
+        while let Some(c) = self.peek(0) {
+            match c {
+                b'\'' => {
+                    self.i += self.src[self.i + 1..].find('\'').map_or(self.b.len() - self.i, |n| n + 2);
+                    continue;
+                }
+                b'\\' => self.i += 1,
+                _ if c == open => depth += 1,
+                _ if c == close => {
+                    depth -= 1;
+                    if depth == 0 {
+                        let text = self.src[start..self.i].to_string();
+                        self.i += 1;
+                        return text;
+                    }
+                }
+                _ => {}
+            }
+            self.i += 1;
+        }
+        self.src[start..self.b.len().min(self.src.len())].to_string()
+    }
+
+    /// An expansion starting at `$` or a backquote.
+    fn dollar(&mut self) -> Part {
+        if self.peek(0) == Some(b'`') {
+            self.i += 1;
+            let end = self.src[self.i..].find('`').map_or(self.b.len(), |n| self.i + n);
+            let text = self.src[self.i..end].to_string();
+            self.i = (end + 1).min(self.b.len());
+            return Part::Command(text);
+        }
+        self.i += 1; // $
+        match self.peek(0) {
+            Some(b'(') if self.peek(1) == Some(b'(') => {
+                self.i += 2;
+                let text = self.balanced(b'(', b')');
+                if self.peek(0) == Some(b')') {
+                    self.i += 1;
+                }
+                Part::Arith(text)
+            }
+            Some(b'(') => {
+                self.i += 1;
+                Part::Command(self.balanced(b'(', b')'))
+            }
+            Some(b'{') => {
+                self.i += 1;
+                let name_len = self.b[self.i..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_' || **c == b'#' || **c == b'@' || **c == b'*')
+                    .count();
+                let name = self.src[self.i..self.i + name_len].to_string();
+                self.i += name_len;
+                let op_len = match (self.peek(0), self.peek(1)) {
+                    (Some(b'%'), Some(b'%')) | (Some(b'#'), Some(b'#')) => 2,
+                    (Some(b':'), Some(b'-' | b'=' | b'+' | b'?')) => 2,
+                    (Some(b'%' | b'#' | b'-' | b'=' | b'+' | b'?' | b':' | b'/'), _) => 1,
+                    _ => 0,
+                };
+                let op = self.src[self.i..self.i + op_len].to_string();
+                self.i += op_len;
+                let arg = self.parts_until(|c| c == b'}');
+                if self.peek(0) == Some(b'}') {
+                    self.i += 1;
+                }
+                Part::Param { name, op: (!op.is_empty()).then_some((op, arg)) }
+            }
+            Some(c) if c.is_ascii_alphabetic() || c == b'_' => {
+                let n = self.b[self.i..].iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'_').count();
+                let name = self.src[self.i..self.i + n].to_string();
+                self.i += n;
+                Part::Param { name, op: None }
+            }
+            Some(c) if c.is_ascii_digit() || b"@*#?$!-".contains(&c) => {
+                self.i += 1;
+                Part::Param { name: (c as char).to_string(), op: None }
+            }
+            _ => Part::Lit("$".into()),
+        }
+    }
+}
+
+/// Text of parts with quotes removed and expansions written back as `${NAME}`/`$(...)`.
+pub fn flatten(parts: &[Part]) -> String {
+    let mut s = String::new();
+    for p in parts {
+        match p {
+            Part::Lit(t) | Part::Single(t) => s.push_str(t),
+            Part::Double(inner) => s.push_str(&flatten(inner)),
+            Part::Param { name, op: None } => s.push_str(&format!("${{{name}}}")),
+            Part::Param { name, op: Some((op, arg)) } => s.push_str(&format!("${{{name}{op}{}}}", flatten(arg))),
+            Part::Command(c) => s.push_str(&format!("$({c})")),
+            Part::Arith(a) => s.push_str(&format!("$(({a}))")),
+        }
+    }
+    s
+}
+
+/// A command with its leading assignments (`GOOS=linux go build ...`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SimpleCommand {
+    pub assigns: Vec<(String, Word)>,
+    pub words: Vec<Word>,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The structure a script is read into: commands, and `for` loops around them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Item {
+    Command(SimpleCommand),
+    /// `for var in words; do body; done` (`words` is `None` for `for var; do`).
+    For { var: String, words: Option<Vec<Word>>, body: Vec<Item>, start: usize },
+}
+
+/// Reads shell source (`src` sits at byte `base` of its file).
+pub fn parse(src: &str, base: usize) -> Vec<Item> {
+    let mut p = Parser { toks: Lexer::new(src, base).tokens(), i: 0 };
+    p.items(&[])
+}
+
+struct Parser {
+    toks: Vec<Token>,
+    i: usize,
+}
+
+const KEYWORDS: &[&str] = &["if", "then", "elif", "else", "fi", "while", "until", "do", "done", "case", "esac", "for", "{", "}", "!", "in"];
+
+impl Parser {
+    fn keyword(&self) -> Option<&str> {
+        match self.toks.get(self.i) {
+            Some(Token::Word(w)) => w.literal().filter(|l| KEYWORDS.contains(l)),
+            _ => None,
+        }
+    }
+
+    fn items(&mut self, terminators: &[&str]) -> Vec<Item> {
+        let mut items = Vec::new();
+        while self.i < self.toks.len() {
+            if let Token::Op(_) | Token::Redirect = self.toks[self.i] {
+                if self.toks[self.i] == Token::Redirect {
+                    self.i += 1; // a redirection with no command: skip its target
+                }
+                self.i += 1;
+                continue;
+            }
+            match self.keyword() {
+                Some(k) if terminators.contains(&k) => return items,
+                Some("for") => items.push(self.for_loop()),
+                Some("while" | "until") => {
+                    self.i += 1;
+                    items.extend(self.items(&["do"]));
+                    self.i += 1;
+                    items.extend(self.items(&["done"]));
+                    self.i += 1;
+                }
+                Some("if") => {
+                    self.i += 1;
+                    loop {
+                        items.extend(self.items(&["then", "elif", "else", "fi"]));
+                        match self.keyword() {
+                            Some("fi") | None => {
+                                self.i += 1;
+                                break;
+                            }
+                            _ => self.i += 1,
+                        }
+                    }
+                }
+                Some("case") => {
+                    let mut depth = 0;
+                    while self.i < self.toks.len() {
+                        match self.keyword() {
+                            Some("case") => depth += 1,
+                            Some("esac") => {
+                                depth -= 1;
+                                if depth == 0 {
+                                    self.i += 1;
+                                    break;
+                                }
+                            }
+                            _ => {}
+                        }
+                        self.i += 1;
+                    }
+                }
+                Some(_) => self.i += 1,
+                None => {
+                    if let Some(cmd) = self.command() {
+                        items.push(Item::Command(cmd));
+                    }
+                }
+            }
+        }
+        items
+    }
+
+    fn for_loop(&mut self) -> Item {
+        let start = match &self.toks[self.i] {
+            Token::Word(w) => w.start,
+            _ => 0,
+        };
+        self.i += 1;
+        let var = match self.toks.get(self.i) {
+            Some(Token::Word(w)) => flatten(&w.parts),
+            _ => String::new(),
+        };
+        self.i += 1;
+        while self.toks.get(self.i) == Some(&Token::Op("\n")) {
+            self.i += 1;
+        }
+        let mut words = None;
+        if self.keyword() == Some("in") {
+            self.i += 1;
+            let mut list = Vec::new();
+            while let Some(Token::Word(w)) = self.toks.get(self.i) {
+                list.push(w.clone());
+                self.i += 1;
+            }
+            words = Some(list);
+        }
+        while matches!(self.toks.get(self.i), Some(Token::Op(";" | "\n"))) {
+            self.i += 1;
+        }
+        if self.keyword() == Some("do") {
+            self.i += 1;
+        }
+        let body = self.items(&["done"]);
+        self.i += 1;
+        Item::For { var, words, body, start }
+    }
+
+    fn command(&mut self) -> Option<SimpleCommand> {
+        let mut assigns = Vec::new();
+        let mut words: Vec<Word> = Vec::new();
+        while let Some(t) = self.toks.get(self.i) {
+            match t {
+                Token::Op(_) => break,
+                Token::Redirect => self.i += 1, // and its target below
+                Token::Word(w) => {
+                    if words.is_empty() {
+                        if let Some((name, value)) = split_assignment(w) {
+                            assigns.push((name, value));
+                            self.i += 1;
+                            continue;
+                        }
+                    }
+                    words.push(w.clone());
+                }
+            }
+            self.i += 1;
+        }
+        let start = assigns.first().map(|(_, w): &(String, Word)| w.start).or(words.first().map(|w| w.start))?;
+        let end = words.last().map(|w| w.end).or(assigns.last().map(|(_, w)| w.end))?;
+        Some(SimpleCommand { assigns, words, start, end })
+    }
+}
+
+/// `NAME=value` as a word: the name and the value word (its span starts after `=`).
+pub fn split_assignment(w: &Word) -> Option<(String, Word)> {
+    let Some(Part::Lit(first)) = w.parts.first() else { return None };
+    let eq = first.find('=')?;
+    let name = &first[..eq];
+    if name.is_empty() || !name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_') || name.as_bytes()[0].is_ascii_digit() {
+        return None;
+    }
+    let mut parts = w.parts.clone();
+    let rest = first[eq + 1..].to_string();
+    if rest.is_empty() {
+        parts.remove(0);
+    } else {
+        parts[0] = Part::Lit(rest);
+    }
+    Some((name.to_string(), Word { parts, start: w.start + eq + 1, end: w.end }))
+}
+
+/// A variable's value as far as it can be known without running anything.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Value {
+    Known(String),
+    Unknown,
+}
+
+#[derive(Clone, Debug)]
+pub struct Var {
+    pub value: Value,
+    pub exported: bool,
+}
+
+/// Shell variables, and which are exported to commands.
+#[derive(Clone, Debug, Default)]
+pub struct Env {
+    pub vars: HashMap<String, Var>,
+}
+
+impl Env {
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.vars.get(name).map(|v| &v.value)
+    }
+
+    pub fn set(&mut self, name: &str, value: Value, exported: bool) {
+        let exported = exported || self.vars.get(name).is_some_and(|v| v.exported);
+        self.vars.insert(name.to_string(), Var { value, exported });
+    }
+
+    /// Expands a word: its text when every part is known.
+    pub fn expand(&self, w: &Word) -> Value {
+        self.expand_parts(&w.parts).map_or(Value::Unknown, Value::Known)
+    }
+
+    fn expand_parts(&self, parts: &[Part]) -> Option<String> {
+        let mut s = String::new();
+        for p in parts {
+            match p {
+                Part::Lit(t) | Part::Single(t) => s.push_str(t),
+                Part::Double(inner) => s.push_str(&self.expand_parts(inner)?),
+                Part::Param { name, op } => s.push_str(&self.param(name, op.as_ref())?),
+                Part::Command(_) | Part::Arith(_) => return None,
+            }
+        }
+        Some(s)
+    }
+
+    fn param(&self, name: &str, op: Option<&(String, Vec<Part>)>) -> Option<String> {
+        let value = match self.get(name) {
+            Some(Value::Known(v)) => Some(v.clone()),
+            Some(Value::Unknown) => return None,
+            None => None,
+        };
+        let Some((op, arg)) = op else { return value };
+        match op.as_str() {
+            ":-" | "-" => match value {
+                Some(v) if !(v.is_empty() && op == ":-") => Some(v),
+                _ => self.expand_parts(arg),
+            },
+            "%" | "%%" | "#" | "##" => {
+                let v = value?;
+                let pattern = self.expand_parts(arg)?;
+                Some(remove_affix(&v, &pattern, op.starts_with('#'), op.len() == 2))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// `${v%pat}` (shortest suffix), `${v%%pat}`, `${v#pat}` (shortest prefix), `${v##pat}`.
+fn remove_affix(value: &str, pattern: &str, prefix: bool, longest: bool) -> String {
+    let cuts: Vec<usize> = value.char_indices().map(|(i, _)| i).chain([value.len()]).collect();
+    let candidates: Box<dyn Iterator<Item = &usize>> = match (prefix, longest) {
+        (true, false) => Box::new(cuts.iter()),
+        (true, true) => Box::new(cuts.iter().rev()),
+        (false, false) => Box::new(cuts.iter().rev()),
+        (false, true) => Box::new(cuts.iter()),
+    };
+    for &cut in candidates {
+        let (piece, rest) = if prefix { (&value[..cut], &value[cut..]) } else { (&value[cut..], &value[..cut]) };
+        if glob_match(pattern.as_bytes(), piece.as_bytes()) {
+            return rest.to_string();
+        }
+    }
+    value.to_string()
+}
+
+/// Shell pattern matching with `*`, `?` and literal characters.
+pub fn glob_match(p: &[u8], s: &[u8]) -> bool {
+    match (p.first(), s.first()) {
+        (None, None) => true,
+        (Some(b'*'), _) => glob_match(&p[1..], s) || (!s.is_empty() && glob_match(p, &s[1..])),
+        (Some(b'?'), Some(_)) => glob_match(&p[1..], &s[1..]),
+        (Some(a), Some(b)) if a == b => glob_match(&p[1..], &s[1..]),
+        _ => false,
+    }
+}
+
+/// The most iterations of nested loops evaluated, so a hostile script cannot blow up.
+const MAX_EVALUATED: usize = 4096;
+
+/// A command as it runs in one iteration of its loops.
+#[derive(Clone, Debug)]
+pub struct Evaluated<'a> {
+    pub command: &'a SimpleCommand,
+    /// Each word's value in this iteration.
+    pub argv: Vec<Value>,
+    /// Variables the command sees: exported shell variables plus its own prefix assignments.
+    pub env: HashMap<String, Value>,
+    /// Where the env values were assigned: the prefix assignment words.
+    pub prefix: &'a [(String, Word)],
+    /// The loop variables and their values for this iteration, outermost first.
+    pub iteration: Vec<(String, Value)>,
+    /// Identifies the loop nest the command sits in (start offsets of its `for` loops).
+    pub loops: Vec<usize>,
+}
+
+/// Runs the script in the mind: assignments and loops, collecting every command evaluated.
+pub fn evaluate<'a>(items: &'a [Item], env: &mut Env) -> Vec<Evaluated<'a>> {
+    let mut out = Vec::new();
+    walk(items, env, &mut Vec::new(), &mut Vec::new(), &mut out);
+    out
+}
+
+fn walk<'a>(
+    items: &'a [Item],
+    env: &mut Env,
+    iteration: &mut Vec<(String, Value)>,
+    loops: &mut Vec<usize>,
+    out: &mut Vec<Evaluated<'a>>,
+) {
+    for item in items {
+        if out.len() >= MAX_EVALUATED {
+            return;
+        }
+        match item {
+            Item::Command(cmd) => {
+                let argv: Vec<Value> = cmd.words.iter().map(|w| env.expand(w)).collect();
+                let builtin = match argv.first() {
+                    Some(Value::Known(b)) => b.as_str(),
+                    _ => "",
+                };
+                if cmd.words.is_empty() || matches!(builtin, "export" | "readonly" | "declare" | "local" | "typeset") {
+                    let exported = builtin == "export" || (builtin == "declare" && argv.contains(&Value::Known("-x".into())));
+                    for (name, word) in &cmd.assigns {
+                        let v = env.expand(word);
+                        env.set(name, v, exported);
+                    }
+                    for w in cmd.words.iter().skip(1) {
+                        match split_assignment(w) {
+                            Some((name, word)) => {
+                                let v = env.expand(&word);
+                                env.set(&name, v, exported);
+                            }
+                            None if exported => {
+                                if let Some(name) = w.literal() {
+                                    let v = env.get(name).cloned().unwrap_or(Value::Known(String::new()));
+                                    env.set(name, v, true);
+                                }
+                            }
+                            None => {}
+                        }
+                    }
+                }
+                if builtin == "unset" {
+                    for w in cmd.words.iter().skip(1).filter_map(Word::literal) {
+                        env.vars.remove(w);
+                    }
+                }
+                let mut cmd_env: HashMap<String, Value> =
+                    env.vars.iter().filter(|(_, v)| v.exported).map(|(k, v)| (k.clone(), v.value.clone())).collect();
+                for (name, word) in &cmd.assigns {
+                    cmd_env.insert(name.clone(), env.expand(word));
+                }
+                out.push(Evaluated {
+                    command: cmd,
+                    argv,
+                    env: cmd_env,
+                    prefix: &cmd.assigns,
+                    iteration: iteration.clone(),
+                    loops: loops.clone(),
+                });
+            }
+            Item::For { var, words, body, start } => {
+                let values: Vec<Value> = match words {
+                    None => vec![Value::Unknown],
+                    Some(ws) => ws
+                        .iter()
+                        .flat_map(|w| match env.expand(w) {
+                            // Unquoted expansions split on whitespace: `for t in $TARGETS`.
+                            Value::Known(s) if w.parts.iter().any(|p| matches!(p, Part::Param { .. })) => {
+                                s.split_whitespace().map(|x| Value::Known(x.to_string())).collect::<Vec<_>>()
+                            }
+                            v => vec![v],
+                        })
+                        .collect(),
+                };
+                loops.push(*start);
+                for v in values {
+                    env.set(var, v.clone(), false);
+                    iteration.push((var.clone(), v));
+                    walk(body, env, iteration, loops, out);
+                    iteration.pop();
+                }
+                loops.pop();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(src: &str) -> Vec<(Vec<Value>, Vec<(String, Value)>)> {
+        let items = parse(src, 0);
+        let mut env = Env::default();
+        evaluate(&items, &mut env).into_iter().map(|e| (e.argv, e.iteration)).collect()
+    }
+
+    fn known(s: &str) -> Value {
+        Value::Known(s.into())
+    }
+
+    #[test]
+    fn words_quotes_and_spans() {
+        let src = "go build -ldflags=\"-s -w\" -o 'bin/a b' ./cmd/x # note\n";
+        let items = parse(src, 10);
+        let Item::Command(c) = &items[0] else { panic!() };
+        assert_eq!(c.words.len(), 6);
+        assert_eq!(flatten(&c.words[2].parts), "-ldflags=-s -w");
+        assert_eq!((c.words[4].start, c.words[4].end), (10 + 29, 10 + 38));
+        assert_eq!(&src[29..38], "'bin/a b'");
+    }
+
+    #[test]
+    fn loops_expansions_and_prefixes() {
+        let got = run("for target in linux/amd64 darwin/arm64; do\n  GOOS=${target%/*} GOARCH=${target#*/} go build -o bin/api-${target%/*} ./cmd/api\ndone\n");
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].0[3], known("bin/api-linux"));
+        assert_eq!(got[1].0[3], known("bin/api-darwin"));
+        assert_eq!(got[1].1, vec![("target".to_string(), known("darwin/arm64"))]);
+    }
+
+    #[test]
+    fn continuation_heredoc_and_control_flow() {
+        let src = "export CGO_ENABLED=0\nif [ -n \"$X\" ]; then\n  cat <<EOF > f\nfor not a loop\nEOF\n  go build \\\n   -o out .\nfi\n";
+        let items = parse(src, 0);
+        let mut env = Env::default();
+        let ev = evaluate(&items, &mut env);
+        let go = ev.iter().find(|e| e.argv.first() == Some(&known("go"))).unwrap();
+        assert_eq!(go.argv, vec![known("go"), known("build"), known("-o"), known("out"), known(".")]);
+        assert_eq!(go.env.get("CGO_ENABLED"), Some(&known("0")));
+        assert!(go.iteration.is_empty());
+    }
+
+    #[test]
+    fn unknowns_stay_unknown() {
+        let got = run("V=$(git describe)\ngo build -ldflags \"-X main.v=$V -X main.d=$(date +%s)\" .\n");
+        assert_eq!(got[1].0[3], Value::Unknown);
+        let items = parse("go build -ldflags \"-X main.d=$(date +%s)\" .", 0);
+        let Item::Command(c) = &items[0] else { panic!() };
+        assert_eq!(c.words[3].command_substitutions(), ["date +%s"]);
+    }
+
+    #[test]
+    fn affixes() {
+        assert_eq!(remove_affix("linux/amd64", "/*", false, false), "linux");
+        assert_eq!(remove_affix("linux/amd64", "*/", true, false), "amd64");
+        assert_eq!(remove_affix("a/b/c", "*/", true, true), "c");
+        assert_eq!(remove_affix("a/b/c", "/*", false, true), "a");
+    }
+
+    #[test]
+    fn hostile_input_does_not_panic() {
+        for src in ["\"unterminated", "${", "$(", "'", "for", "for x in", "done done", "<<", "a\\", "é\\é$é${é", "case x in"] {
+            let items = parse(src, 0);
+            let _ = evaluate(&items, &mut Env::default());
+        }
+    }
+}
