@@ -1,5 +1,6 @@
 //! Build definitions: the files that describe how Go executables are built (shell scripts,
 //! Dockerfiles), read into one model of `go build` invocations that rules check.
 
+pub mod gobuild;
 pub mod shell;
 pub mod text;

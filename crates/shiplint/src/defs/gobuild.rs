@@ -1,0 +1,183 @@
+//! The `BuildInvocation` model: every place that runs `go build`, whatever file describes it,
+//! becomes one of these, so that rules never parse text.
+
+use super::shell::{flatten, Evaluated, Value, Word};
+use std::collections::HashMap;
+
+/// A value taken from a build definition, with where it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Setting {
+    pub value: Value,
+    /// Byte span of the word that set it, when there is one.
+    pub span: Option<(usize, usize)>,
+}
+
+/// One `go build` as it runs in one iteration of its loops.
+#[derive(Clone, Debug)]
+pub struct BuildInvocation<'a> {
+    /// The whole command's byte span.
+    pub span: (usize, usize),
+    /// Span of the word `build`: fixes insert flags after it.
+    pub build_word: (usize, usize),
+    /// Environment the go command sees (CGO_ENABLED, GOOS, GOARCH, GOFLAGS, ...).
+    pub env: HashMap<String, Setting>,
+    pub trimpath: bool,
+    /// `-ldflags` value and its word.
+    pub ldflags: Option<(Value, &'a Word)>,
+    /// `-o` value and its word.
+    pub output: Option<(Value, &'a Word)>,
+    pub mod_flag: Option<Value>,
+    pub packages: Vec<(Value, &'a Word)>,
+    /// Loop variables and their values in this iteration.
+    pub iteration: Vec<(String, Value)>,
+    /// Identifies the loop nest (empty outside loops).
+    pub loops: Vec<usize>,
+}
+
+/// Flags of `go build` that take a value (the others are booleans).
+const VALUE_FLAGS: &[&str] = &[
+    "o", "ldflags", "gcflags", "asmflags", "gccgoflags", "tags", "mod", "modfile", "buildmode", "p", "pkgdir",
+    "toolexec", "overlay", "pgo", "C", "installsuffix", "compiler", "coverpkg", "covermode", "exec",
+];
+
+impl<'a> BuildInvocation<'a> {
+    /// Reads a `go build` (also behind `env`, `exec`, `time`, `nice`) from an evaluated command.
+    pub fn from_command(e: &Evaluated<'a>) -> Option<Self> {
+        let words = &e.command.words;
+        let mut i = 0;
+        let mut extra_env: Vec<(String, Setting)> = Vec::new();
+        loop {
+            match e.argv.get(i)? {
+                Value::Known(w) if matches!(w.as_str(), "exec" | "time" | "nice" | "command") => i += 1,
+                Value::Known(w) if w == "env" => {
+                    i += 1;
+                    while let Some(Value::Known(a)) = e.argv.get(i) {
+                        match a.split_once('=') {
+                            Some((k, v)) if !k.starts_with('-') => {
+                                let span = (words[i].start, words[i].end);
+                                extra_env.push((k.to_string(), Setting { value: Value::Known(v.to_string()), span: Some(span) }));
+                                i += 1;
+                            }
+                            _ if a.starts_with('-') => i += 1,
+                            _ => break,
+                        }
+                    }
+                }
+                _ => break,
+            }
+        }
+        let is_go = matches!(e.argv.get(i)?, Value::Known(g) if g == "go" || g.ends_with("/go"));
+        let is_build = matches!(e.argv.get(i + 1)?, Value::Known(b) if b == "build");
+        if !is_go || !is_build {
+            return None;
+        }
+        let mut env: HashMap<String, Setting> =
+            e.env.iter().map(|(k, v)| (k.clone(), Setting { value: v.clone(), span: None })).collect();
+        for (name, word) in e.prefix {
+            env.insert(name.clone(), Setting { value: e.env[name].clone(), span: Some((word.start, word.end)) });
+        }
+        env.extend(extra_env);
+        let mut inv = BuildInvocation {
+            span: (e.command.start, e.command.end),
+            build_word: (words[i + 1].start, words[i + 1].end),
+            env,
+            trimpath: false,
+            ldflags: None,
+            output: None,
+            mod_flag: None,
+            packages: Vec::new(),
+            iteration: e.iteration.clone(),
+            loops: e.loops.clone(),
+        };
+        // GOFLAGS applies first; flags on the command line override it.
+        if let Some(Value::Known(goflags)) = inv.env.get("GOFLAGS").map(|s| s.value.clone()) {
+            for f in goflags.split_whitespace().map(|f| f.trim_start_matches('-')) {
+                match f.split_once('=') {
+                    Some((name, value)) => inv.flag(name, Some(Value::Known(value.to_string())), None),
+                    None => inv.flag(f, None, None),
+                }
+            }
+        }
+        let mut j = i + 2;
+        while j < words.len() {
+            let word = &words[j];
+            let text = match &e.argv[j] {
+                Value::Known(t) => t.clone(),
+                Value::Unknown => flatten(&word.parts),
+            };
+            if !text.starts_with('-') || text == "-" {
+                inv.packages.extend((j..words.len()).map(|k| (e.argv[k].clone(), &words[k])));
+                break;
+            }
+            let flag = text.trim_start_matches('-');
+            match flag.split_once('=') {
+                Some((name, value)) => {
+                    let value = match &e.argv[j] {
+                        Value::Known(_) => Value::Known(value.to_string()),
+                        Value::Unknown => Value::Unknown,
+                    };
+                    inv.flag(name, Some(value), Some(word));
+                }
+                None if VALUE_FLAGS.contains(&flag) => {
+                    j += 1;
+                    let Some(next) = words.get(j) else { break };
+                    inv.flag(flag, Some(e.argv[j].clone()), Some(next));
+                }
+                None => inv.flag(flag, None, Some(word)),
+            }
+            j += 1;
+        }
+        Some(inv)
+    }
+
+    fn flag(&mut self, name: &str, value: Option<Value>, word: Option<&'a Word>) {
+        match (name, value, word) {
+            ("trimpath", v, _) => self.trimpath = !matches!(v, Some(Value::Known(ref f)) if f == "false"),
+            ("ldflags", Some(v), Some(w)) => self.ldflags = Some((v, w)),
+            ("o", Some(v), Some(w)) => self.output = Some((v, w)),
+            ("mod", Some(v), _) => self.mod_flag = Some(v),
+            _ => {}
+        }
+    }
+
+    /// An environment variable's value, if known.
+    pub fn env_value(&self, name: &str) -> Option<&str> {
+        match self.env.get(name).map(|s| &s.value) {
+            Some(Value::Known(v)) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Whether `name` is set at all (known or not).
+    pub fn env_set(&self, name: &str) -> bool {
+        self.env.contains_key(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::defs::shell::{evaluate, parse, Env};
+
+    fn builds(src: &str) -> Vec<(Option<Value>, bool, Option<String>, Option<String>)> {
+        let items = parse(src, 0);
+        let ev = evaluate(&items, &mut Env::default());
+        ev.iter()
+            .filter_map(BuildInvocation::from_command)
+            .map(|b| {
+                let goos = b.env_value("GOOS").map(str::to_string);
+                (b.output.map(|(v, _)| v), b.trimpath, goos, b.ldflags.map(|(v, _)| format!("{v:?}")))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn reads_flags_env_and_output() {
+        let got = builds("export GOFLAGS=-trimpath\nfor os in linux windows; do CGO_ENABLED=0 GOOS=$os go build -ldflags '-s -w' -o bin/app ./cmd/app; done\nenv GOOS=darwin go build -o=x .\ngo vet ./...\n");
+        assert_eq!(got.len(), 3);
+        assert_eq!(got[0], (Some(Value::Known("bin/app".into())), true, Some("linux".into()), Some("Known(\"-s -w\")".into())));
+        assert_eq!(got[1].2.as_deref(), Some("windows"));
+        assert_eq!(got[2].0, Some(Value::Known("x".into())));
+        assert_eq!(got[2].2.as_deref(), Some("darwin"));
+    }
+}
