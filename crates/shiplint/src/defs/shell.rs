@@ -95,15 +95,26 @@ struct Lexer<'a> {
     base: usize,
     /// Here-document delimiters waiting for the end of the line: (delimiter, strip tabs).
     pending_heredocs: Vec<(String, bool)>,
+    /// Dockerfile RUN: comment and blank lines after a line continuation are not shell input.
+    docker: bool,
 }
 
 impl<'a> Lexer<'a> {
-    fn new(src: &'a str, base: usize) -> Self {
-        Lexer { src, b: src.as_bytes(), i: 0, base, pending_heredocs: Vec::new() }
+    fn new(src: &'a str, base: usize, docker: bool) -> Self {
+        Lexer { src, b: src.as_bytes(), i: 0, base, pending_heredocs: Vec::new(), docker }
     }
 
-    fn peek(&self, k: usize) -> Option<u8> {
-        self.b.get(self.i + k).copied()
+    /// After a continuation in a Dockerfile, skips the comment and blank lines Docker removes.
+    fn skip_docker_comment_lines(&mut self) {
+        while self.docker {
+            let rest = &self.src[self.i..];
+            let line_end = rest.find('\n').map_or(rest.len(), |n| n + 1);
+            let line = rest[..line_end].trim_start();
+            if line_end == 0 || !(line.is_empty() || line.starts_with('#')) {
+                break;
+            }
+            self.i += line_end;
+        }
     }
 
     fn tokens(mut self) -> Vec<Token> {
@@ -132,7 +143,10 @@ impl<'a> Lexer<'a> {
         loop {
             match self.peek(0)? {
                 b' ' | b'\t' | b'\r' => self.i += 1,
-                b'\\' if self.peek(1) == Some(b'\n') => self.i += 2,
+                b'\\' if self.peek(1) == Some(b'\n') => {
+                    self.i += 2;
+                    self.skip_docker_comment_lines();
+                }
                 b'#' => {
                     while self.peek(0).is_some_and(|c| c != b'\n') {
                         self.i += 1;
@@ -409,7 +423,13 @@ pub enum Item {
 
 /// Reads shell source (`src` sits at byte `base` of its file).
 pub fn parse(src: &str, base: usize) -> Vec<Item> {
-    let mut p = Parser { toks: Lexer::new(src, base).tokens(), i: 0 };
+    let mut p = Parser { toks: Lexer::new(src, base, false).tokens(), i: 0 };
+    p.items(&[])
+}
+
+/// Reads the shell form of a Dockerfile RUN, where comment lines inside continuations vanish.
+pub fn parse_docker_run(src: &str, base: usize) -> Vec<Item> {
+    let mut p = Parser { toks: Lexer::new(src, base, true).tokens(), i: 0 };
     p.items(&[])
 }
 

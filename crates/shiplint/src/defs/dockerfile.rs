@@ -1,0 +1,396 @@
+//! Dockerfiles: instructions with exact spans (continuations, comments, heredocs, the escape
+//! directive), stages with their base images, ARG and ENV scoping, RUN scripts read as shell,
+//! `COPY --from` edges, USER, ENTRYPOINT and CMD.
+
+use super::shell::{self, Env, Item, Part, SimpleCommand, Value, Word};
+
+/// One instruction: keyword, where it is, and its arguments' text.
+#[derive(Clone, Debug)]
+pub struct Instruction {
+    /// Upper-cased keyword (`RUN`, `FROM`, ...).
+    pub keyword: String,
+    pub start: usize,
+    pub end: usize,
+    /// Where the arguments start (after the keyword and its spaces).
+    pub args_start: usize,
+    /// Arguments with continuations joined and comment lines dropped.
+    pub args: String,
+    /// A here-document body (`RUN <<EOF`): (start, end) of the body text.
+    pub heredoc: Option<(usize, usize)>,
+}
+
+/// A `FROM` and everything up to the next one.
+#[derive(Clone, Debug)]
+pub struct Stage {
+    pub index: usize,
+    pub name: Option<String>,
+    /// The base as written, and as resolved through ARGs.
+    pub base_written: String,
+    pub base: Value,
+    /// Span of the base image word.
+    pub base_span: (usize, usize),
+    pub from: Instruction,
+    /// Index of the stage this one is built on (`FROM builder`), if any.
+    pub parent: Option<usize>,
+    pub instructions: Vec<Instruction>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Dockerfile {
+    pub stages: Vec<Stage>,
+    /// ARGs before the first FROM: name and default.
+    pub global_args: Vec<(String, Option<String>)>,
+}
+
+/// Splits the file into instructions.
+pub fn instructions(text: &str) -> Vec<Instruction> {
+    let mut escape = '\\';
+    let mut out = Vec::new();
+    let mut lines = Vec::new(); // (start, end) of each line without its newline
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        let content = line.strip_suffix('\n').unwrap_or(line);
+        let content = content.strip_suffix('\r').unwrap_or(content);
+        lines.push((pos, pos + content.len()));
+        pos += line.len();
+    }
+    let mut directives_allowed = true;
+    let mut i = 0;
+    while i < lines.len() {
+        let (ls, le) = lines[i];
+        let line = &text[ls..le];
+        let trimmed = line.trim_start();
+        i += 1;
+        if trimmed.starts_with('#') {
+            if directives_allowed {
+                let d = trimmed[1..].trim();
+                if let Some(e) = d.strip_prefix("escape=").or_else(|| d.strip_prefix("escape =")) {
+                    escape = e.trim().chars().next().unwrap_or('\\');
+                }
+            }
+            continue;
+        }
+        if trimmed.is_empty() {
+            continue;
+        }
+        directives_allowed = false;
+        let start = ls + (line.len() - trimmed.len());
+        let kw_len = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
+        let keyword = trimmed[..kw_len].to_ascii_uppercase();
+        let mut args = String::new();
+        let after_kw = &trimmed[kw_len..];
+        let args_start = start + kw_len + (after_kw.len() - after_kw.trim_start().len());
+        let mut end = le;
+        let mut piece = &text[args_start.min(le)..le];
+        loop {
+            let t = piece.trim_end();
+            if let Some(body) = t.strip_suffix(escape) {
+                args.push_str(body);
+                args.push(' ');
+                // Continuation: skip comment and empty lines, as Docker does.
+                let mut next = None;
+                while i < lines.len() {
+                    let (ns, ne) = lines[i];
+                    i += 1;
+                    let nl = text[ns..ne].trim_start();
+                    if nl.starts_with('#') || nl.is_empty() {
+                        continue;
+                    }
+                    next = Some((ns, ne));
+                    break;
+                }
+                match next {
+                    Some((ns, ne)) => {
+                        piece = &text[ns..ne];
+                        end = ne;
+                    }
+                    None => break,
+                }
+            } else {
+                args.push_str(piece);
+                break;
+            }
+        }
+        // A here-document: RUN <<EOF / <<-EOF / <<"EOF", its body on the following lines.
+        let mut heredoc = None;
+        if let Some(at) = args.find("<<") {
+            let spec = args[at + 2..].trim_start_matches('-');
+            let delim: String = spec.trim_matches(|c| c == '"' || c == '\'').split(|c: char| c.is_whitespace()).next().unwrap_or("").trim_matches(|c| c == '"' || c == '\'').to_string();
+            if !delim.is_empty() && delim.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                let body_start = lines.get(i).map_or(text.len(), |l| l.0);
+                let mut body_end = body_start;
+                while i < lines.len() {
+                    let (ns, ne) = lines[i];
+                    i += 1;
+                    if text[ns..ne].trim_start_matches('\t') == delim {
+                        end = ne;
+                        break;
+                    }
+                    body_end = ne;
+                    end = ne;
+                }
+                heredoc = Some((body_start, body_end.max(body_start)));
+            }
+        }
+        out.push(Instruction { keyword, start, end, args_start, args, heredoc });
+    }
+    out
+}
+
+/// `--name=value` options at the start of an instruction's arguments, and the rest.
+fn options(args: &str) -> (Vec<(&str, &str)>, &str) {
+    let mut opts = Vec::new();
+    let mut rest = args.trim_start();
+    while let Some(o) = rest.strip_prefix("--") {
+        let end = o.find(char::is_whitespace).unwrap_or(o.len());
+        let (name, value) = o[..end].split_once('=').unwrap_or((&o[..end], ""));
+        opts.push((name, value));
+        rest = o[end..].trim_start();
+    }
+    (opts, rest)
+}
+
+/// Substitutes `$NAME` / `${NAME}` / `${NAME:-x}` from ARG values; `None` when one is unknown.
+fn substitute(s: &str, args: &[(String, Option<String>)]) -> Value {
+    let items = shell::parse(s, 0);
+    let word = match items.first() {
+        Some(Item::Command(c)) if c.words.len() == 1 && c.assigns.is_empty() => c.words[0].clone(),
+        _ => return if s.contains('$') { Value::Unknown } else { Value::Known(s.to_string()) },
+    };
+    let mut env = Env::default();
+    for (k, v) in args {
+        env.set(k, v.clone().map_or(Value::Unknown, Value::Known), true);
+    }
+    env.expand(&word)
+}
+
+pub fn parse(text: &str) -> Dockerfile {
+    let mut global_args = Vec::new();
+    let mut stages: Vec<Stage> = Vec::new();
+    for ins in instructions(text) {
+        match ins.keyword.as_str() {
+            "ARG" if stages.is_empty() => global_args.extend(arg_decls(&ins.args)),
+            "FROM" => {
+                let (opts, rest) = options(&ins.args);
+                let _ = opts;
+                let mut words = rest.split_whitespace();
+                let base_written = words.next().unwrap_or("").to_string();
+                let name = match (words.next(), words.next()) {
+                    (Some(kw), Some(n)) if kw.eq_ignore_ascii_case("as") => Some(n.to_ascii_lowercase()),
+                    _ => None,
+                };
+                let base = substitute(&base_written, &global_args);
+                let parent = match &base {
+                    Value::Known(b) => stages.iter().rposition(|s| s.name.as_deref() == Some(&b.to_ascii_lowercase())),
+                    Value::Unknown => None,
+                };
+                let base_start = ins.args_start + ins.args.find(&base_written).unwrap_or(0);
+                stages.push(Stage {
+                    index: stages.len(),
+                    name,
+                    base,
+                    base_span: (base_start, base_start + base_written.len()),
+                    base_written,
+                    from: ins,
+                    parent,
+                    instructions: Vec::new(),
+                });
+            }
+            _ => {
+                if let Some(s) = stages.last_mut() {
+                    s.instructions.push(ins);
+                }
+            }
+        }
+    }
+    Dockerfile { stages, global_args }
+}
+
+/// `ARG a=1 b` declarations.
+fn arg_decls(args: &str) -> Vec<(String, Option<String>)> {
+    args.split_whitespace()
+        .map(|a| match a.split_once('=') {
+            Some((k, v)) => (k.to_string(), Some(v.trim_matches('"').to_string())),
+            None => (a.to_string(), None),
+        })
+        .collect()
+}
+
+/// `ENV a=1 b="x y"` or the legacy `ENV a 1`.
+fn env_decls(args: &str) -> Vec<(String, Value)> {
+    let items = shell::parse(args, 0);
+    let Some(Item::Command(c)) = items.first() else { return Vec::new() };
+    let env = Env::default();
+    if !c.assigns.is_empty() && c.words.is_empty() {
+        return c.assigns.iter().map(|(k, w)| (k.clone(), env.expand(w))).collect();
+    }
+    match args.trim().split_once(char::is_whitespace) {
+        Some((k, v)) => vec![(k.to_string(), Value::Known(v.trim().to_string()))],
+        None => Vec::new(),
+    }
+}
+
+/// The shell items of a RUN: a here-document body, the shell form, or the exec form as one command.
+pub fn run_script(text: &str, ins: &Instruction) -> Vec<Item> {
+    if let Some((s, e)) = ins.heredoc {
+        return shell::parse(&text[s..e], s);
+    }
+    let (_, rest) = options(&ins.args);
+    let rest_offset = ins.args_start + (ins.args.len() - rest.len()).min(ins.end - ins.args_start);
+    if rest.trim_start().starts_with('[') {
+        return exec_form(text, rest_offset, ins.end).map(|c| vec![Item::Command(c)]).unwrap_or_default();
+    }
+    // Parse the original text so word spans point into the file; continuations are shell's too.
+    shell::parse_docker_run(&text[rest_offset.min(ins.end)..ins.end], rest_offset.min(ins.end))
+}
+
+/// `["go", "build", ...]`: JSON strings as words with their spans.
+fn exec_form(text: &str, start: usize, end: usize) -> Option<SimpleCommand> {
+    let s = &text[start..end];
+    let mut words = Vec::new();
+    let mut i = s.find('[')? + 1;
+    let b = s.as_bytes();
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                let word_start = i;
+                let mut value = String::new();
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    if b[i] == b'\\' && i + 1 < b.len() {
+                        i += 1;
+                        value.push(match b[i] {
+                            b'n' => '\n',
+                            b't' => '\t',
+                            c => c as char,
+                        });
+                        i += 1;
+                        continue;
+                    }
+                    let ch = s[i..].chars().next()?;
+                    value.push(ch);
+                    i += ch.len_utf8();
+                }
+                i += 1;
+                words.push(Word { parts: vec![Part::Lit(value)], start: start + word_start, end: start + i.min(b.len()) });
+            }
+            b']' => break,
+            _ => i += 1,
+        }
+    }
+    let first = words.first()?;
+    Some(SimpleCommand { assigns: Vec::new(), start: first.start, end: words.last()?.end, words })
+}
+
+impl Dockerfile {
+    /// The stage chain from `index` back to its root (itself first).
+    pub fn chain(&self, index: usize) -> Vec<&Stage> {
+        let mut out = Vec::new();
+        let mut cur = Some(index);
+        while let Some(i) = cur {
+            if out.iter().any(|s: &&Stage| s.index == i) {
+                break;
+            }
+            let s = &self.stages[i];
+            out.push(s);
+            cur = s.parent;
+        }
+        out
+    }
+
+    /// The environment RUN commands of a stage see at a given instruction: ENV and ARG values of
+    /// the stage chain (ARG values are in the environment of RUN, as Docker passes them).
+    pub fn env_at(&self, stage: usize, before: usize) -> Env {
+        let mut env = Env::default();
+        for s in self.chain(stage).into_iter().rev() {
+            for ins in &s.instructions {
+                if s.index == stage && ins.start >= before {
+                    break;
+                }
+                match ins.keyword.as_str() {
+                    "ENV" => {
+                        for (k, v) in env_decls(&ins.args) {
+                            env.set(&k, v, true);
+                        }
+                    }
+                    "ARG" => {
+                        for (k, default) in arg_decls(&ins.args) {
+                            let global = self.global_args.iter().find(|(g, _)| *g == k).and_then(|(_, d)| d.clone());
+                            let v = default.or(global).map_or(Value::Unknown, Value::Known);
+                            env.set(&k, v, true);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        env
+    }
+
+    /// The user the stage runs as: the last USER in its chain, with its span.
+    pub fn user(&self, stage: usize) -> Option<(&str, &Instruction)> {
+        self.chain(stage)
+            .into_iter()
+            .find_map(|s| s.instructions.iter().rev().find(|i| i.keyword == "USER").map(|i| (i.args.trim(), i)))
+    }
+
+    /// The stage a `COPY --from=X` names: a stage name or index.
+    pub fn copy_from<'a>(&'a self, ins: &Instruction) -> Option<&'a Stage> {
+        let (opts, _) = options(&ins.args);
+        let from = opts.iter().find(|(n, _)| *n == "from")?.1.to_ascii_lowercase();
+        self.stages.iter().find(|s| s.name.as_deref() == Some(from.as_str()) || s.index.to_string() == from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SEED: &str = "# syntax=docker/dockerfile:1\nARG GO=1.23\nFROM golang:${GO} AS build\nWORKDIR /src\nCOPY . .\nENV CGO_ENABLED=1\nRUN go build \\\n  # a comment inside\n  -o /out/api ./cmd/api\nFROM alpine:3.20\nCOPY --from=build /out/api /api\nUSER 65532\nENTRYPOINT [\"/api\"]\n";
+
+    #[test]
+    fn stages_args_env_and_spans() {
+        let d = parse(SEED);
+        assert_eq!(d.stages.len(), 2);
+        assert_eq!(d.stages[0].base, Value::Known("golang:1.23".into()));
+        assert_eq!(&SEED[d.stages[0].base_span.0..d.stages[0].base_span.1], "golang:${GO}");
+        assert_eq!(d.stages[0].name.as_deref(), Some("build"));
+        let run = d.stages[0].instructions.iter().find(|i| i.keyword == "RUN").unwrap();
+        let items = run_script(SEED, run);
+        let Item::Command(c) = &items[0] else { panic!() };
+        assert_eq!(c.words.len(), 5);
+        assert_eq!(&SEED[c.words[3].start..c.words[3].end], "/out/api");
+        let env = d.env_at(0, run.start);
+        assert_eq!(env.get("CGO_ENABLED"), Some(&Value::Known("1".into())));
+        let copy = d.stages[1].instructions.iter().find(|i| i.keyword == "COPY").unwrap();
+        assert_eq!(d.copy_from(copy).map(|s| s.index), Some(0));
+        assert_eq!(d.user(1).map(|(u, _)| u), Some("65532"));
+    }
+
+    #[test]
+    fn heredoc_and_exec_form() {
+        let t = "FROM golang:1.23\nRUN <<EOF\nset -e\ngo build -o /a .\nEOF\nRUN [\"go\", \"build\", \"-o\", \"/b\", \".\"]\n";
+        let d = parse(t);
+        let runs: Vec<&Instruction> = d.stages[0].instructions.iter().filter(|i| i.keyword == "RUN").collect();
+        assert_eq!(runs.len(), 2);
+        let first = run_script(t, runs[0]);
+        assert_eq!(first.len(), 2);
+        let second = run_script(t, runs[1]);
+        let Item::Command(c) = &second[0] else { panic!() };
+        assert_eq!(&t[c.words[3].start..c.words[3].end], "\"/b\"");
+    }
+
+    #[test]
+    fn hostile_input_does_not_panic() {
+        for t in ["FROM", "RUN \\", "RUN <<", "FROM a AS", "\u{0}\u{1}RUN [\"", "# escape=`\nRUN a`\n", "COPY --from= x y", "ENV", "RUN [\"\\"] {
+            let d = parse(t);
+            for s in &d.stages {
+                for i in &s.instructions {
+                    let _ = run_script(t, i);
+                }
+                let _ = d.env_at(s.index, usize::MAX);
+                let _ = d.user(s.index);
+            }
+        }
+    }
+}

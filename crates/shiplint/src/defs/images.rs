@@ -1,0 +1,113 @@
+//! What a base image reference says about the image: its C library, whether it carries a Go
+//! toolchain or a C compiler, and whether it runs as a non-root user by default. Judged from the
+//! reference alone (no registry is contacted); unknown images stay unknown.
+
+/// The C library an image provides, which decides whether a dynamically linked binary can start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Libc {
+    Glibc,
+    Musl,
+    /// No C library and no dynamic loader: scratch, distroless/static, chainguard/static.
+    None,
+    Unknown,
+}
+
+impl Libc {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Libc::Glibc => "glibc",
+            Libc::Musl => "musl",
+            Libc::None => "no C library at all",
+            Libc::Unknown => "an unknown C library",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BaseImage {
+    /// Repository without registry and tag, e.g. `golang`, `distroless/static-debian12`.
+    pub repository: String,
+    pub tag: Option<String>,
+    pub digest: Option<String>,
+    pub libc: Libc,
+    pub go_toolchain: bool,
+    pub c_compiler: bool,
+    pub nonroot_by_default: bool,
+    pub scratch: bool,
+}
+
+/// Classifies `reference` (`golang:1.23`, `gcr.io/distroless/static-debian12:nonroot`, ...).
+pub fn classify(reference: &str) -> BaseImage {
+    let (rest, digest) = match reference.split_once('@') {
+        Some((r, d)) => (r, Some(d.to_string())),
+        None => (reference, None),
+    };
+    // A tag follows the last ':' after the last '/' (a registry port comes before a '/').
+    let last_slash = rest.rfind('/').map_or(0, |i| i + 1);
+    let (name, tag) = match rest[last_slash..].rfind(':') {
+        Some(i) => (&rest[..last_slash + i], Some(rest[last_slash + i + 1..].to_string())),
+        None => (rest, None),
+    };
+    let mut parts: Vec<&str> = name.split('/').collect();
+    if parts.len() > 1 && (parts[0].contains('.') || parts[0].contains(':') || parts[0] == "localhost") {
+        parts.remove(0); // registry host
+    }
+    if parts.first() == Some(&"library") {
+        parts.remove(0);
+    }
+    let repository = parts.join("/").to_ascii_lowercase();
+    let last = parts.last().copied().unwrap_or("").to_ascii_lowercase();
+    let tag_l = tag.as_deref().unwrap_or("").to_ascii_lowercase();
+    let chainguard = name.starts_with("cgr.dev/chainguard/");
+    let scratch = repository == "scratch";
+    let libc = if scratch || ((repository.contains("distroless") || chainguard) && last.starts_with("static")) {
+        Libc::None
+    } else if last == "alpine" || tag_l.contains("alpine") || last == "wolfi-base" {
+        Libc::Musl
+    } else if matches!(
+        last.as_str(),
+        "golang" | "debian" | "ubuntu" | "fedora" | "centos" | "rockylinux" | "almalinux" | "amazonlinux" | "oraclelinux"
+            | "archlinux" | "buildpack-deps" | "base" | "base-debian11" | "base-debian12" | "cc" | "cc-debian11"
+            | "cc-debian12" | "glibc-dynamic" | "ubi" | "ubi-minimal" | "ubi8" | "ubi9" | "ubi-micro"
+    ) || last.starts_with("base-nossl")
+        || (last == "busybox" && tag_l.contains("glibc"))
+    {
+        Libc::Glibc
+    } else if last == "busybox" && tag_l.contains("musl") {
+        Libc::Musl
+    } else {
+        Libc::Unknown
+    };
+    let go_toolchain = last == "golang" || (chainguard && last == "go");
+    BaseImage {
+        c_compiler: go_toolchain && libc == Libc::Glibc || last == "buildpack-deps",
+        go_toolchain,
+        nonroot_by_default: tag_l.contains("nonroot") || chainguard,
+        scratch,
+        repository,
+        tag,
+        digest,
+        libc,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references() {
+        let g = classify("golang:1.23");
+        assert!(g.go_toolchain && g.c_compiler && g.libc == Libc::Glibc && g.tag.as_deref() == Some("1.23"));
+        let ga = classify("docker.io/library/golang:1.23-alpine3.20");
+        assert!(ga.go_toolchain && !ga.c_compiler && ga.libc == Libc::Musl && ga.repository == "golang");
+        let d = classify("gcr.io/distroless/static-debian12:nonroot");
+        assert!(d.libc == Libc::None && d.nonroot_by_default && !d.go_toolchain);
+        assert_eq!(classify("gcr.io/distroless/base-debian12").libc, Libc::Glibc);
+        assert_eq!(classify("alpine:3.20").libc, Libc::Musl);
+        assert!(classify("scratch").scratch && classify("scratch").libc == Libc::None);
+        let r = classify("registry.example.com:5000/team/app@sha256:abc");
+        assert_eq!((r.repository.as_str(), r.tag, r.digest.as_deref()), ("team/app", None, Some("sha256:abc")));
+        assert_eq!(classify("mycorp/runtime:2").libc, Libc::Unknown);
+    }
+}
