@@ -117,6 +117,10 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    fn peek(&self, k: usize) -> Option<u8> {
+        self.b.get(self.i + k).copied()
+    }
+
     fn tokens(mut self) -> Vec<Token> {
         let mut out = Vec::new();
         while let Some(t) = self.next_token() {
