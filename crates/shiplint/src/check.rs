@@ -3,7 +3,8 @@
 use crate::config::Config;
 use crate::finding::Finding;
 use crate::mapped::Mapped;
-use crate::rules::{BINARY_RULES, Binary, BinaryOptions};
+use crate::defs::source::{self, Defs};
+use crate::rules::{Binary, BinaryOptions, RULES};
 use rayon::prelude::*;
 use serde::Serialize;
 use shiplint_gobin::Executable;
@@ -27,6 +28,8 @@ pub struct ScanResult {
     pub files: usize,
     /// Go executables among them (slices of universal binaries counted once per file).
     pub go_executables: usize,
+    /// Build definitions among them (Dockerfiles, shell scripts).
+    pub build_definitions: usize,
 }
 
 /// How far a scan has got, for a progress display on another thread.
@@ -77,16 +80,66 @@ fn looks_executable(head: &[u8]) -> bool {
         || fat
 }
 
-/// One file's outcome: `None` when it is no Go executable, or the reason it could not be read.
-type FileOutcome = Result<Option<Vec<Finding>>, String>;
+/// What one file was, and what was found in it.
+#[derive(Debug)]
+enum Scanned {
+    /// Neither a Go executable nor a build definition.
+    Other,
+    GoExecutable(Vec<Finding>),
+    BuildDefinition(Vec<Finding>),
+}
 
-/// Runs every selected binary rule on one file.
+/// One file's outcome, or the reason it could not be read.
+type FileOutcome = Result<Scanned, String>;
+
+/// Build definitions larger than this are not build definitions.
+const MAX_TEXT_SOURCE: u64 = 4 << 20;
+
+/// Reads one file as whatever it is: a Go executable or a build definition.
 fn check_file(path: &Path, options: &BinaryOptions, config: &Config) -> FileOutcome {
-    let mut head = [0u8; 8];
-    let n = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).map_err(|e| e.to_string())?;
-    if !looks_executable(&head[..n]) {
-        return Ok(None);
+    let mut head = [0u8; 256];
+    let mut file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let n = file.read(&mut head).map_err(|e| e.to_string())?;
+    if looks_executable(&head[..n]) {
+        return check_binary(path, options, config).map(|f| f.map_or(Scanned::Other, Scanned::GoExecutable));
     }
+    let Some(kind) = source::kind_of(path, &head[..n]) else { return Ok(Scanned::Other) };
+    let size = file.metadata().map_err(|e| e.to_string())?.len();
+    if size > MAX_TEXT_SOURCE {
+        return Err(format!("{size} bytes is too large for a build definition (limit {MAX_TEXT_SOURCE})"));
+    }
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let text = String::from_utf8(bytes).map_err(|_| format!("not UTF-8 text, yet named like a {kind:?}"))?;
+    let display = path.display().to_string();
+    let parsed = source::parse(kind, &text);
+    let defs = Defs::new(&display, &text, kind, &parsed);
+    let mut findings = Vec::new();
+    for rule in RULES.iter().filter(|r| config.is_selected(r.meta.name)) {
+        if let Some(check) = rule.defs {
+            check(&defs, &mut findings);
+        }
+    }
+    let findings = findings.into_iter().filter(|f| !suppressed(&text, f)).filter_map(|f| config.apply(f)).collect();
+    Ok(Scanned::BuildDefinition(findings))
+}
+
+/// Whether a `# shiplint: ignore[rule, ...] reason` comment on the finding's first line, or the
+/// line above it, names the finding's rule (by name or code).
+fn suppressed(text: &str, f: &Finding) -> bool {
+    let Some(span) = f.location.span else { return false };
+    let lines: Vec<&str> = text.lines().collect();
+    [span.start_line, span.start_line.saturating_sub(1)].into_iter().filter(|&l| l >= 1).filter_map(|l| lines.get(l - 1)).any(|line| {
+        let Some(hash) = line.find('#') else { return false };
+        let comment = &line[hash..];
+        let Some(at) = comment.find("shiplint: ignore[") else { return false };
+        let list = &comment[at + "shiplint: ignore[".len()..];
+        let Some(end) = list.find(']') else { return false };
+        list[..end].split(',').map(str::trim).any(|r| r.eq_ignore_ascii_case(f.rule) || r.eq_ignore_ascii_case(f.code))
+    })
+}
+
+/// Runs every selected binary rule on one executable; `None` when it is not a Go executable.
+fn check_binary(path: &Path, options: &BinaryOptions, config: &Config) -> Result<Option<Vec<Finding>>, String> {
     let mapped = Mapped::open(path).map_err(|e| e.to_string())?;
     let exe = Executable::parse(mapped.bytes()).map_err(|e| e.to_string())?;
     let display = path.display().to_string();
@@ -106,8 +159,10 @@ fn check_file(path: &Path, options: &BinaryOptions, config: &Config) -> FileOutc
             facts: &facts,
             options,
         };
-        for rule in BINARY_RULES.iter().filter(|r| config.is_selected(r.meta.name)) {
-            (rule.check)(&bin, &mut findings);
+        for rule in RULES.iter().filter(|r| config.is_selected(r.meta.name)) {
+            if let Some(check) = rule.binary {
+                check(&bin, &mut findings);
+            }
         }
     }
     Ok(any_go.then(|| findings.into_iter().filter_map(|f| config.apply(f)).collect()))
@@ -128,11 +183,15 @@ pub fn scan(paths: &[PathBuf], options: &BinaryOptions, config: &Config, progres
     let mut result = ScanResult { files: files.len(), ..Default::default() };
     for (path, r) in per_file {
         match r {
-            Ok(Some(f)) => {
+            Ok(Scanned::GoExecutable(f)) => {
                 result.go_executables += 1;
                 result.findings.extend(f);
             }
-            Ok(None) => {}
+            Ok(Scanned::BuildDefinition(f)) => {
+                result.build_definitions += 1;
+                result.findings.extend(f);
+            }
+            Ok(Scanned::Other) => {}
             Err(message) => errors.push(ScanError { path: path.display().to_string(), message }),
         }
     }

@@ -74,12 +74,11 @@ fn human(r: &ScanResult, color: bool, out: &mut impl Write) -> io::Result<()> {
     } else {
         format!("Found {} ({})", plural(r.findings.len(), "finding", "findings"), levels.join(", "))
     };
-    writeln!(
-        out,
-        "{summary} in {} ({} scanned).",
-        plural(r.go_executables, "Go executable", "Go executables"),
-        plural(r.files, "file", "files")
-    )
+    let mut scanned = vec![plural(r.go_executables, "Go executable", "Go executables")];
+    if r.build_definitions > 0 {
+        scanned.push(plural(r.build_definitions, "build definition", "build definitions"));
+    }
+    writeln!(out, "{summary} in {} ({} scanned).", scanned.join(" and "), plural(r.files, "file", "files"))
 }
 
 /// The `--format json` document (documented in docs/check-json.md).
@@ -91,6 +90,7 @@ pub fn json_report(r: &ScanResult) -> Value {
         "summary": {
             "files": r.files,
             "go_executables": r.go_executables,
+            "build_definitions": r.build_definitions,
             "findings": by_level,
             "errors": r.errors.len(),
         },

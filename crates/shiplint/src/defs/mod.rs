@@ -5,4 +5,5 @@ pub mod dockerfile;
 pub mod gobuild;
 pub mod images;
 pub mod shell;
+pub mod source;
 pub mod text;

@@ -357,10 +357,17 @@ impl<'a> Lexer<'a> {
             }
             Some(b'{') => {
                 self.i += 1;
-                let name_len = self.b[self.i..]
-                    .iter()
-                    .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_' || **c == b'#' || **c == b'@' || **c == b'*')
-                    .count();
+                // `${#name}` is a length (never known here); `${@}`, `${1}` are one-character names.
+                if self.peek(0) == Some(b'#') && self.peek(1).is_some_and(|c| c.is_ascii_alphabetic() || c == b'_') {
+                    self.i += 1;
+                    let arg = self.parts_until(|c| c == b'}');
+                    self.i = (self.i + 1).min(self.b.len());
+                    return Part::Param { name: flatten(&arg), op: Some(("len".into(), Vec::new())) };
+                }
+                let name_len = match self.peek(0) {
+                    Some(c) if b"@*#?$!-".contains(&c) || c.is_ascii_digit() => 1,
+                    _ => self.b[self.i..].iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'_').count(),
+                };
                 let name = self.src[self.i..self.i + name_len].to_string();
                 self.i += name_len;
                 let op_len = match (self.peek(0), self.peek(1)) {
@@ -834,6 +841,11 @@ mod tests {
         assert_eq!(got[0].0[3], known("bin/api-linux"));
         assert_eq!(got[1].0[3], known("bin/api-darwin"));
         assert_eq!(got[1].1, vec![("target".to_string(), known("darwin/arm64"))]);
+        let items = parse("t=linux/arm64; GOOS=${t%/*} GOARCH=${t#*/} N=${#t} go build", 0);
+        let ev = evaluate(&items, &mut Env::default());
+        assert_eq!(ev[1].env.get("GOARCH"), Some(&known("arm64")));
+        assert_eq!(ev[1].env.get("GOOS"), Some(&known("linux")));
+        assert_eq!(ev[1].env.get("N"), Some(&Value::Unknown));
     }
 
     #[test]

@@ -1,10 +1,11 @@
-use super::Binary;
+use super::{Binary, Defs};
 use crate::finding::Finding;
 
 declare_rule! {
     /// ## What it does
     /// Finds Go executables that carry no module information: no BuildInfo at all, or BuildInfo
-    /// without a main module.
+    /// without a main module. In build definitions it finds `go build` run with
+    /// `GO111MODULE=off` (GOPATH mode).
     ///
     /// ## Why is this bad?
     /// BuildInfo is how `go version -m`, vulnerability scanners (govulncheck, Trivy, Grype) and
@@ -85,4 +86,16 @@ pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
         ),
     };
     out.push(bin.finding(&META, fact, message, help));
+}
+
+pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
+    for b in defs.distinct_builds() {
+        let inv = &b.invocation;
+        if inv.env_value("GO111MODULE") != Some("off") {
+            continue;
+        }
+        let span = inv.env.get("GO111MODULE").and_then(|s| s.span).unwrap_or(inv.span);
+        let message = "go build in GOPATH mode (GO111MODULE=off): the binary records no main module and no dependency versions".to_string();
+        out.push(defs.finding(&META, span, message, "build in module mode: remove GO111MODULE=off and build inside the module"));
+    }
 }

@@ -1,6 +1,7 @@
 //! The rule catalogue. One rule per file; each file's doc comment is the rule's page, shown by
 //! `shiplint explain RULE` and generated into docs/rules/RULE.md.
 
+pub use crate::defs::source::Defs;
 use crate::finding::{Finding, Level, Location};
 use shiplint_gobin::{Container, Facts};
 
@@ -18,10 +19,13 @@ macro_rules! declare_rule {
     };
 }
 
+mod cross_build_overwrite;
 mod dirty_vcs_build;
+mod image;
 mod libc_dynamic;
 mod macos;
 mod missing_buildinfo;
+mod non_reproducible_build;
 mod stripped_without_symbols;
 mod toolchain_unsupported;
 mod untrimmed_paths;
@@ -88,31 +92,38 @@ impl Binary<'_> {
     }
 }
 
-/// A rule that proves defects from a Go executable's bytes.
-pub struct BinaryRule {
+/// A rule and the evidence it can work from: a Go executable's bytes, build definitions, or both.
+pub struct Rule {
     pub meta: &'static RuleMeta,
-    pub check: fn(&Binary<'_>, &mut Vec<Finding>),
+    pub binary: Option<fn(&Binary<'_>, &mut Vec<Finding>)>,
+    pub defs: Option<fn(&Defs<'_>, &mut Vec<Finding>)>,
 }
 
-/// Every binary rule, in code order.
-pub static BINARY_RULES: &[BinaryRule] = &[
-    BinaryRule { meta: &missing_buildinfo::META, check: missing_buildinfo::check },
-    BinaryRule { meta: &untrimmed_paths::META, check: untrimmed_paths::check },
-    BinaryRule { meta: &stripped_without_symbols::META, check: stripped_without_symbols::check },
-    BinaryRule { meta: &x_flag_not_applied::META, check: x_flag_not_applied::check },
-    BinaryRule { meta: &libc_dynamic::META, check: libc_dynamic::check },
-    BinaryRule { meta: &dirty_vcs_build::META, check: dirty_vcs_build::check },
-    BinaryRule { meta: &toolchain_unsupported::META, check: toolchain_unsupported::check },
-    BinaryRule { meta: &macos::unsigned::META, check: macos::unsigned::check },
-    BinaryRule { meta: &macos::adhoc_only::META, check: macos::adhoc_only::check },
-    BinaryRule { meta: &macos::no_hardened_runtime::META, check: macos::no_hardened_runtime::check },
-    BinaryRule { meta: &macos::no_timestamp::META, check: macos::no_timestamp::check },
-    BinaryRule { meta: &macos::signature_broken::META, check: macos::signature_broken::check },
+/// Every rule, in code order.
+pub static RULES: &[Rule] = &[
+    Rule { meta: &missing_buildinfo::META, binary: Some(missing_buildinfo::check), defs: Some(missing_buildinfo::check_defs) },
+    Rule { meta: &untrimmed_paths::META, binary: Some(untrimmed_paths::check), defs: Some(untrimmed_paths::check_defs) },
+    Rule { meta: &stripped_without_symbols::META, binary: Some(stripped_without_symbols::check), defs: None },
+    Rule { meta: &x_flag_not_applied::META, binary: Some(x_flag_not_applied::check), defs: None },
+    Rule { meta: &libc_dynamic::META, binary: Some(libc_dynamic::check), defs: None },
+    Rule { meta: &dirty_vcs_build::META, binary: Some(dirty_vcs_build::check), defs: None },
+    Rule { meta: &toolchain_unsupported::META, binary: Some(toolchain_unsupported::check), defs: None },
+    Rule { meta: &cross_build_overwrite::META, binary: None, defs: Some(cross_build_overwrite::check) },
+    Rule { meta: &non_reproducible_build::META, binary: None, defs: Some(non_reproducible_build::check) },
+    Rule { meta: &macos::unsigned::META, binary: Some(macos::unsigned::check), defs: None },
+    Rule { meta: &macos::adhoc_only::META, binary: Some(macos::adhoc_only::check), defs: None },
+    Rule { meta: &macos::no_hardened_runtime::META, binary: Some(macos::no_hardened_runtime::check), defs: None },
+    Rule { meta: &macos::no_timestamp::META, binary: Some(macos::no_timestamp::check), defs: None },
+    Rule { meta: &macos::signature_broken::META, binary: Some(macos::signature_broken::check), defs: None },
+    Rule { meta: &image::toolchain_in_final_image::META, binary: None, defs: Some(image::toolchain_in_final_image::check) },
+    Rule { meta: &image::root_final_image::META, binary: None, defs: Some(image::root_final_image::check) },
+    Rule { meta: &image::unpinned_base_image::META, binary: None, defs: Some(image::unpinned_base_image::check) },
+    Rule { meta: &image::libc_mismatch::META, binary: None, defs: Some(image::libc_mismatch::check) },
 ];
 
 /// Every rule's metadata.
 pub fn all() -> impl Iterator<Item = &'static RuleMeta> {
-    BINARY_RULES.iter().map(|r| r.meta)
+    RULES.iter().map(|r| r.meta)
 }
 
 /// Finds a rule by code (`SL002`) or name (`untrimmed-paths`), case-insensitively.

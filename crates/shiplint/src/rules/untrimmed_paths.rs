@@ -1,10 +1,13 @@
-use super::Binary;
-use crate::finding::Finding;
+use super::{Binary, Defs};
+use crate::defs::shell::Value;
+use crate::finding::{Edit, Finding, Fix};
 
 declare_rule! {
     /// ## What it does
     /// Finds Go executables that embed absolute paths of the machine that built them, and lists
-    /// those paths, home directories (and so user names) first.
+    /// those paths, home directories (and so user names) first. In build definitions
+    /// (Dockerfiles, shell scripts) it finds the `go build` commands without `-trimpath` that
+    /// produce a binary (`go build ./...`, which only checks that packages compile, is left alone).
     ///
     /// ## Why is this bad?
     /// Every panic trace, `runtime.Caller` result and log line with a file name shows
@@ -31,9 +34,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// No automatic fix for a binary: rebuild with `-trimpath` (or `GOFLAGS=-trimpath`). Note
-    /// that `-trimpath` also stops BuildInfo from recording `-ldflags`, so `-X` values are no
-    /// longer visible to `go version -m`.
+    /// In a build definition, `--fix` adds `-trimpath` after `go build`. Note that `-trimpath`
+    /// also stops BuildInfo from recording `-ldflags` and `CGO_*` flags, so `-X` values are no
+    /// longer visible to `go version -m`. A binary must be rebuilt.
     ///
     /// ## References
     /// - <https://pkg.go.dev/cmd/go#hdr-Compile_packages_and_dependencies> (`-trimpath`)
@@ -147,6 +150,31 @@ pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
     }
     finding.notes.extend(from_settings.iter().map(|p| format!("recorded in BuildInfo: {p}")));
     out.push(finding);
+}
+
+/// `go build ./...` (several packages, no -o) only checks that they compile: nothing ships.
+fn only_compiles(b: &crate::defs::gobuild::BuildInvocation<'_>) -> bool {
+    b.output.is_none() && b.packages.iter().any(|(v, _)| matches!(v, Value::Known(p) if p.ends_with("...")))
+}
+
+pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
+    for b in defs.distinct_builds() {
+        let inv = &b.invocation;
+        if inv.trimpath || only_compiles(inv) {
+            continue;
+        }
+        let message = "go build without -trimpath: the binary embeds this machine's paths (build directory, GOROOT, \
+                       module cache) in panic traces and its file table"
+            .to_string();
+        let mut finding = defs.finding(&META, inv.build_word, message, "add -trimpath (or GOFLAGS=-trimpath)");
+        finding.location = defs.location(inv.span.0, inv.build_word.1);
+        finding.fix = Some(Fix {
+            description: "add -trimpath (BuildInfo then no longer records -ldflags)".into(),
+            safe: true,
+            edits: vec![Edit { path: defs.path.to_string(), start_byte: inv.build_word.1, end_byte: inv.build_word.1, replacement: " -trimpath".into() }],
+        });
+        out.push(finding);
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,166 @@
+//! Which text files are build definitions, and what they say: every `go build` they run (with
+//! its Dockerfile stage), read once per file for all rules.
+
+use super::dockerfile::{self, Dockerfile};
+use super::gobuild::BuildInvocation;
+use super::shell::{self, Env, Item};
+use super::text::LineIndex;
+use crate::finding::{Finding, Location};
+use crate::rules::RuleMeta;
+use std::path::Path;
+
+/// The kinds of build definition shiplint reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Dockerfile,
+    Shell,
+}
+
+/// Recognises a build definition by name, or a shell script by its `#!` line.
+pub fn kind_of(path: &Path, head: &[u8]) -> Option<Kind> {
+    let name = path.file_name()?.to_str()?;
+    let lower = name.to_ascii_lowercase();
+    if lower == "dockerfile" || lower == "containerfile" || lower.starts_with("dockerfile.") || lower.ends_with(".dockerfile") {
+        return Some(Kind::Dockerfile);
+    }
+    if lower.ends_with(".sh") || lower.ends_with(".bash") {
+        return Some(Kind::Shell);
+    }
+    let first_line = head.split(|&b| b == b'\n').next().unwrap_or_default();
+    let shebang = std::str::from_utf8(first_line).ok()?.strip_prefix("#!")?;
+    let interpreter = shebang.split_whitespace().collect::<Vec<_>>();
+    let prog = match interpreter.as_slice() {
+        [env, prog, ..] if env.ends_with("/env") => prog.trim_start_matches("-S"),
+        [prog, ..] => prog.rsplit('/').next().unwrap_or(prog),
+        [] => return None,
+    };
+    matches!(prog, "sh" | "bash" | "dash" | "ash" | "ksh" | "zsh").then_some(Kind::Shell)
+}
+
+/// One `go build`, and the Dockerfile stage it runs in.
+pub struct Build<'a> {
+    pub invocation: BuildInvocation<'a>,
+    pub stage: Option<usize>,
+}
+
+/// A parsed build definition, shared by the rules.
+pub struct Defs<'a> {
+    pub path: &'a str,
+    pub text: &'a str,
+    pub kind: Kind,
+    pub lines: LineIndex,
+    pub dockerfile: Option<&'a Dockerfile>,
+    pub builds: Vec<Build<'a>>,
+    /// Every shell assignment in the file (name, value word), for tracing where a value came from.
+    pub assignments: Vec<(&'a str, &'a shell::Word)>,
+}
+
+/// The parsed forms a `Defs` borrows from.
+pub enum Parsed {
+    Dockerfile { file: Dockerfile, runs: Vec<(usize, usize, Vec<Item>)> },
+    Shell(Vec<Item>),
+}
+
+pub fn parse(kind: Kind, text: &str) -> Parsed {
+    match kind {
+        Kind::Shell => Parsed::Shell(shell::parse(text, 0)),
+        Kind::Dockerfile => {
+            let file = dockerfile::parse(text);
+            let runs = file
+                .stages
+                .iter()
+                .flat_map(|s| s.instructions.iter().filter(|i| i.keyword == "RUN").map(move |i| (s.index, i)))
+                .map(|(stage, ins)| (stage, ins.start, dockerfile::run_script(text, ins)))
+                .collect();
+            Parsed::Dockerfile { file, runs }
+        }
+    }
+}
+
+fn collect_assignments<'a>(items: &'a [Item], out: &mut Vec<(&'a str, &'a shell::Word)>) {
+    for item in items {
+        match item {
+            Item::Command(c) => {
+                out.extend(c.assigns.iter().map(|(n, w)| (n.as_str(), w)));
+            }
+            Item::For { body, .. } => collect_assignments(body, out),
+        }
+    }
+}
+
+impl<'a> Defs<'a> {
+    pub fn new(path: &'a str, text: &'a str, kind: Kind, parsed: &'a Parsed) -> Self {
+        let mut builds = Vec::new();
+        let mut assignments = Vec::new();
+        let dockerfile = match parsed {
+            Parsed::Shell(items) => {
+                let evaluated = shell::evaluate(items, &mut Env::default());
+                builds.extend(evaluated.iter().filter_map(BuildInvocation::from_command).map(|invocation| Build { invocation, stage: None }));
+                collect_assignments(items, &mut assignments);
+                None
+            }
+            Parsed::Dockerfile { file, runs } => {
+                for (stage, start, items) in runs {
+                    let mut env = file.env_at(*stage, *start);
+                    let evaluated = shell::evaluate(items, &mut env);
+                    builds.extend(
+                        evaluated.iter().filter_map(BuildInvocation::from_command).map(|invocation| Build { invocation, stage: Some(*stage) }),
+                    );
+                    collect_assignments(items, &mut assignments);
+                }
+                Some(file)
+            }
+        };
+        Defs { path, text, kind, lines: LineIndex::new(text), dockerfile, builds, assignments }
+    }
+
+    pub fn location(&self, start: usize, end: usize) -> Location {
+        Location { path: self.path.to_string(), slice: None, fact: None, span: Some(self.lines.span(self.text, start, end)) }
+    }
+
+    /// A finding of rule `meta` at the byte range `start..end`.
+    pub fn finding(&self, meta: &'static RuleMeta, (start, end): (usize, usize), message: String, help: &str) -> Finding {
+        Finding {
+            code: meta.code,
+            rule: meta.name,
+            level: meta.default_level,
+            message,
+            location: self.location(start, end),
+            help: help.to_string(),
+            notes: Vec::new(),
+            related: Vec::new(),
+            fix: None,
+        }
+    }
+
+    /// Distinct build commands: one per command, whichever iteration of its loops.
+    pub fn distinct_builds(&self) -> Vec<&Build<'a>> {
+        let mut seen = Vec::new();
+        let mut out = Vec::new();
+        for b in &self.builds {
+            if !seen.contains(&b.invocation.span) {
+                seen.push(b.invocation.span);
+                out.push(b);
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds() {
+        let k = |name: &str, head: &str| kind_of(Path::new(name), head.as_bytes());
+        assert_eq!(k("Dockerfile", ""), Some(Kind::Dockerfile));
+        assert_eq!(k("build.Dockerfile", ""), Some(Kind::Dockerfile));
+        assert_eq!(k("Dockerfile.release", ""), Some(Kind::Dockerfile));
+        assert_eq!(k("release.sh", ""), Some(Kind::Shell));
+        assert_eq!(k("release", "#!/usr/bin/env bash\nset -e"), Some(Kind::Shell));
+        assert_eq!(k("tool", "#!/bin/sh -e\n"), Some(Kind::Shell));
+        assert_eq!(k("script.py", "#!/usr/bin/env python3\n"), None);
+        assert_eq!(k("main.go", "package main"), None);
+    }
+}

@@ -1,0 +1,128 @@
+use super::Defs;
+use crate::defs::gobuild::BuildInvocation;
+use crate::defs::shell::Value;
+use crate::finding::Finding;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds cross-compiling loops whose iterations write the same output file, and windows
+    /// builds whose output lacks `.exe`. Each iteration of the loop is evaluated (GOOS, GOARCH
+    /// and the `-o` path, through `${target%/*}`-style expansions), so the finding names the
+    /// targets that collide.
+    ///
+    /// ## Why is this bad?
+    /// Only the last target survives: the release folder holds one binary, built for whatever the
+    /// loop did last (darwin/arm64, say), under a name that says nothing of it. Users on the other
+    /// platforms download something that cannot run.
+    ///
+    /// ## What really happens
+    /// Checked with Go 1.27: every iteration overwrites `bin/api`. `-o dir/` does not help across
+    /// architectures of one OS: it writes `dir/api` for linux/amd64 and linux/arm64 alike (only
+    /// windows gets `api.exe`). `go build` without `-o` writes the package's name into the
+    /// current directory, with the same collision. An explicit `-o` for windows gets no `.exe`
+    /// added. Cross builds default to `CGO_ENABLED=0`.
+    ///
+    /// ## Example
+    /// ```sh
+    /// for target in linux/amd64 linux/arm64 darwin/arm64; do
+    ///   GOOS=${target%/*} GOARCH=${target#*/} go build -o bin/api ./cmd/api
+    /// done
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```sh
+    /// for target in linux/amd64 linux/arm64 darwin/arm64 windows/amd64; do
+    ///   GOOS=${target%/*} GOARCH=${target#*/}
+    ///   out="bin/api-${GOOS}-${GOARCH}"
+    ///   [ "$GOOS" = windows ] && out="$out.exe"
+    ///   GOOS=$GOOS GOARCH=$GOARCH go build -o "$out" ./cmd/api
+    /// done
+    /// ```
+    ///
+    /// ## Fix
+    /// No automatic fix: how to name the outputs (and where GOOS and GOARCH are available as shell
+    /// variables) is the script's own business.
+    ///
+    /// ## References
+    /// - <https://pkg.go.dev/cmd/go#hdr-Compile_packages_and_dependencies> (`-o`)
+    rule {
+        code: "SL008",
+        name: "cross-build-overwrite",
+        level: Error,
+        summary: "a cross-compiling loop writes every target to the same output path",
+    }
+}
+
+/// The target an iteration builds, as `GOOS/GOARCH` or the loop values.
+fn target(inv: &BuildInvocation<'_>) -> String {
+    match (inv.env_value("GOOS"), inv.env_value("GOARCH")) {
+        (Some(os), Some(arch)) => format!("{os}/{arch}"),
+        (Some(os), None) => os.to_string(),
+        (None, Some(arch)) => arch.to_string(),
+        (None, None) => inv
+            .iteration
+            .iter()
+            .map(|(_, v)| match v {
+                Value::Known(s) => s.clone(),
+                Value::Unknown => "?".into(),
+            })
+            .collect::<Vec<_>>()
+            .join(","),
+    }
+}
+
+/// The file the iteration writes; `None` when it depends on something unknown.
+fn output(inv: &BuildInvocation<'_>) -> Option<String> {
+    let exe = if inv.env_value("GOOS") == Some("windows") { ".exe" } else { "" };
+    let default_name = || {
+        let pkg = match inv.packages.as_slice() {
+            [] => ".".to_string(),
+            [(Value::Known(p), _)] => p.clone(),
+            _ => return None,
+        };
+        let name = pkg.trim_end_matches('/').rsplit('/').next().unwrap_or(&pkg);
+        Some(if name == "." || name.is_empty() { "<package>".to_string() } else { name.to_string() })
+    };
+    match &inv.output {
+        None => Some(format!("{}{exe}", default_name()?)),
+        Some((Value::Known(o), _)) if o.ends_with('/') => Some(format!("{o}{}{exe}", default_name()?)),
+        Some((Value::Known(o), _)) => Some(o.clone()),
+        Some((Value::Unknown, _)) => None,
+    }
+}
+
+pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
+    for first in defs.distinct_builds() {
+        let iterations: Vec<&BuildInvocation<'_>> =
+            defs.builds.iter().map(|b| &b.invocation).filter(|b| b.span == first.invocation.span).collect();
+        let inv = &first.invocation;
+        let at = inv.output.as_ref().map_or(inv.span, |(_, w)| (w.start, w.end));
+        if iterations.len() > 1 {
+            let mut seen: Vec<(String, Vec<String>)> = Vec::new();
+            for it in &iterations {
+                let Some(path) = output(it) else { continue };
+                match seen.iter_mut().find(|(p, _)| *p == path) {
+                    Some((_, targets)) => targets.push(target(it)),
+                    None => seen.push((path, vec![target(it)])),
+                }
+            }
+            for (path, targets) in seen.iter().filter(|(_, t)| t.len() > 1) {
+                let message = format!(
+                    "{} iterations write {path}: {} overwrite each other and only the last survives",
+                    targets.len(),
+                    targets.join(", ")
+                );
+                out.push(defs.finding(&META, at, message, "put ${GOOS} and ${GOARCH} (and .exe for windows) in the -o path"));
+            }
+        }
+        for it in &iterations {
+            if let (Some("windows"), Some((Value::Known(o), _))) = (it.env_value("GOOS"), &it.output) {
+                if !o.ends_with(".exe") && !o.ends_with('/') {
+                    let message = format!("windows build writes {o} without .exe: Windows will not run it by that name");
+                    out.push(defs.finding(&META, at, message, "add .exe to the output name for GOOS=windows"));
+                    break;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+use super::root_image;
+use crate::defs::dockerfile::Dockerfile;
+use crate::defs::images::Libc;
+use crate::finding::{Edit, Finding, Fix};
+use crate::rules::Defs;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds Dockerfiles where a Go binary is built with cgo left on in one C library's world
+    /// (a glibc `golang` image, or a musl one with gcc installed) and copied into a final image
+    /// with another C library or none (alpine, distroless/static, scratch).
+    ///
+    /// ## Why is this bad?
+    /// If the program links any cgo-using package, the binary is dynamically linked against the
+    /// builder's C library, and the final image does not have its loader: the container dies at
+    /// start with the misleading `exec /api: no such file or directory`. The missing file is the
+    /// ELF interpreter, not the binary.
+    ///
+    /// ## What really happens
+    /// Checked with Go 1.21, 1.23 and 1.27: with gcc present (every Debian-based `golang` image)
+    /// `CGO_ENABLED=1` is the default, and a program that links `net` (and so `net/http`),
+    /// `os/user` or any `import "C"` becomes dynamic (PT_INTERP `/lib64/ld-linux-x86-64.so.2`,
+    /// DT_NEEDED `libc.so.6`) unless built with `-tags netgo,osusergo`. A program that links none
+    /// of them stays static even with cgo on, so this rule says "may". `golang:*-alpine` has no
+    /// gcc, and since Go 1.20 cgo then defaults to off; cross builds (GOOS/GOARCH set) default to
+    /// off too. Alpine has `/lib/ld-musl-x86_64.so.1`; distroless/static and scratch have no
+    /// loader at all.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM golang:1.23 AS build
+    /// COPY . .
+    /// RUN go build -o /out/api ./cmd/api
+    /// FROM alpine:3.20
+    /// COPY --from=build /out/api /api
+    /// ENTRYPOINT ["/api"]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// RUN CGO_ENABLED=0 go build -o /out/api ./cmd/api
+    /// ```
+    ///
+    /// ## Fix
+    /// `--fix` puts `CGO_ENABLED=0` in front of the `go build` command. A program that really
+    /// uses cgo (`import "C"`) then fails to build and needs a final image with the builder's C
+    /// library instead.
+    ///
+    /// ## References
+    /// - <https://pkg.go.dev/cmd/cgo>
+    /// - <https://pkg.go.dev/net#hdr-Name_Resolution>
+    rule {
+        code: "SL204",
+        name: "libc-mismatch",
+        level: Warning,
+        summary: "a cgo-enabled build is copied into an image without the builder's C library",
+    }
+}
+
+/// Whether a RUN before `before` in the stage chain installs a C compiler.
+fn installs_c_compiler(d: &Dockerfile, stage: usize, before: usize) -> bool {
+    const PACKAGES: &[&str] = &["gcc", "build-base", "build-essential", "clang", "musl-dev", "g++"];
+    d.chain(stage).iter().flat_map(|s| s.instructions.iter().filter(move |i| s.index != stage || i.start < before)).any(|i| {
+        i.keyword == "RUN"
+            && (i.args.contains("apk add") || i.args.contains("apt-get install") || i.args.contains("apt install") || i.args.contains("dnf install") || i.args.contains("yum install"))
+            && i.args.split_whitespace().any(|w| PACKAGES.contains(&w))
+    })
+}
+
+pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
+    let Some(d) = defs.dockerfile else { return };
+    let Some(last) = d.stages.last() else { return };
+    let Some((final_base, _)) = root_image(d, last.index) else { return };
+    if final_base.libc == Libc::Unknown {
+        return;
+    }
+    // Stages whose output the final stage copies in.
+    let copied_from: Vec<usize> =
+        last.instructions.iter().filter(|i| i.keyword == "COPY").filter_map(|i| d.copy_from(i)).map(|s| s.index).collect();
+    for b in defs.distinct_builds() {
+        let inv = &b.invocation;
+        let Some(stage) = b.stage else { continue };
+        if !copied_from.contains(&stage) || d.chain(last.index).iter().any(|s| s.index == stage) {
+            continue;
+        }
+        let Some((builder, builder_root)) = root_image(d, stage) else { continue };
+        let cgo = match inv.env_value("CGO_ENABLED") {
+            Some("0") => continue,
+            Some("1") => "CGO_ENABLED=1",
+            Some(_) => continue,
+            None if inv.env_set("CGO_ENABLED") => continue, // set from an unknown value
+            // Cross builds default to cgo off; so does a builder without a C compiler.
+            None if inv.env_set("GOOS") || inv.env_set("GOARCH") => continue,
+            None if builder.c_compiler || installs_c_compiler(d, stage, inv.span.0) => "cgo on by default (a C compiler is present)",
+            None => continue,
+        };
+        if !matches!(builder.libc, Libc::Glibc | Libc::Musl) || builder.libc == final_base.libc {
+            continue;
+        }
+        let message = format!(
+            "built with {cgo} on {} ({}) and copied into {} ({}): if the program links net, os/user or cgo, \
+             it needs the {} loader and fails to start with \"no such file or directory\"",
+            builder_root.base_written,
+            builder.libc.describe(),
+            last.base_written,
+            final_base.libc.describe(),
+            builder.libc.describe(),
+        );
+        let mut finding =
+            defs.finding(&META, inv.span, message, "build with CGO_ENABLED=0, or use a final image with the builder's C library");
+        finding.related.push(defs.location(last.base_span.0, last.base_span.1));
+        finding.fix = Some(Fix {
+            description: "build with CGO_ENABLED=0 (a static binary)".into(),
+            safe: true,
+            edits: vec![Edit { path: defs.path.to_string(), start_byte: inv.span.0, end_byte: inv.span.0, replacement: "CGO_ENABLED=0 ".into() }],
+        });
+        out.push(finding);
+    }
+}

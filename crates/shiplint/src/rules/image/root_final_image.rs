@@ -1,0 +1,87 @@
+use super::root_image;
+use crate::finding::{Edit, Finding, Fix};
+use crate::rules::Defs;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds Dockerfiles that build a Go program whose final image runs as root: no `USER` in
+    /// the final stage (or the stages it is built on) and a base image that does not set a
+    /// non-root user, or a last `USER` that is root.
+    ///
+    /// ## Why is this bad?
+    /// A compromised process runs as root inside the container: it can write anywhere in the
+    /// image, and any container escape starts with root's privileges. A Go server needs none of
+    /// that; it only needs a port above 1024.
+    ///
+    /// ## What really happens
+    /// Docker runs as uid 0 unless the image or the Dockerfile says otherwise. `scratch` has no
+    /// user database, but numeric ids work everywhere: `USER 65532:65532` is distroless's
+    /// `nonroot`. Images tagged `:nonroot` and Chainguard images already run as non-root.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM scratch
+    /// COPY --from=build /out/api /api
+    /// ENTRYPOINT ["/api"]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// FROM scratch
+    /// COPY --from=build /out/api /api
+    /// USER 65532:65532
+    /// ENTRYPOINT ["/api"]
+    /// ```
+    ///
+    /// ## Fix
+    /// `--fix` adds `USER 65532:65532` before the final stage's ENTRYPOINT or CMD (or at its
+    /// end). Marked unsafe: a program that writes to root-owned paths or binds a port below 1024
+    /// then needs changes.
+    ///
+    /// ## References
+    /// - <https://docs.docker.com/reference/dockerfile/#user>
+    rule {
+        code: "SL202",
+        name: "root-final-image",
+        level: Warning,
+        summary: "the shipped image runs its program as root",
+    }
+}
+
+fn is_root(user: &str) -> bool {
+    let name = user.split(':').next().unwrap_or(user).trim();
+    name == "root" || name == "0"
+}
+
+pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
+    let Some(d) = defs.dockerfile else { return };
+    let Some(last) = d.stages.last() else { return };
+    if defs.builds.is_empty() {
+        return;
+    }
+    let (message, span) = match d.user(last.index) {
+        Some((user, ins)) if is_root(user) => (format!("the final image runs as {user}"), (ins.start, ins.end)),
+        Some(_) => return,
+        None => {
+            if root_image(d, last.index).is_none_or(|(base, _)| base.nonroot_by_default) {
+                return;
+            }
+            (format!("the final image ({}) sets no USER: its program runs as root", last.base_written), last.base_span)
+        }
+    };
+    let mut finding = defs.finding(&META, span, message, "add USER 65532:65532 (a numeric id works even on scratch)");
+    let anchor = last.instructions.iter().find(|i| i.keyword == "ENTRYPOINT" || i.keyword == "CMD");
+    let (at, text) = match anchor {
+        Some(i) => (i.start, "USER 65532:65532\n".to_string()),
+        None => {
+            let end = last.instructions.last().map_or(last.from.end, |i| i.end);
+            (end, "\nUSER 65532:65532".to_string())
+        }
+    };
+    finding.fix = Some(Fix {
+        description: "run as USER 65532:65532 (unsafe: the program loses root's file and port privileges)".into(),
+        safe: false,
+        edits: vec![Edit { path: defs.path.to_string(), start_byte: at, end_byte: at, replacement: text }],
+    });
+    out.push(finding);
+}

@@ -1,0 +1,66 @@
+use super::root_image;
+use crate::finding::Finding;
+use crate::rules::Defs;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds Dockerfiles that build a Go program and ship it in an image based on a Go toolchain
+    /// image (`golang:*`), directly or through a stage built on one.
+    ///
+    /// ## Why is this bad?
+    /// The image carries the whole toolchain, a C compiler, git and the source tree: hundreds of
+    /// megabytes that production never uses, and the vulnerability reports that come with them.
+    ///
+    /// ## What really happens
+    /// A Go toolchain tree alone is about 240–250 MB; `golang:1.23` (Debian, gcc, git) is several
+    /// hundred MB more. `gcr.io/distroless/static` is about 2 MB (CA certificates, tzdata, a
+    /// passwd with `nonroot`; no libc, no shell); `distroless/base` adds glibc for cgo binaries;
+    /// `scratch` has no CA certificates or tzdata (TLS and time zones fail unless embedded).
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM golang:1.23
+    /// COPY . .
+    /// RUN go build -o /api ./cmd/api
+    /// ENTRYPOINT ["/api"]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// FROM golang:1.23 AS build
+    /// COPY . .
+    /// RUN CGO_ENABLED=0 go build -trimpath -o /out/api ./cmd/api
+    /// FROM gcr.io/distroless/static-debian12:nonroot
+    /// COPY --from=build /out/api /api
+    /// ENTRYPOINT ["/api"]
+    /// ```
+    ///
+    /// ## Fix
+    /// No automatic fix: splitting a build into stages changes what the image contains.
+    ///
+    /// ## References
+    /// - <https://docs.docker.com/build/building/multi-stage/>
+    /// - <https://github.com/GoogleContainerTools/distroless>
+    rule {
+        code: "SL201",
+        name: "toolchain-in-final-image",
+        level: Warning,
+        summary: "the shipped image is based on a Go toolchain image",
+    }
+}
+
+pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
+    let Some(d) = defs.dockerfile else { return };
+    let Some(last) = d.stages.last() else { return };
+    if defs.builds.is_empty() {
+        return; // a development image, not a build
+    }
+    let Some((base, root)) = root_image(d, last.index) else { return };
+    if !base.go_toolchain {
+        return;
+    }
+    let via = if root.index == last.index { String::new() } else { format!(" (through stage {})", last.base_written) };
+    let message = format!("the final image is based on {}{via}: the Go toolchain, compilers and sources ship with the program", root.base_written);
+    let help = "build in a golang stage, then COPY --from it into a small final stage (distroless/static, scratch)";
+    out.push(defs.finding(&META, last.base_span, message, help));
+}
