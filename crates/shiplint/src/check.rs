@@ -1,9 +1,9 @@
 //! `shiplint check`: find Go executables under the given paths, run the rules, collect findings.
 
 use crate::config::Config;
+use crate::defs::source::{self, Defs};
 use crate::finding::Finding;
 use crate::mapped::Mapped;
-use crate::defs::source::{self, Defs};
 use crate::rules::{Binary, BinaryOptions, RULES};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -128,14 +128,21 @@ fn check_file(path: &Path, options: &BinaryOptions, config: &Config) -> FileOutc
 fn suppressed(text: &str, f: &Finding) -> bool {
     let Some(span) = f.location.span else { return false };
     let lines: Vec<&str> = text.lines().collect();
-    [span.start_line, span.start_line.saturating_sub(1)].into_iter().filter(|&l| l >= 1).filter_map(|l| lines.get(l - 1)).any(|line| {
-        let Some(hash) = line.find('#') else { return false };
-        let comment = &line[hash..];
-        let Some(at) = comment.find("shiplint: ignore[") else { return false };
-        let list = &comment[at + "shiplint: ignore[".len()..];
-        let Some(end) = list.find(']') else { return false };
-        list[..end].split(',').map(str::trim).any(|r| r.eq_ignore_ascii_case(f.rule) || r.eq_ignore_ascii_case(f.code))
-    })
+    [span.start_line, span.start_line.saturating_sub(1)]
+        .into_iter()
+        .filter(|&l| l >= 1)
+        .filter_map(|l| lines.get(l - 1))
+        .any(|line| {
+            let Some(hash) = line.find('#') else { return false };
+            let comment = &line[hash..];
+            let Some(at) = comment.find("shiplint: ignore[") else { return false };
+            let list = &comment[at + "shiplint: ignore[".len()..];
+            let Some(end) = list.find(']') else { return false };
+            list[..end]
+                .split(',')
+                .map(str::trim)
+                .any(|r| r.eq_ignore_ascii_case(f.rule) || r.eq_ignore_ascii_case(f.code))
+        })
 }
 
 /// Runs every selected binary rule on one executable; `None` when it is not a Go executable.

@@ -6,6 +6,7 @@ pub mod check;
 pub mod config;
 pub mod defs;
 pub mod finding;
+pub mod fix;
 pub mod goversion;
 pub mod inspect;
 pub mod mapped;

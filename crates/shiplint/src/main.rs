@@ -33,30 +33,9 @@ impl From<LevelArg> for Level {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Find Go executables under PATHs (default `.`) and report how they were built wrong.
-    Check {
-        paths: Vec<PathBuf>,
-        #[arg(long, value_enum, default_value_t = report::Format::Human)]
-        format: report::Format,
-        /// Run only these rules (codes or names, comma-separated or repeated).
-        #[arg(long, value_delimiter = ',')]
-        select: Vec<String>,
-        /// Skip these rules.
-        #[arg(long, value_delimiter = ',')]
-        ignore: Vec<String>,
-        /// Exit 1 when a finding is at or above this level [default: warning, or shiplint.toml's].
-        #[arg(long, value_enum)]
-        fail_on: Option<LevelArg>,
-        /// Configuration file [default: the nearest shiplint.toml].
-        #[arg(long)]
-        config: Option<PathBuf>,
-        /// A store filled by `shiplint symbols store`, where unstripped twins are looked up.
-        #[arg(long)]
-        symbols: Option<PathBuf>,
-        /// An `importpath.name=value` that should have been set with -X (repeatable).
-        #[arg(long = "expect-x")]
-        expect_x: Vec<String>,
-    },
+    /// Find Go executables and build definitions under PATHs (default `.`) and report how they
+    /// build and ship Go programs wrong.
+    Check(CheckArgs),
     /// List every rule: code, name, default level and summary.
     Rules,
     /// Print a rule's page: what, why, what really happens, examples, fix.
@@ -81,6 +60,40 @@ enum Command {
         #[command(subcommand)]
         action: SymbolsAction,
     },
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = report::Format::Human)]
+    format: report::Format,
+    /// Run only these rules (codes or names, comma-separated or repeated).
+    #[arg(long, value_delimiter = ',')]
+    select: Vec<String>,
+    /// Skip these rules.
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Exit 1 when a finding is at or above this level [default: warning, or shiplint.toml's].
+    #[arg(long, value_enum)]
+    fail_on: Option<LevelArg>,
+    /// Configuration file [default: the nearest shiplint.toml].
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// A store filled by `shiplint symbols store`, where unstripped twins are looked up.
+    #[arg(long)]
+    symbols: Option<PathBuf>,
+    /// An `importpath.name=value` that should have been set with -X (repeatable).
+    #[arg(long = "expect-x")]
+    expect_x: Vec<String>,
+    /// Apply the safe fixes to the build definitions, then report what remains.
+    #[arg(long)]
+    fix: bool,
+    /// With --fix or --diff, include fixes that change more than the defect (each says what).
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print the fixes as a unified diff instead of applying them.
+    #[arg(long)]
+    diff: bool,
 }
 
 #[derive(Subcommand)]
@@ -130,43 +143,70 @@ fn with_progress_bar<T>(progress: &shiplint::check::Progress, work: impl FnOnce(
     })
 }
 
+/// `shiplint check`: scan, optionally fix or preview fixes, report; returns the exit status.
+fn run_check(args: CheckArgs) -> i32 {
+    let overrides = Overrides { select: args.select, ignore: args.ignore, fail_on: args.fail_on.map(Level::from) };
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let config = match Config::load(args.config.as_deref(), &cwd, &overrides) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("shiplint: {e}");
+            return 2;
+        }
+    };
+    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths };
+    let options =
+        BinaryOptions { expect_x: args.expect_x, symbols_dir: args.symbols, newest_go_minor: config.newest_go_minor };
+    let progress = shiplint::check::Progress::default();
+    let mut result = with_progress_bar(&progress, || shiplint::check::scan(&paths, &options, &config, &progress));
+    if args.fix || args.diff {
+        let files = match shiplint::fix::plan(&result.findings, args.unsafe_fixes) {
+            Ok(files) => files,
+            Err(e) => {
+                eprintln!("shiplint: {e}");
+                return 2;
+            }
+        };
+        if args.diff {
+            let mut out = io::stdout().lock();
+            for f in &files {
+                let _ = out.write_all(shiplint::fix::diff(f).as_bytes());
+            }
+            return i32::from(!files.is_empty());
+        }
+        let mut applied = 0;
+        for f in &files {
+            if let Err(e) = std::fs::write(&f.path, &f.after) {
+                eprintln!("shiplint: {}: {e}", f.path);
+                return 2;
+            }
+            applied += f.applied;
+        }
+        eprintln!("shiplint: applied {applied} fix(es) in {} file(s)", files.len());
+        result = shiplint::check::scan(&paths, &options, &config, &progress);
+    }
+    let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let _ = report::write(args.format, &result, color, &mut out);
+    let _ = out.flush();
+    if args.format != report::Format::Github {
+        for e in &result.errors {
+            eprintln!("shiplint: {}: {}", e.path, e.message);
+        }
+    }
+    if !result.errors.is_empty() {
+        2
+    } else if result.findings.iter().any(|f| f.level >= config.fail_on) {
+        1
+    } else {
+        0
+    }
+}
+
 fn main() {
     let cli = Cli::parse();
     let status = match cli.command {
-        Command::Check { paths, format, select, ignore, fail_on, config, symbols, expect_x } => {
-            let overrides = Overrides { select, ignore, fail_on: fail_on.map(Level::from) };
-            let cwd = std::env::current_dir().unwrap_or_default();
-            match Config::load(config.as_deref(), &cwd, &overrides) {
-                Err(e) => {
-                    eprintln!("shiplint: {e}");
-                    2
-                }
-                Ok(config) => {
-                    let paths = if paths.is_empty() { vec![PathBuf::from(".")] } else { paths };
-                    let options =
-                        BinaryOptions { expect_x, symbols_dir: symbols, newest_go_minor: config.newest_go_minor };
-                    let progress = shiplint::check::Progress::default();
-                    let result =
-                        with_progress_bar(&progress, || shiplint::check::scan(&paths, &options, &config, &progress));
-                    let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-                    let mut out = io::BufWriter::new(io::stdout().lock());
-                    let _ = report::write(format, &result, color, &mut out);
-                    let _ = out.flush();
-                    if format != report::Format::Github {
-                        for e in &result.errors {
-                            eprintln!("shiplint: {}: {}", e.path, e.message);
-                        }
-                    }
-                    if !result.errors.is_empty() {
-                        2
-                    } else if result.findings.iter().any(|f| f.level >= config.fail_on) {
-                        1
-                    } else {
-                        0
-                    }
-                }
-            }
-        }
+        Command::Check(args) => run_check(args),
         Command::Rules => {
             let mut out = io::stdout().lock();
             for m in rules::all() {

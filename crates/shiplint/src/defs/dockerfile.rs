@@ -61,9 +61,9 @@ pub fn instructions(text: &str) -> Vec<Instruction> {
         let line = &text[ls..le];
         let trimmed = line.trim_start();
         i += 1;
-        if trimmed.starts_with('#') {
+        if let Some(comment) = trimmed.strip_prefix('#') {
             if directives_allowed {
-                let d = trimmed[1..].trim();
+                let d = comment.trim();
                 if let Some(e) = d.strip_prefix("escape=").or_else(|| d.strip_prefix("escape =")) {
                     escape = e.trim().chars().next().unwrap_or('\\');
                 }
@@ -115,7 +115,13 @@ pub fn instructions(text: &str) -> Vec<Instruction> {
         let mut heredoc = None;
         if let Some(at) = args.find("<<") {
             let spec = args[at + 2..].trim_start_matches('-');
-            let delim: String = spec.trim_matches(|c| c == '"' || c == '\'').split(|c: char| c.is_whitespace()).next().unwrap_or("").trim_matches(|c| c == '"' || c == '\'').to_string();
+            let delim: String = spec
+                .trim_matches(|c| c == '"' || c == '\'')
+                .split(|c: char| c.is_whitespace())
+                .next()
+                .unwrap_or("")
+                .trim_matches(|c| c == '"' || c == '\'')
+                .to_string();
             if !delim.is_empty() && delim.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
                 let body_start = lines.get(i).map_or(text.len(), |l| l.0);
                 let mut body_end = body_start;
@@ -272,7 +278,11 @@ fn exec_form(text: &str, start: usize, end: usize) -> Option<SimpleCommand> {
                     i += ch.len_utf8();
                 }
                 i += 1;
-                words.push(Word { parts: vec![Part::Lit(value)], start: start + word_start, end: start + i.min(b.len()) });
+                words.push(Word {
+                    parts: vec![Part::Lit(value)],
+                    start: start + word_start,
+                    end: start + i.min(b.len()),
+                });
             }
             b']' => break,
             _ => i += 1,
@@ -382,7 +392,17 @@ mod tests {
 
     #[test]
     fn hostile_input_does_not_panic() {
-        for t in ["FROM", "RUN \\", "RUN <<", "FROM a AS", "\u{0}\u{1}RUN [\"", "# escape=`\nRUN a`\n", "COPY --from= x y", "ENV", "RUN [\"\\"] {
+        for t in [
+            "FROM",
+            "RUN \\",
+            "RUN <<",
+            "FROM a AS",
+            "\u{0}\u{1}RUN [\"",
+            "# escape=`\nRUN a`\n",
+            "COPY --from= x y",
+            "ENV",
+            "RUN [\"\\",
+        ] {
             let d = parse(t);
             for s in &d.stages {
                 for i in &s.instructions {

@@ -1,7 +1,7 @@
 //! The `BuildInvocation` model: every place that runs `go build`, whatever file describes it,
 //! becomes one of these, so that rules never parse text.
 
-use super::shell::{flatten, Evaluated, Value, Word};
+use super::shell::{Evaluated, Value, Word, flatten};
 use std::collections::HashMap;
 
 /// A value taken from a build definition, with where it came from.
@@ -36,8 +36,26 @@ pub struct BuildInvocation<'a> {
 
 /// Flags of `go build` that take a value (the others are booleans).
 const VALUE_FLAGS: &[&str] = &[
-    "o", "ldflags", "gcflags", "asmflags", "gccgoflags", "tags", "mod", "modfile", "buildmode", "p", "pkgdir",
-    "toolexec", "overlay", "pgo", "C", "installsuffix", "compiler", "coverpkg", "covermode", "exec",
+    "o",
+    "ldflags",
+    "gcflags",
+    "asmflags",
+    "gccgoflags",
+    "tags",
+    "mod",
+    "modfile",
+    "buildmode",
+    "p",
+    "pkgdir",
+    "toolexec",
+    "overlay",
+    "pgo",
+    "C",
+    "installsuffix",
+    "compiler",
+    "coverpkg",
+    "covermode",
+    "exec",
 ];
 
 impl<'a> BuildInvocation<'a> {
@@ -55,7 +73,10 @@ impl<'a> BuildInvocation<'a> {
                         match a.split_once('=') {
                             Some((k, v)) if !k.starts_with('-') => {
                                 let span = (words[i].start, words[i].end);
-                                extra_env.push((k.to_string(), Setting { value: Value::Known(v.to_string()), span: Some(span) }));
+                                extra_env.push((
+                                    k.to_string(),
+                                    Setting { value: Value::Known(v.to_string()), span: Some(span) },
+                                ));
                                 i += 1;
                             }
                             _ if a.starts_with('-') => i += 1,
@@ -157,9 +178,12 @@ impl<'a> BuildInvocation<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::defs::shell::{evaluate, parse, Env};
+    use crate::defs::shell::{Env, evaluate, parse};
 
-    fn builds(src: &str) -> Vec<(Option<Value>, bool, Option<String>, Option<String>)> {
+    /// (output, trimpath, GOOS, ldflags) of each build.
+    type Summary = (Option<Value>, bool, Option<String>, Option<String>);
+
+    fn builds(src: &str) -> Vec<Summary> {
         let items = parse(src, 0);
         let ev = evaluate(&items, &mut Env::default());
         ev.iter()
@@ -173,9 +197,14 @@ mod tests {
 
     #[test]
     fn reads_flags_env_and_output() {
-        let got = builds("export GOFLAGS=-trimpath\nfor os in linux windows; do CGO_ENABLED=0 GOOS=$os go build -ldflags '-s -w' -o bin/app ./cmd/app; done\nenv GOOS=darwin go build -o=x .\ngo vet ./...\n");
+        let got = builds(
+            "export GOFLAGS=-trimpath\nfor os in linux windows; do CGO_ENABLED=0 GOOS=$os go build -ldflags '-s -w' -o bin/app ./cmd/app; done\nenv GOOS=darwin go build -o=x .\ngo vet ./...\n",
+        );
         assert_eq!(got.len(), 3);
-        assert_eq!(got[0], (Some(Value::Known("bin/app".into())), true, Some("linux".into()), Some("Known(\"-s -w\")".into())));
+        assert_eq!(
+            got[0],
+            (Some(Value::Known("bin/app".into())), true, Some("linux".into()), Some("Known(\"-s -w\")".into()))
+        );
         assert_eq!(got[1].2.as_deref(), Some("windows"));
         assert_eq!(got[2].0, Some(Value::Known("x".into())));
         assert_eq!(got[2].2.as_deref(), Some("darwin"));

@@ -66,9 +66,29 @@ pub fn classify(reference: &str) -> BaseImage {
         Libc::Musl
     } else if matches!(
         last.as_str(),
-        "golang" | "debian" | "ubuntu" | "fedora" | "centos" | "rockylinux" | "almalinux" | "amazonlinux" | "oraclelinux"
-            | "archlinux" | "buildpack-deps" | "base" | "base-debian11" | "base-debian12" | "cc" | "cc-debian11"
-            | "cc-debian12" | "glibc-dynamic" | "ubi" | "ubi-minimal" | "ubi8" | "ubi9" | "ubi-micro"
+        "golang"
+            | "debian"
+            | "ubuntu"
+            | "fedora"
+            | "centos"
+            | "rockylinux"
+            | "almalinux"
+            | "amazonlinux"
+            | "oraclelinux"
+            | "archlinux"
+            | "buildpack-deps"
+            | "base"
+            | "base-debian11"
+            | "base-debian12"
+            | "cc"
+            | "cc-debian11"
+            | "cc-debian12"
+            | "glibc-dynamic"
+            | "ubi"
+            | "ubi-minimal"
+            | "ubi8"
+            | "ubi9"
+            | "ubi-micro"
     ) || last.starts_with("base-nossl")
         || (last == "busybox" && tag_l.contains("glibc"))
     {

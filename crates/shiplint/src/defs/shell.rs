@@ -216,7 +216,9 @@ impl<'a> Lexer<'a> {
     /// Reads one word starting at `self.i`.
     fn word(&mut self) -> Option<Word> {
         let start = self.i;
-        let parts = self.parts_until(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b';' | b'&' | b'|' | b'(' | b')' | b'<' | b'>'));
+        let parts = self.parts_until(|c| {
+            matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b';' | b'&' | b'|' | b'(' | b')' | b'<' | b'>')
+        });
         (self.i > start).then(|| Word { parts, start: self.base + start, end: self.base + self.i })
     }
 
@@ -429,7 +431,12 @@ pub struct SimpleCommand {
 pub enum Item {
     Command(SimpleCommand),
     /// `for var in words; do body; done` (`words` is `None` for `for var; do`).
-    For { var: String, words: Option<Vec<Word>>, body: Vec<Item>, start: usize },
+    For {
+        var: String,
+        words: Option<Vec<Word>>,
+        body: Vec<Item>,
+        start: usize,
+    },
 }
 
 /// Reads shell source (`src` sits at byte `base` of its file).
@@ -449,7 +456,8 @@ struct Parser {
     i: usize,
 }
 
-const KEYWORDS: &[&str] = &["if", "then", "elif", "else", "fi", "while", "until", "do", "done", "case", "esac", "for", "{", "}", "!", "in"];
+const KEYWORDS: &[&str] =
+    &["if", "then", "elif", "else", "fi", "while", "until", "do", "done", "case", "esac", "for", "{", "}", "!", "in"];
 
 impl Parser {
     fn keyword(&self) -> Option<&str> {
@@ -586,7 +594,10 @@ pub fn split_assignment(w: &Word) -> Option<(String, Word)> {
     let Some(Part::Lit(first)) = w.parts.first() else { return None };
     let eq = first.find('=')?;
     let name = &first[..eq];
-    if name.is_empty() || !name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_') || name.as_bytes()[0].is_ascii_digit() {
+    if name.is_empty()
+        || !name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
+        || name.as_bytes()[0].is_ascii_digit()
+    {
         return None;
     }
     let mut parts = w.parts.clone();
@@ -742,7 +753,8 @@ fn walk<'a>(
                     _ => "",
                 };
                 if cmd.words.is_empty() || matches!(builtin, "export" | "readonly" | "declare" | "local" | "typeset") {
-                    let exported = builtin == "export" || (builtin == "declare" && argv.contains(&Value::Known("-x".into())));
+                    let exported =
+                        builtin == "export" || (builtin == "declare" && argv.contains(&Value::Known("-x".into())));
                     for (name, word) in &cmd.assigns {
                         let v = env.expand(word);
                         env.set(name, v, exported);
@@ -813,7 +825,10 @@ fn walk<'a>(
 mod tests {
     use super::*;
 
-    fn run(src: &str) -> Vec<(Vec<Value>, Vec<(String, Value)>)> {
+    /// Each evaluated command's argv and loop iteration.
+    type Run = Vec<(Vec<Value>, Vec<(String, Value)>)>;
+
+    fn run(src: &str) -> Run {
         let items = parse(src, 0);
         let mut env = Env::default();
         evaluate(&items, &mut env).into_iter().map(|e| (e.argv, e.iteration)).collect()
@@ -836,7 +851,9 @@ mod tests {
 
     #[test]
     fn loops_expansions_and_prefixes() {
-        let got = run("for target in linux/amd64 darwin/arm64; do\n  GOOS=${target%/*} GOARCH=${target#*/} go build -o bin/api-${target%/*} ./cmd/api\ndone\n");
+        let got = run(
+            "for target in linux/amd64 darwin/arm64; do\n  GOOS=${target%/*} GOARCH=${target#*/} go build -o bin/api-${target%/*} ./cmd/api\ndone\n",
+        );
         assert_eq!(got.len(), 2);
         assert_eq!(got[0].0[3], known("bin/api-linux"));
         assert_eq!(got[1].0[3], known("bin/api-darwin"));
@@ -879,7 +896,9 @@ mod tests {
 
     #[test]
     fn hostile_input_does_not_panic() {
-        for src in ["\"unterminated", "${", "$(", "'", "for", "for x in", "done done", "<<", "a\\", "é\\é$é${é", "case x in"] {
+        for src in
+            ["\"unterminated", "${", "$(", "'", "for", "for x in", "done done", "<<", "a\\", "é\\é$é${é", "case x in"]
+        {
             let items = parse(src, 0);
             let _ = evaluate(&items, &mut Env::default());
         }

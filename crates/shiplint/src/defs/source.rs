@@ -20,7 +20,11 @@ pub enum Kind {
 pub fn kind_of(path: &Path, head: &[u8]) -> Option<Kind> {
     let name = path.file_name()?.to_str()?;
     let lower = name.to_ascii_lowercase();
-    if lower == "dockerfile" || lower == "containerfile" || lower.starts_with("dockerfile.") || lower.ends_with(".dockerfile") {
+    if lower == "dockerfile"
+        || lower == "containerfile"
+        || lower.starts_with("dockerfile.")
+        || lower.ends_with(".dockerfile")
+    {
         return Some(Kind::Dockerfile);
     }
     if lower.ends_with(".sh") || lower.ends_with(".bash") {
@@ -95,7 +99,12 @@ impl<'a> Defs<'a> {
         let dockerfile = match parsed {
             Parsed::Shell(items) => {
                 let evaluated = shell::evaluate(items, &mut Env::default());
-                builds.extend(evaluated.iter().filter_map(BuildInvocation::from_command).map(|invocation| Build { invocation, stage: None }));
+                builds.extend(
+                    evaluated
+                        .iter()
+                        .filter_map(BuildInvocation::from_command)
+                        .map(|invocation| Build { invocation, stage: None }),
+                );
                 collect_assignments(items, &mut assignments);
                 None
             }
@@ -104,7 +113,10 @@ impl<'a> Defs<'a> {
                     let mut env = file.env_at(*stage, *start);
                     let evaluated = shell::evaluate(items, &mut env);
                     builds.extend(
-                        evaluated.iter().filter_map(BuildInvocation::from_command).map(|invocation| Build { invocation, stage: Some(*stage) }),
+                        evaluated
+                            .iter()
+                            .filter_map(BuildInvocation::from_command)
+                            .map(|invocation| Build { invocation, stage: Some(*stage) }),
                     );
                     collect_assignments(items, &mut assignments);
                 }
@@ -115,11 +127,22 @@ impl<'a> Defs<'a> {
     }
 
     pub fn location(&self, start: usize, end: usize) -> Location {
-        Location { path: self.path.to_string(), slice: None, fact: None, span: Some(self.lines.span(self.text, start, end)) }
+        Location {
+            path: self.path.to_string(),
+            slice: None,
+            fact: None,
+            span: Some(self.lines.span(self.text, start, end)),
+        }
     }
 
     /// A finding of rule `meta` at the byte range `start..end`.
-    pub fn finding(&self, meta: &'static RuleMeta, (start, end): (usize, usize), message: String, help: &str) -> Finding {
+    pub fn finding(
+        &self,
+        meta: &'static RuleMeta,
+        (start, end): (usize, usize),
+        message: String,
+        help: &str,
+    ) -> Finding {
         Finding {
             code: meta.code,
             rule: meta.name,

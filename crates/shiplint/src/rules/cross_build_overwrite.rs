@@ -112,13 +112,19 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
                     targets.len(),
                     targets.join(", ")
                 );
-                out.push(defs.finding(&META, at, message, "put ${GOOS} and ${GOARCH} (and .exe for windows) in the -o path"));
+                out.push(defs.finding(
+                    &META,
+                    at,
+                    message,
+                    "put ${GOOS} and ${GOARCH} (and .exe for windows) in the -o path",
+                ));
             }
         }
         for it in &iterations {
             if let (Some("windows"), Some((Value::Known(o), _))) = (it.env_value("GOOS"), &it.output) {
                 if !o.ends_with(".exe") && !o.ends_with('/') {
-                    let message = format!("windows build writes {o} without .exe: Windows will not run it by that name");
+                    let message =
+                        format!("windows build writes {o} without .exe: Windows will not run it by that name");
                     out.push(defs.finding(&META, at, message, "add .exe to the output name for GOOS=windows"));
                     break;
                 }

@@ -95,7 +95,14 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let span = inv.env.get("GO111MODULE").and_then(|s| s.span).unwrap_or(inv.span);
-        let message = "go build in GOPATH mode (GO111MODULE=off): the binary records no main module and no dependency versions".to_string();
-        out.push(defs.finding(&META, span, message, "build in module mode: remove GO111MODULE=off and build inside the module"));
+        let message =
+            "go build in GOPATH mode (GO111MODULE=off): the binary records no main module and no dependency versions"
+                .to_string();
+        out.push(defs.finding(
+            &META,
+            span,
+            message,
+            "build in module mode: remove GO111MODULE=off and build inside the module",
+        ));
     }
 }

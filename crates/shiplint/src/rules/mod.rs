@@ -101,8 +101,16 @@ pub struct Rule {
 
 /// Every rule, in code order.
 pub static RULES: &[Rule] = &[
-    Rule { meta: &missing_buildinfo::META, binary: Some(missing_buildinfo::check), defs: Some(missing_buildinfo::check_defs) },
-    Rule { meta: &untrimmed_paths::META, binary: Some(untrimmed_paths::check), defs: Some(untrimmed_paths::check_defs) },
+    Rule {
+        meta: &missing_buildinfo::META,
+        binary: Some(missing_buildinfo::check),
+        defs: Some(missing_buildinfo::check_defs),
+    },
+    Rule {
+        meta: &untrimmed_paths::META,
+        binary: Some(untrimmed_paths::check),
+        defs: Some(untrimmed_paths::check_defs),
+    },
     Rule { meta: &stripped_without_symbols::META, binary: Some(stripped_without_symbols::check), defs: None },
     Rule { meta: &x_flag_not_applied::META, binary: Some(x_flag_not_applied::check), defs: None },
     Rule { meta: &libc_dynamic::META, binary: Some(libc_dynamic::check), defs: None },
@@ -115,7 +123,11 @@ pub static RULES: &[Rule] = &[
     Rule { meta: &macos::no_hardened_runtime::META, binary: Some(macos::no_hardened_runtime::check), defs: None },
     Rule { meta: &macos::no_timestamp::META, binary: Some(macos::no_timestamp::check), defs: None },
     Rule { meta: &macos::signature_broken::META, binary: Some(macos::signature_broken::check), defs: None },
-    Rule { meta: &image::toolchain_in_final_image::META, binary: None, defs: Some(image::toolchain_in_final_image::check) },
+    Rule {
+        meta: &image::toolchain_in_final_image::META,
+        binary: None,
+        defs: Some(image::toolchain_in_final_image::check),
+    },
     Rule { meta: &image::root_final_image::META, binary: None, defs: Some(image::root_final_image::check) },
     Rule { meta: &image::unpinned_base_image::META, binary: None, defs: Some(image::unpinned_base_image::check) },
     Rule { meta: &image::libc_mismatch::META, binary: None, defs: Some(image::libc_mismatch::check) },

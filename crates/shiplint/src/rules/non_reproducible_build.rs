@@ -52,7 +52,10 @@ const HOST_VARIABLES: &[&str] = &["USER", "HOSTNAME", "RANDOM", "SECONDS", "EPOC
 fn volatile_source(word: &Word, defs: &Defs<'_>, depth: usize) -> Option<String> {
     for c in word.command_substitutions() {
         let program = c.split_whitespace().next().unwrap_or("");
-        if HOST_COMMANDS.contains(&program) && !c.contains("SOURCE_DATE_EPOCH") && !(program == "uname" && !c.contains("-n")) {
+        if HOST_COMMANDS.contains(&program)
+            && !c.contains("SOURCE_DATE_EPOCH")
+            && (program != "uname" || c.contains("-n"))
+        {
             return Some(format!("$({})", c.trim()));
         }
     }
@@ -61,7 +64,8 @@ fn volatile_source(word: &Word, defs: &Defs<'_>, depth: usize) -> Option<String>
             return Some(format!("${v}"));
         }
         if depth < 3 {
-            let traced = defs.assignments.iter().filter(|(n, _)| *n == v).find_map(|(_, w)| volatile_source(w, defs, depth + 1));
+            let traced =
+                defs.assignments.iter().filter(|(n, _)| *n == v).find_map(|(_, w)| volatile_source(w, defs, depth + 1));
             if let Some(src) = traced {
                 return Some(format!("${v} (= {src})"));
             }

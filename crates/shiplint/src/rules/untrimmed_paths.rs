@@ -171,7 +171,12 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         finding.fix = Some(Fix {
             description: "add -trimpath (BuildInfo then no longer records -ldflags)".into(),
             safe: true,
-            edits: vec![Edit { path: defs.path.to_string(), start_byte: inv.build_word.1, end_byte: inv.build_word.1, replacement: " -trimpath".into() }],
+            edits: vec![Edit {
+                path: defs.path.to_string(),
+                start_byte: inv.build_word.1,
+                end_byte: inv.build_word.1,
+                replacement: " -trimpath".into(),
+            }],
         });
         out.push(finding);
     }

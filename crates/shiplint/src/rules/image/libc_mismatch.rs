@@ -60,11 +60,17 @@ declare_rule! {
 /// Whether a RUN before `before` in the stage chain installs a C compiler.
 fn installs_c_compiler(d: &Dockerfile, stage: usize, before: usize) -> bool {
     const PACKAGES: &[&str] = &["gcc", "build-base", "build-essential", "clang", "musl-dev", "g++"];
-    d.chain(stage).iter().flat_map(|s| s.instructions.iter().filter(move |i| s.index != stage || i.start < before)).any(|i| {
-        i.keyword == "RUN"
-            && (i.args.contains("apk add") || i.args.contains("apt-get install") || i.args.contains("apt install") || i.args.contains("dnf install") || i.args.contains("yum install"))
-            && i.args.split_whitespace().any(|w| PACKAGES.contains(&w))
-    })
+    d.chain(stage).iter().flat_map(|s| s.instructions.iter().filter(move |i| s.index != stage || i.start < before)).any(
+        |i| {
+            i.keyword == "RUN"
+                && (i.args.contains("apk add")
+                    || i.args.contains("apt-get install")
+                    || i.args.contains("apt install")
+                    || i.args.contains("dnf install")
+                    || i.args.contains("yum install"))
+                && i.args.split_whitespace().any(|w| PACKAGES.contains(&w))
+        },
+    )
 }
 
 pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
@@ -75,8 +81,13 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         return;
     }
     // Stages whose output the final stage copies in.
-    let copied_from: Vec<usize> =
-        last.instructions.iter().filter(|i| i.keyword == "COPY").filter_map(|i| d.copy_from(i)).map(|s| s.index).collect();
+    let copied_from: Vec<usize> = last
+        .instructions
+        .iter()
+        .filter(|i| i.keyword == "COPY")
+        .filter_map(|i| d.copy_from(i))
+        .map(|s| s.index)
+        .collect();
     for b in defs.distinct_builds() {
         let inv = &b.invocation;
         let Some(stage) = b.stage else { continue };
@@ -91,7 +102,9 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             None if inv.env_set("CGO_ENABLED") => continue, // set from an unknown value
             // Cross builds default to cgo off; so does a builder without a C compiler.
             None if inv.env_set("GOOS") || inv.env_set("GOARCH") => continue,
-            None if builder.c_compiler || installs_c_compiler(d, stage, inv.span.0) => "cgo on by default (a C compiler is present)",
+            None if builder.c_compiler || installs_c_compiler(d, stage, inv.span.0) => {
+                "cgo on by default (a C compiler is present)"
+            }
             None => continue,
         };
         if !matches!(builder.libc, Libc::Glibc | Libc::Musl) || builder.libc == final_base.libc {
@@ -106,13 +119,22 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             final_base.libc.describe(),
             builder.libc.describe(),
         );
-        let mut finding =
-            defs.finding(&META, inv.span, message, "build with CGO_ENABLED=0, or use a final image with the builder's C library");
+        let mut finding = defs.finding(
+            &META,
+            inv.span,
+            message,
+            "build with CGO_ENABLED=0, or use a final image with the builder's C library",
+        );
         finding.related.push(defs.location(last.base_span.0, last.base_span.1));
         finding.fix = Some(Fix {
             description: "build with CGO_ENABLED=0 (a static binary)".into(),
             safe: true,
-            edits: vec![Edit { path: defs.path.to_string(), start_byte: inv.span.0, end_byte: inv.span.0, replacement: "CGO_ENABLED=0 ".into() }],
+            edits: vec![Edit {
+                path: defs.path.to_string(),
+                start_byte: inv.span.0,
+                end_byte: inv.span.0,
+                replacement: "CGO_ENABLED=0 ".into(),
+            }],
         });
         out.push(finding);
     }

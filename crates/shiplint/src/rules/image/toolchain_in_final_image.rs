@@ -60,7 +60,10 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         return;
     }
     let via = if root.index == last.index { String::new() } else { format!(" (through stage {})", last.base_written) };
-    let message = format!("the final image is based on {}{via}: the Go toolchain, compilers and sources ship with the program", root.base_written);
+    let message = format!(
+        "the final image is based on {}{via}: the Go toolchain, compilers and sources ship with the program",
+        root.base_written
+    );
     let help = "build in a golang stage, then COPY --from it into a small final stage (distroless/static, scratch)";
     out.push(defs.finding(&META, last.base_span, message, help));
 }

@@ -1,0 +1,93 @@
+//! Applying fixes: byte-range edits to text sources, checked by reading the result again, and
+//! previewed as a unified diff.
+
+use crate::defs::source::{self, Defs, Kind};
+use crate::finding::{Edit, Finding};
+use std::collections::BTreeMap;
+
+/// The new text of one file, with the fixes that made it.
+pub struct Fixed {
+    pub path: String,
+    pub before: String,
+    pub after: String,
+    pub applied: usize,
+}
+
+/// Applies `edits` (sorted, overlapping ones dropped) to `text`.
+fn apply(text: &str, mut edits: Vec<&Edit>) -> (String, usize) {
+    edits.sort_by_key(|e| (e.start_byte, e.end_byte));
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut pos = 0;
+    let mut applied = 0;
+    for e in edits {
+        if e.start_byte < pos
+            || e.end_byte > text.len()
+            || !text.is_char_boundary(e.start_byte)
+            || !text.is_char_boundary(e.end_byte)
+        {
+            continue; // overlaps an earlier edit, or points outside the file
+        }
+        out.push_str(&text[pos..e.start_byte]);
+        out.push_str(&e.replacement);
+        pos = e.end_byte;
+        applied += 1;
+    }
+    out.push_str(&text[pos..]);
+    (out, applied)
+}
+
+/// Number of `go build` commands a build definition describes: a fix must not change it.
+fn build_count(kind: Kind, path: &str, text: &str) -> usize {
+    let parsed = source::parse(kind, text);
+    Defs::new(path, text, kind, &parsed).distinct_builds().len()
+}
+
+/// Computes the fixed text of every file with applicable fixes (`unsafe_too`: unsafe ones as well).
+pub fn plan(findings: &[Finding], unsafe_too: bool) -> Result<Vec<Fixed>, String> {
+    let mut by_path: BTreeMap<&str, Vec<&Edit>> = BTreeMap::new();
+    for f in findings {
+        if let Some(fix) = f.fix.as_ref().filter(|fix| fix.safe || unsafe_too) {
+            for e in &fix.edits {
+                by_path.entry(e.path.as_str()).or_default().push(e);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (path, edits) in by_path {
+        let before = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+        let (after, applied) = apply(&before, edits);
+        let kind = source::kind_of(std::path::Path::new(path), before.as_bytes())
+            .ok_or_else(|| format!("{path}: not a build definition"))?;
+        if build_count(kind, path, &before) != build_count(kind, path, &after) {
+            return Err(format!("{path}: the fixed file would read differently; no fix applied"));
+        }
+        out.push(Fixed { path: path.to_string(), before, after, applied });
+    }
+    Ok(out)
+}
+
+/// A unified diff of one fixed file.
+pub fn diff(f: &Fixed) -> String {
+    similar::TextDiff::from_lines(&f.before, &f.after)
+        .unified_diff()
+        .header(&format!("a/{}", f.path.trim_start_matches('/')), &format!("b/{}", f.path.trim_start_matches('/')))
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edit(s: usize, e: usize, r: &str) -> Edit {
+        Edit { path: "x".into(), start_byte: s, end_byte: e, replacement: r.into() }
+    }
+
+    #[test]
+    fn edits_apply_in_order_and_overlaps_are_dropped() {
+        let (out, n) = apply("go build -o x .", vec![&edit(8, 8, " -trimpath"), &edit(0, 0, "CGO_ENABLED=0 ")]);
+        assert_eq!((out.as_str(), n), ("CGO_ENABLED=0 go build -trimpath -o x .", 2));
+        // An edit starting inside an earlier one is dropped.
+        let (out, n) = apply("go build -o x .", vec![&edit(8, 8, " -trimpath"), &edit(3, 9, "run ")]);
+        assert_eq!((out.as_str(), n), ("go run -o x .", 1));
+    }
+}

@@ -1,0 +1,249 @@
+//! `shiplint check` on build definitions: every rule fires on the defect, at the exact line and
+//! column, stays silent on realistic correct setups, and its fix removes the finding and nothing
+//! else.
+
+mod common;
+
+use common::{TempDir, shiplint};
+use serde_json::Value;
+use std::fs;
+use std::path::Path;
+
+/// Writes `files` into a fresh folder.
+fn project(files: &[(&str, &str)]) -> TempDir {
+    let t = TempDir::new();
+    for (name, text) in files {
+        let p = t.path().join(name);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    }
+    t
+}
+
+/// (code, "path:line:col") of each finding of `check --format json ARGS` run in `dir`, and the status.
+fn findings(dir: &Path, args: &[&str]) -> (i32, Vec<(String, String)>, Value) {
+    let out = shiplint().current_dir(dir).args(["check", "--format", "json"]).args(args).output().unwrap();
+    let doc: Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let list = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let l = &f["location"];
+            let at = match l.get("span") {
+                Some(s) => format!("{}:{}:{}", l["path"].as_str().unwrap(), s["start_line"], s["start_column"]),
+                None => l["path"].as_str().unwrap().to_string(),
+            };
+            (f["code"].as_str().unwrap().to_string(), at)
+        })
+        .collect();
+    (out.status.code().unwrap(), list, doc)
+}
+
+fn codes_at(dir: &Path) -> Vec<(String, String)> {
+    findings(dir, &["."]).1
+}
+
+const SEED_DOCKERFILE: &str = "FROM golang:1.23 AS build
+WORKDIR /src
+COPY . .
+RUN go build -o /out/api ./cmd/api
+FROM alpine:3.20
+COPY --from=build /out/api /api
+ENTRYPOINT [\"/api\"]
+";
+
+const SEED_LOOP: &str = "#!/bin/sh
+for target in linux/amd64 linux/arm64 darwin/arm64; do
+  GOOS=${target%/*} GOARCH=${target#*/} go build -trimpath -o bin/api ./cmd/api
+done
+";
+
+#[test]
+fn seed_dockerfile_defects_with_exact_spans() {
+    let p = project(&[("Dockerfile", SEED_DOCKERFILE)]);
+    let got = codes_at(p.path());
+    assert_eq!(
+        got,
+        [
+            ("SL002".to_string(), "./Dockerfile:4:5".to_string()),
+            ("SL204".to_string(), "./Dockerfile:4:5".to_string()),
+            ("SL202".to_string(), "./Dockerfile:5:6".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn cross_build_overwrite_names_the_colliding_targets() {
+    let p = project(&[("scripts/release.sh", SEED_LOOP)]);
+    let (status, got, doc) = findings(p.path(), &["."]);
+    assert_eq!(status, 1);
+    assert_eq!(got, [("SL008".to_string(), "./scripts/release.sh:3:63".to_string())]);
+    let message = doc["findings"][0]["message"].as_str().unwrap();
+    assert!(message.contains("linux/amd64, linux/arm64, darwin/arm64"), "{message}");
+    // -o dir/ still collides: every non-windows target writes dir/api. Per-target names do not.
+    let dir_out = SEED_LOOP.replace("-o bin/api", "-o bin/");
+    let p = project(&[("release.sh", &dir_out)]);
+    let (_, _, doc) = findings(p.path(), &["."]);
+    assert!(
+        doc["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("3 iterations write bin/api: linux/amd64, linux/arm64, darwin/arm64")
+    );
+    let good = SEED_LOOP.replace("-o bin/api", "-o \"bin/api-${target%/*}-${target#*/}\"");
+    assert!(codes_at(project(&[("release.sh", &good)]).path()).is_empty());
+}
+
+#[test]
+fn windows_output_without_exe() {
+    let script = "for os in linux windows; do GOOS=$os GOARCH=amd64 go build -trimpath -o dist/api-$os-amd64 .; done\n";
+    let p = project(&[("build.sh", script)]);
+    let (_, got, doc) = findings(p.path(), &["."]);
+    assert_eq!(got.len(), 1);
+    assert!(doc["findings"][0]["message"].as_str().unwrap().contains("dist/api-windows-amd64 without .exe"));
+    let good = script.replace("dist/api-$os-amd64", "dist/api-$os-amd64$([ $os = windows ] && echo .exe)");
+    let (_, got, _) = findings(project(&[("build.sh", &good)]).path(), &["."]);
+    assert!(got.is_empty(), "an unknown output is not judged: {got:?}");
+}
+
+#[test]
+fn non_reproducible_build_traces_variables() {
+    let script = "#!/usr/bin/env bash\nBUILD_TIME=$(date -u +%FT%TZ)\ngo build -trimpath -ldflags \"-X main.built=${BUILD_TIME}\" -o bin/api .\n";
+    let (_, got, doc) = findings(project(&[("release", script)]).path(), &["."]);
+    assert_eq!(got, [("SL009".to_string(), "./release:3:29".to_string())]);
+    assert!(doc["findings"][0]["message"].as_str().unwrap().contains("$BUILD_TIME (= $(date -u +%FT%TZ))"));
+    let good = script.replace("$(date -u +%FT%TZ)", "$(git log -1 --format=%cI)");
+    assert!(codes_at(project(&[("release", &good)]).path()).is_empty());
+    let epoch = script.replace("$(date -u +%FT%TZ)", "$(date -u -d @${SOURCE_DATE_EPOCH} +%FT%TZ)");
+    assert!(codes_at(project(&[("release", &epoch)]).path()).is_empty());
+}
+
+#[test]
+fn toolchain_unpinned_and_root_images() {
+    let single = "FROM golang\nCOPY . .\nRUN CGO_ENABLED=0 go build -trimpath -o /api .\nUSER nobody\nCMD [\"/api\"]\n";
+    let got = codes_at(project(&[("Dockerfile", single)]).path());
+    assert_eq!(
+        got,
+        [("SL201".to_string(), "./Dockerfile:1:6".to_string()), ("SL203".to_string(), "./Dockerfile:1:6".to_string())]
+    );
+    let root = "FROM golang:1.23.4 AS b\nRUN CGO_ENABLED=0 go build -trimpath -o /api .\nFROM scratch\nCOPY --from=b /api /api\nUSER root\nENTRYPOINT [\"/api\"]\n";
+    assert_eq!(
+        codes_at(project(&[("Dockerfile", root)]).path()),
+        [("SL202".to_string(), "./Dockerfile:5:1".to_string())]
+    );
+}
+
+/// Correct setups shaped like real projects' files: nothing may fire.
+#[test]
+fn realistic_correct_setups_are_clean() {
+    let cross = "# syntax=docker/dockerfile:1
+ARG GO_VERSION=1.23.4
+FROM --platform=$BUILDPLATFORM golang:${GO_VERSION}-bookworm AS build
+ARG TARGETOS
+ARG TARGETARCH
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN --mount=type=cache,target=/root/.cache/go-build \\
+    GOOS=$TARGETOS GOARCH=$TARGETARCH \\
+    go build -trimpath -ldflags=\"-s -w\" -o /out/api ./cmd/api
+
+FROM gcr.io/distroless/static-debian12:nonroot
+COPY --from=build /out/api /api
+ENTRYPOINT [\"/api\"]
+";
+    let cgo_glibc = "FROM golang:1.23.4 AS build
+COPY . .
+RUN go build -trimpath -o /out/api ./cmd/api
+FROM gcr.io/distroless/base-debian12:nonroot
+COPY --from=build /out/api /api
+ENTRYPOINT [\"/api\"]
+";
+    let alpine_both = "FROM golang:1.23.4-alpine3.20 AS build
+COPY . .
+RUN go build -trimpath -o /out/api ./cmd/api
+FROM alpine:3.20
+RUN adduser -D app
+COPY --from=build /out/api /api
+USER app
+ENTRYPOINT [\"/api\"]
+";
+    let release = "#!/usr/bin/env bash
+set -euo pipefail
+VERSION=$(git describe --tags --always)
+for target in linux/amd64 linux/arm64 darwin/arm64 windows/amd64; do
+  os=${target%/*}; arch=${target#*/}
+  out=\"dist/api-${VERSION}-${os}-${arch}\"
+  if [ \"$os\" = windows ]; then out=\"$out.exe\"; fi
+  CGO_ENABLED=0 GOOS=$os GOARCH=$arch go build -trimpath -ldflags \"-s -w -X main.version=${VERSION}\" -o \"$out\" ./cmd/api
+done
+go build ./...   # compile check, ships nothing
+go vet ./...
+";
+    let p = project(&[
+        ("Dockerfile", cross),
+        ("deploy/cgo.Dockerfile", cgo_glibc),
+        ("deploy/Dockerfile.alpine", alpine_both),
+        ("scripts/release.sh", release),
+        ("docs/notes.md", "go build -o x\n"),
+    ]);
+    let (status, got, doc) = findings(p.path(), &["."]);
+    assert_eq!(got, Vec::<(String, String)>::new());
+    assert_eq!(status, 0);
+    assert_eq!(doc["summary"]["build_definitions"], 4);
+}
+
+#[test]
+fn inline_suppression_applies_to_its_line_only() {
+    let text = SEED_DOCKERFILE.replace(
+        "RUN go build",
+        "# shiplint: ignore[untrimmed-paths] paths are fine in this internal image\nRUN go build",
+    );
+    let got = codes_at(project(&[("Dockerfile", &text)]).path());
+    assert!(!got.iter().any(|(c, _)| c == "SL002"), "{got:?}");
+    assert!(got.iter().any(|(c, _)| c == "SL204"), "other rules on the same line still fire: {got:?}");
+    let by_code = SEED_DOCKERFILE.replace("alpine:3.20", "alpine:3.20 # shiplint: ignore[SL202]");
+    assert!(!codes_at(project(&[("Dockerfile", &by_code)]).path()).iter().any(|(c, _)| c == "SL202"));
+}
+
+#[test]
+fn fixes_remove_their_findings_and_nothing_else() {
+    let p = project(&[("Dockerfile", SEED_DOCKERFILE), ("release.sh", &SEED_LOOP.replace(" -trimpath", ""))]);
+    let out = shiplint().current_dir(p.path()).args(["check", "--diff", "."]).output().unwrap();
+    let diff = String::from_utf8(out.stdout).unwrap();
+    assert!(diff.contains("+RUN CGO_ENABLED=0 go build -trimpath -o /out/api ./cmd/api"), "{diff}");
+    assert!(!diff.contains("USER"), "the USER fix is unsafe and not shown without --unsafe-fixes");
+    assert_eq!(fs::read_to_string(p.path().join("Dockerfile")).unwrap(), SEED_DOCKERFILE, "--diff writes nothing");
+    let fixed = shiplint()
+        .current_dir(p.path())
+        .args(["check", "--fix", "--unsafe-fixes", "--format", "json", "."])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&fixed.stdout).unwrap();
+    let left: Vec<&str> = doc["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    assert_eq!(left, ["SL008"], "only the unfixable overwrite remains");
+    let dockerfile = fs::read_to_string(p.path().join("Dockerfile")).unwrap();
+    let expected = SEED_DOCKERFILE
+        .replace("RUN go build", "RUN CGO_ENABLED=0 go build -trimpath")
+        .replace("ENTRYPOINT", "USER 65532:65532\nENTRYPOINT");
+    assert_eq!(dockerfile, expected);
+    let script = fs::read_to_string(p.path().join("release.sh")).unwrap();
+    assert_eq!(script, SEED_LOOP, "the loop got -trimpath back, once");
+}
+
+#[test]
+fn malformed_definitions_give_one_error_and_the_scan_goes_on() {
+    let p = project(&[("Dockerfile", SEED_DOCKERFILE)]);
+    fs::write(p.path().join("broken/Dockerfile").parent().unwrap().join("x"), "").ok();
+    fs::create_dir_all(p.path().join("broken")).unwrap();
+    fs::write(p.path().join("broken/Dockerfile"), b"\xff\xfe\x00garbage\x00\x01").unwrap();
+    fs::write(p.path().join("broken/odd.sh"), "for x in \"unterminated; do go build -o $(\n").unwrap();
+    let (status, got, doc) = findings(p.path(), &["."]);
+    assert_eq!(status, 2);
+    assert_eq!(doc["errors"].as_array().unwrap().len(), 1, "{doc}");
+    assert!(doc["errors"][0]["message"].as_str().unwrap().contains("not UTF-8"));
+    assert!(got.iter().any(|(c, _)| c == "SL204"), "the good Dockerfile is still reported");
+}
