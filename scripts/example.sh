@@ -21,3 +21,7 @@ cd "$work"
 status=0
 "$OLDPWD/target/release/shiplint" check hello hello-darwin-arm64 || status=$?
 echo "(exit status $status: 1 means findings at or above --fail-on, default warning)"
+echo
+echo "\$ shiplint check examples/seed-scenarios/*/broken     (the seed's scenarios as build files)"
+cd "$OLDPWD"
+./target/release/shiplint check examples/seed-scenarios/*/broken || true

@@ -247,3 +247,24 @@ fn malformed_definitions_give_one_error_and_the_scan_goes_on() {
     assert!(doc["errors"][0]["message"].as_str().unwrap().contains("not UTF-8"));
     assert!(got.iter().any(|(c, _)| c == "SL204"), "the good Dockerfile is still reported");
 }
+
+/// examples/seed-scenarios: each broken project shows its defect, each fixed twin is clean.
+#[test]
+fn seed_scenario_examples() {
+    let root = shiplint_fixtures::repo_root().join("examples/seed-scenarios");
+    let readme = fs::read_to_string(root.join("README.md")).unwrap();
+    let mut seen = 0;
+    for entry in fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()) {
+        let name = entry.file_name().unwrap().to_str().unwrap().to_string();
+        let row = readme.lines().find(|l| l.starts_with(&format!("| {name} |"))).unwrap_or_else(|| panic!("{name} not in README"));
+        let expected = row.split('|').nth(2).unwrap().trim();
+        let out = shiplint().args(["check", "--format", "json"]).arg(entry.join("broken")).output().unwrap();
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let rules: Vec<&str> = doc["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+        assert_eq!(rules, [expected], "{name}/broken");
+        let out = shiplint().args(["check"]).arg(entry.join("fixed")).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{name}/fixed: {}", String::from_utf8_lossy(&out.stdout));
+        seen += 1;
+    }
+    assert!(seen >= 5);
+}

@@ -1,0 +1,26 @@
+//! The shell and Dockerfile readers, the evaluation of loops and expansions, and every rule that
+//! reads build definitions, on arbitrary text.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use shiplint::defs::source::{self, Defs, Kind};
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    for kind in [Kind::Shell, Kind::Dockerfile] {
+        let parsed = source::parse(kind, text);
+        let defs = Defs::new("fuzz", text, kind, &parsed);
+        let mut findings = Vec::new();
+        for rule in shiplint::rules::RULES {
+            if let Some(check) = rule.defs {
+                check(&defs, &mut findings);
+            }
+        }
+        for f in &findings {
+            if let Some(fix) = &f.fix {
+                for e in &fix.edits {
+                    assert!(e.start_byte <= e.end_byte && e.end_byte <= text.len());
+                }
+            }
+        }
+    }
+});
