@@ -111,6 +111,17 @@ pub struct Fix {
     pub edits: Vec<Edit>,
 }
 
+impl Fix {
+    /// A fix that inserts `text` at byte `at` of `path`.
+    pub fn insertion(path: &str, at: usize, text: &str, description: &str, safe: bool) -> Fix {
+        Fix {
+            description: description.to_string(),
+            safe,
+            edits: vec![Edit { path: path.to_string(), start_byte: at, end_byte: at, replacement: text.to_string() }],
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Edit {
     pub path: String,

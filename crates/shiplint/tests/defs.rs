@@ -256,11 +256,15 @@ fn seed_scenario_examples() {
     let mut seen = 0;
     for entry in fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()) {
         let name = entry.file_name().unwrap().to_str().unwrap().to_string();
-        let row = readme.lines().find(|l| l.starts_with(&format!("| {name} |"))).unwrap_or_else(|| panic!("{name} not in README"));
+        let row = readme
+            .lines()
+            .find(|l| l.starts_with(&format!("| {name} |")))
+            .unwrap_or_else(|| panic!("{name} not in README"));
         let expected = row.split('|').nth(2).unwrap().trim();
         let out = shiplint().args(["check", "--format", "json"]).arg(entry.join("broken")).output().unwrap();
         let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
-        let rules: Vec<&str> = doc["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+        let rules: Vec<&str> =
+            doc["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
         assert_eq!(rules, [expected], "{name}/broken");
         let out = shiplint().args(["check"]).arg(entry.join("fixed")).output().unwrap();
         assert_eq!(out.status.code(), Some(0), "{name}/fixed: {}", String::from_utf8_lossy(&out.stdout));

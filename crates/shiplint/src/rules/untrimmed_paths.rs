@@ -1,6 +1,6 @@
 use super::{Binary, Defs};
 use crate::defs::shell::Value;
-use crate::finding::{Edit, Finding, Fix};
+use crate::finding::{Finding, Fix};
 
 declare_rule! {
     /// ## What it does
@@ -168,16 +168,8 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             .to_string();
         let mut finding = defs.finding(&META, inv.build_word, message, "add -trimpath (or GOFLAGS=-trimpath)");
         finding.location = defs.location(inv.span.0, inv.build_word.1);
-        finding.fix = Some(Fix {
-            description: "add -trimpath (BuildInfo then no longer records -ldflags)".into(),
-            safe: true,
-            edits: vec![Edit {
-                path: defs.path.to_string(),
-                start_byte: inv.build_word.1,
-                end_byte: inv.build_word.1,
-                replacement: " -trimpath".into(),
-            }],
-        });
+        let description = "add -trimpath (BuildInfo then no longer records -ldflags)";
+        finding.fix = Some(Fix::insertion(defs.path, inv.build_word.1, " -trimpath", description, true));
         out.push(finding);
     }
 }

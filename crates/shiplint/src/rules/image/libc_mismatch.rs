@@ -1,7 +1,7 @@
 use super::root_image;
 use crate::defs::dockerfile::Dockerfile;
 use crate::defs::images::Libc;
-use crate::finding::{Edit, Finding, Fix};
+use crate::finding::{Finding, Fix};
 use crate::rules::Defs;
 
 declare_rule! {
@@ -126,16 +126,8 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             "build with CGO_ENABLED=0, or use a final image with the builder's C library",
         );
         finding.related.push(defs.location(last.base_span.0, last.base_span.1));
-        finding.fix = Some(Fix {
-            description: "build with CGO_ENABLED=0 (a static binary)".into(),
-            safe: true,
-            edits: vec![Edit {
-                path: defs.path.to_string(),
-                start_byte: inv.span.0,
-                end_byte: inv.span.0,
-                replacement: "CGO_ENABLED=0 ".into(),
-            }],
-        });
+        let description = "build with CGO_ENABLED=0 (a static binary)";
+        finding.fix = Some(Fix::insertion(defs.path, inv.span.0, "CGO_ENABLED=0 ", description, true));
         out.push(finding);
     }
 }

@@ -1,5 +1,5 @@
 use super::root_image;
-use crate::finding::{Edit, Finding, Fix};
+use crate::finding::{Finding, Fix};
 use crate::rules::Defs;
 
 declare_rule! {
@@ -78,10 +78,7 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             (end, "\nUSER 65532:65532".to_string())
         }
     };
-    finding.fix = Some(Fix {
-        description: "run as USER 65532:65532 (unsafe: the program loses root's file and port privileges)".into(),
-        safe: false,
-        edits: vec![Edit { path: defs.path.to_string(), start_byte: at, end_byte: at, replacement: text }],
-    });
+    let description = "run as USER 65532:65532 (unsafe: the program loses root's file and port privileges)";
+    finding.fix = Some(Fix::insertion(defs.path, at, &text, description, false));
     out.push(finding);
 }
