@@ -272,3 +272,77 @@ fn seed_scenario_examples() {
     }
     assert!(seen >= 5);
 }
+
+const MAKEFILE: &str = "BINARY  := api
+VERSION := $(shell git describe --tags --always)
+BUILD_TIME := $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+LDFLAGS := -s -w -X main.version=$(VERSION) -X main.built=$(BUILD_TIME)
+PLATFORMS := linux/amd64 linux/arm64 darwin/arm64
+
+.PHONY: build release
+build:
+\tgo build -ldflags \"$(LDFLAGS)\" -o bin/$(BINARY) ./cmd/api
+
+release:
+\t@for p in $(PLATFORMS); do \\
+\t\tGOOS=$${p%/*} GOARCH=$${p#*/} go build -trimpath -o dist/$(BINARY) ./cmd/api; \\
+\tdone
+";
+
+#[test]
+fn makefile_recipes_variables_and_loops() {
+    let p = project(&[("Makefile", MAKEFILE)]);
+    let (_, got, doc) = findings(p.path(), &["."]);
+    assert_eq!(
+        got,
+        [
+            ("SL002".to_string(), "./Makefile:9:2".to_string()),
+            ("SL009".to_string(), "./Makefile:9:20".to_string()),
+            ("SL008".to_string(), "./Makefile:13:55".to_string()),
+        ]
+    );
+    let messages: Vec<&str> =
+        doc["findings"].as_array().unwrap().iter().map(|f| f["message"].as_str().unwrap()).collect();
+    assert!(messages[1].contains("$BUILD_TIME (= $(date -u"), "{}", messages[1]);
+    assert!(
+        messages[2].contains("3 iterations write dist/api: linux/amd64, linux/arm64, darwin/arm64"),
+        "{}",
+        messages[2]
+    );
+    // The fix puts -trimpath into the recipe line, and only there.
+    let out = shiplint().current_dir(p.path()).args(["check", "--fix", "."]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let fixed = fs::read_to_string(p.path().join("Makefile")).unwrap();
+    assert_eq!(fixed, MAKEFILE.replace("\tgo build -ldflags", "\tgo build -trimpath -ldflags"));
+}
+
+#[test]
+fn realistic_makefile_is_clean() {
+    let good = "# Release builds: one file per target, reproducible.
+export CGO_ENABLED := 0
+GOFLAGS ?= -trimpath
+export GOFLAGS
+VERSION ?= $(shell git describe --tags --always --dirty)
+COMMIT_TIME := $(shell git log -1 --format=%cI)
+LDFLAGS := -s -w -X main.version=$(VERSION) -X main.built=$(COMMIT_TIME)
+PLATFORMS := linux/amd64 linux/arm64 darwin/arm64 windows/amd64
+
+ifeq ($(OS),Windows_NT)
+EXT := .exe
+endif
+
+.PHONY: all test release $(PLATFORMS)
+all: test release
+test:
+\tgo test ./...
+\tgo build ./...
+release: $(PLATFORMS)
+$(PLATFORMS):
+\tGOOS=$(word 1,$(subst /, ,$@)) GOARCH=$(word 2,$(subst /, ,$@)) \\
+\t  go build -ldflags '$(LDFLAGS)' -o dist/api-$(subst /,-,$@)$(if $(findstring windows,$@),.exe) ./cmd/api
+";
+    let p = project(&[("Makefile", good)]);
+    let (status, got, _) = findings(p.path(), &["."]);
+    assert_eq!(got, Vec::<(String, String)>::new());
+    assert_eq!(status, 0);
+}

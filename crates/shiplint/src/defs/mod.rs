@@ -4,6 +4,7 @@
 pub mod dockerfile;
 pub mod gobuild;
 pub mod images;
+pub mod makefile;
 pub mod shell;
 pub mod source;
 pub mod text;

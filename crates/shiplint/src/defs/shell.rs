@@ -95,18 +95,27 @@ struct Lexer<'a> {
     base: usize,
     /// Here-document delimiters waiting for the end of the line: (delimiter, strip tabs).
     pending_heredocs: Vec<(String, bool)>,
+    dialect: Dialect,
+}
+
+/// Where the shell text comes from, which changes how a few characters read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Dialect {
+    Sh,
     /// Dockerfile RUN: comment and blank lines after a line continuation are not shell input.
-    docker: bool,
+    DockerRun,
+    /// A Makefile recipe or variable: `$(VAR)` and `${VAR}` are make's, `$$` is the shell's `$`.
+    Make,
 }
 
 impl<'a> Lexer<'a> {
-    fn new(src: &'a str, base: usize, docker: bool) -> Self {
-        Lexer { src, b: src.as_bytes(), i: 0, base, pending_heredocs: Vec::new(), docker }
+    fn new(src: &'a str, base: usize, dialect: Dialect) -> Self {
+        Lexer { src, b: src.as_bytes(), i: 0, base, pending_heredocs: Vec::new(), dialect }
     }
 
     /// After a continuation in a Dockerfile, skips the comment and blank lines Docker removes.
     fn skip_docker_comment_lines(&mut self) {
-        while self.docker {
+        while self.dialect == Dialect::DockerRun {
             let rest = &self.src[self.i..];
             let line_end = rest.find('\n').map_or(rest.len(), |n| n + 1);
             let line = rest[..line_end].trim_start();
@@ -344,6 +353,27 @@ impl<'a> Lexer<'a> {
             return Part::Command(text);
         }
         self.i += 1; // $
+        if self.dialect == Dialect::Make {
+            match self.peek(0) {
+                // `$$` is one `$` for the shell: read what follows as the shell's expansion.
+                Some(b'$') => {
+                    self.dialect = Dialect::Sh;
+                    let part = self.dollar();
+                    self.dialect = Dialect::Make;
+                    return part;
+                }
+                Some(open @ (b'(' | b'{')) => {
+                    self.i += 1;
+                    let text = self.balanced(open, if open == b'(' { b')' } else { b'}' });
+                    return make_reference(&text);
+                }
+                Some(c) if !c.is_ascii_whitespace() => {
+                    self.i += 1;
+                    return Part::Param { name: (c as char).to_string(), op: None };
+                }
+                _ => return Part::Lit("$".into()),
+            }
+        }
         match self.peek(0) {
             Some(b'(') if self.peek(1) == Some(b'(') => {
                 self.i += 2;
@@ -401,6 +431,18 @@ impl<'a> Lexer<'a> {
     }
 }
 
+/// A make reference `$(...)`: a variable, or a function (whose value is never known here;
+/// `$(shell cmd)` is kept as the command it runs).
+fn make_reference(text: &str) -> Part {
+    if let Some(cmd) = text.strip_prefix("shell ") {
+        return Part::Command(cmd.trim().to_string());
+    }
+    if text.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'.' || c == b'-') && !text.is_empty() {
+        return Part::Param { name: text.to_string(), op: None };
+    }
+    Part::Command(format!("make: {text}"))
+}
+
 /// Text of parts with quotes removed and expansions written back as `${NAME}`/`$(...)`.
 pub fn flatten(parts: &[Part]) -> String {
     let mut s = String::new();
@@ -441,14 +483,24 @@ pub enum Item {
 
 /// Reads shell source (`src` sits at byte `base` of its file).
 pub fn parse(src: &str, base: usize) -> Vec<Item> {
-    let mut p = Parser { toks: Lexer::new(src, base, false).tokens(), i: 0 };
-    p.items(&[])
+    Parser { toks: Lexer::new(src, base, Dialect::Sh).tokens(), i: 0 }.items(&[])
 }
 
 /// Reads the shell form of a Dockerfile RUN, where comment lines inside continuations vanish.
 pub fn parse_docker_run(src: &str, base: usize) -> Vec<Item> {
-    let mut p = Parser { toks: Lexer::new(src, base, true).tokens(), i: 0 };
-    p.items(&[])
+    Parser { toks: Lexer::new(src, base, Dialect::DockerRun).tokens(), i: 0 }.items(&[])
+}
+
+/// Reads one Makefile recipe line: make's `$(VAR)` references, the shell's `$$`.
+pub fn parse_make_recipe(src: &str, base: usize) -> Vec<Item> {
+    Parser { toks: Lexer::new(src, base, Dialect::Make).tokens(), i: 0 }.items(&[])
+}
+
+/// A Makefile variable's value as one word (spaces kept), for tracing where values come from.
+pub fn make_value(src: &str, base: usize) -> Word {
+    let mut lexer = Lexer::new(src, base, Dialect::Make);
+    let parts = lexer.parts_until(|_| false);
+    Word { parts, start: base, end: base + src.len() }
 }
 
 struct Parser {

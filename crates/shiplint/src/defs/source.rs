@@ -3,6 +3,7 @@
 
 use super::dockerfile::{self, Dockerfile};
 use super::gobuild::BuildInvocation;
+use super::makefile::{self, Makefile};
 use super::shell::{self, Env, Item};
 use super::text::LineIndex;
 use crate::finding::{Finding, Location};
@@ -14,6 +15,7 @@ use std::path::Path;
 pub enum Kind {
     Dockerfile,
     Shell,
+    Makefile,
 }
 
 /// Recognises a build definition by name, or a shell script by its `#!` line.
@@ -29,6 +31,9 @@ pub fn kind_of(path: &Path, head: &[u8]) -> Option<Kind> {
     }
     if lower.ends_with(".sh") || lower.ends_with(".bash") {
         return Some(Kind::Shell);
+    }
+    if matches!(name, "Makefile" | "makefile" | "GNUmakefile") || lower.ends_with(".mk") || lower.ends_with(".make") {
+        return Some(Kind::Makefile);
     }
     let first_line = head.split(|&b| b == b'\n').next().unwrap_or_default();
     let shebang = std::str::from_utf8(first_line).ok()?.strip_prefix("#!")?;
@@ -61,13 +66,40 @@ pub struct Defs<'a> {
 
 /// The parsed forms a `Defs` borrows from.
 pub enum Parsed {
-    Dockerfile { file: Dockerfile, runs: Vec<(usize, usize, Vec<Item>)> },
+    Dockerfile {
+        file: Dockerfile,
+        runs: Vec<(usize, usize, Vec<Item>)>,
+    },
     Shell(Vec<Item>),
+    /// Each recipe command with its rule's first target.
+    Makefile {
+        file: Makefile,
+        recipes: Vec<(Option<String>, Vec<Item>)>,
+        values: Vec<(String, shell::Word)>,
+    },
 }
 
 pub fn parse(kind: Kind, text: &str) -> Parsed {
     match kind {
         Kind::Shell => Parsed::Shell(shell::parse(text, 0)),
+        Kind::Makefile => {
+            let file = makefile::parse(text);
+            let recipes = file
+                .rules
+                .iter()
+                .flat_map(|r| {
+                    r.recipe
+                        .iter()
+                        .map(move |&(s, e)| (r.targets.first().cloned(), shell::parse_make_recipe(&text[s..e], s)))
+                })
+                .collect();
+            let values = file
+                .vars
+                .iter()
+                .map(|v| (v.name.clone(), shell::make_value(&text[v.value.0..v.value.1], v.value.0)))
+                .collect();
+            Parsed::Makefile { file, recipes, values }
+        }
         Kind::Dockerfile => {
             let file = dockerfile::parse(text);
             let runs = file
@@ -106,6 +138,22 @@ impl<'a> Defs<'a> {
                         .map(|invocation| Build { invocation, stage: None }),
                 );
                 collect_assignments(items, &mut assignments);
+                None
+            }
+            Parsed::Makefile { file, recipes, values } => {
+                for (target, items) in recipes {
+                    // Each recipe line runs in its own shell.
+                    let mut env = file.env_for(text, target.as_deref());
+                    let evaluated = shell::evaluate(items, &mut env);
+                    builds.extend(
+                        evaluated
+                            .iter()
+                            .filter_map(BuildInvocation::from_command)
+                            .map(|invocation| Build { invocation, stage: None }),
+                    );
+                    collect_assignments(items, &mut assignments);
+                }
+                assignments.extend(values.iter().map(|(n, w)| (n.as_str(), w)));
                 None
             }
             Parsed::Dockerfile { file, runs } => {
@@ -185,5 +233,7 @@ mod tests {
         assert_eq!(k("tool", "#!/bin/sh -e\n"), Some(Kind::Shell));
         assert_eq!(k("script.py", "#!/usr/bin/env python3\n"), None);
         assert_eq!(k("main.go", "package main"), None);
+        assert_eq!(k("Makefile", ""), Some(Kind::Makefile));
+        assert_eq!(k("build/common.mk", ""), Some(Kind::Makefile));
     }
 }

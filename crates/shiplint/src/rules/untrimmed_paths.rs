@@ -6,7 +6,7 @@ declare_rule! {
     /// ## What it does
     /// Finds Go executables that embed absolute paths of the machine that built them, and lists
     /// those paths, home directories (and so user names) first. In build definitions
-    /// (Dockerfiles, shell scripts) it finds the `go build` commands without `-trimpath` that
+    /// (Dockerfiles, shell scripts, Makefiles) it finds the `go build` commands without `-trimpath` that
     /// produce a binary (`go build ./...`, which only checks that packages compile, is left alone).
     ///
     /// ## Why is this bad?
