@@ -346,3 +346,15 @@ $(PLATFORMS):
     assert_eq!(got, Vec::<(String, String)>::new());
     assert_eq!(status, 0);
 }
+
+#[test]
+fn module_graph_drift() {
+    let bad = "#!/bin/sh\nexport GOFLAGS=-mod=mod\ngo build -trimpath -o bin/api ./cmd/api\ngo build -trimpath -mod=mod -o bin/b ./cmd/b\n";
+    let got = codes_at(project(&[("ci.sh", bad)]).path());
+    assert_eq!(
+        got,
+        [("SL010".to_string(), "./ci.sh:3:1".to_string()), ("SL010".to_string(), "./ci.sh:4:1".to_string())]
+    );
+    let good = "#!/bin/sh\ngo build -trimpath -o bin/api ./cmd/api\ngo build -trimpath -mod=vendor -o bin/b ./cmd/b\nGOFLAGS=-mod=readonly go build -trimpath -o bin/c ./cmd/c\n";
+    assert!(codes_at(project(&[("ci.sh", good)]).path()).is_empty());
+}

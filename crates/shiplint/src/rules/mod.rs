@@ -25,6 +25,7 @@ mod image;
 mod libc_dynamic;
 mod macos;
 mod missing_buildinfo;
+mod module_graph_drift;
 mod non_reproducible_build;
 mod stripped_without_symbols;
 mod toolchain_unsupported;
@@ -118,6 +119,7 @@ pub static RULES: &[Rule] = &[
     Rule { meta: &toolchain_unsupported::META, binary: Some(toolchain_unsupported::check), defs: None },
     Rule { meta: &cross_build_overwrite::META, binary: None, defs: Some(cross_build_overwrite::check) },
     Rule { meta: &non_reproducible_build::META, binary: None, defs: Some(non_reproducible_build::check) },
+    Rule { meta: &module_graph_drift::META, binary: None, defs: Some(module_graph_drift::check) },
     Rule { meta: &macos::unsigned::META, binary: Some(macos::unsigned::check), defs: None },
     Rule { meta: &macos::adhoc_only::META, binary: Some(macos::adhoc_only::check), defs: None },
     Rule { meta: &macos::no_hardened_runtime::META, binary: Some(macos::no_hardened_runtime::check), defs: None },
