@@ -85,11 +85,11 @@ fn untrimmed_paths() {
         &fixture("windows", "amd64", Variant::Trimpath),
         &[],
     );
-    // The fixtures are built under the cache in $HOME: the home directory is named first.
+    // The project's own source comes first: the fixture was built in the cache's build folder.
     let (_, _, doc) = check_json(&["--select", "untrimmed-paths", bad.to_str().unwrap()], &std::env::temp_dir());
     let message = doc["findings"][0]["message"].as_str().unwrap();
-    let home = std::env::var("HOME").unwrap();
-    assert!(message.contains(&format!("e.g. {home}/")), "{message}");
+    let build_dir = shiplint_fixtures::cache_dir().join("fixtures/.build-");
+    assert!(message.contains(&format!("e.g. {}", build_dir.display())), "{message}");
 }
 
 #[test]
