@@ -124,49 +124,43 @@ fn collect_assignments<'a>(items: &'a [Item], out: &mut Vec<(&'a str, &'a shell:
     }
 }
 
+/// Evaluates one shell script (with `env` as its starting environment), keeping its builds and
+/// assignments.
+fn read_script<'a>(
+    items: &'a [Item],
+    mut env: Env,
+    stage: Option<usize>,
+    builds: &mut Vec<Build<'a>>,
+    assignments: &mut Vec<(&'a str, &'a shell::Word)>,
+) {
+    let evaluated = shell::evaluate(items, &mut env);
+    builds.extend(
+        evaluated.iter().filter_map(BuildInvocation::from_command).map(|invocation| Build { invocation, stage }),
+    );
+    collect_assignments(items, assignments);
+}
+
 impl<'a> Defs<'a> {
     pub fn new(path: &'a str, text: &'a str, kind: Kind, parsed: &'a Parsed) -> Self {
         let mut builds = Vec::new();
         let mut assignments = Vec::new();
         let dockerfile = match parsed {
             Parsed::Shell(items) => {
-                let evaluated = shell::evaluate(items, &mut Env::default());
-                builds.extend(
-                    evaluated
-                        .iter()
-                        .filter_map(BuildInvocation::from_command)
-                        .map(|invocation| Build { invocation, stage: None }),
-                );
-                collect_assignments(items, &mut assignments);
+                read_script(items, Env::default(), None, &mut builds, &mut assignments);
                 None
             }
             Parsed::Makefile { file, recipes, values } => {
+                // Each recipe line runs in its own shell.
                 for (target, items) in recipes {
-                    // Each recipe line runs in its own shell.
-                    let mut env = file.env_for(text, target.as_deref());
-                    let evaluated = shell::evaluate(items, &mut env);
-                    builds.extend(
-                        evaluated
-                            .iter()
-                            .filter_map(BuildInvocation::from_command)
-                            .map(|invocation| Build { invocation, stage: None }),
-                    );
-                    collect_assignments(items, &mut assignments);
+                    read_script(items, file.env_for(text, target.as_deref()), None, &mut builds, &mut assignments);
                 }
                 assignments.extend(values.iter().map(|(n, w)| (n.as_str(), w)));
                 None
             }
             Parsed::Dockerfile { file, runs } => {
+                // Each RUN is a new shell, with the ENV and ARG values of its stage so far.
                 for (stage, start, items) in runs {
-                    let mut env = file.env_at(*stage, *start);
-                    let evaluated = shell::evaluate(items, &mut env);
-                    builds.extend(
-                        evaluated
-                            .iter()
-                            .filter_map(BuildInvocation::from_command)
-                            .map(|invocation| Build { invocation, stage: Some(*stage) }),
-                    );
-                    collect_assignments(items, &mut assignments);
+                    read_script(items, file.env_at(*stage, *start), Some(*stage), &mut builds, &mut assignments);
                 }
                 Some(file)
             }
