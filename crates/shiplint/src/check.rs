@@ -55,7 +55,11 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ScanError>) {
                     .build();
                 for entry in walker {
                     match entry {
-                        Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => files.push(e.into_path()),
+                        Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                            // Walking `.` yields `./x`; report `x`, as users write it.
+                            let path = e.into_path();
+                            files.push(path.strip_prefix(".").map(Path::to_path_buf).unwrap_or(path));
+                        }
                         Ok(_) => {}
                         Err(e) => errors.push(ScanError { path: p.display().to_string(), message: e.to_string() }),
                     }

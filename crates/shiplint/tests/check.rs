@@ -235,7 +235,7 @@ fn discovery_respects_gitignore_but_scans_named_paths() {
     let staged = stage(&[("dist/api", bin.clone()), ("src/tool", bin), (".gitignore", b"dist/\n".to_vec())]);
     let (_, found, _) = check_json(&["--select", "SL006", "."], staged.path());
     let paths: Vec<&str> = found.iter().map(|(_, p)| p.as_str()).collect();
-    assert_eq!(paths, ["./src/tool"], "dist/ is ignored when walking");
+    assert_eq!(paths, ["src/tool"], "dist/ is ignored when walking");
     let (_, found, _) = check_json(&["--select", "SL006", "dist"], staged.path());
     assert_eq!(found.len(), 1, "a named path is always scanned");
 }
@@ -261,6 +261,9 @@ fn configuration_selects_ignores_and_changes_levels() {
     assert!(!found.iter().any(|(c, _)| c == "SL002"), "{found:?}");
     assert_eq!(level_of(&doc, "dist/api", "SL006").as_deref(), Some("error"));
     assert_eq!(level_of(&doc, "debug/api", "SL006"), None, "per-path ignore");
+    let (_, _, walked) = check_json(&["."], d);
+    assert_eq!(level_of(&walked, "debug/api", "SL006"), None, "per-path globs match walked paths too");
+    assert_eq!(level_of(&walked, "dist/api", "SL006").as_deref(), Some("error"));
     assert_eq!(status, 1);
     let (_, found, _) = check_json(&["--select", "SL002", "dist"], d);
     assert!(found.iter().all(|(c, _)| c == "SL002") && !found.is_empty(), "--select overrides the file: {found:?}");

@@ -67,9 +67,9 @@ fn seed_dockerfile_defects_with_exact_spans() {
     assert_eq!(
         got,
         [
-            ("SL002".to_string(), "./Dockerfile:4:5".to_string()),
-            ("SL204".to_string(), "./Dockerfile:4:5".to_string()),
-            ("SL202".to_string(), "./Dockerfile:5:6".to_string()),
+            ("SL002".to_string(), "Dockerfile:4:5".to_string()),
+            ("SL204".to_string(), "Dockerfile:4:5".to_string()),
+            ("SL202".to_string(), "Dockerfile:5:6".to_string()),
         ]
     );
 }
@@ -79,7 +79,7 @@ fn cross_build_overwrite_names_the_colliding_targets() {
     let p = project(&[("scripts/release.sh", SEED_LOOP)]);
     let (status, got, doc) = findings(p.path(), &["."]);
     assert_eq!(status, 1);
-    assert_eq!(got, [("SL008".to_string(), "./scripts/release.sh:3:63".to_string())]);
+    assert_eq!(got, [("SL008".to_string(), "scripts/release.sh:3:63".to_string())]);
     let message = doc["findings"][0]["message"].as_str().unwrap();
     assert!(message.contains("linux/amd64, linux/arm64, darwin/arm64"), "{message}");
     // -o dir/ still collides: every non-windows target writes dir/api. Per-target names do not.
@@ -112,7 +112,7 @@ fn windows_output_without_exe() {
 fn non_reproducible_build_traces_variables() {
     let script = "#!/usr/bin/env bash\nBUILD_TIME=$(date -u +%FT%TZ)\ngo build -trimpath -ldflags \"-X main.built=${BUILD_TIME}\" -o bin/api .\n";
     let (_, got, doc) = findings(project(&[("release", script)]).path(), &["."]);
-    assert_eq!(got, [("SL009".to_string(), "./release:3:29".to_string())]);
+    assert_eq!(got, [("SL009".to_string(), "release:3:29".to_string())]);
     assert!(doc["findings"][0]["message"].as_str().unwrap().contains("$BUILD_TIME (= $(date -u +%FT%TZ))"));
     let good = script.replace("$(date -u +%FT%TZ)", "$(git log -1 --format=%cI)");
     assert!(codes_at(project(&[("release", &good)]).path()).is_empty());
@@ -126,12 +126,12 @@ fn toolchain_unpinned_and_root_images() {
     let got = codes_at(project(&[("Dockerfile", single)]).path());
     assert_eq!(
         got,
-        [("SL201".to_string(), "./Dockerfile:1:6".to_string()), ("SL203".to_string(), "./Dockerfile:1:6".to_string())]
+        [("SL201".to_string(), "Dockerfile:1:6".to_string()), ("SL203".to_string(), "Dockerfile:1:6".to_string())]
     );
     let root = "FROM golang:1.23.4 AS b\nRUN CGO_ENABLED=0 go build -trimpath -o /api .\nFROM scratch\nCOPY --from=b /api /api\nUSER root\nENTRYPOINT [\"/api\"]\n";
     assert_eq!(
         codes_at(project(&[("Dockerfile", root)]).path()),
-        [("SL202".to_string(), "./Dockerfile:5:1".to_string())]
+        [("SL202".to_string(), "Dockerfile:5:1".to_string())]
     );
 }
 
@@ -296,9 +296,9 @@ fn makefile_recipes_variables_and_loops() {
     assert_eq!(
         got,
         [
-            ("SL002".to_string(), "./Makefile:9:2".to_string()),
-            ("SL009".to_string(), "./Makefile:9:20".to_string()),
-            ("SL008".to_string(), "./Makefile:13:55".to_string()),
+            ("SL002".to_string(), "Makefile:9:2".to_string()),
+            ("SL009".to_string(), "Makefile:9:20".to_string()),
+            ("SL008".to_string(), "Makefile:13:55".to_string()),
         ]
     );
     let messages: Vec<&str> =
@@ -351,10 +351,7 @@ $(PLATFORMS):
 fn module_graph_drift() {
     let bad = "#!/bin/sh\nexport GOFLAGS=-mod=mod\ngo build -trimpath -o bin/api ./cmd/api\ngo build -trimpath -mod=mod -o bin/b ./cmd/b\n";
     let got = codes_at(project(&[("ci.sh", bad)]).path());
-    assert_eq!(
-        got,
-        [("SL010".to_string(), "./ci.sh:3:1".to_string()), ("SL010".to_string(), "./ci.sh:4:1".to_string())]
-    );
+    assert_eq!(got, [("SL010".to_string(), "ci.sh:3:1".to_string()), ("SL010".to_string(), "ci.sh:4:1".to_string())]);
     let good = "#!/bin/sh\ngo build -trimpath -o bin/api ./cmd/api\ngo build -trimpath -mod=vendor -o bin/b ./cmd/b\nGOFLAGS=-mod=readonly go build -trimpath -o bin/c ./cmd/c\n";
     assert!(codes_at(project(&[("ci.sh", good)]).path()).is_empty());
 }
