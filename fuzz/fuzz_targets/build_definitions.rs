@@ -6,8 +6,8 @@ use shiplint::defs::source::{self, Defs, Kind};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    for kind in [Kind::Shell, Kind::Dockerfile] {
-        let parsed = source::parse(kind, text);
+    for kind in [Kind::Shell, Kind::Dockerfile, Kind::Makefile, Kind::GithubWorkflow] {
+        let Ok(parsed) = source::parse(kind, text) else { continue };
         let defs = Defs::new("fuzz", text, kind, &parsed);
         let mut findings = Vec::new();
         for rule in shiplint::rules::RULES {

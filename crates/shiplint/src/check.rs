@@ -115,7 +115,7 @@ fn check_file(path: &Path, options: &BinaryOptions, config: &Config) -> FileOutc
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
     let text = String::from_utf8(bytes).map_err(|_| format!("not UTF-8 text, yet named like a {kind:?}"))?;
     let display = path.display().to_string();
-    let parsed = source::parse(kind, &text);
+    let parsed = source::parse(kind, &text)?;
     let defs = Defs::new(&display, &text, kind, &parsed);
     let mut findings = Vec::new();
     for rule in RULES.iter().filter(|r| config.is_selected(r.meta.name)) {

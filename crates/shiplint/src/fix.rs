@@ -37,9 +37,9 @@ fn apply(text: &str, mut edits: Vec<&Edit>) -> (String, usize) {
 }
 
 /// Number of `go build` commands a build definition describes: a fix must not change it.
-fn build_count(kind: Kind, path: &str, text: &str) -> usize {
-    let parsed = source::parse(kind, text);
-    Defs::new(path, text, kind, &parsed).distinct_builds().len()
+fn build_count(kind: Kind, path: &str, text: &str) -> Option<usize> {
+    let parsed = source::parse(kind, text).ok()?;
+    Some(Defs::new(path, text, kind, &parsed).distinct_builds().len())
 }
 
 /// Computes the fixed text of every file with applicable fixes (`unsafe_too`: unsafe ones as well).

@@ -355,3 +355,89 @@ fn module_graph_drift() {
     let good = "#!/bin/sh\ngo build -trimpath -o bin/api ./cmd/api\ngo build -trimpath -mod=vendor -o bin/b ./cmd/b\nGOFLAGS=-mod=readonly go build -trimpath -o bin/c ./cmd/c\n";
     assert!(codes_at(project(&[("ci.sh", good)]).path()).is_empty());
 }
+
+const WORKFLOW: &str = include_str!("data/release-workflow.yml");
+
+#[test]
+fn github_workflow_matrix_env_and_actions() {
+    let p = project(&[(".github/workflows/release.yml", WORKFLOW)]);
+    let (_, got, doc) = findings(p.path(), &["."]);
+    let at = |line_col: &str| format!(".github/workflows/release.yml:{line_col}");
+    assert_eq!(
+        got,
+        [
+            ("SL010".to_string(), at("18:23")),
+            ("SL002".to_string(), at("21:11")),
+            ("SL010".to_string(), at("21:11")),
+            ("SL009".to_string(), at("21:29")),
+            ("SL008".to_string(), at("22:16")),
+            ("SL008".to_string(), at("29:17")),
+        ]
+    );
+    let messages: Vec<&str> =
+        doc["findings"].as_array().unwrap().iter().map(|f| f["message"].as_str().unwrap()).collect();
+    assert!(messages[4].contains("windows build writes dist/api without .exe"), "{}", messages[4]);
+    assert!(messages[5].contains("6 matrix runners upload the artifact \"api\""), "{}", messages[5]);
+    assert!(!messages.iter().any(|m| m.contains("iterations write")), "matrix runners do not share a disk");
+    // --fix edits the block scalar in place.
+    shiplint().current_dir(p.path()).args(["check", "--fix", "."]).output().unwrap();
+    let fixed = fs::read_to_string(p.path().join(".github/workflows/release.yml")).unwrap();
+    assert_eq!(fixed, WORKFLOW.replace("          go build -ldflags", "          go build -trimpath -ldflags"));
+}
+
+#[test]
+fn realistic_workflow_is_clean() {
+    let good = "name: release
+on:
+  push:
+    tags: ['v*']
+permissions:
+  contents: write
+jobs:
+  build:
+    runs-on: ${{ matrix.os }}
+    strategy:
+      fail-fast: false
+      matrix:
+        include:
+          - { os: ubuntu-latest, goos: linux, goarch: amd64 }
+          - { os: ubuntu-latest, goos: linux, goarch: arm64 }
+          - { os: macos-latest, goos: darwin, goarch: arm64 }
+          - { os: windows-latest, goos: windows, goarch: amd64, ext: .exe }
+    env:
+      CGO_ENABLED: '0'
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-go@v5
+        with:
+          go-version-file: go.mod
+      - name: Build
+        shell: bash
+        run: |
+          go build -trimpath -ldflags \"-s -w -X main.version=${GITHUB_REF_NAME}\" \\
+            -o \"dist/api-${{ matrix.goos }}-${{ matrix.goarch }}${{ matrix.ext }}\" ./cmd/api
+        env:
+          GOOS: ${{ matrix.goos }}
+          GOARCH: ${{ matrix.goarch }}
+      - uses: actions/upload-artifact@v4
+        with:
+          name: api-${{ matrix.goos }}-${{ matrix.goarch }}
+          path: dist/
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-go@v5
+        with:
+          go-version: '1.23.4'
+      - run: go test ./... && go build ./...
+";
+    let p = project(&[(".github/workflows/release.yaml", good)]);
+    let (status, got, _) = findings(p.path(), &["."]);
+    assert_eq!(got, Vec::<(String, String)>::new());
+    assert_eq!(status, 0);
+    let broken = project(&[(".github/workflows/broken.yml", "jobs: [unclosed\n")]);
+    let (status, _, doc) = findings(broken.path(), &["."]);
+    assert_eq!(status, 2);
+    assert!(doc["errors"][0]["path"].as_str().unwrap().ends_with("broken.yml"));
+}

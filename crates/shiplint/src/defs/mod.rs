@@ -1,6 +1,7 @@
 //! Build definitions: the files that describe how Go executables are built (shell scripts,
 //! Dockerfiles), read into one model of `go build` invocations that rules check.
 
+pub mod actions;
 pub mod dockerfile;
 pub mod gobuild;
 pub mod images;

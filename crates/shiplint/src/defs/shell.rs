@@ -353,6 +353,13 @@ impl<'a> Lexer<'a> {
             return Part::Command(text);
         }
         self.i += 1; // $
+        // `${{ expr }}`: a CI expression, substituted before the shell runs (GitHub Actions).
+        if self.peek(0) == Some(b'{') && self.peek(1) == Some(b'{') {
+            let end = self.src[self.i..].find("}}").map_or(self.b.len(), |n| self.i + n);
+            let expr = self.src[self.i + 2..end].trim().to_string();
+            self.i = (end + 2).min(self.b.len());
+            return Part::Param { name: expr, op: None };
+        }
         if self.dialect == Dialect::Make {
             match self.peek(0) {
                 // `$$` is one `$` for the shell: read what follows as the shell's expansion.
@@ -498,7 +505,17 @@ pub fn parse_make_recipe(src: &str, base: usize) -> Vec<Item> {
 
 /// A Makefile variable's value as one word (spaces kept), for tracing where values come from.
 pub fn make_value(src: &str, base: usize) -> Word {
-    let mut lexer = Lexer::new(src, base, Dialect::Make);
+    value_word(src, base, Dialect::Make)
+}
+
+/// A CI value (an `env:` entry, an action input) as one word: `${{ expr }}` and `$VAR` expand.
+pub fn ci_value(src: &str, base: usize) -> Word {
+    value_word(src, base, Dialect::Sh)
+}
+
+fn value_word(src: &str, base: usize, dialect: Dialect) -> Word {
+    let mut lexer = Lexer::new(src, base, dialect);
+    // Read like one shell word without word splitting: expansions are seen, spaces are kept.
     let parts = lexer.parts_until(|_| false);
     Word { parts, start: base, end: base + src.len() }
 }
@@ -936,6 +953,16 @@ mod tests {
         let items = parse("go build -ldflags \"-X main.d=$(date +%s)\" .", 0);
         let Item::Command(c) = &items[0] else { panic!() };
         assert_eq!(c.words[3].command_substitutions(), ["date +%s"]);
+    }
+
+    #[test]
+    fn ci_expressions() {
+        let items = parse("GOOS=${{ matrix.goos }} go build -o \"bin/${{matrix.goos}}\"", 0);
+        let mut env = Env::default();
+        env.set("matrix.goos", known("linux"), false);
+        let ev = evaluate(&items, &mut env);
+        assert_eq!(ev[0].argv[3], known("bin/linux"));
+        assert_eq!(ev[0].env.get("GOOS"), Some(&known("linux")));
     }
 
     #[test]

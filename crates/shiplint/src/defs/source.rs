@@ -1,6 +1,7 @@
 //! Which text files are build definitions, and what they say: every `go build` they run (with
 //! its Dockerfile stage), read once per file for all rules.
 
+use super::actions::{self, Actions};
 use super::dockerfile::{self, Dockerfile};
 use super::gobuild::BuildInvocation;
 use super::makefile::{self, Makefile};
@@ -16,11 +17,16 @@ pub enum Kind {
     Dockerfile,
     Shell,
     Makefile,
+    GithubWorkflow,
 }
 
 /// Recognises a build definition by name, or a shell script by its `#!` line.
 pub fn kind_of(path: &Path, head: &[u8]) -> Option<Kind> {
     let name = path.file_name()?.to_str()?;
+    let in_workflows = path.parent().is_some_and(|p| p.ends_with(".github/workflows"));
+    if in_workflows && (name.ends_with(".yml") || name.ends_with(".yaml")) {
+        return Some(Kind::GithubWorkflow);
+    }
     let lower = name.to_ascii_lowercase();
     if lower == "dockerfile"
         || lower == "containerfile"
@@ -46,10 +52,12 @@ pub fn kind_of(path: &Path, head: &[u8]) -> Option<Kind> {
     matches!(prog, "sh" | "bash" | "dash" | "ash" | "ksh" | "zsh").then_some(Kind::Shell)
 }
 
-/// One `go build`, and the Dockerfile stage it runs in.
+/// One `go build`, and where it runs: the Dockerfile stage, or the CI runner (matrix combination).
 pub struct Build<'a> {
     pub invocation: BuildInvocation<'a>,
     pub stage: Option<usize>,
+    /// Builds on different runners never share a file system (0 outside CI matrices).
+    pub runner: usize,
 }
 
 /// A parsed build definition, shared by the rules.
@@ -59,6 +67,7 @@ pub struct Defs<'a> {
     pub kind: Kind,
     pub lines: LineIndex,
     pub dockerfile: Option<&'a Dockerfile>,
+    pub workflow: Option<&'a Actions>,
     pub builds: Vec<Build<'a>>,
     /// Every shell assignment in the file (name, value word), for tracing where a value came from.
     pub assignments: Vec<(&'a str, &'a shell::Word)>,
@@ -77,10 +86,13 @@ pub enum Parsed {
         recipes: Vec<(Option<String>, Vec<Item>)>,
         values: Vec<(String, shell::Word)>,
     },
+    Workflow(Actions),
 }
 
-pub fn parse(kind: Kind, text: &str) -> Parsed {
-    match kind {
+/// Reads a build definition; only YAML can be malformed enough to refuse.
+pub fn parse(kind: Kind, text: &str) -> Result<Parsed, String> {
+    Ok(match kind {
+        Kind::GithubWorkflow => Parsed::Workflow(actions::parse(text)?),
         Kind::Shell => Parsed::Shell(shell::parse(text, 0)),
         Kind::Makefile => {
             let file = makefile::parse(text);
@@ -110,7 +122,7 @@ pub fn parse(kind: Kind, text: &str) -> Parsed {
                 .collect();
             Parsed::Dockerfile { file, runs }
         }
-    }
+    })
 }
 
 fn collect_assignments<'a>(items: &'a [Item], out: &mut Vec<(&'a str, &'a shell::Word)>) {
@@ -129,14 +141,16 @@ fn collect_assignments<'a>(items: &'a [Item], out: &mut Vec<(&'a str, &'a shell:
 fn read_script<'a>(
     items: &'a [Item],
     mut env: Env,
-    stage: Option<usize>,
+    (stage, runner): (Option<usize>, usize),
     builds: &mut Vec<Build<'a>>,
     assignments: &mut Vec<(&'a str, &'a shell::Word)>,
 ) {
     let evaluated = shell::evaluate(items, &mut env);
-    builds.extend(
-        evaluated.iter().filter_map(BuildInvocation::from_command).map(|invocation| Build { invocation, stage }),
-    );
+    builds.extend(evaluated.iter().filter_map(BuildInvocation::from_command).map(|invocation| Build {
+        invocation,
+        stage,
+        runner,
+    }));
     collect_assignments(items, assignments);
 }
 
@@ -144,28 +158,39 @@ impl<'a> Defs<'a> {
     pub fn new(path: &'a str, text: &'a str, kind: Kind, parsed: &'a Parsed) -> Self {
         let mut builds = Vec::new();
         let mut assignments = Vec::new();
-        let dockerfile = match parsed {
+        let sources = match parsed {
             Parsed::Shell(items) => {
-                read_script(items, Env::default(), None, &mut builds, &mut assignments);
-                None
+                read_script(items, Env::default(), (None, 0), &mut builds, &mut assignments);
+                (None, None)
             }
             Parsed::Makefile { file, recipes, values } => {
                 // Each recipe line runs in its own shell.
                 for (target, items) in recipes {
-                    read_script(items, file.env_for(text, target.as_deref()), None, &mut builds, &mut assignments);
+                    read_script(items, file.env_for(text, target.as_deref()), (None, 0), &mut builds, &mut assignments);
                 }
                 assignments.extend(values.iter().map(|(n, w)| (n.as_str(), w)));
-                None
+                (None, None)
+            }
+            Parsed::Workflow(wf) => {
+                // Every step runs once per matrix combination, each on its own runner.
+                for run in &wf.runs {
+                    for (runner, (_, combo)) in wf.jobs[run.job].combinations.iter().enumerate() {
+                        let env = actions::env_for(wf, run.job, combo, &run.env);
+                        read_script(&run.items, env, (None, runner), &mut builds, &mut assignments);
+                    }
+                }
+                (None, Some(wf))
             }
             Parsed::Dockerfile { file, runs } => {
                 // Each RUN is a new shell, with the ENV and ARG values of its stage so far.
                 for (stage, start, items) in runs {
-                    read_script(items, file.env_at(*stage, *start), Some(*stage), &mut builds, &mut assignments);
+                    read_script(items, file.env_at(*stage, *start), (Some(*stage), 0), &mut builds, &mut assignments);
                 }
-                Some(file)
+                (Some(file), None)
             }
         };
-        Defs { path, text, kind, lines: LineIndex::new(text), dockerfile, builds, assignments }
+        let (dockerfile, workflow) = sources;
+        Defs { path, text, kind, lines: LineIndex::new(text), dockerfile, workflow, builds, assignments }
     }
 
     pub fn location(&self, start: usize, end: usize) -> Location {
@@ -229,5 +254,7 @@ mod tests {
         assert_eq!(k("main.go", "package main"), None);
         assert_eq!(k("Makefile", ""), Some(Kind::Makefile));
         assert_eq!(k("build/common.mk", ""), Some(Kind::Makefile));
+        assert_eq!(k(".github/workflows/release.yml", ""), Some(Kind::GithubWorkflow));
+        assert_eq!(k("config/app.yml", ""), None);
     }
 }

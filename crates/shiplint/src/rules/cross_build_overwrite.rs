@@ -1,12 +1,14 @@
 use super::Defs;
+use crate::defs::actions::{self, Actions};
 use crate::defs::gobuild::BuildInvocation;
 use crate::defs::shell::Value;
+use crate::defs::source::Build;
 use crate::finding::Finding;
 
 declare_rule! {
     /// ## What it does
-    /// Finds cross-compiling loops whose iterations write the same output file, and windows
-    /// builds whose output lacks `.exe`. Each iteration of the loop is evaluated (GOOS, GOARCH
+    /// Finds cross-compiling loops whose iterations write the same output file, windows builds
+    /// whose output lacks `.exe`, and CI matrices whose runners upload artifacts under one name. Each iteration of the loop is evaluated (GOOS, GOARCH
     /// and the `-o` path, through `${target%/*}`-style expansions), so the finding names the
     /// targets that collide.
     ///
@@ -20,7 +22,10 @@ declare_rule! {
     /// architectures of one OS: it writes `dir/api` for linux/amd64 and linux/arm64 alike (only
     /// windows gets `api.exe`). `go build` without `-o` writes the package's name into the
     /// current directory, with the same collision. An explicit `-o` for windows gets no `.exe`
-    /// added. Cross builds default to `CGO_ENABLED=0`.
+    /// added. Cross builds default to `CGO_ENABLED=0`. In a CI matrix each combination runs on
+    /// its own machine, so the same `-o` is fine there; what collides is the artifact name:
+    /// `actions/upload-artifact@v4` refuses a second upload under an existing name (v3 merged the
+    /// uploads, later files replacing earlier ones at the same path).
     ///
     /// ## Example
     /// ```sh
@@ -91,44 +96,100 @@ fn output(inv: &BuildInvocation<'_>) -> Option<String> {
     }
 }
 
+/// Targets grouped by the path they write, among iterations that share a file system.
+fn collisions(iterations: &[&BuildInvocation<'_>]) -> Vec<(String, Vec<String>)> {
+    let mut seen: Vec<(String, Vec<String>)> = Vec::new();
+    for it in iterations {
+        let Some(path) = output(it) else { continue };
+        match seen.iter_mut().find(|(p, _)| *p == path) {
+            Some((_, targets)) => targets.push(target(it)),
+            None => seen.push((path, vec![target(it)])),
+        }
+    }
+    seen.retain(|(_, targets)| targets.len() > 1);
+    seen
+}
+
 pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     for first in defs.distinct_builds() {
-        let iterations: Vec<&BuildInvocation<'_>> =
-            defs.builds.iter().map(|b| &b.invocation).filter(|b| b.span == first.invocation.span).collect();
         let inv = &first.invocation;
         let at = inv.output.as_ref().map_or(inv.span, |(_, w)| (w.start, w.end));
-        if iterations.len() > 1 {
-            let mut seen: Vec<(String, Vec<String>)> = Vec::new();
-            for it in &iterations {
-                let Some(path) = output(it) else { continue };
-                match seen.iter_mut().find(|(p, _)| *p == path) {
-                    Some((_, targets)) => targets.push(target(it)),
-                    None => seen.push((path, vec![target(it)])),
-                }
-            }
-            for (path, targets) in seen.iter().filter(|(_, t)| t.len() > 1) {
+        let all: Vec<&Build<'_>> = defs.builds.iter().filter(|b| b.invocation.span == inv.span).collect();
+        // Matrix runners have their own file systems: only iterations on one runner collide.
+        let mut runners: Vec<usize> = all.iter().map(|b| b.runner).collect();
+        runners.sort_unstable();
+        runners.dedup();
+        let mut reported = Vec::new();
+        for runner in runners {
+            let on_runner: Vec<&BuildInvocation<'_>> =
+                all.iter().filter(|b| b.runner == runner).map(|b| &b.invocation).collect();
+            for (path, targets) in collisions(&on_runner) {
                 let message = format!(
                     "{} iterations write {path}: {} overwrite each other and only the last survives",
                     targets.len(),
                     targets.join(", ")
                 );
-                out.push(defs.finding(
-                    &META,
-                    at,
-                    message,
-                    "put ${GOOS} and ${GOARCH} (and .exe for windows) in the -o path",
-                ));
-            }
-        }
-        for it in &iterations {
-            if let (Some("windows"), Some((Value::Known(o), _))) = (it.env_value("GOOS"), &it.output) {
-                if !o.ends_with(".exe") && !o.ends_with('/') {
-                    let message =
-                        format!("windows build writes {o} without .exe: Windows will not run it by that name");
-                    out.push(defs.finding(&META, at, message, "add .exe to the output name for GOOS=windows"));
-                    break;
+                if !reported.contains(&message) {
+                    out.push(defs.finding(
+                        &META,
+                        at,
+                        message.clone(),
+                        "put ${GOOS} and ${GOARCH} (and .exe for windows) in the -o path",
+                    ));
+                    reported.push(message);
                 }
             }
+        }
+        let windows = all.iter().map(|b| &b.invocation).find_map(|it| match (it.env_value("GOOS"), &it.output) {
+            (Some("windows"), Some((Value::Known(o), _))) if !o.ends_with(".exe") && !o.ends_with('/') => Some(o),
+            _ => None,
+        });
+        if let Some(o) = windows {
+            let message = format!("windows build writes {o} without .exe: Windows will not run it by that name");
+            out.push(defs.finding(&META, at, message, "add .exe to the output name for GOOS=windows"));
+        }
+    }
+    if let Some(wf) = defs.workflow {
+        check_artifact_names(defs, wf, out);
+    }
+}
+
+/// `actions/upload-artifact` in a matrix job: every combination must upload under its own name.
+fn check_artifact_names(defs: &Defs<'_>, wf: &Actions, out: &mut Vec<Finding>) {
+    for step in wf.actions.iter().filter(|a| a.uses.starts_with("actions/upload-artifact@")) {
+        let combos = &wf.jobs[step.job].combinations;
+        if combos.len() < 2 {
+            continue;
+        }
+        let mut names: Vec<(String, Vec<&str>)> = Vec::new();
+        for (label, combo) in combos {
+            let env = actions::env_for(wf, step.job, combo, &[]);
+            let name = match step.with.get("name") {
+                Some(input) => match actions::input_value(input, &env) {
+                    Value::Known(n) => n,
+                    Value::Unknown => return,
+                },
+                None => "artifact".to_string(), // the action's default name
+            };
+            match names.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, labels)) => labels.push(label),
+                None => names.push((name, vec![label])),
+            }
+        }
+        for (name, labels) in names.iter().filter(|(_, l)| l.len() > 1) {
+            let at = step.with.get("name").map_or(step.span, |i| i.span);
+            let message = format!(
+                "{} matrix runners upload the artifact \"{name}\" ({}): upload-artifact@v4 fails on the second upload, \
+                 and older versions mixed the files",
+                labels.len(),
+                labels.join("; ")
+            );
+            out.push(defs.finding(
+                &META,
+                at,
+                message,
+                "name the artifact after the matrix values, e.g. api-${{ matrix.goos }}-${{ matrix.goarch }}",
+            ));
         }
     }
 }

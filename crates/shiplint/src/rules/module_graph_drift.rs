@@ -4,8 +4,10 @@ use crate::finding::Finding;
 
 declare_rule! {
     /// ## What it does
-    /// Finds `go build` commands allowed to change the module graph while building:
-    /// `-mod=mod` on the command line or in `GOFLAGS`.
+    /// Finds `go build` commands allowed to change the module graph while building
+    /// (`-mod=mod` on the command line or in `GOFLAGS`), and CI that installs a floating Go
+    /// release (`actions/setup-go` with `go-version: stable`, `oldstable`, `1.x`, a range, or
+    /// `check-latest: true`).
     ///
     /// ## Why is this bad?
     /// With `-mod=mod`, a missing requirement is resolved to whatever is "latest" at that moment
@@ -22,15 +24,28 @@ declare_rule! {
     /// `toolchain` line newer than the installed Go makes the build download and use another Go
     /// release, saying only "go: downloading go1.X" on stderr.
     ///
+    /// A floating `go-version` is the same drift one level up: the release that builds the binary
+    /// changes when Go ships, without a commit saying so.
+    ///
     /// ## Example
     /// ```sh
     /// GOFLAGS=-mod=mod go build -o bin/api ./cmd/api
+    /// ```
+    /// ```yaml
+    /// - uses: actions/setup-go@v5
+    ///   with:
+    ///     go-version: stable
     /// ```
     ///
     /// ## Use instead
     /// ```sh
     /// go build -o bin/api ./cmd/api          # readonly by default: fails if go.mod is incomplete
     /// go mod tidy && git diff --exit-code go.mod go.sum   # a deliberate, reviewed update
+    /// ```
+    /// ```yaml
+    /// - uses: actions/setup-go@v5
+    ///   with:
+    ///     go-version-file: go.mod
     /// ```
     ///
     /// ## Fix
@@ -44,11 +59,12 @@ declare_rule! {
         code: "SL010",
         name: "module-graph-drift",
         level: Warning,
-        summary: "a build allowed to rewrite go.mod and go.sum (-mod=mod)",
+        summary: "a build allowed to rewrite go.mod and go.sum (-mod=mod), or a floating Go release in CI",
     }
 }
 
 pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
+    check_setup_go(defs, out);
     for b in defs.distinct_builds() {
         let inv = &b.invocation;
         if inv.mod_flag != Some(Value::Known("mod".into())) {
@@ -64,5 +80,42 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             message,
             "drop -mod=mod (readonly is the default since Go 1.16) and update go.mod deliberately",
         ));
+    }
+}
+
+/// A `go-version` that names no fixed release line: the Go that builds changes on its own.
+/// (An expression such as `${{ matrix.go }}` is judged by nobody here: its values are elsewhere.)
+fn floating(version: &str) -> bool {
+    let v = version.trim();
+    if v.contains("${{") {
+        return false;
+    }
+    matches!(v, "stable" | "oldstable" | "latest" | "*")
+        || v.split('.').any(|part| part == "x" || part == "*")
+        || v.starts_with(['^', '~', '>', '<', '='])
+}
+
+/// `actions/setup-go` steps that install a floating Go release.
+fn check_setup_go(defs: &Defs<'_>, out: &mut Vec<Finding>) {
+    let Some(wf) = defs.workflow else { return };
+    for step in wf.actions.iter().filter(|a| a.uses.starts_with("actions/setup-go@")) {
+        let problem = match (step.with.get("go-version"), step.with.get("check-latest")) {
+            (Some(v), _) if floating(&v.value) => {
+                Some((v.span, format!("go-version: {} installs whatever Go release is current", v.value)))
+            }
+            (_, Some(c)) if c.value == "true" => {
+                Some((c.span, "check-latest: true installs the newest patch release on every run".to_string()))
+            }
+            _ => None,
+        };
+        if let Some((span, message)) = problem {
+            let help = "pin the release: go-version-file: go.mod (with a toolchain line), or an exact go-version";
+            out.push(defs.finding(
+                &META,
+                span,
+                format!("{message}: builds of the same commit use different toolchains"),
+                help,
+            ));
+        }
     }
 }

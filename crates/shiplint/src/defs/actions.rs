@@ -1,0 +1,332 @@
+//! GitHub Actions workflows: `run:` steps read as shell at their exact place in the YAML (block
+//! scalars included), `env:` at workflow, job and step level, `strategy.matrix` expanded into its
+//! combinations (each on its own runner), `${{ matrix.* }}` and `${{ env.* }}` substituted, and
+//! the `actions/setup-go` and `actions/upload-artifact` steps.
+
+use super::shell::{self, Env, Item, Value};
+use indexmap::IndexMap;
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use serde_saphyr::Spanned;
+use std::collections::BTreeMap;
+
+/// A YAML scalar as GitHub reads it: every one becomes a string.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Scalar {
+    Str(String),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+}
+
+impl Scalar {
+    pub fn text(&self) -> String {
+        match self {
+            Scalar::Str(s) => s.clone(),
+            Scalar::Int(i) => i.to_string(),
+            Scalar::Float(f) => f.to_string(),
+            Scalar::Bool(b) => b.to_string(),
+        }
+    }
+}
+
+/// `env:` is a mapping, or an expression that yields one (unknown here).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+enum EnvBlock {
+    Map(IndexMap<String, Scalar>),
+    Other(IgnoredAny),
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+enum MatrixEntry {
+    Values(Vec<Scalar>),
+    Rows(Vec<IndexMap<String, Scalar>>),
+    Other(IgnoredAny),
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+enum Matrix {
+    Map(IndexMap<String, MatrixEntry>),
+    /// `${{ fromJSON(...) }}`: known only when the workflow runs.
+    Other(IgnoredAny),
+}
+
+#[derive(Debug, Deserialize)]
+struct Strategy {
+    matrix: Option<Matrix>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Step {
+    uses: Option<Spanned<String>>,
+    run: Option<Spanned<String>>,
+    env: Option<EnvBlock>,
+    with: Option<BTreeMap<String, Spanned<Scalar>>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Job {
+    env: Option<EnvBlock>,
+    strategy: Option<Strategy>,
+    #[serde(default)]
+    steps: Vec<Step>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Workflow {
+    env: Option<EnvBlock>,
+    #[serde(default)]
+    jobs: IndexMap<String, Job>,
+}
+
+/// An action input (`with:` entry) and where its value is.
+#[derive(Clone, Debug)]
+pub struct Input {
+    pub value: String,
+    pub span: (usize, usize),
+}
+
+/// A step that runs an action, with its inputs.
+#[derive(Clone, Debug)]
+pub struct ActionStep {
+    pub uses: String,
+    pub span: (usize, usize),
+    pub with: BTreeMap<String, Input>,
+    /// The index of the step's job in `Workflow::jobs`.
+    pub job: usize,
+}
+
+/// A `run:` step: its shell, parsed at its place in the file.
+pub struct RunStep {
+    pub items: Vec<Item>,
+    pub env: Vec<(String, shell::Word)>,
+    pub job: usize,
+}
+
+/// A job's runners: one environment per matrix combination.
+pub struct JobPlan {
+    pub name: String,
+    /// Each combination's `matrix.*` values, with a label such as `goos=linux, goarch=arm64`.
+    pub combinations: Vec<(String, Vec<(String, String)>)>,
+    pub env: Vec<(String, shell::Word)>,
+}
+
+pub struct Actions {
+    pub env: Vec<(String, shell::Word)>,
+    pub jobs: Vec<JobPlan>,
+    pub runs: Vec<RunStep>,
+    pub actions: Vec<ActionStep>,
+}
+
+/// The most matrix combinations expanded per job (GitHub's own limit is 256).
+const MAX_COMBINATIONS: usize = 256;
+
+fn span_of<T>(s: &Spanned<T>) -> Option<(usize, usize)> {
+    let sp = s.referenced.span();
+    let start = usize::try_from(sp.byte_offset()?).ok()?;
+    Some((start, start + usize::try_from(sp.byte_len()?).ok()?))
+}
+
+/// Environment entries as words (their spans are not kept: `env:` values are short).
+fn env_words(block: &Option<EnvBlock>) -> Vec<(String, shell::Word)> {
+    match block {
+        Some(EnvBlock::Map(m)) => m.iter().map(|(k, v)| (k.clone(), shell::ci_value(&v.text(), 0))).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn combinations(matrix: &Option<Matrix>) -> Vec<(String, Vec<(String, String)>)> {
+    let Some(Matrix::Map(m)) = matrix else { return vec![(String::new(), Vec::new())] };
+    let mut combos: Vec<Vec<(String, String)>> = vec![Vec::new()];
+    for (key, entry) in m.iter().filter(|(k, _)| *k != "include" && *k != "exclude") {
+        let MatrixEntry::Values(values) = entry else { continue };
+        let mut next = Vec::new();
+        for c in &combos {
+            for v in values {
+                if next.len() >= MAX_COMBINATIONS {
+                    break;
+                }
+                let mut c = c.clone();
+                c.push((key.clone(), v.text()));
+                next.push(c);
+            }
+        }
+        combos = next;
+    }
+    let rows = |k: &str| match m.get(k) {
+        Some(MatrixEntry::Rows(r)) => r.clone(),
+        _ => Vec::new(),
+    };
+    let matches = |c: &[(String, String)], row: &IndexMap<String, Scalar>| {
+        row.iter().all(|(k, v)| c.iter().find(|(ck, _)| ck == k).is_none_or(|(_, cv)| *cv == v.text()))
+    };
+    combos.retain(|c| {
+        !rows("exclude").iter().any(|row| row.iter().all(|(k, v)| c.iter().any(|(ck, cv)| ck == k && *cv == v.text())))
+    });
+    // `include` rows extend the combinations they match, or add a combination of their own.
+    for row in rows("include") {
+        let original: Vec<&String> = m.keys().filter(|k| *k != "include" && *k != "exclude").collect();
+        let mut extended = false;
+        for c in combos.iter_mut().filter(|c| {
+            row.iter()
+                .filter(|(k, _)| original.contains(k))
+                .all(|(k, v)| c.iter().any(|(ck, cv)| ck == k && *cv == v.text()))
+        }) {
+            if !original.is_empty() && matches(c, &row) {
+                for (k, v) in &row {
+                    if !c.iter().any(|(ck, _)| ck == k) {
+                        c.push((k.clone(), v.text()));
+                    }
+                }
+                extended = true;
+            }
+        }
+        if !extended && combos.len() < MAX_COMBINATIONS {
+            combos.push(row.iter().map(|(k, v)| (k.clone(), v.text())).collect());
+        }
+    }
+    combos.into_iter().map(|c| (c.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", "), c)).collect()
+}
+
+/// Reads a workflow file. An error is a YAML error, in serde-saphyr's words.
+pub fn parse(text: &str) -> Result<Actions, String> {
+    let wf: Workflow =
+        serde_saphyr::from_str(text).map_err(|e| e.to_string().lines().next().unwrap_or("invalid YAML").to_string())?;
+    let mut out = Actions { env: env_words(&wf.env), jobs: Vec::new(), runs: Vec::new(), actions: Vec::new() };
+    for (index, (name, job)) in wf.jobs.iter().enumerate() {
+        out.jobs.push(JobPlan {
+            name: name.clone(),
+            combinations: combinations(&job.strategy.as_ref().and_then(|s| s.matrix.clone())),
+            env: env_words(&job.env),
+        });
+        for step in &job.steps {
+            if let Some(run) = &step.run {
+                let Some((start, end)) = span_of(run) else { continue };
+                let raw = &text[start..end.min(text.len())];
+                // A quoted scalar's span includes its quotes and escapes: read the value instead.
+                let items = if raw.starts_with('"') || raw.starts_with('\'') {
+                    shell::parse(&run.value, start + 1)
+                } else {
+                    shell::parse(raw, start)
+                };
+                out.runs.push(RunStep { items, env: env_words(&step.env), job: index });
+            }
+            if let Some(uses) = &step.uses {
+                let span = span_of(uses).unwrap_or((0, 0));
+                let with = step
+                    .with
+                    .iter()
+                    .flatten()
+                    .map(|(k, v)| (k.clone(), Input { value: v.value.text(), span: span_of(v).unwrap_or(span) }))
+                    .collect();
+                out.actions.push(ActionStep { uses: uses.value.clone(), span, with, job: index });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The environment of one matrix combination of a job, for a step with `step_env`.
+pub fn env_for(actions: &Actions, job: usize, combo: &[(String, String)], step_env: &[(String, shell::Word)]) -> Env {
+    let mut env = Env::default();
+    for (k, v) in combo {
+        env.set(&format!("matrix.{k}"), Value::Known(v.clone()), false);
+    }
+    let levels = [actions.env.as_slice(), actions.jobs[job].env.as_slice(), step_env];
+    for level in levels {
+        for (k, w) in level {
+            let v = env.expand(w);
+            env.set(&format!("env.{k}"), v.clone(), false);
+            env.set(k, v, true);
+        }
+    }
+    env
+}
+
+/// Substitutes `${{ matrix.* }}`/`${{ env.* }}` in an action input for one combination.
+pub fn input_value(input: &Input, env: &Env) -> Value {
+    env.expand(&shell::ci_value(&input.value, input.span.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WF: &str = "name: release
+on: push
+env:
+  CGO_ENABLED: 0
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        goos: [linux, darwin]
+        goarch: [amd64, arm64]
+        exclude:
+          - goos: darwin
+            goarch: amd64
+        include:
+          - goos: windows
+            goarch: amd64
+    steps:
+      - uses: actions/setup-go@v5
+        with:
+          go-version: stable
+      - run: |
+          go build -o dist/api ./cmd/api
+        env:
+          GOOS: ${{ matrix.goos }}
+          GOARCH: ${{ matrix.goarch }}
+      - uses: actions/upload-artifact@v4
+        with:
+          name: api
+          path: dist/
+";
+
+    #[test]
+    fn matrix_env_runs_and_actions() {
+        let a = parse(WF).unwrap();
+        let labels: Vec<&str> = a.jobs[0].combinations.iter().map(|(l, _)| l.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "goos=linux, goarch=amd64",
+                "goos=linux, goarch=arm64",
+                "goos=darwin, goarch=arm64",
+                "goos=windows, goarch=amd64"
+            ]
+        );
+        assert_eq!(a.runs.len(), 1);
+        let Item::Command(c) = &a.runs[0].items[0] else { panic!() };
+        assert_eq!(&WF[c.words[3].start..c.words[3].end], "dist/api");
+        let env = env_for(&a, 0, &a.jobs[0].combinations[2].1, &a.runs[0].env);
+        assert_eq!(env.get("GOOS"), Some(&Value::Known("darwin".into())));
+        assert_eq!(env.get("CGO_ENABLED"), Some(&Value::Known("0".into())));
+        assert_eq!(a.actions.len(), 2);
+        assert_eq!(a.actions[0].with["go-version"].value, "stable");
+        assert_eq!(&WF[a.actions[0].with["go-version"].span.0..a.actions[0].with["go-version"].span.1], "stable");
+    }
+
+    #[test]
+    fn odd_shapes_do_not_fail() {
+        for t in [
+            "jobs:\n  a:\n    uses: ./.github/workflows/x.yml\n",
+            "env: ${{ fromJSON(x) }}\njobs: {}\n",
+            "on: push\n",
+            "jobs:\n  a:\n    strategy:\n      matrix: ${{ fromJSON(needs.x.outputs.m) }}\n    steps:\n      - run: \"go build -o x .\"\n",
+        ] {
+            let a = parse(t).unwrap();
+            for j in 0..a.jobs.len() {
+                for (_, c) in &a.jobs[j].combinations {
+                    let _ = env_for(&a, j, c, &[]);
+                }
+            }
+        }
+        assert!(parse("jobs: [unclosed").is_err());
+    }
+}
