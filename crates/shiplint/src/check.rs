@@ -1,6 +1,7 @@
 //! `shiplint check`: find Go executables under the given paths, run the rules, collect findings.
 
 use crate::config::Config;
+use crate::defs::gosrc::ModuleCache;
 use crate::defs::source::{self, Defs};
 use crate::finding::Finding;
 use crate::mapped::Mapped;
@@ -100,7 +101,7 @@ type FileOutcome = Result<Scanned, String>;
 const MAX_TEXT_SOURCE: u64 = 4 << 20;
 
 /// Reads one file as whatever it is: a Go executable or a build definition.
-fn check_file(path: &Path, options: &BinaryOptions, config: &Config) -> FileOutcome {
+fn check_file(path: &Path, options: &BinaryOptions, config: &Config, modules: &ModuleCache) -> FileOutcome {
     let mut head = [0u8; 256];
     let mut file = std::fs::File::open(path).map_err(|e| e.to_string())?;
     let n = file.read(&mut head).map_err(|e| e.to_string())?;
@@ -116,7 +117,8 @@ fn check_file(path: &Path, options: &BinaryOptions, config: &Config) -> FileOutc
     let text = String::from_utf8(bytes).map_err(|_| format!("not UTF-8 text, yet named like a {kind:?}"))?;
     let display = path.display().to_string();
     let parsed = source::parse(kind, &text)?;
-    let defs = Defs::new(&display, &text, kind, &parsed);
+    let mut defs = Defs::new(&display, &text, kind, &parsed);
+    defs.modules = Some(modules);
     let mut findings = Vec::new();
     for rule in RULES.iter().filter(|r| config.is_selected(r.meta.name)) {
         if let Some(check) = rule.defs {
@@ -182,11 +184,12 @@ fn check_binary(path: &Path, options: &BinaryOptions, config: &Config) -> Result
 /// Scans `paths` in parallel; results come back in a stable order.
 pub fn scan(paths: &[PathBuf], options: &BinaryOptions, config: &Config, progress: &Progress) -> ScanResult {
     let (files, mut errors) = discover(paths);
+    let modules = ModuleCache::default();
     progress.total.store(files.len(), Ordering::Relaxed);
     let per_file: Vec<(PathBuf, FileOutcome)> = files
         .par_iter()
         .map(|p| {
-            let outcome = check_file(p, options, config);
+            let outcome = check_file(p, options, config, &modules);
             progress.done.fetch_add(1, Ordering::Relaxed);
             (p.clone(), outcome)
         })

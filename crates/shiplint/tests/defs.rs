@@ -441,3 +441,70 @@ jobs:
     assert_eq!(status, 2);
     assert!(doc["errors"][0]["path"].as_str().unwrap().ends_with("broken.yml"));
 }
+
+/// A module whose build script aims -X at every kind of wrong target, and at three right ones.
+fn x_flag_project(ldflags: &str) -> TempDir {
+    project(&[
+        ("go.mod", "module example.com/app\n\ngo 1.23\n"),
+        (
+            "internal/version/version.go",
+            "package version\n\nconst Version = \"dev\"\n\ntype Tag string\n\nvar Label Tag = \"x\"\n\nvar Good string\n",
+        ),
+        (
+            "cmd/api/main.go",
+            "package main\n\nimport \"fmt\"\n\nvar (\n\tcommit = readCommit()\n\tdate   string\n\tbranch = \"main\"\n\tversion = \"dev\"\n)\n\nfunc readCommit() string { return \"none\" }\n\nfunc init() {\n\tbranch = \"overwritten\"\n\tif version == \"dev\" {\n\t\tversion = \"devel\"\n\t}\n}\n\nfunc main() { fmt.Println(commit, date, branch, version) }\n",
+        ),
+        ("build.sh", &format!("#!/bin/sh\ngo build -trimpath -ldflags \"{ldflags}\" -o bin/api ./cmd/api\n")),
+    ])
+}
+
+#[test]
+fn x_flag_targets_are_checked_against_the_source() {
+    let flags = "-X version.Version=v1 -X example.com/app/internal/version.Version=v1 -X example.com/app/internal/version.Label=v1 -X main.commit=abc -X main.date=today -X main.branch=b -X main.nope=1 -X github.com/x/y.V=1 -X main.version=v1 -X example.com/app/internal/version.Good=ok";
+    let p = x_flag_project(flags);
+    let (_, got, doc) = findings(p.path(), &["--select", "SL011,SL012,SL013,SL014", "."]);
+    let col = |t: &str| format!("build.sh:2:{}", 30 + flags.find(t).unwrap());
+    assert_eq!(
+        got,
+        [
+            ("SL012".to_string(), col("version.Version=v1")),
+            ("SL011".to_string(), col("example.com/app/internal/version.Version")),
+            ("SL013".to_string(), col("example.com/app/internal/version.Label")),
+            ("SL014".to_string(), col("main.commit")),
+            ("SL014".to_string(), col("main.branch")),
+            ("SL012".to_string(), col("main.nope")),
+        ]
+    );
+    let messages: Vec<&str> =
+        doc["findings"].as_array().unwrap().iter().map(|f| f["message"].as_str().unwrap()).collect();
+    assert!(messages[0].contains("did you mean example.com/app/internal/version.Version?"), "{}", messages[0]);
+    assert!(
+        messages[1].contains("is a constant") && messages[1].contains("internal/version/version.go:3"),
+        "{}",
+        messages[1]
+    );
+    assert!(messages[2].contains("has type Tag"), "{}", messages[2]);
+    assert_eq!(doc["findings"][3]["level"], "warning", "a call may be inlined: a warning");
+    assert!(messages[4].contains("init() assigns branch unconditionally (cmd/api/main.go:15)"), "{}", messages[4]);
+    // The guarded default for main.version, the dependency target and the correct ones are silent.
+    assert!(!messages.iter().any(|m| m.contains("main.version")
+        || m.contains("github.com/x/y")
+        || m.contains(".Good")
+        || m.contains("main.date")));
+}
+
+#[test]
+fn x_flag_const_fix_turns_const_into_var() {
+    let p = x_flag_project("-X example.com/app/internal/version.Version=v1");
+    let out = shiplint().current_dir(p.path()).args(["check", "--fix", "."]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "the const fix is unsafe: not applied by --fix alone");
+    let out = shiplint()
+        .current_dir(p.path())
+        .args(["check", "--fix", "--unsafe-fixes", "--format", "json", "."])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["findings"].as_array().unwrap().len(), 0, "{doc}");
+    let src = fs::read_to_string(p.path().join("internal/version/version.go")).unwrap();
+    assert!(src.contains("\nvar Version = \"dev\"\n") && !src.contains("const"), "{src}");
+}

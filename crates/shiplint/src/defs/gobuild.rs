@@ -175,9 +175,68 @@ impl<'a> BuildInvocation<'a> {
     }
 }
 
+/// Splits a flag string the way cmd/go's `quoted.Split` does: spaces separate fields, and a
+/// field may be wrapped in single or double quotes.
+pub fn split_quoted(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = s.trim_start();
+    while !rest.is_empty() {
+        let (field, tail) = match rest.as_bytes()[0] {
+            q @ (b'\'' | b'"') => match rest[1..].find(q as char) {
+                Some(end) => (rest[1..=end].to_string(), &rest[end + 2..]),
+                None => (rest[1..].to_string(), ""),
+            },
+            _ => {
+                let end = rest.find([' ', '\t', '\n', '\r']).unwrap_or(rest.len());
+                (rest[..end].to_string(), &rest[end..])
+            }
+        };
+        out.push(field);
+        rest = tail.trim_start();
+    }
+    out
+}
+
+/// The `-X` assignments in a linker flag list, later ones overriding earlier ones for a target.
+pub fn x_assignments(ldflags: &str) -> Vec<(String, String)> {
+    let fields = split_quoted(ldflags);
+    let mut found: Vec<(String, String)> = Vec::new();
+    let mut i = 0;
+    while i < fields.len() {
+        let f = fields[i].as_str();
+        let arg = match f {
+            "-X" | "--X" => {
+                i += 1;
+                fields.get(i).map(String::as_str)
+            }
+            _ => f.strip_prefix("-X=").or_else(|| f.strip_prefix("--X=")),
+        };
+        if let Some((target, value)) = arg.and_then(|a| a.split_once('=')) {
+            found.retain(|(t, _)| t != target);
+            found.push((target.to_string(), value.to_string()));
+        }
+        i += 1;
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn x_assignments_follow_the_linker() {
+        let got =
+            x_assignments("-s -w -X main.version=v1 -X=main.commit=abc '-X' \"main.date=2024 01\" -X main.version=v2");
+        assert_eq!(
+            got,
+            [
+                ("main.commit".into(), "abc".into()),
+                ("main.date".into(), "2024 01".into()),
+                ("main.version".into(), "v2".into())
+            ]
+        );
+    }
     use crate::defs::shell::{Env, evaluate, parse};
 
     /// (output, trimpath, GOOS, ldflags) of each build.

@@ -4,12 +4,14 @@
 use super::actions::{self, Actions};
 use super::dockerfile::{self, Dockerfile};
 use super::gobuild::BuildInvocation;
+use super::gosrc::{Module, ModuleCache};
 use super::makefile::{self, Makefile};
 use super::shell::{self, Env, Item};
 use super::text::LineIndex;
 use crate::finding::{Finding, Location};
 use crate::rules::RuleMeta;
 use std::path::Path;
+use std::sync::Arc;
 
 /// The kinds of build definition shiplint reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,6 +70,8 @@ pub struct Defs<'a> {
     pub lines: LineIndex,
     pub dockerfile: Option<&'a Dockerfile>,
     pub workflow: Option<&'a Actions>,
+    /// Where the Go modules of the scan are read from (none when checking text alone).
+    pub modules: Option<&'a ModuleCache>,
     pub builds: Vec<Build<'a>>,
     /// Every shell assignment in the file (name, value word), for tracing where a value came from.
     pub assignments: Vec<(&'a str, &'a shell::Word)>,
@@ -190,7 +194,12 @@ impl<'a> Defs<'a> {
             }
         };
         let (dockerfile, workflow) = sources;
-        Defs { path, text, kind, lines: LineIndex::new(text), dockerfile, workflow, builds, assignments }
+        Defs { path, text, kind, lines: LineIndex::new(text), dockerfile, workflow, modules: None, builds, assignments }
+    }
+
+    /// The Go module this file sits in, read on first use.
+    pub fn module(&self) -> Option<Arc<Module>> {
+        self.modules?.for_file(Path::new(self.path))
     }
 
     pub fn location(&self, start: usize, end: usize) -> Location {

@@ -31,6 +31,7 @@ mod stripped_without_symbols;
 mod toolchain_unsupported;
 mod untrimmed_paths;
 mod x_flag_not_applied;
+mod xflag;
 
 /// A rule's identity and documentation.
 #[derive(Debug)]
@@ -120,6 +121,10 @@ pub static RULES: &[Rule] = &[
     Rule { meta: &cross_build_overwrite::META, binary: None, defs: Some(cross_build_overwrite::check) },
     Rule { meta: &non_reproducible_build::META, binary: None, defs: Some(non_reproducible_build::check) },
     Rule { meta: &module_graph_drift::META, binary: None, defs: Some(module_graph_drift::check) },
+    Rule { meta: &xflag::const_target::META, binary: None, defs: Some(xflag::const_target::check) },
+    Rule { meta: &xflag::unknown_target::META, binary: None, defs: Some(xflag::unknown_target::check) },
+    Rule { meta: &xflag::non_string::META, binary: None, defs: Some(xflag::non_string::check) },
+    Rule { meta: &xflag::overwritten_at_init::META, binary: None, defs: Some(xflag::overwritten_at_init::check) },
     Rule { meta: &macos::unsigned::META, binary: Some(macos::unsigned::check), defs: None },
     Rule { meta: &macos::adhoc_only::META, binary: Some(macos::adhoc_only::check), defs: None },
     Rule { meta: &macos::no_hardened_runtime::META, binary: Some(macos::no_hardened_runtime::check), defs: None },

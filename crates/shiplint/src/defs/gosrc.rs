@@ -1,0 +1,478 @@
+//! Go source, read just enough to resolve `-X importpath.name=value`: the module path from
+//! go.mod, and each package's top-level `const` and `var` declarations (their type, whether their
+//! initialiser is a plain string, and where they are), plus assignments in `init()`.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// How a package-level name is declared.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DeclKind {
+    Const,
+    Var {
+        /// The declared type, if written (`var V string`, `var V MyStr`).
+        type_name: Option<String>,
+        /// The initialiser is absent or only string literals: `-X` works.
+        plain: bool,
+        /// The initialiser's text when it is not plain (a call, an identifier, ...).
+        initialiser: Option<String>,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct Decl {
+    pub name: String,
+    pub kind: DeclKind,
+    pub file: PathBuf,
+    /// Byte offset of the `const`/`var` keyword, and whether the spec sits in a `( ... )` block.
+    pub keyword_at: usize,
+    pub in_block: bool,
+    pub line: usize,
+}
+
+/// One package: its name, declarations, and names assigned unconditionally in `init()`.
+#[derive(Clone, Debug, Default)]
+pub struct Package {
+    pub name: String,
+    pub decls: Vec<Decl>,
+    pub init_assigned: Vec<(String, PathBuf, usize)>,
+}
+
+/// A module: its path (from go.mod) and packages by directory relative to the module root.
+#[derive(Debug, Default)]
+pub struct Module {
+    pub root: PathBuf,
+    pub path: String,
+    pub packages: HashMap<PathBuf, Package>,
+}
+
+/// Modules read during one scan, shared by every build definition in them.
+#[derive(Default)]
+pub struct ModuleCache {
+    modules: Mutex<HashMap<PathBuf, Option<Arc<Module>>>>,
+}
+
+impl ModuleCache {
+    /// The module a file belongs to (read on first use), if it is inside one.
+    pub fn for_file(&self, file: &Path) -> Option<Arc<Module>> {
+        let dir = file.parent()?;
+        let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+        let root = find_module_root(&dir.canonicalize().ok()?)?;
+        let mut modules = self.modules.lock().unwrap_or_else(|e| e.into_inner());
+        modules.entry(root.clone()).or_insert_with(|| Module::load(&root).map(Arc::new)).clone()
+    }
+}
+
+/// The nearest go.mod at or above `dir`.
+pub fn find_module_root(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors().find(|d| d.join("go.mod").is_file()).map(Path::to_path_buf)
+}
+
+/// `module example.com/app` from go.mod text.
+pub fn module_path(go_mod: &str) -> Option<String> {
+    go_mod.lines().find_map(|l| {
+        let line = l.split("//").next().unwrap_or("");
+        let rest = line.trim().strip_prefix("module")?;
+        let path = rest.split_whitespace().next()?.trim_matches('"');
+        (!path.is_empty() && rest.starts_with([' ', '\t', '"'])).then(|| path.to_string())
+    })
+}
+
+/// Files larger than this are not hand-written Go declarations worth reading.
+const MAX_GO_FILE: u64 = 2 << 20;
+/// The most Go files read for one module.
+const MAX_GO_FILES: usize = 20_000;
+
+impl Module {
+    /// Reads the module at `root` (vendor/, testdata/, hidden folders and _test.go skipped).
+    pub fn load(root: &Path) -> Option<Module> {
+        let go_mod = std::fs::read_to_string(root.join("go.mod")).ok()?;
+        let mut module = Module { root: root.to_path_buf(), path: module_path(&go_mod)?, packages: HashMap::new() };
+        let walker = ignore::WalkBuilder::new(root)
+            .hidden(true)
+            .require_git(false)
+            .filter_entry(|e| !matches!(e.file_name().to_str(), Some("vendor" | "testdata" | "node_modules")))
+            .build();
+        let mut count = 0;
+        for entry in walker.flatten() {
+            let p = entry.path();
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if !name.ends_with(".go") || name.ends_with("_test.go") || !entry.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
+            // A nested module is not part of this one.
+            let dir = p.parent().unwrap_or(root);
+            if dir != root && find_module_root(dir).as_deref() != Some(root) {
+                continue;
+            }
+            count += 1;
+            if count > MAX_GO_FILES || entry.metadata().map_or(true, |m| m.len() > MAX_GO_FILE) {
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(p) else { continue };
+            let rel = dir.strip_prefix(root).unwrap_or(Path::new("")).to_path_buf();
+            let pkg = module.packages.entry(rel).or_default();
+            scan_file(&text, p, pkg);
+        }
+        Some(module)
+    }
+
+    /// The package an import path names, if it is inside this module.
+    pub fn package(&self, import_path: &str) -> Option<(&Path, &Package)> {
+        let rel =
+            if import_path == self.path { "" } else { import_path.strip_prefix(&self.path)?.strip_prefix('/')? };
+        self.packages.get_key_value(Path::new(rel)).map(|(k, v)| (k.as_path(), v))
+    }
+
+    /// Import paths of packages in this module that declare `name` and whose last element is `last`.
+    pub fn candidates(&self, last: &str, name: &str) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .packages
+            .iter()
+            .filter(|(dir, pkg)| {
+                dir.file_name().and_then(|n| n.to_str()) == Some(last) && pkg.decls.iter().any(|d| d.name == name)
+            })
+            .map(|(dir, _)| format!("{}/{}", self.path, dir.display()))
+            .collect();
+        out.sort();
+        out
+    }
+}
+
+/// A Go token: identifiers, literals and punctuation, with byte offsets. Comments are dropped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Tok<'a> {
+    Ident(&'a str),
+    Str,
+    Other(&'a str),
+    Newline,
+}
+
+fn tokens(text: &str) -> Vec<(Tok<'_>, usize)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let start = i;
+        match c {
+            b'\n' => {
+                out.push((Tok::Newline, i));
+                i += 1;
+            }
+            b' ' | b'\t' | b'\r' => i += 1,
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                let end = text[i + 2..].find("*/").map_or(b.len(), |n| i + 2 + n + 2);
+                if text[i..end].contains('\n') {
+                    out.push((Tok::Newline, i));
+                }
+                i = end;
+            }
+            b'"' | b'\'' => {
+                i += 1;
+                while i < b.len() && b[i] != c && b[i] != b'\n' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+                out.push((if c == b'"' { Tok::Str } else { Tok::Other("'") }, start));
+            }
+            b'`' => {
+                i = text[i + 1..].find('`').map_or(b.len(), |n| i + 1 + n + 1);
+                out.push((Tok::Str, start));
+            }
+            _ if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 => {
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] >= 0x80) {
+                    i += 1;
+                }
+                out.push((Tok::Ident(&text[start..i]), start));
+            }
+            _ if c.is_ascii_digit() => {
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'.' || b[i] == b'_') {
+                    i += 1;
+                }
+                out.push((Tok::Other("0"), start));
+            }
+            _ => {
+                // Two-character operators that matter: `:=`, `==`, `!=`, `<=`, `>=`.
+                let two = text.get(i..i + 2).unwrap_or("");
+                let len =
+                    if [":=", "==", "!=", "<=", ">=", "+=", "-=", "|=", "&&", "||"].contains(&two) { 2 } else { 1 };
+                let len = if text.is_char_boundary(i + len) { len } else { 1 };
+                out.push((Tok::Other(&text[i..(i + len).min(text.len())]), start));
+                i += len;
+            }
+        }
+    }
+    out
+}
+
+fn line_of(text: &str, at: usize) -> usize {
+    text[..at.min(text.len())].bytes().filter(|&b| b == b'\n').count() + 1
+}
+
+/// Reads one file's package clause, top-level const/var specs and init() assignments.
+pub fn scan_file(text: &str, path: &Path, pkg: &mut Package) {
+    // `//go:build ignore` files are never built.
+    if text.lines().take_while(|l| !l.starts_with("package")).any(|l| l.trim() == "//go:build ignore") {
+        return;
+    }
+    let toks = tokens(text);
+    let mut depth = 0i32;
+    let mut i = 0;
+    while i < toks.len() {
+        let (tok, at) = &toks[i];
+        match tok {
+            Tok::Other("{" | "(" | "[") => depth += 1,
+            Tok::Other("}" | ")" | "]") => depth -= 1,
+            Tok::Ident("package") if depth == 0 => {
+                if let Some((Tok::Ident(name), _)) = toks.get(i + 1) {
+                    pkg.name = name.to_string();
+                }
+            }
+            Tok::Ident(kw @ ("const" | "var")) if depth == 0 => {
+                let is_const = *kw == "const";
+                let in_block = matches!(toks.get(i + 1), Some((Tok::Other("("), _)));
+                i = read_specs(text, &toks, i + 1, is_const, in_block, *at, path, pkg);
+                continue;
+            }
+            Tok::Ident("func") if depth == 0 => {
+                if let (Some((Tok::Ident("init"), _)), Some((Tok::Other("("), _))) = (toks.get(i + 1), toks.get(i + 2))
+                {
+                    i = read_init(text, &toks, i + 3, path, pkg);
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+}
+
+/// Reads `const`/`var` specs starting at token `i` (after the keyword); returns the next index.
+#[allow(clippy::too_many_arguments)]
+fn read_specs(
+    text: &str,
+    toks: &[(Tok<'_>, usize)],
+    mut i: usize,
+    is_const: bool,
+    in_block: bool,
+    keyword_at: usize,
+    path: &Path,
+    pkg: &mut Package,
+) -> usize {
+    if in_block {
+        i += 1;
+    }
+    loop {
+        while matches!(toks.get(i), Some((Tok::Newline | Tok::Other(";"), _))) {
+            i += 1;
+        }
+        match toks.get(i) {
+            None => return i,
+            Some((Tok::Other(")"), _)) if in_block => return i + 1,
+            _ => {}
+        }
+        // Names: ident {, ident}
+        let mut names = Vec::new();
+        while let Some((Tok::Ident(n), at)) = toks.get(i) {
+            names.push((n.to_string(), *at));
+            i += 1;
+            if matches!(toks.get(i), Some((Tok::Other(","), _))) {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        // Optional type: tokens up to `=` or the end of the spec.
+        let type_start = i;
+        let mut depth = 0;
+        while let Some((t, _)) = toks.get(i) {
+            match t {
+                Tok::Other("=") if depth == 0 => break,
+                Tok::Newline | Tok::Other(";") if depth == 0 => break,
+                Tok::Other(")") if depth == 0 && in_block => break,
+                Tok::Other("(" | "[" | "{") => depth += 1,
+                Tok::Other(")" | "]" | "}") => depth -= 1,
+                _ => {}
+            }
+            i += 1;
+        }
+        let type_text = match (toks.get(type_start), toks.get(i)) {
+            (Some((_, s)), Some((_, e))) if i > type_start => Some(text[*s..*e].trim().to_string()),
+            (Some((_, s)), None) if i > type_start => Some(text[*s..].trim().to_string()),
+            _ => None,
+        };
+        // Initialiser: after `=` to the end of the spec.
+        let mut plain = true;
+        let mut init_text = None;
+        if matches!(toks.get(i), Some((Tok::Other("="), _))) {
+            i += 1;
+            let init_start = toks.get(i).map(|(_, a)| *a);
+            let mut depth = 0;
+            let mut only_strings = true;
+            let mut expect_operand = true;
+            while let Some((t, _)) = toks.get(i) {
+                match t {
+                    Tok::Newline | Tok::Other(";") if depth == 0 && !expect_operand => break,
+                    Tok::Other(")") if depth == 0 && in_block => break,
+                    Tok::Other("(" | "[" | "{") => {
+                        depth += 1;
+                        only_strings = false;
+                    }
+                    Tok::Other(")" | "]" | "}") => depth -= 1,
+                    Tok::Str => expect_operand = false,
+                    Tok::Other("+") | Tok::Other(",") => expect_operand = true,
+                    Tok::Newline => {}
+                    _ => {
+                        only_strings = false;
+                        expect_operand = false;
+                    }
+                }
+                i += 1;
+            }
+            plain = only_strings;
+            if let (Some(s), Some((_, e))) = (init_start, toks.get(i).or(toks.last())) {
+                init_text = Some(text[s..(*e).max(s)].trim().to_string());
+            }
+        }
+        for (name, at) in names {
+            let kind = if is_const {
+                DeclKind::Const
+            } else {
+                DeclKind::Var {
+                    type_name: type_text.clone(),
+                    plain,
+                    initialiser: (!plain).then(|| init_text.clone().unwrap_or_default()),
+                }
+            };
+            pkg.decls.push(Decl {
+                name,
+                kind,
+                file: path.to_path_buf(),
+                keyword_at,
+                in_block,
+                line: line_of(text, at),
+            });
+        }
+        if !in_block {
+            return i;
+        }
+    }
+}
+
+/// Reads an `init()` body from token `i` (just after `init(`); records `Name = ...` statements
+/// at the body's top level (an assignment inside an `if` is a guarded default, not an overwrite).
+fn read_init(text: &str, toks: &[(Tok<'_>, usize)], mut i: usize, path: &Path, pkg: &mut Package) -> usize {
+    while i < toks.len() && !matches!(toks[i].0, Tok::Other("{")) {
+        i += 1;
+    }
+    let mut depth = 0;
+    let mut at_statement_start = true;
+    while let Some((t, at)) = toks.get(i) {
+        match t {
+            Tok::Other("{") => {
+                depth += 1;
+                at_statement_start = true;
+            }
+            Tok::Other("}") => {
+                depth -= 1;
+                if depth == 0 {
+                    return i + 1;
+                }
+                at_statement_start = true;
+            }
+            Tok::Newline | Tok::Other(";") => at_statement_start = true,
+            Tok::Ident(name) if depth == 1 && at_statement_start => {
+                if matches!(toks.get(i + 1), Some((Tok::Other("="), _))) {
+                    pkg.init_assigned.push((name.to_string(), path.to_path_buf(), line_of(text, *at)));
+                }
+                at_statement_start = false;
+            }
+            _ => at_statement_start = false,
+        }
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SRC: &str = r#"// Package version holds build metadata.
+package version
+
+import "runtime/debug"
+
+const Version = "dev"
+
+var (
+	Commit    = "none"
+	Date, Tag string
+	Built     = defaultBuilt()
+	Count     int
+	Name      = "a" +
+		"b"
+)
+
+type MyStr string
+
+var Label MyStr = "x"
+
+func defaultBuilt() string { return "unknown" }
+
+func init() {
+	Tag = computeTag()
+	if Commit == "none" {
+		if info, ok := debug.ReadBuildInfo(); ok {
+			Commit = info.Main.Version
+		}
+	}
+}
+"#;
+
+    #[test]
+    fn declarations_and_init() {
+        let mut pkg = Package::default();
+        scan_file(SRC, Path::new("v.go"), &mut pkg);
+        assert_eq!(pkg.name, "version");
+        let kind = |n: &str| pkg.decls.iter().find(|d| d.name == n).map(|d| d.kind.clone());
+        assert_eq!(kind("Version"), Some(DeclKind::Const));
+        assert_eq!(kind("Commit"), Some(DeclKind::Var { type_name: None, plain: true, initialiser: None }));
+        assert_eq!(
+            kind("Date"),
+            Some(DeclKind::Var { type_name: Some("string".into()), plain: true, initialiser: None })
+        );
+        assert_eq!(
+            kind("Built"),
+            Some(DeclKind::Var { type_name: None, plain: false, initialiser: Some("defaultBuilt()".into()) })
+        );
+        assert_eq!(
+            kind("Count"),
+            Some(DeclKind::Var { type_name: Some("int".into()), plain: true, initialiser: None })
+        );
+        assert_eq!(kind("Name"), Some(DeclKind::Var { type_name: None, plain: true, initialiser: None }));
+        assert!(matches!(kind("Label"), Some(DeclKind::Var { type_name: Some(t), .. }) if t == "MyStr"));
+        let assigned: Vec<&str> = pkg.init_assigned.iter().map(|(n, _, _)| n.as_str()).collect();
+        assert_eq!(assigned, ["Tag"], "the guarded Commit assignment is not an overwrite");
+        assert!(pkg.decls.iter().find(|d| d.name == "Version").is_some_and(|d| !d.in_block && d.line == 6));
+    }
+
+    #[test]
+    fn go_mod_and_hostile_input() {
+        assert_eq!(module_path("// x\nmodule example.com/app // c\n\ngo 1.23\n").as_deref(), Some("example.com/app"));
+        assert_eq!(module_path("module \"example.com/q\"\n").as_deref(), Some("example.com/q"));
+        assert_eq!(module_path("modules x\n"), None);
+        for t in ["var (", "const", "func init() {", "var x = `", "var x = \"", "package", "var a, = 1", "é var é = é"]
+        {
+            let mut pkg = Package::default();
+            scan_file(t, Path::new("x.go"), &mut pkg);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+//! Rules about `-X importpath.name=value` in build definitions, checked against the Go source
+//! of the module being built.
+
+pub mod const_target;
+pub mod non_string;
+pub mod overwritten_at_init;
+pub mod unknown_target;
+
+use crate::defs::gobuild::{BuildInvocation, x_assignments};
+use crate::defs::gosrc::{Decl, Module, Package};
+use crate::defs::shell::{Value, Word};
+use crate::rules::Defs;
+use std::path::{Path, PathBuf};
+
+/// One `-X` flag of a build definition.
+pub struct XFlag<'a> {
+    pub target: String,
+    pub value: String,
+    /// Where the target is written (the `-ldflags` word when it comes from a variable).
+    pub span: (usize, usize),
+    pub build: &'a BuildInvocation<'a>,
+}
+
+/// Every `-X` flag with a known `-ldflags` value, once per build command.
+pub fn x_flags<'a>(defs: &'a Defs<'_>) -> Vec<XFlag<'a>> {
+    let mut out = Vec::new();
+    for b in defs.distinct_builds() {
+        let Some((Value::Known(ldflags), word)) = &b.invocation.ldflags else { continue };
+        for (target, value) in x_assignments(ldflags) {
+            let span = written_at(defs, word, &target, &value).unwrap_or((word.start, word.end));
+            out.push(XFlag { target, value, span, build: &b.invocation });
+        }
+    }
+    out
+}
+
+/// Where `-X target=value` is written: in the `-ldflags` word, or in the definition of a
+/// variable it expands (`LDFLAGS := -X $(PKG).Version=...`), as the whole target token.
+fn written_at(defs: &Defs<'_>, word: &Word, target: &str, value: &str) -> Option<(usize, usize)> {
+    let name = target.rsplit('.').next()?;
+    let needle = format!("{name}={value}");
+    let traced = word
+        .variables()
+        .into_iter()
+        .flat_map(|v| defs.assignments.iter().filter(move |(n, _)| *n == v).map(|(_, w)| *w));
+    // The token as written is the target itself, or a variable-prefixed spelling of it.
+    let mut expanded = None;
+    for w in std::iter::once(word).chain(traced) {
+        let Some(raw) = defs.text.get(w.start..w.end) else { continue };
+        for (at, _) in raw.match_indices(&needle) {
+            let start = raw[..at].rfind([' ', '\t', '"', '\'', '=']).map_or(0, |i| i + 1);
+            let token = &raw[start..at + name.len()];
+            let span = (w.start + start, w.start + at + name.len());
+            if token == target {
+                return Some(span);
+            }
+            if token.contains('$') && expanded.is_none() {
+                expanded = Some(span);
+            }
+        }
+    }
+    expanded
+}
+
+/// What a `-X` target names in the module.
+pub enum Target<'m> {
+    /// The name's declarations (several when build tags choose between files).
+    Declared { import_path: String, package: &'m Package, decls: Vec<&'m Decl> },
+    /// The package exists and declares no such name.
+    NoSuchName { import_path: String },
+    /// No package of the module has this import path.
+    NoSuchPackage { import_path: String, candidates: Vec<String> },
+    /// A dependency, or a package shiplint cannot locate: not judged.
+    Unchecked,
+}
+
+/// The module directory of a package argument (`./cmd/api`, `.`, or an import path in the module).
+fn package_dir(module: &Module, arg: &str) -> Option<PathBuf> {
+    let rel = match arg {
+        "." | "./" => PathBuf::new(),
+        a if a.starts_with("./") => PathBuf::from(a.trim_start_matches("./").trim_end_matches('/')),
+        a => PathBuf::from(module.package(a)?.0),
+    };
+    module.packages.contains_key(&rel).then_some(rel)
+}
+
+/// Resolves `target` (`importpath.name`) for the packages `build` compiles.
+pub fn resolve<'m>(module: &'m Module, build: &BuildInvocation<'_>, target: &str) -> Target<'m> {
+    let Some((import_path, name)) = target.rsplit_once('.') else { return Target::Unchecked };
+    let found = |import_path: String, package: &'m Package| {
+        let decls: Vec<&Decl> = package.decls.iter().filter(|d| d.name == name).collect();
+        if decls.is_empty() {
+            Target::NoSuchName { import_path }
+        } else {
+            Target::Declared { import_path, package, decls }
+        }
+    };
+    if import_path == "main" {
+        // `main.x` names the main package being built, not any package called main.
+        let args: Vec<&str> = match build.packages.as_slice() {
+            [] => vec!["."],
+            ps => ps
+                .iter()
+                .filter_map(|(v, _)| match v {
+                    Value::Known(p) => Some(p.as_str()),
+                    Value::Unknown => None,
+                })
+                .collect(),
+        };
+        let [arg] = args.as_slice() else { return Target::Unchecked };
+        let Some(dir) = package_dir(module, arg) else { return Target::Unchecked };
+        let package = &module.packages[&dir];
+        if package.name != "main" {
+            return Target::Unchecked;
+        }
+        return found(format!("main (the package in {})", display_dir(&dir)), package);
+    }
+    if let Some((_, package)) = module.package(import_path) {
+        return found(import_path.to_string(), package);
+    }
+    let first = import_path.split('/').next().unwrap_or("");
+    let inside_module = import_path.starts_with(&format!("{}/", module.path));
+    if inside_module || !first.contains('.') && !is_standard_library(import_path) {
+        let last = import_path.rsplit('/').next().unwrap_or(import_path);
+        return Target::NoSuchPackage {
+            import_path: import_path.to_string(),
+            candidates: module.candidates(last, name),
+        };
+    }
+    Target::Unchecked
+}
+
+fn display_dir(dir: &Path) -> String {
+    if dir.as_os_str().is_empty() { ".".into() } else { format!("./{}", dir.display()) }
+}
+
+/// Standard-library packages people aim `-X` at (`runtime.buildVersion` and the like).
+fn is_standard_library(import_path: &str) -> bool {
+    matches!(
+        import_path.split('/').next(),
+        Some("runtime" | "internal" | "cmd" | "os" | "net" | "crypto" | "encoding" | "runtime/debug")
+    )
+}

@@ -1,0 +1,67 @@
+use super::{Target, resolve, x_flags};
+use crate::defs::gosrc::DeclKind;
+use crate::finding::Finding;
+use crate::rules::Defs;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds `-X importpath.name=value` flags whose target variable is declared with a type other
+    /// than `string`.
+    ///
+    /// ## Why is this bad?
+    /// This one is not silent: the link fails with `cannot set with -X: not a var of type
+    /// string`, and the release pipeline stops at the build.
+    ///
+    /// ## What really happens
+    /// Checked with Go 1.21, 1.23 and 1.27: a variable of type `int`, `[]byte` or a named string
+    /// type (`type Version string`) is a link error. Only the predeclared `string` type works.
+    ///
+    /// ## Example
+    /// ```go
+    /// type Tag string
+    /// var Version Tag = "dev"
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```go
+    /// var Version = "dev" // then convert where a Tag is needed: Tag(Version)
+    /// ```
+    ///
+    /// ## Fix
+    /// No automatic fix: the type is used elsewhere.
+    ///
+    /// ## References
+    /// - <https://pkg.go.dev/cmd/link> (`-X importpath.name=value`)
+    rule {
+        code: "SL013",
+        name: "x-flag-non-string",
+        level: Error,
+        summary: "-X aims at a variable that is not of type string: the link fails",
+    }
+}
+
+pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
+    let flags = x_flags(defs);
+    if flags.is_empty() {
+        return;
+    }
+    let Some(module) = defs.module() else { return };
+    for x in flags {
+        let Target::Declared { import_path, decls, .. } = resolve(&module, x.build, &x.target) else { continue };
+        let types: Vec<&str> = decls
+            .iter()
+            .filter_map(|d| match &d.kind {
+                DeclKind::Var { type_name: Some(t), .. } if t != "string" => Some(t.as_str()),
+                _ => None,
+            })
+            .collect();
+        if types.len() != decls.len() {
+            continue;
+        }
+        let message = format!(
+            "-X {}: {} in {import_path} has type {}, and the link fails: cannot set with -X: not a var of type string",
+            x.target, decls[0].name, types[0]
+        );
+        out.push(defs.finding(&META, x.span, message, "declare the variable as a plain string"));
+    }
+}

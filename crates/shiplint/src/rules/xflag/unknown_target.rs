@@ -1,0 +1,78 @@
+use super::{Target, resolve, x_flags};
+use crate::finding::Finding;
+use crate::rules::Defs;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds `-X importpath.name=value` flags that name nothing in the module: a short or wrong
+    /// import path (`version.Version` for `example.com/app/internal/version.Version`), a name the
+    /// package does not declare, or `main.x` when `x` lives elsewhere. It suggests the packages
+    /// that do declare the name.
+    ///
+    /// ## Why is this bad?
+    /// The linker ignores an `-X` whose symbol does not exist, without a word. The version,
+    /// commit and date the release process stamps never reach the binary.
+    ///
+    /// ## What really happens
+    /// Checked with Go 1.21, 1.23 and 1.27: `-X` needs the full import path of the package as the
+    /// linker knows it; `main` means the main package being built. Wrong paths, missing names and
+    /// packages that are not linked are all silent no-ops. Targets in dependencies
+    /// (`-X github.com/prometheus/common/version.Version=...`) are not judged here: their source
+    /// is not part of the module.
+    ///
+    /// ## Example
+    /// ```sh
+    /// go build -ldflags "-X version.Version=v1.2.3" ./cmd/api
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```sh
+    /// go build -ldflags "-X example.com/app/internal/version.Version=v1.2.3" ./cmd/api
+    /// ```
+    ///
+    /// ## Fix
+    /// No automatic fix: when several packages match, which one is meant is yours to say.
+    ///
+    /// ## References
+    /// - <https://pkg.go.dev/cmd/link> (`-X importpath.name=value`)
+    rule {
+        code: "SL012",
+        name: "x-flag-unknown-target",
+        level: Error,
+        summary: "-X names a package or variable that does not exist in the module",
+    }
+}
+
+pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
+    let flags = x_flags(defs);
+    if flags.is_empty() {
+        return;
+    }
+    let Some(module) = defs.module() else { return };
+    for x in flags {
+        let name = x.target.rsplit('.').next().unwrap_or("");
+        let message = match resolve(&module, x.build, &x.target) {
+            Target::NoSuchName { import_path } => {
+                format!("-X {}={} does nothing: {import_path} declares no {name}", x.target, x.value)
+            }
+            Target::NoSuchPackage { import_path, candidates } => {
+                let hint = match candidates.as_slice() {
+                    [] => String::new(),
+                    [one] => format!("; did you mean {one}.{name}?"),
+                    many => format!("; {} declare {name}", many.join(", ")),
+                };
+                format!(
+                    "-X {}={} does nothing: module {} has no package {import_path}{hint}",
+                    x.target, x.value, module.path
+                )
+            }
+            _ => continue,
+        };
+        out.push(defs.finding(
+            &META,
+            x.span,
+            message,
+            "use the full import path of the package that declares the variable",
+        ));
+    }
+}

@@ -1,0 +1,3 @@
+module github.com/me/proj
+
+go 1.23
