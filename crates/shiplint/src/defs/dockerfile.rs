@@ -265,12 +265,13 @@ fn exec_form(text: &str, start: usize, end: usize) -> Option<SimpleCommand> {
                 while i < b.len() && b[i] != b'"' {
                     if b[i] == b'\\' && i + 1 < b.len() {
                         i += 1;
-                        value.push(match b[i] {
-                            b'n' => '\n',
-                            b't' => '\t',
-                            c => c as char,
+                        let ch = s[i..].chars().next()?;
+                        value.push(match ch {
+                            'n' => '\n',
+                            't' => '\t',
+                            c => c,
                         });
-                        i += 1;
+                        i += ch.len_utf8();
                         continue;
                     }
                     let ch = s[i..].chars().next()?;

@@ -375,8 +375,9 @@ impl<'a> Lexer<'a> {
                     return make_reference(&text);
                 }
                 Some(c) if !c.is_ascii_whitespace() => {
-                    self.i += 1;
-                    return Part::Param { name: (c as char).to_string(), op: None };
+                    let ch = self.src[self.i..].chars().next().unwrap_or(c as char);
+                    self.i += ch.len_utf8();
+                    return Part::Param { name: ch.to_string(), op: None };
                 }
                 _ => return Part::Lit("$".into()),
             }
