@@ -282,13 +282,13 @@ impl Makefile {
                     i = j + 1;
                 }
                 Some(_) => {
-                    let name = &s[i + 1..i + 2];
-                    match self.value(text, name, target, depth) {
+                    let ch = s[i + 1..].chars().next().unwrap_or('$');
+                    match self.value(text, &ch.to_string(), target, depth) {
                         Some(Value::Known(v)) => out.push_str(&v),
                         Some(Value::Unknown) => return Value::Unknown,
                         None => {}
                     }
-                    i += 2;
+                    i += 1 + ch.len_utf8();
                 }
                 None => {
                     out.push('$');
