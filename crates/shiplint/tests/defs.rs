@@ -508,3 +508,15 @@ fn x_flag_const_fix_turns_const_into_var() {
     let src = fs::read_to_string(p.path().join("internal/version/version.go")).unwrap();
     assert!(src.contains("\nvar Version = \"dev\"\n") && !src.contains("const"), "{src}");
 }
+
+/// untrimmed-paths judges builds that ship; a local development build is left alone.
+#[test]
+fn local_builds_are_not_release_builds() {
+    let p = project(&[
+        ("Makefile", "build:\n\tgo build -o bin/app ./cmd/app\nrelease:\n\tgo build -o bin/app ./cmd/app\n"),
+        ("scripts/dev.sh", "#!/bin/sh\ngo build -o myapp . && ./myapp\n"),
+        ("scripts/package.sh", "#!/bin/sh\ngo build -o myapp .\n"),
+    ]);
+    let got = codes_at(p.path());
+    assert_eq!(got, [("SL002".to_string(), "Makefile:4:2".to_string()), ("SL002".to_string(), "scripts/package.sh:2:1".to_string())]);
+}

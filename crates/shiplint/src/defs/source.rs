@@ -60,6 +60,15 @@ pub struct Build<'a> {
     pub stage: Option<usize>,
     /// Builds on different runners never share a file system (0 outside CI matrices).
     pub runner: usize,
+    /// The Makefile target, CI job or Dockerfile stage name the build belongs to.
+    pub context: Option<String>,
+}
+
+/// Where a script runs: stage, runner and the name of the target, job or stage around it.
+struct Place {
+    stage: Option<usize>,
+    runner: usize,
+    context: Option<String>,
 }
 
 /// A parsed build definition, shared by the rules.
@@ -145,15 +154,16 @@ fn collect_assignments<'a>(items: &'a [Item], out: &mut Vec<(&'a str, &'a shell:
 fn read_script<'a>(
     items: &'a [Item],
     mut env: Env,
-    (stage, runner): (Option<usize>, usize),
+    place: Place,
     builds: &mut Vec<Build<'a>>,
     assignments: &mut Vec<(&'a str, &'a shell::Word)>,
 ) {
     let evaluated = shell::evaluate(items, &mut env);
     builds.extend(evaluated.iter().filter_map(BuildInvocation::from_command).map(|invocation| Build {
         invocation,
-        stage,
-        runner,
+        stage: place.stage,
+        runner: place.runner,
+        context: place.context.clone(),
     }));
     collect_assignments(items, assignments);
 }
@@ -164,13 +174,15 @@ impl<'a> Defs<'a> {
         let mut assignments = Vec::new();
         let sources = match parsed {
             Parsed::Shell(items) => {
-                read_script(items, Env::default(), (None, 0), &mut builds, &mut assignments);
+                let place = Place { stage: None, runner: 0, context: None };
+                read_script(items, Env::default(), place, &mut builds, &mut assignments);
                 (None, None)
             }
             Parsed::Makefile { file, recipes, values } => {
                 // Each recipe line runs in its own shell.
                 for (target, items) in recipes {
-                    read_script(items, file.env_for(text, target.as_deref()), (None, 0), &mut builds, &mut assignments);
+                    let place = Place { stage: None, runner: 0, context: target.clone() };
+                    read_script(items, file.env_for(text, target.as_deref()), place, &mut builds, &mut assignments);
                 }
                 assignments.extend(values.iter().map(|(n, w)| (n.as_str(), w)));
                 (None, None)
@@ -180,7 +192,8 @@ impl<'a> Defs<'a> {
                 for run in &wf.runs {
                     for (runner, (_, combo)) in wf.jobs[run.job].combinations.iter().enumerate() {
                         let env = actions::env_for(wf, run.job, combo, &run.env);
-                        read_script(&run.items, env, (None, runner), &mut builds, &mut assignments);
+                        let place = Place { stage: None, runner, context: Some(wf.jobs[run.job].name.clone()) };
+                        read_script(&run.items, env, place, &mut builds, &mut assignments);
                     }
                 }
                 (None, Some(wf))
@@ -188,7 +201,8 @@ impl<'a> Defs<'a> {
             Parsed::Dockerfile { file, runs } => {
                 // Each RUN is a new shell, with the ENV and ARG values of its stage so far.
                 for (stage, start, items) in runs {
-                    read_script(items, file.env_at(*stage, *start), (Some(*stage), 0), &mut builds, &mut assignments);
+                    let place = Place { stage: Some(*stage), runner: 0, context: file.stages[*stage].name.clone() };
+                    read_script(items, file.env_at(*stage, *start), place, &mut builds, &mut assignments);
                 }
                 (Some(file), None)
             }

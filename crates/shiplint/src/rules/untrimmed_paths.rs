@@ -1,13 +1,16 @@
 use super::{Binary, Defs};
 use crate::defs::shell::Value;
+use crate::defs::source::{Build, Kind};
 use crate::finding::{Finding, Fix};
 
 declare_rule! {
     /// ## What it does
     /// Finds Go executables that embed absolute paths of the machine that built them, and lists
-    /// those paths, home directories (and so user names) first. In build definitions
-    /// (Dockerfiles, shell scripts, Makefiles) it finds the `go build` commands without `-trimpath` that
-    /// produce a binary (`go build ./...`, which only checks that packages compile, is left alone).
+    /// those paths, home directories (and so user names) first. In build definitions it finds
+    /// the `go build` commands without `-trimpath` whose output ships: built in a Dockerfile or in
+    /// CI, cross-compiled, stripped with `-s -w`, written to `dist/`, or in a release-like Make
+    /// target or script. A local `go build -o bin/app` and `go build ./...` (a compile check) are
+    /// left alone.
     ///
     /// ## Why is this bad?
     /// Every panic trace, `runtime.Caller` result and log line with a file name shows
@@ -157,15 +160,64 @@ fn only_compiles(b: &crate::defs::gobuild::BuildInvocation<'_>) -> bool {
     b.output.is_none() && b.packages.iter().any(|(v, _)| matches!(v, Value::Known(p) if p.ends_with("...")))
 }
 
+/// Why a build's output reaches users, so that its build-host paths matter; `None` for what looks
+/// like a local development build.
+fn ships(defs: &Defs<'_>, b: &Build<'_>) -> Option<String> {
+    let inv = &b.invocation;
+    match defs.kind {
+        Kind::Dockerfile => return Some("it is built into an image".into()),
+        Kind::GithubWorkflow => return Some("it is built in CI".into()),
+        Kind::Shell | Kind::Makefile => {}
+    }
+    if inv.env_set("GOOS") || inv.env_set("GOARCH") {
+        return Some("it is cross-compiled".into());
+    }
+    if let Some((value, word)) = &inv.ldflags {
+        // The flags as known, or as written where a variable holds them (`$(LDFLAGS)`).
+        let written = match value {
+            Value::Known(flags) => flags.clone(),
+            Value::Unknown => {
+                let defined = word.variables().into_iter().flat_map(|v| defs.assignments.iter().filter(move |(n, _)| *n == v));
+                defined.filter_map(|(_, w)| defs.text.get(w.start..w.end)).collect::<Vec<_>>().join(" ")
+            }
+        };
+        let words: Vec<&str> = written.split_whitespace().collect();
+        if words.contains(&"-s") && words.contains(&"-w") {
+            return Some("it is stripped for release (-s -w)".into());
+        }
+    }
+    if let Some((Value::Known(o), _)) = &inv.output {
+        if let Some(dir) = ["dist/", "release/", "releases/", "out/"]
+            .iter()
+            .find(|d| o.starts_with(*d) || o.contains(&format!("/{d}")))
+        {
+            return Some(format!("it is written to {dir}"));
+        }
+    }
+    let script = defs.path.rsplit('/').next().unwrap_or(defs.path);
+    let named = |n: &str| {
+        ["release", "dist", "package", "publish", "ship", "deploy", "cross"]
+            .iter()
+            .any(|w| n.to_ascii_lowercase().contains(w))
+    };
+    match &b.context {
+        Some(target) if named(target) => Some(format!("it is in the {target} target")),
+        _ if defs.kind == Kind::Shell && named(script) => Some(format!("it is in {script}")),
+        _ => None,
+    }
+}
+
 pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     for b in defs.distinct_builds() {
         let inv = &b.invocation;
         if inv.trimpath || only_compiles(inv) {
             continue;
         }
-        let message = "go build without -trimpath: the binary embeds this machine's paths (build directory, GOROOT, \
-                       module cache) in panic traces and its file table"
-            .to_string();
+        let Some(reason) = ships(defs, b) else { continue };
+        let message = format!(
+            "go build without -trimpath, and {reason}: the binary embeds this machine's paths (build directory, \
+             GOROOT, module cache) in panic traces and its file table"
+        );
         let mut finding = defs.finding(&META, inv.build_word, message, "add -trimpath (or GOFLAGS=-trimpath)");
         finding.location = defs.location(inv.span.0, inv.build_word.1);
         let description = "add -trimpath (BuildInfo then no longer records -ldflags)";
