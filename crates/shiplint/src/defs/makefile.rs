@@ -203,8 +203,11 @@ fn skip_ws(text: &str, start: usize, end: usize) -> (usize, usize) {
     (end - trimmed.len(), end)
 }
 
-/// The most nested variable references followed, so a self-referencing variable ends.
-const MAX_DEPTH: usize = 16;
+/// The most nested variable references followed, so a self-referencing variable ends and a
+/// doubling chain (`A = $(B)$(B)`, `B = $(C)$(C)`, ...) stays small.
+const MAX_DEPTH: usize = 8;
+/// The longest expansion kept; longer ones are unknown rather than memory.
+const MAX_EXPANSION: usize = 64 * 1024;
 
 impl Makefile {
     /// The value text of a variable for `target` (target-specific definitions win), make-expanded.
@@ -279,6 +282,9 @@ impl Makefile {
                         Some(Value::Unknown) => return Value::Unknown,
                         None => {} // undefined: empty, as in make (the environment is not known)
                     }
+                    if out.len() > MAX_EXPANSION {
+                        return Value::Unknown;
+                    }
                     i = j + 1;
                 }
                 Some(_) => {
@@ -346,7 +352,9 @@ mod tests {
 
     #[test]
     fn hostile_input_does_not_panic() {
+        let doubling: String = (0..40).map(|i| format!("A{i} = $(A{})$(A{})x\n", i + 1, i + 1)).collect();
         for t in [
+            doubling.as_str(),
             "A = $é$(A)\nx:\n\techo $(A)\n",
             "=\n:\n\t\n",
             "define X\n",
