@@ -125,15 +125,15 @@ fn check_file(path: &Path, options: &BinaryOptions, config: &Config, modules: &M
             check(&defs, &mut findings);
         }
     }
-    let findings = findings.into_iter().filter(|f| !suppressed(&text, f)).filter_map(|f| config.apply(f)).collect();
+    let lines: Vec<&str> = text.lines().collect();
+    let findings = findings.into_iter().filter(|f| !suppressed(&lines, f)).filter_map(|f| config.apply(f)).collect();
     Ok(Scanned::BuildDefinition(findings))
 }
 
 /// Whether a `# shiplint: ignore[rule, ...] reason` comment on the finding's first line, or the
 /// line above it, names the finding's rule (by name or code).
-fn suppressed(text: &str, f: &Finding) -> bool {
+fn suppressed(lines: &[&str], f: &Finding) -> bool {
     let Some(span) = f.location.span else { return false };
-    let lines: Vec<&str> = text.lines().collect();
     [span.start_line, span.start_line.saturating_sub(1)]
         .into_iter()
         .filter(|&l| l >= 1)

@@ -518,5 +518,11 @@ fn local_builds_are_not_release_builds() {
         ("scripts/package.sh", "#!/bin/sh\ngo build -o myapp .\n"),
     ]);
     let got = codes_at(p.path());
-    assert_eq!(got, [("SL002".to_string(), "Makefile:4:2".to_string()), ("SL002".to_string(), "scripts/package.sh:2:1".to_string())]);
+    assert_eq!(
+        got,
+        [
+            ("SL002".to_string(), "Makefile:4:2".to_string()),
+            ("SL002".to_string(), "scripts/package.sh:2:1".to_string())
+        ]
+    );
 }

@@ -309,15 +309,14 @@ impl Dockerfile {
         out
     }
 
-    /// The environment RUN commands of a stage see at a given instruction: ENV and ARG values of
-    /// the stage chain (ARG values are in the environment of RUN, as Docker passes them).
-    pub fn env_at(&self, stage: usize, before: usize) -> Env {
-        let mut env = Env::default();
-        for s in self.chain(stage).into_iter().rev() {
+    /// The environment each RUN sees (the first `limit` of them): ENV and ARG values of its stage
+    /// chain so far (ARG values are in the environment of RUN, as Docker passes them). One pass.
+    pub fn run_environments(&self, limit: usize) -> Vec<(usize, &Instruction, Env)> {
+        let mut finals: Vec<Env> = Vec::with_capacity(self.stages.len());
+        let mut out = Vec::new();
+        for s in &self.stages {
+            let mut env = s.parent.and_then(|p| finals.get(p)).cloned().unwrap_or_default();
             for ins in &s.instructions {
-                if s.index == stage && ins.start >= before {
-                    break;
-                }
                 match ins.keyword.as_str() {
                     "ENV" => {
                         for (k, v) in env_decls(&ins.args) {
@@ -331,11 +330,13 @@ impl Dockerfile {
                             env.set(&k, v, true);
                         }
                     }
+                    "RUN" if out.len() < limit => out.push((s.index, ins, env.clone())),
                     _ => {}
                 }
             }
+            finals.push(env);
         }
-        env
+        out
     }
 
     /// The user the stage runs as: the last USER in its chain, with its span.
@@ -371,7 +372,7 @@ mod tests {
         let Item::Command(c) = &items[0] else { panic!() };
         assert_eq!(c.words.len(), 5);
         assert_eq!(&SEED[c.words[3].start..c.words[3].end], "/out/api");
-        let env = d.env_at(0, run.start);
+        let env = &d.run_environments(usize::MAX)[0].2;
         assert_eq!(env.get("CGO_ENABLED"), Some(&Value::Known("1".into())));
         let copy = d.stages[1].instructions.iter().find(|i| i.keyword == "COPY").unwrap();
         assert_eq!(d.copy_from(copy).map(|s| s.index), Some(0));
@@ -409,7 +410,7 @@ mod tests {
                 for i in &s.instructions {
                     let _ = run_script(t, i);
                 }
-                let _ = d.env_at(s.index, usize::MAX);
+                let _ = d.run_environments(usize::MAX);
                 let _ = d.user(s.index);
             }
         }

@@ -4,6 +4,7 @@
 //! files and make functions stay unknown.
 
 use super::shell::{Env, Value};
+use std::collections::HashMap;
 
 /// A variable definition: `[export] NAME op value`, or target-specific `target: NAME op value`.
 #[derive(Clone, Debug)]
@@ -33,6 +34,8 @@ pub struct Makefile {
     pub export_all: bool,
     /// Names exported by `export NAME` lines without a value.
     pub exported: Vec<String>,
+    /// Definitions of each variable name, in file order.
+    by_name: HashMap<String, Vec<usize>>,
 }
 
 /// The operator of an assignment in `line`, with its byte position, if the line is one.
@@ -193,6 +196,9 @@ pub fn parse(text: &str) -> Makefile {
             _ => in_rule = false,
         }
     }
+    for (i, v) in mf.vars.iter().enumerate() {
+        mf.by_name.entry(v.name.clone()).or_default().push(i);
+    }
     mf
 }
 
@@ -213,11 +219,12 @@ impl Makefile {
     /// The value text of a variable for `target` (target-specific definitions win), make-expanded.
     fn value(&self, text: &str, name: &str, target: Option<&str>, depth: usize) -> Option<Value> {
         let defs: Vec<&VarDef> = self
-            .vars
-            .iter()
-            .filter(|v| {
-                v.name == name && (v.targets.is_empty() || target.is_some_and(|t| v.targets.iter().any(|x| x == t)))
-            })
+            .by_name
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.vars[i])
+            .filter(|v| v.targets.is_empty() || target.is_some_and(|t| v.targets.iter().any(|x| x == t)))
             .collect();
         let mut value: Option<String> = None;
         for d in defs {
@@ -305,19 +312,25 @@ impl Makefile {
         Value::Known(out)
     }
 
-    /// The shell environment a recipe of `target` runs in: make variables, exported or not
-    /// (make expands `$(VAR)` before the shell runs), marked exported as make exports them.
-    pub fn env_for(&self, text: &str, target: Option<&str>) -> Env {
+    /// Whether make exports a variable to the commands it runs.
+    fn is_exported(&self, name: &str) -> bool {
+        self.export_all
+            || self.exported.iter().any(|e| e == name)
+            || self.by_name.get(name).is_some_and(|ds| ds.iter().any(|&i| self.vars[i].exported))
+    }
+
+    /// The shell environment a recipe of `target` runs in, for the variables it uses: make
+    /// expands `$(VAR)` before the shell runs, and exported variables reach `go` itself.
+    pub fn env_for(&self, text: &str, target: Option<&str>, referenced: &[&str]) -> Env {
         let mut env = Env::default();
-        let mut names: Vec<&str> = self.vars.iter().map(|v| v.name.as_str()).collect();
-        names.sort();
+        let go_reads = |n: &str| n.starts_with("GO") || n.starts_with("CGO_") || matches!(n, "CC" | "CXX");
+        let mut names: Vec<&str> = referenced.to_vec();
+        names.extend(self.by_name.keys().map(String::as_str).filter(|n| go_reads(n) && self.is_exported(n)));
+        names.sort_unstable();
         names.dedup();
         for name in names {
             if let Some(value) = self.value(text, name, target, 0) {
-                let exported = self.export_all
-                    || self.exported.iter().any(|e| e == name)
-                    || self.vars.iter().any(|v| v.name == name && v.exported);
-                env.set(name, value, exported);
+                env.set(name, value, self.is_exported(name));
             }
         }
         env
@@ -340,12 +353,12 @@ mod tests {
         assert_eq!(build.targets, ["build"]);
         assert_eq!(build.recipe.len(), 2);
         assert_eq!(&MK[build.recipe[0].0..build.recipe[0].1], "echo building");
-        let env = mf.env_for(MK, Some("build"));
+        let env = mf.env_for(MK, Some("build"), &["CGO_ENABLED", "PLATFORMS", "LDFLAGS"]);
         assert_eq!(env.get("CGO_ENABLED"), Some(&Value::Known("0".into())));
         assert_eq!(env.get("PLATFORMS"), Some(&Value::Known("linux/amd64 linux/arm64".into())));
         assert_eq!(env.get("LDFLAGS"), Some(&Value::Unknown), "VERSION comes from $(shell ...)");
-        assert_eq!(mf.env_for(MK, Some("release")).get("GOOS"), Some(&Value::Known("darwin".into())));
-        assert_eq!(mf.env_for(MK, None).get("GOOS"), Some(&Value::Known("linux".into())));
+        assert_eq!(mf.env_for(MK, Some("release"), &["GOOS"]).get("GOOS"), Some(&Value::Known("darwin".into())));
+        assert_eq!(mf.env_for(MK, None, &["GOOS"]).get("GOOS"), Some(&Value::Known("linux".into())));
         let release = &mf.rules[2];
         assert_eq!(&MK[release.recipe[0].0..release.recipe[0].1], "go build -o bin/$(GOOS)/app .");
     }
@@ -365,9 +378,9 @@ mod tests {
         ] {
             let mf = parse(t);
             for r in &mf.rules {
-                let _ = mf.env_for(t, r.targets.first().map(String::as_str));
+                let _ = mf.env_for(t, r.targets.first().map(String::as_str), &["A", "A0"]);
             }
-            let _ = mf.env_for(t, None);
+            let _ = mf.env_for(t, None, &["A", "A0"]);
         }
     }
 }

@@ -680,6 +680,24 @@ pub fn split_assignment(w: &Word) -> Option<(String, Word)> {
     Some((name.to_string(), Word { parts, start: w.start + eq + 1, end: w.end }))
 }
 
+/// Every variable a script's words expand (loop lists and assignments included).
+pub fn referenced_variables(items: &[Item]) -> Vec<&str> {
+    let mut out = Vec::new();
+    for item in items {
+        match item {
+            Item::Command(c) => {
+                out.extend(c.words.iter().flat_map(Word::variables));
+                out.extend(c.assigns.iter().flat_map(|(_, w)| w.variables()));
+            }
+            Item::For { words, body, .. } => {
+                out.extend(words.iter().flatten().flat_map(Word::variables));
+                out.extend(referenced_variables(body));
+            }
+        }
+    }
+    out
+}
+
 /// A variable's value as far as it can be known without running anything.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Value {

@@ -90,7 +90,7 @@ pub struct Defs<'a> {
 pub enum Parsed {
     Dockerfile {
         file: Dockerfile,
-        runs: Vec<(usize, usize, Vec<Item>)>,
+        runs: Vec<(usize, Vec<Item>, Env)>,
     },
     Shell(Vec<Item>),
     /// Each recipe command with its rule's first target.
@@ -101,6 +101,10 @@ pub enum Parsed {
     },
     Workflow(Actions),
 }
+
+/// The most RUN instructions or recipe lines of one file read (real ones have tens), to bound
+/// the work a hostile file can cause.
+const MAX_RUNS: usize = 1000;
 
 /// Reads a build definition; only YAML can be malformed enough to refuse.
 pub fn parse(kind: Kind, text: &str) -> Result<Parsed, String> {
@@ -117,6 +121,7 @@ pub fn parse(kind: Kind, text: &str) -> Result<Parsed, String> {
                         .iter()
                         .map(move |&(s, e)| (r.targets.first().cloned(), shell::parse_make_recipe(&text[s..e], s)))
                 })
+                .take(MAX_RUNS)
                 .collect();
             let values = file
                 .vars
@@ -128,10 +133,9 @@ pub fn parse(kind: Kind, text: &str) -> Result<Parsed, String> {
         Kind::Dockerfile => {
             let file = dockerfile::parse(text);
             let runs = file
-                .stages
-                .iter()
-                .flat_map(|s| s.instructions.iter().filter(|i| i.keyword == "RUN").map(move |i| (s.index, i)))
-                .map(|(stage, ins)| (stage, ins.start, dockerfile::run_script(text, ins)))
+                .run_environments(MAX_RUNS)
+                .into_iter()
+                .map(|(stage, ins, env)| (stage, dockerfile::run_script(text, ins), env))
                 .collect();
             Parsed::Dockerfile { file, runs }
         }
@@ -179,30 +183,36 @@ impl<'a> Defs<'a> {
                 (None, None)
             }
             Parsed::Makefile { file, recipes, values } => {
-                // Each recipe line runs in its own shell.
+                // Each recipe line runs in its own shell, with the variables it uses.
                 for (target, items) in recipes {
+                    let env = file.env_for(text, target.as_deref(), &shell::referenced_variables(items));
                     let place = Place { stage: None, runner: 0, context: target.clone() };
-                    read_script(items, file.env_for(text, target.as_deref()), place, &mut builds, &mut assignments);
+                    read_script(items, env, place, &mut builds, &mut assignments);
                 }
                 assignments.extend(values.iter().map(|(n, w)| (n.as_str(), w)));
                 (None, None)
             }
             Parsed::Workflow(wf) => {
-                // Every step runs once per matrix combination, each on its own runner.
-                for run in &wf.runs {
-                    for (runner, (_, combo)) in wf.jobs[run.job].combinations.iter().enumerate() {
-                        let env = actions::env_for(wf, run.job, combo, &run.env);
-                        let place = Place { stage: None, runner, context: Some(wf.jobs[run.job].name.clone()) };
-                        read_script(&run.items, env, place, &mut builds, &mut assignments);
-                    }
+                // Every step runs once per matrix combination, each on its own runner (bounded).
+                let evaluations = wf.runs.iter().flat_map(|run| {
+                    wf.jobs[run.job]
+                        .combinations
+                        .iter()
+                        .enumerate()
+                        .map(move |(runner, (_, combo))| (run, runner, combo))
+                });
+                for (run, runner, combo) in evaluations.take(MAX_RUNS * 4) {
+                    let env = actions::env_for(wf, run.job, combo, &run.env);
+                    let place = Place { stage: None, runner, context: Some(wf.jobs[run.job].name.clone()) };
+                    read_script(&run.items, env, place, &mut builds, &mut assignments);
                 }
                 (None, Some(wf))
             }
             Parsed::Dockerfile { file, runs } => {
                 // Each RUN is a new shell, with the ENV and ARG values of its stage so far.
-                for (stage, start, items) in runs {
+                for (stage, items, env) in runs {
                     let place = Place { stage: Some(*stage), runner: 0, context: file.stages[*stage].name.clone() };
-                    read_script(items, file.env_at(*stage, *start), place, &mut builds, &mut assignments);
+                    read_script(items, env.clone(), place, &mut builds, &mut assignments);
                 }
                 (Some(file), None)
             }
@@ -248,15 +258,22 @@ impl<'a> Defs<'a> {
 
     /// Distinct build commands: one per command, whichever iteration of its loops.
     pub fn distinct_builds(&self) -> Vec<&Build<'a>> {
-        let mut seen = Vec::new();
-        let mut out = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        self.builds.iter().filter(|b| seen.insert(b.invocation.span)).collect()
+    }
+
+    /// Every evaluation of each command: its iterations and matrix runners, grouped by command.
+    pub fn builds_by_command(&self) -> Vec<Vec<&Build<'a>>> {
+        let mut index: std::collections::HashMap<(usize, usize), usize> = std::collections::HashMap::new();
+        let mut groups: Vec<Vec<&Build<'a>>> = Vec::new();
         for b in &self.builds {
-            if !seen.contains(&b.invocation.span) {
-                seen.push(b.invocation.span);
-                out.push(b);
-            }
+            let i = *index.entry(b.invocation.span).or_insert_with(|| {
+                groups.push(Vec::new());
+                groups.len() - 1
+            });
+            groups[i].push(b);
         }
-        out
+        groups
     }
 }
 

@@ -2,7 +2,6 @@ use super::Defs;
 use crate::defs::actions::{self, Actions};
 use crate::defs::gobuild::BuildInvocation;
 use crate::defs::shell::Value;
-use crate::defs::source::Build;
 use crate::finding::Finding;
 
 declare_rule! {
@@ -111,10 +110,9 @@ fn collisions(iterations: &[&BuildInvocation<'_>]) -> Vec<(String, Vec<String>)>
 }
 
 pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
-    for first in defs.distinct_builds() {
-        let inv = &first.invocation;
+    for all in defs.builds_by_command() {
+        let inv = &all[0].invocation;
         let at = inv.output.as_ref().map_or(inv.span, |(_, w)| (w.start, w.end));
-        let all: Vec<&Build<'_>> = defs.builds.iter().filter(|b| b.invocation.span == inv.span).collect();
         // Matrix runners have their own file systems: only iterations on one runner collide.
         let mut runners: Vec<usize> = all.iter().map(|b| b.runner).collect();
         runners.sort_unstable();

@@ -177,7 +177,8 @@ fn ships(defs: &Defs<'_>, b: &Build<'_>) -> Option<String> {
         let written = match value {
             Value::Known(flags) => flags.clone(),
             Value::Unknown => {
-                let defined = word.variables().into_iter().flat_map(|v| defs.assignments.iter().filter(move |(n, _)| *n == v));
+                let defined =
+                    word.variables().into_iter().flat_map(|v| defs.assignments.iter().filter(move |(n, _)| *n == v));
                 defined.filter_map(|(_, w)| defs.text.get(w.start..w.end)).collect::<Vec<_>>().join(" ")
             }
         };
