@@ -526,3 +526,20 @@ fn local_builds_are_not_release_builds() {
         ]
     );
 }
+
+/// Huge generated definitions are read with bounded work (a regression to quadratic time shows
+/// up as a test that does not finish).
+#[test]
+fn huge_definitions_are_read_with_bounded_work() {
+    let dockerfile: String = std::iter::once("FROM golang:1.23 AS b\n".to_string())
+        .chain((0..20_000).map(|i| format!("ENV A{i}=x\nRUN go build -trimpath -o /o{i} .\n")))
+        .collect();
+    let makefile: String = (0..20_000)
+        .map(|i| if i == 0 { "V0 := a\n".to_string() } else { format!("V{i} := $(V{}) x\n", i - 1) })
+        .chain((0..20_000).map(|i| format!("t{i}:\n\tgo build -trimpath -o bin/x{i} -ldflags \"$(V{i})\" .\n")))
+        .collect();
+    let p = project(&[("Dockerfile", &dockerfile), ("Makefile", &makefile)]);
+    let (status, _, doc) = findings(p.path(), &["--select", "SL008,SL009,SL010", "."]);
+    assert_eq!(status, 0, "{}", doc["errors"]);
+    assert_eq!(doc["summary"]["build_definitions"], 2);
+}
