@@ -19,7 +19,7 @@ cp -r "$cache/go/$newest/src" "$work/tree"
 mkdir -p "$work/defs"
 # 400 Dockerfiles and 400 scripts shaped like the seed scenarios, into the tree and on their own.
 i=0
-for f in examples/seed-scenarios/*/*/*; do
+for f in examples/seed-scenarios/*/*/Dockerfile examples/seed-scenarios/*/*/*.sh; do
   for n in $(seq 1 80); do
     i=$((i + 1))
     case "$f" in

@@ -60,18 +60,18 @@ pub fn run(args: &[String]) -> i32 {
             Ok(meta) => jobs.push(Job::Scan { path: arg.clone(), meta, named: true }),
         }
     }
-    let reports: Vec<(Report, bool)> = jobs
-        .into_par_iter()
-        .map(|job| match job {
-            Job::StatFailed(err) => (Report { err, ..Default::default() }, true),
-            // A file named on the command line always reports errors and, with -m, fails the run.
-            Job::Scan { path, meta, named } => {
-                let r = scan_file(&path, &meta, named || flags.v, flags);
-                let failed = named && flags.m && !r.is_go;
-                (r, failed)
-            }
-        })
-        .collect();
+    let scan = |job: Job| match job {
+        Job::StatFailed(err) => (Report { err, ..Default::default() }, true),
+        // A file named on the command line always reports errors and, with -m, fails the run.
+        Job::Scan { path, meta, named } => {
+            let r = scan_file(&path, &meta, named || flags.v, flags);
+            let failed = named && flags.m && !r.is_go;
+            (r, failed)
+        }
+    };
+    // A handful of files is read faster than a thread pool starts.
+    let reports: Vec<(Report, bool)> =
+        if jobs.len() < 32 { jobs.into_iter().map(scan).collect() } else { jobs.into_par_iter().map(scan).collect() };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut status = 0;
