@@ -139,55 +139,52 @@ fn env_words(block: &Option<EnvBlock>) -> Vec<(String, shell::Word)> {
     }
 }
 
+/// The combinations of a `strategy.matrix`, as GitHub expands it: the product of the list-valued
+/// keys, minus `exclude` rows, then each `include` row added to every combination whose original
+/// values it matches (overwriting only values other include rows added), or appended on its own.
 fn combinations(matrix: &Option<Matrix>) -> Vec<(String, Vec<(String, String)>)> {
     let Some(Matrix::Map(m)) = matrix else { return vec![(String::new(), Vec::new())] };
-    let mut combos: Vec<Vec<(String, String)>> = vec![Vec::new()];
-    for (key, entry) in m.iter().filter(|(k, _)| *k != "include" && *k != "exclude") {
-        let MatrixEntry::Values(values) = entry else { continue };
-        let mut next = Vec::new();
-        for c in &combos {
-            for v in values {
-                if next.len() >= MAX_COMBINATIONS {
-                    break;
-                }
+    let original: Vec<&String> = m.keys().filter(|k| *k != "include" && *k != "exclude").collect();
+    let mut combos: Vec<Vec<(String, String)>> = Vec::new();
+    for key in &original {
+        let Some(MatrixEntry::Values(values)) = m.get(*key) else { continue };
+        let base = if combos.is_empty() { vec![Vec::new()] } else { std::mem::take(&mut combos) };
+        for c in &base {
+            for v in values.iter().take(MAX_COMBINATIONS.saturating_sub(combos.len())) {
                 let mut c = c.clone();
-                c.push((key.clone(), v.text()));
-                next.push(c);
+                c.push(((*key).clone(), v.text()));
+                combos.push(c);
             }
         }
-        combos = next;
     }
     let rows = |k: &str| match m.get(k) {
         Some(MatrixEntry::Rows(r)) => r.clone(),
         _ => Vec::new(),
     };
-    let matches = |c: &[(String, String)], row: &IndexMap<String, Scalar>| {
-        row.iter().all(|(k, v)| c.iter().find(|(ck, _)| ck == k).is_none_or(|(_, cv)| *cv == v.text()))
-    };
-    combos.retain(|c| {
-        !rows("exclude").iter().any(|row| row.iter().all(|(k, v)| c.iter().any(|(ck, cv)| ck == k && *cv == v.text())))
-    });
-    // `include` rows extend the combinations they match, or add a combination of their own.
+    let has = |c: &[(String, String)], k: &str, v: &str| c.iter().any(|(ck, cv)| ck == k && cv == v);
+    let excluded = rows("exclude");
+    combos.retain(|c| !excluded.iter().any(|row| row.iter().all(|(k, v)| has(c, k, &v.text()))));
     for row in rows("include") {
-        let original: Vec<&String> = m.keys().filter(|k| *k != "include" && *k != "exclude").collect();
-        let mut extended = false;
-        for c in combos.iter_mut().filter(|c| {
-            row.iter()
-                .filter(|(k, _)| original.contains(k))
-                .all(|(k, v)| c.iter().any(|(ck, cv)| ck == k && *cv == v.text()))
-        }) {
-            if !original.is_empty() && matches(c, &row) {
-                for (k, v) in &row {
-                    if !c.iter().any(|(ck, _)| ck == k) {
-                        c.push((k.clone(), v.text()));
-                    }
-                }
-                extended = true;
+        let mut added = false;
+        for c in &mut combos {
+            let fits = row.iter().filter(|(k, _)| original.contains(k)).all(|(k, v)| has(c, k, &v.text()));
+            if !fits || original.is_empty() {
+                continue;
             }
+            for (k, v) in row.iter().filter(|(k, _)| !original.contains(k)) {
+                match c.iter_mut().find(|(ck, _)| ck == k) {
+                    Some(slot) => slot.1 = v.text(),
+                    None => c.push((k.clone(), v.text())),
+                }
+            }
+            added = true;
         }
-        if !extended && combos.len() < MAX_COMBINATIONS {
+        if !added && combos.len() < MAX_COMBINATIONS {
             combos.push(row.iter().map(|(k, v)| (k.clone(), v.text())).collect());
         }
+    }
+    if combos.is_empty() {
+        combos.push(Vec::new());
     }
     combos.into_iter().map(|c| (c.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", "), c)).collect()
 }
@@ -310,6 +307,16 @@ jobs:
         assert_eq!(a.actions.len(), 2);
         assert_eq!(a.actions[0].with["go-version"].value, "stable");
         assert_eq!(&WF[a.actions[0].with["go-version"].span.0..a.actions[0].with["go-version"].span.1], "stable");
+    }
+
+    #[test]
+    fn include_only_and_include_extending() {
+        let only = "jobs:\n  a:\n    strategy:\n      matrix:\n        include:\n          - os: linux\n          - os: windows\n            ext: .exe\n    steps: []\n";
+        let labels: Vec<String> = parse(only).unwrap().jobs[0].combinations.iter().map(|(l, _)| l.clone()).collect();
+        assert_eq!(labels, ["os=linux", "os=windows, ext=.exe"]);
+        let extend = "jobs:\n  a:\n    strategy:\n      matrix:\n        os: [linux, windows]\n        include:\n          - os: windows\n            ext: .exe\n          - os: darwin\n    steps: []\n";
+        let labels: Vec<String> = parse(extend).unwrap().jobs[0].combinations.iter().map(|(l, _)| l.clone()).collect();
+        assert_eq!(labels, ["os=linux", "os=windows, ext=.exe", "os=darwin"]);
     }
 
     #[test]
