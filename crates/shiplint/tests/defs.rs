@@ -543,3 +543,47 @@ fn huge_definitions_are_read_with_bounded_work() {
     assert_eq!(status, 0, "{}", doc["errors"]);
     assert_eq!(doc["summary"]["build_definitions"], 2);
 }
+
+#[test]
+fn goreleaser_defaults_and_a_correct_config() {
+    // No builds: goreleaser's defaults (no -trimpath, -X main.date={{.Date}}, darwin included).
+    let p = project(&[
+        ("go.mod", "module example.com/app\n\ngo 1.23\n"),
+        ("main.go", "package main\n\nfunc main() {}\n"),
+        (".goreleaser.yaml", "version: 2\nproject_name: app\n"),
+    ]);
+    let got = codes_at(p.path());
+    let at = ".goreleaser.yaml:1:1".to_string();
+    assert_eq!(got, [("SL002".to_string(), at.clone()), ("SL009".to_string(), at.clone()), ("SL106".to_string(), at)]);
+    // Written ldflags are checked against the source; the defaults' -X main.version is not.
+    let explicit = "version: 2\nbuilds:\n  - main: .\n    flags: [-trimpath]\n    ldflags:\n      - -s -w -X main.version={{.Version}}\n    goos: [linux]\n";
+    let p = project(&[
+        ("go.mod", "module example.com/app\n\ngo 1.23\n"),
+        ("main.go", "package main\n\nconst version = \"dev\"\n\nfunc main() {}\n"),
+        (".goreleaser.yaml", explicit),
+    ]);
+    assert_eq!(codes_at(p.path()), [("SL011".to_string(), ".goreleaser.yaml:6:18".to_string())]);
+    let good = "version: 2
+builds:
+  - id: api
+    main: ./cmd/api
+    env: [CGO_ENABLED=0]
+    flags: [-trimpath]
+    ldflags:
+      - -s -w -X main.version={{.Version}} -X main.date={{.CommitDate}}
+    mod_timestamp: '{{ .CommitTimestamp }}'
+    goos: [linux, darwin, windows]
+    goarch: [amd64, arm64]
+notarize:
+  macos:
+    - enabled: '{{ isEnvSet \"MACOS_SIGN_P12\" }}'
+";
+    let p = project(&[
+        ("go.mod", "module example.com/app\n\ngo 1.23\n"),
+        ("cmd/api/main.go", "package main\n\nvar (\n\tversion = \"dev\"\n\tdate    string\n)\n\nfunc main() {}\n"),
+        (".goreleaser.yaml", good),
+    ]);
+    let (status, got, _) = findings(p.path(), &["."]);
+    assert_eq!(got, Vec::<(String, String)>::new());
+    assert_eq!(status, 0);
+}

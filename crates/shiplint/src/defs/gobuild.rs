@@ -32,6 +32,8 @@ pub struct BuildInvocation<'a> {
     pub iteration: Vec<(String, Value)>,
     /// Identifies the loop nest (empty outside loops).
     pub loops: Vec<usize>,
+    /// The `-ldflags` are a tool's defaults, not written by the user (goreleaser without `ldflags`).
+    pub implicit_ldflags: bool,
 }
 
 /// Flags of `go build` that take a value (the others are booleans).
@@ -109,6 +111,7 @@ impl<'a> BuildInvocation<'a> {
             packages: Vec::new(),
             iteration: e.iteration.clone(),
             loops: e.loops.clone(),
+            implicit_ldflags: false,
         };
         // GOFLAGS applies first; flags on the command line override it.
         if let Some(Value::Known(goflags)) = inv.env.get("GOFLAGS").map(|s| s.value.clone()) {

@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod dockerfile;
 pub mod gobuild;
+pub mod goreleaser;
 pub mod gosrc;
 pub mod images;
 pub mod makefile;

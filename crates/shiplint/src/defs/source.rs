@@ -4,6 +4,7 @@
 use super::actions::{self, Actions};
 use super::dockerfile::{self, Dockerfile};
 use super::gobuild::BuildInvocation;
+use super::goreleaser::{self, Goreleaser};
 use super::gosrc::{Module, ModuleCache};
 use super::makefile::{self, Makefile};
 use super::shell::{self, Env, Item};
@@ -20,6 +21,7 @@ pub enum Kind {
     Shell,
     Makefile,
     GithubWorkflow,
+    Goreleaser,
 }
 
 /// Recognises a build definition by name, or a shell script by its `#!` line.
@@ -39,6 +41,9 @@ pub fn kind_of(path: &Path, head: &[u8]) -> Option<Kind> {
     }
     if lower.ends_with(".sh") || lower.ends_with(".bash") {
         return Some(Kind::Shell);
+    }
+    if matches!(name, ".goreleaser.yml" | ".goreleaser.yaml" | "goreleaser.yml" | "goreleaser.yaml") {
+        return Some(Kind::Goreleaser);
     }
     if matches!(name, "Makefile" | "makefile" | "GNUmakefile") || lower.ends_with(".mk") || lower.ends_with(".make") {
         return Some(Kind::Makefile);
@@ -79,6 +84,7 @@ pub struct Defs<'a> {
     pub lines: LineIndex,
     pub dockerfile: Option<&'a Dockerfile>,
     pub workflow: Option<&'a Actions>,
+    pub goreleaser: Option<&'a Goreleaser>,
     /// Where the Go modules of the scan are read from (none when checking text alone).
     pub modules: Option<&'a ModuleCache>,
     pub builds: Vec<Build<'a>>,
@@ -100,6 +106,7 @@ pub enum Parsed {
         values: Vec<(String, shell::Word)>,
     },
     Workflow(Actions),
+    Goreleaser(Goreleaser),
 }
 
 /// The most RUN instructions or recipe lines of one file read (real ones have tens), to bound
@@ -110,6 +117,7 @@ const MAX_RUNS: usize = 1000;
 pub fn parse(kind: Kind, text: &str) -> Result<Parsed, String> {
     Ok(match kind {
         Kind::GithubWorkflow => Parsed::Workflow(actions::parse(text)?),
+        Kind::Goreleaser => Parsed::Goreleaser(goreleaser::parse(text)?),
         Kind::Shell => Parsed::Shell(shell::parse(text, 0)),
         Kind::Makefile => {
             let file = makefile::parse(text);
@@ -180,7 +188,7 @@ impl<'a> Defs<'a> {
             Parsed::Shell(items) => {
                 let place = Place { stage: None, runner: 0, context: None };
                 read_script(items, Env::default(), place, &mut builds, &mut assignments);
-                (None, None)
+                (None, None, None)
             }
             Parsed::Makefile { file, recipes, values } => {
                 // Each recipe line runs in its own shell, with the variables it uses.
@@ -190,7 +198,7 @@ impl<'a> Defs<'a> {
                     read_script(items, env, place, &mut builds, &mut assignments);
                 }
                 assignments.extend(values.iter().map(|(n, w)| (n.as_str(), w)));
-                (None, None)
+                (None, None, None)
             }
             Parsed::Workflow(wf) => {
                 // Every step runs once per matrix combination, each on its own runner (bounded).
@@ -206,7 +214,17 @@ impl<'a> Defs<'a> {
                     let place = Place { stage: None, runner, context: Some(wf.jobs[run.job].name.clone()) };
                     read_script(&run.items, env, place, &mut builds, &mut assignments);
                 }
-                (None, Some(wf))
+                (None, Some(wf), None)
+            }
+            Parsed::Goreleaser(g) => {
+                // One build per target, each in its own dist folder (so never colliding).
+                for b in &g.builds {
+                    for (runner, target) in b.targets.iter().enumerate() {
+                        let context = Some(b.id.clone());
+                        builds.push(Build { invocation: b.invocation(target), stage: None, runner, context });
+                    }
+                }
+                (None, None, Some(g))
             }
             Parsed::Dockerfile { file, runs } => {
                 // Each RUN is a new shell, with the ENV and ARG values of its stage so far.
@@ -214,11 +232,22 @@ impl<'a> Defs<'a> {
                     let place = Place { stage: Some(*stage), runner: 0, context: file.stages[*stage].name.clone() };
                     read_script(items, env.clone(), place, &mut builds, &mut assignments);
                 }
-                (Some(file), None)
+                (Some(file), None, None)
             }
         };
-        let (dockerfile, workflow) = sources;
-        Defs { path, text, kind, lines: LineIndex::new(text), dockerfile, workflow, modules: None, builds, assignments }
+        let (dockerfile, workflow, goreleaser) = sources;
+        Defs {
+            path,
+            text,
+            kind,
+            lines: LineIndex::new(text),
+            dockerfile,
+            workflow,
+            goreleaser,
+            modules: None,
+            builds,
+            assignments,
+        }
     }
 
     /// The Go module this file sits in, read on first use.
@@ -295,6 +324,7 @@ mod tests {
         assert_eq!(k("Makefile", ""), Some(Kind::Makefile));
         assert_eq!(k("build/common.mk", ""), Some(Kind::Makefile));
         assert_eq!(k(".github/workflows/release.yml", ""), Some(Kind::GithubWorkflow));
+        assert_eq!(k(".goreleaser.yaml", ""), Some(Kind::Goreleaser));
         assert_eq!(k("config/app.yml", ""), None);
     }
 }

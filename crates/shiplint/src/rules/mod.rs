@@ -130,6 +130,7 @@ pub static RULES: &[Rule] = &[
     Rule { meta: &macos::no_hardened_runtime::META, binary: Some(macos::no_hardened_runtime::check), defs: None },
     Rule { meta: &macos::no_timestamp::META, binary: Some(macos::no_timestamp::check), defs: None },
     Rule { meta: &macos::signature_broken::META, binary: Some(macos::signature_broken::check), defs: None },
+    Rule { meta: &macos::not_notarized::META, binary: None, defs: Some(macos::not_notarized::check) },
     Rule {
         meta: &image::toolchain_in_final_image::META,
         binary: None,

@@ -20,6 +20,8 @@ declare_rule! {
     /// missing `-trimpath`, a different Go release, GOAMD64/tags/CGO_ENABLED differences, a dirty
     /// tree (`vcs.modified`), and time- or host-based `-X` values: this rule finds the last.
     /// Values derived from the commit (`git describe`, the commit time) are reproducible.
+    /// goreleaser's default `ldflags` stamp `-X main.date={{.Date}}`, the build time: use
+    /// `{{.CommitDate}}` (and `mod_timestamp: "{{ .CommitTimestamp }}"`) for reproducible releases.
     ///
     /// ## Example
     /// ```sh
@@ -48,8 +50,29 @@ declare_rule! {
 const HOST_COMMANDS: &[&str] = &["date", "hostname", "whoami", "uname", "id"];
 const HOST_VARIABLES: &[&str] = &["USER", "HOSTNAME", "RANDOM", "SECONDS", "EPOCHSECONDS", "EPOCHREALTIME", "LOGNAME"];
 
+/// A goreleaser template that reads the clock: `{{.Date}}`, `{{ .Now.Format ... }}` (the commit's
+/// `{{.CommitDate}}` and `{{.CommitTimestamp}}` are reproducible).
+fn clock_template(text: &str) -> Option<String> {
+    let mut rest = text;
+    while let Some(open) = rest.find("{{") {
+        let close = rest[open..].find("}}").map_or(rest.len(), |c| open + c + 2);
+        let inner = &rest[open..close];
+        let reads_clock = inner
+            .split(|c: char| !(c.is_alphanumeric() || c == '.'))
+            .any(|t| t == ".Date" || t == ".Now" || t.starts_with(".Now."));
+        if reads_clock {
+            return Some(inner.to_string());
+        }
+        rest = &rest[close..];
+    }
+    None
+}
+
 /// The clock or host source in a word, if any; `SOURCE_DATE_EPOCH`-based dates are reproducible.
 fn volatile_source(word: &Word, defs: &Defs<'_>, depth: usize) -> Option<String> {
+    if let Some(t) = clock_template(&crate::defs::shell::flatten(&word.parts)) {
+        return Some(t);
+    }
     for c in word.command_substitutions() {
         let program = c.split_whitespace().next().unwrap_or("");
         if HOST_COMMANDS.contains(&program)
@@ -79,7 +102,8 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         let Some((_, word)) = &b.invocation.ldflags else { continue };
         if let Some(src) = volatile_source(word, defs, 0) {
             let message = format!("-ldflags takes a value from {src}: every build of the same commit differs");
-            let help = "derive it from the commit (git log -1 --format=%cI) or SOURCE_DATE_EPOCH";
+            let help =
+                "derive it from the commit (git log -1 --format=%cI; goreleaser: {{.CommitDate}}) or SOURCE_DATE_EPOCH";
             out.push(defs.finding(&META, (word.start, word.end), message, help));
         }
     }

@@ -167,6 +167,7 @@ fn ships(defs: &Defs<'_>, b: &Build<'_>) -> Option<String> {
     match defs.kind {
         Kind::Dockerfile => return Some("it is built into an image".into()),
         Kind::GithubWorkflow => return Some("it is built in CI".into()),
+        Kind::Goreleaser => return Some("goreleaser releases it (goreleaser adds no -trimpath by default)".into()),
         Kind::Shell | Kind::Makefile => {}
     }
     if inv.env_set("GOOS") || inv.env_set("GOARCH") {
@@ -221,8 +222,13 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         );
         let mut finding = defs.finding(&META, inv.build_word, message, "add -trimpath (or GOFLAGS=-trimpath)");
         finding.location = defs.location(inv.span.0, inv.build_word.1);
-        let description = "add -trimpath (BuildInfo then no longer records -ldflags)";
-        finding.fix = Some(Fix::insertion(defs.path, inv.build_word.1, " -trimpath", description, true));
+        // In a goreleaser file the flag belongs in the entry's `flags:` list, which has no command to edit.
+        if defs.kind != Kind::Goreleaser {
+            let description = "add -trimpath (BuildInfo then no longer records -ldflags)";
+            finding.fix = Some(Fix::insertion(defs.path, inv.build_word.1, " -trimpath", description, true));
+        } else {
+            finding.help = "add `flags: [-trimpath]` to the build entry".into();
+        }
         out.push(finding);
     }
 }

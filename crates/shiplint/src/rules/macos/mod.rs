@@ -3,6 +3,7 @@
 pub mod adhoc_only;
 pub mod no_hardened_runtime;
 pub mod no_timestamp;
+pub mod not_notarized;
 pub mod signature_broken;
 pub mod unsigned;
 

@@ -24,7 +24,8 @@ pub struct XFlag<'a> {
 /// Every `-X` flag with a known `-ldflags` value, once per build command.
 pub fn x_flags<'a>(defs: &'a Defs<'_>) -> Vec<XFlag<'a>> {
     let mut out = Vec::new();
-    for b in defs.distinct_builds() {
+    // A tool's default -X flags (goreleaser's main.version, ...) are no claim by the user.
+    for b in defs.distinct_builds().into_iter().filter(|b| !b.invocation.implicit_ldflags) {
         let Some((Value::Known(ldflags), word)) = &b.invocation.ldflags else { continue };
         for (target, value) in x_assignments(ldflags) {
             let span = written_at(defs, word, &target, &value).unwrap_or((word.start, word.end));

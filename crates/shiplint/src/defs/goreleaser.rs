@@ -1,0 +1,206 @@
+//! `.goreleaser.yaml` (v1 and v2): each `builds` entry with goreleaser's documented defaults
+//! (targets, ldflags, main package), lowered into one `go build` per target.
+
+use super::actions::Scalar;
+use super::gobuild::{BuildInvocation, Setting};
+use super::shell::{Part, Value, Word};
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use serde_saphyr::Spanned;
+use std::collections::HashMap;
+
+/// A list, or one string (goreleaser accepts both for `ldflags` and `flags`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+enum Strings {
+    List(Vec<Scalar>),
+    One(Scalar),
+}
+
+impl Strings {
+    fn items(&self) -> Vec<String> {
+        match self {
+            Strings::List(l) => l.iter().map(Scalar::text).collect(),
+            Strings::One(s) => vec![s.text()],
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct BuildEntry {
+    id: Option<String>,
+    main: Option<String>,
+    binary: Option<String>,
+    env: Option<Vec<Scalar>>,
+    flags: Option<Strings>,
+    ldflags: Option<Spanned<Strings>>,
+    goos: Option<Spanned<Vec<Scalar>>>,
+    goarch: Option<Vec<Scalar>>,
+    skip: Option<IgnoredAny>,
+    builder: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Config {
+    builds: Option<Spanned<Vec<Spanned<BuildEntry>>>>,
+    notarize: Option<IgnoredAny>,
+    signs: Option<IgnoredAny>,
+}
+
+/// goreleaser's default `ldflags` (documented under builds).
+pub const DEFAULT_LDFLAGS: &str =
+    "-s -w -X main.version={{.Version}} -X main.commit={{.Commit}} -X main.date={{.Date}} -X main.builtBy=goreleaser";
+const DEFAULT_GOOS: &[&str] = &["darwin", "linux", "windows"];
+const DEFAULT_GOARCH: &[&str] = &["386", "amd64", "arm64"];
+
+/// One build entry: its targets and the words the invocations borrow.
+pub struct Build {
+    pub id: String,
+    /// Where the entry is (the whole `- id: ...` mapping), and its `goos` list if written.
+    pub span: (usize, usize),
+    pub goos_span: Option<(usize, usize)>,
+    pub targets: Vec<(String, String)>,
+    ldflags: Word,
+    output: Word,
+    main: Word,
+    env: Vec<(String, String)>,
+    trimpath: bool,
+    mod_flag: Option<String>,
+    implicit_ldflags: bool,
+}
+
+pub struct Goreleaser {
+    pub builds: Vec<Build>,
+    pub notarizes: bool,
+    pub signs: bool,
+}
+
+fn span_of<T>(s: &Spanned<T>) -> Option<(usize, usize)> {
+    let sp = s.referenced.span();
+    let start = usize::try_from(sp.byte_offset()?).ok()?;
+    Some((start, start + usize::try_from(sp.byte_len()?).ok()?))
+}
+
+fn literal(text: &str, (start, end): (usize, usize)) -> Word {
+    Word { parts: vec![Part::Lit(text.to_string())], start, end }
+}
+
+pub fn parse(text: &str) -> Result<Goreleaser, String> {
+    let cfg: Config =
+        serde_saphyr::from_str(text).map_err(|e| e.to_string().lines().next().unwrap_or("invalid YAML").to_string())?;
+    let file_span = (0, 0);
+    let entries: Vec<(_, Option<&BuildEntry>)> = match &cfg.builds {
+        Some(list) if !list.value.is_empty() => list.value.iter().map(|b| (span_of(b), Some(&b.value))).collect(),
+        // No builds: goreleaser builds the module's main package with every default.
+        _ => vec![(cfg.builds.as_ref().and_then(span_of), None)],
+    };
+    // YAML collections report only where they start: an entry's text runs to the next entry.
+    let starts: Vec<usize> = entries.iter().filter_map(|(s, _)| s.map(|s| s.0)).collect();
+    let mut builds = Vec::new();
+    for (i, (span, entry)) in entries.into_iter().enumerate() {
+        let span = span.unwrap_or(file_span);
+        let entry_end = starts.iter().copied().find(|&s| s > span.0).unwrap_or(text.len());
+        if entry.is_some_and(|e| e.skip.is_some() || e.builder.as_deref().is_some_and(|b| b != "go")) {
+            continue;
+        }
+        let list = |v: Option<Vec<String>>, d: &[&str]| v.unwrap_or_else(|| d.iter().map(|s| s.to_string()).collect());
+        let goos =
+            list(entry.and_then(|e| e.goos.as_ref()).map(|g| g.value.iter().map(Scalar::text).collect()), DEFAULT_GOOS);
+        let goarch =
+            list(entry.and_then(|e| e.goarch.as_ref()).map(|g| g.iter().map(Scalar::text).collect()), DEFAULT_GOARCH);
+        let targets = goos
+            .iter()
+            .flat_map(|os| goarch.iter().map(move |arch| (os.clone(), arch.clone())))
+            // goreleaser skips darwin/386 and windows/arm64 only when told; darwin/386 does not exist.
+            .filter(|(os, arch)| !(os == "darwin" && arch == "386"))
+            .collect();
+        let (ldflags_text, ldflags_span) = match entry.and_then(|e| e.ldflags.as_ref()) {
+            Some(l) => (l.value.items().join(" "), span_of(l).map_or(span, |(s, _)| (s, entry_end.max(s)))),
+            None => (DEFAULT_LDFLAGS.to_string(), span),
+        };
+        let flags: Vec<String> = entry.and_then(|e| e.flags.as_ref()).map(Strings::items).unwrap_or_default();
+        let flag_words: Vec<&str> = flags.iter().flat_map(|f| f.split_whitespace()).collect();
+        builds.push(Build {
+            id: entry
+                .and_then(|e| e.id.clone())
+                .unwrap_or_else(|| if i == 0 { "default".into() } else { format!("#{i}") }),
+            span,
+            goos_span: entry.and_then(|e| e.goos.as_ref()).and_then(span_of),
+            targets,
+            ldflags: literal(&ldflags_text, ldflags_span),
+            output: literal(entry.and_then(|e| e.binary.clone()).as_deref().unwrap_or("{{ .ProjectName }}"), span),
+            main: literal(entry.and_then(|e| e.main.clone()).as_deref().unwrap_or("."), span),
+            env: entry
+                .and_then(|e| e.env.as_ref())
+                .map(|env| {
+                    env.iter()
+                        .filter_map(|s| s.text().split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            trimpath: flag_words.contains(&"-trimpath"),
+            implicit_ldflags: entry.and_then(|e| e.ldflags.as_ref()).is_none(),
+            mod_flag: flag_words.iter().find_map(|f| f.strip_prefix("-mod=")).map(str::to_string),
+        });
+    }
+    Ok(Goreleaser { builds, notarizes: cfg.notarize.is_some(), signs: cfg.signs.is_some() })
+}
+
+impl Build {
+    /// The `go build` goreleaser runs for one target (each target writes its own dist folder).
+    pub fn invocation(&self, (os, arch): &(String, String)) -> BuildInvocation<'_> {
+        let mut env: HashMap<String, Setting> =
+            self.env.iter().map(|(k, v)| (k.clone(), Setting { value: Value::Known(v.clone()), span: None })).collect();
+        env.insert("GOOS".into(), Setting { value: Value::Known(os.clone()), span: None });
+        env.insert("GOARCH".into(), Setting { value: Value::Known(arch.clone()), span: None });
+        BuildInvocation {
+            span: self.span,
+            build_word: self.span,
+            env,
+            trimpath: self.trimpath,
+            ldflags: Some((Value::Known(self.ldflags_text()), &self.ldflags)),
+            output: Some((Value::Unknown, &self.output)),
+            mod_flag: self.mod_flag.clone().map(Value::Known),
+            packages: vec![(Value::Known(self.main_package()), &self.main)],
+            iteration: Vec::new(),
+            loops: Vec::new(),
+            implicit_ldflags: self.implicit_ldflags,
+        }
+    }
+
+    fn ldflags_text(&self) -> String {
+        super::shell::flatten(&self.ldflags.parts)
+    }
+
+    fn main_package(&self) -> String {
+        super::shell::flatten(&self.main.parts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_entries() {
+        let g = parse("version: 2\nproject_name: api\n").unwrap();
+        assert_eq!(g.builds.len(), 1);
+        assert_eq!(g.builds[0].targets.len(), 8, "darwin/linux/windows × 386/amd64/arm64, minus darwin/386");
+        assert_eq!(g.builds[0].ldflags_text(), DEFAULT_LDFLAGS);
+        let t = "builds:\n  - id: api\n    main: ./cmd/api\n    flags: [-trimpath]\n    ldflags:\n      - -s -w\n      - -X main.version={{.Version}}\n    goos: [linux]\n    goarch: [amd64, arm64]\n    env: [CGO_ENABLED=0]\nnotarize:\n  macos: []\n";
+        let g = parse(t).unwrap();
+        let b = &g.builds[0];
+        assert!(b.trimpath && g.notarizes && !g.signs);
+        assert_eq!(b.targets, [("linux".to_string(), "amd64".to_string()), ("linux".to_string(), "arm64".to_string())]);
+        let inv = b.invocation(&b.targets[0]);
+        assert_eq!(inv.env_value("CGO_ENABLED"), Some("0"));
+        assert_eq!(
+            inv.ldflags.as_ref().map(|(v, _)| v.clone()),
+            Some(Value::Known("-s -w -X main.version={{.Version}}".into()))
+        );
+        let (s, _) = b.goos_span.unwrap();
+        assert!(t[s..].starts_with("[linux]"));
+        assert!(parse("builds: [unclosed").is_err());
+        assert!(parse("builds: 3\n").is_err() || parse("builds: 3\n").is_ok());
+    }
+}

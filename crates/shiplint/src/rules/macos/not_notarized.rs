@@ -1,0 +1,76 @@
+use crate::finding::Finding;
+use crate::rules::Defs;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds release configurations (`.goreleaser.yaml`) that build darwin binaries with no
+    /// notarization step (`notarize:`).
+    ///
+    /// ## Why is this bad?
+    /// A macOS user who downloads the release with a browser gets a quarantined file, and
+    /// Gatekeeper refuses to open a binary that Apple has not notarized: "cannot be opened because
+    /// the developer cannot be verified". The Go linker's ad-hoc signature does not help.
+    ///
+    /// ## What really happens
+    /// From Apple's documentation (not testable offline): notarization needs a Developer ID
+    /// Application signature, the hardened runtime and a secure timestamp; ad-hoc or
+    /// linker-signed binaries cannot be notarized. `stapler` cannot staple a ticket to a bare
+    /// command-line binary (nor a .zip): a notarized bare binary relies on Gatekeeper's online
+    /// check, and a signed .pkg or .dmg is the way to staple. Gatekeeper assesses only quarantined
+    /// files: `curl`, `wget`, Homebrew and `go install` do not set quarantine, so users who install
+    /// that way are not affected, which is why this is information rather than an error.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// builds:
+    ///   - goos: [linux, darwin]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// builds:
+    ///   - goos: [linux, darwin]
+    /// notarize:
+    ///   macos:
+    ///     - enabled: '{{ isEnvSet "MACOS_SIGN_P12" }}'
+    ///       sign: { certificate: "{{.Env.MACOS_SIGN_P12}}", password: "{{.Env.MACOS_SIGN_PASSWORD}}" }
+    ///       notarize: { issuer_id: "{{.Env.MACOS_NOTARY_ISSUER_ID}}", key_id: "{{.Env.MACOS_NOTARY_KEY_ID}}", key: "{{.Env.MACOS_NOTARY_KEY}}" }
+    /// ```
+    ///
+    /// ## Fix
+    /// No automatic fix: notarization needs your Apple credentials.
+    ///
+    /// ## References
+    /// - <https://goreleaser.com/customization/notarize/>
+    /// - <https://developer.apple.com/documentation/security/notarizing-macos-software-before-distribution>
+    rule {
+        code: "SL106",
+        name: "macos-not-notarized",
+        level: Info,
+        summary: "darwin binaries are released with no notarization step",
+    }
+}
+
+pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
+    let Some(g) = defs.goreleaser else { return };
+    if g.notarizes {
+        return;
+    }
+    for b in &g.builds {
+        if !b.targets.iter().any(|(os, _)| os == "darwin") {
+            continue;
+        }
+        let at = b.goos_span.unwrap_or(b.span);
+        let how = if b.goos_span.is_some() { "lists darwin" } else { "builds darwin by default" };
+        let message = format!(
+            "build {} {how} and the release has no notarize step: a browser download is blocked by Gatekeeper",
+            b.id
+        );
+        out.push(defs.finding(
+            &META,
+            at,
+            message,
+            "add a notarize: section (Developer ID certificate and App Store Connect key)",
+        ));
+    }
+}
