@@ -47,9 +47,10 @@ struct Config {
     signs: Option<IgnoredAny>,
 }
 
-/// goreleaser's default `ldflags` (documented under builds).
+/// goreleaser's default `ldflags` (v1 and v2, documented under builds).
 pub const DEFAULT_LDFLAGS: &str =
     "-s -w -X main.version={{.Version}} -X main.commit={{.Commit}} -X main.date={{.Date}} -X main.builtBy=goreleaser";
+/// Default targets of goreleaser v1 and v2 (0.x built only darwin and linux).
 const DEFAULT_GOOS: &[&str] = &["darwin", "linux", "windows"];
 const DEFAULT_GOARCH: &[&str] = &["386", "amd64", "arm64"];
 
@@ -111,7 +112,7 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
         let targets = goos
             .iter()
             .flat_map(|os| goarch.iter().map(move |arch| (os.clone(), arch.clone())))
-            // goreleaser skips darwin/386 and windows/arm64 only when told; darwin/386 does not exist.
+            // darwin/386 is not a Go target any more; goreleaser skips it.
             .filter(|(os, arch)| !(os == "darwin" && arch == "386"))
             .collect();
         let (ldflags_text, ldflags_span) = match entry.and_then(|e| e.ldflags.as_ref()) {
