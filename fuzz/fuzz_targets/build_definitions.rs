@@ -8,7 +8,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let mut package = shiplint::defs::gosrc::Package::default();
     shiplint::defs::gosrc::scan_file(text, std::path::Path::new("fuzz.go"), &mut package);
-    for kind in [Kind::Shell, Kind::Dockerfile, Kind::Makefile, Kind::GithubWorkflow] {
+    for kind in [Kind::Shell, Kind::Dockerfile, Kind::Makefile, Kind::GithubWorkflow, Kind::Goreleaser] {
         let Ok(parsed) = source::parse(kind, text) else { continue };
         let defs = Defs::new("fuzz", text, kind, &parsed);
         let mut findings = Vec::new();
