@@ -1,4 +1,4 @@
-use super::{Target, resolve, x_flags};
+use super::{Target, each_target};
 use crate::defs::gosrc::DeclKind;
 use crate::finding::{Edit, Finding, Fix};
 use crate::rules::Defs;
@@ -46,15 +46,10 @@ declare_rule! {
 }
 
 pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
-    let flags = x_flags(defs);
-    if flags.is_empty() {
-        return;
-    }
-    let Some(module) = defs.module() else { return };
-    for x in flags {
-        let Target::Declared { import_path, decls, .. } = resolve(&module, x.build, &x.target) else { continue };
+    each_target(defs, |x, target, module| {
+        let Target::Declared { import_path, decls, .. } = target else { return };
         if !decls.iter().all(|d| d.kind == DeclKind::Const) {
-            continue;
+            return;
         }
         let d = decls[0];
         let file = d.file.strip_prefix(&module.root).unwrap_or(&d.file).display().to_string();
@@ -83,5 +78,5 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             });
         }
         out.push(finding);
-    }
+    });
 }

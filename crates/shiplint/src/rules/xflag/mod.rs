@@ -63,6 +63,19 @@ fn written_at(defs: &Defs<'_>, word: &Word, target: &str, value: &str) -> Option
     expanded
 }
 
+/// Calls `f` with every `-X` flag of the file and what its target names in the file's module
+/// (the module is read only when the file has `-X` flags at all).
+pub fn each_target(defs: &Defs<'_>, mut f: impl FnMut(&XFlag<'_>, Target<'_>, &Module)) {
+    let flags = x_flags(defs);
+    if flags.is_empty() {
+        return;
+    }
+    let Some(module) = defs.module() else { return };
+    for x in &flags {
+        f(x, resolve(&module, x.build, &x.target), &module);
+    }
+}
+
 /// What a `-X` target names in the module.
 pub enum Target<'m> {
     /// The name's declarations (several when build tags choose between files).

@@ -1,4 +1,4 @@
-use super::{Target, resolve, x_flags};
+use super::{Target, each_target};
 use crate::defs::gosrc::DeclKind;
 use crate::finding::Finding;
 use crate::rules::Defs;
@@ -41,13 +41,8 @@ declare_rule! {
 }
 
 pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
-    let flags = x_flags(defs);
-    if flags.is_empty() {
-        return;
-    }
-    let Some(module) = defs.module() else { return };
-    for x in flags {
-        let Target::Declared { import_path, decls, .. } = resolve(&module, x.build, &x.target) else { continue };
+    each_target(defs, |x, target, _| {
+        let Target::Declared { import_path, decls, .. } = target else { return };
         let types: Vec<&str> = decls
             .iter()
             .filter_map(|d| match &d.kind {
@@ -56,12 +51,12 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             })
             .collect();
         if types.len() != decls.len() {
-            continue;
+            return;
         }
         let message = format!(
             "-X {}: {} in {import_path} has type {}, and the link fails: cannot set with -X: not a var of type string",
             x.target, decls[0].name, types[0]
         );
         out.push(defs.finding(&META, x.span, message, "declare the variable as a plain string"));
-    }
+    });
 }

@@ -1,4 +1,4 @@
-use super::{Target, resolve, x_flags};
+use super::{Target, each_target};
 use crate::defs::gosrc::DeclKind;
 use crate::finding::{Finding, Level};
 use crate::rules::Defs;
@@ -50,13 +50,8 @@ declare_rule! {
 }
 
 pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
-    let flags = x_flags(defs);
-    if flags.is_empty() {
-        return;
-    }
-    let Some(module) = defs.module() else { return };
-    for x in flags {
-        let Target::Declared { import_path, package, decls } = resolve(&module, x.build, &x.target) else { continue };
+    each_target(defs, |x, target, module| {
+        let Target::Declared { import_path, package, decls } = target else { return };
         let name = &decls[0].name;
         if let Some((_, file, line)) = package.init_assigned.iter().find(|(n, _, _)| n == name) {
             let file = file.strip_prefix(&module.root).unwrap_or(file).display().to_string();
@@ -70,7 +65,7 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
                 message,
                 "assign a default only when the variable is still empty, or drop the assignment",
             ));
-            continue;
+            return;
         }
         let calls: Vec<&str> = decls
             .iter()
@@ -88,5 +83,5 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             finding.level = Level::Warning;
             out.push(finding);
         }
-    }
+    });
 }

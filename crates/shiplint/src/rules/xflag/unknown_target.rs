@@ -1,4 +1,4 @@
-use super::{Target, resolve, x_flags};
+use super::{Target, each_target};
 use crate::finding::Finding;
 use crate::rules::Defs;
 
@@ -44,14 +44,9 @@ declare_rule! {
 }
 
 pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
-    let flags = x_flags(defs);
-    if flags.is_empty() {
-        return;
-    }
-    let Some(module) = defs.module() else { return };
-    for x in flags {
+    each_target(defs, |x, target, module| {
         let name = x.target.rsplit('.').next().unwrap_or("");
-        let message = match resolve(&module, x.build, &x.target) {
+        let message = match target {
             Target::NoSuchName { import_path } => {
                 format!("-X {}={} does nothing: {import_path} declares no {name}", x.target, x.value)
             }
@@ -66,7 +61,7 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
                     x.target, x.value, module.path
                 )
             }
-            _ => continue,
+            _ => return,
         };
         out.push(defs.finding(
             &META,
@@ -74,5 +69,5 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             message,
             "use the full import path of the package that declares the variable",
         ));
-    }
+    });
 }
