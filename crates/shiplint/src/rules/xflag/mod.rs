@@ -22,7 +22,7 @@ pub struct XFlag<'a> {
 }
 
 /// Every `-X` flag with a known `-ldflags` value, once per build command.
-pub fn x_flags<'a>(defs: &'a Defs<'_>) -> Vec<XFlag<'a>> {
+fn x_flags<'a>(defs: &'a Defs<'_>) -> Vec<XFlag<'a>> {
     let mut out = Vec::new();
     // A tool's default -X flags (goreleaser's main.version, ...) are no claim by the user.
     for b in defs.distinct_builds().into_iter().filter(|b| !b.invocation.implicit_ldflags) {
@@ -99,7 +99,7 @@ fn package_dir(module: &Module, arg: &str) -> Option<PathBuf> {
 }
 
 /// Resolves `target` (`importpath.name`) for the packages `build` compiles.
-pub fn resolve<'m>(module: &'m Module, build: &BuildInvocation<'_>, target: &str) -> Target<'m> {
+fn resolve<'m>(module: &'m Module, build: &BuildInvocation<'_>, target: &str) -> Target<'m> {
     let Some((import_path, name)) = target.rsplit_once('.') else { return Target::Unchecked };
     let found = |import_path: String, package: &'m Package| {
         let decls: Vec<&Decl> = package.decls.iter().filter(|d| d.name == name).collect();
