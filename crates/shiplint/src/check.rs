@@ -125,30 +125,88 @@ fn check_file(path: &Path, options: &BinaryOptions, config: &Config, modules: &M
             check(&defs, &mut findings);
         }
     }
-    let lines: Vec<&str> = text.lines().collect();
-    let findings = findings.into_iter().filter(|f| !suppressed(&lines, f)).filter_map(|f| config.apply(f)).collect();
+    if !options.no_ignores {
+        let mut sups = suppressions(&text);
+        findings = apply_suppressions(findings, &mut sups);
+        findings.extend(unused_suppressions(&defs, &sups, config));
+    }
+    let findings = findings.into_iter().filter_map(|f| config.apply(f)).collect();
     Ok(Scanned::BuildDefinition(findings))
 }
 
-/// Whether a `# shiplint: ignore[rule, ...] reason` comment on the finding's first line, or the
-/// line above it, names the finding's rule (by name or code).
-fn suppressed(lines: &[&str], f: &Finding) -> bool {
-    let Some(span) = f.location.span else { return false };
-    [span.start_line, span.start_line.saturating_sub(1)]
+/// A `# shiplint: ignore[rule, ...] reason` comment: its line (1-based), where it is, the rules
+/// it names, and which of them suppressed something.
+struct Suppression {
+    line: usize,
+    start: usize,
+    end: usize,
+    rules: Vec<(String, bool)>,
+}
+
+/// Every suppression comment of a text, in order.
+fn suppressions(text: &str) -> Vec<Suppression> {
+    const MARK: &str = "shiplint: ignore[";
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        if let Some(hash) = line.find('#') {
+            if let Some(at) = line[hash..].find(MARK) {
+                let list_start = hash + at + MARK.len();
+                if let Some(len) = line[list_start..].find(']') {
+                    let rules =
+                        line[list_start..list_start + len].split(',').map(|r| (r.trim().to_string(), false)).collect();
+                    out.push(Suppression {
+                        line: i + 1,
+                        start: offset + hash,
+                        end: offset + list_start + len + 1,
+                        rules,
+                    });
+                }
+            }
+        }
+        offset += line.len();
+    }
+    out
+}
+
+/// Drops the findings a suppression on their first line, or the line above, names; marks it used.
+fn apply_suppressions(findings: Vec<Finding>, sups: &mut [Suppression]) -> Vec<Finding> {
+    findings
         .into_iter()
-        .filter(|&l| l >= 1)
-        .filter_map(|l| lines.get(l - 1))
-        .any(|line| {
-            let Some(hash) = line.find('#') else { return false };
-            let comment = &line[hash..];
-            let Some(at) = comment.find("shiplint: ignore[") else { return false };
-            let list = &comment[at + "shiplint: ignore[".len()..];
-            let Some(end) = list.find(']') else { return false };
-            list[..end]
-                .split(',')
-                .map(str::trim)
-                .any(|r| r.eq_ignore_ascii_case(f.rule) || r.eq_ignore_ascii_case(f.code))
+        .filter(|f| {
+            let Some(span) = f.location.span else { return true };
+            let mut hit = false;
+            for s in sups.iter_mut().filter(|s| s.line == span.start_line || s.line + 1 == span.start_line) {
+                for (rule, used) in &mut s.rules {
+                    if rule.eq_ignore_ascii_case(f.rule) || rule.eq_ignore_ascii_case(f.code) {
+                        *used = true;
+                        hit = true;
+                    }
+                }
+            }
+            !hit
         })
+        .collect()
+}
+
+/// Findings for the suppressions that suppressed nothing (rules not selected are not judged).
+fn unused_suppressions(defs: &Defs<'_>, sups: &[Suppression], config: &Config) -> Vec<Finding> {
+    let meta = &crate::rules::unused_suppression::META;
+    let mut out = Vec::new();
+    for s in sups {
+        for (rule, _) in s.rules.iter().filter(|(_, used)| !used) {
+            let message = match crate::rules::lookup(rule) {
+                None => format!("shiplint: ignore[{rule}] names no rule (see `shiplint rules`)"),
+                Some(m) if !config.is_selected(m.name) => continue,
+                Some(m) => format!(
+                    "shiplint: ignore[{rule}] suppresses nothing: {} does not fire on this line or the next",
+                    m.name
+                ),
+            };
+            out.push(defs.finding(meta, (s.start, s.end), message, "delete the comment or correct the rule name"));
+        }
+    }
+    out
 }
 
 /// Runs every selected binary rule on one executable; `None` when it is not a Go executable.

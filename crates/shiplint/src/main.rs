@@ -94,6 +94,9 @@ struct CheckArgs {
     /// Print the fixes as a unified diff instead of applying them.
     #[arg(long)]
     diff: bool,
+    /// Show findings that `# shiplint: ignore[...]` comments suppress.
+    #[arg(long)]
+    no_ignores: bool,
 }
 
 #[derive(Subcommand)]
@@ -155,8 +158,12 @@ fn run_check(args: CheckArgs) -> i32 {
         }
     };
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths };
-    let options =
-        BinaryOptions { expect_x: args.expect_x, symbols_dir: args.symbols, newest_go_minor: config.newest_go_minor };
+    let options = BinaryOptions {
+        expect_x: args.expect_x,
+        symbols_dir: args.symbols,
+        newest_go_minor: config.newest_go_minor,
+        no_ignores: args.no_ignores,
+    };
     let progress = shiplint::check::Progress::default();
     let mut result = with_progress_bar(&progress, || shiplint::check::scan(&paths, &options, &config, &progress));
     if args.fix || args.diff {

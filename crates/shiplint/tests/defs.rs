@@ -587,3 +587,26 @@ notarize:
     assert_eq!(got, Vec::<(String, String)>::new());
     assert_eq!(status, 0);
 }
+
+#[test]
+fn unused_suppressions_are_reported_and_no_ignores_shows_everything() {
+    let text = SEED_DOCKERFILE
+        .replace("RUN go build", "# shiplint: ignore[untrimmed-paths, SL203, no-such-rule] ok here\nRUN go build")
+        .replace("FROM alpine:3.20", "FROM alpine:3.20 # shiplint: ignore[root-final-image]");
+    let p = project(&[("Dockerfile", &text)]);
+    let (_, got, doc) = findings(p.path(), &["."]);
+    assert_eq!(
+        got,
+        [
+            ("SL900".to_string(), "Dockerfile:4:1".to_string()),
+            ("SL900".to_string(), "Dockerfile:4:1".to_string()),
+            ("SL204".to_string(), "Dockerfile:5:5".to_string()),
+        ]
+    );
+    let messages: Vec<&str> = doc["findings"].as_array().unwrap().iter().map(|f| f["message"].as_str().unwrap()).collect();
+    assert!(messages[0].contains("ignore[SL203] suppresses nothing"), "{}", messages[0]);
+    assert!(messages[1].contains("ignore[no-such-rule] names no rule"), "{}", messages[1]);
+    let (_, all, _) = findings(p.path(), &["--no-ignores", "."]);
+    let codes: Vec<&str> = all.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(codes, ["SL002", "SL204", "SL202"]);
+}

@@ -30,6 +30,7 @@ mod non_reproducible_build;
 mod stripped_without_symbols;
 mod toolchain_unsupported;
 mod untrimmed_paths;
+pub mod unused_suppression;
 mod x_flag_not_applied;
 mod xflag;
 
@@ -61,6 +62,8 @@ pub struct BinaryOptions {
     pub symbols_dir: Option<std::path::PathBuf>,
     /// The newest Go minor release known (1.N); releases older than N-1 are unsupported.
     pub newest_go_minor: u32,
+    /// Report suppressed findings too (`--no-ignores`), and no unused suppressions.
+    pub no_ignores: bool,
 }
 
 /// One executable slice under examination.
@@ -139,6 +142,8 @@ pub static RULES: &[Rule] = &[
     Rule { meta: &image::root_final_image::META, binary: None, defs: Some(image::root_final_image::check) },
     Rule { meta: &image::unpinned_base_image::META, binary: None, defs: Some(image::unpinned_base_image::check) },
     Rule { meta: &image::libc_mismatch::META, binary: None, defs: Some(image::libc_mismatch::check) },
+    // Reported by the engine itself, which knows which suppressions were used.
+    Rule { meta: &unused_suppression::META, binary: None, defs: None },
 ];
 
 /// Every rule's metadata.
