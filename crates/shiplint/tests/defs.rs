@@ -603,10 +603,38 @@ fn unused_suppressions_are_reported_and_no_ignores_shows_everything() {
             ("SL204".to_string(), "Dockerfile:5:5".to_string()),
         ]
     );
-    let messages: Vec<&str> = doc["findings"].as_array().unwrap().iter().map(|f| f["message"].as_str().unwrap()).collect();
+    let messages: Vec<&str> =
+        doc["findings"].as_array().unwrap().iter().map(|f| f["message"].as_str().unwrap()).collect();
     assert!(messages[0].contains("ignore[SL203] suppresses nothing"), "{}", messages[0]);
     assert!(messages[1].contains("ignore[no-such-rule] names no rule"), "{}", messages[1]);
     let (_, all, _) = findings(p.path(), &["--no-ignores", "."]);
     let codes: Vec<&str> = all.iter().map(|(c, _)| c.as_str()).collect();
     assert_eq!(codes, ["SL002", "SL204", "SL202"]);
+}
+
+#[test]
+fn ci_jobs_that_rewrite_go_mod() {
+    let wf = "on: push
+jobs:
+  tidy:
+    runs-on: ubuntu-latest
+    steps:
+      - run: go mod tidy
+      - run: git diff --exit-code go.mod go.sum
+  drift:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          go get -u ./...
+          go mod download -x
+";
+    let (_, got, doc) = findings(project(&[(".github/workflows/ci.yml", wf)]).path(), &["."]);
+    assert_eq!(
+        got,
+        [
+            ("SL010".to_string(), ".github/workflows/ci.yml:12:11".to_string()),
+            ("SL010".to_string(), ".github/workflows/ci.yml:13:11".to_string())
+        ]
+    );
+    assert!(doc["findings"][0]["message"].as_str().unwrap().contains("go get in CI job drift"));
 }

@@ -90,6 +90,25 @@ pub struct Defs<'a> {
     pub builds: Vec<Build<'a>>,
     /// Every shell assignment in the file (name, value word), for tracing where a value came from.
     pub assignments: Vec<(&'a str, &'a shell::Word)>,
+    /// Every command run (one entry per command, its first evaluation), with its target or job.
+    pub commands: Vec<Command>,
+}
+
+/// A command a script runs, as first evaluated.
+pub struct Command {
+    pub span: (usize, usize),
+    pub argv: Vec<shell::Value>,
+    /// The Makefile target, CI job or Dockerfile stage name around it.
+    pub context: Option<String>,
+}
+
+/// What reading a file's scripts collects.
+#[derive(Default)]
+struct Collected<'a> {
+    builds: Vec<Build<'a>>,
+    assignments: Vec<(&'a str, &'a shell::Word)>,
+    commands: Vec<Command>,
+    command_spans: std::collections::HashSet<(usize, usize)>,
 }
 
 /// The parsed forms a `Defs` borrows from.
@@ -163,31 +182,30 @@ fn collect_assignments<'a>(items: &'a [Item], out: &mut Vec<(&'a str, &'a shell:
 
 /// Evaluates one shell script (with `env` as its starting environment), keeping its builds and
 /// assignments.
-fn read_script<'a>(
-    items: &'a [Item],
-    mut env: Env,
-    place: Place,
-    builds: &mut Vec<Build<'a>>,
-    assignments: &mut Vec<(&'a str, &'a shell::Word)>,
-) {
+fn read_script<'a>(items: &'a [Item], mut env: Env, place: Place, into: &mut Collected<'a>) {
     let evaluated = shell::evaluate(items, &mut env);
-    builds.extend(evaluated.iter().filter_map(BuildInvocation::from_command).map(|invocation| Build {
+    into.builds.extend(evaluated.iter().filter_map(BuildInvocation::from_command).map(|invocation| Build {
         invocation,
         stage: place.stage,
         runner: place.runner,
         context: place.context.clone(),
     }));
-    collect_assignments(items, assignments);
+    for e in &evaluated {
+        let span = (e.command.start, e.command.end);
+        if into.command_spans.insert(span) {
+            into.commands.push(Command { span, argv: e.argv.clone(), context: place.context.clone() });
+        }
+    }
+    collect_assignments(items, &mut into.assignments);
 }
 
 impl<'a> Defs<'a> {
     pub fn new(path: &'a str, text: &'a str, kind: Kind, parsed: &'a Parsed) -> Self {
-        let mut builds = Vec::new();
-        let mut assignments = Vec::new();
+        let mut c = Collected::default();
         let sources = match parsed {
             Parsed::Shell(items) => {
                 let place = Place { stage: None, runner: 0, context: None };
-                read_script(items, Env::default(), place, &mut builds, &mut assignments);
+                read_script(items, Env::default(), place, &mut c);
                 (None, None, None)
             }
             Parsed::Makefile { file, recipes, values } => {
@@ -195,9 +213,9 @@ impl<'a> Defs<'a> {
                 for (target, items) in recipes {
                     let env = file.env_for(text, target.as_deref(), &shell::referenced_variables(items));
                     let place = Place { stage: None, runner: 0, context: target.clone() };
-                    read_script(items, env, place, &mut builds, &mut assignments);
+                    read_script(items, env, place, &mut c);
                 }
-                assignments.extend(values.iter().map(|(n, w)| (n.as_str(), w)));
+                c.assignments.extend(values.iter().map(|(n, w)| (n.as_str(), w)));
                 (None, None, None)
             }
             Parsed::Workflow(wf) => {
@@ -212,7 +230,7 @@ impl<'a> Defs<'a> {
                 for (run, runner, combo) in evaluations.take(MAX_RUNS * 4) {
                     let env = actions::env_for(wf, run.job, combo, &run.env);
                     let place = Place { stage: None, runner, context: Some(wf.jobs[run.job].name.clone()) };
-                    read_script(&run.items, env, place, &mut builds, &mut assignments);
+                    read_script(&run.items, env, place, &mut c);
                 }
                 (None, Some(wf), None)
             }
@@ -221,7 +239,7 @@ impl<'a> Defs<'a> {
                 for b in &g.builds {
                     for (runner, target) in b.targets.iter().enumerate() {
                         let context = Some(b.id.clone());
-                        builds.push(Build { invocation: b.invocation(target), stage: None, runner, context });
+                        c.builds.push(Build { invocation: b.invocation(target), stage: None, runner, context });
                     }
                 }
                 (None, None, Some(g))
@@ -230,7 +248,7 @@ impl<'a> Defs<'a> {
                 // Each RUN is a new shell, with the ENV and ARG values of its stage so far.
                 for (stage, items, env) in runs {
                     let place = Place { stage: Some(*stage), runner: 0, context: file.stages[*stage].name.clone() };
-                    read_script(items, env.clone(), place, &mut builds, &mut assignments);
+                    read_script(items, env.clone(), place, &mut c);
                 }
                 (Some(file), None, None)
             }
@@ -245,8 +263,9 @@ impl<'a> Defs<'a> {
             workflow,
             goreleaser,
             modules: None,
-            builds,
-            assignments,
+            builds: c.builds,
+            assignments: c.assignments,
+            commands: c.commands,
         }
     }
 

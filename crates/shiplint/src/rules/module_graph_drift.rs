@@ -5,9 +5,10 @@ use crate::finding::Finding;
 declare_rule! {
     /// ## What it does
     /// Finds `go build` commands allowed to change the module graph while building
-    /// (`-mod=mod` on the command line or in `GOFLAGS`), and CI that installs a floating Go
-    /// release (`actions/setup-go` with `go-version: stable`, `oldstable`, `1.x`, a range, or
-    /// `check-latest: true`).
+    /// (`-mod=mod` on the command line or in `GOFLAGS`), CI jobs that run `go get`,
+    /// `go mod tidy` or a bare `go mod download` with no `git diff --exit-code` (or `--quiet`)
+    /// after it, and CI that installs a floating Go release (`actions/setup-go` with
+    /// `go-version: stable`, `oldstable`, `1.x`, a range, or `check-latest: true`).
     ///
     /// ## Why is this bad?
     /// With `-mod=mod`, a missing requirement is resolved to whatever is "latest" at that moment
@@ -65,6 +66,7 @@ declare_rule! {
 
 pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     check_setup_go(defs, out);
+    check_ci_mutations(defs, out);
     for b in defs.distinct_builds() {
         let inv = &b.invocation;
         if inv.mod_flag != Some(Value::Known("mod".into())) {
@@ -117,5 +119,59 @@ fn check_setup_go(defs: &Defs<'_>, out: &mut Vec<Finding>) {
                 help,
             ));
         }
+    }
+}
+
+/// The words of a command when all are known.
+fn known_argv(argv: &[Value]) -> Option<Vec<&str>> {
+    argv.iter()
+        .map(|v| match v {
+            Value::Known(s) => Some(s.as_str()),
+            Value::Unknown => None,
+        })
+        .collect()
+}
+
+/// What a command does to go.mod/go.sum, if it changes them.
+fn mutation(argv: &[&str]) -> Option<&'static str> {
+    match argv {
+        ["go", "get", ..] => Some("go get"),
+        ["go", "mod", "tidy", ..] => Some("go mod tidy"),
+        // Without module arguments (flags only), download may add go.sum entries.
+        ["go", "mod", "download", rest @ ..] if rest.iter().all(|a| a.starts_with('-')) => Some("go mod download"),
+        _ => None,
+    }
+}
+
+/// Whether a command fails when the working tree changed: `git diff --exit-code`/`--quiet`.
+fn checks_diff(argv: &[&str]) -> bool {
+    matches!(argv, ["git", "diff", ..]) && argv.iter().any(|a| *a == "--exit-code" || *a == "--quiet")
+}
+
+/// CI jobs that change go.mod/go.sum and never check that nothing changed.
+fn check_ci_mutations(defs: &Defs<'_>, out: &mut Vec<Finding>) {
+    if defs.workflow.is_none() {
+        return;
+    }
+    for (i, cmd) in defs.commands.iter().enumerate() {
+        let Some(argv) = known_argv(&cmd.argv) else { continue };
+        let Some(what) = mutation(&argv) else { continue };
+        let checked = defs.commands[i + 1..]
+            .iter()
+            .filter(|c| c.context == cmd.context)
+            .any(|c| known_argv(&c.argv).is_some_and(|a| checks_diff(&a)));
+        if checked {
+            continue;
+        }
+        let job = cmd.context.as_deref().unwrap_or("?");
+        let message = format!(
+            "{what} in CI job {job} may rewrite go.mod and go.sum, and nothing checks that they did not change"
+        );
+        out.push(defs.finding(
+            &META,
+            cmd.span,
+            message,
+            "follow it with `git diff --exit-code go.mod go.sum`, or drop it from CI",
+        ));
     }
 }
