@@ -356,6 +356,64 @@ fn module_graph_drift() {
     assert!(codes_at(project(&[("ci.sh", good)]).path()).is_empty());
 }
 
+#[test]
+fn installed_go_older_than_go_mod() {
+    let go_mod = "module example.com/api\n\ngo 1.23.0\n\ntoolchain go1.23.4 // newest patch\n";
+    let dockerfile = |from: &str, env: &str| {
+        format!(
+            "FROM {from} AS build\n{env}WORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -trimpath -o /api ./cmd/api\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /api /api\nENTRYPOINT [\"/api\"]\n"
+        )
+    };
+    let messages = |files: &[(&str, &str)]| -> Vec<(String, String)> {
+        let p = project(files);
+        let (_, _, doc) = findings(p.path(), &["."]);
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == "SL010")
+            .map(|f| {
+                (
+                    format!("{}:{}", f["location"]["span"]["start_line"], f["location"]["span"]["start_column"]),
+                    f["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    // An older minor: the build switches to go1.23.4 (GOTOOLCHAIN=auto, the image's default).
+    let got = messages(&[("go.mod", go_mod), ("Dockerfile", &dockerfile("golang:1.22-alpine", ""))]);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, "1:6");
+    assert!(
+        got[0].1.starts_with(
+            "golang:1.22-alpine (Go 1.22) is older than `toolchain go1.23.4` in go.mod: with GOTOOLCHAIN=auto"
+        ),
+        "{}",
+        got[0].1
+    );
+    // An exact older patch with GOTOOLCHAIN=local: the build fails.
+    let got = messages(&[("go.mod", go_mod), ("Dockerfile", &dockerfile("golang:1.23.2", "ENV GOTOOLCHAIN=local\n"))]);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].1.ends_with("with GOTOOLCHAIN=local the build fails"), "{}", got[0].1);
+    // setup-go installing an older release than go.mod names.
+    let workflow = "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v5\n        with:\n          go-version: '1.22.7'\n      - run: go build -trimpath ./...\n";
+    let got = messages(&[("go.mod", go_mod), (".github/workflows/ci.yml", workflow)]);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, "8:23");
+    assert!(got[0].1.starts_with("go-version: 1.22.7 is older than `toolchain go1.23.4` in go.mod"), "{}", got[0].1);
+    // Silent: a 1.23 image may hold 1.23.4 or later; newer images; a deliberate GOTOOLCHAIN; no go.mod.
+    for (from, env) in
+        [("golang:1.23-alpine", ""), ("golang:1.24.1", ""), ("golang:1.22", "ENV GOTOOLCHAIN=go1.23.4\n")]
+    {
+        assert!(messages(&[("go.mod", go_mod), ("Dockerfile", &dockerfile(from, env))]).is_empty(), "{from}");
+    }
+    assert!(messages(&[("Dockerfile", &dockerfile("golang:1.22", ""))]).is_empty());
+    assert!(
+        messages(&[("go.mod", go_mod), (".github/workflows/ci.yml", &workflow.replace("'1.22.7'", "'1.23.4'"))])
+            .is_empty()
+    );
+}
+
 const WORKFLOW: &str = include_str!("data/release-workflow.yml");
 
 #[test]

@@ -79,6 +79,47 @@ pub fn module_path(go_mod: &str) -> Option<String> {
     })
 }
 
+/// The value of a one-word go.mod directive such as `go 1.22.5` or `toolchain go1.23.4`.
+pub fn go_mod_directive<'t>(go_mod: &'t str, keyword: &str) -> Option<&'t str> {
+    go_mod.lines().find_map(|l| {
+        let mut words = l.split("//").next().unwrap_or("").split_whitespace();
+        (words.next()? == keyword).then(|| words.next()).flatten()
+    })
+}
+
+/// A Go 1 release as (minor, patch) from `1.22`, `1.22.5`, `go1.23.4` or `1.22rc1` (a pre-release
+/// counts as its `.0`); patch is `None` when only `1.N` is written. Not Go 1: `None`.
+pub fn go_release(version: &str) -> Option<(u32, Option<u32>)> {
+    let rest = version.trim().strip_prefix("go").unwrap_or(version.trim()).strip_prefix("1.")?;
+    let number = |s: &str| -> Option<u32> {
+        let digits: &str = &s[..s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len())];
+        digits.parse().ok()
+    };
+    let mut parts = rest.splitn(2, '.');
+    let minor_part = parts.next()?;
+    let minor = number(minor_part)?;
+    let prerelease = minor_part.len() > minor.to_string().len();
+    let patch = match parts.next() {
+        Some(p) => Some(number(p)?),
+        None if prerelease => Some(0),
+        None => None,
+    };
+    Some((minor, patch))
+}
+
+/// The newest Go release a module's go.mod asks for (its `go` or `toolchain` line), as
+/// `(minor, patch, as written)`; `None` without go.mod or a readable `go` line.
+pub fn required_go(module_root: &Path) -> Option<(u32, u32, String)> {
+    let go_mod = std::fs::read_to_string(module_root.join("go.mod")).ok()?;
+    let go = go_mod_directive(&go_mod, "go").map(|v| (v, format!("go {v}")));
+    let toolchain = go_mod_directive(&go_mod, "toolchain").map(|v| (v, format!("toolchain {v}")));
+    [go, toolchain]
+        .into_iter()
+        .flatten()
+        .filter_map(|(v, written)| go_release(v).map(|(minor, patch)| (minor, patch.unwrap_or(0), written)))
+        .max_by_key(|(minor, patch, _)| (*minor, *patch))
+}
+
 /// Files larger than this are not hand-written Go declarations worth reading.
 const MAX_GO_FILE: u64 = 2 << 20;
 /// The most Go files read for one module.
@@ -404,6 +445,21 @@ fn read_init(text: &str, toks: &[(Tok<'_>, usize)], mut i: usize, path: &Path, p
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn go_mod_versions() {
+        let go_mod = "module example.com/app // app\n\ngo 1.22.5\ntoolchain go1.23.4 // pinned\n";
+        assert_eq!(go_mod_directive(go_mod, "go"), Some("1.22.5"));
+        assert_eq!(go_mod_directive(go_mod, "toolchain"), Some("go1.23.4"));
+        assert_eq!(go_mod_directive("module m\n// go 1.30\n", "go"), None);
+        assert_eq!(go_release("1.22"), Some((22, None)));
+        assert_eq!(go_release("1.22.5"), Some((22, Some(5))));
+        assert_eq!(go_release("go1.23.4"), Some((23, Some(4))));
+        assert_eq!(go_release("1.22rc1"), Some((22, Some(0))));
+        assert_eq!(go_release("alpine"), None);
+        assert_eq!(go_release("2.0"), None);
+        assert_eq!(go_release("1.x"), None);
+    }
 
     const SRC: &str = r#"// Package version holds build metadata.
 package version

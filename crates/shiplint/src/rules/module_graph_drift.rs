@@ -1,4 +1,7 @@
+use std::path::Path;
+
 use super::Defs;
+use crate::defs::gosrc;
 use crate::defs::shell::Value;
 use crate::finding::Finding;
 
@@ -7,8 +10,11 @@ declare_rule! {
     /// Finds `go build` commands allowed to change the module graph while building
     /// (`-mod=mod` on the command line or in `GOFLAGS`), CI jobs that run `go get`,
     /// `go mod tidy` or a bare `go mod download` with no `git diff --exit-code` (or `--quiet`)
-    /// after it, and CI that installs a floating Go release (`actions/setup-go` with
-    /// `go-version: stable`, `oldstable`, `1.x`, a range, or `check-latest: true`).
+    /// after it, CI that installs a floating Go release (`actions/setup-go` with
+    /// `go-version: stable`, `oldstable`, `1.x`, a range, or `check-latest: true`), and a
+    /// `golang:<version>` build image or setup-go `go-version` older than the `go` or `toolchain`
+    /// line of the go.mod above it (Go 1.21 and later; an image tag such as `1.23` is taken to
+    /// hold any 1.23 patch release).
     ///
     /// ## Why is this bad?
     /// With `-mod=mod`, a missing requirement is resolved to whatever is "latest" at that moment
@@ -23,7 +29,8 @@ declare_rule! {
     /// download` without arguments, `go mod vendor` and `go work ...`. The quieter drift is the
     /// toolchain: with `GOTOOLCHAIN=auto` (the default in Go's own go.env) a go.mod `go` or
     /// `toolchain` line newer than the installed Go makes the build download and use another Go
-    /// release, saying only "go: downloading go1.X" on stderr.
+    /// release, saying only "go: downloading go1.X" on stderr; with `GOTOOLCHAIN=local` it fails
+    /// ("go.mod requires go >= 1.23.4 (running go 1.23.2; GOTOOLCHAIN=local)").
     ///
     /// A floating `go-version` is the same drift one level up: the release that builds the binary
     /// changes when Go ships, without a commit saying so.
@@ -60,13 +67,14 @@ declare_rule! {
         code: "SL010",
         name: "module-graph-drift",
         level: Warning,
-        summary: "a build allowed to rewrite go.mod and go.sum (-mod=mod), or a floating Go release in CI",
+        summary: "a build allowed to rewrite go.mod and go.sum, or built by a Go release other than the one installed",
     }
 }
 
 pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     check_setup_go(defs, out);
     check_ci_mutations(defs, out);
+    check_image_toolchain(defs, out);
     for b in defs.distinct_builds() {
         let inv = &b.invocation;
         if inv.mod_flag != Some(Value::Known("mod".into())) {
@@ -110,6 +118,11 @@ fn check_setup_go(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             }
             _ => None,
         };
+        if let Some(v) = step.with.get("go-version").filter(|v| !floating(&v.value) && !v.value.contains("${{")) {
+            let installed = format!("go-version: {}", v.value);
+            let outcome = "the job downloads that release (GOTOOLCHAIN=auto) or fails (GOTOOLCHAIN=local)";
+            check_installed_go(defs, &installed, &v.value, v.span, outcome, out);
+        }
         if let Some((span, message)) = problem {
             let help = "pin the release: go-version-file: go.mod (with a toolchain line), or an exact go-version";
             out.push(defs.finding(
@@ -174,4 +187,67 @@ fn check_ci_mutations(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             "follow it with `git diff --exit-code go.mod go.sum`, or drop it from CI",
         ));
     }
+}
+
+/// Dockerfile stages that build with a `golang:<version>` image older than go.mod asks for.
+fn check_image_toolchain(defs: &Defs<'_>, out: &mut Vec<Finding>) {
+    let Some(d) = defs.dockerfile else { return };
+    let mut judged = std::collections::HashSet::new();
+    for b in defs.distinct_builds() {
+        let Some(stage) = b.stage else { continue };
+        let Some((image, root)) = crate::rules::image::root_image(d, stage) else { continue };
+        let Some(tag) = image.tag.as_deref().filter(|_| image.go_toolchain) else { continue };
+        if !judged.insert(root.index) {
+            continue;
+        }
+        // The golang images keep Go's go.env default, GOTOOLCHAIN=auto; `path` and an explicit
+        // `go1.N` are deliberate choices not judged here.
+        let outcome = match b.invocation.env.get("GOTOOLCHAIN").map(|s| &s.value) {
+            None => {
+                "with GOTOOLCHAIN=auto (the image's default) the build downloads that release and builds with it, not the image's Go"
+            }
+            Some(Value::Known(v)) if v == "auto" || v == "local+auto" => {
+                "with GOTOOLCHAIN=auto the build downloads that release and builds with it, not the image's Go"
+            }
+            Some(Value::Known(v)) if v == "local" => "with GOTOOLCHAIN=local the build fails",
+            _ => continue,
+        };
+        let version = tag.split('-').next().unwrap_or(tag);
+        let installed = format!("{} (Go {version})", root.base_written);
+        check_installed_go(defs, &installed, version, root.base_span, outcome, out);
+    }
+}
+
+/// Reports an installed Go release (an image tag or a setup-go version, at `span`) older than
+/// the `go` or `toolchain` line of the go.mod above the build definition. Go before 1.21 knows
+/// no toolchain switching and is not judged.
+fn check_installed_go(
+    defs: &Defs<'_>,
+    installed: &str,
+    version: &str,
+    span: (usize, usize),
+    outcome: &str,
+    out: &mut Vec<Finding>,
+) {
+    let Some((minor, patch)) = gosrc::go_release(version).filter(|(minor, _)| *minor >= 21) else { return };
+    let dir = match Path::new(defs.path).parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let Some(root) = dir.canonicalize().ok().and_then(|d| gosrc::find_module_root(&d)) else { return };
+    let Some((need_minor, need_patch, written)) = gosrc::required_go(&root) else { return };
+    let older = need_minor > minor || patch.is_some_and(|p| need_minor == minor && need_patch > p);
+    if !older {
+        return;
+    }
+    // Shown relative to the working directory when it is inside it, as paths on the command line are.
+    let cwd = std::env::current_dir().ok().and_then(|c| c.canonicalize().ok());
+    let go_mod = root.join("go.mod");
+    let shown = cwd.and_then(|c| go_mod.strip_prefix(c).ok().map(Path::to_path_buf)).unwrap_or_else(|| go_mod.clone());
+    out.push(defs.finding(
+        &META,
+        span,
+        format!("{installed} is older than `{written}` in {}: {outcome}", shown.display()),
+        "install the release go.mod names (image tag, or go-version-file: go.mod), or lower the go.mod line",
+    ));
 }

@@ -10,7 +10,7 @@ use crate::defs::images::{self, BaseImage};
 use crate::defs::shell::Value;
 
 /// The external image a stage ultimately starts from (through `FROM <stage>` links), if known.
-fn root_image(d: &Dockerfile, stage: usize) -> Option<(BaseImage, &Stage)> {
+pub(crate) fn root_image(d: &Dockerfile, stage: usize) -> Option<(BaseImage, &Stage)> {
     let root = *d.chain(stage).last()?;
     match &root.base {
         Value::Known(b) if root.parent.is_none() => Some((images::classify(b), root)),
