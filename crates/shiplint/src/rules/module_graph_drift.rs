@@ -200,9 +200,12 @@ fn check_image_toolchain(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         if !judged.insert(root.index) {
             continue;
         }
-        // The golang images keep Go's go.env default, GOTOOLCHAIN=auto; `path` and an explicit
-        // `go1.N` are deliberate choices not judged here.
+        // The official golang images keep Go's go.env default, GOTOOLCHAIN=auto; distribution
+        // packages may change it. `path` and an explicit `go1.N` are deliberate choices not judged.
         let outcome = match b.invocation.env.get("GOTOOLCHAIN").map(|s| &s.value) {
+            None if image.repository != "golang" => {
+                "the build downloads that release (GOTOOLCHAIN=auto) or fails (GOTOOLCHAIN=local)"
+            }
             None => {
                 "with GOTOOLCHAIN=auto (the image's default) the build downloads that release and builds with it, not the image's Go"
             }
