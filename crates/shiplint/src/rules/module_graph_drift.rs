@@ -197,9 +197,6 @@ fn check_image_toolchain(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         let Some(stage) = b.stage else { continue };
         let Some((image, root)) = crate::rules::image::root_image(d, stage) else { continue };
         let Some(tag) = image.tag.as_deref().filter(|_| image.go_toolchain) else { continue };
-        if !judged.insert(root.index) {
-            continue;
-        }
         // The official golang images keep Go's go.env default, GOTOOLCHAIN=auto; distribution
         // packages may change it. `path` and an explicit `go1.N` are deliberate choices not judged.
         let outcome = match b.invocation.env.get("GOTOOLCHAIN").map(|s| &s.value) {
@@ -215,6 +212,9 @@ fn check_image_toolchain(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             Some(Value::Known(v)) if v == "local" => "with GOTOOLCHAIN=local the build fails",
             _ => continue,
         };
+        if !judged.insert(root.index) {
+            continue;
+        }
         let version = tag.split('-').next().unwrap_or(tag);
         let installed = format!("{} (Go {version})", root.base_written);
         check_installed_go(defs, &installed, version, root.base_span, outcome, out);
