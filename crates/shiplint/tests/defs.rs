@@ -647,6 +647,26 @@ notarize:
 }
 
 #[test]
+fn goreleaser_trimpath_fix_adds_a_flags_key() {
+    let config = "version: 2\nbuilds:\n  - id: api # the server\n    main: ./cmd/api\n    ldflags: [-s -w]\n    goos: [linux]\n  -\n    id: cli\n    main: ./cmd/api\n    ldflags: [-s -w]\n    goos: [linux]\n  - {id: flow, main: ./cmd/api, ldflags: [-s -w], goos: [linux]}\n";
+    let p = project(&[
+        ("go.mod", "module example.com/app\n\ngo 1.23\n"),
+        ("cmd/api/main.go", "package main\n\nfunc main() {}\n"),
+        (".goreleaser.yaml", config),
+    ]);
+    let sl002 = |p: &Path| codes_at(p).into_iter().filter(|(c, _)| c == "SL002").count();
+    assert_eq!(sl002(p.path()), 3);
+    shiplint().current_dir(p.path()).args(["check", "--fix", "."]).output().unwrap();
+    let fixed = fs::read_to_string(p.path().join(".goreleaser.yaml")).unwrap();
+    let expected = config
+        .replace("  - id: api", "  - flags: [-trimpath]\n    id: api")
+        .replace("  -\n    id: cli", "  -\n    flags: [-trimpath]\n    id: cli");
+    assert_eq!(fixed, expected);
+    // The flow-style entry is left for the user to edit.
+    assert_eq!(sl002(p.path()), 1);
+}
+
+#[test]
 fn unused_suppressions_are_reported_and_no_ignores_shows_everything() {
     let text = SEED_DOCKERFILE
         .replace("RUN go build", "# shiplint: ignore[untrimmed-paths, SL203, no-such-rule] ok here\nRUN go build")

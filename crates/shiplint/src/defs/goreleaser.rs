@@ -60,6 +60,8 @@ pub struct Build {
     /// Where the entry is (the whole `- id: ...` mapping), and its `goos` list if written.
     pub span: (usize, usize),
     pub goos_span: Option<(usize, usize)>,
+    /// Where a `flags:` key can be added to a written block entry without one, and its column.
+    pub new_flags_at: Option<(usize, usize)>,
     pub targets: Vec<(String, String)>,
     ldflags: Word,
     output: Word,
@@ -80,6 +82,15 @@ fn span_of<T>(s: &Spanned<T>) -> Option<(usize, usize)> {
     let sp = s.referenced.span();
     let start = usize::try_from(sp.byte_offset()?).ok()?;
     Some((start, start + usize::try_from(sp.byte_len()?).ok()?))
+}
+
+/// The column of a block mapping's first key at `at` (`  - id: api` gives 4 for `id`); `None`
+/// for a flow mapping or anything but spaces and list dashes before it.
+fn key_column(text: &str, at: usize) -> Option<usize> {
+    let line_start = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    let before = &text[line_start..at];
+    let block_key = before.bytes().all(|b| b == b' ' || b == b'-') && !text[at..].starts_with(['{', '[', '\n']);
+    block_key.then_some(before.len())
 }
 
 fn literal(text: &str, (start, end): (usize, usize)) -> Word {
@@ -127,6 +138,10 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
                 .unwrap_or_else(|| if i == 0 { "default".into() } else { format!("#{i}") }),
             span,
             goos_span: entry.and_then(|e| e.goos.as_ref()).and_then(span_of),
+            new_flags_at: entry
+                .filter(|e| e.flags.is_none())
+                .and_then(|_| key_column(text, span.0))
+                .map(|c| (span.0, c)),
             targets,
             ldflags: literal(&ldflags_text, ldflags_span),
             output: literal(entry.and_then(|e| e.binary.clone()).as_deref().unwrap_or("{{ .ProjectName }}"), span),

@@ -37,7 +37,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// In a build definition, `--fix` adds `-trimpath` after `go build`. Note that `-trimpath`
+    /// In a build definition, `--fix` adds `-trimpath` after `go build`; in `.goreleaser.yaml` it
+    /// adds `flags: [-trimpath]` to a block-style build entry that has no `flags:` (an existing
+    /// list or a flow-style entry is left to you). Note that `-trimpath`
     /// also stops BuildInfo from recording `-ldflags` and `CGO_*` flags, so `-X` values are no
     /// longer visible to `go version -m`. A binary must be rebuilt.
     ///
@@ -222,12 +224,18 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         );
         let mut finding = defs.finding(&META, inv.build_word, message, "add -trimpath (or GOFLAGS=-trimpath)");
         finding.location = defs.location(inv.span.0, inv.build_word.1);
-        // In a goreleaser file the flag belongs in the entry's `flags:` list, which has no command to edit.
+        let description = "add -trimpath (BuildInfo then no longer records -ldflags)";
+        // In a goreleaser file the flag belongs in the entry's `flags:` list: a new key is added to
+        // an entry without one; an existing list (any YAML style) is left to the user.
         if defs.kind != Kind::Goreleaser {
-            let description = "add -trimpath (BuildInfo then no longer records -ldflags)";
             finding.fix = Some(Fix::insertion(defs.path, inv.build_word.1, " -trimpath", description, true));
         } else {
             finding.help = "add `flags: [-trimpath]` to the build entry".into();
+            let entry = defs.goreleaser.and_then(|g| g.builds.iter().find(|e| e.span == inv.span));
+            if let Some((at, column)) = entry.and_then(|e| e.new_flags_at) {
+                let text = format!("flags: [-trimpath]\n{}", " ".repeat(column));
+                finding.fix = Some(Fix::insertion(defs.path, at, &text, description, true));
+            }
         }
         out.push(finding);
     }
