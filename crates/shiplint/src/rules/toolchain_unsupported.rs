@@ -40,9 +40,7 @@ declare_rule! {
 
 /// The minor number of a `goX.Y[.Z]` version (`go1.21.13` gives 21); `None` for devel builds.
 pub fn go_minor(version: &str) -> Option<u32> {
-    let rest = version.strip_prefix("go1.")?;
-    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    digits.parse().ok()
+    version.starts_with("go1.").then(|| crate::defs::gosrc::go_release(version)).flatten().map(|(minor, _)| minor)
 }
 
 pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
