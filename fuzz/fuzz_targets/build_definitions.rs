@@ -1,5 +1,6 @@
-//! The shell, Dockerfile, Makefile, workflow and Go source readers, the evaluation of loops and
-//! expansions, and every rule that reads build definitions, on arbitrary text.
+//! The shell, Dockerfile, Makefile, GitHub/GitLab CI, goreleaser and Go source readers, the
+//! evaluation of loops and expansions, and every rule that reads build definitions, on arbitrary
+//! text.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use shiplint::defs::source::{self, Defs, Kind};
@@ -8,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let mut package = shiplint::defs::gosrc::Package::default();
     shiplint::defs::gosrc::scan_file(text, std::path::Path::new("fuzz.go"), &mut package);
-    for kind in [Kind::Shell, Kind::Dockerfile, Kind::Makefile, Kind::GithubWorkflow, Kind::Goreleaser] {
+    for kind in [Kind::Shell, Kind::Dockerfile, Kind::Makefile, Kind::GithubWorkflow, Kind::GitlabCi, Kind::Goreleaser] {
         let Ok(parsed) = source::parse(kind, text) else { continue };
         let defs = Defs::new("fuzz", text, kind, &parsed);
         let mut findings = Vec::new();

@@ -705,14 +705,119 @@ jobs:
       - run: |
           go get -u ./...
           go mod download -x
+          go mod edit -go=1.24
 ";
     let (_, got, doc) = findings(project(&[(".github/workflows/ci.yml", wf)]).path(), &["."]);
     assert_eq!(
         got,
         [
             ("SL010".to_string(), ".github/workflows/ci.yml:12:11".to_string()),
-            ("SL010".to_string(), ".github/workflows/ci.yml:13:11".to_string())
+            ("SL010".to_string(), ".github/workflows/ci.yml:14:11".to_string())
         ]
     );
     assert!(doc["findings"][0]["message"].as_str().unwrap().contains("go get in CI job drift"));
+}
+
+const GITLAB_CI: &str = include_str!("data/release.gitlab-ci.yml");
+
+#[test]
+fn gitlab_ci_jobs_templates_matrix_and_images() {
+    let go_mod = "module example.com/api\n\ngo 1.23.0\n";
+    let p = project(&[(".gitlab-ci.yml", GITLAB_CI), ("go.mod", go_mod)]);
+    let (_, got, doc) = findings(p.path(), &["."]);
+    let at = |line_col: &str| format!(".gitlab-ci.yml:{line_col}");
+    let messages: Vec<(String, &str)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(&got)
+        .map(|(f, (code, at))| (format!("{code} {at}"), f["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("SL010".to_string(), at("7:10")),  // default image golang:latest (the test job)
+            ("SL010".to_string(), at("13:7")),  // go mod tidy in the template: once for its line
+            ("SL010".to_string(), at("25:10")), // golang:1.22 older than go 1.23.0
+            ("SL002".to_string(), at("31:7")),
+            ("SL009".to_string(), at("31:25")),
+            ("SL008".to_string(), at("31:72")), // matrix jobs keep one bin/api artifact
+            ("SL008".to_string(), at("41:40")), // windows without .exe
+        ],
+        "{messages:#?}"
+    );
+    let text = |i: usize| messages[i].1;
+    assert!(text(0).starts_with("image: golang:latest installs whatever Go release is current"), "{}", text(0));
+    assert!(text(1).contains("go mod tidy in CI jobs test, build may rewrite"), "{}", text(1));
+    assert!(text(2).starts_with("golang:1.22 (Go 1.22) is older than `go 1.23.0` in go.mod"), "{}", text(2));
+    assert!(text(4).contains("date"), "{}", text(4));
+    assert!(text(5).starts_with("4 matrix jobs keep bin/api as an artifact (linux/amd64, linux/arm64,"), "{}", text(5));
+    assert!(text(6).contains("windows build writes dist/api-windows without .exe"), "{}", text(6));
+}
+
+#[test]
+fn realistic_gitlab_ci_is_clean() {
+    let good = r#"include:
+  - template: Security/SAST.gitlab-ci.yml
+variables:
+  CGO_ENABLED: "0"
+  GOFLAGS: -mod=readonly
+default:
+  image: golang:1.23.4
+stages: [test, build, release]
+
+.go-cache:
+  before_script:
+    - go mod download -x
+  cache:
+    key: ${CI_COMMIT_REF_SLUG}
+    paths: [.go/pkg/mod/]
+
+tidy:
+  extends: .go-cache
+  stage: test
+  script:
+    - go mod tidy
+    - git diff --exit-code go.mod go.sum
+
+test:
+  extends: .go-cache
+  stage: test
+  image: golang:${GO_VERSION}
+  parallel:
+    matrix:
+      - GO_VERSION: ["1.23.4", "1.24.1"]
+  script:
+    - go vet ./...
+    - go test -race ./...
+
+build:
+  extends: .go-cache
+  stage: build
+  parallel:
+    matrix:
+      - GOOS: [linux, darwin]
+        GOARCH: [amd64, arm64]
+      - GOOS: windows
+        GOARCH: amd64
+        EXT: .exe
+  script:
+    - go build -trimpath -ldflags "-s -w -X main.version=${CI_COMMIT_TAG}" -o "dist/api-${GOOS}-${GOARCH}${EXT}" ./cmd/api
+  artifacts:
+    paths: [dist/]
+
+release:
+  stage: release
+  image: registry.gitlab.com/gitlab-org/release-cli:latest
+  script:
+    - echo "release $CI_COMMIT_TAG"
+"#;
+    let p = project(&[(".gitlab-ci.yml", good), ("go.mod", "module example.com/api\n\ngo 1.23.0\n")]);
+    let (status, got, _) = findings(p.path(), &["."]);
+    assert_eq!(got, Vec::<(String, String)>::new());
+    assert_eq!(status, 0);
+    let broken = project(&[(".gitlab-ci.yml", "build:\n  script: [unclosed\n")]);
+    let (status, _, doc) = findings(broken.path(), &["."]);
+    assert_eq!(status, 2);
+    assert!(doc["errors"][0]["path"].as_str().unwrap().ends_with(".gitlab-ci.yml"));
 }

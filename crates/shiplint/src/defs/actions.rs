@@ -3,33 +3,13 @@
 //! combinations (each on its own runner), `${{ matrix.* }}` and `${{ env.* }}` substituted, and
 //! the `actions/setup-go` and `actions/upload-artifact` steps.
 
-use super::shell::{self, Env, Item, Value};
+use super::ci::{ActionStep, Input, JobPlan, Pipeline, RunStep, Scalar, span_of};
+use super::shell;
 use indexmap::IndexMap;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
-
-/// A YAML scalar as GitHub reads it: every one becomes a string.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(untagged)]
-pub enum Scalar {
-    Str(String),
-    Int(i64),
-    Float(f64),
-    Bool(bool),
-}
-
-impl Scalar {
-    pub fn text(&self) -> String {
-        match self {
-            Scalar::Str(s) => s.clone(),
-            Scalar::Int(i) => i.to_string(),
-            Scalar::Float(f) => f.to_string(),
-            Scalar::Bool(b) => b.to_string(),
-        }
-    }
-}
 
 /// `env:` is a mapping, or an expression that yields one (unknown here).
 #[derive(Clone, Debug, Deserialize)]
@@ -83,53 +63,8 @@ struct Workflow {
     jobs: IndexMap<String, Job>,
 }
 
-/// An action input (`with:` entry) and where its value is.
-#[derive(Clone, Debug)]
-pub struct Input {
-    pub value: String,
-    pub span: (usize, usize),
-}
-
-/// A step that runs an action, with its inputs.
-#[derive(Clone, Debug)]
-pub struct ActionStep {
-    pub uses: String,
-    pub span: (usize, usize),
-    pub with: BTreeMap<String, Input>,
-    /// The index of the step's job in `Workflow::jobs`.
-    pub job: usize,
-}
-
-/// A `run:` step: its shell, parsed at its place in the file.
-pub struct RunStep {
-    pub items: Vec<Item>,
-    pub env: Vec<(String, shell::Word)>,
-    pub job: usize,
-}
-
-/// A job's runners: one environment per matrix combination.
-pub struct JobPlan {
-    pub name: String,
-    /// Each combination's `matrix.*` values, with a label such as `goos=linux, goarch=arm64`.
-    pub combinations: Vec<(String, Vec<(String, String)>)>,
-    pub env: Vec<(String, shell::Word)>,
-}
-
-pub struct Actions {
-    pub env: Vec<(String, shell::Word)>,
-    pub jobs: Vec<JobPlan>,
-    pub runs: Vec<RunStep>,
-    pub actions: Vec<ActionStep>,
-}
-
 /// The most matrix combinations expanded per job (GitHub's own limit is 256).
 const MAX_COMBINATIONS: usize = 256;
-
-fn span_of<T>(s: &Spanned<T>) -> Option<(usize, usize)> {
-    let sp = s.referenced.span();
-    let start = usize::try_from(sp.byte_offset()?).ok()?;
-    Some((start, start + usize::try_from(sp.byte_len()?).ok()?))
-}
 
 /// Environment entries as words (their spans are not kept: `env:` values are short).
 fn env_words(block: &Option<EnvBlock>) -> Vec<(String, shell::Word)> {
@@ -190,15 +125,23 @@ fn combinations(matrix: &Option<Matrix>) -> Vec<(String, Vec<(String, String)>)>
 }
 
 /// Reads a workflow file. An error is a YAML error, in serde-saphyr's words.
-pub fn parse(text: &str) -> Result<Actions, String> {
+pub fn parse(text: &str) -> Result<Pipeline, String> {
     let wf: Workflow =
         serde_saphyr::from_str(text).map_err(|e| e.to_string().lines().next().unwrap_or("invalid YAML").to_string())?;
-    let mut out = Actions { env: env_words(&wf.env), jobs: Vec::new(), runs: Vec::new(), actions: Vec::new() };
+    let mut out = Pipeline {
+        env: env_words(&wf.env),
+        matrix_is_env: false,
+        jobs: Vec::new(),
+        runs: Vec::new(),
+        actions: Vec::new(),
+    };
     for (index, (name, job)) in wf.jobs.iter().enumerate() {
         out.jobs.push(JobPlan {
             name: name.clone(),
             combinations: combinations(&job.strategy.as_ref().and_then(|s| s.matrix.clone())),
             env: env_words(&job.env),
+            image: None,
+            artifacts: Vec::new(),
         });
         for step in &job.steps {
             if let Some(run) = &step.run {
@@ -227,31 +170,11 @@ pub fn parse(text: &str) -> Result<Actions, String> {
     Ok(out)
 }
 
-/// The environment of one matrix combination of a job, for a step with `step_env`.
-pub fn env_for(actions: &Actions, job: usize, combo: &[(String, String)], step_env: &[(String, shell::Word)]) -> Env {
-    let mut env = Env::default();
-    for (k, v) in combo {
-        env.set(&format!("matrix.{k}"), Value::Known(v.clone()), false);
-    }
-    let levels = [actions.env.as_slice(), actions.jobs[job].env.as_slice(), step_env];
-    for level in levels {
-        for (k, w) in level {
-            let v = env.expand(w);
-            env.set(&format!("env.{k}"), v.clone(), false);
-            env.set(k, v, true);
-        }
-    }
-    env
-}
-
-/// Substitutes `${{ matrix.* }}`/`${{ env.* }}` in an action input for one combination.
-pub fn input_value(input: &Input, env: &Env) -> Value {
-    env.expand(&shell::ci_value(&input.value, input.span.0))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::defs::ci::env_for;
+    use crate::defs::shell::{Item, Value};
 
     const WF: &str = "name: release
 on: push

@@ -1,7 +1,7 @@
 //! `.goreleaser.yaml` (v1 and v2): each `builds` entry with goreleaser's documented defaults
 //! (targets, ldflags, main package), lowered into one `go build` per target.
 
-use super::actions::Scalar;
+use super::ci::{Scalar, span_of};
 use super::gobuild::{BuildInvocation, Setting};
 use super::shell::{Part, Value, Word};
 use serde::Deserialize;
@@ -76,12 +76,6 @@ pub struct Goreleaser {
     pub builds: Vec<Build>,
     pub notarizes: bool,
     pub signs: bool,
-}
-
-fn span_of<T>(s: &Spanned<T>) -> Option<(usize, usize)> {
-    let sp = s.referenced.span();
-    let start = usize::try_from(sp.byte_offset()?).ok()?;
-    Some((start, start + usize::try_from(sp.byte_len()?).ok()?))
 }
 
 /// The column of a block mapping's first key at `at` (`  - id: api` gives 4 for `id`); `None`

@@ -2,7 +2,9 @@
 //! Dockerfiles), read into one model of `go build` invocations that rules check.
 
 pub mod actions;
+pub mod ci;
 pub mod dockerfile;
+pub mod gitlab;
 pub mod gobuild;
 pub mod goreleaser;
 pub mod gosrc;

@@ -1,8 +1,10 @@
 //! Which text files are build definitions, and what they say: every `go build` they run (with
 //! its Dockerfile stage), read once per file for all rules.
 
-use super::actions::{self, Actions};
+use super::actions;
+use super::ci::{self, Pipeline};
 use super::dockerfile::{self, Dockerfile};
+use super::gitlab;
 use super::gobuild::BuildInvocation;
 use super::goreleaser::{self, Goreleaser};
 use super::gosrc::{Module, ModuleCache};
@@ -21,6 +23,7 @@ pub enum Kind {
     Shell,
     Makefile,
     GithubWorkflow,
+    GitlabCi,
     Goreleaser,
 }
 
@@ -32,6 +35,13 @@ pub fn kind_of(path: &Path, head: &[u8]) -> Option<Kind> {
         return Some(Kind::GithubWorkflow);
     }
     let lower = name.to_ascii_lowercase();
+    let in_gitlab_ci = path.parent().is_some_and(|p| p.ends_with(".gitlab/ci"));
+    if lower.ends_with(".gitlab-ci.yml")
+        || lower.ends_with(".gitlab-ci.yaml")
+        || (in_gitlab_ci && (lower.ends_with(".yml") || lower.ends_with(".yaml")))
+    {
+        return Some(Kind::GitlabCi);
+    }
     if lower == "dockerfile"
         || lower == "containerfile"
         || lower.starts_with("dockerfile.")
@@ -83,14 +93,14 @@ pub struct Defs<'a> {
     pub kind: Kind,
     pub lines: LineIndex,
     pub dockerfile: Option<&'a Dockerfile>,
-    pub workflow: Option<&'a Actions>,
+    pub workflow: Option<&'a Pipeline>,
     pub goreleaser: Option<&'a Goreleaser>,
     /// Where the Go modules of the scan are read from (none when checking text alone).
     pub modules: Option<&'a ModuleCache>,
     pub builds: Vec<Build<'a>>,
     /// Every shell assignment in the file (name, value word), for tracing where a value came from.
     pub assignments: Vec<(&'a str, &'a shell::Word)>,
-    /// Every command run (one entry per command, its first evaluation), with its target or job.
+    /// Every command run (one entry per command and target or job, its first evaluation).
     pub commands: Vec<Command>,
 }
 
@@ -108,7 +118,7 @@ struct Collected<'a> {
     builds: Vec<Build<'a>>,
     assignments: Vec<(&'a str, &'a shell::Word)>,
     commands: Vec<Command>,
-    command_spans: std::collections::HashSet<(usize, usize)>,
+    command_spans: std::collections::HashSet<((usize, usize), Option<String>)>,
 }
 
 /// The parsed forms a `Defs` borrows from.
@@ -124,7 +134,7 @@ pub enum Parsed {
         recipes: Vec<(Option<String>, Vec<Item>)>,
         values: Vec<(String, shell::Word)>,
     },
-    Workflow(Actions),
+    Workflow(Pipeline),
     Goreleaser(Goreleaser),
 }
 
@@ -136,6 +146,7 @@ const MAX_RUNS: usize = 1000;
 pub fn parse(kind: Kind, text: &str) -> Result<Parsed, String> {
     Ok(match kind {
         Kind::GithubWorkflow => Parsed::Workflow(actions::parse(text)?),
+        Kind::GitlabCi => Parsed::Workflow(gitlab::parse(text)?),
         Kind::Goreleaser => Parsed::Goreleaser(goreleaser::parse(text)?),
         Kind::Shell => Parsed::Shell(shell::parse(text, 0)),
         Kind::Makefile => {
@@ -192,7 +203,7 @@ fn read_script<'a>(items: &'a [Item], mut env: Env, place: Place, into: &mut Col
     }));
     for e in &evaluated {
         let span = (e.command.start, e.command.end);
-        if into.command_spans.insert(span) {
+        if into.command_spans.insert((span, place.context.clone())) {
             into.commands.push(Command { span, argv: e.argv.clone(), context: place.context.clone() });
         }
     }
@@ -228,7 +239,7 @@ impl<'a> Defs<'a> {
                         .map(move |(runner, (_, combo))| (run, runner, combo))
                 });
                 for (run, runner, combo) in evaluations.take(MAX_RUNS * 4) {
-                    let env = actions::env_for(wf, run.job, combo, &run.env);
+                    let env = ci::env_for(wf, run.job, combo, &run.env);
                     let place = Place { stage: None, runner, context: Some(wf.jobs[run.job].name.clone()) };
                     read_script(&run.items, env, place, &mut c);
                 }
@@ -344,6 +355,10 @@ mod tests {
         assert_eq!(k("build/common.mk", ""), Some(Kind::Makefile));
         assert_eq!(k(".github/workflows/release.yml", ""), Some(Kind::GithubWorkflow));
         assert_eq!(k(".goreleaser.yaml", ""), Some(Kind::Goreleaser));
+        assert_eq!(k(".gitlab-ci.yml", ""), Some(Kind::GitlabCi));
+        assert_eq!(k("ci/release.gitlab-ci.yml", ""), Some(Kind::GitlabCi));
+        assert_eq!(k(".gitlab/ci/build.yml", ""), Some(Kind::GitlabCi));
+        assert_eq!(k(".gitlab/issue_templates/bug.yml", ""), None);
         assert_eq!(k("config/app.yml", ""), None);
     }
 }

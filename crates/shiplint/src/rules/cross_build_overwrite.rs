@@ -1,15 +1,17 @@
 use super::Defs;
-use crate::defs::actions::{self, Actions};
+use crate::defs::ci::{self, Pipeline};
 use crate::defs::gobuild::BuildInvocation;
-use crate::defs::shell::Value;
+use crate::defs::shell::{self, Value};
+use crate::defs::source::Build;
 use crate::finding::Finding;
 
 declare_rule! {
     /// ## What it does
     /// Finds cross-compiling loops whose iterations write the same output file, windows builds
-    /// whose output lacks `.exe`, and CI matrices whose runners upload artifacts under one name. Each iteration of the loop is evaluated (GOOS, GOARCH
-    /// and the `-o` path, through `${target%/*}`-style expansions), so the finding names the
-    /// targets that collide.
+    /// whose output lacks `.exe`, GitHub matrices whose runners upload artifacts under one name,
+    /// and GitLab matrix jobs that keep the same path as an artifact. Each iteration of a loop is
+    /// evaluated (GOOS, GOARCH and the `-o` path, through `${target%/*}`-style expansions), so the
+    /// finding names the targets that collide.
     ///
     /// ## Why is this bad?
     /// Only the last target survives: the release folder holds one binary, built for whatever the
@@ -24,7 +26,9 @@ declare_rule! {
     /// added. Cross builds default to `CGO_ENABLED=0`. In a CI matrix each combination runs on
     /// its own machine, so the same `-o` is fine there; what collides is the artifact name:
     /// `actions/upload-artifact@v4` refuses a second upload under an existing name (v3 merged the
-    /// uploads, later files replacing earlier ones at the same path).
+    /// uploads, later files replacing earlier ones at the same path). GitLab keeps each matrix
+    /// job's `artifacts:paths` apart, but extracts them all into one folder for the jobs of later
+    /// stages: the same path from several matrix jobs is one file there.
     ///
     /// ## Example
     /// ```sh
@@ -118,7 +122,7 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         runners.sort_unstable();
         runners.dedup();
         let mut reported = Vec::new();
-        for runner in runners {
+        for &runner in &runners {
             let on_runner: Vec<&BuildInvocation<'_>> =
                 all.iter().filter(|b| b.runner == runner).map(|b| &b.invocation).collect();
             for (path, targets) in collisions(&on_runner) {
@@ -138,6 +142,26 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
                 }
             }
         }
+        // GitLab hands the artifacts of every job of a matrix to later jobs in one folder: outputs
+        // kept as artifacts meet there, whichever runner built them.
+        let kept: Vec<&BuildInvocation<'_>> =
+            all.iter().filter(|b| kept_as_artifact(defs, b)).map(|b| &b.invocation).collect();
+        if runners.len() > 1 {
+            for (path, targets) in collisions(&kept) {
+                let message = format!(
+                    "{} matrix jobs keep {path} as an artifact ({}): later jobs receive them in one folder, where \
+                     only the last survives",
+                    targets.len(),
+                    targets.join(", ")
+                );
+                out.push(defs.finding(
+                    &META,
+                    at,
+                    message,
+                    "put ${GOOS} and ${GOARCH} (and .exe for windows) in the -o path",
+                ));
+            }
+        }
         let windows = all.iter().map(|b| &b.invocation).find_map(|it| match (it.env_value("GOOS"), &it.output) {
             (Some("windows"), Some((Value::Known(o), _))) if !o.ends_with(".exe") && !o.ends_with('/') => Some(o),
             _ => None,
@@ -152,8 +176,23 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// Whether a CI build's output is kept as an artifact of its job (GitLab `artifacts:paths`:
+/// a file, a folder above it, or a glob).
+fn kept_as_artifact(defs: &Defs<'_>, b: &Build<'_>) -> bool {
+    let Some(pipeline) = defs.workflow else { return false };
+    let Some(job) = pipeline.jobs.iter().find(|j| Some(&j.name) == b.context.as_ref()) else { return false };
+    let Some(file) = output(&b.invocation) else { return false };
+    let file = file.trim_start_matches("./");
+    job.artifacts.iter().any(|kept| {
+        let kept = kept.trim_start_matches("./").trim_end_matches('/');
+        file == kept
+            || file.strip_prefix(kept).is_some_and(|rest| rest.starts_with('/'))
+            || shell::glob_match(kept.as_bytes(), file.as_bytes())
+    })
+}
+
 /// `actions/upload-artifact` in a matrix job: every combination must upload under its own name.
-fn check_artifact_names(defs: &Defs<'_>, wf: &Actions, out: &mut Vec<Finding>) {
+fn check_artifact_names(defs: &Defs<'_>, wf: &Pipeline, out: &mut Vec<Finding>) {
     for step in wf.actions.iter().filter(|a| a.uses.starts_with("actions/upload-artifact@")) {
         let combos = &wf.jobs[step.job].combinations;
         if combos.len() < 2 {
@@ -161,9 +200,9 @@ fn check_artifact_names(defs: &Defs<'_>, wf: &Actions, out: &mut Vec<Finding>) {
         }
         let mut names: Vec<(String, Vec<&str>)> = Vec::new();
         for (label, combo) in combos {
-            let env = actions::env_for(wf, step.job, combo, &[]);
+            let env = ci::env_for(wf, step.job, combo, &[]);
             let name = match step.with.get("name") {
-                Some(input) => match actions::input_value(input, &env) {
+                Some(input) => match ci::input_value(input, &env) {
                     Value::Known(n) => n,
                     Value::Unknown => return,
                 },

@@ -1,18 +1,20 @@
 use std::path::Path;
 
 use super::Defs;
-use crate::defs::gosrc;
+use crate::defs::images::{self, BaseImage};
 use crate::defs::shell::Value;
+use crate::defs::{ci, gosrc};
 use crate::finding::Finding;
 
 declare_rule! {
     /// ## What it does
     /// Finds `go build` commands allowed to change the module graph while building
     /// (`-mod=mod` on the command line or in `GOFLAGS`), CI jobs that run `go get`,
-    /// `go mod tidy` or a bare `go mod download` with no `git diff --exit-code` (or `--quiet`)
+    /// `go mod tidy` or `go mod edit` with no `git diff --exit-code` (or `--quiet`)
     /// after it, CI that installs a floating Go release (`actions/setup-go` with
-    /// `go-version: stable`, `oldstable`, `1.x`, a range, or `check-latest: true`), and a
-    /// `golang:<version>` build image or setup-go `go-version` older than the `go` or `toolchain`
+    /// `go-version: stable`, `oldstable`, `1.x`, a range, or `check-latest: true`; a GitLab CI
+    /// job `image: golang:latest`, `golang:alpine`, `golang:1`), and a `golang:<version>` build
+    /// image (Dockerfile or GitLab CI) or setup-go `go-version` older than the `go` or `toolchain`
     /// line of the go.mod above it (Go 1.21 and later; an image tag such as `1.23` is taken to
     /// hold any 1.23 patch release).
     ///
@@ -26,7 +28,9 @@ declare_rule! {
     /// `go build` fail loudly instead of writing anything, so adding `-mod=readonly` (as the seed
     /// scenario suggests) changes nothing. What mutates the module graph is `-mod=mod` (flag,
     /// `GOFLAGS`, or `go env -w GOFLAGS=...`), `go get`, `go mod tidy`, `go mod edit`, `go mod
-    /// download` without arguments, `go mod vendor` and `go work ...`. The quieter drift is the
+    /// vendor` and `go work ...`. `go mod download` without arguments, the usual cache-warming
+    /// step, saves no go.sum entries (since Go 1.17) and rewrites go.mod only when it is
+    /// inconsistent (cmd/go's modcmd/download.go): it is not reported. The quieter drift is the
     /// toolchain: with `GOTOOLCHAIN=auto` (the default in Go's own go.env) a go.mod `go` or
     /// `toolchain` line newer than the installed Go makes the build download and use another Go
     /// release, saying only "go: downloading go1.X" on stderr; with `GOTOOLCHAIN=local` it fails
@@ -75,6 +79,7 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     check_setup_go(defs, out);
     check_ci_mutations(defs, out);
     check_image_toolchain(defs, out);
+    check_job_images(defs, out);
     for b in defs.distinct_builds() {
         let inv = &b.invocation;
         if inv.mod_flag != Some(Value::Known("mod".into())) {
@@ -150,8 +155,9 @@ fn mutation(argv: &[&str]) -> Option<&'static str> {
     match argv {
         ["go", "get", ..] => Some("go get"),
         ["go", "mod", "tidy", ..] => Some("go mod tidy"),
-        // Without module arguments (flags only), download may add go.sum entries.
-        ["go", "mod", "download", rest @ ..] if rest.iter().all(|a| a.starts_with('-')) => Some("go mod download"),
+        ["go", "mod", "edit", rest @ ..] if !rest.iter().any(|a| *a == "-json" || *a == "-print") => {
+            Some("go mod edit")
+        }
         _ => None,
     }
 }
@@ -161,11 +167,13 @@ fn checks_diff(argv: &[&str]) -> bool {
     matches!(argv, ["git", "diff", ..]) && argv.iter().any(|a| *a == "--exit-code" || *a == "--quiet")
 }
 
-/// CI jobs that change go.mod/go.sum and never check that nothing changed.
+/// CI jobs that change go.mod/go.sum and never check that nothing changed; a line shared by
+/// several jobs (a template) is reported once, naming them.
 fn check_ci_mutations(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     if defs.workflow.is_none() {
         return;
     }
+    let mut unchecked: Vec<((usize, usize), &'static str, Vec<&str>)> = Vec::new();
     for (i, cmd) in defs.commands.iter().enumerate() {
         let Some(argv) = known_argv(&cmd.argv) else { continue };
         let Some(what) = mutation(&argv) else { continue };
@@ -177,16 +185,45 @@ fn check_ci_mutations(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let job = cmd.context.as_deref().unwrap_or("?");
-        let message = format!(
-            "{what} in CI job {job} may rewrite go.mod and go.sum, and nothing checks that they did not change"
-        );
+        match unchecked.iter_mut().find(|(span, _, _)| *span == cmd.span) {
+            Some((_, _, jobs)) => jobs.push(job),
+            None => unchecked.push((cmd.span, what, vec![job])),
+        }
+    }
+    for (span, what, jobs) in unchecked {
+        let jobs = match jobs.as_slice() {
+            [one] => format!("CI job {one}"),
+            many => format!("CI jobs {}", many.join(", ")),
+        };
+        let message =
+            format!("{what} in {jobs} may rewrite go.mod and go.sum, and nothing checks that they did not change");
         out.push(defs.finding(
             &META,
-            cmd.span,
+            span,
             message,
             "follow it with `git diff --exit-code go.mod go.sum`, or drop it from CI",
         ));
     }
+}
+
+/// What happens when go.mod asks for a newer Go than an image holds, by the build's GOTOOLCHAIN
+/// (`None`: not set). `None` back for a deliberate `path` or `go1.N` choice, not judged.
+fn switch_outcome(image: &BaseImage, gotoolchain: Option<&Value>) -> Option<&'static str> {
+    // The official golang images keep Go's go.env default, GOTOOLCHAIN=auto; distribution
+    // packages may change it.
+    Some(match gotoolchain {
+        None if image.repository != "golang" => {
+            "the build downloads that release (GOTOOLCHAIN=auto) or fails (GOTOOLCHAIN=local)"
+        }
+        None => {
+            "with GOTOOLCHAIN=auto (the image's default) the build downloads that release and builds with it, not the image's Go"
+        }
+        Some(Value::Known(v)) if v == "auto" || v == "local+auto" => {
+            "with GOTOOLCHAIN=auto the build downloads that release and builds with it, not the image's Go"
+        }
+        Some(Value::Known(v)) if v == "local" => "with GOTOOLCHAIN=local the build fails",
+        _ => return None,
+    })
 }
 
 /// Dockerfile stages that build with a `golang:<version>` image older than go.mod asks for.
@@ -197,20 +234,8 @@ fn check_image_toolchain(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         let Some(stage) = b.stage else { continue };
         let Some((image, root)) = crate::rules::image::root_image(d, stage) else { continue };
         let Some(tag) = image.tag.as_deref().filter(|_| image.go_toolchain) else { continue };
-        // The official golang images keep Go's go.env default, GOTOOLCHAIN=auto; distribution
-        // packages may change it. `path` and an explicit `go1.N` are deliberate choices not judged.
-        let outcome = match b.invocation.env.get("GOTOOLCHAIN").map(|s| &s.value) {
-            None if image.repository != "golang" => {
-                "the build downloads that release (GOTOOLCHAIN=auto) or fails (GOTOOLCHAIN=local)"
-            }
-            None => {
-                "with GOTOOLCHAIN=auto (the image's default) the build downloads that release and builds with it, not the image's Go"
-            }
-            Some(Value::Known(v)) if v == "auto" || v == "local+auto" => {
-                "with GOTOOLCHAIN=auto the build downloads that release and builds with it, not the image's Go"
-            }
-            Some(Value::Known(v)) if v == "local" => "with GOTOOLCHAIN=local the build fails",
-            _ => continue,
+        let Some(outcome) = switch_outcome(&image, b.invocation.env.get("GOTOOLCHAIN").map(|s| &s.value)) else {
+            continue;
         };
         if !judged.insert(root.index) {
             continue;
@@ -218,6 +243,48 @@ fn check_image_toolchain(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         let version = tag.split('-').next().unwrap_or(tag);
         let installed = format!("{} (Go {version})", root.base_written);
         check_installed_go(defs, &installed, version, root.base_span, outcome, out);
+    }
+}
+
+/// CI jobs (GitLab `image:`) that run `go` in a `golang:<version>` image older than go.mod asks for.
+fn check_job_images(defs: &Defs<'_>, out: &mut Vec<Finding>) {
+    let Some(pipeline) = defs.workflow else { return };
+    for (index, job) in pipeline.jobs.iter().enumerate() {
+        let Some(written) = &job.image else { continue };
+        let runs_go = defs.commands.iter().any(|c| {
+            c.context.as_deref() == Some(job.name.as_str())
+                && matches!(c.argv.first(), Some(Value::Known(p)) if p == "go")
+        });
+        if !runs_go {
+            continue;
+        }
+        // The image may name matrix or pipeline variables (`golang:${GO_VERSION}`): each job of
+        // the matrix is judged, each image once.
+        let mut judged = std::collections::HashSet::new();
+        for (_, combo) in &job.combinations {
+            let env = ci::env_for(pipeline, index, combo, &[]);
+            let Value::Known(reference) = ci::input_value(written, &env) else { continue };
+            if !judged.insert(reference.clone()) {
+                continue;
+            }
+            let image = images::classify(&reference);
+            if !image.go_toolchain || image.digest.is_some() {
+                continue;
+            }
+            let release = image.tag.as_deref().map(|t| t.split('-').next().unwrap_or(t));
+            let Some(tag) = release.filter(|r| gosrc::go_release(r).is_some()) else {
+                let message = format!(
+                    "image: {reference} installs whatever Go release is current: builds of the same commit use \
+                     different toolchains"
+                );
+                let help = "pin the release in the tag (golang:1.23.4), matching go.mod's go or toolchain line";
+                out.push(defs.finding(&META, written.span, message, help));
+                continue;
+            };
+            let Some(outcome) = switch_outcome(&image, env.get("GOTOOLCHAIN")) else { continue };
+            let installed = format!("{reference} (Go {tag})");
+            check_installed_go(defs, &installed, tag, written.span, outcome, out);
+        }
     }
 }
 

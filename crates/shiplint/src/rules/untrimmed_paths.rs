@@ -168,7 +168,7 @@ fn ships(defs: &Defs<'_>, b: &Build<'_>) -> Option<String> {
     let inv = &b.invocation;
     match defs.kind {
         Kind::Dockerfile => return Some("it is built into an image".into()),
-        Kind::GithubWorkflow => return Some("it is built in CI".into()),
+        Kind::GithubWorkflow | Kind::GitlabCi => return Some("it is built in CI".into()),
         Kind::Goreleaser => return Some("goreleaser releases it (goreleaser adds no -trimpath by default)".into()),
         Kind::Shell | Kind::Makefile => {}
     }

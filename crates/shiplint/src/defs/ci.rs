@@ -1,0 +1,110 @@
+//! The model CI pipelines are read into (GitHub Actions workflows, GitLab CI files): jobs with
+//! their matrix combinations and environment, the shell they run, and the actions they use.
+
+use super::shell::{self, Env, Item, Value};
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+use std::collections::BTreeMap;
+
+/// A YAML scalar as GitHub reads it: every one becomes a string.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Scalar {
+    Str(String),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+}
+
+impl Scalar {
+    pub fn text(&self) -> String {
+        match self {
+            Scalar::Str(s) => s.clone(),
+            Scalar::Int(i) => i.to_string(),
+            Scalar::Float(f) => f.to_string(),
+            Scalar::Bool(b) => b.to_string(),
+        }
+    }
+}
+
+/// Where a YAML value is written: for a value reached through an alias (`*anchor`, `<<:`), the
+/// anchored text, which is what its spans point into.
+pub fn span_of<T>(s: &Spanned<T>) -> Option<(usize, usize)> {
+    let sp = s.defined.span();
+    let start = usize::try_from(sp.byte_offset()?).ok()?;
+    Some((start, start + usize::try_from(sp.byte_len()?).ok()?))
+}
+
+/// An action input (`with:` entry) and where its value is.
+#[derive(Clone, Debug)]
+pub struct Input {
+    pub value: String,
+    pub span: (usize, usize),
+}
+
+/// A step that runs an action, with its inputs.
+#[derive(Clone, Debug)]
+pub struct ActionStep {
+    pub uses: String,
+    pub span: (usize, usize),
+    pub with: BTreeMap<String, Input>,
+    /// The index of the step's job in `Workflow::jobs`.
+    pub job: usize,
+}
+
+/// A `run:` step: its shell, parsed at its place in the file.
+pub struct RunStep {
+    pub items: Vec<Item>,
+    pub env: Vec<(String, shell::Word)>,
+    pub job: usize,
+}
+
+/// A job's runners: one environment per matrix combination.
+pub struct JobPlan {
+    pub name: String,
+    /// Each combination's `matrix.*` values, with a label such as `goos=linux, goarch=arm64`.
+    pub combinations: Vec<(String, Vec<(String, String)>)>,
+    pub env: Vec<(String, shell::Word)>,
+    /// The container image the job runs in (GitLab `image:`), where it is written.
+    pub image: Option<Input>,
+    /// Paths the job keeps as artifacts (GitLab `artifacts:paths`), which later jobs receive
+    /// together in one folder.
+    pub artifacts: Vec<String>,
+}
+
+pub struct Pipeline {
+    /// The pipeline-wide environment (GitHub `env:`, GitLab `variables:`).
+    pub env: Vec<(String, shell::Word)>,
+    /// GitLab's `parallel: matrix` values are variables of the job; GitHub's are `matrix.*` only.
+    pub matrix_is_env: bool,
+    pub jobs: Vec<JobPlan>,
+    pub runs: Vec<RunStep>,
+    pub actions: Vec<ActionStep>,
+}
+
+/// The environment of one matrix combination of a job, for a step with `step_env`.
+pub fn env_for(pipeline: &Pipeline, job: usize, combo: &[(String, String)], step_env: &[(String, shell::Word)]) -> Env {
+    let mut env = Env::default();
+    for (k, v) in combo {
+        env.set(&format!("matrix.{k}"), Value::Known(v.clone()), false);
+    }
+    let levels = [pipeline.env.as_slice(), pipeline.jobs[job].env.as_slice(), step_env];
+    for level in levels {
+        for (k, w) in level {
+            let v = env.expand(w);
+            env.set(&format!("env.{k}"), v.clone(), false);
+            env.set(k, v, true);
+        }
+    }
+    if pipeline.matrix_is_env {
+        for (k, v) in combo {
+            env.set(k, Value::Known(v.clone()), true);
+        }
+    }
+    env
+}
+
+/// Substitutes `${{ matrix.* }}`/`${{ env.* }}` in an action input for one combination.
+pub fn input_value(input: &Input, env: &Env) -> Value {
+    env.expand(&shell::ci_value(&input.value, input.span.0))
+}
