@@ -61,6 +61,11 @@ const VALUE_FLAGS: &[&str] = &[
 ];
 
 impl<'a> BuildInvocation<'a> {
+    /// `go build ./...` (several packages, no -o) only checks that they compile: nothing ships.
+    pub fn only_compiles(&self) -> bool {
+        self.output.is_none() && self.packages.iter().any(|(v, _)| matches!(v, Value::Known(p) if p.ends_with("...")))
+    }
+
     /// Reads a `go build` (also behind `env`, `exec`, `time`, `nice`) from an evaluated command.
     pub fn from_command(e: &Evaluated<'a>) -> Option<Self> {
         let words = &e.command.words;

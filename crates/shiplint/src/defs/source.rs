@@ -9,7 +9,7 @@ use super::gobuild::BuildInvocation;
 use super::goreleaser::{self, Goreleaser};
 use super::gosrc::{Module, ModuleCache};
 use super::makefile::{self, Makefile};
-use super::shell::{self, Env, Item};
+use super::shell::{self, Env, Item, Value};
 use super::text::LineIndex;
 use crate::finding::{Finding, Location};
 use crate::rules::RuleMeta;
@@ -312,6 +312,64 @@ impl<'a> Defs<'a> {
             notes: Vec::new(),
             related: Vec::new(),
             fix: None,
+        }
+    }
+
+    /// A build's `-ldflags` as known, or else as written: the word itself and the definitions of
+    /// the variables in it (`"-s -w -X main.v=$(VERSION)"`, `$(LDFLAGS)`).
+    pub fn ldflags_written(&self, inv: &BuildInvocation<'_>) -> Option<String> {
+        let (value, word) = inv.ldflags.as_ref()?;
+        Some(match value {
+            Value::Known(flags) => flags.clone(),
+            Value::Unknown => {
+                let defined =
+                    word.variables().into_iter().flat_map(|v| self.assignments.iter().filter(move |(n, _)| *n == v));
+                let own = std::iter::once((word.start, word.end));
+                own.chain(defined.map(|(_, w)| (w.start, w.end)))
+                    .filter_map(|(start, end)| self.text.get(start..end))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            }
+        })
+    }
+
+    /// Why a build's output reaches users (built into an image or in CI, released, stripped,
+    /// cross-compiled...); `None` for what looks like a local development build.
+    pub fn ships(&self, b: &Build<'_>) -> Option<String> {
+        let inv = &b.invocation;
+        match self.kind {
+            Kind::Dockerfile => return Some("it is built into an image".into()),
+            Kind::GithubWorkflow | Kind::GitlabCi => return Some("it is built in CI".into()),
+            Kind::Goreleaser => return Some("goreleaser releases it".into()),
+            Kind::Shell | Kind::Makefile => {}
+        }
+        if inv.env_set("GOOS") || inv.env_set("GOARCH") {
+            return Some("it is cross-compiled".into());
+        }
+        if let Some(written) = self.ldflags_written(inv) {
+            let words: Vec<&str> = written.split_whitespace().collect();
+            if words.contains(&"-s") && words.contains(&"-w") {
+                return Some("it is stripped for release (-s -w)".into());
+            }
+        }
+        if let Some((Value::Known(o), _)) = &inv.output {
+            if let Some(dir) = ["dist/", "release/", "releases/", "out/"]
+                .iter()
+                .find(|d| o.starts_with(*d) || o.contains(&format!("/{d}")))
+            {
+                return Some(format!("it is written to {dir}"));
+            }
+        }
+        let script = self.path.rsplit('/').next().unwrap_or(self.path);
+        let named = |n: &str| {
+            ["release", "dist", "package", "publish", "ship", "deploy", "cross"]
+                .iter()
+                .any(|w| n.to_ascii_lowercase().contains(w))
+        };
+        match &b.context {
+            Some(target) if named(target) => Some(format!("it is in the {target} target")),
+            _ if self.kind == Kind::Shell && named(script) => Some(format!("it is in {script}")),
+            _ => None,
         }
     }
 

@@ -1,11 +1,13 @@
 use super::{Binary, Defs};
+use crate::defs::shell::Value;
 use crate::finding::Finding;
 
 declare_rule! {
     /// ## What it does
     /// Finds Go executables that carry no module information: no BuildInfo at all, or BuildInfo
     /// without a main module. In build definitions it finds `go build` run with
-    /// `GO111MODULE=off` (GOPATH mode).
+    /// `GO111MODULE=off` (GOPATH mode), `go tool link` pipelines that bypass `go build`, and
+    /// release builds of a list of `.go` files.
     ///
     /// ## Why is this bad?
     /// BuildInfo is how `go version -m`, vulnerability scanners (govulncheck, Trivy, Grype) and
@@ -89,20 +91,34 @@ pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
 }
 
 pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
+    let module_mode = "build with `go build ./path/to/cmd` inside the module, in module mode";
     for b in defs.distinct_builds() {
         let inv = &b.invocation;
-        if inv.env_value("GO111MODULE") != Some("off") {
+        if inv.env_value("GO111MODULE") == Some("off") {
+            let span = inv.env.get("GO111MODULE").and_then(|s| s.span).unwrap_or(inv.span);
+            let message = "go build in GOPATH mode (GO111MODULE=off): the binary records no main module and no \
+                           dependency versions";
+            let help = "build in module mode: remove GO111MODULE=off and build inside the module";
+            out.push(defs.finding(&META, span, message.to_string(), help));
             continue;
         }
-        let span = inv.env.get("GO111MODULE").and_then(|s| s.span).unwrap_or(inv.span);
-        let message =
-            "go build in GOPATH mode (GO111MODULE=off): the binary records no main module and no dependency versions"
-                .to_string();
-        out.push(defs.finding(
-            &META,
-            span,
-            message,
-            "build in module mode: remove GO111MODULE=off and build inside the module",
-        ));
+        let files = !inv.packages.is_empty()
+            && inv.packages.iter().all(|(v, _)| matches!(v, Value::Known(p) if p.ends_with(".go")));
+        if files && inv.output.is_some() && defs.ships(b).is_some() {
+            let message = "go build of .go files: the binary's BuildInfo has path command-line-arguments and no main \
+                           module, so no module version";
+            let (_, first) = &inv.packages[0];
+            out.push(defs.finding(&META, (first.start, first.end), message.to_string(), module_mode));
+        }
+    }
+    // The linker run by hand writes BuildInfo with the Go version only.
+    for cmd in &defs.commands {
+        if let [Value::Known(go), Value::Known(tool), Value::Known(link), ..] = cmd.argv.as_slice() {
+            if go == "go" && tool == "tool" && link == "link" {
+                let message = "go tool link bypasses go build: the binary's BuildInfo holds only the Go version (no \
+                               module, dependency versions or build settings)";
+                out.push(defs.finding(&META, cmd.span, message.to_string(), module_mode));
+            }
+        }
     }
 }

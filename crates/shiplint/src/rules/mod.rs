@@ -116,7 +116,11 @@ pub static RULES: &[Rule] = &[
         binary: Some(untrimmed_paths::check),
         defs: Some(untrimmed_paths::check_defs),
     },
-    Rule { meta: &stripped_without_symbols::META, binary: Some(stripped_without_symbols::check), defs: None },
+    Rule {
+        meta: &stripped_without_symbols::META,
+        binary: Some(stripped_without_symbols::check),
+        defs: Some(stripped_without_symbols::check_defs),
+    },
     Rule { meta: &x_flag_not_applied::META, binary: Some(x_flag_not_applied::check), defs: None },
     Rule { meta: &libc_dynamic::META, binary: Some(libc_dynamic::check), defs: None },
     Rule { meta: &dirty_vcs_build::META, binary: Some(dirty_vcs_build::check), defs: None },

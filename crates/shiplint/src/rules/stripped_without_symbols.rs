@@ -1,4 +1,4 @@
-use super::Binary;
+use super::{Binary, Defs};
 use crate::finding::Finding;
 use crate::symbol_store;
 
@@ -7,7 +7,9 @@ declare_rule! {
     /// Finds Go executables whose symbol table and/or DWARF were removed (`-ldflags="-s -w"`,
     /// `strip`) when no unstripped copy with the same Go build ID has been kept. With
     /// `--symbols DIR` (a store filled by `shiplint symbols store`) it stays silent when the
-    /// twin is there.
+    /// twin is there. In build definitions it finds release builds linked with `-s` or `-w`
+    /// (goreleaser's default `ldflags` included) when the file builds no unstripped copy of the
+    /// same packages.
     ///
     /// ## Why is this bad?
     /// A stripped binary is fine to ship, but when it crashes in production the tools that turn
@@ -22,10 +24,11 @@ declare_rule! {
     /// file:line and inlined frames. Forcing offline re-symbolization (`-symbolize=force`) is
     /// worse: it loses inline frames even with the unstripped binary.
     ///
-    /// `-s -w` changes the Go build ID, so building twice (once stripped, once not) never gives a
-    /// matching pair. Build once unstripped, keep that file, and derive the shipped copy with
-    /// `strip` or `objcopy`: `go tool buildid` is identical on both. `-ldflags=-B gobuildid` adds
-    /// a GNU build-id note derived from the Go build ID, which gdb, perf and debuginfod use to
+    /// Since Go 1.22 `-s` alone also drops DWARF (unless `-w=false`). `-s -w` changes the Go
+    /// build ID, so building twice (once stripped, once not) never gives a matching pair. Build
+    /// once unstripped, keep that file, and derive the shipped copy with `strip` or `objcopy`:
+    /// `go tool buildid` is identical on both. `-ldflags=-B gobuildid` adds a GNU build-id note
+    /// derived from the Go build ID, which gdb, perf and debuginfod use to
     /// find the symbols.
     ///
     /// ## Example
@@ -79,4 +82,39 @@ pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
     let help = "keep the unstripped build (`shiplint symbols store BIN --into DIR`) and ship a `strip`ped copy; \
                 panic traces and runtime/pprof profiles are not affected by stripping";
     out.push(bin.finding(&META, "symbol table and DWARF", message, help));
+}
+
+/// Whether `-ldflags` words strip: `-s` or `-w` (also `--s`, `-s=true`, `-w=1`).
+fn strips(flags: &str) -> bool {
+    flags.split_whitespace().any(|f| {
+        let f = f.trim_matches(['"', '\'']).trim_start_matches('-');
+        matches!(f, "s" | "w" | "s=true" | "w=true" | "s=1" | "w=1" | "s=t" | "w=t")
+    })
+}
+
+pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
+    let stripped = |b: &crate::defs::source::Build<'_>| defs.ldflags_written(&b.invocation).is_some_and(|f| strips(&f));
+    for b in defs.distinct_builds() {
+        let inv = &b.invocation;
+        if inv.only_compiles() || !stripped(b) || defs.ships(b).is_none() {
+            continue;
+        }
+        // An unstripped build of the same packages in the same file is the kept copy.
+        let same_packages = |o: &crate::defs::source::Build<'_>| {
+            o.invocation.packages.iter().map(|p| &p.0).eq(inv.packages.iter().map(|p| &p.0))
+        };
+        let kept = defs.builds.iter().any(|o| same_packages(o) && !stripped(o));
+        if kept {
+            continue;
+        }
+        let what = if inv.implicit_ldflags { "goreleaser's default ldflags (-s -w) remove" } else { "-s/-w remove" };
+        let message = format!(
+            "{what} the symbol table and DWARF, and no unstripped copy is built: delve, gdb, perf and addr2line \
+             have nothing to read when it crashes (panic traces and pprof profiles keep their names and lines)"
+        );
+        let at = inv.ldflags.as_ref().map_or(inv.span, |(_, w)| (w.start, w.end));
+        let help = "build once without -s -w, keep that file (`shiplint symbols store`), and ship a `strip`ped copy: \
+                    it keeps the Go build ID";
+        out.push(defs.finding(&META, at, message, help));
+    }
 }

@@ -1,6 +1,5 @@
 use super::{Binary, Defs};
-use crate::defs::shell::Value;
-use crate::defs::source::{Build, Kind};
+use crate::defs::source::Kind;
 use crate::finding::{Finding, Fix};
 
 declare_rule! {
@@ -157,67 +156,16 @@ pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
     out.push(finding);
 }
 
-/// `go build ./...` (several packages, no -o) only checks that they compile: nothing ships.
-fn only_compiles(b: &crate::defs::gobuild::BuildInvocation<'_>) -> bool {
-    b.output.is_none() && b.packages.iter().any(|(v, _)| matches!(v, Value::Known(p) if p.ends_with("...")))
-}
-
-/// Why a build's output reaches users, so that its build-host paths matter; `None` for what looks
-/// like a local development build.
-fn ships(defs: &Defs<'_>, b: &Build<'_>) -> Option<String> {
-    let inv = &b.invocation;
-    match defs.kind {
-        Kind::Dockerfile => return Some("it is built into an image".into()),
-        Kind::GithubWorkflow | Kind::GitlabCi => return Some("it is built in CI".into()),
-        Kind::Goreleaser => return Some("goreleaser releases it (goreleaser adds no -trimpath by default)".into()),
-        Kind::Shell | Kind::Makefile => {}
-    }
-    if inv.env_set("GOOS") || inv.env_set("GOARCH") {
-        return Some("it is cross-compiled".into());
-    }
-    if let Some((value, word)) = &inv.ldflags {
-        // The flags as known, or as written where a variable holds them (`$(LDFLAGS)`).
-        let written = match value {
-            Value::Known(flags) => flags.clone(),
-            Value::Unknown => {
-                let defined =
-                    word.variables().into_iter().flat_map(|v| defs.assignments.iter().filter(move |(n, _)| *n == v));
-                defined.filter_map(|(_, w)| defs.text.get(w.start..w.end)).collect::<Vec<_>>().join(" ")
-            }
-        };
-        let words: Vec<&str> = written.split_whitespace().collect();
-        if words.contains(&"-s") && words.contains(&"-w") {
-            return Some("it is stripped for release (-s -w)".into());
-        }
-    }
-    if let Some((Value::Known(o), _)) = &inv.output {
-        if let Some(dir) = ["dist/", "release/", "releases/", "out/"]
-            .iter()
-            .find(|d| o.starts_with(*d) || o.contains(&format!("/{d}")))
-        {
-            return Some(format!("it is written to {dir}"));
-        }
-    }
-    let script = defs.path.rsplit('/').next().unwrap_or(defs.path);
-    let named = |n: &str| {
-        ["release", "dist", "package", "publish", "ship", "deploy", "cross"]
-            .iter()
-            .any(|w| n.to_ascii_lowercase().contains(w))
-    };
-    match &b.context {
-        Some(target) if named(target) => Some(format!("it is in the {target} target")),
-        _ if defs.kind == Kind::Shell && named(script) => Some(format!("it is in {script}")),
-        _ => None,
-    }
-}
-
 pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     for b in defs.distinct_builds() {
         let inv = &b.invocation;
-        if inv.trimpath || only_compiles(inv) {
+        if inv.trimpath || inv.only_compiles() {
             continue;
         }
-        let Some(reason) = ships(defs, b) else { continue };
+        let Some(mut reason) = defs.ships(b) else { continue };
+        if defs.kind == Kind::Goreleaser {
+            reason.push_str(" (goreleaser adds no -trimpath by default)");
+        }
         let message = format!(
             "go build without -trimpath, and {reason}: the binary embeds this machine's paths (build directory, \
              GOROOT, module cache) in panic traces and its file table"
