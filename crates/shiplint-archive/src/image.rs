@@ -1,0 +1,486 @@
+//! Container images without a daemon: OCI image layout folders, `docker save` tarballs (legacy
+//! `manifest.json` and OCI `index.json` forms) and OCI archives; multi-platform indexes yield one
+//! manifest per platform. Layers are streamed in order, their digests checked as they go by.
+
+use crate::Error;
+use crate::compress::{self, Compression, io_error};
+use crate::tar::{Entry, TarReader};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// The largest JSON document read (index, manifest, config).
+const MAX_JSON: u64 = 4 << 20;
+/// The most platform manifests read from one image, and layers from one manifest.
+const MAX_MANIFESTS: usize = 64;
+const MAX_LAYERS: usize = 512;
+/// How deep indexes may nest.
+const MAX_INDEX_DEPTH: usize = 4;
+
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+pub struct Platform {
+    #[serde(default)]
+    pub os: String,
+    #[serde(default)]
+    pub architecture: String,
+    #[serde(default)]
+    pub variant: Option<String>,
+}
+
+impl Platform {
+    /// `linux/arm64/v8`-style.
+    pub fn label(&self) -> String {
+        match &self.variant {
+            Some(v) if !v.is_empty() => format!("{}/{}/{v}", self.os, self.architecture),
+            _ => format!("{}/{}", self.os, self.architecture),
+        }
+    }
+}
+
+/// What the image runs and how (the config's `config` object).
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct RunConfig {
+    #[serde(rename = "User", default)]
+    pub user: Option<String>,
+    #[serde(rename = "Entrypoint", default)]
+    pub entrypoint: Option<Vec<String>>,
+    #[serde(rename = "Cmd", default)]
+    pub cmd: Option<Vec<String>>,
+    #[serde(rename = "Env", default)]
+    pub env: Option<Vec<String>>,
+    #[serde(rename = "WorkingDir", default)]
+    pub working_dir: Option<String>,
+    #[serde(rename = "Labels", default)]
+    pub labels: Option<BTreeMap<String, String>>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+struct RootFs {
+    #[serde(default)]
+    diff_ids: Vec<String>,
+}
+
+/// An image config.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct Config {
+    #[serde(default)]
+    pub config: RunConfig,
+    #[serde(flatten)]
+    pub platform: Platform,
+    #[serde(default)]
+    rootfs: RootFs,
+}
+
+/// Where a blob's bytes are.
+#[derive(Clone, Debug)]
+enum Blob {
+    /// A byte range of the image tarball.
+    Range(u64, u64),
+    /// A file of an image layout folder.
+    File(PathBuf),
+}
+
+#[derive(Clone, Debug)]
+pub struct Layer {
+    /// The digest the manifest promises for the blob's bytes (`sha256:…`), if any.
+    pub digest: Option<String>,
+    /// The digest is the config's diff_id (of the uncompressed tar): a legacy `layer.tar`.
+    pub digest_is_diff_id: bool,
+    pub media_type: String,
+    /// The blob's size in bytes.
+    pub size: u64,
+    blob: Blob,
+}
+
+/// One platform's image: its config and layers.
+#[derive(Clone, Debug)]
+pub struct Manifest {
+    /// The manifest's own digest, when an index names it.
+    pub digest: Option<String>,
+    pub platform: Platform,
+    pub config: Config,
+    pub config_digest: Option<String>,
+    pub layers: Vec<Layer>,
+    pub tags: Vec<String>,
+}
+
+/// Where an image tarball's bytes are: in memory, or in a file read by seeking (so that a large
+/// image costs no resident memory beyond what is being streamed).
+enum Tarball<'a> {
+    Bytes(&'a [u8]),
+    File(PathBuf),
+}
+
+enum Store<'a> {
+    Tar { tarball: Tarball<'a>, entries: HashMap<String, (u64, u64)> },
+    Dir(PathBuf),
+}
+
+pub struct Image<'a> {
+    store: Store<'a>,
+    pub manifests: Vec<Manifest>,
+    /// `OCI image layout`, `docker save` or `OCI archive`.
+    pub format: &'static str,
+}
+
+/// What streaming one layer found about the layer itself.
+#[derive(Clone, Debug)]
+pub struct LayerReport {
+    pub compression: Compression,
+    /// Bytes of the layer's tar stream (decompressed).
+    pub expanded: u64,
+    pub entries: u64,
+    /// The blob's actual digest when it differs from the promised one.
+    pub digest_mismatch: Option<String>,
+}
+
+/// The data of the entry being visited.
+pub trait EntryData {
+    /// Reads up to `buf.len()` bytes (0 at the end of the entry).
+    fn read_some(&mut self, buf: &mut [u8]) -> Result<usize, Error>;
+    /// Reads the rest of the entry, if no more than `limit` bytes remain.
+    fn read_rest(&mut self, limit: u64) -> Result<Vec<u8>, Error>;
+}
+
+impl<R: crate::tar::Source> EntryData for TarReader<R> {
+    fn read_some(&mut self, buf: &mut [u8]) -> Result<usize, Error> {
+        TarReader::read_some(self, buf)
+    }
+    fn read_rest(&mut self, limit: u64) -> Result<Vec<u8>, Error> {
+        self.read_data(limit)
+    }
+}
+
+/// Digests name blobs: `algorithm:encoded` with no path characters (a hostile digest such as
+/// `sha256:../../etc/passwd` must not become a path).
+fn blob_path(digest: &str) -> Result<String, Error> {
+    let (alg, hex) = digest.split_once(':').ok_or(Error::Malformed("digest"))?;
+    let ok_alg =
+        !alg.is_empty() && alg.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"+._-".contains(&b));
+    let ok_hex = !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_alphanumeric() || b"=_-".contains(&b));
+    if !ok_alg || !ok_hex {
+        return Err(Error::Malformed("digest"));
+    }
+    Ok(format!("blobs/{alg}/{hex}"))
+}
+
+/// Whether a tarball holds an image (`manifest.json`, `index.json` or `oci-layout` at its top).
+pub fn is_image_tar(source: impl crate::tar::Source) -> bool {
+    let mut r = TarReader::new(source);
+    for _ in 0..64 {
+        match r.next_entry() {
+            Ok(Some(e)) if matches!(e.path.as_str(), "manifest.json" | "oci-layout" | "index.json") => return true,
+            Ok(Some(_)) => {}
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// The entries of an uncompressed tarball: path → byte range of the data.
+fn index_tar<S: crate::tar::Source>(source: S) -> Result<HashMap<String, (u64, u64)>, Error> {
+    let mut entries = HashMap::new();
+    let mut r = TarReader::new(source);
+    while let Some(e) = r.next_entry()? {
+        let start = r.position();
+        let end = start.checked_add(r.remaining()).ok_or(Error::Truncated)?;
+        if entries.len() >= 1 << 16 {
+            return Err(Error::TooMany("entries in an image tarball"));
+        }
+        entries.insert(e.path, (start, end));
+    }
+    Ok(entries)
+}
+
+/// Whether a folder is an OCI image layout.
+pub fn is_layout_dir(dir: &Path) -> bool {
+    dir.join("oci-layout").is_file() && dir.join("index.json").is_file()
+}
+
+#[derive(Deserialize)]
+struct Descriptor {
+    #[serde(rename = "mediaType", default)]
+    media_type: String,
+    digest: String,
+    #[serde(default)]
+    size: u64,
+    #[serde(default)]
+    platform: Option<Platform>,
+    #[serde(default)]
+    annotations: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
+struct IndexOrManifest {
+    #[serde(rename = "mediaType", default)]
+    media_type: String,
+    #[serde(default)]
+    manifests: Vec<Descriptor>,
+    #[serde(default)]
+    config: Option<Descriptor>,
+    #[serde(default)]
+    layers: Vec<Descriptor>,
+}
+
+#[derive(Deserialize)]
+struct LegacyEntry {
+    #[serde(rename = "Config")]
+    config: String,
+    #[serde(rename = "RepoTags", default)]
+    repo_tags: Option<Vec<String>>,
+    #[serde(rename = "Layers", default)]
+    layers: Vec<String>,
+}
+
+impl<'a> Image<'a> {
+    /// Opens an image tarball (`docker save`, OCI archive) held in memory.
+    pub fn from_tar_bytes(data: &'a [u8]) -> Result<Image<'a>, Error> {
+        let entries = index_tar(data)?;
+        Image::with_store(Store::Tar { tarball: Tarball::Bytes(data), entries }, "docker save")
+    }
+
+    /// Opens an image tarball file, reading only its headers and the blobs asked for.
+    pub fn from_tar_file(path: &Path) -> Result<Image<'static>, Error> {
+        let file = std::fs::File::open(path).map_err(|e| Error::Io(e.to_string()))?;
+        let entries = index_tar(std::io::BufReader::new(file))?;
+        Image::with_store(Store::Tar { tarball: Tarball::File(path.to_path_buf()), entries }, "docker save")
+    }
+
+    fn with_store(store: Store<'a>, format: &'static str) -> Result<Image<'a>, Error> {
+        let mut image = Image { store, manifests: Vec::new(), format };
+        image.read_manifests()?;
+        Ok(image)
+    }
+
+    /// Opens an OCI image layout folder.
+    pub fn from_dir(dir: &Path) -> Result<Image<'static>, Error> {
+        let mut image =
+            Image { store: Store::Dir(dir.to_path_buf()), manifests: Vec::new(), format: "OCI image layout" };
+        image.read_manifests()?;
+        Ok(image)
+    }
+
+    fn has(&self, name: &str) -> bool {
+        match &self.store {
+            Store::Tar { entries, .. } => entries.contains_key(name),
+            Store::Dir(d) => d.join(name).is_file(),
+        }
+    }
+
+    fn locate(&self, name: &str) -> Result<Blob, Error> {
+        if name.split('/').any(|p| p == ".." || p.is_empty()) {
+            return Err(Error::Malformed("blob path"));
+        }
+        match &self.store {
+            Store::Tar { entries, .. } => {
+                let &(s, e) = entries.get(name).ok_or_else(|| Error::Other(format!("missing blob {name}")))?;
+                Ok(Blob::Range(s, e))
+            }
+            Store::Dir(d) => {
+                let p = d.join(name);
+                if p.is_file() { Ok(Blob::File(p)) } else { Err(Error::Other(format!("missing blob {name}"))) }
+            }
+        }
+    }
+
+    fn open(&self, blob: &Blob) -> Result<Box<dyn Read + '_>, Error> {
+        let io = |e: std::io::Error| Error::Io(e.to_string());
+        Ok(match (blob, &self.store) {
+            (Blob::Range(s, e), Store::Tar { tarball: Tarball::Bytes(data), .. }) => {
+                Box::new(&data[*s as usize..*e as usize])
+            }
+            (Blob::Range(s, e), Store::Tar { tarball: Tarball::File(path), .. }) => {
+                use std::io::{Seek, SeekFrom};
+                let mut file = std::fs::File::open(path).map_err(io)?;
+                file.seek(SeekFrom::Start(*s)).map_err(io)?;
+                Box::new(std::io::BufReader::with_capacity(1 << 16, file).take(e - s))
+            }
+            (Blob::File(p), _) => {
+                let file = std::fs::File::open(p).map_err(|e| Error::Io(format!("{}: {e}", p.display())))?;
+                Box::new(std::io::BufReader::with_capacity(1 << 16, file))
+            }
+            _ => return Err(Error::Malformed("blob location")),
+        })
+    }
+
+    fn json<T: for<'de> Deserialize<'de>>(&self, name: &str) -> Result<T, Error> {
+        let blob = self.locate(name)?;
+        let mut bytes = Vec::new();
+        self.open(&blob)?.take(MAX_JSON + 1).read_to_end(&mut bytes).map_err(io_error)?;
+        if bytes.len() as u64 > MAX_JSON {
+            return Err(Error::TooLarge(bytes.len() as u64));
+        }
+        serde_json::from_slice(&bytes).map_err(|e| Error::Other(format!("{name}: {e}")))
+    }
+
+    fn read_manifests(&mut self) -> Result<(), Error> {
+        if self.has("index.json") {
+            if matches!(self.store, Store::Tar { .. }) {
+                self.format = if self.has("manifest.json") { "docker save" } else { "OCI archive" };
+            }
+            let index: IndexOrManifest = self.json("index.json")?;
+            let mut out = Vec::new();
+            self.walk_index(index, None, 0, &mut out)?;
+            self.manifests = out;
+        } else if self.has("manifest.json") {
+            let legacy: Vec<LegacyEntry> = self.json("manifest.json")?;
+            for entry in legacy.into_iter().take(MAX_MANIFESTS) {
+                let config: Config = self.json(&entry.config)?;
+                let config_digest = entry.config.strip_prefix("blobs/").map(|d| d.replacen('/', ":", 1));
+                let mut layers = Vec::new();
+                for (i, path) in entry.layers.iter().take(MAX_LAYERS).enumerate() {
+                    let blob = self.locate(path)?;
+                    let size = match blob {
+                        Blob::Range(s, e) => e - s,
+                        Blob::File(ref p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+                    };
+                    // Named by digest (docker 25+), or a layer.tar checked against its diff_id.
+                    let (digest, digest_is_diff_id) = match path.strip_prefix("blobs/") {
+                        Some(d) => (Some(d.replacen('/', ":", 1)), false),
+                        None => (config.rootfs.diff_ids.get(i).cloned(), true),
+                    };
+                    layers.push(Layer { digest, digest_is_diff_id, media_type: String::new(), size, blob });
+                }
+                let platform = config.platform.clone();
+                self.manifests.push(Manifest {
+                    digest: None,
+                    platform,
+                    config,
+                    config_digest,
+                    layers,
+                    tags: entry.repo_tags.unwrap_or_default(),
+                });
+            }
+        } else {
+            return Err(Error::Malformed("image: no index.json or manifest.json"));
+        }
+        if self.manifests.is_empty() {
+            return Err(Error::Malformed("image: no manifests"));
+        }
+        Ok(())
+    }
+
+    fn walk_index(
+        &self,
+        index: IndexOrManifest,
+        tag: Option<String>,
+        depth: usize,
+        out: &mut Vec<Manifest>,
+    ) -> Result<(), Error> {
+        if depth > MAX_INDEX_DEPTH {
+            return Err(Error::TooMany("nested indexes"));
+        }
+        for d in index.manifests {
+            if out.len() >= MAX_MANIFESTS {
+                return Err(Error::TooMany("manifests"));
+            }
+            // buildx attestations are manifests for platform unknown/unknown: not images to run.
+            if d.platform.as_ref().is_some_and(|p| p.os == "unknown") {
+                continue;
+            }
+            let tag = d.annotations.get("org.opencontainers.image.ref.name").cloned().or_else(|| tag.clone());
+            let doc: IndexOrManifest = self.json(&blob_path(&d.digest)?)?;
+            let is_index = doc.media_type.contains("index")
+                || doc.media_type.contains("manifest.list")
+                || d.media_type.contains("index")
+                || d.media_type.contains("manifest.list")
+                || (doc.config.is_none() && !doc.manifests.is_empty());
+            if is_index {
+                self.walk_index(doc, tag, depth + 1, out)?;
+                continue;
+            }
+            let Some(config_desc) = doc.config else { return Err(Error::Malformed("manifest without config")) };
+            let config: Config = self.json(&blob_path(&config_desc.digest)?)?;
+            let mut layers = Vec::new();
+            for l in doc.layers.into_iter().take(MAX_LAYERS) {
+                let blob = self.locate(&blob_path(&l.digest)?)?;
+                layers.push(Layer {
+                    digest: Some(l.digest),
+                    digest_is_diff_id: false,
+                    media_type: l.media_type,
+                    size: l.size,
+                    blob,
+                });
+            }
+            let platform = d.platform.filter(|p| !p.os.is_empty()).unwrap_or_else(|| config.platform.clone());
+            out.push(Manifest {
+                digest: Some(d.digest),
+                platform,
+                config,
+                config_digest: Some(config_desc.digest),
+                layers,
+                tags: tag.into_iter().collect(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Streams the layers of `manifest` in order, calling `visit(layer, entry, data)` for every
+    /// entry; each layer's digest is checked against the manifest once its bytes are read.
+    pub fn walk(
+        &self,
+        manifest: &Manifest,
+        mut visit: impl FnMut(usize, &Entry, &mut dyn EntryData) -> Result<(), Error>,
+    ) -> Result<Vec<LayerReport>, Error> {
+        let mut reports = Vec::new();
+        for (index, layer) in manifest.layers.iter().enumerate() {
+            let mut hashed = Hashing { inner: self.open(&layer.blob)?, hasher: Sha256::new() };
+            let mut head = [0u8; 6];
+            let n = read_up_to(&mut hashed, &mut head)?;
+            let mut decoder = compress::decoder(&head[..n], (&head[..n]).chain(&mut hashed))?;
+            let compression = decoder.compression;
+            let (entries, expanded) = {
+                let mut tar = TarReader::new(&mut decoder);
+                let mut entries = 0;
+                while let Some(entry) = tar.next_entry().map_err(|e| match e {
+                    Error::Io(_) => Error::Other(format!("layer {index}: {e}")),
+                    e => e,
+                })? {
+                    entries += 1;
+                    visit(index, &entry, &mut tar)?;
+                }
+                (entries, tar.position())
+            };
+            // Whatever follows the tar's end still counts towards the digest.
+            std::io::copy(&mut decoder, &mut std::io::sink()).map_err(io_error)?;
+            drop(decoder);
+            std::io::copy(&mut hashed, &mut std::io::sink()).map_err(io_error)?;
+            let actual = format!("sha256:{:x}", hashed.hasher.finalize());
+            // A diff_id is the digest of the uncompressed tar: the blob's own only when uncompressed.
+            let checkable = layer.digest.as_deref().is_some_and(|d| d.starts_with("sha256:"))
+                && (!layer.digest_is_diff_id || compression == Compression::None);
+            let digest_mismatch = match &layer.digest {
+                Some(expected) if checkable && *expected != actual => Some(actual),
+                _ => None,
+            };
+            reports.push(LayerReport { compression, expanded, entries, digest_mismatch });
+        }
+        Ok(reports)
+    }
+}
+
+fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> Result<usize, Error> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]).map_err(io_error)? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}
+
+struct Hashing<R> {
+    inner: R,
+    hasher: Sha256,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}

@@ -1,0 +1,393 @@
+//! A streaming tar reader (ustar, GNU long names, pax `path`/`linkpath`/`size`) over any `Read`:
+//! headers are parsed, data is read only when asked for and never beyond a caller's limit, and
+//! every declared size is checked before it is trusted.
+
+use crate::Error;
+use std::io::Read;
+
+/// What a tar entry is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Kind {
+    File,
+    Dir,
+    Symlink(String),
+    /// A hard link to an earlier entry (its path, normalized).
+    Hardlink(String),
+    /// Devices, FIFOs and anything else: metadata only.
+    Other,
+}
+
+/// One entry's header.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// The path as written, normalized: no leading `/` or `./`, no `.` parts; `..` parts kept
+    /// for the caller to judge.
+    pub path: String,
+    pub kind: Kind,
+    pub size: u64,
+    pub mode: u32,
+    pub uid: u64,
+    pub mtime: u64,
+}
+
+/// The most bytes of pax extended header or GNU long name read (real ones are a few hundred).
+const MAX_META: u64 = 1 << 20;
+
+/// Normalizes an archive path: `./a//b/` → `a/b`; `/etc/x` → `etc/x`.
+pub fn normalize(path: &str) -> String {
+    path.split('/').filter(|p| !p.is_empty() && *p != ".").collect::<Vec<_>>().join("/")
+}
+
+/// A byte source a tar is read from, which may jump over data it does not need (a file seeks;
+/// a decompressing stream has to read through).
+pub trait Source: Read {
+    fn skip_bytes(&mut self, n: u64) -> std::io::Result<()> {
+        let copied = std::io::copy(&mut self.take(n), &mut std::io::sink())?;
+        if copied < n { Err(std::io::ErrorKind::UnexpectedEof.into()) } else { Ok(()) }
+    }
+}
+
+impl Source for &[u8] {
+    fn skip_bytes(&mut self, n: u64) -> std::io::Result<()> {
+        let n = usize::try_from(n).unwrap_or(usize::MAX);
+        if n > self.len() {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        *self = &self[n..];
+        Ok(())
+    }
+}
+
+impl Source for std::io::BufReader<std::fs::File> {
+    fn skip_bytes(&mut self, n: u64) -> std::io::Result<()> {
+        use std::io::Seek;
+        let n = i64::try_from(n).map_err(|_| std::io::Error::from(std::io::ErrorKind::UnexpectedEof))?;
+        let at = self.stream_position()?;
+        let len = self.get_ref().metadata()?.len();
+        if at.saturating_add(n as u64) > len {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        self.seek_relative(n)
+    }
+}
+
+impl<S: Source + ?Sized> Source for &mut S {
+    fn skip_bytes(&mut self, n: u64) -> std::io::Result<()> {
+        (**self).skip_bytes(n)
+    }
+}
+
+impl<R: Read> Source for std::io::Take<R> {}
+impl<A: Read, B: Read> Source for std::io::Chain<A, B> {}
+
+/// A tar stream, entry by entry.
+pub struct TarReader<R: Source> {
+    inner: R,
+    /// Bytes of the current entry's data not yet read, and the padding after them.
+    remaining: u64,
+    padding: u64,
+    /// Bytes consumed from `inner` so far.
+    position: u64,
+    done: bool,
+}
+
+fn octal(field: &[u8]) -> Result<u64, Error> {
+    // GNU base-256 for large values: high bit set in the first byte.
+    if field.first().is_some_and(|b| b & 0x80 != 0) {
+        let mut v: u64 = u64::from(field[0] & 0x7f);
+        for &b in &field[1..] {
+            v = v.checked_mul(256).and_then(|v| v.checked_add(u64::from(b))).ok_or(Error::Malformed("tar number"))?;
+        }
+        return Ok(v);
+    }
+    let text: Vec<u8> = field.iter().copied().take_while(|&b| b != 0).filter(|b| *b != b' ').collect();
+    if text.is_empty() {
+        return Ok(0);
+    }
+    let s = std::str::from_utf8(&text).map_err(|_| Error::Malformed("tar number"))?;
+    u64::from_str_radix(s, 8).map_err(|_| Error::Malformed("tar number"))
+}
+
+fn text(field: &[u8]) -> String {
+    let end = field.iter().position(|&b| b == 0).unwrap_or(field.len());
+    String::from_utf8_lossy(&field[..end]).into_owned()
+}
+
+impl<R: Source> TarReader<R> {
+    pub fn new(inner: R) -> Self {
+        TarReader { inner, remaining: 0, padding: 0, position: 0, done: false }
+    }
+
+    /// Bytes consumed from the underlying reader.
+    pub fn position(&self) -> u64 {
+        self.position
+    }
+
+    fn read_exact(&mut self, buf: &mut [u8]) -> Result<(), Error> {
+        self.inner.read_exact(buf).map_err(|e| match e.kind() {
+            std::io::ErrorKind::UnexpectedEof => Error::Truncated,
+            _ => Error::Io(e.to_string()),
+        })?;
+        self.position += buf.len() as u64;
+        Ok(())
+    }
+
+    fn skip(&mut self, n: u64) -> Result<(), Error> {
+        self.inner.skip_bytes(n).map_err(crate::compress::io_error)?;
+        self.position += n;
+        Ok(())
+    }
+
+    /// Skips whatever is left of the current entry's data.
+    fn finish_entry(&mut self) -> Result<(), Error> {
+        let n = self.remaining + self.padding;
+        self.remaining = 0;
+        self.padding = 0;
+        self.skip(n)
+    }
+
+    /// Reads a metadata entry's data (pax header, GNU long name), bounded.
+    fn read_meta(&mut self, size: u64) -> Result<Vec<u8>, Error> {
+        if size > MAX_META {
+            return Err(Error::Malformed("tar metadata entry too large"));
+        }
+        let mut data = vec![0u8; size as usize];
+        self.read_exact(&mut data)?;
+        self.skip(padding(size))?;
+        Ok(data)
+    }
+
+    /// The next entry's header; `None` at the end of the archive.
+    pub fn next_entry(&mut self) -> Result<Option<Entry>, Error> {
+        if self.done {
+            return Ok(None);
+        }
+        self.finish_entry()?;
+        let mut long_name: Option<String> = None;
+        let mut long_link: Option<String> = None;
+        let mut pax_size: Option<u64> = None;
+        loop {
+            let mut header = [0u8; 512];
+            match self.read_exact(&mut header) {
+                Ok(()) => {}
+                // An archive cut at an entry boundary, without the two zero blocks: accepted, as tar does.
+                Err(Error::Truncated) if long_name.is_none() && pax_size.is_none() => {
+                    self.done = true;
+                    return Ok(None);
+                }
+                Err(e) => return Err(e),
+            }
+            if header.iter().all(|&b| b == 0) {
+                self.done = true;
+                return Ok(None);
+            }
+            let stored: u64 = header[148..156].iter().map(|&b| u64::from(b)).sum();
+            let sum: u64 =
+                header.iter().enumerate().map(|(i, &b)| if (148..156).contains(&i) { 32 } else { u64::from(b) }).sum();
+            if octal(&header[148..156])? != sum && stored != 0 {
+                return Err(Error::Malformed("tar header checksum"));
+            }
+            let size = octal(&header[124..136])?;
+            let typeflag = header[156];
+            match typeflag {
+                b'L' => {
+                    long_name = Some(text(&self.read_meta(size)?));
+                    continue;
+                }
+                b'K' => {
+                    long_link = Some(text(&self.read_meta(size)?));
+                    continue;
+                }
+                b'x' => {
+                    for (key, value) in pax_records(&self.read_meta(size)?) {
+                        match key.as_str() {
+                            "path" => long_name = Some(value),
+                            "linkpath" => long_link = Some(value),
+                            "size" => pax_size = value.parse().ok(),
+                            _ => {}
+                        }
+                    }
+                    continue;
+                }
+                b'g' => {
+                    self.read_meta(size)?;
+                    continue;
+                }
+                _ => {}
+            }
+            let ustar = &header[257..263] == b"ustar\0" || &header[257..263] == b"ustar ";
+            let name = long_name.take().unwrap_or_else(|| {
+                let name = text(&header[0..100]);
+                let prefix =
+                    if ustar && &header[257..263] == b"ustar\0" { text(&header[345..500]) } else { String::new() };
+                if prefix.is_empty() { name } else { format!("{prefix}/{name}") }
+            });
+            let link = long_link.take().unwrap_or_else(|| text(&header[157..257]));
+            let size = pax_size.take().unwrap_or(size);
+            let kind = match typeflag {
+                b'0' | 0 | b'7' => Kind::File,
+                b'5' => Kind::Dir,
+                b'2' => Kind::Symlink(link),
+                b'1' => Kind::Hardlink(normalize(&link)),
+                _ => Kind::Other,
+            };
+            // Links, directories, devices and FIFOs carry no data whatever their size field says.
+            let data = match kind {
+                Kind::File => size,
+                Kind::Other if !matches!(typeflag, b'3' | b'4' | b'6') => size,
+                _ => 0,
+            };
+            self.remaining = data;
+            self.padding = padding(data);
+            let kind = if name.ends_with('/') && kind == Kind::File { Kind::Dir } else { kind };
+            return Ok(Some(Entry {
+                path: normalize(&name),
+                kind,
+                size: data,
+                mode: octal(&header[100..108])? as u32,
+                uid: octal(&header[108..116])?,
+                mtime: octal(&header[136..148])?,
+            }));
+        }
+    }
+
+    /// Reads the current entry's data into memory, or fails when it is larger than `limit`.
+    pub fn read_data(&mut self, limit: u64) -> Result<Vec<u8>, Error> {
+        if self.remaining > limit {
+            return Err(Error::TooLarge(self.remaining));
+        }
+        let mut data = vec![0u8; self.remaining as usize];
+        self.read_exact(&mut data)?;
+        self.remaining = 0;
+        Ok(data)
+    }
+
+    /// Reads up to `buf.len()` bytes of the current entry's data (0 at its end).
+    pub fn read_some(&mut self, buf: &mut [u8]) -> Result<usize, Error> {
+        let n = (buf.len() as u64).min(self.remaining) as usize;
+        self.read_exact(&mut buf[..n])?;
+        self.remaining -= n as u64;
+        Ok(n)
+    }
+
+    /// The entry data not yet read.
+    pub fn remaining(&self) -> u64 {
+        self.remaining
+    }
+}
+
+fn padding(size: u64) -> u64 {
+    (512 - size % 512) % 512
+}
+
+/// The records of a pax extended header: `LEN key=value\n` each.
+fn pax_records(data: &[u8]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = data;
+    while !rest.is_empty() {
+        let Some(space) = rest.iter().position(|&b| b == b' ') else { break };
+        let Some(len) = std::str::from_utf8(&rest[..space]).ok().and_then(|s| s.parse::<usize>().ok()) else { break };
+        if len <= space || len > rest.len() {
+            break;
+        }
+        let record = &rest[space + 1..len];
+        let record = record.strip_suffix(b"\n").unwrap_or(record);
+        if let Some(eq) = record.iter().position(|&b| b == b'=') {
+            out.push((
+                String::from_utf8_lossy(&record[..eq]).into_owned(),
+                String::from_utf8_lossy(&record[eq + 1..]).into_owned(),
+            ));
+        }
+        rest = &rest[len..];
+    }
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A tar archive of `entries` (path, typeflag, link target, data), ustar format.
+    pub fn build(entries: &[(&str, u8, &str, &[u8])]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (path, typeflag, link, data) in entries {
+            let mut h = [0u8; 512];
+            h[..path.len()].copy_from_slice(path.as_bytes());
+            h[100..107].copy_from_slice(b"0000755");
+            h[108..115].copy_from_slice(b"0000000");
+            h[116..123].copy_from_slice(b"0000000");
+            h[124..135].copy_from_slice(format!("{:011o}", data.len()).as_bytes());
+            h[136..147].copy_from_slice(b"00000000000");
+            h[156] = *typeflag;
+            h[157..157 + link.len()].copy_from_slice(link.as_bytes());
+            h[257..263].copy_from_slice(b"ustar\0");
+            h[263..265].copy_from_slice(b"00");
+            h[148..156].copy_from_slice(b"        ");
+            let sum: u32 = h.iter().map(|&b| u32::from(b)).sum();
+            h[148..155].copy_from_slice(format!("{sum:06o}\0").as_bytes());
+            out.extend_from_slice(&h);
+            out.extend_from_slice(data);
+            out.resize(out.len() + padding(data.len() as u64) as usize, 0);
+        }
+        out.resize(out.len() + 1024, 0);
+        out
+    }
+
+    #[test]
+    fn entries_links_and_data() {
+        let tar = build(&[
+            ("./usr/", b'5', "", b""),
+            ("usr/bin/app", b'0', "", b"hello"),
+            ("usr/bin/link", b'2', "app", b""),
+            ("/usr/bin/hard", b'1', "./usr/bin/app", b""),
+        ]);
+        let mut r = TarReader::new(tar.as_slice());
+        let e = r.next_entry().unwrap().unwrap();
+        assert_eq!((e.path.as_str(), &e.kind), ("usr", &Kind::Dir));
+        let e = r.next_entry().unwrap().unwrap();
+        assert_eq!((e.path.as_str(), e.size, e.mode), ("usr/bin/app", 5, 0o755));
+        assert_eq!(r.read_data(5).unwrap(), b"hello");
+        let e = r.next_entry().unwrap().unwrap();
+        assert_eq!(e.kind, Kind::Symlink("app".into()));
+        let e = r.next_entry().unwrap().unwrap();
+        assert_eq!((e.path.as_str(), e.kind), ("usr/bin/hard", Kind::Hardlink("usr/bin/app".into())));
+        assert_eq!(r.next_entry().unwrap(), None);
+    }
+
+    #[test]
+    fn hostile_headers_are_errors_not_panics() {
+        let mut tar = build(&[("a", b'0', "", b"data")]);
+        tar[124..135].copy_from_slice(b"77777777777"); // a huge declared size
+        let sum: u32 =
+            tar[..512].iter().enumerate().map(|(i, &b)| if (148..156).contains(&i) { 32 } else { u32::from(b) }).sum();
+        tar[148..155].copy_from_slice(format!("{sum:06o}\0").as_bytes());
+        let mut r = TarReader::new(tar.as_slice());
+        let e = r.next_entry().unwrap().unwrap();
+        assert!(matches!(r.read_data(1 << 20), Err(Error::TooLarge(_))));
+        assert_eq!(e.size, 0o77777777777);
+        assert!(r.next_entry().is_err(), "the data runs past the end");
+        let mut bad = build(&[("a", b'0', "", b"x")]);
+        bad[0] = b'b';
+        assert!(TarReader::new(bad.as_slice()).next_entry().is_err(), "checksum");
+        for cut in [0, 100, 511, 512, 600] {
+            let tar = build(&[("a", b'0', "", b"data")]);
+            let mut r = TarReader::new(&tar[..cut]);
+            while let Ok(Some(_)) = r.next_entry() {}
+        }
+    }
+
+    #[test]
+    fn pax_and_gnu_long_names() {
+        let long = "d/".repeat(80) + "file";
+        let pax = format!("{} path={long}\n", long.len() + 7 + 3);
+        let tar = build(&[
+            ("pax", b'x', "", pax.as_bytes()),
+            ("short", b'0', "", b""),
+            ("././@LongLink", b'L', "", long.as_bytes()),
+            ("x", b'0', "", b""),
+        ]);
+        let mut r = TarReader::new(tar.as_slice());
+        assert_eq!(r.next_entry().unwrap().unwrap().path, long.trim_end_matches('/'));
+        assert_eq!(r.next_entry().unwrap().unwrap().path, long);
+    }
+}
