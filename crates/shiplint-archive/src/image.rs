@@ -166,13 +166,22 @@ fn blob_path(digest: &str) -> Result<String, Error> {
     Ok(format!("blobs/{alg}/{hex}"))
 }
 
-/// Whether a tarball holds an image (`manifest.json`, `index.json` or `oci-layout` at its top).
+/// Whether a tarball holds an image: `manifest.json`, `index.json` or `oci-layout` at its top, or
+/// blobs named as images name them (`blobs/sha256/…`, `<id>/layer.tar`), so that a truncated
+/// image is still recognised and reported as one.
 pub fn is_image_tar(source: impl crate::tar::Source) -> bool {
     let mut r = TarReader::new(source);
     for _ in 0..64 {
         match r.next_entry() {
-            Ok(Some(e)) if matches!(e.path.as_str(), "manifest.json" | "oci-layout" | "index.json") => return true,
-            Ok(Some(_)) => {}
+            Ok(Some(e)) => {
+                let p = e.path.as_str();
+                if matches!(p, "manifest.json" | "oci-layout" | "index.json")
+                    || p.starts_with("blobs/sha256/")
+                    || p.ends_with("/layer.tar")
+                {
+                    return true;
+                }
+            }
             _ => return false,
         }
     }
@@ -328,7 +337,11 @@ impl<'a> Image<'a> {
             let legacy: Vec<LegacyEntry> = self.json("manifest.json")?;
             for entry in legacy.into_iter().take(MAX_MANIFESTS) {
                 let config: Config = self.json(&entry.config)?;
-                let config_digest = entry.config.strip_prefix("blobs/").map(|d| d.replacen('/', ":", 1));
+                // Named `blobs/sha256/<hex>` (docker 25+) or `<hex>.json` (older docker).
+                let config_digest = match entry.config.strip_prefix("blobs/") {
+                    Some(d) => Some(d.replacen('/', ":", 1)),
+                    None => entry.config.strip_suffix(".json").map(|hex| format!("sha256:{hex}")),
+                };
                 let mut layers = Vec::new();
                 for (i, path) in entry.layers.iter().take(MAX_LAYERS).enumerate() {
                     let blob = self.locate(path)?;

@@ -2,6 +2,8 @@
 //! and build variants, cached by a hash of their inputs. Also locates the provisioned toolchains
 //! (scripts/provision-go.sh) and the old real binaries (scripts/fetch-old-binaries.sh).
 
+pub mod images;
+
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::fmt;

@@ -31,6 +31,8 @@ pub struct ScanResult {
     pub go_executables: usize,
     /// Build definitions among them (Dockerfiles, shell scripts).
     pub build_definitions: usize,
+    /// Container images among them (OCI layout folders, `docker save` and OCI tarballs).
+    pub images: usize,
 }
 
 /// How far a scan has got, for a progress display on another thread.
@@ -47,7 +49,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ScanError>) {
     for p in paths {
         match std::fs::metadata(p) {
             Err(e) => errors.push(ScanError { path: p.display().to_string(), message: e.to_string() }),
-            Ok(m) if !m.is_dir() => files.push(p.clone()),
+            Ok(m) if !m.is_dir() || shiplint_archive::image::is_layout_dir(p) => files.push(p.clone()),
             Ok(_) => {
                 let walker = ignore::WalkBuilder::new(p)
                     .hidden(false)
@@ -68,13 +70,22 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ScanError>) {
             }
         }
     }
+    // An OCI image layout folder is one input: its blobs are read through its index.
+    let layouts: Vec<PathBuf> = files
+        .iter()
+        .filter(|f| f.file_name().is_some_and(|n| n == "oci-layout"))
+        .filter_map(|f| f.parent().map(Path::to_path_buf))
+        .filter(|d| shiplint_archive::image::is_layout_dir(d))
+        .collect();
+    files.retain(|f| !layouts.iter().any(|d| f.starts_with(d)));
+    files.extend(layouts);
     files.sort();
     files.dedup();
     (files, errors)
 }
 
 /// Whether the first bytes are an executable format the reader knows.
-fn looks_executable(head: &[u8]) -> bool {
+pub(crate) fn looks_executable(head: &[u8]) -> bool {
     let fat = shiplint_gobin::macho::is_fat(head)
         // Java class files share the fat magic; their "architecture count" is a class-file version.
         && head.get(4..8).is_some_and(|n| u32::from_be_bytes(n.try_into().unwrap()) < 64);
@@ -92,6 +103,8 @@ enum Scanned {
     Other,
     GoExecutable(Vec<Finding>),
     BuildDefinition(Vec<Finding>),
+    /// An image, with the number of Go executables in it.
+    Image(Vec<Finding>, usize),
 }
 
 /// One file's outcome, or the reason it could not be read.
@@ -102,11 +115,22 @@ const MAX_TEXT_SOURCE: u64 = 4 << 20;
 
 /// Reads one file as whatever it is: a Go executable or a build definition.
 fn check_file(path: &Path, options: &BinaryOptions, config: &Config, modules: &ModuleCache) -> FileOutcome {
-    let mut head = [0u8; 256];
+    let display = path.display().to_string();
+    if path.is_dir() {
+        let image = shiplint_archive::image::Image::from_dir(path).map_err(|e| e.to_string())?;
+        return image_outcome(&display, &image, options, config);
+    }
+    let mut head = [0u8; 512];
     let mut file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let n = file.read(&mut head).map_err(|e| e.to_string())?;
+    let n = read_full(&mut file, &mut head).map_err(|e| e.to_string())?;
     if looks_executable(&head[..n]) {
         return check_binary(path, options, config).map(|f| f.map_or(Scanned::Other, Scanned::GoExecutable));
+    }
+    let is_tar = head.get(257..262) == Some(b"ustar");
+    let reopen = || std::fs::File::open(path).map(std::io::BufReader::new).map_err(|e| e.to_string());
+    if is_tar && shiplint_archive::image::is_image_tar(reopen()?) {
+        let image = shiplint_archive::image::Image::from_tar_file(path).map_err(|e| e.to_string())?;
+        return image_outcome(&display, &image, options, config);
     }
     let Some(kind) = source::kind_of(path, &head[..n]) else { return Ok(Scanned::Other) };
     let size = file.metadata().map_err(|e| e.to_string())?.len();
@@ -115,7 +139,6 @@ fn check_file(path: &Path, options: &BinaryOptions, config: &Config, modules: &M
     }
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
     let text = String::from_utf8(bytes).map_err(|_| format!("not UTF-8 text, yet named like a {kind:?}"))?;
-    let display = path.display().to_string();
     let parsed = source::parse(kind, &text)?;
     let mut defs = Defs::new(&display, &text, kind, &parsed);
     defs.modules = Some(modules);
@@ -132,6 +155,28 @@ fn check_file(path: &Path, options: &BinaryOptions, config: &Config, modules: &M
     }
     let findings = findings.into_iter().filter_map(|f| config.apply(f)).collect();
     Ok(Scanned::BuildDefinition(findings))
+}
+
+/// Reads until `buf` is full or the file ends.
+fn read_full(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match file.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}
+
+fn image_outcome(
+    display: &str,
+    image: &shiplint_archive::image::Image<'_>,
+    options: &BinaryOptions,
+    config: &Config,
+) -> FileOutcome {
+    let (findings, go_executables) = crate::image::check_image(display, image, options, config)?;
+    Ok(Scanned::Image(findings, go_executables))
 }
 
 /// A `# shiplint: ignore[rule, ...] reason` comment: its line (1-based), where it is, the rules
@@ -209,11 +254,21 @@ fn unused_suppressions(defs: &Defs<'_>, sups: &[Suppression], config: &Config) -
     out
 }
 
-/// Runs every selected binary rule on one executable; `None` when it is not a Go executable.
+/// Runs every selected binary rule on one executable file; `None` when it is not a Go executable.
 fn check_binary(path: &Path, options: &BinaryOptions, config: &Config) -> Result<Option<Vec<Finding>>, String> {
     let mapped = Mapped::open(path).map_err(|e| e.to_string())?;
     let exe = Executable::parse(mapped.bytes()).map_err(|e| e.to_string())?;
-    let display = path.display().to_string();
+    Ok(check_executable(&path.display().to_string(), &exe, options, config))
+}
+
+/// Runs every selected binary rule on each Go slice of `exe`, shown as `display`; `None` when no
+/// slice is Go.
+pub(crate) fn check_executable(
+    display: &str,
+    exe: &Executable<'_>,
+    options: &BinaryOptions,
+    config: &Config,
+) -> Option<Vec<Finding>> {
     let universal = exe.fat_arches.is_some();
     let mut findings = Vec::new();
     let mut any_go = false;
@@ -224,7 +279,7 @@ fn check_binary(path: &Path, options: &BinaryOptions, config: &Config) -> Result
         }
         any_go = true;
         let bin = Binary {
-            path: &display,
+            path: display,
             slice: universal.then_some(facts.arch.as_str()),
             container: c,
             facts: &facts,
@@ -236,7 +291,7 @@ fn check_binary(path: &Path, options: &BinaryOptions, config: &Config) -> Result
             }
         }
     }
-    Ok(any_go.then(|| findings.into_iter().filter_map(|f| config.apply(f)).collect()))
+    any_go.then(|| findings.into_iter().filter_map(|f| config.apply(f)).collect())
 }
 
 /// Scans `paths` in parallel; results come back in a stable order.
@@ -261,6 +316,11 @@ pub fn scan(paths: &[PathBuf], options: &BinaryOptions, config: &Config, progres
             }
             Ok(Scanned::BuildDefinition(f)) => {
                 result.build_definitions += 1;
+                result.findings.extend(f);
+            }
+            Ok(Scanned::Image(f, go)) => {
+                result.images += 1;
+                result.go_executables += go;
                 result.findings.extend(f);
             }
             Ok(Scanned::Other) => {}

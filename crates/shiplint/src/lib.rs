@@ -8,6 +8,7 @@ pub mod defs;
 pub mod finding;
 pub mod fix;
 pub mod goversion;
+pub mod image;
 pub mod inspect;
 pub mod mapped;
 pub mod report;

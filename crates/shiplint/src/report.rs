@@ -78,7 +78,12 @@ fn human(r: &ScanResult, color: bool, out: &mut impl Write) -> io::Result<()> {
     if r.build_definitions > 0 {
         scanned.push(plural(r.build_definitions, "build definition", "build definitions"));
     }
-    writeln!(out, "{summary} in {} ({} scanned).", scanned.join(" and "), plural(r.files, "file", "files"))
+    if r.images > 0 {
+        scanned.push(plural(r.images, "image", "images"));
+    }
+    let last = scanned.pop().unwrap_or_default();
+    let listed = if scanned.is_empty() { last } else { format!("{} and {last}", scanned.join(", ")) };
+    writeln!(out, "{summary} in {listed} ({} scanned).", plural(r.files, "file", "files"))
 }
 
 /// The `--format json` document (documented in docs/check-json.md).
@@ -91,6 +96,7 @@ pub fn json_report(r: &ScanResult) -> Value {
             "files": r.files,
             "go_executables": r.go_executables,
             "build_definitions": r.build_definitions,
+            "images": r.images,
             "findings": by_level,
             "errors": r.errors.len(),
         },

@@ -2,13 +2,17 @@ use super::root_image;
 use crate::defs::dockerfile::Dockerfile;
 use crate::defs::images::Libc;
 use crate::finding::{Finding, Fix};
+use crate::image::ImageFacts;
 use crate::rules::Defs;
+use shiplint_archive::fs::ResolveError;
 
 declare_rule! {
     /// ## What it does
     /// Finds Dockerfiles where a Go binary is built with cgo left on in one C library's world
     /// (a glibc `golang` image, or a musl one with gcc installed) and copied into a final image
-    /// with another C library or none (alpine, distroless/static, scratch).
+    /// with another C library or none (alpine, distroless/static, scratch). In an image, it
+    /// finds the entrypoint or any Go executable whose ELF interpreter (dynamic loader) the
+    /// image does not have, and names the missing path.
     ///
     /// ## Why is this bad?
     /// If the program links any cgo-using package, the binary is dynamically linked against the
@@ -54,6 +58,45 @@ declare_rule! {
         name: "libc-mismatch",
         level: Warning,
         summary: "a cgo-enabled build is copied into an image without the builder's C library",
+    }
+}
+
+/// What C library loaders an image has, for the message.
+fn loaders(image: &ImageFacts) -> String {
+    let found: Vec<String> = image
+        .fs
+        .iter()
+        .filter(|(p, _)| {
+            let name = p.rsplit('/').next().unwrap_or(p);
+            (name.starts_with("ld-musl-") || name.starts_with("ld-linux")) && name.contains(".so")
+        })
+        .map(|(p, _)| format!("/{p}"))
+        .take(3)
+        .collect();
+    if found.is_empty() { "no dynamic loader at all".into() } else { format!("only {}", found.join(", ")) }
+}
+
+pub fn check_image(image: &ImageFacts, out: &mut Vec<Finding>) {
+    let entrypoint = image.command().first().and_then(|p| image.locate(p).ok());
+    for (path, exe) in &image.executables {
+        let is_entrypoint = entrypoint.as_deref() == Some(path.as_str());
+        let Some(interpreter) = exe.interpreter.as_deref().filter(|_| exe.is_go || is_entrypoint) else { continue };
+        let missing = match image.fs.resolve(interpreter) {
+            Ok(_) => continue,
+            Err(ResolveError::Missing(p) | ResolveError::Loop(p)) => p,
+        };
+        let what = if is_entrypoint { "the entrypoint" } else { "the Go executable" };
+        let message = format!(
+            "{what} /{path} needs the dynamic loader {interpreter}, and the image has {}: starting it fails with \
+             \"no such file or directory\" (the missing file is the loader, /{missing})",
+            loaders(image)
+        );
+        out.push(image.finding(
+            &META,
+            &format!("/{path} ELF interpreter"),
+            message,
+            "rebuild with CGO_ENABLED=0 (a static binary needs no loader), or ship it in an image with its C library",
+        ));
     }
 }
 

@@ -1,5 +1,8 @@
-//! Rules about the images a Dockerfile builds: what the final stage is based on and runs as.
+//! Rules about images: what a Dockerfile's final stage is based on and runs as, and what a built
+//! image (OCI layout, `docker save`) holds.
 
+pub mod entrypoint_missing;
+pub mod layer_digest_mismatch;
 pub mod libc_mismatch;
 pub mod root_final_image;
 pub mod toolchain_in_final_image;

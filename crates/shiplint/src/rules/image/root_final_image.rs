@@ -1,12 +1,14 @@
 use super::root_image;
 use crate::finding::{Finding, Fix};
+use crate::image::ImageFacts;
 use crate::rules::Defs;
 
 declare_rule! {
     /// ## What it does
     /// Finds Dockerfiles that build a Go program whose final image runs as root: no `USER` in
     /// the final stage (or the stages it is built on) and a base image that does not set a
-    /// non-root user, or a last `USER` that is root.
+    /// non-root user, or a last `USER` that is root. In an image that holds a Go executable,
+    /// it reads the config's `User` (empty, `root`, `0`, `0:…`).
     ///
     /// ## Why is this bad?
     /// A compromised process runs as root inside the container: it can write anywhere in the
@@ -81,4 +83,25 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     let description = "run as USER 65532:65532 (unsafe: the program loses root's file and port privileges)";
     finding.fix = Some(Fix::insertion(defs.path, at, &text, description, false));
     out.push(finding);
+}
+
+pub fn check_image(image: &ImageFacts, out: &mut Vec<Finding>) {
+    if !image.executables.values().any(|e| e.is_go) {
+        return;
+    }
+    let user = image.run.user.as_deref().unwrap_or("").trim();
+    let name = user.split(':').next().unwrap_or("");
+    if !(name.is_empty() || name == "root" || name == "0") {
+        return;
+    }
+    let message = match user {
+        "" => "the image runs as root: its config sets no User, and the default is uid 0".to_string(),
+        u => format!("the image runs as root: its config User is {u}"),
+    };
+    out.push(image.finding(
+        &META,
+        "config User",
+        message,
+        "set USER 65532:65532 (distroless's nonroot) in the final stage",
+    ));
 }

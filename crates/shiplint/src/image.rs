@@ -1,0 +1,230 @@
+//! Container images in `check`: each platform's layers streamed once into the merged file
+//! system, every executable read as it streams past (the binary rules run on the Go ones there and
+//! then, at locations like `app.tar@sha256:0123456789ab /usr/local/bin/api`), and the facts the
+//! image rules judge. Nothing is extracted and nothing is run.
+
+use crate::check::{check_executable, looks_executable};
+use crate::config::Config;
+use crate::finding::{Finding, Location};
+use crate::rules::{BinaryOptions, RULES, RuleMeta};
+use shiplint_archive::fs::{Applied, FsView, ResolveError};
+use shiplint_archive::image::{EntryData, Image, Manifest, RunConfig};
+use shiplint_archive::tar::Kind;
+use std::collections::BTreeMap;
+
+/// The largest executable read from an image (Go programs are tens of megabytes).
+const MAX_EXECUTABLE: u64 = 512 << 20;
+
+/// What an executable in the image is, as far as the image rules care.
+#[derive(Clone, Debug)]
+pub struct ImageExecutable {
+    pub size: u64,
+    pub is_go: bool,
+    pub go_version: Option<String>,
+    /// ELF PT_INTERP: the dynamic loader the kernel must find to start it.
+    pub interpreter: Option<String>,
+    /// The Go main package (`cmd/go` for the go command itself).
+    pub main_path: Option<String>,
+}
+
+/// One platform's image, as it runs.
+pub struct ImageFacts {
+    /// `app.tar@sha256:0123456789ab`: the file and the manifest (or config) digest.
+    pub display: String,
+    /// `linux/amd64`.
+    pub platform: String,
+    pub run: RunConfig,
+    /// The layers' stored (usually compressed) bytes.
+    pub layer_bytes: u64,
+    pub fs: FsView,
+    /// Executables of the final file system, by path (no leading `/`).
+    pub executables: BTreeMap<String, ImageExecutable>,
+    /// Layers whose bytes do not have the digest the manifest promises: (layer, promised, actual).
+    pub digest_mismatches: Vec<(usize, String, String)>,
+}
+
+impl ImageFacts {
+    pub fn finding(&self, meta: &'static RuleMeta, fact: &str, message: String, help: &str) -> Finding {
+        Finding {
+            code: meta.code,
+            rule: meta.name,
+            level: meta.default_level,
+            message,
+            location: Location::artifact(&self.display, None, fact),
+            help: help.to_string(),
+            notes: Vec::new(),
+            related: Vec::new(),
+            fix: None,
+        }
+    }
+
+    /// The program the image starts: Entrypoint followed by Cmd, as the runtime joins them.
+    pub fn command(&self) -> Vec<&str> {
+        let entrypoint = self.run.entrypoint.iter().flatten();
+        entrypoint.chain(self.run.cmd.iter().flatten()).map(String::as_str).collect()
+    }
+
+    /// The path `program` runs from: found on the image's PATH when it has no `/`, relative to
+    /// WorkingDir when relative. `Err` names what is missing.
+    pub fn locate(&self, program: &str) -> Result<String, ResolveError> {
+        if program.contains('/') {
+            let path = match program.starts_with('/') {
+                true => program.to_string(),
+                false => format!("{}/{program}", self.run.working_dir.as_deref().unwrap_or("/")),
+            };
+            return self.fs.resolve(&path);
+        }
+        let env_path = self.run.env.iter().flatten().find_map(|e| e.strip_prefix("PATH="));
+        let path = env_path.unwrap_or("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        let mut first_error = None;
+        for dir in path.split(':').filter(|d| !d.is_empty()) {
+            match self.fs.resolve(&format!("{dir}/{program}")) {
+                Ok(found) => return Ok(found),
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        Err(first_error.unwrap_or_else(|| ResolveError::Missing(program.to_string())))
+    }
+
+    /// The total size of the regular files in the image.
+    pub fn file_bytes(&self) -> u64 {
+        self.fs.iter().filter(|(_, n)| n.kind == Kind::File).map(|(_, n)| n.size).sum()
+    }
+}
+
+/// Reads up to `buf.len()` bytes of an entry.
+fn read_head(data: &mut dyn EntryData, buf: &mut [u8]) -> Result<usize, shiplint_archive::Error> {
+    let mut n = 0;
+    while n < buf.len() {
+        match data.read_some(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}
+
+/// The short name of a digest: `sha256:0123456789ab`.
+fn short(digest: &str) -> String {
+    match digest.split_once(':') {
+        Some((alg, hex)) => format!("{alg}:{}", &hex[..hex.len().min(12)]),
+        None => digest.to_string(),
+    }
+}
+
+/// Streams one platform's image: its facts, and the binary rules' findings for the Go
+/// executables still present in the final file system.
+fn scan_manifest(
+    file: &str,
+    image: &Image<'_>,
+    manifest: &Manifest,
+    options: &BinaryOptions,
+    config: &Config,
+) -> Result<(ImageFacts, Vec<Finding>), String> {
+    let digest = manifest.digest.as_deref().or(manifest.config_digest.as_deref());
+    let display = match digest {
+        Some(d) => format!("{file}@{}", short(d)),
+        None => file.to_string(),
+    };
+    let mut fs = FsView::default();
+    let mut executables: BTreeMap<String, ImageExecutable> = BTreeMap::new();
+    let mut binary_findings: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
+    let reports = image
+        .walk(manifest, |layer, entry, data| {
+            let path = match fs.apply(layer, entry)? {
+                Applied::Removed(paths) => {
+                    for p in paths {
+                        executables.remove(&p);
+                        binary_findings.remove(&p);
+                    }
+                    return Ok(());
+                }
+                Applied::Added(path) => path,
+            };
+            executables.remove(&path);
+            binary_findings.remove(&path);
+            if entry.kind != Kind::File || entry.size < 64 || entry.size > MAX_EXECUTABLE {
+                return Ok(());
+            }
+            let mut head = [0u8; 8];
+            let n = read_head(data, &mut head)?;
+            if !looks_executable(&head[..n]) {
+                return Ok(());
+            }
+            let mut bytes = head[..n].to_vec();
+            bytes.extend(data.read_rest(MAX_EXECUTABLE)?);
+            // A file that only starts like an executable is not one the rules can judge.
+            let Ok(exe) = shiplint_gobin::Executable::parse(&bytes) else { return Ok(()) };
+            let Some(first) = exe.slices.first() else { return Ok(()) };
+            let facts = shiplint_gobin::facts(first);
+            executables.insert(
+                path.clone(),
+                ImageExecutable {
+                    size: entry.size,
+                    is_go: facts.is_go,
+                    go_version: facts.go_version.clone(),
+                    interpreter: facts.linkage.interpreter.clone(),
+                    main_path: facts.build_info.as_ref().map(|b| b.path.to_str().into_owned()),
+                },
+            );
+            if let Some(found) = check_executable(&format!("{display} /{path}"), &exe, options, config) {
+                binary_findings.insert(path, found);
+            }
+            Ok(())
+        })
+        .map_err(|e| format!("{display}: {e}"))?;
+    let digest_mismatches = reports
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            let actual = r.digest_mismatch.clone()?;
+            Some((i, manifest.layers[i].digest.clone().unwrap_or_default(), actual))
+        })
+        .collect();
+    let facts = ImageFacts {
+        display,
+        platform: manifest.platform.label(),
+        run: manifest.config.config.clone(),
+        layer_bytes: manifest.layers.iter().map(|l| l.size).sum(),
+        fs,
+        executables,
+        digest_mismatches,
+    };
+    Ok((facts, binary_findings.into_values().flatten().collect()))
+}
+
+/// Every platform of an image: the binary rules on its Go executables and the image rules.
+pub fn check_image(
+    file: &str,
+    image: &Image<'_>,
+    options: &BinaryOptions,
+    config: &Config,
+) -> Result<(Vec<Finding>, usize), String> {
+    let mut findings = Vec::new();
+    let mut go_executables = 0;
+    for manifest in &image.manifests {
+        let (facts, binary) = scan_manifest(file, image, manifest, options, config)?;
+        go_executables += facts.executables.values().filter(|e| e.is_go).count();
+        findings.extend(binary);
+        let mut own = Vec::new();
+        for rule in RULES.iter().filter(|r| config.is_selected(r.meta.name)) {
+            if let Some(check) = rule.image {
+                check(&facts, &mut own);
+            }
+        }
+        findings.extend(own.into_iter().filter_map(|f| config.apply(f)));
+    }
+    Ok((findings, go_executables))
+}
+
+/// Human-readable bytes: `212.3 MB`.
+pub fn size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1_000_000_000 => format!("{:.1} GB", b as f64 / 1e9),
+        b if b >= 1_000_000 => format!("{:.1} MB", b as f64 / 1e6),
+        b if b >= 1_000 => format!("{:.1} kB", b as f64 / 1e3),
+        b => format!("{b} bytes"),
+    }
+}
