@@ -304,34 +304,9 @@ fn pax_records(data: &[u8]) -> Vec<(String, String)> {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-
-    /// A tar archive of `entries` (path, typeflag, link target, data), ustar format.
-    pub fn build(entries: &[(&str, u8, &str, &[u8])]) -> Vec<u8> {
-        let mut out = Vec::new();
-        for (path, typeflag, link, data) in entries {
-            let mut h = [0u8; 512];
-            h[..path.len()].copy_from_slice(path.as_bytes());
-            h[100..107].copy_from_slice(b"0000755");
-            h[108..115].copy_from_slice(b"0000000");
-            h[116..123].copy_from_slice(b"0000000");
-            h[124..135].copy_from_slice(format!("{:011o}", data.len()).as_bytes());
-            h[136..147].copy_from_slice(b"00000000000");
-            h[156] = *typeflag;
-            h[157..157 + link.len()].copy_from_slice(link.as_bytes());
-            h[257..263].copy_from_slice(b"ustar\0");
-            h[263..265].copy_from_slice(b"00");
-            h[148..156].copy_from_slice(b"        ");
-            let sum: u32 = h.iter().map(|&b| u32::from(b)).sum();
-            h[148..155].copy_from_slice(format!("{sum:06o}\0").as_bytes());
-            out.extend_from_slice(&h);
-            out.extend_from_slice(data);
-            out.resize(out.len() + padding(data.len() as u64) as usize, 0);
-        }
-        out.resize(out.len() + 1024, 0);
-        out
-    }
+    use shiplint_fixtures::images::tar_entries as build;
 
     #[test]
     fn entries_links_and_data() {

@@ -68,6 +68,16 @@ fn append(out: &mut Vec<u8>, path: &str, typeflag: u8, data: &[u8], mode: u32, l
     out.resize(out.len().div_ceil(512) * 512, 0);
 }
 
+/// An uncompressed tar of raw entries (path, typeflag, link target, data), mode 0755.
+pub fn tar_entries(entries: &[(&str, u8, &str, &[u8])]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (path, typeflag, link, data) in entries {
+        append(&mut out, path, *typeflag, data, 0o755, link);
+    }
+    out.resize(out.len() + 1024, 0);
+    out
+}
+
 /// An uncompressed tar of `files` (path, data, mode).
 pub fn tar(files: &[(&str, &[u8], u32)]) -> Vec<u8> {
     let mut out = Vec::new();
@@ -279,4 +289,51 @@ pub fn docker_save_oci(spec: &ImageSpec, tag: &str) -> Vec<u8> {
     append(&mut out, "manifest.json", b'0', &serde_json::to_vec(&legacy).unwrap(), 0o644, "");
     out.resize(out.len() + 1024, 0);
     out
+}
+
+/// A stored (uncompressed) zip of `files` (name, unix mode, data), made on unix.
+pub fn zip(files: &[(&str, u32, &[u8])]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut central = Vec::new();
+    for (name, mode, data) in files {
+        let offset = out.len() as u32;
+        let crc = crc32(data);
+        out.extend_from_slice(b"PK\x03\x04\x14\x00\x00\x00\x00\x00\x00\x00\x00\x00");
+        out.extend_from_slice(&crc.to_le_bytes());
+        out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        out.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        out.extend_from_slice(&0u16.to_le_bytes());
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(data);
+        central.extend_from_slice(b"PK\x01\x02\x14\x03\x14\x00\x00\x00\x00\x00\x00\x00\x00\x00");
+        central.extend_from_slice(&crc.to_le_bytes());
+        central.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        central.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        central.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        central.extend_from_slice(&[0u8; 8]);
+        central.extend_from_slice(&(mode << 16).to_le_bytes());
+        central.extend_from_slice(&offset.to_le_bytes());
+        central.extend_from_slice(name.as_bytes());
+    }
+    let cd_offset = out.len() as u32;
+    out.extend_from_slice(&central);
+    out.extend_from_slice(b"PK\x05\x06\x00\x00\x00\x00");
+    out.extend_from_slice(&(files.len() as u16).to_le_bytes());
+    out.extend_from_slice(&(files.len() as u16).to_le_bytes());
+    out.extend_from_slice(&(central.len() as u32).to_le_bytes());
+    out.extend_from_slice(&cd_offset.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
 }

@@ -5,6 +5,7 @@ use crate::defs::gosrc::ModuleCache;
 use crate::defs::source::{self, Defs};
 use crate::finding::Finding;
 use crate::mapped::Mapped;
+use crate::release::{ChecksumFile, ReleaseFacts, Shipped};
 use crate::rules::{Binary, BinaryOptions, RULES};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -101,10 +102,13 @@ pub(crate) fn looks_executable(head: &[u8]) -> bool {
 enum Scanned {
     /// Neither a Go executable nor a build definition.
     Other,
-    GoExecutable(Vec<Finding>),
+    GoExecutable(Vec<Finding>, Box<Shipped>),
     BuildDefinition(Vec<Finding>),
     /// An image, with the number of Go executables in it.
     Image(Vec<Finding>, usize),
+    /// A release archive and the Go executables in it.
+    Archive(Vec<Finding>, Vec<Shipped>),
+    Checksums(ChecksumFile),
 }
 
 /// One file's outcome, or the reason it could not be read.
@@ -114,7 +118,20 @@ type FileOutcome = Result<Scanned, String>;
 const MAX_TEXT_SOURCE: u64 = 4 << 20;
 
 /// Reads one file as whatever it is: a Go executable or a build definition.
-fn check_file(path: &Path, options: &BinaryOptions, config: &Config, modules: &ModuleCache) -> FileOutcome {
+/// The largest checksum file read.
+const MAX_CHECKSUM_FILE: u64 = 1 << 20;
+
+/// Reads one file as whatever it is: a Go executable, an image, a release archive, a checksum
+/// file or a build definition. `named` files were given on the command line: an archive that
+/// cannot be read is an error there, while one met walking a tree (test data) is skipped unless
+/// its name claims a platform.
+fn check_file(
+    path: &Path,
+    named: bool,
+    options: &BinaryOptions,
+    config: &Config,
+    modules: &ModuleCache,
+) -> FileOutcome {
     let display = path.display().to_string();
     if path.is_dir() {
         let image = shiplint_archive::image::Image::from_dir(path).map_err(|e| e.to_string())?;
@@ -124,13 +141,32 @@ fn check_file(path: &Path, options: &BinaryOptions, config: &Config, modules: &M
     let mut file = std::fs::File::open(path).map_err(|e| e.to_string())?;
     let n = read_full(&mut file, &mut head).map_err(|e| e.to_string())?;
     if looks_executable(&head[..n]) {
-        return check_binary(path, options, config).map(|f| f.map_or(Scanned::Other, Scanned::GoExecutable));
+        return check_binary(path, options, config).map(|f| {
+            f.map_or(Scanned::Other, |(findings, shipped)| Scanned::GoExecutable(findings, Box::new(shipped)))
+        });
     }
     let is_tar = head.get(257..262) == Some(b"ustar");
     let reopen = || std::fs::File::open(path).map(std::io::BufReader::new).map_err(|e| e.to_string());
     if is_tar && shiplint_archive::image::is_image_tar(reopen()?) {
         let image = shiplint_archive::image::Image::from_tar_file(path).map_err(|e| e.to_string())?;
         return image_outcome(&display, &image, options, config);
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    if crate::release::is_archive_name(&name) {
+        let claims_platform = crate::release::named_platform(&name) != (None, None);
+        return match crate::release::check_archive(path, options, config) {
+            Ok(r) => Ok(Scanned::Archive(r.findings, r.shipped)),
+            Err(e) if named || claims_platform => Err(e),
+            Err(_) => Ok(Scanned::Other),
+        };
+    }
+    if crate::release::is_checksum_file(&name) {
+        let size = file.metadata().map_err(|e| e.to_string())?.len();
+        if size <= MAX_CHECKSUM_FILE {
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            let sums = crate::release::read_checksums(path, &text);
+            return Ok(if sums.entries.is_empty() { Scanned::Other } else { Scanned::Checksums(sums) });
+        }
     }
     let Some(kind) = source::kind_of(path, &head[..n]) else { return Ok(Scanned::Other) };
     let size = file.metadata().map_err(|e| e.to_string())?.len();
@@ -254,11 +290,20 @@ fn unused_suppressions(defs: &Defs<'_>, sups: &[Suppression], config: &Config) -
     out
 }
 
-/// Runs every selected binary rule on one executable file; `None` when it is not a Go executable.
-fn check_binary(path: &Path, options: &BinaryOptions, config: &Config) -> Result<Option<Vec<Finding>>, String> {
+/// Runs every selected binary rule on one executable file, with its release facts; `None` when it
+/// is not a Go executable.
+fn check_binary(
+    path: &Path,
+    options: &BinaryOptions,
+    config: &Config,
+) -> Result<Option<(Vec<Finding>, Shipped)>, String> {
     let mapped = Mapped::open(path).map_err(|e| e.to_string())?;
-    let exe = Executable::parse(mapped.bytes()).map_err(|e| e.to_string())?;
-    Ok(check_executable(&path.display().to_string(), &exe, options, config))
+    // Parsed here first so that a malformed executable is an error, not "not Go".
+    Executable::parse(mapped.bytes()).map_err(|e| e.to_string())?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let display = path.display().to_string();
+    Ok(crate::release::shipped(&display, &name, None, dir, mapped.bytes(), None, options, config))
 }
 
 /// Runs every selected binary rule on each Go slice of `exe`, shown as `display`; `None` when no
@@ -299,21 +344,30 @@ pub fn scan(paths: &[PathBuf], options: &BinaryOptions, config: &Config, progres
     let (files, mut errors) = discover(paths);
     let modules = ModuleCache::default();
     progress.total.store(files.len(), Ordering::Relaxed);
+    let named: Vec<&PathBuf> = paths.iter().filter(|p| p.is_file()).collect();
     let per_file: Vec<(PathBuf, FileOutcome)> = files
         .par_iter()
         .map(|p| {
-            let outcome = check_file(p, options, config, &modules);
+            let outcome = check_file(p, named.contains(&p), options, config, &modules);
             progress.done.fetch_add(1, Ordering::Relaxed);
             (p.clone(), outcome)
         })
         .collect();
     let mut result = ScanResult { files: files.len(), ..Default::default() };
+    let mut release = ReleaseFacts::default();
     for (path, r) in per_file {
         match r {
-            Ok(Scanned::GoExecutable(f)) => {
+            Ok(Scanned::GoExecutable(f, shipped)) => {
                 result.go_executables += 1;
                 result.findings.extend(f);
+                release.shipped.push(*shipped);
             }
+            Ok(Scanned::Archive(f, shipped)) => {
+                result.go_executables += shipped.len();
+                result.findings.extend(f);
+                release.shipped.extend(shipped);
+            }
+            Ok(Scanned::Checksums(sums)) => release.checksums.push(sums),
             Ok(Scanned::BuildDefinition(f)) => {
                 result.build_definitions += 1;
                 result.findings.extend(f);
@@ -327,6 +381,14 @@ pub fn scan(paths: &[PathBuf], options: &BinaryOptions, config: &Config, progres
             Err(message) => errors.push(ScanError { path: path.display().to_string(), message }),
         }
     }
+    // Release rules judge the files together: names, duplicates, checksums.
+    let mut release_findings = Vec::new();
+    for rule in RULES.iter().filter(|r| config.is_selected(r.meta.name)) {
+        if let Some(check) = rule.release {
+            check(&release, &mut release_findings);
+        }
+    }
+    result.findings.extend(release_findings.into_iter().filter_map(|f| config.apply(f)));
     result.findings.sort_by(|a, b| (&a.location, a.code).cmp(&(&b.location, b.code)));
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     result.errors = errors;

@@ -11,6 +11,7 @@ pub mod goversion;
 pub mod image;
 pub mod inspect;
 pub mod mapped;
+pub mod release;
 pub mod report;
 pub mod rules;
 pub mod symbol_store;

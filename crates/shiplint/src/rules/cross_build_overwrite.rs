@@ -11,7 +11,8 @@ declare_rule! {
     /// whose output lacks `.exe`, GitHub matrices whose runners upload artifacts under one name,
     /// and GitLab matrix jobs that keep the same path as an artifact. Each iteration of a loop is
     /// evaluated (GOOS, GOARCH and the `-o` path, through `${target%/*}`-style expansions), so the
-    /// finding names the targets that collide.
+    /// finding names the targets that collide. In a release folder or archives, it finds the
+    /// same bytes shipped under names that claim different platforms.
     ///
     /// ## Why is this bad?
     /// Only the last target survives: the release folder holds one binary, built for whatever the
@@ -228,5 +229,45 @@ fn check_artifact_names(defs: &Defs<'_>, wf: &Pipeline, out: &mut Vec<Finding>) 
                 "name the artifact after the matrix values, e.g. api-${{ matrix.goos }}-${{ matrix.goarch }}",
             ));
         }
+    }
+}
+
+/// Release folders and archives: the same bytes shipped under names that claim different
+/// platforms are one build that overwrote the others.
+pub fn check_release(release: &crate::release::ReleaseFacts, out: &mut Vec<Finding>) {
+    let mut by_digest: Vec<(&str, Vec<&crate::release::Shipped>)> = Vec::new();
+    for s in &release.shipped {
+        match by_digest.iter_mut().find(|(d, _)| *d == s.sha256) {
+            Some((_, group)) => group.push(s),
+            None => by_digest.push((&s.sha256, vec![s])),
+        }
+    }
+    for (_, group) in by_digest.iter().filter(|(_, g)| g.len() > 1) {
+        let mut claims: Vec<String> = Vec::new();
+        for s in group {
+            let (os, arch) = crate::rules::release::claimed(s);
+            let claim = format!("{}/{}", os.unwrap_or("?"), arch.unwrap_or("?"));
+            if (os.is_some() || arch.is_some()) && !claims.contains(&claim) {
+                claims.push(claim);
+            }
+        }
+        if claims.len() < 2 {
+            continue;
+        }
+        let built: Vec<String> = group[0].platforms.iter().map(|(o, a)| format!("{o}/{a}")).collect();
+        let names: Vec<&str> = group.iter().map(|s| s.location.as_str()).collect();
+        let message = format!(
+            "identical bytes ship as {} (named for {}): one {} build overwrote the others",
+            names.join(", "),
+            claims.join(", "),
+            built.join("+")
+        );
+        out.push(release.finding(
+            &META,
+            &group[0].location,
+            "SHA-256",
+            message,
+            "give each target its own -o path and rebuild",
+        ));
     }
 }

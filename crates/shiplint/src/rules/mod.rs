@@ -4,6 +4,7 @@
 pub use crate::defs::source::Defs;
 use crate::finding::{Finding, Level, Location};
 use crate::image::ImageFacts;
+use crate::release::ReleaseFacts;
 use shiplint_gobin::{Container, Facts};
 
 /// Declares a rule's `META`: its doc comment is the rule's page, kept as `META.doc` too.
@@ -28,6 +29,7 @@ mod macos;
 mod missing_buildinfo;
 mod module_graph_drift;
 mod non_reproducible_build;
+pub(crate) mod release;
 mod stripped_without_symbols;
 mod toolchain_unsupported;
 mod untrimmed_paths;
@@ -104,6 +106,7 @@ pub struct Rule {
     pub binary: Option<fn(&Binary<'_>, &mut Vec<Finding>)>,
     pub defs: Option<fn(&Defs<'_>, &mut Vec<Finding>)>,
     pub image: Option<fn(&ImageFacts, &mut Vec<Finding>)>,
+    pub release: Option<fn(&ReleaseFacts, &mut Vec<Finding>)>,
 }
 
 /// Every rule, in code order.
@@ -113,89 +116,188 @@ pub static RULES: &[Rule] = &[
         binary: Some(missing_buildinfo::check),
         defs: Some(missing_buildinfo::check_defs),
         image: None,
+        release: None,
     },
     Rule {
         meta: &untrimmed_paths::META,
         binary: Some(untrimmed_paths::check),
         defs: Some(untrimmed_paths::check_defs),
         image: None,
+        release: None,
     },
     Rule {
         meta: &stripped_without_symbols::META,
         binary: Some(stripped_without_symbols::check),
         defs: Some(stripped_without_symbols::check_defs),
         image: None,
+        release: None,
     },
-    Rule { meta: &x_flag_not_applied::META, binary: Some(x_flag_not_applied::check), defs: None, image: None },
-    Rule { meta: &libc_dynamic::META, binary: Some(libc_dynamic::check), defs: None, image: None },
-    Rule { meta: &dirty_vcs_build::META, binary: Some(dirty_vcs_build::check), defs: None, image: None },
-    Rule { meta: &toolchain_unsupported::META, binary: Some(toolchain_unsupported::check), defs: None, image: None },
-    Rule { meta: &cross_build_overwrite::META, binary: None, defs: Some(cross_build_overwrite::check), image: None },
-    Rule { meta: &non_reproducible_build::META, binary: None, defs: Some(non_reproducible_build::check), image: None },
-    Rule { meta: &module_graph_drift::META, binary: None, defs: Some(module_graph_drift::check), image: None },
-    Rule { meta: &xflag::const_target::META, binary: None, defs: Some(xflag::const_target::check), image: None },
-    Rule { meta: &xflag::unknown_target::META, binary: None, defs: Some(xflag::unknown_target::check), image: None },
-    Rule { meta: &xflag::non_string::META, binary: None, defs: Some(xflag::non_string::check), image: None },
+    Rule {
+        meta: &x_flag_not_applied::META,
+        binary: Some(x_flag_not_applied::check),
+        defs: None,
+        image: None,
+        release: None,
+    },
+    Rule { meta: &libc_dynamic::META, binary: Some(libc_dynamic::check), defs: None, image: None, release: None },
+    Rule { meta: &dirty_vcs_build::META, binary: Some(dirty_vcs_build::check), defs: None, image: None, release: None },
+    Rule {
+        meta: &toolchain_unsupported::META,
+        binary: Some(toolchain_unsupported::check),
+        defs: None,
+        image: None,
+        release: None,
+    },
+    Rule {
+        meta: &cross_build_overwrite::META,
+        binary: None,
+        defs: Some(cross_build_overwrite::check),
+        image: None,
+        release: Some(cross_build_overwrite::check_release),
+    },
+    Rule {
+        meta: &non_reproducible_build::META,
+        binary: None,
+        defs: Some(non_reproducible_build::check),
+        image: None,
+        release: None,
+    },
+    Rule {
+        meta: &module_graph_drift::META,
+        binary: None,
+        defs: Some(module_graph_drift::check),
+        image: None,
+        release: None,
+    },
+    Rule {
+        meta: &xflag::const_target::META,
+        binary: None,
+        defs: Some(xflag::const_target::check),
+        image: None,
+        release: None,
+    },
+    Rule {
+        meta: &xflag::unknown_target::META,
+        binary: None,
+        defs: Some(xflag::unknown_target::check),
+        image: None,
+        release: None,
+    },
+    Rule {
+        meta: &xflag::non_string::META,
+        binary: None,
+        defs: Some(xflag::non_string::check),
+        image: None,
+        release: None,
+    },
     Rule {
         meta: &xflag::overwritten_at_init::META,
         binary: None,
         defs: Some(xflag::overwritten_at_init::check),
         image: None,
+        release: None,
     },
-    Rule { meta: &macos::unsigned::META, binary: Some(macos::unsigned::check), defs: None, image: None },
-    Rule { meta: &macos::adhoc_only::META, binary: Some(macos::adhoc_only::check), defs: None, image: None },
+    Rule { meta: &macos::unsigned::META, binary: Some(macos::unsigned::check), defs: None, image: None, release: None },
+    Rule {
+        meta: &macos::adhoc_only::META,
+        binary: Some(macos::adhoc_only::check),
+        defs: None,
+        image: None,
+        release: None,
+    },
     Rule {
         meta: &macos::no_hardened_runtime::META,
         binary: Some(macos::no_hardened_runtime::check),
         defs: None,
         image: None,
+        release: None,
     },
-    Rule { meta: &macos::no_timestamp::META, binary: Some(macos::no_timestamp::check), defs: None, image: None },
+    Rule {
+        meta: &macos::no_timestamp::META,
+        binary: Some(macos::no_timestamp::check),
+        defs: None,
+        image: None,
+        release: None,
+    },
     Rule {
         meta: &macos::signature_broken::META,
         binary: Some(macos::signature_broken::check),
         defs: None,
         image: None,
+        release: None,
     },
-    Rule { meta: &macos::not_notarized::META, binary: None, defs: Some(macos::not_notarized::check), image: None },
+    Rule {
+        meta: &macos::not_notarized::META,
+        binary: None,
+        defs: Some(macos::not_notarized::check),
+        image: None,
+        release: None,
+    },
     Rule {
         meta: &image::toolchain_in_final_image::META,
         binary: None,
         defs: Some(image::toolchain_in_final_image::check),
         image: Some(image::toolchain_in_final_image::check_image),
+        release: None,
     },
     Rule {
         meta: &image::root_final_image::META,
         binary: None,
         defs: Some(image::root_final_image::check),
         image: Some(image::root_final_image::check_image),
+        release: None,
     },
     Rule {
         meta: &image::unpinned_base_image::META,
         binary: None,
         defs: Some(image::unpinned_base_image::check),
         image: None,
+        release: None,
     },
     Rule {
         meta: &image::libc_mismatch::META,
         binary: None,
         defs: Some(image::libc_mismatch::check),
         image: Some(image::libc_mismatch::check_image),
+        release: None,
     },
     Rule {
         meta: &image::entrypoint_missing::META,
         binary: None,
         defs: None,
         image: Some(image::entrypoint_missing::check_image),
+        release: None,
     },
     Rule {
         meta: &image::layer_digest_mismatch::META,
         binary: None,
         defs: None,
         image: Some(image::layer_digest_mismatch::check_image),
+        release: None,
     },
     // Reported by the engine itself, which knows which suppressions were used.
-    Rule { meta: &unused_suppression::META, binary: None, defs: None, image: None },
+    Rule {
+        meta: &release::name_mismatch::META,
+        binary: None,
+        defs: None,
+        image: None,
+        release: Some(release::name_mismatch::check),
+    },
+    Rule {
+        meta: &release::not_executable::META,
+        binary: None,
+        defs: None,
+        image: None,
+        release: Some(release::not_executable::check),
+    },
+    Rule {
+        meta: &release::checksum_mismatch::META,
+        binary: None,
+        defs: None,
+        image: None,
+        release: Some(release::checksum_mismatch::check),
+    },
+    Rule { meta: &unused_suppression::META, binary: None, defs: None, image: None, release: None },
 ];
 
 /// Every rule's metadata.

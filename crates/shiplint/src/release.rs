@@ -1,0 +1,239 @@
+//! Release folders and archives: the Go executables a release ships (loose in a folder such as
+//! `dist/`, or inside `.tar.gz`/`.tgz`/`.tar.xz`/`.tar.zst`/`.tar`/`.zip` archives read in place),
+//! the platform their names claim, and the checksum files beside them.
+
+use crate::check::{check_executable, looks_executable};
+use crate::config::Config;
+use crate::finding::{Finding, Location};
+use crate::mapped::Mapped;
+use crate::rules::{BinaryOptions, RuleMeta};
+use sha2::{Digest, Sha256};
+use shiplint_archive::{compress, tar::Kind, tar::TarReader, zip};
+use shiplint_gobin::{Executable, Format};
+use std::path::{Path, PathBuf};
+
+/// The largest archive member read (Go programs are tens of megabytes).
+const MAX_MEMBER: u64 = 512 << 20;
+
+/// A Go executable as a release ships it.
+#[derive(Clone, Debug)]
+pub struct Shipped {
+    /// Where it is: `dist/api` or `dist/api_linux_amd64.tar.gz!api`.
+    pub location: String,
+    /// The name users see: the file name, or the member's path inside its archive.
+    pub name: String,
+    /// The archive's file name, when it is inside one.
+    pub archive: Option<String>,
+    /// The folder that holds the file or its archive.
+    pub dir: PathBuf,
+    /// (GOOS, GOARCH) of each slice (several for a universal binary).
+    pub platforms: Vec<(String, String)>,
+    pub format: Format,
+    pub sha256: String,
+    /// Permission bits recorded by the archive (tar, or zip made on unix).
+    pub mode: Option<u32>,
+}
+
+/// A checksum file (`checksums.txt`, `SHA256SUMS`, `*.sha256`) and what it lists.
+#[derive(Clone, Debug)]
+pub struct ChecksumFile {
+    pub path: PathBuf,
+    /// (line, expected SHA-256 in lowercase hex, file name) of each entry.
+    pub entries: Vec<(usize, String, String)>,
+}
+
+/// Everything a scan found that a release is made of.
+#[derive(Debug, Default)]
+pub struct ReleaseFacts {
+    pub shipped: Vec<Shipped>,
+    pub checksums: Vec<ChecksumFile>,
+}
+
+impl ReleaseFacts {
+    pub fn finding(&self, meta: &'static RuleMeta, location: &str, fact: &str, message: String, help: &str) -> Finding {
+        Finding {
+            code: meta.code,
+            rule: meta.name,
+            level: meta.default_level,
+            message,
+            location: Location::artifact(location, None, fact),
+            help: help.to_string(),
+            notes: Vec::new(),
+            related: Vec::new(),
+            fix: None,
+        }
+    }
+}
+
+/// Whether a file name is a checksum file shiplint reads.
+pub fn is_checksum_file(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower == "sha256sums" || lower == "sha256sums.txt" || lower.ends_with("checksums.txt") || lower.ends_with(".sha256")
+}
+
+/// Reads a checksum file in `sha256sum` format (`HEX  name` or `HEX *name`); other lines are
+/// skipped, and so is a file that holds no such line.
+pub fn read_checksums(path: &Path, text: &str) -> ChecksumFile {
+    let entries = text
+        .lines()
+        .enumerate()
+        .filter_map(|(i, line)| {
+            let (hex, rest) = line.trim().split_once(char::is_whitespace)?;
+            let hex = hex.to_ascii_lowercase();
+            let name = rest.trim_start().trim_start_matches('*').trim();
+            let ok = hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()) && !name.is_empty();
+            ok.then(|| (i + 1, hex, name.to_string()))
+        })
+        .collect();
+    ChecksumFile { path: path.to_path_buf(), entries }
+}
+
+/// The SHA-256 of a file, streamed.
+pub fn file_sha256(path: &Path) -> std::io::Result<String> {
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut std::io::BufReader::new(std::fs::File::open(path)?), &mut hasher)?;
+    Ok(format!("{:x}", hasher.finalize()))
+}
+
+/// The operating system and architecture a release name claims, the way release names are
+/// written: `api_Linux_x86_64`, `api-v1.2.3-darwin-arm64`, `api-macOS-universal`, `api-win64.exe`.
+pub fn named_platform(name: &str) -> (Option<&'static str>, Option<&'static str>) {
+    let lower = name.to_ascii_lowercase();
+    // Compound arch names first, before '_' and '-' split them.
+    let mut arch = ["x86_64", "x86-64"].iter().any(|a| lower.contains(a)).then_some("amd64");
+    let tokens: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|t| !t.is_empty()).collect();
+    let mut os = None;
+    for t in &tokens {
+        let found_os = match *t {
+            "linux" => Some("linux"),
+            "darwin" | "macos" | "osx" | "mac" | "apple" => Some("darwin"),
+            "windows" | "win" | "win32" | "win64" => Some("windows"),
+            "freebsd" => Some("freebsd"),
+            "openbsd" => Some("openbsd"),
+            "netbsd" => Some("netbsd"),
+            _ => None,
+        };
+        os = os.or(found_os);
+        let found_arch = match *t {
+            "amd64" | "x64" | "win64" => Some("amd64"),
+            "arm64" | "aarch64" => Some("arm64"),
+            "386" | "i386" | "i686" | "x86" | "win32" => Some("386"),
+            "arm" | "armv6" | "armv7" | "armhf" | "armel" => Some("arm"),
+            "riscv64" => Some("riscv64"),
+            "ppc64le" => Some("ppc64le"),
+            "s390x" => Some("s390x"),
+            "universal" | "all" => Some("universal"),
+            _ => None,
+        };
+        arch = arch.or(found_arch);
+    }
+    (os, arch)
+}
+
+/// The (GOOS, GOARCH) of each slice: GOOS from BuildInfo when recorded, else from the format.
+fn platforms(exe: &Executable<'_>) -> Vec<(String, String)> {
+    exe.slices
+        .iter()
+        .map(|c| {
+            let facts = shiplint_gobin::facts(c);
+            let goos = facts.build_info.as_ref().and_then(|b| b.setting("GOOS").map(|s| s.into_owned()));
+            let goos = goos.unwrap_or_else(|| {
+                match c.format {
+                    Format::Elf => "linux",
+                    Format::MachO => "darwin",
+                    Format::Pe => "windows",
+                    Format::Plan9 => "plan9",
+                }
+                .to_string()
+            });
+            (goos, facts.arch.clone())
+        })
+        .collect()
+}
+
+/// A Go executable's release facts and binary findings; `None` when `bytes` are not a Go
+/// executable.
+#[allow(clippy::too_many_arguments)]
+pub fn shipped(
+    location: &str,
+    name: &str,
+    archive: Option<&str>,
+    dir: &Path,
+    bytes: &[u8],
+    mode: Option<u32>,
+    options: &BinaryOptions,
+    config: &Config,
+) -> Option<(Vec<Finding>, Shipped)> {
+    let exe = Executable::parse(bytes).ok()?;
+    let findings = check_executable(location, &exe, options, config)?;
+    let facts = Shipped {
+        location: location.to_string(),
+        name: name.to_string(),
+        archive: archive.map(str::to_string),
+        dir: dir.to_path_buf(),
+        platforms: platforms(&exe),
+        format: exe.slices.first()?.format,
+        sha256: format!("{:x}", Sha256::digest(bytes)),
+        mode,
+    };
+    Some((findings, facts))
+}
+
+/// Whether a file name is a release archive shiplint opens.
+pub fn is_archive_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.zst", ".tzst", ".tar", ".zip"].iter().any(|e| lower.ends_with(e))
+}
+
+/// What an archive holds: binary findings and release facts of its Go executables.
+pub struct ArchiveReport {
+    pub findings: Vec<Finding>,
+    pub shipped: Vec<Shipped>,
+}
+
+/// Reads a release archive in place (nothing is extracted) and checks the Go executables in it.
+pub fn check_archive(path: &Path, options: &BinaryOptions, config: &Config) -> Result<ArchiveReport, String> {
+    let display = path.display().to_string();
+    let archive = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut report = ArchiveReport { findings: Vec::new(), shipped: Vec::new() };
+    let mut add = |member: &str, bytes: &[u8], mode: Option<u32>| {
+        if !looks_executable(bytes) {
+            return;
+        }
+        let location = format!("{display}!{member}");
+        if let Some((findings, facts)) = shipped(&location, member, Some(&archive), &dir, bytes, mode, options, config)
+        {
+            report.findings.extend(findings);
+            report.shipped.push(facts);
+        }
+    };
+    let mapped = Mapped::open(path).map_err(|e| e.to_string())?;
+    let data = mapped.bytes();
+    if zip::is_zip(data) {
+        for entry in zip::entries(data).map_err(|e| e.to_string())? {
+            if entry.is_dir || entry.size < 64 || entry.size > MAX_MEMBER {
+                continue;
+            }
+            let bytes = zip::read(data, &entry, MAX_MEMBER).map_err(|e| format!("{}: {e}", entry.path))?;
+            add(&entry.path, &bytes, entry.unix_mode);
+        }
+        return Ok(report);
+    }
+    let mut decoder = compress::decoder(data, data).map_err(|e| e.to_string())?;
+    let mut tar = TarReader::new(&mut decoder);
+    while let Some(entry) = tar.next_entry().map_err(|e| e.to_string())? {
+        if entry.kind != Kind::File || entry.size < 64 || entry.size > MAX_MEMBER {
+            continue;
+        }
+        let mut head = [0u8; 8];
+        let n = tar.read_some(&mut head).map_err(|e| e.to_string())?;
+        if !looks_executable(&head[..n]) {
+            continue;
+        }
+        let mut bytes = head[..n].to_vec();
+        bytes.extend(tar.read_data(MAX_MEMBER).map_err(|e| e.to_string())?);
+        add(&entry.path, &bytes, Some(entry.mode));
+    }
+    Ok(report)
+}

@@ -1,0 +1,15 @@
+//! Rules about what a release ships: the executables in release folders and archives, the
+//! platforms their names claim, and the checksum files beside them.
+
+pub mod checksum_mismatch;
+pub mod name_mismatch;
+pub mod not_executable;
+
+use crate::release::{Shipped, named_platform};
+
+/// The platform a shipped executable's names claim: its own name first, then its archive's.
+pub(crate) fn claimed(s: &Shipped) -> (Option<&'static str>, Option<&'static str>) {
+    let own = named_platform(&s.name);
+    let archive = s.archive.as_deref().map(named_platform).unwrap_or((None, None));
+    (own.0.or(archive.0), own.1.or(archive.1))
+}

@@ -1,0 +1,74 @@
+use super::claimed;
+use crate::finding::Finding;
+use crate::release::ReleaseFacts;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds release files whose name claims one platform while the executable inside is built
+    /// for another: `api-linux-arm64` holding an amd64 binary, `api_Darwin_x86_64.tar.gz` holding
+    /// a linux one, a `macOS-universal` download with a single architecture. Names are read the
+    /// way releases write them (amd64/x86_64/x64, arm64/aarch64, 386/i386/x86, darwin/macos/osx,
+    /// windows/win, any separators and versions), from the file and, inside an archive, from the
+    /// archive's name too; the binary's platform is its BuildInfo `GOOS` and its machine type.
+    ///
+    /// ## Why is this bad?
+    /// Users pick downloads by name. A wrong binary fails with `exec format error` (or `cannot
+    /// execute binary file`) on Linux, "bad CPU type in executable" on macOS, "This app can't
+    /// run on your PC" on Windows, and install scripts that pick by `uname` install the wrong one.
+    ///
+    /// ## What really happens
+    /// Release scripts compute names and build commands separately; a loop that overwrites its
+    /// output (see cross-build-overwrite), a copy-paste in a matrix, or a `GOARCH` exported in the
+    /// wrong step leaves names and contents out of step. Go never checks the output name.
+    ///
+    /// ## Example
+    /// `dist/api-linux-arm64` whose `go version -m` says `GOARCH=amd64`.
+    ///
+    /// ## Use instead
+    /// Name outputs from the same variables that build them:
+    /// ```sh
+    /// GOOS=$os GOARCH=$arch go build -o "dist/api-$os-$arch" ./cmd/api
+    /// ```
+    ///
+    /// ## Fix
+    /// No automatic fix: rebuild, or rename the file after what it is.
+    ///
+    /// ## References
+    /// - <https://go.dev/doc/install/source#environment> (GOOS and GOARCH values)
+    rule {
+        code: "SL301",
+        name: "release-name-mismatch",
+        level: Error,
+        summary: "a release file's name claims a platform its executable is not built for",
+    }
+}
+
+pub fn check(release: &ReleaseFacts, out: &mut Vec<Finding>) {
+    for s in &release.shipped {
+        let (os, arch) = claimed(s);
+        let real: Vec<String> = s.platforms.iter().map(|(o, a)| format!("{o}/{a}")).collect();
+        let os_wrong = os.is_some_and(|o| !s.platforms.iter().any(|(ro, _)| ro == o));
+        let arch_wrong = match arch {
+            Some("universal") => s.platforms.len() < 2,
+            Some(a) => !s.platforms.iter().any(|(_, ra)| ra == a),
+            None => false,
+        };
+        if !os_wrong && !arch_wrong {
+            continue;
+        }
+        let named = match (os, arch) {
+            (Some(o), Some(a)) => format!("{o}/{a}"),
+            (Some(o), None) => o.to_string(),
+            (None, Some(a)) => a.to_string(),
+            (None, None) => continue,
+        };
+        let message = format!("named for {named}, but the executable is built for {}", real.join(" and "));
+        out.push(release.finding(
+            &META,
+            &s.location,
+            "GOOS/GOARCH",
+            message,
+            "rebuild it for the platform its name says, or rename it",
+        ));
+    }
+}
