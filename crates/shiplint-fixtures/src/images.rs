@@ -29,6 +29,7 @@ pub enum Compression {
     None,
     Gzip,
     Zstd,
+    Xz,
 }
 
 fn header(path: &str, typeflag: u8, size: usize, mode: u32, link: &str) -> [u8; 512] {
@@ -116,6 +117,11 @@ pub fn compress(data: &[u8], how: Compression) -> Vec<u8> {
             gz.finish().unwrap()
         }
         Compression::Zstd => ruzstd::encoding::compress_to_vec(data, ruzstd::encoding::CompressionLevel::Fastest),
+        Compression::Xz => {
+            let mut xz = lzma_rust2::XzWriter::new(Vec::new(), lzma_rust2::XzOptions::with_preset(1)).unwrap();
+            xz.write_all(data).unwrap();
+            xz.finish().unwrap()
+        }
     }
 }
 
@@ -205,6 +211,7 @@ fn blobs(spec: &ImageSpec) -> Blobs {
         Compression::None => "application/vnd.oci.image.layer.v1.tar",
         Compression::Gzip => "application/vnd.oci.image.layer.v1.tar+gzip",
         Compression::Zstd => "application/vnd.oci.image.layer.v1.tar+zstd",
+        Compression::Xz => "application/vnd.oci.image.layer.v1.tar+xz",
     };
     let manifest = serde_json::to_vec(&json!({
         "schemaVersion": 2,

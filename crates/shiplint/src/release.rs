@@ -32,6 +32,8 @@ pub struct Shipped {
     pub sha256: String,
     /// Permission bits recorded by the archive (tar, or zip made on unix).
     pub mode: Option<u32>,
+    /// A Mach-O signed with a certificate (Developer ID), not only ad hoc.
+    pub certificate_signed: bool,
 }
 
 /// A checksum file (`checksums.txt`, `SHA256SUMS`, `*.sha256`) and what it lists.
@@ -130,12 +132,16 @@ pub fn named_platform(name: &str) -> (Option<&'static str>, Option<&'static str>
     (os, arch)
 }
 
-/// The (GOOS, GOARCH) of each slice: GOOS from BuildInfo when recorded, else from the format.
-fn platforms(exe: &Executable<'_>) -> Vec<(String, String)> {
-    exe.slices
+/// The (GOOS, GOARCH) of each slice (GOOS from BuildInfo when recorded, else from the format),
+/// and whether any slice carries a certificate signature.
+fn platforms(exe: &Executable<'_>) -> (Vec<(String, String)>, bool) {
+    let mut signed = false;
+    let platforms = exe
+        .slices
         .iter()
         .map(|c| {
             let facts = shiplint_gobin::facts(c);
+            signed |= facts.code_signature.as_ref().is_some_and(|s| s.has_cms_signer());
             let goos = facts.build_info.as_ref().and_then(|b| b.setting("GOOS").map(|s| s.into_owned()));
             let goos = goos.unwrap_or_else(|| {
                 match c.format {
@@ -148,7 +154,8 @@ fn platforms(exe: &Executable<'_>) -> Vec<(String, String)> {
             });
             (goos, facts.arch.clone())
         })
-        .collect()
+        .collect();
+    (platforms, signed)
 }
 
 /// A Go executable's release facts and binary findings; `None` when `bytes` are not a Go
@@ -166,15 +173,17 @@ pub fn shipped(
 ) -> Option<(Vec<Finding>, Shipped)> {
     let exe = Executable::parse(bytes).ok()?;
     let findings = check_executable(location, &exe, options, config)?;
+    let (platforms, certificate_signed) = platforms(&exe);
     let facts = Shipped {
         location: location.to_string(),
         name: name.to_string(),
         archive: archive.map(str::to_string),
         dir: dir.to_path_buf(),
-        platforms: platforms(&exe),
+        platforms,
         format: exe.slices.first()?.format,
         sha256: format!("{:x}", Sha256::digest(bytes)),
         mode,
+        certificate_signed,
     };
     Some((findings, facts))
 }

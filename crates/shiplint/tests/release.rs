@@ -105,6 +105,8 @@ fn a_clean_goreleaser_style_release() {
     let windows =
         images::zip(&[("api.exe", 0o100755, &binary("windows", "amd64")), ("README.md", 0o100644, b"docs\n")]);
     let raw_tar = images::tar(&[("api-linux-amd64/api", &binary("linux", "amd64"), 0o755)]);
+    let xz = images::compress(&images::tar(&[("api", &binary("linux", "386"), 0o755)]), Compression::Xz);
+    fs::write(dist.join("api_1.2.3_linux_i386.tar.xz"), &xz).unwrap();
     fs::write(dist.join("api_1.2.3_linux_arm64.tar.gz"), &linux).unwrap();
     fs::write(dist.join("api_1.2.3_windows_x86_64.zip"), &windows).unwrap();
     fs::write(dist.join("api_1.2.3_linux_x86_64.tar"), &raw_tar).unwrap();
@@ -119,6 +121,11 @@ fn a_clean_goreleaser_style_release() {
     fs::write(t.path().join("corrupt.zip"), b"PK\x03\x04 not really a zip").unwrap();
     let (status, list) = check(t.path());
     assert_eq!((status, list), (0, vec![]));
+    // Every archive was opened: an xz-compressed one renamed for another platform is caught.
+    fs::rename(dist.join("api_1.2.3_linux_i386.tar.xz"), dist.join("api_1.2.3_linux_arm64.tar.xz")).unwrap();
+    let (_, list) = check(t.path());
+    assert_eq!(list.len(), 1, "{list:#?}");
+    assert_eq!(list[0].2, "named for linux/arm64, but the executable is built for linux/386");
     let out = shiplint().args(["check", "--format", "json"]).arg(t.path().join("corrupt.zip")).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "a named archive that cannot be read is an error");
 }
@@ -140,4 +147,31 @@ fn release_names_are_read_the_way_releases_write_them() {
     ] {
         assert_eq!(named_platform(name), want, "{name}");
     }
+}
+
+/// What notarization can do for a bare darwin binary depends on its signature, not the archive:
+/// ad hoc (the Go linker's) cannot be notarized; Developer ID can, but no ticket staples to it.
+#[test]
+fn darwin_binaries_in_release_archives() {
+    let t = TempDir::new();
+    let darwin = binary("darwin", "arm64");
+    let signed = common::resign(&darwin, true, true, t.path());
+    let zip = images::zip(&[("api", 0o100755, &signed)]);
+    fs::write(t.path().join("api_darwin_arm64.zip"), zip).unwrap();
+    let tgz = images::compress(&images::tar(&[("api", &darwin, 0o755)]), Compression::Gzip);
+    fs::write(t.path().join("api_darwin_arm64.tar.gz"), tgz).unwrap();
+    let (_, list) = check(t.path());
+    let at = |path: &str| {
+        list.iter().filter(|(_, p, _)| p == path).map(|(c, _, m)| (c.as_str(), m.as_str())).collect::<Vec<_>>()
+    };
+    let signed = at("api_darwin_arm64.zip!api");
+    assert_eq!(signed.len(), 1, "{list:#?}");
+    assert_eq!(signed[0].0, "SL106");
+    assert!(
+        signed[0].1.starts_with("a bare macOS binary in a .zip cannot carry a stapled notarization ticket"),
+        "{}",
+        signed[0].1
+    );
+    let adhoc = at("api_darwin_arm64.tar.gz!api");
+    assert_eq!(adhoc.iter().map(|(c, _)| *c).collect::<Vec<_>>(), ["SL102"], "{list:#?}");
 }

@@ -231,7 +231,7 @@ pub static RULES: &[Rule] = &[
         binary: None,
         defs: Some(macos::not_notarized::check),
         image: None,
-        release: None,
+        release: Some(macos::not_notarized::check_release),
     },
     Rule {
         meta: &image::toolchain_in_final_image::META,

@@ -4,7 +4,9 @@ use crate::rules::Defs;
 declare_rule! {
     /// ## What it does
     /// Finds release configurations (`.goreleaser.yaml`) that build darwin binaries with no
-    /// notarization step (`notarize:`).
+    /// notarization step (`notarize:`). In a release folder or archive, it tells what
+    /// notarization can and cannot do for a Developer ID-signed bare binary (binaries signed only
+    /// ad hoc, or not at all, are macos-adhoc-only and macos-unsigned findings).
     ///
     /// ## Why is this bad?
     /// A macOS user who downloads the release with a browser gets a quarantined file, and
@@ -71,6 +73,29 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             at,
             message,
             "add a notarize: section (Developer ID certificate and App Store Connect key)",
+        ));
+    }
+}
+
+/// Developer ID-signed bare darwin binaries in a release: whatever the archive format, no
+/// notarization ticket can be stapled to them.
+pub fn check_release(release: &crate::release::ReleaseFacts, out: &mut Vec<Finding>) {
+    for s in release.shipped.iter().filter(|s| s.certificate_signed && s.format == shiplint_gobin::Format::MachO) {
+        let container = match s.archive.as_deref() {
+            Some(a) if a.to_ascii_lowercase().ends_with(".zip") => "a .zip",
+            Some(_) => "a tar archive",
+            None => "a release folder",
+        };
+        let message = format!(
+            "a bare macOS binary in {container} cannot carry a stapled notarization ticket: if Apple notarized it, \
+             Gatekeeper confirms that online at first launch, and a Mac offline blocks it"
+        );
+        out.push(release.finding(
+            &META,
+            &s.location,
+            "code signature",
+            message,
+            "to staple, ship it in a signed and notarized .pkg or .dmg (`xcrun stapler staple`)",
         ));
     }
 }
