@@ -157,6 +157,18 @@ impl Config {
         })
     }
 
+    /// A configuration that selects no rule, for reading facts only (`inspect`).
+    pub fn facts_only() -> Config {
+        Config {
+            source: None,
+            selected: Vec::new(),
+            levels: HashMap::new(),
+            per_path: Vec::new(),
+            fail_on: Level::Error,
+            newest_go_minor: 0,
+        }
+    }
+
     pub fn is_selected(&self, rule: &str) -> bool {
         self.selected.contains(&rule)
     }

@@ -7,6 +7,7 @@ use crate::check::{check_executable, looks_executable};
 use crate::config::Config;
 use crate::finding::{Finding, Location};
 use crate::rules::{BinaryOptions, RULES, RuleMeta};
+use serde::Serialize;
 use shiplint_archive::fs::{Applied, FsView, ResolveError};
 use shiplint_archive::image::{EntryData, Image, Manifest, RunConfig};
 use shiplint_archive::tar::Kind;
@@ -16,7 +17,7 @@ use std::collections::BTreeMap;
 const MAX_EXECUTABLE: u64 = 512 << 20;
 
 /// What an executable in the image is, as far as the image rules care.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize)]
 pub struct ImageExecutable {
     pub size: u64,
     pub is_go: bool,
@@ -25,6 +26,20 @@ pub struct ImageExecutable {
     pub interpreter: Option<String>,
     /// The Go main package (`cmd/go` for the go command itself).
     pub main_path: Option<String>,
+}
+
+/// One layer as streamed.
+#[derive(Clone, Debug, Serialize)]
+pub struct LayerSummary {
+    pub digest: Option<String>,
+    /// Stored bytes.
+    pub size: u64,
+    pub compression: &'static str,
+    /// Bytes of the layer's tar stream.
+    pub expanded: u64,
+    pub entries: u64,
+    /// Whether the bytes have the promised digest (`None`: nothing promised to check against).
+    pub digest_ok: Option<bool>,
 }
 
 /// One platform's image, as it runs.
@@ -41,6 +56,7 @@ pub struct ImageFacts {
     pub executables: BTreeMap<String, ImageExecutable>,
     /// Layers whose bytes do not have the digest the manifest promises: (layer, promised, actual).
     pub digest_mismatches: Vec<(usize, String, String)>,
+    pub layers: Vec<LayerSummary>,
 }
 
 impl ImageFacts {
@@ -91,6 +107,48 @@ impl ImageFacts {
     /// The total size of the regular files in the image.
     pub fn file_bytes(&self) -> u64 {
         self.fs.iter().filter(|(_, n)| n.kind == Kind::File).map(|(_, n)| n.size).sum()
+    }
+
+    /// The dynamic loaders the image holds (`/lib/ld-musl-x86_64.so.1`, `/lib64/ld-linux-x86-64.so.2`).
+    pub fn loaders(&self) -> Vec<String> {
+        self.fs
+            .iter()
+            .filter(|(p, n)| {
+                let name = p.rsplit('/').next().unwrap_or(p);
+                n.kind != Kind::Dir
+                    && (name.starts_with("ld-musl-") || name.starts_with("ld-linux"))
+                    && name.contains(".so")
+            })
+            .map(|(p, _)| format!("/{p}"))
+            .collect()
+    }
+
+    /// The Go toolchains in the image: the `go` command (BuildInfo path `cmd/go`) wherever it is.
+    pub fn go_commands(&self) -> impl Iterator<Item = (&String, &ImageExecutable)> {
+        self.executables.iter().filter(|(_, e)| e.main_path.as_deref() == Some("cmd/go"))
+    }
+
+    /// C compiler drivers in the usual bin folders (`gcc`, `cc`, `clang`, `gcc-12`,
+    /// `x86_64-linux-gnu-gcc-12`...).
+    pub fn c_compilers(&self) -> Vec<String> {
+        let is_compiler = |name: &str| {
+            let versioned = |prefix: &str| {
+                name.strip_prefix(prefix)
+                    .is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
+            };
+            matches!(name, "gcc" | "cc" | "clang" | "c99")
+                || versioned("gcc-")
+                || versioned("clang-")
+                || (name.contains("-linux-") && (name.ends_with("-gcc") || name.contains("-gcc-")))
+        };
+        self.fs
+            .iter()
+            .filter(|(p, n)| {
+                let in_bin = p.starts_with("usr/bin/") || p.starts_with("usr/local/bin/") || p.starts_with("bin/");
+                in_bin && n.kind != Kind::Dir && is_compiler(p.rsplit('/').next().unwrap_or(p))
+            })
+            .map(|(p, _)| format!("/{p}"))
+            .collect()
     }
 }
 
@@ -183,6 +241,19 @@ fn scan_manifest(
             Some((i, manifest.layers[i].digest.clone().unwrap_or_default(), actual))
         })
         .collect();
+    let layers = manifest
+        .layers
+        .iter()
+        .zip(&reports)
+        .map(|(l, r)| LayerSummary {
+            digest: l.digest.clone(),
+            size: l.size,
+            compression: r.compression.name(),
+            expanded: r.expanded,
+            entries: r.entries,
+            digest_ok: l.digest.as_ref().map(|_| r.digest_mismatch.is_none()),
+        })
+        .collect();
     let facts = ImageFacts {
         display,
         platform: manifest.platform.label(),
@@ -191,6 +262,7 @@ fn scan_manifest(
         fs,
         executables,
         digest_mismatches,
+        layers,
     };
     Ok((facts, binary_findings.into_values().flatten().collect()))
 }
@@ -227,4 +299,64 @@ pub fn size(bytes: u64) -> String {
         b if b >= 1_000 => format!("{:.1} kB", b as f64 / 1e3),
         b => format!("{b} bytes"),
     }
+}
+
+/// What `shiplint inspect` shows of one platform's image (documented in docs/inspect-json.md).
+#[derive(Serialize)]
+pub struct ImageSummary {
+    pub image: String,
+    pub platform: String,
+    pub user: Option<String>,
+    pub entrypoint: Vec<String>,
+    pub cmd: Vec<String>,
+    pub env: Vec<String>,
+    pub working_dir: Option<String>,
+    pub labels: BTreeMap<String, String>,
+    pub layers: Vec<LayerSummary>,
+    pub files: usize,
+    pub file_bytes: u64,
+    pub executables: BTreeMap<String, ImageExecutable>,
+    pub loaders: Vec<String>,
+    pub go_toolchains: Vec<String>,
+    pub c_compilers: Vec<String>,
+    /// The file the image starts, resolved inside it.
+    pub program: Option<String>,
+    /// Why the program cannot be found, when it cannot.
+    pub program_error: Option<String>,
+}
+
+/// The facts of every platform of an image, no rules run.
+pub fn summarize(file: &str, image: &Image<'_>) -> Result<Vec<ImageSummary>, String> {
+    let (options, config) = (BinaryOptions::default(), Config::facts_only());
+    let mut out = Vec::new();
+    for manifest in &image.manifests {
+        let (facts, _) = scan_manifest(file, image, manifest, &options, &config)?;
+        let (program, program_error) = match facts.command().first().map(|p| facts.locate(p)) {
+            None => (None, Some("no Entrypoint or Cmd".to_string())),
+            Some(Ok(p)) => (Some(format!("/{p}")), None),
+            Some(Err(ResolveError::Missing(p))) => (None, Some(format!("/{p} does not exist"))),
+            Some(Err(ResolveError::Loop(p))) => (None, Some(format!("symlinks loop at /{p}"))),
+        };
+        let run = &facts.run;
+        out.push(ImageSummary {
+            image: facts.display.clone(),
+            platform: facts.platform.clone(),
+            user: run.user.clone(),
+            entrypoint: run.entrypoint.clone().unwrap_or_default(),
+            cmd: run.cmd.clone().unwrap_or_default(),
+            env: run.env.clone().unwrap_or_default(),
+            working_dir: run.working_dir.clone(),
+            labels: run.labels.clone().unwrap_or_default(),
+            files: facts.fs.len(),
+            file_bytes: facts.file_bytes(),
+            loaders: facts.loaders(),
+            go_toolchains: facts.go_commands().map(|(p, _)| format!("/{p}")).collect(),
+            c_compilers: facts.c_compilers(),
+            program,
+            program_error,
+            layers: facts.layers,
+            executables: facts.executables,
+        });
+    }
+    Ok(out)
 }

@@ -1,8 +1,11 @@
-//! `shiplint inspect`: every fact the reader knows about each named executable.
+//! `shiplint inspect`: every fact the reader knows about each named executable, and for a
+//! container image, the facts of each platform's image.
 
+use crate::image::{ImageSummary, size};
 use crate::mapped::Mapped;
 use rayon::prelude::*;
 use serde::Serialize;
+use shiplint_archive::image::{self, Image};
 use shiplint_gobin::{Executable, Facts};
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -17,10 +20,33 @@ pub struct FileReport {
     /// True for a universal (fat) Mach-O.
     pub universal: bool,
     pub slices: Vec<Facts>,
+    /// For a container image: one entry per platform.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub images: Vec<ImageSummary>,
+}
+
+/// Opens `path` as a container image when it is one (an OCI layout folder, an image tarball).
+fn open_image(path: &Path) -> Option<Result<Image<'static>, String>> {
+    if image::is_layout_dir(path) {
+        return Some(Image::from_dir(path).map_err(|e| e.to_string()));
+    }
+    let file = std::fs::File::open(path).ok()?;
+    if !image::is_image_tar(std::io::BufReader::new(file)) {
+        return None;
+    }
+    Some(Image::from_tar_file(path).map_err(|e| e.to_string()))
 }
 
 pub fn inspect_file(path: &str) -> FileReport {
-    let mut report = FileReport { path: path.to_string(), error: None, universal: false, slices: Vec::new() };
+    let mut report =
+        FileReport { path: path.to_string(), error: None, universal: false, slices: Vec::new(), images: Vec::new() };
+    if let Some(opened) = open_image(Path::new(path)) {
+        match opened.and_then(|img| crate::image::summarize(path, &img)) {
+            Ok(images) => report.images = images,
+            Err(e) => report.error = Some(e),
+        }
+        return report;
+    }
     let mapped = match Mapped::open(Path::new(path)) {
         Ok(m) => m,
         Err(e) => {
@@ -65,9 +91,73 @@ fn yes_no(b: bool) -> &'static str {
     if b { "yes" } else { "no" }
 }
 
+/// The human-readable form of an image: one block per platform.
+fn render_images(images: &[ImageSummary]) -> String {
+    let mut s = String::new();
+    for im in images {
+        let _ = writeln!(s, "{} [{}]", im.image, im.platform);
+        let mut line = |k: &str, v: &str| {
+            let _ = writeln!(s, "  {k:<18} {v}");
+        };
+        line("user", im.user.as_deref().filter(|u| !u.is_empty()).unwrap_or("(root: not set)"));
+        line("entrypoint", &format!("{:?}", im.entrypoint));
+        line("cmd", &format!("{:?}", im.cmd));
+        match (&im.program, &im.program_error) {
+            (Some(p), _) => line("program", p),
+            (None, Some(e)) => line("program", &format!("MISSING: {e}")),
+            _ => {}
+        }
+        if let Some(w) = &im.working_dir {
+            line("working dir", w);
+        }
+        for e in &im.env {
+            line("env", e);
+        }
+        for (k, v) in &im.labels {
+            line("label", &format!("{k}={v}"));
+        }
+        for (i, l) in im.layers.iter().enumerate() {
+            let digest = match l.digest_ok {
+                Some(false) => " DIGEST MISMATCH",
+                _ => "",
+            };
+            line(
+                "layer",
+                &format!(
+                    "{i}: {} {} stored, {} in {} entries{digest} {}",
+                    l.compression,
+                    size(l.size),
+                    size(l.expanded),
+                    l.entries,
+                    l.digest.as_deref().unwrap_or("")
+                ),
+            );
+        }
+        line("files", &format!("{} ({})", im.files, size(im.file_bytes)));
+        let loaders = if im.loaders.is_empty() { "none".to_string() } else { im.loaders.join(", ") };
+        line("dynamic loaders", &loaders);
+        for t in &im.go_toolchains {
+            line("go toolchain", t);
+        }
+        for c in &im.c_compilers {
+            line("c compiler", c);
+        }
+        for (p, e) in &im.executables {
+            let what = match (&e.go_version, &e.interpreter) {
+                (Some(v), Some(i)) => format!("{v}, needs {i}"),
+                (Some(v), None) => format!("{v}, static"),
+                (None, Some(i)) => format!("not Go, needs {i}"),
+                (None, None) => "not Go, static".to_string(),
+            };
+            line("executable", &format!("/{p} ({}; {what})", size(e.size)));
+        }
+    }
+    s
+}
+
 /// The human-readable form: one block per slice, one fact per line.
 pub fn render(r: &FileReport) -> String {
-    let mut s = String::new();
+    let mut s = render_images(&r.images);
     for (i, f) in r.slices.iter().enumerate() {
         let title = if r.universal { format!("{} [slice {i}: {}]", r.path, f.arch) } else { r.path.clone() };
         let _ = writeln!(s, "{title}");

@@ -240,3 +240,27 @@ fn hostile_images_give_one_error_and_the_scan_goes_on() {
     let texts: Vec<&str> = doc["errors"].as_array().unwrap().iter().map(|e| e["message"].as_str().unwrap()).collect();
     assert!(texts.iter().all(|m| m.contains("truncated") || m.contains("unexpected end")), "{texts:?}");
 }
+
+/// `inspect` on an image shows the facts the rules judge, per platform.
+#[test]
+fn inspect_shows_an_images_facts() {
+    let t = TempDir::new();
+    let tar = t.path().join("api.tar");
+    fs::write(&tar, images::docker_save_oci(&alpine_broken(), "api:latest")).unwrap();
+    let out = shiplint().args(["inspect", "--format", "json"]).arg(&tar).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let im = &doc[0]["images"][0];
+    assert_eq!(im["platform"], "linux/amd64");
+    assert_eq!(im["program"], "/api");
+    assert_eq!(im["loaders"], json!(["/lib/ld-musl-x86_64.so.1"]));
+    assert_eq!(im["executables"]["api"]["interpreter"], "/lib64/ld-linux-x86-64.so.2");
+    assert_eq!(im["executables"]["api"]["is_go"], true);
+    let layers = im["layers"].as_array().unwrap();
+    assert_eq!(layers.len(), 2);
+    assert!(layers.iter().all(|l| l["compression"] == "gzip" && l["digest_ok"] == true), "{layers:?}");
+    let out = shiplint().arg("inspect").arg(&tar).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("  program            /api\n"), "{text}");
+    assert!(text.contains("  user               (root: not set)\n"), "{text}");
+}

@@ -63,16 +63,7 @@ declare_rule! {
 
 /// What C library loaders an image has, for the message.
 fn loaders(image: &ImageFacts) -> String {
-    let found: Vec<String> = image
-        .fs
-        .iter()
-        .filter(|(p, _)| {
-            let name = p.rsplit('/').next().unwrap_or(p);
-            (name.starts_with("ld-musl-") || name.starts_with("ld-linux")) && name.contains(".so")
-        })
-        .map(|(p, _)| format!("/{p}"))
-        .take(3)
-        .collect();
+    let found = image.loaders();
     if found.is_empty() { "no dynamic loader at all".into() } else { format!("only {}", found.join(", ")) }
 }
 

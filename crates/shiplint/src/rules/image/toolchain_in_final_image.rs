@@ -71,20 +71,9 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     out.push(defs.finding(&META, last.base_span, message, help));
 }
 
-/// Names of C compiler drivers (`gcc`, `cc`, `clang`, `gcc-12`, `x86_64-linux-gnu-gcc-12`...).
-fn is_c_compiler(name: &str) -> bool {
-    let versioned = |prefix: &str| {
-        name.strip_prefix(prefix).is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
-    };
-    matches!(name, "gcc" | "cc" | "clang" | "c99")
-        || versioned("gcc-")
-        || versioned("clang-")
-        || (name.contains("-linux-") && (name.ends_with("-gcc") || name.contains("-gcc-")))
-}
-
 pub fn check_image(image: &ImageFacts, out: &mut Vec<Finding>) {
     let total = image.file_bytes();
-    for (path, exe) in image.executables.iter().filter(|(_, e)| e.main_path.as_deref() == Some("cmd/go")) {
+    for (path, exe) in image.go_commands() {
         // GOROOT is the folder above bin/go.
         let goroot = path.strip_suffix("/bin/go").unwrap_or(path);
         let bytes: u64 = image.fs.under(goroot).map(|(_, n)| n.size).sum();
@@ -101,23 +90,13 @@ pub fn check_image(image: &ImageFacts, out: &mut Vec<Finding>) {
             "build in a golang stage and COPY --from it only the binary into a small final image",
         ));
     }
-    let compilers: Vec<&String> = image
-        .fs
-        .iter()
-        .filter(|(p, n)| {
-            let in_bin = p.starts_with("usr/bin/") || p.starts_with("usr/local/bin/") || p.starts_with("bin/");
-            in_bin && n.kind != shiplint_archive::tar::Kind::Dir && is_c_compiler(p.rsplit('/').next().unwrap_or(p))
-        })
-        .map(|(p, _)| p)
-        .collect();
+    let compilers = image.c_compilers();
     if let Some(first) = compilers.first() {
-        let message = format!(
-            "the image ships a C compiler: /{first}{}",
-            match compilers.len() {
-                1 => String::new(),
-                n => format!(" and {} more", n - 1),
-            }
-        );
-        out.push(image.finding(&META, &format!("/{first}"), message, "leave compilers in the build stage"));
+        let more = match compilers.len() {
+            1 => String::new(),
+            n => format!(" and {} more", n - 1),
+        };
+        let message = format!("the image ships a C compiler: {first}{more}");
+        out.push(image.finding(&META, first, message, "leave compilers in the build stage"));
     }
 }
