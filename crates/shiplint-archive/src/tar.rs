@@ -252,13 +252,19 @@ impl<R: Source> TarReader<R> {
     }
 
     /// Reads the current entry's data into memory, or fails when it is larger than `limit`.
+    /// Memory grows with the bytes that really arrive, not with the size the header declares.
     pub fn read_data(&mut self, limit: u64) -> Result<Vec<u8>, Error> {
         if self.remaining > limit {
             return Err(Error::TooLarge(self.remaining));
         }
-        let mut data = vec![0u8; self.remaining as usize];
-        self.read_exact(&mut data)?;
-        self.remaining = 0;
+        let want = self.remaining;
+        let mut data = Vec::with_capacity(want.min(1 << 20) as usize);
+        (&mut self.inner).take(want).read_to_end(&mut data).map_err(crate::compress::io_error)?;
+        self.position += data.len() as u64;
+        self.remaining -= data.len() as u64;
+        if (data.len() as u64) < want {
+            return Err(Error::Truncated);
+        }
         Ok(data)
     }
 

@@ -120,7 +120,7 @@ pub fn read(data: &[u8], entry: &Entry, limit: u64) -> Result<Vec<u8>, Error> {
     let start = at + 30 + usize::from(u16_at(data, at + 26)?) + usize::from(u16_at(data, at + 28)?);
     let len = usize::try_from(entry.compressed_size).map_err(|_| Error::Truncated)?;
     let raw = data.get(start..start.checked_add(len).ok_or(Error::Truncated)?).ok_or(Error::Truncated)?;
-    let mut out = Vec::with_capacity(entry.size.min(limit) as usize);
+    let mut out = Vec::with_capacity(entry.size.min(1 << 20) as usize);
     match entry.method {
         0 => out.extend_from_slice(raw),
         8 => {
