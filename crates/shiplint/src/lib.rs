@@ -5,6 +5,7 @@
 pub mod check;
 pub mod config;
 pub mod defs;
+pub mod diff;
 pub mod finding;
 pub mod fix;
 pub mod goversion;

@@ -55,6 +55,14 @@ enum Command {
         #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
         format: OutputFormat,
     },
+    /// Say why two builds of the same program are not byte-identical: two executables, or two
+    /// folders compared file by file. Exit 0 when identical, 1 when different, 2 on errors.
+    Diff {
+        a: PathBuf,
+        b: PathBuf,
+        #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+        format: OutputFormat,
+    },
     /// Keep unstripped executables where `check --symbols DIR` finds them.
     Symbols {
         #[command(subcommand)]
@@ -234,6 +242,22 @@ fn main() {
         },
         Command::Buildinfo { args } => shiplint::goversion::run(&args),
         Command::Inspect { files, format } => shiplint::inspect::run(&files, matches!(format, OutputFormat::Json)),
+        Command::Diff { a, b, format } => match shiplint::diff::diff(&a, &b) {
+            Ok(report) => {
+                let mut out = io::stdout().lock();
+                let _ = match format {
+                    OutputFormat::Json => {
+                        writeln!(out, "{}", serde_json::to_string_pretty(&report).unwrap_or_default())
+                    }
+                    OutputFormat::Human => out.write_all(shiplint::diff::render(&report).as_bytes()),
+                };
+                i32::from(!report.identical())
+            }
+            Err(e) => {
+                eprintln!("shiplint: {e}");
+                2
+            }
+        },
         Command::Symbols { action: SymbolsAction::Store { binaries, into } } => {
             let mut status = 0;
             for b in &binaries {

@@ -1,0 +1,655 @@
+//! `shiplint diff A B`: why two builds of the same program are not byte-identical, in Go terms.
+//!
+//! Each difference the two executables' facts show (Go release, BuildInfo settings and
+//! dependencies, VCS stamps, `-ldflags` and each `-X`, source paths in the pclntab, strings such
+//! as timestamps, linkage, stripping) becomes a cause with evidence from both sides and its fix;
+//! causes are ranked by how much of the difference they explain. The Go build ID's four parts
+//! say whether the inputs differed or the same inputs gave different output. Folders are paired
+//! by relative path, each pair diffed.
+
+use crate::defs::gobuild::x_assignments;
+use crate::mapped::Mapped;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use shiplint_gobin::{Executable, Facts};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// One reason the two builds differ.
+#[derive(Clone, Debug, Serialize)]
+pub struct Cause {
+    /// What differs, in a sentence: "built by different Go releases".
+    pub title: String,
+    /// (what, A's side, B's side).
+    pub evidence: Vec<(String, String, String)>,
+    pub fix: String,
+    /// How much of the difference it explains (higher first): a different Go release or commit
+    /// changes everything; a `-X` value changes a string.
+    pub weight: u32,
+    /// The bytes differ only where this cause reaches (a string, a stamp, the build ID), so a
+    /// pair with this cause alone is "identical except" it.
+    pub confined: bool,
+}
+
+/// One pair of files and how they differ.
+#[derive(Debug, Serialize)]
+pub struct PairReport {
+    pub a: String,
+    pub b: String,
+    pub identical: bool,
+    /// "identical", "identical except …", or "differ: N causes".
+    pub summary: String,
+    pub causes: Vec<Cause>,
+    /// The Go build IDs, and which of their parts differ.
+    pub build_id: Option<BuildIdDiff>,
+    /// Sections whose bytes differ: (name, size in A, size in B).
+    pub sections: Vec<(String, u64, u64)>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BuildIdDiff {
+    pub a: String,
+    pub b: String,
+    /// Names of the parts that differ: `binary action ID`, `main package action ID`,
+    /// `main package content ID`, `binary content ID`.
+    pub differing: Vec<&'static str>,
+    /// What the differing parts mean.
+    pub meaning: String,
+}
+
+/// The whole comparison: one report per paired file, and files only one side has.
+#[derive(Debug, Serialize)]
+pub struct DiffReport {
+    pub pairs: Vec<PairReport>,
+    pub only_in_a: Vec<String>,
+    pub only_in_b: Vec<String>,
+}
+
+impl DiffReport {
+    pub fn identical(&self) -> bool {
+        self.only_in_a.is_empty() && self.only_in_b.is_empty() && self.pairs.iter().all(|p| p.identical)
+    }
+}
+
+fn cause(title: impl Into<String>, fix: &str, weight: u32, confined: bool) -> Cause {
+    Cause { title: title.into(), evidence: Vec::new(), fix: fix.to_string(), weight, confined }
+}
+
+fn show(v: Option<&str>) -> String {
+    v.map_or_else(|| "(not set)".to_string(), str::to_string)
+}
+
+/// Build settings and what a difference in each means.
+fn setting_cause(key: &str) -> (String, &'static str, u32) {
+    match key {
+        "-trimpath" => (
+            "-trimpath in one build only: the other embeds the build machine's paths".into(),
+            "build both with -trimpath",
+            85,
+        ),
+        "CGO_ENABLED" => (
+            "cgo on in one build, off in the other (a C compiler was present, or CGO_ENABLED was set)".into(),
+            "set CGO_ENABLED explicitly in every build",
+            80,
+        ),
+        "GOOS" | "GOARCH" => ("built for different platforms".into(), "compare builds of one GOOS/GOARCH", 100),
+        k if k.starts_with("GOAMD64")
+            || k.starts_with("GOARM")
+            || k.starts_with("GO386")
+            || k.starts_with("GOMIPS")
+            || k.starts_with("GOPPC64")
+            || k.starts_with("GORISCV64")
+            || k.starts_with("GOWASM") =>
+        {
+            (format!("different {k} (instruction set level)"), "set the same GOAMD64/GOARM-style level everywhere", 80)
+        }
+        "GOEXPERIMENT" => ("different GOEXPERIMENT".into(), "build with the same GOEXPERIMENT", 80),
+        "-tags" => ("different build tags (-tags)".into(), "build with the same -tags", 70),
+        "-buildmode" => ("different -buildmode".into(), "build with the same -buildmode", 80),
+        "-race" | "-msan" | "-asan" | "-cover" => (format!("{key} in one build only"), "build both the same way", 80),
+        "-gcflags" | "-asmflags" | "-pgo" => (format!("different {key}"), "build with the same flags", 70),
+        "DefaultGODEBUG" => (
+            "different DefaultGODEBUG (the go line of go.mod or //go:debug directives differ)".into(),
+            "build from the same go.mod",
+            50,
+        ),
+        k if k.starts_with("CGO_") => (
+            format!("different {k}: the C toolchain was invoked differently"),
+            "set the same CGO_* flags in every build",
+            60,
+        ),
+        k => (format!("different build setting {k}"), "build both the same way", 40),
+    }
+}
+
+/// The parts of a Go executable's build ID, as cmd/go lays them out:
+/// actionID(binary)/actionID(main.a)/contentID(main.a)/contentID(binary).
+fn build_id_diff(a: &str, b: &str) -> BuildIdDiff {
+    const NAMES: [&str; 4] =
+        ["binary action ID", "main package action ID", "main package content ID", "binary content ID"];
+    let pa: Vec<&str> = a.split('/').collect();
+    let pb: Vec<&str> = b.split('/').collect();
+    let differing: Vec<&'static str> = if pa.len() == 4 && pb.len() == 4 {
+        (0..4).filter(|&i| pa[i] != pb[i]).map(|i| NAMES[i]).collect()
+    } else if a != b {
+        vec!["build ID"]
+    } else {
+        Vec::new()
+    };
+    let meaning = match (pa.len() == 4 && pb.len() == 4, differing.as_slice()) {
+        (_, []) => "equal: the same inputs gave the same content".to_string(),
+        (true, d) if d.contains(&"binary action ID") || d.contains(&"main package action ID") => {
+            "the action IDs differ: the builds had different inputs (source, flags, toolchain, dependencies or paths); \
+             the build ID is a symptom of that, and blanking it with -ldflags=-buildid= fixes nothing"
+                .to_string()
+        }
+        (true, _) => "the action IDs are equal but the content IDs differ: the same inputs gave different output \
+                     (a step Go does not hash, such as the C toolchain of a cgo build)"
+            .to_string(),
+        (false, _) => "the build IDs differ (one was changed or blanked with -ldflags=-buildid=)".to_string(),
+    };
+    BuildIdDiff { a: a.to_string(), b: b.to_string(), differing, meaning }
+}
+
+/// Printable runs of at least 8 bytes, for finding the strings that differ.
+fn strings(data: &[u8]) -> HashSet<&[u8]> {
+    let mut out = HashSet::new();
+    let mut start = None;
+    for (i, &b) in data.iter().enumerate() {
+        let printable = (0x20..0x7f).contains(&b);
+        match (printable, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                if i - s >= 8 {
+                    out.insert(&data[s..i]);
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// What kind of value a string that differs looks like.
+fn string_kind(s: &str) -> Option<&'static str> {
+    let digits: Vec<bool> = s.bytes().map(|b| b.is_ascii_digit()).collect();
+    let date = s.as_bytes().windows(10).enumerate().any(|(i, w)| {
+        w[4] == b'-' && w[7] == b'-' && digits[i..i + 4].iter().all(|d| *d) && digits[i + 5] && digits[i + 6]
+    });
+    let clock = s
+        .as_bytes()
+        .windows(8)
+        .enumerate()
+        .any(|(i, w)| w[2] == b':' && w[5] == b':' && digits[i] && digits[i + 1] && digits[i + 3] && digits[i + 4]);
+    if date || clock {
+        Some("a timestamp")
+    } else if s.contains("/home/") || s.contains("/Users/") || s.contains("C:\\Users\\") {
+        Some("a home directory")
+    } else if s.starts_with('/') {
+        Some("a path")
+    } else {
+        None
+    }
+}
+
+/// The folders that differ between two sets of source paths: each path only one side has is
+/// paired with the other side's path sharing the longest tail of components, and the differing
+/// heads (`/home/alice/api` vs `/build/api`) are counted, most common first.
+fn path_roots(a: &[String], b: &[String]) -> Vec<(String, String)> {
+    const MAX_PATHS: usize = 5000;
+    let (aset, bset): (HashSet<&String>, HashSet<&String>) = (a.iter().collect(), b.iter().collect());
+    let only_b: Vec<Vec<&str>> =
+        b.iter().filter(|p| !aset.contains(p)).take(MAX_PATHS).map(|p| p.split('/').collect()).collect();
+    let mut by_name: BTreeMap<&str, Vec<&Vec<&str>>> = BTreeMap::new();
+    for p in &only_b {
+        by_name.entry(p.last().copied().unwrap_or("")).or_default().push(p);
+    }
+    let mut heads: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for pa in a.iter().filter(|p| !bset.contains(p)).take(MAX_PATHS) {
+        let ca: Vec<&str> = pa.split('/').collect();
+        let common = |cb: &Vec<&str>| ca.iter().rev().zip(cb.iter().rev()).take_while(|(x, y)| x == y).count();
+        let candidates = by_name.get(ca.last().copied().unwrap_or("")).into_iter().flatten();
+        let Some((cb, n)) = candidates.map(|cb| (cb, common(cb))).max_by_key(|(_, n)| *n) else { continue };
+        if n < 2 {
+            continue;
+        }
+        let head = |c: &[&str]| match c[..c.len() - n].join("/") {
+            h if h.is_empty() => "(none: trimmed)".to_string(),
+            h => h,
+        };
+        *heads.entry((head(&ca), head(cb))).or_default() += 1;
+    }
+    let mut out: Vec<((String, String), usize)> = heads.into_iter().collect();
+    out.sort_by(|x, y| y.1.cmp(&x.1));
+    out.into_iter().map(|(p, _)| p).take(3).collect()
+}
+
+/// Compares two Go executables' facts and bytes.
+fn diff_facts(fa: &Facts, fb: &Facts, a: &[u8], b: &[u8], sections: &[(String, u64, u64)]) -> Vec<Cause> {
+    let mut causes = Vec::new();
+    if (fa.format, &fa.arch) != (fb.format, &fb.arch) {
+        let mut c = cause("built for different platforms", "compare builds of one GOOS/GOARCH", 100, false);
+        c.evidence.push((
+            "format".into(),
+            format!("{} {}", fa.format.name(), fa.arch),
+            format!("{} {}", fb.format.name(), fb.arch),
+        ));
+        causes.push(c);
+    }
+    let release_differs = fa.go_version != fb.go_version;
+    if release_differs {
+        let mut c = cause(
+            "built by different Go releases",
+            "pin one release: a go.mod toolchain line with GOTOOLCHAIN=local, the same image tag or setup-go version",
+            90,
+            false,
+        );
+        c.evidence.push(("Go".into(), show(fa.go_version.as_deref()), show(fb.go_version.as_deref())));
+        causes.push(c);
+    }
+    let (bia, bib) = (fa.build_info.as_ref(), fb.build_info.as_ref());
+    let setting = |bi: Option<&shiplint_gobin::buildinfo::BuildInfo>, k: &str| {
+        bi.and_then(|b| b.setting(k)).map(|v| v.into_owned())
+    };
+    // Every setting either side has, in the order Go writes them.
+    let mut keys: Vec<String> = Vec::new();
+    for bi in [bia, bib].into_iter().flatten() {
+        for s in &bi.settings {
+            let k = s.key.to_str().into_owned();
+            if !keys.contains(&k) {
+                keys.push(k);
+            }
+        }
+    }
+    for key in &keys {
+        let (va, vb) = (setting(bia, key), setting(bib, key));
+        if va == vb {
+            continue;
+        }
+        match key.as_str() {
+            "-ldflags" => causes.extend(ldflags_causes(va.as_deref().unwrap_or(""), vb.as_deref().unwrap_or(""))),
+            "vcs.revision" => {
+                let mut c = cause("built from different commits", "compare builds of one commit", 95, false);
+                c.evidence.push(("vcs.revision".into(), show(va.as_deref()), show(vb.as_deref())));
+                causes.push(c);
+            }
+            "vcs.modified" => {
+                let mut c = cause(
+                    "one build is from a modified working tree (vcs.modified=true): uncommitted changes, or an \
+                     untracked file, went into it",
+                    "build releases from a clean checkout (git status --porcelain prints nothing)",
+                    55,
+                    false,
+                );
+                c.evidence.push(("vcs.modified".into(), show(va.as_deref()), show(vb.as_deref())));
+                causes.push(c);
+            }
+            "vcs.time" | "vcs" | "vcs.tag" => {
+                let mut c = cause(format!("different {key} stamps"), "build from the same commit", 20, true);
+                c.evidence.push((key.clone(), show(va.as_deref()), show(vb.as_deref())));
+                causes.push(c);
+            }
+            // A release's defaults: part of the release difference.
+            "DefaultGODEBUG" if release_differs => {
+                if let Some(c) = causes.iter_mut().find(|c| c.title == "built by different Go releases") {
+                    c.evidence.push((key.clone(), show(va.as_deref()), show(vb.as_deref())));
+                }
+            }
+            _ => {
+                let (title, fix, weight) = setting_cause(key);
+                match causes.iter_mut().find(|c| c.title == title) {
+                    Some(c) => c.evidence.push((key.clone(), show(va.as_deref()), show(vb.as_deref()))),
+                    None => {
+                        let mut c = cause(title, fix, weight, false);
+                        c.evidence.push((key.clone(), show(va.as_deref()), show(vb.as_deref())));
+                        causes.push(c);
+                    }
+                }
+            }
+        }
+    }
+    if let (Some(x), Some(y)) = (bia, bib) {
+        let versions = |bi: &shiplint_gobin::buildinfo::BuildInfo| -> BTreeMap<String, String> {
+            bi.deps
+                .iter()
+                .map(|m| {
+                    let v = match &m.replace {
+                        Some(r) => format!("{} => {} {}", m.version.to_str(), r.path.to_str(), r.version.to_str()),
+                        None => m.version.to_str().into_owned(),
+                    };
+                    (m.path.to_str().into_owned(), v)
+                })
+                .collect()
+        };
+        let (da, db) = (versions(x), versions(y));
+        let mut c = cause(
+            "dependency versions differ",
+            "commit go.mod and go.sum, and build with -mod=readonly (the default) from them",
+            60,
+            false,
+        );
+        for path in da.keys().chain(db.keys()).collect::<BTreeSet<_>>() {
+            let (va, vb) = (da.get(path), db.get(path));
+            if va != vb {
+                c.evidence.push((path.clone(), show(va.map(String::as_str)), show(vb.map(String::as_str))));
+            }
+        }
+        if !c.evidence.is_empty() {
+            causes.push(c);
+        }
+        if x.main.version != y.main.version {
+            let mut c = cause("different main module versions", "build from the same tag", 30, true);
+            c.evidence.push((
+                "version".into(),
+                x.main.version.to_str().into_owned(),
+                y.main.version.to_str().into_owned(),
+            ));
+            causes.push(c);
+        }
+    }
+    // Source paths recorded in the pclntab (another Go release compiles other runtime files).
+    if let (Some(pa), Some(pb)) = (&fa.pclntab, &fb.pclntab) {
+        if pa.files != pb.files && !release_differs {
+            let roots = path_roots(&pa.files, &pb.files);
+            let trimmed = setting(bia, "-trimpath").is_some() && setting(bib, "-trimpath").is_some();
+            let title = if trimmed {
+                "different source files were compiled".to_string()
+            } else {
+                "the builds ran in different folders without -trimpath: the build directory, GOROOT or module cache \
+                 paths are embedded"
+                    .to_string()
+            };
+            let mut c = cause(title, "build with -trimpath", if trimmed { 60 } else { 85 }, false);
+            for (ra, rb) in roots {
+                c.evidence.push(("source path".into(), ra, rb));
+            }
+            // Merged into an existing -trimpath cause when there is one: it is the same story.
+            match causes.iter_mut().find(|c| c.title.starts_with("-trimpath in one build only")) {
+                Some(t) => t.evidence.extend(c.evidence),
+                None => causes.push(c),
+            }
+        }
+    }
+    if fa.linkage.interpreter != fb.linkage.interpreter || fa.linkage.libraries != fb.linkage.libraries {
+        let mut c = cause(
+            "linked differently (dynamic loader or libraries)",
+            "build with the same cgo setting and C toolchain",
+            70,
+            false,
+        );
+        c.evidence.push((
+            "interpreter".into(),
+            show(fa.linkage.interpreter.as_deref()),
+            show(fb.linkage.interpreter.as_deref()),
+        ));
+        c.evidence.push(("libraries".into(), fa.linkage.libraries.join(" "), fb.linkage.libraries.join(" ")));
+        causes.push(c);
+    }
+    let stripped = |f: &Facts| match (f.debug.symbol_table, f.debug.dwarf) {
+        (true, true) => "symbol table and DWARF",
+        (true, false) => "symbol table, no DWARF",
+        (false, true) => "DWARF, no symbol table",
+        (false, false) => "neither (stripped)",
+    };
+    if stripped(fa) != stripped(fb) && !causes.iter().any(|c| c.evidence.iter().any(|e| e.0 == "-s/-w")) {
+        let mut c = cause("one build is stripped (-s -w or strip)", "strip both the same way", 75, false);
+        c.evidence.push(("debug info".into(), stripped(fa).into(), stripped(fb).into()));
+        causes.push(c);
+    }
+    // Strings that differ: timestamps, paths, user names put in by -X or at build time.
+    let (sa, sb) = (strings(a), strings(b));
+    let differing = |x: &HashSet<&[u8]>, y: &HashSet<&[u8]>| -> Vec<String> {
+        let mut v: Vec<String> = x
+            .difference(y)
+            .map(|s| String::from_utf8_lossy(s).into_owned())
+            .filter(|s| string_kind(s).is_some())
+            .collect();
+        v.sort();
+        v.truncate(5);
+        v
+    };
+    let (only_a, only_b) = (differing(&sa, &sb), differing(&sb, &sa));
+    let timestamps = only_a.iter().chain(&only_b).filter(|s| string_kind(s) == Some("a timestamp")).count();
+    if timestamps > 0 && causes.iter().all(|c| c.weight < 85) {
+        let mut c = cause(
+            "embedded timestamps differ: a value taken from the clock at build time (an -X from $(date), or similar)",
+            "derive it from the commit (git log -1 --format=%cI) or SOURCE_DATE_EPOCH",
+            45,
+            true,
+        );
+        c.evidence.push(("strings".into(), only_a.join(" | "), only_b.join(" | ")));
+        causes.push(c);
+    }
+    if causes.is_empty() {
+        let names: Vec<&str> = sections.iter().map(|(n, _, _)| n.as_str()).collect();
+        let mut c = cause(
+            "no recorded input differs: the bytes differ in places Go does not record",
+            "compare the build environments (C toolchain for cgo, post-processing such as strip, upx or codesign)",
+            1,
+            false,
+        );
+        c.evidence.push(("sections".into(), names.join(" "), String::new()));
+        causes.push(c);
+    }
+    causes.sort_by(|x, y| y.weight.cmp(&x.weight));
+    causes
+}
+
+/// The causes in two `-ldflags` values: each `-X` that differs, and the other flags.
+fn ldflags_causes(a: &str, b: &str) -> Vec<Cause> {
+    let mut out = Vec::new();
+    let (xa, xb) = (x_assignments(a), x_assignments(b));
+    let lookup = |xs: &[(String, String)], k: &str| xs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let mut names: Vec<&String> = xa.iter().chain(&xb).map(|(n, _)| n).collect();
+    names.sort();
+    names.dedup();
+    let mut x = cause("-X values differ", "set -X values from the commit, not from the clock or the host", 40, true);
+    for n in names {
+        let (va, vb) = (lookup(&xa, n), lookup(&xb, n));
+        if va != vb {
+            if va.iter().chain(&vb).any(|v| string_kind(v) == Some("a timestamp")) {
+                x.title = "-X values differ, one from the clock at build time".into();
+                x.fix = "derive it from the commit (git log -1 --format=%cI) or SOURCE_DATE_EPOCH".into();
+            }
+            x.evidence.push((format!("-X {n}"), show(va.as_deref()), show(vb.as_deref())));
+        }
+    }
+    if !x.evidence.is_empty() {
+        out.push(x);
+    }
+    let other = |s: &str| -> Vec<String> {
+        crate::defs::gobuild::split_quoted(s)
+            .into_iter()
+            .scan(false, |skip, f| {
+                let keep = !*skip && f != "-X";
+                *skip = f == "-X";
+                Some(keep.then_some(f))
+            })
+            .flatten()
+            .collect()
+    };
+    let (oa, ob) = (other(a), other(b));
+    if oa != ob {
+        let strips = |o: &[String]| o.iter().any(|f| f == "-s" || f == "-w");
+        let mut c = if strips(&oa) != strips(&ob) {
+            cause("one build is stripped (-s -w)", "strip both the same way", 75, false)
+        } else {
+            cause("different linker flags", "build with the same -ldflags", 70, false)
+        };
+        c.evidence.push(("-s/-w".into(), oa.join(" "), ob.join(" ")));
+        out.push(c);
+    }
+    out
+}
+
+fn sha(data: &[u8]) -> [u8; 32] {
+    Sha256::digest(data).into()
+}
+
+/// Sections whose bytes differ, by name.
+fn section_diffs(ea: &Executable<'_>, eb: &Executable<'_>) -> Vec<(String, u64, u64)> {
+    let (Some(ca), Some(cb)) = (ea.slices.first(), eb.slices.first()) else { return Vec::new() };
+    fn bytes<'a>(c: &shiplint_gobin::Container<'a>, s: &shiplint_gobin::Section) -> Option<&'a [u8]> {
+        if !s.in_file {
+            return None;
+        }
+        let start = usize::try_from(s.offset).ok()?;
+        c.data.get(start..start.checked_add(usize::try_from(s.size).ok()?)?)
+    }
+    let mut out = Vec::new();
+    for sa in &ca.sections {
+        let sb = cb.sections.iter().find(|s| s.name == sa.name && s.segment == sa.segment);
+        let same = match sb {
+            Some(sb) => sa.size == sb.size && bytes(ca, sa).map(sha) == bytes(cb, sb).map(sha),
+            None => false,
+        };
+        if !same {
+            out.push((sa.name.clone(), sa.size, sb.map_or(0, |s| s.size)));
+        }
+    }
+    for sb in cb.sections.iter().filter(|sb| !ca.sections.iter().any(|s| s.name == sb.name && s.segment == sb.segment))
+    {
+        out.push((sb.name.clone(), 0, sb.size));
+    }
+    out
+}
+
+/// Compares two files' bytes.
+pub fn diff_pair(a_name: &str, a: &[u8], b_name: &str, b: &[u8]) -> PairReport {
+    let mut report = PairReport {
+        a: a_name.to_string(),
+        b: b_name.to_string(),
+        identical: a == b,
+        summary: String::new(),
+        causes: Vec::new(),
+        build_id: None,
+        sections: Vec::new(),
+    };
+    if report.identical {
+        report.summary = "identical".into();
+        return report;
+    }
+    match (Executable::parse(a), Executable::parse(b)) {
+        (Ok(ea), Ok(eb)) if !ea.slices.is_empty() && !eb.slices.is_empty() => {
+            let (fa, fb) = (shiplint_gobin::facts(&ea.slices[0]), shiplint_gobin::facts(&eb.slices[0]));
+            report.sections = section_diffs(&ea, &eb);
+            if let (Some(ia), Some(ib)) = (&fa.go_build_id, &fb.go_build_id) {
+                report.build_id = Some(build_id_diff(ia, ib));
+            }
+            report.causes = diff_facts(&fa, &fb, a, b, &report.sections);
+        }
+        _ => {
+            report.causes.push(cause(
+                format!(
+                    "the contents differ ({} vs {} bytes); neither side is an executable shiplint reads",
+                    a.len(),
+                    b.len()
+                ),
+                "compare the steps that produce this file",
+                1,
+                false,
+            ));
+        }
+    }
+    report.summary = match report.causes.as_slice() {
+        [only] if only.confined => format!("identical except: {}", only.title),
+        [_] => "differ: 1 cause".to_string(),
+        causes => format!("differ: {} causes", causes.len()),
+    };
+    report
+}
+
+/// Every file under `dir`, by path relative to it.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for e in entries.flatten() {
+            let p = e.path();
+            match e.file_type() {
+                Ok(t) if t.is_dir() => stack.push(p),
+                Ok(t) if t.is_file() => out.extend(p.strip_prefix(dir).ok().map(Path::to_path_buf)),
+                _ => {}
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn read(path: &Path) -> Result<Mapped, String> {
+    Mapped::open(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Compares two files, or two folders file by file (paired by relative path).
+pub fn diff(a: &Path, b: &Path) -> Result<DiffReport, String> {
+    let mut report = DiffReport { pairs: Vec::new(), only_in_a: Vec::new(), only_in_b: Vec::new() };
+    match (a.is_dir(), b.is_dir()) {
+        (false, false) => {
+            let (ma, mb) = (read(a)?, read(b)?);
+            report.pairs.push(diff_pair(&a.display().to_string(), ma.bytes(), &b.display().to_string(), mb.bytes()));
+        }
+        (true, true) => {
+            let (fa, fb) = (files_under(a), files_under(b));
+            for rel in &fa {
+                if !fb.contains(rel) {
+                    report.only_in_a.push(a.join(rel).display().to_string());
+                    continue;
+                }
+                let (pa, pb) = (a.join(rel), b.join(rel));
+                let (ma, mb) = (read(&pa)?, read(&pb)?);
+                report.pairs.push(diff_pair(
+                    &pa.display().to_string(),
+                    ma.bytes(),
+                    &pb.display().to_string(),
+                    mb.bytes(),
+                ));
+            }
+            report.only_in_b = fb.iter().filter(|r| !fa.contains(r)).map(|r| b.join(r).display().to_string()).collect();
+        }
+        _ => return Err("compare a file with a file, or a folder with a folder".into()),
+    }
+    Ok(report)
+}
+
+/// The human-readable report.
+pub fn render(r: &DiffReport) -> String {
+    let mut s = String::new();
+    for p in &r.pairs {
+        let _ = writeln!(s, "{} vs {}: {}", p.a, p.b, p.summary);
+        for (i, c) in p.causes.iter().enumerate() {
+            let _ = writeln!(s, "  {}. {}", i + 1, c.title);
+            for (what, va, vb) in &c.evidence {
+                let _ = writeln!(s, "       {what}: A {va}");
+                if !vb.is_empty() {
+                    let _ = writeln!(s, "       {:w$}  B {vb}", "", w = what.len());
+                }
+            }
+            let _ = writeln!(s, "     fix: {}", c.fix);
+        }
+        if let Some(id) = &p.build_id {
+            if !id.differing.is_empty() {
+                let _ = writeln!(s, "  build ID: {} differ: {}", id.differing.join(", "), id.meaning);
+            }
+        }
+        if !p.sections.is_empty() {
+            let list: Vec<String> = p
+                .sections
+                .iter()
+                .take(12)
+                .map(|(n, x, y)| if x == y { n.clone() } else { format!("{n} ({x} → {y} bytes)") })
+                .collect();
+            let _ = writeln!(s, "  sections that differ: {}", list.join(", "));
+        }
+    }
+    for f in &r.only_in_a {
+        let _ = writeln!(s, "only in A: {f}");
+    }
+    for f in &r.only_in_b {
+        let _ = writeln!(s, "only in B: {f}");
+    }
+    s
+}
