@@ -224,13 +224,29 @@ pub fn all() -> &'static [Fixture] {
 }
 
 fn program_dir(variant: Variant) -> PathBuf {
-    let name = match variant {
+    program(match variant {
         Variant::CgoNet => "netlookup",
         Variant::ReplacedDependency => "withdep",
         Variant::XFlagMistakes => "xflags",
         _ => "hello",
-    };
+    })
+}
+
+/// The source folder of one of the fixture programs (`hello`, `netlookup`, `withdep`, `xflags`).
+pub fn program(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("programs").join(name)
+}
+
+/// Runs git in `work` with a fixed identity and dates, ignoring the machine's configuration.
+pub fn git(work: &Path, args: &[&str]) -> Result<(), String> {
+    let mut g = Command::new("git");
+    g.current_dir(work)
+        .args(["-c", "user.name=fixture", "-c", "user.email=fixture@example.invalid", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_DATE", "2024-01-02T03:04:05Z")
+        .env("GIT_COMMITTER_DATE", "2024-01-02T03:04:05Z");
+    run(&mut g)
 }
 
 fn hash_inputs(tc: &Toolchain, os: &str, arch: &str, v: Variant) -> String {
@@ -255,7 +271,8 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+/// Copies the files below `from` into `to`.
+pub fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
     for f in files_under(from) {
         let dest = to.join(f.strip_prefix(from).unwrap());
         fs::create_dir_all(dest.parent().unwrap())?;
@@ -360,23 +377,7 @@ fn build_in(
             cmd.env("GO111MODULE", "off").env("GOPATH", &gopath).env("GOFLAGS", "");
         }
         Variant::DirtyVcs => {
-            let git = |args: &[&str]| {
-                let mut g = Command::new("git");
-                g.current_dir(&work)
-                    .args([
-                        "-c",
-                        "user.name=fixture",
-                        "-c",
-                        "user.email=fixture@example.invalid",
-                        "-c",
-                        "commit.gpgsign=false",
-                    ])
-                    .args(args)
-                    .env("GIT_CONFIG_NOSYSTEM", "1")
-                    .env("GIT_AUTHOR_DATE", "2024-01-02T03:04:05Z")
-                    .env("GIT_COMMITTER_DATE", "2024-01-02T03:04:05Z");
-                run(&mut g)
-            };
+            let git = |args: &[&str]| git(&work, args);
             git(&["init", "-q"])?;
             git(&["add", "."])?;
             git(&["commit", "-q", "-m", "fixture"])?;

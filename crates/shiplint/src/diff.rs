@@ -222,7 +222,7 @@ fn path_roots(a: &[String], b: &[String]) -> Vec<(String, String)> {
         *heads.entry((head(&ca), head(cb))).or_default() += 1;
     }
     let mut out: Vec<((String, String), usize)> = heads.into_iter().collect();
-    out.sort_by(|x, y| y.1.cmp(&x.1));
+    out.sort_by_key(|x| std::cmp::Reverse(x.1));
     out.into_iter().map(|(p, _)| p).take(3).collect()
 }
 
@@ -354,6 +354,9 @@ fn diff_facts(fa: &Facts, fb: &Facts, a: &[u8], b: &[u8], sections: &[(String, u
         if pa.files != pb.files && !release_differs {
             let roots = path_roots(&pa.files, &pb.files);
             let trimmed = setting(bia, "-trimpath").is_some() && setting(bib, "-trimpath").is_some();
+            // With paths trimmed, another file set follows from a setting already named (GOAMD64,
+            // tags, cgo...): only an unexplained one is a cause of its own.
+            let explained = trimmed && causes.iter().any(|c| c.weight >= 60);
             let title = if trimmed {
                 "different source files were compiled".to_string()
             } else {
@@ -368,7 +371,8 @@ fn diff_facts(fa: &Facts, fb: &Facts, a: &[u8], b: &[u8], sections: &[(String, u
             // Merged into an existing -trimpath cause when there is one: it is the same story.
             match causes.iter_mut().find(|c| c.title.starts_with("-trimpath in one build only")) {
                 Some(t) => t.evidence.extend(c.evidence),
-                None => causes.push(c),
+                None if !explained => causes.push(c),
+                None => {}
             }
         }
     }
@@ -412,7 +416,8 @@ fn diff_facts(fa: &Facts, fb: &Facts, a: &[u8], b: &[u8], sections: &[(String, u
     };
     let (only_a, only_b) = (differing(&sa, &sb), differing(&sb, &sa));
     let timestamps = only_a.iter().chain(&only_b).filter(|s| string_kind(s) == Some("a timestamp")).count();
-    if timestamps > 0 && causes.iter().all(|c| c.weight < 85) {
+    let named_x = causes.iter().any(|c| c.title.starts_with("-X values differ"));
+    if timestamps > 0 && !named_x && causes.iter().all(|c| c.weight < 85) {
         let mut c = cause(
             "embedded timestamps differ: a value taken from the clock at build time (an -X from $(date), or similar)",
             "derive it from the commit (git log -1 --format=%cI) or SOURCE_DATE_EPOCH",
@@ -433,7 +438,7 @@ fn diff_facts(fa: &Facts, fb: &Facts, a: &[u8], b: &[u8], sections: &[(String, u
         c.evidence.push(("sections".into(), names.join(" "), String::new()));
         causes.push(c);
     }
-    causes.sort_by(|x, y| y.weight.cmp(&x.weight));
+    causes.sort_by_key(|c| std::cmp::Reverse(c.weight));
     causes
 }
 
@@ -652,4 +657,30 @@ pub fn render(r: &DiffReport) -> String {
         let _ = writeln!(s, "only in B: {f}");
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn build_id_parts() {
+        let same_inputs = build_id_diff("A/M/m/c1", "A/M/m/c2");
+        assert_eq!(same_inputs.differing, ["binary content ID"]);
+        assert!(same_inputs.meaning.starts_with("the action IDs are equal but the content IDs differ"));
+        assert!(build_id_diff("A1/M/m/c1", "A2/M/m/c2").meaning.starts_with("the action IDs differ"));
+        assert!(build_id_diff("", "A/M/m/c").meaning.contains("blanked"));
+        assert!(build_id_diff("A/M/m/c", "A/M/m/c").differing.is_empty());
+    }
+
+    #[test]
+    fn kinds_of_strings_and_path_roots() {
+        assert_eq!(string_kind("built 2024-01-02T10:00:00Z"), Some("a timestamp"));
+        assert_eq!(string_kind("at 10:05:33 by ci"), Some("a timestamp"));
+        assert_eq!(string_kind("/home/alice/src/x.go"), Some("a home directory"));
+        assert_eq!(string_kind("version v1.2.3-rc1"), None);
+        let a = ["/home/alice/api/main.go".to_string(), "/home/alice/api/lib/x.go".into(), "fmt/print.go".into()];
+        let b = ["/build/api/main.go".to_string(), "/build/api/lib/x.go".into(), "fmt/print.go".into()];
+        assert_eq!(path_roots(&a, &b), [("/home/alice".to_string(), "/build".to_string())]);
+    }
 }

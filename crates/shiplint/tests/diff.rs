@@ -1,0 +1,169 @@
+//! `shiplint diff` on pairs of real builds that differ in exactly one factor each, and on pairs
+//! that must come out identical (truth.md §9: with -trimpath, folder, user, HOME and caches do
+//! not matter).
+
+mod common;
+
+use common::{TempDir, shiplint};
+use serde_json::Value;
+use shiplint_fixtures::Toolchain;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Builds fixture program `program` copied into `dir` with `tc`; `env` and `args` are added to
+/// `go build`. Returns the output path.
+fn build(tc: &Toolchain, program: &str, dir: &Path, env: &[(&str, &str)], args: &[&str]) -> PathBuf {
+    if !dir.join("go.mod").exists() {
+        shiplint_fixtures::copy_dir(&shiplint_fixtures::program(program), dir).unwrap();
+    }
+    let out = dir.join("out.bin");
+    let mut cmd = tc.command(dir);
+    cmd.env("CGO_ENABLED", "0").envs(env.iter().copied()).args(["build", "-o"]).arg(&out).args(args).arg(".");
+    let result = cmd.output().unwrap();
+    assert!(result.status.success(), "{cmd:?}: {}", String::from_utf8_lossy(&result.stderr));
+    // Each build is kept under its own name, beside the source folder.
+    static BUILDS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = BUILDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let kept = dir.parent().unwrap().join(format!("build-{n}.bin"));
+    fs::rename(&out, &kept).unwrap();
+    kept
+}
+
+/// `shiplint diff --format json A B`: the exit status and the first pair's report.
+fn diff(a: &Path, b: &Path) -> (i32, Value) {
+    let out = shiplint().args(["diff", "--format", "json"]).arg(a).arg(b).output().unwrap();
+    let doc: Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code().unwrap(), doc["pairs"][0].clone())
+}
+
+fn titles(pair: &Value) -> Vec<String> {
+    pair["causes"].as_array().unwrap().iter().map(|c| c["title"].as_str().unwrap().to_string()).collect()
+}
+
+fn newest() -> Toolchain {
+    shiplint_fixtures::newest()
+}
+
+#[test]
+fn build_directory_without_trimpath() {
+    let t = TempDir::new();
+    let a = build(&newest(), "hello", &t.path().join("alice/src/api"), &[], &[]);
+    let b = build(&newest(), "hello", &t.path().join("ci/build/api"), &[], &[]);
+    let (status, pair) = diff(&a, &b);
+    assert_eq!(status, 1);
+    let titles = titles(&pair);
+    assert!(titles[0].starts_with("the builds ran in different folders without -trimpath"), "{titles:?}");
+    let evidence = &pair["causes"][0]["evidence"][0];
+    // The folders that differ, above the module folder both share (`api`).
+    assert!(evidence[1].as_str().unwrap().ends_with("/alice/src"), "{evidence}");
+    assert!(evidence[2].as_str().unwrap().ends_with("/ci/build"), "{evidence}");
+    assert!(pair["build_id"]["meaning"].as_str().unwrap().starts_with("the action IDs differ"));
+}
+
+#[test]
+fn an_x_value_from_the_clock() {
+    let t = TempDir::new();
+    let flags = |when: &str| format!("-ldflags=-X main.version={when}");
+    let dir = t.path().join("src");
+    let a = build(&newest(), "hello", &dir, &[], &["-trimpath", &flags("2024-01-02T10:00:00Z")]);
+    let b = build(&newest(), "hello", &dir, &[], &["-trimpath", &flags("2024-01-02T10:05:00Z")]);
+    let (status, pair) = diff(&a, &b);
+    assert_eq!(status, 1);
+    // With -trimpath BuildInfo omits -ldflags: the strings show it.
+    assert_eq!(pair["causes"].as_array().unwrap().len(), 1, "{pair}");
+    assert!(
+        pair["summary"].as_str().unwrap().starts_with("identical except: embedded timestamps differ"),
+        "{}",
+        pair["summary"]
+    );
+    let ev = &pair["causes"][0]["evidence"][0];
+    assert!(ev[1].as_str().unwrap().contains("10:00:00") && ev[2].as_str().unwrap().contains("10:05:00"), "{ev}");
+    // Without -trimpath the -X values themselves are recorded and named.
+    let dir = t.path().join("src2");
+    let a = build(&newest(), "hello", &dir, &[], &[&flags("2024-01-02T10:00:00Z")]);
+    let b = build(&newest(), "hello", &dir, &[], &[&flags("2024-01-02T10:05:00Z")]);
+    let (_, pair) = diff(&a, &b);
+    assert_eq!(titles(&pair), ["-X values differ, one from the clock at build time"], "{pair}");
+    assert_eq!(pair["causes"][0]["evidence"][0][0], "-X main.version");
+}
+
+#[test]
+fn a_dirty_tree() {
+    let t = TempDir::new();
+    let dir = t.path().join("repo");
+    shiplint_fixtures::copy_dir(&shiplint_fixtures::program("hello"), &dir).unwrap();
+    for args in [&["init", "-q"][..], &["add", "."], &["commit", "-q", "-m", "c"]] {
+        shiplint_fixtures::git(&dir, args).unwrap();
+    }
+    let clean = build(&newest(), "hello", &dir, &[], &["-trimpath", "-buildvcs=true"]);
+    fs::write(dir.join("notes.txt"), "an untracked file\n").unwrap();
+    let dirty = build(&newest(), "hello", &dir, &[], &["-trimpath", "-buildvcs=true"]);
+    let (_, pair) = diff(&clean, &dirty);
+    let titles = titles(&pair);
+    assert!(titles[0].starts_with("one build is from a modified working tree (vcs.modified=true)"), "{titles:?}");
+    assert_eq!(pair["causes"][0]["evidence"][0], serde_json::json!(["vcs.modified", "false", "true"]));
+}
+
+#[test]
+fn goamd64_cgo_and_stripping() {
+    let t = TempDir::new();
+    let dir = t.path().join("src");
+    let v1 = build(&newest(), "hello", &dir, &[("GOAMD64", "v1")], &["-trimpath"]);
+    let v3 = build(&newest(), "hello", &dir, &[("GOAMD64", "v3")], &["-trimpath"]);
+    let (_, pair) = diff(&v1, &v3);
+    assert_eq!(titles(&pair), ["different GOAMD64 (instruction set level)"], "{pair}");
+    let stripped = build(&newest(), "hello", &dir, &[], &["-trimpath", "-ldflags=-s -w"]);
+    let (_, pair) = diff(&v1, &stripped);
+    assert_eq!(titles(&pair), ["one build is stripped (-s -w or strip)"], "{pair}");
+    let net = t.path().join("net");
+    let cgo = build(&newest(), "netlookup", &net, &[("CGO_ENABLED", "1")], &["-trimpath"]);
+    let pure = build(&newest(), "netlookup", &net, &[("CGO_ENABLED", "0")], &["-trimpath"]);
+    let (_, pair) = diff(&cgo, &pure);
+    let titles = titles(&pair);
+    assert!(titles[0].starts_with("cgo on in one build, off in the other"), "{titles:?}");
+    assert!(titles.iter().any(|t| t.starts_with("linked differently")), "{titles:?}");
+}
+
+#[test]
+fn two_go_releases() {
+    let tcs = shiplint_fixtures::toolchains();
+    let (older, newer) = (&tcs[tcs.len() - 2], &tcs[tcs.len() - 1]);
+    let t = TempDir::new();
+    let a = build(older, "hello", &t.path().join("a"), &[], &["-trimpath"]);
+    let b = build(newer, "hello", &t.path().join("b"), &[], &["-trimpath"]);
+    let (_, pair) = diff(&a, &b);
+    assert_eq!(titles(&pair), ["built by different Go releases"], "{pair}");
+    assert_eq!(pair["causes"][0]["evidence"][0][1], format!("go{}", older.version));
+}
+
+/// truth.md §9: with -trimpath, the folder, HOME, the build cache and the module cache do not
+/// change a single byte.
+#[test]
+fn trimmed_builds_in_other_folders_and_caches_are_identical() {
+    let t = TempDir::new();
+    let a = build(&newest(), "hello", &t.path().join("alice/projects/api"), &[], &["-trimpath"]);
+    let cache = t.path().join("other-cache");
+    let home = t.path().join("bob");
+    fs::create_dir_all(&home).unwrap();
+    let env = [("GOCACHE", cache.to_str().unwrap()), ("HOME", home.to_str().unwrap())];
+    let b = build(&newest(), "hello", &t.path().join("ci/work/src"), &env, &["-trimpath"]);
+    let (status, pair) = diff(&a, &b);
+    assert_eq!((status, pair["summary"].as_str().unwrap()), (0, "identical"));
+    // Folders are paired by relative path.
+    for (side, bin) in [("A", &a), ("B", &b)] {
+        fs::create_dir_all(t.path().join(side).join("dist")).unwrap();
+        fs::copy(bin, t.path().join(side).join("dist/api")).unwrap();
+    }
+    fs::write(t.path().join("B/dist/extra.txt"), "x").unwrap();
+    let out = shiplint().arg("diff").arg(t.path().join("A")).arg(t.path().join("B")).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text.contains("dist/api: identical\n") && text.contains("only in B: "), "{text}");
+    let status = Command::new(env!("CARGO_BIN_EXE_shiplint"))
+        .args(["diff", "/nonexistent-a", "/nonexistent-b"])
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(2));
+}
