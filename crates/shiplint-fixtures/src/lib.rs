@@ -62,7 +62,17 @@ impl Toolchain {
 
 /// The provisioned toolchains, oldest first, as listed in scripts/go-versions.txt.
 pub fn toolchains() -> Vec<Toolchain> {
-    let list = fs::read_to_string(repo_root().join("scripts/go-versions.txt")).expect("scripts/go-versions.txt");
+    listed("scripts/go-versions.txt")
+}
+
+/// An earlier patch release of the newest one (scripts/go-versions-diff.txt), for comparing
+/// builds by two patch releases.
+pub fn previous_patch() -> Toolchain {
+    listed("scripts/go-versions-diff.txt").pop().expect("a version in scripts/go-versions-diff.txt")
+}
+
+fn listed(file: &str) -> Vec<Toolchain> {
+    let list = fs::read_to_string(repo_root().join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
     list.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))

@@ -127,15 +127,21 @@ fn goamd64_cgo_and_stripping() {
 }
 
 #[test]
-fn two_go_releases() {
+fn two_go_patch_releases_and_two_minor_releases() {
     let tcs = shiplint_fixtures::toolchains();
-    let (older, newer) = (&tcs[tcs.len() - 2], &tcs[tcs.len() - 1]);
-    let t = TempDir::new();
-    let a = build(older, "hello", &t.path().join("a"), &[], &["-trimpath"]);
-    let b = build(newer, "hello", &t.path().join("b"), &[], &["-trimpath"]);
-    let (_, pair) = diff(&a, &b);
-    assert_eq!(titles(&pair), ["built by different Go releases"], "{pair}");
-    assert_eq!(pair["causes"][0]["evidence"][0][1], format!("go{}", older.version));
+    let newest = newest();
+    for older in [shiplint_fixtures::previous_patch(), tcs[tcs.len() - 2].clone()] {
+        let t = TempDir::new();
+        let a = build(&older, "hello", &t.path().join("a"), &[], &["-trimpath"]);
+        let b = build(&newest, "hello", &t.path().join("b"), &[], &["-trimpath"]);
+        let (_, pair) = diff(&a, &b);
+        assert_eq!(titles(&pair), ["built by different Go releases"], "{pair}");
+        let go = &pair["causes"][0]["evidence"][0];
+        assert_eq!(
+            (go[1].as_str().unwrap(), go[2].as_str().unwrap()),
+            (&*format!("go{}", older.version), &*format!("go{}", newest.version))
+        );
+    }
 }
 
 /// truth.md §9: with -trimpath, the folder, HOME, the build cache and the module cache do not
