@@ -16,6 +16,8 @@ pub struct Entry {
     pub method: u16,
     pub compressed_size: u64,
     pub size: u64,
+    /// The MS-DOS modification date and time as stored (date << 16 | time).
+    pub dos_time: u32,
     local_header: u64,
 }
 
@@ -68,6 +70,7 @@ pub fn entries(data: &[u8]) -> Result<Vec<Entry>, Error> {
         }
         let made_by = u16_at(data, at + 4)?;
         let method = u16_at(data, at + 10)?;
+        let dos_time = (u32::from(u16_at(data, at + 14)?) << 16) | u32::from(u16_at(data, at + 12)?);
         let mut compressed_size = u64::from(u32_at(data, at + 20)?);
         let mut size = u64::from(u32_at(data, at + 24)?);
         let name_len = usize::from(u16_at(data, at + 28)?);
@@ -99,6 +102,7 @@ pub fn entries(data: &[u8]) -> Result<Vec<Entry>, Error> {
             path: crate::tar::normalize(&name),
             unix_mode: (made_by >> 8 == 3).then_some(external >> 16),
             method,
+            dos_time,
             compressed_size,
             size,
             local_header,

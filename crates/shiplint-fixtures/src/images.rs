@@ -32,7 +32,7 @@ pub enum Compression {
     Xz,
 }
 
-fn header(path: &str, typeflag: u8, size: usize, mode: u32, link: &str) -> [u8; 512] {
+fn header(path: &str, typeflag: u8, size: usize, mode: u32, link: &str, stamp: Stamp) -> [u8; 512] {
     let mut h = [0u8; 512];
     // Long paths go in the ustar prefix field (at most 155 bytes before a '/', 100 after).
     let (prefix, name) = if path.len() <= 100 {
@@ -47,10 +47,10 @@ fn header(path: &str, typeflag: u8, size: usize, mode: u32, link: &str) -> [u8; 
     };
     h[..name.len()].copy_from_slice(name.as_bytes());
     h[100..107].copy_from_slice(format!("{mode:07o}").as_bytes());
-    h[108..115].copy_from_slice(b"0000000");
-    h[116..123].copy_from_slice(b"0000000");
+    h[108..115].copy_from_slice(format!("{:07o}", stamp.uid).as_bytes());
+    h[116..123].copy_from_slice(format!("{:07o}", stamp.uid).as_bytes());
     h[124..135].copy_from_slice(format!("{size:011o}").as_bytes());
-    h[136..147].copy_from_slice(b"00000000000");
+    h[136..147].copy_from_slice(format!("{:011o}", stamp.mtime).as_bytes());
     h[156] = typeflag;
     h[157..157 + link.len()].copy_from_slice(link.as_bytes());
     h[257..263].copy_from_slice(b"ustar\0");
@@ -62,9 +62,20 @@ fn header(path: &str, typeflag: u8, size: usize, mode: u32, link: &str) -> [u8; 
     h
 }
 
+/// The owner and modification time a tar records for each entry.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Stamp {
+    pub mtime: u64,
+    pub uid: u32,
+}
+
 /// Appends one tar entry.
 fn append(out: &mut Vec<u8>, path: &str, typeflag: u8, data: &[u8], mode: u32, link: &str) {
-    out.extend_from_slice(&header(path, typeflag, data.len(), mode, link));
+    append_stamped(out, path, typeflag, data, mode, link, Stamp::default());
+}
+
+fn append_stamped(out: &mut Vec<u8>, path: &str, typeflag: u8, data: &[u8], mode: u32, link: &str, stamp: Stamp) {
+    out.extend_from_slice(&header(path, typeflag, data.len(), mode, link, stamp));
     out.extend_from_slice(data);
     out.resize(out.len().div_ceil(512) * 512, 0);
 }
@@ -79,11 +90,16 @@ pub fn tar_entries(entries: &[(&str, u8, &str, &[u8])]) -> Vec<u8> {
     out
 }
 
-/// An uncompressed tar of `files` (path, data, mode).
+/// An uncompressed tar of `files` (path, data, mode), owned by root with modification time 0.
 pub fn tar(files: &[(&str, &[u8], u32)]) -> Vec<u8> {
+    tar_stamped(files, Stamp::default())
+}
+
+/// An uncompressed tar of `files` (path, data, mode), every entry with `stamp`.
+pub fn tar_stamped(files: &[(&str, &[u8], u32)], stamp: Stamp) -> Vec<u8> {
     let mut out = Vec::new();
     for (path, data, mode) in files {
-        append(&mut out, path, b'0', data, *mode, "");
+        append_stamped(&mut out, path, b'0', data, *mode, "", stamp);
     }
     out.resize(out.len() + 1024, 0);
     out

@@ -5,7 +5,9 @@
 //! as timestamps, linkage, stripping) becomes a cause with evidence from both sides and its fix;
 //! causes are ranked by how much of the difference they explain. The Go build ID's four parts
 //! say whether the inputs differed or the same inputs gave different output. Folders are paired
-//! by relative path, each pair diffed.
+//! by relative path and release archives by member path, each pair diffed; an archive's own
+//! metadata (modification times, owners, modes, order, compression, the gzip header) are causes
+//! of their own.
 
 use crate::defs::gobuild::x_assignments;
 use crate::mapped::Mapped;
@@ -558,12 +560,194 @@ pub fn diff_pair(a_name: &str, a: &[u8], b_name: &str, b: &[u8]) -> PairReport {
             ));
         }
     }
-    report.summary = match report.causes.as_slice() {
+    report.summary = summary(&report.causes, false);
+    report
+}
+
+/// The largest archive member read for comparison.
+const MAX_MEMBER: u64 = 512 << 20;
+
+/// One file of a release archive, with the metadata that can differ between equal files.
+struct Member {
+    path: String,
+    mode: u32,
+    uid: u64,
+    mtime: u64,
+    sha256: [u8; 32],
+    /// Kept for executables, which are compared in depth.
+    bytes: Option<Vec<u8>>,
+}
+
+/// A release archive's members in order, its compression, and the gzip header's stamp (the
+/// modification time and file name `gzip` records unless run with -n).
+struct Listing {
+    compression: &'static str,
+    gzip_stamp: Option<(u32, String)>,
+    members: Vec<Member>,
+}
+
+fn gzip_stamp(data: &[u8]) -> Option<(u32, String)> {
+    if !data.starts_with(&[0x1f, 0x8b]) || data.len() < 10 {
+        return None;
+    }
+    let flags = data[3];
+    let mtime = u32::from_le_bytes([data[4], data[5], data[6], data[7]]);
+    let mut at = 10;
+    if flags & 0x04 != 0 {
+        at += 2 + usize::from(u16::from_le_bytes([*data.get(10)?, *data.get(11)?]));
+    }
+    let name = if flags & 0x08 != 0 {
+        let rest = data.get(at..)?;
+        let end = rest.iter().position(|&b| b == 0)?;
+        String::from_utf8_lossy(&rest[..end]).into_owned()
+    } else {
+        String::new()
+    };
+    Some((mtime, name))
+}
+
+fn member(path: String, mode: u32, uid: u64, mtime: u64, bytes: Vec<u8>) -> Member {
+    let keep = crate::check::looks_executable(&bytes);
+    Member { path, mode, uid, mtime, sha256: sha(&bytes), bytes: keep.then_some(bytes) }
+}
+
+/// Reads a release archive's members (nothing is extracted).
+fn listing(data: &[u8]) -> Result<Listing, String> {
+    use shiplint_archive::{compress, tar, zip};
+    let mut members = Vec::new();
+    if zip::is_zip(data) {
+        for e in zip::entries(data).map_err(|e| e.to_string())?.into_iter().filter(|e| !e.is_dir) {
+            let bytes = zip::read(data, &e, MAX_MEMBER).map_err(|err| format!("{}: {err}", e.path))?;
+            members.push(member(e.path, e.unix_mode.unwrap_or(0), 0, u64::from(e.dos_time), bytes));
+        }
+        return Ok(Listing { compression: "zip", gzip_stamp: None, members });
+    }
+    let mut decoder = compress::decoder(data, data).map_err(|e| e.to_string())?;
+    let compression = decoder.compression.name();
+    let mut reader = tar::TarReader::new(&mut decoder);
+    while let Some(e) = reader.next_entry().map_err(|e| e.to_string())? {
+        if e.kind != tar::Kind::File {
+            continue;
+        }
+        let bytes = reader.read_data(MAX_MEMBER).map_err(|err| format!("{}: {err}", e.path))?;
+        members.push(member(e.path, e.mode, e.uid, e.mtime, bytes));
+    }
+    Ok(Listing { compression, gzip_stamp: gzip_stamp(data), members })
+}
+
+/// Two release archives: the files inside paired by path and compared in depth, and the
+/// archive's own metadata (times, owners, modes, order, compression) as causes of their own.
+fn diff_archives(a_name: &str, a: &[u8], b_name: &str, b: &[u8], report: &mut DiffReport) -> Result<(), String> {
+    let (la, lb) =
+        (listing(a).map_err(|e| format!("{a_name}: {e}"))?, listing(b).map_err(|e| format!("{b_name}: {e}"))?);
+    let mut archive = PairReport {
+        a: a_name.to_string(),
+        b: b_name.to_string(),
+        identical: a == b,
+        summary: String::new(),
+        causes: Vec::new(),
+        build_id: None,
+        sections: Vec::new(),
+    };
+    let mut differing = Vec::new();
+    for ma in &la.members {
+        let Some(mb) = lb.members.iter().find(|m| m.path == ma.path) else {
+            report.only_in_a.push(format!("{a_name}!{}", ma.path));
+            continue;
+        };
+        if ma.sha256 != mb.sha256 {
+            differing.push(ma.path.clone());
+        }
+        if let (Some(ba), Some(bb)) = (&ma.bytes, &mb.bytes) {
+            report.pairs.push(diff_pair(&format!("{a_name}!{}", ma.path), ba, &format!("{b_name}!{}", mb.path), bb));
+        }
+    }
+    for mb in lb.members.iter().filter(|m| !la.members.iter().any(|x| x.path == m.path)) {
+        report.only_in_b.push(format!("{b_name}!{}", mb.path));
+    }
+    if !archive.identical {
+        let paired: Vec<(&Member, &Member)> =
+            la.members.iter().filter_map(|x| lb.members.iter().find(|y| y.path == x.path).map(|y| (x, y))).collect();
+        let first = |what: &str, f: &dyn Fn(&Member) -> String| -> Option<(String, String, String)> {
+            paired.iter().find(|(x, y)| f(x) != f(y)).map(|(x, y)| (format!("{what} of {}", x.path), f(x), f(y)))
+        };
+        if !differing.is_empty() {
+            let mut c = cause("files inside differ", "see each file's own comparison", 90, false);
+            c.evidence.push(("files".into(), differing.join(", "), String::new()));
+            archive.causes.push(c);
+        }
+        let metadata: [(&str, &dyn Fn(&Member) -> String, &str, &str); 3] = [
+            (
+                "mtime",
+                &|m: &Member| m.mtime.to_string(),
+                "the archive records each file's modification time, and they differ",
+                "set them from the commit: tar --mtime=@$SOURCE_DATE_EPOCH (goreleaser: mod_timestamp)",
+            ),
+            (
+                "owner",
+                &|m: &Member| m.uid.to_string(),
+                "the archive records each file's owner, and they differ",
+                "tar --owner=0 --group=0 --numeric-owner",
+            ),
+            (
+                "mode",
+                &|m: &Member| format!("{:o}", m.mode),
+                "file modes differ",
+                "chmod the files the same way before archiving",
+            ),
+        ];
+        for (what, f, title, fix) in metadata {
+            if let Some(ev) = first(what, f) {
+                let mut c = cause(title, fix, 40, true);
+                c.evidence.push(ev);
+                archive.causes.push(c);
+            }
+        }
+        let order = |l: &Listing| l.members.iter().map(|m| m.path.clone()).collect::<Vec<_>>();
+        if order(&la) != order(&lb) && paired.len() == la.members.len() && la.members.len() == lb.members.len() {
+            let mut c = cause("the files are stored in another order", "tar --sort=name (GNU tar 1.28+)", 30, true);
+            c.evidence.push(("order".into(), order(&la).join(" "), order(&lb).join(" ")));
+            archive.causes.push(c);
+        }
+        if la.compression != lb.compression {
+            let mut c = cause("compressed with different formats", "compress both the same way", 60, false);
+            c.evidence.push(("compression".into(), la.compression.into(), lb.compression.into()));
+            archive.causes.push(c);
+        } else if la.gzip_stamp != lb.gzip_stamp {
+            let stamp =
+                |s: &Option<(u32, String)>| s.as_ref().map_or(String::new(), |(t, n)| format!("mtime {t} name {n:?}"));
+            let mut c = cause(
+                "the gzip headers differ: gzip records the time (and name) of its input unless run with -n",
+                "gzip -n (or tar ... | gzip -n); goreleaser's archives already do",
+                35,
+                true,
+            );
+            c.evidence.push(("gzip header".into(), stamp(&la.gzip_stamp), stamp(&lb.gzip_stamp)));
+            archive.causes.push(c);
+        }
+        if archive.causes.is_empty() {
+            archive.causes.push(cause(
+                "the same files, compressed to other bytes (another compressor version or level)",
+                "compress with the same tool and level",
+                10,
+                true,
+            ));
+        }
+        archive.causes.sort_by_key(|c| std::cmp::Reverse(c.weight));
+    }
+    archive.summary = summary(&archive.causes, archive.identical);
+    report.pairs.insert(0, archive);
+    Ok(())
+}
+
+/// "identical", "identical except: …" (one cause, confined), or "differ: N causes".
+fn summary(causes: &[Cause], identical: bool) -> String {
+    match causes {
+        _ if identical => "identical".into(),
         [only] if only.confined => format!("identical except: {}", only.title),
         [_] => "differ: 1 cause".to_string(),
         causes => format!("differ: {} causes", causes.len()),
-    };
-    report
+    }
 }
 
 /// Every file under `dir`, by path relative to it.
@@ -589,29 +773,30 @@ fn read(path: &Path) -> Result<Mapped, String> {
     Mapped::open(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// Compares two files: release archives member by member, anything else as a whole.
+fn diff_files(a: &Path, b: &Path, report: &mut DiffReport) -> Result<(), String> {
+    let archive = |p: &Path| p.file_name().is_some_and(|n| crate::release::is_archive_name(&n.to_string_lossy()));
+    let (ma, mb) = (read(a)?, read(b)?);
+    let (na, nb) = (a.display().to_string(), b.display().to_string());
+    if archive(a) && archive(b) {
+        return diff_archives(&na, ma.bytes(), &nb, mb.bytes(), report);
+    }
+    report.pairs.push(diff_pair(&na, ma.bytes(), &nb, mb.bytes()));
+    Ok(())
+}
+
 /// Compares two files, or two folders file by file (paired by relative path).
 pub fn diff(a: &Path, b: &Path) -> Result<DiffReport, String> {
     let mut report = DiffReport { pairs: Vec::new(), only_in_a: Vec::new(), only_in_b: Vec::new() };
     match (a.is_dir(), b.is_dir()) {
-        (false, false) => {
-            let (ma, mb) = (read(a)?, read(b)?);
-            report.pairs.push(diff_pair(&a.display().to_string(), ma.bytes(), &b.display().to_string(), mb.bytes()));
-        }
+        (false, false) => diff_files(a, b, &mut report)?,
         (true, true) => {
             let (fa, fb) = (files_under(a), files_under(b));
             for rel in &fa {
-                if !fb.contains(rel) {
-                    report.only_in_a.push(a.join(rel).display().to_string());
-                    continue;
+                match fb.contains(rel) {
+                    true => diff_files(&a.join(rel), &b.join(rel), &mut report)?,
+                    false => report.only_in_a.push(a.join(rel).display().to_string()),
                 }
-                let (pa, pb) = (a.join(rel), b.join(rel));
-                let (ma, mb) = (read(&pa)?, read(&pb)?);
-                report.pairs.push(diff_pair(
-                    &pa.display().to_string(),
-                    ma.bytes(),
-                    &pb.display().to_string(),
-                    mb.bytes(),
-                ));
             }
             report.only_in_b = fb.iter().filter(|r| !fa.contains(r)).map(|r| b.join(r).display().to_string()).collect();
         }

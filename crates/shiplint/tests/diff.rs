@@ -173,3 +173,80 @@ fn trimmed_builds_in_other_folders_and_caches_are_identical() {
         .unwrap();
     assert_eq!(status.code(), Some(2));
 }
+
+/// Release archives: the files inside are paired and compared; the archive's own metadata is a
+/// cause of its own.
+#[test]
+fn release_archives() {
+    use shiplint_fixtures::images::{self, Stamp};
+    use std::io::Write;
+    let fixture = |v: shiplint_fixtures::Variant| {
+        let newest = newest().version;
+        let f = shiplint_fixtures::all()
+            .iter()
+            .find(|f| f.go_version == newest && f.goos == "linux" && f.goarch == "amd64" && f.variant == v)
+            .unwrap();
+        fs::read(&f.path).unwrap()
+    };
+    let (trimmed, untrimmed) =
+        (fixture(shiplint_fixtures::Variant::Trimpath), fixture(shiplint_fixtures::Variant::Default));
+    let gzip = |data: &[u8], mtime: u32| {
+        let mut gz = flate2::GzBuilder::new().mtime(mtime).write(Vec::new(), flate2::Compression::default());
+        gz.write_all(data).unwrap();
+        gz.finish().unwrap()
+    };
+    let t = TempDir::new();
+    let write = |name: &str, bytes: Vec<u8>| {
+        let p = t.path().join(name);
+        fs::write(&p, bytes).unwrap();
+        p
+    };
+    let files = |bin: &[u8]| -> Vec<u8> {
+        images::tar_stamped(
+            &[("api", bin, 0o755), ("README.md", b"docs\n", 0o644)],
+            Stamp { mtime: 1_700_000_000, uid: 0 },
+        )
+    };
+    let base = write("a.tar.gz", gzip(&files(&trimmed), 0));
+    // The same files, archived an hour later by another user.
+    let later = images::tar_stamped(
+        &[("api", &trimmed, 0o755), ("README.md", b"docs\n", 0o644)],
+        Stamp { mtime: 1_700_003_600, uid: 1000 },
+    );
+    let (_, pair) = diff(&base, &write("b.tar.gz", gzip(&later, 0)));
+    let causes: Vec<&str> = pair["causes"].as_array().unwrap().iter().map(|c| c["title"].as_str().unwrap()).collect();
+    assert_eq!(
+        causes,
+        [
+            "the archive records each file's modification time, and they differ",
+            "the archive records each file's owner, and they differ"
+        ]
+    );
+    // Only the gzip header's time differs.
+    let (_, pair) = diff(&base, &write("c.tar.gz", gzip(&files(&trimmed), 1_700_000_000)));
+    assert_eq!(
+        pair["summary"],
+        "identical except: the gzip headers differ: gzip records the time (and name) of its input unless run with -n"
+    );
+    // Another order.
+    let swapped = images::tar_stamped(
+        &[("README.md", b"docs\n", 0o644), ("api", &trimmed, 0o755)],
+        Stamp { mtime: 1_700_000_000, uid: 0 },
+    );
+    let (_, pair) = diff(&base, &write("d.tar.gz", gzip(&swapped, 0)));
+    assert_eq!(pair["summary"], "identical except: the files are stored in another order");
+    // Another binary inside: the archive says so, and the binaries' own comparison follows.
+    let out = shiplint()
+        .args(["diff", "--format", "json"])
+        .arg(&base)
+        .arg(write("e.tar.gz", gzip(&files(&untrimmed), 0)))
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["pairs"][0]["causes"][0]["title"], "files inside differ");
+    assert!(doc["pairs"][1]["a"].as_str().unwrap().ends_with("a.tar.gz!api"));
+    assert!(
+        doc["pairs"][1]["causes"][0]["title"].as_str().unwrap().starts_with("-trimpath in one build only"),
+        "{doc}"
+    );
+}
