@@ -668,7 +668,7 @@ fn diff_archives(a_name: &str, a: &[u8], b_name: &str, b: &[u8], report: &mut Di
     if !archive.identical {
         let paired: Vec<(&Member, &Member)> =
             la.members.iter().filter_map(|x| lb.members.iter().find(|y| y.path == x.path).map(|y| (x, y))).collect();
-        let first = |what: &str, f: &dyn Fn(&Member) -> String| -> Option<(String, String, String)> {
+        let first = |what: &str, f: fn(&Member) -> String| -> Option<(String, String, String)> {
             paired.iter().find(|(x, y)| f(x) != f(y)).map(|(x, y)| (format!("{what} of {}", x.path), f(x), f(y)))
         };
         if !differing.is_empty() {
@@ -676,22 +676,24 @@ fn diff_archives(a_name: &str, a: &[u8], b_name: &str, b: &[u8], report: &mut Di
             c.evidence.push(("files".into(), differing.join(", "), String::new()));
             archive.causes.push(c);
         }
-        let metadata: [(&str, &dyn Fn(&Member) -> String, &str, &str); 3] = [
+        // (what, how to read it, what a difference means, the fix)
+        type Metadata = (&'static str, fn(&Member) -> String, &'static str, &'static str);
+        let metadata: [Metadata; 3] = [
             (
                 "mtime",
-                &|m: &Member| m.mtime.to_string(),
+                |m: &Member| m.mtime.to_string(),
                 "the archive records each file's modification time, and they differ",
                 "set them from the commit: tar --mtime=@$SOURCE_DATE_EPOCH (goreleaser: mod_timestamp)",
             ),
             (
                 "owner",
-                &|m: &Member| m.uid.to_string(),
+                |m: &Member| m.uid.to_string(),
                 "the archive records each file's owner, and they differ",
                 "tar --owner=0 --group=0 --numeric-owner",
             ),
             (
                 "mode",
-                &|m: &Member| format!("{:o}", m.mode),
+                |m: &Member| format!("{:o}", m.mode),
                 "file modes differ",
                 "chmod the files the same way before archiving",
             ),
