@@ -67,6 +67,9 @@ struct RootFs {
 pub struct Config {
     #[serde(default)]
     pub config: RunConfig,
+    /// When the image was built (RFC 3339), as the builder recorded it.
+    #[serde(default)]
+    pub created: Option<String>,
     #[serde(flatten)]
     pub platform: Platform,
     #[serde(default)]

@@ -7,12 +7,14 @@
 //! say whether the inputs differed or the same inputs gave different output. Folders are paired
 //! by relative path and release archives by member path, each pair diffed; an archive's own
 //! metadata (modification times, owners, modes, order, compression, the gzip header) are causes
-//! of their own.
+//! of their own. Images are paired by platform: config, creation time, and the merged file
+//! systems file by file, the differing executables compared in depth.
 
 use crate::defs::gobuild::x_assignments;
 use crate::mapped::Mapped;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use shiplint_archive::image::{Image, Manifest};
 use shiplint_gobin::{Executable, Facts};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt::Write as _;
@@ -752,6 +754,253 @@ fn summary(causes: &[Cause], identical: bool) -> String {
     }
 }
 
+/// A regular file of an image's merged file system, as the comparison needs it.
+struct ImageFile {
+    sha256: [u8; 32],
+    mode: u32,
+    uid: u64,
+    mtime: u64,
+    executable: bool,
+}
+
+/// Streams one platform's image: every regular file of the merged file system with its content
+/// hash and metadata, and the bytes of the executables named in `keep`.
+fn image_files(
+    image: &Image<'_>,
+    manifest: &Manifest,
+    keep: &BTreeSet<String>,
+) -> Result<(BTreeMap<String, ImageFile>, BTreeMap<String, Vec<u8>>), String> {
+    use shiplint_archive::fs::{Applied, FsView};
+    let mut fs = FsView::default();
+    let mut files: BTreeMap<String, ImageFile> = BTreeMap::new();
+    let mut kept: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    image
+        .walk(manifest, |layer, entry, data| {
+            let path = match fs.apply(layer, entry)? {
+                Applied::Removed(paths) => {
+                    for p in paths {
+                        files.remove(&p);
+                        kept.remove(&p);
+                    }
+                    return Ok(());
+                }
+                Applied::Added(path) => path,
+            };
+            files.remove(&path);
+            kept.remove(&path);
+            if entry.kind != shiplint_archive::tar::Kind::File {
+                return Ok(());
+            }
+            let mut hasher = Sha256::new();
+            let mut head = Vec::new();
+            let mut body = keep.contains(&path).then(Vec::new);
+            let mut buf = [0u8; 1 << 16];
+            loop {
+                let n = data.read_some(&mut buf)?;
+                if n == 0 {
+                    break;
+                }
+                hasher.update(&buf[..n]);
+                if head.len() < 8 {
+                    head.extend_from_slice(&buf[..n.min(8)]);
+                }
+                if let Some(b) = body.as_mut().filter(|b| (b.len() as u64) < MAX_MEMBER) {
+                    b.extend_from_slice(&buf[..n]);
+                }
+            }
+            let executable = crate::check::looks_executable(&head);
+            files.insert(
+                path.clone(),
+                ImageFile {
+                    sha256: hasher.finalize().into(),
+                    mode: entry.mode,
+                    uid: entry.uid,
+                    mtime: entry.mtime,
+                    executable,
+                },
+            );
+            if let Some(b) = body {
+                kept.insert(path, b);
+            }
+            Ok(())
+        })
+        .map_err(|e| e.to_string())?;
+    Ok((files, kept))
+}
+
+/// Two images: platforms paired, configs compared, the merged file systems compared file by
+/// file, and the executables that differ compared in depth.
+fn diff_images(
+    a_name: &str,
+    ia: &Image<'_>,
+    b_name: &str,
+    ib: &Image<'_>,
+    report: &mut DiffReport,
+) -> Result<(), String> {
+    for ma in &ia.manifests {
+        let platform = ma.platform.label();
+        let Some(mb) = ib.manifests.iter().find(|m| m.platform.label() == platform) else {
+            report.only_in_a.push(format!("{a_name} [{platform}]"));
+            continue;
+        };
+        let (na, nb) = (format!("{a_name} [{platform}]"), format!("{b_name} [{platform}]"));
+        let same_layers = ma.layers.iter().map(|l| &l.digest).eq(mb.layers.iter().map(|l| &l.digest));
+        let same_config = ma.config_digest.is_some() && ma.config_digest == mb.config_digest;
+        let mut pair = PairReport {
+            a: na.clone(),
+            b: nb.clone(),
+            identical: same_layers && same_config,
+            summary: String::new(),
+            causes: Vec::new(),
+            build_id: None,
+            sections: Vec::new(),
+        };
+        let executables = if pair.identical { Vec::new() } else { image_causes(ia, ma, ib, mb, &na, &nb, &mut pair)? };
+        pair.summary = summary(&pair.causes, pair.identical);
+        report.pairs.push(pair);
+        report.pairs.extend(executables);
+    }
+    for mb in &ib.manifests {
+        if !ia.manifests.iter().any(|m| m.platform.label() == mb.platform.label()) {
+            report.only_in_b.push(format!("{b_name} [{}]", mb.platform.label()));
+        }
+    }
+    Ok(())
+}
+
+/// The causes two platform images differ by, into `pair`; the comparisons of the executables
+/// that differ are returned.
+fn image_causes(
+    ia: &Image<'_>,
+    ma: &Manifest,
+    ib: &Image<'_>,
+    mb: &Manifest,
+    na: &str,
+    nb: &str,
+    pair: &mut PairReport,
+) -> Result<Vec<PairReport>, String> {
+    let (ca, cb) = (&ma.config, &mb.config);
+    if ca.created != cb.created {
+        let mut c = cause(
+            "the images' creation times differ",
+            "build with SOURCE_DATE_EPOCH set (BuildKit records it as the creation time)",
+            30,
+            true,
+        );
+        c.evidence.push(("created".into(), show(ca.created.as_deref()), show(cb.created.as_deref())));
+        pair.causes.push(c);
+    }
+    let run = |c: &shiplint_archive::image::Config| -> Vec<(String, String)> {
+        let r = &c.config;
+        let list = |v: &Option<Vec<String>>| v.as_ref().map_or_else(|| "(not set)".to_string(), |v| v.join(" "));
+        let mut v = vec![
+            ("User".to_string(), show(r.user.as_deref())),
+            ("Entrypoint".into(), list(&r.entrypoint)),
+            ("Cmd".into(), list(&r.cmd)),
+            ("Env".into(), list(&r.env)),
+            ("WorkingDir".into(), show(r.working_dir.as_deref())),
+        ];
+        v.extend(r.labels.iter().flatten().map(|(k, val)| (format!("label {k}"), val.clone())));
+        v
+    };
+    let (ra, rb) = (run(ca), run(cb));
+    let mut config = cause(
+        "the image configs differ",
+        "set the same config (ENV, USER, ENTRYPOINT, LABEL) in both builds",
+        50,
+        false,
+    );
+    for (k, va) in &ra {
+        let vb = rb.iter().find(|(kb, _)| kb == k).map(|(_, v)| v.clone());
+        if vb.as_ref() != Some(va) {
+            config.evidence.push((k.clone(), va.clone(), show(vb.as_deref())));
+        }
+    }
+    for (k, vb) in rb.iter().filter(|(k, _)| !ra.iter().any(|(ka, _)| ka == k)) {
+        config.evidence.push((k.clone(), "(not set)".into(), vb.clone()));
+    }
+    if !config.evidence.is_empty() {
+        config.confined = config.evidence.iter().all(|(k, ..)| k.starts_with("label "));
+        pair.causes.push(config);
+    }
+    let none = BTreeSet::new();
+    let ((fa, _), (fb, _)) = (image_files(ia, ma, &none)?, image_files(ib, mb, &none)?);
+    let differing: Vec<&String> =
+        fa.iter().filter(|(p, f)| fb.get(*p).is_some_and(|g| g.sha256 != f.sha256)).map(|(p, _)| p).collect();
+    let only: Vec<String> = fa
+        .keys()
+        .filter(|p| !fb.contains_key(*p))
+        .map(|p| format!("A /{p}"))
+        .chain(fb.keys().filter(|p| !fa.contains_key(*p)).map(|p| format!("B /{p}")))
+        .collect();
+    if !differing.is_empty() {
+        let mut c = cause("files differ", "see each executable's own comparison", 90, false);
+        let list: Vec<String> = differing.iter().take(10).map(|p| format!("/{p}")).collect();
+        c.evidence.push(("files".into(), list.join(", "), String::new()));
+        pair.causes.push(c);
+    }
+    if !only.is_empty() {
+        let mut c = cause("files only one image has", "build both from the same Dockerfile and context", 80, false);
+        c.evidence.push(("files".into(), only.iter().take(10).cloned().collect::<Vec<_>>().join(", "), String::new()));
+        pair.causes.push(c);
+    }
+    let equal: Vec<(&String, &ImageFile, &ImageFile)> =
+        fa.iter().filter_map(|(p, f)| fb.get(p).filter(|g| g.sha256 == f.sha256).map(|g| (p, f, g))).collect();
+    if let Some((p, f, g)) = equal.iter().find(|(_, f, g)| f.mtime != g.mtime) {
+        let mut c = cause(
+            "file modification times in the layers differ",
+            "build with SOURCE_DATE_EPOCH and BuildKit's rewrite-timestamp=true, so layer files get the commit's time",
+            40,
+            true,
+        );
+        c.evidence.push((format!("mtime of /{p}"), f.mtime.to_string(), g.mtime.to_string()));
+        pair.causes.push(c);
+    }
+    if let Some((p, f, g)) = equal.iter().find(|(_, f, g)| f.uid != g.uid || f.mode != g.mode) {
+        let mut c = cause("file owners or modes in the layers differ", "COPY --chown/--chmod the same way", 35, true);
+        c.evidence.push((
+            format!("owner, mode of /{p}"),
+            format!("{} {:o}", f.uid, f.mode),
+            format!("{} {:o}", g.uid, g.mode),
+        ));
+        pair.causes.push(c);
+    }
+    if pair.causes.is_empty() {
+        pair.causes.push(cause(
+            "the same files, stored in other layer bytes (order, compression, or layer boundaries)",
+            "build with the same builder version and compression",
+            10,
+            true,
+        ));
+    }
+    pair.causes.sort_by_key(|c| std::cmp::Reverse(c.weight));
+    // The executables that differ, compared in depth.
+    let keep: BTreeSet<String> =
+        differing.iter().filter(|p| fa[**p].executable).take(16).map(|p| (*p).clone()).collect();
+    let mut executables = Vec::new();
+    if !keep.is_empty() {
+        let ((_, ba), (_, bb)) = (image_files(ia, ma, &keep)?, image_files(ib, mb, &keep)?);
+        for p in &keep {
+            if let (Some(x), Some(y)) = (ba.get(p), bb.get(p)) {
+                executables.push(diff_pair(&format!("{na} /{p}"), x, &format!("{nb} /{p}"), y));
+            }
+        }
+    }
+    Ok(executables)
+}
+
+/// Opens a path as a container image, when it is one.
+fn open_image(path: &Path) -> Option<Result<Image<'static>, String>> {
+    if shiplint_archive::image::is_layout_dir(path) {
+        return Some(Image::from_dir(path).map_err(|e| format!("{}: {e}", path.display())));
+    }
+    let file = std::fs::File::open(path).ok()?;
+    if path.is_dir() || !shiplint_archive::image::is_image_tar(std::io::BufReader::new(file)) {
+        return None;
+    }
+    Some(Image::from_tar_file(path).map_err(|e| format!("{}: {e}", path.display())))
+}
+
 /// Every file under `dir`, by path relative to it.
 fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
@@ -787,9 +1036,15 @@ fn diff_files(a: &Path, b: &Path, report: &mut DiffReport) -> Result<(), String>
     Ok(())
 }
 
-/// Compares two files, or two folders file by file (paired by relative path).
+/// Compares two images platform by platform, two files, or two folders file by file (paired by
+/// relative path).
 pub fn diff(a: &Path, b: &Path) -> Result<DiffReport, String> {
     let mut report = DiffReport { pairs: Vec::new(), only_in_a: Vec::new(), only_in_b: Vec::new() };
+    if let (Some(ia), Some(ib)) = (open_image(a), open_image(b)) {
+        let (ia, ib) = (ia?, ib?);
+        diff_images(&a.display().to_string(), &ia, &b.display().to_string(), &ib, &mut report)?;
+        return Ok(report);
+    }
     match (a.is_dir(), b.is_dir()) {
         (false, false) => diff_files(a, b, &mut report)?,
         (true, true) => {

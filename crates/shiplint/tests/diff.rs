@@ -250,3 +250,57 @@ fn release_archives() {
         "{doc}"
     );
 }
+
+/// Images are paired by platform; the merged file systems are compared file by file and the
+/// executables that differ in depth.
+#[test]
+fn images() {
+    use shiplint_fixtures::images::{self, Compression, ImageSpec, Node};
+    let bin = |v: shiplint_fixtures::Variant| {
+        let newest = newest().version;
+        let f = shiplint_fixtures::all()
+            .iter()
+            .find(|f| f.go_version == newest && f.goos == "linux" && f.goarch == "amd64" && f.variant == v)
+            .unwrap();
+        fs::read(&f.path).unwrap()
+    };
+    let spec = |app: Vec<u8>, env: &str, compression: Compression| ImageSpec {
+        layers: vec![images::root_fs("none"), vec![("app/api".into(), Node::File { data: app, mode: 0o755 })]],
+        compression,
+        run: serde_json::json!({"User": "65532", "Entrypoint": ["/app/api"], "Env": [env]}),
+        os: "linux",
+        architecture: "amd64",
+    };
+    let t = TempDir::new();
+    let write = |name: &str, bytes: Vec<u8>| {
+        let p = t.path().join(name);
+        fs::write(&p, bytes).unwrap();
+        p
+    };
+    let trimmed = bin(shiplint_fixtures::Variant::Trimpath);
+    let a = write("a.tar", images::docker_save_oci(&spec(trimmed.clone(), "MODE=prod", Compression::Gzip), "a:1"));
+    // The same files, saved by the legacy docker (uncompressed layers): other bytes, same image.
+    let legacy =
+        write("legacy.tar", images::docker_save_legacy(&spec(trimmed.clone(), "MODE=prod", Compression::None), "a:1"));
+    let (status, pair) = diff(&a, &legacy);
+    assert_eq!(status, 1);
+    assert_eq!(
+        pair["summary"],
+        "identical except: the same files, stored in other layer bytes (order, compression, or layer boundaries)"
+    );
+    assert_eq!(pair["a"], format!("{} [linux/amd64]", a.display()));
+    // Another binary and another ENV.
+    let other = write(
+        "b.tar",
+        images::docker_save_oci(&spec(bin(shiplint_fixtures::Variant::Default), "MODE=dev", Compression::Zstd), "b:1"),
+    );
+    let out = shiplint().args(["diff", "--format", "json"]).arg(&a).arg(&other).output().unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let image = &doc["pairs"][0];
+    let titles: Vec<&str> = image["causes"].as_array().unwrap().iter().map(|c| c["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["files differ", "the image configs differ"], "{doc}");
+    assert_eq!(image["causes"][1]["evidence"][0][0], "Env");
+    let binary = &doc["pairs"][1];
+    assert!(binary["a"].as_str().unwrap().ends_with("a.tar [linux/amd64] /app/api"), "{binary}");
+    assert!(binary["causes"][0]["title"].as_str().unwrap().starts_with("-trimpath in one build only"), "{binary}");
+}
