@@ -763,13 +763,12 @@ struct ImageFile {
     executable: bool,
 }
 
+/// An image's regular files by path, and the bytes of those asked for.
+type ImageContents = (BTreeMap<String, ImageFile>, BTreeMap<String, Vec<u8>>);
+
 /// Streams one platform's image: every regular file of the merged file system with its content
 /// hash and metadata, and the bytes of the executables named in `keep`.
-fn image_files(
-    image: &Image<'_>,
-    manifest: &Manifest,
-    keep: &BTreeSet<String>,
-) -> Result<(BTreeMap<String, ImageFile>, BTreeMap<String, Vec<u8>>), String> {
+fn image_files(image: &Image<'_>, manifest: &Manifest, keep: &BTreeSet<String>) -> Result<ImageContents, String> {
     use shiplint_archive::fs::{Applied, FsView};
     let mut fs = FsView::default();
     let mut files: BTreeMap<String, ImageFile> = BTreeMap::new();
