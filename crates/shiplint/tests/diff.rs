@@ -304,3 +304,59 @@ fn images() {
     assert!(binary["a"].as_str().unwrap().ends_with("a.tar [linux/amd64] /app/api"), "{binary}");
     assert!(binary["causes"][0]["title"].as_str().unwrap().starts_with("-trimpath in one build only"), "{binary}");
 }
+
+/// A dependency at two versions, served by a module proxy in a local folder (GOPROXY=file://,
+/// offline).
+#[test]
+fn a_dependency_version() {
+    let t = TempDir::new();
+    let proxy = t.path().join("proxy/example.com/lib/@v");
+    fs::create_dir_all(&proxy).unwrap();
+    for (version, greeting) in [("v1.0.0", "hello"), ("v1.1.0", "hi")] {
+        let source = format!("package lib\n\nfunc Greeting() string {{ return \"{greeting}\" }}\n");
+        let module = format!("example.com/lib@{version}");
+        let zip = shiplint_fixtures::images::zip(&[
+            (&format!("{module}/go.mod"), 0o100644, b"module example.com/lib\n\ngo 1.21\n"),
+            (&format!("{module}/lib.go"), 0o100644, source.as_bytes()),
+        ]);
+        fs::write(proxy.join(format!("{version}.zip")), zip).unwrap();
+        fs::write(proxy.join(format!("{version}.mod")), "module example.com/lib\n\ngo 1.21\n").unwrap();
+        fs::write(
+            proxy.join(format!("{version}.info")),
+            format!("{{\"Version\":\"{version}\",\"Time\":\"2024-01-02T03:04:05Z\"}}"),
+        )
+        .unwrap();
+    }
+    fs::write(proxy.join("list"), "v1.0.0\nv1.1.0\n").unwrap();
+    let goproxy = format!("file://{}", t.path().join("proxy").display());
+    let main = "package main\n\nimport (\n\t\"fmt\"\n\n\t\"example.com/lib\"\n)\n\nfunc main() { fmt.Println(lib.Greeting()) }\n";
+    let mut built = Vec::new();
+    for version in ["v1.0.0", "v1.1.0"] {
+        let dir = t.path().join(version);
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(
+            dir.join("go.mod"),
+            format!("module example.com/app\n\ngo 1.21\n\nrequire example.com/lib {version}\n"),
+        )
+        .unwrap();
+        fs::write(dir.join("main.go"), main).unwrap();
+        let out = dir.join("app");
+        let result = newest()
+            .command(&dir)
+            .env("GOPROXY", &goproxy)
+            .env("GOMODCACHE", t.path().join("modcache"))
+            // A writable module cache, so that the temporary folder can be removed.
+            .env("GOFLAGS", "-mod=mod -modcacherw")
+            .env("CGO_ENABLED", "0")
+            .args(["build", "-trimpath", "-o"])
+            .arg(&out)
+            .arg(".")
+            .output()
+            .unwrap();
+        assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+        built.push(out);
+    }
+    let (_, pair) = diff(&built[0], &built[1]);
+    assert_eq!(titles(&pair), ["dependency versions differ"], "{pair}");
+    assert_eq!(pair["causes"][0]["evidence"][0], serde_json::json!(["example.com/lib", "v1.0.0", "v1.1.0"]));
+}
