@@ -431,6 +431,30 @@ fn diff_facts(fa: &Facts, fb: &Facts, a: &[u8], b: &[u8], sections: &[(String, u
         c.evidence.push(("strings".into(), only_a.join(" | "), only_b.join(" | ")));
         causes.push(c);
     }
+    // Nothing recorded differs: strings that do (a host or user name from -X under -trimpath,
+    // say) are the best evidence left. The build IDs are strings too, and not the cause.
+    let ids: Vec<&str> = [&fa.go_build_id, &fb.go_build_id].into_iter().flatten().map(String::as_str).collect();
+    let other = |x: &HashSet<&[u8]>, y: &HashSet<&[u8]>| -> Vec<String> {
+        let mut v: Vec<String> = x
+            .difference(y)
+            .map(|s| String::from_utf8_lossy(s).into_owned())
+            .filter(|s| s.len() <= 120 && !ids.iter().any(|id| s.contains(id)))
+            .collect();
+        v.sort();
+        v.truncate(5);
+        v
+    };
+    let (strings_a, strings_b) = (other(&sa, &sb), other(&sb, &sa));
+    if causes.is_empty() && !(strings_a.is_empty() && strings_b.is_empty()) {
+        let mut c = cause(
+            "embedded strings differ: a value that changes between builds (a host or user name, an -X value)",
+            "set such values from the commit, or leave them out of release builds",
+            20,
+            true,
+        );
+        c.evidence.push(("strings".into(), strings_a.join(" | "), strings_b.join(" | ")));
+        causes.push(c);
+    }
     if causes.is_empty() {
         let names: Vec<&str> = sections.iter().map(|(n, _, _)| n.as_str()).collect();
         let mut c = cause(

@@ -87,6 +87,17 @@ fn an_x_value_from_the_clock() {
     let (_, pair) = diff(&a, &b);
     assert_eq!(titles(&pair), ["-X values differ, one from the clock at build time"], "{pair}");
     assert_eq!(pair["causes"][0]["evidence"][0][0], "-X main.version");
+    // A host name under -trimpath: no kind of value shiplint recognises, still named.
+    let dir = t.path().join("src3");
+    let a = build(&newest(), "hello", &dir, &[], &["-trimpath", "-ldflags=-X main.version=buildhost-alpha"]);
+    let b = build(&newest(), "hello", &dir, &[], &["-trimpath", "-ldflags=-X main.version=buildhost-bravo"]);
+    let (_, pair) = diff(&a, &b);
+    assert!(pair["summary"].as_str().unwrap().starts_with("identical except: embedded strings differ"), "{pair}");
+    let ev = &pair["causes"][0]["evidence"][0];
+    assert!(
+        ev[1].as_str().unwrap().contains("buildhost-alpha") && ev[2].as_str().unwrap().contains("buildhost-bravo"),
+        "{ev}"
+    );
 }
 
 #[test]
