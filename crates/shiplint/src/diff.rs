@@ -80,6 +80,14 @@ fn cause(title: impl Into<String>, fix: &str, weight: u32, confined: bool) -> Ca
     Cause { title: title.into(), evidence: Vec::new(), fix: fix.to_string(), weight, confined }
 }
 
+impl Cause {
+    /// Adds a line of evidence: what, A's side, B's side.
+    fn with(mut self, what: impl Into<String>, a: impl Into<String>, b: impl Into<String>) -> Cause {
+        self.evidence.push((what.into(), a.into(), b.into()));
+        self
+    }
+}
+
 fn show(v: Option<&str>) -> String {
     v.map_or_else(|| "(not set)".to_string(), str::to_string)
 }
@@ -234,24 +242,20 @@ fn path_roots(a: &[String], b: &[String]) -> Vec<(String, String)> {
 fn diff_facts(fa: &Facts, fb: &Facts, a: &[u8], b: &[u8], sections: &[(String, u64, u64)]) -> Vec<Cause> {
     let mut causes = Vec::new();
     if (fa.format, &fa.arch) != (fb.format, &fb.arch) {
-        let mut c = cause("built for different platforms", "compare builds of one GOOS/GOARCH", 100, false);
-        c.evidence.push((
-            "format".into(),
+        causes.push(cause("built for different platforms", "compare builds of one GOOS/GOARCH", 100, false).with(
+            "format",
             format!("{} {}", fa.format.name(), fa.arch),
             format!("{} {}", fb.format.name(), fb.arch),
         ));
-        causes.push(c);
     }
     let release_differs = fa.go_version != fb.go_version;
     if release_differs {
-        let mut c = cause(
+        causes.push(cause(
             "built by different Go releases",
             "pin one release: a go.mod toolchain line with GOTOOLCHAIN=local, the same image tag or setup-go version",
             90,
             false,
-        );
-        c.evidence.push(("Go".into(), show(fa.go_version.as_deref()), show(fb.go_version.as_deref())));
-        causes.push(c);
+        ).with("Go", show(fa.go_version.as_deref()), show(fb.go_version.as_deref())));
     }
     let (bia, bib) = (fa.build_info.as_ref(), fb.build_info.as_ref());
     let setting = |bi: Option<&shiplint_gobin::buildinfo::BuildInfo>, k: &str| {
@@ -275,25 +279,30 @@ fn diff_facts(fa: &Facts, fb: &Facts, a: &[u8], b: &[u8], sections: &[(String, u
         match key.as_str() {
             "-ldflags" => causes.extend(ldflags_causes(va.as_deref().unwrap_or(""), vb.as_deref().unwrap_or(""))),
             "vcs.revision" => {
-                let mut c = cause("built from different commits", "compare builds of one commit", 95, false);
-                c.evidence.push(("vcs.revision".into(), show(va.as_deref()), show(vb.as_deref())));
-                causes.push(c);
+                causes.push(cause("built from different commits", "compare builds of one commit", 95, false).with(
+                    "vcs.revision",
+                    show(va.as_deref()),
+                    show(vb.as_deref()),
+                ));
             }
             "vcs.modified" => {
-                let mut c = cause(
-                    "one build is from a modified working tree (vcs.modified=true): uncommitted changes, or an \
+                causes.push(
+                    cause(
+                        "one build is from a modified working tree (vcs.modified=true): uncommitted changes, or an \
                      untracked file, went into it",
-                    "build releases from a clean checkout (git status --porcelain prints nothing)",
-                    55,
-                    false,
+                        "build releases from a clean checkout (git status --porcelain prints nothing)",
+                        55,
+                        false,
+                    )
+                    .with("vcs.modified", show(va.as_deref()), show(vb.as_deref())),
                 );
-                c.evidence.push(("vcs.modified".into(), show(va.as_deref()), show(vb.as_deref())));
-                causes.push(c);
             }
             "vcs.time" | "vcs" | "vcs.tag" => {
-                let mut c = cause(format!("different {key} stamps"), "build from the same commit", 20, true);
-                c.evidence.push((key.clone(), show(va.as_deref()), show(vb.as_deref())));
-                causes.push(c);
+                causes.push(cause(format!("different {key} stamps"), "build from the same commit", 20, true).with(
+                    key.clone(),
+                    show(va.as_deref()),
+                    show(vb.as_deref()),
+                ));
             }
             // A release's defaults: part of the release difference.
             "DefaultGODEBUG" if release_differs => {
@@ -306,9 +315,11 @@ fn diff_facts(fa: &Facts, fb: &Facts, a: &[u8], b: &[u8], sections: &[(String, u
                 match causes.iter_mut().find(|c| c.title == title) {
                     Some(c) => c.evidence.push((key.clone(), show(va.as_deref()), show(vb.as_deref()))),
                     None => {
-                        let mut c = cause(title, fix, weight, false);
-                        c.evidence.push((key.clone(), show(va.as_deref()), show(vb.as_deref())));
-                        causes.push(c);
+                        causes.push(cause(title, fix, weight, false).with(
+                            key.clone(),
+                            show(va.as_deref()),
+                            show(vb.as_deref()),
+                        ));
                     }
                 }
             }
@@ -344,13 +355,11 @@ fn diff_facts(fa: &Facts, fb: &Facts, a: &[u8], b: &[u8], sections: &[(String, u
             causes.push(c);
         }
         if x.main.version != y.main.version {
-            let mut c = cause("different main module versions", "build from the same tag", 30, true);
-            c.evidence.push((
-                "version".into(),
+            causes.push(cause("different main module versions", "build from the same tag", 30, true).with(
+                "version",
                 x.main.version.to_str().into_owned(),
                 y.main.version.to_str().into_owned(),
             ));
-            causes.push(c);
         }
     }
     // Source paths recorded in the pclntab (another Go release compiles other runtime files).
@@ -402,9 +411,11 @@ fn diff_facts(fa: &Facts, fb: &Facts, a: &[u8], b: &[u8], sections: &[(String, u
         (false, false) => "neither (stripped)",
     };
     if stripped(fa) != stripped(fb) && !causes.iter().any(|c| c.evidence.iter().any(|e| e.0 == "-s/-w")) {
-        let mut c = cause("one build is stripped (-s -w or strip)", "strip both the same way", 75, false);
-        c.evidence.push(("debug info".into(), stripped(fa).into(), stripped(fb).into()));
-        causes.push(c);
+        causes.push(cause("one build is stripped (-s -w or strip)", "strip both the same way", 75, false).with(
+            "debug info",
+            stripped(fa),
+            stripped(fb),
+        ));
     }
     // Strings that differ: timestamps, paths, user names put in by -X or at build time.
     let (sa, sb) = (strings(a), strings(b));
@@ -422,14 +433,12 @@ fn diff_facts(fa: &Facts, fb: &Facts, a: &[u8], b: &[u8], sections: &[(String, u
     let timestamps = only_a.iter().chain(&only_b).filter(|s| string_kind(s) == Some("a timestamp")).count();
     let named_x = causes.iter().any(|c| c.title.starts_with("-X values differ"));
     if timestamps > 0 && !named_x && causes.iter().all(|c| c.weight < 85) {
-        let mut c = cause(
+        causes.push(cause(
             "embedded timestamps differ: a value taken from the clock at build time (an -X from $(date), or similar)",
             "derive it from the commit (git log -1 --format=%cI) or SOURCE_DATE_EPOCH",
             45,
             true,
-        );
-        c.evidence.push(("strings".into(), only_a.join(" | "), only_b.join(" | ")));
-        causes.push(c);
+        ).with("strings", only_a.join(" | "), only_b.join(" | ")));
     }
     // Nothing recorded differs: strings that do (a host or user name from -X under -trimpath,
     // say) are the best evidence left. The build IDs are strings too, and not the cause.
@@ -446,25 +455,27 @@ fn diff_facts(fa: &Facts, fb: &Facts, a: &[u8], b: &[u8], sections: &[(String, u
     };
     let (strings_a, strings_b) = (other(&sa, &sb), other(&sb, &sa));
     if causes.is_empty() && !(strings_a.is_empty() && strings_b.is_empty()) {
-        let mut c = cause(
-            "embedded strings differ: a value that changes between builds (a host or user name, an -X value)",
-            "set such values from the commit, or leave them out of release builds",
-            20,
-            true,
+        causes.push(
+            cause(
+                "embedded strings differ: a value that changes between builds (a host or user name, an -X value)",
+                "set such values from the commit, or leave them out of release builds",
+                20,
+                true,
+            )
+            .with("strings", strings_a.join(" | "), strings_b.join(" | ")),
         );
-        c.evidence.push(("strings".into(), strings_a.join(" | "), strings_b.join(" | ")));
-        causes.push(c);
     }
     if causes.is_empty() {
         let names: Vec<&str> = sections.iter().map(|(n, _, _)| n.as_str()).collect();
-        let mut c = cause(
-            "no recorded input differs: the bytes differ in places Go does not record",
-            "compare the build environments (C toolchain for cgo, post-processing such as strip, upx or codesign)",
-            1,
-            false,
+        causes.push(
+            cause(
+                "no recorded input differs: the bytes differ in places Go does not record",
+                "compare the build environments (C toolchain for cgo, post-processing such as strip, upx or codesign)",
+                1,
+                false,
+            )
+            .with("sections", names.join(" "), String::new()),
         );
-        c.evidence.push(("sections".into(), names.join(" "), String::new()));
-        causes.push(c);
     }
     causes.sort_by_key(|c| std::cmp::Reverse(c.weight));
     causes
@@ -698,9 +709,11 @@ fn diff_archives(a_name: &str, a: &[u8], b_name: &str, b: &[u8], report: &mut Di
             paired.iter().find(|(x, y)| f(x) != f(y)).map(|(x, y)| (format!("{what} of {}", x.path), f(x), f(y)))
         };
         if !differing.is_empty() {
-            let mut c = cause("files inside differ", "see each file's own comparison", 90, false);
-            c.evidence.push(("files".into(), differing.join(", "), String::new()));
-            archive.causes.push(c);
+            archive.causes.push(cause("files inside differ", "see each file's own comparison", 90, false).with(
+                "files",
+                differing.join(", "),
+                String::new(),
+            ));
         }
         // (what, how to read it, what a difference means, the fix)
         type Metadata = (&'static str, fn(&Member) -> String, &'static str, &'static str);
@@ -733,14 +746,22 @@ fn diff_archives(a_name: &str, a: &[u8], b_name: &str, b: &[u8], report: &mut Di
         }
         let order = |l: &Listing| l.members.iter().map(|m| m.path.clone()).collect::<Vec<_>>();
         if order(&la) != order(&lb) && paired.len() == la.members.len() && la.members.len() == lb.members.len() {
-            let mut c = cause("the files are stored in another order", "tar --sort=name (GNU tar 1.28+)", 30, true);
-            c.evidence.push(("order".into(), order(&la).join(" "), order(&lb).join(" ")));
-            archive.causes.push(c);
+            archive.causes.push(
+                cause("the files are stored in another order", "tar --sort=name (GNU tar 1.28+)", 30, true).with(
+                    "order",
+                    order(&la).join(" "),
+                    order(&lb).join(" "),
+                ),
+            );
         }
         if la.compression != lb.compression {
-            let mut c = cause("compressed with different formats", "compress both the same way", 60, false);
-            c.evidence.push(("compression".into(), la.compression.into(), lb.compression.into()));
-            archive.causes.push(c);
+            archive.causes.push(
+                cause("compressed with different formats", "compress both the same way", 60, false).with(
+                    "compression",
+                    la.compression,
+                    lb.compression,
+                ),
+            );
         } else if la.gzip_stamp != lb.gzip_stamp {
             let stamp =
                 |s: &Option<(u32, String)>| s.as_ref().map_or(String::new(), |(t, n)| format!("mtime {t} name {n:?}"));
@@ -904,14 +925,15 @@ fn image_causes(
 ) -> Result<Vec<PairReport>, String> {
     let (ca, cb) = (&ma.config, &mb.config);
     if ca.created != cb.created {
-        let mut c = cause(
-            "the images' creation times differ",
-            "build with SOURCE_DATE_EPOCH set (BuildKit records it as the creation time)",
-            30,
-            true,
+        pair.causes.push(
+            cause(
+                "the images' creation times differ",
+                "build with SOURCE_DATE_EPOCH set (BuildKit records it as the creation time)",
+                30,
+                true,
+            )
+            .with("created", show(ca.created.as_deref()), show(cb.created.as_deref())),
         );
-        c.evidence.push(("created".into(), show(ca.created.as_deref()), show(cb.created.as_deref())));
-        pair.causes.push(c);
     }
     let run = |c: &shiplint_archive::image::Config| -> Vec<(String, String)> {
         let r = &c.config;
@@ -963,30 +985,32 @@ fn image_causes(
         pair.causes.push(c);
     }
     if !only.is_empty() {
-        let mut c = cause("files only one image has", "build both from the same Dockerfile and context", 80, false);
-        c.evidence.push(("files".into(), only.iter().take(10).cloned().collect::<Vec<_>>().join(", "), String::new()));
-        pair.causes.push(c);
+        pair.causes.push(
+            cause("files only one image has", "build both from the same Dockerfile and context", 80, false).with(
+                "files",
+                only.iter().take(10).cloned().collect::<Vec<_>>().join(", "),
+                String::new(),
+            ),
+        );
     }
     let equal: Vec<(&String, &ImageFile, &ImageFile)> =
         fa.iter().filter_map(|(p, f)| fb.get(p).filter(|g| g.sha256 == f.sha256).map(|g| (p, f, g))).collect();
     if let Some((p, f, g)) = equal.iter().find(|(_, f, g)| f.mtime != g.mtime) {
-        let mut c = cause(
+        pair.causes.push(cause(
             "file modification times in the layers differ",
             "build with SOURCE_DATE_EPOCH and BuildKit's rewrite-timestamp=true, so layer files get the commit's time",
             40,
             true,
-        );
-        c.evidence.push((format!("mtime of /{p}"), f.mtime.to_string(), g.mtime.to_string()));
-        pair.causes.push(c);
+        ).with(format!("mtime of /{p}"), f.mtime.to_string(), g.mtime.to_string()));
     }
     if let Some((p, f, g)) = equal.iter().find(|(_, f, g)| f.uid != g.uid || f.mode != g.mode) {
-        let mut c = cause("file owners or modes in the layers differ", "COPY --chown/--chmod the same way", 35, true);
-        c.evidence.push((
-            format!("owner, mode of /{p}"),
-            format!("{} {:o}", f.uid, f.mode),
-            format!("{} {:o}", g.uid, g.mode),
-        ));
-        pair.causes.push(c);
+        pair.causes.push(
+            cause("file owners or modes in the layers differ", "COPY --chown/--chmod the same way", 35, true).with(
+                format!("owner, mode of /{p}"),
+                format!("{} {:o}", f.uid, f.mode),
+                format!("{} {:o}", g.uid, g.mode),
+            ),
+        );
     }
     if pair.causes.is_empty() {
         pair.causes.push(cause(

@@ -49,8 +49,6 @@ pub struct ImageFacts {
     /// `linux/amd64`.
     pub platform: String,
     pub run: RunConfig,
-    /// The layers' stored (usually compressed) bytes.
-    pub layer_bytes: u64,
     pub fs: FsView,
     /// Executables of the final file system, by path (no leading `/`).
     pub executables: BTreeMap<String, ImageExecutable>,
@@ -258,7 +256,6 @@ fn scan_manifest(
         display,
         platform: manifest.platform.label(),
         run: manifest.config.config.clone(),
-        layer_bytes: manifest.layers.iter().map(|l| l.size).sum(),
         fs,
         executables,
         digest_mismatches,
@@ -306,6 +303,8 @@ pub fn size(bytes: u64) -> String {
 pub struct ImageSummary {
     pub image: String,
     pub platform: String,
+    /// The names it was saved under (`RepoTags`, `org.opencontainers.image.ref.name`).
+    pub tags: Vec<String>,
     pub user: Option<String>,
     pub entrypoint: Vec<String>,
     pub cmd: Vec<String>,
@@ -341,6 +340,7 @@ pub fn summarize(file: &str, image: &Image<'_>) -> Result<Vec<ImageSummary>, Str
         out.push(ImageSummary {
             image: facts.display.clone(),
             platform: facts.platform.clone(),
+            tags: manifest.tags.clone(),
             user: run.user.clone(),
             entrypoint: run.entrypoint.clone().unwrap_or_default(),
             cmd: run.cmd.clone().unwrap_or_default(),

@@ -99,6 +99,9 @@ fn render_images(images: &[ImageSummary]) -> String {
         let mut line = |k: &str, v: &str| {
             let _ = writeln!(s, "  {k:<18} {v}");
         };
+        for t in &im.tags {
+            line("tag", t);
+        }
         line("user", im.user.as_deref().filter(|u| !u.is_empty()).unwrap_or("(root: not set)"));
         line("entrypoint", &format!("{:?}", im.entrypoint));
         line("cmd", &format!("{:?}", im.cmd));
