@@ -80,6 +80,15 @@ fn cause(title: impl Into<String>, fix: &str, weight: u32, confined: bool) -> Ca
     Cause { title: title.into(), evidence: Vec::new(), fix: fix.to_string(), weight, confined }
 }
 
+/// Orders causes by how much they explain; with none, `fallback` is the explanation left.
+fn ranked(mut causes: Vec<Cause>, fallback: impl FnOnce() -> Cause) -> Vec<Cause> {
+    if causes.is_empty() {
+        causes.push(fallback());
+    }
+    causes.sort_by_key(|c| std::cmp::Reverse(c.weight));
+    causes
+}
+
 impl Cause {
     /// Adds a line of evidence: what, A's side, B's side.
     fn with(mut self, what: impl Into<String>, a: impl Into<String>, b: impl Into<String>) -> Cause {
@@ -465,20 +474,16 @@ fn diff_facts(fa: &Facts, fb: &Facts, a: &[u8], b: &[u8], sections: &[(String, u
             .with("strings", strings_a.join(" | "), strings_b.join(" | ")),
         );
     }
-    if causes.is_empty() {
+    ranked(causes, || {
         let names: Vec<&str> = sections.iter().map(|(n, _, _)| n.as_str()).collect();
-        causes.push(
-            cause(
-                "no recorded input differs: the bytes differ in places Go does not record",
-                "compare the build environments (C toolchain for cgo, post-processing such as strip, upx or codesign)",
-                1,
-                false,
-            )
-            .with("sections", names.join(" "), String::new()),
-        );
-    }
-    causes.sort_by_key(|c| std::cmp::Reverse(c.weight));
-    causes
+        cause(
+            "no recorded input differs: the bytes differ in places Go does not record",
+            "compare the build environments (C toolchain for cgo, post-processing such as strip, upx or codesign)",
+            1,
+            false,
+        )
+        .with("sections", names.join(" "), String::new())
+    })
 }
 
 /// The causes in two `-ldflags` values: each `-X` that differs, and the other flags.
@@ -774,15 +779,14 @@ fn diff_archives(a_name: &str, a: &[u8], b_name: &str, b: &[u8], report: &mut Di
             c.evidence.push(("gzip header".into(), stamp(&la.gzip_stamp), stamp(&lb.gzip_stamp)));
             archive.causes.push(c);
         }
-        if archive.causes.is_empty() {
-            archive.causes.push(cause(
+        archive.causes = ranked(std::mem::take(&mut archive.causes), || {
+            cause(
                 "the same files, compressed to other bytes (another compressor version or level)",
                 "compress with the same tool and level",
                 10,
                 true,
-            ));
-        }
-        archive.causes.sort_by_key(|c| std::cmp::Reverse(c.weight));
+            )
+        });
     }
     archive.summary = summary(&archive.causes, archive.identical);
     report.pairs.insert(0, archive);
@@ -1012,15 +1016,14 @@ fn image_causes(
             ),
         );
     }
-    if pair.causes.is_empty() {
-        pair.causes.push(cause(
+    pair.causes = ranked(std::mem::take(&mut pair.causes), || {
+        cause(
             "the same files, stored in other layer bytes (order, compression, or layer boundaries)",
             "build with the same builder version and compression",
             10,
             true,
-        ));
-    }
-    pair.causes.sort_by_key(|c| std::cmp::Reverse(c.weight));
+        )
+    });
     // The executables that differ, compared in depth.
     let keep: BTreeSet<String> =
         differing.iter().filter(|p| fa[**p].executable).take(16).map(|p| (*p).clone()).collect();

@@ -59,17 +59,7 @@ pub struct ImageFacts {
 
 impl ImageFacts {
     pub fn finding(&self, meta: &'static RuleMeta, fact: &str, message: String, help: &str) -> Finding {
-        Finding {
-            code: meta.code,
-            rule: meta.name,
-            level: meta.default_level,
-            message,
-            location: Location::artifact(&self.display, None, fact),
-            help: help.to_string(),
-            notes: Vec::new(),
-            related: Vec::new(),
-            fix: None,
-        }
+        meta.finding(Location::artifact(&self.display, None, fact), message, help)
     }
 
     /// The program the image starts: Entrypoint followed by Cmd, as the runtime joins them.

@@ -53,17 +53,7 @@ pub struct ReleaseFacts {
 
 impl ReleaseFacts {
     pub fn finding(&self, meta: &'static RuleMeta, location: &str, fact: &str, message: String, help: &str) -> Finding {
-        Finding {
-            code: meta.code,
-            rule: meta.name,
-            level: meta.default_level,
-            message,
-            location: Location::artifact(location, None, fact),
-            help: help.to_string(),
-            notes: Vec::new(),
-            related: Vec::new(),
-            fix: None,
-        }
+        meta.finding(Location::artifact(location, None, fact), message, help)
     }
 }
 

@@ -191,14 +191,7 @@ fn trimmed_builds_in_other_folders_and_caches_are_identical() {
 fn release_archives() {
     use shiplint_fixtures::images::{self, Stamp};
     use std::io::Write;
-    let fixture = |v: shiplint_fixtures::Variant| {
-        let newest = newest().version;
-        let f = shiplint_fixtures::all()
-            .iter()
-            .find(|f| f.go_version == newest && f.goos == "linux" && f.goarch == "amd64" && f.variant == v)
-            .unwrap();
-        fs::read(&f.path).unwrap()
-    };
+    let fixture = |v| common::newest_fixture("linux", "amd64", v);
     let (trimmed, untrimmed) =
         (fixture(shiplint_fixtures::Variant::Trimpath), fixture(shiplint_fixtures::Variant::Default));
     let gzip = |data: &[u8], mtime: u32| {
@@ -267,14 +260,7 @@ fn release_archives() {
 #[test]
 fn images() {
     use shiplint_fixtures::images::{self, Compression, ImageSpec, Node};
-    let bin = |v: shiplint_fixtures::Variant| {
-        let newest = newest().version;
-        let f = shiplint_fixtures::all()
-            .iter()
-            .find(|f| f.go_version == newest && f.goos == "linux" && f.goarch == "amd64" && f.variant == v)
-            .unwrap();
-        fs::read(&f.path).unwrap()
-    };
+    let bin = |v| common::newest_fixture("linux", "amd64", v);
     let spec = |app: Vec<u8>, env: &str, compression: Compression| ImageSpec {
         layers: vec![images::root_fs("none"), vec![("app/api".into(), Node::File { data: app, mode: 0o755 })]],
         compression,

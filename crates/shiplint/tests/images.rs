@@ -12,14 +12,7 @@ use shiplint_fixtures::images::{self, Compression, ImageSpec, Layer, Node};
 use std::fs;
 use std::path::Path;
 
-fn binary(os: &str, arch: &str, v: Variant) -> Vec<u8> {
-    let newest = shiplint_fixtures::newest().version;
-    let f = shiplint_fixtures::all()
-        .iter()
-        .find(|f| f.go_version == newest && f.goos == os && f.goarch == arch && f.variant == v)
-        .unwrap_or_else(|| panic!("no fixture {os}/{arch} {v}"));
-    fs::read(&f.path).unwrap()
-}
+use common::newest_fixture as binary;
 
 fn file(data: Vec<u8>) -> Node {
     Node::File { data, mode: 0o755 }

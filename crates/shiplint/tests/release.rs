@@ -13,12 +13,7 @@ use std::fs;
 use std::path::Path;
 
 fn binary(os: &str, arch: &str) -> Vec<u8> {
-    let newest = shiplint_fixtures::newest().version;
-    let f = shiplint_fixtures::all()
-        .iter()
-        .find(|f| f.go_version == newest && f.goos == os && f.goarch == arch && f.variant == Variant::Trimpath)
-        .unwrap_or_else(|| panic!("no fixture {os}/{arch}"));
-    fs::read(&f.path).unwrap()
+    common::newest_fixture(os, arch, Variant::Trimpath)
 }
 
 /// (code, location path, message) of each finding.

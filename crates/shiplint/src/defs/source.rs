@@ -302,17 +302,7 @@ impl<'a> Defs<'a> {
         message: String,
         help: &str,
     ) -> Finding {
-        Finding {
-            code: meta.code,
-            rule: meta.name,
-            level: meta.default_level,
-            message,
-            location: self.location(start, end),
-            help: help.to_string(),
-            notes: Vec::new(),
-            related: Vec::new(),
-            fix: None,
-        }
+        meta.finding(self.location(start, end), message, help)
     }
 
     /// A build's `-ldflags` as known, or else as written: the word itself and the definitions of

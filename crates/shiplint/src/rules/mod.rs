@@ -49,6 +49,21 @@ pub struct RuleMeta {
 }
 
 impl RuleMeta {
+    /// A finding of this rule at its default level, with no notes or fix yet.
+    pub fn finding(&'static self, location: Location, message: String, help: &str) -> Finding {
+        Finding {
+            code: self.code,
+            rule: self.name,
+            level: self.default_level,
+            message,
+            location,
+            help: help.to_string(),
+            notes: Vec::new(),
+            related: Vec::new(),
+            fix: None,
+        }
+    }
+
     /// The page with the leading space rustdoc keeps on every line removed.
     pub fn page(&self) -> String {
         let body: Vec<&str> = self.doc.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect();
@@ -86,17 +101,7 @@ impl Binary<'_> {
 
     /// A finding of rule `meta` at `fact`, at the rule's default level.
     pub fn finding(&self, meta: &'static RuleMeta, fact: &str, message: String, help: &str) -> Finding {
-        Finding {
-            code: meta.code,
-            rule: meta.name,
-            level: meta.default_level,
-            message,
-            location: self.location(fact),
-            help: help.to_string(),
-            notes: Vec::new(),
-            related: Vec::new(),
-            fix: None,
-        }
+        meta.finding(self.location(fact), message, help)
     }
 }
 

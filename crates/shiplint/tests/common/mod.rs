@@ -47,6 +47,16 @@ pub fn facts(path: &Path) -> Vec<Facts> {
     exe.slices.iter().map(shiplint_gobin::facts).collect()
 }
 
+/// The bytes of the newest Go release's fixture build for `os`/`arch` in variant `v`.
+pub fn newest_fixture(os: &str, arch: &str, v: shiplint_fixtures::Variant) -> Vec<u8> {
+    let newest = shiplint_fixtures::newest().version;
+    let f = shiplint_fixtures::all()
+        .iter()
+        .find(|f| f.go_version == newest && f.goos == os && f.goarch == arch && f.variant == v)
+        .unwrap_or_else(|| panic!("no fixture {os}/{arch} {v}"));
+    fs::read(&f.path).unwrap()
+}
+
 pub fn exec(path: &Path) {
     fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
 }
