@@ -51,6 +51,20 @@ pub struct PairReport {
     pub sections: Vec<(String, u64, u64)>,
 }
 
+impl PairReport {
+    fn new(a: &str, b: &str, identical: bool) -> PairReport {
+        PairReport {
+            a: a.to_string(),
+            b: b.to_string(),
+            identical,
+            summary: String::new(),
+            causes: Vec::new(),
+            build_id: None,
+            sections: Vec::new(),
+        }
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub struct BuildIdDiff {
     pub a: String,
@@ -567,15 +581,7 @@ fn section_diffs(ea: &Executable<'_>, eb: &Executable<'_>) -> Vec<(String, u64, 
 
 /// Compares two files' bytes.
 pub fn diff_pair(a_name: &str, a: &[u8], b_name: &str, b: &[u8]) -> PairReport {
-    let mut report = PairReport {
-        a: a_name.to_string(),
-        b: b_name.to_string(),
-        identical: a == b,
-        summary: String::new(),
-        causes: Vec::new(),
-        build_id: None,
-        sections: Vec::new(),
-    };
+    let mut report = PairReport::new(a_name, b_name, a == b);
     if report.identical {
         report.summary = "identical".into();
         return report;
@@ -682,15 +688,7 @@ fn listing(data: &[u8]) -> Result<Listing, String> {
 fn diff_archives(a_name: &str, a: &[u8], b_name: &str, b: &[u8], report: &mut DiffReport) -> Result<(), String> {
     let (la, lb) =
         (listing(a).map_err(|e| format!("{a_name}: {e}"))?, listing(b).map_err(|e| format!("{b_name}: {e}"))?);
-    let mut archive = PairReport {
-        a: a_name.to_string(),
-        b: b_name.to_string(),
-        identical: a == b,
-        summary: String::new(),
-        causes: Vec::new(),
-        build_id: None,
-        sections: Vec::new(),
-    };
+    let mut archive = PairReport::new(a_name, b_name, a == b);
     let mut differing = Vec::new();
     for ma in &la.members {
         let Some(mb) = lb.members.iter().find(|m| m.path == ma.path) else {
@@ -894,15 +892,7 @@ fn diff_images(
         let (na, nb) = (format!("{a_name} [{platform}]"), format!("{b_name} [{platform}]"));
         let same_layers = ma.layers.iter().map(|l| &l.digest).eq(mb.layers.iter().map(|l| &l.digest));
         let same_config = ma.config_digest.is_some() && ma.config_digest == mb.config_digest;
-        let mut pair = PairReport {
-            a: na.clone(),
-            b: nb.clone(),
-            identical: same_layers && same_config,
-            summary: String::new(),
-            causes: Vec::new(),
-            build_id: None,
-            sections: Vec::new(),
-        };
+        let mut pair = PairReport::new(&na, &nb, same_layers && same_config);
         let executables = if pair.identical { Vec::new() } else { image_causes(ia, ma, ib, mb, &na, &nb, &mut pair)? };
         pair.summary = summary(&pair.causes, pair.identical);
         report.pairs.push(pair);

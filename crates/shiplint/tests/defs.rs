@@ -22,12 +22,9 @@ fn project(files: &[(&str, &str)]) -> TempDir {
 
 /// (code, "path:line:col") of each finding of `check --format json ARGS` run in `dir`, and the status.
 fn findings(dir: &Path, args: &[&str]) -> (i32, Vec<(String, String)>, Value) {
-    let out = shiplint().current_dir(dir).args(["check", "--format", "json"]).args(args).output().unwrap();
-    let doc: Value =
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
-    let list = doc["findings"]
-        .as_array()
-        .unwrap()
+    let args: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
+    let (status, found, doc) = common::check_json(dir, &args);
+    let list = found
         .iter()
         .map(|f| {
             let l = &f["location"];
@@ -38,7 +35,7 @@ fn findings(dir: &Path, args: &[&str]) -> (i32, Vec<(String, String)>, Value) {
             (f["code"].as_str().unwrap().to_string(), at)
         })
         .collect();
-    (out.status.code().unwrap(), list, doc)
+    (status, list, doc)
 }
 
 fn codes_at(dir: &Path) -> Vec<(String, String)> {

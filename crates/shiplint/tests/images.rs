@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{TempDir, shiplint};
+use common::{TempDir, field, shiplint};
 use serde_json::{Value, json};
 use shiplint_fixtures::Variant;
 use shiplint_fixtures::images::{self, Compression, ImageSpec, Layer, Node};
@@ -27,19 +27,12 @@ type Found = (String, String, String, String);
 
 /// The findings of `check --format json PATH`, with the exit status and the whole document.
 fn check(path: &Path) -> (i32, Vec<Found>, Value) {
-    let out = shiplint().args(["check", "--format", "json"]).arg(path).output().unwrap();
-    let doc: Value =
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
-    let list = doc["findings"]
-        .as_array()
-        .unwrap()
+    let (status, found, doc) = common::check_json(Path::new("."), &[path.as_os_str()]);
+    let list = found
         .iter()
-        .map(|f| {
-            let s = |v: &Value| v.as_str().unwrap_or("").to_string();
-            (s(&f["code"]), s(&f["location"]["path"]), s(&f["location"]["fact"]), s(&f["message"]))
-        })
+        .map(|f| (field(f, "/code"), field(f, "/location/path"), field(f, "/location/fact"), field(f, "/message")))
         .collect();
-    (out.status.code().unwrap(), list, doc)
+    (status, list, doc)
 }
 
 fn codes(list: &[Found]) -> Vec<&str> {

@@ -5,8 +5,7 @@
 
 mod common;
 
-use common::{TempDir, shiplint};
-use serde_json::Value;
+use common::{TempDir, field, shiplint};
 use shiplint_fixtures::Variant;
 use shiplint_fixtures::images::{self, Compression};
 use std::fs;
@@ -18,18 +17,8 @@ fn binary(os: &str, arch: &str) -> Vec<u8> {
 
 /// (code, location path, message) of each finding.
 fn check(path: &Path) -> (i32, Vec<(String, String, String)>) {
-    let out = shiplint().current_dir(path).args(["check", "--format", "json", "."]).output().unwrap();
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let list = doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            let s = |v: &Value| v.as_str().unwrap_or("").to_string();
-            (s(&f["code"]), s(&f["location"]["path"]), s(&f["message"]))
-        })
-        .collect();
-    (out.status.code().unwrap(), list)
+    let (status, found, _) = common::check_json(path, &[".".as_ref()]);
+    (status, found.iter().map(|f| (field(f, "/code"), field(f, "/location/path"), field(f, "/message"))).collect())
 }
 
 fn sha256(data: &[u8]) -> String {

@@ -11,6 +11,20 @@ pub fn shiplint() -> Command {
     Command::new(env!("CARGO_BIN_EXE_shiplint"))
 }
 
+/// `shiplint check --format json ARGS` run in `dir`: the exit status and each finding's JSON.
+pub fn check_json(dir: &Path, args: &[&std::ffi::OsStr]) -> (i32, Vec<serde_json::Value>, serde_json::Value) {
+    let out = shiplint().current_dir(dir).args(["check", "--format", "json"]).args(args).output().unwrap();
+    let doc: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let findings = doc["findings"].as_array().unwrap().clone();
+    (out.status.code().unwrap(), findings, doc)
+}
+
+/// A string field of a finding's JSON (empty when absent).
+pub fn field(f: &serde_json::Value, pointer: &str) -> String {
+    f.pointer(pointer).and_then(|v| v.as_str()).unwrap_or("").to_string()
+}
+
 /// `go version ARGS` from the newest release, run offline.
 pub fn go_version(args: &[&str], dir: &Path) -> Output {
     let tc = shiplint_fixtures::newest();
