@@ -109,11 +109,20 @@ pub struct Manifest {
     pub tags: Vec<String>,
 }
 
-/// Where an image tarball's bytes are: in memory, or in a file read by seeking (so that a large
-/// image costs no resident memory beyond what is being streamed).
+/// Where an image tarball's bytes are: in memory, in a file read by seeking (so that a large
+/// image costs no resident memory beyond what is being streamed), or in a compressed file
+/// (`docker save | gzip`), decompressed from its start again for each blob read.
 enum Tarball<'a> {
     Bytes(&'a [u8]),
     File(PathBuf),
+    Compressed(PathBuf),
+}
+
+/// A compressed file's decompressed bytes, streamed.
+fn decompressed(path: &Path) -> Result<compress::Decoder<'static>, Error> {
+    let mut file = std::io::BufReader::new(std::fs::File::open(path).map_err(|e| Error::Io(e.to_string()))?);
+    let head = std::io::BufRead::fill_buf(&mut file).map_err(io_error)?.get(..6).unwrap_or_default().to_vec();
+    compress::decoder(&head, file)
 }
 
 enum Store<'a> {
@@ -169,12 +178,37 @@ fn blob_path(digest: &str) -> Result<String, Error> {
     Ok(format!("blobs/{alg}/{hex}"))
 }
 
+/// Opens `path` as an image when it is one: an OCI layout folder, or a plain or compressed image
+/// tarball. `head` is the file's first bytes (512 or all of a shorter file), which rule most
+/// files out without another read.
+pub fn open(path: &Path, head: &[u8]) -> Option<Result<Image<'static>, Error>> {
+    if path.is_dir() {
+        return is_layout_dir(path).then(|| Image::from_dir(path));
+    }
+    if head.get(257..262) == Some(b"ustar") {
+        let file = std::io::BufReader::new(std::fs::File::open(path).ok()?);
+        return is_image_tar(file).then(|| Image::from_tar_file(path));
+    }
+    // `docker save` writes the image's own entries first (a layer folder, `blobs/`): looking at
+    // a few keeps release archives from being decompressed twice.
+    if compress::Compression::detect(head) != compress::Compression::None {
+        let image = decompressed(path).is_ok_and(|d| is_image_tar_within(d, 4));
+        return image.then(|| Image::from_compressed_tar_file(path));
+    }
+    None
+}
+
 /// Whether a tarball holds an image: `manifest.json`, `index.json` or `oci-layout` at its top, or
 /// blobs named as images name them (`blobs/sha256/…`, `<id>/layer.tar`), so that a truncated
 /// image is still recognised and reported as one.
 pub fn is_image_tar(source: impl crate::tar::Source) -> bool {
+    is_image_tar_within(source, 64)
+}
+
+/// Whether the first `entries` entries of a tarball say it holds an image.
+fn is_image_tar_within(source: impl crate::tar::Source, entries: usize) -> bool {
     let mut r = TarReader::new(source);
-    for _ in 0..64 {
+    for _ in 0..entries {
         match r.next_entry() {
             Ok(Some(e)) => {
                 let p = e.path.as_str();
@@ -260,6 +294,13 @@ impl<'a> Image<'a> {
         Image::with_store(Store::Tar { tarball: Tarball::File(path.to_path_buf()), entries }, "docker save")
     }
 
+    /// Opens a compressed image tarball (`docker save | gzip`): its index is read in one pass,
+    /// and each blob by decompressing again up to it.
+    pub fn from_compressed_tar_file(path: &Path) -> Result<Image<'static>, Error> {
+        let entries = index_tar(decompressed(path)?)?;
+        Image::with_store(Store::Tar { tarball: Tarball::Compressed(path.to_path_buf()), entries }, "docker save")
+    }
+
     fn with_store(store: Store<'a>, format: &'static str) -> Result<Image<'a>, Error> {
         let mut image = Image { store, manifests: Vec::new(), format };
         image.read_manifests()?;
@@ -302,6 +343,12 @@ impl<'a> Image<'a> {
         Ok(match (blob, &self.store) {
             (Blob::Range(s, e), Store::Tar { tarball: Tarball::Bytes(data), .. }) => {
                 Box::new(&data[*s as usize..*e as usize])
+            }
+            (Blob::Range(s, e), Store::Tar { tarball: Tarball::Compressed(path), .. }) => {
+                use crate::tar::Source;
+                let mut stream = decompressed(path)?;
+                stream.skip_bytes(*s).map_err(io_error)?;
+                Box::new(stream.take(e - s))
             }
             (Blob::Range(s, e), Store::Tar { tarball: Tarball::File(path), .. }) => {
                 use std::io::{Seek, SeekFrom};

@@ -117,7 +117,6 @@ type FileOutcome = Result<Scanned, String>;
 /// Build definitions larger than this are not build definitions.
 const MAX_TEXT_SOURCE: u64 = 4 << 20;
 
-/// Reads one file as whatever it is: a Go executable or a build definition.
 /// The largest checksum file read.
 const MAX_CHECKSUM_FILE: u64 = 1 << 20;
 
@@ -133,23 +132,21 @@ fn check_file(
     modules: &ModuleCache,
 ) -> FileOutcome {
     let display = path.display().to_string();
-    if path.is_dir() {
-        let image = shiplint_archive::image::Image::from_dir(path).map_err(|e| e.to_string())?;
-        return image_outcome(&display, &image, options, config);
-    }
     let mut head = [0u8; 512];
-    let mut file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let n = read_full(&mut file, &mut head).map_err(|e| e.to_string())?;
+    let n = match path.is_dir() {
+        true => 0,
+        false => read_full(&mut std::fs::File::open(path).map_err(|e| e.to_string())?, &mut head)
+            .map_err(|e| e.to_string())?,
+    };
     if looks_executable(&head[..n]) {
         return check_binary(path, options, config).map(|f| {
             f.map_or(Scanned::Other, |(findings, shipped)| Scanned::GoExecutable(findings, Box::new(shipped)))
         });
     }
-    let is_tar = head.get(257..262) == Some(b"ustar");
-    let reopen = || std::fs::File::open(path).map(std::io::BufReader::new).map_err(|e| e.to_string());
-    if is_tar && shiplint_archive::image::is_image_tar(reopen()?) {
-        let image = shiplint_archive::image::Image::from_tar_file(path).map_err(|e| e.to_string())?;
-        return image_outcome(&display, &image, options, config);
+    if let Some(image) = shiplint_archive::image::open(path, &head[..n]) {
+        let image = image.map_err(|e| e.to_string())?;
+        let (findings, go_executables) = crate::image::check_image(&display, &image, options, config)?;
+        return Ok(Scanned::Image(findings, go_executables));
     }
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     if crate::release::is_archive_name(&name) {
@@ -161,7 +158,7 @@ fn check_file(
         };
     }
     if crate::release::is_checksum_file(&name) {
-        let size = file.metadata().map_err(|e| e.to_string())?.len();
+        let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
         if size <= MAX_CHECKSUM_FILE {
             let text = std::fs::read_to_string(path).unwrap_or_default();
             let sums = crate::release::read_checksums(path, &text);
@@ -169,7 +166,7 @@ fn check_file(
         }
     }
     let Some(kind) = source::kind_of(path, &head[..n]) else { return Ok(Scanned::Other) };
-    let size = file.metadata().map_err(|e| e.to_string())?.len();
+    let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
     if size > MAX_TEXT_SOURCE {
         return Err(format!("{size} bytes is too large for a build definition (limit {MAX_TEXT_SOURCE})"));
     }
@@ -203,16 +200,6 @@ fn read_full(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize>
         }
     }
     Ok(n)
-}
-
-fn image_outcome(
-    display: &str,
-    image: &shiplint_archive::image::Image<'_>,
-    options: &BinaryOptions,
-    config: &Config,
-) -> FileOutcome {
-    let (findings, go_executables) = crate::image::check_image(display, image, options, config)?;
-    Ok(Scanned::Image(findings, go_executables))
 }
 
 /// A `# shiplint: ignore[rule, ...] reason` comment: its line (1-based), where it is, the rules

@@ -1029,18 +1029,6 @@ fn image_causes(
     Ok(executables)
 }
 
-/// Opens a path as a container image, when it is one.
-fn open_image(path: &Path) -> Option<Result<Image<'static>, String>> {
-    if shiplint_archive::image::is_layout_dir(path) {
-        return Some(Image::from_dir(path).map_err(|e| format!("{}: {e}", path.display())));
-    }
-    let file = std::fs::File::open(path).ok()?;
-    if path.is_dir() || !shiplint_archive::image::is_image_tar(std::io::BufReader::new(file)) {
-        return None;
-    }
-    Some(Image::from_tar_file(path).map_err(|e| format!("{}: {e}", path.display())))
-}
-
 /// Every file under `dir`, by path relative to it.
 fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
@@ -1080,7 +1068,7 @@ fn diff_files(a: &Path, b: &Path, report: &mut DiffReport) -> Result<(), String>
 /// relative path).
 pub fn diff(a: &Path, b: &Path) -> Result<DiffReport, String> {
     let mut report = DiffReport { pairs: Vec::new(), only_in_a: Vec::new(), only_in_b: Vec::new() };
-    if let (Some(ia), Some(ib)) = (open_image(a), open_image(b)) {
+    if let (Some(ia), Some(ib)) = (crate::image::open_image(a), crate::image::open_image(b)) {
         let (ia, ib) = (ia?, ib?);
         diff_images(&a.display().to_string(), &ia, &b.display().to_string(), &ib, &mut report)?;
         return Ok(report);

@@ -12,6 +12,7 @@ use shiplint_archive::fs::{Applied, FsView, ResolveError};
 use shiplint_archive::image::{EntryData, Image, Manifest, RunConfig};
 use shiplint_archive::tar::Kind;
 use std::collections::BTreeMap;
+use std::path::Path;
 
 /// The largest executable read from an image (Go programs are tens of megabytes).
 const MAX_EXECUTABLE: u64 = 512 << 20;
@@ -138,6 +139,18 @@ impl ImageFacts {
             .map(|(p, _)| format!("/{p}"))
             .collect()
     }
+}
+
+/// Opens `path` as a container image when it is one (an OCI layout folder, a plain or compressed
+/// image tarball).
+pub fn open_image(path: &Path) -> Option<Result<Image<'static>, String>> {
+    let mut head = Vec::with_capacity(512);
+    if !path.is_dir() {
+        let file = std::fs::File::open(path).ok()?;
+        std::io::Read::read_to_end(&mut std::io::Read::take(file, 512), &mut head).ok()?;
+    }
+    let opened = shiplint_archive::image::open(path, &head)?;
+    Some(opened.map_err(|e| format!("{}: {e}", path.display())))
 }
 
 /// Reads up to `buf.len()` bytes of an entry.

@@ -5,7 +5,6 @@ use crate::image::{ImageSummary, size};
 use crate::mapped::Mapped;
 use rayon::prelude::*;
 use serde::Serialize;
-use shiplint_archive::image::{self, Image};
 use shiplint_gobin::{Executable, Facts};
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -25,22 +24,10 @@ pub struct FileReport {
     pub images: Vec<ImageSummary>,
 }
 
-/// Opens `path` as a container image when it is one (an OCI layout folder, an image tarball).
-fn open_image(path: &Path) -> Option<Result<Image<'static>, String>> {
-    if image::is_layout_dir(path) {
-        return Some(Image::from_dir(path).map_err(|e| e.to_string()));
-    }
-    let file = std::fs::File::open(path).ok()?;
-    if !image::is_image_tar(std::io::BufReader::new(file)) {
-        return None;
-    }
-    Some(Image::from_tar_file(path).map_err(|e| e.to_string()))
-}
-
 pub fn inspect_file(path: &str) -> FileReport {
     let mut report =
         FileReport { path: path.to_string(), error: None, universal: false, slices: Vec::new(), images: Vec::new() };
-    if let Some(opened) = open_image(Path::new(path)) {
+    if let Some(opened) = crate::image::open_image(Path::new(path)) {
         match opened.and_then(|img| crate::image::summarize(path, &img)) {
             Ok(images) => report.images = images,
             Err(e) => report.error = Some(e),

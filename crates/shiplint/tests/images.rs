@@ -69,6 +69,12 @@ fn seed_alpine_image_names_the_missing_loader() {
     assert!(inside.iter().any(|(c, ..)| c == "SL002"), "untrimmed paths of the cgo build: {list:#?}");
     assert_eq!(doc["summary"]["images"], 1);
     assert_eq!(doc["summary"]["go_executables"], 1);
+    // The same image as `docker save | gzip` writes it.
+    let gz = t.path().join("api.tar.gz");
+    fs::write(&gz, images::compress(&fs::read(&tar).unwrap(), Compression::Gzip)).unwrap();
+    let (_, again, doc) = check(&gz);
+    assert_eq!(doc["summary"]["images"], 1, "{doc}");
+    assert_eq!(codes(&again), codes(&list));
 }
 
 #[test]
