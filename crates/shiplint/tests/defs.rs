@@ -854,3 +854,34 @@ fn builds_that_bypass_module_buildinfo() {
     let good = "#!/bin/sh\ngo build -trimpath -o dist/a ./cmd/a\nGO111MODULE=on go build -trimpath -o dist/b .\ngo build -o gen gen.go\ngo tool nm dist/a\n";
     assert!(codes_at(project(&[("build.sh", good)]).path()).is_empty());
 }
+
+/// goreleaser `dockers:` images: the Dockerfile they name is read, and a linux/amd64 build that
+/// leaves cgo on by default is a libc mismatch with an Alpine, scratch or distroless/static image.
+#[test]
+fn goreleaser_dockers_and_their_dockerfile() {
+    let config = |env: &str, dockers: &str| {
+        format!(
+            "version: 2\nbuilds:\n  - id: api\n    main: ./cmd/api\n{env}    flags: [-trimpath]\n    ldflags: [\"-X main.version={{{{.Version}}}}\"]\n    goos: [linux, darwin]\n    goarch: [amd64, arm64]\nnotarize:\n  macos: []\n{dockers}"
+        )
+    };
+    let dockers = "dockers:\n  - ids: [api]\n    dockerfile: build/Dockerfile.release\n    image_templates: [\"ghcr.io/acme/api:{{ .Tag }}\"]\n";
+    let alpine = "FROM alpine:3.20\nCOPY api /usr/bin/api\nENTRYPOINT [\"/usr/bin/api\"]\n";
+    let p = project(&[(".goreleaser.yaml", &config("", dockers)), ("build/Dockerfile.release", alpine)]);
+    let (_, got, doc) = findings(p.path(), &["--select", "libc-mismatch", "."]);
+    assert_eq!(got, [("SL204".to_string(), ".goreleaser.yaml:13:17".to_string())]);
+    let message = doc["findings"][0]["message"].as_str().unwrap();
+    assert!(message.starts_with("goreleaser builds api for linux/amd64 with cgo left on"), "{message}");
+    assert!(message.contains("build/Dockerfile.release based on alpine:3.20 (musl)"), "{message}");
+    // Silent: CGO_ENABLED=0, a glibc image, an arm64-only image (cross builds default to cgo off).
+    let silent = [
+        config("    env: [CGO_ENABLED=0]\n", dockers),
+        config("", &dockers.replace("ids: [api]", "ids: [api]\n    goarch: arm64")),
+    ];
+    for cfg in &silent {
+        let p = project(&[(".goreleaser.yaml", cfg), ("build/Dockerfile.release", alpine)]);
+        assert!(findings(p.path(), &["--select", "libc-mismatch", "."]).1.is_empty(), "{cfg}");
+    }
+    let glibc = "FROM gcr.io/distroless/base-debian12:nonroot\nCOPY api /api\nENTRYPOINT [\"/api\"]\n";
+    let p = project(&[(".goreleaser.yaml", &config("", dockers)), ("build/Dockerfile.release", glibc)]);
+    assert!(findings(p.path(), &["--select", "libc-mismatch", "."]).1.is_empty());
+}

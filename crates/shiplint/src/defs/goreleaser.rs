@@ -40,9 +40,19 @@ struct BuildEntry {
     builder: Option<String>,
 }
 
+/// A `dockers:` entry: an image goreleaser builds from a Dockerfile with some builds' binaries.
+#[derive(Debug, Deserialize)]
+struct DockerEntry {
+    ids: Option<Vec<Scalar>>,
+    dockerfile: Option<Spanned<Scalar>>,
+    goos: Option<Scalar>,
+    goarch: Option<Scalar>,
+}
+
 #[derive(Debug, Deserialize)]
 struct Config {
     builds: Option<Spanned<Vec<Spanned<BuildEntry>>>>,
+    dockers: Option<Vec<Spanned<DockerEntry>>>,
     notarize: Option<IgnoredAny>,
     signs: Option<IgnoredAny>,
 }
@@ -72,8 +82,21 @@ pub struct Build {
     implicit_ldflags: bool,
 }
 
+/// An image goreleaser builds (`dockers:`), with goreleaser's defaults applied.
+pub struct Docker {
+    /// The Dockerfile, relative to the configuration's folder (default `Dockerfile`).
+    pub dockerfile: String,
+    /// Where the `dockerfile:` value is, or the entry when it is not written.
+    pub span: (usize, usize),
+    /// The builds whose binaries it takes (all when empty).
+    pub ids: Vec<String>,
+    pub goos: String,
+    pub goarch: String,
+}
+
 pub struct Goreleaser {
     pub builds: Vec<Build>,
+    pub dockers: Vec<Docker>,
     pub notarizes: bool,
     pub signs: bool,
 }
@@ -153,7 +176,19 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
             mod_flag: flag_words.iter().find_map(|f| f.strip_prefix("-mod=")).map(str::to_string),
         });
     }
-    Ok(Goreleaser { builds, notarizes: cfg.notarize.is_some(), signs: cfg.signs.is_some() })
+    let dockers = cfg
+        .dockers
+        .iter()
+        .flatten()
+        .map(|d| Docker {
+            dockerfile: d.value.dockerfile.as_ref().map_or_else(|| "Dockerfile".to_string(), |f| f.value.text()),
+            span: d.value.dockerfile.as_ref().and_then(span_of).or_else(|| span_of(d)).unwrap_or(file_span),
+            ids: d.value.ids.iter().flatten().map(Scalar::text).collect(),
+            goos: d.value.goos.as_ref().map_or_else(|| "linux".to_string(), Scalar::text),
+            goarch: d.value.goarch.as_ref().map_or_else(|| "amd64".to_string(), Scalar::text),
+        })
+        .collect();
+    Ok(Goreleaser { builds, dockers, notarizes: cfg.notarize.is_some(), signs: cfg.signs.is_some() })
 }
 
 impl Build {

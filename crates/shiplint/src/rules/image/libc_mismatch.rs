@@ -10,7 +10,9 @@ declare_rule! {
     /// ## What it does
     /// Finds Dockerfiles where a Go binary is built with cgo left on in one C library's world
     /// (a glibc `golang` image, or a musl one with gcc installed) and copied into a final image
-    /// with another C library or none (alpine, distroless/static, scratch). In an image, it
+    /// with another C library or none (alpine, distroless/static, scratch), and goreleaser
+    /// `dockers:` images (read from their Dockerfile) that take a linux/amd64 build leaving cgo
+    /// to its default, which is on where goreleaser runs on amd64 with gcc. In an image, it
     /// finds the entrypoint or any Go executable whose ELF interpreter (dynamic loader) the
     /// image does not have, and names the missing path.
     ///
@@ -107,7 +109,50 @@ fn installs_c_compiler(d: &Dockerfile, stage: usize, before: usize) -> bool {
     )
 }
 
+/// goreleaser `dockers:` images built from a Dockerfile whose final image has no glibc, holding a
+/// linux/amd64 build that leaves cgo to its default (on, on an amd64 runner with gcc).
+fn check_goreleaser_dockers(defs: &Defs<'_>, out: &mut Vec<Finding>) {
+    let Some(g) = defs.goreleaser else { return };
+    let dir = std::path::Path::new(defs.path).parent().unwrap_or(std::path::Path::new(""));
+    for docker in &g.dockers {
+        let Ok(text) = std::fs::read_to_string(dir.join(&docker.dockerfile)) else { continue };
+        let d = crate::defs::dockerfile::parse(&text);
+        let Some(last) = d.stages.last() else { continue };
+        let Some((base, _)) = root_image(&d, last.index) else { continue };
+        if !matches!(base.libc, Libc::Musl | Libc::None) {
+            continue;
+        }
+        let target = (docker.goos.clone(), docker.goarch.clone());
+        for b in g.builds.iter().filter(|b| docker.ids.is_empty() || docker.ids.contains(&b.id)) {
+            if !b.targets.contains(&target) {
+                continue;
+            }
+            let cgo = match b.invocation(&target).env_value("CGO_ENABLED") {
+                Some("1") => "CGO_ENABLED=1",
+                // Native builds default to cgo on when gcc is there: an amd64 runner for amd64.
+                None if target == ("linux".to_string(), "amd64".to_string()) => {
+                    "cgo left on (the default on an amd64 runner with gcc, such as GitHub's ubuntu runners)"
+                }
+                _ => continue,
+            };
+            let message = format!(
+                "goreleaser builds {} for {}/{} with {cgo}, and dockers packs it into {} based on {} ({}): if the \
+                 program links net, os/user or cgo, it needs the glibc loader and fails to start with \"no such file \
+                 or directory\"",
+                b.id,
+                target.0,
+                target.1,
+                docker.dockerfile,
+                last.base_written,
+                base.libc.describe()
+            );
+            out.push(defs.finding(&META, docker.span, message, "add `env: [CGO_ENABLED=0]` to the build"));
+        }
+    }
+}
+
 pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
+    check_goreleaser_dockers(defs, out);
     let Some(d) = defs.dockerfile else { return };
     let Some(last) = d.stages.last() else { return };
     let Some((final_base, _)) = root_image(d, last.index) else { return };
