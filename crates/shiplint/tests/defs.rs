@@ -653,19 +653,21 @@ notarize:
 
 #[test]
 fn goreleaser_trimpath_fix_adds_a_flags_key() {
-    let config = "version: 2\nbuilds:\n  - id: api # the server\n    main: ./cmd/api\n    ldflags: [-s -w]\n    goos: [linux]\n  -\n    id: cli\n    main: ./cmd/api\n    ldflags: [-s -w]\n    goos: [linux]\n  - {id: flow, main: ./cmd/api, ldflags: [-s -w], goos: [linux]}\n";
+    let config = "version: 2\nbuilds:\n  - id: api # the server\n    main: ./cmd/api\n    ldflags: [-s -w]\n    goos: [linux]\n  -\n    id: cli\n    main: ./cmd/api\n    ldflags: [-s -w]\n    goos: [linux]\n  - {id: flow, main: ./cmd/api, ldflags: [-s -w], goos: [linux]}\n  - id: listed\n    main: ./cmd/api\n    flags: [-v]\n    goos: [linux]\n  - id: block\n    main: ./cmd/api\n    flags:\n      - -v\n      - -tags=netgo\n    goos: [linux]\n";
     let p = project(&[
         ("go.mod", "module example.com/app\n\ngo 1.23\n"),
         ("cmd/api/main.go", "package main\n\nfunc main() {}\n"),
         (".goreleaser.yaml", config),
     ]);
     let sl002 = |p: &Path| codes_at(p).into_iter().filter(|(c, _)| c == "SL002").count();
-    assert_eq!(sl002(p.path()), 3);
+    assert_eq!(sl002(p.path()), 5);
     shiplint().current_dir(p.path()).args(["check", "--fix", "."]).output().unwrap();
     let fixed = fs::read_to_string(p.path().join(".goreleaser.yaml")).unwrap();
     let expected = config
         .replace("  - id: api", "  - flags: [-trimpath]\n    id: api")
-        .replace("  -\n    id: cli", "  -\n    flags: [-trimpath]\n    id: cli");
+        .replace("  -\n    id: cli", "  -\n    flags: [-trimpath]\n    id: cli")
+        .replace("flags: [-v]", "flags: [-trimpath, -v]")
+        .replace("    flags:\n      - -v", "    flags:\n      - -trimpath\n      - -v");
     assert_eq!(fixed, expected);
     // The flow-style entry is left for the user to edit.
     assert_eq!(sl002(p.path()), 1);

@@ -32,7 +32,7 @@ struct BuildEntry {
     main: Option<String>,
     binary: Option<String>,
     env: Option<Vec<Scalar>>,
-    flags: Option<Strings>,
+    flags: Option<Spanned<Strings>>,
     ldflags: Option<Spanned<Strings>>,
     goos: Option<Spanned<Vec<Scalar>>>,
     goarch: Option<Vec<Scalar>>,
@@ -70,8 +70,9 @@ pub struct Build {
     /// Where the entry is (the whole `- id: ...` mapping), and its `goos` list if written.
     pub span: (usize, usize),
     pub goos_span: Option<(usize, usize)>,
-    /// Where a `flags:` key can be added to a written block entry without one, and its column.
-    pub new_flags_at: Option<(usize, usize)>,
+    /// Where and what to insert to add `-trimpath` to a written entry: a `flags:` key in a
+    /// block entry without one, or an item of an existing `flags:` list (flow or block style).
+    pub trimpath_edit: Option<(usize, String)>,
     pub targets: Vec<(String, String)>,
     ldflags: Word,
     output: Word,
@@ -108,6 +109,30 @@ fn key_column(text: &str, at: usize) -> Option<usize> {
     let before = &text[line_start..at];
     let block_key = before.bytes().all(|b| b == b' ' || b == b'-') && !text[at..].starts_with(['{', '[', '\n']);
     block_key.then_some(before.len())
+}
+
+/// The insertion that adds `-trimpath` to the entry starting at `entry` with `flags`.
+fn trimpath_edit(text: &str, entry: usize, flags: Option<&Spanned<Strings>>) -> Option<(usize, String)> {
+    let Some(flags) = flags else {
+        let column = key_column(text, entry)?;
+        return Some((entry, format!("flags: [-trimpath]\n{}", " ".repeat(column))));
+    };
+    if !matches!(flags.value, Strings::List(_)) {
+        return None;
+    }
+    let (start, _) = span_of(flags)?;
+    let rest = text.get(start..)?;
+    if rest.starts_with('[') {
+        let empty = rest[1..].trim_start().starts_with(']');
+        return Some((start + 1, if empty { "-trimpath".into() } else { "-trimpath, ".into() }));
+    }
+    // A block sequence (its span starts at the first `- `): a new first item, indented alike.
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let indent = &text[line_start..start];
+    if !rest.starts_with("- ") || !indent.bytes().all(|b| b == b' ') {
+        return None;
+    }
+    Some((line_start, format!("{indent}- -trimpath\n")))
 }
 
 fn literal(text: &str, (start, end): (usize, usize)) -> Word {
@@ -147,7 +172,7 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
             Some(l) => (l.value.items().join(" "), span_of(l).map_or(span, |(s, _)| (s, entry_end.max(s)))),
             None => (DEFAULT_LDFLAGS.to_string(), span),
         };
-        let flags: Vec<String> = entry.and_then(|e| e.flags.as_ref()).map(Strings::items).unwrap_or_default();
+        let flags: Vec<String> = entry.and_then(|e| e.flags.as_ref()).map(|f| f.value.items()).unwrap_or_default();
         let flag_words: Vec<&str> = flags.iter().flat_map(|f| f.split_whitespace()).collect();
         builds.push(Build {
             id: entry
@@ -155,10 +180,7 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
                 .unwrap_or_else(|| if i == 0 { "default".into() } else { format!("#{i}") }),
             span,
             goos_span: entry.and_then(|e| e.goos.as_ref()).and_then(span_of),
-            new_flags_at: entry
-                .filter(|e| e.flags.is_none())
-                .and_then(|_| key_column(text, span.0))
-                .map(|c| (span.0, c)),
+            trimpath_edit: entry.and_then(|e| trimpath_edit(text, span.0, e.flags.as_ref())),
             targets,
             ldflags: literal(&ldflags_text, ldflags_span),
             output: literal(entry.and_then(|e| e.binary.clone()).as_deref().unwrap_or("{{ .ProjectName }}"), span),

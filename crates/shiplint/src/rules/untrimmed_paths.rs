@@ -37,10 +37,10 @@ declare_rule! {
     ///
     /// ## Fix
     /// In a build definition, `--fix` adds `-trimpath` after `go build`; in `.goreleaser.yaml` it
-    /// adds `flags: [-trimpath]` to a block-style build entry that has no `flags:` (an existing
-    /// list or a flow-style entry is left to you). Note that `-trimpath`
-    /// also stops BuildInfo from recording `-ldflags` and `CGO_*` flags, so `-X` values are no
-    /// longer visible to `go version -m`. A binary must be rebuilt.
+    /// adds `-trimpath` to the entry's `flags:` list (flow or block style), or `flags:
+    /// [-trimpath]` to a block-style entry without one (a flow-style entry is left to you). Note
+    /// that `-trimpath` also stops BuildInfo from recording `-ldflags` and `CGO_*` flags, so `-X`
+    /// values are no longer visible to `go version -m`. A binary must be rebuilt.
     ///
     /// ## References
     /// - <https://pkg.go.dev/cmd/go#hdr-Compile_packages_and_dependencies> (`-trimpath`)
@@ -173,16 +173,15 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         let mut finding = defs.finding(&META, inv.build_word, message, "add -trimpath (or GOFLAGS=-trimpath)");
         finding.location = defs.location(inv.span.0, inv.build_word.1);
         let description = "add -trimpath (BuildInfo then no longer records -ldflags)";
-        // In a goreleaser file the flag belongs in the entry's `flags:` list: a new key is added to
-        // an entry without one; an existing list (any YAML style) is left to the user.
+        // In a goreleaser file the flag belongs in the entry's `flags:` list: added to the list,
+        // or as a new key; a flow-style entry or a flags string is left to the user.
         if defs.kind != Kind::Goreleaser {
             finding.fix = Some(Fix::insertion(defs.path, inv.build_word.1, " -trimpath", description, true));
         } else {
-            finding.help = "add `flags: [-trimpath]` to the build entry".into();
+            finding.help = "add -trimpath to the build entry's `flags:`".into();
             let entry = defs.goreleaser.and_then(|g| g.builds.iter().find(|e| e.span == inv.span));
-            if let Some((at, column)) = entry.and_then(|e| e.new_flags_at) {
-                let text = format!("flags: [-trimpath]\n{}", " ".repeat(column));
-                finding.fix = Some(Fix::insertion(defs.path, at, &text, description, true));
+            if let Some((at, text)) = entry.and_then(|e| e.trimpath_edit.as_ref()) {
+                finding.fix = Some(Fix::insertion(defs.path, *at, text, description, true));
             }
         }
         out.push(finding);
