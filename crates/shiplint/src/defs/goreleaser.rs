@@ -122,8 +122,8 @@ fn trimpath_edit(text: &str, entry: usize, flags: Option<&Spanned<Strings>>) -> 
     }
     let (start, _) = span_of(flags)?;
     let rest = text.get(start..)?;
-    if rest.starts_with('[') {
-        let empty = rest[1..].trim_start().starts_with(']');
+    if let Some(items) = rest.strip_prefix('[') {
+        let empty = items.trim_start().starts_with(']');
         return Some((start + 1, if empty { "-trimpath".into() } else { "-trimpath, ".into() }));
     }
     // A block sequence (its span starts at the first `- `): a new first item, indented alike.
