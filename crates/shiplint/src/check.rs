@@ -43,7 +43,8 @@ pub struct Progress {
     pub done: AtomicUsize,
 }
 
-/// Every file under `paths`: named files always, directories walked with .gitignore respected.
+/// Every file under `paths`: named files always, directories walked with .gitignore respected and
+/// `testdata` folders skipped (Go's test inputs, which the go command ignores too).
 pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ScanError>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
@@ -55,7 +56,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ScanError>) {
                 let walker = ignore::WalkBuilder::new(p)
                     .hidden(false)
                     .require_git(false)
-                    .filter_entry(|e| e.file_name() != ".git")
+                    .filter_entry(|e| e.depth() == 0 || (e.file_name() != ".git" && e.file_name() != "testdata"))
                     .build();
                 for entry in walker {
                     match entry {

@@ -487,6 +487,12 @@ jobs:
         with:
           go-version: '1.23.4'
       - run: go test ./... && go build ./...
+      - name: a tool the job builds and runs itself ships nothing
+        run: |
+          go build -o bin/gen ./cmd/gen
+          ./bin/gen --out docs/
+          go build .
+          ./api --version
 ";
     let p = project(&[(".github/workflows/release.yaml", good)]);
     let (status, got, _) = findings(p.path(), &["."]);

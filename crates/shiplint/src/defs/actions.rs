@@ -246,6 +246,7 @@ jobs:
     fn odd_shapes_do_not_fail() {
         for t in [
             "jobs:\n  a:\n    uses: ./.github/workflows/x.yml\n",
+            "jobs:\n  a:\n    steps:\n      - uses: x/y@v1\n        with:\n          globs: # null\n",
             "env: ${{ fromJSON(x) }}\njobs: {}\n",
             "on: push\n",
             "jobs:\n  a:\n    strategy:\n      matrix: ${{ fromJSON(needs.x.outputs.m) }}\n    steps:\n      - run: \"go build -o x .\"\n",

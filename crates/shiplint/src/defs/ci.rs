@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
 
-/// A YAML scalar as GitHub reads it: every one becomes a string.
+/// A YAML scalar as GitHub reads it: every one becomes a string (null an empty one).
 #[derive(Clone, Debug, Deserialize)]
 #[serde(untagged)]
 pub enum Scalar {
@@ -14,6 +14,7 @@ pub enum Scalar {
     Int(i64),
     Float(f64),
     Bool(bool),
+    Null(()),
 }
 
 impl Scalar {
@@ -23,6 +24,7 @@ impl Scalar {
             Scalar::Int(i) => i.to_string(),
             Scalar::Float(f) => f.to_string(),
             Scalar::Bool(b) => b.to_string(),
+            Scalar::Null(()) => String::new(),
         }
     }
 }
