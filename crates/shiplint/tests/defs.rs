@@ -578,6 +578,8 @@ fn local_builds_are_not_release_builds() {
         ("Makefile", "build:\n\tgo build -o bin/app ./cmd/app\nrelease:\n\tgo build -o bin/app ./cmd/app\n"),
         ("scripts/dev.sh", "#!/bin/sh\ngo build -o myapp . && ./myapp\n"),
         ("scripts/package.sh", "#!/bin/sh\ngo build -o myapp .\n"),
+        // Compile checks for other platforms: the output is thrown away.
+        ("scripts/cross-check.sh", "#!/bin/sh\nfor os in linux freebsd; do GOOS=$os go build -o /dev/null .; done\n"),
     ]);
     let got = codes_at(p.path());
     assert_eq!(
@@ -619,6 +621,14 @@ fn goreleaser_defaults_and_a_correct_config() {
     let expected = ["SL002", "SL003", "SL009", "SL106"].map(|code| (code.to_string(), at.clone()));
     assert_eq!(got, expected);
     // Written ldflags are checked against the source; the defaults' -X main.version is not.
+    // goreleaser's `time` template function reads the clock too.
+    let dated = "version: 2\nbuilds:\n  - main: .\n    flags: [-trimpath]\n    ldflags:\n      - -X main.date={{time \"2006-01-02\"}}\n    goos: [linux]\n";
+    let p = project(&[
+        ("go.mod", "module example.com/app\n\ngo 1.23\n"),
+        ("main.go", "package main\n\nvar date string\n\nfunc main() {}\n"),
+        (".goreleaser.yaml", dated),
+    ]);
+    assert_eq!(codes_at(p.path()), [("SL009".to_string(), ".goreleaser.yaml:6:7".to_string())]);
     let explicit = "version: 2\nbuilds:\n  - main: .\n    flags: [-trimpath]\n    ldflags:\n      - -s -w -X main.version={{.Version}}\n    goos: [linux]\n";
     let p = project(&[
         ("go.mod", "module example.com/app\n\ngo 1.23\n"),

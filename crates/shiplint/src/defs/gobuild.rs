@@ -61,9 +61,14 @@ const VALUE_FLAGS: &[&str] = &[
 ];
 
 impl<'a> BuildInvocation<'a> {
-    /// `go build ./...` (several packages, no -o) only checks that they compile: nothing ships.
+    /// `go build ./...` (several packages, no -o) and `go build -o /dev/null` only check that the
+    /// code compiles: nothing ships.
     pub fn only_compiles(&self) -> bool {
-        self.output.is_none() && self.packages.iter().any(|(v, _)| matches!(v, Value::Known(p) if p.ends_with("...")))
+        let discarded =
+            matches!(&self.output, Some((Value::Known(o), _)) if o == "/dev/null" || o.eq_ignore_ascii_case("NUL"));
+        discarded
+            || self.output.is_none()
+                && self.packages.iter().any(|(v, _)| matches!(v, Value::Known(p) if p.ends_with("...")))
     }
 
     /// Reads a `go build` (also behind `env`, `exec`, `time`, `nice`) from an evaluated command.

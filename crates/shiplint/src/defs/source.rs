@@ -329,8 +329,9 @@ impl<'a> Defs<'a> {
         let inv = &b.invocation;
         match self.kind {
             Kind::Dockerfile => return Some("it is built into an image".into()),
-            // A tool the job builds and then runs itself ships nothing.
-            Kind::GithubWorkflow | Kind::GitlabCi if self.runs_output(b) => return None,
+            // Without -o a CI build leaves its binary in the checkout: a compile check, or a tool
+            // the job runs; with -o, a tool the job then runs itself ships nothing either.
+            Kind::GithubWorkflow | Kind::GitlabCi if inv.output.is_none() || self.runs_output(b) => return None,
             Kind::GithubWorkflow | Kind::GitlabCi => return Some("it is built in CI".into()),
             Kind::Goreleaser => return Some("goreleaser releases it".into()),
             Kind::Shell | Kind::Makefile => {}
@@ -365,23 +366,15 @@ impl<'a> Defs<'a> {
         }
     }
 
-    /// Whether a later command of the same job or target runs what `b` built (`go build .`
-    /// then `./tool ...`).
+    /// Whether a later command of the same job or target runs what `b` wrote with `-o`
+    /// (`go build -o bin/gen ./cmd/gen` then `./bin/gen ...`).
     fn runs_output(&self, b: &Build<'_>) -> bool {
         let inv = &b.invocation;
-        let output = match &inv.output {
-            Some((Value::Known(o), _)) => Some(o.trim_start_matches("./").to_string()),
-            Some((Value::Unknown, _)) => return false,
-            None => None,
-        };
-        self.commands.iter().filter(|c| c.context == b.context && c.span.0 > inv.span.1).any(|c| {
-            let Some(Value::Known(program)) = c.argv.first() else { return false };
-            match &output {
-                Some(o) => program.strip_prefix("./").unwrap_or(program) == o,
-                // Without -o the binary is named after the package, in the current folder.
-                None => program.strip_prefix("./").is_some_and(|name| !name.contains('/')),
-            }
-        })
+        let Some((Value::Known(output), _)) = &inv.output else { return false };
+        let output = output.trim_start_matches("./");
+        self.commands.iter().filter(|c| c.context == b.context && c.span.0 > inv.span.1).any(
+            |c| matches!(c.argv.first(), Some(Value::Known(program)) if program.trim_start_matches("./") == output),
+        )
     }
 
     /// Distinct build commands: one per command, whichever iteration of its loops.

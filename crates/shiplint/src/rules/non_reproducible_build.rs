@@ -50,8 +50,9 @@ declare_rule! {
 const HOST_COMMANDS: &[&str] = &["date", "hostname", "whoami", "uname", "id"];
 const HOST_VARIABLES: &[&str] = &["USER", "HOSTNAME", "RANDOM", "SECONDS", "EPOCHSECONDS", "EPOCHREALTIME", "LOGNAME"];
 
-/// A goreleaser template that reads the clock: `{{.Date}}`, `{{ .Now.Format ... }}` (the commit's
-/// `{{.CommitDate}}` and `{{.CommitTimestamp}}` are reproducible).
+/// A goreleaser template that reads the clock: `{{.Date}}`, `{{ .Now.Format ... }}`,
+/// `{{ time "2006-01-02" }}` (the commit's `{{.CommitDate}}` and `{{.CommitTimestamp}}` are
+/// reproducible).
 fn clock_template(text: &str) -> Option<String> {
     let mut rest = text;
     while let Some(open) = rest.find("{{") {
@@ -59,7 +60,7 @@ fn clock_template(text: &str) -> Option<String> {
         let inner = &rest[open..close];
         let reads_clock = inner
             .split(|c: char| !(c.is_alphanumeric() || c == '.'))
-            .any(|t| t == ".Date" || t == ".Now" || t.starts_with(".Now."));
+            .any(|t| t == ".Date" || t == ".Now" || t.starts_with(".Now.") || t == "time");
         if reads_clock {
             return Some(inner.to_string());
         }

@@ -8,8 +8,9 @@ declare_rule! {
     /// those paths, home directories (and so user names) first. In build definitions it finds
     /// the `go build` commands without `-trimpath` whose output ships: built in a Dockerfile or in
     /// CI, cross-compiled, stripped with `-s -w`, written to `dist/`, or in a release-like Make
-    /// target or script. A local `go build -o bin/app`, `go build ./...` (a compile check) and a
-    /// tool a CI job builds and then runs itself are left alone.
+    /// target or script. A local `go build -o bin/app`, compile checks (`go build ./...`, `-o
+    /// /dev/null`, a CI build without `-o`) and a tool a CI job builds and then runs itself are
+    /// left alone.
     ///
     /// ## Why is this bad?
     /// Every panic trace, `runtime.Caller` result and log line with a file name shows
