@@ -576,7 +576,10 @@ fn x_flag_const_fix_turns_const_into_var() {
 fn local_builds_are_not_release_builds() {
     let p = project(&[
         ("Makefile", "build:\n\tgo build -o bin/app ./cmd/app\nrelease:\n\tgo build -o bin/app ./cmd/app\n"),
-        ("scripts/dev.sh", "#!/bin/sh\ngo build -o myapp . && ./myapp\n"),
+        (
+            "scripts/dev.sh",
+            "#!/bin/sh\ngo build -o myapp . && ./myapp\nGOOS= GOARCH= go build -o tools/gen ./cmd/gen\n",
+        ),
         ("scripts/package.sh", "#!/bin/sh\ngo build -o myapp .\n"),
         // Compile checks for other platforms: the output is thrown away.
         ("scripts/cross-check.sh", "#!/bin/sh\nfor os in linux freebsd; do GOOS=$os go build -o /dev/null .; done\n"),

@@ -175,16 +175,17 @@ impl<'a> BuildInvocation<'a> {
     }
 
     /// An environment variable's value, if known.
+    /// The known, non-empty value of `name` (the go command reads an empty one as unset).
     pub fn env_value(&self, name: &str) -> Option<&str> {
         match self.env.get(name).map(|s| &s.value) {
-            Some(Value::Known(v)) => Some(v),
+            Some(Value::Known(v)) if !v.is_empty() => Some(v),
             _ => None,
         }
     }
 
-    /// Whether `name` is set at all (known or not).
+    /// Whether `name` is set to something, known or not (`GOOS= go build` is a host build).
     pub fn env_set(&self, name: &str) -> bool {
-        self.env.contains_key(name)
+        self.env.get(name).is_some_and(|s| s.value != Value::Known(String::new()))
     }
 }
 
