@@ -906,3 +906,54 @@ fn goreleaser_dockers_and_their_dockerfile() {
     let p = project(&[(".goreleaser.yaml", &config("", dockers)), ("build/Dockerfile.release", glibc)]);
     assert!(findings(p.path(), &["--select", "libc-mismatch", "."]).1.is_empty());
 }
+
+/// `check-latest` moves only a version that is not exact; a matrix's go-version values and the
+/// file `go-version-file` names are read.
+#[test]
+fn setup_go_versions_as_requested() {
+    let wf = |with: &str, matrix: &str| {
+        format!(
+            "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n{matrix}    steps:\n      - uses: actions/setup-go@v5\n        with:\n{with}      - run: go test ./...\n"
+        )
+    };
+    let messages = |files: &[(&str, &str)]| -> Vec<String> {
+        let p = project(files);
+        let (_, _, doc) = findings(p.path(), &["."]);
+        doc["findings"].as_array().unwrap().iter().map(|f| f["message"].as_str().unwrap().to_string()).collect()
+    };
+    let go_mod = |line: &str| format!("module example.com/app\n\n{line}\n");
+    // Exact versions: check-latest changes nothing.
+    for (with, files) in [
+        ("          go-version: '1.22.7'\n          check-latest: true\n", vec![]),
+        (
+            "          go-version-file: go.mod\n          check-latest: true\n",
+            vec![("go.mod", go_mod("go 1.22.0\n\ntoolchain go1.22.7"))],
+        ),
+        (
+            "          go-version-file: .go-version\n          check-latest: true\n",
+            vec![(".go-version", "1.22.7\n".to_string())],
+        ),
+    ] {
+        let text = wf(with, "");
+        let mut all: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+        all.push((".github/workflows/ci.yml", &text));
+        assert_eq!(messages(&all), Vec::<String>::new(), "{with}");
+    }
+    // A minor line: the newest patch every run.
+    let text = wf("          go-version-file: .go-version\n          check-latest: true\n", "");
+    let got = messages(&[(".go-version", "1.22\n"), (".github/workflows/ci.yml", &text)]);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].starts_with("check-latest: true installs the newest patch release of 1.22 on every run"),
+        "{}",
+        got[0]
+    );
+    // A matrix value that floats.
+    let text = wf(
+        "          go-version: ${{ matrix.go }}\n",
+        "    strategy:\n      matrix:\n        go: ['1.23.4', 1.24.x]\n",
+    );
+    let got = messages(&[(".github/workflows/ci.yml", &text)]);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].starts_with("go-version: 1.24.x installs whatever Go release is current"), "{}", got[0]);
+}

@@ -336,7 +336,8 @@ impl<'a> Defs<'a> {
             Kind::Goreleaser => return Some("goreleaser releases it".into()),
             Kind::Shell | Kind::Makefile => {}
         }
-        if inv.env_set("GOOS") || inv.env_set("GOARCH") {
+        // A known target only: `GOOS=$(shell go env GOOS)` is the host.
+        if inv.env_value("GOOS").is_some() || inv.env_value("GOARCH").is_some() {
             return Some("it is cross-compiled".into());
         }
         if let Some(written) = self.ldflags_written(inv) {

@@ -12,7 +12,8 @@ declare_rule! {
     /// (`-mod=mod` on the command line or in `GOFLAGS`), CI jobs that run `go get`,
     /// `go mod tidy` or `go mod edit` with no `git diff --exit-code` (or `--quiet`)
     /// after it, CI that installs a floating Go release (`actions/setup-go` with
-    /// `go-version: stable`, `oldstable`, `1.x`, a range, or `check-latest: true`; a GitLab CI
+    /// `go-version: stable`, `oldstable`, `1.x`, a range, in a matrix too, or `check-latest: true`
+    /// for a version that is not exact, as written or in the `go-version-file`; a GitLab CI
     /// job `image: golang:latest`, `golang:alpine`, `golang:1`), and a `golang:<version>` build
     /// image (Dockerfile or GitLab CI) or setup-go `go-version` older than the `go` or `toolchain`
     /// line of the go.mod above it (Go 1.21 and later; an image tag such as `1.23` is taken to
@@ -110,16 +111,64 @@ fn floating(version: &str) -> bool {
         || v.starts_with(['^', '~', '>', '<', '='])
 }
 
+/// The Go versions a setup-go step asks for: `go-version` (each matrix value when it is an
+/// expression), or the version in its `go-version-file` (go.mod's toolchain or go line, or a
+/// `.go-version`/`.tool-versions` file), read from the repository the workflow is in. Empty when
+/// unknown.
+fn requested_versions(defs: &Defs<'_>, wf: &ci::Pipeline, step: &ci::ActionStep) -> Vec<String> {
+    if let Some(v) = step.with.get("go-version") {
+        let mut out: Vec<String> = wf.jobs[step.job]
+            .combinations
+            .iter()
+            .filter_map(|(_, combo)| match ci::input_value(v, &ci::env_for(wf, step.job, combo, &[])) {
+                Value::Known(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+                _ => None,
+            })
+            .collect();
+        out.dedup();
+        return out;
+    }
+    let Some(file) = step.with.get("go-version-file") else { return Vec::new() };
+    // The repository root is the folder holding .github/.
+    let workflow = Path::new(defs.path);
+    let Some(root) = workflow.ancestors().find(|a| a.ends_with(".github")).and_then(Path::parent) else {
+        return Vec::new();
+    };
+    let Ok(text) = std::fs::read_to_string(root.join(&file.value)) else { return Vec::new() };
+    let version = if file.value.ends_with("go.mod") {
+        gosrc::go_mod_directive(&text, "toolchain")
+            .map(|t| t.trim_start_matches("go").to_string())
+            .or_else(|| gosrc::go_mod_directive(&text, "go").map(str::to_string))
+    } else {
+        // `.go-version` holds the version; `.tool-versions` a `golang 1.22.3` line.
+        text.lines().map(str::trim).find_map(|l| match l.split_whitespace().collect::<Vec<_>>().as_slice() {
+            [v] => Some(v.to_string()),
+            ["golang" | "go", v, ..] => Some(v.to_string()),
+            _ => None,
+        })
+    };
+    version.into_iter().collect()
+}
+
+/// An exact release (`1.22.7`, `go1.22.7`): nothing newer can satisfy it.
+fn exact(version: &str) -> bool {
+    !floating(version) && gosrc::go_release(version).is_some_and(|(_, patch)| patch.is_some())
+}
+
 /// `actions/setup-go` steps that install a floating Go release.
 fn check_setup_go(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     let Some(wf) = defs.workflow else { return };
     for step in wf.actions.iter().filter(|a| a.uses.starts_with("actions/setup-go@")) {
+        let versions = requested_versions(defs, wf, step);
         let problem = match (step.with.get("go-version"), step.with.get("check-latest")) {
-            (Some(v), _) if floating(&v.value) => {
-                Some((v.span, format!("go-version: {} installs whatever Go release is current", v.value)))
+            (Some(v), _) if versions.iter().any(|r| floating(r)) => {
+                let r = versions.iter().find(|r| floating(r)).unwrap_or(&v.value);
+                Some((v.span, format!("go-version: {r} installs whatever Go release is current")))
             }
-            (_, Some(c)) if c.value == "true" => {
-                Some((c.span, "check-latest: true installs the newest patch release on every run".to_string()))
+            // check-latest moves only a version that is not exact (`1.22`, `~1.22`).
+            (_, Some(c)) if c.value == "true" && !versions.is_empty() && !versions.iter().all(|r| exact(r)) => {
+                let asked = versions.iter().find(|r| !exact(r)).map_or(String::new(), |r| format!(" of {r}"));
+                Some((c.span, format!("check-latest: true installs the newest patch release{asked} on every run")))
             }
             _ => None,
         };
