@@ -13,7 +13,8 @@ declare_rule! {
     /// `go mod tidy` or `go mod edit` with no `git diff --exit-code` (or `--quiet`)
     /// after it, CI that installs a floating Go release (`actions/setup-go` with
     /// `go-version: stable`, `oldstable`, `1.x`, a range, in a matrix too, or `check-latest: true`
-    /// for a version that is not exact, as written or in the `go-version-file`; a GitLab CI
+    /// for a version that is not exact, as written or in the `go-version-file`, in a job that
+    /// ships something: a release build, goreleaser, an image push; a GitLab CI
     /// job `image: golang:latest`, `golang:alpine`, `golang:1`), and a `golang:<version>` build
     /// image (Dockerfile or GitLab CI) or setup-go `go-version` older than the `go` or `toolchain`
     /// line of the go.mod above it (Go 1.21 and later; an image tag such as `1.23` is taken to
@@ -155,12 +156,28 @@ fn exact(version: &str) -> bool {
     !floating(version) && gosrc::go_release(version).is_some_and(|(_, patch)| patch.is_some())
 }
 
-/// `actions/setup-go` steps that install a floating Go release.
+/// Whether a CI job produces something that ships: a `go build` that ships, goreleaser (action or
+/// command), or an image pushed with docker/build-push-action or ko. Test and lint jobs that
+/// follow the newest patch release on purpose do not.
+fn job_ships(defs: &Defs<'_>, wf: &ci::Pipeline, job: usize) -> bool {
+    let name = Some(wf.jobs[job].name.as_str());
+    let release_action = ["goreleaser/goreleaser-action@", "docker/build-push-action@", "ko-build/setup-ko@"];
+    defs.builds.iter().any(|b| b.context.as_deref() == name && defs.ships(b).is_some())
+        || wf.actions.iter().any(|a| a.job == job && release_action.iter().any(|r| a.uses.starts_with(r)))
+        || defs.commands.iter().any(|c| {
+            c.context.as_deref() == name
+                && matches!(c.argv.first(), Some(Value::Known(p)) if p == "goreleaser" || p == "ko")
+        })
+}
+
+/// `actions/setup-go` steps that install a floating Go release in a job that ships.
 fn check_setup_go(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     let Some(wf) = defs.workflow else { return };
     for step in wf.actions.iter().filter(|a| a.uses.starts_with("actions/setup-go@")) {
         let versions = requested_versions(defs, wf, step);
+        let ships = job_ships(defs, wf, step.job);
         let problem = match (step.with.get("go-version"), step.with.get("check-latest")) {
+            _ if !ships => None,
             (Some(v), _) if versions.iter().any(|r| floating(r)) => {
                 let r = versions.iter().find(|r| floating(r)).unwrap_or(&v.value);
                 Some((v.span, format!("go-version: {r} installs whatever Go release is current")))
@@ -182,7 +199,7 @@ fn check_setup_go(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             out.push(defs.finding(
                 &META,
                 span,
-                format!("{message}: builds of the same commit use different toolchains"),
+                format!("{message}: this job's release builds of the same commit use different toolchains"),
                 help,
             ));
         }
