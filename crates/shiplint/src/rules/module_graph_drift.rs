@@ -14,7 +14,7 @@ declare_rule! {
     /// after it, CI that installs a floating Go release (`actions/setup-go` with
     /// `go-version: stable`, `oldstable`, `1.x`, a range, in a matrix too, or `check-latest: true`
     /// for a version that is not exact, as written or in the `go-version-file`, in a job that
-    /// ships something: a release build, goreleaser, an image push; a GitLab CI
+    /// ships something: a release build, a goreleaser release, an image push; a GitLab CI
     /// job `image: golang:latest`, `golang:alpine`, `golang:1`), and a `golang:<version>` build
     /// image (Dockerfile or GitLab CI) or setup-go `go-version` older than the `go` or `toolchain`
     /// line of the go.mod above it (Go 1.21 and later; an image tag such as `1.23` is taken to
@@ -156,17 +156,25 @@ fn exact(version: &str) -> bool {
     !floating(version) && gosrc::go_release(version).is_some_and(|(_, patch)| patch.is_some())
 }
 
-/// Whether a CI job produces something that ships: a `go build` that ships, goreleaser (action or
-/// command), or an image pushed with docker/build-push-action or ko. Test and lint jobs that
-/// follow the newest patch release on purpose do not.
+/// Whether a CI job produces something that ships: a `go build` that ships, a goreleaser release
+/// (action or command; not `--snapshot`, not `check`), or an image pushed with
+/// docker/build-push-action. Test and lint jobs following the newest patch on purpose do not.
 fn job_ships(defs: &Defs<'_>, wf: &ci::Pipeline, job: usize) -> bool {
     let name = Some(wf.jobs[job].name.as_str());
-    let release_action = ["goreleaser/goreleaser-action@", "docker/build-push-action@", "ko-build/setup-ko@"];
+    let releases = |args: &[&str]| args.contains(&"release") && !args.contains(&"--snapshot");
+    let action_ships = |a: &ci::ActionStep| {
+        let input = |k: &str| a.with.get(k).map_or("", |i| i.value.as_str());
+        if a.uses.starts_with("goreleaser/goreleaser-action@") {
+            releases(&input("args").split_whitespace().collect::<Vec<_>>())
+        } else {
+            a.uses.starts_with("docker/build-push-action@") && input("push") == "true"
+        }
+    };
     defs.builds.iter().any(|b| b.context.as_deref() == name && defs.ships(b).is_some())
-        || wf.actions.iter().any(|a| a.job == job && release_action.iter().any(|r| a.uses.starts_with(r)))
-        || defs.commands.iter().any(|c| {
-            c.context.as_deref() == name
-                && matches!(c.argv.first(), Some(Value::Known(p)) if p == "goreleaser" || p == "ko")
+        || wf.actions.iter().any(|a| a.job == job && action_ships(a))
+        || defs.commands.iter().filter(|c| c.context.as_deref() == name).any(|c| match known_argv(&c.argv) {
+            Some(argv) => argv.first() == Some(&"goreleaser") && releases(&argv),
+            None => false,
         })
 }
 
