@@ -959,4 +959,13 @@ fn setup_go_versions_as_requested() {
     // A test job follows the newest patch release on purpose: nothing ships from it.
     let test_only = text.replace("CGO_ENABLED=0 go build -trimpath -o dist/api ./cmd/api", "go test ./...");
     assert_eq!(messages(&[(".github/workflows/ci.yml", &test_only)]), Vec::<String>::new());
+    // goreleaser releases ship; its snapshots do not.
+    let goreleaser = |args: &str| {
+        wf("          go-version: stable\n", "").replace(
+            "      - run: CGO_ENABLED=0 go build -trimpath -o dist/api ./cmd/api\n",
+            &format!("      - uses: goreleaser/goreleaser-action@v6\n        with:\n          args: {args}\n"),
+        )
+    };
+    assert_eq!(messages(&[(".github/workflows/ci.yml", &goreleaser("release --clean"))]).len(), 1);
+    assert!(messages(&[(".github/workflows/ci.yml", &goreleaser("build --snapshot --clean"))]).is_empty());
 }
