@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Build a small real Go program with the newest provisioned Go release, then show what shiplint reads.
+# Build a small real Go program with the newest provisioned Go release, then show what shiplint reads:
+# buildinfo, check on the binaries and on the seed scenarios, and diff of two builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/provision-go.sh
@@ -25,3 +26,10 @@ echo
 echo "\$ shiplint check examples/seed-scenarios/*/broken     (the seed's scenarios as build files)"
 cd "$OLDPWD"
 ./target/release/shiplint check examples/seed-scenarios/*/broken || true
+echo
+echo "\$ shiplint diff hello-a hello-b     (two -trimpath builds with -X main.version=\$(date ...))"
+for side in a b; do
+  (cd "$work" && GOTOOLCHAIN=local GOPROXY=off GOSUMDB=off GOFLAGS=-mod=mod "$goroot/bin/go" build -trimpath \
+    -ldflags="-X main.version=$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)" -o "hello-$side" .)
+done
+(cd "$work" && "$OLDPWD/target/release/shiplint" diff hello-a hello-b) || true
