@@ -913,7 +913,7 @@ fn goreleaser_dockers_and_their_dockerfile() {
 fn setup_go_versions_as_requested() {
     let wf = |with: &str, matrix: &str| {
         format!(
-            "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n{matrix}    steps:\n      - uses: actions/setup-go@v5\n        with:\n{with}      - run: CGO_ENABLED=0 go build -trimpath -o dist/api ./cmd/api\n"
+            "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n{matrix}    steps:\n      - uses: actions/setup-go@v5\n        with:\n{with}      - run: CGO_ENABLED=0 go build -trimpath -o dist/api ./cmd/api\n      - run: tar -czf api.tar.gz dist/api\n"
         )
     };
     let messages = |files: &[(&str, &str)]| -> Vec<String> {
@@ -968,4 +968,29 @@ fn setup_go_versions_as_requested() {
     };
     assert_eq!(messages(&[(".github/workflows/ci.yml", &goreleaser("release --clean"))]).len(), 1);
     assert!(messages(&[(".github/workflows/ci.yml", &goreleaser("build --snapshot --clean"))]).is_empty());
+}
+
+/// A CI job's files vanish with it: a binary ships only if the job keeps it.
+#[test]
+fn ci_builds_ship_only_what_the_job_keeps() {
+    let job = |after: &str| {
+        format!(
+            "on: push\njobs:\n  cross:\n    runs-on: ubuntu-latest\n    steps:\n      - run: GOOS=linux go build -o out/api-linux ./cmd/api\n{after}"
+        )
+    };
+    let sl002 = |text: &str| -> usize {
+        let p = project(&[(".github/workflows/ci.yml", text)]);
+        codes_at(p.path()).iter().filter(|(c, _)| c == "SL002").count()
+    };
+    // A cross-compile check: nothing keeps the file.
+    assert_eq!(sl002(&job("      - run: ls -l out\n")), 0);
+    // Uploaded, packed, or published: it ships.
+    assert_eq!(
+        sl002(&job(
+            "      - uses: actions/upload-artifact@v4\n        with:\n          name: api\n          path: out/\n"
+        )),
+        1
+    );
+    assert_eq!(sl002(&job("      - run: tar -czf api.tgz -C out api-linux\n")), 1);
+    assert_eq!(sl002(&job("      - run: gh release upload v1 out/api-linux\n")), 1);
 }

@@ -329,10 +329,13 @@ impl<'a> Defs<'a> {
         let inv = &b.invocation;
         match self.kind {
             Kind::Dockerfile => return Some("it is built into an image".into()),
-            // Without -o a CI build leaves its binary in the checkout: a compile check, or a tool
-            // the job runs; with -o, a tool the job then runs itself ships nothing either.
-            Kind::GithubWorkflow | Kind::GitlabCi if inv.output.is_none() || self.runs_output(b) => return None,
-            Kind::GithubWorkflow | Kind::GitlabCi => return Some("it is built in CI".into()),
+            // A CI job's files vanish with it: a binary ships only if the job keeps it (an
+            // artifact, a release step, a later command that packs or publishes it), and not when
+            // it is a tool the job runs itself or a compile check without -o.
+            Kind::GithubWorkflow | Kind::GitlabCi => {
+                let kept = inv.output.is_some() && !self.runs_output(b) && self.ci_keeps_output(b);
+                return kept.then(|| "it is built in CI and kept".into());
+            }
             Kind::Goreleaser => return Some("goreleaser releases it".into()),
             Kind::Shell | Kind::Makefile => {}
         }
@@ -376,6 +379,77 @@ impl<'a> Defs<'a> {
         self.commands.iter().filter(|c| c.context == b.context && c.span.0 > inv.span.1).any(
             |c| matches!(c.argv.first(), Some(Value::Known(program)) if program.trim_start_matches("./") == output),
         )
+    }
+
+    /// Whether a path is kept as an artifact of the CI job `job` (GitLab `artifacts:paths`: the
+    /// file, a folder above it, or a glob).
+    pub fn kept_as_artifact(&self, job: Option<&str>, file: &str) -> bool {
+        let Some(pipeline) = self.workflow else { return false };
+        let Some(job) = pipeline.jobs.iter().find(|j| Some(j.name.as_str()) == job) else { return false };
+        let file = file.trim_start_matches("./");
+        job.artifacts.iter().any(|kept| {
+            let kept = kept.trim_start_matches("./").trim_end_matches('/');
+            file == kept
+                || file.strip_prefix(kept).is_some_and(|rest| rest.starts_with('/'))
+                || shell::glob_match(kept.as_bytes(), file.as_bytes())
+        })
+    }
+
+    /// Whether the CI job of `b` keeps what it wrote: the output kept as an artifact, an upload
+    /// or release action in the job, or a later command that packs, copies or publishes files.
+    fn ci_keeps_output(&self, b: &Build<'_>) -> bool {
+        const KEEPING_ACTIONS: &[&str] = &[
+            "actions/upload-artifact@",
+            "softprops/action-gh-release@",
+            "ncipollo/release-action@",
+            "svenstaro/upload-release-action@",
+            "goreleaser/goreleaser-action@",
+            "docker/build-push-action@",
+        ];
+        const KEEPING_COMMANDS: &[&str] = &[
+            "docker",
+            "podman",
+            "buildah",
+            "gh",
+            "tar",
+            "zip",
+            "7z",
+            "aws",
+            "gsutil",
+            "az",
+            "rsync",
+            "scp",
+            "cp",
+            "mv",
+            "upx",
+            "strip",
+            "codesign",
+            "cosign",
+            "sha256sum",
+            "shasum",
+            "goreleaser",
+            "nfpm",
+            "fpm",
+            "curl",
+            "jf",
+        ];
+        let Some(pipeline) = self.workflow else { return true };
+        let Some((Value::Known(output), _)) = &b.invocation.output else { return true };
+        let output = output.trim_start_matches("./");
+        let job = pipeline.jobs.iter().position(|j| Some(&j.name) == b.context.as_ref());
+        let action_keeps = pipeline
+            .actions
+            .iter()
+            .any(|a| Some(a.job) == job && KEEPING_ACTIONS.iter().any(|k| a.uses.starts_with(k)));
+        let later_keeps =
+            self.commands.iter().filter(|c| c.context == b.context && c.span.0 > b.invocation.span.1).any(|c| {
+                c.argv.iter().enumerate().any(|(i, w)| match w {
+                    Value::Known(w) if i == 0 => KEEPING_COMMANDS.contains(&w.as_str()) || w.contains(output),
+                    Value::Known(w) => w.contains(output),
+                    Value::Unknown => false,
+                })
+            });
+        action_keeps || later_keeps || self.kept_as_artifact(b.context.as_deref(), output)
     }
 
     /// Distinct build commands: one per command, whichever iteration of its loops.

@@ -1,8 +1,7 @@
 use super::Defs;
 use crate::defs::ci::{self, Pipeline};
 use crate::defs::gobuild::BuildInvocation;
-use crate::defs::shell::{self, Value};
-use crate::defs::source::Build;
+use crate::defs::shell::Value;
 use crate::finding::Finding;
 
 declare_rule! {
@@ -149,8 +148,11 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         }
         // GitLab hands the artifacts of every job of a matrix to later jobs in one folder: outputs
         // kept as artifacts meet there, whichever runner built them.
-        let kept: Vec<&BuildInvocation<'_>> =
-            all.iter().filter(|b| kept_as_artifact(defs, b)).map(|b| &b.invocation).collect();
+        let kept: Vec<&BuildInvocation<'_>> = all
+            .iter()
+            .filter(|b| output(&b.invocation).is_some_and(|o| defs.kept_as_artifact(b.context.as_deref(), &o)))
+            .map(|b| &b.invocation)
+            .collect();
         if runners.len() > 1 {
             for (path, targets) in collisions(&kept) {
                 let message = format!(
@@ -179,21 +181,6 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     if let Some(wf) = defs.workflow {
         check_artifact_names(defs, wf, out);
     }
-}
-
-/// Whether a CI build's output is kept as an artifact of its job (GitLab `artifacts:paths`:
-/// a file, a folder above it, or a glob).
-fn kept_as_artifact(defs: &Defs<'_>, b: &Build<'_>) -> bool {
-    let Some(pipeline) = defs.workflow else { return false };
-    let Some(job) = pipeline.jobs.iter().find(|j| Some(&j.name) == b.context.as_ref()) else { return false };
-    let Some(file) = output(&b.invocation) else { return false };
-    let file = file.trim_start_matches("./");
-    job.artifacts.iter().any(|kept| {
-        let kept = kept.trim_start_matches("./").trim_end_matches('/');
-        file == kept
-            || file.strip_prefix(kept).is_some_and(|rest| rest.starts_with('/'))
-            || shell::glob_match(kept.as_bytes(), file.as_bytes())
-    })
 }
 
 /// `actions/upload-artifact` in a matrix job: every combination must upload under its own name.

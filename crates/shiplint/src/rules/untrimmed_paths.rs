@@ -6,9 +6,9 @@ declare_rule! {
     /// ## What it does
     /// Finds Go executables that embed absolute paths of the machine that built them, and lists
     /// those paths, home directories (and so user names) first. In build definitions it finds
-    /// the `go build` commands without `-trimpath` whose output ships: built in a Dockerfile or in
-    /// CI, cross-compiled, stripped with `-s -w`, written to `dist/`, or in a release-like Make
-    /// target or script. A local `go build -o bin/app`, compile checks (`go build ./...`, `-o
+    /// the `go build` commands without `-trimpath` whose output ships: built in a Dockerfile, built
+    /// in CI and kept (uploaded, packed, published, or a GitLab artifact), cross-compiled, stripped
+    /// with `-s -w`, written to `dist/`, or in a release-like Make target or script. A local `go build -o bin/app`, compile checks (`go build ./...`, `-o
     /// /dev/null`, a CI build without `-o`) and a tool a CI job builds and then runs itself are
     /// left alone.
     ///
