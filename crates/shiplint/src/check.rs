@@ -289,9 +289,8 @@ fn check_binary(
     // Parsed here first so that a malformed executable is an error, not "not Go".
     Executable::parse(mapped.bytes()).map_err(|e| e.to_string())?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let dir = path.parent().unwrap_or(Path::new(""));
     let display = path.display().to_string();
-    Ok(crate::release::shipped(&display, &name, None, dir, mapped.bytes(), None, options, config))
+    Ok(crate::release::shipped(&display, &name, None, mapped.bytes(), None, options, config))
 }
 
 /// Runs every selected binary rule on each Go slice of `exe`, shown as `display`; `None` when no

@@ -24,8 +24,6 @@ pub struct Shipped {
     pub name: String,
     /// The archive's file name, when it is inside one.
     pub archive: Option<String>,
-    /// The folder that holds the file or its archive.
-    pub dir: PathBuf,
     /// (GOOS, GOARCH) of each slice (several for a universal binary).
     pub platforms: Vec<(String, String)>,
     pub format: Format,
@@ -150,12 +148,10 @@ fn platforms(exe: &Executable<'_>) -> (Vec<(String, String)>, bool) {
 
 /// A Go executable's release facts and binary findings; `None` when `bytes` are not a Go
 /// executable.
-#[allow(clippy::too_many_arguments)]
 pub fn shipped(
     location: &str,
     name: &str,
     archive: Option<&str>,
-    dir: &Path,
     bytes: &[u8],
     mode: Option<u32>,
     options: &BinaryOptions,
@@ -168,7 +164,6 @@ pub fn shipped(
         location: location.to_string(),
         name: name.to_string(),
         archive: archive.map(str::to_string),
-        dir: dir.to_path_buf(),
         platforms,
         format: exe.slices.first()?.format,
         sha256: format!("{:x}", Sha256::digest(bytes)),
@@ -194,15 +189,13 @@ pub struct ArchiveReport {
 pub fn check_archive(path: &Path, options: &BinaryOptions, config: &Config) -> Result<ArchiveReport, String> {
     let display = path.display().to_string();
     let archive = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut report = ArchiveReport { findings: Vec::new(), shipped: Vec::new() };
     let mut add = |member: &str, bytes: &[u8], mode: Option<u32>| {
         if !looks_executable(bytes) {
             return;
         }
         let location = format!("{display}!{member}");
-        if let Some((findings, facts)) = shipped(&location, member, Some(&archive), &dir, bytes, mode, options, config)
-        {
+        if let Some((findings, facts)) = shipped(&location, member, Some(&archive), bytes, mode, options, config) {
             report.findings.extend(findings);
             report.shipped.push(facts);
         }
