@@ -10,6 +10,28 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
+/// Visitor methods that read any number, boolean or null as `$other` (a value shiplint does not
+/// need, which must not fail the read).
+macro_rules! scalars_are {
+    ($other:expr) => {
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok($other)
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok($other)
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok($other)
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok($other)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok($other)
+        }
+    };
+}
+
 /// A script entry: one line, or a list of lines (lists nest, as `!reference` results do).
 #[derive(Clone, Debug)]
 enum Script {
@@ -41,21 +63,7 @@ impl<'de> Deserialize<'de> for Script {
                 while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
                 Ok(Script::Other)
             }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Script, E> {
-                Ok(Script::Other)
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Script, E> {
-                Ok(Script::Other)
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Script, E> {
-                Ok(Script::Other)
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Script, E> {
-                Ok(Script::Other)
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Script, E> {
-                Ok(Script::Other)
-            }
+            scalars_are!(Script::Other);
         }
         d.deserialize_any(ScriptVisitor)
     }
@@ -171,21 +179,7 @@ impl<'de> Deserialize<'de> for Entry {
             fn visit_str<E: de::Error>(self, _: &str) -> Result<Entry, E> {
                 Ok(Entry::Other)
             }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Entry, E> {
-                Ok(Entry::Other)
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Entry, E> {
-                Ok(Entry::Other)
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Entry, E> {
-                Ok(Entry::Other)
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Entry, E> {
-                Ok(Entry::Other)
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Entry, E> {
-                Ok(Entry::Other)
-            }
+            scalars_are!(Entry::Other);
         }
         d.deserialize_any(EntryVisitor)
     }
