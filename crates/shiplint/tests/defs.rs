@@ -994,3 +994,53 @@ fn ci_builds_ship_only_what_the_job_keeps() {
     assert_eq!(sl002(&job("      - run: tar -czf api.tgz -C out api-linux\n")), 1);
     assert_eq!(sl002(&job("      - run: gh release upload v1 out/api-linux\n")), 1);
 }
+
+/// `-X` into a dependency is checked against its source in vendor/ or the module cache (at the
+/// version go.mod requires); a dependency found in neither is not judged.
+#[test]
+fn x_flags_into_dependencies() {
+    let common = "package version\n\nvar Version string\n\nconst Revision = \"\"\n";
+    let go_mod = "module example.com/app\n\ngo 1.23\n\nrequire (\n\tgithub.com/Acme/common v0.5.1 // indirect\n\tgolang.org/x/mod v0.20.0\n)\n";
+    let script = |flags: &str| format!("#!/bin/sh\ngo build -trimpath -ldflags \"{flags}\" -o dist/api .\n");
+    let flags = "-X github.com/Acme/common/version.Version=v1 -X github.com/Acme/common/version.Revision=abc \
+                 -X github.com/Acme/common/version.Branch=main -X golang.org/x/mod/semver.Tag=v2";
+    let expected = |file: &str| {
+        vec![("SL011".to_string(), format!("{file}:2:78")), ("SL012".to_string(), format!("{file}:2:125"))]
+    };
+    // Vendored.
+    let p = project(&[
+        ("go.mod", go_mod),
+        ("main.go", "package main\n\nfunc main() {}\n"),
+        ("vendor/github.com/Acme/common/version/version.go", common),
+        ("release.sh", &script(flags)),
+    ]);
+    let (_, got, doc) = findings(p.path(), &["--select", "SL011,SL012", "release.sh"]);
+    assert_eq!(got, expected("release.sh"), "{doc}");
+    assert!(doc["findings"][0]["fix"].is_null(), "a dependency's source is not edited");
+    assert!(doc["findings"][0]["help"].as_str().unwrap().starts_with("the dependency declares it const"));
+    // From the module cache, its path escaped as the go command writes it.
+    let cache = TempDir::new();
+    let dir = cache.path().join("github.com/!acme/common@v0.5.1/version");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(dir.join("version.go"), common).unwrap();
+    let p =
+        project(&[("go.mod", go_mod), ("main.go", "package main\n\nfunc main() {}\n"), ("release.sh", &script(flags))]);
+    let out = shiplint()
+        .current_dir(p.path())
+        .env("GOMODCACHE", cache.path())
+        .args(["check", "--format", "json", "--select", "SL011,SL012", "release.sh"])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<&str> = doc["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["SL011", "SL012"], "{doc}");
+    // Neither vendored nor cached: not judged.
+    let out = shiplint()
+        .current_dir(p.path())
+        .env("GOMODCACHE", p.path().join("no-cache"))
+        .args(["check", "--format", "json", "--select", "SL011,SL012", "release.sh"])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["findings"], serde_json::json!([]));
+}

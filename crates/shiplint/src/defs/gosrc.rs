@@ -87,6 +87,24 @@ pub fn go_mod_directive<'t>(go_mod: &'t str, keyword: &str) -> Option<&'t str> {
     })
 }
 
+/// The `require` lines of a go.mod (single and in blocks): (module path, version).
+pub fn requirements(go_mod: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut in_block = false;
+    for line in go_mod.lines() {
+        let line = line.split("//").next().unwrap_or("").trim();
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            ["require", "("] => in_block = true,
+            [")"] => in_block = false,
+            ["require", path, version, ..] => out.push((path.to_string(), version.to_string())),
+            [path, version, ..] if in_block => out.push((path.to_string(), version.to_string())),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// A Go 1 release as (minor, patch) from `1.22`, `1.22.5`, `go1.23.4` or `1.22rc1` (a pre-release
 /// counts as its `.0`); patch is `None` when only `1.N` is written. Not Go 1: `None`.
 pub fn go_release(version: &str) -> Option<(u32, Option<u32>)> {
@@ -157,6 +175,57 @@ impl Module {
             scan_file(&text, p, pkg);
         }
         Some(module)
+    }
+
+    /// A dependency's package, read from vendor/ or else the module cache (`GOMODCACHE`,
+    /// `GOPATH/pkg/mod`, `~/go/pkg/mod`) at the version go.mod requires; `None` when neither has
+    /// it (then nothing can be said about it).
+    pub fn dependency(&self, import_path: &str) -> Option<Package> {
+        if import_path.split('/').any(|p| p.is_empty() || p == "." || p == "..") {
+            return None;
+        }
+        let vendored = self.root.join("vendor").join(import_path);
+        let dir = if vendored.is_dir() { vendored } else { self.module_cache_dir(import_path)? };
+        let mut package = Package::default();
+        let mut read = 0;
+        for entry in std::fs::read_dir(&dir).ok()?.flatten().take(MAX_GO_FILES) {
+            let p = entry.path();
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if !name.ends_with(".go") || name.ends_with("_test.go") {
+                continue;
+            }
+            if entry.metadata().is_ok_and(|m| m.is_file() && m.len() <= MAX_GO_FILE) {
+                if let Ok(text) = std::fs::read_to_string(&p) {
+                    scan_file(&text, &p, &mut package);
+                    read += 1;
+                }
+            }
+        }
+        (read > 0).then_some(package)
+    }
+
+    /// The module cache folder of `import_path`: the required module whose path is its longest
+    /// prefix, at the required version (paths escaped as the cache writes them).
+    fn module_cache_dir(&self, import_path: &str) -> Option<PathBuf> {
+        let go_mod = std::fs::read_to_string(self.root.join("go.mod")).ok()?;
+        let (module, version) = requirements(&go_mod)
+            .into_iter()
+            .filter(|(m, _)| import_path == m || import_path.starts_with(&format!("{m}/")))
+            .max_by_key(|(m, _)| m.len())?;
+        let home = std::env::var_os("HOME").map(PathBuf::from);
+        let cache = match (std::env::var_os("GOMODCACHE"), std::env::var_os("GOPATH")) {
+            (Some(c), _) if !c.is_empty() => PathBuf::from(c),
+            (_, Some(g)) if !g.is_empty() => std::env::split_paths(&g).next()?.join("pkg/mod"),
+            _ => home?.join("go/pkg/mod"),
+        };
+        let escape = |s: &str| {
+            s.chars()
+                .map(|c| if c.is_ascii_uppercase() { format!("!{}", c.to_ascii_lowercase()) } else { c.to_string() })
+                .collect::<String>()
+        };
+        let rest = import_path[module.len()..].trim_start_matches('/');
+        let dir = cache.join(format!("{}@{}", escape(&module), escape(&version))).join(rest);
+        dir.is_dir().then_some(dir)
     }
 
     /// The package an import path names, if it is inside this module.

@@ -51,21 +51,27 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         if !decls.iter().all(|d| d.kind == DeclKind::Const) {
             return;
         }
-        let d = decls[0];
+        let d = &decls[0];
         let file = d.file.strip_prefix(&module.root).unwrap_or(&d.file).display().to_string();
         let message = format!(
             "-X {}={} does nothing: {} is a constant in {import_path} ({file}:{})",
             x.target, x.value, d.name, d.line
         );
-        let mut finding =
-            defs.finding(&META, x.span, message, "declare it with var: the linker can set only string variables");
+        // A dependency's source (vendor/, the module cache) is not this project's to edit.
+        let own = d.file.starts_with(&module.root) && !d.file.starts_with(module.root.join("vendor"));
+        let help = if own {
+            "declare it with var: the linker can set only string variables"
+        } else {
+            "the dependency declares it const, so no -X can set it: set a variable of your own instead"
+        };
+        let mut finding = defs.finding(&META, x.span, message, help);
         finding.related.push(crate::finding::Location {
             path: d.file.display().to_string(),
             slice: None,
             fact: None,
             span: Some(crate::finding::Span { start_line: d.line, start_column: 1, end_line: d.line, end_column: 1 }),
         });
-        if decls.len() == 1 && !d.in_block {
+        if own && decls.len() == 1 && !d.in_block {
             finding.fix = Some(Fix {
                 description: "declare it with var instead of const (unsafe: constant contexts stop compiling)".into(),
                 safe: false,

@@ -10,6 +10,7 @@ use crate::defs::gobuild::{BuildInvocation, x_assignments};
 use crate::defs::gosrc::{Decl, Module, Package};
 use crate::defs::shell::{Value, Word};
 use crate::rules::Defs;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 /// One `-X` flag of a build definition.
@@ -79,12 +80,14 @@ pub fn each_target(defs: &Defs<'_>, mut f: impl FnMut(&XFlag<'_>, Target<'_>, &M
 /// What a `-X` target names in the module.
 pub enum Target<'m> {
     /// The name's declarations (several when build tags choose between files).
-    Declared { import_path: String, package: &'m Package, decls: Vec<&'m Decl> },
+    /// Declared in the module, or in a dependency read from vendor/ or the module cache.
+    Declared { import_path: String, package: Cow<'m, Package>, decls: Vec<Decl> },
     /// The package exists and declares no such name.
     NoSuchName { import_path: String },
     /// No package of the module has this import path.
     NoSuchPackage { import_path: String, candidates: Vec<String> },
-    /// A dependency, or a package shiplint cannot locate: not judged.
+    /// A dependency found in neither vendor/ nor the module cache, or a package shiplint cannot
+    /// locate: not judged.
     Unchecked,
 }
 
@@ -101,8 +104,8 @@ fn package_dir(module: &Module, arg: &str) -> Option<PathBuf> {
 /// Resolves `target` (`importpath.name`) for the packages `build` compiles.
 fn resolve<'m>(module: &'m Module, build: &BuildInvocation<'_>, target: &str) -> Target<'m> {
     let Some((import_path, name)) = target.rsplit_once('.') else { return Target::Unchecked };
-    let found = |import_path: String, package: &'m Package| {
-        let decls: Vec<&Decl> = package.decls.iter().filter(|d| d.name == name).collect();
+    let found = |import_path: String, package: Cow<'m, Package>| {
+        let decls: Vec<Decl> = package.decls.iter().filter(|d| d.name == name).cloned().collect();
         if decls.is_empty() {
             Target::NoSuchName { import_path }
         } else {
@@ -127,10 +130,10 @@ fn resolve<'m>(module: &'m Module, build: &BuildInvocation<'_>, target: &str) ->
         if package.name != "main" {
             return Target::Unchecked;
         }
-        return found(format!("main (the package in {})", display_dir(&dir)), package);
+        return found(format!("main (the package in {})", display_dir(&dir)), Cow::Borrowed(package));
     }
     if let Some((_, package)) = module.package(import_path) {
-        return found(import_path.to_string(), package);
+        return found(import_path.to_string(), Cow::Borrowed(package));
     }
     let first = import_path.split('/').next().unwrap_or("");
     let inside_module = import_path.starts_with(&format!("{}/", module.path));
@@ -141,7 +144,10 @@ fn resolve<'m>(module: &'m Module, build: &BuildInvocation<'_>, target: &str) ->
             candidates: module.candidates(last, name),
         };
     }
-    Target::Unchecked
+    match module.dependency(import_path) {
+        Some(package) => found(import_path.to_string(), Cow::Owned(package)),
+        None => Target::Unchecked,
+    }
 }
 
 fn display_dir(dir: &Path) -> String {
