@@ -516,6 +516,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn require_lines() {
+        let go_mod = "module a\n\nrequire example.com/one v1.0.0\nrequire (\n\texample.com/two v0.2.0 // indirect\n\n)\nreplace x => y\n";
+        assert_eq!(
+            requirements(go_mod),
+            [
+                ("example.com/one".to_string(), "v1.0.0".to_string()),
+                ("example.com/two".to_string(), "v0.2.0".to_string())
+            ]
+        );
+    }
+
+    #[test]
     fn go_mod_versions() {
         let go_mod = "module example.com/app // app\n\ngo 1.22.5\ntoolchain go1.23.4 // pinned\n";
         assert_eq!(go_mod_directive(go_mod, "go"), Some("1.22.5"));
