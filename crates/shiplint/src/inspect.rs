@@ -24,36 +24,62 @@ pub struct FileReport {
     pub images: Vec<ImageSummary>,
 }
 
+impl FileReport {
+    fn new(path: String) -> FileReport {
+        FileReport { path, error: None, universal: false, slices: Vec::new(), images: Vec::new() }
+    }
+
+    /// The report of an executable's bytes shown as `path`.
+    fn of_executable(path: String, bytes: &[u8]) -> FileReport {
+        let mut report = FileReport::new(path);
+        match Executable::parse(bytes) {
+            Ok(exe) => {
+                report.universal = exe.fat_arches.is_some();
+                report.slices = exe.slices.iter().map(shiplint_gobin::facts).collect();
+            }
+            Err(e) => report.error = Some(e.to_string()),
+        }
+        report
+    }
+}
+
 pub fn inspect_file(path: &str) -> FileReport {
-    let mut report =
-        FileReport { path: path.to_string(), error: None, universal: false, slices: Vec::new(), images: Vec::new() };
     if let Some(opened) = crate::image::open_image(Path::new(path)) {
+        let mut report = FileReport::new(path.to_string());
         match opened.and_then(|img| crate::image::summarize(path, &img)) {
             Ok(images) => report.images = images,
             Err(e) => report.error = Some(e),
         }
         return report;
     }
-    let mapped = match Mapped::open(Path::new(path)) {
-        Ok(m) => m,
-        Err(e) => {
-            report.error = Some(e.to_string());
-            return report;
-        }
-    };
-    match Executable::parse(mapped.bytes()) {
-        Ok(exe) => {
-            report.universal = exe.fat_arches.is_some();
-            report.slices = exe.slices.iter().map(shiplint_gobin::facts).collect();
-        }
-        Err(e) => report.error = Some(e.to_string()),
+    match Mapped::open(Path::new(path)) {
+        Ok(mapped) => FileReport::of_executable(path.to_string(), mapped.bytes()),
+        Err(e) => FileReport { error: Some(e.to_string()), ..FileReport::new(path.to_string()) },
     }
-    report
+}
+
+/// The executables inside a release archive, one report each (`dist/api.tar.gz!api`).
+fn inspect_archive(path: &str) -> Vec<FileReport> {
+    let mut reports = Vec::new();
+    let read = crate::release::each_executable(Path::new(path), |member, bytes, _| {
+        reports.push(FileReport::of_executable(format!("{path}!{member}"), bytes));
+    });
+    if let Err(e) = read {
+        reports.push(FileReport { error: Some(e), ..FileReport::new(path.to_string()) });
+    }
+    reports
 }
 
 /// Runs `inspect` and returns the exit status: 2 when any file could not be read, else 0.
 pub fn run(files: &[String], json: bool) -> i32 {
-    let reports: Vec<FileReport> = files.par_iter().map(|f| inspect_file(f)).collect();
+    let reports: Vec<FileReport> = files
+        .par_iter()
+        .flat_map_iter(|f| {
+            let name = Path::new(f).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let archive = crate::release::is_archive_name(&name) && crate::image::open_image(Path::new(f)).is_none();
+            if archive { inspect_archive(f) } else { vec![inspect_file(f)] }
+        })
+        .collect();
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut status = 0;

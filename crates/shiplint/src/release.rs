@@ -185,21 +185,9 @@ pub struct ArchiveReport {
     pub shipped: Vec<Shipped>,
 }
 
-/// Reads a release archive in place (nothing is extracted) and checks the Go executables in it.
-pub fn check_archive(path: &Path, options: &BinaryOptions, config: &Config) -> Result<ArchiveReport, String> {
-    let display = path.display().to_string();
-    let archive = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut report = ArchiveReport { findings: Vec::new(), shipped: Vec::new() };
-    let mut add = |member: &str, bytes: &[u8], mode: Option<u32>| {
-        if !looks_executable(bytes) {
-            return;
-        }
-        let location = format!("{display}!{member}");
-        if let Some((findings, facts)) = shipped(&location, member, Some(&archive), bytes, mode, options, config) {
-            report.findings.extend(findings);
-            report.shipped.push(facts);
-        }
-    };
+/// Calls `visit(member path, bytes, mode)` for every executable in a release archive (tar in any
+/// compression, or zip), read in place: nothing is extracted.
+pub fn each_executable(path: &Path, mut visit: impl FnMut(&str, &[u8], Option<u32>)) -> Result<(), String> {
     let mapped = Mapped::open(path).map_err(|e| e.to_string())?;
     let data = mapped.bytes();
     if zip::is_zip(data) {
@@ -208,9 +196,11 @@ pub fn check_archive(path: &Path, options: &BinaryOptions, config: &Config) -> R
                 continue;
             }
             let bytes = zip::read(data, &entry, MAX_MEMBER).map_err(|e| format!("{}: {e}", entry.path))?;
-            add(&entry.path, &bytes, entry.unix_mode);
+            if looks_executable(&bytes) {
+                visit(&entry.path, &bytes, entry.unix_mode);
+            }
         }
-        return Ok(report);
+        return Ok(());
     }
     let mut decoder = compress::decoder(data, data).map_err(|e| e.to_string())?;
     let mut tar = TarReader::new(&mut decoder);
@@ -225,7 +215,22 @@ pub fn check_archive(path: &Path, options: &BinaryOptions, config: &Config) -> R
         }
         let mut bytes = head[..n].to_vec();
         bytes.extend(tar.read_data(MAX_MEMBER).map_err(|e| e.to_string())?);
-        add(&entry.path, &bytes, Some(entry.mode));
+        visit(&entry.path, &bytes, Some(entry.mode));
     }
+    Ok(())
+}
+
+/// Reads a release archive in place and checks the Go executables in it.
+pub fn check_archive(path: &Path, options: &BinaryOptions, config: &Config) -> Result<ArchiveReport, String> {
+    let display = path.display().to_string();
+    let archive = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut report = ArchiveReport { findings: Vec::new(), shipped: Vec::new() };
+    each_executable(path, |member, bytes, mode| {
+        let location = format!("{display}!{member}");
+        if let Some((findings, facts)) = shipped(&location, member, Some(&archive), bytes, mode, options, config) {
+            report.findings.extend(findings);
+            report.shipped.push(facts);
+        }
+    })?;
     Ok(report)
 }

@@ -159,3 +159,21 @@ fn darwin_binaries_in_release_archives() {
     let adhoc = at("api_darwin_arm64.tar.gz!api");
     assert_eq!(adhoc.iter().map(|(c, _)| *c).collect::<Vec<_>>(), ["SL102"], "{list:#?}");
 }
+
+/// `inspect` on a release archive reports each executable inside.
+#[test]
+fn inspect_reads_the_executables_inside_an_archive() {
+    let t = TempDir::new();
+    let tgz = images::compress(
+        &images::tar(&[("api", &binary("linux", "arm64"), 0o755), ("README.md", b"docs\n", 0o644)]),
+        Compression::Gzip,
+    );
+    let path = t.path().join("api_linux_arm64.tar.gz");
+    fs::write(&path, tgz).unwrap();
+    let out = shiplint().args(["inspect", "--format", "json"]).arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc.as_array().unwrap().len(), 1, "{doc}");
+    assert!(doc[0]["path"].as_str().unwrap().ends_with("api_linux_arm64.tar.gz!api"));
+    assert_eq!(doc[0]["slices"][0]["arch"], "arm64");
+}
