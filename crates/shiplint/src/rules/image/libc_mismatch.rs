@@ -79,9 +79,14 @@ pub fn check_image(image: &ImageFacts, out: &mut Vec<Finding>) {
             Err(ResolveError::Missing(p) | ResolveError::Loop(p)) => p,
         };
         let what = if is_entrypoint { "the entrypoint" } else { "the Go executable" };
+        let gone = if format!("/{missing}") == interpreter {
+            "it is not there".to_string()
+        } else {
+            format!("/{missing} does not exist in the image")
+        };
         let message = format!(
             "{what} /{path} needs the dynamic loader {interpreter}, and the image has {}: starting it fails with \
-             \"no such file or directory\" (the missing file is the loader, /{missing})",
+             \"no such file or directory\", which means the loader, not the binary ({gone})",
             loaders(image)
         );
         out.push(image.finding(
