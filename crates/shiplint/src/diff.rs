@@ -1029,6 +1029,23 @@ fn image_causes(
     Ok(executables)
 }
 
+/// Whether two release files claim the same platform (both OS and architecture) and are the same
+/// kind of file (both archives of one format, or both not archives).
+fn same_platform(a: &Path, b: &Path) -> bool {
+    let name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let (na, nb) = (name(a), name(b));
+    let claims = |n: &str| match crate::release::named_platform(n) {
+        (Some(os), Some(arch)) => Some((os, arch)),
+        _ => None,
+    };
+    let kind = |n: &str| {
+        [".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.zst", ".tzst", ".tar", ".zip", ".exe"]
+            .into_iter()
+            .find(|e| n.ends_with(e))
+    };
+    claims(&na).is_some() && claims(&na) == claims(&nb) && kind(&na) == kind(&nb) && a.parent() == b.parent()
+}
+
 /// Every file under `dir`, by path relative to it.
 fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
@@ -1077,13 +1094,23 @@ pub fn diff(a: &Path, b: &Path) -> Result<DiffReport, String> {
         (false, false) => diff_files(a, b, &mut report)?,
         (true, true) => {
             let (fa, fb) = (files_under(a), files_under(b));
+            let mut unpaired_b: Vec<&PathBuf> = fb.iter().filter(|r| !fa.contains(r)).collect();
             for rel in &fa {
-                match fb.contains(rel) {
-                    true => diff_files(&a.join(rel), &b.join(rel), &mut report)?,
-                    false => report.only_in_a.push(a.join(rel).display().to_string()),
+                if fb.contains(rel) {
+                    diff_files(&a.join(rel), &b.join(rel), &mut report)?;
+                    continue;
+                }
+                // Names that differ only by version (`api_1.0.0_linux_amd64.tar.gz`, `api_1.0.1_...`)
+                // are paired by the platform they claim.
+                match unpaired_b.iter().position(|r| same_platform(rel, r)) {
+                    Some(i) => {
+                        let other = unpaired_b.remove(i);
+                        diff_files(&a.join(rel), &b.join(other), &mut report)?;
+                    }
+                    None => report.only_in_a.push(a.join(rel).display().to_string()),
                 }
             }
-            report.only_in_b = fb.iter().filter(|r| !fa.contains(r)).map(|r| b.join(r).display().to_string()).collect();
+            report.only_in_b = unpaired_b.iter().map(|r| b.join(r).display().to_string()).collect();
         }
         _ => return Err("compare a file with a file, or a folder with a folder".into()),
     }

@@ -357,3 +357,34 @@ fn a_dependency_version() {
     assert_eq!(titles(&pair), ["dependency versions differ"], "{pair}");
     assert_eq!(pair["causes"][0]["evidence"][0], serde_json::json!(["example.com/lib", "v1.0.0", "v1.1.0"]));
 }
+
+/// Release folders: files whose names differ only by version are paired by the platform they claim.
+#[test]
+fn release_folders_paired_by_platform() {
+    let t = TempDir::new();
+    let (a, b) = (t.path().join("v1.0.0/dist"), t.path().join("v1.0.1/dist"));
+    fs::create_dir_all(&a).unwrap();
+    fs::create_dir_all(&b).unwrap();
+    fs::write(
+        a.join("api_1.0.0_linux_amd64"),
+        common::newest_fixture("linux", "amd64", shiplint_fixtures::Variant::Trimpath),
+    )
+    .unwrap();
+    fs::write(
+        b.join("api_1.0.1_linux_amd64"),
+        common::newest_fixture("linux", "amd64", shiplint_fixtures::Variant::Default),
+    )
+    .unwrap();
+    fs::write(b.join("api_1.0.1_darwin_arm64"), b"new in this release").unwrap();
+    let out = shiplint()
+        .args(["diff", "--format", "json"])
+        .arg(t.path().join("v1.0.0"))
+        .arg(t.path().join("v1.0.1"))
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["pairs"].as_array().unwrap().len(), 1, "{doc}");
+    assert!(doc["pairs"][0]["b"].as_str().unwrap().ends_with("api_1.0.1_linux_amd64"));
+    assert!(doc["pairs"][0]["causes"][0]["title"].as_str().unwrap().starts_with("-trimpath in one build only"));
+    assert!(doc["only_in_b"][0].as_str().unwrap().ends_with("api_1.0.1_darwin_arm64"));
+}
