@@ -152,6 +152,17 @@ pub struct LayerReport {
 pub trait EntryData {
     /// Reads up to `buf.len()` bytes (0 at the end of the entry).
     fn read_some(&mut self, buf: &mut [u8]) -> Result<usize, Error>;
+    /// Reads until `buf` is full or the entry ends; the bytes read.
+    fn read_head(&mut self, buf: &mut [u8]) -> Result<usize, Error> {
+        let mut n = 0;
+        while n < buf.len() {
+            match self.read_some(&mut buf[n..])? {
+                0 => break,
+                k => n += k,
+            }
+        }
+        Ok(n)
+    }
     /// Reads the rest of the entry, if no more than `limit` bytes remain.
     fn read_rest(&mut self, limit: u64) -> Result<Vec<u8>, Error>;
 }
@@ -491,7 +502,7 @@ impl<'a> Image<'a> {
         for (index, layer) in manifest.layers.iter().enumerate() {
             let mut hashed = Hashing { inner: self.open(&layer.blob)?, hasher: Sha256::new() };
             let mut head = [0u8; 6];
-            let n = read_up_to(&mut hashed, &mut head)?;
+            let n = crate::read_up_to(&mut hashed, &mut head)?;
             let mut decoder = compress::decoder(&head[..n], (&head[..n]).chain(&mut hashed))?;
             let compression = decoder.compression;
             let (entries, expanded) = {
@@ -522,17 +533,6 @@ impl<'a> Image<'a> {
         }
         Ok(reports)
     }
-}
-
-fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> Result<usize, Error> {
-    let mut n = 0;
-    while n < buf.len() {
-        match r.read(&mut buf[n..]).map_err(io_error)? {
-            0 => break,
-            k => n += k,
-        }
-    }
-    Ok(n)
 }
 
 struct Hashing<R> {

@@ -42,3 +42,15 @@ impl std::fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// Reads until `buf` is full or the source ends; the bytes read.
+pub fn read_up_to(r: &mut impl std::io::Read, buf: &mut [u8]) -> Result<usize, Error> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]).map_err(compress::io_error)? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}

@@ -10,7 +10,6 @@ use crate::rules::{Binary, BinaryOptions, RULES};
 use rayon::prelude::*;
 use serde::Serialize;
 use shiplint_gobin::Executable;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -136,7 +135,7 @@ fn check_file(
     let mut head = [0u8; 512];
     let n = match path.is_dir() {
         true => 0,
-        false => read_full(&mut std::fs::File::open(path).map_err(|e| e.to_string())?, &mut head)
+        false => shiplint_archive::read_up_to(&mut std::fs::File::open(path).map_err(|e| e.to_string())?, &mut head)
             .map_err(|e| e.to_string())?,
     };
     if looks_executable(&head[..n]) {
@@ -189,18 +188,6 @@ fn check_file(
     }
     let findings = findings.into_iter().filter_map(|f| config.apply(f)).collect();
     Ok(Scanned::BuildDefinition(findings))
-}
-
-/// Reads until `buf` is full or the file ends.
-fn read_full(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match file.read(&mut buf[n..])? {
-            0 => break,
-            k => n += k,
-        }
-    }
-    Ok(n)
 }
 
 /// A `# shiplint: ignore[rule, ...] reason` comment: its line (1-based), where it is, the rules

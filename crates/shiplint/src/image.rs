@@ -9,7 +9,7 @@ use crate::finding::{Finding, Location};
 use crate::rules::{BinaryOptions, RULES, RuleMeta};
 use serde::Serialize;
 use shiplint_archive::fs::{Applied, FsView, ResolveError};
-use shiplint_archive::image::{EntryData, Image, Manifest, RunConfig};
+use shiplint_archive::image::{Image, Manifest, RunConfig};
 use shiplint_archive::tar::Kind;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -144,25 +144,13 @@ impl ImageFacts {
 /// Opens `path` as a container image when it is one (an OCI layout folder, a plain or compressed
 /// image tarball).
 pub fn open_image(path: &Path) -> Option<Result<Image<'static>, String>> {
-    let mut head = Vec::with_capacity(512);
-    if !path.is_dir() {
-        let file = std::fs::File::open(path).ok()?;
-        std::io::Read::read_to_end(&mut std::io::Read::take(file, 512), &mut head).ok()?;
-    }
-    let opened = shiplint_archive::image::open(path, &head)?;
+    let mut head = [0u8; 512];
+    let n = match path.is_dir() {
+        true => 0,
+        false => shiplint_archive::read_up_to(&mut std::fs::File::open(path).ok()?, &mut head).ok()?,
+    };
+    let opened = shiplint_archive::image::open(path, &head[..n])?;
     Some(opened.map_err(|e| format!("{}: {e}", path.display())))
-}
-
-/// Reads up to `buf.len()` bytes of an entry.
-fn read_head(data: &mut dyn EntryData, buf: &mut [u8]) -> Result<usize, shiplint_archive::Error> {
-    let mut n = 0;
-    while n < buf.len() {
-        match data.read_some(&mut buf[n..])? {
-            0 => break,
-            k => n += k,
-        }
-    }
-    Ok(n)
 }
 
 /// The short name of a digest: `sha256:0123456789ab`.
@@ -208,7 +196,7 @@ fn scan_manifest(
                 return Ok(());
             }
             let mut head = [0u8; 8];
-            let n = read_head(data, &mut head)?;
+            let n = data.read_head(&mut head)?;
             if !looks_executable(&head[..n]) {
                 return Ok(());
             }
