@@ -9,7 +9,7 @@ use crate::release::{ChecksumFile, ReleaseFacts, Shipped};
 use crate::rules::{Binary, BinaryOptions, RULES};
 use rayon::prelude::*;
 use serde::Serialize;
-use shiplint_gobin::Executable;
+use shiplint_gobin::{Executable, Facts};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -273,44 +273,33 @@ fn check_binary(
     config: &Config,
 ) -> Result<Option<(Vec<Finding>, Shipped)>, String> {
     let mapped = Mapped::open(path).map_err(|e| e.to_string())?;
-    // Parsed here first so that a malformed executable is an error, not "not Go".
-    Executable::parse(mapped.bytes()).map_err(|e| e.to_string())?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let display = path.display().to_string();
-    Ok(crate::release::shipped(&display, &name, None, mapped.bytes(), None, options, config))
+    crate::release::shipped(&display, &name, None, mapped.bytes(), None, options, config)
 }
 
-/// Runs every selected binary rule on each Go slice of `exe`, shown as `display`; `None` when no
-/// slice is Go.
+/// Every slice's facts, and the findings of every selected binary rule on the Go slices, shown
+/// as `display` (`None` when no slice is Go).
 pub(crate) fn check_executable(
     display: &str,
     exe: &Executable<'_>,
     options: &BinaryOptions,
     config: &Config,
-) -> Option<Vec<Finding>> {
+) -> (Vec<Facts>, Option<Vec<Finding>>) {
     let universal = exe.fat_arches.is_some();
+    let all: Vec<Facts> = exe.slices.iter().map(shiplint_gobin::facts).collect();
     let mut findings = Vec::new();
-    let mut any_go = false;
-    for c in &exe.slices {
-        let facts = shiplint_gobin::facts(c);
-        if !facts.is_go {
-            continue;
-        }
-        any_go = true;
-        let bin = Binary {
-            path: display,
-            slice: universal.then_some(facts.arch.as_str()),
-            container: c,
-            facts: &facts,
-            options,
-        };
+    for (c, facts) in exe.slices.iter().zip(&all).filter(|(_, f)| f.is_go) {
+        let bin =
+            Binary { path: display, slice: universal.then_some(facts.arch.as_str()), container: c, facts, options };
         for rule in RULES.iter().filter(|r| config.is_selected(r.meta.name)) {
             if let Some(check) = rule.binary {
                 check(&bin, &mut findings);
             }
         }
     }
-    any_go.then(|| findings.into_iter().filter_map(|f| config.apply(f)).collect())
+    let any_go = all.iter().any(|f| f.is_go);
+    (all, any_go.then(|| findings.into_iter().filter_map(|f| config.apply(f)).collect()))
 }
 
 /// Scans `paths` in parallel; results come back in a stable order.

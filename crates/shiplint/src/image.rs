@@ -204,8 +204,8 @@ fn scan_manifest(
             bytes.extend(data.read_rest(MAX_EXECUTABLE)?);
             // A file that only starts like an executable is not one the rules can judge.
             let Ok(exe) = shiplint_gobin::Executable::parse(&bytes) else { return Ok(()) };
-            let Some(first) = exe.slices.first() else { return Ok(()) };
-            let facts = shiplint_gobin::facts(first);
+            let (slices, found) = check_executable(&format!("{display} /{path}"), &exe, options, config);
+            let Some(facts) = slices.first() else { return Ok(()) };
             executables.insert(
                 path.clone(),
                 ImageExecutable {
@@ -216,7 +216,7 @@ fn scan_manifest(
                     main_path: facts.build_info.as_ref().map(|b| b.path.to_str().into_owned()),
                 },
             );
-            if let Some(found) = check_executable(&format!("{display} /{path}"), &exe, options, config) {
+            if let Some(found) = found {
                 binary_findings.insert(path, found);
             }
             Ok(())

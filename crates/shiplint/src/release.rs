@@ -9,7 +9,7 @@ use crate::mapped::Mapped;
 use crate::rules::{BinaryOptions, RuleMeta};
 use sha2::{Digest, Sha256};
 use shiplint_archive::{compress, tar::Kind, tar::TarReader, zip};
-use shiplint_gobin::{Executable, Format};
+use shiplint_gobin::{Executable, Facts, Format};
 use std::path::{Path, PathBuf};
 
 /// The largest archive member read (Go programs are tens of megabytes).
@@ -120,19 +120,14 @@ pub fn named_platform(name: &str) -> (Option<&'static str>, Option<&'static str>
     (os, arch)
 }
 
-/// The (GOOS, GOARCH) of each slice (GOOS from BuildInfo when recorded, else from the format),
-/// and whether any slice carries a certificate signature.
-fn platforms(exe: &Executable<'_>) -> (Vec<(String, String)>, bool) {
-    let mut signed = false;
-    let platforms = exe
-        .slices
+/// The (GOOS, GOARCH) of each slice: GOOS from BuildInfo when recorded, else from the format.
+fn platforms(slices: &[Facts]) -> Vec<(String, String)> {
+    slices
         .iter()
-        .map(|c| {
-            let facts = shiplint_gobin::facts(c);
-            signed |= facts.code_signature.as_ref().is_some_and(|s| s.has_cms_signer());
-            let goos = facts.build_info.as_ref().and_then(|b| b.setting("GOOS").map(|s| s.into_owned()));
+        .map(|f| {
+            let goos = f.build_info.as_ref().and_then(|b| b.setting("GOOS").map(|s| s.into_owned()));
             let goos = goos.unwrap_or_else(|| {
-                match c.format {
+                match f.format {
                     Format::Elf => "linux",
                     Format::MachO => "darwin",
                     Format::Pe => "windows",
@@ -140,14 +135,13 @@ fn platforms(exe: &Executable<'_>) -> (Vec<(String, String)>, bool) {
                 }
                 .to_string()
             });
-            (goos, facts.arch.clone())
+            (goos, f.arch.clone())
         })
-        .collect();
-    (platforms, signed)
+        .collect()
 }
 
-/// A Go executable's release facts and binary findings; `None` when `bytes` are not a Go
-/// executable.
+/// A Go executable's release facts and binary findings; `None` when `bytes` are an executable
+/// but not a Go one, an error when they are no executable the reader knows.
 pub fn shipped(
     location: &str,
     name: &str,
@@ -156,21 +150,21 @@ pub fn shipped(
     mode: Option<u32>,
     options: &BinaryOptions,
     config: &Config,
-) -> Option<(Vec<Finding>, Shipped)> {
-    let exe = Executable::parse(bytes).ok()?;
-    let findings = check_executable(location, &exe, options, config)?;
-    let (platforms, certificate_signed) = platforms(&exe);
+) -> Result<Option<(Vec<Finding>, Shipped)>, String> {
+    let exe = Executable::parse(bytes).map_err(|e| e.to_string())?;
+    let (slices, findings) = check_executable(location, &exe, options, config);
+    let (Some(findings), Some(first)) = (findings, slices.first()) else { return Ok(None) };
     let facts = Shipped {
         location: location.to_string(),
         name: name.to_string(),
         archive: archive.map(str::to_string),
-        platforms,
-        format: exe.slices.first()?.format,
+        platforms: platforms(&slices),
+        format: first.format,
         sha256: format!("{:x}", Sha256::digest(bytes)),
         mode,
-        certificate_signed,
+        certificate_signed: slices.iter().any(|f| f.code_signature.as_ref().is_some_and(|s| s.has_cms_signer())),
     };
-    Some((findings, facts))
+    Ok(Some((findings, facts)))
 }
 
 /// Whether a file name is a release archive shiplint opens.
@@ -227,7 +221,8 @@ pub fn check_archive(path: &Path, options: &BinaryOptions, config: &Config) -> R
     let mut report = ArchiveReport { findings: Vec::new(), shipped: Vec::new() };
     each_executable(path, |member, bytes, mode| {
         let location = format!("{display}!{member}");
-        if let Some((findings, facts)) = shipped(&location, member, Some(&archive), bytes, mode, options, config) {
+        // A member that only starts like an executable is not one the rules can judge.
+        if let Ok(Some((findings, facts))) = shipped(&location, member, Some(&archive), bytes, mode, options, config) {
             report.findings.extend(findings);
             report.shipped.push(facts);
         }
