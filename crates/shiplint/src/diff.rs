@@ -10,7 +10,7 @@
 //! of their own. Images are paired by platform: config, creation time, and the merged file
 //! systems file by file, the differing executables compared in depth.
 
-use crate::defs::gobuild::x_assignments;
+use crate::defs::gobuild::x_assignments_text;
 use crate::mapped::Mapped;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -503,7 +503,7 @@ fn diff_facts(fa: &Facts, fb: &Facts, a: &[u8], b: &[u8], sections: &[(String, u
 /// The causes in two `-ldflags` values: each `-X` that differs, and the other flags.
 fn ldflags_causes(a: &str, b: &str) -> Vec<Cause> {
     let mut out = Vec::new();
-    let (xa, xb) = (x_assignments(a), x_assignments(b));
+    let (xa, xb) = (x_assignments_text(a), x_assignments_text(b));
     let lookup = |xs: &[(String, String)], k: &str| xs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     let mut names: Vec<&String> = xa.iter().chain(&xb).map(|(n, _)| n).collect();
     names.sort();

@@ -2,7 +2,9 @@
 //! directive), stages with their base images, ARG and ENV scoping, RUN scripts read as shell,
 //! `COPY --from` edges, USER, ENTRYPOINT and CMD.
 
+use super::images::{self, BaseImage};
 use super::shell::{self, Env, Item, Part, SimpleCommand, Value, Word};
+use super::value::Origin;
 
 /// One instruction: keyword, where it is, and its arguments' text.
 #[derive(Clone, Debug)]
@@ -161,11 +163,11 @@ fn substitute(s: &str, args: &[(String, Option<String>)]) -> Value {
     let items = shell::parse(s, 0);
     let word = match items.first() {
         Some(Item::Command(c)) if c.words.len() == 1 && c.assigns.is_empty() => c.words[0].clone(),
-        _ => return if s.contains('$') { Value::Unknown } else { Value::Known(s.to_string()) },
+        _ => return if s.contains('$') { Value::hole(Origin::Unevaluated(s.to_string())) } else { Value::known(s) },
     };
     let mut env = Env::default();
     for (k, v) in args {
-        env.set(k, v.clone().map_or(Value::Unknown, Value::Known), true);
+        env.set(k, v.clone().map_or_else(|| Value::hole(Origin::BuildArg(k.clone())), Value::Known), true);
     }
     env.expand(&word)
 }
@@ -188,7 +190,7 @@ pub fn parse(text: &str) -> Dockerfile {
                 let base = substitute(&base_written, &global_args);
                 let parent = match &base {
                     Value::Known(b) => stages.iter().rposition(|s| s.name.as_deref() == Some(&b.to_ascii_lowercase())),
-                    Value::Unknown => None,
+                    Value::Partial(_) => None,
                 };
                 let base_start = ins.args_start + ins.args.find(&base_written).unwrap_or(0);
                 stages.push(Stage {
@@ -290,10 +292,19 @@ fn exec_form(text: &str, start: usize, end: usize) -> Option<SimpleCommand> {
         }
     }
     let first = words.first()?;
-    Some(SimpleCommand { assigns: Vec::new(), start: first.start, end: words.last()?.end, words })
+    Some(SimpleCommand { assigns: Vec::new(), arrays: Vec::new(), start: first.start, end: words.last()?.end, words })
 }
 
 impl Dockerfile {
+    /// The external image a stage ultimately starts from (through `FROM <stage>` links), if known.
+    pub fn root_image(&self, stage: usize) -> Option<(BaseImage, &Stage)> {
+        let root = *self.chain(stage).last()?;
+        match &root.base {
+            Value::Known(b) if root.parent.is_none() => Some((images::classify(b.as_str()), root)),
+            _ => None,
+        }
+    }
+
     /// The stage chain from `index` back to its root (itself first).
     pub fn chain(&self, index: usize) -> Vec<&Stage> {
         let mut out = Vec::new();
@@ -326,7 +337,9 @@ impl Dockerfile {
                     "ARG" => {
                         for (k, default) in arg_decls(&ins.args) {
                             let global = self.global_args.iter().find(|(g, _)| *g == k).and_then(|(_, d)| d.clone());
-                            let v = default.or(global).map_or(Value::Unknown, Value::Known);
+                            let v = default
+                                .or(global)
+                                .map_or_else(|| Value::hole(Origin::BuildArg(k.clone())), Value::Known);
                             env.set(&k, v, true);
                         }
                     }

@@ -1,7 +1,8 @@
 //! The `BuildInvocation` model: every place that runs `go build`, whatever file describes it,
 //! becomes one of these, so that rules never parse text.
 
-use super::shell::{Evaluated, Value, Word, flatten};
+use super::shell::{Evaluated, Word};
+use super::value::{Builder, Origin, Piece, Value};
 use std::collections::HashMap;
 
 /// A value taken from a build definition, with where it came from.
@@ -21,6 +22,8 @@ pub struct BuildInvocation<'a> {
     pub build_word: (usize, usize),
     /// Environment the go command sees (CGO_ENABLED, GOOS, GOARCH, GOFLAGS, ...).
     pub env: HashMap<String, Setting>,
+    /// `go install` (its output is `$GOBIN` or `$GOPATH/bin`), not `go build`.
+    pub install: bool,
     pub trimpath: bool,
     /// `-ldflags` value and its word.
     pub ldflags: Option<(Value, &'a Word)>,
@@ -28,12 +31,16 @@ pub struct BuildInvocation<'a> {
     pub output: Option<(Value, &'a Word)>,
     pub mod_flag: Option<Value>,
     pub packages: Vec<(Value, &'a Word)>,
+    /// Fields in flag position whose text is unknown (`${FLAGS}` set by the caller).
+    pub unknown_flags: Vec<Value>,
     /// Loop variables and their values in this iteration.
     pub iteration: Vec<(String, Value)>,
     /// Identifies the loop nest (empty outside loops).
     pub loops: Vec<usize>,
     /// The `-ldflags` are a tool's defaults, not written by the user (goreleaser without `ldflags`).
     pub implicit_ldflags: bool,
+    /// Variables the command read while unset, taken as empty.
+    pub assumed_empty: Vec<String>,
 }
 
 /// Flags of `go build` that take a value (the others are booleans).
@@ -71,27 +78,31 @@ impl<'a> BuildInvocation<'a> {
                 && self.packages.iter().any(|(v, _)| matches!(v, Value::Known(p) if p.ends_with("...")))
     }
 
-    /// Reads a `go build` (also behind `env`, `exec`, `time`, `nice`) from an evaluated command.
+    /// Reads a `go build` or `go install` from an evaluated command: behind `env`, `exec`, `time`,
+    /// `nice`, `command` or `sudo`, run as `go`, a path to it, buildx's `xx-go` or `garble`, with its
+    /// command word and flags taken from variables (`$(GOBUILD)`, `${GO_BUILD_CMD}`) after field
+    /// splitting. `go install pkg@version` installs someone else's module and is not read.
     pub fn from_command(e: &Evaluated<'a>) -> Option<Self> {
-        let words = &e.command.words;
+        let argv = &e.argv;
+        let span_of = |field: usize| {
+            let w = e.word_of(field);
+            (w.start, w.end)
+        };
         let mut i = 0;
         let mut extra_env: Vec<(String, Setting)> = Vec::new();
         loop {
-            match e.argv.get(i)? {
-                Value::Known(w) if matches!(w.as_str(), "exec" | "time" | "nice" | "command") => i += 1,
-                Value::Known(w) if w == "env" => {
+            match argv.get(i)?.as_known()? {
+                "exec" | "time" | "nice" | "command" | "sudo" => i += 1,
+                "env" => {
                     i += 1;
-                    while let Some(Value::Known(a)) = e.argv.get(i) {
+                    while let Some(a) = argv.get(i) {
                         match a.split_once('=') {
-                            Some((k, v)) if !k.starts_with('-') => {
-                                let span = (words[i].start, words[i].end);
-                                extra_env.push((
-                                    k.to_string(),
-                                    Setting { value: Value::Known(v.to_string()), span: Some(span) },
-                                ));
+                            Some((k, v)) if k.as_known().is_some_and(|k| !k.is_empty() && !k.starts_with('-')) => {
+                                let name = k.as_known().unwrap_or_default().to_string();
+                                extra_env.push((name, Setting { value: v, span: Some(span_of(i)) }));
                                 i += 1;
                             }
-                            _ if a.starts_with('-') => i += 1,
+                            _ if a.starts_with("-") => i += 1,
                             _ => break,
                         }
                     }
@@ -99,11 +110,23 @@ impl<'a> BuildInvocation<'a> {
                 _ => break,
             }
         }
-        let is_go = matches!(e.argv.get(i)?, Value::Known(g) if g == "go" || g.ends_with("/go"));
-        let is_build = matches!(e.argv.get(i + 1)?, Value::Known(b) if b == "build");
-        if !is_go || !is_build {
-            return None;
+        let program = argv.get(i)?.as_known()?;
+        let mut sub = i + 1;
+        match program.rsplit('/').next().unwrap_or(program) {
+            "go" | "xx-go" => {}
+            // `garble [flags] build ...` runs go build with the same flags.
+            "garble" => {
+                while argv.get(sub).is_some_and(|a| a.starts_with("-")) {
+                    sub += 1;
+                }
+            }
+            _ => return None,
         }
+        let install = match argv.get(sub)?.as_known()? {
+            "build" => false,
+            "install" => true,
+            _ => return None,
+        };
         let mut env: HashMap<String, Setting> =
             e.env.iter().map(|(k, v)| (k.clone(), Setting { value: v.clone(), span: None })).collect();
         for (name, word) in e.prefix {
@@ -112,56 +135,101 @@ impl<'a> BuildInvocation<'a> {
         env.extend(extra_env);
         let mut inv = BuildInvocation {
             span: (e.command.start, e.command.end),
-            build_word: (words[i + 1].start, words[i + 1].end),
+            build_word: span_of(sub),
             env,
+            install,
             trimpath: false,
             ldflags: None,
             output: None,
             mod_flag: None,
             packages: Vec::new(),
+            unknown_flags: Vec::new(),
             iteration: e.iteration.clone(),
             loops: e.loops.clone(),
             implicit_ldflags: false,
+            assumed_empty: e.assumed_empty.clone(),
         };
         // GOFLAGS applies first; flags on the command line override it.
-        if let Some(Value::Known(goflags)) = inv.env.get("GOFLAGS").map(|s| s.value.clone()) {
-            for f in goflags.split_whitespace().map(|f| f.trim_start_matches('-')) {
-                match f.split_once('=') {
-                    Some((name, value)) => inv.flag(name, Some(Value::Known(value.to_string())), None),
-                    None => inv.flag(f, None, None),
+        if let Some(goflags) = inv.env.get("GOFLAGS").map(|s| s.value.clone()) {
+            for f in goflags.split_fields() {
+                match flag_parts(&f) {
+                    Some((name, value)) => inv.flag(&name, value, None),
+                    None => inv.unknown_flags.push(f),
                 }
             }
         }
-        let mut j = i + 2;
-        while j < words.len() {
-            let word = &words[j];
-            let text = match &e.argv[j] {
-                Value::Known(t) => t.clone(),
-                Value::Unknown => flatten(&word.parts),
-            };
-            if !text.starts_with('-') || text == "-" {
-                inv.packages.extend((j..words.len()).map(|k| (e.argv[k].clone(), &words[k])));
+        let mut j = sub + 1;
+        while j < argv.len() {
+            let field = &argv[j];
+            // A field that is all hole (`${FLAGS}` from the caller) may be flags: read on past it,
+            // unless it is the last field (then it is the package).
+            let all_hole = field.pieces().iter().all(|p| matches!(p, Piece::Hole(_)));
+            if all_hole && j + 1 < argv.len() {
+                inv.unknown_flags.push(field.clone());
+                j += 1;
+                continue;
+            }
+            if !field.starts_with("-") || field.as_known() == Some("-") {
+                inv.packages.extend((j..argv.len()).map(|k| (argv[k].clone(), e.word_of(k))));
                 break;
             }
-            let flag = text.trim_start_matches('-');
-            match flag.split_once('=') {
-                Some((name, value)) => {
-                    let value = match &e.argv[j] {
-                        Value::Known(_) => Value::Known(value.to_string()),
-                        Value::Unknown => Value::Unknown,
-                    };
-                    inv.flag(name, Some(value), Some(word));
-                }
-                None if VALUE_FLAGS.contains(&flag) => {
+            match flag_parts(field) {
+                Some((name, None)) if VALUE_FLAGS.contains(&name.as_str()) => {
                     j += 1;
-                    let Some(next) = words.get(j) else { break };
-                    inv.flag(flag, Some(e.argv[j].clone()), Some(next));
+                    let Some(next) = argv.get(j) else { break };
+                    inv.flag(&name, Some(next.clone()), Some(e.word_of(j)));
                 }
-                None => inv.flag(flag, None, Some(word)),
+                Some((name, value)) => inv.flag(&name, value, Some(e.word_of(j))),
+                None => inv.unknown_flags.push(field.clone()),
             }
             j += 1;
         }
+        if install {
+            // `go install tool@v1.2.3` builds another module (a tool), not this project.
+            if inv.packages.iter().any(|(p, _)| p.display().contains('@')) {
+                return None;
+            }
+            if inv.output.is_none() {
+                let installed = inv.install_path();
+                inv.output = installed.map(|path| (path, e.word_of(sub)));
+            }
+        }
         Some(inv)
+    }
+
+    /// Where `go install` writes: `$GOBIN`, else the first `$GOPATH` entry's `bin` (a
+    /// `GOOS_GOARCH` folder under it for a cross build), named after the package's last element.
+    fn install_path(&self) -> Option<Value> {
+        let package = match self.packages.as_slice() {
+            [] => Value::known("."),
+            [(p, _)] => p.clone(),
+            _ => return None,
+        };
+        let name = match package.as_known() {
+            Some(p) => {
+                let last = p.trim_end_matches('/').rsplit('/').next().unwrap_or(p);
+                if last == "." || last.is_empty() { return None } else { Value::known(last) }
+            }
+            None => return None,
+        };
+        let mut b = Builder::default();
+        match self.env.get("GOBIN").map(|s| &s.value).filter(|v| !v.is_empty()) {
+            Some(gobin) => b.push(gobin),
+            None => {
+                match self.env.get("GOPATH").map(|s| &s.value).filter(|v| !v.is_empty()) {
+                    Some(Value::Known(gopath)) => b.push_str(gopath.split(':').next().unwrap_or(gopath)),
+                    Some(holey) => b.push(holey),
+                    None => b.push(&Value::hole(Origin::Environment("GOPATH".into()))),
+                }
+                b.push_str("/bin");
+                if let (Some(os), Some(arch)) = (self.env_value("GOOS"), self.env_value("GOARCH")) {
+                    b.push_str(&format!("/{os}_{arch}"));
+                }
+            }
+        }
+        b.push_str("/");
+        b.push(&name);
+        Some(b.build())
     }
 
     fn flag(&mut self, name: &str, value: Option<Value>, word: Option<&'a Word>) {
@@ -189,49 +257,50 @@ impl<'a> BuildInvocation<'a> {
     }
 }
 
+/// `-name`, `--name` or `-name=value`, when the name is known.
+fn flag_parts(field: &Value) -> Option<(String, Option<Value>)> {
+    let flag = field.strip_prefix("-")?;
+    let flag = flag.strip_prefix("-").unwrap_or(flag);
+    match flag.split_once('=') {
+        Some((Value::Known(name), value)) => Some((name, Some(value))),
+        Some(_) => None,
+        None => Some((flag.as_known()?.to_string(), None)),
+    }
+}
+
 /// Splits a flag string the way cmd/go's `quoted.Split` does: spaces separate fields, and a
 /// field may be wrapped in single or double quotes.
 pub fn split_quoted(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = s.trim_start();
-    while !rest.is_empty() {
-        let (field, tail) = match rest.as_bytes()[0] {
-            q @ (b'\'' | b'"') => match rest[1..].find(q as char) {
-                Some(end) => (rest[1..=end].to_string(), &rest[end + 2..]),
-                None => (rest[1..].to_string(), ""),
-            },
-            _ => {
-                let end = rest.find([' ', '\t', '\n', '\r']).unwrap_or(rest.len());
-                (rest[..end].to_string(), &rest[end..])
-            }
-        };
-        out.push(field);
-        rest = tail.trim_start();
-    }
-    out
+    Value::known(s).split_quoted().iter().map(Value::display).collect()
 }
 
-/// The `-X` assignments in a linker flag list, later ones overriding earlier ones for a target.
-pub fn x_assignments(ldflags: &str) -> Vec<(String, String)> {
-    let fields = split_quoted(ldflags);
-    let mut found: Vec<(String, String)> = Vec::new();
+/// The `-X` assignments in a linker flag list whose target is literal text, later ones
+/// overriding earlier ones for a target. The value may have holes (`-X main.v=$(git describe)`).
+pub fn x_assignments(ldflags: &Value) -> Vec<(String, Value)> {
+    let fields = ldflags.split_quoted();
+    let mut found: Vec<(String, Value)> = Vec::new();
     let mut i = 0;
     while i < fields.len() {
-        let f = fields[i].as_str();
-        let arg = match f {
-            "-X" | "--X" => {
+        let f = &fields[i];
+        let arg = match f.as_known() {
+            Some("-X" | "--X") => {
                 i += 1;
-                fields.get(i).map(String::as_str)
+                fields.get(i).cloned()
             }
             _ => f.strip_prefix("-X=").or_else(|| f.strip_prefix("--X=")),
         };
-        if let Some((target, value)) = arg.and_then(|a| a.split_once('=')) {
-            found.retain(|(t, _)| t != target);
-            found.push((target.to_string(), value.to_string()));
+        if let Some((Value::Known(target), value)) = arg.and_then(|a| a.split_once('=')) {
+            found.retain(|(t, _)| *t != target);
+            found.push((target, value));
         }
         i += 1;
     }
     found
+}
+
+/// `x_assignments` of flags that are all text (as a binary records them).
+pub fn x_assignments_text(ldflags: &str) -> Vec<(String, String)> {
+    x_assignments(&Value::known(ldflags)).into_iter().map(|(t, v)| (t, v.display())).collect()
 }
 
 #[cfg(test)]
@@ -240,14 +309,15 @@ mod tests {
 
     #[test]
     fn x_assignments_follow_the_linker() {
-        let got =
-            x_assignments("-s -w -X main.version=v1 -X=main.commit=abc '-X' \"main.date=2024 01\" -X main.version=v2");
+        let got = x_assignments(&Value::known(
+            "-s -w -X main.version=v1 -X=main.commit=abc '-X' \"main.date=2024 01\" -X main.version=v2",
+        ));
         assert_eq!(
             got,
             [
-                ("main.commit".into(), "abc".into()),
-                ("main.date".into(), "2024 01".into()),
-                ("main.version".into(), "v2".into())
+                ("main.commit".to_string(), Value::known("abc")),
+                ("main.date".to_string(), Value::known("2024 01")),
+                ("main.version".to_string(), Value::known("v2"))
             ]
         );
     }
@@ -258,7 +328,7 @@ mod tests {
 
     fn builds(src: &str) -> Vec<Summary> {
         let items = parse(src, 0);
-        let ev = evaluate(&items, &mut Env::default());
+        let ev = evaluate(&items, &mut Env::default(), &crate::defs::budget::Budget::default());
         ev.iter()
             .filter_map(BuildInvocation::from_command)
             .map(|b| {

@@ -4,6 +4,7 @@
 use super::ci::{Scalar, span_of};
 use super::gobuild::{BuildInvocation, Setting};
 use super::shell::{Part, Value, Word};
+use super::value::Origin;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_saphyr::Spanned;
@@ -225,13 +226,16 @@ impl Build {
             build_word: self.span,
             env,
             trimpath: self.trimpath,
-            ldflags: Some((Value::Known(self.ldflags_text()), &self.ldflags)),
-            output: Some((Value::Unknown, &self.output)),
+            install: false,
+            ldflags: Some((Value::templated(&self.ldflags_text()), &self.ldflags)),
+            output: Some((Value::hole(Origin::Template("{{ .Dist }}/{{ .Target }}".into())), &self.output)),
             mod_flag: self.mod_flag.clone().map(Value::Known),
             packages: vec![(Value::Known(self.main_package()), &self.main)],
             iteration: Vec::new(),
             loops: Vec::new(),
             implicit_ldflags: self.implicit_ldflags,
+            unknown_flags: Vec::new(),
+            assumed_empty: Vec::new(),
         }
     }
 
@@ -263,7 +267,7 @@ mod tests {
         assert_eq!(inv.env_value("CGO_ENABLED"), Some("0"));
         assert_eq!(
             inv.ldflags.as_ref().map(|(v, _)| v.clone()),
-            Some(Value::Known("-s -w -X main.version={{.Version}}".into()))
+            Some(Value::templated("-s -w -X main.version={{.Version}}"))
         );
         let (s, _) = b.goos_span.unwrap();
         assert!(t[s..].starts_with("[linux]"));

@@ -1,9 +1,16 @@
-//! Makefiles: variables (`=`, `:=`, `::=`, `?=`, `+=`, `export`, target-specific), rules and
-//! their recipe lines, with exact spans. Recipes are read as shell in make's dialect (`$(VAR)` is
-//! make's, `$$` the shell's); conditionals are read through (every branch counts), `include`d
-//! files and make functions stay unknown.
+//! Makefiles: variables (`=`, `:=`, `::=`, `?=`, `+=`, `!=`, `export`, target-specific), rules
+//! and their recipe lines, with exact spans, and the conditionals around them. Values are expanded
+//! as make does, with holes where the file does not say (`$(shell git describe)`, a variable the
+//! environment supplies): variable references, substitution references and the functions build
+//! files use (`if`, `or`, `and`, `subst`, `patsubst`, `strip`, `filter`, `word`, `foreach`,
+//! `call`...). A conditional make can decide from the file is decided; one that depends on the
+//! environment (`ifdef SOURCE_DATE_EPOCH`) keeps both branches, and a variable set differently in
+//! them becomes a hole. Recipes are read as shell in make's dialect (`$(VAR)` is make's, `$$` the
+//! shell's).
 
-use super::shell::{Env, Value};
+use super::budget::MAX_VALUE;
+use super::shell::Env;
+use super::value::{Builder, Hole, Origin, Piece, Provenance, Value};
 use std::collections::HashMap;
 
 /// A variable definition: `[export] NAME op value`, or target-specific `target: NAME op value`.
@@ -17,6 +24,8 @@ pub struct VarDef {
     pub exported: bool,
     /// For a target-specific variable, the targets it applies to.
     pub targets: Vec<String>,
+    /// The conditionals around the definition.
+    pub conditions: Vec<Condition>,
 }
 
 /// A rule: its targets and the byte ranges of its recipe commands (after `@`, `-`, `+`).
@@ -24,6 +33,18 @@ pub struct VarDef {
 pub struct RuleDef {
     pub targets: Vec<String>,
     pub recipe: Vec<(usize, usize)>,
+    pub conditions: Vec<Condition>,
+}
+
+/// One conditional directive a line sits under: `ifdef X` (or its `else`, `negated`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Condition {
+    /// `ifdef`, `ifndef`, `ifeq` or `ifneq`.
+    pub directive: String,
+    /// The text after the directive.
+    pub args: String,
+    /// In the `else` branch.
+    pub negated: bool,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -36,6 +57,33 @@ pub struct Makefile {
     pub exported: Vec<String>,
     /// Definitions of each variable name, in file order.
     by_name: HashMap<String, Vec<usize>>,
+}
+
+/// An open conditional: the branches already passed and the one being read.
+struct OpenConditional {
+    previous: Vec<Condition>,
+    current: Option<Condition>,
+}
+
+fn active_conditions(open: &[OpenConditional]) -> Vec<Condition> {
+    open.iter()
+        .flat_map(|c| {
+            let passed = c.previous.iter().map(|p| Condition { negated: true, ..p.clone() });
+            passed.chain(c.current.clone())
+        })
+        .collect()
+}
+
+fn condition(line: &str) -> Option<Condition> {
+    let line = line.trim();
+    let directive = ["ifdef", "ifndef", "ifeq", "ifneq"].into_iter().find(|d| {
+        line.strip_prefix(d).is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '(', '"', '\'']))
+    })?;
+    Some(Condition {
+        directive: directive.to_string(),
+        args: line[directive.len()..].trim().to_string(),
+        negated: false,
+    })
 }
 
 /// The operator of an assignment in `line`, with its byte position, if the line is one.
@@ -89,6 +137,7 @@ pub fn parse(text: &str) -> Makefile {
     let mut pos = 0;
     let mut in_rule = false;
     let mut in_define = false;
+    let mut open: Vec<OpenConditional> = Vec::new();
     while pos < text.len() {
         let end = logical_end(text, pos);
         let raw = &text[pos..end];
@@ -123,8 +172,23 @@ pub fn parse(text: &str) -> Makefile {
         }
         let first = trimmed.split_whitespace().next().unwrap_or("");
         match first {
-            "ifeq" | "ifneq" | "ifdef" | "ifndef" | "else" | "endif" | "include" | "-include" | "sinclude"
-            | "vpath" => continue,
+            "ifeq" | "ifneq" | "ifdef" | "ifndef" => {
+                open.push(OpenConditional { previous: Vec::new(), current: condition(trimmed) });
+                in_rule = false;
+                continue;
+            }
+            "else" => {
+                if let Some(c) = open.last_mut() {
+                    c.previous.extend(c.current.take());
+                    c.current = condition(trimmed.trim_start_matches("else"));
+                }
+                continue;
+            }
+            "endif" => {
+                open.pop();
+                continue;
+            }
+            "include" | "-include" | "sinclude" | "vpath" => continue,
             "define" => {
                 in_define = true;
                 continue;
@@ -169,6 +233,7 @@ pub fn parse(text: &str) -> Makefile {
                         value: skip_ws(text, value_start, end),
                         exported: false,
                         targets,
+                        conditions: active_conditions(&open),
                     });
                     in_rule = false;
                 } else {
@@ -178,6 +243,7 @@ pub fn parse(text: &str) -> Makefile {
                     mf.rules.push(RuleDef {
                         targets,
                         recipe: semi.map(|s| vec![skip_ws(text, s, end)]).unwrap_or_default(),
+                        conditions: active_conditions(&open),
                     });
                 }
             }
@@ -190,6 +256,7 @@ pub fn parse(text: &str) -> Makefile {
                     value: skip_ws(text, value_start, end),
                     exported,
                     targets: Vec::new(),
+                    conditions: active_conditions(&open),
                 });
                 in_rule = false;
             }
@@ -211,105 +278,353 @@ fn skip_ws(text: &str, start: usize, end: usize) -> (usize, usize) {
 
 /// The most nested variable references followed, so a self-referencing variable ends and a
 /// doubling chain (`A = $(B)$(B)`, `B = $(C)$(C)`, ...) stays small.
-const MAX_DEPTH: usize = 8;
-/// The longest expansion kept; longer ones are unknown rather than memory.
-const MAX_EXPANSION: usize = 64 * 1024;
+const MAX_DEPTH: usize = 16;
 
-impl Makefile {
-    /// The value text of a variable for `target` (target-specific definitions win), make-expanded.
-    fn value(&self, text: &str, name: &str, target: Option<&str>, depth: usize) -> Option<Value> {
-        let defs: Vec<&VarDef> = self
-            .by_name
-            .get(name)
-            .into_iter()
-            .flatten()
-            .map(|&i| &self.vars[i])
-            .filter(|v| v.targets.is_empty() || target.is_some_and(|t| v.targets.iter().any(|x| x == t)))
-            .collect();
-        let mut value: Option<String> = None;
-        for d in defs {
-            let raw = text[d.value.0..d.value.1].replace("\\\n", " ");
-            let expanded = match d.op.as_str() {
-                "!=" => return Some(Value::Unknown),
-                _ => match self.expand(text, raw.trim_end(), target, depth + 1) {
-                    Value::Known(v) => v,
-                    Value::Unknown => return Some(Value::Unknown),
-                },
-            };
-            value = Some(match (d.op.as_str(), value) {
-                ("?=", Some(v)) => v,
-                ("+=", Some(v)) => format!("{v} {expanded}"),
-                _ => expanded,
-            });
-        }
-        value.map(Value::Known)
+/// Where an expansion happens: the target whose recipe it is for (target-specific variables win)
+/// and the bindings of `$(foreach)` and `$(call)`.
+#[derive(Clone, Debug, Default)]
+pub struct Scope<'s> {
+    pub target: Option<&'s str>,
+    locals: Vec<(String, Value)>,
+}
+
+impl<'s> Scope<'s> {
+    pub fn for_target(target: Option<&'s str>) -> Self {
+        Scope { target, locals: Vec::new() }
     }
 
-    /// Expands make references in `s` (`$(VAR)`, `${VAR}`, `$V`, `$$`); functions are unknown.
-    pub fn expand(&self, text: &str, s: &str, target: Option<&str>, depth: usize) -> Value {
-        if depth > MAX_DEPTH {
-            return Value::Unknown;
+    fn with(&self, bindings: impl IntoIterator<Item = (String, Value)>) -> Self {
+        let mut s = self.clone();
+        s.locals.extend(bindings);
+        s
+    }
+}
+
+/// Whether a condition holds: `None` when it depends on what the file does not say.
+type Decision = Option<bool>;
+
+impl Makefile {
+    /// A variable's value in `scope`, make-expanded; `None` when the file never sets it.
+    pub fn value(&self, text: &str, name: &str, scope: &Scope<'_>, depth: usize) -> Option<Value> {
+        if let Some((_, v)) = scope.locals.iter().rev().find(|(n, _)| n == name) {
+            return Some(v.clone());
         }
-        let mut out = String::new();
+        let defs = self
+            .by_name
+            .get(name)?
+            .iter()
+            .map(|&i| &self.vars[i])
+            .filter(|v| v.targets.is_empty() || scope.target.is_some_and(|t| v.targets.iter().any(|x| x == t)));
+        let mut value: Option<Value> = None;
+        // The branch of an undecided conditional a definition sits in, to merge the two branches.
+        let mut undecided_from: Option<&[Condition]> = None;
+        for d in defs {
+            let decision = self.decide_all(text, &d.conditions, scope, depth);
+            if decision == Some(false) {
+                continue;
+            }
+            let raw = text[d.value.0..d.value.1].replace("\\\n", " ");
+            let expanded = match d.op.as_str() {
+                "!=" => Value::hole(Origin::Command(self.expand(text, raw.trim_end(), scope, depth + 1).display())),
+                _ => self.expand(text, raw.trim_end(), scope, depth + 1),
+            };
+            let next = match (d.op.as_str(), value.take()) {
+                ("?=", Some(v)) => v,
+                ("+=", Some(v)) => {
+                    let mut b = Builder::default();
+                    b.push(&v);
+                    b.push_str(" ");
+                    b.push(&expanded);
+                    b.build()
+                }
+                (_, Some(previous))
+                    if decision.is_none() && undecided_from.is_some_and(|c| exclusive(c, &d.conditions)) =>
+                {
+                    either(previous, expanded)
+                }
+                _ => expanded,
+            };
+            undecided_from = decision.is_none().then_some(d.conditions.as_slice());
+            value = Some(next);
+        }
+        value
+    }
+
+    /// Whether every condition holds.
+    fn decide_all(&self, text: &str, conditions: &[Condition], scope: &Scope<'_>, depth: usize) -> Decision {
+        let mut all = Some(true);
+        for c in conditions {
+            match self.decide(text, c, scope, depth) {
+                Some(false) => return Some(false),
+                None => all = None,
+                Some(true) => {}
+            }
+        }
+        all
+    }
+
+    fn decide(&self, text: &str, c: &Condition, scope: &Scope<'_>, depth: usize) -> Decision {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let holds = match c.directive.as_str() {
+            "ifdef" | "ifndef" => {
+                let name = self.expand(text, &c.args, scope, depth + 1);
+                let name = name.as_known()?.trim().to_string();
+                let defined = match self.value(text, &name, scope, depth + 1) {
+                    Some(v) => Some(!v.is_empty()),
+                    // Set only by the environment (SOURCE_DATE_EPOCH, CI variables): undecided.
+                    None if Provenance::of_environment(&name).is_some() => None,
+                    None => Some(false),
+                };
+                defined.map(|d| d == (c.directive == "ifdef"))
+            }
+            _ => {
+                let (a, b) = comparison_operands(&c.args)?;
+                let a = self.expand(text, a, scope, depth + 1);
+                let b = self.expand(text, b, scope, depth + 1);
+                let equal = a.as_known()? == b.as_known()?;
+                Some(equal == (c.directive == "ifeq"))
+            }
+        };
+        holds.map(|h| h != c.negated)
+    }
+
+    /// Expands make references in `s`: variables, substitution references and functions.
+    pub fn expand(&self, text: &str, s: &str, scope: &Scope<'_>, depth: usize) -> Value {
+        if depth > MAX_DEPTH {
+            return Value::hole(Origin::Unevaluated(format!("(variables nested deeper than {MAX_DEPTH})")));
+        }
+        let mut out = Builder::default();
         let b = s.as_bytes();
         let mut i = 0;
         while i < b.len() {
-            if b[i] != b'$' {
-                let ch = s[i..].chars().next().unwrap_or(' ');
-                out.push(ch);
-                i += ch.len_utf8();
-                continue;
+            let dollar = s[i..].find('$').map_or(s.len(), |n| i + n);
+            out.push_str(&s[i..dollar]);
+            i = dollar;
+            if i >= b.len() {
+                break;
             }
             match b.get(i + 1) {
                 Some(b'$') => {
-                    out.push('$');
+                    out.push_str("$");
                     i += 2;
                 }
                 Some(&open @ (b'(' | b'{')) => {
                     let close = if open == b'(' { b')' } else { b'}' };
-                    let mut depth_p = 0;
-                    let mut j = i + 1;
-                    while j < b.len() {
-                        if b[j] == open {
-                            depth_p += 1;
-                        } else if b[j] == close {
-                            depth_p -= 1;
-                            if depth_p == 0 {
-                                break;
-                            }
-                        }
-                        j += 1;
-                    }
-                    let name = &s[i + 2..j.min(s.len())];
-                    if name.contains(char::is_whitespace) || name.contains(':') || name.contains(',') {
-                        return Value::Unknown; // a function or substitution reference
-                    }
-                    match self.value(text, name, target, depth) {
-                        Some(Value::Known(v)) => out.push_str(&v),
-                        Some(Value::Unknown) => return Value::Unknown,
-                        None => {} // undefined: empty, as in make (the environment is not known)
-                    }
-                    if out.len() > MAX_EXPANSION {
-                        return Value::Unknown;
-                    }
-                    i = j + 1;
+                    let end = matching(b, i + 1, open, close);
+                    let inner = &s[i + 2..end.min(s.len())];
+                    out.push(&self.reference(text, inner, scope, depth));
+                    i = end + 1;
                 }
                 Some(_) => {
                     let ch = s[i + 1..].chars().next().unwrap_or('$');
-                    match self.value(text, &ch.to_string(), target, depth) {
-                        Some(Value::Known(v)) => out.push_str(&v),
-                        Some(Value::Unknown) => return Value::Unknown,
-                        None => {}
-                    }
+                    out.push(&self.variable(text, &ch.to_string(), scope, depth));
                     i += 1 + ch.len_utf8();
                 }
                 None => {
-                    out.push('$');
+                    out.push_str("$");
                     i += 1;
                 }
             }
+            if out.is_too_large() {
+                return Value::derived(format!("(a value over {MAX_VALUE} bytes)"), &[&out.build()]);
+            }
         }
-        Value::Known(out)
+        out.build()
+    }
+
+    /// `$(NAME)`, `$(NAME:a=b)` or `$(function args)`.
+    fn reference(&self, text: &str, inner: &str, scope: &Scope<'_>, depth: usize) -> Value {
+        let function = inner.find([' ', '\t']).map(|n| (&inner[..n], inner[n..].trim_start()));
+        if let Some((name, args)) = function {
+            if let Some(v) = self.function(text, name, args, scope, depth) {
+                return v;
+            }
+        }
+        // `$(VAR:.go=.o)`: a substitution reference.
+        if let Some((var, pattern)) = split_top_level(inner, ':').filter(|(_, p)| p.contains('=')) {
+            let value = self.reference(text, var, scope, depth);
+            let (from, to) = pattern.split_once('=').unwrap_or((pattern, ""));
+            let (from, to) = if from.contains('%') {
+                (from.to_string(), to.to_string())
+            } else {
+                (format!("%{from}"), format!("%{to}"))
+            };
+            return map_words(&value, |w| patsubst_word(&from, &to, w));
+        }
+        // A computed name: `$($(OS)_FLAGS)`.
+        let name = self.expand(text, inner, scope, depth + 1);
+        match name.as_known() {
+            Some(n) => self.variable(text, n.trim(), scope, depth),
+            None => Value::derived(format!("$({inner})"), &[&name]),
+        }
+    }
+
+    fn variable(&self, text: &str, name: &str, scope: &Scope<'_>, depth: usize) -> Value {
+        match self.value(text, name, scope, depth + 1) {
+            Some(v) => v,
+            None => match name {
+                "MAKE" => Value::known("make"),
+                "CURDIR" => Value::Partial(vec![Piece::Hole(Hole {
+                    origin: Origin::Environment(name.into()),
+                    provenance: Provenance::Host,
+                })]),
+                // Undefined: empty, as in make, unless the environment always has it.
+                _ if Provenance::of_environment(name).is_some() => Value::hole(Origin::Environment(name.into())),
+                _ => Value::empty(),
+            },
+        }
+    }
+
+    /// A make function; `None` when `name` is not one (then it is a variable name with a space).
+    fn function(&self, text: &str, name: &str, args: &str, scope: &Scope<'_>, depth: usize) -> Option<Value> {
+        let raw = split_args(args);
+        let arg = |i: usize| raw.get(i).map_or_else(Value::empty, |a| self.expand(text, a, scope, depth + 1));
+        let written = || format!("$({name} {args})");
+        let known = |v: &Value| v.as_known().map(str::to_string);
+        Some(match name {
+            "shell" => Value::hole(Origin::Command(arg(0).display())),
+            "if" => {
+                let cond = arg(0);
+                match known(&cond) {
+                    Some(c) if !c.trim().is_empty() => arg(1),
+                    Some(_) => arg(2),
+                    None => Value::derived(written(), &[&cond, &arg(1), &arg(2)]),
+                }
+            }
+            "or" => {
+                for i in 0..raw.len() {
+                    let v = arg(i);
+                    match known(&v) {
+                        Some(t) if t.trim().is_empty() => continue,
+                        _ => return Some(v),
+                    }
+                }
+                Value::empty()
+            }
+            "and" => {
+                let mut last = Value::empty();
+                for i in 0..raw.len() {
+                    last = arg(i);
+                    if known(&last).is_some_and(|t| t.trim().is_empty()) {
+                        return Some(Value::empty());
+                    }
+                }
+                last
+            }
+            "strip" => map_known(&arg(0), written(), |t| t.split_whitespace().collect::<Vec<_>>().join(" ")),
+            "subst" => match (known(&arg(0)), known(&arg(1))) {
+                (Some(from), Some(to)) if !from.is_empty() => map_known(&arg(2), written(), |t| t.replace(&from, &to)),
+                _ => Value::derived(written(), &[&arg(2)]),
+            },
+            "patsubst" => match (known(&arg(0)), known(&arg(1))) {
+                (Some(from), Some(to)) => map_words(&arg(2), |w| patsubst_word(&from, &to, w)),
+                _ => Value::derived(written(), &[&arg(2)]),
+            },
+            "filter" | "filter-out" => match known(&arg(0)) {
+                Some(patterns) => {
+                    let keep = name == "filter";
+                    let patterns: Vec<String> = patterns.split_whitespace().map(str::to_string).collect();
+                    let matches = |w: &str| patterns.iter().any(|p| patsubst_word(p, "", w).is_some());
+                    map_known(&arg(1), written(), |t| {
+                        t.split_whitespace().filter(|w| matches(w) == keep).collect::<Vec<_>>().join(" ")
+                    })
+                }
+                None => Value::derived(written(), &[&arg(1)]),
+            },
+            "firstword" | "lastword" | "words" => map_known(&arg(0), written(), |t| {
+                let words: Vec<&str> = t.split_whitespace().collect();
+                match name {
+                    "firstword" => words.first().copied().unwrap_or("").to_string(),
+                    "lastword" => words.last().copied().unwrap_or("").to_string(),
+                    _ => words.len().to_string(),
+                }
+            }),
+            "word" => match known(&arg(0)).and_then(|n| n.trim().parse::<usize>().ok()) {
+                Some(n) => map_known(&arg(1), written(), |t| {
+                    t.split_whitespace().nth(n.saturating_sub(1)).unwrap_or("").to_string()
+                }),
+                None => Value::derived(written(), &[&arg(1)]),
+            },
+            "addprefix" | "addsuffix" => match known(&arg(0)) {
+                Some(fix) => map_words(&arg(1), |w| {
+                    Some(if name == "addprefix" { format!("{fix}{w}") } else { format!("{w}{fix}") })
+                }),
+                None => Value::derived(written(), &[&arg(0), &arg(1)]),
+            },
+            "notdir" => map_words(&arg(0), |w| Some(w.rsplit('/').next().unwrap_or(w).to_string())),
+            "dir" => map_words(&arg(0), |w| Some(w.rfind('/').map_or("./".into(), |i| w[..=i].to_string()))),
+            "basename" => map_words(&arg(0), |w| {
+                let dot = w.rfind('.').filter(|&d| !w[d..].contains('/'));
+                Some(dot.map_or(w.to_string(), |d| w[..d].to_string()))
+            }),
+            "sort" => map_known(&arg(0), written(), |t| {
+                let mut words: Vec<&str> = t.split_whitespace().collect();
+                words.sort_unstable();
+                words.dedup();
+                words.join(" ")
+            }),
+            "findstring" => match (known(&arg(0)), known(&arg(1))) {
+                (Some(find), Some(t)) => Value::known(if t.contains(&find) { find } else { String::new() }),
+                _ => Value::derived(written(), &[&arg(1)]),
+            },
+            "foreach" => {
+                let var = known(&arg(0))?.trim().to_string();
+                let list = arg(1);
+                let body = raw.get(2).copied().unwrap_or("");
+                match known(&list) {
+                    Some(items) => {
+                        let mut out = Builder::default();
+                        for (i, item) in items.split_whitespace().take(crate::defs::budget::MAX_TARGETS).enumerate() {
+                            if i > 0 {
+                                out.push_str(" ");
+                            }
+                            out.push(&self.expand(
+                                text,
+                                body,
+                                &scope.with([(var.clone(), Value::known(item))]),
+                                depth + 1,
+                            ));
+                            if out.is_too_large() {
+                                break;
+                            }
+                        }
+                        out.build()
+                    }
+                    None => Value::derived(written(), &[&list]),
+                }
+            }
+            "call" => {
+                let callee = known(&arg(0))?.trim().to_string();
+                let bindings: Vec<(String, Value)> = std::iter::once(("0".to_string(), Value::known(callee.as_str())))
+                    .chain((1..raw.len()).map(|i| (i.to_string(), arg(i))))
+                    .collect();
+                let called = scope.with(bindings);
+                let body = self.by_name.get(&callee).and_then(|ds| ds.last()).map(|&i| &self.vars[i]);
+                match body {
+                    Some(d) => {
+                        let raw = text[d.value.0..d.value.1].replace("\\\n", " ");
+                        self.expand(text, raw.trim_end(), &called, depth + 1)
+                    }
+                    None => Value::empty(),
+                }
+            }
+            "value" => {
+                let var = known(&arg(0))?.trim().to_string();
+                let d = self.by_name.get(&var).and_then(|ds| ds.last()).map(|&i| &self.vars[i]);
+                d.map_or_else(Value::empty, |d| Value::known(text[d.value.0..d.value.1].trim_end()))
+            }
+            "error" | "warning" | "info" | "eval" => Value::empty(),
+            "abspath" | "realpath" => Value::Partial(vec![Piece::Hole(Hole {
+                origin: Origin::Unevaluated(written()),
+                provenance: Provenance::Host,
+            })]),
+            "wildcard" | "origin" | "flavor" | "file" | "join" | "wordlist" | "guile" | "let" | "intcmp" => {
+                Value::derived(written(), &[])
+            }
+            _ => return None,
+        })
     }
 
     /// Whether make exports a variable to the commands it runs.
@@ -319,21 +634,139 @@ impl Makefile {
             || self.by_name.get(name).is_some_and(|ds| ds.iter().any(|&i| self.vars[i].exported))
     }
 
+    /// Whether a rule's recipe runs at all: `None` when it depends on the environment.
+    pub fn rule_applies(&self, text: &str, rule: &RuleDef) -> Decision {
+        self.decide_all(text, &rule.conditions, &Scope::default(), 0)
+    }
+
     /// The shell environment a recipe of `target` runs in, for the variables it uses: make
     /// expands `$(VAR)` before the shell runs, and exported variables reach `go` itself.
+    /// Referenced variables the file never sets are left out (the recipe reads them as empty).
     pub fn env_for(&self, text: &str, target: Option<&str>, referenced: &[&str]) -> Env {
         let mut env = Env::default();
+        let scope = Scope::for_target(target);
         let go_reads = |n: &str| n.starts_with("GO") || n.starts_with("CGO_") || matches!(n, "CC" | "CXX");
         let mut names: Vec<&str> = referenced.to_vec();
         names.extend(self.by_name.keys().map(String::as_str).filter(|n| go_reads(n) && self.is_exported(n)));
         names.sort_unstable();
         names.dedup();
         for name in names {
-            if let Some(value) = self.value(text, name, target, 0) {
-                env.set(name, value, self.is_exported(name));
-            }
+            let value = match self.value(text, name, &scope, 0) {
+                Some(v) => v,
+                None if name == "MAKE" || name == "CURDIR" => self.variable(text, name, &scope, 0),
+                None => continue,
+            };
+            env.set(name, value, self.is_exported(name));
         }
         env
+    }
+}
+
+/// Whether two definitions sit in different branches of one conditional.
+fn exclusive(a: &[Condition], b: &[Condition]) -> bool {
+    a.iter().any(|x| b.iter().any(|y| x.directive == y.directive && x.args == y.args && x.negated != y.negated))
+}
+
+/// Two branches' values of a variable set under an undecided conditional: the value when they
+/// agree, else a hole that keeps the least volatile provenance (the file documents a way to
+/// get the stable one, such as `ifdef SOURCE_DATE_EPOCH`).
+fn either(a: Value, b: Value) -> Value {
+    if a == b {
+        return a;
+    }
+    let provenance = |v: &Value| v.holes().map(|h| h.provenance).min().unwrap_or(Provenance::Unknown);
+    Value::Partial(vec![Piece::Hole(Hole {
+        origin: Origin::Unevaluated(format!("{} or {}", a.display(), b.display())),
+        provenance: provenance(&a).max(provenance(&b)),
+    })])
+}
+
+/// The index of the bracket closing the one at `open_at`, or the end.
+fn matching(b: &[u8], open_at: usize, open: u8, close: u8) -> usize {
+    let mut depth = 0usize;
+    for (j, &c) in b.iter().enumerate().skip(open_at) {
+        if c == open {
+            depth += 1;
+        } else if c == close {
+            depth -= 1;
+            if depth == 0 {
+                return j;
+            }
+        }
+    }
+    b.len()
+}
+
+/// Splits at the first `sep` outside parentheses and braces.
+fn split_top_level(s: &str, sep: char) -> Option<(&str, &str)> {
+    let mut depth = 0i32;
+    for (i, c) in s.char_indices() {
+        match c {
+            '(' | '{' => depth += 1,
+            ')' | '}' => depth -= 1,
+            c if c == sep && depth == 0 => return Some((&s[..i], &s[i + 1..])),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A function's arguments: split at top-level commas.
+fn split_args(mut s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    while let Some((a, rest)) = split_top_level(s, ',') {
+        out.push(a);
+        s = rest;
+    }
+    out.push(s);
+    out
+}
+
+/// `(a,b)`, `"a" "b"` or `'a' 'b'`: the two operands of `ifeq`/`ifneq`.
+fn comparison_operands(args: &str) -> Option<(&str, &str)> {
+    let args = args.trim();
+    if let Some(inner) = args.strip_prefix('(').and_then(|a| a.strip_suffix(')')) {
+        let (a, b) = split_top_level(inner, ',')?;
+        return Some((a.trim(), b.trim()));
+    }
+    let quoted = |s: &str| -> Option<(usize, usize)> {
+        let q = s.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        let end = s[1..].find(q)? + 1;
+        Some((1, end))
+    };
+    let (s1, e1) = quoted(args)?;
+    let rest = args[e1 + 1..].trim_start();
+    let offset = args.len() - rest.len();
+    let (s2, e2) = quoted(rest)?;
+    Some((&args[s1..e1], &args[offset + s2..offset + e2]))
+}
+
+/// `%.go` against `main.go` gives `Some("main")` substituted into `to`; words without `%` must match whole.
+fn patsubst_word(from: &str, to: &str, word: &str) -> Option<String> {
+    match from.split_once('%') {
+        Some((pre, post)) => {
+            let stem = word.strip_prefix(pre)?.strip_suffix(post)?;
+            Some(to.replacen('%', stem, 1))
+        }
+        None => (word == from).then(|| to.to_string()),
+    }
+}
+
+/// Applies `f` to each whitespace-separated word of a known value (words it does not map stay).
+fn map_words(v: &Value, f: impl Fn(&str) -> Option<String>) -> Value {
+    match v.as_known() {
+        Some(t) => Value::known(
+            t.split_whitespace().map(|w| f(w).unwrap_or_else(|| w.to_string())).collect::<Vec<_>>().join(" "),
+        ),
+        None => Value::derived(v.display(), &[v]),
+    }
+}
+
+/// Applies `f` to a known value's text; a value with holes gives a hole derived from it.
+fn map_known(v: &Value, written: String, f: impl FnOnce(&str) -> String) -> Value {
+    match v.as_known() {
+        Some(t) => Value::known(f(t)),
+        None => Value::derived(written, &[v]),
     }
 }
 
@@ -356,11 +789,57 @@ mod tests {
         let env = mf.env_for(MK, Some("build"), &["CGO_ENABLED", "PLATFORMS", "LDFLAGS"]);
         assert_eq!(env.get("CGO_ENABLED"), Some(&Value::Known("0".into())));
         assert_eq!(env.get("PLATFORMS"), Some(&Value::Known("linux/amd64 linux/arm64".into())));
-        assert_eq!(env.get("LDFLAGS"), Some(&Value::Unknown), "VERSION comes from $(shell ...)");
+        let ldflags = env.get("LDFLAGS").unwrap();
+        assert_eq!(ldflags.display(), "-s -w    -X main.version=$(git describe)", "VERSION comes from $(shell ...)");
+        assert_eq!(ldflags.holes().next().unwrap().provenance, Provenance::Commit);
         assert_eq!(mf.env_for(MK, Some("release"), &["GOOS"]).get("GOOS"), Some(&Value::Known("darwin".into())));
         assert_eq!(mf.env_for(MK, None, &["GOOS"]).get("GOOS"), Some(&Value::Known("linux".into())));
         let release = &mf.rules[2];
         assert_eq!(&MK[release.recipe[0].0..release.recipe[0].1], "go build -o bin/$(GOOS)/app .");
+    }
+
+    fn value_of(mk: &str, name: &str) -> Option<Value> {
+        parse(mk).value(mk, name, &Scope::default(), 0)
+    }
+
+    #[test]
+    fn functions_build_files_use() {
+        let mk = "GOCMD=go\nGOBUILD=$(GOCMD) build\nOS ?= linux\nEXT=$(if $(filter windows,$(OS)),.exe,)\n\
+                  BIN=$(addprefix dist/,$(patsubst %,app-%$(EXT),$(OS)))\nFIRST=$(firstword $(subst /, ,linux/amd64))\n\
+                  SRCS=a.go b.go\nOBJS=$(SRCS:.go=.o)\nup=$(1)-$(2)\nCALLED=$(call up,x,y)\n\
+                  EACH=$(foreach p,a b,[$(p)])\nSTRIPPED=$(strip  a   b )\nDATE=$(shell date -u)\nV=$(or $(VERSION),dev)\n";
+        let v = |n: &str| value_of(mk, n).map(|v| v.display());
+        assert_eq!(v("GOBUILD").as_deref(), Some("go build"));
+        assert_eq!(v("EXT").as_deref(), Some(""));
+        assert_eq!(v("BIN").as_deref(), Some("dist/app-linux"));
+        assert_eq!(v("FIRST").as_deref(), Some("linux"));
+        assert_eq!(v("OBJS").as_deref(), Some("a.o b.o"));
+        assert_eq!(v("CALLED").as_deref(), Some("x-y"));
+        assert_eq!(v("EACH").as_deref(), Some("[a] [b]"));
+        assert_eq!(v("STRIPPED").as_deref(), Some("a b"));
+        assert_eq!(v("V").as_deref(), Some("dev"), "an undefined variable is empty");
+        let date = value_of(mk, "DATE").unwrap();
+        assert_eq!(date.volatile_hole().map(|h| h.provenance), Some(Provenance::Clock));
+    }
+
+    #[test]
+    fn conditionals_are_decided_when_the_file_says() {
+        let mk = "OS := linux\nifeq ($(OS),windows)\nEXT := .exe\nelse\nEXT := -bin\nendif\n\
+                  ifdef NOT_SET\nA := yes\nelse ifeq \"$(OS)\" \"linux\"\nA := linux\nelse\nA := other\nendif\n";
+        assert_eq!(value_of(mk, "EXT"), Some(Value::known("-bin")));
+        assert_eq!(value_of(mk, "A"), Some(Value::known("linux")));
+    }
+
+    #[test]
+    fn environment_conditionals_keep_both_branches() {
+        // The reproducible-builds convention: a clock stamp only when SOURCE_DATE_EPOCH is unset.
+        let mk = "ifdef SOURCE_DATE_EPOCH\n    DATE := $(shell date -u -d @$(SOURCE_DATE_EPOCH))\nelse\n    DATE := $(shell date -u)\nendif\n";
+        let date = value_of(mk, "DATE").unwrap();
+        assert!(date.volatile_hole().is_none(), "{date:?}");
+        let mk = "ifndef CI\nrelease:\n\tgo build .\nendif\nifdef NEVER\nother:\n\tgo build .\nendif\n";
+        let mf = parse(mk);
+        assert_eq!(mf.rule_applies(mk, &mf.rules[0]), Some(true), "CI is not a variable every environment has");
+        assert_eq!(mf.rule_applies(mk, &mf.rules[1]), Some(false));
     }
 
     #[test]

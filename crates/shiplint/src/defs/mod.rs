@@ -2,8 +2,10 @@
 //! Dockerfiles), read into one model of `go build` invocations that rules check.
 
 pub mod actions;
+pub mod budget;
 pub mod ci;
 pub mod dockerfile;
+pub mod eval;
 pub mod gitlab;
 pub mod gobuild;
 pub mod goreleaser;
@@ -13,3 +15,4 @@ pub mod makefile;
 pub mod shell;
 pub mod source;
 pub mod text;
+pub mod value;

@@ -2,6 +2,7 @@
 //! its Dockerfile stage), read once per file for all rules.
 
 use super::actions;
+use super::budget::Budget;
 use super::ci::{self, Pipeline};
 use super::dockerfile::{self, Dockerfile};
 use super::gitlab;
@@ -102,6 +103,8 @@ pub struct Defs<'a> {
     pub assignments: Vec<(&'a str, &'a shell::Word)>,
     /// Every command run (one entry per command and target or job, its first evaluation).
     pub commands: Vec<Command>,
+    /// Why evaluation stopped early, when a cap of the budget was hit (what was read is judged).
+    pub notes: Vec<String>,
 }
 
 /// A command a script runs, as first evaluated.
@@ -119,6 +122,7 @@ struct Collected<'a> {
     assignments: Vec<(&'a str, &'a shell::Word)>,
     commands: Vec<Command>,
     command_spans: std::collections::HashSet<((usize, usize), Option<String>)>,
+    budget: Budget,
 }
 
 /// The parsed forms a `Defs` borrows from.
@@ -151,9 +155,11 @@ pub fn parse(kind: Kind, text: &str) -> Result<Parsed, String> {
         Kind::Shell => Parsed::Shell(shell::parse(text, 0)),
         Kind::Makefile => {
             let file = makefile::parse(text);
+            // A rule inside a conditional the file decides against never runs.
             let recipes = file
                 .rules
                 .iter()
+                .filter(|r| file.rule_applies(text, r) != Some(false))
                 .flat_map(|r| {
                     r.recipe
                         .iter()
@@ -186,7 +192,9 @@ fn collect_assignments<'a>(items: &'a [Item], out: &mut Vec<(&'a str, &'a shell:
             Item::Command(c) => {
                 out.extend(c.assigns.iter().map(|(n, w)| (n.as_str(), w)));
             }
-            Item::For { body, .. } => collect_assignments(body, out),
+            Item::For { body, .. } | Item::Function { body, .. } => collect_assignments(body, out),
+            Item::Case { arms, .. } => arms.iter().for_each(|(_, body)| collect_assignments(body, out)),
+            Item::NestedTooDeep => {}
         }
     }
 }
@@ -194,7 +202,7 @@ fn collect_assignments<'a>(items: &'a [Item], out: &mut Vec<(&'a str, &'a shell:
 /// Evaluates one shell script (with `env` as its starting environment), keeping its builds and
 /// assignments.
 fn read_script<'a>(items: &'a [Item], mut env: Env, place: Place, into: &mut Collected<'a>) {
-    let evaluated = shell::evaluate(items, &mut env);
+    let evaluated = shell::evaluate(items, &mut env, &into.budget);
     into.builds.extend(evaluated.iter().filter_map(BuildInvocation::from_command).map(|invocation| Build {
         invocation,
         stage: place.stage,
@@ -259,7 +267,13 @@ impl<'a> Defs<'a> {
                 // Each RUN is a new shell, with the ENV and ARG values of its stage so far.
                 for (stage, items, env) in runs {
                     let place = Place { stage: Some(*stage), runner: 0, context: file.stages[*stage].name.clone() };
-                    read_script(items, env.clone(), place, &mut c);
+                    let mut env = env.clone();
+                    // The golang images set GOPATH=/go (where `go install` writes).
+                    let golang = file.root_image(*stage).is_some_and(|(b, _)| b.go_toolchain);
+                    if golang && env.get("GOPATH").is_none() {
+                        env.set("GOPATH", Value::known("/go"), true);
+                    }
+                    read_script(items, env, place, &mut c);
                 }
                 (Some(file), None, None)
             }
@@ -277,6 +291,7 @@ impl<'a> Defs<'a> {
             builds: c.builds,
             assignments: c.assignments,
             commands: c.commands,
+            notes: c.budget.note().into_iter().collect(),
         }
     }
 
@@ -305,22 +320,10 @@ impl<'a> Defs<'a> {
         meta.finding(self.location(start, end), message, help)
     }
 
-    /// A build's `-ldflags` as known, or else as written: the word itself and the definitions of
-    /// the variables in it (`"-s -w -X main.v=$(VERSION)"`, `$(LDFLAGS)`).
+    /// A build's `-ldflags` as evaluated, holes written as their origin
+    /// (`-s -w -X main.v=$(git describe)`).
     pub fn ldflags_written(&self, inv: &BuildInvocation<'_>) -> Option<String> {
-        let (value, word) = inv.ldflags.as_ref()?;
-        Some(match value {
-            Value::Known(flags) => flags.clone(),
-            Value::Unknown => {
-                let defined =
-                    word.variables().into_iter().flat_map(|v| self.assignments.iter().filter(move |(n, _)| *n == v));
-                let own = std::iter::once((word.start, word.end));
-                own.chain(defined.map(|(_, w)| (w.start, w.end)))
-                    .filter_map(|(start, end)| self.text.get(start..end))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            }
-        })
+        inv.ldflags.as_ref().map(|(value, _)| value.display())
     }
 
     /// Why a build's output reaches users (built into an image or in CI, released, stripped,
@@ -446,7 +449,7 @@ impl<'a> Defs<'a> {
                 c.argv.iter().enumerate().any(|(i, w)| match w {
                     Value::Known(w) if i == 0 => KEEPING_COMMANDS.contains(&w.as_str()) || w.contains(output),
                     Value::Known(w) => w.contains(output),
-                    Value::Unknown => false,
+                    Value::Partial(_) => false,
                 })
             });
         action_keeps || later_keeps || self.kept_as_artifact(b.context.as_deref(), output)

@@ -67,15 +67,7 @@ fn target(inv: &BuildInvocation<'_>) -> String {
         (Some(os), Some(arch)) => format!("{os}/{arch}"),
         (Some(os), None) => os.to_string(),
         (None, Some(arch)) => arch.to_string(),
-        (None, None) => inv
-            .iteration
-            .iter()
-            .map(|(_, v)| match v {
-                Value::Known(s) => s.clone(),
-                Value::Unknown => "?".into(),
-            })
-            .collect::<Vec<_>>()
-            .join(","),
+        (None, None) => inv.iteration.iter().map(|(_, v)| v.display()).collect::<Vec<_>>().join(","),
     }
 }
 
@@ -95,7 +87,7 @@ fn output(inv: &BuildInvocation<'_>) -> Option<String> {
         None => Some(format!("{}{exe}", default_name()?)),
         Some((Value::Known(o), _)) if o.ends_with('/') => Some(format!("{o}{}{exe}", default_name()?)),
         Some((Value::Known(o), _)) => Some(o.clone()),
-        Some((Value::Unknown, _)) => None,
+        Some((Value::Partial(_), _)) => None,
     }
 }
 
@@ -196,7 +188,7 @@ fn check_artifact_names(defs: &Defs<'_>, wf: &Pipeline, out: &mut Vec<Finding>) 
             let name = match step.with.get("name") {
                 Some(input) => match ci::input_value(input, &env) {
                     Value::Known(n) => n,
-                    Value::Unknown => return,
+                    Value::Partial(_) => return,
                 },
                 None => "artifact".to_string(), // the action's default name
             };

@@ -216,12 +216,7 @@ fn check_setup_go(defs: &Defs<'_>, out: &mut Vec<Finding>) {
 
 /// The words of a command when all are known.
 fn known_argv(argv: &[Value]) -> Option<Vec<&str>> {
-    argv.iter()
-        .map(|v| match v {
-            Value::Known(s) => Some(s.as_str()),
-            Value::Unknown => None,
-        })
-        .collect()
+    argv.iter().map(Value::as_known).collect()
 }
 
 /// What a command does to go.mod/go.sum, if it changes them.
@@ -306,7 +301,7 @@ fn check_image_toolchain(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     let mut judged = std::collections::HashSet::new();
     for b in defs.distinct_builds() {
         let Some(stage) = b.stage else { continue };
-        let Some((image, root)) = crate::rules::image::root_image(d, stage) else { continue };
+        let Some((image, root)) = d.root_image(stage) else { continue };
         let Some(tag) = image.tag.as_deref().filter(|_| image.go_toolchain) else { continue };
         let Some(outcome) = switch_outcome(&image, b.invocation.env.get("GOTOOLCHAIN").map(|s| &s.value)) else {
             continue;

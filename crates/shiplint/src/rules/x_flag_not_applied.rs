@@ -1,5 +1,5 @@
 use super::Binary;
-use crate::defs::gobuild::x_assignments;
+use crate::defs::gobuild::x_assignments_text;
 use crate::finding::Finding;
 use shiplint_gobin::symbols;
 
@@ -80,7 +80,7 @@ pub fn symbol_name(target: &str) -> Option<String> {
 pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
     let f = bin.facts;
     let recorded =
-        f.build_info.as_ref().and_then(|bi| bi.setting("-ldflags")).map(|l| x_assignments(&l)).unwrap_or_default();
+        f.build_info.as_ref().and_then(|bi| bi.setting("-ldflags")).map(|l| x_assignments_text(&l)).unwrap_or_default();
     let mut wanted: Vec<(String, String, &str)> =
         recorded.into_iter().map(|(t, v)| (t, v, "BuildInfo -ldflags")).collect();
     for e in &bin.options.expect_x {

@@ -1,4 +1,3 @@
-use super::root_image;
 use crate::defs::dockerfile::Dockerfile;
 use crate::defs::images::Libc;
 use crate::finding::{Finding, Fix};
@@ -123,7 +122,7 @@ fn check_goreleaser_dockers(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         let Ok(text) = std::fs::read_to_string(dir.join(&docker.dockerfile)) else { continue };
         let d = crate::defs::dockerfile::parse(&text);
         let Some(last) = d.stages.last() else { continue };
-        let Some((base, _)) = root_image(&d, last.index) else { continue };
+        let Some((base, _)) = d.root_image(last.index) else { continue };
         if !matches!(base.libc, Libc::Musl | Libc::None) {
             continue;
         }
@@ -160,7 +159,7 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     check_goreleaser_dockers(defs, out);
     let Some(d) = defs.dockerfile else { return };
     let Some(last) = d.stages.last() else { return };
-    let Some((final_base, _)) = root_image(d, last.index) else { return };
+    let Some((final_base, _)) = d.root_image(last.index) else { return };
     if final_base.libc == Libc::Unknown {
         return;
     }
@@ -178,7 +177,7 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         if !copied_from.contains(&stage) || d.chain(last.index).iter().any(|s| s.index == stage) {
             continue;
         }
-        let Some((builder, builder_root)) = root_image(d, stage) else { continue };
+        let Some((builder, builder_root)) = d.root_image(stage) else { continue };
         let cgo = match inv.env_value("CGO_ENABLED") {
             Some("0") => continue,
             Some("1") => "CGO_ENABLED=1",

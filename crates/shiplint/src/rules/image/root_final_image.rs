@@ -1,4 +1,3 @@
-use super::root_image;
 use crate::finding::{Finding, Fix};
 use crate::image::ImageFacts;
 use crate::rules::Defs;
@@ -65,7 +64,7 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         Some((user, ins)) if is_root(user) => (format!("the final image runs as {user}"), (ins.start, ins.end)),
         Some(_) => return,
         None => {
-            if root_image(d, last.index).is_none_or(|(base, _)| base.nonroot_by_default) {
+            if d.root_image(last.index).is_none_or(|(base, _)| base.nonroot_by_default) {
                 return;
             }
             (format!("the final image ({}) sets no USER: its program runs as root", last.base_written), last.base_span)

@@ -1,4 +1,3 @@
-use super::root_image;
 use crate::finding::Finding;
 use crate::image::{ImageFacts, size};
 use crate::rules::Defs;
@@ -58,7 +57,7 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     if defs.builds.is_empty() {
         return; // a development image, not a build
     }
-    let Some((base, root)) = root_image(d, last.index) else { return };
+    let Some((base, root)) = d.root_image(last.index) else { return };
     if !base.go_toolchain {
         return;
     }

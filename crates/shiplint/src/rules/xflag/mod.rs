@@ -16,20 +16,22 @@ use std::path::{Path, PathBuf};
 /// One `-X` flag of a build definition.
 pub struct XFlag<'a> {
     pub target: String,
-    pub value: String,
+    /// The value, holes written as their origin when shown.
+    pub value: Value,
     /// Where the target is written (the `-ldflags` word when it comes from a variable).
     pub span: (usize, usize),
     pub build: &'a BuildInvocation<'a>,
 }
 
-/// Every `-X` flag with a known `-ldflags` value, once per build command.
+/// Every `-X` flag whose target is literal text, once per build command (the value may have
+/// holes: `-X version.Tag=$(git describe)` still names a target).
 fn x_flags<'a>(defs: &'a Defs<'_>) -> Vec<XFlag<'a>> {
     let mut out = Vec::new();
     // A tool's default -X flags (goreleaser's main.version, ...) are no claim by the user.
     for b in defs.distinct_builds().into_iter().filter(|b| !b.invocation.implicit_ldflags) {
-        let Some((Value::Known(ldflags), word)) = &b.invocation.ldflags else { continue };
+        let Some((ldflags, word)) = &b.invocation.ldflags else { continue };
         for (target, value) in x_assignments(ldflags) {
-            let span = written_at(defs, word, &target, &value).unwrap_or((word.start, word.end));
+            let span = written_at(defs, word, &target).unwrap_or((word.start, word.end));
             out.push(XFlag { target, value, span, build: &b.invocation });
         }
     }
@@ -38,9 +40,9 @@ fn x_flags<'a>(defs: &'a Defs<'_>) -> Vec<XFlag<'a>> {
 
 /// Where `-X target=value` is written: in the `-ldflags` word, or in the definition of a
 /// variable it expands (`LDFLAGS := -X $(PKG).Version=...`), as the whole target token.
-fn written_at(defs: &Defs<'_>, word: &Word, target: &str, value: &str) -> Option<(usize, usize)> {
+fn written_at(defs: &Defs<'_>, word: &Word, target: &str) -> Option<(usize, usize)> {
     let name = target.rsplit('.').next()?;
-    let needle = format!("{name}={value}");
+    let needle = format!("{name}=");
     let traced = word
         .variables()
         .into_iter()
@@ -116,13 +118,7 @@ fn resolve<'m>(module: &'m Module, build: &BuildInvocation<'_>, target: &str) ->
         // `main.x` names the main package being built, not any package called main.
         let args: Vec<&str> = match build.packages.as_slice() {
             [] => vec!["."],
-            ps => ps
-                .iter()
-                .filter_map(|(v, _)| match v {
-                    Value::Known(p) => Some(p.as_str()),
-                    Value::Unknown => None,
-                })
-                .collect(),
+            ps => ps.iter().filter_map(|(v, _)| v.as_known()).collect(),
         };
         let [arg] = args.as_slice() else { return Target::Unchecked };
         let Some(dir) = package_dir(module, arg) else { return Target::Unchecked };

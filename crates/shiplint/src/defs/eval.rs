@@ -1,0 +1,683 @@
+//! Runs a shell script in the mind: assignments, exports, arrays, loops one iteration at a time,
+//! functions once per call with their arguments, `case` arms chosen when the word is known, and
+//! field splitting of unquoted expansions, as sh does it. Nothing is executed: what the file does
+//! not state becomes a hole (see `value`), and an unset variable is empty, as in sh (each such
+//! assumption is recorded with the command that depends on it).
+
+use super::budget::{Budget, MAX_DEPTH, MAX_PIECES, MAX_VALUE};
+use super::shell::{Item, Part, SimpleCommand, Word, flatten, glob_match, split_assignment};
+use super::value::{Builder, Hole, Origin, Piece, Provenance, Value};
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
+
+#[derive(Clone, Debug)]
+pub struct Var {
+    pub value: Value,
+    pub exported: bool,
+    /// The elements of an array (`a=(x y)`); `value` is then its first element, as `$a` reads.
+    pub elements: Option<Vec<Value>>,
+}
+
+/// Shell variables, which are exported to commands, and the positional parameters.
+#[derive(Clone, Debug, Default)]
+pub struct Env {
+    pub vars: HashMap<String, Var>,
+    /// `$1`, `$2`...: `None` at the top of a script, where the caller's arguments are unknown.
+    pub positional: Option<Vec<Value>>,
+    /// Variables read while unset (and so taken as empty) since the last `take_assumed_empty`.
+    assumed_empty: RefCell<BTreeSet<String>>,
+}
+
+impl Env {
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.vars.get(name).map(|v| &v.value)
+    }
+
+    pub fn set(&mut self, name: &str, value: Value, exported: bool) {
+        let exported = exported || self.vars.get(name).is_some_and(|v| v.exported);
+        let value = bounded(value);
+        self.vars.insert(name.to_string(), Var { value, exported, elements: None });
+    }
+
+    fn set_array(&mut self, name: &str, elements: Vec<Value>) {
+        let exported = self.vars.get(name).is_some_and(|v| v.exported);
+        let value = elements.first().cloned().unwrap_or_else(Value::empty);
+        self.vars.insert(name.to_string(), Var { value, exported, elements: Some(elements) });
+    }
+
+    /// The unset variables read as empty since the last call.
+    pub fn take_assumed_empty(&self) -> Vec<String> {
+        std::mem::take(&mut *self.assumed_empty.borrow_mut()).into_iter().collect()
+    }
+
+    /// Expands a word without field splitting (assignments, CI values, here-strings).
+    pub fn expand(&self, w: &Word) -> Value {
+        let mut b = Builder::default();
+        for seg in self.segments(&w.parts, false) {
+            match seg {
+                Segment::Fixed(v) | Segment::Split(v) => b.push(&v),
+                Segment::Elements(vs) => {
+                    for (i, v) in vs.iter().enumerate() {
+                        if i > 0 {
+                            b.push_str(" ");
+                        }
+                        b.push(v);
+                    }
+                }
+            }
+        }
+        bounded(b.build())
+    }
+
+    /// Expands a word into the fields a command sees: unquoted expansions split on whitespace
+    /// (in their literal text only), `"$@"` and `"${a[@]}"` give one field per element, and an
+    /// unquoted expansion that is empty gives no field at all.
+    pub fn fields(&self, w: &Word) -> Vec<Value> {
+        let mut fields = Vec::new();
+        let mut current = Builder::default();
+        let mut started = false;
+        for seg in self.segments(&w.parts, false) {
+            match seg {
+                Segment::Fixed(v) => {
+                    current.push(&v);
+                    started = true;
+                }
+                Segment::Split(v) => {
+                    for piece in v.pieces() {
+                        match piece {
+                            Piece::Hole(h) => {
+                                current.push_hole(h);
+                                started = true;
+                            }
+                            Piece::Text(t) => {
+                                for (i, chunk) in t.split(char::is_whitespace).enumerate() {
+                                    if i > 0 && started {
+                                        fields.push(std::mem::take(&mut current).build());
+                                        started = false;
+                                    }
+                                    if !chunk.is_empty() {
+                                        current.push_str(chunk);
+                                        started = true;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                Segment::Elements(vs) => {
+                    for (i, v) in vs.iter().enumerate() {
+                        if i > 0 {
+                            fields.push(std::mem::take(&mut current).build());
+                        }
+                        current.push(v);
+                        started = true;
+                    }
+                }
+            }
+            if fields.len() > MAX_PIECES {
+                break;
+            }
+        }
+        if started {
+            fields.push(current.build());
+        }
+        fields.into_iter().map(bounded).collect()
+    }
+
+    /// The parts of a word as values, marked by whether sh splits them.
+    fn segments(&self, parts: &[Part], quoted: bool) -> Vec<Segment> {
+        let mut out = Vec::new();
+        for p in parts {
+            match p {
+                Part::Lit(t) | Part::Single(t) => out.push(Segment::Fixed(Value::known(t.as_str()))),
+                Part::Double(inner) => {
+                    let inner = self.segments(inner, true);
+                    // `""` is still a field.
+                    if inner.is_empty() {
+                        out.push(Segment::Fixed(Value::empty()));
+                    }
+                    out.extend(inner);
+                }
+                Part::Param { name, op } => {
+                    if op.is_none() && quoted && is_all_elements(name) {
+                        out.push(Segment::Elements(self.elements(name)));
+                        continue;
+                    }
+                    let v = self.param(name, op.as_ref());
+                    out.push(if quoted { Segment::Fixed(v) } else { Segment::Split(v) });
+                }
+                Part::CiExpr(expr) => {
+                    // Substituted into the text before the shell reads it: spaces in it split.
+                    let v = self.get(expr).cloned().unwrap_or_else(|| Value::hole(Origin::CiExpression(expr.clone())));
+                    out.push(if quoted { Segment::Fixed(v) } else { Segment::Split(v) });
+                }
+                Part::Command(c) => {
+                    let v = Value::hole(Origin::Command(c.clone()));
+                    out.push(if quoted { Segment::Fixed(v) } else { Segment::Split(v) });
+                }
+                Part::Arith(a) => out.push(Segment::Fixed(Value::hole(Origin::Unevaluated(format!("$(({a}))"))))),
+            }
+        }
+        out
+    }
+
+    /// `"$@"`, `"${a[@]}"`: every element.
+    fn elements(&self, name: &str) -> Vec<Value> {
+        let array = name.strip_suffix("[@]").or_else(|| name.strip_suffix("[*]"));
+        match array {
+            Some(a) => match self.vars.get(a) {
+                Some(Var { elements: Some(es), .. }) => es.clone(),
+                Some(v) => vec![v.value.clone()],
+                None => Vec::new(),
+            },
+            None => match &self.positional {
+                Some(args) => args.clone(),
+                None => vec![Value::hole(Origin::Positional(name.to_string()))],
+            },
+        }
+    }
+
+    /// A parameter's value when set; `None` when unset.
+    fn lookup(&self, name: &str) -> Option<Value> {
+        if let Some(v) = self.vars.get(name) {
+            return Some(v.value.clone());
+        }
+        if let Some((array, index)) = name.strip_suffix(']').and_then(|n| n.split_once('[')) {
+            let var = self.vars.get(array)?;
+            return match (index, &var.elements) {
+                ("@" | "*", Some(es)) => Some(join(es)),
+                ("@" | "*", None) => Some(var.value.clone()),
+                (i, Some(es)) => match i.parse::<usize>() {
+                    Ok(i) => es.get(i).cloned(),
+                    Err(_) => Some(Value::derived(format!("${{{name}}}"), &es.iter().collect::<Vec<_>>())),
+                },
+                ("0", None) => Some(var.value.clone()),
+                _ => None,
+            };
+        }
+        if name == "#" || name == "@" || name == "*" || name.bytes().all(|c| c.is_ascii_digit()) {
+            let Some(args) = &self.positional else {
+                return Some(Value::hole(Origin::Positional(name.to_string())));
+            };
+            return match name {
+                "#" => Some(Value::known(args.len().to_string())),
+                "@" | "*" => Some(join(args)),
+                "0" => Some(Value::hole(Origin::Positional("0".into()))),
+                n => n.parse::<usize>().ok().and_then(|i| args.get(i.checked_sub(1)?).cloned()),
+            };
+        }
+        if matches!(name, "?" | "$" | "!" | "-") {
+            return Some(Value::hole(Origin::Unevaluated(format!("${name}"))));
+        }
+        Provenance::of_environment(name).map(|_| Value::hole(Origin::Environment(name.to_string())))
+    }
+
+    /// `$name` and `${name<op><arg>}`.
+    fn param(&self, name: &str, op: Option<&(String, Vec<Part>)>) -> Value {
+        let value = self.lookup(name);
+        let written = || match op {
+            Some((op, arg)) => format!("${{{name}{op}{}}}", flatten(arg)),
+            None => format!("${{{name}}}"),
+        };
+        let unset_is_empty = || {
+            self.assumed_empty.borrow_mut().insert(name.to_string());
+            Value::empty()
+        };
+        let Some((op, arg)) = op else { return value.unwrap_or_else(unset_is_empty) };
+        if value.is_none() && !op.ends_with('?') {
+            self.assumed_empty.borrow_mut().insert(name.to_string());
+        }
+        let arg_value = || self.expand(&Word { parts: arg.clone(), start: 0, end: 0 });
+        let null = |v: &Option<Value>, colon: bool| match v {
+            None => true,
+            Some(v) => colon && v.is_empty(),
+        };
+        match op.as_str() {
+            ":-" | "-" | ":=" | "=" => {
+                if null(&value, op.starts_with(':')) {
+                    arg_value()
+                } else {
+                    value.unwrap_or_else(Value::empty)
+                }
+            }
+            ":+" | "+" => match &value {
+                _ if null(&value, op == ":+") => Value::empty(),
+                Some(Value::Known(_)) => arg_value(),
+                Some(v) => Value::derived(written(), &[v, &arg_value()]),
+                None => Value::empty(),
+            },
+            ":?" | "?" => match value {
+                Some(v) if !null(&Some(v.clone()), op == ":?") => v,
+                // The script stops unless the caller sets it: the caller's value.
+                _ => Value::Partial(vec![Piece::Hole(Hole {
+                    origin: Origin::Environment(name.to_string()),
+                    provenance: Provenance::Caller,
+                })]),
+            },
+            "%" | "%%" | "#" | "##" => {
+                let (v, pattern) = (value.unwrap_or_else(unset_is_empty), arg_value());
+                match (v.as_known(), pattern.as_known()) {
+                    (Some(v), Some(p)) => Value::known(remove_affix(v, p, op.starts_with('#'), op.len() == 2)),
+                    _ => Value::derived(written(), &[&v, &pattern]),
+                }
+            }
+            "/" => {
+                let v = value.unwrap_or_else(unset_is_empty);
+                let spec = arg_value();
+                match (v.as_known(), spec.as_known()) {
+                    (Some(v), Some(spec)) => {
+                        let (all, spec) = match spec.strip_prefix('/') {
+                            Some(rest) => (true, rest),
+                            None => (false, spec),
+                        };
+                        let (from, to) = spec.split_once('/').unwrap_or((spec, ""));
+                        if from.is_empty() || from.contains(['*', '?', '[']) {
+                            Value::derived(written(), &[])
+                        } else if all {
+                            Value::known(v.replace(from, to))
+                        } else {
+                            Value::known(v.replacen(from, to, 1))
+                        }
+                    }
+                    _ => Value::derived(written(), &[&v, &spec]),
+                }
+            }
+            "len" => match value.as_ref().and_then(Value::as_known) {
+                Some(v) => Value::known(v.chars().count().to_string()),
+                None if value.is_none() => Value::known("0"),
+                None => Value::derived(written(), &[value.as_ref().unwrap_or(&Value::empty())]),
+            },
+            ":" => {
+                // `${v:offset:length}`
+                let v = value.unwrap_or_else(unset_is_empty);
+                let spec = arg_value();
+                match (v.as_known(), spec.as_known().map(substring_spec)) {
+                    (Some(v), Some(Some((offset, len)))) => {
+                        Value::known(v.chars().skip(offset).take(len.unwrap_or(usize::MAX)).collect::<String>())
+                    }
+                    _ => Value::derived(written(), &[&v]),
+                }
+            }
+            _ => Value::derived(written(), &value.iter().collect::<Vec<_>>()),
+        }
+    }
+}
+
+/// A word's parts as values, and whether sh splits them.
+enum Segment {
+    /// Literal or quoted: never split.
+    Fixed(Value),
+    /// An unquoted expansion: split on whitespace in its text.
+    Split(Value),
+    /// `"$@"` or `"${a[@]}"`: one field per element.
+    Elements(Vec<Value>),
+}
+
+/// `@`, `*`, `a[@]`, `a[*]`: names that expand to every element.
+fn is_all_elements(name: &str) -> bool {
+    name == "@" || name.ends_with("[@]")
+}
+
+fn join(values: &[Value]) -> Value {
+    let mut b = Builder::default();
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            b.push_str(" ");
+        }
+        b.push(v);
+    }
+    b.build()
+}
+
+/// `2:7` or `2`: offset and length of a substring expansion (non-negative only).
+fn substring_spec(spec: &str) -> Option<(usize, Option<usize>)> {
+    let (offset, len) = match spec.split_once(':') {
+        Some((o, l)) => (o, Some(l)),
+        None => (spec, None),
+    };
+    let offset = offset.trim().parse().ok()?;
+    let len = match len {
+        Some(l) => Some(l.trim().parse().ok()?),
+        None => None,
+    };
+    Some((offset, len))
+}
+
+/// A value within the budget's size: a larger one becomes a hole derived from it.
+fn bounded(v: Value) -> Value {
+    let pieces = match &v {
+        Value::Known(_) => 1,
+        Value::Partial(p) => p.len(),
+    };
+    if v.size() > MAX_VALUE || pieces > MAX_PIECES {
+        return Value::derived(format!("(a value over {MAX_VALUE} bytes)"), &[&v]);
+    }
+    v
+}
+
+/// `${v%pat}` (shortest suffix), `${v%%pat}`, `${v#pat}` (shortest prefix), `${v##pat}`.
+pub fn remove_affix(value: &str, pattern: &str, prefix: bool, longest: bool) -> String {
+    let cuts: Vec<usize> = value.char_indices().map(|(i, _)| i).chain([value.len()]).collect();
+    let candidates: Box<dyn Iterator<Item = &usize>> = match (prefix, longest) {
+        (true, false) => Box::new(cuts.iter()),
+        (true, true) => Box::new(cuts.iter().rev()),
+        (false, false) => Box::new(cuts.iter().rev()),
+        (false, true) => Box::new(cuts.iter()),
+    };
+    for &cut in candidates {
+        let (piece, rest) = if prefix { (&value[..cut], &value[cut..]) } else { (&value[cut..], &value[..cut]) };
+        if glob_match(pattern.as_bytes(), piece.as_bytes()) {
+            return rest.to_string();
+        }
+    }
+    value.to_string()
+}
+
+/// A command as it runs in one iteration of its loops (or one call of its function).
+#[derive(Clone, Debug)]
+pub struct Evaluated<'a> {
+    pub command: &'a SimpleCommand,
+    /// The fields the command runs with, after expansion and field splitting.
+    pub argv: Vec<Value>,
+    /// For each field, the index of the word it came from.
+    pub argv_words: Vec<usize>,
+    /// Variables the command sees: exported shell variables plus its own prefix assignments.
+    pub env: HashMap<String, Value>,
+    /// Where the env values were assigned: the prefix assignment words.
+    pub prefix: &'a [(String, Word)],
+    /// The loop variables (and call arguments, as `$1`...) of this iteration, outermost first.
+    pub iteration: Vec<(String, Value)>,
+    /// Identifies the loop nest the command sits in (start offsets of its loops and functions).
+    pub loops: Vec<usize>,
+    /// Variables the command read while unset, taken as empty.
+    pub assumed_empty: Vec<String>,
+}
+
+impl<'a> Evaluated<'a> {
+    /// The word a field came from.
+    pub fn word_of(&self, field: usize) -> &'a Word {
+        &self.command.words[self.argv_words[field]]
+    }
+}
+
+/// Evaluates a script with `env` as its starting environment, collecting every command run.
+pub fn evaluate<'a>(items: &'a [Item], env: &mut Env, budget: &Budget) -> Vec<Evaluated<'a>> {
+    let mut state = Walk { budget, functions: HashMap::new(), called: BTreeSet::new(), out: Vec::new() };
+    let mut frame = Frame::default();
+    state.walk(items, env, &mut frame, 0);
+    // A function nobody calls in the file is still evaluated once, with the caller's arguments.
+    let uncalled: Vec<(String, (&'a [Item], usize))> =
+        state.functions.iter().filter(|(n, _)| !state.called.contains(*n)).map(|(n, f)| (n.clone(), *f)).collect();
+    for (name, (body, start)) in uncalled {
+        let mut env = env.clone();
+        env.positional = None;
+        frame.loops.push(start);
+        state.called.insert(name);
+        state.walk(body, &mut env, &mut frame, 1);
+        frame.loops.pop();
+    }
+    state.out
+}
+
+#[derive(Default)]
+struct Frame {
+    iteration: Vec<(String, Value)>,
+    loops: Vec<usize>,
+}
+
+struct Walk<'a, 'b> {
+    budget: &'b Budget,
+    /// Functions defined so far: body and start offset.
+    functions: HashMap<String, (&'a [Item], usize)>,
+    called: BTreeSet<String>,
+    out: Vec<Evaluated<'a>>,
+}
+
+impl<'a> Walk<'a, '_> {
+    fn walk(&mut self, items: &'a [Item], env: &mut Env, frame: &mut Frame, depth: usize) {
+        if !self.budget.within_depth(depth, "constructs and calls") {
+            return;
+        }
+        for item in items {
+            if self.budget.exhausted() {
+                return;
+            }
+            match item {
+                Item::Command(cmd) => self.command(cmd, env, frame, depth),
+                Item::NestedTooDeep => self.budget.stop(|| {
+                    format!("evaluation stopped: constructs nested deeper than {MAX_DEPTH}; the rest was not read")
+                }),
+                Item::Function { name, body, start } => {
+                    self.functions.insert(name.clone(), (body, *start));
+                }
+                Item::Case { word, arms } => {
+                    let subject = env.expand(word);
+                    let chosen: Vec<&'a [Item]> = match subject.as_known() {
+                        Some(s) => arms
+                            .iter()
+                            .find(|(patterns, _)| {
+                                patterns.iter().any(|p| match env.expand(p).as_known() {
+                                    Some(p) => glob_match(p.as_bytes(), s.as_bytes()),
+                                    None => true,
+                                })
+                            })
+                            .map(|(_, body)| body.as_slice())
+                            .into_iter()
+                            .collect(),
+                        None => arms.iter().map(|(_, body)| body.as_slice()).collect(),
+                    };
+                    for body in chosen {
+                        self.walk(body, env, frame, depth + 1);
+                    }
+                }
+                Item::For { var, words, body, start } => {
+                    let values: Vec<Value> = match words {
+                        None => env.elements("@"),
+                        Some(ws) => ws.iter().flat_map(|w| env.fields(w)).collect(),
+                    };
+                    frame.loops.push(*start);
+                    for v in values {
+                        if self.budget.exhausted() {
+                            break;
+                        }
+                        env.set(var, v.clone(), false);
+                        frame.iteration.push((var.clone(), v));
+                        self.walk(body, env, frame, depth + 1);
+                        frame.iteration.pop();
+                    }
+                    frame.loops.pop();
+                }
+            }
+        }
+    }
+
+    fn command(&mut self, cmd: &'a SimpleCommand, env: &mut Env, frame: &mut Frame, depth: usize) {
+        if !self.budget.spend_command() {
+            return;
+        }
+        env.take_assumed_empty();
+        let mut argv = Vec::new();
+        let mut argv_words = Vec::new();
+        for (i, w) in cmd.words.iter().enumerate() {
+            for f in env.fields(w) {
+                argv.push(f);
+                argv_words.push(i);
+            }
+        }
+        let builtin = argv.first().and_then(Value::as_known).unwrap_or("").to_string();
+        let declares = matches!(builtin.as_str(), "export" | "readonly" | "declare" | "local" | "typeset");
+        if cmd.words.is_empty() || declares {
+            let exported =
+                builtin == "export" || (builtin == "declare" && argv.iter().any(|a| a.as_known() == Some("-x")));
+            for (name, word) in &cmd.assigns {
+                let v = env.expand(word);
+                env.set(name, v, exported);
+            }
+            for (name, words) in &cmd.arrays {
+                let elements = words.iter().flat_map(|w| env.fields(w)).collect();
+                env.set_array(name, elements);
+            }
+            for w in cmd.words.iter().skip(1) {
+                match split_assignment(w) {
+                    Some((name, word)) => {
+                        let v = env.expand(&word);
+                        env.set(&name, v, exported);
+                    }
+                    None if exported => {
+                        if let Some(name) = w.literal() {
+                            let v = env.get(name).cloned().unwrap_or_else(Value::empty);
+                            env.set(name, v, true);
+                        }
+                    }
+                    None => {}
+                }
+            }
+        }
+        match builtin.as_str() {
+            "unset" => {
+                for w in cmd.words.iter().skip(1).filter_map(Word::literal) {
+                    env.vars.remove(w);
+                }
+            }
+            "set" if argv.get(1).and_then(Value::as_known) == Some("--") => {
+                env.positional = Some(argv[2..].to_vec());
+            }
+            _ => {}
+        }
+        let mut cmd_env: HashMap<String, Value> =
+            env.vars.iter().filter(|(_, v)| v.exported).map(|(k, v)| (k.clone(), v.value.clone())).collect();
+        for (name, word) in &cmd.assigns {
+            cmd_env.insert(name.clone(), env.expand(word));
+        }
+        let function = self.functions.get(builtin.as_str()).copied();
+        self.out.push(Evaluated {
+            command: cmd,
+            argv: argv.clone(),
+            argv_words,
+            env: cmd_env,
+            prefix: &cmd.assigns,
+            iteration: frame.iteration.clone(),
+            loops: frame.loops.clone(),
+            assumed_empty: env.take_assumed_empty(),
+        });
+        if let Some((body, start)) = function {
+            // One evaluation per call: its own `$1`..., the caller's variables (and the prefix
+            // assignments of the call, exported for its duration).
+            self.called.insert(builtin.clone());
+            let saved = env.positional.replace(argv[1..].to_vec());
+            let mut call_env = env.clone();
+            for (name, word) in &cmd.assigns {
+                let v = env.expand(word);
+                call_env.set(name, v, true);
+            }
+            let args: Vec<(String, Value)> =
+                argv[1..].iter().enumerate().map(|(i, v)| (format!("${}", i + 1), v.clone())).collect();
+            frame.loops.push(start);
+            frame.iteration.extend(args.iter().cloned());
+            self.walk(body, &mut call_env, frame, depth + 1);
+            frame.iteration.truncate(frame.iteration.len() - args.len());
+            frame.loops.pop();
+            // Assignments in a function are global in sh.
+            call_env.positional = saved.clone();
+            *env = call_env;
+            env.positional = saved;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::defs::shell::parse;
+
+    /// Each evaluated command's argv (holes written as their origin).
+    fn run(src: &str) -> Vec<Vec<String>> {
+        let items = parse(src, 0);
+        let budget = Budget::default();
+        evaluate(&items, &mut Env::default(), &budget)
+            .into_iter()
+            .map(|e| e.argv.iter().map(Value::display).collect())
+            .collect()
+    }
+
+    #[test]
+    fn field_splitting_of_unquoted_expansions() {
+        let got = run(
+            "GO_BUILD_CMD=\"go build -ldflags\"\nOPT=\"-s -w -X a/b.V=$(git rev-parse HEAD)\"\n${GO_BUILD_CMD} \"${OPT}\" -o out .\n",
+        );
+        assert_eq!(got[2], ["go", "build", "-ldflags", "-s -w -X a/b.V=$(git rev-parse HEAD)", "-o", "out", "."]);
+    }
+
+    #[test]
+    fn arrays_and_their_elements() {
+        let got = run(
+            "PLATFORMS=(linux/amd64 darwin/arm64)\nfor p in \"${PLATFORMS[@]}\"; do GOOS=${p%/*} go build -o \"bin/${p#*/}\" .; done\necho ${#PLATFORMS[@]} ${PLATFORMS[1]}\n",
+        );
+        assert_eq!(got[1], ["go", "build", "-o", "bin/amd64", "."]);
+        assert_eq!(got[2], ["go", "build", "-o", "bin/arm64", "."]);
+        assert_eq!(got[3][2], "darwin/arm64");
+    }
+
+    #[test]
+    fn functions_are_evaluated_per_call() {
+        let items = parse(
+            "build() { GOOS=$1 GOARCH=$2 go build -o dist/app ./cmd/app; }\nbuild linux amd64\nbuild darwin arm64\n",
+            0,
+        );
+        let budget = Budget::default();
+        let ev = evaluate(&items, &mut Env::default(), &budget);
+        let builds: Vec<_> = ev.iter().filter(|e| e.argv[0].as_known() == Some("go")).collect();
+        assert_eq!(builds.len(), 2);
+        assert_eq!(builds[0].env["GOOS"], Value::known("linux"));
+        assert_eq!(builds[1].env["GOARCH"], Value::known("arm64"));
+        assert_eq!(builds[0].loops, builds[1].loops);
+    }
+
+    #[test]
+    fn an_uncalled_function_runs_once_with_the_callers_arguments() {
+        let got = run("release() {\n  go build -o \"dist/$1\" .\n}\n");
+        assert_eq!(got, [vec!["go", "build", "-o", "dist/$1", "."]]);
+    }
+
+    #[test]
+    fn unset_is_empty_and_said() {
+        let items = parse("go build ${FLAGS} ${tags:+-tags=$tags} -trimpath -o out .", 0);
+        let budget = Budget::default();
+        let ev = evaluate(&items, &mut Env::default(), &budget);
+        let argv: Vec<String> = ev[0].argv.iter().map(Value::display).collect();
+        assert_eq!(argv, ["go", "build", "-trimpath", "-o", "out", "."]);
+        assert_eq!(ev[0].assumed_empty, ["FLAGS", "tags"]);
+    }
+
+    #[test]
+    fn case_arms_are_chosen_when_known() {
+        let got = run("os=linux\ncase $os in\n  darwin) echo mac ;;\n  linux|freebsd) echo unix ;;\nesac\n");
+        assert_eq!(got[1], ["echo", "unix"]);
+        let got = run("case $1 in\n  a) echo a ;;\n  *) echo b ;;\nesac\n");
+        assert_eq!(got.len(), 2);
+    }
+
+    #[test]
+    fn set_and_positional_parameters() {
+        let got = run("set -- linux arm64\necho \"$@\" $# ${2}\n");
+        assert_eq!(got[1], ["echo", "linux", "arm64", "2", "arm64"]);
+    }
+
+    #[test]
+    fn doubling_stays_bounded() {
+        let src = "A=x\n".to_string() + &"A=\"$A$A\"\n".repeat(100) + "go build -ldflags \"$A\" .\n";
+        let items = parse(&src, 0);
+        let budget = Budget::default();
+        let ev = evaluate(&items, &mut Env::default(), &budget);
+        let last = ev.last().unwrap();
+        assert!(last.argv[3].size() <= MAX_VALUE);
+    }
+
+    #[test]
+    fn self_recursive_functions_stop() {
+        let items = parse("f() { f; go build .; }\nf\n", 0);
+        let budget = Budget::default();
+        let _ = evaluate(&items, &mut Env::default(), &budget);
+        assert!(budget.note().is_some_and(|n| n.contains("nested deeper")), "{:?}", budget.note());
+    }
+}

@@ -1,0 +1,560 @@
+//! Values read from build files: literal text with holes where the file does not say what the
+//! text is (`$(git describe)`, `${{ github.ref_name }}`, `$1`, `ARG VERSION`, `{{ .Date }}`).
+//! A hole keeps where it came from and what is known about it (the clock, the build host, the
+//! commit, the caller), so rules judge the parts they can: the target of `-X pkg.name=<hole>` is
+//! literal text even when its value is not, and a clock-derived hole anywhere in `-ldflags` makes
+//! the build non-reproducible. Splitting (shell fields, `-ldflags` fields) happens on literal text
+//! only, so a hole stays inside its field.
+
+use super::budget::{MAX_PIECES, MAX_VALUE};
+
+/// A value as far as the file says: all text, or text with holes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Value {
+    Known(String),
+    /// At least one hole (never empty of holes: a value without holes is `Known`).
+    Partial(Vec<Piece>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Piece {
+    Text(String),
+    Hole(Hole),
+}
+
+/// Text the file does not state, with its origin and provenance.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hole {
+    pub origin: Origin,
+    pub provenance: Provenance,
+}
+
+/// Where a hole comes from, as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// A variable the file never sets that the environment always has (`$HOME`, `$USER`,
+    /// `$GITHUB_SHA`): the name.
+    Environment(String),
+    /// `$(cmd)`, `` `cmd` ``, make's `$(shell cmd)` and `!=`: the command's text.
+    Command(String),
+    /// `${{ expr }}` in a CI file: the expression.
+    CiExpression(String),
+    /// A goreleaser or promu template, `{{ ... }}` included.
+    Template(String),
+    /// `$1`, `$@`: the caller's arguments.
+    Positional(String),
+    /// A Dockerfile `ARG` without a default: the name.
+    BuildArg(String),
+    /// Something read but not evaluated (arithmetic, a make function on unknown text, a shell
+    /// operator on a value with holes): its text as written.
+    Unevaluated(String),
+}
+
+/// What is known about a hole's text, from most to least volatile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Provenance {
+    /// Changes with every build: `$(date)`, `{{ .Date }}`, `$RANDOM`.
+    Clock,
+    /// Depends on who builds where: `$(hostname)`, `$USER`, `$HOME`, `$(go env GOPATH)`.
+    Host,
+    /// Chosen by whoever runs the file: positional parameters, build arguments, inputs.
+    Caller,
+    /// Derived from the commit: `$(git describe)`, `{{ .Version }}`, `${{ github.sha }}`.
+    Commit,
+    /// Nothing known.
+    Unknown,
+}
+
+impl Provenance {
+    /// Whether two builds of one commit may get different text.
+    pub fn varies_per_build(self) -> bool {
+        matches!(self, Provenance::Clock | Provenance::Host)
+    }
+
+    /// What a shell command's output is derived from.
+    pub fn of_command(cmd: &str) -> Provenance {
+        let cmd = cmd.trim();
+        // The commit's own time, however it is formatted, is reproducible.
+        let words = cmd.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'));
+        if cmd.contains("SOURCE_DATE_EPOCH") || words.into_iter().any(|w| w == "git") {
+            return Provenance::Commit;
+        }
+        let mut words = cmd.split_whitespace();
+        let program = words.next().unwrap_or("").rsplit('/').next().unwrap_or("");
+        let args: Vec<&str> = words.collect();
+        match program {
+            "date" => Provenance::Clock,
+            "hostname" | "whoami" | "id" | "logname" => Provenance::Host,
+            "uname"
+                if args.iter().any(|a| {
+                    matches!(*a, "--nodename" | "--all")
+                        || a.strip_prefix('-').is_some_and(|f| !f.starts_with('-') && f.contains(['n', 'a']))
+                }) =>
+            {
+                Provenance::Host
+            }
+            "pwd" | "mktemp" => Provenance::Host,
+            "go" if args.first() == Some(&"env") && args.iter().any(|a| a.contains("PATH") || *a == "GOROOT") => {
+                Provenance::Host
+            }
+            _ => Provenance::Unknown,
+        }
+    }
+
+    /// What an environment variable the file never sets holds, for the ones every shell or CI
+    /// runner has; `None` for any other name (an unset variable is then empty).
+    pub fn of_environment(name: &str) -> Option<Provenance> {
+        Some(match name {
+            "RANDOM" | "SECONDS" | "EPOCHSECONDS" | "EPOCHREALTIME" | "SRANDOM" => Provenance::Clock,
+            "USER" | "LOGNAME" | "HOSTNAME" | "HOME" | "PWD" | "OLDPWD" | "GOPATH" | "GOROOT" | "GOBIN" | "GOCACHE"
+            | "TMPDIR" | "PATH" | "SHELL" | "UID" | "EUID" | "PPID" | "BASHPID" | "CI_BUILDS_DIR"
+            | "CI_PROJECT_DIR" | "GITHUB_WORKSPACE" | "RUNNER_TEMP" | "RUNNER_OS" | "RUNNER_ARCH" | "CURDIR" => {
+                Provenance::Host
+            }
+            "SOURCE_DATE_EPOCH" => Provenance::Commit,
+            "GITHUB_SHA"
+            | "GITHUB_REF"
+            | "GITHUB_REF_NAME"
+            | "GITHUB_HEAD_REF"
+            | "GITHUB_BASE_REF"
+            | "CI_COMMIT_SHA"
+            | "CI_COMMIT_SHORT_SHA"
+            | "CI_COMMIT_TAG"
+            | "CI_COMMIT_REF_NAME"
+            | "CI_COMMIT_BRANCH"
+            | "CI_COMMIT_TIMESTAMP"
+            | "GITHUB_REPOSITORY"
+            | "CI_PROJECT_PATH"
+            | "CI_PROJECT_NAME" => Provenance::Commit,
+            "GITHUB_RUN_ID" | "GITHUB_RUN_NUMBER" | "CI_PIPELINE_ID" | "CI_JOB_ID" | "BUILD_NUMBER" => {
+                Provenance::Clock
+            }
+            n if n.starts_with("GITHUB_") || n.starts_with("RUNNER_") || n.starts_with("CI_") => Provenance::Unknown,
+            _ => return None,
+        })
+    }
+
+    /// What a CI expression (`github.sha`, `inputs.version`, `matrix.goos`) is derived from.
+    pub fn of_ci_expression(expr: &str) -> Provenance {
+        let e = expr.trim();
+        let commit = ["github.sha", "github.ref", "github.head_ref", "github.base_ref", "github.event.release."];
+        if e.starts_with("inputs.") || e.starts_with("github.event.inputs.") {
+            Provenance::Caller
+        } else if commit.iter().any(|c| e.starts_with(c)) || e.contains("tag") || e.contains("version") {
+            Provenance::Commit
+        } else if e.starts_with("github.run_") || e.contains("timestamp") {
+            Provenance::Clock
+        } else if e.starts_with("runner.") || e.starts_with("github.workspace") || e.starts_with("github.actor") {
+            Provenance::Host
+        } else {
+            Provenance::Unknown
+        }
+    }
+
+    /// What a goreleaser or promu template (`{{ .Date }}`, `{{ .Version }}`, `{{ user }}`) reads.
+    pub fn of_template(template: &str) -> Provenance {
+        let tokens: Vec<&str> = template
+            .split(|c: char| !(c.is_alphanumeric() || c == '.' || c == '_'))
+            .filter(|t| !t.is_empty())
+            .collect();
+        let any =
+            |names: &[&str]| tokens.iter().any(|t| names.iter().any(|n| t == n || t.starts_with(&format!("{n}."))));
+        if any(&[".Date", ".Now", "time", "date", "now", ".Timestamp"]) {
+            Provenance::Clock
+        } else if any(&["user", "host", ".Env.USER", ".Env.HOSTNAME", ".Env.HOME"]) {
+            Provenance::Host
+        } else if tokens.iter().any(|t| t.starts_with(".Env.")) {
+            Provenance::Caller
+        } else if any(&[
+            ".Version",
+            ".RawVersion",
+            ".Tag",
+            ".Commit",
+            ".FullCommit",
+            ".ShortCommit",
+            ".CommitDate",
+            ".CommitTimestamp",
+            ".Major",
+            ".Minor",
+            ".Patch",
+            ".Branch",
+            ".Revision",
+            ".ProjectName",
+            ".Summary",
+            "revision",
+            "branch",
+            "version",
+        ]) {
+            Provenance::Commit
+        } else {
+            Provenance::Unknown
+        }
+    }
+}
+
+impl Origin {
+    /// What is known of a hole of this origin.
+    pub fn provenance(&self) -> Provenance {
+        match self {
+            Origin::Environment(n) => Provenance::of_environment(n).unwrap_or(Provenance::Unknown),
+            Origin::Command(c) => Provenance::of_command(c),
+            Origin::CiExpression(e) => Provenance::of_ci_expression(e),
+            Origin::Template(t) => Provenance::of_template(t),
+            Origin::Positional(_) | Origin::BuildArg(_) => Provenance::Caller,
+            Origin::Unevaluated(_) => Provenance::Unknown,
+        }
+    }
+
+    /// The origin as written in the file, for messages.
+    pub fn written(&self) -> String {
+        match self {
+            Origin::Environment(n) | Origin::BuildArg(n) => format!("${n}"),
+            Origin::Positional(n) => format!("${n}"),
+            Origin::Command(c) => format!("$({})", c.trim()),
+            Origin::CiExpression(e) => format!("${{{{ {} }}}}", e.trim()),
+            Origin::Template(t) | Origin::Unevaluated(t) => t.clone(),
+        }
+    }
+}
+
+impl Hole {
+    pub fn new(origin: Origin) -> Self {
+        let provenance = origin.provenance();
+        Hole { origin, provenance }
+    }
+}
+
+impl Value {
+    pub fn known(s: impl Into<String>) -> Self {
+        Value::Known(s.into())
+    }
+
+    pub fn empty() -> Self {
+        Value::Known(String::new())
+    }
+
+    pub fn hole(origin: Origin) -> Self {
+        Value::Partial(vec![Piece::Hole(Hole::new(origin))])
+    }
+
+    /// A hole standing for a whole value derived from `inputs` (a transformation this reader
+    /// does not evaluate): it keeps the most volatile provenance among their holes.
+    pub fn derived(written: String, inputs: &[&Value]) -> Self {
+        let provenance = inputs.iter().flat_map(|v| v.holes()).map(|h| h.provenance).min();
+        Value::Partial(vec![Piece::Hole(Hole {
+            origin: Origin::Unevaluated(written),
+            provenance: provenance.unwrap_or(Provenance::Unknown),
+        })])
+    }
+
+    /// Text with goreleaser or promu templates (`{{ .Version }}`) as holes.
+    pub fn templated(text: &str) -> Self {
+        let mut b = Builder::default();
+        let mut rest = text;
+        while let Some(open) = rest.find("{{") {
+            let close = rest[open..].find("}}").map_or(rest.len(), |c| open + c + 2);
+            b.push_str(&rest[..open]);
+            b.push_hole(Hole::new(Origin::Template(rest[open..close].to_string())));
+            rest = &rest[close..];
+        }
+        b.push_str(rest);
+        b.build()
+    }
+
+    /// The text, when the value has no holes.
+    pub fn as_known(&self) -> Option<&str> {
+        match self {
+            Value::Known(s) => Some(s),
+            Value::Partial(_) => None,
+        }
+    }
+
+    pub fn is_known(&self) -> bool {
+        matches!(self, Value::Known(_))
+    }
+
+    pub fn pieces(&self) -> Vec<Piece> {
+        match self {
+            Value::Known(s) if s.is_empty() => Vec::new(),
+            Value::Known(s) => vec![Piece::Text(s.clone())],
+            Value::Partial(p) => p.clone(),
+        }
+    }
+
+    pub fn holes(&self) -> impl Iterator<Item = &Hole> {
+        let pieces: &[Piece] = match self {
+            Value::Known(_) => &[],
+            Value::Partial(p) => p,
+        };
+        pieces.iter().filter_map(|p| match p {
+            Piece::Hole(h) => Some(h),
+            Piece::Text(_) => None,
+        })
+    }
+
+    /// The first hole whose text may differ between two builds of one commit.
+    pub fn volatile_hole(&self) -> Option<&Hole> {
+        self.holes().find(|h| h.provenance.varies_per_build())
+    }
+
+    /// Literal text length plus one per hole: what a value costs to keep.
+    pub fn size(&self) -> usize {
+        match self {
+            Value::Known(s) => s.len(),
+            Value::Partial(p) => p
+                .iter()
+                .map(|p| match p {
+                    Piece::Text(t) => t.len(),
+                    Piece::Hole(_) => 1,
+                })
+                .sum(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        matches!(self, Value::Known(s) if s.is_empty())
+    }
+
+    /// The text with each hole written as its origin (`-X main.v=$(git describe)`).
+    pub fn display(&self) -> String {
+        match self {
+            Value::Known(s) => s.clone(),
+            Value::Partial(pieces) => pieces
+                .iter()
+                .map(|p| match p {
+                    Piece::Text(t) => t.clone(),
+                    Piece::Hole(h) => h.origin.written(),
+                })
+                .collect(),
+        }
+    }
+
+    pub fn starts_with(&self, prefix: &str) -> bool {
+        match self.pieces().first() {
+            Some(Piece::Text(t)) => t.starts_with(prefix),
+            _ => prefix.is_empty(),
+        }
+    }
+
+    /// Splits on whitespace in the literal text only: a hole stays inside its field.
+    pub fn split_fields(&self) -> Vec<Value> {
+        self.split_by(|_| false)
+    }
+
+    /// Splits as cmd/go's `quoted.Split` does (spaces separate fields; a field may be wrapped in
+    /// single or double quotes), on literal text only.
+    pub fn split_quoted(&self) -> Vec<Value> {
+        self.split_by(|c| c == '\'' || c == '"')
+    }
+
+    fn split_by(&self, is_quote: impl Fn(char) -> bool) -> Vec<Value> {
+        let mut fields = Vec::new();
+        let mut field = Builder::default();
+        let mut started = false;
+        let mut quote: Option<char> = None;
+        for piece in self.pieces() {
+            match piece {
+                Piece::Hole(h) => {
+                    field.push_hole(h);
+                    started = true;
+                }
+                Piece::Text(t) => {
+                    for c in t.chars() {
+                        match quote {
+                            Some(q) if c == q => quote = None,
+                            Some(_) => field.push_str(&c.to_string()),
+                            None if is_quote(c) && !started => {
+                                quote = Some(c);
+                                started = true;
+                            }
+                            None if c.is_whitespace() => {
+                                if started {
+                                    fields.push(std::mem::take(&mut field).build());
+                                    started = false;
+                                }
+                            }
+                            None => {
+                                field.push_str(&c.to_string());
+                                started = true;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if started {
+            fields.push(field.build());
+        }
+        fields
+    }
+
+    /// `text` with `prefix` removed from the literal start, when it is there.
+    pub fn strip_prefix(&self, prefix: &str) -> Option<Value> {
+        let mut pieces = self.pieces();
+        match pieces.first_mut() {
+            Some(Piece::Text(t)) if t.starts_with(prefix) => {
+                *t = t[prefix.len()..].to_string();
+            }
+            _ if prefix.is_empty() => {}
+            _ => return None,
+        }
+        Some(Builder::from_pieces(pieces))
+    }
+
+    /// Splits at the first `sep` in the literal text (`target=value`).
+    pub fn split_once(&self, sep: char) -> Option<(Value, Value)> {
+        let pieces = self.pieces();
+        for (i, p) in pieces.iter().enumerate() {
+            if let Piece::Text(t) = p {
+                if let Some(at) = t.find(sep) {
+                    let mut left: Vec<Piece> = pieces[..i].to_vec();
+                    left.push(Piece::Text(t[..at].to_string()));
+                    let mut right = vec![Piece::Text(t[at + sep.len_utf8()..].to_string())];
+                    right.extend_from_slice(&pieces[i + 1..]);
+                    return Some((Builder::from_pieces(left), Builder::from_pieces(right)));
+                }
+            }
+        }
+        None
+    }
+}
+
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.display())
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::Known(s.to_string())
+    }
+}
+
+/// Builds a value piece by piece, merging adjacent text.
+#[derive(Default, Debug)]
+pub struct Builder {
+    pieces: Vec<Piece>,
+    /// Bytes of text plus one per hole so far.
+    size: usize,
+}
+
+impl Builder {
+    pub fn from_pieces(pieces: Vec<Piece>) -> Value {
+        let mut b = Builder::default();
+        for p in pieces {
+            b.push_piece(p);
+        }
+        b.build()
+    }
+
+    pub fn push_str(&mut self, s: &str) {
+        if s.is_empty() {
+            return;
+        }
+        self.size += s.len();
+        match self.pieces.last_mut() {
+            Some(Piece::Text(t)) => t.push_str(s),
+            _ => self.pieces.push(Piece::Text(s.to_string())),
+        }
+    }
+
+    pub fn push_hole(&mut self, h: Hole) {
+        self.size += 1;
+        self.pieces.push(Piece::Hole(h));
+    }
+
+    pub fn push_piece(&mut self, p: Piece) {
+        match p {
+            Piece::Text(t) => self.push_str(&t),
+            Piece::Hole(h) => self.push_hole(h),
+        }
+    }
+
+    pub fn push(&mut self, v: &Value) {
+        match v {
+            Value::Known(s) => self.push_str(s),
+            Value::Partial(p) => p.iter().cloned().for_each(|p| self.push_piece(p)),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pieces.is_empty()
+    }
+
+    /// Whether the value has grown past what the budget keeps.
+    pub fn is_too_large(&self) -> bool {
+        self.size > MAX_VALUE || self.pieces.len() > MAX_PIECES
+    }
+
+    pub fn build(self) -> Value {
+        if self.pieces.iter().any(|p| matches!(p, Piece::Hole(_))) {
+            Value::Partial(self.pieces)
+        } else {
+            Value::Known(
+                self.pieces.into_iter().map(|p| if let Piece::Text(t) = p { t } else { String::new() }).collect(),
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn holey(parts: &[Result<&str, Origin>]) -> Value {
+        let mut b = Builder::default();
+        for p in parts {
+            match p {
+                Ok(t) => b.push_str(t),
+                Err(o) => b.push_hole(Hole::new(o.clone())),
+            }
+        }
+        b.build()
+    }
+
+    #[test]
+    fn splitting_keeps_holes_inside_their_field() {
+        let v = holey(&[Ok("-s -w -X main.v="), Err(Origin::Command("git describe".into())), Ok("-dirty -X m.d=1")]);
+        let fields = v.split_fields();
+        assert_eq!(fields.len(), 6);
+        assert_eq!(fields[3].display(), "main.v=$(git describe)-dirty");
+        assert_eq!(fields[5], Value::known("m.d=1"));
+        let (target, value) = fields[3].split_once('=').unwrap();
+        assert_eq!(target, Value::known("main.v"));
+        assert_eq!(value.holes().next().unwrap().provenance, Provenance::Commit);
+    }
+
+    #[test]
+    fn quoted_split_follows_cmd_go() {
+        let v = holey(&[Ok("-X 'main.d="), Err(Origin::Command("date -u".into())), Ok(" UTC' -w")]);
+        let fields = v.split_quoted();
+        assert_eq!(fields.len(), 3);
+        assert_eq!(fields[1].display(), "main.d=$(date -u) UTC");
+        assert_eq!(fields[1].volatile_hole().unwrap().provenance, Provenance::Clock);
+    }
+
+    #[test]
+    fn provenance_of_common_sources() {
+        assert_eq!(Provenance::of_command("date -u +%FT%TZ"), Provenance::Clock);
+        assert_eq!(Provenance::of_command("date -u -d @$SOURCE_DATE_EPOCH"), Provenance::Commit);
+        assert_eq!(Provenance::of_command("date -d @$(git log -1 --format=%ct)"), Provenance::Commit);
+        assert_eq!(Provenance::of_command("git describe --tags"), Provenance::Commit);
+        assert_eq!(Provenance::of_command("hostname"), Provenance::Host);
+        assert_eq!(Provenance::of_command("uname -m"), Provenance::Unknown);
+        assert_eq!(Provenance::of_template("{{ .Date }}"), Provenance::Clock);
+        assert_eq!(Provenance::of_template("{{.CommitDate}}"), Provenance::Commit);
+        assert_eq!(Provenance::of_template("{{ .Now.Format \"2006\" }}"), Provenance::Clock);
+        assert_eq!(Provenance::of_template("{{user}}@{{host}}"), Provenance::Host);
+        assert_eq!(Provenance::of_ci_expression("github.sha"), Provenance::Commit);
+        assert_eq!(Provenance::of_environment("USER"), Some(Provenance::Host));
+        assert_eq!(Provenance::of_environment("VERSION"), None);
+    }
+
+    #[test]
+    fn builder_normalises() {
+        assert_eq!(holey(&[Ok("a"), Ok("b")]), Value::known("ab"));
+        assert!(holey(&[]).is_empty());
+        assert_eq!(Value::known("a=b").split_once('='), Some((Value::known("a"), Value::known("b"))));
+    }
+}
