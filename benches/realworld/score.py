@@ -101,6 +101,9 @@ def near(label, rule, path, start, end):
 
 def score(projects, binary, count_unsure, verbose):
     per_rule = collections.defaultdict(lambda: collections.Counter())
+    # The same, per (file, rule): robust to where in a file a finding or a label points and to
+    # one label standing for several build entries.
+    per_file = collections.Counter()
     trees = []
     for p in projects:
         git_dir = mirror_of(p["repo"])
@@ -141,6 +144,17 @@ def score(projects, binary, count_unsure, verbose):
                 counts["unlabelled"] += 1
                 if verbose:
                     print(f"  ?? {p['repo']} {path}:{line} {rule} (file not labelled)")
+        wanted = {(d["path"], d["rule"]) for d in labels}
+        maybe = {(d["path"], d["rule"]) for d in unsure}
+        found = set()
+        for f in findings:
+            path, _, _ = finding_place(f)
+            vendored = path.startswith(VENDORED) or any(f"/{v}" in path for v in VENDORED)
+            if path in files or vendored:
+                found.add((path, f.get("rule", "")))
+        per_file["tp"] += len(found & wanted)
+        per_file["fp"] += len(found - wanted - maybe)
+        per_file["fn"] += len(wanted - found)
         for d, m in zip(labels, matched):
             if not m:
                 per_rule[d["rule"]]["fn"] += 1
@@ -148,7 +162,7 @@ def score(projects, binary, count_unsure, verbose):
                 if verbose:
                     print(f"  FN {p['repo']} {d['path']}:{d['line']} {d['rule']}: {d.get('why', '')[:140]}")
         trees.append((p["repo"], len(findings), counts, len(errors)))
-    return per_rule, trees
+    return per_rule, per_file, trees
 
 
 def ratio(a, b):
@@ -168,7 +182,7 @@ def main():
     for f in files:
         with open(f, "rb") as fh:
             projects.extend(tomllib.load(fh).get("project", []))
-    per_rule, trees = score(projects, args.bin, args.all, args.verbose)
+    per_rule, per_file, trees = score(projects, args.bin, args.all, args.verbose)
     print(f"{'rule':32} {'tp':>4} {'fp':>4} {'fn':>4} {'precision':>10} {'recall':>8}")
     total = collections.Counter()
     for rule in sorted(per_rule):
@@ -178,6 +192,10 @@ def main():
     print(
         f"{'all':32} {total['tp']:4} {total['fp']:4} {total['fn']:4} "
         f"{ratio(total['tp'], total['tp'] + total['fp']):>10} {ratio(total['tp'], total['tp'] + total['fn']):>8}"
+    )
+    print(
+        f"{'all, per file and rule':32} {per_file['tp']:4} {per_file['fp']:4} {per_file['fn']:4} "
+        f"{ratio(per_file['tp'], per_file['tp'] + per_file['fp']):>10} {ratio(per_file['tp'], per_file['tp'] + per_file['fn']):>8}"
     )
     print()
     print(f"{'project':36} {'findings':>8} {'tp':>4} {'fp':>4} {'fn':>4} {'unlabelled':>10} {'vendored':>8} {'errors':>6}")

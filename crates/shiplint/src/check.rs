@@ -42,8 +42,13 @@ pub struct Progress {
     pub done: AtomicUsize,
 }
 
+/// Folders a walk skips: Go's test inputs (the go command ignores them too) and other people's
+/// code the project vendors, which it neither builds nor ships as its own (Dockerfiles,
+/// goreleaser files and scripts in there are theirs). Named on the command line, they are read.
+const SKIPPED_FOLDERS: &[&str] = &[".git", "testdata", "vendor", "third_party", "node_modules"];
+
 /// Every file under `paths`: named files always, directories walked with .gitignore respected and
-/// `testdata` folders skipped (Go's test inputs, which the go command ignores too).
+/// `SKIPPED_FOLDERS` left out.
 pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ScanError>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
@@ -55,7 +60,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ScanError>) {
                 let walker = ignore::WalkBuilder::new(p)
                     .hidden(false)
                     .require_git(false)
-                    .filter_entry(|e| e.depth() == 0 || (e.file_name() != ".git" && e.file_name() != "testdata"))
+                    .filter_entry(|e| e.depth() == 0 || !SKIPPED_FOLDERS.iter().any(|s| e.file_name() == *s))
                     .build();
                 for entry in walker {
                     match entry {

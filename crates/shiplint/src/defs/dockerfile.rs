@@ -359,6 +359,23 @@ impl Dockerfile {
             .find_map(|s| s.instructions.iter().rev().find(|i| i.keyword == "USER").map(|i| (i.args.trim(), i)))
     }
 
+    /// The file names a stage installs or starts: the last path element of each `COPY`/`ADD`
+    /// source and destination and of the program `ENTRYPOINT`/`CMD` runs.
+    pub fn file_names(&self, stage: usize) -> Vec<&str> {
+        let mut names = Vec::new();
+        for ins in &self.stages[stage].instructions {
+            let words: Vec<&str> = match ins.keyword.as_str() {
+                "COPY" | "ADD" => options(&ins.args).1.split_whitespace().collect(),
+                "ENTRYPOINT" | "CMD" => {
+                    ins.args.split([' ', '"', '[', ']', ',']).filter(|w| !w.is_empty()).take(1).collect()
+                }
+                _ => continue,
+            };
+            names.extend(words.iter().map(|w| w.trim_end_matches('/').rsplit('/').next().unwrap_or(w)));
+        }
+        names
+    }
+
     /// The stage a `COPY --from=X` names: a stage name or index.
     pub fn copy_from<'a>(&'a self, ins: &Instruction) -> Option<&'a Stage> {
         let (opts, _) = options(&ins.args);

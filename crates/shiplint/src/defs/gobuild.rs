@@ -20,6 +20,9 @@ pub struct BuildInvocation<'a> {
     pub span: (usize, usize),
     /// Span of the word `build`: fixes insert flags after it.
     pub build_word: (usize, usize),
+    /// `build` (or `install`) is written as such, not expanded from a variable: a flag can be
+    /// inserted right after it.
+    pub literal_command: bool,
     /// Environment the go command sees (CGO_ENABLED, GOOS, GOARCH, GOFLAGS, ...).
     pub env: HashMap<String, Setting>,
     /// `go install` (its output is `$GOBIN` or `$GOPATH/bin`), not `go build`.
@@ -111,6 +114,8 @@ impl<'a> BuildInvocation<'a> {
             }
         }
         let program = argv.get(i)?.as_known()?;
+        // `./tool/go`, `bin/go`: the repository's own wrapper, which may add flags of its own.
+        let wrapper = program.contains('/') && !program.starts_with('/') && !program.starts_with('$');
         let mut sub = i + 1;
         match program.rsplit('/').next().unwrap_or(program) {
             "go" | "xx-go" => {}
@@ -136,6 +141,7 @@ impl<'a> BuildInvocation<'a> {
         let mut inv = BuildInvocation {
             span: (e.command.start, e.command.end),
             build_word: span_of(sub),
+            literal_command: e.word_of(sub).literal().is_some_and(|w| w == "build" || w == "install"),
             env,
             install,
             trimpath: false,
@@ -149,6 +155,9 @@ impl<'a> BuildInvocation<'a> {
             implicit_ldflags: false,
             assumed_empty: e.assumed_empty.clone(),
         };
+        if wrapper {
+            inv.unknown_flags.push(Value::hole(Origin::Unevaluated(format!("(the flags {program} adds)"))));
+        }
         // GOFLAGS applies first; flags on the command line override it.
         if let Some(goflags) = inv.env.get("GOFLAGS").map(|s| s.value.clone()) {
             for f in goflags.split_fields() {

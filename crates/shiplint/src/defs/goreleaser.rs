@@ -136,6 +136,40 @@ fn trimpath_edit(text: &str, entry: usize, flags: Option<&Spanned<Strings>>) -> 
     Some((line_start, format!("{indent}- -trimpath\n")))
 }
 
+/// Where a YAML value starting at `start` ends (its last non-blank line, before `limit`): the
+/// lines after its key's line that are indented deeper than the key, or are `- ` items at the
+/// key's own indentation. YAML collections report only where they start.
+fn value_end(text: &str, start: usize, limit: usize) -> usize {
+    let indent = |line: &str| line.len() - line.trim_start_matches(' ').len();
+    // The key's column: after the spaces and `- ` that open a sequence item on its line.
+    let key_column = |line: &str| line.len() - line.trim_start_matches([' ', '-']).len();
+    let key_line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let key_line = &text[key_line_start..];
+    // A block sequence's span starts at its first item, on the line after `key:`.
+    let key_indent = if text[key_line_start..start].trim().is_empty() {
+        let prev_start = text[..key_line_start.saturating_sub(1)].rfind('\n').map_or(0, |i| i + 1);
+        key_column(&text[prev_start..key_line_start])
+    } else {
+        key_column(key_line)
+    };
+    let mut end = text[start..].find('\n').map_or(text.len(), |n| start + n);
+    let mut at = (end + 1).min(text.len());
+    while at < limit.min(text.len()) {
+        let line_end = text[at..].find('\n').map_or(text.len(), |n| at + n);
+        let line = &text[at..line_end];
+        let blank = line.trim().is_empty() || line.trim_start().starts_with('#');
+        let inside = indent(line) > key_indent || (indent(line) == key_indent && line.trim_start().starts_with("- "));
+        if !blank && !inside {
+            break;
+        }
+        if !blank {
+            end = line_end;
+        }
+        at = line_end + 1;
+    }
+    end.min(limit.max(start))
+}
+
 fn literal(text: &str, (start, end): (usize, usize)) -> Word {
     Word { parts: vec![Part::Lit(text.to_string())], start, end }
 }
@@ -170,7 +204,9 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
             .filter(|(os, arch)| !(os == "darwin" && arch == "386"))
             .collect();
         let (ldflags_text, ldflags_span) = match entry.and_then(|e| e.ldflags.as_ref()) {
-            Some(l) => (l.value.items().join(" "), span_of(l).map_or(span, |(s, _)| (s, entry_end.max(s)))),
+            Some(l) => {
+                (l.value.items().join(" "), span_of(l).map_or(span, |(s, _)| (s, value_end(text, s, entry_end))))
+            }
             None => (DEFAULT_LDFLAGS.to_string(), span),
         };
         let flags: Vec<String> = entry.and_then(|e| e.flags.as_ref()).map(|f| f.value.items()).unwrap_or_default();
@@ -227,6 +263,7 @@ impl Build {
             env,
             trimpath: self.trimpath,
             install: false,
+            literal_command: false,
             ldflags: Some((Value::templated(&self.ldflags_text()), &self.ldflags)),
             output: Some((Value::hole(Origin::Template("{{ .Dist }}/{{ .Target }}".into())), &self.output)),
             mod_flag: self.mod_flag.clone().map(Value::Known),
@@ -271,6 +308,11 @@ mod tests {
         );
         let (s, _) = b.goos_span.unwrap();
         assert!(t[s..].starts_with("[linux]"));
+        // The ldflags span is the list, not the rest of the entry.
+        assert_eq!(&t[b.ldflags.start..b.ldflags.end], "- -s -w\n      - -X main.version={{.Version}}");
+        let t = "builds:\n  - ldflags: -s -w\n    goos: [linux]\n";
+        let b = &parse(t).unwrap().builds[0];
+        assert_eq!(&t[b.ldflags.start..b.ldflags.end], "-s -w");
         assert!(parse("builds: [unclosed").is_err());
         assert!(parse("builds: 3\n").is_err() || parse("builds: 3\n").is_ok());
     }

@@ -295,6 +295,26 @@ impl<'a> Defs<'a> {
         }
     }
 
+    /// Whether the final image of a Dockerfile holds a Go program: a `go build` in the file, or a
+    /// file named like one of the module's main packages (`dive` for
+    /// `github.com/wagoodman/dive`, `api` for `./cmd/api`) copied in or started, as when
+    /// goreleaser or a Makefile builds the binary the Dockerfile copies.
+    pub fn image_ships_go_program(&self) -> bool {
+        let Some(d) = self.dockerfile else { return false };
+        if !self.builds.is_empty() {
+            return true;
+        }
+        let (Some(last), Some(module)) = (d.stages.last(), self.module()) else { return false };
+        let mut programs: Vec<&str> = module
+            .packages
+            .iter()
+            .filter(|(_, p)| p.name == "main")
+            .filter_map(|(dir, _)| dir.file_name().and_then(|n| n.to_str()))
+            .collect();
+        programs.push(module.path.rsplit('/').next().unwrap_or(&module.path));
+        d.file_names(last.index).iter().any(|n| programs.contains(n))
+    }
+
     /// The Go module this file sits in, read on first use.
     pub fn module(&self) -> Option<Arc<Module>> {
         self.modules?.for_file(Path::new(self.path))

@@ -1,12 +1,14 @@
 use super::Defs;
-use crate::defs::shell::Word;
+use crate::defs::value::Provenance;
 use crate::finding::Finding;
 
 declare_rule! {
     /// ## What it does
-    /// Finds `-X` values in `-ldflags` that come from the clock or the build host: `$(date)`,
-    /// `$(hostname)`, `$(whoami)`, `$USER`, `$HOSTNAME`, `$RANDOM`, directly or through a variable
-    /// assigned from them.
+    /// Finds `-ldflags` values that come from the clock or the build host: `$(date)`,
+    /// `$(hostname)`, `$(whoami)`, `$USER`, `$HOSTNAME`, `$RANDOM`, goreleaser's `{{.Date}}` and
+    /// `{{.Now}}`, promu's `{{date}}` and `{{user}}@{{host}}`, directly or through variables, make
+    /// functions and CI values assigned from them. A value a conditional sets from the clock only
+    /// when `SOURCE_DATE_EPOCH` is unset (the reproducible-builds convention) is not reported.
     ///
     /// ## Why is this bad?
     /// Two builds of the same commit then differ byte for byte, so nobody can check a release by
@@ -47,65 +49,20 @@ declare_rule! {
     }
 }
 
-const HOST_COMMANDS: &[&str] = &["date", "hostname", "whoami", "uname", "id"];
-const HOST_VARIABLES: &[&str] = &["USER", "HOSTNAME", "RANDOM", "SECONDS", "EPOCHSECONDS", "EPOCHREALTIME", "LOGNAME"];
-
-/// A goreleaser template that reads the clock: `{{.Date}}`, `{{ .Now.Format ... }}`,
-/// `{{ time "2006-01-02" }}` (the commit's `{{.CommitDate}}` and `{{.CommitTimestamp}}` are
-/// reproducible).
-fn clock_template(text: &str) -> Option<String> {
-    let mut rest = text;
-    while let Some(open) = rest.find("{{") {
-        let close = rest[open..].find("}}").map_or(rest.len(), |c| open + c + 2);
-        let inner = &rest[open..close];
-        let reads_clock = inner
-            .split(|c: char| !(c.is_alphanumeric() || c == '.'))
-            .any(|t| t == ".Date" || t == ".Now" || t.starts_with(".Now.") || t == "time");
-        if reads_clock {
-            return Some(inner.to_string());
-        }
-        rest = &rest[close..];
-    }
-    None
-}
-
-/// The clock or host source in a word, if any; `SOURCE_DATE_EPOCH`-based dates are reproducible.
-fn volatile_source(word: &Word, defs: &Defs<'_>, depth: usize) -> Option<String> {
-    if let Some(t) = clock_template(&crate::defs::shell::flatten(&word.parts)) {
-        return Some(t);
-    }
-    for c in word.command_substitutions() {
-        let program = c.split_whitespace().next().unwrap_or("");
-        if HOST_COMMANDS.contains(&program)
-            && !c.contains("SOURCE_DATE_EPOCH")
-            && (program != "uname" || c.contains("-n"))
-        {
-            return Some(format!("$({})", c.trim()));
-        }
-    }
-    for v in word.variables() {
-        if HOST_VARIABLES.contains(&v) {
-            return Some(format!("${v}"));
-        }
-        if depth < 3 {
-            let traced =
-                defs.assignments.iter().filter(|(n, _)| *n == v).find_map(|(_, w)| volatile_source(w, defs, depth + 1));
-            if let Some(src) = traced {
-                return Some(format!("${v} (= {src})"));
-            }
-        }
-    }
-    None
-}
-
 pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     for b in defs.distinct_builds() {
-        let Some((_, word)) = &b.invocation.ldflags else { continue };
-        if let Some(src) = volatile_source(word, defs, 0) {
-            let message = format!("-ldflags takes a value from {src}: every build of the same commit differs");
-            let help =
-                "derive it from the commit (git log -1 --format=%cI; goreleaser: {{.CommitDate}}) or SOURCE_DATE_EPOCH";
-            out.push(defs.finding(&META, (word.start, word.end), message, help));
-        }
+        let Some((value, word)) = &b.invocation.ldflags else { continue };
+        let Some(hole) = value.volatile_hole() else { continue };
+        let what = match hole.provenance {
+            Provenance::Clock => "the clock",
+            _ => "the build host",
+        };
+        let message = format!(
+            "-ldflags takes a value from {what}, {}: every build of the same commit differs",
+            hole.origin.written()
+        );
+        let help =
+            "derive it from the commit (git log -1 --format=%cI; goreleaser: {{.CommitDate}}) or SOURCE_DATE_EPOCH";
+        out.push(defs.finding(&META, (word.start, word.end), message, help));
     }
 }

@@ -160,7 +160,9 @@ pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
 pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     for b in defs.distinct_builds() {
         let inv = &b.invocation;
-        if inv.trimpath || inv.only_compiles() {
+        // A field in flag position whose text is unknown (`$GOFLAGS` from the caller, a
+        // wrapper's own flags) may hold -trimpath: not judged.
+        if inv.trimpath || inv.only_compiles() || !inv.unknown_flags.is_empty() {
             continue;
         }
         let Some(mut reason) = defs.ships(b) else { continue };
@@ -173,11 +175,16 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         );
         let mut finding = defs.finding(&META, inv.build_word, message, "add -trimpath (or GOFLAGS=-trimpath)");
         finding.location = defs.location(inv.span.0, inv.build_word.1);
+        finding.notes = assumed_empty_notes(inv);
         let description = "add -trimpath (BuildInfo then no longer records -ldflags)";
         // In a goreleaser file the flag belongs in the entry's `flags:` list: added to the list,
         // or as a new key; a flow-style entry or a flags string is left to the user.
         if defs.kind != Kind::Goreleaser {
-            finding.fix = Some(Fix::insertion(defs.path, inv.build_word.1, " -trimpath", description, true));
+            // Only after `build` as written: a flag after `$(GOBUILD)` could land inside another
+            // flag's value.
+            if inv.literal_command {
+                finding.fix = Some(Fix::insertion(defs.path, inv.build_word.1, " -trimpath", description, true));
+            }
         } else {
             finding.help = "add -trimpath to the build entry's `flags:`".into();
             let entry = defs.goreleaser.and_then(|g| g.builds.iter().find(|e| e.span == inv.span));
@@ -187,6 +194,14 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         }
         out.push(finding);
     }
+}
+
+/// The notes that say which unset variables a conclusion took as empty.
+pub(crate) fn assumed_empty_notes(inv: &crate::defs::gobuild::BuildInvocation<'_>) -> Vec<String> {
+    inv.assumed_empty
+        .iter()
+        .map(|v| format!("assumes ${v} is empty: this file never sets it (set it and the flags may differ)"))
+        .collect()
 }
 
 #[cfg(test)]

@@ -57,7 +57,7 @@ fn is_root(user: &str) -> bool {
 pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     let Some(d) = defs.dockerfile else { return };
     let Some(last) = d.stages.last() else { return };
-    if defs.builds.is_empty() {
+    if !defs.image_ships_go_program() {
         return;
     }
     let (message, span) = match d.user(last.index) {
