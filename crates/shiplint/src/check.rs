@@ -25,6 +25,9 @@ pub struct ScanError {
 pub struct ScanResult {
     pub findings: Vec<Finding>,
     pub errors: Vec<ScanError>,
+    /// Files read only in part: evaluation stopped at a cap of its budget (what was read is
+    /// judged; not an error).
+    pub notes: Vec<ScanError>,
     /// Files looked at.
     pub files: usize,
     /// Go executables among them (slices of universal binaries counted once per file).
@@ -108,7 +111,8 @@ enum Scanned {
     /// Neither a Go executable nor a build definition.
     Other,
     GoExecutable(Vec<Finding>, Box<Shipped>),
-    BuildDefinition(Vec<Finding>),
+    /// Findings, and why evaluation stopped early if it did.
+    BuildDefinition(Vec<Finding>, Vec<String>),
     /// An image, with the number of Go executables in it.
     Image(Vec<Finding>, usize),
     /// A release archive and the Go executables in it.
@@ -192,7 +196,7 @@ fn check_file(
         findings.extend(unused_suppressions(&defs, &sups, config));
     }
     let findings = findings.into_iter().filter_map(|f| config.apply(f)).collect();
-    Ok(Scanned::BuildDefinition(findings))
+    Ok(Scanned::BuildDefinition(findings, defs.notes))
 }
 
 /// A `# shiplint: ignore[rule, ...] reason` comment: its line (1-based), where it is, the rules
@@ -336,9 +340,11 @@ pub fn scan(paths: &[PathBuf], options: &BinaryOptions, config: &Config, progres
                 release.shipped.extend(shipped);
             }
             Ok(Scanned::Checksums(sums)) => release.checksums.push(sums),
-            Ok(Scanned::BuildDefinition(f)) => {
+            Ok(Scanned::BuildDefinition(f, notes)) => {
                 result.build_definitions += 1;
                 result.findings.extend(f);
+                let path = path.display().to_string();
+                result.notes.extend(notes.into_iter().map(|message| ScanError { path: path.clone(), message }));
             }
             Ok(Scanned::Image(f, go)) => {
                 result.images += 1;

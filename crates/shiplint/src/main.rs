@@ -208,6 +208,9 @@ fn run_check(args: CheckArgs) -> i32 {
         for e in &result.errors {
             eprintln!("shiplint: {}: {}", e.path, e.message);
         }
+        for n in &result.notes {
+            eprintln!("shiplint: note: {}: {}", n.path, n.message);
+        }
     }
     if !result.errors.is_empty() {
         2

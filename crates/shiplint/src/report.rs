@@ -102,6 +102,7 @@ pub fn json_report(r: &ScanResult) -> Value {
         },
         "findings": r.findings,
         "errors": r.errors,
+        "notes": r.notes,
     })
 }
 
@@ -178,12 +179,11 @@ pub fn sarif(r: &ScanResult) -> Value {
             })
         })
         .collect();
-    let notifications: Vec<Value> = r
-        .errors
-        .iter()
-        .map(|e| {
+    let levelled = r.errors.iter().map(|e| ("error", e)).chain(r.notes.iter().map(|n| ("note", n)));
+    let notifications: Vec<Value> = levelled
+        .map(|(level, e)| {
             json!({
-                "level": "error",
+                "level": level,
                 "message": {"text": format!("{}: {}", e.path, e.message)},
                 "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri(&e.path)}}}],
             })
@@ -240,6 +240,9 @@ fn github(r: &ScanResult, out: &mut impl Write) -> io::Result<()> {
     }
     for e in &r.errors {
         writeln!(out, "::error file={},title=shiplint::{}", gh_escape(&e.path, true), gh_escape(&e.message, false))?;
+    }
+    for n in &r.notes {
+        writeln!(out, "::notice file={},title=shiplint::{}", gh_escape(&n.path, true), gh_escape(&n.message, false))?;
     }
     Ok(())
 }

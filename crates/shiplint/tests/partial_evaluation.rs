@@ -1,0 +1,174 @@
+//! Build files the way real projects write them: values shiplint cannot know (`$(shell git
+//! describe)`, `$1`, `${FLAGS}`), commands and flags behind variables, functions, arrays,
+//! conditionals. Each defect is found through them, and each correct twin stays silent.
+
+mod common;
+
+use common::TempDir;
+use std::fs;
+
+/// Writes `files` into a fresh folder.
+fn project(files: &[(&str, &str)]) -> TempDir {
+    let t = TempDir::new();
+    for (name, text) in files {
+        let p = t.path().join(name);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    }
+    t
+}
+
+/// (rule name, "path:line", message, notes) of every finding of `check .` in a project.
+fn check(files: &[(&str, &str)]) -> Vec<(String, String, String, Vec<String>)> {
+    let p = project(files);
+    let (_, found, _) = common::check_json(p.path(), &[std::ffi::OsStr::new(".")]);
+    found
+        .iter()
+        .map(|f| {
+            let line = f["location"]["span"]["start_line"].as_u64().unwrap_or(0);
+            let notes = f["notes"].as_array().map(|n| n.iter().filter_map(|x| x.as_str()).map(String::from).collect());
+            (
+                common::field(f, "/rule"),
+                format!("{}:{line}", common::field(f, "/location/path")),
+                common::field(f, "/message"),
+                notes.unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+fn rules(found: &[(String, String, String, Vec<String>)]) -> Vec<(&str, &str)> {
+    found.iter().map(|(r, at, _, _)| (r.as_str(), at.as_str())).collect()
+}
+
+const GO_MOD: &str = "module example.com/app\n\ngo 1.22\n";
+const MAIN: &str = "package main\n\nvar buildDate string\n\nfunc main() { println(buildDate) }\n";
+const VERSION_PKG: &str = "package version\n\nvar Tag string\n";
+
+#[test]
+fn an_x_target_is_judged_when_its_value_is_unknown() {
+    let make = "TAG ?= $(shell git describe --tags)\nbuild:\n\tgo build -trimpath -ldflags \"-X version.Tag=$(TAG)\" -o bin/app .\n";
+    let found =
+        check(&[("go.mod", GO_MOD), ("main.go", MAIN), ("version/version.go", VERSION_PKG), ("Makefile", make)]);
+    assert_eq!(rules(&found), [("x-flag-unknown-target", "Makefile:3")], "{found:#?}");
+    assert!(found[0].2.contains("version.Tag=$(git describe --tags)"), "{}", found[0].2);
+
+    let good = make.replace("-X version.Tag", "-X example.com/app/version.Tag");
+    let found =
+        check(&[("go.mod", GO_MOD), ("main.go", MAIN), ("version/version.go", VERSION_PKG), ("Makefile", &good)]);
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+#[test]
+fn an_unset_variable_is_empty_and_hides_nothing() {
+    let make = "DATE := $(shell date -u)\nbinary:\n\tCGO_ENABLED=0 go build ${FLAGS} -ldflags \"-X main.Date=$(DATE)\" -o ./dist/app ./cmd/app\n";
+    let found = check(&[("Makefile", make)]);
+    assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:3"), ("non-reproducible-build", "Makefile:3")]);
+    assert!(found[0].3.iter().any(|n| n.contains("$FLAGS is empty")), "{:?}", found[0].3);
+    assert!(found[1].2.contains("the clock, $(date -u)"), "{}", found[1].2);
+
+    let good = "DATE := $(shell git log -1 --format=%cI)\nbinary:\n\tCGO_ENABLED=0 go build -trimpath ${FLAGS} -ldflags \"-X main.Date=$(DATE)\" -o ./dist/app ./cmd/app\n";
+    assert!(check(&[("Makefile", good)]).is_empty());
+}
+
+#[test]
+fn the_command_word_from_variables() {
+    let make = "GOCMD=go\nGOBUILD=$(GOCMD) build\nrelease:\n\t$(GOBUILD) -ldflags \"-X main.buildDate=$(shell date -u +%FT%TZ)\" -o dist/app ./cmd/app\n";
+    let found = check(&[("Makefile", make)]);
+    assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:4"), ("non-reproducible-build", "Makefile:4")]);
+
+    let good = "GOCMD=go\nGOBUILD=$(GOCMD) build -trimpath\nrelease:\n\t$(GOBUILD) -ldflags \"-X main.buildDate=$(shell git log -1 --format=%cI)\" -o dist/app ./cmd/app\n";
+    assert!(check(&[("Makefile", good)]).is_empty());
+}
+
+#[test]
+fn flags_and_targets_in_variables_and_arrays() {
+    let script = "#!/usr/bin/env bash\nGO_BUILD_CMD=\"go build -ldflags\"\nGO_BUILD_OPT=\"-X github.com/acme/app/pkg/version.Version=$(git rev-parse HEAD)\"\nPLATFORMS=(linux/amd64 darwin/arm64 windows/amd64)\nfor p in \"${PLATFORMS[@]}\"; do GOOS=${p%/*} GOARCH=${p#*/} ${GO_BUILD_CMD} \"${GO_BUILD_OPT}\" -o dist/app.exe ./cmd/app; done\n";
+    let found = check(&[("build.sh", script)]);
+    let overwrite: Vec<_> = found.iter().filter(|f| f.0 == "cross-build-overwrite").collect();
+    assert_eq!(overwrite.len(), 1, "{found:#?}");
+    assert!(overwrite[0].2.contains("linux/amd64, darwin/arm64, windows/amd64"), "{}", overwrite[0].2);
+    assert!(found.iter().any(|f| f.0 == "untrimmed-paths"), "{found:#?}");
+
+    let good = script
+        .replace("go build -ldflags", "go build -trimpath -ldflags")
+        .replace("-o dist/app.exe", "-o \"dist/app-${p%/*}-${p#*/}$([ \"${p%/*}\" = windows ] && echo .exe)\"");
+    let found = check(&[("build.sh", &good)]);
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+#[test]
+fn a_function_called_once_per_target() {
+    let script = "#!/bin/sh\nbuild() { GOOS=$1 GOARCH=$2 go build -trimpath -o dist/app ./cmd/app; }\nbuild linux amd64\nbuild darwin arm64\n";
+    let found = check(&[("release.sh", script)]);
+    assert_eq!(rules(&found), [("cross-build-overwrite", "release.sh:2")], "{found:#?}");
+    assert!(found[0].2.contains("linux/amd64, darwin/arm64"), "{}", found[0].2);
+
+    let good = script.replace("-o dist/app ", "-o dist/app-$1-$2 ");
+    assert!(check(&[("release.sh", &good)]).is_empty());
+}
+
+#[test]
+fn go_install_builds_and_ships_like_go_build() {
+    let dockerfile = "FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go install -ldflags \"-X main.date=$(date)\" ./cmd/app\nFROM alpine:3.20\nCOPY --from=build /go/bin/app /usr/local/bin/app\nUSER 65532\nENTRYPOINT [\"app\"]\n";
+    let found = check(&[("Dockerfile", dockerfile)]);
+    assert_eq!(rules(&found), [("untrimmed-paths", "Dockerfile:4"), ("non-reproducible-build", "Dockerfile:4")]);
+
+    // cgo left on: the binary `go install` wrote is the one copied into musl-based Alpine.
+    let cgo = dockerfile.replace("CGO_ENABLED=0 go install", "go install -trimpath").replace("$(date)", "v1");
+    let found = check(&[("Dockerfile", &cgo)]);
+    assert_eq!(rules(&found), [("libc-mismatch", "Dockerfile:4")], "{found:#?}");
+
+    let good = "FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go install -trimpath ./cmd/app && go install golang.org/x/tools/cmd/stringer@v0.20.0\nFROM alpine:3.20\nCOPY --from=build /go/bin/app /usr/local/bin/app\nUSER 65532\nENTRYPOINT [\"app\"]\n";
+    assert!(check(&[("Dockerfile", good)]).is_empty());
+}
+
+#[test]
+fn an_optional_flag_before_trimpath_hides_nothing() {
+    let script = "#!/bin/sh\nCGO_ENABLED=0 GOOS=linux go build ${tags:+-tags=$tags} -trimpath -o dist/app ./cmd/app\n";
+    assert!(check(&[("build.sh", script)]).is_empty());
+}
+
+#[test]
+fn the_reproducible_builds_convention_is_not_a_clock_stamp() {
+    let make = "ifdef SOURCE_DATE_EPOCH\n    BUILD_DATE ?= $(shell date -u -d \"@$(SOURCE_DATE_EPOCH)\" +%FT%TZ)\nelse\n    BUILD_DATE ?= $(shell date -u +%FT%TZ)\nendif\nrelease:\n\tgo build -trimpath -ldflags \"-X main.date=$(BUILD_DATE)\" -o dist/app .\n";
+    assert!(check(&[("Makefile", make)]).is_empty());
+    // A decided conditional: the clock branch is the one make takes.
+    let decided = make.replace("ifdef SOURCE_DATE_EPOCH", "ifeq ($(OS),Windows_NT)");
+    assert_eq!(rules(&check(&[("Makefile", &decided)])), [("non-reproducible-build", "Makefile:7")]);
+}
+
+#[test]
+fn nothing_in_vendored_code() {
+    let theirs = "FROM golang:latest\nRUN go build -o /app .\n";
+    let found = check(&[
+        ("vendor/example.org/lib/Dockerfile", theirs),
+        ("third_party/tool/build.sh", "#!/bin/sh\nGOOS=linux go build -o dist/x .\n"),
+    ]);
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+#[test]
+fn hostile_evaluation_is_bounded_and_said() {
+    let doubling =
+        "#!/bin/sh\nA=x\n".to_string() + &"A=\"$A$A\"\n".repeat(200) + "go build -ldflags \"$A\" -o dist/app .\n";
+    let nested = "#!/bin/sh\n".to_string() + &"if true; then\n".repeat(100_000) + "go build .\n";
+    let recursive = "#!/bin/sh\nf() { f; f; }\nf\n".to_string();
+    let make_doubling: String = (0..60).map(|i| format!("A{i} = $(A{})$(A{})\n", i + 1, i + 1)).collect::<String>()
+        + "x:\n\tgo build -ldflags \"$(A0)\" .\n";
+    let cases = [
+        ("a.sh", doubling.as_str(), None),
+        ("b.sh", &nested, Some("nested deeper than")),
+        ("c.sh", &recursive, Some("evaluation stopped")),
+        ("Makefile", &make_doubling, None),
+    ];
+    for (name, text, note) in cases {
+        let p = project(&[(name, text)]);
+        let out = common::shiplint().current_dir(p.path()).args(["check", "."]).output().unwrap();
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{name}: {out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if let Some(note) = note {
+            assert!(stderr.contains(&format!("shiplint: note: {name}: ")) && stderr.contains(note), "{name}: {stderr}");
+        }
+    }
+}
