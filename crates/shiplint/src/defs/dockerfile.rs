@@ -292,7 +292,14 @@ fn exec_form(text: &str, start: usize, end: usize) -> Option<SimpleCommand> {
         }
     }
     let first = words.first()?;
-    Some(SimpleCommand { assigns: Vec::new(), arrays: Vec::new(), start: first.start, end: words.last()?.end, words })
+    Some(SimpleCommand {
+        assigns: Vec::new(),
+        arrays: Vec::new(),
+        start: first.start,
+        end: words.last()?.end,
+        words,
+        after: "",
+    })
 }
 
 impl Dockerfile {

@@ -45,6 +45,32 @@ impl Env {
         self.vars.insert(name.to_string(), Var { value, exported, elements: Some(elements) });
     }
 
+    /// The environment after one of two paths ran: a variable the paths leave differently (set
+    /// on one only, or to other values) becomes a hole standing for either.
+    pub fn merge(&self, other: &Env) -> Env {
+        let mut out = self.clone();
+        let names: BTreeSet<&String> = self.vars.keys().chain(other.vars.keys()).collect();
+        for name in names {
+            let (a, b) = (self.vars.get(name), other.vars.get(name));
+            let value = |v: Option<&Var>| v.map_or_else(Value::empty, |v| v.value.clone());
+            let same = match (a, b) {
+                (Some(a), Some(b)) => a.value == b.value && a.elements == b.elements,
+                _ => false,
+            };
+            let exported = a.is_some_and(|v| v.exported) || b.is_some_and(|v| v.exported);
+            let var = if same {
+                Var { exported, ..a.cloned().unwrap_or_else(|| b.cloned().unwrap()) }
+            } else {
+                Var { value: bounded(Value::either(value(a), value(b))), exported, elements: None }
+            };
+            out.vars.insert(name.clone(), var);
+        }
+        if self.positional != other.positional {
+            out.positional = None;
+        }
+        out
+    }
+
     /// The unset variables read as empty since the last call.
     pub fn take_assumed_empty(&self) -> Vec<String> {
         std::mem::take(&mut *self.assumed_empty.borrow_mut()).into_iter().collect()
@@ -404,7 +430,7 @@ impl<'a> Evaluated<'a> {
 pub fn evaluate<'a>(items: &'a [Item], env: &mut Env, budget: &Budget) -> Vec<Evaluated<'a>> {
     let mut state = Walk { budget, functions: HashMap::new(), called: BTreeSet::new(), out: Vec::new() };
     let mut frame = Frame::default();
-    state.walk(items, env, &mut frame, 0);
+    let _ = state.walk(items, env, &mut frame, 0);
     // A function nobody calls in the file is still evaluated once, with the caller's arguments.
     let uncalled: Vec<(String, (&'a [Item], usize))> =
         state.functions.iter().filter(|(n, _)| !state.called.contains(*n)).map(|(n, f)| (n.clone(), *f)).collect();
@@ -413,7 +439,7 @@ pub fn evaluate<'a>(items: &'a [Item], env: &mut Env, budget: &Budget) -> Vec<Ev
         env.positional = None;
         frame.loops.push(start);
         state.called.insert(name);
-        state.walk(body, &mut env, &mut frame, 1);
+        let _ = state.walk(body, &mut env, &mut frame, 1);
         frame.loops.pop();
     }
     state.out
@@ -433,41 +459,95 @@ struct Walk<'a, 'b> {
     out: Vec<Evaluated<'a>>,
 }
 
+/// How a list of items ended: normally, or by `continue`, `break`, `return` or `exit` on a path
+/// that was sure to run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Flow {
+    Next,
+    Continue,
+    Break,
+    Return,
+}
+
+/// What a list left: how it ended, and the exit status of its last command when known.
+type Outcome = (Flow, Option<bool>);
+
 impl<'a> Walk<'a, '_> {
-    fn walk(&mut self, items: &'a [Item], env: &mut Env, frame: &mut Frame, depth: usize) {
+    fn walk(&mut self, items: &'a [Item], env: &mut Env, frame: &mut Frame, depth: usize) -> Outcome {
         if !self.budget.within_depth(depth, "constructs and calls") {
-            return;
+            return (Flow::Return, None);
         }
+        let mut status = Some(true);
         for item in items {
             if self.budget.exhausted() {
-                return;
+                return (Flow::Return, None);
             }
-            match item {
-                Item::Command(cmd) => self.command(cmd, env, frame, depth),
-                Item::NestedTooDeep => self.budget.stop(|| {
-                    format!("evaluation stopped: constructs nested deeper than {MAX_DEPTH}; the rest was not read")
-                }),
+            let (flow, next_status) = match item {
+                Item::Command(cmd) => {
+                    // `a && b` runs b only when a succeeded, `a || b` only when it failed.
+                    let runs = match cmd.after {
+                        "&&" => status,
+                        "||" => status.map(|s| !s),
+                        _ => Some(true),
+                    };
+                    match runs {
+                        Some(true) => self.command(cmd, env, frame, depth),
+                        Some(false) => (Flow::Next, status),
+                        None => {
+                            let (_, s) =
+                                self.alternatives(&[], true, env, frame, depth, |w, e, f| w.command(cmd, e, f, depth));
+                            (Flow::Next, s)
+                        }
+                    }
+                }
+                Item::NestedTooDeep => {
+                    self.budget.stop(|| {
+                        format!("evaluation stopped: constructs nested deeper than {MAX_DEPTH}; the rest was not read")
+                    });
+                    (Flow::Return, None)
+                }
                 Item::Function { name, body, start } => {
                     self.functions.insert(name.clone(), (body, *start));
+                    (Flow::Next, Some(true))
                 }
+                Item::If { branches, otherwise } => self.if_chain(branches, otherwise.as_deref(), env, frame, depth),
                 Item::Case { word, arms } => {
                     let subject = env.expand(word);
-                    let chosen: Vec<&'a [Item]> = match subject.as_known() {
-                        Some(s) => arms
-                            .iter()
-                            .find(|(patterns, _)| {
-                                patterns.iter().any(|p| match env.expand(p).as_known() {
-                                    Some(p) => glob_match(p.as_bytes(), s.as_bytes()),
-                                    None => true,
-                                })
-                            })
-                            .map(|(_, body)| body.as_slice())
-                            .into_iter()
-                            .collect(),
-                        None => arms.iter().map(|(_, body)| body.as_slice()).collect(),
+                    let matches = |patterns: &[Word]| -> Option<bool> {
+                        let s = subject.as_known()?;
+                        let mut any_unknown = false;
+                        for p in patterns {
+                            match env.expand(p).as_known() {
+                                Some(p) if glob_match(p.as_bytes(), s.as_bytes()) => return Some(true),
+                                Some(_) => {}
+                                None => any_unknown = true,
+                            }
+                        }
+                        (!any_unknown).then_some(false)
                     };
-                    for body in chosen {
-                        self.walk(body, env, frame, depth + 1);
+                    let mut candidates: Vec<&'a [Item]> = Vec::new();
+                    let mut decided = None;
+                    for (patterns, body) in arms {
+                        match matches(patterns) {
+                            Some(true) if candidates.is_empty() => {
+                                decided = Some(body.as_slice());
+                                break;
+                            }
+                            Some(true) => {
+                                candidates.push(body);
+                                break;
+                            }
+                            Some(false) => {}
+                            None => candidates.push(body),
+                        }
+                    }
+                    match decided {
+                        Some(body) => self.walk(body, env, frame, depth + 1),
+                        None => {
+                            let (_, s) =
+                                self.alternatives(&candidates, true, env, frame, depth, |w, e, f| w.noop(e, f));
+                            (Flow::Next, s)
+                        }
                     }
                 }
                 Item::For { var, words, body, start } => {
@@ -476,24 +556,118 @@ impl<'a> Walk<'a, '_> {
                         Some(ws) => ws.iter().flat_map(|w| env.fields(w)).collect(),
                     };
                     frame.loops.push(*start);
+                    let mut flow = Flow::Next;
                     for v in values {
                         if self.budget.exhausted() {
                             break;
                         }
                         env.set(var, v.clone(), false);
                         frame.iteration.push((var.clone(), v));
-                        self.walk(body, env, frame, depth + 1);
+                        let (f, _) = self.walk(body, env, frame, depth + 1);
                         frame.iteration.pop();
+                        match f {
+                            Flow::Break => break,
+                            Flow::Return => {
+                                flow = Flow::Return;
+                                break;
+                            }
+                            Flow::Next | Flow::Continue => {}
+                        }
                     }
                     frame.loops.pop();
+                    (flow, Some(true))
                 }
+            };
+            status = next_status;
+            if flow != Flow::Next {
+                return (flow, status);
             }
         }
+        (Flow::Next, status)
     }
 
-    fn command(&mut self, cmd: &'a SimpleCommand, env: &mut Env, frame: &mut Frame, depth: usize) {
+    /// An empty alternative (nothing runs): the environment as it is.
+    fn noop(&mut self, _env: &mut Env, _frame: &mut Frame) -> Outcome {
+        (Flow::Next, Some(true))
+    }
+
+    /// Runs each of `bodies` (and, with `also_none`, the path where none of them runs, or the
+    /// single `run` when `bodies` is empty) on its own copy of the environment, and merges the
+    /// copies: a variable the paths set differently becomes a hole. Control flow inside a path
+    /// that may not run does not end the enclosing list.
+    fn alternatives(
+        &mut self,
+        bodies: &[&'a [Item]],
+        also_none: bool,
+        env: &mut Env,
+        frame: &mut Frame,
+        depth: usize,
+        run: impl Fn(&mut Self, &mut Env, &mut Frame) -> Outcome,
+    ) -> Outcome {
+        let mut merged: Option<Env> = None;
+        let mut statuses = Vec::new();
+        let take = |e: Env, merged: &mut Option<Env>| {
+            *merged = Some(match merged.take() {
+                Some(m) => m.merge(&e),
+                None => e,
+            });
+        };
+        if bodies.is_empty() {
+            let mut e = env.clone();
+            statuses.push(run(self, &mut e, frame).1);
+            take(e, &mut merged);
+        }
+        for body in bodies {
+            let mut e = env.clone();
+            statuses.push(self.walk(body, &mut e, frame, depth + 1).1);
+            take(e, &mut merged);
+        }
+        if also_none {
+            take(env.clone(), &mut merged);
+        }
+        if let Some(m) = merged {
+            *env = m;
+        }
+        let status = if statuses.windows(2).all(|w| w[0] == w[1]) { statuses.first().copied().flatten() } else { None };
+        (Flow::Next, status)
+    }
+
+    /// `if`/`elif`/`else`: the branch a known condition picks, else every branch that may run,
+    /// merged.
+    fn if_chain(
+        &mut self,
+        branches: &'a [(Vec<Item>, Vec<Item>)],
+        otherwise: Option<&'a [Item]>,
+        env: &mut Env,
+        frame: &mut Frame,
+        depth: usize,
+    ) -> Outcome {
+        let mut candidates: Vec<&'a [Item]> = Vec::new();
+        for (condition, body) in branches {
+            let (_, truth) = self.walk(condition, env, frame, depth + 1);
+            match truth {
+                Some(true) if candidates.is_empty() => return self.walk(body, env, frame, depth + 1),
+                Some(true) => {
+                    candidates.push(body);
+                    return self.alternatives(&candidates, false, env, frame, depth, |w, e, f| w.noop(e, f));
+                }
+                Some(false) => {}
+                None => candidates.push(body),
+            }
+        }
+        if candidates.is_empty() {
+            return match otherwise {
+                Some(body) => self.walk(body, env, frame, depth + 1),
+                None => (Flow::Next, Some(true)),
+            };
+        }
+        candidates.extend(otherwise);
+        self.alternatives(&candidates, otherwise.is_none(), env, frame, depth, |w, e, f| w.noop(e, f))
+    }
+
+    fn command(&mut self, cmd: &'a SimpleCommand, env: &mut Env, frame: &mut Frame, depth: usize) -> Outcome {
         if !self.budget.spend_command() {
-            return;
+            return (Flow::Return, None);
         }
         env.take_assumed_empty();
         let mut argv = Vec::new();
@@ -533,6 +707,12 @@ impl<'a> Walk<'a, '_> {
                 }
             }
         }
+        let flow = match builtin.as_str() {
+            "continue" => Flow::Continue,
+            "break" => Flow::Break,
+            "return" | "exit" => Flow::Return,
+            _ => Flow::Next,
+        };
         match builtin.as_str() {
             "unset" => {
                 for w in cmd.words.iter().skip(1).filter_map(Word::literal) {
@@ -550,6 +730,9 @@ impl<'a> Walk<'a, '_> {
             cmd_env.insert(name.clone(), env.expand(word));
         }
         let function = self.functions.get(builtin.as_str()).copied();
+        let assumed_empty = env.take_assumed_empty();
+        // A test of a variable the file never sets is the caller's choice: not decided.
+        let status = if assumed_empty.is_empty() { test_status(&argv) } else { None };
         self.out.push(Evaluated {
             command: cmd,
             argv: argv.clone(),
@@ -558,7 +741,7 @@ impl<'a> Walk<'a, '_> {
             prefix: &cmd.assigns,
             iteration: frame.iteration.clone(),
             loops: frame.loops.clone(),
-            assumed_empty: env.take_assumed_empty(),
+            assumed_empty,
         });
         if let Some((body, start)) = function {
             // One evaluation per call: its own `$1`..., the caller's variables (and the prefix
@@ -574,15 +757,106 @@ impl<'a> Walk<'a, '_> {
                 argv[1..].iter().enumerate().map(|(i, v)| (format!("${}", i + 1), v.clone())).collect();
             frame.loops.push(start);
             frame.iteration.extend(args.iter().cloned());
-            self.walk(body, &mut call_env, frame, depth + 1);
+            let (_, status) = self.walk(body, &mut call_env, frame, depth + 1);
             frame.iteration.truncate(frame.iteration.len() - args.len());
             frame.loops.pop();
             // Assignments in a function are global in sh.
             call_env.positional = saved.clone();
             *env = call_env;
             env.positional = saved;
+            return (Flow::Next, status);
+        }
+        (flow, status)
+    }
+}
+
+/// The exit status of `true`, `false`, `:`, `test`, `[ ... ]` and `[[ ... ]]` when every word
+/// is known; `None` for any other command (its status is not known without running it).
+fn test_status(argv: &[Value]) -> Option<bool> {
+    let words: Vec<&str> = argv.iter().map(Value::as_known).collect::<Option<_>>()?;
+    let (expression, double) = match words.as_slice() {
+        ["true" | ":", ..] => return Some(true),
+        ["false", ..] => return Some(false),
+        ["[", rest @ .., "]"] => (rest, false),
+        ["[[", rest @ .., "]]"] => (rest, true),
+        ["test", rest @ ..] => (rest, false),
+        _ => return None,
+    };
+    test_expression(expression, double)
+}
+
+/// A test expression of one or two operands; `[[ ]]` matches `==` as a pattern.
+fn test_expression(e: &[&str], double: bool) -> Option<bool> {
+    let numbers = |a: &str, b: &str| Some((a.trim().parse::<i64>().ok()?, b.trim().parse::<i64>().ok()?));
+    Some(match e {
+        ["!", rest @ ..] => !test_expression(rest, double)?,
+        [] => false,
+        [a] => !a.is_empty(),
+        ["-n", a] => !a.is_empty(),
+        ["-z", a] => a.is_empty(),
+        [a, "=" | "==", b] => {
+            if double {
+                glob_match(b.as_bytes(), a.as_bytes())
+            } else {
+                a == b
+            }
+        }
+        [a, "!=", b] => {
+            if double {
+                !glob_match(b.as_bytes(), a.as_bytes())
+            } else {
+                a != b
+            }
+        }
+        [a, "=~", re] if double => regex_alternatives(re)?.iter().any(|alt| alt.matches(a)),
+        [a, op, b] if op.starts_with('-') => {
+            let (a, b) = numbers(a, b)?;
+            match *op {
+                "-eq" => a == b,
+                "-ne" => a != b,
+                "-lt" => a < b,
+                "-le" => a <= b,
+                "-gt" => a > b,
+                "-ge" => a >= b,
+                _ => return None,
+            }
+        }
+        _ => return None,
+    })
+}
+
+/// One alternative of a simple regular expression: literal text, maybe anchored.
+struct Alternative<'r> {
+    text: &'r str,
+    start: bool,
+    end: bool,
+}
+
+impl Alternative<'_> {
+    fn matches(&self, s: &str) -> bool {
+        match (self.start, self.end) {
+            (true, true) => s == self.text,
+            (true, false) => s.starts_with(self.text),
+            (false, true) => s.ends_with(self.text),
+            (false, false) => s.contains(self.text),
         }
     }
+}
+
+/// `x86_64|arm64`, `^linux$`: alternatives of literal text; `None` for anything richer.
+fn regex_alternatives(re: &str) -> Option<Vec<Alternative<'_>>> {
+    re.split('|')
+        .map(|alt| {
+            let start = alt.starts_with('^');
+            let end = alt.ends_with('$') && alt.len() > usize::from(start);
+            let text = &alt[usize::from(start)..alt.len() - usize::from(end)];
+            text.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-').then_some(Alternative {
+                text,
+                start,
+                end,
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -661,6 +935,31 @@ mod tests {
     fn set_and_positional_parameters() {
         let got = run("set -- linux arm64\necho \"$@\" $# ${2}\n");
         assert_eq!(got[1], ["echo", "linux", "arm64", "2", "arm64"]);
+    }
+
+    #[test]
+    fn conditions_pick_their_branch_when_known() {
+        let got = run(
+            "for os in linux windows; do\n  ext=\"\"\n  if [ \"$os\" == \"windows\" ]; then ext=.exe; fi\n  [[ $os =~ ^lin ]] && continue\n  go build -o \"bin/app-$os$ext\" .\ndone\n",
+        );
+        let builds: Vec<&Vec<String>> = got.iter().filter(|a| a.first().is_some_and(|p| p == "go")).collect();
+        assert_eq!(builds, [&vec!["go", "build", "-o", "bin/app-windows.exe", "."]]);
+    }
+
+    #[test]
+    fn unknown_conditions_merge_their_branches() {
+        let got = run(
+            "if [ -n \"$1\" ]; then V=$1; else V=dev; fi\nif [ -n \"$SOURCE_DATE_EPOCH\" ]; then D=$(date -d @$SOURCE_DATE_EPOCH); else D=$(date); fi\necho \"$V\" \"$D\"\n",
+        );
+        let last = got.last().unwrap();
+        assert_eq!(last[1], "$1 or dev");
+        let items = parse(
+            "if [ -n \"$SOURCE_DATE_EPOCH\" ]; then D=$(date -d @$SOURCE_DATE_EPOCH); else D=$(date); fi\necho \"$D\"\n",
+            0,
+        );
+        let budget = Budget::default();
+        let ev = evaluate(&items, &mut Env::default(), &budget);
+        assert!(ev.last().unwrap().argv[1].volatile_hole().is_none());
     }
 
     #[test]

@@ -340,7 +340,7 @@ impl Makefile {
                 (_, Some(previous))
                     if decision.is_none() && undecided_from.is_some_and(|c| exclusive(c, &d.conditions)) =>
                 {
-                    either(previous, expanded)
+                    Value::either(previous, expanded)
                 }
                 _ => expanded,
             };
@@ -665,20 +665,6 @@ impl Makefile {
 /// Whether two definitions sit in different branches of one conditional.
 fn exclusive(a: &[Condition], b: &[Condition]) -> bool {
     a.iter().any(|x| b.iter().any(|y| x.directive == y.directive && x.args == y.args && x.negated != y.negated))
-}
-
-/// Two branches' values of a variable set under an undecided conditional: the value when they
-/// agree, else a hole that keeps the least volatile provenance (the file documents a way to
-/// get the stable one, such as `ifdef SOURCE_DATE_EPOCH`).
-fn either(a: Value, b: Value) -> Value {
-    if a == b {
-        return a;
-    }
-    let provenance = |v: &Value| v.holes().map(|h| h.provenance).min().unwrap_or(Provenance::Unknown);
-    Value::Partial(vec![Piece::Hole(Hole {
-        origin: Origin::Unevaluated(format!("{} or {}", a.display(), b.display())),
-        provenance: provenance(&a).max(provenance(&b)),
-    })])
 }
 
 /// The index of the bracket closing the one at `open_at`, or the end.

@@ -504,6 +504,9 @@ pub struct SimpleCommand {
     pub assigns: Vec<(String, Word)>,
     /// Array assignments, `NAME=(words...)`, in prefix position or after `declare`/`local`.
     pub arrays: Vec<(String, Vec<Word>)>,
+    /// The operator joining it to the command before (`&&`, `||`, `|`, `;`, newline), or `""`
+    /// at the start of a list.
+    pub after: &'static str,
     pub words: Vec<Word>,
     pub start: usize,
     pub end: usize,
@@ -530,6 +533,11 @@ pub enum Item {
     Case {
         word: Word,
         arms: Vec<(Vec<Word>, Vec<Item>)>,
+    },
+    /// `if`, its `elif`s (each a condition and a body) and its `else`.
+    If {
+        branches: Vec<(Vec<Item>, Vec<Item>)>,
+        otherwise: Option<Vec<Item>>,
     },
     /// Where the parser stopped: constructs nested deeper than `MAX_DEPTH`.
     NestedTooDeep,
@@ -574,6 +582,8 @@ struct Parser {
     depth: usize,
     /// `case` arms open: `;;` ends the innermost.
     case_arms: usize,
+    /// The operator before the next command of the current list (`&&`, `||`, `;`...).
+    last_op: &'static str,
 }
 
 const KEYWORDS: &[&str] =
@@ -588,7 +598,7 @@ impl Parser {
     }
 
     fn new(toks: Vec<Token>) -> Self {
-        Parser { toks, i: 0, depth: 0, case_arms: 0 }
+        Parser { toks, i: 0, depth: 0, case_arms: 0, last_op: "" }
     }
 
     fn items(&mut self, terminators: &[&str]) -> Vec<Item> {
@@ -606,16 +616,22 @@ impl Parser {
 
     fn items_at_depth(&mut self, terminators: &[&str]) -> Vec<Item> {
         let mut items = Vec::new();
+        self.last_op = "";
         while self.i < self.toks.len() {
             if self.case_arms > 0 && self.toks[self.i] == Token::Op(";;") {
                 return items;
             }
-            if let Token::Op(_) | Token::Redirect = self.toks[self.i] {
-                if self.toks[self.i] == Token::Redirect {
-                    self.i += 1; // a redirection with no command: skip its target
+            match self.toks[self.i] {
+                Token::Op(op) => {
+                    self.last_op = op;
+                    self.i += 1;
+                    continue;
                 }
-                self.i += 1;
-                continue;
+                Token::Redirect => {
+                    self.i += 2; // a redirection with no command: skip its target
+                    continue;
+                }
+                Token::Word(_) => {}
             }
             match self.keyword() {
                 Some(k) if terminators.contains(&k) => return items,
@@ -627,19 +643,7 @@ impl Parser {
                     items.extend(self.items(&["done"]));
                     self.i += 1;
                 }
-                Some("if") => {
-                    self.i += 1;
-                    loop {
-                        items.extend(self.items(&["then", "elif", "else", "fi"]));
-                        match self.keyword() {
-                            Some("fi") | None => {
-                                self.i += 1;
-                                break;
-                            }
-                            _ => self.i += 1,
-                        }
-                    }
-                }
+                Some("if") => items.push(self.if_chain()),
                 Some("{") => {
                     self.i += 1;
                     items.extend(self.items(&["}"]));
@@ -657,6 +661,35 @@ impl Parser {
             }
         }
         items
+    }
+
+    /// `if list; then items; [elif list; then items;]... [else items;] fi`.
+    fn if_chain(&mut self) -> Item {
+        self.i += 1;
+        let mut branches = Vec::new();
+        let mut otherwise = None;
+        loop {
+            let condition = self.items(&["then"]);
+            if self.keyword() == Some("then") {
+                self.i += 1;
+            }
+            branches.push((condition, self.items(&["elif", "else", "fi"])));
+            match self.keyword() {
+                Some("elif") => self.i += 1,
+                Some("else") => {
+                    self.i += 1;
+                    otherwise = Some(self.items(&["fi"]));
+                    self.i += 1;
+                    break;
+                }
+                _ => {
+                    self.i += 1;
+                    break;
+                }
+            }
+        }
+        self.last_op = "";
+        Item::If { branches, otherwise }
     }
 
     /// `name() { ...; }`, `function name { ...; }`, `function name() { ...; }`.
@@ -803,7 +836,8 @@ impl Parser {
             self.i += 1;
         }
         let (start, end) = span?;
-        Some(SimpleCommand { assigns, arrays, words, start, end })
+        let after = std::mem::take(&mut self.last_op);
+        Some(SimpleCommand { assigns, arrays, words, start, end, after })
     }
 }
 
@@ -845,6 +879,13 @@ pub fn referenced_variables(items: &[Item]) -> Vec<&str> {
             Item::Case { word, arms } => {
                 out.extend(word.variables());
                 out.extend(arms.iter().flat_map(|(_, body)| referenced_variables(body)));
+            }
+            Item::If { branches, otherwise } => {
+                for (condition, body) in branches {
+                    out.extend(referenced_variables(condition));
+                    out.extend(referenced_variables(body));
+                }
+                out.extend(otherwise.iter().flat_map(|body| referenced_variables(body)));
             }
             Item::NestedTooDeep => {}
         }

@@ -194,6 +194,13 @@ fn collect_assignments<'a>(items: &'a [Item], out: &mut Vec<(&'a str, &'a shell:
             }
             Item::For { body, .. } | Item::Function { body, .. } => collect_assignments(body, out),
             Item::Case { arms, .. } => arms.iter().for_each(|(_, body)| collect_assignments(body, out)),
+            Item::If { branches, otherwise } => {
+                for (condition, body) in branches {
+                    collect_assignments(condition, out);
+                    collect_assignments(body, out);
+                }
+                otherwise.iter().for_each(|body| collect_assignments(body, out));
+            }
             Item::NestedTooDeep => {}
         }
     }

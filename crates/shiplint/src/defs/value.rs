@@ -261,6 +261,20 @@ impl Value {
         b.build()
     }
 
+    /// A value that is `a` on one path and `b` on another: the value when they agree, else a hole
+    /// keeping the least volatile provenance of the two (a file that documents a reproducible
+    /// path, such as `ifdef SOURCE_DATE_EPOCH`, is not blamed for its fallback).
+    pub fn either(a: Value, b: Value) -> Value {
+        if a == b {
+            return a;
+        }
+        let provenance = |v: &Value| v.holes().map(|h| h.provenance).min().unwrap_or(Provenance::Unknown);
+        Value::Partial(vec![Piece::Hole(Hole {
+            origin: Origin::Unevaluated(format!("{} or {}", a.display(), b.display())),
+            provenance: provenance(&a).max(provenance(&b)),
+        })])
+    }
+
     /// The text, when the value has no holes.
     pub fn as_known(&self) -> Option<&str> {
         match self {

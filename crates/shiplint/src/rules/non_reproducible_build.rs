@@ -1,4 +1,5 @@
 use super::Defs;
+use crate::defs::shell::{Word, flatten};
 use crate::defs::value::Provenance;
 use crate::finding::Finding;
 
@@ -49,6 +50,21 @@ declare_rule! {
     }
 }
 
+/// The variable of `word` through which `written` (a hole's origin) reaches it, following
+/// assignments a few levels deep: `BUILD_TIME` for `-X main.built=${BUILD_TIME}`.
+fn through_variable(defs: &Defs<'_>, word: &Word, written: &str, depth: usize) -> Option<String> {
+    if depth > 3 {
+        return None;
+    }
+    // The innermost variable names the source best.
+    word.variables().into_iter().find_map(|v| {
+        defs.assignments.iter().filter(|(n, _)| *n == v).find_map(|(_, w)| {
+            through_variable(defs, w, written, depth + 1)
+                .or_else(|| flatten(&w.parts).contains(written).then(|| v.to_string()))
+        })
+    })
+}
+
 pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     for b in defs.distinct_builds() {
         let Some((value, word)) = &b.invocation.ldflags else { continue };
@@ -57,10 +73,12 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             Provenance::Clock => "the clock",
             _ => "the build host",
         };
-        let message = format!(
-            "-ldflags takes a value from {what}, {}: every build of the same commit differs",
-            hole.origin.written()
-        );
+        let written = hole.origin.written();
+        let source = match through_variable(defs, word, &written, 0) {
+            Some(var) => format!("${var} (= {written})"),
+            None => written,
+        };
+        let message = format!("-ldflags takes a value from {what}, {source}: every build of the same commit differs");
         let help =
             "derive it from the commit (git log -1 --format=%cI; goreleaser: {{.CommitDate}}) or SOURCE_DATE_EPOCH";
         out.push(defs.finding(&META, (word.start, word.end), message, help));
