@@ -172,3 +172,13 @@ fn hostile_evaluation_is_bounded_and_said() {
         }
     }
 }
+
+#[test]
+fn quotes_inside_make_variables_are_shell_syntax() {
+    let make = "GO ?= go\nBUILD_FLAGS := -a -ldflags \"-s -w -X main.version=$(VERSION)\" -tags \"$(TAGS)\" -trimpath\nBIN := fzf-$(GOOS)_amd64\n\ntarget/$(BIN):\n\tGOARCH=amd64 $(GO) build $(BUILD_FLAGS) -o $@\n";
+    let found = check(&[("Makefile", make)]);
+    assert_eq!(rules(&found), [("stripped-without-symbols", "Makefile:6")], "{found:#?}");
+    let untrimmed = make.replace(" -trimpath\n", "\n");
+    let found = check(&[("Makefile", &untrimmed)]);
+    assert!(found.iter().any(|f| f.0 == "untrimmed-paths" && f.2.contains("cross-compiled")), "{found:#?}");
+}

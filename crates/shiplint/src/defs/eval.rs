@@ -81,7 +81,7 @@ impl Env {
         let mut b = Builder::default();
         for seg in self.segments(&w.parts, false) {
             match seg {
-                Segment::Fixed(v) | Segment::Split(v) => b.push(&v),
+                Segment::Fixed(v) | Segment::Split(v, _) => b.push(&v),
                 Segment::Elements(vs) => {
                     for (i, v) in vs.iter().enumerate() {
                         if i > 0 {
@@ -108,7 +108,8 @@ impl Env {
                     current.push(&v);
                     started = true;
                 }
-                Segment::Split(v) => {
+                Segment::Split(v, quoting) => {
+                    let mut quote: Option<char> = None;
                     for piece in v.pieces() {
                         match piece {
                             Piece::Hole(h) => {
@@ -116,14 +117,24 @@ impl Env {
                                 started = true;
                             }
                             Piece::Text(t) => {
-                                for (i, chunk) in t.split(char::is_whitespace).enumerate() {
-                                    if i > 0 && started {
-                                        fields.push(std::mem::take(&mut current).build());
-                                        started = false;
-                                    }
-                                    if !chunk.is_empty() {
-                                        current.push_str(chunk);
-                                        started = true;
+                                for c in t.chars() {
+                                    match quote {
+                                        Some(q) if c == q => quote = None,
+                                        Some(_) => current.push_str(c.encode_utf8(&mut [0; 4])),
+                                        None if quoting == Quoting::Shell && (c == '"' || c == '\'') => {
+                                            quote = Some(c);
+                                            started = true;
+                                        }
+                                        None if c.is_whitespace() => {
+                                            if started {
+                                                fields.push(std::mem::take(&mut current).build());
+                                                started = false;
+                                            }
+                                        }
+                                        None => {
+                                            current.push_str(c.encode_utf8(&mut [0; 4]));
+                                            started = true;
+                                        }
                                     }
                                 }
                             }
@@ -170,16 +181,20 @@ impl Env {
                         continue;
                     }
                     let v = self.param(name, op.as_ref());
-                    out.push(if quoted { Segment::Fixed(v) } else { Segment::Split(v) });
+                    out.push(if quoted { Segment::Fixed(v) } else { Segment::Split(v, Quoting::Literal) });
+                }
+                Part::MakeVar(name) => {
+                    let v = self.param(name, None);
+                    out.push(if quoted { Segment::Fixed(v) } else { Segment::Split(v, Quoting::Shell) });
                 }
                 Part::CiExpr(expr) => {
                     // Substituted into the text before the shell reads it: spaces in it split.
                     let v = self.get(expr).cloned().unwrap_or_else(|| Value::hole(Origin::CiExpression(expr.clone())));
-                    out.push(if quoted { Segment::Fixed(v) } else { Segment::Split(v) });
+                    out.push(if quoted { Segment::Fixed(v) } else { Segment::Split(v, Quoting::Literal) });
                 }
                 Part::Command(c) => {
                     let v = Value::hole(Origin::Command(c.clone()));
-                    out.push(if quoted { Segment::Fixed(v) } else { Segment::Split(v) });
+                    out.push(if quoted { Segment::Fixed(v) } else { Segment::Split(v, Quoting::Literal) });
                 }
                 Part::Arith(a) => out.push(Segment::Fixed(Value::hole(Origin::Unevaluated(format!("$(({a}))"))))),
             }
@@ -334,9 +349,18 @@ enum Segment {
     /// Literal or quoted: never split.
     Fixed(Value),
     /// An unquoted expansion: split on whitespace in its text.
-    Split(Value),
+    Split(Value, Quoting),
     /// `"$@"` or `"${a[@]}"`: one field per element.
     Elements(Vec<Value>),
+}
+
+/// Whether quotes inside an expanded value group words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Quoting {
+    /// The shell's own expansions: quotes in the value are plain characters.
+    Literal,
+    /// Text make substituted before the shell read the line: quotes are shell syntax.
+    Shell,
 }
 
 /// `@`, `*`, `a[@]`, `a[*]`: names that expand to every element.

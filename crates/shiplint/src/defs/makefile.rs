@@ -650,6 +650,10 @@ impl Makefile {
         names.extend(self.by_name.keys().map(String::as_str).filter(|n| go_reads(n) && self.is_exported(n)));
         names.sort_unstable();
         names.dedup();
+        // `$@`: the target the recipe makes.
+        if let Some(target) = target {
+            env.set("@", self.expand(text, target, &scope, 0), false);
+        }
         for name in names {
             let value = match self.value(text, name, &scope, 0) {
                 Some(v) => v,

@@ -22,6 +22,9 @@ pub enum Part {
     Command(String),
     /// `${{ expr }}`: a CI expression, substituted before the shell runs (GitHub Actions).
     CiExpr(String),
+    /// `$(NAME)` in a Makefile recipe: make substitutes its text before the shell reads the
+    /// line, so quotes inside the value are shell syntax.
+    MakeVar(String),
     /// `$((...))`
     Arith(String),
 }
@@ -65,6 +68,7 @@ impl Word {
         fn walk<'a>(parts: &'a [Part], out: &mut Vec<&'a str>) {
             for p in parts {
                 match p {
+                    Part::MakeVar(name) => out.push(name),
                     Part::Param { name, op } => {
                         out.push(name);
                         if let Some((_, arg)) = op {
@@ -395,7 +399,7 @@ impl<'a> Lexer<'a> {
                 Some(c) if !c.is_ascii_whitespace() => {
                     let ch = self.src[self.i..].chars().next().unwrap_or(c as char);
                     self.i += ch.len_utf8();
-                    return Part::Param { name: ch.to_string(), op: None };
+                    return Part::MakeVar(ch.to_string());
                 }
                 _ => return Part::Lit("$".into()),
             }
@@ -476,7 +480,7 @@ fn make_reference(text: &str) -> Part {
         return Part::Command(cmd.trim().to_string());
     }
     if text.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'.' || c == b'-') && !text.is_empty() {
-        return Part::Param { name: text.to_string(), op: None };
+        return Part::MakeVar(text.to_string());
     }
     Part::Command(format!("make: {text}"))
 }
@@ -489,6 +493,7 @@ pub fn flatten(parts: &[Part]) -> String {
             Part::Lit(t) | Part::Single(t) => s.push_str(t),
             Part::Double(inner) => s.push_str(&flatten(inner)),
             Part::Param { name, op: None } => s.push_str(&format!("${{{name}}}")),
+            Part::MakeVar(name) => s.push_str(&format!("$({name})")),
             Part::Param { name, op: Some((op, arg)) } => s.push_str(&format!("${{{name}{op}{}}}", flatten(arg))),
             Part::Command(c) => s.push_str(&format!("$({c})")),
             Part::CiExpr(e) => s.push_str(&format!("${{{{ {e} }}}}")),
