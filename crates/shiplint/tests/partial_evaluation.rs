@@ -182,3 +182,33 @@ fn quotes_inside_make_variables_are_shell_syntax() {
     let found = check(&[("Makefile", &untrimmed)]);
     assert!(found.iter().any(|f| f.0 == "untrimmed-paths" && f.2.contains("cross-compiled")), "{found:#?}");
 }
+
+#[test]
+fn go_mod_rewrites_and_the_checks_after_them() {
+    let wf = |steps: &str| format!("on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n{steps}");
+    let quiet = [
+        "      - run: go get -v -t -d ./...\n",
+        "      - run: go mod tidy -diff\n",
+        "      - run: |\n          go mod tidy\n          test -z \"$(git status --porcelain)\" || exit 1\n",
+        "      - run: go mod tidy && git diff --quiet go.mod go.sum\n",
+    ];
+    for steps in quiet {
+        let found = check(&[(".github/workflows/ci.yml", &wf(steps))]);
+        assert!(found.is_empty(), "{steps}: {found:#?}");
+    }
+    for steps in
+        ["      - run: go get -u ./...\n", "      - run: go get example.org/lib@latest\n", "      - run: go mod tidy\n"]
+    {
+        let found = check(&[(".github/workflows/ci.yml", &wf(steps))]);
+        assert_eq!(rules(&found), [("module-graph-drift", ".github/workflows/ci.yml:6")], "{steps}");
+    }
+}
+
+#[test]
+fn a_ci_binary_ships_only_if_a_later_step_names_it() {
+    let wf = "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: go build -o bin/app ./cmd/app\n      - run: cp testdata/server.crt /usr/local/share/ca-certificates/\n      - run: go install ./tools/gen\n";
+    assert!(check(&[(".github/workflows/ci.yml", wf)]).is_empty());
+    let packed = wf.replace("cp testdata/server.crt /usr/local/share/ca-certificates/", "tar czf app.tar.gz bin/");
+    let found = check(&[(".github/workflows/ci.yml", &packed)]);
+    assert_eq!(rules(&found), [("untrimmed-paths", ".github/workflows/ci.yml:6")], "{found:#?}");
+}

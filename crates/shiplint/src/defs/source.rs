@@ -206,6 +206,16 @@ fn collect_assignments<'a>(items: &'a [Item], out: &mut Vec<(&'a str, &'a shell:
     }
 }
 
+/// Whether a command argument names `file`: the file itself, a folder above it, or a glob
+/// matching it (`dist/*`, `bin/`).
+fn names_file(arg: &str, file: &str) -> bool {
+    let arg = arg.trim_start_matches("./");
+    let folder = arg.trim_end_matches(['/', '*']);
+    arg.contains(file)
+        || shell::glob_match(arg.as_bytes(), file.as_bytes())
+        || (!folder.is_empty() && file.strip_prefix(folder).is_some_and(|rest| rest.starts_with('/')))
+}
+
 /// Evaluates one shell script (with `env` as its starting environment), keeping its builds and
 /// assignments.
 fn read_script<'a>(items: &'a [Item], mut env: Env, place: Place, into: &mut Collected<'a>) {
@@ -436,10 +446,11 @@ impl<'a> Defs<'a> {
             "goreleaser/goreleaser-action@",
             "docker/build-push-action@",
         ];
-        const KEEPING_COMMANDS: &[&str] = &[
-            "docker",
-            "podman",
-            "buildah",
+        // Commands that publish what the job built, wherever it is (an image build takes its
+        // context, a release tool its own configuration).
+        const PUBLISHING_COMMANDS: &[&str] = &["docker", "podman", "buildah", "goreleaser", "nfpm", "fpm", "ko"];
+        // Commands that pack, move or upload the files they name.
+        const FILE_COMMANDS: &[&str] = &[
             "gh",
             "tar",
             "zip",
@@ -457,27 +468,26 @@ impl<'a> Defs<'a> {
             "cosign",
             "sha256sum",
             "shasum",
-            "goreleaser",
-            "nfpm",
-            "fpm",
             "curl",
             "jf",
+            "install",
         ];
         let Some(pipeline) = self.workflow else { return true };
-        let Some((Value::Known(output), _)) = &b.invocation.output else { return true };
-        let output = output.trim_start_matches("./");
         let job = pipeline.jobs.iter().position(|j| Some(&j.name) == b.context.as_ref());
         let action_keeps = pipeline
             .actions
             .iter()
             .any(|a| Some(a.job) == job && KEEPING_ACTIONS.iter().any(|k| a.uses.starts_with(k)));
+        // Where the output is not known (`go install` into $GOPATH/bin), only an upload or
+        // release step of the job keeps it.
+        let Some((Value::Known(output), _)) = &b.invocation.output else { return action_keeps };
+        let output = output.trim_start_matches("./");
         let later_keeps =
             self.commands.iter().filter(|c| c.context == b.context && c.span.0 > b.invocation.span.1).any(|c| {
-                c.argv.iter().enumerate().any(|(i, w)| match w {
-                    Value::Known(w) if i == 0 => KEEPING_COMMANDS.contains(&w.as_str()) || w.contains(output),
-                    Value::Known(w) => w.contains(output),
-                    Value::Partial(_) => false,
-                })
+                let program = c.argv.first().and_then(Value::as_known).unwrap_or("");
+                PUBLISHING_COMMANDS.contains(&program)
+                    || FILE_COMMANDS.contains(&program)
+                        && c.argv.iter().skip(1).filter_map(Value::as_known).any(|arg| names_file(arg, output))
             });
         action_keeps || later_keeps || self.kept_as_artifact(b.context.as_deref(), output)
     }

@@ -9,9 +9,11 @@ use crate::finding::Finding;
 declare_rule! {
     /// ## What it does
     /// Finds `go build` commands allowed to change the module graph while building
-    /// (`-mod=mod` on the command line or in `GOFLAGS`), CI jobs that run `go get`,
-    /// `go mod tidy` or `go mod edit` with no `git diff --exit-code` (or `--quiet`)
-    /// after it, CI that installs a floating Go release (`actions/setup-go` with
+    /// (`-mod=mod` on the command line or in `GOFLAGS`), CI jobs that run `go get -u`, `go get`
+    /// of a module or `module@version` (not `go get ./...`, which adds nothing to a complete
+    /// go.mod), `go mod tidy` (not `-diff`, which only reports) or `go mod edit` with no check
+    /// after it (`git diff --exit-code` or `--quiet`, `git status --porcelain`,
+    /// `go mod tidy -diff`, `go mod verify`), CI that installs a floating Go release (`actions/setup-go` with
     /// `go-version: stable`, `oldstable`, `1.x`, a range, in a matrix too, or `check-latest: true`
     /// for a version that is not exact, as written or in the `go-version-file`, in a job that
     /// ships something: a release build, a goreleaser release, an image push; a GitLab CI
@@ -222,8 +224,19 @@ fn known_argv(argv: &[Value]) -> Option<Vec<&str>> {
 /// What a command does to go.mod/go.sum, if it changes them.
 fn mutation(argv: &[&str]) -> Option<&'static str> {
     match argv {
-        ["go", "get", ..] => Some("go get"),
-        ["go", "mod", "tidy", ..] => Some("go mod tidy"),
+        // `go get ./...` (no -u, no module@version) only adds requirements a complete go.mod
+        // already has: the old "download dependencies" idiom changes nothing there.
+        ["go", "get", rest @ ..]
+            if rest
+                .iter()
+                .any(|a| a.starts_with("-u") || (!a.starts_with('-') && (a.contains('@') || !a.starts_with('.')))) =>
+        {
+            Some("go get")
+        }
+        // `go mod tidy -diff` only reports what it would change.
+        ["go", "mod", "tidy", rest @ ..] if !rest.iter().any(|a| *a == "-diff" || *a == "--diff") => {
+            Some("go mod tidy")
+        }
         ["go", "mod", "edit", rest @ ..] if !rest.iter().any(|a| *a == "-json" || *a == "-print") => {
             Some("go mod edit")
         }
@@ -231,25 +244,31 @@ fn mutation(argv: &[&str]) -> Option<&'static str> {
     }
 }
 
-/// Whether a command fails when the working tree changed: `git diff --exit-code`/`--quiet`.
-fn checks_diff(argv: &[&str]) -> bool {
-    matches!(argv, ["git", "diff", ..]) && argv.iter().any(|a| *a == "--exit-code" || *a == "--quiet")
+/// Whether a command fails (or shows) when go.mod or go.sum changed: `git diff --exit-code` or
+/// `--quiet`, `git status --porcelain` (also inside a test's `$(...)`), `go mod tidy -diff`,
+/// `go mod verify`.
+fn checks_diff(argv: &[Value]) -> bool {
+    let text: Vec<String> = argv.iter().map(Value::display).collect();
+    let line = text.join(" ");
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let has = |w: &str| words.contains(&w);
+    (line.contains("git diff") && (has("--exit-code") || has("--quiet")))
+        || line.contains("git status --porcelain")
+        || line.contains("go mod tidy -diff")
+        || line.contains("go mod verify")
 }
 
 /// CI jobs that change go.mod/go.sum and never check that nothing changed; a line shared by
 /// several jobs (a template) is reported once, naming them.
 fn check_ci_mutations(defs: &Defs<'_>, out: &mut Vec<Finding>) {
+    let mut unchecked: Vec<((usize, usize), &'static str, Vec<&str>)> = Vec::new();
     if defs.workflow.is_none() {
         return;
     }
-    let mut unchecked: Vec<((usize, usize), &'static str, Vec<&str>)> = Vec::new();
     for (i, cmd) in defs.commands.iter().enumerate() {
         let Some(argv) = known_argv(&cmd.argv) else { continue };
         let Some(what) = mutation(&argv) else { continue };
-        let checked = defs.commands[i + 1..]
-            .iter()
-            .filter(|c| c.context == cmd.context)
-            .any(|c| known_argv(&c.argv).is_some_and(|a| checks_diff(&a)));
+        let checked = defs.commands[i + 1..].iter().filter(|c| c.context == cmd.context).any(|c| checks_diff(&c.argv));
         if checked {
             continue;
         }
