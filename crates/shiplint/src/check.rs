@@ -136,6 +136,7 @@ const MAX_CHECKSUM_FILE: u64 = 1 << 20;
 fn check_file(
     path: &Path,
     named: bool,
+    scan_root: &Path,
     options: &BinaryOptions,
     config: &Config,
     modules: &ModuleCache,
@@ -184,6 +185,7 @@ fn check_file(
     let parsed = source::parse(kind, &text)?;
     let mut defs = Defs::new(&display, &text, kind, &parsed);
     defs.modules = Some(modules);
+    defs.scan_root = Some(scan_root);
     let mut findings = Vec::new();
     for rule in RULES.iter().filter(|r| config.is_selected(r.meta.name)) {
         if let Some(check) = rule.defs {
@@ -320,7 +322,11 @@ pub fn scan(paths: &[PathBuf], options: &BinaryOptions, config: &Config, progres
     let per_file: Vec<(PathBuf, FileOutcome)> = files
         .par_iter()
         .map(|p| {
-            let outcome = check_file(p, named.contains(&p), options, config, &modules);
+            // The path the user named that the file was found under: only folders below it say
+            // what the file is for (`shiplint check examples/x` judges x as a release).
+            let root = paths.iter().filter(|r| p.starts_with(r)).max_by_key(|r| r.as_os_str().len());
+            let root = root.map_or(Path::new(""), PathBuf::as_path);
+            let outcome = check_file(p, named.contains(&p), root, options, config, &modules);
             progress.done.fetch_add(1, Ordering::Relaxed);
             (p.clone(), outcome)
         })

@@ -212,3 +212,13 @@ fn a_ci_binary_ships_only_if_a_later_step_names_it() {
     let found = check(&[(".github/workflows/ci.yml", &packed)]);
     assert_eq!(rules(&found), [("untrimmed-paths", ".github/workflows/ci.yml:6")], "{found:#?}");
 }
+
+#[test]
+fn test_and_development_images_are_not_releases() {
+    let dockerfile = "FROM golang:1.23 AS build\nRUN CGO_ENABLED=0 go build -o /app .\nFROM alpine:3.20\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n";
+    for path in ["test/e2e/Dockerfile", "Dockerfile.dev", ".devcontainer/Dockerfile", "examples/hello/Dockerfile"] {
+        assert!(check(&[(path, dockerfile)]).is_empty(), "{path}");
+    }
+    let found = check(&[("Dockerfile", dockerfile)]);
+    assert_eq!(rules(&found), [("untrimmed-paths", "Dockerfile:2"), ("root-final-image", "Dockerfile:3")]);
+}

@@ -98,6 +98,8 @@ pub struct Defs<'a> {
     pub goreleaser: Option<&'a Goreleaser>,
     /// Where the Go modules of the scan are read from (none when checking text alone).
     pub modules: Option<&'a ModuleCache>,
+    /// The path named on the command line that the file was found under.
+    pub scan_root: Option<&'a Path>,
     pub builds: Vec<Build<'a>>,
     /// Every shell assignment in the file (name, value word), for tracing where a value came from.
     pub assignments: Vec<(&'a str, &'a shell::Word)>,
@@ -305,11 +307,29 @@ impl<'a> Defs<'a> {
             workflow,
             goreleaser,
             modules: None,
+            scan_root: None,
             builds: c.builds,
             assignments: c.assignments,
             commands: c.commands,
             notes: c.budget.note().into_iter().collect(),
         }
+    }
+
+    /// What the file's path says it is for when that is not a release: a test, an example or a
+    /// development setup (`test/e2e/Dockerfile`, `Dockerfile.dev`, `.devcontainer/Dockerfile`).
+    pub fn not_for_release(&self) -> Option<&'static str> {
+        let below_root = self.scan_root.and_then(|r| Path::new(self.path).strip_prefix(r).ok());
+        let path = below_root.and_then(Path::to_str).unwrap_or(self.path);
+        let mut parts = path.split('/').rev();
+        let name = parts.next().unwrap_or("");
+        let tokens = name.split(['.', '-', '_']).map(str::to_ascii_lowercase);
+        let folders = parts.map(str::to_ascii_lowercase);
+        tokens.chain(folders).find_map(|t| match t.as_str() {
+            "test" | "tests" | "testing" | "e2e" | "integration" => Some("tests"),
+            "example" | "examples" | "demo" | "demos" | "sample" | "samples" => Some("an example"),
+            "dev" | "devcontainer" | ".devcontainer" | "development" => Some("development"),
+            _ => None,
+        })
     }
 
     /// Whether the final image of a Dockerfile holds a Go program: a `go build` in the file, or a
@@ -318,6 +338,9 @@ impl<'a> Defs<'a> {
     /// goreleaser or a Makefile builds the binary the Dockerfile copies.
     pub fn image_ships_go_program(&self) -> bool {
         let Some(d) = self.dockerfile else { return false };
+        if self.not_for_release().is_some() {
+            return false;
+        }
         if !self.builds.is_empty() {
             return true;
         }
@@ -368,6 +391,7 @@ impl<'a> Defs<'a> {
     pub fn ships(&self, b: &Build<'_>) -> Option<String> {
         let inv = &b.invocation;
         match self.kind {
+            Kind::Dockerfile if self.not_for_release().is_some() => return None,
             Kind::Dockerfile => return Some("it is built into an image".into()),
             // A CI job's files vanish with it: a binary ships only if the job keeps it (an
             // artifact, a release step, a later command that packs or publishes it), and not when

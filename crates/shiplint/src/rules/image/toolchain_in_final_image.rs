@@ -54,8 +54,8 @@ declare_rule! {
 pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     let Some(d) = defs.dockerfile else { return };
     let Some(last) = d.stages.last() else { return };
-    if defs.builds.is_empty() {
-        return; // a development image, not a build
+    if defs.builds.is_empty() || defs.not_for_release().is_some() {
+        return; // a development or test image, not a release
     }
     let Some((base, root)) = d.root_image(last.index) else { return };
     if !base.go_toolchain {
