@@ -222,3 +222,11 @@ fn test_and_development_images_are_not_releases() {
     let found = check(&[("Dockerfile", dockerfile)]);
     assert_eq!(rules(&found), [("untrimmed-paths", "Dockerfile:2"), ("root-final-image", "Dockerfile:3")]);
 }
+
+#[test]
+fn a_build_deleted_by_its_own_target_does_not_ship() {
+    let make = "test-ui:\n\tgo build -ldflags=\"-s -w\" -o removeme/app app.go\n\t(cd ui && APP=../removeme/app yarn test)\n\trm -rf removeme\n";
+    assert!(check(&[("Makefile", make)]).is_empty());
+    let kept = make.replace("\trm -rf removeme\n", "");
+    assert!(!check(&[("Makefile", &kept)]).is_empty());
+}

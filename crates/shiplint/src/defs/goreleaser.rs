@@ -211,6 +211,19 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
         };
         let flags: Vec<String> = entry.and_then(|e| e.flags.as_ref()).map(|f| f.value.items()).unwrap_or_default();
         let flag_words: Vec<&str> = flags.iter().flat_map(|f| f.split_whitespace()).collect();
+        // The entry as a whole, trailing blank and comment lines left out: what a finding about
+        // the entry (no -trimpath) points at.
+        let entry_text = text.get(span.0..entry_end).unwrap_or("");
+        let mut entry_len = 0;
+        let mut line_start = 0;
+        for line in entry_text.split_inclusive('\n') {
+            let content = line.trim();
+            if !content.is_empty() && !content.starts_with('#') {
+                entry_len = line_start + line.trim_end().len();
+            }
+            line_start += line.len();
+        }
+        let span = if entry.is_some() { (span.0, span.0 + entry_len) } else { span };
         builds.push(Build {
             id: entry
                 .and_then(|e| e.id.clone())
@@ -308,7 +321,10 @@ mod tests {
         );
         let (s, _) = b.goos_span.unwrap();
         assert!(t[s..].starts_with("[linux]"));
-        // The ldflags span is the list, not the rest of the entry.
+        // The entry's span is the whole entry; the ldflags span is the list, not the rest of it.
+        assert!(
+            t[b.span.0..b.span.1].starts_with("id: api\n") && t[b.span.0..b.span.1].ends_with("env: [CGO_ENABLED=0]")
+        );
         assert_eq!(&t[b.ldflags.start..b.ldflags.end], "- -s -w\n      - -X main.version={{.Version}}");
         let t = "builds:\n  - ldflags: -s -w\n    goos: [linux]\n";
         let b = &parse(t).unwrap().builds[0];

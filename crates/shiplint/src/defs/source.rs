@@ -390,6 +390,10 @@ impl<'a> Defs<'a> {
     /// cross-compiled...); `None` for what looks like a local development build.
     pub fn ships(&self, b: &Build<'_>) -> Option<String> {
         let inv = &b.invocation;
+        // Built, used and deleted by the same target or job (`rm -rf removeme`): a test build.
+        if self.removes_output(b) {
+            return None;
+        }
         match self.kind {
             Kind::Dockerfile if self.not_for_release().is_some() => return None,
             Kind::Dockerfile => return Some("it is built into an image".into()),
@@ -443,6 +447,21 @@ impl<'a> Defs<'a> {
         self.commands.iter().filter(|c| c.context == b.context && c.span.0 > inv.span.1).any(
             |c| matches!(c.argv.first(), Some(Value::Known(program)) if program.trim_start_matches("./") == output),
         )
+    }
+
+    /// Whether a later command of the same job or target deletes what `b` wrote (`rm -rf out/`).
+    fn removes_output(&self, b: &Build<'_>) -> bool {
+        let inv = &b.invocation;
+        let Some((Value::Known(output), _)) = &inv.output else { return false };
+        let output = output.trim_start_matches("./");
+        self.commands.iter().filter(|c| c.context == b.context && c.span.0 > inv.span.1).any(|c| {
+            c.argv.first().and_then(Value::as_known) == Some("rm")
+                && c.argv
+                    .iter()
+                    .skip(1)
+                    .filter_map(Value::as_known)
+                    .any(|arg| !arg.starts_with('-') && names_file(arg, output))
+        })
     }
 
     /// Whether a path is kept as an artifact of the CI job `job` (GitLab `artifacts:paths`: the
