@@ -214,13 +214,20 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
         // The entry as a whole, trailing blank and comment lines left out: what a finding about
         // the entry (no -trimpath) points at.
         let entry_text = text.get(span.0..entry_end).unwrap_or("");
+        let column = key_column(text, span.0).unwrap_or(0);
         let mut entry_len = 0;
         let mut line_start = 0;
-        for line in entry_text.split_inclusive('\n') {
+        for (n, line) in entry_text.split_inclusive('\n').enumerate() {
             let content = line.trim();
-            if !content.is_empty() && !content.starts_with('#') {
-                entry_len = line_start + line.trim_end().len();
+            if content.is_empty() || content.starts_with('#') {
+                line_start += line.len();
+                continue;
             }
+            // A line indented less than the entry's keys (the next top-level key) ends it.
+            if n > 0 && line.len() - line.trim_start_matches(' ').len() < column {
+                break;
+            }
+            entry_len = line_start + line.trim_end().len();
             line_start += line.len();
         }
         let span = if entry.is_some() { (span.0, span.0 + entry_len) } else { span };
