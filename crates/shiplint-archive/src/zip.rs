@@ -115,7 +115,7 @@ pub fn entries(data: &[u8]) -> Result<Vec<Entry>, Error> {
 /// The bytes of `entry`, decompressed, if its size is at most `limit`.
 pub fn read(data: &[u8], entry: &Entry, limit: u64) -> Result<Vec<u8>, Error> {
     if entry.size > limit {
-        return Err(Error::TooLarge(entry.size));
+        return Err(Error::TooLarge { size: entry.size, limit });
     }
     let at = usize::try_from(entry.local_header).map_err(|_| Error::Truncated)?;
     if !data.get(at..).is_some_and(|d| d.starts_with(b"PK\x03\x04")) {
@@ -153,7 +153,7 @@ mod tests {
         assert!(e[0].is_dir);
         assert_eq!((e[1].path.as_str(), e[1].unix_mode), ("api-darwin-arm64/api", Some(0o100755)));
         assert_eq!(read(&z, &e[1], 100).unwrap(), b"\xcf\xfa\xed\xfe");
-        assert_eq!(read(&z, &e[1], 2), Err(Error::TooLarge(4)));
+        assert_eq!(read(&z, &e[1], 2), Err(Error::TooLarge { size: 4, limit: 2 }));
         for cut in 0..z.len() {
             if let Ok(list) = entries(&z[..cut]) {
                 for entry in &list {

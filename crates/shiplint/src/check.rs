@@ -126,8 +126,24 @@ type FileOutcome = Result<Scanned, String>;
 /// Build definitions larger than this are not build definitions.
 const MAX_TEXT_SOURCE: u64 = 4 << 20;
 
-/// The largest checksum file read.
-const MAX_CHECKSUM_FILE: u64 = 1 << 20;
+/// The largest checksum file read (a release of thousands of files lists a few hundred KiB).
+const MAX_CHECKSUM_FILE: u64 = 4 << 20;
+
+/// Opens a file for reading only when it is a regular file (a FIFO would block, a device stream).
+pub(crate) fn open_regular(path: &Path) -> Result<std::fs::File, String> {
+    shiplint_archive::open_regular(path).map_err(|e| e.to_string())
+}
+
+/// A regular file's bytes, read up to `limit` whatever its metadata says; `what` names the
+/// file's role in the error.
+pub(crate) fn read_bounded(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, String> {
+    shiplint_archive::read_regular(path, limit).map_err(|e| match e {
+        shiplint_archive::Error::TooLarge { size, limit } => {
+            format!("{size} bytes is too large for {what} (limit {limit}): not read")
+        }
+        e => e.to_string(),
+    })
+}
 
 /// Reads one file as whatever it is: a Go executable, an image, a release archive, a checksum
 /// file or a build definition. `named` files were given on the command line: an archive that
@@ -145,8 +161,7 @@ fn check_file(
     let mut head = [0u8; 512];
     let n = match path.is_dir() {
         true => 0,
-        false => shiplint_archive::read_up_to(&mut std::fs::File::open(path).map_err(|e| e.to_string())?, &mut head)
-            .map_err(|e| e.to_string())?,
+        false => shiplint_archive::read_up_to(&mut open_regular(path)?, &mut head).map_err(|e| e.to_string())?,
     };
     if looks_executable(&head[..n]) {
         return check_binary(path, options, config).map(|f| {
@@ -168,19 +183,13 @@ fn check_file(
         };
     }
     if crate::release::is_checksum_file(&name) {
-        let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
-        if size <= MAX_CHECKSUM_FILE {
-            let text = std::fs::read_to_string(path).unwrap_or_default();
-            let sums = crate::release::read_checksums(path, &text);
-            return Ok(if sums.entries.is_empty() { Scanned::Other } else { Scanned::Checksums(sums) });
-        }
+        // A checksum file too large to read is said so: its digests would otherwise go unchecked.
+        let bytes = read_bounded(path, MAX_CHECKSUM_FILE, "a checksum file")?;
+        let sums = crate::release::read_checksums(path, &String::from_utf8_lossy(&bytes));
+        return Ok(if sums.entries.is_empty() { Scanned::Other } else { Scanned::Checksums(sums) });
     }
     let Some(kind) = source::kind_of(path, &head[..n]) else { return Ok(Scanned::Other) };
-    let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
-    if size > MAX_TEXT_SOURCE {
-        return Err(format!("{size} bytes is too large for a build definition (limit {MAX_TEXT_SOURCE})"));
-    }
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let bytes = read_bounded(path, MAX_TEXT_SOURCE, "a build definition")?;
     let text = String::from_utf8(bytes).map_err(|_| format!("not UTF-8 text, yet named like a {kind:?}"))?;
     let parsed = source::parse(kind, &text)?;
     let mut defs = Defs::new(&display, &text, kind, &parsed);
@@ -283,7 +292,7 @@ fn check_binary(
     options: &BinaryOptions,
     config: &Config,
 ) -> Result<Option<(Vec<Finding>, Shipped)>, String> {
-    let mapped = Mapped::open(path).map_err(|e| e.to_string())?;
+    let mapped = Mapped::open(path)?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let display = path.display().to_string();
     crate::release::shipped(&display, &name, None, mapped.bytes(), None, options, config)

@@ -12,6 +12,7 @@
 
 use crate::defs::gobuild::x_assignments_text;
 use crate::mapped::Mapped;
+use crate::report::printable;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use shiplint_archive::image::{Image, Manifest};
@@ -1046,7 +1047,8 @@ fn same_platform(a: &Path, b: &Path) -> bool {
     claims(&na).is_some() && claims(&na) == claims(&nb) && kind(&na) == kind(&nb) && a.parent() == b.parent()
 }
 
-/// Every file under `dir`, by path relative to it.
+/// Every file under `dir` that is not a folder, by path relative to it: FIFOs, devices and
+/// links to them too, so that comparing them fails aloud instead of passing as identical.
 fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -1056,8 +1058,8 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
             let p = e.path();
             match e.file_type() {
                 Ok(t) if t.is_dir() => stack.push(p),
-                Ok(t) if t.is_file() => out.extend(p.strip_prefix(dir).ok().map(Path::to_path_buf)),
-                _ => {}
+                Ok(_) => out.extend(p.strip_prefix(dir).ok().map(Path::to_path_buf)),
+                Err(_) => {}
             }
         }
     }
@@ -1086,7 +1088,8 @@ fn diff_files(a: &Path, b: &Path, report: &mut DiffReport) -> Result<(), String>
 pub fn diff(a: &Path, b: &Path) -> Result<DiffReport, String> {
     let mut report = DiffReport { pairs: Vec::new(), only_in_a: Vec::new(), only_in_b: Vec::new() };
     if let (Some(ia), Some(ib)) = (crate::image::open_image(a), crate::image::open_image(b)) {
-        let (ia, ib) = (ia?, ib?);
+        let (ia, ib) =
+            (ia.map_err(|e| format!("{}: {e}", a.display()))?, ib.map_err(|e| format!("{}: {e}", b.display()))?);
         diff_images(&a.display().to_string(), &ia, &b.display().to_string(), &ib, &mut report)?;
         return Ok(report);
     }
@@ -1121,13 +1124,13 @@ pub fn diff(a: &Path, b: &Path) -> Result<DiffReport, String> {
 pub fn render(r: &DiffReport) -> String {
     let mut s = String::new();
     for p in &r.pairs {
-        let _ = writeln!(s, "{} vs {}: {}", p.a, p.b, p.summary);
+        let _ = writeln!(s, "{} vs {}: {}", printable(&p.a), printable(&p.b), p.summary);
         for (i, c) in p.causes.iter().enumerate() {
             let _ = writeln!(s, "  {}. {}", i + 1, c.title);
             for (what, va, vb) in &c.evidence {
-                let _ = writeln!(s, "       {what}: A {va}");
+                let _ = writeln!(s, "       {what}: A {}", printable(va));
                 if !vb.is_empty() {
-                    let _ = writeln!(s, "       {:w$}  B {vb}", "", w = what.len());
+                    let _ = writeln!(s, "       {:w$}  B {}", "", printable(vb), w = what.len());
                 }
             }
             let _ = writeln!(s, "     fix: {}", c.fix);
@@ -1148,10 +1151,10 @@ pub fn render(r: &DiffReport) -> String {
         }
     }
     for f in &r.only_in_a {
-        let _ = writeln!(s, "only in A: {f}");
+        let _ = writeln!(s, "only in A: {}", printable(f));
     }
     for f in &r.only_in_b {
-        let _ = writeln!(s, "only in B: {f}");
+        let _ = writeln!(s, "only in B: {}", printable(f));
     }
     s
 }
