@@ -26,7 +26,8 @@ pub struct ScanResult {
     pub findings: Vec<Finding>,
     pub errors: Vec<ScanError>,
     /// Files read only in part: evaluation stopped at a cap of its budget (what was read is
-    /// judged; not an error).
+    /// judged; not an error), and what the walk skipped and why (FIFOs, devices, ignore files
+    /// that could not be read).
     pub notes: Vec<ScanError>,
     /// Files looked at.
     pub files: usize,
@@ -45,40 +46,11 @@ pub struct Progress {
     pub done: AtomicUsize,
 }
 
-/// Folders a walk skips: Go's test inputs (the go command ignores them too) and other people's
-/// code the project vendors, which it neither builds nor ships as its own (Dockerfiles,
-/// goreleaser files and scripts in there are theirs). Named on the command line, they are read.
-const SKIPPED_FOLDERS: &[&str] = &[".git", "testdata", "vendor", "third_party", "node_modules"];
-
-/// Every file under `paths`: named files always, directories walked with .gitignore respected and
-/// `SKIPPED_FOLDERS` left out.
-pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ScanError>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for p in paths {
-        match std::fs::metadata(p) {
-            Err(e) => errors.push(ScanError { path: p.display().to_string(), message: e.to_string() }),
-            Ok(m) if !m.is_dir() || shiplint_archive::image::is_layout_dir(p) => files.push(p.clone()),
-            Ok(_) => {
-                let walker = ignore::WalkBuilder::new(p)
-                    .hidden(false)
-                    .require_git(false)
-                    .filter_entry(|e| e.depth() == 0 || !SKIPPED_FOLDERS.iter().any(|s| e.file_name() == *s))
-                    .build();
-                for entry in walker {
-                    match entry {
-                        Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
-                            // Walking `.` yields `./x`; report `x`, as users write it.
-                            let path = e.into_path();
-                            files.push(path.strip_prefix(".").map(Path::to_path_buf).unwrap_or(path));
-                        }
-                        Ok(_) => {}
-                        Err(e) => errors.push(ScanError { path: p.display().to_string(), message: e.to_string() }),
-                    }
-                }
-            }
-        }
-    }
+/// Every regular file under `paths` (see `walk`), with an OCI image layout folder as one input;
+/// the notes say what was skipped.
+pub fn discover(paths: &[PathBuf]) -> crate::walk::Walked {
+    let mut walked = crate::walk::walk(paths);
+    let files = &mut walked.files;
     // An OCI image layout folder is one input: its blobs are read through its index.
     let layouts: Vec<PathBuf> = files
         .iter()
@@ -90,7 +62,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ScanError>) {
     files.extend(layouts);
     files.sort();
     files.dedup();
-    (files, errors)
+    walked
 }
 
 /// Whether the first bytes are an executable format the reader knows.
@@ -115,8 +87,8 @@ enum Scanned {
     BuildDefinition(Vec<Finding>, Vec<String>),
     /// An image, with the number of Go executables in it.
     Image(Vec<Finding>, usize),
-    /// A release archive and the Go executables in it.
-    Archive(Vec<Finding>, Vec<Shipped>),
+    /// A release archive: the Go executables in it, and the members that could not be read.
+    Archive(crate::release::ArchiveReport),
     Checksums(ChecksumFile),
 }
 
@@ -177,7 +149,7 @@ fn check_file(
     if crate::release::is_archive_name(&name) {
         let claims_platform = crate::release::named_platform(&name) != (None, None);
         return match crate::release::check_archive(path, options, config) {
-            Ok(r) => Ok(Scanned::Archive(r.findings, r.shipped)),
+            Ok(r) => Ok(Scanned::Archive(r)),
             Err(e) if named || claims_platform => Err(e),
             Err(_) => Ok(Scanned::Other),
         };
@@ -324,7 +296,7 @@ pub(crate) fn check_executable(
 
 /// Scans `paths` in parallel; results come back in a stable order.
 pub fn scan(paths: &[PathBuf], options: &BinaryOptions, config: &Config, progress: &Progress) -> ScanResult {
-    let (files, mut errors) = discover(paths);
+    let crate::walk::Walked { files, notes, mut errors } = discover(paths);
     let modules = ModuleCache::default();
     progress.total.store(files.len(), Ordering::Relaxed);
     let named: Vec<&PathBuf> = paths.iter().filter(|p| p.is_file()).collect();
@@ -340,7 +312,7 @@ pub fn scan(paths: &[PathBuf], options: &BinaryOptions, config: &Config, progres
             (p.clone(), outcome)
         })
         .collect();
-    let mut result = ScanResult { files: files.len(), ..Default::default() };
+    let mut result = ScanResult { files: files.len(), notes, ..Default::default() };
     let mut release = ReleaseFacts::default();
     for (path, r) in per_file {
         match r {
@@ -349,10 +321,11 @@ pub fn scan(paths: &[PathBuf], options: &BinaryOptions, config: &Config, progres
                 result.findings.extend(f);
                 release.shipped.push(*shipped);
             }
-            Ok(Scanned::Archive(f, shipped)) => {
-                result.go_executables += shipped.len();
-                result.findings.extend(f);
-                release.shipped.extend(shipped);
+            Ok(Scanned::Archive(r)) => {
+                result.go_executables += r.shipped.len();
+                result.findings.extend(r.findings);
+                release.shipped.extend(r.shipped);
+                errors.extend(r.unreadable.into_iter().map(|(path, message)| ScanError { path, message }));
             }
             Ok(Scanned::Checksums(sums)) => release.checksums.push(sums),
             Ok(Scanned::BuildDefinition(f, notes)) => {

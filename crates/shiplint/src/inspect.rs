@@ -63,7 +63,11 @@ pub fn inspect_file(path: &str) -> FileReport {
 fn inspect_archive(path: &str) -> Vec<FileReport> {
     let mut reports = Vec::new();
     let read = crate::release::each_executable(Path::new(path), |member, bytes, _| {
-        reports.push(FileReport::of_executable(format!("{path}!{member}"), bytes));
+        let location = format!("{path}!{member}");
+        reports.push(match bytes {
+            Ok(bytes) => FileReport::of_executable(location, bytes),
+            Err(e) => FileReport { error: Some(e), ..FileReport::new(location) },
+        });
     });
     if let Err(e) = read {
         reports.push(FileReport { error: Some(e), ..FileReport::new(path.to_string()) });

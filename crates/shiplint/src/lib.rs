@@ -16,3 +16,4 @@ pub mod release;
 pub mod report;
 pub mod rules;
 pub mod symbol_store;
+pub mod walk;

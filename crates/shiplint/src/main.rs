@@ -209,7 +209,7 @@ fn run_check(args: CheckArgs) -> i32 {
             eprintln!("shiplint: {}: {}", report::printable(&e.path), report::printable(&e.message));
         }
         for n in &result.notes {
-            eprintln!("shiplint: note: {}: {}", n.path, n.message);
+            eprintln!("shiplint: note: {}: {}", report::printable(&n.path), report::printable(&n.message));
         }
     }
     if !result.errors.is_empty() {
