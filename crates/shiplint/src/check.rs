@@ -179,7 +179,9 @@ fn check_file(
         findings.extend(unused_suppressions(&defs, &sups, config));
     }
     let findings = findings.into_iter().filter_map(|f| config.apply(f)).collect();
-    Ok(Scanned::BuildDefinition(findings, defs.notes))
+    let mut notes = defs.notes;
+    notes.extend(defs.refused.into_inner().unwrap_or_else(|e| e.into_inner()));
+    Ok(Scanned::BuildDefinition(findings, notes))
 }
 
 /// A `# shiplint: ignore[rule, ...] reason` comment: its line (1-based), where it is, the rules

@@ -15,5 +15,6 @@ pub mod mapped;
 pub mod release;
 pub mod report;
 pub mod rules;
+pub mod reach;
 pub mod symbol_store;
 pub mod walk;
