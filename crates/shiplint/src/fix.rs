@@ -74,6 +74,16 @@ pub fn plan(findings: &[Finding], unsafe_too: bool) -> Result<Vec<Fixed>, String
 /// The largest file a fix rewrites (build definitions are read up to the same size).
 const MAX_FIXED_FILE: u64 = 4 << 20;
 
+/// A scanned path, resolved: a folder with its symlinks, a named file only up to its own name (a
+/// named symlink does not bring the file it points to into the scanned tree).
+fn resolved_root(root: &Path) -> Option<PathBuf> {
+    if root.is_dir() {
+        return root.canonicalize().ok();
+    }
+    let parent = root.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    Some(parent.canonicalize().ok()?.join(root.file_name()?))
+}
+
 /// Where the fixed text of `path` may be written: the file itself, resolved, when it is in one
 /// of the scanned `roots`, has no other hard link and is not a vendored dependency; otherwise
 /// why it is left alone. A fix must change the repository's file and nothing else.
@@ -82,7 +92,7 @@ fn writable_target(path: &Path, roots: &[PathBuf]) -> Result<PathBuf, String> {
         return Err("in vendor/, a copy of a dependency".into());
     }
     let real = path.canonicalize().map_err(|e| e.to_string())?;
-    let inside = roots.iter().filter_map(|r| r.canonicalize().ok()).any(|r| real.starts_with(r));
+    let inside = roots.iter().filter_map(|r| resolved_root(r)).any(|r| real.starts_with(r));
     if !inside {
         return Err(format!("resolves outside the scanned folders (to {})", real.display()));
     }

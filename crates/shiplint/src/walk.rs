@@ -161,5 +161,8 @@ pub fn walk(paths: &[PathBuf]) -> Walked {
             Ok(m) => out.notes.extend(special_kind(m.file_type()).map(|k| note(p, skipped(k)))),
         }
     }
+    // A FIFO named and also met walking is one note.
+    out.notes.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+    out.notes.dedup();
     out
 }

@@ -126,8 +126,7 @@ fn combinations(matrix: &Option<Matrix>) -> Vec<(String, Vec<(String, String)>)>
 
 /// Reads a workflow file. An error is a YAML error, in plain words.
 pub fn parse(text: &str) -> Result<Pipeline, String> {
-    let wf: Workflow =
-        super::ci::from_yaml(text)?;
+    let wf: Workflow = super::ci::from_yaml(text)?;
     let mut out = Pipeline {
         env: env_words(&wf.env),
         matrix_is_env: false,
