@@ -179,6 +179,19 @@ mod tests {
     use std::io::Write;
 
     #[test]
+    fn zstd_skippable_frames_are_read_past_and_a_cut_one_is_an_error() {
+        let frame = shiplint_fixtures::images::compress(b"hello", shiplint_fixtures::images::Compression::Zstd);
+        let mut stream = vec![0x5a, 0x2a, 0x4d, 0x18, 3, 0, 0, 0, b'p', b'z', b's'];
+        stream.extend(&frame);
+        let mut out = String::new();
+        decoder(&stream, stream.as_slice()).unwrap().read_to_string(&mut out).unwrap();
+        assert_eq!(out, "hello");
+        for cut in [4, 7, 9] {
+            assert!(decoder(&stream[..cut], &stream[..cut]).is_err(), "cut at {cut}");
+        }
+    }
+
+    #[test]
     fn gzip_and_raw_round_trip_and_bombs_stop() {
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         gz.write_all(b"hello").unwrap();

@@ -362,6 +362,15 @@ mod tests {
     }
 
     #[test]
+    fn a_cut_header_and_an_overflowing_pax_size_are_errors() {
+        let tar = build(&[("a", b'0', "", b"data")]);
+        assert_eq!(TarReader::new(&tar[..300]).next_entry(), Err(Error::Truncated));
+        assert_eq!(TarReader::new(&tar[..0]).next_entry(), Ok(None), "an empty archive ends cleanly");
+        let huge = build(&[("pax", b'x', "", b"29 size=18446744073709551615\n"), ("a", b'0', "", b"")]);
+        assert_eq!(TarReader::new(huge.as_slice()).next_entry(), Err(Error::Malformed("tar entry size")));
+    }
+
+    #[test]
     fn pax_and_gnu_long_names() {
         let long = "d/".repeat(80) + "file";
         let pax = format!("{} path={long}\n", long.len() + 7 + 3);
