@@ -120,7 +120,7 @@ enum Tarball<'a> {
 
 /// A compressed file's decompressed bytes, streamed.
 fn decompressed(path: &Path) -> Result<compress::Decoder<'static>, Error> {
-    let mut file = std::io::BufReader::new(std::fs::File::open(path).map_err(|e| Error::Io(e.to_string()))?);
+    let mut file = std::io::BufReader::new(crate::open_regular(path)?);
     let head = std::io::BufRead::fill_buf(&mut file).map_err(io_error)?.get(..6).unwrap_or_default().to_vec();
     compress::decoder(&head, file)
 }
@@ -197,7 +197,7 @@ pub fn open(path: &Path, head: &[u8]) -> Option<Result<Image<'static>, Error>> {
         return is_layout_dir(path).then(|| Image::from_dir(path));
     }
     if head.get(257..262) == Some(b"ustar") {
-        let file = std::io::BufReader::new(std::fs::File::open(path).ok()?);
+        let file = std::io::BufReader::new(crate::open_regular(path).ok()?);
         return is_image_tar(file).then(|| Image::from_tar_file(path));
     }
     // `docker save` writes the image's own entries first (a layer folder, `blobs/`): looking at
@@ -323,7 +323,7 @@ impl<'a> Image<'a> {
 
     /// Opens an image tarball file, reading only its headers and the blobs asked for.
     pub fn from_tar_file(path: &Path) -> Result<Image<'static>, Error> {
-        let file = std::fs::File::open(path).map_err(|e| Error::Io(e.to_string()))?;
+        let file = crate::open_regular(path)?;
         let entries = index_tar(std::io::BufReader::new(file))?;
         Image::with_store(Store::Tar { tarball: Tarball::File(path.to_path_buf()), entries }, "docker save")
     }
@@ -391,7 +391,7 @@ impl<'a> Image<'a> {
             }
             (Blob::Range(s, e), Store::Tar { tarball: Tarball::File(path), .. }) => {
                 use std::io::{Seek, SeekFrom};
-                let mut file = std::fs::File::open(path).map_err(io)?;
+                let mut file = crate::open_regular(path)?;
                 file.seek(SeekFrom::Start(*s)).map_err(io)?;
                 Box::new(std::io::BufReader::with_capacity(1 << 16, file).take(e - s))
             }

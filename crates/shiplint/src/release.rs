@@ -78,10 +78,17 @@ pub fn read_checksums(path: &Path, text: &str) -> ChecksumFile {
     ChecksumFile { path: path.to_path_buf(), entries }
 }
 
-/// The SHA-256 of a file, streamed.
-pub fn file_sha256(path: &Path) -> std::io::Result<String> {
+/// The SHA-256 of the file `name` a checksum file in `dir` lists, streamed: only a regular file
+/// that resolves inside `dir` is read (a listed FIFO would block, a link could lead anywhere).
+pub fn file_sha256(dir: &Path, name: &str) -> std::io::Result<String> {
+    let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+    let real = dir.join(name).canonicalize()?;
+    if !real.starts_with(dir.canonicalize()?) {
+        return Err(std::io::Error::other(format!("it resolves outside {}", dir.display())));
+    }
+    let file = shiplint_archive::open_regular(&real).map_err(std::io::Error::other)?;
     let mut hasher = Sha256::new();
-    std::io::copy(&mut std::io::BufReader::new(std::fs::File::open(path)?), &mut hasher)?;
+    std::io::copy(&mut std::io::BufReader::new(file), &mut hasher)?;
     Ok(format!("{:x}", hasher.finalize()))
 }
 
