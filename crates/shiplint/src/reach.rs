@@ -12,6 +12,8 @@ const MAX_NAMED_FILE: u64 = 1 << 20;
 /// Why `named` may not be read as part of `repository`, or its resolved path.
 fn resolve_inside(repository: &Path, named: &Path) -> Result<std::path::PathBuf, String> {
     let real = named.canonicalize().map_err(|e| e.to_string())?;
+    // A definition found walking `.` lies in the folder "", which is `.`.
+    let repository = if repository.as_os_str().is_empty() { Path::new(".") } else { repository };
     let root = repository.canonicalize().map_err(|e| e.to_string())?;
     if !real.starts_with(&root) {
         return Err(format!("resolves outside the repository (to {})", real.display()));

@@ -225,13 +225,10 @@ pub fn each_executable(
         if !looks_executable(&head[..n]) {
             continue;
         }
-        let rest = tar.read_data(MAX_MEMBER - MEMBER_HEAD);
-        let bytes = rest.map(|rest| [&head[..n], &rest].concat()).map_err(|e| match e {
-            shiplint_archive::Error::TooLarge { size, limit } => {
-                shiplint_archive::Error::TooLarge { size: size + MEMBER_HEAD, limit: limit + MEMBER_HEAD }.to_string()
-            }
-            e => e.to_string(),
-        });
+        let bytes = match entry.size > MAX_MEMBER {
+            true => Err(shiplint_archive::Error::TooLarge { size: entry.size, limit: MAX_MEMBER }.to_string()),
+            false => tar.read_data(MAX_MEMBER).map(|rest| [&head[..n], &rest].concat()).map_err(|e| e.to_string()),
+        };
         visit(&entry.path, bytes.as_deref().map_err(Clone::clone), Some(entry.mode));
     }
     Ok(())
