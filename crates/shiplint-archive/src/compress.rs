@@ -179,6 +179,13 @@ mod tests {
     use std::io::Write;
 
     #[test]
+    fn decoder_errors_are_said_in_plain_words() {
+        let xz = io::Error::new(io::ErrorKind::OutOfMemory, "needed memory too big for mem_limit_kb");
+        assert_eq!(io_error(xz).to_string(), "xz: the stream needs a dictionary larger than 128 MiB");
+        assert_eq!(io_error(io::Error::other(Error::Bomb)), Error::Bomb);
+    }
+
+    #[test]
     fn zstd_skippable_frames_are_read_past_and_a_cut_one_is_an_error() {
         let frame = shiplint_fixtures::images::compress(b"hello", shiplint_fixtures::images::Compression::Zstd);
         let mut stream = vec![0x5a, 0x2a, 0x4d, 0x18, 3, 0, 0, 0, b'p', b'z', b's'];

@@ -77,12 +77,14 @@ pub struct BuildIdDiff {
     pub meaning: String,
 }
 
-/// The whole comparison: one report per paired file, and files only one side has.
+/// The whole comparison: one report per paired file, files only one side has, and the pairs of
+/// two folders that could not be compared (a FIFO, a device, a damaged archive), with the reason.
 #[derive(Debug, Serialize)]
 pub struct DiffReport {
     pub pairs: Vec<PairReport>,
     pub only_in_a: Vec<String>,
     pub only_in_b: Vec<String>,
+    pub errors: Vec<String>,
 }
 
 impl DiffReport {
@@ -1083,10 +1085,18 @@ fn diff_files(a: &Path, b: &Path, report: &mut DiffReport) -> Result<(), String>
     Ok(())
 }
 
+/// Compares two files of two folders; one that cannot be read is an error of its own, and the
+/// other pairs are still compared.
+fn diff_folder_pair(a: &Path, b: &Path, report: &mut DiffReport) {
+    if let Err(e) = diff_files(a, b, report) {
+        report.errors.push(e);
+    }
+}
+
 /// Compares two images platform by platform, two files, or two folders file by file (paired by
 /// relative path).
 pub fn diff(a: &Path, b: &Path) -> Result<DiffReport, String> {
-    let mut report = DiffReport { pairs: Vec::new(), only_in_a: Vec::new(), only_in_b: Vec::new() };
+    let mut report = DiffReport { pairs: Vec::new(), only_in_a: Vec::new(), only_in_b: Vec::new(), errors: Vec::new() };
     if let (Some(ia), Some(ib)) = (crate::image::open_image(a), crate::image::open_image(b)) {
         let (ia, ib) =
             (ia.map_err(|e| format!("{}: {e}", a.display()))?, ib.map_err(|e| format!("{}: {e}", b.display()))?);
@@ -1100,7 +1110,7 @@ pub fn diff(a: &Path, b: &Path) -> Result<DiffReport, String> {
             let mut unpaired_b: Vec<&PathBuf> = fb.iter().filter(|r| !fa.contains(r)).collect();
             for rel in &fa {
                 if fb.contains(rel) {
-                    diff_files(&a.join(rel), &b.join(rel), &mut report)?;
+                    diff_folder_pair(&a.join(rel), &b.join(rel), &mut report);
                     continue;
                 }
                 // Names that differ only by version (`api_1.0.0_linux_amd64.tar.gz`, `api_1.0.1_...`)
@@ -1108,7 +1118,7 @@ pub fn diff(a: &Path, b: &Path) -> Result<DiffReport, String> {
                 match unpaired_b.iter().position(|r| same_platform(rel, r)) {
                     Some(i) => {
                         let other = unpaired_b.remove(i);
-                        diff_files(&a.join(rel), &b.join(other), &mut report)?;
+                        diff_folder_pair(&a.join(rel), &b.join(other), &mut report);
                     }
                     None => report.only_in_a.push(a.join(rel).display().to_string()),
                 }

@@ -254,7 +254,11 @@ fn main() {
                     }
                     OutputFormat::Human => out.write_all(shiplint::diff::render(&report).as_bytes()),
                 };
-                i32::from(!report.identical())
+                let _ = out.flush();
+                for e in &report.errors {
+                    eprintln!("shiplint: {}", report::printable(e));
+                }
+                if report.errors.is_empty() { i32::from(!report.identical()) } else { 2 }
             }
             Err(e) => {
                 eprintln!("shiplint: {e}");
