@@ -1,5 +1,6 @@
-//! The archive and image readers on arbitrary bytes: tar (through any compression), zip, and
-//! image tarballs with their layers streamed into the merged file system.
+//! The archive and image readers on arbitrary bytes: tar (through any compression, zstd streams
+//! that open with skippable frames too), zip (members' heads and whole members), and image
+//! tarballs with their layers streamed into the merged file system.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use shiplint_archive::{compress, fs::FsView, image::Image, tar::TarReader, zip};
@@ -18,6 +19,7 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Ok(entries) = zip::entries(data) {
         for e in entries.iter().take(64) {
+            let _ = zip::head(data, e, 8);
             let _ = zip::read(data, e, 1 << 20);
         }
     }

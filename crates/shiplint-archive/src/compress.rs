@@ -18,7 +18,7 @@ impl Compression {
     pub fn detect(head: &[u8]) -> Compression {
         if head.starts_with(&[0x1f, 0x8b]) {
             Compression::Gzip
-        } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        } else if head.starts_with(&ZSTD_MAGIC) || is_zstd_skippable(head) {
             Compression::Zstd
         } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
             Compression::Xz
@@ -45,6 +45,37 @@ const FREE_BYTES: u64 = 256 << 20;
 const MAX_ZSTD_WINDOW: u64 = 128 << 20;
 /// The largest xz dictionary accepted, in KiB (xz -9 uses 64 MiB).
 const MAX_XZ_MEMORY_KB: u32 = 128 << 10;
+
+/// The magic of a zstd frame.
+const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
+/// The most skippable frames (metadata, such as pzstd's) read past before the first real frame.
+const MAX_SKIPPABLE_FRAMES: usize = 16;
+
+/// Whether `head` starts a zstd skippable frame (magic 0x184D2A50 to 0x184D2A5F).
+fn is_zstd_skippable(head: &[u8]) -> bool {
+    head.len() >= 4 && head[0] & 0xf0 == 0x50 && head[1..4] == [0x2a, 0x4d, 0x18]
+}
+
+/// Reads past the skippable frames a zstd stream starts with; the first real frame's header
+/// bytes, read, for the window check and for the decoder to read again.
+fn zstd_frame_head(source: &mut impl Read) -> Result<Vec<u8>, Error> {
+    for _ in 0..MAX_SKIPPABLE_FRAMES {
+        let mut head = vec![0u8; 18];
+        let n = crate::read_up_to(source, &mut head[..8])?;
+        if !is_zstd_skippable(&head[..n]) {
+            let more = crate::read_up_to(source, &mut head[n..])?;
+            head.truncate(n + more);
+            return Ok(head);
+        }
+        let size = head.get(4..8).ok_or(Error::Malformed("zstd skippable frame: truncated header"))?;
+        let size = u64::from(u32::from_le_bytes([size[0], size[1], size[2], size[3]]));
+        let skipped = io::copy(&mut source.take(size), &mut io::sink()).map_err(io_error)?;
+        if skipped < size {
+            return Err(Error::Malformed("zstd skippable frame: truncated data"));
+        }
+    }
+    Err(Error::TooMany("zstd skippable frames"))
+}
 
 /// Counts bytes read through it.
 struct Counted<R> {
@@ -113,10 +144,13 @@ pub fn decoder<'a, R: Read + 'a>(head: &[u8], source: R) -> Result<Decoder<'a>, 
         Compression::None => Box::new(counted),
         Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(counted)),
         Compression::Zstd => {
-            if zstd_window(head).is_none_or(|w| w > MAX_ZSTD_WINDOW) {
+            let mut counted = counted;
+            let frame = zstd_frame_head(&mut counted)?;
+            if !frame.starts_with(&ZSTD_MAGIC) || zstd_window(&frame).is_none_or(|w| w > MAX_ZSTD_WINDOW) {
                 return Err(Error::Other("zstd window larger than 128 MiB (or unreadable frame header)".into()));
             }
-            let d = ruzstd::decoding::StreamingDecoder::new(counted).map_err(|e| Error::Other(format!("zstd: {e}")))?;
+            let stream = io::Cursor::new(frame).chain(counted);
+            let d = ruzstd::decoding::StreamingDecoder::new(stream).map_err(|e| Error::Other(format!("zstd: {e}")))?;
             Box::new(d)
         }
         Compression::Xz => Box::new(lzma_rust2::XzReader::new_mem_limit(counted, true, MAX_XZ_MEMORY_KB)),
@@ -133,6 +167,8 @@ pub fn io_error(e: io::Error) -> Error {
     }
     match e.kind() {
         io::ErrorKind::UnexpectedEof => Error::Truncated,
+        // The xz reader's words for a dictionary past the limit are its API's, not a user's.
+        io::ErrorKind::OutOfMemory => Error::Other("xz: the stream needs a dictionary larger than 128 MiB".into()),
         _ => Error::Io(e.to_string()),
     }
 }
@@ -141,6 +177,26 @@ pub fn io_error(e: io::Error) -> Error {
 mod tests {
     use super::*;
     use std::io::Write;
+
+    #[test]
+    fn decoder_errors_are_said_in_plain_words() {
+        let xz = io::Error::new(io::ErrorKind::OutOfMemory, "needed memory too big for mem_limit_kb");
+        assert_eq!(io_error(xz).to_string(), "xz: the stream needs a dictionary larger than 128 MiB");
+        assert_eq!(io_error(io::Error::other(Error::Bomb)), Error::Bomb);
+    }
+
+    #[test]
+    fn zstd_skippable_frames_are_read_past_and_a_cut_one_is_an_error() {
+        let frame = shiplint_fixtures::images::compress(b"hello", shiplint_fixtures::images::Compression::Zstd);
+        let mut stream = vec![0x5a, 0x2a, 0x4d, 0x18, 3, 0, 0, 0, b'p', b'z', b's'];
+        stream.extend(&frame);
+        let mut out = String::new();
+        decoder(&stream, stream.as_slice()).unwrap().read_to_string(&mut out).unwrap();
+        assert_eq!(out, "hello");
+        for cut in [4, 7, 9] {
+            assert!(decoder(&stream[..cut], &stream[..cut]).is_err(), "cut at {cut}");
+        }
+    }
 
     #[test]
     fn gzip_and_raw_round_trip_and_bombs_stop() {

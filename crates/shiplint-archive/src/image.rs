@@ -120,7 +120,7 @@ enum Tarball<'a> {
 
 /// A compressed file's decompressed bytes, streamed.
 fn decompressed(path: &Path) -> Result<compress::Decoder<'static>, Error> {
-    let mut file = std::io::BufReader::new(std::fs::File::open(path).map_err(|e| Error::Io(e.to_string()))?);
+    let mut file = std::io::BufReader::new(crate::open_regular(path)?);
     let head = std::io::BufRead::fill_buf(&mut file).map_err(io_error)?.get(..6).unwrap_or_default().to_vec();
     compress::decoder(&head, file)
 }
@@ -197,7 +197,7 @@ pub fn open(path: &Path, head: &[u8]) -> Option<Result<Image<'static>, Error>> {
         return is_layout_dir(path).then(|| Image::from_dir(path));
     }
     if head.get(257..262) == Some(b"ustar") {
-        let file = std::io::BufReader::new(std::fs::File::open(path).ok()?);
+        let file = std::io::BufReader::new(crate::open_regular(path).ok()?);
         return is_image_tar(file).then(|| Image::from_tar_file(path));
     }
     // `docker save` writes the image's own entries first (a layer folder, `blobs/`): looking at
@@ -251,6 +251,29 @@ fn index_tar<S: crate::tar::Source>(source: S) -> Result<HashMap<String, (u64, u
     Ok(entries)
 }
 
+/// The file `name` of the layout folder `dir`, resolved: a symlink that leads out of the folder
+/// is not followed (a crafted layout must not make shiplint read the host's files), and a folder,
+/// FIFO or device is not a blob, which is said in those words rather than "missing".
+fn layout_file(dir: &Path, name: &str) -> Result<PathBuf, Error> {
+    let path = dir.join(name);
+    let meta = match std::fs::metadata(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::Other(format!("missing blob {name}")));
+        }
+        Err(e) => return Err(Error::Io(format!("{name}: {e}"))),
+        Ok(m) => m,
+    };
+    let io = |e: std::io::Error| Error::Io(format!("{name}: {e}"));
+    let (real, root) = (path.canonicalize().map_err(io)?, dir.canonicalize().map_err(io)?);
+    if !real.starts_with(&root) {
+        return Err(Error::Other(format!("blob {name}: {}", Error::Outside(real.display().to_string()))));
+    }
+    if !meta.is_file() {
+        return Err(Error::Other(format!("blob {name}: {}", Error::NotAFile(crate::file_kind(meta.file_type())))));
+    }
+    Ok(real)
+}
+
 /// Whether a folder is an OCI image layout.
 pub fn is_layout_dir(dir: &Path) -> bool {
     dir.join("oci-layout").is_file() && dir.join("index.json").is_file()
@@ -300,7 +323,7 @@ impl<'a> Image<'a> {
 
     /// Opens an image tarball file, reading only its headers and the blobs asked for.
     pub fn from_tar_file(path: &Path) -> Result<Image<'static>, Error> {
-        let file = std::fs::File::open(path).map_err(|e| Error::Io(e.to_string()))?;
+        let file = crate::open_regular(path)?;
         let entries = index_tar(std::io::BufReader::new(file))?;
         Image::with_store(Store::Tar { tarball: Tarball::File(path.to_path_buf()), entries }, "docker save")
     }
@@ -342,10 +365,15 @@ impl<'a> Image<'a> {
                 let &(s, e) = entries.get(name).ok_or_else(|| Error::Other(format!("missing blob {name}")))?;
                 Ok(Blob::Range(s, e))
             }
-            Store::Dir(d) => {
-                let p = d.join(name);
-                if p.is_file() { Ok(Blob::File(p)) } else { Err(Error::Other(format!("missing blob {name}"))) }
-            }
+            Store::Dir(d) => layout_file(d, name).map(Blob::File),
+        }
+    }
+
+    /// A blob's size: its byte range, or its file's length.
+    fn size(&self, blob: &Blob) -> u64 {
+        match blob {
+            Blob::Range(s, e) => e - s,
+            Blob::File(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
         }
     }
 
@@ -363,12 +391,12 @@ impl<'a> Image<'a> {
             }
             (Blob::Range(s, e), Store::Tar { tarball: Tarball::File(path), .. }) => {
                 use std::io::{Seek, SeekFrom};
-                let mut file = std::fs::File::open(path).map_err(io)?;
+                let mut file = crate::open_regular(path)?;
                 file.seek(SeekFrom::Start(*s)).map_err(io)?;
                 Box::new(std::io::BufReader::with_capacity(1 << 16, file).take(e - s))
             }
             (Blob::File(p), _) => {
-                let file = std::fs::File::open(p).map_err(|e| Error::Io(format!("{}: {e}", p.display())))?;
+                let file = crate::open_regular(p)?;
                 Box::new(std::io::BufReader::with_capacity(1 << 16, file))
             }
             _ => return Err(Error::Malformed("blob location")),
@@ -380,7 +408,8 @@ impl<'a> Image<'a> {
         let mut bytes = Vec::new();
         self.open(&blob)?.take(MAX_JSON + 1).read_to_end(&mut bytes).map_err(io_error)?;
         if bytes.len() as u64 > MAX_JSON {
-            return Err(Error::TooLarge(bytes.len() as u64));
+            let size = self.size(&blob).max(bytes.len() as u64);
+            return Err(Error::Other(format!("{name}: {}", Error::TooLarge { size, limit: MAX_JSON })));
         }
         serde_json::from_slice(&bytes).map_err(|e| Error::Other(format!("{name}: {e}")))
     }
@@ -406,10 +435,7 @@ impl<'a> Image<'a> {
                 let mut layers = Vec::new();
                 for (i, path) in entry.layers.iter().take(MAX_LAYERS).enumerate() {
                     let blob = self.locate(path)?;
-                    let size = match blob {
-                        Blob::Range(s, e) => e - s,
-                        Blob::File(ref p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
-                    };
+                    let size = self.size(&blob);
                     // Named by digest (docker 25+), or a layer.tar checked against its diff_id.
                     let (digest, digest_is_diff_id) = match path.strip_prefix("blobs/") {
                         Some(d) => (Some(d.replacen('/', ":", 1)), false),

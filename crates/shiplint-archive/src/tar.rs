@@ -168,14 +168,16 @@ impl<R: Source> TarReader<R> {
         let mut pax_size: Option<u64> = None;
         loop {
             let mut header = [0u8; 512];
-            match self.read_exact(&mut header) {
-                Ok(()) => {}
-                // An archive cut at an entry boundary, without the two zero blocks: accepted, as tar does.
-                Err(Error::Truncated) if long_name.is_none() && pax_size.is_none() => {
-                    self.done = true;
-                    return Ok(None);
-                }
-                Err(e) => return Err(e),
+            let n = crate::read_up_to(&mut self.inner, &mut header)?;
+            self.position += n as u64;
+            // An archive cut at an entry boundary, without the two zero blocks, is accepted as tar
+            // accepts it; a header cut short is not.
+            if n == 0 && long_name.is_none() && pax_size.is_none() {
+                self.done = true;
+                return Ok(None);
+            }
+            if n < header.len() {
+                return Err(Error::Truncated);
             }
             if header.iter().all(|&b| b == 0) {
                 self.done = true;
@@ -237,6 +239,8 @@ impl<R: Source> TarReader<R> {
                 Kind::Other if !matches!(typeflag, b'3' | b'4' | b'6') => size,
                 _ => 0,
             };
+            // A size whose padding would overflow is no size a real file has (a pax `size=` of 2^64-1).
+            data.checked_add(padding(data)).ok_or(Error::Malformed("tar entry size"))?;
             self.remaining = data;
             self.padding = padding(data);
             let kind = if name.ends_with('/') && kind == Kind::File { Kind::Dir } else { kind };
@@ -255,7 +259,7 @@ impl<R: Source> TarReader<R> {
     /// Memory grows with the bytes that really arrive, not with the size the header declares.
     pub fn read_data(&mut self, limit: u64) -> Result<Vec<u8>, Error> {
         if self.remaining > limit {
-            return Err(Error::TooLarge(self.remaining));
+            return Err(Error::TooLarge { size: self.remaining, limit });
         }
         let want = self.remaining;
         let mut data = Vec::with_capacity(want.min(1 << 20) as usize);
@@ -344,7 +348,7 @@ mod tests {
         tar[148..155].copy_from_slice(format!("{sum:06o}\0").as_bytes());
         let mut r = TarReader::new(tar.as_slice());
         let e = r.next_entry().unwrap().unwrap();
-        assert!(matches!(r.read_data(1 << 20), Err(Error::TooLarge(_))));
+        assert!(matches!(r.read_data(1 << 20), Err(Error::TooLarge { .. })));
         assert_eq!(e.size, 0o77777777777);
         assert!(r.next_entry().is_err(), "the data runs past the end");
         let mut bad = build(&[("a", b'0', "", b"x")]);
@@ -355,6 +359,15 @@ mod tests {
             let mut r = TarReader::new(&tar[..cut]);
             while let Ok(Some(_)) = r.next_entry() {}
         }
+    }
+
+    #[test]
+    fn a_cut_header_and_an_overflowing_pax_size_are_errors() {
+        let tar = build(&[("a", b'0', "", b"data")]);
+        assert_eq!(TarReader::new(&tar[..300]).next_entry(), Err(Error::Truncated));
+        assert_eq!(TarReader::new(&tar[..0]).next_entry(), Ok(None), "an empty archive ends cleanly");
+        let huge = build(&[("pax", b'x', "", b"29 size=18446744073709551615\n"), ("a", b'0', "", b"")]);
+        assert_eq!(TarReader::new(huge.as_slice()).next_entry(), Err(Error::Malformed("tar entry size")));
     }
 
     #[test]

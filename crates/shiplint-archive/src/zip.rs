@@ -112,28 +112,39 @@ pub fn entries(data: &[u8]) -> Result<Vec<Entry>, Error> {
     Ok(out)
 }
 
-/// The bytes of `entry`, decompressed, if its size is at most `limit`.
-pub fn read(data: &[u8], entry: &Entry, limit: u64) -> Result<Vec<u8>, Error> {
-    if entry.size > limit {
-        return Err(Error::TooLarge(entry.size));
-    }
+/// The stored (possibly compressed) bytes of `entry`.
+fn stored<'a>(data: &'a [u8], entry: &Entry) -> Result<&'a [u8], Error> {
     let at = usize::try_from(entry.local_header).map_err(|_| Error::Truncated)?;
     if !data.get(at..).is_some_and(|d| d.starts_with(b"PK\x03\x04")) {
         return Err(Error::Malformed("zip local header"));
     }
     let start = at + 30 + usize::from(u16_at(data, at + 26)?) + usize::from(u16_at(data, at + 28)?);
     let len = usize::try_from(entry.compressed_size).map_err(|_| Error::Truncated)?;
-    let raw = data.get(start..start.checked_add(len).ok_or(Error::Truncated)?).ok_or(Error::Truncated)?;
-    let mut out = Vec::with_capacity(entry.size.min(1 << 20) as usize);
+    data.get(start..start.checked_add(len).ok_or(Error::Truncated)?).ok_or(Error::Truncated)
+}
+
+/// The first `n` bytes of `entry`, decompressed (fewer when it is shorter), whatever its size:
+/// enough to tell what a member too large to read is.
+pub fn head(data: &[u8], entry: &Entry, n: u64) -> Result<Vec<u8>, Error> {
+    let raw = stored(data, entry)?;
+    let mut out = Vec::with_capacity(n.min(1 << 20) as usize);
     match entry.method {
-        0 => out.extend_from_slice(raw),
+        0 => out.extend_from_slice(&raw[..raw.len().min(usize::try_from(n).unwrap_or(usize::MAX))]),
         8 => {
-            // Read one byte past the declared size: a stream longer than declared is an error.
-            let mut d = flate2::read::DeflateDecoder::new(raw).take(entry.size + 1);
-            d.read_to_end(&mut out).map_err(io_error)?;
+            flate2::read::DeflateDecoder::new(raw).take(n).read_to_end(&mut out).map_err(io_error)?;
         }
         _ => return Err(Error::Other(format!("zip compression method {} is not read", entry.method))),
     }
+    Ok(out)
+}
+
+/// The bytes of `entry`, decompressed, if its size is at most `limit`.
+pub fn read(data: &[u8], entry: &Entry, limit: u64) -> Result<Vec<u8>, Error> {
+    if entry.size > limit {
+        return Err(Error::TooLarge { size: entry.size, limit });
+    }
+    // Read one byte past the declared size: a stream longer than declared is an error.
+    let out = head(data, entry, entry.size + 1)?;
     if out.len() as u64 != entry.size {
         return Err(Error::Malformed("zip entry size"));
     }
@@ -153,7 +164,7 @@ mod tests {
         assert!(e[0].is_dir);
         assert_eq!((e[1].path.as_str(), e[1].unix_mode), ("api-darwin-arm64/api", Some(0o100755)));
         assert_eq!(read(&z, &e[1], 100).unwrap(), b"\xcf\xfa\xed\xfe");
-        assert_eq!(read(&z, &e[1], 2), Err(Error::TooLarge(4)));
+        assert_eq!(read(&z, &e[1], 2), Err(Error::TooLarge { size: 4, limit: 2 }));
         for cut in 0..z.len() {
             if let Ok(list) = entries(&z[..cut]) {
                 for entry in &list {

@@ -26,7 +26,8 @@ pub struct ScanResult {
     pub findings: Vec<Finding>,
     pub errors: Vec<ScanError>,
     /// Files read only in part: evaluation stopped at a cap of its budget (what was read is
-    /// judged; not an error).
+    /// judged; not an error), and what the walk skipped and why (FIFOs, devices, ignore files
+    /// that could not be read).
     pub notes: Vec<ScanError>,
     /// Files looked at.
     pub files: usize,
@@ -45,40 +46,11 @@ pub struct Progress {
     pub done: AtomicUsize,
 }
 
-/// Folders a walk skips: Go's test inputs (the go command ignores them too) and other people's
-/// code the project vendors, which it neither builds nor ships as its own (Dockerfiles,
-/// goreleaser files and scripts in there are theirs). Named on the command line, they are read.
-const SKIPPED_FOLDERS: &[&str] = &[".git", "testdata", "vendor", "third_party", "node_modules"];
-
-/// Every file under `paths`: named files always, directories walked with .gitignore respected and
-/// `SKIPPED_FOLDERS` left out.
-pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ScanError>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for p in paths {
-        match std::fs::metadata(p) {
-            Err(e) => errors.push(ScanError { path: p.display().to_string(), message: e.to_string() }),
-            Ok(m) if !m.is_dir() || shiplint_archive::image::is_layout_dir(p) => files.push(p.clone()),
-            Ok(_) => {
-                let walker = ignore::WalkBuilder::new(p)
-                    .hidden(false)
-                    .require_git(false)
-                    .filter_entry(|e| e.depth() == 0 || !SKIPPED_FOLDERS.iter().any(|s| e.file_name() == *s))
-                    .build();
-                for entry in walker {
-                    match entry {
-                        Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
-                            // Walking `.` yields `./x`; report `x`, as users write it.
-                            let path = e.into_path();
-                            files.push(path.strip_prefix(".").map(Path::to_path_buf).unwrap_or(path));
-                        }
-                        Ok(_) => {}
-                        Err(e) => errors.push(ScanError { path: p.display().to_string(), message: e.to_string() }),
-                    }
-                }
-            }
-        }
-    }
+/// Every regular file under `paths` (see `walk`), with an OCI image layout folder as one input;
+/// the notes say what was skipped.
+pub fn discover(paths: &[PathBuf]) -> crate::walk::Walked {
+    let mut walked = crate::walk::walk(paths);
+    let files = &mut walked.files;
     // An OCI image layout folder is one input: its blobs are read through its index.
     let layouts: Vec<PathBuf> = files
         .iter()
@@ -90,7 +62,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ScanError>) {
     files.extend(layouts);
     files.sort();
     files.dedup();
-    (files, errors)
+    walked
 }
 
 /// Whether the first bytes are an executable format the reader knows.
@@ -115,8 +87,8 @@ enum Scanned {
     BuildDefinition(Vec<Finding>, Vec<String>),
     /// An image, with the number of Go executables in it.
     Image(Vec<Finding>, usize),
-    /// A release archive and the Go executables in it.
-    Archive(Vec<Finding>, Vec<Shipped>),
+    /// A release archive: the Go executables in it, and the members that could not be read.
+    Archive(crate::release::ArchiveReport),
     Checksums(ChecksumFile),
 }
 
@@ -126,8 +98,24 @@ type FileOutcome = Result<Scanned, String>;
 /// Build definitions larger than this are not build definitions.
 const MAX_TEXT_SOURCE: u64 = 4 << 20;
 
-/// The largest checksum file read.
-const MAX_CHECKSUM_FILE: u64 = 1 << 20;
+/// The largest checksum file read (a release of thousands of files lists a few hundred KiB).
+const MAX_CHECKSUM_FILE: u64 = 4 << 20;
+
+/// Opens a file for reading only when it is a regular file (a FIFO would block, a device stream).
+pub(crate) fn open_regular(path: &Path) -> Result<std::fs::File, String> {
+    shiplint_archive::open_regular(path).map_err(|e| e.to_string())
+}
+
+/// A regular file's bytes, read up to `limit` whatever its metadata says; `what` names the
+/// file's role in the error.
+pub(crate) fn read_bounded(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, String> {
+    shiplint_archive::read_regular(path, limit).map_err(|e| match e {
+        shiplint_archive::Error::TooLarge { size, limit } => {
+            format!("{size} bytes is too large for {what} (limit {limit}): not read")
+        }
+        e => e.to_string(),
+    })
+}
 
 /// Reads one file as whatever it is: a Go executable, an image, a release archive, a checksum
 /// file or a build definition. `named` files were given on the command line: an archive that
@@ -145,8 +133,7 @@ fn check_file(
     let mut head = [0u8; 512];
     let n = match path.is_dir() {
         true => 0,
-        false => shiplint_archive::read_up_to(&mut std::fs::File::open(path).map_err(|e| e.to_string())?, &mut head)
-            .map_err(|e| e.to_string())?,
+        false => shiplint_archive::read_up_to(&mut open_regular(path)?, &mut head).map_err(|e| e.to_string())?,
     };
     if looks_executable(&head[..n]) {
         return check_binary(path, options, config).map(|f| {
@@ -162,25 +149,19 @@ fn check_file(
     if crate::release::is_archive_name(&name) {
         let claims_platform = crate::release::named_platform(&name) != (None, None);
         return match crate::release::check_archive(path, options, config) {
-            Ok(r) => Ok(Scanned::Archive(r.findings, r.shipped)),
+            Ok(r) => Ok(Scanned::Archive(r)),
             Err(e) if named || claims_platform => Err(e),
             Err(_) => Ok(Scanned::Other),
         };
     }
     if crate::release::is_checksum_file(&name) {
-        let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
-        if size <= MAX_CHECKSUM_FILE {
-            let text = std::fs::read_to_string(path).unwrap_or_default();
-            let sums = crate::release::read_checksums(path, &text);
-            return Ok(if sums.entries.is_empty() { Scanned::Other } else { Scanned::Checksums(sums) });
-        }
+        // A checksum file too large to read is said so: its digests would otherwise go unchecked.
+        let bytes = read_bounded(path, MAX_CHECKSUM_FILE, "a checksum file")?;
+        let sums = crate::release::read_checksums(path, &String::from_utf8_lossy(&bytes));
+        return Ok(if sums.entries.is_empty() { Scanned::Other } else { Scanned::Checksums(sums) });
     }
     let Some(kind) = source::kind_of(path, &head[..n]) else { return Ok(Scanned::Other) };
-    let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
-    if size > MAX_TEXT_SOURCE {
-        return Err(format!("{size} bytes is too large for a build definition (limit {MAX_TEXT_SOURCE})"));
-    }
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let bytes = read_bounded(path, MAX_TEXT_SOURCE, "a build definition")?;
     let text = String::from_utf8(bytes).map_err(|_| format!("not UTF-8 text, yet named like a {kind:?}"))?;
     let parsed = source::parse(kind, &text)?;
     let mut defs = Defs::new(&display, &text, kind, &parsed);
@@ -198,7 +179,9 @@ fn check_file(
         findings.extend(unused_suppressions(&defs, &sups, config));
     }
     let findings = findings.into_iter().filter_map(|f| config.apply(f)).collect();
-    Ok(Scanned::BuildDefinition(findings, defs.notes))
+    let mut notes = defs.notes;
+    notes.extend(defs.refused.into_inner().unwrap_or_else(|e| e.into_inner()));
+    Ok(Scanned::BuildDefinition(findings, notes))
 }
 
 /// A `# shiplint: ignore[rule, ...] reason` comment: its line (1-based), where it is, the rules
@@ -283,7 +266,7 @@ fn check_binary(
     options: &BinaryOptions,
     config: &Config,
 ) -> Result<Option<(Vec<Finding>, Shipped)>, String> {
-    let mapped = Mapped::open(path).map_err(|e| e.to_string())?;
+    let mapped = Mapped::open(path)?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let display = path.display().to_string();
     crate::release::shipped(&display, &name, None, mapped.bytes(), None, options, config)
@@ -315,7 +298,7 @@ pub(crate) fn check_executable(
 
 /// Scans `paths` in parallel; results come back in a stable order.
 pub fn scan(paths: &[PathBuf], options: &BinaryOptions, config: &Config, progress: &Progress) -> ScanResult {
-    let (files, mut errors) = discover(paths);
+    let crate::walk::Walked { files, notes, mut errors } = discover(paths);
     let modules = ModuleCache::default();
     progress.total.store(files.len(), Ordering::Relaxed);
     let named: Vec<&PathBuf> = paths.iter().filter(|p| p.is_file()).collect();
@@ -331,7 +314,7 @@ pub fn scan(paths: &[PathBuf], options: &BinaryOptions, config: &Config, progres
             (p.clone(), outcome)
         })
         .collect();
-    let mut result = ScanResult { files: files.len(), ..Default::default() };
+    let mut result = ScanResult { files: files.len(), notes, ..Default::default() };
     let mut release = ReleaseFacts::default();
     for (path, r) in per_file {
         match r {
@@ -340,10 +323,11 @@ pub fn scan(paths: &[PathBuf], options: &BinaryOptions, config: &Config, progres
                 result.findings.extend(f);
                 release.shipped.push(*shipped);
             }
-            Ok(Scanned::Archive(f, shipped)) => {
-                result.go_executables += shipped.len();
-                result.findings.extend(f);
-                release.shipped.extend(shipped);
+            Ok(Scanned::Archive(r)) => {
+                result.go_executables += r.shipped.len();
+                result.findings.extend(r.findings);
+                release.shipped.extend(r.shipped);
+                errors.extend(r.unreadable.into_iter().map(|(path, message)| ScanError { path, message }));
             }
             Ok(Scanned::Checksums(sums)) => release.checksums.push(sums),
             Ok(Scanned::BuildDefinition(f, notes)) => {

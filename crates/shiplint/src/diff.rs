@@ -12,6 +12,7 @@
 
 use crate::defs::gobuild::x_assignments_text;
 use crate::mapped::Mapped;
+use crate::report::printable;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use shiplint_archive::image::{Image, Manifest};
@@ -76,12 +77,14 @@ pub struct BuildIdDiff {
     pub meaning: String,
 }
 
-/// The whole comparison: one report per paired file, and files only one side has.
+/// The whole comparison: one report per paired file, files only one side has, and the pairs of
+/// two folders that could not be compared (a FIFO, a device, a damaged archive), with the reason.
 #[derive(Debug, Serialize)]
 pub struct DiffReport {
     pub pairs: Vec<PairReport>,
     pub only_in_a: Vec<String>,
     pub only_in_b: Vec<String>,
+    pub errors: Vec<String>,
 }
 
 impl DiffReport {
@@ -1046,7 +1049,8 @@ fn same_platform(a: &Path, b: &Path) -> bool {
     claims(&na).is_some() && claims(&na) == claims(&nb) && kind(&na) == kind(&nb) && a.parent() == b.parent()
 }
 
-/// Every file under `dir`, by path relative to it.
+/// Every file under `dir` that is not a folder, by path relative to it: FIFOs, devices and
+/// links to them too, so that comparing them fails aloud instead of passing as identical.
 fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -1056,8 +1060,8 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
             let p = e.path();
             match e.file_type() {
                 Ok(t) if t.is_dir() => stack.push(p),
-                Ok(t) if t.is_file() => out.extend(p.strip_prefix(dir).ok().map(Path::to_path_buf)),
-                _ => {}
+                Ok(_) => out.extend(p.strip_prefix(dir).ok().map(Path::to_path_buf)),
+                Err(_) => {}
             }
         }
     }
@@ -1081,12 +1085,21 @@ fn diff_files(a: &Path, b: &Path, report: &mut DiffReport) -> Result<(), String>
     Ok(())
 }
 
+/// Compares two files of two folders; one that cannot be read is an error of its own, and the
+/// other pairs are still compared.
+fn diff_folder_pair(a: &Path, b: &Path, report: &mut DiffReport) {
+    if let Err(e) = diff_files(a, b, report) {
+        report.errors.push(e);
+    }
+}
+
 /// Compares two images platform by platform, two files, or two folders file by file (paired by
 /// relative path).
 pub fn diff(a: &Path, b: &Path) -> Result<DiffReport, String> {
-    let mut report = DiffReport { pairs: Vec::new(), only_in_a: Vec::new(), only_in_b: Vec::new() };
+    let mut report = DiffReport { pairs: Vec::new(), only_in_a: Vec::new(), only_in_b: Vec::new(), errors: Vec::new() };
     if let (Some(ia), Some(ib)) = (crate::image::open_image(a), crate::image::open_image(b)) {
-        let (ia, ib) = (ia?, ib?);
+        let (ia, ib) =
+            (ia.map_err(|e| format!("{}: {e}", a.display()))?, ib.map_err(|e| format!("{}: {e}", b.display()))?);
         diff_images(&a.display().to_string(), &ia, &b.display().to_string(), &ib, &mut report)?;
         return Ok(report);
     }
@@ -1097,7 +1110,7 @@ pub fn diff(a: &Path, b: &Path) -> Result<DiffReport, String> {
             let mut unpaired_b: Vec<&PathBuf> = fb.iter().filter(|r| !fa.contains(r)).collect();
             for rel in &fa {
                 if fb.contains(rel) {
-                    diff_files(&a.join(rel), &b.join(rel), &mut report)?;
+                    diff_folder_pair(&a.join(rel), &b.join(rel), &mut report);
                     continue;
                 }
                 // Names that differ only by version (`api_1.0.0_linux_amd64.tar.gz`, `api_1.0.1_...`)
@@ -1105,7 +1118,7 @@ pub fn diff(a: &Path, b: &Path) -> Result<DiffReport, String> {
                 match unpaired_b.iter().position(|r| same_platform(rel, r)) {
                     Some(i) => {
                         let other = unpaired_b.remove(i);
-                        diff_files(&a.join(rel), &b.join(other), &mut report)?;
+                        diff_folder_pair(&a.join(rel), &b.join(other), &mut report);
                     }
                     None => report.only_in_a.push(a.join(rel).display().to_string()),
                 }
@@ -1121,13 +1134,13 @@ pub fn diff(a: &Path, b: &Path) -> Result<DiffReport, String> {
 pub fn render(r: &DiffReport) -> String {
     let mut s = String::new();
     for p in &r.pairs {
-        let _ = writeln!(s, "{} vs {}: {}", p.a, p.b, p.summary);
+        let _ = writeln!(s, "{} vs {}: {}", printable(&p.a), printable(&p.b), p.summary);
         for (i, c) in p.causes.iter().enumerate() {
             let _ = writeln!(s, "  {}. {}", i + 1, c.title);
             for (what, va, vb) in &c.evidence {
-                let _ = writeln!(s, "       {what}: A {va}");
+                let _ = writeln!(s, "       {what}: A {}", printable(va));
                 if !vb.is_empty() {
-                    let _ = writeln!(s, "       {:w$}  B {vb}", "", w = what.len());
+                    let _ = writeln!(s, "       {:w$}  B {}", "", printable(vb), w = what.len());
                 }
             }
             let _ = writeln!(s, "     fix: {}", c.fix);
@@ -1148,10 +1161,10 @@ pub fn render(r: &DiffReport) -> String {
         }
     }
     for f in &r.only_in_a {
-        let _ = writeln!(s, "only in A: {f}");
+        let _ = writeln!(s, "only in A: {}", printable(f));
     }
     for f in &r.only_in_b {
-        let _ = writeln!(s, "only in B: {f}");
+        let _ = writeln!(s, "only in B: {}", printable(f));
     }
     s
 }

@@ -4,6 +4,8 @@
 use crate::defs::source::{self, Defs, Kind};
 use crate::finding::{Edit, Finding};
 use std::collections::BTreeMap;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
 
 /// The new text of one file, with the fixes that made it.
 pub struct Fixed {
@@ -54,7 +56,9 @@ pub fn plan(findings: &[Finding], unsafe_too: bool) -> Result<Vec<Fixed>, String
     }
     let mut out = Vec::new();
     for (path, edits) in by_path {
-        let before = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+        let bytes = crate::check::read_bounded(Path::new(path), MAX_FIXED_FILE, "a file to fix")
+            .map_err(|e| format!("{path}: {e}"))?;
+        let before = String::from_utf8(bytes).map_err(|_| format!("{path}: not UTF-8 text: no fix applied"))?;
         let (after, applied) = apply(&before, edits);
         // A build definition must still describe the same builds; Go source edits are keyword swaps.
         if let Some(kind) = source::kind_of(std::path::Path::new(path), before.as_bytes()) {
@@ -65,6 +69,60 @@ pub fn plan(findings: &[Finding], unsafe_too: bool) -> Result<Vec<Fixed>, String
         out.push(Fixed { path: path.to_string(), before, after, applied });
     }
     Ok(out)
+}
+
+/// The largest file a fix rewrites (build definitions are read up to the same size).
+const MAX_FIXED_FILE: u64 = 4 << 20;
+
+/// A scanned path, resolved: a folder with its symlinks, a named file only up to its own name (a
+/// named symlink does not bring the file it points to into the scanned tree).
+fn resolved_root(root: &Path) -> Option<PathBuf> {
+    if root.is_dir() {
+        return root.canonicalize().ok();
+    }
+    let parent = root.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    Some(parent.canonicalize().ok()?.join(root.file_name()?))
+}
+
+/// Where the fixed text of `path` may be written: the file itself, resolved, when it is in one
+/// of the scanned `roots`, has no other hard link and is not a vendored dependency; otherwise
+/// why it is left alone. A fix must change the repository's file and nothing else.
+fn writable_target(path: &Path, roots: &[PathBuf]) -> Result<PathBuf, String> {
+    if path.components().any(|c| c.as_os_str() == "vendor") {
+        return Err("in vendor/, a copy of a dependency".into());
+    }
+    let real = path.canonicalize().map_err(|e| e.to_string())?;
+    let inside = roots.iter().filter_map(|r| resolved_root(r)).any(|r| real.starts_with(r));
+    if !inside {
+        return Err(format!("resolves outside the scanned folders (to {})", real.display()));
+    }
+    let meta = std::fs::metadata(&real).map_err(|e| e.to_string())?;
+    if meta.nlink() > 1 {
+        return Err(format!("has {} hard links, and the others would change too", meta.nlink()));
+    }
+    Ok(real)
+}
+
+/// Writes a fixed file as a new file renamed over the old one, so that no other name of the
+/// old inode changes; refuses what `writable_target` refuses.
+pub fn write(f: &Fixed, roots: &[PathBuf]) -> Result<(), String> {
+    let target = writable_target(Path::new(&f.path), roots).map_err(|why| format!("not fixed: {why}"))?;
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temp = target.with_file_name(format!(".{name}.shiplint-fix-{}", std::process::id()));
+    let written = write_new(&temp, &target, f.after.as_bytes()).and_then(|()| std::fs::rename(&temp, &target));
+    written.map_err(|e| {
+        let _ = std::fs::remove_file(&temp);
+        e.to_string()
+    })
+}
+
+/// Creates `temp` (never an existing file) with `bytes` and the permissions of `like`.
+fn write_new(temp: &Path, like: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(temp)?;
+    file.write_all(bytes)?;
+    file.set_permissions(std::fs::metadata(like)?.permissions())?;
+    file.sync_all()
 }
 
 /// A unified diff of one fixed file.

@@ -142,15 +142,14 @@ impl ImageFacts {
 }
 
 /// Opens `path` as a container image when it is one (an OCI layout folder, a plain or compressed
-/// image tarball).
+/// image tarball); the error does not repeat the path, which callers print.
 pub fn open_image(path: &Path) -> Option<Result<Image<'static>, String>> {
     let mut head = [0u8; 512];
     let n = match path.is_dir() {
         true => 0,
-        false => shiplint_archive::read_up_to(&mut std::fs::File::open(path).ok()?, &mut head).ok()?,
+        false => shiplint_archive::read_up_to(&mut shiplint_archive::open_regular(path).ok()?, &mut head).ok()?,
     };
-    let opened = shiplint_archive::image::open(path, &head[..n])?;
-    Some(opened.map_err(|e| format!("{}: {e}", path.display())))
+    Some(shiplint_archive::image::open(path, &head[..n])?.map_err(|e| e.to_string()))
 }
 
 /// The short name of a digest: `sha256:0123456789ab`.

@@ -3,6 +3,7 @@
 
 use crate::image::{ImageSummary, size};
 use crate::mapped::Mapped;
+use crate::report::printable;
 use rayon::prelude::*;
 use serde::Serialize;
 use shiplint_gobin::{Executable, Facts};
@@ -62,7 +63,11 @@ pub fn inspect_file(path: &str) -> FileReport {
 fn inspect_archive(path: &str) -> Vec<FileReport> {
     let mut reports = Vec::new();
     let read = crate::release::each_executable(Path::new(path), |member, bytes, _| {
-        reports.push(FileReport::of_executable(format!("{path}!{member}"), bytes));
+        let location = format!("{path}!{member}");
+        reports.push(match bytes {
+            Ok(bytes) => FileReport::of_executable(location, bytes),
+            Err(e) => FileReport { error: Some(e), ..FileReport::new(location) },
+        });
     });
     if let Err(e) = read {
         reports.push(FileReport { error: Some(e), ..FileReport::new(path.to_string()) });
@@ -91,7 +96,7 @@ pub fn run(files: &[String], json: bool) -> i32 {
         if let Some(e) = &r.error {
             status = 2;
             let _ = out.flush();
-            eprintln!("shiplint: {}: {e}", r.path);
+            eprintln!("shiplint: {}: {}", printable(&r.path), printable(e));
         } else if !json {
             let _ = out.write_all(render(r).as_bytes());
         }
@@ -108,9 +113,9 @@ fn yes_no(b: bool) -> &'static str {
 fn render_images(images: &[ImageSummary]) -> String {
     let mut s = String::new();
     for im in images {
-        let _ = writeln!(s, "{} [{}]", im.image, im.platform);
+        let _ = writeln!(s, "{} [{}]", printable(&im.image), printable(&im.platform));
         let mut line = |k: &str, v: &str| {
-            let _ = writeln!(s, "  {k:<18} {v}");
+            let _ = writeln!(s, "  {k:<18} {}", printable(v));
         };
         for t in &im.tags {
             line("tag", t);
@@ -176,9 +181,9 @@ pub fn render(r: &FileReport) -> String {
     let mut s = render_images(&r.images);
     for (i, f) in r.slices.iter().enumerate() {
         let title = if r.universal { format!("{} [slice {i}: {}]", r.path, f.arch) } else { r.path.clone() };
-        let _ = writeln!(s, "{title}");
+        let _ = writeln!(s, "{}", printable(&title));
         let mut line = |k: &str, v: &str| {
-            let _ = writeln!(s, "  {k:<18} {v}");
+            let _ = writeln!(s, "  {k:<18} {}", printable(v));
         };
         line(
             "format",

@@ -189,15 +189,15 @@ fn run_check(args: CheckArgs) -> i32 {
             }
             return i32::from(!files.is_empty());
         }
-        let mut applied = 0;
+        let (mut applied, mut written) = (0, 0);
         for f in &files {
-            if let Err(e) = std::fs::write(&f.path, &f.after) {
-                eprintln!("shiplint: {}: {e}", f.path);
-                return 2;
+            match shiplint::fix::write(f, &paths) {
+                Ok(()) => (applied, written) = (applied + f.applied, written + 1),
+                // Left alone (a hard link, a link out of the tree, vendor/): its findings stay.
+                Err(e) => eprintln!("shiplint: {}: {e}", report::printable(&f.path)),
             }
-            applied += f.applied;
         }
-        eprintln!("shiplint: applied {applied} fix(es) in {} file(s)", files.len());
+        eprintln!("shiplint: applied {applied} fix(es) in {written} file(s)");
         result = shiplint::check::scan(&paths, &options, &config, &progress);
     }
     let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -206,10 +206,10 @@ fn run_check(args: CheckArgs) -> i32 {
     let _ = out.flush();
     if args.format != report::Format::Github {
         for e in &result.errors {
-            eprintln!("shiplint: {}: {}", e.path, e.message);
+            eprintln!("shiplint: {}: {}", report::printable(&e.path), report::printable(&e.message));
         }
         for n in &result.notes {
-            eprintln!("shiplint: note: {}: {}", n.path, n.message);
+            eprintln!("shiplint: note: {}: {}", report::printable(&n.path), report::printable(&n.message));
         }
     }
     if !result.errors.is_empty() {
@@ -254,7 +254,11 @@ fn main() {
                     }
                     OutputFormat::Human => out.write_all(shiplint::diff::render(&report).as_bytes()),
                 };
-                i32::from(!report.identical())
+                let _ = out.flush();
+                for e in &report.errors {
+                    eprintln!("shiplint: {}", report::printable(e));
+                }
+                if report.errors.is_empty() { i32::from(!report.identical()) } else { 2 }
             }
             Err(e) => {
                 eprintln!("shiplint: {e}");

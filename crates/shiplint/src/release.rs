@@ -78,10 +78,17 @@ pub fn read_checksums(path: &Path, text: &str) -> ChecksumFile {
     ChecksumFile { path: path.to_path_buf(), entries }
 }
 
-/// The SHA-256 of a file, streamed.
-pub fn file_sha256(path: &Path) -> std::io::Result<String> {
+/// The SHA-256 of the file `name` a checksum file in `dir` lists, streamed: only a regular file
+/// that resolves inside `dir` is read (a listed FIFO would block, a link could lead anywhere).
+pub fn file_sha256(dir: &Path, name: &str) -> std::io::Result<String> {
+    let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+    let real = dir.join(name).canonicalize()?;
+    if !real.starts_with(dir.canonicalize()?) {
+        return Err(std::io::Error::other(format!("it resolves outside {}", dir.display())));
+    }
+    let file = shiplint_archive::open_regular(&real).map_err(std::io::Error::other)?;
     let mut hasher = Sha256::new();
-    std::io::copy(&mut std::io::BufReader::new(std::fs::File::open(path)?), &mut hasher)?;
+    std::io::copy(&mut std::io::BufReader::new(file), &mut hasher)?;
     Ok(format!("{:x}", hasher.finalize()))
 }
 
@@ -173,25 +180,36 @@ pub fn is_archive_name(name: &str) -> bool {
     [".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.zst", ".tzst", ".tar", ".zip"].iter().any(|e| lower.ends_with(e))
 }
 
-/// What an archive holds: binary findings and release facts of its Go executables.
+/// What an archive holds: binary findings and release facts of its Go executables, and the
+/// members that look like executables but could not be read (member path, reason).
+#[derive(Debug)]
 pub struct ArchiveReport {
     pub findings: Vec<Finding>,
     pub shipped: Vec<Shipped>,
+    pub unreadable: Vec<(String, String)>,
 }
 
+/// How much of a member is read to tell whether it is an executable.
+const MEMBER_HEAD: u64 = 8;
+
 /// Calls `visit(member path, bytes, mode)` for every executable in a release archive (tar in any
-/// compression, or zip), read in place: nothing is extracted.
-pub fn each_executable(path: &Path, mut visit: impl FnMut(&str, &[u8], Option<u32>)) -> Result<(), String> {
-    let mapped = Mapped::open(path).map_err(|e| e.to_string())?;
+/// compression, or zip), read in place: nothing is extracted. An executable too large to read
+/// is visited with the reason instead of its bytes, so that it is not passed over in silence.
+pub fn each_executable(
+    path: &Path,
+    mut visit: impl FnMut(&str, Result<&[u8], String>, Option<u32>),
+) -> Result<(), String> {
+    let mapped = Mapped::open(path)?;
     let data = mapped.bytes();
     if zip::is_zip(data) {
         for entry in zip::entries(data).map_err(|e| e.to_string())? {
-            if entry.is_dir || entry.size < 64 || entry.size > MAX_MEMBER {
+            if entry.is_dir || entry.size < 64 {
                 continue;
             }
-            let bytes = zip::read(data, &entry, MAX_MEMBER).map_err(|e| format!("{}: {e}", entry.path))?;
-            if looks_executable(&bytes) {
-                visit(&entry.path, &bytes, entry.unix_mode);
+            let head = zip::head(data, &entry, MEMBER_HEAD).map_err(|e| format!("{}: {e}", entry.path))?;
+            if looks_executable(&head) {
+                let bytes = zip::read(data, &entry, MAX_MEMBER).map_err(|e| e.to_string());
+                visit(&entry.path, bytes.as_deref().map_err(Clone::clone), entry.unix_mode);
             }
         }
         return Ok(());
@@ -199,17 +217,19 @@ pub fn each_executable(path: &Path, mut visit: impl FnMut(&str, &[u8], Option<u3
     let mut decoder = compress::decoder(data, data).map_err(|e| e.to_string())?;
     let mut tar = TarReader::new(&mut decoder);
     while let Some(entry) = tar.next_entry().map_err(|e| e.to_string())? {
-        if entry.kind != Kind::File || entry.size < 64 || entry.size > MAX_MEMBER {
+        if entry.kind != Kind::File || entry.size < 64 {
             continue;
         }
-        let mut head = [0u8; 8];
+        let mut head = [0u8; MEMBER_HEAD as usize];
         let n = tar.read_some(&mut head).map_err(|e| e.to_string())?;
         if !looks_executable(&head[..n]) {
             continue;
         }
-        let mut bytes = head[..n].to_vec();
-        bytes.extend(tar.read_data(MAX_MEMBER).map_err(|e| e.to_string())?);
-        visit(&entry.path, &bytes, Some(entry.mode));
+        let bytes = match entry.size > MAX_MEMBER {
+            true => Err(shiplint_archive::Error::TooLarge { size: entry.size, limit: MAX_MEMBER }.to_string()),
+            false => tar.read_data(MAX_MEMBER).map(|rest| [&head[..n], &rest].concat()).map_err(|e| e.to_string()),
+        };
+        visit(&entry.path, bytes.as_deref().map_err(Clone::clone), Some(entry.mode));
     }
     Ok(())
 }
@@ -218,13 +238,16 @@ pub fn each_executable(path: &Path, mut visit: impl FnMut(&str, &[u8], Option<u3
 pub fn check_archive(path: &Path, options: &BinaryOptions, config: &Config) -> Result<ArchiveReport, String> {
     let display = path.display().to_string();
     let archive = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut report = ArchiveReport { findings: Vec::new(), shipped: Vec::new() };
+    let mut report = ArchiveReport { findings: Vec::new(), shipped: Vec::new(), unreadable: Vec::new() };
     each_executable(path, |member, bytes, mode| {
         let location = format!("{display}!{member}");
-        // A member that only starts like an executable is not one the rules can judge.
-        if let Ok(Some((findings, facts))) = shipped(&location, member, Some(&archive), bytes, mode, options, config) {
-            report.findings.extend(findings);
-            report.shipped.push(facts);
+        match bytes.and_then(|bytes| shipped(&location, member, Some(&archive), bytes, mode, options, config)) {
+            Ok(Some((findings, facts))) => {
+                report.findings.extend(findings);
+                report.shipped.push(facts);
+            }
+            Ok(None) => {}
+            Err(e) => report.unreadable.push((location, e)),
         }
     })?;
     Ok(report)

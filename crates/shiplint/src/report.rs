@@ -34,6 +34,25 @@ pub fn write(format: Format, r: &ScanResult, color: bool, out: &mut impl Write) 
     }
 }
 
+/// `text` with its control characters escaped (`\n`, `\x1b`): file names and strings read from
+/// inputs are printed on a terminal, where a newline forges a line and an escape rewrites it.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\x{:02x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.into()
+}
+
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
@@ -52,13 +71,13 @@ fn human(r: &ScanResult, color: bool, out: &mut impl Write) -> io::Result<()> {
             out,
             "{} {}",
             paint(c, &format!("{word}[{}]:", f.code)),
-            paint("1", &format!("{}: {}", f.rule, f.message))
+            paint("1", &format!("{}: {}", f.rule, printable(&f.message)))
         )?;
-        writeln!(out, "  {} {}", paint("1;34", "-->"), f.location)?;
+        writeln!(out, "  {} {}", paint("1;34", "-->"), printable(&f.location.to_string()))?;
         for n in &f.notes {
-            writeln!(out, "   {} {n}", paint("1;34", "= note:"))?;
+            writeln!(out, "   {} {}", paint("1;34", "= note:"), printable(n))?;
         }
-        writeln!(out, "   {} {}", paint("1;34", "= help:"), f.help)?;
+        writeln!(out, "   {} {}", paint("1;34", "= help:"), printable(&f.help))?;
         writeln!(out)?;
     }
     let levels: Vec<String> = counts(&r.findings)
@@ -250,6 +269,12 @@ fn github(r: &ScanResult, out: &mut impl Write) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(printable("a\nb\x1b[2J\u{9b}c"), "a\\nb\\x1b[2J\\x9bc");
+        assert_eq!(printable("plain é"), "plain é");
+    }
 
     #[test]
     fn escapes() {

@@ -124,10 +124,9 @@ fn combinations(matrix: &Option<Matrix>) -> Vec<(String, Vec<(String, String)>)>
     combos.into_iter().map(|c| (c.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", "), c)).collect()
 }
 
-/// Reads a workflow file. An error is a YAML error, in serde-saphyr's words.
+/// Reads a workflow file. An error is a YAML error, in plain words.
 pub fn parse(text: &str) -> Result<Pipeline, String> {
-    let wf: Workflow =
-        serde_saphyr::from_str(text).map_err(|e| e.to_string().lines().next().unwrap_or("invalid YAML").to_string())?;
+    let wf: Workflow = super::ci::from_yaml(text)?;
     let mut out = Pipeline {
         env: env_words(&wf.env),
         matrix_is_env: false,

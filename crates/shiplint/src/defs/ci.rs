@@ -6,6 +6,36 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
 
+/// Reads a YAML file into `T`. An error is said in plain words: the first line of the parser's
+/// message, or, for its limits and recursive aliases, what they mean (its own words there are
+/// its API's: "budget breached: Nodes", "recursive references require weak recursion types").
+pub fn from_yaml<'de, T: Deserialize<'de>>(text: &'de str) -> Result<T, String> {
+    serde_saphyr::from_str(text).map_err(|e| yaml_error(&e))
+}
+
+fn yaml_error(e: &serde_saphyr::Error) -> String {
+    use serde_saphyr::Error;
+    use serde_saphyr::budget::BudgetBreach;
+    let mut inner = e.without_snippet();
+    while let Error::AliasError { error, .. } = inner {
+        inner = error.without_snippet();
+    }
+    let limit = match inner {
+        Error::RecursiveReferencesRequireWeakTypes { .. } => {
+            return "YAML not read: an alias refers to a node that contains it (a recursive anchor)".into();
+        }
+        Error::Budget { breach, .. } => match breach {
+            BudgetBreach::Nodes { .. } | BudgetBreach::Events { .. } => "has too many values",
+            BudgetBreach::Aliases { .. } | BudgetBreach::AliasAnchorRatio { .. } => "has too many aliases",
+            BudgetBreach::Depth { .. } => "is nested too deep",
+            BudgetBreach::InputBytes { .. } | BudgetBreach::ScalarBytes { .. } => "is too large",
+            _ => "goes past one of the YAML reader's limits",
+        },
+        _ => return e.to_string().lines().next().unwrap_or("invalid YAML").to_string(),
+    };
+    format!("YAML not read: it {limit} (an alias bomb, or generated)")
+}
+
 /// A YAML scalar as GitHub reads it: every one becomes a string (null an empty one).
 #[derive(Clone, Debug, Deserialize)]
 #[serde(untagged)]

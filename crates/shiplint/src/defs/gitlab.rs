@@ -320,10 +320,9 @@ fn script_items(text: &str, script: &Spanned<Script>, into: &mut Vec<Item>) {
     }
 }
 
-/// Reads a GitLab CI file. An error is a YAML error, in serde-saphyr's words.
+/// Reads a GitLab CI file. An error is a YAML error, in plain words.
 pub fn parse(text: &str) -> Result<Pipeline, String> {
-    let file: File =
-        serde_saphyr::from_str(text).map_err(|e| e.to_string().lines().next().unwrap_or("invalid YAML").to_string())?;
+    let file: File = super::ci::from_yaml(text)?;
     let mut out = Pipeline {
         env: variable_words(&file.variables),
         matrix_is_env: true,

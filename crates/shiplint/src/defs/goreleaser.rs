@@ -175,8 +175,7 @@ fn literal(text: &str, (start, end): (usize, usize)) -> Word {
 }
 
 pub fn parse(text: &str) -> Result<Goreleaser, String> {
-    let cfg: Config =
-        serde_saphyr::from_str(text).map_err(|e| e.to_string().lines().next().unwrap_or("invalid YAML").to_string())?;
+    let cfg: Config = super::ci::from_yaml(text)?;
     let file_span = (0, 0);
     let entries: Vec<(_, Option<&BuildEntry>)> = match &cfg.builds {
         Some(list) if !list.value.is_empty() => list.value.iter().map(|b| (span_of(b), Some(&b.value))).collect(),

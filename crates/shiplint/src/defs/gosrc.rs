@@ -128,7 +128,7 @@ pub fn go_release(version: &str) -> Option<(u32, Option<u32>)> {
 /// The newest Go release a module's go.mod asks for (its `go` or `toolchain` line), as
 /// `(minor, patch, as written)`; `None` without go.mod or a readable `go` line.
 pub fn required_go(module_root: &Path) -> Option<(u32, u32, String)> {
-    let go_mod = std::fs::read_to_string(module_root.join("go.mod")).ok()?;
+    let go_mod = read_go_text(&module_root.join("go.mod"))?;
     let go = go_mod_directive(&go_mod, "go").map(|v| (v, format!("go {v}")));
     let toolchain = go_mod_directive(&go_mod, "toolchain").map(|v| (v, format!("toolchain {v}")));
     [go, toolchain]
@@ -143,14 +143,21 @@ const MAX_GO_FILE: u64 = 2 << 20;
 /// The most Go files read for one module.
 const MAX_GO_FILES: usize = 20_000;
 
+/// A go.mod or Go file's text: a regular file of at most `MAX_GO_FILE` bytes, read with that
+/// hard limit (a FIFO or `/dev/zero` named go.mod is not read), in UTF-8.
+fn read_go_text(path: &Path) -> Option<String> {
+    String::from_utf8(shiplint_archive::read_regular(path, MAX_GO_FILE).ok()?).ok()
+}
+
 impl Module {
     /// Reads the module at `root` (vendor/, testdata/, hidden folders and _test.go skipped).
     pub fn load(root: &Path) -> Option<Module> {
-        let go_mod = std::fs::read_to_string(root.join("go.mod")).ok()?;
+        let go_mod = read_go_text(&root.join("go.mod"))?;
         let mut module = Module { root: root.to_path_buf(), path: module_path(&go_mod)?, packages: HashMap::new() };
+        // No ignore files: the go command reads none, and they are a stranger's to make FIFOs of.
         let walker = ignore::WalkBuilder::new(root)
+            .standard_filters(false)
             .hidden(true)
-            .require_git(false)
             .filter_entry(|e| !matches!(e.file_name().to_str(), Some("vendor" | "testdata" | "node_modules")))
             .build();
         let mut count = 0;
@@ -166,10 +173,10 @@ impl Module {
                 continue;
             }
             count += 1;
-            if count > MAX_GO_FILES || entry.metadata().map_or(true, |m| m.len() > MAX_GO_FILE) {
+            if count > MAX_GO_FILES {
                 continue;
             }
-            let Ok(text) = std::fs::read_to_string(p) else { continue };
+            let Some(text) = read_go_text(p) else { continue };
             let rel = dir.strip_prefix(root).unwrap_or(Path::new("")).to_path_buf();
             let pkg = module.packages.entry(rel).or_default();
             scan_file(&text, p, pkg);
@@ -194,11 +201,9 @@ impl Module {
             if !name.ends_with(".go") || name.ends_with("_test.go") {
                 continue;
             }
-            if entry.metadata().is_ok_and(|m| m.is_file() && m.len() <= MAX_GO_FILE) {
-                if let Ok(text) = std::fs::read_to_string(&p) {
-                    scan_file(&text, &p, &mut package);
-                    read += 1;
-                }
+            if let Some(text) = read_go_text(&p) {
+                scan_file(&text, &p, &mut package);
+                read += 1;
             }
         }
         (read > 0).then_some(package)
@@ -207,7 +212,7 @@ impl Module {
     /// The module cache folder of `import_path`: the required module whose path is its longest
     /// prefix, at the required version (paths escaped as the cache writes them).
     fn module_cache_dir(&self, import_path: &str) -> Option<PathBuf> {
-        let go_mod = std::fs::read_to_string(self.root.join("go.mod")).ok()?;
+        let go_mod = read_go_text(&self.root.join("go.mod"))?;
         let (module, version) = requirements(&go_mod)
             .into_iter()
             .filter(|(m, _)| import_path == m || import_path.starts_with(&format!("{m}/")))

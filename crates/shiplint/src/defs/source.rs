@@ -107,6 +107,8 @@ pub struct Defs<'a> {
     pub commands: Vec<Command>,
     /// Why evaluation stopped early, when a cap of the budget was hit (what was read is judged).
     pub notes: Vec<String>,
+    /// Files the definition names that were not read (outside the repository, not regular, too large).
+    pub refused: std::sync::Mutex<Vec<String>>,
 }
 
 /// A command a script runs, as first evaluated.
@@ -312,6 +314,7 @@ impl<'a> Defs<'a> {
             assignments: c.assignments,
             commands: c.commands,
             notes: c.budget.note().into_iter().collect(),
+            refused: Default::default(),
         }
     }
 

@@ -137,7 +137,7 @@ fn requested_versions(defs: &Defs<'_>, wf: &ci::Pipeline, step: &ci::ActionStep)
     let Some(root) = workflow.ancestors().find(|a| a.ends_with(".github")).and_then(Path::parent) else {
         return Vec::new();
     };
-    let Ok(text) = std::fs::read_to_string(root.join(&file.value)) else { return Vec::new() };
+    let Some(text) = crate::reach::read_named(defs, root, &root.join(&file.value)) else { return Vec::new() };
     let version = if file.value.ends_with("go.mod") {
         gosrc::go_mod_directive(&text, "toolchain")
             .map(|t| t.trim_start_matches("go").to_string())

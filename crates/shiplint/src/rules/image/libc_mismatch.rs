@@ -119,7 +119,7 @@ fn check_goreleaser_dockers(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     let Some(g) = defs.goreleaser else { return };
     let dir = std::path::Path::new(defs.path).parent().unwrap_or(std::path::Path::new(""));
     for docker in &g.dockers {
-        let Ok(text) = std::fs::read_to_string(dir.join(&docker.dockerfile)) else { continue };
+        let Some(text) = crate::reach::read_named(defs, dir, &dir.join(&docker.dockerfile)) else { continue };
         let d = crate::defs::dockerfile::parse(&text);
         let Some(last) = d.stages.last() else { continue };
         let Some((base, _)) = d.root_image(last.index) else { continue };

@@ -47,7 +47,7 @@ pub fn check(release: &ReleaseFacts, out: &mut Vec<Finding>) {
             if name.starts_with('/') || name.split(['/', '\\']).any(|p| p == "..") {
                 continue;
             }
-            let message = match file_sha256(&dir.join(name)) {
+            let message = match file_sha256(dir, name) {
                 Ok(actual) if actual == *expected => continue,
                 Ok(actual) => format!("{name} has SHA-256 {actual}, but the checksum file says {expected}"),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {

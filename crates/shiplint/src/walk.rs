@@ -1,0 +1,168 @@
+//! Finding the files to scan. Only regular files are scanned: a FIFO would block the scan and a
+//! device would stream without end, so they are skipped with a note, named or met walking.
+//! `.gitignore` and `.ignore` files are read by shiplint itself, bounded like every other input
+//! (regular files of at most 1 MiB, 10 000 patterns each), and only inside the scanned folders:
+//! a repository from a stranger must not make the walk block, read without end or look at the
+//! host's files. Symlinks are not followed while walking, so link loops cannot trap it.
+
+use crate::check::ScanError;
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// The largest ignore file read.
+const MAX_IGNORE_FILE: u64 = 1 << 20;
+/// The most patterns taken from one ignore file.
+const MAX_IGNORE_PATTERNS: usize = 10_000;
+/// A folder's ignore files; `.ignore` after `.gitignore`, as its patterns take precedence.
+const IGNORE_FILES: [&str; 2] = [".gitignore", ".ignore"];
+
+/// The files to scan, and the notes about what was skipped.
+#[derive(Default)]
+pub struct Walked {
+    pub files: Vec<PathBuf>,
+    pub notes: Vec<ScanError>,
+    pub errors: Vec<ScanError>,
+}
+
+/// A lock that a panicked holder cannot make unusable (the data is a cache and a list).
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A path as users write it: walking `.` yields `./x`, reported as `x`.
+fn shown(path: &Path) -> &Path {
+    path.strip_prefix(".").unwrap_or(path)
+}
+
+fn note(path: &Path, message: impl Into<String>) -> ScanError {
+    ScanError { path: shown(path).display().to_string(), message: message.into() }
+}
+
+/// What a file that is not a regular file or folder is, when it is worth a note (symlinks are
+/// skipped without one, as the walk never follows them).
+fn special_kind(t: std::fs::FileType) -> Option<&'static str> {
+    use std::os::unix::fs::FileTypeExt;
+    match () {
+        _ if t.is_fifo() => Some("a FIFO"),
+        _ if t.is_socket() => Some("a socket"),
+        _ if t.is_block_device() || t.is_char_device() => Some("a device"),
+        _ => None,
+    }
+}
+
+fn skipped(kind: &str) -> String {
+    format!("{kind}, not a regular file: skipped")
+}
+
+/// The ignore rules of the folders under one walked root, read once per folder.
+struct IgnoreRules {
+    root: PathBuf,
+    by_dir: Mutex<HashMap<PathBuf, Arc<Gitignore>>>,
+    notes: Mutex<Vec<ScanError>>,
+}
+
+impl IgnoreRules {
+    /// The rules `dir`'s own ignore files give (the root's `.git/info/exclude` too).
+    fn read(&self, dir: &Path) -> Gitignore {
+        let mut builder = GitignoreBuilder::new(dir);
+        let mut files = Vec::new();
+        if dir == self.root {
+            files.push(dir.join(".git/info/exclude"));
+        }
+        files.extend(IGNORE_FILES.map(|name| dir.join(name)));
+        for file in files.iter().filter(|f| f.symlink_metadata().is_ok()) {
+            match shiplint_archive::read_regular(file, MAX_IGNORE_FILE) {
+                Ok(bytes) => self.add_patterns(&mut builder, file, &String::from_utf8_lossy(&bytes)),
+                Err(e) => lock(&self.notes).push(note(file, format!("{e}; its patterns are not used"))),
+            }
+        }
+        builder.build().unwrap_or_else(|e| {
+            lock(&self.notes).push(note(dir, format!("ignore patterns not used: {e}")));
+            Gitignore::empty()
+        })
+    }
+
+    fn add_patterns(&self, builder: &mut GitignoreBuilder, file: &Path, text: &str) {
+        let patterns = text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#'));
+        for (i, line) in patterns.enumerate() {
+            if i == MAX_IGNORE_PATTERNS {
+                lock(&self.notes).push(note(file, format!("only the first {MAX_IGNORE_PATTERNS} patterns are used")));
+                break;
+            }
+            // A pattern that is not a valid glob is skipped, as git skips it.
+            let _ = builder.add_line(Some(file.to_path_buf()), line);
+        }
+    }
+
+    fn for_dir(&self, dir: &Path) -> Arc<Gitignore> {
+        if let Some(rules) = lock(&self.by_dir).get(dir) {
+            return rules.clone();
+        }
+        let rules = Arc::new(self.read(dir));
+        lock(&self.by_dir).insert(dir.to_path_buf(), rules.clone());
+        rules
+    }
+
+    /// Whether `path` is ignored: the deepest folder whose rules decide, decides.
+    fn ignored(&self, path: &Path, is_dir: bool) -> bool {
+        for dir in path.ancestors().skip(1).take_while(|d| d.starts_with(&self.root)) {
+            let rules = self.for_dir(dir);
+            let m = rules.matched(path, is_dir);
+            if !m.is_none() {
+                return m.is_ignore();
+            }
+        }
+        false
+    }
+}
+
+/// Folders a walk skips: Go's test inputs (the go command ignores them too) and other people's
+/// code the project vendors, which it neither builds nor ships as its own (Dockerfiles,
+/// goreleaser files and scripts in there are theirs). Named on the command line, they are read.
+const SKIPPED_FOLDERS: &[&str] = &[".git", "testdata", "vendor", "third_party", "node_modules"];
+
+/// Walks one folder: regular files, with ignore files honoured and `SKIPPED_FOLDERS` left out.
+fn walk_dir(root: &Path, out: &mut Walked) {
+    let rules = Arc::new(IgnoreRules { root: root.to_path_buf(), by_dir: Mutex::default(), notes: Mutex::default() });
+    let filter = rules.clone();
+    let walker = ignore::WalkBuilder::new(root)
+        .standard_filters(false)
+        .filter_entry(move |e| {
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            e.depth() == 0
+                || (!SKIPPED_FOLDERS.iter().any(|s| e.file_name() == *s) && !filter.ignored(e.path(), is_dir))
+        })
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(e) => match e.file_type() {
+                Some(t) if t.is_file() => out.files.push(shown(e.path()).to_path_buf()),
+                // An ignore file that is not a regular file has its note from the ignore rules.
+                Some(_) if IGNORE_FILES.iter().any(|n| e.file_name() == *n) => {}
+                Some(t) => out.notes.extend(special_kind(t).map(|k| note(e.path(), skipped(k)))),
+                None => {}
+            },
+            Err(e) => out.errors.push(note(root, e.to_string())),
+        }
+    }
+    out.notes.append(&mut lock(&rules.notes));
+}
+
+/// Every regular file under `paths`: named files always, folders walked.
+pub fn walk(paths: &[PathBuf]) -> Walked {
+    let mut out = Walked::default();
+    for p in paths {
+        match std::fs::metadata(p) {
+            Err(e) => out.errors.push(note(p, e.to_string())),
+            Ok(m) if m.is_file() || shiplint_archive::image::is_layout_dir(p) => out.files.push(p.clone()),
+            Ok(m) if m.is_dir() => walk_dir(p, &mut out),
+            Ok(m) => out.notes.extend(special_kind(m.file_type()).map(|k| note(p, skipped(k)))),
+        }
+    }
+    // A FIFO named and also met walking is one note.
+    out.notes.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+    out.notes.dedup();
+    out
+}
