@@ -230,3 +230,14 @@ fn a_build_deleted_by_its_own_target_does_not_ship() {
     let kept = make.replace("\trm -rf removeme\n", "");
     assert!(!check(&[("Makefile", &kept)]).is_empty());
 }
+
+#[test]
+fn a_hostile_target_product_is_counted_not_enumerated() {
+    let many = |prefix: &str| (0..3000).map(|i| format!("{prefix}{i}")).collect::<Vec<_>>().join(", ");
+    let config = format!("builds:\n  - goos: [{}]\n    goarch: [{}]\n", many("os"), many("arch"));
+    let p = project(&[(".goreleaser.yaml", &config)]);
+    let out = common::shiplint().current_dir(p.path()).args(["check", "."]).output().unwrap();
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("9000000 goreleaser build targets, capped at 1024"), "{stderr}");
+}

@@ -75,6 +75,8 @@ pub struct Build {
     /// block entry without one, or an item of an existing `flags:` list (flow or block style).
     pub trimpath_edit: Option<(usize, String)>,
     pub targets: Vec<(String, String)>,
+    /// How many targets the lists name (`targets` holds at most `budget::MAX_TARGETS` of them).
+    pub target_count: u128,
     ldflags: Word,
     output: Word,
     main: Word,
@@ -196,11 +198,14 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
             list(entry.and_then(|e| e.goos.as_ref()).map(|g| g.value.iter().map(Scalar::text).collect()), DEFAULT_GOOS);
         let goarch =
             list(entry.and_then(|e| e.goarch.as_ref()).map(|g| g.iter().map(Scalar::text).collect()), DEFAULT_GOARCH);
+        // Counted first, enumerated up to the budget's cap: a hostile list product stays small.
+        let target_count = goos.len() as u128 * goarch.len() as u128;
         let targets = goos
             .iter()
             .flat_map(|os| goarch.iter().map(move |arch| (os.clone(), arch.clone())))
             // darwin/386 is not a Go target any more; goreleaser skips it.
             .filter(|(os, arch)| !(os == "darwin" && arch == "386"))
+            .take(super::budget::MAX_TARGETS)
             .collect();
         let (ldflags_text, ldflags_span) = match entry.and_then(|e| e.ldflags.as_ref()) {
             Some(l) => {
@@ -238,6 +243,7 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
             goos_span: entry.and_then(|e| e.goos.as_ref()).and_then(span_of),
             trimpath_edit: entry.and_then(|e| trimpath_edit(text, span.0, e.flags.as_ref())),
             targets,
+            target_count,
             ldflags: literal(&ldflags_text, ldflags_span),
             output: literal(entry.and_then(|e| e.binary.clone()).as_deref().unwrap_or("{{ .ProjectName }}"), span),
             main: literal(entry.and_then(|e| e.main.clone()).as_deref().unwrap_or("."), span),

@@ -275,12 +275,14 @@ impl<'a> Defs<'a> {
                 (None, Some(wf), None)
             }
             Parsed::Goreleaser(g) => {
-                // One build per target, each in its own dist folder (so never colliding).
-                for b in &g.builds {
-                    for (runner, target) in b.targets.iter().enumerate() {
-                        let context = Some(b.id.clone());
-                        c.builds.push(Build { invocation: b.invocation(target), stage: None, runner, context });
-                    }
+                // One build per target, each in its own dist folder (so never colliding), up to
+                // the budget's cap over all entries.
+                let total = g.builds.iter().map(|b| b.target_count).sum();
+                let allowed = c.budget.cap_targets(total, "goreleaser build targets");
+                let targets = g.builds.iter().flat_map(|b| b.targets.iter().enumerate().map(move |t| (b, t)));
+                for (b, (runner, target)) in targets.take(allowed) {
+                    let context = Some(b.id.clone());
+                    c.builds.push(Build { invocation: b.invocation(target), stage: None, runner, context });
                 }
                 (None, None, Some(g))
             }
