@@ -53,15 +53,10 @@ impl Env {
         for name in names {
             let (a, b) = (self.vars.get(name), other.vars.get(name));
             let value = |v: Option<&Var>| v.map_or_else(Value::empty, |v| v.value.clone());
-            let same = match (a, b) {
-                (Some(a), Some(b)) => a.value == b.value && a.elements == b.elements,
-                _ => false,
-            };
             let exported = a.is_some_and(|v| v.exported) || b.is_some_and(|v| v.exported);
-            let var = if same {
-                Var { exported, ..a.cloned().unwrap_or_else(|| b.cloned().unwrap()) }
-            } else {
-                Var { value: bounded(Value::either(value(a), value(b))), exported, elements: None }
+            let var = match (a, b) {
+                (Some(a), Some(b)) if a.value == b.value && a.elements == b.elements => Var { exported, ..a.clone() },
+                _ => Var { value: bounded(Value::either(value(a), value(b))), exported, elements: None },
             };
             out.vars.insert(name.clone(), var);
         }
