@@ -4,21 +4,10 @@
 
 mod common;
 
-use common::{TempDir, shiplint};
+use common::{TempDir, project, shiplint};
 use serde_json::Value;
 use std::fs;
 use std::path::Path;
-
-/// Writes `files` into a fresh folder.
-fn project(files: &[(&str, &str)]) -> TempDir {
-    let t = TempDir::new();
-    for (name, text) in files {
-        let p = t.path().join(name);
-        fs::create_dir_all(p.parent().unwrap()).unwrap();
-        fs::write(p, text).unwrap();
-    }
-    t
-}
 
 /// (code, "path:line:col") of each finding of `check --format json ARGS` run in `dir`, and the status.
 fn findings(dir: &Path, args: &[&str]) -> (i32, Vec<(String, String)>, Value) {

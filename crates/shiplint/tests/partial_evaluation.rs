@@ -4,19 +4,7 @@
 
 mod common;
 
-use common::TempDir;
-use std::fs;
-
-/// Writes `files` into a fresh folder.
-fn project(files: &[(&str, &str)]) -> TempDir {
-    let t = TempDir::new();
-    for (name, text) in files {
-        let p = t.path().join(name);
-        fs::create_dir_all(p.parent().unwrap()).unwrap();
-        fs::write(p, text).unwrap();
-    }
-    t
-}
+use common::project;
 
 /// (rule name, "path:line", message, notes) of every finding of `check .` in a project.
 fn check(files: &[(&str, &str)]) -> Vec<(String, String, String, Vec<String>)> {

@@ -6,7 +6,7 @@
 
 use super::budget::{Budget, MAX_DEPTH, MAX_PIECES, MAX_VALUE};
 use super::shell::{Item, Part, SimpleCommand, Word, flatten, glob_match, split_assignment};
-use super::value::{Builder, Hole, Origin, Piece, Provenance, Value};
+use super::value::{Builder, Fields, Hole, Origin, Piece, Provenance, Quotes, Value};
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 
@@ -94,55 +94,17 @@ impl Env {
     /// (in their literal text only), `"$@"` and `"${a[@]}"` give one field per element, and an
     /// unquoted expansion that is empty gives no field at all.
     pub fn fields(&self, w: &Word) -> Vec<Value> {
-        let mut fields = Vec::new();
-        let mut current = Builder::default();
-        let mut started = false;
+        let mut fields = Fields::default();
         for seg in self.segments(&w.parts, false) {
             match seg {
-                Segment::Fixed(v) => {
-                    current.push(&v);
-                    started = true;
-                }
-                Segment::Split(v, quoting) => {
-                    let mut quote: Option<char> = None;
-                    for piece in v.pieces() {
-                        match piece {
-                            Piece::Hole(h) => {
-                                current.push_hole(h);
-                                started = true;
-                            }
-                            Piece::Text(t) => {
-                                for c in t.chars() {
-                                    match quote {
-                                        Some(q) if c == q => quote = None,
-                                        Some(_) => current.push_str(c.encode_utf8(&mut [0; 4])),
-                                        None if quoting == Quoting::Shell && (c == '"' || c == '\'') => {
-                                            quote = Some(c);
-                                            started = true;
-                                        }
-                                        None if c.is_whitespace() => {
-                                            if started {
-                                                fields.push(std::mem::take(&mut current).build());
-                                                started = false;
-                                            }
-                                        }
-                                        None => {
-                                            current.push_str(c.encode_utf8(&mut [0; 4]));
-                                            started = true;
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+                Segment::Fixed(v) => fields.push_fixed(&v),
+                Segment::Split(v, quotes) => fields.push_split(&v, quotes),
                 Segment::Elements(vs) => {
                     for (i, v) in vs.iter().enumerate() {
                         if i > 0 {
-                            fields.push(std::mem::take(&mut current).build());
+                            fields.end_field();
                         }
-                        current.push(v);
-                        started = true;
+                        fields.push_fixed(v);
                     }
                 }
             }
@@ -150,10 +112,7 @@ impl Env {
                 break;
             }
         }
-        if started {
-            fields.push(current.build());
-        }
-        fields.into_iter().map(bounded).collect()
+        fields.finish().into_iter().map(bounded).collect()
     }
 
     /// The parts of a word as values, marked by whether sh splits them.
@@ -176,20 +135,20 @@ impl Env {
                         continue;
                     }
                     let v = self.param(name, op.as_ref());
-                    out.push(if quoted { Segment::Fixed(v) } else { Segment::Split(v, Quoting::Literal) });
+                    out.push(if quoted { Segment::Fixed(v) } else { Segment::Split(v, Quotes::Literal) });
                 }
                 Part::MakeVar(name) => {
                     let v = self.param(name, None);
-                    out.push(if quoted { Segment::Fixed(v) } else { Segment::Split(v, Quoting::Shell) });
+                    out.push(if quoted { Segment::Fixed(v) } else { Segment::Split(v, Quotes::Anywhere) });
                 }
                 Part::CiExpr(expr) => {
                     // Substituted into the text before the shell reads it: spaces in it split.
                     let v = self.get(expr).cloned().unwrap_or_else(|| Value::hole(Origin::CiExpression(expr.clone())));
-                    out.push(if quoted { Segment::Fixed(v) } else { Segment::Split(v, Quoting::Literal) });
+                    out.push(if quoted { Segment::Fixed(v) } else { Segment::Split(v, Quotes::Literal) });
                 }
                 Part::Command(c) => {
                     let v = Value::hole(Origin::Command(c.clone()));
-                    out.push(if quoted { Segment::Fixed(v) } else { Segment::Split(v, Quoting::Literal) });
+                    out.push(if quoted { Segment::Fixed(v) } else { Segment::Split(v, Quotes::Literal) });
                 }
                 Part::Arith(a) => out.push(Segment::Fixed(Value::hole(Origin::Unevaluated(format!("$(({a}))"))))),
             }
@@ -343,19 +302,10 @@ impl Env {
 enum Segment {
     /// Literal or quoted: never split.
     Fixed(Value),
-    /// An unquoted expansion: split on whitespace in its text.
-    Split(Value, Quoting),
+    /// An unquoted expansion: split on whitespace in its text (make's text: quotes group too).
+    Split(Value, Quotes),
     /// `"$@"` or `"${a[@]}"`: one field per element.
     Elements(Vec<Value>),
-}
-
-/// Whether quotes inside an expanded value group words.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Quoting {
-    /// The shell's own expansions: quotes in the value are plain characters.
-    Literal,
-    /// Text make substituted before the shell read the line: quotes are shell syntax.
-    Shell,
 }
 
 /// `@`, `*`, `a[@]`, `a[*]`: names that expand to every element.

@@ -352,54 +352,17 @@ impl Value {
 
     /// Splits on whitespace in the literal text only: a hole stays inside its field.
     pub fn split_fields(&self) -> Vec<Value> {
-        self.split_by(|_| false)
+        let mut fields = Fields::default();
+        fields.push_split(self, Quotes::Literal);
+        fields.finish()
     }
 
     /// Splits as cmd/go's `quoted.Split` does (spaces separate fields; a field may be wrapped in
     /// single or double quotes), on literal text only.
     pub fn split_quoted(&self) -> Vec<Value> {
-        self.split_by(|c| c == '\'' || c == '"')
-    }
-
-    fn split_by(&self, is_quote: impl Fn(char) -> bool) -> Vec<Value> {
-        let mut fields = Vec::new();
-        let mut field = Builder::default();
-        let mut started = false;
-        let mut quote: Option<char> = None;
-        for piece in self.pieces() {
-            match piece {
-                Piece::Hole(h) => {
-                    field.push_hole(h);
-                    started = true;
-                }
-                Piece::Text(t) => {
-                    for c in t.chars() {
-                        match quote {
-                            Some(q) if c == q => quote = None,
-                            Some(_) => field.push_str(&c.to_string()),
-                            None if is_quote(c) && !started => {
-                                quote = Some(c);
-                                started = true;
-                            }
-                            None if c.is_whitespace() => {
-                                if started {
-                                    fields.push(std::mem::take(&mut field).build());
-                                    started = false;
-                                }
-                            }
-                            None => {
-                                field.push_str(&c.to_string());
-                                started = true;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        if started {
-            fields.push(field.build());
-        }
-        fields
+        let mut fields = Fields::default();
+        fields.push_split(self, Quotes::FieldStart);
+        fields.finish()
     }
 
     /// `text` with `prefix` removed from the literal start, when it is there.
@@ -442,6 +405,89 @@ impl std::fmt::Display for Value {
 impl From<&str> for Value {
     fn from(s: &str) -> Self {
         Value::Known(s.to_string())
+    }
+}
+
+/// What quote characters in split text mean.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quotes {
+    /// Plain characters (the shell's own expansions).
+    Literal,
+    /// A quote opening a field groups it up to the closing quote (cmd/go's `quoted.Split`).
+    FieldStart,
+    /// Quotes anywhere group and are removed (text make substitutes before the shell reads it).
+    Anywhere,
+}
+
+/// Fields built from values: split on whitespace in their literal text, holes staying inside
+/// their field. One splitter serves shell field splitting and flag lists.
+#[derive(Default, Debug)]
+pub struct Fields {
+    fields: Vec<Value>,
+    current: Builder,
+    started: bool,
+    quote: Option<char>,
+}
+
+impl Fields {
+    /// Text that joins the current field, never split (literal or quoted words).
+    pub fn push_fixed(&mut self, v: &Value) {
+        self.current.push(v);
+        self.started = true;
+    }
+
+    /// Text split on whitespace outside quotes.
+    pub fn push_split(&mut self, v: &Value, quotes: Quotes) {
+        for piece in v.pieces() {
+            let text = match piece {
+                Piece::Hole(h) => {
+                    self.current.push_hole(h);
+                    self.started = true;
+                    continue;
+                }
+                Piece::Text(t) => t,
+            };
+            for c in text.chars() {
+                match self.quote {
+                    Some(q) if c == q => self.quote = None,
+                    Some(_) => self.current.push_str(c.encode_utf8(&mut [0; 4])),
+                    None if (c == '"' || c == '\'')
+                        && (quotes == Quotes::Anywhere || quotes == Quotes::FieldStart && !self.started) =>
+                    {
+                        self.quote = Some(c);
+                        self.started = true;
+                    }
+                    None if c.is_whitespace() => self.end_field(),
+                    None => {
+                        self.current.push_str(c.encode_utf8(&mut [0; 4]));
+                        self.started = true;
+                    }
+                }
+            }
+        }
+        // Quotes do not carry over into the next value.
+        self.quote = None;
+    }
+
+    /// Ends the current field, if one has begun.
+    pub fn end_field(&mut self) {
+        if self.started {
+            self.fields.push(std::mem::take(&mut self.current).build());
+            self.started = false;
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.fields.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty() && !self.started
+    }
+
+    pub fn finish(mut self) -> Vec<Value> {
+        self.end_field();
+        self.fields
     }
 }
 

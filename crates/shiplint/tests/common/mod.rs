@@ -78,6 +78,17 @@ pub fn exec(path: &Path) {
 /// A temporary directory removed on drop.
 pub struct TempDir(PathBuf);
 
+/// Writes `files` (relative path, text) into a fresh folder.
+pub fn project(files: &[(&str, &str)]) -> TempDir {
+    let t = TempDir::new();
+    for (name, text) in files {
+        let p = t.path().join(name);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    }
+    t
+}
+
 impl TempDir {
     pub fn new() -> Self {
         use std::sync::atomic::{AtomicUsize, Ordering};
