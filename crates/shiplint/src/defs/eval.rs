@@ -462,6 +462,8 @@ impl<'a> Walk<'a, '_> {
                     match runs {
                         Some(true) => self.command(cmd, env, frame, depth),
                         Some(false) => (Flow::Next, status),
+                        // Maybe runs: a command that cannot change variables runs in place.
+                        None if !self.may_set_variables(cmd) => (Flow::Next, self.command(cmd, env, frame, depth).1),
                         None => {
                             let (_, s) =
                                 self.alternatives(&[], true, env, frame, depth, |w, e, f| w.command(cmd, e, f, depth));
@@ -553,6 +555,30 @@ impl<'a> Walk<'a, '_> {
             }
         }
         (Flow::Next, status)
+    }
+
+    /// Whether running `cmd` may change shell variables: assignments, the builtins that set or
+    /// unset them, and calls of the script's own functions.
+    fn may_set_variables(&self, cmd: &SimpleCommand) -> bool {
+        let program = cmd.words.first().and_then(Word::literal);
+        cmd.words.is_empty()
+            || !cmd.arrays.is_empty()
+            || program.is_none_or(|p| {
+                matches!(
+                    p,
+                    "export"
+                        | "readonly"
+                        | "declare"
+                        | "local"
+                        | "typeset"
+                        | "unset"
+                        | "set"
+                        | "read"
+                        | "source"
+                        | "."
+                        | "eval"
+                ) || self.functions.contains_key(p)
+            })
     }
 
     /// An empty alternative (nothing runs): the environment as it is.
