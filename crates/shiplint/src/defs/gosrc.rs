@@ -145,7 +145,7 @@ const MAX_GO_FILES: usize = 20_000;
 
 /// A go.mod or Go file's text: a regular file of at most `MAX_GO_FILE` bytes, read with that
 /// hard limit (a FIFO or `/dev/zero` named go.mod is not read), in UTF-8.
-pub(crate) fn read_go_text(path: &Path) -> Option<String> {
+fn read_go_text(path: &Path) -> Option<String> {
     String::from_utf8(shiplint_archive::read_regular(path, MAX_GO_FILE).ok()?).ok()
 }
 

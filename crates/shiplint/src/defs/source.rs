@@ -349,31 +349,15 @@ impl<'a> Defs<'a> {
         if !self.builds.is_empty() {
             return true;
         }
-        let Some(last) = d.stages.last() else { return false };
-        let programs = self.module_programs();
-        d.file_names(last.index).iter().any(|n| programs.iter().any(|p| p == n))
-    }
-
-    /// The names a module's programs usually get, read without parsing its source: the last
-    /// element of the module path, and the folders under `cmd/`.
-    fn module_programs(&self) -> Vec<String> {
-        let dir = Path::new(self.path).parent().map(|d| if d.as_os_str().is_empty() { Path::new(".") } else { d });
-        let Some(root) = dir.and_then(|d| d.canonicalize().ok()).and_then(|d| super::gosrc::find_module_root(&d))
-        else {
-            return Vec::new();
-        };
-        let Some(path) = super::gosrc::read_go_text(&root.join("go.mod")).and_then(|m| super::gosrc::module_path(&m))
-        else {
-            return Vec::new();
-        };
-        let mut names = vec![path.rsplit('/').next().unwrap_or(&path).to_string()];
-        let commands = std::fs::read_dir(root.join("cmd")).into_iter().flatten().flatten();
-        names.extend(
-            commands
-                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-                .filter_map(|e| e.file_name().into_string().ok()),
-        );
-        names
+        let (Some(last), Some(module)) = (d.stages.last(), self.module()) else { return false };
+        let mut programs: Vec<&str> = module
+            .packages
+            .iter()
+            .filter(|(_, p)| p.name == "main")
+            .filter_map(|(dir, _)| dir.file_name().and_then(|n| n.to_str()))
+            .collect();
+        programs.push(module.path.rsplit('/').next().unwrap_or(&module.path));
+        d.file_names(last.index).iter().any(|n| programs.contains(n))
     }
 
     /// The Go module this file sits in, read on first use.
