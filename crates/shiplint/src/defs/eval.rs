@@ -77,14 +77,7 @@ impl Env {
         for seg in self.segments(&w.parts, false) {
             match seg {
                 Segment::Fixed(v) | Segment::Split(v, _) => b.push(&v),
-                Segment::Elements(vs) => {
-                    for (i, v) in vs.iter().enumerate() {
-                        if i > 0 {
-                            b.push_str(" ");
-                        }
-                        b.push(v);
-                    }
-                }
+                Segment::Elements(vs) => b.push(&join(&vs)),
             }
         }
         bounded(b.build())
@@ -465,8 +458,9 @@ impl<'a> Walk<'a, '_> {
                         // Maybe runs: a command that cannot change variables runs in place.
                         None if !self.may_set_variables(cmd) => (Flow::Next, self.command(cmd, env, frame, depth).1),
                         None => {
-                            let (_, s) =
-                                self.alternatives(&[], true, env, frame, depth, |w, e, f| w.command(cmd, e, f, depth));
+                            let mut ran = env.clone();
+                            let (_, s) = self.command(cmd, &mut ran, frame, depth);
+                            *env = ran.merge(env);
                             (Flow::Next, s)
                         }
                     }
@@ -514,11 +508,9 @@ impl<'a> Walk<'a, '_> {
                     }
                     match decided {
                         Some(body) => self.walk(body, env, frame, depth + 1),
-                        None => {
-                            let (_, s) =
-                                self.alternatives(&candidates, true, env, frame, depth, |w, e, f| w.noop(e, f));
-                            (Flow::Next, s)
-                        }
+                        // No arm can match: nothing runs.
+                        None if candidates.is_empty() => (Flow::Next, Some(true)),
+                        None => self.alternatives(&candidates, true, env, frame, depth),
                     }
                 }
                 Item::For { var, words, body, start } => {
@@ -581,15 +573,9 @@ impl<'a> Walk<'a, '_> {
             })
     }
 
-    /// An empty alternative (nothing runs): the environment as it is.
-    fn noop(&mut self, _env: &mut Env, _frame: &mut Frame) -> Outcome {
-        (Flow::Next, Some(true))
-    }
-
-    /// Runs each of `bodies` (and, with `also_none`, the path where none of them runs, or the
-    /// single `run` when `bodies` is empty) on its own copy of the environment, and merges the
-    /// copies: a variable the paths set differently becomes a hole. Control flow inside a path
-    /// that may not run does not end the enclosing list.
+    /// Runs each of `bodies` (and, with `also_none`, the path where none of them runs) on its own
+    /// copy of the environment, and merges the copies: a variable the paths set differently
+    /// becomes a hole. Control flow inside a path that may not run does not end the enclosing list.
     fn alternatives(
         &mut self,
         bodies: &[&'a [Item]],
@@ -597,7 +583,6 @@ impl<'a> Walk<'a, '_> {
         env: &mut Env,
         frame: &mut Frame,
         depth: usize,
-        run: impl Fn(&mut Self, &mut Env, &mut Frame) -> Outcome,
     ) -> Outcome {
         let mut merged: Option<Env> = None;
         let mut statuses = Vec::new();
@@ -607,11 +592,6 @@ impl<'a> Walk<'a, '_> {
                 None => e,
             });
         };
-        if bodies.is_empty() {
-            let mut e = env.clone();
-            statuses.push(run(self, &mut e, frame).1);
-            take(e, &mut merged);
-        }
         for body in bodies {
             let mut e = env.clone();
             statuses.push(self.walk(body, &mut e, frame, depth + 1).1);
@@ -644,7 +624,7 @@ impl<'a> Walk<'a, '_> {
                 Some(true) if candidates.is_empty() => return self.walk(body, env, frame, depth + 1),
                 Some(true) => {
                     candidates.push(body);
-                    return self.alternatives(&candidates, false, env, frame, depth, |w, e, f| w.noop(e, f));
+                    return self.alternatives(&candidates, false, env, frame, depth);
                 }
                 Some(false) => {}
                 None => candidates.push(body),
@@ -657,7 +637,7 @@ impl<'a> Walk<'a, '_> {
             };
         }
         candidates.extend(otherwise);
-        self.alternatives(&candidates, otherwise.is_none(), env, frame, depth, |w, e, f| w.noop(e, f))
+        self.alternatives(&candidates, otherwise.is_none(), env, frame, depth)
     }
 
     fn command(&mut self, cmd: &'a SimpleCommand, env: &mut Env, frame: &mut Frame, depth: usize) -> Outcome {
