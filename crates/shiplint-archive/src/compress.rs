@@ -56,8 +56,8 @@ fn is_zstd_skippable(head: &[u8]) -> bool {
     head.len() >= 4 && head[0] & 0xf0 == 0x50 && head[1..4] == [0x2a, 0x4d, 0x18]
 }
 
-/// Reads past the skippable frames a zstd stream starts with; the first real frame's header
-/// bytes, read, for the window check and for the decoder to read again.
+/// Reads past the skippable frames before a zstd frame; the frame's header bytes, read (for the
+/// window check, to be given back to the decoder), or nothing at the end of the stream.
 fn zstd_frame_head(source: &mut impl Read) -> Result<Vec<u8>, Error> {
     for _ in 0..MAX_SKIPPABLE_FRAMES {
         let mut head = vec![0u8; 18];
@@ -75,6 +75,96 @@ fn zstd_frame_head(source: &mut impl Read) -> Result<Vec<u8>, Error> {
         }
     }
     Err(Error::TooMany("zstd skippable frames"))
+}
+
+/// Checks a frame header read by `zstd_frame_head` before any of the frame is decoded.
+fn check_zstd_frame(head: &[u8]) -> Result<(), Error> {
+    if !head.starts_with(&ZSTD_MAGIC) {
+        return Err(Error::Malformed("zstd stream: data that is neither a zstd frame nor a skippable frame"));
+    }
+    match zstd_window(head) {
+        None => Err(Error::Malformed("zstd frame header")),
+        Some(w) if w > MAX_ZSTD_WINDOW => Err(Error::Other(format!(
+            "zstd frame asks for a {w}-byte window, more than the 128 MiB zstd decodes by default"
+        ))),
+        Some(_) => Ok(()),
+    }
+}
+
+/// A reader that gives back bytes read ahead (a frame header) before reading on from `inner`.
+struct Prefixed<R> {
+    pending: io::Cursor<Vec<u8>>,
+    inner: R,
+}
+
+impl<R: Read> Prefixed<R> {
+    /// Puts `head` back in front of whatever is still pending.
+    fn unread(&mut self, mut head: Vec<u8>) {
+        let at = usize::try_from(self.pending.position()).unwrap_or(usize::MAX);
+        head.extend(self.pending.get_ref().get(at..).unwrap_or_default());
+        self.pending = io::Cursor::new(head);
+    }
+}
+
+impl<R: Read> Read for Prefixed<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self.pending.read(buf)? {
+            0 => self.inner.read(buf),
+            n => Ok(n),
+        }
+    }
+}
+
+type FrameReader<R> = ruzstd::decoding::StreamingDecoder<Prefixed<R>, ruzstd::decoding::FrameDecoder>;
+
+/// The decompressed bytes of every frame of a zstd stream in turn. RFC 8878 section 3.1: a
+/// stream is a sequence of frames (`zstd -T`, pzstd and concatenated files write several), with
+/// skippable frames anywhere between them. Each frame's window is checked before it is decoded:
+/// a streaming frame names it, a single-segment frame's window is its content size.
+struct ZstdFrames<R: Read> {
+    /// The frame being decoded; `None` once the stream has ended.
+    frame: Option<FrameReader<R>>,
+}
+
+impl<R: Read> ZstdFrames<R> {
+    fn new(source: R) -> Result<Self, Error> {
+        let mut source = Prefixed { pending: io::Cursor::new(Vec::new()), inner: source };
+        let head = zstd_frame_head(&mut source)?;
+        check_zstd_frame(&head)?;
+        source.unread(head);
+        let frame = FrameReader::new(source).map_err(|e| Error::Other(format!("zstd: {e}")))?;
+        Ok(ZstdFrames { frame: Some(frame) })
+    }
+
+    /// Starts the frame after the one that ended, if the stream holds another.
+    fn next_frame(&mut self) -> Result<(), Error> {
+        let Some(ended) = self.frame.take() else { return Ok(()) };
+        let (mut source, decoder) = ended.into_parts();
+        let head = zstd_frame_head(&mut source)?;
+        if head.is_empty() {
+            return Ok(());
+        }
+        check_zstd_frame(&head)?;
+        source.unread(head);
+        let frame = FrameReader::new_with_decoder(source, decoder).map_err(|e| Error::Other(format!("zstd: {e}")))?;
+        self.frame = Some(frame);
+        Ok(())
+    }
+}
+
+impl<R: Read> Read for ZstdFrames<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        while let Some(frame) = &mut self.frame {
+            match frame.read(buf)? {
+                0 => self.next_frame().map_err(io::Error::other)?,
+                n => return Ok(n),
+            }
+        }
+        Ok(0)
+    }
 }
 
 /// Counts bytes read through it.
@@ -143,16 +233,7 @@ pub fn decoder<'a, R: Read + 'a>(head: &[u8], source: R) -> Result<Decoder<'a>, 
     let inner: Box<dyn Read + 'a> = match compression {
         Compression::None => Box::new(counted),
         Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(counted)),
-        Compression::Zstd => {
-            let mut counted = counted;
-            let frame = zstd_frame_head(&mut counted)?;
-            if !frame.starts_with(&ZSTD_MAGIC) || zstd_window(&frame).is_none_or(|w| w > MAX_ZSTD_WINDOW) {
-                return Err(Error::Other("zstd window larger than 128 MiB (or unreadable frame header)".into()));
-            }
-            let stream = io::Cursor::new(frame).chain(counted);
-            let d = ruzstd::decoding::StreamingDecoder::new(stream).map_err(|e| Error::Other(format!("zstd: {e}")))?;
-            Box::new(d)
-        }
+        Compression::Zstd => Box::new(ZstdFrames::new(counted)?),
         Compression::Xz => Box::new(lzma_rust2::XzReader::new_mem_limit(counted, true, MAX_XZ_MEMORY_KB)),
     };
     Ok(Decoder { inner, compressed, expanded: 0, compression })
@@ -219,6 +300,63 @@ mod tests {
         let mut d = decoder(&gz, gz.as_slice()).unwrap();
         let err = io::copy(&mut d, &mut io::sink()).unwrap_err();
         assert_eq!(io_error(err), Error::Bomb);
+    }
+
+    fn decode(stream: &[u8]) -> Result<Vec<u8>, Error> {
+        let mut out = Vec::new();
+        decoder(stream, stream)?.read_to_end(&mut out).map_err(io_error)?;
+        Ok(out)
+    }
+
+    /// Bytes that do not compress to nothing (a pattern with a period longer than a block).
+    fn sample(len: usize) -> Vec<u8> {
+        (0..len).map(|i| (i * 7 + i / 251) as u8).collect()
+    }
+
+    #[test]
+    fn zstd_single_segment_frames_are_read_as_rfc_8878_lays_them_out() {
+        use shiplint_fixtures::zstd::single_segment_frame;
+        // Descriptor 0x64 (what `zstd FILE` writes for 256..=65791 bytes): no window descriptor.
+        let data = sample(3000);
+        let frame = single_segment_frame(&data);
+        assert_eq!(frame[4], 0x64);
+        assert_eq!(zstd_window(&frame), Some(3000));
+        assert_eq!(decode(&frame).unwrap(), data);
+        // 1-byte and 4-byte content size fields, and an empty frame.
+        for len in [0, 200, 200_000] {
+            let data = sample(len);
+            assert_eq!(decode(&single_segment_frame(&data)).unwrap(), data, "{len} bytes");
+        }
+        // A single-segment frame's window is its content size: 200 MiB is refused before decoding.
+        let mut huge = ZSTD_MAGIC.to_vec();
+        huge.push(0xe4);
+        huge.extend((200u64 << 20).to_le_bytes());
+        let err = decode(&huge).unwrap_err().to_string();
+        assert!(err.contains("209715200-byte window"), "{err}");
+    }
+
+    #[test]
+    fn every_frame_of_a_multi_frame_zstd_stream_is_read() {
+        use shiplint_fixtures::zstd::{multi_frame, single_segment_frame, skippable_frame};
+        let data = sample(150_000);
+        assert_eq!(decode(&multi_frame(&data)).unwrap(), data);
+        // Skippable frames first, between frames and last; a frame after a streaming frame.
+        let (a, b) = data.split_at(70_000);
+        let mut stream = skippable_frame(b"first");
+        stream.extend(shiplint_fixtures::images::compress(a, shiplint_fixtures::images::Compression::Zstd));
+        stream.extend(skippable_frame(b""));
+        stream.extend(single_segment_frame(b""));
+        stream.extend(single_segment_frame(b));
+        stream.extend(skippable_frame(b"last"));
+        assert_eq!(decode(&stream).unwrap(), data);
+        // Whatever follows a frame must be a frame: trailing junk, a cut frame and a cut
+        // skippable frame are errors, not a silently shorter file.
+        let frame = single_segment_frame(a);
+        for tail in [&b"junk"[..], &single_segment_frame(b)[..40], &skippable_frame(b"abc")[..9]] {
+            let mut cut = frame.clone();
+            cut.extend(tail);
+            assert!(decode(&cut).is_err(), "tail {tail:?}");
+        }
     }
 
     #[test]

@@ -526,27 +526,14 @@ impl<'a> Image<'a> {
     ) -> Result<Vec<LayerReport>, Error> {
         let mut reports = Vec::new();
         for (index, layer) in manifest.layers.iter().enumerate() {
-            let mut hashed = Hashing { inner: self.open(&layer.blob)?, hasher: Sha256::new() };
-            let mut head = [0u8; 6];
-            let n = crate::read_up_to(&mut hashed, &mut head)?;
-            let mut decoder = compress::decoder(&head[..n], (&head[..n]).chain(&mut hashed))?;
-            let compression = decoder.compression;
-            let (entries, expanded) = {
-                let mut tar = TarReader::new(&mut decoder);
-                let mut entries = 0;
-                while let Some(entry) = tar.next_entry().map_err(|e| match e {
-                    Error::Io(_) => Error::Other(format!("layer {index}: {e}")),
-                    e => e,
-                })? {
-                    entries += 1;
-                    visit(index, &entry, &mut tar)?;
-                }
-                (entries, tar.position())
+            // An error names the layer that failed, not only the image it belongs to.
+            let in_layer = |error: Error| Error::InBlob {
+                blob: format!("layer {index} ({})", layer.digest.as_deref().unwrap_or("no digest")),
+                error: Box::new(error),
             };
-            // Whatever follows the tar's end still counts towards the digest.
-            std::io::copy(&mut decoder, &mut std::io::sink()).map_err(io_error)?;
-            drop(decoder);
-            std::io::copy(&mut hashed, &mut std::io::sink()).map_err(io_error)?;
+            let mut hashed = Hashing { inner: self.open(&layer.blob).map_err(in_layer)?, hasher: Sha256::new() };
+            let (compression, entries, expanded) = walk_layer(index, &mut hashed, &mut visit).map_err(in_layer)?;
+            std::io::copy(&mut hashed, &mut std::io::sink()).map_err(|e| in_layer(io_error(e)))?;
             let actual = format!("sha256:{:x}", hashed.hasher.finalize());
             // A diff_id is the digest of the uncompressed tar: the blob's own only when uncompressed.
             let checkable = layer.digest.as_deref().is_some_and(|d| d.starts_with("sha256:"))
@@ -559,6 +546,29 @@ impl<'a> Image<'a> {
         }
         Ok(reports)
     }
+}
+
+/// Streams one layer's entries to `visit`, to the end of its decompressed bytes (whatever follows
+/// the tar's end still counts towards the digest): its compression, entry count and tar size.
+fn walk_layer(
+    index: usize,
+    blob: &mut impl Read,
+    visit: &mut impl FnMut(usize, &Entry, &mut dyn EntryData) -> Result<(), Error>,
+) -> Result<(Compression, u64, u64), Error> {
+    let mut head = [0u8; 6];
+    let n = crate::read_up_to(blob, &mut head)?;
+    let mut decoder = compress::decoder(&head[..n], (&head[..n]).chain(blob))?;
+    let (entries, expanded) = {
+        let mut tar = TarReader::new(&mut decoder);
+        let mut entries = 0;
+        while let Some(entry) = tar.next_entry()? {
+            entries += 1;
+            visit(index, &entry, &mut tar)?;
+        }
+        (entries, tar.position())
+    };
+    std::io::copy(&mut decoder, &mut std::io::sink()).map_err(io_error)?;
+    Ok((decoder.compression, entries, expanded))
 }
 
 struct Hashing<R> {

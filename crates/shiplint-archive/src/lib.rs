@@ -31,6 +31,11 @@ pub enum Error {
     /// More entries, layers or manifests than shiplint reads.
     TooMany(&'static str),
     Io(String),
+    /// An error reading one blob of an image (a layer), named by its place and digest.
+    InBlob {
+        blob: String,
+        error: Box<Error>,
+    },
     /// Anything else, in words (a JSON error, an unsupported feature).
     Other(String),
 }
@@ -46,6 +51,7 @@ impl std::fmt::Display for Error {
             Error::Bomb => f.write_str("decompressed data grows past any real archive (decompression bomb)"),
             Error::TooMany(what) => write!(f, "too many {what}"),
             Error::Io(e) => f.write_str(e),
+            Error::InBlob { blob, error } => write!(f, "{blob}: {error}"),
             Error::Other(e) => f.write_str(e),
         }
     }

@@ -29,6 +29,8 @@ pub enum Compression {
     None,
     Gzip,
     Zstd,
+    /// zstd as several frames: single-segment (as the `zstd` command writes), skippable, streaming.
+    ZstdFrames,
     Xz,
 }
 
@@ -133,6 +135,7 @@ pub fn compress(data: &[u8], how: Compression) -> Vec<u8> {
             gz.finish().unwrap()
         }
         Compression::Zstd => ruzstd::encoding::compress_to_vec(data, ruzstd::encoding::CompressionLevel::Fastest),
+        Compression::ZstdFrames => crate::zstd::multi_frame(data),
         Compression::Xz => {
             let mut xz = lzma_rust2::XzWriter::new(Vec::new(), lzma_rust2::XzOptions::with_preset(1)).unwrap();
             xz.write_all(data).unwrap();
@@ -226,7 +229,7 @@ fn blobs(spec: &ImageSpec) -> Blobs {
     let media = match spec.compression {
         Compression::None => "application/vnd.oci.image.layer.v1.tar",
         Compression::Gzip => "application/vnd.oci.image.layer.v1.tar+gzip",
-        Compression::Zstd => "application/vnd.oci.image.layer.v1.tar+zstd",
+        Compression::Zstd | Compression::ZstdFrames => "application/vnd.oci.image.layer.v1.tar+zstd",
         Compression::Xz => "application/vnd.oci.image.layer.v1.tar+xz",
     };
     let manifest = serde_json::to_vec(&json!({

@@ -3,6 +3,7 @@
 //! (scripts/provision-go.sh) and the old real binaries (scripts/fetch-old-binaries.sh).
 
 pub mod images;
+pub mod zstd;
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};

@@ -95,7 +95,12 @@ fn distroless_scratch_and_glibc_images_are_clean() {
     let glibc =
         spec(vec![images::root_fs("glibc"), cgo], json!({"User": "nonroot", "Cmd": ["api"]}), Compression::None);
     fs::write(t.path().join("glibc.tar"), images::docker_save_legacy(&glibc, "glibc:1")).unwrap();
-    for name in ["distroless", "scratch.tar"] {
+    // zstd as the `zstd` command writes it (single-segment frames) and as several frames.
+    images::write_oci_layout(
+        &t.path().join("zstd-frames"),
+        &[spec(vec![images::root_fs("none"), static_app()], nonroot.clone(), Compression::ZstdFrames)],
+    );
+    for name in ["distroless", "scratch.tar", "zstd-frames"] {
         let (status, list, _) = check(&t.path().join(name));
         assert_eq!((status, list), (0, vec![]), "{name}");
     }
@@ -105,7 +110,9 @@ fn distroless_scratch_and_glibc_images_are_clean() {
     // The folder scan finds both images and the layout as one input, not its blobs.
     let out = shiplint().args(["check", "--format", "json"]).arg(t.path()).output().unwrap();
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(doc["summary"]["images"], 3, "{doc}");
+    assert_eq!(doc["summary"]["images"], 4, "{doc}");
+    let (_, _, doc) = check(&t.path().join("zstd-frames"));
+    assert_eq!(doc["summary"]["go_executables"], 1, "{doc}");
 }
 
 #[test]
@@ -231,6 +238,9 @@ fn hostile_images_give_one_error_and_the_scan_goes_on() {
     assert_eq!(doc["summary"]["images"], 2);
     let texts: Vec<&str> = doc["errors"].as_array().unwrap().iter().map(|e| e["message"].as_str().unwrap()).collect();
     assert!(texts.iter().all(|m| m.contains("truncated") || m.contains("unexpected end")), "{texts:?}");
+    // The cut layer is named by its digest, after the image it belongs to.
+    let digest = format!("sha256:{}", layer.file_name().unwrap().to_str().unwrap());
+    assert!(texts[0].contains(&format!("layer 0 ({digest}): ")), "{texts:?}");
 }
 
 /// `inspect` on an image shows the facts the rules judge, per platform.
