@@ -329,6 +329,50 @@ fn rule_pages_are_complete_and_docs_are_generated_from_them() {
     assert_eq!(fs::read_to_string(&index_path).ok().as_deref(), Some(index.as_str()));
 }
 
+/// The Go releases a text names: `golang:1.27`, `go1.27.3`, `go 1.27` (a go.mod line),
+/// `go-version: 1.27` (setup-go), as minor numbers.
+fn go_releases_named(text: &str) -> Vec<(String, u32)> {
+    let mut found = Vec::new();
+    for prefix in ["golang:1.", "go1.", "go 1.", "go-version: 1.", "go-version: '1.", "go-version: \"1."] {
+        for (at, _) in text.match_indices(prefix) {
+            let rest = &text[at + prefix.len()..];
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            if let Ok(minor) = digits.parse() {
+                found.push((format!("{prefix}{digits}"), minor));
+            }
+        }
+    }
+    found
+}
+
+/// What a page shows and recommends builds with supported Go releases: an example naming a
+/// release shiplint itself reports as unsupported (toolchain-unsupported) is a stale page. Only
+/// toolchain-unsupported's own bad example is about an old release.
+#[test]
+fn rule_page_examples_name_only_supported_go_releases() {
+    use shiplint::rules::toolchain_unsupported::is_supported;
+    let newest = shiplint::config::NEWEST_GO_MINOR;
+    assert_eq!(go_releases_named("FROM golang:1.23 AS b\ngo1.21.13 go 1.27 go-version: '1.26'").len(), 4);
+    let mut stale = Vec::new();
+    for m in shiplint::rules::all() {
+        let page = m.page();
+        for section in ["## Example", "## Use instead"] {
+            if m.name == "toolchain-unsupported" && section == "## Example" {
+                continue;
+            }
+            let start = page.find(&format!("\n{section}\n")).expect("every page has the section");
+            let body = &page[start + section.len() + 2..];
+            let body = &body[..body.find("\n## ").unwrap_or(body.len())];
+            for (named, minor) in go_releases_named(body) {
+                if !is_supported(minor, newest) {
+                    stale.push(format!("{} ({section}): {named}", m.name));
+                }
+            }
+        }
+    }
+    assert!(stale.is_empty(), "examples naming unsupported Go releases: {stale:#?}");
+}
+
 /// A staged release folder with one defect of each kind, for the output-format snapshots.
 fn snapshot_folder() -> TempDir {
     let read = |os, arch, v| fs::read(fixture(os, arch, v)).unwrap();

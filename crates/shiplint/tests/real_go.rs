@@ -441,3 +441,111 @@ fn inspect_reports_good_and_bad_files_and_keeps_its_json_schema() {
         assert!(text.contains(want), "missing {want:?} in\n{text}");
     }
 }
+
+/// The Go minor number of a provisioned toolchain ("1.27.3" gives 27).
+fn minor(tc: &shiplint_fixtures::Toolchain) -> u32 {
+    tc.version.split('.').nth(1).and_then(|m| m.parse().ok()).unwrap()
+}
+
+/// Builds the package in `dir` with `tc` and the given `-ldflags`; the binary, or go's stderr.
+fn build_with(tc: &shiplint_fixtures::Toolchain, dir: &Path, ldflags: &str) -> Result<PathBuf, String> {
+    let out = dir.join(format!("bin-{}-{}", tc.version, ldflags.replace([' ', '=', '/'], "_")));
+    let run = tc.command(dir).arg("build").arg(format!("-ldflags={ldflags}")).arg("-o").arg(&out).arg(".").output();
+    let run = run.map_err(|e| e.to_string())?;
+    if run.status.success() { Ok(out) } else { Err(String::from_utf8_lossy(&run.stderr).into_owned()) }
+}
+
+/// Claims the rule pages make about the linker (stripped-without-symbols, x-flag-not-applied,
+/// x-flag-overwritten-at-init), checked against every provisioned Go release.
+#[test]
+fn linker_claims_of_the_rule_pages_hold_for_every_release() {
+    let dir = common::project(&[
+        ("go.mod", "module example.com/claims\n\ngo 1.21\n"),
+        (
+            "main.go",
+            "package main\n\nimport \"fmt\"\n\nvar A = \"a\"\nvar B = A\nvar C string\n\nfunc main() { fmt.Println(B, C) }\n",
+        ),
+    ]);
+    for tc in shiplint_fixtures::toolchains() {
+        let m = minor(&tc);
+        // -X on a var initialised from another var is overwritten at init, silently.
+        let bin = build_with(&tc, dir.path(), "-X main.B=SET -X main.C=SET").unwrap();
+        let out = Command::new(&bin).output().unwrap();
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "a SET\n", "go{}", tc.version);
+        // A malformed -X argument is a link error, not silent.
+        assert!(build_with(&tc, dir.path(), "-X main.C").unwrap_err().contains("-X flag requires argument"));
+        // On ELF, -s alone drops DWARF in every release; -w=false keeps it since Go 1.22.
+        let s = &facts(&build_with(&tc, dir.path(), "-s").unwrap())[0];
+        assert!(!s.debug.dwarf && !s.debug.symbol_table, "go{}", tc.version);
+        let kept = &facts(&build_with(&tc, dir.path(), "-s -w=false").unwrap())[0];
+        assert_eq!(kept.debug.dwarf, m >= 22, "go{} -s -w=false", tc.version);
+        // A GNU build ID note by default since Go 1.24, derived from the Go build ID, so a
+        // separately linked -s -w build gets another one.
+        let plain = &facts(&build_with(&tc, dir.path(), "").unwrap())[0];
+        assert_eq!(plain.gnu_build_id.is_some(), m >= 24, "go{}", tc.version);
+        if m >= 24 {
+            let stripped = &facts(&build_with(&tc, dir.path(), "-s -w").unwrap())[0];
+            assert_ne!(plain.gnu_build_id, stripped.gnu_build_id);
+            // Bazel links with -buildid=redacted: the stripped-without-symbols message names the
+            // GNU build ID, which is what a symbol server finds the unstripped copy by.
+            let redacted = build_with(&tc, dir.path(), "-s -w -buildid=redacted").unwrap();
+            let gnu = facts(&redacted)[0].gnu_build_id.clone().unwrap();
+            let (_, found, _) = common::check_json(dir.path(), &[redacted.as_os_str()]);
+            let sl003 = found.iter().find(|f| common::field(f, "/code") == "SL003").unwrap();
+            let message = common::field(sl003, "/message");
+            assert!(message.contains(&format!("GNU build ID {gnu} (the Go build ID is redacted)")), "{message}");
+        }
+        // `-B gobuildid` is rejected by Go 1.21's linker.
+        match build_with(&tc, dir.path(), "-B gobuildid") {
+            Err(e) => assert!(m < 23 && e.contains("-B argument must start with 0x"), "go{}: {e}", tc.version),
+            Ok(bin) => assert!(m >= 23 && facts(&bin)[0].gnu_build_id.is_some(), "go{}", tc.version),
+        }
+    }
+}
+
+/// module-graph-drift's page: `go mod download` with no arguments writes go.sum (the `/go.mod`
+/// hashes), though not the zip hashes the build then needs. Served by a file:// module proxy.
+#[test]
+fn go_mod_download_writes_go_sum() {
+    let t = TempDir::new();
+    let mod_file = "module example.org/lib\n\ngo 1.21\n";
+    let at = t.path().join("proxy/example.org/lib/@v");
+    fs::create_dir_all(&at).unwrap();
+    fs::write(at.join("list"), "v1.0.0\n").unwrap();
+    fs::write(at.join("v1.0.0.info"), r#"{"Version":"v1.0.0","Time":"2024-01-01T00:00:00Z"}"#).unwrap();
+    fs::write(at.join("v1.0.0.mod"), mod_file).unwrap();
+    let lib = "package lib\n\nfunc X() string { return \"x\" }\n";
+    let zip = shiplint_fixtures::images::zip(&[
+        ("example.org/lib@v1.0.0/go.mod", 0o644, mod_file.as_bytes()),
+        ("example.org/lib@v1.0.0/lib.go", 0o644, lib.as_bytes()),
+    ]);
+    fs::write(at.join("v1.0.0.zip"), zip).unwrap();
+    let proxy = format!("file://{}", t.path().join("proxy").display());
+    for tc in shiplint_fixtures::toolchains() {
+        let work = t.path().join(&tc.version);
+        fs::create_dir_all(&work).unwrap();
+        fs::write(work.join("go.mod"), "module example.com/d\n\ngo 1.21\n\nrequire example.org/lib v1.0.0\n").unwrap();
+        fs::write(
+            work.join("main.go"),
+            "package main\n\nimport \"example.org/lib\"\n\nfunc main() { println(lib.X()) }\n",
+        )
+        .unwrap();
+        let gopath = t.path().join(format!("gopath-{}", tc.version));
+        let go = |args: &[&str]| {
+            tc.command(&work)
+                .args(args)
+                .env("GOFLAGS", "-modcacherw")
+                .env("GOPROXY", &proxy)
+                .env("GOPATH", &gopath)
+                .output()
+                .unwrap()
+        };
+        let download = go(&["mod", "download"]);
+        assert!(download.status.success(), "{}", String::from_utf8_lossy(&download.stderr));
+        let sum = fs::read_to_string(work.join("go.sum")).unwrap_or_default();
+        assert!(sum.starts_with("example.org/lib v1.0.0/go.mod h1:"), "go{}: {sum:?}", tc.version);
+        assert_eq!(sum.lines().count(), 1, "go{}: no zip hash: {sum}", tc.version);
+        let build = go(&["build", "-o", "/dev/null", "."]);
+        assert!(String::from_utf8_lossy(&build.stderr).contains("missing go.sum entry"), "go{}", tc.version);
+    }
+}

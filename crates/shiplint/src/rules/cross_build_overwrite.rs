@@ -21,12 +21,13 @@ declare_rule! {
     /// ## What really happens
     /// Checked with Go 1.27: every iteration overwrites `bin/api`. `-o dir/` does not help across
     /// architectures of one OS: it writes `dir/api` for linux/amd64 and linux/arm64 alike (only
-    /// windows gets `api.exe`). `go build` without `-o` writes the package's name into the
-    /// current directory, with the same collision. An explicit `-o` for windows gets no `.exe`
-    /// added. Cross builds default to `CGO_ENABLED=0`. In a CI matrix each combination runs on
-    /// its own machine, so the same `-o` is fine there; what collides is the artifact name:
-    /// `actions/upload-artifact@v4` refuses a second upload under an existing name (v3 merged the
-    /// uploads, later files replacing earlier ones at the same path). GitLab keeps each matrix
+    /// windows gets `api.exe`). `go build` without `-o` writes a file named after the last
+    /// element of the package's import path (`/vN` dropped) into the current directory, with the
+    /// same collision. An explicit `-o` for windows gets no `.exe` added. Cross builds (GOOS or
+    /// GOARCH other than the host's) default to `CGO_ENABLED=0`. In a CI matrix each combination
+    /// runs on its own machine, so the same `-o` is fine there; what collides is the artifact
+    /// name: `actions/upload-artifact` (v4 and later) refuses a second upload under an existing
+    /// name, and with `overwrite: true` the last upload replaces the others. GitLab keeps each matrix
     /// job's `artifacts:paths` apart, but extracts them all into one folder for the jobs of later
     /// stages: the same path from several matrix jobs is one file there.
     ///

@@ -7,16 +7,19 @@ declare_rule! {
     /// (`vcs.modified=true`).
     ///
     /// ## Why is this bad?
-    /// The binary does not correspond to the commit it names in `vcs.revision`: nobody can rebuild
-    /// it, audit it, or reproduce a bug from the tagged source. Release builds should come from a
-    /// clean checkout.
+    /// The binary may not correspond to the commit it names in `vcs.revision`: a changed tracked
+    /// file makes it unbuildable from that commit, and even a stray untracked file leaves nobody
+    /// able to tell. Release builds should come from a clean checkout.
     ///
     /// ## What really happens
     /// Checked with Go 1.21, 1.23 and 1.27: cmd/go stamps `vcs`, `vcs.revision`, `vcs.time` and
     /// `vcs.modified` when building in a Git (or other VCS) checkout. `vcs.modified=true` is set
     /// by any uncommitted change to a tracked file **and by an untracked file** (a stray build
-    /// output or `.env` is enough). Since Go 1.24 a tagged checkout also sets the main module's
-    /// version, with `+dirty` when modified. `go run` and `go test` never stamp VCS information.
+    /// output or `.env` is enough); ignored files do not count. The check is `git status` of
+    /// the whole repository, so in a monorepo a change anywhere marks every binary dirty. Since
+    /// Go 1.24 the checkout also sets the main module's version: the tag, or a pseudo-version for
+    /// an untagged commit, with `+dirty` when modified. `go run` and `go test` stamp VCS
+    /// information only with `-buildvcs=true`.
     ///
     /// ## Example
     /// ```sh
@@ -35,7 +38,7 @@ declare_rule! {
     /// stray files to `.gitignore`.
     ///
     /// ## References
-    /// - <https://pkg.go.dev/cmd/go#hdr-Build_and_test_caching> (`-buildvcs`)
+    /// - <https://pkg.go.dev/cmd/go#hdr-Compile_packages_and_dependencies> (`-buildvcs`)
     rule {
         code: "SL006",
         name: "dirty-vcs-build",
@@ -55,7 +58,10 @@ pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
     let vcs = bi.setting("vcs").unwrap_or_default();
     let message = match revision {
         Some(r) => {
-            format!("built from a modified {vcs} checkout of {r} (vcs.modified=true): the binary matches no commit")
+            format!(
+                "built from a modified {vcs} checkout of {r} (vcs.modified=true): a changed or untracked file \
+                 means nobody can tell whether the binary matches that commit"
+            )
         }
         None => format!("built from a modified {vcs} checkout (vcs.modified=true)"),
     };

@@ -23,10 +23,19 @@ declare_rule! {
     /// - `go build main.go` records `path command-line-arguments` and no `mod` line.
     /// - GOPATH mode (`GO111MODULE=off`, still accepted by Go 1.27) records build settings but no
     ///   main module, and an old-compatibility `DefaultGODEBUG`.
-    /// - Go releases before 1.13 wrote no BuildInfo at all.
+    /// - Go releases before 1.13 wrote no BuildInfo that tools can read: Go 1.12 module builds
+    ///   embed the string `runtime/debug.ReadBuildInfo` reads, but not the `\xff Go buildinf:`
+    ///   blob that `go version -m` and `debug/buildinfo` search for.
     ///
-    /// A version of `(devel)` is *not* this defect: it is the normal main-module version of any
-    /// build outside a tagged VCS checkout (and of every build before Go 1.24).
+    /// A main-module version of `(devel)` is *not* this defect, and not what every build gets:
+    /// `go install example.com/tool@v1.2.3` records `v1.2.3` in every Go release, and since Go
+    /// 1.24 a build in a VCS checkout records the tag, or for an untagged commit a
+    /// pseudo-version (`v0.0.0-20260101000000-844dd10e850f`), with `+dirty` when modified.
+    /// `(devel)` remains normal without VCS information: `-buildvcs=false`, `go run`/`go test`,
+    /// a build before Go 1.24, and a checkout where git is missing from PATH (`golang:*-alpine`
+    /// images have none) or `.git` is not in the Docker build context, where VCS stamping is
+    /// silently skipped. (git refusing a repository owned by another user, "dubious ownership",
+    /// fails the build instead.)
     ///
     /// ## Example
     /// ```sh
@@ -44,7 +53,8 @@ declare_rule! {
     /// module. `go version -m api` should then show a `mod` line.
     ///
     /// ## References
-    /// - `go help buildinfo`-style details: <https://pkg.go.dev/runtime/debug#BuildInfo>
+    /// - <https://pkg.go.dev/runtime/debug#BuildInfo>
+    /// - <https://pkg.go.dev/debug/buildinfo>
     /// - <https://go.dev/ref/mod#go-version-m>
     rule {
         code: "SL001",

@@ -31,7 +31,7 @@ mod module_graph_drift;
 mod non_reproducible_build;
 pub(crate) mod release;
 mod stripped_without_symbols;
-mod toolchain_unsupported;
+pub mod toolchain_unsupported;
 mod untrimmed_paths;
 pub mod unused_suppression;
 mod x_flag_not_applied;

@@ -33,12 +33,21 @@ declare_rule! {
     /// scenario suggests) changes nothing. What mutates the module graph is `-mod=mod` (flag,
     /// `GOFLAGS`, or `go env -w GOFLAGS=...`), `go get`, `go mod tidy`, `go mod edit`, `go mod
     /// vendor` and `go work ...`. `go mod download` without arguments, the usual cache-warming
-    /// step, saves no go.sum entries (since Go 1.17) and rewrites go.mod only when it is
-    /// inconsistent (cmd/go's modcmd/download.go): it is not reported. The quieter drift is the
-    /// toolchain: with `GOTOOLCHAIN=auto` (the default in Go's own go.env) a go.mod `go` or
-    /// `toolchain` line newer than the installed Go makes the build download and use another Go
-    /// release, saying only "go: downloading go1.X" on stderr; with `GOTOOLCHAIN=local` it fails
-    /// ("go.mod requires go >= 1.23.4 (running go 1.23.2; GOTOOLCHAIN=local)").
+    /// step, does write go.sum: the `/go.mod` hashes of the modules it loads (verified with Go
+    /// 1.21 and 1.27: it created go.sum; the next `go build` still fails for the missing zip
+    /// hash). It adds no requirement and resolves nothing to "latest", so it is not reported.
+    /// When a `vendor/` folder exists (go 1.14 or later in go.mod), `-mod=vendor` is the default.
+    ///
+    /// The quieter drift is the toolchain: with `GOTOOLCHAIN=auto` (the default in Go's own
+    /// go.env) a go.mod `go` or `toolchain` line newer than the installed Go makes the build
+    /// download and use another Go release, saying only "go: downloading go1.X" on stderr; the
+    /// binary's GOROOT paths then lie under `golang.org/toolchain@v0.0.1-go1.X...`. With
+    /// `GOTOOLCHAIN=local` it fails ("go: go.mod requires go >= 1.27.3 (running go 1.23.9;
+    /// GOTOOLCHAIN=local)"). The official golang images set `GOTOOLCHAIN=local`, and
+    /// actions/setup-go exports it since v6 (where `go-version-file: go.mod` also prefers the
+    /// `toolchain` line): there an image or setup-go release older than go.mod fails loudly.
+    /// Drift is silent with a tarball, distribution or pip install of Go, setup-go v5 and older,
+    /// custom images, or an exported `GOTOOLCHAIN=auto`.
     ///
     /// A floating `go-version` is the same drift one level up: the release that builds the binary
     /// changes when Go ships, without a commit saying so.
@@ -48,7 +57,7 @@ declare_rule! {
     /// GOFLAGS=-mod=mod go build -o bin/api ./cmd/api
     /// ```
     /// ```yaml
-    /// - uses: actions/setup-go@v5
+    /// - uses: actions/setup-go@v7
     ///   with:
     ///     go-version: stable
     /// ```
@@ -59,7 +68,7 @@ declare_rule! {
     /// go mod tidy && git diff --exit-code go.mod go.sum   # a deliberate, reviewed update
     /// ```
     /// ```yaml
-    /// - uses: actions/setup-go@v5
+    /// - uses: actions/setup-go@v7
     ///   with:
     ///     go-version-file: go.mod
     /// ```

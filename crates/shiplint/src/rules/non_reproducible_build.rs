@@ -13,7 +13,8 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// Two builds of the same commit then differ byte for byte, so nobody can check a release by
-    /// rebuilding it, and caches miss on every build.
+    /// rebuilding it, and the link step (and the Docker layer that runs it) misses the cache on
+    /// every build.
     ///
     /// ## What really happens
     /// Checked with Go 1.21, 1.23 and 1.27: with `-trimpath`, the same commit built by different
@@ -21,10 +22,14 @@ declare_rule! {
     /// gives byte-identical binaries. The Go build ID is a hash of the inputs, a symptom and never
     /// the cause; `-ldflags=-buildid=` only blanks it and fixes nothing. The real causes are a
     /// missing `-trimpath`, a different Go release, GOAMD64/tags/CGO_ENABLED differences, a dirty
-    /// tree (`vcs.modified`), and time- or host-based `-X` values: this rule finds the last.
-    /// Values derived from the commit (`git describe`, the commit time) are reproducible.
-    /// goreleaser's default `ldflags` stamp `-X main.date={{.Date}}`, the build time: use
-    /// `{{.CommitDate}}` (and `mod_timestamp: "{{ .CommitTimestamp }}"`) for reproducible releases.
+    /// tree (`vcs.modified`), a different C toolchain for cgo, `//go:embed` of generated files,
+    /// a `.git` present in one build and not the other (vcs settings and, since Go 1.24, the
+    /// version), and time- or host-based `-X` values: this rule finds the last. The commit time
+    /// is reproducible; `git describe` is not quite: it depends on the clone (a `--depth 1`
+    /// clone, actions/checkout's default, has no tags to describe) and its hash abbreviation
+    /// grows with the repository. goreleaser's default `ldflags` stamp `-X main.date={{.Date}}`,
+    /// the build time: use `{{.CommitDate}}`, `mod_timestamp: "{{ .CommitTimestamp }}"` and
+    /// `flags: [-trimpath]` (goreleaser's default flags are empty) for reproducible releases.
     ///
     /// ## Example
     /// ```sh

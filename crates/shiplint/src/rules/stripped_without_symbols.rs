@@ -24,12 +24,18 @@ declare_rule! {
     /// file:line and inlined frames. Forcing offline re-symbolization (`-symbolize=force`) is
     /// worse: it loses inline frames even with the unstripped binary.
     ///
-    /// Since Go 1.22 `-s` alone also drops DWARF (unless `-w=false`). `-s -w` changes the Go
-    /// build ID, so building twice (once stripped, once not) never gives a matching pair. Build
-    /// once unstripped, keep that file, and derive the shipped copy with `strip` or `objcopy`:
-    /// `go tool buildid` is identical on both. `-ldflags=-B gobuildid` adds a GNU build-id note
-    /// derived from the Go build ID, which gdb, perf and debuginfod use to
-    /// find the symbols.
+    /// On ELF, `-s` alone also drops DWARF (Go 1.21 already did; since Go 1.22 `-s -w=false`
+    /// keeps it, and macOS behaves the same). `-s -w` changes the Go build ID, so building twice
+    /// (once stripped, once not) never gives a matching pair. Build once unstripped, keep that
+    /// file, and derive the shipped copy with `strip` or `objcopy`: `go tool buildid` is
+    /// identical on both.
+    ///
+    /// gdb, perf and debuginfod find symbols by the GNU build ID (ELF) or LC_UUID (Mach-O).
+    /// Since Go 1.24 the linker writes one by default, derived from the Go build ID (`-B none`
+    /// removes it); Go 1.23 and older write none unless given `-B 0x<hex>` (`-B gobuildid` is
+    /// rejected by Go 1.21). Because it is derived from the Go build ID, a separately built
+    /// `-s -w` binary gets a different GNU build ID than the unstripped one: only a stripped
+    /// copy of one build shares it with the file you keep.
     ///
     /// ## Example
     /// ```sh
@@ -38,7 +44,7 @@ declare_rule! {
     ///
     /// ## Use instead
     /// ```sh
-    /// go build -trimpath -ldflags="-B gobuildid" -o build/api ./cmd/api
+    /// go build -trimpath -o build/api ./cmd/api     # Go 1.24+: GNU build ID by default
     /// shiplint symbols store build/api --into symbols/
     /// strip -o dist/api build/api
     /// ```
@@ -48,6 +54,8 @@ declare_rule! {
     ///
     /// ## References
     /// - <https://pkg.go.dev/cmd/link> (`-s`, `-w`, `-B`)
+    /// - goreleaser's default `ldflags` (`-s -w -X main.version=...`):
+    ///   <https://goreleaser.com/customization/builds/go/>
     /// - <https://sourceware.org/elfutils/Debuginfod.html>
     rule {
         code: "SL003",
@@ -72,16 +80,31 @@ pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
             return;
         }
     }
-    let id = f.go_build_id.as_deref().unwrap_or("none");
+    let id = lookup_id(f);
     let message = match &bin.options.symbols_dir {
-        Some(dir) => format!("{gone}, and {} has no unstripped copy with Go build ID {id}", dir.display()),
-        None => {
-            format!("{gone}; no unstripped copy with Go build ID {id} was given (--symbols DIR)")
-        }
+        Some(dir) => format!("{gone}, and {} has no unstripped copy with {id}", dir.display()),
+        None => format!("{gone}; no unstripped copy with {id} was given (--symbols DIR)"),
     };
     let help = "keep the unstripped build (`shiplint symbols store BIN --into DIR`) and ship a `strip`ped copy; \
                 panic traces and runtime/pprof profiles are not affected by stripping";
     out.push(bin.finding(&META, "symbol table and DWARF", message, help));
+}
+
+/// The ID the unstripped copy is found by: the Go build ID, or, where the build blanked or
+/// redacted it (Bazel links with `-buildid=redacted`), the GNU build ID or Mach-O UUID that
+/// debuggers and symbol servers look symbols up by.
+fn lookup_id(f: &shiplint_gobin::Facts) -> String {
+    match f.go_build_id.as_deref() {
+        Some(id) if !id.is_empty() && id != "redacted" => format!("Go build ID {id}"),
+        go => {
+            let why = if go == Some("redacted") { "redacted" } else { "absent" };
+            match (&f.gnu_build_id, &f.macho_uuid) {
+                (Some(gnu), _) => format!("GNU build ID {gnu} (the Go build ID is {why})"),
+                (None, Some(uuid)) => format!("Mach-O UUID {uuid} (the Go build ID is {why})"),
+                (None, None) => format!("the same build (its Go build ID is {why} and it has no GNU build ID)"),
+            }
+        }
+    }
 }
 
 /// Whether `-ldflags` words strip: `-s` or `-w` (also `--s`, `-s=true`, `-w=1`).

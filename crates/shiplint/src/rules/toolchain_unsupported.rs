@@ -18,12 +18,18 @@ declare_rule! {
     /// `runtime.buildVersion` before Go 1.13); development builds (`devel ...`) are not judged.
     /// The newest release shiplint knows is set with `newest-go` in shiplint.toml.
     ///
+    /// A supported major is not enough: a binary built with an older patch release (go1.27.2
+    /// when go1.27.3 is out) still carries every vulnerability fixed since; this rule does not
+    /// judge patch releases.
+    ///
     /// ## Example
     /// A binary that `go version` reports as `go1.21.13` when Go 1.27 is current.
     ///
     /// ## Use instead
-    /// Rebuild with a supported release; pin it (`toolchain` line in go.mod, a versioned builder
-    /// image) so the rebuild is deliberate.
+    /// Rebuild with a supported release, and pin the release that builds (an exact builder
+    /// image tag, an exact setup-go `go-version`) so that upgrades are deliberate. A `toolchain`
+    /// line in go.mod only ever upgrades, under `GOTOOLCHAIN=auto`; with `GOTOOLCHAIN=local`
+    /// (official golang images, setup-go v6 and later) it is ignored.
     ///
     /// ## Fix
     /// No automatic fix for a binary: rebuild it.
@@ -43,6 +49,12 @@ pub fn go_minor(version: &str) -> Option<u32> {
     version.starts_with("go1.").then(|| crate::defs::gosrc::go_release(version)).flatten().map(|(minor, _)| minor)
 }
 
+/// Whether Go 1.`minor` still gets security fixes when Go 1.`newest` is the newest release:
+/// each major release is supported until two newer ones are out.
+pub fn is_supported(minor: u32, newest: u32) -> bool {
+    minor + 1 >= newest
+}
+
 pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
     let Some(version) = &bin.facts.go_version else {
         return;
@@ -51,7 +63,7 @@ pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
         return;
     };
     let newest = bin.options.newest_go_minor;
-    if minor + 1 >= newest {
+    if is_supported(minor, newest) {
         return;
     }
     let message = format!(

@@ -22,9 +22,13 @@ declare_rule! {
     /// Checked with Go 1.21, 1.23 and 1.27: without `-trimpath`, absolute paths of the build
     /// directory, GOROOT and the module cache are in the pclntab file table (which `-s -w` keeps),
     /// in DWARF, and in `runtime.GOROOT()`. With `-trimpath` the file table holds
-    /// `example.com/app/main.go`, `example.org/lib@v1.0.0/lib.go` and `fmt/print.go`, and no host
-    /// path remains anywhere, cgo included. BuildInfo never lists source paths, but without
-    /// `-trimpath` it records `-ldflags` and `CGO_*FLAGS` verbatim.
+    /// `example.com/app/main.go`, `example.org/lib@v1.0.0/lib.go` and `fmt/print.go`, and no
+    /// path of the build directory, GOROOT or module cache remains. Not covered: in a cgo binary
+    /// the C objects' DWARF keeps include directories, a header directory passed with
+    /// `CGO_CFLAGS=-I/home/alice/inc` included, and always the system ones (`/usr/include`, gcc's
+    /// own, which also records the gcc version); `-s -w` removes them with the DWARF. BuildInfo
+    /// never lists source paths, but without `-trimpath` it records `-ldflags` and (when cgo is
+    /// enabled) `CGO_*FLAGS` verbatim.
     ///
     /// ## Example
     /// ```sh

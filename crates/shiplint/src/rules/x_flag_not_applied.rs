@@ -11,16 +11,22 @@ declare_rule! {
     /// from `--expect-x importpath.name=value`.
     ///
     /// ## Why is this bad?
-    /// `-X` never fails: a typo, a constant or a variable overwritten at start-up all leave the
-    /// program printing `dev` while the release notes say `v1.2.3`.
+    /// `-X` fails the link only for a target that is not a `string` variable or a malformed
+    /// argument; everything else passes in silence: a typo, a constant or a variable overwritten
+    /// at start-up all leave the program printing `dev` while the release notes say `v1.2.3`.
     ///
     /// ## What really happens
     /// Checked with Go 1.21, 1.23 and 1.27. Silently ignored (exit 0, no warning): a `const`; a
     /// short or wrong import path (`version.Version` for `example.com/x/internal/version.Version`);
     /// `main.x` when `x` lives in another package; a name that does not exist; a package that is
     /// not linked; a variable removed as dead code. Written but then overwritten: a variable
-    /// initialised by a call that is not inlined (`var V = defaultVersion()`) or assigned in
-    /// `init()`. A variable whose type is not exactly `string` is a link error, not silent.
+    /// initialised by code that runs at start-up (`var V = defaultVersion()`, or another
+    /// variable: `var B = A`) or assigned in `init()`. A variable whose type is not exactly
+    /// `string`, or an argument without `=`, is a link error, not silent.
+    ///
+    /// The variable is found through the symbol table, so a binary linked with `-s`
+    /// (goreleaser's default `-s -w`) cannot be judged and gets no finding; `--expect-x` says
+    /// so for each value it could not verify.
     ///
     /// The value is read from the variable itself: finding the value's text somewhere in the file
     /// proves nothing, because BuildInfo's recorded `-ldflags` contains it. An overwrite during
@@ -54,7 +60,7 @@ declare_rule! {
         code: "SL004",
         name: "x-flag-not-applied",
         level: Error,
-        summary: "a -X importpath.name=value assignment did not take effect",
+        summary: "a -X importpath.name=value assignment did not take effect (judged where symbols remain)",
     }
 }
 

@@ -19,7 +19,8 @@ declare_rule! {
     /// image's root. A bare name is searched on the config's `PATH` (or Docker's default PATH
     /// when the image sets none), as `docker run` does. Common causes: `COPY --from=build /out/api
     /// /app/` with `ENTRYPOINT ["/api"]`, a binary named after the module rather than the folder,
-    /// a later layer deleting it.
+    /// a later layer deleting it. A program that exists but is dynamically linked against a
+    /// loader the image lacks fails with the same "no such file or directory" (libc-mismatch).
     ///
     /// ## Example
     /// ```dockerfile

@@ -27,16 +27,18 @@ declare_rule! {
     /// `os/user` or any `import "C"` becomes dynamic (PT_INTERP `/lib64/ld-linux-x86-64.so.2`,
     /// DT_NEEDED `libc.so.6`) unless built with `-tags netgo,osusergo`. A program that links none
     /// of them stays static even with cgo on, so this rule says "may". `golang:*-alpine` has no
-    /// gcc, and since Go 1.20 cgo then defaults to off; cross builds (GOOS/GOARCH set) default to
-    /// off too. Alpine has `/lib/ld-musl-x86_64.so.1`; distroless/static and scratch have no
-    /// loader at all.
+    /// gcc, and since Go 1.20 cgo then defaults to off. Cross builds default to off too, but
+    /// only when GOOS/GOARCH differ from the Go toolchain's own: `GOOS=linux GOARCH=amd64 go
+    /// build` on an amd64 builder, common in Dockerfiles, keeps cgo on (verified with Go 1.21
+    /// and 1.27). Alpine has `/lib/ld-musl-x86_64.so.1` (with `gcompat` also a glibc loader
+    /// shim); distroless/static and scratch have no loader at all.
     ///
     /// ## Example
     /// ```dockerfile
-    /// FROM golang:1.23 AS build
+    /// FROM golang:1.27 AS build
     /// COPY . .
     /// RUN go build -o /out/api ./cmd/api
-    /// FROM alpine:3.20
+    /// FROM alpine:3.23
     /// COPY --from=build /out/api /api
     /// ENTRYPOINT ["/api"]
     /// ```

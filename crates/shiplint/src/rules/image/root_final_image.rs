@@ -12,12 +12,16 @@ declare_rule! {
     /// ## Why is this bad?
     /// A compromised process runs as root inside the container: it can write anywhere in the
     /// image, and any container escape starts with root's privileges. A Go server needs none of
-    /// that; it only needs a port above 1024.
+    /// that.
     ///
     /// ## What really happens
-    /// Docker runs as uid 0 unless the image or the Dockerfile says otherwise. `scratch` has no
-    /// user database, but numeric ids work everywhere: `USER 65532:65532` is distroless's
-    /// `nonroot`. Images tagged `:nonroot` and Chainguard images already run as non-root.
+    /// Docker runs as uid 0 unless the image or the Dockerfile says otherwise (`docker run
+    /// --user` and Kubernetes `runAsUser` override either way). `scratch` has no user database,
+    /// but numeric ids work everywhere: `USER 65532:65532` is distroless's `nonroot`; distroless
+    /// images without the `:nonroot` tag run as root, and Chainguard images typically, not
+    /// always, run as non-root. Binding a port below 1024 as non-root works in Docker 20.10+
+    /// and Podman (they set `net.ipv4.ip_unprivileged_port_start=0`), not by default on
+    /// Kubernetes or with host networking.
     ///
     /// ## Example
     /// ```dockerfile
@@ -36,8 +40,8 @@ declare_rule! {
     ///
     /// ## Fix
     /// `--fix` adds `USER 65532:65532` before the final stage's ENTRYPOINT or CMD (or at its
-    /// end). Marked unsafe: a program that writes to root-owned paths or binds a port below 1024
-    /// then needs changes.
+    /// end). Marked unsafe: a program that writes to root-owned paths, or binds a port below
+    /// 1024 where the runtime does not allow it to non-root users, then needs changes.
     ///
     /// ## References
     /// - <https://docs.docker.com/reference/dockerfile/#user>

@@ -14,9 +14,10 @@ declare_rule! {
     ///
     /// ## What really happens
     /// An untagged reference means `:latest`, which a registry moves whenever it likes. With the
-    /// Go toolchain image this is also how a `go` directive newer than the image's Go makes the
-    /// build download another toolchain (`GOTOOLCHAIN=auto`). A version tag (`golang:1.23.4`) is
-    /// the minimum; a digest (`@sha256:...`) pins the exact bytes.
+    /// Go toolchain image that changes the Go release itself (the official images set
+    /// `GOTOOLCHAIN=local`, so a go.mod asking for a newer Go fails the build rather than
+    /// downloading one). A version tag (`golang:1.27.3`) is the minimum; a digest
+    /// (`@sha256:...`) pins the exact bytes, and should pin a release that is still supported.
     ///
     /// ## Example
     /// ```dockerfile
@@ -26,8 +27,8 @@ declare_rule! {
     ///
     /// ## Use instead
     /// ```dockerfile
-    /// FROM golang:1.23.4 AS build
-    /// FROM alpine:3.20@sha256:...
+    /// FROM golang:1.27.3 AS build
+    /// FROM alpine:3.23@sha256:...
     /// ```
     ///
     /// ## Fix

@@ -7,9 +7,11 @@ declare_rule! {
     /// signature the Go linker writes on darwin/arm64.
     ///
     /// ## Why is this bad?
-    /// An ad-hoc signature lets the binary run on the machine that has it, but it names no
-    /// developer: Gatekeeper blocks a quarantined (browser-downloaded) copy with "cannot be
-    /// opened because the developer cannot be verified", and Apple's notary service rejects it.
+    /// An ad-hoc signature names no developer: Gatekeeper blocks a quarantined copy (a browser
+    /// download, a Homebrew cask) — since macOS 15 with "Apple could not verify … is free of
+    /// malware", and without the Control-click bypass: users must allow it in System Settings ›
+    /// Privacy & Security — and Apple's notary service rejects it. Copies installed with npm,
+    /// pip, `curl` or `go install` are not quarantined and run.
     ///
     /// ## What really happens
     /// Verified from the bytes: Go's linker signs darwin/arm64 output with one CodeDirectory
@@ -20,6 +22,9 @@ declare_rule! {
     /// a bare command-line binary (nor to a .zip): a notarized bare binary relies on Gatekeeper's
     /// online check, and shipping it inside a signed .pkg or .dmg is the way to staple.
     /// Files fetched with `curl`, `wget` or `go install` are not quarantined and never assessed.
+    /// Reports from 2026 (not reproducible here) say macOS 26 kills some binaries whose only
+    /// signature is the linker's (flags 0x20002) even without quarantine, and that re-signing
+    /// ad hoc with `codesign -f -s -` (flags 0x2) cures it.
     ///
     /// ## Example
     /// ```sh
@@ -44,7 +49,7 @@ declare_rule! {
         code: "SL102",
         name: "macos-adhoc-only",
         level: Warning,
-        summary: "macOS executable signed only ad hoc: Gatekeeper blocks downloads, cannot be notarized",
+        summary: "macOS executable signed only ad hoc: Gatekeeper blocks quarantined copies, cannot be notarized",
     }
 }
 
@@ -60,7 +65,8 @@ pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
     }
     let how = if cd.linker_signed { "ad hoc by the Go linker (linker-signed)" } else { "ad hoc" };
     let message = format!(
-        "signed only {how}, with no Developer ID certificate: cannot be notarized, and Gatekeeper blocks a downloaded copy"
+        "signed only {how}, with no Developer ID certificate: cannot be notarized, and Gatekeeper blocks a \
+         quarantined copy (a browser download or Homebrew cask; not npm, pip or curl)"
     );
     let help =
         "sign with `codesign --sign \"Developer ID Application: ...\" --options runtime --timestamp` and notarize";

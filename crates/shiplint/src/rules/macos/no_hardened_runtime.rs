@@ -12,8 +12,10 @@ declare_rule! {
     ///
     /// ## What really happens
     /// The flag is read from the CodeDirectory in the file. The notarization requirement comes
-    /// from Apple's documentation and cannot be tested offline. Go programs need no special
-    /// entitlements to run under the hardened runtime.
+    /// from Apple's documentation and cannot be tested offline. A pure Go program needs no
+    /// entitlements to run under the hardened runtime; a cgo program that loads libraries
+    /// signed by another team (Homebrew dylibs, `plugin` files) is stopped by library
+    /// validation unless it has `com.apple.security.cs.disable-library-validation`.
     ///
     /// ## Example
     /// ```sh

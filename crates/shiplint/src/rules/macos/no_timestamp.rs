@@ -18,7 +18,7 @@ declare_rule! {
     ///
     /// ## Example
     /// ```sh
-    /// codesign --sign "Developer ID Application: Example Corp (TEAMID)" --options runtime api
+    /// codesign --sign "Developer ID Application: Example Corp (TEAMID)" --options runtime --timestamp=none api
     /// ```
     ///
     /// ## Use instead

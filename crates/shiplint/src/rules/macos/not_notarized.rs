@@ -9,9 +9,10 @@ declare_rule! {
     /// ad hoc, or not at all, are macos-adhoc-only and macos-unsigned findings).
     ///
     /// ## Why is this bad?
-    /// A macOS user who downloads the release with a browser gets a quarantined file, and
-    /// Gatekeeper refuses to open a binary that Apple has not notarized: "cannot be opened because
-    /// the developer cannot be verified". The Go linker's ad-hoc signature does not help.
+    /// A macOS user who downloads the release with a browser, or installs it as a Homebrew
+    /// cask, gets a quarantined file, and Gatekeeper refuses to open a binary that Apple has not
+    /// notarized (since macOS 15: "Apple could not verify … is free of malware", approved only
+    /// in System Settings). The Go linker's ad-hoc signature does not help.
     ///
     /// ## What really happens
     /// From Apple's documentation (not testable offline): notarization needs a Developer ID
@@ -19,8 +20,11 @@ declare_rule! {
     /// linker-signed binaries cannot be notarized. `stapler` cannot staple a ticket to a bare
     /// command-line binary (nor a .zip): a notarized bare binary relies on Gatekeeper's online
     /// check, and a signed .pkg or .dmg is the way to staple. Gatekeeper assesses only quarantined
-    /// files: `curl`, `wget`, Homebrew and `go install` do not set quarantine, so users who install
-    /// that way are not affected, which is why this is information rather than an error.
+    /// files. Homebrew quarantines cask downloads (goreleaser's Homebrew path since `brews` was
+    /// deprecated for `homebrew_casks` in v2.10); formula (bottle) installs, `curl`, `wget`, npm,
+    /// pip and `go install` do not set quarantine, so users who install that way are not
+    /// affected. A bare binary may also be installed without notarization on purpose, which is
+    /// why this is information rather than an error.
     ///
     /// ## Example
     /// ```yaml

@@ -12,14 +12,20 @@ declare_rule! {
     ///
     /// ## What really happens
     /// Verified from the bytes of Go 1.27 darwin/arm64 binaries: the Go linker's ad-hoc signature
-    /// hashes every 4 KiB page up to the signature. Anything that changes the file after linking
-    /// (strip, objcopy, `upx`, appended data, a patched byte) invalidates the hashes of the pages
-    /// it touches. Re-signing after the change (even `codesign --sign -` for ad hoc) repairs it.
+    /// hashes every 4 KiB page up to the signature. A tool that changes those bytes after
+    /// linking (a patched byte, `upx`, a cross-built cctools `strip` or `objcopy`) invalidates
+    /// the hashes of the pages it touches. Data appended after the signature touches no hashed
+    /// page (verified: all page hashes still match); it breaks only strict layout validation.
+    /// Apple's `strip` and `llvm-strip` write a fresh ad-hoc signature (llvm-strip 14 verified),
+    /// which is valid but replaces any Developer ID signature. Re-signing after the change
+    /// (even `codesign --sign -` for ad hoc) repairs it. A *valid* binary copied over an existing
+    /// path with `cp` can also be killed on macOS 26, whose code signing monitor caches the
+    /// signature per inode: that is not this defect (write to a new file, or re-sign).
     ///
     /// ## Example
     /// ```sh
     /// GOOS=darwin GOARCH=arm64 go build -o api ./cmd/api
-    /// strip api            # rewrites the file; the signature now lies
+    /// printf '\x00' | dd of=api bs=1 seek=4096 conv=notrunc   # patches a signed page
     /// ```
     ///
     /// ## Use instead

@@ -7,15 +7,16 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// On Apple silicon the kernel refuses to run unsigned arm64 code. On Intel Macs an unsigned
-    /// binary that was downloaded with a browser (and so carries the quarantine attribute) is
+    /// binary that carries the quarantine attribute (a browser download, a Homebrew cask) is
     /// blocked by Gatekeeper, and it can never be notarized.
     ///
     /// ## What really happens
     /// Verified from the bytes of binaries built by Go 1.21, 1.23 and 1.27: darwin/arm64 binaries
     /// come out of the Go linker ad-hoc signed ("linker-signed"); darwin/amd64 binaries carry no
     /// signature at all. `strip` or other tools that rewrite the file can also drop or break it.
-    /// Gatekeeper assesses only quarantined files: `curl`, `wget` and `go install` do not set
-    /// quarantine, which is why an unsigned binary "works on my machine".
+    /// Gatekeeper assesses only quarantined files: `curl`, `wget`, npm, pip and `go install` do
+    /// not set quarantine (Homebrew casks do), which is why an unsigned binary "works on my
+    /// machine".
     ///
     /// ## Example
     /// ```sh
@@ -48,7 +49,8 @@ pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
     let consequence = if bin.facts.arch == "arm64" {
         "macOS on Apple silicon refuses to run it"
     } else {
-        "Gatekeeper blocks it when downloaded through a browser, and it cannot be notarized"
+        "Gatekeeper blocks a quarantined copy (a browser download or Homebrew cask; not npm, pip or curl), \
+         and it cannot be notarized"
     };
     let message = format!("no code signature: {consequence}");
     let help = "sign with a Developer ID Application certificate, the hardened runtime and a timestamp, then notarize";

@@ -15,7 +15,8 @@ declare_rule! {
     /// ## What really happens
     /// Checksums are usually written once, after the builds; any later step that rebuilds,
     /// re-signs (codesign changes a Mach-O's bytes), re-compresses or renames a file leaves them
-    /// stale. Names are resolved relative to the checksum file's folder, as `sha256sum -c` does.
+    /// stale. Names are resolved relative to the checksum file's folder, where users run
+    /// `sha256sum -c` (which itself resolves them against the current directory).
     ///
     /// ## Example
     /// `checksums.txt` listing `api_darwin_arm64.tar.gz` with the digest it had before the binary

@@ -17,9 +17,9 @@ declare_rule! {
     /// ## What really happens
     /// `go build -o api` with `GOOS=windows` writes exactly `api`: Go adds `.exe` only when it
     /// picks the name itself. tar keeps the mode the file had when archived (a binary copied
-    /// through a tool that drops modes, or archived from a Windows checkout, has none); zip
-    /// records unix modes only when made on unix, and `unzip` and macOS's Archive Utility restore
-    /// them.
+    /// through a tool that drops modes, or archived from a Windows checkout, has none). Whether
+    /// a zip records unix modes depends on the tool: Go's `archive/zip` (goreleaser) records them
+    /// on any OS, Info-ZIP on Windows does not; `unzip` and macOS's Archive Utility restore them.
     ///
     /// ## Example
     /// `api_windows_amd64.zip` holding `api`; `api_linux_amd64.tar.gz` holding `api` with mode

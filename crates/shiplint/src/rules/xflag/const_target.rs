@@ -33,7 +33,10 @@ declare_rule! {
     /// `--fix --unsafe-fixes` turns a single-line `const` declaration into `var`. Unsafe: code
     /// that uses the constant where Go needs a constant (another `const`, an array length, a
     /// `switch` on constants) then no longer compiles. A constant inside a `const ( ... )` block is
-    /// left for you to move.
+    /// left for you to move. Two more ways it breaks: an untyped constant assigned to a named
+    /// string type (`var t Tag = Version`) no longer compiles once `Version` is a `string` var,
+    /// and a typed constant (`const Version Tag = "dev"`) becomes a `Tag` var, which `-X` cannot
+    /// set at all (a link error, see x-flag-non-string).
     ///
     /// ## References
     /// - <https://pkg.go.dev/cmd/link> (`-X importpath.name=value`)

@@ -7,7 +7,8 @@ declare_rule! {
     /// ## What it does
     /// Finds `-X importpath.name=value` flags whose target variable the program itself overwrites
     /// when it starts: assigned unconditionally in `init()` (an error), or initialised by a
-    /// function call (a warning: the value survives only if the compiler inlines the call).
+    /// function call (a warning: the value survives only if the compiler can fold the call to
+    /// a constant string).
     ///
     /// ## Why is this bad?
     /// The linker writes the value into the binary, and package initialisation replaces it before
@@ -15,9 +16,13 @@ declare_rule! {
     /// show the right value; only the running program does not.
     ///
     /// ## What really happens
-    /// Checked with Go 1.27: `var Commit = defaultCommit()` (a call the compiler does not inline)
-    /// built with `-X main.Commit=abc123` holds "abc123" in its data and prints "none". A literal,
-    /// a constant expression or a small inlinable call keeps the `-X` value. An assignment guarded
+    /// Checked with Go 1.21 and 1.27: `var Commit = defaultCommit()` built with
+    /// `-X main.Commit=abc123` holds "abc123" in its data and prints "none". Inlining is not what
+    /// decides it: a `defaultCommit` that reads `os.Getenv` is inlined (`-gcflags=-m` says "can
+    /// inline") and still overwrites the value. What keeps the `-X` value is an initialiser the
+    /// compiler reduces to a constant string: a literal, a constant expression, or a call whose
+    /// body returns a constant (`func small() string { return "x" }`). Another variable
+    /// (`var B = A`) overwrites it too. An assignment guarded
     /// by a test of the default (`if Version == "dev" { Version = info.Main.Version }`) is a good
     /// pattern, not an overwrite, and is not reported.
     ///
