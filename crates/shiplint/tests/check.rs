@@ -179,8 +179,12 @@ fn macos_signing_rules() {
     let mut broken = arm.clone();
     let at = broken.len() / 3;
     broken[at] ^= 0x01;
+    // Data appended after the signature touches no hashed page (macos-signature-broken's page).
+    let mut appended = arm.clone();
+    appended.extend(vec![0x5a; 10_000]);
     let staged = stage(&[
         ("adhoc", arm.clone()),
+        ("appended", appended),
         ("developer-id", developer_id),
         ("bare-developer-id", no_runtime_no_stamp),
         ("broken", broken),
@@ -192,7 +196,7 @@ fn macos_signing_rules() {
     assert!(has("SL102", "adhoc") && !has("SL102", "developer-id") && !has("SL102", "intel"), "{found:?}");
     assert!(has("SL103", "bare-developer-id") && !has("SL103", "/developer-id"), "{found:?}");
     assert!(has("SL104", "bare-developer-id") && !has("SL104", "/developer-id"), "{found:?}");
-    assert!(has("SL105", "broken") && !has("SL105", "adhoc"), "{found:?}");
+    assert!(has("SL105", "broken") && !has("SL105", "adhoc") && !has("SL105", "appended"), "{found:?}");
 }
 
 /// Every correctly built fixture passes at the error level.
