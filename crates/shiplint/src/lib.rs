@@ -12,6 +12,7 @@ pub mod goversion;
 pub mod image;
 pub mod inspect;
 pub mod mapped;
+pub mod platform_names;
 pub mod reach;
 pub mod release;
 pub mod report;

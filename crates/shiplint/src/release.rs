@@ -92,40 +92,7 @@ pub fn file_sha256(dir: &Path, name: &str) -> std::io::Result<String> {
     Ok(format!("{:x}", hasher.finalize()))
 }
 
-/// The operating system and architecture a release name claims, the way release names are
-/// written: `api_Linux_x86_64`, `api-v1.2.3-darwin-arm64`, `api-macOS-universal`, `api-win64.exe`.
-pub fn named_platform(name: &str) -> (Option<&'static str>, Option<&'static str>) {
-    let lower = name.to_ascii_lowercase();
-    // Compound arch names first, before '_' and '-' split them.
-    let mut arch = ["x86_64", "x86-64"].iter().any(|a| lower.contains(a)).then_some("amd64");
-    let tokens: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|t| !t.is_empty()).collect();
-    let mut os = None;
-    for t in &tokens {
-        let found_os = match *t {
-            "linux" => Some("linux"),
-            "darwin" | "macos" | "osx" | "mac" | "apple" => Some("darwin"),
-            "windows" | "win" | "win32" | "win64" => Some("windows"),
-            "freebsd" => Some("freebsd"),
-            "openbsd" => Some("openbsd"),
-            "netbsd" => Some("netbsd"),
-            _ => None,
-        };
-        os = os.or(found_os);
-        let found_arch = match *t {
-            "amd64" | "x64" | "win64" => Some("amd64"),
-            "arm64" | "aarch64" => Some("arm64"),
-            "386" | "i386" | "i686" | "x86" | "win32" => Some("386"),
-            "arm" | "armv6" | "armv7" | "armhf" | "armel" => Some("arm"),
-            "riscv64" => Some("riscv64"),
-            "ppc64le" => Some("ppc64le"),
-            "s390x" => Some("s390x"),
-            "universal" | "all" => Some("universal"),
-            _ => None,
-        };
-        arch = arch.or(found_arch);
-    }
-    (os, arch)
-}
+pub use crate::platform_names::named_platform;
 
 /// The (GOOS, GOARCH) of each slice: GOOS from BuildInfo when recorded, else from the format.
 fn platforms(slices: &[Facts]) -> Vec<(String, String)> {

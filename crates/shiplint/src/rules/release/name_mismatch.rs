@@ -7,9 +7,11 @@ declare_rule! {
     /// Finds release files whose name claims one platform while the executable inside is built
     /// for another: `api-linux-arm64` holding an amd64 binary, `api_Darwin_x86_64.tar.gz` holding
     /// a linux one, a `macOS-universal` download with a single architecture. Names are read the
-    /// way releases write them (amd64/x86_64/x64, arm64/aarch64, 386/i386/x86, darwin/macos/osx,
-    /// windows/win, any separators and versions), from the file and, inside an archive, from the
-    /// archive's name too; the binary's platform is its BuildInfo `GOOS` and its machine type.
+    /// way releases and packages write them (Go's and goreleaser's names, npm's `os`/`cpu` values
+    /// such as `win32-x64` and `ia32`, Python platform tags such as `manylinux_2_17_aarch64` and
+    /// `win_amd64`, Rust target triples, `macOS`/`osx`/`win64`; any separators and versions),
+    /// from the file and, inside an archive, from the archive's name too; the binary's platform
+    /// is its BuildInfo `GOOS` and its machine type.
     ///
     /// ## Why is this bad?
     /// Users pick downloads by name. A wrong binary fails with `exec format error` (or `cannot
@@ -50,7 +52,7 @@ pub fn check(release: &ReleaseFacts, out: &mut Vec<Finding>) {
         let os_wrong = os.is_some_and(|o| !s.platforms.iter().any(|(ro, _)| ro == o));
         let arch_wrong = match arch {
             Some("universal") => s.platforms.len() < 2,
-            Some(a) => !s.platforms.iter().any(|(_, ra)| ra == a),
+            Some(a) => !s.platforms.iter().any(|(_, ra)| crate::platform_names::arch_matches(a, ra)),
             None => false,
         };
         if !os_wrong && !arch_wrong {
