@@ -549,3 +549,34 @@ fn go_mod_download_writes_go_sum() {
         assert!(String::from_utf8_lossy(&build.stderr).contains("missing go.sum entry"), "go{}", tc.version);
     }
 }
+
+/// On a binary linked with `-s` the variable cannot be read: a value found nowhere outside
+/// BuildInfo is still reported (-X did nothing), and `--expect-x` says when it cannot verify.
+#[test]
+fn x_flags_on_stripped_binaries_are_judged_from_the_data() {
+    let dir = common::project(&[
+        ("go.mod", "module example.com/stripped\n\ngo 1.21\n"),
+        (
+            "main.go",
+            "package main\n\nimport \"fmt\"\n\nconst K = \"k\"\n\nvar C string\n\nfunc main() { fmt.Println(K, C) }\n",
+        ),
+    ]);
+    let tc = shiplint_fixtures::newest();
+    let bin = build_with(&tc, dir.path(), "-s -w -X main.C=value-of-c -X main.K=value-of-k").unwrap();
+    let sl004 = |expect: &[&str]| -> Vec<String> {
+        let mut args = vec![bin.as_os_str()];
+        args.extend(expect.iter().map(std::ffi::OsStr::new));
+        let (_, found, _) = common::check_json(dir.path(), &args);
+        found.iter().filter(|f| common::field(f, "/code") == "SL004").map(|f| common::field(f, "/message")).collect()
+    };
+    // Recorded in BuildInfo: the const's value is only there, the var's is in the data too.
+    let found = sl004(&[]);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with("-X main.K=value-of-k (BuildInfo -ldflags) did nothing: the value is nowhere"),
+        "{found:?}"
+    );
+    let found = sl004(&["--expect-x", "main.C=value-of-c", "--expect-x", "main.C2=never-set"]);
+    assert!(found.iter().any(|m| m.starts_with("-X main.C=value-of-c (--expect-x) cannot be verified")), "{found:?}");
+    assert!(found.iter().any(|m| m.starts_with("-X main.C2=never-set (--expect-x) did nothing")), "{found:?}");
+}

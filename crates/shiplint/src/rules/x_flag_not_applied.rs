@@ -24,9 +24,11 @@ declare_rule! {
     /// variable: `var B = A`) or assigned in `init()`. A variable whose type is not exactly
     /// `string`, or an argument without `=`, is a link error, not silent.
     ///
-    /// The variable is found through the symbol table, so a binary linked with `-s`
-    /// (goreleaser's default `-s -w`) cannot be judged and gets no finding; `--expect-x` says
-    /// so for each value it could not verify.
+    /// The variable is found through the symbol table, which a binary linked with `-s`
+    /// (goreleaser's default `-s -w`) lacks. There the data still shows one thing: `-X` writes
+    /// the value's bytes into the file, so a value found nowhere outside BuildInfo's module text
+    /// was not set, and is reported. A value that is there may sit in another variable or be
+    /// overwritten at start-up: `--expect-x` says it could not verify it.
     ///
     /// The value is read from the variable itself: finding the value's text somewhere in the file
     /// proves nothing, because BuildInfo's recorded `-ldflags` contains it. An overwrite during
@@ -60,7 +62,7 @@ declare_rule! {
         code: "SL004",
         name: "x-flag-not-applied",
         level: Error,
-        summary: "a -X importpath.name=value assignment did not take effect (judged where symbols remain)",
+        summary: "a -X importpath.name=value assignment did not take effect",
     }
 }
 
@@ -95,7 +97,11 @@ pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
             wanted.push((t.to_string(), v.to_string(), "--expect-x"));
         }
     }
-    if wanted.is_empty() || !f.debug.symbol_table {
+    if wanted.is_empty() {
+        return;
+    }
+    if !f.debug.symbol_table {
+        check_without_symbols(bin, &wanted, out);
         return;
     }
     for (target, value, source) in wanted {
@@ -122,6 +128,50 @@ pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// A binary without a symbol table (`-s`, goreleaser's default) cannot show which variable holds
+/// what. Its data can still show that a value is absent: `-X` writes the value's bytes into the
+/// file, so a value found nowhere outside BuildInfo's module text (which records `-ldflags`
+/// verbatim) was not set. A value found is not proof, so `--expect-x` says it could not verify.
+fn check_without_symbols(bin: &Binary<'_>, wanted: &[(String, String, &str)], out: &mut Vec<Finding>) {
+    let modinfo = shiplint_gobin::buildinfo::read_raw(bin.container).map(|r| r.modinfo).unwrap_or_default();
+    for (target, value, source) in wanted {
+        if value.is_empty() {
+            continue;
+        }
+        let (message, help) = if occurs_outside(bin.container.data, value.as_bytes(), modinfo.as_bytes()) {
+            if *source != "--expect-x" {
+                continue;
+            }
+            (
+                format!(
+                    "-X {target}={value} ({source}) cannot be verified: the symbol table is stripped (-s); \
+                     the value's text is in the file's data, but not which variable holds it"
+                ),
+                "check an unstripped build of the same source (strip a copy for shipping), or run the program",
+            )
+        } else {
+            (
+                format!(
+                    "-X {target}={value} ({source}) did nothing: the value is nowhere in the file's data \
+                     (the symbol table is stripped, so the variable itself cannot be read)"
+                ),
+                "-X sets only a package-level `var` of type string: check the full import path, that it is a var \
+                 (not a const) and that the package is linked",
+            )
+        };
+        out.push(bin.finding(&META, "data (no symbol table)", message, help));
+    }
+}
+
+/// Whether `needle` occurs in `data` other than inside a copy of `modinfo` (BuildInfo's module
+/// text, stored in the BuildInfo blob and again as `runtime.modinfo`).
+fn occurs_outside(data: &[u8], needle: &[u8], modinfo: &[u8]) -> bool {
+    let copies: Vec<usize> =
+        if modinfo.is_empty() { Vec::new() } else { memchr::memmem::find_iter(data, modinfo).collect() };
+    memchr::memmem::find_iter(data, needle)
+        .any(|at| !copies.iter().any(|&start| at >= start && at + needle.len() <= start + modinfo.len()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,5 +184,17 @@ mod tests {
             symbol_name("example.com/x/internal/version.Version").as_deref(),
             Some("example.com/x/internal/version.Version")
         );
+    }
+
+    #[test]
+    fn a_value_inside_buildinfo_only_does_not_count() {
+        let modinfo = b"build\t-ldflags=\"-X main.v=v9.9.9\"\n";
+        let mut data = b"head ".to_vec();
+        data.extend(modinfo);
+        data.extend(b" middle ");
+        data.extend(modinfo);
+        assert!(!occurs_outside(&data, b"v9.9.9", modinfo));
+        data.extend(b" v9.9.9 tail");
+        assert!(occurs_outside(&data, b"v9.9.9", modinfo));
     }
 }
