@@ -46,6 +46,40 @@ pub struct Linkage {
     pub libraries: Vec<String>,
 }
 
+/// What kind of file a container is: a program, or a library a program loads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Artifact {
+    Executable,
+    /// A shared library (Go's `-buildmode=c-shared`, `plugin` or `shared`; an ELF shared
+    /// object, a Mach-O dylib or bundle, a PE DLL): loaded by a program, never run itself.
+    SharedLibrary,
+}
+
+impl Artifact {
+    /// What a BuildInfo `-buildmode` setting says.
+    fn from_build_mode(mode: &str) -> Artifact {
+        match mode {
+            "c-shared" | "plugin" | "shared" => Artifact::SharedLibrary,
+            _ => Artifact::Executable,
+        }
+    }
+
+    /// What the container's header says. An ELF shared object and a position-independent
+    /// executable are both `ET_DYN`: a PIE has a program interpreter or `DF_1_PIE`.
+    fn from_header(c: &Container<'_>) -> Artifact {
+        let shared = match &c.details {
+            Details::Elf(d) => d.file_type == 3 && d.interpreter.is_none() && !d.pie_flag,
+            // MH_DYLIB, MH_BUNDLE.
+            Details::MachO(m) => matches!(m.file_type, 6 | 8),
+            // IMAGE_FILE_DLL.
+            Details::Pe(p) => p.characteristics & 0x2000 != 0,
+            Details::Plan9 => false,
+        };
+        if shared { Artifact::SharedLibrary } else { Artifact::Executable }
+    }
+}
+
 /// All facts about one executable (one slice of a universal binary).
 #[derive(Clone, Debug, Serialize)]
 pub struct Facts {
@@ -55,6 +89,9 @@ pub struct Facts {
     pub pointer_size: u8,
     /// True when any Go marker is present: BuildInfo, a pclntab, a Go build ID or `runtime.buildVersion`.
     pub is_go: bool,
+    /// A program or a shared library: from BuildInfo's `-buildmode` when recorded (cmd/go
+    /// records it whenever it is not the default), else from the header.
+    pub artifact: Artifact,
     pub go_version: Option<String>,
     pub go_version_source: Option<GoVersionSource>,
     pub build_info: Option<BuildInfo>,
@@ -113,10 +150,17 @@ pub fn facts(c: &Container<'_>) -> Facts {
         dwarf_sections,
     };
 
+    let artifact = match build_info.as_ref().and_then(|b| b.setting("-buildmode")) {
+        Some(mode) => Artifact::from_build_mode(&mode),
+        None if build_info.is_some() => Artifact::Executable,
+        None => Artifact::from_header(c),
+    };
     let (linkage, macho_uuid) = match &c.details {
         Details::Elf(d) => {
             let kind = match (&d.interpreter, d.file_type) {
                 (Some(_), _) => LinkageKind::Dynamic,
+                // A shared object is loaded by its host's loader, with the libraries it names.
+                (None, _) if artifact == Artifact::SharedLibrary => LinkageKind::Dynamic,
                 (None, 3) => LinkageKind::StaticPie,
                 (None, _) => LinkageKind::Static,
             };
@@ -141,6 +185,7 @@ pub fn facts(c: &Container<'_>) -> Facts {
         endian: c.endian,
         pointer_size: c.ptr_size,
         is_go,
+        artifact,
         go_version,
         go_version_source,
         build_info,

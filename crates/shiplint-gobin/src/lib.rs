@@ -26,7 +26,7 @@ pub mod symbols;
 pub use buildinfo::{BuildInfo, BuildInfoError, BuildSetting, GoString, Module};
 pub use bytes::Endian;
 pub use container::{Container, Format, Section, Segment};
-pub use facts::{DebugInfo, Facts, GoVersionSource, Linkage, LinkageKind, facts};
+pub use facts::{Artifact, DebugInfo, Facts, GoVersionSource, Linkage, LinkageKind, facts};
 pub use goquote::{quote as go_quote, unquote as go_unquote};
 
 use std::fmt;

@@ -195,7 +195,14 @@ pub fn render(r: &FileReport) -> String {
                 u32::from(f.pointer_size) * 8
             ),
         );
-        line("go executable", yes_no(f.is_go));
+        match f.artifact {
+            shiplint_gobin::Artifact::Executable => line("go executable", yes_no(f.is_go)),
+            shiplint_gobin::Artifact::SharedLibrary => {
+                let mode =
+                    f.build_info.as_ref().and_then(|b| b.setting("-buildmode").map(|m| format!(" (-buildmode={m})")));
+                line("go shared library", &format!("{}{}", yes_no(f.is_go), mode.unwrap_or_default()));
+            }
+        }
         if let Some(v) = &f.go_version {
             line("go version", v);
         }

@@ -27,6 +27,8 @@ pub struct Shipped {
     /// (GOOS, GOARCH) of each slice (several for a universal binary).
     pub platforms: Vec<(String, String)>,
     pub format: Format,
+    /// A shared library (c-shared, plugin, DLL), which is loaded, not run.
+    pub shared_library: bool,
     pub sha256: String,
     /// Permission bits recorded by the archive (tar, or zip made on unix).
     pub mode: Option<u32>,
@@ -134,6 +136,7 @@ pub fn shipped(
         archive: archive.map(str::to_string),
         platforms: platforms(&slices),
         format: first.format,
+        shared_library: first.artifact == shiplint_gobin::Artifact::SharedLibrary,
         sha256: format!("{:x}", Sha256::digest(bytes)),
         mode,
         certificate_signed: slices.iter().any(|f| f.code_signature.as_ref().is_some_and(|s| s.has_cms_signer())),

@@ -412,6 +412,7 @@ fn inspect_reports_good_and_bad_files_and_keeps_its_json_schema() {
         "endian",
         "pointer_size",
         "is_go",
+        "artifact",
         "go_version",
         "go_version_source",
         "build_info",
@@ -430,6 +431,7 @@ fn inspect_reports_good_and_bad_files_and_keeps_its_json_schema() {
     got.sort();
     want.sort();
     assert_eq!(got, want);
+    assert_eq!(facts["artifact"], "executable");
     assert_eq!(facts["linkage"]["kind"], "dynamic");
     assert_eq!(facts["linkage"]["interpreter"], "/lib64/ld-linux-x86-64.so.2");
     assert_eq!(facts["build_info"]["settings"][0]["key"], "-buildmode");
@@ -579,4 +581,75 @@ fn x_flags_on_stripped_binaries_are_judged_from_the_data() {
     let found = sl004(&["--expect-x", "main.C=value-of-c", "--expect-x", "main.C2=never-set"]);
     assert!(found.iter().any(|m| m.starts_with("-X main.C=value-of-c (--expect-x) cannot be verified")), "{found:?}");
     assert!(found.iter().any(|m| m.starts_with("-X main.C2=never-set (--expect-x) did nothing")), "{found:?}");
+}
+
+/// Facts of `data` with its BuildInfo blob destroyed: what the header alone says.
+fn facts_without_buildinfo(data: &[u8]) -> shiplint_gobin::Facts {
+    let mut data = data.to_vec();
+    let at = memchr::memmem::find(&data, b"\xff Go buildinf:").unwrap();
+    data[at] = 0;
+    let exe = Executable::parse(&data).unwrap();
+    shiplint_gobin::facts(&exe.slices[0])
+}
+
+/// A `-buildmode=c-shared` library and a plugin are shared libraries, not static-pie
+/// executables: by BuildInfo's `-buildmode`, and by the header alone (ET_DYN, no interpreter,
+/// no DF_1_PIE) where BuildInfo is gone. Shipped with mode 0644 they are not
+/// release-not-executable findings; an executable is.
+#[test]
+fn c_shared_libraries_and_plugins_are_shared_libraries() {
+    use shiplint_gobin::Artifact;
+    let dir = common::project(&[
+        ("go.mod", "module example.com/lib\n\ngo 1.21\n"),
+        (
+            "main.go",
+            "package main\n\nimport \"C\"\n\n//export Add\nfunc Add(a, b C.int) C.int { return a + b }\n\nfunc main() {}\n",
+        ),
+    ]);
+    let tc = shiplint_fixtures::newest();
+    let mut libraries = Vec::new();
+    for mode in ["c-shared", "plugin"] {
+        let out = dir.path().join(format!("lib{mode}.so"));
+        let run = tc
+            .command(dir.path())
+            .env("CGO_ENABLED", "1")
+            .args(["build", "-buildmode", mode, "-o"])
+            .arg(&out)
+            .arg(".")
+            .output()
+            .unwrap();
+        assert!(run.status.success(), "{mode}: {}", String::from_utf8_lossy(&run.stderr));
+        let data = fs::read(&out).unwrap();
+        let f = &facts(&out)[0];
+        assert_eq!(f.build_info.as_ref().unwrap().setting("-buildmode").as_deref(), Some(mode));
+        assert_eq!(
+            (f.artifact, f.linkage.kind, f.linkage.interpreter.as_deref()),
+            (Artifact::SharedLibrary, LinkageKind::Dynamic, None),
+            "{mode}"
+        );
+        assert_eq!(facts_without_buildinfo(&data).artifact, Artifact::SharedLibrary, "{mode}");
+        let text = String::from_utf8(common::shiplint().arg("inspect").arg(&out).output().unwrap().stdout).unwrap();
+        assert!(text.contains(&format!("  go shared library  yes (-buildmode={mode})\n")), "{text}");
+        assert!(text.contains("  linkage            dynamic\n"), "{text}");
+        libraries.push((format!("lib{mode}.so"), data));
+    }
+    // Position-independent executables stay executables, with or without BuildInfo.
+    let v = newest_version();
+    for variant in [Variant::StaticPie, Variant::Pie] {
+        let data = fs::read(&fixture(&v, "linux", "amd64", variant).path).unwrap();
+        assert_eq!(facts_without_buildinfo(&data).artifact, Artifact::Executable, "{variant}");
+    }
+    let exe = fs::read(&fixture(&v, "linux", "amd64", Variant::StaticPie).path).unwrap();
+    let mut files: Vec<(&str, u32, &[u8])> = libraries.iter().map(|(n, d)| (n.as_str(), 0o644, d.as_slice())).collect();
+    files.push(("api", 0o644, &exe));
+    let t = TempDir::new();
+    let zip = t.path().join("api_linux_amd64.zip");
+    fs::write(&zip, shiplint_fixtures::images::zip(&files)).unwrap();
+    let (_, found, _) = common::check_json(t.path(), &[zip.as_os_str()]);
+    let not_executable: Vec<String> = found
+        .iter()
+        .filter(|f| common::field(f, "/code") == "SL302")
+        .map(|f| common::field(f, "/location/path"))
+        .collect();
+    assert_eq!(not_executable, [format!("{}!api", zip.display())], "{found:#?}");
 }

@@ -6,7 +6,8 @@ declare_rule! {
     /// ## What it does
     /// Finds shipped executables users cannot start as delivered: a Windows (PE) executable whose
     /// name does not end in `.exe`, and a Linux or macOS executable stored in a tar or zip
-    /// archive without any execute permission bit.
+    /// archive without any execute permission bit. Shared libraries (`-buildmode=c-shared` or
+    /// `plugin`, DLLs, dylibs) are loaded by programs, not run, and need neither.
     ///
     /// ## Why is this bad?
     /// Windows decides what is runnable by extension: `api` without `.exe` is not found by `cmd`
@@ -45,7 +46,8 @@ declare_rule! {
 }
 
 pub fn check(release: &ReleaseFacts, out: &mut Vec<Finding>) {
-    for s in &release.shipped {
+    // A shared library is loaded by a program, not run: no `.exe`, no execute bit needed.
+    for s in release.shipped.iter().filter(|s| !s.shared_library) {
         let file_name = s.name.rsplit('/').next().unwrap_or(&s.name);
         if s.format == Format::Pe && !file_name.to_ascii_lowercase().ends_with(".exe") {
             let message =
