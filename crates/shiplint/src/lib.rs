@@ -18,4 +18,5 @@ pub mod release;
 pub mod report;
 pub mod rules;
 pub mod symbol_store;
+pub mod timestamp;
 pub mod walk;

@@ -653,3 +653,38 @@ fn c_shared_libraries_and_plugins_are_shared_libraries() {
         .collect();
     assert_eq!(not_executable, [format!("{}!api", zip.display())], "{found:#?}");
 }
+
+/// non-reproducible-build in a binary: an `-X` time later than `vcs.time` is a build-time
+/// clock stamp; the commit's own time (in any zone) and an earlier author date are not.
+#[test]
+fn clock_stamped_x_values_are_told_from_the_commit_time() {
+    let repo = common::project(&[
+        ("go.mod", "module example.com/stamped\n\ngo 1.21\n"),
+        ("main.go", "package main\n\nimport \"fmt\"\n\nvar date string\n\nfunc main() { fmt.Println(date) }\n"),
+    ]);
+    // The fixtures' git helper commits at 2024-01-02T03:04:05Z.
+    shiplint_fixtures::git(repo.path(), &["init", "-q"]).unwrap();
+    shiplint_fixtures::git(repo.path(), &["add", "."]).unwrap();
+    shiplint_fixtures::git(repo.path(), &["commit", "-qm", "x"]).unwrap();
+    let out = TempDir::new();
+    let tc = shiplint_fixtures::newest();
+    let sl009 = |name: &str, date: &str| -> Vec<String> {
+        let bin = out.path().join(name);
+        let mut build = tc.command(repo.path());
+        build.arg("build").arg(format!("-ldflags=-X 'main.date={date}'")).arg("-o").arg(&bin).arg(".");
+        let run = build.output().unwrap();
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        let f = &facts(&bin)[0];
+        assert_eq!(f.build_info.as_ref().unwrap().setting("vcs.time").as_deref(), Some("2024-01-02T03:04:05Z"));
+        let (_, found, _) = common::check_json(out.path(), &[bin.as_os_str()]);
+        found.iter().filter(|f| common::field(f, "/code") == "SL009").map(|f| common::field(f, "/message")).collect()
+    };
+    assert_eq!(sl009("commit-time", "2024-01-02T05:04:05+02:00"), Vec::<String>::new());
+    assert_eq!(sl009("author-time", "2023-12-30T10:00:00Z"), Vec::<String>::new());
+    assert_eq!(
+        sl009("build-time", "2024-01-02T03:13:05Z"),
+        ["-X main.date=2024-01-02T03:13:05Z is 9 minutes after the commit it was built from (vcs.time \
+          2024-01-02T03:04:05Z): a build-time clock stamp, so every build of this commit differs"]
+    );
+    assert_eq!(sl009("date-command", "Fri Jan  5 03:04:05 UTC 2024").len(), 1);
+}

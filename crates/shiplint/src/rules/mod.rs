@@ -162,7 +162,7 @@ pub static RULES: &[Rule] = &[
     },
     Rule {
         meta: &non_reproducible_build::META,
-        binary: None,
+        binary: Some(non_reproducible_build::check_binary),
         defs: Some(non_reproducible_build::check),
         image: None,
         release: None,

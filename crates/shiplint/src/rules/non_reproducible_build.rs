@@ -1,4 +1,4 @@
-use super::Defs;
+use super::{Binary, Defs};
 use crate::defs::shell::{Word, flatten};
 use crate::defs::value::Provenance;
 use crate::finding::Finding;
@@ -10,6 +10,9 @@ declare_rule! {
     /// `{{.Now}}`, promu's `{{date}}` and `{{user}}@{{host}}`, directly or through variables, make
     /// functions and CI values assigned from them. A value a conditional sets from the clock only
     /// when `SOURCE_DATE_EPOCH` is unset (the reproducible-builds convention) is not reported.
+    /// In a binary whose BuildInfo records `-ldflags` (built without `-trimpath`), it finds `-X`
+    /// values that are a time after the commit's own (`vcs.time`): a clock stamp taken at build
+    /// time, such as goreleaser's default `-X main.date={{.Date}}`.
     ///
     /// ## Why is this bad?
     /// Two builds of the same commit then differ byte for byte, so nobody can check a release by
@@ -88,4 +91,35 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             "derive it from the commit (git log -1 --format=%cI; goreleaser: {{.CommitDate}}) or SOURCE_DATE_EPOCH";
         out.push(defs.finding(&META, (word.start, word.end), message, help));
     }
+}
+
+/// `-X` values in BuildInfo's recorded `-ldflags` that are a time later than the commit's
+/// (`vcs.time`). A value taken from the commit (`git log -1 --format=%cI`) is that time, and an
+/// author date is no later; a build-time stamp is later, by however long the build came after.
+pub fn check_binary(bin: &Binary<'_>, out: &mut Vec<Finding>) {
+    let Some(bi) = &bin.facts.build_info else { return };
+    let (Some(ldflags), Some(vcs_time)) = (bi.setting("-ldflags"), bi.setting("vcs.time")) else { return };
+    let Some(commit) = crate::timestamp::parse(&vcs_time) else { return };
+    for (target, value) in crate::defs::gobuild::x_assignments_text(&ldflags) {
+        let Some(stamped) = crate::timestamp::parse(&value).filter(|&t| t > commit) else { continue };
+        let message = format!(
+            "-X {target}={value} is {} after the commit it was built from (vcs.time {vcs_time}): a build-time clock \
+             stamp, so every build of this commit differs",
+            duration(stamped - commit)
+        );
+        let help =
+            "stamp the commit time instead (git log -1 --format=%cI; goreleaser: {{.CommitDate}}) or SOURCE_DATE_EPOCH";
+        out.push(bin.finding(&META, "BuildInfo setting -ldflags", message, help));
+    }
+}
+
+/// A positive number of seconds in the largest whole unit that fits.
+fn duration(seconds: i64) -> String {
+    let (n, unit) = match seconds {
+        s if s >= 2 * 86_400 => (s / 86_400, "day"),
+        s if s >= 2 * 3600 => (s / 3600, "hour"),
+        s if s >= 120 => (s / 60, "minute"),
+        s => (s, "second"),
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
 }
