@@ -688,3 +688,44 @@ fn clock_stamped_x_values_are_told_from_the_commit_time() {
     );
     assert_eq!(sl009("date-command", "Fri Jan  5 03:04:05 UTC 2024").len(), 1);
 }
+
+/// module-graph-drift in a binary: built by a toolchain laid out the way GOTOOLCHAIN=auto lays
+/// out the one it downloads (module golang.org/toolchain@v0.0.1-go1.X.Y.GOOS-GOARCH in the
+/// module cache, its own GOROOT), the GOROOT paths say so; the installed toolchain's do not.
+#[test]
+fn a_toolchain_gotoolchain_auto_downloaded_shows_in_goroot_paths() {
+    let tc = shiplint_fixtures::newest();
+    let t = TempDir::new();
+    let module = format!("golang.org/toolchain@v0.0.1-go{}.linux-amd64", tc.version);
+    let goroot = t.path().join("gopath/pkg/mod").join(&module);
+    fs::create_dir_all(goroot.parent().unwrap()).unwrap();
+    // The same toolchain at the path cmd/go would have unpacked it to: hard links where the
+    // temporary folder shares the cache's file system, a copy where it does not.
+    let copy = |flags: &str| Command::new("cp").arg(flags).arg(&tc.goroot).arg(&goroot).status().unwrap().success();
+    if !copy("-al") {
+        let _ = fs::remove_dir_all(&goroot);
+        assert!(copy("-a"), "copying {} failed", tc.goroot.display());
+    }
+    let downloaded = shiplint_fixtures::Toolchain { version: tc.version.clone(), goroot };
+    let dir = common::project(&[
+        ("go.mod", "module example.com/auto\n\ngo 1.21\n"),
+        ("main.go", "package main\n\nfunc main() { println(\"auto\") }\n"),
+    ]);
+    let mut messages = Vec::new();
+    for (name, toolchain) in [("auto", &downloaded), ("local", &tc)] {
+        let bin = t.path().join(name);
+        let run = toolchain.command(dir.path()).args(["build", "-o"]).arg(&bin).arg(".").output().unwrap();
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        let (_, found, _) = common::check_json(dir.path(), &[bin.as_os_str()]);
+        messages.push(
+            found
+                .iter()
+                .filter(|f| common::field(f, "/code") == "SL010")
+                .map(|f| common::field(f, "/message"))
+                .collect::<Vec<_>>(),
+        );
+    }
+    assert_eq!(messages[0].len(), 1, "{messages:?}");
+    assert!(messages[0][0].contains(&format!("({module} in its GOROOT paths)")), "{messages:?}");
+    assert!(messages[1].is_empty(), "{messages:?}");
+}

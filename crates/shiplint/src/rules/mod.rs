@@ -169,7 +169,7 @@ pub static RULES: &[Rule] = &[
     },
     Rule {
         meta: &module_graph_drift::META,
-        binary: None,
+        binary: Some(module_graph_drift::check_binary),
         defs: Some(module_graph_drift::check),
         image: None,
         release: None,

@@ -1,6 +1,6 @@
 use std::path::Path;
 
-use super::Defs;
+use super::{Binary, Defs};
 use crate::defs::images::{self, BaseImage};
 use crate::defs::shell::Value;
 use crate::defs::{ci, gosrc};
@@ -20,7 +20,9 @@ declare_rule! {
     /// job `image: golang:latest`, `golang:alpine`, `golang:1`), and a `golang:<version>` build
     /// image (Dockerfile or GitLab CI) or setup-go `go-version` older than the `go` or `toolchain`
     /// line of the go.mod above it (Go 1.21 and later; an image tag such as `1.23` is taken to
-    /// hold any 1.23 patch release).
+    /// hold any 1.23 patch release). In a binary built without `-trimpath`, it finds GOROOT
+    /// paths inside the module cache (`golang.org/toolchain@v0.0.1-go1.X.Y.GOOS-GOARCH`): the
+    /// Go release was one `GOTOOLCHAIN=auto` downloaded at build time, not the installed one.
     ///
     /// ## Why is this bad?
     /// With `-mod=mod`, a missing requirement is resolved to whatever is "latest" at that moment
@@ -86,6 +88,25 @@ declare_rule! {
         level: Warning,
         summary: "a build allowed to rewrite go.mod and go.sum, or built by a Go release other than the one installed",
     }
+}
+
+/// The module cache path of a toolchain `GOTOOLCHAIN=auto` downloads, as it appears in the
+/// GOROOT source paths of an untrimmed binary.
+const DOWNLOADED_TOOLCHAIN: &str = "golang.org/toolchain@v0.0.1-";
+
+/// A binary whose GOROOT lay in the module cache was built by a Go release that the go.mod's
+/// `go` or `toolchain` line made cmd/go download and switch to.
+pub fn check_binary(bin: &Binary<'_>, out: &mut Vec<Finding>) {
+    let Some(pclntab) = &bin.facts.pclntab else { return };
+    let Some(file) = pclntab.files.iter().find(|f| f.contains(DOWNLOADED_TOOLCHAIN)) else { return };
+    let at = file.find(DOWNLOADED_TOOLCHAIN).unwrap_or_default();
+    let module = file[at..].split('/').take(2).collect::<Vec<_>>().join("/");
+    let message = format!(
+        "built by a Go release that GOTOOLCHAIN=auto downloaded at build time ({module} in its GOROOT paths): \
+         go.mod's go or toolchain line, not the installed Go, chose the release"
+    );
+    let help = "install the Go release go.mod asks for in the build environment, or set GOTOOLCHAIN=local so a mismatch fails loudly";
+    out.push(bin.finding(&META, "pclntab file names", message, help));
 }
 
 pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
