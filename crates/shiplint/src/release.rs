@@ -34,6 +34,34 @@ pub struct Shipped {
     pub mode: Option<u32>,
     /// A Mach-O signed with a certificate (Developer ID), not only ad hoc.
     pub certificate_signed: bool,
+    /// The IDs debuggers and symbol servers find each slice's symbols by.
+    pub debug_ids: Vec<DebugId>,
+}
+
+/// A GNU build ID or Mach-O UUID, with what tells the build it belongs to from another.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DebugId {
+    /// `GNU build ID <hex>` or `Mach-O UUID <uuid>`.
+    pub id: String,
+    /// GOOS/GOARCH.
+    pub platform: String,
+    /// The Go release, main module version and Go build ID (unless blanked or redacted): two
+    /// files that differ here are different builds, not a build and its stripped copy.
+    pub build: String,
+}
+
+impl DebugId {
+    fn of(f: &Facts, (goos, goarch): &(String, String)) -> Option<DebugId> {
+        let id = match (&f.gnu_build_id, &f.macho_uuid) {
+            (Some(gnu), _) => format!("GNU build ID {gnu}"),
+            (None, Some(uuid)) => format!("Mach-O UUID {uuid}"),
+            (None, None) => return None,
+        };
+        let main_version = f.build_info.as_ref().map(|b| b.main.version.to_str().into_owned()).unwrap_or_default();
+        let go_build_id = f.go_build_id.as_deref().filter(|id| *id != "redacted").unwrap_or_default();
+        let build = format!("{} {main_version} {go_build_id}", f.go_version.as_deref().unwrap_or_default());
+        Some(DebugId { id, platform: format!("{goos}/{goarch}"), build })
+    }
 }
 
 /// A checksum file (`checksums.txt`, `SHA256SUMS`, `*.sha256`) and what it lists.
@@ -140,6 +168,7 @@ pub fn shipped(
         sha256: format!("{:x}", Sha256::digest(bytes)),
         mode,
         certificate_signed: slices.iter().any(|f| f.code_signature.as_ref().is_some_and(|s| s.has_cms_signer())),
+        debug_ids: slices.iter().zip(&platforms(&slices)).filter_map(|(f, p)| DebugId::of(f, p)).collect(),
     };
     Ok(Some((findings, facts)))
 }

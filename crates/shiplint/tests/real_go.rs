@@ -729,3 +729,47 @@ fn a_toolchain_gotoolchain_auto_downloaded_shows_in_goroot_paths() {
     assert!(messages[0][0].contains(&format!("({module} in its GOROOT paths)")), "{messages:?}");
     assert!(messages[1].is_empty(), "{messages:?}");
 }
+
+/// stripped-without-symbols across the files of a scan: two builds (amd64 and arm64) given the
+/// same fixed `-B 0x...` share a GNU build ID, which a symbol server cannot tell apart; a build
+/// and its `strip`ped copy share theirs rightly.
+#[test]
+fn one_gnu_build_id_on_different_builds_is_found() {
+    let dir = common::project(&[
+        ("go.mod", "module example.com/ids\n\ngo 1.21\n"),
+        ("main.go", "package main\n\nfunc main() { println(\"ids\") }\n"),
+    ]);
+    let tc = shiplint_fixtures::newest();
+    let rel = TempDir::new();
+    for arch in ["amd64", "arm64"] {
+        let out = rel.path().join(format!("app-linux-{arch}"));
+        let mut build = tc.command(dir.path());
+        build.env("GOOS", "linux").env("GOARCH", arch).args([
+            "build",
+            "-ldflags=-B 0x00112233445566778899aabbccddeeff00112233",
+            "-o",
+        ]);
+        let run = build.arg(&out).arg(".").output().unwrap();
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    }
+    let kept = rel.path().join("kept/app");
+    fs::create_dir_all(kept.parent().unwrap()).unwrap();
+    let run = tc.command(dir.path()).args(["build", "-o"]).arg(&kept).arg(".").output().unwrap();
+    assert!(run.status.success());
+    let shipped = rel.path().join("shipped-app");
+    assert!(Command::new("strip").arg("-o").arg(&shipped).arg(&kept).status().unwrap().success());
+    assert_eq!(facts(&kept)[0].gnu_build_id, facts(&shipped)[0].gnu_build_id);
+    let (_, found, _) = common::check_json(rel.path(), &[rel.path().as_os_str()]);
+    let shared: Vec<(String, String)> = found
+        .iter()
+        .filter(|f| common::field(f, "/code") == "SL003" && common::field(f, "/location/fact") == "build ID")
+        .map(|f| (common::field(f, "/location/path"), common::field(f, "/message")))
+        .collect();
+    assert_eq!(shared.len(), 1, "{shared:#?}");
+    let (path, message) = &shared[0];
+    assert!(path.ends_with("app-linux-arm64") || path.ends_with("app-linux-amd64"), "{path}");
+    assert!(
+        message.starts_with("GNU build ID 00112233445566778899aabbccddeeff00112233 is also the ID of "),
+        "{message}"
+    );
+}

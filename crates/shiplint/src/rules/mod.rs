@@ -135,7 +135,7 @@ pub static RULES: &[Rule] = &[
         binary: Some(stripped_without_symbols::check),
         defs: Some(stripped_without_symbols::check_defs),
         image: None,
-        release: None,
+        release: Some(stripped_without_symbols::check_shared_debug_ids),
     },
     Rule {
         meta: &x_flag_not_applied::META,

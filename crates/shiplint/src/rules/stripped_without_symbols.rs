@@ -9,7 +9,9 @@ declare_rule! {
     /// `--symbols DIR` (a store filled by `shiplint symbols store`) it stays silent when the
     /// twin is there. In build definitions it finds release builds linked with `-s` or `-w`
     /// (goreleaser's default `ldflags` included) when the file builds no unstripped copy of the
-    /// same packages.
+    /// same packages. Among the files of one scan, it finds different builds (another platform,
+    /// Go release, version or Go build ID) that carry the same GNU build ID or Mach-O UUID,
+    /// which symbol servers cannot tell apart.
     ///
     /// ## Why is this bad?
     /// A stripped binary is fine to ship, but when it crashes in production the tools that turn
@@ -103,6 +105,33 @@ fn lookup_id(f: &shiplint_gobin::Facts) -> String {
                 (None, Some(uuid)) => format!("Mach-O UUID {uuid} (the Go build ID is {why})"),
                 (None, None) => format!("the same build (its Go build ID is {why} and it has no GNU build ID)"),
             }
+        }
+    }
+}
+
+/// Different builds that carry one GNU build ID or Mach-O UUID (a fixed `-B 0x...` passed to
+/// every build does it): debuginfod, a symbol server or a crash reporter keyed by that ID hands
+/// out one build's symbols for the other. A file and its `strip`ped copy share the ID, rightly.
+pub fn check_shared_debug_ids(release: &crate::release::ReleaseFacts, out: &mut Vec<Finding>) {
+    let mut first_seen: std::collections::BTreeMap<&str, (&crate::release::Shipped, &crate::release::DebugId)> =
+        std::collections::BTreeMap::new();
+    for s in &release.shipped {
+        for d in &s.debug_ids {
+            let Some(&(other, od)) = first_seen.get(d.id.as_str()) else {
+                first_seen.insert(&d.id, (s, d));
+                continue;
+            };
+            if other.sha256 == s.sha256 || (od.platform == d.platform && od.build == d.build) {
+                continue;
+            }
+            let message = format!(
+                "{} is also the ID of {} ({}), a different build: a symbol server or debuginfod finds one build's \
+                 symbols for the other",
+                d.id, other.location, od.platform
+            );
+            let help = "give each build its own ID: since Go 1.24 the linker derives it from the Go build ID by default \
+                        (and `-B gobuildid` does on Go 1.23); do not pass one fixed `-B 0x...` to several builds";
+            out.push(release.finding(&META, &s.location, "build ID", message, help));
         }
     }
 }
