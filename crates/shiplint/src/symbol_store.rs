@@ -4,6 +4,7 @@
 
 use crate::mapped::Mapped;
 use shiplint_gobin::Executable;
+use shiplint_gobin::container::Container;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -24,10 +25,38 @@ fn gnu_id_path(store: &Path, gnu_build_id: &str) -> Option<PathBuf> {
     Some(store.join(".build-id").join(&gnu_build_id[..2]).join(format!("{}.debug", &gnu_build_id[2..])))
 }
 
+/// Whether a Go build ID identifies one build: Bazel links every binary with
+/// `-buildid=redacted`, and a blanked one (`-buildid=`) is empty.
+pub fn identifies_a_build(go_build_id: &str) -> bool {
+    !go_build_id.is_empty() && go_build_id != "redacted"
+}
+
 /// The stored unstripped file with this Go build ID, if any.
 pub fn find_twin(store: &Path, go_build_id: &str) -> Option<PathBuf> {
+    if !identifies_a_build(go_build_id) {
+        return None;
+    }
     let dir = go_id_dir(store, go_build_id)?;
     fs::read_dir(dir).ok()?.filter_map(|e| e.ok()).map(|e| e.path()).find(|p| p.is_file())
+}
+
+/// The stored unstripped file with this GNU build ID (where gdb and debuginfod look) whose code
+/// is `stripped`'s. The code is compared because a GNU build ID the linker derived from a
+/// redacted Go build ID is the same for every such build.
+pub fn find_twin_by_gnu_build_id(store: &Path, gnu_build_id: &str, stripped: &Container<'_>) -> Option<PathBuf> {
+    gnu_id_path(store, gnu_build_id).filter(|p| p.is_file() && same_code(stripped, p))
+}
+
+/// Whether the executable at `path` has a slice with the same machine code as `c` (`strip`
+/// leaves the code section as it was).
+fn same_code(c: &Container<'_>, path: &Path) -> bool {
+    let code = |c: &Container<'_>| {
+        ["__text", ".text"].iter().find_map(|name| c.section(name)).and_then(|s| s.data(c.data).map(<[u8]>::to_vec))
+    };
+    let Some(ours) = code(c) else { return false };
+    let Ok(mapped) = Mapped::open(path) else { return false };
+    let Ok(exe) = Executable::parse(mapped.bytes()) else { return false };
+    exe.slices.iter().any(|s| s.arch == c.arch && code(s).as_deref() == Some(ours.as_slice()))
 }
 
 /// Files one binary into the store. Refuses stripped binaries and binaries without a Go build ID.
@@ -39,20 +68,24 @@ pub fn store(binary: &Path, store_dir: &Path) -> Result<Vec<PathBuf>, String> {
     if !facts.debug.symbol_table && !facts.debug.dwarf {
         return Err("already stripped: store the unstripped build".into());
     }
-    let go_id = shiplint_gobin::buildid::go_build_id(mapped.bytes()).map_err(|e| e.to_string())?;
-    if go_id.is_empty() {
-        return Err("no Go build ID".into());
+    let go_id = shiplint_gobin::buildid::go_build_id(mapped.bytes()).unwrap_or_default();
+    // A redacted Go build ID (Bazel) is the same for every build: such a file is filed by its
+    // GNU build ID alone.
+    if !identifies_a_build(&go_id) && facts.gnu_build_id.is_none() {
+        return Err("no Go build ID (or a redacted one) and no GNU build ID to file it by".into());
     }
-    let dir = go_id_dir(store_dir, &go_id).ok_or("Go build ID has unexpected characters")?;
     let name = binary.file_name().ok_or("no file name")?;
     let mut written = Vec::new();
     let copy = |to: &Path| -> io::Result<()> {
         fs::create_dir_all(to.parent().expect("store paths have a parent"))?;
         fs::copy(binary, to).map(|_| ())
     };
-    let target = dir.join(name);
-    copy(&target).map_err(|e| format!("{}: {e}", target.display()))?;
-    written.push(target);
+    if identifies_a_build(&go_id) {
+        let dir = go_id_dir(store_dir, &go_id).ok_or("Go build ID has unexpected characters")?;
+        let target = dir.join(name);
+        copy(&target).map_err(|e| format!("{}: {e}", target.display()))?;
+        written.push(target);
+    }
     if let Some(path) = facts.gnu_build_id.as_deref().and_then(|g| gnu_id_path(store_dir, g)) {
         copy(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         written.push(path);

@@ -773,3 +773,38 @@ fn one_gnu_build_id_on_different_builds_is_found() {
         "{message}"
     );
 }
+
+/// Bazel-style builds (`-buildid=redacted`) share one Go build ID: the symbol store files and
+/// finds them by their GNU build ID, so one build's kept copy never vouches for another's.
+#[test]
+fn redacted_go_build_ids_are_stored_and_found_by_gnu_build_id() {
+    let dir = common::project(&[
+        ("go.mod", "module example.com/redacted\n\ngo 1.21\n"),
+        ("main.go", "package main\n\nvar v string\n\nfunc main() { println(v) }\n"),
+    ]);
+    let tc = shiplint_fixtures::newest();
+    let t = TempDir::new();
+    let build = |name: &str, ldflags: &str| {
+        let out = t.path().join(name);
+        let mut run = tc.command(dir.path());
+        run.arg("build").arg(format!("-ldflags={ldflags}")).arg("-o").arg(&out).arg(".");
+        assert!(run.output().unwrap().status.success());
+        out
+    };
+    let kept = build("kept", "-buildid=redacted -X main.v=one");
+    let other = build("other", "-s -w -buildid=redacted -X main.v=two");
+    // The linker derives the GNU build ID from the Go build ID: every redacted build gets one.
+    assert_eq!(facts(&kept)[0].gnu_build_id, facts(&other)[0].gnu_build_id);
+    let shipped = t.path().join("shipped");
+    assert!(Command::new("strip").arg("-o").arg(&shipped).arg(&kept).status().unwrap().success());
+    let store = t.path().join("symbols");
+    let stored = common::shiplint().args(["symbols", "store"]).arg(&kept).arg("--into").arg(&store).output().unwrap();
+    assert!(stored.status.success(), "{}", String::from_utf8_lossy(&stored.stderr));
+    assert!(!store.join("go-buildid").exists(), "a redacted Go build ID is not filed");
+    let sl003 = |bin: &Path| {
+        let (_, found, _) = common::check_json(t.path(), &[bin.as_os_str(), "--symbols".as_ref(), store.as_os_str()]);
+        found.iter().any(|f| common::field(f, "/code") == "SL003")
+    };
+    assert!(!sl003(&shipped), "the strip'ped copy's twin is found by GNU build ID");
+    assert!(sl003(&other), "another redacted build has no twin");
+}

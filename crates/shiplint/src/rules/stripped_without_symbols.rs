@@ -7,7 +7,9 @@ declare_rule! {
     /// Finds Go executables whose symbol table and/or DWARF were removed (`-ldflags="-s -w"`,
     /// `strip`) when no unstripped copy with the same Go build ID has been kept. With
     /// `--symbols DIR` (a store filled by `shiplint symbols store`) it stays silent when the
-    /// twin is there. In build definitions it finds release builds linked with `-s` or `-w`
+    /// twin is there (found by Go build ID; where that is redacted, as Bazel does, by GNU build
+    /// ID and the same machine code, since a GNU build ID derived from `redacted` is the same
+    /// for every build). In build definitions it finds release builds linked with `-s` or `-w`
     /// (goreleaser's default `ldflags` included) when the file builds no unstripped copy of the
     /// same packages. Among the files of one scan, it finds different builds (another platform,
     /// Go release, version or Go build ID) that carry the same GNU build ID or Mach-O UUID,
@@ -77,8 +79,11 @@ pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
         (true, false) => "DWARF removed",
         _ => "symbol table removed",
     };
-    if let (Some(dir), Some(id)) = (&bin.options.symbols_dir, &f.go_build_id) {
-        if symbol_store::find_twin(dir, id).is_some() {
+    if let Some(dir) = &bin.options.symbols_dir {
+        let by_go = f.go_build_id.as_deref().and_then(|id| symbol_store::find_twin(dir, id));
+        let by_gnu =
+            || f.gnu_build_id.as_deref().and_then(|id| symbol_store::find_twin_by_gnu_build_id(dir, id, bin.container));
+        if by_go.or_else(by_gnu).is_some() {
             return;
         }
     }
@@ -97,7 +102,7 @@ pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
 /// debuggers and symbol servers look symbols up by.
 fn lookup_id(f: &shiplint_gobin::Facts) -> String {
     match f.go_build_id.as_deref() {
-        Some(id) if !id.is_empty() && id != "redacted" => format!("Go build ID {id}"),
+        Some(id) if symbol_store::identifies_a_build(id) => format!("Go build ID {id}"),
         go => {
             let why = if go == Some("redacted") { "redacted" } else { "absent" };
             match (&f.gnu_build_id, &f.macho_uuid) {
