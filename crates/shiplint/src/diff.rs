@@ -210,6 +210,29 @@ fn strings(data: &[u8]) -> HashSet<&[u8]> {
     out
 }
 
+/// Whether a printable run reads as a value someone wrote (a host name, a version, a path)
+/// rather than machine code or packed data that happens to be printable: letters, digits and the
+/// punctuation of names only, with a letter in it.
+fn looks_like_text(s: &str) -> bool {
+    s.bytes().any(|b| b.is_ascii_alphabetic())
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b" ._:/@+=,-".contains(&b))
+}
+
+/// The version numbers (`1.28.1`, `v1.28.1`, `go1.27.3`: three or more dotted numbers) in a
+/// printable run, each as the word it is part of.
+fn versions_in(s: &[u8]) -> Vec<String> {
+    let is_version = |word: &[u8]| {
+        word.split(|b| !b.is_ascii_digit() && *b != b'.').any(|run| {
+            let parts: Vec<&[u8]> = run.split(|b| *b == b'.').collect();
+            parts.len() >= 3 && parts.iter().all(|p| !p.is_empty())
+        })
+    };
+    s.split(|b| !(b.is_ascii_alphanumeric() || b"._+-".contains(b)))
+        .filter(|word| is_version(word))
+        .map(|word| String::from_utf8_lossy(word).into_owned())
+        .collect()
+}
+
 /// What kind of value a string that differs looks like.
 fn string_kind(s: &str) -> Option<&'static str> {
     let digits: Vec<bool> = s.bytes().map(|b| b.is_ascii_digit()).collect();
@@ -273,6 +296,10 @@ fn diff_facts(fa: &Facts, fb: &Facts, a: &[u8], b: &[u8], sections: &[(String, u
             format!("{} {}", fa.format.name(), fa.arch),
             format!("{} {}", fb.format.name(), fb.arch),
         ));
+    }
+    if !causes.is_empty() {
+        // Everything else differs because the platform does.
+        return causes;
     }
     let release_differs = fa.go_version != fb.go_version;
     if release_differs {
@@ -473,13 +500,35 @@ fn diff_facts(fa: &Facts, fb: &Facts, a: &[u8], b: &[u8], sections: &[(String, u
         let mut v: Vec<String> = x
             .difference(y)
             .map(|s| String::from_utf8_lossy(s).into_owned())
-            .filter(|s| s.len() <= 120 && !ids.iter().any(|id| s.contains(id)))
+            .filter(|s| s.len() <= 120 && !ids.iter().any(|id| s.contains(id)) && looks_like_text(s))
             .collect();
         v.sort();
         v.truncate(5);
         v
     };
     let (strings_a, strings_b) = (other(&sa, &sb), other(&sb, &sa));
+    let code = sections.iter().find(|(name, ..)| name == ".text" || name == "__text");
+    if let Some((name, size_a, size_b)) =
+        code.filter(|_| causes.is_empty() && fa.build_info.is_none() && fb.build_info.is_none())
+    {
+        // Builds that bypass cmd/go (Bazel, go tool link) record no inputs: the code is the evidence.
+        let words = |x: &HashSet<&[u8]>| -> BTreeSet<String> { x.iter().flat_map(|s| versions_in(s)).collect() };
+        let (wa, wb) = (words(&sa), words(&sb));
+        let versions =
+            |x: &BTreeSet<String>, y: &BTreeSet<String>| -> Vec<String> { x.difference(y).take(5).cloned().collect() };
+        let mut c = cause(
+            "the code changed: the machine code differs, and neither build records its inputs (no BuildInfo) to say why",
+            "compare the sources and dependencies the two builds compiled (build with cmd/go to have them recorded)",
+            50,
+            false,
+        )
+        .with("code", format!("{name} {size_a} bytes"), format!("{name} {size_b} bytes"));
+        let (va, vb) = (versions(&wa, &wb), versions(&wb, &wa));
+        if !(va.is_empty() && vb.is_empty()) {
+            c.evidence.push(("version strings".into(), va.join(" | "), vb.join(" | ")));
+        }
+        causes.push(c);
+    }
     if causes.is_empty() && !(strings_a.is_empty() && strings_b.is_empty()) {
         causes.push(
             cause(
@@ -565,7 +614,8 @@ fn section_diffs(ea: &Executable<'_>, eb: &Executable<'_>) -> Vec<(String, u64, 
         c.data.get(start..start.checked_add(usize::try_from(s.size).ok()?)?)
     }
     let mut out = Vec::new();
-    for sa in &ca.sections {
+    // ELF's section 0 has no name and no bytes: it is no place the builds can differ.
+    for sa in ca.sections.iter().filter(|s| !s.name.is_empty()) {
         let sb = cb.sections.iter().find(|s| s.name == sa.name && s.segment == sa.segment);
         let same = match sb {
             Some(sb) => sa.size == sb.size && bytes(ca, sa).map(sha) == bytes(cb, sb).map(sha),
@@ -575,7 +625,10 @@ fn section_diffs(ea: &Executable<'_>, eb: &Executable<'_>) -> Vec<(String, u64, 
             out.push((sa.name.clone(), sa.size, sb.map_or(0, |s| s.size)));
         }
     }
-    for sb in cb.sections.iter().filter(|sb| !ca.sections.iter().any(|s| s.name == sb.name && s.segment == sb.segment))
+    for sb in cb
+        .sections
+        .iter()
+        .filter(|sb| !sb.name.is_empty() && !ca.sections.iter().any(|s| s.name == sb.name && s.segment == sb.segment))
     {
         out.push((sb.name.clone(), 0, sb.size));
     }
@@ -592,7 +645,10 @@ pub fn diff_pair(a_name: &str, a: &[u8], b_name: &str, b: &[u8]) -> PairReport {
     match (Executable::parse(a), Executable::parse(b)) {
         (Ok(ea), Ok(eb)) if !ea.slices.is_empty() && !eb.slices.is_empty() => {
             let (fa, fb) = (shiplint_gobin::facts(&ea.slices[0]), shiplint_gobin::facts(&eb.slices[0]));
-            report.sections = section_diffs(&ea, &eb);
+            // Sections of two platforms are not the same sections: the platform is the story.
+            if (fa.format, &fa.arch) == (fb.format, &fb.arch) {
+                report.sections = section_diffs(&ea, &eb);
+            }
             if let (Some(ia), Some(ib)) = (&fa.go_build_id, &fb.go_build_id) {
                 report.build_id = Some(build_id_diff(ia, ib));
             }
@@ -1181,6 +1237,14 @@ mod tests {
         assert!(build_id_diff("A1/M/m/c1", "A2/M/m/c2").meaning.starts_with("the action IDs differ"));
         assert!(build_id_diff("", "A/M/m/c").meaning.contains("blanked"));
         assert!(build_id_diff("A/M/m/c", "A/M/m/c").differing.is_empty());
+    }
+
+    #[test]
+    fn text_and_versions_are_told_from_binary_noise() {
+        assert!(looks_like_text("buildhost-alpha") && looks_like_text("/usr/local/go/src"));
+        assert!(!looks_like_text("H9D$0w+H") && !looks_like_text("12345678") && !looks_like_text("AVAUATUS^_"));
+        assert_eq!(versions_in(b"bazelisk 1.28.1%v1.28.0\x01go1.27.3"), ["1.28.1", "v1.28.0", "go1.27.3"]);
+        assert!(versions_in(b"1.28 no version 12..3.4 .").is_empty());
     }
 
     #[test]

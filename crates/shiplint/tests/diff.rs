@@ -388,3 +388,49 @@ fn release_folders_paired_by_platform() {
     assert!(doc["pairs"][0]["causes"][0]["title"].as_str().unwrap().starts_with("-trimpath in one build only"));
     assert!(doc["only_in_b"][0].as_str().unwrap().ends_with("api_1.0.1_darwin_arm64"));
 }
+
+/// A copy of `path` with its BuildInfo blob destroyed, as builds that bypass cmd/go (Bazel's
+/// `go tool link`) have none.
+fn without_buildinfo(path: &Path) -> PathBuf {
+    let mut data = fs::read(path).unwrap();
+    let at = data.windows(14).position(|w| w == b"\xff Go buildinf:").unwrap();
+    data[at] = 0;
+    let out = path.with_extension("no-buildinfo");
+    fs::write(&out, data).unwrap();
+    out
+}
+
+/// Two builds that record no inputs: the code and the version strings are the evidence, not
+/// printable binary noise. Two platforms: the platform is the cause, with no section list.
+#[test]
+fn builds_without_recorded_inputs_and_two_platforms() {
+    let t = TempDir::new();
+    let program = |dir: &str, body: &str| {
+        let d = t.path().join(dir);
+        fs::create_dir_all(&d).unwrap();
+        fs::write(d.join("go.mod"), "module example.com/tool\n\ngo 1.21\n").unwrap();
+        fs::write(d.join("main.go"), format!("package main\n\nimport \"fmt\"\n\nfunc main() {{\n{body}\n}}\n"))
+            .unwrap();
+        d
+    };
+    let old = program("old", "\tfmt.Println(\"tool version 1.28.0\")");
+    let new = program("new", "\tfor i := 0; i < 3; i++ {\n\t\tfmt.Println(\"tool version 1.28.1\", i)\n\t}");
+    let a = without_buildinfo(&build(&newest(), "", &old, &[], &["-trimpath"]));
+    let b = without_buildinfo(&build(&newest(), "", &new, &[], &["-trimpath"]));
+    let (status, pair) = diff(&a, &b);
+    assert_eq!(status, 1);
+    assert_eq!(
+        titles(&pair)[0],
+        "the code changed: the machine code differs, and neither build records its inputs (no BuildInfo) to say why",
+        "{pair}"
+    );
+    let evidence = pair["causes"][0]["evidence"].as_array().unwrap();
+    assert_eq!(evidence[0][0], "code");
+    assert!(evidence.iter().any(|e| e[0] == "version strings" && e[2].as_str().unwrap().contains("1.28.1")), "{pair}");
+    // Two platforms: one cause, and no list of sections that cannot be compared.
+    let arm = build(&newest(), "", &old, &[("GOARCH", "arm64")], &["-trimpath"]);
+    let amd = build(&newest(), "", &old, &[], &["-trimpath"]);
+    let (_, pair) = diff(&amd, &arm);
+    assert_eq!(titles(&pair), ["built for different platforms"], "{pair}");
+    assert!(pair["sections"].as_array().is_none_or(|s| s.is_empty()), "{pair}");
+}
