@@ -808,3 +808,31 @@ fn redacted_go_build_ids_are_stored_and_found_by_gnu_build_id() {
     assert!(!sl003(&shipped), "the strip'ped copy's twin is found by GNU build ID");
     assert!(sl003(&other), "another redacted build has no twin");
 }
+
+/// libc-dynamic's advice follows what the binary links: a program that needs cgo only for the
+/// C library is told CGO_ENABLED=0 works; one linking another C library (libstdc++ here) is
+/// told it needs a base image with that library, since CGO_ENABLED=0 will not build it.
+#[test]
+fn libc_dynamic_help_names_the_c_libraries_a_program_links() {
+    let dir = common::project(&[
+        ("go.mod", "module example.com/cxx\n\ngo 1.21\n"),
+        ("lib.cpp", "#include <string>\nextern \"C\" int cxx_len(const char *s) { return std::string(s).size(); }\n"),
+        (
+            "main.go",
+            "package main\n\n// int cxx_len(const char *s);\nimport \"C\"\n\nfunc main() { println(C.cxx_len(C.CString(\"x\"))) }\n",
+        ),
+    ]);
+    let tc = shiplint_fixtures::newest();
+    let bin = dir.path().join("cxx");
+    let run = tc.command(dir.path()).env("CGO_ENABLED", "1").args(["build", "-o"]).arg(&bin).arg(".").output().unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(facts(&bin)[0].linkage.libraries.iter().any(|l| l.starts_with("libstdc++")));
+    let help = |path: &Path| {
+        let (_, found, _) = common::check_json(dir.path(), &[path.as_os_str()]);
+        found.iter().find(|f| common::field(f, "/code") == "SL005").map(|f| common::field(f, "/help")).unwrap()
+    };
+    let cxx = help(&bin);
+    assert!(cxx.starts_with("it links libstdc++.so.6") && cxx.contains("CGO_ENABLED=0 will not build it"), "{cxx}");
+    let net = help(&fixture(&newest_version(), "linux", "amd64", Variant::CgoNet).path);
+    assert!(net.starts_with("build with CGO_ENABLED=0 (or -tags netgo,osusergo)"), "{net}");
+}
