@@ -177,3 +177,21 @@ fn inspect_reads_the_executables_inside_an_archive() {
     assert!(doc[0]["path"].as_str().unwrap().ends_with("api_linux_arm64.tar.gz!api"));
     assert_eq!(doc[0]["slices"][0]["arch"], "arm64");
 }
+
+/// npm platform packages name the platform in npm's words (`win32-x64` is 64-bit Windows, not
+/// 386): an npm tarball is judged by them like any release archive.
+#[test]
+fn npm_platform_package_names() {
+    let t = TempDir::new();
+    let windows = binary("windows", "amd64");
+    let tar = images::tar(&[("package/bin/fastly.exe", &windows, 0o755), ("package/package.json", b"{}\n", 0o644)]);
+    let tgz = images::compress(&tar, Compression::Gzip);
+    fs::write(t.path().join("fastly-cli-win32-x64-10.19.0.tgz"), &tgz).unwrap();
+    fs::write(t.path().join("fastly-cli-win32-arm64-10.19.0.tgz"), &tgz).unwrap();
+    let (_, found) = check(t.path());
+    let mismatches: Vec<_> = found.iter().filter(|(c, ..)| c == "SL301").collect();
+    assert_eq!(mismatches.len(), 1, "{found:#?}");
+    let (_, path, message) = mismatches[0];
+    assert!(path.ends_with("fastly-cli-win32-arm64-10.19.0.tgz!package/bin/fastly.exe"), "{path}");
+    assert_eq!(message, "named for windows/arm64, but the executable is built for windows/amd64");
+}
