@@ -89,8 +89,8 @@ pub struct Facts {
     pub pointer_size: u8,
     /// True when any Go marker is present: BuildInfo, a pclntab, a Go build ID or `runtime.buildVersion`.
     pub is_go: bool,
-    /// A program or a shared library: from BuildInfo's `-buildmode` when recorded (cmd/go
-    /// records it whenever it is not the default), else from the header.
+    /// A program or a shared library: from BuildInfo's build settings when recorded (Go 1.18+
+    /// records `-buildmode` whenever it is not the default), else from the header.
     pub artifact: Artifact,
     pub go_version: Option<String>,
     pub go_version_source: Option<GoVersionSource>,
@@ -152,7 +152,8 @@ pub fn facts(c: &Container<'_>) -> Facts {
 
     let artifact = match build_info.as_ref().and_then(|b| b.setting("-buildmode")) {
         Some(mode) => Artifact::from_build_mode(&mode),
-        None if build_info.is_some() => Artifact::Executable,
+        // Build settings are recorded since Go 1.18: before, BuildInfo cannot say.
+        None if build_info.as_ref().is_some_and(|b| !b.settings.is_empty()) => Artifact::Executable,
         None => Artifact::from_header(c),
     };
     let (linkage, macho_uuid) = match &c.details {
