@@ -4,7 +4,8 @@
 # - from PyPI, into $CACHE/tools/py (used with PYTHONPATH, never installed system-wide): pre-commit,
 #   jsonschema (validates --format json and gitlab against their schemas), actionlint (its wheel);
 # - $CACHE/tools/wheelhouse: maturin's wheel, so the pre-commit and wheel tests build offline;
-# - zsh and fish (Debian), to syntax-check the completion scripts.
+# - from Debian when missing: zsh and fish (syntax-check the completion scripts), man-db and
+#   groff-base (`man -l` on the manual page), make (runs a Makefile after --add-ignores).
 set -euo pipefail
 tools="${SHIPLINT_CACHE:-$HOME/.cache/shiplint}/tools"
 mkdir -p "$tools"
@@ -31,15 +32,15 @@ if ! ls "$tools/wheelhouse"/maturin-1.16.0-*.whl >/dev/null 2>&1; then
 fi
 
 missing=()
-for shell in zsh fish; do
-  command -v "$shell" >/dev/null || missing+=("$shell")
+for pair in zsh:zsh fish:fish man:man-db nroff:groff-base make:make; do
+  command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     apt-get update -qq >/dev/null
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "fetch-test-tools: install ${missing[*]} (the completion tests need them)" >&2
+    echo "fetch-test-tools: install ${missing[*]} (the CLI tests need them)" >&2
     exit 1
   fi
 fi

@@ -57,11 +57,23 @@ pub fn gitlab(r: &ScanResult) -> Value {
                 "categories": ["Bug Risk"],
                 "fingerprint": fingerprint,
                 "severity": severity(f.level),
-                "location": {"path": f.location.path, "lines": {"begin": line}},
+                "location": {"path": repository_path(&f.location.path), "lines": {"begin": line}},
             })
         })
         .collect();
     Value::Array(issues)
+}
+
+/// GitLab matches `location.path` against the repository's files: relative, without `./`; an
+/// absolute path under the working directory (where CI checks out) is made relative to it.
+fn repository_path(path: &str) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let relative = std::path::Path::new(path).strip_prefix(&cwd).map_or(path.to_string(), |p| p.display().to_string());
+    let mut p = relative.as_str();
+    while let Some(rest) = p.strip_prefix("./") {
+        p = rest;
+    }
+    p.to_string()
 }
 
 fn hex(bytes: &[u8]) -> String {
