@@ -56,6 +56,15 @@ fn human_output_underlines_the_span_in_the_source_line() {
 }
 
 #[test]
+fn source_lines_cannot_drive_the_terminal() {
+    let t = project(&[("Dockerfile", "FROM golang:1.22\nRUN echo \"\x1b[2J\x07\" && go build -o /app .\n")]);
+    let out = run(t.path(), &["check", "--color", "never"]);
+    let text = stdout(&out);
+    assert!(text.contains("2 | RUN echo \"\u{241b}[2J\u{2407}\" && go build"), "{text}");
+    assert!(!out.stdout.iter().any(|b| *b == 0x1b || *b == 0x07));
+}
+
+#[test]
 fn colour_follows_the_flag_and_no_color() {
     let t = broken();
     let has_escape = |o: &Output| o.stdout.contains(&0x1b);
