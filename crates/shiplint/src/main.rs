@@ -175,8 +175,8 @@ fn write_report(args: &OutputArgs, result: &shiplint::check::ScanResult) -> Resu
     }
 }
 
-/// `check --add-ignores`: comments above every finding (or their diff); returns an exit status
-/// when that is all there is to do (`--diff`) or it failed.
+/// `check --add-ignores`: the comments above every finding, as a diff or written; returns an exit
+/// status when that is all there is to do (`--diff`) or it failed.
 fn add_ignores(reason: &str, diff: bool, result: &shiplint::check::ScanResult, paths: &[PathBuf]) -> Option<i32> {
     let (files, skipped) = match shiplint::add_ignores::plan(&result.findings, reason) {
         Ok(planned) => planned,
@@ -188,21 +188,40 @@ fn add_ignores(reason: &str, diff: bool, result: &shiplint::check::ScanResult, p
     for s in &skipped {
         eprintln!("shiplint: {}:{}: no ignore comment: {}", report::printable(&s.path), s.line, s.why);
     }
+    diff_or_write(&files, diff, paths, ("added", "ignore comment(s)"))
+}
+
+/// `check --fix`: the fixes, as a diff or written; like `add_ignores`.
+fn fix(unsafe_too: bool, diff: bool, result: &shiplint::check::ScanResult, paths: &[PathBuf]) -> Option<i32> {
+    match shiplint::fix::plan(&result.findings, unsafe_too) {
+        Ok(files) => diff_or_write(&files, diff, paths, ("applied", "fix(es)")),
+        Err(e) => {
+            eprintln!("shiplint: {e}");
+            Some(2)
+        }
+    }
+}
+
+/// Prints the changed files as a unified diff (exit status 1 when there is one), or writes them
+/// and says how many changes (`what`: verb and noun) went into how many files.
+fn diff_or_write(files: &[shiplint::fix::Fixed], diff: bool, paths: &[PathBuf], what: (&str, &str)) -> Option<i32> {
     if diff {
         let mut out = io::stdout().lock();
-        for f in &files {
+        for f in files {
             let _ = out.write_all(shiplint::fix::diff(f).as_bytes());
         }
         return Some(i32::from(!files.is_empty()));
     }
-    let (mut added, mut written) = (0, 0);
-    for f in &files {
+    let (mut changes, mut written) = (0, 0);
+    for f in files {
         match shiplint::fix::write(f, paths) {
-            Ok(()) => (added, written) = (added + f.applied, written + 1),
+            Ok(()) => (changes, written) = (changes + f.applied, written + 1),
+            // Left alone (a hard link, a link out of the tree, vendor/): its findings stay.
             Err(e) => eprintln!("shiplint: {}: {e}", report::printable(&f.path)),
         }
     }
-    eprintln!("shiplint: added {added} ignore comment(s) in {written} file(s)");
+    let (verb, noun) = what;
+    eprintln!("shiplint: {verb} {changes} {noun} in {written} file(s)");
     None
 }
 
@@ -277,36 +296,18 @@ fn run_check(args: CheckArgs) -> i32 {
     };
     let progress = shiplint::check::Progress::default();
     let mut result = with_progress_bar(&progress, || shiplint::check::scan(&paths, &options, &config, &progress));
-    if let Some(reason) = &args.add_ignores {
-        if let Some(status) = add_ignores(reason, args.diff, &result, &paths) {
-            return status;
-        }
-        result = shiplint::check::scan(&paths, &options, &config, &progress);
+    let changed = if let Some(reason) = &args.add_ignores {
+        Some(add_ignores(reason, args.diff, &result, &paths))
     } else if args.fix || args.diff {
-        let files = match shiplint::fix::plan(&result.findings, args.unsafe_fixes) {
-            Ok(files) => files,
-            Err(e) => {
-                eprintln!("shiplint: {e}");
-                return 2;
-            }
-        };
-        if args.diff {
-            let mut out = io::stdout().lock();
-            for f in &files {
-                let _ = out.write_all(shiplint::fix::diff(f).as_bytes());
-            }
-            return i32::from(!files.is_empty());
-        }
-        let (mut applied, mut written) = (0, 0);
-        for f in &files {
-            match shiplint::fix::write(f, &paths) {
-                Ok(()) => (applied, written) = (applied + f.applied, written + 1),
-                // Left alone (a hard link, a link out of the tree, vendor/): its findings stay.
-                Err(e) => eprintln!("shiplint: {}: {e}", report::printable(&f.path)),
-            }
-        }
-        eprintln!("shiplint: applied {applied} fix(es) in {written} file(s)");
-        result = shiplint::check::scan(&paths, &options, &config, &progress);
+        Some(fix(args.unsafe_fixes, args.diff, &result, &paths))
+    } else {
+        None
+    };
+    match changed {
+        Some(Some(status)) => return status,
+        // The files changed: report what remains.
+        Some(None) => result = shiplint::check::scan(&paths, &options, &config, &progress),
+        None => {}
     }
     if let Err(e) = write_report(&args.output, &result) {
         eprintln!("shiplint: {e}");
