@@ -323,7 +323,7 @@ fn pre_commit_try_repo_reports_findings() {
 
 /// The wheel, as released: `maturin build` (profile dist, LTO), installed with pip into a fresh
 /// venv, then run. A dist build takes minutes on two cores, too long for every test run: set
-/// SHIPLINT_TEST_WHEEL=1 to run it (the README says how long it took).
+/// SHIPLINT_TEST_WHEEL=1 to run it (README, "The two commands", says how long it takes).
 #[test]
 fn wheel_installs_in_a_fresh_venv_and_runs() {
     if std::env::var_os("SHIPLINT_TEST_WHEEL").is_none() {
