@@ -114,9 +114,12 @@ fn shiplint_passes_its_own_workflows_and_action() {
 
 /// Runs the action's steps as a runner would for `inputs` in `workspace`: each `run` step's
 /// `${{ }}` values put in its env, `if:` judged, GITHUB_OUTPUT and GITHUB_PATH honoured. The
-/// `uses:` steps (the SARIF upload) are only listed. Returns each step's name and output.
-fn run_action(workspace: &Path, inputs: &[(&str, &str)]) -> Vec<(String, Output)> {
+/// `uses:` steps (the SARIF upload) are only listed. With `install: false` the shiplint under
+/// test is on PATH; otherwise only what the install step puts there. Returns each step's name
+/// and output.
+fn run_action(workspace: &Path, inputs: &[(&str, &str)], env: &[(&str, &Path)]) -> Vec<(String, Output)> {
     let action = yaml("action.yml");
+    assert_eq!(action["inputs"]["version"]["default"], VERSION, "the action installs the release it belongs to");
     let mut values: BTreeMap<String, String> = BTreeMap::new();
     for (name, spec) in action["inputs"].as_object().unwrap() {
         values.insert(format!("inputs.{name}"), spec["default"].as_str().unwrap_or("").to_string());
@@ -137,7 +140,8 @@ fn run_action(workspace: &Path, inputs: &[(&str, &str)]) -> Vec<(String, Output)
         }
         out
     };
-    let mut path = path_with_shiplint();
+    let mut path =
+        if values["inputs.install"] == "false" { path_with_shiplint() } else { std::env::var("PATH").unwrap() };
     let mut results = Vec::new();
     for step in action["runs"]["steps"].as_array().unwrap() {
         let name = step["name"].as_str().unwrap().to_string();
@@ -165,7 +169,8 @@ fn run_action(workspace: &Path, inputs: &[(&str, &str)]) -> Vec<(String, Output)
             .current_dir(workspace)
             .env("PATH", &path)
             .env("GITHUB_OUTPUT", &output_file)
-            .env("GITHUB_PATH", &path_file);
+            .env("GITHUB_PATH", &path_file)
+            .envs(env.iter().copied());
         if let Some(env) = step["env"].as_object() {
             for (k, v) in env {
                 cmd.env(k, expand(v.as_str().unwrap(), &values));
@@ -192,7 +197,7 @@ fn run_action(workspace: &Path, inputs: &[(&str, &str)]) -> Vec<(String, Output)
 #[test]
 fn action_steps_run_with_a_local_binary() {
     let t = project(&[("Dockerfile", DOCKERFILE), ("Makefile", MAKEFILE), ("README.md", "x\n")]);
-    let steps = run_action(t.path(), &[("install", "false"), ("paths", "Dockerfile Makefile")]);
+    let steps = run_action(t.path(), &[("install", "false"), ("paths", "Dockerfile Makefile")], &[]);
     let names: Vec<&str> = steps.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, ["Check", "Fail on findings"]);
     let check = &steps[0].1;
@@ -213,13 +218,15 @@ fn action_steps_run_with_a_local_binary() {
             ("args", "--select untrimmed-paths"),
             ("sarif-file", "out.sarif"),
         ],
+        &[],
     );
     assert!(steps.iter().all(|(_, o)| o.status.success()), "{steps:?}");
     let sarif: Value = serde_json::from_slice(&fs::read(t.path().join("out.sarif")).unwrap()).unwrap();
     assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 1);
 
     // A setting shiplint cannot read fails the job whatever fail-on says.
-    let steps = run_action(t.path(), &[("install", "false"), ("fail-on", "never"), ("args", "--config missing.toml")]);
+    let steps =
+        run_action(t.path(), &[("install", "false"), ("fail-on", "never"), ("args", "--config missing.toml")], &[]);
     assert_eq!(steps.last().unwrap().1.status.code(), Some(2), "{steps:?}");
 }
 
@@ -370,6 +377,21 @@ fn wheel_installs_in_a_fresh_venv_and_runs() {
     let check = Command::new(fresh.join("shiplint")).arg("check").current_dir(p.path()).output().unwrap();
     assert_eq!(check.status.code(), Some(1), "{}", show(&check));
     assert!(String::from_utf8_lossy(&check.stdout).contains("untrimmed-paths"));
+
+    // The action's install step takes the same wheel (pip offline, from the folder it is in),
+    // and the check steps run the shiplint it installed, not the one under test.
+    let wheels = t.path().join("wheels");
+    let offline: [(&str, &Path); 2] = [("PIP_NO_INDEX", Path::new("1")), ("PIP_FIND_LINKS", &wheels)];
+    let steps = run_action(p.path(), &[("paths", "Dockerfile")], &offline);
+    let names: Vec<&str> = steps.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["Install shiplint", "Check", "Fail on findings"], "{steps:?}");
+    assert!(steps[0].1.status.success(), "{}", show(&steps[0].1));
+    assert!(
+        String::from_utf8_lossy(&steps[1].1.stdout).contains(&format!("shiplint {VERSION}\n::warning file=Dockerfile")),
+        "{}",
+        show(&steps[1].1)
+    );
+    assert_eq!(steps[2].1.status.code(), Some(1));
 }
 
 /// The fenced blocks of a README section, with their info strings.
