@@ -2,6 +2,7 @@
 //!
 //! The binary (`src/main.rs`) is a thin shell over the commands here.
 
+pub mod add_ignores;
 pub mod check;
 pub mod config;
 pub mod defs;

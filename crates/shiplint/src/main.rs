@@ -1,4 +1,4 @@
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use shiplint::config::{Config, Overrides};
 use shiplint::finding::Level;
 use shiplint::report;
@@ -68,13 +68,25 @@ enum Command {
         #[command(subcommand)]
         action: SymbolsAction,
     },
+    /// Print a completion script for a shell (e.g. `shiplint completions bash > /etc/bash_completion.d/shiplint`).
+    Completions { shell: clap_complete::Shell },
+    /// Print the manual page, in roff (`shiplint man > shiplint.1; man -l shiplint.1`).
+    Man,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    /// When the output is a terminal and NO_COLOR is unset or empty.
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(clap::Args)]
 struct CheckArgs {
     paths: Vec<PathBuf>,
-    #[arg(long, value_enum, default_value_t = report::Format::Human)]
-    format: report::Format,
+    #[command(flatten)]
+    output: OutputArgs,
     /// Run only these rules (codes or names, comma-separated or repeated).
     #[arg(long, value_delimiter = ',')]
     select: Vec<String>,
@@ -105,6 +117,112 @@ struct CheckArgs {
     /// Show findings that `# shiplint: ignore[...]` comments suppress.
     #[arg(long)]
     no_ignores: bool,
+    /// Write `# shiplint: ignore[rule] REASON` above every current finding in build definitions
+    /// (with --diff: print them as a diff), then report what remains.
+    #[arg(long, value_name = "REASON", num_args = 0..=1, require_equals = true,
+          default_missing_value = shiplint::add_ignores::DEFAULT_REASON, conflicts_with = "fix")]
+    add_ignores: Option<String>,
+}
+
+/// How and where `check` writes its report.
+#[derive(clap::Args)]
+struct OutputArgs {
+    #[arg(long, value_enum, default_value_t = report::Format::Human)]
+    format: report::Format,
+    /// Print the number of findings per rule instead of the findings (human or json format).
+    #[arg(long)]
+    statistics: bool,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output_file: Option<PathBuf>,
+    /// Colour the human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+/// Whether to colour output going to `terminal` (https://no-color.org: a non-empty NO_COLOR).
+fn use_color(choice: ColorChoice, terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
+/// Writes the report to the output file or standard output; an error names what failed (a
+/// closed standard output, as with `| head`, is not one).
+fn write_report(args: &OutputArgs, result: &shiplint::check::ScanResult) -> Result<(), String> {
+    let render = |out: &mut dyn Write, color: bool| -> io::Result<()> {
+        let mut out = io::BufWriter::new(out);
+        if args.statistics {
+            report::write_statistics(&result.findings, args.format == report::Format::Json, &mut out)?;
+        } else {
+            report::write(args.format, result, color, &mut out)?;
+        }
+        out.flush()
+    };
+    match &args.output_file {
+        Some(path) => {
+            let shown = path.display();
+            let mut file = std::fs::File::create(path).map_err(|e| format!("{shown}: {e}"))?;
+            render(&mut file, use_color(args.color, false)).map_err(|e| format!("{shown}: {e}"))?;
+            file.sync_all().map_err(|e| format!("{shown}: {e}"))
+        }
+        None => match render(&mut io::stdout().lock(), use_color(args.color, io::stdout().is_terminal())) {
+            Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(format!("standard output: {e}")),
+            _ => Ok(()),
+        },
+    }
+}
+
+/// `check --add-ignores`: the comments above every finding, as a diff or written; returns an exit
+/// status when that is all there is to do (`--diff`) or it failed.
+fn add_ignores(reason: &str, diff: bool, result: &shiplint::check::ScanResult, paths: &[PathBuf]) -> Option<i32> {
+    let (files, skipped) = match shiplint::add_ignores::plan(&result.findings, reason) {
+        Ok(planned) => planned,
+        Err(e) => {
+            eprintln!("shiplint: {e}");
+            return Some(2);
+        }
+    };
+    for s in &skipped {
+        eprintln!("shiplint: {}:{}: no ignore comment: {}", report::printable(&s.path), s.line, s.why);
+    }
+    diff_or_write(&files, diff, paths, ("added", "ignore comment(s)"))
+}
+
+/// `check --fix`: the fixes, as a diff or written; like `add_ignores`.
+fn fix(unsafe_too: bool, diff: bool, result: &shiplint::check::ScanResult, paths: &[PathBuf]) -> Option<i32> {
+    match shiplint::fix::plan(&result.findings, unsafe_too) {
+        Ok(files) => diff_or_write(&files, diff, paths, ("applied", "fix(es)")),
+        Err(e) => {
+            eprintln!("shiplint: {e}");
+            Some(2)
+        }
+    }
+}
+
+/// Prints the changed files as a unified diff (exit status 1 when there is one), or writes them
+/// and says how many changes (`what`: verb and noun) went into how many files.
+fn diff_or_write(files: &[shiplint::fix::Fixed], diff: bool, paths: &[PathBuf], what: (&str, &str)) -> Option<i32> {
+    if diff {
+        let mut out = io::stdout().lock();
+        for f in files {
+            let _ = out.write_all(shiplint::fix::diff(f).as_bytes());
+        }
+        return Some(i32::from(!files.is_empty()));
+    }
+    let (mut changes, mut written) = (0, 0);
+    for f in files {
+        match shiplint::fix::write(f, paths) {
+            Ok(()) => (changes, written) = (changes + f.applied, written + 1),
+            // Left alone (a hard link, a link out of the tree, vendor/): its findings stay.
+            Err(e) => eprintln!("shiplint: {}: {e}", report::printable(&f.path)),
+        }
+    }
+    let (verb, noun) = what;
+    eprintln!("shiplint: {verb} {changes} {noun} in {written} file(s)");
+    None
 }
 
 #[derive(Subcommand)]
@@ -156,6 +274,10 @@ fn with_progress_bar<T>(progress: &shiplint::check::Progress, work: impl FnOnce(
 
 /// `shiplint check`: scan, optionally fix or preview fixes, report; returns the exit status.
 fn run_check(args: CheckArgs) -> i32 {
+    if args.output.statistics && !matches!(args.output.format, report::Format::Human | report::Format::Json) {
+        eprintln!("shiplint: --statistics prints in the human or json format only");
+        return 2;
+    }
     let overrides = Overrides { select: args.select, ignore: args.ignore, fail_on: args.fail_on.map(Level::from) };
     let cwd = std::env::current_dir().unwrap_or_default();
     let config = match Config::load(args.config.as_deref(), &cwd, &overrides) {
@@ -174,37 +296,24 @@ fn run_check(args: CheckArgs) -> i32 {
     };
     let progress = shiplint::check::Progress::default();
     let mut result = with_progress_bar(&progress, || shiplint::check::scan(&paths, &options, &config, &progress));
-    if args.fix || args.diff {
-        let files = match shiplint::fix::plan(&result.findings, args.unsafe_fixes) {
-            Ok(files) => files,
-            Err(e) => {
-                eprintln!("shiplint: {e}");
-                return 2;
-            }
-        };
-        if args.diff {
-            let mut out = io::stdout().lock();
-            for f in &files {
-                let _ = out.write_all(shiplint::fix::diff(f).as_bytes());
-            }
-            return i32::from(!files.is_empty());
-        }
-        let (mut applied, mut written) = (0, 0);
-        for f in &files {
-            match shiplint::fix::write(f, &paths) {
-                Ok(()) => (applied, written) = (applied + f.applied, written + 1),
-                // Left alone (a hard link, a link out of the tree, vendor/): its findings stay.
-                Err(e) => eprintln!("shiplint: {}: {e}", report::printable(&f.path)),
-            }
-        }
-        eprintln!("shiplint: applied {applied} fix(es) in {written} file(s)");
-        result = shiplint::check::scan(&paths, &options, &config, &progress);
+    let changed = if let Some(reason) = &args.add_ignores {
+        Some(add_ignores(reason, args.diff, &result, &paths))
+    } else if args.fix || args.diff {
+        Some(fix(args.unsafe_fixes, args.diff, &result, &paths))
+    } else {
+        None
+    };
+    match changed {
+        Some(Some(status)) => return status,
+        // The files changed: report what remains.
+        Some(None) => result = shiplint::check::scan(&paths, &options, &config, &progress),
+        None => {}
     }
-    let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let mut out = io::BufWriter::new(io::stdout().lock());
-    let _ = report::write(args.format, &result, color, &mut out);
-    let _ = out.flush();
-    if args.format != report::Format::Github {
+    if let Err(e) = write_report(&args.output, &result) {
+        eprintln!("shiplint: {e}");
+        return 2;
+    }
+    if args.output.format != report::Format::Github {
         for e in &result.errors {
             eprintln!("shiplint: {}: {}", report::printable(&e.path), report::printable(&e.message));
         }
@@ -265,6 +374,14 @@ fn main() {
                 2
             }
         },
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "shiplint", &mut io::stdout().lock());
+            0
+        }
+        Command::Man => {
+            let _ = clap_mangen::Man::new(Cli::command()).render(&mut io::stdout().lock());
+            0
+        }
         Command::Symbols { action: SymbolsAction::Store { binaries, into } } => {
             let mut status = 0;
             for b in &binaries {
