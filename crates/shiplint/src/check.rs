@@ -78,18 +78,27 @@ pub(crate) fn looks_executable(head: &[u8]) -> bool {
 }
 
 /// What one file was, and what was found in it.
-#[derive(Debug)]
 enum Scanned {
     /// Neither a Go executable nor a build definition.
     Other,
     GoExecutable(Vec<Finding>, Box<Shipped>),
-    /// Findings, and why evaluation stopped early if it did.
-    BuildDefinition(Vec<Finding>, Vec<String>),
+    /// A build definition, read and parsed: judged once every definition of the scan is linked.
+    BuildDefinition(Box<LoadedDefinition>),
     /// An image, with the number of Go executables in it.
     Image(Vec<Finding>, usize),
     /// A release archive: the Go executables in it, and the members that could not be read.
     Archive(crate::release::ArchiveReport),
     Checksums(ChecksumFile),
+}
+
+/// A build definition's text and parsed form, and the path named on the command line it was
+/// found under.
+struct LoadedDefinition {
+    display: String,
+    text: String,
+    kind: source::Kind,
+    parsed: source::Parsed,
+    scan_root: PathBuf,
 }
 
 /// One file's outcome, or the reason it could not be read.
@@ -121,14 +130,7 @@ pub(crate) fn read_bounded(path: &Path, limit: u64, what: &str) -> Result<Vec<u8
 /// file or a build definition. `named` files were given on the command line: an archive that
 /// cannot be read is an error there, while one met walking a tree (test data) is skipped unless
 /// its name claims a platform.
-fn check_file(
-    path: &Path,
-    named: bool,
-    scan_root: &Path,
-    options: &BinaryOptions,
-    config: &Config,
-    modules: &ModuleCache,
-) -> FileOutcome {
+fn check_file(path: &Path, named: bool, scan_root: &Path, options: &BinaryOptions, config: &Config) -> FileOutcome {
     let display = path.display().to_string();
     let mut head = [0u8; 512];
     let n = match path.is_dir() {
@@ -164,9 +166,13 @@ fn check_file(
     let bytes = read_bounded(path, MAX_TEXT_SOURCE, "a build definition")?;
     let text = String::from_utf8(bytes).map_err(|_| format!("not UTF-8 text, yet named like a {kind:?}"))?;
     let parsed = source::parse(kind, &text)?;
-    let mut defs = Defs::new(&display, &text, kind, &parsed);
-    defs.modules = Some(modules);
-    defs.scan_root = Some(scan_root);
+    let scan_root = scan_root.to_path_buf();
+    Ok(Scanned::BuildDefinition(Box::new(LoadedDefinition { display, text, kind, parsed, scan_root })))
+}
+
+/// Runs every selected rule on a linked build definition: its findings (suppressions applied)
+/// and its notes (why evaluation stopped early, files it names that were not read).
+fn judge_definition(defs: Defs<'_>, options: &BinaryOptions, config: &Config) -> (Vec<Finding>, Vec<String>) {
     let mut findings = Vec::new();
     for rule in RULES.iter().filter(|r| config.is_selected(r.meta.name)) {
         if let Some(check) = rule.defs {
@@ -174,14 +180,35 @@ fn check_file(
         }
     }
     if !options.no_ignores {
-        let mut sups = suppressions(&text);
+        let mut sups = suppressions(defs.text);
         findings = apply_suppressions(findings, &mut sups);
         findings.extend(unused_suppressions(&defs, &sups, config));
     }
     let findings = findings.into_iter().filter_map(|f| config.apply(f)).collect();
     let mut notes = defs.notes;
     notes.extend(defs.refused.into_inner().unwrap_or_else(|e| e.into_inner()));
-    Ok(Scanned::BuildDefinition(findings, notes))
+    (findings, notes)
+}
+
+/// Reads the build definitions of a scan together: each on its own, then linked (a file another
+/// runs is evaluated again as it is run), then judged; in parallel where they are independent.
+fn judge_definitions(
+    loaded: &[LoadedDefinition],
+    modules: &ModuleCache,
+    options: &BinaryOptions,
+    config: &Config,
+) -> Vec<(Vec<Finding>, Vec<String>)> {
+    let mut defs: Vec<Defs<'_>> = loaded
+        .par_iter()
+        .map(|l| {
+            let mut defs = Defs::new(&l.display, &l.text, l.kind, &l.parsed);
+            defs.modules = Some(modules);
+            defs.scan_root = Some(&l.scan_root);
+            defs
+        })
+        .collect();
+    crate::defs::link::link(&mut defs);
+    defs.into_par_iter().map(|d| judge_definition(d, options, config)).collect()
 }
 
 /// A `# shiplint: ignore[rule, ...] reason` comment: its line (1-based), where it is, the rules
@@ -309,13 +336,14 @@ pub fn scan(paths: &[PathBuf], options: &BinaryOptions, config: &Config, progres
             // what the file is for (`shiplint check examples/x` judges x as a release).
             let root = paths.iter().filter(|r| p.starts_with(r)).max_by_key(|r| r.as_os_str().len());
             let root = root.map_or(Path::new(""), PathBuf::as_path);
-            let outcome = check_file(p, named.contains(&p), root, options, config, &modules);
+            let outcome = check_file(p, named.contains(&p), root, options, config);
             progress.done.fetch_add(1, Ordering::Relaxed);
             (p.clone(), outcome)
         })
         .collect();
     let mut result = ScanResult { files: files.len(), notes, ..Default::default() };
     let mut release = ReleaseFacts::default();
+    let mut definitions = Vec::new();
     for (path, r) in per_file {
         match r {
             Ok(Scanned::GoExecutable(f, shipped)) => {
@@ -330,12 +358,7 @@ pub fn scan(paths: &[PathBuf], options: &BinaryOptions, config: &Config, progres
                 errors.extend(r.unreadable.into_iter().map(|(path, message)| ScanError { path, message }));
             }
             Ok(Scanned::Checksums(sums)) => release.checksums.push(sums),
-            Ok(Scanned::BuildDefinition(f, notes)) => {
-                result.build_definitions += 1;
-                result.findings.extend(f);
-                let path = path.display().to_string();
-                result.notes.extend(notes.into_iter().map(|message| ScanError { path: path.clone(), message }));
-            }
+            Ok(Scanned::BuildDefinition(loaded)) => definitions.push(*loaded),
             Ok(Scanned::Image(f, go)) => {
                 result.images += 1;
                 result.go_executables += go;
@@ -344,6 +367,14 @@ pub fn scan(paths: &[PathBuf], options: &BinaryOptions, config: &Config, progres
             Ok(Scanned::Other) => {}
             Err(message) => errors.push(ScanError { path: path.display().to_string(), message }),
         }
+    }
+    result.build_definitions = definitions.len();
+    for (loaded, (findings, notes)) in
+        definitions.iter().zip(judge_definitions(&definitions, &modules, options, config))
+    {
+        result.findings.extend(findings);
+        let path = &loaded.display;
+        result.notes.extend(notes.into_iter().map(|message| ScanError { path: path.clone(), message }));
     }
     // Release rules judge the files together: names, duplicates, checksums.
     let mut release_findings = Vec::new();

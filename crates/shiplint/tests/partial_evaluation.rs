@@ -1,6 +1,7 @@
 //! Build files the way real projects write them: values shiplint cannot know (`$(shell git
 //! describe)`, `$1`, `${FLAGS}`), commands and flags behind variables, functions, arrays,
-//! conditionals. Each defect is found through them, and each correct twin stays silent.
+//! conditionals, and the callers that run one build file from another. Each defect is found
+//! through them, and each correct twin stays silent.
 
 mod common;
 
@@ -228,4 +229,77 @@ fn a_hostile_target_product_is_counted_not_enumerated() {
     assert!(matches!(out.status.code(), Some(0 | 1)), "{out:?}");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("9000000 goreleaser build targets, capped at 1024"), "{stderr}");
+}
+
+// Callers and callees: a CI step, a Dockerfile RUN or a recipe that runs `make`, a script or a
+// sub-make hands it its goals, arguments and environment, and whether the result ships.
+
+const RELEASE_WORKFLOW: &str = "on: push\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: make build\n      - run: gh release upload v1 bin/app\n";
+
+#[test]
+fn a_workflow_step_that_runs_make_ships_the_recipe_it_reaches() {
+    let make = "build:\n\tgo build -o bin/app ./cmd/app\n";
+    assert!(check(&[("Makefile", make)]).is_empty(), "a `build` target alone is not a release");
+    let found = check(&[("Makefile", make), (".github/workflows/release.yml", RELEASE_WORKFLOW)]);
+    assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:2")], "{found:#?}");
+    assert!(found[0].2.contains("built in CI and kept (.github/workflows/release.yml:7 runs it)"), "{}", found[0].2);
+
+    // The step's environment and make's command-line variables reach `go`.
+    let with_env = RELEASE_WORKFLOW.replace("make build\n", "make build\n        env:\n          GOFLAGS: -trimpath\n");
+    assert!(check(&[("Makefile", make), (".github/workflows/release.yml", &with_env)]).is_empty());
+    let with_override = RELEASE_WORKFLOW.replace("make build", "make build GOFLAGS=-trimpath");
+    assert!(check(&[("Makefile", make), (".github/workflows/release.yml", &with_override)]).is_empty());
+}
+
+#[test]
+fn a_dockerfile_that_runs_make_builds_into_the_image() {
+    let make = "build:\n\tCGO_ENABLED=0 go build -o bin/app .\nlint:\n\tgo vet ./...\n";
+    let dockerfile = "FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN make build\nFROM gcr.io/distroless/static:nonroot\nCOPY --from=build /src/bin/app /app\nENTRYPOINT [\"/app\"]\n";
+    let found = check(&[("Makefile", make), ("Dockerfile", dockerfile)]);
+    assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:2")], "{found:#?}");
+    assert!(found[0].2.contains("built into an image (Dockerfile:4 runs it)"), "{}", found[0].2);
+
+    let trimmed = dockerfile.replace("RUN make build", "ENV GOFLAGS=-trimpath\nRUN make build");
+    assert!(check(&[("Makefile", make), ("Dockerfile", &trimmed)]).is_empty());
+    let other_goal = dockerfile.replace("RUN make build", "RUN make lint");
+    assert!(check(&[("Makefile", make), ("Dockerfile", &other_goal)]).is_empty());
+}
+
+#[test]
+fn a_recipe_hands_scripts_their_arguments_and_sub_makes_their_goals() {
+    let make = "release:\n\t./scripts/build.sh version\n\t$(MAKE) -C tools/cli build\n";
+    let script = "#!/bin/sh\ngo build -trimpath -ldflags \"-X $1.Version=dev\" -o bin/app .\n";
+    let sub = "build:\n\tgo build -o bin/cli .\n";
+    let files = |make: &str, sub: &str| {
+        check(&[
+            ("go.mod", GO_MOD),
+            ("main.go", MAIN),
+            ("version/version.go", "package version\n\nvar Version string\n"),
+            ("Makefile", make),
+            ("scripts/build.sh", script),
+            ("tools/cli/Makefile", sub),
+        ])
+    };
+    let found = files(make, sub);
+    assert_eq!(
+        rules(&found),
+        [("x-flag-unknown-target", "scripts/build.sh:2"), ("untrimmed-paths", "tools/cli/Makefile:2")],
+        "{found:#?}"
+    );
+    assert!(found[0].2.contains("-X version.Version=dev does nothing"), "{}", found[0].2);
+    assert!(found[1].2.contains("the release target (Makefile:3 runs it)"), "{}", found[1].2);
+
+    let good = make.replace("build.sh version", "build.sh example.com/app/version");
+    assert!(files(&good, &sub.replace("go build", "go build -trimpath")).is_empty());
+}
+
+#[test]
+fn calls_that_loop_or_leave_the_scanned_tree_are_not_followed() {
+    let make = "release:\n\t./x.sh\n\t$(MAKE) release\n\tsh ../outside/release.sh\n";
+    let script = "make release\nsh ../outside/release.sh\nsh /etc/release.sh\n. ./x.sh\n";
+    let outside = "go build -o dist/app .\n";
+    let p = project(&[("app/Makefile", make), ("app/x.sh", script), ("outside/release.sh", outside)]);
+    let out = common::shiplint().current_dir(p.path()).args(["check", "app"]).output().unwrap();
+    // A call names a file to judge only among the scanned ones: nothing outside `app` is read.
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
 }

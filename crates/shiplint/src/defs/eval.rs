@@ -7,7 +7,6 @@
 use super::budget::{Budget, MAX_DEPTH, MAX_PIECES, MAX_VALUE};
 use super::shell::{Item, Part, SimpleCommand, Word, flatten, glob_match, split_assignment};
 use super::value::{Builder, Fields, Hole, Origin, Piece, Provenance, Quotes, Value};
-use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 
 #[derive(Clone, Debug)]
@@ -25,7 +24,24 @@ pub struct Env {
     /// `$1`, `$2`...: `None` at the top of a script, where the caller's arguments are unknown.
     pub positional: Option<Vec<Value>>,
     /// Variables read while unset (and so taken as empty) since the last `take_assumed_empty`.
-    assumed_empty: RefCell<BTreeSet<String>>,
+    assumed_empty: AssumedEmpty,
+}
+
+/// Names read while unset. Behind a lock, not a `RefCell`, so parsed files holding an `Env` can
+/// be shared between the threads that evaluate them.
+#[derive(Debug, Default)]
+struct AssumedEmpty(std::sync::Mutex<BTreeSet<String>>);
+
+impl AssumedEmpty {
+    fn names(&self) -> std::sync::MutexGuard<'_, BTreeSet<String>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Clone for AssumedEmpty {
+    fn clone(&self) -> Self {
+        AssumedEmpty(std::sync::Mutex::new(self.names().clone()))
+    }
 }
 
 impl Env {
@@ -68,7 +84,7 @@ impl Env {
 
     /// The unset variables read as empty since the last call.
     pub fn take_assumed_empty(&self) -> Vec<String> {
-        std::mem::take(&mut *self.assumed_empty.borrow_mut()).into_iter().collect()
+        std::mem::take(&mut *self.assumed_empty.names()).into_iter().collect()
     }
 
     /// Expands a word without field splitting (assignments, CI values, here-strings).
@@ -208,12 +224,12 @@ impl Env {
             None => format!("${{{name}}}"),
         };
         let unset_is_empty = || {
-            self.assumed_empty.borrow_mut().insert(name.to_string());
+            self.assumed_empty.names().insert(name.to_string());
             Value::empty()
         };
         let Some((op, arg)) = op else { return value.unwrap_or_else(unset_is_empty) };
         if value.is_none() && !op.ends_with('?') {
-            self.assumed_empty.borrow_mut().insert(name.to_string());
+            self.assumed_empty.names().insert(name.to_string());
         }
         let arg_value = || self.expand(&Word { parts: arg.clone(), start: 0, end: 0 });
         let null = |v: &Option<Value>, colon: bool| match v {

@@ -32,6 +32,8 @@ pub struct VarDef {
 #[derive(Clone, Debug)]
 pub struct RuleDef {
     pub targets: Vec<String>,
+    /// Byte range of the prerequisites text (normal and order-only), unexpanded.
+    pub prerequisites: (usize, usize),
     pub recipe: Vec<(usize, usize)>,
     pub conditions: Vec<Condition>,
 }
@@ -240,8 +242,10 @@ pub fn parse(text: &str) -> Makefile {
                     in_rule = true;
                     // `target: prereqs ; command` puts a recipe command on the rule line.
                     let semi = rest.find(';').map(|s| rest_start + s + 1);
+                    let prerequisites = (rest_start, semi.map_or(rest_start + rest.len(), |s| s - 1));
                     mf.rules.push(RuleDef {
                         targets,
+                        prerequisites,
                         recipe: semi.map(|s| vec![skip_ws(text, s, end)]).unwrap_or_default(),
                         conditions: active_conditions(&open),
                     });
@@ -286,11 +290,29 @@ const MAX_DEPTH: usize = 16;
 pub struct Scope<'s> {
     pub target: Option<&'s str>,
     locals: Vec<(String, Value)>,
+    given: Option<&'s Given>,
+}
+
+/// Variables a caller gives make: command-line assignments (`make build VERSION=1.2`), which win
+/// over the file's own, and the environment, which the file's assignments override (`?=` keeps
+/// it). Environment variables reach the recipes' shells.
+#[derive(Clone, Debug, Default)]
+pub struct Given {
+    pub overrides: Vec<(String, Value)>,
+    pub environment: Vec<(String, Value)>,
+}
+
+fn lookup<'v>(vars: &'v [(String, Value)], name: &str) -> Option<&'v Value> {
+    vars.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v)
 }
 
 impl<'s> Scope<'s> {
     pub fn for_target(target: Option<&'s str>) -> Self {
-        Scope { target, locals: Vec::new() }
+        Scope { target, locals: Vec::new(), given: None }
+    }
+
+    pub fn given(target: Option<&'s str>, given: Option<&'s Given>) -> Self {
+        Scope { target, locals: Vec::new(), given }
     }
 
     fn with(&self, bindings: impl IntoIterator<Item = (String, Value)>) -> Self {
@@ -306,16 +328,16 @@ type Decision = Option<bool>;
 impl Makefile {
     /// A variable's value in `scope`, make-expanded; `None` when the file never sets it.
     pub fn value(&self, text: &str, name: &str, scope: &Scope<'_>, depth: usize) -> Option<Value> {
-        if let Some((_, v)) = scope.locals.iter().rev().find(|(n, _)| n == name) {
+        if let Some(v) = lookup(&scope.locals, name).or_else(|| scope.given.and_then(|g| lookup(&g.overrides, name))) {
             return Some(v.clone());
         }
-        let defs = self
-            .by_name
-            .get(name)?
+        let from_environment = scope.given.and_then(|g| lookup(&g.environment, name)).cloned();
+        let Some(indices) = self.by_name.get(name) else { return from_environment };
+        let defs = indices
             .iter()
             .map(|&i| &self.vars[i])
             .filter(|v| v.targets.is_empty() || scope.target.is_some_and(|t| v.targets.iter().any(|x| x == t)));
-        let mut value: Option<Value> = None;
+        let mut value: Option<Value> = from_environment;
         // The branch of an undecided conditional a definition sits in, to merge the two branches.
         let mut undecided_from: Option<&[Condition]> = None;
         for d in defs {
@@ -634,6 +656,59 @@ impl Makefile {
             || self.by_name.get(name).is_some_and(|ds| ds.iter().any(|&i| self.vars[i].exported))
     }
 
+    /// The first target of the file that is not special (`.PHONY`) or a pattern: what a bare
+    /// `make` builds.
+    pub fn default_goal(&self) -> Option<&str> {
+        self.rules.iter().flat_map(|r| &r.targets).map(String::as_str).find(|t| !t.starts_with('.') && !t.contains('%'))
+    }
+
+    /// The rules `make GOAL...` runs, in order: each goal's prerequisites first, every rule once.
+    /// Prerequisites are expanded with the caller's variables; a rule the file decides against
+    /// never runs. Bounded by the budget's target and depth caps.
+    pub fn rules_for_goals(&self, text: &str, goals: &[String], given: Option<&Given>) -> Vec<usize> {
+        let mut order = Vec::new();
+        let mut visited = std::collections::HashSet::new();
+        for goal in goals {
+            self.visit_goal(text, goal, given, 0, &mut visited, &mut order);
+        }
+        order
+    }
+
+    fn visit_goal(
+        &self,
+        text: &str,
+        goal: &str,
+        given: Option<&Given>,
+        depth: usize,
+        visited: &mut std::collections::HashSet<String>,
+        order: &mut Vec<usize>,
+    ) {
+        if depth > crate::defs::budget::MAX_DEPTH
+            || visited.len() >= crate::defs::budget::MAX_TARGETS
+            || !visited.insert(goal.to_string())
+        {
+            return;
+        }
+        let scope = Scope::given(Some(goal), given);
+        for (i, rule) in self.rules.iter().enumerate() {
+            if !rule.targets.iter().any(|t| t == goal)
+                || self.decide_all(text, &rule.conditions, &scope, 0) == Some(false)
+            {
+                continue;
+            }
+            let (start, end) = rule.prerequisites;
+            let prerequisites = self.expand(text, &text[start..end], &scope, 0);
+            for p in prerequisites.split_fields() {
+                if let Some(p) = p.as_known().filter(|p| *p != "|") {
+                    self.visit_goal(text, p, given, depth + 1, visited, order);
+                }
+            }
+            if !order.contains(&i) {
+                order.push(i);
+            }
+        }
+    }
+
     /// Whether a rule's recipe runs at all: `None` when it depends on the environment.
     pub fn rule_applies(&self, text: &str, rule: &RuleDef) -> Decision {
         self.decide_all(text, &rule.conditions, &Scope::default(), 0)
@@ -642,12 +717,20 @@ impl Makefile {
     /// The shell environment a recipe of `target` runs in, for the variables it uses: make
     /// expands `$(VAR)` before the shell runs, and exported variables reach `go` itself.
     /// Referenced variables the file never sets are left out (the recipe reads them as empty).
-    pub fn env_for(&self, text: &str, target: Option<&str>, referenced: &[&str]) -> Env {
+    pub fn env_for(&self, text: &str, target: Option<&str>, given: Option<&Given>, referenced: &[&str]) -> Env {
         let mut env = Env::default();
-        let scope = Scope::for_target(target);
+        for (name, value) in given.map_or(&[][..], |g| &g.environment) {
+            env.set(name, value.clone(), true);
+        }
+        let scope = Scope::given(target, given);
         let go_reads = |n: &str| n.starts_with("GO") || n.starts_with("CGO_") || matches!(n, "CC" | "CXX");
+        // make exports what came from its environment or its command line, whatever the file does.
+        let given_names: Vec<&str> =
+            given.map_or(Vec::new(), |g| g.overrides.iter().chain(&g.environment).map(|(n, _)| n.as_str()).collect());
+        let exported = |n: &str| self.is_exported(n) || given_names.contains(&n);
         let mut names: Vec<&str> = referenced.to_vec();
-        names.extend(self.by_name.keys().map(String::as_str).filter(|n| go_reads(n) && self.is_exported(n)));
+        names.extend(self.by_name.keys().map(String::as_str).filter(|n| go_reads(n) && exported(n)));
+        names.extend(given_names.iter().filter(|n| go_reads(n)));
         names.sort_unstable();
         names.dedup();
         // `$@`: the target the recipe makes.
@@ -660,7 +743,7 @@ impl Makefile {
                 None if name == "MAKE" || name == "CURDIR" => self.variable(text, name, &scope, 0),
                 None => continue,
             };
-            env.set(name, value, self.is_exported(name));
+            env.set(name, value, exported(name));
         }
         env
     }
@@ -776,14 +859,14 @@ mod tests {
         assert_eq!(build.targets, ["build"]);
         assert_eq!(build.recipe.len(), 2);
         assert_eq!(&MK[build.recipe[0].0..build.recipe[0].1], "echo building");
-        let env = mf.env_for(MK, Some("build"), &["CGO_ENABLED", "PLATFORMS", "LDFLAGS"]);
+        let env = mf.env_for(MK, Some("build"), None, &["CGO_ENABLED", "PLATFORMS", "LDFLAGS"]);
         assert_eq!(env.get("CGO_ENABLED"), Some(&Value::Known("0".into())));
         assert_eq!(env.get("PLATFORMS"), Some(&Value::Known("linux/amd64 linux/arm64".into())));
         let ldflags = env.get("LDFLAGS").unwrap();
         assert_eq!(ldflags.display(), "-s -w    -X main.version=$(git describe)", "VERSION comes from $(shell ...)");
         assert_eq!(ldflags.holes().next().unwrap().provenance, Provenance::Commit);
-        assert_eq!(mf.env_for(MK, Some("release"), &["GOOS"]).get("GOOS"), Some(&Value::Known("darwin".into())));
-        assert_eq!(mf.env_for(MK, None, &["GOOS"]).get("GOOS"), Some(&Value::Known("linux".into())));
+        assert_eq!(mf.env_for(MK, Some("release"), None, &["GOOS"]).get("GOOS"), Some(&Value::Known("darwin".into())));
+        assert_eq!(mf.env_for(MK, None, None, &["GOOS"]).get("GOOS"), Some(&Value::Known("linux".into())));
         let release = &mf.rules[2];
         assert_eq!(&MK[release.recipe[0].0..release.recipe[0].1], "go build -o bin/$(GOOS)/app .");
     }
@@ -847,9 +930,9 @@ mod tests {
         ] {
             let mf = parse(t);
             for r in &mf.rules {
-                let _ = mf.env_for(t, r.targets.first().map(String::as_str), &["A", "A0"]);
+                let _ = mf.env_for(t, r.targets.first().map(String::as_str), None, &["A", "A0"]);
             }
-            let _ = mf.env_for(t, None, &["A", "A0"]);
+            let _ = mf.env_for(t, None, None, &["A", "A0"]);
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod gobuild;
 pub mod goreleaser;
 pub mod gosrc;
 pub mod images;
+pub mod link;
 pub mod makefile;
 pub mod shell;
 pub mod source;

@@ -9,6 +9,7 @@ use super::gitlab;
 use super::gobuild::BuildInvocation;
 use super::goreleaser::{self, Goreleaser};
 use super::gosrc::{Module, ModuleCache};
+use super::link::{self, Caller, Keeping};
 use super::makefile::{self, Makefile};
 use super::shell::{self, Env, Item, Value};
 use super::text::LineIndex;
@@ -78,13 +79,18 @@ pub struct Build<'a> {
     pub runner: usize,
     /// The Makefile target, CI job or Dockerfile stage name the build belongs to.
     pub context: Option<String>,
+    /// Who ran the file for this evaluation (a Dockerfile `RUN make`, a CI step running a
+    /// script); `None` for the file read on its own.
+    pub via: Option<Arc<Caller>>,
 }
 
-/// Where a script runs: stage, runner and the name of the target, job or stage around it.
+/// Where a script runs: stage, runner, the name of the target, job or stage around it, and who
+/// called the file.
 struct Place {
     stage: Option<usize>,
     runner: usize,
     context: Option<String>,
+    via: Option<Arc<Caller>>,
 }
 
 /// A parsed build definition, shared by the rules.
@@ -109,6 +115,18 @@ pub struct Defs<'a> {
     pub notes: Vec<String>,
     /// Files the definition names that were not read (outside the repository, not regular, too large).
     pub refused: std::sync::Mutex<Vec<String>>,
+    /// The parsed file, for evaluating it again as others call it.
+    parsed: &'a Parsed,
+    /// Commands of this file that ran another build definition, and how many builds that made.
+    pub linked: Vec<Linked>,
+}
+
+/// A command that ran another build definition of the repository (`RUN make build`).
+pub struct Linked {
+    pub span: (usize, usize),
+    pub stage: Option<usize>,
+    pub callee: String,
+    pub builds: usize,
 }
 
 /// A command a script runs, as first evaluated.
@@ -117,6 +135,10 @@ pub struct Command {
     pub argv: Vec<shell::Value>,
     /// The Makefile target, CI job or Dockerfile stage name around it.
     pub context: Option<String>,
+    pub stage: Option<usize>,
+    pub via: Option<Arc<Caller>>,
+    /// The variables the command sees, kept for commands that may run another build file.
+    pub env: Option<Vec<(String, Value)>>,
 }
 
 /// What reading a file's scripts collects.
@@ -125,7 +147,7 @@ struct Collected<'a> {
     builds: Vec<Build<'a>>,
     assignments: Vec<(&'a str, &'a shell::Word)>,
     commands: Vec<Command>,
-    command_spans: std::collections::HashSet<((usize, usize), Option<String>)>,
+    command_spans: std::collections::HashSet<((usize, usize), Option<String>, usize)>,
     budget: Budget,
 }
 
@@ -136,10 +158,10 @@ pub enum Parsed {
         runs: Vec<(usize, Vec<Item>, Env)>,
     },
     Shell(Vec<Item>),
-    /// Each recipe command with its rule's first target.
+    /// Each recipe command with its rule (index) and the rule's first target.
     Makefile {
         file: Makefile,
-        recipes: Vec<(Option<String>, Vec<Item>)>,
+        recipes: Vec<(usize, Option<String>, Vec<Item>)>,
         values: Vec<(String, shell::Word)>,
     },
     Workflow(Pipeline),
@@ -163,11 +185,12 @@ pub fn parse(kind: Kind, text: &str) -> Result<Parsed, String> {
             let recipes = file
                 .rules
                 .iter()
-                .filter(|r| file.rule_applies(text, r) != Some(false))
-                .flat_map(|r| {
+                .enumerate()
+                .filter(|(_, r)| file.rule_applies(text, r) != Some(false))
+                .flat_map(|(i, r)| {
                     r.recipe
                         .iter()
-                        .map(move |&(s, e)| (r.targets.first().cloned(), shell::parse_make_recipe(&text[s..e], s)))
+                        .map(move |&(s, e)| (i, r.targets.first().cloned(), shell::parse_make_recipe(&text[s..e], s)))
                 })
                 .take(MAX_RUNS)
                 .collect();
@@ -210,33 +233,35 @@ fn collect_assignments<'a>(items: &'a [Item], out: &mut Vec<(&'a str, &'a shell:
     }
 }
 
-/// Whether a command argument names `file`: the file itself, a folder above it, or a glob
-/// matching it (`dist/*`, `bin/`).
-fn names_file(arg: &str, file: &str) -> bool {
-    let arg = arg.trim_start_matches("./");
-    let folder = arg.trim_end_matches(['/', '*']);
-    arg.contains(file)
-        || shell::glob_match(arg.as_bytes(), file.as_bytes())
-        || (!folder.is_empty() && file.strip_prefix(folder).is_some_and(|rest| rest.starts_with('/')))
-}
-
 /// Evaluates one shell script (with `env` as its starting environment), keeping its builds and
 /// assignments.
-fn read_script<'a>(items: &'a [Item], mut env: Env, place: Place, into: &mut Collected<'a>) {
+fn read_script<'a>(items: &'a [Item], mut env: Env, place: &Place, into: &mut Collected<'a>) {
     let evaluated = shell::evaluate(items, &mut env, &into.budget);
     into.builds.extend(evaluated.iter().filter_map(BuildInvocation::from_command).map(|invocation| Build {
         invocation,
         stage: place.stage,
         runner: place.runner,
         context: place.context.clone(),
+        via: place.via.clone(),
     }));
+    let caller_id = place.via.as_ref().map_or(0, |c| Arc::as_ptr(c) as usize);
     for e in &evaluated {
         let span = (e.command.start, e.command.end);
-        if into.command_spans.insert((span, place.context.clone())) {
-            into.commands.push(Command { span, argv: e.argv.clone(), context: place.context.clone() });
+        if into.command_spans.insert((span, place.context.clone(), caller_id)) {
+            let env = link::may_call(&e.argv).then(|| e.env.iter().map(|(k, v)| (k.clone(), v.clone())).collect());
+            into.commands.push(Command {
+                span,
+                argv: e.argv.clone(),
+                context: place.context.clone(),
+                stage: place.stage,
+                via: place.via.clone(),
+                env,
+            });
         }
     }
-    collect_assignments(items, &mut into.assignments);
+    if place.via.is_none() {
+        collect_assignments(items, &mut into.assignments);
+    }
 }
 
 impl<'a> Defs<'a> {
@@ -244,16 +269,16 @@ impl<'a> Defs<'a> {
         let mut c = Collected::default();
         let sources = match parsed {
             Parsed::Shell(items) => {
-                let place = Place { stage: None, runner: 0, context: None };
-                read_script(items, Env::default(), place, &mut c);
+                let place = Place { stage: None, runner: 0, context: None, via: None };
+                read_script(items, Env::default(), &place, &mut c);
                 (None, None, None)
             }
             Parsed::Makefile { file, recipes, values } => {
                 // Each recipe line runs in its own shell, with the variables it uses.
-                for (target, items) in recipes {
-                    let env = file.env_for(text, target.as_deref(), &shell::referenced_variables(items));
-                    let place = Place { stage: None, runner: 0, context: target.clone() };
-                    read_script(items, env, place, &mut c);
+                for (_, target, items) in recipes {
+                    let env = file.env_for(text, target.as_deref(), None, &shell::referenced_variables(items));
+                    let place = Place { stage: None, runner: 0, context: target.clone(), via: None };
+                    read_script(items, env, &place, &mut c);
                 }
                 c.assignments.extend(values.iter().map(|(n, w)| (n.as_str(), w)));
                 (None, None, None)
@@ -269,8 +294,9 @@ impl<'a> Defs<'a> {
                 });
                 for (run, runner, combo) in evaluations.take(MAX_RUNS * 4) {
                     let env = ci::env_for(wf, run.job, combo, &run.env);
-                    let place = Place { stage: None, runner, context: Some(wf.jobs[run.job].name.clone()) };
-                    read_script(&run.items, env, place, &mut c);
+                    let context = Some(wf.jobs[run.job].name.clone());
+                    let place = Place { stage: None, runner, context, via: None };
+                    read_script(&run.items, env, &place, &mut c);
                 }
                 (None, Some(wf), None)
             }
@@ -282,21 +308,22 @@ impl<'a> Defs<'a> {
                 let targets = g.builds.iter().flat_map(|b| b.targets.iter().enumerate().map(move |t| (b, t)));
                 for (b, (runner, target)) in targets.take(allowed) {
                     let context = Some(b.id.clone());
-                    c.builds.push(Build { invocation: b.invocation(target), stage: None, runner, context });
+                    c.builds.push(Build { invocation: b.invocation(target), stage: None, runner, context, via: None });
                 }
                 (None, None, Some(g))
             }
             Parsed::Dockerfile { file, runs } => {
                 // Each RUN is a new shell, with the ENV and ARG values of its stage so far.
                 for (stage, items, env) in runs {
-                    let place = Place { stage: Some(*stage), runner: 0, context: file.stages[*stage].name.clone() };
+                    let context = file.stages[*stage].name.clone();
+                    let place = Place { stage: Some(*stage), runner: 0, context, via: None };
                     let mut env = env.clone();
                     // The golang images set GOPATH=/go (where `go install` writes).
                     let golang = file.root_image(*stage).is_some_and(|(b, _)| b.go_toolchain);
                     if golang && env.get("GOPATH").is_none() {
                         env.set("GOPATH", Value::known("/go"), true);
                     }
-                    read_script(items, env, place, &mut c);
+                    read_script(items, env, &place, &mut c);
                 }
                 (Some(file), None, None)
             }
@@ -317,7 +344,57 @@ impl<'a> Defs<'a> {
             commands: c.commands,
             notes: c.budget.note().into_iter().collect(),
             refused: Default::default(),
+            parsed,
+            linked: Vec::new(),
         }
+    }
+
+    /// Evaluates the file again as `call` runs it (a script with the caller's arguments and
+    /// exported variables, make goals with the caller's variables), adding the builds and
+    /// commands of that run; returns how many builds it made.
+    pub fn evaluate_call(&mut self, call: &link::Call) -> usize {
+        let mut c = Collected::default();
+        let via = Some(call.caller.clone());
+        match (self.parsed, &call.run) {
+            (Parsed::Shell(items), link::Run::Script { args }) => {
+                let mut env = Env::default();
+                for (name, value) in &call.env {
+                    env.set(name, value.clone(), true);
+                }
+                env.positional = Some(args.clone());
+                read_script(items, env, &Place { stage: None, runner: 0, context: None, via }, &mut c);
+            }
+            (Parsed::Makefile { file, recipes, .. }, link::Run::Make { goals, overrides }) => {
+                let given = makefile::Given { overrides: overrides.clone(), environment: call.env.clone() };
+                let goals = match goals.is_empty() {
+                    true => file.default_goal().map(str::to_string).into_iter().collect(),
+                    false => goals.clone(),
+                };
+                for rule in file.rules_for_goals(self.text, &goals, Some(&given)) {
+                    for (_, target, items) in recipes.iter().filter(|(r, ..)| *r == rule) {
+                        let referenced = shell::referenced_variables(items);
+                        let env = file.env_for(self.text, target.as_deref(), Some(&given), &referenced);
+                        let place = Place { stage: None, runner: 0, context: target.clone(), via: via.clone() };
+                        read_script(items, env, &place, &mut c);
+                    }
+                }
+            }
+            _ => return 0,
+        }
+        let made = c.builds.len();
+        self.builds.extend(c.builds);
+        self.commands.extend(c.commands);
+        if let Some(note) = c.budget.note() {
+            if !self.notes.contains(&note) {
+                self.notes.push(note);
+            }
+        }
+        made
+    }
+
+    /// The 1-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.lines.span(self.text, offset, offset).start_line
     }
 
     /// What the file's path says it is for when that is not a release: a test, an example or a
@@ -346,7 +423,7 @@ impl<'a> Defs<'a> {
         if self.not_for_release().is_some() {
             return false;
         }
-        if !self.builds.is_empty() {
+        if !self.builds.is_empty() || self.linked.iter().any(|l| l.builds > 0) {
             return true;
         }
         let (Some(last), Some(module)) = (d.stages.last(), self.module()) else { return false };
@@ -406,7 +483,11 @@ impl<'a> Defs<'a> {
             // artifact, a release step, a later command that packs or publishes it), and not when
             // it is a tool the job runs itself or a compile check without -o.
             Kind::GithubWorkflow | Kind::GitlabCi => {
-                let kept = inv.output.is_some() && !self.runs_output(b) && self.ci_keeps_output(b);
+                let output = match &inv.output {
+                    Some((Value::Known(o), _)) => Some(o.as_str()),
+                    _ => None,
+                };
+                let kept = inv.output.is_some() && self.keeping(b.context.as_deref(), inv.span.1).keeps(output);
                 return kept.then(|| "it is built in CI and kept".into());
             }
             Kind::Goreleaser => return Some("goreleaser releases it".into()),
@@ -430,28 +511,70 @@ impl<'a> Defs<'a> {
                 return Some(format!("it is written to {dir}"));
             }
         }
+        if let Some(reason) = self.place_ships(b.context.as_deref()) {
+            return Some(reason);
+        }
+        // Run by another file: shipped when the caller's place ships what it runs (a release
+        // image, a release target) or its CI job keeps the output.
+        let output = match &inv.output {
+            Some((Value::Known(o), _)) => Some(o.as_str()),
+            _ => None,
+        };
+        b.via.as_deref()?.chain().find_map(|c| {
+            let reason = match (&c.ships, &c.keeping) {
+                (Some(reason), _) => reason.clone(),
+                (None, Some(k)) if inv.output.is_some() && k.keeps(output) => "it is built in CI and kept".into(),
+                _ => return None,
+            };
+            Some(format!("{reason} ({} runs it)", c.at()))
+        })
+    }
+
+    /// Why what runs at a place of this file ships, from the place alone: a release Dockerfile,
+    /// a release-like Make target, job or script name.
+    pub fn place_ships(&self, context: Option<&str>) -> Option<String> {
+        match self.kind {
+            Kind::Dockerfile if self.not_for_release().is_none() => return Some("it is built into an image".into()),
+            Kind::Dockerfile | Kind::GithubWorkflow | Kind::GitlabCi | Kind::Goreleaser => return None,
+            Kind::Shell | Kind::Makefile => {}
+        }
         let script = self.path.rsplit('/').next().unwrap_or(self.path);
         let named = |n: &str| {
             ["release", "dist", "package", "publish", "ship", "deploy", "cross"]
                 .iter()
                 .any(|w| n.to_ascii_lowercase().contains(w))
         };
-        match &b.context {
+        match context {
             Some(target) if named(target) => Some(format!("it is in the {target} target")),
             _ if self.kind == Kind::Shell && named(script) => Some(format!("it is in {script}")),
             _ => None,
         }
     }
 
-    /// Whether a later command of the same job or target runs what `b` wrote with `-o`
-    /// (`go build -o bin/gen ./cmd/gen` then `./bin/gen ...`).
-    fn runs_output(&self, b: &Build<'_>) -> bool {
-        let inv = &b.invocation;
-        let Some((Value::Known(output), _)) = &inv.output else { return false };
-        let output = output.trim_start_matches("./");
-        self.commands.iter().filter(|c| c.context == b.context && c.span.0 > inv.span.1).any(
-            |c| matches!(c.argv.first(), Some(Value::Known(program)) if program.trim_start_matches("./") == output),
-        )
+    /// What the CI job `job` does with files after the byte offset `after`.
+    pub fn keeping(&self, job: Option<&str>, after: usize) -> Keeping {
+        const KEEPING_ACTIONS: &[&str] = &[
+            "actions/upload-artifact@",
+            "softprops/action-gh-release@",
+            "ncipollo/release-action@",
+            "svenstaro/upload-release-action@",
+            "goreleaser/goreleaser-action@",
+            "docker/build-push-action@",
+        ];
+        let Some(pipeline) = self.workflow else { return Keeping { action_keeps: true, ..Keeping::default() } };
+        let index = pipeline.jobs.iter().position(|j| Some(j.name.as_str()) == job);
+        let action_keeps = pipeline
+            .actions
+            .iter()
+            .any(|a| Some(a.job) == index && KEEPING_ACTIONS.iter().any(|k| a.uses.starts_with(k)));
+        let later = self
+            .commands
+            .iter()
+            .filter(|c| c.context.as_deref() == job && c.span.0 > after && c.via.is_none())
+            .map(|c| c.argv.iter().filter_map(Value::as_known).map(str::to_string).collect())
+            .collect();
+        let artifacts = index.map(|j| pipeline.jobs[j].artifacts.clone()).unwrap_or_default();
+        Keeping { action_keeps, artifacts, later }
     }
 
     /// Whether a later command of the same job or target deletes what `b` wrote (`rm -rf out/`).
@@ -465,7 +588,7 @@ impl<'a> Defs<'a> {
                     .iter()
                     .skip(1)
                     .filter_map(Value::as_known)
-                    .any(|arg| !arg.starts_with('-') && names_file(arg, output))
+                    .any(|arg| !arg.starts_with('-') && link::names_file(arg, output))
         })
     }
 
@@ -474,84 +597,37 @@ impl<'a> Defs<'a> {
     pub fn kept_as_artifact(&self, job: Option<&str>, file: &str) -> bool {
         let Some(pipeline) = self.workflow else { return false };
         let Some(job) = pipeline.jobs.iter().find(|j| Some(j.name.as_str()) == job) else { return false };
-        let file = file.trim_start_matches("./");
-        job.artifacts.iter().any(|kept| {
-            let kept = kept.trim_start_matches("./").trim_end_matches('/');
-            file == kept
-                || file.strip_prefix(kept).is_some_and(|rest| rest.starts_with('/'))
-                || shell::glob_match(kept.as_bytes(), file.as_bytes())
-        })
+        job.artifacts.iter().any(|kept| link::artifact_holds(kept, file))
     }
 
-    /// Whether the CI job of `b` keeps what it wrote: the output kept as an artifact, an upload
-    /// or release action in the job, or a later command that packs, copies or publishes files.
-    fn ci_keeps_output(&self, b: &Build<'_>) -> bool {
-        const KEEPING_ACTIONS: &[&str] = &[
-            "actions/upload-artifact@",
-            "softprops/action-gh-release@",
-            "ncipollo/release-action@",
-            "svenstaro/upload-release-action@",
-            "goreleaser/goreleaser-action@",
-            "docker/build-push-action@",
-        ];
-        // Commands that publish what the job built, wherever it is (an image build takes its
-        // context, a release tool its own configuration).
-        const PUBLISHING_COMMANDS: &[&str] = &["docker", "podman", "buildah", "goreleaser", "nfpm", "fpm", "ko"];
-        // Commands that pack, move or upload the files they name.
-        const FILE_COMMANDS: &[&str] = &[
-            "gh",
-            "tar",
-            "zip",
-            "7z",
-            "aws",
-            "gsutil",
-            "az",
-            "rsync",
-            "scp",
-            "cp",
-            "mv",
-            "upx",
-            "strip",
-            "codesign",
-            "cosign",
-            "sha256sum",
-            "shasum",
-            "curl",
-            "jf",
-            "install",
-        ];
-        let Some(pipeline) = self.workflow else { return true };
-        let job = pipeline.jobs.iter().position(|j| Some(&j.name) == b.context.as_ref());
-        let action_keeps = pipeline
-            .actions
-            .iter()
-            .any(|a| Some(a.job) == job && KEEPING_ACTIONS.iter().any(|k| a.uses.starts_with(k)));
-        // Where the output is not known (`go install` into $GOPATH/bin), only an upload or
-        // release step of the job keeps it.
-        let Some((Value::Known(output), _)) = &b.invocation.output else { return action_keeps };
-        let output = output.trim_start_matches("./");
-        let later_keeps =
-            self.commands.iter().filter(|c| c.context == b.context && c.span.0 > b.invocation.span.1).any(|c| {
-                let program = c.argv.first().and_then(Value::as_known).unwrap_or("");
-                PUBLISHING_COMMANDS.contains(&program)
-                    || FILE_COMMANDS.contains(&program)
-                        && c.argv.iter().skip(1).filter_map(Value::as_known).any(|arg| names_file(arg, output))
-            });
-        action_keeps || later_keeps || self.kept_as_artifact(b.context.as_deref(), output)
-    }
-
-    /// Distinct build commands: one per command, whichever iteration of its loops.
+    /// Distinct build commands: one per command, whichever iteration of its loops; of the runs
+    /// of one command (the file read alone, and as each caller runs it), the first that ships.
     pub fn distinct_builds(&self) -> Vec<&Build<'a>> {
-        let mut seen = std::collections::HashSet::new();
-        self.builds.iter().filter(|b| seen.insert(b.invocation.span)).collect()
+        let mut chosen: Vec<&Build<'a>> = Vec::new();
+        let mut index = std::collections::HashMap::new();
+        for b in &self.builds {
+            match index.get(&b.invocation.span) {
+                None => {
+                    index.insert(b.invocation.span, chosen.len());
+                    chosen.push(b);
+                }
+                Some(&i) if b.via.is_some() && self.ships(chosen[i]).is_none() && self.ships(b).is_some() => {
+                    chosen[i] = b;
+                }
+                Some(_) => {}
+            }
+        }
+        chosen
     }
 
-    /// Every evaluation of each command: its iterations and matrix runners, grouped by command.
+    /// Every evaluation of each command: its iterations and matrix runners, grouped by command
+    /// and run (the file alone, or one caller's run of it).
     pub fn builds_by_command(&self) -> Vec<Vec<&Build<'a>>> {
-        let mut index: std::collections::HashMap<(usize, usize), usize> = std::collections::HashMap::new();
+        let mut index = std::collections::HashMap::new();
         let mut groups: Vec<Vec<&Build<'a>>> = Vec::new();
         for b in &self.builds {
-            let i = *index.entry(b.invocation.span).or_insert_with(|| {
+            let run = b.via.as_ref().map_or(0, |c| Arc::as_ptr(c) as usize);
+            let i = *index.entry((b.invocation.span, run)).or_insert_with(|| {
                 groups.push(Vec::new());
                 groups.len() - 1
             });

@@ -1,0 +1,455 @@
+//! Who runs whom: a Dockerfile `RUN make build`, a CI step running `./scripts/release.sh`, a
+//! recipe running `$(MAKE) -C cli release`. A command that runs another build definition of the
+//! scanned repository is a call; the callee is evaluated again as that call runs it (the caller's
+//! exported variables, arguments, make goals and command-line variables), and the builds of that
+//! run remember their caller, so rules judge them where they really run: a Makefile's `go build`
+//! that a release Dockerfile runs is built into an image.
+//!
+//! Bounded like evaluation itself: chains of at most `MAX_CHAIN` calls, at most
+//! `MAX_CALLS_PER_FILE` runs of one file, and only files of the scan are ever read.
+
+use super::source::{Defs, Kind};
+use super::value::Value;
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+/// The longest chain of calls followed (workflow -> make -> script -> script).
+pub const MAX_CHAIN: usize = 4;
+/// The most calls one file is evaluated under.
+pub const MAX_CALLS_PER_FILE: usize = 16;
+
+/// The command that ran a build definition, and who ran that one.
+#[derive(Debug)]
+pub struct Caller {
+    /// The calling file, as an index into the linked files.
+    pub file: usize,
+    pub path: String,
+    pub line: usize,
+    pub kind: Kind,
+    pub span: (usize, usize),
+    pub stage: Option<usize>,
+    /// The caller's own target, job or stage.
+    pub context: Option<String>,
+    /// Why what this caller runs ships, from its own place (a release image, a release target
+    /// or script), when it does.
+    pub ships: Option<String>,
+    /// For a CI step: what the rest of its job does with files.
+    pub keeping: Option<Keeping>,
+    pub up: Option<Arc<Caller>>,
+}
+
+impl Caller {
+    /// This caller, then its caller, and so on.
+    pub fn chain(&self) -> impl Iterator<Item = &Caller> {
+        std::iter::successors(Some(self), |c| c.up.as_deref())
+    }
+
+    /// `path:line`.
+    pub fn at(&self) -> String {
+        format!("{}:{}", self.path, self.line)
+    }
+}
+
+/// What a CI job does with files after one of its commands: whether an upload or release step of
+/// the job keeps them, the paths it keeps as artifacts, and its later commands (known words).
+#[derive(Clone, Debug, Default)]
+pub struct Keeping {
+    pub action_keeps: bool,
+    pub artifacts: Vec<String>,
+    pub later: Vec<Vec<String>>,
+}
+
+/// Commands that publish what the job built, wherever it is (an image build takes its context, a
+/// release tool its own configuration).
+const PUBLISHING_COMMANDS: &[&str] = &["docker", "podman", "buildah", "goreleaser", "nfpm", "fpm", "ko"];
+/// Commands that pack, move or upload the files they name.
+const FILE_COMMANDS: &[&str] = &[
+    "gh",
+    "tar",
+    "zip",
+    "7z",
+    "aws",
+    "gsutil",
+    "az",
+    "rsync",
+    "scp",
+    "cp",
+    "mv",
+    "upx",
+    "strip",
+    "codesign",
+    "cosign",
+    "sha256sum",
+    "shasum",
+    "curl",
+    "jf",
+    "install",
+];
+
+impl Keeping {
+    /// Whether the job keeps what a build wrote to `output`: not a tool a later command runs
+    /// itself; kept as an artifact, by an upload or release step, or by a later command that
+    /// packs, copies or publishes it. Where the output is not known (`go install` into
+    /// `$GOPATH/bin`), only an upload or release step keeps it.
+    pub fn keeps(&self, output: Option<&str>) -> bool {
+        let Some(output) = output.map(|o| o.trim_start_matches("./")) else { return self.action_keeps };
+        let program = |argv: &Vec<String>| argv.first().map_or("", |p| p.trim_start_matches("./")).to_string();
+        if self.later.iter().any(|argv| program(argv) == output) {
+            return false;
+        }
+        let later_keeps = self.later.iter().any(|argv| {
+            let program = program(argv);
+            PUBLISHING_COMMANDS.contains(&program.as_str())
+                || FILE_COMMANDS.contains(&program.as_str()) && argv.iter().skip(1).any(|arg| names_file(arg, output))
+        });
+        self.action_keeps || later_keeps || self.artifacts.iter().any(|kept| artifact_holds(kept, output))
+    }
+}
+
+/// Whether a kept artifact path (GitLab `artifacts:paths`: a file, a folder or a glob) holds `file`.
+pub fn artifact_holds(kept: &str, file: &str) -> bool {
+    let kept = kept.trim_start_matches("./").trim_end_matches('/');
+    let file = file.trim_start_matches("./");
+    file == kept
+        || file.strip_prefix(kept).is_some_and(|rest| rest.starts_with('/'))
+        || super::shell::glob_match(kept.as_bytes(), file.as_bytes())
+}
+
+/// Whether a command argument names `file`: the file itself, a folder above it, or a glob
+/// matching it (`dist/*`, `bin/`).
+pub fn names_file(arg: &str, file: &str) -> bool {
+    let arg = arg.trim_start_matches("./");
+    let folder = arg.trim_end_matches(['/', '*']);
+    arg.contains(file)
+        || super::shell::glob_match(arg.as_bytes(), file.as_bytes())
+        || (!folder.is_empty() && file.strip_prefix(folder).is_some_and(|rest| rest.starts_with('/')))
+}
+
+/// How a callee runs.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Run {
+    /// A script with its arguments (`$1`...).
+    Script { args: Vec<Value> },
+    /// A Makefile with its goals (none: the default goal) and command-line variables.
+    Make { goals: Vec<String>, overrides: Vec<(String, Value)> },
+}
+
+/// One run of a build definition by a command of another (or the same) file.
+pub struct Call {
+    pub callee: usize,
+    pub run: Run,
+    /// The variables the callee's environment holds: what the caller exported.
+    pub env: Vec<(String, Value)>,
+    pub caller: Arc<Caller>,
+}
+
+/// What a command asks to run, before the file is found.
+#[derive(Debug, PartialEq)]
+enum Request {
+    Make { dir: Option<String>, file: Option<String>, goals: Vec<String>, overrides: Vec<(String, Value)> },
+    Script { path: String, args: Vec<Value> },
+}
+
+/// Whether a command may run another build file (cheap; decides which commands keep their
+/// environment for linking).
+pub fn may_call(argv: &[Value]) -> bool {
+    request(argv).is_some()
+}
+
+/// Wrappers that run the rest of the line as a command.
+const WRAPPERS: &[&str] = &["exec", "time", "command", "nice", "nohup"];
+const SHELLS: &[&str] = &["sh", "bash", "dash", "ash", "ksh", "zsh"];
+
+fn request(argv: &[Value]) -> Option<Request> {
+    let mut i = 0;
+    let mut env_overrides = Vec::new();
+    loop {
+        let word = argv.get(i)?.as_known()?;
+        let name = word.rsplit('/').next().unwrap_or(word);
+        if WRAPPERS.contains(&name) {
+            i += 1;
+        } else if name == "env" {
+            i += 1;
+            while let Some((k, v)) = argv.get(i).and_then(assignment) {
+                env_overrides.push((k, v));
+                i += 1;
+            }
+        } else {
+            break;
+        }
+    }
+    let program = argv[i].as_known()?;
+    let name = program.rsplit('/').next().unwrap_or(program);
+    let rest = &argv[i + 1..];
+    if matches!(name, "make" | "gmake") {
+        return make_request(rest, env_overrides);
+    }
+    if SHELLS.contains(&name) || matches!(name, "source" | ".") {
+        // `bash -c '...'` runs a string, not a file; other options come before the script.
+        let mut args = rest.iter();
+        let script = loop {
+            let a = args.next()?.as_known()?;
+            match a {
+                "-c" => return None,
+                "-o" | "-O" => {
+                    args.next();
+                }
+                a if a.starts_with('-') || a.starts_with('+') => {}
+                a => break a,
+            }
+        };
+        return Some(Request::Script { path: script.to_string(), args: args.cloned().collect() });
+    }
+    let path_like = program.contains('/') || program.ends_with(".sh") || program.ends_with(".bash");
+    path_like.then(|| Request::Script { path: program.to_string(), args: rest.to_vec() })
+}
+
+/// `NAME=value` as an assignment.
+fn assignment(v: &Value) -> Option<(String, Value)> {
+    let (name, value) = v.split_once('=')?;
+    let name = name.as_known()?;
+    let valid = !name.is_empty()
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && !name.as_bytes()[0].is_ascii_digit();
+    valid.then(|| (name.to_string(), value))
+}
+
+/// `make` options, `NAME=value` variables and goals. A goal with holes is not followed.
+fn make_request(args: &[Value], mut overrides: Vec<(String, Value)>) -> Option<Request> {
+    // Options whose value is the next word (or attached: `-Cdir`).
+    const WITH_VALUE: &[&str] = &["-C", "-f", "-I", "-o", "-W", "-l"];
+    let (mut dir, mut file, mut goals) = (None, None, Vec::new());
+    let mut words = args.iter().peekable();
+    while let Some(w) = words.next() {
+        if let Some(a) = assignment(w) {
+            overrides.push(a);
+            continue;
+        }
+        let Some(word) = w.as_known() else { continue };
+        let long = |prefix: &str| word.strip_prefix(prefix).map(str::to_string);
+        if let Some(d) = long("--directory=") {
+            dir = Some(d);
+        } else if let Some(f) = long("--file=").or_else(|| long("--makefile=")) {
+            file = Some(f);
+        } else if let Some(flag) = WITH_VALUE.iter().find(|f| word.starts_with(**f)) {
+            let value = match &word[flag.len()..] {
+                "" => words.next().and_then(Value::as_known).map(str::to_string),
+                attached => Some(attached.to_string()),
+            };
+            match *flag {
+                "-C" => dir = value,
+                "-f" => file = value,
+                _ => {}
+            }
+        } else if word == "-j" || word == "--jobs" {
+            // An optional job count.
+            if words.peek().and_then(|n| n.as_known()).is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit())) {
+                words.next();
+            }
+        } else if !word.starts_with('-') && !word.is_empty() {
+            goals.push(word.to_string());
+        }
+    }
+    Some(Request::Make { dir, file, goals, overrides })
+}
+
+/// `path` without `.` and with `..` applied; `None` when `..` climbs above its start.
+fn normalize(path: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    Some(out)
+}
+
+/// The folders a command of `caller` runs relative to, most likely first: the caller's own
+/// folder (a Makefile's recipes, a Dockerfile's context), the repository root for CI files
+/// (`.github/workflows/x.yml`, `.gitlab/ci/x.yml`), then the scanned root.
+fn base_folders(caller: &Path, kind: Kind, scan_root: &Path) -> Vec<PathBuf> {
+    let dir = caller.parent().unwrap_or(Path::new(""));
+    let mut bases = Vec::new();
+    let ci_root = match kind {
+        Kind::GithubWorkflow | Kind::GitlabCi if dir.ends_with(".github/workflows") || dir.ends_with(".gitlab/ci") => {
+            dir.parent().and_then(Path::parent)
+        }
+        _ => None,
+    };
+    bases.extend(ci_root.map(Path::to_path_buf));
+    bases.push(dir.to_path_buf());
+    bases.push(scan_root.to_path_buf());
+    bases
+}
+
+/// The file a request runs and how, among the scan's build definitions (`index`: normalized
+/// path -> file).
+fn resolve(
+    request: Request,
+    caller: &Path,
+    kind: Kind,
+    scan_root: &Path,
+    index: &HashMap<PathBuf, usize>,
+) -> Option<(usize, Run)> {
+    let find = |candidates: &mut dyn Iterator<Item = PathBuf>| {
+        candidates.filter_map(|p| normalize(&p)).find_map(|p| index.get(&p).copied())
+    };
+    let bases = base_folders(caller, kind, scan_root);
+    match request {
+        Request::Script { path, args } => {
+            if Path::new(&path).is_absolute() {
+                return None;
+            }
+            let callee = find(&mut bases.iter().map(|b| b.join(&path)))?;
+            Some((callee, Run::Script { args }))
+        }
+        Request::Make { dir, file, goals, overrides } => {
+            // Recipes run `$(MAKE)` in the Makefile's own folder; others from where they are.
+            let dir = dir.unwrap_or_default();
+            let names = match &file {
+                Some(f) => vec![f.as_str()],
+                None => vec!["GNUmakefile", "makefile", "Makefile"],
+            };
+            let callee =
+                find(&mut bases.iter().flat_map(|b| names.iter().map(|n| b.join(&dir).join(n)).collect::<Vec<_>>()))?;
+            Some((callee, Run::Make { goals, overrides }))
+        }
+    }
+}
+
+/// Links the build definitions of one scan: every file another file runs is evaluated again as
+/// it is run, round by round down call chains (bounded); each caller up the chain records the
+/// builds its command led to.
+pub fn link(defs: &mut [Defs<'_>]) {
+    let index: HashMap<PathBuf, usize> =
+        defs.iter().enumerate().filter_map(|(i, d)| Some((normalize(Path::new(d.path))?, i))).collect();
+    let mut examined = vec![0usize; defs.len()];
+    let mut runs = vec![0usize; defs.len()];
+    let mut seen = HashSet::new();
+    for _ in 0..MAX_CHAIN {
+        let mut calls = Vec::new();
+        for (i, d) in defs.iter().enumerate() {
+            for cmd in &d.commands[examined[i]..] {
+                let Some(env) = &cmd.env else { continue };
+                let depth = cmd.via.as_ref().map_or(0, |v| v.chain().count());
+                let Some(request) = request(&cmd.argv).filter(|_| depth < MAX_CHAIN) else { continue };
+                let root = d.scan_root.unwrap_or(Path::new(""));
+                let Some((callee, run)) = resolve(request, Path::new(d.path), d.kind, root, &index) else { continue };
+                // One evaluation per distinct run of a callee from one command.
+                let key = (callee, i, cmd.span, cmd.context.clone(), format!("{run:?}"));
+                if runs[callee] >= MAX_CALLS_PER_FILE || !seen.insert(key) {
+                    continue;
+                }
+                runs[callee] += 1;
+                let caller = Caller {
+                    file: i,
+                    path: d.path.to_string(),
+                    line: d.line_of(cmd.span.0),
+                    kind: d.kind,
+                    span: cmd.span,
+                    stage: cmd.stage,
+                    context: cmd.context.clone(),
+                    ships: d.place_ships(cmd.context.as_deref()),
+                    keeping: matches!(d.kind, Kind::GithubWorkflow | Kind::GitlabCi)
+                        .then(|| d.keeping(cmd.context.as_deref(), cmd.span.1)),
+                    up: cmd.via.clone(),
+                };
+                calls.push(Call { callee, run, env: env.clone(), caller: Arc::new(caller) });
+            }
+            examined[i] = d.commands.len();
+        }
+        if calls.is_empty() {
+            break;
+        }
+        for call in calls {
+            let made = defs[call.callee].evaluate_call(&call);
+            if made == 0 {
+                continue;
+            }
+            let callee = defs[call.callee].path.to_string();
+            for c in call.caller.chain() {
+                let linked =
+                    super::source::Linked { span: c.span, stage: c.stage, callee: callee.clone(), builds: made };
+                defs[c.file].linked.push(linked);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn argv(words: &[&str]) -> Vec<Value> {
+        words.iter().map(|w| Value::known(*w)).collect()
+    }
+
+    #[test]
+    fn requests() {
+        let make = |words: &[&str]| request(&argv(words));
+        assert_eq!(
+            make(&["make", "-C", "cli", "-j4", "release", "VERSION=1.2"]),
+            Some(Request::Make {
+                dir: Some("cli".into()),
+                file: None,
+                goals: vec!["release".into()],
+                overrides: vec![("VERSION".into(), Value::known("1.2"))],
+            })
+        );
+        assert_eq!(
+            make(&["make", "-f", "build/release.mk", "-j", "8", "--no-print-directory"]),
+            Some(Request::Make { dir: None, file: Some("build/release.mk".into()), goals: vec![], overrides: vec![] })
+        );
+        let script = |path: &str, args: &[&str]| Some(Request::Script { path: path.into(), args: argv(args) });
+        assert_eq!(make(&["./scripts/build.sh", "linux", "amd64"]), script("./scripts/build.sh", &["linux", "amd64"]));
+        assert_eq!(make(&["bash", "-ex", "hack/release.sh", "v1"]), script("hack/release.sh", &["v1"]));
+        assert_eq!(make(&["source", "env.sh"]), script("env.sh", &[]));
+        assert_eq!(make(&["bash", "-c", "go build ./..."]), None);
+        assert_eq!(make(&["go", "build", "./..."]), None);
+        assert!(make(&["env", "CGO_ENABLED=0", "make"]).is_some());
+    }
+
+    #[test]
+    fn keeping() {
+        let k = Keeping {
+            action_keeps: false,
+            artifacts: vec!["dist/".into()],
+            later: vec![
+                vec!["./bin/gen".into(), "x".into()],
+                vec!["tar".into(), "czf".into(), "a.tgz".into(), "out/".into()],
+            ],
+        };
+        assert!(k.keeps(Some("dist/app")));
+        assert!(k.keeps(Some("./out/app")));
+        assert!(!k.keeps(Some("bin/gen")), "a tool the job runs itself");
+        assert!(!k.keeps(Some("bin/other")));
+        assert!(!k.keeps(None));
+    }
+
+    #[test]
+    fn resolution_stays_inside_the_scan() {
+        let index: HashMap<PathBuf, usize> =
+            [("repo/Makefile", 0), ("repo/scripts/build.sh", 1), ("repo/cli/Makefile", 2)]
+                .into_iter()
+                .map(|(p, i)| (PathBuf::from(p), i))
+                .collect();
+        let root = Path::new("repo");
+        let wf = Path::new("repo/.github/workflows/release.yml");
+        let run = |words: &[&str], from: &Path, kind| {
+            resolve(request(&argv(words)).unwrap(), from, kind, root, &index).map(|(i, _)| i)
+        };
+        assert_eq!(run(&["make", "release"], wf, Kind::GithubWorkflow), Some(0));
+        assert_eq!(run(&["make", "-C", "cli"], wf, Kind::GithubWorkflow), Some(2));
+        assert_eq!(run(&["./scripts/build.sh"], Path::new("repo/Makefile"), Kind::Makefile), Some(1));
+        assert_eq!(run(&["../scripts/build.sh"], Path::new("repo/cli/Makefile"), Kind::Makefile), Some(1));
+        assert_eq!(run(&["../../etc/passwd.sh"], Path::new("repo/Makefile"), Kind::Makefile), None);
+        assert_eq!(run(&["/etc/build.sh"], Path::new("repo/Makefile"), Kind::Makefile), None);
+    }
+}
