@@ -1,4 +1,4 @@
-//! The shell, Dockerfile, Makefile, GitHub/GitLab CI, goreleaser and Go source readers, the
+//! The shell, Dockerfile, Makefile, GitHub/GitLab CI, goreleaser, Go source and Go build program readers, the
 //! evaluation of loops and expansions, and every rule that reads build definitions, on arbitrary
 //! text.
 #![no_main]
@@ -9,7 +9,12 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let mut package = shiplint::defs::gosrc::Package::default();
     shiplint::defs::gosrc::scan_file(text, std::path::Path::new("fuzz.go"), &mut package);
-    for kind in [Kind::Shell, Kind::Dockerfile, Kind::Makefile, Kind::GithubWorkflow, Kind::GitlabCi, Kind::Goreleaser] {
+    // Every Go text, not only those that pass the cheap `may_build` test.
+    for c in shiplint::defs::goprog::read(text).commands {
+        assert!(c.command.start <= c.command.end && c.command.end <= text.len());
+    }
+    let kinds = [Kind::Shell, Kind::Dockerfile, Kind::Makefile, Kind::GithubWorkflow, Kind::GitlabCi, Kind::Goreleaser, Kind::GoProgram];
+    for kind in kinds {
         let Ok(parsed) = source::parse(kind, text) else { continue };
         let defs = Defs::new("fuzz", text, kind, &parsed);
         let mut findings = Vec::new();

@@ -40,8 +40,10 @@ pub fn plan(findings: &[Finding], reason: &str) -> Result<(Vec<Fixed>, Vec<Skipp
     for (path, lines) in by_file {
         let bytes = crate::check::read_bounded(Path::new(path), MAX_FILE, "a file to annotate")
             .map_err(|e| format!("{path}: {e}"))?;
-        // Go source and go.mod take `//` comments and are not where suppressions are read.
-        if source::kind_of(Path::new(path), &bytes).is_none() {
+        // go.mod and Go source other than build programs are not where suppressions are read.
+        let kind = source::kind_of(Path::new(path), &bytes);
+        let go_program = kind == Some(source::Kind::GoProgram);
+        if kind.is_none() || go_program && !crate::defs::goprog::may_build(&String::from_utf8_lossy(&bytes)) {
             skipped.extend(lines.keys().map(|&line| Skipped {
                 path: path.into(),
                 line,
@@ -50,7 +52,8 @@ pub fn plan(findings: &[Finding], reason: &str) -> Result<(Vec<Fixed>, Vec<Skipp
             continue;
         }
         let before = String::from_utf8(bytes).map_err(|_| format!("{path}: not UTF-8 text: no comment added"))?;
-        let (after, applied, not_placed) = annotate(&before, &lines, reason);
+        let comment = if go_program { "//" } else { "#" };
+        let (after, applied, not_placed) = annotate(&before, &lines, reason, comment);
         skipped.extend(not_placed.into_iter().map(|(line, why)| Skipped { path: path.into(), line, why }));
         if applied > 0 {
             files.push(Fixed { path: path.to_string(), before, after, applied });
@@ -68,6 +71,7 @@ fn annotate(
     text: &str,
     lines: &BTreeMap<usize, BTreeSet<&str>>,
     reason: &str,
+    comment: &str,
 ) -> (String, usize, Vec<(usize, &'static str)>) {
     let mut out: Vec<String> = text.split_inclusive('\n').map(str::to_string).collect();
     let (mut applied, mut skipped) = (0, Vec::new());
@@ -78,7 +82,7 @@ fn annotate(
             continue;
         };
         let above = line.checked_sub(2).and_then(|i| out.get(i));
-        if let Some(merged) = above.and_then(|a| merge_into_comment(a, rules)) {
+        if let Some(merged) = above.and_then(|a| merge_into_comment(a, rules, comment)) {
             out[line - 2] = merged;
             applied += 1;
             continue;
@@ -92,7 +96,7 @@ fn annotate(
         // comment; one at column 0 is make's own and is skipped.
         let indent = if indent.starts_with('\t') { String::new() } else { indent };
         let list: Vec<&str> = rules.iter().copied().collect();
-        out.insert(line - 1, format!("{indent}# shiplint: ignore[{}] {reason}\n", list.join(", ")));
+        out.insert(line - 1, format!("{indent}{comment} shiplint: ignore[{}] {reason}\n", list.join(", ")));
         applied += 1;
     }
     (out.concat(), applied, skipped)
@@ -100,12 +104,12 @@ fn annotate(
 
 /// `line` with `rules` added to its suppression list, when it is a suppression comment line
 /// (`None` otherwise, or when it names them all already: nothing to merge is a no-op).
-fn merge_into_comment(line: &str, rules: &BTreeSet<&str>) -> Option<String> {
-    const MARK: &str = "# shiplint: ignore[";
-    if !line.trim_start().starts_with(MARK) {
+fn merge_into_comment(line: &str, rules: &BTreeSet<&str>, comment: &str) -> Option<String> {
+    let mark = format!("{comment} shiplint: ignore[");
+    if !line.trim_start().starts_with(&mark) {
         return None;
     }
-    let start = line.find(MARK)? + MARK.len();
+    let start = line.find(&mark)? + mark.len();
     let end = start + line[start..].find(']')?;
     let named: Vec<&str> = line[start..end].split(',').map(str::trim).collect();
     let new: Vec<&str> = rules.iter().copied().filter(|r| !named.contains(r)).collect();
@@ -124,7 +128,7 @@ mod tests {
     #[test]
     fn comments_go_above_with_the_line_indentation() {
         let text = "build:\n\tgo build -o x .\nrun: |\n  go build .\n";
-        let (out, n, skipped) = annotate(text, &lines(&[(2, &["b", "a"]), (4, &["a"])]), "later");
+        let (out, n, skipped) = annotate(text, &lines(&[(2, &["b", "a"]), (4, &["a"])]), "later", "#");
         assert_eq!(
             out,
             "build:\n# shiplint: ignore[a, b] later\n\tgo build -o x .\nrun: |\n  # shiplint: ignore[a] later\n  go build .\n"
@@ -135,7 +139,7 @@ mod tests {
     #[test]
     fn an_existing_suppression_is_extended() {
         let text = "# shiplint: ignore[a] old reason\nFROM x\n";
-        let (out, n, _) = annotate(text, &lines(&[(2, &["b"])]), "new");
+        let (out, n, _) = annotate(text, &lines(&[(2, &["b"])]), "new", "#");
         assert_eq!(out, "# shiplint: ignore[a, b] old reason\nFROM x\n");
         assert_eq!(n, 1);
     }
@@ -143,7 +147,7 @@ mod tests {
     #[test]
     fn continuation_lines_are_left_alone() {
         let text = "RUN apk add git && \\\n    go build .\n";
-        let (out, n, skipped) = annotate(text, &lines(&[(2, &["a"])]), "r");
+        let (out, n, skipped) = annotate(text, &lines(&[(2, &["a"])]), "r", "#");
         assert_eq!((out.as_str(), n), (text, 0));
         assert_eq!(skipped.len(), 1);
     }

@@ -166,6 +166,10 @@ fn check_file(path: &Path, named: bool, scan_root: &Path, options: &BinaryOption
     let bytes = read_bounded(path, MAX_TEXT_SOURCE, "a build definition")?;
     let text = String::from_utf8(bytes).map_err(|_| format!("not UTF-8 text, yet named like a {kind:?}"))?;
     let parsed = source::parse(kind, &text)?;
+    // Go source is a build definition only when it runs a build.
+    if matches!(&parsed, source::Parsed::GoProgram(p) if p.commands.is_empty()) {
+        return Ok(Scanned::Other);
+    }
     let scan_root = scan_root.to_path_buf();
     Ok(Scanned::BuildDefinition(Box::new(LoadedDefinition { display, text, kind, parsed, scan_root })))
 }
@@ -226,7 +230,9 @@ fn suppressions(text: &str) -> Vec<Suppression> {
     let mut out = Vec::new();
     let mut offset = 0;
     for (i, line) in text.split_inclusive('\n').enumerate() {
-        if let Some(hash) = line.find('#') {
+        // In a `#` comment, or a `//` one in a Go build program.
+        let comment = line.find(MARK).and_then(|at| line[..at].rfind('#').or_else(|| line[..at].rfind("//")));
+        if let Some(hash) = comment {
             if let Some(at) = line[hash..].find(MARK) {
                 let list_start = hash + at + MARK.len();
                 if let Some(len) = line[list_start..].find(']') {

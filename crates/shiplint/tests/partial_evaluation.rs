@@ -303,3 +303,108 @@ fn calls_that_loop_or_leave_the_scanned_tree_are_not_followed() {
     // A call names a file to judge only among the scanned ones: nothing outside `app` is read.
     assert_eq!(out.status.code(), Some(0), "{out:?}");
 }
+
+// Go programs that run the build: `exec.Command("go", "build", ...)` read like a script's command.
+
+const RELEASE_PROGRAM: &str = r#"package main
+
+import (
+	"os"
+	"os/exec"
+)
+
+func build(goos, goarch string) {
+	c := exec.Command("go", "build",
+		"-o", "dist/app_"+goos+"_"+goarch,
+		"-ldflags", "-s -w",
+		"./cmd/app",
+	)
+	c.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS="+goos, "GOARCH="+goarch)
+	if err := c.Run(); err != nil {
+		panic(err)
+	}
+}
+
+func main() {
+	build("linux", "amd64")
+}
+"#;
+
+#[test]
+fn a_go_release_program_is_a_build_definition() {
+    let path = "helpers/build-release-binaries/main.go";
+    let found = check(&[(path, RELEASE_PROGRAM)]);
+    assert_eq!(
+        rules(&found),
+        [("untrimmed-paths", &*format!("{path}:9")), ("stripped-without-symbols", &*format!("{path}:11"))],
+        "{found:#?}"
+    );
+    assert!(found[0].2.contains("it is in build-release-binaries/main.go"), "{}", found[0].2);
+
+    let good = RELEASE_PROGRAM.replace("\"-ldflags\", \"-s -w\",", "\"-trimpath\",");
+    assert!(check(&[(path, &good)]).is_empty());
+    // Any other Go program that builds (to measure a size, to run a test) ships nothing.
+    assert!(check(&[("tools/measure/main.go", RELEASE_PROGRAM)]).is_empty());
+    // A suppression is a `//` comment in Go.
+    let ignored = RELEASE_PROGRAM.replace(
+        "\tc := exec",
+        "\t// shiplint: ignore[untrimmed-paths] paths are fixed in the builder image\n\tc := exec",
+    );
+    assert_eq!(rules(&check(&[(path, &ignored)])), [("stripped-without-symbols", &*format!("{path}:12"))]);
+}
+
+#[test]
+fn a_runner_function_is_read_as_each_caller_runs_it() {
+    let program = r#"package main
+
+import (
+	"flag"
+	"os"
+	"os/exec"
+	"time"
+)
+
+var debug = flag.Bool("debug", false, "print commands")
+
+func runEnv(args, env []string) error {
+	if *debug {
+		args = append([]string{"echo"}, args...)
+	}
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Env = append(os.Environ(), env...)
+	return cmd.Run()
+}
+
+func compile(goos, version string) {
+	stamp := time.Now().Format(time.RFC3339)
+	args := []string{
+		"go", "build",
+		"-trimpath",
+		"--ldflags", "-X main.version=" + version + " -X main.date=" + stamp,
+		"-o", "release/app-" + goos,
+	}
+	if goos == "windows" {
+		args = append(args, "-buildmode", "exe")
+	}
+	args = append(args, "./cmd/app")
+	runEnv(args, []string{"GOOS=" + goos})
+}
+"#;
+    let found = check(&[("bin/cross-compile.go", program)]);
+    assert_eq!(rules(&found), [("non-reproducible-build", "bin/cross-compile.go:26")], "{found:#?}");
+    assert!(found[0].2.contains("time.Now().Format(time.RFC3339)"), "{}", found[0].2);
+    let good = program.replace("time.Now().Format(time.RFC3339)", "os.Getenv(\"SOURCE_DATE\")");
+    assert!(check(&[("bin/cross-compile.go", &good)]).is_empty());
+}
+
+#[test]
+fn make_runs_a_go_build_program() {
+    let make = "release:\n\tgo run ./tools/builder -version $(VERSION)\n";
+    let files = |make: &str| check(&[("Makefile", make), ("tools/builder/main.go", RELEASE_PROGRAM)]);
+    let found = files(make);
+    assert_eq!(rules(&found)[0], ("untrimmed-paths", "tools/builder/main.go:9"), "{found:#?}");
+    assert!(found[0].2.contains("the release target (Makefile:2 runs it)"), "{}", found[0].2);
+    // The caller's environment reaches the program's commands.
+    let trimmed = "release:\n\tGOFLAGS=-trimpath go run ./tools/builder\n";
+    assert!(!files(trimmed).iter().any(|(r, ..)| r == "untrimmed-paths"));
+}

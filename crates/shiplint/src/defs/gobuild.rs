@@ -47,7 +47,7 @@ pub struct BuildInvocation<'a> {
 }
 
 /// Flags of `go build` that take a value (the others are booleans).
-const VALUE_FLAGS: &[&str] = &[
+pub(crate) const VALUE_FLAGS: &[&str] = &[
     "o",
     "ldflags",
     "gcflags",

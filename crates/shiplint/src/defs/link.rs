@@ -147,8 +147,21 @@ pub struct Call {
 /// What a command asks to run, before the file is found.
 #[derive(Debug, PartialEq)]
 enum Request {
-    Make { dir: Option<String>, file: Option<String>, goals: Vec<String>, overrides: Vec<(String, Value)> },
-    Script { path: String, args: Vec<Value> },
+    Make {
+        dir: Option<String>,
+        file: Option<String>,
+        goals: Vec<String>,
+        overrides: Vec<(String, Value)>,
+    },
+    Script {
+        path: String,
+        args: Vec<Value>,
+    },
+    /// `go run build.go args` or `go run ./helpers/release args`: a Go build program.
+    GoRun {
+        path: String,
+        args: Vec<Value>,
+    },
 }
 
 /// Whether a command may run another build file (cheap; decides which commands keep their
@@ -184,6 +197,20 @@ fn request(argv: &[Value]) -> Option<Request> {
     let rest = &argv[i + 1..];
     if matches!(name, "make" | "gmake") {
         return make_request(rest, env_overrides);
+    }
+    if name == "go" && rest.first()?.as_known()? == "run" {
+        let mut args = rest[1..].iter();
+        let path = loop {
+            let a = args.next()?.as_known()?;
+            match a.strip_prefix('-').map(|f| f.trim_start_matches('-')) {
+                Some(flag) if super::gobuild::VALUE_FLAGS.contains(&flag) => {
+                    args.next();
+                }
+                Some(_) => {}
+                None => break a,
+            }
+        };
+        return Some(Request::GoRun { path: path.to_string(), args: args.cloned().collect() });
     }
     if SHELLS.contains(&name) || matches!(name, "source" | ".") {
         // `bash -c '...'` runs a string, not a file; other options come before the script.
@@ -310,6 +337,26 @@ fn resolve(
             let callee = find(&mut bases.iter().map(|b| b.join(&path)))?;
             Some((callee, Run::Script { args }))
         }
+        Request::GoRun { path, args } => {
+            if Path::new(&path).is_absolute() || path.contains('@') {
+                return None;
+            }
+            // A file, or a package folder: its build program file (`main.go` first).
+            let mut candidates = Vec::new();
+            for base in &bases {
+                let Some(p) = normalize(&base.join(&path)) else { continue };
+                if path.ends_with(".go") {
+                    candidates.push(p);
+                    continue;
+                }
+                candidates.push(p.join("main.go"));
+                let mut in_folder: Vec<&PathBuf> = index.keys().filter(|k| k.parent() == Some(p.as_path())).collect();
+                in_folder.sort();
+                candidates.extend(in_folder.into_iter().cloned());
+            }
+            let callee = find(&mut candidates.into_iter())?;
+            Some((callee, Run::Script { args }))
+        }
         Request::Make { dir, file, goals, overrides } => {
             // Recipes run `$(MAKE)` in the Makefile's own folder; others from where they are.
             let dir = dir.unwrap_or_default();
@@ -414,6 +461,13 @@ mod tests {
         assert_eq!(make(&["bash", "-c", "go build ./..."]), None);
         assert_eq!(make(&["go", "build", "./..."]), None);
         assert!(make(&["env", "CGO_ENABLED=0", "make"]).is_some());
+        let go_run = |path: &str, args: &[&str]| Some(Request::GoRun { path: path.into(), args: argv(args) });
+        assert_eq!(make(&["go", "run", "build.go", "-goos", "linux"]), go_run("build.go", &["-goos", "linux"]));
+        assert_eq!(
+            make(&["go", "run", "-tags", "release", "--mod=vendor", "./helpers/release", "v1"]),
+            go_run("./helpers/release", &["v1"])
+        );
+        assert_eq!(make(&["go", "run"]), None);
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod dockerfile;
 pub mod eval;
 pub mod gitlab;
 pub mod gobuild;
+pub mod goprog;
 pub mod goreleaser;
 pub mod gosrc;
 pub mod images;

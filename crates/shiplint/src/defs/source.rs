@@ -7,6 +7,7 @@ use super::ci::{self, Pipeline};
 use super::dockerfile::{self, Dockerfile};
 use super::gitlab;
 use super::gobuild::BuildInvocation;
+use super::goprog;
 use super::goreleaser::{self, Goreleaser};
 use super::gosrc::{Module, ModuleCache};
 use super::link::{self, Caller, Keeping};
@@ -27,6 +28,9 @@ pub enum Kind {
     GithubWorkflow,
     GitlabCi,
     Goreleaser,
+    /// A Go program that runs `go build` through `exec.Command` (a release or cross-compile
+    /// driver); other Go files are not build definitions.
+    GoProgram,
 }
 
 /// Recognises a build definition by name, or a shell script by its `#!` line.
@@ -50,6 +54,9 @@ pub fn kind_of(path: &Path, head: &[u8]) -> Option<Kind> {
         || lower.ends_with(".dockerfile")
     {
         return Some(Kind::Dockerfile);
+    }
+    if lower.ends_with(".go") && !lower.ends_with("_test.go") {
+        return Some(Kind::GoProgram);
     }
     if lower.ends_with(".sh") || lower.ends_with(".bash") {
         return Some(Kind::Shell);
@@ -166,6 +173,7 @@ pub enum Parsed {
     },
     Workflow(Pipeline),
     Goreleaser(Goreleaser),
+    GoProgram(goprog::GoProgram),
 }
 
 /// The most RUN instructions or recipe lines of one file read (real ones have tens), to bound
@@ -179,6 +187,8 @@ pub fn parse(kind: Kind, text: &str) -> Result<Parsed, String> {
         Kind::GitlabCi => Parsed::Workflow(gitlab::parse(text)?),
         Kind::Goreleaser => Parsed::Goreleaser(goreleaser::parse(text)?),
         Kind::Shell => Parsed::Shell(shell::parse(text, 0)),
+        Kind::GoProgram if goprog::may_build(text) => Parsed::GoProgram(goprog::read(text)),
+        Kind::GoProgram => Parsed::GoProgram(goprog::GoProgram::default()),
         Kind::Makefile => {
             let file = makefile::parse(text);
             // A rule inside a conditional the file decides against never runs.
@@ -264,6 +274,36 @@ fn read_script<'a>(items: &'a [Item], mut env: Env, place: &Place, into: &mut Co
     }
 }
 
+/// The builds a Go build program's commands make, each in the environment its caller gives
+/// (`inherited`) plus what the program sets.
+fn read_go_program<'a>(
+    program: &'a goprog::GoProgram,
+    inherited: &[(String, Value)],
+    place: &Place,
+    into: &mut Collected<'a>,
+) {
+    for c in &program.commands {
+        let env = inherited.iter().chain(&c.env).cloned().collect();
+        let evaluated = shell::Evaluated {
+            command: &c.command,
+            argv: c.argv.clone(),
+            argv_words: (0..c.argv.len()).collect(),
+            env,
+            prefix: &[],
+            iteration: Vec::new(),
+            loops: Vec::new(),
+            assumed_empty: Vec::new(),
+        };
+        into.builds.extend(BuildInvocation::from_command(&evaluated).map(|invocation| Build {
+            invocation,
+            stage: None,
+            runner: 0,
+            context: place.context.clone().or_else(|| Some(c.function.clone())),
+            via: place.via.clone(),
+        }));
+    }
+}
+
 impl<'a> Defs<'a> {
     pub fn new(path: &'a str, text: &'a str, kind: Kind, parsed: &'a Parsed) -> Self {
         let mut c = Collected::default();
@@ -299,6 +339,14 @@ impl<'a> Defs<'a> {
                     read_script(&run.items, env, &place, &mut c);
                 }
                 (None, Some(wf), None)
+            }
+            Parsed::GoProgram(program) => {
+                let place = Place { stage: None, runner: 0, context: None, via: None };
+                read_go_program(program, &[], &place, &mut c);
+                if let Some(note) = &program.note {
+                    c.budget.stop(|| note.clone());
+                }
+                (None, None, None)
             }
             Parsed::Goreleaser(g) => {
                 // One build per target, each in its own dist folder (so never colliding), up to
@@ -378,6 +426,9 @@ impl<'a> Defs<'a> {
                         read_script(items, env, &place, &mut c);
                     }
                 }
+            }
+            (Parsed::GoProgram(program), link::Run::Script { .. }) => {
+                read_go_program(program, &call.env, &Place { stage: None, runner: 0, context: None, via }, &mut c);
             }
             _ => return 0,
         }
@@ -491,13 +542,16 @@ impl<'a> Defs<'a> {
                 return kept.then(|| "it is built in CI and kept".into());
             }
             Kind::Goreleaser => return Some("goreleaser releases it".into()),
-            Kind::Shell | Kind::Makefile => {}
+            Kind::Shell | Kind::Makefile | Kind::GoProgram => {}
         }
+        // A Go program builds for many purposes (measuring sizes, running tests): only its
+        // name, its output folder or its caller says it ships.
+        let program = self.kind == Kind::GoProgram;
         // A known target only: `GOOS=$(shell go env GOOS)` is the host.
-        if inv.env_value("GOOS").is_some() || inv.env_value("GOARCH").is_some() {
+        if !program && (inv.env_value("GOOS").is_some() || inv.env_value("GOARCH").is_some()) {
             return Some("it is cross-compiled".into());
         }
-        if let Some(written) = self.ldflags_written(inv) {
+        if let Some(written) = self.ldflags_written(inv).filter(|_| !program) {
             let words: Vec<&str> = written.split_whitespace().collect();
             if words.contains(&"-s") && words.contains(&"-w") {
                 return Some("it is stripped for release (-s -w)".into());
@@ -536,9 +590,15 @@ impl<'a> Defs<'a> {
         match self.kind {
             Kind::Dockerfile if self.not_for_release().is_none() => return Some("it is built into an image".into()),
             Kind::Dockerfile | Kind::GithubWorkflow | Kind::GitlabCi | Kind::Goreleaser => return None,
-            Kind::Shell | Kind::Makefile => {}
+            Kind::Shell | Kind::Makefile | Kind::GoProgram => {}
         }
-        let script = self.path.rsplit('/').next().unwrap_or(self.path);
+        // A Go program is named by its folder as often as by its file (`build-release-binaries/main.go`).
+        let script = match self.kind {
+            Kind::GoProgram => {
+                self.path.rsplit('/').take(2).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("/")
+            }
+            _ => self.path.rsplit('/').next().unwrap_or(self.path).to_string(),
+        };
         let named = |n: &str| {
             ["release", "dist", "package", "publish", "ship", "deploy", "cross"]
                 .iter()
@@ -546,7 +606,9 @@ impl<'a> Defs<'a> {
         };
         match context {
             Some(target) if named(target) => Some(format!("it is in the {target} target")),
-            _ if self.kind == Kind::Shell && named(script) => Some(format!("it is in {script}")),
+            _ if matches!(self.kind, Kind::Shell | Kind::GoProgram) && named(&script) => {
+                Some(format!("it is in {script}"))
+            }
             _ => None,
         }
     }
@@ -651,7 +713,9 @@ mod tests {
         assert_eq!(k("release", "#!/usr/bin/env bash\nset -e"), Some(Kind::Shell));
         assert_eq!(k("tool", "#!/bin/sh -e\n"), Some(Kind::Shell));
         assert_eq!(k("script.py", "#!/usr/bin/env python3\n"), None);
-        assert_eq!(k("main.go", "package main"), None);
+        // Go source is a candidate; reading it decides whether it runs a build.
+        assert_eq!(k("main.go", "package main"), Some(Kind::GoProgram));
+        assert_eq!(k("main_test.go", "package main"), None);
         assert_eq!(k("Makefile", ""), Some(Kind::Makefile));
         assert_eq!(k("build/common.mk", ""), Some(Kind::Makefile));
         assert_eq!(k(".github/workflows/release.yml", ""), Some(Kind::GithubWorkflow));
