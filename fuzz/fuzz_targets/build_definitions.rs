@@ -1,4 +1,4 @@
-//! The shell, Dockerfile, Makefile, GitHub/GitLab CI, goreleaser, Go source and Go build program readers, the
+//! The shell, Dockerfile, Makefile, GitHub/GitLab CI, goreleaser, promu, Go source and Go build program readers, the
 //! evaluation of loops and expansions, and every rule that reads build definitions, on arbitrary
 //! text.
 #![no_main]
@@ -13,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
     for c in shiplint::defs::goprog::read(text).commands {
         assert!(c.command.start <= c.command.end && c.command.end <= text.len());
     }
-    let kinds = [Kind::Shell, Kind::Dockerfile, Kind::Makefile, Kind::GithubWorkflow, Kind::GitlabCi, Kind::Goreleaser, Kind::GoProgram];
+    let kinds = [Kind::Shell, Kind::Dockerfile, Kind::Makefile, Kind::GithubWorkflow, Kind::GitlabCi, Kind::Goreleaser, Kind::Promu, Kind::GoProgram];
     for kind in kinds {
         let Ok(parsed) = source::parse(kind, text) else { continue };
         let defs = Defs::new("fuzz", text, kind, &parsed);

@@ -408,3 +408,20 @@ fn make_runs_a_go_build_program() {
     let trimmed = "release:\n\tGOFLAGS=-trimpath go run ./tools/builder\n";
     assert!(!files(trimmed).iter().any(|(r, ..)| r == "untrimmed-paths"));
 }
+
+#[test]
+fn promu_builds_are_judged_like_goreleaser_builds() {
+    let promu = "go:\n    version: 1.26\nrepository:\n    path: example.com/exporter\nbuild:\n    binaries:\n        - name: exporter\n    flags: -a -tags netgo\n    ldflags: |\n        -X example.com/exporter/version.Version={{.Version}}\n        -X example.com/exporter/version.BuildUser={{user}}@{{host}}\n        -X example.com/exporter/version.BuildDate={{date \"20060102-15:04:05\"}}\ncrossbuild:\n    platforms:\n        - linux\n";
+    for path in [".promu.yml", ".promu-cgo.yml"] {
+        let found = check(&[(path, promu)]);
+        let expected = [("untrimmed-paths", format!("{path}:7")), ("non-reproducible-build", format!("{path}:10"))];
+        let expected: Vec<(&str, &str)> = expected.iter().map(|(r, at)| (*r, at.as_str())).collect();
+        assert_eq!(rules(&found), expected, "{found:#?}");
+        assert!(found[0].2.contains("promu builds and releases it"), "{}", found[0].2);
+    }
+    let good = promu
+        .replace("flags: -a -tags netgo", "flags: -a -tags netgo -trimpath")
+        .replace("{{user}}@{{host}}", "release-bot")
+        .replace("{{date \"20060102-15:04:05\"}}", "{{.Revision}}");
+    assert!(check(&[(".promu.yml", &good)]).is_empty());
+}

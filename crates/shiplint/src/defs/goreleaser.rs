@@ -65,7 +65,8 @@ pub const DEFAULT_LDFLAGS: &str =
 const DEFAULT_GOOS: &[&str] = &["darwin", "linux", "windows"];
 const DEFAULT_GOARCH: &[&str] = &["386", "amd64", "arm64"];
 
-/// One build entry: its targets and the words the invocations borrow.
+/// One build entry (of goreleaser, or of promu read the same way): its targets and the words the
+/// invocations borrow.
 pub struct Build {
     pub id: String,
     /// Where the entry is (the whole `- id: ...` mapping), and its `goos` list if written.
@@ -77,13 +78,13 @@ pub struct Build {
     pub targets: Vec<(String, String)>,
     /// How many targets the lists name (`targets` holds at most `budget::MAX_TARGETS` of them).
     pub target_count: u128,
-    ldflags: Word,
-    output: Word,
-    main: Word,
-    env: Vec<(String, String)>,
-    trimpath: bool,
-    mod_flag: Option<String>,
-    implicit_ldflags: bool,
+    pub(super) ldflags: Word,
+    pub(super) output: Word,
+    pub(super) main: Word,
+    pub(super) env: Vec<(String, String)>,
+    pub(super) trimpath: bool,
+    pub(super) mod_flag: Option<String>,
+    pub(super) implicit_ldflags: bool,
 }
 
 /// An image goreleaser builds (`dockers:`), with goreleaser's defaults applied.
@@ -141,7 +142,7 @@ fn trimpath_edit(text: &str, entry: usize, flags: Option<&Spanned<Strings>>) -> 
 /// Where a YAML value starting at `start` ends (its last non-blank line, before `limit`): the
 /// lines after its key's line that are indented deeper than the key, or are `- ` items at the
 /// key's own indentation. YAML collections report only where they start.
-fn value_end(text: &str, start: usize, limit: usize) -> usize {
+pub(super) fn value_end(text: &str, start: usize, limit: usize) -> usize {
     let indent = |line: &str| line.len() - line.trim_start_matches(' ').len();
     // The key's column: after the spaces and `- ` that open a sequence item on its line.
     let key_column = |line: &str| line.len() - line.trim_start_matches([' ', '-']).len();
@@ -172,7 +173,7 @@ fn value_end(text: &str, start: usize, limit: usize) -> usize {
     end.min(limit.max(start))
 }
 
-fn literal(text: &str, (start, end): (usize, usize)) -> Word {
+pub(super) fn literal(text: &str, (start, end): (usize, usize)) -> Word {
     Word { parts: vec![Part::Lit(text.to_string())], start, end }
 }
 

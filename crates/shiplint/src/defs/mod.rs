@@ -14,6 +14,7 @@ pub mod gosrc;
 pub mod images;
 pub mod link;
 pub mod makefile;
+pub mod promu;
 pub mod shell;
 pub mod source;
 pub mod text;

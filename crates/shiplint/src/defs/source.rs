@@ -12,6 +12,7 @@ use super::goreleaser::{self, Goreleaser};
 use super::gosrc::{Module, ModuleCache};
 use super::link::{self, Caller, Keeping};
 use super::makefile::{self, Makefile};
+use super::promu;
 use super::shell::{self, Env, Item, Value};
 use super::text::LineIndex;
 use crate::finding::{Finding, Location};
@@ -28,6 +29,8 @@ pub enum Kind {
     GithubWorkflow,
     GitlabCi,
     Goreleaser,
+    /// promu's `.promu.yml`.
+    Promu,
     /// A Go program that runs `go build` through `exec.Command` (a release or cross-compile
     /// driver); other Go files are not build definitions.
     GoProgram,
@@ -54,6 +57,12 @@ pub fn kind_of(path: &Path, head: &[u8]) -> Option<Kind> {
         || lower.ends_with(".dockerfile")
     {
         return Some(Kind::Dockerfile);
+    }
+    // `.promu.yml`, and the variants projects pass with `--config` (`.promu-cgo.yml`).
+    if (lower.starts_with(".promu.") || lower.starts_with(".promu-"))
+        && (lower.ends_with(".yml") || lower.ends_with(".yaml"))
+    {
+        return Some(Kind::Promu);
     }
     if lower.ends_with(".go") && !lower.ends_with("_test.go") {
         return Some(Kind::GoProgram);
@@ -174,6 +183,7 @@ pub enum Parsed {
     Workflow(Pipeline),
     Goreleaser(Goreleaser),
     GoProgram(goprog::GoProgram),
+    Promu(promu::Promu),
 }
 
 /// The most RUN instructions or recipe lines of one file read (real ones have tens), to bound
@@ -186,6 +196,7 @@ pub fn parse(kind: Kind, text: &str) -> Result<Parsed, String> {
         Kind::GithubWorkflow => Parsed::Workflow(actions::parse(text)?),
         Kind::GitlabCi => Parsed::Workflow(gitlab::parse(text)?),
         Kind::Goreleaser => Parsed::Goreleaser(goreleaser::parse(text)?),
+        Kind::Promu => Parsed::Promu(promu::parse(text)?),
         Kind::Shell => Parsed::Shell(shell::parse(text, 0)),
         Kind::GoProgram if goprog::may_build(text) => Parsed::GoProgram(goprog::read(text)),
         Kind::GoProgram => Parsed::GoProgram(goprog::GoProgram::default()),
@@ -274,6 +285,18 @@ fn read_script<'a>(items: &'a [Item], mut env: Env, place: &Place, into: &mut Co
     }
 }
 
+/// The builds a release tool's entries make (goreleaser, promu): one per target, each in its own
+/// dist folder (so never colliding), up to the budget's cap over all entries.
+fn read_tool_builds<'a>(entries: &'a [goreleaser::Build], what: &str, into: &mut Collected<'a>) {
+    let total = entries.iter().map(|b| b.target_count).sum();
+    let allowed = into.budget.cap_targets(total, what);
+    let targets = entries.iter().flat_map(|b| b.targets.iter().enumerate().map(move |t| (b, t)));
+    for (b, (runner, target)) in targets.take(allowed) {
+        let context = Some(b.id.clone());
+        into.builds.push(Build { invocation: b.invocation(target), stage: None, runner, context, via: None });
+    }
+}
+
 /// The builds a Go build program's commands make, each in the environment its caller gives
 /// (`inherited`) plus what the program sets.
 fn read_go_program<'a>(
@@ -349,16 +372,12 @@ impl<'a> Defs<'a> {
                 (None, None, None)
             }
             Parsed::Goreleaser(g) => {
-                // One build per target, each in its own dist folder (so never colliding), up to
-                // the budget's cap over all entries.
-                let total = g.builds.iter().map(|b| b.target_count).sum();
-                let allowed = c.budget.cap_targets(total, "goreleaser build targets");
-                let targets = g.builds.iter().flat_map(|b| b.targets.iter().enumerate().map(move |t| (b, t)));
-                for (b, (runner, target)) in targets.take(allowed) {
-                    let context = Some(b.id.clone());
-                    c.builds.push(Build { invocation: b.invocation(target), stage: None, runner, context, via: None });
-                }
+                read_tool_builds(&g.builds, "goreleaser build targets", &mut c);
                 (None, None, Some(g))
+            }
+            Parsed::Promu(p) => {
+                read_tool_builds(&p.builds, "promu build targets", &mut c);
+                (None, None, None)
             }
             Parsed::Dockerfile { file, runs } => {
                 // Each RUN is a new shell, with the ENV and ARG values of its stage so far.
@@ -542,6 +561,7 @@ impl<'a> Defs<'a> {
                 return kept.then(|| "it is built in CI and kept".into());
             }
             Kind::Goreleaser => return Some("goreleaser releases it".into()),
+            Kind::Promu => return Some("promu builds and releases it".into()),
             Kind::Shell | Kind::Makefile | Kind::GoProgram => {}
         }
         // A Go program builds for many purposes (measuring sizes, running tests): only its
@@ -589,7 +609,7 @@ impl<'a> Defs<'a> {
     pub fn place_ships(&self, context: Option<&str>) -> Option<String> {
         match self.kind {
             Kind::Dockerfile if self.not_for_release().is_none() => return Some("it is built into an image".into()),
-            Kind::Dockerfile | Kind::GithubWorkflow | Kind::GitlabCi | Kind::Goreleaser => return None,
+            Kind::Dockerfile | Kind::GithubWorkflow | Kind::GitlabCi | Kind::Goreleaser | Kind::Promu => return None,
             Kind::Shell | Kind::Makefile | Kind::GoProgram => {}
         }
         // A Go program is named by its folder as often as by its file (`build-release-binaries/main.go`).

@@ -33,6 +33,9 @@ declare_rule! {
     /// grows with the repository. goreleaser's default `ldflags` stamp `-X main.date={{.Date}}`,
     /// the build time: use `{{.CommitDate}}`, `mod_timestamp: "{{ .CommitTimestamp }}"` and
     /// `flags: [-trimpath]` (goreleaser's default flags are empty) for reproducible releases.
+    /// promu's `{{date "..."}}` formats `SOURCE_DATE_EPOCH` when the environment sets it and the
+    /// clock otherwise (promu `cmd/build.go`, `getBuildDate`); its `{{user}}@{{host}}` is always the
+    /// build host.
     ///
     /// ## Example
     /// ```sh

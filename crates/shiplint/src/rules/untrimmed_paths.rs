@@ -183,7 +183,9 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         let description = "add -trimpath (BuildInfo then no longer records -ldflags)";
         // In a goreleaser file the flag belongs in the entry's `flags:` list: added to the list,
         // or as a new key; a flow-style entry or a flags string is left to the user.
-        if defs.kind != Kind::Goreleaser {
+        if defs.kind == Kind::Promu {
+            finding.help = "add -trimpath to `flags:` under `build:`".into();
+        } else if defs.kind != Kind::Goreleaser {
             // Only after `build` as written: a flag after `$(GOBUILD)` could land inside another
             // flag's value.
             if inv.literal_command {
