@@ -19,7 +19,7 @@ grep -v '^#' "$here/real-packages.txt" | while read -r kind spec file sha; do
       platform=$(echo "$file" | sed -E 's/.*-([^-]+)\.whl$/\1/')
       python3 -m pip download --quiet --disable-pip-version-check --no-deps --only-binary :all: \
         --platform "$platform" -d "$tmp" "$spec" ;;
-    deb) (cd "$tmp" && apt-get download -qq "$spec" >/dev/null) ;;
+    deb) (cd "$tmp" && apt-get download -qq -o APT::Sandbox::User=root "$spec" >/dev/null) ;;
     *) echo "fetch-packages: unknown kind $kind" >&2; exit 1 ;;
   esac
   if ! echo "$sha  $tmp/$file" | sha256sum -c --status; then
