@@ -506,3 +506,36 @@ fn hostile_packages_are_bounded_errors() {
     let after: Vec<_> = fs::read_dir(d).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(before, after, "nothing is written beside the packages");
 }
+
+/// `diff` on two versions of a wheel pairs the executables inside and says, in Go terms, why
+/// they differ; a package compared with its own copy is identical.
+#[test]
+fn diff_explains_two_versions_of_a_wheel() {
+    let t = TempDir::new();
+    let d = t.path();
+    let old = wheel(
+        d,
+        "tool-1.0-py3-none-manylinux_2_17_x86_64.whl",
+        "tool/bin/tool",
+        &binary("linux", "amd64", Variant::Default),
+        0o755,
+    );
+    let new = wheel(
+        d,
+        "tool-1.1-py3-none-manylinux_2_17_x86_64.whl",
+        "tool/bin/tool",
+        &binary("linux", "amd64", Variant::XFlag),
+        0o755,
+    );
+    let out = shiplint().arg("diff").arg(&old).arg(&new).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let pair = format!("{}!tool/bin/tool vs {}!tool/bin/tool: differ", old.display(), new.display());
+    assert!(text.contains(&pair), "{text}");
+    assert!(text.contains("-X values differ") && text.contains("-X main.version: A (not set)"), "{text}");
+    assert!(text.contains(&format!("only in A: {}!tool-1.0.dist-info/WHEEL", old.display())), "{text}");
+    let copy = d.join("copy.whl");
+    fs::copy(&old, &copy).unwrap();
+    let out = shiplint().arg("diff").arg(&old).arg(&copy).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+}
