@@ -254,9 +254,18 @@ impl<'a> Package<'a> {
         if members.first().map(|m| m.name.as_str()) != Some("debian-binary") {
             return Err(Error::Malformed("Debian package: the first member is not debian-binary"));
         }
-        let find = |prefix: &str| members.iter().find(|m| m.name.starts_with(prefix)).map(|m| m.data);
-        let control = find("control.tar").ok_or(Error::Malformed("Debian package: no control.tar member"))?;
+        let find = |prefix: &str| members.iter().find(|m| m.name.starts_with(prefix));
+        let control = find("control.tar").ok_or(Error::Malformed("Debian package: no control.tar member"))?.data;
         let payload = find("data.tar").ok_or(Error::Malformed("Debian package: no data.tar member"))?;
+        // dpkg also accepts bzip2 and lzma data (no longer written by dpkg-deb): said, not misread.
+        if let Some((_, kind)) = [(".bz2", "bzip2"), (".lzma", "lzma")].iter().find(|(e, _)| payload.name.ends_with(e))
+        {
+            return Err(Error::Other(format!(
+                "Debian package: {} is compressed with {kind}, which is not read (gzip, xz and zstd are)",
+                payload.name
+            )));
+        }
+        let payload = payload.data;
         let mut metadata = Metadata::new(Format::Deb);
         for (key, value) in control_fields(&deb_control(control)?) {
             match key.as_str() {
@@ -492,6 +501,14 @@ mod tests {
                 deb.push(b'\n');
             }
         }
+        let mut old = deb.clone();
+        let at = old.windows(12).position(|w| w == b"data.tar.zst").unwrap();
+        old[at..at + 12].copy_from_slice(b"data.tar.bz2");
+        let err = Package::open(&old, "old.deb").err().unwrap().to_string();
+        assert_eq!(
+            err,
+            "Debian package: data.tar.bz2 is compressed with bzip2, which is not read (gzip, xz and zstd are)"
+        );
         let mut p = Package::open(&deb, "app_1.0_arm64.deb").unwrap();
         assert_eq!((p.metadata.format, p.metadata.architecture.as_deref()), (Format::Deb, Some("arm64")));
         let m = p.next_member().unwrap().unwrap();
