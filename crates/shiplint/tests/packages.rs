@@ -167,6 +167,11 @@ fn debian_packages_made_by_dpkg_deb() {
     assert!(
         message(&list, "SL304", "api-tools_1.0_all.deb!usr/bin/api").contains("Architecture: all (every platform)")
     );
+    // inspect says which package an executable ships in, what it claims, and the recorded mode.
+    let arm64 = &inspect(&t.path().join("api_1.0_arm64.deb"))[0];
+    assert_eq!(arm64["package"]["format"], "deb");
+    assert_eq!(arm64["package"]["claims"], "control file Architecture: arm64");
+    assert_eq!((arm64["package"]["name"].as_str(), arm64["mode"].as_u64()), (Some("api"), Some(0o644)));
     // What dpkg installs is what shiplint read.
     let extracted = t.path().join("x");
     run(Command::new("dpkg-deb").arg("-x").arg(&good).arg(&extracted));
