@@ -5,7 +5,9 @@
 #   jsonschema (validates --format json and gitlab against their schemas), actionlint (its wheel);
 # - $CACHE/tools/wheelhouse: maturin's wheel, so the pre-commit and wheel tests build offline;
 # - from Debian when missing: zsh and fish (syntax-check the completion scripts), man-db and
-#   groff-base (`man -l` on the manual page), make (runs a Makefile after --add-ignores).
+#   groff-base (`man -l` on the manual page), make (runs a Makefile after --add-ignores), rpm
+#   (rpmbuild and rpm2cpio make and unpack the RPM test packages), cpio, musl-tools (musl-gcc
+#   links the musl cgo fixture).
 set -euo pipefail
 tools="${SHIPLINT_CACHE:-$HOME/.cache/shiplint}/tools"
 mkdir -p "$tools"
@@ -32,7 +34,7 @@ if ! ls "$tools/wheelhouse"/maturin-1.16.0-*.whl >/dev/null 2>&1; then
 fi
 
 missing=()
-for pair in zsh:zsh fish:fish man:man-db nroff:groff-base make:make; do
+for pair in zsh:zsh fish:fish man:man-db nroff:groff-base make:make rpmbuild:rpm cpio:cpio musl-gcc:musl-tools; do
   command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
 done
 if [ "${#missing[@]}" -gt 0 ]; then

@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/provision-go.sh
 bash scripts/fetch-old-binaries.sh
+bash scripts/fetch-packages.sh
 bash scripts/fetch-test-tools.sh
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -39,8 +39,8 @@ impl Compression {
 
 /// Decompressed output allowed per compressed byte once past `FREE_BYTES` (real layers and
 /// archives compress 2-20x; gzip's own maximum is about 1032x).
-const MAX_RATIO: u64 = 256;
-const FREE_BYTES: u64 = 256 << 20;
+pub(crate) const MAX_RATIO: u64 = 256;
+pub(crate) const FREE_BYTES: u64 = 256 << 20;
 /// The largest zstd window accepted: zstd's own default decoder limit (`--long` beyond it).
 const MAX_ZSTD_WINDOW: u64 = 128 << 20;
 /// The largest xz dictionary accepted, in KiB (xz -9 uses 64 MiB).

@@ -1,11 +1,15 @@
 //! Streaming, bounded readers for what Go programs ship in: tar archives (plain, gzip, zstd, xz),
-//! zip archives, and container images (OCI image layouts, `docker save` tarballs, OCI archives)
+//! zip archives, packages (Debian, RPM, Python wheels, npm tarballs, Homebrew bottles), and container images (OCI image layouts, `docker save` tarballs, OCI archives)
 //! with their merged file system view. Nothing is written to disk and nothing is run; memory is
 //! bounded by metadata and by the limits callers pass, never by a length field in the input.
 
+pub mod ar;
 pub mod compress;
+pub mod cpio;
 pub mod fs;
 pub mod image;
+pub mod package;
+pub mod rpm;
 pub mod tar;
 pub mod zip;
 

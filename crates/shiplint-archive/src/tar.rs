@@ -284,6 +284,11 @@ impl<R: Source> TarReader<R> {
     pub fn remaining(&self) -> u64 {
         self.remaining
     }
+
+    /// The reader the tar is read from.
+    pub fn source(&self) -> &R {
+        &self.inner
+    }
 }
 
 fn padding(size: u64) -> u64 {

@@ -143,6 +143,12 @@ pub fn read(data: &[u8], entry: &Entry, limit: u64) -> Result<Vec<u8>, Error> {
     if entry.size > limit {
         return Err(Error::TooLarge { size: entry.size, limit });
     }
+    // The sizes are known before inflating: a bomb is refused by the same bound as a stream.
+    if entry.size > crate::compress::FREE_BYTES
+        && entry.size / entry.compressed_size.max(1) > crate::compress::MAX_RATIO
+    {
+        return Err(Error::Bomb);
+    }
     // Read one byte past the declared size: a stream longer than declared is an error.
     let out = head(data, entry, entry.size + 1)?;
     if out.len() as u64 != entry.size {
@@ -165,6 +171,9 @@ mod tests {
         assert_eq!((e[1].path.as_str(), e[1].unix_mode), ("api-darwin-arm64/api", Some(0o100755)));
         assert_eq!(read(&z, &e[1], 100).unwrap(), b"\xcf\xfa\xed\xfe");
         assert_eq!(read(&z, &e[1], 2), Err(Error::TooLarge { size: 4, limit: 2 }));
+        // 300 MiB declared from 1000 stored bytes: refused before anything is inflated.
+        let bomb = Entry { size: 300 << 20, compressed_size: 1000, method: 8, ..e[1].clone() };
+        assert_eq!(read(&z, &bomb, 512 << 20), Err(Error::Bomb));
         for cut in 0..z.len() {
             if let Ok(list) = entries(&z[..cut]) {
                 for entry in &list {

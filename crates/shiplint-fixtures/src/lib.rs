@@ -108,6 +108,8 @@ pub enum Variant {
     Pie,
     /// CGO_ENABLED=1 and a program that links `net`: a dynamically linked executable.
     CgoNet,
+    /// The same, linked by `musl-gcc`: dynamically linked against musl (`/lib/ld-musl-x86_64.so.1`).
+    CgoMusl,
     /// GO111MODULE=off, built inside GOPATH.
     GopathMode,
     /// `go build main.go`
@@ -135,6 +137,7 @@ impl fmt::Display for Variant {
             Variant::GnuBuildId => "gnu-buildid",
             Variant::Pie => "pie",
             Variant::CgoNet => "cgo-net",
+            Variant::CgoMusl => "cgo-musl",
             Variant::GopathMode => "gopath",
             Variant::FileArgument => "file-arg",
             Variant::TestBinary => "test-binary",
@@ -214,6 +217,7 @@ pub fn plan() -> Vec<(Toolchain, &'static str, &'static str, Variant)> {
             plan.push((tc.clone(), "linux", "amd64", Variant::Pie));
             plan.push((tc.clone(), "linux", "amd64", Variant::StaticPie));
             plan.push((tc.clone(), "linux", "amd64", Variant::XFlagMistakes));
+            plan.push((tc.clone(), "linux", "amd64", Variant::CgoMusl));
             plan.push((tc.clone(), "linux", "arm64", Variant::Pie));
             plan.push((tc.clone(), "windows", "amd64", Variant::Pie));
             plan.push((tc.clone(), "darwin", "arm64", Variant::XFlag));
@@ -236,7 +240,7 @@ pub fn all() -> &'static [Fixture] {
 
 fn program_dir(variant: Variant) -> PathBuf {
     program(match variant {
-        Variant::CgoNet => "netlookup",
+        Variant::CgoNet | Variant::CgoMusl => "netlookup",
         Variant::ReplacedDependency => "withdep",
         Variant::XFlagMistakes => "xflags",
         _ => "hello",
@@ -355,6 +359,7 @@ fn build_in(
     cmd.env("GOOS", goos).env("GOARCH", goarch);
     match variant {
         Variant::CgoNet | Variant::StaticPie => cmd.env("CGO_ENABLED", "1"),
+        Variant::CgoMusl => cmd.env("CGO_ENABLED", "1").env("CC", "musl-gcc"),
         _ => cmd.env("CGO_ENABLED", "0"),
     };
     match variant {

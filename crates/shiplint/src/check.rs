@@ -149,7 +149,9 @@ fn check_file(path: &Path, named: bool, scan_root: &Path, options: &BinaryOption
     }
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     if crate::release::is_archive_name(&name) {
-        let claims_platform = crate::release::named_platform(&name) != (None, None);
+        // A package (`.deb`, `.rpm`, wheel, bottle) that cannot be read is an error wherever it is.
+        let claims_platform =
+            crate::release::named_platform(&name) != (None, None) || shiplint_archive::package::is_package_name(&name);
         return match crate::release::check_archive(path, options, config) {
             Ok(r) => Ok(Scanned::Archive(r)),
             Err(e) if named || claims_platform => Err(e),

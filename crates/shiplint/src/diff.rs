@@ -16,6 +16,7 @@ use crate::report::printable;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use shiplint_archive::image::{Image, Manifest};
+use shiplint_archive::package::Format;
 use shiplint_gobin::{Executable, Facts};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt::Write as _;
@@ -718,35 +719,32 @@ fn member(path: String, mode: u32, uid: u64, mtime: u64, bytes: Vec<u8>) -> Memb
     Member { path, mode, uid, mtime, sha256: sha(&bytes), bytes: keep.then_some(bytes) }
 }
 
-/// Reads a release archive's members (nothing is extracted).
-fn listing(data: &[u8]) -> Result<Listing, String> {
-    use shiplint_archive::{compress, tar, zip};
+/// Reads a release archive's or package's members (nothing is extracted); `name` is its file
+/// name, which tells a wheel, an npm tarball or a bottle from a plain archive.
+fn listing(data: &[u8], name: &str) -> Result<Listing, String> {
+    let file_name = Path::new(name).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut package = shiplint_archive::package::Package::open(data, &file_name).map_err(|e| e.to_string())?;
     let mut members = Vec::new();
-    if zip::is_zip(data) {
-        for e in zip::entries(data).map_err(|e| e.to_string())?.into_iter().filter(|e| !e.is_dir) {
-            let bytes = zip::read(data, &e, MAX_MEMBER).map_err(|err| format!("{}: {err}", e.path))?;
-            members.push(member(e.path, e.unix_mode.unwrap_or(0), 0, u64::from(e.dos_time), bytes));
-        }
-        return Ok(Listing { compression: "zip", gzip_stamp: None, members });
-    }
-    let mut decoder = compress::decoder(data, data).map_err(|e| e.to_string())?;
-    let compression = decoder.compression.name();
-    let mut reader = tar::TarReader::new(&mut decoder);
-    while let Some(e) = reader.next_entry().map_err(|e| e.to_string())? {
-        if e.kind != tar::Kind::File {
+    while let Some(e) = package.next_member().map_err(|e| e.to_string())? {
+        if e.kind != shiplint_archive::tar::Kind::File {
             continue;
         }
-        let bytes = reader.read_data(MAX_MEMBER).map_err(|err| format!("{}: {err}", e.path))?;
-        members.push(member(e.path, e.mode, e.uid, e.mtime, bytes));
+        let bytes = package.data(MAX_MEMBER).map_err(|err| format!("{}: {err}", e.path))?;
+        members.push(member(e.path, e.mode.unwrap_or(0), e.uid, e.mtime, bytes));
     }
-    Ok(Listing { compression, gzip_stamp: gzip_stamp(data), members })
+    let compression = package.compression();
+    // A package's payload is inside it: the file's own gzip header is a plain archive's only.
+    let plain = matches!(package.metadata.format, Format::Tar | Format::Npm | Format::Bottle);
+    Ok(Listing { compression, gzip_stamp: if plain { gzip_stamp(data) } else { None }, members })
 }
 
 /// Two release archives: the files inside paired by path and compared in depth, and the
 /// archive's own metadata (times, owners, modes, order, compression) as causes of their own.
 fn diff_archives(a_name: &str, a: &[u8], b_name: &str, b: &[u8], report: &mut DiffReport) -> Result<(), String> {
-    let (la, lb) =
-        (listing(a).map_err(|e| format!("{a_name}: {e}"))?, listing(b).map_err(|e| format!("{b_name}: {e}"))?);
+    let (la, lb) = (
+        listing(a, a_name).map_err(|e| format!("{a_name}: {e}"))?,
+        listing(b, b_name).map_err(|e| format!("{b_name}: {e}"))?,
+    );
     let mut archive = PairReport::new(a_name, b_name, a == b);
     let mut differing = Vec::new();
     for ma in &la.members {
@@ -1098,7 +1096,7 @@ fn same_platform(a: &Path, b: &Path) -> bool {
         _ => None,
     };
     let kind = |n: &str| {
-        [".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.zst", ".tzst", ".tar", ".zip", ".exe"]
+        [".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.zst", ".tzst", ".tar", ".zip", ".exe", ".deb", ".rpm", ".whl"]
             .into_iter()
             .find(|e| n.ends_with(e))
     };

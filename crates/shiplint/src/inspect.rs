@@ -6,6 +6,7 @@ use crate::mapped::Mapped;
 use crate::report::printable;
 use rayon::prelude::*;
 use serde::Serialize;
+use shiplint_archive::package::Format;
 use shiplint_gobin::{Executable, Facts};
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -23,11 +24,36 @@ pub struct FileReport {
     /// For a container image: one entry per platform.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub images: Vec<ImageSummary>,
+    /// For an executable inside a package: the package and what it claims.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub package: Option<PackageSummary>,
+    /// For an executable inside an archive or package that records modes: its permission bits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<u32>,
+}
+
+/// What a package says of itself (docs/inspect-json.md, "Package").
+#[derive(Clone, Serialize)]
+pub struct PackageSummary {
+    pub format: shiplint_archive::package::Format,
+    pub name: Option<String>,
+    pub version: Option<String>,
+    /// The platform it claims, as it writes it (`control file Architecture: arm64`); empty when
+    /// it claims none.
+    pub claims: String,
 }
 
 impl FileReport {
     fn new(path: String) -> FileReport {
-        FileReport { path, error: None, universal: false, slices: Vec::new(), images: Vec::new() }
+        FileReport {
+            path,
+            error: None,
+            universal: false,
+            slices: Vec::new(),
+            images: Vec::new(),
+            package: None,
+            mode: None,
+        }
     }
 
     /// The report of an executable's bytes shown as `path`.
@@ -62,15 +88,29 @@ pub fn inspect_file(path: &str) -> FileReport {
 /// The executables inside a release archive, one report each (`dist/api.tar.gz!api`).
 fn inspect_archive(path: &str) -> Vec<FileReport> {
     let mut reports = Vec::new();
-    let read = crate::release::each_executable(Path::new(path), |member, bytes, _| {
+    let read = crate::release::each_executable(Path::new(path), |member, bytes, mode| {
         let location = format!("{path}!{member}");
-        reports.push(match bytes {
+        let report = match bytes {
             Ok(bytes) => FileReport::of_executable(location, bytes),
             Err(e) => FileReport { error: Some(e), ..FileReport::new(location) },
-        });
+        };
+        reports.push(FileReport { mode, ..report });
     });
-    if let Err(e) = read {
-        reports.push(FileReport { error: Some(e), ..FileReport::new(path.to_string()) });
+    match read {
+        Ok(metadata) if !matches!(metadata.format, Format::Tar | Format::Zip) => {
+            let claim = crate::package::claim(&metadata);
+            let summary = PackageSummary {
+                format: metadata.format,
+                name: metadata.name,
+                version: metadata.version,
+                claims: claim.said,
+            };
+            for r in &mut reports {
+                r.package = Some(summary.clone());
+            }
+        }
+        Ok(_) => {}
+        Err(e) => reports.push(FileReport { error: Some(e), ..FileReport::new(path.to_string()) }),
     }
     reports
 }
@@ -185,6 +225,14 @@ pub fn render(r: &FileReport) -> String {
         let mut line = |k: &str, v: &str| {
             let _ = writeln!(s, "  {k:<18} {}", printable(v));
         };
+        if let Some(p) = &r.package {
+            let named = [p.name.as_deref(), p.version.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
+            let claims = if p.claims.is_empty() { "claims no platform".to_string() } else { p.claims.clone() };
+            line("package", &format!("{} {named} ({claims})", p.format.name()));
+        }
+        if let Some(mode) = r.mode {
+            line("mode", &format!("{:04o}", mode & 0o7777));
+        }
         line(
             "format",
             &format!(

@@ -13,6 +13,7 @@ pub mod goversion;
 pub mod image;
 pub mod inspect;
 pub mod mapped;
+pub mod package;
 pub mod platform_names;
 pub mod reach;
 pub mod release;

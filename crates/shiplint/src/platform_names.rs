@@ -29,6 +29,7 @@ const OS_NAMES: &[(&str, &str)] = &[
     ("sunos", "solaris"),
     ("solaris", "solaris"),
     ("illumos", "illumos"),
+    ("kfreebsd", "freebsd"),
     ("aix", "aix"),
     ("android", "android"),
 ];
@@ -43,6 +44,8 @@ const ARCH_NAMES: &[(&str, &str)] = &[
     ("386", "386"),
     ("i386", "386"),
     ("i686", "386"),
+    ("i586", "386"),
+    ("i486", "386"),
     ("x86", "386"),
     ("ia32", "386"),
     ("arm", "arm"),
@@ -53,9 +56,12 @@ const ARCH_NAMES: &[(&str, &str)] = &[
     ("armv7l", "arm"),
     ("armhf", "arm"),
     ("armel", "arm"),
+    ("armv7hl", "arm"),
+    ("armv6hl", "arm"),
     ("riscv64", "riscv64"),
     ("riscv64gc", "riscv64"),
     ("ppc64le", "ppc64le"),
+    ("ppc64el", "ppc64le"),
     ("powerpc64le", "ppc64le"),
     ("ppc64", "ppc64"),
     ("powerpc64", "ppc64"),
@@ -98,6 +104,50 @@ pub fn named_platform(name: &str) -> (Option<&'static str>, Option<&'static str>
     (os, arch)
 }
 
+/// macOS release names as Homebrew writes them in bottle tags (`arm64_sonoma`, `sequoia`).
+const MACOS_RELEASES: &[&str] = &[
+    "tahoe",
+    "sequoia",
+    "sonoma",
+    "ventura",
+    "monterey",
+    "big_sur",
+    "catalina",
+    "mojave",
+    "high_sierra",
+    "sierra",
+    "el_capitan",
+    "yosemite",
+];
+
+/// The platform a Homebrew bottle tag names: `arm64_sonoma` is darwin/arm64, a bare release
+/// name (`sonoma`) is Intel, `x86_64_linux` and `arm64_linux` are Linux; `None` for `all`
+/// (no platform) and tags not known.
+pub fn bottle_platform(tag: &str) -> Option<(&'static str, &'static str)> {
+    let tag = tag.to_ascii_lowercase();
+    if let Some(arch) = tag.strip_suffix("_linux") {
+        let (_, arch) = named_platform(arch);
+        return Some(("linux", arch?));
+    }
+    let (arch, release) = match tag.strip_prefix("arm64_") {
+        Some(release) => ("arm64", release),
+        None => ("amd64", tag.as_str()),
+    };
+    MACOS_RELEASES.contains(&release).then_some(("darwin", arch))
+}
+
+/// The operating system a package-manager value names (npm's `os` values: `win32`, `sunos`).
+pub fn os_word(word: &str) -> Option<&'static str> {
+    lookup(OS_NAMES, &word.to_ascii_lowercase())
+}
+
+/// The architecture a package-manager value names (npm's `cpu`, Debian's `Architecture`, RPM's
+/// arch tag: `x64`, `ppc64el`, `armv7hl`, `x86_64`).
+pub fn arch_word(word: &str) -> Option<&'static str> {
+    let lower = word.to_ascii_lowercase();
+    lookup(COMPOUND_ARCH_NAMES, &lower).or_else(|| lookup(ARCH_NAMES, &lower))
+}
+
 /// Whether a binary built for GOARCH `real` is what a name claiming `claimed` promises.
 pub fn arch_matches(claimed: &str, real: &str) -> bool {
     claimed == real || (claimed == "ppc64" && real == "ppc64le")
@@ -105,7 +155,21 @@ pub fn arch_matches(claimed: &str, real: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::named_platform;
+    use super::{arch_word, bottle_platform, named_platform, os_word};
+
+    #[test]
+    fn package_manager_words() {
+        assert_eq!(bottle_platform("arm64_sonoma"), Some(("darwin", "arm64")));
+        assert_eq!(bottle_platform("sequoia"), Some(("darwin", "amd64")));
+        assert_eq!(bottle_platform("x86_64_linux"), Some(("linux", "amd64")));
+        assert_eq!(bottle_platform("arm64_linux"), Some(("linux", "arm64")));
+        assert_eq!(bottle_platform("all"), None);
+        assert_eq!(
+            (os_word("win32"), os_word("sunos"), os_word("Linux")),
+            (Some("windows"), Some("solaris"), Some("linux"))
+        );
+        assert_eq!((arch_word("x64"), arch_word("x86_64"), arch_word("noarch")), (Some("amd64"), Some("amd64"), None));
+    }
 
     #[test]
     fn every_spelling_release_and_package_names_use() {
@@ -158,6 +222,10 @@ mod tests {
             ("api-win64.exe", Some("windows"), Some("amd64")),
             ("api-osx-x64", Some("darwin"), Some("amd64")),
             ("api-linux-386", Some("linux"), Some("386")),
+            // Package architectures (Debian, RPM).
+            ("app_1.0_ppc64el.deb", None, Some("ppc64le")),
+            ("app-1.0-1.armv7hl.rpm", None, Some("arm")),
+            ("app-1.0-1.i586.rpm", None, Some("386")),
             // Names that claim nothing.
             ("api", None, None),
             ("api-v1.2.3.tar.gz", None, None),

@@ -1,16 +1,20 @@
-//! Release folders and archives: the Go executables a release ships (loose in a folder such as
-//! `dist/`, or inside `.tar.gz`/`.tgz`/`.tar.xz`/`.tar.zst`/`.tar`/`.zip` archives read in place),
-//! the platform their names claim, and the checksum files beside them.
+//! Release folders, archives and packages: the Go executables a release ships (loose in a folder
+//! such as `dist/`, inside `.tar.gz`/`.tgz`/`.tar.xz`/`.tar.zst`/`.tar`/`.zip` archives, or in
+//! `.deb`, `.rpm`, wheel, npm and Homebrew bottle packages, all read in place), the platform
+//! their names and packages claim, and the checksum files beside them.
 
 use crate::check::{check_executable, looks_executable};
 use crate::config::Config;
 use crate::finding::{Finding, Location};
 use crate::mapped::Mapped;
+use crate::package::PackageFacts;
 use crate::rules::{BinaryOptions, RuleMeta};
 use sha2::{Digest, Sha256};
-use shiplint_archive::{compress, tar::Kind, tar::TarReader, zip};
+use shiplint_archive::package::{Metadata, Package};
+use shiplint_archive::tar::Kind;
 use shiplint_gobin::{Executable, Facts, Format};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The largest archive member read (Go programs are tens of megabytes).
 const MAX_MEMBER: u64 = 512 << 20;
@@ -36,6 +40,10 @@ pub struct Shipped {
     pub certificate_signed: bool,
     /// The IDs debuggers and symbol servers find each slice's symbols by.
     pub debug_ids: Vec<DebugId>,
+    /// The ELF program interpreter of each slice that has one (`/lib/ld-musl-x86_64.so.1`).
+    pub interpreters: Vec<String>,
+    /// The package it ships in (a `.deb`, `.rpm`, wheel, npm tarball or bottle).
+    pub package: Option<Arc<PackageFacts>>,
 }
 
 /// A GNU build ID or Mach-O UUID, with what tells the build it belongs to from another.
@@ -169,14 +177,17 @@ pub fn shipped(
         mode,
         certificate_signed: slices.iter().any(|f| f.code_signature.as_ref().is_some_and(|s| s.has_cms_signer())),
         debug_ids: slices.iter().zip(&platforms(&slices)).filter_map(|(f, p)| DebugId::of(f, p)).collect(),
+        interpreters: slices.iter().filter_map(|f| f.linkage.interpreter.clone()).collect(),
+        package: None,
     };
     Ok(Some((findings, facts)))
 }
 
-/// Whether a file name is a release archive shiplint opens.
+/// Whether a file name is a release archive or package shiplint opens.
 pub fn is_archive_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     [".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.zst", ".tzst", ".tar", ".zip"].iter().any(|e| lower.ends_with(e))
+        || shiplint_archive::package::is_package_name(&lower)
 }
 
 /// What an archive holds: binary findings and release facts of its Go executables, and the
@@ -189,48 +200,30 @@ pub struct ArchiveReport {
 }
 
 /// How much of a member is read to tell whether it is an executable.
-const MEMBER_HEAD: u64 = 8;
+const MEMBER_HEAD: usize = 8;
 
-/// Calls `visit(member path, bytes, mode)` for every executable in a release archive (tar in any
-/// compression, or zip), read in place: nothing is extracted. An executable too large to read
-/// is visited with the reason instead of its bytes, so that it is not passed over in silence.
+/// Calls `visit(member path, bytes, mode)` for every executable in a release archive or package
+/// (tar in any compression, zip, `.deb`, `.rpm`, wheel, npm tarball, bottle), read in place:
+/// nothing is extracted. An executable too large to read is visited with the reason instead of
+/// its bytes, so that it is not passed over in silence. Returns what the package says of itself.
 pub fn each_executable(
     path: &Path,
     mut visit: impl FnMut(&str, Result<&[u8], String>, Option<u32>),
-) -> Result<(), String> {
+) -> Result<Metadata, String> {
     let mapped = Mapped::open(path)?;
-    let data = mapped.bytes();
-    if zip::is_zip(data) {
-        for entry in zip::entries(data).map_err(|e| e.to_string())? {
-            if entry.is_dir || entry.size < 64 {
-                continue;
-            }
-            let head = zip::head(data, &entry, MEMBER_HEAD).map_err(|e| format!("{}: {e}", entry.path))?;
-            if looks_executable(&head) {
-                let bytes = zip::read(data, &entry, MAX_MEMBER).map_err(|e| e.to_string());
-                visit(&entry.path, bytes.as_deref().map_err(Clone::clone), entry.unix_mode);
-            }
-        }
-        return Ok(());
-    }
-    let mut decoder = compress::decoder(data, data).map_err(|e| e.to_string())?;
-    let mut tar = TarReader::new(&mut decoder);
-    while let Some(entry) = tar.next_entry().map_err(|e| e.to_string())? {
-        if entry.kind != Kind::File || entry.size < 64 {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut package = Package::open(mapped.bytes(), &name).map_err(|e| e.to_string())?;
+    while let Some(member) = package.next_member().map_err(|e| e.to_string())? {
+        if member.kind != Kind::File || member.size < 64 {
             continue;
         }
-        let mut head = [0u8; MEMBER_HEAD as usize];
-        let n = tar.read_some(&mut head).map_err(|e| e.to_string())?;
-        if !looks_executable(&head[..n]) {
-            continue;
+        let head = package.head(MEMBER_HEAD).map_err(|e| format!("{}: {e}", member.path))?;
+        if looks_executable(&head) {
+            let bytes = package.data(MAX_MEMBER).map_err(|e| e.to_string());
+            visit(&member.path, bytes.as_deref().map_err(Clone::clone), member.mode);
         }
-        let bytes = match entry.size > MAX_MEMBER {
-            true => Err(shiplint_archive::Error::TooLarge { size: entry.size, limit: MAX_MEMBER }.to_string()),
-            false => tar.read_data(MAX_MEMBER).map(|rest| [&head[..n], &rest].concat()).map_err(|e| e.to_string()),
-        };
-        visit(&entry.path, bytes.as_deref().map_err(Clone::clone), Some(entry.mode));
     }
-    Ok(())
+    Ok(package.metadata)
 }
 
 /// Reads a release archive in place and checks the Go executables in it.
@@ -238,7 +231,7 @@ pub fn check_archive(path: &Path, options: &BinaryOptions, config: &Config) -> R
     let display = path.display().to_string();
     let archive = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let mut report = ArchiveReport { findings: Vec::new(), shipped: Vec::new(), unreadable: Vec::new() };
-    each_executable(path, |member, bytes, mode| {
+    let metadata = each_executable(path, |member, bytes, mode| {
         let location = format!("{display}!{member}");
         match bytes.and_then(|bytes| shipped(&location, member, Some(&archive), bytes, mode, options, config)) {
             Ok(Some((findings, facts))) => {
@@ -249,5 +242,11 @@ pub fn check_archive(path: &Path, options: &BinaryOptions, config: &Config) -> R
             Err(e) => report.unreadable.push((location, e)),
         }
     })?;
+    if !matches!(metadata.format, shiplint_archive::package::Format::Tar | shiplint_archive::package::Format::Zip) {
+        let package = Arc::new(crate::package::facts(&display, &metadata));
+        for s in &mut report.shipped {
+            s.package = Some(package.clone());
+        }
+    }
     Ok(report)
 }

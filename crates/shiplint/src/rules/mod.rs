@@ -24,7 +24,7 @@ macro_rules! declare_rule {
 mod cross_build_overwrite;
 mod dirty_vcs_build;
 mod image;
-mod libc_dynamic;
+pub(crate) mod libc_dynamic;
 mod macos;
 mod missing_buildinfo;
 mod module_graph_drift;
@@ -301,6 +301,20 @@ pub static RULES: &[Rule] = &[
         defs: None,
         image: None,
         release: Some(release::checksum_mismatch::check),
+    },
+    Rule {
+        meta: &release::package_platform_mismatch::META,
+        binary: None,
+        defs: None,
+        image: None,
+        release: Some(release::package_platform_mismatch::check),
+    },
+    Rule {
+        meta: &release::package_libc_mismatch::META,
+        binary: None,
+        defs: None,
+        image: None,
+        release: Some(release::package_libc_mismatch::check),
     },
     Rule { meta: &unused_suppression::META, binary: None, defs: None, image: None, release: None },
 ];

@@ -10,8 +10,10 @@ declare_rule! {
     /// way releases and packages write them (Go's and goreleaser's names, npm's `os`/`cpu` values
     /// such as `win32-x64` and `ia32`, Python platform tags such as `manylinux_2_17_aarch64` and
     /// `win_amd64`, Rust target triples, `macOS`/`osx`/`win64`; any separators and versions),
-    /// from the file and, inside an archive, from the archive's name too; the binary's platform
-    /// is its BuildInfo `GOOS` and its machine type.
+    /// from the file and, inside an archive, from the archive's name too (not from the name of a
+    /// package whose metadata claims a platform: package-platform-mismatch judges those words,
+    /// which are what package managers install by); the binary's platform is its BuildInfo
+    /// `GOOS` and its machine type.
     ///
     /// ## Why is this bad?
     /// Users pick downloads by name. A wrong binary fails with `exec format error` (or `cannot

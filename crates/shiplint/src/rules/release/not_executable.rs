@@ -1,13 +1,16 @@
 use crate::finding::Finding;
-use crate::release::ReleaseFacts;
+use crate::release::{ReleaseFacts, Shipped};
 use shiplint_gobin::Format;
 
 declare_rule! {
     /// ## What it does
     /// Finds shipped executables users cannot start as delivered: a Windows (PE) executable whose
-    /// name does not end in `.exe`, and a Linux or macOS executable stored in a tar or zip
-    /// archive without any execute permission bit. Shared libraries (`-buildmode=c-shared` or
-    /// `plugin`, DLLs, dylibs) are loaded by programs, not run, and need neither.
+    /// name does not end in `.exe`, and a Linux or macOS executable stored without any execute
+    /// permission bit in a tar or zip archive or in a package that installs files with the mode
+    /// it records (`.deb`, `.rpm`, Homebrew bottle, Python wheel made on unix, npm tarball; npm
+    /// is exempt for the files `package.json`'s `bin` names, which it makes executable itself).
+    /// Shared libraries (`-buildmode=c-shared` or `plugin`, DLLs, dylibs) are loaded by
+    /// programs, not run, and need neither.
     ///
     /// ## Why is this bad?
     /// Windows decides what is runnable by extension: `api` without `.exe` is not found by `cmd`
@@ -21,6 +24,12 @@ declare_rule! {
     /// through a tool that drops modes, or archived from a Windows checkout, has none). Whether
     /// a zip records unix modes depends on the tool: Go's `archive/zip` (goreleaser) records them
     /// on any OS, Info-ZIP on Windows does not; `unzip` and macOS's Archive Utility restore them.
+    /// Packages install with the recorded mode: dpkg and rpm from `data.tar` and the cpio
+    /// payload, brew from the bottle's tar. Checked with real clients: pip 23.2 installs a
+    /// wheel's files with the zip's execute bits and adds none (not for `.data/scripts/`
+    /// either); npm 11 keeps the tarball's modes except that it adds the execute bits to the
+    /// files `bin` names. A Go program shipped in a wheel and started by a Python wrapper then
+    /// fails with `PermissionError`.
     ///
     /// ## Example
     /// `api_windows_amd64.zip` holding `api`; `api_linux_amd64.tar.gz` holding `api` with mode
@@ -45,9 +54,17 @@ declare_rule! {
     }
 }
 
+/// Whether npm makes the file executable on install: it is one of the `bin` files of the
+/// `package.json` beside it (paths relative to the package folder, the tarball's first part).
+fn made_executable_by_npm(s: &Shipped) -> bool {
+    let Some(package) = &s.package else { return false };
+    let inside = s.name.split_once('/').map_or(s.name.as_str(), |(_, rest)| rest);
+    package.npm_bin.iter().any(|b| b == inside)
+}
+
 pub fn check(release: &ReleaseFacts, out: &mut Vec<Finding>) {
     // A shared library is loaded by a program, not run: no `.exe`, no execute bit needed.
-    for s in release.shipped.iter().filter(|s| !s.shared_library) {
+    for s in release.shipped.iter().filter(|s| !s.shared_library && !made_executable_by_npm(s)) {
         let file_name = s.name.rsplit('/').next().unwrap_or(&s.name);
         if s.format == Format::Pe && !file_name.to_ascii_lowercase().ends_with(".exe") {
             let message =
