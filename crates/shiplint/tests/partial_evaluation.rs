@@ -425,3 +425,28 @@ fn promu_builds_are_judged_like_goreleaser_builds() {
         .replace("{{date \"20060102-15:04:05\"}}", "{{.Revision}}");
     assert!(check(&[(".promu.yml", &good)]).is_empty());
 }
+
+#[test]
+fn a_hostile_matrix_is_counted_and_still_judged() {
+    let values = |prefix: &str| (0..1000).map(|i| format!("{prefix}{i}")).collect::<Vec<_>>().join(", ");
+    let matrix = ["a", "b", "c", "d"].map(|k| format!("        {k}: [{}]\n", values(k))).concat();
+    let github = format!(
+        "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n{matrix}    steps:\n      - run: go build -o bin/app ./cmd/app\n      - run: gh release upload v1 bin/app\n"
+    );
+    // One entry of four variables: `- A: [...]` then `B: [...]`... under it.
+    let entry = ["A", "B", "C", "D"].map(|k| format!("        {k}: [{}]\n", values(k))).concat();
+    let gitlab = format!(
+        "build:\n  parallel:\n    matrix:\n      -{}  script:\n    - go build -o bin/app ./cmd/app\n  artifacts:\n    paths: [bin/app]\n",
+        &entry[7..]
+    );
+    for (path, text, cap) in [(".github/workflows/release.yml", &github, 256), (".gitlab-ci.yml", &gitlab, 200)] {
+        let p = project(&[(path, text)]);
+        let out = common::shiplint().current_dir(p.path()).args(["check", "."]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{path}: {out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let note = format!("evaluation stopped: 1000000000000 matrix combinations of job build, capped at {cap}");
+        assert!(stderr.contains(&note), "{path}: {stderr}");
+        // What was kept is judged.
+        assert!(String::from_utf8_lossy(&out.stdout).contains("untrimmed-paths"), "{path}: {out:?}");
+    }
+}

@@ -77,9 +77,17 @@ fn env_words(block: &Option<EnvBlock>) -> Vec<(String, shell::Word)> {
 /// The combinations of a `strategy.matrix`, as GitHub expands it: the product of the list-valued
 /// keys, minus `exclude` rows, then each `include` row added to every combination whose original
 /// values it matches (overwriting only values other include rows added), or appended on its own.
-fn combinations(matrix: &Option<Matrix>) -> Vec<(String, Vec<(String, String)>)> {
-    let Some(Matrix::Map(m)) = matrix else { return vec![(String::new(), Vec::new())] };
+/// Also how many the product of the lists declares (counted, not enumerated).
+fn combinations(matrix: &Option<Matrix>) -> (Vec<super::ci::Combination>, u128) {
+    let Some(Matrix::Map(m)) = matrix else { return (vec![(String::new(), Vec::new())], 1) };
     let original: Vec<&String> = m.keys().filter(|k| *k != "include" && *k != "exclude").collect();
+    let declared = original
+        .iter()
+        .filter_map(|k| match m.get(*k) {
+            Some(MatrixEntry::Values(values)) => Some(values.len() as u128),
+            _ => None,
+        })
+        .fold(1u128, u128::saturating_mul);
     let mut combos: Vec<Vec<(String, String)>> = Vec::new();
     for key in &original {
         let Some(MatrixEntry::Values(values)) = m.get(*key) else { continue };
@@ -121,7 +129,10 @@ fn combinations(matrix: &Option<Matrix>) -> Vec<(String, Vec<(String, String)>)>
     if combos.is_empty() {
         combos.push(Vec::new());
     }
-    combos.into_iter().map(|c| (c.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", "), c)).collect()
+    let declared = declared.max(combos.len() as u128);
+    let labelled =
+        combos.into_iter().map(|c| (c.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", "), c));
+    (labelled.collect(), declared)
 }
 
 /// Reads a workflow file. An error is a YAML error, in plain words.
@@ -135,9 +146,11 @@ pub fn parse(text: &str) -> Result<Pipeline, String> {
         actions: Vec::new(),
     };
     for (index, (name, job)) in wf.jobs.iter().enumerate() {
+        let (combinations, declared_combinations) = combinations(&job.strategy.as_ref().and_then(|s| s.matrix.clone()));
         out.jobs.push(JobPlan {
             name: name.clone(),
-            combinations: combinations(&job.strategy.as_ref().and_then(|s| s.matrix.clone())),
+            combinations,
+            declared_combinations,
             env: env_words(&job.env),
             image: None,
             artifacts: Vec::new(),

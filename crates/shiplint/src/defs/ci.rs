@@ -92,10 +92,16 @@ pub struct RunStep {
 }
 
 /// A job's runners: one environment per matrix combination.
+/// One matrix combination: its label (`goos=linux, goarch=arm64`) and its values.
+pub type Combination = (String, Vec<(String, String)>);
+
 pub struct JobPlan {
     pub name: String,
     /// Each combination's `matrix.*` values, with a label such as `goos=linux, goarch=arm64`.
-    pub combinations: Vec<(String, Vec<(String, String)>)>,
+    pub combinations: Vec<Combination>,
+    /// How many combinations the matrix declares; more than `combinations` holds when the
+    /// reader's cap cut it (counted, never enumerated).
+    pub declared_combinations: u128,
     pub env: Vec<(String, shell::Word)>,
     /// The container image the job runs in (GitLab `image:`), where it is written.
     pub image: Option<Input>,

@@ -269,11 +269,18 @@ fn variable_words(vars: &Option<IndexMap<String, Variable>>) -> Vec<(String, she
         .collect()
 }
 
-/// The jobs of a `parallel: matrix`: each entry's product of values, entries one after another.
-fn combinations(parallel: &Option<Parallel>) -> Vec<(String, Vec<(String, String)>)> {
-    let Some(Parallel::Matrix { matrix }) = parallel else { return vec![(String::new(), Vec::new())] };
+/// The jobs of a `parallel: matrix`: each entry's product of values, entries one after another;
+/// and how many they declare (counted, not enumerated).
+fn combinations(parallel: &Option<Parallel>) -> (Vec<super::ci::Combination>, u128) {
+    let Some(Parallel::Matrix { matrix }) = parallel else { return (vec![(String::new(), Vec::new())], 1) };
     let mut out: Vec<Vec<(String, String)>> = Vec::new();
+    let mut declared = 0u128;
     for entry in matrix {
+        let sizes = entry.values().map(|v| match v {
+            MatrixValue::Many(list) => list.len() as u128,
+            _ => 1,
+        });
+        declared = declared.saturating_add(sizes.fold(1u128, u128::saturating_mul));
         let mut combos: Vec<Vec<(String, String)>> = vec![Vec::new()];
         for (key, value) in entry {
             let values: Vec<String> = match value {
@@ -298,8 +305,11 @@ fn combinations(parallel: &Option<Parallel>) -> Vec<(String, Vec<(String, String
     if out.is_empty() {
         out.push(Vec::new());
     }
+    let declared = declared.max(out.len() as u128);
     // GitLab names the jobs `build: [linux, amd64]`; the labels say which variable is which.
-    out.into_iter().map(|c| (c.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", "), c)).collect()
+    let labelled =
+        out.into_iter().map(|c| (c.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", "), c));
+    (labelled.collect(), declared)
 }
 
 /// The shell of a script entry, each line parsed at its place in `text`.
@@ -335,6 +345,7 @@ pub fn parse(text: &str) -> Result<Pipeline, String> {
         let mut job = resolved(name, &file.jobs, 0);
         job.inherit(&file.defaults);
         let index = out.jobs.len();
+        let (combinations, declared_combinations) = combinations(&job.parallel);
         let image = job.image.as_ref().and_then(|i| {
             let name = match &i.value {
                 Image::Name(n) | Image::Detailed { name: n } => n.clone(),
@@ -344,7 +355,8 @@ pub fn parse(text: &str) -> Result<Pipeline, String> {
         });
         out.jobs.push(JobPlan {
             name: name.clone(),
-            combinations: combinations(&job.parallel),
+            combinations,
+            declared_combinations,
             env: variable_words(&job.variables),
             image,
             artifacts: match &job.artifacts {

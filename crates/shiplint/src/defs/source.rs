@@ -330,6 +330,8 @@ fn read_go_program<'a>(
 impl<'a> Defs<'a> {
     pub fn new(path: &'a str, text: &'a str, kind: Kind, parsed: &'a Parsed) -> Self {
         let mut c = Collected::default();
+        // Lists cut by a reader's cap (said in a note; evaluation goes on with what was kept).
+        let mut capped = Vec::new();
         let sources = match parsed {
             Parsed::Shell(items) => {
                 let place = Place { stage: None, runner: 0, context: None, via: None };
@@ -347,6 +349,11 @@ impl<'a> Defs<'a> {
                 (None, None, None)
             }
             Parsed::Workflow(wf) => {
+                // A matrix larger than the reader keeps is judged on what was kept, and said.
+                for job in wf.jobs.iter().filter(|j| j.declared_combinations > j.combinations.len() as u128) {
+                    let (declared, kept) = (job.declared_combinations, job.combinations.len());
+                    capped.push(format!("{declared} matrix combinations of job {}, capped at {kept}", job.name));
+                }
                 // Every step runs once per matrix combination, each on its own runner (bounded).
                 let evaluations = wf.runs.iter().flat_map(|run| {
                     wf.jobs[run.job]
@@ -409,7 +416,12 @@ impl<'a> Defs<'a> {
             builds: c.builds,
             assignments: c.assignments,
             commands: c.commands,
-            notes: c.budget.note().into_iter().collect(),
+            notes: c
+                .budget
+                .note()
+                .into_iter()
+                .chain(capped.into_iter().map(|n| format!("evaluation stopped: {n}")))
+                .collect(),
             refused: Default::default(),
             parsed,
             linked: Vec::new(),
