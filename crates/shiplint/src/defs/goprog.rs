@@ -162,6 +162,64 @@ fn tokenize(text: &str) -> (Vec<Token>, bool) {
     (out, false)
 }
 
+/// Matching brackets: an opening bracket closed by a bracket of another kind, or never closed,
+/// has no partner.
+fn partners(toks: &[Token]) -> Vec<Option<usize>> {
+    let mut partner = vec![None; toks.len()];
+    let mut open: Vec<(usize, &str)> = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        match t.tok {
+            Tok::Punct(p @ ("(" | "[" | "{")) => open.push((i, p)),
+            Tok::Punct(p @ (")" | "]" | "}")) => {
+                let want = match p {
+                    ")" => "(",
+                    "]" => "[",
+                    _ => "{",
+                };
+                // Unwind to the matching kind: brackets left open inside it stay unmatched.
+                while let Some((o, kind)) = open.pop() {
+                    if kind == want {
+                        partner[o] = Some(i);
+                        partner[i] = Some(o);
+                        break;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    partner
+}
+
+/// Go's keywords: never a name that is assigned (`var x T = e` is not an assignment to `var`).
+const GO_KEYWORDS: &[&str] = &[
+    "break",
+    "case",
+    "chan",
+    "const",
+    "continue",
+    "default",
+    "defer",
+    "else",
+    "fallthrough",
+    "for",
+    "func",
+    "go",
+    "goto",
+    "if",
+    "import",
+    "interface",
+    "map",
+    "package",
+    "range",
+    "return",
+    "select",
+    "struct",
+    "switch",
+    "type",
+    "var",
+];
+
 /// A `"..."` literal starting at `at`: its value and the offset after it.
 fn interpreted_string(text: &str, at: usize) -> (String, usize) {
     let mut value = String::new();
@@ -219,6 +277,9 @@ struct Function {
 struct Reader<'t> {
     text: &'t str,
     toks: Vec<Token>,
+    /// For each bracket token, the index of the bracket matching it (one pass, so that finding
+    /// a partner never rescans the file).
+    partner: Vec<Option<usize>>,
     /// Assignments at package level.
     globals: Vec<Assignment>,
     functions: Vec<Function>,
@@ -240,9 +301,11 @@ const MAX_CALL_SITES: usize = 16;
 /// Reads the commands a Go build program runs.
 pub fn read(text: &str) -> GoProgram {
     let (toks, cut) = tokenize(text);
+    let partner = partners(&toks);
     let mut r = Reader {
         text,
         toks,
+        partner,
         globals: Vec::new(),
         functions: Vec::new(),
         locals: Vec::new(),
@@ -308,20 +371,12 @@ impl<'t> Reader<'t> {
 
     /// The index of the bracket closing the one at `open` (or the last token).
     fn closing(&self, open: usize) -> usize {
-        let mut depth = 0usize;
-        for j in open..self.toks.len() {
-            match self.punct(j) {
-                Some("(" | "[" | "{") => depth += 1,
-                Some(")" | "]" | "}") => {
-                    depth = depth.saturating_sub(1);
-                    if depth == 0 {
-                        return j;
-                    }
-                }
-                _ => {}
-            }
-        }
-        self.toks.len().saturating_sub(1)
+        self.partner.get(open).copied().flatten().filter(|&c| c > open).unwrap_or(self.toks.len().saturating_sub(1))
+    }
+
+    /// The index of the bracket opening the one closing at `close` (or the first token).
+    fn opening(&self, close: usize) -> usize {
+        self.partner.get(close).copied().flatten().filter(|&o| o < close).unwrap_or(0)
     }
 
     /// Finds functions, their parameters and every assignment, inside and outside them.
@@ -396,10 +451,24 @@ impl<'t> Reader<'t> {
     }
 
     /// Every single-name assignment in the token range.
+    /// Linear: block ends come from a stack kept while scanning, and the scan resumes after each
+    /// assignment's expression (assignments inside a function literal on the right are skipped).
     fn assignments(&self, from: usize, to: usize) -> Vec<Assignment> {
         let mut out = Vec::new();
+        let mut blocks: Vec<usize> = Vec::new();
+        let mut next = from;
         for i in from..to {
-            let Some(name) = self.ident(i) else { continue };
+            match self.punct(i) {
+                Some("{") => blocks.push(self.closing(i)),
+                Some("}") => {
+                    blocks.pop();
+                }
+                _ => {}
+            }
+            if i < next {
+                continue;
+            }
+            let Some(name) = self.ident(i).filter(|n| !GO_KEYWORDS.contains(n)) else { continue };
             let before = i.checked_sub(1).and_then(|b| self.punct(b));
             // `a.b = x` sets a field, `a, b := f()` two names: neither is one string or list.
             if matches!(before, Some("." | ",")) || self.punct(i + 1) == Some(",") {
@@ -425,26 +494,12 @@ impl<'t> Reader<'t> {
                     add: self.punct(op_at) == Some("+="),
                     expr: (op_at + 1, end),
                     at: i,
-                    block_end: self.block_end(from, i, to),
+                    block_end: blocks.last().copied().unwrap_or(to),
                 });
+                next = end;
             }
         }
         out
-    }
-
-    /// The closing `}` of the innermost block around token `at` (searching back to `from`), or
-    /// `to` when there is none.
-    fn block_end(&self, from: usize, at: usize, to: usize) -> usize {
-        let mut depth = 0usize;
-        for j in (from..at).rev() {
-            match self.punct(j) {
-                Some("}") => depth += 1,
-                Some("{") if depth == 0 => return self.closing(j),
-                Some("{") => depth -= 1,
-                _ => {}
-            }
-        }
-        to
     }
 
     /// Where the expression starting at token `from` ends: a `;`, a closing bracket of an outer
@@ -763,24 +818,6 @@ impl<'t> Reader<'t> {
         GoValue::Text(self.hole(whole))
     }
 
-    /// The index of the bracket opening the one closing at `close`.
-    fn opening(&self, close: usize) -> usize {
-        let mut depth = 0usize;
-        for j in (0..=close).rev() {
-            match self.punct(j) {
-                Some(")" | "]" | "}") => depth += 1,
-                Some("(" | "[" | "{") => {
-                    depth = depth.saturating_sub(1);
-                    if depth == 0 {
-                        return j;
-                    }
-                }
-                _ => {}
-            }
-        }
-        0
-    }
-
     fn elements(&self, f: usize, open: usize, close: usize, depth: usize) -> Vec<(Value, (usize, usize))> {
         let mut out = Vec::new();
         for range in self.arguments(open, close) {
@@ -1047,6 +1084,14 @@ func release() {
         assert!(read(&deep).commands.len() <= 1);
         let selfref = "package main\nfunc f() { x := \"a\"\n x += x\n x += x\n exec.Command(\"go\", \"build\", x) }";
         assert_eq!(argvs(selfref), [vec!["go", "build", "aaaa"]]);
+        // Many assignments in one function, and one line of chained ones: linear, not quadratic.
+        let many = format!(
+            "package main\nfunc f() {{\n{}exec.Command(\"go\", \"build\", x)\n}}",
+            "x := \"a\"\n".repeat(100_000)
+        );
+        assert_eq!(argvs(&many), [vec!["go", "build", "a"]]);
+        let chained = format!("package main\nfunc f() {{ {}\"a\" }}", "a = ".repeat(100_000));
+        let _ = read(&chained);
         let cut = "package main\nfunc f() { exec.Command(\"go\", \"build\", `unterminated";
         let _ = read(cut);
         let _ = read("func");
