@@ -625,12 +625,9 @@ impl<'a> Defs<'a> {
             Kind::Shell | Kind::Makefile | Kind::GoProgram => {}
         }
         // A Go program is named by its folder as often as by its file (`build-release-binaries/main.go`).
-        let script = match self.kind {
-            Kind::GoProgram => {
-                self.path.rsplit('/').take(2).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("/")
-            }
-            _ => self.path.rsplit('/').next().unwrap_or(self.path).to_string(),
-        };
+        let parts = if self.kind == Kind::GoProgram { 2 } else { 1 };
+        let start = self.path.rmatch_indices('/').nth(parts - 1).map_or(0, |(i, _)| i + 1);
+        let script = &self.path[start..];
         let named = |n: &str| {
             ["release", "dist", "package", "publish", "ship", "deploy", "cross"]
                 .iter()
