@@ -635,7 +635,7 @@ impl<'a> Defs<'a> {
         };
         match context {
             Some(target) if named(target) => Some(format!("it is in the {target} target")),
-            _ if matches!(self.kind, Kind::Shell | Kind::GoProgram) && named(&script) => {
+            _ if matches!(self.kind, Kind::Shell | Kind::GoProgram) && named(script) => {
                 Some(format!("it is in {script}"))
             }
             _ => None,
