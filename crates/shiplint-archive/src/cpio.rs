@@ -4,7 +4,6 @@
 
 use crate::Error;
 use crate::tar::{Entry, Kind, Source, normalize};
-use std::io::Read;
 
 /// The longest name read (PATH_MAX is 4096).
 const MAX_NAME: u64 = 4096;
@@ -98,17 +97,7 @@ impl<R: Source> CpioReader<R> {
     /// Reads the current entry's data into memory, or fails when it is larger than `limit`;
     /// memory grows with the bytes that arrive, not with the declared size.
     pub fn read_data(&mut self, limit: u64) -> Result<Vec<u8>, Error> {
-        if self.remaining > limit {
-            return Err(Error::TooLarge { size: self.remaining, limit });
-        }
-        let want = self.remaining;
-        let mut data = Vec::with_capacity(want.min(1 << 20) as usize);
-        (&mut self.inner).take(want).read_to_end(&mut data).map_err(crate::compress::io_error)?;
-        self.remaining -= data.len() as u64;
-        if (data.len() as u64) < want {
-            return Err(Error::Truncated);
-        }
-        Ok(data)
+        crate::tar::read_entry_data(&mut self.inner, &mut self.remaining, limit)
     }
 
     /// The entry data not yet read.

@@ -96,6 +96,13 @@ pub struct Member {
     pub mtime: u64,
 }
 
+/// A tar or cpio entry (both formats keep the permission bits).
+impl From<crate::tar::Entry> for Member {
+    fn from(e: crate::tar::Entry) -> Self {
+        Member { path: e.path, kind: e.kind, size: e.size, mode: Some(e.mode), uid: e.uid, mtime: e.mtime }
+    }
+}
+
 /// The largest metadata file read (a control file, `package.json`, `WHEEL`).
 const MAX_METADATA: u64 = 1 << 20;
 
@@ -312,22 +319,8 @@ impl<'a> Package<'a> {
         self.taken.clear();
         self.whole = false;
         let member = match &mut self.stream {
-            Stream::Tar(t) => t.next_entry()?.map(|e| Member {
-                path: e.path,
-                kind: e.kind,
-                size: e.size,
-                mode: Some(e.mode),
-                uid: e.uid,
-                mtime: e.mtime,
-            }),
-            Stream::Cpio(c) => c.next_entry()?.map(|e| Member {
-                path: e.path,
-                kind: e.kind,
-                size: e.size,
-                mode: Some(e.mode),
-                uid: e.uid,
-                mtime: e.mtime,
-            }),
+            Stream::Tar(t) => t.next_entry()?.map(Member::from),
+            Stream::Cpio(c) => c.next_entry()?.map(Member::from),
             Stream::Zip { entries, current, .. } => {
                 *current = entries.next();
                 current.as_ref().map(|e| {

@@ -30,6 +30,23 @@ pub struct Entry {
     pub mtime: u64,
 }
 
+/// Reads an entry's `remaining` bytes from `inner` into memory (counting them off), or fails
+/// when they are more than `limit`. Memory grows with the bytes that really arrive, not with the
+/// size a header declares. Shared by the tar and cpio readers.
+pub(crate) fn read_entry_data(inner: &mut impl Read, remaining: &mut u64, limit: u64) -> Result<Vec<u8>, Error> {
+    if *remaining > limit {
+        return Err(Error::TooLarge { size: *remaining, limit });
+    }
+    let want = *remaining;
+    let mut data = Vec::with_capacity(want.min(1 << 20) as usize);
+    inner.take(want).read_to_end(&mut data).map_err(crate::compress::io_error)?;
+    *remaining -= data.len() as u64;
+    if (data.len() as u64) < want {
+        return Err(Error::Truncated);
+    }
+    Ok(data)
+}
+
 /// The most bytes of pax extended header or GNU long name read (real ones are a few hundred).
 const MAX_META: u64 = 1 << 20;
 
@@ -258,18 +275,10 @@ impl<R: Source> TarReader<R> {
     /// Reads the current entry's data into memory, or fails when it is larger than `limit`.
     /// Memory grows with the bytes that really arrive, not with the size the header declares.
     pub fn read_data(&mut self, limit: u64) -> Result<Vec<u8>, Error> {
-        if self.remaining > limit {
-            return Err(Error::TooLarge { size: self.remaining, limit });
-        }
-        let want = self.remaining;
-        let mut data = Vec::with_capacity(want.min(1 << 20) as usize);
-        (&mut self.inner).take(want).read_to_end(&mut data).map_err(crate::compress::io_error)?;
-        self.position += data.len() as u64;
-        self.remaining -= data.len() as u64;
-        if (data.len() as u64) < want {
-            return Err(Error::Truncated);
-        }
-        Ok(data)
+        let before = self.remaining;
+        let data = read_entry_data(&mut self.inner, &mut self.remaining, limit);
+        self.position += before - self.remaining;
+        data
     }
 
     /// Reads up to `buf.len()` bytes of the current entry's data (0 at its end).

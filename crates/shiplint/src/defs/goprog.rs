@@ -581,13 +581,7 @@ impl<'t> Reader<'t> {
         if self.ident(at + 2) == Some("CommandContext") && !args.is_empty() {
             args.remove(0);
         }
-        let mut argv: Vec<(Value, (usize, usize))> = Vec::new();
-        for range in args {
-            match self.argument(f, range, 0) {
-                GoValue::Text(v) => argv.push((v, self.span(range))),
-                GoValue::List(items) => argv.extend(items),
-            }
-        }
+        let argv = self.spread(f, args, 0);
         if argv.first()?.0.as_known() != Some("go") {
             return None;
         }
@@ -641,14 +635,7 @@ impl<'t> Reader<'t> {
             let mut bound = Vec::new();
             for (k, p) in params.iter().enumerate() {
                 let value = if k + 1 == params.len() && self.variadic[f] {
-                    let mut items = Vec::new();
-                    for &range in args.iter().skip(k) {
-                        match self.argument(g, range, 0) {
-                            GoValue::Text(v) => items.push((v, self.span(range))),
-                            GoValue::List(more) => items.extend(more),
-                        }
-                    }
-                    GoValue::List(items)
+                    GoValue::List(self.spread(g, args.iter().skip(k).copied(), 0))
                 } else {
                     let Some(&range) = args.get(k) else { continue };
                     self.argument(g, range, 0)
@@ -777,7 +764,7 @@ impl<'t> Reader<'t> {
         if self.punct(from) == Some("[") && self.punct(from + 1) == Some("]") && self.punct(to - 1) == Some("}") {
             let open = (from + 2..to).find(|&j| self.punct(j) == Some("{"));
             if let Some(open) = open.filter(|&o| self.closing(o) == to - 1) {
-                return GoValue::List(self.elements(f, open, to - 1, depth));
+                return GoValue::List(self.spread(f, self.arguments(open, to - 1), depth + 1));
             }
         }
         // `name[i]` and `name[i:]` on a list.
@@ -818,10 +805,17 @@ impl<'t> Reader<'t> {
         GoValue::Text(self.hole(whole))
     }
 
-    fn elements(&self, f: usize, open: usize, close: usize, depth: usize) -> Vec<(Value, (usize, usize))> {
+    /// The values of argument or element expressions in function `f`, lists spread in place, each
+    /// with the span it came from: what a call's `args...` or a `[]string{...}` holds.
+    fn spread(
+        &self,
+        f: usize,
+        ranges: impl IntoIterator<Item = (usize, usize)>,
+        depth: usize,
+    ) -> Vec<(Value, (usize, usize))> {
         let mut out = Vec::new();
-        for range in self.arguments(open, close) {
-            match self.argument(f, range, depth + 1) {
+        for range in ranges {
+            match self.argument(f, range, depth) {
                 GoValue::Text(v) => out.push((v, self.span(range))),
                 GoValue::List(items) => out.extend(items),
             }
@@ -842,12 +836,7 @@ impl<'t> Reader<'t> {
             "append" => {
                 let (first, rest) = args.split_first()?;
                 let GoValue::List(mut items) = self.expression(f, *first, depth + 1) else { return None };
-                for &range in rest {
-                    match self.argument(f, range, depth + 1) {
-                        GoValue::Text(v) => items.push((v, self.span(range))),
-                        GoValue::List(more) => items.extend(more),
-                    }
-                }
+                items.extend(self.spread(f, rest.iter().copied(), depth + 1));
                 GoValue::List(items)
             }
             // The inherited environment: what the program adds is what it says.
