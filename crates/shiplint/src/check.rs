@@ -214,6 +214,17 @@ fn judge_definitions(
         })
         .collect();
     crate::defs::link::link(&mut defs);
+    // Facts of the whole tree (each path named on the command line is its own tree).
+    let notarized: Vec<(Option<&Path>, String)> = defs
+        .iter()
+        .filter_map(|d| {
+            let (start, _) = crate::rules::notarization_at(d)?;
+            Some((d.scan_root, format!("{}:{}", d.path, d.line_of(start))))
+        })
+        .collect();
+    for d in &mut defs {
+        d.notarized_in = notarized.iter().find(|(root, _)| *root == d.scan_root).map(|(_, at)| at.clone());
+    }
     defs.into_par_iter().map(|d| judge_definition(d, options, config)).collect()
 }
 

@@ -65,21 +65,25 @@ fn cross_build_overwrite_names_the_colliding_targets() {
     let p = project(&[("scripts/release.sh", SEED_LOOP)]);
     let (status, got, doc) = findings(p.path(), &["."]);
     assert_eq!(status, 1);
-    assert_eq!(got, [("SL008".to_string(), "scripts/release.sh:3:63".to_string())]);
-    let message = doc["findings"][0]["message"].as_str().unwrap();
+    // A release script that builds darwin/arm64 and notarizes nothing (SL106), besides the overwrite.
+    let codes = [("SL106", "scripts/release.sh:3:3"), ("SL008", "scripts/release.sh:3:63")];
+    assert_eq!(got, codes.map(|(c, at)| (c.to_string(), at.to_string())));
+    let message = doc["findings"][1]["message"].as_str().unwrap();
     assert!(message.contains("linux/amd64, linux/arm64, darwin/arm64"), "{message}");
     // -o dir/ still collides: every non-windows target writes dir/api. Per-target names do not.
     let dir_out = SEED_LOOP.replace("-o bin/api", "-o bin/");
     let p = project(&[("release.sh", &dir_out)]);
     let (_, _, doc) = findings(p.path(), &["."]);
+    let overwrite = doc["findings"].as_array().unwrap().iter().find(|f| f["code"] == "SL008").unwrap();
     assert!(
-        doc["findings"][0]["message"]
+        overwrite["message"]
             .as_str()
             .unwrap()
             .contains("3 iterations write bin/api: linux/amd64, linux/arm64, darwin/arm64")
     );
     let good = SEED_LOOP.replace("-o bin/api", "-o \"bin/api-${target%/*}-${target#*/}\"");
-    assert!(codes_at(project(&[("release.sh", &good)]).path()).is_empty());
+    let codes: Vec<String> = codes_at(project(&[("release.sh", &good)]).path()).into_iter().map(|(c, _)| c).collect();
+    assert_eq!(codes, ["SL106"], "only the notarization a release script of darwin builds lacks");
 }
 
 #[test]
@@ -166,6 +170,8 @@ for target in linux/amd64 linux/arm64 darwin/arm64 windows/amd64; do
   if [ \"$os\" = windows ]; then out=\"$out.exe\"; fi
   CGO_ENABLED=0 GOOS=$os GOARCH=$arch go build -trimpath -ldflags \"-X main.version=${VERSION}\" -o \"$out\" ./cmd/api
 done
+ditto -c -k dist/api-${VERSION}-darwin-arm64 dist/api-darwin.zip
+xcrun notarytool submit dist/api-darwin.zip --keychain-profile release --wait
 go build ./...   # compile check, ships nothing
 go vet ./...
 ";
@@ -210,7 +216,7 @@ fn fixes_remove_their_findings_and_nothing_else() {
         .unwrap();
     let doc: Value = serde_json::from_slice(&fixed.stdout).unwrap();
     let left: Vec<&str> = doc["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
-    assert_eq!(left, ["SL008"], "only the unfixable overwrite remains");
+    assert_eq!(left, ["SL106", "SL008"], "only the unfixable notarization and overwrite remain");
     let dockerfile = fs::read_to_string(p.path().join("Dockerfile")).unwrap();
     let expected = SEED_DOCKERFILE
         .replace("RUN go build", "RUN CGO_ENABLED=0 go build -trimpath")
@@ -284,6 +290,7 @@ fn makefile_recipes_variables_and_loops() {
         [
             ("SL002".to_string(), "Makefile:9:2".to_string()),
             ("SL009".to_string(), "Makefile:9:20".to_string()),
+            ("SL106".to_string(), "Makefile:13:3".to_string()),
             ("SL008".to_string(), "Makefile:13:55".to_string()),
         ]
     );
@@ -291,7 +298,7 @@ fn makefile_recipes_variables_and_loops() {
         doc["findings"].as_array().unwrap().iter().map(|f| f["message"].as_str().unwrap()).collect();
     assert!(messages[1].contains("$BUILD_TIME (= $(date -u"), "{}", messages[1]);
     assert!(
-        messages[2].contains("3 iterations write dist/api: linux/amd64, linux/arm64, darwin/arm64"),
+        messages[3].contains("3 iterations write dist/api: linux/amd64, linux/arm64, darwin/arm64"),
         "{}",
         messages[2]
     );
@@ -413,6 +420,7 @@ fn github_workflow_matrix_env_and_actions() {
             ("SL010".to_string(), at("18:23")),
             ("SL002".to_string(), at("21:11")),
             ("SL010".to_string(), at("21:11")),
+            ("SL106".to_string(), at("21:11")),
             ("SL003".to_string(), at("21:29")),
             ("SL009".to_string(), at("21:29")),
             ("SL008".to_string(), at("22:16")),
@@ -421,8 +429,13 @@ fn github_workflow_matrix_env_and_actions() {
     );
     let messages: Vec<&str> =
         doc["findings"].as_array().unwrap().iter().map(|f| f["message"].as_str().unwrap()).collect();
-    assert!(messages[5].contains("windows build writes dist/api without .exe"), "{}", messages[5]);
-    assert!(messages[6].contains("6 matrix runners upload the artifact \"api\""), "{}", messages[6]);
+    assert!(
+        messages[3].starts_with("darwin/amd64, darwin/arm64 binaries are built here and shipped"),
+        "{}",
+        messages[3]
+    );
+    assert!(messages[6].contains("windows build writes dist/api without .exe"), "{}", messages[6]);
+    assert!(messages[7].contains("6 matrix runners upload the artifact \"api\""), "{}", messages[7]);
     assert!(!messages.iter().any(|m| m.contains("iterations write")), "matrix runners do not share a disk");
     // --fix edits the block scalar in place.
     shiplint().current_dir(p.path()).args(["check", "--fix", "."]).output().unwrap();
@@ -464,6 +477,11 @@ jobs:
         env:
           GOOS: ${{ matrix.goos }}
           GOARCH: ${{ matrix.goarch }}
+      - name: Notarize
+        if: matrix.goos == 'darwin'
+        run: |
+          ditto -c -k dist/ api-darwin.zip
+          xcrun notarytool submit api-darwin.zip --apple-id \"$APPLE_ID\" --team-id \"$TEAM_ID\" --password \"$APP_PASSWORD\" --wait
       - uses: actions/upload-artifact@v4
         with:
           name: api-${{ matrix.goos }}-${{ matrix.goarch }}
@@ -755,6 +773,7 @@ fn gitlab_ci_jobs_templates_matrix_and_images() {
             ("SL010".to_string(), at("13:7")),  // go mod tidy in the template: once for its line
             ("SL010".to_string(), at("25:10")), // golang:1.22 older than go 1.23.0
             ("SL002".to_string(), at("31:7")),
+            ("SL106".to_string(), at("31:7")), // darwin builds kept, nothing notarizes
             ("SL009".to_string(), at("31:25")),
             ("SL008".to_string(), at("31:72")), // matrix jobs keep one bin/api artifact
             ("SL008".to_string(), at("41:40")), // windows without .exe
@@ -765,9 +784,9 @@ fn gitlab_ci_jobs_templates_matrix_and_images() {
     assert!(text(0).starts_with("image: golang:latest installs whatever Go release is current"), "{}", text(0));
     assert!(text(1).contains("go mod tidy in CI jobs test, build may rewrite"), "{}", text(1));
     assert!(text(2).starts_with("golang:1.22 (Go 1.22) is older than `go 1.23.0` in go.mod"), "{}", text(2));
-    assert!(text(4).contains("date"), "{}", text(4));
-    assert!(text(5).starts_with("4 matrix jobs keep bin/api as an artifact (linux/amd64, linux/arm64,"), "{}", text(5));
-    assert!(text(6).contains("windows build writes dist/api-windows without .exe"), "{}", text(6));
+    assert!(text(5).contains("date"), "{}", text(5));
+    assert!(text(6).starts_with("4 matrix jobs keep bin/api as an artifact (linux/amd64, linux/arm64,"), "{}", text(6));
+    assert!(text(7).contains("windows build writes dist/api-windows without .exe"), "{}", text(7));
 }
 
 #[test]
@@ -820,6 +839,12 @@ build:
     - go build -trimpath -ldflags "-X main.version=${CI_COMMIT_TAG}" -o "dist/api-${GOOS}-${GOARCH}${EXT}" ./cmd/api
   artifacts:
     paths: [dist/]
+
+notarize:
+  stage: release
+  tags: [macos]
+  script:
+    - rcodesign notary-submit --api-key-file "$NOTARY_KEY" --wait dist/api-darwin-arm64.zip
 
 release:
   stage: release

@@ -72,11 +72,11 @@ fn the_command_word_from_variables() {
 
 #[test]
 fn flags_and_targets_in_variables_and_arrays() {
-    let script = "#!/usr/bin/env bash\nGO_BUILD_CMD=\"go build -ldflags\"\nGO_BUILD_OPT=\"-X github.com/acme/app/pkg/version.Version=$(git rev-parse HEAD)\"\nPLATFORMS=(linux/amd64 darwin/arm64 windows/amd64)\nfor p in \"${PLATFORMS[@]}\"; do GOOS=${p%/*} GOARCH=${p#*/} ${GO_BUILD_CMD} \"${GO_BUILD_OPT}\" -o dist/app.exe ./cmd/app; done\n";
+    let script = "#!/usr/bin/env bash\nGO_BUILD_CMD=\"go build -ldflags\"\nGO_BUILD_OPT=\"-X github.com/acme/app/pkg/version.Version=$(git rev-parse HEAD)\"\nPLATFORMS=(linux/amd64 freebsd/arm64 windows/amd64)\nfor p in \"${PLATFORMS[@]}\"; do GOOS=${p%/*} GOARCH=${p#*/} ${GO_BUILD_CMD} \"${GO_BUILD_OPT}\" -o dist/app.exe ./cmd/app; done\n";
     let found = check(&[("build.sh", script)]);
     let overwrite: Vec<_> = found.iter().filter(|f| f.0 == "cross-build-overwrite").collect();
     assert_eq!(overwrite.len(), 1, "{found:#?}");
-    assert!(overwrite[0].2.contains("linux/amd64, darwin/arm64, windows/amd64"), "{}", overwrite[0].2);
+    assert!(overwrite[0].2.contains("linux/amd64, freebsd/arm64, windows/amd64"), "{}", overwrite[0].2);
     assert!(found.iter().any(|f| f.0 == "untrimmed-paths"), "{found:#?}");
 
     let good = script
@@ -88,10 +88,10 @@ fn flags_and_targets_in_variables_and_arrays() {
 
 #[test]
 fn a_function_called_once_per_target() {
-    let script = "#!/bin/sh\nbuild() { GOOS=$1 GOARCH=$2 go build -trimpath -o dist/app ./cmd/app; }\nbuild linux amd64\nbuild darwin arm64\n";
+    let script = "#!/bin/sh\nbuild() { GOOS=$1 GOARCH=$2 go build -trimpath -o dist/app ./cmd/app; }\nbuild linux amd64\nbuild freebsd arm64\n";
     let found = check(&[("release.sh", script)]);
     assert_eq!(rules(&found), [("cross-build-overwrite", "release.sh:2")], "{found:#?}");
-    assert!(found[0].2.contains("linux/amd64, darwin/arm64"), "{}", found[0].2);
+    assert!(found[0].2.contains("linux/amd64, freebsd/arm64"), "{}", found[0].2);
 
     let good = script.replace("-o dist/app ", "-o dist/app-$1-$2 ");
     assert!(check(&[("release.sh", &good)]).is_empty());
@@ -214,7 +214,7 @@ fn test_and_development_images_are_not_releases() {
 
 #[test]
 fn a_build_deleted_by_its_own_target_does_not_ship() {
-    let make = "test-ui:\n\tgo build -ldflags=\"-s -w\" -o removeme/app app.go\n\t(cd ui && APP=../removeme/app yarn test)\n\trm -rf removeme\n";
+    let make = "ui-check:\n\tgo build -ldflags=\"-s -w\" -o removeme/app app.go\n\t(cd ui && APP=../removeme/app yarn test)\n\trm -rf removeme\n";
     assert!(check(&[("Makefile", make)]).is_empty());
     let kept = make.replace("\trm -rf removeme\n", "");
     assert!(!check(&[("Makefile", &kept)]).is_empty());
@@ -449,4 +449,93 @@ fn a_hostile_matrix_is_counted_and_still_judged() {
         // What was kept is judged.
         assert!(String::from_utf8_lossy(&out.stdout).contains("untrimmed-paths"), "{path}: {out:?}");
     }
+}
+
+#[test]
+fn darwin_builds_from_any_source_need_notarization_somewhere() {
+    let make = "release:\n\tfor arch in amd64 arm64; do GOOS=darwin GOARCH=$$arch go build -trimpath -o dist/app-darwin-$$arch ./cmd/app; done\n\tGOOS=linux go build -trimpath -o dist/app-linux ./cmd/app\n";
+    let found = check(&[("Makefile", make)]);
+    assert_eq!(rules(&found), [("macos-not-notarized", "Makefile:2")], "{found:#?}");
+    assert!(found[0].2.contains("darwin/amd64, darwin/arm64 binaries"), "{}", found[0].2);
+
+    // Notarized by another file of the release path: a workflow step, or a goreleaser hook.
+    let workflow = "on: push\njobs:\n  mac:\n    runs-on: macos-latest\n    steps:\n      - run: make release\n      - run: xcrun notarytool submit dist/app.zip --keychain-profile ci --wait\n";
+    let found = check(&[("Makefile", make), (".github/workflows/release.yml", workflow)]);
+    assert!(found.iter().all(|f| f.0 != "macos-not-notarized"), "{found:#?}");
+    let goreleaser = "builds:\n  - goos: [darwin]\n    flags: [-trimpath]\n    ldflags: [-X main.v={{.Version}}]\n    hooks:\n      post:\n        - cmd: quill sign-and-notarize \"{{ .Path }}\"\n";
+    let found = check(&[(".goreleaser.yaml", goreleaser)]);
+    assert!(found.iter().all(|f| f.0 != "macos-not-notarized"), "{found:#?}");
+
+    // Signing alone, or a notarization step left in a comment, is not notarization.
+    let signing = "#!/bin/sh\n# TODO: xcrun notarytool submit\nGOOS=darwin GOARCH=arm64 go build -trimpath -o release/app ./cmd/app\ncodesign --sign \"$IDENTITY\" --options runtime release/app\n";
+    let found = check(&[("scripts/release.sh", signing)]);
+    assert_eq!(rules(&found), [("macos-not-notarized", "scripts/release.sh:3")], "{found:#?}");
+}
+
+#[test]
+fn a_goreleaser_file_that_includes_its_builds_is_not_judged_by_defaults() {
+    let goreleaser =
+        "version: 2\nincludes:\n  - from_url:\n      url: example/shared/main/goreleaser.yaml\nproject_name: app\n";
+    assert!(check(&[(".goreleaser.yml", goreleaser)]).is_empty());
+    // Without includes, no builds means goreleaser's defaults (darwin included, -s -w, no -trimpath).
+    let found = check(&[(".goreleaser.yml", "version: 2\nproject_name: app\n")]);
+    assert!(found.iter().any(|f| f.0 == "macos-not-notarized"), "{found:#?}");
+}
+
+#[test]
+fn from_lines_that_pick_a_stage_by_platform() {
+    // `binary-$TARGETOS` names one of the stages above; an image named by an unset argument is
+    // not known well enough to call unpinned.
+    let dockerfile = "ARG BASE\nFROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -trimpath -o /out/app ./cmd/app\nFROM scratch AS binary-unix\nCOPY --from=build /out/app /\nFROM binary-unix AS binary-linux\nFROM binary-unix AS binary-darwin\nFROM binary-$TARGETOS AS binary\nFROM ${BASE}-runtime AS run\nCOPY --from=binary /app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n";
+    let found = check(&[("Dockerfile", dockerfile)]);
+    assert!(found.iter().all(|f| f.0 != "unpinned-base-image"), "{found:#?}");
+    // A global argument whose default uses another: still a known image when it resolves.
+    let known = "ARG VARIANT=alpine\nARG BASE=${VARIANT}\nFROM golang:1.23 AS build\nRUN CGO_ENABLED=0 go build -trimpath -o /out/app .\nFROM ${BASE}\nCOPY --from=build /out/app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n";
+    let found = check(&[("Dockerfile", known)]);
+    assert_eq!(rules(&found), [("unpinned-base-image", "Dockerfile:5")], "{found:#?}");
+}
+
+#[test]
+fn a_scratch_payload_that_starts_nothing_runs_as_no_one() {
+    let payload = "FROM golang:1.23 AS build\nRUN CGO_ENABLED=0 go build -trimpath -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\n";
+    assert!(check(&[("Dockerfile", payload)]).is_empty());
+    let started = format!("{payload}ENTRYPOINT [\"/app\"]\n");
+    assert_eq!(rules(&check(&[("Dockerfile", &started)])), [("root-final-image", "Dockerfile:3")]);
+}
+
+#[test]
+fn stages_only_tests_lint_or_docs_use_do_not_ship() {
+    // docsgen feeds only the docs stages; lint is a target of its own; the release image is the last.
+    let dockerfile = "FROM golang:1.23 AS base\nWORKDIR /src\nFROM base AS docsgen\nRUN CGO_ENABLED=0 go build -o /out/docsgen ./docs/gen.go\nFROM alpine:3.20 AS docs-build\nCOPY --from=docsgen /out/docsgen /usr/bin/\nRUN docsgen > /out/ref.md\nFROM scratch AS docs-update\nCOPY --from=docs-build /out /\nFROM base AS lint\nRUN go build -o /usr/bin/custom-lint ./tools/lint\nFROM base AS build\nRUN CGO_ENABLED=0 go build -trimpath -o /out/app ./cmd/app\nFROM alpine:3.20\nCOPY --from=build /out/app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n";
+    assert!(check(&[("Dockerfile", dockerfile)]).is_empty(), "{:#?}", check(&[("Dockerfile", dockerfile)]));
+    // The same build in a stage the released image copies from ships.
+    let shipped = dockerfile.replace(
+        "COPY --from=build /out/app /app",
+        "COPY --from=build /out/app /app\nCOPY --from=docsgen /out/docsgen /usr/bin/",
+    );
+    let found = check(&[("Dockerfile", &shipped)]);
+    assert_eq!(
+        rules(&found),
+        [("untrimmed-paths", "Dockerfile:4"), ("missing-buildinfo", "Dockerfile:4")],
+        "{found:#?}"
+    );
+    // Named like tooling: a lint image's Dockerfile, a Makefile target for tests.
+    let lint = "FROM golang:1.23\nRUN go build -o /usr/bin/lint ./tools/lint\nENTRYPOINT [\"lint\"]\n";
+    assert!(check(&[("hack/lint.Dockerfile", lint)]).is_empty());
+    let make = "test-e2e-build:\n\tGOOS=linux go build -o out/e2e-helper ./test/helper\n";
+    assert!(check(&[("Makefile", make)]).is_empty());
+}
+
+#[test]
+fn the_same_build_run_twice_overwrites_nothing() {
+    // A function called twice builds the same thing to the same path: no target is lost.
+    let script = "#!/bin/sh\nbuild_app() {\n  GOOS=linux GOARCH=arm64 go build -trimpath -o dist/app-linux-arm64 ./cmd/app\n}\nfor flavour in lite full; do\n  build_app\ndone\n";
+    let found = check(&[("release.sh", script)]);
+    assert!(found.iter().all(|f| f.0 != "cross-build-overwrite"), "{found:#?}");
+    // Differing in what is built (here -tags from the loop) is an overwrite.
+    let tagged = script
+        .replace("go build -trimpath", "go build -trimpath -tags $1")
+        .replace("  build_app\n", "  build_app $flavour\n");
+    let found = check(&[("release.sh", &tagged)]);
+    assert!(found.iter().any(|f| f.0 == "cross-build-overwrite"), "{found:#?}");
 }

@@ -160,17 +160,42 @@ fn options(args: &str) -> (Vec<(&str, &str)>, &str) {
 
 /// Substitutes `$NAME` / `${NAME}` / `${NAME:-x}` from ARG values; `None` when one is unknown.
 fn substitute(s: &str, args: &[(String, Option<String>)]) -> Value {
-    let items = shell::parse(s, 0);
-    let word = match items.first() {
-        Some(Item::Command(c)) if c.words.len() == 1 && c.assigns.is_empty() => c.words[0].clone(),
-        _ => return if s.contains('$') { Value::hole(Origin::Unevaluated(s.to_string())) } else { Value::known(s) },
-    };
     let mut env = Env::default();
-    for (k, v) in args {
-        env.set(k, v.clone().map_or_else(|| Value::hole(Origin::BuildArg(k.clone())), Value::Known), true);
+    // BuildKit declares the platform arguments for FROM lines itself.
+    for k in PLATFORM_ARGS {
+        env.set(k, Value::hole(Origin::BuildArg(k.to_string())), true);
     }
-    env.expand(&word)
+    // A global ARG's default may use the ones before it (`ARG FLAVOR=${TARGETARCH}`).
+    for (k, default) in args {
+        let value = match default {
+            Some(d) => expand_word(d, &env),
+            None => Value::hole(Origin::BuildArg(k.clone())),
+        };
+        env.set(k, value, true);
+    }
+    expand_word(s, &env)
 }
+
+/// One word of Dockerfile text with its variables expanded.
+fn expand_word(s: &str, env: &Env) -> Value {
+    match shell::parse(s, 0).first() {
+        Some(Item::Command(c)) if c.words.len() == 1 && c.assigns.is_empty() => env.expand(&c.words[0]),
+        _ if s.contains('$') => Value::hole(Origin::Unevaluated(s.to_string())),
+        _ => Value::known(s),
+    }
+}
+
+/// The arguments BuildKit sets for every build, usable in `FROM` without a global `ARG`.
+const PLATFORM_ARGS: [&str; 8] = [
+    "TARGETPLATFORM",
+    "TARGETOS",
+    "TARGETARCH",
+    "TARGETVARIANT",
+    "BUILDPLATFORM",
+    "BUILDOS",
+    "BUILDARCH",
+    "BUILDVARIANT",
+];
 
 pub fn parse(text: &str) -> Dockerfile {
     let mut global_args = Vec::new();
@@ -188,10 +213,12 @@ pub fn parse(text: &str) -> Dockerfile {
                     _ => None,
                 };
                 let base = substitute(&base_written, &global_args);
-                let parent = match &base {
-                    Value::Known(b) => stages.iter().rposition(|s| s.name.as_deref() == Some(&b.to_ascii_lowercase())),
-                    Value::Partial(_) => None,
+                // `FROM binary-$TARGETOS` picks one of the stages its pattern could name.
+                let base_lower = match &base {
+                    Value::Known(b) => Value::Known(b.to_ascii_lowercase()),
+                    partial => partial.clone(),
                 };
+                let parent = stages.iter().rposition(|s| s.name.as_deref().is_some_and(|n| base_lower.could_be(n)));
                 let base_start = ins.args_start + ins.args.find(&base_written).unwrap_or(0);
                 stages.push(Stage {
                     index: stages.len(),
@@ -386,9 +413,63 @@ impl Dockerfile {
     /// The stage a `COPY --from=X` names: a stage name or index.
     pub fn copy_from<'a>(&'a self, ins: &Instruction) -> Option<&'a Stage> {
         let (opts, _) = options(&ins.args);
-        let from = opts.iter().find(|(n, _)| *n == "from")?.1.to_ascii_lowercase();
-        self.stages.iter().find(|s| s.name.as_deref() == Some(from.as_str()) || s.index.to_string() == from)
+        let from = opts.iter().find(|(n, _)| *n == "from")?.1;
+        self.stage_named(from)
     }
+
+    fn stage_named(&self, name: &str) -> Option<&Stage> {
+        let name = name.to_ascii_lowercase();
+        self.stages.iter().find(|s| s.name.as_deref() == Some(name.as_str()) || s.index.to_string() == name)
+    }
+
+    /// The stages a stage is made from: the stage it starts from, those it copies from
+    /// (`COPY --from`) and those it mounts (`RUN --mount=from=`).
+    fn uses(&self, stage: usize) -> Vec<usize> {
+        let s = &self.stages[stage];
+        let mut used: Vec<usize> = s.parent.into_iter().collect();
+        for ins in &s.instructions {
+            let (opts, _) = options(&ins.args);
+            for (name, value) in opts {
+                let from = match name {
+                    "from" => Some(value),
+                    "mount" => value.split(',').find_map(|kv| kv.strip_prefix("from=")),
+                    _ => None,
+                };
+                used.extend(from.and_then(|f| self.stage_named(f)).map(|u| u.index));
+            }
+        }
+        used
+    }
+
+    /// Which stages end up in an image someone builds: those the targets are made from. The
+    /// targets are the stages nothing else uses whose names do not say they are for tests,
+    /// linting, docs or code generation (`docker build --target`), or else the last stage.
+    pub fn shipped_stages(&self) -> Vec<bool> {
+        let n = self.stages.len();
+        let uses: Vec<Vec<usize>> = (0..n).map(|i| self.uses(i)).collect();
+        let mut used = vec![false; n];
+        uses.iter().flatten().for_each(|&u| used[u] = true);
+        let mut targets: Vec<usize> = (0..n)
+            .filter(|&i| !used[i] && self.stages[i].name.as_deref().is_none_or(|name| !tooling_name(name)))
+            .filter(|&i| i + 1 == n || self.stages[i].name.is_some())
+            .collect();
+        if targets.is_empty() && n > 0 {
+            targets.push(n - 1);
+        }
+        let mut shipped = vec![false; n];
+        while let Some(i) = targets.pop() {
+            if !std::mem::replace(&mut shipped[i], true) {
+                targets.extend(&uses[i]);
+            }
+        }
+        shipped
+    }
+}
+
+/// Whether a stage's name says it serves the project's own work rather than an image to ship
+/// (`lint`, `docs-validate`, `docsgen`, `test-unit`, `vendor-update`).
+fn tooling_name(name: &str) -> bool {
+    name.split(['-', '_', '.']).any(|t| super::source::non_release_purpose(t).is_some())
 }
 
 #[cfg(test)]

@@ -36,6 +36,8 @@ pub struct BuildInvocation<'a> {
     pub packages: Vec<(Value, &'a Word)>,
     /// Fields in flag position whose text is unknown (`${FLAGS}` set by the caller).
     pub unknown_flags: Vec<Value>,
+    /// The other flags, as `-name=value` (`-tags=netgo`): what else tells two builds apart.
+    pub other_flags: Vec<String>,
     /// Loop variables and their values in this iteration.
     pub iteration: Vec<(String, Value)>,
     /// Identifies the loop nest (empty outside loops).
@@ -150,6 +152,7 @@ impl<'a> BuildInvocation<'a> {
             mod_flag: None,
             packages: Vec::new(),
             unknown_flags: Vec::new(),
+            other_flags: Vec::new(),
             iteration: e.iteration.clone(),
             loops: e.loops.clone(),
             implicit_ldflags: false,
@@ -247,7 +250,7 @@ impl<'a> BuildInvocation<'a> {
             ("ldflags", Some(v), Some(w)) => self.ldflags = Some((v, w)),
             ("o", Some(v), Some(w)) => self.output = Some((v, w)),
             ("mod", Some(v), _) => self.mod_flag = Some(v),
-            _ => {}
+            (name, v, _) => self.other_flags.push(format!("-{name}={}", v.map_or_else(String::new, |v| v.display()))),
         }
     }
 

@@ -56,6 +56,7 @@ struct Config {
     dockers: Option<Vec<Spanned<DockerEntry>>>,
     notarize: Option<IgnoredAny>,
     signs: Option<IgnoredAny>,
+    includes: Option<IgnoredAny>,
 }
 
 /// goreleaser's default `ldflags` (v1 and v2, documented under builds).
@@ -182,6 +183,8 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
     let file_span = (0, 0);
     let entries: Vec<(_, Option<&BuildEntry>)> = match &cfg.builds {
         Some(list) if !list.value.is_empty() => list.value.iter().map(|b| (span_of(b), Some(&b.value))).collect(),
+        // No builds here, but `includes:` brings a configuration from elsewhere: its builds are unknown.
+        _ if cfg.includes.is_some() => Vec::new(),
         // No builds: goreleaser builds the module's main package with every default.
         _ => vec![(cfg.builds.as_ref().and_then(span_of), None)],
     };
@@ -298,6 +301,7 @@ impl Build {
             loops: Vec::new(),
             implicit_ldflags: self.implicit_ldflags,
             unknown_flags: Vec::new(),
+            other_flags: Vec::new(),
             assumed_empty: Vec::new(),
         }
     }

@@ -135,6 +135,9 @@ pub struct Defs<'a> {
     parsed: &'a Parsed,
     /// Commands of this file that ran another build definition, and how many builds that made.
     pub linked: Vec<Linked>,
+    /// Where a build definition of the same scan notarizes macOS software (`path:line`): the
+    /// release path of every darwin build is taken to pass through it.
+    pub notarized_in: Option<String>,
 }
 
 /// A command that ran another build definition of the repository (`RUN make build`).
@@ -327,6 +330,19 @@ fn read_go_program<'a>(
     }
 }
 
+/// What one word of a name (a file, folder, stage or target name split at `.`, `-`, `_`) says
+/// it is for when that is not a release: tests, development or the project's own tooling.
+pub fn non_release_purpose(token: &str) -> Option<&'static str> {
+    match token {
+        "test" | "tests" | "testing" | "e2e" | "integration" => Some("tests"),
+        "dev" | "devcontainer" | ".devcontainer" | "development" => Some("development"),
+        "lint" | "linter" | "validate" | "validation" | "vendor" | "docs" | "bench" | "fuzz" | "coverage"
+        | "generate" | "codegen" => Some("project tooling"),
+        t if t.starts_with("docs") || t.starts_with("lint") => Some("project tooling"),
+        _ => None,
+    }
+}
+
 impl<'a> Defs<'a> {
     pub fn new(path: &'a str, text: &'a str, kind: Kind, parsed: &'a Parsed) -> Self {
         let mut c = Collected::default();
@@ -425,6 +441,7 @@ impl<'a> Defs<'a> {
             refused: Default::default(),
             parsed,
             linked: Vec::new(),
+            notarized_in: None,
         }
     }
 
@@ -489,11 +506,18 @@ impl<'a> Defs<'a> {
         let tokens = name.split(['.', '-', '_']).map(str::to_ascii_lowercase);
         let folders = parts.map(str::to_ascii_lowercase);
         tokens.chain(folders).find_map(|t| match t.as_str() {
-            "test" | "tests" | "testing" | "e2e" | "integration" => Some("tests"),
             "example" | "examples" | "demo" | "demos" | "sample" | "samples" => Some("an example"),
-            "dev" | "devcontainer" | ".devcontainer" | "development" => Some("development"),
-            _ => None,
+            t => non_release_purpose(t),
         })
+    }
+
+    /// What a Makefile target's or script function's name says it builds for when that is not a
+    /// release (`test-e2e`, `lint`, `docs-gen`).
+    fn context_not_for_release(&self, context: Option<&str>) -> bool {
+        matches!(self.kind, Kind::Makefile | Kind::Shell)
+            && context.is_some_and(|c| {
+                c.to_ascii_lowercase().split(['.', '-', '_', '/']).any(|t| non_release_purpose(t).is_some())
+            })
     }
 
     /// Whether the final image of a Dockerfile holds a Go program: a `go build` in the file, or a
@@ -553,14 +577,24 @@ impl<'a> Defs<'a> {
     /// Why a build's output reaches users (built into an image or in CI, released, stripped,
     /// cross-compiled...); `None` for what looks like a local development build.
     pub fn ships(&self, b: &Build<'_>) -> Option<String> {
+        self.ship_reason(b, true)
+    }
+
+    /// Why a build's output is released, from what says so beyond its being cross-compiled
+    /// (which a development build for another machine is too).
+    pub fn released(&self, b: &Build<'_>) -> Option<String> {
+        self.ship_reason(b, false)
+    }
+
+    fn ship_reason(&self, b: &Build<'_>, cross_compiling_ships: bool) -> Option<String> {
         let inv = &b.invocation;
         // Built, used and deleted by the same target or job (`rm -rf removeme`): a test build.
-        if self.removes_output(b) {
+        if self.removes_output(b) || self.context_not_for_release(b.context.as_deref()) {
             return None;
         }
         match self.kind {
             Kind::Dockerfile if self.not_for_release().is_some() => return None,
-            Kind::Dockerfile => return Some("it is built into an image".into()),
+            Kind::Dockerfile => return self.stage_ships(b.stage).then(|| "it is built into an image".into()),
             // A CI job's files vanish with it: a binary ships only if the job keeps it (an
             // artifact, a release step, a later command that packs or publishes it), and not when
             // it is a tool the job runs itself or a compile check without -o.
@@ -580,7 +614,7 @@ impl<'a> Defs<'a> {
         // name, its output folder or its caller says it ships.
         let program = self.kind == Kind::GoProgram;
         // A known target only: `GOOS=$(shell go env GOOS)` is the host.
-        if !program && (inv.env_value("GOOS").is_some() || inv.env_value("GOARCH").is_some()) {
+        if !program && cross_compiling_ships && (inv.env_value("GOOS").is_some() || inv.env_value("GOARCH").is_some()) {
             return Some("it is cross-compiled".into());
         }
         if let Some(written) = self.ldflags_written(inv).filter(|_| !program) {
@@ -620,7 +654,9 @@ impl<'a> Defs<'a> {
     /// a release-like Make target, job or script name.
     pub fn place_ships(&self, context: Option<&str>) -> Option<String> {
         match self.kind {
-            Kind::Dockerfile if self.not_for_release().is_none() => return Some("it is built into an image".into()),
+            Kind::Dockerfile if self.not_for_release().is_none() && self.stage_ships(self.stage_named(context)) => {
+                return Some("it is built into an image".into());
+            }
             Kind::Dockerfile | Kind::GithubWorkflow | Kind::GitlabCi | Kind::Goreleaser | Kind::Promu => return None,
             Kind::Shell | Kind::Makefile | Kind::GoProgram => {}
         }
@@ -639,6 +675,19 @@ impl<'a> Defs<'a> {
                 Some(format!("it is in {script}"))
             }
             _ => None,
+        }
+    }
+
+    fn stage_named(&self, name: Option<&str>) -> Option<usize> {
+        self.dockerfile?.stages.iter().position(|s| s.name.is_some() && s.name.as_deref() == name)
+    }
+
+    /// Whether what a Dockerfile stage makes ends up in an image someone builds (a stage only
+    /// tests, lint or docs use does not); any stage when the stage is not known.
+    fn stage_ships(&self, stage: Option<usize>) -> bool {
+        match (self.dockerfile, stage) {
+            (Some(d), Some(stage)) => d.shipped_stages().get(stage).copied().unwrap_or(true),
+            _ => true,
         }
     }
 

@@ -287,6 +287,36 @@ impl Value {
         matches!(self, Value::Known(_))
     }
 
+    /// Whether the value could be `s`: its text pieces in order, each hole standing for any
+    /// text (`binary-$TARGETOS` could be `binary-linux`).
+    pub fn could_be(&self, s: &str) -> bool {
+        let pieces = self.pieces();
+        // Greedy glob match, with one backtracking point (the last hole), linear in practice.
+        let (mut p, mut i) = (0, 0);
+        let mut resume: Option<(usize, usize)> = None;
+        loop {
+            match pieces.get(p) {
+                Some(Piece::Hole(_)) => {
+                    p += 1;
+                    resume = Some((p, i));
+                }
+                Some(Piece::Text(t)) if s[i..].starts_with(t.as_str()) => {
+                    p += 1;
+                    i += t.len();
+                }
+                None if i == s.len() => return true,
+                _ => match resume {
+                    Some((rp, ri)) if ri < s.len() => {
+                        let next = ri + s[ri..].chars().next().map_or(1, char::len_utf8);
+                        resume = Some((rp, next));
+                        (p, i) = (rp, next);
+                    }
+                    _ => return false,
+                },
+            }
+        }
+    }
+
     pub fn pieces(&self) -> Vec<Piece> {
         match self {
             Value::Known(s) if s.is_empty() => Vec::new(),

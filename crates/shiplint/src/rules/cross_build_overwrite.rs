@@ -72,6 +72,16 @@ fn target(inv: &BuildInvocation<'_>) -> String {
     }
 }
 
+/// What a build makes, as evaluated: its environment, flags and packages.
+fn fingerprint(inv: &BuildInvocation<'_>) -> String {
+    let mut env: Vec<String> = inv.env.iter().map(|(k, v)| format!("{k}={}", v.value.display())).collect();
+    env.sort_unstable();
+    let ldflags = inv.ldflags.as_ref().map(|(v, _)| v.display()).unwrap_or_default();
+    let packages: Vec<String> = inv.packages.iter().map(|(v, _)| v.display()).collect();
+    let flags: Vec<String> = inv.unknown_flags.iter().map(Value::display).collect();
+    format!("{env:?} {ldflags} {packages:?} {flags:?} {:?} {} {}", inv.other_flags, inv.trimpath, inv.install)
+}
+
 /// The file the iteration writes; `None` when it depends on something unknown.
 fn output(inv: &BuildInvocation<'_>) -> Option<String> {
     let exe = if inv.env_value("GOOS") == Some("windows") { ".exe" } else { "" };
@@ -94,16 +104,22 @@ fn output(inv: &BuildInvocation<'_>) -> Option<String> {
 
 /// Targets grouped by the path they write, among iterations that share a file system.
 fn collisions(iterations: &[&BuildInvocation<'_>]) -> Vec<(String, Vec<String>)> {
-    let mut seen: Vec<(String, Vec<String>)> = Vec::new();
+    let mut seen: Vec<(String, Vec<String>, Vec<String>)> = Vec::new();
     for it in iterations {
         let Some(path) = output(it) else { continue };
-        match seen.iter_mut().find(|(p, _)| *p == path) {
-            Some((_, targets)) => targets.push(target(it)),
-            None => seen.push((path, vec![target(it)])),
+        // The same build run twice (a function called twice, a loop whose variable the build
+        // does not use) only writes the same file again.
+        let key = fingerprint(it);
+        match seen.iter_mut().find(|(p, ..)| *p == path) {
+            Some((_, _, keys)) if keys.contains(&key) => {}
+            Some((_, targets, keys)) => {
+                targets.push(target(it));
+                keys.push(key);
+            }
+            None => seen.push((path, vec![target(it)], vec![key])),
         }
     }
-    seen.retain(|(_, targets)| targets.len() > 1);
-    seen
+    seen.into_iter().filter(|(_, targets, _)| targets.len() > 1).map(|(p, targets, _)| (p, targets)).collect()
 }
 
 pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {

@@ -26,6 +26,7 @@ mod dirty_vcs_build;
 mod image;
 pub(crate) mod libc_dynamic;
 mod macos;
+pub(crate) use macos::not_notarized::notarization_at;
 mod missing_buildinfo;
 mod module_graph_drift;
 mod non_reproducible_build;

@@ -1,3 +1,4 @@
+use crate::defs::dockerfile;
 use crate::finding::{Finding, Fix};
 use crate::image::ImageFacts;
 use crate::rules::Defs;
@@ -21,7 +22,9 @@ declare_rule! {
     /// images without the `:nonroot` tag run as root, and Chainguard images typically, not
     /// always, run as non-root. Binding a port below 1024 as non-root works in Docker 20.10+
     /// and Podman (they set `net.ipv4.ip_unprivileged_port_start=0`), not by default on
-    /// Kubernetes or with host networking.
+    /// Kubernetes or with host networking. A `scratch` image with no `ENTRYPOINT` or `CMD`
+    /// (in its stage or the stages it is built on) starts nothing: it is a payload for
+    /// `docker build --output` or for other images to copy from, and is not judged.
     ///
     /// ## Example
     /// ```dockerfile
@@ -62,6 +65,13 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     let Some(d) = defs.dockerfile else { return };
     let Some(last) = d.stages.last() else { return };
     if !defs.image_ships_go_program() {
+        return;
+    }
+    // A scratch image that starts nothing is a payload (`docker build --output`, a stage other
+    // images copy from): it never runs as any user.
+    let starts =
+        |s: &&dockerfile::Stage| s.instructions.iter().any(|i| i.keyword == "ENTRYPOINT" || i.keyword == "CMD");
+    if d.root_image(last.index).is_some_and(|(base, _)| base.scratch) && !d.chain(last.index).iter().any(starts) {
         return;
     }
     let (message, span) = match d.user(last.index) {

@@ -3,10 +3,19 @@ use crate::rules::Defs;
 
 declare_rule! {
     /// ## What it does
-    /// Finds release configurations (`.goreleaser.yaml`) that build darwin binaries with no
-    /// notarization step (`notarize:`). In a release folder or archive, it tells what
-    /// notarization can and cannot do for a Developer ID-signed bare binary (binaries signed only
-    /// ad hoc, or not at all, are macos-adhoc-only and macos-unsigned findings).
+    /// Finds darwin binaries that ship, from any build definition (a goreleaser build, a
+    /// Makefile or script cross-compiling with `GOOS=darwin`, a Go build program, a CI matrix,
+    /// promu's crossbuild) — released: goreleaser and promu builds, a release-named target,
+    /// script or program, output under `dist/` or `release/`, a CI job that keeps it, or a file
+    /// that releases running it (cross-compiling alone does not say so) — when nothing in the
+    /// scanned repository notarizes: no goreleaser
+    /// `notarize:`, no command that submits to Apple's notary service (`xcrun notarytool`,
+    /// `gon`, `quill notarize` or `sign-and-notarize`, `rcodesign notary-submit`, `altool
+    /// --notarize-app`, also in goreleaser hooks and `signs:`), no workflow action named for it.
+    /// Signing alone (`codesign`, `rcodesign sign`) is not notarization. One finding per build
+    /// command. In a release folder or archive, it tells what notarization can and cannot do for
+    /// a Developer ID-signed bare binary (binaries signed only ad hoc, or not at all, are
+    /// macos-adhoc-only and macos-unsigned findings).
     ///
     /// ## Why is this bad?
     /// A macOS user who downloads the release with a browser, or installs it as a Homebrew
@@ -31,6 +40,10 @@ declare_rule! {
     /// builds:
     ///   - goos: [linux, darwin]
     /// ```
+    /// ```make
+    /// release:
+    /// 	GOOS=darwin GOARCH=arm64 go build -trimpath -o dist/app-darwin-arm64 ./cmd/app
+    /// ```
     ///
     /// ## Use instead
     /// ```yaml
@@ -42,6 +55,10 @@ declare_rule! {
     ///       sign: { certificate: "{{.Env.MACOS_SIGN_P12}}", password: "{{.Env.MACOS_SIGN_PASSWORD}}" }
     ///       notarize: { issuer_id: "{{.Env.MACOS_NOTARY_ISSUER_ID}}", key_id: "{{.Env.MACOS_NOTARY_KEY_ID}}", key: "{{.Env.MACOS_NOTARY_KEY}}" }
     /// ```
+    ///
+    /// Or, outside goreleaser, a step of the release path that submits the darwin binaries
+    /// (zipped, or in a signed .pkg) with `xcrun notarytool submit --wait`, `quill
+    /// sign-and-notarize` or `rcodesign notary-submit`.
     ///
     /// ## Fix
     /// No automatic fix: notarization needs your Apple credentials.
@@ -58,27 +75,106 @@ declare_rule! {
 }
 
 pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
-    let Some(g) = defs.goreleaser else { return };
-    if g.notarizes {
+    if defs.notarized_in.is_some() {
         return;
     }
-    for b in &g.builds {
-        if !b.targets.iter().any(|(os, _)| os == "darwin") {
+    if let Some(g) = defs.goreleaser {
+        if g.notarizes {
+            return;
+        }
+        for b in g.builds.iter().filter(|b| b.targets.iter().any(|(os, _)| os == "darwin")) {
+            let at = b.goos_span.unwrap_or(b.span);
+            let how = if b.goos_span.is_some() { "lists darwin" } else { "builds darwin by default" };
+            let message = format!(
+                "build {} {how} and nothing in the repository notarizes: a quarantined download is blocked by Gatekeeper",
+                b.id
+            );
+            out.push(defs.finding(&META, at, message, GORELEASER_HELP));
+        }
+        return;
+    }
+    // Any other source (a Makefile, a script, a Go build program, a CI matrix, promu): each
+    // command that builds darwin binaries that ship, once however many targets and runs it has.
+    let mut commands: Vec<((usize, usize), String, Vec<&str>)> = Vec::new();
+    for b in &defs.builds {
+        let inv = &b.invocation;
+        if inv.env_value("GOOS") != Some("darwin") {
             continue;
         }
-        let at = b.goos_span.unwrap_or(b.span);
-        let how = if b.goos_span.is_some() { "lists darwin" } else { "builds darwin by default" };
-        let message = format!(
-            "build {} {how} and the release has no notarize step: a browser download is blocked by Gatekeeper",
-            b.id
-        );
-        out.push(defs.finding(
-            &META,
-            at,
-            message,
-            "add a notarize: section (Developer ID certificate and App Store Connect key)",
-        ));
+        let arch = inv.env_value("GOARCH").unwrap_or("(host arch)");
+        match commands.iter_mut().find(|(span, ..)| *span == inv.span) {
+            Some((_, _, arches)) if !arches.contains(&arch) => arches.push(arch),
+            Some(_) => {}
+            None => {
+                let Some(why) = defs.released(b) else { continue };
+                commands.push((inv.span, why, vec![arch]));
+            }
+        }
     }
+    for (span, why, mut arches) in commands {
+        arches.sort_unstable();
+        let message = format!(
+            "darwin/{} binaries are built here and shipped ({why}), and nothing in the repository notarizes them: \
+             a quarantined download (a browser, a Homebrew cask) is blocked by Gatekeeper",
+            arches.join(", darwin/")
+        );
+        let help = "notarize the darwin binaries where they are released (`xcrun notarytool submit`, \
+                    `quill sign-and-notarize`, `rcodesign notary-submit`, or goreleaser's notarize:)";
+        out.push(defs.finding(&META, span, message, help));
+    }
+}
+
+const GORELEASER_HELP: &str = "add a notarize: section (Developer ID certificate and App Store Connect key)";
+
+/// Where a build definition notarizes macOS software: a goreleaser `notarize:` section, a
+/// command that submits to Apple's notary service (`xcrun notarytool`, `gon`, `quill notarize`
+/// or `sign-and-notarize`, `rcodesign notary-submit`, `altool --notarize-app`, also inside
+/// goreleaser hooks and signs), or a workflow action named for it.
+pub fn notarization_at(defs: &Defs<'_>) -> Option<(usize, usize)> {
+    if let Some(g) = defs.goreleaser {
+        if g.notarizes {
+            return Some((0, 0));
+        }
+        // goreleaser's hooks and `signs:` run tools by command line written in YAML.
+        return notarizing_line(defs.text);
+    }
+    if let Some(a) =
+        defs.workflow.and_then(|w| w.actions.iter().find(|a| a.uses.to_ascii_lowercase().contains("notari")))
+    {
+        return Some(a.span);
+    }
+    defs.commands.iter().find(|c| notarizes(&c.argv)).map(|c| c.span)
+}
+
+/// Whether a command line submits to Apple's notary service.
+fn notarizes(argv: &[crate::defs::shell::Value]) -> bool {
+    let words: Vec<&str> = argv.iter().filter_map(|v| v.as_known()).collect();
+    let program = words.first().map_or("", |w| w.rsplit('/').next().unwrap_or(w));
+    let has = |w: &str| words.contains(&w);
+    match program {
+        "notarytool" | "gon" => true,
+        "xcrun" => has("notarytool") || has("--notarize-app"),
+        "altool" => has("--notarize-app"),
+        "quill" => has("notarize") || has("sign-and-notarize"),
+        "rcodesign" => has("notary-submit") || has("notarize"),
+        _ => false,
+    }
+}
+
+/// The first line of a YAML text, outside comments, that names a notarizing tool or its
+/// notarizing subcommand (goreleaser splits `cmd:` and `args:` over lines).
+fn notarizing_line(text: &str) -> Option<(usize, usize)> {
+    const WORDS: &[&str] = &["notarytool", "gon", "sign-and-notarize", "notary-submit", "--notarize-app"];
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let code = if line.trim_start().starts_with('#') { "" } else { line.split(" #").next().unwrap_or(line) };
+        let mut words = code.split(|c: char| c.is_whitespace() || "\"'[],:".contains(c));
+        if words.any(|w| WORDS.contains(&w.rsplit('/').next().unwrap_or(w))) {
+            return Some((offset, offset + line.trim_end().len()));
+        }
+        offset += line.len();
+    }
+    None
 }
 
 /// Developer ID-signed bare darwin binaries in a release: whatever the archive format, no
