@@ -289,6 +289,8 @@ fn makefile_recipes_variables_and_loops() {
         got,
         [
             ("SL002".to_string(), "Makefile:9:2".to_string()),
+            // stripped, and the release target's unstripped build is not a copy of this one
+            ("SL003".to_string(), "Makefile:9:20".to_string()),
             ("SL009".to_string(), "Makefile:9:20".to_string()),
             ("SL106".to_string(), "Makefile:13:3".to_string()),
             ("SL008".to_string(), "Makefile:13:55".to_string()),
@@ -296,9 +298,9 @@ fn makefile_recipes_variables_and_loops() {
     );
     let messages: Vec<&str> =
         doc["findings"].as_array().unwrap().iter().map(|f| f["message"].as_str().unwrap()).collect();
-    assert!(messages[1].contains("$BUILD_TIME (= $(date -u"), "{}", messages[1]);
+    assert!(messages[2].contains("$BUILD_TIME (= $(date -u"), "{}", messages[2]);
     assert!(
-        messages[3].contains("3 iterations write dist/api: linux/amd64, linux/arm64, darwin/arm64"),
+        messages[4].contains("3 iterations write dist/api: linux/amd64, linux/arm64, darwin/arm64"),
         "{}",
         messages[2]
     );
@@ -773,7 +775,8 @@ fn gitlab_ci_jobs_templates_matrix_and_images() {
             ("SL010".to_string(), at("13:7")),  // go mod tidy in the template: once for its line
             ("SL010".to_string(), at("25:10")), // golang:1.22 older than go 1.23.0
             ("SL002".to_string(), at("31:7")),
-            ("SL106".to_string(), at("31:7")), // darwin builds kept, nothing notarizes
+            ("SL106".to_string(), at("31:7")),  // darwin builds kept, nothing notarizes
+            ("SL003".to_string(), at("31:25")), // stripped; the other job's build is no copy
             ("SL009".to_string(), at("31:25")),
             ("SL008".to_string(), at("31:72")), // matrix jobs keep one bin/api artifact
             ("SL008".to_string(), at("41:40")), // windows without .exe
@@ -784,9 +787,9 @@ fn gitlab_ci_jobs_templates_matrix_and_images() {
     assert!(text(0).starts_with("image: golang:latest installs whatever Go release is current"), "{}", text(0));
     assert!(text(1).contains("go mod tidy in CI jobs test, build may rewrite"), "{}", text(1));
     assert!(text(2).starts_with("golang:1.22 (Go 1.22) is older than `go 1.23.0` in go.mod"), "{}", text(2));
-    assert!(text(5).contains("date"), "{}", text(5));
-    assert!(text(6).starts_with("4 matrix jobs keep bin/api as an artifact (linux/amd64, linux/arm64,"), "{}", text(6));
-    assert!(text(7).contains("windows build writes dist/api-windows without .exe"), "{}", text(7));
+    assert!(text(6).contains("date"), "{}", text(6));
+    assert!(text(7).starts_with("4 matrix jobs keep bin/api as an artifact (linux/amd64, linux/arm64,"), "{}", text(7));
+    assert!(text(8).contains("windows build writes dist/api-windows without .exe"), "{}", text(8));
 }
 
 #[test]

@@ -414,7 +414,8 @@ fn promu_builds_are_judged_like_goreleaser_builds() {
     let promu = "go:\n    version: 1.26\nrepository:\n    path: example.com/exporter\nbuild:\n    binaries:\n        - name: exporter\n    flags: -a -tags netgo\n    ldflags: |\n        -X example.com/exporter/version.Version={{.Version}}\n        -X example.com/exporter/version.BuildUser={{user}}@{{host}}\n        -X example.com/exporter/version.BuildDate={{date \"20060102-15:04:05\"}}\ncrossbuild:\n    platforms:\n        - linux\n";
     for path in [".promu.yml", ".promu-cgo.yml"] {
         let found = check(&[(path, promu)]);
-        let expected = [("untrimmed-paths", format!("{path}:7")), ("non-reproducible-build", format!("{path}:10"))];
+        // Flags are one setting for every binary: found once, at `flags:`.
+        let expected = [("untrimmed-paths", format!("{path}:8")), ("non-reproducible-build", format!("{path}:10"))];
         let expected: Vec<(&str, &str)> = expected.iter().map(|(r, at)| (*r, at.as_str())).collect();
         assert_eq!(rules(&found), expected, "{found:#?}");
         assert!(found[0].2.contains("promu builds and releases it"), "{}", found[0].2);
@@ -538,4 +539,23 @@ fn the_same_build_run_twice_overwrites_nothing() {
         .replace("  build_app\n", "  build_app $flavour\n");
     let found = check(&[("release.sh", &tagged)]);
     assert!(found.iter().any(|f| f.0 == "cross-build-overwrite"), "{found:#?}");
+}
+
+#[test]
+fn a_stripped_build_says_what_was_removed_and_another_target_keeps_no_copy() {
+    let make =
+        "release:\n\tgo build -trimpath -ldflags=\"-w\" -o dist/app ./cmd/app\ndev:\n\tgo build -o bin/app ./cmd/app\n";
+    let found = check(&[("Makefile", make)]);
+    assert_eq!(rules(&found), [("stripped-without-symbols", "Makefile:2")], "{found:#?}");
+    assert!(found[0].2.starts_with("-w removes DWARF (the symbol table stays"), "{}", found[0].2);
+    // An unstripped build of the same package in the same target is the kept copy.
+    let kept = "release:\n\tgo build -trimpath -ldflags=\"-s -w\" -o dist/app ./cmd/app\n\tgo build -trimpath -o dist/debug/app ./cmd/app\n";
+    assert!(check(&[("Makefile", kept)]).is_empty());
+}
+
+#[test]
+fn goreleaser_configs_passed_by_name_are_read() {
+    let config = "builds:\n  - goos: [linux]\n    ldflags:\n      - -X main.v={{.Version}}\n";
+    let found = check(&[(".goreleaser-nightly.yml", config)]);
+    assert_eq!(rules(&found), [("untrimmed-paths", ".goreleaser-nightly.yml:2")], "{found:#?}");
 }

@@ -63,7 +63,7 @@ struct Config {
 #[derive(Debug, serde::Deserialize)]
 struct BuildSection {
     binaries: Option<Vec<Spanned<Binary>>>,
-    flags: Option<Scalar>,
+    flags: Option<Spanned<Scalar>>,
     ldflags: Option<Spanned<Scalar>>,
 }
 
@@ -155,7 +155,7 @@ pub fn parse(text: &str) -> Result<Promu, String> {
         }
         None => ("-X main.Version={{.Version}}".to_string(), build_span),
     };
-    let flags = section.and_then(|s| s.flags.as_ref()).map(Scalar::text).unwrap_or_default();
+    let flags = section.and_then(|s| s.flags.as_ref()).map(|f| f.value.text()).unwrap_or_default();
     let flag_words: Vec<&str> = flags.split_whitespace().collect();
     let cgo = cfg.go.as_ref().and_then(|g| g.cgo).unwrap_or(false);
     // (where the entry is, name, package path) of each binary.
@@ -170,6 +170,11 @@ pub fn parse(text: &str) -> Result<Promu, String> {
         // The default: the repository's own name, from its root.
         _ => vec![(None, String::new(), ".".into())],
     };
+    // Every binary is built with the section's one set of flags: a finding about them points at
+    // the `build:` key (or its `flags:`), once for all binaries.
+    let key_line = |start: usize| (start, text[start..].find('\n').map_or(text.len(), |n| start + n));
+    let flags_at = section.and_then(|s| s.flags.as_ref()).and_then(span_of).map(|(s, _)| s);
+    let settings_span = key_line(flags_at.unwrap_or(build_span.0));
     let builds = binaries
         .into_iter()
         .enumerate()
@@ -180,7 +185,7 @@ pub fn parse(text: &str) -> Result<Promu, String> {
             };
             Build {
                 id: if name.is_empty() { format!("#{i}") } else { name.clone() },
-                span,
+                span: settings_span,
                 goos_span: None,
                 trimpath_edit: None,
                 targets: targets.clone(),

@@ -70,7 +70,12 @@ pub fn kind_of(path: &Path, head: &[u8]) -> Option<Kind> {
     if lower.ends_with(".sh") || lower.ends_with(".bash") {
         return Some(Kind::Shell);
     }
-    if matches!(name, ".goreleaser.yml" | ".goreleaser.yaml" | "goreleaser.yml" | "goreleaser.yaml") {
+    // `.goreleaser.yaml` and the variants passed with `--config` (`.goreleaser-nightly.yml`,
+    // `goreleaser-canary.yml`); templates rendered before use (`.yml.tmpl`) are not YAML yet.
+    let stem = lower.strip_suffix(".yml").or_else(|| lower.strip_suffix(".yaml"));
+    if stem.is_some_and(|s| {
+        s.trim_start_matches('.') == "goreleaser" || s.trim_start_matches('.').starts_with("goreleaser-")
+    }) {
         return Some(Kind::Goreleaser);
     }
     if matches!(name, "Makefile" | "makefile" | "GNUmakefile") || lower.ends_with(".mk") || lower.ends_with(".make") {
@@ -624,9 +629,8 @@ impl<'a> Defs<'a> {
             }
         }
         if let Some((Value::Known(o), _)) = &inv.output {
-            if let Some(dir) = ["dist/", "release/", "releases/", "out/"]
-                .iter()
-                .find(|d| o.starts_with(*d) || o.contains(&format!("/{d}")))
+            if let Some(dir) =
+                ["dist/", "release/", "releases/"].iter().find(|d| o.starts_with(*d) || o.contains(&format!("/{d}")))
             {
                 return Some(format!("it is written to {dir}"));
             }
@@ -798,6 +802,10 @@ mod tests {
         assert_eq!(k("build/common.mk", ""), Some(Kind::Makefile));
         assert_eq!(k(".github/workflows/release.yml", ""), Some(Kind::GithubWorkflow));
         assert_eq!(k(".goreleaser.yaml", ""), Some(Kind::Goreleaser));
+        assert_eq!(k(".goreleaser-nightly.yml", ""), Some(Kind::Goreleaser));
+        assert_eq!(k("goreleaser-canary.yml", ""), Some(Kind::Goreleaser));
+        assert_eq!(k(".goreleaser.yml.tmpl", ""), None);
+        assert_eq!(k("goreleaserx.yml", ""), None);
         assert_eq!(k(".gitlab-ci.yml", ""), Some(Kind::GitlabCi));
         assert_eq!(k("ci/release.gitlab-ci.yml", ""), Some(Kind::GitlabCi));
         assert_eq!(k(".gitlab/ci/build.yml", ""), Some(Kind::GitlabCi));

@@ -32,7 +32,10 @@ declare_rule! {
     /// keeps it, and macOS behaves the same). `-s -w` changes the Go build ID, so building twice
     /// (once stripped, once not) never gives a matching pair. Build once unstripped, keep that
     /// file, and derive the shipped copy with `strip` or `objcopy`: `go tool buildid` is
-    /// identical on both.
+    /// identical on both. `-w` alone removes DWARF only: the symbol table stays (the finding
+    /// says which was removed). In a build definition, an unstripped build of the same packages
+    /// in the same Makefile target, CI job or script counts as the kept copy; a development
+    /// target elsewhere in the file does not.
     ///
     /// gdb, perf and debuginfod find symbols by the GNU build ID (ELF) or LC_UUID (Mach-O).
     /// Since Go 1.24 the linker writes one by default, derived from the Go build ID (`-B none`
@@ -143,10 +146,24 @@ pub fn check_shared_debug_ids(release: &crate::release::ReleaseFacts, out: &mut 
 
 /// Whether `-ldflags` words strip: `-s` or `-w` (also `--s`, `-s=true`, `-w=1`).
 fn strips(flags: &str) -> bool {
-    flags.split_whitespace().any(|f| {
-        let f = f.trim_matches(['"', '\'']).trim_start_matches('-');
-        matches!(f, "s" | "w" | "s=true" | "w=true" | "s=1" | "w=1" | "s=t" | "w=t")
-    })
+    stripped_by(flags).is_some()
+}
+
+/// What `-ldflags` words remove: `-s` the symbol table and (it implies `-w`) DWARF; `-w` alone
+/// DWARF only.
+fn stripped_by(flags: &str) -> Option<&'static str> {
+    let set = |name: &str| {
+        flags.split_whitespace().any(|f| {
+            let f = f.trim_matches(['"', '\'']).trim_start_matches('-');
+            f.strip_prefix(name).is_some_and(|v| matches!(v, "" | "=true" | "=1" | "=t"))
+        })
+    };
+    match (set("s"), set("w")) {
+        (true, true) => Some("-s -w remove the symbol table and DWARF"),
+        (true, false) => Some("-s removes the symbol table and DWARF (it implies -w)"),
+        (false, true) => Some("-w removes DWARF (the symbol table stays, so perf and addr2line still name functions)"),
+        (false, false) => None,
+    }
 }
 
 pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
@@ -156,18 +173,22 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         if inv.only_compiles() || !stripped(b) || defs.ships(b).is_none() {
             continue;
         }
-        // An unstripped build of the same packages in the same file is the kept copy.
+        // An unstripped build of the same packages in the same target, job or script is the kept
+        // copy (a development target elsewhere in the file keeps nothing of the release).
         let same_packages = |o: &crate::defs::source::Build<'_>| {
             o.invocation.packages.iter().map(|p| &p.0).eq(inv.packages.iter().map(|p| &p.0))
         };
-        let kept = defs.builds.iter().any(|o| same_packages(o) && !stripped(o));
+        let kept = defs.builds.iter().any(|o| same_packages(o) && o.context == b.context && !stripped(o));
         if kept {
             continue;
         }
-        let what = if inv.implicit_ldflags { "goreleaser's default ldflags (-s -w) remove" } else { "-s/-w remove" };
+        let what = match inv.implicit_ldflags {
+            true => "goreleaser's default ldflags (-s -w) remove the symbol table and DWARF",
+            false => defs.ldflags_written(inv).as_deref().and_then(stripped_by).unwrap_or_default(),
+        };
         let message = format!(
-            "{what} the symbol table and DWARF, and no unstripped copy is built: delve, gdb, perf and addr2line \
-             have nothing to read when it crashes (panic traces and pprof profiles keep their names and lines)"
+            "{what}, and no unstripped copy is built: delve, gdb, perf and addr2line have less or nothing to \
+             read when it crashes (panic traces and pprof profiles keep their names and lines)"
         );
         let at = inv.ldflags.as_ref().map_or(inv.span, |(_, w)| (w.start, w.end));
         let help = "build once without -s -w, keep that file (`shiplint symbols store`), and ship a `strip`ped copy: \
