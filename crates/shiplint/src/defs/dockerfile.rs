@@ -42,6 +42,8 @@ pub struct Dockerfile {
     pub stages: Vec<Stage>,
     /// ARGs before the first FROM: name and default.
     pub global_args: Vec<(String, Option<String>)>,
+    /// Per stage, whether it ends up in an image someone builds (computed once, at parse).
+    shipped: Vec<bool>,
 }
 
 /// Splits the file into instructions.
@@ -238,7 +240,9 @@ pub fn parse(text: &str) -> Dockerfile {
             }
         }
     }
-    Dockerfile { stages, global_args }
+    let mut file = Dockerfile { stages, global_args, shipped: Vec::new() };
+    file.shipped = file.shipped_stages();
+    file
 }
 
 /// `ARG a=1 b` declarations.
@@ -417,7 +421,8 @@ impl Dockerfile {
         self.stage_named(from)
     }
 
-    fn stage_named(&self, name: &str) -> Option<&Stage> {
+    /// The stage a `--from=` or a build's context names: a stage name or index.
+    pub fn stage_named(&self, name: &str) -> Option<&Stage> {
         let name = name.to_ascii_lowercase();
         self.stages.iter().find(|s| s.name.as_deref() == Some(name.as_str()) || s.index.to_string() == name)
     }
@@ -441,10 +446,16 @@ impl Dockerfile {
         used
     }
 
+    /// Whether what a stage makes ends up in an image someone builds (a stage only tests, lint
+    /// or docs use does not).
+    pub fn stage_ships(&self, stage: usize) -> bool {
+        self.shipped.get(stage).copied().unwrap_or(true)
+    }
+
     /// Which stages end up in an image someone builds: those the targets are made from. The
     /// targets are the stages nothing else uses whose names do not say they are for tests,
     /// linting, docs or code generation (`docker build --target`), or else the last stage.
-    pub fn shipped_stages(&self) -> Vec<bool> {
+    fn shipped_stages(&self) -> Vec<bool> {
         let n = self.stages.len();
         let uses: Vec<Vec<usize>> = (0..n).map(|i| self.uses(i)).collect();
         let mut used = vec![false; n];

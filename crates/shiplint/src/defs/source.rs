@@ -658,7 +658,12 @@ impl<'a> Defs<'a> {
     /// a release-like Make target, job or script name.
     pub fn place_ships(&self, context: Option<&str>) -> Option<String> {
         match self.kind {
-            Kind::Dockerfile if self.not_for_release().is_none() && self.stage_ships(self.stage_named(context)) => {
+            Kind::Dockerfile
+                if self.not_for_release().is_none()
+                    && self.stage_ships(
+                        self.dockerfile.zip(context).and_then(|(d, c)| d.stage_named(c)).map(|s| s.index),
+                    ) =>
+            {
                 return Some("it is built into an image".into());
             }
             Kind::Dockerfile | Kind::GithubWorkflow | Kind::GitlabCi | Kind::Goreleaser | Kind::Promu => return None,
@@ -682,15 +687,11 @@ impl<'a> Defs<'a> {
         }
     }
 
-    fn stage_named(&self, name: Option<&str>) -> Option<usize> {
-        self.dockerfile?.stages.iter().position(|s| s.name.is_some() && s.name.as_deref() == name)
-    }
-
-    /// Whether what a Dockerfile stage makes ends up in an image someone builds (a stage only
-    /// tests, lint or docs use does not); any stage when the stage is not known.
+    /// Whether what a Dockerfile stage makes ends up in an image someone builds; any stage when
+    /// the stage is not known.
     fn stage_ships(&self, stage: Option<usize>) -> bool {
         match (self.dockerfile, stage) {
-            (Some(d), Some(stage)) => d.shipped_stages().get(stage).copied().unwrap_or(true),
+            (Some(d), Some(stage)) => d.stage_ships(stage),
             _ => true,
         }
     }
