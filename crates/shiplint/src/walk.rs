@@ -1,7 +1,7 @@
 //! Finding the files to scan. Only regular files are scanned: a FIFO would block the scan and a
 //! device would stream without end, so they are skipped with a note, named or met walking.
 //! `.gitignore` and `.ignore` files are read by shiplint itself, bounded like every other input
-//! (regular files of at most 1 MiB, 10 000 patterns each), and only inside the scanned folders:
+//! (regular files of at most 1 MiB, patterns within one budget per walked tree), and only inside the scanned folders:
 //! a repository from a stranger must not make the walk block, read without end or look at the
 //! host's files. Symlinks are not followed while walking, so link loops cannot trap it.
 
@@ -9,12 +9,16 @@ use crate::check::ScanError;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// The largest ignore file read.
 const MAX_IGNORE_FILE: u64 = 1 << 20;
-/// The most patterns taken from one ignore file.
-const MAX_IGNORE_PATTERNS: usize = 10_000;
+/// The pattern work one walked tree's ignore files may ask for: each pattern costs one, and one
+/// more per wildcard (`*`, `?`, `[`), as wildcards are what makes a compiled pattern large: 10 000
+/// patterns of 15 wildcards took 200 MiB, and 6 250 in one folder are more than the pattern
+/// compiler takes. Real trees use a few hundred.
+const MAX_IGNORE_COST: usize = 50_000;
 /// A folder's ignore files; `.ignore` after `.gitignore`, as its patterns take precedence.
 const IGNORE_FILES: [&str; 2] = [".gitignore", ".ignore"];
 
@@ -33,7 +37,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// A path as users write it: walking `.` yields `./x`, reported as `x`.
 fn shown(path: &Path) -> &Path {
-    path.strip_prefix(".").unwrap_or(path)
+    path.strip_prefix(".").ok().filter(|p| !p.as_os_str().is_empty()).unwrap_or(path)
 }
 
 fn note(path: &Path, message: impl Into<String>) -> ScanError {
@@ -61,6 +65,8 @@ struct IgnoreRules {
     root: PathBuf,
     by_dir: Mutex<HashMap<PathBuf, Arc<Gitignore>>>,
     notes: Mutex<Vec<ScanError>>,
+    /// What is left of `MAX_IGNORE_COST`.
+    cost_left: AtomicUsize,
 }
 
 impl IgnoreRules {
@@ -87,8 +93,12 @@ impl IgnoreRules {
     fn add_patterns(&self, builder: &mut GitignoreBuilder, file: &Path, text: &str) {
         let patterns = text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#'));
         for (i, line) in patterns.enumerate() {
-            if i == MAX_IGNORE_PATTERNS {
-                lock(&self.notes).push(note(file, format!("only the first {MAX_IGNORE_PATTERNS} patterns are used")));
+            let cost = 1 + line.bytes().filter(|b| matches!(b, b'*' | b'?' | b'[')).count();
+            if self.cost_left.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| left.checked_sub(cost)).is_err()
+            {
+                let why =
+                    format!("the ignore files of this tree ask for more than {MAX_IGNORE_COST} patterns and wildcards");
+                lock(&self.notes).push(note(file, format!("only the first {i} patterns are used: {why}")));
                 break;
             }
             // A pattern that is not a valid glob is skipped, as git skips it.
@@ -125,7 +135,12 @@ const SKIPPED_FOLDERS: &[&str] = &[".git", "testdata", "vendor", "third_party", 
 
 /// Walks one folder: regular files, with ignore files honoured and `SKIPPED_FOLDERS` left out.
 fn walk_dir(root: &Path, out: &mut Walked) {
-    let rules = Arc::new(IgnoreRules { root: root.to_path_buf(), by_dir: Mutex::default(), notes: Mutex::default() });
+    let rules = Arc::new(IgnoreRules {
+        root: root.to_path_buf(),
+        by_dir: Mutex::default(),
+        notes: Mutex::default(),
+        cost_left: AtomicUsize::new(MAX_IGNORE_COST),
+    });
     let filter = rules.clone();
     let walker = ignore::WalkBuilder::new(root)
         .standard_filters(false)

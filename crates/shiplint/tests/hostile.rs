@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{TempDir, assert_same, exec};
+use common::{Rng, TempDir, assert_same, exec};
 use shiplint_fixtures::Variant;
 use shiplint_gobin::Executable;
 use std::fs;
@@ -109,21 +109,6 @@ fn go_debug_testdata_never_panics_and_fails_like_go_version() {
     write_all(&t.path().join("in"), &files);
     assert_same(&["-m", "-v", "in"], t.path());
     assert_same(&["-v", "in"], t.path());
-}
-
-/// A small deterministic generator (xorshift64*), so every run tests the same mutants.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
 }
 
 /// Truncations at every header-sized boundary and across the file, and bit flips concentrated

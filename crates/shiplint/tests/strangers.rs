@@ -7,56 +7,14 @@
 
 mod common;
 
-use common::{TempDir, shiplint};
+use common::untrusted::{canary, run, untouched};
+use common::TempDir;
 use serde_json::json;
 use shiplint_fixtures::images::{self, Compression, ImageSpec};
 use std::fs;
-use std::io::Read;
 use std::os::unix::fs::MetadataExt;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant, SystemTime};
-
-/// Exit status, stdout and stderr of a shiplint run, which must end within 20 s (a FIFO that
-/// blocks would not).
-fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let mut child = shiplint()
-        .current_dir(dir)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if start.elapsed() > Duration::from_secs(20) {
-            child.kill().unwrap();
-            panic!("shiplint {args:?} blocked for 20 s");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let (mut out, mut err) = (String::new(), String::new());
-    child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
-    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
-    (child.wait().unwrap().code().unwrap(), out, err)
-}
-
-/// Plants a canary file with its access time in the year 2001.
-fn canary(path: &Path, text: &str) -> PathBuf {
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-    let past = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
-    fs::File::options().write(true).open(path).unwrap().set_times(fs::FileTimes::new().set_accessed(past)).unwrap();
-    path.to_path_buf()
-}
-
-/// Asserts a canary was neither read nor written.
-fn untouched(path: &Path, text: &str) {
-    let meta = fs::metadata(path).unwrap();
-    assert_eq!(meta.atime(), 1_000_000_000, "{} was read", path.display());
-    assert_eq!(fs::read_to_string(path).unwrap(), text, "{} was written", path.display());
-}
+use std::path::Path;
+use std::process::Command;
 
 fn mkfifo(path: &Path) {
     assert!(Command::new("mkfifo").arg(path).status().unwrap().success());

@@ -19,6 +19,9 @@ pub const MAX_DEPTH: usize = 64;
 /// The most targets (matrix combinations, goreleaser platforms, loop iterations of one loop)
 /// enumerated for one build.
 pub const MAX_TARGETS: usize = 1024;
+/// The most shell words and operators read from one script, recipe line or RUN: a real build
+/// script has a few thousand, and each costs about a hundred bytes once read.
+pub const MAX_WORDS: usize = 200_000;
 /// Wall-clock time for evaluating one file.
 pub const MAX_TIME: Duration = Duration::from_secs(1);
 

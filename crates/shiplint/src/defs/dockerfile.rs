@@ -63,6 +63,8 @@ pub fn instructions(text: &str) -> Vec<Instruction> {
     while i < lines.len() {
         let (ls, le) = lines[i];
         let line = &text[ls..le];
+        // Docker skips a UTF-8 byte-order mark at the start of the file.
+        let line = if ls == 0 { line.strip_prefix('\u{feff}').unwrap_or(line) } else { line };
         let trimmed = line.trim_start();
         i += 1;
         if let Some(comment) = trimmed.strip_prefix('#') {
@@ -78,7 +80,7 @@ pub fn instructions(text: &str) -> Vec<Instruction> {
             continue;
         }
         directives_allowed = false;
-        let start = ls + (line.len() - trimmed.len());
+        let start = le - trimmed.len();
         let kw_len = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
         let keyword = trimmed[..kw_len].to_ascii_uppercase();
         let mut args = String::new();

@@ -4,8 +4,8 @@
 //! not state becomes a hole (see `value`), and an unset variable is empty, as in sh (each such
 //! assumption is recorded with the command that depends on it).
 
-use super::budget::{Budget, MAX_DEPTH, MAX_PIECES, MAX_VALUE};
-use super::shell::{Item, Part, SimpleCommand, Word, flatten, glob_match, split_assignment};
+use super::budget::{Budget, MAX_DEPTH, MAX_PIECES, MAX_VALUE, MAX_WORDS};
+use super::shell::{Item, Part, SimpleCommand, Unread, Word, flatten, glob_match, split_assignment};
 use super::value::{Builder, Fields, Hole, Origin, Piece, Provenance, Quotes, Value};
 use std::collections::{BTreeSet, HashMap};
 
@@ -481,9 +481,16 @@ impl<'a> Walk<'a, '_> {
                         }
                     }
                 }
-                Item::NestedTooDeep => {
-                    self.budget.stop(|| {
-                        format!("evaluation stopped: constructs nested deeper than {MAX_DEPTH}; the rest was not read")
+                Item::Unread(why) => {
+                    self.budget.stop(|| match why {
+                        Unread::NestedTooDeep => {
+                            format!(
+                                "evaluation stopped: constructs nested deeper than {MAX_DEPTH}; the rest was not read"
+                            )
+                        }
+                        Unread::TooManyWords => {
+                            format!("evaluation stopped: more than {MAX_WORDS} shell words; the rest was not read")
+                        }
                     });
                     (Flow::Return, None)
                 }

@@ -6,6 +6,7 @@ pub mod budget;
 pub mod ci;
 pub mod dockerfile;
 pub mod eval;
+pub mod exercise;
 pub mod gitlab;
 pub mod gobuild;
 pub mod goprog;

@@ -3,7 +3,7 @@
 //! loops, functions, `case`, and the control structures around them. Evaluation lives in `eval`.
 //! Nesting is bounded (`budget::MAX_DEPTH`), never the native stack's limit.
 
-use super::budget::MAX_DEPTH;
+use super::budget::{MAX_DEPTH, MAX_WORDS};
 pub use super::eval::{Env, Evaluated, evaluate};
 pub use super::value::Value;
 
@@ -140,12 +140,16 @@ impl<'a> Lexer<'a> {
         self.b.get(self.i + k).copied()
     }
 
-    fn tokens(mut self) -> Vec<Token> {
+    /// Every token, or the first `MAX_WORDS` and `true` when there are more.
+    fn tokens(mut self) -> (Vec<Token>, bool) {
         let mut out = Vec::new();
         while let Some(t) = self.next_token() {
+            if out.len() == MAX_WORDS {
+                return (out, true);
+            }
             out.push(t);
         }
-        out
+        (out, false)
     }
 
     fn skip_heredoc_bodies(&mut self) {
@@ -235,9 +239,11 @@ impl<'a> Lexer<'a> {
     /// Reads one word starting at `self.i`.
     fn word(&mut self) -> Option<Word> {
         let start = self.i;
-        let parts = self.parts_until(|c| {
+        let mut parts = self.parts_until(|c| {
             matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b';' | b'&' | b'|' | b'(' | b')' | b'<' | b'>')
         });
+        // Most words are one part: no room kept for more (a script's words are all held at once).
+        parts.shrink_to_fit();
         (self.i > start).then(|| Word { parts, start: self.base + start, end: self.base + self.i })
     }
 
@@ -544,23 +550,41 @@ pub enum Item {
         branches: Vec<(Vec<Item>, Vec<Item>)>,
         otherwise: Option<Vec<Item>>,
     },
-    /// Where the parser stopped: constructs nested deeper than `MAX_DEPTH`.
+    /// Where the parser stopped, and why; the rest of the text is not read.
+    Unread(Unread),
+}
+
+/// Why a script was not read to its end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unread {
+    /// Constructs nested deeper than `MAX_DEPTH`.
     NestedTooDeep,
+    /// More than `MAX_WORDS` words and operators.
+    TooManyWords,
 }
 
 /// Reads shell source (`src` sits at byte `base` of its file).
 pub fn parse(src: &str, base: usize) -> Vec<Item> {
-    Parser::new(Lexer::new(src, base, Dialect::Sh).tokens()).items(&[])
+    parse_dialect(src, base, Dialect::Sh)
 }
 
 /// Reads the shell form of a Dockerfile RUN, where comment lines inside continuations vanish.
 pub fn parse_docker_run(src: &str, base: usize) -> Vec<Item> {
-    Parser::new(Lexer::new(src, base, Dialect::DockerRun).tokens()).items(&[])
+    parse_dialect(src, base, Dialect::DockerRun)
 }
 
 /// Reads one Makefile recipe line: make's `$(VAR)` references, the shell's `$$`.
 pub fn parse_make_recipe(src: &str, base: usize) -> Vec<Item> {
-    Parser::new(Lexer::new(src, base, Dialect::Make).tokens()).items(&[])
+    parse_dialect(src, base, Dialect::Make)
+}
+
+fn parse_dialect(src: &str, base: usize, dialect: Dialect) -> Vec<Item> {
+    let (tokens, cut) = Lexer::new(src, base, dialect).tokens();
+    let mut items = Parser::new(tokens).items(&[]);
+    if cut {
+        items.push(Item::Unread(Unread::TooManyWords));
+    }
+    items
 }
 
 /// A Makefile variable's value as one word (spaces kept), for tracing where values come from.
@@ -611,7 +635,7 @@ impl Parser {
         let items = if self.depth > MAX_DEPTH {
             // Too deeply nested to be a real build script: the rest is not read.
             self.i = self.toks.len();
-            vec![Item::NestedTooDeep]
+            vec![Item::Unread(Unread::NestedTooDeep)]
         } else {
             self.items_at_depth(terminators)
         };
@@ -892,7 +916,7 @@ pub fn referenced_variables(items: &[Item]) -> Vec<&str> {
                 }
                 out.extend(otherwise.iter().flat_map(|body| referenced_variables(body)));
             }
-            Item::NestedTooDeep => {}
+            Item::Unread(_) => {}
         }
     }
     out

@@ -36,6 +36,65 @@ pub enum Kind {
     GoProgram,
 }
 
+impl Kind {
+    /// What a file of this kind is, in words.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Dockerfile => "a Dockerfile",
+            Kind::Shell => "a shell script",
+            Kind::Makefile => "a Makefile",
+            Kind::GithubWorkflow => "a GitHub workflow",
+            Kind::GitlabCi => "a GitLab CI file",
+            Kind::Goreleaser => "a goreleaser config",
+            Kind::Promu => "a promu config",
+            Kind::GoProgram => "Go source",
+        }
+    }
+
+    /// YAML admits UTF-16 with a byte-order mark (go-yaml, which goreleaser and promu use, reads
+    /// it); docker, sh, make and the Go compiler read UTF-8 only.
+    fn admits_utf16(self) -> bool {
+        matches!(self, Kind::GithubWorkflow | Kind::GitlabCi | Kind::Goreleaser | Kind::Promu)
+    }
+}
+
+/// A build definition's bytes as text, with a note when they were not plain UTF-8. UTF-16 is
+/// decoded where the file's own reader accepts it and refused elsewhere. Other bytes that are not
+/// UTF-8 (a Latin-1 name in a comment) are read as `?`, one byte for one, so that every span still
+/// points at the file's own bytes and the rest of the file is judged.
+pub fn decode(bytes: Vec<u8>, kind: Kind) -> Result<(String, Option<String>), String> {
+    let utf16 = match bytes.get(..2) {
+        Some([0xff, 0xfe]) => Some(u16::from_le_bytes as fn([u8; 2]) -> u16),
+        Some([0xfe, 0xff]) => Some(u16::from_be_bytes as fn([u8; 2]) -> u16),
+        _ => None,
+    };
+    if let Some(unit) = utf16 {
+        if !kind.admits_utf16() {
+            return Err(format!("UTF-16 text, which {} cannot be: save it as UTF-8 (not read)", kind.noun()));
+        }
+        let units = bytes[2..].chunks_exact(2).map(|c| unit([c[0], c[1]]));
+        let text = char::decode_utf16(units).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER)).collect();
+        return Ok((text, Some("UTF-16 text, read as such (fixes are not applied to it)".to_string())));
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok((text, None)),
+        Err(e) => {
+            let mut bytes = e.into_bytes();
+            let mut replaced = 0;
+            let mut at = 0;
+            while let Err(e) = std::str::from_utf8(&bytes[at..]) {
+                let bad = at + e.valid_up_to();
+                let len = e.error_len().unwrap_or(bytes.len() - bad);
+                bytes[bad..bad + len].fill(b'?');
+                replaced += len;
+                at = bad + len;
+            }
+            let text = String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())?;
+            Ok((text, Some(format!("{replaced} bytes that are not UTF-8 read as `?` (fixes are not applied to it)"))))
+        }
+    }
+}
+
 /// Recognises a build definition by name, or a shell script by its `#!` line.
 pub fn kind_of(path: &Path, head: &[u8]) -> Option<Kind> {
     let name = path.file_name()?.to_str()?;
@@ -257,7 +316,7 @@ fn collect_assignments<'a>(items: &'a [Item], out: &mut Vec<(&'a str, &'a shell:
                 }
                 otherwise.iter().for_each(|body| collect_assignments(body, out));
             }
-            Item::NestedTooDeep => {}
+            Item::Unread(_) => {}
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)] // each test binary uses its own subset
 
+pub mod untrusted;
+
 use shiplint_gobin::{Executable, Facts};
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -270,5 +272,20 @@ fn x509_attr(token: &der::Any) -> cms::cert::x509::attr::Attribute {
     cms::cert::x509::attr::Attribute {
         oid: der::asn1::ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.14"),
         values: der::asn1::SetOfVec::try_from(vec![token.clone()]).unwrap(),
+    }
+}
+
+/// A small deterministic generator (xorshift64*), so every run tests the same mutants.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
     }
 }

@@ -1,0 +1,5 @@
+//! The GitHub workflow and GitLab CI readers (matrices, includes, steps' scripts), and every rule that reads build definitions, on arbitrary text.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| shiplint::defs::exercise::run("ci_yaml", data));

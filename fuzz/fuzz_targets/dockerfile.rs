@@ -1,0 +1,5 @@
+//! The Dockerfile reader (stages, ARGs, RUN through the shell reader), and every rule that reads build definitions, on arbitrary text.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| shiplint::defs::exercise::run("dockerfile", data));

@@ -1,0 +1,5 @@
+//! Go build programs: exec.Command("go", "build", ...) read and evaluated, and every rule that reads build definitions, on arbitrary text.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| shiplint::defs::exercise::run("go_program", data));

@@ -1,0 +1,5 @@
+//! The goreleaser and promu readers (builds, templates, hooks), and every rule that reads build definitions, on arbitrary text.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| shiplint::defs::exercise::run("goreleaser", data));
