@@ -188,6 +188,10 @@ fn judge_definition(defs: Defs<'_>, options: &BinaryOptions, config: &Config) ->
             check(&defs, &mut findings);
         }
     }
+    // Builds that share one written value (a YAML anchor, a Makefile variable) find the same
+    // thing at the same place: said once.
+    let mut seen = std::collections::HashSet::new();
+    findings.retain(|f| seen.insert((f.rule, f.location.span, f.message.clone())));
     if !options.no_ignores {
         let mut sups = suppressions(defs.text);
         findings = apply_suppressions(findings, &mut sups);
@@ -392,6 +396,16 @@ pub fn scan(paths: &[PathBuf], options: &BinaryOptions, config: &Config, progres
         }
     }
     result.build_definitions = definitions.len();
+    // ARGs a `docker build` of the tree passes: a Dockerfile's defaults for them are not what is built.
+    let mut passed = std::collections::BTreeSet::new();
+    for d in &definitions {
+        crate::defs::dockerfile::build_args_passed(&d.text, &mut passed);
+    }
+    if !passed.is_empty() {
+        for d in definitions.iter_mut().filter(|d| d.kind == source::Kind::Dockerfile) {
+            d.parsed = source::parse_dockerfile(&d.text, &passed);
+        }
+    }
     for (loaded, (findings, notes)) in
         definitions.iter().zip(judge_definitions(&definitions, &modules, options, config))
     {

@@ -53,7 +53,7 @@ pub struct Location {
     pub span: Option<Span>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Span {
     pub start_line: usize,
     pub start_column: usize,

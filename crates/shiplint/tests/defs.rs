@@ -102,7 +102,7 @@ fn windows_output_without_exe() {
 fn non_reproducible_build_traces_variables() {
     let script = "#!/usr/bin/env bash\nBUILD_TIME=$(date -u +%FT%TZ)\ngo build -trimpath -ldflags \"-X main.built=${BUILD_TIME}\" -o bin/api .\n";
     let (_, got, doc) = findings(project(&[("release", script)]).path(), &["."]);
-    assert_eq!(got, [("SL009".to_string(), "release:3:29".to_string())]);
+    assert_eq!(got, [("SL009".to_string(), "release:3:30".to_string())]);
     assert!(doc["findings"][0]["message"].as_str().unwrap().contains("$BUILD_TIME (= $(date -u +%FT%TZ))"));
     let good = script.replace("$(date -u +%FT%TZ)", "$(git log -1 --format=%cI)");
     assert!(codes_at(project(&[("release", &good)]).path()).is_empty());
@@ -424,7 +424,7 @@ fn github_workflow_matrix_env_and_actions() {
             ("SL010".to_string(), at("21:11")),
             ("SL106".to_string(), at("21:11")),
             ("SL003".to_string(), at("21:29")),
-            ("SL009".to_string(), at("21:29")),
+            ("SL009".to_string(), at("21:36")),
             ("SL008".to_string(), at("22:16")),
             ("SL008".to_string(), at("29:17")),
         ]
@@ -640,7 +640,7 @@ fn goreleaser_defaults_and_a_correct_config() {
         ("main.go", "package main\n\nvar date string\n\nfunc main() {}\n"),
         (".goreleaser.yaml", dated),
     ]);
-    assert_eq!(codes_at(p.path()), [("SL009".to_string(), ".goreleaser.yaml:6:7".to_string())]);
+    assert_eq!(codes_at(p.path()), [("SL009".to_string(), ".goreleaser.yaml:6:9".to_string())]);
     let explicit = "version: 2\nbuilds:\n  - main: .\n    flags: [-trimpath]\n    ldflags:\n      - -s -w -X main.version={{.Version}}\n    goos: [linux]\n";
     let p = project(&[
         ("go.mod", "module example.com/app\n\ngo 1.23\n"),
@@ -777,7 +777,7 @@ fn gitlab_ci_jobs_templates_matrix_and_images() {
             ("SL002".to_string(), at("31:7")),
             ("SL106".to_string(), at("31:7")),  // darwin builds kept, nothing notarizes
             ("SL003".to_string(), at("31:25")), // stripped; the other job's build is no copy
-            ("SL009".to_string(), at("31:25")),
+            ("SL009".to_string(), at("31:35")),
             ("SL008".to_string(), at("31:72")), // matrix jobs keep one bin/api artifact
             ("SL008".to_string(), at("41:40")), // windows without .exe
         ],
@@ -910,9 +910,15 @@ fn goreleaser_dockers_and_their_dockerfile() {
     let message = doc["findings"][0]["message"].as_str().unwrap();
     assert!(message.starts_with("goreleaser builds api for linux/amd64 with cgo left on"), "{message}");
     assert!(message.contains("build/Dockerfile.release based on alpine:3.20 (musl)"), "{message}");
-    // Silent: CGO_ENABLED=0, a glibc image, an arm64-only image (cross builds default to cgo off).
+    // Silent: CGO_ENABLED=0 (in the build, or in the top-level env every build gets), a static
+    // link by the external linker, an arm64-only image (cross builds default to cgo off).
+    let static_link = config("", dockers)
+        .replace("ldflags: [\"-X main.version", "ldflags: [\"-linkmode=external -extldflags=-static -X main.version");
     let silent = [
         config("    env: [CGO_ENABLED=0]\n", dockers),
+        format!("env:\n  - CGO_ENABLED=0\n{}", config("", dockers)),
+        format!("env:\n  - CGO_ENABLED=1\n{}", config("    env: [CGO_ENABLED=0]\n", dockers)),
+        static_link,
         config("", &dockers.replace("ids: [api]", "ids: [api]\n    goarch: arm64")),
     ];
     for cfg in &silent {

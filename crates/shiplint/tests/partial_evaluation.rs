@@ -379,11 +379,20 @@ fn promu_builds_are_judged_like_goreleaser_builds() {
     for path in [".promu.yml", ".promu-cgo.yml"] {
         let found = check(&[(path, promu)]);
         // Flags are one setting for every binary: found once, at `flags:`.
-        let expected = [("untrimmed-paths", format!("{path}:8")), ("non-reproducible-build", format!("{path}:10"))];
+        // Each stamp is its own finding, at its own -X.
+        let expected = [
+            ("untrimmed-paths", format!("{path}:8")),
+            ("non-reproducible-build", format!("{path}:11")),
+            ("non-reproducible-build", format!("{path}:12")),
+        ];
         let expected: Vec<(&str, &str)> = expected.iter().map(|(r, at)| (*r, at.as_str())).collect();
         assert_eq!(rules(&found), expected, "{found:#?}");
         assert!(found[0].2.contains("promu builds and releases it"), "{}", found[0].2);
     }
+    // Darwin among the crossbuild platforms: found where they are listed.
+    let darwin = promu.replace("        - linux\n", "        - linux\n        - darwin/arm64\n");
+    let found = check(&[(".promu.yml", &darwin)]);
+    assert!(found.iter().any(|f| f.0 == "macos-not-notarized" && f.1 == ".promu.yml:15"), "{found:#?}");
     let good = promu
         .replace("flags: -a -tags netgo", "flags: -a -tags netgo -trimpath")
         .replace("{{user}}@{{host}}", "release-bot")
@@ -497,4 +506,37 @@ fn goreleaser_configs_passed_by_name_are_read() {
     let config = "builds:\n  - goos: [linux]\n    ldflags:\n      - -X main.v={{.Version}}\n";
     let found = check(&[(".goreleaser-nightly.yml", config)]);
     assert_eq!(rules(&found), [("untrimmed-paths", ".goreleaser-nightly.yml:2")], "{found:#?}");
+}
+
+#[test]
+fn a_base_image_argument_that_callers_pass_is_not_its_default() {
+    // The default is a placeholder no build uses: every `docker build` passes the image.
+    let dockerfile = "ARG base_image=placeholder\nFROM $base_image\nCOPY app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n";
+    let found = check(&[("Dockerfile", dockerfile)]);
+    assert_eq!(rules(&found), [("unpinned-base-image", "Dockerfile:2")], "{found:#?}");
+    let callers = [
+        ("Makefile", "image:\n\tdocker build --build-arg base_image=alpine:3.20 -t app .\n"),
+        ("build.sh", "#!/bin/sh\ndocker buildx build --build-arg=base_image=\"$BASE\" .\n"),
+        (
+            ".github/workflows/image.yml",
+            "on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          build-args: |\n            VERSION=1\n            base_image=alpine:3.20\n",
+        ),
+    ];
+    for caller in callers {
+        assert!(check(&[("Dockerfile", dockerfile), caller]).is_empty(), "{}", caller.0);
+    }
+    // Another argument passed leaves this one's default in force.
+    let other = ("Makefile", "image:\n\tdocker build --build-arg VERSION=1 -t app .\n");
+    assert_eq!(rules(&check(&[("Dockerfile", dockerfile), other])), [("unpinned-base-image", "Dockerfile:2")]);
+}
+
+#[test]
+fn builds_sharing_one_written_value_are_found_once_there() {
+    // A YAML anchor: two builds, one `ldflags:` line; two -X stamps on it, each its own finding.
+    let goreleaser = "builds:\n  - id: linux\n    goos: [linux]\n    flags: [-trimpath]\n    ldflags: &ldflags\n      - -X main.date={{.Date}} -X main.host={{.Env.HOSTNAME}}\n  - id: windows\n    goos: [windows]\n    flags: [-trimpath]\n    ldflags: *ldflags\n";
+    let found = check(&[(".goreleaser.yaml", goreleaser)]);
+    let stamps: Vec<_> = found.iter().filter(|f| f.0 == "non-reproducible-build").collect();
+    assert_eq!(stamps.len(), 2, "{found:#?}");
+    assert!(stamps[0].2.starts_with("-X main.date takes a value from the clock, {{.Date}}"), "{}", stamps[0].2);
+    assert!(stamps[1].2.starts_with("-X main.host takes a value from the build host"), "{}", stamps[1].2);
 }

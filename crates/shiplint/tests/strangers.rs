@@ -7,8 +7,8 @@
 
 mod common;
 
-use common::untrusted::{canary, run, untouched};
 use common::TempDir;
+use common::untrusted::{canary, run, untouched};
 use serde_json::json;
 use shiplint_fixtures::images::{self, Compression, ImageSpec};
 use std::fs;

@@ -5,6 +5,7 @@
 use super::images::{self, BaseImage};
 use super::shell::{self, Env, Item, Part, SimpleCommand, Value, Word};
 use super::value::Origin;
+use std::collections::BTreeSet;
 
 /// One instruction: keyword, where it is, and its arguments' text.
 #[derive(Clone, Debug)]
@@ -44,6 +45,8 @@ pub struct Dockerfile {
     pub global_args: Vec<(String, Option<String>)>,
     /// Per stage, whether it ends up in an image someone builds (computed once, at parse).
     shipped: Vec<bool>,
+    /// ARGs the tree's `docker build` callers pass: their defaults are not what builds use.
+    passed_by_callers: BTreeSet<String>,
 }
 
 /// Splits the file into instructions.
@@ -202,11 +205,18 @@ const PLATFORM_ARGS: [&str; 8] = [
 ];
 
 pub fn parse(text: &str) -> Dockerfile {
+    parse_with_build_args(text, &BTreeSet::new())
+}
+
+/// Reads a Dockerfile whose callers pass the build arguments `passed` (`--build-arg NAME=...`):
+/// those ARGs' defaults are holes, as a `FROM $base_image` whose default is a placeholder
+/// (`ARG base_image=non-existing`) is never built with it.
+pub fn parse_with_build_args(text: &str, passed: &BTreeSet<String>) -> Dockerfile {
     let mut global_args = Vec::new();
     let mut stages: Vec<Stage> = Vec::new();
     for ins in instructions(text) {
         match ins.keyword.as_str() {
-            "ARG" if stages.is_empty() => global_args.extend(arg_decls(&ins.args)),
+            "ARG" if stages.is_empty() => global_args.extend(arg_decls(&ins.args, passed)),
             "FROM" => {
                 let (opts, rest) = options(&ins.args);
                 let _ = opts;
@@ -242,19 +252,49 @@ pub fn parse(text: &str) -> Dockerfile {
             }
         }
     }
-    let mut file = Dockerfile { stages, global_args, shipped: Vec::new() };
+    let mut file = Dockerfile { stages, global_args, shipped: Vec::new(), passed_by_callers: passed.clone() };
     file.shipped = file.shipped_stages();
     file
 }
 
 /// `ARG a=1 b` declarations.
-fn arg_decls(args: &str) -> Vec<(String, Option<String>)> {
+/// `ARG a=1 b`: names and defaults; an ARG the callers pass has none that counts.
+fn arg_decls(args: &str, passed: &BTreeSet<String>) -> Vec<(String, Option<String>)> {
     args.split_whitespace()
         .map(|a| match a.split_once('=') {
+            Some((k, _)) if passed.contains(k) => (k.to_string(), None),
             Some((k, v)) => (k.to_string(), Some(v.trim_matches('"').to_string())),
             None => (a.to_string(), None),
         })
         .collect()
+}
+
+/// The build arguments a build definition passes to `docker build`: `--build-arg NAME=...`
+/// (also `--build-arg=NAME`, and goreleaser's `--build-arg={{...}}` flag templates), and
+/// docker/build-push-action's `build-args:` lines (`NAME=value`).
+pub fn build_args_passed(text: &str, into: &mut BTreeSet<String>) {
+    let name_at = |rest: &str| -> Option<String> {
+        let rest = rest.trim_start_matches([' ', '\t', '=', '"', '\'']);
+        let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        (!name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit())).then_some(name)
+    };
+    for (at, flag) in text.match_indices("--build-arg") {
+        into.extend(name_at(&text[at + flag.len()..]));
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(key_at) = line.find("build-args:") else { continue };
+        let indent = line.len() - line.trim_start().len();
+        let inline = line[key_at + "build-args:".len()..].trim();
+        let block =
+            lines[i + 1..].iter().take_while(|l| l.trim().is_empty() || l.len() - l.trim_start().len() > indent);
+        for entry in std::iter::once(&inline).chain(block) {
+            let entry = entry.trim().trim_start_matches("- ");
+            if let Some((name, _)) = entry.split_once('=') {
+                into.extend(name_at(name).filter(|n| n == name.trim()));
+            }
+        }
+    }
 }
 
 /// `ENV a=1 b="x y"` or the legacy `ENV a 1`.
@@ -375,7 +415,7 @@ impl Dockerfile {
                         }
                     }
                     "ARG" => {
-                        for (k, default) in arg_decls(&ins.args) {
+                        for (k, default) in arg_decls(&ins.args, &self.passed_by_callers) {
                             let global = self.global_args.iter().find(|(g, _)| *g == k).and_then(|(_, d)| d.clone());
                             let v = default
                                 .or(global)

@@ -254,7 +254,6 @@ impl<'a> BuildInvocation<'a> {
         }
     }
 
-    /// An environment variable's value, if known.
     /// The known, non-empty value of `name` (the go command reads an empty one as unset).
     pub fn env_value(&self, name: &str) -> Option<&str> {
         match self.env.get(name).map(|s| &s.value) {
@@ -266,6 +265,20 @@ impl<'a> BuildInvocation<'a> {
     /// Whether `name` is set to something, known or not (`GOOS= go build` is a host build).
     pub fn env_set(&self, name: &str) -> bool {
         self.env.get(name).is_some_and(|s| s.value != Value::Known(String::new()))
+    }
+
+    /// Whether the external linker is asked for a static executable (`-extldflags -static`):
+    /// with cgo on, it then needs no C library loader at run time.
+    pub fn links_statically(&self) -> bool {
+        let Some((ldflags, _)) = &self.ldflags else { return false };
+        let fields = ldflags.split_quoted();
+        fields.iter().enumerate().any(|(i, field)| {
+            let value = match field.as_known() {
+                Some("-extldflags" | "--extldflags") => fields.get(i + 1).cloned(),
+                _ => field.strip_prefix("-extldflags=").or_else(|| field.strip_prefix("--extldflags=")),
+            };
+            value.is_some_and(|v| v.display().split_whitespace().any(|w| w == "-static" || w == "-static-pie"))
+        })
     }
 }
 

@@ -57,6 +57,8 @@ struct Config {
     notarize: Option<IgnoredAny>,
     signs: Option<IgnoredAny>,
     includes: Option<IgnoredAny>,
+    /// The environment of every build, under each build's own `env:`.
+    env: Option<Vec<Scalar>>,
 }
 
 /// goreleaser's default `ldflags` (v1 and v2, documented under builds).
@@ -251,14 +253,13 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
             ldflags: literal(&ldflags_text, ldflags_span),
             output: literal(entry.and_then(|e| e.binary.clone()).as_deref().unwrap_or("{{ .ProjectName }}"), span),
             main: literal(entry.and_then(|e| e.main.clone()).as_deref().unwrap_or("."), span),
-            env: entry
-                .and_then(|e| e.env.as_ref())
-                .map(|env| {
-                    env.iter()
-                        .filter_map(|s| s.text().split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
-                        .collect()
-                })
-                .unwrap_or_default(),
+            env: cfg
+                .env
+                .iter()
+                .chain(entry.and_then(|e| e.env.as_ref()))
+                .flatten()
+                .filter_map(|s| s.text().split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
+                .collect(),
             trimpath: flag_words.contains(&"-trimpath"),
             implicit_ldflags: entry.and_then(|e| e.ldflags.as_ref()).is_none(),
             mod_flag: flag_words.iter().find_map(|f| f.strip_prefix("-mod=")).map(str::to_string),

@@ -75,7 +75,7 @@ struct Binary {
 
 #[derive(Debug, serde::Deserialize)]
 struct Crossbuild {
-    platforms: Option<Vec<Scalar>>,
+    platforms: Option<Spanned<Vec<Scalar>>>,
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -86,6 +86,8 @@ struct GoSection {
 /// What promu builds: one entry per binary, each for every platform crossbuild selects.
 pub struct Promu {
     pub builds: Vec<Build>,
+    /// Where `crossbuild.platforms` lists the platforms, when it does.
+    pub platforms_span: Option<(usize, usize)>,
 }
 
 /// Whether a promu platform pattern (a Go regular expression, unanchored) matches `platform`:
@@ -137,8 +139,9 @@ fn targets(patterns: &[String]) -> Vec<(String, String)> {
 /// Reads `.promu.yml`.
 pub fn parse(text: &str) -> Result<Promu, String> {
     let cfg: Config = super::ci::from_yaml(text)?;
-    let patterns: Vec<String> = match cfg.crossbuild.as_ref().and_then(|c| c.platforms.as_ref()) {
-        Some(list) => list.iter().map(Scalar::text).collect(),
+    let platforms = cfg.crossbuild.as_ref().and_then(|c| c.platforms.as_ref());
+    let patterns: Vec<String> = match platforms {
+        Some(list) => list.value.iter().map(Scalar::text).collect(),
         // promu crossbuild without a list builds every platform it knows.
         None => PLATFORMS.iter().map(|p| p.to_string()).collect(),
     };
@@ -201,7 +204,8 @@ pub fn parse(text: &str) -> Result<Promu, String> {
             }
         })
         .collect();
-    Ok(Promu { builds })
+    let platforms_span = platforms.and_then(span_of).map(|(s, _)| (s, value_end(text, s, text.len())));
+    Ok(Promu { builds, platforms_span })
 }
 
 #[cfg(test)]

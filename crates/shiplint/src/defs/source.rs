@@ -17,6 +17,7 @@ use super::shell::{self, Env, Item, Value};
 use super::text::LineIndex;
 use crate::finding::{Finding, Location};
 use crate::rules::RuleMeta;
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -289,16 +290,20 @@ pub fn parse(kind: Kind, text: &str) -> Result<Parsed, String> {
                 .collect();
             Parsed::Makefile { file, recipes, values }
         }
-        Kind::Dockerfile => {
-            let file = dockerfile::parse(text);
-            let runs = file
-                .run_environments(MAX_RUNS)
-                .into_iter()
-                .map(|(stage, ins, env)| (stage, dockerfile::run_script(text, ins), env))
-                .collect();
-            Parsed::Dockerfile { file, runs }
-        }
+        Kind::Dockerfile => parse_dockerfile(text, &BTreeSet::new()),
     })
+}
+
+/// Reads a Dockerfile whose callers pass the build arguments `passed` (see
+/// `dockerfile::parse_with_build_args`).
+pub fn parse_dockerfile(text: &str, passed: &BTreeSet<String>) -> Parsed {
+    let file = dockerfile::parse_with_build_args(text, passed);
+    let runs = file
+        .run_environments(MAX_RUNS)
+        .into_iter()
+        .map(|(stage, ins, env)| (stage, dockerfile::run_script(text, ins), env))
+        .collect();
+    Parsed::Dockerfile { file, runs }
 }
 
 fn collect_assignments<'a>(items: &'a [Item], out: &mut Vec<(&'a str, &'a shell::Word)>) {
@@ -408,6 +413,14 @@ pub fn non_release_purpose(token: &str) -> Option<&'static str> {
 }
 
 impl<'a> Defs<'a> {
+    /// The promu config, when the file is one.
+    pub fn promu(&self) -> Option<&'a promu::Promu> {
+        match self.parsed {
+            Parsed::Promu(p) => Some(p),
+            _ => None,
+        }
+    }
+
     pub fn new(path: &'a str, text: &'a str, kind: Kind, parsed: &'a Parsed) -> Self {
         let mut c = Collected::default();
         // Lists cut by a reader's cap (said in a note; evaluation goes on with what was kept).

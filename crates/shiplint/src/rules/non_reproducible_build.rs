@@ -1,6 +1,7 @@
 use super::{Binary, Defs};
+use crate::defs::gobuild::x_assignments;
 use crate::defs::shell::{Word, flatten};
-use crate::defs::value::Provenance;
+use crate::defs::value::{Hole, Provenance};
 use crate::finding::Finding;
 
 declare_rule! {
@@ -35,7 +36,7 @@ declare_rule! {
     /// `flags: [-trimpath]` (goreleaser's default flags are empty) for reproducible releases.
     /// promu's `{{date "..."}}` formats `SOURCE_DATE_EPOCH` when the environment sets it and the
     /// clock otherwise (promu `cmd/build.go`, `getBuildDate`); its `{{user}}@{{host}}` is always the
-    /// build host.
+    /// build host. Each `-X` that stamps the clock or the host is one finding, at that `-X`.
     ///
     /// ## Example
     /// ```sh
@@ -79,26 +80,51 @@ fn through_variable(defs: &Defs<'_>, word: &Word, written: &str, depth: usize) -
 pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     for b in defs.distinct_builds() {
         let Some((value, word)) = &b.invocation.ldflags else { continue };
-        let Some(hole) = value.volatile_hole() else { continue };
-        let what = match hole.provenance {
-            Provenance::Clock => "the clock",
-            _ => "the build host",
-        };
-        let written = hole.origin.written();
-        let source = match through_variable(defs, word, &written, 0) {
-            Some(var) => format!("${var} (= {written})"),
-            None => written,
-        };
-        let message = format!("-ldflags takes a value from {what}, {source}: every build of the same commit differs");
-        let help =
-            "derive it from the commit (git log -1 --format=%cI; goreleaser: {{.CommitDate}}) or SOURCE_DATE_EPOCH";
-        out.push(defs.finding(&META, (word.start, word.end), message, help));
+        // Each -X assignment that stamps the clock or the host is its own finding, at its own
+        // place when written in this word; a stamp outside any -X is one for the whole word.
+        let mut stamps: Vec<(Option<String>, Hole)> = x_assignments(value)
+            .into_iter()
+            .filter_map(|(target, v)| v.volatile_hole().cloned().map(|h| (Some(target), h)))
+            .collect();
+        if stamps.is_empty() {
+            stamps.extend(value.volatile_hole().cloned().map(|h| (None, h)));
+        }
+        for (target, hole) in stamps {
+            let what = match hole.provenance {
+                Provenance::Clock => "the clock",
+                _ => "the build host",
+            };
+            let written = hole.origin.written();
+            let source = match through_variable(defs, word, &written, 0) {
+                Some(var) => format!("${var} (= {written})"),
+                None => written,
+            };
+            let (subject, span) = match &target {
+                Some(t) => (format!("-X {t}"), assignment_span(defs.text, word, t)),
+                None => ("-ldflags".to_string(), None),
+            };
+            let message =
+                format!("{subject} takes a value from {what}, {source}: every build of the same commit differs");
+            let help = "derive it from the commit (git log -1 --format=%cI; goreleaser: {{.CommitDate}}) or \
+                        SOURCE_DATE_EPOCH";
+            out.push(defs.finding(&META, span.unwrap_or((word.start, word.end)), message, help));
+        }
     }
 }
 
-/// `-X` values in BuildInfo's recorded `-ldflags` that are a time later than the commit's
-/// (`vcs.time`). A value taken from the commit (`git log -1 --format=%cI`) is that time, and an
-/// author date is no later; a build-time stamp is later, by however long the build came after.
+/// Where `-X target=...` is written inside `word`, when it is written there: from the `-X` (or
+/// the target) to the end of its value (the next `-X`, the line's end or the word's end).
+fn assignment_span(text: &str, word: &Word, target: &str) -> Option<(usize, usize)> {
+    let written = text.get(word.start..word.end)?;
+    let at = written.find(&format!("{target}="))?;
+    let before = written[..at].trim_end_matches([' ', '\t', '=']);
+    let start = before.strip_suffix("-X").map_or(at, |b| b.strip_suffix('-').unwrap_or(b).len());
+    let rest = &written[at..];
+    let end = [rest.find('\n'), rest[1..].find(" -X").map(|i| i + 1)].into_iter().flatten().min().unwrap_or(rest.len());
+    let end = at + rest[..end].trim_end_matches([' ', '\t', '\r', '"', '\'', ',', ']']).len();
+    Some((word.start + start, word.start + end))
+}
+
 pub fn check_binary(bin: &Binary<'_>, out: &mut Vec<Finding>) {
     let Some(bi) = &bin.facts.build_info else { return };
     let (Some(ldflags), Some(vcs_time)) = (bi.setting("-ldflags"), bi.setting("vcs.time")) else { return };

@@ -31,7 +31,10 @@ declare_rule! {
     /// only when GOOS/GOARCH differ from the Go toolchain's own: `GOOS=linux GOARCH=amd64 go
     /// build` on an amd64 builder, common in Dockerfiles, keeps cgo on (verified with Go 1.21
     /// and 1.27). Alpine has `/lib/ld-musl-x86_64.so.1` (with `gcompat` also a glibc loader
-    /// shim); distroless/static and scratch have no loader at all.
+    /// shim); distroless/static and scratch have no loader at all. A build the external linker
+    /// links statically (`-ldflags '-linkmode external -extldflags -static'`, how cgo programs
+    /// such as SQLite users ship to alpine) needs no loader and is not reported; goreleaser's
+    /// top-level `env:` (`CGO_ENABLED=0`) applies to every build under the builds' own.
     ///
     /// ## Example
     /// ```dockerfile
@@ -130,10 +133,11 @@ fn check_goreleaser_dockers(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         }
         let target = (docker.goos.clone(), docker.goarch.clone());
         for b in g.builds.iter().filter(|b| docker.ids.is_empty() || docker.ids.contains(&b.id)) {
-            if !b.targets.contains(&target) {
+            let invocation = b.invocation(&target);
+            if !b.targets.contains(&target) || invocation.links_statically() {
                 continue;
             }
-            let cgo = match b.invocation(&target).env_value("CGO_ENABLED") {
+            let cgo = match invocation.env_value("CGO_ENABLED") {
                 Some("1") => "CGO_ENABLED=1",
                 // Native builds default to cgo on when gcc is there: an amd64 runner for amd64.
                 None if target == ("linux".to_string(), "amd64".to_string()) => {
@@ -176,7 +180,10 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     for b in defs.distinct_builds() {
         let inv = &b.invocation;
         let Some(stage) = b.stage else { continue };
-        if !copied_from.contains(&stage) || d.chain(last.index).iter().any(|s| s.index == stage) {
+        if !copied_from.contains(&stage)
+            || d.chain(last.index).iter().any(|s| s.index == stage)
+            || inv.links_statically()
+        {
             continue;
         }
         let Some((builder, builder_root)) = d.root_image(stage) else { continue };

@@ -83,7 +83,7 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             return;
         }
         for b in g.builds.iter().filter(|b| b.targets.iter().any(|(os, _)| os == "darwin")) {
-            let at = b.goos_span.unwrap_or(b.span);
+            let at = b.span;
             let how = if b.goos_span.is_some() { "lists darwin" } else { "builds darwin by default" };
             let message = format!(
                 "build {} {how} and nothing in the repository notarizes: a quarantined download is blocked by Gatekeeper",
@@ -110,6 +110,11 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
                 commands.push((inv.span, why, vec![arch]));
             }
         }
+    }
+    // promu builds every binary with one command line: the darwin targets come from its
+    // `crossbuild.platforms`, which is where the finding points when written.
+    if let Some(platforms) = defs.promu().and_then(|p| p.platforms_span) {
+        commands.iter_mut().for_each(|(span, ..)| *span = platforms);
     }
     for (span, why, mut arches) in commands {
         arches.sort_unstable();
