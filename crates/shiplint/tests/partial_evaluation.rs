@@ -540,3 +540,17 @@ fn builds_sharing_one_written_value_are_found_once_there() {
     assert!(stamps[0].2.starts_with("-X main.date takes a value from the clock, {{.Date}}"), "{}", stamps[0].2);
     assert!(stamps[1].2.starts_with("-X main.host takes a value from the build host"), "{}", stamps[1].2);
 }
+
+#[test]
+fn pattern_rules_build_each_goal_a_release_loop_asks_for() {
+    // `install` needs each app; a static pattern rule maps an app to `out/<app>`, and the pattern
+    // rule `out/%` builds it (the explicit `out/a:` only adds prerequisites). The release script
+    // runs make once per platform.
+    let make = "APPS = a b\nEXT =\nifeq ($(GOOS),windows)\nEXT = .exe\nendif\nout/a: $(wildcard a/*.go)\nout/%:\n\tgo build -o $@ ./cmd/$*\n$(APPS): %: out/%\ninstall: $(APPS)\n\tfor f in $^; do cp out/$$f $(DESTDIR)/$$f$(EXT); done\n";
+    let script = "#!/bin/sh\nfor p in linux/amd64 darwin/arm64 windows/amd64; do\n  GOOS=${p%/*} GOARCH=${p#*/} make DESTDIR=pkg install\n  tar czf dist/app-${p%/*}.tar.gz pkg\ndone\n";
+    let found = check(&[("Makefile", make), ("release.sh", script)]);
+    assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:8"), ("macos-not-notarized", "Makefile:8")], "{found:#?}");
+    assert!(found[1].2.contains("darwin/arm64 binaries"), "{}", found[1].2);
+    // No caller: the pattern rule alone ships nothing.
+    assert!(check(&[("Makefile", make)]).is_empty());
+}

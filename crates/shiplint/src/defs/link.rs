@@ -389,8 +389,9 @@ pub fn link(defs: &mut [Defs<'_>]) {
                 let Some(request) = request(&cmd.argv).filter(|_| depth < MAX_CHAIN) else { continue };
                 let root = d.scan_root.unwrap_or(Path::new(""));
                 let Some((callee, run)) = resolve(request, Path::new(d.path), d.kind, root, &index) else { continue };
-                // One evaluation per distinct run of a callee from one command.
-                let key = (callee, i, cmd.span, cmd.context.clone(), format!("{run:?}"));
+                // One evaluation per distinct run of a callee from one command (its arguments
+                // and environment: a loop runs `GOOS=$os make` once per platform).
+                let key = (callee, i, cmd.span, cmd.context.clone(), format!("{run:?}{env:?}"));
                 if runs[callee] >= MAX_CALLS_PER_FILE || !seen.insert(key) {
                     continue;
                 }

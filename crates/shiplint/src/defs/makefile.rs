@@ -663,9 +663,11 @@ impl Makefile {
     }
 
     /// The rules `make GOAL...` runs, in order: each goal's prerequisites first, every rule once.
-    /// Prerequisites are expanded with the caller's variables; a rule the file decides against
-    /// never runs. Bounded by the budget's target and depth caps.
-    pub fn rules_for_goals(&self, text: &str, goals: &[String], given: Option<&Given>) -> Vec<usize> {
+    /// A rule reached through a pattern (`bin/%:`, or a static pattern rule `$(APPS): %: bin/%`)
+    /// comes with the goal it makes and the stem (`$@` and `$*` of its recipe). Prerequisites
+    /// are expanded with the caller's variables; a rule the file decides against never runs.
+    /// Bounded by the budget's target and depth caps.
+    pub fn rules_for_goals(&self, text: &str, goals: &[String], given: Option<&Given>) -> Vec<(usize, Option<Made>)> {
         let mut order = Vec::new();
         let mut visited = std::collections::HashSet::new();
         for goal in goals {
@@ -681,7 +683,7 @@ impl Makefile {
         given: Option<&Given>,
         depth: usize,
         visited: &mut std::collections::HashSet<String>,
-        order: &mut Vec<usize>,
+        order: &mut Vec<(usize, Option<Made>)>,
     ) {
         if depth > crate::defs::budget::MAX_DEPTH
             || visited.len() >= crate::defs::budget::MAX_TARGETS
@@ -690,21 +692,56 @@ impl Makefile {
             return;
         }
         let scope = Scope::given(Some(goal), given);
+        let expand_known = |s: &str| match s.contains('$') {
+            true => self.expand(text, s, &scope, 0).as_known().map(str::to_string),
+            false => Some(s.to_string()),
+        };
+        // Explicit rules naming the goal (static pattern rules among them), and when none of
+        // them has a recipe, the first pattern rule whose target pattern matches it, as make
+        // picks (`bin/app: $(wildcard *.go)` only adds prerequisites to `bin/%:`).
+        let mut matched: Vec<(usize, Option<Made>, String)> = Vec::new();
         for (i, rule) in self.rules.iter().enumerate() {
-            if !rule.targets.iter().any(|t| t == goal)
-                || self.decide_all(text, &rule.conditions, &scope, 0) == Some(false)
-            {
+            let targets: Vec<String> = rule.targets.iter().filter_map(|t| expand_known(t)).collect();
+            let targets: Vec<&str> = targets.iter().flat_map(|t| t.split_whitespace()).collect();
+            if !targets.contains(&goal) || self.decide_all(text, &rule.conditions, &scope, 0) == Some(false) {
                 continue;
             }
             let (start, end) = rule.prerequisites;
-            let prerequisites = self.expand(text, &text[start..end], &scope, 0);
+            let written = &text[start..end];
+            match split_top_level(written, ':') {
+                Some((pattern, prerequisites)) => {
+                    let Some(stem) = expand_known(pattern).and_then(|p| pattern_stem(p.trim(), goal)) else { continue };
+                    let made = Made { goal: goal.to_string(), stem: stem.clone() };
+                    matched.push((i, Some(made), prerequisites.replace('%', &stem)));
+                }
+                None => matched.push((i, None, written.to_string())),
+            }
+        }
+        if matched.iter().all(|(i, ..)| self.rules[*i].recipe.is_empty()) {
+            for (i, rule) in self.rules.iter().enumerate() {
+                let pattern =
+                    rule.targets.iter().filter_map(|t| expand_known(t)).find_map(|t| {
+                        t.split_whitespace().filter(|t| t.contains('%')).find_map(|p| pattern_stem(p, goal))
+                    });
+                let Some(stem) = pattern else { continue };
+                if self.decide_all(text, &rule.conditions, &scope, 0) == Some(false) {
+                    continue;
+                }
+                let (start, end) = rule.prerequisites;
+                let prerequisites = text[start..end].replace('%', &stem);
+                matched.push((i, Some(Made { goal: goal.to_string(), stem }), prerequisites));
+                break;
+            }
+        }
+        for (i, made, prerequisites) in matched {
+            let prerequisites = self.expand(text, &prerequisites, &scope, 0);
             for p in prerequisites.split_fields() {
                 if let Some(p) = p.as_known().filter(|p| *p != "|") {
                     self.visit_goal(text, p, given, depth + 1, visited, order);
                 }
             }
-            if !order.contains(&i) {
-                order.push(i);
+            if !order.iter().any(|(r, m)| *r == i && *m == made) {
+                order.push((i, made));
             }
         }
     }
@@ -717,7 +754,14 @@ impl Makefile {
     /// The shell environment a recipe of `target` runs in, for the variables it uses: make
     /// expands `$(VAR)` before the shell runs, and exported variables reach `go` itself.
     /// Referenced variables the file never sets are left out (the recipe reads them as empty).
-    pub fn env_for(&self, text: &str, target: Option<&str>, given: Option<&Given>, referenced: &[&str]) -> Env {
+    pub fn env_for(
+        &self,
+        text: &str,
+        target: Option<&str>,
+        stem: Option<&str>,
+        given: Option<&Given>,
+        referenced: &[&str],
+    ) -> Env {
         let mut env = Env::default();
         for (name, value) in given.map_or(&[][..], |g| &g.environment) {
             env.set(name, value.clone(), true);
@@ -733,9 +777,12 @@ impl Makefile {
         names.extend(given_names.iter().filter(|n| go_reads(n)));
         names.sort_unstable();
         names.dedup();
-        // `$@`: the target the recipe makes.
+        // `$@`: the target the recipe makes; `$*`: the stem a pattern matched.
         if let Some(target) = target {
             env.set("@", self.expand(text, target, &scope, 0), false);
+        }
+        if let Some(stem) = stem {
+            env.set("*", Value::known(stem), false);
         }
         for name in names {
             let value = match self.value(text, name, &scope, 0) {
@@ -747,6 +794,20 @@ impl Makefile {
         }
         env
     }
+}
+
+/// The goal a pattern rule is run for, and the stem its `%` matched (`$@` and `$*`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Made {
+    pub goal: String,
+    pub stem: String,
+}
+
+/// The stem of `goal` under a target pattern (`bin/%` and `bin/app` give `app`), if it matches.
+fn pattern_stem(pattern: &str, goal: &str) -> Option<String> {
+    let (prefix, suffix) = pattern.split_once('%')?;
+    let stem = goal.strip_prefix(prefix)?.strip_suffix(suffix)?;
+    (!stem.is_empty()).then(|| stem.to_string())
 }
 
 /// Whether two definitions sit in different branches of one conditional.
@@ -859,14 +920,17 @@ mod tests {
         assert_eq!(build.targets, ["build"]);
         assert_eq!(build.recipe.len(), 2);
         assert_eq!(&MK[build.recipe[0].0..build.recipe[0].1], "echo building");
-        let env = mf.env_for(MK, Some("build"), None, &["CGO_ENABLED", "PLATFORMS", "LDFLAGS"]);
+        let env = mf.env_for(MK, Some("build"), None, None, &["CGO_ENABLED", "PLATFORMS", "LDFLAGS"]);
         assert_eq!(env.get("CGO_ENABLED"), Some(&Value::Known("0".into())));
         assert_eq!(env.get("PLATFORMS"), Some(&Value::Known("linux/amd64 linux/arm64".into())));
         let ldflags = env.get("LDFLAGS").unwrap();
         assert_eq!(ldflags.display(), "-s -w    -X main.version=$(git describe)", "VERSION comes from $(shell ...)");
         assert_eq!(ldflags.holes().next().unwrap().provenance, Provenance::Commit);
-        assert_eq!(mf.env_for(MK, Some("release"), None, &["GOOS"]).get("GOOS"), Some(&Value::Known("darwin".into())));
-        assert_eq!(mf.env_for(MK, None, None, &["GOOS"]).get("GOOS"), Some(&Value::Known("linux".into())));
+        assert_eq!(
+            mf.env_for(MK, Some("release"), None, None, &["GOOS"]).get("GOOS"),
+            Some(&Value::Known("darwin".into()))
+        );
+        assert_eq!(mf.env_for(MK, None, None, None, &["GOOS"]).get("GOOS"), Some(&Value::Known("linux".into())));
         let release = &mf.rules[2];
         assert_eq!(&MK[release.recipe[0].0..release.recipe[0].1], "go build -o bin/$(GOOS)/app .");
     }
@@ -930,9 +994,9 @@ mod tests {
         ] {
             let mf = parse(t);
             for r in &mf.rules {
-                let _ = mf.env_for(t, r.targets.first().map(String::as_str), None, &["A", "A0"]);
+                let _ = mf.env_for(t, r.targets.first().map(String::as_str), None, None, &["A", "A0"]);
             }
-            let _ = mf.env_for(t, None, None, &["A", "A0"]);
+            let _ = mf.env_for(t, None, None, None, &["A", "A0"]);
         }
     }
 }

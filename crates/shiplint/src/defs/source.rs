@@ -326,6 +326,9 @@ fn collect_assignments<'a>(items: &'a [Item], out: &mut Vec<(&'a str, &'a shell:
     }
 }
 
+/// The most distinct runs of one command that runs another build file kept for linking.
+const MAX_CALL_RUNS: usize = 16;
+
 /// Evaluates one shell script (with `env` as its starting environment), keeping its builds and
 /// assignments.
 fn read_script<'a>(items: &'a [Item], mut env: Env, place: &Place, into: &mut Collected<'a>) {
@@ -340,8 +343,22 @@ fn read_script<'a>(items: &'a [Item], mut env: Env, place: &Place, into: &mut Co
     let caller_id = place.via.as_ref().map_or(0, |c| Arc::as_ptr(c) as usize);
     for e in &evaluated {
         let span = (e.command.start, e.command.end);
-        if into.command_spans.insert((span, place.context.clone(), caller_id)) {
-            let env = link::may_call(&e.argv).then(|| e.env.iter().map(|(k, v)| (k.clone(), v.clone())).collect());
+        let first = into.command_spans.insert((span, place.context.clone(), caller_id));
+        // A command that may run another build file is kept once per distinct way it runs (a
+        // loop's `GOOS=$os make install` runs make for each platform); others once.
+        let env: Option<Vec<(String, Value)>> = link::may_call(&e.argv).then(|| {
+            let mut env: Vec<_> = e.env.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            env.sort_by(|a, b| a.0.cmp(&b.0));
+            env
+        });
+        let another_run = !first
+            && env.is_some()
+            && into.commands.iter().filter(|c| c.span == span && c.context == place.context).count() < MAX_CALL_RUNS
+            && !into
+                .commands
+                .iter()
+                .any(|c| c.span == span && c.context == place.context && c.argv == e.argv && c.env == env);
+        if first || another_run {
             into.commands.push(Command {
                 span,
                 argv: e.argv.clone(),
@@ -434,7 +451,7 @@ impl<'a> Defs<'a> {
             Parsed::Makefile { file, recipes, values } => {
                 // Each recipe line runs in its own shell, with the variables it uses.
                 for (_, target, items) in recipes {
-                    let env = file.env_for(text, target.as_deref(), None, &shell::referenced_variables(items));
+                    let env = file.env_for(text, target.as_deref(), None, None, &shell::referenced_variables(items));
                     let place = Place { stage: None, runner: 0, context: target.clone(), via: None };
                     read_script(items, env, &place, &mut c);
                 }
@@ -543,11 +560,16 @@ impl<'a> Defs<'a> {
                     true => file.default_goal().map(str::to_string).into_iter().collect(),
                     false => goals.clone(),
                 };
-                for rule in file.rules_for_goals(self.text, &goals, Some(&given)) {
+                for (rule, made) in file.rules_for_goals(self.text, &goals, Some(&given)) {
                     for (_, target, items) in recipes.iter().filter(|(r, ..)| *r == rule) {
                         let referenced = shell::referenced_variables(items);
-                        let env = file.env_for(self.text, target.as_deref(), Some(&given), &referenced);
-                        let place = Place { stage: None, runner: 0, context: target.clone(), via: via.clone() };
+                        // A pattern rule runs for the goal it matched, with its stem.
+                        let (target, stem) = match &made {
+                            Some(m) => (Some(m.goal.clone()), Some(m.stem.as_str())),
+                            None => (target.clone(), None),
+                        };
+                        let env = file.env_for(self.text, target.as_deref(), stem, Some(&given), &referenced);
+                        let place = Place { stage: None, runner: 0, context: target, via: via.clone() };
                         read_script(items, env, &place, &mut c);
                     }
                 }

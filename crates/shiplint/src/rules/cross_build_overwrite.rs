@@ -23,7 +23,8 @@ declare_rule! {
     /// architectures of one OS: it writes `dir/api` for linux/amd64 and linux/arm64 alike (only
     /// windows gets `api.exe`). `go build` without `-o` writes a file named after the last
     /// element of the package's import path (`/vN` dropped) into the current directory, with the
-    /// same collision. An explicit `-o` for windows gets no `.exe` added. Cross builds (GOOS or
+    /// same collision. An explicit `-o` for windows gets no `.exe` added (a file that writes
+    /// `.exe` elsewhere, renaming or installing the output, is taken to name it). Cross builds (GOOS or
     /// GOARCH other than the host's) default to `CGO_ENABLED=0`. In a CI matrix each combination
     /// runs on its own machine, so the same `-o` is fine there; what collides is the artifact
     /// name: `actions/upload-artifact` (v4 and later) refuses a second upload under an existing
@@ -182,7 +183,9 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             (Some("windows"), Some((Value::Known(o), _))) if !o.ends_with(".exe") && !o.ends_with('/') => Some(o),
             _ => None,
         });
-        if let Some(o) = windows {
+        // A file that writes `.exe` somewhere (`mv out/app out/app.exe`, `install ... $$APP$(EXT)`
+        // with `EXT=.exe`) gives the name after the build.
+        if let Some(o) = windows.filter(|_| !defs.text.contains(".exe")) {
             let message = format!("windows build writes {o} without .exe: Windows will not run it by that name");
             out.push(defs.finding(&META, at, message, "add .exe to the output name for GOOS=windows"));
         }
