@@ -218,6 +218,7 @@ fn judge_definitions(
             defs.modules = Some(modules);
             defs.scan_root = Some(&l.scan_root);
             defs.notes.extend(l.notes.iter().cloned());
+            defs.newest_go_minor = options.newest_go_minor;
             defs
         })
         .collect();

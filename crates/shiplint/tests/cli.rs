@@ -10,7 +10,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const DOCKERFILE: &str = "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD [\"/app\"]\n";
+const DOCKERFILE: &str = "FROM golang:1.26\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD [\"/app\"]\n";
 const MAKEFILE: &str = "build:\n\tgo build -ldflags \"-X main.version=$(shell date)\" -o bin/app .\n";
 
 /// A project with four findings: three in the Dockerfile, one in the Makefile.
@@ -57,7 +57,7 @@ fn human_output_underlines_the_span_in_the_source_line() {
 
 #[test]
 fn source_lines_cannot_drive_the_terminal() {
-    let t = project(&[("Dockerfile", "FROM golang:1.22\nRUN echo \"\x1b[2J\x07\" && go build -o /app .\n")]);
+    let t = project(&[("Dockerfile", "FROM golang:1.26\nRUN echo \"\x1b[2J\x07\" && go build -o /app .\n")]);
     let out = run(t.path(), &["check", "--color", "never"]);
     let text = stdout(&out);
     assert!(text.contains("2 | RUN echo \"\u{241b}[2J\u{2407}\" && go build"), "{text}");

@@ -31,7 +31,7 @@ fn codes_at(dir: &Path) -> Vec<(String, String)> {
     findings(dir, &["."]).1
 }
 
-const SEED_DOCKERFILE: &str = "FROM golang:1.23 AS build
+const SEED_DOCKERFILE: &str = "FROM golang:1.27 AS build
 WORKDIR /src
 COPY . .
 RUN go build -o /out/api ./cmd/api
@@ -118,7 +118,7 @@ fn toolchain_unpinned_and_root_images() {
         got,
         [("SL201".to_string(), "Dockerfile:1:6".to_string()), ("SL203".to_string(), "Dockerfile:1:6".to_string())]
     );
-    let root = "FROM golang:1.23.4 AS b\nRUN CGO_ENABLED=0 go build -trimpath -o /api .\nFROM scratch\nCOPY --from=b /api /api\nUSER root\nENTRYPOINT [\"/api\"]\n";
+    let root = "FROM golang:1.27.4 AS b\nRUN CGO_ENABLED=0 go build -trimpath -o /api .\nFROM scratch\nCOPY --from=b /api /api\nUSER root\nENTRYPOINT [\"/api\"]\n";
     assert_eq!(
         codes_at(project(&[("Dockerfile", root)]).path()),
         [("SL202".to_string(), "Dockerfile:5:1".to_string())]
@@ -129,7 +129,7 @@ fn toolchain_unpinned_and_root_images() {
 #[test]
 fn realistic_correct_setups_are_clean() {
     let cross = "# syntax=docker/dockerfile:1
-ARG GO_VERSION=1.23.4
+ARG GO_VERSION=1.27.4
 FROM --platform=$BUILDPLATFORM golang:${GO_VERSION}-bookworm AS build
 ARG TARGETOS
 ARG TARGETARCH
@@ -145,14 +145,14 @@ FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/api /api
 ENTRYPOINT [\"/api\"]
 ";
-    let cgo_glibc = "FROM golang:1.23.4 AS build
+    let cgo_glibc = "FROM golang:1.27.4 AS build
 COPY . .
 RUN go build -trimpath -o /out/api ./cmd/api
 FROM gcr.io/distroless/base-debian12:nonroot
 COPY --from=build /out/api /api
 ENTRYPOINT [\"/api\"]
 ";
-    let alpine_both = "FROM golang:1.23.4-alpine3.20 AS build
+    let alpine_both = "FROM golang:1.27.4-alpine3.20 AS build
 COPY . .
 RUN go build -trimpath -o /out/api ./cmd/api
 FROM alpine:3.20
@@ -353,7 +353,7 @@ fn module_graph_drift() {
 
 #[test]
 fn installed_go_older_than_go_mod() {
-    let go_mod = "module example.com/api\n\ngo 1.23.0\n\ntoolchain go1.23.4 // newest patch\n";
+    let go_mod = "module example.com/api\n\ngo 1.27.0\n\ntoolchain go1.27.4 // newest patch\n";
     let dockerfile = |from: &str, env: &str| {
         format!(
             "FROM {from} AS build\n{env}WORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -trimpath -o /api ./cmd/api\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /api /api\nENTRYPOINT [\"/api\"]\n"
@@ -375,36 +375,46 @@ fn installed_go_older_than_go_mod() {
             })
             .collect()
     };
-    // An older minor: the build switches to go1.23.4 (GOTOOLCHAIN=auto, the image's default).
-    let got = messages(&[("go.mod", go_mod), ("Dockerfile", &dockerfile("golang:1.22-alpine", ""))]);
+    // An older minor in the official image, which sets GOTOOLCHAIN=local: the build fails.
+    let got = messages(&[("go.mod", go_mod), ("Dockerfile", &dockerfile("golang:1.26-alpine", ""))]);
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!(got[0].0, "1:6");
     assert!(
         got[0].1.starts_with(
-            "golang:1.22-alpine (Go 1.22) is older than `toolchain go1.23.4` in go.mod: with GOTOOLCHAIN=auto"
+            "golang:1.26-alpine (Go 1.26) is older than `toolchain go1.27.4` in go.mod: the golang image sets \
+             GOTOOLCHAIN=local, so the build fails"
         ),
         "{}",
         got[0].1
     );
+    // With GOTOOLCHAIN=auto set, it switches to go1.27.4.
+    let got =
+        messages(&[("go.mod", go_mod), ("Dockerfile", &dockerfile("golang:1.26-alpine", "ENV GOTOOLCHAIN=auto\n"))]);
+    assert!(
+        got[0]
+            .1
+            .ends_with("with GOTOOLCHAIN=auto the build downloads that release and builds with it, not the image's Go"),
+        "{got:?}"
+    );
     // An exact older patch with GOTOOLCHAIN=local: the build fails.
-    let got = messages(&[("go.mod", go_mod), ("Dockerfile", &dockerfile("golang:1.23.2", "ENV GOTOOLCHAIN=local\n"))]);
+    let got = messages(&[("go.mod", go_mod), ("Dockerfile", &dockerfile("golang:1.27.2", "ENV GOTOOLCHAIN=local\n"))]);
     assert_eq!(got.len(), 1, "{got:?}");
     assert!(got[0].1.ends_with("with GOTOOLCHAIN=local the build fails"), "{}", got[0].1);
     // setup-go installing an older release than go.mod names.
-    let workflow = "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v5\n        with:\n          go-version: '1.22.7'\n      - run: go build -trimpath ./...\n";
+    let workflow = "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v5\n        with:\n          go-version: '1.26.7'\n      - run: go build -trimpath ./...\n";
     let got = messages(&[("go.mod", go_mod), (".github/workflows/ci.yml", workflow)]);
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!(got[0].0, "8:23");
-    assert!(got[0].1.starts_with("go-version: 1.22.7 is older than `toolchain go1.23.4` in go.mod"), "{}", got[0].1);
-    // Silent: a 1.23 image may hold 1.23.4 or later; newer images; a deliberate GOTOOLCHAIN; no go.mod.
+    assert!(got[0].1.starts_with("go-version: 1.26.7 is older than `toolchain go1.27.4` in go.mod"), "{}", got[0].1);
+    // Silent: a 1.27 image may hold 1.27.4 or later; newer images; a deliberate GOTOOLCHAIN; no go.mod.
     for (from, env) in
-        [("golang:1.23-alpine", ""), ("golang:1.24.1", ""), ("golang:1.22", "ENV GOTOOLCHAIN=go1.23.4\n")]
+        [("golang:1.27-alpine", ""), ("golang:1.28.1", ""), ("golang:1.26", "ENV GOTOOLCHAIN=go1.27.4\n")]
     {
         assert!(messages(&[("go.mod", go_mod), ("Dockerfile", &dockerfile(from, env))]).is_empty(), "{from}");
     }
-    assert!(messages(&[("Dockerfile", &dockerfile("golang:1.22", ""))]).is_empty());
+    assert!(messages(&[("Dockerfile", &dockerfile("golang:1.26", ""))]).is_empty());
     assert!(
-        messages(&[("go.mod", go_mod), (".github/workflows/ci.yml", &workflow.replace("'1.22.7'", "'1.23.4'"))])
+        messages(&[("go.mod", go_mod), (".github/workflows/ci.yml", &workflow.replace("'1.26.7'", "'1.27.4'"))])
             .is_empty()
     );
 }
@@ -494,7 +504,7 @@ jobs:
       - uses: actions/checkout@v4
       - uses: actions/setup-go@v5
         with:
-          go-version: '1.23.4'
+          go-version: '1.27.4'
       - run: go test ./... && go build ./...
       - name: a tool the job builds and runs itself ships nothing
         run: |
@@ -516,7 +526,7 @@ jobs:
 /// A module whose build script aims -X at every kind of wrong target, and at three right ones.
 fn x_flag_project(ldflags: &str) -> TempDir {
     project(&[
-        ("go.mod", "module example.com/app\n\ngo 1.23\n"),
+        ("go.mod", "module example.com/app\n\ngo 1.27\n"),
         (
             "internal/version/version.go",
             "package version\n\nconst Version = \"dev\"\n\ntype Tag string\n\nvar Label Tag = \"x\"\n\nvar Good string\n",
@@ -607,7 +617,7 @@ fn local_builds_are_not_release_builds() {
 /// up as a test that does not finish).
 #[test]
 fn huge_definitions_are_read_with_bounded_work() {
-    let dockerfile: String = std::iter::once("FROM golang:1.23 AS b\n".to_string())
+    let dockerfile: String = std::iter::once("FROM golang:1.27 AS b\n".to_string())
         .chain((0..20_000).map(|i| format!("ENV A{i}=x\nRUN go build -trimpath -o /o{i} .\n")))
         .collect();
     let makefile: String = (0..20_000)
@@ -624,7 +634,7 @@ fn huge_definitions_are_read_with_bounded_work() {
 fn goreleaser_defaults_and_a_correct_config() {
     // No builds: goreleaser's defaults (no -trimpath, -X main.date={{.Date}}, darwin included).
     let p = project(&[
-        ("go.mod", "module example.com/app\n\ngo 1.23\n"),
+        ("go.mod", "module example.com/app\n\ngo 1.27\n"),
         ("main.go", "package main\n\nfunc main() {}\n"),
         (".goreleaser.yaml", "version: 2\nproject_name: app\n"),
     ]);
@@ -636,14 +646,14 @@ fn goreleaser_defaults_and_a_correct_config() {
     // goreleaser's `time` template function reads the clock too.
     let dated = "version: 2\nbuilds:\n  - main: .\n    flags: [-trimpath]\n    ldflags:\n      - -X main.date={{time \"2006-01-02\"}}\n    goos: [linux]\n";
     let p = project(&[
-        ("go.mod", "module example.com/app\n\ngo 1.23\n"),
+        ("go.mod", "module example.com/app\n\ngo 1.27\n"),
         ("main.go", "package main\n\nvar date string\n\nfunc main() {}\n"),
         (".goreleaser.yaml", dated),
     ]);
     assert_eq!(codes_at(p.path()), [("SL009".to_string(), ".goreleaser.yaml:6:9".to_string())]);
     let explicit = "version: 2\nbuilds:\n  - main: .\n    flags: [-trimpath]\n    ldflags:\n      - -s -w -X main.version={{.Version}}\n    goos: [linux]\n";
     let p = project(&[
-        ("go.mod", "module example.com/app\n\ngo 1.23\n"),
+        ("go.mod", "module example.com/app\n\ngo 1.27\n"),
         ("main.go", "package main\n\nconst version = \"dev\"\n\nfunc main() {}\n"),
         (".goreleaser.yaml", explicit),
     ]);
@@ -670,7 +680,7 @@ notarize:
     - enabled: '{{ isEnvSet \"MACOS_SIGN_P12\" }}'
 ";
     let p = project(&[
-        ("go.mod", "module example.com/app\n\ngo 1.23\n"),
+        ("go.mod", "module example.com/app\n\ngo 1.27\n"),
         ("cmd/api/main.go", "package main\n\nvar (\n\tversion = \"dev\"\n\tdate    string\n)\n\nfunc main() {}\n"),
         (".goreleaser.yaml", good),
     ]);
@@ -683,7 +693,7 @@ notarize:
 fn goreleaser_trimpath_fix_adds_a_flags_key() {
     let config = "version: 2\nbuilds:\n  - id: api # the server\n    main: ./cmd/api\n    ldflags: [-s -w]\n    goos: [linux]\n  -\n    id: cli\n    main: ./cmd/api\n    ldflags: [-s -w]\n    goos: [linux]\n  - {id: flow, main: ./cmd/api, ldflags: [-s -w], goos: [linux]}\n  - id: listed\n    main: ./cmd/api\n    flags: [-v]\n    goos: [linux]\n  - id: block\n    main: ./cmd/api\n    flags:\n      - -v\n      - -tags=netgo\n    goos: [linux]\n";
     let p = project(&[
-        ("go.mod", "module example.com/app\n\ngo 1.23\n"),
+        ("go.mod", "module example.com/app\n\ngo 1.27\n"),
         ("cmd/api/main.go", "package main\n\nfunc main() {}\n"),
         (".goreleaser.yaml", config),
     ]);
@@ -740,7 +750,7 @@ jobs:
       - run: |
           go get -u ./...
           go mod download -x
-          go mod edit -go=1.24
+          go mod edit -go=1.28
 ";
     let (_, got, doc) = findings(project(&[(".github/workflows/ci.yml", wf)]).path(), &["."]);
     assert_eq!(
@@ -757,7 +767,7 @@ const GITLAB_CI: &str = include_str!("data/release.gitlab-ci.yml");
 
 #[test]
 fn gitlab_ci_jobs_templates_matrix_and_images() {
-    let go_mod = "module example.com/api\n\ngo 1.23.0\n";
+    let go_mod = "module example.com/api\n\ngo 1.27.0\n";
     let p = project(&[(".gitlab-ci.yml", GITLAB_CI), ("go.mod", go_mod)]);
     let (_, got, doc) = findings(p.path(), &["."]);
     let at = |line_col: &str| format!(".gitlab-ci.yml:{line_col}");
@@ -773,7 +783,7 @@ fn gitlab_ci_jobs_templates_matrix_and_images() {
         [
             ("SL010".to_string(), at("7:10")),  // default image golang:latest (the test job)
             ("SL010".to_string(), at("13:7")),  // go mod tidy in the template: once for its line
-            ("SL010".to_string(), at("25:10")), // golang:1.22 older than go 1.23.0
+            ("SL010".to_string(), at("25:10")), // golang:1.26 older than go 1.27.0
             ("SL002".to_string(), at("31:7")),
             ("SL106".to_string(), at("31:7")),  // darwin builds kept, nothing notarizes
             ("SL003".to_string(), at("31:25")), // stripped; the other job's build is no copy
@@ -786,7 +796,7 @@ fn gitlab_ci_jobs_templates_matrix_and_images() {
     let text = |i: usize| messages[i].1;
     assert!(text(0).starts_with("image: golang:latest installs whatever Go release is current"), "{}", text(0));
     assert!(text(1).contains("go mod tidy in CI jobs test, build may rewrite"), "{}", text(1));
-    assert!(text(2).starts_with("golang:1.22 (Go 1.22) is older than `go 1.23.0` in go.mod"), "{}", text(2));
+    assert!(text(2).starts_with("golang:1.26 (Go 1.26) is older than `go 1.27.0` in go.mod"), "{}", text(2));
     assert!(text(6).contains("date"), "{}", text(6));
     assert!(text(7).starts_with("4 matrix jobs keep bin/api as an artifact (linux/amd64, linux/arm64,"), "{}", text(7));
     assert!(text(8).contains("windows build writes dist/api-windows without .exe"), "{}", text(8));
@@ -800,7 +810,7 @@ variables:
   CGO_ENABLED: "0"
   GOFLAGS: -mod=readonly
 default:
-  image: golang:1.23.4
+  image: golang:1.27.4
 stages: [test, build, release]
 
 .go-cache:
@@ -823,7 +833,7 @@ test:
   image: golang:${GO_VERSION}
   parallel:
     matrix:
-      - GO_VERSION: ["1.23.4", "1.24.1"]
+      - GO_VERSION: ["1.27.4", "1.28.1"]
   script:
     - go vet ./...
     - go test -race ./...
@@ -855,7 +865,7 @@ release:
   script:
     - echo "release $CI_COMMIT_TAG"
 "#;
-    let p = project(&[(".gitlab-ci.yml", good), ("go.mod", "module example.com/api\n\ngo 1.23.0\n")]);
+    let p = project(&[(".gitlab-ci.yml", good), ("go.mod", "module example.com/api\n\ngo 1.27.0\n")]);
     let (status, got, _) = findings(p.path(), &["."]);
     assert_eq!(got, Vec::<(String, String)>::new());
     assert_eq!(status, 0);
@@ -947,14 +957,14 @@ fn setup_go_versions_as_requested() {
     let go_mod = |line: &str| format!("module example.com/app\n\n{line}\n");
     // Exact versions: check-latest changes nothing.
     for (with, files) in [
-        ("          go-version: '1.22.7'\n          check-latest: true\n", vec![]),
+        ("          go-version: '1.26.7'\n          check-latest: true\n", vec![]),
         (
             "          go-version-file: go.mod\n          check-latest: true\n",
-            vec![("go.mod", go_mod("go 1.22.0\n\ntoolchain go1.22.7"))],
+            vec![("go.mod", go_mod("go 1.26.0\n\ntoolchain go1.26.7"))],
         ),
         (
             "          go-version-file: .go-version\n          check-latest: true\n",
-            vec![(".go-version", "1.22.7\n".to_string())],
+            vec![(".go-version", "1.26.7\n".to_string())],
         ),
     ] {
         let text = wf(with, "");
@@ -964,21 +974,21 @@ fn setup_go_versions_as_requested() {
     }
     // A minor line: the newest patch every run.
     let text = wf("          go-version-file: .go-version\n          check-latest: true\n", "");
-    let got = messages(&[(".go-version", "1.22\n"), (".github/workflows/ci.yml", &text)]);
+    let got = messages(&[(".go-version", "1.26\n"), (".github/workflows/ci.yml", &text)]);
     assert_eq!(got.len(), 1, "{got:?}");
     assert!(
-        got[0].starts_with("check-latest: true installs the newest patch release of 1.22 on every run"),
+        got[0].starts_with("check-latest: true installs the newest patch release of 1.26 on every run"),
         "{}",
         got[0]
     );
     // A matrix value that floats.
     let text = wf(
         "          go-version: ${{ matrix.go }}\n",
-        "    strategy:\n      matrix:\n        go: ['1.23.4', 1.24.x]\n",
+        "    strategy:\n      matrix:\n        go: ['1.27.4', 1.28.x]\n",
     );
     let got = messages(&[(".github/workflows/ci.yml", &text)]);
     assert_eq!(got.len(), 1, "{got:?}");
-    assert!(got[0].starts_with("go-version: 1.24.x installs whatever Go release is current"), "{}", got[0]);
+    assert!(got[0].starts_with("go-version: 1.28.x installs whichever Go 1.28 patch release is newest"), "{}", got[0]);
     // A test job follows the newest patch release on purpose: nothing ships from it.
     let test_only = text.replace("CGO_ENABLED=0 go build -trimpath -o dist/api ./cmd/api", "go test ./...");
     assert_eq!(messages(&[(".github/workflows/ci.yml", &test_only)]), Vec::<String>::new());
@@ -1023,7 +1033,7 @@ fn ci_builds_ship_only_what_the_job_keeps() {
 #[test]
 fn x_flags_into_dependencies() {
     let common = "package version\n\nvar Version string\n\nconst Revision = \"\"\n";
-    let go_mod = "module example.com/app\n\ngo 1.23\n\nrequire (\n\tgithub.com/Acme/common v0.5.1 // indirect\n\tgolang.org/x/mod v0.20.0\n)\n";
+    let go_mod = "module example.com/app\n\ngo 1.27\n\nrequire (\n\tgithub.com/Acme/common v0.5.1 // indirect\n\tgolang.org/x/mod v0.20.0\n)\n";
     let script = |flags: &str| format!("#!/bin/sh\ngo build -trimpath -ldflags \"{flags}\" -o dist/api .\n");
     let flags = "-X github.com/Acme/common/version.Version=v1 -X github.com/Acme/common/version.Revision=abc \
                  -X github.com/Acme/common/version.Branch=main -X golang.org/x/mod/semver.Tag=v2";

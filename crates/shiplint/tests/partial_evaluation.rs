@@ -99,7 +99,7 @@ fn a_function_called_once_per_target() {
 
 #[test]
 fn go_install_builds_and_ships_like_go_build() {
-    let dockerfile = "FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go install -ldflags \"-X main.date=$(date)\" ./cmd/app\nFROM alpine:3.20\nCOPY --from=build /go/bin/app /usr/local/bin/app\nUSER 65532\nENTRYPOINT [\"app\"]\n";
+    let dockerfile = "FROM golang:1.27 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go install -ldflags \"-X main.date=$(date)\" ./cmd/app\nFROM alpine:3.20\nCOPY --from=build /go/bin/app /usr/local/bin/app\nUSER 65532\nENTRYPOINT [\"app\"]\n";
     let found = check(&[("Dockerfile", dockerfile)]);
     assert_eq!(rules(&found), [("untrimmed-paths", "Dockerfile:4"), ("non-reproducible-build", "Dockerfile:4")]);
 
@@ -108,7 +108,7 @@ fn go_install_builds_and_ships_like_go_build() {
     let found = check(&[("Dockerfile", &cgo)]);
     assert_eq!(rules(&found), [("libc-mismatch", "Dockerfile:4")], "{found:#?}");
 
-    let good = "FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go install -trimpath ./cmd/app && go install golang.org/x/tools/cmd/stringer@v0.20.0\nFROM alpine:3.20\nCOPY --from=build /go/bin/app /usr/local/bin/app\nUSER 65532\nENTRYPOINT [\"app\"]\n";
+    let good = "FROM golang:1.27 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go install -trimpath ./cmd/app && go install golang.org/x/tools/cmd/stringer@v0.20.0\nFROM alpine:3.20\nCOPY --from=build /go/bin/app /usr/local/bin/app\nUSER 65532\nENTRYPOINT [\"app\"]\n";
     assert!(check(&[("Dockerfile", good)]).is_empty());
 }
 
@@ -179,7 +179,7 @@ fn a_ci_binary_ships_only_if_a_later_step_names_it() {
 
 #[test]
 fn test_and_development_images_are_not_releases() {
-    let dockerfile = "FROM golang:1.23 AS build\nRUN CGO_ENABLED=0 go build -o /app .\nFROM alpine:3.20\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n";
+    let dockerfile = "FROM golang:1.27 AS build\nRUN CGO_ENABLED=0 go build -o /app .\nFROM alpine:3.20\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n";
     for path in ["test/e2e/Dockerfile", "Dockerfile.dev", ".devcontainer/Dockerfile", "examples/hello/Dockerfile"] {
         assert!(check(&[(path, dockerfile)]).is_empty(), "{path}");
     }
@@ -218,7 +218,7 @@ fn a_workflow_step_that_runs_make_ships_the_recipe_it_reaches() {
 #[test]
 fn a_dockerfile_that_runs_make_builds_into_the_image() {
     let make = "build:\n\tCGO_ENABLED=0 go build -o bin/app .\nlint:\n\tgo vet ./...\n";
-    let dockerfile = "FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN make build\nFROM gcr.io/distroless/static:nonroot\nCOPY --from=build /src/bin/app /app\nENTRYPOINT [\"/app\"]\n";
+    let dockerfile = "FROM golang:1.27 AS build\nWORKDIR /src\nCOPY . .\nRUN make build\nFROM gcr.io/distroless/static:nonroot\nCOPY --from=build /src/bin/app /app\nENTRYPOINT [\"/app\"]\n";
     let found = check(&[("Makefile", make), ("Dockerfile", dockerfile)]);
     assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:2")], "{found:#?}");
     assert!(found[0].2.contains("built into an image (Dockerfile:4 runs it)"), "{}", found[0].2);
@@ -435,18 +435,18 @@ fn a_goreleaser_file_that_includes_its_builds_is_not_judged_by_defaults() {
 fn from_lines_that_pick_a_stage_by_platform() {
     // `binary-$TARGETOS` names one of the stages above; an image named by an unset argument is
     // not known well enough to call unpinned.
-    let dockerfile = "ARG BASE\nFROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -trimpath -o /out/app ./cmd/app\nFROM scratch AS binary-unix\nCOPY --from=build /out/app /\nFROM binary-unix AS binary-linux\nFROM binary-unix AS binary-darwin\nFROM binary-$TARGETOS AS binary\nFROM ${BASE}-runtime AS run\nCOPY --from=binary /app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n";
+    let dockerfile = "ARG BASE\nFROM golang:1.27 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -trimpath -o /out/app ./cmd/app\nFROM scratch AS binary-unix\nCOPY --from=build /out/app /\nFROM binary-unix AS binary-linux\nFROM binary-unix AS binary-darwin\nFROM binary-$TARGETOS AS binary\nFROM ${BASE}-runtime AS run\nCOPY --from=binary /app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n";
     let found = check(&[("Dockerfile", dockerfile)]);
     assert!(found.iter().all(|f| f.0 != "unpinned-base-image"), "{found:#?}");
     // A global argument whose default uses another: still a known image when it resolves.
-    let known = "ARG VARIANT=alpine\nARG BASE=${VARIANT}\nFROM golang:1.23 AS build\nRUN CGO_ENABLED=0 go build -trimpath -o /out/app .\nFROM ${BASE}\nCOPY --from=build /out/app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n";
+    let known = "ARG VARIANT=alpine\nARG BASE=${VARIANT}\nFROM golang:1.27 AS build\nRUN CGO_ENABLED=0 go build -trimpath -o /out/app .\nFROM ${BASE}\nCOPY --from=build /out/app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n";
     let found = check(&[("Dockerfile", known)]);
     assert_eq!(rules(&found), [("unpinned-base-image", "Dockerfile:5")], "{found:#?}");
 }
 
 #[test]
 fn a_scratch_payload_that_starts_nothing_runs_as_no_one() {
-    let payload = "FROM golang:1.23 AS build\nRUN CGO_ENABLED=0 go build -trimpath -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\n";
+    let payload = "FROM golang:1.27 AS build\nRUN CGO_ENABLED=0 go build -trimpath -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\n";
     assert!(check(&[("Dockerfile", payload)]).is_empty());
     let started = format!("{payload}ENTRYPOINT [\"/app\"]\n");
     assert_eq!(rules(&check(&[("Dockerfile", &started)])), [("root-final-image", "Dockerfile:3")]);
@@ -455,7 +455,7 @@ fn a_scratch_payload_that_starts_nothing_runs_as_no_one() {
 #[test]
 fn stages_only_tests_lint_or_docs_use_do_not_ship() {
     // docsgen feeds only the docs stages; lint is a target of its own; the release image is the last.
-    let dockerfile = "FROM golang:1.23 AS base\nWORKDIR /src\nFROM base AS docsgen\nRUN CGO_ENABLED=0 go build -o /out/docsgen ./docs/gen.go\nFROM alpine:3.20 AS docs-build\nCOPY --from=docsgen /out/docsgen /usr/bin/\nRUN docsgen > /out/ref.md\nFROM scratch AS docs-update\nCOPY --from=docs-build /out /\nFROM base AS lint\nRUN go build -o /usr/bin/custom-lint ./tools/lint\nFROM base AS build\nRUN CGO_ENABLED=0 go build -trimpath -o /out/app ./cmd/app\nFROM alpine:3.20\nCOPY --from=build /out/app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n";
+    let dockerfile = "FROM golang:1.27 AS base\nWORKDIR /src\nFROM base AS docsgen\nRUN CGO_ENABLED=0 go build -o /out/docsgen ./docs/gen.go\nFROM alpine:3.20 AS docs-build\nCOPY --from=docsgen /out/docsgen /usr/bin/\nRUN docsgen > /out/ref.md\nFROM scratch AS docs-update\nCOPY --from=docs-build /out /\nFROM base AS lint\nRUN go build -o /usr/bin/custom-lint ./tools/lint\nFROM base AS build\nRUN CGO_ENABLED=0 go build -trimpath -o /out/app ./cmd/app\nFROM alpine:3.20\nCOPY --from=build /out/app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n";
     assert!(check(&[("Dockerfile", dockerfile)]).is_empty(), "{:#?}", check(&[("Dockerfile", dockerfile)]));
     // The same build in a stage the released image copies from ships.
     let shipped = dockerfile.replace(
@@ -469,7 +469,7 @@ fn stages_only_tests_lint_or_docs_use_do_not_ship() {
         "{found:#?}"
     );
     // Named like tooling: a lint image's Dockerfile, a Makefile target for tests.
-    let lint = "FROM golang:1.23\nRUN go build -o /usr/bin/lint ./tools/lint\nENTRYPOINT [\"lint\"]\n";
+    let lint = "FROM golang:1.27\nRUN go build -o /usr/bin/lint ./tools/lint\nENTRYPOINT [\"lint\"]\n";
     assert!(check(&[("hack/lint.Dockerfile", lint)]).is_empty());
     let make = "test-e2e-build:\n\tGOOS=linux go build -o out/e2e-helper ./test/helper\n";
     assert!(check(&[("Makefile", make)]).is_empty());
@@ -553,4 +553,43 @@ fn pattern_rules_build_each_goal_a_release_loop_asks_for() {
     assert!(found[1].2.contains("darwin/arm64 binaries"), "{}", found[1].2);
     // No caller: the pattern rule alone ships nothing.
     assert!(check(&[("Makefile", make)]).is_empty());
+}
+
+#[test]
+fn release_builds_on_a_go_release_without_security_fixes() {
+    let wf = |job: &str, version: &str, run: &str| {
+        format!(
+            "on: push\njobs:\n  {job}:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/setup-go@v5\n        with:\n          go-version: {version}\n      - {run}\n"
+        )
+    };
+    // goreleaser's root command releases: `--clean` alone is a release.
+    let release = "uses: goreleaser/goreleaser-action@v6\n        with:\n          args: --clean";
+    let found = check(&[(".github/workflows/release.yml", &wf("release", "1.24.x", release))]);
+    let at = ".github/workflows/release.yml:9";
+    assert_eq!(rules(&found), [("toolchain-unsupported", at), ("module-graph-drift", at)], "{found:#?}");
+    assert!(found[0].2.starts_with("release builds use Go 1.24 (setup-go 1.24.x)"), "{}", found[0].2);
+    assert!(
+        found[1].2.starts_with("go-version: 1.24.x installs whichever Go 1.24 patch release is newest"),
+        "{}",
+        found[1].2
+    );
+    // Silent: a supported release, a job that ships nothing, goreleaser's other commands.
+    for (job, version, run) in [
+        ("release", "1.26.3", release),
+        ("test", "1.24.x", "run: go test ./..."),
+        ("check", "1.24.x", "uses: goreleaser/goreleaser-action@v6\n        with:\n          args: check"),
+    ] {
+        let found = check(&[(".github/workflows/release.yml", &wf(job, version, run))]);
+        assert!(found.is_empty(), "{job} {version}: {found:#?}");
+    }
+    // go.mod asking for a supported release is what builds (GOTOOLCHAIN=auto downloads it).
+    let found = check(&[
+        (".github/workflows/release.yml", &wf("release", "1.24.x", release)),
+        ("go.mod", "module example.com/app\n\ngo 1.26.2\n"),
+    ]);
+    assert!(found.iter().all(|f| f.0 != "toolchain-unsupported"), "{found:#?}");
+    // An image built by a `Dockerfile-<variant>` on an old golang image.
+    let dockerfile = "FROM golang:1.25 AS build\nRUN CGO_ENABLED=0 go build -trimpath -o /app .\nFROM gcr.io/distroless/static:nonroot\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n";
+    let found = check(&[("docker/Dockerfile-server", dockerfile)]);
+    assert_eq!(rules(&found), [("toolchain-unsupported", "docker/Dockerfile-server:1")], "{found:#?}");
 }

@@ -111,10 +111,16 @@ pub fn kind_of(path: &Path, head: &[u8]) -> Option<Kind> {
     {
         return Some(Kind::GitlabCi);
     }
+    // `Dockerfile-arm`, `Dockerfile_build`: a suffix with no extension is a variant, as `docker
+    // build -f` takes any name (`Dockerfile-notes.md` is not one).
+    let variant =
+        |stem: &str| lower.strip_prefix(stem).is_some_and(|rest| rest.starts_with(['-', '_']) && !rest.contains('.'));
     if lower == "dockerfile"
         || lower == "containerfile"
         || lower.starts_with("dockerfile.")
         || lower.ends_with(".dockerfile")
+        || variant("dockerfile")
+        || variant("containerfile")
     {
         return Some(Kind::Dockerfile);
     }
@@ -203,6 +209,8 @@ pub struct Defs<'a> {
     /// Where a build definition of the same scan notarizes macOS software (`path:line`): the
     /// release path of every darwin build is taken to pass through it.
     pub notarized_in: Option<String>,
+    /// The newest Go minor release (1.N) known: releases older than N-1 get no security fixes.
+    pub newest_go_minor: u32,
 }
 
 /// A command that ran another build definition of the repository (`RUN make build`).
@@ -536,6 +544,7 @@ impl<'a> Defs<'a> {
             parsed,
             linked: Vec::new(),
             notarized_in: None,
+            newest_go_minor: crate::config::NEWEST_GO_MINOR,
         }
     }
 

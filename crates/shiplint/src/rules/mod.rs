@@ -150,7 +150,7 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &toolchain_unsupported::META,
         binary: Some(toolchain_unsupported::check),
-        defs: None,
+        defs: Some(toolchain_unsupported::check_defs),
         image: None,
         release: None,
     },

@@ -193,7 +193,14 @@ fn exact(version: &str) -> bool {
 /// docker/build-push-action. Test and lint jobs following the newest patch on purpose do not.
 fn job_ships(defs: &Defs<'_>, wf: &ci::Pipeline, job: usize) -> bool {
     let name = Some(wf.jobs[job].name.as_str());
-    let releases = |args: &[&str]| args.contains(&"release") && !args.contains(&"--snapshot");
+    // goreleaser's root command is `release`: `goreleaser --clean` releases too; its other
+    // commands do not.
+    const OTHER_COMMANDS: &[&str] =
+        &["build", "check", "init", "healthcheck", "changelog", "completion", "jsonschema", "man", "schema", "help"];
+    let releases = |args: &[&str]| {
+        let subcommand = args.iter().find(|a| !a.starts_with('-') && **a != "goreleaser");
+        !subcommand.is_some_and(|c| OTHER_COMMANDS.contains(c)) && !args.contains(&"--snapshot")
+    };
     let action_ships = |a: &ci::ActionStep| {
         let input = |k: &str| a.with.get(k).map_or("", |i| i.value.as_str());
         if a.uses.starts_with("goreleaser/goreleaser-action@") {
@@ -220,7 +227,11 @@ fn check_setup_go(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             _ if !ships => None,
             (Some(v), _) if versions.iter().any(|r| floating(r)) => {
                 let r = versions.iter().find(|r| floating(r)).unwrap_or(&v.value);
-                Some((v.span, format!("go-version: {r} installs whatever Go release is current")))
+                let what = match gosrc::go_release(r.trim_end_matches(".x")) {
+                    Some((minor, None)) => format!("whichever Go 1.{minor} patch release is newest when it runs"),
+                    _ => "whatever Go release is current".to_string(),
+                };
+                Some((v.span, format!("go-version: {r} installs {what}")))
             }
             // check-latest moves only a version that is not exact (`1.22`, `~1.22`).
             (_, Some(c)) if c.value == "true" && !versions.is_empty() && !versions.iter().all(|r| exact(r)) => {
@@ -327,15 +338,13 @@ fn check_ci_mutations(defs: &Defs<'_>, out: &mut Vec<Finding>) {
 /// What happens when go.mod asks for a newer Go than an image holds, by the build's GOTOOLCHAIN
 /// (`None`: not set). `None` back for a deliberate `path` or `go1.N` choice, not judged.
 fn switch_outcome(image: &BaseImage, gotoolchain: Option<&Value>) -> Option<&'static str> {
-    // The official golang images keep Go's go.env default, GOTOOLCHAIN=auto; distribution
-    // packages may change it.
+    // The official golang images set GOTOOLCHAIN=local (docker-library/golang#472); other
+    // images keep Go's go.env default, auto, unless they change it.
     Some(match gotoolchain {
         None if image.repository != "golang" => {
             "the build downloads that release (GOTOOLCHAIN=auto) or fails (GOTOOLCHAIN=local)"
         }
-        None => {
-            "with GOTOOLCHAIN=auto (the image's default) the build downloads that release and builds with it, not the image's Go"
-        }
+        None => "the golang image sets GOTOOLCHAIN=local, so the build fails",
         Some(Value::Known(v)) if v == "auto" || v == "local+auto" => {
             "with GOTOOLCHAIN=auto the build downloads that release and builds with it, not the image's Go"
         }
@@ -406,6 +415,76 @@ fn check_job_images(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// The go.mod above a build definition and the Go release it asks for (its `go` or
+/// `toolchain` line, as `(minor, patch, written)`).
+pub fn go_mod_requirement(defs: &Defs<'_>) -> Option<(std::path::PathBuf, (u32, u32, String))> {
+    let dir = match Path::new(defs.path).parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let root = dir.canonicalize().ok().and_then(|d| gosrc::find_module_root(&d))?;
+    let required = gosrc::required_go(&root)?;
+    Some((root, required))
+}
+
+/// A Go release installed for builds that ship: where it is chosen, what is written there,
+/// and its minor version (`1.24.x` and `golang:1.24-alpine` give 24).
+pub struct ShippingGo {
+    pub span: (usize, usize),
+    pub written: String,
+    pub minor: u32,
+}
+
+/// The Go releases installed for builds that ship: setup-go in a job that ships (each matrix
+/// value, or its `go-version-file`), the `golang:` image of a Dockerfile stage whose build ships,
+/// and the `golang:` image of a CI job that ships. Floating versions (`stable`, `1.x`) are the
+/// newest and not listed; a minor range (`1.24.x`) is its minor.
+pub fn shipping_go_releases(defs: &Defs<'_>) -> Vec<ShippingGo> {
+    let minor_of = |v: &str| gosrc::go_release(v.trim_end_matches(".x")).map(|(minor, _)| minor);
+    let mut out = Vec::new();
+    if let Some(wf) = defs.workflow {
+        for step in wf.actions.iter().filter(|a| a.uses.starts_with("actions/setup-go@")) {
+            let Some(at) = step.with.get("go-version").or_else(|| step.with.get("go-version-file")) else { continue };
+            if !job_ships(defs, wf, step.job) {
+                continue;
+            }
+            for v in requested_versions(defs, wf, step) {
+                if let Some(minor) = minor_of(&v) {
+                    out.push(ShippingGo { span: at.span, written: format!("setup-go {v}"), minor });
+                }
+            }
+        }
+        for (index, job) in wf.jobs.iter().enumerate() {
+            let Some(written) = &job.image else { continue };
+            if !job_ships(defs, wf, index) {
+                continue;
+            }
+            for (_, combo) in &job.combinations {
+                let Value::Known(reference) = ci::input_value(written, &ci::env_for(wf, index, combo, &[])) else {
+                    continue;
+                };
+                let image = images::classify(&reference);
+                let tag = image.tag.as_deref().filter(|_| image.go_toolchain).map(|t| t.split('-').next().unwrap_or(t));
+                if let Some(minor) = tag.and_then(minor_of) {
+                    out.push(ShippingGo { span: written.span, written: reference.clone(), minor });
+                }
+            }
+        }
+    }
+    if let Some(d) = defs.dockerfile {
+        for b in defs.distinct_builds().into_iter().filter(|b| defs.ships(b).is_some()) {
+            let Some((image, root)) = b.stage.and_then(|s| d.root_image(s)) else { continue };
+            let tag = image.tag.as_deref().filter(|_| image.go_toolchain).map(|t| t.split('-').next().unwrap_or(t));
+            if let Some(minor) = tag.and_then(minor_of) {
+                out.push(ShippingGo { span: root.base_span, written: root.base_written.clone(), minor });
+            }
+        }
+    }
+    out.sort_by_key(|g| (g.span, g.minor));
+    out.dedup_by(|a, b| a.span == b.span && a.minor == b.minor);
+    out
+}
+
 /// Reports an installed Go release (an image tag or a setup-go version, at `span`) older than
 /// the `go` or `toolchain` line of the go.mod above the build definition. Go before 1.21 knows
 /// no toolchain switching and is not judged.
@@ -418,12 +497,7 @@ fn check_installed_go(
     out: &mut Vec<Finding>,
 ) {
     let Some((minor, patch)) = gosrc::go_release(version).filter(|(minor, _)| *minor >= 21) else { return };
-    let dir = match Path::new(defs.path).parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let Some(root) = dir.canonicalize().ok().and_then(|d| gosrc::find_module_root(&d)) else { return };
-    let Some((need_minor, need_patch, written)) = gosrc::required_go(&root) else { return };
+    let Some((root, (need_minor, need_patch, written))) = go_mod_requirement(defs) else { return };
     let older = need_minor > minor || patch.is_some_and(|p| need_minor == minor && need_patch > p);
     if !older {
         return;

@@ -1,10 +1,13 @@
-use super::Binary;
+use super::{Binary, Defs, module_graph_drift};
 use crate::finding::Finding;
 
 declare_rule! {
     /// ## What it does
     /// Finds Go executables built with a Go release older than the two most recent major
-    /// releases, the only ones that receive security fixes.
+    /// releases, the only ones that receive security fixes; and build definitions whose
+    /// release builds install such a release: setup-go in a CI job that ships (its
+    /// `go-version`, each matrix value, or its `go-version-file`), or the `golang:` image of a
+    /// Dockerfile stage or CI job whose build ships.
     ///
     /// ## Why is this bad?
     /// The Go standard library is compiled into every binary: `net/http`, `crypto/tls`,
@@ -23,7 +26,19 @@ declare_rule! {
     /// judge patch releases.
     ///
     /// ## Example
-    /// A binary that `go version` reports as `go1.21.13` when Go 1.27 is current.
+    /// A binary that `go version` reports as `go1.21.13` when Go 1.27 is current, or a release
+    /// job that installs it:
+    /// ```yaml
+    /// - uses: actions/setup-go@v5
+    ///   with:
+    ///     go-version: 1.24.x
+    /// - uses: goreleaser/goreleaser-action@v6
+    ///   with:
+    ///     args: release --clean
+    /// ```
+    ///
+    /// An older installed release under a go.mod that asks for a newer one is judged by the
+    /// newer: GOTOOLCHAIN=auto downloads it and builds with it (and GOTOOLCHAIN=local fails).
     ///
     /// ## Use instead
     /// Rebuild with a supported release, and pin the release that builds (an exact builder
@@ -32,7 +47,8 @@ declare_rule! {
     /// (official golang images, setup-go v6 and later) it is ignored.
     ///
     /// ## Fix
-    /// No automatic fix for a binary: rebuild it.
+    /// No automatic fix: rebuild a binary; for a build definition, which supported release to
+    /// install (and go.mod's `go` line to raise with it) is a decision to make and test.
     ///
     /// ## References
     /// - <https://go.dev/doc/devel/release#policy>
@@ -72,6 +88,35 @@ pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
     );
     let help = "rebuild with a supported Go release and pin it so upgrades are deliberate";
     out.push(bin.finding(&META, "Go version", message, help));
+}
+
+/// Release builds whose Go release no longer gets security fixes: the release a setup-go step
+/// or a `golang:` image installs for builds that ship, or the newer one go.mod's `go` or
+/// `toolchain` line makes GOTOOLCHAIN=auto download (under GOTOOLCHAIN=local an older installed
+/// Go fails to build, so go.mod's release is what ships either way).
+pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
+    let newest = defs.newest_go_minor;
+    let required = module_graph_drift::go_mod_requirement(defs).map(|(_, required)| required);
+    for installed in module_graph_drift::shipping_go_releases(defs) {
+        let raised = required.as_ref().filter(|(minor, ..)| *minor > installed.minor);
+        let (minor, how) = match raised {
+            Some((minor, _, written)) => {
+                (*minor, format!("{}, raised to Go 1.{minor} by go.mod's `{written}`", installed.written))
+            }
+            None => (installed.minor, installed.written.clone()),
+        };
+        if is_supported(minor, newest) {
+            continue;
+        }
+        let message = format!(
+            "release builds use Go 1.{minor} ({how}), which no longer receives security fixes (supported: Go 1.{} and \
+             1.{newest})",
+            newest - 1
+        );
+        let help =
+            "install a supported Go release (an exact version, e.g. from go.mod's toolchain line) and raise go.mod";
+        out.push(defs.finding(&META, installed.span, message, help));
+    }
 }
 
 #[cfg(test)]
