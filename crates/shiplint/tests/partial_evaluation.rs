@@ -10,7 +10,9 @@ use common::project;
 /// (rule name, "path:line", message, notes) of every finding of `check .` in a project.
 fn check(files: &[(&str, &str)]) -> Vec<(String, String, String, Vec<String>)> {
     let p = project(files);
-    let (_, found, _) = common::check_json(p.path(), &[std::ffi::OsStr::new(".")]);
+    let (_, found, doc) = common::check_json(p.path(), &[std::ffi::OsStr::new(".")]);
+    // A fixture shiplint cannot read would make a silent test that cannot fail.
+    assert_eq!(doc["errors"], serde_json::json!([]), "{files:?}");
     found
         .iter()
         .map(|f| {
@@ -411,7 +413,7 @@ fn darwin_builds_from_any_source_need_notarization_somewhere() {
     let workflow = "on: push\njobs:\n  mac:\n    runs-on: macos-latest\n    steps:\n      - run: make release\n      - run: xcrun notarytool submit dist/app.zip --keychain-profile ci --wait\n";
     let found = check(&[("Makefile", make), (".github/workflows/release.yml", workflow)]);
     assert!(found.iter().all(|f| f.0 != "macos-not-notarized"), "{found:#?}");
-    let goreleaser = "builds:\n  - goos: [darwin]\n    flags: [-trimpath]\n    ldflags: [-X main.v={{.Version}}]\n    hooks:\n      post:\n        - cmd: quill sign-and-notarize \"{{ .Path }}\"\n";
+    let goreleaser = "builds:\n  - goos: [darwin]\n    flags: [-trimpath]\n    ldflags: [\"-X main.v={{.Version}}\"]\n    hooks:\n      post:\n        - cmd: quill sign-and-notarize \"{{ .Path }}\"\n";
     let found = check(&[(".goreleaser.yaml", goreleaser)]);
     assert!(found.iter().all(|f| f.0 != "macos-not-notarized"), "{found:#?}");
 
@@ -592,4 +594,14 @@ fn release_builds_on_a_go_release_without_security_fixes() {
     let dockerfile = "FROM golang:1.25 AS build\nRUN CGO_ENABLED=0 go build -trimpath -o /app .\nFROM gcr.io/distroless/static:nonroot\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n";
     let found = check(&[("docker/Dockerfile-server", dockerfile)]);
     assert_eq!(rules(&found), [("toolchain-unsupported", "docker/Dockerfile-server:1")], "{found:#?}");
+}
+
+#[test]
+fn goreleaser_before_hooks_that_tidy_rewrite_what_is_released() {
+    let config = "version: 2\nbefore:\n  hooks:\n    - go mod tidy\n    - cmd: go generate ./...\nbuilds:\n  - goos: [linux]\n    flags: [-trimpath]\n    ldflags: [\"-X main.version={{.Version}}\"]\n    env: [CGO_ENABLED=0]\n";
+    let found = check(&[(".goreleaser.yaml", config)]);
+    assert_eq!(rules(&found), [("module-graph-drift", ".goreleaser.yaml:4")], "{found:#?}");
+    assert!(found[0].2.starts_with("go mod tidy in goreleaser's before hooks"), "{}", found[0].2);
+    let download = config.replace("- go mod tidy", "- cmd: go mod download");
+    assert!(check(&[(".goreleaser.yaml", &download)]).is_empty());
 }

@@ -59,6 +59,21 @@ struct Config {
     includes: Option<IgnoredAny>,
     /// The environment of every build, under each build's own `env:`.
     env: Option<Vec<Scalar>>,
+    before: Option<Before>,
+}
+
+/// `before:`: commands goreleaser runs before it builds (after it checked the tree is clean).
+#[derive(Debug, Deserialize)]
+struct Before {
+    hooks: Option<Vec<Spanned<Hook>>>,
+}
+
+/// A hook: a command line, or `{cmd: ..., dir: ..., env: ...}`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Hook {
+    Line(Scalar),
+    Entry { cmd: Scalar },
 }
 
 /// goreleaser's default `ldflags` (v1 and v2, documented under builds).
@@ -107,6 +122,8 @@ pub struct Goreleaser {
     pub dockers: Vec<Docker>,
     pub notarizes: bool,
     pub signs: bool,
+    /// The `before.hooks` command lines, each with where it is written.
+    pub before_hooks: Vec<((usize, usize), String)>,
 }
 
 /// The column of a block mapping's first key at `at` (`  - id: api` gives 4 for `id`); `None`
@@ -277,7 +294,20 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
             goarch: d.value.goarch.as_ref().map_or_else(|| "amd64".to_string(), Scalar::text),
         })
         .collect();
-    Ok(Goreleaser { builds, dockers, notarizes: cfg.notarize.is_some(), signs: cfg.signs.is_some() })
+    let before_hooks = cfg
+        .before
+        .iter()
+        .flat_map(|b| b.hooks.iter().flatten())
+        .filter_map(|h| {
+            let (start, _) = span_of(h)?;
+            let line_end = text[start..].find('\n').map_or(text.len(), |n| start + n);
+            let command = match &h.value {
+                Hook::Line(c) | Hook::Entry { cmd: c } => c.text(),
+            };
+            Some(((start, line_end), command))
+        })
+        .collect();
+    Ok(Goreleaser { builds, dockers, notarizes: cfg.notarize.is_some(), signs: cfg.signs.is_some(), before_hooks })
 }
 
 impl Build {

@@ -109,8 +109,24 @@ pub fn check_binary(bin: &Binary<'_>, out: &mut Vec<Finding>) {
     out.push(bin.finding(&META, "pclntab file names", message, help));
 }
 
+/// goreleaser `before` hooks that rewrite go.mod and go.sum: they run after goreleaser checked
+/// that the tree is clean, so the release builds whatever they changed.
+fn check_release_hooks(defs: &Defs<'_>, out: &mut Vec<Finding>) {
+    let Some(g) = defs.goreleaser else { return };
+    for (span, command) in &g.before_hooks {
+        let argv: Vec<&str> = command.split_whitespace().collect();
+        let Some(what) = mutation(&argv) else { continue };
+        let message = format!(
+            "{what} in goreleaser's before hooks may rewrite go.mod and go.sum after goreleaser checked the tree is \
+             clean: the release then builds a module graph no commit has (and stamps vcs.modified=true)"
+        );
+        out.push(defs.finding(&META, *span, message, "drop it from the hooks; tidy and commit before tagging"));
+    }
+}
+
 pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     check_setup_go(defs, out);
+    check_release_hooks(defs, out);
     check_ci_mutations(defs, out);
     check_image_toolchain(defs, out);
     check_job_images(defs, out);
