@@ -231,8 +231,17 @@ fn judge_definitions(
             Some((d.scan_root, format!("{}:{}", d.path, d.line_of(start))))
         })
         .collect();
+    let goreleaser_runs: Vec<(Option<&Path>, crate::defs::goreleaser::Run)> =
+        defs.iter().flat_map(|d| d.goreleaser_runs().into_iter().map(move |r| (d.scan_root, r))).collect();
     for d in &mut defs {
         d.notarized_in = notarized.iter().find(|(root, _)| *root == d.scan_root).map(|(_, at)| at.clone());
+        if d.kind == source::Kind::Goreleaser {
+            let name = Path::new(d.path).file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            let mut runs = goreleaser_runs.iter().filter(|(root, r)| *root == d.scan_root && r.reads(name)).peekable();
+            if runs.peek().is_some() {
+                d.goreleaser_released = Some(runs.any(|(_, r)| r.releases));
+            }
+        }
     }
     defs.into_par_iter().map(|d| judge_definition(d, options, config)).collect()
 }

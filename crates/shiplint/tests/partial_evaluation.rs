@@ -605,3 +605,40 @@ fn goreleaser_before_hooks_that_tidy_rewrite_what_is_released() {
     let download = config.replace("- go mod tidy", "- cmd: go mod download");
     assert!(check(&[(".goreleaser.yaml", &download)]).is_empty());
 }
+
+#[test]
+fn goreleaser_configs_are_judged_as_the_tree_runs_them() {
+    let config = "version: 2\nbuilds:\n  - goos: [linux]\n    env: [CGO_ENABLED=0]\n    ldflags: [\"-X main.version={{.Version}}\"]\n";
+    let wf = |args: &str| {
+        format!(
+            "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: goreleaser/goreleaser-action@v6\n        with:\n          args: {args}\n"
+        )
+    };
+    // Run only as a snapshot build: nothing it builds is released.
+    let found = check(&[(".goreleaser.yml", config), (".github/workflows/ci.yml", &wf("build --snapshot --clean"))]);
+    assert!(found.is_empty(), "{found:#?}");
+    // The release runs another config (`.goreleaser.beta.yml` is one too); a Pro `continue`
+    // publishes what that run built and reads no config.
+    let files = [
+        (".goreleaser.yml", config),
+        (".goreleaser.beta.yml", config),
+        (".github/workflows/ci.yml", &wf("build --snapshot --clean") as &str),
+        (".github/workflows/release.yml", &wf("release --clean -f .goreleaser.beta.yml --split")),
+        (".github/workflows/publish.yml", &wf("continue --merge")),
+    ];
+    let found = check(&files);
+    assert_eq!(rules(&found), [("untrimmed-paths", ".goreleaser.beta.yml:3")], "{found:#?}");
+    // Nothing in the tree runs it: taken to release, as goreleaser is run by hand or elsewhere.
+    assert_eq!(rules(&check(&[(".goreleaser.yml", config)])), [("untrimmed-paths", ".goreleaser.yml:3")]);
+}
+
+#[test]
+fn a_release_script_step_that_uploads_assets_keeps_the_builds() {
+    let wf = "on:\n  release:\n    types: [published]\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - run: CGO_ENABLED=0 GOOS=linux go build -trimpath -o app-linux .\n      - uses: actions/github-script@v7\n        with:\n          script: |\n            for (const f of await fs.readdir('.')) await github.rest.repos.uploadReleaseAsset({ name: f, data: await fs.readFile(f) });\n";
+    let found = check(&[(".github/workflows/release.yml", wf)]);
+    assert!(found.is_empty(), "trimmed and linux only: {found:#?}");
+    let untrimmed = wf.replace(" -trimpath", "");
+    let found = check(&[(".github/workflows/release.yml", &untrimmed)]);
+    assert_eq!(rules(&found), [("untrimmed-paths", ".github/workflows/release.yml:8")], "{found:#?}");
+    assert!(found[0].2.contains("built in CI and kept"), "{}", found[0].2);
+}

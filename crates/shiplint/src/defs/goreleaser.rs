@@ -76,6 +76,55 @@ enum Hook {
     Entry { cmd: Scalar },
 }
 
+/// goreleaser commands that do not release (its root command is `release`, so `goreleaser
+/// --clean` releases too).
+const OTHER_COMMANDS: &[&str] =
+    &["build", "check", "init", "healthcheck", "changelog", "completion", "jsonschema", "man", "schema", "help"];
+
+/// One run of goreleaser as a command line or the goreleaser action writes it: the config file it
+/// names (`-f`, `--config`; `None` for the default names) and whether it releases (not
+/// `--snapshot`, not `build`/`check`...).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Run {
+    pub config: Option<String>,
+    pub releases: bool,
+    /// Whether it builds from the config (goreleaser Pro's `continue`, `publish` and `announce`
+    /// work on what an earlier `--split`/`--prepare` run built).
+    pub builds: bool,
+}
+
+impl Run {
+    /// Reads goreleaser's arguments (the words after `goreleaser`).
+    pub fn from_args(args: &[&str]) -> Run {
+        let mut config = None;
+        let mut subcommand = None;
+        let mut words = args.iter();
+        while let Some(&w) = words.next() {
+            match w {
+                "-f" | "--config" => config = words.next().map(|c| c.to_string()),
+                _ if w.starts_with("--config=") => config = Some(w["--config=".len()..].to_string()),
+                _ if w.starts_with("-f=") => config = Some(w[3..].to_string()),
+                _ if !w.starts_with('-') && subcommand.is_none() => subcommand = Some(w),
+                _ => {}
+            }
+        }
+        let releases = !subcommand.is_some_and(|c| OTHER_COMMANDS.contains(&c)) && !args.contains(&"--snapshot");
+        let builds = !subcommand.is_some_and(|c| matches!(c, "continue" | "publish" | "announce"));
+        Run { config, releases, builds }
+    }
+
+    /// Whether this run reads the config file named `file_name`.
+    pub fn reads(&self, file_name: &str) -> bool {
+        if !self.builds {
+            return false;
+        }
+        match &self.config {
+            Some(c) => c.rsplit('/').next() == Some(file_name),
+            None => matches!(file_name, ".goreleaser.yml" | ".goreleaser.yaml" | "goreleaser.yml" | "goreleaser.yaml"),
+        }
+    }
+}
+
 /// goreleaser's default `ldflags` (v1 and v2, documented under builds).
 pub const DEFAULT_LDFLAGS: &str =
     "-s -w -X main.version={{.Version}} -X main.commit={{.Commit}} -X main.date={{.Date}} -X main.builtBy=goreleaser";

@@ -137,11 +137,13 @@ pub fn kind_of(path: &Path, head: &[u8]) -> Option<Kind> {
         return Some(Kind::Shell);
     }
     // `.goreleaser.yaml` and the variants passed with `--config` (`.goreleaser-nightly.yml`,
-    // `goreleaser-canary.yml`); templates rendered before use (`.yml.tmpl`) are not YAML yet.
+    // `goreleaser-canary.yml`, `.goreleaser.beta.yml`); templates rendered before use
+    // (`.yml.tmpl`) are not YAML yet.
     let stem = lower.strip_suffix(".yml").or_else(|| lower.strip_suffix(".yaml"));
-    if stem.is_some_and(|s| {
-        s.trim_start_matches('.') == "goreleaser" || s.trim_start_matches('.').starts_with("goreleaser-")
-    }) {
+    if stem
+        .map(|s| s.trim_start_matches('.'))
+        .is_some_and(|s| s == "goreleaser" || s.starts_with("goreleaser-") || s.starts_with("goreleaser."))
+    {
         return Some(Kind::Goreleaser);
     }
     if matches!(name, "Makefile" | "makefile" | "GNUmakefile") || lower.ends_with(".mk") || lower.ends_with(".make") {
@@ -211,6 +213,9 @@ pub struct Defs<'a> {
     pub notarized_in: Option<String>,
     /// The newest Go minor release (1.N) known: releases older than N-1 get no security fixes.
     pub newest_go_minor: u32,
+    /// For a goreleaser config: whether a run of goreleaser in the scanned tree that reads it
+    /// releases (`None` when nothing in the tree runs it: it is taken to release).
+    pub goreleaser_released: Option<bool>,
 }
 
 /// A command that ran another build definition of the repository (`RUN make build`).
@@ -438,6 +443,27 @@ pub fn non_release_purpose(token: &str) -> Option<&'static str> {
 }
 
 impl<'a> Defs<'a> {
+    /// The runs of goreleaser this file makes: goreleaser-action steps and `goreleaser` commands.
+    pub fn goreleaser_runs(&self) -> Vec<goreleaser::Run> {
+        let mut runs: Vec<goreleaser::Run> = self
+            .workflow
+            .iter()
+            .flat_map(|wf| &wf.actions)
+            .filter(|a| a.uses.starts_with("goreleaser/goreleaser-action@"))
+            .map(|a| {
+                let args = a.with.get("args").map_or("", |i| i.value.as_str());
+                goreleaser::Run::from_args(&args.split_whitespace().collect::<Vec<_>>())
+            })
+            .collect();
+        for c in &self.commands {
+            let words: Option<Vec<&str>> = c.argv.iter().map(Value::as_known).collect();
+            if let Some(["goreleaser", args @ ..]) = words.as_deref() {
+                runs.push(goreleaser::Run::from_args(args));
+            }
+        }
+        runs
+    }
+
     /// The promu config, when the file is one.
     pub fn promu(&self) -> Option<&'a promu::Promu> {
         match self.parsed {
@@ -545,6 +571,7 @@ impl<'a> Defs<'a> {
             linked: Vec::new(),
             notarized_in: None,
             newest_go_minor: crate::config::NEWEST_GO_MINOR,
+            goreleaser_released: None,
         }
     }
 
@@ -714,6 +741,7 @@ impl<'a> Defs<'a> {
                 let kept = inv.output.is_some() && self.keeping(b.context.as_deref(), inv.span.1).keeps(output);
                 return kept.then(|| "it is built in CI and kept".into());
             }
+            Kind::Goreleaser if self.goreleaser_released == Some(false) => return None,
             Kind::Goreleaser => return Some("goreleaser releases it".into()),
             Kind::Promu => return Some("promu builds and releases it".into()),
             Kind::Shell | Kind::Makefile | Kind::GoProgram => {}
@@ -811,10 +839,15 @@ impl<'a> Defs<'a> {
         ];
         let Some(pipeline) = self.workflow else { return Keeping { action_keeps: true, ..Keeping::default() } };
         let index = pipeline.jobs.iter().position(|j| Some(j.name.as_str()) == job);
+        // A script step that uploads release assets through the API keeps what it uploads.
+        let uploads = |a: &ci::ActionStep| {
+            a.uses.starts_with("actions/github-script@")
+                && a.with.get("script").is_some_and(|s| s.value.contains("uploadReleaseAsset"))
+        };
         let action_keeps = pipeline
             .actions
             .iter()
-            .any(|a| Some(a.job) == index && KEEPING_ACTIONS.iter().any(|k| a.uses.starts_with(k)));
+            .any(|a| Some(a.job) == index && (KEEPING_ACTIONS.iter().any(|k| a.uses.starts_with(k)) || uploads(a)));
         let later = self
             .commands
             .iter()

@@ -3,7 +3,7 @@ use std::path::Path;
 use super::{Binary, Defs};
 use crate::defs::images::{self, BaseImage};
 use crate::defs::shell::Value;
-use crate::defs::{ci, gosrc};
+use crate::defs::{ci, goreleaser, gosrc};
 use crate::finding::Finding;
 
 declare_rule! {
@@ -209,14 +209,7 @@ fn exact(version: &str) -> bool {
 /// docker/build-push-action. Test and lint jobs following the newest patch on purpose do not.
 fn job_ships(defs: &Defs<'_>, wf: &ci::Pipeline, job: usize) -> bool {
     let name = Some(wf.jobs[job].name.as_str());
-    // goreleaser's root command is `release`: `goreleaser --clean` releases too; its other
-    // commands do not.
-    const OTHER_COMMANDS: &[&str] =
-        &["build", "check", "init", "healthcheck", "changelog", "completion", "jsonschema", "man", "schema", "help"];
-    let releases = |args: &[&str]| {
-        let subcommand = args.iter().find(|a| !a.starts_with('-') && **a != "goreleaser");
-        !subcommand.is_some_and(|c| OTHER_COMMANDS.contains(c)) && !args.contains(&"--snapshot")
-    };
+    let releases = |args: &[&str]| goreleaser::Run::from_args(args).releases;
     let action_ships = |a: &ci::ActionStep| {
         let input = |k: &str| a.with.get(k).map_or("", |i| i.value.as_str());
         if a.uses.starts_with("goreleaser/goreleaser-action@") {
@@ -228,7 +221,7 @@ fn job_ships(defs: &Defs<'_>, wf: &ci::Pipeline, job: usize) -> bool {
     defs.builds.iter().any(|b| b.context.as_deref() == name && defs.ships(b).is_some())
         || wf.actions.iter().any(|a| a.job == job && action_ships(a))
         || defs.commands.iter().filter(|c| c.context.as_deref() == name).any(|c| match known_argv(&c.argv) {
-            Some(argv) => argv.first() == Some(&"goreleaser") && releases(&argv),
+            Some(argv) => argv.first() == Some(&"goreleaser") && releases(&argv[1..]),
             None => false,
         })
 }

@@ -82,6 +82,10 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         if g.notarizes {
             return;
         }
+        // A config the tree runs only as a snapshot or a build check releases nothing.
+        if defs.goreleaser_released == Some(false) {
+            return;
+        }
         for b in g.builds.iter().filter(|b| b.targets.iter().any(|(os, _)| os == "darwin")) {
             let at = b.span;
             let how = if b.goos_span.is_some() { "lists darwin" } else { "builds darwin by default" };
