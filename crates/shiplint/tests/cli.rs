@@ -208,7 +208,15 @@ fn add_ignores_suppresses_every_finding_once() {
     ]);
     let (_, before, _) = check_json(t.path(), &[]);
     assert!(before.len() >= 5, "{before:#?}");
-    let make_before = Command::new("make").args(["-n", "build"]).current_dir(t.path()).output().unwrap();
+    // `$(shell date)` would differ between two runs a second apart: make sees a fixed `date`.
+    let fixed_date = TempDir::new();
+    let date = fixed_date.path().join("date");
+    fs::write(&date, "#!/bin/sh\necho 2026-01-01\n").unwrap();
+    fs::set_permissions(&date, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let path = format!("{}:{}", fixed_date.path().display(), std::env::var("PATH").unwrap_or_default());
+    let make_n =
+        || Command::new("make").args(["-n", "build"]).env("PATH", &path).current_dir(t.path()).output().unwrap();
+    let make_before = make_n();
 
     let first = run(t.path(), &["check", "--add-ignores=adopted in 2026"]);
     let stderr = String::from_utf8_lossy(&first.stderr);
@@ -235,7 +243,7 @@ fn add_ignores_suppresses_every_finding_once() {
     assert_eq!(files(&t), snapshot);
 
     // make still runs the same recipe: the comment is make's own, not the shell's.
-    let make_after = Command::new("make").args(["-n", "build"]).current_dir(t.path()).output().unwrap();
+    let make_after = make_n();
     assert!(make_after.status.success());
     assert_eq!(make_after.stdout, make_before.stdout);
 }
