@@ -339,6 +339,13 @@ fn collect_assignments<'a>(items: &'a [Item], out: &mut Vec<(&'a str, &'a shell:
     }
 }
 
+/// Whether a target, job, workflow or script name says it makes what is released.
+fn names_a_release(name: &str) -> bool {
+    ["release", "dist", "package", "publish", "ship", "deploy", "cross", "nightly"]
+        .iter()
+        .any(|w| name.to_ascii_lowercase().contains(w))
+}
+
 /// The most distinct runs of one command that runs another build file kept for linking.
 const MAX_CALL_RUNS: usize = 16;
 
@@ -444,21 +451,37 @@ pub fn non_release_purpose(token: &str) -> Option<&'static str> {
 
 impl<'a> Defs<'a> {
     /// The runs of goreleaser this file makes: goreleaser-action steps and `goreleaser` commands.
+    /// A snapshot or `goreleaser build` run ships too where its place says so: a release or
+    /// nightly workflow, job, target or script (or one that runs this file) publishes what it built.
     pub fn goreleaser_runs(&self) -> Vec<goreleaser::Run> {
+        let workflow_ships = names_a_release(self.path.rsplit('/').next().unwrap_or(self.path));
         let mut runs: Vec<goreleaser::Run> = self
             .workflow
             .iter()
-            .flat_map(|wf| &wf.actions)
-            .filter(|a| a.uses.starts_with("goreleaser/goreleaser-action@"))
-            .map(|a| {
+            .flat_map(|wf| wf.actions.iter().map(move |a| (wf, a)))
+            .filter(|(_, a)| a.uses.starts_with("goreleaser/goreleaser-action@"))
+            .map(|(wf, a)| {
                 let args = a.with.get("args").map_or("", |i| i.value.as_str());
-                goreleaser::Run::from_args(&args.split_whitespace().collect::<Vec<_>>())
+                let mut run = goreleaser::Run::from_args(&args.split_whitespace().collect::<Vec<_>>());
+                // Arguments an expression chooses (`release` on tags, `--snapshot` otherwise)
+                // may release.
+                run.releases |= args.contains("${{") || workflow_ships || names_a_release(&wf.jobs[a.job].name);
+                run
             })
             .collect();
         for c in &self.commands {
             let words: Option<Vec<&str>> = c.argv.iter().map(Value::as_known).collect();
             if let Some(["goreleaser", args @ ..]) = words.as_deref() {
-                runs.push(goreleaser::Run::from_args(args));
+                let mut run = goreleaser::Run::from_args(args);
+                let caller_ships = c.via.as_deref().is_some_and(|v| {
+                    v.chain().any(|caller| {
+                        caller.ships.is_some()
+                            || names_a_release(caller.path.rsplit('/').next().unwrap_or(&caller.path))
+                            || caller.context.as_deref().is_some_and(names_a_release)
+                    })
+                });
+                run.releases |= self.place_ships(c.context.as_deref()).is_some() || caller_ships;
+                runs.push(run);
             }
         }
         runs
@@ -804,11 +827,7 @@ impl<'a> Defs<'a> {
         let parts = if self.kind == Kind::GoProgram { 2 } else { 1 };
         let start = self.path.rmatch_indices('/').nth(parts - 1).map_or(0, |(i, _)| i + 1);
         let script = &self.path[start..];
-        let named = |n: &str| {
-            ["release", "dist", "package", "publish", "ship", "deploy", "cross"]
-                .iter()
-                .any(|w| n.to_ascii_lowercase().contains(w))
-        };
+        let named = names_a_release;
         match context {
             Some(target) if named(target) => Some(format!("it is in the {target} target")),
             _ if matches!(self.kind, Kind::Shell | Kind::GoProgram) && named(script) => {
