@@ -628,6 +628,12 @@ fn goreleaser_configs_are_judged_as_the_tree_runs_them() {
     ];
     let found = check(&files);
     assert_eq!(rules(&found), [("untrimmed-paths", ".goreleaser.beta.yml:3")], "{found:#?}");
+    // A snapshot a nightly workflow builds is what it publishes.
+    let nightly = check(&[
+        (".goreleaser-nightly.yml", config),
+        (".github/workflows/nightly.yml", &wf("--snapshot -f .goreleaser-nightly.yml --clean")),
+    ]);
+    assert_eq!(rules(&nightly), [("untrimmed-paths", ".goreleaser-nightly.yml:3")], "{nightly:#?}");
     // Nothing in the tree runs it: taken to release, as goreleaser is run by hand or elsewhere.
     assert_eq!(rules(&check(&[(".goreleaser.yml", config)])), [("untrimmed-paths", ".goreleaser.yml:3")]);
 }
