@@ -12,7 +12,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const DOCKERFILE: &str = "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD [\"/app\"]\n";
+const DOCKERFILE: &str = "FROM golang:1.26\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD [\"/app\"]\n";
 const MAKEFILE: &str = "build:\n\tgo build -ldflags \"-X main.version=$(shell date)\" -o bin/app .\n";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 

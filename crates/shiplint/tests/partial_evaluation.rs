@@ -648,3 +648,13 @@ fn a_release_script_step_that_uploads_assets_keeps_the_builds() {
     assert_eq!(rules(&found), [("untrimmed-paths", ".github/workflows/release.yml:8")], "{found:#?}");
     assert!(found[0].2.contains("built in CI and kept"), "{}", found[0].2);
 }
+
+#[test]
+fn stamps_written_in_a_variable_are_one_finding_where_it_is_used() {
+    let make = "LDFLAGS := -X main.user=$(shell whoami) -X main.date=$(shell date -u)\nrelease:\n\tgo build -trimpath -ldflags \"$(LDFLAGS)\" -o dist/app .\n";
+    let found = check(&[("Makefile", make)]);
+    assert_eq!(rules(&found), [("non-reproducible-build", "Makefile:3")], "{found:#?}");
+    let message = &found[0].2;
+    assert!(message.contains("-X main.user takes a value from the build host"), "{message}");
+    assert!(message.contains("; -X main.date takes a value from the clock"), "{message}");
+}

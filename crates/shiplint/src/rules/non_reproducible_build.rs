@@ -89,6 +89,8 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         if stamps.is_empty() {
             stamps.extend(value.volatile_hole().cloned().map(|h| (None, h)));
         }
+        // Stamps written elsewhere (in a variable the word expands) are said once, at the word.
+        let mut at_word: Vec<String> = Vec::new();
         for (target, hole) in stamps {
             let what = match hole.provenance {
                 Provenance::Clock => "the clock",
@@ -99,17 +101,23 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
                 Some(var) => format!("${var} (= {written})"),
                 None => written,
             };
-            let (subject, span) = match &target {
-                Some(t) => (format!("-X {t}"), assignment_span(defs.text, word, t)),
-                None => ("-ldflags".to_string(), None),
-            };
-            let message =
-                format!("{subject} takes a value from {what}, {source}: every build of the same commit differs");
-            let help = "derive it from the commit (git log -1 --format=%cI; goreleaser: {{.CommitDate}}) or \
-                        SOURCE_DATE_EPOCH";
-            out.push(defs.finding(&META, span.unwrap_or((word.start, word.end)), message, help));
+            let subject = target.as_ref().map_or("-ldflags".to_string(), |t| format!("-X {t}"));
+            let stamp = format!("{subject} takes a value from {what}, {source}");
+            match target.and_then(|t| assignment_span(defs.text, word, &t)) {
+                Some(span) => out.push(finding(defs, span, &stamp)),
+                None => at_word.push(stamp),
+            }
+        }
+        if !at_word.is_empty() {
+            out.push(finding(defs, (word.start, word.end), &at_word.join("; ")));
         }
     }
+}
+
+fn finding(defs: &Defs<'_>, span: (usize, usize), stamps: &str) -> Finding {
+    let message = format!("{stamps}: every build of the same commit differs");
+    let help = "derive it from the commit (git log -1 --format=%cI; goreleaser: {{.CommitDate}}) or SOURCE_DATE_EPOCH";
+    defs.finding(&META, span, message, help)
 }
 
 /// Where `-X target=...` is written inside `word`, when it is written there: from the `-X` (or
