@@ -54,19 +54,38 @@ pub struct ModuleCache {
 }
 
 impl ModuleCache {
-    /// The module a file belongs to (read on first use), if it is inside one.
-    pub fn for_file(&self, file: &Path) -> Option<Arc<Module>> {
-        let dir = file.parent()?;
-        let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
-        let root = find_module_root(&dir.canonicalize().ok()?)?;
+    /// The module a file belongs to (read on first use), if it is inside one whose go.mod lies
+    /// within `scan_root` (the path named on the command line).
+    pub fn for_file(&self, file: &Path, scan_root: Option<&Path>) -> Option<Arc<Module>> {
+        let root = module_root_of(file, scan_root)?;
         let mut modules = self.modules.lock().unwrap_or_else(|e| e.into_inner());
         modules.entry(root.clone()).or_insert_with(|| Module::load(&root).map(Arc::new)).clone()
     }
 }
 
-/// The nearest go.mod at or above `dir`.
-pub fn find_module_root(dir: &Path) -> Option<PathBuf> {
-    dir.ancestors().find(|d| d.join("go.mod").is_file()).map(Path::to_path_buf)
+/// The nearest go.mod at or above `dir`, not above `ceiling` (both canonical): a scan never
+/// reads a go.mod outside the tree it was given.
+pub fn find_module_root(dir: &Path, ceiling: &Path) -> Option<PathBuf> {
+    dir.ancestors().take_while(|d| d.starts_with(ceiling)).find(|d| d.join("go.mod").is_file()).map(Path::to_path_buf)
+}
+
+/// The root of the module a file sits in, looked for no higher than `scan_root` (the folder
+/// named on the command line, or the folder of a file named there; the file's own folder when
+/// there is none).
+pub fn module_root_of(file: &Path, scan_root: Option<&Path>) -> Option<PathBuf> {
+    let dir = match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let dir = dir.canonicalize().ok()?;
+    let ceiling = match scan_root.map(|r| if r.as_os_str().is_empty() { Path::new(".") } else { r }) {
+        Some(r) => r
+            .canonicalize()
+            .ok()
+            .map(|c| if c.is_file() { c.parent().map(Path::to_path_buf).unwrap_or(c) } else { c })?,
+        None => dir.clone(),
+    };
+    find_module_root(&dir, &ceiling)
 }
 
 /// `module example.com/app` from go.mod text.
@@ -169,7 +188,7 @@ impl Module {
             }
             // A nested module is not part of this one.
             let dir = p.parent().unwrap_or(root);
-            if dir != root && find_module_root(dir).as_deref() != Some(root) {
+            if dir != root && find_module_root(dir, root).as_deref() != Some(root) {
                 continue;
             }
             count += 1;

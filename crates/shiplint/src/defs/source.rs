@@ -703,7 +703,7 @@ impl<'a> Defs<'a> {
 
     /// The Go module this file sits in, read on first use.
     pub fn module(&self) -> Option<Arc<Module>> {
-        self.modules?.for_file(Path::new(self.path))
+        self.modules?.for_file(Path::new(self.path), self.scan_root)
     }
 
     pub fn location(&self, start: usize, end: usize) -> Location {

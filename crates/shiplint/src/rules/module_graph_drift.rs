@@ -427,11 +427,7 @@ fn check_job_images(defs: &Defs<'_>, out: &mut Vec<Finding>) {
 /// The go.mod above a build definition and the Go release it asks for (its `go` or
 /// `toolchain` line, as `(minor, patch, written)`).
 pub fn go_mod_requirement(defs: &Defs<'_>) -> Option<(std::path::PathBuf, (u32, u32, String))> {
-    let dir = match Path::new(defs.path).parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let root = dir.canonicalize().ok().and_then(|d| gosrc::find_module_root(&d))?;
+    let root = gosrc::module_root_of(Path::new(defs.path), defs.scan_root)?;
     let required = gosrc::required_go(&root)?;
     Some((root, required))
 }
