@@ -136,6 +136,23 @@ fn hostile_build_definitions_and_trees_are_bounded() {
         }),
         Box::new(move || {
             hostile(
+                "a script running make on 5 000 rules whose targets and prerequisites double 60 times",
+                vec![
+                    (
+                        "Makefile",
+                        b((0..60).map(|i| format!("A{i} = $(A{})$(A{})\n", i + 1, i + 1)).collect::<String>()
+                            + "release: $(A0) t0\n"
+                            + &(0..5000)
+                                .map(|i| format!("t{i} $(A0)/%: t{} $(A0)\n\tgo build -o dist/$@ .\n", i + 1))
+                                .collect::<String>()),
+                    ),
+                    ("build.sh", b("#!/bin/sh\nmake release\n".into())),
+                ],
+                &[],
+            )
+        }),
+        Box::new(move || {
+            hostile(
                 "YAML alias bombs in goreleaser, GitHub and GitLab files",
                 vec![
                     (".goreleaser.yaml", b(bomb.clone() + "builds:\n  - goos: *a9\n")),

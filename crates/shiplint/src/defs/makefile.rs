@@ -668,17 +668,35 @@ impl Makefile {
     /// are expanded with the caller's variables; a rule the file decides against never runs.
     /// Bounded by the budget's target and depth caps.
     pub fn rules_for_goals(&self, text: &str, goals: &[String], given: Option<&Given>) -> Vec<(usize, Option<Made>)> {
+        // Each rule's targets, expanded once (`$(BLDDIR)/%`), and indexed: explicit targets by
+        // name, patterns in file order.
+        let scope = Scope::given(None, given);
+        let mut index = RuleIndex::default();
+        for (i, rule) in self.rules.iter().enumerate() {
+            let expanded = rule.targets.iter().filter_map(|t| match t.contains('$') {
+                true => self.expand(text, t, &scope, 0).as_known().map(str::to_string),
+                false => Some(t.clone()),
+            });
+            for target in expanded.flat_map(|t| t.split_whitespace().map(str::to_string).collect::<Vec<_>>()) {
+                match target.contains('%') {
+                    true => index.patterns.push((i, target)),
+                    false => index.explicit.entry(target).or_default().push(i),
+                }
+            }
+        }
         let mut order = Vec::new();
         let mut visited = std::collections::HashSet::new();
         for goal in goals {
-            self.visit_goal(text, goal, given, 0, &mut visited, &mut order);
+            self.visit_goal(text, &index, goal, given, 0, &mut visited, &mut order);
         }
         order
     }
 
+    #[allow(clippy::too_many_arguments)] // one walk's state, passed down as it recurses
     fn visit_goal(
         &self,
         text: &str,
+        index: &RuleIndex,
         goal: &str,
         given: Option<&Given>,
         depth: usize,
@@ -692,25 +710,21 @@ impl Makefile {
             return;
         }
         let scope = Scope::given(Some(goal), given);
-        let expand_known = |s: &str| match s.contains('$') {
-            true => self.expand(text, s, &scope, 0).as_known().map(str::to_string),
-            false => Some(s.to_string()),
-        };
+        let applies = |i: usize| self.decide_all(text, &self.rules[i].conditions, &scope, 0) != Some(false);
         // Explicit rules naming the goal (static pattern rules among them), and when none of
         // them has a recipe, the first pattern rule whose target pattern matches it, as make
         // picks (`bin/app: $(wildcard *.go)` only adds prerequisites to `bin/%:`).
         let mut matched: Vec<(usize, Option<Made>, String)> = Vec::new();
-        for (i, rule) in self.rules.iter().enumerate() {
-            let targets: Vec<String> = rule.targets.iter().filter_map(|t| expand_known(t)).collect();
-            let targets: Vec<&str> = targets.iter().flat_map(|t| t.split_whitespace()).collect();
-            if !targets.contains(&goal) || self.decide_all(text, &rule.conditions, &scope, 0) == Some(false) {
-                continue;
-            }
-            let (start, end) = rule.prerequisites;
+        for &i in index.explicit.get(goal).into_iter().flatten().filter(|&&i| applies(i)) {
+            let (start, end) = self.rules[i].prerequisites;
             let written = &text[start..end];
             match split_top_level(written, ':') {
                 Some((pattern, prerequisites)) => {
-                    let Some(stem) = expand_known(pattern).and_then(|p| pattern_stem(p.trim(), goal)) else { continue };
+                    let pattern = match pattern.contains('$') {
+                        true => self.expand(text, pattern, &scope, 0).as_known().map(str::to_string),
+                        false => Some(pattern.to_string()),
+                    };
+                    let Some(stem) = pattern.and_then(|p| pattern_stem(p.trim(), goal)) else { continue };
                     let made = Made { goal: goal.to_string(), stem: stem.clone() };
                     matched.push((i, Some(made), prerequisites.replace('%', &stem)));
                 }
@@ -718,26 +732,19 @@ impl Makefile {
             }
         }
         if matched.iter().all(|(i, ..)| self.rules[*i].recipe.is_empty()) {
-            for (i, rule) in self.rules.iter().enumerate() {
-                let pattern =
-                    rule.targets.iter().filter_map(|t| expand_known(t)).find_map(|t| {
-                        t.split_whitespace().filter(|t| t.contains('%')).find_map(|p| pattern_stem(p, goal))
-                    });
-                let Some(stem) = pattern else { continue };
-                if self.decide_all(text, &rule.conditions, &scope, 0) == Some(false) {
-                    continue;
-                }
-                let (start, end) = rule.prerequisites;
+            let found =
+                index.patterns.iter().find_map(|(i, p)| pattern_stem(p, goal).filter(|_| applies(*i)).map(|s| (*i, s)));
+            if let Some((i, stem)) = found {
+                let (start, end) = self.rules[i].prerequisites;
                 let prerequisites = text[start..end].replace('%', &stem);
                 matched.push((i, Some(Made { goal: goal.to_string(), stem }), prerequisites));
-                break;
             }
         }
         for (i, made, prerequisites) in matched {
             let prerequisites = self.expand(text, &prerequisites, &scope, 0);
             for p in prerequisites.split_fields() {
                 if let Some(p) = p.as_known().filter(|p| *p != "|") {
-                    self.visit_goal(text, p, given, depth + 1, visited, order);
+                    self.visit_goal(text, index, p, given, depth + 1, visited, order);
                 }
             }
             if !order.iter().any(|(r, m)| *r == i && *m == made) {
@@ -794,6 +801,13 @@ impl Makefile {
         }
         env
     }
+}
+
+/// A Makefile's rules by expanded target: explicit names, and patterns in file order.
+#[derive(Default)]
+struct RuleIndex {
+    explicit: HashMap<String, Vec<usize>>,
+    patterns: Vec<(usize, String)>,
 }
 
 /// The goal a pattern rule is run for, and the stem its `%` matched (`$@` and `$*`).
