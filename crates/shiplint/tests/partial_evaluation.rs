@@ -658,3 +658,11 @@ fn stamps_written_in_a_variable_are_one_finding_where_it_is_used() {
     assert!(message.contains("-X main.user takes a value from the build host"), "{message}");
     assert!(message.contains("; -X main.date takes a value from the clock"), "{message}");
 }
+
+#[test]
+fn an_old_go_image_is_named_as_its_arguments_make_it() {
+    let dockerfile = "ARG GO_VERSION=1.24\nFROM golang:${GO_VERSION}-alpine AS build\nRUN CGO_ENABLED=0 go build -trimpath -o /app .\nFROM gcr.io/distroless/static:nonroot\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n";
+    let found = check(&[("Dockerfile", dockerfile)]);
+    assert_eq!(rules(&found), [("toolchain-unsupported", "Dockerfile:2")], "{found:#?}");
+    assert!(found[0].2.starts_with("release builds use Go 1.24 (golang:1.24-alpine)"), "{}", found[0].2);
+}

@@ -481,7 +481,9 @@ pub fn shipping_go_releases(defs: &Defs<'_>) -> Vec<ShippingGo> {
             let Some((image, root)) = b.stage.and_then(|s| d.root_image(s)) else { continue };
             let tag = image.tag.as_deref().filter(|_| image.go_toolchain).map(|t| t.split('-').next().unwrap_or(t));
             if let Some(minor) = tag.and_then(minor_of) {
-                out.push(ShippingGo { span: root.base_span, written: root.base_written.clone(), minor });
+                // The image as built (`${GO_IMAGE}:${GO_VERSION}-alpine` says nothing).
+                let written = root.base.as_known().unwrap_or(&root.base_written).to_string();
+                out.push(ShippingGo { span: root.base_span, written, minor });
             }
         }
     }
