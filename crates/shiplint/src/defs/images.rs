@@ -36,6 +36,15 @@ pub struct BaseImage {
     pub scratch: bool,
 }
 
+impl BaseImage {
+    /// The Go release a Go toolchain image's tag names (`golang:1.24-alpine` gives `1.24`);
+    /// `None` for other images and untagged ones.
+    pub fn go_release(&self) -> Option<&str> {
+        let tag = self.tag.as_deref().filter(|_| self.go_toolchain)?;
+        tag.split('-').next()
+    }
+}
+
 /// Classifies `reference` (`golang:1.23`, `gcr.io/distroless/static-debian12:nonroot`, ...).
 pub fn classify(reference: &str) -> BaseImage {
     let (rest, digest) = match reference.split_once('@') {

@@ -371,13 +371,13 @@ fn read_script<'a>(items: &'a [Item], mut env: Env, place: &Place, into: &mut Co
             env.sort_by(|a, b| a.0.cmp(&b.0));
             env
         });
-        let another_run = !first
-            && env.is_some()
-            && into.commands.iter().filter(|c| c.span == span && c.context == place.context).count() < MAX_CALL_RUNS
-            && !into
-                .commands
-                .iter()
-                .any(|c| c.span == span && c.context == place.context && c.argv == e.argv && c.env == env);
+        let another_run = !first && env.is_some() && {
+            // One pass over the runs kept for this command: how many, and whether this one is among them.
+            let kept = into.commands.iter().filter(|c| c.span == span && c.context == place.context);
+            let (count, seen) =
+                kept.fold((0, false), |(n, seen), c| (n + 1, seen || (c.argv == e.argv && c.env == env)));
+            count < MAX_CALL_RUNS && !seen
+        };
         if first || another_run {
             into.commands.push(Command {
                 span,
@@ -827,10 +827,9 @@ impl<'a> Defs<'a> {
         let parts = if self.kind == Kind::GoProgram { 2 } else { 1 };
         let start = self.path.rmatch_indices('/').nth(parts - 1).map_or(0, |(i, _)| i + 1);
         let script = &self.path[start..];
-        let named = names_a_release;
         match context {
-            Some(target) if named(target) => Some(format!("it is in the {target} target")),
-            _ if matches!(self.kind, Kind::Shell | Kind::GoProgram) && named(script) => {
+            Some(target) if names_a_release(target) => Some(format!("it is in the {target} target")),
+            _ if matches!(self.kind, Kind::Shell | Kind::GoProgram) && names_a_release(script) => {
                 Some(format!("it is in {script}"))
             }
             _ => None,

@@ -369,14 +369,13 @@ fn check_image_toolchain(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     for b in defs.distinct_builds() {
         let Some(stage) = b.stage else { continue };
         let Some((image, root)) = d.root_image(stage) else { continue };
-        let Some(tag) = image.tag.as_deref().filter(|_| image.go_toolchain) else { continue };
+        let Some(version) = image.go_release() else { continue };
         let Some(outcome) = switch_outcome(&image, b.invocation.env.get("GOTOOLCHAIN").map(|s| &s.value)) else {
             continue;
         };
         if !judged.insert(root.index) {
             continue;
         }
-        let version = tag.split('-').next().unwrap_or(tag);
         let installed = format!("{} (Go {version})", root.base_written);
         check_installed_go(defs, &installed, version, root.base_span, outcome, out);
     }
@@ -407,8 +406,7 @@ fn check_job_images(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             if !image.go_toolchain || image.digest.is_some() {
                 continue;
             }
-            let release = image.tag.as_deref().map(|t| t.split('-').next().unwrap_or(t));
-            let Some(tag) = release.filter(|r| gosrc::go_release(r).is_some()) else {
+            let Some(tag) = image.go_release().filter(|r| gosrc::go_release(r).is_some()) else {
                 let message = format!(
                     "image: {reference} installs whatever Go release is current: builds of the same commit use \
                      different toolchains"
@@ -469,8 +467,7 @@ pub fn shipping_go_releases(defs: &Defs<'_>) -> Vec<ShippingGo> {
                     continue;
                 };
                 let image = images::classify(&reference);
-                let tag = image.tag.as_deref().filter(|_| image.go_toolchain).map(|t| t.split('-').next().unwrap_or(t));
-                if let Some(minor) = tag.and_then(minor_of) {
+                if let Some(minor) = image.go_release().and_then(minor_of) {
                     out.push(ShippingGo { span: written.span, written: reference.clone(), minor });
                 }
             }
@@ -479,8 +476,7 @@ pub fn shipping_go_releases(defs: &Defs<'_>) -> Vec<ShippingGo> {
     if let Some(d) = defs.dockerfile {
         for b in defs.distinct_builds().into_iter().filter(|b| defs.ships(b).is_some()) {
             let Some((image, root)) = b.stage.and_then(|s| d.root_image(s)) else { continue };
-            let tag = image.tag.as_deref().filter(|_| image.go_toolchain).map(|t| t.split('-').next().unwrap_or(t));
-            if let Some(minor) = tag.and_then(minor_of) {
+            if let Some(minor) = image.go_release().and_then(minor_of) {
                 // The image as built (`${GO_IMAGE}:${GO_VERSION}-alpine` says nothing).
                 let written = root.base.as_known().unwrap_or(&root.base_written).to_string();
                 out.push(ShippingGo { span: root.base_span, written, minor });
