@@ -9,50 +9,61 @@ use std::path::Path;
 /// The readers, by the names of their fuzz targets.
 pub const READERS: &[&str] = &["shell", "makefile", "dockerfile", "ci_yaml", "goreleaser", "go_program", "go_source"];
 
-/// Runs one reader (named as in `READERS`) on arbitrary bytes; text that is not UTF-8 is never
-/// read as a build definition.
+/// Runs one reader (named as in `READERS`) on arbitrary bytes, decoded as `check` decodes a
+/// build definition (UTF-16 for YAML, other bytes that are not UTF-8 read as `?`).
 pub fn run(reader: &str, data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else { return };
-    match reader {
-        "shell" => build_definition(&[Kind::Shell], text),
-        "makefile" => build_definition(&[Kind::Makefile], text),
-        "dockerfile" => build_definition(&[Kind::Dockerfile], text),
-        "ci_yaml" => build_definition(&[Kind::GithubWorkflow, Kind::GitlabCi], text),
-        "goreleaser" => build_definition(&[Kind::Goreleaser, Kind::Promu], text),
-        "go_program" => build_definition(&[Kind::GoProgram], text),
-        "go_source" => go_source(text),
+    let kinds: &[Kind] = match reader {
+        "shell" => &[Kind::Shell],
+        "makefile" => &[Kind::Makefile],
+        "dockerfile" => &[Kind::Dockerfile],
+        "ci_yaml" => &[Kind::GithubWorkflow, Kind::GitlabCi],
+        "goreleaser" => &[Kind::Goreleaser, Kind::Promu],
+        "go_program" => &[Kind::GoProgram],
+        "go_source" => {
+            if let Ok(text) = std::str::from_utf8(data) {
+                go_source(text);
+            }
+            return;
+        }
         _ => panic!("no reader named {reader}"),
+    };
+    for &kind in kinds {
+        let Ok((text, _)) = source::decode(data.to_vec(), kind) else { continue };
+        build_definition(kind, &text);
     }
 }
 
-/// Reads `text` as each of `kinds`, runs every rule on it, and checks that every finding points
-/// inside the text and every fix edits whole characters inside it.
-pub fn build_definition(kinds: &[Kind], text: &str) {
-    for &kind in kinds {
-        let Ok(parsed) = source::parse(kind, text) else { continue };
-        let defs = Defs::new("fuzz", text, kind, &parsed);
-        let mut findings = Vec::new();
-        for rule in crate::rules::RULES {
-            if let Some(check) = rule.defs {
-                check(&defs, &mut findings);
-            }
+/// Reads `text` as `kind`, runs every rule on it, and checks that every finding points inside
+/// the text and every fix edits whole characters inside it. A Dockerfile is read with the build
+/// arguments the text itself passes (`--build-arg`), as `check` reads it with its tree's.
+fn build_definition(kind: Kind, text: &str) {
+    let parsed = match kind {
+        Kind::Dockerfile => {
+            let mut passed = std::collections::BTreeSet::new();
+            super::dockerfile::build_args_passed(text, &mut passed);
+            source::parse_dockerfile(text, &passed)
         }
-        let lines = text.split_inclusive('\n').count() + 1;
-        for f in &findings {
-            if let Some(span) = &f.location.span {
-                assert!(
-                    span.start_line <= span.end_line && span.end_line <= lines,
-                    "{kind:?}: {span:?} of {lines} lines"
-                );
-            }
-            for e in f.fix.iter().flat_map(|fix| &fix.edits) {
-                let (start, end) = (e.start_byte, e.end_byte);
-                assert!(start <= end && end <= text.len(), "{kind:?}: edit {start}..{end} of {} bytes", text.len());
-                assert!(
-                    text.is_char_boundary(start) && text.is_char_boundary(end),
-                    "{kind:?}: edit splits a character"
-                );
-            }
+        _ => match source::parse(kind, text) {
+            Ok(parsed) => parsed,
+            Err(_) => return,
+        },
+    };
+    let defs = Defs::new("fuzz", text, kind, &parsed);
+    let mut findings = Vec::new();
+    for rule in crate::rules::RULES {
+        if let Some(check) = rule.defs {
+            check(&defs, &mut findings);
+        }
+    }
+    let lines = text.split_inclusive('\n').count() + 1;
+    for f in &findings {
+        if let Some(span) = &f.location.span {
+            assert!(span.start_line <= span.end_line && span.end_line <= lines, "{kind:?}: {span:?} of {lines} lines");
+        }
+        for e in f.fix.iter().flat_map(|fix| &fix.edits) {
+            let (start, end) = (e.start_byte, e.end_byte);
+            assert!(start <= end && end <= text.len(), "{kind:?}: edit {start}..{end} of {} bytes", text.len());
+            assert!(text.is_char_boundary(start) && text.is_char_boundary(end), "{kind:?}: edit splits a character");
         }
     }
 }
