@@ -1,4 +1,5 @@
-//! Format detection and every fact about every slice: ELF, Mach-O (thin and universal), PE, Plan 9.
+//! Format detection and every fact about every slice: ELF, Mach-O (thin and universal), PE, Plan 9,
+//! WebAssembly.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 

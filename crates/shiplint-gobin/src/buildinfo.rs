@@ -50,6 +50,9 @@ pub enum BlobFormat {
     Pointer,
     /// Go 1.18+: two varint-prefixed strings follow the header.
     Inline,
+    /// A wasm module: no header; the module text is found by its sentinels in linear memory and
+    /// the Go version is the `producers` section's.
+    WasmData,
 }
 
 /// A Go string: any bytes, usually UTF-8. Kept exact so output can be byte-identical to Go's;
@@ -166,6 +169,8 @@ fn data_start(c: &Container<'_>) -> (u64, u64) {
         Format::Elf => c.section(".go.buildinfo").map_or((0, 0), |s| (s.addr, s.size)),
         Format::MachO => c.section("__go_buildinfo").map_or((0, 0), |s| (s.addr, s.size)),
         Format::Plan9 => c.section("data").map_or((0, 0), |s| (s.offset, s.size)),
+        // Go's debug/buildinfo does not read wasm modules: see `read_wasm`.
+        Format::Wasm => (0, 0),
         Format::Pe => {
             const WANT: u32 = 0x40 | 0x4000_0000 | 0x8000_0000; // initialized data, read, write
             c.sections
@@ -187,7 +192,7 @@ fn data_reader<'a>(c: &Container<'a>, addr: u64) -> Result<&'a [u8], BuildInfoEr
         bytes::slice_clamped(c.data, off.saturating_add(rel), end - rel)
     };
     match c.format {
-        Format::Elf | Format::MachO => {
+        Format::Elf | Format::MachO | Format::Wasm => {
             for s in &c.segments {
                 if c.format == Format::MachO && s.name == "__PAGEZERO" {
                     continue;
@@ -345,6 +350,29 @@ pub fn read_raw(c: &Container<'_>) -> Result<RawBuildInfo, BuildInfoError> {
     let framed = modinfo.len() >= 33 && modinfo[modinfo.len() - 17] == b'\n';
     let modinfo = if framed { &modinfo[16..modinfo.len() - 16] } else { &[] };
     Ok(RawBuildInfo { go_version: go_version.into(), modinfo: modinfo.into(), blob_format, address: addr })
+}
+
+/// The 16-byte sentinels cmd/go frames the module text with (cmd/go/internal/modload).
+const INFO_START: &[u8] = b"\x30\x77\xaf\x0c\x92\x74\x08\x02\x41\xe1\xc1\x07\xe6\xd6\x18\xe6";
+const INFO_END: &[u8] = b"\xf9\x32\x43\x31\x86\x18\x20\x72\x00\x82\x42\x10\x41\x16\xd8\xf2";
+
+/// What a wasm module records of BuildInfo: the Go version from its `producers` section, and
+/// the framed module text (`runtime.modinfo`) found in its linear memory starting at `base`;
+/// an empty module text when there is none (GOPATH builds, Go before 1.12).
+pub fn read_wasm(go_version: Option<&str>, memory: &[u8], base: u64) -> Result<RawBuildInfo, BuildInfoError> {
+    let go_version = go_version.filter(|v| !v.is_empty()).ok_or(BuildInfoError::NotGoExecutable)?;
+    let framed = memchr::memmem::find(memory, INFO_START).and_then(|start| {
+        let text = &memory[start + INFO_START.len()..];
+        let end = memchr::memmem::find(text, INFO_END)?;
+        Some((start, &text[..end]))
+    });
+    let (address, modinfo) = framed.map_or((0, &[][..]), |(start, text)| (base + start as u64, text));
+    Ok(RawBuildInfo {
+        go_version: go_version.into(),
+        modinfo: modinfo.into(),
+        blob_format: BlobFormat::WasmData,
+        address,
+    })
 }
 
 /// Reads and parses BuildInfo: Go's `buildinfo.Read`.

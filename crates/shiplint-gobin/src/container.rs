@@ -13,6 +13,7 @@ pub enum Format {
     MachO,
     Pe,
     Plan9,
+    Wasm,
 }
 
 impl Format {
@@ -22,11 +23,12 @@ impl Format {
             Format::MachO => "Mach-O",
             Format::Pe => "PE",
             Format::Plan9 => "Plan 9 a.out",
+            Format::Wasm => "WebAssembly",
         }
     }
 }
 
-/// A loadable range of the file: ELF program header, Mach-O segment, PE section.
+/// A loadable range of the file: ELF program header, Mach-O segment, PE section, wasm data segment.
 #[derive(Clone, Debug, Serialize)]
 pub struct Segment {
     pub name: String,
@@ -98,6 +100,7 @@ pub enum Details {
     MachO(crate::macho::MachODetails),
     Pe(crate::pe::PeDetails),
     Plan9,
+    Wasm(crate::wasm::WasmDetails),
 }
 
 impl<'a> Container<'a> {

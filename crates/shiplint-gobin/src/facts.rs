@@ -13,6 +13,8 @@ pub enum GoVersionSource {
     BuildInfo,
     /// The `runtime.buildVersion` variable, read through the symbol table (Go < 1.13).
     RuntimeBuildVersion,
+    /// A wasm module's `producers` section.
+    WasmProducers,
 }
 
 /// Symbol table and DWARF: what `-ldflags="-s -w"` removes.
@@ -35,6 +37,9 @@ pub enum LinkageKind {
     StaticPie,
     /// Needs a dynamic loader and shared libraries (every Mach-O and PE is dynamic in this sense).
     Dynamic,
+    /// A WebAssembly module: runs inside a host (a browser, Node.js, a WASI runtime) that
+    /// provides the modules it imports.
+    WasmHost,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -42,7 +47,7 @@ pub struct Linkage {
     pub kind: LinkageKind,
     /// ELF PT_INTERP.
     pub interpreter: Option<String>,
-    /// ELF DT_NEEDED, Mach-O LC_LOAD_DYLIB, or PE imported DLLs.
+    /// ELF DT_NEEDED, Mach-O LC_LOAD_DYLIB, PE imported DLLs, or the modules a wasm module imports from.
     pub libraries: Vec<String>,
 }
 
@@ -74,7 +79,7 @@ impl Artifact {
             Details::MachO(m) => matches!(m.file_type, 6 | 8),
             // IMAGE_FILE_DLL.
             Details::Pe(p) => p.characteristics & 0x2000 != 0,
-            Details::Plan9 => false,
+            Details::Plan9 | Details::Wasm(_) => false,
         };
         if shared { Artifact::SharedLibrary } else { Artifact::Executable }
     }
@@ -113,7 +118,16 @@ fn is_dwarf_name(name: &str) -> bool {
 
 /// Gathers the facts of one container.
 pub fn facts(c: &Container<'_>) -> Facts {
-    let raw = buildinfo::read_raw(c);
+    // A wasm module keeps BuildInfo's text and the pclntab in data segments, not in a section.
+    let wasm = match &c.details {
+        Details::Wasm(d) => Some((d, crate::wasm::memory_image(c))),
+        _ => None,
+    };
+    let raw = match &wasm {
+        Some((d, Some((base, memory)))) => buildinfo::read_wasm(d.go_version.as_deref(), memory, *base),
+        Some((d, None)) => buildinfo::read_wasm(d.go_version.as_deref(), &[], 0),
+        None => buildinfo::read_raw(c),
+    };
     let (build_info, build_info_format, build_info_error) = match &raw {
         Ok(r) => match buildinfo::parse(r.modinfo.as_bytes()) {
             Ok(mut bi) => {
@@ -125,6 +139,7 @@ pub fn facts(c: &Container<'_>) -> Facts {
         Err(e) => (None, None, Some(e.to_string())),
     };
     let (go_version, go_version_source) = match &raw {
+        Ok(r) if wasm.is_some() => (Some(r.go_version.to_str().into_owned()), Some(GoVersionSource::WasmProducers)),
         Ok(r) => (Some(r.go_version.to_str().into_owned()), Some(GoVersionSource::BuildInfo)),
         Err(_) => match symbols::runtime_build_version(c) {
             Some(v) => (Some(v), Some(GoVersionSource::RuntimeBuildVersion)),
@@ -133,7 +148,12 @@ pub fn facts(c: &Container<'_>) -> Facts {
     };
     let go_build_id = buildid::go_build_id(c.data).ok().filter(|id| !id.is_empty());
     let gnu_build_id = (c.format == Format::Elf).then(|| buildid::gnu_build_id(c)).flatten();
-    let pclntab = pclntab::find(c);
+    let pclntab = match &wasm {
+        Some((_, memory)) => {
+            memory.as_ref().and_then(|(base, m)| pclntab::find_in_memory(m, *base, c.endian, c.ptr_size))
+        }
+        None => pclntab::find(c),
+    };
 
     let dwarf_sections: Vec<String> =
         c.sections.iter().filter(|s| is_dwarf_name(&s.name)).map(|s| s.name.clone()).collect();
@@ -141,7 +161,10 @@ pub fn facts(c: &Container<'_>) -> Facts {
         .sections
         .iter()
         .any(|s| is_dwarf_name(&s.name) && (s.name.contains("zdebug") || s.flags & crate::elf::SHF_COMPRESSED != 0));
-    let defined_symbols = symbols::defined_count(c);
+    let defined_symbols = match &wasm {
+        Some((d, _)) => d.named_functions,
+        None => symbols::defined_count(c),
+    };
     let debug = DebugInfo {
         symbol_table: defined_symbols > 0,
         defined_symbols,
@@ -174,6 +197,9 @@ pub fn facts(c: &Container<'_>) -> Facts {
             (Linkage { kind: LinkageKind::Dynamic, interpreter: None, libraries: p.imports.clone() }, None)
         }
         Details::Plan9 => (Linkage { kind: LinkageKind::Static, interpreter: None, libraries: Vec::new() }, None),
+        Details::Wasm(d) => {
+            (Linkage { kind: LinkageKind::WasmHost, interpreter: None, libraries: d.import_modules.clone() }, None)
+        }
     };
     let code_signature = match &c.details {
         Details::MachO(m) => m.code_signature.map(|(off, size)| codesign::read(c.data, off, size)),

@@ -1,4 +1,5 @@
-//! A pure, zero-copy reader of Go executables: ELF, Mach-O (thin and universal) and PE.
+//! A pure, zero-copy reader of Go executables: ELF, Mach-O (thin and universal) and PE, and Go's
+//! WebAssembly modules.
 //!
 //! No policy, no printing, no I/O: callers hand in the file's bytes (usually memory-mapped) and get
 //! back facts. Nothing here panics on hostile input or allocates in proportion to an unchecked
@@ -22,6 +23,7 @@ pub mod pclntab;
 pub mod pe;
 pub mod plan9;
 pub mod symbols;
+pub mod wasm;
 
 pub use buildinfo::{BuildInfo, BuildInfoError, BuildSetting, GoString, Module};
 pub use bytes::Endian;
@@ -34,7 +36,7 @@ use std::fmt;
 /// Why a file could not be read as an executable.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Error {
-    /// Not ELF, Mach-O or PE.
+    /// Not ELF, Mach-O, PE, Plan 9 or WebAssembly.
     Unrecognized,
     /// The right magic number, but headers that break the format's rules.
     Malformed(String),
@@ -43,7 +45,7 @@ pub enum Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Unrecognized => f.write_str("not an ELF, Mach-O or PE executable"),
+            Error::Unrecognized => f.write_str("not an ELF, Mach-O, PE or WebAssembly executable"),
             Error::Malformed(m) => write!(f, "malformed executable: {m}"),
         }
     }
@@ -77,6 +79,7 @@ pub fn parse_thin(data: &[u8]) -> Result<Container<'_>, Error> {
         Some([b'M', b'Z', ..]) => pe::parse(data),
         _ if macho::is_thin(data) => macho::parse(data),
         _ if plan9::is_plan9(data) => plan9::parse(data),
+        _ if wasm::is_wasm(data) => wasm::parse(data),
         _ => Err(Error::Unrecognized),
     }
 }

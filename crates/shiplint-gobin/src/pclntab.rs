@@ -42,8 +42,10 @@ impl PclntabVersion {
 #[derive(Clone, Debug, Serialize)]
 pub struct Pclntab {
     pub version: PclntabVersion,
-    /// Where it was found: a section name, `runtime.pclntab`, or `scan` (found by its header).
+    /// Where it was found: a section name, `runtime.pclntab`, `scan` (found by its header), or
+    /// `linear memory` (a wasm module's data segments).
     pub found_by: String,
+    /// Where the table starts in the file (in a wasm module: its linear-memory address).
     pub file_offset: u64,
     pub function_count: u64,
     /// Source file names in table order, each once.
@@ -77,21 +79,33 @@ pub fn find(c: &Container<'_>) -> Option<Pclntab> {
 /// Finds the table by its header in read-only data, as PE binaries linked with `-s` need.
 fn scan(c: &Container<'_>) -> Option<Pclntab> {
     let candidates = c.sections.iter().filter(|s| s.in_file && !(c.format == Format::Elf && s.kind == 8));
-    for s in candidates {
-        let Some(data) = s.data(c.data) else { continue };
-        let align = usize::from(c.ptr_size.max(4));
-        for magic in [0xffff_fff1u32, 0xffff_fff0, 0xffff_fffa, 0xffff_fffb] {
-            let pat = match c.endian {
-                Endian::Little => magic.to_le_bytes(),
-                Endian::Big => magic.to_be_bytes(),
-            };
-            for i in memchr::memmem::find_iter(data, &pat) {
-                if i % align != 0 {
-                    continue;
-                }
-                if let Some(t) = decode(&data[i..], c.endian, c.ptr_size) {
-                    return Some(Pclntab { found_by: "scan".into(), file_offset: s.offset + i as u64, ..t });
-                }
+    candidates.filter_map(|s| Some((s.offset, s.data(c.data)?))).find_map(|(offset, data)| {
+        let (at, t) = scan_bytes(data, c.endian, c.ptr_size)?;
+        Some(Pclntab { found_by: "scan".into(), file_offset: offset + at as u64, ..t })
+    })
+}
+
+/// The table in a wasm module's linear memory (see [`crate::wasm::memory_image`]), whose data
+/// segments split it at every run of zeros. Its `file_offset` is its linear-memory address.
+pub fn find_in_memory(memory: &[u8], base: u64, e: Endian, ptr_size: u8) -> Option<Pclntab> {
+    let (at, t) = scan_bytes(memory, e, ptr_size)?;
+    Some(Pclntab { found_by: "linear memory".into(), file_offset: base + at as u64, ..t })
+}
+
+/// The first aligned, valid table header in `data`, and where it starts.
+fn scan_bytes(data: &[u8], e: Endian, ptr_size: u8) -> Option<(usize, Pclntab)> {
+    let align = usize::from(ptr_size.max(4));
+    for magic in [0xffff_fff1u32, 0xffff_fff0, 0xffff_fffa, 0xffff_fffb] {
+        let pat = match e {
+            Endian::Little => magic.to_le_bytes(),
+            Endian::Big => magic.to_be_bytes(),
+        };
+        for i in memchr::memmem::find_iter(data, &pat) {
+            if i % align != 0 {
+                continue;
+            }
+            if let Some(t) = decode(&data[i..], e, ptr_size) {
+                return Some((i, t));
             }
         }
     }

@@ -56,7 +56,8 @@ pub fn find_map<'a, T>(c: &Container<'a>, mut f: impl FnMut(&'a [u8], Symbol) ->
             }
             None
         }
-        Details::Plan9 => None,
+        // A wasm module names functions only (see `wasm`), and no Go reader asks for them.
+        Details::Plan9 | Details::Wasm(_) => None,
         Details::Pe(p) => {
             let (ptr, n) = p.coff_symbols;
             if ptr == 0 {

@@ -74,6 +74,7 @@ pub(crate) fn looks_executable(head: &[u8]) -> bool {
         || head.starts_with(b"MZ")
         || shiplint_gobin::macho::is_thin(head)
         || shiplint_gobin::plan9::is_plan9(head)
+        || shiplint_gobin::wasm::is_wasm(head)
         || fat
 }
 

@@ -308,6 +308,7 @@ pub fn render(r: &FileReport) -> String {
             shiplint_gobin::LinkageKind::Static => "static",
             shiplint_gobin::LinkageKind::StaticPie => "static-pie",
             shiplint_gobin::LinkageKind::Dynamic => "dynamic",
+            shiplint_gobin::LinkageKind::WasmHost => "wasm host",
         };
         line("linkage", kind);
         if let Some(i) = &f.linkage.interpreter {

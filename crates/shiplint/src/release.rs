@@ -132,7 +132,8 @@ pub fn file_sha256(dir: &Path, name: &str) -> std::io::Result<String> {
 
 pub use crate::platform_names::named_platform;
 
-/// The (GOOS, GOARCH) of each slice: GOOS from BuildInfo when recorded, else from the format.
+/// The (GOOS, GOARCH) of each slice: GOOS from BuildInfo when recorded, else from the format (and
+/// a wasm module's imports).
 fn platforms(slices: &[Facts]) -> Vec<(String, String)> {
     slices
         .iter()
@@ -144,6 +145,7 @@ fn platforms(slices: &[Facts]) -> Vec<(String, String)> {
                     Format::MachO => "darwin",
                     Format::Pe => "windows",
                     Format::Plan9 => "plan9",
+                    Format::Wasm => shiplint_gobin::wasm::goos_of_imports(&f.linkage.libraries).unwrap_or("js"),
                 }
                 .to_string()
             });

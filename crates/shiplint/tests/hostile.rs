@@ -151,7 +151,9 @@ fn bases() -> Vec<(String, PathBuf)> {
         (f.name(), f.path.clone())
     };
     let old = shiplint_fixtures::old_binaries().into_iter().find(|b| b.spec.contains("windows")).unwrap();
+    let wasm = shiplint_fixtures::build(&shiplint_fixtures::newest(), "js", "wasm", Variant::Default).unwrap();
     vec![
+        (wasm.name(), wasm.path),
         pick(&newest, "linux", "amd64"),
         pick(&newest, "darwin", "arm64"),
         pick(&newest, "windows", "amd64"),

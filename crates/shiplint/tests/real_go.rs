@@ -400,7 +400,7 @@ fn inspect_reports_good_and_bad_files_and_keeps_its_json_schema() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(stderr.lines().count(), 2, "one line per bad file: {stderr}");
-    assert!(stderr.contains("notes.txt: not an ELF, Mach-O or PE executable"), "{stderr}");
+    assert!(stderr.contains("notes.txt: not an ELF, Mach-O, PE or WebAssembly executable"), "{stderr}");
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let files = doc.as_array().unwrap();
     assert_eq!(files.len(), 3);
@@ -835,4 +835,70 @@ fn libc_dynamic_help_names_the_c_libraries_a_program_links() {
     assert!(cxx.starts_with("it links libstdc++.so.6") && cxx.contains("CGO_ENABLED=0 will not build it"), "{cxx}");
     let net = help(&fixture(&newest_version(), "linux", "amd64", Variant::CgoNet).path);
     assert!(net.starts_with("build with CGO_ENABLED=0 (or -tags netgo,osusergo)"), "{net}");
+}
+
+/// Go's wasm modules (GOOS=js and wasip1): `go version -m` cannot read them, but the Go release
+/// (the `producers` section), the build ID (`go tool buildid`), BuildInfo's module text (the
+/// same as the linux/amd64 build's but for the platform) and the pclntab's file table are read
+/// from them, and the binary rules judge them.
+#[test]
+fn go_wasm_modules_are_read_and_checked() {
+    use shiplint_gobin::{Format, GoVersionSource};
+    let tcs = shiplint_fixtures::toolchains();
+    let newest = newest_version();
+    for tc in &tcs {
+        let variants: &[Variant] = if tc.version == newest {
+            &[Variant::Default, Variant::Trimpath, Variant::Stripped, Variant::XFlag]
+        } else {
+            &[Variant::Default]
+        };
+        for (goos, host) in [("js", "gojs"), ("wasip1", "wasi_snapshot_preview1")] {
+            for &variant in variants {
+                let module = shiplint_fixtures::build(tc, goos, "wasm", variant).unwrap();
+                let name = module.name();
+                let path = module.path.to_str().unwrap();
+                let f = &facts(&module.path)[0];
+                assert_eq!((f.format, f.arch.as_str(), f.is_go), (Format::Wasm, "wasm", true), "{name}");
+                let go = format!("go{}", tc.version);
+                assert_eq!(f.go_version.as_deref(), Some(go.as_str()), "{name}");
+                assert_eq!(f.go_version_source, Some(GoVersionSource::WasmProducers), "{name}");
+                let id = tc.command(&std::env::temp_dir()).args(["tool", "buildid", path]).output().unwrap();
+                assert_eq!(f.go_build_id.as_deref(), Some(String::from_utf8_lossy(&id.stdout).trim_end()), "{name}");
+                assert_eq!((f.linkage.kind, f.linkage.libraries.clone()), (LinkageKind::WasmHost, vec![host.into()]));
+                assert_eq!((f.debug.symbol_table, f.debug.dwarf), (variant != Variant::Stripped, false), "{name}");
+
+                // BuildInfo: what the linux/amd64 build of the same program and flags records.
+                let native = fixture(&tc.version, "linux", "amd64", variant);
+                let bi = f.build_info.as_ref().unwrap_or_else(|| panic!("{name}: no BuildInfo"));
+                let native_bi = shiplint_gobin::read_build_info(&fs::read(&native.path).unwrap()).unwrap();
+                let platform_free = |text: Vec<u8>| -> Vec<String> {
+                    String::from_utf8(text)
+                        .unwrap()
+                        .lines()
+                        .filter(|l| {
+                            !["GOOS=", "GOARCH=", "GOAMD64="].iter().any(|k| l.starts_with(&format!("build\t{k}")))
+                        })
+                        .map(str::to_string)
+                        .collect()
+                };
+                assert_eq!(platform_free(bi.to_go_string()), platform_free(native_bi.to_go_string()), "{name}");
+                assert_eq!(bi.setting("GOOS").as_deref(), Some(goos), "{name}");
+                let files = &f.pclntab.as_ref().unwrap_or_else(|| panic!("{name}: no pclntab")).files;
+                let main =
+                    files.iter().find(|p| p.ends_with("/main.go")).unwrap_or_else(|| panic!("{name}: {files:?}"));
+                assert_eq!(main.starts_with('/'), variant != Variant::Trimpath, "{name}: {main}");
+
+                // go version -m refuses the format, and so does buildinfo, byte for byte.
+                assert_same(&["-m", path], &std::env::temp_dir());
+                let (_, found, _) = common::check_json(&std::env::temp_dir(), &[module.path.as_os_str()]);
+                let codes: Vec<String> = found.iter().map(|f| common::field(f, "/code")).collect();
+                let has = |code: &str| codes.iter().any(|c| c == code);
+                assert_eq!(has("SL002"), variant != Variant::Trimpath, "{name}: untrimmed-paths {codes:?}");
+                assert_eq!(has("SL003"), variant == Variant::Stripped, "{name}: stripped-without-symbols {codes:?}");
+                // Go supports its two newest minor releases.
+                let unsupported = minor(tc) + 1 < minor(tcs.last().unwrap());
+                assert_eq!(has("SL007"), unsupported, "{name}: toolchain-unsupported {codes:?}");
+            }
+        }
+    }
 }

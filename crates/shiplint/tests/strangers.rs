@@ -211,7 +211,7 @@ fn broken_archives_and_files_are_errors_naming_them() {
         ("cut-header.tar", tar[..300].to_vec(), "truncated"),
         ("skippable.tar.zst", skippable, "malformed zstd skippable frame: truncated data"),
         ("pax.tar", pax_huge_size(), "malformed tar entry size"),
-        ("fat.tar", tar.clone(), "not an ELF, Mach-O or PE executable"),
+        ("fat.tar", tar.clone(), "not an ELF, Mach-O, PE or WebAssembly executable"),
         ("big.zip", zip_member_too_large(), "629145600 bytes is more than shiplint reads (limit 536870912)"),
         (
             "checksums.txt",
@@ -236,7 +236,7 @@ fn broken_archives_and_files_are_errors_naming_them() {
     }
     let (status, _, err) = run(dir, &["inspect", "fat.tar", "big.zip"]);
     assert_eq!(status, 2);
-    assert!(err.contains("shiplint: fat.tar!api: not an ELF, Mach-O or PE executable"), "{err}");
+    assert!(err.contains("shiplint: fat.tar!api: not an ELF, Mach-O, PE or WebAssembly executable"), "{err}");
     assert!(err.contains("shiplint: big.zip!api: 629145600 bytes is more than"), "{err}");
 }
 

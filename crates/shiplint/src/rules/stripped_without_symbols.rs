@@ -44,6 +44,10 @@ declare_rule! {
     /// `-s -w` binary gets a different GNU build ID than the unstripped one: only a stripped
     /// copy of one build shares it with the file you keep.
     ///
+    /// A wasm module (GOOS=js or wasip1) never has DWARF: Go's wasm linker writes none. Its
+    /// symbol table is the `name` section of function names, which `-s` omits (checked with
+    /// Go 1.27); only that is judged there.
+    ///
     /// ## Example
     /// ```sh
     /// go build -ldflags="-s -w" -o dist/api ./cmd/api
@@ -74,10 +78,12 @@ declare_rule! {
 
 pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
     let f = bin.facts;
-    if !f.is_go || (f.debug.symbol_table && f.debug.dwarf) {
+    // Go writes no DWARF for wasm: only the `name` section (its symbol table) can be stripped.
+    let dwarf = f.debug.dwarf || f.format == shiplint_gobin::Format::Wasm;
+    if !f.is_go || (f.debug.symbol_table && dwarf) {
         return;
     }
-    let gone = match (f.debug.symbol_table, f.debug.dwarf) {
+    let gone = match (f.debug.symbol_table, dwarf) {
         (false, false) => "symbol table and DWARF removed",
         (true, false) => "DWARF removed",
         _ => "symbol table removed",
