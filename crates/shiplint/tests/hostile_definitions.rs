@@ -136,6 +136,25 @@ fn hostile_build_definitions_and_trees_are_bounded() {
         }),
         Box::new(move || {
             hostile(
+                "300 make variables each set under conditionals about itself and the one before",
+                vec![(
+                    "Makefile",
+                    b("A0 := x\n".to_string()
+                        + &(1..300)
+                            .map(|i| {
+                                let p = i - 1;
+                                format!(
+                                    "ifndef A{i}\nifeq ($(A{p}),x)\nA{i} := x\nelse ifeq ($(A{p}),y)\nA{i} := y\nelse\nA{i} := $(A{p})$(A{p})\nendif\nendif\n"
+                                )
+                            })
+                            .collect::<String>()
+                        + "release:\n\tgo build -ldflags \"-X main.v=$(A299)\" -o dist/app .\n"),
+                )],
+                &[],
+            )
+        }),
+        Box::new(move || {
+            hostile(
                 "a script running make on 5 000 rules whose targets and prerequisites double 60 times",
                 vec![
                     (

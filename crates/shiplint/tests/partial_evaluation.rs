@@ -129,6 +129,19 @@ fn the_reproducible_builds_convention_is_not_a_clock_stamp() {
     assert_eq!(rules(&check(&[("Makefile", &decided)])), [("non-reproducible-build", "Makefile:7")]);
 }
 
+/// make decides a conditional while reading the file, from the definitions above it: a variable
+/// set under `ifndef` of itself (the usual default idiom), and a test of a variable set later.
+#[test]
+fn conditionals_are_decided_where_make_reads_them() {
+    let make = "ifndef HOST_ARCH\nHOST_HARDWARE := $(shell uname -m)\nifneq (, $(filter $(HOST_HARDWARE), aarch64 arm64))\n  HOST_ARCH := arm64\nelse\n  HOST_ARCH := amd64\nendif\nendif\nifeq ($(MODE),release)\nSTRIP := -s -w\nendif\nMODE := release\nifeq ($(HOST_ARCH),)\nTRIM :=\nelse\nTRIM := -trimpath\nendif\nrelease:\n\tGOARCH=$(HOST_ARCH) go build $(TRIM) -ldflags \"$(STRIP)\" -o dist/app .\n";
+    // HOST_ARCH is set on both paths, so -trimpath is there; STRIP was tested before MODE was set.
+    assert!(check(&[("Makefile", make)]).is_empty(), "{:#?}", check(&[("Makefile", make)]));
+    let before = make
+        .replace("MODE := release\n", "")
+        .replace("ifeq ($(MODE),release)", "MODE := release\nifeq ($(MODE),release)");
+    assert_eq!(rules(&check(&[("Makefile", &before)])), [("stripped-without-symbols", "Makefile:19")]);
+}
+
 #[test]
 fn nothing_in_vendored_code() {
     let theirs = "FROM golang:latest\nRUN go build -o /app .\n";

@@ -47,6 +47,9 @@ pub struct Condition {
     pub args: String,
     /// In the `else` branch.
     pub negated: bool,
+    /// Byte offset of the directive's line: make decides it there, while reading the file, from
+    /// the definitions above it.
+    pub at: usize,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -59,6 +62,19 @@ pub struct Makefile {
     pub exported: Vec<String>,
     /// Definitions of each variable name, in file order.
     by_name: HashMap<String, Vec<usize>>,
+    decided: DecisionCache,
+}
+
+/// Conditionals already decided, by the directive's offset, what the caller gave make and the
+/// nesting depth it was asked at (which bounds what it may follow, so the answer is a function of
+/// the key): each is decided once, however many definitions sit under it or ask about it.
+#[derive(Debug, Default)]
+struct DecisionCache(std::sync::Mutex<HashMap<(usize, u64, usize), Decision>>);
+
+impl Clone for DecisionCache {
+    fn clone(&self) -> Self {
+        DecisionCache::default()
+    }
 }
 
 /// An open conditional: the branches already passed and the one being read.
@@ -76,7 +92,7 @@ fn active_conditions(open: &[OpenConditional]) -> Vec<Condition> {
         .collect()
 }
 
-fn condition(line: &str) -> Option<Condition> {
+fn condition(line: &str, at: usize) -> Option<Condition> {
     let line = line.trim();
     let directive = ["ifdef", "ifndef", "ifeq", "ifneq"].into_iter().find(|d| {
         line.strip_prefix(d).is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '(', '"', '\'']))
@@ -85,6 +101,7 @@ fn condition(line: &str) -> Option<Condition> {
         directive: directive.to_string(),
         args: line[directive.len()..].trim().to_string(),
         negated: false,
+        at,
     })
 }
 
@@ -175,14 +192,14 @@ pub fn parse(text: &str) -> Makefile {
         let first = trimmed.split_whitespace().next().unwrap_or("");
         match first {
             "ifeq" | "ifneq" | "ifdef" | "ifndef" => {
-                open.push(OpenConditional { previous: Vec::new(), current: condition(trimmed) });
+                open.push(OpenConditional { previous: Vec::new(), current: condition(trimmed, start) });
                 in_rule = false;
                 continue;
             }
             "else" => {
                 if let Some(c) = open.last_mut() {
                     c.previous.extend(c.current.take());
-                    c.current = condition(trimmed.trim_start_matches("else"));
+                    c.current = condition(trimmed.trim_start_matches("else"), start);
                 }
                 continue;
             }
@@ -291,6 +308,9 @@ pub struct Scope<'s> {
     pub target: Option<&'s str>,
     locals: Vec<(String, Value)>,
     given: Option<&'s Given>,
+    /// Only definitions above this offset count: a conditional is decided while make reads the
+    /// file, not when the recipes run.
+    before: Option<usize>,
 }
 
 /// Variables a caller gives make: command-line assignments (`make build VERSION=1.2`), which win
@@ -302,17 +322,29 @@ pub struct Given {
     pub environment: Vec<(String, Value)>,
 }
 
+impl Given {
+    /// Tells apart what different callers give, for the decision cache.
+    fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for (name, value) in self.overrides.iter().chain(&self.environment) {
+            (name, value.display()).hash(&mut h);
+        }
+        h.finish()
+    }
+}
+
 fn lookup<'v>(vars: &'v [(String, Value)], name: &str) -> Option<&'v Value> {
     vars.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v)
 }
 
 impl<'s> Scope<'s> {
     pub fn for_target(target: Option<&'s str>) -> Self {
-        Scope { target, locals: Vec::new(), given: None }
+        Scope { target, locals: Vec::new(), given: None, before: None }
     }
 
     pub fn given(target: Option<&'s str>, given: Option<&'s Given>) -> Self {
-        Scope { target, locals: Vec::new(), given }
+        Scope { target, locals: Vec::new(), given, before: None }
     }
 
     fn with(&self, bindings: impl IntoIterator<Item = (String, Value)>) -> Self {
@@ -336,7 +368,8 @@ impl Makefile {
         let defs = indices
             .iter()
             .map(|&i| &self.vars[i])
-            .filter(|v| v.targets.is_empty() || scope.target.is_some_and(|t| v.targets.iter().any(|x| x == t)));
+            .filter(|v| v.targets.is_empty() || scope.target.is_some_and(|t| v.targets.iter().any(|x| x == t)))
+            .filter(|v| scope.before.is_none_or(|at| v.value.0 < at));
         let mut value: Option<Value> = from_environment;
         // The branch of an undecided conditional a definition sits in, to merge the two branches.
         let mut undecided_from: Option<&[Condition]> = None;
@@ -389,7 +422,24 @@ impl Makefile {
         if depth > MAX_DEPTH {
             return None;
         }
-        let holds = match c.directive.as_str() {
+        let key = (c.at, scope.given.map_or(0, Given::fingerprint), depth);
+        let cached = self.decided.0.lock().unwrap_or_else(|e| e.into_inner()).get(&key).copied();
+        let holds = match cached {
+            Some(holds) => holds,
+            None => {
+                // What make sees there: the caller's variables and the definitions above.
+                let scope = Scope { target: None, locals: Vec::new(), given: scope.given, before: Some(c.at) };
+                let holds = self.condition_holds(text, c, &scope, depth);
+                self.decided.0.lock().unwrap_or_else(|e| e.into_inner()).insert(key, holds);
+                holds
+            }
+        };
+        holds.map(|h| h != c.negated)
+    }
+
+    /// Whether the directive's test holds, before an `else` negates it.
+    fn condition_holds(&self, text: &str, c: &Condition, scope: &Scope<'_>, depth: usize) -> Decision {
+        match c.directive.as_str() {
             "ifdef" | "ifndef" => {
                 let name = self.expand(text, &c.args, scope, depth + 1);
                 let name = name.as_known()?.trim().to_string();
@@ -408,8 +458,7 @@ impl Makefile {
                 let equal = a.as_known()? == b.as_known()?;
                 Some(equal == (c.directive == "ifeq"))
             }
-        };
-        holds.map(|h| h != c.negated)
+        }
     }
 
     /// Expands make references in `s`: variables, substitution references and functions.
