@@ -118,9 +118,15 @@ def score(projects, binary, count_unsure, verbose):
             findings, errors = run_shiplint(binary, tree)
         matched = [False] * len(labels)
         counts = collections.Counter()
+        # Labels are one per (rule, place): several findings of one rule on one line (one per
+        # -X of a build line) are that one place, scored once.
+        places = set()
         for f in findings:
             path, line, end = finding_place(f)
             rule = f.get("rule", "")
+            if (rule, path, line) in places:
+                continue
+            places.add((rule, path, line))
             hit = next((i for i, d in enumerate(labels) if not matched[i] and near(d, rule, path, line, end)), None)
             if hit is not None:
                 matched[hit] = True

@@ -142,6 +142,18 @@ fn conditionals_are_decided_where_make_reads_them() {
     assert_eq!(rules(&check(&[("Makefile", &before)])), [("stripped-without-symbols", "Makefile:19")]);
 }
 
+/// goreleaser runs `go build` in `dir:` and finds `main:` there.
+#[test]
+fn goreleaser_builds_main_inside_dir() {
+    let config = "version: 2\nbuilds:\n  - id: app\n    dir: client\n    flags: [-trimpath]\n    goos: [linux]\n    ldflags:\n      - -X main.commit={{.Commit}}\n";
+    let client = "package main\n\nvar version string\n\nfunc main() { println(version) }\n";
+    let found = check(&[("go.mod", GO_MOD), ("client/main.go", client), (".goreleaser.yaml", config)]);
+    assert_eq!(rules(&found), [("x-flag-unknown-target", ".goreleaser.yaml:8")], "{found:#?}");
+    assert!(found[0].2.contains("main (the package in ./client) declares no commit"), "{}", found[0].2);
+    let good = config.replace("main.commit", "main.version");
+    assert!(check(&[("go.mod", GO_MOD), ("client/main.go", client), (".goreleaser.yaml", &good)]).is_empty());
+}
+
 #[test]
 fn nothing_in_vendored_code() {
     let theirs = "FROM golang:latest\nRUN go build -o /app .\n";
@@ -170,6 +182,9 @@ fn go_mod_rewrites_and_the_checks_after_them() {
         "      - run: go mod tidy -diff\n",
         "      - run: |\n          go mod tidy\n          test -z \"$(git status --porcelain)\" || exit 1\n",
         "      - run: go mod tidy && git diff --quiet go.mod go.sum\n",
+        "      - run: go mod tidy\n      - run: git --no-pager diff --exit-code\n      - run: make release\n",
+        // Nothing built after it ships: the job only tests.
+        "      - run: go mod tidy\n      - run: go test ./...\n",
     ];
     for steps in quiet {
         let found = check(&[(".github/workflows/ci.yml", &wf(steps))]);
@@ -178,6 +193,8 @@ fn go_mod_rewrites_and_the_checks_after_them() {
     for steps in
         ["      - run: go get -u ./...\n", "      - run: go get example.org/lib@latest\n", "      - run: go mod tidy\n"]
     {
+        let steps = format!("{steps}      - run: goreleaser release --clean\n");
+        let steps = steps.as_str();
         let found = check(&[(".github/workflows/ci.yml", &wf(steps))]);
         assert_eq!(rules(&found), [("module-graph-drift", ".github/workflows/ci.yml:6")], "{steps}");
     }
@@ -519,8 +536,12 @@ fn a_stripped_build_says_what_was_removed_and_another_target_keeps_no_copy() {
 #[test]
 fn goreleaser_configs_passed_by_name_are_read() {
     let config = "builds:\n  - goos: [linux]\n    ldflags:\n      - -X main.v={{.Version}}\n";
-    let found = check(&[(".goreleaser-nightly.yml", config)]);
-    assert_eq!(rules(&found), [("untrimmed-paths", ".goreleaser-nightly.yml:2")], "{found:#?}");
+    for name in [".goreleaser-nightly.yml", ".goreleaser_ui.yaml", "goreleaser.beta.yml"] {
+        let found = check(&[(name, config)]);
+        assert_eq!(rules(&found), [("untrimmed-paths", format!("{name}:2").as_str())], "{found:#?}");
+    }
+    // A name that merely starts with the word is some other file.
+    assert!(check(&[(".goreleaserrc.yml", config)]).is_empty());
 }
 
 #[test]

@@ -30,6 +30,8 @@ impl Strings {
 #[derive(Debug, Deserialize)]
 struct BuildEntry {
     id: Option<String>,
+    /// The folder goreleaser runs `go build` in; `main` is relative to it.
+    dir: Option<String>,
     main: Option<String>,
     binary: Option<String>,
     env: Option<Vec<Scalar>>,
@@ -318,7 +320,10 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
             target_count,
             ldflags: literal(&ldflags_text, ldflags_span),
             output: literal(entry.and_then(|e| e.binary.clone()).as_deref().unwrap_or("{{ .ProjectName }}"), span),
-            main: literal(entry.and_then(|e| e.main.clone()).as_deref().unwrap_or("."), span),
+            main: literal(
+                &main_package(entry.and_then(|e| e.dir.as_deref()), entry.and_then(|e| e.main.as_deref())),
+                span,
+            ),
             env: cfg
                 .env
                 .iter()
@@ -357,6 +362,19 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
         })
         .collect();
     Ok(Goreleaser { builds, dockers, notarizes: cfg.notarize.is_some(), signs: cfg.signs.is_some(), before_hooks })
+}
+
+/// The main package as a path from the config's folder: `main` (default `.`) inside `dir`.
+fn main_package(dir: Option<&str>, main: Option<&str>) -> String {
+    let main = main.unwrap_or(".");
+    let dir = dir.map(|d| d.trim_start_matches("./").trim_end_matches('/')).filter(|d| !d.is_empty() && *d != ".");
+    match dir {
+        None => main.to_string(),
+        Some(dir) => match main.trim_start_matches("./").trim_end_matches('/') {
+            "" | "." => format!("./{dir}"),
+            rest => format!("./{dir}/{rest}"),
+        },
+    }
 }
 
 impl Build {

@@ -107,6 +107,24 @@ impl Keeping {
     }
 }
 
+impl Keeping {
+    /// Whether anything the job does later may publish: an upload, release or image step, a kept
+    /// artifact, a publishing tool, or make or a script (whose builds may ship).
+    pub fn may_publish(&self) -> bool {
+        let runs_more = |argv: &Vec<String>| {
+            let program = argv.first().map_or("", String::as_str);
+            let program = program.rsplit('/').next().unwrap_or(program);
+            PUBLISHING_COMMANDS.contains(&program)
+                || ["make", "gmake", "mage", "task", "just", "bash", "sh"].contains(&program)
+                || program.ends_with(".sh")
+                || argv
+                    .first()
+                    .is_some_and(|p| p.starts_with("./") || p.contains("/scripts/") || p.starts_with("scripts/"))
+        };
+        self.action_keeps || !self.artifacts.is_empty() || self.later.iter().any(runs_more)
+    }
+}
+
 /// Whether a kept artifact path (GitLab `artifacts:paths`: a file, a folder or a glob) holds `file`.
 pub fn artifact_holds(kept: &str, file: &str) -> bool {
     let kept = kept.trim_start_matches("./").trim_end_matches('/');

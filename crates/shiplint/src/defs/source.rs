@@ -137,12 +137,13 @@ pub fn kind_of(path: &Path, head: &[u8]) -> Option<Kind> {
         return Some(Kind::Shell);
     }
     // `.goreleaser.yaml` and the variants passed with `--config` (`.goreleaser-nightly.yml`,
-    // `goreleaser-canary.yml`, `.goreleaser.beta.yml`); templates rendered before use
+    // `goreleaser-canary.yml`, `.goreleaser.beta.yml`, `.goreleaser_ui.yaml`); templates rendered before use
     // (`.yml.tmpl`) are not YAML yet.
     let stem = lower.strip_suffix(".yml").or_else(|| lower.strip_suffix(".yaml"));
     if stem
         .map(|s| s.trim_start_matches('.'))
-        .is_some_and(|s| s == "goreleaser" || s.starts_with("goreleaser-") || s.starts_with("goreleaser."))
+        .and_then(|s| s.strip_prefix("goreleaser"))
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(['-', '.', '_']))
     {
         return Some(Kind::Goreleaser);
     }

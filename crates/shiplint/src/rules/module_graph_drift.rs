@@ -12,8 +12,10 @@ declare_rule! {
     /// (`-mod=mod` on the command line or in `GOFLAGS`), CI jobs that run `go get -u`, `go get`
     /// of a module or `module@version` (not `go get ./...`, which adds nothing to a complete
     /// go.mod), `go mod tidy` (not `-diff`, which only reports) or `go mod edit` with no check
-    /// after it (`git diff --exit-code` or `--quiet`, `git status --porcelain`,
-    /// `go mod tidy -diff`, `go mod verify`), CI that installs a floating Go release (`actions/setup-go` with
+    /// after it (`git diff --exit-code` or `--quiet`, also `git --no-pager diff` and
+    /// `git diff-index`, `git status --porcelain`, `go mod tidy -diff`, `go mod verify`) and then
+    /// build or publish something (a job that only tests or lints ships nothing built from the
+    /// rewritten files), CI that installs a floating Go release (`actions/setup-go` with
     /// `go-version: stable`, `oldstable`, `1.x`, a range, in a matrix too, or `check-latest: true`
     /// for a version that is not exact, as written or in the `go-version-file`, in a job that
     /// ships something: a release build, a goreleaser release, an image push; a GitLab CI
@@ -302,10 +304,28 @@ fn checks_diff(argv: &[Value]) -> bool {
     let line = text.join(" ");
     let words: Vec<&str> = line.split_whitespace().collect();
     let has = |w: &str| words.contains(&w);
-    (line.contains("git diff") && (has("--exit-code") || has("--quiet")))
-        || line.contains("git status --porcelain")
+    let git = git_subcommand(&words);
+    (matches!(git, Some("diff" | "diff-index" | "diff-files")) && (has("--exit-code") || has("--quiet")))
+        || (git == Some("status") && (has("--porcelain") || words.iter().any(|w| w.starts_with("--porcelain="))))
         || line.contains("go mod tidy -diff")
         || line.contains("go mod verify")
+}
+
+/// The subcommand of the first `git` in `words`, past git's own options (`--no-pager`,
+/// `-C dir`, `-c key=value`).
+fn git_subcommand<'w>(words: &[&'w str]) -> Option<&'w str> {
+    let start = words.iter().position(|w| w.trim_start_matches(['(', '$', '"']) == "git")?;
+    let mut rest = words[start + 1..].iter();
+    while let Some(&w) = rest.next() {
+        match w {
+            "-C" | "-c" | "--git-dir" | "--work-tree" => {
+                rest.next();
+            }
+            w if w.starts_with('-') => {}
+            w => return Some(w),
+        }
+    }
+    None
 }
 
 /// CI jobs that change go.mod/go.sum and never check that nothing changed; a line shared by
@@ -319,7 +339,12 @@ fn check_ci_mutations(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         let Some(argv) = known_argv(&cmd.argv) else { continue };
         let Some(what) = mutation(&argv) else { continue };
         let checked = defs.commands[i + 1..].iter().filter(|c| c.context == cmd.context).any(|c| checks_diff(&c.argv));
-        if checked {
+        // A job that only tests or lints afterwards ships nothing built from the rewritten files.
+        let builds_after = defs
+            .builds
+            .iter()
+            .any(|b| b.context == cmd.context && b.invocation.span.0 >= cmd.span.1 && !b.invocation.only_compiles());
+        if checked || !(builds_after || defs.keeping(cmd.context.as_deref(), cmd.span.1).may_publish()) {
             continue;
         }
         let job = cmd.context.as_deref().unwrap_or("?");
