@@ -154,6 +154,47 @@ fn goreleaser_builds_main_inside_dir() {
     assert!(check(&[("go.mod", GO_MOD), ("client/main.go", client), (".goreleaser.yaml", &good)]).is_empty());
 }
 
+/// `go install ./cmd/x` then `x ...` in the same job: a tool the job runs, not what it uploads.
+#[test]
+fn a_tool_installed_and_run_by_its_job_does_not_ship() {
+    let wf = "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          go install -v ./cmd/internal/build\n          build -o dist/\n      - uses: actions/upload-artifact@v4\n        with:\n          path: dist\n";
+    assert!(check(&[(".github/workflows/release.yml", wf)]).is_empty());
+    let kept = wf.replace("          build -o dist/\n", "          cp $(go env GOPATH)/bin/build dist/\n");
+    assert_eq!(
+        rules(&check(&[(".github/workflows/release.yml", &kept)])),
+        [("untrimmed-paths", ".github/workflows/release.yml:7")]
+    );
+}
+
+/// A tilde range stays within its minor release, so `~1.25.8` is Go 1.25 (unsupported); a caret
+/// range may install the newest Go.
+#[test]
+fn setup_go_ranges_name_the_release_they_can_install() {
+    let wf = |v: &str| {
+        format!(
+            "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v6\n        with:\n          go-version: {v}\n      - run: CGO_ENABLED=0 go build -trimpath -o dist/app .\n      - uses: actions/upload-artifact@v4\n        with:\n          path: dist/app\n"
+        )
+    };
+    let at = ".github/workflows/release.yml";
+    let found = check(&[(at, &wf("~1.25.8"))]);
+    assert_eq!(
+        rules(&found),
+        [
+            ("toolchain-unsupported", ".github/workflows/release.yml:8"),
+            ("module-graph-drift", ".github/workflows/release.yml:8")
+        ]
+    );
+    assert!(found[1].2.contains("whichever Go 1.25 patch release is newest"), "{}", found[1].2);
+    let found = check(&[(at, &wf("^1.25.3"))]);
+    assert_eq!(rules(&found), [("module-graph-drift", ".github/workflows/release.yml:8")]);
+    assert!(found[0].2.contains("whatever Go release is current"), "{}", found[0].2);
+    assert!(check(&[(at, &wf("1.27.3"))]).is_empty());
+    // A release workflow whose job runs make and uploads what it made ships that build.
+    let make = "on: push\njobs:\n  build-linux:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v6\n        with:\n          go-version: '1.27'\n          check-latest: true\n      - run: make release-linux\n      - uses: actions/upload-artifact@v4\n        with:\n          path: build\n";
+    assert_eq!(rules(&check(&[(at, make)])), [("module-graph-drift", ".github/workflows/release.yml:9")]);
+    assert!(check(&[(".github/workflows/test.yml", make)]).is_empty(), "a test workflow's job ships nothing");
+}
+
 #[test]
 fn nothing_in_vendored_code() {
     let theirs = "FROM golang:latest\nRUN go build -o /app .\n";

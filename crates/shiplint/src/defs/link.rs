@@ -108,6 +108,12 @@ impl Keeping {
 }
 
 impl Keeping {
+    /// Whether a later command runs the program `name` (a tool installed into a folder on
+    /// `PATH`, such as `go install ./cmd/gen` then `gen`).
+    pub fn runs(&self, name: &str) -> bool {
+        self.later.iter().any(|argv| argv.first().is_some_and(|p| p.rsplit('/').next() == Some(name)))
+    }
+
     /// Whether anything the job does later may publish: an upload, release or image step, a kept
     /// artifact, a publishing tool, or make or a script (whose builds may ship).
     pub fn may_publish(&self) -> bool {

@@ -341,7 +341,7 @@ fn collect_assignments<'a>(items: &'a [Item], out: &mut Vec<(&'a str, &'a shell:
 }
 
 /// Whether a target, job, workflow or script name says it makes what is released.
-fn names_a_release(name: &str) -> bool {
+pub(crate) fn names_a_release(name: &str) -> bool {
     ["release", "dist", "package", "publish", "ship", "deploy", "cross", "nightly"]
         .iter()
         .any(|w| name.to_ascii_lowercase().contains(w))
@@ -762,7 +762,14 @@ impl<'a> Defs<'a> {
                     Some((Value::Known(o), _)) => Some(o.as_str()),
                     _ => None,
                 };
-                let kept = inv.output.is_some() && self.keeping(b.context.as_deref(), inv.span.1).keeps(output);
+                let keeping = self.keeping(b.context.as_deref(), inv.span.1);
+                // `go install ./cmd/gen` then `gen ...`: a tool the job runs, wherever GOPATH is.
+                let program = inv.output.as_ref().map(|(o, _)| o.display()).and_then(|o| {
+                    let name = o.rsplit('/').next().unwrap_or("").to_string();
+                    (!name.is_empty() && !name.contains('$')).then_some(name)
+                });
+                let tool = program.is_some_and(|name| keeping.runs(&name));
+                let kept = inv.output.is_some() && !tool && keeping.keeps(output);
                 return kept.then(|| "it is built in CI and kept".into());
             }
             Kind::Goreleaser if self.goreleaser_released == Some(false) => return None,

@@ -3,6 +3,7 @@ use std::path::Path;
 use super::{Binary, Defs};
 use crate::defs::images::{self, BaseImage};
 use crate::defs::shell::Value;
+use crate::defs::source::names_a_release;
 use crate::defs::{ci, goreleaser, gosrc};
 use crate::finding::Finding;
 
@@ -18,7 +19,9 @@ declare_rule! {
     /// rewritten files), CI that installs a floating Go release (`actions/setup-go` with
     /// `go-version: stable`, `oldstable`, `1.x`, a range, in a matrix too, or `check-latest: true`
     /// for a version that is not exact, as written or in the `go-version-file`, in a job that
-    /// ships something: a release build, a goreleaser release, an image push; a GitLab CI
+    /// ships something: a release build, a goreleaser release, an image push, or in a release
+    /// workflow or job an upload of what make or a script built; a tilde range such as
+    /// `~1.25.8` stays within its minor release; a GitLab CI
     /// job `image: golang:latest`, `golang:alpine`, `golang:1`), and a `golang:<version>` build
     /// image (Dockerfile or GitLab CI) or setup-go `go-version` older than the `go` or `toolchain`
     /// line of the go.mod above it (Go 1.21 and later; an image tag such as `1.23` is taken to
@@ -207,8 +210,10 @@ fn exact(version: &str) -> bool {
 }
 
 /// Whether a CI job produces something that ships: a `go build` that ships, a goreleaser release
-/// (action or command; not `--snapshot`, not `check`), or an image pushed with
-/// docker/build-push-action. Test and lint jobs following the newest patch on purpose do not.
+/// (action or command; not `--snapshot`, not `check`), an image pushed with
+/// docker/build-push-action, or, in a release workflow or job, anything kept or published (the
+/// make target or script it runs builds what it uploads). Test and lint jobs following the
+/// newest patch on purpose do not.
 fn job_ships(defs: &Defs<'_>, wf: &ci::Pipeline, job: usize) -> bool {
     let name = Some(wf.jobs[job].name.as_str());
     let releases = |args: &[&str]| goreleaser::Run::from_args(args).releases;
@@ -226,6 +231,14 @@ fn job_ships(defs: &Defs<'_>, wf: &ci::Pipeline, job: usize) -> bool {
             Some(argv) => argv.first() == Some(&"goreleaser") && releases(&argv[1..]),
             None => false,
         })
+        || {
+            let file = defs.path.rsplit('/').next().unwrap_or(defs.path);
+            let release_place = names_a_release(file) || names_a_release(&wf.jobs[job].name);
+            // A goreleaser step is judged by what it runs, above.
+            let goreleaser =
+                wf.actions.iter().any(|a| a.job == job && a.uses.starts_with("goreleaser/goreleaser-action@"));
+            release_place && !goreleaser && defs.keeping(name, 0).may_publish()
+        }
 }
 
 /// `actions/setup-go` steps that install a floating Go release in a job that ships.
@@ -238,8 +251,14 @@ fn check_setup_go(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             _ if !ships => None,
             (Some(v), _) if versions.iter().any(|r| floating(r)) => {
                 let r = versions.iter().find(|r| floating(r)).unwrap_or(&v.value);
-                let what = match gosrc::go_release(r.trim_end_matches(".x")) {
-                    Some((minor, None)) => format!("whichever Go 1.{minor} patch release is newest when it runs"),
+                let bare = r.trim_end_matches(".x");
+                let what = match gosrc::go_release(bare.trim_start_matches('~')) {
+                    // `1.22`, `1.22.x`, `~1.22` and `~1.22.3` all stay within Go 1.22.
+                    Some((minor, patch))
+                        if bare.starts_with('~') || patch.is_none() && !bare.starts_with(['^', '>', '<', '=']) =>
+                    {
+                        format!("whichever Go 1.{minor} patch release is newest when it runs")
+                    }
                     _ => "whatever Go release is current".to_string(),
                 };
                 Some((v.span, format!("go-version: {r} installs {what}")))
@@ -468,7 +487,9 @@ pub struct ShippingGo {
 /// and the `golang:` image of a CI job that ships. Floating versions (`stable`, `1.x`) are the
 /// newest and not listed; a minor range (`1.24.x`) is its minor.
 pub fn shipping_go_releases(defs: &Defs<'_>) -> Vec<ShippingGo> {
-    let minor_of = |v: &str| gosrc::go_release(v.trim_end_matches(".x")).map(|(minor, _)| minor);
+    // A tilde range (`~1.25.8`) stays within its minor release; `^1.25` and `>=` may go newer.
+    let minor_of =
+        |v: &str| gosrc::go_release(v.trim_start_matches('~').trim_end_matches(".x")).map(|(minor, _)| minor);
     let mut out = Vec::new();
     if let Some(wf) = defs.workflow {
         for step in wf.actions.iter().filter(|a| a.uses.starts_with("actions/setup-go@")) {
