@@ -244,7 +244,26 @@ fn judge_definitions(
             }
         }
     }
+    // Dockerfiles a released goreleaser config packs its binaries into.
+    let packed: Vec<(Option<&Path>, PathBuf)> = defs
+        .iter()
+        .filter(|d| d.goreleaser_released != Some(false))
+        .filter_map(|d| Some((d, d.goreleaser?)))
+        .flat_map(|(d, g)| {
+            let dir = Path::new(d.path).parent().unwrap_or(Path::new(""));
+            g.dockers.iter().map(move |k| (d.scan_root, normalized(&dir.join(&k.dockerfile))))
+        })
+        .collect();
+    for d in defs.iter_mut().filter(|d| d.kind == source::Kind::Dockerfile) {
+        let path = normalized(Path::new(d.path));
+        d.packed_by_goreleaser = packed.iter().any(|(root, p)| *root == d.scan_root && *p == path);
+    }
     defs.into_par_iter().map(|d| judge_definition(d, options, config)).collect()
+}
+
+/// A relative path without `.` components (`./a/../b` stays: goreleaser paths do not climb).
+fn normalized(path: &Path) -> PathBuf {
+    path.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect()
 }
 
 /// A `# shiplint: ignore[rule, ...] reason` comment: its line (1-based), where it is, the rules

@@ -195,6 +195,30 @@ fn setup_go_ranges_name_the_release_they_can_install() {
     assert!(check(&[(".github/workflows/test.yml", make)]).is_empty(), "a test workflow's job ships nothing");
 }
 
+/// A Dockerfile goreleaser packs its binaries into ships a Go program it never builds itself.
+#[test]
+fn images_goreleaser_packs_are_judged_as_shipped() {
+    let config = "version: 2\nbuilds:\n  - id: signal\n    main: ./signal\n    binary: app-signal\n    flags: [-trimpath]\n    env: [CGO_ENABLED=0]\n    goos: [linux]\n    ldflags: [\"-X main.version={{.Version}}\"]\ndockers_v2:\n  - ids: [signal]\n    dockerfile: signal/Dockerfile\n    images: [example/signal]\n";
+    let main = "package main\n\nvar version string\n\nfunc main() { println(version) }\n";
+    let dockerfile = "FROM gcr.io/distroless/base-debian13:debug\nARG TARGETPLATFORM\nCOPY ${TARGETPLATFORM}/app-signal /usr/bin/app-signal\nENTRYPOINT [\"/usr/bin/app-signal\"]\n";
+    let files = |config: &str, dockerfile: &str| {
+        check(&[
+            ("go.mod", GO_MOD),
+            ("signal/main.go", main),
+            (".goreleaser.yaml", config),
+            ("signal/Dockerfile", dockerfile),
+        ])
+    };
+    assert_eq!(rules(&files(config, dockerfile)), [("root-final-image", "signal/Dockerfile:1")]);
+    let v1 = config.replace("dockers_v2:\n  - ids: [signal]\n", "dockers:\n  - ids: [signal]\n");
+    assert_eq!(rules(&files(&v1, dockerfile)), [("root-final-image", "signal/Dockerfile:1")]);
+    let nonroot = dockerfile.replace("ENTRYPOINT", "USER 65532:65532\nENTRYPOINT");
+    assert!(files(config, &nonroot).is_empty());
+    // Without the config nothing says the image holds a Go program of this module.
+    let alone = check(&[("go.mod", GO_MOD), ("signal/main.go", main), ("signal/Dockerfile", dockerfile)]);
+    assert!(alone.is_empty(), "{alone:#?}");
+}
+
 #[test]
 fn nothing_in_vendored_code() {
     let theirs = "FROM golang:latest\nRUN go build -o /app .\n";

@@ -52,10 +52,20 @@ struct DockerEntry {
     goarch: Option<Scalar>,
 }
 
+/// A `dockers_v2:` entry: one multi-platform image (buildx) from a Dockerfile.
+#[derive(Debug, Deserialize)]
+struct DockerV2Entry {
+    ids: Option<Vec<Scalar>>,
+    dockerfile: Option<Spanned<Scalar>>,
+    /// `linux/amd64` and the like (goreleaser's default: linux/amd64 and linux/arm64).
+    platforms: Option<Vec<Scalar>>,
+}
+
 #[derive(Debug, Deserialize)]
 struct Config {
     builds: Option<Spanned<Vec<Spanned<BuildEntry>>>>,
     dockers: Option<Vec<Spanned<DockerEntry>>>,
+    dockers_v2: Option<Vec<Spanned<DockerV2Entry>>>,
     notarize: Option<IgnoredAny>,
     signs: Option<IgnoredAny>,
     includes: Option<IgnoredAny>,
@@ -156,7 +166,8 @@ pub struct Build {
     pub(super) implicit_ldflags: bool,
 }
 
-/// An image goreleaser builds (`dockers:`), with goreleaser's defaults applied.
+/// An image goreleaser builds (`dockers:`, or one platform of a `dockers_v2:` entry), with
+/// goreleaser's defaults applied.
 pub struct Docker {
     /// The Dockerfile, relative to the configuration's folder (default `Dockerfile`).
     pub dockerfile: String,
@@ -347,6 +358,26 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
             goos: d.value.goos.as_ref().map_or_else(|| "linux".to_string(), Scalar::text),
             goarch: d.value.goarch.as_ref().map_or_else(|| "amd64".to_string(), Scalar::text),
         })
+        .chain(cfg.dockers_v2.iter().flatten().flat_map(|d| {
+            let dockerfile = d.value.dockerfile.as_ref().map_or_else(|| "Dockerfile".to_string(), |f| f.value.text());
+            let span = d.value.dockerfile.as_ref().and_then(span_of).or_else(|| span_of(d)).unwrap_or(file_span);
+            let ids: Vec<String> = d.value.ids.iter().flatten().map(Scalar::text).collect();
+            let platforms = match &d.value.platforms {
+                Some(p) => p.iter().map(Scalar::text).collect(),
+                None => vec!["linux/amd64".to_string(), "linux/arm64".to_string()],
+            };
+            platforms.into_iter().map(move |p| {
+                let (goos, goarch) = p.split_once('/').unwrap_or(("linux", p.as_str()));
+                let goarch = goarch.split('/').next().unwrap_or(goarch);
+                Docker {
+                    dockerfile: dockerfile.clone(),
+                    span,
+                    ids: ids.clone(),
+                    goos: goos.to_string(),
+                    goarch: goarch.to_string(),
+                }
+            })
+        }))
         .collect();
     let before_hooks = cfg
         .before

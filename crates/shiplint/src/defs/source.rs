@@ -217,6 +217,9 @@ pub struct Defs<'a> {
     /// For a goreleaser config: whether a run of goreleaser in the scanned tree that reads it
     /// releases (`None` when nothing in the tree runs it: it is taken to release).
     pub goreleaser_released: Option<bool>,
+    /// For a Dockerfile: a goreleaser config of the scan that releases packs its builds into it
+    /// (`dockers:`, `dockers_v2:`): its image ships a Go program it never builds itself.
+    pub packed_by_goreleaser: bool,
 }
 
 /// A command that ran another build definition of the repository (`RUN make build`).
@@ -596,6 +599,7 @@ impl<'a> Defs<'a> {
             notarized_in: None,
             newest_go_minor: crate::config::NEWEST_GO_MINOR,
             goreleaser_released: None,
+            packed_by_goreleaser: false,
         }
     }
 
@@ -688,7 +692,7 @@ impl<'a> Defs<'a> {
         if self.not_for_release().is_some() {
             return false;
         }
-        if !self.builds.is_empty() || self.linked.iter().any(|l| l.builds > 0) {
+        if self.packed_by_goreleaser || !self.builds.is_empty() || self.linked.iter().any(|l| l.builds > 0) {
             return true;
         }
         let (Some(last), Some(module)) = (d.stages.last(), self.module()) else { return false };
