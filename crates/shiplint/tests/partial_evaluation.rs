@@ -219,6 +219,17 @@ fn images_goreleaser_packs_are_judged_as_shipped() {
     assert!(alone.is_empty(), "{alone:#?}");
 }
 
+/// Alpine with gcompat (or libc6-compat) has the glibc loader path a cgo build asks for.
+#[test]
+fn a_glibc_loader_shim_in_the_final_image_starts_a_glibc_build() {
+    let dockerfile = "FROM golang:1.27 AS build\nRUN go build -trimpath -o /out/app .\nFROM alpine:3.23\nCOPY --from=build /out/app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n";
+    assert_eq!(rules(&check(&[("Dockerfile", dockerfile)])), [("libc-mismatch", "Dockerfile:2")]);
+    for shim in ["gcompat", "libc6-compat"] {
+        let shimmed = dockerfile.replace("COPY --from", &format!("RUN apk add --no-cache {shim}\nCOPY --from"));
+        assert!(check(&[("Dockerfile", &shimmed)]).is_empty(), "{shim}");
+    }
+}
+
 #[test]
 fn nothing_in_vendored_code() {
     let theirs = "FROM golang:latest\nRUN go build -o /app .\n";

@@ -10,7 +10,7 @@ declare_rule! {
     /// Finds Dockerfiles where a Go binary is built with cgo left on in one C library's world
     /// (a glibc `golang` image, or a musl one with gcc installed) and copied into a final image
     /// with another C library or none (alpine, distroless/static, scratch), and goreleaser
-    /// `dockers:` images (read from their Dockerfile) that take a linux/amd64 build leaving cgo
+    /// `dockers:` and `dockers_v2:` images (read from their Dockerfile) that take a linux/amd64 build leaving cgo
     /// to its default, which is on where goreleaser runs on amd64 with gcc. In an image, it
     /// finds the entrypoint or any Go executable whose ELF interpreter (dynamic loader) the
     /// image does not have, and names the missing path.
@@ -30,8 +30,10 @@ declare_rule! {
     /// gcc, and since Go 1.20 cgo then defaults to off. Cross builds default to off too, but
     /// only when GOOS/GOARCH differ from the Go toolchain's own: `GOOS=linux GOARCH=amd64 go
     /// build` on an amd64 builder, common in Dockerfiles, keeps cgo on (verified with Go 1.21
-    /// and 1.27). Alpine has `/lib/ld-musl-x86_64.so.1` (with `gcompat` also a glibc loader
-    /// shim); distroless/static and scratch have no loader at all. A build the external linker
+    /// and 1.27). Alpine has `/lib/ld-musl-x86_64.so.1`; a final image that installs `gcompat`
+    /// or `libc6-compat` also has the glibc loader path, a shim that resolves glibc symbols
+    /// against musl, and is not reported (whether every C library a cgo program needs is there
+    /// is not checked); distroless/static and scratch have no loader at all. A build the external linker
     /// links statically (`-ldflags '-linkmode external -extldflags -static'`, how cgo programs
     /// such as SQLite users ship to alpine) needs no loader and is not reported; goreleaser's
     /// top-level `env:` (`CGO_ENABLED=0`) applies to every build under the builds' own.
@@ -102,9 +104,8 @@ pub fn check_image(image: &ImageFacts, out: &mut Vec<Finding>) {
     }
 }
 
-/// Whether a RUN before `before` in the stage chain installs a C compiler.
-fn installs_c_compiler(d: &Dockerfile, stage: usize, before: usize) -> bool {
-    const PACKAGES: &[&str] = &["gcc", "build-base", "build-essential", "clang", "musl-dev", "g++"];
+/// Whether a RUN before `before` in the stage chain installs one of `packages`.
+fn installs_any(d: &Dockerfile, stage: usize, before: usize, packages: &[&str]) -> bool {
     d.chain(stage).iter().flat_map(|s| s.instructions.iter().filter(move |i| s.index != stage || i.start < before)).any(
         |i| {
             i.keyword == "RUN"
@@ -113,9 +114,18 @@ fn installs_c_compiler(d: &Dockerfile, stage: usize, before: usize) -> bool {
                     || i.args.contains("apt install")
                     || i.args.contains("dnf install")
                     || i.args.contains("yum install"))
-                && i.args.split_whitespace().any(|w| PACKAGES.contains(&w))
+                && i.args.split_whitespace().any(|w| packages.contains(&w))
         },
     )
+}
+
+const C_COMPILERS: &[&str] = &["gcc", "build-base", "build-essential", "clang", "musl-dev", "g++"];
+/// Alpine packages that put a glibc loader (`/lib64/ld-linux-x86-64.so.2`) beside musl's.
+const GLIBC_SHIMS: &[&str] = &["gcompat", "libc6-compat"];
+
+/// Whether a musl final image installs a glibc loader shim, which starts a glibc-linked Go binary.
+fn has_glibc_shim(d: &Dockerfile, stage: usize) -> bool {
+    installs_any(d, stage, usize::MAX, GLIBC_SHIMS)
 }
 
 /// goreleaser `dockers:` images built from a Dockerfile whose final image has no glibc, holding a
@@ -128,7 +138,7 @@ fn check_goreleaser_dockers(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         let d = crate::defs::dockerfile::parse(&text);
         let Some(last) = d.stages.last() else { continue };
         let Some((base, _)) = d.root_image(last.index) else { continue };
-        if !matches!(base.libc, Libc::Musl | Libc::None) {
+        if !matches!(base.libc, Libc::Musl | Libc::None) || base.libc == Libc::Musl && has_glibc_shim(&d, last.index) {
             continue;
         }
         let target = (docker.goos.clone(), docker.goarch.clone());
@@ -194,12 +204,15 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             None if inv.env_set("CGO_ENABLED") => continue, // set from an unknown value
             // Cross builds default to cgo off; so does a builder without a C compiler.
             None if inv.env_set("GOOS") || inv.env_set("GOARCH") => continue,
-            None if builder.c_compiler || installs_c_compiler(d, stage, inv.span.0) => {
+            None if builder.c_compiler || installs_any(d, stage, inv.span.0, C_COMPILERS) => {
                 "cgo on by default (a C compiler is present)"
             }
             None => continue,
         };
         if !matches!(builder.libc, Libc::Glibc | Libc::Musl) || builder.libc == final_base.libc {
+            continue;
+        }
+        if builder.libc == Libc::Glibc && final_base.libc == Libc::Musl && has_glibc_shim(d, last.index) {
             continue;
         }
         let message = format!(
