@@ -230,6 +230,19 @@ fn a_glibc_loader_shim_in_the_final_image_starts_a_glibc_build() {
     }
 }
 
+/// Conditionals inside a recipe choose its lines as make reads the file.
+#[test]
+fn conditionals_inside_a_recipe_choose_its_lines() {
+    let make = "release:\n\tmkdir -p dist\nifeq ($(OS),Windows_NT)\n\tgo build -o dist/app.exe .\nelse\n\tgo build -o dist/app .\nendif\n";
+    assert_eq!(rules(&check(&[("Makefile", make)])), [("untrimmed-paths", "Makefile:6")]);
+    // Set only by the caller's environment: either line may run.
+    let either = make.replace("ifeq ($(OS),Windows_NT)", "ifdef SOURCE_DATE_EPOCH");
+    assert_eq!(
+        rules(&check(&[("Makefile", &either)])),
+        [("untrimmed-paths", "Makefile:4"), ("untrimmed-paths", "Makefile:6")]
+    );
+}
+
 #[test]
 fn nothing_in_vendored_code() {
     let theirs = "FROM golang:latest\nRUN go build -o /app .\n";

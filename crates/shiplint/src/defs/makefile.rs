@@ -28,13 +28,21 @@ pub struct VarDef {
     pub conditions: Vec<Condition>,
 }
 
-/// A rule: its targets and the byte ranges of its recipe commands (after `@`, `-`, `+`).
+/// A rule: its targets and its recipe commands.
 #[derive(Clone, Debug)]
 pub struct RuleDef {
     pub targets: Vec<String>,
     /// Byte range of the prerequisites text (normal and order-only), unexpanded.
     pub prerequisites: (usize, usize),
-    pub recipe: Vec<(usize, usize)>,
+    pub recipe: Vec<RecipeLine>,
+    pub conditions: Vec<Condition>,
+}
+
+/// One recipe command: its byte range (after `@`, `-`, `+`), and the conditionals around it,
+/// the rule's own included (make reads `ifeq` inside a recipe while reading the file).
+#[derive(Clone, Debug)]
+pub struct RecipeLine {
+    pub span: (usize, usize),
     pub conditions: Vec<Condition>,
 }
 
@@ -175,7 +183,7 @@ pub fn parse(text: &str) -> Makefile {
             let cmd_start = start + (raw.len() - body.len()) + prefix;
             if cmd_start < end {
                 if let Some(rule) = mf.rules.last_mut() {
-                    rule.recipe.push((cmd_start, end));
+                    rule.recipe.push(RecipeLine { span: (cmd_start, end), conditions: active_conditions(&open) });
                 }
             }
             continue;
@@ -191,9 +199,9 @@ pub fn parse(text: &str) -> Makefile {
         }
         let first = trimmed.split_whitespace().next().unwrap_or("");
         match first {
+            // A conditional does not end a rule: the tab lines under it are still its recipe.
             "ifeq" | "ifneq" | "ifdef" | "ifndef" => {
                 open.push(OpenConditional { previous: Vec::new(), current: condition(trimmed, start) });
-                in_rule = false;
                 continue;
             }
             "else" => {
@@ -263,7 +271,11 @@ pub fn parse(text: &str) -> Makefile {
                     mf.rules.push(RuleDef {
                         targets,
                         prerequisites,
-                        recipe: semi.map(|s| vec![skip_ws(text, s, end)]).unwrap_or_default(),
+                        recipe: semi
+                            .map(|s| {
+                                vec![RecipeLine { span: skip_ws(text, s, end), conditions: active_conditions(&open) }]
+                            })
+                            .unwrap_or_default(),
                         conditions: active_conditions(&open),
                     });
                 }
@@ -802,6 +814,12 @@ impl Makefile {
         }
     }
 
+    /// Whether conditionals hold as make reads them with no caller's variables: `None` when they
+    /// depend on the environment.
+    pub fn holds(&self, text: &str, conditions: &[Condition]) -> Decision {
+        self.decide_all(text, conditions, &Scope::default(), 0)
+    }
+
     /// Whether a rule's recipe runs at all: `None` when it depends on the environment.
     pub fn rule_applies(&self, text: &str, rule: &RuleDef) -> Decision {
         self.decide_all(text, &rule.conditions, &Scope::default(), 0)
@@ -982,7 +1000,7 @@ mod tests {
         let build = &mf.rules[1];
         assert_eq!(build.targets, ["build"]);
         assert_eq!(build.recipe.len(), 2);
-        assert_eq!(&MK[build.recipe[0].0..build.recipe[0].1], "echo building");
+        assert_eq!(&MK[build.recipe[0].span.0..build.recipe[0].span.1], "echo building");
         let env = mf.env_for(MK, Some("build"), None, None, &["CGO_ENABLED", "PLATFORMS", "LDFLAGS"]);
         assert_eq!(env.get("CGO_ENABLED"), Some(&Value::Known("0".into())));
         assert_eq!(env.get("PLATFORMS"), Some(&Value::Known("linux/amd64 linux/arm64".into())));
@@ -995,7 +1013,7 @@ mod tests {
         );
         assert_eq!(mf.env_for(MK, None, None, None, &["GOOS"]).get("GOOS"), Some(&Value::Known("linux".into())));
         let release = &mf.rules[2];
-        assert_eq!(&MK[release.recipe[0].0..release.recipe[0].1], "go build -o bin/$(GOOS)/app .");
+        assert_eq!(&MK[release.recipe[0].span.0..release.recipe[0].span.1], "go build -o bin/$(GOOS)/app .");
     }
 
     fn value_of(mk: &str, name: &str) -> Option<Value> {

@@ -294,9 +294,12 @@ pub fn parse(kind: Kind, text: &str) -> Result<Parsed, String> {
                 .enumerate()
                 .filter(|(_, r)| file.rule_applies(text, r) != Some(false))
                 .flat_map(|(i, r)| {
-                    r.recipe
-                        .iter()
-                        .map(move |&(s, e)| (i, r.targets.first().cloned(), shell::parse_make_recipe(&text[s..e], s)))
+                    // A recipe line under a conditional the file decides against is not run either.
+                    let file = &file;
+                    r.recipe.iter().filter(move |l| file.holds(text, &l.conditions) != Some(false)).map(move |l| {
+                        let (s, e) = l.span;
+                        (i, r.targets.first().cloned(), shell::parse_make_recipe(&text[s..e], s))
+                    })
                 })
                 .take(MAX_RUNS)
                 .collect();
