@@ -243,6 +243,20 @@ fn conditionals_inside_a_recipe_choose_its_lines() {
     );
 }
 
+/// A RUN that runs make builds in its stage: that stage's Go release and the final image count.
+#[test]
+fn builds_a_run_makes_count_for_the_stage_and_the_image() {
+    let make = "all:\n\tCGO_ENABLED=0 go build -trimpath -o bin/app .\n";
+    let single = "FROM golang:1.20\nWORKDIR /src\nCOPY . .\nRUN make all && cp bin/* /usr/bin/\nUSER 65532\nENTRYPOINT [\"app\"]\n";
+    let found = check(&[("go.mod", GO_MOD), ("main.go", MAIN), ("Makefile", make), ("Dockerfile", single)]);
+    assert_eq!(
+        rules(&found),
+        [("toolchain-unsupported", "Dockerfile:1"), ("toolchain-in-final-image", "Dockerfile:1")]
+    );
+    let staged = "FROM golang:1.27 AS build\nWORKDIR /src\nCOPY . .\nRUN make all\nFROM gcr.io/distroless/static:nonroot\nCOPY --from=build /src/bin/app /app\nENTRYPOINT [\"/app\"]\n";
+    assert!(check(&[("go.mod", GO_MOD), ("main.go", MAIN), ("Makefile", make), ("Dockerfile", staged)]).is_empty());
+}
+
 #[test]
 fn nothing_in_vendored_code() {
     let theirs = "FROM golang:latest\nRUN go build -o /app .\n";

@@ -520,8 +520,13 @@ pub fn shipping_go_releases(defs: &Defs<'_>) -> Vec<ShippingGo> {
         }
     }
     if let Some(d) = defs.dockerfile {
-        for b in defs.distinct_builds().into_iter().filter(|b| defs.ships(b).is_some()) {
-            let Some((image, root)) = b.stage.and_then(|s| d.root_image(s)) else { continue };
+        // Stages that build what ships: here, or by a make target or script a RUN runs there.
+        let shipping_stages =
+            defs.distinct_builds().into_iter().filter(|b| defs.ships(b).is_some()).map(|b| b.stage).chain(
+                defs.linked.iter().filter(|l| l.builds > 0 && defs.not_for_release().is_none()).map(|l| l.stage),
+            );
+        for stage in shipping_stages {
+            let Some((image, root)) = stage.and_then(|s| d.root_image(s)) else { continue };
             if let Some(minor) = image.go_release().and_then(minor_of) {
                 // The image as built (`${GO_IMAGE}:${GO_VERSION}-alpine` says nothing).
                 let written = root.base.as_known().unwrap_or(&root.base_written).to_string();

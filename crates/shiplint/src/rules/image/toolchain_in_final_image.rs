@@ -54,8 +54,10 @@ declare_rule! {
 pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     let Some(d) = defs.dockerfile else { return };
     let Some(last) = d.stages.last() else { return };
-    if defs.builds.is_empty() || defs.not_for_release().is_some() {
-        return; // a development or test image, not a release
+    // Built here, by a make target or script a RUN runs, or packed by goreleaser; not a
+    // development or test image.
+    if !defs.image_ships_go_program() {
+        return;
     }
     let Some((base, root)) = d.root_image(last.index) else { return };
     if !base.go_toolchain {
