@@ -257,6 +257,19 @@ fn builds_a_run_makes_count_for_the_stage_and_the_image() {
     assert!(check(&[("go.mod", GO_MOD), ("main.go", MAIN), ("Makefile", make), ("Dockerfile", staged)]).is_empty());
 }
 
+/// make expands a variable into the recipe before the shell reads it: `$(GO_ENV) go build` with
+/// `GO_ENV = CGO_ENABLED=0` is an assignment in front of go build.
+#[test]
+fn assignments_a_make_variable_puts_before_the_command() {
+    let make = "GO_ENV=CGO_ENABLED=0\nifeq ($(GOARCH),amd64)\n\tGO_ENV+= GOAMD64=v2\nendif\nrelease:\n\t$(GO_ENV) GOOS=linux go build -ldflags=-w -o ./bin/app ./cmd/app\n";
+    let found = check(&[("Makefile", make)]);
+    assert_eq!(
+        rules(&found),
+        [("untrimmed-paths", "Makefile:6"), ("stripped-without-symbols", "Makefile:6")],
+        "{found:#?}"
+    );
+}
+
 #[test]
 fn nothing_in_vendored_code() {
     let theirs = "FROM golang:latest\nRUN go build -o /app .\n";

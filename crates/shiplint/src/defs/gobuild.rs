@@ -95,20 +95,33 @@ impl<'a> BuildInvocation<'a> {
         };
         let mut i = 0;
         let mut extra_env: Vec<(String, Setting)> = Vec::new();
+        let name_of = |a: &Value| -> Option<(String, Value)> {
+            let (k, v) = a.split_once('=')?;
+            let k = k.as_known()?;
+            let identifier = k.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            identifier.then(|| (k.to_string(), v))
+        };
         loop {
+            // `NAME=value` as a field is an assignment make expanded into the recipe
+            // (`GO_ENV = CGO_ENABLED=0` then `$(GO_ENV) go build`): the shell sees it as one.
+            if let Some((name, value)) = argv.get(i).and_then(name_of) {
+                extra_env.push((name, Setting { value, span: Some(span_of(i)) }));
+                i += 1;
+                continue;
+            }
             match argv.get(i)?.as_known()? {
                 "exec" | "time" | "nice" | "command" | "sudo" => i += 1,
                 "env" => {
                     i += 1;
                     while let Some(a) = argv.get(i) {
-                        match a.split_once('=') {
-                            Some((k, v)) if k.as_known().is_some_and(|k| !k.is_empty() && !k.starts_with('-')) => {
-                                let name = k.as_known().unwrap_or_default().to_string();
-                                extra_env.push((name, Setting { value: v, span: Some(span_of(i)) }));
+                        match name_of(a) {
+                            Some((name, value)) => {
+                                extra_env.push((name, Setting { value, span: Some(span_of(i)) }));
                                 i += 1;
                             }
-                            _ if a.starts_with("-") => i += 1,
-                            _ => break,
+                            None if a.starts_with("-") => i += 1,
+                            None => break,
                         }
                     }
                 }
