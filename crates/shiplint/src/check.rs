@@ -170,13 +170,23 @@ fn check_file(path: &Path, named: bool, scan_root: &Path, options: &BinaryOption
     let Some(kind) = source::kind_of(path, &head[..n]) else { return Ok(Scanned::Other) };
     let bytes = read_bounded(path, MAX_TEXT_SOURCE, "a build definition")?;
     let (text, decoding_note) = source::decode(bytes, kind)?;
-    let parsed = source::parse(kind, &text)?;
+    let mut notes: Vec<String> = decoding_note.into_iter().collect();
+    let parsed = match kind {
+        // What included files define decides the Makefile's conditionals, so it is read first.
+        source::Kind::Makefile => {
+            let mut file = crate::defs::makefile::parse(&text);
+            let (included, include_notes) = crate::reach::makefile_includes(path, &file, &text, scan_root);
+            file.included = included;
+            notes.extend(include_notes);
+            source::parse_makefile(file, &text)
+        }
+        _ => source::parse(kind, &text)?,
+    };
     // Go source is a build definition only when it runs a build.
     if matches!(&parsed, source::Parsed::GoProgram(p) if p.commands.is_empty()) {
         return Ok(Scanned::Other);
     }
     let scan_root = scan_root.to_path_buf();
-    let notes = decoding_note.into_iter().collect();
     Ok(Scanned::BuildDefinition(Box::new(LoadedDefinition { display, text, kind, parsed, scan_root, notes })))
 }
 

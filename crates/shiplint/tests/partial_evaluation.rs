@@ -270,6 +270,24 @@ fn assignments_a_make_variable_puts_before_the_command() {
     );
 }
 
+/// Variables an included file defines are there where the include line is, for recipes and
+/// conditionals alike; include paths are taken from make's folder.
+#[test]
+fn variables_from_included_files() {
+    let make = "include build/vars.mk\n-include missing.mk\nifneq ($(MODE),debug)\nSTRIP := -s -w\nendif\nrelease:\n\tCGO_ENABLED=0 go build -trimpath -ldflags \"$(STRIP) -X main.v=$(VERSION)\" -o dist/app .\n";
+    let vars = "include build/more.mk\nMODE ?= release\n";
+    let more = "VERSION = $(shell date +%s)\n";
+    let found = check(&[("Makefile", make), ("build/vars.mk", vars), ("build/more.mk", more)]);
+    assert_eq!(
+        rules(&found),
+        [("stripped-without-symbols", "Makefile:7"), ("non-reproducible-build", "Makefile:7")],
+        "{found:#?}"
+    );
+    let debug = vars.replace("release", "debug");
+    let found = check(&[("Makefile", make), ("build/vars.mk", &debug), ("build/more.mk", more)]);
+    assert_eq!(rules(&found), [("non-reproducible-build", "Makefile:7")], "{found:#?}");
+}
+
 #[test]
 fn nothing_in_vendored_code() {
     let theirs = "FROM golang:latest\nRUN go build -o /app .\n";

@@ -68,6 +68,12 @@ pub struct Makefile {
     pub export_all: bool,
     /// Names exported by `export NAME` lines without a value.
     pub exported: Vec<String>,
+    /// `include`, `-include` and `sinclude` lines: where each is and the file names it gives,
+    /// unexpanded.
+    pub includes: Vec<(usize, String)>,
+    /// Variables the included files define (see `reach::makefile_includes`): the offset of the
+    /// include line, the name and its value there, in the included file's own terms.
+    pub included: Vec<(usize, String, Value)>,
     /// Definitions of each variable name, in file order.
     by_name: HashMap<String, Vec<usize>>,
     decided: DecisionCache,
@@ -215,7 +221,11 @@ pub fn parse(text: &str) -> Makefile {
                 open.pop();
                 continue;
             }
-            "include" | "-include" | "sinclude" | "vpath" => continue,
+            "include" | "-include" | "sinclude" => {
+                mf.includes.push((start, trimmed[first.len()..].trim().to_string()));
+                continue;
+            }
+            "vpath" => continue,
             "define" => {
                 in_define = true;
                 continue;
@@ -376,6 +386,14 @@ impl Makefile {
             return Some(v.clone());
         }
         let from_environment = scope.given.and_then(|g| lookup(&g.environment, name)).cloned();
+        // An included file's definition is read where the include line is, before what follows.
+        let included = self
+            .included
+            .iter()
+            .rev()
+            .find(|(at, n, _)| n == name && scope.before.is_none_or(|before| *at < before))
+            .map(|(_, _, v)| v.clone());
+        let from_environment = included.or(from_environment);
         let Some(indices) = self.by_name.get(name) else { return from_environment };
         let defs = indices
             .iter()
@@ -812,6 +830,11 @@ impl Makefile {
                 order.push((i, made));
             }
         }
+    }
+
+    /// The names the file defines a variable for.
+    pub fn defined_names(&self) -> impl Iterator<Item = &str> {
+        self.by_name.keys().map(String::as_str)
     }
 
     /// Whether conditionals hold as make reads them with no caller's variables: `None` when they

@@ -285,33 +285,33 @@ pub fn parse(kind: Kind, text: &str) -> Result<Parsed, String> {
         Kind::Shell => Parsed::Shell(shell::parse(text, 0)),
         Kind::GoProgram if goprog::may_build(text) => Parsed::GoProgram(goprog::read(text)),
         Kind::GoProgram => Parsed::GoProgram(goprog::GoProgram::default()),
-        Kind::Makefile => {
-            let file = makefile::parse(text);
-            // A rule inside a conditional the file decides against never runs.
-            let recipes = file
-                .rules
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| file.rule_applies(text, r) != Some(false))
-                .flat_map(|(i, r)| {
-                    // A recipe line under a conditional the file decides against is not run either.
-                    let file = &file;
-                    r.recipe.iter().filter(move |l| file.holds(text, &l.conditions) != Some(false)).map(move |l| {
-                        let (s, e) = l.span;
-                        (i, r.targets.first().cloned(), shell::parse_make_recipe(&text[s..e], s))
-                    })
-                })
-                .take(MAX_RUNS)
-                .collect();
-            let values = file
-                .vars
-                .iter()
-                .map(|v| (v.name.clone(), shell::make_value(&text[v.value.0..v.value.1], v.value.0)))
-                .collect();
-            Parsed::Makefile { file, recipes, values }
-        }
+        Kind::Makefile => parse_makefile(makefile::parse(text), text),
         Kind::Dockerfile => parse_dockerfile(text, &BTreeSet::new()),
     })
+}
+
+/// Reads a Makefile's recipes with what its included files define already in `file.included`
+/// (conditionals about those variables decide which recipes run).
+pub fn parse_makefile(file: makefile::Makefile, text: &str) -> Parsed {
+    // A rule inside a conditional the file decides against never runs.
+    let recipes = file
+        .rules
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| file.rule_applies(text, r) != Some(false))
+        .flat_map(|(i, r)| {
+            // A recipe line under a conditional the file decides against is not run either.
+            let file = &file;
+            r.recipe.iter().filter(move |l| file.holds(text, &l.conditions) != Some(false)).map(move |l| {
+                let (s, e) = l.span;
+                (i, r.targets.first().cloned(), shell::parse_make_recipe(&text[s..e], s))
+            })
+        })
+        .take(MAX_RUNS)
+        .collect();
+    let values =
+        file.vars.iter().map(|v| (v.name.clone(), shell::make_value(&text[v.value.0..v.value.1], v.value.0))).collect();
+    Parsed::Makefile { file, recipes, values }
 }
 
 /// Reads a Dockerfile whose callers pass the build arguments `passed` (see
