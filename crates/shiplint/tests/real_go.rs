@@ -474,6 +474,20 @@ fn linker_claims_of_the_rule_pages_hold_for_every_release() {
         let bin = build_with(&tc, dir.path(), "-X main.B=SET -X main.C=SET").unwrap();
         let out = Command::new(&bin).output().unwrap();
         assert_eq!(String::from_utf8_lossy(&out.stdout), "a SET\n", "go{}", tc.version);
+        // An -X the linker ignores (no such variable) still changes the binary, -trimpath or
+        // not: the link flags are hashed into the Go build ID (non-reproducible-build's page).
+        let ids: Vec<String> = ["one", "two"]
+            .iter()
+            .map(|v| {
+                let out = dir.path().join(format!("inert-{v}-{}", tc.version));
+                let ldflags = format!("-ldflags=-X main.Missing={v}");
+                let run =
+                    tc.command(dir.path()).args(["build", "-trimpath", &ldflags, "-o"]).arg(&out).arg(".").output();
+                assert!(run.unwrap().status.success(), "go{}", tc.version);
+                facts(&out)[0].go_build_id.clone().unwrap()
+            })
+            .collect();
+        assert_ne!(ids[0], ids[1], "go{}", tc.version);
         // A malformed -X argument is a link error, not silent.
         assert!(build_with(&tc, dir.path(), "-X main.C").unwrap_err().contains("-X flag requires argument"));
         // On ELF, -s alone drops DWARF in every release; -w=false keeps it since Go 1.22.
