@@ -288,6 +288,30 @@ fn variables_from_included_files() {
     assert_eq!(rules(&found), [("non-reproducible-build", "Makefile:7")], "{found:#?}");
 }
 
+/// A workflow only pull requests run releases nothing, whatever it uploads.
+#[test]
+fn pull_request_workflows_ship_nothing() {
+    let wf = |on: &str| {
+        format!(
+            "on: {on}\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v6\n        with:\n          go-version: 1.24.x\n      - run: go build -o dist/app .\n      - uses: actions/upload-artifact@v4\n        with:\n          path: dist/app\n"
+        )
+    };
+    let at = ".github/workflows/release.yml";
+    for on in ["pull_request", "[pull_request, merge_group]", "\n  pull_request:\n    branches: [main]"] {
+        assert!(check(&[(at, &wf(on))]).is_empty(), "{on}");
+    }
+    let found = check(&[(at, &wf("\n  pull_request:\n  push:\n    tags: ['v*']"))]);
+    assert_eq!(
+        rules(&found),
+        [
+            ("toolchain-unsupported", ".github/workflows/release.yml:11"),
+            ("module-graph-drift", ".github/workflows/release.yml:11"),
+            ("untrimmed-paths", ".github/workflows/release.yml:12")
+        ],
+        "{found:#?}"
+    );
+}
+
 #[test]
 fn nothing_in_vendored_code() {
     let theirs = "FROM golang:latest\nRUN go build -o /app .\n";

@@ -58,9 +58,33 @@ struct Job {
 
 #[derive(Debug, Deserialize)]
 struct Workflow {
+    /// The events that run it: a name, a list of names, or a map keyed by them.
+    #[serde(rename = "on")]
+    on: Option<Triggers>,
     env: Option<EnvBlock>,
     #[serde(default)]
     jobs: IndexMap<String, Job>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Triggers {
+    One(String),
+    List(Vec<String>),
+    Map(IndexMap<String, serde::de::IgnoredAny>),
+}
+
+impl Triggers {
+    /// Whether only pull requests run it (`pull_request`, `pull_request_target`, `merge_group`):
+    /// nothing it builds is released.
+    fn pull_requests_only(&self) -> bool {
+        let is_pr = |e: &str| matches!(e, "pull_request" | "pull_request_target" | "merge_group");
+        match self {
+            Triggers::One(e) => is_pr(e),
+            Triggers::List(l) => !l.is_empty() && l.iter().all(|e| is_pr(e)),
+            Triggers::Map(m) => !m.is_empty() && m.keys().all(|e| is_pr(e)),
+        }
+    }
 }
 
 /// The most matrix combinations expanded per job (GitHub's own limit is 256).
@@ -141,6 +165,7 @@ pub fn parse(text: &str) -> Result<Pipeline, String> {
     let mut out = Pipeline {
         env: env_words(&wf.env),
         matrix_is_env: false,
+        pull_requests_only: wf.on.as_ref().is_some_and(Triggers::pull_requests_only),
         jobs: Vec::new(),
         runs: Vec::new(),
         actions: Vec::new(),

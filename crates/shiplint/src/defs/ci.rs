@@ -115,6 +115,8 @@ pub struct Pipeline {
     pub env: Vec<(String, shell::Word)>,
     /// GitLab's `parallel: matrix` values are variables of the job; GitHub's are `matrix.*` only.
     pub matrix_is_env: bool,
+    /// A GitHub workflow only pull requests run: it releases nothing.
+    pub pull_requests_only: bool,
     pub jobs: Vec<JobPlan>,
     pub runs: Vec<RunStep>,
     pub actions: Vec<ActionStep>,

@@ -336,6 +336,7 @@ pub fn parse(text: &str) -> Result<Pipeline, String> {
     let mut out = Pipeline {
         env: variable_words(&file.variables),
         matrix_is_env: true,
+        pull_requests_only: false,
         jobs: Vec::new(),
         runs: Vec::new(),
         actions: Vec::new(),

@@ -764,6 +764,9 @@ impl<'a> Defs<'a> {
             // A CI job's files vanish with it: a binary ships only if the job keeps it (an
             // artifact, a release step, a later command that packs or publishes it), and not when
             // it is a tool the job runs itself or a compile check without -o.
+            Kind::GithubWorkflow | Kind::GitlabCi if self.workflow.is_some_and(|w| w.pull_requests_only) => {
+                return None;
+            }
             Kind::GithubWorkflow | Kind::GitlabCi => {
                 let output = match &inv.output {
                     Some((Value::Known(o), _)) => Some(o.as_str()),

@@ -3,7 +3,7 @@ use std::path::Path;
 use super::{Binary, Defs};
 use crate::defs::images::{self, BaseImage};
 use crate::defs::shell::Value;
-use crate::defs::source::names_a_release;
+use crate::defs::source::{names_a_release, non_release_purpose};
 use crate::defs::{ci, goreleaser, gosrc};
 use crate::finding::Finding;
 
@@ -215,6 +215,9 @@ fn exact(version: &str) -> bool {
 /// make target or script it runs builds what it uploads). Test and lint jobs following the
 /// newest patch on purpose do not.
 fn job_ships(defs: &Defs<'_>, wf: &ci::Pipeline, job: usize) -> bool {
+    if wf.pull_requests_only {
+        return false;
+    }
     let name = Some(wf.jobs[job].name.as_str());
     let releases = |args: &[&str]| goreleaser::Run::from_args(args).releases;
     let action_ships = |a: &ci::ActionStep| {
@@ -233,7 +236,11 @@ fn job_ships(defs: &Defs<'_>, wf: &ci::Pipeline, job: usize) -> bool {
         })
         || {
             let file = defs.path.rsplit('/').next().unwrap_or(defs.path);
-            let release_place = names_a_release(file) || names_a_release(&wf.jobs[job].name);
+            // `publish-docs.yml` names a purpose other than a release.
+            let purpose =
+                |n: &str| n.split(['-', '_', '.', ' ']).any(|t| non_release_purpose(&t.to_ascii_lowercase()).is_some());
+            let names = |n: &str| names_a_release(n) && !purpose(n);
+            let release_place = names(file) || names(&wf.jobs[job].name);
             // A goreleaser step is judged by what it runs, above.
             let goreleaser =
                 wf.actions.iter().any(|a| a.job == job && a.uses.starts_with("goreleaser/goreleaser-action@"));

@@ -9,8 +9,8 @@ declare_rule! {
     /// the `go build` commands without `-trimpath` whose output ships: built in a Dockerfile, built
     /// in CI and kept (uploaded, packed, published, or a GitLab artifact), cross-compiled, stripped
     /// with `-s -w`, written to `dist/`, or in a release-like Make target or script. A local `go build -o bin/app`, compile checks (`go build ./...`, `-o
-    /// /dev/null`, a CI build without `-o`) and a tool a CI job builds and then runs itself are
-    /// left alone.
+    /// /dev/null`, a CI build without `-o`), a tool a CI job builds and then runs itself, and
+    /// anything a workflow only pull requests run builds are left alone.
     ///
     /// ## Why is this bad?
     /// Every panic trace, `runtime.Caller` result and log line with a file name shows
