@@ -450,7 +450,7 @@ pub fn non_release_purpose(token: &str) -> Option<&'static str> {
         "test" | "tests" | "testing" | "e2e" | "integration" => Some("tests"),
         "dev" | "devcontainer" | ".devcontainer" | "development" => Some("development"),
         "lint" | "linter" | "validate" | "validation" | "vendor" | "docs" | "bench" | "fuzz" | "coverage"
-        | "generate" | "codegen" => Some("project tooling"),
+        | "generate" | "codegen" | "check" | "checks" => Some("project tooling"),
         t if t.starts_with("docs") || t.starts_with("lint") => Some("project tooling"),
         _ => None,
     }
