@@ -176,7 +176,7 @@ fn check_file(path: &Path, named: bool, scan_root: &Path, options: &BinaryOption
         source::Kind::Makefile => {
             let mut file = crate::defs::makefile::parse(&text);
             let (included, include_notes) = crate::reach::makefile_includes(path, &file, &text, scan_root);
-            file.included = included;
+            file.set_included(included);
             notes.extend(include_notes);
             source::parse_makefile(file, &text)
         }

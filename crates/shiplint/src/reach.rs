@@ -109,8 +109,9 @@ impl IncludeWalk<'_> {
                 }
                 self.read.push(real);
                 let mut included = makefile::parse(&included_text);
-                included.included = self.values(&included, &included_text, depth + 1);
-                out.extend(included.included.iter().map(|(_, n, v)| (*at, n.clone(), v.clone())));
+                let nested = self.values(&included, &included_text, depth + 1);
+                included.set_included(nested);
+                out.extend(included.included().iter().map(|(_, n, v)| (*at, n.clone(), v.clone())));
                 for n in included.defined_names() {
                     if let Some(v) = included.value(&included_text, n, &Scope::default(), 0) {
                         out.push((*at, n.to_string(), v));

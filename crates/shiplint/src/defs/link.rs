@@ -105,9 +105,7 @@ impl Keeping {
         });
         self.action_keeps || later_keeps || self.artifacts.iter().any(|kept| artifact_holds(kept, output))
     }
-}
 
-impl Keeping {
     /// Whether a later command runs the program `name` (a tool installed into a folder on
     /// `PATH`, such as `go install ./cmd/gen` then `gen`).
     pub fn runs(&self, name: &str) -> bool {

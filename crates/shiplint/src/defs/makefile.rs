@@ -73,7 +73,7 @@ pub struct Makefile {
     pub includes: Vec<(usize, String)>,
     /// Variables the included files define (see `reach::makefile_includes`): the offset of the
     /// include line, the name and its value there, in the included file's own terms.
-    pub included: Vec<(usize, String, Value)>,
+    included: Vec<(usize, String, Value)>,
     /// Definitions of each variable name, in file order.
     by_name: HashMap<String, Vec<usize>>,
     decided: DecisionCache,
@@ -830,6 +830,18 @@ impl Makefile {
                 order.push((i, made));
             }
         }
+    }
+
+    /// Sets what the included files define; decisions made before (reading the include lines'
+    /// names) are forgotten, as they may depend on it.
+    pub fn set_included(&mut self, included: Vec<(usize, String, Value)>) {
+        self.included = included;
+        self.decided = DecisionCache::default();
+    }
+
+    /// What the included files define, as [`Makefile::set_included`] set it.
+    pub fn included(&self) -> &[(usize, String, Value)] {
+        &self.included
     }
 
     /// The names the file defines a variable for.

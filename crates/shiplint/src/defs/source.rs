@@ -290,7 +290,7 @@ pub fn parse(kind: Kind, text: &str) -> Result<Parsed, String> {
     })
 }
 
-/// Reads a Makefile's recipes with what its included files define already in `file.included`
+/// Reads a Makefile's recipes with what its included files define already set on `file`
 /// (conditionals about those variables decide which recipes run).
 pub fn parse_makefile(file: makefile::Makefile, text: &str) -> Parsed {
     // A rule inside a conditional the file decides against never runs.
@@ -454,6 +454,12 @@ pub fn non_release_purpose(token: &str) -> Option<&'static str> {
         t if t.starts_with("docs") || t.starts_with("lint") => Some("project tooling"),
         _ => None,
     }
+}
+
+/// Whether a name (`test-e2e`, `publish-docs.yml`, `cross-build-check`) says what it is for when
+/// that is not a release.
+pub fn names_other_purpose(name: &str) -> bool {
+    name.to_ascii_lowercase().split(['.', '-', '_', '/', ' ']).any(|t| non_release_purpose(t).is_some())
 }
 
 impl<'a> Defs<'a> {
@@ -680,10 +686,7 @@ impl<'a> Defs<'a> {
     /// What a Makefile target's or script function's name says it builds for when that is not a
     /// release (`test-e2e`, `lint`, `docs-gen`).
     fn context_not_for_release(&self, context: Option<&str>) -> bool {
-        matches!(self.kind, Kind::Makefile | Kind::Shell)
-            && context.is_some_and(|c| {
-                c.to_ascii_lowercase().split(['.', '-', '_', '/']).any(|t| non_release_purpose(t).is_some())
-            })
+        matches!(self.kind, Kind::Makefile | Kind::Shell) && context.is_some_and(names_other_purpose)
     }
 
     /// Whether the final image of a Dockerfile holds a Go program: a `go build` in the file, or a

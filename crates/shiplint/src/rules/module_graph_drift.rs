@@ -3,7 +3,7 @@ use std::path::Path;
 use super::{Binary, Defs};
 use crate::defs::images::{self, BaseImage};
 use crate::defs::shell::Value;
-use crate::defs::source::{names_a_release, non_release_purpose};
+use crate::defs::source::{names_a_release, names_other_purpose};
 use crate::defs::{ci, goreleaser, gosrc};
 use crate::finding::Finding;
 
@@ -237,9 +237,7 @@ fn job_ships(defs: &Defs<'_>, wf: &ci::Pipeline, job: usize) -> bool {
         || {
             let file = defs.path.rsplit('/').next().unwrap_or(defs.path);
             // `publish-docs.yml` names a purpose other than a release.
-            let purpose =
-                |n: &str| n.split(['-', '_', '.', ' ']).any(|t| non_release_purpose(&t.to_ascii_lowercase()).is_some());
-            let names = |n: &str| names_a_release(n) && !purpose(n);
+            let names = |n: &str| names_a_release(n) && !names_other_purpose(n);
             let release_place = names(file) || names(&wf.jobs[job].name);
             // A goreleaser step is judged by what it runs, above.
             let goreleaser =
