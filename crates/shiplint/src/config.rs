@@ -4,7 +4,8 @@
 //! select = ["SL001", "untrimmed-paths"]   # default: every rule
 //! ignore = ["libc-dynamic"]
 //! fail-on = "warning"                      # info | warning | error
-//! newest-go = "1.27"                       # the newest Go release (for toolchain-unsupported)
+//! newest-go = "1.27"                       # the newest Go release (for toolchain-unsupported);
+//!                                          # "1.27.5" also names its newest patch release
 //!
 //! [levels]
 //! untrimmed-paths = "error"
@@ -63,6 +64,9 @@ pub struct Config {
     per_path: Vec<PerPath>,
     pub fail_on: Level,
     pub newest_go_minor: u32,
+    /// `newest-go = "1.27.5"`: the newest patch release of that minor, when newer than the
+    /// table of Go releases shiplint ships with.
+    pub newest_go_patch: Option<(u32, u32)>,
 }
 
 fn rule(name: &str, source: &str) -> Result<&'static RuleMeta, String> {
@@ -133,14 +137,22 @@ impl Config {
                 })
             })
             .collect::<Result<_, String>>()?;
-        let newest_go_minor = match &raw.newest_go {
-            Some(v) => v
-                .strip_prefix("go")
-                .unwrap_or(v)
-                .strip_prefix("1.")
-                .and_then(|m| m.split('.').next()?.parse().ok())
-                .ok_or_else(|| format!("{source}: newest-go must look like \"1.27\""))?,
-            None => NEWEST_GO_MINOR,
+        let (newest_go_minor, newest_go_patch) = match &raw.newest_go {
+            Some(v) => {
+                let bad = || format!("{source}: newest-go must look like \"1.27\" or \"1.27.5\"");
+                let rest = v.strip_prefix("go").unwrap_or(v).strip_prefix("1.").ok_or_else(bad)?;
+                let mut numbers = rest.split('.');
+                let minor: u32 = numbers.next().and_then(|m| m.parse().ok()).ok_or_else(bad)?;
+                let patch = match numbers.next() {
+                    Some(p) => Some((minor, p.parse().map_err(|_| bad())?)),
+                    None => None,
+                };
+                if numbers.next().is_some() {
+                    return Err(bad());
+                }
+                (minor, patch)
+            }
+            None => (NEWEST_GO_MINOR, None),
         };
         let fail_on = match (cli.fail_on, &raw.fail_on) {
             (Some(l), _) => l,
@@ -154,6 +166,7 @@ impl Config {
             per_path,
             fail_on,
             newest_go_minor,
+            newest_go_patch,
         })
     }
 
@@ -166,6 +179,7 @@ impl Config {
             per_path: Vec::new(),
             fail_on: Level::Error,
             newest_go_minor: 0,
+            newest_go_patch: None,
         }
     }
 

@@ -9,6 +9,7 @@ pub mod defs;
 pub mod diff;
 pub mod finding;
 pub mod fix;
+pub mod go_releases;
 pub mod goversion;
 pub mod image;
 pub mod inspect;

@@ -292,6 +292,7 @@ fn run_check(args: CheckArgs) -> i32 {
         expect_x: args.expect_x,
         symbols_dir: args.symbols,
         newest_go_minor: config.newest_go_minor,
+        newest_go_patch: config.newest_go_patch,
         no_ignores: args.no_ignores,
     };
     let progress = shiplint::check::Progress::default();

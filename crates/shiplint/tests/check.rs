@@ -167,6 +167,17 @@ fn toolchain_unsupported() {
     fs::write(t.path().join("shiplint.toml"), "newest-go = \"1.22\"\n").unwrap();
     let (_, found, _) = check_json(&[old.to_str().unwrap()], t.path());
     assert!(!found.iter().any(|(c, _)| c == "SL007"), "{found:?}");
+    // A patch release the configuration knows of and the release table does not: the supported
+    // minor's binary is an older patch.
+    let (minor, patch) = shiplint::go_releases::patch_of(&format!("go{oldest}")).unwrap();
+    let next = format!("1.{minor}.{}", patch + 1);
+    fs::write(t.path().join("shiplint.toml"), format!("newest-go = \"{next}\"\n")).unwrap();
+    let (_, found, _) = check_json(&[old.to_str().unwrap()], t.path());
+    assert!(found.iter().any(|(c, _)| c == "SL007"), "{found:?}");
+    fs::write(t.path().join("shiplint.toml"), "newest-go = \"1.22.x\"\n").unwrap();
+    let out = shiplint().current_dir(t.path()).args(["check"]).arg(&old).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("newest-go must look like"), "{out:?}");
 }
 
 #[test]

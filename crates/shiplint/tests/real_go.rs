@@ -916,3 +916,51 @@ fn go_wasm_modules_are_read_and_checked() {
         }
     }
 }
+
+/// The table of Go releases toolchain-unsupported ships with (data/go-releases.tsv) against the
+/// real toolchains: every provisioned release is in it, dated no earlier than its VERSION file's
+/// tag time and at most ten days later; a binary of an older patch release of a supported minor
+/// names the newest patch, one of the newest does not.
+#[test]
+fn go_release_table_agrees_with_real_toolchains() {
+    let mut tcs = shiplint_fixtures::toolchains();
+    tcs.push(shiplint_fixtures::previous_patch());
+    for tc in &tcs {
+        let version_file = fs::read_to_string(tc.goroot.join("VERSION")).unwrap();
+        let tagged = version_file.lines().find_map(|l| l.strip_prefix("time ")).unwrap();
+        let tagged = &tagged[..10];
+        let (minor, patch) = shiplint::go_releases::patch_of(&format!("go{}", tc.version)).unwrap();
+        let release = shiplint::go_releases::all().iter().find(|r| (r.minor, r.patch) == (minor, patch));
+        let release = release.unwrap_or_else(|| panic!("go{} is not in data/go-releases.tsv", tc.version));
+        // Days on a calendar of 31-day months: exact enough for a ten-day window.
+        let days = |d: &str| {
+            let (y, m, day) =
+                (d[..4].parse::<i64>().unwrap(), d[5..7].parse::<i64>().unwrap(), d[8..].parse::<i64>().unwrap());
+            y * 372 + m * 31 + day
+        };
+        let after = days(release.date) - days(tagged);
+        assert!((0..=10).contains(&after), "go{}: released {} but tagged {tagged}", tc.version, release.date);
+    }
+    let dir = common::project(&[
+        ("go.mod", "module example.com/patch\n\ngo 1.21\n"),
+        ("main.go", "package main\n\nfunc main() {}\n"),
+    ]);
+    let newest = shiplint_fixtures::newest();
+    for tc in [shiplint_fixtures::previous_patch(), newest] {
+        let (minor, patch) = shiplint::go_releases::patch_of(&format!("go{}", tc.version)).unwrap();
+        let latest = shiplint::go_releases::all().iter().filter(|r| r.minor == minor).max_by_key(|r| r.patch).unwrap();
+        let bin = build_with(&tc, dir.path(), "").unwrap();
+        let (_, found, _) = common::check_json(dir.path(), &[bin.as_os_str()]);
+        let messages: Vec<String> = found
+            .iter()
+            .filter(|f| common::field(f, "/code") == "SL007")
+            .map(|f| common::field(f, "/message"))
+            .collect();
+        if latest.patch > patch {
+            let named = format!("(the newest {}, {})", latest.name(), latest.date);
+            assert!(messages.iter().any(|m| m.contains(&named)), "go{}: {messages:?}", tc.version);
+        } else {
+            assert!(messages.is_empty(), "go{}: {messages:?}", tc.version);
+        }
+    }
+}

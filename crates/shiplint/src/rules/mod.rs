@@ -81,6 +81,8 @@ pub struct BinaryOptions {
     pub symbols_dir: Option<std::path::PathBuf>,
     /// The newest Go minor release known (1.N); releases older than N-1 are unsupported.
     pub newest_go_minor: u32,
+    /// A newest patch release the configuration names (`newest-go = "1.27.5"`).
+    pub newest_go_patch: Option<(u32, u32)>,
     /// Report suppressed findings too (`--no-ignores`), and no unused suppressions.
     pub no_ignores: bool,
 }

