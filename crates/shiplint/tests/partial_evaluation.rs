@@ -312,6 +312,24 @@ fn pull_request_workflows_ship_nothing() {
     );
 }
 
+/// make runs in the Makefile's folder: `.` there is that folder's package. A target whose
+/// import path starts with a variable the caller sets (`${PKG}/pkg/version`) is not judged.
+#[test]
+fn x_targets_resolve_from_where_the_build_runs() {
+    let tool = "package main\n\nvar version string\n\nfunc main() { println(version) }\n";
+    let make = "release:\n\tgo build -trimpath -ldflags \"-X main.version=1.0\" -o dist/tool .\n";
+    let files = [("go.mod", GO_MOD), ("main.go", MAIN), ("cmd/tool/main.go", tool), ("cmd/tool/Makefile", make)];
+    assert!(check(&files).is_empty(), "{:#?}", check(&files));
+    let wrong = make.replace("main.version", "main.commit");
+    let found = check(&[files[0], files[1], files[2], ("cmd/tool/Makefile", &wrong)]);
+    assert_eq!(rules(&found), [("x-flag-unknown-target", "cmd/tool/Makefile:2")], "{found:#?}");
+    assert!(found[0].2.contains("main (the package in ./cmd/tool) declares no commit"), "{}", found[0].2);
+    let script =
+        "#!/bin/sh\ngo build -trimpath -ldflags \"-X ${PKG}/pkg/buildinfo.Version=${VERSION}\" -o dist/app .\n";
+    let found = check(&[("go.mod", GO_MOD), ("main.go", MAIN), ("hack/build.sh", script)]);
+    assert!(!found.iter().any(|f| f.0 == "x-flag-unknown-target"), "{found:#?}");
+}
+
 #[test]
 fn nothing_in_vendored_code() {
     let theirs = "FROM golang:latest\nRUN go build -o /app .\n";

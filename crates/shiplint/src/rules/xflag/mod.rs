@@ -9,6 +9,7 @@ pub mod unknown_target;
 use crate::defs::gobuild::{BuildInvocation, x_assignments};
 use crate::defs::gosrc::{Decl, Module, Package};
 use crate::defs::shell::{Value, Word};
+use crate::defs::source::Kind;
 use crate::rules::Defs;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -74,8 +75,9 @@ pub fn each_target(defs: &Defs<'_>, mut f: impl FnMut(&XFlag<'_>, Target<'_>, &M
         return;
     }
     let Some(module) = defs.module() else { return };
+    let cwd = build_folder(defs, &module);
     for x in &flags {
-        f(x, resolve(&module, x.build, &x.target), &module);
+        f(x, resolve(&module, &cwd, x.build, &x.target), &module);
     }
 }
 
@@ -93,19 +95,40 @@ pub enum Target<'m> {
     Unchecked,
 }
 
-/// The module directory of a package argument (`./cmd/api`, `.`, or an import path in the module).
-fn package_dir(module: &Module, arg: &str) -> Option<PathBuf> {
+/// The module directory of a package argument (`./cmd/api`, `.`, or an import path in the
+/// module), for a build run in `cwd` (a folder of the module).
+fn package_dir(module: &Module, cwd: &Path, arg: &str) -> Option<PathBuf> {
     let rel = match arg {
-        "." | "./" => PathBuf::new(),
-        a if a.starts_with("./") => PathBuf::from(a.trim_start_matches("./").trim_end_matches('/')),
+        "." | "./" => cwd.to_path_buf(),
+        a if a.starts_with("../") => return None,
+        a if a.starts_with("./") => cwd.join(a.trim_start_matches("./").trim_end_matches('/')),
         a => PathBuf::from(module.package(a)?.0),
     };
     module.packages.contains_key(&rel).then_some(rel)
 }
 
-/// Resolves `target` (`importpath.name`) for the packages `build` compiles.
-fn resolve<'m>(module: &'m Module, build: &BuildInvocation<'_>, target: &str) -> Target<'m> {
+/// The module folder a file's builds run in: a Makefile's own folder (make runs there) or a
+/// goreleaser config's (its `main:` and `dir:` are relative to it); the module root for others
+/// (scripts and CI steps run from the repository root, a Dockerfile in its WORKDIR).
+fn build_folder(defs: &Defs<'_>, module: &Module) -> PathBuf {
+    if !matches!(defs.kind, Kind::Makefile | Kind::Goreleaser) {
+        return PathBuf::new();
+    }
+    let folder = Path::new(defs.path).parent().and_then(|p| p.canonicalize().ok());
+    let root = module.root.canonicalize().ok();
+    match (folder, root) {
+        (Some(folder), Some(root)) => folder.strip_prefix(&root).map(Path::to_path_buf).unwrap_or_default(),
+        _ => PathBuf::new(),
+    }
+}
+
+/// Resolves `target` (`importpath.name`) for the packages `build` compiles in `cwd`.
+fn resolve<'m>(module: &'m Module, cwd: &Path, build: &BuildInvocation<'_>, target: &str) -> Target<'m> {
     let Some((import_path, name)) = target.rsplit_once('.') else { return Target::Unchecked };
+    // `${PKG}/pkg/buildinfo` with PKG from the caller: the path is not known.
+    if import_path.is_empty() || import_path.starts_with('/') || import_path.contains("//") {
+        return Target::Unchecked;
+    }
     let found = |import_path: String, package: Cow<'m, Package>| {
         let decls: Vec<Decl> = package.decls.iter().filter(|d| d.name == name).cloned().collect();
         if decls.is_empty() {
@@ -121,7 +144,7 @@ fn resolve<'m>(module: &'m Module, build: &BuildInvocation<'_>, target: &str) ->
             ps => ps.iter().filter_map(|(v, _)| v.as_known()).collect(),
         };
         let [arg] = args.as_slice() else { return Target::Unchecked };
-        let Some(dir) = package_dir(module, arg) else { return Target::Unchecked };
+        let Some(dir) = package_dir(module, cwd, arg) else { return Target::Unchecked };
         let package = &module.packages[&dir];
         if package.name != "main" {
             return Target::Unchecked;
