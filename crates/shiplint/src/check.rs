@@ -264,9 +264,17 @@ fn judge_definitions(
             g.dockers.iter().map(move |k| (d.scan_root, normalized(&dir.join(&k.dockerfile))))
         })
         .collect();
-    for d in defs.iter_mut().filter(|d| d.kind == source::Kind::Dockerfile) {
-        let path = normalized(Path::new(d.path));
-        d.packed_by_goreleaser = packed.iter().any(|(root, p)| *root == d.scan_root && *p == path);
+    let releasing: Vec<Option<&Path>> = defs
+        .iter()
+        .filter(|d| d.goreleaser.is_some() && d.goreleaser_released != Some(false))
+        .map(|d| d.scan_root)
+        .collect();
+    for d in &mut defs {
+        d.goreleaser_releases_tree = releasing.contains(&d.scan_root);
+        if d.kind == source::Kind::Dockerfile {
+            let path = normalized(Path::new(d.path));
+            d.packed_by_goreleaser = packed.iter().any(|(root, p)| *root == d.scan_root && *p == path);
+        }
     }
     defs.into_par_iter().map(|d| judge_definition(d, options, config)).collect()
 }

@@ -330,6 +330,21 @@ fn x_targets_resolve_from_where_the_build_runs() {
     assert!(!found.iter().any(|f| f.0 == "x-flag-unknown-target"), "{found:#?}");
 }
 
+/// Where goreleaser makes the releases, a Makefile that cross-compiles is no release by itself;
+/// a release-named target still is.
+#[test]
+fn cross_builds_beside_a_goreleaser_release() {
+    let make = "cross:\n\tGOOS=linux GOARCH=arm64 go build -o bin/app-linux-arm64 .\n";
+    let config = "version: 2\nbuilds:\n  - flags: [-trimpath]\n    env: [CGO_ENABLED=0]\n    goos: [linux]\n    ldflags: [\"-X main.version={{.Version}}\"]\n";
+    assert_eq!(rules(&check(&[("Makefile", make)])), [("untrimmed-paths", "Makefile:2")]);
+    assert!(check(&[("Makefile", make), (".goreleaser.yaml", config)]).is_empty());
+    let release = make.replace("cross:", "release:");
+    assert_eq!(
+        rules(&check(&[("Makefile", &release), (".goreleaser.yaml", config)])),
+        [("untrimmed-paths", "Makefile:2")]
+    );
+}
+
 #[test]
 fn nothing_in_vendored_code() {
     let theirs = "FROM golang:latest\nRUN go build -o /app .\n";

@@ -217,6 +217,9 @@ pub struct Defs<'a> {
     /// For a goreleaser config: whether a run of goreleaser in the scanned tree that reads it
     /// releases (`None` when nothing in the tree runs it: it is taken to release).
     pub goreleaser_released: Option<bool>,
+    /// A goreleaser config of the scan releases: the project's releases are goreleaser's, so a
+    /// Makefile or script cross-compiling is no sign of a release by itself.
+    pub goreleaser_releases_tree: bool,
     /// For a Dockerfile: a goreleaser config of the scan that releases packs its builds into it
     /// (`dockers:`, `dockers_v2:`): its image ships a Go program it never builds itself.
     pub packed_by_goreleaser: bool,
@@ -609,6 +612,7 @@ impl<'a> Defs<'a> {
             newest_go_minor: crate::config::NEWEST_GO_MINOR,
             goreleaser_released: None,
             packed_by_goreleaser: false,
+            goreleaser_releases_tree: false,
         }
     }
 
@@ -794,7 +798,8 @@ impl<'a> Defs<'a> {
         // name, its output folder or its caller says it ships.
         let program = self.kind == Kind::GoProgram;
         // A known target only: `GOOS=$(shell go env GOOS)` is the host.
-        if !program && cross_compiling_ships && (inv.env_value("GOOS").is_some() || inv.env_value("GOARCH").is_some()) {
+        let cross_compiles = inv.env_value("GOOS").is_some() || inv.env_value("GOARCH").is_some();
+        if !program && cross_compiling_ships && !self.goreleaser_releases_tree && cross_compiles {
             return Some("it is cross-compiled".into());
         }
         if let Some(written) = self.ldflags_written(inv).filter(|_| !program) {
@@ -848,6 +853,11 @@ impl<'a> Defs<'a> {
         let parts = if self.kind == Kind::GoProgram { 2 } else { 1 };
         let start = self.path.rmatch_indices('/').nth(parts - 1).map_or(0, |(i, _)| i + 1);
         let script = &self.path[start..];
+        // Beside a goreleaser release, `cross` names a cross-compile check, not the release.
+        let names_a_release = |name: &str| match self.goreleaser_releases_tree {
+            true => names_a_release(&name.to_ascii_lowercase().replace("cross", "")),
+            false => names_a_release(name),
+        };
         match context {
             Some(target) if names_a_release(target) => Some(format!("it is in the {target} target")),
             _ if matches!(self.kind, Kind::Shell | Kind::GoProgram) && names_a_release(script) => {
