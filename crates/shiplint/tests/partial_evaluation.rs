@@ -343,6 +343,13 @@ fn cross_builds_beside_a_goreleaser_release() {
         rules(&check(&[("Makefile", &release), (".goreleaser.yaml", config)])),
         [("untrimmed-paths", "Makefile:2")]
     );
+    // Stripping says release no more than cross-compiling does there.
+    let script = "#!/bin/sh\ngo build -ldflags \"-s -w\" -o bin/app .\n";
+    assert_eq!(
+        rules(&check(&[("scripts/build.sh", script)])),
+        [("untrimmed-paths", "scripts/build.sh:2"), ("stripped-without-symbols", "scripts/build.sh:2")]
+    );
+    assert!(check(&[("scripts/build.sh", script), (".goreleaser.yaml", config)]).is_empty());
 }
 
 #[test]

@@ -218,7 +218,7 @@ pub struct Defs<'a> {
     /// releases (`None` when nothing in the tree runs it: it is taken to release).
     pub goreleaser_released: Option<bool>,
     /// A goreleaser config of the scan releases: the project's releases are goreleaser's, so a
-    /// Makefile or script cross-compiling is no sign of a release by itself.
+    /// Makefile or script cross-compiling or stripping is no sign of a release by itself.
     pub goreleaser_releases_tree: bool,
     /// For a Dockerfile: a goreleaser config of the scan that releases packs its builds into it
     /// (`dockers:`, `dockers_v2:`): its image ships a Go program it never builds itself.
@@ -802,7 +802,8 @@ impl<'a> Defs<'a> {
         if !program && cross_compiling_ships && !self.goreleaser_releases_tree && cross_compiles {
             return Some("it is cross-compiled".into());
         }
-        if let Some(written) = self.ldflags_written(inv).filter(|_| !program) {
+        // Beside a goreleaser release, stripping is no sign of a release by itself either.
+        if let Some(written) = self.ldflags_written(inv).filter(|_| !program && !self.goreleaser_releases_tree) {
             let words: Vec<&str> = written.split_whitespace().collect();
             if words.contains(&"-s") && words.contains(&"-w") {
                 return Some("it is stripped for release (-s -w)".into());

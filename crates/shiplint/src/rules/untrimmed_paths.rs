@@ -7,10 +7,10 @@ declare_rule! {
     /// Finds Go executables that embed absolute paths of the machine that built them, and lists
     /// those paths, home directories (and so user names) first. In build definitions it finds
     /// the `go build` commands without `-trimpath` whose output ships: built in a Dockerfile, built
-    /// in CI and kept (uploaded, packed, published, or a GitLab artifact), cross-compiled (unless
-    /// a goreleaser config of the tree makes the releases: a Makefile's `cross` target is then a
-    /// check), stripped with `-s -w`, written to `dist/`, or in a release-like Make target or
-    /// script. A local `go build -o bin/app`, compile checks (`go build ./...`, `-o
+    /// in CI and kept (uploaded, packed, published, or a GitLab artifact), cross-compiled or
+    /// stripped with `-s -w` (both unless a goreleaser config of the tree makes the releases: a
+    /// Makefile's `cross` target is then a check), written to `dist/`, or in a release-like Make
+    /// target or script. A local `go build -o bin/app`, compile checks (`go build ./...`, `-o
     /// /dev/null`, a CI build without `-o`), a tool a CI job builds and then runs itself, and
     /// anything a workflow only pull requests run builds are left alone.
     ///
