@@ -149,9 +149,11 @@ pub fn facts(c: &Container<'_>) -> Facts {
     let go_build_id = buildid::go_build_id(c.data).ok().filter(|id| !id.is_empty());
     let gnu_build_id = (c.format == Format::Elf).then(|| buildid::gnu_build_id(c)).flatten();
     let pclntab = match &wasm {
-        Some((_, memory)) => {
+        // Only a module its producers section says Go made has a pclntab to look for.
+        Some((d, memory)) if d.go_version.is_some() => {
             memory.as_ref().and_then(|(base, m)| pclntab::find_in_memory(m, *base, c.endian, c.ptr_size))
         }
+        Some(_) => None,
         None => pclntab::find(c),
     };
 

@@ -350,6 +350,18 @@ mod tests {
     }
 
     #[test]
+    fn a_module_not_made_by_go_is_no_go_executable() {
+        let mut m = MAGIC.to_vec();
+        // A pclntab-like header in the data of a module another compiler made.
+        let mut data = vec![1, 0, I32_CONST, 0x80, 0x20, END, 16];
+        data.extend_from_slice(&[0xf1, 0xff, 0xff, 0xff, 0, 0, 1, 8, 0, 0, 0, 0, 0, 0, 0, 0]);
+        section(DATA, &data, &mut m);
+        let c = parse(&m).unwrap();
+        let f = crate::facts(&c);
+        assert!(!f.is_go && f.pclntab.is_none() && f.go_version.is_none());
+    }
+
+    #[test]
     fn hostile_modules_fail_cleanly() {
         assert!(matches!(parse(b"\0asm\x01\0\0\0\x0b\xff\xff\xff\xff\x0f"), Err(Error::Malformed(_))));
         assert!(matches!(parse(b"\0asm\x01\0\0\0\x0e\x05ab"), Err(Error::Malformed(_))));
