@@ -352,6 +352,23 @@ fn cross_builds_beside_a_goreleaser_release() {
     assert!(check(&[("scripts/build.sh", script), (".goreleaser.yaml", config)]).is_empty());
 }
 
+/// A windows binary without `.exe` matters where it ships; a CI job that keeps nothing built it
+/// for a check.
+#[test]
+fn a_windows_name_without_exe_matters_where_it_ships() {
+    let wf = |keep: &str| {
+        format!(
+            "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: GOOS=windows go build -trimpath -o dist/app ./cmd/app\n{keep}"
+        )
+    };
+    assert!(check(&[(".github/workflows/ci.yml", &wf(""))]).is_empty());
+    let kept = wf("      - uses: actions/upload-artifact@v4\n        with:\n          path: dist/app\n");
+    assert_eq!(
+        rules(&check(&[(".github/workflows/ci.yml", &kept)])),
+        [("cross-build-overwrite", ".github/workflows/ci.yml:6")]
+    );
+}
+
 #[test]
 fn nothing_in_vendored_code() {
     let theirs = "FROM golang:latest\nRUN go build -o /app .\n";

@@ -24,7 +24,8 @@ declare_rule! {
     /// windows gets `api.exe`). `go build` without `-o` writes a file named after the last
     /// element of the package's import path (`/vN` dropped) into the current directory, with the
     /// same collision. An explicit `-o` for windows gets no `.exe` added (a file that writes
-    /// `.exe` elsewhere, renaming or installing the output, is taken to name it). Cross builds (GOOS or
+    /// `.exe` elsewhere, renaming or installing the output, is taken to name it; only a windows
+    /// build that ships is reported). Cross builds (GOOS or
     /// GOARCH other than the host's) default to `CGO_ENABLED=0`. In a CI matrix each combination
     /// runs on its own machine, so the same `-o` is fine there; what collides is the artifact
     /// name: `actions/upload-artifact` (v4 and later) refuses a second upload under an existing
@@ -179,7 +180,9 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
                 ));
             }
         }
-        let windows = all.iter().map(|b| &b.invocation).find_map(|it| match (it.env_value("GOOS"), &it.output) {
+        // Only a binary that ships is run by that name on someone's Windows.
+        let shipped = all.iter().filter(|b| defs.ships(b).is_some());
+        let windows = shipped.map(|b| &b.invocation).find_map(|it| match (it.env_value("GOOS"), &it.output) {
             (Some("windows"), Some((Value::Known(o), _))) if !o.ends_with(".exe") && !o.ends_with('/') => Some(o),
             _ => None,
         });
