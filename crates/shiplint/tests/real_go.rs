@@ -583,7 +583,7 @@ fn x_flags_on_stripped_binaries_are_judged_from_the_data() {
         let mut args = vec![bin.as_os_str()];
         args.extend(expect.iter().map(std::ffi::OsStr::new));
         let (_, found, _) = common::check_json(dir.path(), &args);
-        found.iter().filter(|f| common::field(f, "/code") == "SL004").map(|f| common::field(f, "/message")).collect()
+        common::fields_of(&found, "SL004", "/message")
     };
     // Recorded in BuildInfo: the const's value is only there, the var's is in the data too.
     let found = sl004(&[]);
@@ -660,11 +660,7 @@ fn c_shared_libraries_and_plugins_are_shared_libraries() {
     let zip = t.path().join("api_linux_amd64.zip");
     fs::write(&zip, shiplint_fixtures::images::zip(&files)).unwrap();
     let (_, found, _) = common::check_json(t.path(), &[zip.as_os_str()]);
-    let not_executable: Vec<String> = found
-        .iter()
-        .filter(|f| common::field(f, "/code") == "SL302")
-        .map(|f| common::field(f, "/location/path"))
-        .collect();
+    let not_executable = common::fields_of(&found, "SL302", "/location/path");
     assert_eq!(not_executable, [format!("{}!api", zip.display())], "{found:#?}");
 }
 
@@ -691,7 +687,7 @@ fn clock_stamped_x_values_are_told_from_the_commit_time() {
         let f = &facts(&bin)[0];
         assert_eq!(f.build_info.as_ref().unwrap().setting("vcs.time").as_deref(), Some("2024-01-02T03:04:05Z"));
         let (_, found, _) = common::check_json(out.path(), &[bin.as_os_str()]);
-        found.iter().filter(|f| common::field(f, "/code") == "SL009").map(|f| common::field(f, "/message")).collect()
+        common::fields_of(&found, "SL009", "/message")
     };
     assert_eq!(sl009("commit-time", "2024-01-02T05:04:05+02:00"), Vec::<String>::new());
     assert_eq!(sl009("author-time", "2023-12-30T10:00:00Z"), Vec::<String>::new());
@@ -731,13 +727,7 @@ fn a_toolchain_gotoolchain_auto_downloaded_shows_in_goroot_paths() {
         let run = toolchain.command(dir.path()).args(["build", "-o"]).arg(&bin).arg(".").output().unwrap();
         assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
         let (_, found, _) = common::check_json(dir.path(), &[bin.as_os_str()]);
-        messages.push(
-            found
-                .iter()
-                .filter(|f| common::field(f, "/code") == "SL010")
-                .map(|f| common::field(f, "/message"))
-                .collect::<Vec<_>>(),
-        );
+        messages.push(common::fields_of(&found, "SL010", "/message"));
     }
     assert_eq!(messages[0].len(), 1, "{messages:?}");
     assert!(messages[0][0].contains(&format!("({module} in its GOROOT paths)")), "{messages:?}");
@@ -951,11 +941,7 @@ fn go_release_table_agrees_with_real_toolchains() {
         let latest = shiplint::go_releases::all().iter().filter(|r| r.minor == minor).max_by_key(|r| r.patch).unwrap();
         let bin = build_with(&tc, dir.path(), "").unwrap();
         let (_, found, _) = common::check_json(dir.path(), &[bin.as_os_str()]);
-        let messages: Vec<String> = found
-            .iter()
-            .filter(|f| common::field(f, "/code") == "SL007")
-            .map(|f| common::field(f, "/message"))
-            .collect();
+        let messages = common::fields_of(&found, "SL007", "/message");
         if latest.patch > patch {
             let named = format!("(the newest {}, {})", latest.name(), latest.date);
             assert!(messages.iter().any(|m| m.contains(&named)), "go{}: {messages:?}", tc.version);

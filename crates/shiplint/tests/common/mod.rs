@@ -27,6 +27,11 @@ pub fn field(f: &serde_json::Value, pointer: &str) -> String {
     f.pointer(pointer).and_then(|v| v.as_str()).unwrap_or("").to_string()
 }
 
+/// One field of every finding with the code `code`, in report order.
+pub fn fields_of(found: &[serde_json::Value], code: &str, pointer: &str) -> Vec<String> {
+    found.iter().filter(|f| field(f, "/code") == code).map(|f| field(f, pointer)).collect()
+}
+
 /// `go version ARGS` from the newest release, run offline.
 pub fn go_version(args: &[&str], dir: &Path) -> Output {
     let tc = shiplint_fixtures::newest();
