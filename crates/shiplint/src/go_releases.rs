@@ -33,28 +33,25 @@ pub fn all() -> &'static [Release] {
 fn parse(line: &'static str) -> Option<Release> {
     let mut fields = line.split('\t');
     let (version, date, security) = (fields.next()?, fields.next()?, fields.next()?);
-    let (minor, patch) = version.strip_prefix("go1.")?.split_once('.')?;
+    let (minor, patch) = crate::defs::gosrc::go_release(version)?;
     let security = match security {
         "?" => None,
         "-" => Some(Vec::new()),
         list => Some(list.split(',').collect()),
     };
-    Some(Release { minor: minor.parse().ok()?, patch: patch.parse().ok()?, date, security })
+    Some(Release { minor, patch: patch?, date, security })
 }
 
-/// The patch number of a version string as the Go linker records it (`go1.27.1`,
+/// The minor and patch of a version string as the Go linker records it (`go1.27.1`,
 /// `go1.27.1 X:boringcrypto`, `go1.20` for 1.20.0); `None` for release candidates, betas and
 /// development builds, which no patch release table orders.
 pub fn patch_of(version: &str) -> Option<(u32, u32)> {
-    let v = version.strip_prefix("go1.")?;
-    let v = v.split([' ', '-', '+']).next()?;
-    let mut parts = v.split('.');
-    let minor = parts.next()?.parse().ok()?;
-    let patch = match parts.next() {
-        Some(p) => p.parse().ok()?,
-        None => 0,
-    };
-    Some((minor, patch))
+    let release = version.split_whitespace().next()?;
+    if release.contains("rc") || release.contains("beta") {
+        return None;
+    }
+    let (minor, patch) = crate::defs::gosrc::go_release(release.strip_prefix("go")?)?;
+    Some((minor, patch.unwrap_or(0)))
 }
 
 /// The releases of Go 1.`minor` after 1.`minor`.`patch`, oldest first, with `newest` (a newer

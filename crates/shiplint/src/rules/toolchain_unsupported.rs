@@ -104,9 +104,9 @@ fn check_patch(bin: &Binary<'_>, version: &str, out: &mut Vec<Finding>) {
     let Some((minor, patch)) = go_releases::patch_of(version) else { return };
     let newer = go_releases::newer_patches(minor, patch, bin.options.newest_go_patch);
     let Some(newest) = newer.last() else { return };
-    let fixed: Vec<&str> = newer.iter().flat_map(|r| r.security.iter().flatten().copied()).collect();
+    // What the newer releases' security fixes touched, each once, in release order.
     let mut fixed_list: Vec<&str> = Vec::new();
-    for f in fixed {
+    for &f in newer.iter().flat_map(|r| r.security.iter().flatten()) {
         if !fixed_list.contains(&f) {
             fixed_list.push(f);
         }
