@@ -254,23 +254,21 @@ fn judge_definitions(
             }
         }
     }
-    // Dockerfiles a released goreleaser config packs its binaries into.
-    let packed: Vec<(Option<&Path>, PathBuf)> = defs
+    // The goreleaser configs that release, and the Dockerfiles they pack their binaries into.
+    let released: Vec<_> = defs
         .iter()
         .filter(|d| d.goreleaser_released != Some(false))
-        .filter_map(|d| Some((d, d.goreleaser?)))
-        .flat_map(|(d, g)| {
-            let dir = Path::new(d.path).parent().unwrap_or(Path::new(""));
-            g.dockers.iter().map(move |k| (d.scan_root, normalized(&dir.join(&k.dockerfile))))
+        .filter_map(|d| Some((d.scan_root, Path::new(d.path), d.goreleaser?)))
+        .collect();
+    let packed: Vec<(Option<&Path>, PathBuf)> = released
+        .iter()
+        .flat_map(|&(root, path, g)| {
+            let dir = path.parent().unwrap_or(Path::new(""));
+            g.dockers.iter().map(move |k| (root, normalized(&dir.join(&k.dockerfile))))
         })
         .collect();
-    let releasing: Vec<Option<&Path>> = defs
-        .iter()
-        .filter(|d| d.goreleaser.is_some() && d.goreleaser_released != Some(false))
-        .map(|d| d.scan_root)
-        .collect();
     for d in &mut defs {
-        d.goreleaser_releases_tree = releasing.contains(&d.scan_root);
+        d.goreleaser_releases_tree = released.iter().any(|(root, ..)| *root == d.scan_root);
         if d.kind == source::Kind::Dockerfile {
             let path = normalized(Path::new(d.path));
             d.packed_by_goreleaser = packed.iter().any(|(root, p)| *root == d.scan_root && *p == path);
