@@ -118,9 +118,10 @@ fn is_dwarf_name(name: &str) -> bool {
 
 /// Gathers the facts of one container.
 pub fn facts(c: &Container<'_>) -> Facts {
-    // A wasm module keeps BuildInfo's text and the pclntab in data segments, not in a section.
+    // A wasm module keeps BuildInfo's text and the pclntab in data segments, not in a section;
+    // linear memory is laid out only for one its producers section says Go made.
     let wasm = match &c.details {
-        Details::Wasm(d) => Some((d, crate::wasm::memory_image(c))),
+        Details::Wasm(d) => Some((d, d.go_version.as_ref().and_then(|_| crate::wasm::memory_image(c)))),
         _ => None,
     };
     let raw = match &wasm {
@@ -149,11 +150,9 @@ pub fn facts(c: &Container<'_>) -> Facts {
     let go_build_id = buildid::go_build_id(c.data).ok().filter(|id| !id.is_empty());
     let gnu_build_id = (c.format == Format::Elf).then(|| buildid::gnu_build_id(c)).flatten();
     let pclntab = match &wasm {
-        // Only a module its producers section says Go made has a pclntab to look for.
-        Some((d, memory)) if d.go_version.is_some() => {
+        Some((_, memory)) => {
             memory.as_ref().and_then(|(base, m)| pclntab::find_in_memory(m, *base, c.endian, c.ptr_size))
         }
-        Some(_) => None,
         None => pclntab::find(c),
     };
 
