@@ -340,19 +340,20 @@ pub struct Scope<'s> {
 /// it). Environment variables reach the recipes' shells.
 #[derive(Clone, Debug, Default)]
 pub struct Given {
-    pub overrides: Vec<(String, Value)>,
-    pub environment: Vec<(String, Value)>,
+    overrides: Vec<(String, Value)>,
+    environment: Vec<(String, Value)>,
+    /// Tells apart what different callers give, for the decision cache; hashed once.
+    fingerprint: u64,
 }
 
 impl Given {
-    /// Tells apart what different callers give, for the decision cache.
-    fn fingerprint(&self) -> u64 {
+    pub fn new(overrides: Vec<(String, Value)>, environment: Vec<(String, Value)>) -> Given {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        for (name, value) in self.overrides.iter().chain(&self.environment) {
+        for (name, value) in overrides.iter().chain(&environment) {
             (name, value.display()).hash(&mut h);
         }
-        h.finish()
+        Given { overrides, environment, fingerprint: h.finish() }
     }
 }
 
@@ -452,7 +453,7 @@ impl Makefile {
         if depth > MAX_DEPTH {
             return None;
         }
-        let key = (c.at, scope.given.map_or(0, Given::fingerprint), depth);
+        let key = (c.at, scope.given.map_or(0, |g| g.fingerprint), depth);
         let cached = self.decided.0.lock().unwrap_or_else(|e| e.into_inner()).get(&key).copied();
         let holds = match cached {
             Some(holds) => holds,

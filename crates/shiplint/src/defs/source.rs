@@ -632,7 +632,7 @@ impl<'a> Defs<'a> {
                 read_script(items, env, &Place { stage: None, runner: 0, context: None, via }, &mut c);
             }
             (Parsed::Makefile { file, recipes, .. }, link::Run::Make { goals, overrides }) => {
-                let given = makefile::Given { overrides: overrides.clone(), environment: call.env.clone() };
+                let given = makefile::Given::new(overrides.clone(), call.env.clone());
                 let goals = match goals.is_empty() {
                     true => file.default_goal().map(str::to_string).into_iter().collect(),
                     false => goals.clone(),
