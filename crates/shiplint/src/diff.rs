@@ -177,6 +177,10 @@ fn build_id_diff(a: &str, b: &str) -> BuildIdDiff {
         Vec::new()
     };
     let meaning = match (pa.len() == 4 && pb.len() == 4, differing.as_slice()) {
+        // Bazel links every binary with -buildid=redacted: equal, and about nothing.
+        (_, []) if !crate::symbol_store::identifies_a_build(a) => {
+            format!("both {}: it says nothing of the inputs", if a.is_empty() { "blank" } else { "redacted" })
+        }
         (_, []) => "equal: the same inputs gave the same content".to_string(),
         (true, d) if d.contains(&"binary action ID") || d.contains(&"main package action ID") => {
             "the action IDs differ: the builds had different inputs (source, flags, toolchain, dependencies or paths); \
@@ -213,10 +217,42 @@ fn strings(data: &[u8]) -> HashSet<&[u8]> {
 
 /// Whether a printable run reads as a value someone wrote (a host name, a version, a path)
 /// rather than machine code or packed data that happens to be printable: letters, digits and the
-/// punctuation of names only, with a letter in it.
+/// punctuation of names only, and its letters make words. Each run of letters is read as words
+/// (`buildHost`, `HTTPServer`, `alice`); a capital with one lowercase letter (`Mw`, `Hs`) is
+/// what noise looks like, and lone letters (`v1.2.3`) may be no more than the words.
 fn looks_like_text(s: &str) -> bool {
-    s.bytes().any(|b| b.is_ascii_alphabetic())
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b" ._:/@+=,-".contains(&b))
+    if !s.bytes().all(|b| b.is_ascii_alphanumeric() || b" ._:/@+=,-".contains(&b)) {
+        return false;
+    }
+    let (mut word_letters, mut words, mut lone) = (0, 0, 0);
+    for run in s.as_bytes().split(|b| !b.is_ascii_alphabetic()) {
+        let mut at = 0;
+        while at < run.len() {
+            let upper = run[at..].iter().take_while(|b| b.is_ascii_uppercase()).count();
+            let lower = run[at + upper..].iter().take_while(|b| b.is_ascii_lowercase()).count();
+            at += upper + lower;
+            // The last capital before lowercase letters starts that word (`HTTP` + `Server`).
+            let (acronym, capital) = if lower > 0 && upper > 0 { (upper - 1, 1) } else { (upper, 0) };
+            for (len, is_word) in [(acronym, acronym >= 2), (capital + lower, lower >= 2)] {
+                match len {
+                    0 => {}
+                    _ if is_word => (word_letters, words) = (word_letters + len, words + 1),
+                    1 => lone += 1,
+                    _ => return false,
+                }
+            }
+        }
+    }
+    word_letters >= 3 && lone <= words
+}
+
+/// Whether a build records what went into it (a main module, dependencies or build settings):
+/// Bazel and `go tool link` builds record at most the Go version.
+fn records_inputs(f: &Facts) -> bool {
+    let records = |b: &shiplint_gobin::BuildInfo| {
+        !(b.path.is_empty() && b.main.path.is_empty() && b.deps.is_empty() && b.settings.is_empty())
+    };
+    f.build_info.as_ref().is_some_and(records)
 }
 
 /// The version numbers (`1.28.1`, `v1.28.1`, `go1.27.3`: three or more dotted numbers) in a
@@ -510,7 +546,7 @@ fn diff_facts(fa: &Facts, fb: &Facts, a: &[u8], b: &[u8], sections: &[(String, u
     let (strings_a, strings_b) = (other(&sa, &sb), other(&sb, &sa));
     let code = sections.iter().find(|(name, ..)| name == ".text" || name == "__text");
     if let Some((name, size_a, size_b)) =
-        code.filter(|_| causes.is_empty() && fa.build_info.is_none() && fb.build_info.is_none())
+        code.filter(|_| causes.is_empty() && !records_inputs(fa) && !records_inputs(fb))
     {
         // Builds that bypass cmd/go (Bazel, go tool link) record no inputs: the code is the evidence.
         let words = |x: &HashSet<&[u8]>| -> BTreeSet<String> { x.iter().flat_map(|s| versions_in(s)).collect() };
@@ -518,7 +554,7 @@ fn diff_facts(fa: &Facts, fb: &Facts, a: &[u8], b: &[u8], sections: &[(String, u
         let versions =
             |x: &BTreeSet<String>, y: &BTreeSet<String>| -> Vec<String> { x.difference(y).take(5).cloned().collect() };
         let mut c = cause(
-            "the code changed: the machine code differs, and neither build records its inputs (no BuildInfo) to say why",
+            "the code changed: the machine code differs, and neither build records its inputs (its BuildInfo holds at most the Go version) to say why",
             "compare the sources and dependencies the two builds compiled (build with cmd/go to have them recorded)",
             50,
             false,
@@ -1235,12 +1271,22 @@ mod tests {
         assert!(build_id_diff("A1/M/m/c1", "A2/M/m/c2").meaning.starts_with("the action IDs differ"));
         assert!(build_id_diff("", "A/M/m/c").meaning.contains("blanked"));
         assert!(build_id_diff("A/M/m/c", "A/M/m/c").differing.is_empty());
+        assert_eq!(build_id_diff("redacted", "redacted").meaning, "both redacted: it says nothing of the inputs");
     }
 
     #[test]
     fn text_and_versions_are_told_from_binary_noise() {
         assert!(looks_like_text("buildhost-alpha") && looks_like_text("/usr/local/go/src"));
         assert!(!looks_like_text("H9D$0w+H") && !looks_like_text("12345678") && !looks_like_text("AVAUATUS^_"));
+        // Words as values are written, and printable noise from bazelisk's code and tables.
+        for text in ["alice", "buildHost", "HTTPServer", "v1.2.3-dirty", "ci-runner-42", "ip-10-0-0-12.ec2.internal"] {
+            assert!(looks_like_text(text), "{text}");
+        }
+        for noise in
+            ["nW=5TMw@", "+DdZ-qox", "0a-u8UKK8D", "1HsCMby@", ",jatEf_nFOr", "/cFVrQrM", "07w77777", "/WQ6/p6+,"]
+        {
+            assert!(!looks_like_text(noise), "{noise}");
+        }
         assert_eq!(versions_in(b"bazelisk 1.28.1%v1.28.0\x01go1.27.3"), ["1.28.1", "v1.28.0", "go1.27.3"]);
         assert!(versions_in(b"1.28 no version 12..3.4 .").is_empty());
     }

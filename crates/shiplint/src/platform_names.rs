@@ -46,7 +46,10 @@ const ARCH_NAMES: &[(&str, &str)] = &[
     ("i686", "386"),
     ("i586", "386"),
     ("i486", "386"),
-    ("x86", "386"),
+    // The x86 family: `-x86.dylib` and `-x86.so` beside `-arm64` ones name 64-bit Intel builds
+    // (macOS has had no 32-bit Go port since Go 1.15). Only Microsoft's vocabulary, where 64-bit
+    // is `x64`, makes it 32-bit: see `named_platform`.
+    ("x86", "x86"),
     ("ia32", "386"),
     ("arm", "arm"),
     ("armv5", "arm"),
@@ -101,6 +104,10 @@ pub fn named_platform(name: &str) -> (Option<&'static str>, Option<&'static str>
     let arch = compound
         .or_else(|| tokens.iter().find_map(|t| lookup(ARCH_NAMES, t)))
         .or_else(|| tokens.iter().find_map(|t| lookup(OS_IMPLIED_ARCH, t)));
+    let arch = match (os, arch) {
+        (Some("windows"), Some("x86")) => Some("386"),
+        _ => arch,
+    };
     (os, arch)
 }
 
@@ -150,12 +157,20 @@ pub fn arch_word(word: &str) -> Option<&'static str> {
 
 /// Whether a binary built for GOARCH `real` is what a name claiming `claimed` promises.
 pub fn arch_matches(claimed: &str, real: &str) -> bool {
-    claimed == real || (claimed == "ppc64" && real == "ppc64le")
+    claimed == real
+        || (claimed == "ppc64" && real == "ppc64le")
+        || (claimed == "x86" && matches!(real, "386" | "amd64"))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{arch_word, bottle_platform, named_platform, os_word};
+    use super::{arch_matches, arch_word, bottle_platform, named_platform, os_word};
+
+    #[test]
+    fn x86_names_the_family_except_in_microsofts_vocabulary() {
+        assert!(arch_matches("x86", "amd64") && arch_matches("x86", "386"));
+        assert!(!arch_matches("x86", "arm64") && !arch_matches("386", "amd64"));
+    }
 
     #[test]
     fn package_manager_words() {
@@ -222,6 +237,10 @@ mod tests {
             ("api-win64.exe", Some("windows"), Some("amd64")),
             ("api-osx-x64", Some("darwin"), Some("amd64")),
             ("api-linux-386", Some("linux"), Some("386")),
+            ("tls-client-x86.dylib", None, Some("x86")),
+            ("api-linux-x86.tar.gz", Some("linux"), Some("x86")),
+            ("api-windows-x86.zip", Some("windows"), Some("386")),
+            ("api-win-x86.exe", Some("windows"), Some("386")),
             // Package architectures (Debian, RPM).
             ("app_1.0_ppc64el.deb", None, Some("ppc64le")),
             ("app-1.0-1.armv7hl.rpm", None, Some("arm")),

@@ -12,7 +12,7 @@ use crate::rules::{BinaryOptions, RuleMeta};
 use sha2::{Digest, Sha256};
 use shiplint_archive::package::{Metadata, Package};
 use shiplint_archive::tar::Kind;
-use shiplint_gobin::{Executable, Facts, Format};
+use shiplint_gobin::{Container, Executable, Facts, Format};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -53,22 +53,30 @@ pub struct DebugId {
     pub id: String,
     /// GOOS/GOARCH.
     pub platform: String,
-    /// The Go release, main module version and Go build ID (unless blanked or redacted): two
-    /// files that differ here are different builds, not a build and its stripped copy.
+    /// The Go release, main module version and Go build ID, or where that is blanked or
+    /// redacted (Bazel) a digest of the machine code: two files that differ here are different
+    /// builds, not a build and its stripped copy.
     pub build: String,
+    /// The Go build ID is blanked or redacted, so a GNU build ID or UUID the linker derived from
+    /// it is the same for every such build.
+    pub go_build_id_hidden: bool,
 }
 
 impl DebugId {
-    fn of(f: &Facts, (goos, goarch): &(String, String)) -> Option<DebugId> {
+    fn of(f: &Facts, slice: &Container<'_>, (goos, goarch): &(String, String)) -> Option<DebugId> {
         let id = match (&f.gnu_build_id, &f.macho_uuid) {
             (Some(gnu), _) => format!("GNU build ID {gnu}"),
             (None, Some(uuid)) => format!("Mach-O UUID {uuid}"),
             (None, None) => return None,
         };
         let main_version = f.build_info.as_ref().map(|b| b.main.version.to_str().into_owned()).unwrap_or_default();
-        let go_build_id = f.go_build_id.as_deref().filter(|id| *id != "redacted").unwrap_or_default();
-        let build = format!("{} {main_version} {go_build_id}", f.go_version.as_deref().unwrap_or_default());
-        Some(DebugId { id, platform: format!("{goos}/{goarch}"), build })
+        let go_build_id = f.go_build_id.as_deref().filter(|id| crate::symbol_store::identifies_a_build(id));
+        let build_id = match go_build_id {
+            Some(go_build_id) => go_build_id.to_string(),
+            None => format!("code {:x}", Sha256::digest(crate::symbol_store::code(slice).unwrap_or_default())),
+        };
+        let build = format!("{} {main_version} {build_id}", f.go_version.as_deref().unwrap_or_default());
+        Some(DebugId { id, platform: format!("{goos}/{goarch}"), build, go_build_id_hidden: go_build_id.is_none() })
     }
 }
 
@@ -178,7 +186,9 @@ pub fn shipped(
         sha256: format!("{:x}", Sha256::digest(bytes)),
         mode,
         certificate_signed: slices.iter().any(|f| f.code_signature.as_ref().is_some_and(|s| s.has_cms_signer())),
-        debug_ids: slices.iter().zip(&platforms(&slices)).filter_map(|(f, p)| DebugId::of(f, p)).collect(),
+        debug_ids: (slices.iter().zip(&exe.slices).zip(&platforms(&slices)))
+            .filter_map(|((f, slice), p)| DebugId::of(f, slice, p))
+            .collect(),
         interpreters: slices.iter().filter_map(|f| f.linkage.interpreter.clone()).collect(),
         package: None,
     };

@@ -47,16 +47,17 @@ pub fn find_twin_by_gnu_build_id(store: &Path, gnu_build_id: &str, stripped: &Co
     gnu_id_path(store, gnu_build_id).filter(|p| p.is_file() && same_code(stripped, p))
 }
 
-/// Whether the executable at `path` has a slice with the same machine code as `c` (`strip`
-/// leaves the code section as it was).
+/// The machine code of a slice (`.text`, `__text`), which `strip` leaves as it was.
+pub fn code<'a>(c: &Container<'a>) -> Option<&'a [u8]> {
+    ["__text", ".text"].iter().find_map(|name| c.section(name)).and_then(|s| s.data(c.data))
+}
+
+/// Whether the executable at `path` has a slice with the same machine code as `c`.
 fn same_code(c: &Container<'_>, path: &Path) -> bool {
-    let code = |c: &Container<'_>| {
-        ["__text", ".text"].iter().find_map(|name| c.section(name)).and_then(|s| s.data(c.data).map(<[u8]>::to_vec))
-    };
     let Some(ours) = code(c) else { return false };
     let Ok(mapped) = Mapped::open(path) else { return false };
     let Ok(exe) = Executable::parse(mapped.bytes()) else { return false };
-    exe.slices.iter().any(|s| s.arch == c.arch && code(s).as_deref() == Some(ours.as_slice()))
+    exe.slices.iter().any(|s| s.arch == c.arch && code(s) == Some(ours))
 }
 
 /// Files one binary into the store. Refuses stripped binaries and binaries without a Go build ID.

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const DOCKERFILE: &str = "FROM golang:1.26\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD [\"/app\"]\n";
-const MAKEFILE: &str = "build:\n\tgo build -ldflags \"-X main.version=$(shell date)\" -o bin/app .\n";
+const MAKEFILE: &str = "release:\n\tgo build -trimpath -ldflags \"-X main.version=$(shell date)\" -o dist/app .\n";
 
 /// A project with four findings: three in the Dockerfile, one in the Makefile.
 fn broken() -> TempDir {
@@ -203,7 +203,7 @@ fn add_ignores_suppresses_every_finding_once() {
         // A finding on a continuation line cannot take a comment line above it.
         (
             "build.sh",
-            "#!/bin/sh\nset -e\ncd src && \\\n  go build -ldflags \"-X main.version=$(date)\" -o ../bin/app .\n",
+            "#!/bin/sh\nset -e\ncd src && \\\n  go build -ldflags \"-X main.version=$(date)\" -o ../dist/app .\n",
         ),
     ]);
     let (_, before, _) = check_json(t.path(), &[]);

@@ -421,7 +421,7 @@ fn builds_without_recorded_inputs_and_two_platforms() {
     assert_eq!(status, 1);
     assert_eq!(
         titles(&pair)[0],
-        "the code changed: the machine code differs, and neither build records its inputs (no BuildInfo) to say why",
+        "the code changed: the machine code differs, and neither build records its inputs (its BuildInfo holds at most the Go version) to say why",
         "{pair}"
     );
     let evidence = pair["causes"][0]["evidence"].as_array().unwrap();

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const DOCKERFILE: &str = "FROM golang:1.26\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD [\"/app\"]\n";
-const MAKEFILE: &str = "build:\n\tgo build -ldflags \"-X main.version=$(shell date)\" -o bin/app .\n";
+const MAKEFILE: &str = "release:\n\tgo build -trimpath -ldflags \"-X main.version=$(shell date)\" -o dist/app .\n";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 fn root() -> PathBuf {

@@ -62,13 +62,14 @@ fn assert_same_as_go(report: &Value, extracted: &Path) {
     let go: Value = serde_json::from_slice(&out.stdout).unwrap();
     let bi = &report["slices"][0]["build_info"];
     assert_eq!(bi["go_version"], go["GoVersion"], "{}", report["path"]);
-    // go omits empty fields from its JSON (a GOPATH-mode build has no main module).
+    // go omits empty fields from its JSON (a GOPATH-mode build has no main module, an empty
+    // `CGO_CFLAGS=` setting no value).
     let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
     assert_eq!(text(&bi["path"]), text(&go["Path"]));
     assert_eq!(text(&bi["main"]["path"]), text(&go["Main"]["Path"]));
     let settings = |list: &Value, k: &str, v: &str| -> Vec<(String, String)> {
         let list = list.as_array().cloned().unwrap_or_default();
-        list.iter().map(|s| (s[k].as_str().unwrap().to_string(), s[v].as_str().unwrap().to_string())).collect()
+        list.iter().map(|s| (text(&s[k]), text(&s[v]))).collect()
     };
     assert_eq!(settings(&bi["settings"], "key", "value"), settings(&go["Settings"], "Key", "Value"));
     assert_eq!(bi["deps"].as_array().map(Vec::len).unwrap_or(0), go["Deps"].as_array().map(Vec::len).unwrap_or(0));
@@ -543,4 +544,108 @@ fn diff_explains_two_versions_of_a_wheel() {
     fs::copy(&old, &copy).unwrap();
     let out = shiplint().arg("diff").arg(&old).arg(&copy).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+/// Extracts `member` of a real package into `dir` with the package format's own tool.
+fn extract_member(package: &Path, member: &str, dir: &Path) -> PathBuf {
+    fs::create_dir_all(dir).unwrap();
+    let name = package.file_name().unwrap().to_str().unwrap();
+    let mut cmd = if name.ends_with(".whl") {
+        let mut c = Command::new("unzip");
+        c.arg("-q").arg("-o").arg(package).arg(member).arg("-d").arg(dir);
+        c
+    } else {
+        let mut c = Command::new("tar");
+        c.arg("-xzf").arg(package).arg("-C").arg(dir).arg(member);
+        c
+    };
+    run(&mut cmd);
+    dir.join(member)
+}
+
+/// Real release binaries from the registries, one for each artifact case they taught us: Go
+/// c-shared libraries in every object format (and `x86` naming 64-bit Intel), Bazel builds of
+/// two versions that share one GNU build ID and record no inputs, a Go wasm module, npm's
+/// `win32-x64`. Each is read in place as the real toolchain reads it once extracted.
+#[test]
+fn real_release_binaries_from_the_registries() {
+    let t = TempDir::new();
+    // tls-client's wheel: seven Go c-shared libraries, libraries in every report and every rule.
+    let wheel = real_package("tls_client-1.0.1-py3-none-any.whl");
+    let reports = inspect(&wheel);
+    let formats: Vec<(String, String)> =
+        reports.iter().map(|r| (field(r, "/slices/0/format"), field(r, "/slices/0/arch"))).collect();
+    let expected = [
+        ("pe", "386"),
+        ("pe", "amd64"),
+        ("elf", "amd64"),
+        ("mach-o", "arm64"),
+        ("elf", "arm64"),
+        ("mach-o", "amd64"),
+        ("elf", "amd64"),
+    ];
+    assert_eq!(formats, expected.map(|(f, a)| (f.to_string(), a.to_string())), "{reports:#?}");
+    for r in &reports {
+        assert_eq!(field(r, "/slices/0/artifact"), "shared-library", "{}", r["path"]);
+        let member = field(r, "/path").rsplit_once('!').unwrap().1.to_string();
+        assert_same_as_go(r, &extract_member(&wheel, &member, &t.path().join("tls")));
+    }
+    fs::create_dir_all(t.path().join("wheel")).unwrap();
+    fs::copy(&wheel, t.path().join("wheel/tls_client-1.0.1-py3-none-any.whl")).unwrap();
+    let (_, list) = check(&t.path().join("wheel"));
+    // `-x86.so` and `-x86.dylib` are the 64-bit Intel builds: no name mismatch, and libraries
+    // need no execute bit.
+    let misnamed: Vec<_> = list.iter().filter(|(c, ..)| c == "SL301" || c == "SL305").collect();
+    assert!(misnamed.is_empty(), "{misnamed:#?}");
+    assert!(list.iter().any(|(c, p, _)| c == "SL002" && p.ends_with("tls-client-64.dll")), "{list:#?}");
+
+    // bazelisk 1.28.0 and 1.28.1: Bazel redacts the Go build ID, so every binary of both
+    // versions carries the GNU build ID derived from `redacted`.
+    let (old, new) = (real_package("bazel-bazelisk-1.28.0.tgz"), real_package("bazel-bazelisk-1.28.1.tgz"));
+    let dir = t.path().join("bazelisk");
+    fs::create_dir_all(&dir).unwrap();
+    for p in [&old, &new] {
+        fs::copy(p, dir.join(p.file_name().unwrap())).unwrap();
+    }
+    let (_, list) = check(&dir);
+    let shared: Vec<&(String, String, String)> =
+        list.iter().filter(|(c, _, m)| c == "SL003" && m.starts_with("GNU build ID b78919af")).collect();
+    // Both linux builds of 1.28.1 and the arm64 one of 1.28.0 repeat the first one's ID.
+    assert_eq!(shared.len(), 3, "{list:#?}");
+    assert!(shared.iter().all(|(.., m)| m.contains("bazel-bazelisk-1.28.0.tgz!package/bazelisk-linux_amd64")));
+    let extracted = extract_member(&new, "package/bazelisk-linux_amd64", &t.path().join("bz"));
+    let report = inspect(&new).into_iter().find(|r| field(r, "/path").ends_with("linux_amd64")).unwrap();
+    assert_same_as_go(&report, &extracted);
+    let out = common::go_tool(&["buildid", extracted.to_str().unwrap()], t.path());
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "redacted");
+    let out = shiplint().args(["diff", "--format", "json"]).arg(&old).arg(&new).output().unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let binaries: Vec<&Value> =
+        doc["pairs"].as_array().unwrap().iter().filter(|p| field(p, "/a").contains("package/bazelisk-")).collect();
+    assert_eq!(binaries.len(), 6, "{doc:#?}");
+    for pair in binaries {
+        assert!(field(pair, "/causes/0/title").starts_with("the code changed"), "{pair:#?}");
+        assert_eq!(field(pair, "/build_id/meaning"), "both redacted: it says nothing of the inputs");
+    }
+
+    // esbuild-wasm: a js/wasm module, its Go build ID as `go tool buildid` reads it.
+    let wasm = real_package("esbuild-wasm-0.25.0.tgz");
+    let report = inspect(&wasm).into_iter().next().unwrap();
+    assert_eq!(
+        (field(&report, "/slices/0/format"), field(&report, "/slices/0/go_version")),
+        ("wasm".into(), "go1.23.5".into())
+    );
+    let extracted = extract_member(&wasm, "package/esbuild.wasm", &t.path().join("wasm"));
+    let out = common::go_tool(&["buildid", extracted.to_str().unwrap()], t.path());
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), field(&report, "/slices/0/go_build_id"));
+
+    // @esbuild/win32-x64: npm's `win32` and `x64` name windows/amd64.
+    let win = real_package("esbuild-win32-x64-0.25.0.tgz");
+    let report = inspect(&win).into_iter().next().unwrap();
+    assert_same_as_go(&report, &extract_member(&win, "package/esbuild.exe", &t.path().join("win")));
+    fs::create_dir_all(t.path().join("win32")).unwrap();
+    fs::copy(&win, t.path().join("win32/esbuild-win32-x64-0.25.0.tgz")).unwrap();
+    let (_, list) = check(&t.path().join("win32"));
+    assert_eq!(package_findings(&list), [], "{list:#?}");
+    assert!(!list.iter().any(|(c, ..)| c == "SL301"), "{list:#?}");
 }

@@ -139,7 +139,8 @@ fn conditionals_are_decided_where_make_reads_them() {
     let before = make
         .replace("MODE := release\n", "")
         .replace("ifeq ($(MODE),release)", "MODE := release\nifeq ($(MODE),release)");
-    assert_eq!(rules(&check(&[("Makefile", &before)])), [("stripped-without-symbols", "Makefile:19")]);
+    // Found where the flags are written, in the variable.
+    assert_eq!(rules(&check(&[("Makefile", &before)])), [("stripped-without-symbols", "Makefile:11")]);
 }
 
 /// goreleaser runs `go build` in `dir:` and finds `main:` there.
@@ -280,7 +281,7 @@ fn variables_from_included_files() {
     let found = check(&[("Makefile", make), ("build/vars.mk", vars), ("build/more.mk", more)]);
     assert_eq!(
         rules(&found),
-        [("stripped-without-symbols", "Makefile:7"), ("non-reproducible-build", "Makefile:7")],
+        [("stripped-without-symbols", "Makefile:4"), ("non-reproducible-build", "Makefile:7")],
         "{found:#?}"
     );
     let debug = vars.replace("release", "debug");
@@ -383,7 +384,7 @@ fn nothing_in_vendored_code() {
 fn quotes_inside_make_variables_are_shell_syntax() {
     let make = "GO ?= go\nBUILD_FLAGS := -a -ldflags \"-s -w -X main.version=$(VERSION)\" -tags \"$(TAGS)\" -trimpath\nBIN := fzf-$(GOOS)_amd64\n\ntarget/$(BIN):\n\tGOARCH=amd64 $(GO) build $(BUILD_FLAGS) -o $@\n";
     let found = check(&[("Makefile", make)]);
-    assert_eq!(rules(&found), [("stripped-without-symbols", "Makefile:6")], "{found:#?}");
+    assert_eq!(rules(&found), [("stripped-without-symbols", "Makefile:2")], "{found:#?}");
     let untrimmed = make.replace(" -trimpath\n", "\n");
     let found = check(&[("Makefile", &untrimmed)]);
     assert!(found.iter().any(|f| f.0 == "untrimmed-paths" && f.2.contains("cross-compiled")), "{found:#?}");
@@ -899,13 +900,19 @@ fn a_release_script_step_that_uploads_assets_keeps_the_builds() {
 }
 
 #[test]
-fn stamps_written_in_a_variable_are_one_finding_where_it_is_used() {
-    let make = "LDFLAGS := -X main.user=$(shell whoami) -X main.date=$(shell date -u)\nrelease:\n\tgo build -trimpath -ldflags \"$(LDFLAGS)\" -o dist/app .\n";
+fn stamps_written_in_a_variable_are_found_where_written_once_for_every_use() {
+    let make = "LDFLAGS := -X main.user=$(shell whoami)\nLDFLAGS += -X main.date=$(shell date -u)\nrelease:\n\tgo build -trimpath -ldflags \"$(LDFLAGS)\" -o dist/app .\nrelease-arm64:\n\tGOARCH=arm64 go build -trimpath -ldflags \"$(LDFLAGS)\" -o dist/app-arm64 .\n";
     let found = check(&[("Makefile", make)]);
-    assert_eq!(rules(&found), [("non-reproducible-build", "Makefile:3")], "{found:#?}");
-    let message = &found[0].2;
-    assert!(message.contains("-X main.user takes a value from the build host"), "{message}");
-    assert!(message.contains("; -X main.date takes a value from the clock"), "{message}");
+    assert_eq!(
+        rules(&found),
+        [("non-reproducible-build", "Makefile:1"), ("non-reproducible-build", "Makefile:2")],
+        "{found:#?}"
+    );
+    assert!(found[0].2.contains("-X main.user takes a value from the build host"), "{}", found[0].2);
+    assert!(found[1].2.contains("-X main.date takes a value from the clock"), "{}", found[1].2);
+    // A stamp not written as an -X of its own is said at the word that uses it.
+    let make = "LDFLAGS := $(shell date -u)\nrelease:\n\tgo build -trimpath -ldflags \"$(LDFLAGS)\" -o dist/app .\n";
+    assert_eq!(rules(&check(&[("Makefile", make)])), [("non-reproducible-build", "Makefile:3")]);
 }
 
 #[test]
@@ -914,4 +921,50 @@ fn an_old_go_image_is_named_as_its_arguments_make_it() {
     let found = check(&[("Dockerfile", dockerfile)]);
     assert_eq!(rules(&found), [("toolchain-unsupported", "Dockerfile:2")], "{found:#?}");
     assert!(found[0].2.starts_with("release builds use Go 1.24 (golang:1.24-alpine)"), "{}", found[0].2);
+}
+
+/// A release job as real workflows write it: a step appends `NAME=value` to `$GITHUB_ENV` (later
+/// steps of the job have it), the matrix lists objects (`matrix.jobs.goos`), and `go build`
+/// without `-o` writes the main package's name, which the job packs and uploads.
+#[test]
+fn github_env_matrix_objects_and_the_default_output_of_go_build() {
+    let wf = |stamp: &str, darwin: &str| {
+        format!(
+            "on:\n  push:\n    tags: ['v*']\njobs:\n  build:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        jobs:\n          - {{ goos: {darwin}, goarch: arm64 }}\n          - {{ goos: linux, goarch: amd64 }}\n    steps:\n      - uses: actions/checkout@v4\n      - run: echo \"BUILD_DATE={stamp}\" >> \"$GITHUB_ENV\"\n      - env:\n          GOOS: ${{{{ matrix.jobs.goos }}}}\n          GOARCH: ${{{{ matrix.jobs.goarch }}}}\n        run: |\n          go build -trimpath -ldflags \"-X main.buildDate=${{BUILD_DATE}}\"\n          gzip -c app > app-${{{{ matrix.jobs.goos }}}}.gz\n      - uses: actions/upload-artifact@v4\n        with:\n          name: app-${{{{ matrix.jobs.goos }}}}\n          path: app*.gz\n"
+        )
+    };
+    let files = |wf: &str| check(&[("go.mod", GO_MOD), ("main.go", MAIN), (".github/workflows/release.yml", wf)]);
+    let found = files(&wf("$(date -u +%FT%TZ)", "darwin"));
+    assert_eq!(
+        rules(&found),
+        [
+            ("macos-not-notarized", ".github/workflows/release.yml:19"),
+            ("non-reproducible-build", ".github/workflows/release.yml:19")
+        ],
+        "{found:#?}"
+    );
+    assert!(found[0].2.starts_with("darwin/arm64 binaries are built here and shipped"), "{}", found[0].2);
+    // The commit's time, and no darwin in the matrix: nothing to say.
+    assert!(files(&wf("$(git log -1 --format=%cI)", "freebsd")).is_empty());
+    // Neither packed nor uploaded, `app` is only compiled.
+    let unkept = wf("$(date)", "darwin")
+        .replace("      - uses: actions/upload-artifact@v4\n        with:\n          name: app-${{ matrix.jobs.goos }}\n          path: app*.gz\n", "")
+        .replace("\n          gzip -c app > app-${{ matrix.jobs.goos }}.gz", "");
+    assert!(files(&unkept).is_empty(), "{:#?}", files(&unkept));
+}
+
+/// A setup-go matrix of several unsupported releases is one finding where the version is
+/// written, naming them all.
+#[test]
+fn unsupported_releases_of_one_setup_go_step_are_one_finding() {
+    let wf = "on:\n  release:\n    types: [published]\njobs:\n  release:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        go: ['1.22', '1.23', '1.27']\n    steps:\n      - uses: actions/setup-go@v6\n        with:\n          go-version: ${{ matrix.go }}\n      - run: go build -trimpath -o dist/app .\n      - uses: softprops/action-gh-release@v2\n        with:\n          files: dist/app\n";
+    let found = check(&[("go.mod", GO_MOD), ("main.go", MAIN), (".github/workflows/release.yml", wf)]);
+    assert_eq!(rules(&found), [("toolchain-unsupported", ".github/workflows/release.yml:13")], "{found:#?}");
+    assert!(
+        found[0].2.starts_with(
+            "release builds use Go 1.22 and Go 1.23 (setup-go 1.22; setup-go 1.23), which no longer receive"
+        ),
+        "{}",
+        found[0].2
+    );
 }

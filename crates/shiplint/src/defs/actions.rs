@@ -105,21 +105,31 @@ fn env_words(block: &Option<EnvBlock>) -> Vec<(String, shell::Word)> {
 fn combinations(matrix: &Option<Matrix>) -> (Vec<super::ci::Combination>, u128) {
     let Some(Matrix::Map(m)) = matrix else { return (vec![(String::new(), Vec::new())], 1) };
     let original: Vec<&String> = m.keys().filter(|k| *k != "include" && *k != "exclude").collect();
-    let declared = original
-        .iter()
-        .filter_map(|k| match m.get(*k) {
-            Some(MatrixEntry::Values(values)) => Some(values.len() as u128),
-            _ => None,
-        })
-        .fold(1u128, u128::saturating_mul);
+    // Each value of a key: a scalar (`goos: [linux, darwin]`), or an object whose fields are read
+    // as `matrix.<key>.<field>` (`jobs: [{ goos: darwin, goarch: arm64 }, ...]`).
+    let values_of = |key: &str| -> Vec<Vec<(String, String)>> {
+        match m.get(key) {
+            Some(MatrixEntry::Values(values)) => values.iter().map(|v| vec![(key.to_string(), v.text())]).collect(),
+            Some(MatrixEntry::Rows(rows)) => rows
+                .iter()
+                .map(|row| row.iter().map(|(field, v)| (format!("{key}.{field}"), v.text())).collect())
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    let declared =
+        original.iter().map(|k| values_of(k).len() as u128).filter(|n| *n > 0).fold(1u128, u128::saturating_mul);
     let mut combos: Vec<Vec<(String, String)>> = Vec::new();
     for key in &original {
-        let Some(MatrixEntry::Values(values)) = m.get(*key) else { continue };
+        let values = values_of(key);
+        if values.is_empty() {
+            continue;
+        }
         let base = if combos.is_empty() { vec![Vec::new()] } else { std::mem::take(&mut combos) };
         for c in &base {
             for v in values.iter().take(MAX_COMBINATIONS.saturating_sub(combos.len())) {
                 let mut c = c.clone();
-                c.push(((*key).clone(), v.text()));
+                c.extend(v.iter().cloned());
                 combos.push(c);
             }
         }
@@ -261,7 +271,7 @@ jobs:
         assert_eq!(a.runs.len(), 1);
         let Item::Command(c) = &a.runs[0].items[0] else { panic!() };
         assert_eq!(&WF[c.words[3].start..c.words[3].end], "dist/api");
-        let env = env_for(&a, 0, &a.jobs[0].combinations[2].1, &a.runs[0].env);
+        let env = env_for(&a, 0, &a.jobs[0].combinations[2].1, &[], &a.runs[0].env);
         assert_eq!(env.get("GOOS"), Some(&Value::Known("darwin".into())));
         assert_eq!(env.get("CGO_ENABLED"), Some(&Value::Known("0".into())));
         assert_eq!(a.actions.len(), 2);
@@ -291,7 +301,7 @@ jobs:
             let a = parse(t).unwrap();
             for j in 0..a.jobs.len() {
                 for (_, c) in &a.jobs[j].combinations {
-                    let _ = env_for(&a, j, c, &[]);
+                    let _ = env_for(&a, j, c, &[], &[]);
                 }
             }
         }

@@ -122,19 +122,33 @@ pub struct Pipeline {
     pub actions: Vec<ActionStep>,
 }
 
-/// The environment of one matrix combination of a job, for a step with `step_env`.
-pub fn env_for(pipeline: &Pipeline, job: usize, combo: &[(String, String)], step_env: &[(String, shell::Word)]) -> Env {
+/// The environment of one matrix combination of a job, for a step with `step_env`, after earlier
+/// steps `exported` variables (GitHub's `$GITHUB_ENV`; a step's own `env:` still wins).
+pub fn env_for(
+    pipeline: &Pipeline,
+    job: usize,
+    combo: &[(String, String)],
+    exported: &[(String, Value)],
+    step_env: &[(String, shell::Word)],
+) -> Env {
     let mut env = Env::default();
     for (k, v) in combo {
         env.set(&format!("matrix.{k}"), Value::Known(v.clone()), false);
     }
-    let levels = [pipeline.env.as_slice(), pipeline.jobs[job].env.as_slice(), step_env];
-    for level in levels {
-        for (k, w) in level {
-            let v = env.expand(w);
-            env.set(&format!("env.{k}"), v.clone(), false);
-            env.set(k, v, true);
-        }
+    let set = |env: &mut Env, k: &str, v: Value| {
+        env.set(&format!("env.{k}"), v.clone(), false);
+        env.set(k, v, true);
+    };
+    for (k, w) in pipeline.env.iter().chain(&pipeline.jobs[job].env) {
+        let v = env.expand(w);
+        set(&mut env, k, v);
+    }
+    for (k, v) in exported {
+        set(&mut env, k, v.clone());
+    }
+    for (k, w) in step_env {
+        let v = env.expand(w);
+        set(&mut env, k, v);
     }
     if pipeline.matrix_is_env {
         for (k, v) in combo {

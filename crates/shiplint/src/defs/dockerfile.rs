@@ -371,6 +371,7 @@ fn exec_form(text: &str, start: usize, end: usize) -> Option<SimpleCommand> {
         start: first.start,
         end: words.last()?.end,
         words,
+        writes_to: Vec::new(),
         after: "",
     })
 }

@@ -456,7 +456,7 @@ test:
             })
             .collect();
         assert_eq!(words, ["go", "go", "echo"]);
-        let env = env_for(&p, 0, &p.jobs[0].combinations[4].1, &[]);
+        let env = env_for(&p, 0, &p.jobs[0].combinations[4].1, &[], &[]);
         assert_eq!(env.get("GOOS"), Some(&Value::Known("windows".into())));
         assert_eq!(env.get("OUT"), Some(&Value::Known("bin/api".into())));
         assert_eq!(env.get("VERSION"), Some(&Value::Known("1.2.3".into())));
@@ -477,7 +477,7 @@ test:
             let p = parse(t).unwrap_or_else(|e| panic!("{t:?}: {e}"));
             for j in 0..p.jobs.len() {
                 for (_, c) in &p.jobs[j].combinations {
-                    let _ = env_for(&p, j, c, &[]);
+                    let _ = env_for(&p, j, c, &[], &[]);
                 }
             }
         }

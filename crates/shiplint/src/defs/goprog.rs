@@ -593,7 +593,15 @@ impl<'t> Reader<'t> {
             .iter()
             .map(|(v, (s, e))| Word { parts: vec![Part::Double(vec![Part::Lit(v.display())])], start: *s, end: *e })
             .collect();
-        let command = SimpleCommand { assigns: Vec::new(), arrays: Vec::new(), after: "", words, start, end };
+        let command = SimpleCommand {
+            assigns: Vec::new(),
+            arrays: Vec::new(),
+            after: "",
+            words,
+            writes_to: Vec::new(),
+            start,
+            end,
+        };
         let mut env = setenv.to_vec();
         env.extend(self.command_environment(f, close));
         let function = self.functions[f].name.clone();

@@ -91,8 +91,10 @@ enum Token {
     Word(Word),
     /// `;`, `&&`, `||`, `|`, `&`, `(`, `)`, or a newline (`"\n"`).
     Op(&'static str),
-    /// A redirection operator; the next word is its target.
-    Redirect,
+    /// A redirection operator (`output`: `>`, `>>`, `&>`, not `<`); the next word is its target.
+    Redirect {
+        output: bool,
+    },
 }
 
 /// Splits shell source into tokens. `base` is the offset of `src` in the outer file.
@@ -214,6 +216,7 @@ impl<'a> Lexer<'a> {
                 self.i += 1;
             }
             let first = self.peek(0);
+            let output = c == b'&' || first == Some(b'>');
             self.i += 1;
             let heredoc = first == Some(b'<') && self.peek(0) == Some(b'<');
             while matches!(self.peek(0), Some(b'>' | b'<' | b'&' | b'|' | b'-')) {
@@ -231,7 +234,7 @@ impl<'a> Lexer<'a> {
                 // The delimiter is consumed here; the body is skipped at the end of the line.
                 return self.next_token();
             }
-            return Some(Token::Redirect);
+            return Some(Token::Redirect { output });
         }
         self.word().map(Token::Word)
     }
@@ -519,6 +522,8 @@ pub struct SimpleCommand {
     /// at the start of a list.
     pub after: &'static str,
     pub words: Vec<Word>,
+    /// The targets its output is redirected to (`> file`, `>> "$GITHUB_ENV"`).
+    pub writes_to: Vec<Word>,
     pub start: usize,
     pub end: usize,
 }
@@ -656,7 +661,7 @@ impl Parser {
                     self.i += 1;
                     continue;
                 }
-                Token::Redirect => {
+                Token::Redirect { .. } => {
                     self.i += 2; // a redirection with no command: skip its target
                     continue;
                 }
@@ -827,12 +832,19 @@ impl Parser {
         let mut assigns = Vec::new();
         let mut arrays = Vec::new();
         let mut words: Vec<Word> = Vec::new();
+        let mut writes_to: Vec<Word> = Vec::new();
         let mut span: Option<(usize, usize)> = None;
         let mut widen = |w: &Word| span = Some(span.map_or((w.start, w.end), |(s, e)| (s.min(w.start), e.max(w.end))));
         while let Some(t) = self.toks.get(self.i) {
             match t {
                 Token::Op(_) => break,
-                Token::Redirect => self.i += 1, // and its target below
+                Token::Redirect { output } => {
+                    // Its target is skipped below; where output goes is kept (`>> "$GITHUB_ENV"`).
+                    self.i += 1;
+                    if let (true, Some(Token::Word(target))) = (*output, self.toks.get(self.i)) {
+                        writes_to.push(target.clone());
+                    }
+                }
                 Token::Word(w) => {
                     let assignment = split_assignment(w);
                     if let Some((name, value)) = &assignment {
@@ -866,7 +878,7 @@ impl Parser {
         }
         let (start, end) = span?;
         let after = std::mem::take(&mut self.last_op);
-        Some(SimpleCommand { assigns, arrays, words, start, end, after })
+        Some(SimpleCommand { assigns, arrays, words, writes_to, start, end, after })
     }
 }
 

@@ -361,7 +361,9 @@ const MAX_CALL_RUNS: usize = 16;
 
 /// Evaluates one shell script (with `env` as its starting environment), keeping its builds and
 /// assignments.
-fn read_script<'a>(items: &'a [Item], mut env: Env, place: &Place, into: &mut Collected<'a>) {
+/// Reads a script's builds and commands into `into`; returns the `NAME=value` lines it appends
+/// to `$GITHUB_ENV`, which later steps of a GitHub Actions job see as variables.
+fn read_script<'a>(items: &'a [Item], mut env: Env, place: &Place, into: &mut Collected<'a>) -> Vec<(String, Value)> {
     let evaluated = shell::evaluate(items, &mut env, &into.budget);
     into.builds.extend(evaluated.iter().filter_map(BuildInvocation::from_command).map(|invocation| Build {
         invocation,
@@ -402,6 +404,41 @@ fn read_script<'a>(items: &'a [Item], mut env: Env, place: &Place, into: &mut Co
     if place.via.is_none() {
         collect_assignments(items, &mut into.assignments);
     }
+    github_env_writes(&evaluated)
+}
+
+/// The `NAME=value` lines commands append to `$GITHUB_ENV`: `echo "NAME=value" >> "$GITHUB_ENV"`,
+/// or an `echo` piped into `tee -a "$GITHUB_ENV"`.
+fn github_env_writes(evaluated: &[shell::Evaluated<'_>]) -> Vec<(String, Value)> {
+    let names_env_file = |w: &shell::Word| shell::flatten(&w.parts).contains("GITHUB_ENV");
+    let program = |e: &shell::Evaluated<'_>| e.argv.first().and_then(Value::as_known).map(str::to_string);
+    let mut out = Vec::new();
+    for (i, e) in evaluated.iter().enumerate() {
+        let piped_into_file = evaluated.get(i + 1).is_some_and(|next| {
+            next.command.after == "|"
+                && program(next).as_deref() == Some("tee")
+                && next.command.words.iter().any(names_env_file)
+        });
+        if program(e).as_deref() != Some("echo") || !(e.command.writes_to.iter().any(names_env_file) || piped_into_file)
+        {
+            continue;
+        }
+        let mut line = super::value::Builder::default();
+        for (n, arg) in e.argv.iter().skip(1).filter(|a| !matches!(a.as_known(), Some("-n" | "-e" | "-E"))).enumerate()
+        {
+            if n > 0 {
+                line.push_str(" ");
+            }
+            line.push(arg);
+        }
+        let Some((name, value)) = line.build().split_once('=') else { continue };
+        if let Some(name) =
+            name.as_known().filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+        {
+            out.push((name.to_string(), value));
+        }
+    }
+    out
 }
 
 /// The builds a release tool's entries make (goreleaser, promu): one per target, each in its own
@@ -545,11 +582,16 @@ impl<'a> Defs<'a> {
                         .enumerate()
                         .map(move |(runner, (_, combo))| (run, runner, combo))
                 });
+                // What a step appends to $GITHUB_ENV, each later step of the job on that runner sees.
+                let mut github_env: std::collections::HashMap<(usize, usize), Vec<(String, Value)>> =
+                    Default::default();
                 for (run, runner, combo) in evaluations.take(MAX_RUNS * 4) {
-                    let env = ci::env_for(wf, run.job, combo, &run.env);
+                    let exported = github_env.entry((run.job, runner)).or_default();
+                    let env = ci::env_for(wf, run.job, combo, exported, &run.env);
                     let context = Some(wf.jobs[run.job].name.clone());
                     let place = Place { stage: None, runner, context, via: None };
-                    read_script(&run.items, env, &place, &mut c);
+                    let writes = read_script(&run.items, env, &place, &mut c);
+                    github_env.entry((run.job, runner)).or_default().extend(writes);
                 }
                 (None, Some(wf), None)
             }
@@ -716,6 +758,63 @@ impl<'a> Defs<'a> {
         d.file_names(last.index).iter().any(|n| programs.contains(n))
     }
 
+    /// The file `go build` writes without `-o`: for one main package, the last element of its
+    /// import path (the one before a `/vN` major-version suffix), or for `.go` files the first
+    /// file's name, in the current folder. `None` for `-o`, `go install` and compile checks.
+    fn default_output(&self, inv: &BuildInvocation<'_>) -> Option<String> {
+        if inv.output.is_some() || inv.install || inv.only_compiles() {
+            return None;
+        }
+        let package = match inv.packages.as_slice() {
+            [] => ".",
+            [(Value::Known(p), _), ..] if p.ends_with(".go") => {
+                return p.rsplit('/').next().map(|f| f.trim_end_matches(".go").to_string());
+            }
+            [(Value::Known(p), _)] => p.as_str(),
+            _ => return None,
+        };
+        let import_path = match package.trim_end_matches('/') {
+            "." | "" => self.module()?.path.clone(),
+            p => p.to_string(),
+        };
+        // cmd/go's isVersionElement: `v2`, `v10`; not `v0`, `v1` or `v1x`.
+        let major_suffix = |e: &str| {
+            e.len() >= 2
+                && e.starts_with('v')
+                && e[1..].bytes().all(|b| b.is_ascii_digit())
+                && !e[1..].starts_with('0')
+                && e != "v1"
+        };
+        let mut elements = import_path.rsplit('/');
+        let last = elements.next()?;
+        let name = if major_suffix(last) { elements.next()? } else { last };
+        (!name.is_empty() && name != "." && name != ".." && !name.contains('$')).then(|| name.to_string())
+    }
+
+    /// Where the text of a command's word that `holds` is written: the word itself, or the
+    /// definition of a variable it expands (three levels deep at most). A flag written once in
+    /// `GOBUILD = go build -ldflags "-s -w"` is found there, once for every target that runs
+    /// `$(GOBUILD)`; the word itself when no definition holds it.
+    pub fn written_in<'w>(&'w self, word: &'w shell::Word, holds: &dyn Fn(&str) -> bool) -> &'w shell::Word {
+        fn find<'w>(
+            defs: &'w Defs<'_>,
+            word: &'w shell::Word,
+            holds: &dyn Fn(&str) -> bool,
+            depth: usize,
+        ) -> Option<&'w shell::Word> {
+            if defs.text.get(word.start..word.end).is_some_and(holds) {
+                return Some(word);
+            }
+            if depth == 3 {
+                return None;
+            }
+            word.variables().into_iter().find_map(|v| {
+                defs.assignments.iter().filter(|(n, _)| *n == v).find_map(|(_, w)| find(defs, w, holds, depth + 1))
+            })
+        }
+        find(self, word, holds, 0).unwrap_or(word)
+    }
+
     /// The Go module this file sits in, read on first use.
     pub fn module(&self) -> Option<Arc<Module>> {
         self.modules?.for_file(Path::new(self.path), self.scan_root)
@@ -775,18 +874,20 @@ impl<'a> Defs<'a> {
                 return None;
             }
             Kind::GithubWorkflow | Kind::GitlabCi => {
+                let default_output = self.default_output(inv);
                 let output = match &inv.output {
                     Some((Value::Known(o), _)) => Some(o.as_str()),
-                    _ => None,
+                    _ => default_output.as_deref(),
                 };
                 let keeping = self.keeping(b.context.as_deref(), inv.span.1);
                 // `go install ./cmd/gen` then `gen ...`: a tool the job runs, wherever GOPATH is.
-                let program = inv.output.as_ref().map(|(o, _)| o.display()).and_then(|o| {
+                let program = inv.output.as_ref().map(|(o, _)| o.display()).or(default_output.clone()).and_then(|o| {
                     let name = o.rsplit('/').next().unwrap_or("").to_string();
                     (!name.is_empty() && !name.contains('$')).then_some(name)
                 });
                 let tool = program.is_some_and(|name| keeping.runs(&name));
-                let kept = inv.output.is_some() && !tool && keeping.keeps(output);
+                let writes = inv.output.is_some() || default_output.is_some();
+                let kept = writes && !tool && keeping.keeps(output);
                 return kept.then(|| "it is built in CI and kept".into());
             }
             Kind::Goreleaser if self.goreleaser_released == Some(false) => return None,

@@ -174,7 +174,7 @@ fn requested_versions(defs: &Defs<'_>, wf: &ci::Pipeline, step: &ci::ActionStep)
         let mut out: Vec<String> = wf.jobs[step.job]
             .combinations
             .iter()
-            .filter_map(|(_, combo)| match ci::input_value(v, &ci::env_for(wf, step.job, combo, &[])) {
+            .filter_map(|(_, combo)| match ci::input_value(v, &ci::env_for(wf, step.job, combo, &[], &[])) {
                 Value::Known(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
                 _ => None,
             })
@@ -446,7 +446,7 @@ fn check_job_images(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         // the matrix is judged, each image once.
         let mut judged = std::collections::HashSet::new();
         for (_, combo) in &job.combinations {
-            let env = ci::env_for(pipeline, index, combo, &[]);
+            let env = ci::env_for(pipeline, index, combo, &[], &[]);
             let Value::Known(reference) = ci::input_value(written, &env) else { continue };
             if !judged.insert(reference.clone()) {
                 continue;
@@ -514,7 +514,7 @@ pub fn shipping_go_releases(defs: &Defs<'_>) -> Vec<ShippingGo> {
                 continue;
             }
             for (_, combo) in &job.combinations {
-                let Value::Known(reference) = ci::input_value(written, &ci::env_for(wf, index, combo, &[])) else {
+                let Value::Known(reference) = ci::input_value(written, &ci::env_for(wf, index, combo, &[], &[])) else {
                     continue;
                 };
                 let image = images::classify(&reference);

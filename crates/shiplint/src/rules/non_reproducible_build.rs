@@ -9,8 +9,10 @@ declare_rule! {
     /// Finds `-ldflags` values that come from the clock or the build host: `$(date)`,
     /// `$(hostname)`, `$(whoami)`, `$USER`, `$HOSTNAME`, `$RANDOM`, goreleaser's `{{.Date}}` and
     /// `{{.Now}}`, promu's `{{date}}` and `{{user}}@{{host}}`, directly or through variables, make
-    /// functions and CI values assigned from them. A value a conditional sets from the clock only
-    /// when `SOURCE_DATE_EPOCH` is unset (the reproducible-builds convention) is not reported.
+    /// functions and CI values assigned from them, in builds that ship (a release, an image, a
+    /// CI artifact kept; not a local development build). A value a conditional sets from the
+    /// clock only when `SOURCE_DATE_EPOCH` is unset (the reproducible-builds convention) is not
+    /// reported.
     /// In a binary whose BuildInfo records `-ldflags` (built without `-trimpath`), it finds `-X`
     /// values that are a time after the commit's own (`vcs.time`): a clock stamp taken at build
     /// time, such as goreleaser's default `-X main.date={{.Date}}`.
@@ -83,8 +85,12 @@ fn through_variable(defs: &Defs<'_>, word: &Word, written: &str, depth: usize) -
 pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     for b in defs.distinct_builds() {
         let Some((value, word)) = &b.invocation.ldflags else { continue };
+        if defs.ships(b).is_none() {
+            continue;
+        }
         // Each -X assignment that stamps the clock or the host is its own finding, at its own
-        // place when written in this word; a stamp outside any -X is one for the whole word.
+        // place when written in this word or a variable it expands (said once there however
+        // many commands use it); a stamp outside any -X is one for the whole word.
         let mut stamps: Vec<(Option<String>, Hole)> = x_assignments(value)
             .into_iter()
             .filter_map(|(target, v)| v.volatile_hole().cloned().map(|h| (Some(target), h)))
@@ -106,7 +112,11 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             };
             let subject = target.as_ref().map_or("-ldflags".to_string(), |t| format!("-X {t}"));
             let stamp = format!("{subject} takes a value from {what}, {source}");
-            match target.and_then(|t| assignment_span(defs.text, word, &t)) {
+            let span = target.and_then(|t| {
+                let assigned = format!("{t}=");
+                assignment_span(defs.text, defs.written_in(word, &|text| text.contains(&assigned)), &t)
+            });
+            match span {
                 Some(span) => out.push(finding(defs, span, &stamp)),
                 None => at_word.push(stamp),
             }
@@ -128,7 +138,7 @@ fn finding(defs: &Defs<'_>, span: (usize, usize), stamps: &str) -> Finding {
 fn assignment_span(text: &str, word: &Word, target: &str) -> Option<(usize, usize)> {
     let written = text.get(word.start..word.end)?;
     let at = written.find(&format!("{target}="))?;
-    let before = written[..at].trim_end_matches([' ', '\t', '=']);
+    let before = written[..at].trim_end_matches([' ', '\t', '=', '"', '\'']);
     let start = before.strip_suffix("-X").map_or(at, |b| b.strip_suffix('-').unwrap_or(b).len());
     let rest = &written[at..];
     let end = [rest.find('\n'), rest[1..].find(" -X").map(|i| i + 1)].into_iter().flatten().min().unwrap_or(rest.len());

@@ -12,8 +12,11 @@ declare_rule! {
     /// for every build). In build definitions it finds release builds linked with `-s` or `-w`
     /// (goreleaser's default `ldflags` included) when the file builds no unstripped copy of the
     /// same packages. Among the files of one scan, it finds different builds (another platform,
-    /// Go release, version or Go build ID) that carry the same GNU build ID or Mach-O UUID,
-    /// which symbol servers cannot tell apart.
+    /// Go release, version or Go build ID, or, where the Go build ID is redacted, other machine
+    /// code) that carry the same GNU build ID or Mach-O UUID, which symbol servers cannot tell
+    /// apart: a fixed `-B 0x...` does it, and so does Bazel's redacted Go build ID, from which
+    /// the linker derives one ID for every build (bazelisk 1.28.0 and 1.28.1, linux amd64 and
+    /// arm64, all carry GNU build ID `b78919af...`, and its macOS builds the matching UUID).
     ///
     /// ## Why is this bad?
     /// A stripped binary is fine to ship, but when it crashes in production the tools that turn
@@ -143,8 +146,14 @@ pub fn check_shared_debug_ids(release: &crate::release::ReleaseFacts, out: &mut 
                  symbols for the other",
                 d.id, other.location, od.platform
             );
-            let help = "give each build its own ID: since Go 1.24 the linker derives it from the Go build ID by default \
-                        (and `-B gobuildid` does on Go 1.23); do not pass one fixed `-B 0x...` to several builds";
+            let help = if d.go_build_id_hidden {
+                "the linker derived this ID from a blanked or redacted Go build ID (Bazel's rules_go links with \
+                 `-buildid=redacted`), which is the same for every build: give each build its own ID with \
+                 `-B 0x<hex>` computed from what identifies it (commit and platform)"
+            } else {
+                "give each build its own ID: since Go 1.24 the linker derives it from the Go build ID by default \
+                 (and `-B gobuildid` does on Go 1.23); do not pass one fixed `-B 0x...` to several builds"
+            };
             out.push(release.finding(&META, &s.location, "build ID", message, help));
         }
     }
@@ -196,7 +205,11 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             "{what}, and no unstripped copy is built: delve, gdb, perf and addr2line have less or nothing to \
              read when it crashes (panic traces and pprof profiles keep their names and lines)"
         );
-        let at = inv.ldflags.as_ref().map_or(inv.span, |(_, w)| (w.start, w.end));
+        // Where the flags are written: a variable every target expands is one finding there.
+        let at = inv.ldflags.as_ref().map_or(inv.span, |(_, w)| {
+            let written = defs.written_in(w, &|text| strips(text));
+            (written.start, written.end)
+        });
         let help = "build once without -s -w, keep that file (`shiplint symbols store`), and ship a `strip`ped copy: \
                     it keeps the Go build ID";
         out.push(defs.finding(&META, at, message, help));

@@ -134,6 +134,10 @@ fn check_patch(bin: &Binary<'_>, version: &str, out: &mut Vec<Finding>) {
 pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     let newest = defs.newest_go_minor;
     let required = module_graph_drift::go_mod_requirement(defs).map(|(_, required)| required);
+    // One finding per place, however many unsupported releases it installs (a matrix of them):
+    // the place, the minor releases, and how each is installed.
+    type Place = ((usize, usize), Vec<u32>, Vec<String>);
+    let mut places: Vec<Place> = Vec::new();
     for installed in module_graph_drift::shipping_go_releases(defs) {
         let raised = required.as_ref().filter(|(minor, ..)| *minor > installed.minor);
         let (minor, how) = match raised {
@@ -145,14 +149,35 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         if is_supported(minor, newest) {
             continue;
         }
+        match places.iter_mut().find(|(span, ..)| *span == installed.span) {
+            Some((_, minors, hows)) => {
+                if !minors.contains(&minor) {
+                    minors.push(minor);
+                }
+                if !hows.contains(&how) {
+                    hows.push(how);
+                }
+            }
+            None => places.push((installed.span, vec![minor], vec![how])),
+        }
+    }
+    for (span, mut minors, hows) in places {
+        minors.sort_unstable();
+        let releases: Vec<String> = minors.iter().map(|m| format!("Go 1.{m}")).collect();
+        let (releases, receives) = match releases.split_last() {
+            Some((last, [])) => (last.clone(), "receives"),
+            Some((last, rest)) => (format!("{} and {last}", rest.join(", ")), "receive"),
+            None => continue,
+        };
         let message = format!(
-            "release builds use Go 1.{minor} ({how}), which no longer receives security fixes (supported: Go 1.{} and \
+            "release builds use {releases} ({}), which no longer {receives} security fixes (supported: Go 1.{} and \
              1.{newest})",
+            hows.join("; "),
             newest - 1
         );
         let help =
             "install a supported Go release (an exact version, e.g. from go.mod's toolchain line) and raise go.mod";
-        out.push(defs.finding(&META, installed.span, message, help));
+        out.push(defs.finding(&META, span, message, help));
     }
 }
 

@@ -38,6 +38,13 @@ pub fn go_version(args: &[&str], dir: &Path) -> Output {
     tc.command(dir).arg("version").args(args).output().expect("go version")
 }
 
+/// `go tool <args>` of the newest Go release, run in `dir`.
+#[allow(dead_code)]
+pub fn go_tool(args: &[&str], dir: &Path) -> Output {
+    let tc = shiplint_fixtures::newest();
+    tc.command(dir).arg("tool").args(args).output().expect("go tool")
+}
+
 pub fn buildinfo(args: &[&str], dir: &Path) -> Output {
     shiplint().current_dir(dir).arg("buildinfo").args(args).output().expect("shiplint buildinfo")
 }

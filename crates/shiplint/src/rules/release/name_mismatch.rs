@@ -13,7 +13,9 @@ declare_rule! {
     /// from the file and, inside an archive, from the archive's name too (not from the name of a
     /// package whose metadata claims a platform: package-platform-mismatch judges those words,
     /// which are what package managers install by); the binary's platform is its BuildInfo
-    /// `GOOS` and its machine type.
+    /// `GOOS` and its machine type. A bare `x86` names the family (`tls-client-x86.dylib` is a
+    /// 64-bit Intel build: macOS has had no 32-bit Go port since Go 1.15) and is taken as 32-bit
+    /// only beside a Windows name, in Microsoft's vocabulary where 64-bit is `x64`.
     ///
     /// ## Why is this bad?
     /// Users pick downloads by name. A wrong binary fails with `exec format error` (or `cannot
