@@ -968,3 +968,60 @@ fn unsupported_releases_of_one_setup_go_step_are_one_finding() {
         found[0].2
     );
 }
+
+/// Release scripts split platform names with small text pipelines (`$(echo $p | cut -d/ -f1)`,
+/// `awk -F-`, `tr` to lower case), in shell and in make's `$(shell ...)`: their output is known
+/// when their input is, so the darwin build among the platforms is found.
+#[test]
+fn platform_names_split_by_text_pipelines() {
+    let script = |split_os: &str, split_arch: &str| {
+        format!(
+            "#!/bin/sh\nfor p in linux-amd64 darwin-arm64; do\n  GO_OS=$({split_os})\n  GO_ARCH=$({split_arch})\n  GOOS=$GO_OS GOARCH=$GO_ARCH go build -trimpath -o release/app-$p .\ndone\n"
+        )
+    };
+    for (os, arch) in [
+        ("echo $p | cut -d- -f1", "echo $p | cut -d '-' -f 2"),
+        ("echo $p | awk -F- '{print $1}'", "echo $p | awk -F '-' '{ print $2 }'"),
+        ("echo \"$p\" | cut -d- -f1 | tr '[:lower:]' '[:upper:]' | tr A-Z a-z", "basename $p | cut -d- -f2-"),
+    ] {
+        let found = check(&[("go.mod", GO_MOD), ("main.go", MAIN), ("dist.sh", &script(os, arch))]);
+        assert_eq!(rules(&found), [("macos-not-notarized", "dist.sh:5")], "{os} / {arch}: {found:#?}");
+        assert!(found[0].2.starts_with("darwin/arm64 binaries"), "{}", found[0].2);
+    }
+    // A pipeline on an unknown value, or through a tool not read, stays unknown: no darwin claimed.
+    let unknown = script("echo $1 | cut -d- -f1", "uname -m | sed s/x86_64/amd64/");
+    assert!(check(&[("go.mod", GO_MOD), ("main.go", MAIN), ("dist.sh", &unknown)]).is_empty());
+    // make: `OS=Darwin make` from a release job reaches `$(shell echo "$(OS)" | tr ...)`.
+    let make = "OS ?= $(shell uname)\nGOOS ?= $(shell echo \"$(OS)\" | tr '[:upper:]' '[:lower:]')\nbuild:\n\tGOOS=$(GOOS) go build -trimpath -o _output/app-$(OS) .\n";
+    let wf = "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: macos-latest\n    steps:\n      - run: OS=Darwin make\n      - uses: softprops/action-gh-release@v2\n        with:\n          files: _output/*\n";
+    let found =
+        check(&[("go.mod", GO_MOD), ("main.go", MAIN), ("Makefile", make), (".github/workflows/release.yml", wf)]);
+    assert_eq!(rules(&found), [("macos-not-notarized", "Makefile:4")], "{found:#?}");
+    // Alone, `uname` is the build host's: nothing is known to be darwin.
+    assert!(check(&[("go.mod", GO_MOD), ("main.go", MAIN), ("Makefile", make)]).is_empty());
+}
+
+/// A step with an `id:` that writes `NAME=value` to `$GITHUB_OUTPUT` gives later steps
+/// `steps.<id>.outputs.NAME`; a job that runs a make target that builds, then uploads, ships
+/// what it built (so the Go release it installs is judged).
+#[test]
+fn step_outputs_and_a_job_that_uploads_what_make_built() {
+    let wf = "on:\n  push:\n    tags: ['v*']\njobs:\n  build:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        target: ['linux/amd64', 'darwin/arm64']\n    steps:\n      - uses: actions/setup-go@v5\n        with:\n          go-version: '1.22'\n      - id: platform\n        run: |\n          echo \"goos=$(echo ${{ matrix.target }} | cut -d'/' -f1)\" >> $GITHUB_OUTPUT\n          echo \"goarch=$(echo ${{ matrix.target }} | cut -d'/' -f2)\" >> $GITHUB_OUTPUT\n      - env:\n          GOOS: ${{ steps.platform.outputs.goos }}\n          GOARCH: ${{ steps.platform.outputs.goarch }}\n        run: |\n          make app\n          tar -czf app_${GOOS}_${GOARCH}.tar.gz app\n      - uses: actions/upload-artifact@v4\n        with:\n          name: app_${{ steps.platform.outputs.goos }}_${{ steps.platform.outputs.goarch }}\n          path: '*.tar.gz'\n";
+    let make = "app:\n\tgo build -trimpath -o app .\n";
+    let files = |wf: &str| {
+        check(&[("go.mod", GO_MOD), ("main.go", MAIN), ("Makefile", make), (".github/workflows/ci.yml", wf)])
+    };
+    let found = files(wf);
+    assert_eq!(
+        rules(&found),
+        [("toolchain-unsupported", ".github/workflows/ci.yml:13"), ("macos-not-notarized", "Makefile:2")],
+        "{found:#?}"
+    );
+    // Neither packed nor uploaded, nothing is kept: a CI check, with no release to judge.
+    let unkept = wf
+        .split("      - uses: actions/upload-artifact@v4")
+        .next()
+        .unwrap()
+        .replace("          tar -czf app_${GOOS}_${GOARCH}.tar.gz app\n", "");
+    assert!(files(&unkept).is_empty(), "{:#?}", files(&unkept));
+}

@@ -42,6 +42,7 @@ struct Strategy {
 
 #[derive(Debug, Deserialize)]
 struct Step {
+    id: Option<String>,
     uses: Option<Spanned<String>>,
     run: Option<Spanned<String>>,
     env: Option<EnvBlock>,
@@ -200,7 +201,7 @@ pub fn parse(text: &str) -> Result<Pipeline, String> {
                 } else {
                     shell::parse(raw, start)
                 };
-                out.runs.push(RunStep { items, env: env_words(&step.env), job: index });
+                out.runs.push(RunStep { items, env: env_words(&step.env), job: index, id: step.id.clone() });
             }
             if let Some(uses) = &step.uses {
                 let span = span_of(uses).unwrap_or((0, 0));

@@ -89,6 +89,8 @@ pub struct RunStep {
     pub items: Vec<Item>,
     pub env: Vec<(String, shell::Word)>,
     pub job: usize,
+    /// The step's `id:`, by which later steps read what it writes to `$GITHUB_OUTPUT`.
+    pub id: Option<String>,
 }
 
 /// A job's runners: one environment per matrix combination.
@@ -123,7 +125,8 @@ pub struct Pipeline {
 }
 
 /// The environment of one matrix combination of a job, for a step with `step_env`, after earlier
-/// steps `exported` variables (GitHub's `$GITHUB_ENV`; a step's own `env:` still wins).
+/// steps `exported` variables (GitHub's `$GITHUB_ENV`; a step's own `env:` still wins) and step
+/// outputs (`steps.<id>.outputs.<name>`, which set no variable).
 pub fn env_for(
     pipeline: &Pipeline,
     job: usize,
@@ -144,7 +147,10 @@ pub fn env_for(
         set(&mut env, k, v);
     }
     for (k, v) in exported {
-        set(&mut env, k, v.clone());
+        match k.starts_with("steps.") {
+            true => env.set(k, v.clone(), false),
+            false => set(&mut env, k, v.clone()),
+        }
     }
     for (k, w) in step_env {
         let v = env.expand(w);

@@ -156,13 +156,57 @@ impl Env {
                     out.push(if quoted { Segment::Fixed(v) } else { Segment::Split(v, Quotes::Literal) });
                 }
                 Part::Command(c) => {
-                    let v = Value::hole(Origin::Command(c.clone()));
+                    let v = self.substitution_output(c).unwrap_or_else(|| Value::hole(Origin::Command(c.clone())));
                     out.push(if quoted { Segment::Fixed(v) } else { Segment::Split(v, Quotes::Literal) });
                 }
                 Part::Arith(a) => out.push(Segment::Fixed(Value::hole(Origin::Unevaluated(format!("$(({a}))"))))),
             }
         }
         out
+    }
+
+    /// The output of a command substitution whose text is known, for the idioms release scripts
+    /// split platform names with: `echo WORD`, `basename PATH [SUFFIX]` or `dirname PATH`, piped
+    /// through `cut -d SEP -f N`, `awk -F SEP '{print $N}'` or a case-changing `tr`
+    /// (`$(echo $p | cut -d/ -f1)`). `None` for anything else, which stays a hole.
+    fn substitution_output(&self, text: &str) -> Option<Value> {
+        // Nested substitutions are left alone: each level would be parsed again here.
+        if text.contains("$(") || text.contains('`') {
+            return None;
+        }
+        let items = super::shell::parse(text, 0);
+        let mut commands = items.iter().map(|item| match item {
+            Item::Command(c) if c.writes_to.is_empty() => Some(c),
+            _ => None,
+        });
+        let argv = |c: &SimpleCommand| -> Option<Vec<String>> {
+            let fields: Vec<Value> = c.words.iter().flat_map(|w| self.fields(w)).collect();
+            fields.iter().map(|f| f.as_known().map(str::to_string)).collect()
+        };
+        let first = commands.next()??;
+        let args = argv(first)?;
+        let mut output = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+            ["echo", words @ ..] if words.first().is_none_or(|w| !w.starts_with('-')) => words.join(" "),
+            ["basename", path] => path.trim_end_matches('/').rsplit('/').next()?.to_string(),
+            ["basename", path, suffix] => {
+                let base = path.trim_end_matches('/').rsplit('/').next()?;
+                base.strip_suffix(suffix).filter(|b| !b.is_empty()).unwrap_or(base).to_string()
+            }
+            ["dirname", path] => match path.trim_end_matches('/').rsplit_once('/') {
+                Some(("", _)) => "/".to_string(),
+                Some((dir, _)) => dir.to_string(),
+                None => ".".to_string(),
+            },
+            _ => return None,
+        };
+        for c in commands {
+            let c = c?;
+            if c.after != "|" {
+                return None;
+            }
+            output = text_filter(&argv(c)?, &output)?;
+        }
+        Some(Value::known(output))
     }
 
     /// `"$@"`, `"${a[@]}"`: every element.
@@ -331,6 +375,80 @@ fn join(values: &[Value]) -> Value {
         b.push(v);
     }
     b.build()
+}
+
+/// The output of a command line whose words are all written out (make's `$(shell echo "$(OS)" |
+/// tr A-Z a-z)` once make has expanded it): see `Env::substitution_output`. A word that reads a
+/// shell variable is not known here (the shell make starts has the environment's).
+pub fn known_command_output(text: &str) -> Option<String> {
+    let literal = |parts: &[Part]| {
+        fn walk(parts: &[Part]) -> bool {
+            parts.iter().all(|p| match p {
+                Part::Lit(_) | Part::Single(_) => true,
+                Part::Double(inner) => walk(inner),
+                _ => false,
+            })
+        }
+        walk(parts)
+    };
+    let items = super::shell::parse(text, 0);
+    let all_literal = items.iter().all(|i| match i {
+        Item::Command(c) => c.assigns.is_empty() && c.words.iter().all(|w| literal(&w.parts)),
+        _ => false,
+    });
+    if !all_literal {
+        return None;
+    }
+    Env::default().substitution_output(text)?.as_known().map(str::to_string)
+}
+
+/// One line of text through `cut -d SEP -f N[-M]`, `awk [-F SEP] '{print $N}'` or `tr` between
+/// upper and lower case; `None` for any other command or option.
+fn text_filter(argv: &[String], line: &str) -> Option<String> {
+    // `-d /` or `-d/`: an option's value, attached or the next word.
+    let option = |flag: &str| -> Option<&str> {
+        argv.iter().enumerate().skip(1).find_map(|(i, a)| match a.strip_prefix(flag) {
+            Some("") => argv.get(i + 1).map(String::as_str),
+            Some(v) => Some(v),
+            None => None,
+        })
+    };
+    let field_range = |spec: &str| -> Option<(usize, Option<usize>)> {
+        let (from, to) = match spec.split_once('-') {
+            Some((from, "")) => (from, None),
+            Some((from, to)) => (from, Some(to.parse().ok()?)),
+            None => (spec, Some(spec.parse().ok()?)),
+        };
+        Some((from.parse().ok().filter(|n| *n > 0)?, to))
+    };
+    match argv.first()?.as_str() {
+        "cut" => {
+            let sep = option("-d").filter(|d| d.chars().count() == 1)?;
+            let (from, to) = field_range(option("-f")?)?;
+            let fields: Vec<&str> = line.split(sep).collect();
+            if fields.len() == 1 {
+                return Some(line.to_string()); // cut prints a line without the delimiter whole
+            }
+            let to = to.unwrap_or(fields.len()).min(fields.len());
+            Some(fields.get(from - 1..to).map(|f| f.join(sep)).unwrap_or_default())
+        }
+        "awk" => {
+            let program = argv.last()?.replace(' ', "");
+            let n: usize = program.strip_prefix("{print$")?.strip_suffix('}')?.parse().ok()?;
+            let fields: Vec<&str> = match option("-F") {
+                Some(sep) if sep.chars().count() == 1 && sep != " " => line.split(sep).collect(),
+                Some(_) => return None,
+                None => line.split_whitespace().collect(),
+            };
+            Some(if n == 0 { line.to_string() } else { fields.get(n - 1).copied().unwrap_or("").to_string() })
+        }
+        "tr" => match (argv.get(1)?.as_str(), argv.get(2)?.as_str(), argv.len()) {
+            ("[:upper:]" | "A-Z", "[:lower:]" | "a-z", 3) => Some(line.to_ascii_lowercase()),
+            ("[:lower:]" | "a-z", "[:upper:]" | "A-Z", 3) => Some(line.to_ascii_uppercase()),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// `2:7` or `2`: offset and length of a substring expansion (non-negative only).

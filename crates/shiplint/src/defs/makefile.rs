@@ -586,7 +586,13 @@ impl Makefile {
         let written = || format!("$({name} {args})");
         let known = |v: &Value| v.as_known().map(str::to_string);
         Some(match name {
-            "shell" => Value::hole(Origin::Command(arg(0).display())),
+            "shell" => {
+                let command = arg(0);
+                match command.as_known().and_then(super::eval::known_command_output) {
+                    Some(output) => Value::known(output),
+                    None => Value::hole(Origin::Command(command.display())),
+                }
+            }
             "if" => {
                 let cond = arg(0);
                 match known(&cond) {

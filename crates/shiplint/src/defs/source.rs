@@ -362,8 +362,13 @@ const MAX_CALL_RUNS: usize = 16;
 /// Evaluates one shell script (with `env` as its starting environment), keeping its builds and
 /// assignments.
 /// Reads a script's builds and commands into `into`; returns the `NAME=value` lines it appends
-/// to `$GITHUB_ENV`, which later steps of a GitHub Actions job see as variables.
-fn read_script<'a>(items: &'a [Item], mut env: Env, place: &Place, into: &mut Collected<'a>) -> Vec<(String, Value)> {
+/// to `$GITHUB_ENV` and `$GITHUB_OUTPUT` (see `github_file_writes`).
+fn read_script<'a>(
+    items: &'a [Item],
+    mut env: Env,
+    place: &Place,
+    into: &mut Collected<'a>,
+) -> Vec<(bool, String, Value)> {
     let evaluated = shell::evaluate(items, &mut env, &into.budget);
     into.builds.extend(evaluated.iter().filter_map(BuildInvocation::from_command).map(|invocation| Build {
         invocation,
@@ -404,38 +409,45 @@ fn read_script<'a>(items: &'a [Item], mut env: Env, place: &Place, into: &mut Co
     if place.via.is_none() {
         collect_assignments(items, &mut into.assignments);
     }
-    github_env_writes(&evaluated)
+    github_file_writes(&evaluated)
 }
 
-/// The `NAME=value` lines commands append to `$GITHUB_ENV`: `echo "NAME=value" >> "$GITHUB_ENV"`,
-/// or an `echo` piped into `tee -a "$GITHUB_ENV"`.
-fn github_env_writes(evaluated: &[shell::Evaluated<'_>]) -> Vec<(String, Value)> {
-    let names_env_file = |w: &shell::Word| shell::flatten(&w.parts).contains("GITHUB_ENV");
+/// The `NAME=value` lines commands append to GitHub's `$GITHUB_ENV` and `$GITHUB_OUTPUT` files:
+/// `echo "NAME=value" >> "$GITHUB_ENV"`, or an `echo` piped into `tee -a "$GITHUB_ENV"`. Each is
+/// (whether it went to the outputs file, name, value).
+fn github_file_writes(evaluated: &[shell::Evaluated<'_>]) -> Vec<(bool, String, Value)> {
+    let file_of = |w: &shell::Word| {
+        let written = shell::flatten(&w.parts);
+        match (written.contains("GITHUB_ENV"), written.contains("GITHUB_OUTPUT")) {
+            (true, _) => Some(false),
+            (_, true) => Some(true),
+            _ => None,
+        }
+    };
     let program = |e: &shell::Evaluated<'_>| e.argv.first().and_then(Value::as_known).map(str::to_string);
     let mut out = Vec::new();
     for (i, e) in evaluated.iter().enumerate() {
-        let piped_into_file = evaluated.get(i + 1).is_some_and(|next| {
-            next.command.after == "|"
-                && program(next).as_deref() == Some("tee")
-                && next.command.words.iter().any(names_env_file)
+        let piped_into = evaluated.get(i + 1).and_then(|next| {
+            let tee = next.command.after == "|" && program(next).as_deref() == Some("tee");
+            tee.then(|| next.command.words.iter().find_map(file_of)).flatten()
         });
-        if program(e).as_deref() != Some("echo") || !(e.command.writes_to.iter().any(names_env_file) || piped_into_file)
-        {
+        let Some(outputs) = e.command.writes_to.iter().find_map(file_of).or(piped_into) else { continue };
+        if program(e).as_deref() != Some("echo") {
             continue;
         }
         let mut line = super::value::Builder::default();
-        for (n, arg) in e.argv.iter().skip(1).filter(|a| !matches!(a.as_known(), Some("-n" | "-e" | "-E"))).enumerate()
-        {
+        let words = e.argv.iter().skip(1).filter(|a| !matches!(a.as_known(), Some("-n" | "-e" | "-E")));
+        for (n, arg) in words.enumerate() {
             if n > 0 {
                 line.push_str(" ");
             }
             line.push(arg);
         }
         let Some((name, value)) = line.build().split_once('=') else { continue };
-        if let Some(name) =
-            name.as_known().filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
-        {
-            out.push((name.to_string(), value));
+        let identifier =
+            |n: &&str| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        if let Some(name) = name.as_known().filter(identifier) {
+            out.push((outputs, name.to_string(), value));
         }
     }
     out
@@ -582,7 +594,8 @@ impl<'a> Defs<'a> {
                         .enumerate()
                         .map(move |(runner, (_, combo))| (run, runner, combo))
                 });
-                // What a step appends to $GITHUB_ENV, each later step of the job on that runner sees.
+                // What a step appends to $GITHUB_ENV or $GITHUB_OUTPUT, each later step of the job
+                // on that runner sees.
                 let mut github_env: std::collections::HashMap<(usize, usize), Vec<(String, Value)>> =
                     Default::default();
                 for (run, runner, combo) in evaluations.take(MAX_RUNS * 4) {
@@ -591,7 +604,12 @@ impl<'a> Defs<'a> {
                     let context = Some(wf.jobs[run.job].name.clone());
                     let place = Place { stage: None, runner, context, via: None };
                     let writes = read_script(&run.items, env, &place, &mut c);
-                    github_env.entry((run.job, runner)).or_default().extend(writes);
+                    // Outputs are read as `steps.<id>.outputs.<name>`, by steps with an `id:` only.
+                    let exports = writes.into_iter().filter_map(|(outputs, name, value)| match outputs {
+                        false => Some((name, value)),
+                        true => run.id.as_ref().map(|id| (format!("steps.{id}.outputs.{name}"), value)),
+                    });
+                    github_env.entry((run.job, runner)).or_default().extend(exports);
                 }
                 (None, Some(wf), None)
             }

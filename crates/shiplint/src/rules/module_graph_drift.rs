@@ -228,8 +228,16 @@ fn job_ships(defs: &Defs<'_>, wf: &ci::Pipeline, job: usize) -> bool {
             a.uses.starts_with("docker/build-push-action@") && input("push") == "true"
         }
     };
+    // A make target or script the job runs builds, and the job uploads or releases files after.
+    let runs_a_build_it_keeps = |l: &crate::defs::source::Linked| {
+        let keeping = defs.keeping(name, l.span.1);
+        l.builds > 0
+            && defs.commands.iter().any(|c| c.span == l.span && c.context.as_deref() == name)
+            && (keeping.action_keeps || !keeping.artifacts.is_empty())
+    };
     defs.builds.iter().any(|b| b.context.as_deref() == name && defs.ships(b).is_some())
         || wf.actions.iter().any(|a| a.job == job && action_ships(a))
+        || defs.linked.iter().any(runs_a_build_it_keeps)
         || defs.commands.iter().filter(|c| c.context.as_deref() == name).any(|c| match known_argv(&c.argv) {
             Some(argv) => argv.first() == Some(&"goreleaser") && releases(&argv[1..]),
             None => false,
