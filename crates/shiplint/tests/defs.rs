@@ -288,18 +288,18 @@ fn makefile_recipes_variables_and_loops() {
     assert_eq!(
         got,
         [
-            // stripped, and the release target's unstripped build is not a copy of this one:
-            // both found where LDFLAGS writes them
-            ("SL003".to_string(), "Makefile:4:12".to_string()),
+            // the clock stamp is found where LDFLAGS writes it
             ("SL009".to_string(), "Makefile:4:45".to_string()),
             ("SL002".to_string(), "Makefile:9:2".to_string()),
+            // stripped, and the release target's unstripped build is not a copy of this one
+            ("SL003".to_string(), "Makefile:9:20".to_string()),
             ("SL106".to_string(), "Makefile:13:3".to_string()),
             ("SL008".to_string(), "Makefile:13:55".to_string()),
         ]
     );
     let messages: Vec<&str> =
         doc["findings"].as_array().unwrap().iter().map(|f| f["message"].as_str().unwrap()).collect();
-    assert!(messages[1].contains("$BUILD_TIME (= $(date -u"), "{}", messages[1]);
+    assert!(messages[0].contains("$BUILD_TIME (= $(date -u"), "{}", messages[0]);
     assert!(
         messages[4].contains("3 iterations write dist/api: linux/amd64, linux/arm64, darwin/arm64"),
         "{}",
@@ -891,7 +891,7 @@ fn stripped_release_builds_without_a_kept_copy() {
     let at = |l: &str| ("SL003".to_string(), format!("release.sh:{l}"));
     assert_eq!(got, [at("3:29"), at("4:31")]);
     let make = "LDFLAGS := -s -w\nrelease:\n\tgo build -trimpath -ldflags \"$(LDFLAGS)\" -o dist/api ./cmd/api\n";
-    assert_eq!(codes_at(project(&[("Makefile", make)]).path()), [("SL003".to_string(), "Makefile:1:12".to_string())]);
+    assert_eq!(codes_at(project(&[("Makefile", make)]).path()), [("SL003".to_string(), "Makefile:3:30".to_string())]);
     // Silent: symbols kept (an unstripped build of the same package), -w=false alone, no -s/-w,
     // a local development build, a compile check.
     let good = "#!/bin/sh\ngo build -trimpath -o build/api ./cmd/api\ngo build -trimpath -ldflags='-s -w' -o dist/api ./cmd/api\nGOOS=linux go build -trimpath -ldflags=-w=false -o dist/x ./cmd/x\ngo build -trimpath -ldflags '-X main.v=1' -o dist/y ./cmd/y\n";

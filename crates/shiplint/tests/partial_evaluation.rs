@@ -139,8 +139,7 @@ fn conditionals_are_decided_where_make_reads_them() {
     let before = make
         .replace("MODE := release\n", "")
         .replace("ifeq ($(MODE),release)", "MODE := release\nifeq ($(MODE),release)");
-    // Found where the flags are written, in the variable.
-    assert_eq!(rules(&check(&[("Makefile", &before)])), [("stripped-without-symbols", "Makefile:11")]);
+    assert_eq!(rules(&check(&[("Makefile", &before)])), [("stripped-without-symbols", "Makefile:19")]);
 }
 
 /// goreleaser runs `go build` in `dir:` and finds `main:` there.
@@ -281,7 +280,7 @@ fn variables_from_included_files() {
     let found = check(&[("Makefile", make), ("build/vars.mk", vars), ("build/more.mk", more)]);
     assert_eq!(
         rules(&found),
-        [("stripped-without-symbols", "Makefile:4"), ("non-reproducible-build", "Makefile:7")],
+        [("stripped-without-symbols", "Makefile:7"), ("non-reproducible-build", "Makefile:7")],
         "{found:#?}"
     );
     let debug = vars.replace("release", "debug");
@@ -384,7 +383,7 @@ fn nothing_in_vendored_code() {
 fn quotes_inside_make_variables_are_shell_syntax() {
     let make = "GO ?= go\nBUILD_FLAGS := -a -ldflags \"-s -w -X main.version=$(VERSION)\" -tags \"$(TAGS)\" -trimpath\nBIN := fzf-$(GOOS)_amd64\n\ntarget/$(BIN):\n\tGOARCH=amd64 $(GO) build $(BUILD_FLAGS) -o $@\n";
     let found = check(&[("Makefile", make)]);
-    assert_eq!(rules(&found), [("stripped-without-symbols", "Makefile:2")], "{found:#?}");
+    assert_eq!(rules(&found), [("stripped-without-symbols", "Makefile:6")], "{found:#?}");
     let untrimmed = make.replace(" -trimpath\n", "\n");
     let found = check(&[("Makefile", &untrimmed)]);
     assert!(found.iter().any(|f| f.0 == "untrimmed-paths" && f.2.contains("cross-compiled")), "{found:#?}");
@@ -1024,4 +1023,22 @@ fn step_outputs_and_a_job_that_uploads_what_make_built() {
         .unwrap()
         .replace("          tar -czf app_${GOOS}_${GOARCH}.tar.gz app\n", "");
     assert!(files(&unkept).is_empty(), "{:#?}", files(&unkept));
+}
+
+/// Go builds for the runner it runs on: a macOS runner's plain `go build` makes darwin binaries.
+/// A program the job runs and then packs ships too (it is no mere tool).
+#[test]
+fn a_macos_runner_builds_darwin_and_a_program_run_then_packed_ships() {
+    let wf = |runner: &str| {
+        format!(
+            "on:\n  push:\n    tags: ['v*']\njobs:\n  mac:\n    strategy:\n      matrix:\n        os: [{runner}]\n    runs-on: ${{{{ matrix.os }}}}\n    steps:\n      - run: go build -trimpath -o app .\n      - run: ./app gen completion bash > completion.bash\n      - run: tar -czf app.tar.gz app completion.bash\n      - uses: actions/upload-artifact@v4\n        with:\n          path: app.tar.gz\n"
+        )
+    };
+    let files = |wf: &str| check(&[("go.mod", GO_MOD), ("main.go", MAIN), (".github/workflows/release.yml", wf)]);
+    let found = files(&wf("macos-14"));
+    assert_eq!(rules(&found), [("macos-not-notarized", ".github/workflows/release.yml:11")], "{found:#?}");
+    assert!(files(&wf("ubuntu-latest")).is_empty());
+    // Run and not packed: a tool the job uses.
+    let tool = wf("macos-14").replace("tar -czf app.tar.gz app completion.bash", "tar -czf app.tar.gz completion.bash");
+    assert!(files(&tool).is_empty(), "{:#?}", files(&tool));
 }

@@ -49,8 +49,19 @@ struct Step {
     with: Option<BTreeMap<String, Spanned<Scalar>>>,
 }
 
+/// `runs-on:` a label (maybe `${{ matrix.os }}`), a list of labels, or a group.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RunsOn {
+    Label(String),
+    Labels(Vec<String>),
+    Other(IgnoredAny),
+}
+
 #[derive(Debug, Deserialize)]
 struct Job {
+    #[serde(rename = "runs-on")]
+    runs_on: Option<RunsOn>,
     env: Option<EnvBlock>,
     strategy: Option<Strategy>,
     #[serde(default)]
@@ -183,7 +194,13 @@ pub fn parse(text: &str) -> Result<Pipeline, String> {
     };
     for (index, (name, job)) in wf.jobs.iter().enumerate() {
         let (combinations, declared_combinations) = combinations(&job.strategy.as_ref().and_then(|s| s.matrix.clone()));
+        let runner = match &job.runs_on {
+            Some(RunsOn::Label(label)) => vec![shell::ci_value(label, 0)],
+            Some(RunsOn::Labels(labels)) => labels.iter().map(|l| shell::ci_value(l, 0)).collect(),
+            _ => Vec::new(),
+        };
         out.jobs.push(JobPlan {
+            runner,
             name: name.clone(),
             combinations,
             declared_combinations,

@@ -99,6 +99,8 @@ pub type Combination = (String, Vec<(String, String)>);
 
 pub struct JobPlan {
     pub name: String,
+    /// The runner labels (`runs-on:`), which may name matrix values.
+    pub runner: Vec<shell::Word>,
     /// Each combination's `matrix.*` values, with a label such as `goos=linux, goarch=arm64`.
     pub combinations: Vec<Combination>,
     /// How many combinations the matrix declares; more than `combinations` holds when the
@@ -137,6 +139,20 @@ pub fn env_for(
     let mut env = Env::default();
     for (k, v) in combo {
         env.set(&format!("matrix.{k}"), Value::Known(v.clone()), false);
+    }
+    // The runner's system, as GitHub sets RUNNER_OS: Go builds for it unless GOOS says otherwise.
+    let labels: Vec<Value> = pipeline.jobs[job].runner.iter().map(|w| env.expand(w)).collect();
+    let runner_os = labels.iter().filter_map(Value::as_known).find_map(|l| {
+        let l = l.to_ascii_lowercase();
+        match () {
+            _ if l.starts_with("macos") => Some("macOS"),
+            _ if l.starts_with("windows") => Some("Windows"),
+            _ if l.starts_with("ubuntu") => Some("Linux"),
+            _ => None,
+        }
+    });
+    if let Some(os) = runner_os {
+        env.set("RUNNER_OS", Value::known(os), true);
     }
     let set = |env: &mut Env, k: &str, v: Value| {
         env.set(&format!("env.{k}"), v.clone(), false);

@@ -355,6 +355,7 @@ pub fn parse(text: &str) -> Result<Pipeline, String> {
             Some(Input { value: name, span: span_of(i)? })
         });
         out.jobs.push(JobPlan {
+            runner: Vec::new(),
             name: name.clone(),
             combinations,
             declared_combinations,

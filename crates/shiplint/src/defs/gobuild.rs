@@ -73,6 +73,17 @@ pub(crate) const VALUE_FLAGS: &[&str] = &[
 ];
 
 impl<'a> BuildInvocation<'a> {
+    /// The GOOS the build targets where known: its GOOS, or the system of the CI runner it runs
+    /// on (GitHub's RUNNER_OS), which Go builds for by default.
+    pub fn target_os(&self) -> Option<&str> {
+        self.env_value("GOOS").or_else(|| match self.env_value("RUNNER_OS")? {
+            "macOS" => Some("darwin"),
+            "Windows" => Some("windows"),
+            "Linux" => Some("linux"),
+            _ => None,
+        })
+    }
+
     /// `go build ./...` (several packages, no -o) and `go build -o /dev/null` only check that the
     /// code compiles: nothing ships.
     pub fn only_compiles(&self) -> bool {

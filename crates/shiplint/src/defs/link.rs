@@ -95,14 +95,21 @@ impl Keeping {
     pub fn keeps(&self, output: Option<&str>) -> bool {
         let Some(output) = output.map(|o| o.trim_start_matches("./")) else { return self.action_keeps };
         let program = |argv: &Vec<String>| argv.first().map_or("", |p| p.trim_start_matches("./")).to_string();
-        if self.later.iter().any(|argv| program(argv) == output) {
+        let names_output = |argv: &Vec<String>| {
+            FILE_COMMANDS.contains(&program(argv).as_str()) && argv.iter().skip(1).any(|arg| names_file(arg, output))
+        };
+        // A program the job runs is a tool, unless the job also packs or copies it somewhere
+        // other than a folder of programs (`cp tool /usr/local/bin/` installs a tool).
+        let packs = |argv: &Vec<String>| {
+            let installs = matches!(program(argv).as_str(), "cp" | "mv" | "install")
+                && argv.last().is_some_and(|to| to.starts_with('/') || to.starts_with('$') || to.starts_with('~'));
+            names_output(argv) && !installs
+        };
+        if self.later.iter().any(|argv| program(argv) == output) && !self.later.iter().any(packs) {
             return false;
         }
-        let later_keeps = self.later.iter().any(|argv| {
-            let program = program(argv);
-            PUBLISHING_COMMANDS.contains(&program.as_str())
-                || FILE_COMMANDS.contains(&program.as_str()) && argv.iter().skip(1).any(|arg| names_file(arg, output))
-        });
+        let later_keeps =
+            self.later.iter().any(|argv| PUBLISHING_COMMANDS.contains(&program(argv).as_str()) || names_output(argv));
         self.action_keeps || later_keeps || self.artifacts.iter().any(|kept| artifact_holds(kept, output))
     }
 
@@ -143,7 +150,14 @@ pub fn artifact_holds(kept: &str, file: &str) -> bool {
 pub fn names_file(arg: &str, file: &str) -> bool {
     let arg = arg.trim_start_matches("./");
     let folder = arg.trim_end_matches(['/', '*']);
-    arg.contains(file)
+    // The file's path inside the argument (`dist/app`, `--file=dist/app#label`), not a longer
+    // name that starts with it (`app.tar.gz` does not name `app`).
+    let bounded = arg.match_indices(file).any(|(at, _)| {
+        let before = arg[..at].chars().next_back();
+        let after = arg[at + file.len()..].chars().next();
+        before.is_none_or(|c| "/=:'\"".contains(c)) && after.is_none_or(|c| "#'\",:".contains(c))
+    });
+    bounded
         || super::shell::glob_match(arg.as_bytes(), file.as_bytes())
         || (!folder.is_empty() && file.strip_prefix(folder).is_some_and(|rest| rest.starts_with('/')))
 }

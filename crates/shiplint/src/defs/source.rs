@@ -903,7 +903,8 @@ impl<'a> Defs<'a> {
                     let name = o.rsplit('/').next().unwrap_or("").to_string();
                     (!name.is_empty() && !name.contains('$')).then_some(name)
                 });
-                let tool = program.is_some_and(|name| keeping.runs(&name));
+                // Where the output is known, `keeps` tells a tool the job runs from what it packs.
+                let tool = output.is_none() && program.is_some_and(|name| keeping.runs(&name));
                 let writes = inv.output.is_some() || default_output.is_some();
                 let kept = writes && !tool && keeping.keeps(output);
                 return kept.then(|| "it is built in CI and kept".into());

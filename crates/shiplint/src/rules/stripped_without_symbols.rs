@@ -205,11 +205,7 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             "{what}, and no unstripped copy is built: delve, gdb, perf and addr2line have less or nothing to \
              read when it crashes (panic traces and pprof profiles keep their names and lines)"
         );
-        // Where the flags are written: a variable every target expands is one finding there.
-        let at = inv.ldflags.as_ref().map_or(inv.span, |(_, w)| {
-            let written = defs.written_in(w, &|text| strips(text));
-            (written.start, written.end)
-        });
+        let at = inv.ldflags.as_ref().map_or(inv.span, |(_, w)| (w.start, w.end));
         let help = "build once without -s -w, keep that file (`shiplint symbols store`), and ship a `strip`ped copy: \
                     it keeps the Go build ID";
         out.push(defs.finding(&META, at, message, help));

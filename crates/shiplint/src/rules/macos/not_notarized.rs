@@ -102,7 +102,7 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     let mut commands: Vec<((usize, usize), String, Vec<&str>)> = Vec::new();
     for b in &defs.builds {
         let inv = &b.invocation;
-        if inv.env_value("GOOS") != Some("darwin") {
+        if inv.target_os() != Some("darwin") {
             continue;
         }
         let arch = inv.env_value("GOARCH").unwrap_or("(host arch)");
