@@ -525,16 +525,40 @@ impl<'a> Image<'a> {
         mut visit: impl FnMut(usize, &Entry, &mut dyn EntryData) -> Result<(), Error>,
     ) -> Result<Vec<LayerReport>, Error> {
         let mut reports = Vec::new();
+        // A compressed tarball is decompressed once for layers stored in the order they are read
+        // (as docker save writes them): the stream and its position carry over to the next.
+        let mut carried: Option<(compress::Decoder<'static>, u64)> = None;
         for (index, layer) in manifest.layers.iter().enumerate() {
             // An error names the layer that failed, not only the image it belongs to.
             let in_layer = |error: Error| Error::InBlob {
                 blob: format!("layer {index} ({})", layer.digest.as_deref().unwrap_or("no digest")),
                 error: Box::new(error),
             };
-            let mut hashed = Hashing { inner: self.open(&layer.blob).map_err(in_layer)?, hasher: Sha256::new() };
-            let (compression, entries, expanded) = walk_layer(index, &mut hashed, &mut visit).map_err(in_layer)?;
-            std::io::copy(&mut hashed, &mut std::io::sink()).map_err(|e| in_layer(io_error(e)))?;
-            let actual = format!("sha256:{:x}", hashed.hasher.finalize());
+            let mut stream = match (&layer.blob, &self.store) {
+                (&Blob::Range(start, _), Store::Tar { tarball: Tarball::Compressed(path), .. }) => {
+                    use crate::tar::Source;
+                    let (mut stream, at) = match carried.take() {
+                        Some((stream, at)) if at <= start => (stream, at),
+                        _ => (decompressed(path).map_err(in_layer)?, 0),
+                    };
+                    stream.skip_bytes(start - at).map_err(|e| in_layer(io_error(e)))?;
+                    Some(stream)
+                }
+                _ => None,
+            };
+            let (compression, entries, expanded, actual) = {
+                let inner: Box<dyn Read + '_> = match (&mut stream, &layer.blob) {
+                    (Some(stream), &Blob::Range(start, end)) => Box::new(stream.take(end - start)),
+                    _ => self.open(&layer.blob).map_err(in_layer)?,
+                };
+                let mut hashed = Hashing { inner, hasher: Sha256::new() };
+                let (compression, entries, expanded) = walk_layer(index, &mut hashed, &mut visit).map_err(in_layer)?;
+                std::io::copy(&mut hashed, &mut std::io::sink()).map_err(|e| in_layer(io_error(e)))?;
+                (compression, entries, expanded, format!("sha256:{:x}", hashed.hasher.finalize()))
+            };
+            if let (Some(stream), &Blob::Range(_, end)) = (stream, &layer.blob) {
+                carried = Some((stream, end));
+            }
             // A diff_id is the digest of the uncompressed tar: the blob's own only when uncompressed.
             let checkable = layer.digest.as_deref().is_some_and(|d| d.starts_with("sha256:"))
                 && (!layer.digest_is_diff_id || compression == Compression::None);
