@@ -1042,3 +1042,20 @@ fn a_macos_runner_builds_darwin_and_a_program_run_then_packed_ships() {
     let tool = wf("macos-14").replace("tar -czf app.tar.gz app completion.bash", "tar -czf app.tar.gz completion.bash");
     assert!(files(&tool).is_empty(), "{:#?}", files(&tool));
 }
+
+/// A branch's CI uploads test builds: artifacts and packing ship only in a workflow that can
+/// make a release (a release event, a tag push, a step that publishes).
+#[test]
+fn artifacts_of_branch_ci_are_test_builds() {
+    let wf = |on: &str| {
+        format!(
+            "on:\n{on}\njobs:\n  cross:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        env: ['GOOS=linux GOARCH=amd64', 'GOOS=darwin GOARCH=arm64']\n    steps:\n      - run: env ${{{{ matrix.env }}}} go build -o app ./\n      - run: tar -czf app.tgz app\n      - uses: actions/upload-artifact@v4\n        with:\n          name: app-${{{{ strategy.job-index }}}}\n          path: app.tgz\n"
+        )
+    };
+    let files = |wf: &str| check(&[("go.mod", GO_MOD), ("main.go", MAIN), (".github/workflows/build.yml", wf)]);
+    assert!(files(&wf("  push:\n    branches: [main]\n  pull_request:")).is_empty());
+    for on in ["  push:\n    tags: ['v*']", "  release:\n    types: [published]", "  push:"] {
+        let found = files(&wf(on));
+        assert!(found.iter().any(|f| f.0 == "macos-not-notarized"), "{on}: {found:#?}");
+    }
+}

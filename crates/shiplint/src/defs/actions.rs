@@ -83,7 +83,15 @@ struct Workflow {
 enum Triggers {
     One(String),
     List(Vec<String>),
-    Map(IndexMap<String, serde::de::IgnoredAny>),
+    Map(IndexMap<String, Trigger>),
+}
+
+/// One event's settings: for `push`, which refs run it.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Trigger {
+    Refs { branches: Option<IgnoredAny>, tags: Option<IgnoredAny> },
+    Other(IgnoredAny),
 }
 
 impl Triggers {
@@ -95,6 +103,22 @@ impl Triggers {
             Triggers::One(e) => is_pr(e),
             Triggers::List(l) => !l.is_empty() && l.iter().all(|e| is_pr(e)),
             Triggers::Map(m) => !m.is_empty() && m.keys().all(|e| is_pr(e)),
+        }
+    }
+
+    /// Whether a release runs it: a `release` event, or a push of a tag (a `push` with `tags:`,
+    /// or with no `branches:` filter, which tags pass too).
+    fn on_release(&self) -> bool {
+        let names = |e: &str| matches!(e, "release" | "push");
+        match self {
+            Triggers::One(e) => names(e),
+            Triggers::List(l) => l.iter().any(|e| names(e)),
+            Triggers::Map(m) => m.iter().any(|(event, trigger)| match (event.as_str(), trigger) {
+                ("release", _) => true,
+                ("push", Trigger::Refs { branches, tags }) => tags.is_some() || branches.is_none(),
+                ("push", Trigger::Other(_)) => true,
+                _ => false,
+            }),
         }
     }
 }
@@ -188,6 +212,7 @@ pub fn parse(text: &str) -> Result<Pipeline, String> {
         env: env_words(&wf.env),
         matrix_is_env: false,
         pull_requests_only: wf.on.as_ref().is_some_and(Triggers::pull_requests_only),
+        on_release: wf.on.as_ref().is_some_and(Triggers::on_release),
         jobs: Vec::new(),
         runs: Vec::new(),
         actions: Vec::new(),

@@ -121,6 +121,8 @@ pub struct Pipeline {
     pub matrix_is_env: bool,
     /// A GitHub workflow only pull requests run: it releases nothing.
     pub pull_requests_only: bool,
+    /// A release or a tag push runs it: what it uploads as artifacts may be the release.
+    pub on_release: bool,
     pub jobs: Vec<JobPlan>,
     pub runs: Vec<RunStep>,
     pub actions: Vec<ActionStep>,

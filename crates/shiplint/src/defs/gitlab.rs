@@ -337,6 +337,8 @@ pub fn parse(text: &str) -> Result<Pipeline, String> {
         env: variable_words(&file.variables),
         matrix_is_env: true,
         pull_requests_only: false,
+        // GitLab runs a pipeline for tags unless its rules say otherwise.
+        on_release: true,
         jobs: Vec::new(),
         runs: Vec::new(),
         actions: Vec::new(),

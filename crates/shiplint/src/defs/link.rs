@@ -52,40 +52,24 @@ impl Caller {
 }
 
 /// What a CI job does with files after one of its commands: whether an upload or release step of
-/// the job keeps them, the paths it keeps as artifacts, and its later commands (known words).
+/// the job keeps them, the paths it keeps as artifacts, its later commands (known words), and
+/// whether the pipeline can make a release at all (packing a file keeps it only there).
 #[derive(Clone, Debug, Default)]
 pub struct Keeping {
     pub action_keeps: bool,
     pub artifacts: Vec<String>,
     pub later: Vec<Vec<String>>,
+    pub releases: bool,
 }
 
 /// Commands that publish what the job built, wherever it is (an image build takes its context, a
 /// release tool its own configuration).
 const PUBLISHING_COMMANDS: &[&str] = &["docker", "podman", "buildah", "goreleaser", "nfpm", "fpm", "ko"];
-/// Commands that pack, move or upload the files they name.
-const FILE_COMMANDS: &[&str] = &[
-    "gh",
-    "tar",
-    "zip",
-    "7z",
-    "aws",
-    "gsutil",
-    "az",
-    "rsync",
-    "scp",
-    "cp",
-    "mv",
-    "upx",
-    "strip",
-    "codesign",
-    "cosign",
-    "sha256sum",
-    "shasum",
-    "curl",
-    "jf",
-    "install",
-];
+/// Commands that upload the files they name somewhere that outlives the job.
+const UPLOADING_COMMANDS: &[&str] = &["gh", "aws", "gsutil", "az", "rsync", "scp", "curl", "jf"];
+/// Commands that pack, move or sign the files they name (for a release, where there is one).
+const PACKING_COMMANDS: &[&str] =
+    &["tar", "zip", "7z", "cp", "mv", "upx", "strip", "codesign", "cosign", "sha256sum", "shasum", "install"];
 
 impl Keeping {
     /// Whether the job keeps what a build wrote to `output`: not a tool a later command runs
@@ -96,7 +80,10 @@ impl Keeping {
         let Some(output) = output.map(|o| o.trim_start_matches("./")) else { return self.action_keeps };
         let program = |argv: &Vec<String>| argv.first().map_or("", |p| p.trim_start_matches("./")).to_string();
         let names_output = |argv: &Vec<String>| {
-            FILE_COMMANDS.contains(&program(argv).as_str()) && argv.iter().skip(1).any(|arg| names_file(arg, output))
+            let program = program(argv);
+            let keeping = UPLOADING_COMMANDS.contains(&program.as_str())
+                || self.releases && PACKING_COMMANDS.contains(&program.as_str());
+            keeping && argv.iter().skip(1).any(|arg| names_file(arg, output))
         };
         // A program the job runs is a tool, unless the job also packs or copies it somewhere
         // other than a folder of programs (`cp tool /usr/local/bin/` installs a tool).
@@ -516,12 +503,17 @@ mod tests {
                 vec!["./bin/gen".into(), "x".into()],
                 vec!["tar".into(), "czf".into(), "a.tgz".into(), "out/".into()],
             ],
+            releases: true,
         };
         assert!(k.keeps(Some("dist/app")));
         assert!(k.keeps(Some("./out/app")));
         assert!(!k.keeps(Some("bin/gen")), "a tool the job runs itself");
         assert!(!k.keeps(Some("bin/other")));
         assert!(!k.keeps(None));
+        // Packed in a workflow that makes no release: a test build.
+        let branch_ci = Keeping { releases: false, ..k.clone() };
+        assert!(!branch_ci.keeps(Some("./out/app")));
+        assert!(branch_ci.keeps(Some("dist/app")), "kept as an artifact path");
     }
 
     #[test]

@@ -999,25 +999,34 @@ impl<'a> Defs<'a> {
 
     /// What the CI job `job` does with files after the byte offset `after`.
     pub fn keeping(&self, job: Option<&str>, after: usize) -> Keeping {
-        const KEEPING_ACTIONS: &[&str] = &[
-            "actions/upload-artifact@",
+        const PUBLISHING_ACTIONS: &[&str] = &[
             "softprops/action-gh-release@",
             "ncipollo/release-action@",
             "svenstaro/upload-release-action@",
             "goreleaser/goreleaser-action@",
             "docker/build-push-action@",
         ];
-        let Some(pipeline) = self.workflow else { return Keeping { action_keeps: true, ..Keeping::default() } };
-        let index = pipeline.jobs.iter().position(|j| Some(j.name.as_str()) == job);
-        // A script step that uploads release assets through the API keeps what it uploads.
-        let uploads = |a: &ci::ActionStep| {
-            a.uses.starts_with("actions/github-script@")
-                && a.with.get("script").is_some_and(|s| s.value.contains("uploadReleaseAsset"))
+        let Some(pipeline) = self.workflow else {
+            return Keeping { action_keeps: true, releases: true, ..Keeping::default() };
         };
-        let action_keeps = pipeline
-            .actions
-            .iter()
-            .any(|a| Some(a.job) == index && (KEEPING_ACTIONS.iter().any(|k| a.uses.starts_with(k)) || uploads(a)));
+        let index = pipeline.jobs.iter().position(|j| Some(j.name.as_str()) == job);
+        // A script step that uploads release assets through the API publishes what it uploads.
+        let publishes = |a: &ci::ActionStep| {
+            PUBLISHING_ACTIONS.iter().any(|k| a.uses.starts_with(k))
+                || a.uses.starts_with("actions/github-script@")
+                    && a.with.get("script").is_some_and(|s| s.value.contains("uploadReleaseAsset"))
+        };
+        // An artifact is kept for a release only in a workflow that can make one: one a release or
+        // tag push runs, or that publishes somewhere (a branch's CI artifacts are test builds).
+        let artifacts_ship = pipeline.on_release
+            || pipeline.actions.iter().any(publishes)
+            || self.commands.iter().any(|c| {
+                let words: Vec<&str> = c.argv.iter().filter_map(Value::as_known).collect();
+                matches!(words.as_slice(), ["gh", "release", ..] | ["goreleaser", ..])
+            });
+        let action_keeps = pipeline.actions.iter().any(|a| {
+            Some(a.job) == index && (publishes(a) || artifacts_ship && a.uses.starts_with("actions/upload-artifact@"))
+        });
         let later = self
             .commands
             .iter()
@@ -1025,7 +1034,7 @@ impl<'a> Defs<'a> {
             .map(|c| c.argv.iter().filter_map(Value::as_known).map(str::to_string).collect())
             .collect();
         let artifacts = index.map(|j| pipeline.jobs[j].artifacts.clone()).unwrap_or_default();
-        Keeping { action_keeps, artifacts, later }
+        Keeping { action_keeps, artifacts, later, releases: artifacts_ship }
     }
 
     /// Whether a later command of the same job or target deletes what `b` wrote (`rm -rf out/`).
