@@ -648,4 +648,14 @@ fn real_release_binaries_from_the_registries() {
     let (_, list) = check(&t.path().join("win32"));
     assert_eq!(package_findings(&list), [], "{list:#?}");
     assert!(!list.iter().any(|(c, ..)| c == "SL301"), "{list:#?}");
+    // esbuild ships stripped (-s -w): --expect-x says it cannot verify, and what the data shows.
+    let expect = |value: &str| {
+        let arg = format!("--expect-x=main.esbuildVersion={value}");
+        let (_, found, _) = common::check_json(&t.path().join("win32"), &[arg.as_ref(), ".".as_ref()]);
+        found.iter().find(|f| field(f, "/code") == "SL004").map(|f| field(f, "/message")).unwrap_or_default()
+    };
+    let present = expect("0.25.0");
+    assert!(present.contains("cannot be verified: the symbol table is stripped"), "{present}");
+    assert!(present.contains("the value's text is in the file's data"), "{present}");
+    assert!(expect("9.9.97").contains("did nothing: the value is nowhere in the file's data"));
 }
