@@ -267,8 +267,16 @@ fn judge_definitions(
             g.dockers.iter().map(move |k| (root, normalized(&dir.join(&k.dockerfile))))
         })
         .collect();
+    // CI workflows a release runs that build Go and keep it themselves.
+    let ci_releases: Vec<Option<&Path>> = defs
+        .iter()
+        .filter(|d| d.workflow.is_some_and(|w| w.on_release))
+        .filter(|d| d.builds.iter().any(|b| b.via.is_none() && d.ships(b).is_some()))
+        .map(|d| d.scan_root)
+        .collect();
     for d in &mut defs {
-        d.goreleaser_releases_tree = released.iter().any(|(root, ..)| *root == d.scan_root);
+        d.releases_elsewhere =
+            released.iter().any(|(root, ..)| *root == d.scan_root) || ci_releases.contains(&d.scan_root);
         if d.kind == source::Kind::Dockerfile {
             let path = normalized(Path::new(d.path));
             d.packed_by_goreleaser = packed.iter().any(|(root, p)| *root == d.scan_root && *p == path);

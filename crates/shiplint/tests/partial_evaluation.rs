@@ -1059,3 +1059,24 @@ fn artifacts_of_branch_ci_are_test_builds() {
         assert!(found.iter().any(|f| f.0 == "macos-not-notarized"), "{on}: {found:#?}");
     }
 }
+
+/// Where a release workflow builds and publishes the binaries itself, a Makefile's per-platform
+/// targets that nothing runs are conveniences, not the release; alone, they are the release.
+#[test]
+fn makefile_targets_beside_a_release_workflow_that_builds_itself() {
+    let make = "BUILD = CGO_ENABLED=0 go build -trimpath -ldflags '-s -w'\ndarwin-arm64:\n\tGOOS=darwin GOARCH=arm64 $(BUILD) -o bin/app-$@ .\nlinux-amd64:\n\tGOOS=linux GOARCH=amd64 $(BUILD) -o bin/app-$@ .\n";
+    let wf = "on:\n  push:\n    tags: ['v*']\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: GOOS=linux go build -trimpath -o app .\n      - uses: softprops/action-gh-release@v2\n        with:\n          files: app\n";
+    let alone = check(&[("go.mod", GO_MOD), ("main.go", MAIN), ("Makefile", make)]);
+    assert_eq!(
+        rules(&alone),
+        [
+            ("macos-not-notarized", "Makefile:3"),
+            ("stripped-without-symbols", "Makefile:3"),
+            ("stripped-without-symbols", "Makefile:5")
+        ],
+        "{alone:#?}"
+    );
+    let beside =
+        check(&[("go.mod", GO_MOD), ("main.go", MAIN), ("Makefile", make), (".github/workflows/release.yml", wf)]);
+    assert!(beside.is_empty(), "{beside:#?}");
+}

@@ -217,9 +217,10 @@ pub struct Defs<'a> {
     /// For a goreleaser config: whether a run of goreleaser in the scanned tree that reads it
     /// releases (`None` when nothing in the tree runs it: it is taken to release).
     pub goreleaser_released: Option<bool>,
-    /// A goreleaser config of the scan releases: the project's releases are goreleaser's, so a
+    /// A goreleaser config of the scan releases, or a CI workflow of the scan that a release
+    /// runs builds Go and publishes it itself: the project's releases are made there, so a
     /// Makefile or script cross-compiling or stripping is no sign of a release by itself.
-    pub goreleaser_releases_tree: bool,
+    pub releases_elsewhere: bool,
     /// For a Dockerfile: a goreleaser config of the scan that releases packs its builds into it
     /// (`dockers:`, `dockers_v2:`): its image ships a Go program it never builds itself.
     pub packed_by_goreleaser: bool,
@@ -672,7 +673,7 @@ impl<'a> Defs<'a> {
             newest_go_minor: crate::config::NEWEST_GO_MINOR,
             goreleaser_released: None,
             packed_by_goreleaser: false,
-            goreleaser_releases_tree: false,
+            releases_elsewhere: false,
         }
     }
 
@@ -919,11 +920,11 @@ impl<'a> Defs<'a> {
         let program = self.kind == Kind::GoProgram;
         // A known target only: `GOOS=$(shell go env GOOS)` is the host.
         let cross_compiles = inv.env_value("GOOS").is_some() || inv.env_value("GOARCH").is_some();
-        if !program && cross_compiling_ships && !self.goreleaser_releases_tree && cross_compiles {
+        if !program && cross_compiling_ships && !self.releases_elsewhere && cross_compiles {
             return Some("it is cross-compiled".into());
         }
-        // Beside a goreleaser release, stripping is no sign of a release by itself either.
-        if let Some(written) = self.ldflags_written(inv).filter(|_| !program && !self.goreleaser_releases_tree) {
+        // Beside a release made elsewhere, stripping is no sign of a release by itself either.
+        if let Some(written) = self.ldflags_written(inv).filter(|_| !program && !self.releases_elsewhere) {
             let words: Vec<&str> = written.split_whitespace().collect();
             if words.contains(&"-s") && words.contains(&"-w") {
                 return Some("it is stripped for release (-s -w)".into());
@@ -974,8 +975,8 @@ impl<'a> Defs<'a> {
         let parts = if self.kind == Kind::GoProgram { 2 } else { 1 };
         let start = self.path.rmatch_indices('/').nth(parts - 1).map_or(0, |(i, _)| i + 1);
         let script = &self.path[start..];
-        // Beside a goreleaser release, `cross` names a cross-compile check, not the release.
-        let names_a_release = |name: &str| match self.goreleaser_releases_tree {
+        // Beside a release made elsewhere, `cross` names a cross-compile check, not the release.
+        let names_a_release = |name: &str| match self.releases_elsewhere {
             true => names_a_release(&name.to_ascii_lowercase().replace("cross", "")),
             false => names_a_release(name),
         };
