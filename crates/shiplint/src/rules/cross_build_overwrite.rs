@@ -61,6 +61,8 @@ declare_rule! {
         name: "cross-build-overwrite",
         level: Error,
         summary: "a cross-compiling loop writes every target to the same output path",
+        defs: check,
+        release: check_release,
     }
 }
 

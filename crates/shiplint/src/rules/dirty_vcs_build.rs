@@ -44,6 +44,7 @@ declare_rule! {
         name: "dirty-vcs-build",
         level: Warning,
         summary: "built from a checkout with uncommitted or untracked changes (vcs.modified=true)",
+        binary: check,
     }
 }
 

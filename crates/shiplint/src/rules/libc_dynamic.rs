@@ -57,6 +57,7 @@ declare_rule! {
         name: "libc-dynamic",
         level: Info,
         summary: "dynamically linked executable: needs a specific C library loader at run time",
+        binary: check,
     }
 }
 

@@ -61,6 +61,8 @@ declare_rule! {
         name: "missing-buildinfo",
         level: Warning,
         summary: "Go executable without module information (no BuildInfo or no main module)",
+        binary: check,
+        defs: check_defs,
     }
 }
 

@@ -7,9 +7,25 @@ use crate::image::ImageFacts;
 use crate::release::ReleaseFacts;
 use shiplint_gobin::{Container, Facts};
 
-/// Declares a rule's `META`: its doc comment is the rule's page, kept as `META.doc` too.
+/// Declares a rule in its own file: its `META` (the doc comment is the rule's page, kept as
+/// `META.doc` too) and its `RULE`, which names the evidence it reads (`binary`, `defs`, `image`,
+/// `release`: the function that checks each). build.rs finds every `declare_rule!` under
+/// src/rules and generates the registry, `RULES`, from them in code order.
 macro_rules! declare_rule {
-    ($(#[doc = $doc:expr])* rule { code: $code:literal, name: $rule:literal, level: $level:ident, summary: $summary:literal $(,)? }) => {
+    (
+        $(#[doc = $doc:expr])*
+        rule {
+            code: $code:literal,
+            name: $rule:literal,
+            level: $level:ident,
+            summary: $summary:literal
+            $(, binary: $binary:path)?
+            $(, defs: $defs:path)?
+            $(, image: $image:path)?
+            $(, release: $release:path)?
+            $(,)?
+        }
+    ) => {
         $(#[doc = $doc])*
         pub static META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
             code: $code,
@@ -18,7 +34,18 @@ macro_rules! declare_rule {
             summary: $summary,
             doc: concat!($($doc, "\n"),*),
         };
+
+        /// The rule, with the checks it runs on each kind of evidence.
+        pub static RULE: $crate::rules::Rule = $crate::rules::Rule {
+            meta: &META,
+            binary: declare_rule!(@check $($binary)?),
+            defs: declare_rule!(@check $($defs)?),
+            image: declare_rule!(@check $($image)?),
+            release: declare_rule!(@check $($release)?),
+        };
     };
+    (@check) => { None };
+    (@check $check:path) => { Some($check) };
 }
 
 mod cross_build_overwrite;
@@ -117,210 +144,8 @@ pub struct Rule {
     pub release: Option<fn(&ReleaseFacts, &mut Vec<Finding>)>,
 }
 
-/// Every rule, in code order.
-pub static RULES: &[Rule] = &[
-    Rule {
-        meta: &missing_buildinfo::META,
-        binary: Some(missing_buildinfo::check),
-        defs: Some(missing_buildinfo::check_defs),
-        image: None,
-        release: None,
-    },
-    Rule {
-        meta: &untrimmed_paths::META,
-        binary: Some(untrimmed_paths::check),
-        defs: Some(untrimmed_paths::check_defs),
-        image: None,
-        release: None,
-    },
-    Rule {
-        meta: &stripped_without_symbols::META,
-        binary: Some(stripped_without_symbols::check),
-        defs: Some(stripped_without_symbols::check_defs),
-        image: None,
-        release: Some(stripped_without_symbols::check_shared_debug_ids),
-    },
-    Rule {
-        meta: &x_flag_not_applied::META,
-        binary: Some(x_flag_not_applied::check),
-        defs: None,
-        image: None,
-        release: None,
-    },
-    Rule { meta: &libc_dynamic::META, binary: Some(libc_dynamic::check), defs: None, image: None, release: None },
-    Rule { meta: &dirty_vcs_build::META, binary: Some(dirty_vcs_build::check), defs: None, image: None, release: None },
-    Rule {
-        meta: &toolchain_unsupported::META,
-        binary: Some(toolchain_unsupported::check),
-        defs: Some(toolchain_unsupported::check_defs),
-        image: None,
-        release: None,
-    },
-    Rule {
-        meta: &cross_build_overwrite::META,
-        binary: None,
-        defs: Some(cross_build_overwrite::check),
-        image: None,
-        release: Some(cross_build_overwrite::check_release),
-    },
-    Rule {
-        meta: &non_reproducible_build::META,
-        binary: Some(non_reproducible_build::check_binary),
-        defs: Some(non_reproducible_build::check),
-        image: None,
-        release: None,
-    },
-    Rule {
-        meta: &module_graph_drift::META,
-        binary: Some(module_graph_drift::check_binary),
-        defs: Some(module_graph_drift::check),
-        image: None,
-        release: None,
-    },
-    Rule {
-        meta: &xflag::const_target::META,
-        binary: None,
-        defs: Some(xflag::const_target::check),
-        image: None,
-        release: None,
-    },
-    Rule {
-        meta: &xflag::unknown_target::META,
-        binary: None,
-        defs: Some(xflag::unknown_target::check),
-        image: None,
-        release: None,
-    },
-    Rule {
-        meta: &xflag::non_string::META,
-        binary: None,
-        defs: Some(xflag::non_string::check),
-        image: None,
-        release: None,
-    },
-    Rule {
-        meta: &xflag::overwritten_at_init::META,
-        binary: None,
-        defs: Some(xflag::overwritten_at_init::check),
-        image: None,
-        release: None,
-    },
-    Rule { meta: &macos::unsigned::META, binary: Some(macos::unsigned::check), defs: None, image: None, release: None },
-    Rule {
-        meta: &macos::adhoc_only::META,
-        binary: Some(macos::adhoc_only::check),
-        defs: None,
-        image: None,
-        release: None,
-    },
-    Rule {
-        meta: &macos::no_hardened_runtime::META,
-        binary: Some(macos::no_hardened_runtime::check),
-        defs: None,
-        image: None,
-        release: None,
-    },
-    Rule {
-        meta: &macos::no_timestamp::META,
-        binary: Some(macos::no_timestamp::check),
-        defs: None,
-        image: None,
-        release: None,
-    },
-    Rule {
-        meta: &macos::signature_broken::META,
-        binary: Some(macos::signature_broken::check),
-        defs: None,
-        image: None,
-        release: None,
-    },
-    Rule {
-        meta: &macos::not_notarized::META,
-        binary: None,
-        defs: Some(macos::not_notarized::check),
-        image: None,
-        release: Some(macos::not_notarized::check_release),
-    },
-    Rule {
-        meta: &image::toolchain_in_final_image::META,
-        binary: None,
-        defs: Some(image::toolchain_in_final_image::check),
-        image: Some(image::toolchain_in_final_image::check_image),
-        release: None,
-    },
-    Rule {
-        meta: &image::root_final_image::META,
-        binary: None,
-        defs: Some(image::root_final_image::check),
-        image: Some(image::root_final_image::check_image),
-        release: None,
-    },
-    Rule {
-        meta: &image::unpinned_base_image::META,
-        binary: None,
-        defs: Some(image::unpinned_base_image::check),
-        image: None,
-        release: None,
-    },
-    Rule {
-        meta: &image::libc_mismatch::META,
-        binary: None,
-        defs: Some(image::libc_mismatch::check),
-        image: Some(image::libc_mismatch::check_image),
-        release: None,
-    },
-    Rule {
-        meta: &image::entrypoint_missing::META,
-        binary: None,
-        defs: None,
-        image: Some(image::entrypoint_missing::check_image),
-        release: None,
-    },
-    Rule {
-        meta: &image::layer_digest_mismatch::META,
-        binary: None,
-        defs: None,
-        image: Some(image::layer_digest_mismatch::check_image),
-        release: None,
-    },
-    // Reported by the engine itself, which knows which suppressions were used.
-    Rule {
-        meta: &release::name_mismatch::META,
-        binary: None,
-        defs: None,
-        image: None,
-        release: Some(release::name_mismatch::check),
-    },
-    Rule {
-        meta: &release::not_executable::META,
-        binary: None,
-        defs: None,
-        image: None,
-        release: Some(release::not_executable::check),
-    },
-    Rule {
-        meta: &release::checksum_mismatch::META,
-        binary: None,
-        defs: None,
-        image: None,
-        release: Some(release::checksum_mismatch::check),
-    },
-    Rule {
-        meta: &release::package_platform_mismatch::META,
-        binary: None,
-        defs: None,
-        image: None,
-        release: Some(release::package_platform_mismatch::check),
-    },
-    Rule {
-        meta: &release::package_libc_mismatch::META,
-        binary: None,
-        defs: None,
-        image: None,
-        release: Some(release::package_libc_mismatch::check),
-    },
-    Rule { meta: &unused_suppression::META, binary: None, defs: None, image: None, release: None },
-];
+// `pub static RULES: &[&Rule]`: every rule, in code order, generated by build.rs.
+include!(concat!(env!("OUT_DIR"), "/rule_registry.rs"));
 
 /// Every rule's metadata.
 pub fn all() -> impl Iterator<Item = &'static RuleMeta> {

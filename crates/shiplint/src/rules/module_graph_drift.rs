@@ -92,6 +92,8 @@ declare_rule! {
         name: "module-graph-drift",
         level: Warning,
         summary: "a build allowed to rewrite go.mod and go.sum, or built by a Go release other than the one installed",
+        binary: check_binary,
+        defs: check,
     }
 }
 

@@ -64,6 +64,8 @@ declare_rule! {
         name: "non-reproducible-build",
         level: Warning,
         summary: "a -X value from the clock or the build host makes every build differ",
+        binary: check_binary,
+        defs: check,
     }
 }
 

@@ -76,6 +76,9 @@ declare_rule! {
         name: "stripped-without-symbols",
         level: Info,
         summary: "symbol table or DWARF removed and no unstripped twin kept",
+        binary: check,
+        defs: check_defs,
+        release: check_shared_debug_ids,
     }
 }
 

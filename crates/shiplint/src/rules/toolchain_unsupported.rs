@@ -64,6 +64,8 @@ declare_rule! {
         name: "toolchain-unsupported",
         level: Warning,
         summary: "built with a Go release that no longer gets security fixes",
+        binary: check,
+        defs: check_defs,
     }
 }
 

@@ -56,6 +56,8 @@ declare_rule! {
         name: "untrimmed-paths",
         level: Warning,
         summary: "build-host paths embedded (built without -trimpath)",
+        binary: check,
+        defs: check_defs,
     }
 }
 

@@ -63,6 +63,7 @@ declare_rule! {
         name: "x-flag-not-applied",
         level: Error,
         summary: "a -X importpath.name=value assignment did not take effect",
+        binary: check,
     }
 }
 

@@ -44,6 +44,7 @@ declare_rule! {
         name: "image-entrypoint-missing",
         level: Error,
         summary: "the program an image starts does not exist in it",
+        image: check_image,
     }
 }
 

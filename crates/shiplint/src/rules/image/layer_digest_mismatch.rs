@@ -35,6 +35,7 @@ declare_rule! {
         name: "image-layer-digest-mismatch",
         level: Error,
         summary: "an image layer's bytes do not match the digest its manifest promises",
+        image: check_image,
     }
 }
 

@@ -66,6 +66,8 @@ declare_rule! {
         name: "libc-mismatch",
         level: Warning,
         summary: "a cgo-enabled build is copied into an image without the builder's C library",
+        defs: check,
+        image: check_image,
     }
 }
 

@@ -53,6 +53,8 @@ declare_rule! {
         name: "root-final-image",
         level: Warning,
         summary: "the shipped image runs its program as root",
+        defs: check,
+        image: check_image,
     }
 }
 

@@ -48,6 +48,8 @@ declare_rule! {
         name: "toolchain-in-final-image",
         level: Warning,
         summary: "the shipped image is based on a Go toolchain image",
+        defs: check,
+        image: check_image,
     }
 }
 

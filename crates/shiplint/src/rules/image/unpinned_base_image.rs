@@ -41,6 +41,7 @@ declare_rule! {
         name: "unpinned-base-image",
         level: Warning,
         summary: "a base image without a version tag or digest (or :latest)",
+        defs: check,
     }
 }
 

@@ -50,6 +50,7 @@ declare_rule! {
         name: "macos-adhoc-only",
         level: Warning,
         summary: "macOS executable signed only ad hoc: Gatekeeper blocks quarantined copies, cannot be notarized",
+        binary: check,
     }
 }
 

@@ -37,6 +37,7 @@ declare_rule! {
         name: "macos-no-hardened-runtime",
         level: Warning,
         summary: "Developer ID signature without the hardened runtime: notarization rejects it",
+        binary: check,
     }
 }
 

@@ -36,6 +36,7 @@ declare_rule! {
         name: "macos-no-timestamp",
         level: Warning,
         summary: "Developer ID signature without a secure timestamp: notarization rejects it",
+        binary: check,
     }
 }
 

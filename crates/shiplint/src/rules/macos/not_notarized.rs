@@ -71,6 +71,8 @@ declare_rule! {
         name: "macos-not-notarized",
         level: Info,
         summary: "darwin binaries are released with no notarization step",
+        defs: check,
+        release: check_release,
     }
 }
 

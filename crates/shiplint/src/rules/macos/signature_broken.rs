@@ -43,6 +43,7 @@ declare_rule! {
         name: "macos-signature-broken",
         level: Error,
         summary: "code signature does not match the file: macOS kills the process",
+        binary: check,
     }
 }
 

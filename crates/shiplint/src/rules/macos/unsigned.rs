@@ -39,6 +39,7 @@ declare_rule! {
         name: "macos-unsigned",
         level: Warning,
         summary: "macOS executable without a code signature",
+        binary: check,
     }
 }
 

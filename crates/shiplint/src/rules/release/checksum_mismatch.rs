@@ -35,6 +35,7 @@ declare_rule! {
         name: "release-checksum-mismatch",
         level: Error,
         summary: "a checksum file does not match the files it lists, or lists missing files",
+        release: check,
     }
 }
 

@@ -46,6 +46,7 @@ declare_rule! {
         name: "release-name-mismatch",
         level: Error,
         summary: "a release file's name claims a platform its executable is not built for",
+        release: check,
     }
 }
 

@@ -51,6 +51,7 @@ declare_rule! {
         name: "release-not-executable",
         level: Error,
         summary: "a shipped executable users cannot start as delivered (no .exe, no execute bit)",
+        release: check,
     }
 }
 

@@ -46,6 +46,7 @@ declare_rule! {
         name: "package-libc-mismatch",
         level: Error,
         summary: "a package tagged for glibc (manylinux) or musl (musllinux, npm libc) ships an executable that needs the other",
+        release: check,
     }
 }
 

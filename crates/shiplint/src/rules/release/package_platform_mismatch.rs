@@ -55,6 +55,7 @@ declare_rule! {
         name: "package-platform-mismatch",
         level: Error,
         summary: "a package claims a platform (Architecture, wheel tag, npm os/cpu, bottle tag) its executables are not built for",
+        release: check,
     }
 }
 

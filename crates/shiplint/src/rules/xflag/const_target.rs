@@ -45,6 +45,7 @@ declare_rule! {
         name: "x-flag-const-target",
         level: Error,
         summary: "-X aims at a constant, which the linker cannot set",
+        defs: check,
     }
 }
 

@@ -37,6 +37,7 @@ declare_rule! {
         name: "x-flag-non-string",
         level: Error,
         summary: "-X aims at a variable that is not of type string: the link fails",
+        defs: check,
     }
 }
 

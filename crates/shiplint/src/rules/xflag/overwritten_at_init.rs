@@ -51,6 +51,7 @@ declare_rule! {
         name: "x-flag-overwritten-at-init",
         level: Error,
         summary: "-X aims at a variable the program overwrites during initialisation",
+        defs: check,
     }
 }
 

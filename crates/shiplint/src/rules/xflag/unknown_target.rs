@@ -42,6 +42,7 @@ declare_rule! {
         name: "x-flag-unknown-target",
         level: Error,
         summary: "-X names a package or variable that does not exist in the module",
+        defs: check,
     }
 }
 
