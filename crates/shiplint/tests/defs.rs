@@ -320,7 +320,7 @@ GOFLAGS ?= -trimpath
 export GOFLAGS
 VERSION ?= $(shell git describe --tags --always --dirty)
 COMMIT_TIME := $(shell git log -1 --format=%cI)
-LDFLAGS := -s -w -X main.version=$(VERSION) -X main.built=$(COMMIT_TIME)
+LDFLAGS := -X main.version=$(VERSION) -X main.built=$(COMMIT_TIME)
 PLATFORMS := linux/amd64 linux/arm64 darwin/arm64 windows/amd64
 
 ifeq ($(OS),Windows_NT)

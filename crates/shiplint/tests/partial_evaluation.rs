@@ -909,6 +909,10 @@ fn stamps_written_in_a_variable_are_found_where_written_once_for_every_use() {
     );
     assert!(found[0].2.contains("-X main.user takes a value from the build host"), "{}", found[0].2);
     assert!(found[1].2.contains("-X main.date takes a value from the clock"), "{}", found[1].2);
+    // make expands its variables inside the shell's single quotes too.
+    let quoted = "DATE=$(shell date +'%FT%TZ')\nrelease:\n\tgo build -trimpath -ldflags '-X main.Date=$(DATE) -X main.Cost=$$5' -o dist/app .\n";
+    let found = check(&[("Makefile", quoted)]);
+    assert_eq!(rules(&found), [("non-reproducible-build", "Makefile:3")], "{found:#?}");
     // A stamp not written as an -X of its own is said at the word that uses it.
     let make = "LDFLAGS := $(shell date -u)\nrelease:\n\tgo build -trimpath -ldflags \"$(LDFLAGS)\" -o dist/app .\n";
     assert_eq!(rules(&check(&[("Makefile", make)])), [("non-reproducible-build", "Makefile:3")]);

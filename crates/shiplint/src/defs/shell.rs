@@ -278,7 +278,11 @@ impl<'a> Lexer<'a> {
                 b'\'' => {
                     flush(&mut lit, &mut parts);
                     let end = self.src[self.i + 1..].find('\'').map_or(self.b.len(), |n| self.i + 1 + n);
-                    parts.push(Part::Single(self.src[self.i + 1..end].to_string()));
+                    let text = &self.src[self.i + 1..end];
+                    parts.push(match self.dialect == Dialect::Make && text.contains('$') {
+                        true => Part::Double(make_expansions(text)),
+                        false => Part::Single(text.to_string()),
+                    });
                     self.i = (end + 1).min(self.b.len());
                 }
                 b'"' => {
@@ -480,6 +484,30 @@ impl<'a> Lexer<'a> {
             _ => Part::Lit("$".into()),
         }
     }
+}
+
+/// Single-quoted text of a make recipe, as the shell gets it: make expands its references first
+/// (`'-X main.Date=$(DATE)'`), and the shell takes the result literally, `$$` as one `$`.
+fn make_expansions(text: &str) -> Vec<Part> {
+    let mut lexer = Lexer::new(text, 0, Dialect::Make);
+    let mut parts = Vec::new();
+    let mut lit = String::new();
+    while let Some(c) = lexer.peek(0) {
+        if c == b'$' && lexer.peek(1) != Some(b'$') {
+            if !lit.is_empty() {
+                parts.push(Part::Single(std::mem::take(&mut lit)));
+            }
+            parts.push(lexer.dollar());
+            continue;
+        }
+        let ch = text[lexer.i..].chars().next().unwrap_or('$');
+        lit.push(ch);
+        lexer.i += if c == b'$' { 2 } else { ch.len_utf8() };
+    }
+    if !lit.is_empty() {
+        parts.push(Part::Single(lit));
+    }
+    parts
 }
 
 /// A make reference `$(...)`: a variable, or a function (whose value is never known here;
