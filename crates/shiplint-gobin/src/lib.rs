@@ -114,3 +114,16 @@ pub fn read_build_info(data: &[u8]) -> Result<BuildInfo, BuildInfoError> {
     let first = exe.slices.first().ok_or(BuildInfoError::UnrecognizedFormat)?;
     buildinfo::read(first)
 }
+
+/// Whether the first bytes are an executable format the reader knows.
+pub fn looks_executable(head: &[u8]) -> bool {
+    let fat = crate::macho::is_fat(head)
+        // Java class files share the fat magic; their "architecture count" is a class-file version.
+        && head.get(4..8).and_then(|n| <[u8; 4]>::try_from(n).ok()).is_some_and(|n| u32::from_be_bytes(n) < 64);
+    head.starts_with(b"\x7fELF")
+        || head.starts_with(b"MZ")
+        || crate::macho::is_thin(head)
+        || crate::plan9::is_plan9(head)
+        || crate::wasm::is_wasm(head)
+        || fat
+}

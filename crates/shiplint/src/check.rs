@@ -65,19 +65,6 @@ pub fn discover(paths: &[PathBuf]) -> crate::walk::Walked {
     walked
 }
 
-/// Whether the first bytes are an executable format the reader knows.
-pub(crate) fn looks_executable(head: &[u8]) -> bool {
-    let fat = shiplint_gobin::macho::is_fat(head)
-        // Java class files share the fat magic; their "architecture count" is a class-file version.
-        && head.get(4..8).is_some_and(|n| u32::from_be_bytes(n.try_into().unwrap()) < 64);
-    head.starts_with(b"\x7fELF")
-        || head.starts_with(b"MZ")
-        || shiplint_gobin::macho::is_thin(head)
-        || shiplint_gobin::plan9::is_plan9(head)
-        || shiplint_gobin::wasm::is_wasm(head)
-        || fat
-}
-
 /// What one file was, and what was found in it.
 enum Scanned {
     /// Neither a Go executable nor a build definition.
@@ -140,14 +127,14 @@ fn check_file(path: &Path, named: bool, scan_root: &Path, options: &BinaryOption
         true => 0,
         false => shiplint_archive::read_up_to(&mut open_regular(path)?, &mut head).map_err(|e| e.to_string())?,
     };
-    if looks_executable(&head[..n]) {
+    if shiplint_gobin::looks_executable(&head[..n]) {
         return check_binary(path, options, config).map(|f| {
             f.map_or(Scanned::Other, |(findings, shipped)| Scanned::GoExecutable(findings, Box::new(shipped)))
         });
     }
     if let Some(image) = shiplint_archive::image::open(path, &head[..n]) {
         let image = image.map_err(|e| e.to_string())?;
-        let (findings, go_executables) = crate::image::check_image(&display, &image, options, config)?;
+        let (findings, go_executables) = judge_image(&display, &image, options, config)?;
         return Ok(Scanned::Image(findings, go_executables));
     }
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -155,7 +142,8 @@ fn check_file(path: &Path, named: bool, scan_root: &Path, options: &BinaryOption
         // A package (`.deb`, `.rpm`, wheel, bottle) that cannot be read is an error wherever it is.
         let claims_platform =
             crate::release::named_platform(&name) != (None, None) || shiplint_archive::package::is_package_name(&name);
-        return match crate::release::check_archive(path, options, config) {
+        let judge = |location: &str, exe: &Executable<'_>| check_executable(location, exe, options, config);
+        return match crate::release::read_archive(path, &judge) {
             Ok(r) => Ok(Scanned::Archive(r)),
             Err(e) if named || claims_platform => Err(e),
             Err(_) => Ok(Scanned::Other),
@@ -377,7 +365,8 @@ fn check_binary(
     let mapped = Mapped::open(path)?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let display = path.display().to_string();
-    crate::release::shipped(&display, &name, None, mapped.bytes(), None, options, config)
+    let judge = |location: &str, exe: &Executable<'_>| check_executable(location, exe, options, config);
+    crate::release::shipped(&display, &name, None, mapped.bytes(), None, &judge)
 }
 
 /// Every slice's facts, and the findings of every selected binary rule on the Go slices, shown
@@ -402,6 +391,32 @@ pub(crate) fn check_executable(
     }
     let any_go = all.iter().any(|f| f.is_go);
     (all, any_go.then(|| findings.into_iter().filter_map(|f| config.apply(f)).collect()))
+}
+
+/// Every platform of an image: the binary rules on the executables inside as the image source
+/// streams them, then the image rules on its facts.
+fn judge_image(
+    file: &str,
+    image: &shiplint_archive::image::Image<'_>,
+    options: &BinaryOptions,
+    config: &Config,
+) -> Result<(Vec<Finding>, usize), String> {
+    let judge = |location: &str, exe: &Executable<'_>| check_executable(location, exe, options, config);
+    let mut findings = Vec::new();
+    let mut go_executables = 0;
+    for manifest in &image.manifests {
+        let (facts, binary) = crate::image::scan_manifest(file, image, manifest, &judge)?;
+        go_executables += facts.executables.values().filter(|e| e.is_go).count();
+        findings.extend(binary);
+        let mut own = Vec::new();
+        for rule in RULES.iter().filter(|r| config.is_selected(r.meta.name)) {
+            if let Some(check) = rule.image {
+                check(&facts, &mut own);
+            }
+        }
+        findings.extend(own.into_iter().filter_map(|f| config.apply(f)));
+    }
+    Ok((findings, go_executables))
 }
 
 /// Scans `paths` in parallel; results come back in a stable order.

@@ -751,7 +751,7 @@ fn gzip_stamp(data: &[u8]) -> Option<(u32, String)> {
 }
 
 fn member(path: String, mode: u32, uid: u64, mtime: u64, bytes: Vec<u8>) -> Member {
-    let keep = crate::check::looks_executable(&bytes);
+    let keep = shiplint_gobin::looks_executable(&bytes);
     Member { path, mode, uid, mtime, sha256: sha(&bytes), bytes: keep.then_some(bytes) }
 }
 
@@ -947,7 +947,7 @@ fn image_files(image: &Image<'_>, manifest: &Manifest, keep: &BTreeSet<String>) 
                     b.extend_from_slice(&buf[..n]);
                 }
             }
-            let executable = crate::check::looks_executable(&head);
+            let executable = shiplint_gobin::looks_executable(&head);
             files.insert(
                 path.clone(),
                 ImageFile {

@@ -129,3 +129,43 @@ pub struct Edit {
     pub end_byte: usize,
     pub replacement: String,
 }
+
+/// A rule's identity and documentation.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub default_level: Level,
+    pub summary: &'static str,
+    /// The rule's page, in Markdown (its doc comment).
+    pub doc: &'static str,
+}
+
+impl RuleMeta {
+    /// A finding of this rule at its default level, with no notes or fix yet.
+    pub fn finding(&'static self, location: Location, message: String, help: &str) -> Finding {
+        Finding {
+            code: self.code,
+            rule: self.name,
+            level: self.default_level,
+            message,
+            location,
+            help: help.to_string(),
+            notes: Vec::new(),
+            related: Vec::new(),
+            fix: None,
+        }
+    }
+
+    /// The page with the leading space rustdoc keeps on every line removed.
+    pub fn page(&self) -> String {
+        let body: Vec<&str> = self.doc.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect();
+        format!("# {} ({})\n\n{}\n", self.name, self.code, body.join("\n").trim())
+    }
+}
+
+/// What the engine makes of an executable wherever a source found it (a file, an archive member,
+/// a file in an image): the facts of each slice and, for a Go one, the binary rules' findings at
+/// the location it is given. Sources call it and never run rules themselves.
+pub type JudgeExecutable<'a> =
+    dyn Fn(&str, &shiplint_gobin::Executable<'_>) -> (Vec<shiplint_gobin::Facts>, Option<Vec<Finding>>) + 'a;

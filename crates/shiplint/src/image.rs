@@ -1,12 +1,9 @@
-//! Container images in `check`: each platform's layers streamed once into the merged file
-//! system, every executable read as it streams past (the binary rules run on the Go ones there and
-//! then, at locations like `app.tar@sha256:0123456789ab /usr/local/bin/api`), and the facts the
-//! image rules judge. Nothing is extracted and nothing is run.
+//! Container images as a source: each platform's layers streamed once into the merged file
+//! system, every executable read as it streams past and handed to the engine's judge (at
+//! locations like `app.tar@sha256:0123456789ab /usr/local/bin/api`), and the facts the image
+//! rules judge. Nothing is extracted and nothing is run.
 
-use crate::check::{check_executable, looks_executable};
-use crate::config::Config;
-use crate::finding::{Finding, Location};
-use crate::rules::{BinaryOptions, RULES, RuleMeta};
+use crate::finding::{Finding, JudgeExecutable, Location, RuleMeta};
 use serde::Serialize;
 use shiplint_archive::fs::{Applied, FsView, ResolveError};
 use shiplint_archive::image::{Image, Manifest, RunConfig};
@@ -162,12 +159,11 @@ fn short(digest: &str) -> String {
 
 /// Streams one platform's image: its facts, and the binary rules' findings for the Go
 /// executables still present in the final file system.
-fn scan_manifest(
+pub fn scan_manifest(
     file: &str,
     image: &Image<'_>,
     manifest: &Manifest,
-    options: &BinaryOptions,
-    config: &Config,
+    judge: &JudgeExecutable<'_>,
 ) -> Result<(ImageFacts, Vec<Finding>), String> {
     let digest = manifest.digest.as_deref().or(manifest.config_digest.as_deref());
     let display = match digest {
@@ -196,14 +192,14 @@ fn scan_manifest(
             }
             let mut head = [0u8; 8];
             let n = data.read_head(&mut head)?;
-            if !looks_executable(&head[..n]) {
+            if !shiplint_gobin::looks_executable(&head[..n]) {
                 return Ok(());
             }
             let mut bytes = head[..n].to_vec();
             bytes.extend(data.read_rest(MAX_EXECUTABLE)?);
             // A file that only starts like an executable is not one the rules can judge.
             let Ok(exe) = shiplint_gobin::Executable::parse(&bytes) else { return Ok(()) };
-            let (slices, found) = check_executable(&format!("{display} /{path}"), &exe, options, config);
+            let (slices, found) = judge(&format!("{display} /{path}"), &exe);
             let Some(facts) = slices.first() else { return Ok(()) };
             executables.insert(
                 path.clone(),
@@ -254,30 +250,6 @@ fn scan_manifest(
     Ok((facts, binary_findings.into_values().flatten().collect()))
 }
 
-/// Every platform of an image: the binary rules on its Go executables and the image rules.
-pub fn check_image(
-    file: &str,
-    image: &Image<'_>,
-    options: &BinaryOptions,
-    config: &Config,
-) -> Result<(Vec<Finding>, usize), String> {
-    let mut findings = Vec::new();
-    let mut go_executables = 0;
-    for manifest in &image.manifests {
-        let (facts, binary) = scan_manifest(file, image, manifest, options, config)?;
-        go_executables += facts.executables.values().filter(|e| e.is_go).count();
-        findings.extend(binary);
-        let mut own = Vec::new();
-        for rule in RULES.iter().filter(|r| config.is_selected(r.meta.name)) {
-            if let Some(check) = rule.image {
-                check(&facts, &mut own);
-            }
-        }
-        findings.extend(own.into_iter().filter_map(|f| config.apply(f)));
-    }
-    Ok((findings, go_executables))
-}
-
 /// Human-readable bytes: `212.3 MB`.
 pub fn size(bytes: u64) -> String {
     match bytes {
@@ -316,10 +288,11 @@ pub struct ImageSummary {
 
 /// The facts of every platform of an image, no rules run.
 pub fn summarize(file: &str, image: &Image<'_>) -> Result<Vec<ImageSummary>, String> {
-    let (options, config) = (BinaryOptions::default(), Config::facts_only());
+    let facts_only =
+        |_: &str, exe: &shiplint_gobin::Executable<'_>| (exe.slices.iter().map(shiplint_gobin::facts).collect(), None);
     let mut out = Vec::new();
     for manifest in &image.manifests {
-        let (facts, _) = scan_manifest(file, image, manifest, &options, &config)?;
+        let (facts, _) = scan_manifest(file, image, manifest, &facts_only)?;
         let (program, program_error) = match facts.command().first().map(|p| facts.locate(p)) {
             None => (None, Some("no Entrypoint or Cmd".to_string())),
             Some(Ok(p)) => (Some(format!("/{p}")), None),

@@ -3,12 +3,9 @@
 //! `.deb`, `.rpm`, wheel, npm and Homebrew bottle packages, all read in place), the platform
 //! their names and packages claim, and the checksum files beside them.
 
-use crate::check::{check_executable, looks_executable};
-use crate::config::Config;
-use crate::finding::{Finding, Location};
+use crate::finding::{Finding, JudgeExecutable, Location, RuleMeta};
 use crate::mapped::Mapped;
 use crate::package::PackageFacts;
-use crate::rules::{BinaryOptions, RuleMeta};
 use sha2::{Digest, Sha256};
 use shiplint_archive::package::{Metadata, Package};
 use shiplint_archive::tar::Kind;
@@ -170,11 +167,10 @@ pub fn shipped(
     archive: Option<&str>,
     bytes: &[u8],
     mode: Option<u32>,
-    options: &BinaryOptions,
-    config: &Config,
+    judge: &JudgeExecutable<'_>,
 ) -> Result<Option<(Vec<Finding>, Shipped)>, String> {
     let exe = Executable::parse(bytes).map_err(|e| e.to_string())?;
-    let (slices, findings) = check_executable(location, &exe, options, config);
+    let (slices, findings) = judge(location, &exe);
     let (Some(findings), Some(first)) = (findings, slices.first()) else { return Ok(None) };
     let facts = Shipped {
         location: location.to_string(),
@@ -230,7 +226,7 @@ pub fn each_executable(
             continue;
         }
         let head = package.head(MEMBER_HEAD).map_err(|e| format!("{}: {e}", member.path))?;
-        if looks_executable(&head) {
+        if shiplint_gobin::looks_executable(&head) {
             let bytes = package.data(MAX_MEMBER).map_err(|e| e.to_string());
             visit(&member.path, bytes.as_deref().map_err(Clone::clone), member.mode);
         }
@@ -238,14 +234,15 @@ pub fn each_executable(
     Ok(package.metadata)
 }
 
-/// Reads a release archive in place and checks the Go executables in it.
-pub fn check_archive(path: &Path, options: &BinaryOptions, config: &Config) -> Result<ArchiveReport, String> {
+/// Reads a release archive or package in place: the release facts of the Go executables in it,
+/// each judged by the engine where it lies (`app.tar.gz!bin/app`).
+pub fn read_archive(path: &Path, judge: &JudgeExecutable<'_>) -> Result<ArchiveReport, String> {
     let display = path.display().to_string();
     let archive = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let mut report = ArchiveReport { findings: Vec::new(), shipped: Vec::new(), unreadable: Vec::new() };
     let metadata = each_executable(path, |member, bytes, mode| {
         let location = format!("{display}!{member}");
-        match bytes.and_then(|bytes| shipped(&location, member, Some(&archive), bytes, mode, options, config)) {
+        match bytes.and_then(|bytes| shipped(&location, member, Some(&archive), bytes, mode, judge)) {
             Ok(Some((findings, facts))) => {
                 report.findings.extend(findings);
                 report.shipped.push(facts);

@@ -2,7 +2,8 @@
 //! `shiplint explain RULE` and generated into docs/rules/RULE.md.
 
 pub use crate::defs::source::Defs;
-use crate::finding::{Finding, Level, Location};
+pub use crate::finding::RuleMeta;
+use crate::finding::{Finding, Location};
 use crate::image::ImageFacts;
 use crate::release::ReleaseFacts;
 use shiplint_gobin::{Container, Facts};
@@ -64,40 +65,6 @@ mod untrimmed_paths;
 pub mod unused_suppression;
 mod x_flag_not_applied;
 mod xflag;
-
-/// A rule's identity and documentation.
-#[derive(Debug)]
-pub struct RuleMeta {
-    pub code: &'static str,
-    pub name: &'static str,
-    pub default_level: Level,
-    pub summary: &'static str,
-    /// The rule's page, in Markdown (its doc comment).
-    pub doc: &'static str,
-}
-
-impl RuleMeta {
-    /// A finding of this rule at its default level, with no notes or fix yet.
-    pub fn finding(&'static self, location: Location, message: String, help: &str) -> Finding {
-        Finding {
-            code: self.code,
-            rule: self.name,
-            level: self.default_level,
-            message,
-            location,
-            help: help.to_string(),
-            notes: Vec::new(),
-            related: Vec::new(),
-            fix: None,
-        }
-    }
-
-    /// The page with the leading space rustdoc keeps on every line removed.
-    pub fn page(&self) -> String {
-        let body: Vec<&str> = self.doc.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect();
-        format!("# {} ({})\n\n{}\n", self.name, self.code, body.join("\n").trim())
-    }
-}
 
 /// Options that change what binary rules know.
 #[derive(Clone, Debug, Default)]
