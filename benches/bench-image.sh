@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Audits a generated container image of about 1 GiB (4 layers of incompressible files, one of
 # them gzip-compressed, with a real cgo Go binary on a musl root) as an OCI layout folder and as
-# a `docker save` tarball, plain and gzip-compressed (`docker save | gzip`: its blobs are read in
-# one pass where the tarball stores them in the order they are read), streaming: prints wall time
+# a `docker save` tarball, plain and gzip-compressed (`docker save | gzip`: decompressed in one
+# pass, whatever order its blobs are stored in), streaming: prints wall time
 # and peak RSS, next to the time reading the same bytes takes (`cat`, or decompressing for the
 # compressed tarball: the floor for any tool that reads the image).
 #   benches/bench-image.sh [SIZE_MIB]      (default 1024)

@@ -25,12 +25,11 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Ok(image) = Image::from_tar_bytes(data) {
         for manifest in &image.manifests {
-            let mut fs = FsView::default();
-            let _ = image.walk(manifest, |layer, entry, data| {
-                fs.apply(layer, entry)?;
-                let _ = data.read_rest(1 << 16);
-                Ok(())
-            });
+            if let Ok(merged) = image.merge(manifest, |_, _, data| Ok(data.read_rest(1 << 16).ok().map(|b| b.len()))) {
+                for path in merged.files.keys() {
+                    let _ = merged.fs.resolve(path);
+                }
+            }
         }
     }
 });

@@ -517,18 +517,68 @@ impl<'a> Image<'a> {
         Ok(())
     }
 
-    /// Streams the layers of `manifest` in order, calling `visit(layer, entry, data)` for every
-    /// entry; each layer's digest is checked against the manifest once its bytes are read.
-    pub fn walk(
+    /// The merged file system of `manifest`'s layers, and what `read` makes of each entry that is
+    /// still there, by path. Each layer is streamed once, in the order the tarball stores them
+    /// (so a compressed `docker save` is decompressed in one pass, whatever the order of its
+    /// blobs), and `read(layer, entry, data)` sees every entry as it streams past; the layers are
+    /// then applied in their own order, whiteouts and replacements included. Each layer's digest
+    /// is checked against the manifest; its report comes back in layer order.
+    pub fn merge<T>(
+        &self,
+        manifest: &Manifest,
+        mut read: impl FnMut(usize, &Entry, &mut dyn EntryData) -> Result<Option<T>, Error>,
+    ) -> Result<Merged<T>, Error> {
+        let mut entries: Vec<Vec<(Entry, Option<T>)>> = manifest.layers.iter().map(|_| Vec::new()).collect();
+        let mut recorded = 0usize;
+        let reports = self.walk_stored(manifest, |layer, entry, data| {
+            recorded += 1;
+            if recorded > MAX_MERGED_ENTRIES {
+                return Err(Error::TooMany("entries in an image's layers"));
+            }
+            let value = read(layer, entry, data)?;
+            entries[layer].push((entry.clone(), value));
+            Ok(())
+        })?;
+        let mut fs = crate::fs::FsView::default();
+        let mut files = BTreeMap::new();
+        for (layer, list) in entries.into_iter().enumerate() {
+            for (entry, value) in list {
+                match fs.apply(layer, &entry)? {
+                    crate::fs::Applied::Removed(paths) => {
+                        for path in paths {
+                            files.remove(&path);
+                        }
+                    }
+                    crate::fs::Applied::Added(path) => {
+                        files.remove(&path);
+                        if let Some(value) = value {
+                            files.insert(path, value);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(Merged { fs, files, reports })
+    }
+
+    /// Streams the layers of `manifest` in the order their bytes are stored, calling
+    /// `visit(layer, entry, data)` for every entry; the reports come back in layer order.
+    fn walk_stored(
         &self,
         manifest: &Manifest,
         mut visit: impl FnMut(usize, &Entry, &mut dyn EntryData) -> Result<(), Error>,
     ) -> Result<Vec<LayerReport>, Error> {
-        let mut reports = Vec::new();
-        // A compressed tarball is decompressed once for layers stored in the order they are read
-        // (as docker save writes them): the stream and its position carry over to the next.
+        let mut order: Vec<usize> = (0..manifest.layers.len()).collect();
+        order.sort_by_key(|&i| match manifest.layers[i].blob {
+            Blob::Range(start, _) => start,
+            Blob::File(_) => 0,
+        });
+        let mut reports: Vec<Option<LayerReport>> = manifest.layers.iter().map(|_| None).collect();
+        // A compressed tarball is decompressed once: the stream and its position carry over from
+        // one layer to the next one stored after it.
         let mut carried: Option<(compress::Decoder<'static>, u64)> = None;
-        for (index, layer) in manifest.layers.iter().enumerate() {
+        for index in order {
+            let layer = &manifest.layers[index];
             // An error names the layer that failed, not only the image it belongs to.
             let in_layer = |error: Error| Error::InBlob {
                 blob: format!("layer {index} ({})", layer.digest.as_deref().unwrap_or("no digest")),
@@ -566,10 +616,22 @@ impl<'a> Image<'a> {
                 Some(expected) if checkable && *expected != actual => Some(actual),
                 _ => None,
             };
-            reports.push(LayerReport { compression, expanded, entries, digest_mismatch });
+            reports[index] = Some(LayerReport { compression, expanded, entries, digest_mismatch });
         }
-        Ok(reports)
+        Ok(reports.into_iter().flatten().collect())
     }
+}
+
+/// The most layer entries recorded while merging an image (each is kept until the layers are
+/// applied in order; a full Debian image has about 20 000).
+const MAX_MERGED_ENTRIES: usize = 4_000_000;
+
+/// An image platform's layers merged: its file system, what the reader made of each file still
+/// in it (by path), and each layer's report, in layer order.
+pub struct Merged<T> {
+    pub fs: crate::fs::FsView,
+    pub files: BTreeMap<String, T>,
+    pub reports: Vec<LayerReport>,
 }
 
 /// Streams one layer's entries to `visit`, to the end of its decompressed bytes (whatever follows

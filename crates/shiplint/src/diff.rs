@@ -909,27 +909,12 @@ type ImageContents = (BTreeMap<String, ImageFile>, BTreeMap<String, Vec<u8>>);
 /// Streams one platform's image: every regular file of the merged file system with its content
 /// hash and metadata, and the bytes of the executables named in `keep`.
 fn image_files(image: &Image<'_>, manifest: &Manifest, keep: &BTreeSet<String>) -> Result<ImageContents, String> {
-    use shiplint_archive::fs::{Applied, FsView};
-    let mut fs = FsView::default();
-    let mut files: BTreeMap<String, ImageFile> = BTreeMap::new();
-    let mut kept: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    image
-        .walk(manifest, |layer, entry, data| {
-            let path = match fs.apply(layer, entry)? {
-                Applied::Removed(paths) => {
-                    for p in paths {
-                        files.remove(&p);
-                        kept.remove(&p);
-                    }
-                    return Ok(());
-                }
-                Applied::Added(path) => path,
-            };
-            files.remove(&path);
-            kept.remove(&path);
+    let merged = image
+        .merge(manifest, |_, entry, data| {
             if entry.kind != shiplint_archive::tar::Kind::File {
-                return Ok(());
+                return Ok(None);
             }
+            let (path, _) = shiplint_archive::fs::clean(&entry.path);
             let mut hasher = Sha256::new();
             let mut head = Vec::new();
             let mut body = keep.contains(&path).then(Vec::new);
@@ -947,23 +932,24 @@ fn image_files(image: &Image<'_>, manifest: &Manifest, keep: &BTreeSet<String>) 
                     b.extend_from_slice(&buf[..n]);
                 }
             }
-            let executable = shiplint_gobin::looks_executable(&head);
-            files.insert(
-                path.clone(),
-                ImageFile {
-                    sha256: hasher.finalize().into(),
-                    mode: entry.mode,
-                    uid: entry.uid,
-                    mtime: entry.mtime,
-                    executable,
-                },
-            );
-            if let Some(b) = body {
-                kept.insert(path, b);
-            }
-            Ok(())
+            let file = ImageFile {
+                sha256: hasher.finalize().into(),
+                mode: entry.mode,
+                uid: entry.uid,
+                mtime: entry.mtime,
+                executable: shiplint_gobin::looks_executable(&head),
+            };
+            Ok(Some((file, body)))
         })
         .map_err(|e| e.to_string())?;
+    let mut files = BTreeMap::new();
+    let mut kept = BTreeMap::new();
+    for (path, (file, body)) in merged.files {
+        if let Some(body) = body {
+            kept.insert(path.clone(), body);
+        }
+        files.insert(path, file);
+    }
     Ok((files, kept))
 }
 

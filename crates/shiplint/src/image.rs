@@ -5,7 +5,7 @@
 
 use crate::finding::{Finding, JudgeExecutable, Location, RuleMeta};
 use serde::Serialize;
-use shiplint_archive::fs::{Applied, FsView, ResolveError};
+use shiplint_archive::fs::{FsView, ResolveError};
 use shiplint_archive::image::{Image, Manifest, RunConfig};
 use shiplint_archive::tar::Kind;
 use std::collections::BTreeMap;
@@ -170,53 +170,42 @@ pub fn scan_manifest(
         Some(d) => format!("{file}@{}", short(d)),
         None => file.to_string(),
     };
-    let mut fs = FsView::default();
-    let mut executables: BTreeMap<String, ImageExecutable> = BTreeMap::new();
-    let mut binary_findings: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
-    let reports = image
-        .walk(manifest, |layer, entry, data| {
-            let path = match fs.apply(layer, entry)? {
-                Applied::Removed(paths) => {
-                    for p in paths {
-                        executables.remove(&p);
-                        binary_findings.remove(&p);
-                    }
-                    return Ok(());
-                }
-                Applied::Added(path) => path,
-            };
-            executables.remove(&path);
-            binary_findings.remove(&path);
+    // Every executable as it streams past, judged where it lies; what is still in the merged
+    // file system when the layers are applied in order is what the image holds.
+    let merged = image
+        .merge(manifest, |_, entry, data| {
             if entry.kind != Kind::File || entry.size < 64 || entry.size > MAX_EXECUTABLE {
-                return Ok(());
+                return Ok(None);
             }
             let mut head = [0u8; 8];
             let n = data.read_head(&mut head)?;
             if !shiplint_gobin::looks_executable(&head[..n]) {
-                return Ok(());
+                return Ok(None);
             }
             let mut bytes = head[..n].to_vec();
             bytes.extend(data.read_rest(MAX_EXECUTABLE)?);
             // A file that only starts like an executable is not one the rules can judge.
-            let Ok(exe) = shiplint_gobin::Executable::parse(&bytes) else { return Ok(()) };
+            let Ok(exe) = shiplint_gobin::Executable::parse(&bytes) else { return Ok(None) };
+            let (path, _) = shiplint_archive::fs::clean(&entry.path);
             let (slices, found) = judge(&format!("{display} /{path}"), &exe);
-            let Some(facts) = slices.first() else { return Ok(()) };
-            executables.insert(
-                path.clone(),
-                ImageExecutable {
-                    size: entry.size,
-                    is_go: facts.is_go,
-                    go_version: facts.go_version.clone(),
-                    interpreter: facts.linkage.interpreter.clone(),
-                    main_path: facts.build_info.as_ref().map(|b| b.path.to_str().into_owned()),
-                },
-            );
-            if let Some(found) = found {
-                binary_findings.insert(path, found);
-            }
-            Ok(())
+            let Some(facts) = slices.first() else { return Ok(None) };
+            let executable = ImageExecutable {
+                size: entry.size,
+                is_go: facts.is_go,
+                go_version: facts.go_version.clone(),
+                interpreter: facts.linkage.interpreter.clone(),
+                main_path: facts.build_info.as_ref().map(|b| b.path.to_str().into_owned()),
+            };
+            Ok(Some((executable, found.unwrap_or_default())))
         })
         .map_err(|e| format!("{display}: {e}"))?;
+    let (fs, reports) = (merged.fs, merged.reports);
+    let mut executables: BTreeMap<String, ImageExecutable> = BTreeMap::new();
+    let mut binary_findings = Vec::new();
+    for (path, (executable, found)) in merged.files {
+        executables.insert(path, executable);
+        binary_findings.extend(found);
+    }
     let digest_mismatches = reports
         .iter()
         .enumerate()
@@ -247,7 +236,7 @@ pub fn scan_manifest(
         digest_mismatches,
         layers,
     };
-    Ok((facts, binary_findings.into_values().flatten().collect()))
+    Ok((facts, binary_findings))
 }
 
 /// Human-readable bytes: `212.3 MB`.
