@@ -1084,3 +1084,18 @@ fn makefile_targets_beside_a_release_workflow_that_builds_itself() {
         check(&[("go.mod", GO_MOD), ("main.go", MAIN), ("Makefile", make), (".github/workflows/release.yml", wf)]);
     assert!(beside.is_empty(), "{beside:#?}");
 }
+
+/// A release job that packs its build and then cleans up (`cd dist && tar ... app; rm
+/// dist/app`) kept it; a build only run and removed was a test.
+#[test]
+fn a_build_packed_before_it_is_removed_was_kept() {
+    let wf = |between: &str| {
+        format!(
+            "on:\n  push:\n    tags: ['v*']\njobs:\n  darwin:\n    runs-on: ubuntu-latest\n    steps:\n      - run: GOOS=darwin go build -trimpath -o dist/app .\n      - run: |\n          cd dist\n          {between}\n      - run: rm dist/app\n      - uses: actions/upload-artifact@v4\n        with:\n          path: dist\n"
+        )
+    };
+    let files = |wf: &str| check(&[("go.mod", GO_MOD), ("main.go", MAIN), (".github/workflows/release.yml", wf)]);
+    let found = files(&wf("tar -czf app-darwin.tar.gz app"));
+    assert_eq!(rules(&found), [("macos-not-notarized", ".github/workflows/release.yml:8")], "{found:#?}");
+    assert!(files(&wf("./app --version")).is_empty());
+}

@@ -11,8 +11,9 @@ use std::time::{Duration, Instant};
 pub const MAX_VALUE: usize = 64 * 1024;
 /// The most pieces (text runs and holes) a value keeps.
 pub const MAX_PIECES: usize = 512;
-/// The most commands evaluated in one file, every loop iteration and function call counted.
-pub const MAX_COMMANDS: usize = 4096;
+/// The most commands evaluated in one file, every loop iteration, function call and CI matrix
+/// runner counted (a large release workflow runs each of its steps on dozens of runners).
+pub const MAX_COMMANDS: usize = 32_768;
 /// The deepest nesting followed: constructs inside constructs, calls inside calls, variables
 /// referring to variables.
 pub const MAX_DEPTH: usize = 64;

@@ -66,7 +66,7 @@ pub struct Keeping {
 /// release tool its own configuration).
 const PUBLISHING_COMMANDS: &[&str] = &["docker", "podman", "buildah", "goreleaser", "nfpm", "fpm", "ko"];
 /// Commands that upload the files they name somewhere that outlives the job.
-const UPLOADING_COMMANDS: &[&str] = &["gh", "aws", "gsutil", "az", "rsync", "scp", "curl", "jf"];
+const UPLOADING_COMMANDS: &[&str] = &["gh", "ghr", "aws", "gsutil", "az", "rsync", "scp", "curl", "jf"];
 /// Commands that pack, move or sign the files they name (for a release, where there is one).
 const PACKING_COMMANDS: &[&str] =
     &["tar", "zip", "7z", "cp", "mv", "upx", "strip", "codesign", "cosign", "sha256sum", "shasum", "install"];
@@ -144,7 +144,11 @@ pub fn names_file(arg: &str, file: &str) -> bool {
         let after = arg[at + file.len()..].chars().next();
         before.is_none_or(|c| "/=:'\"".contains(c)) && after.is_none_or(|c| "#'\",:".contains(c))
     });
+    // After a `cd` into its folder, a file is named by the rest of its path (`cd dist && tar czf
+    // app.tgz app` names `dist/app`).
+    let trailing = !arg.is_empty() && file.strip_suffix(arg).is_some_and(|rest| rest.ends_with('/'));
     bounded
+        || trailing
         || super::shell::glob_match(arg.as_bytes(), file.as_bytes())
         || (!folder.is_empty() && file.strip_prefix(folder).is_some_and(|rest| rest.starts_with('/')))
 }

@@ -1023,7 +1023,7 @@ impl<'a> Defs<'a> {
             || pipeline.actions.iter().any(publishes)
             || self.commands.iter().any(|c| {
                 let words: Vec<&str> = c.argv.iter().filter_map(Value::as_known).collect();
-                matches!(words.as_slice(), ["gh", "release", ..] | ["goreleaser", ..])
+                matches!(words.as_slice(), ["gh", "release", ..] | ["goreleaser", ..] | ["ghr", ..])
             });
         let action_keeps = pipeline.actions.iter().any(|a| {
             Some(a.job) == index && (publishes(a) || artifacts_ship && a.uses.starts_with("actions/upload-artifact@"))
@@ -1039,18 +1039,31 @@ impl<'a> Defs<'a> {
     }
 
     /// Whether a later command of the same job or target deletes what `b` wrote (`rm -rf out/`).
+    /// A build packed or copied before its removal (`tar czf app.tgz app; rm app`) was kept.
     fn removes_output(&self, b: &Build<'_>) -> bool {
         let inv = &b.invocation;
         let Some((Value::Known(output), _)) = &inv.output else { return false };
         let output = output.trim_start_matches("./");
-        self.commands.iter().filter(|c| c.context == b.context && c.span.0 > inv.span.1).any(|c| {
-            c.argv.first().and_then(Value::as_known) == Some("rm")
-                && c.argv
-                    .iter()
-                    .skip(1)
-                    .filter_map(Value::as_known)
-                    .any(|arg| !arg.starts_with('-') && link::names_file(arg, output))
-        })
+        let mut later: Vec<&Command> =
+            self.commands.iter().filter(|c| c.context == b.context && c.span.0 > inv.span.1).collect();
+        later.sort_by_key(|c| c.span.0);
+        let names_output = |c: &Command| {
+            c.argv
+                .iter()
+                .skip(1)
+                .filter_map(Value::as_known)
+                .any(|arg| !arg.starts_with('-') && link::names_file(arg, output))
+        };
+        fn program(c: &Command) -> Option<&str> {
+            c.argv.first().and_then(Value::as_known).map(|p| p.trim_start_matches("./"))
+        }
+        let Some(removal) = later.iter().position(|c| program(c) == Some("rm") && names_output(c)) else {
+            return false;
+        };
+        // Run or looked at before its removal, it was a test build; packed or copied, it was kept.
+        const LOOKING: &[&str] = &["cd", "ls", "file", "stat", "du", "chmod", "test", "[", "echo", "rm"];
+        let looks = |c: &Command| program(c).is_none_or(|p| p == output || LOOKING.contains(&p));
+        !later[..removal].iter().any(|c| !looks(c) && names_output(c))
     }
 
     /// Whether a path is kept as an artifact of the CI job `job` (GitLab `artifacts:paths`: the
