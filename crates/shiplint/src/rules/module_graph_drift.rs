@@ -256,6 +256,29 @@ fn job_ships(defs: &Defs<'_>, wf: &ci::Pipeline, job: usize) -> bool {
         }
 }
 
+/// Where an action input's value is written: the input itself, or for `${{ matrix.KEY }}` the
+/// job's `KEY:` matrix line above it, which holds the versions.
+fn written_at(defs: &Defs<'_>, input: &crate::defs::ci::Input) -> (usize, usize) {
+    let value = input.value.trim();
+    let key = value.strip_prefix("${{").and_then(|v| v.strip_suffix("}}")).map(str::trim);
+    let Some(key) = key.and_then(|k| k.strip_prefix("matrix.")).filter(|k| !k.contains('.')) else {
+        return input.span;
+    };
+    let before = defs.text.get(..input.span.0).unwrap_or_default();
+    let mut end = before.len();
+    for line in before.split('\n').rev() {
+        let start = end.saturating_sub(line.len());
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if let Some(rest) = trimmed.strip_prefix(key).and_then(|r| r.strip_prefix(':')) {
+            let value_start = start + indent + key.len() + 1 + (rest.len() - rest.trim_start().len());
+            return (value_start, start + line.trim_end().len());
+        }
+        end = start.saturating_sub(1);
+    }
+    input.span
+}
+
 /// `actions/setup-go` steps that install a floating Go release in a job that ships.
 fn check_setup_go(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     let Some(wf) = defs.workflow else { return };
@@ -276,7 +299,7 @@ fn check_setup_go(defs: &Defs<'_>, out: &mut Vec<Finding>) {
                     }
                     _ => "whatever Go release is current".to_string(),
                 };
-                Some((v.span, format!("go-version: {r} installs {what}")))
+                Some((written_at(defs, v), format!("go-version: {r} installs {what}")))
             }
             // check-latest moves only a version that is not exact (`1.22`, `~1.22`).
             (_, Some(c)) if c.value == "true" && !versions.is_empty() && !versions.iter().all(|r| exact(r)) => {
@@ -514,7 +537,7 @@ pub fn shipping_go_releases(defs: &Defs<'_>) -> Vec<ShippingGo> {
             }
             for v in requested_versions(defs, wf, step) {
                 if let Some(minor) = minor_of(&v) {
-                    out.push(ShippingGo { span: at.span, written: format!("setup-go {v}"), minor });
+                    out.push(ShippingGo { span: written_at(defs, at), written: format!("setup-go {v}"), minor });
                 }
             }
         }
