@@ -954,7 +954,7 @@ fn goreleaser_dockers_and_their_dockerfile() {
 fn setup_go_versions_as_requested() {
     let wf = |with: &str, matrix: &str| {
         format!(
-            "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n{matrix}    steps:\n      - uses: actions/setup-go@v5\n        with:\n{with}      - run: CGO_ENABLED=0 go build -trimpath -o dist/api ./cmd/api\n      - run: tar -czf api.tar.gz dist/api\n"
+            "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n{matrix}    steps:\n      - uses: actions/setup-go@v5\n        with:\n{with}      - run: CGO_ENABLED=0 go build -trimpath -o dist/api ./cmd/api\n      - run: tar -czf api.tar.gz dist/api\n"
         )
     };
     let messages = |files: &[(&str, &str)]| -> Vec<String> {

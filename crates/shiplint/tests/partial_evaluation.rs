@@ -1062,6 +1062,9 @@ fn artifacts_of_branch_ci_are_test_builds() {
         let found = files(&wf(on));
         assert!(found.iter().any(|f| f.0 == "macos-not-notarized"), "{on}: {found:#?}");
     }
+    // A job named for its tests keeps test builds, whatever runs the workflow.
+    let tests = wf("  push:\n    tags: ['v*']").replace("  cross:", "  integration-tests:");
+    assert!(files(&tests).is_empty(), "{:#?}", files(&tests));
 }
 
 /// Where a release workflow builds and publishes the binaries itself, a Makefile's per-platform

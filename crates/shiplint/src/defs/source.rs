@@ -893,6 +893,14 @@ impl<'a> Defs<'a> {
                 return None;
             }
             Kind::GithubWorkflow | Kind::GitlabCi => {
+                // A job or workflow named for tests, checks or docs keeps test builds.
+                let file = self.path.rsplit('/').next().unwrap_or(self.path);
+                let places = [Some(file), b.context.as_deref()];
+                let other_purpose = places.iter().flatten().any(|n| names_other_purpose(n))
+                    && !places.iter().flatten().any(|n| names_a_release(n));
+                if other_purpose {
+                    return None;
+                }
                 let default_output = self.default_output(inv);
                 let output = match &inv.output {
                     Some((Value::Known(o), _)) => Some(o.as_str()),
