@@ -1102,3 +1102,31 @@ fn a_build_packed_before_it_is_removed_was_kept() {
     assert_eq!(rules(&found), [("macos-not-notarized", ".github/workflows/release.yml:8")], "{found:#?}");
     assert!(files(&wf("./app --version")).is_empty());
 }
+
+/// `go build ./cmd/x/x.go` loses the main module with or without `-o`; goreleaser configs kept
+/// in a `.goreleaser/` folder and passed with `-f` are read.
+#[test]
+fn go_files_without_output_and_goreleaser_configs_in_a_folder() {
+    let script = "#!/bin/sh\nCGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build -trimpath ./cmd/app/main.go\ntar -czf app.tar.gz main\n";
+    let found = check(&[("go.mod", GO_MOD), ("cmd/app/main.go", MAIN), ("build.assets.sh", script)]);
+    assert_eq!(rules(&found), [("missing-buildinfo", "build.assets.sh:2")], "{found:#?}");
+    let packages = script.replace("./cmd/app/main.go", "./cmd/app");
+    assert!(check(&[("go.mod", GO_MOD), ("cmd/app/main.go", MAIN), ("build.assets.sh", &packages)]).is_empty());
+    let config = "version: 2\nbuilds:\n  - main: ./cmd/app\n    goos: [linux]\n    flags: [-trimpath]\n    ldflags: ['-X main.buildDate={{.CommitDate}}']\n";
+    let wf = "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: goreleaser/goreleaser-action@v6\n        with:\n          args: release -f .goreleaser/linux.yml --clean\n";
+    let untrimmed = config.replace("    flags: [-trimpath]\n", "");
+    let found = check(&[
+        ("go.mod", GO_MOD),
+        ("cmd/app/main.go", MAIN),
+        (".goreleaser/linux.yml", &untrimmed),
+        (".github/workflows/release.yml", wf),
+    ]);
+    assert_eq!(rules(&found), [("untrimmed-paths", ".goreleaser/linux.yml:3")], "{found:#?}");
+    let trimmed = check(&[
+        ("go.mod", GO_MOD),
+        ("cmd/app/main.go", MAIN),
+        (".goreleaser/linux.yml", config),
+        (".github/workflows/release.yml", wf),
+    ]);
+    assert!(trimmed.is_empty(), "{trimmed:#?}");
+}

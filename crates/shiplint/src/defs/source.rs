@@ -139,11 +139,15 @@ pub fn kind_of(path: &Path, head: &[u8]) -> Option<Kind> {
     // `.goreleaser.yaml` and the variants passed with `--config` (`.goreleaser-nightly.yml`,
     // `goreleaser-canary.yml`, `.goreleaser.beta.yml`, `.goreleaser_ui.yaml`); templates rendered before use
     // (`.yml.tmpl`) are not YAML yet.
+    // Configs kept together in a `.goreleaser/` folder (`.goreleaser/linux.yml`) count too.
     let stem = lower.strip_suffix(".yml").or_else(|| lower.strip_suffix(".yaml"));
+    let in_goreleaser_dir =
+        path.parent().and_then(|p| p.file_name()).is_some_and(|d| d == ".goreleaser" || d == "goreleaser");
     if stem
         .map(|s| s.trim_start_matches('.'))
         .and_then(|s| s.strip_prefix("goreleaser"))
         .is_some_and(|rest| rest.is_empty() || rest.starts_with(['-', '.', '_']))
+        || (stem.is_some() && in_goreleaser_dir)
     {
         return Some(Kind::Goreleaser);
     }
@@ -1137,6 +1141,8 @@ mod tests {
         assert_eq!(k("main.go", "package main"), Some(Kind::GoProgram));
         assert_eq!(k("main_test.go", "package main"), None);
         assert_eq!(k("Makefile", ""), Some(Kind::Makefile));
+        assert_eq!(k(".goreleaser/linux.yml", ""), Some(Kind::Goreleaser));
+        assert_eq!(k("config/linux.yml", ""), None);
         assert_eq!(k("build/common.mk", ""), Some(Kind::Makefile));
         assert_eq!(k(".github/workflows/release.yml", ""), Some(Kind::GithubWorkflow));
         assert_eq!(k(".goreleaser.yaml", ""), Some(Kind::Goreleaser));

@@ -116,7 +116,7 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         }
         let files = !inv.packages.is_empty()
             && inv.packages.iter().all(|(v, _)| matches!(v, Value::Known(p) if p.ends_with(".go")));
-        if files && inv.output.is_some() && defs.ships(b).is_some() {
+        if files && defs.ships(b).is_some() {
             let message = "go build of .go files: the binary's BuildInfo has path command-line-arguments and no main \
                            module, so no module version";
             let (_, first) = &inv.packages[0];
