@@ -381,16 +381,13 @@ fn join(values: &[Value]) -> Value {
 /// tr A-Z a-z)` once make has expanded it): see `Env::substitution_output`. A word that reads a
 /// shell variable is not known here (the shell make starts has the environment's).
 pub fn known_command_output(text: &str) -> Option<String> {
-    let literal = |parts: &[Part]| {
-        fn walk(parts: &[Part]) -> bool {
-            parts.iter().all(|p| match p {
-                Part::Lit(_) | Part::Single(_) => true,
-                Part::Double(inner) => walk(inner),
-                _ => false,
-            })
-        }
-        walk(parts)
-    };
+    fn literal(parts: &[Part]) -> bool {
+        parts.iter().all(|p| match p {
+            Part::Lit(_) | Part::Single(_) => true,
+            Part::Double(inner) => literal(inner),
+            _ => false,
+        })
+    }
     let items = super::shell::parse(text, 0);
     let all_literal = items.iter().all(|i| match i {
         Item::Command(c) => c.assigns.is_empty() && c.words.iter().all(|w| literal(&w.parts)),

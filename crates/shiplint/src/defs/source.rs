@@ -912,7 +912,7 @@ impl<'a> Defs<'a> {
                 };
                 let keeping = self.keeping(b.context.as_deref(), inv.span.1);
                 // `go install ./cmd/gen` then `gen ...`: a tool the job runs, wherever GOPATH is.
-                let program = inv.output.as_ref().map(|(o, _)| o.display()).or(default_output.clone()).and_then(|o| {
+                let program = inv.output.as_ref().map(|(o, _)| o.display()).and_then(|o| {
                     let name = o.rsplit('/').next().unwrap_or("").to_string();
                     (!name.is_empty() && !name.contains('$')).then_some(name)
                 });
