@@ -1129,4 +1129,8 @@ fn go_files_without_output_and_goreleaser_configs_in_a_folder() {
         (".github/workflows/release.yml", wf),
     ]);
     assert!(trimmed.is_empty(), "{trimmed:#?}");
+    // goreleaser's first form: one build under `build:`.
+    let legacy = "build:\n  main: cmd/app/main.go\n  goos: [linux]\n  flags: [-trimpath]\n  ldflags: ['-X main.buildDate={{.CommitDate}}']\n";
+    let found = check(&[("go.mod", GO_MOD), ("cmd/app/main.go", MAIN), (".goreleaser.yml", legacy)]);
+    assert_eq!(rules(&found), [("missing-buildinfo", ".goreleaser.yml:2")], "{found:#?}");
 }

@@ -64,6 +64,8 @@ struct DockerV2Entry {
 #[derive(Debug, Deserialize)]
 struct Config {
     builds: Option<Spanned<Vec<Spanned<BuildEntry>>>>,
+    /// goreleaser's first form, one build under `build:` (deprecated in v1, still read by it).
+    build: Option<Spanned<BuildEntry>>,
     dockers: Option<Vec<Spanned<DockerEntry>>>,
     dockers_v2: Option<Vec<Spanned<DockerV2Entry>>>,
     notarize: Option<IgnoredAny>,
@@ -264,6 +266,7 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
     let file_span = (0, 0);
     let entries: Vec<(_, Option<&BuildEntry>)> = match &cfg.builds {
         Some(list) if !list.value.is_empty() => list.value.iter().map(|b| (span_of(b), Some(&b.value))).collect(),
+        _ if cfg.build.is_some() => cfg.build.iter().map(|b| (span_of(b), Some(&b.value))).collect(),
         // No builds here, but `includes:` brings a configuration from elsewhere: its builds are unknown.
         _ if cfg.includes.is_some() => Vec::new(),
         // No builds: goreleaser builds the module's main package with every default.
