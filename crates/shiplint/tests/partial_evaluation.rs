@@ -1134,3 +1134,15 @@ fn go_files_without_output_and_goreleaser_configs_in_a_folder() {
     let found = check(&[("go.mod", GO_MOD), ("cmd/app/main.go", MAIN), (".goreleaser.yml", legacy)]);
     assert_eq!(rules(&found), [("missing-buildinfo", ".goreleaser.yml:2")], "{found:#?}");
 }
+
+/// `docker run [options] IMAGE go build ...` builds in a container, with the environment its
+/// `-e`/`--env` options give.
+#[test]
+fn a_go_build_run_in_a_container() {
+    let make = "IMAGE = golang:1.27\nrelease-darwin:\n\tdocker run --rm -v `pwd`:/src -w /src --env GOOS=darwin -e GOARCH=arm64 -it $(IMAGE) go build -trimpath -o dist/app .\n";
+    let found = check(&[("go.mod", GO_MOD), ("main.go", MAIN), ("Makefile", make)]);
+    assert_eq!(rules(&found), [("macos-not-notarized", "Makefile:3")], "{found:#?}");
+    assert!(found[0].2.starts_with("darwin/arm64 binaries"), "{}", found[0].2);
+    let linux = make.replace("GOOS=darwin", "GOOS=linux");
+    assert!(check(&[("go.mod", GO_MOD), ("main.go", MAIN), ("Makefile", &linux)]).is_empty());
+}

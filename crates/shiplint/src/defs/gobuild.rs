@@ -123,6 +123,39 @@ impl<'a> BuildInvocation<'a> {
             }
             match argv.get(i)?.as_known()? {
                 "exec" | "time" | "nice" | "command" | "sudo" => i += 1,
+                // `docker run [options] IMAGE go build ...`: the build runs in the container, with
+                // the environment `-e`/`--env NAME=value` gives it.
+                "docker" | "podman" if argv.get(i + 1).and_then(Value::as_known) == Some("run") => {
+                    i += 2;
+                    loop {
+                        let word = argv.get(i)?;
+                        let Some(option) = word.as_known().filter(|w| w.starts_with('-')) else {
+                            i += 1; // the image
+                            break;
+                        };
+                        let (flag, inline) = match option.split_once('=') {
+                            Some((flag, value)) => (flag, Some(value)),
+                            None => (option, None),
+                        };
+                        // Flags without a value: `--rm`, `-it` and the like.
+                        let boolean = matches!(
+                            flag,
+                            "--rm" | "--init" | "--privileged" | "--interactive" | "--tty" | "--detach" | "--read-only"
+                        ) || (!flag.starts_with("--")
+                            && flag.len() > 1
+                            && flag[1..].bytes().all(|b| b"itdq".contains(&b)));
+                        if matches!(flag, "-e" | "--env") {
+                            let value = match inline {
+                                Some(_) => word.split_once('=').map(|(_, v)| v),
+                                None => argv.get(i + 1).cloned(),
+                            };
+                            if let Some((name, value)) = value.as_ref().and_then(name_of) {
+                                extra_env.push((name, Setting { value, span: Some(span_of(i)) }));
+                            }
+                        }
+                        i += if boolean || inline.is_some() { 1 } else { 2 };
+                    }
+                }
                 "env" => {
                     i += 1;
                     while let Some(a) = argv.get(i) {
