@@ -1058,6 +1058,7 @@ fn artifacts_of_branch_ci_are_test_builds() {
     };
     let files = |wf: &str| check(&[("go.mod", GO_MOD), ("main.go", MAIN), (".github/workflows/build.yml", wf)]);
     assert!(files(&wf("  push:\n    branches: [main]\n  pull_request:")).is_empty());
+    assert!(files(&wf("  push:\n    branches-ignore: [gh-pages]")).is_empty());
     for on in ["  push:\n    tags: ['v*']", "  release:\n    types: [published]", "  push:"] {
         let found = files(&wf(on));
         assert!(found.iter().any(|f| f.0 == "macos-not-notarized"), "{on}: {found:#?}");

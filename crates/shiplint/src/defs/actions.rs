@@ -90,7 +90,14 @@ enum Triggers {
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
 enum Trigger {
-    Refs { branches: Option<IgnoredAny>, tags: Option<IgnoredAny> },
+    Refs {
+        branches: Option<IgnoredAny>,
+        #[serde(rename = "branches-ignore")]
+        branches_ignore: Option<IgnoredAny>,
+        tags: Option<IgnoredAny>,
+        #[serde(rename = "tags-ignore")]
+        tags_ignore: Option<IgnoredAny>,
+    },
     Other(IgnoredAny),
 }
 
@@ -106,8 +113,8 @@ impl Triggers {
         }
     }
 
-    /// Whether a release runs it: a `release` event, or a push of a tag (a `push` with `tags:`,
-    /// or with no `branches:` filter, which tags pass too).
+    /// Whether a release runs it: a `release` event, or a push of a tag (a `push` that filters
+    /// tags, or no refs at all; one that filters only branches runs for no tag).
     fn on_release(&self) -> bool {
         let names = |e: &str| matches!(e, "release" | "push");
         match self {
@@ -115,7 +122,9 @@ impl Triggers {
             Triggers::List(l) => l.iter().any(|e| names(e)),
             Triggers::Map(m) => m.iter().any(|(event, trigger)| match (event.as_str(), trigger) {
                 ("release", _) => true,
-                ("push", Trigger::Refs { branches, tags }) => tags.is_some() || branches.is_none(),
+                ("push", Trigger::Refs { branches, branches_ignore, tags, tags_ignore }) => {
+                    tags.is_some() || tags_ignore.is_some() || (branches.is_none() && branches_ignore.is_none())
+                }
                 ("push", Trigger::Other(_)) => true,
                 _ => false,
             }),
