@@ -161,6 +161,13 @@ impl BuildInfo {
     pub fn has_main_module(&self) -> bool {
         self.main != Module::default()
     }
+
+    /// True when it records nothing of what went into the build (no package path, module,
+    /// dependency or setting): the compiler and linker were run without `go build` (Bazel,
+    /// `go tool link`), and only the Go version is there.
+    pub fn records_only_go_version(&self) -> bool {
+        self.path.is_empty() && !self.has_main_module() && self.deps.is_empty() && self.settings.is_empty()
+    }
 }
 
 /// Where the blob may be, per format: Go's `exe.DataStart`.

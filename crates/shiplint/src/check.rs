@@ -142,7 +142,7 @@ fn check_file(path: &Path, named: bool, scan_root: &Path, options: &BinaryOption
         // A package (`.deb`, `.rpm`, wheel, bottle) that cannot be read is an error wherever it is.
         let claims_platform =
             crate::release::named_platform(&name) != (None, None) || shiplint_archive::package::is_package_name(&name);
-        let judge = |location: &str, exe: &Executable<'_>| check_executable(location, exe, options, config);
+        let judge = binary_judge(options, config);
         return match crate::release::read_archive(path, &judge) {
             Ok(r) => Ok(Scanned::Archive(r)),
             Err(e) if named || claims_platform => Err(e),
@@ -365,8 +365,16 @@ fn check_binary(
     let mapped = Mapped::open(path)?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let display = path.display().to_string();
-    let judge = |location: &str, exe: &Executable<'_>| check_executable(location, exe, options, config);
+    let judge = binary_judge(options, config);
     crate::release::shipped(&display, &name, None, mapped.bytes(), None, &judge)
+}
+
+/// The judge the engine hands to the sources: the binary rules on each executable they find.
+fn binary_judge<'a>(
+    options: &'a BinaryOptions,
+    config: &'a Config,
+) -> impl Fn(&str, &Executable<'_>) -> (Vec<Facts>, Option<Vec<Finding>>) + 'a {
+    move |location, exe| check_executable(location, exe, options, config)
 }
 
 /// Every slice's facts, and the findings of every selected binary rule on the Go slices, shown
@@ -401,7 +409,7 @@ fn judge_image(
     options: &BinaryOptions,
     config: &Config,
 ) -> Result<(Vec<Finding>, usize), String> {
-    let judge = |location: &str, exe: &Executable<'_>| check_executable(location, exe, options, config);
+    let judge = binary_judge(options, config);
     let mut findings = Vec::new();
     let mut go_executables = 0;
     for manifest in &image.manifests {

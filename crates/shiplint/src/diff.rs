@@ -249,10 +249,7 @@ fn looks_like_text(s: &str) -> bool {
 /// Whether a build records what went into it (a main module, dependencies or build settings):
 /// Bazel and `go tool link` builds record at most the Go version.
 fn records_inputs(f: &Facts) -> bool {
-    let records = |b: &shiplint_gobin::BuildInfo| {
-        !(b.path.is_empty() && b.main.path.is_empty() && b.deps.is_empty() && b.settings.is_empty())
-    };
-    f.build_info.as_ref().is_some_and(records)
+    f.build_info.as_ref().is_some_and(|b| !b.records_only_go_version())
 }
 
 /// The version numbers (`1.28.1`, `v1.28.1`, `go1.27.3`: three or more dotted numbers) in a

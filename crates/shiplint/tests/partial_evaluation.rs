@@ -28,6 +28,13 @@ fn check(files: &[(&str, &str)]) -> Vec<(String, String, String, Vec<String>)> {
         .collect()
 }
 
+/// `check` on `files` inside a module whose main package is at the root (`GO_MOD`, `MAIN`).
+fn check_in_module(files: &[(&str, &str)]) -> Vec<(String, String, String, Vec<String>)> {
+    let mut all = vec![("go.mod", GO_MOD), ("main.go", MAIN)];
+    all.extend_from_slice(files);
+    check(&all)
+}
+
 fn rules(found: &[(String, String, String, Vec<String>)]) -> Vec<(&str, &str)> {
     found.iter().map(|(r, at, _, _)| (r.as_str(), at.as_str())).collect()
 }
@@ -39,14 +46,12 @@ const VERSION_PKG: &str = "package version\n\nvar Tag string\n";
 #[test]
 fn an_x_target_is_judged_when_its_value_is_unknown() {
     let make = "TAG ?= $(shell git describe --tags)\nbuild:\n\tgo build -trimpath -ldflags \"-X version.Tag=$(TAG)\" -o bin/app .\n";
-    let found =
-        check(&[("go.mod", GO_MOD), ("main.go", MAIN), ("version/version.go", VERSION_PKG), ("Makefile", make)]);
+    let found = check_in_module(&[("version/version.go", VERSION_PKG), ("Makefile", make)]);
     assert_eq!(rules(&found), [("x-flag-unknown-target", "Makefile:3")], "{found:#?}");
     assert!(found[0].2.contains("version.Tag=$(git describe --tags)"), "{}", found[0].2);
 
     let good = make.replace("-X version.Tag", "-X example.com/app/version.Tag");
-    let found =
-        check(&[("go.mod", GO_MOD), ("main.go", MAIN), ("version/version.go", VERSION_PKG), ("Makefile", &good)]);
+    let found = check_in_module(&[("version/version.go", VERSION_PKG), ("Makefile", &good)]);
     assert!(found.is_empty(), "{found:#?}");
 }
 
@@ -248,13 +253,13 @@ fn conditionals_inside_a_recipe_choose_its_lines() {
 fn builds_a_run_makes_count_for_the_stage_and_the_image() {
     let make = "all:\n\tCGO_ENABLED=0 go build -trimpath -o bin/app .\n";
     let single = "FROM golang:1.20\nWORKDIR /src\nCOPY . .\nRUN make all && cp bin/* /usr/bin/\nUSER 65532\nENTRYPOINT [\"app\"]\n";
-    let found = check(&[("go.mod", GO_MOD), ("main.go", MAIN), ("Makefile", make), ("Dockerfile", single)]);
+    let found = check_in_module(&[("Makefile", make), ("Dockerfile", single)]);
     assert_eq!(
         rules(&found),
         [("toolchain-unsupported", "Dockerfile:1"), ("toolchain-in-final-image", "Dockerfile:1")]
     );
     let staged = "FROM golang:1.27 AS build\nWORKDIR /src\nCOPY . .\nRUN make all\nFROM gcr.io/distroless/static:nonroot\nCOPY --from=build /src/bin/app /app\nENTRYPOINT [\"/app\"]\n";
-    assert!(check(&[("go.mod", GO_MOD), ("main.go", MAIN), ("Makefile", make), ("Dockerfile", staged)]).is_empty());
+    assert!(check_in_module(&[("Makefile", make), ("Dockerfile", staged)]).is_empty());
 }
 
 /// make expands a variable into the recipe before the shell reads it: `$(GO_ENV) go build` with
@@ -326,7 +331,7 @@ fn x_targets_resolve_from_where_the_build_runs() {
     assert!(found[0].2.contains("main (the package in ./cmd/tool) declares no commit"), "{}", found[0].2);
     let script =
         "#!/bin/sh\ngo build -trimpath -ldflags \"-X ${PKG}/pkg/buildinfo.Version=${VERSION}\" -o dist/app .\n";
-    let found = check(&[("go.mod", GO_MOD), ("main.go", MAIN), ("hack/build.sh", script)]);
+    let found = check_in_module(&[("hack/build.sh", script)]);
     assert!(!found.iter().any(|f| f.0 == "x-flag-unknown-target"), "{found:#?}");
 }
 
@@ -936,7 +941,7 @@ fn github_env_matrix_objects_and_the_default_output_of_go_build() {
             "on:\n  push:\n    tags: ['v*']\njobs:\n  build:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        jobs:\n          - {{ goos: {darwin}, goarch: arm64 }}\n          - {{ goos: linux, goarch: amd64 }}\n    steps:\n      - uses: actions/checkout@v4\n      - run: echo \"BUILD_DATE={stamp}\" >> \"$GITHUB_ENV\"\n      - env:\n          GOOS: ${{{{ matrix.jobs.goos }}}}\n          GOARCH: ${{{{ matrix.jobs.goarch }}}}\n        run: |\n          go build -trimpath -ldflags \"-X main.buildDate=${{BUILD_DATE}}\"\n          gzip -c app > app-${{{{ matrix.jobs.goos }}}}.gz\n      - uses: actions/upload-artifact@v4\n        with:\n          name: app-${{{{ matrix.jobs.goos }}}}\n          path: app*.gz\n"
         )
     };
-    let files = |wf: &str| check(&[("go.mod", GO_MOD), ("main.go", MAIN), (".github/workflows/release.yml", wf)]);
+    let files = |wf: &str| check_in_module(&[(".github/workflows/release.yml", wf)]);
     let found = files(&wf("$(date -u +%FT%TZ)", "darwin"));
     assert_eq!(
         rules(&found),
@@ -961,7 +966,7 @@ fn github_env_matrix_objects_and_the_default_output_of_go_build() {
 #[test]
 fn unsupported_releases_of_one_setup_go_step_are_one_finding() {
     let wf = "on:\n  release:\n    types: [published]\njobs:\n  release:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        go: ['1.22', '1.23', '1.27']\n    steps:\n      - uses: actions/setup-go@v6\n        with:\n          go-version: ${{ matrix.go }}\n      - run: go build -trimpath -o dist/app .\n      - uses: softprops/action-gh-release@v2\n        with:\n          files: dist/app\n";
-    let found = check(&[("go.mod", GO_MOD), ("main.go", MAIN), (".github/workflows/release.yml", wf)]);
+    let found = check_in_module(&[(".github/workflows/release.yml", wf)]);
     assert_eq!(rules(&found), [("toolchain-unsupported", ".github/workflows/release.yml:9")], "{found:#?}");
     assert!(
         found[0].2.starts_with(
@@ -987,21 +992,20 @@ fn platform_names_split_by_text_pipelines() {
         ("echo $p | awk -F- '{print $1}'", "echo $p | awk -F '-' '{ print $2 }'"),
         ("echo \"$p\" | cut -d- -f1 | tr '[:lower:]' '[:upper:]' | tr A-Z a-z", "basename $p | cut -d- -f2-"),
     ] {
-        let found = check(&[("go.mod", GO_MOD), ("main.go", MAIN), ("dist.sh", &script(os, arch))]);
+        let found = check_in_module(&[("dist.sh", &script(os, arch))]);
         assert_eq!(rules(&found), [("macos-not-notarized", "dist.sh:5")], "{os} / {arch}: {found:#?}");
         assert!(found[0].2.starts_with("darwin/arm64 binaries"), "{}", found[0].2);
     }
     // A pipeline on an unknown value, or through a tool not read, stays unknown: no darwin claimed.
     let unknown = script("echo $1 | cut -d- -f1", "uname -m | sed s/x86_64/amd64/");
-    assert!(check(&[("go.mod", GO_MOD), ("main.go", MAIN), ("dist.sh", &unknown)]).is_empty());
+    assert!(check_in_module(&[("dist.sh", &unknown)]).is_empty());
     // make: `OS=Darwin make` from a release job reaches `$(shell echo "$(OS)" | tr ...)`.
     let make = "OS ?= $(shell uname)\nGOOS ?= $(shell echo \"$(OS)\" | tr '[:upper:]' '[:lower:]')\nbuild:\n\tGOOS=$(GOOS) go build -trimpath -o _output/app-$(OS) .\n";
     let wf = "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: macos-latest\n    steps:\n      - run: OS=Darwin make\n      - uses: softprops/action-gh-release@v2\n        with:\n          files: _output/*\n";
-    let found =
-        check(&[("go.mod", GO_MOD), ("main.go", MAIN), ("Makefile", make), (".github/workflows/release.yml", wf)]);
+    let found = check_in_module(&[("Makefile", make), (".github/workflows/release.yml", wf)]);
     assert_eq!(rules(&found), [("macos-not-notarized", "Makefile:4")], "{found:#?}");
     // Alone, `uname` is the build host's: nothing is known to be darwin.
-    assert!(check(&[("go.mod", GO_MOD), ("main.go", MAIN), ("Makefile", make)]).is_empty());
+    assert!(check_in_module(&[("Makefile", make)]).is_empty());
 }
 
 /// A step with an `id:` that writes `NAME=value` to `$GITHUB_OUTPUT` gives later steps
@@ -1011,9 +1015,7 @@ fn platform_names_split_by_text_pipelines() {
 fn step_outputs_and_a_job_that_uploads_what_make_built() {
     let wf = "on:\n  push:\n    tags: ['v*']\njobs:\n  build:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        target: ['linux/amd64', 'darwin/arm64']\n    steps:\n      - uses: actions/setup-go@v5\n        with:\n          go-version: '1.22'\n      - id: platform\n        run: |\n          echo \"goos=$(echo ${{ matrix.target }} | cut -d'/' -f1)\" >> $GITHUB_OUTPUT\n          echo \"goarch=$(echo ${{ matrix.target }} | cut -d'/' -f2)\" >> $GITHUB_OUTPUT\n      - env:\n          GOOS: ${{ steps.platform.outputs.goos }}\n          GOARCH: ${{ steps.platform.outputs.goarch }}\n        run: |\n          make app\n          tar -czf app_${GOOS}_${GOARCH}.tar.gz app\n      - uses: actions/upload-artifact@v4\n        with:\n          name: app_${{ steps.platform.outputs.goos }}_${{ steps.platform.outputs.goarch }}\n          path: '*.tar.gz'\n";
     let make = "app:\n\tgo build -trimpath -o app .\n";
-    let files = |wf: &str| {
-        check(&[("go.mod", GO_MOD), ("main.go", MAIN), ("Makefile", make), (".github/workflows/ci.yml", wf)])
-    };
+    let files = |wf: &str| check_in_module(&[("Makefile", make), (".github/workflows/ci.yml", wf)]);
     let found = files(wf);
     assert_eq!(
         rules(&found),
@@ -1038,7 +1040,7 @@ fn a_macos_runner_builds_darwin_and_a_program_run_then_packed_ships() {
             "on:\n  push:\n    tags: ['v*']\njobs:\n  mac:\n    strategy:\n      matrix:\n        os: [{runner}]\n    runs-on: ${{{{ matrix.os }}}}\n    steps:\n      - run: go build -trimpath -o app .\n      - run: ./app gen completion bash > completion.bash\n      - run: tar -czf app.tar.gz app completion.bash\n      - uses: actions/upload-artifact@v4\n        with:\n          path: app.tar.gz\n"
         )
     };
-    let files = |wf: &str| check(&[("go.mod", GO_MOD), ("main.go", MAIN), (".github/workflows/release.yml", wf)]);
+    let files = |wf: &str| check_in_module(&[(".github/workflows/release.yml", wf)]);
     let found = files(&wf("macos-14"));
     assert_eq!(rules(&found), [("macos-not-notarized", ".github/workflows/release.yml:11")], "{found:#?}");
     assert!(files(&wf("ubuntu-latest")).is_empty());
@@ -1056,7 +1058,7 @@ fn artifacts_of_branch_ci_are_test_builds() {
             "on:\n{on}\njobs:\n  cross:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        env: ['GOOS=linux GOARCH=amd64', 'GOOS=darwin GOARCH=arm64']\n    steps:\n      - run: env ${{{{ matrix.env }}}} go build -o app ./\n      - run: tar -czf app.tgz app\n      - uses: actions/upload-artifact@v4\n        with:\n          name: app-${{{{ strategy.job-index }}}}\n          path: app.tgz\n"
         )
     };
-    let files = |wf: &str| check(&[("go.mod", GO_MOD), ("main.go", MAIN), (".github/workflows/build.yml", wf)]);
+    let files = |wf: &str| check_in_module(&[(".github/workflows/build.yml", wf)]);
     assert!(files(&wf("  push:\n    branches: [main]\n  pull_request:")).is_empty());
     assert!(files(&wf("  push:\n    branches-ignore: [gh-pages]")).is_empty());
     for on in ["  push:\n    tags: ['v*']", "  release:\n    types: [published]", "  push:"] {
@@ -1074,7 +1076,7 @@ fn artifacts_of_branch_ci_are_test_builds() {
 fn makefile_targets_beside_a_release_workflow_that_builds_itself() {
     let make = "BUILD = CGO_ENABLED=0 go build -trimpath -ldflags '-s -w'\ndarwin-arm64:\n\tGOOS=darwin GOARCH=arm64 $(BUILD) -o bin/app-$@ .\nlinux-amd64:\n\tGOOS=linux GOARCH=amd64 $(BUILD) -o bin/app-$@ .\n";
     let wf = "on:\n  push:\n    tags: ['v*']\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: GOOS=linux go build -trimpath -o app .\n      - uses: softprops/action-gh-release@v2\n        with:\n          files: app\n";
-    let alone = check(&[("go.mod", GO_MOD), ("main.go", MAIN), ("Makefile", make)]);
+    let alone = check_in_module(&[("Makefile", make)]);
     assert_eq!(
         rules(&alone),
         [
@@ -1084,8 +1086,7 @@ fn makefile_targets_beside_a_release_workflow_that_builds_itself() {
         ],
         "{alone:#?}"
     );
-    let beside =
-        check(&[("go.mod", GO_MOD), ("main.go", MAIN), ("Makefile", make), (".github/workflows/release.yml", wf)]);
+    let beside = check_in_module(&[("Makefile", make), (".github/workflows/release.yml", wf)]);
     assert!(beside.is_empty(), "{beside:#?}");
 }
 
@@ -1098,7 +1099,7 @@ fn a_build_packed_before_it_is_removed_was_kept() {
             "on:\n  push:\n    tags: ['v*']\njobs:\n  darwin:\n    runs-on: ubuntu-latest\n    steps:\n      - run: GOOS=darwin go build -trimpath -o dist/app .\n      - run: |\n          cd dist\n          {between}\n      - run: rm dist/app\n      - uses: actions/upload-artifact@v4\n        with:\n          path: dist\n"
         )
     };
-    let files = |wf: &str| check(&[("go.mod", GO_MOD), ("main.go", MAIN), (".github/workflows/release.yml", wf)]);
+    let files = |wf: &str| check_in_module(&[(".github/workflows/release.yml", wf)]);
     let found = files(&wf("tar -czf app-darwin.tar.gz app"));
     assert_eq!(rules(&found), [("macos-not-notarized", ".github/workflows/release.yml:8")], "{found:#?}");
     assert!(files(&wf("./app --version")).is_empty());
@@ -1141,9 +1142,9 @@ fn go_files_without_output_and_goreleaser_configs_in_a_folder() {
 #[test]
 fn a_go_build_run_in_a_container() {
     let make = "IMAGE = golang:1.27\nrelease-darwin:\n\tdocker run --rm -v `pwd`:/src -w /src --env GOOS=darwin -e GOARCH=arm64 -it $(IMAGE) go build -trimpath -o dist/app .\n";
-    let found = check(&[("go.mod", GO_MOD), ("main.go", MAIN), ("Makefile", make)]);
+    let found = check_in_module(&[("Makefile", make)]);
     assert_eq!(rules(&found), [("macos-not-notarized", "Makefile:3")], "{found:#?}");
     assert!(found[0].2.starts_with("darwin/arm64 binaries"), "{}", found[0].2);
     let linux = make.replace("GOOS=darwin", "GOOS=linux");
-    assert!(check(&[("go.mod", GO_MOD), ("main.go", MAIN), ("Makefile", &linux)]).is_empty());
+    assert!(check_in_module(&[("Makefile", &linux)]).is_empty());
 }

@@ -84,7 +84,7 @@ pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
             },
         ),
         Some(bi) if bi.has_main_module() => return,
-        Some(bi) if bi.path.is_empty() && bi.settings.is_empty() => (
+        Some(bi) if bi.records_only_go_version() => (
             "BuildInfo",
             "BuildInfo holds only the Go version: the compiler and linker were run directly, bypassing `go build`"
                 .to_string(),
