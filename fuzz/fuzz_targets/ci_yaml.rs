@@ -2,4 +2,4 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| shiplint::defs::exercise::run("ci_yaml", data));
+fuzz_target!(|data: &[u8]| shiplint::exercise::run("ci_yaml", data));

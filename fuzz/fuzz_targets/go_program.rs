@@ -2,4 +2,4 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| shiplint::defs::exercise::run("go_program", data));
+fuzz_target!(|data: &[u8]| shiplint::exercise::run("go_program", data));

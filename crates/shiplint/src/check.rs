@@ -6,6 +6,7 @@ use crate::defs::source::{self, Defs};
 use crate::finding::Finding;
 use crate::mapped::Mapped;
 use crate::release::{ChecksumFile, ReleaseFacts, Shipped};
+use crate::rules::DefsFindings;
 use crate::rules::{Binary, BinaryOptions, RULES};
 use rayon::prelude::*;
 use serde::Serialize;

@@ -22,8 +22,7 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// The newest Go minor release this shiplint knows of (Go 1.27); `newest-go` overrides it.
-pub const NEWEST_GO_MINOR: u32 = 27;
+pub use shiplint_defs::gosrc::NEWEST_GO_MINOR;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]

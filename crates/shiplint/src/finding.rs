@@ -53,15 +53,13 @@ pub struct Location {
     pub span: Option<Span>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub struct Span {
-    pub start_line: usize,
-    pub start_column: usize,
-    pub end_line: usize,
-    pub end_column: usize,
-}
+pub use shiplint_defs::text::Span;
 
 impl Location {
+    pub fn text(path: &str, span: Span) -> Self {
+        Location { path: path.to_string(), slice: None, fact: None, span: Some(span) }
+    }
+
     pub fn artifact(path: &str, slice: Option<&str>, fact: impl Into<String>) -> Self {
         Location { path: path.to_string(), slice: slice.map(str::to_string), fact: Some(fact.into()), span: None }
     }

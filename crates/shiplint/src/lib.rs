@@ -5,8 +5,9 @@
 pub mod add_ignores;
 pub mod check;
 pub mod config;
-pub mod defs;
+pub use shiplint_defs as defs;
 pub mod diff;
+pub mod exercise;
 pub mod finding;
 pub mod fix;
 pub mod go_releases;

@@ -1,14 +1,14 @@
 //! CI-sized bursts of the build-definition fuzz targets, on stable Rust: every reader gets
 //! thousands of mutants of real-shaped files (the seed scenarios' and examples' build files and
 //! this suite's data) through the entry point its `cargo fuzz` target calls,
-//! `shiplint::defs::exercise::run`. Mutants are made from a fixed seed, so a failure names the
+//! `shiplint::exercise::run`. Mutants are made from a fixed seed, so a failure names the
 //! reader, the file and the mutant, and prints the text to reproduce it with.
 
 mod common;
 
 use common::Rng;
-use shiplint::defs::exercise;
 use shiplint::defs::source::{self, Kind};
+use shiplint::exercise;
 use std::path::{Path, PathBuf};
 
 const MUTANTS_PER_FILE: usize = 1500;

@@ -1148,3 +1148,45 @@ fn a_go_build_run_in_a_container() {
     let linux = make.replace("GOOS=darwin", "GOOS=linux");
     assert!(check_in_module(&[("Makefile", &linux)]).is_empty());
 }
+
+/// gox and goxz cross-compile: one build per target, with gox's `-output` template (distinct
+/// per target only when it names the platform) and goxz's default `-trimpath`.
+#[test]
+fn gox_and_goxz_builds_per_target() {
+    let gox = |output: &str| {
+        format!(
+            "release:\n\tgox -os=\"linux darwin\" -arch=amd64 -ldflags \"-X main.buildDate=$(DATE)\" -output \"{output}\" ./cmd/app\n"
+        )
+    };
+    let found = check_in_module(&[("cmd/app/main.go", MAIN), ("Makefile", &gox("dist/{{.OS}}_{{.Arch}}/app"))]);
+    assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:2"), ("macos-not-notarized", "Makefile:2")], "{found:#?}");
+    let found = check_in_module(&[("cmd/app/main.go", MAIN), ("Makefile", &gox("dist/app"))]);
+    assert!(rules(&found).contains(&("cross-build-overwrite", "Makefile:2")), "{found:#?}");
+    let trimmed = format!(
+        "export GOFLAGS=-trimpath\n{}",
+        gox("dist/{{.OS}}_{{.Arch}}/app").replace("-os=\"linux darwin\"", "-osarch=linux/amd64")
+    );
+    let found = check_in_module(&[("cmd/app/main.go", MAIN), ("Makefile", &trimmed)]);
+    assert!(found.is_empty(), "{found:#?}");
+    // goxz builds linux, darwin and windows by default, with -trimpath.
+    let goxz = "cross:\n\tgoxz -n app -build-ldflags \"-X main.buildDate=$(DATE)\" -d dist ./cmd/app\n";
+    let found = check_in_module(&[("cmd/app/main.go", MAIN), ("Makefile", goxz)]);
+    assert_eq!(rules(&found), [("macos-not-notarized", "Makefile:2")], "{found:#?}");
+    let linux = goxz.replace("goxz -n", "goxz -os=linux -n");
+    assert!(check_in_module(&[("cmd/app/main.go", MAIN), ("Makefile", &linux)]).is_empty());
+}
+
+/// `go mod tidy` in a job that only makes test builds changes nothing that ships; an upgrade
+/// (`go get -u`) changes what every later build is.
+#[test]
+fn go_mod_tidy_before_test_builds() {
+    let wf = |step: &str| {
+        format!(
+            "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: {step}\n      - run: go build -o bin/app .\n      - run: go test ./...\n"
+        )
+    };
+    let tidy = check_in_module(&[(".github/workflows/ci.yml", &wf("go mod tidy"))]);
+    assert!(tidy.is_empty(), "{tidy:#?}");
+    let upgrade = check_in_module(&[(".github/workflows/ci.yml", &wf("go get -u ./..."))]);
+    assert_eq!(rules(&upgrade), [("module-graph-drift", ".github/workflows/ci.yml:6")], "{upgrade:#?}");
+}

@@ -3,6 +3,7 @@ use crate::defs::ci::{self, Pipeline};
 use crate::defs::gobuild::BuildInvocation;
 use crate::defs::shell::Value;
 use crate::finding::Finding;
+use crate::rules::DefsFindings;
 
 declare_rule! {
     /// ## What it does

@@ -1,6 +1,7 @@
 use super::{Binary, Defs};
 use crate::defs::shell::Value;
 use crate::finding::Finding;
+use crate::rules::DefsFindings;
 
 declare_rule! {
     /// ## What it does

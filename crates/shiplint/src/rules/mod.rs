@@ -102,6 +102,25 @@ impl Binary<'_> {
     }
 }
 
+/// Findings in a build definition at byte ranges of its text, as `Binary::finding` places them
+/// at facts of an executable.
+pub trait DefsFindings {
+    fn location(&self, start: usize, end: usize) -> Location;
+
+    /// A finding of rule `meta` at the byte range `start..end`, at the rule's default level.
+    fn finding(&self, meta: &'static RuleMeta, range: (usize, usize), message: String, help: &str) -> Finding;
+}
+
+impl DefsFindings for Defs<'_> {
+    fn location(&self, start: usize, end: usize) -> Location {
+        Location::text(self.path, self.span(start, end))
+    }
+
+    fn finding(&self, meta: &'static RuleMeta, (start, end): (usize, usize), message: String, help: &str) -> Finding {
+        meta.finding(self.location(start, end), message, help)
+    }
+}
+
 /// A rule and the evidence it can work from: a Go executable's bytes, build definitions, or both.
 pub struct Rule {
     pub meta: &'static RuleMeta,

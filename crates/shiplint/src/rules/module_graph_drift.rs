@@ -6,6 +6,7 @@ use crate::defs::shell::Value;
 use crate::defs::source::{names_a_release, names_other_purpose};
 use crate::defs::{ci, goreleaser, gosrc};
 use crate::finding::Finding;
+use crate::rules::DefsFindings;
 
 declare_rule! {
     /// ## What it does
@@ -396,11 +397,16 @@ fn check_ci_mutations(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         let Some(argv) = known_argv(&cmd.argv) else { continue };
         let Some(what) = mutation(&argv) else { continue };
         let checked = defs.commands[i + 1..].iter().filter(|c| c.context == cmd.context).any(|c| checks_diff(&c.argv));
-        // A job that only tests or lints afterwards ships nothing built from the rewritten files.
-        let builds_after = defs
-            .builds
-            .iter()
-            .any(|b| b.context == cmd.context && b.invocation.span.0 >= cmd.span.1 && !b.invocation.only_compiles());
+        // A job that only tests or lints afterwards builds nothing from the rewritten files.
+        // `go mod tidy` changes a complete go.mod not at all (it adds only what a build would
+        // fail without), so after it only a build that ships counts; an upgrade (`go get -u`,
+        // `go mod edit`) changes what any later build is.
+        let builds_after = defs.builds.iter().any(|b| {
+            b.context == cmd.context
+                && b.invocation.span.0 >= cmd.span.1
+                && !b.invocation.only_compiles()
+                && (what != "go mod tidy" || defs.ships(b).is_some())
+        });
         if checked || !(builds_after || defs.keeping(cmd.context.as_deref(), cmd.span.1).may_publish()) {
             continue;
         }

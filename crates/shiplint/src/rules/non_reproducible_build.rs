@@ -3,6 +3,7 @@ use crate::defs::gobuild::x_assignments;
 use crate::defs::shell::{Word, flatten};
 use crate::defs::value::{Hole, Provenance};
 use crate::finding::Finding;
+use crate::rules::DefsFindings;
 
 declare_rule! {
     /// ## What it does

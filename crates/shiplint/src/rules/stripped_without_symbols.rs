@@ -1,5 +1,6 @@
 use super::{Binary, Defs};
 use crate::finding::Finding;
+use crate::rules::DefsFindings;
 use crate::symbol_store;
 
 declare_rule! {

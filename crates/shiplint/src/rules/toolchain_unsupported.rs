@@ -1,6 +1,7 @@
 use super::{Binary, Defs, module_graph_drift};
 use crate::finding::Finding;
 use crate::go_releases;
+use crate::rules::DefsFindings;
 
 declare_rule! {
     /// ## What it does

@@ -1,6 +1,7 @@
 use super::{Binary, Defs};
 use crate::defs::source::Kind;
 use crate::finding::{Finding, Fix};
+use crate::rules::DefsFindings;
 
 declare_rule! {
     /// ## What it does
@@ -181,7 +182,12 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             "go build without -trimpath, and {reason}: the binary embeds this machine's paths (build directory, \
              GOROOT, module cache) in panic traces and its file table"
         );
-        let mut finding = defs.finding(&META, inv.build_word, message, "add -trimpath (or GOFLAGS=-trimpath)");
+        let help = match inv.cross_tool {
+            Some("gox") => "gox passes no -trimpath: set GOFLAGS=-trimpath in its environment".into(),
+            Some(tool) => format!("drop {tool}'s -trimpath=false"),
+            None => "add -trimpath (or GOFLAGS=-trimpath)".into(),
+        };
+        let mut finding = defs.finding(&META, inv.build_word, message, &help);
         finding.location = defs.location(inv.span.0, inv.build_word.1);
         finding.notes = assumed_empty_notes(inv);
         let description = "add -trimpath (BuildInfo then no longer records -ldflags)";

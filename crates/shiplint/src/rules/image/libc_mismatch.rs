@@ -3,6 +3,7 @@ use crate::defs::images::Libc;
 use crate::finding::{Finding, Fix};
 use crate::image::ImageFacts;
 use crate::rules::Defs;
+use crate::rules::DefsFindings;
 use shiplint_archive::fs::ResolveError;
 
 declare_rule! {

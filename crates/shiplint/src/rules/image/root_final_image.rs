@@ -2,6 +2,7 @@ use crate::defs::dockerfile;
 use crate::finding::{Finding, Fix};
 use crate::image::ImageFacts;
 use crate::rules::Defs;
+use crate::rules::DefsFindings;
 
 declare_rule! {
     /// ## What it does

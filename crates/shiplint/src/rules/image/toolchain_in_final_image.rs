@@ -1,6 +1,7 @@
 use crate::finding::Finding;
 use crate::image::{ImageFacts, size};
 use crate::rules::Defs;
+use crate::rules::DefsFindings;
 
 declare_rule! {
     /// ## What it does

@@ -2,6 +2,7 @@ use crate::defs::images;
 use crate::defs::shell::Value;
 use crate::finding::Finding;
 use crate::rules::Defs;
+use crate::rules::DefsFindings;
 
 declare_rule! {
     /// ## What it does

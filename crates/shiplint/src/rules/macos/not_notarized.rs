@@ -1,5 +1,6 @@
 use crate::finding::Finding;
 use crate::rules::Defs;
+use crate::rules::DefsFindings;
 
 declare_rule! {
     /// ## What it does

@@ -2,6 +2,7 @@ use super::{Target, each_target};
 use crate::defs::gosrc::DeclKind;
 use crate::finding::{Edit, Finding, Fix};
 use crate::rules::Defs;
+use crate::rules::DefsFindings;
 
 declare_rule! {
     /// ## What it does

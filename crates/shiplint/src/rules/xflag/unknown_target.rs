@@ -1,6 +1,7 @@
 use super::{Target, each_target};
 use crate::finding::Finding;
 use crate::rules::Defs;
+use crate::rules::DefsFindings;
 
 declare_rule! {
     /// ## What it does

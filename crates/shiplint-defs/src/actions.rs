@@ -272,8 +272,8 @@ pub fn parse(text: &str) -> Result<Pipeline, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::defs::ci::env_for;
-    use crate::defs::shell::{Item, Value};
+    use crate::ci::env_for;
+    use crate::shell::{Item, Value};
 
     const WF: &str = "name: release
 on: push

@@ -386,8 +386,8 @@ pub fn parse(text: &str) -> Result<Pipeline, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::defs::ci::env_for;
-    use crate::defs::shell::Value;
+    use crate::ci::env_for;
+    use crate::shell::Value;
 
     const CI: &str = r#"variables:
   CGO_ENABLED: "0"

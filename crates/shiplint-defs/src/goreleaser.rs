@@ -231,13 +231,17 @@ pub(super) fn value_end(text: &str, start: usize, limit: usize) -> usize {
     // The key's column: after the spaces and `- ` that open a sequence item on its line.
     let key_column = |line: &str| line.len() - line.trim_start_matches([' ', '-']).len();
     let key_line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let key_line = &text[key_line_start..];
-    // A block sequence's span starts at its first item, on the line after `key:`.
-    let key_indent = if text[key_line_start..start].trim().is_empty() {
-        let prev_start = text[..key_line_start.saturating_sub(1)].rfind('\n').map_or(0, |i| i + 1);
-        key_column(&text[prev_start..key_line_start])
-    } else {
+    // A block sequence's span starts at its first item (at its `- ` or at the item itself), on a
+    // line after `key:`, whose items may sit at the key's own column (`ldflags:\n- -s`).
+    let key_indent = if text[key_line_start..start].trim_start_matches([' ', '-']).is_empty() {
+        let key_line = text[..key_line_start]
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+            .unwrap_or("");
         key_column(key_line)
+    } else {
+        key_column(&text[key_line_start..])
     };
     let mut end = text[start..].find('\n').map_or(text.len(), |n| start + n);
     let mut at = (end + 1).min(text.len());
@@ -435,6 +439,7 @@ impl Build {
             unknown_flags: Vec::new(),
             other_flags: Vec::new(),
             assumed_empty: Vec::new(),
+            cross_tool: None,
         }
     }
 
@@ -478,7 +483,11 @@ mod tests {
         let t = "builds:\n  - ldflags: -s -w\n    goos: [linux]\n";
         let b = &parse(t).unwrap().builds[0];
         assert_eq!(&t[b.ldflags.start..b.ldflags.end], "-s -w");
+        // A sequence at its key's own column, after a comment: every item is in the span.
+        let t = "builds:\n- id: a\n  ldflags:\n  # stamps\n  - -s\n  - -X main.date={{ .Date }}\n- id: b\n";
+        let b = &parse(t).unwrap().builds[0];
+        assert_eq!(&t[b.ldflags.start..b.ldflags.end], "-s\n  - -X main.date={{ .Date }}");
         assert!(parse("builds: [unclosed").is_err());
-        assert!(parse("builds: 3\n").is_err() || parse("builds: 3\n").is_ok());
+        assert!(parse("builds: 3\n").is_err(), "builds must be a list");
     }
 }

@@ -975,7 +975,7 @@ fn regex_alternatives(re: &str) -> Option<Vec<Alternative<'_>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::defs::shell::parse;
+    use crate::shell::parse;
 
     /// Each evaluated command's argv (holes written as their origin).
     fn run(src: &str) -> Vec<Vec<String>> {

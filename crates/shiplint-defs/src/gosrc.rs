@@ -6,6 +6,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+/// The newest Go minor release this reader knows of (Go 1.27); shiplint's `newest-go` overrides it.
+pub const NEWEST_GO_MINOR: u32 = 27;
+
 /// How a package-level name is declared.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DeclKind {

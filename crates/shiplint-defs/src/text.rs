@@ -1,6 +1,16 @@
 //! Byte offsets to 1-based line and column, for exact spans in text sources.
 
-use crate::finding::Span;
+use serde::Serialize;
+
+/// A range of a text: 1-based line and column (in characters) of its start, and of its end
+/// (exclusive).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Span {
+    pub start_line: usize,
+    pub start_column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
 
 /// Line starts of a text, for turning byte offsets into positions.
 pub struct LineIndex {

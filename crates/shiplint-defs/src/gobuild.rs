@@ -46,10 +46,13 @@ pub struct BuildInvocation<'a> {
     pub implicit_ldflags: bool,
     /// Variables the command read while unset, taken as empty.
     pub assumed_empty: Vec<String>,
+    /// The cross-compiling tool that runs this `go build` for one of its targets (`gox`,
+    /// `goxz`), which takes its own flags: none when the command is the go command itself.
+    pub cross_tool: Option<&'static str>,
 }
 
 /// Flags of `go build` that take a value (the others are booleans).
-pub(crate) const VALUE_FLAGS: &[&str] = &[
+pub const VALUE_FLAGS: &[&str] = &[
     "o",
     "ldflags",
     "gcflags",
@@ -94,11 +97,16 @@ impl<'a> BuildInvocation<'a> {
                 && self.packages.iter().any(|(v, _)| matches!(v, Value::Known(p) if p.ends_with("...")))
     }
 
-    /// Reads a `go build` or `go install` from an evaluated command: behind `env`, `exec`, `time`,
-    /// `nice`, `command` or `sudo`, run as `go`, a path to it, buildx's `xx-go` or `garble`, with its
-    /// command word and flags taken from variables (`$(GOBUILD)`, `${GO_BUILD_CMD}`) after field
-    /// splitting. `go install pkg@version` installs someone else's module and is not read.
-    pub fn from_command(e: &Evaluated<'a>) -> Option<Self> {
+    /// Reads the `go build`s or `go install` an evaluated command runs: behind `env`, `exec`,
+    /// `time`, `nice`, `command`, `sudo` or `docker run`, run as `go`, a path to it, buildx's
+    /// `xx-go` or `garble`, with its command word and flags taken from variables (`$(GOBUILD)`,
+    /// `${GO_BUILD_CMD}`) after field splitting; and the cross-compilers `gox` and `goxz`, one
+    /// build per target. `go install pkg@version` installs someone else's module and is not read.
+    pub fn from_command(e: &Evaluated<'a>) -> Vec<Self> {
+        Self::read_command(e).unwrap_or_default()
+    }
+
+    fn read_command(e: &Evaluated<'a>) -> Option<Vec<Self>> {
         let argv = &e.argv;
         let span_of = |field: usize| {
             let w = e.word_of(field);
@@ -176,21 +184,6 @@ impl<'a> BuildInvocation<'a> {
         // `./tool/go`, `bin/go`: the repository's own wrapper, which may add flags of its own.
         let wrapper = program.contains('/') && !program.starts_with('/') && !program.starts_with('$');
         let mut sub = i + 1;
-        match program.rsplit('/').next().unwrap_or(program) {
-            "go" | "xx-go" => {}
-            // `garble [flags] build ...` runs go build with the same flags.
-            "garble" => {
-                while argv.get(sub).is_some_and(|a| a.starts_with("-")) {
-                    sub += 1;
-                }
-            }
-            _ => return None,
-        }
-        let install = match argv.get(sub)?.as_known()? {
-            "build" => false,
-            "install" => true,
-            _ => return None,
-        };
         let mut env: HashMap<String, Setting> =
             e.env.iter().map(|(k, v)| (k.clone(), Setting { value: v.clone(), span: None })).collect();
         for (name, word) in e.prefix {
@@ -199,10 +192,10 @@ impl<'a> BuildInvocation<'a> {
         env.extend(extra_env);
         let mut inv = BuildInvocation {
             span: (e.command.start, e.command.end),
-            build_word: span_of(sub),
-            literal_command: e.word_of(sub).literal().is_some_and(|w| w == "build" || w == "install"),
+            build_word: span_of(i),
+            literal_command: false,
             env,
-            install,
+            install: false,
             trimpath: false,
             ldflags: None,
             output: None,
@@ -214,19 +207,33 @@ impl<'a> BuildInvocation<'a> {
             loops: e.loops.clone(),
             implicit_ldflags: false,
             assumed_empty: e.assumed_empty.clone(),
+            cross_tool: None,
         };
+        match program.rsplit('/').next().unwrap_or(program) {
+            "go" | "xx-go" => {}
+            // `garble [flags] build ...` runs go build with the same flags.
+            "garble" => {
+                while argv.get(sub).is_some_and(|a| a.starts_with("-")) {
+                    sub += 1;
+                }
+            }
+            tool @ ("gox" | "goxz") => {
+                inv.cross_tool = Some(if tool == "gox" { "gox" } else { "goxz" });
+                return Some(inv.cross_compiled(e, i + 1));
+            }
+            _ => return None,
+        }
+        inv.install = match argv.get(sub)?.as_known()? {
+            "build" => false,
+            "install" => true,
+            _ => return None,
+        };
+        inv.build_word = span_of(sub);
+        inv.literal_command = e.word_of(sub).literal().is_some_and(|w| w == "build" || w == "install");
         if wrapper {
             inv.unknown_flags.push(Value::hole(Origin::Unevaluated(format!("(the flags {program} adds)"))));
         }
-        // GOFLAGS applies first; flags on the command line override it.
-        if let Some(goflags) = inv.env.get("GOFLAGS").map(|s| s.value.clone()) {
-            for f in goflags.split_fields() {
-                match flag_parts(&f) {
-                    Some((name, value)) => inv.flag(&name, value, None),
-                    None => inv.unknown_flags.push(f),
-                }
-            }
-        }
+        inv.apply_goflags();
         let mut j = sub + 1;
         while j < argv.len() {
             let field = &argv[j];
@@ -253,7 +260,7 @@ impl<'a> BuildInvocation<'a> {
             }
             j += 1;
         }
-        if install {
+        if inv.install {
             // `go install tool@v1.2.3` builds another module (a tool), not this project.
             if inv.packages.iter().any(|(p, _)| p.display().contains('@')) {
                 return None;
@@ -263,7 +270,160 @@ impl<'a> BuildInvocation<'a> {
                 inv.output = installed.map(|path| (path, e.word_of(sub)));
             }
         }
-        Some(inv)
+        Some(vec![inv])
+    }
+
+    /// The builds of `gox` or `goxz` (`self.cross_tool`) from its flags at `argv[from..]`: one
+    /// `go build` per target, as each runs it. gox (github.com/mitchellh/gox) passes `-ldflags`,
+    /// `-tags`, `-gcflags` and `-mod` on, sets `CGO_ENABLED=0` unless `-cgo`, adds no
+    /// `-trimpath`, and writes its `-output` template (`{{.Dir}}_{{.OS}}_{{.Arch}}`, `.exe`
+    /// added for windows). goxz (github.com/Songmu/goxz) passes `-build-ldflags` and
+    /// `-build-tags`, adds `-trimpath` unless `-trimpath=false`, builds linux, darwin and
+    /// windows on amd64 and arm64 by default, and packs each target into its own archive.
+    fn cross_compiled(mut self, e: &Evaluated<'a>, from: usize) -> Vec<Self> {
+        let gox = self.cross_tool == Some("gox");
+        let argv = &e.argv;
+        let (mut oses, mut arches, mut pairs) = (None, None, Vec::new());
+        let (mut output, mut name, mut dest, mut cgo) = (None, None, None, false);
+        self.trimpath = !gox;
+        self.apply_goflags();
+        let mut j = from;
+        while j < argv.len() {
+            let field = &argv[j];
+            if !field.starts_with("-") {
+                self.packages.extend((j..argv.len()).map(|k| (argv[k].clone(), e.word_of(k))));
+                break;
+            }
+            let Some((flag, inline)) = flag_parts(field) else {
+                self.unknown_flags.push(field.clone());
+                j += 1;
+                continue;
+            };
+            let boolean = if gox {
+                matches!(flag.as_str(), "verbose" | "cgo" | "rebuild" | "race" | "osarch-list" | "build-toolchain")
+            } else {
+                matches!(flag.as_str(), "z" | "static" | "work" | "trimpath")
+            };
+            let (value, word) = if boolean || inline.is_some() {
+                (inline, e.word_of(j))
+            } else {
+                j += 1;
+                let Some(next) = argv.get(j) else { break };
+                (Some(next.clone()), e.word_of(j))
+            };
+            let listed = |v: &Option<Value>| v.as_ref().map(|v| v.split_fields());
+            match (flag.as_str(), gox) {
+                ("os", _) => oses = listed(&value),
+                ("arch", _) => arches = listed(&value),
+                ("osarch", true) => pairs.extend(listed(&value).unwrap_or_default()),
+                ("ldflags", true) | ("build-ldflags", false) => self.ldflags = value.map(|v| (v, word)),
+                ("output", true) => output = value.map(|v| (v, word)),
+                ("n", false) => name = value,
+                ("d", false) => dest = value,
+                ("cgo", true) => cgo = value.as_ref().and_then(Value::as_known) != Some("false"),
+                ("trimpath", false) => self.trimpath = value.as_ref().and_then(Value::as_known) != Some("false"),
+                ("mod", true) => self.mod_flag = value,
+                (flag, _) => {
+                    self.other_flags.push(format!("-{flag}={}", value.map_or_else(String::new, |v| v.display())))
+                }
+            }
+            j += 1;
+        }
+        // A comma separates goxz's lists too (`-arch=amd64,arm64`).
+        let names = |list: Option<Vec<Value>>, default: &[&str]| -> Option<Vec<String>> {
+            match list {
+                None => Some(default.iter().map(|s| s.to_string()).collect()),
+                Some(fields) => fields
+                    .iter()
+                    .map(|f| {
+                        f.as_known()
+                            .map(|k| k.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect::<Vec<_>>())
+                    })
+                    .collect::<Option<Vec<_>>>()
+                    .map(|lists| lists.concat()),
+            }
+        };
+        let targets = if gox {
+            let (Some(oses), Some(arches), Some(pairs)) =
+                (names(oses.clone(), &[]), names(arches.clone(), &[]), names(Some(pairs), &[]))
+            else {
+                return vec![self.one_unknown_target()];
+            };
+            gox_targets(&oses, &arches, &pairs)
+        } else {
+            let (Some(oses), Some(arches)) =
+                (names(oses, &["linux", "darwin", "windows"]), names(arches, &["amd64", "arm64"]))
+            else {
+                return vec![self.one_unknown_target()];
+            };
+            oses.iter().flat_map(|os| arches.iter().map(move |arch| (os.clone(), arch.clone()))).collect()
+        };
+        if gox && !cgo && self.env_value("CGO_ENABLED").is_none() {
+            self.env.insert("CGO_ENABLED".into(), Setting { value: Value::known("0"), span: None });
+        }
+        let package_dir = match self.packages.first().map(|(p, _)| p) {
+            Some(Value::Known(p)) if p != "." => {
+                Value::known(p.trim_end_matches('/').rsplit('/').next().unwrap_or(p).to_string())
+            }
+            _ => Value::hole(Origin::Unevaluated("{{.Dir}} (the main package's folder name)".into())),
+        };
+        let word = output.as_ref().map_or_else(|| e.word_of(from.saturating_sub(1)), |(_, w)| *w);
+        targets
+            .into_iter()
+            .take(super::budget::MAX_TARGETS)
+            .map(|(os, arch)| {
+                let mut build = self.clone();
+                let mut b = Builder::default();
+                if gox {
+                    let template =
+                        output.as_ref().map_or_else(|| Value::known("{{.Dir}}_{{.OS}}_{{.Arch}}"), |(v, _)| v.clone());
+                    b.push(&fill_template(
+                        &template,
+                        &[
+                            ("{{.OS}}", &Value::known(os.as_str())),
+                            ("{{.Arch}}", &Value::known(arch.as_str())),
+                            ("{{.Dir}}", &package_dir),
+                        ],
+                    ));
+                } else {
+                    // goxz builds in a work folder and packs each target into its own archive in
+                    // `-d` (goxz/ by default).
+                    b.push(dest.as_ref().unwrap_or(&Value::known("goxz")));
+                    b.push_str(&format!("/{os}_{arch}/"));
+                    b.push(name.as_ref().unwrap_or(&package_dir));
+                }
+                if os == "windows" {
+                    b.push_str(".exe");
+                }
+                let written = b.build();
+                build.output = Some((written, word));
+                for (key, value) in [("GOOS", os), ("GOARCH", arch)] {
+                    build.env.insert(key.into(), Setting { value: Value::known(value), span: None });
+                }
+                build
+            })
+            .collect()
+    }
+
+    /// A cross-compiler's build whose targets are not known: its GOOS and GOARCH are holes.
+    fn one_unknown_target(mut self) -> Self {
+        for key in ["GOOS", "GOARCH"] {
+            let hole = Value::hole(Origin::Unevaluated(format!("({} targets)", self.cross_tool.unwrap_or("the"))));
+            self.env.insert(key.into(), Setting { value: hole, span: None });
+        }
+        self
+    }
+
+    /// GOFLAGS applies first; flags on the command line override it.
+    fn apply_goflags(&mut self) {
+        if let Some(goflags) = self.env.get("GOFLAGS").map(|s| s.value.clone()) {
+            for f in goflags.split_fields() {
+                match flag_parts(&f) {
+                    Some((name, value)) => self.flag(&name, value, None),
+                    None => self.unknown_flags.push(f),
+                }
+            }
+        }
     }
 
     /// Where `go install` writes: `$GOBIN`, else the first `$GOPATH` entry's `bin` (a
@@ -340,6 +500,82 @@ impl<'a> BuildInvocation<'a> {
 }
 
 /// `-name`, `--name` or `-name=value`, when the name is known.
+/// The platforms gox builds by default (those its table marks `Default` for current Go
+/// releases).
+const GOX_DEFAULT_TARGETS: &[(&str, &str)] = &[
+    ("darwin", "amd64"),
+    ("darwin", "arm64"),
+    ("freebsd", "386"),
+    ("freebsd", "amd64"),
+    ("freebsd", "arm"),
+    ("linux", "386"),
+    ("linux", "amd64"),
+    ("linux", "arm"),
+    ("linux", "arm64"),
+    ("netbsd", "386"),
+    ("netbsd", "amd64"),
+    ("netbsd", "arm"),
+    ("openbsd", "386"),
+    ("openbsd", "amd64"),
+    ("windows", "386"),
+    ("windows", "amd64"),
+];
+
+/// gox's targets from its `-os`, `-arch` and `-osarch` lists, as its `PlatformFlag.Platforms`
+/// chooses them: the named pairs, every named os with every named arch (with only `-os`, each
+/// os's default platforms), or the defaults filtered by `-arch`; `!name` leaves one out.
+fn gox_targets(oses: &[String], arches: &[String], pairs: &[String]) -> Vec<(String, String)> {
+    let (excluded_os, os): (Vec<&str>, Vec<&str>) = partition_excluded(oses);
+    let (excluded_arch, arch): (Vec<&str>, Vec<&str>) = partition_excluded(arches);
+    let (excluded_pairs, pairs): (Vec<&str>, Vec<&str>) = partition_excluded(pairs);
+    let mut targets: Vec<(String, String)> =
+        pairs.iter().filter_map(|p| p.split_once('/')).map(|(o, a)| (o.to_string(), a.to_string())).collect();
+    let defaults = GOX_DEFAULT_TARGETS.iter().map(|&(o, a)| (o.to_string(), a.to_string()));
+    match (os.is_empty(), arch.is_empty()) {
+        (false, false) => targets.extend(os.iter().flat_map(|o| arch.iter().map(|a| (o.to_string(), a.to_string())))),
+        (false, true) => targets.extend(defaults.filter(|(o, _)| os.contains(&o.as_str()))),
+        _ if targets.is_empty() => {
+            targets.extend(defaults.filter(|(_, a)| arch.is_empty() || arch.contains(&a.as_str())))
+        }
+        _ => {}
+    }
+    targets.retain(|(o, a)| {
+        !excluded_os.contains(&o.as_str())
+            && !excluded_arch.contains(&a.as_str())
+            && !excluded_pairs.contains(&format!("{o}/{a}").as_str())
+    });
+    let mut seen = std::collections::HashSet::new();
+    targets.retain(|t| seen.insert(t.clone()));
+    targets
+}
+
+/// A list's names and the names it excludes with `!`.
+fn partition_excluded(list: &[String]) -> (Vec<&str>, Vec<&str>) {
+    let (excluded, named): (Vec<&str>, Vec<&str>) = list.iter().map(String::as_str).partition(|n| n.starts_with('!'));
+    (excluded.iter().map(|n| &n[1..]).collect(), named)
+}
+
+/// `template` with each `{{.Field}}` of `fields` replaced by its value, in the known text.
+fn fill_template(template: &Value, fields: &[(&str, &Value)]) -> Value {
+    let mut b = Builder::default();
+    for piece in template.pieces() {
+        match piece {
+            Piece::Text(mut text) => {
+                while let Some((at, (field, value))) =
+                    fields.iter().filter_map(|f| text.find(f.0).map(|at| (at, f))).min_by_key(|(at, _)| *at)
+                {
+                    b.push_str(&text[..at]);
+                    b.push(value);
+                    text = text[at + field.len()..].to_string();
+                }
+                b.push_str(&text);
+            }
+            Piece::Hole(h) => b.push_hole(h),
+        }
+    }
+    b.build()
+}
+
 fn flag_parts(field: &Value) -> Option<(String, Option<Value>)> {
     let flag = field.strip_prefix("-")?;
     let flag = flag.strip_prefix("-").unwrap_or(flag);
@@ -403,16 +639,16 @@ mod tests {
             ]
         );
     }
-    use crate::defs::shell::{Env, evaluate, parse};
+    use crate::shell::{Env, evaluate, parse};
 
     /// (output, trimpath, GOOS, ldflags) of each build.
     type Summary = (Option<Value>, bool, Option<String>, Option<String>);
 
     fn builds(src: &str) -> Vec<Summary> {
         let items = parse(src, 0);
-        let ev = evaluate(&items, &mut Env::default(), &crate::defs::budget::Budget::default());
+        let ev = evaluate(&items, &mut Env::default(), &crate::budget::Budget::default());
         ev.iter()
-            .filter_map(BuildInvocation::from_command)
+            .flat_map(BuildInvocation::from_command)
             .map(|b| {
                 let goos = b.env_value("GOOS").map(str::to_string);
                 (b.output.map(|(v, _)| v), b.trimpath, goos, b.ldflags.map(|(v, _)| format!("{v:?}")))

@@ -14,9 +14,7 @@ use super::link::{self, Caller, Keeping};
 use super::makefile::{self, Makefile};
 use super::promu;
 use super::shell::{self, Env, Item, Value};
-use super::text::LineIndex;
-use crate::finding::{Finding, Location};
-use crate::rules::RuleMeta;
+use super::text::{LineIndex, Span};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
@@ -355,7 +353,7 @@ fn collect_assignments<'a>(items: &'a [Item], out: &mut Vec<(&'a str, &'a shell:
 }
 
 /// Whether a target, job, workflow or script name says it makes what is released.
-pub(crate) fn names_a_release(name: &str) -> bool {
+pub fn names_a_release(name: &str) -> bool {
     ["release", "dist", "package", "publish", "ship", "deploy", "cross", "nightly"]
         .iter()
         .any(|w| name.to_ascii_lowercase().contains(w))
@@ -375,7 +373,7 @@ fn read_script<'a>(
     into: &mut Collected<'a>,
 ) -> Vec<(bool, String, Value)> {
     let evaluated = shell::evaluate(items, &mut env, &into.budget);
-    into.builds.extend(evaluated.iter().filter_map(BuildInvocation::from_command).map(|invocation| Build {
+    into.builds.extend(evaluated.iter().flat_map(BuildInvocation::from_command).map(|invocation| Build {
         invocation,
         stage: place.stage,
         runner: place.runner,
@@ -490,7 +488,7 @@ fn read_go_program<'a>(
             loops: Vec::new(),
             assumed_empty: Vec::new(),
         };
-        into.builds.extend(BuildInvocation::from_command(&evaluated).map(|invocation| Build {
+        into.builds.extend(BuildInvocation::from_command(&evaluated).into_iter().map(|invocation| Build {
             invocation,
             stage: None,
             runner: 0,
@@ -674,7 +672,7 @@ impl<'a> Defs<'a> {
             parsed,
             linked: Vec::new(),
             notarized_in: None,
-            newest_go_minor: crate::config::NEWEST_GO_MINOR,
+            newest_go_minor: crate::gosrc::NEWEST_GO_MINOR,
             goreleaser_released: None,
             packed_by_goreleaser: false,
             releases_elsewhere: false,
@@ -843,24 +841,9 @@ impl<'a> Defs<'a> {
         self.modules?.for_file(Path::new(self.path), self.scan_root)
     }
 
-    pub fn location(&self, start: usize, end: usize) -> Location {
-        Location {
-            path: self.path.to_string(),
-            slice: None,
-            fact: None,
-            span: Some(self.lines.span(self.text, start, end)),
-        }
-    }
-
-    /// A finding of rule `meta` at the byte range `start..end`.
-    pub fn finding(
-        &self,
-        meta: &'static RuleMeta,
-        (start, end): (usize, usize),
-        message: String,
-        help: &str,
-    ) -> Finding {
-        meta.finding(self.location(start, end), message, help)
+    /// The line and column span of the byte range `start..end` of this file.
+    pub fn span(&self, start: usize, end: usize) -> Span {
+        self.lines.span(self.text, start, end)
     }
 
     /// A build's `-ldflags` as evaluated, holes written as their origin

@@ -684,7 +684,7 @@ impl Makefile {
                 match known(&list) {
                     Some(items) => {
                         let mut out = Builder::default();
-                        for (i, item) in items.split_whitespace().take(crate::defs::budget::MAX_TARGETS).enumerate() {
+                        for (i, item) in items.split_whitespace().take(crate::budget::MAX_TARGETS).enumerate() {
                             if i > 0 {
                                 out.push_str(" ");
                             }
@@ -789,8 +789,8 @@ impl Makefile {
         visited: &mut std::collections::HashSet<String>,
         order: &mut Vec<(usize, Option<Made>)>,
     ) {
-        if depth > crate::defs::budget::MAX_DEPTH
-            || visited.len() >= crate::defs::budget::MAX_TARGETS
+        if depth > crate::budget::MAX_DEPTH
+            || visited.len() >= crate::budget::MAX_TARGETS
             || !visited.insert(goal.to_string())
         {
             return;

@@ -3,7 +3,7 @@
 //! mutation bursts both call these, so a crash found by one is reproduced by the other.
 //! A broken invariant panics, which is what a fuzzer looks for.
 
-use super::source::{self, Defs, Kind};
+use crate::defs::source::{self, Defs, Kind};
 use std::path::Path;
 
 /// The readers, by the names of their fuzz targets.
@@ -40,7 +40,7 @@ fn build_definition(kind: Kind, text: &str) {
     let parsed = match kind {
         Kind::Dockerfile => {
             let mut passed = std::collections::BTreeSet::new();
-            super::dockerfile::build_args_passed(text, &mut passed);
+            crate::defs::dockerfile::build_args_passed(text, &mut passed);
             source::parse_dockerfile(text, &passed)
         }
         _ => match source::parse(kind, text) {
@@ -71,16 +71,16 @@ fn build_definition(kind: Kind, text: &str) {
 /// go.mod's readers, Go source's declaration scanner, and the Go build program reader on every
 /// text (not only those that pass its cheap `may_build` test).
 fn go_source(text: &str) {
-    let _ = super::gosrc::module_path(text);
+    let _ = crate::defs::gosrc::module_path(text);
     for keyword in ["go", "toolchain"] {
-        if let Some(version) = super::gosrc::go_mod_directive(text, keyword) {
-            let _ = super::gosrc::go_release(version);
+        if let Some(version) = crate::defs::gosrc::go_mod_directive(text, keyword) {
+            let _ = crate::defs::gosrc::go_release(version);
         }
     }
-    let _ = super::gosrc::requirements(text);
-    let mut package = super::gosrc::Package::default();
-    super::gosrc::scan_file(text, Path::new("fuzz.go"), &mut package);
-    for c in super::goprog::read(text).commands {
+    let _ = crate::defs::gosrc::requirements(text);
+    let mut package = crate::defs::gosrc::Package::default();
+    crate::defs::gosrc::scan_file(text, Path::new("fuzz.go"), &mut package);
+    for c in crate::defs::goprog::read(text).commands {
         assert!(c.command.start <= c.command.end && c.command.end <= text.len(), "command {:?}", c.command);
     }
 }

@@ -993,8 +993,8 @@ pub fn glob_match(p: &[u8], s: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::defs::budget::Budget;
-    use crate::defs::eval::remove_affix;
+    use crate::budget::Budget;
+    use crate::eval::remove_affix;
 
     /// Each evaluated command's argv and loop iteration.
     type Run = Vec<(Vec<Value>, Vec<(String, Value)>)>;

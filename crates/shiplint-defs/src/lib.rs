@@ -1,0 +1,26 @@
+//! Build definitions: the files that describe how Go executables are built (shell scripts,
+//! Makefiles, Dockerfiles, CI workflows, goreleaser and promu configs, Go build programs), read
+//! into one model of the `go build` invocations they run, linked across files.
+//!
+//! Values keep their holes (`value::Value`): what no file states (`$(git describe)`, `$1`,
+//! `${{ github.ref_name }}`) stays a hole that says where it came from, and the text around it
+//! is still judged. This crate reads and models; it has no rules and prints nothing.
+
+pub mod actions;
+pub mod budget;
+pub mod ci;
+pub mod dockerfile;
+pub mod eval;
+pub mod gitlab;
+pub mod gobuild;
+pub mod goprog;
+pub mod goreleaser;
+pub mod gosrc;
+pub mod images;
+pub mod link;
+pub mod makefile;
+pub mod promu;
+pub mod shell;
+pub mod source;
+pub mod text;
+pub mod value;
