@@ -87,6 +87,21 @@ impl<'a> BuildInvocation<'a> {
         })
     }
 
+    /// The `-o` output as later commands name it: its path when known, or the known part below
+    /// a folder no file states (`$(BIN_DIR)/app-linux` gives `app-linux`).
+    pub fn output_named(&self) -> Option<String> {
+        match &self.output.as_ref()?.0 {
+            Value::Known(o) => Some(o.clone()),
+            holey => match holey.pieces().last()? {
+                Piece::Text(tail) => {
+                    let below = tail.strip_prefix('/')?;
+                    (!below.is_empty() && !below.ends_with('/')).then(|| below.to_string())
+                }
+                Piece::Hole(_) => None,
+            },
+        }
+    }
+
     /// `go build ./...` (several packages, no -o) and `go build -o /dev/null` only check that the
     /// code compiles: nothing ships.
     pub fn only_compiles(&self) -> bool {

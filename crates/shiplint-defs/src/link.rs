@@ -68,8 +68,32 @@ const PUBLISHING_COMMANDS: &[&str] = &["docker", "podman", "buildah", "gorelease
 /// Commands that upload the files they name somewhere that outlives the job.
 const UPLOADING_COMMANDS: &[&str] = &["gh", "ghr", "aws", "gsutil", "az", "rsync", "scp", "curl", "jf"];
 /// Commands that pack, move or sign the files they name (for a release, where there is one).
-const PACKING_COMMANDS: &[&str] =
-    &["tar", "zip", "7z", "cp", "mv", "upx", "strip", "codesign", "cosign", "sha256sum", "shasum", "install"];
+const PACKING_COMMANDS: &[&str] = &[
+    "tar",
+    "zip",
+    "7z",
+    "gzip",
+    "xz",
+    "zstd",
+    "bzip2",
+    "cp",
+    "mv",
+    "upx",
+    "strip",
+    "codesign",
+    "cosign",
+    "sha256sum",
+    "shasum",
+    "install",
+];
+
+/// Whether a command packs, copies or uploads the files it names: a loop's runs of it name
+/// one file each, so each distinct run is kept (`cp bin/app-$os dist/`).
+pub fn names_kept_files(argv: &[Value]) -> bool {
+    let program = argv.first().and_then(Value::as_known).unwrap_or("");
+    let program = program.rsplit('/').next().unwrap_or(program);
+    PACKING_COMMANDS.contains(&program) || UPLOADING_COMMANDS.contains(&program)
+}
 
 impl Keeping {
     /// Whether the job keeps what a build wrote to `output`: not a tool a later command runs
@@ -419,10 +443,9 @@ pub fn link(defs: &mut [Defs<'_>]) {
                 // One evaluation per distinct run of a callee from one command (its arguments
                 // and environment: a loop runs `GOOS=$os make` once per platform).
                 let key = (callee, i, cmd.span, cmd.context.clone(), format!("{run:?}{env:?}"));
-                if runs[callee] >= MAX_CALLS_PER_FILE || !seen.insert(key) {
+                if !seen.insert(key) {
                     continue;
                 }
-                runs[callee] += 1;
                 let caller = Caller {
                     file: i,
                     path: d.path.to_string(),
@@ -443,7 +466,24 @@ pub fn link(defs: &mut [Defs<'_>]) {
         if calls.is_empty() {
             break;
         }
+        // A file many others run (a Makefile that every workflow calls) is evaluated for at most
+        // MAX_CALLS_PER_FILE of them: the runs from places that ship go first, then those of
+        // workflows that release from jobs not named for tests, so that test jobs cannot use up
+        // the runs that decide what ships.
+        calls.sort_by_key(|call| {
+            let c = &call.caller;
+            let for_tests = c.context.as_deref().is_some_and(super::source::names_other_purpose);
+            match (c.ships.is_some(), c.keeping.as_ref().is_some_and(|k| k.releases) && !for_tests) {
+                (true, _) => 0,
+                (false, true) => 1,
+                (false, false) => 2,
+            }
+        });
         for call in calls {
+            if runs[call.callee] >= MAX_CALLS_PER_FILE {
+                continue;
+            }
+            runs[call.callee] += 1;
             let made = defs[call.callee].evaluate_call(&call);
             if made == 0 {
                 continue;

@@ -385,13 +385,14 @@ fn read_script<'a>(
         let span = (e.command.start, e.command.end);
         let first = into.command_spans.insert((span, place.context.clone(), caller_id));
         // A command that may run another build file is kept once per distinct way it runs (a
-        // loop's `GOOS=$os make install` runs make for each platform); others once.
+        // loop's `GOOS=$os make install` runs make for each platform), and so is one that packs
+        // or uploads the files it names; others once.
         let env: Option<Vec<(String, Value)>> = link::may_call(&e.argv).then(|| {
             let mut env: Vec<_> = e.env.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
             env.sort_by(|a, b| a.0.cmp(&b.0));
             env
         });
-        let another_run = !first && env.is_some() && {
+        let another_run = !first && (env.is_some() || link::names_kept_files(&e.argv)) && {
             // One pass over the runs kept for this command: how many, and whether this one is among them.
             let kept = into.commands.iter().filter(|c| c.span == span && c.context == place.context);
             let (count, seen) =
@@ -503,7 +504,7 @@ fn read_go_program<'a>(
 pub fn non_release_purpose(token: &str) -> Option<&'static str> {
     match token {
         "test" | "tests" | "testing" | "e2e" | "integration" => Some("tests"),
-        "dev" | "devcontainer" | ".devcontainer" | "development" => Some("development"),
+        "dev" | "devcontainer" | ".devcontainer" | "development" | "local" => Some("development"),
         "lint" | "linter" | "validate" | "validation" | "vendor" | "docs" | "bench" | "fuzz" | "coverage"
         | "generate" | "codegen" | "check" | "checks" => Some("project tooling"),
         t if t.starts_with("docs") || t.starts_with("lint") => Some("project tooling"),
@@ -888,11 +889,8 @@ impl<'a> Defs<'a> {
                 if other_purpose {
                     return None;
                 }
-                let default_output = self.default_output(inv);
-                let output = match &inv.output {
-                    Some((Value::Known(o), _)) => Some(o.as_str()),
-                    _ => default_output.as_deref(),
-                };
+                let output = inv.output_named().or_else(|| self.default_output(inv));
+                let output = output.as_deref();
                 let keeping = self.keeping(b.context.as_deref(), inv.span.1);
                 // `go install ./cmd/gen` then `gen ...`: a tool the job runs, wherever GOPATH is.
                 let program = inv.output.as_ref().map(|(o, _)| o.display()).and_then(|o| {
@@ -900,8 +898,9 @@ impl<'a> Defs<'a> {
                     (!name.is_empty() && !name.contains('$')).then_some(name)
                 });
                 // Where the output is known, `keeps` tells a tool the job runs from what it packs.
-                let tool = output.is_none() && program.is_some_and(|name| keeping.runs(&name));
-                let writes = inv.output.is_some() || default_output.is_some();
+                let known = matches!(inv.output, Some((Value::Known(_), _)));
+                let tool = !known && program.is_some_and(|name| keeping.runs(&name));
+                let writes = inv.output.is_some() || output.is_some();
                 let kept = writes && !tool && keeping.keeps(output);
                 return kept.then(|| "it is built in CI and kept".into());
             }
@@ -937,14 +936,13 @@ impl<'a> Defs<'a> {
         }
         // Run by another file: shipped when the caller's place ships what it runs (a release
         // image, a release target) or its CI job keeps the output.
-        let output = match &inv.output {
-            Some((Value::Known(o), _)) => Some(o.as_str()),
-            _ => None,
-        };
+        let output = inv.output_named();
         b.via.as_deref()?.chain().find_map(|c| {
             let reason = match (&c.ships, &c.keeping) {
                 (Some(reason), _) => reason.clone(),
-                (None, Some(k)) if inv.output.is_some() && k.keeps(output) => "it is built in CI and kept".into(),
+                (None, Some(k)) if inv.output.is_some() && k.keeps(output.as_deref()) => {
+                    "it is built in CI and kept".into()
+                }
                 _ => return None,
             };
             Some(format!("{reason} ({} runs it)", c.at()))

@@ -1190,3 +1190,43 @@ fn go_mod_tidy_before_test_builds() {
     let upgrade = check_in_module(&[(".github/workflows/ci.yml", &wf("go get -u ./..."))]);
     assert_eq!(rules(&upgrade), [("module-graph-drift", ".github/workflows/ci.yml:6")], "{upgrade:#?}");
 }
+
+/// A Go toolchain tag without a Go release floats like `latest`; development images and, in a
+/// Go project, images that neither build nor ship Go are not judged.
+#[test]
+fn unpinned_bases_of_go_images_only() {
+    let image = "FROM golang:alpine AS build\nRUN CGO_ENABLED=0 go build -trimpath -o /out/app .\nFROM alpine:3.20\nCOPY --from=build /out/app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n";
+    let found = check_in_module(&[("Dockerfile", image)]);
+    assert_eq!(rules(&found), [("unpinned-base-image", "Dockerfile:1")], "{found:#?}");
+    let pinned = image.replace("golang:alpine", "golang:1.27-alpine");
+    assert!(check_in_module(&[("Dockerfile", &pinned)]).is_empty());
+    assert!(check_in_module(&[("Dockerfile-local", image)]).is_empty());
+    let harness =
+        "FROM fedora:latest\nRUN dnf install -y golang git\nCOPY test.sh /test.sh\nENTRYPOINT [\"/test.sh\"]\n";
+    assert!(check_in_module(&[("assets/docker/fedora.Dockerfile", harness)]).is_empty());
+    let ships = "FROM alpine:latest\nCOPY app /usr/bin/app\nUSER 65532\nENTRYPOINT [\"/usr/bin/app\"]\n";
+    let found = check(&[("go.mod", GO_MOD), ("cmd/app/main.go", MAIN), ("Dockerfile", ships)]);
+    assert_eq!(rules(&found), [("unpinned-base-image", "Dockerfile:1")], "{found:#?}");
+}
+
+/// A Makefile that many test jobs run is still evaluated as the release job runs it, and a
+/// build into a folder no file states (`$(BIN_DIR)`) is kept by a copy that names its file.
+#[test]
+fn a_release_call_among_many_test_calls() {
+    let make = "ROOT_DIR := $(shell dirname $(realpath Makefile))\nBIN_DIR := $(abspath $(ROOT_DIR)/bin)\nbin/app-$(GOOS)-$(GOARCH):\n\tCGO_ENABLED=0 go build -o $(BIN_DIR)/app-$(GOOS)-$(GOARCH) .\ncheck-%:\n\tgo vet ./...\n";
+    let steps: String = (0..24).map(|i| format!("      - run: make check-{i}\n")).collect();
+    let tests = format!("on: push\njobs:\n  e2e-test:\n    runs-on: ubuntu-latest\n    steps:\n{steps}");
+    let release = "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          for p in linux-amd64 darwin-arm64; do\n            export GOOS=${p%-*} GOARCH=${p#*-}\n            make bin/app-$GOOS-$GOARCH\n            cp bin/app-$GOOS-$GOARCH dist/\n          done\n      - run: gh release upload v1 dist/*\n";
+    let files = |release: &str| {
+        check_in_module(&[
+            ("Makefile", make),
+            (".github/workflows/a-tests.yml", &tests),
+            (".github/workflows/release.yml", release),
+        ])
+    };
+    let found = files(release);
+    assert!(rules(&found).contains(&("macos-not-notarized", "Makefile:4")), "{found:#?}");
+    let uncopied = release.replace("            cp bin/app-$GOOS-$GOARCH dist/\n", "");
+    let found = files(&uncopied);
+    assert!(!rules(&found).contains(&("macos-not-notarized", "Makefile:4")), "{found:#?}");
+}

@@ -1,4 +1,5 @@
-use crate::defs::images;
+use crate::defs::dockerfile;
+use crate::defs::images::{self, BaseImage};
 use crate::defs::shell::Value;
 use crate::finding::Finding;
 use crate::rules::Defs;
@@ -6,7 +7,11 @@ use crate::rules::DefsFindings;
 
 declare_rule! {
     /// ## What it does
-    /// Finds `FROM` lines whose image has no tag, or the `latest` tag (and no digest).
+    /// Finds `FROM` lines whose image has no tag, or the `latest` tag (and no digest), and Go
+    /// toolchain images whose tag names no Go release (`golang:alpine`, `golang:1-bookworm`).
+    /// Dockerfiles that are not released (development, test and example images, by their name
+    /// or folder) and, in a Go project, images that neither build nor ship a Go program (a docs
+    /// site, a test harness) are left alone.
     ///
     /// ## Why is this bad?
     /// The image changes under the build: a rebuild of the same commit gets another Go release,
@@ -22,7 +27,7 @@ declare_rule! {
     ///
     /// ## Example
     /// ```dockerfile
-    /// FROM golang AS build
+    /// FROM golang:alpine AS build
     /// FROM alpine:latest
     /// ```
     ///
@@ -48,18 +53,35 @@ declare_rule! {
 
 pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     let Some(d) = defs.dockerfile else { return };
-    for s in &d.stages {
-        let Value::Known(reference) = &s.base else { continue };
-        if s.parent.is_some() || reference.is_empty() {
-            continue;
-        }
-        let img = images::classify(reference);
+    let bases: Vec<(&dockerfile::Stage, BaseImage)> = d
+        .stages
+        .iter()
+        .filter(|s| s.parent.is_none())
+        .filter_map(|s| match &s.base {
+            Value::Known(reference) if !reference.is_empty() => Some((s, images::classify(reference))),
+            _ => None,
+        })
+        .collect();
+    // A development or test image, or one that neither builds nor ships Go in a Go project
+    // (a docs site, a test harness that installs Go from its package manager), ships no Go
+    // program.
+    let concerns_go =
+        defs.image_ships_go_program() || bases.iter().any(|(_, img)| img.go_toolchain) || defs.module().is_none();
+    if defs.not_for_release().is_some() || !concerns_go {
+        return;
+    }
+    for (s, img) in bases {
         if img.scratch || img.digest.is_some() {
             continue;
         }
+        let reference = s.base.display();
         let problem = match img.tag.as_deref() {
             None => "has no tag, so it means :latest",
             Some("latest") => "uses :latest",
+            // `golang:alpine`, `golang:1-bookworm`: a variant of whatever Go release is newest.
+            Some(_) if img.go_toolchain && !img.go_release().is_some_and(|r| r.contains('.')) => {
+                "names no Go release (1.N), so it means the newest"
+            }
             Some(_) => continue,
         };
         let message = format!("base image {reference} {problem}: every build may get a different image");
