@@ -275,6 +275,10 @@ impl<'a> BuildInvocation<'a> {
             }
             j += 1;
         }
+        // `tool` (Go 1.24) names the module's tool dependencies: other modules' programs.
+        if inv.packages.iter().any(|(p, _)| p.as_known() == Some("tool")) {
+            return None;
+        }
         if inv.install {
             // `go install tool@v1.2.3` builds another module (a tool), not this project.
             if inv.packages.iter().any(|(p, _)| p.display().contains('@')) {
@@ -449,13 +453,7 @@ impl<'a> BuildInvocation<'a> {
             [(p, _)] => p.clone(),
             _ => return None,
         };
-        let name = match package.as_known() {
-            Some(p) => {
-                let last = p.trim_end_matches('/').rsplit('/').next().unwrap_or(p);
-                if last == "." || last.is_empty() { return None } else { Value::known(last) }
-            }
-            None => return None,
-        };
+        let name = Value::known(program_name(package.as_known()?)?);
         let mut b = Builder::default();
         match self.env.get("GOBIN").map(|s| &s.value).filter(|v| !v.is_empty()) {
             Some(gobin) => b.push(gobin),
@@ -515,6 +513,23 @@ impl<'a> BuildInvocation<'a> {
 }
 
 /// `-name`, `--name` or `-name=value`, when the name is known.
+/// The name `go build` and `go install` give the executable of the main package at
+/// `import_path`: its last element, or the one before a major version suffix (cmd/go's
+/// isVersionElement: `v2`, `v10`; not `v0`, `v1` or `v1x`).
+pub fn program_name(import_path: &str) -> Option<&str> {
+    let major_suffix = |e: &str| {
+        e.len() >= 2
+            && e.starts_with('v')
+            && e[1..].bytes().all(|b| b.is_ascii_digit())
+            && !e[1..].starts_with('0')
+            && e != "v1"
+    };
+    let mut elements = import_path.trim_end_matches('/').rsplit('/');
+    let last = elements.next()?;
+    let name = if major_suffix(last) { elements.next()? } else { last };
+    (!name.is_empty() && name != "." && name != ".." && !name.contains('$')).then_some(name)
+}
+
 /// The platforms gox builds by default (those its table marks `Default` for current Go
 /// releases).
 const GOX_DEFAULT_TARGETS: &[(&str, &str)] = &[

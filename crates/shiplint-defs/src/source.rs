@@ -776,7 +776,7 @@ impl<'a> Defs<'a> {
             .filter(|(_, p)| p.name == "main")
             .filter_map(|(dir, _)| dir.file_name().and_then(|n| n.to_str()))
             .collect();
-        programs.push(module.path.rsplit('/').next().unwrap_or(&module.path));
+        programs.extend(super::gobuild::program_name(&module.path));
         d.file_names(last.index).iter().any(|n| programs.contains(n))
     }
 
@@ -799,18 +799,7 @@ impl<'a> Defs<'a> {
             "." | "" => self.module()?.path.clone(),
             p => p.to_string(),
         };
-        // cmd/go's isVersionElement: `v2`, `v10`; not `v0`, `v1` or `v1x`.
-        let major_suffix = |e: &str| {
-            e.len() >= 2
-                && e.starts_with('v')
-                && e[1..].bytes().all(|b| b.is_ascii_digit())
-                && !e[1..].starts_with('0')
-                && e != "v1"
-        };
-        let mut elements = import_path.rsplit('/');
-        let last = elements.next()?;
-        let name = if major_suffix(last) { elements.next()? } else { last };
-        (!name.is_empty() && name != "." && name != ".." && !name.contains('$')).then(|| name.to_string())
+        super::gobuild::program_name(&import_path).map(str::to_string)
     }
 
     /// Where the text of a command's word that `holds` is written: the word itself, or the

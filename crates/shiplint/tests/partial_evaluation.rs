@@ -1230,3 +1230,18 @@ fn a_release_call_among_many_test_calls() {
     let found = files(&uncopied);
     assert!(!rules(&found).contains(&("macos-not-notarized", "Makefile:4")), "{found:#?}");
 }
+
+/// `go install tool` installs the module's tool dependencies (other modules' programs); an
+/// image that copies the program of a `/v2` module ships it under the name before the suffix.
+#[test]
+fn tool_dependencies_and_major_version_programs() {
+    let image = "FROM golang:1.27 AS build\nRUN go install tool\nRUN CGO_ENABLED=0 go build -trimpath -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n";
+    assert!(check_in_module(&[("Dockerfile", image)]).is_empty());
+    let v2 = "module example.com/gum/v2\n\ngo 1.22\n";
+    let copies =
+        "FROM gcr.io/distroless/static\nCOPY gum /usr/local/bin/gum\nUSER 65532\nENTRYPOINT [\"/usr/local/bin/gum\"]\n";
+    let found = check(&[("go.mod", v2), ("main.go", MAIN), ("Dockerfile", copies)]);
+    assert_eq!(rules(&found), [("unpinned-base-image", "Dockerfile:1")], "{found:#?}");
+    let other = copies.replace("gum", "helper");
+    assert!(check(&[("go.mod", v2), ("main.go", MAIN), ("Dockerfile", &other)]).is_empty());
+}
