@@ -156,6 +156,11 @@ impl<'a> BuildInvocation<'a> {
                             i += 1; // the image
                             break;
                         };
+                        // `--` ends the options: the image follows.
+                        if option == "--" {
+                            i += 2;
+                            break;
+                        }
                         let (flag, inline) = match option.split_once('=') {
                             Some((flag, value)) => (flag, Some(value)),
                             None => (option, None),

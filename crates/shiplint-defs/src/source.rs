@@ -762,6 +762,13 @@ impl<'a> Defs<'a> {
     /// `github.com/wagoodman/dive`, `api` for `./cmd/api`) copied in or started, as when
     /// goreleaser or a Makefile builds the binary the Dockerfile copies.
     pub fn image_ships_go_program(&self) -> bool {
+        let Some(last) = self.dockerfile.and_then(|d| d.stages.last()) else { return false };
+        self.stage_ships_go_program(last.index)
+    }
+
+    /// Whether the image of stage `index` (a build target, `docker build --target`) holds a Go
+    /// program, as `image_ships_go_program` judges the final one.
+    pub fn stage_ships_go_program(&self, index: usize) -> bool {
         let Some(d) = self.dockerfile else { return false };
         if self.not_for_release().is_some() {
             return false;
@@ -769,7 +776,7 @@ impl<'a> Defs<'a> {
         if self.packed_by_goreleaser || !self.builds.is_empty() || self.linked.iter().any(|l| l.builds > 0) {
             return true;
         }
-        let (Some(last), Some(module)) = (d.stages.last(), self.module()) else { return false };
+        let Some(module) = self.module() else { return false };
         let mut programs: Vec<&str> = module
             .packages
             .iter()
@@ -777,7 +784,7 @@ impl<'a> Defs<'a> {
             .filter_map(|(dir, _)| dir.file_name().and_then(|n| n.to_str()))
             .collect();
         programs.extend(super::gobuild::program_name(&module.path));
-        d.file_names(last.index).iter().any(|n| programs.contains(n))
+        d.file_names(index).iter().any(|n| programs.contains(n))
     }
 
     /// The file `go build` writes without `-o`: for one main package, the last element of its

@@ -79,7 +79,13 @@ impl Provenance {
         if cmd.contains("SOURCE_DATE_EPOCH") || words.into_iter().any(|w| w == "git") {
             return Provenance::Commit;
         }
-        let mut words = cmd.split_whitespace();
+        // Past the environment it is given (`TZ=UTC date`, `env LC_ALL=C date`).
+        let mut words = cmd.split_whitespace().skip_while(|w| {
+            *w == "env"
+                || w.split_once('=').is_some_and(|(name, _)| {
+                    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                })
+        });
         let program = words.next().unwrap_or("").rsplit('/').next().unwrap_or("");
         let args: Vec<&str> = words.collect();
         match program {

@@ -1207,6 +1207,13 @@ fn unpinned_bases_of_go_images_only() {
     let ships = "FROM alpine:latest\nCOPY app /usr/bin/app\nUSER 65532\nENTRYPOINT [\"/usr/bin/app\"]\n";
     let found = check(&[("go.mod", GO_MOD), ("cmd/app/main.go", MAIN), ("Dockerfile", ships)]);
     assert_eq!(rules(&found), [("unpinned-base-image", "Dockerfile:1")], "{found:#?}");
+    // A build target other than the last (`docker build --target light`) ships the program too.
+    let targets = format!(
+        "{}FROM debian:12 AS full\nCOPY helper /bin/helper\nUSER 65532\n",
+        ships.replacen("FROM alpine:latest", "FROM alpine:latest AS light", 1)
+    );
+    let found = check(&[("go.mod", GO_MOD), ("cmd/app/main.go", MAIN), ("Dockerfile", &targets)]);
+    assert_eq!(rules(&found), [("unpinned-base-image", "Dockerfile:1")], "{found:#?}");
 }
 
 /// A Makefile that many test jobs run is still evaluated as the release job runs it, and a
@@ -1244,4 +1251,25 @@ fn tool_dependencies_and_major_version_programs() {
     assert_eq!(rules(&found), [("unpinned-base-image", "Dockerfile:1")], "{found:#?}");
     let other = copies.replace("gum", "helper");
     assert!(check(&[("go.mod", v2), ("main.go", MAIN), ("Dockerfile", &other)]).is_empty());
+}
+
+/// A clock read with its own environment (`LC_ALL=C date`) is the clock, and an `-X` whose
+/// import path is written through a variable is found where it is written.
+#[test]
+fn stamps_written_through_variables() {
+    let make = "PACKAGE := example.com/app\nLDFLAGS := -X '$(PACKAGE)/version.Tag=$(TAG)' \\\n\t-X '$(PACKAGE)/version.Built=$(shell LC_ALL=C date)'\nrelease:\n\tGOOS=linux go build -trimpath -ldflags=\"$(LDFLAGS)\" -o dist/app .\n";
+    let version = ("version/version.go", "package version\n\nvar Tag, Built string\n");
+    let found = check_in_module(&[("Makefile", make), version]);
+    assert_eq!(rules(&found), [("non-reproducible-build", "Makefile:3")], "{found:#?}");
+    let commit = make.replace("LC_ALL=C date", "git log -1 --format=%cI");
+    assert!(check_in_module(&[("Makefile", &commit), version]).is_empty());
+}
+
+/// `docker run ... -- IMAGE go build`: `--` ends docker's options.
+#[test]
+fn docker_run_options_ended_by_double_dash() {
+    let make =
+        "release:\n\tdocker run --rm -e GOOS=darwin --user 1:1 -- golang:1.27 go build -trimpath -o dist/app .\n";
+    let found = check_in_module(&[("Makefile", make)]);
+    assert_eq!(rules(&found), [("macos-not-notarized", "Makefile:2")], "{found:#?}");
 }

@@ -116,8 +116,8 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             let subject = target.as_ref().map_or("-ldflags".to_string(), |t| format!("-X {t}"));
             let stamp = format!("{subject} takes a value from {what}, {source}");
             let span = target.and_then(|t| {
-                let assigned = format!("{t}=");
-                assignment_span(defs.text, defs.written_in(word, &|text| text.contains(&assigned)), &t)
+                let holds = |text: &str| assignment_at(text, &t).is_some();
+                assignment_span(defs.text, defs.written_in(word, &holds), &t)
             });
             match span {
                 Some(span) => out.push(finding(defs, span, &stamp)),
@@ -136,11 +136,21 @@ fn finding(defs: &Defs<'_>, span: (usize, usize), stamps: &str) -> Finding {
     defs.finding(&META, span, message, help)
 }
 
+/// Where `target=` is written in `text`: as it is, or with its import path written through a
+/// variable (`-X '$(PACKAGE)/build.Time=...'` for `example.com/gdu/build.Time`), by the part
+/// after its last `/`.
+fn assignment_at(text: &str, target: &str) -> Option<usize> {
+    text.find(&format!("{target}=")).or_else(|| {
+        let (_, last) = target.rsplit_once('/')?;
+        text.find(&format!("/{last}=")).map(|at| at + 1)
+    })
+}
+
 /// Where `-X target=...` is written inside `word`, when it is written there: from the `-X` (or
 /// the target) to the end of its value (the next `-X`, the line's end or the word's end).
 fn assignment_span(text: &str, word: &Word, target: &str) -> Option<(usize, usize)> {
     let written = text.get(word.start..word.end)?;
-    let at = written.find(&format!("{target}="))?;
+    let at = assignment_at(written, target)?;
     let before = written[..at].trim_end_matches([' ', '\t', '=', '"', '\'']);
     let start = before.strip_suffix("-X").map_or(at, |b| b.strip_suffix('-').unwrap_or(b).len());
     let rest = &written[at..];

@@ -65,8 +65,9 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     // A development or test image, or one that neither builds nor ships Go in a Go project
     // (a docs site, a test harness that installs Go from its package manager), ships no Go
     // program.
-    let concerns_go =
-        defs.image_ships_go_program() || bases.iter().any(|(_, img)| img.go_toolchain) || defs.module().is_none();
+    let concerns_go = d.stages.iter().any(|s| defs.stage_ships_go_program(s.index))
+        || bases.iter().any(|(_, img)| img.go_toolchain)
+        || defs.module().is_none();
     if defs.not_for_release().is_some() || !concerns_go {
         return;
     }
