@@ -913,8 +913,11 @@ impl<'a> Defs<'a> {
         if !program && cross_compiling_ships && !self.releases_elsewhere && cross_compiles {
             return Some("it is cross-compiled".into());
         }
-        // Beside a release made elsewhere, stripping is no sign of a release by itself either.
-        if let Some(written) = self.ldflags_written(inv).filter(|_| !program && !self.releases_elsewhere) {
+        // Beside a release made elsewhere, or by this file's own builds for several platforms (a
+        // `cross` target beside `build` and `install`), stripping is no sign of a release by
+        // itself either.
+        let releases_beside = self.releases_elsewhere || self.cross_compiles_elsewhere(inv);
+        if let Some(written) = self.ldflags_written(inv).filter(|_| !program && !releases_beside) {
             let words: Vec<&str> = written.split_whitespace().collect();
             if words.contains(&"-s") && words.contains(&"-w") {
                 return Some("it is stripped for release (-s -w)".into());
@@ -943,6 +946,16 @@ impl<'a> Defs<'a> {
             };
             Some(format!("{reason} ({} runs it)", c.at()))
         })
+    }
+
+    /// Whether other commands of this file build for several platforms (gox, goxz, or builds
+    /// for more than one GOOS): the file's release, beside which `inv` is a build for this machine.
+    fn cross_compiles_elsewhere(&self, inv: &BuildInvocation<'_>) -> bool {
+        let others = || self.builds.iter().map(|b| &b.invocation).filter(|o| o.span != inv.span);
+        let mut systems: Vec<&str> = others().filter_map(BuildInvocation::target_os).collect();
+        systems.sort_unstable();
+        systems.dedup();
+        inv.env_value("GOOS").is_none() && (others().any(|o| o.cross_tool.is_some()) || systems.len() > 1)
     }
 
     /// Why what runs at a place of this file ships, from the place alone: a release Dockerfile,

@@ -1273,3 +1273,15 @@ fn docker_run_options_ended_by_double_dash() {
     let found = check_in_module(&[("Makefile", make)]);
     assert_eq!(rules(&found), [("macos-not-notarized", "Makefile:2")], "{found:#?}");
 }
+
+/// Beside a target that cross-compiles the release (goxz, gox, builds for several systems), a
+/// stripped build for this machine (`make build`, `make install`) is a local build.
+#[test]
+fn stripped_host_builds_beside_a_cross_compiling_release() {
+    let make = "LDFLAGS = \"-s -w -X main.buildDate=$(DATE)\"\nbuild:\n\tgo build -ldflags=$(LDFLAGS) -o app .\ncross:\n\tgoxz -os=linux,windows -build-ldflags=$(LDFLAGS) .\n";
+    let found = check_in_module(&[("Makefile", make)]);
+    assert_eq!(rules(&found), [("stripped-without-symbols", "Makefile:5")], "{found:#?}");
+    let alone = make.split("cross:").next().unwrap();
+    let found = check_in_module(&[("Makefile", alone)]);
+    assert!(rules(&found).contains(&("stripped-without-symbols", "Makefile:3")), "{found:#?}");
+}
