@@ -66,6 +66,31 @@ struct Job {
     strategy: Option<Strategy>,
     #[serde(default)]
     steps: Vec<Step>,
+    /// A reusable workflow the job runs (`uses: ./.github/workflows/build.yml`), with its inputs.
+    uses: Option<Spanned<String>>,
+    with: Option<BTreeMap<String, Spanned<Scalar>>>,
+}
+
+/// A local action's metadata (`action.yml`): its inputs, and how it runs.
+#[derive(Debug, Deserialize)]
+struct Action {
+    inputs: Option<IndexMap<String, ActionInput>>,
+    runs: Option<ActionRuns>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ActionInput {
+    default: Option<Scalar>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ActionRuns {
+    /// `composite`, `docker`, or a JavaScript runtime (`node20`).
+    using: Option<String>,
+    #[serde(default)]
+    steps: Vec<Step>,
+    /// For a Docker action: `Dockerfile` (built from the action's folder) or `docker://image`.
+    image: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -97,6 +122,8 @@ enum Trigger {
         tags: Option<IgnoredAny>,
         #[serde(rename = "tags-ignore")]
         tags_ignore: Option<IgnoredAny>,
+        /// For `workflow_call`: the inputs a caller passes, with their defaults.
+        inputs: Option<IndexMap<String, ActionInput>>,
     },
     Other(IgnoredAny),
 }
@@ -122,7 +149,7 @@ impl Triggers {
             Triggers::List(l) => l.iter().any(|e| names(e)),
             Triggers::Map(m) => m.iter().any(|(event, trigger)| match (event.as_str(), trigger) {
                 ("release", _) => true,
-                ("push", Trigger::Refs { branches, branches_ignore, tags, tags_ignore }) => {
+                ("push", Trigger::Refs { branches, branches_ignore, tags, tags_ignore, .. }) => {
                     tags.is_some() || tags_ignore.is_some() || (branches.is_none() && branches_ignore.is_none())
                 }
                 ("push", Trigger::Other(_)) => true,
@@ -214,18 +241,83 @@ fn combinations(matrix: &Option<Matrix>) -> (Vec<super::ci::Combination>, u128) 
     (labelled.collect(), declared)
 }
 
+/// A step's or job's `uses:` and its `with:` inputs.
+fn action_step(uses: &Spanned<String>, with: Option<&BTreeMap<String, Spanned<Scalar>>>, job: usize) -> ActionStep {
+    let span = span_of(uses).unwrap_or((0, 0));
+    let with = with
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), Input { value: v.value.text(), span: span_of(v).unwrap_or(span) }))
+        .collect();
+    ActionStep { uses: uses.value.clone(), span, with, job }
+}
+
+/// The `run:` steps (shell at their place in the file) and `uses:` steps of job `index`.
+fn read_steps(text: &str, steps: &[Step], index: usize, out: &mut Pipeline) {
+    for step in steps {
+        if let Some(run) = &step.run {
+            let Some((start, end)) = span_of(run) else { continue };
+            let raw = &text[start..end.min(text.len())];
+            // A quoted scalar's span includes its quotes and escapes: read the value instead.
+            let items = if raw.starts_with('"') || raw.starts_with('\'') {
+                shell::parse(&run.value, start + 1)
+            } else {
+                shell::parse(raw, start)
+            };
+            out.runs.push(RunStep { items, env: env_words(&step.env), job: index, id: step.id.clone() });
+        }
+        if let Some(uses) = &step.uses {
+            out.actions.push(action_step(uses, step.with.as_ref(), index));
+        }
+    }
+}
+
+/// Inputs with their defaults (an input without one is empty).
+fn input_defaults(inputs: &IndexMap<String, ActionInput>) -> Vec<(String, shell::Word)> {
+    let default = |i: &ActionInput| i.default.as_ref().map_or(String::new(), Scalar::text);
+    inputs.iter().map(|(name, input)| (name.clone(), shell::ci_value(&default(input), 0))).collect()
+}
+
+/// Reads a local action's `action.yml`: a composite action's steps as one job (named
+/// `action`), its inputs' defaults as `inputs.*`, and a Docker action's image.
+pub fn parse_action(text: &str) -> Result<Pipeline, String> {
+    let action: Action = super::ci::from_yaml(text)?;
+    let mut out =
+        Pipeline { inputs: action.inputs.as_ref().map(input_defaults).unwrap_or_default(), ..Pipeline::default() };
+    out.jobs.push(JobPlan {
+        runner: Vec::new(),
+        name: "action".into(),
+        combinations: vec![(String::new(), Vec::new())],
+        declared_combinations: 1,
+        env: Vec::new(),
+        image: None,
+        artifacts: Vec::new(),
+    });
+    if let Some(runs) = &action.runs {
+        match runs.using.as_deref() {
+            Some("composite") => read_steps(text, &runs.steps, 0, &mut out),
+            Some("docker") => out.docker_image = runs.image.clone(),
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
 /// Reads a workflow file. An error is a YAML error, in plain words.
 pub fn parse(text: &str) -> Result<Pipeline, String> {
     let wf: Workflow = super::ci::from_yaml(text)?;
     let mut out = Pipeline {
         env: env_words(&wf.env),
-        matrix_is_env: false,
         pull_requests_only: wf.on.as_ref().is_some_and(Triggers::pull_requests_only),
         on_release: wf.on.as_ref().is_some_and(Triggers::on_release),
-        jobs: Vec::new(),
-        runs: Vec::new(),
-        actions: Vec::new(),
+        ..Pipeline::default()
     };
+    // A reusable workflow's inputs, as `${{ inputs.* }}` reads them when no caller passes one.
+    if let Some(Triggers::Map(events)) = &wf.on {
+        if let Some(Trigger::Refs { inputs: Some(inputs), .. }) = events.get("workflow_call") {
+            out.inputs = input_defaults(inputs);
+        }
+    }
     for (index, (name, job)) in wf.jobs.iter().enumerate() {
         let (combinations, declared_combinations) = combinations(&job.strategy.as_ref().and_then(|s| s.matrix.clone()));
         let runner = match &job.runs_on {
@@ -242,28 +334,10 @@ pub fn parse(text: &str) -> Result<Pipeline, String> {
             image: None,
             artifacts: Vec::new(),
         });
-        for step in &job.steps {
-            if let Some(run) = &step.run {
-                let Some((start, end)) = span_of(run) else { continue };
-                let raw = &text[start..end.min(text.len())];
-                // A quoted scalar's span includes its quotes and escapes: read the value instead.
-                let items = if raw.starts_with('"') || raw.starts_with('\'') {
-                    shell::parse(&run.value, start + 1)
-                } else {
-                    shell::parse(raw, start)
-                };
-                out.runs.push(RunStep { items, env: env_words(&step.env), job: index, id: step.id.clone() });
-            }
-            if let Some(uses) = &step.uses {
-                let span = span_of(uses).unwrap_or((0, 0));
-                let with = step
-                    .with
-                    .iter()
-                    .flatten()
-                    .map(|(k, v)| (k.clone(), Input { value: v.value.text(), span: span_of(v).unwrap_or(span) }))
-                    .collect();
-                out.actions.push(ActionStep { uses: uses.value.clone(), span, with, job: index });
-            }
+        read_steps(text, &job.steps, index, &mut out);
+        // A job that runs a reusable workflow: an action step the linker follows.
+        if let Some(uses) = &job.uses {
+            out.actions.push(action_step(uses, job.with.as_ref(), index));
         }
     }
     Ok(out)

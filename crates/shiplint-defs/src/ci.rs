@@ -114,9 +114,15 @@ pub struct JobPlan {
     pub artifacts: Vec<String>,
 }
 
+#[derive(Default)]
 pub struct Pipeline {
     /// The pipeline-wide environment (GitHub `env:`, GitLab `variables:`).
     pub env: Vec<(String, shell::Word)>,
+    /// A local action's inputs with their defaults, read as `${{ inputs.* }}` (a caller's
+    /// `with:` replaces them).
+    pub inputs: Vec<(String, shell::Word)>,
+    /// A Docker action's image (`Dockerfile`, or `docker://...`).
+    pub docker_image: Option<String>,
     /// GitLab's `parallel: matrix` values are variables of the job; GitHub's are `matrix.*` only.
     pub matrix_is_env: bool,
     /// A GitHub workflow only pull requests run: it releases nothing.
@@ -141,6 +147,10 @@ pub fn env_for(
     let mut env = Env::default();
     for (k, v) in combo {
         env.set(&format!("matrix.{k}"), Value::Known(v.clone()), false);
+    }
+    for (k, w) in &pipeline.inputs {
+        let v = env.expand(w);
+        env.set(&format!("inputs.{k}"), v, false);
     }
     // The runner's system, as GitHub sets RUNNER_OS: Go builds for it unless GOOS says otherwise.
     let labels: Vec<Value> = pipeline.jobs[job].runner.iter().map(|w| env.expand(w)).collect();

@@ -339,9 +339,7 @@ pub fn parse(text: &str) -> Result<Pipeline, String> {
         pull_requests_only: false,
         // GitLab runs a pipeline for tags unless its rules say otherwise.
         on_release: true,
-        jobs: Vec::new(),
-        runs: Vec::new(),
-        actions: Vec::new(),
+        ..Pipeline::default()
     };
     // Hidden jobs (`.name`) are templates: they never run themselves.
     for name in file.jobs.keys().filter(|n| !n.starts_with('.')) {

@@ -184,6 +184,9 @@ pub enum Run {
     Script { args: Vec<Value> },
     /// A Makefile with its goals (none: the default goal) and command-line variables.
     Make { goals: Vec<String>, overrides: Vec<(String, Value)> },
+    /// A local action or reusable workflow a CI job uses, with its `with:` inputs (as
+    /// `inputs.<name>`).
+    Action { inputs: Vec<(String, Value)> },
 }
 
 /// One run of a build definition by a command of another (or the same) file.
@@ -428,11 +431,22 @@ fn resolve(
 pub fn link(defs: &mut [Defs<'_>]) {
     let index: HashMap<PathBuf, usize> =
         defs.iter().enumerate().filter_map(|(i, d)| Some((normalize(Path::new(d.path))?, i))).collect();
+    // The Dockerfiles Docker actions run (`runs.image: Dockerfile`, beside action.yml).
+    let images: Vec<usize> = defs
+        .iter()
+        .filter_map(|d| {
+            let image = d.workflow?.docker_image.as_deref().filter(|i| !i.starts_with("docker://"))?;
+            index.get(&normalize(&Path::new(d.path).parent()?.join(image))?).copied()
+        })
+        .collect();
+    for i in images {
+        defs[i].github_action_image = true;
+    }
     let mut examined = vec![0usize; defs.len()];
     let mut runs = vec![0usize; defs.len()];
     let mut seen = HashSet::new();
-    for _ in 0..MAX_CHAIN {
-        let mut calls = Vec::new();
+    for round in 0..MAX_CHAIN {
+        let mut calls = if round == 0 { local_actions(defs, &index) } else { Vec::new() };
         for (i, d) in defs.iter().enumerate() {
             for cmd in &d.commands[examined[i]..] {
                 let Some(env) = &cmd.env else { continue };
@@ -455,7 +469,7 @@ pub fn link(defs: &mut [Defs<'_>]) {
                     stage: cmd.stage,
                     context: cmd.context.clone(),
                     ships: d.place_ships(cmd.context.as_deref()),
-                    keeping: matches!(d.kind, Kind::GithubWorkflow | Kind::GitlabCi)
+                    keeping: matches!(d.kind, Kind::GithubWorkflow | Kind::GithubAction | Kind::GitlabCi)
                         .then(|| d.keeping(cmd.context.as_deref(), cmd.span.1)),
                     up: cmd.via.clone(),
                 };
@@ -496,6 +510,52 @@ pub fn link(defs: &mut [Defs<'_>]) {
             }
         }
     }
+}
+
+/// The local actions and reusable workflows CI jobs use (`uses: ./.github/actions/build`,
+/// `uses: ./.github/workflows/build.yml`), found from the repository root, each run with the
+/// job's environment (its first matrix combination) and its `with:` inputs.
+fn local_actions(defs: &[Defs<'_>], index: &HashMap<PathBuf, usize>) -> Vec<Call> {
+    let mut calls = Vec::new();
+    for (i, d) in defs.iter().enumerate() {
+        let Some(wf) = d.workflow else { continue };
+        let root = d.scan_root.unwrap_or(Path::new(""));
+        for a in &wf.actions {
+            let Some(local) = a.uses.strip_prefix("./") else { continue };
+            let local = local.trim_end_matches('/');
+            let files: Vec<PathBuf> = match local.ends_with(".yml") || local.ends_with(".yaml") {
+                true => vec![PathBuf::from(local)],
+                false => ["action.yml", "action.yaml"].iter().map(|f| Path::new(local).join(f)).collect(),
+            };
+            let bases = base_folders(Path::new(d.path), d.kind, root);
+            let callee = bases
+                .iter()
+                .flat_map(|b| files.iter().map(move |f| b.join(f)))
+                .filter_map(|p| normalize(&p))
+                .find_map(|p| index.get(&p).copied());
+            let (Some(callee), Some(job)) = (callee, wf.jobs.get(a.job)) else { continue };
+            let combo = job.combinations.first().map_or(&[][..], |(_, c)| c.as_slice());
+            let env = super::ci::env_for(wf, a.job, combo, &[], &[]);
+            let inputs = a.with.iter().map(|(k, input)| (format!("inputs.{k}"), super::ci::input_value(input, &env)));
+            let exported = wf.env.iter().chain(&job.env).filter_map(|(k, _)| Some((k.clone(), env.get(k)?.clone())));
+            let context = Some(job.name.clone());
+            let caller = Caller {
+                file: i,
+                path: d.path.to_string(),
+                line: d.line_of(a.span.0),
+                kind: d.kind,
+                span: a.span,
+                stage: None,
+                context: context.clone(),
+                ships: d.place_ships(context.as_deref()),
+                keeping: Some(d.keeping(context.as_deref(), a.span.1)),
+                up: None,
+            };
+            let run = Run::Action { inputs: inputs.collect() };
+            calls.push(Call { callee, run, env: exported.collect(), caller: Arc::new(caller) });
+        }
+    }
+    calls
 }
 
 #[cfg(test)]

@@ -26,6 +26,8 @@ pub enum Kind {
     Shell,
     Makefile,
     GithubWorkflow,
+    /// A local GitHub action's `action.yml` (composite steps, or a Docker action's image).
+    GithubAction,
     GitlabCi,
     Goreleaser,
     /// promu's `.promu.yml`.
@@ -43,6 +45,7 @@ impl Kind {
             Kind::Shell => "a shell script",
             Kind::Makefile => "a Makefile",
             Kind::GithubWorkflow => "a GitHub workflow",
+            Kind::GithubAction => "a GitHub action",
             Kind::GitlabCi => "a GitLab CI file",
             Kind::Goreleaser => "a goreleaser config",
             Kind::Promu => "a promu config",
@@ -53,7 +56,7 @@ impl Kind {
     /// YAML admits UTF-16 with a byte-order mark (go-yaml, which goreleaser and promu use, reads
     /// it); docker, sh, make and the Go compiler read UTF-8 only.
     fn admits_utf16(self) -> bool {
-        matches!(self, Kind::GithubWorkflow | Kind::GitlabCi | Kind::Goreleaser | Kind::Promu)
+        matches!(self, Kind::GithubWorkflow | Kind::GithubAction | Kind::GitlabCi | Kind::Goreleaser | Kind::Promu)
     }
 }
 
@@ -100,6 +103,10 @@ pub fn kind_of(path: &Path, head: &[u8]) -> Option<Kind> {
     let in_workflows = path.parent().is_some_and(|p| p.ends_with(".github/workflows"));
     if in_workflows && (name.ends_with(".yml") || name.ends_with(".yaml")) {
         return Some(Kind::GithubWorkflow);
+    }
+    // A local action (`uses: ./.github/actions/setup`) is the folder's action.yml.
+    if name == "action.yml" || name == "action.yaml" {
+        return Some(Kind::GithubAction);
     }
     let lower = name.to_ascii_lowercase();
     let in_gitlab_ci = path.parent().is_some_and(|p| p.ends_with(".gitlab/ci"));
@@ -226,6 +233,9 @@ pub struct Defs<'a> {
     /// For a Dockerfile: a goreleaser config of the scan that releases packs its builds into it
     /// (`dockers:`, `dockers_v2:`): its image ships a Go program it never builds itself.
     pub packed_by_goreleaser: bool,
+    /// A GitHub Docker action of the scan runs this Dockerfile's image (`runs.image`), which
+    /// GitHub starts as root.
+    pub github_action_image: bool,
 }
 
 /// A command that ran another build definition of the repository (`RUN make build`).
@@ -285,6 +295,7 @@ const MAX_RUNS: usize = 1000;
 pub fn parse(kind: Kind, text: &str) -> Result<Parsed, String> {
     Ok(match kind {
         Kind::GithubWorkflow => Parsed::Workflow(actions::parse(text)?),
+        Kind::GithubAction => Parsed::Workflow(actions::parse_action(text)?),
         Kind::GitlabCi => Parsed::Workflow(gitlab::parse(text)?),
         Kind::Goreleaser => Parsed::Goreleaser(goreleaser::parse(text)?),
         Kind::Promu => Parsed::Promu(promu::parse(text)?),
@@ -361,6 +372,33 @@ pub fn names_a_release(name: &str) -> bool {
 
 /// The most distinct runs of one command that runs another build file kept for linking.
 const MAX_CALL_RUNS: usize = 16;
+
+/// Evaluates a CI pipeline's `run:` steps: each once per matrix combination, on its own runner
+/// (bounded), with what earlier steps of the job appended to `$GITHUB_ENV` and `$GITHUB_OUTPUT`.
+/// A local action run by a caller starts from the caller's environment and `with:` inputs
+/// (`seed`: plain variables, and `inputs.*`).
+fn read_pipeline<'a>(wf: &'a ci::Pipeline, seed: &[(String, Value)], via: Option<Arc<Caller>>, c: &mut Collected<'a>) {
+    let evaluations = wf.runs.iter().flat_map(|run| {
+        wf.jobs[run.job].combinations.iter().enumerate().map(move |(runner, (_, combo))| (run, runner, combo))
+    });
+    let mut github_env: std::collections::HashMap<(usize, usize), Vec<(String, Value)>> = Default::default();
+    for (run, runner, combo) in evaluations.take(MAX_RUNS * 4) {
+        let exported = github_env.entry((run.job, runner)).or_default();
+        let mut env = ci::env_for(wf, run.job, combo, exported, &run.env);
+        for (name, value) in seed {
+            env.set(name, value.clone(), !name.contains('.'));
+        }
+        let context = Some(wf.jobs[run.job].name.clone());
+        let place = Place { stage: None, runner, context, via: via.clone() };
+        let writes = read_script(&run.items, env, &place, c);
+        // Outputs are read as `steps.<id>.outputs.<name>`, by steps with an `id:` only.
+        let exports = writes.into_iter().filter_map(|(outputs, name, value)| match outputs {
+            false => Some((name, value)),
+            true => run.id.as_ref().map(|id| (format!("steps.{id}.outputs.{name}"), value)),
+        });
+        github_env.entry((run.job, runner)).or_default().extend(exports);
+    }
+}
 
 /// Evaluates one shell script (with `env` as its starting environment), keeping its builds and
 /// assignments.
@@ -590,31 +628,7 @@ impl<'a> Defs<'a> {
                     let (declared, kept) = (job.declared_combinations, job.combinations.len());
                     capped.push(format!("{declared} matrix combinations of job {}, capped at {kept}", job.name));
                 }
-                // Every step runs once per matrix combination, each on its own runner (bounded).
-                let evaluations = wf.runs.iter().flat_map(|run| {
-                    wf.jobs[run.job]
-                        .combinations
-                        .iter()
-                        .enumerate()
-                        .map(move |(runner, (_, combo))| (run, runner, combo))
-                });
-                // What a step appends to $GITHUB_ENV or $GITHUB_OUTPUT, each later step of the job
-                // on that runner sees.
-                let mut github_env: std::collections::HashMap<(usize, usize), Vec<(String, Value)>> =
-                    Default::default();
-                for (run, runner, combo) in evaluations.take(MAX_RUNS * 4) {
-                    let exported = github_env.entry((run.job, runner)).or_default();
-                    let env = ci::env_for(wf, run.job, combo, exported, &run.env);
-                    let context = Some(wf.jobs[run.job].name.clone());
-                    let place = Place { stage: None, runner, context, via: None };
-                    let writes = read_script(&run.items, env, &place, &mut c);
-                    // Outputs are read as `steps.<id>.outputs.<name>`, by steps with an `id:` only.
-                    let exports = writes.into_iter().filter_map(|(outputs, name, value)| match outputs {
-                        false => Some((name, value)),
-                        true => run.id.as_ref().map(|id| (format!("steps.{id}.outputs.{name}"), value)),
-                    });
-                    github_env.entry((run.job, runner)).or_default().extend(exports);
-                }
+                read_pipeline(wf, &[], None, &mut c);
                 (None, Some(wf), None)
             }
             Parsed::GoProgram(program) => {
@@ -676,6 +690,7 @@ impl<'a> Defs<'a> {
             newest_go_minor: crate::gosrc::NEWEST_GO_MINOR,
             goreleaser_released: None,
             packed_by_goreleaser: false,
+            github_action_image: false,
             releases_elsewhere: false,
         }
     }
@@ -714,6 +729,10 @@ impl<'a> Defs<'a> {
                         read_script(items, env, &place, &mut c);
                     }
                 }
+            }
+            (Parsed::Workflow(wf), link::Run::Action { inputs }) => {
+                let seed: Vec<(String, Value)> = call.env.iter().chain(inputs).cloned().collect();
+                read_pipeline(wf, &seed, via, &mut c);
             }
             (Parsed::GoProgram(program), link::Run::Script { .. }) => {
                 read_go_program(program, &call.env, &Place { stage: None, runner: 0, context: None, via }, &mut c);
@@ -900,6 +919,16 @@ impl<'a> Defs<'a> {
                 let kept = writes && !tool && keeping.keeps(output);
                 return kept.then(|| "it is built in CI and kept".into());
             }
+            // A local action's steps run in the job that uses it: what they build ships when a
+            // later step of the action keeps it, or the calling job does.
+            Kind::GithubAction => {
+                let output = inv.output_named().or_else(|| self.default_output(inv));
+                let writes = inv.output.is_some() || output.is_some();
+                if writes && self.keeping(b.context.as_deref(), inv.span.1).keeps(output.as_deref()) {
+                    return Some("it is built in CI and kept".into());
+                }
+                return self.caller_ships(b);
+            }
             Kind::Goreleaser if self.goreleaser_released == Some(false) => return None,
             Kind::Goreleaser => return Some("goreleaser releases it".into()),
             Kind::Promu => return Some("promu builds and releases it".into()),
@@ -933,8 +962,13 @@ impl<'a> Defs<'a> {
         if let Some(reason) = self.place_ships(b.context.as_deref()) {
             return Some(reason);
         }
-        // Run by another file: shipped when the caller's place ships what it runs (a release
-        // image, a release target) or its CI job keeps the output.
+        self.caller_ships(b)
+    }
+
+    /// Why a build that another file ran ships: the caller's place ships what it runs (a
+    /// release image, a release target) or its CI job keeps the output.
+    fn caller_ships(&self, b: &Build<'_>) -> Option<String> {
+        let inv = &b.invocation;
         let output = inv.output_named();
         b.via.as_deref()?.chain().find_map(|c| {
             let reason = match (&c.ships, &c.keeping) {
@@ -970,7 +1004,12 @@ impl<'a> Defs<'a> {
             {
                 return Some("it is built into an image".into());
             }
-            Kind::Dockerfile | Kind::GithubWorkflow | Kind::GitlabCi | Kind::Goreleaser | Kind::Promu => return None,
+            Kind::Dockerfile
+            | Kind::GithubWorkflow
+            | Kind::GithubAction
+            | Kind::GitlabCi
+            | Kind::Goreleaser
+            | Kind::Promu => return None,
             Kind::Shell | Kind::Makefile | Kind::GoProgram => {}
         }
         // A Go program is named by its folder as often as by its file (`build-release-binaries/main.go`).

@@ -16,7 +16,7 @@ pub fn run(reader: &str, data: &[u8]) {
         "shell" => &[Kind::Shell],
         "makefile" => &[Kind::Makefile],
         "dockerfile" => &[Kind::Dockerfile],
-        "ci_yaml" => &[Kind::GithubWorkflow, Kind::GitlabCi],
+        "ci_yaml" => &[Kind::GithubWorkflow, Kind::GithubAction, Kind::GitlabCi],
         "goreleaser" => &[Kind::Goreleaser, Kind::Promu],
         "go_program" => &[Kind::GoProgram],
         "go_source" => {

@@ -1285,3 +1285,39 @@ fn stripped_host_builds_beside_a_cross_compiling_release() {
     let found = check_in_module(&[("Makefile", alone)]);
     assert!(rules(&found).contains(&("stripped-without-symbols", "Makefile:3")), "{found:#?}");
 }
+
+/// A local composite action runs in the job that uses it, with the job's `with:` inputs; a
+/// Docker action's image runs as root by GitHub's design.
+#[test]
+fn local_actions_run_in_the_job_that_uses_them() {
+    let action = "name: build\ninputs:\n  goos:\n    default: linux\nruns:\n  using: composite\n  steps:\n    - shell: bash\n      run: GOOS=${{ inputs.goos }} go build -trimpath -o dist/app .\n";
+    let release = |goos: &str| {
+        format!(
+            "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./.github/actions/build\n        with:\n          goos: {goos}\n      - run: gh release upload v1 dist/app\n"
+        )
+    };
+    let files = |wf: &str| {
+        check_in_module(&[(".github/actions/build/action.yml", action), (".github/workflows/release.yml", wf)])
+    };
+    let found = files(&release("darwin"));
+    assert_eq!(rules(&found), [("macos-not-notarized", ".github/actions/build/action.yml:9")], "{found:#?}");
+    assert!(files(&release("linux")).is_empty());
+    // A reusable workflow, called with inputs, or read alone with its inputs' defaults.
+    let build = "on:\n  workflow_call:\n    inputs:\n      goos:\n        type: string\n        default: linux\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: GOOS=${{ inputs.goos }} go build -trimpath -o dist/app .\n      - run: gh release upload v1 dist/app\n";
+    let caller = |goos: &str| {
+        format!(
+            "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    uses: ./.github/workflows/build.yml\n    with:\n      goos: {goos}\n"
+        )
+    };
+    let files =
+        |wf: &str| check_in_module(&[(".github/workflows/build.yml", build), (".github/workflows/release.yml", wf)]);
+    let found = files(&caller("darwin"));
+    assert_eq!(rules(&found), [("macos-not-notarized", ".github/workflows/build.yml:11")], "{found:#?}");
+    assert!(files(&caller("linux")).is_empty());
+    let docker_action = "name: scan\nruns:\n  using: docker\n  image: Dockerfile\n";
+    let image = "FROM golang:1.27 AS build\nRUN CGO_ENABLED=0 go build -trimpath -o /out/app .\nFROM alpine:3.20\nCOPY --from=build /out/app /app\nENTRYPOINT [\"/app\"]\n";
+    let found = check_in_module(&[("action.yml", docker_action), ("Dockerfile", image)]);
+    assert!(found.is_empty(), "{found:#?}");
+    let found = check_in_module(&[("Dockerfile", image)]);
+    assert_eq!(rules(&found), [("root-final-image", "Dockerfile:3")], "{found:#?}");
+}

@@ -25,7 +25,10 @@ declare_rule! {
     /// and Podman (they set `net.ipv4.ip_unprivileged_port_start=0`), not by default on
     /// Kubernetes or with host networking. A `scratch` image with no `ENTRYPOINT` or `CMD`
     /// (in its stage or the stages it is built on) starts nothing: it is a payload for
-    /// `docker build --output` or for other images to copy from, and is not judged.
+    /// `docker build --output` or for other images to copy from, and is not judged. The image
+    /// of a GitHub Docker action (an `action.yml` with `runs.using: docker` and `runs.image`
+    /// naming the Dockerfile) is not judged either: GitHub's documentation says Docker actions
+    /// must run as the default user, root, to write the workspace it mounts.
     ///
     /// ## Example
     /// ```dockerfile
@@ -67,7 +70,9 @@ fn is_root(user: &str) -> bool {
 pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     let Some(d) = defs.dockerfile else { return };
     let Some(last) = d.stages.last() else { return };
-    if !defs.image_ships_go_program() {
+    // GitHub starts a Docker action's container as root, and documents that it must: the
+    // action cannot write the workspace otherwise.
+    if !defs.image_ships_go_program() || defs.github_action_image {
         return;
     }
     // A scratch image that starts nothing is a payload (`docker build --output`, a stage other
