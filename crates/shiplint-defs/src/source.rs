@@ -886,6 +886,12 @@ impl<'a> Defs<'a> {
         if self.removes_output(b) || self.context_not_for_release(b.context.as_deref()) {
             return None;
         }
+        // A script or make file named for another purpose (`test.sh`, `lint.mk`) builds for it,
+        // whoever runs it (a release script that runs the tests first).
+        let file = self.path.rsplit('/').next().unwrap_or(self.path);
+        if matches!(self.kind, Kind::Shell | Kind::Makefile) && names_other_purpose(file) && !names_a_release(file) {
+            return None;
+        }
         match self.kind {
             Kind::Dockerfile if self.not_for_release().is_some() => return None,
             Kind::Dockerfile => return self.stage_ships(b.stage).then(|| "it is built into an image".into()),

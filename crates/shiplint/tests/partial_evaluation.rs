@@ -1321,3 +1321,12 @@ fn local_actions_run_in_the_job_that_uses_them() {
     let found = check_in_module(&[("Dockerfile", image)]);
     assert_eq!(rules(&found), [("root-final-image", "Dockerfile:3")], "{found:#?}");
 }
+
+/// A test script that a release script runs first still makes test builds.
+#[test]
+fn a_test_script_run_by_the_release_script() {
+    let test = "#!/bin/sh\nfor dir in cmd/*/; do\n  GOOS=linux go build -o \"$dir/app\" \"./$dir\"\ndone\n";
+    let dist = "#!/bin/sh\n./test.sh\nfor os in linux darwin; do\n  GOOS=$os go build -trimpath -o dist/app-$os ./cmd/app\ndone\n";
+    let found = check_in_module(&[("cmd/app/main.go", MAIN), ("test.sh", test), ("dist.sh", dist)]);
+    assert_eq!(rules(&found), [("macos-not-notarized", "dist.sh:4")], "{found:#?}");
+}
