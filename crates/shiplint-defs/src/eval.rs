@@ -510,13 +510,53 @@ pub struct Evaluated<'a> {
     pub loops: Vec<usize>,
     /// Variables the command read while unset, taken as empty.
     pub assumed_empty: Vec<String>,
+    /// The folder the command runs in, relative to where the script started, after its `cd`,
+    /// `pushd` and `popd` (`None` where it never changed folder).
+    pub cwd: Option<Value>,
 }
+
+/// The variable that holds the folder a script has changed to: not a name a script can write.
+const CWD: &str = " cwd";
+/// The folders `pushd` saved, innermost last.
+const DIR_STACK: &str = " dirs";
 
 impl<'a> Evaluated<'a> {
     /// The word a field came from.
     pub fn word_of(&self, field: usize) -> &'a Word {
         &self.command.words[self.argv_words[field]]
     }
+}
+
+/// The folder after `cd to` from `from` (relative to where the script started; empty there):
+/// an absolute folder as it is, a relative one joined to it with `..` applied. A folder not
+/// known (`cd` alone, `cd -`, a hole) stays a hole.
+fn changed_folder(from: Option<&Value>, to: Option<&Value>) -> Value {
+    let unknown = || Value::hole(Origin::Unevaluated("(the folder cd changed to)".into()));
+    let (Some(to), from) = (to.and_then(Value::as_known), from.cloned().unwrap_or_else(Value::empty)) else {
+        return unknown();
+    };
+    if to == "-" || to.starts_with('~') {
+        return unknown();
+    }
+    let mut parts: Vec<String> = match (to.starts_with('/'), from.as_known()) {
+        (true, _) => vec![String::new()],
+        (false, Some(base)) => base.split('/').filter(|p| !p.is_empty()).map(str::to_string).collect(),
+        // Relative to a folder not known: known relative part after a hole.
+        (false, None) => {
+            let mut b = Builder::default();
+            b.push(&from);
+            b.push_str("/");
+            b.push_str(to);
+            return b.build();
+        }
+    };
+    for part in to.split('/').filter(|p| !p.is_empty() && *p != ".") {
+        match part {
+            ".." if parts.last().is_some_and(|p| !p.is_empty() && p != "..") => drop(parts.pop()),
+            p => parts.push(p.to_string()),
+        }
+    }
+    Value::known(parts.join("/"))
 }
 
 /// Evaluates a script with `env` as its starting environment, collecting every command run.
@@ -703,6 +743,10 @@ impl<'a> Walk<'a, '_> {
                         | "typeset"
                         | "unset"
                         | "set"
+                        | "shift"
+                        | "cd"
+                        | "pushd"
+                        | "popd"
                         | "read"
                         | "source"
                         | "."
@@ -835,6 +879,30 @@ impl<'a> Walk<'a, '_> {
             "set" if argv.get(1).and_then(Value::as_known) == Some("--") => {
                 env.positional = Some(argv[2..].to_vec());
             }
+            "cd" | "pushd" => {
+                let to = argv.get(1).filter(|_| argv.len() == 2).cloned();
+                if builtin == "pushd" {
+                    let mut saved = env.vars.get(DIR_STACK).and_then(|v| v.elements.clone()).unwrap_or_default();
+                    saved.push(env.get(CWD).cloned().unwrap_or_else(Value::empty));
+                    env.set_array(DIR_STACK, saved);
+                }
+                let cwd = changed_folder(env.get(CWD), to.as_ref());
+                env.set(CWD, cwd, false);
+            }
+            "popd" => {
+                let mut saved = env.vars.get(DIR_STACK).and_then(|v| v.elements.clone()).unwrap_or_default();
+                let back = saved.pop().unwrap_or_else(|| Value::hole(Origin::Unevaluated("(popd)".into())));
+                env.set_array(DIR_STACK, saved);
+                env.set(CWD, back, false);
+            }
+            // `shift [n]`: the positional parameters lose their first n (a subcommand's name).
+            "shift" => {
+                let n = argv.get(1).map_or(Some(1), |n| n.as_known().and_then(|n| n.parse::<usize>().ok()));
+                match (n, env.positional.as_mut()) {
+                    (Some(n), Some(args)) => drop(args.drain(..n.min(args.len()))),
+                    _ => env.positional = None,
+                }
+            }
             _ => {}
         }
         let mut cmd_env: HashMap<String, Value> =
@@ -855,6 +923,7 @@ impl<'a> Walk<'a, '_> {
             iteration: frame.iteration.clone(),
             loops: frame.loops.clone(),
             assumed_empty,
+            cwd: env.get(CWD).cloned(),
         });
         if let Some((body, start)) = function {
             // One evaluation per call: its own `$1`..., the caller's variables (and the prefix
@@ -1048,6 +1117,9 @@ mod tests {
     fn set_and_positional_parameters() {
         let got = run("set -- linux arm64\necho \"$@\" $# ${2}\n");
         assert_eq!(got[1], ["echo", "linux", "arm64", "2", "arm64"]);
+        let got = run("set -- build linux arm64\nshift\necho \"$@\" $#\nshift 5\necho $#\n");
+        assert_eq!(got[2], ["echo", "linux", "arm64", "2"]);
+        assert_eq!(got[4], ["echo", "0"]);
     }
 
     #[test]

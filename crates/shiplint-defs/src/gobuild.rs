@@ -49,6 +49,9 @@ pub struct BuildInvocation<'a> {
     /// The cross-compiling tool that runs this `go build` for one of its targets (`gox`,
     /// `goxz`), which takes its own flags: none when the command is the go command itself.
     pub cross_tool: Option<&'static str>,
+    /// The folder the command runs in, relative to where its script started (after `cd` or
+    /// `pushd`); `None` where the script never changed folder.
+    pub dir: Option<Value>,
 }
 
 /// Flags of `go build` that take a value (the others are booleans).
@@ -228,6 +231,7 @@ impl<'a> BuildInvocation<'a> {
             implicit_ldflags: false,
             assumed_empty: e.assumed_empty.clone(),
             cross_tool: None,
+            dir: e.cwd.clone(),
         };
         match program.rsplit('/').next().unwrap_or(program) {
             "go" | "xx-go" => {}

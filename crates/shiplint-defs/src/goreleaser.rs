@@ -440,6 +440,7 @@ impl Build {
             other_flags: Vec::new(),
             assumed_empty: Vec::new(),
             cross_tool: None,
+            dir: None,
         }
     }
 

@@ -526,6 +526,7 @@ fn read_go_program<'a>(
             iteration: Vec::new(),
             loops: Vec::new(),
             assumed_empty: Vec::new(),
+            cwd: None,
         };
         into.builds.extend(BuildInvocation::from_command(&evaluated).into_iter().map(|invocation| Build {
             invocation,
@@ -892,6 +893,9 @@ impl<'a> Defs<'a> {
         if matches!(self.kind, Kind::Shell | Kind::Makefile) && names_other_purpose(file) && !names_a_release(file) {
             return None;
         }
+        if matches!(self.kind, Kind::Shell | Kind::Makefile) && self.runs_output_itself(b) {
+            return None;
+        }
         match self.kind {
             Kind::Dockerfile if self.not_for_release().is_some() => return None,
             Kind::Dockerfile => return self.stage_ships(b.stage).then(|| "it is built into an image".into()),
@@ -986,6 +990,31 @@ impl<'a> Defs<'a> {
             };
             Some(format!("{reason} ({} runs it)", c.at()))
         })
+    }
+
+    /// Whether the script or recipe runs what the build wrote (`go build ./cmd/app; ./app
+    /// --version`) and nothing later packs, copies or uploads it: a tool it uses itself.
+    fn runs_output_itself(&self, b: &Build<'_>) -> bool {
+        let inv = &b.invocation;
+        let Some(output) = inv.output_named().or_else(|| self.default_output(inv)) else { return false };
+        let output = output.trim_start_matches("./");
+        let caller = |c: &Option<Arc<Caller>>| c.as_ref().map_or(0, |c| Arc::as_ptr(c) as usize);
+        let later: Vec<&Command> = self
+            .commands
+            .iter()
+            .filter(|c| c.context == b.context && c.span.0 >= inv.span.1 && caller(&c.via) == caller(&b.via))
+            .collect();
+        // Run as a command, or inside a substitution (`v=$(./app --version)`).
+        let after = self.text.get(inv.span.1..).unwrap_or("");
+        let runs = later
+            .iter()
+            .any(|c| c.argv.first().and_then(Value::as_known).is_some_and(|p| p.trim_start_matches("./") == output))
+            || ["$(./", "`./"].iter().any(|open| after.contains(&format!("{open}{output} ")));
+        let keeps = later.iter().any(|c| {
+            link::names_kept_files(&c.argv)
+                && c.argv.iter().skip(1).filter_map(Value::as_known).any(|a| link::names_file(a, output))
+        });
+        runs && !keeps
     }
 
     /// Whether other commands of this file build for several platforms (gox, goxz, or builds

@@ -1330,3 +1330,20 @@ fn a_test_script_run_by_the_release_script() {
     let found = check_in_module(&[("cmd/app/main.go", MAIN), ("test.sh", test), ("dist.sh", dist)]);
     assert_eq!(rules(&found), [("macos-not-notarized", "dist.sh:4")], "{found:#?}");
 }
+
+/// A release script with subcommands (`shift`, then a function given "$@"), building each
+/// target inside its own folder (`pushd`), after a build it only runs to read the version.
+#[test]
+fn a_release_script_with_subcommands_and_folders() {
+    let script = "#!/bin/bash\nbuild_release() {\n  go build ./cmd/app\n  version=$(./app --version)\n  for sys in $2; do\n    os=${sys%-*}\n    mkdir \"app-$sys\"\n    pushd \"app-$sys\"\n    GOOS=$os go build -trimpath -ldflags=\"$3\" ../cmd/app\n    popd\n    tar czf \"app-$sys.tgz\" \"app-$sys\"\n  done\n}\nSUBCOMMAND=$1\nshift\ncase $SUBCOMMAND in\n  build-release) build_release \"$@\" ;;\nesac\n";
+    let make = "release:\n\t./release.sh build-release v1 \"linux-amd64 darwin-arm64\" \"-s -w\"\n";
+    let found = check_in_module(&[("cmd/app/main.go", MAIN), ("release.sh", script), ("Makefile", make)]);
+    assert_eq!(
+        rules(&found),
+        [("macos-not-notarized", "release.sh:9"), ("stripped-without-symbols", "release.sh:9")],
+        "{found:#?}"
+    );
+    let one_folder = script.replace("    pushd \"app-$sys\"\n", "").replace("    popd\n", "");
+    let found = check_in_module(&[("cmd/app/main.go", MAIN), ("release.sh", &one_folder), ("Makefile", make)]);
+    assert!(rules(&found).contains(&("cross-build-overwrite", "release.sh:8")), "{found:#?}");
+}

@@ -99,11 +99,17 @@ fn output(inv: &BuildInvocation<'_>) -> Option<String> {
         let name = pkg.trim_end_matches('/').rsplit('/').next().unwrap_or(&pkg);
         Some(if name == "." || name.is_empty() { "<package>".to_string() } else { name.to_string() })
     };
-    match &inv.output {
-        None => Some(format!("{}{exe}", default_name()?)),
-        Some((Value::Known(o), _)) if o.ends_with('/') => Some(format!("{o}{}{exe}", default_name()?)),
-        Some((Value::Known(o), _)) => Some(o.clone()),
-        Some((Value::Partial(_), _)) => None,
+    let path = match &inv.output {
+        None => format!("{}{exe}", default_name()?),
+        Some((Value::Known(o), _)) if o.ends_with('/') => format!("{o}{}{exe}", default_name()?),
+        Some((Value::Known(o), _)) => o.clone(),
+        Some((Value::Partial(_), _)) => return None,
+    };
+    // A relative path is in the folder the command runs in (`pushd "app-$os"` per target).
+    match &inv.dir {
+        Some(Value::Known(dir)) if !path.starts_with('/') && !dir.is_empty() => Some(format!("{dir}/{path}")),
+        Some(Value::Partial(_)) if !path.starts_with('/') => None,
+        _ => Some(path),
     }
 }
 

@@ -197,7 +197,10 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         let same_packages = |o: &crate::defs::source::Build<'_>| {
             o.invocation.packages.iter().map(|p| &p.0).eq(inv.packages.iter().map(|p| &p.0))
         };
-        let kept = defs.builds.iter().any(|o| same_packages(o) && o.context == b.context && !stripped(o));
+        let kept = defs
+            .builds
+            .iter()
+            .any(|o| same_packages(o) && o.context == b.context && !stripped(o) && defs.ships(o).is_some());
         if kept {
             continue;
         }
