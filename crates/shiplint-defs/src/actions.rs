@@ -281,7 +281,11 @@ fn input_defaults(inputs: &IndexMap<String, ActionInput>) -> Vec<(String, shell:
 /// Reads a local action's `action.yml`: a composite action's steps as one job (named
 /// `action`), its inputs' defaults as `inputs.*`, and a Docker action's image.
 pub fn parse_action(text: &str) -> Result<Pipeline, String> {
-    let action: Action = super::ci::from_yaml(text)?;
+    // A file named action.yml that is YAML of another shape is some other tool's: not read.
+    let action: Action = match super::ci::from_yaml(text) {
+        Ok(action) => action,
+        Err(e) => return super::ci::from_yaml::<IgnoredAny>(text).map(|_| Pipeline::default()).map_err(|_| e),
+    };
     let mut out =
         Pipeline { inputs: action.inputs.as_ref().map(input_defaults).unwrap_or_default(), ..Pipeline::default() };
     out.jobs.push(JobPlan {
@@ -346,6 +350,19 @@ pub fn parse(text: &str) -> Result<Pipeline, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn actions_and_other_files_named_action_yml() {
+        let composite = "inputs:\n  goos:\n    default: linux\nruns:\n  using: composite\n  steps:\n    - run: go build .\n      shell: bash\n";
+        let p = parse_action(composite).unwrap();
+        assert_eq!((p.jobs.len(), p.runs.len(), p.inputs.len()), (1, 1, 1));
+        let docker = parse_action("runs:\n  using: docker\n  image: Dockerfile\n").unwrap();
+        assert_eq!(docker.docker_image.as_deref(), Some("Dockerfile"));
+        // Another tool's action.yml: read as nothing; broken YAML is still an error.
+        let other = parse_action("inputs: [a, b]\nruns: 3\n").unwrap();
+        assert!(other.runs.is_empty() && other.docker_image.is_none());
+        assert!(parse_action("runs: [unclosed").is_err());
+    }
     use crate::ci::env_for;
     use crate::shell::{Item, Value};
 

@@ -373,7 +373,7 @@ impl<'a> BuildInvocation<'a> {
         };
         let targets = if gox {
             let (Some(oses), Some(arches), Some(pairs)) =
-                (names(oses.clone(), &[]), names(arches.clone(), &[]), names(Some(pairs), &[]))
+                (names(oses, &[]), names(arches, &[]), names(Some(pairs), &[]))
             else {
                 return vec![self.one_unknown_target()];
             };
@@ -386,8 +386,10 @@ impl<'a> BuildInvocation<'a> {
             };
             oses.iter().flat_map(|os| arches.iter().map(move |arch| (os.clone(), arch.clone()))).collect()
         };
-        if gox && !cgo && self.env_value("CGO_ENABLED").is_none() {
-            self.env.insert("CGO_ENABLED".into(), Setting { value: Value::known("0"), span: None });
+        // gox turns cgo on with `-cgo`; without it, off unless the environment says otherwise.
+        if gox && (cgo || self.env_value("CGO_ENABLED").is_none()) {
+            let value = Value::known(if cgo { "1" } else { "0" });
+            self.env.insert("CGO_ENABLED".into(), Setting { value, span: None });
         }
         let package_dir = match self.packages.first().map(|(p, _)| p) {
             Some(Value::Known(p)) if p != "." => {
