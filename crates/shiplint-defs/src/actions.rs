@@ -43,6 +43,8 @@ struct Strategy {
 #[derive(Debug, Deserialize)]
 struct Step {
     id: Option<String>,
+    #[serde(rename = "if")]
+    condition: Option<Scalar>,
     uses: Option<Spanned<String>>,
     run: Option<Spanned<String>>,
     env: Option<EnvBlock>,
@@ -242,14 +244,19 @@ fn combinations(matrix: &Option<Matrix>) -> (Vec<super::ci::Combination>, u128) 
 }
 
 /// A step's or job's `uses:` and its `with:` inputs.
-fn action_step(uses: &Spanned<String>, with: Option<&BTreeMap<String, Spanned<Scalar>>>, job: usize) -> ActionStep {
+fn action_step(
+    uses: &Spanned<String>,
+    with: Option<&BTreeMap<String, Spanned<Scalar>>>,
+    job: usize,
+    condition: Option<String>,
+) -> ActionStep {
     let span = span_of(uses).unwrap_or((0, 0));
     let with = with
         .into_iter()
         .flatten()
         .map(|(k, v)| (k.clone(), Input { value: v.value.text(), span: span_of(v).unwrap_or(span) }))
         .collect();
-    ActionStep { uses: uses.value.clone(), span, with, job }
+    ActionStep { uses: uses.value.clone(), span, with, job, condition }
 }
 
 /// The `run:` steps (shell at their place in the file) and `uses:` steps of job `index`.
@@ -264,10 +271,11 @@ fn read_steps(text: &str, steps: &[Step], index: usize, out: &mut Pipeline) {
             } else {
                 shell::parse(raw, start)
             };
-            out.runs.push(RunStep { items, env: env_words(&step.env), job: index, id: step.id.clone() });
+            let condition = step.condition.as_ref().map(Scalar::text);
+            out.runs.push(RunStep { items, env: env_words(&step.env), job: index, id: step.id.clone(), condition });
         }
         if let Some(uses) = &step.uses {
-            out.actions.push(action_step(uses, step.with.as_ref(), index));
+            out.actions.push(action_step(uses, step.with.as_ref(), index, step.condition.as_ref().map(Scalar::text)));
         }
     }
 }
@@ -341,7 +349,7 @@ pub fn parse(text: &str) -> Result<Pipeline, String> {
         read_steps(text, &job.steps, index, &mut out);
         // A job that runs a reusable workflow: an action step the linker follows.
         if let Some(uses) = &job.uses {
-            out.actions.push(action_step(uses, job.with.as_ref(), index));
+            out.actions.push(action_step(uses, job.with.as_ref(), index, None));
         }
     }
     Ok(out)

@@ -82,6 +82,8 @@ pub struct ActionStep {
     pub with: BTreeMap<String, Input>,
     /// The index of the step's job in `Workflow::jobs`.
     pub job: usize,
+    /// The step's `if:`, which may leave it out of some matrix combinations.
+    pub condition: Option<String>,
 }
 
 /// A `run:` step: its shell, parsed at its place in the file.
@@ -91,6 +93,8 @@ pub struct RunStep {
     pub job: usize,
     /// The step's `id:`, by which later steps read what it writes to `$GITHUB_OUTPUT`.
     pub id: Option<String>,
+    /// The step's `if:`, which may leave it out of some matrix combinations.
+    pub condition: Option<String>,
 }
 
 /// A job's runners: one environment per matrix combination.
@@ -192,7 +196,76 @@ pub fn env_for(
     env
 }
 
+/// Whether a step with the `if:` `condition` runs in the environment `env` (of one matrix
+/// combination): false only when the condition is decided there. Decided are comparisons
+/// (`==`, `!=`) of literals and `matrix.*`, `env.*` and `inputs.*` values the environment
+/// knows, joined by `&&` and `||`, with or without `${{ }}`; anything else may run.
+pub fn step_runs(condition: Option<&str>, env: &Env) -> bool {
+    let Some(condition) = condition else { return true };
+    let text = condition.trim();
+    let text = text.strip_prefix("${{").and_then(|t| t.strip_suffix("}}")).unwrap_or(text).trim();
+    condition_value(text, env) != Some(false)
+}
+
+fn condition_value(text: &str, env: &Env) -> Option<bool> {
+    // `||` binds looser than `&&`: a disjunction of conjunctions. Parentheses are not read.
+    if text.contains(['(', ')']) {
+        return None;
+    }
+    let any = |parts: Vec<Option<bool>>, absorbing: bool| {
+        if parts.contains(&Some(absorbing)) {
+            Some(absorbing)
+        } else if parts.iter().all(Option::is_some) {
+            Some(!absorbing)
+        } else {
+            None
+        }
+    };
+    let disjuncts = text.split("||").map(|d| any(d.split("&&").map(|c| comparison(c.trim(), env)).collect(), false));
+    any(disjuncts.collect(), true)
+}
+
+/// `a == b` or `a != b` when both sides are known (GitHub compares strings case-insensitively).
+fn comparison(text: &str, env: &Env) -> Option<bool> {
+    let (op, equal) = if text.contains("==") { ("==", true) } else { ("!=", false) };
+    let (a, b) = text.split_once(op)?;
+    let operand = |s: &str| -> Option<String> {
+        let s = s.trim();
+        if let Some(quoted) = s.strip_prefix('\'').and_then(|q| q.strip_suffix('\'')) {
+            return Some(quoted.to_string());
+        }
+        if s.starts_with("matrix.") || s.starts_with("env.") || s.starts_with("inputs.") {
+            return env.get(s).and_then(Value::as_known).map(str::to_string);
+        }
+        (s.parse::<f64>().is_ok() || s == "true" || s == "false").then(|| s.to_string())
+    };
+    let (a, b) = (operand(a)?, operand(b)?);
+    Some(a.eq_ignore_ascii_case(&b) == equal)
+}
+
 /// Substitutes `${{ matrix.* }}`/`${{ env.* }}` in an action input for one combination.
 pub fn input_value(input: &Input, env: &Env) -> Value {
     env.expand(&shell::ci_value(&input.value, input.span.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn step_conditions() {
+        let mut env = Env::default();
+        env.set("matrix.os", Value::known("ubuntu-latest"), false);
+        env.set("env.RELEASE", Value::known("1.27"), false);
+        env.set("matrix.go", Value::known("1.22"), false);
+        let runs = |c: &str| step_runs(Some(c), &env);
+        assert!(runs("matrix.os == 'ubuntu-latest'"));
+        assert!(!runs("${{ matrix.os == 'macos-latest' }}"));
+        assert!(!runs("github.ref_type == 'tag' && matrix.go == env.RELEASE"));
+        assert!(runs("github.ref_type == 'tag' || matrix.go == env.RELEASE"), "one side unknown");
+        assert!(runs("matrix.go != env.RELEASE"));
+        assert!(!runs("matrix.go == '1.27' || matrix.os == 'windows-latest'"));
+        assert!(runs("(matrix.go == '1.27')"), "parentheses are not read");
+        assert!(runs("success()") && step_runs(None, &env));
+    }
 }

@@ -388,6 +388,9 @@ fn read_pipeline<'a>(wf: &'a ci::Pipeline, seed: &[(String, Value)], via: Option
         for (name, value) in seed {
             env.set(name, value.clone(), !name.contains('.'));
         }
+        if !ci::step_runs(run.condition.as_deref(), &env) {
+            continue;
+        }
         let context = Some(wf.jobs[run.job].name.clone());
         let place = Place { stage: None, runner, context, via: via.clone() };
         let writes = read_script(&run.items, env, &place, c);
@@ -916,7 +919,7 @@ impl<'a> Defs<'a> {
                 }
                 let output = inv.output_named().or_else(|| self.default_output(inv));
                 let output = output.as_deref();
-                let keeping = self.keeping(b.context.as_deref(), inv.span.1);
+                let keeping = self.keeping_on(b.context.as_deref(), Some(b.runner), inv.span.1);
                 // `go install ./cmd/gen` then `gen ...`: a tool the job runs, wherever GOPATH is.
                 let program = inv.output.as_ref().map(|(o, _)| o.display()).and_then(|o| {
                     let name = o.rsplit('/').next().unwrap_or("").to_string();
@@ -1076,6 +1079,12 @@ impl<'a> Defs<'a> {
 
     /// What the CI job `job` does with files after the byte offset `after`.
     pub fn keeping(&self, job: Option<&str>, after: usize) -> Keeping {
+        self.keeping_on(job, None, after)
+    }
+
+    /// What the CI job `job` does with files after the byte offset `after` on one runner (matrix
+    /// combination), whose values may leave steps out (`if: matrix.os == 'ubuntu-latest'`).
+    pub fn keeping_on(&self, job: Option<&str>, runner: Option<usize>, after: usize) -> Keeping {
         const PUBLISHING_ACTIONS: &[&str] = &[
             "softprops/action-gh-release@",
             "ncipollo/release-action@",
@@ -1101,8 +1110,13 @@ impl<'a> Defs<'a> {
                 let words: Vec<&str> = c.argv.iter().filter_map(Value::as_known).collect();
                 matches!(words.as_slice(), ["gh", "release", ..] | ["goreleaser", ..] | ["ghr", ..])
             });
+        let combination = index.zip(runner).and_then(|(j, r)| pipeline.jobs[j].combinations.get(r));
+        let env = combination.map(|(_, combo)| ci::env_for(pipeline, index.unwrap_or(0), combo, &[], &[]));
+        let runs = |a: &ci::ActionStep| env.as_ref().is_none_or(|env| ci::step_runs(a.condition.as_deref(), env));
         let action_keeps = pipeline.actions.iter().any(|a| {
-            Some(a.job) == index && (publishes(a) || artifacts_ship && a.uses.starts_with("actions/upload-artifact@"))
+            Some(a.job) == index
+                && runs(a)
+                && (publishes(a) || artifacts_ship && a.uses.starts_with("actions/upload-artifact@"))
         });
         let later = self
             .commands

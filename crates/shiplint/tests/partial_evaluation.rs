@@ -1347,3 +1347,23 @@ fn a_release_script_with_subcommands_and_folders() {
     let found = check_in_module(&[("cmd/app/main.go", MAIN), ("release.sh", &one_folder), ("Makefile", make)]);
     assert!(rules(&found).contains(&("cross-build-overwrite", "release.sh:8")), "{found:#?}");
 }
+
+/// A step's `if:` on matrix values leaves it out of the other combinations: only the release
+/// leg of a test matrix uploads, so only its Go release and its artifact name count.
+#[test]
+fn steps_a_matrix_condition_leaves_out() {
+    let wf = |condition: &str| {
+        format!(
+            "on:\n  push:\n    tags: ['v*']\njobs:\n  build:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        gover: ['1.22', '1.27']\n    env:\n      RELEASE_GO: '1.27'\n    steps:\n      - uses: actions/setup-go@v5\n        with:\n          go-version: ${{{{ matrix.gover }}}}\n      - run: CGO_ENABLED=0 go build -trimpath -o dist/app .\n      - uses: actions/upload-artifact@v4\n{condition}        with:\n          name: binaries\n          path: dist/\n"
+        )
+    };
+    let found = check_in_module(&[(".github/workflows/release.yml", &wf(""))]);
+    let found = rules(&found);
+    assert!(found.contains(&("toolchain-unsupported", ".github/workflows/release.yml:9")), "{found:#?}");
+    assert!(found.contains(&("cross-build-overwrite", ".github/workflows/release.yml:19")), "{found:#?}");
+    let gated = check_in_module(&[(
+        ".github/workflows/release.yml",
+        &wf("        if: github.ref_type == 'tag' && matrix.gover == env.RELEASE_GO\n"),
+    )]);
+    assert!(gated.is_empty(), "{gated:#?}");
+}

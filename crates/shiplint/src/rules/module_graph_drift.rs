@@ -172,12 +172,14 @@ fn floating(version: &str) -> bool {
 /// expression), or the version in its `go-version-file` (go.mod's toolchain or go line, or a
 /// `.go-version`/`.tool-versions` file), read from the repository the workflow is in. Empty when
 /// unknown.
-fn requested_versions(defs: &Defs<'_>, wf: &ci::Pipeline, step: &ci::ActionStep) -> Vec<String> {
+fn requested_versions(defs: &Defs<'_>, wf: &ci::Pipeline, step: &ci::ActionStep, runners: &[usize]) -> Vec<String> {
     if let Some(v) = step.with.get("go-version") {
         let mut out: Vec<String> = wf.jobs[step.job]
             .combinations
             .iter()
-            .filter_map(|(_, combo)| match ci::input_value(v, &ci::env_for(wf, step.job, combo, &[], &[])) {
+            .enumerate()
+            .filter(|(runner, _)| runners.contains(runner))
+            .filter_map(|(_, (_, combo))| match ci::input_value(v, &ci::env_for(wf, step.job, combo, &[], &[])) {
                 Value::Known(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
                 _ => None,
             })
@@ -217,11 +219,16 @@ fn exact(version: &str) -> bool {
 /// docker/build-push-action, or, in a release workflow or job, anything kept or published (the
 /// make target or script it runs builds what it uploads). Test and lint jobs following the
 /// newest patch on purpose do not.
-fn job_ships(defs: &Defs<'_>, wf: &ci::Pipeline, job: usize) -> bool {
+/// Whether CI job `job` ships what it builds; with `runner`, on that matrix combination (whose
+/// values may leave the job's release steps out).
+fn job_ships(defs: &Defs<'_>, wf: &ci::Pipeline, job: usize, runner: Option<usize>) -> bool {
     if wf.pull_requests_only {
         return false;
     }
     let name = Some(wf.jobs[job].name.as_str());
+    let combination = runner.and_then(|r| wf.jobs[job].combinations.get(r));
+    let env = combination.map(|(_, combo)| ci::env_for(wf, job, combo, &[], &[]));
+    let step_runs = |a: &ci::ActionStep| env.as_ref().is_none_or(|env| ci::step_runs(a.condition.as_deref(), env));
     let releases = |args: &[&str]| goreleaser::Run::from_args(args).releases;
     let action_ships = |a: &ci::ActionStep| {
         let input = |k: &str| a.with.get(k).map_or("", |i| i.value.as_str());
@@ -238,8 +245,10 @@ fn job_ships(defs: &Defs<'_>, wf: &ci::Pipeline, job: usize) -> bool {
             && defs.commands.iter().any(|c| c.span == l.span && c.context.as_deref() == name)
             && (keeping.action_keeps || !keeping.artifacts.is_empty())
     };
-    defs.builds.iter().any(|b| b.context.as_deref() == name && defs.ships(b).is_some())
-        || wf.actions.iter().any(|a| a.job == job && action_ships(a))
+    defs.builds
+        .iter()
+        .any(|b| b.context.as_deref() == name && runner.is_none_or(|r| b.runner == r) && defs.ships(b).is_some())
+        || wf.actions.iter().any(|a| a.job == job && step_runs(a) && action_ships(a))
         || defs.linked.iter().any(runs_a_build_it_keeps)
         || defs.commands.iter().filter(|c| c.context.as_deref() == name).any(|c| match known_argv(&c.argv) {
             Some(argv) => argv.first() == Some(&"goreleaser") && releases(&argv[1..]),
@@ -253,7 +262,7 @@ fn job_ships(defs: &Defs<'_>, wf: &ci::Pipeline, job: usize) -> bool {
             // A goreleaser step is judged by what it runs, above.
             let goreleaser =
                 wf.actions.iter().any(|a| a.job == job && a.uses.starts_with("goreleaser/goreleaser-action@"));
-            release_place && !goreleaser && defs.keeping(name, 0).may_publish()
+            release_place && !goreleaser && defs.keeping_on(name, runner, 0).may_publish()
         }
 }
 
@@ -284,8 +293,9 @@ fn written_at(defs: &Defs<'_>, input: &crate::defs::ci::Input) -> (usize, usize)
 fn check_setup_go(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     let Some(wf) = defs.workflow else { return };
     for step in wf.actions.iter().filter(|a| a.uses.starts_with("actions/setup-go@")) {
-        let versions = requested_versions(defs, wf, step);
-        let ships = job_ships(defs, wf, step.job);
+        let runners: Vec<usize> = (0..wf.jobs[step.job].combinations.len()).collect();
+        let versions = requested_versions(defs, wf, step, &runners);
+        let ships = job_ships(defs, wf, step.job, None);
         let problem = match (step.with.get("go-version"), step.with.get("check-latest")) {
             _ if !ships => None,
             (Some(v), _) if versions.iter().any(|r| floating(r)) => {
@@ -538,10 +548,13 @@ pub fn shipping_go_releases(defs: &Defs<'_>) -> Vec<ShippingGo> {
     if let Some(wf) = defs.workflow {
         for step in wf.actions.iter().filter(|a| a.uses.starts_with("actions/setup-go@")) {
             let Some(at) = step.with.get("go-version").or_else(|| step.with.get("go-version-file")) else { continue };
-            if !job_ships(defs, wf, step.job) {
+            // Only the matrix combinations whose builds ship (a release leg of a test matrix).
+            let runners: Vec<usize> =
+                (0..wf.jobs[step.job].combinations.len()).filter(|&r| job_ships(defs, wf, step.job, Some(r))).collect();
+            if runners.is_empty() {
                 continue;
             }
-            for v in requested_versions(defs, wf, step) {
+            for v in requested_versions(defs, wf, step, &runners) {
                 if let Some(minor) = minor_of(&v) {
                     out.push(ShippingGo { span: written_at(defs, at), written: format!("setup-go {v}"), minor });
                 }
@@ -549,7 +562,7 @@ pub fn shipping_go_releases(defs: &Defs<'_>) -> Vec<ShippingGo> {
         }
         for (index, job) in wf.jobs.iter().enumerate() {
             let Some(written) = &job.image else { continue };
-            if !job_ships(defs, wf, index) {
+            if !job_ships(defs, wf, index, None) {
                 continue;
             }
             for (_, combo) in &job.combinations {
