@@ -442,6 +442,9 @@ pub fn link(defs: &mut [Defs<'_>]) {
     for i in images {
         defs[i].github_action_image = true;
     }
+    for (i, at) in published_dockerfiles(defs, &index) {
+        defs[i].published_by.get_or_insert(at);
+    }
     let mut examined = vec![0usize; defs.len()];
     let mut runs = vec![0usize; defs.len()];
     let mut seen = HashSet::new();
@@ -510,6 +513,35 @@ pub fn link(defs: &mut [Defs<'_>]) {
             }
         }
     }
+}
+
+/// The Dockerfiles a workflow that releases builds and pushes with docker/build-push-action
+/// (`push: true`; `file:`, by default `Dockerfile` in its `context:`), with the step's place:
+/// their images are published wherever they sit (a sample image under `test/`).
+fn published_dockerfiles(defs: &[Defs<'_>], index: &HashMap<PathBuf, usize>) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for d in defs {
+        let Some(wf) = d.workflow.filter(|w| w.on_release && !w.pull_requests_only) else { continue };
+        let root = d.scan_root.unwrap_or(Path::new(""));
+        for a in wf.actions.iter().filter(|a| a.uses.starts_with("docker/build-push-action@")) {
+            let input = |k: &str| a.with.get(k).map(|i| i.value.trim());
+            if input("push") != Some("true") {
+                continue;
+            }
+            let context = input("context").filter(|c| !c.contains("${{") && !c.contains("://")).unwrap_or(".");
+            let file = match input("file") {
+                Some(f) if f.contains("${{") => continue,
+                Some(f) => PathBuf::from(f),
+                None => Path::new(context).join("Dockerfile"),
+            };
+            let bases = base_folders(Path::new(d.path), d.kind, root);
+            let found = bases.iter().filter_map(|b| normalize(&b.join(&file))).find_map(|p| index.get(&p).copied());
+            if let Some(j) = found {
+                out.push((j, format!("{}:{}", d.path, d.line_of(a.span.0))));
+            }
+        }
+    }
+    out
 }
 
 /// The local actions and reusable workflows CI jobs use (`uses: ./.github/actions/build`,

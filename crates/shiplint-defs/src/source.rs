@@ -236,6 +236,9 @@ pub struct Defs<'a> {
     /// A GitHub Docker action of the scan runs this Dockerfile's image (`runs.image`), which
     /// GitHub starts as root.
     pub github_action_image: bool,
+    /// A release workflow of the scan pushes this Dockerfile's image (`path:line` of the step):
+    /// it is released whatever its folder or name says (`test/sample/Dockerfile`).
+    pub published_by: Option<String>,
 }
 
 /// A command that ran another build definition of the repository (`RUN make build`).
@@ -695,6 +698,7 @@ impl<'a> Defs<'a> {
             goreleaser_released: None,
             packed_by_goreleaser: false,
             github_action_image: false,
+            published_by: None,
             releases_elsewhere: false,
         }
     }
@@ -762,6 +766,9 @@ impl<'a> Defs<'a> {
     /// What the file's path says it is for when that is not a release: a test, an example or a
     /// development setup (`test/e2e/Dockerfile`, `Dockerfile.dev`, `.devcontainer/Dockerfile`).
     pub fn not_for_release(&self) -> Option<&'static str> {
+        if self.published_by.is_some() {
+            return None;
+        }
         let below_root = self.scan_root.and_then(|r| Path::new(self.path).strip_prefix(r).ok());
         let path = below_root.and_then(Path::to_str).unwrap_or(self.path);
         let mut parts = path.split('/').rev();
@@ -901,7 +908,13 @@ impl<'a> Defs<'a> {
         }
         match self.kind {
             Kind::Dockerfile if self.not_for_release().is_some() => return None,
-            Kind::Dockerfile => return self.stage_ships(b.stage).then(|| "it is built into an image".into()),
+            Kind::Dockerfile => {
+                let reason = match &self.published_by {
+                    Some(at) => format!("it is built into an image that {at} publishes"),
+                    None => "it is built into an image".into(),
+                };
+                return self.stage_ships(b.stage).then_some(reason);
+            }
             // A CI job's files vanish with it: a binary ships only if the job keeps it (an
             // artifact, a release step, a later command that packs or publishes it), and not when
             // it is a tool the job runs itself or a compile check without -o.

@@ -1367,3 +1367,21 @@ fn steps_a_matrix_condition_leaves_out() {
     )]);
     assert!(gated.is_empty(), "{gated:#?}");
 }
+
+/// A sample image kept under `test/` is released all the same when a release workflow pushes it.
+#[test]
+fn a_test_folder_image_that_a_release_pushes() {
+    let image = "FROM golang:1.27 AS build\nRUN CGO_ENABLED=0 go build -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n";
+    let wf = |push: &str| {
+        format!(
+            "on:\n  release:\n    types: [published]\njobs:\n  images:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          context: test/sample\n          push: {push}\n"
+        )
+    };
+    let files = |push: &str| {
+        check_in_module(&[("test/sample/Dockerfile", image), (".github/workflows/samples.yml", &wf(push))])
+    };
+    let found = files("true");
+    assert_eq!(rules(&found), [("untrimmed-paths", "test/sample/Dockerfile:2")], "{found:#?}");
+    assert!(found[0].2.contains(".github/workflows/samples.yml:8 publishes"), "{}", found[0].2);
+    assert!(files("false").is_empty());
+}
