@@ -197,7 +197,7 @@ impl Env {
                 Some((dir, _)) => dir.to_string(),
                 None => ".".to_string(),
             },
-            _ => return None,
+            words => host_system_output(words, self.get(HOST_SYSTEM).and_then(Value::as_known)?)?,
         };
         for c in commands {
             let c = c?;
@@ -513,6 +513,26 @@ pub struct Evaluated<'a> {
     /// The folder the command runs in, relative to where the script started, after its `cd`,
     /// `pushd` and `popd` (`None` where it never changed folder).
     pub cwd: Option<Value>,
+}
+
+/// The variable that says which system the script runs on when its caller knows (`Linux` in a
+/// container image or on a Linux CI runner, `macOS` on a macOS runner): not a name a script can
+/// write.
+pub const HOST_SYSTEM: &str = " host system";
+
+/// What a command that reports the build host's system prints (`uname -s`, `go env GOOS`),
+/// on `host` (GitHub's RUNNER_OS names: `Linux`, `macOS`, `Windows`).
+pub fn host_system_output(argv: &[&str], host: &str) -> Option<String> {
+    let (uname, goos) = match host {
+        "Linux" => ("Linux", "linux"),
+        "macOS" => ("Darwin", "darwin"),
+        _ => return None,
+    };
+    match argv {
+        ["uname"] | ["uname", "-s"] => Some(uname.to_string()),
+        ["go", "env", "GOOS" | "GOHOSTOS"] => Some(goos.to_string()),
+        _ => None,
+    }
 }
 
 /// The variable that holds the folder a script has changed to: not a name a script can write.

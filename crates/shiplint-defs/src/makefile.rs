@@ -588,7 +588,12 @@ impl Makefile {
         Some(match name {
             "shell" => {
                 let command = arg(0);
-                match command.as_known().and_then(super::eval::known_command_output) {
+                let host = || {
+                    let system = scope.given.and_then(|g| lookup(&g.environment, super::eval::HOST_SYSTEM))?;
+                    let words: Vec<&str> = command.as_known()?.split_whitespace().collect();
+                    super::eval::host_system_output(&words, system.as_known()?)
+                };
+                match command.as_known().and_then(super::eval::known_command_output).or_else(host) {
                     Some(output) => Value::known(output),
                     None => Value::hole(Origin::Command(command.display())),
                 }

@@ -709,17 +709,26 @@ impl<'a> Defs<'a> {
     pub fn evaluate_call(&mut self, call: &link::Call) -> usize {
         let mut c = Collected::default();
         let via = Some(call.caller.clone());
+        // The system the callee runs on, when its caller says: an image build runs on Linux, a
+        // CI job on its runner's system (`uname -s`, `go env GOOS` then answer for it).
+        let runner_os = call.env.iter().find(|(name, _)| name == "RUNNER_OS").and_then(|(_, v)| v.as_known());
+        let host = match call.caller.chain().any(|c| c.kind == Kind::Dockerfile) {
+            true => Some("Linux"),
+            false => runner_os,
+        };
+        let mut call_env = call.env.clone();
+        call_env.extend(host.map(|h| (super::eval::HOST_SYSTEM.to_string(), Value::known(h))));
         match (self.parsed, &call.run) {
             (Parsed::Shell(items), link::Run::Script { args }) => {
                 let mut env = Env::default();
-                for (name, value) in &call.env {
+                for (name, value) in &call_env {
                     env.set(name, value.clone(), true);
                 }
                 env.positional = Some(args.clone());
                 read_script(items, env, &Place { stage: None, runner: 0, context: None, via }, &mut c);
             }
             (Parsed::Makefile { file, recipes, .. }, link::Run::Make { goals, overrides }) => {
-                let given = makefile::Given::new(overrides.clone(), call.env.clone());
+                let given = makefile::Given::new(overrides.clone(), call_env.clone());
                 let goals = match goals.is_empty() {
                     true => file.default_goal().map(str::to_string).into_iter().collect(),
                     false => goals.clone(),
@@ -739,11 +748,11 @@ impl<'a> Defs<'a> {
                 }
             }
             (Parsed::Workflow(wf), link::Run::Action { inputs }) => {
-                let seed: Vec<(String, Value)> = call.env.iter().chain(inputs).cloned().collect();
+                let seed: Vec<(String, Value)> = call_env.iter().chain(inputs).cloned().collect();
                 read_pipeline(wf, &seed, via, &mut c);
             }
             (Parsed::GoProgram(program), link::Run::Script { .. }) => {
-                read_go_program(program, &call.env, &Place { stage: None, runner: 0, context: None, via }, &mut c);
+                read_go_program(program, &call_env, &Place { stage: None, runner: 0, context: None, via }, &mut c);
             }
             _ => return 0,
         }

@@ -1385,3 +1385,18 @@ fn a_test_folder_image_that_a_release_pushes() {
     assert!(found[0].2.contains(".github/workflows/samples.yml:8 publishes"), "{}", found[0].2);
     assert!(files("false").is_empty());
 }
+
+/// `uname -s` answers for the system a caller runs the file on: Linux in an image build, so a
+/// Makefile's `ifeq ($(UNAME_S),Darwin)` branch is not taken there.
+#[test]
+fn the_host_system_of_an_image_build() {
+    let make = "UNAME_S := $(shell uname -s)\nGOOS = linux\nifeq ($(UNAME_S),Darwin)\n  GOOS = darwin\nendif\nbuild:\n\tGOOS=$(GOOS) ./build.sh\n";
+    let script = "#!/bin/sh\nexport GOOS=${GOOS:-linux}\ngo build -trimpath -o \"out/app_$GOOS\" .\n";
+    let image = "FROM golang:1.27 AS build\nWORKDIR /src\nCOPY . .\nRUN make build\nFROM scratch\nCOPY --from=build /src/out/app_linux /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n";
+    let release = "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: macos-latest\n    steps:\n      - run: make build\n      - run: gh release upload v1 out/app_darwin\n";
+    let found = check_in_module(&[("Makefile", make), ("build.sh", script), ("Dockerfile", image)]);
+    assert!(found.is_empty(), "{found:#?}");
+    let found =
+        check_in_module(&[("Makefile", make), ("build.sh", script), (".github/workflows/release.yml", release)]);
+    assert_eq!(rules(&found), [("macos-not-notarized", "build.sh:3")], "{found:#?}");
+}
