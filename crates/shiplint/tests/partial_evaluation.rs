@@ -1263,6 +1263,12 @@ fn stamps_written_through_variables() {
     assert_eq!(rules(&found), [("non-reproducible-build", "Makefile:3")], "{found:#?}");
     let commit = make.replace("LC_ALL=C date", "git log -1 --format=%cI");
     assert!(check_in_module(&[("Makefile", &commit), version]).is_empty());
+    // The whole package path in a variable.
+    let prefix = make
+        .replace("PACKAGE := example.com/app", "VPREFIX := example.com/app/version")
+        .replace("$(PACKAGE)/version.", "$(VPREFIX).");
+    let found = check_in_module(&[("Makefile", &prefix), version]);
+    assert_eq!(rules(&found), [("non-reproducible-build", "Makefile:3")], "{found:#?}");
 }
 
 /// `docker run ... -- IMAGE go build`: `--` ends docker's options.

@@ -137,13 +137,17 @@ fn finding(defs: &Defs<'_>, span: (usize, usize), stamps: &str) -> Finding {
 }
 
 /// Where `target=` is written in `text`: as it is, or with its import path written through a
-/// variable (`-X '$(PACKAGE)/build.Time=...'` for `example.com/gdu/build.Time`), by the part
-/// after its last `/`.
+/// variable (`-X '$(PACKAGE)/build.Time=...'` for `example.com/gdu/build.Time`, by the part
+/// after its last `/`; `-X $(VPREFIX).BuildDate=...`, by its name after a variable).
 fn assignment_at(text: &str, target: &str) -> Option<usize> {
-    text.find(&format!("{target}=")).or_else(|| {
-        let (_, last) = target.rsplit_once('/')?;
-        text.find(&format!("/{last}=")).map(|at| at + 1)
-    })
+    let (_, last) = target.rsplit_once('/').unwrap_or(("", target));
+    text.find(&format!("{target}="))
+        .or_else(|| text.find(&format!("/{last}=")).map(|at| at + 1))
+        // The whole package path in a variable: `-X $(VPREFIX).BuildDate=...`.
+        .or_else(|| {
+            let (_, name) = target.rsplit_once('.')?;
+            [")", "}"].iter().find_map(|close| text.find(&format!("{close}.{name}="))).map(|at| at + 1)
+        })
 }
 
 /// Where `-X target=...` is written inside `word`, when it is written there: from the `-X` (or
