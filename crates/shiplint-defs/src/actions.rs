@@ -296,14 +296,12 @@ pub fn parse_action(text: &str) -> Result<Pipeline, String> {
     };
     let mut out =
         Pipeline { inputs: action.inputs.as_ref().map(input_defaults).unwrap_or_default(), ..Pipeline::default() };
+    // One job with one combination: the steps run in the caller's job.
     out.jobs.push(JobPlan {
-        runner: Vec::new(),
         name: "action".into(),
         combinations: vec![(String::new(), Vec::new())],
         declared_combinations: 1,
-        env: Vec::new(),
-        image: None,
-        artifacts: Vec::new(),
+        ..JobPlan::default()
     });
     if let Some(runs) = &action.runs {
         match runs.using.as_deref() {

@@ -101,6 +101,7 @@ pub struct RunStep {
 /// One matrix combination: its label (`goos=linux, goarch=arm64`) and its values.
 pub type Combination = (String, Vec<(String, String)>);
 
+#[derive(Default)]
 pub struct JobPlan {
     pub name: String,
     /// The runner labels (`runs-on:`), which may name matrix values.
@@ -194,6 +195,19 @@ pub fn env_for(
         }
     }
     env
+}
+
+impl ActionStep {
+    /// Whether the step runs on a runner with environment `env` (`None`: any runner).
+    pub fn runs_in(&self, env: Option<&Env>) -> bool {
+        env.is_none_or(|env| step_runs(self.condition.as_deref(), env))
+    }
+}
+
+/// The environment of job `job`'s runner `runner` (one matrix combination), before any step.
+pub fn runner_env(pipeline: &Pipeline, job: usize, runner: usize) -> Option<Env> {
+    let (_, combo) = pipeline.jobs.get(job)?.combinations.get(runner)?;
+    Some(env_for(pipeline, job, combo, &[], &[]))
 }
 
 /// Whether a step with the `if:` `condition` runs in the environment `env` (of one matrix

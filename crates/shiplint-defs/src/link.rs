@@ -40,6 +40,31 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// The command or step at `span` of file `file` (`d`), in the target or job `context`, as
+    /// the caller of another file: what its place ships and, in CI, what its job keeps after it.
+    fn new(
+        d: &Defs<'_>,
+        file: usize,
+        span: (usize, usize),
+        stage: Option<usize>,
+        context: Option<String>,
+        up: Option<Arc<Caller>>,
+    ) -> Caller {
+        Caller {
+            file,
+            path: d.path.to_string(),
+            line: d.line_of(span.0),
+            kind: d.kind,
+            span,
+            stage,
+            ships: d.place_ships(context.as_deref()),
+            keeping: matches!(d.kind, Kind::GithubWorkflow | Kind::GithubAction | Kind::GitlabCi)
+                .then(|| d.keeping(context.as_deref(), span.1)),
+            context,
+            up,
+        }
+    }
+
     /// This caller, then its caller, and so on.
     pub fn chain(&self) -> impl Iterator<Item = &Caller> {
         std::iter::successors(Some(self), |c| c.up.as_deref())
@@ -370,6 +395,11 @@ fn base_folders(caller: &Path, kind: Kind, scan_root: &Path) -> Vec<PathBuf> {
     bases
 }
 
+/// The first of `candidates` (paths, `..` applied) that is a build definition of the scan.
+fn find_file(index: &HashMap<PathBuf, usize>, candidates: impl Iterator<Item = PathBuf>) -> Option<usize> {
+    candidates.filter_map(|p| normalize(&p)).find_map(|p| index.get(&p).copied())
+}
+
 /// The file a request runs and how, among the scan's build definitions (`index`: normalized
 /// path -> file).
 fn resolve(
@@ -379,9 +409,7 @@ fn resolve(
     scan_root: &Path,
     index: &HashMap<PathBuf, usize>,
 ) -> Option<(usize, Run)> {
-    let find = |candidates: &mut dyn Iterator<Item = PathBuf>| {
-        candidates.filter_map(|p| normalize(&p)).find_map(|p| index.get(&p).copied())
-    };
+    let find = |candidates: &mut dyn Iterator<Item = PathBuf>| find_file(index, candidates);
     let bases = base_folders(caller, kind, scan_root);
     match request {
         Request::Script { path, args } => {
@@ -436,7 +464,7 @@ pub fn link(defs: &mut [Defs<'_>]) {
         .iter()
         .filter_map(|d| {
             let image = d.workflow?.docker_image.as_deref().filter(|i| !i.starts_with("docker://"))?;
-            index.get(&normalize(&Path::new(d.path).parent()?.join(image))?).copied()
+            find_file(&index, std::iter::once(Path::new(d.path).parent()?.join(image)))
         })
         .collect();
     for i in images {
@@ -463,19 +491,7 @@ pub fn link(defs: &mut [Defs<'_>]) {
                 if !seen.insert(key) {
                     continue;
                 }
-                let caller = Caller {
-                    file: i,
-                    path: d.path.to_string(),
-                    line: d.line_of(cmd.span.0),
-                    kind: d.kind,
-                    span: cmd.span,
-                    stage: cmd.stage,
-                    context: cmd.context.clone(),
-                    ships: d.place_ships(cmd.context.as_deref()),
-                    keeping: matches!(d.kind, Kind::GithubWorkflow | Kind::GithubAction | Kind::GitlabCi)
-                        .then(|| d.keeping(cmd.context.as_deref(), cmd.span.1)),
-                    up: cmd.via.clone(),
-                };
+                let caller = Caller::new(d, i, cmd.span, cmd.stage, cmd.context.clone(), cmd.via.clone());
                 calls.push(Call { callee, run, env: env.clone(), caller: Arc::new(caller) });
             }
             examined[i] = d.commands.len();
@@ -535,8 +551,7 @@ fn published_dockerfiles(defs: &[Defs<'_>], index: &HashMap<PathBuf, usize>) -> 
                 None => Path::new(context).join("Dockerfile"),
             };
             let bases = base_folders(Path::new(d.path), d.kind, root);
-            let found = bases.iter().filter_map(|b| normalize(&b.join(&file))).find_map(|p| index.get(&p).copied());
-            if let Some(j) = found {
+            if let Some(j) = find_file(index, bases.iter().map(|b| b.join(&file))) {
                 out.push((j, format!("{}:{}", d.path, d.line_of(a.span.0))));
             }
         }
@@ -560,29 +575,13 @@ fn local_actions(defs: &[Defs<'_>], index: &HashMap<PathBuf, usize>) -> Vec<Call
                 false => ["action.yml", "action.yaml"].iter().map(|f| Path::new(local).join(f)).collect(),
             };
             let bases = base_folders(Path::new(d.path), d.kind, root);
-            let callee = bases
-                .iter()
-                .flat_map(|b| files.iter().map(move |f| b.join(f)))
-                .filter_map(|p| normalize(&p))
-                .find_map(|p| index.get(&p).copied());
+            let callee = find_file(index, bases.iter().flat_map(|b| files.iter().map(move |f| b.join(f))));
             let (Some(callee), Some(job)) = (callee, wf.jobs.get(a.job)) else { continue };
             let combo = job.combinations.first().map_or(&[][..], |(_, c)| c.as_slice());
             let env = super::ci::env_for(wf, a.job, combo, &[], &[]);
             let inputs = a.with.iter().map(|(k, input)| (format!("inputs.{k}"), super::ci::input_value(input, &env)));
             let exported = wf.env.iter().chain(&job.env).filter_map(|(k, _)| Some((k.clone(), env.get(k)?.clone())));
-            let context = Some(job.name.clone());
-            let caller = Caller {
-                file: i,
-                path: d.path.to_string(),
-                line: d.line_of(a.span.0),
-                kind: d.kind,
-                span: a.span,
-                stage: None,
-                context: context.clone(),
-                ships: d.place_ships(context.as_deref()),
-                keeping: Some(d.keeping(context.as_deref(), a.span.1)),
-                up: None,
-            };
+            let caller = Caller::new(d, i, a.span, None, Some(job.name.clone()), None);
             let run = Run::Action { inputs: inputs.collect() };
             calls.push(Call { callee, run, env: exported.collect(), caller: Arc::new(caller) });
         }

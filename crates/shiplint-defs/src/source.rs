@@ -261,6 +261,13 @@ pub struct Command {
     pub env: Option<Vec<(String, Value)>>,
 }
 
+impl Command {
+    /// The program the command runs, `./` trimmed (`./app --version` runs `app`).
+    pub fn program(&self) -> Option<&str> {
+        self.argv.first().and_then(Value::as_known).map(|p| p.trim_start_matches("./"))
+    }
+}
+
 /// What reading a file's scripts collects.
 #[derive(Default)]
 struct Collected<'a> {
@@ -939,7 +946,7 @@ impl<'a> Defs<'a> {
                 if other_purpose {
                     return None;
                 }
-                let output = inv.output_named().or_else(|| self.default_output(inv));
+                let output = self.output_as_named(inv);
                 let output = output.as_deref();
                 let keeping = self.keeping_on(b.context.as_deref(), Some(b.runner), inv.span.1);
                 // `go install ./cmd/gen` then `gen ...`: a tool the job runs, wherever GOPATH is.
@@ -957,7 +964,7 @@ impl<'a> Defs<'a> {
             // A local action's steps run in the job that uses it: what they build ships when a
             // later step of the action keeps it, or the calling job does.
             Kind::GithubAction => {
-                let output = inv.output_named().or_else(|| self.default_output(inv));
+                let output = self.output_as_named(inv);
                 let writes = inv.output.is_some() || output.is_some();
                 if writes && self.keeping(b.context.as_deref(), inv.span.1).keeps(output.as_deref()) {
                     return Some("it is built in CI and kept".into());
@@ -980,10 +987,10 @@ impl<'a> Defs<'a> {
         // Beside a release made elsewhere, or by this file's own builds for several platforms (a
         // `cross` target beside `build` and `install`), stripping is no sign of a release by
         // itself either.
-        let releases_beside = self.releases_elsewhere || self.cross_compiles_elsewhere(inv);
-        if let Some(written) = self.ldflags_written(inv).filter(|_| !program && !releases_beside) {
+        if let Some(written) = self.ldflags_written(inv).filter(|_| !program && !self.releases_elsewhere) {
             let words: Vec<&str> = written.split_whitespace().collect();
-            if words.contains(&"-s") && words.contains(&"-w") {
+            // Looked for only when stripped: it reads every build of the file.
+            if words.contains(&"-s") && words.contains(&"-w") && !self.cross_compiles_elsewhere(inv) {
                 return Some("it is stripped for release (-s -w)".into());
             }
         }
@@ -998,6 +1005,12 @@ impl<'a> Defs<'a> {
             return Some(reason);
         }
         self.caller_ships(b)
+    }
+
+    /// The file a build writes as later commands name it: its `-o` (see
+    /// `BuildInvocation::output_named`), or go build's default output name.
+    fn output_as_named(&self, inv: &BuildInvocation<'_>) -> Option<String> {
+        inv.output_named().or_else(|| self.default_output(inv))
     }
 
     /// Why a build that another file ran ships: the caller's place ships what it runs (a
@@ -1021,7 +1034,7 @@ impl<'a> Defs<'a> {
     /// --version`) and nothing later packs, copies or uploads it: a tool it uses itself.
     fn runs_output_itself(&self, b: &Build<'_>) -> bool {
         let inv = &b.invocation;
-        let Some(output) = inv.output_named().or_else(|| self.default_output(inv)) else { return false };
+        let Some(output) = self.output_as_named(inv) else { return false };
         let output = output.trim_start_matches("./");
         let caller = |c: &Option<Arc<Caller>>| c.as_ref().map_or(0, |c| Arc::as_ptr(c) as usize);
         let later: Vec<&Command> = self
@@ -1031,9 +1044,7 @@ impl<'a> Defs<'a> {
             .collect();
         // Run as a command, or inside a substitution (`v=$(./app --version)`).
         let after = self.text.get(inv.span.1..).unwrap_or("");
-        let runs = later
-            .iter()
-            .any(|c| c.argv.first().and_then(Value::as_known).is_some_and(|p| p.trim_start_matches("./") == output))
+        let runs = later.iter().any(|c| c.program() == Some(output))
             || ["$(./", "`./"].iter().any(|open| after.contains(&format!("{open}{output} ")));
         let keeps = later.iter().any(|c| {
             link::names_kept_files(&c.argv)
@@ -1132,12 +1143,10 @@ impl<'a> Defs<'a> {
                 let words: Vec<&str> = c.argv.iter().filter_map(Value::as_known).collect();
                 matches!(words.as_slice(), ["gh", "release", ..] | ["goreleaser", ..] | ["ghr", ..])
             });
-        let combination = index.zip(runner).and_then(|(j, r)| pipeline.jobs[j].combinations.get(r));
-        let env = combination.map(|(_, combo)| ci::env_for(pipeline, index.unwrap_or(0), combo, &[], &[]));
-        let runs = |a: &ci::ActionStep| env.as_ref().is_none_or(|env| ci::step_runs(a.condition.as_deref(), env));
+        let env = index.zip(runner).and_then(|(job, runner)| ci::runner_env(pipeline, job, runner));
         let action_keeps = pipeline.actions.iter().any(|a| {
             Some(a.job) == index
-                && runs(a)
+                && a.runs_in(env.as_ref())
                 && (publishes(a) || artifacts_ship && a.uses.starts_with("actions/upload-artifact@"))
         });
         let later = self
@@ -1166,15 +1175,12 @@ impl<'a> Defs<'a> {
                 .filter_map(Value::as_known)
                 .any(|arg| !arg.starts_with('-') && link::names_file(arg, output))
         };
-        fn program(c: &Command) -> Option<&str> {
-            c.argv.first().and_then(Value::as_known).map(|p| p.trim_start_matches("./"))
-        }
-        let Some(removal) = later.iter().position(|c| program(c) == Some("rm") && names_output(c)) else {
+        let Some(removal) = later.iter().position(|c| c.program() == Some("rm") && names_output(c)) else {
             return false;
         };
         // Run or looked at before its removal, it was a test build; packed or copied, it was kept.
         const LOOKING: &[&str] = &["cd", "ls", "file", "stat", "du", "chmod", "test", "[", "echo", "rm"];
-        let looks = |c: &Command| program(c).is_none_or(|p| p == output || LOOKING.contains(&p));
+        let looks = |c: &Command| c.program().is_none_or(|p| p == output || LOOKING.contains(&p));
         !later[..removal].iter().any(|c| !looks(c) && names_output(c))
     }
 

@@ -217,7 +217,7 @@ fn check_artifact_names(defs: &Defs<'_>, wf: &Pipeline, out: &mut Vec<Finding>) 
         let mut names: Vec<(String, Vec<&str>)> = Vec::new();
         for (label, combo) in combos {
             let env = ci::env_for(wf, step.job, combo, &[], &[]);
-            if !ci::step_runs(step.condition.as_deref(), &env) {
+            if !step.runs_in(Some(&env)) {
                 continue;
             }
             let name = match step.with.get("name") {

@@ -226,9 +226,7 @@ fn job_ships(defs: &Defs<'_>, wf: &ci::Pipeline, job: usize, runner: Option<usiz
         return false;
     }
     let name = Some(wf.jobs[job].name.as_str());
-    let combination = runner.and_then(|r| wf.jobs[job].combinations.get(r));
-    let env = combination.map(|(_, combo)| ci::env_for(wf, job, combo, &[], &[]));
-    let step_runs = |a: &ci::ActionStep| env.as_ref().is_none_or(|env| ci::step_runs(a.condition.as_deref(), env));
+    let env = runner.and_then(|r| ci::runner_env(wf, job, r));
     let releases = |args: &[&str]| goreleaser::Run::from_args(args).releases;
     let action_ships = |a: &ci::ActionStep| {
         let input = |k: &str| a.with.get(k).map_or("", |i| i.value.as_str());
@@ -248,7 +246,7 @@ fn job_ships(defs: &Defs<'_>, wf: &ci::Pipeline, job: usize, runner: Option<usiz
     defs.builds
         .iter()
         .any(|b| b.context.as_deref() == name && runner.is_none_or(|r| b.runner == r) && defs.ships(b).is_some())
-        || wf.actions.iter().any(|a| a.job == job && step_runs(a) && action_ships(a))
+        || wf.actions.iter().any(|a| a.job == job && a.runs_in(env.as_ref()) && action_ships(a))
         || defs.linked.iter().any(runs_a_build_it_keeps)
         || defs.commands.iter().filter(|c| c.context.as_deref() == name).any(|c| match known_argv(&c.argv) {
             Some(argv) => argv.first() == Some(&"goreleaser") && releases(&argv[1..]),
