@@ -1,4 +1,4 @@
-//! The goreleaser and promu readers (builds, templates, hooks), and every rule that reads build definitions, on arbitrary text.
+//! The goreleaser, promu and ko config readers (builds, templates, hooks), and every rule that reads build definitions, on arbitrary text.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 

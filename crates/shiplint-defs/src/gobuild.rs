@@ -46,8 +46,9 @@ pub struct BuildInvocation<'a> {
     pub implicit_ldflags: bool,
     /// Variables the command read while unset, taken as empty.
     pub assumed_empty: Vec<String>,
-    /// The cross-compiling tool that runs this `go build` for one of its targets (`gox`,
-    /// `goxz`), which takes its own flags: none when the command is the go command itself.
+    /// The tool that runs this `go build` for one of its targets (the cross-compilers `gox` and
+    /// `goxz`) or images (`ko`), which takes its own flags: none when the command is the go
+    /// command itself.
     pub cross_tool: Option<&'static str>,
     /// The folder the command runs in, relative to where its script started (after `cd` or
     /// `pushd`); `None` where the script never changed folder.
@@ -147,7 +148,7 @@ impl<'a> BuildInvocation<'a> {
                 i += 1;
                 continue;
             }
-            match argv.get(i)?.as_known()? {
+            match argv.get(i)?.as_known().unwrap_or_default() {
                 "exec" | "time" | "nice" | "command" | "sudo" => i += 1,
                 // `docker run [options] IMAGE go build ...`: the build runs in the container, with
                 // the environment `-e`/`--env NAME=value` gives it.
@@ -203,9 +204,11 @@ impl<'a> BuildInvocation<'a> {
                 _ => break,
             }
         }
-        let program = argv.get(i)?.as_known()?;
+        // A tool under a folder no file states is still that tool (`$(TOOLS_DIR)/ko`).
+        let program = argv.get(i)?;
+        let name = program.file_name()?;
         // `./tool/go`, `bin/go`: the repository's own wrapper, which may add flags of its own.
-        let wrapper = program.contains('/') && !program.starts_with('/') && !program.starts_with('$');
+        let wrapper = program.as_known().is_some_and(|p| p.contains('/') && !p.starts_with('/') && !p.starts_with('$'));
         let mut sub = i + 1;
         let mut env: HashMap<String, Setting> =
             e.env.iter().map(|(k, v)| (k.clone(), Setting { value: v.clone(), span: None })).collect();
@@ -233,7 +236,7 @@ impl<'a> BuildInvocation<'a> {
             cross_tool: None,
             dir: e.cwd.clone(),
         };
-        match program.rsplit('/').next().unwrap_or(program) {
+        match name {
             "go" | "xx-go" => {}
             // `garble [flags] build ...` runs go build with the same flags.
             "garble" => {
@@ -245,6 +248,10 @@ impl<'a> BuildInvocation<'a> {
                 inv.cross_tool = Some(if tool == "gox" { "gox" } else { "goxz" });
                 return Some(inv.cross_compiled(e, i + 1));
             }
+            "ko" => {
+                inv.cross_tool = Some("ko");
+                return Some(super::ko::builds(inv, e, i + 1));
+            }
             _ => return None,
         }
         inv.install = match argv.get(sub)?.as_known()? {
@@ -255,35 +262,10 @@ impl<'a> BuildInvocation<'a> {
         inv.build_word = span_of(sub);
         inv.literal_command = e.word_of(sub).literal().is_some_and(|w| w == "build" || w == "install");
         if wrapper {
-            inv.unknown_flags.push(Value::hole(Origin::Unevaluated(format!("(the flags {program} adds)"))));
+            inv.unknown_flags.push(Value::hole(Origin::Unevaluated(format!("(the flags {} adds)", program.display()))));
         }
         inv.apply_goflags();
-        let mut j = sub + 1;
-        while j < argv.len() {
-            let field = &argv[j];
-            // A field that is all hole (`${FLAGS}` from the caller) may be flags: read on past it,
-            // unless it is the last field (then it is the package).
-            let all_hole = field.pieces().iter().all(|p| matches!(p, Piece::Hole(_)));
-            if all_hole && j + 1 < argv.len() {
-                inv.unknown_flags.push(field.clone());
-                j += 1;
-                continue;
-            }
-            if !field.starts_with("-") || field.as_known() == Some("-") {
-                inv.packages.extend((j..argv.len()).map(|k| (argv[k].clone(), e.word_of(k))));
-                break;
-            }
-            match flag_parts(field) {
-                Some((name, None)) if VALUE_FLAGS.contains(&name.as_str()) => {
-                    j += 1;
-                    let Some(next) = argv.get(j) else { break };
-                    inv.flag(&name, Some(next.clone()), Some(e.word_of(j)));
-                }
-                Some((name, value)) => inv.flag(&name, value, Some(e.word_of(j))),
-                None => inv.unknown_flags.push(field.clone()),
-            }
-            j += 1;
-        }
+        inv.read_flags(&argv[sub + 1..], &|k| e.word_of(sub + 1 + k));
         // `tool` (Go 1.24) names the module's tool dependencies: other modules' programs.
         if inv.packages.iter().any(|(p, _)| p.as_known() == Some("tool")) {
             return None;
@@ -445,7 +427,7 @@ impl<'a> BuildInvocation<'a> {
     }
 
     /// GOFLAGS applies first; flags on the command line override it.
-    fn apply_goflags(&mut self) {
+    pub(super) fn apply_goflags(&mut self) {
         if let Some(goflags) = self.env.get("GOFLAGS").map(|s| s.value.clone()) {
             for f in goflags.split_fields() {
                 match flag_parts(&f) {
@@ -483,6 +465,37 @@ impl<'a> BuildInvocation<'a> {
         b.push_str("/");
         b.push(&name);
         Some(b.build())
+    }
+
+    /// Reads `go build`'s flags from `fields`, the one at `k` written in the word `word_of(k)`;
+    /// the first field that is no flag starts the packages.
+    pub(super) fn read_flags(&mut self, fields: &[Value], word_of: &dyn Fn(usize) -> &'a Word) {
+        let mut j = 0;
+        while j < fields.len() {
+            let field = &fields[j];
+            // A field that is all hole (`${FLAGS}` from the caller) may be flags: read on past it,
+            // unless it is the last field (then it is the package).
+            let all_hole = field.pieces().iter().all(|p| matches!(p, Piece::Hole(_)));
+            if all_hole && j + 1 < fields.len() {
+                self.unknown_flags.push(field.clone());
+                j += 1;
+                continue;
+            }
+            if !field.starts_with("-") || field.as_known() == Some("-") {
+                self.packages.extend((j..fields.len()).map(|k| (fields[k].clone(), word_of(k))));
+                break;
+            }
+            match flag_parts(field) {
+                Some((name, None)) if VALUE_FLAGS.contains(&name.as_str()) => {
+                    j += 1;
+                    let Some(next) = fields.get(j) else { break };
+                    self.flag(&name, Some(next.clone()), Some(word_of(j)));
+                }
+                Some((name, value)) => self.flag(&name, value, Some(word_of(j))),
+                None => self.unknown_flags.push(field.clone()),
+            }
+            j += 1;
+        }
     }
 
     fn flag(&mut self, name: &str, value: Option<Value>, word: Option<&'a Word>) {

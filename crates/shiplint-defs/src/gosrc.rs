@@ -440,11 +440,16 @@ fn read_specs(
             }
             i += 1;
         }
+        // Up to the next token, less a comment after the type (no type contains `//` or `/*`).
         let type_text = match (toks.get(type_start), toks.get(i)) {
-            (Some((_, s)), Some((_, e))) if i > type_start => Some(text[*s..*e].trim().to_string()),
-            (Some((_, s)), None) if i > type_start => Some(text[*s..].trim().to_string()),
+            (Some((_, s)), Some((_, e))) if i > type_start => Some(&text[*s..*e]),
+            (Some((_, s)), None) if i > type_start => Some(&text[*s..]),
             _ => None,
         };
+        let type_text = type_text.map(|t| {
+            let comment = [t.find("//"), t.find("/*")].into_iter().flatten().min().unwrap_or(t.len());
+            t[..comment].trim().to_string()
+        });
         // Initialiser: after `=` to the end of the spec.
         let mut plain = true;
         let mut init_text = None;
@@ -581,6 +586,7 @@ var (
 	Date, Tag string
 	Built     = defaultBuilt()
 	Count     int
+	Note      string // set by the linker
 	Name      = "a" +
 		"b"
 )
@@ -622,6 +628,11 @@ func init() {
             Some(DeclKind::Var { type_name: Some("int".into()), plain: true, initialiser: None })
         );
         assert_eq!(kind("Name"), Some(DeclKind::Var { type_name: None, plain: true, initialiser: None }));
+        // A comment after the type is not part of it.
+        assert_eq!(
+            kind("Note"),
+            Some(DeclKind::Var { type_name: Some("string".into()), plain: true, initialiser: None })
+        );
         assert!(matches!(kind("Label"), Some(DeclKind::Var { type_name: Some(t), .. }) if t == "MyStr"));
         let assigned: Vec<&str> = pkg.init_assigned.iter().map(|(n, _, _)| n.as_str()).collect();
         assert_eq!(assigned, ["Tag"], "the guarded Commit assignment is not an overwrite");

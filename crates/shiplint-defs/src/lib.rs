@@ -17,6 +17,7 @@ pub mod goprog;
 pub mod goreleaser;
 pub mod gosrc;
 pub mod images;
+pub mod ko;
 pub mod link;
 pub mod makefile;
 pub mod promu;

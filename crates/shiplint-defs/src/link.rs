@@ -529,6 +529,34 @@ pub fn link(defs: &mut [Defs<'_>]) {
             }
         }
     }
+    configure_ko_builds(defs, &index);
+}
+
+/// Gives each `ko build` the settings of the ko config it reads: the file `KO_CONFIG_PATH`
+/// names (or `.ko.yaml` in the folder it names), else `.ko.yaml` in the folder ko runs in.
+fn configure_ko_builds(defs: &mut [Defs<'_>], index: &HashMap<PathBuf, usize>) {
+    let configs: Vec<_> = defs.iter().map(Defs::ko_config).collect();
+    if configs.iter().all(Option::is_none) {
+        return;
+    }
+    for d in defs.iter_mut() {
+        let bases = base_folders(Path::new(d.path), d.kind, d.scan_root.unwrap_or(Path::new("")));
+        for b in d.builds.iter_mut().filter(|b| b.invocation.cross_tool == Some("ko")) {
+            let inv = &mut b.invocation;
+            let folder = inv.dir.as_ref().and_then(Value::as_known).unwrap_or("");
+            let named = inv.env_value("KO_CONFIG_PATH").map(PathBuf::from);
+            let candidates: Vec<PathBuf> = bases
+                .iter()
+                .flat_map(|base| match &named {
+                    Some(path) => [base.join(path), base.join(path).join(".ko.yaml")],
+                    None => [base.join(folder).join(".ko.yaml"), base.join(folder).join(".ko.yml")],
+                })
+                .collect();
+            if let Some(config) = find_file(index, candidates.into_iter()).and_then(|i| configs[i]) {
+                super::ko::configure(inv, config);
+            }
+        }
+    }
 }
 
 /// The Dockerfiles a workflow that releases builds and pushes with docker/build-push-action

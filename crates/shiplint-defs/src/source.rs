@@ -10,6 +10,7 @@ use super::gobuild::BuildInvocation;
 use super::goprog;
 use super::goreleaser::{self, Goreleaser};
 use super::gosrc::{Module, ModuleCache};
+use super::ko;
 use super::link::{self, Caller, Keeping};
 use super::makefile::{self, Makefile};
 use super::promu;
@@ -32,6 +33,8 @@ pub enum Kind {
     Goreleaser,
     /// promu's `.promu.yml`.
     Promu,
+    /// ko's `.ko.yaml`: the settings of the `ko build` commands that run where it is.
+    KoConfig,
     /// A Go program that runs `go build` through `exec.Command` (a release or cross-compile
     /// driver); other Go files are not build definitions.
     GoProgram,
@@ -49,6 +52,7 @@ impl Kind {
             Kind::GitlabCi => "a GitLab CI file",
             Kind::Goreleaser => "a goreleaser config",
             Kind::Promu => "a promu config",
+            Kind::KoConfig => "a ko config",
             Kind::GoProgram => "Go source",
         }
     }
@@ -56,7 +60,15 @@ impl Kind {
     /// YAML admits UTF-16 with a byte-order mark (go-yaml, which goreleaser and promu use, reads
     /// it); docker, sh, make and the Go compiler read UTF-8 only.
     fn admits_utf16(self) -> bool {
-        matches!(self, Kind::GithubWorkflow | Kind::GithubAction | Kind::GitlabCi | Kind::Goreleaser | Kind::Promu)
+        matches!(
+            self,
+            Kind::GithubWorkflow
+                | Kind::GithubAction
+                | Kind::GitlabCi
+                | Kind::Goreleaser
+                | Kind::Promu
+                | Kind::KoConfig
+        )
     }
 }
 
@@ -134,6 +146,10 @@ pub fn kind_of(path: &Path, head: &[u8]) -> Option<Kind> {
         && (lower.ends_with(".yml") || lower.ends_with(".yaml"))
     {
         return Some(Kind::Promu);
+    }
+    // `.ko.yaml`, and the files `KO_CONFIG_PATH` names (`release.ko.yaml`).
+    if lower.ends_with(".ko.yaml") || lower.ends_with(".ko.yml") {
+        return Some(Kind::KoConfig);
     }
     if lower.ends_with(".go") && !lower.ends_with("_test.go") {
         return Some(Kind::GoProgram);
@@ -295,6 +311,7 @@ pub enum Parsed {
     Goreleaser(Goreleaser),
     GoProgram(goprog::GoProgram),
     Promu(promu::Promu),
+    KoConfig(ko::KoConfig),
 }
 
 /// The most RUN instructions or recipe lines of one file read (real ones have tens), to bound
@@ -309,6 +326,7 @@ pub fn parse(kind: Kind, text: &str) -> Result<Parsed, String> {
         Kind::GitlabCi => Parsed::Workflow(gitlab::parse(text)?),
         Kind::Goreleaser => Parsed::Goreleaser(goreleaser::parse(text)?),
         Kind::Promu => Parsed::Promu(promu::parse(text)?),
+        Kind::KoConfig => Parsed::KoConfig(ko::KoConfig::parse(text)?),
         Kind::Shell => Parsed::Shell(shell::parse(text, 0)),
         Kind::GoProgram if goprog::may_build(text) => Parsed::GoProgram(goprog::read(text)),
         Kind::GoProgram => Parsed::GoProgram(goprog::GoProgram::default()),
@@ -608,6 +626,14 @@ impl<'a> Defs<'a> {
         runs
     }
 
+    /// The ko config, when the file is one.
+    pub fn ko_config(&self) -> Option<&'a ko::KoConfig> {
+        match self.parsed {
+            Parsed::KoConfig(k) => Some(k),
+            _ => None,
+        }
+    }
+
     /// The promu config, when the file is one.
     pub fn promu(&self) -> Option<&'a promu::Promu> {
         match self.parsed {
@@ -661,6 +687,8 @@ impl<'a> Defs<'a> {
                 read_tool_builds(&p.builds, "promu build targets", &mut c);
                 (None, None, None)
             }
+            // Its settings apply to the `ko build` commands of other files (see `link`).
+            Parsed::KoConfig(_) => (None, None, None),
             Parsed::Dockerfile { file, runs } => {
                 // Each RUN is a new shell, with the ENV and ARG values of its stage so far.
                 for (stage, items, env) in runs {
@@ -922,6 +950,13 @@ impl<'a> Defs<'a> {
         if matches!(self.kind, Kind::Shell | Kind::Makefile) && self.runs_output_itself(b) {
             return None;
         }
+        // ko pushes the image it builds to a registry wherever it runs, unless told to keep it
+        // on this machine (`--local`, `KO_DOCKER_REPO=ko.local`).
+        if inv.cross_tool == Some("ko") {
+            let ci_for_other_purpose = matches!(self.kind, Kind::GithubWorkflow | Kind::GitlabCi)
+                && (self.workflow.is_some_and(|w| w.pull_requests_only) || self.ci_place_for_other_purpose(b));
+            return (ko::pushes(inv) && !ci_for_other_purpose).then(|| "ko pushes its image to a registry".into());
+        }
         match self.kind {
             Kind::Dockerfile if self.not_for_release().is_some() => return None,
             Kind::Dockerfile => {
@@ -938,12 +973,7 @@ impl<'a> Defs<'a> {
                 return None;
             }
             Kind::GithubWorkflow | Kind::GitlabCi => {
-                // A job or workflow named for tests, checks or docs keeps test builds.
-                let file = self.path.rsplit('/').next().unwrap_or(self.path);
-                let places = [Some(file), b.context.as_deref()];
-                let other_purpose = places.iter().flatten().any(|n| names_other_purpose(n))
-                    && !places.iter().flatten().any(|n| names_a_release(n));
-                if other_purpose {
+                if self.ci_place_for_other_purpose(b) {
                     return None;
                 }
                 let output = self.output_as_named(inv);
@@ -974,6 +1004,7 @@ impl<'a> Defs<'a> {
             Kind::Goreleaser if self.goreleaser_released == Some(false) => return None,
             Kind::Goreleaser => return Some("goreleaser releases it".into()),
             Kind::Promu => return Some("promu builds and releases it".into()),
+            Kind::KoConfig => return None,
             Kind::Shell | Kind::Makefile | Kind::GoProgram => {}
         }
         // A Go program builds for many purposes (measuring sizes, running tests): only its
@@ -1005,6 +1036,14 @@ impl<'a> Defs<'a> {
             return Some(reason);
         }
         self.caller_ships(b)
+    }
+
+    /// Whether a CI build's workflow file or job is named for tests, checks or docs (and not
+    /// for a release): it keeps test builds.
+    fn ci_place_for_other_purpose(&self, b: &Build<'_>) -> bool {
+        let file = self.path.rsplit('/').next().unwrap_or(self.path);
+        let places = [Some(file), b.context.as_deref()];
+        places.iter().flatten().any(|n| names_other_purpose(n)) && !places.iter().flatten().any(|n| names_a_release(n))
     }
 
     /// The file a build writes as later commands name it: its `-o` (see
@@ -1060,7 +1099,8 @@ impl<'a> Defs<'a> {
         let mut systems: Vec<&str> = others().filter_map(BuildInvocation::target_os).collect();
         systems.sort_unstable();
         systems.dedup();
-        inv.env_value("GOOS").is_none() && (others().any(|o| o.cross_tool.is_some()) || systems.len() > 1)
+        let cross_tool = |o: &BuildInvocation<'_>| matches!(o.cross_tool, Some("gox" | "goxz"));
+        inv.env_value("GOOS").is_none() && (others().any(cross_tool) || systems.len() > 1)
     }
 
     /// Why what runs at a place of this file ships, from the place alone: a release Dockerfile,
@@ -1080,7 +1120,8 @@ impl<'a> Defs<'a> {
             | Kind::GithubAction
             | Kind::GitlabCi
             | Kind::Goreleaser
-            | Kind::Promu => return None,
+            | Kind::Promu
+            | Kind::KoConfig => return None,
             Kind::Shell | Kind::Makefile | Kind::GoProgram => {}
         }
         // A Go program is named by its folder as often as by its file (`build-release-binaries/main.go`).

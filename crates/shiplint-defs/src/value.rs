@@ -255,15 +255,65 @@ impl Value {
 
     /// Text with goreleaser or promu templates (`{{ .Version }}`) as holes.
     pub fn templated(text: &str) -> Self {
+        Value::rendered(text, &|_| None)
+    }
+
+    /// A Go template (goreleaser, promu, ko) rendered as far as `field` knows the fields it
+    /// reads (`.Env.LDFLAGS` -> `Some(value)`, `Some(empty)` for an unset variable): a field
+    /// it knows is its value, any other action a hole. `{{ if FIELD }}...{{ else }}...{{ end }}`
+    /// (also `if index .Env "NAME"`) takes the branch its known field decides; a condition it
+    /// cannot decide keeps the `if` branch, whose text is what the file wrote to be used.
+    pub fn rendered(text: &str, field: &dyn Fn(&str) -> Option<Value>) -> Self {
         let mut b = Builder::default();
+        // For each open `if`: whether its current branch is skipped.
+        let mut skipped: Vec<bool> = Vec::new();
         let mut rest = text;
-        while let Some(open) = rest.find("{{") {
+        loop {
+            let open = rest.find("{{").unwrap_or(rest.len());
+            if !skipped.contains(&true) {
+                b.push_str(&rest[..open]);
+            }
+            if open == rest.len() {
+                break;
+            }
             let close = rest[open..].find("}}").map_or(rest.len(), |c| open + c + 2);
-            b.push_str(&rest[..open]);
-            b.push_hole(Hole::new(Origin::Template(rest[open..close].to_string())));
+            let action = rest[open..close].trim_start_matches("{{").trim_end_matches("}}");
+            let action = action.trim_matches(|c: char| c == '-' || c.is_whitespace());
+            let words: Vec<&str> = action.split_whitespace().collect();
+            // `.Env.NAME` or `index .Env "NAME"`: the field path, `.Env.NAME` for both.
+            let path = |words: &[&str]| match words {
+                [one] if one.starts_with('.') => Some(one.to_string()),
+                ["index", map, key] if map.starts_with('.') => Some(format!("{map}.{}", key.trim_matches('"'))),
+                _ => None,
+            };
+            match words.as_slice() {
+                ["end"] => {
+                    skipped.pop();
+                }
+                ["else", ..] => {
+                    if let Some(last) = skipped.last_mut() {
+                        *last = !*last;
+                    }
+                }
+                ["if", condition @ ..] => {
+                    let value = path(condition).and_then(|p| field(&p));
+                    skipped.push(matches!(value, Some(Value::Known(v)) if v.is_empty()));
+                }
+                // Blocks whose text this reader does not produce: one hole, their `end` matched.
+                ["range" | "with" | "block" | "define", ..] => {
+                    if !skipped.contains(&true) {
+                        b.push_hole(Hole::new(Origin::Template(rest[open..close].to_string())));
+                    }
+                    skipped.push(true);
+                }
+                _ if skipped.contains(&true) => {}
+                _ => match path(&words).and_then(|p| field(&p)) {
+                    Some(v) => b.push(&v),
+                    None => b.push_hole(Hole::new(Origin::Template(rest[open..close].to_string()))),
+                },
+            }
             rest = &rest[close..];
         }
-        b.push_str(rest);
         b.build()
     }
 
@@ -287,6 +337,19 @@ impl Value {
             Value::Known(s) => Some(s),
             Value::Partial(_) => None,
         }
+    }
+
+    /// The last element of the path the value names, when known: all of it for known text, or
+    /// the text after the last hole past its last `/` (`$(TOOLS_DIR)/ko` names `ko`).
+    pub fn file_name(&self) -> Option<&str> {
+        let name = match self {
+            Value::Known(s) => s.rsplit('/').next(),
+            Value::Partial(pieces) => match pieces.last()? {
+                Piece::Text(t) => t.rsplit_once('/').map(|(_, name)| name),
+                Piece::Hole(_) => None,
+            },
+        };
+        name.filter(|n| !n.is_empty())
     }
 
     pub fn is_known(&self) -> bool {

@@ -17,7 +17,7 @@ pub fn run(reader: &str, data: &[u8]) {
         "makefile" => &[Kind::Makefile],
         "dockerfile" => &[Kind::Dockerfile],
         "ci_yaml" => &[Kind::GithubWorkflow, Kind::GithubAction, Kind::GitlabCi],
-        "goreleaser" => &[Kind::Goreleaser, Kind::Promu],
+        "goreleaser" => &[Kind::Goreleaser, Kind::Promu, Kind::KoConfig],
         "go_program" => &[Kind::GoProgram],
         "go_source" => {
             if let Ok(text) = std::str::from_utf8(data) {

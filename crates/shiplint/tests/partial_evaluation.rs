@@ -1406,3 +1406,28 @@ fn the_host_system_of_an_image_build() {
         check_in_module(&[("Makefile", make), ("build.sh", script), (".github/workflows/release.yml", release)]);
     assert_eq!(rules(&found), [("macos-not-notarized", "build.sh:3")], "{found:#?}");
 }
+
+/// `ko build` is a `go build` per package with ko's defaults (`-trimpath`, `CGO_ENABLED=0`)
+/// and the `.ko.yaml` build's ldflags, a template over the command's environment. It ships
+/// when ko pushes the image, not when it keeps it on this machine (`KO_DOCKER_REPO=ko.local`).
+#[test]
+fn ko_builds_read_their_config_with_the_callers_environment() {
+    let config = "defaultBaseImage: cgr.dev/chainguard/static\nbuilds:\n  - id: app\n    main: ./cmd/app\n    ldflags:\n      - '{{ if index .Env \"LD_FLAGS\" }}{{ .Env.LD_FLAGS }}{{ end }}'\n";
+    let make = |flags: &str, repo: &str| {
+        format!(
+            "KO ?= $(PWD)/.tools/ko\nLD_FLAGS := \"{flags}\"\npublish-app:\n\t@LD_FLAGS=$(LD_FLAGS) KO_DOCKER_REPO={repo} \\\n\t\t$(KO) build ./cmd/app --bare --platform=all\n"
+        )
+    };
+    let files = |make: &str| check_in_module(&[("cmd/app/main.go", MAIN), (".ko.yaml", config), ("Makefile", make)]);
+    let found = files(&make("-s -w -X main.buildDate=$(shell date +%s)", "ghcr.io/acme/app"));
+    let found = rules(&found);
+    assert!(found.contains(&("stripped-without-symbols", "Makefile:5")), "{found:#?}");
+    assert!(found.contains(&("non-reproducible-build", "Makefile:5")), "{found:#?}");
+    assert!(!found.iter().any(|(r, _)| *r == "untrimmed-paths"), "ko adds -trimpath: {found:#?}");
+    // The same build kept in the local Docker daemon, and a pushed build with plain ldflags.
+    assert!(files(&make("-s -w -X main.buildDate=$(shell date +%s)", "ko.local")).is_empty());
+    assert!(files(&make("-X main.buildDate=$(shell git log -1 --format=%ct)", "ghcr.io/acme/app")).is_empty());
+    // Without the config ko passes no ldflags: the variable alone does nothing.
+    let alone = check_in_module(&[("cmd/app/main.go", MAIN), ("Makefile", &make("-s -w", "ghcr.io/acme/app"))]);
+    assert!(alone.is_empty(), "{alone:#?}");
+}

@@ -1,0 +1,328 @@
+//! ko (github.com/ko-build/ko) builds Go programs straight into images and pushes them.
+//! `ko build IMPORTPATH...` (alias `ko publish`) runs one `go build` per package, as ko's
+//! `pkg/build/gobuild.go` writes it:
+//! - `-trimpath` always (the command line sets `Trimpath`; no flag turns it off);
+//! - `CGO_ENABLED=0`, `GOOS` and `GOARCH` of the image's platform, then the caller's
+//!   environment, then the build's `env:` (the last value of a name wins);
+//! - the flags, ldflags and env of the `.ko.yaml` build whose `dir`/`main` is the package, or
+//!   the config's `defaultFlags`/`defaultLdflags`/`defaultEnv`; `--ldflags` on the command
+//!   line replaces the config's ldflags;
+//! - each of them a Go template over the environment (`.Env`), git (`.Git`) and the build
+//!   time (`.Date`, `.Timestamp`: `SOURCE_DATE_EPOCH` when set, else the clock).
+//!
+//! The config is `.ko.yaml` in the folder ko runs in, or the file or folder `KO_CONFIG_PATH`
+//! names.
+
+use super::ci::{Scalar, span_of};
+use super::gobuild::{BuildInvocation, Setting};
+use super::shell::Evaluated;
+use super::value::{Origin, Value};
+use serde_saphyr::Spanned;
+
+/// A list, or one string (viper reads both).
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(untagged)]
+enum Strings {
+    List(Vec<Scalar>),
+    One(Scalar),
+}
+
+impl Strings {
+    fn items(&self) -> Vec<String> {
+        match self {
+            Strings::List(l) => l.iter().map(Scalar::text).collect(),
+            Strings::One(s) => vec![s.text()],
+        }
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Config {
+    builds: Option<Vec<Spanned<BuildEntry>>>,
+    default_flags: Option<Strings>,
+    default_ldflags: Option<Strings>,
+    default_env: Option<Strings>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct BuildEntry {
+    dir: Option<String>,
+    main: Option<String>,
+    env: Option<Strings>,
+    flags: Option<Strings>,
+    ldflags: Option<Strings>,
+}
+
+/// What one build of a ko config (or its defaults) adds to `go build`: templates, not yet
+/// rendered.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Settings {
+    pub flags: Vec<String>,
+    pub ldflags: Vec<String>,
+    pub env: Vec<String>,
+}
+
+/// A `.ko.yaml`: each build's package (its `main` inside its `dir`, relative to where ko runs)
+/// and settings, and the defaults for the others.
+#[derive(Debug, Default)]
+pub struct KoConfig {
+    pub builds: Vec<(String, Settings)>,
+    pub defaults: Settings,
+    /// Where the first build entry is, for notes.
+    pub span: Option<(usize, usize)>,
+}
+
+/// `./cmd/app/`, `cmd/app` and `ko://./cmd/app` alike: the path without `./`, `ko://` and
+/// trailing slashes (`.` for the folder itself).
+fn package_path(p: &str) -> String {
+    let p = p.trim_start_matches("ko://");
+    let parts: Vec<&str> = p.split('/').filter(|s| !s.is_empty() && *s != ".").collect();
+    if parts.is_empty() { ".".into() } else { parts.join("/") }
+}
+
+impl KoConfig {
+    pub fn parse(text: &str) -> Result<KoConfig, String> {
+        let cfg: Config = super::ci::from_yaml(text)?;
+        let items = |s: &Option<Strings>| s.as_ref().map(Strings::items).unwrap_or_default();
+        let builds = cfg.builds.as_deref().unwrap_or_default();
+        Ok(KoConfig {
+            span: builds.first().and_then(span_of),
+            builds: builds
+                .iter()
+                .map(|b| {
+                    let b = &b.value;
+                    let dir = b.dir.as_deref().unwrap_or(".");
+                    let main = b.main.as_deref().unwrap_or(".");
+                    let package = package_path(&format!("{dir}/{main}"));
+                    (package, Settings { flags: items(&b.flags), ldflags: items(&b.ldflags), env: items(&b.env) })
+                })
+                .collect(),
+            defaults: Settings {
+                flags: items(&cfg.default_flags),
+                ldflags: items(&cfg.default_ldflags),
+                env: items(&cfg.default_env),
+            },
+        })
+    }
+
+    /// The settings ko uses for `package` as a command names it: the build whose package it
+    /// is (relative, or a full import path ending in it), else the defaults. A build's empty
+    /// list takes the default too, as ko does.
+    pub fn settings_for(&self, package: &str) -> Settings {
+        let wanted = package_path(package);
+        let relative = package.trim_start_matches("ko://").starts_with('.');
+        let found = self.builds.iter().find(|(p, _)| match relative {
+            true => *p == wanted,
+            false => p != "." && wanted.ends_with(&format!("/{p}")),
+        });
+        let Some((_, s)) = found else { return self.defaults.clone() };
+        let or_default = |own: &Vec<String>, default: &Vec<String>| match own.is_empty() {
+            true => default.clone(),
+            false => own.clone(),
+        };
+        Settings {
+            flags: or_default(&s.flags, &self.defaults.flags),
+            ldflags: or_default(&s.ldflags, &self.defaults.ldflags),
+            env: or_default(&s.env, &self.defaults.env),
+        }
+    }
+}
+
+/// Options of `ko build` that take a value (the others are booleans).
+const VALUE_OPTIONS: &[&str] = &[
+    "-t",
+    "--tags",
+    "--platform",
+    "--ldflags",
+    "--image-label",
+    "--image-annotation",
+    "--image-user",
+    "--sbom",
+    "--sbom-dir",
+    "-j",
+    "--jobs",
+    "--oci-layout-path",
+    "--tarball",
+    "--image-refs",
+    "--user-agent",
+];
+
+/// Registries that are the local machine: a build pushed there is not published.
+fn is_local_repository(repo: &str) -> bool {
+    let host = repo.split('/').next().unwrap_or("");
+    let host = host.split(':').next().unwrap_or(host);
+    matches!(host, "ko.local" | "kind.local" | "localhost" | "127.0.0.1" | "registry.local")
+}
+
+/// Whether a ko build pushes its image to a registry: not `--local`/`-L`, `--push=false` or a
+/// local `KO_DOCKER_REPO` (`ko.local`, `kind.local`, `localhost:5000`).
+pub fn pushes(inv: &BuildInvocation<'_>) -> bool {
+    let local_flag = inv.other_flags.iter().any(|f| {
+        matches!(f.as_str(), "--local" | "-L" | "--push=false")
+            || f.strip_prefix("--local=").is_some_and(|v| v != "false")
+            || f.starts_with("--tarball=") && inv.other_flags.iter().any(|g| g == "--push=false")
+    });
+    let local_repo = inv.env_value("KO_DOCKER_REPO").is_some_and(is_local_repository);
+    !local_flag && !local_repo
+}
+
+/// The builds of `ko build`/`ko publish` from its arguments at `argv[from..]`: one `go build`
+/// per package, with ko's defaults. Other ko commands (`resolve`, `apply`) name their packages
+/// in YAML files and are not read.
+pub fn builds<'a>(mut inv: BuildInvocation<'a>, e: &Evaluated<'a>, from: usize) -> Vec<BuildInvocation<'a>> {
+    let argv = &e.argv;
+    if !matches!(argv.get(from).and_then(Value::as_known), Some("build" | "publish")) {
+        return Vec::new();
+    }
+    inv.build_word = (e.word_of(from).start, e.word_of(from).end);
+    inv.trimpath = true;
+    let mut platform = None;
+    let mut cli_ldflags: Vec<Value> = Vec::new();
+    let mut ldflags_word = None;
+    let mut packages = Vec::new();
+    let mut j = from + 1;
+    while j < argv.len() {
+        let field = &argv[j];
+        let Some(text) = field.as_known() else {
+            // A package from a variable (`./$(DIR)` with a hole) is a package still.
+            if !field.starts_with("-") {
+                packages.push(j);
+            }
+            j += 1;
+            continue;
+        };
+        let (option, inline) = match text.split_once('=') {
+            Some((o, v)) if o.starts_with('-') => (o, Some(Value::known(v))),
+            _ => (text, None),
+        };
+        if !option.starts_with('-') {
+            packages.push(j);
+            j += 1;
+            continue;
+        }
+        let value = match inline {
+            Some(v) => Some(v),
+            None if VALUE_OPTIONS.contains(&option) => {
+                j += 1;
+                argv.get(j).cloned()
+            }
+            None => None,
+        };
+        match (option, value) {
+            ("--platform", Some(v)) => platform = Some(v),
+            ("--ldflags", Some(v)) => {
+                cli_ldflags.push(v);
+                ldflags_word = Some(e.word_of(j));
+            }
+            (o, Some(v)) if !VALUE_OPTIONS.contains(&o) => inv.other_flags.push(format!("{o}={}", v.display())),
+            (o, None) => inv.other_flags.push(o.to_string()),
+            _ => {}
+        }
+        j += 1;
+    }
+    // ko's defaults come first; the caller's environment overrides them.
+    let (os, arch) = match platform.as_ref().and_then(Value::as_known) {
+        Some(p) if p != "all" => {
+            let first = p.split(',').next().unwrap_or(p);
+            let mut parts = first.split('/');
+            (parts.next().unwrap_or("linux").to_string(), parts.next().map(str::to_string))
+        }
+        _ => ("linux".to_string(), None),
+    };
+    let default = |inv: &mut BuildInvocation<'a>, name: &str, value: String| {
+        inv.env.entry(name.to_string()).or_insert(Setting { value: Value::Known(value), span: None });
+    };
+    default(&mut inv, "CGO_ENABLED", "0".into());
+    inv.env.insert("GOOS".into(), Setting { value: Value::Known(os), span: None });
+    if let Some(arch) = arch {
+        inv.env.insert("GOARCH".into(), Setting { value: Value::Known(arch), span: None });
+    }
+    if let Some(word) = ldflags_word {
+        let joined = cli_ldflags.iter().map(Value::display).collect::<Vec<_>>().join(" ");
+        inv.ldflags = Some((Value::rendered(&joined, &|f| template_field(&inv.env, f)), word));
+    }
+    let image = Value::hole(Origin::Unevaluated("(the image ko builds)".into()));
+    inv.output = Some((image, e.word_of(from)));
+    packages
+        .into_iter()
+        .map(|k| {
+            let mut one = inv.clone();
+            one.packages = vec![(argv[k].clone(), e.word_of(k))];
+            one
+        })
+        .collect()
+}
+
+/// A field of ko's template data, from the build's environment: `.Env.NAME` where the build's
+/// environment is known to set it (`LDFLAGS` is always there, empty by default), `.Date` and
+/// `.Timestamp` (`SOURCE_DATE_EPOCH` where set, else the clock); `None` for the others
+/// (`.Git.*`, a variable the CI runner may set).
+fn template_field(env: &std::collections::HashMap<String, Setting>, field: &str) -> Option<Value> {
+    if let Some(name) = field.strip_prefix(".Env.") {
+        return env.get(name).map(|s| s.value.clone()).or_else(|| (name == "LDFLAGS").then(Value::empty));
+    }
+    match field {
+        ".Date" | ".Timestamp" if env.contains_key("SOURCE_DATE_EPOCH") => {
+            Some(Value::hole(Origin::Environment("SOURCE_DATE_EPOCH".into())))
+        }
+        _ => None,
+    }
+}
+
+/// Applies a ko config's settings to a ko build (its package's build entry, or the defaults):
+/// its env after the caller's, its flags, and its ldflags unless `--ldflags` gave them; each
+/// rendered over the build's environment.
+pub fn configure(inv: &mut BuildInvocation<'_>, config: &KoConfig) {
+    let Some((package, word)) = inv.packages.first().map(|(p, w)| (p.display(), *w)) else { return };
+    let settings = config.settings_for(&package);
+    for entry in &settings.env {
+        let value = Value::rendered(entry, &|f| template_field(&inv.env, f));
+        if let Some((name, value)) = value.split_once('=') {
+            if let Some(name) = name.as_known() {
+                inv.env.insert(name.to_string(), Setting { value, span: None });
+            }
+        }
+    }
+    let flags: Vec<Value> =
+        settings.flags.iter().map(|f| Value::rendered(f, &|f| template_field(&inv.env, f))).collect();
+    for flag in flags.iter().filter_map(Value::as_known) {
+        match flag.trim_start_matches('-') {
+            "trimpath" => inv.trimpath = true,
+            f if f.starts_with("mod=") => inv.mod_flag = Some(Value::known(&f[4..])),
+            f => inv.other_flags.push(format!("-{f}")),
+        }
+    }
+    if inv.ldflags.is_none() && !settings.ldflags.is_empty() {
+        let joined = settings.ldflags.join(" ");
+        let value = Value::rendered(&joined, &|f| template_field(&inv.env, f));
+        if value != Value::empty() {
+            inv.ldflags = Some((value, word));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builds_match_their_package() {
+        let text = "defaultBaseImage: cgr.dev/chainguard/static\ndefaultLdflags: [-s]\nbuilds:\n  - id: app\n    main: ./cmd/app\n    ldflags:\n      - '{{ if index .Env \"LD_FLAGS\" }}{{ .Env.LD_FLAGS }}{{ end }}'\n  - id: other\n    dir: tools\n    main: ./other\n    flags: [-tags, netgo]\n";
+        let c = KoConfig::parse(text).unwrap();
+        assert_eq!(c.builds.len(), 2);
+        assert_eq!(c.settings_for("./cmd/app").ldflags.len(), 1);
+        assert_eq!(c.settings_for("ko://github.com/acme/x/cmd/app/").ldflags.len(), 1);
+        assert_eq!(c.settings_for("./tools/other").flags, ["-tags", "netgo"]);
+        assert_eq!(c.settings_for("./tools/other").ldflags, ["-s"], "an empty list takes the default");
+        assert_eq!(c.settings_for("./cmd/unknown").ldflags, ["-s"]);
+        assert!(KoConfig::parse("builds: 3\n").is_err());
+    }
+
+    #[test]
+    fn local_repositories() {
+        assert!(is_local_repository("ko.local"));
+        assert!(is_local_repository("localhost:5000/app"));
+        assert!(!is_local_repository("ghcr.io/acme/app"));
+    }
+}
