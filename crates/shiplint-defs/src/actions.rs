@@ -254,9 +254,10 @@ fn action_step(
     let with = with
         .into_iter()
         .flatten()
-        .map(|(k, v)| (k.clone(), Input { value: v.value.text(), span: span_of(v).unwrap_or(span) }))
+        .map(|(k, v)| (k.clone(), Input::new(v.value.text(), span_of(v).unwrap_or(span))))
         .collect();
-    ActionStep { uses: uses.value.clone(), span, with, job, condition }
+    let uses_word = shell::literal_word(&uses.value, span);
+    ActionStep { uses: uses.value.clone(), span, uses_word, with, job, condition }
 }
 
 /// The `run:` steps (shell at their place in the file) and `uses:` steps of job `index`.

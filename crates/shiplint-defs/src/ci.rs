@@ -72,6 +72,15 @@ pub fn span_of<T>(s: &Spanned<T>) -> Option<(usize, usize)> {
 pub struct Input {
     pub value: String,
     pub span: (usize, usize),
+    /// The value read as a CI value (its `${{ }}` expressions, at their place in the file).
+    pub word: shell::Word,
+}
+
+impl Input {
+    pub fn new(value: String, span: (usize, usize)) -> Input {
+        let word = shell::ci_value(&value, span.0);
+        Input { value, span, word }
+    }
 }
 
 /// A step that runs an action, with its inputs.
@@ -79,6 +88,8 @@ pub struct Input {
 pub struct ActionStep {
     pub uses: String,
     pub span: (usize, usize),
+    /// `uses:` as a word at its place, for what the action builds.
+    pub uses_word: shell::Word,
     pub with: BTreeMap<String, Input>,
     /// The index of the step's job in `Workflow::jobs`.
     pub job: usize,
@@ -259,7 +270,7 @@ fn comparison(text: &str, env: &Env) -> Option<bool> {
 
 /// Substitutes `${{ matrix.* }}`/`${{ env.* }}` in an action input for one combination.
 pub fn input_value(input: &Input, env: &Env) -> Value {
-    env.expand(&shell::ci_value(&input.value, input.span.0))
+    env.expand(&input.word)
 }
 
 #[cfg(test)]

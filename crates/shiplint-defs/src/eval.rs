@@ -318,7 +318,8 @@ impl Env {
                             Some(rest) => (true, rest),
                             None => (false, spec),
                         };
-                        let (from, to) = spec.split_once('/').unwrap_or((spec, ""));
+                        let (from, to) = split_substitution(spec);
+                        let from = from.as_str();
                         if from.is_empty() || from.contains(['*', '?', '[']) {
                             Value::derived(written(), &[])
                         } else if all {
@@ -475,6 +476,21 @@ fn bounded(v: Value) -> Value {
 }
 
 /// `${v%pat}` (shortest suffix), `${v%%pat}`, `${v#pat}` (shortest prefix), `${v##pat}`.
+/// `pattern/with` of `${v/pattern/with}` as the lexer keeps it (the pattern's own slashes and
+/// backslashes escaped): the pattern unescaped, and the replacement.
+fn split_substitution(spec: &str) -> (String, &str) {
+    let mut pattern = String::new();
+    let mut chars = spec.char_indices();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '\\' => pattern.extend(chars.next().map(|(_, escaped)| escaped)),
+            '/' => return (pattern, &spec[at + 1..]),
+            c => pattern.push(c),
+        }
+    }
+    (pattern, "")
+}
+
 pub fn remove_affix(value: &str, pattern: &str, prefix: bool, longest: bool) -> String {
     let cuts: Vec<usize> = value.char_indices().map(|(i, _)| i).chain([value.len()]).collect();
     let candidates: Box<dyn Iterator<Item = &usize>> = match (prefix, longest) {

@@ -352,7 +352,7 @@ pub fn parse(text: &str) -> Result<Pipeline, String> {
                 Image::Name(n) | Image::Detailed { name: n } => n.clone(),
                 Image::Other(_) => return None,
             };
-            Some(Input { value: name, span: span_of(i)? })
+            Some(Input::new(name, span_of(i)?))
         });
         out.jobs.push(JobPlan {
             runner: Vec::new(),

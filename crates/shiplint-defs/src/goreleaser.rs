@@ -3,7 +3,7 @@
 
 use super::ci::{Scalar, span_of};
 use super::gobuild::{BuildInvocation, Setting};
-use super::shell::{Part, Value, Word};
+use super::shell::{Value, Word};
 use super::value::Origin;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -261,9 +261,7 @@ pub(super) fn value_end(text: &str, start: usize, limit: usize) -> usize {
     end.min(limit.max(start))
 }
 
-pub(super) fn literal(text: &str, (start, end): (usize, usize)) -> Word {
-    Word { parts: vec![Part::Lit(text.to_string())], start, end }
-}
+pub(super) use super::shell::literal_word as literal;
 
 pub fn parse(text: &str) -> Result<Goreleaser, String> {
     let cfg: Config = super::ci::from_yaml(text)?;

@@ -8,6 +8,7 @@
 
 pub mod actions;
 pub mod budget;
+pub mod build_actions;
 pub mod ci;
 pub mod dockerfile;
 pub mod eval;

@@ -37,6 +37,11 @@ pub struct Word {
     pub end: usize,
 }
 
+/// A word of plain text written at `start..end` of a file (a YAML value read as one word).
+pub fn literal_word(text: &str, (start, end): (usize, usize)) -> Word {
+    Word { parts: vec![Part::Lit(text.to_string())], start, end }
+}
+
 impl Word {
     /// The word's text when it has no expansions and no quotes: keywords and names.
     pub fn literal(&self) -> Option<&str> {
@@ -248,6 +253,28 @@ impl<'a> Lexer<'a> {
         // Most words are one part: no room kept for more (a script's words are all held at once).
         parts.shrink_to_fit();
         (self.i > start).then(|| Word { parts, start: self.base + start, end: self.base + self.i })
+    }
+
+    /// The argument of `${v/pattern/with}` (or `${v//pattern/with}`): the pattern ends at its
+    /// first unescaped `/` (`${t//\// }` replaces every `/`), so its own slashes are kept
+    /// escaped as `\/` for the evaluator to split on.
+    fn substitution_arg(&mut self) -> Vec<Part> {
+        let mut arg = Vec::new();
+        if self.peek(0) == Some(b'/') {
+            self.i += 1;
+            arg.push(Part::Lit("/".into()));
+        }
+        let pattern = self.parts_until(|c| c == b'/' || c == b'}');
+        arg.extend(pattern.into_iter().map(|p| match p {
+            Part::Lit(s) => Part::Lit(s.replace('\\', "\\\\").replace('/', "\\/")),
+            other => other,
+        }));
+        if self.peek(0) == Some(b'/') {
+            self.i += 1;
+            arg.push(Part::Lit("/".into()));
+            arg.extend(self.parts_until(|c| c == b'}'));
+        }
+        arg
     }
 
     fn parts_until(&mut self, stop: impl Fn(u8) -> bool) -> Vec<Part> {
@@ -465,7 +492,10 @@ impl<'a> Lexer<'a> {
                 };
                 let op = self.src[self.i..self.i + op_len].to_string();
                 self.i += op_len;
-                let arg = self.parts_until(|c| c == b'}');
+                let arg = match op.as_str() {
+                    "/" => self.substitution_arg(),
+                    _ => self.parts_until(|c| c == b'}'),
+                };
                 if self.peek(0) == Some(b'}') {
                     self.i += 1;
                 }

@@ -3,6 +3,7 @@
 
 use super::actions;
 use super::budget::Budget;
+use super::build_actions;
 use super::ci::{self, Pipeline};
 use super::dockerfile::{self, Dockerfile};
 use super::gitlab;
@@ -428,6 +429,23 @@ fn read_pipeline<'a>(wf: &'a ci::Pipeline, seed: &[(String, Value)], via: Option
             true => run.id.as_ref().map(|id| (format!("steps.{id}.outputs.{name}"), value)),
         });
         github_env.entry((run.job, runner)).or_default().extend(exports);
+    }
+    // Actions that build Go themselves, once per matrix combination they run in.
+    for step in wf.actions.iter().filter(|a| a.uses.starts_with(build_actions::GO_RELEASE_ACTION)) {
+        let job = &wf.jobs[step.job];
+        for (runner, (_, combo)) in job.combinations.iter().enumerate() {
+            let exported = github_env.get(&(step.job, runner)).map_or(&[][..], Vec::as_slice);
+            let mut env = ci::env_for(wf, step.job, combo, exported, &[]);
+            for (name, value) in seed {
+                env.set(name, value.clone(), !name.contains('.'));
+            }
+            if !step.runs_in(Some(&env)) {
+                continue;
+            }
+            let Some(invocation) = build_actions::go_release_action(step, env, &c.budget) else { continue };
+            let (context, via) = (Some(job.name.clone()), via.clone());
+            c.builds.push(Build { invocation, stage: None, runner, context, via });
+        }
     }
 }
 
@@ -950,12 +968,17 @@ impl<'a> Defs<'a> {
         if matches!(self.kind, Kind::Shell | Kind::Makefile) && self.runs_output_itself(b) {
             return None;
         }
-        // ko pushes the image it builds to a registry wherever it runs, unless told to keep it
-        // on this machine (`--local`, `KO_DOCKER_REPO=ko.local`).
-        if inv.cross_tool == Some("ko") {
-            let ci_for_other_purpose = matches!(self.kind, Kind::GithubWorkflow | Kind::GitlabCi)
+        // Tools that publish what they build themselves: ko pushes its image to a registry
+        // wherever it runs, unless told to keep it on this machine (`--local`,
+        // `KO_DOCKER_REPO=ko.local`); go-release-action uploads to the GitHub release.
+        if let Some(tool @ ("ko" | "go-release-action")) = inv.cross_tool {
+            let ci_for_other_purpose = matches!(self.kind, Kind::GithubWorkflow | Kind::GithubAction | Kind::GitlabCi)
                 && (self.workflow.is_some_and(|w| w.pull_requests_only) || self.ci_place_for_other_purpose(b));
-            return (ko::pushes(inv) && !ci_for_other_purpose).then(|| "ko pushes its image to a registry".into());
+            let (publishes, reason) = match tool {
+                "ko" => (ko::pushes(inv), "ko pushes its image to a registry"),
+                _ => (true, "go-release-action uploads it to the GitHub release"),
+            };
+            return (publishes && !ci_for_other_purpose).then(|| reason.into());
         }
         match self.kind {
             Kind::Dockerfile if self.not_for_release().is_some() => return None,

@@ -1431,3 +1431,44 @@ fn ko_builds_read_their_config_with_the_callers_environment() {
     let alone = check_in_module(&[("cmd/app/main.go", MAIN), ("Makefile", &make("-s -w", "ghcr.io/acme/app"))]);
     assert!(alone.is_empty(), "{alone:#?}");
 }
+
+/// wangyoucao577/go-release-action runs `go build` itself for its `goos`/`goarch` with its
+/// `build_flags` and `ldflags` inputs, adds no `-trimpath`, and uploads to the release.
+#[test]
+fn go_release_action_builds_and_uploads() {
+    let wf = |build_flags: &str, upload: &str| {
+        format!(
+            "on:\n  release:\n    types: [created]\njobs:\n  release:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        goos: [linux, windows]\n    steps:\n      - uses: actions/checkout@v4\n      - uses: wangyoucao577/go-release-action@v1\n        with:\n          github_token: ${{{{ secrets.GITHUB_TOKEN }}}}\n          goos: ${{{{ matrix.goos }}}}\n          goarch: amd64\n          pre_command: export CGO_ENABLED=0\n          build_flags: {build_flags}\n          ldflags: -s -w -X main.buildDate=${{{{ github.sha }}}}\n          upload: {upload}\n"
+        )
+    };
+    let found = check_in_module(&[(".github/workflows/release.yml", &wf("-tags netgo", "true"))]);
+    assert_eq!(
+        rules(&found),
+        [
+            ("untrimmed-paths", ".github/workflows/release.yml:12"),
+            ("stripped-without-symbols", ".github/workflows/release.yml:19")
+        ],
+        "{found:#?}"
+    );
+    assert!(found[0].2.contains("go-release-action uploads it"), "{}", found[0].2);
+    // With -trimpath and an unstripped build, or with nothing uploaded: nothing to say.
+    let trimmed = wf("-trimpath -tags netgo", "true").replace("-s -w ", "");
+    assert!(check_in_module(&[(".github/workflows/release.yml", &trimmed)]).is_empty());
+    assert!(check_in_module(&[(".github/workflows/release.yml", &wf("-tags netgo", "false"))]).is_empty());
+}
+
+/// `${target//\// }` replaces every `/` (the pattern's slash is escaped): the usual way a
+/// script splits `os/arch` into an array.
+#[test]
+fn a_substitution_whose_pattern_is_an_escaped_slash() {
+    let script = |ext: &str| {
+        format!(
+            "#!/usr/bin/env bash\nfor target in linux/amd64 windows/amd64; do\n  parts=(${{target//\\// }})\n  os=${{parts[0]}}\n  ext=''\n  {ext}\n  GOOS=$os GOARCH=${{parts[1]}} go build -trimpath -o \"./bin/app_${{os}}$ext\" .\ndone\n"
+        )
+    };
+    let found = check_in_module(&[("build.sh", &script(""))]);
+    assert_eq!(rules(&found), [("cross-build-overwrite", "build.sh:7")], "{found:#?}");
+    assert!(found[0].2.contains("./bin/app_windows without .exe"), "{}", found[0].2);
+    let fixed = script("[ \"$os\" = windows ] && ext=.exe");
+    assert!(check_in_module(&[("build.sh", &fixed)]).is_empty());
+}

@@ -184,6 +184,7 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         );
         let help = match inv.cross_tool {
             Some("gox") => "gox passes no -trimpath: set GOFLAGS=-trimpath in its environment".into(),
+            Some("go-release-action") => "add -trimpath to the step's `build_flags:` input".into(),
             Some(tool) => format!("drop {tool}'s -trimpath=false"),
             None => "add -trimpath (or GOFLAGS=-trimpath)".into(),
         };

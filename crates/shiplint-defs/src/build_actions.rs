@@ -1,0 +1,102 @@
+//! GitHub actions that run `go build` themselves and upload what it makes.
+//!
+//! wangyoucao577/go-release-action (`release.sh`, read at its commit of 2025-12-11): for one
+//! `goos`/`goarch` it runs `eval <pre_command>`, then in `project_path`
+//! `GOOS=<goos> GOARCH=<goarch> go build -o build-artifacts-<time>/<binary>[.exe] <build_flags>
+//! -ldflags "<ldflags>"` (with `multi_binaries: true`, `go build <build_flags> -o <folder>
+//! <project_path>`), and uploads the archive to the GitHub release (`upload: false` keeps it
+//! on the runner). It adds no `-trimpath`. A `build_command` other than `go build` (`make`,
+//! `packr2 build`) runs another tool, which is not read.
+
+use super::ci::{ActionStep, input_value};
+use super::eval::Env;
+use super::gobuild::{BuildInvocation, Setting};
+use super::shell;
+use super::value::{Builder, Hole, Origin, Value};
+
+/// The action, as `uses:` names it before its version.
+pub const GO_RELEASE_ACTION: &str = "wangyoucao577/go-release-action@";
+
+/// The `go build` a go-release-action step runs on a runner whose environment is `env`; `None`
+/// when the step runs another build command or does not upload.
+pub fn go_release_action<'a>(
+    step: &'a ActionStep,
+    mut env: Env,
+    budget: &super::budget::Budget,
+) -> Option<BuildInvocation<'a>> {
+    let input = |name: &str, env: &Env| step.with.get(name).map(|i| input_value(i, env));
+    let known = |name: &str, env: &Env| input(name, env).and_then(|v| v.as_known().map(str::to_string));
+    let build_command = known("build_command", &env).unwrap_or_else(|| "go build".into());
+    let upload = known("upload", &env).unwrap_or_else(|| "TRUE".into());
+    if build_command.split_whitespace().collect::<Vec<_>>() != ["go", "build"] || upload.eq_ignore_ascii_case("false") {
+        return None;
+    }
+    if let Some(pre) = step.with.get("pre_command") {
+        let items = shell::parse(&pre.value, pre.span.0);
+        shell::evaluate(&items, &mut env, budget);
+    }
+    let goos = input("goos", &env).unwrap_or_else(Value::empty);
+    let binary = match input("binary_name", &env).filter(|b| !b.is_empty()) {
+        Some(b) => b,
+        None => Value::hole(Origin::Environment("GITHUB_REPOSITORY".into())),
+    };
+    let mut output = Builder::default();
+    output.push_str("build-artifacts-");
+    output.push_hole(Hole::new(Origin::Command("date +%s".into())));
+    output.push_str("/");
+    output.push(&binary);
+    if goos.as_known() == Some("windows") {
+        output.push_str(".exe");
+    }
+    let uses = &step.uses_word;
+    let mut inv = BuildInvocation {
+        span: step.span,
+        build_word: step.span,
+        literal_command: false,
+        env: env
+            .vars
+            .iter()
+            .filter(|(_, v)| v.exported)
+            .map(|(k, v)| (k.clone(), Setting { value: v.value.clone(), span: None }))
+            .collect(),
+        install: false,
+        trimpath: false,
+        ldflags: None,
+        output: Some((output.build(), uses)),
+        mod_flag: None,
+        packages: Vec::new(),
+        unknown_flags: Vec::new(),
+        other_flags: Vec::new(),
+        iteration: Vec::new(),
+        loops: Vec::new(),
+        implicit_ldflags: false,
+        assumed_empty: Vec::new(),
+        cross_tool: Some("go-release-action"),
+        dir: None,
+    };
+    for name in ["goos", "goarch"] {
+        if let (Some(i), Some(value)) = (step.with.get(name), input(name, &env)) {
+            inv.env.insert(name.to_ascii_uppercase(), Setting { value, span: Some(i.span) });
+        }
+    }
+    inv.apply_goflags();
+    if let Some(flags) = step.with.get("build_flags") {
+        let fields = input_value(flags, &env).split_fields();
+        inv.read_flags(&fields, &|_| &flags.word);
+    }
+    if let Some(ldflags) = step.with.get("ldflags") {
+        let value = input_value(ldflags, &env);
+        if !value.is_empty() {
+            inv.ldflags = Some((value, &ldflags.word));
+        }
+    }
+    let project = input("project_path", &env).unwrap_or_else(|| Value::known("."));
+    let multi = known("multi_binaries", &env).is_some_and(|m| m.eq_ignore_ascii_case("true"));
+    if multi {
+        inv.packages.push((project, uses));
+    } else {
+        inv.packages.push((Value::known("."), uses));
+        inv.dir = Some(project);
+    }
+    Some(inv)
+}
