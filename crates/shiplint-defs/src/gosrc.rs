@@ -509,7 +509,8 @@ fn read_specs(
 }
 
 /// Reads an `init()` body from token `i` (just after `init(`); records `Name = ...` statements
-/// at the body's top level (an assignment inside an `if` is a guarded default, not an overwrite).
+/// at the body's top level (an assignment inside an `if` is a guarded default, not an overwrite;
+/// one whose value reads the name, `V = strings.TrimSpace(V)`, keeps what `-X` set).
 fn read_init(text: &str, toks: &[(Tok<'_>, usize)], mut i: usize, path: &Path, pkg: &mut Package) -> usize {
     while i < toks.len() && !matches!(toks[i].0, Tok::Other("{")) {
         i += 1;
@@ -532,7 +533,10 @@ fn read_init(text: &str, toks: &[(Tok<'_>, usize)], mut i: usize, path: &Path, p
             Tok::Newline | Tok::Other(";") => at_statement_start = true,
             Tok::Ident(name) if depth == 1 && at_statement_start => {
                 if matches!(toks.get(i + 1), Some((Tok::Other("="), _))) {
-                    pkg.init_assigned.push((name.to_string(), path.to_path_buf(), line_of(text, *at)));
+                    let value = toks[i + 2..].iter().take_while(|(t, _)| !matches!(t, Tok::Newline | Tok::Other(";")));
+                    if !value.into_iter().any(|(t, _)| matches!(t, Tok::Ident(n) if n == name)) {
+                        pkg.init_assigned.push((name.to_string(), path.to_path_buf(), line_of(text, *at)));
+                    }
                 }
                 at_statement_start = false;
             }
@@ -599,6 +603,7 @@ func defaultBuilt() string { return "unknown" }
 
 func init() {
 	Tag = computeTag()
+	Date = strings.TrimSpace(Date)
 	if Commit == "none" {
 		if info, ok := debug.ReadBuildInfo(); ok {
 			Commit = info.Main.Version

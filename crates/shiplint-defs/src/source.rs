@@ -17,6 +17,7 @@ use super::makefile::{self, Makefile};
 use super::promu;
 use super::shell::{self, Env, Item, Value};
 use super::text::{LineIndex, Span};
+use super::value::Piece;
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
@@ -282,6 +283,14 @@ impl Command {
     /// The program the command runs, `./` trimmed (`./app --version` runs `app`).
     pub fn program(&self) -> Option<&str> {
         self.argv.first().and_then(Value::as_known).map(|p| p.trim_start_matches("./"))
+    }
+
+    /// The file name of the program run through a path, past `exec` (`exec "${root}/tool"`
+    /// runs `tool`); `None` for a program named without a folder (found on `PATH`).
+    fn program_in_folder(&self) -> Option<&str> {
+        let program = self.argv.iter().find(|a| !matches!(a.as_known(), Some("exec" | "command")))?;
+        let in_folder = program.pieces().iter().any(|p| matches!(p, Piece::Text(t) if t.contains('/')));
+        in_folder.then(|| program.file_name()).flatten()
     }
 }
 
@@ -970,15 +979,21 @@ impl<'a> Defs<'a> {
         }
         // Tools that publish what they build themselves: ko pushes its image to a registry
         // wherever it runs, unless told to keep it on this machine (`--local`,
-        // `KO_DOCKER_REPO=ko.local`); go-release-action uploads to the GitHub release.
+        // `KO_DOCKER_REPO=ko.local`) or in a CI job for tests; go-release-action uploads to a
+        // GitHub release, whatever the release is called (a `dev` release is downloaded too).
         if let Some(tool @ ("ko" | "go-release-action")) = inv.cross_tool {
-            let ci_for_other_purpose = matches!(self.kind, Kind::GithubWorkflow | Kind::GithubAction | Kind::GitlabCi)
-                && (self.workflow.is_some_and(|w| w.pull_requests_only) || self.ci_place_for_other_purpose(b));
+            let in_ci = matches!(self.kind, Kind::GithubWorkflow | Kind::GithubAction | Kind::GitlabCi);
+            if in_ci && self.workflow.is_some_and(|w| w.pull_requests_only) {
+                return None;
+            }
             let (publishes, reason) = match tool {
-                "ko" => (ko::pushes(inv), "ko pushes its image to a registry"),
-                _ => (true, "go-release-action uploads it to the GitHub release"),
+                "ko" => (
+                    ko::pushes(inv) && !(in_ci && self.ci_place_for_other_purpose(b)),
+                    "ko pushes its image to a registry",
+                ),
+                _ => (true, "go-release-action uploads it to a GitHub release"),
             };
-            return (publishes && !ci_for_other_purpose).then(|| reason.into());
+            return publishes.then(|| reason.into());
         }
         match self.kind {
             Kind::Dockerfile if self.not_for_release().is_some() => return None,
@@ -1106,7 +1121,8 @@ impl<'a> Defs<'a> {
             .collect();
         // Run as a command, or inside a substitution (`v=$(./app --version)`).
         let after = self.text.get(inv.span.1..).unwrap_or("");
-        let runs = later.iter().any(|c| c.program() == Some(output))
+        let name = output.rsplit('/').next();
+        let runs = later.iter().any(|c| c.program() == Some(output) || c.program_in_folder() == name)
             || ["$(./", "`./"].iter().any(|open| after.contains(&format!("{open}{output} ")));
         let keeps = later.iter().any(|c| {
             link::names_kept_files(&c.argv)
@@ -1257,7 +1273,8 @@ impl<'a> Defs<'a> {
     }
 
     /// Distinct build commands: one per command, whichever iteration of its loops; of the runs
-    /// of one command (the file read alone, and as each caller runs it), the first that ships.
+    /// of one command (the file read alone, and as each caller runs it), the first caller's run
+    /// that ships (it knows what the file alone leaves unset), else the first that ships.
     pub fn distinct_builds(&self) -> Vec<&Build<'a>> {
         let mut chosen: Vec<&Build<'a>> = Vec::new();
         let mut index = std::collections::HashMap::new();
@@ -1267,7 +1284,11 @@ impl<'a> Defs<'a> {
                     index.insert(b.invocation.span, chosen.len());
                     chosen.push(b);
                 }
-                Some(&i) if b.via.is_some() && self.ships(chosen[i]).is_none() && self.ships(b).is_some() => {
+                Some(&i)
+                    if b.via.is_some()
+                        && (chosen[i].via.is_none() || self.ships(chosen[i]).is_none())
+                        && self.ships(b).is_some() =>
+                {
                     chosen[i] = b;
                 }
                 Some(_) => {}

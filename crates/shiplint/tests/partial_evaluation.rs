@@ -1450,7 +1450,7 @@ fn go_release_action_builds_and_uploads() {
         ],
         "{found:#?}"
     );
-    assert!(found[0].2.contains("go-release-action uploads it"), "{}", found[0].2);
+    assert!(found[0].2.contains("go-release-action uploads it to a GitHub release"), "{}", found[0].2);
     // With -trimpath and an unstripped build, or with nothing uploaded: nothing to say.
     let trimmed = wf("-trimpath -tags netgo", "true").replace("-s -w ", "");
     assert!(check_in_module(&[(".github/workflows/release.yml", &trimmed)]).is_empty());
@@ -1471,4 +1471,39 @@ fn a_substitution_whose_pattern_is_an_escaped_slash() {
     assert!(found[0].2.contains("./bin/app_windows without .exe"), "{}", found[0].2);
     let fixed = script("[ \"$os\" = windows ] && ext=.exe");
     assert!(check_in_module(&[("build.sh", &fixed)]).is_empty());
+}
+
+/// A script that builds a helper through a toolchain path and then runs it (`exec
+/// "${root}/tool"`) builds a tool, whatever its name says; without the run it ships.
+#[test]
+fn a_tool_built_through_a_toolchain_path_and_run() {
+    let script = |tail: &str| {
+        format!(
+            "#!/usr/bin/env bash\nroot=\"${{BASH_SOURCE%/*}}/..\"\ntool_path=\"./crosstool\"\n\"$toolchain/bin/go\" build -o \"$tool_path\" ./cmd/crosstool\n{tail}\n"
+        )
+    };
+    let files =
+        |tail: &str| check_in_module(&[("cmd/crosstool/main.go", MAIN), ("tools/cross-wrapper.sh", &script(tail))]);
+    assert!(files("exec \"${root}/crosstool\" \"$@\"").is_empty());
+    let found = files("tar czf dist/crosstool.tgz crosstool");
+    assert_eq!(rules(&found), [("untrimmed-paths", "tools/cross-wrapper.sh:4")], "{found:#?}");
+}
+
+/// A script whose caller gives it stripping flags (`LDFLAGS='-s -w' ./build.sh`) strips every
+/// build of that run; the same script read alone (its flags unset) keeps no unstripped copy
+/// of the caller's run.
+#[test]
+fn flags_from_the_caller_strip_every_build_of_its_run() {
+    let make = "release:\n\tLDFLAGS='-s -w' ./build.sh\n";
+    let script = "#!/bin/sh\nfor os in linux darwin; do\n  GOOS=$os go build -trimpath -ldflags \"$LDFLAGS\" -o \"bin/app_$os\" .\ndone\nGOOS=linux GOARCH=arm go build -trimpath -ldflags \"$LDFLAGS\" -o bin/app_arm .\n";
+    let found = check_in_module(&[("Makefile", make), ("build.sh", script)]);
+    let stripped: Vec<_> = rules(&found).into_iter().filter(|(r, _)| *r == "stripped-without-symbols").collect();
+    assert_eq!(
+        stripped,
+        [("stripped-without-symbols", "build.sh:3"), ("stripped-without-symbols", "build.sh:5")],
+        "{found:#?}"
+    );
+    let unstripped =
+        check_in_module(&[("Makefile", &make.replace("-s -w", "-X main.buildDate=x")), ("build.sh", script)]);
+    assert!(!unstripped.iter().any(|(r, ..)| r == "stripped-without-symbols"), "{unstripped:#?}");
 }

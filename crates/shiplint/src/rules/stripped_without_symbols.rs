@@ -193,14 +193,20 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         // An unstripped build of the same packages in the same target, job or script is the kept
-        // copy (a development target elsewhere in the file keeps nothing of the release).
+        // copy (a development target elsewhere in the file keeps nothing of the release). A build
+        // of another run of the file (another caller's, or the file read alone with its caller's
+        // flags unset) is not.
         let same_packages = |o: &crate::defs::source::Build<'_>| {
             o.invocation.packages.iter().map(|p| &p.0).eq(inv.packages.iter().map(|p| &p.0))
         };
-        let kept = defs
-            .builds
-            .iter()
-            .any(|o| same_packages(o) && o.context == b.context && !stripped(o) && defs.ships(o).is_some());
+        let same_run = |o: &crate::defs::source::Build<'_>| match (&o.via, &b.via) {
+            (None, None) => true,
+            (Some(x), Some(y)) => std::sync::Arc::ptr_eq(x, y),
+            _ => false,
+        };
+        let kept = defs.builds.iter().any(|o| {
+            same_packages(o) && o.context == b.context && same_run(o) && !stripped(o) && defs.ships(o).is_some()
+        });
         if kept {
             continue;
         }
