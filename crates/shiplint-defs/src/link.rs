@@ -6,7 +6,8 @@
 //! that a release Dockerfile runs is built into an image.
 //!
 //! Bounded like evaluation itself: chains of at most `MAX_CHAIN` calls, at most
-//! `MAX_CALLS_PER_FILE` runs of one file, and only files of the scan are ever read.
+//! `MAX_CALLS_PER_FILE` runs of one file (twice: from itself and from others), and only files
+//! of the scan are ever read.
 
 use super::source::{Defs, Kind};
 use super::value::Value;
@@ -16,7 +17,10 @@ use std::sync::Arc;
 
 /// The longest chain of calls followed (workflow -> make -> script -> script).
 pub const MAX_CHAIN: usize = 4;
-/// The most calls one file is evaluated under.
+/// The most calls one file is evaluated under, counted apart for the calls it makes of itself
+/// (a Makefile's recipes running `$(MAKE) other-target`, read alone) and for those other files
+/// start (a workflow running `make release`), so that a file's own recursion cannot use up the
+/// runs its callers need.
 pub const MAX_CALLS_PER_FILE: usize = 16;
 
 /// The command that ran a build definition, and who ran that one.
@@ -474,7 +478,7 @@ pub fn link(defs: &mut [Defs<'_>]) {
         defs[i].published_by.get_or_insert(at);
     }
     let mut examined = vec![0usize; defs.len()];
-    let mut runs = vec![0usize; defs.len()];
+    let mut runs = vec![[0usize; 2]; defs.len()];
     let mut seen = HashSet::new();
     for round in 0..MAX_CHAIN {
         let mut calls = if round == 0 { local_actions(defs, &index) } else { Vec::new() };
@@ -513,10 +517,12 @@ pub fn link(defs: &mut [Defs<'_>]) {
             }
         });
         for call in calls {
-            if runs[call.callee] >= MAX_CALLS_PER_FILE {
+            let from_elsewhere = call.caller.chain().last().is_some_and(|root| root.file != call.callee);
+            let count = &mut runs[call.callee][usize::from(from_elsewhere)];
+            if *count >= MAX_CALLS_PER_FILE {
                 continue;
             }
-            runs[call.callee] += 1;
+            *count += 1;
             let made = defs[call.callee].evaluate_call(&call);
             if made == 0 {
                 continue;

@@ -346,8 +346,11 @@ pub fn parse(kind: Kind, text: &str) -> Result<Parsed, String> {
 }
 
 /// Reads a Makefile's recipes with what its included files define already set on `file`
-/// (conditionals about those variables decide which recipes run).
+/// (conditionals about those variables decide which recipes run). Each recipe line runs in a
+/// shell of its own; under `.ONESHELL:` a rule's lines run in one shell, so what one line
+/// exports the next sees.
 pub fn parse_makefile(file: makefile::Makefile, text: &str) -> Parsed {
+    let one_shell = file.rules.iter().any(|r| r.targets.iter().any(|t| t == ".ONESHELL"));
     // A rule inside a conditional the file decides against never runs.
     let recipes = file
         .rules
@@ -357,10 +360,18 @@ pub fn parse_makefile(file: makefile::Makefile, text: &str) -> Parsed {
         .flat_map(|(i, r)| {
             // A recipe line under a conditional the file decides against is not run either.
             let file = &file;
-            r.recipe.iter().filter(move |l| file.holds(text, &l.conditions) != Some(false)).map(move |l| {
+            let lines = r.recipe.iter().filter(move |l| file.holds(text, &l.conditions) != Some(false)).map(|l| {
                 let (s, e) = l.span;
-                (i, r.targets.first().cloned(), shell::parse_make_recipe(&text[s..e], s))
-            })
+                shell::parse_make_recipe(&text[s..e], s)
+            });
+            let shells: Vec<Vec<Item>> = match one_shell {
+                true => vec![lines.flatten().collect()],
+                false => lines.collect(),
+            };
+            shells
+                .into_iter()
+                .filter(|items| !items.is_empty())
+                .map(move |items| (i, r.targets.first().cloned(), items))
         })
         .take(MAX_RUNS)
         .collect();
@@ -1273,8 +1284,7 @@ impl<'a> Defs<'a> {
     }
 
     /// Distinct build commands: one per command, whichever iteration of its loops; of the runs
-    /// of one command (the file read alone, and as each caller runs it), the first caller's run
-    /// that ships (it knows what the file alone leaves unset), else the first that ships.
+    /// of one command (the file read alone, and as each caller runs it), the first that ships.
     pub fn distinct_builds(&self) -> Vec<&Build<'a>> {
         let mut chosen: Vec<&Build<'a>> = Vec::new();
         let mut index = std::collections::HashMap::new();
@@ -1284,11 +1294,7 @@ impl<'a> Defs<'a> {
                     index.insert(b.invocation.span, chosen.len());
                     chosen.push(b);
                 }
-                Some(&i)
-                    if b.via.is_some()
-                        && (chosen[i].via.is_none() || self.ships(chosen[i]).is_none())
-                        && self.ships(b).is_some() =>
-                {
+                Some(&i) if b.via.is_some() && self.ships(chosen[i]).is_none() && self.ships(b).is_some() => {
                     chosen[i] = b;
                 }
                 Some(_) => {}

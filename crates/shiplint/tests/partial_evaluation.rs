@@ -388,7 +388,7 @@ fn nothing_in_vendored_code() {
 fn quotes_inside_make_variables_are_shell_syntax() {
     let make = "GO ?= go\nBUILD_FLAGS := -a -ldflags \"-s -w -X main.version=$(VERSION)\" -tags \"$(TAGS)\" -trimpath\nBIN := fzf-$(GOOS)_amd64\n\ntarget/$(BIN):\n\tGOARCH=amd64 $(GO) build $(BUILD_FLAGS) -o $@\n";
     let found = check(&[("Makefile", make)]);
-    assert_eq!(rules(&found), [("stripped-without-symbols", "Makefile:6")], "{found:#?}");
+    assert_eq!(rules(&found), [("stripped-without-symbols", "Makefile:7")], "{found:#?}");
     let untrimmed = make.replace(" -trimpath\n", "\n");
     let found = check(&[("Makefile", &untrimmed)]);
     assert!(found.iter().any(|f| f.0 == "untrimmed-paths" && f.2.contains("cross-compiled")), "{found:#?}");
@@ -1506,4 +1506,44 @@ fn flags_from_the_caller_strip_every_build_of_its_run() {
     let unstripped =
         check_in_module(&[("Makefile", &make.replace("-s -w", "-X main.buildDate=x")), ("build.sh", script)]);
     assert!(!unstripped.iter().any(|(r, ..)| r == "stripped-without-symbols"), "{unstripped:#?}");
+}
+
+/// Under `.ONESHELL:` a rule's recipe lines run in one shell: what one exports the `$(MAKE)`
+/// of the next passes on.
+#[test]
+fn oneshell_recipes_share_their_exports() {
+    let make = |oneshell: &str| {
+        format!(
+            "{oneshell}release:\n\texport LDFLAGS_EXT='-s -w'\n\t${{MAKE}} build-base GOOS=linux\n\nbuild-base:\n\tgo build -trimpath -ldflags=\"${{LDFLAGS_EXT}}\" -o bin/app_$(GOOS) .\n"
+        )
+    };
+    let found = check_in_module(&[("Makefile", &make(".ONESHELL:\n"))]);
+    assert_eq!(rules(&found), [("stripped-without-symbols", "Makefile:7")], "{found:#?}");
+    assert!(check_in_module(&[("Makefile", &make(""))]).is_empty());
+}
+
+/// A Makefile that runs itself many times (`$(MAKE) build GOOS=...` per platform) leaves the
+/// runs its callers make their own count: a release workflow's `make build-all` still reaches it.
+#[test]
+fn a_makefiles_own_recursion_leaves_its_callers_runs() {
+    let mut make: String = (0..20).map(|i| format!("dev{i}:\n\t$(MAKE) build-base GOARCH=arch{i}\n")).collect();
+    make.push_str("build-all:\n\t$(MAKE) build-base GOOS=linux\n\nbuild-base:\n\tgo build -o bin/app_$(GOOS) .\n");
+    let wf = "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make build-all\n      - run: gh release upload v1 bin/app_linux\n";
+    let found = check_in_module(&[("Makefile", &make), (".github/workflows/release.yml", wf)]);
+    assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:45")], "{found:#?}");
+    assert!(found[0].2.contains("release.yml:8 runs it"), "{}", found[0].2);
+}
+
+/// A goreleaser config that nothing runs, beside a release workflow that builds and publishes
+/// the project itself (`make build-all`, then a release action), is not how it releases.
+#[test]
+fn an_unused_goreleaser_config_beside_a_release_workflow() {
+    let make = "build-all:\n\tGOOS=linux go build -trimpath -o bin/app_linux .\n";
+    let wf = "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make build-all\n      - uses: ncipollo/release-action@v1\n        with:\n          artifacts: bin/*\n";
+    let goreleaser = "version: 2\nbrews:\n  - name: app\n";
+    let found =
+        check_in_module(&[("Makefile", make), (".github/workflows/release.yml", wf), (".goreleaser.yml", goreleaser)]);
+    assert!(found.is_empty(), "{found:#?}");
+    let alone = check_in_module(&[(".goreleaser.yml", goreleaser)]);
+    assert!(rules(&alone).contains(&("untrimmed-paths", ".goreleaser.yml:1")), "{alone:#?}");
 }

@@ -187,9 +187,12 @@ fn stripped_by(flags: &str) -> Option<&'static str> {
 
 pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     let stripped = |b: &crate::defs::source::Build<'_>| defs.ldflags_written(&b.invocation).is_some_and(|f| strips(&f));
-    for b in defs.distinct_builds() {
+    // Each run of each command (the file alone, and as each caller runs it): a caller may be
+    // the one that gives the flags (`LDFLAGS='-s -w' ./build.sh`). One finding per place.
+    let runs = defs.builds_by_command();
+    for b in runs.iter().filter_map(|run| run.iter().find(|b| defs.ships(b).is_some())) {
         let inv = &b.invocation;
-        if inv.only_compiles() || !stripped(b) || defs.ships(b).is_none() {
+        if inv.only_compiles() || !stripped(b) {
             continue;
         }
         // An unstripped build of the same packages in the same target, job or script is the kept
