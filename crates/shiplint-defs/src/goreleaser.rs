@@ -127,12 +127,14 @@ impl Run {
         Run { config, releases, builds }
     }
 
-    /// Whether this run reads the config file named `file_name`.
+    /// Whether this run reads the config file named `file_name` (any, where the `--config` path
+    /// is not known: `--config=${{ env.config_file }}`).
     pub fn reads(&self, file_name: &str) -> bool {
         if !self.builds {
             return false;
         }
         match &self.config {
+            Some(c) if c.contains('$') => true,
             Some(c) => c.rsplit('/').next() == Some(file_name),
             None => matches!(file_name, ".goreleaser.yml" | ".goreleaser.yaml" | "goreleaser.yml" | "goreleaser.yaml"),
         }
@@ -487,6 +489,10 @@ mod tests {
         let b = &parse(t).unwrap().builds[0];
         assert_eq!(&t[b.ldflags.start..b.ldflags.end], "-s\n  - -X main.date={{ .Date }}");
         assert!(parse("builds: [unclosed").is_err());
+        // A config path that is not known may be any config.
+        let run = Run::from_args(&["release", "--config=${{", "env.config_file", "}}"]);
+        assert!(run.reads(".goreleaser-patch.yml") && run.releases);
+        assert!(!Run::from_args(&["release", "-f", "other.yml"]).reads(".goreleaser.yml"));
         assert!(parse("builds: 3\n").is_err(), "builds must be a list");
     }
 }

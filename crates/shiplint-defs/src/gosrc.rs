@@ -255,6 +255,19 @@ impl Module {
         dir.is_dir().then_some(dir)
     }
 
+    /// Whether no module of the build can hold `import_path`: go.mod (at `go 1.17` or later,
+    /// which lists every module the build uses) requires none whose path is a prefix of it, and
+    /// no go.work adds other modules. `None` where that cannot be known.
+    pub fn outside_the_build(&self, import_path: &str) -> Option<bool> {
+        let go_mod = read_go_text(&self.root.join("go.mod"))?;
+        let (minor, _) = go_release(go_mod_directive(&go_mod, "go")?)?;
+        if minor < 17 || self.root.join("go.work").exists() {
+            return None;
+        }
+        let required = requirements(&go_mod);
+        Some(!required.iter().any(|(m, _)| import_path == m || import_path.starts_with(&format!("{m}/"))))
+    }
+
     /// The package an import path names, if it is inside this module.
     pub fn package(&self, import_path: &str) -> Option<(&Path, &Package)> {
         let rel =

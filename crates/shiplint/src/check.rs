@@ -231,16 +231,6 @@ fn judge_definitions(
             Some((d.scan_root, format!("{}:{}", d.path, d.line_of(start))))
         })
         .collect();
-    // CI workflows a release runs that build Go and keep it themselves, or through the build
-    // files they run (`make release`).
-    let ci_releases: Vec<Option<&Path>> = defs
-        .iter()
-        .filter(|d| d.workflow.is_some_and(|w| w.on_release))
-        .filter(|d| {
-            d.builds.iter().any(|b| b.via.is_none() && d.ships(b).is_some()) || d.linked.iter().any(|l| l.builds > 0)
-        })
-        .map(|d| d.scan_root)
-        .collect();
     let goreleaser_runs: Vec<(Option<&Path>, crate::defs::goreleaser::Run)> =
         defs.iter().flat_map(|d| d.goreleaser_runs().into_iter().map(move |r| (d.scan_root, r))).collect();
     for d in &mut defs {
@@ -250,10 +240,6 @@ fn judge_definitions(
             let mut runs = goreleaser_runs.iter().filter(|(root, r)| *root == d.scan_root && r.reads(name)).peekable();
             if runs.peek().is_some() {
                 d.goreleaser_released = Some(runs.any(|(_, r)| r.releases));
-            } else if ci_releases.contains(&d.scan_root) {
-                // Nothing runs goreleaser, and a release workflow builds and publishes the
-                // project itself: the config is not how it releases.
-                d.goreleaser_released = Some(false);
             }
         }
     }
@@ -269,6 +255,13 @@ fn judge_definitions(
             let dir = path.parent().unwrap_or(Path::new(""));
             g.dockers.iter().map(move |k| (root, normalized(&dir.join(&k.dockerfile))))
         })
+        .collect();
+    // CI workflows a release runs that build Go and keep it themselves.
+    let ci_releases: Vec<Option<&Path>> = defs
+        .iter()
+        .filter(|d| d.workflow.is_some_and(|w| w.on_release))
+        .filter(|d| d.builds.iter().any(|b| b.via.is_none() && d.ships(b).is_some()))
+        .map(|d| d.scan_root)
         .collect();
     for d in &mut defs {
         d.releases_elsewhere =

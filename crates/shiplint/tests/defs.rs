@@ -524,10 +524,11 @@ jobs:
     assert!(doc["errors"][0]["path"].as_str().unwrap().ends_with("broken.yml"));
 }
 
-/// A module whose build script aims -X at every kind of wrong target, and at three right ones.
+/// A module whose build script aims -X at every kind of wrong target, and at three right ones
+/// (and at a required module whose source is not at hand).
 fn x_flag_project(ldflags: &str) -> TempDir {
     project(&[
-        ("go.mod", "module example.com/app\n\ngo 1.27\n"),
+        ("go.mod", "module example.com/app\n\ngo 1.27\n\nrequire github.com/x/y v1.0.0\n"),
         (
             "internal/version/version.go",
             "package version\n\nconst Version = \"dev\"\n\ntype Tag string\n\nvar Label Tag = \"x\"\n\nvar Good string\n",

@@ -388,7 +388,7 @@ fn nothing_in_vendored_code() {
 fn quotes_inside_make_variables_are_shell_syntax() {
     let make = "GO ?= go\nBUILD_FLAGS := -a -ldflags \"-s -w -X main.version=$(VERSION)\" -tags \"$(TAGS)\" -trimpath\nBIN := fzf-$(GOOS)_amd64\n\ntarget/$(BIN):\n\tGOARCH=amd64 $(GO) build $(BUILD_FLAGS) -o $@\n";
     let found = check(&[("Makefile", make)]);
-    assert_eq!(rules(&found), [("stripped-without-symbols", "Makefile:7")], "{found:#?}");
+    assert_eq!(rules(&found), [("stripped-without-symbols", "Makefile:6")], "{found:#?}");
     let untrimmed = make.replace(" -trimpath\n", "\n");
     let found = check(&[("Makefile", &untrimmed)]);
     assert!(found.iter().any(|f| f.0 == "untrimmed-paths" && f.2.contains("cross-compiled")), "{found:#?}");
@@ -1522,28 +1522,52 @@ fn oneshell_recipes_share_their_exports() {
     assert!(check_in_module(&[("Makefile", &make(""))]).is_empty());
 }
 
-/// A Makefile that runs itself many times (`$(MAKE) build GOOS=...` per platform) leaves the
-/// runs its callers make their own count: a release workflow's `make build-all` still reaches it.
+/// A Makefile that runs itself many times (`$(MAKE) build-base OUT=...` per variant) leaves the
+/// runs its callers make their own count: a release workflow's `make build-all` still reaches
+/// the build it uploads.
 #[test]
 fn a_makefiles_own_recursion_leaves_its_callers_runs() {
-    let mut make: String = (0..20).map(|i| format!("dev{i}:\n\t$(MAKE) build-base GOARCH=arch{i}\n")).collect();
-    make.push_str("build-all:\n\t$(MAKE) build-base GOOS=linux\n\nbuild-base:\n\tgo build -o bin/app_$(GOOS) .\n");
-    let wf = "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make build-all\n      - run: gh release upload v1 bin/app_linux\n";
+    let mut make: String = (0..20).map(|i| format!("dev{i}:\n\t$(MAKE) build-base OUT=dev{i}\n")).collect();
+    make.push_str("build-all:\n\t$(MAKE) build-base OUT=app\n\nbuild-base:\n\tgo build -o bin/$(OUT) .\n");
+    let wf = "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make build-all\n      - run: gh release upload v1 bin/app\n";
     let found = check_in_module(&[("Makefile", &make), (".github/workflows/release.yml", wf)]);
     assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:45")], "{found:#?}");
     assert!(found[0].2.contains("release.yml:8 runs it"), "{}", found[0].2);
 }
 
-/// A goreleaser config that nothing runs, beside a release workflow that builds and publishes
-/// the project itself (`make build-all`, then a release action), is not how it releases.
+/// An `-X` path that no module of the build can hold (the `/v2` of the module path forgotten)
+/// names a package that is never linked; a module go.mod requires may hold it.
 #[test]
-fn an_unused_goreleaser_config_beside_a_release_workflow() {
-    let make = "build-all:\n\tGOOS=linux go build -trimpath -o bin/app_linux .\n";
-    let wf = "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make build-all\n      - uses: ncipollo/release-action@v1\n        with:\n          artifacts: bin/*\n";
-    let goreleaser = "version: 2\nbrews:\n  - name: app\n";
-    let found =
-        check_in_module(&[("Makefile", make), (".github/workflows/release.yml", wf), (".goreleaser.yml", goreleaser)]);
+fn an_x_path_outside_every_module_of_the_build() {
+    let go_mod = "module example.com/app/v2\n\ngo 1.22\n\nrequire github.com/other/lib v1.2.0\n";
+    let version = "package version\n\nvar Commit string\n";
+    let make = |target: &str| {
+        format!("build:\n\tgo build -trimpath -ldflags \"-X {target}=$(shell git rev-parse HEAD)\" -o bin/app .\n")
+    };
+    let files = |target: &str| {
+        check(&[
+            ("go.mod", go_mod),
+            ("main.go", MAIN),
+            ("internal/version/version.go", version),
+            ("Makefile", &make(target)),
+        ])
+    };
+    let found = files("example.com/app/internal/version.Commit");
+    assert_eq!(rules(&found), [("x-flag-unknown-target", "Makefile:2")], "{found:#?}");
+    assert!(found[0].2.contains("did you mean example.com/app/v2/internal/version.Commit"), "{}", found[0].2);
+    assert!(files("example.com/app/v2/internal/version.Commit").is_empty());
+    assert!(files("github.com/other/lib/version.Commit").is_empty(), "a required module may declare it");
+    // An image build may compile a module it clones.
+    let image = "FROM golang:1.27 AS build\nRUN git clone https://example.com/other.git /src\nWORKDIR /src\nRUN CGO_ENABLED=0 go build -trimpath -ldflags \"-X example.com/other/version.Commit=x\" -o /app .\nFROM scratch\nCOPY --from=build /app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n";
+    let found = check(&[("go.mod", go_mod), ("main.go", MAIN), ("Dockerfile", image)]);
     assert!(found.is_empty(), "{found:#?}");
-    let alone = check_in_module(&[(".goreleaser.yml", goreleaser)]);
-    assert!(rules(&alone).contains(&("untrimmed-paths", ".goreleaser.yml:1")), "{alone:#?}");
+}
+
+/// A windows library (`-buildmode=c-shared`) is a `.dll`, not an executable missing `.exe`.
+#[test]
+fn a_windows_library_keeps_its_dll_name() {
+    let make = |mode: &str| format!("release:\n\tGOOS=windows go build -trimpath {mode} -o dist/app-amd64.dll .\n");
+    assert!(check_in_module(&[("Makefile", &make("-buildmode=c-shared"))]).is_empty());
+    let found = check_in_module(&[("Makefile", &make(""))]);
+    assert_eq!(rules(&found), [("cross-build-overwrite", "Makefile:2")], "{found:#?}");
 }

@@ -8,8 +8,9 @@ use crate::rules::DefsFindings;
 declare_rule! {
     /// ## What it does
     /// Finds cross-compiling loops whose iterations write the same output file, windows builds
-    /// whose output lacks `.exe`, GitHub matrices whose runners upload artifacts under one name,
-    /// and GitLab matrix jobs that keep the same path as an artifact. Each iteration of a loop is
+    /// of executables whose output lacks `.exe` (a `-buildmode=c-shared` `.dll` is not one),
+    /// GitHub matrices whose runners upload artifacts under one name, and GitLab matrix jobs
+    /// that keep the same path as an artifact. Each iteration of a loop is
     /// evaluated (GOOS, GOARCH and the `-o` path, through `${target%/*}`-style expansions), so the
     /// finding names the targets that collide. In a release folder or archives, it finds the
     /// same bytes shipped under names that claim different platforms.
@@ -189,8 +190,15 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
                 ));
             }
         }
-        // Only a binary that ships is run by that name on someone's Windows.
-        let shipped = all.iter().filter(|b| defs.ships(b).is_some());
+        // Only a binary that ships is run by that name on someone's Windows; a library
+        // (`-buildmode=c-shared` writes a .dll) is not run at all.
+        let executable = |b: &&&crate::defs::source::Build<'_>| {
+            !b.invocation
+                .other_flags
+                .iter()
+                .any(|f| f.strip_prefix("-buildmode=").is_some_and(|m| !matches!(m, "exe" | "pie" | "default")))
+        };
+        let shipped = all.iter().filter(|b| defs.ships(b).is_some()).filter(executable);
         let windows = shipped.map(|b| &b.invocation).find_map(|it| match (it.env_value("GOOS"), &it.output) {
             (Some("windows"), Some((Value::Known(o), _))) if !o.ends_with(".exe") && !o.ends_with('/') => Some(o),
             _ => None,

@@ -76,8 +76,12 @@ pub fn each_target(defs: &Defs<'_>, mut f: impl FnMut(&XFlag<'_>, Target<'_>, &M
     }
     let Some(module) = defs.module() else { return };
     let cwd = build_folder(defs, &module);
+    // An image build may compile a module it clones (`git clone .../kine && go build`): which
+    // module a Dockerfile's build is, only its packages say.
+    let own_module = defs.kind != Kind::Dockerfile;
     for x in &flags {
-        f(x, resolve(&module, &cwd, x.build, &x.target), &module);
+        let own_module = own_module && x.build.dir.is_none();
+        f(x, resolve(&module, &cwd, x.build, &x.target, own_module), &module);
     }
 }
 
@@ -122,8 +126,16 @@ fn build_folder(defs: &Defs<'_>, module: &Module) -> PathBuf {
     }
 }
 
-/// Resolves `target` (`importpath.name`) for the packages `build` compiles in `cwd`.
-fn resolve<'m>(module: &'m Module, cwd: &Path, build: &BuildInvocation<'_>, target: &str) -> Target<'m> {
+/// Resolves `target` (`importpath.name`) for the packages `build` compiles in `cwd`; where
+/// `own_module`, the build is known to be of `module` (not a module it fetched or changed
+/// folder into), so a path no module of its build holds is reported.
+fn resolve<'m>(
+    module: &'m Module,
+    cwd: &Path,
+    build: &BuildInvocation<'_>,
+    target: &str,
+    own_module: bool,
+) -> Target<'m> {
     let Some((import_path, name)) = target.rsplit_once('.') else { return Target::Unchecked };
     // `${PKG}/pkg/buildinfo` with PKG from the caller: the path is not known.
     if import_path.is_empty() || import_path.starts_with('/') || import_path.contains("//") {
@@ -155,8 +167,13 @@ fn resolve<'m>(module: &'m Module, cwd: &Path, build: &BuildInvocation<'_>, targ
         return found(import_path.to_string(), Cow::Borrowed(package));
     }
     let first = import_path.split('/').next().unwrap_or("");
-    let inside_module = import_path.starts_with(&format!("{}/", module.path));
-    if inside_module || !first.contains('.') && !is_standard_library(import_path) {
+    let inside_module = import_path == module.path || import_path.starts_with(&format!("{}/", module.path));
+    // A path in no module the build uses (`.../app/internal/version` for module `.../app/v2`);
+    // only a well-formed path is judged (not one a quoting this reader got wrong left `\` in).
+    let well_formed = import_path.chars().all(|c| c.is_ascii_alphanumeric() || "-._~/+".contains(c));
+    let outside =
+        own_module && first.contains('.') && well_formed && module.outside_the_build(import_path) == Some(true);
+    if inside_module || outside || !first.contains('.') && !is_standard_library(import_path) {
         let last = import_path.rsplit('/').next().unwrap_or(import_path);
         return Target::NoSuchPackage {
             import_path: import_path.to_string(),

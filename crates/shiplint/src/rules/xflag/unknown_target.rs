@@ -21,7 +21,12 @@ declare_rule! {
     /// missing names and packages that are not linked are all silent no-ops. Targets in dependencies
     /// (`-X github.com/prometheus/common/version.Version=...`) are checked against the
     /// dependency's source in vendor/ or the module cache (`GOMODCACHE`, `GOPATH/pkg/mod`), at
-    /// the version go.mod requires; found in neither, they are not judged.
+    /// the version go.mod requires; found in neither, they are not judged. A path that no module
+    /// of the build can hold is reported: with `go 1.17` or later go.mod lists every module the
+    /// build uses, so `-X github.com/acme/app/internal/version.Commit` in module
+    /// `github.com/acme/app/v2` (the major version suffix forgotten) names a package that is not
+    /// linked (not judged where a go.work adds modules, nor in a Dockerfile or after a `cd`,
+    /// which may build a module fetched from elsewhere).
     ///
     /// ## Example
     /// ```sh
@@ -60,10 +65,12 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
                     [one] => format!("; did you mean {one}.{name}?"),
                     many => format!("; {} declare {name}", many.join(", ")),
                 };
-                format!(
-                    "-X {}={} does nothing: module {} has no package {import_path}{hint}",
-                    x.target, x.value, module.path
-                )
+                let inside = import_path == module.path || import_path.starts_with(&format!("{}/", module.path));
+                let holder = match inside {
+                    true => format!("module {}", module.path),
+                    false => format!("neither module {} nor a module its go.mod requires", module.path),
+                };
+                format!("-X {}={} does nothing: {holder} has no package {import_path}{hint}", x.target, x.value)
             }
             _ => return,
         };
