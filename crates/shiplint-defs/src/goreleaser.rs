@@ -105,6 +105,8 @@ pub struct Run {
     /// Whether it builds from the config (goreleaser Pro's `continue`, `publish` and `announce`
     /// work on what an earlier `--split`/`--prepare` run built).
     pub builds: bool,
+    /// Its environment sets `GOFLAGS=-trimpath`, which every `go build` it runs reads.
+    pub trimpath_from_goflags: bool,
 }
 
 impl Run {
@@ -124,7 +126,7 @@ impl Run {
         }
         let releases = !subcommand.is_some_and(|c| OTHER_COMMANDS.contains(&c)) && !args.contains(&"--snapshot");
         let builds = !subcommand.is_some_and(|c| matches!(c, "continue" | "publish" | "announce"));
-        Run { config, releases, builds }
+        Run { config, releases, builds, trimpath_from_goflags: false }
     }
 
     /// Whether this run reads the config file named `file_name` (any, where the `--config` path

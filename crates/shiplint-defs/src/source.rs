@@ -412,6 +412,11 @@ fn collect_assignments<'a>(items: &'a [Item], out: &mut Vec<(&'a str, &'a shell:
     }
 }
 
+/// Whether a `GOFLAGS` value holds `-trimpath`.
+fn sets_trimpath(goflags: &Value) -> bool {
+    goflags.split_fields().iter().any(|f| matches!(f.as_known(), Some("-trimpath" | "--trimpath" | "-trimpath=true")))
+}
+
 /// Whether a target, job, workflow or script name says it makes what is released.
 pub fn names_a_release(name: &str) -> bool {
     ["release", "dist", "package", "publish", "ship", "deploy", "cross", "nightly"]
@@ -494,7 +499,9 @@ fn read_script<'a>(
         // A command that may run another build file is kept once per distinct way it runs (a
         // loop's `GOOS=$os make install` runs make for each platform), and so is one that packs
         // or uploads the files it names; others once.
-        let env: Option<Vec<(String, Value)>> = link::may_call(&e.argv).then(|| {
+        // goreleaser's environment reaches the builds it runs (`GOFLAGS=-trimpath`).
+        let runs_goreleaser = e.argv.first().and_then(Value::file_name) == Some("goreleaser");
+        let env: Option<Vec<(String, Value)>> = (link::may_call(&e.argv) || runs_goreleaser).then(|| {
             let mut env: Vec<_> = e.env.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
             env.sort_by(|a, b| a.0.cmp(&b.0));
             env
@@ -643,6 +650,8 @@ impl<'a> Defs<'a> {
                 // Arguments an expression chooses (`release` on tags, `--snapshot` otherwise)
                 // may release.
                 run.releases |= args.contains("${{") || workflow_ships || names_a_release(&wf.jobs[a.job].name);
+                let env = ci::runner_env(wf, a.job, 0);
+                run.trimpath_from_goflags = env.as_ref().and_then(|e| e.get("GOFLAGS")).is_some_and(sets_trimpath);
                 run
             })
             .collect();
@@ -658,6 +667,8 @@ impl<'a> Defs<'a> {
                     })
                 });
                 run.releases |= self.place_ships(c.context.as_deref()).is_some() || caller_ships;
+                let goflags = c.env.iter().flatten().find(|(name, _)| name == "GOFLAGS");
+                run.trimpath_from_goflags = goflags.is_some_and(|(_, v)| sets_trimpath(v));
                 runs.push(run);
             }
         }

@@ -237,9 +237,20 @@ fn judge_definitions(
         d.notarized_in = notarized.iter().find(|(root, _)| *root == d.scan_root).map(|(_, at)| at.clone());
         if d.kind == source::Kind::Goreleaser {
             let name = Path::new(d.path).file_name().and_then(|n| n.to_str()).unwrap_or_default();
-            let mut runs = goreleaser_runs.iter().filter(|(root, r)| *root == d.scan_root && r.reads(name)).peekable();
-            if runs.peek().is_some() {
-                d.goreleaser_released = Some(runs.any(|(_, r)| r.releases));
+            let runs: Vec<_> = goreleaser_runs
+                .iter()
+                .filter(|(root, r)| *root == d.scan_root && r.reads(name))
+                .map(|(_, r)| r)
+                .collect();
+            if !runs.is_empty() {
+                d.goreleaser_released = Some(runs.iter().any(|r| r.releases));
+            }
+            // Every run of it passes `GOFLAGS=-trimpath` (a Makefile's `export GOFLAGS`): so do
+            // the builds it runs.
+            if !runs.is_empty() && runs.iter().all(|r| r.trimpath_from_goflags) {
+                for b in &mut d.builds {
+                    b.invocation.trimpath = true;
+                }
             }
         }
     }

@@ -1571,3 +1571,16 @@ fn a_windows_library_keeps_its_dll_name() {
     let found = check_in_module(&[("Makefile", &make(""))]);
     assert_eq!(rules(&found), [("cross-build-overwrite", "Makefile:2")], "{found:#?}");
 }
+
+/// goreleaser runs `go build` in its own environment: a Makefile that exports
+/// `GOFLAGS=-trimpath` before `goreleaser release` trims every build of the config.
+#[test]
+fn goreleaser_builds_read_goflags_from_the_run() {
+    let config =
+        "version: 2\nbuilds:\n  - main: .\n    goos: [linux]\n    ldflags: ['-X main.buildDate={{.CommitDate}}']\n";
+    let make = |export: &str| format!("{export}release:\n\tgoreleaser release --clean\n");
+    let files = |make: &str| check_in_module(&[(".goreleaser.yml", config), ("Makefile", make)]);
+    assert!(files(&make("export GOFLAGS = -trimpath\n")).is_empty());
+    let found = files(&make(""));
+    assert_eq!(rules(&found), [("untrimmed-paths", ".goreleaser.yml:3")], "{found:#?}");
+}
