@@ -13,11 +13,10 @@
 //! The config is `.ko.yaml` in the folder ko runs in, or the file or folder `KO_CONFIG_PATH`
 //! names.
 
-use super::ci::{Scalar, span_of};
+use super::ci::Scalar;
 use super::gobuild::{BuildInvocation, Setting};
 use super::shell::Evaluated;
 use super::value::{Origin, Value};
-use serde_saphyr::Spanned;
 
 /// A list, or one string (viper reads both).
 #[derive(Clone, Debug, serde::Deserialize)]
@@ -39,7 +38,7 @@ impl Strings {
 #[derive(Debug, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Config {
-    builds: Option<Vec<Spanned<BuildEntry>>>,
+    builds: Option<Vec<BuildEntry>>,
     default_flags: Option<Strings>,
     default_ldflags: Option<Strings>,
     default_env: Option<Strings>,
@@ -69,8 +68,6 @@ pub struct Settings {
 pub struct KoConfig {
     pub builds: Vec<(String, Settings)>,
     pub defaults: Settings,
-    /// Where the first build entry is, for notes.
-    pub span: Option<(usize, usize)>,
 }
 
 /// `./cmd/app/`, `cmd/app` and `ko://./cmd/app` alike: the path without `./`, `ko://` and
@@ -87,11 +84,9 @@ impl KoConfig {
         let items = |s: &Option<Strings>| s.as_ref().map(Strings::items).unwrap_or_default();
         let builds = cfg.builds.as_deref().unwrap_or_default();
         Ok(KoConfig {
-            span: builds.first().and_then(span_of),
             builds: builds
                 .iter()
                 .map(|b| {
-                    let b = &b.value;
                     let dir = b.dir.as_deref().unwrap_or(".");
                     let main = b.main.as_deref().unwrap_or(".");
                     let package = package_path(&format!("{dir}/{main}"));
@@ -152,7 +147,7 @@ const VALUE_OPTIONS: &[&str] = &[
 fn is_local_repository(repo: &str) -> bool {
     let host = repo.split('/').next().unwrap_or("");
     let host = host.split(':').next().unwrap_or(host);
-    matches!(host, "ko.local" | "kind.local" | "localhost" | "127.0.0.1" | "registry.local")
+    matches!(host, "ko.local" | "kind.local" | "localhost" | "127.0.0.1")
 }
 
 /// Whether a ko build pushes its image to a registry: not `--local`/`-L`, `--push=false` or a
@@ -161,7 +156,6 @@ pub fn pushes(inv: &BuildInvocation<'_>) -> bool {
     let local_flag = inv.other_flags.iter().any(|f| {
         matches!(f.as_str(), "--local" | "-L" | "--push=false")
             || f.strip_prefix("--local=").is_some_and(|v| v != "false")
-            || f.starts_with("--tarball=") && inv.other_flags.iter().any(|g| g == "--push=false")
     });
     let local_repo = inv.env_value("KO_DOCKER_REPO").is_some_and(is_local_repository);
     !local_flag && !local_repo
@@ -230,13 +224,11 @@ pub fn builds<'a>(mut inv: BuildInvocation<'a>, e: &Evaluated<'a>, from: usize) 
         }
         _ => ("linux".to_string(), None),
     };
-    let default = |inv: &mut BuildInvocation<'a>, name: &str, value: String| {
-        inv.env.entry(name.to_string()).or_insert(Setting { value: Value::Known(value), span: None });
-    };
-    default(&mut inv, "CGO_ENABLED", "0".into());
-    inv.env.insert("GOOS".into(), Setting { value: Value::Known(os), span: None });
-    if let Some(arch) = arch {
-        inv.env.insert("GOARCH".into(), Setting { value: Value::Known(arch), span: None });
+    let defaults = [("CGO_ENABLED", Some("0".to_string())), ("GOOS", Some(os)), ("GOARCH", arch)];
+    for (name, value) in defaults {
+        if let Some(value) = value {
+            inv.env.entry(name.into()).or_insert(Setting { value: Value::Known(value), span: None });
+        }
     }
     if let Some(word) = ldflags_word {
         let joined = cli_ldflags.iter().map(Value::display).collect::<Vec<_>>().join(" ");
@@ -284,15 +276,10 @@ pub fn configure(inv: &mut BuildInvocation<'_>, config: &KoConfig) {
             }
         }
     }
+    // Each item is one argument of `go build` (`[-tags, netgo]`).
     let flags: Vec<Value> =
         settings.flags.iter().map(|f| Value::rendered(f, &|f| template_field(&inv.env, f))).collect();
-    for flag in flags.iter().filter_map(Value::as_known) {
-        match flag.trim_start_matches('-') {
-            "trimpath" => inv.trimpath = true,
-            f if f.starts_with("mod=") => inv.mod_flag = Some(Value::known(&f[4..])),
-            f => inv.other_flags.push(format!("-{f}")),
-        }
-    }
+    inv.read_flags(&flags, &|_| word);
     if inv.ldflags.is_none() && !settings.ldflags.is_empty() {
         let joined = settings.ldflags.join(" ");
         let value = Value::rendered(&joined, &|f| template_field(&inv.env, f));

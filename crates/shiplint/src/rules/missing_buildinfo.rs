@@ -120,8 +120,11 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         if files && defs.ships(b).is_some() {
             let message = "go build of .go files: the binary's BuildInfo has path command-line-arguments and no main \
                            module, so no module version";
+            // From the command to its first file: a command written over several lines is found
+            // where it starts and where the files are named.
             let (_, first) = &inv.packages[0];
-            out.push(defs.finding(&META, (first.start, first.end), message.to_string(), module_mode));
+            let at = (inv.span.0.min(first.start), first.end);
+            out.push(defs.finding(&META, at, message.to_string(), module_mode));
         }
     }
     // The linker run by hand writes BuildInfo with the Go version only.
