@@ -16,7 +16,7 @@
 use super::ci::Scalar;
 use super::gobuild::{BuildInvocation, Setting};
 use super::shell::Evaluated;
-use super::value::{Origin, Value};
+use super::value::{Builder, Origin, Value};
 
 /// A list, or one string (viper reads both).
 #[derive(Clone, Debug, serde::Deserialize)]
@@ -178,23 +178,21 @@ pub fn builds<'a>(mut inv: BuildInvocation<'a>, e: &Evaluated<'a>, from: usize) 
     let mut j = from + 1;
     while j < argv.len() {
         let field = &argv[j];
-        let Some(text) = field.as_known() else {
-            // A package from a variable (`./$(DIR)` with a hole) is a package still.
-            if !field.starts_with("-") {
-                packages.push(j);
-            }
-            j += 1;
-            continue;
+        // `--option=value` (the value may have holes), `--option`, or a package (`./$(DIR)`).
+        let (option, inline) = match field.split_once('=') {
+            Some((Value::Known(o), v)) if o.starts_with('-') => (o, Some(v)),
+            _ => match field.as_known() {
+                Some(t) if t.starts_with('-') => (t.to_string(), None),
+                _ => {
+                    if !field.starts_with("-") {
+                        packages.push(j);
+                    }
+                    j += 1;
+                    continue;
+                }
+            },
         };
-        let (option, inline) = match text.split_once('=') {
-            Some((o, v)) if o.starts_with('-') => (o, Some(Value::known(v))),
-            _ => (text, None),
-        };
-        if !option.starts_with('-') {
-            packages.push(j);
-            j += 1;
-            continue;
-        }
+        let option = option.as_str();
         let value = match inline {
             Some(v) => Some(v),
             None if VALUE_OPTIONS.contains(&option) => {
@@ -230,9 +228,16 @@ pub fn builds<'a>(mut inv: BuildInvocation<'a>, e: &Evaluated<'a>, from: usize) 
             inv.env.entry(name.into()).or_insert(Setting { value: Value::Known(value), span: None });
         }
     }
+    // Joined as values, so that a hole (`--ldflags="-X main.date=$(date)"`) keeps what it is.
     if let Some(word) = ldflags_word {
-        let joined = cli_ldflags.iter().map(Value::display).collect::<Vec<_>>().join(" ");
-        inv.ldflags = Some((Value::rendered(&joined, &|f| template_field(&inv.env, f)), word));
+        let mut joined = Builder::default();
+        for (i, v) in cli_ldflags.iter().enumerate() {
+            if i > 0 {
+                joined.push_str(" ");
+            }
+            joined.push(v);
+        }
+        inv.ldflags = Some((joined.build(), word));
     }
     let image = Value::hole(Origin::Unevaluated("(the image ko builds)".into()));
     inv.output = Some((image, e.word_of(from)));

@@ -259,8 +259,8 @@ impl Value {
     }
 
     /// A Go template (goreleaser, promu, ko) rendered as far as `field` knows the fields it
-    /// reads (`.Env.LDFLAGS` -> `Some(value)`, `Some(empty)` for an unset variable): a field
-    /// it knows is its value, any other action a hole. `{{ if FIELD }}...{{ else }}...{{ end }}`
+    /// reads (`.Env.LDFLAGS` -> `Some(value)`, `None` where it does not know): a field it
+    /// knows is its value, any other action a hole. `{{ if FIELD }}...{{ else }}...{{ end }}`
     /// (also `if index .Env "NAME"`) takes the branch its known field decides; a condition it
     /// cannot decide keeps the `if` branch, whose text is what the file wrote to be used.
     pub fn rendered(text: &str, field: &dyn Fn(&str) -> Option<Value>) -> Self {

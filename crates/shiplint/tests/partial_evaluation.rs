@@ -1427,6 +1427,11 @@ fn ko_builds_read_their_config_with_the_callers_environment() {
     // The same build kept in the local Docker daemon, and a pushed build with plain ldflags.
     assert!(files(&make("-s -w -X main.buildDate=$(shell date +%s)", "ko.local")).is_empty());
     assert!(files(&make("-X main.buildDate=$(shell git log -1 --format=%ct)", "ghcr.io/acme/app")).is_empty());
+    // Flags on ko's command line keep what their values are made of.
+    let cli =
+        "publish:\n\tKO_DOCKER_REPO=ghcr.io/acme/app ko build --ldflags=\"-X main.buildDate=$$(date +%s)\" ./cmd/app\n";
+    let found = check_in_module(&[("cmd/app/main.go", MAIN), ("Makefile", cli)]);
+    assert_eq!(rules(&found), [("non-reproducible-build", "Makefile:2")], "{found:#?}");
     // Without the config ko passes no ldflags: the variable alone does nothing.
     let alone = check_in_module(&[("cmd/app/main.go", MAIN), ("Makefile", &make("-s -w", "ghcr.io/acme/app"))]);
     assert!(alone.is_empty(), "{alone:#?}");
