@@ -48,6 +48,11 @@ pub struct Module {
     pub root: PathBuf,
     pub path: String,
     pub packages: HashMap<PathBuf, Package>,
+    /// go.mod's `require` lines: (module path, version).
+    pub requires: Vec<(String, String)>,
+    /// go.mod's `go` line lists every module the build uses (`go 1.17` or later) and no go.work
+    /// beside it adds others.
+    pub lists_every_module: bool,
 }
 
 /// Modules read during one scan, shared by every build definition in them.
@@ -175,7 +180,14 @@ impl Module {
     /// Reads the module at `root` (vendor/, testdata/, hidden folders and _test.go skipped).
     pub fn load(root: &Path) -> Option<Module> {
         let go_mod = read_go_text(&root.join("go.mod"))?;
-        let mut module = Module { root: root.to_path_buf(), path: module_path(&go_mod)?, packages: HashMap::new() };
+        let go_minor = go_mod_directive(&go_mod, "go").and_then(go_release).map(|(minor, _)| minor);
+        let mut module = Module {
+            root: root.to_path_buf(),
+            path: module_path(&go_mod)?,
+            packages: HashMap::new(),
+            requires: requirements(&go_mod),
+            lists_every_module: go_minor.is_some_and(|m| m >= 17) && !root.join("go.work").exists(),
+        };
         // No ignore files: the go command reads none, and they are a stranger's to make FIFOs of.
         let walker = ignore::WalkBuilder::new(root)
             .standard_filters(false)
@@ -234,11 +246,7 @@ impl Module {
     /// The module cache folder of `import_path`: the required module whose path is its longest
     /// prefix, at the required version (paths escaped as the cache writes them).
     fn module_cache_dir(&self, import_path: &str) -> Option<PathBuf> {
-        let go_mod = read_go_text(&self.root.join("go.mod"))?;
-        let (module, version) = requirements(&go_mod)
-            .into_iter()
-            .filter(|(m, _)| import_path == m || import_path.starts_with(&format!("{m}/")))
-            .max_by_key(|(m, _)| m.len())?;
+        let (module, version) = self.required_module_of(import_path)?;
         let home = std::env::var_os("HOME").map(PathBuf::from);
         let cache = match (std::env::var_os("GOMODCACHE"), std::env::var_os("GOPATH")) {
             (Some(c), _) if !c.is_empty() => PathBuf::from(c),
@@ -251,7 +259,7 @@ impl Module {
                 .collect::<String>()
         };
         let rest = import_path[module.len()..].trim_start_matches('/');
-        let dir = cache.join(format!("{}@{}", escape(&module), escape(&version))).join(rest);
+        let dir = cache.join(format!("{}@{}", escape(module), escape(version))).join(rest);
         dir.is_dir().then_some(dir)
     }
 
@@ -259,13 +267,15 @@ impl Module {
     /// which lists every module the build uses) requires none whose path is a prefix of it, and
     /// no go.work adds other modules. `None` where that cannot be known.
     pub fn outside_the_build(&self, import_path: &str) -> Option<bool> {
-        let go_mod = read_go_text(&self.root.join("go.mod"))?;
-        let (minor, _) = go_release(go_mod_directive(&go_mod, "go")?)?;
-        if minor < 17 || self.root.join("go.work").exists() {
-            return None;
-        }
-        let required = requirements(&go_mod);
-        Some(!required.iter().any(|(m, _)| import_path == m || import_path.starts_with(&format!("{m}/"))))
+        self.lists_every_module.then(|| self.required_module_of(import_path).is_none())
+    }
+
+    /// The required module whose path is the longest prefix of `import_path`, with its version.
+    fn required_module_of(&self, import_path: &str) -> Option<&(String, String)> {
+        self.requires
+            .iter()
+            .filter(|(m, _)| import_path == m || import_path.starts_with(&format!("{m}/")))
+            .max_by_key(|(m, _)| m.len())
     }
 
     /// The package an import path names, if it is inside this module.
