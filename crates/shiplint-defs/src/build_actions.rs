@@ -52,27 +52,10 @@ pub fn go_release_action<'a>(
     let mut inv = BuildInvocation {
         span: step.span,
         build_word: step.span,
-        literal_command: false,
-        env: env
-            .vars
-            .iter()
-            .filter(|(_, v)| v.exported)
-            .map(|(k, v)| (k.clone(), Setting { value: v.value.clone(), span: None }))
-            .collect(),
-        install: false,
-        trimpath: false,
-        ldflags: None,
+        env: env.exported().map(|(k, v)| (k.clone(), Setting { value: v.clone(), span: None })).collect(),
         output: Some((output.build(), uses)),
-        mod_flag: None,
-        packages: Vec::new(),
-        unknown_flags: Vec::new(),
-        other_flags: Vec::new(),
-        iteration: Vec::new(),
-        loops: Vec::new(),
-        implicit_ldflags: false,
-        assumed_empty: Vec::new(),
         cross_tool: Some("go-release-action"),
-        dir: None,
+        ..BuildInvocation::default()
     };
     for name in ["goos", "goarch"] {
         if let (Some(i), Some(value)) = (step.with.get(name), input(name, &env)) {

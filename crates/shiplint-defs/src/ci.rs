@@ -59,6 +59,24 @@ impl Scalar {
     }
 }
 
+/// A list, or one string: goreleaser (`ldflags`, `flags`) and ko's viper (`.ko.yaml`) accept
+/// both.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Strings {
+    List(Vec<Scalar>),
+    One(Scalar),
+}
+
+impl Strings {
+    pub fn items(&self) -> Vec<String> {
+        match self {
+            Strings::List(l) => l.iter().map(Scalar::text).collect(),
+            Strings::One(s) => vec![s.text()],
+        }
+    }
+}
+
 /// Where a YAML value is written: for a value reached through an alias (`*anchor`, `<<:`), the
 /// anchored text, which is what its spans point into.
 pub fn span_of<T>(s: &Spanned<T>) -> Option<(usize, usize)> {

@@ -49,6 +49,11 @@ impl Env {
         self.vars.get(name).map(|v| &v.value)
     }
 
+    /// The exported variables: what a command this shell runs sees.
+    pub fn exported(&self) -> impl Iterator<Item = (&String, &Value)> {
+        self.vars.iter().filter(|(_, v)| v.exported).map(|(k, v)| (k, &v.value))
+    }
+
     pub fn set(&mut self, name: &str, value: Value, exported: bool) {
         let exported = exported || self.vars.get(name).is_some_and(|v| v.exported);
         let value = bounded(value);
@@ -941,8 +946,7 @@ impl<'a> Walk<'a, '_> {
             }
             _ => {}
         }
-        let mut cmd_env: HashMap<String, Value> =
-            env.vars.iter().filter(|(_, v)| v.exported).map(|(k, v)| (k.clone(), v.value.clone())).collect();
+        let mut cmd_env: HashMap<String, Value> = env.exported().map(|(k, v)| (k.clone(), v.clone())).collect();
         for (name, word) in &cmd.assigns {
             cmd_env.insert(name.clone(), env.expand(word));
         }

@@ -14,7 +14,7 @@ pub struct Setting {
 }
 
 /// One `go build` as it runs in one iteration of its loops.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct BuildInvocation<'a> {
     /// The whole command's byte span.
     pub span: (usize, usize),
@@ -219,22 +219,12 @@ impl<'a> BuildInvocation<'a> {
         let mut inv = BuildInvocation {
             span: (e.command.start, e.command.end),
             build_word: span_of(i),
-            literal_command: false,
             env,
-            install: false,
-            trimpath: false,
-            ldflags: None,
-            output: None,
-            mod_flag: None,
-            packages: Vec::new(),
-            unknown_flags: Vec::new(),
-            other_flags: Vec::new(),
             iteration: e.iteration.clone(),
             loops: e.loops.clone(),
-            implicit_ldflags: false,
             assumed_empty: e.assumed_empty.clone(),
-            cross_tool: None,
             dir: e.cwd.clone(),
+            ..BuildInvocation::default()
         };
         match name {
             "go" | "xx-go" => {}

@@ -1,7 +1,7 @@
 //! `.goreleaser.yaml` (v1 and v2): each `builds` entry with goreleaser's documented defaults
 //! (targets, ldflags, main package), lowered into one `go build` per target.
 
-use super::ci::{Scalar, span_of};
+use super::ci::{Scalar, Strings, span_of};
 use super::gobuild::{BuildInvocation, Setting};
 use super::shell::{Value, Word};
 use super::value::Origin;
@@ -9,23 +9,6 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_saphyr::Spanned;
 use std::collections::HashMap;
-
-/// A list, or one string (goreleaser accepts both for `ldflags` and `flags`).
-#[derive(Clone, Debug, Deserialize)]
-#[serde(untagged)]
-enum Strings {
-    List(Vec<Scalar>),
-    One(Scalar),
-}
-
-impl Strings {
-    fn items(&self) -> Vec<String> {
-        match self {
-            Strings::List(l) => l.iter().map(Scalar::text).collect(),
-            Strings::One(s) => vec![s.text()],
-        }
-    }
-}
 
 #[derive(Debug, Deserialize)]
 struct BuildEntry {
@@ -429,20 +412,12 @@ impl Build {
             build_word: self.span,
             env,
             trimpath: self.trimpath,
-            install: false,
-            literal_command: false,
             ldflags: Some((Value::templated(&self.ldflags_text()), &self.ldflags)),
             output: Some((Value::hole(Origin::Template("{{ .Dist }}/{{ .Target }}".into())), &self.output)),
             mod_flag: self.mod_flag.clone().map(Value::Known),
             packages: vec![(Value::Known(self.main_package()), &self.main)],
-            iteration: Vec::new(),
-            loops: Vec::new(),
             implicit_ldflags: self.implicit_ldflags,
-            unknown_flags: Vec::new(),
-            other_flags: Vec::new(),
-            assumed_empty: Vec::new(),
-            cross_tool: None,
-            dir: None,
+            ..BuildInvocation::default()
         }
     }
 

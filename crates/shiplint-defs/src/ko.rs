@@ -13,27 +13,10 @@
 //! The config is `.ko.yaml` in the folder ko runs in, or the file or folder `KO_CONFIG_PATH`
 //! names.
 
-use super::ci::Scalar;
+use super::ci::Strings;
 use super::gobuild::{BuildInvocation, Setting};
 use super::shell::Evaluated;
 use super::value::{Builder, Origin, Value};
-
-/// A list, or one string (viper reads both).
-#[derive(Clone, Debug, serde::Deserialize)]
-#[serde(untagged)]
-enum Strings {
-    List(Vec<Scalar>),
-    One(Scalar),
-}
-
-impl Strings {
-    fn items(&self) -> Vec<String> {
-        match self {
-            Strings::List(l) => l.iter().map(Scalar::text).collect(),
-            Strings::One(s) => vec![s.text()],
-        }
-    }
-}
 
 #[derive(Debug, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]

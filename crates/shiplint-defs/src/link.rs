@@ -545,9 +545,10 @@ fn configure_ko_builds(defs: &mut [Defs<'_>], index: &HashMap<PathBuf, usize>) {
     if configs.iter().all(Option::is_none) {
         return;
     }
-    for d in defs.iter_mut() {
+    let runs_ko = |b: &super::source::Build<'_>| b.invocation.cross_tool == Some("ko");
+    for d in defs.iter_mut().filter(|d| d.builds.iter().any(runs_ko)) {
         let bases = base_folders(Path::new(d.path), d.kind, d.scan_root.unwrap_or(Path::new("")));
-        for b in d.builds.iter_mut().filter(|b| b.invocation.cross_tool == Some("ko")) {
+        for b in d.builds.iter_mut().filter(|b| runs_ko(b)) {
             let inv = &mut b.invocation;
             let folder = inv.dir.as_ref().and_then(Value::as_known).unwrap_or("");
             let named = inv.env_value("KO_CONFIG_PATH").map(PathBuf::from);
