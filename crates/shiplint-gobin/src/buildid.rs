@@ -22,20 +22,33 @@ impl std::fmt::Display for MalformedBuildId {
 
 /// The Go build ID of a whole file, as `go tool buildid FILE` prints it (empty when there is none).
 pub fn go_build_id(file: &[u8]) -> Result<String, MalformedBuildId> {
+    build_id_and_writer(file).map(|(id, _)| id)
+}
+
+/// Whether the file holds a build ID the Go linker wrote (the ELF "Go" note or the text marker).
+/// For an ELF file without one, `go tool buildid` prints the GNU build-id note, which any
+/// linker writes: a C program's ID does not make it a Go executable.
+pub fn written_by_go_linker(file: &[u8]) -> bool {
+    matches!(build_id_and_writer(file), Ok((id, true)) if !id.is_empty())
+}
+
+/// The build ID `go tool buildid` prints, and whether the Go linker wrote it.
+fn build_id_and_writer(file: &[u8]) -> Result<(String, bool), MalformedBuildId> {
     let head = &file[..file.len().min(READ_SIZE)];
     if head.starts_with(b"\x7fELF") {
         return Ok(elf_notes(file)
             .and_then(|notes| {
                 let go = notes.iter().find(|n| n.kind == NOTE_GO_BUILD_ID && n.name == b"Go\0\0");
                 let gnu = notes.iter().rev().find(|n| n.kind == NOTE_GNU_BUILD_ID && n.name == b"GNU\0");
-                go.or(gnu).map(|n| String::from_utf8_lossy(n.desc).into_owned())
+                let (note, by_go) = go.map(|n| (n, true)).or(gnu.map(|n| (n, false)))?;
+                Some((String::from_utf8_lossy(note.desc).into_owned(), by_go))
             })
             .unwrap_or_default());
     }
     if crate::macho::is_thin(head) {
         if let Ok(id) = raw_marker(head) {
             if !id.is_empty() {
-                return Ok(id);
+                return Ok((id, true));
             }
         }
         let text = crate::macho::parse(file)
@@ -44,9 +57,9 @@ pub fn go_build_id(file: &[u8]) -> Result<String, MalformedBuildId> {
                 c.section("__text").map(|s| bytes::slice_clamped(file, s.offset, s.size.min(READ_SIZE as u64)))
             })
             .ok_or(MalformedBuildId)?;
-        return raw_marker(text);
+        return raw_marker(text).map(|id| (id, true));
     }
-    raw_marker(head)
+    raw_marker(head).map(|id| (id, true))
 }
 
 /// The `\xff Go build ID: "..."\n \xff` marker the linker puts at the start of the text.

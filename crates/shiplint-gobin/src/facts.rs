@@ -92,7 +92,8 @@ pub struct Facts {
     pub arch: String,
     pub endian: Endian,
     pub pointer_size: u8,
-    /// True when any Go marker is present: BuildInfo, a pclntab, a Go build ID or `runtime.buildVersion`.
+    /// True when any Go marker is present: BuildInfo, a pclntab, a build ID the Go linker wrote
+    /// (not the GNU note every linker writes) or `runtime.buildVersion`.
     pub is_go: bool,
     /// A program or a shared library: from BuildInfo's build settings when recorded (Go 1.18+
     /// records `-buildmode` whenever it is not the default), else from the header.
@@ -206,7 +207,7 @@ pub fn facts(c: &Container<'_>) -> Facts {
         Details::MachO(m) => m.code_signature.map(|(off, size)| codesign::read(c.data, off, size)),
         _ => None,
     };
-    let is_go = raw.is_ok() || go_version.is_some() || pclntab.is_some() || go_build_id.is_some();
+    let is_go = raw.is_ok() || go_version.is_some() || pclntab.is_some() || buildid::written_by_go_linker(c.data);
     Facts {
         format: c.format,
         arch: c.arch.clone(),

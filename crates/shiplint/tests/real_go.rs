@@ -104,6 +104,23 @@ fn go_build_id_matches_go_tool_buildid() {
     }
 }
 
+/// `go tool buildid` prints a C program's GNU build-id note, but that note does not make the
+/// program Go: `check` says nothing about it, beside a Go binary it does judge.
+#[test]
+fn a_c_program_with_a_gnu_build_id_is_not_a_go_executable() {
+    let t = mixed_folder();
+    let c_program = t.path().join("bin/c-program");
+    let data = fs::read(&c_program).unwrap();
+    assert!(!shiplint_gobin::buildid::go_build_id(&data).unwrap().is_empty(), "/bin/sh has a GNU build-id note");
+    assert!(!facts(&c_program)[0].is_go);
+    let app = t.path().join("bin/app");
+    let out = common::shiplint().args(["check", "--format", "json"]).arg(&c_program).arg(&app).output().unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let paths: Vec<&str> =
+        doc["findings"].as_array().unwrap().iter().filter_map(|f| f["location"]["path"].as_str()).collect();
+    assert!(paths.iter().any(|p| p.ends_with("bin/app")), "{paths:?}");
+    assert!(!paths.iter().any(|p| p.ends_with("c-program")), "{paths:?}");
+}
 #[test]
 fn pclntab_file_table_matches_debug_gosym() {
     let oracle = shiplint_fixtures::oracle();
