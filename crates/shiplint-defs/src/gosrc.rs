@@ -490,7 +490,11 @@ fn read_specs(
                         depth += 1;
                         only_strings = false;
                     }
-                    Tok::Other(")" | "]" | "}") => depth -= 1,
+                    // A closed call or composite literal is a whole operand (`[]string{"a",\n}`).
+                    Tok::Other(")" | "]" | "}") => {
+                        depth -= 1;
+                        expect_operand = false;
+                    }
                     Tok::Str => expect_operand = false,
                     Tok::Other("+") | Tok::Other(",") => expect_operand = true,
                     Tok::Newline => {}
@@ -533,13 +537,19 @@ fn read_specs(
 
 /// Reads an `init()` body from token `i` (just after `init(`); records `Name = ...` statements
 /// at the body's top level (an assignment inside an `if` is a guarded default, not an overwrite;
-/// one whose value reads the name, `V = strings.TrimSpace(V)`, keeps what `-X` set).
+/// one whose value reads the name, `V = strings.TrimSpace(V)`, keeps what `-X` set, and so
+/// does one after `if V != "" { return }`).
 fn read_init(text: &str, toks: &[(Tok<'_>, usize)], mut i: usize, path: &Path, pkg: &mut Package) -> usize {
     while i < toks.len() && !matches!(toks[i].0, Tok::Other("{")) {
         i += 1;
     }
     let mut depth = 0;
     let mut at_statement_start = true;
+    // A top-level `if` being read: the names its condition reads, and whether its body returns.
+    // After `if Version != "" { return }`, what init assigns to Version only fills it in.
+    let mut condition: Option<Vec<&str>> = None;
+    let mut body_returns = false;
+    let mut guarded: Vec<&str> = Vec::new();
     while let Some((t, at)) = toks.get(i) {
         match t {
             Tok::Other("{") => {
@@ -551,11 +561,27 @@ fn read_init(text: &str, toks: &[(Tok<'_>, usize)], mut i: usize, path: &Path, p
                 if depth == 0 {
                     return i + 1;
                 }
+                if depth == 1 {
+                    if let Some(names) = condition.take().filter(|_| body_returns) {
+                        guarded.extend(names);
+                    }
+                    body_returns = false;
+                }
                 at_statement_start = true;
             }
             Tok::Newline | Tok::Other(";") => at_statement_start = true,
+            Tok::Ident("if") if depth == 1 && at_statement_start => {
+                condition = Some(Vec::new());
+                at_statement_start = false;
+            }
+            Tok::Ident("return") if depth > 1 && condition.is_some() => body_returns = true,
+            Tok::Ident(name) if depth == 1 && !at_statement_start => {
+                if let Some(names) = condition.as_mut() {
+                    names.push(name);
+                }
+            }
             Tok::Ident(name) if depth == 1 && at_statement_start => {
-                if matches!(toks.get(i + 1), Some((Tok::Other("="), _))) {
+                if matches!(toks.get(i + 1), Some((Tok::Other("="), _))) && !guarded.contains(name) {
                     let value = toks[i + 2..].iter().take_while(|(t, _)| !matches!(t, Tok::Newline | Tok::Other(";")));
                     if !value.into_iter().any(|(t, _)| matches!(t, Tok::Ident(n) if n == name)) {
                         pkg.init_assigned.push((name.to_string(), path.to_path_buf(), line_of(text, *at)));
@@ -616,6 +642,10 @@ var (
 	Note      string // set by the linker
 	Name      = "a" +
 		"b"
+	Images = []string{
+		"a",
+	}
+	Last string
 )
 
 type MyStr string
@@ -625,6 +655,10 @@ var Label MyStr = "x"
 func defaultBuilt() string { return "unknown" }
 
 func init() {
+	if Last != "" {
+		return
+	}
+	Last = "dev"
 	Tag = computeTag()
 	Date = strings.TrimSpace(Date)
 	if Commit == "none" {
@@ -662,6 +696,11 @@ func init() {
             Some(DeclKind::Var { type_name: Some("string".into()), plain: true, initialiser: None })
         );
         assert!(matches!(kind("Label"), Some(DeclKind::Var { type_name: Some(t), .. }) if t == "MyStr"));
+        // A composite literal ending in a comma ends its spec: the next one is read.
+        assert_eq!(
+            kind("Last"),
+            Some(DeclKind::Var { type_name: Some("string".into()), plain: true, initialiser: None })
+        );
         let assigned: Vec<&str> = pkg.init_assigned.iter().map(|(n, _, _)| n.as_str()).collect();
         assert_eq!(assigned, ["Tag"], "the guarded Commit assignment is not an overwrite");
         assert!(pkg.decls.iter().find(|d| d.name == "Version").is_some_and(|d| !d.in_block && d.line == 6));

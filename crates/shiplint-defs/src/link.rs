@@ -10,6 +10,7 @@
 //! of the scan are ever read.
 
 use super::source::{Defs, Kind};
+use super::text::Span;
 use super::value::Value;
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
@@ -29,9 +30,12 @@ pub struct Caller {
     /// The calling file, as an index into the linked files.
     pub file: usize,
     pub path: String,
-    pub line: usize,
+    /// Where the command or step is, in lines and columns.
+    pub lines: Span,
     pub kind: Kind,
     pub span: (usize, usize),
+    /// Whether the caller's file names macOS anywhere (see [`names_macos`]).
+    pub names_macos: bool,
     pub stage: Option<usize>,
     /// The caller's own target, job or stage.
     pub context: Option<String>,
@@ -57,9 +61,10 @@ impl Caller {
         Caller {
             file,
             path: d.path.to_string(),
-            line: d.line_of(span.0),
+            lines: d.span(span.0, span.1),
             kind: d.kind,
             span,
+            names_macos: names_macos(d.text),
             stage,
             ships: d.place_ships(context.as_deref()),
             keeping: matches!(d.kind, Kind::GithubWorkflow | Kind::GithubAction | Kind::GitlabCi)
@@ -76,8 +81,15 @@ impl Caller {
 
     /// `path:line`.
     pub fn at(&self) -> String {
-        format!("{}:{}", self.path, self.line)
+        format!("{}:{}", self.path, self.lines.start_line)
     }
+}
+
+/// Whether a build file names macOS (`darwin`, a `macos-latest` runner): a file that does not
+/// cannot be the one that chose to build for it.
+pub fn names_macos(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    lower.contains("darwin") || lower.contains("macos")
 }
 
 /// What a CI job does with files after one of its commands: whether an upload or release step of

@@ -844,6 +844,18 @@ impl Makefile {
         }
     }
 
+    /// The first explicit target that `wanted` accepts and whose `make` run reaches the rule
+    /// written first with `target` (`release: build-darwin` runs `build-darwin:`, and
+    /// `build.darwin: build/darwin/app` runs the pattern rule `build/darwin/%:`).
+    pub fn goal_reaching(&self, text: &str, target: &str, wanted: &dyn Fn(&str) -> bool) -> Option<&str> {
+        let goals = self.rules.iter().flat_map(|r| &r.targets).map(String::as_str);
+        let mut goals = goals.filter(|t| !t.starts_with('.') && !t.contains(['%', '$']) && t != &target && wanted(t));
+        goals.find(|goal| {
+            let run = self.rules_for_goals(text, &[goal.to_string()], None);
+            run.iter().any(|(rule, _)| self.rules[*rule].targets.first().is_some_and(|t| t == target))
+        })
+    }
+
     /// Sets what the included files define; decisions made before (reading the include lines'
     /// names) are forgotten, as they may depend on it.
     pub fn set_included(&mut self, included: Vec<(usize, String, Value)>) {

@@ -1194,8 +1194,22 @@ impl<'a> Defs<'a> {
             true => names_a_release(&name.to_ascii_lowercase().replace("cross", "")),
             false => names_a_release(name),
         };
+        // A target that a release target runs (`release: build-darwin`) makes what it releases,
+        // unless the project releases elsewhere (such a Makefile is a local alternative). A
+        // `cross` target is a compile check as often as a release: it says nothing of what its
+        // prerequisites build (the program that generates the docs).
+        let releasing_goal = |goal: &str| names_a_release(&goal.to_ascii_lowercase().replace("cross", ""));
+        let release_goal = |target: &str| match self.parsed {
+            Parsed::Makefile { file, .. } if !self.releases_elsewhere => {
+                file.goal_reaching(self.text, target, &releasing_goal)
+            }
+            _ => None,
+        };
         match context {
             Some(target) if names_a_release(target) => Some(format!("it is in the {target} target")),
+            Some(target) if let Some(goal) = release_goal(target) => {
+                Some(format!("it is in the {target} target, which the {goal} target runs"))
+            }
             _ if matches!(self.kind, Kind::Shell | Kind::GoProgram) && names_a_release(script) => {
                 Some(format!("it is in {script}"))
             }

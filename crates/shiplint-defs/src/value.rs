@@ -449,6 +449,15 @@ impl Value {
         }
     }
 
+    /// Whether the value's text ends with `suffix` whatever its holes hold (`./cmd/$*/main.go`
+    /// ends with `.go`).
+    pub fn ends_with(&self, suffix: &str) -> bool {
+        match self.pieces().last() {
+            Some(Piece::Text(t)) => t.ends_with(suffix),
+            _ => suffix.is_empty(),
+        }
+    }
+
     /// Splits on whitespace in the literal text only: a hole stays inside its field.
     pub fn split_fields(&self) -> Vec<Value> {
         let mut fields = Fields::default();

@@ -181,13 +181,26 @@ fn check_file(path: &Path, named: bool, scan_root: &Path, options: &BinaryOption
 
 /// Runs every selected rule on a linked build definition: its findings (suppressions applied)
 /// and its notes (why evaluation stopped early, files it names that were not read).
-fn judge_definition(defs: Defs<'_>, options: &BinaryOptions, config: &Config) -> (Vec<Finding>, Vec<String>) {
+/// What the rules find in one build definition; a finding may be placed in another file of the
+/// scan (the caller's line that chose what was built).
+fn judge_definition(defs: &Defs<'_>, config: &Config) -> Vec<Finding> {
     let mut findings = Vec::new();
     for rule in RULES.iter().filter(|r| config.is_selected(r.meta.name)) {
         if let Some(check) = rule.defs {
-            check(&defs, &mut findings);
+            check(defs, &mut findings);
         }
     }
+    findings
+}
+
+/// A file's findings, wherever they were found, with its suppressions and the configuration
+/// applied; and its notes.
+fn file_findings(
+    defs: Defs<'_>,
+    mut findings: Vec<Finding>,
+    options: &BinaryOptions,
+    config: &Config,
+) -> (Vec<Finding>, Vec<String>) {
     // Builds that share one written value (a YAML anchor, a Makefile variable) find the same
     // thing at the same place: said once.
     let mut seen = std::collections::HashSet::new();
@@ -267,11 +280,15 @@ fn judge_definitions(
             g.dockers.iter().map(move |k| (root, normalized(&dir.join(&k.dockerfile))))
         })
         .collect();
-    // CI workflows a release runs that build Go and keep it themselves.
+    // CI workflows a release runs that build Go and keep it themselves, and ko builds that push
+    // their images: the project's release is made there.
     let ci_releases: Vec<Option<&Path>> = defs
         .iter()
-        .filter(|d| d.workflow.is_some_and(|w| w.on_release))
-        .filter(|d| d.builds.iter().any(|b| b.via.is_none() && d.ships(b).is_some()))
+        .filter(|d| {
+            let released_by_ci = d.workflow.is_some_and(|w| w.on_release)
+                && d.builds.iter().any(|b| b.via.is_none() && d.ships(b).is_some());
+            released_by_ci || d.builds.iter().any(|b| b.invocation.cross_tool == Some("ko") && d.ships(b).is_some())
+        })
         .map(|d| d.scan_root)
         .collect();
     for d in &mut defs {
@@ -282,7 +299,16 @@ fn judge_definitions(
             d.packed_by_goreleaser = packed.iter().any(|(root, p)| *root == d.scan_root && *p == path);
         }
     }
-    defs.into_par_iter().map(|d| judge_definition(d, options, config)).collect()
+    let found: Vec<Vec<Finding>> = defs.par_iter().map(|d| judge_definition(d, config)).collect();
+    // A finding placed in another file of the scan is that file's (its suppressions apply).
+    let index: std::collections::HashMap<&str, usize> = defs.iter().enumerate().map(|(i, d)| (d.path, i)).collect();
+    let mut per_file: Vec<Vec<Finding>> = defs.iter().map(|_| Vec::new()).collect();
+    for (i, findings) in found.into_iter().enumerate() {
+        for f in findings {
+            per_file[index.get(f.location.path.as_str()).copied().unwrap_or(i)].push(f);
+        }
+    }
+    defs.into_par_iter().zip(per_file).map(|(d, found)| file_findings(d, found, options, config)).collect()
 }
 
 /// A relative path without `.` components (`./a/../b` stays: goreleaser paths do not climb).

@@ -401,12 +401,15 @@ fn installed_go_older_than_go_mod() {
     let got = messages(&[("go.mod", go_mod), ("Dockerfile", &dockerfile("golang:1.27.2", "ENV GOTOOLCHAIN=local\n"))]);
     assert_eq!(got.len(), 1, "{got:?}");
     assert!(got[0].1.ends_with("with GOTOOLCHAIN=local the build fails"), "{}", got[0].1);
-    // setup-go installing an older release than go.mod names.
-    let workflow = "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v5\n        with:\n          go-version: '1.26.7'\n      - run: go build -trimpath ./...\n";
+    // setup-go installing an older release than go.mod names, in a job that releases what it
+    // builds; a job that only checks the build downloads the newer Go for itself alone.
+    let workflow = "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v5\n        with:\n          go-version: '1.26.7'\n      - run: go build -trimpath -o dist/api ./cmd/api\n      - run: gh release upload v1 dist/api\n";
     let got = messages(&[("go.mod", go_mod), (".github/workflows/ci.yml", workflow)]);
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!(got[0].0, "8:23");
     assert!(got[0].1.starts_with("go-version: 1.26.7 is older than `toolchain go1.27.4` in go.mod"), "{}", got[0].1);
+    let check_only = workflow.replace("-o dist/api ./cmd/api\n      - run: gh release upload v1 dist/api\n", "./...\n");
+    assert!(messages(&[("go.mod", go_mod), (".github/workflows/ci.yml", &check_only)]).is_empty());
     // Silent: a 1.27 image may hold 1.27.4 or later; newer images; a deliberate GOTOOLCHAIN; no go.mod.
     for (from, env) in
         [("golang:1.27-alpine", ""), ("golang:1.28.1", ""), ("golang:1.26", "ENV GOTOOLCHAIN=go1.27.4\n")]

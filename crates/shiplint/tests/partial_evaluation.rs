@@ -805,7 +805,11 @@ fn pattern_rules_build_each_goal_a_release_loop_asks_for() {
     let make = "APPS = a b\nEXT =\nifeq ($(GOOS),windows)\nEXT = .exe\nendif\nout/a: $(wildcard a/*.go)\nout/%:\n\tgo build -o $@ ./cmd/$*\n$(APPS): %: out/%\ninstall: $(APPS)\n\tfor f in $^; do cp out/$$f $(DESTDIR)/$$f$(EXT); done\n";
     let script = "#!/bin/sh\nfor p in linux/amd64 darwin/arm64 windows/amd64; do\n  GOOS=${p%/*} GOARCH=${p#*/} make DESTDIR=pkg install\n  tar czf dist/app-${p%/*}.tar.gz pkg\ndone\n";
     let found = check(&[("Makefile", make), ("release.sh", script)]);
-    assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:8"), ("macos-not-notarized", "Makefile:8")], "{found:#?}");
+    assert_eq!(
+        rules(&found),
+        [("untrimmed-paths", "Makefile:8"), ("macos-not-notarized", "release.sh:3")],
+        "{found:#?}"
+    );
     assert!(found[1].2.contains("darwin/arm64 binaries"), "{}", found[1].2);
     // No caller: the pattern rule alone ships nothing.
     assert!(check(&[("Makefile", make)]).is_empty());
@@ -1003,7 +1007,7 @@ fn platform_names_split_by_text_pipelines() {
     let make = "OS ?= $(shell uname)\nGOOS ?= $(shell echo \"$(OS)\" | tr '[:upper:]' '[:lower:]')\nbuild:\n\tGOOS=$(GOOS) go build -trimpath -o _output/app-$(OS) .\n";
     let wf = "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: macos-latest\n    steps:\n      - run: OS=Darwin make\n      - uses: softprops/action-gh-release@v2\n        with:\n          files: _output/*\n";
     let found = check_in_module(&[("Makefile", make), (".github/workflows/release.yml", wf)]);
-    assert_eq!(rules(&found), [("macos-not-notarized", "Makefile:4")], "{found:#?}");
+    assert_eq!(rules(&found), [("macos-not-notarized", ".github/workflows/release.yml:8")], "{found:#?}");
     // Alone, `uname` is the build host's: nothing is known to be darwin.
     assert!(check_in_module(&[("Makefile", make)]).is_empty());
 }
@@ -1019,7 +1023,10 @@ fn step_outputs_and_a_job_that_uploads_what_make_built() {
     let found = files(wf);
     assert_eq!(
         rules(&found),
-        [("toolchain-unsupported", ".github/workflows/ci.yml:13"), ("macos-not-notarized", "Makefile:2")],
+        [
+            ("toolchain-unsupported", ".github/workflows/ci.yml:13"),
+            ("macos-not-notarized", ".github/workflows/ci.yml:22")
+        ],
         "{found:#?}"
     );
     // Neither packed nor uploaded, nothing is kept: a CI check, with no release to judge.
@@ -1232,10 +1239,11 @@ fn a_release_call_among_many_test_calls() {
         ])
     };
     let found = files(release);
-    assert!(rules(&found).contains(&("macos-not-notarized", "Makefile:4")), "{found:#?}");
+    // The Makefile names no platform: the release job's loop chose darwin.
+    assert!(rules(&found).contains(&("macos-not-notarized", ".github/workflows/release.yml:11")), "{found:#?}");
     let uncopied = release.replace("            cp bin/app-$GOOS-$GOARCH dist/\n", "");
     let found = files(&uncopied);
-    assert!(!rules(&found).contains(&("macos-not-notarized", "Makefile:4")), "{found:#?}");
+    assert!(!rules(&found).iter().any(|(r, _)| *r == "macos-not-notarized"), "{found:#?}");
 }
 
 /// `go install tool` installs the module's tool dependencies (other modules' programs); an
@@ -1306,7 +1314,7 @@ fn local_actions_run_in_the_job_that_uses_them() {
         check_in_module(&[(".github/actions/build/action.yml", action), (".github/workflows/release.yml", wf)])
     };
     let found = files(&release("darwin"));
-    assert_eq!(rules(&found), [("macos-not-notarized", ".github/actions/build/action.yml:9")], "{found:#?}");
+    assert_eq!(rules(&found), [("macos-not-notarized", ".github/workflows/release.yml:8")], "{found:#?}");
     assert!(files(&release("linux")).is_empty());
     // A reusable workflow, called with inputs, or read alone with its inputs' defaults.
     let build = "on:\n  workflow_call:\n    inputs:\n      goos:\n        type: string\n        default: linux\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: GOOS=${{ inputs.goos }} go build -trimpath -o dist/app .\n      - run: gh release upload v1 dist/app\n";
@@ -1318,7 +1326,7 @@ fn local_actions_run_in_the_job_that_uses_them() {
     let files =
         |wf: &str| check_in_module(&[(".github/workflows/build.yml", build), (".github/workflows/release.yml", wf)]);
     let found = files(&caller("darwin"));
-    assert_eq!(rules(&found), [("macos-not-notarized", ".github/workflows/build.yml:11")], "{found:#?}");
+    assert_eq!(rules(&found), [("macos-not-notarized", ".github/workflows/release.yml:6")], "{found:#?}");
     assert!(files(&caller("linux")).is_empty());
     let docker_action = "name: scan\nruns:\n  using: docker\n  image: Dockerfile\n";
     let image = "FROM golang:1.27 AS build\nRUN CGO_ENABLED=0 go build -trimpath -o /out/app .\nFROM alpine:3.20\nCOPY --from=build /out/app /app\nENTRYPOINT [\"/app\"]\n";
@@ -1346,7 +1354,7 @@ fn a_release_script_with_subcommands_and_folders() {
     let found = check_in_module(&[("cmd/app/main.go", MAIN), ("release.sh", script), ("Makefile", make)]);
     assert_eq!(
         rules(&found),
-        [("macos-not-notarized", "release.sh:9"), ("stripped-without-symbols", "release.sh:9")],
+        [("macos-not-notarized", "Makefile:2"), ("stripped-without-symbols", "release.sh:9")],
         "{found:#?}"
     );
     let one_folder = script.replace("    pushd \"app-$sys\"\n", "").replace("    popd\n", "");
@@ -1404,7 +1412,7 @@ fn the_host_system_of_an_image_build() {
     assert!(found.is_empty(), "{found:#?}");
     let found =
         check_in_module(&[("Makefile", make), ("build.sh", script), (".github/workflows/release.yml", release)]);
-    assert_eq!(rules(&found), [("macos-not-notarized", "build.sh:3")], "{found:#?}");
+    assert_eq!(rules(&found), [("macos-not-notarized", "Makefile:7")], "{found:#?}");
 }
 
 /// `ko build` is a `go build` per package with ko's defaults (`-trimpath`, `CGO_ENABLED=0`)
@@ -1588,4 +1596,70 @@ fn goreleaser_builds_read_goflags_from_the_run() {
     assert!(files(&make("export GOFLAGS = -trimpath\n")).is_empty());
     let found = files(&make(""));
     assert_eq!(rules(&found), [("untrimmed-paths", ".goreleaser.yml:3")], "{found:#?}");
+}
+
+/// A target that a release target runs makes what is released: `release: build-darwin` ships
+/// the darwin build, through a pattern rule too (`build.darwin: bin/darwin/app` runs
+/// `bin/darwin/%:`). The same target that nothing releasing runs stays a local build.
+#[test]
+fn a_target_that_a_release_target_runs_ships() {
+    let make = |release: &str| {
+        format!(
+            "{release}build-darwin:\n\tGOOS=darwin GOARCH=arm64 go build -trimpath -o out/app-darwin .\n\nbin/darwin/%:\n\tGOOS=darwin go build -trimpath -o $@ ./cmd/$*\n\nbuild.darwin: bin/darwin/app\n"
+        )
+    };
+    let found =
+        check_in_module(&[("Makefile", &make("release: build-darwin build.darwin\n\ttar -czf app.tgz out bin\n\n"))]);
+    assert_eq!(
+        rules(&found),
+        [("macos-not-notarized", "Makefile:5"), ("macos-not-notarized", "Makefile:8")],
+        "{found:#?}"
+    );
+    assert!(found[0].2.contains("which the release target runs"), "{}", found[0].2);
+    // A `cross` target is a compile check as often as a release.
+    for other in ["check: build-darwin build.darwin\n\tgo vet ./...\n\n", "cross: build-darwin build.darwin\n\n"] {
+        let found = check_in_module(&[("Makefile", &make(other))]);
+        assert!(found.is_empty(), "{found:#?}");
+    }
+}
+
+/// cmd/go takes every argument that ends in `.go` as a file, holes and all: a pattern rule's
+/// `./cmd/$*/*.go` builds a file list with no main module.
+#[test]
+fn a_file_list_with_holes_is_still_a_file_list() {
+    let make = |files: &str| format!("release: bin/app\n\nbin/%:\n\tgo build -trimpath -o $@ {files}\n");
+    let found = check_in_module(&[("Makefile", &make("./cmd/$*/*.go"))]);
+    assert_eq!(rules(&found), [("missing-buildinfo", "Makefile:4")], "{found:#?}");
+    assert!(check_in_module(&[("Makefile", &make("./cmd/$*"))]).is_empty());
+}
+
+/// A script that never names darwin builds it because its caller asked: the finding is at the
+/// caller's line, once per line, and that file's ignore comments apply to it. A script that
+/// chooses darwin itself is found at its own command.
+#[test]
+fn darwin_chosen_by_the_caller_is_found_at_the_caller() {
+    let raw = "#!/bin/sh\ngo build -trimpath -o \"bin/app-$GOOS-$GOARCH\" .\n";
+    let release = "#!/bin/sh\nGOOS=linux GOARCH=amd64 ./build-raw.sh\nGOOS=darwin GOARCH=amd64 ./build-raw.sh\nGOOS=darwin GOARCH=arm64 ./build-raw.sh\n";
+    let found = check_in_module(&[("build-raw.sh", raw), ("release.sh", release)]);
+    assert_eq!(
+        rules(&found),
+        [("macos-not-notarized", "release.sh:3"), ("macos-not-notarized", "release.sh:4")],
+        "{found:#?}"
+    );
+    assert!(found[0].2.contains("darwin/amd64 binaries built by build-raw.sh are shipped"), "{}", found[0].2);
+    let ignored = release.replace(
+        "GOOS=darwin GOARCH=amd64",
+        "# shiplint: ignore[macos-not-notarized] signed by hand\nGOOS=darwin GOARCH=amd64",
+    );
+    let found = check_in_module(&[("build-raw.sh", raw), ("release.sh", &ignored)]);
+    assert_eq!(rules(&found), [("macos-not-notarized", "release.sh:5")], "{found:#?}");
+
+    let own = "#!/bin/sh\nfor os in linux darwin; do\n  GOOS=$os go build -trimpath -o \"bin/app-$os\" .\ndone\n";
+    let found = check_in_module(&[("build-raw.sh", own), ("release.sh", "#!/bin/sh\n./build-raw.sh\n")]);
+    assert_eq!(rules(&found), [("macos-not-notarized", "build-raw.sh:3")], "{found:#?}");
+    // goxz builds darwin by default: the Makefile chose it, whatever its caller names.
+    let make = "cross:\n\tgoxz -d dist/v1 -build-ldflags=\"-X main.buildDate=x\" .\n";
+    let wf = "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: macos-latest\n    steps:\n      - run: make cross\n      - run: gh release upload v1 dist/v1/*\n";
+    let found = check_in_module(&[("Makefile", make), (".github/workflows/release.yml", wf)]);
+    assert_eq!(rules(&found), [("macos-not-notarized", "Makefile:2")], "{found:#?}");
 }

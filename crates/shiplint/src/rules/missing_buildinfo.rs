@@ -115,8 +115,8 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             out.push(defs.finding(&META, span, message.to_string(), help));
             continue;
         }
-        let files = !inv.packages.is_empty()
-            && inv.packages.iter().all(|(v, _)| matches!(v, Value::Known(p) if p.ends_with(".go")));
+        // cmd/go takes an argument ending in `.go` as a file, whatever the rest of it is.
+        let files = !inv.packages.is_empty() && inv.packages.iter().all(|(v, _)| v.ends_with(".go"));
         if files && defs.ships(b).is_some() {
             let message = "go build of .go files: the binary's BuildInfo has path command-line-arguments and no main \
                            module, so no module version";

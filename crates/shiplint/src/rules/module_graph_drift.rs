@@ -24,8 +24,8 @@ declare_rule! {
     /// workflow or job an upload of what make or a script built; a tilde range such as
     /// `~1.25.8` stays within its minor release; a GitLab CI
     /// job `image: golang:latest`, `golang:alpine`, `golang:1`), and a `golang:<version>` build
-    /// image (Dockerfile or GitLab CI) or setup-go `go-version` older than the `go` or `toolchain`
-    /// line of the go.mod above it (Go 1.21 and later; an image tag such as `1.23` is taken to
+    /// image (Dockerfile or GitLab CI) or setup-go `go-version` (in a job that ships) older than
+    /// the `go` or `toolchain` line of the go.mod above it (Go 1.21 and later; an image tag such as `1.23` is taken to
     /// hold any 1.23 patch release). In a binary built without `-trimpath`, it finds GOROOT
     /// paths inside the module cache (`golang.org/toolchain@v0.0.1-go1.X.Y.GOOS-GOARCH`): the
     /// Go release was one `GOTOOLCHAIN=auto` downloaded at build time, not the installed one.
@@ -317,7 +317,9 @@ fn check_setup_go(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             }
             _ => None,
         };
-        if let Some(v) = step.with.get("go-version").filter(|v| !floating(&v.value) && !v.value.contains("${{")) {
+        // A job that ships nothing (tests, lint) only downloads another Go for itself.
+        let pinned = step.with.get("go-version").filter(|v| ships && !floating(&v.value) && !v.value.contains("${{"));
+        if let Some(v) = pinned {
             let installed = format!("go-version: {}", v.value);
             let outcome = "the job downloads that release (GOTOOLCHAIN=auto) or fails (GOTOOLCHAIN=local)";
             check_installed_go(defs, &installed, &v.value, v.span, outcome, out);

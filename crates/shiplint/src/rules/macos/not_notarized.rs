@@ -1,4 +1,4 @@
-use crate::finding::Finding;
+use crate::finding::{Finding, Location};
 use crate::rules::Defs;
 use crate::rules::DefsFindings;
 
@@ -14,7 +14,9 @@ declare_rule! {
     /// `gon`, `quill notarize` or `sign-and-notarize`, `rcodesign notary-submit`, `altool
     /// --notarize-app`, also in goreleaser hooks and `signs:`), no workflow action named for it.
     /// Signing alone (`codesign`, `rcodesign sign`) is not notarization. One finding per build
-    /// command. In a release folder or archive, it tells what notarization can and cannot do for
+    /// command; when the file that builds never names macOS, its caller chose darwin
+    /// (`GOOS=darwin ./build.sh`, `make GOOS=${{ matrix.goos }}`), and the finding is at the
+    /// line of the nearest caller that names it. In a release folder or archive, it tells what notarization can and cannot do for
     /// a Developer ID-signed bare binary (binaries signed only ad hoc, or not at all, are
     /// macos-adhoc-only and macos-unsigned findings).
     ///
@@ -102,37 +104,51 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     }
     // Any other source (a Makefile, a script, a Go build program, a CI matrix, promu): each
     // command that builds darwin binaries that ship, once however many targets and runs it has.
-    let mut commands: Vec<((usize, usize), String, Vec<&str>)> = Vec::new();
+    // A file that never names macOS builds it because a caller asked (`GOOS=darwin ./build.sh`,
+    // `make binaries GOOS=${{ matrix.goos }}`): said at the line of the nearest caller that does.
+    let names_macos = crate::defs::link::names_macos(defs.text);
+    let mut commands: Vec<(Location, String, Vec<&str>)> = Vec::new();
     for b in &defs.builds {
         let inv = &b.invocation;
         if inv.target_os() != Some("darwin") {
             continue;
         }
         let arch = inv.env_value("GOARCH").unwrap_or("(host arch)");
-        match commands.iter_mut().find(|(span, ..)| *span == inv.span) {
+        // A cross-compiler's own default platforms (goxz, gox) are the file's choice.
+        let from_caller = !names_macos && inv.cross_tool.is_none();
+        let chooser = b.via.as_deref().filter(|_| from_caller).and_then(|c| c.chain().find(|c| c.names_macos));
+        let at = match chooser {
+            Some(caller) => Location::text(&caller.path, caller.lines),
+            None => defs.location(inv.span.0, inv.span.1),
+        };
+        match commands.iter_mut().find(|(place, ..)| *place == at) {
             Some((_, _, arches)) if !arches.contains(&arch) => arches.push(arch),
             Some(_) => {}
             None => {
                 let Some(why) = defs.released(b) else { continue };
-                commands.push((inv.span, why, vec![arch]));
+                commands.push((at, why, vec![arch]));
             }
         }
     }
     // promu builds every binary with one command line: the darwin targets come from its
     // `crossbuild.platforms`, which is where the finding points when written.
-    if let Some(platforms) = defs.promu().and_then(|p| p.platforms_span) {
-        commands.iter_mut().for_each(|(span, ..)| *span = platforms);
+    if let Some((start, end)) = defs.promu().and_then(|p| p.platforms_span) {
+        commands.iter_mut().for_each(|(place, ..)| *place = defs.location(start, end));
     }
-    for (span, why, mut arches) in commands {
+    for (place, why, mut arches) in commands {
         arches.sort_unstable();
+        let built = match place.path == defs.path {
+            true => "are built here and shipped".to_string(),
+            false => format!("built by {} are shipped", defs.path),
+        };
         let message = format!(
-            "darwin/{} binaries are built here and shipped ({why}), and nothing in the repository notarizes them: \
+            "darwin/{} binaries {built} ({why}), and nothing in the repository notarizes them: \
              a quarantined download (a browser, a Homebrew cask) is blocked by Gatekeeper",
             arches.join(", darwin/")
         );
         let help = "notarize the darwin binaries where they are released (`xcrun notarytool submit`, \
                     `quill sign-and-notarize`, `rcodesign notary-submit`, or goreleaser's notarize:)";
-        out.push(defs.finding(&META, span, message, help));
+        out.push(META.finding(place, message, help));
     }
 }
 
