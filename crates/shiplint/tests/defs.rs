@@ -993,14 +993,19 @@ fn setup_go_versions_as_requested() {
         "{}",
         got[0]
     );
-    // A matrix value that floats.
-    let text = wf(
-        "          go-version: ${{ matrix.go }}\n",
-        "    strategy:\n      matrix:\n        go: ['1.27.4', 1.28.x]\n",
-    );
+    // A matrix value that floats to new minor releases; one within a minor release takes the
+    // runner's cached patch release.
+    let matrix = |values: &str| {
+        wf(
+            "          go-version: ${{ matrix.go }}\n",
+            &format!("    strategy:\n      matrix:\n        go: [{values}]\n"),
+        )
+    };
+    let text = matrix("'1.27.4', oldstable");
     let got = messages(&[(".github/workflows/ci.yml", &text)]);
     assert_eq!(got.len(), 1, "{got:?}");
-    assert!(got[0].starts_with("go-version: 1.28.x installs whichever Go 1.28 patch release is newest"), "{}", got[0]);
+    assert!(got[0].starts_with("go-version: oldstable installs whatever Go release is current"), "{}", got[0]);
+    assert_eq!(messages(&[(".github/workflows/ci.yml", &matrix("'1.27.4', 1.28.x"))]), Vec::<String>::new());
     // A test job follows the newest patch release on purpose: nothing ships from it.
     let test_only = text.replace("CGO_ENABLED=0 go build -trimpath -o dist/api ./cmd/api", "go test ./...");
     assert_eq!(messages(&[(".github/workflows/ci.yml", &test_only)]), Vec::<String>::new());

@@ -18,11 +18,13 @@ declare_rule! {
     /// `git diff-index`, `git status --porcelain`, `go mod tidy -diff`, `go mod verify`) and then
     /// build or publish something (a job that only tests or lints ships nothing built from the
     /// rewritten files), CI that installs a floating Go release (`actions/setup-go` with
-    /// `go-version: stable`, `oldstable`, `1.x`, a range, in a matrix too, or `check-latest: true`
-    /// for a version that is not exact, as written or in the `go-version-file`, in a job that
-    /// ships something: a release build, a goreleaser release, an image push, or in a release
-    /// workflow or job an upload of what make or a script built; a tilde range such as
-    /// `~1.25.8` stays within its minor release; a GitLab CI
+    /// `go-version: stable`, `oldstable`, `1.x`, a range across minor releases such as `^1.25`
+    /// or `>=1.24`, in a matrix too, or `check-latest: true` for a version that is not exact, as
+    /// written or in the `go-version-file`, in a job that ships something: a release build, a
+    /// goreleaser release, an image push, or in a release workflow or job an upload of what make
+    /// or a script built; a version within one minor release (`1.26`, `1.26.x`, `~1.25.8`) takes
+    /// the patch release the runner's tool cache holds, as setup-go documents, and counts only
+    /// with `check-latest: true`; a GitLab CI
     /// job `image: golang:latest`, `golang:alpine`, `golang:1`), and a `golang:<version>` build
     /// image (Dockerfile or GitLab CI) or setup-go `go-version` (in a job that ships) older than
     /// the `go` or `toolchain` line of the go.mod above it (Go 1.21 and later; an image tag such as `1.23` is taken to
@@ -156,16 +158,32 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-/// A `go-version` that names no fixed release line: the Go that builds changes on its own.
+/// A `go-version` that names no fixed minor release: the Go that builds moves to new minor
+/// releases on its own. A version within one minor release (`1.26`, `1.26.x`, `~1.26.3`) is
+/// resolved by setup-go to the patch release the runner's tool cache holds, like any
+/// non-exact version: only `check-latest: true` makes it the newest on every run.
 /// (An expression such as `${{ matrix.go }}` is judged by nobody here: its values are elsewhere.)
 fn floating(version: &str) -> bool {
     let v = version.trim();
     if v.contains("${{") {
         return false;
     }
+    let ranged = v.starts_with('~') || v.split('.').any(|part| part == "x" || part == "*");
     matches!(v, "stable" | "oldstable" | "latest" | "*")
-        || v.split('.').any(|part| part == "x" || part == "*")
-        || v.starts_with(['^', '~', '>', '<', '='])
+        || v.starts_with(['^', '>', '<', '='])
+        || ranged && minor_line(v).is_none()
+}
+
+/// The minor release a version within one names (`1.26` for `1.26.x`, `~1.26.3` or `1.26`),
+/// or the exact release; `None` for anything wider.
+fn minor_line(version: &str) -> Option<String> {
+    let v = version.trim();
+    let bare = v.trim_start_matches('~').trim_end_matches(".x").trim_end_matches(".*");
+    let (minor, patch) = gosrc::go_release(bare)?;
+    Some(match patch {
+        Some(p) if !v.starts_with('~') => format!("1.{minor}.{p}"),
+        _ => format!("1.{minor}"),
+    })
 }
 
 /// The Go versions a setup-go step asks for: `go-version` (each matrix value when it is an
@@ -298,17 +316,7 @@ fn check_setup_go(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             _ if !ships => None,
             (Some(v), _) if versions.iter().any(|r| floating(r)) => {
                 let r = versions.iter().find(|r| floating(r)).unwrap_or(&v.value);
-                let bare = r.trim_end_matches(".x");
-                let what = match gosrc::go_release(bare.trim_start_matches('~')) {
-                    // `1.22`, `1.22.x`, `~1.22` and `~1.22.3` all stay within Go 1.22.
-                    Some((minor, patch))
-                        if bare.starts_with('~') || patch.is_none() && !bare.starts_with(['^', '>', '<', '=']) =>
-                    {
-                        format!("whichever Go 1.{minor} patch release is newest when it runs")
-                    }
-                    _ => "whatever Go release is current".to_string(),
-                };
-                Some((written_at(defs, v), format!("go-version: {r} installs {what}")))
+                Some((written_at(defs, v), format!("go-version: {r} installs whatever Go release is current")))
             }
             // check-latest moves only a version that is not exact (`1.22`, `~1.22`).
             (_, Some(c)) if c.value == "true" && !versions.is_empty() && !versions.iter().all(|r| exact(r)) => {
@@ -319,10 +327,10 @@ fn check_setup_go(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         };
         // A job that ships nothing (tests, lint) only downloads another Go for itself.
         let pinned = step.with.get("go-version").filter(|v| ships && !floating(&v.value) && !v.value.contains("${{"));
-        if let Some(v) = pinned {
+        if let Some((v, line)) = pinned.and_then(|v| Some((v, minor_line(&v.value)?))) {
             let installed = format!("go-version: {}", v.value);
             let outcome = "the job downloads that release (GOTOOLCHAIN=auto) or fails (GOTOOLCHAIN=local)";
-            check_installed_go(defs, &installed, &v.value, v.span, outcome, out);
+            check_installed_go(defs, &installed, &line, v.span, outcome, out);
         }
         if let Some((span, message)) = problem {
             let help = "pin the release: go-version-file: go.mod (with a toolchain line), or an exact go-version";
