@@ -28,7 +28,10 @@ declare_rule! {
     /// `docker build --output` or for other images to copy from, and is not judged. The image
     /// of a GitHub Docker action (an `action.yml` with `runs.using: docker` and `runs.image`
     /// naming the Dockerfile) is not judged either: GitHub's documentation says Docker actions
-    /// must run as the default user, root, to write the workspace it mounts.
+    /// must run as the default user, root, to write the workspace it mounts. Nor is an image
+    /// that installs or copies a tool that switches users (`su-exec`, `gosu`, `s6-setuidgid`,
+    /// `setpriv`, `chpst`): it starts as root on purpose, and its entrypoint drops to a user
+    /// (often one given at run time, `PUID`/`PGID`) before the program starts.
     ///
     /// ## Example
     /// ```dockerfile
@@ -62,6 +65,9 @@ declare_rule! {
     }
 }
 
+/// Tools an entrypoint runs to start the program as another user.
+const PRIVILEGE_DROPPERS: &[&str] = &["su-exec", "gosu", "s6-setuidgid", "setpriv", "chpst"];
+
 fn is_root(user: &str) -> bool {
     let name = user.split(':').next().unwrap_or(user).trim();
     name == "root" || name == "0"
@@ -80,6 +86,15 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     let starts =
         |s: &&dockerfile::Stage| s.instructions.iter().any(|i| i.keyword == "ENTRYPOINT" || i.keyword == "CMD");
     if d.root_image(last.index).is_some_and(|(base, _)| base.scratch) && !d.chain(last.index).iter().any(starts) {
+        return;
+    }
+    // An image that installs a privilege-dropping tool starts as root on purpose: its entrypoint
+    // switches to a user before the program runs (`su-exec "$PUID:$PGID" app`).
+    let drops_privileges = d.chain(last.index).iter().flat_map(|s| &s.instructions).any(|i| {
+        let args = i.args.to_ascii_lowercase();
+        (i.keyword == "RUN" || i.keyword == "COPY") && PRIVILEGE_DROPPERS.iter().any(|t| args.contains(t))
+    });
+    if drops_privileges {
         return;
     }
     let (message, span) = match d.user(last.index) {
