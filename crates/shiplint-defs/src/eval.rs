@@ -867,6 +867,10 @@ impl<'a> Walk<'a, '_> {
         if !self.budget.spend_command() {
             return (Flow::Return, None);
         }
+        // Its substitutions run first, each in a subshell: what they set is not kept.
+        if !cmd.substitutions.is_empty() {
+            let _ = self.walk(&cmd.substitutions, &mut env.clone(), frame, depth + 1);
+        }
         env.take_assumed_empty();
         let mut argv = Vec::new();
         let mut argv_words = Vec::new();
@@ -1101,7 +1105,8 @@ mod tests {
         let got = run(
             "GO_BUILD_CMD=\"go build -ldflags\"\nOPT=\"-s -w -X a/b.V=$(git rev-parse HEAD)\"\n${GO_BUILD_CMD} \"${OPT}\" -o out .\n",
         );
-        assert_eq!(got[2], ["go", "build", "-ldflags", "-s -w -X a/b.V=$(git rev-parse HEAD)", "-o", "out", "."]);
+        let go = got.last().unwrap();
+        assert_eq!(go, &["go", "build", "-ldflags", "-s -w -X a/b.V=$(git rev-parse HEAD)", "-o", "out", "."]);
     }
 
     #[test]

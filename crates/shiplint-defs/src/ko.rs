@@ -21,6 +21,8 @@ use super::value::{Builder, Origin, Value};
 #[derive(Debug, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Config {
+    default_base_image: Option<serde_saphyr::Spanned<String>>,
+    base_image_overrides: Option<indexmap::IndexMap<String, serde_saphyr::Spanned<String>>>,
     builds: Option<Vec<BuildEntry>>,
     default_flags: Option<Strings>,
     default_ldflags: Option<Strings>,
@@ -51,6 +53,25 @@ pub struct Settings {
 pub struct KoConfig {
     pub builds: Vec<(String, Settings)>,
     pub defaults: Settings,
+    /// `defaultBaseImage`, where written (ko's own default, `cgr.dev/chainguard/static`, is not).
+    pub default_base: Option<Written>,
+    /// `baseImageOverrides`: each import path's base image, where written.
+    pub base_overrides: Vec<(String, Written)>,
+}
+
+/// How the scan's ko builds that push their image use a config: where one is run, and what the
+/// command changes of the image ko makes.
+#[derive(Clone, Debug, Default)]
+pub struct Published {
+    /// `path:line` of a ko command that pushes.
+    pub at: String,
+    /// Every such command sets the image's user (`--image-user`).
+    pub image_user: bool,
+    /// Every such command replaces `defaultBaseImage` (`KO_DEFAULTBASEIMAGE` in its environment).
+    pub default_base_replaced: bool,
+    /// The packages they push, as import paths where the module is known (`./cmd/app` as
+    /// written otherwise).
+    pub packages: Vec<String>,
 }
 
 /// `./cmd/app/`, `cmd/app` and `ko://./cmd/app` alike: the path without `./`, `ko://` and
@@ -81,7 +102,29 @@ impl KoConfig {
                 ldflags: items(&cfg.default_ldflags),
                 env: items(&cfg.default_env),
             },
+            default_base: cfg.default_base_image.as_ref().and_then(spanned),
+            base_overrides: cfg
+                .base_image_overrides
+                .iter()
+                .flatten()
+                .filter_map(|(package, image)| Some((package.clone(), spanned(image)?)))
+                .collect(),
         })
+    }
+
+    /// The base images the pushed images are built on, where written: each package's override
+    /// (`baseImageOverrides` is keyed by import path), else `defaultBaseImage` unless the
+    /// commands replace it.
+    pub fn bases(&self, published: &Published) -> Vec<&Written> {
+        let mut out: Vec<&Written> = Vec::new();
+        for package in &published.packages {
+            let own = self.base_overrides.iter().find(|(key, _)| *key == *package).map(|(_, base)| base);
+            let base = own.or(self.default_base.as_ref().filter(|_| !published.default_base_replaced));
+            if let Some(base) = base.filter(|b| !out.iter().any(|o| o.1 == b.1)) {
+                out.push(base);
+            }
+        }
+        out
     }
 
     /// The settings ko uses for `package` as a command names it: the build whose package it
@@ -105,6 +148,13 @@ impl KoConfig {
             env: or_default(&s.env, &self.defaults.env),
         }
     }
+}
+
+/// A YAML string and the byte range where its value is written.
+pub type Written = (String, (usize, usize));
+
+fn spanned(s: &serde_saphyr::Spanned<String>) -> Option<Written> {
+    Some((s.value.clone(), super::ci::span_of(s)?))
 }
 
 /// Options of `ko build` that take a value (the others are booleans).
@@ -190,6 +240,7 @@ pub fn builds<'a>(mut inv: BuildInvocation<'a>, e: &Evaluated<'a>, from: usize) 
                 cli_ldflags.push(v);
                 ldflags_word = Some(e.word_of(j));
             }
+            (o @ "--image-user", Some(v)) => inv.other_flags.push(format!("{o}={}", v.display())),
             (o, Some(v)) if !VALUE_OPTIONS.contains(&o) => inv.other_flags.push(format!("{o}={}", v.display())),
             (o, None) => inv.other_flags.push(o.to_string()),
             _ => {}

@@ -558,9 +558,13 @@ fn configure_ko_builds(defs: &mut [Defs<'_>], index: &HashMap<PathBuf, usize>) {
         return;
     }
     let runs_ko = |b: &super::source::Build<'_>| b.invocation.cross_tool == Some("ko");
+    let mut published: Vec<(usize, super::ko::Published)> = Vec::new();
     for d in defs.iter_mut().filter(|d| d.builds.iter().any(runs_ko)) {
         let bases = base_folders(Path::new(d.path), d.kind, d.scan_root.unwrap_or(Path::new("")));
-        for b in d.builds.iter_mut().filter(|b| runs_ko(b)) {
+        let path = d.path.to_string();
+        let module = d.module();
+        let lines: Vec<usize> = d.builds.iter().map(|b| d.line_of(b.invocation.span.0)).collect();
+        for (b, line) in d.builds.iter_mut().zip(lines).filter(|(b, _)| runs_ko(b)) {
             let inv = &mut b.invocation;
             let folder = inv.dir.as_ref().and_then(Value::as_known).unwrap_or("");
             let named = inv.env_value("KO_CONFIG_PATH").map(PathBuf::from);
@@ -571,10 +575,40 @@ fn configure_ko_builds(defs: &mut [Defs<'_>], index: &HashMap<PathBuf, usize>) {
                     None => [base.join(folder).join(".ko.yaml"), base.join(folder).join(".ko.yml")],
                 })
                 .collect();
-            if let Some(config) = find_file(index, candidates.into_iter()).and_then(|i| configs[i]) {
-                super::ko::configure(inv, config);
+            let Some((i, config)) = find_file(index, candidates.into_iter()).and_then(|i| Some((i, configs[i]?)))
+            else {
+                continue;
+            };
+            super::ko::configure(inv, config);
+            if super::ko::pushes(inv) {
+                let image_user = inv.other_flags.iter().any(|f| f.starts_with("--image-user="));
+                let default_base_replaced = inv.env.contains_key("KO_DEFAULTBASEIMAGE");
+                let packages = inv.packages.iter().filter_map(|(p, _)| p.as_known()).map(|p| {
+                    let p = p.trim_start_matches("ko://").trim_end_matches('/');
+                    match (p.strip_prefix('.'), &module) {
+                        (Some(rest), Some(m)) if rest.is_empty() || rest.starts_with('/') => {
+                            format!("{}{rest}", m.path)
+                        }
+                        _ => p.to_string(),
+                    }
+                });
+                match published.iter_mut().find(|(c, _)| *c == i) {
+                    Some((_, p)) => {
+                        p.image_user &= image_user;
+                        p.default_base_replaced &= default_base_replaced;
+                        p.packages.extend(packages);
+                    }
+                    None => {
+                        let at = format!("{path}:{line}");
+                        let packages = packages.collect();
+                        published.push((i, super::ko::Published { at, image_user, default_base_replaced, packages }));
+                    }
+                }
             }
         }
+    }
+    for (i, p) in published {
+        defs[i].ko_published = Some(p);
     }
 }
 

@@ -584,6 +584,9 @@ pub struct SimpleCommand {
     pub writes_to: Vec<Word>,
     pub start: usize,
     pub end: usize,
+    /// The commands of its command substitutions (`img=$(ko build ./cmd/app)`), read at their
+    /// place: they run, in a subshell, before the command itself.
+    pub substitutions: Vec<Item>,
 }
 
 /// The structure a script is read into: commands, and `for` loops around them.
@@ -642,12 +645,60 @@ pub fn parse_make_recipe(src: &str, base: usize) -> Vec<Item> {
 }
 
 fn parse_dialect(src: &str, base: usize, dialect: Dialect) -> Vec<Item> {
+    parse_nested(src, base, dialect, 0)
+}
+
+/// How many command substitutions inside one another are read as commands.
+const MAX_SUBSTITUTION_DEPTH: usize = 4;
+
+fn parse_nested(src: &str, base: usize, dialect: Dialect, depth: usize) -> Vec<Item> {
     let (tokens, cut) = Lexer::new(src, base, dialect).tokens();
     let mut items = Parser::new(tokens).items(&[]);
     if cut {
         items.push(Item::Unread(Unread::TooManyWords));
     }
+    if depth < MAX_SUBSTITUTION_DEPTH {
+        read_substitutions(&mut items, src, base, dialect, depth);
+    }
     items
+}
+
+/// Reads the text of each command's substitutions as commands, at its place in `src`.
+fn read_substitutions(items: &mut [Item], src: &str, base: usize, dialect: Dialect, depth: usize) {
+    for item in items {
+        match item {
+            Item::Command(c) => {
+                let words = c
+                    .words
+                    .iter()
+                    .chain(c.assigns.iter().map(|(_, w)| w))
+                    .chain(c.arrays.iter().flat_map(|(_, ws)| ws));
+                let mut found = Vec::new();
+                for w in words {
+                    let written = src.get(w.start.saturating_sub(base)..w.end.saturating_sub(base)).unwrap_or("");
+                    // Where each text is written (a make function's text is as written too).
+                    for text in w.command_substitutions() {
+                        if let Some(at) = written.find(text).filter(|_| !text.is_empty()) {
+                            found.extend(parse_nested(text, w.start + at, dialect, depth + 1));
+                        }
+                    }
+                }
+                c.substitutions = found;
+            }
+            Item::For { body, .. } | Item::Function { body, .. } => read_substitutions(body, src, base, dialect, depth),
+            Item::Case { arms, .. } => {
+                arms.iter_mut().for_each(|(_, body)| read_substitutions(body, src, base, dialect, depth));
+            }
+            Item::If { branches, otherwise } => {
+                for (condition, body) in branches {
+                    read_substitutions(condition, src, base, dialect, depth);
+                    read_substitutions(body, src, base, dialect, depth);
+                }
+                otherwise.iter_mut().for_each(|body| read_substitutions(body, src, base, dialect, depth));
+            }
+            Item::Unread(_) => {}
+        }
+    }
 }
 
 /// A Makefile variable's value as one word (spaces kept), for tracing where values come from.
@@ -936,7 +987,7 @@ impl Parser {
         }
         let (start, end) = span?;
         let after = std::mem::take(&mut self.last_op);
-        Some(SimpleCommand { assigns, arrays, words, writes_to, start, end, after })
+        Some(SimpleCommand { assigns, arrays, words, writes_to, start, end, after, substitutions: Vec::new() })
     }
 }
 
@@ -1081,8 +1132,12 @@ mod tests {
     #[test]
     fn unknowns_become_holes() {
         let got = run("V=$(git describe)\ngo build -ldflags \"-X main.v=$V -X main.d=$(date +%s)\" .\n");
-        assert_eq!(got[1].0[3].display(), "-X main.v=$(git describe) -X main.d=$(date +%s)");
-        assert!(got[1].0[3].volatile_hole().is_some());
+        // The substitutions run first, each as a command of its own.
+        let programs: Vec<String> =
+            got.iter().map(|(argv, ..)| argv.first().map(Value::display).unwrap_or_default()).collect();
+        assert_eq!(programs, ["git", "", "date", "go"], "the assignment is a command with no words");
+        assert_eq!(got[3].0[3].display(), "-X main.v=$(git describe) -X main.d=$(date +%s)");
+        assert!(got[3].0[3].volatile_hole().is_some());
         let items = parse("go build -ldflags \"-X main.d=$(date +%s)\" .", 0);
         let Item::Command(c) = &items[0] else { panic!() };
         assert_eq!(c.words[3].command_substitutions(), ["date +%s"]);

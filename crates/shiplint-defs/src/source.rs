@@ -257,6 +257,8 @@ pub struct Defs<'a> {
     /// A release workflow of the scan pushes this Dockerfile's image (`path:line` of the step):
     /// it is released whatever its folder or name says (`test/sample/Dockerfile`).
     pub published_by: Option<String>,
+    /// For a ko config: how the scan's ko builds that push their images use it.
+    pub ko_published: Option<ko::Published>,
 }
 
 /// A command that ran another build definition of the repository (`RUN make build`).
@@ -783,6 +785,7 @@ impl<'a> Defs<'a> {
             packed_by_goreleaser: false,
             github_action_image: false,
             published_by: None,
+            ko_published: None,
             releases_elsewhere: false,
         }
     }

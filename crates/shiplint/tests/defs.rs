@@ -123,17 +123,20 @@ fn toolchain_unpinned_and_root_images() {
         codes_at(project(&[("Dockerfile", root)]).path()),
         [("SL202".to_string(), "Dockerfile:5:1".to_string())]
     );
-    // Root on purpose: the entrypoint drops to the user given at run time with su-exec.
-    let alpine = |tools: &str| {
+    // Root on purpose: the entrypoint drops to the default PUID with su-exec. Without the tool,
+    // or with PUID=0, the program runs as root.
+    let alpine = |tools: &str, puid: &str| {
         format!(
-            "FROM golang:1.27.4 AS b\nRUN CGO_ENABLED=0 go build -trimpath -o /api .\nFROM alpine:3.20\nRUN apk add --no-cache ca-certificates{tools}\nCOPY --from=b /api /api\nENTRYPOINT [\"/entrypoint.sh\", \"/api\"]\n"
+            "FROM golang:1.27.4 AS b\nRUN CGO_ENABLED=0 go build -trimpath -o /api .\nFROM alpine:3.20\nRUN apk add --no-cache ca-certificates{tools}\nENV PUID={puid} PGID={puid}\nCOPY --from=b /api /api\nENTRYPOINT [\"/entrypoint.sh\", \"/api\"]\n"
         )
     };
-    assert!(codes_at(project(&[("Dockerfile", &alpine(" su-exec"))]).path()).is_empty());
-    assert_eq!(
-        codes_at(project(&[("Dockerfile", &alpine(""))]).path()),
-        [("SL202".to_string(), "Dockerfile:3:6".to_string())]
-    );
+    assert!(codes_at(project(&[("Dockerfile", &alpine(" su-exec", "1000"))]).path()).is_empty());
+    for (tools, puid) in [("", "1000"), (" su-exec", "0")] {
+        assert_eq!(
+            codes_at(project(&[("Dockerfile", &alpine(tools, puid))]).path()),
+            [("SL202".to_string(), "Dockerfile:3:6".to_string())]
+        );
+    }
 }
 
 /// Correct setups shaped like real projects' files: nothing may fire.

@@ -1410,7 +1410,7 @@ fn the_host_system_of_an_image_build() {
 /// when ko pushes the image, not when it keeps it on this machine (`KO_DOCKER_REPO=ko.local`).
 #[test]
 fn ko_builds_read_their_config_with_the_callers_environment() {
-    let config = "defaultBaseImage: cgr.dev/chainguard/static\nbuilds:\n  - id: app\n    main: ./cmd/app\n    ldflags:\n      - '{{ if index .Env \"LD_FLAGS\" }}{{ .Env.LD_FLAGS }}{{ end }}'\n";
+    let config = "defaultBaseImage: cgr.dev/chainguard/static@sha256:0000000000000000000000000000000000000000000000000000000000000000\nbuilds:\n  - id: app\n    main: ./cmd/app\n    ldflags:\n      - '{{ if index .Env \"LD_FLAGS\" }}{{ .Env.LD_FLAGS }}{{ end }}'\n";
     let make = |flags: &str, repo: &str| {
         format!(
             "KO ?= $(PWD)/.tools/ko\nLD_FLAGS := \"{flags}\"\npublish-app:\n\t@LD_FLAGS=$(LD_FLAGS) KO_DOCKER_REPO={repo} \\\n\t\t$(KO) build ./cmd/app --bare --platform=all\n"
@@ -1652,4 +1652,38 @@ fn darwin_chosen_by_the_caller_is_found_at_the_caller() {
     let wf = "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: macos-latest\n    steps:\n      - run: make cross\n      - run: gh release upload v1 dist/v1/*\n";
     let found = check_in_module(&[("Makefile", make), (".github/workflows/release.yml", wf)]);
     assert_eq!(rules(&found), [("macos-not-notarized", "Makefile:2")], "{found:#?}");
+}
+
+/// The images ko pushes are built on the config's base images: `defaultBaseImage`, or the
+/// package's entry of `baseImageOverrides` (keyed by import path). An unpinned base, or one that
+/// runs as root with no `--image-user`, is found at the config's line; a command that only
+/// builds locally publishes nothing, and `img=$(ko build ...)` pushes like `ko build` does.
+#[test]
+fn ko_images_are_judged_by_the_base_images_of_their_config() {
+    let config = "defaultBaseImage: gcr.io/distroless/static-debian12:nonroot\nbaseImageOverrides:\n  example.com/app/cmd/tool: golang:latest\n";
+    let wf = |run: &str| {
+        format!(
+            "on:\n  push:\n    tags: ['v*']\njobs:\n  image:\n    runs-on: ubuntu-latest\n    env:\n      KO_DOCKER_REPO: ghcr.io/acme\n    steps:\n      - run: |\n          {run}\n          echo \"$img\"\n"
+        )
+    };
+    let files = |run: &str| {
+        check_in_module(&[
+            ("cmd/app/main.go", MAIN),
+            ("cmd/tool/main.go", MAIN),
+            (".ko.yaml", config),
+            (".github/workflows/image.yml", &wf(run)),
+        ])
+    };
+    let found = files("img=$(ko build --bare ./cmd/tool)");
+    assert_eq!(
+        rules(&found),
+        [("root-final-image", ".ko.yaml:3"), ("unpinned-base-image", ".ko.yaml:3")],
+        "{found:#?}"
+    );
+    assert!(found[0].2.contains("image.yml:11 runs it) on golang:latest"), "{}", found[0].2);
+    // The app's image is on the pinned nonroot default; the tool's with a user set; kept locally.
+    assert!(files("img=$(ko build --bare ./cmd/app)").is_empty());
+    let user = files("img=$(ko build --bare --image-user 65532 ./cmd/tool)");
+    assert_eq!(rules(&user), [("unpinned-base-image", ".ko.yaml:3")], "{user:#?}");
+    assert!(files("img=$(ko build --local ./cmd/tool)").is_empty());
 }

@@ -9,7 +9,11 @@ declare_rule! {
     /// Finds Dockerfiles that build a Go program whose final image runs as root: no `USER` in
     /// the final stage (or the stages it is built on) and a base image that does not set a
     /// non-root user, or a last `USER` that is root. In an image that holds a Go executable,
-    /// it reads the config's `User` (empty, `root`, `0`, `0:…`).
+    /// it reads the config's `User` (empty, `root`, `0`, `0:…`). For a ko config whose images
+    /// a ko command of the scan pushes, it finds the base images (`defaultBaseImage`, a pushed
+    /// package's `baseImageOverrides` entry) that run as root when no command sets a user: ko
+    /// keeps the base image's user unless `ko build --image-user` gives one (checked in ko's
+    /// `pkg/build/gobuild.go` and `pkg/commands/options/build.go`).
     ///
     /// ## Why is this bad?
     /// A compromised process runs as root inside the container: it can write anywhere in the
@@ -30,8 +34,9 @@ declare_rule! {
     /// naming the Dockerfile) is not judged either: GitHub's documentation says Docker actions
     /// must run as the default user, root, to write the workspace it mounts. Nor is an image
     /// that installs or copies a tool that switches users (`su-exec`, `gosu`, `s6-setuidgid`,
-    /// `setpriv`, `chpst`): it starts as root on purpose, and its entrypoint drops to a user
-    /// (often one given at run time, `PUID`/`PGID`) before the program starts.
+    /// `setpriv`, `chpst`) and gives a non-zero user id by default (`ENV PUID=1000`): it starts
+    /// as root on purpose, and its entrypoint drops to that user before the program starts.
+    /// With no id or `PUID=0` it stays root.
     ///
     /// ## Example
     /// ```dockerfile
@@ -74,6 +79,26 @@ fn is_root(user: &str) -> bool {
 }
 
 pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
+    // A ko config whose images are pushed: ko keeps the base image's user unless the command
+    // sets one (`--image-user`).
+    if let (Some(config), Some(published)) = (defs.ko_config(), &defs.ko_published) {
+        if published.image_user {
+            return;
+        }
+        for (reference, span) in config.bases(published) {
+            if crate::defs::images::classify(reference).nonroot_by_default {
+                continue;
+            }
+            let message = format!(
+                "ko builds the images it pushes ({} runs it) on {reference}, which runs as root, and sets no user",
+                published.at
+            );
+            let help =
+                "use a nonroot base (`gcr.io/distroless/static-debian12:nonroot`) or `ko build --image-user 65532`";
+            out.push(defs.finding(&META, *span, message, help));
+        }
+        return;
+    }
     let Some(d) = defs.dockerfile else { return };
     let Some(last) = d.stages.last() else { return };
     // GitHub starts a Docker action's container as root, and documents that it must: the
@@ -88,13 +113,21 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     if d.root_image(last.index).is_some_and(|(base, _)| base.scratch) && !d.chain(last.index).iter().any(starts) {
         return;
     }
-    // An image that installs a privilege-dropping tool starts as root on purpose: its entrypoint
-    // switches to a user before the program runs (`su-exec "$PUID:$PGID" app`).
-    let drops_privileges = d.chain(last.index).iter().flat_map(|s| &s.instructions).any(|i| {
+    // An image that installs a privilege-dropping tool and gives a user id by default starts as
+    // root on purpose: its entrypoint switches to that user before the program runs
+    // (`su-exec "$PUID:$PGID" app` with `ENV PUID=1000`). With no id, or `PUID=0`, it stays root.
+    let instructions = || d.chain(last.index).into_iter().flat_map(|s| &s.instructions);
+    let switcher = instructions().any(|i| {
         let args = i.args.to_ascii_lowercase();
         (i.keyword == "RUN" || i.keyword == "COPY") && PRIVILEGE_DROPPERS.iter().any(|t| args.contains(t))
     });
-    if drops_privileges {
+    let user_id_given = instructions().filter(|i| i.keyword == "ENV").any(|i| {
+        i.args.split_whitespace().filter_map(|kv| kv.split_once('=')).any(|(name, value)| {
+            let id = value.trim_matches(['"', '\'']).parse::<u32>();
+            (name.ends_with("UID") || name.ends_with("USER_ID")) && id.is_ok_and(|id| id != 0)
+        })
+    });
+    if switcher && user_id_given {
         return;
     }
     let (message, span) = match d.user(last.index) {

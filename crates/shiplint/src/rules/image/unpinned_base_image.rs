@@ -11,7 +11,10 @@ declare_rule! {
     /// toolchain images whose tag names no Go release (`golang:alpine`, `golang:1-bookworm`).
     /// Dockerfiles that are not released (development, test and example images, by their name
     /// or folder) and, in a Go project, images that neither build nor ship a Go program (a docs
-    /// site, a test harness) are left alone.
+    /// site, a test harness) are left alone. A ko config (`.ko.yaml`) is judged the same way when
+    /// a ko command of the scan pushes its images: its `defaultBaseImage`, and the
+    /// `baseImageOverrides` entry of each package pushed (ko's own default base, used when the
+    /// config names none, is not: no line of the project chose it).
     ///
     /// ## Why is this bad?
     /// The image changes under the build: a rebuild of the same commit gets another Go release,
@@ -52,6 +55,19 @@ declare_rule! {
 }
 
 pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
+    // A ko config whose images are pushed: each base image written there.
+    if let (Some(config), Some(published)) = (defs.ko_config(), &defs.ko_published) {
+        for (reference, span) in config.bases(published) {
+            if let Some(problem) = unpinned(&images::classify(reference)) {
+                let message = format!(
+                    "base image {reference} {problem}: every image ko pushes ({} runs it) may get a different base",
+                    published.at
+                );
+                out.push(defs.finding(&META, *span, message, "pin a version tag, or better a digest (@sha256:...)"));
+            }
+        }
+        return;
+    }
     let Some(d) = defs.dockerfile else { return };
     let bases: Vec<(&dockerfile::Stage, BaseImage)> = d
         .stages
@@ -72,20 +88,26 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         return;
     }
     for (s, img) in bases {
-        if img.scratch || img.digest.is_some() {
-            continue;
-        }
+        let Some(problem) = unpinned(&img) else { continue };
         let reference = s.base.display();
-        let problem = match img.tag.as_deref() {
-            None => "has no tag, so it means :latest",
-            Some("latest") => "uses :latest",
-            // `golang:alpine`, `golang:1-bookworm`: a variant of whatever Go release is newest.
-            Some(_) if img.go_toolchain && !img.go_release().is_some_and(|r| r.contains('.')) => {
-                "names no Go release (1.N), so it means the newest"
-            }
-            Some(_) => continue,
-        };
         let message = format!("base image {reference} {problem}: every build may get a different image");
         out.push(defs.finding(&META, s.base_span, message, "pin a version tag, or better a digest (@sha256:...)"));
+    }
+}
+
+/// What leaves a base image unpinned, if anything: no tag, `:latest`, or a Go toolchain image
+/// whose tag names no Go release. A digest pins it; scratch is no image at all.
+fn unpinned(img: &BaseImage) -> Option<&'static str> {
+    if img.scratch || img.digest.is_some() {
+        return None;
+    }
+    match img.tag.as_deref() {
+        None => Some("has no tag, so it means :latest"),
+        Some("latest") => Some("uses :latest"),
+        // `golang:alpine`, `golang:1-bookworm`: a variant of whatever Go release is newest.
+        Some(_) if img.go_toolchain && !img.go_release().is_some_and(|r| r.contains('.')) => {
+            Some("names no Go release (1.N), so it means the newest")
+        }
+        Some(_) => None,
     }
 }
