@@ -535,15 +535,14 @@ pub fn link(defs: &mut [Defs<'_>]) {
                 continue;
             }
             *count += 1;
-            let made = defs[call.callee].evaluate_call(&call);
-            if made == 0 {
+            let outputs = defs[call.callee].evaluate_call(&call);
+            if outputs.is_empty() {
                 continue;
             }
             let callee = defs[call.callee].path.to_string();
             for c in call.caller.chain() {
-                let linked =
-                    super::source::Linked { span: c.span, stage: c.stage, callee: callee.clone(), builds: made };
-                defs[c.file].linked.push(linked);
+                let (span, stage, callee, outputs) = (c.span, c.stage, callee.clone(), outputs.clone());
+                defs[c.file].linked.push(super::source::Linked { span, stage, callee, outputs });
             }
         }
     }

@@ -266,7 +266,8 @@ pub struct Linked {
     pub span: (usize, usize),
     pub stage: Option<usize>,
     pub callee: String,
-    pub builds: usize,
+    /// Where each build of that run writes, as later commands name it (`None` when unknown).
+    pub outputs: Vec<Option<String>>,
 }
 
 /// A command a script runs, as first evaluated.
@@ -792,8 +793,8 @@ impl<'a> Defs<'a> {
 
     /// Evaluates the file again as `call` runs it (a script with the caller's arguments and
     /// exported variables, make goals with the caller's variables), adding the builds and
-    /// commands of that run; returns how many builds it made.
-    pub fn evaluate_call(&mut self, call: &link::Call) -> usize {
+    /// commands of that run; returns where each build it made writes (see [`Linked::outputs`]).
+    pub fn evaluate_call(&mut self, call: &link::Call) -> Vec<Option<String>> {
         let mut c = Collected::default();
         let via = Some(call.caller.clone());
         // The system the callee runs on, when its caller says: an image build runs on Linux, a
@@ -841,9 +842,9 @@ impl<'a> Defs<'a> {
             (Parsed::GoProgram(program), link::Run::Script { .. }) => {
                 read_go_program(program, &call_env, &Place { stage: None, runner: 0, context: None, via }, &mut c);
             }
-            _ => return 0,
+            _ => return Vec::new(),
         }
-        let made = c.builds.len();
+        let made = c.builds.iter().map(|b| self.output_as_named(&b.invocation)).collect();
         self.builds.extend(c.builds);
         self.commands.extend(c.commands);
         if let Some(note) = c.budget.note() {
@@ -899,7 +900,7 @@ impl<'a> Defs<'a> {
         if self.not_for_release().is_some() {
             return false;
         }
-        if self.packed_by_goreleaser || !self.builds.is_empty() || self.linked.iter().any(|l| l.builds > 0) {
+        if self.packed_by_goreleaser || !self.builds.is_empty() || self.linked.iter().any(|l| !l.outputs.is_empty()) {
             return true;
         }
         let Some(module) = self.module() else { return false };
@@ -1263,18 +1264,34 @@ impl<'a> Defs<'a> {
                 matches!(words.as_slice(), ["gh", "release", ..] | ["goreleaser", ..] | ["ghr", ..])
             });
         let env = index.zip(runner).and_then(|(job, runner)| ci::runner_env(pipeline, job, runner));
-        let action_keeps = pipeline.actions.iter().any(|a| {
-            Some(a.job) == index
-                && a.runs_in(env.as_ref())
-                && (publishes(a) || artifacts_ship && a.uses.starts_with("actions/upload-artifact@"))
-        });
+        let mut artifacts = index.map(|j| pipeline.jobs[j].artifacts.clone()).unwrap_or_default();
+        let mut action_keeps = false;
+        for a in pipeline.actions.iter().filter(|a| Some(a.job) == index && a.runs_in(env.as_ref())) {
+            if publishes(a) {
+                action_keeps = true;
+            } else if artifacts_ship && a.uses.starts_with("actions/upload-artifact@") {
+                // It keeps the files its `path:` names (a test job uploads `test-results/`); a
+                // path made of expressions may be anything.
+                match a.with.get("path").filter(|p| !p.value.contains("${{")) {
+                    Some(paths) => artifacts.extend(
+                        paths
+                            .value
+                            .lines()
+                            .map(str::trim)
+                            .filter(|p| !p.is_empty() && !p.starts_with('!'))
+                            .map(String::from),
+                    ),
+                    None => action_keeps = true,
+                }
+            }
+        }
         let later = self
             .commands
             .iter()
             .filter(|c| c.context.as_deref() == job && c.span.0 > after && c.via.is_none())
-            .map(|c| c.argv.iter().filter_map(Value::as_known).map(str::to_string).collect())
+            // Holes written as their origin: `cp $(go env GOPATH)/bin/app dist/` still names `app`.
+            .map(|c| c.argv.iter().map(Value::display).collect())
             .collect();
-        let artifacts = index.map(|j| pipeline.jobs[j].artifacts.clone()).unwrap_or_default();
         Keeping { action_keeps, artifacts, later, releases: artifacts_ship }
     }
 

@@ -1687,3 +1687,23 @@ fn ko_images_are_judged_by_the_base_images_of_their_config() {
     assert_eq!(rules(&user), [("unpinned-base-image", ".ko.yaml:3")], "{user:#?}");
     assert!(files("img=$(ko build --local ./cmd/tool)").is_empty());
 }
+
+/// actions/upload-artifact keeps the files its `path:` names: a job that builds with make and
+/// uploads its test results keeps no binary, and its Go release is not a release's.
+#[test]
+fn an_uploaded_artifact_keeps_only_its_paths() {
+    let make = "all:\n\tgo build -o app .\n";
+    let wf = |path: &str| {
+        format!(
+            "on:\n  push:\n    tags: ['v*']\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v5\n        with:\n          go-version: '1.22.3'\n      - run: make all\n      - run: go test ./... > test-results/out.txt\n      - uses: actions/upload-artifact@v4\n        with:\n          path: {path}\n"
+        )
+    };
+    let files = |path: &str| check_in_module(&[("Makefile", make), (".github/workflows/ci.yml", &wf(path))]);
+    assert!(files("test-results/").is_empty(), "{:#?}", files("test-results/"));
+    let found = files("|\n            app\n            test-results/");
+    assert_eq!(
+        rules(&found),
+        [("toolchain-unsupported", ".github/workflows/ci.yml:10"), ("untrimmed-paths", "Makefile:2")],
+        "{found:#?}"
+    );
+}

@@ -257,9 +257,8 @@ fn job_ships(defs: &Defs<'_>, wf: &ci::Pipeline, job: usize, runner: Option<usiz
     // A make target or script the job runs builds, and the job uploads or releases files after.
     let runs_a_build_it_keeps = |l: &crate::defs::source::Linked| {
         let keeping = defs.keeping(name, l.span.1);
-        l.builds > 0
-            && defs.commands.iter().any(|c| c.span == l.span && c.context.as_deref() == name)
-            && (keeping.action_keeps || !keeping.artifacts.is_empty())
+        defs.commands.iter().any(|c| c.span == l.span && c.context.as_deref() == name)
+            && l.outputs.iter().any(|o| keeping.keeps(o.as_deref()))
     };
     defs.builds
         .iter()
@@ -588,7 +587,10 @@ pub fn shipping_go_releases(defs: &Defs<'_>) -> Vec<ShippingGo> {
         // Stages that build what ships: here, or by a make target or script a RUN runs there.
         let shipping_stages =
             defs.distinct_builds().into_iter().filter(|b| defs.ships(b).is_some()).map(|b| b.stage).chain(
-                defs.linked.iter().filter(|l| l.builds > 0 && defs.not_for_release().is_none()).map(|l| l.stage),
+                defs.linked
+                    .iter()
+                    .filter(|l| !l.outputs.is_empty() && defs.not_for_release().is_none())
+                    .map(|l| l.stage),
             );
         for stage in shipping_stages {
             let Some((image, root)) = stage.and_then(|s| d.root_image(s)) else { continue };
