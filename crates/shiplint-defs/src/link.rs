@@ -126,6 +126,13 @@ const PACKING_COMMANDS: &[&str] = &[
     "sha256sum",
     "shasum",
     "install",
+    // PowerShell's, and Windows installer compilers (Inno Setup, NSIS).
+    "copy",
+    "Copy-Item",
+    "Move-Item",
+    "Compress-Archive",
+    "iscc",
+    "makensis",
 ];
 
 /// Whether a command packs, copies or uploads the files it names: a loop's runs of it name
@@ -194,20 +201,25 @@ pub fn artifact_holds(kept: &str, file: &str) -> bool {
     let file = file.trim_start_matches("./");
     file == kept
         || file.strip_prefix(kept).is_some_and(|rest| rest.starts_with('/'))
+        // Built after a `cd` into a folder the upload names (`cd src; go build -o dist/app`,
+        // uploaded as `src/dist/app`).
+        || kept.strip_suffix(file).is_some_and(|folder| folder.ends_with('/'))
         || super::shell::glob_match(kept.as_bytes(), file.as_bytes())
 }
 
 /// Whether a command argument names `file`: the file itself, a folder above it, or a glob
 /// matching it (`dist/*`, `bin/`).
 pub fn names_file(arg: &str, file: &str) -> bool {
-    let arg = arg.trim_start_matches("./");
+    // `.\app.exe` on Windows is `./app.exe`.
+    let arg = arg.trim_start_matches("./").trim_start_matches(".\\");
+    let file = file.trim_start_matches(".\\");
     let folder = arg.trim_end_matches(['/', '*']);
     // The file's path inside the argument (`dist/app`, `--file=dist/app#label`), not a longer
     // name that starts with it (`app.tar.gz` does not name `app`).
     let bounded = arg.match_indices(file).any(|(at, _)| {
         let before = arg[..at].chars().next_back();
         let after = arg[at + file.len()..].chars().next();
-        before.is_none_or(|c| "/=:'\"".contains(c)) && after.is_none_or(|c| "#'\",:".contains(c))
+        before.is_none_or(|c| "/\\=:'\"".contains(c)) && after.is_none_or(|c| "#'\",:".contains(c))
     });
     // After a `cd` into its folder, a file is named by the rest of its path (`cd dist && tar czf
     // app.tgz app` names `dist/app`).
@@ -729,6 +741,10 @@ mod tests {
         let branch_ci = Keeping { releases: false, ..k.clone() };
         assert!(!branch_ci.keeps(Some("./out/app")));
         assert!(branch_ci.keeps(Some("dist/app")), "kept as an artifact path");
+        // Uploaded from the folder the build ran in; named with Windows separators.
+        assert!(artifact_holds("src/dist/app", "dist/app") && !artifact_holds("src/dist/app", "ist/app"));
+        assert!(names_file(".\\app.exe", "app.exe") && names_file(".\\arm64\\app.exe", ".\\arm64\\app.exe"));
+        assert!(!names_file(".\\myapp.exe", "app.exe"));
     }
 
     #[test]
