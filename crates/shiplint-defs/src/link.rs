@@ -93,7 +93,8 @@ pub fn names_macos(text: &str) -> bool {
 }
 
 /// What a CI job does with files after one of its commands: whether an upload or release step of
-/// the job keeps them, the paths it keeps as artifacts, its later commands (known words), and
+/// the job keeps them, the paths it keeps as artifacts, its later commands (holes written as
+/// their origin), and
 /// whether the pipeline can make a release at all (packing a file keeps it only there).
 #[derive(Clone, Debug, Default)]
 pub struct Keeping {

@@ -847,10 +847,12 @@ impl Makefile {
     /// The first explicit target that `wanted` accepts and whose `make` run reaches the rule
     /// written first with `target` (`release: build-darwin` runs `build-darwin:`, and
     /// `build.darwin: build/darwin/app` runs the pattern rule `build/darwin/%:`).
+    /// At most `MAX_GOALS_EXAMINED` such targets are run (a file of thousands is hostile).
     pub fn goal_reaching(&self, text: &str, target: &str, wanted: &dyn Fn(&str) -> bool) -> Option<&str> {
+        const MAX_GOALS_EXAMINED: usize = 16;
         let goals = self.rules.iter().flat_map(|r| &r.targets).map(String::as_str);
-        let mut goals = goals.filter(|t| !t.starts_with('.') && !t.contains(['%', '$']) && t != &target && wanted(t));
-        goals.find(|goal| {
+        let goals = goals.filter(|t| !t.starts_with('.') && !t.contains(['%', '$']) && t != &target && wanted(t));
+        goals.take(MAX_GOALS_EXAMINED).find(|goal| {
             let run = self.rules_for_goals(text, &[goal.to_string()], None);
             run.iter().any(|(rule, _)| self.rules[*rule].targets.first().is_some_and(|t| t == target))
         })
