@@ -272,16 +272,17 @@ impl Module {
 
     /// The required module whose path is the longest prefix of `import_path`, with its version.
     fn required_module_of(&self, import_path: &str) -> Option<&(String, String)> {
-        self.requires
-            .iter()
-            .filter(|(m, _)| import_path == m || import_path.starts_with(&format!("{m}/")))
-            .max_by_key(|(m, _)| m.len())
+        self.requires.iter().filter(|(m, _)| path_in_module(import_path, m).is_some()).max_by_key(|(m, _)| m.len())
+    }
+
+    /// Whether `import_path` is this module's root or a path below it.
+    pub fn holds(&self, import_path: &str) -> bool {
+        path_in_module(import_path, &self.path).is_some()
     }
 
     /// The package an import path names, if it is inside this module.
     pub fn package(&self, import_path: &str) -> Option<(&Path, &Package)> {
-        let rel =
-            if import_path == self.path { "" } else { import_path.strip_prefix(&self.path)?.strip_prefix('/')? };
+        let rel = path_in_module(import_path, &self.path)?;
         self.packages.get_key_value(Path::new(rel)).map(|(k, v)| (k.as_path(), v))
     }
 
@@ -297,6 +298,15 @@ impl Module {
             .collect();
         out.sort();
         out
+    }
+}
+
+/// Where `import_path` lies inside the module `module` (`""` at its root, `cmd/app` for
+/// `module/cmd/app`); `None` when the module does not hold it (`module2/x` is not in `module`).
+fn path_in_module<'p>(import_path: &'p str, module: &str) -> Option<&'p str> {
+    match import_path.strip_prefix(module)? {
+        "" => Some(""),
+        rest => rest.strip_prefix('/'),
     }
 }
 
@@ -599,6 +609,14 @@ fn read_init(text: &str, toks: &[(Tok<'_>, usize)], mut i: usize, path: &Path, p
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn import_paths_inside_a_module() {
+        assert_eq!(path_in_module("a.com/m", "a.com/m"), Some(""));
+        assert_eq!(path_in_module("a.com/m/cmd/app", "a.com/m"), Some("cmd/app"));
+        assert_eq!(path_in_module("a.com/m2/x", "a.com/m"), None);
+        assert_eq!(path_in_module("a.com", "a.com/m"), None);
+    }
 
     #[test]
     fn require_lines() {

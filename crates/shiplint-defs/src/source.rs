@@ -1193,19 +1193,20 @@ impl<'a> Defs<'a> {
         let parts = if self.kind == Kind::GoProgram { 2 } else { 1 };
         let start = self.path.rmatch_indices('/').nth(parts - 1).map_or(0, |(i, _)| i + 1);
         let script = &self.path[start..];
-        // Beside a release made elsewhere, `cross` names a cross-compile check, not the release.
+        // `cross` names a cross-compile check as often as a release.
+        let names_a_release_not_cross = |name: &str| names_a_release(&name.to_ascii_lowercase().replace("cross", ""));
+        // Beside a release made elsewhere, `cross` names the check, not the release.
         let names_a_release = |name: &str| match self.releases_elsewhere {
-            true => names_a_release(&name.to_ascii_lowercase().replace("cross", "")),
+            true => names_a_release_not_cross(name),
             false => names_a_release(name),
         };
         // A target that a release target runs (`release: build-darwin`) makes what it releases,
         // unless the project releases elsewhere (such a Makefile is a local alternative). A
-        // `cross` target is a compile check as often as a release: it says nothing of what its
-        // prerequisites build (the program that generates the docs).
-        let releasing_goal = |goal: &str| names_a_release(&goal.to_ascii_lowercase().replace("cross", ""));
+        // `cross` target says nothing of what its prerequisites build (the program that
+        // generates the docs).
         let release_goal = |target: &str| match self.parsed {
             Parsed::Makefile { file, .. } if !self.releases_elsewhere => {
-                file.goal_reaching(self.text, target, &releasing_goal)
+                file.goal_reaching(self.text, target, &names_a_release_not_cross)
             }
             _ => None,
         };

@@ -179,8 +179,6 @@ fn check_file(path: &Path, named: bool, scan_root: &Path, options: &BinaryOption
     Ok(Scanned::BuildDefinition(Box::new(LoadedDefinition { display, text, kind, parsed, scan_root, notes })))
 }
 
-/// Runs every selected rule on a linked build definition: its findings (suppressions applied)
-/// and its notes (why evaluation stopped early, files it names that were not read).
 /// What the rules find in one build definition; a finding may be placed in another file of the
 /// scan (the caller's line that chose what was built).
 fn judge_definition(defs: &Defs<'_>, config: &Config) -> Vec<Finding> {
@@ -257,12 +255,12 @@ fn judge_definitions(
                 .collect();
             if !runs.is_empty() {
                 d.goreleaser_released = Some(runs.iter().any(|r| r.releases));
-            }
-            // Every run of it passes `GOFLAGS=-trimpath` (a Makefile's `export GOFLAGS`): so do
-            // the builds it runs.
-            if !runs.is_empty() && runs.iter().all(|r| r.trimpath_from_goflags) {
-                for b in &mut d.builds {
-                    b.invocation.trimpath = true;
+                // Every run of it passes `GOFLAGS=-trimpath` (a Makefile's `export GOFLAGS`): so
+                // do the builds it runs.
+                if runs.iter().all(|r| r.trimpath_from_goflags) {
+                    for b in &mut d.builds {
+                        b.invocation.trimpath = true;
+                    }
                 }
             }
         }

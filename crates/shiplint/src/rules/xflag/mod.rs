@@ -167,7 +167,7 @@ fn resolve<'m>(
         return found(import_path.to_string(), Cow::Borrowed(package));
     }
     let first = import_path.split('/').next().unwrap_or("");
-    let inside_module = import_path == module.path || import_path.starts_with(&format!("{}/", module.path));
+    let inside_module = module.holds(import_path);
     // A path in no module the build uses (`.../app/internal/version` for module `.../app/v2`);
     // only a well-formed path is judged (not one a quoting this reader got wrong left `\` in).
     let well_formed = import_path.chars().all(|c| c.is_ascii_alphanumeric() || "-._~/+".contains(c));

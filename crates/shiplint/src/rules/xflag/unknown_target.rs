@@ -65,8 +65,7 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
                     [one] => format!("; did you mean {one}.{name}?"),
                     many => format!("; {} declare {name}", many.join(", ")),
                 };
-                let inside = import_path == module.path || import_path.starts_with(&format!("{}/", module.path));
-                let holder = match inside {
+                let holder = match module.holds(&import_path) {
                     true => format!("module {}", module.path),
                     false => format!("neither module {} nor a module its go.mod requires", module.path),
                 };
