@@ -373,7 +373,7 @@ fn exec_form(text: &str, start: usize, end: usize) -> Option<SimpleCommand> {
         words,
         writes_to: Vec::new(),
         after: "",
-        substitutions: Vec::new(),
+        nested: Vec::new(),
     })
 }
 

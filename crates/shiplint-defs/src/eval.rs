@@ -152,7 +152,14 @@ impl Env {
                     out.push(if quoted { Segment::Fixed(v) } else { Segment::Split(v, Quotes::Literal) });
                 }
                 Part::MakeVar(name) => {
-                    let v = self.param(name, None);
+                    // A function make did not expand for this environment: its text is not known.
+                    let v = match super::shell::names_make_variable(name) {
+                        true => self.param(name, None),
+                        false => self
+                            .get(name)
+                            .cloned()
+                            .unwrap_or_else(|| Value::hole(Origin::Unevaluated(format!("$({name})")))),
+                    };
                     out.push(if quoted { Segment::Fixed(v) } else { Segment::Split(v, Quotes::Anywhere) });
                 }
                 Part::CiExpr(expr) => {
@@ -296,7 +303,7 @@ impl Env {
             ":+" | "+" => match &value {
                 _ if null(&value, op == ":+") => Value::empty(),
                 Some(Value::Known(_)) => arg_value(),
-                Some(v) => Value::derived(written(), &[v, &arg_value()]),
+                Some(_) => Value::either(arg_value(), Value::empty()),
                 None => Value::empty(),
             },
             ":?" | "?" => match value {
@@ -867,9 +874,9 @@ impl<'a> Walk<'a, '_> {
         if !self.budget.spend_command() {
             return (Flow::Return, None);
         }
-        // Its substitutions run first, each in a subshell: what they set is not kept.
-        if !cmd.substitutions.is_empty() {
-            let _ = self.walk(&cmd.substitutions, &mut env.clone(), frame, depth + 1);
+        // Its substitutions and its `sh -c` script run in a subshell: what they set is not kept.
+        if !cmd.nested.is_empty() {
+            let _ = self.walk(&cmd.nested, &mut env.clone(), frame, depth + 1);
         }
         env.take_assumed_empty();
         let mut argv = Vec::new();

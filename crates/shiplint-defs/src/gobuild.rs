@@ -131,79 +131,11 @@ impl<'a> BuildInvocation<'a> {
             let w = e.word_of(field);
             (w.start, w.end)
         };
-        let mut i = 0;
-        let mut extra_env: Vec<(String, Setting)> = Vec::new();
-        let name_of = |a: &Value| -> Option<(String, Value)> {
-            let (k, v) = a.split_once('=')?;
-            let k = k.as_known()?;
-            let identifier = k.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-                && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-            identifier.then(|| (k.to_string(), v))
-        };
-        loop {
-            // `NAME=value` as a field is an assignment make expanded into the recipe
-            // (`GO_ENV = CGO_ENABLED=0` then `$(GO_ENV) go build`): the shell sees it as one.
-            if let Some((name, value)) = argv.get(i).and_then(name_of) {
-                extra_env.push((name, Setting { value, span: Some(span_of(i)) }));
-                i += 1;
-                continue;
-            }
-            match argv.get(i)?.as_known().unwrap_or_default() {
-                "exec" | "time" | "nice" | "command" | "sudo" => i += 1,
-                // `docker run [options] IMAGE go build ...`: the build runs in the container, with
-                // the environment `-e`/`--env NAME=value` gives it.
-                "docker" | "podman" if argv.get(i + 1).and_then(Value::as_known) == Some("run") => {
-                    i += 2;
-                    loop {
-                        let word = argv.get(i)?;
-                        let Some(option) = word.as_known().filter(|w| w.starts_with('-')) else {
-                            i += 1; // the image
-                            break;
-                        };
-                        // `--` ends the options: the image follows.
-                        if option == "--" {
-                            i += 2;
-                            break;
-                        }
-                        let (flag, inline) = match option.split_once('=') {
-                            Some((flag, value)) => (flag, Some(value)),
-                            None => (option, None),
-                        };
-                        // Flags without a value: `--rm`, `-it` and the like.
-                        let boolean = matches!(
-                            flag,
-                            "--rm" | "--init" | "--privileged" | "--interactive" | "--tty" | "--detach" | "--read-only"
-                        ) || (!flag.starts_with("--")
-                            && flag.len() > 1
-                            && flag[1..].bytes().all(|b| b"itdq".contains(&b)));
-                        if matches!(flag, "-e" | "--env") {
-                            let value = match inline {
-                                Some(_) => word.split_once('=').map(|(_, v)| v),
-                                None => argv.get(i + 1).cloned(),
-                            };
-                            if let Some((name, value)) = value.as_ref().and_then(name_of) {
-                                extra_env.push((name, Setting { value, span: Some(span_of(i)) }));
-                            }
-                        }
-                        i += if boolean || inline.is_some() { 1 } else { 2 };
-                    }
-                }
-                "env" => {
-                    i += 1;
-                    while let Some(a) = argv.get(i) {
-                        match name_of(a) {
-                            Some((name, value)) => {
-                                extra_env.push((name, Setting { value, span: Some(span_of(i)) }));
-                                i += 1;
-                            }
-                            None if a.starts_with("-") => i += 1,
-                            None => break,
-                        }
-                    }
-                }
-                _ => break,
-            }
-        }
+        let (i, launcher_env) = launched(argv)?;
+        let extra_env: Vec<(String, Setting)> = launcher_env
+            .into_iter()
+            .map(|(field, name, value)| (name, Setting { value, span: Some(span_of(field)) }))
+            .collect();
         // A tool under a folder no file states is still that tool (`$(TOOLS_DIR)/ko`).
         let program = argv.get(i)?;
         let name = program.file_name()?;
@@ -663,6 +595,97 @@ pub fn x_assignments(ldflags: &Value) -> Vec<(String, Value)> {
 /// `x_assignments` of flags that are all text (as a binary records them).
 pub fn x_assignments_text(ldflags: &str) -> Vec<(String, String)> {
     x_assignments(&Value::known(ldflags)).into_iter().map(|(t, v)| (t, v.display())).collect()
+}
+
+/// A variable a launcher sets for the program it runs: its field, name and value.
+pub type LauncherSetting = (usize, String, Value);
+
+/// Where the program a command runs starts among its fields, past the launchers that run the
+/// rest of the line, and the environment they give it (each `NAME=value` with its field):
+/// `env [options] NAME=value...`, `exec`, `time`, `nice`, `nohup`, `command`, `sudo` and
+/// `setpriv` with their options, `gosu USER`/`su-exec USER`, and `docker run [options] IMAGE`
+/// with its `-e NAME=value`. A `NAME=value` field is an assignment make expanded into the
+/// recipe (`GO_ENV = CGO_ENABLED=0` then `$(GO_ENV) go build`): the shell sees it as one.
+pub fn launched(argv: &[Value]) -> Option<(usize, Vec<LauncherSetting>)> {
+    let name_of = |a: &Value| -> Option<(String, Value)> {
+        let (k, v) = a.split_once('=')?;
+        let k = k.as_known()?;
+        let identifier = k.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        identifier.then(|| (k.to_string(), v))
+    };
+    let mut i = 0;
+    let mut env = Vec::new();
+    loop {
+        if let Some((name, value)) = argv.get(i).and_then(name_of) {
+            env.push((i, name, value));
+            i += 1;
+            continue;
+        }
+        let program = argv.get(i)?;
+        match program.as_known().and_then(|_| program.file_name()).unwrap_or_default() {
+            "exec" | "time" | "nice" | "nohup" | "command" => i += 1,
+            "sudo" | "setpriv" => {
+                i += 1;
+                while argv.get(i).is_some_and(|a| a.starts_with("-")) {
+                    i += 1;
+                }
+            }
+            "gosu" | "su-exec" => i += 2,
+            // `docker run [options] IMAGE go build ...`: the build runs in the container, with
+            // the environment `-e`/`--env NAME=value` gives it.
+            "docker" | "podman" if argv.get(i + 1).and_then(Value::as_known) == Some("run") => {
+                i += 2;
+                loop {
+                    let word = argv.get(i)?;
+                    let Some(option) = word.as_known().filter(|w| w.starts_with('-')) else {
+                        i += 1; // the image
+                        break;
+                    };
+                    // `--` ends the options: the image follows.
+                    if option == "--" {
+                        i += 2;
+                        break;
+                    }
+                    let (flag, inline) = match option.split_once('=') {
+                        Some((flag, value)) => (flag, Some(value)),
+                        None => (option, None),
+                    };
+                    // Flags without a value: `--rm`, `-it` and the like.
+                    let boolean = matches!(
+                        flag,
+                        "--rm" | "--init" | "--privileged" | "--interactive" | "--tty" | "--detach" | "--read-only"
+                    ) || (!flag.starts_with("--")
+                        && flag.len() > 1
+                        && flag[1..].bytes().all(|b| b"itdq".contains(&b)));
+                    if matches!(flag, "-e" | "--env") {
+                        let value = match inline {
+                            Some(_) => word.split_once('=').map(|(_, v)| v),
+                            None => argv.get(i + 1).cloned(),
+                        };
+                        if let Some((name, value)) = value.as_ref().and_then(name_of) {
+                            env.push((i, name, value));
+                        }
+                    }
+                    i += if boolean || inline.is_some() { 1 } else { 2 };
+                }
+            }
+            "env" => {
+                i += 1;
+                while let Some(a) = argv.get(i) {
+                    match name_of(a) {
+                        Some((name, value)) => {
+                            env.push((i, name, value));
+                            i += 1;
+                        }
+                        None if a.starts_with("-") => i += 1,
+                        None => break,
+                    }
+                }
+            }
+            _ => return Some((i, env)),
+        }
+    }
 }
 
 #[cfg(test)]

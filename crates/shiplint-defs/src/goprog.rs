@@ -601,7 +601,7 @@ impl<'t> Reader<'t> {
             writes_to: Vec::new(),
             start,
             end,
-            substitutions: Vec::new(),
+            nested: Vec::new(),
         };
         let mut env = setenv.to_vec();
         env.extend(self.command_environment(f, close));

@@ -278,28 +278,12 @@ pub fn may_call(argv: &[Value]) -> bool {
     request(argv).is_some()
 }
 
-/// Wrappers that run the rest of the line as a command.
-const WRAPPERS: &[&str] = &["exec", "time", "command", "nice", "nohup"];
 const SHELLS: &[&str] = &["sh", "bash", "dash", "ash", "ksh", "zsh"];
 
 fn request(argv: &[Value]) -> Option<Request> {
-    let mut i = 0;
-    let mut env_overrides = Vec::new();
-    loop {
-        let word = argv.get(i)?.as_known()?;
-        let name = word.rsplit('/').next().unwrap_or(word);
-        if WRAPPERS.contains(&name) {
-            i += 1;
-        } else if name == "env" {
-            i += 1;
-            while let Some((k, v)) = argv.get(i).and_then(assignment) {
-                env_overrides.push((k, v));
-                i += 1;
-            }
-        } else {
-            break;
-        }
-    }
+    // Behind `env`, `sudo`, `docker run IMAGE` and the like (see `gobuild::launched`).
+    let (i, launcher_env) = super::gobuild::launched(argv)?;
+    let env_overrides = launcher_env.into_iter().map(|(_, name, value)| (name, value)).collect();
     let program = argv[i].as_known()?;
     let name = program.rsplit('/').next().unwrap_or(program);
     let rest = &argv[i + 1..];

@@ -603,7 +603,7 @@ impl Makefile {
                 match known(&cond) {
                     Some(c) if !c.trim().is_empty() => arg(1),
                     Some(_) => arg(2),
-                    None => Value::derived(written(), &[&cond, &arg(1), &arg(2)]),
+                    None => Value::either(arg(1), arg(2)),
                 }
             }
             "or" => {
@@ -920,6 +920,11 @@ impl Makefile {
             env.set("*", Value::known(stem), false);
         }
         for name in names {
+            // A function or substitution reference as written (`if $(TAGS),-tags $(TAGS)`).
+            if !super::shell::names_make_variable(name) {
+                env.set(name, self.expand(text, &format!("$({name})"), &scope, 0), false);
+                continue;
+            }
             let value = match self.value(text, name, &scope, 0) {
                 Some(v) => v,
                 None if name == "MAKE" || name == "CURDIR" => self.variable(text, name, &scope, 0),

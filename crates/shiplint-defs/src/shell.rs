@@ -22,8 +22,9 @@ pub enum Part {
     Command(String),
     /// `${{ expr }}`: a CI expression, substituted before the shell runs (GitHub Actions).
     CiExpr(String),
-    /// `$(NAME)` in a Makefile recipe: make substitutes its text before the shell reads the
-    /// line, so quotes inside the value are shell syntax.
+    /// `$(NAME)` (or a make function, `$(if ...)`, as written inside the parentheses) in a
+    /// Makefile recipe: make substitutes its text before the shell reads the line, so quotes
+    /// inside the value are shell syntax.
     MakeVar(String),
     /// `$((...))`
     Arith(String),
@@ -540,16 +541,20 @@ fn make_expansions(text: &str) -> Vec<Part> {
     parts
 }
 
-/// A make reference `$(...)`: a variable, or a function (whose value is never known here;
-/// `$(shell cmd)` is kept as the command it runs).
+/// A make reference `$(...)`: a variable, a substitution reference or a function, which the
+/// Makefile expands (see `Makefile::env_for`); `$(shell cmd)` is kept as the command it runs.
 fn make_reference(text: &str) -> Part {
-    if let Some(cmd) = text.strip_prefix("shell ") {
-        return Part::Command(cmd.trim().to_string());
+    match text.strip_prefix("shell ") {
+        Some(cmd) => Part::Command(cmd.trim().to_string()),
+        None => Part::MakeVar(text.to_string()),
     }
-    if text.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'.' || c == b'-') && !text.is_empty() {
-        return Part::MakeVar(text.to_string());
-    }
-    Part::Command(format!("make: {text}"))
+}
+
+/// Whether the text of a make reference names a variable (`GOFLAGS`, `@`), not a function call
+/// or a substitution reference (`$(if $(TAGS),-tags $(TAGS))`, `$(SRCS:.go=)`).
+pub fn names_make_variable(reference: &str) -> bool {
+    let automatic = matches!(reference, "@" | "*" | "<" | "^" | "?" | "%" | "+");
+    automatic || !reference.is_empty() && reference.bytes().all(|c| c.is_ascii_alphanumeric() || b"_.-".contains(&c))
 }
 
 /// Text of parts with quotes removed and expansions written back as `${NAME}`/`$(...)`.
@@ -584,9 +589,10 @@ pub struct SimpleCommand {
     pub writes_to: Vec<Word>,
     pub start: usize,
     pub end: usize,
-    /// The commands of its command substitutions (`img=$(ko build ./cmd/app)`), read at their
-    /// place: they run, in a subshell, before the command itself.
-    pub substitutions: Vec<Item>,
+    /// The commands read inside it, at their place: its command substitutions
+    /// (`img=$(ko build ./cmd/app)`), which run in a subshell before it, and the script it hands
+    /// to a shell (`sh -c 'make release'`, also after `docker run IMAGE` or `sudo`).
+    pub nested: Vec<Item>,
 }
 
 /// The structure a script is read into: commands, and `for` loops around them.
@@ -648,8 +654,8 @@ fn parse_dialect(src: &str, base: usize, dialect: Dialect) -> Vec<Item> {
     parse_nested(src, base, dialect, 0)
 }
 
-/// How many command substitutions inside one another are read as commands.
-const MAX_SUBSTITUTION_DEPTH: usize = 4;
+/// How many command substitutions and `sh -c` scripts inside one another are read as commands.
+const MAX_NESTED_DEPTH: usize = 4;
 
 fn parse_nested(src: &str, base: usize, dialect: Dialect, depth: usize) -> Vec<Item> {
     let (tokens, cut) = Lexer::new(src, base, dialect).tokens();
@@ -657,14 +663,15 @@ fn parse_nested(src: &str, base: usize, dialect: Dialect, depth: usize) -> Vec<I
     if cut {
         items.push(Item::Unread(Unread::TooManyWords));
     }
-    if depth < MAX_SUBSTITUTION_DEPTH {
-        read_substitutions(&mut items, src, base, dialect, depth);
+    if depth < MAX_NESTED_DEPTH {
+        read_nested(&mut items, src, base, dialect, depth);
     }
     items
 }
 
-/// Reads the text of each command's substitutions as commands, at its place in `src`.
-fn read_substitutions(items: &mut [Item], src: &str, base: usize, dialect: Dialect, depth: usize) {
+/// Reads, as commands at their place in `src`, the text of each command's substitutions and the
+/// script it hands to a shell with `-c`.
+fn read_nested(items: &mut [Item], src: &str, base: usize, dialect: Dialect, depth: usize) {
     for item in items {
         match item {
             Item::Command(c) => {
@@ -673,32 +680,67 @@ fn read_substitutions(items: &mut [Item], src: &str, base: usize, dialect: Diale
                     .iter()
                     .chain(c.assigns.iter().map(|(_, w)| w))
                     .chain(c.arrays.iter().flat_map(|(_, ws)| ws));
+                let written =
+                    |w: &Word| src.get(w.start.saturating_sub(base)..w.end.saturating_sub(base)).unwrap_or("");
                 let mut found = Vec::new();
                 for w in words {
-                    let written = src.get(w.start.saturating_sub(base)..w.end.saturating_sub(base)).unwrap_or("");
                     // Where each text is written (a make function's text is as written too).
                     for text in w.command_substitutions() {
-                        if let Some(at) = written.find(text).filter(|_| !text.is_empty()) {
+                        if let Some(at) = written(w).find(text).filter(|_| !text.is_empty()) {
                             found.extend(parse_nested(text, w.start + at, dialect, depth + 1));
                         }
                     }
                 }
-                c.substitutions = found;
+                if let Some(script) = shell_script_argument(&c.words) {
+                    let text = written(script);
+                    // The script's text between its quotes (one quoted word), or as written.
+                    let quoted = text.len() >= 2
+                        && matches!(script.parts.as_slice(), [Part::Single(_) | Part::Double(_)])
+                        && text.ends_with(&text[..1]);
+                    let (inner, at) = if quoted { (&text[1..text.len() - 1], 1) } else { (text, 0) };
+                    found.extend(parse_nested(inner, script.start + at, dialect, depth + 1));
+                }
+                c.nested = found;
             }
-            Item::For { body, .. } | Item::Function { body, .. } => read_substitutions(body, src, base, dialect, depth),
+            Item::For { body, .. } | Item::Function { body, .. } => read_nested(body, src, base, dialect, depth),
             Item::Case { arms, .. } => {
-                arms.iter_mut().for_each(|(_, body)| read_substitutions(body, src, base, dialect, depth));
+                arms.iter_mut().for_each(|(_, body)| read_nested(body, src, base, dialect, depth));
             }
             Item::If { branches, otherwise } => {
                 for (condition, body) in branches {
-                    read_substitutions(condition, src, base, dialect, depth);
-                    read_substitutions(body, src, base, dialect, depth);
+                    read_nested(condition, src, base, dialect, depth);
+                    read_nested(body, src, base, dialect, depth);
                 }
-                otherwise.iter_mut().for_each(|body| read_substitutions(body, src, base, dialect, depth));
+                otherwise.iter_mut().for_each(|body| read_nested(body, src, base, dialect, depth));
             }
             Item::Unread(_) => {}
         }
     }
+}
+
+/// The script word of a shell run with `-c` anywhere in a command's words: `sh -c SCRIPT`,
+/// `bash -ec SCRIPT`, `/bin/sh -c SCRIPT`, and so after `docker run IMAGE`, `sudo` or `env`.
+fn shell_script_argument(words: &[Word]) -> Option<&Word> {
+    const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh"];
+    let is_shell = |w: &Word| {
+        w.literal()
+            .is_some_and(|l| SHELLS.contains(&l.strip_prefix('/').map_or(l, |p| p.rsplit('/').next().unwrap_or(p))))
+    };
+    let shell = words.iter().position(is_shell)?;
+    // Its options up to the first operand; `-c` among them makes that operand the script.
+    let mut takes_script = false;
+    let mut rest = words[shell + 1..].iter();
+    while let Some(w) = rest.next() {
+        match w.literal() {
+            // `-o pipefail` names an option with its own word.
+            Some("-o" | "+o") => drop(rest.next()),
+            Some(option) if option.starts_with('-') || option.starts_with('+') => {
+                takes_script |= option.starts_with('-') && !option.starts_with("--") && option.contains('c');
+            }
+            _ => return takes_script.then_some(w),
+        }
+    }
+    None
 }
 
 /// A Makefile variable's value as one word (spaces kept), for tracing where values come from.
@@ -987,7 +1029,7 @@ impl Parser {
         }
         let (start, end) = span?;
         let after = std::mem::take(&mut self.last_op);
-        Some(SimpleCommand { assigns, arrays, words, writes_to, start, end, after, substitutions: Vec::new() })
+        Some(SimpleCommand { assigns, arrays, words, writes_to, start, end, after, nested: Vec::new() })
     }
 }
 
@@ -1141,6 +1183,24 @@ mod tests {
         let items = parse("go build -ldflags \"-X main.d=$(date +%s)\" .", 0);
         let Item::Command(c) = &items[0] else { panic!() };
         assert_eq!(c.words[3].command_substitutions(), ["date +%s"]);
+    }
+
+    #[test]
+    fn a_script_handed_to_a_shell_is_read_as_commands() {
+        let programs = |src: &str| -> Vec<String> {
+            run(src).iter().filter_map(|(argv, ..)| argv.first().map(Value::display)).collect()
+        };
+        let src = "docker run --rm -v \"$PWD\":/src golang:1.25 sh -c \"cd /src && make local-release\"";
+        assert_eq!(programs(src), ["cd", "make", "docker"]);
+        assert_eq!(programs("sudo /bin/bash -o pipefail -ec 'go build -o app .'"), ["go", "sudo"]);
+        // Its place in the file is the script's own.
+        let items = parse("sh -c 'go build .'", 0);
+        let Item::Command(c) = &items[0] else { panic!() };
+        let Item::Command(inner) = &c.nested[0] else { panic!() };
+        assert_eq!((inner.start, inner.end), (7, 17));
+        // A script file with arguments, and `-c` of another program, are not scripts.
+        assert_eq!(programs("bash ./build.sh -c 'go build .'"), ["bash"]);
+        assert_eq!(programs("git -c core.x=1 log"), ["git"]);
     }
 
     #[test]

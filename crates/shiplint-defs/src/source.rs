@@ -991,8 +991,19 @@ impl<'a> Defs<'a> {
     fn ship_reason(&self, b: &Build<'_>, cross_compiling_ships: bool) -> Option<String> {
         let inv = &b.invocation;
         // Built, used and deleted by the same target or job (`rm -rf removeme`): a test build.
-        if self.removes_output(b) || self.context_not_for_release(b.context.as_deref()) {
+        if self.removes_output(b) {
             return None;
+        }
+        if self.context_not_for_release(b.context.as_deref()) {
+            // A release made on this machine (`local-release`) is the release when a release
+            // place runs it (`release:` running it in a build container).
+            let local_release = b.context.as_deref().is_some_and(|c| {
+                names_a_release(c)
+                    && c.to_ascii_lowercase()
+                        .split(['.', '-', '_', '/', ' '])
+                        .all(|t| non_release_purpose(t).is_none_or(|purpose| purpose == "development"))
+            });
+            return if local_release { self.caller_ships(b) } else { None };
         }
         // A script or make file named for another purpose (`test.sh`, `lint.mk`) builds for it,
         // whoever runs it (a release script that runs the tests first).

@@ -48,7 +48,13 @@ pub enum Origin {
     /// Something read but not evaluated (arithmetic, a make function on unknown text, a shell
     /// operator on a value with holes): its text as written.
     Unevaluated(String),
+    /// One of these values, on paths the file does not decide (`$(if $(TAGS),-tags $(TAGS))`,
+    /// `${tags:+-tags=$tags}`, `ifdef DEBUG ... else ... endif`): at most `MAX_ALTERNATIVES`.
+    OneOf(Vec<Value>),
 }
+
+/// The most alternatives a value keeps; past them it is a hole of unknown text.
+const MAX_ALTERNATIVES: usize = 4;
 
 /// What is known about a hole's text, from most to least volatile.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -208,6 +214,13 @@ impl Origin {
             Origin::Template(t) => Provenance::of_template(t),
             Origin::Positional(_) | Origin::BuildArg(_) => Provenance::Caller,
             Origin::Unevaluated(_) => Provenance::Unknown,
+            // The least volatile alternative's: a file that documents a reproducible path, such
+            // as `ifdef SOURCE_DATE_EPOCH`, is not blamed for its fallback.
+            Origin::OneOf(values) => values
+                .iter()
+                .map(|v| v.holes().map(|h| h.provenance).min().unwrap_or(Provenance::Unknown))
+                .max()
+                .unwrap_or(Provenance::Unknown),
         }
     }
 
@@ -219,6 +232,7 @@ impl Origin {
             Origin::Command(c) => format!("$({})", c.trim()),
             Origin::CiExpression(e) => format!("${{{{ {} }}}}", e.trim()),
             Origin::Template(t) | Origin::Unevaluated(t) => t.clone(),
+            Origin::OneOf(values) => values.iter().map(Value::display).collect::<Vec<_>>().join(" or "),
         }
     }
 }
@@ -318,17 +332,45 @@ impl Value {
     }
 
     /// A value that is `a` on one path and `b` on another: the value when they agree, else a hole
-    /// keeping the least volatile provenance of the two (a file that documents a reproducible
-    /// path, such as `ifdef SOURCE_DATE_EPOCH`, is not blamed for its fallback).
+    /// that is one of them.
     pub fn either(a: Value, b: Value) -> Value {
         if a == b {
             return a;
         }
-        let provenance = |v: &Value| v.holes().map(|h| h.provenance).min().unwrap_or(Provenance::Unknown);
-        Value::Partial(vec![Piece::Hole(Hole {
-            origin: Origin::Unevaluated(format!("{} or {}", a.display(), b.display())),
-            provenance: provenance(&a).max(provenance(&b)),
-        })])
+        let mut alternatives: Vec<Value> = Vec::new();
+        for v in [&a, &b] {
+            for alternative in v.alternatives().unwrap_or(std::slice::from_ref(v)) {
+                if !alternatives.contains(alternative) {
+                    alternatives.push(alternative.clone());
+                }
+            }
+        }
+        let origin = match alternatives.len() <= MAX_ALTERNATIVES {
+            true => Origin::OneOf(alternatives),
+            false => Origin::Unevaluated(alternatives.iter().map(Value::display).collect::<Vec<_>>().join(" or ")),
+        };
+        Value::hole(origin)
+    }
+
+    /// The values it is one of, when it is a choice the file does not decide.
+    fn alternatives(&self) -> Option<&[Value]> {
+        match self {
+            Value::Partial(pieces) => match pieces.as_slice() {
+                [Piece::Hole(Hole { origin: Origin::OneOf(values), .. })] => Some(values),
+                _ => None,
+            },
+            Value::Known(_) => None,
+        }
+    }
+
+    /// Whether a field of the value (split on whitespace) could be one of `words` (`-trimpath`
+    /// among flags): a field with holes could be any text that fits around them; a choice the
+    /// file does not decide could when one of its alternatives could.
+    pub fn may_hold_field(&self, words: &[&str]) -> bool {
+        self.split_fields().iter().any(|field| match field.alternatives() {
+            Some(values) => values.iter().any(|v| v.may_hold_field(words)),
+            None => words.iter().any(|w| field.could_be(w)),
+        })
     }
 
     /// The text, when the value has no holes.
@@ -410,7 +452,7 @@ impl Value {
         self.holes().find(|h| h.provenance.varies_per_build())
     }
 
-    /// Literal text length plus one per hole: what a value costs to keep.
+    /// Literal text length plus one per hole (and its alternatives): what a value costs to keep.
     pub fn size(&self) -> usize {
         match self {
             Value::Known(s) => s.len(),
@@ -418,6 +460,9 @@ impl Value {
                 .iter()
                 .map(|p| match p {
                     Piece::Text(t) => t.len(),
+                    Piece::Hole(Hole { origin: Origin::OneOf(values), .. }) => {
+                        1 + values.iter().map(Value::size).sum::<usize>()
+                    }
                     Piece::Hole(_) => 1,
                 })
                 .sum(),
@@ -679,6 +724,26 @@ mod tests {
             }
         }
         b.build()
+    }
+
+    #[test]
+    fn a_choice_keeps_its_alternatives() {
+        let tags = holey(&[Ok("-tags="), Err(Origin::Environment("TAGS".into()))]);
+        let optional = Value::either(tags.clone(), Value::empty());
+        assert_eq!(optional.display(), "-tags=$TAGS or ");
+        let trimpath: &[&str] = &["-trimpath"];
+        assert!(!optional.may_hold_field(trimpath), "-tags=... or nothing is never -trimpath");
+        // A field that is a hole could be any flag.
+        let spaced = holey(&[Ok("-tags "), Err(Origin::Environment("TAGS".into()))]);
+        assert!(Value::either(spaced, Value::empty()).may_hold_field(trimpath));
+        // Choices of choices are one choice; past the cap, any text.
+        let nested = Value::either(optional.clone(), Value::known("-trimpath"));
+        assert_eq!(nested.display(), "-tags=$TAGS or  or -trimpath");
+        assert!(nested.may_hold_field(trimpath));
+        let many = ["a", "b", "c"].iter().fold(optional, |v, w| Value::either(v, Value::known(*w)));
+        assert!(matches!(many.holes().next().map(|h| &h.origin), Some(Origin::Unevaluated(_))));
+        assert!(many.may_hold_field(trimpath));
+        assert!(Value::hole(Origin::Command("git describe".into())).may_hold_field(trimpath));
     }
 
     #[test]

@@ -1707,3 +1707,31 @@ fn an_uploaded_artifact_keeps_only_its_paths() {
         "{found:#?}"
     );
 }
+
+/// make expands its functions in a recipe before the shell reads it: an optional `-tags` is
+/// `-tags ...` or nothing, neither of which is `-trimpath`; a `-trimpath` that only some
+/// environments get may be there.
+#[test]
+fn make_functions_in_a_recipe_are_expanded() {
+    let make = |flags: &str| format!("GO_TAGS ?=\nrelease:\n\tgo build {flags} -o dist/app .\n");
+    let found = check_in_module(&[("Makefile", &make("$(if $(GO_TAGS),-tags $(GO_TAGS))"))]);
+    assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:3")], "{found:#?}");
+    let tagged = "$(shell git tag --points-at HEAD)";
+    let found = check_in_module(&[("Makefile", &make(&format!("$(if {tagged},-tags release)")))]);
+    assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:3")], "{found:#?}");
+    assert!(check_in_module(&[("Makefile", &make("$(if $(GO_TAGS),-tags $(GO_TAGS)) -trimpath"))]).is_empty());
+    assert!(check_in_module(&[("Makefile", &make(&format!("$(if {tagged},-trimpath)")))]).is_empty());
+}
+
+/// A release target that runs the release in a build container (`docker run golang sh -c
+/// "make local-release"`) releases what that target builds, though its name says local.
+#[test]
+fn a_release_run_in_a_container_by_a_release_target_ships() {
+    let local = "local-release:\n\tfor OS in darwin linux; do \\\n\t\tGOOS=$$OS go build -o release/$$OS/app .; \\\n\t\ttar -czf release/app-$$OS.tar.gz -C release/$$OS app; \\\n\tdone\n";
+    let release = "release:\n\tdocker run --rm -v $(CURDIR):/src -w /src golang:1.26 sh -c \"apk add make && setpriv --reuid=1000 make local-release\"\n\n";
+    let found = check_in_module(&[("Makefile", &format!("{release}{local}"))]);
+    assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:6"), ("macos-not-notarized", "Makefile:6")], "{found:#?}");
+    assert!(found[0].2.contains("in the release target (Makefile:2 runs it)"), "{}", found[0].2);
+    // Run by nothing, a local release is a developer's.
+    assert!(check_in_module(&[("Makefile", local)]).is_empty());
+}

@@ -170,8 +170,10 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     for b in defs.distinct_builds() {
         let inv = &b.invocation;
         // A field in flag position whose text is unknown (`$GOFLAGS` from the caller, a
-        // wrapper's own flags) may hold -trimpath: not judged.
-        if inv.trimpath || inv.only_compiles() || !inv.unknown_flags.is_empty() {
+        // wrapper's own flags) may hold -trimpath: not judged. One of known alternatives
+        // (`$(if $(TAGS),-tags $(TAGS))`) may not.
+        const TRIMPATH: &[&str] = &["-trimpath", "-trimpath=true", "--trimpath", "--trimpath=true"];
+        if inv.trimpath || inv.only_compiles() || inv.unknown_flags.iter().any(|f| f.may_hold_field(TRIMPATH)) {
             continue;
         }
         let Some(mut reason) = defs.ships(b) else { continue };
