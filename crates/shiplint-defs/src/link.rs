@@ -58,10 +58,11 @@ impl Caller {
         context: Option<String>,
         up: Option<Arc<Caller>>,
     ) -> Caller {
+        let (path, lines) = d.place(span.0, span.1);
         Caller {
             file,
-            path: d.path.to_string(),
-            lines: d.span(span.0, span.1),
+            path: path.to_string(),
+            lines,
             kind: d.kind,
             span,
             names_macos: names_macos(d.text),
@@ -557,10 +558,9 @@ fn configure_ko_builds(defs: &mut [Defs<'_>], index: &HashMap<PathBuf, usize>) {
     let mut published: Vec<(usize, super::ko::Published)> = Vec::new();
     for d in defs.iter_mut().filter(|d| d.builds.iter().any(runs_ko)) {
         let bases = base_folders(Path::new(d.path), d.kind, d.scan_root.unwrap_or(Path::new("")));
-        let path = d.path.to_string();
         let module = d.module();
-        let lines: Vec<usize> = d.builds.iter().map(|b| d.line_of(b.invocation.span.0)).collect();
-        for (b, line) in d.builds.iter_mut().zip(lines).filter(|(b, _)| runs_ko(b)) {
+        let places: Vec<String> = d.builds.iter().map(|b| d.at(b.invocation.span.0)).collect();
+        for (b, at) in d.builds.iter_mut().zip(places).filter(|(b, _)| runs_ko(b)) {
             let inv = &mut b.invocation;
             let folder = inv.dir.as_ref().and_then(Value::as_known).unwrap_or("");
             let named = inv.env_value("KO_CONFIG_PATH").map(PathBuf::from);
@@ -595,7 +595,6 @@ fn configure_ko_builds(defs: &mut [Defs<'_>], index: &HashMap<PathBuf, usize>) {
                         p.packages.extend(packages);
                     }
                     None => {
-                        let at = format!("{path}:{line}");
                         let packages = packages.collect();
                         published.push((i, super::ko::Published { at, image_user, default_base_replaced, packages }));
                     }
@@ -629,7 +628,7 @@ fn published_dockerfiles(defs: &[Defs<'_>], index: &HashMap<PathBuf, usize>) -> 
             };
             let bases = base_folders(Path::new(d.path), d.kind, root);
             if let Some(j) = find_file(index, bases.iter().map(|b| b.join(&file))) {
-                out.push((j, format!("{}:{}", d.path, d.line_of(a.span.0))));
+                out.push((j, d.at(a.span.0)));
             }
         }
     }

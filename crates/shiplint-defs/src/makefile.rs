@@ -71,9 +71,6 @@ pub struct Makefile {
     /// `include`, `-include` and `sinclude` lines: where each is and the file names it gives,
     /// unexpanded.
     pub includes: Vec<(usize, String)>,
-    /// Variables the included files define (see `reach::makefile_includes`): the offset of the
-    /// include line, the name and its value there, in the included file's own terms.
-    included: Vec<(usize, String, Value)>,
     /// Definitions of each variable name, in file order.
     by_name: HashMap<String, Vec<usize>>,
     decided: DecisionCache,
@@ -194,11 +191,9 @@ pub fn parse(text: &str) -> Makefile {
             }
             continue;
         }
-        // Strip a comment (make has no quoting for '#' outside recipes except a backslash).
-        let content = match raw.find('#') {
-            Some(h) if !raw[..h].ends_with('\\') => &raw[..h],
-            _ => raw,
-        };
+        // A comment ends the line, values included (`GOEXPERIMENT ?= # empty` is empty).
+        let content = &raw[..comment_start(raw)];
+        let end = start + content.len();
         let trimmed = content.trim();
         if trimmed.is_empty() {
             continue;
@@ -312,6 +307,24 @@ pub fn parse(text: &str) -> Makefile {
     mf
 }
 
+/// Where a make comment starts on a line that is not a recipe line: the first `#` not escaped
+/// with a backslash and not inside a variable reference or function call, where make takes it
+/// literally; the line's end when there is none.
+fn comment_start(line: &str) -> usize {
+    let b = line.as_bytes();
+    let mut depth = 0usize;
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'(' | b'{' if i > 0 && b[i - 1] == b'$' => depth += 1,
+            b'(' | b'{' if depth > 0 => depth += 1,
+            b')' | b'}' if depth > 0 => depth -= 1,
+            b'#' if depth == 0 && (i == 0 || b[i - 1] != b'\\') => return i,
+            _ => {}
+        }
+    }
+    line.len()
+}
+
 /// `(start, end)` with leading blanks skipped.
 fn skip_ws(text: &str, start: usize, end: usize) -> (usize, usize) {
     let s = start.min(end);
@@ -387,14 +400,6 @@ impl Makefile {
             return Some(v.clone());
         }
         let from_environment = scope.given.and_then(|g| lookup(&g.environment, name)).cloned();
-        // An included file's definition is read where the include line is, before what follows.
-        let included = self
-            .included
-            .iter()
-            .rev()
-            .find(|(at, n, _)| n == name && scope.before.is_none_or(|before| *at < before))
-            .map(|(_, _, v)| v.clone());
-        let from_environment = included.or(from_environment);
         let Some(indices) = self.by_name.get(name) else { return from_environment };
         let defs = indices
             .iter()
@@ -409,7 +414,7 @@ impl Makefile {
             if decision == Some(false) {
                 continue;
             }
-            let raw = text[d.value.0..d.value.1].replace("\\\n", " ");
+            let raw = text[d.value.0..d.value.1].replace("\\\n", " ").replace("\\#", "#");
             let expanded = match d.op.as_str() {
                 "!=" => Value::hole(Origin::Command(self.expand(text, raw.trim_end(), scope, depth + 1).display())),
                 _ => self.expand(text, raw.trim_end(), scope, depth + 1),
@@ -717,7 +722,7 @@ impl Makefile {
                 let body = self.by_name.get(&callee).and_then(|ds| ds.last()).map(|&i| &self.vars[i]);
                 match body {
                     Some(d) => {
-                        let raw = text[d.value.0..d.value.1].replace("\\\n", " ");
+                        let raw = text[d.value.0..d.value.1].replace("\\\n", " ").replace("\\#", "#");
                         self.expand(text, raw.trim_end(), &called, depth + 1)
                     }
                     None => Value::empty(),
@@ -856,18 +861,6 @@ impl Makefile {
             let run = self.rules_for_goals(text, &[goal.to_string()], None);
             run.iter().any(|(rule, _)| self.rules[*rule].targets.first().is_some_and(|t| t == target))
         })
-    }
-
-    /// Sets what the included files define; decisions made before (reading the include lines'
-    /// names) are forgotten, as they may depend on it.
-    pub fn set_included(&mut self, included: Vec<(usize, String, Value)>) {
-        self.included = included;
-        self.decided = DecisionCache::default();
-    }
-
-    /// What the included files define, as [`Makefile::set_included`] set it.
-    pub fn included(&self) -> &[(usize, String, Value)] {
-        &self.included
     }
 
     /// The names the file defines a variable for.
@@ -1084,6 +1077,15 @@ mod tests {
 
     fn value_of(mk: &str, name: &str) -> Option<Value> {
         parse(mk).value(mk, name, &Scope::default(), 0)
+    }
+
+    #[test]
+    fn comments_end_values_but_not_references() {
+        let mk = "GOEXPERIMENT ?=  # empty by default\nTAG := $(shell echo '#1') # the tag\nHASH := a\\#b\n";
+        let v = |n: &str| value_of(mk, n).map(|v| v.display());
+        assert_eq!(v("GOEXPERIMENT").as_deref(), Some(""));
+        assert_eq!(v("TAG").as_deref(), Some("#1"));
+        assert_eq!(v("HASH").as_deref(), Some("a#b"));
     }
 
     #[test]

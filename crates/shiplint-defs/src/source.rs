@@ -16,7 +16,7 @@ use super::link::{self, Caller, Keeping};
 use super::makefile::{self, Makefile};
 use super::promu;
 use super::shell::{self, Env, Item, Value};
-use super::text::{LineIndex, Span};
+use super::text::{LineIndex, Origins, Span};
 use super::value::Piece;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -213,7 +213,13 @@ struct Place {
 /// A parsed build definition, shared by the rules.
 pub struct Defs<'a> {
     pub path: &'a str,
+    /// The text read: the file's own, or for a Makefile, the file with the files it includes
+    /// read in place (see `origins`).
     pub text: &'a str,
+    /// The file's own text (its suppression comments are there).
+    pub file_text: &'a str,
+    /// Where the pieces of `text` come from, when it is more than the file's own text.
+    pub origins: Option<&'a Origins>,
     pub kind: Kind,
     pub lines: LineIndex,
     pub dockerfile: Option<&'a Dockerfile>,
@@ -348,11 +354,10 @@ pub fn parse(kind: Kind, text: &str) -> Result<Parsed, String> {
     })
 }
 
-/// Reads a Makefile's recipes with what its included files define already set on `file`
-/// (conditionals about those variables decide which recipes run). Each recipe line runs in a
-/// shell of its own; under `.ONESHELL:` a rule's lines run in one shell, so what one line
-/// exports the next sees.
-pub fn parse_makefile(file: makefile::Makefile, text: &str) -> Parsed {
+/// Reads a Makefile's recipes (the files it includes are read in place, see
+/// `reach::makefile_with_includes`). Each recipe line runs in a shell of its own; under
+/// `.ONESHELL:` a rule's lines run in one shell, so what one line exports the next sees.
+fn parse_makefile(file: makefile::Makefile, text: &str) -> Parsed {
     let one_shell = file.rules.iter().any(|r| r.targets.iter().any(|t| t == ".ONESHELL"));
     // A rule inside a conditional the file decides against never runs.
     let recipes = file
@@ -761,6 +766,8 @@ impl<'a> Defs<'a> {
         Defs {
             path,
             text,
+            file_text: text,
+            origins: None,
             kind,
             lines: LineIndex::new(text),
             dockerfile,
@@ -858,6 +865,24 @@ impl<'a> Defs<'a> {
     /// The 1-based line of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
         self.lines.span(self.text, offset, offset).start_line
+    }
+
+    /// The file and span of a byte range of the text read: a line of an included file is in
+    /// that file.
+    pub fn place(&self, start: usize, end: usize) -> (&'a str, Span) {
+        let included = self.origins.and_then(|o| o.span(&self.lines, self.text, start, end));
+        included.unwrap_or_else(|| (self.path, self.span(start, end)))
+    }
+
+    /// `path:line` of a byte of the text read, for messages.
+    pub fn at(&self, offset: usize) -> String {
+        let (path, span) = self.place(offset, offset);
+        format!("{path}:{}", span.start_line)
+    }
+
+    /// The file and byte offset in it of a byte of the text read, for fixes.
+    pub fn file_offset(&self, offset: usize) -> (&'a str, usize) {
+        self.origins.and_then(|o| o.file_offset(offset)).unwrap_or((self.path, offset))
     }
 
     /// What the file's path says it is for when that is not a release: a test, an example or a
@@ -1006,8 +1031,10 @@ impl<'a> Defs<'a> {
             return if local_release { self.caller_ships(b) } else { None };
         }
         // A script or make file named for another purpose (`test.sh`, `lint.mk`) builds for it,
-        // whoever runs it (a release script that runs the tests first).
-        let file = self.path.rsplit('/').next().unwrap_or(self.path);
+        // whoever runs it (a release script that runs the tests first); for a Makefile, the
+        // file the recipe is written in (`make/e2e-setup.mk`, which the Makefile includes).
+        let (written_in, _) = self.place(inv.span.0, inv.span.0);
+        let file = written_in.rsplit('/').next().unwrap_or(written_in);
         if matches!(self.kind, Kind::Shell | Kind::Makefile) && names_other_purpose(file) && !names_a_release(file) {
             return None;
         }

@@ -384,6 +384,11 @@ impl Value {
     /// The last element of the path the value names, when known: all of it for known text, or
     /// the text after the last hole past its last `/` (`$(TOOLS_DIR)/ko` names `ko`).
     pub fn file_name(&self) -> Option<&str> {
+        // One of several paths to one program (`go` or `$(CURDIR)/_bin/tools/go`) is that program.
+        if let Some((first, rest)) = self.alternatives().and_then(|a| a.split_first()) {
+            let name = first.file_name()?;
+            return rest.iter().all(|v| v.file_name() == Some(name)).then_some(name);
+        }
         let name = match self {
             Value::Known(s) => s.rsplit('/').next(),
             Value::Partial(pieces) => match pieces.last()? {

@@ -6,7 +6,6 @@ use crate::defs::source::{self, Defs};
 use crate::finding::Finding;
 use crate::mapped::Mapped;
 use crate::release::{ChecksumFile, ReleaseFacts, Shipped};
-use crate::rules::DefsFindings;
 use crate::rules::{Binary, BinaryOptions, RULES};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -84,7 +83,10 @@ enum Scanned {
 /// found under.
 struct LoadedDefinition {
     display: String,
+    /// The text read: the file's own, or a Makefile with the files it includes (`included`).
     text: String,
+    /// For a Makefile that includes files: its own text, and where each piece of `text` is from.
+    included: Option<(String, crate::defs::text::Origins)>,
     kind: source::Kind,
     parsed: source::Parsed,
     scan_root: PathBuf,
@@ -158,25 +160,23 @@ fn check_file(path: &Path, named: bool, scan_root: &Path, options: &BinaryOption
     }
     let Some(kind) = source::kind_of(path, &head[..n]) else { return Ok(Scanned::Other) };
     let bytes = read_bounded(path, MAX_TEXT_SOURCE, "a build definition")?;
-    let (text, decoding_note) = source::decode(bytes, kind)?;
+    let (mut text, decoding_note) = source::decode(bytes, kind)?;
     let mut notes: Vec<String> = decoding_note.into_iter().collect();
-    let parsed = match kind {
-        // What included files define decides the Makefile's conditionals, so it is read first.
-        source::Kind::Makefile => {
-            let mut file = crate::defs::makefile::parse(&text);
-            let (included, include_notes) = crate::reach::makefile_includes(path, &file, &text, scan_root);
-            file.set_included(included);
-            notes.extend(include_notes);
-            source::parse_makefile(file, &text)
+    // make reads the files a Makefile includes in place of their include lines.
+    let mut included = None;
+    if kind == source::Kind::Makefile {
+        if let Some(read) = crate::reach::makefile_with_includes(path, &display, &text, scan_root) {
+            notes.extend(read.notes);
+            included = Some((std::mem::replace(&mut text, read.text), read.origins));
         }
-        _ => source::parse(kind, &text)?,
-    };
+    }
+    let parsed = source::parse(kind, &text)?;
     // Go source is a build definition only when it runs a build.
     if matches!(&parsed, source::Parsed::GoProgram(p) if p.commands.is_empty()) {
         return Ok(Scanned::Other);
     }
     let scan_root = scan_root.to_path_buf();
-    Ok(Scanned::BuildDefinition(Box::new(LoadedDefinition { display, text, kind, parsed, scan_root, notes })))
+    Ok(Scanned::BuildDefinition(Box::new(LoadedDefinition { display, text, included, kind, parsed, scan_root, notes })))
 }
 
 /// What the rules find in one build definition; a finding may be placed in another file of the
@@ -204,7 +204,7 @@ fn file_findings(
     let mut seen = std::collections::HashSet::new();
     findings.retain(|f| seen.insert((f.rule, f.location.span, f.message.clone())));
     if !options.no_ignores {
-        let mut sups = suppressions(defs.text);
+        let mut sups = suppressions(defs.file_text);
         findings = apply_suppressions(findings, &mut sups);
         findings.extend(unused_suppressions(&defs, &sups, config));
     }
@@ -226,6 +226,10 @@ fn judge_definitions(
         .par_iter()
         .map(|l| {
             let mut defs = Defs::new(&l.display, &l.text, l.kind, &l.parsed);
+            if let Some((file_text, origins)) = &l.included {
+                defs.file_text = file_text;
+                defs.origins = Some(origins);
+            }
             defs.modules = Some(modules);
             defs.scan_root = Some(&l.scan_root);
             defs.notes.extend(l.notes.iter().cloned());
@@ -239,7 +243,7 @@ fn judge_definitions(
         .iter()
         .filter_map(|d| {
             let (start, _) = crate::rules::notarization_at(d)?;
-            Some((d.scan_root, format!("{}:{}", d.path, d.line_of(start))))
+            Some((d.scan_root, d.at(start)))
         })
         .collect();
     let goreleaser_runs: Vec<(Option<&Path>, crate::defs::goreleaser::Run)> =
@@ -297,7 +301,19 @@ fn judge_definitions(
             d.packed_by_goreleaser = packed.iter().any(|(root, p)| *root == d.scan_root && *p == path);
         }
     }
-    let found: Vec<Vec<Finding>> = defs.par_iter().map(|d| judge_definition(d, config)).collect();
+    // A file another Makefile of the scan includes is judged as part of it, as make reads it
+    // (alone, it lacks the includer's variables and goals).
+    let included: std::collections::HashSet<(Option<&Path>, &str)> = defs
+        .iter()
+        .flat_map(|d| d.origins.into_iter().flat_map(|o| o.files().skip(1)).map(move |f| (d.scan_root, f)))
+        .collect();
+    let found: Vec<Vec<Finding>> = defs
+        .par_iter()
+        .map(|d| match included.contains(&(d.scan_root, d.path)) {
+            true => Vec::new(),
+            false => judge_definition(d, config),
+        })
+        .collect();
     // A finding placed in another file of the scan is that file's (its suppressions apply).
     let index: std::collections::HashMap<&str, usize> = defs.iter().enumerate().map(|(i, d)| (d.path, i)).collect();
     let mut per_file: Vec<Vec<Finding>> = defs.iter().map(|_| Vec::new()).collect();
@@ -385,7 +401,10 @@ fn unused_suppressions(defs: &Defs<'_>, sups: &[Suppression], config: &Config) -
                     m.name
                 ),
             };
-            out.push(defs.finding(meta, (s.start, s.end), message, "delete the comment or correct the rule name"));
+            // At its place in the file's own text (a Makefile is read with its includes).
+            let span = crate::defs::text::LineIndex::new(defs.file_text).span(defs.file_text, s.start, s.end);
+            let help = "delete the comment or correct the rule name";
+            out.push(meta.finding(crate::finding::Location::text(defs.path, span), message, help));
         }
     }
     out

@@ -3,8 +3,8 @@
 //! regular file of bounded size; anything else is noted, not read. A repository from a stranger
 //! must not make shiplint read the runner's files, block on a FIFO or stream `/dev/zero`.
 
-use crate::defs::makefile::{self, Makefile, Scope};
-use crate::defs::shell::Value;
+use crate::defs::makefile::{self, Scope};
+use crate::defs::text::Origins;
 use crate::rules::Defs;
 use std::path::{Path, PathBuf};
 
@@ -48,77 +48,183 @@ fn read_inside(repository: &Path, named: &Path) -> Result<Option<(PathBuf, Strin
     Ok(Some((real, text)))
 }
 
-/// The most files one Makefile's includes read, and how deep includes nest.
-const MAX_INCLUDED_FILES: usize = 16;
+/// The most files one Makefile's includes read (a project's `make/*.mk`, a shared build
+/// system's `_shared/*/*.mk`), how deep includes nest, and the most text read in all.
+const MAX_INCLUDED_FILES: usize = 64;
 const MAX_INCLUDE_DEPTH: usize = 4;
+const MAX_INCLUDED_TEXT: usize = 4 << 20;
 
-/// What the files a Makefile includes define (each with the offset of its include line, later
-/// entries winning), and notes on includes that were not read. Names are make-expanded with the
-/// file's own variables and taken from make's working folder, the Makefile's; files outside the
-/// repository, beyond the caps, or already read (a cycle) are not read.
-pub fn makefile_includes(
-    path: &Path,
-    file: &Makefile,
-    text: &str,
-    repository: &Path,
-) -> (Vec<(usize, String, Value)>, Vec<String>) {
+/// A Makefile as make reads it: each file an `include` line names (as make expands the names,
+/// wildcards too) read in place after that line, so its definitions and rules are the
+/// includer's, in order. Names are taken from make's working folder, the Makefile's; files
+/// outside the repository, beyond the caps, or already read (a cycle) are not read, and said
+/// in the notes. `None` when nothing is included.
+pub fn makefile_with_includes(path: &Path, display: &str, text: &str, repository: &Path) -> Option<WithIncludes> {
     // A Makefile named on the command line is its own tree: its folder is the repository.
     let repository = if repository.is_file() { repository.parent().unwrap_or(Path::new("")) } else { repository };
     let mut walk = IncludeWalk {
         dir: path.parent().unwrap_or(Path::new("")).to_path_buf(),
+        shown_dir: Path::new(display).parent().unwrap_or(Path::new("")).to_path_buf(),
         repository,
         read: path.canonicalize().into_iter().collect(),
+        read_text: String::new(),
+        origins: Origins::default(),
         notes: Vec::new(),
     };
-    let included = walk.values(file, text, 0);
-    (included, walk.notes)
+    walk.splice(display, text, 0);
+    (walk.read.len() > 1 || !walk.notes.is_empty()).then_some(WithIncludes {
+        text: walk.read_text,
+        origins: walk.origins,
+        notes: walk.notes,
+    })
+}
+
+/// The text make reads for a Makefile with its includes, where each piece comes from, and what
+/// was not read.
+pub struct WithIncludes {
+    pub text: String,
+    pub origins: Origins,
+    pub notes: Vec<String>,
 }
 
 struct IncludeWalk<'r> {
+    /// make's working folder, and as the scan shows it.
     dir: PathBuf,
+    shown_dir: PathBuf,
     repository: &'r Path,
     read: Vec<PathBuf>,
+    read_text: String,
+    origins: Origins,
     notes: Vec<String>,
 }
 
 impl IncludeWalk<'_> {
-    fn values(&mut self, file: &Makefile, text: &str, depth: usize) -> Vec<(usize, String, Value)> {
-        let mut out = Vec::new();
-        for (at, args) in &file.includes {
-            let names = file.expand(text, args, &Scope::default(), 0);
+    /// Appends `text` (the file `shown`) to what make reads, each included file after its
+    /// include line.
+    fn splice(&mut self, shown: &str, text: &str, depth: usize) {
+        let file = makefile::parse(text);
+        let (mut at, mut line) = (0, 1);
+        for (include, args) in &file.includes {
+            let line_end = text[*include..].find('\n').map_or(text.len(), |i| include + i + 1);
+            self.append(shown, text, at..line_end, line);
+            line += text[at..line_end].matches('\n').count();
+            at = line_end;
+            // The names as make expands them there, with what it has read so far.
+            let so_far = makefile::parse(&self.read_text);
+            let names = so_far.expand(&self.read_text, args, &Scope::default(), 0);
             let Some(names) = names.as_known() else { continue };
-            for name in names.split_whitespace().filter(|n| !n.contains(['*', '?', '['])) {
-                let named = self.dir.join(name);
-                if depth >= MAX_INCLUDE_DEPTH || self.read.len() > MAX_INCLUDED_FILES {
-                    self.notes.push(format!(
-                        "{}: not read (more than {MAX_INCLUDED_FILES} included files or {MAX_INCLUDE_DEPTH} levels)",
-                        named.display()
-                    ));
-                    return out;
-                }
-                let (real, included_text) = match read_inside(self.repository, &named) {
-                    Ok(Some(found)) => found,
-                    Ok(None) => continue,
-                    Err(why) => {
-                        self.notes.push(format!("{} not read: {why}", named.display()));
+            for name in names.split_whitespace() {
+                for (named, shown_name) in self.matching(name) {
+                    if depth >= MAX_INCLUDE_DEPTH
+                        || self.read.len() > MAX_INCLUDED_FILES
+                        || self.read_text.len() > MAX_INCLUDED_TEXT
+                    {
+                        self.notes.push(format!(
+                            "{}: not read (more than {MAX_INCLUDED_FILES} included files, {} MiB or \
+                             {MAX_INCLUDE_DEPTH} levels)",
+                            named.display(),
+                            MAX_INCLUDED_TEXT >> 20
+                        ));
+                        return self.append(shown, text, at..text.len(), line);
+                    }
+                    let (real, included) = match read_inside(self.repository, &named) {
+                        Ok(Some(found)) => found,
+                        Ok(None) => continue,
+                        Err(why) => {
+                            self.notes.push(format!("{} not read: {why}", named.display()));
+                            continue;
+                        }
+                    };
+                    if self.read.contains(&real) {
                         continue;
                     }
-                };
-                if self.read.contains(&real) {
-                    continue;
-                }
-                self.read.push(real);
-                let mut included = makefile::parse(&included_text);
-                let nested = self.values(&included, &included_text, depth + 1);
-                included.set_included(nested);
-                out.extend(included.included().iter().map(|(_, n, v)| (*at, n.clone(), v.clone())));
-                for n in included.defined_names() {
-                    if let Some(v) = included.value(&included_text, n, &Scope::default(), 0) {
-                        out.push((*at, n.to_string(), v));
-                    }
+                    self.read.push(real);
+                    self.splice(&shown_name.display().to_string(), &included, depth + 1);
                 }
             }
         }
-        out
+        self.append(shown, text, at..text.len(), line);
     }
+
+    /// Appends a piece of `shown`'s text that starts at a line start, ending it with a newline.
+    fn append(&mut self, shown: &str, text: &str, range: std::ops::Range<usize>, line: usize) {
+        if range.is_empty() {
+            return;
+        }
+        self.origins.push(self.read_text.len(), shown, range.start, line);
+        self.read_text.push_str(&text[range]);
+        if !self.read_text.ends_with('\n') {
+            self.read_text.push('\n');
+        }
+    }
+
+    /// The files an include name stands for, on disk and as the scan shows them: the name, or
+    /// the files its wildcards match (`make/_shared/*/00_mod.mk`), in order, at most
+    /// `MAX_INCLUDED_FILES`.
+    fn matching(&self, name: &str) -> Vec<(PathBuf, PathBuf)> {
+        let mut found = vec![PathBuf::new()];
+        for part in Path::new(name).components().map(|c| c.as_os_str().to_string_lossy().into_owned()) {
+            if !part.contains(['*', '?']) {
+                found.iter_mut().for_each(|f| f.push(&part));
+                continue;
+            }
+            let mut next = Vec::new();
+            for folder in &found {
+                let Ok(entries) = std::fs::read_dir(self.dir.join(folder)) else { continue };
+                let mut names: Vec<String> = entries
+                    .take(MAX_LISTED_ENTRIES)
+                    .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                    .filter(|n| !n.starts_with('.') && wildcard_matches(&part, n))
+                    .collect();
+                names.sort();
+                next.extend(names.into_iter().map(|n| folder.join(n)));
+            }
+            found = next;
+            found.truncate(MAX_INCLUDED_FILES);
+        }
+        found.into_iter().map(|f| (self.dir.join(&f), lexically_normal(&self.shown_dir.join(&f)))).collect()
+    }
+}
+
+/// The most entries of one folder an include wildcard looks at.
+const MAX_LISTED_ENTRIES: usize = 4096;
+
+/// Whether `name` matches a make wildcard of `*` and `?`.
+fn wildcard_matches(pattern: &str, name: &str) -> bool {
+    let (p, n): (Vec<char>, Vec<char>) = (pattern.chars().collect(), name.chars().collect());
+    // Greedy with one backtracking point, the last `*`: linear for these short names.
+    let (mut i, mut j, mut star) = (0, 0, None);
+    while j < n.len() {
+        match p.get(i) {
+            Some('*') => {
+                star = Some((i, j));
+                i += 1;
+            }
+            Some(c) if *c == '?' || *c == n[j] => {
+                i += 1;
+                j += 1;
+            }
+            _ => match star {
+                Some((si, sj)) => {
+                    star = Some((si, sj + 1));
+                    (i, j) = (si + 1, sj + 1);
+                }
+                None => return false,
+            },
+        }
+    }
+    p[i..].iter().all(|c| *c == '*')
+}
+
+/// A path without `.` components and with `dir/..` pairs resolved, as the scan shows files.
+fn lexically_normal(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir if out.file_name().is_some() => drop(out.pop()),
+            c => out.push(c),
+        }
+    }
+    out
 }

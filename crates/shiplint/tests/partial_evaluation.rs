@@ -289,6 +289,51 @@ fn variables_from_included_files() {
     assert_eq!(rules(&found), [("non-reproducible-build", "Makefile:7")], "{found:#?}");
 }
 
+/// make reads an included file in place of its include line: its recipes run with the
+/// includer's variables (a command word defined in a sibling file) and are reached from the
+/// includer's goals. Findings, fixes and ignore comments are in the file the recipe is written in,
+/// and a file included only for tests stays a test's.
+#[test]
+fn recipes_of_included_files_run_as_make_reads_them() {
+    let make = "BIN := _bin\n-include make/00_vars.mk\n-include make/*_rules.mk\n";
+    let vars = "GO ?= go\nGOBUILD := CGO_ENABLED=0 $(GO) build\nGOFLAGS ?= # empty unless set\nLDFLAGS := -X main.buildDate=2024\n";
+    let server = "server: $(BIN)/server\n\n$(BIN)/server:\n\t$(GOBUILD) -o $@ $(GOFLAGS) -ldflags '$(LDFLAGS)' .\n";
+    let release = "release-artifacts: server\n";
+    let e2e = "$(BIN)/e2e-server:\n\t$(GOBUILD) -o $@ ./cmd/server\ne2e: $(BIN)/e2e-server\n";
+    let files = |server: &str| {
+        check_in_module(&[
+            ("Makefile", make),
+            ("make/00_vars.mk", vars),
+            ("make/10_server_rules.mk", server),
+            ("make/20_release_rules.mk", release),
+            ("make/30_e2e_rules.mk", e2e),
+        ])
+    };
+    let found = files(server);
+    assert_eq!(rules(&found), [("untrimmed-paths", "make/10_server_rules.mk:4")], "{found:#?}");
+    assert!(found[0].2.contains("which the release-artifacts target runs"), "{}", found[0].2);
+    let ignored = server.replace("$(BIN)/server:\n", "$(BIN)/server:\n# shiplint: ignore[untrimmed-paths] reason\n");
+    assert!(files(&ignored).is_empty());
+
+    // The fix lands in the included file, after `build` as the recipe writes it.
+    let written = server.replace("$(GOBUILD)", "CGO_ENABLED=0 go build");
+    assert!(written.contains("go build -o"), "{written}");
+    let p = project(&[
+        ("go.mod", GO_MOD),
+        ("main.go", MAIN),
+        ("Makefile", make),
+        ("make/00_vars.mk", vars),
+        ("make/10_server_rules.mk", &written),
+        ("make/20_release_rules.mk", release),
+    ]);
+    let fix = ["check", "--fix", "--select", "untrimmed-paths", "."];
+    let out = common::shiplint().current_dir(p.path()).args(fix).output().unwrap();
+    assert!(out.status.code().is_some(), "{out:?}");
+    let fixed = std::fs::read_to_string(p.path().join("make/10_server_rules.mk")).unwrap();
+    assert!(fixed.contains("CGO_ENABLED=0 go build -trimpath -o $@"), "{fixed}");
+    assert_eq!(std::fs::read_to_string(p.path().join("Makefile")).unwrap(), make);
+}
+
 /// A workflow only pull requests run releases nothing, whatever it uploads.
 #[test]
 fn pull_request_workflows_ship_nothing() {

@@ -3,7 +3,7 @@
 
 pub use crate::defs::source::Defs;
 pub use crate::finding::RuleMeta;
-use crate::finding::{Finding, Location};
+use crate::finding::{Finding, Fix, Location};
 use crate::image::ImageFacts;
 use crate::release::ReleaseFacts;
 use shiplint_gobin::{Container, Facts};
@@ -109,15 +109,24 @@ pub trait DefsFindings {
 
     /// A finding of rule `meta` at the byte range `start..end`, at the rule's default level.
     fn finding(&self, meta: &'static RuleMeta, range: (usize, usize), message: String, help: &str) -> Finding;
+
+    /// A fix that inserts `text` at byte `at` of the text read (in the file that byte is from).
+    fn insertion(&self, at: usize, text: &str, description: &str, safe: bool) -> Fix;
 }
 
 impl DefsFindings for Defs<'_> {
     fn location(&self, start: usize, end: usize) -> Location {
-        Location::text(self.path, self.span(start, end))
+        let (path, span) = self.place(start, end);
+        Location::text(path, span)
     }
 
     fn finding(&self, meta: &'static RuleMeta, (start, end): (usize, usize), message: String, help: &str) -> Finding {
         meta.finding(self.location(start, end), message, help)
+    }
+
+    fn insertion(&self, at: usize, text: &str, description: &str, safe: bool) -> Fix {
+        let (path, at) = self.file_offset(at);
+        Fix::insertion(path, at, text, description, safe)
     }
 }
 

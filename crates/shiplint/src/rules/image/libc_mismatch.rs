@@ -1,6 +1,6 @@
 use crate::defs::dockerfile::Dockerfile;
 use crate::defs::images::Libc;
-use crate::finding::{Finding, Fix};
+use crate::finding::Finding;
 use crate::image::ImageFacts;
 use crate::rules::Defs;
 use crate::rules::DefsFindings;
@@ -235,7 +235,7 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         );
         finding.related.push(defs.location(last.base_span.0, last.base_span.1));
         let description = "build with CGO_ENABLED=0 (a static binary)";
-        finding.fix = Some(Fix::insertion(defs.path, inv.span.0, "CGO_ENABLED=0 ", description, true));
+        finding.fix = Some(defs.insertion(inv.span.0, "CGO_ENABLED=0 ", description, true));
         out.push(finding);
     }
 }

@@ -1,5 +1,5 @@
 use crate::defs::dockerfile;
-use crate::finding::{Finding, Fix};
+use crate::finding::Finding;
 use crate::image::ImageFacts;
 use crate::rules::Defs;
 use crate::rules::DefsFindings;
@@ -150,7 +150,7 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         }
     };
     let description = "run as USER 65532:65532 (unsafe: the program loses root's file and port privileges)";
-    finding.fix = Some(Fix::insertion(defs.path, at, &text, description, false));
+    finding.fix = Some(defs.insertion(at, &text, description, false));
     out.push(finding);
 }
 
