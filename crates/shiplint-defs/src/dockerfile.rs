@@ -4,7 +4,7 @@
 
 use super::images::{self, BaseImage};
 use super::shell::{self, Env, Item, Part, SimpleCommand, Value, Word};
-use super::value::Origin;
+use super::value::{Origin, Piece};
 use std::collections::BTreeSet;
 
 /// One instruction: keyword, where it is, and its arguments' text.
@@ -36,6 +36,29 @@ pub struct Stage {
     /// Index of the stage this one is built on (`FROM builder`), if any.
     pub parent: Option<usize>,
     pub instructions: Vec<Instruction>,
+}
+
+impl Stage {
+    /// The base image reference as far as it decides what image it is: the whole reference when
+    /// known, or one whose holes are all in its repository name, before a written tag or digest
+    /// (`busybox-${OS}-${ARCH}:latest` is a `:latest` busybox whatever the platform), with each
+    /// hole written as `x`.
+    pub fn reference(&self) -> Option<String> {
+        let pieces = match &self.base {
+            Value::Known(b) => return Some(b.clone()),
+            Value::Partial(pieces) => pieces,
+        };
+        let Some(Piece::Text(last)) = pieces.last() else { return None };
+        let tag = last.rfind(['@', ':']).filter(|&at| !last[at..].contains('/'))?;
+        let name: String = pieces[..pieces.len() - 1]
+            .iter()
+            .map(|p| match p {
+                Piece::Text(t) => t.as_str(),
+                Piece::Hole(_) => "x",
+            })
+            .collect();
+        Some(format!("{name}{}{}", &last[..tag], &last[tag..]))
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -381,10 +404,8 @@ impl Dockerfile {
     /// The external image a stage ultimately starts from (through `FROM <stage>` links), if known.
     pub fn root_image(&self, stage: usize) -> Option<(BaseImage, &Stage)> {
         let root = *self.chain(stage).last()?;
-        match &root.base {
-            Value::Known(b) if root.parent.is_none() => Some((images::classify(b.as_str()), root)),
-            _ => None,
-        }
+        let reference = root.reference().filter(|_| root.parent.is_none())?;
+        Some((images::classify(&reference), root))
     }
 
     /// The stage chain from `index` back to its root (itself first).
@@ -442,18 +463,42 @@ impl Dockerfile {
     }
 
     /// The file names a stage installs or starts: the last path element of each `COPY`/`ADD`
-    /// source and destination and of the program `ENTRYPOINT`/`CMD` runs.
-    pub fn file_names(&self, stage: usize) -> Vec<&str> {
+    /// source and destination and of the program `ENTRYPOINT`/`CMD` runs, with the stage's ARG
+    /// and ENV defaults substituted.
+    pub fn file_names(&self, stage: usize) -> Vec<String> {
+        // ARG and ENV defaults name files too (`COPY dist/$TARGETOS/$BIN_NAME /bin/`).
+        let mut defaults: Vec<(String, String)> = Vec::new();
         let mut names = Vec::new();
         for ins in &self.stages[stage].instructions {
             let words: Vec<&str> = match ins.keyword.as_str() {
+                "ARG" | "ENV" => {
+                    defaults.extend(ins.args.split_whitespace().filter_map(|w| {
+                        let (name, value) = w.split_once('=')?;
+                        Some((name.to_string(), value.trim_matches('"').to_string()))
+                    }));
+                    continue;
+                }
                 "COPY" | "ADD" => options(&ins.args).1.split_whitespace().collect(),
                 "ENTRYPOINT" | "CMD" => {
                     ins.args.split([' ', '"', '[', ']', ',']).filter(|w| !w.is_empty()).take(1).collect()
                 }
                 _ => continue,
             };
-            names.extend(words.iter().map(|w| w.trim_end_matches('/').rsplit('/').next().unwrap_or(w)));
+            // The latest default of each name; longer names first, so `$BIN` stays in `$BIN_NAME`.
+            let mut known: Vec<&(String, String)> = Vec::new();
+            for d in defaults.iter().rev() {
+                if !known.iter().any(|k| k.0 == d.0) {
+                    known.push(d);
+                }
+            }
+            known.sort_by_key(|(name, _)| std::cmp::Reverse(name.len()));
+            for word in words {
+                let mut word = word.trim_end_matches('/').to_string();
+                for (name, value) in &known {
+                    word = word.replace(&format!("${{{name}}}"), value).replace(&format!("${name}"), value);
+                }
+                names.push(word.rsplit('/').next().unwrap_or(&word).to_string());
+            }
         }
         names
     }

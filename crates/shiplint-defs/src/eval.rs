@@ -742,7 +742,19 @@ impl<'a> Walk<'a, '_> {
                 Item::For { var, words, body, start } => {
                     let values: Vec<Value> = match words {
                         None => env.elements("@"),
-                        Some(ws) => ws.iter().flat_map(|w| env.fields(w)).collect(),
+                        // `for p in plugins/*`: each file the pattern matches, which no file says.
+                        Some(ws) => ws
+                            .iter()
+                            .flat_map(|w| {
+                                match w.parts.iter().any(|p| matches!(p, Part::Lit(t) if t.contains(['*', '?', '[']))) {
+                                    true => vec![Value::hole(Origin::Unevaluated(format!(
+                                        "(each file {} matches)",
+                                        super::shell::flatten(&w.parts)
+                                    )))],
+                                    false => env.fields(w),
+                                }
+                            })
+                            .collect(),
                     };
                     frame.loops.push(*start);
                     let mut flow = Flow::Next;

@@ -80,6 +80,13 @@ pub const VALUE_FLAGS: &[&str] = &[
 ];
 
 impl<'a> BuildInvocation<'a> {
+    /// For `go install pkg@version`: the package, which the go command builds at that version
+    /// of its module (from the module proxy), not from the files here.
+    pub fn installed_version_of(&self) -> Option<Value> {
+        let package = self.packages.iter().find_map(|(p, _)| p.split_once('@'));
+        package.filter(|_| self.install).map(|(package, _)| package)
+    }
+
     /// The GOOS the build targets where known: its GOOS, or the system of the CI runner it runs
     /// on (GitHub's RUNNER_OS), which Go builds for by default.
     pub fn target_os(&self) -> Option<&str> {
@@ -120,7 +127,7 @@ impl<'a> BuildInvocation<'a> {
     /// `time`, `nice`, `command`, `sudo` or `docker run`, run as `go`, a path to it, buildx's
     /// `xx-go` or `garble`, with its command word and flags taken from variables (`$(GOBUILD)`,
     /// `${GO_BUILD_CMD}`) after field splitting; and the cross-compilers `gox` and `goxz`, one
-    /// build per target. `go install pkg@version` installs someone else's module and is not read.
+    /// build per target. `go install pkg@version` is read too (see `installed_version_of`).
     pub fn from_command(e: &Evaluated<'a>) -> Vec<Self> {
         Self::read_command(e).unwrap_or_default()
     }
@@ -192,15 +199,11 @@ impl<'a> BuildInvocation<'a> {
         if inv.packages.iter().any(|(p, _)| p.as_known() == Some("tool")) {
             return None;
         }
-        if inv.install {
-            // `go install tool@v1.2.3` builds another module (a tool), not this project.
-            if inv.packages.iter().any(|(p, _)| p.display().contains('@')) {
-                return None;
-            }
-            if inv.output.is_none() {
-                let installed = inv.install_path();
-                inv.output = installed.map(|path| (path, e.word_of(sub)));
-            }
+        // `go install pkg@version` is kept too: whether it is this project's is a question of
+        // its module (see `installed_version_of`).
+        if inv.install && inv.output.is_none() {
+            let installed = inv.install_path();
+            inv.output = installed.map(|path| (path, e.word_of(sub)));
         }
         Some(vec![inv])
     }

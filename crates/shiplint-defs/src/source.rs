@@ -134,9 +134,11 @@ pub fn kind_of(path: &Path, head: &[u8]) -> Option<Kind> {
     // build -f` takes any name (`Dockerfile-notes.md` is not one).
     let variant =
         |stem: &str| lower.strip_prefix(stem).is_some_and(|rest| rest.starts_with(['-', '_']) && !rest.contains('.'));
+    // `Dockerfile.5.md` is the manual page of the Dockerfile format, not a Dockerfile.
+    let document = [".md", ".txt", ".rst", ".adoc", ".html"].iter().any(|e| lower.ends_with(e));
     if lower == "dockerfile"
         || lower == "containerfile"
-        || lower.starts_with("dockerfile.")
+        || lower.starts_with("dockerfile.") && !document
         || lower.ends_with(".dockerfile")
         || variant("dockerfile")
         || variant("containerfile")
@@ -936,7 +938,7 @@ impl<'a> Defs<'a> {
             .filter_map(|(dir, _)| dir.file_name().and_then(|n| n.to_str()))
             .collect();
         programs.extend(super::gobuild::program_name(&module.path));
-        d.file_names(index).iter().any(|n| programs.contains(n))
+        d.file_names(index).iter().any(|n| programs.contains(&n.as_str()))
     }
 
     /// The file `go build` writes without `-o`: for one main package, the last element of its
@@ -1020,15 +1022,15 @@ impl<'a> Defs<'a> {
             return None;
         }
         if self.context_not_for_release(b.context.as_deref()) {
-            // A release made on this machine (`local-release`) is the release when a release
-            // place runs it (`release:` running it in a build container).
-            let local_release = b.context.as_deref().is_some_and(|c| {
-                names_a_release(c)
-                    && c.to_ascii_lowercase()
-                        .split(['.', '-', '_', '/', ' '])
-                        .all(|t| non_release_purpose(t).is_none_or(|purpose| purpose == "development"))
+            // A build for this machine (`build-local`, `local-release`) ships when a place that
+            // ships runs it (a release image's `RUN make build-local`, a release target running
+            // it in a build container); one for tests or tooling does not.
+            let local = b.context.as_deref().is_some_and(|c| {
+                c.to_ascii_lowercase()
+                    .split(['.', '-', '_', '/', ' '])
+                    .all(|t| non_release_purpose(t).is_none_or(|purpose| purpose == "development"))
             });
-            return if local_release { self.caller_ships(b) } else { None };
+            return if local { self.caller_ships(b) } else { None };
         }
         // A script or make file named for another purpose (`test.sh`, `lint.mk`) builds for it,
         // whoever runs it (a release script that runs the tests first); for a Makefile, the
@@ -1414,6 +1416,7 @@ mod tests {
         assert_eq!(k("Dockerfile", ""), Some(Kind::Dockerfile));
         assert_eq!(k("build.Dockerfile", ""), Some(Kind::Dockerfile));
         assert_eq!(k("Dockerfile.release", ""), Some(Kind::Dockerfile));
+        assert_eq!(k("man/Dockerfile.5.md", ""), None);
         assert_eq!(k("release.sh", ""), Some(Kind::Shell));
         assert_eq!(k("release", "#!/usr/bin/env bash\nset -e"), Some(Kind::Shell));
         assert_eq!(k("tool", "#!/bin/sh -e\n"), Some(Kind::Shell));

@@ -238,6 +238,16 @@ fn judge_definitions(
         })
         .collect();
     crate::defs::link::link(&mut defs);
+    // `go install pkg@version` builds that version of a module from the module proxy: the
+    // project's own release when the module is the project's, someone else's tool otherwise.
+    for d in &mut defs {
+        let module = d.module();
+        d.builds.retain(|b| {
+            b.invocation
+                .installed_version_of()
+                .is_none_or(|package| package.as_known().is_some_and(|p| module.as_ref().is_some_and(|m| m.holds(p))))
+        });
+    }
     // Facts of the whole tree (each path named on the command line is its own tree).
     let notarized: Vec<(Option<&Path>, String)> = defs
         .iter()

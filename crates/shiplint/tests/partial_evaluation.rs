@@ -1780,3 +1780,82 @@ fn a_release_run_in_a_container_by_a_release_target_ships() {
     // Run by nothing, a local release is a developer's.
     assert!(check_in_module(&[("Makefile", local)]).is_empty());
 }
+
+/// An image that copies in a program built elsewhere names it through its ARG defaults
+/// (`COPY dist/$TARGETOS/$TARGETARCH/$BIN_NAME /bin/`): it ships the module's program, so its
+/// base image is judged.
+#[test]
+fn a_program_an_image_copies_is_named_through_its_arg_defaults() {
+    let dockerfile = |base: &str| {
+        format!(
+            "FROM {base}\nARG BIN_NAME=app\nARG TARGETOS TARGETARCH\nCOPY ./dist/$TARGETOS/$TARGETARCH/$BIN_NAME /bin/\nUSER 65532\nCMD /bin/$BIN_NAME\n"
+        )
+    };
+    let found = check_in_module(&[("Dockerfile", &dockerfile("alpine:latest"))]);
+    assert_eq!(rules(&found), [("unpinned-base-image", "Dockerfile:1")], "{found:#?}");
+    assert!(check_in_module(&[("Dockerfile", &dockerfile("alpine:3.20"))]).is_empty());
+    // A name that is not the module's program: an image of something else.
+    let other = dockerfile("alpine:latest").replace("BIN_NAME=app", "BIN_NAME=docs");
+    assert!(check_in_module(&[("Dockerfile", &other)]).is_empty());
+}
+
+/// A base image whose platform comes from the build's caller (`--build-arg ARCH=$*`) is still
+/// the tag it writes: `busybox-${OS}-${ARCH}:latest` floats on every platform.
+#[test]
+fn a_base_named_by_the_caller_is_judged_by_its_written_tag() {
+    let make = "docker-%:\n\tdocker build -t example/app-linux-$* --build-arg ARCH=\"$*\" --build-arg OS=linux .\n";
+    let dockerfile = |tag: &str| {
+        format!(
+            "ARG ARCH=amd64\nARG OS=linux\nFROM quay.io/example/busybox-${{OS}}-${{ARCH}}:{tag}\nCOPY .build/${{OS}}-${{ARCH}}/app /bin/app\nUSER nobody\nENTRYPOINT [\"/bin/app\"]\n"
+        )
+    };
+    let found = check_in_module(&[("Makefile", make), ("Dockerfile", &dockerfile("latest"))]);
+    assert_eq!(rules(&found), [("unpinned-base-image", "Dockerfile:3")], "{found:#?}");
+    assert!(found[0].2.contains("busybox-$OS-$ARCH:latest"), "the caller chooses the platform: {}", found[0].2);
+    assert!(check_in_module(&[("Makefile", make), ("Dockerfile", &dockerfile("1.36"))]).is_empty());
+}
+
+/// A loop over the files a pattern matches builds one program per file: each iteration
+/// writes its own output. A loop over written names that all write one file overwrites.
+#[test]
+fn a_loop_over_matched_files_writes_one_output_each() {
+    let script = |list: &str| {
+        format!(
+            "#!/bin/sh\nfor p in {list}; do\n  n=$(basename \"$p\")\n  GOOS=linux go build -trimpath -o \"dist/docker-${{n%%-*}}\" \"./$p\"\ndone\n"
+        )
+    };
+    assert!(check(&[("release.sh", &script("plugins/*"))]).is_empty());
+    let found = check(&[("release.sh", &script("plugins/a-1 plugins/a-2"))]);
+    assert_eq!(rules(&found), [("cross-build-overwrite", "release.sh:4")], "{found:#?}");
+}
+
+/// A target for this machine (`build-local`) builds what ships when a release image runs it;
+/// a test target that image runs builds only for its tests.
+#[test]
+fn a_local_build_a_release_image_runs_ships() {
+    let make = "build-local:\n\tCGO_ENABLED=0 go build -o app .\n\ntest-build:\n\tgo build -o app-test .\n";
+    let dockerfile = |target: &str| {
+        format!(
+            "FROM golang:1.26 AS builder\nWORKDIR /src\nCOPY . .\nRUN make {target}\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=builder /src/app /app\nENTRYPOINT [\"/app\"]\n"
+        )
+    };
+    let found = check_in_module(&[("Makefile", make), ("Dockerfile", &dockerfile("build-local"))]);
+    assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:2")], "{found:#?}");
+    assert!(found[0].2.contains("built into an image (Dockerfile:4 runs it)"), "{}", found[0].2);
+    assert!(check_in_module(&[("Makefile", make), ("Dockerfile", &dockerfile("test-build"))]).is_empty());
+    assert!(check_in_module(&[("Makefile", make)]).is_empty(), "run by nothing, it is a developer's");
+}
+
+/// `go install pkg@version` builds that version of the package's module: the project's release
+/// when the module is the project's own (`make official-build`), someone else's tool otherwise.
+#[test]
+fn installing_a_version_of_the_own_module_is_its_release() {
+    let make = |package: &str| {
+        format!(
+            "VERSION ?= $(shell git describe)\nrelease:\n\tCGO_ENABLED=0 go install -trimpath -ldflags \"-s -w\" {package}@v$(VERSION)\n"
+        )
+    };
+    let found = check_in_module(&[("Makefile", &make("example.com/app"))]);
+    assert_eq!(rules(&found), [("stripped-without-symbols", "Makefile:3")], "{found:#?}");
+    assert!(check_in_module(&[("Makefile", &make("golang.org/x/tools/cmd/stringer"))]).is_empty());
+}

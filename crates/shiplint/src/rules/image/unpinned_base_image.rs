@@ -1,6 +1,5 @@
 use crate::defs::dockerfile;
 use crate::defs::images::{self, BaseImage};
-use crate::defs::shell::Value;
 use crate::finding::Finding;
 use crate::rules::Defs;
 use crate::rules::DefsFindings;
@@ -73,10 +72,7 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         .stages
         .iter()
         .filter(|s| s.parent.is_none())
-        .filter_map(|s| match &s.base {
-            Value::Known(reference) if !reference.is_empty() => Some((s, images::classify(reference))),
-            _ => None,
-        })
+        .filter_map(|s| Some((s, images::classify(&s.reference().filter(|r| !r.is_empty())?))))
         .collect();
     // A development or test image, or one that neither builds nor ships Go in a Go project
     // (a docs site, a test harness that installs Go from its package manager), ships no Go
