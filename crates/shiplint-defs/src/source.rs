@@ -624,6 +624,16 @@ fn read_go_program<'a>(
     }
 }
 
+/// Whether a build makes a program of this project (`module`): `go install pkg@version`
+/// builds that version of a module from the module proxy, this project's own only when the
+/// module is (a release made with `go install example.com/app@v1.2.3`), someone else's tool
+/// otherwise.
+fn builds_this_project(module: Option<&Module>, b: &Build<'_>) -> bool {
+    b.invocation
+        .installed_version_of()
+        .is_none_or(|package| package.as_known().is_some_and(|p| module.is_some_and(|m| m.holds(p))))
+}
+
 /// What one word of a name (a file, folder, stage or target name split at `.`, `-`, `_`) says
 /// it is for when that is not a release: tests, development or the project's own tooling.
 pub fn non_release_purpose(token: &str) -> Option<&'static str> {
@@ -853,6 +863,8 @@ impl<'a> Defs<'a> {
             }
             _ => return Vec::new(),
         }
+        let module = self.module();
+        c.builds.retain(|b| builds_this_project(module.as_deref(), b));
         let made = c.builds.iter().map(|b| self.output_as_named(&b.invocation)).collect();
         self.builds.extend(c.builds);
         self.commands.extend(c.commands);
@@ -990,6 +1002,13 @@ impl<'a> Defs<'a> {
     /// The Go module this file sits in, read on first use.
     pub fn module(&self) -> Option<Arc<Module>> {
         self.modules?.for_file(Path::new(self.path), self.scan_root)
+    }
+
+    /// Drops the builds that make someone else's program (see [`builds_this_project`]), once
+    /// the scan's modules are known.
+    pub fn keep_own_builds(&mut self) {
+        let module = self.module();
+        self.builds.retain(|b| builds_this_project(module.as_deref(), b));
     }
 
     /// The line and column span of the byte range `start..end` of this file.

@@ -232,22 +232,13 @@ fn judge_definitions(
             }
             defs.modules = Some(modules);
             defs.scan_root = Some(&l.scan_root);
+            defs.keep_own_builds();
             defs.notes.extend(l.notes.iter().cloned());
             defs.newest_go_minor = options.newest_go_minor;
             defs
         })
         .collect();
     crate::defs::link::link(&mut defs);
-    // `go install pkg@version` builds that version of a module from the module proxy: the
-    // project's own release when the module is the project's, someone else's tool otherwise.
-    for d in &mut defs {
-        let module = d.module();
-        d.builds.retain(|b| {
-            b.invocation
-                .installed_version_of()
-                .is_none_or(|package| package.as_known().is_some_and(|p| module.as_ref().is_some_and(|m| m.holds(p))))
-        });
-    }
     // Facts of the whole tree (each path named on the command line is its own tree).
     let notarized: Vec<(Option<&Path>, String)> = defs
         .iter()
