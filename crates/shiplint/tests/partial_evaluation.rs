@@ -1859,3 +1859,14 @@ fn installing_a_version_of_the_own_module_is_its_release() {
     assert_eq!(rules(&found), [("stripped-without-symbols", "Makefile:3")], "{found:#?}");
     assert!(check_in_module(&[("Makefile", &make("golang.org/x/tools/cmd/stringer"))]).is_empty());
 }
+
+/// `FROM php-base` names a build context that the bake file gives (`contexts = { php-base =
+/// "docker-image://..." }`), not an untagged image.
+#[test]
+fn a_bake_context_is_not_an_untagged_image() {
+    let dockerfile = "FROM php-base\nCOPY app /usr/local/bin/app\nUSER 1000\nENTRYPOINT [\"app\"]\n";
+    let bake = "target \"default\" {\n  contexts = {\n    php-base = \"docker-image://php:8.4-zts\"\n  }\n}\n";
+    assert!(check_in_module(&[("Dockerfile", dockerfile), ("docker-bake.hcl", bake)]).is_empty());
+    let found = check_in_module(&[("Dockerfile", dockerfile)]);
+    assert_eq!(rules(&found), [("unpinned-base-image", "Dockerfile:1")], "{found:#?}");
+}

@@ -13,7 +13,9 @@ declare_rule! {
     /// site, a test harness) are left alone. A ko config (`.ko.yaml`) is judged the same way when
     /// a ko command of the scan pushes its images: its `defaultBaseImage`, and the
     /// `baseImageOverrides` entry of each package pushed (ko's own default base, used when the
-    /// config names none, is not: no line of the project chose it).
+    /// config names none, is not: no line of the project chose it). A `FROM` naming a build
+    /// context that a `docker-bake.hcl` beside the Dockerfile (or at the repository root) gives
+    /// (`contexts = { php-base = "docker-image://php:8.4-zts" }`) is that context, not an image.
     ///
     /// ## Why is this bad?
     /// The image changes under the build: a rebuild of the same commit gets another Go release,
@@ -83,7 +85,8 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     if defs.not_for_release().is_some() || !concerns_go {
         return;
     }
-    for (s, img) in bases {
+    let contexts = bake_contexts(defs);
+    for (s, img) in bases.into_iter().filter(|(s, _)| !contexts.contains(&s.base_written)) {
         let Some(problem) = unpinned(&img) else { continue };
         let reference = s.base.display();
         let message = format!("base image {reference} {problem}: every build may get a different image");
@@ -106,4 +109,39 @@ fn unpinned(img: &BaseImage) -> Option<&'static str> {
         }
         Some(_) => None,
     }
+}
+
+/// The named build contexts the bake files next to a Dockerfile, or at the root of its
+/// repository, define: the keys of their `contexts` blocks (HCL `name = "..."` or JSON
+/// `"name": "..."`).
+fn bake_contexts(defs: &Defs<'_>) -> Vec<String> {
+    let Some(root) = defs.scan_root else { return Vec::new() };
+    let dir = std::path::Path::new(defs.path).parent().unwrap_or(std::path::Path::new(""));
+    let mut folders = vec![dir.to_path_buf()];
+    if root.is_dir() && root != dir {
+        folders.push(root.to_path_buf());
+    }
+    let mut names = Vec::new();
+    for folder in folders {
+        for file in ["docker-bake.hcl", "docker-bake.json", "docker-bake.override.hcl"] {
+            let Some(text) = crate::reach::read_named(defs, root, &folder.join(file)) else { continue };
+            let mut depth = None;
+            for line in text.lines().map(str::trim) {
+                match depth {
+                    None if line.trim_start_matches('"').starts_with("contexts") && line.ends_with('{') => {
+                        depth = Some(1);
+                    }
+                    None => {}
+                    Some(d) => {
+                        let d = (d + line.matches('{').count()).saturating_sub(line.matches('}').count());
+                        if let Some((key, _)) = line.split_once(['=', ':']).filter(|_| d == 1) {
+                            names.push(key.trim().trim_matches('"').to_string());
+                        }
+                        depth = (d > 0).then_some(d);
+                    }
+                }
+            }
+        }
+    }
+    names
 }
