@@ -53,6 +53,10 @@ fn read_inside(repository: &Path, named: &Path) -> Result<Option<(PathBuf, Strin
 const MAX_INCLUDED_FILES: usize = 64;
 const MAX_INCLUDE_DEPTH: usize = 4;
 const MAX_INCLUDED_TEXT: usize = 4 << 20;
+/// The most include lines whose names are expanded (each reads what was read so far again),
+/// and the most names looked at.
+const MAX_EXPANDED_INCLUDES: usize = 64;
+const MAX_INCLUDE_NAMES: usize = 1024;
 
 /// A Makefile as make reads it: each file an `include` line names (as make expands the names,
 /// wildcards too) read in place after that line, so its definitions and rules are the
@@ -69,6 +73,8 @@ pub fn makefile_with_includes(path: &Path, display: &str, text: &str, repository
         read: path.canonicalize().into_iter().collect(),
         read_text: String::new(),
         origins: Origins::default(),
+        expanded: 0,
+        examined: 0,
         notes: Vec::new(),
     };
     walk.splice(display, text, 0);
@@ -95,6 +101,9 @@ struct IncludeWalk<'r> {
     read: Vec<PathBuf>,
     read_text: String,
     origins: Origins,
+    /// Include lines whose names were expanded, and names looked at, so far.
+    expanded: usize,
+    examined: usize,
     notes: Vec<String>,
 }
 
@@ -109,11 +118,25 @@ impl IncludeWalk<'_> {
             self.append(shown, text, at..line_end, line);
             line += text[at..line_end].matches('\n').count();
             at = line_end;
-            // The names as make expands them there, with what it has read so far.
-            let so_far = makefile::parse(&self.read_text);
-            let names = so_far.expand(&self.read_text, args, &Scope::default(), 0);
-            let Some(names) = names.as_known() else { continue };
+            // The names as make expands them there, with what it has read so far (read again
+            // for at most `MAX_EXPANDED_INCLUDES` lines: a file of thousands is hostile).
+            let names = match args.contains('$') {
+                false => args.clone(),
+                true if self.expanded < MAX_EXPANDED_INCLUDES => {
+                    self.expanded += 1;
+                    let so_far = makefile::parse(&self.read_text);
+                    let names = so_far.expand(&self.read_text, args, &Scope::default(), 0);
+                    let Some(names) = names.as_known() else { continue };
+                    names.to_string()
+                }
+                true => continue,
+            };
             for name in names.split_whitespace() {
+                self.examined += 1;
+                if self.examined > MAX_INCLUDE_NAMES {
+                    self.notes.push(format!("{shown}: includes past the first {MAX_INCLUDE_NAMES} names not read"));
+                    return self.append(shown, text, at..text.len(), line);
+                }
                 for (named, shown_name) in self.matching(name) {
                     if depth >= MAX_INCLUDE_DEPTH
                         || self.read.len() > MAX_INCLUDED_FILES

@@ -207,6 +207,31 @@ fn hostile_build_definitions_and_trees_are_bounded() {
         )
         }),
         Box::new(move || {
+            // Thousands of include lines to expand, thousands of names, a wildcard over a big
+            // folder, and included files that include each other's wildcards.
+            let lines: String = (0..5000).map(|i| format!("include $(D)/f{i}.mk\n")).collect();
+            let mut files = vec![
+                ("Makefile", b(format!("D := mk\n{lines}include mk/*.mk\nrelease:\n\tgo build -o dist/app .\n"))),
+                (
+                    "names/Makefile",
+                    b(format!(
+                        "-include {}\nrelease:\n\tgo build -o dist/app .\n",
+                        many("x", 20000).replace(", ", " ")
+                    )),
+                ),
+            ];
+            let mut names: Vec<&'static str> = Vec::new();
+            for i in 0..300 {
+                names.push(Box::leak(format!("mk/f{i}.mk").into_boxed_str()));
+            }
+            files.extend(names.into_iter().map(|n| (n, b("include mk/*.mk\nX += $(X) $(X)\n".into()))));
+            hostile(
+                "a Makefile including thousands of names and files",
+                files,
+                &["not read (more than 64 included files", "includes past the first 1024 names"],
+            )
+        }),
+        Box::new(move || {
             hostile(
             "goreleaser templates and includes reaching outside the repository",
             vec![(
