@@ -49,7 +49,8 @@ impl Stage {
             Value::Partial(pieces) => pieces,
         };
         let Some(Piece::Text(last)) = pieces.last() else { return None };
-        let tag = last.rfind(['@', ':']).filter(|&at| !last[at..].contains('/'))?;
+        // A tag or digest written after the last hole.
+        last.rfind(['@', ':']).filter(|&at| !last[at..].contains('/'))?;
         let name: String = pieces[..pieces.len() - 1]
             .iter()
             .map(|p| match p {
@@ -57,7 +58,7 @@ impl Stage {
                 Piece::Hole(_) => "x",
             })
             .collect();
-        Some(format!("{name}{}{}", &last[..tag], &last[tag..]))
+        Some(format!("{name}{last}"))
     }
 }
 

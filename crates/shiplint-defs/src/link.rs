@@ -279,8 +279,6 @@ pub fn may_call(argv: &[Value]) -> bool {
     request(argv).is_some()
 }
 
-const SHELLS: &[&str] = &["sh", "bash", "dash", "ash", "ksh", "zsh"];
-
 fn request(argv: &[Value]) -> Option<Request> {
     // Behind `env`, `sudo`, `docker run IMAGE` and the like (see `gobuild::launched`).
     let (i, launcher_env) = super::gobuild::launched(argv)?;
@@ -305,7 +303,7 @@ fn request(argv: &[Value]) -> Option<Request> {
         };
         return Some(Request::GoRun { path: path.to_string(), args: args.cloned().collect() });
     }
-    if SHELLS.contains(&name) || matches!(name, "source" | ".") {
+    if super::shell::SHELLS.contains(&name) || matches!(name, "source" | ".") {
         // `bash -c '...'` runs a string, not a file; other options come before the script.
         let mut args = rest.iter();
         let script = loop {

@@ -28,6 +28,13 @@ pub struct VarDef {
     pub conditions: Vec<Condition>,
 }
 
+impl VarDef {
+    /// The value as make reads it: continuation lines joined, `\#` a literal `#`.
+    fn written(&self, text: &str) -> String {
+        text[self.value.0..self.value.1].replace("\\\n", " ").replace("\\#", "#")
+    }
+}
+
 /// A rule: its targets and its recipe commands.
 #[derive(Clone, Debug)]
 pub struct RuleDef {
@@ -414,7 +421,7 @@ impl Makefile {
             if decision == Some(false) {
                 continue;
             }
-            let raw = text[d.value.0..d.value.1].replace("\\\n", " ").replace("\\#", "#");
+            let raw = d.written(text);
             let expanded = match d.op.as_str() {
                 "!=" => Value::hole(Origin::Command(self.expand(text, raw.trim_end(), scope, depth + 1).display())),
                 _ => self.expand(text, raw.trim_end(), scope, depth + 1),
@@ -722,7 +729,7 @@ impl Makefile {
                 let body = self.by_name.get(&callee).and_then(|ds| ds.last()).map(|&i| &self.vars[i]);
                 match body {
                     Some(d) => {
-                        let raw = text[d.value.0..d.value.1].replace("\\\n", " ").replace("\\#", "#");
+                        let raw = d.written(text);
                         self.expand(text, raw.trim_end(), &called, depth + 1)
                     }
                     None => Value::empty(),
@@ -861,11 +868,6 @@ impl Makefile {
             let run = self.rules_for_goals(text, &[goal.to_string()], None);
             run.iter().any(|(rule, _)| self.rules[*rule].targets.first().is_some_and(|t| t == target))
         })
-    }
-
-    /// The names the file defines a variable for.
-    pub fn defined_names(&self) -> impl Iterator<Item = &str> {
-        self.by_name.keys().map(String::as_str)
     }
 
     /// Whether conditionals hold as make reads them with no caller's variables: `None` when they

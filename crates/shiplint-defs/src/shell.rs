@@ -694,9 +694,11 @@ fn read_nested(items: &mut [Item], src: &str, base: usize, dialect: Dialect, dep
                 if let Some(script) = shell_script_argument(&c.words) {
                     let text = written(script);
                     // The script's text between its quotes (one quoted word), or as written.
-                    let quoted = text.len() >= 2
+                    let b = text.as_bytes();
+                    let quoted = b.len() >= 2
                         && matches!(script.parts.as_slice(), [Part::Single(_) | Part::Double(_)])
-                        && text.ends_with(&text[..1]);
+                        && matches!(b[0], b'\'' | b'"')
+                        && b[b.len() - 1] == b[0];
                     let (inner, at) = if quoted { (&text[1..text.len() - 1], 1) } else { (text, 0) };
                     found.extend(parse_nested(inner, script.start + at, dialect, depth + 1));
                 }
@@ -718,10 +720,12 @@ fn read_nested(items: &mut [Item], src: &str, base: usize, dialect: Dialect, dep
     }
 }
 
+/// The shells build files run scripts with.
+pub const SHELLS: &[&str] = &["sh", "bash", "dash", "ash", "ksh", "zsh"];
+
 /// The script word of a shell run with `-c` anywhere in a command's words: `sh -c SCRIPT`,
 /// `bash -ec SCRIPT`, `/bin/sh -c SCRIPT`, and so after `docker run IMAGE`, `sudo` or `env`.
 fn shell_script_argument(words: &[Word]) -> Option<&Word> {
-    const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh"];
     let is_shell = |w: &Word| {
         w.literal()
             .is_some_and(|l| SHELLS.contains(&l.strip_prefix('/').map_or(l, |p| p.rsplit('/').next().unwrap_or(p))))
@@ -1223,9 +1227,24 @@ mod tests {
 
     #[test]
     fn hostile_input_does_not_panic() {
-        for src in
-            ["\"unterminated", "${", "$(", "'", "for", "for x in", "done done", "<<", "a\\", "é\\é$é${é", "case x in"]
-        {
+        for src in [
+            "\"unterminated",
+            "${",
+            "$(",
+            "'",
+            "for",
+            "for x in",
+            "done done",
+            "<<",
+            "a\\",
+            "é\\é$é${é",
+            "case x in",
+            "sh -c $'é'",
+            "sh -c 'é",
+            "bash -c \"é\"é",
+            "sh -c",
+            "sh -o",
+        ] {
             let items = parse(src, 0);
             let _ = evaluate(&items, &mut Env::default(), &Budget::default());
         }
