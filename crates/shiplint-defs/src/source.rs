@@ -647,10 +647,16 @@ pub fn non_release_purpose(token: &str) -> Option<&'static str> {
     }
 }
 
+/// What the words of a name (`test-e2e`, `publish-docs.yml`, `build-local`) say each is for
+/// when that is not a release (`None` for the other words).
+fn purposes(name: &str) -> Vec<Option<&'static str>> {
+    name.to_ascii_lowercase().split(['.', '-', '_', '/', ' ']).map(non_release_purpose).collect()
+}
+
 /// Whether a name (`test-e2e`, `publish-docs.yml`, `cross-build-check`) says what it is for when
 /// that is not a release.
 pub fn names_other_purpose(name: &str) -> bool {
-    name.to_ascii_lowercase().split(['.', '-', '_', '/', ' ']).any(|t| non_release_purpose(t).is_some())
+    purposes(name).iter().any(Option::is_some)
 }
 
 impl<'a> Defs<'a> {
@@ -1044,11 +1050,10 @@ impl<'a> Defs<'a> {
             // A build for this machine (`build-local`, `local-release`) ships when a place that
             // ships runs it (a release image's `RUN make build-local`, a release target running
             // it in a build container); one for tests or tooling does not.
-            let local = b.context.as_deref().is_some_and(|c| {
-                c.to_ascii_lowercase()
-                    .split(['.', '-', '_', '/', ' '])
-                    .all(|t| non_release_purpose(t).is_none_or(|purpose| purpose == "development"))
-            });
+            let local = b
+                .context
+                .as_deref()
+                .is_some_and(|c| purposes(c).iter().all(|p| p.is_none_or(|purpose| purpose == "development")));
             return if local { self.caller_ships(b) } else { None };
         }
         // A script or make file named for another purpose (`test.sh`, `lint.mk`) builds for it,
