@@ -600,6 +600,15 @@ pub fn x_assignments_text(ldflags: &str) -> Vec<(String, String)> {
     x_assignments(&Value::known(ldflags)).into_iter().map(|(t, v)| (t, v.display())).collect()
 }
 
+/// A field `NAME=value` as an assignment (`CGO_ENABLED=0`, not `--tags=x` or `1=a`).
+pub fn assignment(field: &Value) -> Option<(String, Value)> {
+    let (name, value) = field.split_once('=')?;
+    let name = name.as_known()?;
+    let identifier = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    identifier.then(|| (name.to_string(), value))
+}
+
 /// A variable a launcher sets for the program it runs: its field, name and value.
 pub type LauncherSetting = (usize, String, Value);
 
@@ -610,17 +619,10 @@ pub type LauncherSetting = (usize, String, Value);
 /// with its `-e NAME=value`. A `NAME=value` field is an assignment make expanded into the
 /// recipe (`GO_ENV = CGO_ENABLED=0` then `$(GO_ENV) go build`): the shell sees it as one.
 pub fn launched(argv: &[Value]) -> Option<(usize, Vec<LauncherSetting>)> {
-    let name_of = |a: &Value| -> Option<(String, Value)> {
-        let (k, v) = a.split_once('=')?;
-        let k = k.as_known()?;
-        let identifier = k.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        identifier.then(|| (k.to_string(), v))
-    };
     let mut i = 0;
     let mut env = Vec::new();
     loop {
-        if let Some((name, value)) = argv.get(i).and_then(name_of) {
+        if let Some((name, value)) = argv.get(i).and_then(assignment) {
             env.push((i, name, value));
             i += 1;
             continue;
@@ -666,7 +668,7 @@ pub fn launched(argv: &[Value]) -> Option<(usize, Vec<LauncherSetting>)> {
                             Some(_) => word.split_once('=').map(|(_, v)| v),
                             None => argv.get(i + 1).cloned(),
                         };
-                        if let Some((name, value)) = value.as_ref().and_then(name_of) {
+                        if let Some((name, value)) = value.as_ref().and_then(assignment) {
                             env.push((i, name, value));
                         }
                     }
@@ -676,7 +678,7 @@ pub fn launched(argv: &[Value]) -> Option<(usize, Vec<LauncherSetting>)> {
             "env" => {
                 i += 1;
                 while let Some(a) = argv.get(i) {
-                    match name_of(a) {
+                    match assignment(a) {
                         Some((name, value)) => {
                             env.push((i, name, value));
                             i += 1;

@@ -323,16 +323,6 @@ fn request(argv: &[Value]) -> Option<Request> {
     path_like.then(|| Request::Script { path: program.to_string(), args: rest.to_vec() })
 }
 
-/// `NAME=value` as an assignment.
-fn assignment(v: &Value) -> Option<(String, Value)> {
-    let (name, value) = v.split_once('=')?;
-    let name = name.as_known()?;
-    let valid = !name.is_empty()
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-        && !name.as_bytes()[0].is_ascii_digit();
-    valid.then(|| (name.to_string(), value))
-}
-
 /// `make` options, `NAME=value` variables and goals. A goal with holes is not followed.
 fn make_request(args: &[Value], mut overrides: Vec<(String, Value)>) -> Option<Request> {
     // Options whose value is the next word (or attached: `-Cdir`).
@@ -340,7 +330,7 @@ fn make_request(args: &[Value], mut overrides: Vec<(String, Value)>) -> Option<R
     let (mut dir, mut file, mut goals) = (None, None, Vec::new());
     let mut words = args.iter().peekable();
     while let Some(w) = words.next() {
-        if let Some(a) = assignment(w) {
+        if let Some(a) = super::gobuild::assignment(w) {
             overrides.push(a);
             continue;
         }

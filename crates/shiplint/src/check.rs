@@ -391,6 +391,7 @@ fn apply_suppressions(findings: Vec<Finding>, sups: &mut [Suppression]) -> Vec<F
 /// Findings for the suppressions that suppressed nothing (rules not selected are not judged).
 fn unused_suppressions(defs: &Defs<'_>, sups: &[Suppression], config: &Config) -> Vec<Finding> {
     let meta = &crate::rules::unused_suppression::META;
+    let lines = crate::defs::text::LineIndex::new(defs.file_text);
     let mut out = Vec::new();
     for s in sups {
         for (rule, _) in s.rules.iter().filter(|(_, used)| !used) {
@@ -403,7 +404,7 @@ fn unused_suppressions(defs: &Defs<'_>, sups: &[Suppression], config: &Config) -
                 ),
             };
             // At its place in the file's own text (a Makefile is read with its includes).
-            let span = crate::defs::text::LineIndex::new(defs.file_text).span(defs.file_text, s.start, s.end);
+            let span = lines.span(defs.file_text, s.start, s.end);
             let help = "delete the comment or correct the rule name";
             out.push(meta.finding(crate::finding::Location::text(defs.path, span), message, help));
         }

@@ -23,6 +23,15 @@ fn resolve_inside(repository: &Path, named: &Path) -> Result<std::path::PathBuf,
     Ok(real)
 }
 
+/// The repository a scan root stands for: the root, or for a file named on the command line
+/// (a Makefile, a Dockerfile), its folder.
+pub fn repository_of(scan_root: &Path) -> &Path {
+    match scan_root.is_file() {
+        true => scan_root.parent().unwrap_or(Path::new("")),
+        false => scan_root,
+    }
+}
+
 /// The text of `named`, a file `defs` names, when it is inside `repository` (the folder the
 /// definition belongs to), regular, at most 1 MiB and UTF-8. A file that does not exist is
 /// `None` in silence (the build would fail itself); any other refusal is also noted on `defs`.
@@ -64,8 +73,7 @@ const MAX_INCLUDE_NAMES: usize = 1024;
 /// outside the repository, beyond the caps, or already read (a cycle) are not read, and said
 /// in the notes. `None` when nothing is included.
 pub fn makefile_with_includes(path: &Path, display: &str, text: &str, repository: &Path) -> Option<WithIncludes> {
-    // A Makefile named on the command line is its own tree: its folder is the repository.
-    let repository = if repository.is_file() { repository.parent().unwrap_or(Path::new("")) } else { repository };
+    let repository = repository_of(repository);
     let mut walk = IncludeWalk {
         dir: path.parent().unwrap_or(Path::new("")).to_path_buf(),
         shown_dir: Path::new(display).parent().unwrap_or(Path::new("")).to_path_buf(),

@@ -115,11 +115,13 @@ fn unpinned(img: &BaseImage) -> Option<&'static str> {
 /// repository, define: the keys of their `contexts` blocks (HCL `name = "..."` or JSON
 /// `"name": "..."`).
 fn bake_contexts(defs: &Defs<'_>) -> Vec<String> {
-    let Some(root) = defs.scan_root else { return Vec::new() };
-    let dir = std::path::Path::new(defs.path).parent().unwrap_or(std::path::Path::new(""));
-    let mut folders = vec![dir.to_path_buf()];
-    if root.is_dir() && root != dir {
-        folders.push(root.to_path_buf());
+    let Some(root) = defs.scan_root.map(crate::reach::repository_of) else { return Vec::new() };
+    // The Dockerfile's folder, and the root when that is another folder (a Dockerfile found
+    // walking `.` lies in the folder "", which is the root).
+    let dir = std::path::Path::new(defs.path).parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(root);
+    let mut folders = vec![dir];
+    if root != dir {
+        folders.push(root);
     }
     let mut names = Vec::new();
     for folder in folders {
