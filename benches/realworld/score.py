@@ -29,7 +29,11 @@ VENDORED = ("vendor/", "third_party/", "node_modules/", "testdata/")
 def mirror_of(repo):
     base = os.environ.get("SHIPLINT_MIRRORS", "/work/.mirror")
     git_dir = os.path.join(base, repo.replace("/", "+"), "repo")
-    return git_dir if os.path.isdir(git_dir) else None
+    # A mirror is a bare repository; a clone with a work tree keeps it in .git.
+    for candidate in (os.path.join(git_dir, ".git"), git_dir):
+        if os.path.isdir(os.path.join(candidate, "objects")):
+            return candidate
+    return None
 
 
 def extract(git_dir, commit, into):
