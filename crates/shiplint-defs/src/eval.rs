@@ -168,13 +168,31 @@ impl Env {
                     out.push(if quoted { Segment::Fixed(v) } else { Segment::Split(v, Quotes::Literal) });
                 }
                 Part::Command(c) => {
-                    let v = self.substitution_output(c).unwrap_or_else(|| Value::hole(Origin::Command(c.clone())));
+                    let v = self.substitution_output(c).unwrap_or_else(|| self.command_output_hole(c));
                     out.push(if quoted { Segment::Fixed(v) } else { Segment::Split(v, Quotes::Literal) });
                 }
                 Part::Arith(a) => out.push(Segment::Fixed(Value::hole(Origin::Unevaluated(format!("$(({a}))"))))),
             }
         }
         out
+    }
+
+    /// The output of a command substitution this reader does not run. `date` formatting a time
+    /// it is given (`date -u -d "@$epoch"` with `epoch=${SOURCE_DATE_EPOCH:-...}`) prints what
+    /// that time is derived from, not the clock.
+    fn command_output_hole(&self, text: &str) -> Value {
+        let mut hole = Hole::new(Origin::Command(text.to_string()));
+        if hole.provenance == Provenance::Clock && !text.contains("$(") && !text.contains('`') {
+            if let [Item::Command(c)] = super::shell::parse(text, 0).as_slice() {
+                let fields: Vec<Value> = c.words.iter().flat_map(|w| self.fields(w)).collect();
+                let given_commit_time =
+                    fields.iter().skip(1).flat_map(Value::holes).any(|h| h.provenance == Provenance::Commit);
+                if fields.first().and_then(Value::as_known) == Some("date") && given_commit_time {
+                    hole.provenance = Provenance::Commit;
+                }
+            }
+        }
+        Value::Partial(vec![Piece::Hole(hole)])
     }
 
     /// The output of a command substitution whose text is known, for the idioms release scripts
@@ -295,7 +313,7 @@ impl Env {
         match op.as_str() {
             ":-" | "-" | ":=" | "=" => {
                 if null(&value, op.starts_with(':')) {
-                    arg_value()
+                    Value::unset_default(name, arg_value())
                 } else {
                     value.unwrap_or_else(Value::empty)
                 }

@@ -22,6 +22,9 @@ struct BuildEntry {
     ldflags: Option<Spanned<Strings>>,
     goos: Option<Spanned<Vec<Scalar>>>,
     goarch: Option<Vec<Scalar>>,
+    /// `linux_amd64`, `darwin_arm64_v8.0`, `go_first_class`: when written, goreleaser builds
+    /// these and ignores `goos` and `goarch`.
+    targets: Option<Spanned<Vec<Scalar>>>,
     skip: Option<IgnoredAny>,
     builder: Option<String>,
 }
@@ -132,12 +135,45 @@ pub const DEFAULT_LDFLAGS: &str =
 /// Default targets of goreleaser v1 and v2 (0.x built only darwin and linux).
 const DEFAULT_GOOS: &[&str] = &["darwin", "linux", "windows"];
 const DEFAULT_GOARCH: &[&str] = &["386", "amd64", "arm64"];
+/// What goreleaser's `go_first_class` and `go_118_first_class` targets stand for: Go's
+/// first-class ports (`go tool dist list -json`), the same eight since Go 1.18.
+const FIRST_CLASS_TARGETS: &[(&str, &str)] = &[
+    ("darwin", "amd64"),
+    ("darwin", "arm64"),
+    ("linux", "386"),
+    ("linux", "amd64"),
+    ("linux", "arm"),
+    ("linux", "arm64"),
+    ("windows", "386"),
+    ("windows", "amd64"),
+];
+
+/// The `(goos, goarch)` pairs of a `targets:` list: `os_arch` with an optional variant
+/// (`linux_arm_7`, `linux_amd64_v3`), or a named group.
+fn listed_targets(targets: &[Scalar]) -> Vec<(String, String)> {
+    let pair = |(os, arch): &(&str, &str)| (os.to_string(), arch.to_string());
+    targets
+        .iter()
+        .map(Scalar::text)
+        .flat_map(|t| match t.as_str() {
+            "go_first_class" | "go_118_first_class" => FIRST_CLASS_TARGETS.iter().map(pair).collect(),
+            _ => {
+                let mut parts = t.splitn(3, '_');
+                match (parts.next(), parts.next()) {
+                    (Some(os), Some(arch)) => vec![(os.to_string(), arch.to_string())],
+                    _ => Vec::new(),
+                }
+            }
+        })
+        .collect()
+}
 
 /// One build entry (of goreleaser, or of promu read the same way): its targets and the words the
 /// invocations borrow.
 pub struct Build {
     pub id: String,
-    /// Where the entry is (the whole `- id: ...` mapping), and its `goos` list if written.
+    /// Where the entry is (the whole `- id: ...` mapping), and its `goos` (or `targets`) list if
+    /// written.
     pub span: (usize, usize),
     pub goos_span: Option<(usize, usize)>,
     /// Where and what to insert to add `-trimpath` to a written entry: a `flags:` key in a
@@ -175,6 +211,8 @@ pub struct Goreleaser {
     pub signs: bool,
     /// The `before.hooks` command lines, each with where it is written.
     pub before_hooks: Vec<((usize, usize), String)>,
+    /// Every build is `builder: prebuilt`: goreleaser packs what another file built.
+    pub packs_prebuilt: bool,
 }
 
 /// The column of a block mapping's first key at `at` (`  - id: api` gives 4 for `id`); `None`
@@ -271,19 +309,34 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
             continue;
         }
         let list = |v: Option<Vec<String>>, d: &[&str]| v.unwrap_or_else(|| d.iter().map(|s| s.to_string()).collect());
-        let goos =
-            list(entry.and_then(|e| e.goos.as_ref()).map(|g| g.value.iter().map(Scalar::text).collect()), DEFAULT_GOOS);
-        let goarch =
-            list(entry.and_then(|e| e.goarch.as_ref()).map(|g| g.iter().map(Scalar::text).collect()), DEFAULT_GOARCH);
-        // Counted first, enumerated up to the budget's cap: a hostile list product stays small.
-        let target_count = goos.len() as u128 * goarch.len() as u128;
-        let targets = goos
-            .iter()
-            .flat_map(|os| goarch.iter().map(move |arch| (os.clone(), arch.clone())))
-            // darwin/386 is not a Go target any more; goreleaser skips it.
-            .filter(|(os, arch)| !(os == "darwin" && arch == "386"))
-            .take(super::budget::MAX_TARGETS)
-            .collect();
+        let listed = entry.and_then(|e| e.targets.as_ref());
+        let (targets, target_count) = match listed {
+            Some(t) => {
+                let targets = listed_targets(&t.value);
+                let count = targets.len() as u128;
+                (targets.into_iter().take(super::budget::MAX_TARGETS).collect(), count)
+            }
+            None => {
+                let goos = list(
+                    entry.and_then(|e| e.goos.as_ref()).map(|g| g.value.iter().map(Scalar::text).collect()),
+                    DEFAULT_GOOS,
+                );
+                let goarch = list(
+                    entry.and_then(|e| e.goarch.as_ref()).map(|g| g.iter().map(Scalar::text).collect()),
+                    DEFAULT_GOARCH,
+                );
+                // Counted first, enumerated up to the budget's cap: a hostile list product stays small.
+                let count = goos.len() as u128 * goarch.len() as u128;
+                let targets = goos
+                    .iter()
+                    .flat_map(|os| goarch.iter().map(move |arch| (os.clone(), arch.clone())))
+                    // darwin/386 is not a Go target any more; goreleaser skips it.
+                    .filter(|(os, arch)| !(os == "darwin" && arch == "386"))
+                    .take(super::budget::MAX_TARGETS)
+                    .collect();
+                (targets, count)
+            }
+        };
         let (ldflags_text, ldflags_span) = match entry.and_then(|e| e.ldflags.as_ref()) {
             Some(l) => {
                 (l.value.items().join(" "), span_of(l).map_or(span, |(s, _)| (s, value_end(text, s, entry_end))))
@@ -317,7 +370,10 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
                 .and_then(|e| e.id.clone())
                 .unwrap_or_else(|| if i == 0 { "default".into() } else { format!("#{i}") }),
             span,
-            goos_span: entry.and_then(|e| e.goos.as_ref()).and_then(span_of),
+            goos_span: match listed {
+                Some(t) => span_of(t),
+                None => entry.and_then(|e| e.goos.as_ref()).and_then(span_of),
+            },
             trimpath_edit: entry.and_then(|e| trimpath_edit(text, span.0, e.flags.as_ref())),
             targets,
             target_count,
@@ -384,7 +440,17 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
             Some(((start, line_end), command))
         })
         .collect();
-    Ok(Goreleaser { builds, dockers, notarizes: cfg.notarize.is_some(), signs: cfg.signs.is_some(), before_hooks })
+    let entries = cfg.builds.as_ref().map_or(&[][..], |b| &b.value[..]);
+    let packs_prebuilt =
+        !entries.is_empty() && entries.iter().all(|e| e.value.builder.as_deref().is_some_and(|b| b != "go"));
+    Ok(Goreleaser {
+        builds,
+        dockers,
+        notarizes: cfg.notarize.is_some(),
+        signs: cfg.signs.is_some(),
+        before_hooks,
+        packs_prebuilt,
+    })
 }
 
 /// The main package as a path from the config's folder: `main` (default `.`) inside `dir`.
@@ -471,5 +537,17 @@ mod tests {
         assert!(run.reads(".goreleaser-patch.yml") && run.releases);
         assert!(!Run::from_args(&["release", "-f", "other.yml"]).reads(".goreleaser.yml"));
         assert!(parse("builds: 3\n").is_err(), "builds must be a list");
+    }
+
+    #[test]
+    fn targets_replace_goos_and_goarch() {
+        let t = "builds:\n  - goos: [darwin]\n    targets:\n      - linux_amd64\n      - linux_arm_7\n  - targets: [go_first_class]\n  - targets: [darwin_arm64_v8.0]\n";
+        let g = parse(t).unwrap();
+        let pairs = |b: &Build| b.targets.iter().map(|(os, arch)| format!("{os}/{arch}")).collect::<Vec<_>>();
+        assert_eq!(pairs(&g.builds[0]), ["linux/amd64", "linux/arm"]);
+        assert!(t[g.builds[0].goos_span.unwrap().0..].starts_with("- linux_amd64"));
+        assert_eq!(g.builds[1].targets.len(), 8);
+        assert!(pairs(&g.builds[1]).contains(&"darwin/arm64".to_string()));
+        assert_eq!(pairs(&g.builds[2]), ["darwin/arm64"]);
     }
 }

@@ -169,8 +169,14 @@ impl Keeping {
         if self.later.iter().any(|argv| program(argv) == output) && !self.later.iter().any(packs) {
             return false;
         }
-        let later_keeps =
-            self.later.iter().any(|argv| PUBLISHING_COMMANDS.contains(&program(argv).as_str()) || names_output(argv));
+        // goreleaser publishes only when it releases (not `build`, not `--snapshot`).
+        let publishes = |argv: &Vec<String>| match program(argv).as_str() {
+            "goreleaser" => {
+                crate::goreleaser::Run::from_args(&argv[1..].iter().map(String::as_str).collect::<Vec<_>>()).releases
+            }
+            p => PUBLISHING_COMMANDS.contains(&p),
+        };
+        let later_keeps = self.later.iter().any(|argv| publishes(argv) || names_output(argv));
         self.action_keeps || later_keeps || self.artifacts.iter().any(|kept| artifact_holds(kept, output))
     }
 

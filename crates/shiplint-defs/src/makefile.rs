@@ -428,6 +428,7 @@ impl Makefile {
             };
             let next = match (d.op.as_str(), value.take()) {
                 ("?=", Some(v)) => v,
+                ("?=", None) => Value::unset_default(name, expanded),
                 ("+=", Some(v)) => {
                     let mut b = Builder::default();
                     b.push(&v);
@@ -867,7 +868,36 @@ impl Makefile {
         goals.take(MAX_GOALS_EXAMINED).find(|goal| {
             let run = self.rules_for_goals(text, &[goal.to_string()], None);
             run.iter().any(|(rule, _)| self.rules[*rule].targets.first().is_some_and(|t| t == target))
+                && !run.iter().any(|(rule, _)| runs_file(text, &self.rules[*rule], target))
         })
+    }
+
+    /// Where the command of a recipe line starts, past the `@`, `-` and `+` that make reads after
+    /// expanding the line: `$(Q)go build` with `Q := @` (the quiet-mode idiom) runs `go build`.
+    /// A variable that is empty or holds only such characters is skipped with them.
+    pub fn command_start(&self, text: &str, line: &str) -> usize {
+        let mut at = 0;
+        loop {
+            let rest = &line[at..];
+            let skipped = rest.len() - rest.trim_start_matches(['@', '-', '+', ' ', '\t']).len();
+            at += skipped;
+            let rest = &line[at..];
+            let close = match rest.get(..2) {
+                Some("$(") => ')',
+                Some("${") => '}',
+                _ => return at,
+            };
+            let Some(end) = rest.find(close) else { return at };
+            let name = &rest[2..end];
+            let prefix_only =
+                |v: Value| v.as_known().is_some_and(|k| k.chars().all(|c| matches!(c, '@' | '-' | '+' | ' ' | '\t')));
+            let is_prefix = super::shell::names_make_variable(name)
+                && self.value(text, name, &Scope::default(), 0).is_some_and(prefix_only);
+            if !is_prefix {
+                return at;
+            }
+            at += end + 1;
+        }
     }
 
     /// Whether conditionals hold as make reads them with no caller's variables: `None` when they
@@ -929,6 +959,23 @@ impl Makefile {
         }
         env
     }
+}
+
+/// Whether a recipe of `rule` runs the file `file` as its program (`$< update` with `file` as
+/// the first prerequisite, or `./file`): a goal that does uses what `file`'s rule builds as a
+/// tool (`features-release: hack/gen/gen` then `$< update`), it does not release it.
+fn runs_file(text: &str, rule: &RuleDef, file: &str) -> bool {
+    let first_prerequisite =
+        text.get(rule.prerequisites.0..rule.prerequisites.1).and_then(|p| p.split_whitespace().next());
+    let file = file.trim_start_matches("./");
+    rule.recipe.iter().any(|line| {
+        let program = text.get(line.span.0..line.span.1).and_then(|c| c.split_whitespace().next());
+        let program = match program {
+            Some("$<") => first_prerequisite,
+            p => p,
+        };
+        program.is_some_and(|p| p.trim_start_matches("./") == file)
+    })
 }
 
 /// A Makefile's rules by expanded target: explicit names, and patterns in file order.

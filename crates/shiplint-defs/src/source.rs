@@ -356,6 +356,70 @@ pub fn parse(kind: Kind, text: &str) -> Result<Parsed, String> {
     })
 }
 
+/// The make variable a recipe command runs as its whole command, with no flags of its own:
+/// `$(go_build) $@ ./cmd/app` or `$(call BUILD,linux,amd64)`, where the variable holds
+/// `go build` and writes its `-ldflags`. Such a build is written where the variable is defined:
+/// findings about its flags belong there, once, not at each recipe that runs it.
+fn macro_run_by(file: &makefile::Makefile, text: &str, command: (usize, usize)) -> Option<String> {
+    let line = text.get(command.0..command.1)?;
+    let line = &line[file.command_start(text, line)..];
+    // The first word, spaces inside `$(...)` included.
+    let mut depth = 0usize;
+    let end = line
+        .char_indices()
+        .find(|&(_, c)| {
+            match c {
+                '(' | '{' => depth += 1,
+                ')' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            depth == 0 && c.is_whitespace()
+        })
+        .map_or(line.len(), |(i, _)| i);
+    let (first, rest) = line.split_at(end);
+    if rest.split_whitespace().any(|w| w.starts_with('-')) {
+        return None;
+    }
+    let inner = first
+        .strip_prefix("$(")
+        .and_then(|r| r.strip_suffix(')'))
+        .or_else(|| first.strip_prefix("${").and_then(|r| r.strip_suffix('}')))?;
+    let name = match inner.strip_prefix("call ") {
+        Some(call) => call.split(',').next()?.trim(),
+        None => inner,
+    };
+    shell::names_make_variable(name).then(|| name.to_string())
+}
+
+/// Moves each build of a Makefile that a recipe runs through a command variable (see
+/// `macro_run_by`) to that variable's definition, when it is defined once.
+fn place_at_macros<'a>(
+    builds: &mut [Build<'a>],
+    file: &makefile::Makefile,
+    text: &str,
+    values: &'a [(String, shell::Word)],
+) {
+    for b in builds.iter_mut().filter(|b| !b.invocation.literal_command) {
+        let Some(name) = macro_run_by(file, text, b.invocation.span) else { continue };
+        let mut defs = values.iter().filter(|(n, _)| *n == name);
+        let (Some((_, def)), None) = (defs.next(), defs.next()) else { continue };
+        // A command template whose flags are written elsewhere (`GO_BUILD = $(GO) build
+        // $(GO_BUILD_FLAGS)`) leaves them to its callers.
+        let written = text.get(def.start..def.end).unwrap_or("");
+        if !((written.contains("build") || written.contains("install")) && written.contains("-ldflags")) {
+            continue;
+        }
+        let inv = &mut b.invocation;
+        let macro_word = inv.build_word;
+        inv.span = (def.start, def.end);
+        inv.build_word = inv.span;
+        // `-ldflags` the variable holds is written there too.
+        if let Some((_, word)) = inv.ldflags.as_mut().filter(|(_, w)| (w.start, w.end) == macro_word) {
+            *word = def;
+        }
+    }
+}
+
 /// Reads a Makefile's recipes (the files it includes are read in place, see
 /// `reach::makefile_with_includes`). Each recipe line runs in a shell of its own; under
 /// `.ONESHELL:` a rule's lines run in one shell, so what one line exports the next sees.
@@ -372,6 +436,7 @@ fn parse_makefile(file: makefile::Makefile, text: &str) -> Parsed {
             let file = &file;
             let lines = r.recipe.iter().filter(move |l| file.holds(text, &l.conditions) != Some(false)).map(|l| {
                 let (s, e) = l.span;
+                let s = s + file.command_start(text, &text[s..e]);
                 shell::parse_make_recipe(&text[s..e], s)
             });
             let shells: Vec<Vec<Item>> = match one_shell {
@@ -734,6 +799,7 @@ impl<'a> Defs<'a> {
                     let place = Place { stage: None, runner: 0, context: target.clone(), via: None };
                     read_script(items, env, &place, &mut c);
                 }
+                place_at_macros(&mut c.builds, file, text, values);
                 c.assignments.extend(values.iter().map(|(n, w)| (n.as_str(), w)));
                 (None, None, None)
             }
@@ -840,7 +906,7 @@ impl<'a> Defs<'a> {
                 env.positional = Some(args.clone());
                 read_script(items, env, &Place { stage: None, runner: 0, context: None, via }, &mut c);
             }
-            (Parsed::Makefile { file, recipes, .. }, link::Run::Make { goals, overrides }) => {
+            (Parsed::Makefile { file, recipes, values }, link::Run::Make { goals, overrides }) => {
                 let given = makefile::Given::new(overrides.clone(), call_env.clone());
                 let goals = match goals.is_empty() {
                     true => file.default_goal().map(str::to_string).into_iter().collect(),
@@ -859,6 +925,7 @@ impl<'a> Defs<'a> {
                         read_script(items, env, &place, &mut c);
                     }
                 }
+                place_at_macros(&mut c.builds, file, self.text, values);
             }
             (Parsed::Workflow(wf), link::Run::Action { inputs }) => {
                 let seed: Vec<(String, Value)> = call_env.iter().chain(inputs).cloned().collect();
@@ -1046,13 +1113,19 @@ impl<'a> Defs<'a> {
         if self.removes_output(b) {
             return None;
         }
-        if self.context_not_for_release(b.context.as_deref()) {
+        // A target that does not say what it is for, run by `$(MAKE) target` from one of the same
+        // file that does (`local-cross: ; $(MAKE) bin/app.cross.linux.amd64`), builds for that.
+        let purpose_of = match b.via.as_deref() {
+            Some(c) if c.path == self.path && !self.context_not_for_release(b.context.as_deref()) => {
+                c.context.as_deref()
+            }
+            _ => b.context.as_deref(),
+        };
+        if self.context_not_for_release(purpose_of) {
             // A build for this machine (`build-local`, `local-release`) ships when a place that
             // ships runs it (a release image's `RUN make build-local`, a release target running
             // it in a build container); one for tests or tooling does not.
-            let local = b
-                .context
-                .as_deref()
+            let local = purpose_of
                 .is_some_and(|c| purposes(c).iter().all(|p| p.is_none_or(|purpose| purpose == "development")));
             return if local { self.caller_ships(b) } else { None };
         }
@@ -1061,7 +1134,9 @@ impl<'a> Defs<'a> {
         // file the recipe is written in (`make/e2e-setup.mk`, which the Makefile includes).
         let (written_in, _) = self.place(inv.span.0, inv.span.0);
         let file = written_in.rsplit('/').next().unwrap_or(written_in);
-        if matches!(self.kind, Kind::Shell | Kind::Makefile) && names_other_purpose(file) && !names_a_release(file) {
+        // So is one in a folder for tests or examples (`test/integration/setup/build.sh`).
+        let for_other_purpose = names_other_purpose(file) || self.not_for_release().is_some();
+        if matches!(self.kind, Kind::Shell | Kind::Makefile) && for_other_purpose && !names_a_release(file) {
             return None;
         }
         if matches!(self.kind, Kind::Shell | Kind::Makefile) && self.runs_output_itself(b) {
@@ -1153,7 +1228,9 @@ impl<'a> Defs<'a> {
                 return Some("it is stripped for release (-s -w)".into());
             }
         }
-        if let Some((Value::Known(o), _)) = &inv.output {
+        // A release folder's name says nothing beside a release made elsewhere (goreleaser's
+        // own output folder is `dist/`).
+        if let Some((Value::Known(o), _)) = inv.output.as_ref().filter(|_| !self.releases_elsewhere) {
             if let Some(dir) =
                 ["dist/", "release/", "releases/"].iter().find(|d| o.starts_with(*d) || o.contains(&format!("/{d}")))
             {
@@ -1259,8 +1336,9 @@ impl<'a> Defs<'a> {
         let script = &self.path[start..];
         // `cross` names a cross-compile check as often as a release.
         let names_a_release_not_cross = |name: &str| names_a_release(&name.to_ascii_lowercase().replace("cross", ""));
-        // Beside a release made elsewhere, `cross` names the check, not the release.
-        let names_a_release = |name: &str| match self.releases_elsewhere {
+        // Beside a release made elsewhere, or with a word for another purpose (`local-cross`,
+        // `test-cross`), `cross` names the check, not the release.
+        let names_a_release = |name: &str| match self.releases_elsewhere || names_other_purpose(name) {
             true => names_a_release_not_cross(name),
             false => names_a_release(name),
         };
@@ -1307,15 +1385,20 @@ impl<'a> Defs<'a> {
             "softprops/action-gh-release@",
             "ncipollo/release-action@",
             "svenstaro/upload-release-action@",
-            "goreleaser/goreleaser-action@",
             "docker/build-push-action@",
         ];
         let Some(pipeline) = self.workflow else {
             return Keeping { action_keeps: true, releases: true, ..Keeping::default() };
         };
         let index = pipeline.jobs.iter().position(|j| Some(j.name.as_str()) == job);
-        // A script step that uploads release assets through the API publishes what it uploads.
+        // A script step that uploads release assets through the API publishes what it uploads;
+        // goreleaser publishes unless it only builds (`build`, `--snapshot`).
         let publishes = |a: &ci::ActionStep| {
+            if a.uses.starts_with("goreleaser/goreleaser-action@") {
+                let args = a.with.get("args").map_or("", |i| i.value.as_str());
+                return args.contains("${{")
+                    || goreleaser::Run::from_args(&args.split_whitespace().collect::<Vec<_>>()).releases;
+            }
             PUBLISHING_ACTIONS.iter().any(|k| a.uses.starts_with(k))
                 || a.uses.starts_with("actions/github-script@")
                     && a.with.get("script").is_some_and(|s| s.value.contains("uploadReleaseAsset"))
@@ -1326,7 +1409,11 @@ impl<'a> Defs<'a> {
             || pipeline.actions.iter().any(publishes)
             || self.commands.iter().any(|c| {
                 let words: Vec<&str> = c.argv.iter().filter_map(Value::as_known).collect();
-                matches!(words.as_slice(), ["gh", "release", ..] | ["goreleaser", ..] | ["ghr", ..])
+                match words.as_slice() {
+                    ["gh", "release", ..] | ["ghr", ..] => true,
+                    ["goreleaser", args @ ..] => goreleaser::Run::from_args(args).releases,
+                    _ => false,
+                }
             });
         let env = index.zip(runner).and_then(|(job, runner)| ci::runner_env(pipeline, job, runner));
         let mut artifacts = index.map(|j| pipeline.jobs[j].artifacts.clone()).unwrap_or_default();

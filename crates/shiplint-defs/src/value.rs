@@ -257,6 +257,17 @@ impl Value {
         Value::Partial(vec![Piece::Hole(Hole::new(origin))])
     }
 
+    /// What a variable the environment did not set takes from a default written for it (make's
+    /// `?=`, the shell's `${name:-default}`). `SOURCE_DATE_EPOCH` is the reproducible-builds
+    /// convention: whoever builds reproducibly sets it, so the default (usually the clock) is
+    /// one alternative, not the value.
+    pub fn unset_default(name: &str, default: Value) -> Value {
+        match name {
+            "SOURCE_DATE_EPOCH" => Value::either(Value::hole(Origin::Environment(name.to_string())), default),
+            _ => default,
+        }
+    }
+
     /// A hole standing for a whole value derived from `inputs` (a transformation this reader
     /// does not evaluate): it keeps the most volatile provenance among their holes.
     pub fn derived(written: String, inputs: &[&Value]) -> Self {

@@ -294,9 +294,10 @@ fn judge_definitions(
         })
         .map(|d| d.scan_root)
         .collect();
+    // A config whose builds are all prebuilt (`builder: prebuilt`) releases what another file built.
     for d in &mut defs {
-        d.releases_elsewhere =
-            released.iter().any(|(root, ..)| *root == d.scan_root) || ci_releases.contains(&d.scan_root);
+        d.releases_elsewhere = released.iter().any(|(root, _, g)| *root == d.scan_root && !g.packs_prebuilt)
+            || ci_releases.contains(&d.scan_root);
         if d.kind == source::Kind::Dockerfile {
             let path = normalized(Path::new(d.path));
             d.packed_by_goreleaser = packed.iter().any(|(root, p)| *root == d.scan_root && *p == path);

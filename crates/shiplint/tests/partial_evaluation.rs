@@ -1870,3 +1870,149 @@ fn a_bake_context_is_not_an_untagged_image() {
     let found = check_in_module(&[("Dockerfile", dockerfile)]);
     assert_eq!(rules(&found), [("unpinned-base-image", "Dockerfile:1")], "{found:#?}");
 }
+
+/// goreleaser's `targets:` replaces `goos` and `goarch`: a build listing only Linux targets
+/// builds no darwin binary, and `go_first_class` does.
+#[test]
+fn goreleaser_targets_say_which_systems_are_built() {
+    let config = |targets: &str| {
+        format!(
+            "version: 2\nbuilds:\n  - id: app\n    flags: [-trimpath]\n    ldflags: ['-X main.buildDate={{{{.CommitDate}}}}']\n    targets: [{targets}]\n"
+        )
+    };
+    assert!(check_in_module(&[(".goreleaser.yaml", &config("linux_amd64, linux_arm64_v8.0"))]).is_empty());
+    let found = check_in_module(&[(".goreleaser.yaml", &config("go_first_class"))]);
+    assert_eq!(rules(&found), [("macos-not-notarized", ".goreleaser.yaml:3")], "{found:#?}");
+    assert!(found[0].2.contains("lists darwin"), "{}", found[0].2);
+}
+
+/// A CI job that checks its build with `goreleaser build --snapshot` publishes nothing: what an
+/// earlier step of the job built is not kept by it. A release run keeps it.
+#[test]
+fn a_snapshot_run_of_goreleaser_keeps_nothing() {
+    let make = "build:\n\tCGO_ENABLED=0 go build -o ./bin/app-linux .\n";
+    let workflow = |args: &str| {
+        format!(
+            "on:\n  push:\n    tags: ['*']\njobs:\n  e2e:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make build\n      - uses: goreleaser/goreleaser-action@v6\n        with:\n          args: {args}\n"
+        )
+    };
+    let config = "version: 2\nbuilds:\n  - flags: [-trimpath]\n    ldflags: ['-X main.buildDate={{.CommitDate}}']\n    goos: [linux]\n";
+    let files = |args: &str| {
+        let workflow = workflow(args);
+        check_in_module(&[("Makefile", make), (".github/workflows/ci.yml", &workflow), (".goreleaser.yaml", config)])
+    };
+    assert!(files("build --snapshot --clean --single-target").is_empty(), "{:#?}", files("build --snapshot"));
+    let found = files("release --clean");
+    assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:2")], "{found:#?}");
+}
+
+/// goreleaser writes its release to `dist/`: a Makefile's `go build -o dist/app` beside a
+/// goreleaser config that builds is a local build, not the release. With every goreleaser build
+/// `builder: prebuilt`, the Makefile's builds are what goreleaser ships.
+#[test]
+fn a_dist_folder_beside_goreleaser_is_a_local_build() {
+    let make = "build:\n\tgo build -o dist/app .\n";
+    let config = |builder: &str| {
+        format!(
+            "version: 2\nbuilds:\n  - flags: [-trimpath]\n    ldflags: ['-X main.buildDate={{{{.CommitDate}}}}']\n    goos: [linux]\n{builder}"
+        )
+    };
+    assert!(check_in_module(&[("Makefile", make), (".goreleaser.yaml", &config(""))]).is_empty());
+    let prebuilt = config("    builder: prebuilt\n    prebuilt:\n      path: dist/app\n");
+    let found = check_in_module(&[("Makefile", make), (".goreleaser.yaml", &prebuilt)]);
+    assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:2")], "{found:#?}");
+}
+
+/// A release goal that runs the program its prerequisite builds (`$< update`, `./bin/gen`) uses
+/// it as a tool: the tool is not released.
+#[test]
+fn a_tool_a_release_target_runs_is_not_released() {
+    let make = |run: &str| {
+        format!(
+            "release-notes: hack/gen/gen\n\t{run} update --final\n\nhack/gen/gen: hack/gen/main.go\n\tgo build -o $@ ./hack/gen\n"
+        )
+    };
+    for run in ["$<", "./hack/gen/gen", "hack/gen/gen"] {
+        assert!(check_in_module(&[("Makefile", &make(run))]).is_empty(), "{run}");
+    }
+    let found = check_in_module(&[("Makefile", &make("tar -czf notes.tgz"))]);
+    assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:5")], "{found:#?}");
+}
+
+/// `SOURCE_DATE_EPOCH ?= $(shell date +%s)` (or `${SOURCE_DATE_EPOCH:-$(date +%s)}`) is the
+/// reproducible-builds convention: whoever builds reproducibly sets it; the clock is the
+/// fallback. A date derived from it is not a clock stamp; one from the clock alone is.
+#[test]
+fn a_clock_default_for_source_date_epoch_is_the_convention() {
+    let make = |epoch: &str| {
+        format!(
+            "{epoch}\nDATE := $(shell date -u -d \"@$(SOURCE_DATE_EPOCH)\" +%FT%TZ)\nrelease:\n\tgo build -trimpath -ldflags \"-X main.date=$(DATE)\" -o dist/app .\n"
+        )
+    };
+    assert!(check(&[("Makefile", &make("SOURCE_DATE_EPOCH ?= $(shell date +%s)"))]).is_empty());
+    let script = "#!/bin/sh\nepoch=${SOURCE_DATE_EPOCH:-$(date +%s)}\ngo build -trimpath -ldflags \"-X main.date=$(date -u -d @$epoch)\" -o dist/app .\n";
+    let found = check(&[("release.sh", script)]);
+    assert!(found.is_empty(), "{found:#?}");
+    let found = check(&[("Makefile", &make("SOURCE_DATE_EPOCH := $(shell date +%s)"))]);
+    assert_eq!(rules(&found), [("non-reproducible-build", "Makefile:4")], "{found:#?}");
+}
+
+/// A pattern rule run only by `$(MAKE)` from a local or test target (`local-cross`) builds for
+/// that target's purpose; `cross` beside `local` names no release.
+#[test]
+fn a_target_a_local_target_runs_builds_for_it() {
+    let make = |caller: &str| {
+        format!(
+            "TARGETS := bin/app.linux.amd64 bin/app.darwin.arm64\n{caller}:\n\t$(MAKE) $(TARGETS)\n\nbin/app.%:\n\tT=\"$*\"; GOOS=\"$${{T%%.*}}\" GOARCH=\"$${{T##*.}}\" go build -trimpath -o \"$@\" .\n"
+        )
+    };
+    assert!(check_in_module(&[("Makefile", &make("local-cross"))]).is_empty());
+    let found = check_in_module(&[("Makefile", &make("release-cross"))]);
+    assert_eq!(rules(&found), [("macos-not-notarized", "Makefile:6")], "{found:#?}");
+}
+
+/// make reads `@`, `-` and `+` after expanding a recipe line: `$(Q)go build` with `Q := @` (the
+/// quiet-mode idiom) runs go build.
+#[test]
+fn a_quiet_prefix_from_a_variable_is_not_the_command() {
+    for q in ["Q := @", "Q ?= @", "E :=", "Q := @-"] {
+        let make = format!("{q}\nrelease:\n\t$(Q)$(E)go build -o dist/app .\n");
+        let found = check_in_module(&[("Makefile", &make)]);
+        assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:3")], "{q}: {found:#?}");
+    }
+    // A variable that holds a command is not a prefix.
+    let make = "RUN := env\nrelease:\n\t$(RUN) go build -o dist/app .\n";
+    assert_eq!(rules(&check_in_module(&[("Makefile", make)])), [("untrimmed-paths", "Makefile:3")]);
+}
+
+/// A command variable that holds `go build` and writes its `-ldflags`, run by recipes that add
+/// no flags of their own (`$(go_build) $@ ./cmd/$*`, `$(call BUILD,linux,amd64)`), is where the
+/// build is written: one finding there. A template whose flags come from elsewhere
+/// (`GO_BUILD = go build $(FLAGS)`) leaves the findings at each recipe.
+#[test]
+fn a_build_written_in_a_variable_is_reported_there() {
+    let make = "go_build := go build -ldflags '-s -w' -o\nrelease: bin/app bin/tool\nbin/%: FORCE\n\t@$(go_build) $@ ./cmd/$*\nFORCE:\n";
+    let found = check_in_module(&[("Makefile", make)]);
+    assert_eq!(
+        rules(&found),
+        [("untrimmed-paths", "Makefile:1"), ("stripped-without-symbols", "Makefile:1")],
+        "{found:#?}"
+    );
+    let call = "BUILD = GOOS=$(1) GOARCH=$(2) go build -ldflags=\"-s -w\" -trimpath -o bin/app-$(1)-$(2) .\nrelease:\n\t$(call BUILD,linux,amd64)\n\t$(call BUILD,linux,arm64)\n";
+    assert_eq!(rules(&check_in_module(&[("Makefile", call)])), [("stripped-without-symbols", "Makefile:1")]);
+    let template = "FLAGS := -ldflags '-s -w'\nGO_BUILD = go build $(FLAGS)\nrelease:\n\t$(GO_BUILD) -trimpath -o dist/a ./cmd/a\n\t$(GO_BUILD) -trimpath -o dist/b ./cmd/b\n";
+    assert_eq!(
+        rules(&check_in_module(&[("Makefile", template)])),
+        [("stripped-without-symbols", "Makefile:4"), ("stripped-without-symbols", "Makefile:5")]
+    );
+}
+
+/// A build script in a folder for tests (`test/integration/setup/build.sh`) builds test
+/// programs, cross-compiled or not.
+#[test]
+fn a_script_in_a_test_folder_builds_for_tests() {
+    let script = "#!/bin/sh\nGOOS=linux GOARCH=amd64 go build -o bin/agent ./cmd/agent\n";
+    assert!(check_in_module(&[("test/integration/setup/build.sh", script)]).is_empty());
+    let found = check_in_module(&[("scripts/build.sh", script)]);
+    assert_eq!(rules(&found), [("untrimmed-paths", "scripts/build.sh:2")], "{found:#?}");
+}
