@@ -244,6 +244,16 @@ impl Hole {
     }
 }
 
+/// The program a command that prints a program's path looks up: `which go`, `command -v go`,
+/// `type -P go`.
+fn located_program(command: &str) -> Option<&str> {
+    let words: Vec<&str> = command.split_whitespace().collect();
+    match words.as_slice() {
+        ["which", name] | ["command", "-v", name] | ["type", "-P" | "-p", name] => Some(name),
+        _ => None,
+    }
+}
+
 impl Value {
     pub fn known(s: impl Into<String>) -> Self {
         Value::Known(s.into())
@@ -404,6 +414,8 @@ impl Value {
             Value::Known(s) => s.rsplit('/').next(),
             Value::Partial(pieces) => match pieces.last()? {
                 Piece::Text(t) => t.rsplit_once('/').map(|(_, name)| name),
+                // `$(shell which go)`, `$(command -v go)`: the path of that program.
+                Piece::Hole(Hole { origin: Origin::Command(c), .. }) if pieces.len() == 1 => located_program(c),
                 Piece::Hole(_) => None,
             },
         };

@@ -2016,3 +2016,16 @@ fn a_script_in_a_test_folder_builds_for_tests() {
     let found = check_in_module(&[("scripts/build.sh", script)]);
     assert_eq!(rules(&found), [("untrimmed-paths", "scripts/build.sh:2")], "{found:#?}");
 }
+
+/// `GO := $(shell type -P go)` (or `which go`, `command -v go`) is the go command at a path
+/// the file does not know.
+#[test]
+fn the_go_command_located_on_path_is_go() {
+    for locate in ["type -P go", "which go", "command -v go"] {
+        let make = format!("GO := $(shell {locate})\nrelease:\n\t$(GO) build -o dist/app .\n");
+        let found = check_in_module(&[("Makefile", &make)]);
+        assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:3")], "{locate}: {found:#?}");
+    }
+    let make = "GO := $(shell which gofmt)\nrelease:\n\t$(GO) build -o dist/app .\n";
+    assert!(check_in_module(&[("Makefile", make)]).is_empty());
+}
