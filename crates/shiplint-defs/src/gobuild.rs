@@ -166,7 +166,22 @@ impl<'a> BuildInvocation<'a> {
             ..BuildInvocation::default()
         };
         match name {
-            "go" | "xx-go" => {}
+            // `go -C dir build` (Go 1.20) builds in `dir`: `-C` comes before the subcommand.
+            "go" | "xx-go" => {
+                while let Some(flag) = argv.get(sub).and_then(Value::as_known) {
+                    match flag {
+                        "-C" | "--C" => {
+                            inv.dir = argv.get(sub + 1).cloned();
+                            sub += 2;
+                        }
+                        _ if flag.starts_with("-C=") || flag.starts_with("--C=") => {
+                            inv.dir = Some(Value::known(flag.split_once('=').map_or("", |(_, d)| d)));
+                            sub += 1;
+                        }
+                        _ => break,
+                    }
+                }
+            }
             // `garble [flags] build ...` runs go build with the same flags.
             "garble" => {
                 while argv.get(sub).is_some_and(|a| a.starts_with("-")) {

@@ -692,11 +692,25 @@ fn read_go_program<'a>(
 /// Whether a build makes a program of this project (`module`): `go install pkg@version`
 /// builds that version of a module from the module proxy, this project's own only when the
 /// module is (a release made with `go install example.com/app@v1.2.3`), someone else's tool
-/// otherwise.
+/// otherwise. So does a build of other modules' import paths through a module file of its own
+/// (a tool pinned as bingo does: `go build -modfile=.bingo/lint.mod github.com/x/lint/cmd/lint`);
+/// without one, another module's program built into an image still ships there.
 fn builds_this_project(module: Option<&Module>, b: &Build<'_>) -> bool {
-    b.invocation
-        .installed_version_of()
-        .is_none_or(|package| package.as_known().is_some_and(|p| module.is_some_and(|m| m.holds(p))))
+    let own = |package: &str| module.is_some_and(|m| m.holds(package));
+    if let Some(package) = b.invocation.installed_version_of() {
+        return package.as_known().is_some_and(own);
+    }
+    let packages: Vec<&str> = b.invocation.packages.iter().filter_map(|(p, _)| p.as_known()).collect();
+    // An import path starts with a domain (`github.com/...`); `./cmd/app` and `.` are folders.
+    let import_path =
+        |p: &&str| p.split('/').next().is_some_and(|first| first.contains('.') && !first.starts_with('.'));
+    let tool_module_file = b.invocation.other_flags.iter().any(|f| f.starts_with("-modfile="));
+    let others_only = module.is_some()
+        && tool_module_file
+        && !packages.is_empty()
+        && packages.len() == b.invocation.packages.len()
+        && packages.iter().all(|p| import_path(p) && !p.ends_with(".go") && !own(p));
+    !others_only
 }
 
 /// What one word of a name (a file, folder, stage or target name split at `.`, `-`, `_`) says

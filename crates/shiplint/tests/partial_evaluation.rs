@@ -2029,3 +2029,28 @@ fn the_go_command_located_on_path_is_go() {
     let make = "GO := $(shell which gofmt)\nrelease:\n\t$(GO) build -o dist/app .\n";
     assert!(check_in_module(&[("Makefile", make)]).is_empty());
 }
+
+/// A build that names only other modules' import paths (a tool pinned in its own module file,
+/// as bingo writes them) makes someone else's program; one of the project's own import path
+/// is the project's.
+#[test]
+fn a_build_of_another_modules_package_is_a_tool() {
+    let make = |package: &str| {
+        format!("release:\n\tcd .bingo && go build -mod=mod -modfile=lint.mod -o=dist/tool \"{package}\"\n")
+    };
+    assert!(check_in_module(&[("Makefile", &make("github.com/other/lint/cmd/lint"))]).is_empty());
+    let found = check_in_module(&[("Makefile", &make("example.com/app"))]);
+    assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:2"), ("module-graph-drift", "Makefile:2")], "{found:#?}");
+}
+
+/// `go -C dir build` (Go 1.20) is a build in `dir`: `-C` comes before the subcommand.
+#[test]
+fn go_dash_c_builds_in_another_folder() {
+    for c in ["-C hooks", "-C=hooks"] {
+        let make = format!("release:\n\tCGO_ENABLED=0 go {c} build -o ../dist/hook .\n");
+        let found = check_in_module(&[("Makefile", &make), ("hooks/go.mod", "module example.com/hooks\n\ngo 1.22\n")]);
+        assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:2")], "{c}: {found:#?}");
+    }
+    let make = "release:\n\tgo -C hooks build -trimpath -o ../dist/hook .\n";
+    assert!(check_in_module(&[("Makefile", make)]).is_empty());
+}
