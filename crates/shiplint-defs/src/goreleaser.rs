@@ -330,8 +330,9 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
                 let targets = goos
                     .iter()
                     .flat_map(|os| goarch.iter().map(move |arch| (os.clone(), arch.clone())))
-                    // darwin/386 is not a Go target any more; goreleaser skips it.
-                    .filter(|(os, arch)| !(os == "darwin" && arch == "386"))
+                    // darwin/386 and darwin/arm are not Go targets any more (Go 1.15); goreleaser
+                    // skips such pairs.
+                    .filter(|(os, arch)| os != "darwin" || matches!(arch.as_str(), "amd64" | "arm64"))
                     .take(super::budget::MAX_TARGETS)
                     .collect();
                 (targets, count)
@@ -541,6 +542,8 @@ mod tests {
 
     #[test]
     fn targets_replace_goos_and_goarch() {
+        let arm = parse("builds:\n  - goos: [darwin, linux]\n    goarch: [arm]\n").unwrap();
+        assert_eq!(arm.builds[0].targets, [("linux".to_string(), "arm".to_string())], "darwin/arm is no Go target");
         let t = "builds:\n  - goos: [darwin]\n    targets:\n      - linux_amd64\n      - linux_arm_7\n  - targets: [go_first_class]\n  - targets: [darwin_arm64_v8.0]\n";
         let g = parse(t).unwrap();
         let pairs = |b: &Build| b.targets.iter().map(|(os, arch)| format!("{os}/{arch}")).collect::<Vec<_>>();

@@ -738,6 +738,20 @@ pub fn names_other_purpose(name: &str) -> bool {
     purposes(name).iter().any(Option::is_some)
 }
 
+/// A goreleaser-action step with `install-only: true` puts goreleaser on PATH and runs nothing.
+fn installs_only(step: &ci::ActionStep) -> bool {
+    step.with.get("install-only").is_some_and(|v| v.value.trim() == "true")
+}
+
+/// Whether a goreleaser-action step releases: it runs goreleaser (not `install-only`) with
+/// arguments that release, or that an expression chooses (`release` on tags, `--snapshot`
+/// otherwise).
+pub fn goreleaser_step_releases(step: &ci::ActionStep) -> bool {
+    let args = step.with.get("args").map_or("", |i| i.value.as_str());
+    !installs_only(step)
+        && (args.contains("${{") || goreleaser::Run::from_args(&args.split_whitespace().collect::<Vec<_>>()).releases)
+}
+
 impl<'a> Defs<'a> {
     /// The runs of goreleaser this file makes: goreleaser-action steps and `goreleaser` commands.
     /// A snapshot or `goreleaser build` run ships too where its place says so: a release or
@@ -748,7 +762,7 @@ impl<'a> Defs<'a> {
             .workflow
             .iter()
             .flat_map(|wf| wf.actions.iter().map(move |a| (wf, a)))
-            .filter(|(_, a)| a.uses.starts_with("goreleaser/goreleaser-action@"))
+            .filter(|(_, a)| a.uses.starts_with("goreleaser/goreleaser-action@") && !installs_only(a))
             .map(|(wf, a)| {
                 let args = a.with.get("args").map_or("", |i| i.value.as_str());
                 let mut run = goreleaser::Run::from_args(&args.split_whitespace().collect::<Vec<_>>());
@@ -1409,9 +1423,7 @@ impl<'a> Defs<'a> {
         // goreleaser publishes unless it only builds (`build`, `--snapshot`).
         let publishes = |a: &ci::ActionStep| {
             if a.uses.starts_with("goreleaser/goreleaser-action@") {
-                let args = a.with.get("args").map_or("", |i| i.value.as_str());
-                return args.contains("${{")
-                    || goreleaser::Run::from_args(&args.split_whitespace().collect::<Vec<_>>()).releases;
+                return goreleaser_step_releases(a);
             }
             PUBLISHING_ACTIONS.iter().any(|k| a.uses.starts_with(k))
                 || a.uses.starts_with("actions/github-script@")

@@ -873,6 +873,8 @@ fn release_builds_on_a_go_release_without_security_fixes() {
         ("release", "1.26.3", release),
         ("test", "1.24.x", "run: go test ./..."),
         ("check", "1.24.x", "uses: goreleaser/goreleaser-action@v6\n        with:\n          args: check"),
+        // `install-only` puts goreleaser on PATH and runs nothing.
+        ("build", "1.24.x", "uses: goreleaser/goreleaser-action@v6\n        with:\n          install-only: true"),
     ] {
         let found = check(&[(".github/workflows/release.yml", &wf(job, version, run))]);
         assert!(found.is_empty(), "{job} {version}: {found:#?}");

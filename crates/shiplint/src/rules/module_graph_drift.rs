@@ -249,7 +249,7 @@ fn job_ships(defs: &Defs<'_>, wf: &ci::Pipeline, job: usize, runner: Option<usiz
     let action_ships = |a: &ci::ActionStep| {
         let input = |k: &str| a.with.get(k).map_or("", |i| i.value.as_str());
         if a.uses.starts_with("goreleaser/goreleaser-action@") {
-            releases(&input("args").split_whitespace().collect::<Vec<_>>())
+            crate::defs::source::goreleaser_step_releases(a)
         } else {
             a.uses.starts_with("docker/build-push-action@") && input("push") == "true"
         }
