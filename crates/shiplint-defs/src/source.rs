@@ -1257,8 +1257,10 @@ impl<'a> Defs<'a> {
             }
         }
         // A release folder's name says nothing beside a release made elsewhere (goreleaser's
-        // own output folder is `dist/`).
-        if let Some((Value::Known(o), _)) = inv.output.as_ref().filter(|_| !self.releases_elsewhere) {
+        // own output folder is `dist/`), or by this file's builds for several platforms (`build`
+        // writes `dist/app` for this machine beside `build-release`'s `dist/app-linux-arm64`).
+        let release_folder_says = !self.releases_elsewhere && !self.cross_compiles_elsewhere(inv);
+        if let Some((Value::Known(o), _)) = inv.output.as_ref().filter(|_| release_folder_says) {
             if let Some(dir) =
                 ["dist/", "release/", "releases/"].iter().find(|d| o.starts_with(*d) || o.contains(&format!("/{d}")))
             {

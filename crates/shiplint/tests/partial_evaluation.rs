@@ -2056,3 +2056,14 @@ fn go_dash_c_builds_in_another_folder() {
     let make = "release:\n\tgo -C hooks build -trimpath -o ../dist/hook .\n";
     assert!(check_in_module(&[("Makefile", make)]).is_empty());
 }
+
+/// A build for this machine into `dist/` beside the file's own builds for several platforms
+/// (its release) is the developer's: the release folder's name says nothing then.
+#[test]
+fn a_host_build_beside_cross_builds_is_local() {
+    let build = "build:\n\tgo build -o dist/app .\n";
+    let release = "\nrelease:\n\tGOOS=linux go build -trimpath -o dist/app-linux .\n\tGOOS=windows go build -trimpath -o dist/app-windows.exe .\n";
+    assert!(check_in_module(&[("Makefile", &format!("{build}{release}"))]).is_empty());
+    let found = check_in_module(&[("Makefile", build)]);
+    assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:2")], "{found:#?}");
+}
