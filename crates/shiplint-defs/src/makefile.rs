@@ -876,8 +876,10 @@ impl Makefile {
     /// expanding the line: `$(Q)go build` with `Q := @` (the quiet-mode idiom) runs `go build`.
     /// A variable that is empty or holds only such characters is skipped with them.
     pub fn command_start(&self, text: &str, line: &str) -> usize {
+        // Real lines have one or two (`$(Q)$(E)`); a line of thousands is hostile.
+        const MAX_PREFIX_VARIABLES: usize = 8;
         let mut at = 0;
-        loop {
+        for _ in 0..MAX_PREFIX_VARIABLES {
             let rest = &line[at..];
             let skipped = rest.len() - rest.trim_start_matches(['@', '-', '+', ' ', '\t']).len();
             at += skipped;
@@ -898,12 +900,18 @@ impl Makefile {
             }
             at += end + 1;
         }
+        at
     }
 
     /// Whether conditionals hold as make reads them with no caller's variables: `None` when they
     /// depend on the environment.
     pub fn holds(&self, text: &str, conditions: &[Condition]) -> Decision {
         self.decide_all(text, conditions, &Scope::default(), 0)
+    }
+
+    /// Whether conditionals hold as make reads them with a caller's variables and environment.
+    pub fn holds_given(&self, text: &str, conditions: &[Condition], given: &Given) -> Decision {
+        self.decide_all(text, conditions, &Scope::given(None, Some(given)), 0)
     }
 
     /// Whether a rule's recipe runs at all: `None` when it depends on the environment.

@@ -315,19 +315,22 @@ struct Collected<'a> {
     budget: Budget,
 }
 
+/// One recipe command of a Makefile (every line of the rule under `.ONESHELL:`).
+pub struct Recipe {
+    /// The rule's index in the Makefile.
+    rule: usize,
+    /// The rule's first target.
+    target: Option<String>,
+    items: Vec<Item>,
+    /// The conditionals around the line: make decides them again with a caller's variables.
+    conditions: Vec<makefile::Condition>,
+}
+
 /// The parsed forms a `Defs` borrows from.
 pub enum Parsed {
-    Dockerfile {
-        file: Dockerfile,
-        runs: Vec<(usize, Vec<Item>, Env)>,
-    },
+    Dockerfile { file: Dockerfile, runs: Vec<(usize, Vec<Item>, Env)> },
     Shell(Vec<Item>),
-    /// Each recipe command with its rule (index) and the rule's first target.
-    Makefile {
-        file: Makefile,
-        recipes: Vec<(usize, Option<String>, Vec<Item>)>,
-        values: Vec<(String, shell::Word)>,
-    },
+    Makefile { file: Makefile, recipes: Vec<Recipe>, values: Vec<(String, shell::Word)> },
     Workflow(Pipeline),
     Goreleaser(Goreleaser),
     GoProgram(goprog::GoProgram),
@@ -437,16 +440,19 @@ fn parse_makefile(file: makefile::Makefile, text: &str) -> Parsed {
             let lines = r.recipe.iter().filter(move |l| file.holds(text, &l.conditions) != Some(false)).map(|l| {
                 let (s, e) = l.span;
                 let s = s + file.command_start(text, &text[s..e]);
-                shell::parse_make_recipe(&text[s..e], s)
+                (shell::parse_make_recipe(&text[s..e], s), l.conditions.clone())
             });
-            let shells: Vec<Vec<Item>> = match one_shell {
-                true => vec![lines.flatten().collect()],
+            // One shell for the whole recipe: the rule's own conditionals only.
+            let shells: Vec<(Vec<Item>, Vec<makefile::Condition>)> = match one_shell {
+                true => vec![(lines.flat_map(|(items, _)| items).collect(), r.conditions.clone())],
                 false => lines.collect(),
             };
-            shells
-                .into_iter()
-                .filter(|items| !items.is_empty())
-                .map(move |items| (i, r.targets.first().cloned(), items))
+            shells.into_iter().filter(|(items, _)| !items.is_empty()).map(move |(items, conditions)| Recipe {
+                rule: i,
+                target: r.targets.first().cloned(),
+                items,
+                conditions,
+            })
         })
         .take(MAX_RUNS)
         .collect();
@@ -822,7 +828,7 @@ impl<'a> Defs<'a> {
             }
             Parsed::Makefile { file, recipes, values } => {
                 // Each recipe line runs in its own shell, with the variables it uses.
-                for (_, target, items) in recipes {
+                for Recipe { target, items, .. } in recipes {
                     let env = file.env_for(text, target.as_deref(), None, None, &shell::referenced_variables(items));
                     let place = Place { stage: None, runner: 0, context: target.clone(), via: None };
                     read_script(items, env, &place, &mut c);
@@ -941,7 +947,12 @@ impl<'a> Defs<'a> {
                     false => goals.clone(),
                 };
                 for (rule, made) in file.rules_for_goals(self.text, &goals, Some(&given)) {
-                    for (_, target, items) in recipes.iter().filter(|(r, ..)| *r == rule) {
+                    // A recipe line under a conditional the caller's variables decide against
+                    // (`ifeq ($(shell uname -s),Darwin)` in a Linux image) does not run.
+                    let runs = |conditions: &[makefile::Condition]| file.holds_given(self.text, conditions, &given);
+                    for Recipe { target, items, .. } in
+                        recipes.iter().filter(|r| r.rule == rule && runs(&r.conditions) != Some(false))
+                    {
                         let referenced = shell::referenced_variables(items);
                         // A pattern rule runs for the goal it matched, with its stem.
                         let (target, stem) = match &made {
@@ -1103,6 +1114,21 @@ impl<'a> Defs<'a> {
     /// The Go module this file sits in, read on first use.
     pub fn module(&self) -> Option<Arc<Module>> {
         self.modules?.for_file(Path::new(self.path), self.scan_root)
+    }
+
+    /// A Makefile target that another build file runs (a Dockerfile's `RUN make dist/app`, a CI
+    /// step's `make release`) is judged as those callers run it: the file's own reading of that
+    /// target, with no caller's environment (both branches of `ifeq ($(shell uname -s),Darwin)`),
+    /// is dropped once the scan is linked.
+    pub fn judge_called_targets_as_called(&mut self) {
+        if self.kind != Kind::Makefile {
+            return;
+        }
+        let path = self.path;
+        let from_elsewhere = |b: &Build<'_>| b.via.as_deref().is_some_and(|v| v.chain().any(|c| c.path != path));
+        let called: std::collections::HashSet<String> =
+            self.builds.iter().filter(|b| from_elsewhere(b)).filter_map(|b| b.context.clone()).collect();
+        self.builds.retain(|b| b.via.is_some() || b.context.as_ref().is_none_or(|c| !called.contains(c)));
     }
 
     /// Drops the builds that make someone else's program (see [`builds_this_project`]), once

@@ -2067,3 +2067,17 @@ fn a_host_build_beside_cross_builds_is_local() {
     let found = check_in_module(&[("Makefile", build)]);
     assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:2")], "{found:#?}");
 }
+
+/// A target a Linux image runs (`RUN make dist/app`) is judged as it runs there: the recipe's
+/// `ifeq ($(shell uname -s),Darwin)` branch for a Mac developer does not run, and the Makefile's
+/// own reading of the target, with both branches, gives way to the image's.
+#[test]
+fn a_called_target_is_judged_as_its_caller_runs_it() {
+    let make = "dist/app:\nifeq ($(shell uname -s),Darwin)\n\tgo build -o $@ .\nelse\n\tCGO_ENABLED=0 go build -o $@ .\nendif\n";
+    let dockerfile = "FROM golang:1.26 AS build\nWORKDIR /src\nCOPY . .\nRUN make dist/app\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /src/dist/app /app\nENTRYPOINT [\"/app\"]\n";
+    let found = check_in_module(&[("Makefile", make), ("Dockerfile", dockerfile)]);
+    assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:5")], "{found:#?}");
+    // Read alone, either branch may run.
+    let found = check_in_module(&[("Makefile", make)]);
+    assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:3"), ("untrimmed-paths", "Makefile:5")], "{found:#?}");
+}
