@@ -2081,3 +2081,20 @@ fn a_called_target_is_judged_as_its_caller_runs_it() {
     let found = check_in_module(&[("Makefile", make)]);
     assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:3"), ("untrimmed-paths", "Makefile:5")], "{found:#?}");
 }
+
+/// One caller that passes flags the file cannot know (`EXTRA="$FLAGS"` from a build argument)
+/// does not hide another caller's run of the same command without -trimpath.
+#[test]
+fn an_unknown_flag_from_one_caller_hides_no_other_run() {
+    let make = "build:\n\tCGO_ENABLED=0 go build $(EXTRA) -o app .\n";
+    let image = |run: &str| {
+        format!(
+            "FROM golang:1.26 AS build\nARG FLAGS\nWORKDIR /src\nCOPY . .\nRUN {run}\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /src/app /app\nENTRYPOINT [\"/app\"]\n"
+        )
+    };
+    let unknown = image("make build EXTRA=\"$FLAGS\"");
+    assert!(check_in_module(&[("Makefile", make), ("Dockerfile", &unknown)]).is_empty());
+    let plain = image("make build");
+    let found = check_in_module(&[("Makefile", make), ("Dockerfile", &unknown), ("Dockerfile.release", &plain)]);
+    assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:2")], "{found:#?}");
+}

@@ -167,16 +167,24 @@ pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
 }
 
 pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
-    for b in defs.distinct_builds() {
+    // A field in flag position whose text is unknown (`$GOFLAGS` from the caller, a wrapper's
+    // own flags) may hold -trimpath: that run is not judged. One of known alternatives
+    // (`$(if $(TAGS),-tags $(TAGS))`) may not.
+    const TRIMPATH: &[&str] = &["-trimpath", "-trimpath=true", "--trimpath", "--trimpath=true"];
+    let lacks_trimpath = |b: &&crate::defs::source::Build<'_>| {
         let inv = &b.invocation;
-        // A field in flag position whose text is unknown (`$GOFLAGS` from the caller, a
-        // wrapper's own flags) may hold -trimpath: not judged. One of known alternatives
-        // (`$(if $(TAGS),-tags $(TAGS))`) may not.
-        const TRIMPATH: &[&str] = &["-trimpath", "-trimpath=true", "--trimpath", "--trimpath=true"];
-        if inv.trimpath || inv.only_compiles() || inv.unknown_flags.iter().any(|f| f.may_hold_field(TRIMPATH)) {
+        !(inv.trimpath || inv.only_compiles() || inv.unknown_flags.iter().any(|f| f.may_hold_field(TRIMPATH)))
+    };
+    // One finding per command: its first run (the file alone, or a caller's) that ships without
+    // -trimpath; a caller that leaves a flag unknown does not hide the others' runs.
+    let mut judged = std::collections::HashSet::new();
+    for b in defs.builds.iter().filter(lacks_trimpath) {
+        let inv = &b.invocation;
+        if judged.contains(&inv.span) {
             continue;
         }
         let Some(mut reason) = defs.ships(b) else { continue };
+        judged.insert(inv.span);
         if defs.kind == Kind::Goreleaser {
             reason.push_str(" (goreleaser adds no -trimpath by default)");
         }
