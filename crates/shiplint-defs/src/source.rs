@@ -749,13 +749,22 @@ fn installs_only(step: &ci::ActionStep) -> bool {
     step.with.get("install-only").is_some_and(|v| v.value.trim() == "true")
 }
 
-/// Whether a goreleaser-action step releases: it runs goreleaser (not `install-only`) with
-/// arguments that release, or that an expression chooses (`release` on tags, `--snapshot`
-/// otherwise).
-pub fn goreleaser_step_releases(step: &ci::ActionStep) -> bool {
+/// The run of goreleaser a goreleaser-action step makes, as its `args` write it; `None` for
+/// `install-only`. Arguments an expression chooses (`release` on tags, `--snapshot` otherwise)
+/// may release.
+fn goreleaser_step_run(step: &ci::ActionStep) -> Option<goreleaser::Run> {
+    if installs_only(step) {
+        return None;
+    }
     let args = step.with.get("args").map_or("", |i| i.value.as_str());
-    !installs_only(step)
-        && (args.contains("${{") || goreleaser::Run::from_args(&args.split_whitespace().collect::<Vec<_>>()).releases)
+    let mut run = goreleaser::Run::from_args(&args.split_whitespace().collect::<Vec<_>>());
+    run.releases |= args.contains("${{");
+    Some(run)
+}
+
+/// Whether a goreleaser-action step releases (see `goreleaser_step_run`).
+pub fn goreleaser_step_releases(step: &ci::ActionStep) -> bool {
+    goreleaser_step_run(step).is_some_and(|run| run.releases)
 }
 
 impl<'a> Defs<'a> {
@@ -768,16 +777,13 @@ impl<'a> Defs<'a> {
             .workflow
             .iter()
             .flat_map(|wf| wf.actions.iter().map(move |a| (wf, a)))
-            .filter(|(_, a)| a.uses.starts_with("goreleaser/goreleaser-action@") && !installs_only(a))
-            .map(|(wf, a)| {
-                let args = a.with.get("args").map_or("", |i| i.value.as_str());
-                let mut run = goreleaser::Run::from_args(&args.split_whitespace().collect::<Vec<_>>());
-                // Arguments an expression chooses (`release` on tags, `--snapshot` otherwise)
-                // may release.
-                run.releases |= args.contains("${{") || workflow_ships || names_a_release(&wf.jobs[a.job].name);
+            .filter(|(_, a)| a.uses.starts_with("goreleaser/goreleaser-action@"))
+            .filter_map(|(wf, a)| {
+                let mut run = goreleaser_step_run(a)?;
+                run.releases |= workflow_ships || names_a_release(&wf.jobs[a.job].name);
                 let env = ci::runner_env(wf, a.job, 0);
                 run.trimpath_from_goflags = env.as_ref().and_then(|e| e.get("GOFLAGS")).is_some_and(sets_trimpath);
-                run
+                Some(run)
             })
             .collect();
         for c in &self.commands {
@@ -1285,11 +1291,11 @@ impl<'a> Defs<'a> {
         // A release folder's name says nothing beside a release made elsewhere (goreleaser's
         // own output folder is `dist/`), or by this file's builds for several platforms (`build`
         // writes `dist/app` for this machine beside `build-release`'s `dist/app-linux-arm64`).
-        let release_folder_says = !self.releases_elsewhere && !self.cross_compiles_elsewhere(inv);
-        if let Some((Value::Known(o), _)) = inv.output.as_ref().filter(|_| release_folder_says) {
-            if let Some(dir) =
-                ["dist/", "release/", "releases/"].iter().find(|d| o.starts_with(*d) || o.contains(&format!("/{d}")))
-            {
+        // Looked for last: it reads every build of the file.
+        if let Some((Value::Known(o), _)) = inv.output.as_ref().filter(|_| !self.releases_elsewhere) {
+            let dir =
+                ["dist/", "release/", "releases/"].iter().find(|d| o.starts_with(*d) || o.contains(&format!("/{d}")));
+            if let Some(dir) = dir.filter(|_| !self.cross_compiles_elsewhere(inv)) {
                 return Some(format!("it is written to {dir}"));
             }
         }
