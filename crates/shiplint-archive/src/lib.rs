@@ -7,6 +7,7 @@ pub mod ar;
 pub mod compress;
 pub mod cpio;
 pub mod fs;
+pub mod git_index;
 pub mod image;
 pub mod package;
 pub mod rpm;

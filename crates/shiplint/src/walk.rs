@@ -4,6 +4,11 @@
 //! (regular files of at most 1 MiB, patterns within one budget per walked tree), and only inside the scanned folders:
 //! a repository from a stranger must not make the walk block, read without end or look at the
 //! host's files. Symlinks are not followed while walking, so link loops cannot trap it.
+//!
+//! `.gitignore` is git's, and means what it means to git: it applies inside a git work tree
+//! only (a source tarball has none, and all its files are the project's), and never to a file
+//! the index tracks (a committed `.goreleaser.yaml` that a `/*.yaml` line matches is still the
+//! project's release). The index is read bounded, like any input.
 
 use crate::check::ScanError;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
@@ -21,6 +26,10 @@ const MAX_IGNORE_FILE: u64 = 1 << 20;
 const MAX_IGNORE_COST: usize = 50_000;
 /// A folder's ignore files; `.ignore` after `.gitignore`, as its patterns take precedence.
 const IGNORE_FILES: [&str; 2] = [".gitignore", ".ignore"];
+/// The largest git index read (the Linux kernel's, 90 000 files, is about 10 MiB; Chromium's about 40 MiB).
+const MAX_GIT_INDEX: u64 = 64 << 20;
+/// The largest `.git` file read (a worktree's or submodule's `gitdir:` line).
+const MAX_GIT_FILE: u64 = 4 << 10;
 
 /// The files to scan, and the notes about what was skipped.
 #[derive(Default)]
@@ -60,9 +69,71 @@ fn skipped(kind: &str) -> String {
     format!("{kind}, not a regular file: skipped")
 }
 
+/// The git work tree a walked folder is in.
+struct WorkTree {
+    /// Its git folder (`.git`, or where a `.git` file's `gitdir:` points).
+    git_dir: PathBuf,
+    /// The walked folder's path in the work tree, `/`-separated with a trailing `/`; empty at its top.
+    prefix: Vec<u8>,
+    /// The paths the index tracks, sorted; empty without an index (a fresh `git init`).
+    tracked: Vec<Vec<u8>>,
+}
+
+impl WorkTree {
+    /// The work tree holding `root`: the nearest folder at or above it with a `.git`.
+    fn of(root: &Path, notes: &mut Vec<ScanError>) -> Option<WorkTree> {
+        use std::os::unix::ffi::OsStrExt;
+        let absolute = root.canonicalize().ok()?;
+        let top = absolute.ancestors().find(|d| d.join(".git").symlink_metadata().is_ok())?;
+        let dot_git = top.join(".git");
+        let git_dir = if dot_git.is_dir() {
+            dot_git
+        } else {
+            let text = shiplint_archive::read_regular(&dot_git, MAX_GIT_FILE).ok()?;
+            let text = String::from_utf8_lossy(&text);
+            top.join(text.trim().strip_prefix("gitdir:")?.trim())
+        };
+        let mut prefix = absolute.strip_prefix(top).ok()?.as_os_str().as_bytes().to_vec();
+        if !prefix.is_empty() {
+            prefix.push(b'/');
+        }
+        let index = git_dir.join("index");
+        let tracked = if index.symlink_metadata().is_err() {
+            Vec::new()
+        } else {
+            let read = shiplint_archive::read_regular(&index, MAX_GIT_INDEX)
+                .and_then(|bytes| shiplint_archive::git_index::tracked_paths(&bytes));
+            read.unwrap_or_else(|e| {
+                let message = format!("{e}; .gitignore applies to every file, tracked or not");
+                notes.push(note(&index, message));
+                Vec::new()
+            })
+        };
+        Some(WorkTree { git_dir, prefix, tracked })
+    }
+
+    /// Whether the index tracks `path` (relative to the walked folder), or for a folder,
+    /// anything under it. A sparse index's folder entry (`dir/`) tracks what is under it.
+    fn tracks(&self, path: &Path, is_dir: bool) -> bool {
+        use std::os::unix::ffi::OsStrExt;
+        let mut key = self.prefix.clone();
+        key.extend_from_slice(path.as_os_str().as_bytes());
+        if is_dir {
+            key.push(b'/');
+            let at = self.tracked.partition_point(|p| p.as_slice() < key.as_slice());
+            return self.tracked.get(at).is_some_and(|p| p.starts_with(&key));
+        }
+        let folders = key.iter().enumerate().filter(|(_, b)| **b == b'/').map(|(i, _)| &key[..=i]);
+        std::iter::once(key.as_slice())
+            .chain(folders)
+            .any(|k| self.tracked.binary_search_by(|p| p.as_slice().cmp(k)).is_ok())
+    }
+}
+
 /// The ignore rules of the folders under one walked root, read once per folder.
 struct IgnoreRules {
     root: PathBuf,
+    work_tree: Option<WorkTree>,
     by_dir: Mutex<HashMap<PathBuf, Arc<Gitignore>>>,
     notes: Mutex<Vec<ScanError>>,
     /// What is left of `MAX_IGNORE_COST`.
@@ -70,14 +141,18 @@ struct IgnoreRules {
 }
 
 impl IgnoreRules {
-    /// The rules `dir`'s own ignore files give (the root's `.git/info/exclude` too).
+    /// The rules `dir`'s own ignore files give (`.gitignore` in a work tree only; at the work
+    /// tree's top, its `info/exclude` too).
     fn read(&self, dir: &Path) -> Gitignore {
         let mut builder = GitignoreBuilder::new(dir);
         let mut files = Vec::new();
-        if dir == self.root {
-            files.push(dir.join(".git/info/exclude"));
+        if let Some(tree) = &self.work_tree {
+            if dir == self.root && tree.prefix.is_empty() {
+                files.push(tree.git_dir.join("info/exclude"));
+            }
+            files.push(dir.join(".gitignore"));
         }
-        files.extend(IGNORE_FILES.map(|name| dir.join(name)));
+        files.push(dir.join(".ignore"));
         for file in files.iter().filter(|f| f.symlink_metadata().is_ok()) {
             match shiplint_archive::read_regular(file, MAX_IGNORE_FILE) {
                 Ok(bytes) => self.add_patterns(&mut builder, file, &String::from_utf8_lossy(&bytes)),
@@ -115,13 +190,19 @@ impl IgnoreRules {
         rules
     }
 
-    /// Whether `path` is ignored: the deepest folder whose rules decide, decides.
+    /// Whether `path` is ignored: the deepest folder whose rules decide, decides; git's
+    /// patterns do not ignore what git tracks.
     fn ignored(&self, path: &Path, is_dir: bool) -> bool {
         for dir in path.ancestors().skip(1).take_while(|d| d.starts_with(&self.root)) {
             let rules = self.for_dir(dir);
-            let m = rules.matched(path, is_dir);
+            let m = rules.matched_path_or_any_parents(path, is_dir);
             if !m.is_none() {
-                return m.is_ignore();
+                let from_git = m.inner().and_then(|g| g.from()).is_some_and(|f| !f.ends_with(".ignore"));
+                let tracked = || {
+                    let relative = path.strip_prefix(&self.root).unwrap_or(path);
+                    self.work_tree.as_ref().is_some_and(|t| t.tracks(relative, is_dir))
+                };
+                return m.is_ignore() && !(from_git && tracked());
             }
         }
         false
@@ -135,8 +216,10 @@ const SKIPPED_FOLDERS: &[&str] = &[".git", "testdata", "vendor", "third_party", 
 
 /// Walks one folder: regular files, with ignore files honoured and `SKIPPED_FOLDERS` left out.
 fn walk_dir(root: &Path, out: &mut Walked) {
+    let work_tree = WorkTree::of(root, &mut out.notes);
     let rules = Arc::new(IgnoreRules {
         root: root.to_path_buf(),
+        work_tree,
         by_dir: Mutex::default(),
         notes: Mutex::default(),
         cost_left: AtomicUsize::new(MAX_IGNORE_COST),

@@ -247,12 +247,52 @@ fn exit_codes_and_errors_keep_the_rest() {
 #[test]
 fn discovery_respects_gitignore_but_scans_named_paths() {
     let bin = fs::read(fixture("linux", "amd64", Variant::DirtyVcs)).unwrap();
-    let staged = stage(&[("dist/api", bin.clone()), ("src/tool", bin), (".gitignore", b"dist/\n".to_vec())]);
-    let (_, found, _) = check_json(&["--select", "SL006", "."], staged.path());
-    let paths: Vec<&str> = found.iter().map(|(_, p)| p.as_str()).collect();
-    assert_eq!(paths, ["src/tool"], "dist/ is ignored when walking");
+    let files = [("dist/api", bin.clone()), ("src/tool", bin), (".gitignore", b"dist/\n".to_vec())];
+    let staged = stage(&files);
+    let paths = |dir: &Path| -> Vec<String> {
+        let (_, found, _) = check_json(&["--select", "SL006", "."], dir);
+        found.into_iter().map(|(_, p)| p).collect()
+    };
+    // Outside a git work tree (a source tarball), .gitignore means nothing, as to git.
+    assert_eq!(paths(staged.path()), ["dist/api", "src/tool"]);
+    fs::create_dir(staged.path().join(".git")).unwrap();
+    assert_eq!(paths(staged.path()), ["src/tool"], "dist/ is ignored when walking a work tree");
     let (_, found, _) = check_json(&["--select", "SL006", "dist"], staged.path());
     assert_eq!(found.len(), 1, "a named path is always scanned");
+}
+
+/// Runs git in `dir` (the machine that clones this repository has it).
+fn git(dir: &Path, args: &[&str]) {
+    let out = std::process::Command::new("git").current_dir(dir).args(args).output().unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn gitignore_does_not_hide_what_git_tracks() {
+    // A committed goreleaser config that a `/*.yaml` line matches is still the release; an
+    // untracked file under an ignored folder that holds tracked ones stays ignored.
+    let goreleaser = b"builds:\n  - main: ./cmd/app\n    ldflags: -s -w\n".to_vec();
+    let dockerfile = b"FROM golang:1.23\nRUN go build -o /app .\n".to_vec();
+    let staged = stage(&[
+        (".gitignore", b"/*.yaml\nbuild/\n".to_vec()),
+        (".goreleaser.yaml", goreleaser),
+        ("build/Dockerfile", dockerfile.clone()),
+    ]);
+    let d = staged.path();
+    for version in ["2", "4"] {
+        fs::remove_dir_all(d.join(".git")).ok();
+        git(d, &["init", "-q"]);
+        git(d, &["add", "-f", ".gitignore", ".goreleaser.yaml", "build/Dockerfile"]);
+        git(d, &["update-index", "--index-version", version]);
+        fs::write(d.join("build/Dockerfile.local"), &dockerfile).unwrap();
+        fs::write(d.join("local.yaml"), b"builds: []\n").unwrap();
+        let (_, _, doc) = check_json(&["."], d);
+        assert_eq!(doc["summary"]["build_definitions"], 2, "index version {version}: {doc}");
+        let (_, found, _) = check_json(&["--select", "SL002,SL003", "."], d);
+        let mut paths: Vec<&str> = found.iter().map(|(_, p)| p.as_str()).collect();
+        paths.dedup();
+        assert_eq!(paths, [".goreleaser.yaml", "build/Dockerfile"], "index version {version}");
+    }
 }
 
 #[test]

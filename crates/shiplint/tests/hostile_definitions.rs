@@ -332,7 +332,12 @@ fn hostile_build_definitions_and_trees_are_bounded() {
                 "ignore files with 20 000 patterns of 13 wildcards each, over many files",
                 {
                     let patterns: String = (0..20_000).map(|i| format!("**/*a*a*a*a*a*a*a*a*a*a*a*a*b{i}\n")).collect();
-                    let mut files = vec![(".gitignore", b(patterns.clone())), ("sub/.ignore", b(patterns))];
+                    // In a work tree: outside one, .gitignore is not read.
+                    let mut files = vec![
+                        (".git/HEAD", b("ref: refs/heads/main\n".into())),
+                        (".gitignore", b(patterns.clone())),
+                        ("sub/.ignore", b(patterns)),
+                    ];
                     let names: &'static [&'static str] = Box::leak(
                         (0..300)
                             .map(|i| &*Box::leak(format!("sub/{}{i}.sh", "a".repeat(40)).into_boxed_str()))

@@ -148,6 +148,7 @@ fn fifos_and_devices_neither_block_nor_stream() {
     mkfifo(&repo.join("pipe"));
     std::os::unix::fs::symlink("/dev/zero", repo.join("sub/.gitignore")).unwrap();
     std::os::unix::fs::symlink("/dev/zero", repo.join("Dockerfile.zero")).unwrap();
+    fs::create_dir(repo.join(".git")).unwrap();
     fs::write(repo.join(".gitignore"), "ignored/\n").unwrap();
     fs::write(repo.join("ignored/Dockerfile"), DOCKERFILE).unwrap();
     fs::write(repo.join("sub/Dockerfile"), DOCKERFILE).unwrap();
