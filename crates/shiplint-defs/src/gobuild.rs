@@ -53,6 +53,9 @@ pub struct BuildInvocation<'a> {
     /// The folder the command runs in, relative to where its script started (after `cd` or
     /// `pushd`); `None` where the script never changed folder.
     pub dir: Option<Value>,
+    /// The Go release a cross-compiler's build image carries (xgo's `-go go-1.21.x`), where
+    /// the file chooses it.
+    pub toolchain: Option<(Value, &'a Word)>,
 }
 
 /// Flags of `go build` that take a value (the others are booleans).
@@ -188,8 +191,12 @@ impl<'a> BuildInvocation<'a> {
                     sub += 1;
                 }
             }
-            tool @ ("gox" | "goxz") => {
-                inv.cross_tool = Some(if tool == "gox" { "gox" } else { "goxz" });
+            tool @ ("gox" | "goxz" | "xgo") => {
+                inv.cross_tool = Some(match tool {
+                    "gox" => "gox",
+                    "goxz" => "goxz",
+                    _ => "xgo",
+                });
                 return Some(inv.cross_compiled(e, i + 1));
             }
             "ko" => {
@@ -223,19 +230,24 @@ impl<'a> BuildInvocation<'a> {
         Some(vec![inv])
     }
 
-    /// The builds of `gox` or `goxz` (`self.cross_tool`) from its flags at `argv[from..]`: one
-    /// `go build` per target, as each runs it. gox (github.com/mitchellh/gox) passes `-ldflags`,
-    /// `-tags`, `-gcflags` and `-mod` on, sets `CGO_ENABLED=0` unless `-cgo`, adds no
-    /// `-trimpath`, and writes its `-output` template (`{{.Dir}}_{{.OS}}_{{.Arch}}`, `.exe`
-    /// added for windows). goxz (github.com/Songmu/goxz) passes `-build-ldflags` and
+    /// The builds of `gox`, `goxz` or `xgo` (`self.cross_tool`) from its flags at
+    /// `argv[from..]`: one `go build` per target, as each runs it. gox (github.com/mitchellh/gox)
+    /// passes `-ldflags`, `-tags`, `-gcflags` and `-mod` on, sets `CGO_ENABLED=0` unless `-cgo`,
+    /// adds no `-trimpath`, and writes its `-output` template (`{{.Dir}}_{{.OS}}_{{.Arch}}`,
+    /// `.exe` added for windows). goxz (github.com/Songmu/goxz) passes `-build-ldflags` and
     /// `-build-tags`, adds `-trimpath` unless `-trimpath=false`, builds linux, darwin and
-    /// windows on amd64 and arm64 by default, and packs each target into its own archive.
+    /// windows on amd64 and arm64 by default, and packs each target into its own archive. xgo
+    /// (src.techknowlogick.com/xgo) builds in its `techknowlogick/xgo:<-go>` image with cgo on,
+    /// passes `-ldflags` and `-tags`, adds `-trimpath` only when given, and writes
+    /// `<-dest>/<-out>-<os>-<arch>` (`-windows-4.0-` and `-darwin-10.12-` for its default
+    /// platform versions, `-linux-arm-7` for GOARM=7; `.exe` for windows).
     fn cross_compiled(mut self, e: &Evaluated<'a>, from: usize) -> Vec<Self> {
-        let gox = self.cross_tool == Some("gox");
+        let tool = self.cross_tool.unwrap_or("gox");
+        let gox = tool == "gox";
         let argv = &e.argv;
         let (mut oses, mut arches, mut pairs) = (None, None, Vec::new());
         let (mut output, mut name, mut dest, mut cgo) = (None, None, None, false);
-        self.trimpath = !gox;
+        self.trimpath = tool == "goxz";
         self.apply_goflags();
         let mut j = from;
         while j < argv.len() {
@@ -249,10 +261,12 @@ impl<'a> BuildInvocation<'a> {
                 j += 1;
                 continue;
             };
-            let boolean = if gox {
-                matches!(flag.as_str(), "verbose" | "cgo" | "rebuild" | "race" | "osarch-list" | "build-toolchain")
-            } else {
-                matches!(flag.as_str(), "z" | "static" | "work" | "trimpath")
+            let boolean = match tool {
+                "gox" => {
+                    matches!(flag.as_str(), "verbose" | "cgo" | "rebuild" | "race" | "osarch-list" | "build-toolchain")
+                }
+                "goxz" => matches!(flag.as_str(), "z" | "static" | "work" | "trimpath"),
+                _ => matches!(flag.as_str(), "v" | "x" | "race" | "trimpath" | "obfuscate" | "ssh"),
             };
             let (value, word) = if boolean || inline.is_some() {
                 (inline, e.word_of(j))
@@ -262,17 +276,20 @@ impl<'a> BuildInvocation<'a> {
                 (Some(next.clone()), e.word_of(j))
             };
             let listed = |v: &Option<Value>| v.as_ref().map(|v| v.split_fields());
-            match (flag.as_str(), gox) {
-                ("os", _) => oses = listed(&value),
-                ("arch", _) => arches = listed(&value),
-                ("osarch", true) => pairs.extend(listed(&value).unwrap_or_default()),
-                ("ldflags", true) | ("build-ldflags", false) => self.ldflags = value.map(|v| (v, word)),
-                ("output", true) => output = value.map(|v| (v, word)),
-                ("n", false) => name = value,
-                ("d", false) => dest = value,
-                ("cgo", true) => cgo = value.as_ref().and_then(Value::as_known) != Some("false"),
-                ("trimpath", false) => self.trimpath = value.as_ref().and_then(Value::as_known) != Some("false"),
-                ("mod", true) => self.mod_flag = value,
+            match (flag.as_str(), tool) {
+                ("os", "gox" | "goxz") => oses = listed(&value),
+                ("arch", "gox" | "goxz") => arches = listed(&value),
+                ("osarch", "gox") | ("targets", "xgo") => pairs.extend(listed(&value).unwrap_or_default()),
+                ("ldflags", "gox" | "xgo") | ("build-ldflags", "goxz") => self.ldflags = value.map(|v| (v, word)),
+                ("output", "gox") => output = value.map(|v| (v, word)),
+                ("n", "goxz") | ("out", "xgo") => name = value,
+                ("d", "goxz") | ("dest", "xgo") => dest = value,
+                ("cgo", "gox") => cgo = value.as_ref().and_then(Value::as_known) != Some("false"),
+                ("trimpath", "goxz" | "xgo") => {
+                    self.trimpath = value.as_ref().and_then(Value::as_known) != Some("false")
+                }
+                ("mod", "gox") => self.mod_flag = value,
+                ("go", "xgo") => self.toolchain = value.map(|v| (v, word)),
                 (flag, _) => {
                     self.other_flags.push(format!("-{flag}={}", value.map_or_else(String::new, |v| v.display())))
                 }
@@ -300,6 +317,11 @@ impl<'a> BuildInvocation<'a> {
                 return vec![self.one_unknown_target()];
             };
             gox_targets(&oses, &arches, &pairs)
+        } else if tool == "xgo" {
+            let Some(pairs) = names((!pairs.is_empty()).then_some(pairs), &["*/*"]) else {
+                return vec![self.one_unknown_target()];
+            };
+            xgo_targets(&pairs)
         } else {
             let (Some(oses), Some(arches)) =
                 (names(oses, &["linux", "darwin", "windows"]), names(arches, &["amd64", "arm64"]))
@@ -309,8 +331,9 @@ impl<'a> BuildInvocation<'a> {
             oses.iter().flat_map(|os| arches.iter().map(move |arch| (os.clone(), arch.clone()))).collect()
         };
         // gox turns cgo on with `-cgo`; without it, off unless the environment says otherwise.
-        if gox && (cgo || self.env_value("CGO_ENABLED").is_none()) {
-            let value = Value::known(if cgo { "1" } else { "0" });
+        // xgo is for cgo: its image builds with CGO_ENABLED=1.
+        if tool == "xgo" || gox && (cgo || self.env_value("CGO_ENABLED").is_none()) {
+            let value = Value::known(if cgo || tool == "xgo" { "1" } else { "0" });
             self.env.insert("CGO_ENABLED".into(), Setting { value, span: None });
         }
         let package_dir = match self.packages.first().map(|(p, _)| p) {
@@ -326,6 +349,11 @@ impl<'a> BuildInvocation<'a> {
             .map(|(os, arch)| {
                 let mut build = self.clone();
                 let mut b = Builder::default();
+                // xgo's targets name a platform version and an ARM level: `windows-4.0`, `arm-7`.
+                let (os, platform) =
+                    os.split_once('-').map_or((os.clone(), None), |(o, p)| (o.to_string(), Some(p.to_string())));
+                let (arch, arm) =
+                    arch.split_once('-').map_or((arch.clone(), None), |(a, v)| (a.to_string(), Some(v.to_string())));
                 if gox {
                     let template =
                         output.as_ref().map_or_else(|| Value::known("{{.Dir}}_{{.OS}}_{{.Arch}}"), |(v, _)| v.clone());
@@ -337,6 +365,23 @@ impl<'a> BuildInvocation<'a> {
                             ("{{.Dir}}", &package_dir),
                         ],
                     ));
+                } else if tool == "xgo" {
+                    if let Some(dest) = &dest {
+                        b.push(dest);
+                        b.push_str("/");
+                    }
+                    // Without -out, the main module's path names the file.
+                    b.push(name.as_ref().unwrap_or(&Value::hole(Origin::Unevaluated("(the module path)".into()))));
+                    let platform = platform.clone().or_else(|| match os.as_str() {
+                        "windows" => Some("4.0".into()),
+                        "darwin" => Some("10.12".into()),
+                        _ => None,
+                    });
+                    let arch_written = arm.as_ref().map_or(arch.clone(), |v| format!("{arch}-{v}"));
+                    match platform {
+                        Some(p) => b.push_str(&format!("-{os}-{p}-{arch_written}")),
+                        None => b.push_str(&format!("-{os}-{arch_written}")),
+                    }
                 } else {
                     // goxz builds in a work folder and packs each target into its own archive in
                     // `-d` (goxz/ by default).
@@ -349,8 +394,11 @@ impl<'a> BuildInvocation<'a> {
                 }
                 let written = b.build();
                 build.output = Some((written, word));
-                for (key, value) in [("GOOS", os), ("GOARCH", arch)] {
-                    build.env.insert(key.into(), Setting { value: Value::known(value), span: None });
+                let goarm = arm.filter(|_| arch == "arm");
+                for (key, value) in [("GOOS", Some(os)), ("GOARCH", Some(arch)), ("GOARM", goarm)] {
+                    if let Some(value) = value {
+                        build.env.insert(key.into(), Setting { value: Value::known(value), span: None });
+                    }
                 }
                 build
             })
@@ -496,6 +544,28 @@ pub fn program_name(import_path: &str) -> Option<&str> {
 
 /// The platforms gox builds by default (those its table marks `Default` for current Go
 /// releases).
+/// What xgo's image builds for (techknowlogick/xgo, docker/base/build.sh).
+const XGO_TARGETS: &[(&str, &str)] = &[
+    ("linux", "amd64"),
+    ("linux", "386"),
+    ("linux", "arm-5"),
+    ("linux", "arm-6"),
+    ("linux", "arm-7"),
+    ("linux", "arm64"),
+    ("linux", "mips64"),
+    ("linux", "mips64le"),
+    ("linux", "mips"),
+    ("linux", "mipsle"),
+    ("linux", "ppc64le"),
+    ("linux", "riscv64"),
+    ("linux", "s390x"),
+    ("windows", "amd64"),
+    ("windows", "386"),
+    ("darwin", "amd64"),
+    ("darwin", "arm64"),
+    ("freebsd", "amd64"),
+];
+
 const GOX_DEFAULT_TARGETS: &[(&str, &str)] = &[
     ("darwin", "amd64"),
     ("darwin", "arm64"),
@@ -538,6 +608,27 @@ fn gox_targets(oses: &[String], arches: &[String], pairs: &[String]) -> Vec<(Str
             && !excluded_arch.contains(&a.as_str())
             && !excluded_pairs.contains(&format!("{o}/{a}").as_str())
     });
+    let mut seen = std::collections::HashSet::new();
+    targets.retain(|t| seen.insert(t.clone()));
+    targets
+}
+
+/// The targets of xgo's comma-separated `-targets` (`linux/amd64,windows-10.0/*`): `*` for
+/// an OS or an architecture stands for every one its image builds for that part. `arm` is
+/// ARM level 5, as xgo builds it.
+fn xgo_targets(pairs: &[String]) -> Vec<(String, String)> {
+    let mut targets = Vec::new();
+    for pair in pairs {
+        let Some((os, arch)) = pair.split_once('/') else { continue };
+        for &(known_os, known_arch) in XGO_TARGETS {
+            let os_matches = os == "*" || os == known_os || os.split_once('-').is_some_and(|(o, _)| o == known_os);
+            let arch = if arch == "arm" { "arm-5" } else { arch };
+            if os_matches && (arch == "*" || arch == known_arch) {
+                let os = if os == "*" { known_os } else { os };
+                targets.push((os.to_string(), known_arch.to_string()));
+            }
+        }
+    }
     let mut seen = std::collections::HashSet::new();
     targets.retain(|t| seen.insert(t.clone()));
     targets

@@ -1560,6 +1560,25 @@ impl<'a> Defs<'a> {
         chosen
     }
 
+    /// What `judge` finds of each command, once: its runs in order (each iteration, the file
+    /// alone, then as each caller runs it) until one is found at fault. A run that leaves a
+    /// value unknown (a caller's flags, one loop iteration) hides no other run's defect.
+    pub fn judge_each_command<T>(&self, mut judge: impl FnMut(&Build<'a>) -> Vec<T>) -> Vec<T> {
+        let mut judged = std::collections::HashSet::new();
+        let mut found = Vec::new();
+        for b in &self.builds {
+            if judged.contains(&b.invocation.span) {
+                continue;
+            }
+            let of_run = judge(b);
+            if !of_run.is_empty() {
+                judged.insert(b.invocation.span);
+                found.extend(of_run);
+            }
+        }
+        found
+    }
+
     /// Every evaluation of each command: its iterations and matrix runners, grouped by command
     /// and run (the file alone, or one caller's run of it).
     pub fn builds_by_command(&self) -> Vec<Vec<&Build<'a>>> {

@@ -1220,6 +1220,30 @@ fn gox_and_goxz_builds_per_target() {
     assert!(check_in_module(&[("cmd/app/main.go", MAIN), ("Makefile", &linux)]).is_empty());
 }
 
+/// xgo cross-compiles with cgo in its image, one build per `-targets` entry, named
+/// `<out>-<os>[-<platform>]-<arch>`, with the Go release its `-go` names and `-trimpath` only
+/// when given.
+#[test]
+fn xgo_builds_per_target_with_its_go_release() {
+    let make = "release:\n\txgo -go go-1.21.x --targets=linux/amd64,linux/arm-7,darwin/arm64, -dest dist -out app -ldflags \"-X main.buildDate=$(DATE)\" ./cmd/app\n";
+    let found = check_in_module(&[("cmd/app/main.go", MAIN), ("Makefile", make)]);
+    let mut found_rules = rules(&found);
+    found_rules.sort();
+    assert_eq!(
+        found_rules,
+        [
+            ("macos-not-notarized", "Makefile:2"),
+            ("toolchain-unsupported", "Makefile:2"),
+            ("untrimmed-paths", "Makefile:2")
+        ],
+        "{found:#?}"
+    );
+    assert!(found.iter().any(|f| f.2.contains("xgo -go go-1.21.x")), "{found:#?}");
+    let good = make.replace("-go go-1.21.x", "-trimpath -go go-1.27.x").replace(",darwin/arm64", "");
+    let found = check_in_module(&[("cmd/app/main.go", MAIN), ("Makefile", &good)]);
+    assert!(found.is_empty(), "{found:#?}");
+}
+
 /// `go mod tidy` in a job that only makes test builds changes nothing that ships; an upgrade
 /// (`go get -u`) changes what every later build is.
 #[test]

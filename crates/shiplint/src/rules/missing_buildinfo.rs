@@ -105,15 +105,14 @@ pub fn check(bin: &Binary<'_>, out: &mut Vec<Finding>) {
 
 pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     let module_mode = "build with `go build ./path/to/cmd` inside the module, in module mode";
-    for b in defs.distinct_builds() {
+    out.extend(defs.judge_each_command(|b| {
         let inv = &b.invocation;
         if inv.env_value("GO111MODULE") == Some("off") {
             let span = inv.env.get("GO111MODULE").and_then(|s| s.span).unwrap_or(inv.span);
             let message = "go build in GOPATH mode (GO111MODULE=off): the binary records no main module and no \
                            dependency versions";
             let help = "build in module mode: remove GO111MODULE=off and build inside the module";
-            out.push(defs.finding(&META, span, message.to_string(), help));
-            continue;
+            return vec![defs.finding(&META, span, message.to_string(), help)];
         }
         // cmd/go takes an argument ending in `.go` as a file, whatever the rest of it is.
         let files = !inv.packages.is_empty() && inv.packages.iter().all(|(v, _)| v.ends_with(".go"));
@@ -124,9 +123,10 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             // where it starts and where the files are named.
             let (_, first) = &inv.packages[0];
             let at = (inv.span.0.min(first.start), first.end);
-            out.push(defs.finding(&META, at, message.to_string(), module_mode));
+            return vec![defs.finding(&META, at, message.to_string(), module_mode)];
         }
-    }
+        Vec::new()
+    }));
     // The linker run by hand writes BuildInfo with the Go version only.
     for cmd in &defs.commands {
         if let [Value::Known(go), Value::Known(tool), Value::Known(link), ..] = cmd.argv.as_slice() {

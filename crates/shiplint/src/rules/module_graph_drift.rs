@@ -140,22 +140,22 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     check_ci_mutations(defs, out);
     check_image_toolchain(defs, out);
     check_job_images(defs, out);
-    for b in defs.distinct_builds() {
+    out.extend(defs.judge_each_command(|b| {
         let inv = &b.invocation;
         if inv.mod_flag != Some(Value::Known("mod".into())) {
-            continue;
+            return Vec::new();
         }
         let span = inv.env.get("GOFLAGS").and_then(|s| s.span).unwrap_or(inv.span);
         let message = "go build with -mod=mod: missing requirements are resolved to the latest versions and written \
                        to go.mod and go.sum without review"
             .to_string();
-        out.push(defs.finding(
+        vec![defs.finding(
             &META,
             span,
             message,
             "drop -mod=mod (readonly is the default since Go 1.16) and update go.mod deliberately",
-        ));
-    }
+        )]
+    }));
 }
 
 /// A `go-version` that names no fixed minor release: the Go that builds moves to new minor
@@ -471,7 +471,7 @@ fn switch_outcome(image: &BaseImage, gotoolchain: Option<&Value>) -> Option<&'st
 fn check_image_toolchain(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     let Some(d) = defs.dockerfile else { return };
     let mut judged = std::collections::HashSet::new();
-    for b in defs.distinct_builds() {
+    for b in &defs.builds {
         let Some(stage) = b.stage else { continue };
         let Some((image, root)) = d.root_image(stage) else { continue };
         let Some(version) = image.go_release() else { continue };
@@ -583,15 +583,19 @@ pub fn shipping_go_releases(defs: &Defs<'_>) -> Vec<ShippingGo> {
             }
         }
     }
+    // A cross-compiler's build image with its Go release (xgo's `-go go-1.21.x`).
+    for b in defs.builds.iter().filter(|b| b.invocation.toolchain.is_some() && defs.ships(b).is_some()) {
+        let Some((Value::Known(written), word)) = &b.invocation.toolchain else { continue };
+        if let Some(minor) = minor_of(written.trim_start_matches("go-").trim_start_matches("go")) {
+            let tool = b.invocation.cross_tool.unwrap_or("the build image");
+            out.push(ShippingGo { span: (word.start, word.end), written: format!("{tool} -go {written}"), minor });
+        }
+    }
     if let Some(d) = defs.dockerfile {
         // Stages that build what ships: here, or by a make target or script a RUN runs there.
-        let shipping_stages =
-            defs.distinct_builds().into_iter().filter(|b| defs.ships(b).is_some()).map(|b| b.stage).chain(
-                defs.linked
-                    .iter()
-                    .filter(|l| !l.outputs.is_empty() && defs.not_for_release().is_none())
-                    .map(|l| l.stage),
-            );
+        let shipping_stages = defs.builds.iter().filter(|b| defs.ships(b).is_some()).map(|b| b.stage).chain(
+            defs.linked.iter().filter(|l| !l.outputs.is_empty() && defs.not_for_release().is_none()).map(|l| l.stage),
+        );
         for stage in shipping_stages {
             let Some((image, root)) = stage.and_then(|s| d.root_image(s)) else { continue };
             if let Some(minor) = image.go_release().and_then(minor_of) {

@@ -86,10 +86,11 @@ fn through_variable(defs: &Defs<'_>, word: &Word, written: &str, depth: usize) -
 }
 
 pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
-    for b in defs.distinct_builds() {
-        let Some((value, word)) = &b.invocation.ldflags else { continue };
+    out.extend(defs.judge_each_command(|b| {
+        let mut out = Vec::new();
+        let Some((value, word)) = &b.invocation.ldflags else { return out };
         if defs.ships(b).is_none() {
-            continue;
+            return out;
         }
         // Each -X assignment that stamps the clock or the host is its own finding, at its own
         // place when written in this word or a variable it expands (said once there however
@@ -109,6 +110,11 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
                 _ => "the build host",
             };
             let written = hole.origin.written();
+            // A stamp a caller writes (`LDFLAGS="-X main.date=$(date)" ./build.sh`) is the
+            // caller's, said where the caller writes it.
+            if b.via.is_some() && !defs.text.contains(&written) {
+                continue;
+            }
             let source = match through_variable(defs, word, &written, 0) {
                 Some(var) => format!("${var} (= {written})"),
                 None => written,
@@ -127,7 +133,8 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         if !at_word.is_empty() {
             out.push(finding(defs, (word.start, word.end), &at_word.join("; ")));
         }
-    }
+        out
+    }));
 }
 
 fn finding(defs: &Defs<'_>, span: (usize, usize), stamps: &str) -> Finding {

@@ -9,8 +9,9 @@ declare_rule! {
     /// releases, the only ones that receive security fixes, or with an older patch release of a
     /// supported one (go1.27.2 when go1.27.3 is out); and build definitions whose
     /// release builds install such a release: setup-go in a CI job that ships (its
-    /// `go-version`, each matrix value, or its `go-version-file`), or the `golang:` image of a
-    /// Dockerfile stage or CI job whose build ships.
+    /// `go-version`, each matrix value, or its `go-version-file`), the `golang:` image of a
+    /// Dockerfile stage or CI job whose build ships, or the Go release of a cross-compiler's
+    /// build image (xgo's `-go go-1.21.x`, which picks its `techknowlogick/xgo` image).
     ///
     /// ## Why is this bad?
     /// The Go standard library is compiled into every binary: `net/http`, `crypto/tls`,

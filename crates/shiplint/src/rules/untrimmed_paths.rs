@@ -171,20 +171,17 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     // own flags) may hold -trimpath: that run is not judged. One of known alternatives
     // (`$(if $(TAGS),-tags $(TAGS))`) may not.
     const TRIMPATH: &[&str] = &["-trimpath", "-trimpath=true", "--trimpath", "--trimpath=true"];
-    let lacks_trimpath = |b: &&crate::defs::source::Build<'_>| {
+    let lacks_trimpath = |b: &crate::defs::source::Build<'_>| {
         let inv = &b.invocation;
         !(inv.trimpath || inv.only_compiles() || inv.unknown_flags.iter().any(|f| f.may_hold_field(TRIMPATH)))
     };
-    // One finding per command: its first run (the file alone, or a caller's) that ships without
-    // -trimpath; a caller that leaves a flag unknown does not hide the others' runs.
-    let mut judged = std::collections::HashSet::new();
-    for b in defs.builds.iter().filter(lacks_trimpath) {
+    // One finding per command: its first run that ships without -trimpath.
+    out.extend(defs.judge_each_command(|b| {
         let inv = &b.invocation;
-        if judged.contains(&inv.span) {
-            continue;
+        if !lacks_trimpath(b) {
+            return Vec::new();
         }
-        let Some(mut reason) = defs.ships(b) else { continue };
-        judged.insert(inv.span);
+        let Some(mut reason) = defs.ships(b) else { return Vec::new() };
         if defs.kind == Kind::Goreleaser {
             reason.push_str(" (goreleaser adds no -trimpath by default)");
         }
@@ -219,8 +216,8 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
                 finding.fix = Some(defs.insertion(*at, text, description, true));
             }
         }
-        out.push(finding);
-    }
+        vec![finding]
+    }));
 }
 
 /// The notes that say which unset variables a conclusion took as empty.

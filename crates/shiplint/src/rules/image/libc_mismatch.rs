@@ -190,33 +190,33 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         .filter_map(|i| d.copy_from(i))
         .map(|s| s.index)
         .collect();
-    for b in defs.distinct_builds() {
+    out.extend(defs.judge_each_command(|b| {
         let inv = &b.invocation;
-        let Some(stage) = b.stage else { continue };
+        let Some(stage) = b.stage else { return Vec::new() };
         if !copied_from.contains(&stage)
             || d.chain(last.index).iter().any(|s| s.index == stage)
             || inv.links_statically()
         {
-            continue;
+            return Vec::new();
         }
-        let Some((builder, builder_root)) = d.root_image(stage) else { continue };
+        let Some((builder, builder_root)) = d.root_image(stage) else { return Vec::new() };
         let cgo = match inv.env_value("CGO_ENABLED") {
-            Some("0") => continue,
+            Some("0") => return Vec::new(),
             Some("1") => "CGO_ENABLED=1",
-            Some(_) => continue,
-            None if inv.env_set("CGO_ENABLED") => continue, // set from an unknown value
+            Some(_) => return Vec::new(),
+            None if inv.env_set("CGO_ENABLED") => return Vec::new(), // set from an unknown value
             // Cross builds default to cgo off; so does a builder without a C compiler.
-            None if inv.env_set("GOOS") || inv.env_set("GOARCH") => continue,
+            None if inv.env_set("GOOS") || inv.env_set("GOARCH") => return Vec::new(),
             None if builder.c_compiler || installs_any(d, stage, inv.span.0, C_COMPILERS) => {
                 "cgo on by default (a C compiler is present)"
             }
-            None => continue,
+            None => return Vec::new(),
         };
         if !matches!(builder.libc, Libc::Glibc | Libc::Musl) || builder.libc == final_base.libc {
-            continue;
+            return Vec::new();
         }
         if builder.libc == Libc::Glibc && final_base.libc == Libc::Musl && has_glibc_shim(d, last.index) {
-            continue;
+            return Vec::new();
         }
         let message = format!(
             "built with {cgo} on {} ({}) and copied into {} ({}): if the program links net, os/user or cgo, \
@@ -236,6 +236,6 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         finding.related.push(defs.location(last.base_span.0, last.base_span.1));
         let description = "build with CGO_ENABLED=0 (a static binary)";
         finding.fix = Some(defs.insertion(inv.span.0, "CGO_ENABLED=0 ", description, true));
-        out.push(finding);
-    }
+        vec![finding]
+    }));
 }

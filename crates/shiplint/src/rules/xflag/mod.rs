@@ -24,14 +24,19 @@ pub struct XFlag<'a> {
     pub build: &'a BuildInvocation<'a>,
 }
 
-/// Every `-X` flag whose target is literal text, once per build command (the value may have
-/// holes: `-X version.Tag=$(git describe)` still names a target).
+/// Every `-X` flag whose target is literal text, once per build command and target, from
+/// whichever run of the command names it (the value may have holes: `-X version.Tag=$(git
+/// describe)` still names a target; a caller's run may name targets the file alone leaves unknown).
 fn x_flags<'a>(defs: &'a Defs<'_>) -> Vec<XFlag<'a>> {
     let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     // A tool's default -X flags (goreleaser's main.version, ...) are no claim by the user.
-    for b in defs.distinct_builds().into_iter().filter(|b| !b.invocation.implicit_ldflags) {
+    for b in defs.builds.iter().filter(|b| !b.invocation.implicit_ldflags) {
         let Some((ldflags, word)) = &b.invocation.ldflags else { continue };
         for (target, value) in x_assignments(ldflags) {
+            if !seen.insert((b.invocation.span, target.clone())) {
+                continue;
+            }
             let span = written_at(defs, word, &target).unwrap_or((word.start, word.end));
             out.push(XFlag { target, value, span, build: &b.invocation });
         }
