@@ -124,9 +124,14 @@ impl Run {
         match &self.config {
             Some(c) if c.contains('$') => true,
             Some(c) => c.rsplit('/').next() == Some(file_name),
-            None => matches!(file_name, ".goreleaser.yml" | ".goreleaser.yaml" | "goreleaser.yml" | "goreleaser.yaml"),
+            None => is_default_name(file_name),
         }
     }
+}
+
+/// Whether goreleaser reads a config of this file name when no `--config` names one.
+pub fn is_default_name(file_name: &str) -> bool {
+    matches!(file_name, ".goreleaser.yml" | ".goreleaser.yaml" | "goreleaser.yml" | "goreleaser.yaml")
 }
 
 /// goreleaser's default `ldflags` (v1 and v2, documented under builds).
@@ -217,6 +222,9 @@ pub struct Goreleaser {
     pub before_hooks: Vec<((usize, usize), String)>,
     /// Every build is `builder: prebuilt`: goreleaser packs what another file built.
     pub packs_prebuilt: bool,
+    /// No `builds:`, `build:` or `includes:`: goreleaser would build the module's main package
+    /// with every default, if this file is the whole config.
+    pub builds_by_default: bool,
 }
 
 /// The column of a block mapping's first key at `at` (`  - id: api` gives 4 for `id`); `None`
@@ -484,6 +492,9 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
         signs: cfg.signs.is_some(),
         before_hooks,
         packs_prebuilt,
+        builds_by_default: cfg.builds.as_ref().is_none_or(|b| b.value.is_empty())
+            && cfg.build.is_none()
+            && cfg.includes.is_none(),
     })
 }
 

@@ -110,39 +110,44 @@ pub struct Keeping {
 const PUBLISHING_COMMANDS: &[&str] = &["docker", "podman", "buildah", "goreleaser", "nfpm", "fpm", "ko"];
 /// Commands that upload the files they name somewhere that outlives the job.
 const UPLOADING_COMMANDS: &[&str] = &["gh", "ghr", "aws", "gsutil", "az", "rsync", "scp", "curl", "jf"];
-/// Commands that pack, move or sign the files they name (for a release, where there is one).
-const PACKING_COMMANDS: &[&str] = &[
-    "tar",
-    "zip",
-    "7z",
-    "gzip",
-    "xz",
-    "zstd",
-    "bzip2",
-    "cp",
-    "mv",
-    "upx",
-    "strip",
-    "codesign",
-    "cosign",
-    "sha256sum",
-    "shasum",
-    "install",
-    // PowerShell's, and Windows installer compilers (Inno Setup, NSIS).
-    "copy",
-    "Copy-Item",
-    "Move-Item",
-    "Compress-Archive",
-    "iscc",
-    "makensis",
-];
+/// Commands that pack the files they name into an archive.
+const ARCHIVING_COMMANDS: &[&str] =
+    &["tar", "zip", "7z", "gzip", "xz", "zstd", "bzip2", "Compress-Archive", "iscc", "makensis"];
+/// Commands that copy or move the files they name (PowerShell's too).
+const COPYING_COMMANDS: &[&str] = &["cp", "mv", "install", "copy", "Copy-Item", "Move-Item"];
+/// Commands that treat the files they name in place for a release (compress, strip, sign, sum).
+const TREATING_COMMANDS: &[&str] = &["upx", "strip", "codesign", "cosign", "sha256sum", "shasum"];
+
+/// Whether `program` packs, moves or signs the files it names (for a release, where there is one).
+fn packs(program: &str) -> bool {
+    [ARCHIVING_COMMANDS, COPYING_COMMANDS, TREATING_COMMANDS].iter().any(|list| list.contains(&program))
+}
+
+/// Whether a command runs one of `programs` on the file `file`.
+fn runs_on_file(argv: &[Value], programs: &[&[&str]], file: &str) -> bool {
+    let program = argv.first().and_then(Value::as_known).unwrap_or("");
+    let program = program.rsplit('/').next().unwrap_or(program);
+    programs.iter().any(|list| list.contains(&program))
+        && argv.iter().skip(1).filter_map(Value::as_known).any(|a| !a.starts_with('-') && names_file(a, file))
+}
+
+/// Whether a command carries the file `file` away (packs, copies, moves or uploads it): after
+/// it, the file may be built again without loss (`go build -o app; tar czf app-$os.tgz app`).
+pub fn carries_away(argv: &[Value], file: &str) -> bool {
+    runs_on_file(argv, &[ARCHIVING_COMMANDS, COPYING_COMMANDS, UPLOADING_COMMANDS], file)
+}
+
+/// Whether a command packs the file `file` into an archive (`7z a app_win64.zip app.exe`).
+pub fn archives(argv: &[Value], file: &str) -> bool {
+    runs_on_file(argv, &[ARCHIVING_COMMANDS], file)
+}
 
 /// Whether a command packs, copies or uploads the files it names: a loop's runs of it name
 /// one file each, so each distinct run is kept (`cp bin/app-$os dist/`).
 pub fn names_kept_files(argv: &[Value]) -> bool {
     let program = argv.first().and_then(Value::as_known).unwrap_or("");
     let program = program.rsplit('/').next().unwrap_or(program);
-    PACKING_COMMANDS.contains(&program) || UPLOADING_COMMANDS.contains(&program)
+    packs(program) || UPLOADING_COMMANDS.contains(&program)
 }
 
 impl Keeping {
@@ -155,8 +160,7 @@ impl Keeping {
         let program = |argv: &Vec<String>| argv.first().map_or("", |p| p.trim_start_matches("./")).to_string();
         let names_output = |argv: &Vec<String>| {
             let program = program(argv);
-            let keeping = UPLOADING_COMMANDS.contains(&program.as_str())
-                || self.releases && PACKING_COMMANDS.contains(&program.as_str());
+            let keeping = UPLOADING_COMMANDS.contains(&program.as_str()) || self.releases && packs(&program);
             keeping && argv.iter().skip(1).any(|arg| names_file(arg, output))
         };
         // A program the job runs is a tool, unless the job also packs or copies it somewhere
@@ -193,6 +197,7 @@ impl Keeping {
             let program = argv.first().map_or("", String::as_str);
             let program = program.rsplit('/').next().unwrap_or(program);
             PUBLISHING_COMMANDS.contains(&program)
+                || UPLOADING_COMMANDS.contains(&program)
                 || ["make", "gmake", "mage", "task", "just", "bash", "sh"].contains(&program)
                 || program.ends_with(".sh")
                 || argv

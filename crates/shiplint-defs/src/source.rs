@@ -288,6 +288,8 @@ pub struct Command {
     pub via: Option<Arc<Caller>>,
     /// The variables the command sees, kept for commands that may run another build file.
     pub env: Option<Vec<(String, Value)>>,
+    /// Where the loops and function calls around it start, outermost first.
+    pub loops: Vec<usize>,
 }
 
 impl Command {
@@ -602,6 +604,7 @@ fn read_script<'a>(
                 stage: place.stage,
                 via: place.via.clone(),
                 env,
+                loops: e.loops.clone(),
             });
         }
     }
@@ -770,7 +773,8 @@ pub fn goreleaser_step_releases(step: &ci::ActionStep) -> bool {
 impl<'a> Defs<'a> {
     /// The runs of goreleaser this file makes: goreleaser-action steps and `goreleaser` commands.
     /// A snapshot or `goreleaser build` run ships too where its place says so: a release or
-    /// nightly workflow, job, target or script (or one that runs this file) publishes what it built.
+    /// nightly workflow, job, target or script (or one that runs this file) publishes what it
+    /// built (in a workflow, when a later step of the job may publish it).
     pub fn goreleaser_runs(&self) -> Vec<goreleaser::Run> {
         let workflow_ships = names_a_release(self.path.rsplit('/').next().unwrap_or(self.path));
         let mut runs: Vec<goreleaser::Run> = self
@@ -780,7 +784,11 @@ impl<'a> Defs<'a> {
             .filter(|(_, a)| a.uses.starts_with("goreleaser/goreleaser-action@"))
             .filter_map(|(wf, a)| {
                 let mut run = goreleaser_step_run(a)?;
-                run.releases |= workflow_ships || names_a_release(&wf.jobs[a.job].name);
+                // A snapshot in a release place ships what a later step may publish (an
+                // upload of dist/); with nothing after it, it was a build check.
+                let job = &wf.jobs[a.job].name;
+                let released_later = || self.keeping_on(Some(job), None, a.span.1).may_publish();
+                run.releases |= (workflow_ships || names_a_release(job)) && released_later();
                 let env = ci::runner_env(wf, a.job, 0);
                 run.trimpath_from_goflags = env.as_ref().and_then(|e| e.get("GOFLAGS")).is_some_and(sets_trimpath);
                 Some(run)
@@ -1275,6 +1283,9 @@ impl<'a> Defs<'a> {
         let program = self.kind == Kind::GoProgram;
         // A known target only: `GOOS=$(shell go env GOOS)` is the host.
         let cross_compiles = inv.env_value("GOOS").is_some() || inv.env_value("GOARCH").is_some();
+        if !program && self.archives_output(b) {
+            return Some("it is packed into an archive".into());
+        }
         if !program && cross_compiling_ships && !self.releases_elsewhere && cross_compiles {
             return Some("it is cross-compiled".into());
         }
@@ -1336,18 +1347,31 @@ impl<'a> Defs<'a> {
         })
     }
 
+    /// The commands of the same target, job or script run after a build, in the same run.
+    fn commands_after(&self, b: &Build<'_>) -> Vec<&Command> {
+        let caller = |c: &Option<Arc<Caller>>| c.as_ref().map_or(0, |c| Arc::as_ptr(c) as usize);
+        let end = b.invocation.span.1;
+        self.commands
+            .iter()
+            .filter(|c| c.context == b.context && c.span.0 >= end && caller(&c.via) == caller(&b.via))
+            .collect()
+    }
+
+    /// Whether the script or recipe packs what the build wrote into an archive (`7z a
+    /// app_win64.zip app.exe`): it makes a release of it.
+    fn archives_output(&self, b: &Build<'_>) -> bool {
+        let Some(output) = self.output_as_named(&b.invocation) else { return false };
+        let output = output.trim_start_matches("./");
+        self.commands_after(b).iter().any(|c| link::archives(&c.argv, output))
+    }
+
     /// Whether the script or recipe runs what the build wrote (`go build ./cmd/app; ./app
     /// --version`) and nothing later packs, copies or uploads it: a tool it uses itself.
     fn runs_output_itself(&self, b: &Build<'_>) -> bool {
         let inv = &b.invocation;
         let Some(output) = self.output_as_named(inv) else { return false };
         let output = output.trim_start_matches("./");
-        let caller = |c: &Option<Arc<Caller>>| c.as_ref().map_or(0, |c| Arc::as_ptr(c) as usize);
-        let later: Vec<&Command> = self
-            .commands
-            .iter()
-            .filter(|c| c.context == b.context && c.span.0 >= inv.span.1 && caller(&c.via) == caller(&b.via))
-            .collect();
+        let later = self.commands_after(b);
         // Run as a command, or inside a substitution (`v=$(./app --version)`).
         let after = self.text.get(inv.span.1..).unwrap_or("");
         let name = output.rsplit('/').next();

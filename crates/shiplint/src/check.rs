@@ -261,6 +261,12 @@ fn judge_definitions(
                 .filter(|(root, r)| *root == d.scan_root && r.reads(name))
                 .map(|(_, r)| r)
                 .collect();
+            // A file of another name that nothing runs and that writes no builds is a part of
+            // a config (`cat .goreleaser.yml .goreleaser.brew.yml > combined.yml`), not one.
+            let default_name = crate::defs::goreleaser::is_default_name(name);
+            if runs.is_empty() && !default_name && d.goreleaser.is_some_and(|g| g.builds_by_default) {
+                d.goreleaser_released = Some(false);
+            }
             if !runs.is_empty() {
                 d.goreleaser_released = Some(runs.iter().any(|r| r.releases));
                 // Every run of it passes `GOFLAGS=-trimpath` (a Makefile's `export GOFLAGS`): so

@@ -923,11 +923,10 @@ fn goreleaser_configs_are_judged_as_the_tree_runs_them() {
     ];
     let found = check(&files);
     assert_eq!(rules(&found), [("untrimmed-paths", ".goreleaser.beta.yml:3")], "{found:#?}");
-    // A snapshot a nightly workflow builds is what it publishes.
-    let nightly = check(&[
-        (".goreleaser-nightly.yml", config),
-        (".github/workflows/nightly.yml", &wf("--snapshot -f .goreleaser-nightly.yml --clean")),
-    ]);
+    // A snapshot a nightly workflow builds is what it publishes, when a later step may.
+    let nightly =
+        wf("--snapshot -f .goreleaser-nightly.yml --clean") + "      - run: gh release upload nightly dist/*\n";
+    let nightly = check(&[(".goreleaser-nightly.yml", config), (".github/workflows/nightly.yml", &nightly)]);
     assert_eq!(rules(&nightly), [("untrimmed-paths", ".goreleaser-nightly.yml:3")], "{nightly:#?}");
     // Nothing in the tree runs it: taken to release, as goreleaser is run by hand or elsewhere.
     assert_eq!(rules(&check(&[(".goreleaser.yml", config)])), [("untrimmed-paths", ".goreleaser.yml:3")]);
@@ -1242,6 +1241,55 @@ fn xgo_builds_per_target_with_its_go_release() {
     let good = make.replace("-go go-1.21.x", "-trimpath -go go-1.27.x").replace(",darwin/arm64", "");
     let found = check_in_module(&[("cmd/app/main.go", MAIN), ("Makefile", &good)]);
     assert!(found.is_empty(), "{found:#?}");
+}
+
+/// A loop or function that packs its output before it builds again overwrites nothing; packed
+/// only after the loop, the last target is all there is. Packing into an archive is a release,
+/// even beside a CI workflow that releases.
+#[test]
+fn packing_each_output_before_the_next_build() {
+    let script = |body: &str| format!("#!/bin/sh\nexport CGO_ENABLED=0\n{body}");
+    let per_call = script(
+        "pack() {\n  GOOS=$1 go build -trimpath -ldflags \"-s -w\" -o app .\n  7z a app_$1.zip app\n}\npack linux\npack freebsd\n",
+    );
+    let ci = "on:\n  release:\n    types: [published]\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: GOOS=linux go build -trimpath -o dist/app .\n      - run: gh release upload v1 dist/app\n";
+    let found = check_in_module(&[("scripts/build.sh", &per_call), (".github/workflows/release.yml", ci)]);
+    assert_eq!(rules(&found), [("stripped-without-symbols", "scripts/build.sh:4")], "{found:#?}");
+    let after_loop =
+        script("for os in linux freebsd; do\n  GOOS=$os go build -trimpath -o app .\ndone\ntar czf app.tgz app\n");
+    let found = check_in_module(&[("scripts/build.sh", &after_loop)]);
+    assert_eq!(rules(&found), [("cross-build-overwrite", "scripts/build.sh:4")], "{found:#?}");
+}
+
+/// A snapshot in a nightly workflow ships what a later step of its job may publish; with
+/// nothing after it, it only checks that the release builds. A goreleaser file of another name
+/// that nothing runs and that writes no builds is a part of a config (`cat a.yml b.yml >
+/// c.yml`), not one.
+#[test]
+fn snapshots_ship_only_what_a_later_step_publishes() {
+    let config = "builds:\n  - main: .\n    flags: [-trimpath]\n    ldflags: [-s -w]\n    goos: [linux]\n";
+    let workflow = |after: &str| {
+        format!(
+            "on:\n  schedule:\n    - cron: '0 9 * * *'\njobs:\n  nightly:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: goreleaser/goreleaser-action@v6\n        with:\n          args: --config=.github/goreleaser-nightly.yml --snapshot --clean\n{after}"
+        )
+    };
+    let files = |wf: &str| -> Vec<(String, String)> {
+        vec![
+            (".github/goreleaser-nightly.yml".into(), config.into()),
+            (".github/workflows/nightly.yml".into(), wf.into()),
+            (".github/goreleaser.brew.yml".into(), "brews:\n  - name: app\n".into()),
+        ]
+    };
+    let run = |wf: &str| {
+        let owned = files(wf);
+        let borrowed: Vec<(&str, &str)> = owned.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        check_in_module(&borrowed)
+    };
+    let found = run(&workflow(""));
+    assert!(found.is_empty(), "{found:#?}");
+    let found =
+        run(&workflow("      - uses: softprops/action-gh-release@v2\n        with:\n          files: dist/*\n"));
+    assert_eq!(rules(&found), [("stripped-without-symbols", ".github/goreleaser-nightly.yml:4")], "{found:#?}");
 }
 
 /// `go mod tidy` in a job that only makes test builds changes nothing that ships; an upgrade

@@ -134,6 +134,20 @@ fn collisions(iterations: &[&BuildInvocation<'_>]) -> Vec<(String, Vec<String>)>
     seen.into_iter().filter(|(_, targets, _)| targets.len() > 1).map(|(p, targets, _)| (p, targets)).collect()
 }
 
+/// Whether every run of a build in a loop or function carries its output away before the
+/// next run builds it again: a later command of the same loop body or function packs, copies,
+/// moves or uploads it (`go build -o app .; tar czf app-$os.tgz app`).
+fn carried_away_each_time(defs: &Defs<'_>, b: &crate::defs::source::Build<'_>) -> bool {
+    let inv = &b.invocation;
+    let (Some(innermost), Some(path)) = (inv.loops.last(), output(inv)) else { return false };
+    defs.commands.iter().any(|c| {
+        c.context == b.context
+            && c.span.0 > inv.span.1
+            && c.loops.last() == Some(innermost)
+            && crate::defs::link::carries_away(&c.argv, &path)
+    })
+}
+
 pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     for all in defs.builds_by_command() {
         let inv = &all[0].invocation;
@@ -148,8 +162,11 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         runners.dedup();
         let mut reported = Vec::new();
         for &runner in &runners {
-            let on_runner: Vec<&BuildInvocation<'_>> =
-                all.iter().filter(|b| b.runner == runner).map(|b| &b.invocation).collect();
+            let on_runner: Vec<&BuildInvocation<'_>> = all
+                .iter()
+                .filter(|b| b.runner == runner && !carried_away_each_time(defs, b))
+                .map(|b| &b.invocation)
+                .collect();
             for (path, targets) in collisions(&on_runner) {
                 let message = format!(
                     "{} iterations write {path}: {} overwrite each other and only the last survives",
