@@ -188,10 +188,6 @@ pub struct Build {
     /// How many targets the lists name (`targets` holds at most `budget::MAX_TARGETS` of them).
     pub target_count: u128,
     pub(super) ldflags: Word,
-    /// Where this entry names its ldflags: the value itself, or the alias that brings it from
-    /// an anchor in another entry (`ldflags: *flags`, `<<: *defaults`), so that a finding about
-    /// this build's ldflags is said at this build.
-    pub ldflags_named_at: (usize, usize),
     pub(super) output: Word,
     pub(super) main: Word,
     pub(super) env: Vec<(String, String)>,
@@ -234,29 +230,6 @@ fn key_column(text: &str, at: usize) -> Option<usize> {
     let before = &text[line_start..at];
     let block_key = before.bytes().all(|b| b == b' ' || b == b'-') && !text[at..].starts_with(['{', '[', '\n']);
     block_key.then_some(before.len())
-}
-
-/// Where an entry (`text[start..end]`) names a value it takes through a YAML alias: its
-/// `key: *anchor`, else the merge key that brings it (`<<: *defaults`); the alias itself.
-fn alias_in_entry(text: &str, (start, end): (usize, usize), key: &str) -> Option<(usize, usize)> {
-    let mut merge = None;
-    let mut at = start;
-    for line in text.get(start..end)?.split_inclusive('\n') {
-        let content = line.trim_start_matches([' ', '-']);
-        let offset = at + (line.len() - content.len());
-        at += line.len();
-        let value_of = |k: &str| {
-            let rest = content.strip_prefix(k)?.strip_prefix(':')?;
-            let value = rest.trim();
-            let value_at = offset + k.len() + 1 + (rest.len() - rest.trim_start().len());
-            value.starts_with('*').then_some((value_at, value_at + value.len()))
-        };
-        if let Some(span) = value_of(key) {
-            return Some(span);
-        }
-        merge = merge.or_else(|| value_of("<<"));
-    }
-    merge
 }
 
 /// The insertion that adds `-trimpath` to the entry starting at `entry` with `flags`.
@@ -401,11 +374,6 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
             line_start += line.len();
         }
         let span = if entry.is_some() { (span.0, span.0 + entry_len) } else { span };
-        let outside = ldflags_span.0 < span.0 || ldflags_span.0 > span.1;
-        let ldflags_named_at = match outside {
-            true => alias_in_entry(text, span, "ldflags").unwrap_or(span),
-            false => ldflags_span,
-        };
         builds.push(Build {
             id: entry
                 .and_then(|e| e.id.clone())
@@ -419,7 +387,6 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
             targets,
             target_count,
             ldflags: literal(&ldflags_text, ldflags_span),
-            ldflags_named_at,
             output: literal(entry.and_then(|e| e.binary.clone()).as_deref().unwrap_or("{{ .ProjectName }}"), span),
             main: literal(
                 &main_package(entry.and_then(|e| e.dir.as_deref()), entry.and_then(|e| e.main.as_deref())),
@@ -582,14 +549,6 @@ mod tests {
         assert!(run.reads(".goreleaser-patch.yml") && run.releases);
         assert!(!Run::from_args(&["release", "-f", "other.yml"]).reads(".goreleaser.yml"));
         assert!(parse("builds: 3\n").is_err(), "builds must be a list");
-    }
-
-    #[test]
-    fn ldflags_through_an_alias_are_named_at_the_alias() {
-        let t = "builds:\n  - id: a\n    ldflags: &flags -s -w\n  - id: b\n    ldflags: *flags\n  - <<: &base\n      ldflags: [-s]\n    id: c\n  - <<: *base\n    id: d\n";
-        let g = parse(t).unwrap();
-        let named: Vec<&str> = g.builds.iter().map(|b| &t[b.ldflags_named_at.0..b.ldflags_named_at.1]).collect();
-        assert_eq!(named, ["-s -w", "*flags", "[-s]", "*base"]);
     }
 
     #[test]

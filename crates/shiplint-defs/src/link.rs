@@ -11,7 +11,7 @@
 
 use super::source::{Defs, Kind};
 use super::text::Span;
-use super::value::Value;
+use super::value::{Piece, Value};
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -196,8 +196,17 @@ impl Keeping {
         let runs_more = |argv: &Vec<String>| {
             let program = argv.first().map_or("", String::as_str);
             let program = program.rsplit('/').next().unwrap_or(program);
+            // An upload (not `gh release view`, not `curl` fetching an installer).
+            let uploads = match program {
+                "gh" => {
+                    argv.get(1).is_some_and(|a| a == "release")
+                        && argv.get(2).is_some_and(|a| a == "upload" || a == "create")
+                }
+                "curl" => argv.iter().any(|a| a == "-T" || a.starts_with("--upload-file")),
+                p => UPLOADING_COMMANDS.contains(&p),
+            };
             PUBLISHING_COMMANDS.contains(&program)
-                || UPLOADING_COMMANDS.contains(&program)
+                || uploads
                 || ["make", "gmake", "mage", "task", "just", "bash", "sh"].contains(&program)
                 || program.ends_with(".sh")
                 || argv
@@ -334,7 +343,9 @@ fn request(argv: &[Value]) -> Option<Request> {
     path_like.then(|| Request::Script { path: program.to_string(), args: rest.to_vec() })
 }
 
-/// `make` options, `NAME=value` variables and goals. A goal with holes is not followed.
+/// `make` options, `NAME=value` variables and goals. A goal with holes
+/// (`static-${TARGETOS}-${TARGETARCH}`) is kept as a pattern, holes written `*`: it runs the
+/// callee's targets it matches (see `Makefile::goals_matching`).
 fn make_request(args: &[Value], mut overrides: Vec<(String, Value)>) -> Option<Request> {
     // Options whose value is the next word (or attached: `-Cdir`).
     const WITH_VALUE: &[&str] = &["-C", "-f", "-I", "-o", "-W", "-l"];
@@ -345,7 +356,20 @@ fn make_request(args: &[Value], mut overrides: Vec<(String, Value)>) -> Option<R
             overrides.push(a);
             continue;
         }
-        let Some(word) = w.as_known() else { continue };
+        let Some(word) = w.as_known() else {
+            let pattern: String = w
+                .pieces()
+                .iter()
+                .map(|p| match p {
+                    Piece::Text(t) => t.as_str(),
+                    Piece::Hole(_) => "*",
+                })
+                .collect();
+            if !pattern.starts_with('-') {
+                goals.push(pattern);
+            }
+            continue;
+        };
         let long = |prefix: &str| word.strip_prefix(prefix).map(str::to_string);
         if let Some(d) = long("--directory=") {
             dir = Some(d);

@@ -762,6 +762,31 @@ impl Makefile {
 
     /// The first target of the file that is not special (`.PHONY`) or a pattern: what a bare
     /// `make` builds.
+    /// The goals `make` runs for goals as a caller writes them: a goal with holes (written
+    /// `*`, as `make_request` keeps it) stands for the explicit targets it matches, and one that
+    /// is all hole for none; no goals is the default goal.
+    pub fn goals_matching(&self, written: &[String]) -> Vec<String> {
+        if written.is_empty() {
+            return self.default_goal().map(str::to_string).into_iter().collect();
+        }
+        let targets =
+            || self.rules.iter().flat_map(|r| &r.targets).filter(|t| !t.starts_with('.') && !t.contains(['%', '$']));
+        let mut goals = Vec::new();
+        for goal in written {
+            match goal.contains('*') {
+                false => goals.push(goal.clone()),
+                true if goal.trim_matches('*').is_empty() => {}
+                true => goals.extend(
+                    targets()
+                        .filter(|t| super::shell::glob_match(goal.as_bytes(), t.as_bytes()))
+                        .take(super::budget::MAX_TARGETS)
+                        .cloned(),
+                ),
+            }
+        }
+        goals
+    }
+
     pub fn default_goal(&self) -> Option<&str> {
         self.rules.iter().flat_map(|r| &r.targets).map(String::as_str).find(|t| !t.starts_with('.') && !t.contains('%'))
     }

@@ -194,7 +194,6 @@ pub fn parse(text: &str) -> Result<Promu, String> {
                 targets: targets.clone(),
                 target_count: targets.len() as u128,
                 ldflags: literal(&ldflags_text, ldflags_span),
-                ldflags_named_at: ldflags_span,
                 output: literal(&name, span),
                 main: literal(&path, span),
                 // promu runs the builds in golang-builder images, which set CGO_ENABLED by `go.cgo`.

@@ -702,9 +702,11 @@ fn read_go_program<'a>(
 /// builds that version of a module from the module proxy, this project's own only when the
 /// module is (a release made with `go install example.com/app@v1.2.3`), someone else's tool
 /// otherwise. So does a build of other modules' import paths through a module file of its own
-/// (a tool pinned as bingo does: `go build -modfile=.bingo/lint.mod github.com/x/lint/cmd/lint`);
-/// without one, another module's program built into an image still ships there.
-fn builds_this_project(module: Option<&Module>, b: &Build<'_>) -> bool {
+/// (a tool pinned as bingo does: `go build -modfile=.bingo/lint.mod github.com/x/lint/cmd/lint`),
+/// or from a folder that is a module of its own (`cd tools/goreleaser; go install
+/// github.com/goreleaser/goreleaser/v2`, `run_in`); without either, another module's program
+/// built into an image still ships there.
+fn builds_this_project(module: Option<&Module>, run_in: Option<&Module>, b: &Build<'_>) -> bool {
     let own = |package: &str| module.is_some_and(|m| m.holds(package));
     if let Some(package) = b.invocation.installed_version_of() {
         return package.as_known().is_some_and(own);
@@ -714,8 +716,10 @@ fn builds_this_project(module: Option<&Module>, b: &Build<'_>) -> bool {
     let import_path =
         |p: &&str| p.split('/').next().is_some_and(|first| first.contains('.') && !first.starts_with('.'));
     let tool_module_file = b.invocation.other_flags.iter().any(|f| f.starts_with("-modfile="));
+    let tools_module =
+        run_in.zip(module).is_some_and(|(r, m)| r.root != m.root && !packages.iter().any(|p| r.holds(p)));
     let others_only = module.is_some()
-        && tool_module_file
+        && (tool_module_file || tools_module)
         && !packages.is_empty()
         && packages.len() == b.invocation.packages.len()
         && packages.iter().all(|p| import_path(p) && !p.ends_with(".go") && !own(p));
@@ -956,10 +960,7 @@ impl<'a> Defs<'a> {
             }
             (Parsed::Makefile { file, recipes, values }, link::Run::Make { goals, overrides }) => {
                 let given = makefile::Given::new(overrides.clone(), call_env.clone());
-                let goals = match goals.is_empty() {
-                    true => file.default_goal().map(str::to_string).into_iter().collect(),
-                    false => goals.clone(),
-                };
+                let goals = file.goals_matching(goals);
                 for (rule, made) in file.rules_for_goals(self.text, &goals, Some(&given)) {
                     // A recipe line under a conditional the caller's variables decide against
                     // (`ifeq ($(shell uname -s),Darwin)` in a Linux image) does not run.
@@ -989,8 +990,7 @@ impl<'a> Defs<'a> {
             }
             _ => return Vec::new(),
         }
-        let module = self.module();
-        c.builds.retain(|b| builds_this_project(module.as_deref(), b));
+        self.retain_own_builds(&mut c.builds);
         let made = c.builds.iter().map(|b| self.output_as_named(&b.invocation)).collect();
         self.builds.extend(c.builds);
         self.commands.extend(c.commands);
@@ -1148,8 +1148,20 @@ impl<'a> Defs<'a> {
     /// Drops the builds that make someone else's program (see [`builds_this_project`]), once
     /// the scan's modules are known.
     pub fn keep_own_builds(&mut self) {
+        let mut builds = std::mem::take(&mut self.builds);
+        self.retain_own_builds(&mut builds);
+        self.builds = builds;
+    }
+
+    fn retain_own_builds(&self, builds: &mut Vec<Build<'a>>) {
         let module = self.module();
-        self.builds.retain(|b| builds_this_project(module.as_deref(), b));
+        // The module of the folder a build runs in (`cd tools/lint; go install ...`).
+        let run_in = |b: &Build<'_>| {
+            let Some(Value::Known(dir)) = &b.invocation.dir else { return None };
+            let folder = Path::new(self.path).parent().unwrap_or(Path::new("")).join(dir);
+            self.modules?.for_file(&folder.join("_"), self.scan_root)
+        };
+        builds.retain(|b| builds_this_project(module.as_deref(), run_in(b).as_deref(), b));
     }
 
     /// The line and column span of the byte range `start..end` of this file.

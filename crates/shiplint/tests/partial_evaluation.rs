@@ -521,6 +521,32 @@ fn a_dockerfile_that_runs_make_builds_into_the_image() {
     assert!(check(&[("Makefile", make), ("Dockerfile", &other_goal)]).is_empty());
 }
 
+/// Another module's program installed from a folder that is a module of its own (a tools
+/// module) is a tool; from the project's own module, it may be what a release ships.
+#[test]
+fn a_program_installed_from_a_tools_module_is_a_tool() {
+    let make = "release:\n\tcd tools/goreleaser; go install github.com/goreleaser/goreleaser/v2\n";
+    let tools_mod =
+        "module example.com/app/tools/goreleaser\n\ngo 1.22\n\nrequire github.com/goreleaser/goreleaser/v2 v2.0.0\n";
+    let found = check_in_module(&[("Makefile", make), ("tools/goreleaser/go.mod", tools_mod)]);
+    assert!(found.is_empty(), "{found:#?}");
+    let found = check_in_module(&[("Makefile", make), ("tools/goreleaser/README", "tools\n")]);
+    assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:2")], "{found:#?}");
+}
+
+/// `make static-${TARGETOS}` runs the targets its known text matches, not the
+/// default goal; a goal that is all hole (`"$(cat .goal)"`) runs nothing known.
+#[test]
+fn a_make_goal_with_holes_runs_the_targets_it_matches() {
+    let make = "build:\n\tgo build -o bin/app .\nstatic-linux:\n\tCGO_ENABLED=0 go build -o bin/app .\n";
+    let dockerfile = "FROM golang:1.27 AS build\nARG TARGETOS TARGETARCH\nWORKDIR /src\nCOPY . .\nRUN make static-${TARGETOS}\nFROM gcr.io/distroless/static:nonroot\nCOPY --from=build /src/bin/app /app\nENTRYPOINT [\"/app\"]\n";
+    let found = check(&[("Makefile", make), ("Dockerfile", dockerfile)]);
+    assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:4")], "{found:#?}");
+    assert!(found[0].2.contains("Dockerfile:5 runs it"), "{}", found[0].2);
+    let unknown = dockerfile.replace("static-${TARGETOS}", "\"$(cat .goal)\"");
+    assert!(check(&[("Makefile", make), ("Dockerfile", &unknown)]).is_empty());
+}
+
 #[test]
 fn a_recipe_hands_scripts_their_arguments_and_sub_makes_their_goals() {
     let make = "release:\n\t./scripts/build.sh version\n\t$(MAKE) -C tools/cli build\n";

@@ -221,12 +221,7 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             "{what}, and no unstripped copy is built: delve, gdb, perf and addr2line have less or nothing to \
              read when it crashes (panic traces and pprof profiles keep their names and lines)"
         );
-        // A goreleaser entry that takes its ldflags through an alias is told at the alias.
-        let entry = defs.goreleaser.and_then(|g| g.builds.iter().find(|e| e.span == inv.span));
-        let at = match entry {
-            Some(e) if !inv.implicit_ldflags => e.ldflags_named_at,
-            _ => inv.ldflags.as_ref().map_or(inv.span, |(_, w)| (w.start, w.end)),
-        };
+        let at = inv.ldflags.as_ref().map_or(inv.span, |(_, w)| (w.start, w.end));
         let help = "build once without -s -w, keep that file (`shiplint symbols store`), and ship a `strip`ped copy: \
                     it keeps the Go build ID";
         out.push(defs.finding(&META, at, message, help));
