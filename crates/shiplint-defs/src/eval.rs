@@ -554,6 +554,8 @@ pub struct Evaluated<'a> {
     pub iteration: Vec<(String, Value)>,
     /// Identifies the loop nest the command sits in (start offsets of its loops and functions).
     pub loops: Vec<usize>,
+    /// The function calls it runs in (`build darwin arm64`), outermost first, as source spans.
+    pub calls: Vec<(usize, usize)>,
     /// Variables the command read while unset, taken as empty.
     pub assumed_empty: Vec<String>,
     /// The folder the command runs in, relative to where the script started, after its `cd`,
@@ -648,6 +650,7 @@ pub fn evaluate<'a>(items: &'a [Item], env: &mut Env, budget: &Budget) -> Vec<Ev
 struct Frame {
     iteration: Vec<(String, Value)>,
     loops: Vec<usize>,
+    calls: Vec<(usize, usize)>,
 }
 
 struct Walk<'a, 'b> {
@@ -1003,6 +1006,7 @@ impl<'a> Walk<'a, '_> {
             prefix: &cmd.assigns,
             iteration: frame.iteration.clone(),
             loops: frame.loops.clone(),
+            calls: frame.calls.clone(),
             assumed_empty,
             cwd: env.get(CWD).cloned(),
         });
@@ -1019,9 +1023,11 @@ impl<'a> Walk<'a, '_> {
             let args: Vec<(String, Value)> =
                 argv[1..].iter().enumerate().map(|(i, v)| (format!("${}", i + 1), v.clone())).collect();
             frame.loops.push(start);
+            frame.calls.push((cmd.start, cmd.end));
             frame.iteration.extend(args.iter().cloned());
             let (_, status) = self.walk(body, &mut call_env, frame, depth + 1);
             frame.iteration.truncate(frame.iteration.len() - args.len());
+            frame.calls.pop();
             frame.loops.pop();
             // Assignments in a function are global in sh.
             call_env.positional = saved.clone();

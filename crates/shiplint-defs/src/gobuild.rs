@@ -53,6 +53,8 @@ pub struct BuildInvocation<'a> {
     /// The folder the command runs in, relative to where its script started (after `cd` or
     /// `pushd`); `None` where the script never changed folder.
     pub dir: Option<Value>,
+    /// The shell function calls the build runs in (`build darwin arm64`), outermost first.
+    pub calls: Vec<(usize, usize)>,
     /// The Go release a cross-compiler's build image carries (xgo's `-go go-1.21.x`), where
     /// the file chooses it.
     pub toolchain: Option<(Value, &'a Word)>,
@@ -164,6 +166,7 @@ impl<'a> BuildInvocation<'a> {
             env,
             iteration: e.iteration.clone(),
             loops: e.loops.clone(),
+            calls: e.calls.clone(),
             assumed_empty: e.assumed_empty.clone(),
             dir: e.cwd.clone(),
             ..BuildInvocation::default()

@@ -685,6 +685,7 @@ fn read_go_program<'a>(
             prefix: &[],
             iteration: Vec::new(),
             loops: Vec::new(),
+            calls: Vec::new(),
             assumed_empty: Vec::new(),
             cwd: None,
         };

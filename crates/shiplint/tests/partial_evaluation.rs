@@ -102,6 +102,14 @@ fn a_function_called_once_per_target() {
 
     let good = script.replace("-o dist/app ", "-o dist/app-$1-$2 ");
     assert!(check(&[("release.sh", &good)]).is_empty());
+    // The call that names darwin is where the macOS build is chosen: said there, once per call.
+    let darwin = good.replace("build freebsd arm64\n", "build darwin arm64\nbuild darwin amd64\n");
+    let found = check(&[("release.sh", &darwin)]);
+    assert_eq!(
+        rules(&found),
+        [("macos-not-notarized", "release.sh:4"), ("macos-not-notarized", "release.sh:5")],
+        "{found:#?}"
+    );
 }
 
 #[test]

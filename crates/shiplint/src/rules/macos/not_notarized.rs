@@ -16,7 +16,8 @@ declare_rule! {
     /// Signing alone (`codesign`, `rcodesign sign`) is not notarization. One finding per build
     /// command; when the file that builds never names macOS, its caller chose darwin
     /// (`GOOS=darwin ./build.sh`, `make GOOS=${{ matrix.goos }}`), and the finding is at the
-    /// line of the nearest caller that names it. In a release folder or archive, it tells what notarization can and cannot do for
+    /// line of the nearest caller that names it; a shell function's build is told at each call
+    /// that names darwin (`build darwin arm64`). In a release folder or archive, it tells what notarization can and cannot do for
     /// a Developer ID-signed bare binary (binaries signed only ad hoc, or not at all, are
     /// macos-adhoc-only and macos-unsigned findings).
     ///
@@ -117,9 +118,14 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         // A cross-compiler's own default platforms (goxz, gox) are the file's choice.
         let from_caller = !names_macos && inv.cross_tool.is_none();
         let chooser = b.via.as_deref().filter(|_| from_caller).and_then(|c| c.chain().find(|c| c.names_macos));
-        let at = match chooser {
-            Some(caller) => Location::text(&caller.path, caller.lines),
-            None => defs.location(inv.span.0, inv.span.1),
+        // A function's build for the target its call names (`build darwin arm64`): at the call.
+        let names_darwin =
+            |(start, end): (usize, usize)| defs.text.get(start..end).is_some_and(|t| t.contains("darwin"));
+        let call = inv.calls.iter().rev().copied().find(|&call| names_darwin(call)).filter(|_| !names_darwin(inv.span));
+        let at = match (chooser, call) {
+            (Some(caller), _) => Location::text(&caller.path, caller.lines),
+            (None, Some((start, end))) => defs.location(start, end),
+            (None, None) => defs.location(inv.span.0, inv.span.1),
         };
         match commands.iter_mut().find(|(place, ..)| *place == at) {
             Some((_, _, arches)) if !arches.contains(&arch) => arches.push(arch),
