@@ -760,17 +760,26 @@ impl Makefile {
             || self.by_name.get(name).is_some_and(|ds| ds.iter().any(|&i| self.vars[i].exported))
     }
 
-    /// The first target of the file that is not special (`.PHONY`) or a pattern: what a bare
-    /// `make` builds.
     /// The goals `make` runs for goals as a caller writes them: a goal with holes (written
     /// `*`, as `make_request` keeps it) stands for the explicit targets it matches, and one that
-    /// is all hole for none; no goals is the default goal.
-    pub fn goals_matching(&self, written: &[String]) -> Vec<String> {
+    /// is all hole for none; no goals is the default goal. In a Linux image build
+    /// (`in_linux_image`), a hole is the image's platform: targets named for another system
+    /// (`build-darwin-arm64`, `build-windows-amd64`) are not what it makes.
+    pub fn goals_matching(&self, written: &[String], in_linux_image: bool) -> Vec<String> {
         if written.is_empty() {
             return self.default_goal().map(str::to_string).into_iter().collect();
         }
-        let targets =
-            || self.rules.iter().flat_map(|r| &r.targets).filter(|t| !t.starts_with('.') && !t.contains(['%', '$']));
+        const OTHER_SYSTEMS: &[&str] =
+            &["darwin", "mac", "macos", "osx", "windows", "win", "freebsd", "openbsd", "netbsd", "illumos", "solaris"];
+        let for_other_system = |t: &str| {
+            in_linux_image && t.to_ascii_lowercase().split(['-', '_', '.', '/']).any(|w| OTHER_SYSTEMS.contains(&w))
+        };
+        let targets = || {
+            self.rules
+                .iter()
+                .flat_map(|r| &r.targets)
+                .filter(|t| !t.starts_with('.') && !t.contains(['%', '$']) && !for_other_system(t))
+        };
         let mut goals = Vec::new();
         for goal in written {
             match goal.contains('*') {
@@ -787,6 +796,8 @@ impl Makefile {
         goals
     }
 
+    /// The first target of the file that is not special (`.PHONY`) or a pattern: what a bare
+    /// `make` builds.
     pub fn default_goal(&self) -> Option<&str> {
         self.rules.iter().flat_map(|r| &r.targets).map(String::as_str).find(|t| !t.starts_with('.') && !t.contains('%'))
     }

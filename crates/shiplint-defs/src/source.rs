@@ -961,7 +961,7 @@ impl<'a> Defs<'a> {
             }
             (Parsed::Makefile { file, recipes, values }, link::Run::Make { goals, overrides }) => {
                 let given = makefile::Given::new(overrides.clone(), call_env.clone());
-                let goals = file.goals_matching(goals);
+                let goals = file.goals_matching(goals, host == Some("Linux"));
                 for (rule, made) in file.rules_for_goals(self.text, &goals, Some(&given)) {
                     // A recipe line under a conditional the caller's variables decide against
                     // (`ifeq ($(shell uname -s),Darwin)` in a Linux image) does not run.
