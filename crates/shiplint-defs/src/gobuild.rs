@@ -737,7 +737,7 @@ pub fn launched(argv: &[Value]) -> Option<(usize, Vec<LauncherSetting>)> {
             continue;
         }
         let program = argv.get(i)?;
-        match program.as_known().and_then(|_| program.file_name()).unwrap_or_default() {
+        match program.file_name().unwrap_or_default() {
             "exec" | "time" | "nice" | "nohup" | "command" => i += 1,
             "sudo" | "setpriv" => {
                 i += 1;

@@ -1225,6 +1225,13 @@ fn a_go_build_run_in_a_container() {
     assert!(found[0].2.starts_with("darwin/arm64 binaries"), "{}", found[0].2);
     let linux = make.replace("GOOS=darwin", "GOOS=linux");
     assert!(check_in_module(&[("Makefile", &linux)]).is_empty());
+    // docker found on PATH (`$(shell which docker)`), and go by its path in the image.
+    let located = make
+        .replace("IMAGE = ", "DOCKER := $(shell which docker)\nIMAGE = ")
+        .replace("\tdocker run", "\t$(DOCKER) run")
+        .replace(" go build", " /usr/local/go/bin/go build");
+    let found = check_in_module(&[("Makefile", &located)]);
+    assert_eq!(rules(&found), [("macos-not-notarized", "Makefile:4")], "{found:#?}");
 }
 
 /// gox and goxz cross-compile: one build per target, with gox's `-output` template (distinct
