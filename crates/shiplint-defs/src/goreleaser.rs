@@ -47,6 +47,14 @@ struct DockerV2Entry {
     platforms: Option<Vec<Scalar>>,
 }
 
+/// A `kos:` entry: an image goreleaser builds with ko and pushes (not in `--snapshot`, which
+/// publishes to `ko.local`).
+#[derive(Debug, Deserialize)]
+struct KoEntry {
+    base_image: Option<Spanned<Scalar>>,
+    user: Option<Scalar>,
+}
+
 #[derive(Debug, Deserialize)]
 struct Config {
     builds: Option<Spanned<Vec<Spanned<BuildEntry>>>>,
@@ -54,6 +62,7 @@ struct Config {
     build: Option<Spanned<BuildEntry>>,
     dockers: Option<Vec<Spanned<DockerEntry>>>,
     dockers_v2: Option<Vec<Spanned<DockerV2Entry>>>,
+    kos: Option<Vec<Spanned<KoEntry>>>,
     notarize: Option<IgnoredAny>,
     signs: Option<IgnoredAny>,
     includes: Option<IgnoredAny>,
@@ -209,9 +218,21 @@ pub struct Docker {
     pub goarch: String,
 }
 
+/// An image a `kos:` entry builds with ko.
+pub struct Ko {
+    /// Where the entry is.
+    pub span: (usize, usize),
+    /// `base_image` and where it is written; `None` for goreleaser's default,
+    /// `cgr.dev/chainguard/static` (which runs as nonroot).
+    pub base_image: Option<(String, (usize, usize))>,
+    /// `user`: the user the image runs as; without it, the base image's.
+    pub user: Option<String>,
+}
+
 pub struct Goreleaser {
     pub builds: Vec<Build>,
     pub dockers: Vec<Docker>,
+    pub kos: Vec<Ko>,
     pub notarizes: bool,
     pub signs: bool,
     /// The `before.hooks` command lines, each with where it is written.
@@ -452,9 +473,20 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
     let entries = cfg.builds.as_ref().map_or(&[][..], |b| &b.value[..]);
     let packs_prebuilt =
         !entries.is_empty() && entries.iter().all(|e| e.value.builder.as_deref().is_some_and(|b| b != "go"));
+    let kos = cfg
+        .kos
+        .iter()
+        .flatten()
+        .map(|k| Ko {
+            span: span_of(k).unwrap_or(file_span),
+            base_image: k.value.base_image.as_ref().map(|b| (b.value.text(), span_of(b).unwrap_or(file_span))),
+            user: k.value.user.as_ref().map(Scalar::text),
+        })
+        .collect();
     Ok(Goreleaser {
         builds,
         dockers,
+        kos,
         notarizes: cfg.notarize.is_some(),
         signs: cfg.signs.is_some(),
         before_hooks,

@@ -1303,6 +1303,25 @@ fn packing_each_output_before_the_next_build() {
     assert_eq!(rules(&found), [("cross-build-overwrite", "scripts/build.sh:4")], "{found:#?}");
 }
 
+/// goreleaser's `kos:` images are judged like any image it pushes: an untagged `base_image`
+/// floats, and a base that runs as root with no `user:` runs the program as root.
+#[test]
+fn goreleaser_kos_images_are_judged_as_images() {
+    let config = "builds:\n  - id: app\n    flags: [-trimpath]\n    ldflags: [\"-X main.buildDate={{.CommitDate}}\"]\n    goos: [linux]\nkos:\n  - build: app\n    base_image: alpine\n    repositories: [ghcr.io/acme/app]\n";
+    let found = check_in_module(&[(".goreleaser.yaml", config)]);
+    let mut found_rules = rules(&found);
+    found_rules.sort();
+    assert_eq!(
+        found_rules,
+        [("root-final-image", ".goreleaser.yaml:8"), ("unpinned-base-image", ".goreleaser.yaml:8")],
+        "{found:#?}"
+    );
+    let good = config.replace("base_image: alpine", "base_image: alpine:3.22\n    user: \"65532:65532\"");
+    assert!(check_in_module(&[(".goreleaser.yaml", &good)]).is_empty());
+    let default_base = config.replace("    base_image: alpine\n", "");
+    assert!(check_in_module(&[(".goreleaser.yaml", &default_base)]).is_empty());
+}
+
 /// A snapshot in a nightly workflow ships what a later step of its job may publish; with
 /// nothing after it, it only checks that the release builds. A goreleaser file of another name
 /// that nothing runs and that writes no builds is a part of a config (`cat a.yml b.yml >

@@ -13,7 +13,10 @@ declare_rule! {
     /// a ko command of the scan pushes, it finds the base images (`defaultBaseImage`, a pushed
     /// package's `baseImageOverrides` entry) that run as root when no command sets a user: ko
     /// keeps the base image's user unless `ko build --image-user` gives one (checked in ko's
-    /// `pkg/build/gobuild.go` and `pkg/commands/options/build.go`).
+    /// `pkg/build/gobuild.go` and `pkg/commands/options/build.go`). The same holds for the
+    /// images of goreleaser's `kos:` entries in a config that releases: a `base_image` that
+    /// runs as root and no `user:` (goreleaser's default base, `cgr.dev/chainguard/static`,
+    /// runs as nonroot).
     ///
     /// ## Why is this bad?
     /// A compromised process runs as root inside the container: it can write anywhere in the
@@ -95,6 +98,21 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             );
             let help =
                 "use a nonroot base (`gcr.io/distroless/static-debian12:nonroot`) or `ko build --image-user 65532`";
+            out.push(defs.finding(&META, *span, message, help));
+        }
+        return;
+    }
+    // goreleaser's `kos:` images, pushed when it releases: the base image's user unless `user:`.
+    if let Some(g) = defs.goreleaser.filter(|_| defs.goreleaser_released != Some(false)) {
+        for k in g.kos.iter().filter(|k| k.user.is_none()) {
+            let Some((reference, span)) = &k.base_image else { continue };
+            if crate::defs::images::classify(reference).nonroot_by_default {
+                continue;
+            }
+            let message = format!(
+                "goreleaser builds this kos: image with ko on {reference}, which runs as root, and sets no user"
+            );
+            let help = "add `user: \"65532:65532\"` to the kos: entry, or use a nonroot base";
             out.push(defs.finding(&META, *span, message, help));
         }
         return;

@@ -13,7 +13,9 @@ declare_rule! {
     /// site, a test harness) are left alone. A ko config (`.ko.yaml`) is judged the same way when
     /// a ko command of the scan pushes its images: its `defaultBaseImage`, and the
     /// `baseImageOverrides` entry of each package pushed (ko's own default base, used when the
-    /// config names none, is not: no line of the project chose it). A `FROM` naming a build
+    /// config names none, is not: no line of the project chose it). So is the `base_image` of
+    /// each goreleaser `kos:` entry of a config that releases (goreleaser builds and pushes those
+    /// images with ko; its default, `cgr.dev/chainguard/static`, is not judged). A `FROM` naming a build
     /// context that a `docker-bake.hcl` beside the Dockerfile (or at the repository root) gives
     /// (`contexts = { php-base = "docker-image://php:8.4-zts" }`) is that context, not an image.
     ///
@@ -63,6 +65,19 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
                 let message = format!(
                     "base image {reference} {problem}: every image ko pushes ({} runs it) may get a different base",
                     published.at
+                );
+                out.push(defs.finding(&META, *span, message, "pin a version tag, or better a digest (@sha256:...)"));
+            }
+        }
+        return;
+    }
+    // goreleaser's `kos:` images, pushed when it releases.
+    if let Some(g) = defs.goreleaser.filter(|_| defs.goreleaser_released != Some(false)) {
+        for (reference, span) in g.kos.iter().filter_map(|k| k.base_image.as_ref()) {
+            if let Some(problem) = unpinned(&images::classify(reference)) {
+                let message = format!(
+                    "base image {reference} {problem}: every image goreleaser builds with ko (kos:) may get a \
+                     different base"
                 );
                 out.push(defs.finding(&META, *span, message, "pin a version tag, or better a digest (@sha256:...)"));
             }
