@@ -1135,12 +1135,22 @@ impl<'a> Defs<'a> {
     /// step's `make release`) is judged as those callers run it: the file's own reading of that
     /// target, with no caller's environment (both branches of `ifeq ($(shell uname -s),Darwin)`),
     /// is dropped once the scan is linked.
+    ///
+    /// A script another build file runs is judged as it is run (with the caller's arguments and
+    /// exported variables: cri-tools' `hack/release.sh` gets `GOFLAGS=-trimpath` from its
+    /// Makefile): its own reading, with nothing set, is dropped too.
     pub fn judge_called_targets_as_called(&mut self) {
+        let path = self.path;
+        let from_elsewhere = |b: &Build<'_>| b.via.as_deref().is_some_and(|v| v.chain().any(|c| c.path != path));
+        if self.kind == Kind::Shell {
+            if self.builds.iter().any(from_elsewhere) {
+                self.builds.retain(|b| b.via.is_some());
+            }
+            return;
+        }
         if self.kind != Kind::Makefile {
             return;
         }
-        let path = self.path;
-        let from_elsewhere = |b: &Build<'_>| b.via.as_deref().is_some_and(|v| v.chain().any(|c| c.path != path));
         let called: std::collections::HashSet<String> =
             self.builds.iter().filter(|b| from_elsewhere(b)).filter_map(|b| b.context.clone()).collect();
         self.builds.retain(|b| b.via.is_some() || b.context.as_ref().is_none_or(|c| !called.contains(c)));

@@ -1303,6 +1303,18 @@ fn packing_each_output_before_the_next_build() {
     assert_eq!(rules(&found), [("cross-build-overwrite", "scripts/build.sh:4")], "{found:#?}");
 }
 
+/// A script another build file runs is judged as it runs it: the Makefile's exported
+/// `GOFLAGS=-trimpath` reaches its builds, and the script's own reading without it is dropped.
+#[test]
+fn a_called_script_is_judged_with_its_callers_environment() {
+    let script = "#!/bin/bash\nfor os in linux freebsd; do\n  GOOS=$os CGO_ENABLED=0 go build -o out/app-$os .\n  tar czf app-$os.tgz -C out app-$os\ndone\n";
+    let make = "export GOFLAGS := -trimpath\nrelease:\n\t./hack/release.sh\n";
+    let found = check_in_module(&[("Makefile", make), ("hack/release.sh", script)]);
+    assert!(found.is_empty(), "{found:#?}");
+    let found = check_in_module(&[("hack/release.sh", script)]);
+    assert_eq!(rules(&found), [("untrimmed-paths", "hack/release.sh:3")], "{found:#?}");
+}
+
 /// goreleaser's `kos:` images are judged like any image it pushes: an untagged `base_image`
 /// floats, and a base that runs as root with no `user:` runs the program as root.
 #[test]
