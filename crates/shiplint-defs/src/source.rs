@@ -731,7 +731,8 @@ fn builds_this_project(module: Option<&Module>, run_in: Option<&Module>, b: &Bui
 /// it is for when that is not a release: tests, development or the project's own tooling.
 pub fn non_release_purpose(token: &str) -> Option<&'static str> {
     match token {
-        "test" | "tests" | "testing" | "e2e" | "integration" => Some("tests"),
+        // `bats`: the Bash Automated Testing System (`Dockerfile.bats`).
+        "test" | "tests" | "testing" | "e2e" | "integration" | "bats" => Some("tests"),
         "dev" | "devcontainer" | ".devcontainer" | "development" | "local" => Some("development"),
         "lint" | "linter" | "validate" | "validation" | "vendor" | "docs" | "bench" | "fuzz" | "coverage"
         | "generate" | "codegen" | "check" | "checks" => Some("project tooling"),

@@ -480,7 +480,13 @@ fn a_ci_binary_ships_only_if_a_later_step_names_it() {
 #[test]
 fn test_and_development_images_are_not_releases() {
     let dockerfile = "FROM golang:1.27 AS build\nRUN CGO_ENABLED=0 go build -o /app .\nFROM alpine:3.20\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n";
-    for path in ["test/e2e/Dockerfile", "Dockerfile.dev", ".devcontainer/Dockerfile", "examples/hello/Dockerfile"] {
+    for path in [
+        "test/e2e/Dockerfile",
+        "Dockerfile.dev",
+        "Dockerfile.bats",
+        ".devcontainer/Dockerfile",
+        "examples/hello/Dockerfile",
+    ] {
         assert!(check(&[(path, dockerfile)]).is_empty(), "{path}");
     }
     let found = check(&[("Dockerfile", dockerfile)]);
