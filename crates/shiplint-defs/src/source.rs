@@ -1096,9 +1096,17 @@ impl<'a> Defs<'a> {
             [(Value::Known(p), _)] => p.as_str(),
             _ => return None,
         };
-        let import_path = match package.trim_end_matches('/') {
-            "." | "" => self.module()?.path.clone(),
-            p => p.to_string(),
+        // `cd tools/stats && go build` names the program after the folder it builds in.
+        let folder = inv
+            .dir
+            .as_ref()
+            .and_then(Value::as_known)
+            .map(|d| d.trim_end_matches('/'))
+            .filter(|d| !d.is_empty() && *d != "." && !d.starts_with('/') && !d.contains(".."));
+        let import_path = match (package.trim_end_matches('/'), folder) {
+            ("." | "", Some(folder)) => format!("{}/{folder}", self.module().map_or("_".into(), |m| m.path.clone())),
+            ("." | "", None) => self.module()?.path.clone(),
+            (p, _) => p.to_string(),
         };
         super::gobuild::program_name(&import_path).map(str::to_string)
     }

@@ -1309,6 +1309,17 @@ fn packing_each_output_before_the_next_build() {
     assert_eq!(rules(&found), [("cross-build-overwrite", "scripts/build.sh:4")], "{found:#?}");
 }
 
+/// `cd tools/stats && go build && ./stats`: go build names the program after the folder it
+/// builds in, and a target that runs what it built uses it as a tool, whatever it is called.
+#[test]
+fn a_program_built_in_a_folder_and_run_there_is_a_tool() {
+    let make = "stats-release:\n\t(cd tools/stats && go build && ./stats v1)\n";
+    assert!(check_in_module(&[("Makefile", make)]).is_empty());
+    let packed = make.replace("./stats v1", "tar czf stats.tgz stats");
+    let found = check_in_module(&[("Makefile", &packed)]);
+    assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:2")], "{found:#?}");
+}
+
 /// A script another build file runs is judged as it runs it: the Makefile's exported
 /// `GOFLAGS=-trimpath` reaches its builds, and the script's own reading without it is dropped.
 #[test]
