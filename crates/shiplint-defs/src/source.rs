@@ -1147,14 +1147,17 @@ impl<'a> Defs<'a> {
     ///
     /// A script another build file runs is judged as it is run (with the caller's arguments and
     /// exported variables: cri-tools' `hack/release.sh` gets `GOFLAGS=-trimpath` from its
-    /// Makefile): its own reading, with nothing set, is dropped too.
+    /// Makefile): its own reading of each command a caller's run reaches, with nothing set, is
+    /// dropped too.
     pub fn judge_called_targets_as_called(&mut self) {
         let path = self.path;
         let from_elsewhere = |b: &Build<'_>| b.via.as_deref().is_some_and(|v| v.chain().any(|c| c.path != path));
         if self.kind == Kind::Shell {
-            if self.builds.iter().any(from_elsewhere) {
-                self.builds.retain(|b| b.via.is_some());
-            }
+            // Only the commands a caller's run reaches: one behind arguments no caller passes
+            // keeps the file's own reading.
+            let called: std::collections::HashSet<(usize, usize)> =
+                self.builds.iter().filter(|b| from_elsewhere(b)).map(|b| b.invocation.span).collect();
+            self.builds.retain(|b| b.via.is_some() || !called.contains(&b.invocation.span));
             return;
         }
         if self.kind != Kind::Makefile {
