@@ -1149,7 +1149,7 @@ impl<'a> Defs<'a> {
     /// exported variables: cri-tools' `hack/release.sh` gets `GOFLAGS=-trimpath` from its
     /// Makefile): its own reading of each command a caller's run reaches, with nothing set, is
     /// dropped too.
-    pub fn judge_called_targets_as_called(&mut self) {
+    pub fn judge_called_builds_as_called(&mut self) {
         let path = self.path;
         let from_elsewhere = |b: &Build<'_>| b.via.as_deref().is_some_and(|v| v.chain().any(|c| c.path != path));
         if self.kind == Kind::Shell {

@@ -240,7 +240,7 @@ fn judge_definitions(
         .collect();
     crate::defs::link::link(&mut defs);
     for d in &mut defs {
-        d.judge_called_targets_as_called();
+        d.judge_called_builds_as_called();
     }
     // Facts of the whole tree (each path named on the command line is its own tree).
     let notarized: Vec<(Option<&Path>, String)> = defs
