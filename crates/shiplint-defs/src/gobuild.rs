@@ -375,7 +375,7 @@ impl<'a> BuildInvocation<'a> {
                     }
                     // Without -out, the main module's path names the file.
                     b.push(name.as_ref().unwrap_or(&Value::hole(Origin::Unevaluated("(the module path)".into()))));
-                    let platform = platform.clone().or_else(|| match os.as_str() {
+                    let platform = platform.or_else(|| match os.as_str() {
                         "windows" => Some("4.0".into()),
                         "darwin" => Some("10.12".into()),
                         _ => None,
@@ -545,8 +545,6 @@ pub fn program_name(import_path: &str) -> Option<&str> {
     (!name.is_empty() && name != "." && name != ".." && !name.contains('$')).then_some(name)
 }
 
-/// The platforms gox builds by default (those its table marks `Default` for current Go
-/// releases).
 /// What xgo's image builds for (techknowlogick/xgo, docker/base/build.sh).
 const XGO_TARGETS: &[(&str, &str)] = &[
     ("linux", "amd64"),
@@ -569,6 +567,8 @@ const XGO_TARGETS: &[(&str, &str)] = &[
     ("freebsd", "amd64"),
 ];
 
+/// The platforms gox builds by default (those its table marks `Default` for current Go
+/// releases).
 const GOX_DEFAULT_TARGETS: &[(&str, &str)] = &[
     ("darwin", "amd64"),
     ("darwin", "arm64"),

@@ -11,7 +11,7 @@
 
 use super::source::{Defs, Kind};
 use super::text::Span;
-use super::value::{Piece, Value};
+use super::value::Value;
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -123,10 +123,15 @@ fn packs(program: &str) -> bool {
     [ARCHIVING_COMMANDS, COPYING_COMMANDS, TREATING_COMMANDS].iter().any(|list| list.contains(&program))
 }
 
+/// The file name of the program a command runs (`/usr/bin/tar` runs `tar`); empty when unknown.
+fn program_of(argv: &[Value]) -> &str {
+    let program = argv.first().and_then(Value::as_known).unwrap_or("");
+    program.rsplit('/').next().unwrap_or(program)
+}
+
 /// Whether a command runs one of `programs` on the file `file`.
 fn runs_on_file(argv: &[Value], programs: &[&[&str]], file: &str) -> bool {
-    let program = argv.first().and_then(Value::as_known).unwrap_or("");
-    let program = program.rsplit('/').next().unwrap_or(program);
+    let program = program_of(argv);
     programs.iter().any(|list| list.contains(&program))
         && argv.iter().skip(1).filter_map(Value::as_known).any(|a| !a.starts_with('-') && names_file(a, file))
 }
@@ -145,8 +150,7 @@ pub fn archives(argv: &[Value], file: &str) -> bool {
 /// Whether a command packs, copies or uploads the files it names: a loop's runs of it name
 /// one file each, so each distinct run is kept (`cp bin/app-$os dist/`).
 pub fn names_kept_files(argv: &[Value]) -> bool {
-    let program = argv.first().and_then(Value::as_known).unwrap_or("");
-    let program = program.rsplit('/').next().unwrap_or(program);
+    let program = program_of(argv);
     packs(program) || UPLOADING_COMMANDS.contains(&program)
 }
 
@@ -258,7 +262,7 @@ pub enum Run {
     /// A script with its arguments (`$1`...).
     Script { args: Vec<Value> },
     /// A Makefile with its goals (none: the default goal) and command-line variables.
-    Make { goals: Vec<String>, overrides: Vec<(String, Value)> },
+    Make { goals: Vec<Value>, overrides: Vec<(String, Value)> },
     /// A local action or reusable workflow a CI job uses, with its `with:` inputs (as
     /// `inputs.<name>`).
     Action { inputs: Vec<(String, Value)> },
@@ -279,7 +283,7 @@ enum Request {
     Make {
         dir: Option<String>,
         file: Option<String>,
-        goals: Vec<String>,
+        goals: Vec<Value>,
         overrides: Vec<(String, Value)>,
     },
     Script {
@@ -344,8 +348,8 @@ fn request(argv: &[Value]) -> Option<Request> {
 }
 
 /// `make` options, `NAME=value` variables and goals. A goal with holes
-/// (`static-${TARGETOS}-${TARGETARCH}`) is kept as a pattern, holes written `*`: it runs the
-/// callee's targets it matches (see `Makefile::goals_matching`).
+/// (`static-${TARGETOS}-${TARGETARCH}`) is kept as it is: it runs the callee's targets it could
+/// be (see `Makefile::goals_matching`).
 fn make_request(args: &[Value], mut overrides: Vec<(String, Value)>) -> Option<Request> {
     // Options whose value is the next word (or attached: `-Cdir`).
     const WITH_VALUE: &[&str] = &["-C", "-f", "-I", "-o", "-W", "-l"];
@@ -357,16 +361,8 @@ fn make_request(args: &[Value], mut overrides: Vec<(String, Value)>) -> Option<R
             continue;
         }
         let Some(word) = w.as_known() else {
-            let pattern: String = w
-                .pieces()
-                .iter()
-                .map(|p| match p {
-                    Piece::Text(t) => t.as_str(),
-                    Piece::Hole(_) => "*",
-                })
-                .collect();
-            if !pattern.starts_with('-') {
-                goals.push(pattern);
+            if !w.starts_with("-") {
+                goals.push(w.clone());
             }
             continue;
         };
@@ -391,7 +387,7 @@ fn make_request(args: &[Value], mut overrides: Vec<(String, Value)>) -> Option<R
                 words.next();
             }
         } else if !word.starts_with('-') && !word.is_empty() {
-            goals.push(word.to_string());
+            goals.push(w.clone());
         }
     }
     Some(Request::Make { dir, file, goals, overrides })

@@ -760,12 +760,12 @@ impl Makefile {
             || self.by_name.get(name).is_some_and(|ds| ds.iter().any(|&i| self.vars[i].exported))
     }
 
-    /// The goals `make` runs for goals as a caller writes them: a goal with holes (written
-    /// `*`, as `make_request` keeps it) stands for the explicit targets it matches, and one that
-    /// is all hole for none; no goals is the default goal. In a Linux image build
-    /// (`in_linux_image`), a hole is the image's platform: targets named for another system
-    /// (`build-darwin-arm64`, `build-windows-amd64`) are not what it makes.
-    pub fn goals_matching(&self, written: &[String], in_linux_image: bool) -> Vec<String> {
+    /// The goals `make` runs for goals as a caller writes them: a goal with holes stands for
+    /// the explicit targets it could be, and one that is all hole for none; no goals is the
+    /// default goal. In a Linux image build (`in_linux_image`), a hole is the image's platform:
+    /// targets named for another system (`build-darwin-arm64`, `build-windows-amd64`) are not
+    /// what it makes.
+    pub fn goals_matching(&self, written: &[Value], in_linux_image: bool) -> Vec<String> {
         if written.is_empty() {
             return self.default_goal().map(str::to_string).into_iter().collect();
         }
@@ -782,15 +782,10 @@ impl Makefile {
         };
         let mut goals = Vec::new();
         for goal in written {
-            match goal.contains('*') {
-                false => goals.push(goal.clone()),
-                true if goal.trim_matches('*').is_empty() => {}
-                true => goals.extend(
-                    targets()
-                        .filter(|t| super::shell::glob_match(goal.as_bytes(), t.as_bytes()))
-                        .take(super::budget::MAX_TARGETS)
-                        .cloned(),
-                ),
+            match goal.as_known() {
+                Some(known) => goals.push(known.to_string()),
+                None if goal.pieces().iter().all(|p| matches!(p, Piece::Hole(_))) => {}
+                None => goals.extend(targets().filter(|t| goal.could_be(t)).take(super::budget::MAX_TARGETS).cloned()),
             }
         }
         goals
