@@ -49,6 +49,26 @@ struct Step {
     run: Option<Spanned<String>>,
     env: Option<EnvBlock>,
     with: Option<BTreeMap<String, Spanned<Scalar>>>,
+    #[serde(rename = "working-directory")]
+    working_directory: Option<Scalar>,
+}
+
+/// `defaults: run: working-directory:` of a workflow or job.
+#[derive(Debug, Default, Deserialize)]
+struct Defaults {
+    run: Option<RunDefaults>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct RunDefaults {
+    #[serde(rename = "working-directory")]
+    working_directory: Option<Scalar>,
+}
+
+impl Defaults {
+    fn working_directory(defaults: &Option<Defaults>) -> Option<String> {
+        defaults.as_ref()?.run.as_ref()?.working_directory.as_ref().map(Scalar::text)
+    }
 }
 
 /// `runs-on:` a label (maybe `${{ matrix.os }}`), a list of labels, or a group.
@@ -68,6 +88,7 @@ struct Job {
     strategy: Option<Strategy>,
     #[serde(default)]
     steps: Vec<Step>,
+    defaults: Option<Defaults>,
     /// A reusable workflow the job runs (`uses: ./.github/workflows/build.yml`), with its inputs.
     uses: Option<Spanned<String>>,
     with: Option<BTreeMap<String, Spanned<Scalar>>>,
@@ -101,6 +122,7 @@ struct Workflow {
     #[serde(rename = "on")]
     on: Option<Triggers>,
     env: Option<EnvBlock>,
+    defaults: Option<Defaults>,
     #[serde(default)]
     jobs: IndexMap<String, Job>,
 }
@@ -261,7 +283,8 @@ fn action_step(
 }
 
 /// The `run:` steps (shell at their place in the file) and `uses:` steps of job `index`.
-fn read_steps(text: &str, steps: &[Step], index: usize, out: &mut Pipeline) {
+/// `working_directory`: the job's or workflow's default for its `run:` steps.
+fn read_steps(text: &str, steps: &[Step], index: usize, working_directory: Option<&str>, out: &mut Pipeline) {
     for step in steps {
         if let Some(run) = &step.run {
             let Some((start, end)) = span_of(run) else { continue };
@@ -273,7 +296,16 @@ fn read_steps(text: &str, steps: &[Step], index: usize, out: &mut Pipeline) {
                 shell::parse(raw, start)
             };
             let condition = step.condition.as_ref().map(Scalar::text);
-            out.runs.push(RunStep { items, env: env_words(&step.env), job: index, id: step.id.clone(), condition });
+            let working_directory =
+                step.working_directory.as_ref().map(Scalar::text).or_else(|| working_directory.map(String::from));
+            out.runs.push(RunStep {
+                items,
+                env: env_words(&step.env),
+                job: index,
+                id: step.id.clone(),
+                condition,
+                working_directory,
+            });
         }
         if let Some(uses) = &step.uses {
             out.actions.push(action_step(uses, step.with.as_ref(), index, step.condition.as_ref().map(Scalar::text)));
@@ -306,7 +338,7 @@ pub fn parse_action(text: &str) -> Result<Pipeline, String> {
     });
     if let Some(runs) = &action.runs {
         match runs.using.as_deref() {
-            Some("composite") => read_steps(text, &runs.steps, 0, &mut out),
+            Some("composite") => read_steps(text, &runs.steps, 0, None, &mut out),
             Some("docker") => out.docker_image = runs.image.clone(),
             _ => {}
         }
@@ -345,7 +377,9 @@ pub fn parse(text: &str) -> Result<Pipeline, String> {
             image: None,
             artifacts: Vec::new(),
         });
-        read_steps(text, &job.steps, index, &mut out);
+        let working_directory =
+            Defaults::working_directory(&job.defaults).or_else(|| Defaults::working_directory(&wf.defaults));
+        read_steps(text, &job.steps, index, working_directory.as_deref(), &mut out);
         // A job that runs a reusable workflow: an action step the linker follows.
         if let Some(uses) = &job.uses {
             out.actions.push(action_step(uses, job.with.as_ref(), index, None));

@@ -124,6 +124,8 @@ pub struct RunStep {
     pub id: Option<String>,
     /// The step's `if:`, which may leave it out of some matrix combinations.
     pub condition: Option<String>,
+    /// The folder its shell starts in (`working-directory:`), relative to the repository root.
+    pub working_directory: Option<String>,
 }
 
 /// A job's runners: one environment per matrix combination.

@@ -281,6 +281,96 @@ pub fn parse_with_build_args(text: &str, passed: &BTreeSet<String>) -> Dockerfil
     file
 }
 
+/// What one RUN instruction starts with (see [`Dockerfile::run_environments`]).
+pub struct RunEnvironment<'a> {
+    pub stage: usize,
+    pub ins: &'a Instruction,
+    pub env: Env,
+    pub folders: ContextFolders,
+}
+
+/// The folders of an image that hold folders of the build context: `COPY . /src` puts the
+/// context in `/src`, `COPY cmd/ cmd/` (in WORKDIR `/app`) its `cmd` folder in `/app/cmd`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ContextFolders {
+    /// The stage's WORKDIR, where known (none written: `/`).
+    workdir: Option<String>,
+    copies: Vec<(String, String)>,
+}
+
+impl ContextFolders {
+    /// Records a `COPY`/`ADD` of `args` (sources and destination, without options). Only a
+    /// single folder copied is recorded (`.`, or a name ending in `/`): files copied into a
+    /// folder say nothing about the rest of it.
+    fn copied(&mut self, args: &str) {
+        let words: Vec<&str> = args.split_whitespace().collect();
+        let [source, dest] = words.as_slice() else { return };
+        if source.contains('$') || dest.contains('$') || !(*source == "." || source.ends_with('/')) {
+            return;
+        }
+        let Some(dest) = self.in_image(dest) else { return };
+        let source = join_folder("", source.trim_start_matches("./"));
+        self.copies.push((dest, source));
+    }
+
+    /// The image's folder that `dir` names from the WORKDIR; `None` below a WORKDIR not known.
+    fn in_image(&self, dir: &str) -> Option<String> {
+        match dir.starts_with('/') {
+            true => Some(join_folder("/", dir)),
+            false => self.workdir.as_deref().or(Some("/")).map(|w| join_folder(w, dir)),
+        }
+    }
+
+    /// The build context's folder (relative, `""` for its root) that a command of the stage
+    /// runs in, where a copy says: `cwd` is where its script changed to (`None`: the WORKDIR),
+    /// absolute or relative to the WORKDIR. The longest copied folder that holds it counts, the
+    /// latest copy first.
+    pub fn in_context(&self, cwd: Option<&Value>) -> Option<Value> {
+        let folder = match cwd {
+            None => Value::known(self.in_image(".")?),
+            Some(Value::Known(dir)) => Value::known(self.in_image(dir)?),
+            Some(dir) if dir.starts_with("/") => dir.clone(),
+            Some(dir) => {
+                let mut b = super::value::Builder::default();
+                b.push_str(&self.in_image(".")?);
+                b.push_str("/");
+                b.push(dir);
+                b.build()
+            }
+        };
+        let (dest, source) = self
+            .copies
+            .iter()
+            .filter(|(dest, _)| {
+                dest == "/" || folder.as_known() == Some(dest.as_str()) || folder.starts_with(&format!("{dest}/"))
+            })
+            .max_by_key(|(dest, _)| dest.len())?;
+        let rest = folder.strip_prefix(dest)?;
+        let mut b = super::value::Builder::default();
+        b.push_str(source);
+        if !source.is_empty() && !rest.is_empty() && !rest.starts_with("/") {
+            b.push_str("/");
+        }
+        b.push(&rest);
+        let joined = b.build();
+        Some(joined.strip_prefix("/").unwrap_or(joined))
+    }
+}
+
+/// `dir` joined to `base` (`..` and `.` applied, no trailing `/`); absolute when `base` is.
+fn join_folder(base: &str, dir: &str) -> String {
+    let mut parts: Vec<&str> = if dir.starts_with('/') { Vec::new() } else { base.split('/').collect() };
+    parts.retain(|p| !p.is_empty());
+    for part in dir.split('/').filter(|p| !p.is_empty() && *p != ".") {
+        match part {
+            ".." => drop(parts.pop()),
+            p => parts.push(p),
+        }
+    }
+    let joined = parts.join("/");
+    if base.starts_with('/') || dir.starts_with('/') { format!("/{joined}") } else { joined }
+}
+
 /// `ARG a=1 b` declarations.
 /// `ARG a=1 b`: names and defaults; an ARG the callers pass has none that counts.
 fn arg_decls(args: &str, passed: &BTreeSet<String>) -> Vec<(String, Option<String>)> {
@@ -425,14 +515,29 @@ impl Dockerfile {
     }
 
     /// The environment each RUN sees (the first `limit` of them): ENV and ARG values of its stage
-    /// chain so far (ARG values are in the environment of RUN, as Docker passes them). One pass.
-    pub fn run_environments(&self, limit: usize) -> Vec<(usize, &Instruction, Env)> {
-        let mut finals: Vec<Env> = Vec::with_capacity(self.stages.len());
+    /// chain so far (ARG values are in the environment of RUN, as Docker passes them), an ARG
+    /// named in `given` (a caller's `--build-arg NAME=value`) holding that value. One pass.
+    /// Each RUN's shell starts in the stage's WORKDIR (`/` by default), and `folders` says
+    /// which folders of the build context the image's folders hold (see [`ContextFolders`]).
+    pub fn run_environments(&self, limit: usize, given: &[(String, Value)]) -> Vec<RunEnvironment<'_>> {
+        let mut finals: Vec<(Env, ContextFolders)> = Vec::with_capacity(self.stages.len());
         let mut out = Vec::new();
         for s in &self.stages {
-            let mut env = s.parent.and_then(|p| finals.get(p)).cloned().unwrap_or_default();
+            let (mut env, mut folders) = s.parent.and_then(|p| finals.get(p)).cloned().unwrap_or_default();
             for ins in &s.instructions {
                 match ins.keyword.as_str() {
+                    "WORKDIR" => {
+                        // Known or not at all: a WORKDIR with holes is no folder of the context.
+                        let dir = expand_word(ins.args.trim(), &env);
+                        folders.workdir =
+                            dir.as_known().map(|d| join_folder(folders.workdir.as_deref().unwrap_or("/"), d));
+                    }
+                    "COPY" | "ADD" => {
+                        let (opts, rest) = options(&ins.args);
+                        if !opts.iter().any(|(name, _)| *name == "from") {
+                            folders.copied(rest);
+                        }
+                    }
                     "ENV" => {
                         for (k, v) in env_decls(&ins.args) {
                             env.set(&k, v, true);
@@ -441,17 +546,32 @@ impl Dockerfile {
                     "ARG" => {
                         for (k, default) in arg_decls(&ins.args, &self.passed_by_callers) {
                             let global = self.global_args.iter().find(|(g, _)| *g == k).and_then(|(_, d)| d.clone());
-                            let v = default
-                                .or(global)
-                                .map_or_else(|| Value::hole(Origin::BuildArg(k.clone())), Value::Known);
+                            let v = match given.iter().find(|(name, _)| *name == k) {
+                                Some((_, value)) => value.clone(),
+                                None => default
+                                    .or(global)
+                                    .map_or_else(|| Value::hole(Origin::BuildArg(k.clone())), Value::Known),
+                            };
                             env.set(&k, v, true);
                         }
                     }
-                    "RUN" if out.len() < limit => out.push((s.index, ins, env.clone())),
+                    "RUN" if out.len() < limit => {
+                        let mut folders = folders.clone();
+                        // `RUN --mount=type=bind,target=/src`: the context (or a folder of it) there.
+                        for (_, mount) in options(&ins.args).0.iter().filter(|(name, _)| *name == "mount") {
+                            let field = |key: &str| mount.split(',').find_map(|kv| kv.strip_prefix(key));
+                            let bind = field("type=") == Some("bind") && field("from=").is_none();
+                            if let Some(target) = field("target=").or(field("dst=")).filter(|_| bind) {
+                                let source = field("source=").or(field("src=")).unwrap_or(".");
+                                folders.copied(&format!("{source}/ {target}"));
+                            }
+                        }
+                        out.push(RunEnvironment { stage: s.index, ins, env: env.clone(), folders });
+                    }
                     _ => {}
                 }
             }
-            finals.push(env);
+            finals.push((env, folders));
         }
         out
     }
@@ -557,13 +677,24 @@ impl Dockerfile {
         if targets.is_empty() && n > 0 {
             targets.push(n - 1);
         }
-        let mut shipped = vec![false; n];
+        self.made_from(&uses, targets)
+    }
+
+    /// Which stages `docker build --target <stage>` builds: that stage and those it is made from.
+    pub fn stages_built_for(&self, target: usize) -> Vec<bool> {
+        let uses: Vec<Vec<usize>> = (0..self.stages.len()).map(|i| self.uses(i)).collect();
+        self.made_from(&uses, vec![target])
+    }
+
+    /// The stages `targets` are made from, themselves included (`uses`: each stage's [`Self::uses`]).
+    fn made_from(&self, uses: &[Vec<usize>], mut targets: Vec<usize>) -> Vec<bool> {
+        let mut made = vec![false; self.stages.len()];
         while let Some(i) = targets.pop() {
-            if !std::mem::replace(&mut shipped[i], true) {
+            if !std::mem::replace(&mut made[i], true) {
                 targets.extend(&uses[i]);
             }
         }
-        shipped
+        made
     }
 }
 
@@ -591,7 +722,7 @@ mod tests {
         let Item::Command(c) = &items[0] else { panic!() };
         assert_eq!(c.words.len(), 5);
         assert_eq!(&SEED[c.words[3].start..c.words[3].end], "/out/api");
-        let env = &d.run_environments(usize::MAX)[0].2;
+        let env = &d.run_environments(usize::MAX, &[])[0].env;
         assert_eq!(env.get("CGO_ENABLED"), Some(&Value::Known("1".into())));
         let copy = d.stages[1].instructions.iter().find(|i| i.keyword == "COPY").unwrap();
         assert_eq!(d.copy_from(copy).map(|s| s.index), Some(0));
@@ -629,7 +760,7 @@ mod tests {
                 for i in &s.instructions {
                     let _ = run_script(t, i);
                 }
-                let _ = d.run_environments(usize::MAX);
+                let _ = d.run_environments(usize::MAX, &[]);
                 let _ = d.user(s.index);
             }
         }

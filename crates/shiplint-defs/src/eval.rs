@@ -583,8 +583,9 @@ pub fn host_system_output(argv: &[&str], host: &str) -> Option<String> {
     }
 }
 
-/// The variable that holds the folder a script has changed to: not a name a script can write.
-const CWD: &str = " cwd";
+/// The variable that holds the folder a script runs in (where its caller started it, then
+/// after its `cd`): not a name a script can write.
+pub const CWD: &str = " cwd";
 /// The folders `pushd` saved, innermost last.
 const DIR_STACK: &str = " dirs";
 

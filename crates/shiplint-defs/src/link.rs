@@ -9,6 +9,7 @@
 //! `MAX_CALLS_PER_FILE` runs of one file (twice: from itself and from others), and only files
 //! of the scan are ever read.
 
+use super::dockerfile::ContextFolders;
 use super::source::{Defs, Kind};
 use super::text::Span;
 use super::value::Value;
@@ -266,6 +267,10 @@ pub enum Run {
     /// A local action or reusable workflow a CI job uses, with its `with:` inputs (as
     /// `inputs.<name>`).
     Action { inputs: Vec<(String, Value)> },
+    /// A Dockerfile an image build runs (`docker build`), with the `--build-arg` values its
+    /// ARGs get (`None`: `--build-arg NAME` alone, taken from the caller's environment) and the
+    /// `--target` stage it builds (none: the last stage).
+    Image { build_args: Vec<(String, Option<Value>)>, target: Option<String> },
 }
 
 /// One run of a build definition by a command of another (or the same) file.
@@ -281,7 +286,7 @@ pub struct Call {
 #[derive(Debug, PartialEq)]
 enum Request {
     Make {
-        dir: Option<String>,
+        dir: Option<Value>,
         file: Option<String>,
         goals: Vec<Value>,
         overrides: Vec<(String, Value)>,
@@ -294,6 +299,13 @@ enum Request {
     GoRun {
         path: String,
         args: Vec<Value>,
+    },
+    /// `docker build -f FILE --build-arg NAME=value --target STAGE CONTEXT`.
+    Image {
+        file: Option<String>,
+        context: String,
+        build_args: Vec<(String, Option<Value>)>,
+        target: Option<String>,
     },
 }
 
@@ -312,6 +324,17 @@ fn request(argv: &[Value]) -> Option<Request> {
     let rest = &argv[i + 1..];
     if matches!(name, "make" | "gmake") {
         return make_request(rest, env_overrides);
+    }
+    let subcommand: Vec<&str> = rest.iter().take(2).map_while(Value::as_known).collect();
+    let image_options = match (name, subcommand.as_slice()) {
+        ("docker" | "podman" | "nerdctl", ["build", ..] | ["image", "build"] | ["buildx", "build"]) => {
+            Some(&rest[if subcommand[0] == "build" { 1 } else { 2 }..])
+        }
+        ("buildah", ["bud" | "build", ..]) => Some(&rest[1..]),
+        _ => None,
+    };
+    if let Some(options) = image_options {
+        return image_request(options);
     }
     if name == "go" && rest.first()?.as_known()? == "run" {
         let mut args = rest[1..].iter();
@@ -343,6 +366,12 @@ fn request(argv: &[Value]) -> Option<Request> {
         };
         return Some(Request::Script { path: script.to_string(), args: args.cloned().collect() });
     }
+    // The repository's own `go` (`../../go.sh install -ldflags ...`) is judged where it is
+    // called, as the build it runs (see `gobuild`), not as a script of its own.
+    let go_wrapper = matches!(name.split('.').next(), Some("go")) && name != "go";
+    if go_wrapper && matches!(rest.first().and_then(Value::as_known), Some("build" | "install")) {
+        return None;
+    }
     let path_like = program.contains('/') || program.ends_with(".sh") || program.ends_with(".bash");
     path_like.then(|| Request::Script { path: program.to_string(), args: rest.to_vec() })
 }
@@ -360,6 +389,10 @@ fn make_request(args: &[Value], mut overrides: Vec<(String, Value)>) -> Option<R
             overrides.push(a);
             continue;
         }
+        if let Some(d) = w.strip_prefix("--directory=") {
+            dir = Some(d);
+            continue;
+        }
         let Some(word) = w.as_known() else {
             if !w.starts_with("-") {
                 goals.push(w.clone());
@@ -367,18 +400,17 @@ fn make_request(args: &[Value], mut overrides: Vec<(String, Value)>) -> Option<R
             continue;
         };
         let long = |prefix: &str| word.strip_prefix(prefix).map(str::to_string);
-        if let Some(d) = long("--directory=") {
-            dir = Some(d);
-        } else if let Some(f) = long("--file=").or_else(|| long("--makefile=")) {
+        if let Some(f) = long("--file=").or_else(|| long("--makefile=")) {
             file = Some(f);
         } else if let Some(flag) = WITH_VALUE.iter().find(|f| word.starts_with(**f)) {
+            // The folder may have holes (`-C backend/${BACKEND}`); the file is found by name.
             let value = match &word[flag.len()..] {
-                "" => words.next().and_then(Value::as_known).map(str::to_string),
-                attached => Some(attached.to_string()),
+                "" => words.next().cloned(),
+                attached => Some(Value::known(attached)),
             };
             match *flag {
                 "-C" => dir = value,
-                "-f" => file = value,
+                "-f" => file = value.as_ref().and_then(Value::as_known).map(str::to_string),
                 _ => {}
             }
         } else if word == "-j" || word == "--jobs" {
@@ -391,6 +423,86 @@ fn make_request(args: &[Value], mut overrides: Vec<(String, Value)>) -> Option<R
         }
     }
     Some(Request::Make { dir, file, goals, overrides })
+}
+
+/// `docker build` options: the Dockerfile, the context, the build arguments and the target
+/// stage; `None` for a context that is not a folder of the scan (`-`, a URL, one not known).
+fn image_request(args: &[Value]) -> Option<Request> {
+    // Options whose value is the next word (unless attached with `=`); the others are flags.
+    const WITH_VALUE: &[&str] = &[
+        "-f",
+        "--file",
+        "--build-arg",
+        "--target",
+        "-t",
+        "--tag",
+        "--platform",
+        "-o",
+        "--output",
+        "--cache-from",
+        "--cache-to",
+        "--label",
+        "--secret",
+        "--ssh",
+        "--progress",
+        "--iidfile",
+        "--metadata-file",
+        "--network",
+        "--builder",
+        "--build-context",
+        "--add-host",
+        "--attest",
+        "--annotation",
+        "--shm-size",
+        "--ulimit",
+        "--allow",
+        "--call",
+        "--cgroup-parent",
+        "--isolation",
+        "--memory",
+        "--memory-swap",
+        "--cpu-shares",
+        "--cpuset-cpus",
+        "--arch",
+        "--os",
+        "--layers",
+        "--format",
+        "--jobs",
+        "--manifest",
+        "--authfile",
+        "--creds",
+        "--sign-by",
+    ];
+    let (mut file, mut context, mut build_args, mut target) = (None, None, Vec::new(), None);
+    let mut words = args.iter();
+    while let Some(w) = words.next() {
+        if !w.starts_with("-") || w.as_known() == Some("-") {
+            // A context with holes is not a folder that can be found.
+            context = w.as_known().map(str::to_string);
+            continue;
+        }
+        // `--flag=value` (the value may have holes), `-fFILE`, or `--flag value`.
+        let (flag, attached) = match w.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => (flag, Some(value)),
+            _ => match w.strip_prefix("-f").filter(|rest| !rest.is_empty() && !w.starts_with("--")) {
+                Some(rest) => (Value::known("-f"), Some(rest)),
+                None => (w.clone(), None),
+            },
+        };
+        let Some(flag) = flag.as_known().filter(|f| WITH_VALUE.contains(f)) else { continue };
+        let Some(value) = attached.or_else(|| words.next().cloned()) else { break };
+        match flag {
+            "-f" | "--file" => file = value.as_known().map(str::to_string),
+            "--target" => target = value.as_known().map(str::to_string),
+            "--build-arg" => match value.split_once('=') {
+                Some((name, v)) => build_args.extend(name.as_known().map(|n| (n.to_string(), Some(v)))),
+                None => build_args.extend(value.as_known().map(|n| (n.to_string(), None))),
+            },
+            _ => {}
+        }
+    }
+    let context = context.filter(|c| c != "-" && !c.contains("://") && !c.starts_with("git@"))?;
+    Some(Request::Image { file, context, build_args, target })
 }
 
 /// `path` without `.` and with `..` applied; `None` when `..` climbs above its start.
@@ -433,33 +545,104 @@ fn find_file(index: &HashMap<PathBuf, usize>, candidates: impl Iterator<Item = P
     candidates.filter_map(|p| normalize(&p)).find_map(|p| index.get(&p).copied())
 }
 
-/// The file a request runs and how, among the scan's build definitions (`index`: normalized
-/// path -> file).
+/// The most files one command with holes in the path it names runs (`make -C
+/// backend/${BACKEND}`: each backend's Makefile).
+const MAX_MATCHED_FILES: usize = 64;
+
+/// The build definitions of the scan the first of `candidates` that names any names: a known
+/// path (`..` applied) names at most one; one with holes (`backend/go/${BACKEND}/Makefile`)
+/// every file it could be, in path order.
+fn find_files(index: &HashMap<PathBuf, usize>, candidates: impl Iterator<Item = Value>) -> Vec<usize> {
+    for candidate in candidates {
+        if let Some(path) = candidate.as_known() {
+            if let Some(i) = find_file(index, std::iter::once(PathBuf::from(path))) {
+                return vec![i];
+            }
+            continue;
+        }
+        let mut matched: Vec<(&PathBuf, usize)> = index
+            .iter()
+            .filter(|(p, _)| p.to_str().is_some_and(|p| candidate.could_be(p)))
+            .map(|(p, &i)| (p, i))
+            .collect();
+        if !matched.is_empty() {
+            matched.sort();
+            return matched.into_iter().take(MAX_MATCHED_FILES).map(|(_, i)| i).collect();
+        }
+    }
+    Vec::new()
+}
+
+/// Whether a folder starts with known text (`plugins/${NAME}`), so that the files its holes
+/// could name are few; `${DIR}` alone could be any.
+fn anchored(folder: &Value) -> bool {
+    match folder.pieces().first() {
+        Some(super::value::Piece::Text(t)) => !t.is_empty() && t != "/",
+        _ => false,
+    }
+}
+
+/// `parts` joined with `/`, empty ones left out (`./` too): a path that may have holes.
+fn join_path(parts: &[&Value]) -> Value {
+    let mut b = super::value::Builder::default();
+    for part in parts.iter().filter(|p| !p.is_empty() && p.as_known() != Some(".")) {
+        if !b.is_empty() {
+            b.push_str("/");
+        }
+        b.push(&part.strip_prefix("./").unwrap_or_else(|| (*part).clone()));
+    }
+    b.build()
+}
+
+/// The files a request runs and how, among the scan's build definitions (`index`: normalized
+/// path -> file), for a command that runs in `cwd` (relative to its file's folder or, in CI,
+/// the repository root; `None` where not known).
 fn resolve(
     request: Request,
     caller: &Path,
     kind: Kind,
     scan_root: &Path,
+    cwd: Option<&Value>,
+    folders: Option<&ContextFolders>,
     index: &HashMap<PathBuf, usize>,
-) -> Option<(usize, Run)> {
-    let find = |candidates: &mut dyn Iterator<Item = PathBuf>| find_file(index, candidates);
-    let bases = base_folders(caller, kind, scan_root);
-    match request {
-        Request::Script { path, args } => {
-            if Path::new(&path).is_absolute() {
-                return None;
+) -> Vec<(usize, Run)> {
+    // A folder outside the scan (`cd /tmp/build`) or with nothing known before its holes (`cd
+    // $GITHUB_WORKSPACE`) says nothing: found as before.
+    let cwd = cwd.filter(|c| anchored(c) && !c.starts_with("/") && c.as_known() != Some("."));
+    let roots: Vec<Value> =
+        base_folders(caller, kind, scan_root).into_iter().filter_map(|b| b.to_str().map(Value::known)).collect();
+    let bases: Vec<Value> = match cwd {
+        Some(cwd) => roots.iter().map(|b| join_path(&[b, cwd])).collect(),
+        None => roots.clone(),
+    };
+    // A path from where the command runs; an absolute one only where an image's copy of the
+    // build context says what it holds (`make -C /src/backend` after `COPY . /src`).
+    // Where the folder holds no such file, the command is found as if it had not changed
+    // folder (an image's `COPY .git/ .` over the copy of the context says nothing of its files).
+    let find = |path: &Value| match path.starts_with("/") {
+        false => {
+            let found = find_files(index, bases.iter().map(|b| join_path(&[b, path])));
+            match found.is_empty() && cwd.is_some() {
+                true => find_files(index, roots.iter().map(|b| join_path(&[b, path]))),
+                false => found,
             }
-            let callee = find(&mut bases.iter().map(|b| b.join(&path)))?;
-            Some((callee, Run::Script { args }))
         }
+        true => match folders.and_then(|f| f.in_context(Some(path))) {
+            Some(in_context) => find_files(index, roots.iter().map(|b| join_path(&[b, &in_context]))),
+            None => Vec::new(),
+        },
+    };
+    let each = |callees: Vec<usize>, run: Run| callees.into_iter().map(|c| (c, run.clone())).collect();
+    match request {
+        Request::Script { path, args } => each(find(&Value::known(path)), Run::Script { args }),
         Request::GoRun { path, args } => {
             if Path::new(&path).is_absolute() || path.contains('@') {
-                return None;
+                return Vec::new();
             }
             // A file, or a package folder: its build program file (`main.go` first).
             let mut candidates = Vec::new();
-            for base in &bases {
-                let Some(p) = normalize(&base.join(&path)) else { continue };
+            for base in bases.iter().filter_map(Value::as_known) {
+                let Some(p) = normalize(&Path::new(base).join(&path)) else { continue };
                 if path.ends_with(".go") {
                     candidates.push(p);
                     continue;
@@ -469,19 +652,25 @@ fn resolve(
                 in_folder.sort();
                 candidates.extend(in_folder.into_iter().cloned());
             }
-            let callee = find(&mut candidates.into_iter())?;
-            Some((callee, Run::Script { args }))
+            each(find_file(index, candidates.into_iter()).into_iter().collect(), Run::Script { args })
+        }
+        Request::Image { file, context, build_args, target } => {
+            // `-f` is found from where the command runs; the default is the context's Dockerfile.
+            let path = file.unwrap_or_else(|| format!("{context}/Dockerfile"));
+            each(find(&Value::known(path)), Run::Image { build_args, target })
         }
         Request::Make { dir, file, goals, overrides } => {
             // Recipes run `$(MAKE)` in the Makefile's own folder; others from where they are.
-            let dir = dir.unwrap_or_default();
+            let dir = dir.unwrap_or_else(Value::empty);
+            if !dir.is_empty() && !anchored(&dir) {
+                return Vec::new();
+            }
             let names = match &file {
                 Some(f) => vec![f.as_str()],
                 None => vec!["GNUmakefile", "makefile", "Makefile"],
             };
-            let callee =
-                find(&mut bases.iter().flat_map(|b| names.iter().map(|n| b.join(&dir).join(n)).collect::<Vec<_>>()))?;
-            Some((callee, Run::Make { goals, overrides }))
+            let callees = names.iter().map(|n| find(&join_path(&[&dir, &Value::known(*n)]))).find(|c| !c.is_empty());
+            each(callees.unwrap_or_default(), Run::Make { goals, overrides })
         }
     }
 }
@@ -517,15 +706,24 @@ pub fn link(defs: &mut [Defs<'_>]) {
                 let depth = cmd.via.as_ref().map_or(0, |v| v.chain().count());
                 let Some(request) = request(&cmd.argv).filter(|_| depth < MAX_CHAIN) else { continue };
                 let root = d.scan_root.unwrap_or(Path::new(""));
-                let Some((callee, run)) = resolve(request, Path::new(d.path), d.kind, root, &index) else { continue };
-                // One evaluation per distinct run of a callee from one command (its arguments
-                // and environment: a loop runs `GOOS=$os make` once per platform).
-                let key = (callee, i, cmd.span, cmd.context.clone(), format!("{run:?}{env:?}"));
-                if !seen.insert(key) {
-                    continue;
+                let folders = cmd.folders.as_deref();
+                let callees = resolve(request, Path::new(d.path), d.kind, root, cmd.cwd.as_ref(), folders, &index);
+                let mut caller = None;
+                for (callee, run) in callees {
+                    // One evaluation per distinct run of a callee from one command (its arguments
+                    // and environment: a loop runs `GOOS=$os make` once per platform).
+                    let key = (callee, i, cmd.span, cmd.context.clone(), format!("{run:?}{env:?}"));
+                    if !seen.insert(key) {
+                        continue;
+                    }
+                    let caller = caller
+                        .get_or_insert_with(|| {
+                            let c = Caller::new(d, i, cmd.span, cmd.stage, cmd.context.clone(), cmd.via.clone());
+                            Arc::new(c)
+                        })
+                        .clone();
+                    calls.push(Call { callee, run, env: env.clone(), caller });
                 }
-                let caller = Caller::new(d, i, cmd.span, cmd.stage, cmd.context.clone(), cmd.via.clone());
-                calls.push(Call { callee, run, env: env.clone(), caller: Arc::new(caller) });
             }
             examined[i] = d.commands.len();
         }
@@ -698,7 +896,7 @@ mod tests {
         assert_eq!(
             make(&["make", "-C", "cli", "-j4", "release", "VERSION=1.2"]),
             Some(Request::Make {
-                dir: Some("cli".into()),
+                dir: Some(Value::known("cli")),
                 file: None,
                 goals: vec!["release".into()],
                 overrides: vec![("VERSION".into(), Value::known("1.2"))],
@@ -722,6 +920,38 @@ mod tests {
             go_run("./helpers/release", &["v1"])
         );
         assert_eq!(make(&["go", "run"]), None);
+        let image = |file: Option<&str>, context: &str, args: &[(&str, Option<&str>)], target: Option<&str>| {
+            Some(Request::Image {
+                file: file.map(String::from),
+                context: context.into(),
+                build_args: args.iter().map(|(n, v)| (n.to_string(), v.map(Value::known))).collect(),
+                target: target.map(String::from),
+            })
+        };
+        assert_eq!(
+            make(&[
+                "docker",
+                "buildx",
+                "build",
+                "--push",
+                "-fbuild/Dockerfile",
+                "--build-arg",
+                "A=1",
+                "--build-arg=B",
+                "--target=cli",
+                "-t",
+                "x:1",
+                "."
+            ]),
+            image(Some("build/Dockerfile"), ".", &[("A", Some("1")), ("B", None)], Some("cli"))
+        );
+        assert_eq!(
+            make(&["podman", "build", "--file", "Containerfile", "ctx"]),
+            image(Some("Containerfile"), "ctx", &[], None)
+        );
+        assert_eq!(make(&["docker", "build", "-t", "x", "-"]), None, "a Dockerfile from stdin");
+        assert_eq!(make(&["docker", "build", "https://github.com/a/b.git"]), None);
+        assert_eq!(make(&["docker", "push", "x"]), None);
     }
 
     #[test]
@@ -760,7 +990,7 @@ mod tests {
         let root = Path::new("repo");
         let wf = Path::new("repo/.github/workflows/release.yml");
         let run = |words: &[&str], from: &Path, kind| {
-            resolve(request(&argv(words)).unwrap(), from, kind, root, &index).map(|(i, _)| i)
+            resolve(request(&argv(words)).unwrap(), from, kind, root, None, None, &index).first().map(|(i, _)| *i)
         };
         assert_eq!(run(&["make", "release"], wf, Kind::GithubWorkflow), Some(0));
         assert_eq!(run(&["make", "-C", "cli"], wf, Kind::GithubWorkflow), Some(2));

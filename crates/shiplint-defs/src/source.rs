@@ -290,6 +290,11 @@ pub struct Command {
     pub env: Option<Vec<(String, Value)>>,
     /// Where the loops and function calls around it start, outermost first.
     pub loops: Vec<usize>,
+    /// The folder it runs in, relative to its file's folder (a CI file's: the repository root),
+    /// where known: after `cd`, a CI step's `working-directory`, a Dockerfile's WORKDIR.
+    pub cwd: Option<Value>,
+    /// For a Dockerfile's RUN: which of the image's folders hold the build context's.
+    pub folders: Option<Arc<dockerfile::ContextFolders>>,
 }
 
 impl Command {
@@ -330,7 +335,7 @@ pub struct Recipe {
 
 /// The parsed forms a `Defs` borrows from.
 pub enum Parsed {
-    Dockerfile { file: Dockerfile, runs: Vec<(usize, Vec<Item>, Env)> },
+    Dockerfile { file: Dockerfile, runs: Vec<(usize, Vec<Item>, Env, dockerfile::ContextFolders)> },
     Shell(Vec<Item>),
     Makefile { file: Makefile, recipes: Vec<Recipe>, values: Vec<(String, shell::Word)> },
     Workflow(Pipeline),
@@ -468,9 +473,9 @@ fn parse_makefile(file: makefile::Makefile, text: &str) -> Parsed {
 pub fn parse_dockerfile(text: &str, passed: &BTreeSet<String>) -> Parsed {
     let file = dockerfile::parse_with_build_args(text, passed);
     let runs = file
-        .run_environments(MAX_RUNS)
+        .run_environments(MAX_RUNS, &[])
         .into_iter()
-        .map(|(stage, ins, env)| (stage, dockerfile::run_script(text, ins), env))
+        .map(|run| (run.stage, dockerfile::run_script(text, run.ins), run.env, run.folders))
         .collect();
     Parsed::Dockerfile { file, runs }
 }
@@ -528,6 +533,10 @@ fn read_pipeline<'a>(wf: &'a ci::Pipeline, seed: &[(String, Value)], via: Option
         if !ci::step_runs(run.condition.as_deref(), &env) {
             continue;
         }
+        if let Some(dir) = &run.working_directory {
+            let dir = env.expand(&shell::ci_value(dir, 0));
+            env.set(super::eval::CWD, dir, false);
+        }
         let context = Some(wf.jobs[run.job].name.clone());
         let place = Place { stage: None, runner, context, via: via.clone() };
         let writes = read_script(&run.items, env, &place, c);
@@ -554,6 +563,34 @@ fn read_pipeline<'a>(wf: &'a ci::Pipeline, seed: &[(String, Value)], via: Option
             let (context, via) = (Some(job.name.clone()), via.clone());
             c.builds.push(Build { invocation, stage: None, runner, context, via });
         }
+    }
+}
+
+/// Reads one RUN of a Dockerfile's `stage`: a new shell, with the ENV and ARG values of its
+/// stage so far (`env`).
+fn read_dockerfile_run<'a>(
+    file: &Dockerfile,
+    stage: usize,
+    items: &'a [Item],
+    mut env: Env,
+    folders: &dockerfile::ContextFolders,
+    via: Option<Arc<Caller>>,
+    into: &mut Collected<'a>,
+) {
+    let context = file.stages[stage].name.clone();
+    // The golang images set GOPATH=/go (where `go install` writes).
+    let golang = file.root_image(stage).is_some_and(|(b, _)| b.go_toolchain);
+    if golang && env.get("GOPATH").is_none() {
+        env.set("GOPATH", Value::known("/go"), true);
+    }
+    let first = into.commands.len();
+    read_script(items, env, &Place { stage: Some(stage), runner: 0, context, via }, into);
+    // Commands run in the image's folders: those a copy of the build context says are its
+    // folders are found there (`cd /LocalAI/backend && make`); the others nowhere.
+    let shared = Arc::new(folders.clone());
+    for cmd in &mut into.commands[first..] {
+        cmd.cwd = folders.in_context(cmd.cwd.as_ref());
+        cmd.folders = Some(shared.clone());
     }
 }
 
@@ -605,6 +642,8 @@ fn read_script<'a>(
                 via: place.via.clone(),
                 env,
                 loops: e.loops.clone(),
+                cwd: e.cwd.clone(),
+                folders: None,
             });
         }
     }
@@ -739,6 +778,18 @@ pub fn non_release_purpose(token: &str) -> Option<&'static str> {
         t if t.starts_with("docs") || t.starts_with("lint") => Some("project tooling"),
         _ => None,
     }
+}
+
+/// Whether every package a build names is known and lies in a folder of tests or examples
+/// (`./tests/imgtype/imgtype.go`, `./examples/hello`): a helper or a demo, not the product.
+fn builds_test_or_example_program(inv: &BuildInvocation<'_>) -> bool {
+    let in_such_folder = |package: &str| {
+        let folders = package.split('/').filter(|p| !p.ends_with(".go"));
+        folders
+            .map(str::to_ascii_lowercase)
+            .any(|f| matches!(f.as_str(), "example" | "examples") || non_release_purpose(&f) == Some("tests"))
+    };
+    !inv.packages.is_empty() && inv.packages.iter().all(|(p, _)| p.as_known().is_some_and(in_such_folder))
 }
 
 /// What the words of a name (`test-e2e`, `publish-docs.yml`, `build-local`) say each is for
@@ -885,17 +936,8 @@ impl<'a> Defs<'a> {
             // Its settings apply to the `ko build` commands of other files (see `link`).
             Parsed::KoConfig(_) => (None, None, None),
             Parsed::Dockerfile { file, runs } => {
-                // Each RUN is a new shell, with the ENV and ARG values of its stage so far.
-                for (stage, items, env) in runs {
-                    let context = file.stages[*stage].name.clone();
-                    let place = Place { stage: Some(*stage), runner: 0, context, via: None };
-                    let mut env = env.clone();
-                    // The golang images set GOPATH=/go (where `go install` writes).
-                    let golang = file.root_image(*stage).is_some_and(|(b, _)| b.go_toolchain);
-                    if golang && env.get("GOPATH").is_none() {
-                        env.set("GOPATH", Value::known("/go"), true);
-                    }
-                    read_script(items, env, &place, &mut c);
+                for (stage, items, env, folders) in runs {
+                    read_dockerfile_run(file, *stage, items, env.clone(), folders, None, &mut c);
                 }
                 (Some(file), None, None)
             }
@@ -986,6 +1028,27 @@ impl<'a> Defs<'a> {
             (Parsed::Workflow(wf), link::Run::Action { inputs }) => {
                 let seed: Vec<(String, Value)> = call_env.iter().chain(inputs).cloned().collect();
                 read_pipeline(wf, &seed, via, &mut c);
+            }
+            // An image build passes no environment, only its build arguments (`--build-arg
+            // NAME` alone takes the caller's variable), and builds the stages its target needs.
+            (Parsed::Dockerfile { file, runs }, link::Run::Image { build_args, target }) => {
+                let given: Vec<(String, Value)> = build_args
+                    .iter()
+                    .map(|(name, value)| {
+                        let from_caller = || call.env.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+                        let value = value.clone().or_else(from_caller);
+                        (
+                            name.clone(),
+                            value.unwrap_or_else(|| Value::hole(super::value::Origin::BuildArg(name.clone()))),
+                        )
+                    })
+                    .collect();
+                let built = target.as_deref().and_then(|t| file.stage_named(t)).map(|s| file.stages_built_for(s.index));
+                for ((stage, items, _, folders), run) in runs.iter().zip(file.run_environments(MAX_RUNS, &given)) {
+                    if built.as_ref().is_none_or(|b| b[*stage]) {
+                        read_dockerfile_run(file, *stage, items, run.env, folders, via.clone(), &mut c);
+                    }
+                }
             }
             (Parsed::GoProgram(program), link::Run::Script { .. }) => {
                 read_go_program(program, &call_env, &Place { stage: None, runner: 0, context: None, via }, &mut c);
@@ -1152,7 +1215,7 @@ impl<'a> Defs<'a> {
     pub fn judge_called_builds_as_called(&mut self) {
         let path = self.path;
         let from_elsewhere = |b: &Build<'_>| b.via.as_deref().is_some_and(|v| v.chain().any(|c| c.path != path));
-        if self.kind == Kind::Shell {
+        if matches!(self.kind, Kind::Shell | Kind::Dockerfile) {
             // Only the commands a caller's run reaches: one behind arguments no caller passes
             // keeps the file's own reading.
             let called: std::collections::HashSet<(usize, usize)> =
@@ -1214,6 +1277,10 @@ impl<'a> Defs<'a> {
         let inv = &b.invocation;
         // Built, used and deleted by the same target or job (`rm -rf removeme`): a test build.
         if self.removes_output(b) {
+            return None;
+        }
+        // A program of the tests or the examples (`go build ./tests/imgtype`), wherever built.
+        if builds_test_or_example_program(inv) {
             return None;
         }
         // A target that does not say what it is for, run by `$(MAKE) target` from one of the same

@@ -2260,3 +2260,67 @@ fn an_unknown_flag_from_one_caller_hides_no_other_run() {
     let found = check_in_module(&[("Makefile", make), ("Dockerfile", &unknown), ("Dockerfile.release", &plain)]);
     assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:2")], "{found:#?}");
 }
+
+/// An image build is a call like `make` or a script: the Dockerfile's ARGs hold the values its
+/// caller passes (`--build-arg GO_BUILDFLAGS="$(GO_BUILDFLAGS)"`), and only the stages its
+/// `--target` needs are built. With the flags a hole, the Dockerfile read alone judges nothing.
+#[test]
+fn an_image_build_passes_its_build_arguments() {
+    let dockerfile = "FROM golang:1.26 AS base\nWORKDIR /src\nCOPY . .\n\nFROM base AS cli-build\nARG GO_BUILDFLAGS\nRUN CGO_ENABLED=0 go build ${GO_BUILDFLAGS} -o /out/cli ./cmd/cli\n\nFROM base AS tool-build\nARG GO_BUILDFLAGS\nRUN CGO_ENABLED=0 go build ${GO_BUILDFLAGS} -o /out/tool ./cmd/tool\n\nFROM scratch AS cli\nCOPY --from=cli-build /out/cli /cli\n\nFROM scratch AS tool\nCOPY --from=tool-build /out/tool /tool\n";
+    let make = |flags: &str| {
+        format!(
+            "GO_BUILDFLAGS ?= {flags}\nBUILD := docker buildx build\nARGS := --file=Dockerfile --build-arg=GO_BUILDFLAGS=\"$(GO_BUILDFLAGS)\"\n\ncli:\n\t$(BUILD) $(ARGS) --target=cli --output=type=local,dest=_out .\n"
+        )
+    };
+    let found = check_in_module(&[("Dockerfile", dockerfile), ("Makefile", &make("-tags netgo"))]);
+    assert_eq!(rules(&found), [("untrimmed-paths", "Dockerfile:7")], "{found:#?}");
+    assert!(check_in_module(&[("Dockerfile", dockerfile), ("Makefile", &make("-trimpath -tags netgo"))]).is_empty());
+    assert!(check_in_module(&[("Dockerfile", dockerfile)]).is_empty());
+}
+
+/// A command runs another build file from the folder it runs in: after `cd`, in a step's
+/// `working-directory`, or in an image's folder that holds a copy of the build context
+/// (`COPY . /work` then `make -C /work/plugins/${PLUGIN}`, which runs each plugin's Makefile
+/// the hole could name).
+#[test]
+fn a_build_file_is_found_from_the_folder_its_caller_runs_in() {
+    let sub_make = "build:\n\tgo build -o app .\n";
+    let workflow = |step: &str| {
+        format!(
+            "name: release\non: {{push: {{tags: ['v*']}}}}\njobs:\n  rel:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n{step}      - uses: softprops/action-gh-release@v2\n        with: {{files: sub/app}}\n"
+        )
+    };
+    for step in ["      - run: cd sub && make build\n", "      - run: make build\n        working-directory: sub\n"] {
+        let wf = workflow(step);
+        let found = check_in_module(&[("sub/Makefile", sub_make), (".github/workflows/release.yml", &wf)]);
+        assert_eq!(rules(&found), [("untrimmed-paths", "sub/Makefile:2")], "{step}: {found:#?}");
+    }
+    // From the repository root, `make build` names no Makefile.
+    let wf = workflow("      - run: make build\n");
+    assert!(check_in_module(&[("sub/Makefile", sub_make), (".github/workflows/release.yml", &wf)]).is_empty());
+
+    let plugin = |flags: &str| format!("build:\n\tCGO_ENABLED=0 go build {flags}-o plugin .\n");
+    let dockerfile = "FROM golang:1.26 AS build\nARG PLUGIN\nCOPY . /work\nRUN cd /work && make -C /work/plugins/${PLUGIN} build\nFROM gcr.io/distroless/static-debian12:nonroot\nARG PLUGIN\nCOPY --from=build /work/plugins/${PLUGIN}/plugin /plugin\nENTRYPOINT [\"/plugin\"]\n";
+    let (bad, good) = (plugin(""), plugin("-trimpath "));
+    let found =
+        check_in_module(&[("plugins/a/Makefile", &bad), ("plugins/b/Makefile", &good), ("Dockerfile", dockerfile)]);
+    assert_eq!(rules(&found), [("untrimmed-paths", "plugins/a/Makefile:2")], "{found:#?}");
+}
+
+/// A program of the tests or examples (`go build ./tests/imgtype/imgtype.go`) is no release,
+/// even built into an image beside the product; the repository's own `go` wrapper
+/// (`../go.sh install ...`) is judged where it is called, not as a script of its own.
+#[test]
+fn test_programs_and_go_wrappers_are_not_releases() {
+    let make = "all: bin/app bin/helper\nbin/app:\n\tCGO_ENABLED=0 go build -trimpath -o $@ ./cmd/app\nbin/helper:\n\tCGO_ENABLED=0 go build -o $@ ./tests/helper/helper.go\n";
+    let image = "FROM golang:1.26 AS build\nCOPY . /src\nRUN make -C /src all\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /src/bin/app /app\nENTRYPOINT [\"/app\"]\n";
+    assert!(check_in_module(&[("Makefile", make), ("Dockerfile", image)]).is_empty());
+    let helper_in_cmd = make.replace("./tests/helper/helper.go", "./cmd/helper");
+    let found = check_in_module(&[("Makefile", &helper_in_cmd), ("Dockerfile", image)]);
+    assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:5")], "{found:#?}");
+
+    let wrapper = "#!/bin/sh\nGOFLAGS=\"$GOFLAGS -tags=extra\" go \"$@\"\n";
+    let image = "FROM golang:1.26 AS build\nCOPY . /src\nWORKDIR /src/cmd/app\nRUN GOBIN=/out ../../go.sh install -ldflags \"-s -w\" .\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /out/app /app\nENTRYPOINT [\"/app\"]\n";
+    let found = check_in_module(&[("go.sh", wrapper), ("Dockerfile", image)]);
+    assert!(found.iter().all(|(_, at, _, _)| !at.starts_with("go.sh")), "{found:#?}");
+}
