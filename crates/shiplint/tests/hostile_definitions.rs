@@ -352,6 +352,26 @@ fn hostile_build_definitions_and_trees_are_bounded() {
                 ],
             )
         }),
+        Box::new(move || {
+            hostile(
+                "an image build whose make -C with a hole names 500 Makefiles, each building the image again",
+                {
+                    let image = "FROM golang:1.26 AS build\nARG P\nCOPY . /w\nRUN make -C /w/p/${P} build\n";
+                    let mut files = vec![("Dockerfile", b(image.into()))];
+                    let names: &'static [&'static str] = Box::leak(
+                        (0..500)
+                            .map(|i| &*Box::leak(format!("p/{i}/Makefile").into_boxed_str()))
+                            .collect::<Vec<_>>()
+                            .into_boxed_slice(),
+                    );
+                    let make =
+                        "build:\n\tdocker build --build-arg P=x -f ../../Dockerfile ../..\n\tgo build -o app .\n";
+                    files.extend(names.iter().map(|n| (*n, b(make.into()))));
+                    files
+                },
+                &[],
+            )
+        }),
     ];
     let mut report = Vec::new();
     for build in cases {
