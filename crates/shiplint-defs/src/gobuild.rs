@@ -202,6 +202,11 @@ impl<'a> BuildInvocation<'a> {
                 });
                 return Some(inv.cross_compiled(e, i + 1));
             }
+            // `godzil crossbuild` (github.com/Songmu/godzil) runs goxz with its arguments.
+            "godzil" if argv.get(i + 1).and_then(Value::as_known) == Some("crossbuild") => {
+                inv.cross_tool = Some("goxz");
+                return Some(inv.cross_compiled(e, i + 2));
+            }
             "ko" => {
                 inv.cross_tool = Some("ko");
                 return Some(super::ko::builds(inv, e, i + 1));
@@ -239,7 +244,8 @@ impl<'a> BuildInvocation<'a> {
     /// adds no `-trimpath`, and writes its `-output` template (`{{.Dir}}_{{.OS}}_{{.Arch}}`,
     /// `.exe` added for windows). goxz (github.com/Songmu/goxz) passes `-build-ldflags` and
     /// `-build-tags`, adds `-trimpath` unless `-trimpath=false`, builds linux, darwin and
-    /// windows on amd64 and arm64 by default, and packs each target into its own archive. xgo
+    /// windows on amd64 and arm64 by default, and packs each target into its own archive
+    /// (`godzil crossbuild` runs goxz with its arguments). xgo
     /// (src.techknowlogick.com/xgo) builds in its `techknowlogick/xgo:<-go>` image with cgo on,
     /// passes `-ldflags` and `-tags`, adds `-trimpath` only when given, and writes
     /// `<-dest>/<-out>-<os>-<arch>` (`-windows-4.0-` and `-darwin-10.12-` for its default

@@ -1265,6 +1265,15 @@ fn gox_and_goxz_builds_per_target() {
     assert_eq!(rules(&found), [("macos-not-notarized", "Makefile:2")], "{found:#?}");
     let linux = goxz.replace("goxz -n", "goxz -os=linux -n");
     assert!(check_in_module(&[("cmd/app/main.go", MAIN), ("Makefile", &linux)]).is_empty());
+    // `godzil crossbuild` is goxz: it is the release, and the plain `build` beside it with the
+    // same stripped flags is the developer's.
+    let godzil = "LDFLAGS = \"-s -w\"\nbuild:\n\tgo build -ldflags=$(LDFLAGS)\ncrossbuild:\n\tgodzil crossbuild -os=linux,darwin -build-ldflags=$(LDFLAGS) -include='LICENSE' -z -d dist\n";
+    let found = check_in_module(&[("Makefile", godzil)]);
+    assert_eq!(
+        rules(&found),
+        [("macos-not-notarized", "Makefile:5"), ("stripped-without-symbols", "Makefile:5")],
+        "{found:#?}"
+    );
 }
 
 /// xgo cross-compiles with cgo in its image, one build per `-targets` entry, named
