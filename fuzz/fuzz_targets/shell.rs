@@ -1,4 +1,4 @@
-//! The shell reader and evaluator, and every rule that reads build definitions, on arbitrary text.
+//! The shell and PowerShell readers and the evaluator, and every rule that reads build definitions, on arbitrary text.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 

@@ -60,6 +60,36 @@ impl Env {
         self.vars.insert(name.to_string(), Var { value, exported, elements: None });
     }
 
+    /// `name=value`, or for `name+=value` (the name ending in `+`) the value appended: to a
+    /// string's text, or as one more element of an array.
+    pub fn assign(&mut self, name: &str, value: Value, exported: bool) {
+        let Some(base) = name.strip_suffix('+') else { return self.set(name, value, exported) };
+        match self.vars.get(base).and_then(|v| v.elements.clone()) {
+            Some(mut elements) => {
+                elements.push(value);
+                self.set_array(base, elements);
+            }
+            None => {
+                let mut b = Builder::default();
+                b.push(self.get(base).unwrap_or(&Value::empty()));
+                b.push(&value);
+                self.set(base, b.build(), exported);
+            }
+        }
+    }
+
+    /// `name=(elements)`, or `name+=(elements)`: appended to the array (a string set before
+    /// is its first element).
+    fn assign_array(&mut self, name: &str, mut elements: Vec<Value>) {
+        let Some(base) = name.strip_suffix('+') else { return self.set_array(name, elements) };
+        let mut before = match self.vars.get(base) {
+            Some(v) => v.elements.clone().unwrap_or_else(|| vec![v.value.clone()]),
+            None => Vec::new(),
+        };
+        before.append(&mut elements);
+        self.set_array(base, before);
+    }
+
     fn set_array(&mut self, name: &str, elements: Vec<Value>) {
         let exported = self.vars.get(name).is_some_and(|v| v.exported);
         let value = elements.first().cloned().unwrap_or_else(Value::empty);
@@ -928,17 +958,17 @@ impl<'a> Walk<'a, '_> {
                 builtin == "export" || (builtin == "declare" && argv.iter().any(|a| a.as_known() == Some("-x")));
             for (name, word) in &cmd.assigns {
                 let v = env.expand(word);
-                env.set(name, v, exported);
+                env.assign(name, v, exported);
             }
             for (name, words) in &cmd.arrays {
                 let elements = words.iter().flat_map(|w| env.fields(w)).collect();
-                env.set_array(name, elements);
+                env.assign_array(name, elements);
             }
             for w in cmd.words.iter().skip(1) {
                 match split_assignment(w) {
                     Some((name, word)) => {
                         let v = env.expand(&word);
-                        env.set(&name, v, exported);
+                        env.assign(&name, v, exported);
                     }
                     None if exported => {
                         if let Some(name) = w.literal() {

@@ -21,6 +21,7 @@ pub mod images;
 pub mod ko;
 pub mod link;
 pub mod makefile;
+pub mod powershell;
 pub mod promu;
 pub mod shell;
 pub mod source;

@@ -350,6 +350,15 @@ fn request(argv: &[Value]) -> Option<Request> {
         };
         return Some(Request::GoRun { path: path.to_string(), args: args.cloned().collect() });
     }
+    // `pwsh -NoProfile -File build.ps1 -Version 1` (or the script as the first word ending in
+    // `.ps1`); `-Command` runs a string.
+    if matches!(name, "pwsh" | "pwsh.exe" | "powershell" | "powershell.exe") {
+        let words: Vec<&str> = rest.iter().map_while(Value::as_known).collect();
+        let file = words.iter().position(|w| w.eq_ignore_ascii_case("-File") || w.eq_ignore_ascii_case("-f"));
+        let at = file.map(|f| f + 1).or_else(|| words.iter().position(|w| w.to_ascii_lowercase().ends_with(".ps1")))?;
+        let script = words.get(at)?;
+        return Some(Request::Script { path: script.to_string(), args: rest[at + 1..].to_vec() });
+    }
     if super::shell::SHELLS.contains(&name) || matches!(name, "source" | ".") {
         // `bash -c '...'` runs a string, not a file; other options come before the script.
         let mut args = rest.iter();

@@ -76,7 +76,8 @@ impl Word {
                 match p {
                     Part::MakeVar(name) => out.push(name),
                     Part::Param { name, op } => {
-                        out.push(name);
+                        // `${a[@]}` reads the array `a`.
+                        out.push(name.split_once('[').map_or(name.as_str(), |(array, _)| array));
                         if let Some((_, arg)) = op {
                             walk(arg, out);
                         }
@@ -1041,10 +1042,12 @@ impl Parser {
 pub fn split_assignment(w: &Word) -> Option<(String, Word)> {
     let Some(Part::Lit(first)) = w.parts.first() else { return None };
     let eq = first.find('=')?;
+    // `name+=value` appends (bash): the name keeps its `+` (see `Env::assign`).
     let name = &first[..eq];
-    if name.is_empty()
-        || !name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
-        || name.as_bytes()[0].is_ascii_digit()
+    let bare = name.strip_suffix('+').unwrap_or(name);
+    if bare.is_empty()
+        || !bare.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
+        || bare.as_bytes()[0].is_ascii_digit()
     {
         return None;
     }

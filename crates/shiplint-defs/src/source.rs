@@ -27,6 +27,9 @@ use std::sync::Arc;
 pub enum Kind {
     Dockerfile,
     Shell,
+    /// A PowerShell script (`build.ps1`), read as the shell script it rewrites to (see
+    /// `powershell`); its `Defs` are those of a shell script.
+    PowerShell,
     Makefile,
     GithubWorkflow,
     /// A local GitHub action's `action.yml` (composite steps, or a Docker action's image).
@@ -48,6 +51,7 @@ impl Kind {
         match self {
             Kind::Dockerfile => "a Dockerfile",
             Kind::Shell => "a shell script",
+            Kind::PowerShell => "a PowerShell script",
             Kind::Makefile => "a Makefile",
             Kind::GithubWorkflow => "a GitHub workflow",
             Kind::GithubAction => "a GitHub action",
@@ -160,6 +164,9 @@ pub fn kind_of(path: &Path, head: &[u8]) -> Option<Kind> {
     }
     if lower.ends_with(".sh") || lower.ends_with(".bash") {
         return Some(Kind::Shell);
+    }
+    if lower.ends_with(".ps1") {
+        return Some(Kind::PowerShell);
     }
     // `.goreleaser.yaml` and the variants passed with `--config` (`.goreleaser-nightly.yml`,
     // `goreleaser-canary.yml`, `.goreleaser.beta.yml`, `.goreleaser_ui.yaml`); templates rendered before use
@@ -335,9 +342,21 @@ pub struct Recipe {
 
 /// The parsed forms a `Defs` borrows from.
 pub enum Parsed {
-    Dockerfile { file: Dockerfile, runs: Vec<(usize, Vec<Item>, Env, dockerfile::ContextFolders)> },
-    Shell(Vec<Item>),
-    Makefile { file: Makefile, recipes: Vec<Recipe>, values: Vec<(String, shell::Word)> },
+    Dockerfile {
+        file: Dockerfile,
+        runs: Vec<(usize, Vec<Item>, Env, dockerfile::ContextFolders)>,
+    },
+    /// A shell script; `translated`: the shell a PowerShell script was rewritten to, which its
+    /// items are parsed from.
+    Shell {
+        items: Vec<Item>,
+        translated: Option<String>,
+    },
+    Makefile {
+        file: Makefile,
+        recipes: Vec<Recipe>,
+        values: Vec<(String, shell::Word)>,
+    },
     Workflow(Pipeline),
     Goreleaser(Goreleaser),
     GoProgram(goprog::GoProgram),
@@ -358,7 +377,11 @@ pub fn parse(kind: Kind, text: &str) -> Result<Parsed, String> {
         Kind::Goreleaser => Parsed::Goreleaser(goreleaser::parse(text)?),
         Kind::Promu => Parsed::Promu(promu::parse(text)?),
         Kind::KoConfig => Parsed::KoConfig(ko::KoConfig::parse(text)?),
-        Kind::Shell => Parsed::Shell(shell::parse(text, 0)),
+        Kind::Shell => Parsed::Shell { items: shell::parse(text, 0), translated: None },
+        Kind::PowerShell => {
+            let translated = super::powershell::to_shell(text);
+            Parsed::Shell { items: shell::parse(&translated, 0), translated: Some(translated) }
+        }
         Kind::GoProgram if goprog::may_build(text) => Parsed::GoProgram(goprog::read(text)),
         Kind::GoProgram => Parsed::GoProgram(goprog::GoProgram::default()),
         Kind::Makefile => parse_makefile(makefile::parse(text), text),
@@ -483,8 +506,11 @@ pub fn parse_dockerfile(text: &str, passed: &BTreeSet<String>) -> Parsed {
 fn collect_assignments<'a>(items: &'a [Item], out: &mut Vec<(&'a str, &'a shell::Word)>) {
     for item in items {
         match item {
+            // `name+=value` is an assignment to `name` too, and each element of `name=(a b)`.
             Item::Command(c) => {
-                out.extend(c.assigns.iter().map(|(n, w)| (n.as_str(), w)));
+                let bare = |n: &'a String| n.strip_suffix('+').unwrap_or(n);
+                out.extend(c.assigns.iter().map(|(n, w)| (bare(n), w)));
+                out.extend(c.arrays.iter().flat_map(|(n, ws)| ws.iter().map(move |w| (bare(n), w))));
             }
             Item::For { body, .. } | Item::Function { body, .. } => collect_assignments(body, out),
             Item::Case { arms, .. } => arms.iter().for_each(|(_, body)| collect_assignments(body, out)),
@@ -892,7 +918,7 @@ impl<'a> Defs<'a> {
         // Lists cut by a reader's cap (said in a note; evaluation goes on with what was kept).
         let mut capped = Vec::new();
         let sources = match parsed {
-            Parsed::Shell(items) => {
+            Parsed::Shell { items, .. } => {
                 let place = Place { stage: None, runner: 0, context: None, via: None };
                 read_script(items, Env::default(), &place, &mut c);
                 (None, None, None)
@@ -943,10 +969,16 @@ impl<'a> Defs<'a> {
             }
         };
         let (dockerfile, workflow, goreleaser) = sources;
+        // A PowerShell script is judged as the shell it rewrites to, line for line.
+        let (file_text, text) = match parsed {
+            Parsed::Shell { translated: Some(shell), .. } => (text, shell.as_str()),
+            _ => (text, text),
+        };
+        let kind = if kind == Kind::PowerShell { Kind::Shell } else { kind };
         Defs {
             path,
             text,
-            file_text: text,
+            file_text,
             origins: None,
             kind,
             lines: LineIndex::new(text),
@@ -994,7 +1026,7 @@ impl<'a> Defs<'a> {
         let mut call_env = call.env.clone();
         call_env.extend(host.map(|h| (super::eval::HOST_SYSTEM.to_string(), Value::known(h))));
         match (self.parsed, &call.run) {
-            (Parsed::Shell(items), link::Run::Script { args }) => {
+            (Parsed::Shell { items, .. }, link::Run::Script { args }) => {
                 let mut env = Env::default();
                 for (name, value) in &call_env {
                     env.set(name, value.clone(), true);
@@ -1378,7 +1410,7 @@ impl<'a> Defs<'a> {
             Kind::Goreleaser => return Some("goreleaser releases it".into()),
             Kind::Promu => return Some("promu builds and releases it".into()),
             Kind::KoConfig => return None,
-            Kind::Shell | Kind::Makefile | Kind::GoProgram => {}
+            Kind::Shell | Kind::PowerShell | Kind::Makefile | Kind::GoProgram => {}
         }
         // A Go program builds for many purposes (measuring sizes, running tests): only its
         // name, its output folder or its caller says it ships.
@@ -1516,7 +1548,7 @@ impl<'a> Defs<'a> {
             | Kind::Goreleaser
             | Kind::Promu
             | Kind::KoConfig => return None,
-            Kind::Shell | Kind::Makefile | Kind::GoProgram => {}
+            Kind::Shell | Kind::PowerShell | Kind::Makefile | Kind::GoProgram => {}
         }
         // A Go program is named by its folder as often as by its file (`build-release-binaries/main.go`).
         let parts = if self.kind == Kind::GoProgram { 2 } else { 1 };

@@ -95,7 +95,9 @@ impl Provenance {
         let program = words.next().unwrap_or("").rsplit('/').next().unwrap_or("");
         let args: Vec<&str> = words.collect();
         match program {
+            // PowerShell's clock is `Get-Date` (see `powershell`).
             "date" => Provenance::Clock,
+            p if p.eq_ignore_ascii_case("get-date") => Provenance::Clock,
             "hostname" | "whoami" | "id" | "logname" => Provenance::Host,
             "uname"
                 if args.iter().any(|a| {

@@ -13,7 +13,7 @@ pub const READERS: &[&str] = &["shell", "makefile", "dockerfile", "ci_yaml", "go
 /// build definition (UTF-16 for YAML, other bytes that are not UTF-8 read as `?`).
 pub fn run(reader: &str, data: &[u8]) {
     let kinds: &[Kind] = match reader {
-        "shell" => &[Kind::Shell],
+        "shell" => &[Kind::Shell, Kind::PowerShell],
         "makefile" => &[Kind::Makefile],
         "dockerfile" => &[Kind::Dockerfile],
         "ci_yaml" => &[Kind::GithubWorkflow, Kind::GithubAction, Kind::GitlabCi],

@@ -2333,3 +2333,42 @@ fn test_programs_and_go_wrappers_are_not_releases() {
     let found = check_in_module(&[("go.sh", wrapper), ("Dockerfile", image)]);
     assert!(found.iter().all(|(_, at, _, _)| !at.starts_with("go.sh")), "{found:#?}");
 }
+
+/// A PowerShell release script is read as the shell it is equivalent to: `param()` defaults,
+/// `@(...)` arrays grown with `+=`, interpolated strings, `$env:` variables, splatting
+/// (`go build @flags`), `Get-Date` as the clock and `Compress-Archive` as packing. Findings are
+/// on the script's own lines; the clock stamp at the line that writes it.
+#[test]
+fn a_powershell_release_script_is_read_as_shell() {
+    let script = |trimpath: &str, date: &str| {
+        format!(
+            "param(\n    [string] $Version = (git describe --tags)\n)\n$flags = @(\n    \"-buildmode=pie\"{trimpath}\n)\n$ld = \"-ldflags=-X main.version=$Version -X main.date={date}\"\n$flags += @($ld, \"-o=dist/app.exe\")\n$env:GOOS = \"windows\"\ngo build @flags\nCompress-Archive -Path dist/app.exe -DestinationPath dist/app.zip\n"
+        )
+    };
+    let main = "package main\n\nvar version, date string\n\nfunc main() {}\n";
+    let bad = script("", "$(Get-Date -Format o)");
+    let found = check(&[("go.mod", GO_MOD), ("main.go", main), ("release.ps1", &bad)]);
+    assert_eq!(
+        rules(&found),
+        [("non-reproducible-build", "release.ps1:7"), ("untrimmed-paths", "release.ps1:10")],
+        "{found:#?}"
+    );
+    assert!(found[1].2.contains("packed into an archive"), "{}", found[1].2);
+    let good = script(",\n    \"-trimpath\"", "$(git log -1 --format=%cI)");
+    assert!(check(&[("go.mod", GO_MOD), ("main.go", main), ("release.ps1", &good)]).is_empty());
+}
+
+/// bash's `+=` appends to a string or an array (`flags+=(-trimpath)`).
+#[test]
+fn appending_assignments_add_to_what_is_there() {
+    let script = |append: &str| {
+        format!(
+            "#!/bin/bash\nflags=(-buildmode=pie)\n{append}\nGOOS=linux go build \"${{flags[@]}}\" -o dist/app .\ntar czf app.tgz dist/app\n"
+        )
+    };
+    let found = check_in_module(&[("release.sh", &script("flags+=(-tags=netgo)"))]);
+    assert_eq!(rules(&found), [("untrimmed-paths", "release.sh:4")], "{found:#?}");
+    assert!(check_in_module(&[("release.sh", &script("flags+=(-trimpath)"))]).is_empty());
+    let scalar = "#!/bin/bash\nFLAGS=-tags=netgo\nFLAGS+=\" -trimpath\"\nGOOS=linux go build $FLAGS -o dist/app .\ntar czf app.tgz dist/app\n";
+    assert!(check_in_module(&[("release.sh", scalar)]).is_empty());
+}

@@ -110,8 +110,9 @@ pub trait DefsFindings {
     /// A finding of rule `meta` at the byte range `start..end`, at the rule's default level.
     fn finding(&self, meta: &'static RuleMeta, range: (usize, usize), message: String, help: &str) -> Finding;
 
-    /// A fix that inserts `text` at byte `at` of the text read (in the file that byte is from).
-    fn insertion(&self, at: usize, text: &str, description: &str, safe: bool) -> Fix;
+    /// A fix that inserts `text` at byte `at` of the text read (in the file that byte is from);
+    /// none where the text read is a rewrite of the file (a PowerShell script read as shell).
+    fn insertion(&self, at: usize, text: &str, description: &str, safe: bool) -> Option<Fix>;
 }
 
 impl DefsFindings for Defs<'_> {
@@ -124,9 +125,12 @@ impl DefsFindings for Defs<'_> {
         meta.finding(self.location(start, end), message, help)
     }
 
-    fn insertion(&self, at: usize, text: &str, description: &str, safe: bool) -> Fix {
+    fn insertion(&self, at: usize, text: &str, description: &str, safe: bool) -> Option<Fix> {
+        if self.origins.is_none() && !std::ptr::eq(self.text, self.file_text) {
+            return None;
+        }
         let (path, at) = self.file_offset(at);
-        Fix::insertion(path, at, text, description, safe)
+        Some(Fix::insertion(path, at, text, description, safe))
     }
 }
 

@@ -207,13 +207,13 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             // Only after `build` as written: a flag after `$(GOBUILD)` could land inside another
             // flag's value.
             if inv.literal_command {
-                finding.fix = Some(defs.insertion(inv.build_word.1, " -trimpath", description, true));
+                finding.fix = defs.insertion(inv.build_word.1, " -trimpath", description, true);
             }
         } else {
             finding.help = "add -trimpath to the build entry's `flags:`".into();
             let entry = defs.goreleaser.and_then(|g| g.builds.iter().find(|e| e.span == inv.span));
             if let Some((at, text)) = entry.and_then(|e| e.trimpath_edit.as_ref()) {
-                finding.fix = Some(defs.insertion(*at, text, description, true));
+                finding.fix = defs.insertion(*at, text, description, true);
             }
         }
         vec![finding]

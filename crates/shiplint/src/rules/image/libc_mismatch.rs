@@ -235,7 +235,7 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         );
         finding.related.push(defs.location(last.base_span.0, last.base_span.1));
         let description = "build with CGO_ENABLED=0 (a static binary)";
-        finding.fix = Some(defs.insertion(inv.span.0, "CGO_ENABLED=0 ", description, true));
+        finding.fix = defs.insertion(inv.span.0, "CGO_ENABLED=0 ", description, true);
         vec![finding]
     }));
 }

@@ -168,7 +168,7 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         }
     };
     let description = "run as USER 65532:65532 (unsafe: the program loses root's file and port privileges)";
-    finding.fix = Some(defs.insertion(at, &text, description, false));
+    finding.fix = defs.insertion(at, &text, description, false);
     out.push(finding);
 }
 
