@@ -382,8 +382,19 @@ fn tokens(text: &str) -> Vec<(Tok<'_>, usize)> {
     out
 }
 
-fn line_of(text: &str, at: usize) -> usize {
-    text[..at.min(text.len())].bytes().filter(|&b| b == b'\n').count() + 1
+/// Where a file's lines start, to number them without rescanning the file for each (a generated
+/// file declares thousands of constants).
+struct Lines(Vec<usize>);
+
+impl Lines {
+    fn new(text: &str) -> Lines {
+        Lines(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i).collect())
+    }
+
+    /// The 1-based line of byte `at`.
+    fn of(&self, at: usize) -> usize {
+        self.0.partition_point(|&newline| newline < at) + 1
+    }
 }
 
 /// Reads one file's package clause, top-level const/var specs and init() assignments.
@@ -393,6 +404,7 @@ pub fn scan_file(text: &str, path: &Path, pkg: &mut Package) {
         return;
     }
     let toks = tokens(text);
+    let lines = Lines::new(text);
     let mut depth = 0i32;
     let mut i = 0;
     while i < toks.len() {
@@ -408,13 +420,13 @@ pub fn scan_file(text: &str, path: &Path, pkg: &mut Package) {
             Tok::Ident(kw @ ("const" | "var")) if depth == 0 => {
                 let is_const = *kw == "const";
                 let in_block = matches!(toks.get(i + 1), Some((Tok::Other("("), _)));
-                i = read_specs(text, &toks, i + 1, is_const, in_block, *at, path, pkg);
+                i = read_specs(text, &lines, &toks, i + 1, is_const, in_block, *at, path, pkg);
                 continue;
             }
             Tok::Ident("func") if depth == 0 => {
                 if let (Some((Tok::Ident("init"), _)), Some((Tok::Other("("), _))) = (toks.get(i + 1), toks.get(i + 2))
                 {
-                    i = read_init(text, &toks, i + 3, path, pkg);
+                    i = read_init(&lines, &toks, i + 3, path, pkg);
                     continue;
                 }
             }
@@ -428,6 +440,7 @@ pub fn scan_file(text: &str, path: &Path, pkg: &mut Package) {
 #[allow(clippy::too_many_arguments)]
 fn read_specs(
     text: &str,
+    lines: &Lines,
     toks: &[(Tok<'_>, usize)],
     mut i: usize,
     is_const: bool,
@@ -530,14 +543,7 @@ fn read_specs(
                     initialiser: (!plain).then(|| init_text.clone().unwrap_or_default()),
                 }
             };
-            pkg.decls.push(Decl {
-                name,
-                kind,
-                file: path.to_path_buf(),
-                keyword_at,
-                in_block,
-                line: line_of(text, at),
-            });
+            pkg.decls.push(Decl { name, kind, file: path.to_path_buf(), keyword_at, in_block, line: lines.of(at) });
         }
         if !in_block {
             return i;
@@ -549,7 +555,7 @@ fn read_specs(
 /// at the body's top level (an assignment inside an `if` is a guarded default, not an overwrite;
 /// one whose value reads the name, `V = strings.TrimSpace(V)`, keeps what `-X` set, and so
 /// does one after `if V != "" { return }`).
-fn read_init(text: &str, toks: &[(Tok<'_>, usize)], mut i: usize, path: &Path, pkg: &mut Package) -> usize {
+fn read_init(lines: &Lines, toks: &[(Tok<'_>, usize)], mut i: usize, path: &Path, pkg: &mut Package) -> usize {
     while i < toks.len() && !matches!(toks[i].0, Tok::Other("{")) {
         i += 1;
     }
@@ -594,7 +600,7 @@ fn read_init(text: &str, toks: &[(Tok<'_>, usize)], mut i: usize, path: &Path, p
                 if matches!(toks.get(i + 1), Some((Tok::Other("="), _))) && !guarded.contains(name) {
                     let value = toks[i + 2..].iter().take_while(|(t, _)| !matches!(t, Tok::Newline | Tok::Other(";")));
                     if !value.into_iter().any(|(t, _)| matches!(t, Tok::Ident(n) if n == name)) {
-                        pkg.init_assigned.push((name.to_string(), path.to_path_buf(), line_of(text, *at)));
+                        pkg.init_assigned.push((name.to_string(), path.to_path_buf(), lines.of(*at)));
                     }
                 }
                 at_statement_start = false;
