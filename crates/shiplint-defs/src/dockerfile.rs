@@ -293,8 +293,10 @@ pub struct RunEnvironment<'a> {
 /// context in `/src`, `COPY cmd/ cmd/` (in WORKDIR `/app`) its `cmd` folder in `/app/cmd`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContextFolders {
-    /// The stage's WORKDIR, where known (none written: `/`).
-    workdir: Option<String>,
+    /// The stage's WORKDIR (empty: none written, `/`).
+    workdir: String,
+    /// Whether a WORKDIR with holes (`WORKDIR $SRC`) left it not known.
+    workdir_unknown: bool,
     copies: Vec<(String, String)>,
 }
 
@@ -315,9 +317,18 @@ impl ContextFolders {
 
     /// The image's folder that `dir` names from the WORKDIR; `None` below a WORKDIR not known.
     fn in_image(&self, dir: &str) -> Option<String> {
-        match dir.starts_with('/') {
-            true => Some(join_folder("/", dir)),
-            false => self.workdir.as_deref().or(Some("/")).map(|w| join_folder(w, dir)),
+        match (dir.starts_with('/'), self.workdir_unknown) {
+            (true, _) => Some(join_folder("/", dir)),
+            (false, true) => None,
+            (false, false) => Some(join_folder(if self.workdir.is_empty() { "/" } else { &self.workdir }, dir)),
+        }
+    }
+
+    /// `WORKDIR dir` (its value expanded): relative to the one before, unknown where it has holes.
+    fn changed_workdir(&mut self, dir: &Value) {
+        match dir.as_known().and_then(|d| self.in_image(d)) {
+            Some(folder) => (self.workdir, self.workdir_unknown) = (folder, false),
+            None => self.workdir_unknown = true,
         }
     }
 
@@ -526,12 +537,7 @@ impl Dockerfile {
             let (mut env, mut folders) = s.parent.and_then(|p| finals.get(p)).cloned().unwrap_or_default();
             for ins in &s.instructions {
                 match ins.keyword.as_str() {
-                    "WORKDIR" => {
-                        // Known or not at all: a WORKDIR with holes is no folder of the context.
-                        let dir = expand_word(ins.args.trim(), &env);
-                        folders.workdir =
-                            dir.as_known().map(|d| join_folder(folders.workdir.as_deref().unwrap_or("/"), d));
-                    }
+                    "WORKDIR" => folders.changed_workdir(&expand_word(ins.args.trim(), &env)),
                     "COPY" | "ADD" => {
                         let (opts, rest) = options(&ins.args);
                         if !opts.iter().any(|(name, _)| *name == "from") {
@@ -740,6 +746,22 @@ mod tests {
         let second = run_script(t, runs[1]);
         let Item::Command(c) = &second[0] else { panic!() };
         assert_eq!(&t[c.words[3].start..c.words[3].end], "\"/b\"");
+    }
+
+    #[test]
+    fn context_folders_follow_workdir_and_copies() {
+        let d = parse(
+            "FROM golang AS b\nWORKDIR /src\nCOPY . .\nCOPY tools/ /opt/tools/\nRUN make\nARG DIR\nWORKDIR $DIR\nRUN make\n",
+        );
+        let runs = d.run_environments(usize::MAX, &[]);
+        let f = &runs[0].folders;
+        assert_eq!(f.in_context(None), Some(Value::known("")));
+        assert_eq!(f.in_context(Some(&Value::known("cmd/app"))), Some(Value::known("cmd/app")));
+        assert_eq!(f.in_context(Some(&Value::known("/opt/tools/gen"))), Some(Value::known("tools/gen")));
+        assert_eq!(f.in_context(Some(&Value::known("/etc"))), None);
+        // Below a WORKDIR with holes, a relative folder is nowhere known.
+        assert_eq!(runs[1].folders.in_context(None), None);
+        assert_eq!(runs[1].folders.in_context(Some(&Value::known("/src/x"))), Some(Value::known("x")));
     }
 
     #[test]

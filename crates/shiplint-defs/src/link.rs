@@ -558,9 +558,9 @@ fn find_file(index: &HashMap<PathBuf, usize>, candidates: impl Iterator<Item = P
 /// backend/${BACKEND}`: each backend's Makefile).
 const MAX_MATCHED_FILES: usize = 64;
 
-/// The build definitions of the scan the first of `candidates` that names any names: a known
-/// path (`..` applied) names at most one; one with holes (`backend/go/${BACKEND}/Makefile`)
-/// every file it could be, in path order.
+/// The build definitions named by the first of `candidates` that names any: a known path (`..`
+/// applied) names at most one; one with holes (`backend/go/${BACKEND}/Makefile`) every file of
+/// the scan it could be, in path order.
 fn find_files(index: &HashMap<PathBuf, usize>, candidates: impl Iterator<Item = Value>) -> Vec<usize> {
     for candidate in candidates {
         if let Some(path) = candidate.as_known() {
