@@ -611,8 +611,9 @@ fn read_dockerfile_run<'a>(
     }
     let first = into.commands.len();
     read_script(items, env, &Place { stage: Some(stage), runner: 0, context, via }, into);
-    // Commands run in the image's folders: those a copy of the build context says are its
-    // folders are found there (`cd /LocalAI/backend && make`); the others nowhere.
+    // Commands run in the image's folders: where a copy of the build context says which of its
+    // folders that is, the files they run are found there (`cd /LocalAI/backend && make`);
+    // elsewhere as if they had not changed folder.
     let shared = Arc::new(folders.clone());
     for cmd in &mut into.commands[first..] {
         cmd.cwd = folders.in_context(cmd.cwd.as_ref());
