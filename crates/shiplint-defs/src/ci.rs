@@ -116,6 +116,7 @@ pub struct ActionStep {
 }
 
 /// A `run:` step: its shell, parsed at its place in the file.
+#[derive(Default)]
 pub struct RunStep {
     pub items: Vec<Item>,
     pub env: Vec<(String, shell::Word)>,

@@ -371,25 +371,11 @@ pub fn parse(text: &str) -> Result<Pipeline, String> {
         for part in [&job.before_script, &job.script].into_iter().flatten() {
             script_items(text, part, &mut items);
         }
-        out.runs.push(RunStep {
-            items,
-            env: Vec::new(),
-            job: index,
-            id: None,
-            condition: None,
-            working_directory: None,
-        });
+        out.runs.push(RunStep { items, job: index, ..RunStep::default() });
         if let Some(after) = &job.after_script {
             let mut items = Vec::new();
             script_items(text, after, &mut items);
-            out.runs.push(RunStep {
-                items,
-                env: Vec::new(),
-                job: index,
-                id: None,
-                condition: None,
-                working_directory: None,
-            });
+            out.runs.push(RunStep { items, job: index, ..RunStep::default() });
         }
     }
     Ok(out)

@@ -517,8 +517,19 @@ fn matching(s: &str, open: usize) -> Option<usize> {
     None
 }
 
-/// `s` split at `sep` outside brackets and quotes.
+/// `s` split at `sep` outside brackets and quotes, pieces that are only blanks left out.
 fn split_top(s: &str, sep: char) -> Vec<&str> {
+    split_outside(s, |c| c == sep)
+}
+
+/// A command's words: split at blanks outside quotes and brackets.
+fn split_words(s: &str) -> Vec<&str> {
+    split_outside(s, char::is_whitespace)
+}
+
+/// `s` split at the characters `is_sep` accepts outside brackets and quotes; pieces that are
+/// only blanks are left out.
+fn split_outside(s: &str, is_sep: impl Fn(char) -> bool) -> Vec<&str> {
     let mut out = Vec::new();
     let (mut depth, mut quote, mut start) = (0usize, None, 0);
     for (i, c) in s.char_indices() {
@@ -528,7 +539,7 @@ fn split_top(s: &str, sep: char) -> Vec<&str> {
             (None, '"' | '\'') => quote = Some(c),
             (None, '(' | '[' | '{') => depth += 1,
             (None, ')' | ']' | '}') => depth = depth.saturating_sub(1),
-            (None, c) if c == sep && depth == 0 => {
+            (None, c) if is_sep(c) && depth == 0 => {
                 out.push(&s[start..i]);
                 start = i + c.len_utf8();
             }
@@ -537,34 +548,6 @@ fn split_top(s: &str, sep: char) -> Vec<&str> {
     }
     out.push(&s[start..]);
     out.retain(|p| !p.trim().is_empty());
-    out
-}
-
-/// A command's words: split at blanks outside quotes and brackets.
-fn split_words(s: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let (mut depth, mut quote, mut start) = (0usize, None, None);
-    for (i, c) in s.char_indices() {
-        if start.is_none() && !c.is_whitespace() {
-            start = Some(i);
-        }
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
-            (None, '(' | '[' | '{') => depth += 1,
-            (None, ')' | ']' | '}') => depth = depth.saturating_sub(1),
-            (None, c) if c.is_whitespace() && depth == 0 => {
-                if let Some(st) = start.take() {
-                    out.push(&s[st..i]);
-                }
-            }
-            _ => {}
-        }
-    }
-    if let Some(st) = start {
-        out.push(&s[st..]);
-    }
     out
 }
 
