@@ -1046,16 +1046,19 @@ fn github_env_matrix_objects_and_the_default_output_of_go_build() {
 /// written (the matrix line, not `${{ matrix.go }}`), naming them all.
 #[test]
 fn unsupported_releases_of_one_setup_go_step_are_one_finding() {
-    let wf = "on:\n  release:\n    types: [published]\njobs:\n  release:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        go: ['1.22', '1.23', '1.27']\n    steps:\n      - uses: actions/setup-go@v6\n        with:\n          go-version: ${{ matrix.go }}\n      - run: go build -trimpath -o dist/app .\n      - uses: softprops/action-gh-release@v2\n        with:\n          files: dist/app\n";
-    let found = check_in_module(&[(".github/workflows/release.yml", wf)]);
-    assert_eq!(rules(&found), [("toolchain-unsupported", ".github/workflows/release.yml:9")], "{found:#?}");
-    assert!(
-        found[0].2.starts_with(
-            "release builds use Go 1.22 and Go 1.23 (setup-go 1.22; setup-go 1.23), which no longer receive"
-        ),
-        "{}",
-        found[0].2
-    );
+    // The matrix key may be the input's own name (`go-version: ${{ matrix.go-version }}`).
+    for key in ["go", "go-version"] {
+        let wf = "on:\n  release:\n    types: [published]\njobs:\n  release:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        KEY: ['1.22', '1.23', '1.27']\n    steps:\n      - uses: actions/setup-go@v6\n        with:\n          go-version: ${{ matrix.KEY }}\n      - run: go build -trimpath -o dist/app .\n      - uses: softprops/action-gh-release@v2\n        with:\n          files: dist/app\n".replace("KEY", key);
+        let found = check_in_module(&[(".github/workflows/release.yml", &wf)]);
+        assert_eq!(rules(&found), [("toolchain-unsupported", ".github/workflows/release.yml:9")], "{key}: {found:#?}");
+        assert!(
+            found[0].2.starts_with(
+                "release builds use Go 1.22 and Go 1.23 (setup-go 1.22; setup-go 1.23), which no longer receive"
+            ),
+            "{}",
+            found[0].2
+        );
+    }
 }
 
 /// Release scripts split platform names with small text pipelines (`$(echo $p | cut -d/ -f1)`,

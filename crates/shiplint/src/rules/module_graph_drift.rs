@@ -282,14 +282,17 @@ fn job_ships(defs: &Defs<'_>, wf: &ci::Pipeline, job: usize, runner: Option<usiz
 }
 
 /// Where an action input's value is written: the input itself, or for `${{ matrix.KEY }}` the
-/// job's `KEY:` matrix line above it, which holds the versions.
+/// job's `KEY:` matrix line above it, which holds the versions. (An `env.KEY` shared by the
+/// workflow's steps is said at each step that installs it.)
 fn written_at(defs: &Defs<'_>, input: &crate::defs::ci::Input) -> (usize, usize) {
     let value = input.value.trim();
     let key = value.strip_prefix("${{").and_then(|v| v.strip_suffix("}}")).map(str::trim);
     let Some(key) = key.and_then(|k| k.strip_prefix("matrix.")).filter(|k| !k.contains('.')) else {
         return input.span;
     };
-    let before = defs.text.get(..input.span.0).unwrap_or_default();
+    // From the line above the input's own (`go-version: ${{ matrix.go-version }}` names the key too).
+    let own_line = defs.text.get(..input.span.0).unwrap_or_default().rfind('\n').unwrap_or(0);
+    let before = defs.text.get(..own_line).unwrap_or_default();
     let mut end = before.len();
     for line in before.split('\n').rev() {
         let start = end.saturating_sub(line.len());
