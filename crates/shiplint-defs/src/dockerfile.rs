@@ -256,7 +256,11 @@ pub fn parse_with_build_args(text: &str, passed: &BTreeSet<String>) -> Dockerfil
                     Value::Known(b) => Value::Known(b.to_ascii_lowercase()),
                     partial => partial.clone(),
                 };
-                let parent = stages.iter().rposition(|s| s.name.as_deref().is_some_and(|n| base_lower.could_be(n)));
+                // A base that is all holes (`FROM $BASE_IMAGE`, its value the caller's) names an
+                // image the caller chooses, not any stage it could match.
+                let some_text = base_lower.pieces().iter().any(|p| matches!(p, Piece::Text(t) if !t.is_empty()));
+                let names_stage = |n: &str| some_text && base_lower.could_be(n);
+                let parent = stages.iter().rposition(|s| s.name.as_deref().is_some_and(names_stage));
                 let base_start = ins.args_start + ins.args.find(&base_written).unwrap_or(0);
                 stages.push(Stage {
                     index: stages.len(),

@@ -660,12 +660,28 @@ fn changed_folder(from: Option<&Value>, to: Option<&Value>) -> Value {
 
 /// Evaluates a script with `env` as its starting environment, collecting every command run.
 pub fn evaluate<'a>(items: &'a [Item], env: &mut Env, budget: &Budget) -> Vec<Evaluated<'a>> {
-    let mut state = Walk { budget, functions: HashMap::new(), called: BTreeSet::new(), out: Vec::new() };
+    evaluate_with_entries(items, env, budget, &|_| true)
+}
+
+/// `evaluate`, where a function nobody calls is evaluated on its own only when `entry` says its
+/// definition (by offset) is one a caller may run: not a sourced library's.
+pub fn evaluate_with_entries<'a>(
+    items: &'a [Item],
+    env: &mut Env,
+    budget: &Budget,
+    entry: &dyn Fn(usize) -> bool,
+) -> Vec<Evaluated<'a>> {
+    let mut state =
+        Walk { budget, functions: HashMap::new(), called: BTreeSet::new(), walks: HashMap::new(), out: Vec::new() };
     let mut frame = Frame::default();
     let _ = state.walk(items, env, &mut frame, 0);
     // A function nobody calls in the file is still evaluated once, with the caller's arguments.
-    let uncalled: Vec<(String, (&'a [Item], usize))> =
-        state.functions.iter().filter(|(n, _)| !state.called.contains(*n)).map(|(n, f)| (n.clone(), *f)).collect();
+    let uncalled: Vec<(String, (&'a [Item], usize))> = state
+        .functions
+        .iter()
+        .filter(|(n, (_, start))| !state.called.contains(*n) && entry(*start))
+        .map(|(n, f)| (n.clone(), *f))
+        .collect();
     for (name, (body, start)) in uncalled {
         let mut env = env.clone();
         env.positional = None;
@@ -682,6 +698,8 @@ struct Frame {
     iteration: Vec<(String, Value)>,
     loops: Vec<usize>,
     calls: Vec<(usize, usize)>,
+    /// For each call, whether the function runs its arguments as a command (a wrapper).
+    wrappers: Vec<bool>,
 }
 
 struct Walk<'a, 'b> {
@@ -689,8 +707,16 @@ struct Walk<'a, 'b> {
     /// Functions defined so far: body and start offset.
     functions: HashMap<String, (&'a [Item], usize)>,
     called: BTreeSet<String>,
+    /// How many times each function's body was walked.
+    walks: HashMap<String, usize>,
     out: Vec<Evaluated<'a>>,
 }
+
+/// The most times one function's body is walked in one file: a helper that every function
+/// calls (a `run` wrapper, a logger) is evaluated at each call up to this many, then its calls
+/// are commands it runs no further (a script that sources a library of fifty functions would
+/// otherwise spend its whole budget in it).
+const MAX_WALKS_PER_FUNCTION: usize = 16;
 
 /// How a list of items ended: normally, or by `continue`, `break`, `return` or `exit` on a path
 /// that was sure to run.
@@ -1025,14 +1051,22 @@ impl<'a> Walk<'a, '_> {
         for (name, word) in &cmd.assigns {
             cmd_env.insert(name.clone(), env.expand(word));
         }
+        // `"$@"` in a wrapper's body runs what its call names: it was evaluated at the call.
+        if frame.wrappers.last() == Some(&true) && cmd.words.first().is_some_and(is_all_arguments) {
+            return (flow, None);
+        }
         let function = self.functions.get(builtin.as_str()).copied();
+        let wrapper = function.is_some_and(|(body, _)| runs_its_arguments(body)) && argv.len() > 1;
         let assumed_empty = env.take_assumed_empty();
         // A test of a variable the file never sets is the caller's choice: not decided.
         let status = if assumed_empty.is_empty() { test_status(&argv) } else { None };
+        // A wrapper's call (`run go build ...`) is the command it names, at the call, where its
+        // words are written.
+        let skip = usize::from(wrapper);
         self.out.push(Evaluated {
             command: cmd,
-            argv: argv.clone(),
-            argv_words,
+            argv: argv[skip..].to_vec(),
+            argv_words: argv_words[skip..].to_vec(),
             env: cmd_env,
             prefix: &cmd.assigns,
             iteration: frame.iteration.clone(),
@@ -1040,6 +1074,11 @@ impl<'a> Walk<'a, '_> {
             calls: frame.calls.clone(),
             assumed_empty,
             cwd: env.get(CWD).cloned(),
+        });
+        let function = function.filter(|_| {
+            let walks = self.walks.entry(builtin.clone()).or_default();
+            *walks += 1;
+            *walks <= MAX_WALKS_PER_FUNCTION
         });
         if let Some((body, start)) = function {
             // One evaluation per call: its own `$1`..., the caller's variables (and the prefix
@@ -1055,9 +1094,11 @@ impl<'a> Walk<'a, '_> {
                 argv[1..].iter().enumerate().map(|(i, v)| (format!("${}", i + 1), v.clone())).collect();
             frame.loops.push(start);
             frame.calls.push((cmd.start, cmd.end));
+            frame.wrappers.push(wrapper);
             frame.iteration.extend(args.iter().cloned());
             let (_, status) = self.walk(body, &mut call_env, frame, depth + 1);
             frame.iteration.truncate(frame.iteration.len() - args.len());
+            frame.wrappers.pop();
             frame.calls.pop();
             frame.loops.pop();
             // Assignments in a function are global in sh.
@@ -1068,6 +1109,30 @@ impl<'a> Walk<'a, '_> {
         }
         (flow, status)
     }
+}
+
+/// Whether a word is `"$@"` (or `$@`, `"${@}"`, `$*`): all the positional parameters.
+fn is_all_arguments(w: &Word) -> bool {
+    let all = |p: &Part| matches!(p, Part::Param { name, op: None } if name == "@" || name == "*");
+    match w.parts.as_slice() {
+        [p] if all(p) => true,
+        [Part::Double(inner)] => matches!(inner.as_slice(), [p] if all(p)),
+        _ => false,
+    }
+}
+
+/// Whether a function body runs its arguments as a command (`run() { log "$*"; "$@"; }`): a
+/// wrapper, whose call `run go build ...` is that command.
+fn runs_its_arguments(body: &[Item]) -> bool {
+    body.iter().any(|item| match item {
+        Item::Command(c) => c.words.first().is_some_and(is_all_arguments),
+        Item::If { branches, otherwise } => {
+            branches.iter().any(|(_, b)| runs_its_arguments(b)) || otherwise.as_deref().is_some_and(runs_its_arguments)
+        }
+        Item::For { body, .. } => runs_its_arguments(body),
+        Item::Case { arms, .. } => arms.iter().any(|(_, b)| runs_its_arguments(b)),
+        Item::Function { .. } | Item::Unread(_) => false,
+    })
 }
 
 /// The exit status of `true`, `false`, `:`, `test`, `[ ... ]` and `[[ ... ]]` when every word
@@ -1278,9 +1343,16 @@ mod tests {
 
     #[test]
     fn self_recursive_functions_stop() {
+        // Each function's body is walked at most MAX_WALKS_PER_FUNCTION times in a file.
         let items = parse("f() { f; go build .; }\nf\n", 0);
         let budget = Budget::default();
-        let _ = evaluate(&items, &mut Env::default(), &budget);
-        assert!(budget.note().is_some_and(|n| n.contains("nested deeper")), "{:?}", budget.note());
+        let ev = evaluate(&items, &mut Env::default(), &budget);
+        let builds = ev.iter().filter(|e| e.argv.first().and_then(Value::as_known) == Some("go")).count();
+        assert_eq!(builds, MAX_WALKS_PER_FUNCTION);
+        // Two functions calling each other stop too, before the depth limit.
+        let items = parse("f() { g; go build .; }\ng() { f; }\nf\n", 0);
+        let budget = Budget::default();
+        let ev = evaluate(&items, &mut Env::default(), &budget);
+        assert!(ev.len() < 4 * MAX_WALKS_PER_FUNCTION, "{}", ev.len());
     }
 }

@@ -153,6 +153,12 @@ impl<'a> BuildInvocation<'a> {
         let name = program.file_name()?;
         // `./tool/go`, `bin/go`: the repository's own wrapper, which may add flags of its own.
         let wrapper = program.as_known().is_some_and(|p| p.contains('/') && !p.starts_with('/') && !p.starts_with('$'));
+        // Most commands are not a build: said before their environment is copied.
+        let crossbuild = || argv.get(i + 1).and_then(Value::as_known) == Some("crossbuild");
+        let builds = matches!(name, "go" | "xx-go" | "garble" | "gox" | "goxz" | "xgo" | "ko");
+        if !(builds || name == "godzil" && crossbuild()) {
+            return None;
+        }
         let mut sub = i + 1;
         let mut env: HashMap<String, Setting> =
             e.env.iter().map(|(k, v)| (k.clone(), Setting { value: v.clone(), span: None })).collect();

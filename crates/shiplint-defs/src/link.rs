@@ -37,6 +37,9 @@ pub struct Caller {
     pub span: (usize, usize),
     /// Whether the caller's file names macOS anywhere (see [`names_macos`]).
     pub names_macos: bool,
+    /// The command as written (its first `MAX_CALLER_TEXT` bytes): what it passes on
+    /// (`GO_LDFLAGS="-s -w" ./scripts/build.sh`).
+    pub written: String,
     pub stage: Option<usize>,
     /// The caller's own target, job or stage.
     pub context: Option<String>,
@@ -67,6 +70,7 @@ impl Caller {
             kind: d.kind,
             span,
             names_macos: names_macos(d.text),
+            written: written_prefix(d.text, span),
             stage,
             ships: d.place_ships(context.as_deref()),
             keeping: matches!(d.kind, Kind::GithubWorkflow | Kind::GithubAction | Kind::GitlabCi)
@@ -85,6 +89,18 @@ impl Caller {
     pub fn at(&self) -> String {
         format!("{}:{}", self.path, self.lines.start_line)
     }
+}
+
+/// The most of a caller's command kept as written.
+const MAX_CALLER_TEXT: usize = 4096;
+
+/// The text at `span`, at most `MAX_CALLER_TEXT` bytes of it (cut at a character boundary).
+fn written_prefix(text: &str, (start, end): (usize, usize)) -> String {
+    let mut end = end.min(start.saturating_add(MAX_CALLER_TEXT)).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.get(start..end).unwrap_or_default().to_string()
 }
 
 /// Whether a build file names macOS (`darwin`, a `macos-latest` runner): a file that does not
@@ -701,8 +717,11 @@ pub fn link(defs: &mut [Defs<'_>]) {
     for i in images {
         defs[i].github_action_image = true;
     }
-    for (i, at) in published_dockerfiles(defs, &index) {
-        defs[i].published_by.get_or_insert(at);
+    for (i, at, published) in action_built_dockerfiles(defs, &index) {
+        defs[i].run_by_another = true;
+        if published {
+            defs[i].published_by.get_or_insert(at);
+        }
     }
     let mut examined = vec![0usize; defs.len()];
     let mut runs = vec![[0usize; 2]; defs.len()];
@@ -754,6 +773,7 @@ pub fn link(defs: &mut [Defs<'_>]) {
         });
         for call in calls {
             let from_elsewhere = call.caller.chain().last().is_some_and(|root| root.file != call.callee);
+            defs[call.callee].run_by_another |= from_elsewhere;
             let count = &mut runs[call.callee][usize::from(from_elsewhere)];
             if *count >= MAX_CALLS_PER_FILE {
                 continue;
@@ -833,28 +853,40 @@ fn configure_ko_builds(defs: &mut [Defs<'_>], index: &HashMap<PathBuf, usize>) {
     }
 }
 
-/// The Dockerfiles a workflow that releases builds and pushes with docker/build-push-action
-/// (`push: true`; `file:`, by default `Dockerfile` in its `context:`), with the step's place:
-/// their images are published wherever they sit (a sample image under `test/`).
-fn published_dockerfiles(defs: &[Defs<'_>], index: &HashMap<PathBuf, usize>) -> Vec<(usize, String)> {
+/// The Dockerfiles CI builds with docker/build-push-action (`file:`, by default `Dockerfile` in
+/// its `context:`), each with the step's place and whether a workflow that releases pushes the
+/// image (`push: true`, or an expression such as `${{ github.event_name != 'pull_request' }}`,
+/// true on the release's events): those images are published wherever they sit (a sample
+/// image under `test/`).
+fn action_built_dockerfiles(defs: &[Defs<'_>], index: &HashMap<PathBuf, usize>) -> Vec<(usize, String, bool)> {
     let mut out = Vec::new();
     for d in defs {
-        let Some(wf) = d.workflow.filter(|w| w.on_release && !w.pull_requests_only) else { continue };
+        let Some(wf) = d.workflow else { continue };
+        let releases = wf.on_release && !wf.pull_requests_only;
         let root = d.scan_root.unwrap_or(Path::new(""));
         for a in wf.actions.iter().filter(|a| a.uses.starts_with("docker/build-push-action@")) {
             let input = |k: &str| a.with.get(k).map(|i| i.value.trim());
-            if input("push") != Some("true") {
-                continue;
-            }
+            let pushes = match input("push") {
+                Some(push) if push.contains("${{") => !push.contains("== 'pull_request'"),
+                Some(push) => push == "true",
+                None => false,
+            };
             let context = input("context").filter(|c| !c.contains("${{") && !c.contains("://")).unwrap_or(".");
+            let bases = base_folders(Path::new(d.path), d.kind, root);
             let file = match input("file") {
-                Some(f) if f.contains("${{") => continue,
+                // `./images/${{ matrix.id }}/Dockerfile`: each Dockerfile it could be is built,
+                // though which of them the release pushes is not known.
+                Some(f) if f.contains("${{") => {
+                    let pattern = Value::templated(&f.replace("${{", "{{"));
+                    let candidates = bases.iter().map(|b| join_path(&[&Value::known(b.to_string_lossy()), &pattern]));
+                    out.extend(find_files(index, candidates).into_iter().map(|j| (j, d.at(a.span.0), false)));
+                    continue;
+                }
                 Some(f) => PathBuf::from(f),
                 None => Path::new(context).join("Dockerfile"),
             };
-            let bases = base_folders(Path::new(d.path), d.kind, root);
             if let Some(j) = find_file(index, bases.iter().map(|b| b.join(&file))) {
-                out.push((j, d.at(a.span.0)));
+                out.push((j, d.at(a.span.0), releases && pushes));
             }
         }
     }

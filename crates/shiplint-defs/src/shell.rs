@@ -4,7 +4,7 @@
 //! Nesting is bounded (`budget::MAX_DEPTH`), never the native stack's limit.
 
 use super::budget::{MAX_DEPTH, MAX_WORDS};
-pub use super::eval::{Env, Evaluated, evaluate};
+pub use super::eval::{Env, Evaluated, evaluate, evaluate_with_entries};
 pub use super::value::Value;
 
 /// A piece of a shell word.
@@ -1061,6 +1061,63 @@ pub fn split_assignment(w: &Word) -> Option<(String, Word)> {
     Some((name.to_string(), Word { parts, start: w.start + eq + 1, end: w.end }))
 }
 
+/// The `source FILE` and `. FILE` commands of a script that name a file by a literal end: each
+/// command's offset and that relative path (`lib/init.sh` of `"${ROOT}/lib/init.sh"`,
+/// `scripts/lib.sh` of `./scripts/lib.sh`, `common.sh` of `$(dirname "$0")/common.sh`).
+/// Absolute paths, `~`, process substitutions and names that are all expansion are left out.
+pub fn sourced_paths(src: &str) -> Vec<(usize, String)> {
+    fn walk(items: &[Item], src: &str, out: &mut Vec<(usize, String)>) {
+        for item in items {
+            match item {
+                Item::Command(c) => {
+                    if let [program, path, ..] = c.words.as_slice() {
+                        let literal_end = src.get(path.start..path.end).and_then(literal_end);
+                        // `source <(kubectl completion bash)` reads a process's output.
+                        let redirected = src.get(program.end..path.start).is_none_or(|between| between.contains('<'));
+                        if matches!(program.literal(), Some("source" | ".")) && !redirected {
+                            out.extend(literal_end.map(|p| (c.start, p)));
+                        }
+                    }
+                }
+                Item::For { body, .. } | Item::Function { body, .. } => walk(body, src, out),
+                Item::Case { arms, .. } => arms.iter().for_each(|(_, body)| walk(body, src, out)),
+                Item::If { branches, otherwise } => {
+                    for (condition, body) in branches {
+                        walk(condition, src, out);
+                        walk(body, src, out);
+                    }
+                    otherwise.iter().for_each(|body| walk(body, src, out));
+                }
+                Item::Unread(_) => {}
+            }
+        }
+    }
+    /// The literal path after the word's last expansion, without quotes.
+    fn literal_end(word: &str) -> Option<String> {
+        let unquoted: String = word.chars().filter(|c| !matches!(c, '"' | '\'')).collect();
+        if unquoted.starts_with("<(") || unquoted.starts_with('/') || unquoted.starts_with('~') {
+            return None;
+        }
+        // Where the last expansion ends: after its `}` or `)`, or after a `$NAME`.
+        let closed = unquoted.rfind(['}', ')']).map(|i| i + 1);
+        let named = unquoted.rfind('$').map(|dollar| {
+            let name = &unquoted[dollar + 1..];
+            dollar + 1 + name.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(name.len())
+        });
+        let tail = match closed.max(named) {
+            None => unquoted.as_str(),
+            // An expansion then nothing, or text glued to it (`${DIR}lib.sh`): no file named.
+            Some(end) => unquoted[end..].strip_prefix('/')?,
+        };
+        let tail = tail.trim_start_matches("./");
+        let plausible = !tail.is_empty() && !tail.ends_with('/') && !tail.contains(['$', '`', '*', '?']);
+        plausible.then(|| tail.to_string())
+    }
+    let mut out = Vec::new();
+    walk(&parse(src, 0), src, &mut out);
+    out
+}
+
 /// Every variable a script's words expand (loop lists and assignments included).
 pub fn referenced_variables(items: &[Item]) -> Vec<&str> {
     let mut out = Vec::new();
@@ -1123,6 +1180,15 @@ pub fn glob_match(p: &[u8], s: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sourced_paths_by_their_literal_end() {
+        let src = "#!/bin/sh\nsource ./scripts/lib.sh\n. \"${ROOT}/hack/lib/init.sh\"\nsource \"$(dirname \"$0\")/common.sh\"\n\
+                   f() {\n  . $DIR/env.sh\n}\nsource /etc/os-release\nsource ~/.bashrc\nsource <(kubectl completion bash)\n\
+                   . \"$HOME\"\nsource ${DIR}lib.sh\necho source x.sh\n";
+        let found: Vec<String> = sourced_paths(src).into_iter().map(|(_, p)| p).collect();
+        assert_eq!(found, ["scripts/lib.sh", "hack/lib/init.sh", "common.sh", "env.sh"]);
+    }
     use crate::budget::Budget;
     use crate::eval::remove_affix;
 

@@ -274,6 +274,11 @@ pub struct Defs<'a> {
     pub published_by: Option<String>,
     /// For a ko config: how the scan's ko builds that push their images use it.
     pub ko_published: Option<ko::Published>,
+    /// Another build definition of the scan runs this one (`docker build -f`, `make`, `./x.sh`).
+    pub run_by_another: bool,
+    /// For a Dockerfile nothing of the scan builds: the Dockerfile whose image the repository
+    /// does publish (a release workflow's push, goreleaser's `dockers:`), when there is one.
+    pub published_instead: Option<String>,
 }
 
 /// A command that ran another build definition of the repository (`RUN make build`).
@@ -327,6 +332,10 @@ struct Collected<'a> {
     commands: Vec<Command>,
     command_spans: std::collections::HashSet<((usize, usize), Option<String>, usize)>,
     budget: Budget,
+    /// For a script read with the files it sources: their ranges of the text read.
+    sourced: &'a [(usize, usize)],
+    /// Read as a caller runs it: only what its commands call runs, not every function.
+    called: bool,
 }
 
 /// One recipe command of a Makefile (every line of the rule under `.ONESHELL:`).
@@ -351,6 +360,9 @@ pub enum Parsed {
     Shell {
         items: Vec<Item>,
         translated: Option<String>,
+        /// The byte ranges of the text read that are files it sources (see
+        /// `reach::script_with_sources`): their functions run when the script calls them.
+        sourced: Vec<(usize, usize)>,
     },
     Makefile {
         file: Makefile,
@@ -377,10 +389,10 @@ pub fn parse(kind: Kind, text: &str) -> Result<Parsed, String> {
         Kind::Goreleaser => Parsed::Goreleaser(goreleaser::parse(text)?),
         Kind::Promu => Parsed::Promu(promu::parse(text)?),
         Kind::KoConfig => Parsed::KoConfig(ko::KoConfig::parse(text)?),
-        Kind::Shell => Parsed::Shell { items: shell::parse(text, 0), translated: None },
+        Kind::Shell => Parsed::Shell { items: shell::parse(text, 0), translated: None, sourced: Vec::new() },
         Kind::PowerShell => {
             let translated = super::powershell::to_shell(text);
-            Parsed::Shell { items: shell::parse(&translated, 0), translated: Some(translated) }
+            Parsed::Shell { items: shell::parse(&translated, 0), translated: Some(translated), sourced: Vec::new() }
         }
         Kind::GoProgram if goprog::may_build(text) => Parsed::GoProgram(goprog::read(text)),
         Kind::GoProgram => Parsed::GoProgram(goprog::GoProgram::default()),
@@ -631,7 +643,11 @@ fn read_script<'a>(
     place: &Place,
     into: &mut Collected<'a>,
 ) -> Vec<(bool, String, Value)> {
-    let evaluated = shell::evaluate(items, &mut env, &into.budget);
+    // A function the script never calls runs on its own only when the script is read alone
+    // (something may call it), and is its own, not a sourced library's.
+    let (sourced, called) = (into.sourced, into.called);
+    let entry = |at: usize| !called && !sourced.iter().any(|&(start, end)| (start..end).contains(&at));
+    let evaluated = shell::evaluate_with_entries(items, &mut env, &into.budget, &entry);
     into.builds.extend(evaluated.iter().flat_map(BuildInvocation::from_command).map(|invocation| Build {
         invocation,
         stage: place.stage,
@@ -919,8 +935,9 @@ impl<'a> Defs<'a> {
         // Lists cut by a reader's cap (said in a note; evaluation goes on with what was kept).
         let mut capped = Vec::new();
         let sources = match parsed {
-            Parsed::Shell { items, .. } => {
+            Parsed::Shell { items, sourced, .. } => {
                 let place = Place { stage: None, runner: 0, context: None, via: None };
+                c.sourced = sourced;
                 read_script(items, Env::default(), &place, &mut c);
                 (None, None, None)
             }
@@ -1006,6 +1023,8 @@ impl<'a> Defs<'a> {
             packed_by_goreleaser: false,
             github_action_image: false,
             published_by: None,
+            run_by_another: false,
+            published_instead: None,
             ko_published: None,
             releases_elsewhere: false,
         }
@@ -1027,7 +1046,9 @@ impl<'a> Defs<'a> {
         let mut call_env = call.env.clone();
         call_env.extend(host.map(|h| (super::eval::HOST_SYSTEM.to_string(), Value::known(h))));
         match (self.parsed, &call.run) {
-            (Parsed::Shell { items, .. }, link::Run::Script { args }) => {
+            (Parsed::Shell { items, sourced, .. }, link::Run::Script { args }) => {
+                c.sourced = sourced;
+                c.called = true;
                 let mut env = Env::default();
                 for (name, value) in &call_env {
                     env.set(name, value.clone(), true);
@@ -1128,6 +1149,9 @@ impl<'a> Defs<'a> {
     pub fn not_for_release(&self) -> Option<&'static str> {
         if self.published_by.is_some() {
             return None;
+        }
+        if self.published_instead.is_some() {
+            return Some("an image nothing builds (the repository publishes others)");
         }
         let below_root = self.scan_root.and_then(|r| Path::new(self.path).strip_prefix(r).ok());
         let path = below_root.and_then(Path::to_str).unwrap_or(self.path);

@@ -87,6 +87,12 @@ impl Origins {
         Some((&piece.path, span))
     }
 
+    /// The byte ranges of the text read (of `len` bytes) that come from files other than `own`.
+    pub fn ranges_not_of(&self, own: &str, len: usize) -> Vec<(usize, usize)> {
+        let ends = self.pieces.iter().skip(1).map(|p| p.start).chain(std::iter::once(len));
+        self.pieces.iter().zip(ends).filter(|(p, _)| p.path != own).map(|(p, end)| (p.start, end)).collect()
+    }
+
     /// The files the text was read from, its own first.
     pub fn files(&self) -> impl Iterator<Item = &str> {
         let mut seen = Vec::new();

@@ -164,13 +164,20 @@ fn check_file(path: &Path, named: bool, scan_root: &Path, options: &BinaryOption
     let mut notes: Vec<String> = decoding_note.into_iter().collect();
     // make reads the files a Makefile includes in place of their include lines.
     let mut included = None;
-    if kind == source::Kind::Makefile {
-        if let Some(read) = crate::reach::makefile_with_includes(path, &display, &text, scan_root) {
-            notes.extend(read.notes);
-            included = Some((std::mem::replace(&mut text, read.text), read.origins));
-        }
+    let with_included = match kind {
+        source::Kind::Makefile => crate::reach::makefile_with_includes(path, &display, &text, scan_root),
+        // and the shell the files a script sources.
+        source::Kind::Shell => crate::reach::script_with_sources(path, &display, &text, scan_root),
+        _ => None,
+    };
+    if let Some(read) = with_included {
+        notes.extend(read.notes);
+        included = Some((std::mem::replace(&mut text, read.text), read.origins));
     }
-    let parsed = source::parse(kind, &text)?;
+    let mut parsed = source::parse(kind, &text)?;
+    if let (source::Parsed::Shell { sourced, .. }, Some((_, origins))) = (&mut parsed, &included) {
+        *sourced = origins.ranges_not_of(&display, text.len());
+    }
     // Go source is a build definition only when it runs a build.
     if matches!(&parsed, source::Parsed::GoProgram(p) if p.commands.is_empty()) {
         return Ok(Scanned::Other);
@@ -312,6 +319,7 @@ fn judge_definitions(
             d.packed_by_goreleaser = packed.iter().any(|(root, p)| *root == d.scan_root && *p == path);
         }
     }
+    mark_images_published_instead(&mut defs);
     // A file another Makefile of the scan includes is judged as part of it, as make reads it
     // (alone, it lacks the includer's variables and goals).
     let included: std::collections::HashSet<(Option<&Path>, &str)> = defs
@@ -334,6 +342,41 @@ fn judge_definitions(
         }
     }
     defs.into_par_iter().zip(per_file).map(|(d, found)| file_findings(d, found, options, config)).collect()
+}
+
+/// Where a repository publishes images from some Dockerfiles (a release workflow's push,
+/// goreleaser's `dockers:`), a Dockerfile that nothing of it builds (no `docker build -f`, no
+/// build-push-action, no goreleaser, no bake file beside it) and whose name does not say it is
+/// the release's (`Dockerfile.prod`, `release.Dockerfile`) is not one of its published images:
+/// a developer's or a stale one (netbird's `Dockerfile.multistage` beside the `Dockerfile`
+/// goreleaser packs). Where nothing says which images are published, every one may be.
+fn mark_images_published_instead(defs: &mut [Defs<'_>]) {
+    let published: Vec<(Option<&Path>, String)> = defs
+        .iter()
+        .filter(|d| d.kind == source::Kind::Dockerfile && (d.published_by.is_some() || d.packed_by_goreleaser))
+        .map(|d| (d.scan_root, d.path.to_string()))
+        .collect();
+    for d in defs.iter_mut().filter(|d| d.kind == source::Kind::Dockerfile) {
+        let built = d.published_by.is_some() || d.packed_by_goreleaser || d.run_by_another || d.github_action_image;
+        // `Dockerfile.prod`, `release.Dockerfile`: its name says it is the one that ships.
+        let name = Path::new(d.path).file_name().and_then(|n| n.to_str()).unwrap_or_default().to_ascii_lowercase();
+        let named_for_release = crate::defs::source::names_a_release(&name)
+            || name.split(['.', '-', '_']).any(|t| matches!(t, "prod" | "production"));
+        if built || named_for_release || beside_bake_file(d) {
+            continue;
+        }
+        d.published_instead = published.iter().find(|(root, _)| *root == d.scan_root).map(|(_, p)| p.clone());
+    }
+}
+
+/// Whether a `docker buildx bake` file lies in the Dockerfile's folder or at the repository
+/// root: bake builds the Dockerfiles its targets name, which shiplint does not read.
+fn beside_bake_file(d: &Defs<'_>) -> bool {
+    let Some(root) = d.scan_root.map(crate::reach::repository_of) else { return false };
+    let dir = Path::new(d.path).parent().unwrap_or(Path::new(""));
+    [dir, root].iter().any(|folder| {
+        ["docker-bake.hcl", "docker-bake.json", "docker-bake.override.hcl"].iter().any(|f| folder.join(f).is_file())
+    })
 }
 
 /// A relative path without `.` components (`./a/../b` stays: goreleaser paths do not climb).

@@ -14,13 +14,19 @@ const MAX_NAMED_FILE: u64 = 1 << 20;
 /// Why `named` may not be read as part of `repository`, or its resolved path.
 fn resolve_inside(repository: &Path, named: &Path) -> Result<std::path::PathBuf, String> {
     let real = named.canonicalize().map_err(|e| e.to_string())?;
-    // A definition found walking `.` lies in the folder "", which is `.`.
-    let repository = if repository.as_os_str().is_empty() { Path::new(".") } else { repository };
-    let root = repository.canonicalize().map_err(|e| e.to_string())?;
+    let root = canonical_folder(repository).map_err(|e| e.to_string())?;
     if !real.starts_with(&root) {
         return Err(format!("resolves outside the repository (to {})", real.display()));
     }
     Ok(real)
+}
+
+/// A folder resolved: a definition found walking `.` lies in the folder "", which is `.`.
+fn canonical_folder(folder: &Path) -> std::io::Result<PathBuf> {
+    match folder.as_os_str().is_empty() {
+        true => Path::new(".").canonicalize(),
+        false => folder.canonicalize(),
+    }
 }
 
 /// The repository a scan root stands for: the root, or for a file named on the command line
@@ -73,8 +79,23 @@ const MAX_INCLUDE_NAMES: usize = 1024;
 /// outside the repository, beyond the caps, or already read (a cycle) are not read, and said
 /// in the notes. `None` when nothing is included.
 pub fn makefile_with_includes(path: &Path, display: &str, text: &str, repository: &Path) -> Option<WithIncludes> {
+    with_included(Reader::Make, path, display, text, repository)
+}
+
+/// A shell script as the shell reads it: each file of the repository it `source`s (or `.`s)
+/// read in place after that command's line, so the functions and variables it defines are the
+/// script's (etcd's `build.sh` sources `build_lib.sh`, which sources `test_lib.sh` for the
+/// `run` wrapper its builds go through). The file is looked for by the path's literal end
+/// (`"${ROOT}/hack/lib/init.sh"`, `./scripts/lib.sh`, `$(dirname "$0")/common.sh`) from the
+/// sourcing file's folder up to the repository root; the same caps as make's includes apply.
+pub fn script_with_sources(path: &Path, display: &str, text: &str, repository: &Path) -> Option<WithIncludes> {
+    with_included(Reader::Shell, path, display, text, repository)
+}
+
+fn with_included(reader: Reader, path: &Path, display: &str, text: &str, repository: &Path) -> Option<WithIncludes> {
     let repository = repository_of(repository);
     let mut walk = IncludeWalk {
+        reader,
         dir: path.parent().unwrap_or(Path::new("")).to_path_buf(),
         shown_dir: Path::new(display).parent().unwrap_or(Path::new("")).to_path_buf(),
         repository,
@@ -85,7 +106,8 @@ pub fn makefile_with_includes(path: &Path, display: &str, text: &str, repository
         examined: 0,
         notes: Vec::new(),
     };
-    walk.splice(display, text, 0);
+    let (dir, shown_dir) = (walk.dir.clone(), walk.shown_dir.clone());
+    walk.splice(display, text, (&dir, &shown_dir), 0);
     (walk.read.len() > 1 || !walk.notes.is_empty()).then_some(WithIncludes {
         text: walk.read_text,
         origins: walk.origins,
@@ -93,15 +115,24 @@ pub fn makefile_with_includes(path: &Path, display: &str, text: &str, repository
     })
 }
 
-/// The text make reads for a Makefile with its includes, where each piece comes from, and what
-/// was not read.
+/// The text make reads for a Makefile with its includes (or the shell for a script with the
+/// files it sources), where each piece comes from, and what was not read.
 pub struct WithIncludes {
     pub text: String,
     pub origins: Origins,
     pub notes: Vec<String>,
 }
 
+/// How a file names the files read in its place: make's `include` lines, the shell's `source`
+/// and `.` commands.
+#[derive(Clone, Copy)]
+enum Reader {
+    Make,
+    Shell,
+}
+
 struct IncludeWalk<'r> {
+    reader: Reader,
     /// make's working folder, and as the scan shows it.
     dir: PathBuf,
     shown_dir: PathBuf,
@@ -116,65 +147,112 @@ struct IncludeWalk<'r> {
 }
 
 impl IncludeWalk<'_> {
-    /// Appends `text` (the file `shown`) to what make reads, each included file after its
-    /// include line.
-    fn splice(&mut self, shown: &str, text: &str, depth: usize) {
-        let file = makefile::parse(text);
+    /// Appends `text` (the file `shown`, in the folder `folder` on disk and as shown) to what is
+    /// read, each included file after the line that includes it.
+    fn splice(&mut self, shown: &str, text: &str, folder: (&Path, &Path), depth: usize) {
+        let points = match self.reader {
+            Reader::Make => makefile::parse(text).includes,
+            Reader::Shell => crate::defs::shell::sourced_paths(text),
+        };
         let (mut at, mut line) = (0, 1);
-        for (include, args) in &file.includes {
+        for (include, args) in &points {
+            if *include < at {
+                continue;
+            }
             let line_end = text[*include..].find('\n').map_or(text.len(), |i| include + i + 1);
             self.append(shown, text, at..line_end, line);
             line += text[at..line_end].matches('\n').count();
             at = line_end;
-            // The names as make expands them there, with what it has read so far (read again
-            // for at most `MAX_EXPANDED_INCLUDES` lines: a file of thousands is hostile).
-            let names = match args.contains('$') {
-                false => args.clone(),
-                true if self.expanded < MAX_EXPANDED_INCLUDES => {
-                    self.expanded += 1;
-                    let so_far = makefile::parse(&self.read_text);
-                    let names = so_far.expand(&self.read_text, args, &Scope::default(), 0);
-                    let Some(names) = names.as_known() else { continue };
-                    names.to_string()
-                }
-                true => continue,
+            let files = match self.reader {
+                Reader::Make => match self.included_by_make(args) {
+                    Some(files) => files,
+                    None => continue,
+                },
+                Reader::Shell => self.sourced(args, folder).into_iter().collect(),
             };
-            for name in names.split_whitespace() {
-                self.examined += 1;
-                if self.examined > MAX_INCLUDE_NAMES {
-                    self.notes.push(format!("{shown}: includes past the first {MAX_INCLUDE_NAMES} names not read"));
+            for (named, shown_name) in files {
+                if depth >= MAX_INCLUDE_DEPTH
+                    || self.read.len() > MAX_INCLUDED_FILES
+                    || self.read_text.len() > MAX_INCLUDED_TEXT
+                {
+                    self.notes.push(format!(
+                        "{}: not read (more than {MAX_INCLUDED_FILES} included files, {} MiB or \
+                         {MAX_INCLUDE_DEPTH} levels)",
+                        named.display(),
+                        MAX_INCLUDED_TEXT >> 20
+                    ));
                     return self.append(shown, text, at..text.len(), line);
                 }
-                for (named, shown_name) in self.matching(name) {
-                    if depth >= MAX_INCLUDE_DEPTH
-                        || self.read.len() > MAX_INCLUDED_FILES
-                        || self.read_text.len() > MAX_INCLUDED_TEXT
-                    {
-                        self.notes.push(format!(
-                            "{}: not read (more than {MAX_INCLUDED_FILES} included files, {} MiB or \
-                             {MAX_INCLUDE_DEPTH} levels)",
-                            named.display(),
-                            MAX_INCLUDED_TEXT >> 20
-                        ));
-                        return self.append(shown, text, at..text.len(), line);
-                    }
-                    let (real, included) = match read_inside(self.repository, &named) {
-                        Ok(Some(found)) => found,
-                        Ok(None) => continue,
-                        Err(why) => {
-                            self.notes.push(format!("{} not read: {why}", named.display()));
-                            continue;
-                        }
-                    };
-                    if self.read.contains(&real) {
+                let (real, included) = match read_inside(self.repository, &named) {
+                    Ok(Some(found)) => found,
+                    Ok(None) => continue,
+                    Err(why) => {
+                        self.notes.push(format!("{} not read: {why}", named.display()));
                         continue;
                     }
-                    self.read.push(real);
-                    self.splice(&shown_name.display().to_string(), &included, depth + 1);
+                };
+                if self.read.contains(&real) {
+                    continue;
                 }
+                self.read.push(real);
+                let parent = |p: &Path| p.parent().unwrap_or(Path::new("")).to_path_buf();
+                let (dir, shown_dir) = (parent(&named), parent(&shown_name));
+                self.splice(&shown_name.display().to_string(), &included, (&dir, &shown_dir), depth + 1);
+            }
+            if self.examined > MAX_INCLUDE_NAMES {
+                self.notes.push(format!("{shown}: includes past the first {MAX_INCLUDE_NAMES} names not read"));
+                return self.append(shown, text, at..text.len(), line);
             }
         }
         self.append(shown, text, at..text.len(), line);
+    }
+
+    /// The files an include line's names stand for, as make expands them with what it has read
+    /// so far (expanded for at most `MAX_EXPANDED_INCLUDES` lines: a file of thousands is
+    /// hostile); `None` when the names are not known. Counts the names looked at.
+    fn included_by_make(&mut self, args: &str) -> Option<Vec<(PathBuf, PathBuf)>> {
+        let names = match args.contains('$') {
+            false => args.to_string(),
+            true if self.expanded < MAX_EXPANDED_INCLUDES => {
+                self.expanded += 1;
+                let so_far = makefile::parse(&self.read_text);
+                so_far.expand(&self.read_text, args, &Scope::default(), 0).as_known()?.to_string()
+            }
+            true => return None,
+        };
+        let mut files = Vec::new();
+        for name in names.split_whitespace() {
+            self.examined += 1;
+            if self.examined > MAX_INCLUDE_NAMES {
+                break;
+            }
+            files.extend(self.matching(name));
+        }
+        Some(files)
+    }
+
+    /// The repository file a `source` path names by its literal end (`lib/init.sh` of
+    /// `"${ROOT}/lib/init.sh"`): the first that exists from the sourcing file's `folder` up to
+    /// the repository root (a script's folder, or the root it is run from).
+    fn sourced(&mut self, path: &str, (dir, shown_dir): (&Path, &Path)) -> Option<(PathBuf, PathBuf)> {
+        self.examined += 1;
+        let relative = Path::new(path);
+        let root = canonical_folder(self.repository).ok()?;
+        let (mut dir, mut shown_dir) = (dir.to_path_buf(), shown_dir.to_path_buf());
+        loop {
+            let candidate = dir.join(relative);
+            if candidate.is_file() {
+                return Some((candidate, lexically_normal(&shown_dir.join(relative))));
+            }
+            let at_root = canonical_folder(&dir).map_or(true, |d| d == root || !d.starts_with(&root));
+            if at_root || !dir.pop() {
+                return None;
+            }
+            // Above the folder the scan shows, the shown path climbs with `..`.
+            if !shown_dir.pop() {
+                shown_dir.push("..");
+            }
+        }
     }
 
     /// Appends a piece of `shown`'s text that starts at a line start, ending it with a newline.

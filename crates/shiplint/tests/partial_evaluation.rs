@@ -940,6 +940,12 @@ fn goreleaser_before_hooks_that_tidy_rewrite_what_is_released() {
     assert!(found[0].2.starts_with("go mod tidy in goreleaser's before hooks"), "{}", found[0].2);
     let download = config.replace("- go mod tidy", "- cmd: go mod download");
     assert!(check(&[(".goreleaser.yaml", &download)]).is_empty());
+    // A later hook that fails on a change stops the release before anything is built.
+    let checked = config.replace(
+        "- go mod tidy\n",
+        "- go mod tidy\n    - /bin/sh -c 'git --no-pager diff --exit-code go.mod go.sum || exit 1'\n",
+    );
+    assert!(check(&[(".goreleaser.yaml", &checked)]).is_empty(), "{:#?}", check(&[(".goreleaser.yaml", &checked)]));
 }
 
 #[test]
@@ -1565,7 +1571,7 @@ fn a_release_script_with_subcommands_and_folders() {
     let found = check_in_module(&[("cmd/app/main.go", MAIN), ("release.sh", script), ("Makefile", make)]);
     assert_eq!(
         rules(&found),
-        [("macos-not-notarized", "Makefile:2"), ("stripped-without-symbols", "release.sh:9")],
+        [("stripped-without-symbols", "Makefile:2"), ("macos-not-notarized", "Makefile:2")],
         "{found:#?}"
     );
     let one_folder = script.replace("    pushd \"app-$sys\"\n", "").replace("    popd\n", "");
@@ -1714,19 +1720,15 @@ fn a_tool_built_through_a_toolchain_path_and_run() {
 }
 
 /// A script whose caller gives it stripping flags (`LDFLAGS='-s -w' ./build.sh`) strips every
-/// build of that run; the same script read alone (its flags unset) keeps no unstripped copy
-/// of the caller's run.
+/// build of that run, said once where the flags are written: at the caller. The same script
+/// read alone (its flags unset) keeps no unstripped copy of the caller's run.
 #[test]
 fn flags_from_the_caller_strip_every_build_of_its_run() {
     let make = "release:\n\tLDFLAGS='-s -w' ./build.sh\n";
     let script = "#!/bin/sh\nfor os in linux darwin; do\n  GOOS=$os go build -trimpath -ldflags \"$LDFLAGS\" -o \"bin/app_$os\" .\ndone\nGOOS=linux GOARCH=arm go build -trimpath -ldflags \"$LDFLAGS\" -o bin/app_arm .\n";
     let found = check_in_module(&[("Makefile", make), ("build.sh", script)]);
     let stripped: Vec<_> = rules(&found).into_iter().filter(|(r, _)| *r == "stripped-without-symbols").collect();
-    assert_eq!(
-        stripped,
-        [("stripped-without-symbols", "build.sh:3"), ("stripped-without-symbols", "build.sh:5")],
-        "{found:#?}"
-    );
+    assert_eq!(stripped, [("stripped-without-symbols", "Makefile:2")], "{found:#?}");
     let unstripped =
         check_in_module(&[("Makefile", &make.replace("-s -w", "-X main.buildDate=x")), ("build.sh", script)]);
     assert!(!unstripped.iter().any(|(r, ..)| r == "stripped-without-symbols"), "{unstripped:#?}");
@@ -2374,4 +2376,91 @@ fn appending_assignments_add_to_what_is_there() {
     assert!(check_in_module(&[("release.sh", &script("flags+=(-trimpath)"))]).is_empty());
     let scalar = "#!/bin/bash\nFLAGS=-tags=netgo\nFLAGS+=\" -trimpath\"\nGOOS=linux go build $FLAGS -o dist/app .\ntar czf app.tgz dist/app\n";
     assert!(check_in_module(&[("release.sh", scalar)]).is_empty());
+}
+
+/// A script's `source`d files are read in its place, as the shell runs them: a library that
+/// sources another for its `run` wrapper (`run() { log "$*"; "$@"; }`) builds through it, and
+/// the build is said where its words are written: at the wrapper's call.
+#[test]
+fn sourced_libraries_and_wrapper_functions_are_read_as_the_shell_runs_them() {
+    let common = "#!/usr/bin/env bash\nrun() {\n  echo \"+ $*\" >&2\n  \"$@\" 2> >(while read -r l; do echo \"$l\" >&2; done)\n}\n";
+    // `dev_build` is never called: a library's functions run when a script calls them.
+    let lib = "#!/usr/bin/env bash\nsource ./scripts/common.sh\napp_build() {\n  run env CGO_ENABLED=0 go build -trimpath \"-ldflags=${GO_LDFLAGS}\" -o bin/app .\n}\ndev_build() {\n  go build -ldflags \"-s -w\" -o bin/dev . && tar czf dev.tgz bin/dev\n}\n";
+    let build = "#!/usr/bin/env bash\nsource \"$(dirname \"$0\")/lib.sh\"\napp_build\n";
+    let release = "#!/usr/bin/env bash\nfor os in darwin linux; do\n  GOOS=$os GO_LDFLAGS=\"-s -w\" ./scripts/build.sh\n  tar czf app-$os.tgz bin/app\ndone\n";
+    let files =
+        [("scripts/common.sh", common), ("scripts/lib.sh", lib), ("scripts/build.sh", build), ("release.sh", release)];
+    let found = check_in_module(&files);
+    assert_eq!(
+        rules(&found),
+        [("stripped-without-symbols", "release.sh:3"), ("macos-not-notarized", "release.sh:3")],
+        "{found:#?}"
+    );
+    // The same release with no `-s -w` from the caller: nothing is stripped.
+    let unstripped = release.replace(" GO_LDFLAGS=\"-s -w\"", "");
+    let found = check_in_module(&[files[0], files[1], files[2], ("release.sh", &unstripped)]);
+    assert_eq!(rules(&found), [("macos-not-notarized", "release.sh:3")], "{found:#?}");
+    // A wrapper called in the same file: the build is at the call, not at `"$@"`.
+    let inline =
+        "#!/bin/sh\nrun() {\n  \"$@\"\n}\nrun go build -ldflags \"-s -w\" -o dist/app .\ntar czf app.tgz dist/app\n";
+    let found = check_in_module(&[("dist.sh", inline)]);
+    assert_eq!(
+        rules(&found),
+        [("untrimmed-paths", "dist.sh:5"), ("stripped-without-symbols", "dist.sh:5")],
+        "{found:#?}"
+    );
+}
+
+/// `FROM $BASE_IMAGE` whose value a caller passes names an image the caller chooses: not a
+/// stage of the file its unknown value could match (a golang builder stage).
+#[test]
+fn a_base_image_from_a_caller_is_not_a_stage() {
+    let dockerfile = "ARG BASE_IMAGE=gcr.io/distroless/static:nonroot\nFROM golang:1.27 AS builder\nRUN CGO_ENABLED=0 go build -trimpath -o /app .\nFROM $BASE_IMAGE\nCOPY --from=builder /app /app\nENTRYPOINT [\"/app\"]\n";
+    let wf = "on:\n  release:\n    types: [published]\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"BASE=$(cat base.txt)\" >> \"$GITHUB_ENV\"\n      - run: docker build --build-arg BASE_IMAGE=${{ env.BASE }} -t app --push .\n";
+    let found = check_in_module(&[("Dockerfile", dockerfile), (".github/workflows/release.yml", wf)]);
+    assert!(found.iter().all(|f| f.0 != "toolchain-in-final-image"), "{found:#?}");
+    // A base that names a stage by a pattern still picks the stages it could be.
+    let by_pattern = "FROM golang:1.27 AS build-linux\nRUN CGO_ENABLED=0 go build -trimpath -o /app .\nARG TARGETOS=linux\nFROM build-${TARGETOS}\nENTRYPOINT [\"/app\"]\n";
+    let found = check_in_module(&[("Dockerfile", by_pattern)]);
+    assert!(found.iter().any(|f| f.0 == "toolchain-in-final-image"), "{found:#?}");
+}
+
+/// Where a repository publishes images from some Dockerfiles (a release workflow's push,
+/// goreleaser's `dockers:`), a Dockerfile nothing builds is a developer's or a stale one: not
+/// judged as published. Where nothing says which images are published, every one may be.
+#[test]
+fn dockerfiles_nothing_builds_beside_the_published_ones_are_not_releases() {
+    let published = "FROM gcr.io/distroless/static:nonroot\nCOPY app /app\nENTRYPOINT [\"/app\"]\n";
+    let dev = "FROM golang:1.27\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nENTRYPOINT [\"/app\"]\n";
+    let config = "version: 2\nbuilds:\n  - goos: [linux]\n    flags: [-trimpath]\n    ldflags: [\"-X main.buildDate={{.CommitDate}}\"]\n    env: [CGO_ENABLED=0]\ndockers_v2:\n  - images: [example/app]\n    dockerfile: Dockerfile.release\n";
+    let files = [(".goreleaser.yaml", config), ("Dockerfile.release", published), ("docker/Dockerfile", dev)];
+    let found = check_in_module(&files);
+    assert!(found.iter().all(|f| !f.1.starts_with("docker/Dockerfile")), "{found:#?}");
+    // A workflow that builds it (even without pushing) makes it one of the repository's images.
+    let wf = "on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          file: docker/Dockerfile\n          push: false\n";
+    let found = check_in_module(&[files[0], files[1], files[2], (".github/workflows/dev.yml", wf)]);
+    assert!(found.iter().any(|f| f.0 == "root-final-image" && f.1 == "docker/Dockerfile:1"), "{found:#?}");
+    // With no published image known, the lone Dockerfile may be the one that ships.
+    let found = check_in_module(&[("docker/Dockerfile", dev)]);
+    assert!(found.iter().any(|f| f.0 == "root-final-image"), "{found:#?}");
+}
+
+/// A job of a release workflow named for tests (`integration-tests` before the release job)
+/// ships nothing itself: the Go release it installs is not the release's.
+#[test]
+fn a_test_job_of_a_release_workflow_does_not_release() {
+    let wf = |test_job: &str| {
+        format!(
+            "on:\n  push:\n    tags: ['v*']\njobs:\n  {test_job}:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v5\n        with:\n          go-version: 1.24.x\n      - run: make test_integration\n  release:\n    needs: {test_job}\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v5\n        with:\n          go-version: 1.27.x\n      - run: make dist\n      - uses: softprops/action-gh-release@v2\n        with:\n          files: dist/*\n"
+        )
+    };
+    let make = "test_integration:\n\tgo test ./...\ndist:\n\tgo build -trimpath -o dist/app .\n";
+    let found = check_in_module(&[("Makefile", make), (".github/workflows/release.yml", &wf("integration-tests"))]);
+    assert!(found.iter().all(|f| f.0 != "toolchain-unsupported"), "{found:#?}");
+    // The same job named for nothing else is a part of the release.
+    let found = check_in_module(&[("Makefile", make), (".github/workflows/release.yml", &wf("prepare"))]);
+    assert!(
+        found.iter().any(|f| f.0 == "toolchain-unsupported" && f.1 == ".github/workflows/release.yml:10"),
+        "{found:#?}"
+    );
 }

@@ -31,6 +31,8 @@ declare_rule! {
     /// hold any 1.23 patch release). In a binary built without `-trimpath`, it finds GOROOT
     /// paths inside the module cache (`golang.org/toolchain@v0.0.1-go1.X.Y.GOOS-GOARCH`): the
     /// Go release was one `GOTOOLCHAIN=auto` downloaded at build time, not the installed one.
+    /// goreleaser `before` hooks that rewrite go.mod or go.sum are found too, unless a later hook
+    /// fails on a change (`git --no-pager diff --exit-code go.mod go.sum`).
     ///
     /// ## Why is this bad?
     /// With `-mod=mod`, a missing requirement is resolved to whatever is "latest" at that moment
@@ -119,13 +121,18 @@ pub fn check_binary(bin: &Binary<'_>, out: &mut Vec<Finding>) {
     out.push(bin.finding(&META, "pclntab file names", message, help));
 }
 
-/// goreleaser `before` hooks that rewrite go.mod and go.sum: they run after goreleaser checked
-/// that the tree is clean, so the release builds whatever they changed.
+/// goreleaser `before` hooks that rewrite go.mod and go.sum with no later hook that fails on
+/// a change: they run after goreleaser checked that the tree is clean, so the release builds
+/// whatever they changed.
 fn check_release_hooks(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     let Some(g) = defs.goreleaser else { return };
-    for (span, command) in &g.before_hooks {
+    for (i, (span, command)) in g.before_hooks.iter().enumerate() {
         let argv: Vec<&str> = command.split_whitespace().collect();
         let Some(what) = mutation(&argv) else { continue };
+        // A later hook that fails on a changed go.mod or go.sum stops the release.
+        if g.before_hooks[i + 1..].iter().any(|(_, later)| checks_diff_line(later)) {
+            continue;
+        }
         let message = format!(
             "{what} in goreleaser's before hooks may rewrite go.mod and go.sum after goreleaser checked the tree is \
              clean: the release then builds a module graph no commit has (and stamps vcs.modified=true)"
@@ -273,7 +280,9 @@ fn job_ships(defs: &Defs<'_>, wf: &ci::Pipeline, job: usize, runner: Option<usiz
             let file = defs.path.rsplit('/').next().unwrap_or(defs.path);
             // `publish-docs.yml` names a purpose other than a release.
             let names = |n: &str| names_a_release(n) && !names_other_purpose(n);
-            let release_place = names(file) || names(&wf.jobs[job].name);
+            // A job named for tests (`integration-tests` in release.yml) releases nothing itself.
+            let job_name = &wf.jobs[job].name;
+            let release_place = (names(file) || names(job_name)) && !names_other_purpose(job_name);
             // A goreleaser step is judged by what it runs, above.
             let goreleaser =
                 wf.actions.iter().any(|a| a.job == job && a.uses.starts_with("goreleaser/goreleaser-action@"));
@@ -379,7 +388,11 @@ fn mutation(argv: &[&str]) -> Option<&'static str> {
 /// `go mod verify`.
 fn checks_diff(argv: &[Value]) -> bool {
     let text: Vec<String> = argv.iter().map(Value::display).collect();
-    let line = text.join(" ");
+    checks_diff_line(&text.join(" "))
+}
+
+/// `checks_diff` of a command line as written (a goreleaser hook).
+fn checks_diff_line(line: &str) -> bool {
     let words: Vec<&str> = line.split_whitespace().collect();
     let has = |w: &str| words.contains(&w);
     let git = git_subcommand(&words);
@@ -392,7 +405,7 @@ fn checks_diff(argv: &[Value]) -> bool {
 /// The subcommand of the first `git` in `words`, past git's own options (`--no-pager`,
 /// `-C dir`, `-c key=value`).
 fn git_subcommand<'w>(words: &[&'w str]) -> Option<&'w str> {
-    let start = words.iter().position(|w| w.trim_start_matches(['(', '$', '"']) == "git")?;
+    let start = words.iter().position(|w| w.trim_start_matches(['(', '$', '"', '\'']) == "git")?;
     let mut rest = words[start + 1..].iter();
     while let Some(&w) = rest.next() {
         match w {

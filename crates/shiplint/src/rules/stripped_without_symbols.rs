@@ -1,5 +1,5 @@
 use super::{Binary, Defs};
-use crate::finding::Finding;
+use crate::finding::{Finding, Location};
 use crate::rules::DefsFindings;
 use crate::symbol_store;
 
@@ -221,9 +221,22 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             "{what}, and no unstripped copy is built: delve, gdb, perf and addr2line have less or nothing to \
              read when it crashes (panic traces and pprof profiles keep their names and lines)"
         );
-        let at = inv.ldflags.as_ref().map_or(inv.span, |(_, w)| (w.start, w.end));
+        // Where `-s`/`-w` is written: at the build, or at the caller that passes it
+        // (`GO_LDFLAGS="-s -w" ./scripts/build.sh`) when this file writes none.
+        let at = match &inv.ldflags {
+            Some((_, w)) => {
+                let here = defs.written_in(w, &|text| stripped_by(text).is_some());
+                let holds_here = defs.text.get(here.start..here.end).and_then(stripped_by).is_some();
+                let caller = b.via.as_deref().filter(|_| !holds_here);
+                match caller.and_then(|c| c.chain().find(|c| stripped_by(&c.written).is_some())) {
+                    Some(c) => Location::text(&c.path, c.lines),
+                    None => defs.location(w.start, w.end),
+                }
+            }
+            None => defs.location(inv.span.0, inv.span.1),
+        };
         let help = "build once without -s -w, keep that file (`shiplint symbols store`), and ship a `strip`ped copy: \
                     it keeps the Go build ID";
-        out.push(defs.finding(&META, at, message, help));
+        out.push(META.finding(at, message, help));
     }
 }
