@@ -103,7 +103,19 @@ def near(label, rule, path, start, end):
     return label["rule"] == rule and label["path"] == path and start - LINE_SLACK <= label["line"] <= end + LINE_SLACK
 
 
-def score(projects, binary, count_unsure, verbose):
+def load_adjudicated(path):
+    """(repo, side, path, line, rule) -> verdict, from adjudicated.toml."""
+    if not path:
+        return {}
+    with open(path, "rb") as fh:
+        items = tomllib.load(fh).get("item", [])
+    return {(i["repo"], i["side"], i["path"], i["line"], i["rule"]): i["verdict"] for i in items}
+
+
+def score(projects, binary, count_unsure, verbose, adjudicated=None):
+    adjudicated = adjudicated or {}
+    # The blind counts, and the same with the adjudication's verdicts applied.
+    adjusted = collections.Counter()
     per_rule = collections.defaultdict(lambda: collections.Counter())
     # The same, per (file, rule): robust to where in a file a finding or a label points and to
     # one label standing for several build entries.
@@ -136,18 +148,22 @@ def score(projects, binary, count_unsure, verbose):
                 matched[hit] = True
                 per_rule[rule]["tp"] += 1
                 counts["tp"] += 1
+                adjusted["tp"] += 1
                 continue
             # A finding matching a judgement call is neither right nor wrong.
             if any(near(d, rule, path, line, end) for d in unsure):
                 counts["unsure"] += 1
                 continue
+            verdict = adjudicated.get((p["repo"], "finding", path, line, rule))
             if path.startswith(VENDORED) or any(f"/{v}" in path for v in VENDORED):
                 per_rule[rule]["fp"] += 1
                 counts["fp"] += 1
                 counts["vendored"] += 1
+                adjusted["fp"] += 1
             elif path in files:
                 per_rule[rule]["fp"] += 1
                 counts["fp"] += 1
+                adjusted["tp" if verdict == "defect" else "fp"] += 1
                 if verbose:
                     print(f"  FP {p['repo']} {path}:{line} {rule}: {f.get('message', '')[:140]}")
             else:
@@ -169,10 +185,12 @@ def score(projects, binary, count_unsure, verbose):
             if not m:
                 per_rule[d["rule"]]["fn"] += 1
                 counts["fn"] += 1
+                verdict = adjudicated.get((p["repo"], "label", d["path"], d["line"], d["rule"]))
+                adjusted["fn"] += verdict != "not-defect"
                 if verbose:
                     print(f"  FN {p['repo']} {d['path']}:{d['line']} {d['rule']}: {d.get('why', '')[:140]}")
         trees.append((p["repo"], len(findings), counts, len(errors)))
-    return per_rule, per_file, trees
+    return per_rule, per_file, trees, adjusted
 
 
 def ratio(a, b):
@@ -185,6 +203,12 @@ def main():
     ap.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "shiplint"))
     ap.add_argument("--all", action="store_true", help="count labels marked sure = false too")
     ap.add_argument("--verbose", "-v", action="store_true", help="list every miss and false positive")
+    ap.add_argument(
+        "--adjudicated",
+        nargs="?",
+        const=os.path.join(HERE, "adjudicated.toml"),
+        help="also score with the adjudication's verdicts (default file: adjudicated.toml)",
+    )
     args = ap.parse_args()
     args.bin = os.path.abspath(args.bin)
     files = args.labels or sorted(glob.glob(os.path.join(HERE, "labels-*.toml")))
@@ -192,7 +216,9 @@ def main():
     for f in files:
         with open(f, "rb") as fh:
             projects.extend(tomllib.load(fh).get("project", []))
-    per_rule, per_file, trees = score(projects, args.bin, args.all, args.verbose)
+    per_rule, per_file, trees, adjusted = score(
+        projects, args.bin, args.all, args.verbose, load_adjudicated(args.adjudicated)
+    )
     print(f"{'rule':32} {'tp':>4} {'fp':>4} {'fn':>4} {'precision':>10} {'recall':>8}")
     total = collections.Counter()
     for rule in sorted(per_rule):
@@ -207,6 +233,12 @@ def main():
         f"{'all, per file and rule':32} {per_file['tp']:4} {per_file['fp']:4} {per_file['fn']:4} "
         f"{ratio(per_file['tp'], per_file['tp'] + per_file['fp']):>10} {ratio(per_file['tp'], per_file['tp'] + per_file['fn']):>8}"
     )
+    if args.adjudicated:
+        a = adjusted
+        print(
+            f"{'all, adjudicated':32} {a['tp']:4} {a['fp']:4} {a['fn']:4} "
+            f"{ratio(a['tp'], a['tp'] + a['fp']):>10} {ratio(a['tp'], a['tp'] + a['fn']):>8}"
+        )
     print()
     print(f"{'project':36} {'findings':>8} {'tp':>4} {'fp':>4} {'fn':>4} {'unlabelled':>10} {'vendored':>8} {'errors':>6}")
     for repo, n, c, errors in trees:

@@ -50,6 +50,9 @@ pub struct Module {
     pub packages: HashMap<PathBuf, Package>,
     /// go.mod's `require` lines: (module path, version).
     pub requires: Vec<(String, String)>,
+    /// go.mod's `replace` lines with a folder inside this module (`=> ./syntax`): (module
+    /// path, folder). A folder outside it (`../x`) is not read.
+    pub local_replacements: Vec<(String, String)>,
     /// go.mod's `go` line lists every module the build uses (`go 1.17` or later) and no go.work
     /// beside it adds others.
     pub lists_every_module: bool,
@@ -132,6 +135,39 @@ pub fn requirements(go_mod: &str) -> Vec<(String, String)> {
     out
 }
 
+/// go.mod's `replace` directives whose target is a folder inside the module (`./syntax`):
+/// (module path, folder). Other targets (a version, `../x`) are left out.
+pub fn local_replacements(go_mod: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut in_block = false;
+    for line in go_mod.lines() {
+        let line = line.split("//").next().unwrap_or("").trim();
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let directive = match words.as_slice() {
+            ["replace", "("] => {
+                in_block = true;
+                continue;
+            }
+            [")"] => {
+                in_block = false;
+                continue;
+            }
+            ["replace", rest @ ..] => rest,
+            rest if in_block => rest,
+            _ => continue,
+        };
+        let (module, target) = match directive {
+            [module, "=>", target] | [module, _, "=>", target] => (module, target),
+            _ => continue,
+        };
+        let inside = target.starts_with("./") && !target.split('/').any(|p| p == "..");
+        if inside {
+            out.push((module.to_string(), target.trim_start_matches("./").to_string()));
+        }
+    }
+    out
+}
+
 /// A Go 1 release as (minor, patch) from `1.22`, `1.22.5`, `go1.23.4` or `1.22rc1` (a pre-release
 /// counts as its `.0`); patch is `None` when only `1.N` is written. Not Go 1: `None`.
 pub fn go_release(version: &str) -> Option<(u32, Option<u32>)> {
@@ -186,6 +222,7 @@ impl Module {
             path: module_path(&go_mod)?,
             packages: HashMap::new(),
             requires: requirements(&go_mod),
+            local_replacements: local_replacements(&go_mod),
             lists_every_module: go_minor.is_some_and(|m| m >= 17) && !root.join("go.work").exists(),
         };
         // No ignore files: the go command reads none, and they are a stranger's to make FIFOs of.
@@ -226,7 +263,11 @@ impl Module {
             return None;
         }
         let vendored = self.root.join("vendor").join(import_path);
-        let dir = if vendored.is_dir() { vendored } else { self.module_cache_dir(import_path)? };
+        let dir = match self.locally_replaced_dir(import_path) {
+            Some(local) => local,
+            None if vendored.is_dir() => vendored,
+            None => self.module_cache_dir(import_path)?,
+        };
         let mut package = Package::default();
         let mut read = 0;
         for entry in std::fs::read_dir(&dir).ok()?.flatten().take(MAX_GO_FILES) {
@@ -241,6 +282,19 @@ impl Module {
             }
         }
         (read > 0).then_some(package)
+    }
+
+    /// The folder of `import_path` in a module go.mod replaces with a folder of this one (a
+    /// nested module of a monorepo, `replace example.com/app/syntax => ./syntax`).
+    pub fn locally_replaced_dir(&self, import_path: &str) -> Option<PathBuf> {
+        let (module, folder) = self
+            .local_replacements
+            .iter()
+            .filter(|(m, _)| path_in_module(import_path, m).is_some())
+            .max_by_key(|(m, _)| m.len())?;
+        let rest = import_path[module.len()..].trim_start_matches('/');
+        let dir = self.root.join(folder).join(rest);
+        dir.is_dir().then_some(dir)
     }
 
     /// The module cache folder of `import_path`: the required module whose path is its longest
@@ -622,6 +676,13 @@ mod tests {
         assert_eq!(path_in_module("a.com/m/cmd/app", "a.com/m"), Some("cmd/app"));
         assert_eq!(path_in_module("a.com/m2/x", "a.com/m"), None);
         assert_eq!(path_in_module("a.com", "a.com/m"), None);
+    }
+
+    #[test]
+    fn replacements_by_folders_inside_the_module() {
+        let go_mod = "module a\n\nreplace a/syntax => ./syntax\nreplace (\n\ta/b v1.0.0 => ./third/b // fork\n\ta/c => ../c\n\ta/d => example.com/d v1.2.0\n\ta/e => ./x/../../e\n)\n";
+        let pair = |m: &str, f: &str| (m.to_string(), f.to_string());
+        assert_eq!(local_replacements(go_mod), [pair("a/syntax", "syntax"), pair("a/b", "third/b")]);
     }
 
     #[test]

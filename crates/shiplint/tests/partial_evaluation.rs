@@ -2464,3 +2464,30 @@ fn a_test_job_of_a_release_workflow_does_not_release() {
         "{found:#?}"
     );
 }
+
+/// A monorepo's nested module that go.mod replaces with one of its folders (`replace
+/// example.com/app/syntax => ./syntax`) holds its own packages: `-X` into it is checked there.
+#[test]
+fn x_targets_in_a_nested_module_replaced_by_a_folder() {
+    let go_mod = "module example.com/app\n\ngo 1.22\n\nrequire example.com/app/syntax v0.0.0\n\nreplace example.com/app/syntax => ./syntax\n";
+    let nested = "module example.com/app/syntax\n\ngo 1.22\n";
+    let stdlib = "package stdlib\n\nvar Version string\n";
+    let make = |target: &str| {
+        format!(
+            "dist:\n\tgo build -trimpath -ldflags \"-X example.com/app/syntax/internal/stdlib.{target}=v1\" -o dist/app .\n"
+        )
+    };
+    let files = |make: &str| {
+        check(&[
+            ("go.mod", go_mod),
+            ("main.go", MAIN),
+            ("syntax/go.mod", nested),
+            ("syntax/internal/stdlib/stdlib.go", stdlib),
+            ("Makefile", make),
+        ])
+    };
+    assert!(files(&make("Version")).is_empty(), "{:#?}", files(&make("Version")));
+    let found = files(&make("Verison"));
+    assert_eq!(rules(&found), [("x-flag-unknown-target", "Makefile:2")], "{found:#?}");
+    assert!(found[0].2.contains("example.com/app/syntax/internal/stdlib declares no Verison"), "{}", found[0].2);
+}

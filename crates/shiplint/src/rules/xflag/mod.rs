@@ -171,6 +171,13 @@ fn resolve<'m>(
     if let Some((_, package)) = module.package(import_path) {
         return found(import_path.to_string(), Cow::Borrowed(package));
     }
+    // A nested module the go.mod replaces with one of its folders holds its own packages.
+    if module.locally_replaced_dir(import_path).is_some() {
+        return match module.dependency(import_path) {
+            Some(package) => found(import_path.to_string(), Cow::Owned(package)),
+            None => Target::Unchecked,
+        };
+    }
     let first = import_path.split('/').next().unwrap_or("");
     let inside_module = module.holds(import_path);
     // A path in no module the build uses (`.../app/internal/version` for module `.../app/v2`);
