@@ -33,11 +33,13 @@ pub struct Budget {
     commands: Cell<usize>,
     /// Why evaluation stopped, first reason only.
     stopped: RefCell<Option<String>>,
+    /// What evaluation left out and went on without, first reason only.
+    cut: RefCell<Option<String>>,
 }
 
 impl Default for Budget {
     fn default() -> Self {
-        Budget { started: Instant::now(), commands: Cell::new(0), stopped: RefCell::new(None) }
+        Budget { started: Instant::now(), commands: Cell::new(0), stopped: RefCell::new(None), cut: RefCell::new(None) }
     }
 }
 
@@ -95,8 +97,16 @@ impl Budget {
         }
     }
 
-    /// The note for the file, when a cap was hit.
+    /// Records what evaluation leaves out while it goes on (the first reason is kept).
+    pub fn cut(&self, why: impl FnOnce() -> String) {
+        let mut cut = self.cut.borrow_mut();
+        if cut.is_none() {
+            *cut = Some(why());
+        }
+    }
+
+    /// The note for the file, when a cap was hit: why it stopped, else what it left out.
     pub fn note(&self) -> Option<String> {
-        self.stopped.borrow().clone()
+        self.stopped.borrow().clone().or_else(|| self.cut.borrow().clone())
     }
 }

@@ -698,8 +698,9 @@ struct Frame {
     iteration: Vec<(String, Value)>,
     loops: Vec<usize>,
     calls: Vec<(usize, usize)>,
-    /// For each call, whether the function runs its arguments as a command (a wrapper).
-    wrappers: Vec<bool>,
+    /// For each call, the function's name and whether it runs its arguments as a command (a
+    /// wrapper).
+    wrappers: Vec<(String, bool)>,
 }
 
 struct Walk<'a, 'b> {
@@ -712,10 +713,10 @@ struct Walk<'a, 'b> {
     out: Vec<Evaluated<'a>>,
 }
 
-/// The most times one function's body is walked in one file: a helper that every function
-/// calls (a `run` wrapper, a logger) is evaluated at each call up to this many, then its calls
-/// are commands it runs no further (a script that sources a library of fifty functions would
-/// otherwise spend its whole budget in it).
+/// The most times one function's body is walked from inside functions in one file: a helper
+/// that every function calls (a `run` wrapper, a logger) is evaluated at each call up to this
+/// many, then its calls are commands it runs no further (a script that sources a library of
+/// fifty functions would otherwise spend its whole budget in it).
 const MAX_WALKS_PER_FUNCTION: usize = 16;
 
 /// How a list of items ended: normally, or by `continue`, `break`, `return` or `exit` on a path
@@ -1052,7 +1053,7 @@ impl<'a> Walk<'a, '_> {
             cmd_env.insert(name.clone(), env.expand(word));
         }
         // `"$@"` in a wrapper's body runs what its call names: it was evaluated at the call.
-        if frame.wrappers.last() == Some(&true) && cmd.words.first().is_some_and(is_all_arguments) {
+        if frame.wrappers.last().is_some_and(|(_, w)| *w) && cmd.words.first().is_some_and(is_all_arguments) {
             return (flow, None);
         }
         let function = self.functions.get(builtin.as_str()).copied();
@@ -1075,9 +1076,18 @@ impl<'a> Walk<'a, '_> {
             assumed_empty,
             cwd: env.get(CWD).cloned(),
         });
+        // Calls from the script's own lines (`build linux amd64`, once per platform) are all
+        // followed; calls from inside functions (helpers, recursion) up to the cap.
         let function = function.filter(|_| {
+            if frame.wrappers.is_empty() {
+                return true;
+            }
             let walks = self.walks.entry(builtin.clone()).or_default();
             *walks += 1;
+            if *walks > MAX_WALKS_PER_FUNCTION && frame.wrappers.iter().any(|(name, _)| *name == builtin) {
+                self.budget
+                    .cut(|| format!("evaluation cut: {builtin} calls itself, followed {MAX_WALKS_PER_FUNCTION} times"));
+            }
             *walks <= MAX_WALKS_PER_FUNCTION
         });
         if let Some((body, start)) = function {
@@ -1094,7 +1104,7 @@ impl<'a> Walk<'a, '_> {
                 argv[1..].iter().enumerate().map(|(i, v)| (format!("${}", i + 1), v.clone())).collect();
             frame.loops.push(start);
             frame.calls.push((cmd.start, cmd.end));
-            frame.wrappers.push(wrapper);
+            frame.wrappers.push((builtin.clone(), wrapper));
             frame.iteration.extend(args.iter().cloned());
             let (_, status) = self.walk(body, &mut call_env, frame, depth + 1);
             frame.iteration.truncate(frame.iteration.len() - args.len());
@@ -1343,12 +1353,25 @@ mod tests {
 
     #[test]
     fn self_recursive_functions_stop() {
-        // Each function's body is walked at most MAX_WALKS_PER_FUNCTION times in a file.
+        // A function's body is walked from inside functions at most MAX_WALKS_PER_FUNCTION
+        // times in a file (and once for the script's own call), and the cut is noted.
         let items = parse("f() { f; go build .; }\nf\n", 0);
         let budget = Budget::default();
         let ev = evaluate(&items, &mut Env::default(), &budget);
         let builds = ev.iter().filter(|e| e.argv.first().and_then(Value::as_known) == Some("go")).count();
-        assert_eq!(builds, MAX_WALKS_PER_FUNCTION);
+        assert_eq!(builds, MAX_WALKS_PER_FUNCTION + 1);
+        assert!(budget.note().is_some_and(|n| n.contains("f calls itself")), "{:?}", budget.note());
+        // Calls from the script's own lines are all followed: one build per platform.
+        let platforms: String = (0..40).map(|i| format!("build os{i}\n")).collect();
+        let items = parse(&format!("build() {{ GOOS=$1 go build -o dist/app-$1 .; }}\n{platforms}"), 0);
+        let budget = Budget::default();
+        assert_eq!(
+            evaluate(&items, &mut Env::default(), &budget)
+                .iter()
+                .filter(|e| e.argv[0].as_known() == Some("go"))
+                .count(),
+            40
+        );
         // Two functions calling each other stop too, before the depth limit.
         let items = parse("f() { g; go build .; }\ng() { f; }\nf\n", 0);
         let budget = Budget::default();

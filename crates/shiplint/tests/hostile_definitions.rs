@@ -120,7 +120,7 @@ fn hostile_build_definitions_and_trees_are_bounded() {
             hostile(
                 "a shell function that calls itself twice",
                 vec![("build.sh", b("#!/bin/sh\nf() { f; f; go build -o dist/app .; }\nf\n".to_string()))],
-                &["build.sh: evaluation stopped"],
+                &["build.sh: evaluation cut: f calls itself"],
             )
         }),
         Box::new(move || {
