@@ -37,6 +37,12 @@ pub fn run(reader: &str, data: &[u8]) {
 /// the text and every fix edits whole characters inside it. A Dockerfile is read with the build
 /// arguments the text itself passes (`--build-arg`), as `check` reads it with its tree's.
 fn build_definition(kind: Kind, text: &str) {
+    // The files a script sources, as `check` splices them: commands inside the text.
+    if kind == Kind::Shell {
+        for (at, path) in crate::defs::shell::sourced_paths(text) {
+            assert!(at < text.len() && !path.is_empty(), "source at {at}: {path:?}");
+        }
+    }
     let parsed = match kind {
         Kind::Dockerfile => {
             let mut passed = std::collections::BTreeSet::new();

@@ -133,7 +133,7 @@ enum Reader {
 
 struct IncludeWalk<'r> {
     reader: Reader,
-    /// make's working folder, and as the scan shows it.
+    /// make's working folder (for a script, its folder), and as the scan shows it.
     dir: PathBuf,
     shown_dir: PathBuf,
     repository: &'r Path,
