@@ -2491,3 +2491,21 @@ fn x_targets_in_a_nested_module_replaced_by_a_folder() {
     assert_eq!(rules(&found), [("x-flag-unknown-target", "Makefile:2")], "{found:#?}");
     assert!(found[0].2.contains("example.com/app/syntax/internal/stdlib declares no Verison"), "{}", found[0].2);
 }
+
+/// Matrix runners that upload one artifact name lose builds only when the job builds: a test
+/// job's logs under one name are not a cross-build overwrite.
+#[test]
+fn a_test_matrix_uploading_logs_under_one_name_loses_no_build() {
+    let wf = |run: &str| {
+        format!(
+            "on:\n  push:\n    tags: ['v*']\njobs:\n  smoke:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        test: [basic, calico]\n    steps:\n      - run: {run}\n      - uses: actions/upload-artifact@v4\n        with:\n          name: smoke-logs\n          path: out/\n"
+        )
+    };
+    let found = check_in_module(&[(".github/workflows/smoke.yml", &wf("./smoke.sh ${{ matrix.test }} > out/log"))]);
+    assert!(found.iter().all(|f| f.0 != "cross-build-overwrite"), "{found:#?}");
+    let found = check_in_module(&[(".github/workflows/smoke.yml", &wf("go build -trimpath -o out/app ."))]);
+    assert!(
+        found.iter().any(|f| f.0 == "cross-build-overwrite" && f.1 == ".github/workflows/smoke.yml:14"),
+        "{found:#?}"
+    );
+}

@@ -30,8 +30,9 @@ declare_rule! {
     /// build that ships is reported). Cross builds (GOOS or
     /// GOARCH other than the host's) default to `CGO_ENABLED=0`. In a CI matrix each combination
     /// runs on its own machine, so the same `-o` is fine there; what collides is the artifact
-    /// name: `actions/upload-artifact` (v4 and later) refuses a second upload under an existing
-    /// name, and with `overwrite: true` the last upload replaces the others. GitLab keeps each matrix
+    /// name of a job that builds (a test job keeping its logs loses no build):
+    /// `actions/upload-artifact` (v4 and later) refuses a second upload under an existing name,
+    /// and with `overwrite: true` the last upload replaces the others. GitLab keeps each matrix
     /// job's `artifacts:paths` apart, but extracts them all into one folder for the jobs of later
     /// stages: the same path from several matrix jobs is one file there.
     ///
@@ -232,11 +233,19 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-/// `actions/upload-artifact` in a matrix job: every combination must upload under its own name.
+/// `actions/upload-artifact` in a matrix job that builds: every combination must upload under
+/// its own name. A job that builds nothing (a test job keeping its logs) loses no build.
 fn check_artifact_names(defs: &Defs<'_>, wf: &Pipeline, out: &mut Vec<Finding>) {
     for step in wf.actions.iter().filter(|a| a.uses.starts_with("actions/upload-artifact@")) {
         let combos = &wf.jobs[step.job].combinations;
         if combos.len() < 2 {
+            continue;
+        }
+        let job = Some(wf.jobs[step.job].name.as_str());
+        let in_job = |span: (usize, usize)| defs.commands.iter().any(|c| c.span == span && c.context.as_deref() == job);
+        let builds = defs.builds.iter().any(|b| b.context.as_deref() == job && !b.invocation.only_compiles())
+            || defs.linked.iter().any(|l| !l.outputs.is_empty() && in_job(l.span));
+        if !builds {
             continue;
         }
         let mut names: Vec<(String, Vec<&str>)> = Vec::new();
