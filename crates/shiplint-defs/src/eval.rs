@@ -698,9 +698,9 @@ struct Frame {
     iteration: Vec<(String, Value)>,
     loops: Vec<usize>,
     calls: Vec<(usize, usize)>,
-    /// For each call, the function's name and whether it runs its arguments as a command (a
-    /// wrapper).
-    wrappers: Vec<(String, bool)>,
+    /// The functions being called, innermost last: each name and whether it runs its arguments
+    /// as a command (a wrapper).
+    functions: Vec<(String, bool)>,
 }
 
 struct Walk<'a, 'b> {
@@ -708,7 +708,7 @@ struct Walk<'a, 'b> {
     /// Functions defined so far: body and start offset.
     functions: HashMap<String, (&'a [Item], usize)>,
     called: BTreeSet<String>,
-    /// How many times each function's body was walked.
+    /// How many times each function's body was walked from inside functions.
     walks: HashMap<String, usize>,
     out: Vec<Evaluated<'a>>,
 }
@@ -1053,7 +1053,7 @@ impl<'a> Walk<'a, '_> {
             cmd_env.insert(name.clone(), env.expand(word));
         }
         // `"$@"` in a wrapper's body runs what its call names: it was evaluated at the call.
-        if frame.wrappers.last().is_some_and(|(_, w)| *w) && cmd.words.first().is_some_and(is_all_arguments) {
+        if frame.functions.last().is_some_and(|(_, w)| *w) && cmd.words.first().is_some_and(is_all_arguments) {
             return (flow, None);
         }
         let function = self.functions.get(builtin.as_str()).copied();
@@ -1079,12 +1079,12 @@ impl<'a> Walk<'a, '_> {
         // Calls from the script's own lines (`build linux amd64`, once per platform) are all
         // followed; calls from inside functions (helpers, recursion) up to the cap.
         let function = function.filter(|_| {
-            if frame.wrappers.is_empty() {
+            if frame.functions.is_empty() {
                 return true;
             }
             let walks = self.walks.entry(builtin.clone()).or_default();
             *walks += 1;
-            if *walks > MAX_WALKS_PER_FUNCTION && frame.wrappers.iter().any(|(name, _)| *name == builtin) {
+            if *walks > MAX_WALKS_PER_FUNCTION && frame.functions.iter().any(|(name, _)| *name == builtin) {
                 self.budget
                     .cut(|| format!("evaluation cut: {builtin} calls itself, followed {MAX_WALKS_PER_FUNCTION} times"));
             }
@@ -1104,11 +1104,11 @@ impl<'a> Walk<'a, '_> {
                 argv[1..].iter().enumerate().map(|(i, v)| (format!("${}", i + 1), v.clone())).collect();
             frame.loops.push(start);
             frame.calls.push((cmd.start, cmd.end));
-            frame.wrappers.push((builtin.clone(), wrapper));
+            frame.functions.push((builtin.clone(), wrapper));
             frame.iteration.extend(args.iter().cloned());
             let (_, status) = self.walk(body, &mut call_env, frame, depth + 1);
             frame.iteration.truncate(frame.iteration.len() - args.len());
-            frame.wrappers.pop();
+            frame.functions.pop();
             frame.calls.pop();
             frame.loops.pop();
             // Assignments in a function are global in sh.
