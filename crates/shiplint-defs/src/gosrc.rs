@@ -117,55 +117,55 @@ pub fn go_mod_directive<'t>(go_mod: &'t str, keyword: &str) -> Option<&'t str> {
     })
 }
 
-/// The `require` lines of a go.mod (single and in blocks): (module path, version).
-pub fn requirements(go_mod: &str) -> Vec<(String, String)> {
+/// The words of each `keyword` directive of a go.mod, after the keyword: single lines
+/// (`require a v1`) and the lines of blocks (`require (` ... `)`), comments cut.
+fn directives<'t>(go_mod: &'t str, keyword: &str) -> Vec<Vec<&'t str>> {
     let mut out = Vec::new();
     let mut in_block = false;
     for line in go_mod.lines() {
-        let line = line.split("//").next().unwrap_or("").trim();
-        let words: Vec<&str> = line.split_whitespace().collect();
+        let words: Vec<&str> = line.split("//").next().unwrap_or("").split_whitespace().collect();
         match words.as_slice() {
-            ["require", "("] => in_block = true,
+            [k, "("] if *k == keyword => in_block = true,
             [")"] => in_block = false,
-            ["require", path, version, ..] => out.push((path.to_string(), version.to_string())),
-            [path, version, ..] if in_block => out.push((path.to_string(), version.to_string())),
+            [k, rest @ ..] if *k == keyword => out.push(rest.to_vec()),
+            rest if in_block => out.push(rest.to_vec()),
             _ => {}
         }
     }
     out
 }
 
+/// The `require` lines of a go.mod (single and in blocks): (module path, version).
+pub fn requirements(go_mod: &str) -> Vec<(String, String)> {
+    directives(go_mod, "require")
+        .into_iter()
+        .filter_map(|words| match words.as_slice() {
+            [path, version, ..] => Some((path.to_string(), version.to_string())),
+            _ => None,
+        })
+        .collect()
+}
+
 /// go.mod's `replace` directives whose target is a folder inside the module (`./syntax`):
 /// (module path, folder). Other targets (a version, `../x`) are left out.
 pub fn local_replacements(go_mod: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut in_block = false;
-    for line in go_mod.lines() {
-        let line = line.split("//").next().unwrap_or("").trim();
-        let words: Vec<&str> = line.split_whitespace().collect();
-        let directive = match words.as_slice() {
-            ["replace", "("] => {
-                in_block = true;
-                continue;
-            }
-            [")"] => {
-                in_block = false;
-                continue;
-            }
-            ["replace", rest @ ..] => rest,
-            rest if in_block => rest,
-            _ => continue,
-        };
-        let (module, target) = match directive {
-            [module, "=>", target] | [module, _, "=>", target] => (module, target),
-            _ => continue,
-        };
-        let inside = target.starts_with("./") && !target.split('/').any(|p| p == "..");
-        if inside {
-            out.push((module.to_string(), target.trim_start_matches("./").to_string()));
-        }
-    }
-    out
+    directives(go_mod, "replace")
+        .into_iter()
+        .filter_map(|words| {
+            let (module, target) = match words.as_slice() {
+                [module, "=>", target] | [module, _, "=>", target] => (*module, *target),
+                _ => return None,
+            };
+            let inside = target.starts_with("./") && !target.split('/').any(|p| p == "..");
+            inside.then(|| (module.to_string(), target.trim_start_matches("./").to_string()))
+        })
+        .collect()
+}
+
+/// Of `(module path, value)` pairs, the one whose module path is the longest prefix of
+/// `import_path` (the module that holds it).
+fn holding_module<'p>(pairs: &'p [(String, String)], import_path: &str) -> Option<&'p (String, String)> {
+    pairs.iter().filter(|(m, _)| path_in_module(import_path, m).is_some()).max_by_key(|(m, _)| m.len())
 }
 
 /// A Go 1 release as (minor, patch) from `1.22`, `1.22.5`, `go1.23.4` or `1.22rc1` (a pre-release
@@ -287,11 +287,7 @@ impl Module {
     /// The folder of `import_path` in a module go.mod replaces with a folder of this one (a
     /// nested module of a monorepo, `replace example.com/app/syntax => ./syntax`).
     pub fn locally_replaced_dir(&self, import_path: &str) -> Option<PathBuf> {
-        let (module, folder) = self
-            .local_replacements
-            .iter()
-            .filter(|(m, _)| path_in_module(import_path, m).is_some())
-            .max_by_key(|(m, _)| m.len())?;
+        let (module, folder) = holding_module(&self.local_replacements, import_path)?;
         let rest = import_path[module.len()..].trim_start_matches('/');
         let dir = self.root.join(folder).join(rest);
         dir.is_dir().then_some(dir)
@@ -326,7 +322,7 @@ impl Module {
 
     /// The required module whose path is the longest prefix of `import_path`, with its version.
     fn required_module_of(&self, import_path: &str) -> Option<&(String, String)> {
-        self.requires.iter().filter(|(m, _)| path_in_module(import_path, m).is_some()).max_by_key(|(m, _)| m.len())
+        holding_module(&self.requires, import_path)
     }
 
     /// Whether `import_path` is this module's root or a path below it.

@@ -372,11 +372,7 @@ fn mark_images_published_instead(defs: &mut [Defs<'_>]) {
 /// Whether a `docker buildx bake` file lies in the Dockerfile's folder or at the repository
 /// root: bake builds the Dockerfiles its targets name, which shiplint does not read.
 fn beside_bake_file(d: &Defs<'_>) -> bool {
-    let Some(root) = d.scan_root.map(crate::reach::repository_of) else { return false };
-    let dir = Path::new(d.path).parent().unwrap_or(Path::new(""));
-    [dir, root].iter().any(|folder| {
-        ["docker-bake.hcl", "docker-bake.json", "docker-bake.override.hcl"].iter().any(|f| folder.join(f).is_file())
-    })
+    crate::rules::bake_files(d).is_some_and(|(_, files)| files.iter().any(|f| f.is_file()))
 }
 
 /// A relative path without `.` components (`./a/../b` stays: goreleaser paths do not climb).

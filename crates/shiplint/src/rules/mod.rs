@@ -52,6 +52,7 @@ macro_rules! declare_rule {
 mod cross_build_overwrite;
 mod dirty_vcs_build;
 mod image;
+pub(crate) use image::unpinned_base_image::bake_files;
 pub(crate) mod libc_dynamic;
 mod macos;
 pub(crate) use macos::not_notarized::notarization_at;

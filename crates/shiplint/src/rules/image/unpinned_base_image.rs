@@ -126,36 +126,41 @@ fn unpinned(img: &BaseImage) -> Option<&'static str> {
     }
 }
 
-/// The named build contexts the bake files next to a Dockerfile, or at the root of its
-/// repository, define: the keys of their `contexts` blocks (HCL `name = "..."` or JSON
-/// `"name": "..."`).
-fn bake_contexts(defs: &Defs<'_>) -> Vec<String> {
-    let Some(root) = defs.scan_root.map(crate::reach::repository_of) else { return Vec::new() };
-    // The Dockerfile's folder, and the root when that is another folder (a Dockerfile found
-    // walking `.` lies in the folder "", which is the root).
+/// The `docker buildx bake` files that may build a Dockerfile: in its folder, and at the root
+/// of its repository when that is another folder (a Dockerfile found walking `.` lies in the
+/// folder "", which is the root), with that root. Named, not checked to exist.
+pub fn bake_files<'a>(defs: &Defs<'a>) -> Option<(&'a std::path::Path, Vec<std::path::PathBuf>)> {
+    let root = defs.scan_root.map(crate::reach::repository_of)?;
     let dir = std::path::Path::new(defs.path).parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(root);
     let mut folders = vec![dir];
     if root != dir {
         folders.push(root);
     }
+    let names = ["docker-bake.hcl", "docker-bake.json", "docker-bake.override.hcl"];
+    Some((root, folders.iter().flat_map(|f| names.iter().map(|n| f.join(n))).collect()))
+}
+
+/// The named build contexts the bake files next to a Dockerfile, or at the root of its
+/// repository, define: the keys of their `contexts` blocks (HCL `name = "..."` or JSON
+/// `"name": "..."`).
+fn bake_contexts(defs: &Defs<'_>) -> Vec<String> {
+    let Some((root, files)) = bake_files(defs) else { return Vec::new() };
     let mut names = Vec::new();
-    for folder in folders {
-        for file in ["docker-bake.hcl", "docker-bake.json", "docker-bake.override.hcl"] {
-            let Some(text) = crate::reach::read_named(defs, root, &folder.join(file)) else { continue };
-            let mut depth = None;
-            for line in text.lines().map(str::trim) {
-                match depth {
-                    None if line.trim_start_matches('"').starts_with("contexts") && line.ends_with('{') => {
-                        depth = Some(1);
+    for file in files {
+        let Some(text) = crate::reach::read_named(defs, root, &file) else { continue };
+        let mut depth = None;
+        for line in text.lines().map(str::trim) {
+            match depth {
+                None if line.trim_start_matches('"').starts_with("contexts") && line.ends_with('{') => {
+                    depth = Some(1);
+                }
+                None => {}
+                Some(d) => {
+                    let d = (d + line.matches('{').count()).saturating_sub(line.matches('}').count());
+                    if let Some((key, _)) = line.split_once(['=', ':']).filter(|_| d == 1) {
+                        names.push(key.trim().trim_matches('"').to_string());
                     }
-                    None => {}
-                    Some(d) => {
-                        let d = (d + line.matches('{').count()).saturating_sub(line.matches('}').count());
-                        if let Some((key, _)) = line.split_once(['=', ':']).filter(|_| d == 1) {
-                            names.push(key.trim().trim_matches('"').to_string());
-                        }
-                        depth = (d > 0).then_some(d);
-                    }
+                    depth = (d > 0).then_some(d);
                 }
             }
         }
