@@ -12,7 +12,8 @@ declare_rule! {
     /// ID and the same machine code, since a GNU build ID derived from `redacted` is the same
     /// for every build). In build definitions it finds release builds linked with `-s` or `-w`
     /// (goreleaser's default `ldflags` included) when the file builds no unstripped copy of the
-    /// same packages. Among the files of one scan, it finds different builds (another platform,
+    /// same packages; flags a caller passes (`GO_LDFLAGS="-s -w" ./build.sh`) are reported once,
+    /// at the caller's line, where they are written. Among the files of one scan, it finds different builds (another platform,
     /// Go release, version or Go build ID, or, where the Go build ID is redacted, other machine
     /// code) that carry the same GNU build ID or Mach-O UUID, which symbol servers cannot tell
     /// apart: a fixed `-B 0x...` does it, and so does Bazel's redacted Go build ID, from which
