@@ -244,8 +244,8 @@ pub fn runner_env(pipeline: &Pipeline, job: usize, runner: usize) -> Option<Env>
 
 /// Whether a step with the `if:` `condition` runs in the environment `env` (of one matrix
 /// combination): false only when the condition is decided there. Decided are comparisons
-/// (`==`, `!=`) of literals and `matrix.*`, `env.*` and `inputs.*` values the environment
-/// knows, joined by `&&` and `||`, with or without `${{ }}`; anything else may run.
+/// (`==`, `!=`) of literals and `matrix.*`, `env.*`, `inputs.*` and `runner.os` values the
+/// environment knows, joined by `&&` and `||`, with or without `${{ }}`; anything else may run.
 pub fn step_runs(condition: Option<&str>, env: &Env) -> bool {
     let Some(condition) = condition else { return true };
     let text = condition.trim();
@@ -283,6 +283,10 @@ fn comparison(text: &str, env: &Env) -> Option<bool> {
         if s.starts_with("matrix.") || s.starts_with("env.") || s.starts_with("inputs.") {
             return env.get(s).and_then(Value::as_known).map(str::to_string);
         }
+        // Known when the runner's labels say its system (see `env_for`).
+        if s == "runner.os" {
+            return env.get("RUNNER_OS").and_then(Value::as_known).map(str::to_string);
+        }
         (s.parse::<f64>().is_ok() || s == "true" || s == "false").then(|| s.to_string())
     };
     let (a, b) = (operand(a)?, operand(b)?);
@@ -313,5 +317,8 @@ mod tests {
         assert!(!runs("matrix.go == '1.27' || matrix.os == 'windows-latest'"));
         assert!(runs("(matrix.go == '1.27')"), "parentheses are not read");
         assert!(runs("success()") && step_runs(None, &env));
+        assert!(runs("runner.os != 'Windows'"), "the runner's system is not known");
+        env.set("RUNNER_OS", Value::known("macOS"), true);
+        assert!(!step_runs(Some("runner.os == 'Windows'"), &env) && step_runs(Some("runner.os != 'windows'"), &env));
     }
 }

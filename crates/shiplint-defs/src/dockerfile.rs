@@ -65,8 +65,11 @@ impl Stage {
 #[derive(Clone, Debug)]
 pub struct Dockerfile {
     pub stages: Vec<Stage>,
-    /// ARGs before the first FROM: name and default.
+    /// ARGs before the first FROM: name and default (none for one the tree's callers pass).
     pub global_args: Vec<(String, Option<String>)>,
+    /// The same with every default as written: a caller's build that does not pass the ARG
+    /// gets its default.
+    global_defaults: Vec<(String, Option<String>)>,
     /// Per stage, whether it ends up in an image someone builds (computed once, at parse).
     shipped: Vec<bool>,
     /// ARGs the tree's `docker build` callers pass: their defaults are not what builds use.
@@ -237,10 +240,14 @@ pub fn parse(text: &str) -> Dockerfile {
 /// (`ARG base_image=non-existing`) is never built with it.
 pub fn parse_with_build_args(text: &str, passed: &BTreeSet<String>) -> Dockerfile {
     let mut global_args = Vec::new();
+    let mut global_defaults = Vec::new();
     let mut stages: Vec<Stage> = Vec::new();
     for ins in instructions(text) {
         match ins.keyword.as_str() {
-            "ARG" if stages.is_empty() => global_args.extend(arg_decls(&ins.args, passed)),
+            "ARG" if stages.is_empty() => {
+                global_args.extend(arg_decls(&ins.args, passed));
+                global_defaults.extend(arg_decls(&ins.args, &BTreeSet::new()));
+            }
             "FROM" => {
                 let (opts, rest) = options(&ins.args);
                 let _ = opts;
@@ -280,7 +287,8 @@ pub fn parse_with_build_args(text: &str, passed: &BTreeSet<String>) -> Dockerfil
             }
         }
     }
-    let mut file = Dockerfile { stages, global_args, shipped: Vec::new(), passed_by_callers: passed.clone() };
+    let mut file =
+        Dockerfile { stages, global_args, global_defaults, shipped: Vec::new(), passed_by_callers: passed.clone() };
     file.shipped = file.shipped_stages();
     file
 }
@@ -530,11 +538,17 @@ impl Dockerfile {
     }
 
     /// The environment each RUN sees (the first `limit` of them): ENV and ARG values of its stage
-    /// chain so far (ARG values are in the environment of RUN, as Docker passes them), an ARG
-    /// named in `given` (a caller's `--build-arg NAME=value`) holding that value. One pass.
-    /// Each RUN's shell starts in the stage's WORKDIR (`/` by default), and `folders` says
-    /// which folders of the build context the image's folders hold (see [`ContextFolders`]).
-    pub fn run_environments(&self, limit: usize, given: &[(String, Value)]) -> Vec<RunEnvironment<'_>> {
+    /// chain so far (ARG values are in the environment of RUN, as Docker passes them). For a
+    /// caller's build (`given`), an ARG it passes (`--build-arg NAME=value`) holds that value
+    /// and every other its default; for the file alone (`None`), an ARG some caller passes has
+    /// no known value. One pass. Each RUN's shell starts in the stage's WORKDIR (`/` by
+    /// default), and `folders` says which folders of the build context the image's folders hold
+    /// (see [`ContextFolders`]).
+    pub fn run_environments(&self, limit: usize, given: Option<&[(String, Value)]>) -> Vec<RunEnvironment<'_>> {
+        let (passed, globals) = match given {
+            Some(_) => (&BTreeSet::new(), &self.global_defaults),
+            None => (&self.passed_by_callers, &self.global_args),
+        };
         let mut finals: Vec<(Env, ContextFolders)> = Vec::with_capacity(self.stages.len());
         let mut out = Vec::new();
         for s in &self.stages {
@@ -554,9 +568,9 @@ impl Dockerfile {
                         }
                     }
                     "ARG" => {
-                        for (k, default) in arg_decls(&ins.args, &self.passed_by_callers) {
-                            let global = self.global_args.iter().find(|(g, _)| *g == k).and_then(|(_, d)| d.clone());
-                            let v = match given.iter().find(|(name, _)| *name == k) {
+                        for (k, default) in arg_decls(&ins.args, passed) {
+                            let global = globals.iter().find(|(g, _)| *g == k).and_then(|(_, d)| d.clone());
+                            let v = match given.unwrap_or_default().iter().find(|(name, _)| *name == k) {
                                 Some((_, value)) => value.clone(),
                                 None => default
                                     .or(global)
@@ -732,7 +746,7 @@ mod tests {
         let Item::Command(c) = &items[0] else { panic!() };
         assert_eq!(c.words.len(), 5);
         assert_eq!(&SEED[c.words[3].start..c.words[3].end], "/out/api");
-        let env = &d.run_environments(usize::MAX, &[])[0].env;
+        let env = &d.run_environments(usize::MAX, None)[0].env;
         assert_eq!(env.get("CGO_ENABLED"), Some(&Value::Known("1".into())));
         let copy = d.stages[1].instructions.iter().find(|i| i.keyword == "COPY").unwrap();
         assert_eq!(d.copy_from(copy).map(|s| s.index), Some(0));
@@ -757,7 +771,7 @@ mod tests {
         let d = parse(
             "FROM golang AS b\nWORKDIR /src\nCOPY . .\nCOPY tools/ /opt/tools/\nRUN make\nARG DIR\nWORKDIR $DIR\nRUN make\n",
         );
-        let runs = d.run_environments(usize::MAX, &[]);
+        let runs = d.run_environments(usize::MAX, None);
         let f = &runs[0].folders;
         assert_eq!(f.in_context(None), Some(Value::known("")));
         assert_eq!(f.in_context(Some(&Value::known("cmd/app"))), Some(Value::known("cmd/app")));
@@ -786,7 +800,7 @@ mod tests {
                 for i in &s.instructions {
                     let _ = run_script(t, i);
                 }
-                let _ = d.run_environments(usize::MAX, &[]);
+                let _ = d.run_environments(usize::MAX, None);
                 let _ = d.user(s.index);
             }
         }

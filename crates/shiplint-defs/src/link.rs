@@ -6,8 +6,8 @@
 //! that a release Dockerfile runs is built into an image.
 //!
 //! Bounded like evaluation itself: chains of at most `MAX_CHAIN` calls, at most
-//! `MAX_CALLS_PER_FILE` runs of one file (twice: from itself and from others), and only files
-//! of the scan are ever read.
+//! `MAX_CALLS_PER_FILE` runs of one file (four times: from itself and from others, each from
+//! chains that ship and from the rest), and only files of the scan are ever read.
 
 use super::dockerfile::ContextFolders;
 use super::source::{Defs, Kind};
@@ -22,7 +22,10 @@ pub const MAX_CHAIN: usize = 4;
 /// The most calls one file is evaluated under, counted apart for the calls it makes of itself
 /// (a Makefile's recipes running `$(MAKE) other-target`, read alone) and for those other files
 /// start (a workflow running `make release`), so that a file's own recursion cannot use up the
-/// runs its callers need.
+/// runs its callers need; and apart for chains from a place that ships or releases, so that
+/// the many test jobs running `make app` cannot use up the runs of the release job's `make exe`
+/// that runs `make app` a round later. Chains that ship get twice as many: a release matrix of
+/// four programs on two architectures is eight runs, and eight more a round later.
 pub const MAX_CALLS_PER_FILE: usize = 16;
 
 /// The command that ran a build definition, and who ran that one.
@@ -724,7 +727,7 @@ pub fn link(defs: &mut [Defs<'_>]) {
         }
     }
     let mut examined = vec![0usize; defs.len()];
-    let mut runs = vec![[0usize; 2]; defs.len()];
+    let mut runs = vec![[[0usize; 2]; 2]; defs.len()];
     let mut seen = HashSet::new();
     for round in 0..MAX_CHAIN {
         let mut calls = if round == 0 { local_actions(defs, &index) } else { Vec::new() };
@@ -762,20 +765,24 @@ pub fn link(defs: &mut [Defs<'_>]) {
         // MAX_CALLS_PER_FILE of them: the runs from places that ship go first, then those of
         // workflows that release from jobs not named for tests, so that test jobs cannot use up
         // the runs that decide what ships.
-        calls.sort_by_key(|call| {
+        let priority = |call: &Call| -> u8 {
             let c = &call.caller;
-            let for_tests = c.context.as_deref().is_some_and(super::source::names_other_purpose);
-            match (c.ships.is_some(), c.keeping.as_ref().is_some_and(|k| k.releases) && !for_tests) {
+            let for_tests = c.chain().any(|c| c.context.as_deref().is_some_and(super::source::names_other_purpose));
+            let releases = c.chain().any(|c| c.keeping.as_ref().is_some_and(|k| k.releases));
+            match (c.chain().any(|c| c.ships.is_some()), releases && !for_tests) {
                 (true, _) => 0,
                 (false, true) => 1,
                 (false, false) => 2,
             }
-        });
-        for call in calls {
+        };
+        let mut calls: Vec<(u8, Call)> = calls.into_iter().map(|call| (priority(&call), call)).collect();
+        calls.sort_by_key(|(priority, _)| *priority);
+        for (priority, call) in calls {
             let from_elsewhere = call.caller.chain().last().is_some_and(|root| root.file != call.callee);
             defs[call.callee].run_by_another |= from_elsewhere;
-            let count = &mut runs[call.callee][usize::from(from_elsewhere)];
-            if *count >= MAX_CALLS_PER_FILE {
+            let ships = priority < 2;
+            let count = &mut runs[call.callee][usize::from(from_elsewhere)][usize::from(ships)];
+            if *count >= MAX_CALLS_PER_FILE * (1 + usize::from(ships)) {
                 continue;
             }
             *count += 1;

@@ -11,7 +11,7 @@
 use super::budget::MAX_VALUE;
 use super::shell::Env;
 use super::value::{Builder, Hole, Origin, Piece, Provenance, Value};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// A variable definition: `[export] NAME op value`, or target-specific `target: NAME op value`.
 #[derive(Clone, Debug)]
@@ -24,6 +24,9 @@ pub struct VarDef {
     pub exported: bool,
     /// For a target-specific variable, the targets it applies to.
     pub targets: Vec<String>,
+    /// For a `$(eval NAME = value)` in a recipe, the rule whose recipe defines it: it holds for
+    /// the recipe's later lines.
+    pub rule: Option<usize>,
     /// The conditionals around the definition.
     pub conditions: Vec<Condition>,
 }
@@ -195,6 +198,17 @@ pub fn parse(text: &str) -> Makefile {
                 if let Some(rule) = mf.rules.last_mut() {
                     rule.recipe.push(RecipeLine { span: (cmd_start, end), conditions: active_conditions(&open) });
                 }
+                if let Some((name, op, value)) = recipe_eval(text, cmd_start, end) {
+                    mf.vars.push(VarDef {
+                        name,
+                        op: op.into(),
+                        value: skip_ws(text, value.0, value.1),
+                        exported: false,
+                        targets: Vec::new(),
+                        rule: mf.rules.len().checked_sub(1),
+                        conditions: active_conditions(&open),
+                    });
+                }
             }
             continue;
         }
@@ -272,6 +286,7 @@ pub fn parse(text: &str) -> Makefile {
                         value: skip_ws(text, value_start, end),
                         exported: false,
                         targets,
+                        rule: None,
                         conditions: active_conditions(&open),
                     });
                     in_rule = false;
@@ -301,6 +316,7 @@ pub fn parse(text: &str) -> Makefile {
                     value: skip_ws(text, value_start, end),
                     exported,
                     targets: Vec::new(),
+                    rule: None,
                     conditions: active_conditions(&open),
                 });
                 in_rule = false;
@@ -312,6 +328,26 @@ pub fn parse(text: &str) -> Makefile {
         mf.by_name.entry(v.name.clone()).or_default().push(i);
     }
     mf
+}
+
+/// `$(eval NAME = value)` opening the recipe line `text[start..end]`: the name, the assignment
+/// operator and the value's byte range (skaffold computes `-ldflags` for each platform so).
+fn recipe_eval(text: &str, start: usize, end: usize) -> Option<(String, &'static str, (usize, usize))> {
+    let line = &text[start..end];
+    let rest = line.strip_prefix("$(eval")?;
+    let body_start = line.len() - rest.trim_start().len();
+    if body_start == "$(eval".len() {
+        return None;
+    }
+    let close = matching(line.as_bytes(), 1, b'(', b')');
+    let body = line.get(body_start..close)?;
+    let (at, op) = assignment_op(body)?;
+    let name = body[..at].trim();
+    if name.is_empty() || name.contains(char::is_whitespace) {
+        return None;
+    }
+    let value_start = start + body_start + at + op.len();
+    Some((name.to_string(), op, (value_start, start + close)))
 }
 
 /// Where a make comment starts on a line that is not a recipe line: the first `#` not escaped
@@ -348,6 +384,11 @@ const MAX_DEPTH: usize = 16;
 #[derive(Clone, Debug, Default)]
 pub struct Scope<'s> {
     pub target: Option<&'s str>,
+    /// The rule whose recipe is expanded: its `$(eval ...)` definitions hold.
+    rule: Option<usize>,
+    /// The targets whose prerequisite `target` is made as, outermost first: their
+    /// target-specific variables hold too (`release: LDFLAGS += -s -w` reaches `release: bin/app`).
+    parents: &'s [String],
     locals: Vec<(String, Value)>,
     given: Option<&'s Given>,
     /// Only definitions above this offset count: a conditional is decided while make reads the
@@ -383,11 +424,18 @@ fn lookup<'v>(vars: &'v [(String, Value)], name: &str) -> Option<&'v Value> {
 
 impl<'s> Scope<'s> {
     pub fn for_target(target: Option<&'s str>) -> Self {
-        Scope { target, locals: Vec::new(), given: None, before: None }
+        Scope { target, rule: None, parents: &[], locals: Vec::new(), given: None, before: None }
     }
 
     pub fn given(target: Option<&'s str>, given: Option<&'s Given>) -> Self {
-        Scope { target, locals: Vec::new(), given, before: None }
+        Scope { target, rule: None, parents: &[], locals: Vec::new(), given, before: None }
+    }
+
+    /// Whether a target-specific variable written for `target` (a name, or a pattern:
+    /// `artifact-darwin%: GOOS = darwin`) holds here.
+    fn makes(&self, target: &str) -> bool {
+        let matches = |made: &str| made == target || (target.contains('%') && pattern_stem(target, made).is_some());
+        self.target.is_some_and(matches) || self.parents.iter().any(|p| matches(p))
     }
 
     fn with(&self, bindings: impl IntoIterator<Item = (String, Value)>) -> Self {
@@ -411,7 +459,8 @@ impl Makefile {
         let defs = indices
             .iter()
             .map(|&i| &self.vars[i])
-            .filter(|v| v.targets.is_empty() || scope.target.is_some_and(|t| v.targets.iter().any(|x| x == t)))
+            .filter(|v| v.targets.is_empty() || v.targets.iter().any(|x| scope.makes(x)))
+            .filter(|v| v.rule.is_none_or(|r| scope.rule == Some(r)))
             .filter(|v| scope.before.is_none_or(|at| v.value.0 < at));
         let mut value: Option<Value> = from_environment;
         // The branch of an undecided conditional a definition sits in, to merge the two branches.
@@ -472,7 +521,7 @@ impl Makefile {
             Some(holds) => holds,
             None => {
                 // What make sees there: the caller's variables and the definitions above.
-                let scope = Scope { target: None, locals: Vec::new(), given: scope.given, before: Some(c.at) };
+                let scope = Scope { before: Some(c.at), ..Scope::given(None, scope.given) };
                 let holds = self.condition_holds(text, c, &scope, depth);
                 self.decided.0.lock().unwrap_or_else(|e| e.into_inner()).insert(key, holds);
                 holds
@@ -800,9 +849,9 @@ impl Makefile {
     /// The rules `make GOAL...` runs, in order: each goal's prerequisites first, every rule once.
     /// A rule reached through a pattern (`bin/%:`, or a static pattern rule `$(APPS): %: bin/%`)
     /// comes with the goal it makes and the stem (`$@` and `$*` of its recipe). Prerequisites
-    /// are expanded with the caller's variables; a rule the file decides against never runs.
-    /// Bounded by the budget's target and depth caps.
-    pub fn rules_for_goals(&self, text: &str, goals: &[String], given: Option<&Given>) -> Vec<(usize, Option<Made>)> {
+    /// are expanded with the caller's variables (twice under `.SECONDEXPANSION:`); a rule the
+    /// file decides against never runs. Bounded by the budget's target and depth caps.
+    pub fn rules_for_goals(&self, text: &str, goals: &[String], given: Option<&Given>) -> Vec<Reached> {
         // Each rule's targets, expanded once (`$(BLDDIR)/%`), and indexed: explicit targets by
         // name, patterns in file order.
         let scope = Scope::given(None, given);
@@ -812,45 +861,40 @@ impl Makefile {
                 true => self.expand(text, t, &scope, 0).as_known().map(str::to_string),
                 false => Some(t.clone()),
             });
-            for target in expanded.flat_map(|t| t.split_whitespace().map(str::to_string).collect::<Vec<_>>()) {
+            for target in expanded.flat_map(|t| t.split_whitespace().map(file_name).collect::<Vec<_>>()) {
                 match target.contains('%') {
                     true => index.patterns.push((i, target)),
                     false => index.explicit.entry(target).or_default().push(i),
                 }
             }
         }
-        let mut order = Vec::new();
-        let mut visited = std::collections::HashSet::new();
-        for goal in goals {
-            self.visit_goal(text, &index, goal, given, 0, &mut visited, &mut order);
+        let second_expansion = self.rules.iter().any(|r| r.targets.iter().any(|t| t == ".SECONDEXPANSION"));
+        let mut walk = GoalWalk { index, given, second_expansion, visited: HashSet::new(), order: Vec::new() };
+        for (g, goal) in goals.iter().enumerate() {
+            let reached_before = walk.order.len();
+            self.visit_goal(text, &mut walk, &file_name(goal), &mut Vec::new());
+            for r in &mut walk.order[reached_before..] {
+                r.goal = g;
+            }
         }
-        order
+        walk.order
     }
 
-    #[allow(clippy::too_many_arguments)] // one walk's state, passed down as it recurses
-    fn visit_goal(
-        &self,
-        text: &str,
-        index: &RuleIndex,
-        goal: &str,
-        given: Option<&Given>,
-        depth: usize,
-        visited: &mut std::collections::HashSet<String>,
-        order: &mut Vec<(usize, Option<Made>)>,
-    ) {
-        if depth > crate::budget::MAX_DEPTH
-            || visited.len() >= crate::budget::MAX_TARGETS
-            || !visited.insert(goal.to_string())
+    fn visit_goal(&self, text: &str, walk: &mut GoalWalk<'_>, goal: &str, parents: &mut Vec<String>) {
+        if parents.len() > crate::budget::MAX_DEPTH
+            || walk.visited.len() >= crate::budget::MAX_TARGETS
+            || !walk.visited.insert(goal.to_string())
         {
             return;
         }
-        let scope = Scope::given(Some(goal), given);
+        let inherited = parents.clone();
+        let scope = Scope { parents: &inherited, ..Scope::given(Some(goal), walk.given) };
         let applies = |i: usize| self.decide_all(text, &self.rules[i].conditions, &scope, 0) != Some(false);
         // Explicit rules naming the goal (static pattern rules among them), and when none of
         // them has a recipe, the first pattern rule whose target pattern matches it, as make
         // picks (`bin/app: $(wildcard *.go)` only adds prerequisites to `bin/%:`).
         let mut matched: Vec<(usize, Option<Made>, String)> = Vec::new();
-        for &i in index.explicit.get(goal).into_iter().flatten().filter(|&&i| applies(i)) {
+        for &i in walk.index.explicit.get(goal).into_iter().flatten().filter(|&&i| applies(i)) {
             let (start, end) = self.rules[i].prerequisites;
             let written = &text[start..end];
             match split_top_level(written, ':') {
@@ -859,7 +903,7 @@ impl Makefile {
                         true => self.expand(text, pattern, &scope, 0).as_known().map(str::to_string),
                         false => Some(pattern.to_string()),
                     };
-                    let Some(stem) = pattern.and_then(|p| pattern_stem(p.trim(), goal)) else { continue };
+                    let Some(stem) = pattern.and_then(|p| pattern_stem(&file_name(p.trim()), goal)) else { continue };
                     let made = Made { goal: goal.to_string(), stem: stem.clone() };
                     matched.push((i, Some(made), prerequisites.replace('%', &stem)));
                 }
@@ -867,8 +911,11 @@ impl Makefile {
             }
         }
         if matched.iter().all(|(i, ..)| self.rules[*i].recipe.is_empty()) {
-            let found =
-                index.patterns.iter().find_map(|(i, p)| pattern_stem(p, goal).filter(|_| applies(*i)).map(|s| (*i, s)));
+            let found = walk
+                .index
+                .patterns
+                .iter()
+                .find_map(|(i, p)| pattern_stem(p, goal).filter(|_| applies(*i)).map(|s| (*i, s)));
             if let Some((i, stem)) = found {
                 let (start, end) = self.rules[i].prerequisites;
                 let prerequisites = text[start..end].replace('%', &stem);
@@ -876,14 +923,22 @@ impl Makefile {
             }
         }
         for (i, made, prerequisites) in matched {
-            let prerequisites = self.expand(text, &prerequisites, &scope, 0);
+            let mut prerequisites = self.expand(text, &prerequisites, &scope, 0);
+            // `$$(addprefix artifact-darwin-,$$(ARCHES))` and `$$@` are read again, for the goal.
+            if let Some(once) = prerequisites.as_known().filter(|p| walk.second_expansion && p.contains('$')) {
+                let stem = made.as_ref().map(|m| ("*".to_string(), Value::known(&m.stem)));
+                let automatic = scope.with(std::iter::once(("@".to_string(), Value::known(goal))).chain(stem));
+                prerequisites = self.expand(text, once, &automatic, 0);
+            }
+            parents.push(goal.to_string());
             for p in prerequisites.split_fields() {
                 if let Some(p) = p.as_known().filter(|p| *p != "|") {
-                    self.visit_goal(text, index, p, given, depth + 1, visited, order);
+                    self.visit_goal(text, walk, &file_name(p), parents);
                 }
             }
-            if !order.iter().any(|(r, m)| *r == i && *m == made) {
-                order.push((i, made));
+            parents.pop();
+            if !walk.order.iter().any(|r| r.rule == i && r.made == made) {
+                walk.order.push(Reached { rule: i, made, goal: 0, parents: inherited.clone() });
             }
         }
     }
@@ -898,8 +953,8 @@ impl Makefile {
         let goals = goals.filter(|t| !t.starts_with('.') && !t.contains(['%', '$']) && t != &target && wanted(t));
         goals.take(MAX_GOALS_EXAMINED).find(|goal| {
             let run = self.rules_for_goals(text, &[goal.to_string()], None);
-            run.iter().any(|(rule, _)| self.rules[*rule].targets.first().is_some_and(|t| t == target))
-                && !run.iter().any(|(rule, _)| runs_file(text, &self.rules[*rule], target))
+            run.iter().any(|r| self.rules[r.rule].targets.first().is_some_and(|t| t == target))
+                && !run.iter().any(|r| runs_file(text, &self.rules[r.rule], target))
         })
     }
 
@@ -953,11 +1008,14 @@ impl Makefile {
     /// The shell environment a recipe of `target` runs in, for the variables it uses: make
     /// expands `$(VAR)` before the shell runs, and exported variables reach `go` itself.
     /// Referenced variables the file never sets are left out (the recipe reads them as empty).
+    #[allow(clippy::too_many_arguments)] // where the recipe runs, from whom, and what it reads
     pub fn env_for(
         &self,
         text: &str,
+        rule: Option<usize>,
         target: Option<&str>,
         stem: Option<&str>,
+        parents: &[String],
         given: Option<&Given>,
         referenced: &[&str],
     ) -> Env {
@@ -965,7 +1023,21 @@ impl Makefile {
         for (name, value) in given.map_or(&[][..], |g| &g.environment) {
             env.set(name, value.clone(), true);
         }
-        let scope = Scope::given(target, given);
+        let scope = Scope { rule, parents, ..Scope::given(target, given) };
+        // `$@`: the target the recipe makes; `$*`: the stem a pattern matched. Values read them
+        // too (`$(eval os = $(firstword $(subst -, ,$*)))`). A pattern rule read with no goal
+        // makes a file no one named yet: both are unknown.
+        let unknown = |name: &str| Value::hole(Origin::Unevaluated(format!("${name}")));
+        let made = target.map(|t| match t.contains('%') && stem.is_none() {
+            true => unknown("@"),
+            false => self.expand(text, t, &scope, 0),
+        });
+        let matched = match stem {
+            Some(s) => Some(Value::known(s)),
+            None => target.filter(|t| t.contains('%')).map(|_| unknown("*")),
+        };
+        let automatic = [("@", made), ("*", matched)].into_iter().filter_map(|(n, v)| Some((n.to_string(), v?)));
+        let scope = scope.with(automatic);
         let go_reads = |n: &str| n.starts_with("GO") || n.starts_with("CGO_") || matches!(n, "CC" | "CXX");
         // make exports what came from its environment or its command line, whatever the file does.
         let given_names: Vec<&str> =
@@ -976,12 +1048,8 @@ impl Makefile {
         names.extend(given_names.iter().filter(|n| go_reads(n)));
         names.sort_unstable();
         names.dedup();
-        // `$@`: the target the recipe makes; `$*`: the stem a pattern matched.
-        if let Some(target) = target {
-            env.set("@", self.expand(text, target, &scope, 0), false);
-        }
-        if let Some(stem) = stem {
-            env.set("*", Value::known(stem), false);
+        for (name, value) in &scope.locals {
+            env.set(name, value.clone(), false);
         }
         for name in names {
             // A function or substitution reference as written (`if $(TAGS),-tags $(TAGS)`).
@@ -1024,11 +1092,42 @@ struct RuleIndex {
     patterns: Vec<(usize, String)>,
 }
 
+/// One walk of `rules_for_goals`: the file's rules by target, what the caller gives, and the
+/// rules reached so far.
+struct GoalWalk<'g> {
+    index: RuleIndex,
+    given: Option<&'g Given>,
+    second_expansion: bool,
+    visited: HashSet<String>,
+    order: Vec<Reached>,
+}
+
+/// A rule a `make` run reaches: for a pattern rule, the goal it makes and the stem; the index
+/// of the caller's goal it runs for; and the targets whose prerequisite it is made as,
+/// outermost first (their target-specific variables hold in its recipe).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reached {
+    pub rule: usize,
+    pub made: Option<Made>,
+    pub goal: usize,
+    pub parents: Vec<String>,
+}
+
 /// The goal a pattern rule is run for, and the stem its `%` matched (`$@` and `$*`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Made {
     pub goal: String,
     pub stem: String,
+}
+
+/// A target, prerequisite or goal as make names the file: without leading `./` (make strips it
+/// from both, so `make out/app` runs `./out/app:` and `.//out/app` is `out/app`, not `/out/app`).
+fn file_name(name: &str) -> String {
+    let mut name = name;
+    while let Some(rest) = name.strip_prefix("./") {
+        name = rest.trim_start_matches('/');
+    }
+    name.to_string()
 }
 
 /// The stem of `goal` under a target pattern (`bin/%` and `bin/app` give `app`), if it matches.
@@ -1148,17 +1247,20 @@ mod tests {
         assert_eq!(build.targets, ["build"]);
         assert_eq!(build.recipe.len(), 2);
         assert_eq!(&MK[build.recipe[0].span.0..build.recipe[0].span.1], "echo building");
-        let env = mf.env_for(MK, Some("build"), None, None, &["CGO_ENABLED", "PLATFORMS", "LDFLAGS"]);
+        let env = mf.env_for(MK, None, Some("build"), None, &[], None, &["CGO_ENABLED", "PLATFORMS", "LDFLAGS"]);
         assert_eq!(env.get("CGO_ENABLED"), Some(&Value::Known("0".into())));
         assert_eq!(env.get("PLATFORMS"), Some(&Value::Known("linux/amd64 linux/arm64".into())));
         let ldflags = env.get("LDFLAGS").unwrap();
         assert_eq!(ldflags.display(), "-s -w    -X main.version=$(git describe)", "VERSION comes from $(shell ...)");
         assert_eq!(ldflags.holes().next().unwrap().provenance, Provenance::Commit);
         assert_eq!(
-            mf.env_for(MK, Some("release"), None, None, &["GOOS"]).get("GOOS"),
+            mf.env_for(MK, None, Some("release"), None, &[], None, &["GOOS"]).get("GOOS"),
             Some(&Value::Known("darwin".into()))
         );
-        assert_eq!(mf.env_for(MK, None, None, None, &["GOOS"]).get("GOOS"), Some(&Value::Known("linux".into())));
+        assert_eq!(
+            mf.env_for(MK, None, None, None, &[], None, &["GOOS"]).get("GOOS"),
+            Some(&Value::Known("linux".into()))
+        );
         let release = &mf.rules[2];
         assert_eq!(&MK[release.recipe[0].span.0..release.recipe[0].span.1], "go build -o bin/$(GOOS)/app .");
     }
@@ -1231,9 +1333,9 @@ mod tests {
         ] {
             let mf = parse(t);
             for r in &mf.rules {
-                let _ = mf.env_for(t, r.targets.first().map(String::as_str), None, None, &["A", "A0"]);
+                let _ = mf.env_for(t, None, r.targets.first().map(String::as_str), None, &[], None, &["A", "A0"]);
             }
-            let _ = mf.env_for(t, None, None, None, &["A", "A0"]);
+            let _ = mf.env_for(t, None, None, None, &[], None, &["A", "A0"]);
         }
     }
 }

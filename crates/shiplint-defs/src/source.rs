@@ -208,6 +208,9 @@ pub struct Build<'a> {
     /// Who ran the file for this evaluation (a Dockerfile `RUN make`, a CI step running a
     /// script); `None` for the file read on its own.
     pub via: Option<Arc<Caller>>,
+    /// The goal a caller's `make` run was for, when this build's target is its prerequisite
+    /// (`make local-cross` runs `bin/app.%` for each platform): what the build is for.
+    pub goal: Option<String>,
 }
 
 /// Where a script runs: stage, runner, the name of the target, job or stage around it, and who
@@ -508,7 +511,7 @@ fn parse_makefile(file: makefile::Makefile, text: &str) -> Parsed {
 pub fn parse_dockerfile(text: &str, passed: &BTreeSet<String>) -> Parsed {
     let file = dockerfile::parse_with_build_args(text, passed);
     let runs = file
-        .run_environments(MAX_RUNS, &[])
+        .run_environments(MAX_RUNS, None)
         .into_iter()
         .map(|run| (run.stage, dockerfile::run_script(text, run.ins), run.env, run.folders))
         .collect();
@@ -548,6 +551,12 @@ pub fn names_a_release(name: &str) -> bool {
     ["release", "dist", "package", "publish", "ship", "deploy", "cross", "nightly"]
         .iter()
         .any(|w| name.to_ascii_lowercase().contains(w))
+}
+
+/// Whether a name says release without counting `cross`, which names a cross-compile check as
+/// often as a release.
+fn names_a_release_not_cross(name: &str) -> bool {
+    names_a_release(&name.to_ascii_lowercase().replace("cross", ""))
 }
 
 /// The most distinct runs of one command that runs another build file kept for linking.
@@ -599,7 +608,7 @@ fn read_pipeline<'a>(wf: &'a ci::Pipeline, seed: &[(String, Value)], via: Option
             }
             let Some(invocation) = build_actions::go_release_action(step, env, &c.budget) else { continue };
             let (context, via) = (Some(job.name.clone()), via.clone());
-            c.builds.push(Build { invocation, stage: None, runner, context, via });
+            c.builds.push(Build { invocation, stage: None, runner, context, via, goal: None });
         }
     }
 }
@@ -654,6 +663,7 @@ fn read_script<'a>(
         runner: place.runner,
         context: place.context.clone(),
         via: place.via.clone(),
+        goal: None,
     }));
     let caller_id = place.via.as_ref().map_or(0, |c| Arc::as_ptr(c) as usize);
     for e in &evaluated {
@@ -745,7 +755,14 @@ fn read_tool_builds<'a>(entries: &'a [goreleaser::Build], what: &str, into: &mut
     let targets = entries.iter().flat_map(|b| b.targets.iter().enumerate().map(move |t| (b, t)));
     for (b, (runner, target)) in targets.take(allowed) {
         let context = Some(b.id.clone());
-        into.builds.push(Build { invocation: b.invocation(target), stage: None, runner, context, via: None });
+        into.builds.push(Build {
+            invocation: b.invocation(target),
+            stage: None,
+            runner,
+            context,
+            via: None,
+            goal: None,
+        });
     }
 }
 
@@ -777,6 +794,7 @@ fn read_go_program<'a>(
             runner: 0,
             context: place.context.clone().or_else(|| Some(c.function.clone())),
             via: place.via.clone(),
+            goal: None,
         }));
     }
 }
@@ -943,8 +961,9 @@ impl<'a> Defs<'a> {
             }
             Parsed::Makefile { file, recipes, values } => {
                 // Each recipe line runs in its own shell, with the variables it uses.
-                for Recipe { target, items, .. } in recipes {
-                    let env = file.env_for(text, target.as_deref(), None, None, &shell::referenced_variables(items));
+                for Recipe { rule, target, items, .. } in recipes {
+                    let referenced = shell::referenced_variables(items);
+                    let env = file.env_for(text, Some(*rule), target.as_deref(), None, &[], None, &referenced);
                     let place = Place { stage: None, runner: 0, context: target.clone(), via: None };
                     read_script(items, env, &place, &mut c);
                 }
@@ -1059,22 +1078,29 @@ impl<'a> Defs<'a> {
             (Parsed::Makefile { file, recipes, values }, link::Run::Make { goals, overrides }) => {
                 let given = makefile::Given::new(overrides.clone(), call_env.clone());
                 let goals = file.goals_matching(goals, host == Some("Linux"));
-                for (rule, made) in file.rules_for_goals(self.text, &goals, Some(&given)) {
+                for reached in file.rules_for_goals(self.text, &goals, Some(&given)) {
                     // A recipe line under a conditional the caller's variables decide against
                     // (`ifeq ($(shell uname -s),Darwin)` in a Linux image) does not run.
                     let runs = |conditions: &[makefile::Condition]| file.holds_given(self.text, conditions, &given);
                     for Recipe { target, items, .. } in
-                        recipes.iter().filter(|r| r.rule == rule && runs(&r.conditions) != Some(false))
+                        recipes.iter().filter(|r| r.rule == reached.rule && runs(&r.conditions) != Some(false))
                     {
                         let referenced = shell::referenced_variables(items);
                         // A pattern rule runs for the goal it matched, with its stem.
-                        let (target, stem) = match &made {
+                        let (target, stem) = match &reached.made {
                             Some(m) => (Some(m.goal.clone()), Some(m.stem.as_str())),
                             None => (target.clone(), None),
                         };
-                        let env = file.env_for(self.text, target.as_deref(), stem, Some(&given), &referenced);
+                        let (rule, parents) = (Some(reached.rule), reached.parents.as_slice());
+                        let env =
+                            file.env_for(self.text, rule, target.as_deref(), stem, parents, Some(&given), &referenced);
+                        let goal = Some(&goals[reached.goal]).filter(|g| target.as_ref() != Some(*g)).cloned();
                         let place = Place { stage: None, runner: 0, context: target, via: via.clone() };
+                        let before = c.builds.len();
                         read_script(items, env, &place, &mut c);
+                        for b in &mut c.builds[before..] {
+                            b.goal.clone_from(&goal);
+                        }
                     }
                 }
                 place_at_macros(&mut c.builds, file, self.text, values);
@@ -1098,7 +1124,8 @@ impl<'a> Defs<'a> {
                     })
                     .collect();
                 let built = target.as_deref().and_then(|t| file.stage_named(t)).map(|s| file.stages_built_for(s.index));
-                for ((stage, items, _, folders), run) in runs.iter().zip(file.run_environments(MAX_RUNS, &given)) {
+                for ((stage, items, _, folders), run) in runs.iter().zip(file.run_environments(MAX_RUNS, Some(&given)))
+                {
                     if built.as_ref().is_none_or(|b| b[*stage]) {
                         read_dockerfile_run(file, *stage, items, run.env, folders, via.clone(), &mut c);
                     }
@@ -1263,7 +1290,7 @@ impl<'a> Defs<'a> {
     /// A Makefile target that another build file runs (a Dockerfile's `RUN make dist/app`, a CI
     /// step's `make release`) is judged as those callers run it: the file's own reading of that
     /// target, with no caller's environment (both branches of `ifeq ($(shell uname -s),Darwin)`),
-    /// is dropped once the scan is linked.
+    /// is dropped once the scan is linked, unless a release target of the file runs it.
     ///
     /// A script another build file runs is judged as it is run (with the caller's arguments and
     /// exported variables: cri-tools' `hack/release.sh` gets `GOFLAGS=-trimpath` from its
@@ -1283,8 +1310,16 @@ impl<'a> Defs<'a> {
         if self.kind != Kind::Makefile {
             return;
         }
-        let called: std::collections::HashSet<String> =
+        // Except a target a release target of the file runs that no caller runs
+        // (`release-artifacts: server-binaries` beside test jobs running `make controller`).
+        let mut called: std::collections::HashSet<String> =
             self.builds.iter().filter(|b| from_elsewhere(b)).filter_map(|b| b.context.clone()).collect();
+        let released_here: Vec<String> = called
+            .iter()
+            .filter(|c| self.release_goal_running(c).is_some_and(|goal| !called.contains(goal)))
+            .cloned()
+            .collect();
+        called.retain(|c| !released_here.contains(c));
         self.builds.retain(|b| b.via.is_some() || b.context.as_ref().is_none_or(|c| !called.contains(c)));
     }
 
@@ -1342,10 +1377,11 @@ impl<'a> Defs<'a> {
         }
         // A target that does not say what it is for, run by `$(MAKE) target` from one of the same
         // file that does (`local-cross: ; $(MAKE) bin/app.cross.linux.amd64`), builds for that.
+        // So does one a caller's `make local-cross` runs as a prerequisite.
         let purpose_of = match b.via.as_deref() {
-            Some(c) if c.path == self.path && !self.context_not_for_release(b.context.as_deref()) => {
-                c.context.as_deref()
-            }
+            _ if self.context_not_for_release(b.context.as_deref()) => b.context.as_deref(),
+            Some(c) if c.path == self.path => c.context.as_deref(),
+            _ if self.context_not_for_release(b.goal.as_deref()) => b.goal.as_deref(),
             _ => b.context.as_deref(),
         };
         if self.context_not_for_release(purpose_of) {
@@ -1579,27 +1615,15 @@ impl<'a> Defs<'a> {
         let parts = if self.kind == Kind::GoProgram { 2 } else { 1 };
         let start = self.path.rmatch_indices('/').nth(parts - 1).map_or(0, |(i, _)| i + 1);
         let script = &self.path[start..];
-        // `cross` names a cross-compile check as often as a release.
-        let names_a_release_not_cross = |name: &str| names_a_release(&name.to_ascii_lowercase().replace("cross", ""));
         // Beside a release made elsewhere, or with a word for another purpose (`local-cross`,
         // `test-cross`), `cross` names the check, not the release.
         let names_a_release = |name: &str| match self.releases_elsewhere || names_other_purpose(name) {
             true => names_a_release_not_cross(name),
             false => names_a_release(name),
         };
-        // A target that a release target runs (`release: build-darwin`) makes what it releases,
-        // unless the project releases elsewhere (such a Makefile is a local alternative). A
-        // `cross` target says nothing of what its prerequisites build (the program that
-        // generates the docs).
-        let release_goal = |target: &str| match self.parsed {
-            Parsed::Makefile { file, .. } if !self.releases_elsewhere => {
-                file.goal_reaching(self.text, target, &names_a_release_not_cross)
-            }
-            _ => None,
-        };
         match context {
             Some(target) if names_a_release(target) => Some(format!("it is in the {target} target")),
-            Some(target) if let Some(goal) = release_goal(target) => {
+            Some(target) if let Some(goal) = self.release_goal_running(target) => {
                 Some(format!("it is in the {target} target, which the {goal} target runs"))
             }
             _ if matches!(self.kind, Kind::Shell | Kind::GoProgram) && names_a_release(script) => {
@@ -1611,6 +1635,19 @@ impl<'a> Defs<'a> {
 
     /// Whether what a Dockerfile stage makes ends up in an image someone builds; any stage when
     /// the stage is not known.
+    /// The target named for a release that runs `target` (`release: build-darwin` runs
+    /// `build-darwin:`): it makes what that target releases, unless the project releases
+    /// elsewhere (such a Makefile is a local alternative). A `cross` target says nothing of what
+    /// its prerequisites build (the program that generates the docs).
+    fn release_goal_running(&self, target: &str) -> Option<&str> {
+        match self.parsed {
+            Parsed::Makefile { file, .. } if !self.releases_elsewhere => {
+                file.goal_reaching(self.text, target, &names_a_release_not_cross)
+            }
+            _ => None,
+        }
+    }
+
     fn stage_ships(&self, stage: Option<usize>) -> bool {
         match (self.dockerfile, stage) {
             (Some(d), Some(stage)) => d.stage_ships(stage),

@@ -2509,3 +2509,165 @@ fn a_test_matrix_uploading_logs_under_one_name_loses_no_build() {
         "{found:#?}"
     );
 }
+
+/// make names files without a leading `./`: `make out/app` runs the rule written
+/// `$(BUILD_DIR)/app:` with `BUILD_DIR ?= ./out`, so the image that runs it ships its build.
+#[test]
+fn a_goal_reaches_its_rule_written_with_a_leading_dot_slash() {
+    let make = "BUILD_DIR ?= ./out\n$(BUILD_DIR)/app:\n\tgo build -o $@ .\n";
+    let image = |goal: &str| {
+        format!(
+            "FROM golang:1.27 AS build\nCOPY . .\nRUN make {goal}\nFROM gcr.io/distroless/static:nonroot\nCOPY --from=build /go/out/app /app\nENTRYPOINT [\"/app\"]\n"
+        )
+    };
+    for goal in ["out/app", "./out/app", ".//out/app"] {
+        let found = check_in_module(&[("Makefile", make), ("Dockerfile", &image(goal))]);
+        let untrimmed: Vec<_> = found.iter().filter(|f| f.0 == "untrimmed-paths").collect();
+        assert_eq!(untrimmed.len(), 1, "{goal}: {found:#?}");
+        assert_eq!(untrimmed[0].1, "Makefile:3");
+        assert!(untrimmed[0].2.contains("built into an image (Dockerfile:3 runs it)"), "{}", untrimmed[0].2);
+    }
+    // A goal no rule makes builds nothing.
+    let found = check_in_module(&[("Makefile", make), ("Dockerfile", &image("out/other"))]);
+    assert!(found.iter().all(|f| f.0 != "untrimmed-paths"), "{found:#?}");
+}
+
+/// `$(eval NAME = value)` in a recipe defines NAME for the recipe's later lines, and the
+/// automatic variables (`$*`, `$@`) hold there: a pattern rule that computes each platform's
+/// system and flags so builds them stripped, cross-compiled.
+#[test]
+fn a_recipe_eval_defines_variables_for_its_later_lines() {
+    let make = |flags: &str| {
+        format!(
+            "GO_LDFLAGS = -X main.buildDate=v1 {flags}\ncross: out/app-linux-arm64 out/app-darwin-arm64\nout/app-%:\n\t$(eval os = $(firstword $(subst -, ,$*)))\n\t$(eval ldflags = $(GO_LDFLAGS))\n\tGOOS=$(os) go build -trimpath -ldflags \"$(ldflags)\" -o $@ .\n"
+        )
+    };
+    let found = check_in_module(&[("Makefile", &make("-s -w"))]);
+    let stripped: Vec<_> = found.iter().filter(|f| f.0 == "stripped-without-symbols").map(|f| f.1.as_str()).collect();
+    assert_eq!(stripped, ["Makefile:6"], "{found:#?}");
+    // Run by a release, the system the eval computes from the stem is darwin for one goal.
+    let wf = "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make cross\n      - uses: softprops/action-gh-release@v2\n        with:\n          files: out/*\n";
+    let found = check_in_module(&[("Makefile", &make("")), (".github/workflows/release.yml", wf)]);
+    let macos: Vec<_> = found.iter().filter(|f| f.0 == "macos-not-notarized").map(|f| f.1.as_str()).collect();
+    assert_eq!(macos, ["Makefile:6"], "{found:#?}");
+    let found = check_in_module(&[("Makefile", &make(""))]);
+    assert!(found.iter().all(|f| f.0 != "stripped-without-symbols"), "{found:#?}");
+    // Another rule's recipe does not see the eval.
+    let other = format!("{}local:\n\tgo build -trimpath -ldflags \"$(ldflags)\" -o dist/app .\n", make(""))
+        .replace("$(GO_LDFLAGS))", "-s -w)");
+    let found = check_in_module(&[("Makefile", &other)]);
+    let stripped: Vec<_> = found.iter().filter(|f| f.0 == "stripped-without-symbols").map(|f| f.1.as_str()).collect();
+    assert_eq!(stripped, ["Makefile:6"], "{found:#?}");
+}
+
+/// Many test jobs running `make app` use none of the runs that the release job's `make exe`
+/// needs a round later, when `exe` runs `make $(COMPONENT)` for each program of its matrix.
+#[test]
+fn test_jobs_do_not_use_up_the_runs_of_a_release_chain() {
+    let mut make = String::from("exe:\n\tGOOS=linux $(MAKE) $(COMPONENT)\n");
+    let mut test_steps = String::new();
+    for i in 0..24 {
+        make.push_str(&format!("app{i}:\n\tgo build -o bin/app{i} .\n"));
+        test_steps.push_str(&format!("      - run: make app{i}\n"));
+    }
+    let components: Vec<String> = (0..8).map(|i| format!("app{i}")).collect();
+    let wf = format!(
+        "on:\n  push:\n    tags: ['v*']\njobs:\n  tests:\n    runs-on: ubuntu-latest\n    steps:\n{test_steps}  images:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        component: [{}]\n        arch: [amd64, arm64]\n    steps:\n      - run: COMPONENT=${{{{ matrix.component }}}} GOARCH=${{{{ matrix.arch }}}} make exe\n      - run: docker build -t acme/${{{{ matrix.component }}}} . && docker push acme/${{{{ matrix.component }}}}\n",
+        components.join(", ")
+    );
+    let found = check_in_module(&[("Makefile", &make), (".github/workflows/ci.yml", &wf)]);
+    let mut untrimmed: Vec<&str> = found.iter().filter(|f| f.0 == "untrimmed-paths").map(|f| f.1.as_str()).collect();
+    untrimmed.sort_unstable();
+    let mut expected: Vec<String> = (0..8).map(|i| format!("Makefile:{}", 4 + 2 * i)).collect();
+    expected.sort_unstable();
+    assert_eq!(untrimmed, expected, "{found:#?}");
+}
+
+/// A pattern rule that takes the platform from its target (`GOOS=$(word 2,$(subst ., ,$@))`)
+/// builds for what the goal that reached it is for: `make local-cross` checks that the code
+/// compiles for each platform, `make release` ships the same builds. Read with no goal, its
+/// `$@` names no platform yet.
+#[test]
+fn a_prerequisite_builds_for_the_goal_that_reached_it() {
+    let make = "bin/app.%:\n\tGOOS=$(word 2,$(subst ., ,$@)) GOARCH=$(word 3,$(subst ., ,$@)) go build -o $@ .\nlocal-cross: bin/app.linux.arm64 bin/app.windows.amd64\nrelease: bin/app.linux.arm64 bin/app.windows.amd64\n";
+    let wf = |goal: &str| {
+        format!(
+            "on:\n  push:\n    tags: ['v*']\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make {goal}\n"
+        )
+    };
+    let release = format!(
+        "{}      - uses: softprops/action-gh-release@v2\n        with:\n          files: bin/*\n",
+        wf("release")
+    );
+    let checks_only = make.replace("release: bin/app.linux.arm64 bin/app.windows.amd64\n", "");
+    let found = check_in_module(&[("Makefile", &checks_only)]);
+    assert!(found.is_empty(), "{found:#?}");
+    let found = check_in_module(&[("Makefile", &checks_only), (".github/workflows/ci.yml", &wf("local-cross"))]);
+    assert!(found.iter().all(|f| f.0 != "untrimmed-paths"), "{found:#?}");
+    let found = check_in_module(&[("Makefile", make), (".github/workflows/ci.yml", &release)]);
+    let untrimmed: Vec<_> = found.iter().filter(|f| f.0 == "untrimmed-paths").map(|f| f.1.as_str()).collect();
+    assert_eq!(untrimmed, ["Makefile:2"], "{found:#?}");
+}
+
+/// A build argument one caller passes (`--build-arg MAKE_TARGET=plugins`) keeps its default for
+/// the callers that do not (`docker build .`): that build makes what the default says.
+#[test]
+fn a_build_argument_keeps_its_default_for_callers_that_do_not_pass_it() {
+    let make = "controller:\n\tgo build -o $(CURDIR)/dist/controller .\nplugins:\n\tgo build -trimpath -o $(CURDIR)/dist/plugin .\nimage:\n\tdocker build -t acme/controller .\n";
+    let image = "FROM golang:1.27 AS build\nWORKDIR /src\nCOPY . .\nARG MAKE_TARGET=controller\nRUN make ${MAKE_TARGET}\nFROM gcr.io/distroless/static:nonroot\nCOPY --from=build /src/dist/controller /controller\nENTRYPOINT [\"/controller\"]\n";
+    let script = "#!/bin/sh\ndocker build --build-arg MAKE_TARGET=plugins --target build -t plugins .\n";
+    let found = check_in_module(&[("Makefile", make), ("Dockerfile", image), ("hack/plugins.sh", script)]);
+    let untrimmed: Vec<_> = found.iter().filter(|f| f.0 == "untrimmed-paths").collect();
+    assert_eq!(untrimmed.len(), 1, "{found:#?}");
+    assert_eq!(untrimmed[0].1, "Makefile:2");
+    assert!(untrimmed[0].2.contains("built into an image (Dockerfile:5 runs it)"), "{}", untrimmed[0].2);
+    // With only the caller that passes it, the default is never built.
+    let found = check_in_module(&[
+        ("Makefile", &make.replace("-t acme/controller", "--build-arg MAKE_TARGET=plugins -t acme/p")),
+        ("Dockerfile", image),
+    ]);
+    assert!(found.iter().all(|f| f.0 != "untrimmed-paths"), "{found:#?}");
+}
+
+/// A target's variables hold for its prerequisites (`release: LDFLAGS += -s -w` with `release:
+/// bin/app`), pattern-specific ones for the targets they match (`dist-darwin%: GOOS = darwin`),
+/// and under `.SECONDEXPANSION:` prerequisites are expanded again (`$$(addprefix ...)`).
+#[test]
+fn target_variables_reach_prerequisites_and_patterns() {
+    let make = "LDFLAGS = -X main.buildDate=v1\nbin/app:\n\tgo build -trimpath -ldflags \"$(LDFLAGS)\" -o bin/app .\nrelease: LDFLAGS += -s -w\nrelease: bin/app\n";
+    let wf = |goal: &str| {
+        format!(
+            "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make {goal}\n      - uses: softprops/action-gh-release@v2\n        with:\n          files: bin/*\n"
+        )
+    };
+    let stripped = |found: &[(String, String, String, Vec<String>)]| {
+        found.iter().filter(|f| f.0 == "stripped-without-symbols").map(|f| f.1.clone()).collect::<Vec<_>>()
+    };
+    let found = check_in_module(&[("Makefile", make), (".github/workflows/release.yml", &wf("release"))]);
+    assert_eq!(stripped(&found), ["Makefile:3"], "{found:#?}");
+    let found = check_in_module(&[("Makefile", make), (".github/workflows/release.yml", &wf("bin/app"))]);
+    assert!(stripped(&found).is_empty(), "{found:#?}");
+
+    let make = ".SECONDEXPANSION:\nARCHES = amd64 arm64\ndist-darwin%: GOOS = darwin\ndist-linux%: GOOS = linux\ndist-%:\n\tGOOS=$(GOOS) GOARCH=$(lastword $(subst -, ,$*)) go build -trimpath -o dist/app-$* .\ndists: $$(addprefix dist-$$(OS)-,$$(ARCHES))\n";
+    let found = check_in_module(&[("Makefile", make), (".github/workflows/release.yml", &wf("dists OS=darwin"))]);
+    let macos: Vec<_> = found.iter().filter(|f| f.0 == "macos-not-notarized").map(|f| f.1.as_str()).collect();
+    assert_eq!(macos, ["Makefile:6"], "{found:#?}");
+    let found = check_in_module(&[("Makefile", make), (".github/workflows/release.yml", &wf("dists OS=linux"))]);
+    assert!(found.iter().all(|f| f.0 != "macos-not-notarized"), "{found:#?}");
+}
+
+/// A target that test jobs run (`make e2e`, which needs `bin/app-linux-arm64`) and that a
+/// release target of the same file runs too (`release-artifacts`) is still judged as released:
+/// no caller's run covers the release target's.
+#[test]
+fn a_target_test_jobs_call_is_still_released_by_its_release_target() {
+    let make = |release: &str| {
+        format!("bin/app-linux-arm64:\n\tGOOS=linux GOARCH=arm64 go build -o $@ .\n{release}e2e: bin/app-linux-arm64\n")
+    };
+    let wf = "on: push\njobs:\n  e2e:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make e2e\n";
+    let released = make("release-artifacts: bin/app-linux-arm64\n");
+    let found = check_in_module(&[("Makefile", &released), (".github/workflows/e2e.yml", wf)]);
+    assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:2")], "{found:#?}");
+    let found = check_in_module(&[("Makefile", &make("")), (".github/workflows/e2e.yml", wf)]);
+    assert!(found.is_empty(), "{found:#?}");
+}
