@@ -92,6 +92,8 @@ struct Job {
     /// A reusable workflow the job runs (`uses: ./.github/workflows/build.yml`), with its inputs.
     uses: Option<Spanned<String>>,
     with: Option<BTreeMap<String, Spanned<Scalar>>>,
+    /// What later jobs read as `needs.<job>.outputs.<name>`.
+    outputs: Option<BTreeMap<String, Scalar>>,
 }
 
 /// A local action's metadata (`action.yml`): its inputs, and how it runs.
@@ -309,8 +311,51 @@ fn read_steps(text: &str, steps: &[Step], index: usize, working_directory: Optio
         }
         if let Some(uses) = &step.uses {
             out.actions.push(action_step(uses, step.with.as_ref(), index, step.condition.as_ref().map(Scalar::text)));
+            if let Some(build) = go_build_instructions(text, step, index) {
+                out.runs.push(build);
+            }
         }
     }
+}
+
+/// hashicorp/actions-go-build runs the shell script of its `instructions:` input, in the step's
+/// environment and with the target and output it sets: `GOOS`/`GOARCH` from `os`/`arch`,
+/// `$BIN_PATH` (`dist/` and `bin_name`, by default `product_name`, `.exe` on Windows) and
+/// `$TARGET_DIR` (`dist`). Read as a `run:` step of the job; the action then zips and uploads
+/// what it wrote (see `Defs::keeping_on`).
+fn go_build_instructions(text: &str, step: &Step, job: usize) -> Option<RunStep> {
+    let uses = step.uses.as_ref()?;
+    if !uses.value.starts_with(super::build_actions::HASHICORP_GO_BUILD) {
+        return None;
+    }
+    let with = step.with.as_ref()?;
+    let instructions = with.get("instructions")?;
+    let (start, end) = span_of(instructions)?;
+    let raw = &text[start..end.min(text.len())];
+    let items = match raw.starts_with('"') || raw.starts_with('\'') {
+        true => shell::parse(&instructions.value.text(), start + 1),
+        false => shell::parse(raw, start),
+    };
+    let input = |name: &str| with.get(name).map(|v| v.value.text());
+    let binary = input("bin_name").filter(|b| !b.is_empty()).or_else(|| input("product_name")).unwrap_or_default();
+    // `.exe` on Windows: decided here when `os` is written out, by the runner's matrix otherwise.
+    let suffix = match input("os") {
+        Some(os) if !os.contains("${{") => if os == "windows" { ".exe" } else { "" }.to_string(),
+        _ => "${{ inputs.os == 'windows' && '.exe' || '' }}".to_string(),
+    };
+    let mut env = env_words(&step.env);
+    for (name, value) in [
+        ("GOOS".to_string(), input("os")),
+        ("GOARCH".to_string(), input("arch")),
+        ("TARGET_DIR".to_string(), Some("dist".to_string())),
+        ("BIN_PATH".to_string(), Some(format!("dist/{binary}{suffix}"))),
+    ] {
+        if let Some(value) = value {
+            env.push((name, shell::ci_value(&value, 0)));
+        }
+    }
+    let condition = step.condition.as_ref().map(Scalar::text);
+    Some(RunStep { items, env, job, id: step.id.clone(), condition, working_directory: None })
 }
 
 /// Inputs with their defaults (an input without one is empty).
@@ -376,6 +421,7 @@ pub fn parse(text: &str) -> Result<Pipeline, String> {
             env: env_words(&job.env),
             image: None,
             artifacts: Vec::new(),
+            outputs: job.outputs.iter().flatten().map(|(k, v)| (k.clone(), shell::ci_value(&v.text(), 0))).collect(),
         });
         let working_directory =
             Defaults::working_directory(&job.defaults).or_else(|| Defaults::working_directory(&wf.defaults));

@@ -17,6 +17,10 @@ use super::value::{Builder, Hole, Origin, Value};
 /// The action, as `uses:` names it before its version.
 pub const GO_RELEASE_ACTION: &str = "wangyoucao577/go-release-action@";
 
+/// hashicorp/actions-go-build: runs its `instructions:` script to build, then zips and uploads
+/// the result as a workflow artifact for the release pipeline.
+pub const HASHICORP_GO_BUILD: &str = "hashicorp/actions-go-build@";
+
 /// The `go build` a go-release-action step runs on a runner whose environment is `env`; `None`
 /// when the step runs another build command or does not upload.
 pub fn go_release_action<'a>(

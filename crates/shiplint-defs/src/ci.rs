@@ -149,6 +149,8 @@ pub struct JobPlan {
     /// Paths the job keeps as artifacts (GitLab `artifacts:paths`), which later jobs receive
     /// together in one folder.
     pub artifacts: Vec<String>,
+    /// The job's `outputs:`, which later jobs read as `needs.<job>.outputs.<name>`.
+    pub outputs: Vec<(String, shell::Word)>,
 }
 
 #[derive(Default)]
@@ -172,8 +174,9 @@ pub struct Pipeline {
 }
 
 /// The environment of one matrix combination of a job, for a step with `step_env`, after earlier
-/// steps `exported` variables (GitHub's `$GITHUB_ENV`; a step's own `env:` still wins) and step
-/// outputs (`steps.<id>.outputs.<name>`, which set no variable).
+/// steps `exported` variables (GitHub's `$GITHUB_ENV`; a step's own `env:` still wins), step
+/// outputs (`steps.<id>.outputs.<name>`) and earlier jobs' outputs (`needs.<job>.outputs.<name>`),
+/// which set no variable.
 pub fn env_for(
     pipeline: &Pipeline,
     job: usize,
@@ -212,7 +215,7 @@ pub fn env_for(
         set(&mut env, k, v);
     }
     for (k, v) in exported {
-        match k.starts_with("steps.") {
+        match k.starts_with("steps.") || k.starts_with("needs.") {
             true => env.set(k, v.clone(), false),
             false => set(&mut env, k, v.clone()),
         }

@@ -365,6 +365,7 @@ pub fn parse(text: &str) -> Result<Pipeline, String> {
                 Some(Artifacts::Paths { paths }) => paths.clone(),
                 _ => Vec::new(),
             },
+            outputs: Vec::new(),
         });
         // before_script and script run in one shell; after_script in a new one.
         let mut items = Vec::new();

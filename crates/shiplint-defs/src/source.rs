@@ -571,9 +571,12 @@ fn read_pipeline<'a>(wf: &'a ci::Pipeline, seed: &[(String, Value)], via: Option
         wf.jobs[run.job].combinations.iter().enumerate().map(move |(runner, (_, combo))| (run, runner, combo))
     });
     let mut github_env: std::collections::HashMap<(usize, usize), Vec<(String, Value)>> = Default::default();
+    // What jobs so far give later ones, as `needs.<job>.outputs.<name>` (from their first runner).
+    let mut needs: Vec<(String, Value)> = Vec::new();
     for (run, runner, combo) in evaluations.take(MAX_RUNS * 4) {
-        let exported = github_env.entry((run.job, runner)).or_default();
-        let mut env = ci::env_for(wf, run.job, combo, exported, &run.env);
+        let exported: Vec<(String, Value)> =
+            needs.iter().chain(github_env.entry((run.job, runner)).or_default().iter()).cloned().collect();
+        let mut env = ci::env_for(wf, run.job, combo, &exported, &run.env);
         for (name, value) in seed {
             env.set(name, value.clone(), !name.contains('.'));
         }
@@ -593,6 +596,15 @@ fn read_pipeline<'a>(wf: &'a ci::Pipeline, seed: &[(String, Value)], via: Option
             true => run.id.as_ref().map(|id| (format!("steps.{id}.outputs.{name}"), value)),
         });
         github_env.entry((run.job, runner)).or_default().extend(exports);
+        let job = &wf.jobs[run.job];
+        if runner == 0 && !job.outputs.is_empty() {
+            let env = ci::env_for(wf, run.job, combo, &github_env[&(run.job, 0)], &[]);
+            for (name, word) in &job.outputs {
+                let name = format!("needs.{}.outputs.{name}", job.name);
+                needs.retain(|(n, _)| *n != name);
+                needs.push((name, env.expand(word)));
+            }
+        }
     }
     // Actions that build Go themselves, once per matrix combination they run in.
     for step in wf.actions.iter().filter(|a| a.uses.starts_with(build_actions::GO_RELEASE_ACTION)) {
@@ -1699,7 +1711,8 @@ impl<'a> Defs<'a> {
         let mut artifacts = index.map(|j| pipeline.jobs[j].artifacts.clone()).unwrap_or_default();
         let mut action_keeps = false;
         for a in pipeline.actions.iter().filter(|a| Some(a.job) == index && a.runs_in(env.as_ref())) {
-            if publishes(a) {
+            // actions-go-build zips and uploads what its instructions build, for a release.
+            if publishes(a) || a.uses.starts_with(build_actions::HASHICORP_GO_BUILD) {
                 action_keeps = true;
             } else if artifacts_ship && a.uses.starts_with("actions/upload-artifact@") {
                 // It keeps the files its `path:` names (a test job uploads `test-results/`); a

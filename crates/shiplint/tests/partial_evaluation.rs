@@ -2671,3 +2671,27 @@ fn a_target_test_jobs_call_is_still_released_by_its_release_target() {
     let found = check_in_module(&[("Makefile", &make("")), (".github/workflows/e2e.yml", wf)]);
     assert!(found.is_empty(), "{found:#?}");
 }
+
+/// hashicorp/actions-go-build runs its `instructions:` script for `os`/`arch` and uploads what
+/// it builds; flags a job before computes reach it through `needs.<job>.outputs.<name>`.
+#[test]
+fn actions_go_build_instructions_and_job_outputs() {
+    let wf = |flags: &str| {
+        format!(
+            "on:\n  push:\n    branches: [main]\njobs:\n  flags:\n    runs-on: ubuntu-latest\n    outputs:\n      ldflags: ${{{{ steps.set.outputs.ldflags }}}}\n    steps:\n      - id: set\n        run: echo \"ldflags={flags} -X main.buildDate=v1\" >> $GITHUB_OUTPUT\n  build:\n    needs: flags\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        goos: [linux, darwin]\n    steps:\n      - uses: hashicorp/actions-go-build@v1\n        env:\n          LD_FLAGS: ${{{{ needs.flags.outputs.ldflags }}}}\n        with:\n          product_name: app\n          os: ${{{{ matrix.goos }}}}\n          arch: amd64\n          instructions: |-\n            go build -o \"$BIN_PATH\" -trimpath -ldflags=\"$LD_FLAGS\"\n"
+        )
+    };
+    let found = check_in_module(&[(".github/workflows/build.yml", &wf("-s -w"))]);
+    let mut rules_at = rules(&found);
+    rules_at.sort_unstable();
+    assert_eq!(
+        rules_at,
+        [
+            ("macos-not-notarized", ".github/workflows/build.yml:27"),
+            ("stripped-without-symbols", ".github/workflows/build.yml:27")
+        ],
+        "{found:#?}"
+    );
+    let found = check_in_module(&[(".github/workflows/build.yml", &wf("-buildid="))]);
+    assert_eq!(rules(&found), [("macos-not-notarized", ".github/workflows/build.yml:27")], "{found:#?}");
+}
