@@ -2695,3 +2695,27 @@ fn actions_go_build_instructions_and_job_outputs() {
     let found = check_in_module(&[(".github/workflows/build.yml", &wf("-buildid="))]);
     assert_eq!(rules(&found), [("macos-not-notarized", ".github/workflows/build.yml:27")], "{found:#?}");
 }
+
+/// `go build ./cmd/app/main.go` makes package main of the files listed only: `-X main.commit`
+/// does nothing when `commit` is declared in another file of the folder.
+#[test]
+fn x_targets_of_a_file_list_build_are_its_files() {
+    let main = "package main\n\nvar version string\n\nfunc main() { println(version) }\n";
+    let other = "package main\n\nvar commit string\n";
+    let make = |files: &str| {
+        format!("dist:\n\tgo build -trimpath -ldflags \"-X main.version=v1 -X main.commit=abc\" -o dist/app {files}\n")
+    };
+    let files = |make: &str| {
+        check(&[("go.mod", GO_MOD), ("cmd/app/main.go", main), ("cmd/app/commit.go", other), ("Makefile", make)])
+    };
+    let found = files(&make("./cmd/app/main.go"));
+    let unknown: Vec<_> = found.iter().filter(|f| f.0 == "x-flag-unknown-target").collect();
+    assert_eq!(unknown.len(), 1, "{found:#?}");
+    assert!(unknown[0].2.contains("main (the files ./cmd/app/main.go) declares no commit"), "{}", unknown[0].2);
+    let found = files(&make("cmd/app/main.go cmd/app/commit.go"));
+    assert!(found.iter().all(|f| f.0 != "x-flag-unknown-target"), "{found:#?}");
+    for whole in ["./cmd/app", "cmd/app/*.go"] {
+        let found = files(&make(whole));
+        assert!(found.iter().all(|f| f.0 != "x-flag-unknown-target"), "{whole}: {found:#?}");
+    }
+}

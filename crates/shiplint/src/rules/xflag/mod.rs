@@ -160,6 +160,13 @@ fn resolve<'m>(
             [] => vec!["."],
             ps => ps.iter().filter_map(|(v, _)| v.as_known()).collect(),
         };
+        // `go build ./cmd/app/main.go`: package main is the files listed, not their folder.
+        let all_known = args.len() == build.packages.len();
+        if all_known && !args.is_empty() && args.iter().all(|a| a.ends_with(".go")) {
+            return files_package(module, cwd, &args).map_or(Target::Unchecked, |package| {
+                found(format!("main (the files {})", args.join(" ")), Cow::Owned(package))
+            });
+        }
         let [arg] = args.as_slice() else { return Target::Unchecked };
         let Some(dir) = package_dir(module, cwd, arg) else { return Target::Unchecked };
         let package = &module.packages[&dir];
@@ -196,6 +203,37 @@ fn resolve<'m>(
         Some(package) => found(import_path.to_string(), Cow::Owned(package)),
         None => Target::Unchecked,
     }
+}
+
+/// The main package `go build` makes of the `.go` files `files` (one folder's, in `cwd`): their
+/// folder's package, with only the declarations and `init()` assignments of those files.
+fn files_package(module: &Module, cwd: &Path, files: &[&str]) -> Option<Package> {
+    let mut folder = None;
+    let mut names = Vec::new();
+    for file in files {
+        let path = Path::new(file);
+        let parent = path.parent().and_then(Path::to_str).filter(|p| !p.is_empty()).unwrap_or(".");
+        let arg = match parent.starts_with('.') || parent.starts_with('/') {
+            true => parent.to_string(),
+            false => format!("./{parent}"),
+        };
+        let dir = package_dir(module, cwd, &arg)?;
+        if folder.get_or_insert_with(|| dir.clone()) != &dir {
+            return None;
+        }
+        names.push(path.file_name()?);
+    }
+    let package = module.packages.get(&folder?).filter(|p| p.name == "main")?;
+    // A pattern the shell expands (`cmd/app/*.go`) lists the folder's files.
+    if names.iter().any(|n| n.to_str().is_none_or(|n| n.contains(['*', '?', '[']))) {
+        return Some(package.clone());
+    }
+    let listed = |file: &Path| file.file_name().is_some_and(|n| names.contains(&n));
+    Some(Package {
+        name: package.name.clone(),
+        decls: package.decls.iter().filter(|d| listed(&d.file)).cloned().collect(),
+        init_assigned: package.init_assigned.iter().filter(|(_, file, _)| listed(file)).cloned().collect(),
+    })
 }
 
 fn display_dir(dir: &Path) -> String {

@@ -17,7 +17,9 @@ declare_rule! {
     /// ## What really happens
     /// Checked with Go 1.21, 1.23 and 1.27: `-X` needs the full import path of the package as the
     /// linker knows it; `main` means the main package being built (in `-buildmode=plugin`, the
-    /// plugin's main package: cmd/link's `addstrdata1` maps `main` to `-pluginpath`). Wrong paths,
+    /// plugin's main package: cmd/link's `addstrdata1` maps `main` to `-pluginpath`); for `go
+    /// build ./cmd/app/main.go` that package is made of the files listed only, so a variable
+    /// another file of the folder declares is not in it (cmd/go's `GoFilesPackage`). Wrong paths,
     /// missing names and packages that are not linked are all silent no-ops. Targets in dependencies
     /// (`-X github.com/prometheus/common/version.Version=...`) are checked against the
     /// dependency's source in vendor/ or the module cache (`GOMODCACHE`, `GOPATH/pkg/mod`), at
