@@ -648,6 +648,22 @@ impl Dockerfile {
         names
     }
 
+    /// Whether the program the image of `stage` starts (its ENTRYPOINT, else its CMD, through
+    /// its stage chain) is a file a `COPY` that `copies` accepts brings in.
+    pub fn starts_a_file_copied(&self, stage: usize, copies: &dyn Fn(&&Instruction) -> bool) -> bool {
+        let chain = self.chain(stage);
+        let instructions = || chain.iter().flat_map(|s| &s.instructions);
+        let last = |keyword: &str| instructions().filter(|i| i.keyword == keyword).last();
+        let Some(start) = last("ENTRYPOINT").or_else(|| last("CMD")) else { return false };
+        let program = start.args.split([' ', '"', '[', ']', ',']).find(|w| !w.is_empty()).unwrap_or("");
+        let program = program.rsplit('/').next().unwrap_or(program);
+        !program.is_empty()
+            && instructions().filter(|i| i.keyword == "COPY").filter(copies).any(|i| {
+                let (_, paths) = options(&i.args);
+                paths.split_whitespace().any(|p| p.trim_end_matches('/').rsplit('/').next() == Some(program))
+            })
+    }
+
     /// The stage a `COPY --from=X` names: a stage name or index.
     pub fn copy_from<'a>(&'a self, ins: &Instruction) -> Option<&'a Stage> {
         let (opts, _) = options(&ins.args);

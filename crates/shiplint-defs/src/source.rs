@@ -1210,10 +1210,11 @@ impl<'a> Defs<'a> {
         matches!(self.kind, Kind::Makefile | Kind::Shell) && context.is_some_and(names_other_purpose)
     }
 
-    /// Whether the final image of a Dockerfile holds a Go program: a `go build` in the file, or a
-    /// file named like one of the module's main packages (`dive` for
-    /// `github.com/wagoodman/dive`, `api` for `./cmd/api`) copied in or started, as when
-    /// goreleaser or a Makefile builds the binary the Dockerfile copies.
+    /// Whether the final image of a Dockerfile holds a Go program: a `go build` in the file, a
+    /// program it starts copied from a stage on a Go toolchain image, or a file named like one of the
+    /// module's main packages (`dive` for `github.com/wagoodman/dive`, `api` for `./cmd/api`)
+    /// copied in or started, as when goreleaser or a Makefile builds the binary the Dockerfile
+    /// copies.
     pub fn image_ships_go_program(&self) -> bool {
         let Some(last) = self.dockerfile.and_then(|d| d.stages.last()) else { return false };
         self.stage_ships_go_program(last.index)
@@ -1227,6 +1228,15 @@ impl<'a> Defs<'a> {
             return false;
         }
         if self.packed_by_goreleaser || !self.builds.is_empty() || self.linked.iter().any(|l| !l.outputs.is_empty()) {
+            return true;
+        }
+        // The program the image starts, copied from a stage on a Go toolchain image (`COPY
+        // --from=builder /go/bin/app` and `ENTRYPOINT ["app"]`): that stage built it, whatever
+        // drove the build (`python hyperbole.py build`).
+        let from_go = |i: &&dockerfile::Instruction| {
+            d.copy_from(i).is_some_and(|from| d.root_image(from.index).is_some_and(|(b, _)| b.go_toolchain))
+        };
+        if d.starts_a_file_copied(index, &from_go) {
             return true;
         }
         let Some(module) = self.module() else { return false };

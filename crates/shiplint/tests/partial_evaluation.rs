@@ -2719,3 +2719,23 @@ fn x_targets_of_a_file_list_build_are_its_files() {
         assert!(found.iter().all(|f| f.0 != "x-flag-unknown-target"), "{whole}: {found:#?}");
     }
 }
+
+/// The program an image starts, copied from a stage on a Go toolchain image, is that stage's Go
+/// program, whatever drove its build (a Python build script shiplint does not read): the
+/// image's user is judged.
+#[test]
+fn a_program_copied_from_a_go_builder_stage_is_a_go_program() {
+    let image = |builder: &str| {
+        format!(
+            "FROM {builder} AS builder\nWORKDIR /src\nCOPY . .\nRUN python3 build.py && mv build/app /usr/local/bin/app\nFROM alpine:3.20\nCOPY --from=builder /usr/local/bin/app /usr/local/bin/app\nENTRYPOINT [\"app\"]\n"
+        )
+    };
+    let found = check(&[("Dockerfile", &image("golang:1.27-alpine"))]);
+    assert!(found.iter().any(|f| f.0 == "root-final-image" && f.1 == "Dockerfile:5"), "{found:#?}");
+    let found = check(&[("Dockerfile", &image("python:3.12-alpine"))]);
+    assert!(found.iter().all(|f| f.0 != "root-final-image"), "{found:#?}");
+    // A build environment that takes Go tools from such a stage and starts a shell is not.
+    let environment = image("golang:1.27-alpine").replace("ENTRYPOINT [\"app\"]", "CMD [\"/bin/sh\"]");
+    let found = check(&[("Dockerfile", &environment)]);
+    assert!(found.iter().all(|f| f.0 != "root-final-image"), "{found:#?}");
+}

@@ -8,7 +8,9 @@ declare_rule! {
     /// ## What it does
     /// Finds Dockerfiles that build a Go program whose final image runs as root: no `USER` in
     /// the final stage (or the stages it is built on) and a base image that does not set a
-    /// non-root user, or a last `USER` that is root. In an image that holds a Go executable,
+    /// non-root user, or a last `USER` that is root. A Go program is a `go build` of the file or
+    /// of a script it runs, a file named like one of the module's programs, or the program the
+    /// image starts copied from a stage on a Go toolchain image (whatever drove that build). In an image that holds a Go executable,
     /// it reads the config's `User` (empty, `root`, `0`, `0:…`). For a ko config whose images
     /// a ko command of the scan pushes, it finds the base images (`defaultBaseImage`, a pushed
     /// package's `baseImageOverrides` entry) that run as root when no command sets a user: ko
