@@ -653,7 +653,9 @@ impl Dockerfile {
     pub fn starts_a_file_copied(&self, stage: usize, copies: &dyn Fn(&&Instruction) -> bool) -> bool {
         let chain = self.chain(stage);
         let instructions = || chain.iter().flat_map(|s| &s.instructions);
-        let last = |keyword: &str| instructions().filter(|i| i.keyword == keyword).last();
+        // The stage's own, else the nearest stage it is built on.
+        let last =
+            |keyword: &str| chain.iter().find_map(|s| s.instructions.iter().rev().find(|i| i.keyword == keyword));
         let Some(start) = last("ENTRYPOINT").or_else(|| last("CMD")) else { return false };
         let program = start.args.split([' ', '"', '[', ']', ',']).find(|w| !w.is_empty()).unwrap_or("");
         let program = program.rsplit('/').next().unwrap_or(program);
