@@ -39,6 +39,19 @@ fn rules(found: &[(String, String, String, Vec<String>)]) -> Vec<(&str, &str)> {
     found.iter().map(|(r, at, _, _)| (r.as_str(), at.as_str())).collect()
 }
 
+/// The places ("path:line") of the findings of `rule`, in report order.
+fn places<'f>(found: &'f [(String, String, String, Vec<String>)], rule: &str) -> Vec<&'f str> {
+    found.iter().filter(|f| f.0 == rule).map(|f| f.1.as_str()).collect()
+}
+
+/// A workflow that a version tag runs: one `release` job on `runner` that runs `run`, then uploads
+/// `files` to the GitHub release.
+fn release_workflow(runner: &str, run: &str, files: &str) -> String {
+    format!(
+        "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: {runner}\n    steps:\n      - run: {run}\n      - uses: softprops/action-gh-release@v2\n        with:\n          files: {files}\n"
+    )
+}
+
 const GO_MOD: &str = "module example.com/app\n\ngo 1.22\n";
 const MAIN: &str = "package main\n\nvar buildDate string\n\nfunc main() { println(buildDate) }\n";
 const VERSION_PKG: &str = "package version\n\nvar Tag string\n";
@@ -1091,8 +1104,8 @@ fn platform_names_split_by_text_pipelines() {
     assert!(check_in_module(&[("dist.sh", &unknown)]).is_empty());
     // make: `OS=Darwin make` from a release job reaches `$(shell echo "$(OS)" | tr ...)`.
     let make = "OS ?= $(shell uname)\nGOOS ?= $(shell echo \"$(OS)\" | tr '[:upper:]' '[:lower:]')\nbuild:\n\tGOOS=$(GOOS) go build -trimpath -o _output/app-$(OS) .\n";
-    let wf = "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: macos-latest\n    steps:\n      - run: OS=Darwin make\n      - uses: softprops/action-gh-release@v2\n        with:\n          files: _output/*\n";
-    let found = check_in_module(&[("Makefile", make), (".github/workflows/release.yml", wf)]);
+    let wf = release_workflow("macos-latest", "OS=Darwin make", "_output/*");
+    let found = check_in_module(&[("Makefile", make), (".github/workflows/release.yml", &wf)]);
     assert_eq!(rules(&found), [("macos-not-notarized", ".github/workflows/release.yml:8")], "{found:#?}");
     // Alone, `uname` is the build host's: nothing is known to be darwin.
     assert!(check_in_module(&[("Makefile", make)]).is_empty());
@@ -2543,12 +2556,12 @@ fn a_recipe_eval_defines_variables_for_its_later_lines() {
         )
     };
     let found = check_in_module(&[("Makefile", &make("-s -w"))]);
-    let stripped: Vec<_> = found.iter().filter(|f| f.0 == "stripped-without-symbols").map(|f| f.1.as_str()).collect();
+    let stripped = places(&found, "stripped-without-symbols");
     assert_eq!(stripped, ["Makefile:6"], "{found:#?}");
     // Run by a release, the system the eval computes from the stem is darwin for one goal.
-    let wf = "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make cross\n      - uses: softprops/action-gh-release@v2\n        with:\n          files: out/*\n";
-    let found = check_in_module(&[("Makefile", &make("")), (".github/workflows/release.yml", wf)]);
-    let macos: Vec<_> = found.iter().filter(|f| f.0 == "macos-not-notarized").map(|f| f.1.as_str()).collect();
+    let wf = release_workflow("ubuntu-latest", "make cross", "out/*");
+    let found = check_in_module(&[("Makefile", &make("")), (".github/workflows/release.yml", &wf)]);
+    let macos = places(&found, "macos-not-notarized");
     assert_eq!(macos, ["Makefile:6"], "{found:#?}");
     let found = check_in_module(&[("Makefile", &make(""))]);
     assert!(found.iter().all(|f| f.0 != "stripped-without-symbols"), "{found:#?}");
@@ -2556,7 +2569,7 @@ fn a_recipe_eval_defines_variables_for_its_later_lines() {
     let other = format!("{}local:\n\tgo build -trimpath -ldflags \"$(ldflags)\" -o dist/app .\n", make(""))
         .replace("$(GO_LDFLAGS))", "-s -w)");
     let found = check_in_module(&[("Makefile", &other)]);
-    let stripped: Vec<_> = found.iter().filter(|f| f.0 == "stripped-without-symbols").map(|f| f.1.as_str()).collect();
+    let stripped = places(&found, "stripped-without-symbols");
     assert_eq!(stripped, ["Makefile:6"], "{found:#?}");
 }
 
@@ -2576,7 +2589,7 @@ fn test_jobs_do_not_use_up_the_runs_of_a_release_chain() {
         components.join(", ")
     );
     let found = check_in_module(&[("Makefile", &make), (".github/workflows/ci.yml", &wf)]);
-    let mut untrimmed: Vec<&str> = found.iter().filter(|f| f.0 == "untrimmed-paths").map(|f| f.1.as_str()).collect();
+    let mut untrimmed = places(&found, "untrimmed-paths");
     untrimmed.sort_unstable();
     let mut expected: Vec<String> = (0..8).map(|i| format!("Makefile:{}", 4 + 2 * i)).collect();
     expected.sort_unstable();
@@ -2595,17 +2608,14 @@ fn a_prerequisite_builds_for_the_goal_that_reached_it() {
             "on:\n  push:\n    tags: ['v*']\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make {goal}\n"
         )
     };
-    let release = format!(
-        "{}      - uses: softprops/action-gh-release@v2\n        with:\n          files: bin/*\n",
-        wf("release")
-    );
+    let release = release_workflow("ubuntu-latest", "make release", "bin/*");
     let checks_only = make.replace("release: bin/app.linux.arm64 bin/app.windows.amd64\n", "");
     let found = check_in_module(&[("Makefile", &checks_only)]);
     assert!(found.is_empty(), "{found:#?}");
     let found = check_in_module(&[("Makefile", &checks_only), (".github/workflows/ci.yml", &wf("local-cross"))]);
     assert!(found.iter().all(|f| f.0 != "untrimmed-paths"), "{found:#?}");
     let found = check_in_module(&[("Makefile", make), (".github/workflows/ci.yml", &release)]);
-    let untrimmed: Vec<_> = found.iter().filter(|f| f.0 == "untrimmed-paths").map(|f| f.1.as_str()).collect();
+    let untrimmed = places(&found, "untrimmed-paths");
     assert_eq!(untrimmed, ["Makefile:2"], "{found:#?}");
 }
 
@@ -2635,22 +2645,15 @@ fn a_build_argument_keeps_its_default_for_callers_that_do_not_pass_it() {
 #[test]
 fn target_variables_reach_prerequisites_and_patterns() {
     let make = "LDFLAGS = -X main.buildDate=v1\nbin/app:\n\tgo build -trimpath -ldflags \"$(LDFLAGS)\" -o bin/app .\nrelease: LDFLAGS += -s -w\nrelease: bin/app\n";
-    let wf = |goal: &str| {
-        format!(
-            "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make {goal}\n      - uses: softprops/action-gh-release@v2\n        with:\n          files: bin/*\n"
-        )
-    };
-    let stripped = |found: &[(String, String, String, Vec<String>)]| {
-        found.iter().filter(|f| f.0 == "stripped-without-symbols").map(|f| f.1.clone()).collect::<Vec<_>>()
-    };
+    let wf = |goal: &str| release_workflow("ubuntu-latest", &format!("make {goal}"), "bin/*");
     let found = check_in_module(&[("Makefile", make), (".github/workflows/release.yml", &wf("release"))]);
-    assert_eq!(stripped(&found), ["Makefile:3"], "{found:#?}");
+    assert_eq!(places(&found, "stripped-without-symbols"), ["Makefile:3"], "{found:#?}");
     let found = check_in_module(&[("Makefile", make), (".github/workflows/release.yml", &wf("bin/app"))]);
-    assert!(stripped(&found).is_empty(), "{found:#?}");
+    assert!(places(&found, "stripped-without-symbols").is_empty(), "{found:#?}");
 
     let make = ".SECONDEXPANSION:\nARCHES = amd64 arm64\ndist-darwin%: GOOS = darwin\ndist-linux%: GOOS = linux\ndist-%:\n\tGOOS=$(GOOS) GOARCH=$(lastword $(subst -, ,$*)) go build -trimpath -o dist/app-$* .\ndists: $$(addprefix dist-$$(OS)-,$$(ARCHES))\n";
     let found = check_in_module(&[("Makefile", make), (".github/workflows/release.yml", &wf("dists OS=darwin"))]);
-    let macos: Vec<_> = found.iter().filter(|f| f.0 == "macos-not-notarized").map(|f| f.1.as_str()).collect();
+    let macos = places(&found, "macos-not-notarized");
     assert_eq!(macos, ["Makefile:6"], "{found:#?}");
     let found = check_in_module(&[("Makefile", make), (".github/workflows/release.yml", &wf("dists OS=linux"))]);
     assert!(found.iter().all(|f| f.0 != "macos-not-notarized"), "{found:#?}");
