@@ -406,6 +406,11 @@ fn arg_decls(args: &str, passed: &BTreeSet<String>) -> Vec<(String, Option<Strin
         .collect()
 }
 
+/// The program an `ENTRYPOINT` or `CMD` starts, as written: its first word, exec or shell form.
+fn started_program(args: &str) -> Option<&str> {
+    args.split([' ', '"', '[', ']', ',']).find(|w| !w.is_empty())
+}
+
 /// The build arguments a build definition passes to `docker build`: `--build-arg NAME=...`
 /// (also `--build-arg=NAME`, and goreleaser's `--build-arg={{...}}` flag templates), and
 /// docker/build-push-action's `build-args:` lines (`NAME=value`).
@@ -624,9 +629,7 @@ impl Dockerfile {
                     continue;
                 }
                 "COPY" | "ADD" => options(&ins.args).1.split_whitespace().collect(),
-                "ENTRYPOINT" | "CMD" => {
-                    ins.args.split([' ', '"', '[', ']', ',']).filter(|w| !w.is_empty()).take(1).collect()
-                }
+                "ENTRYPOINT" | "CMD" => started_program(&ins.args).into_iter().collect(),
                 _ => continue,
             };
             // The latest default of each name; longer names first, so `$BIN` stays in `$BIN_NAME`.
@@ -652,15 +655,15 @@ impl Dockerfile {
     /// its stage chain) is a file a `COPY` that `copies` accepts brings in.
     pub fn starts_a_file_copied(&self, stage: usize, copies: &dyn Fn(&&Instruction) -> bool) -> bool {
         let chain = self.chain(stage);
-        let instructions = || chain.iter().flat_map(|s| &s.instructions);
         // The stage's own, else the nearest stage it is built on.
         let last =
             |keyword: &str| chain.iter().find_map(|s| s.instructions.iter().rev().find(|i| i.keyword == keyword));
         let Some(start) = last("ENTRYPOINT").or_else(|| last("CMD")) else { return false };
-        let program = start.args.split([' ', '"', '[', ']', ',']).find(|w| !w.is_empty()).unwrap_or("");
+        let program = started_program(&start.args).unwrap_or("");
         let program = program.rsplit('/').next().unwrap_or(program);
+        let copy = chain.iter().flat_map(|s| &s.instructions).filter(|i| i.keyword == "COPY");
         !program.is_empty()
-            && instructions().filter(|i| i.keyword == "COPY").filter(copies).any(|i| {
+            && copy.filter(copies).any(|i| {
                 let (_, paths) = options(&i.args);
                 paths.split_whitespace().any(|p| p.trim_end_matches('/').rsplit('/').next() == Some(program))
             })
