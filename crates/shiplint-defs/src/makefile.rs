@@ -1330,8 +1330,21 @@ mod tests {
             "\t\tgo build\n",
             "a:;go build -o x",
             "x: A =",
+            // A recipe's `$(eval` cut short, without a name, or defining a variable from itself.
+            "a:\n\t$(eval\n",
+            "a:\n\t$(eval A\n",
+            "a:\n\t$(eval  = x)\n",
+            "a:\n\t$(eval A = $(A)$(A))\n\techo $(A)\n",
+            // Prerequisites expanded twice that expand to themselves; a pattern variable of itself.
+            ".SECONDEXPANSION:\nA = $$(A) $$(A)\na: $$(A) a\n",
+            "a%: A = $(A)\nab: ab ./ab .//ab\n",
         ] {
             let mf = parse(t);
+            let goals: Vec<String> = mf.rules.iter().flat_map(|r| r.targets.clone()).collect();
+            for reached in mf.rules_for_goals(t, &goals, None) {
+                let target = mf.rules[reached.rule].targets.first().map(String::as_str);
+                let _ = mf.env_for(t, Some(reached.rule), target, None, &reached.parents, None, &["A", "A0"]);
+            }
             for r in &mf.rules {
                 let _ = mf.env_for(t, None, r.targets.first().map(String::as_str), None, &[], None, &["A", "A0"]);
             }
