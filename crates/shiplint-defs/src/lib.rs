@@ -26,4 +26,5 @@ pub mod promu;
 pub mod shell;
 pub mod source;
 pub mod text;
+pub mod tree;
 pub mod value;

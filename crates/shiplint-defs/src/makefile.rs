@@ -960,7 +960,7 @@ impl Makefile {
 
     /// Where the command of a recipe line starts, past the `@`, `-` and `+` that make reads after
     /// expanding the line: `$(Q)go build` with `Q := @` (the quiet-mode idiom) runs `go build`.
-    /// A variable that is empty or holds only such characters is skipped with them.
+    /// A variable that holds only such characters is skipped with them.
     pub fn command_start(&self, text: &str, line: &str) -> usize {
         // Real lines have one or two (`$(Q)$(E)`); a line of thousands is hostile.
         const MAX_PREFIX_VARIABLES: usize = 8;
@@ -977,8 +977,13 @@ impl Makefile {
             };
             let Some(end) = rest.find(close) else { return at };
             let name = &rest[2..end];
-            let prefix_only =
-                |v: Value| v.as_known().is_some_and(|k| k.chars().all(|c| matches!(c, '@' | '-' | '+' | ' ' | '\t')));
+            // An empty one stays in the command: a caller may give it words (`$(SYSTEM) go build`
+            // run as `make app SYSTEM="GOOS=darwin"`), and empty it expands to nothing anyway.
+            let prefix_only = |v: Value| {
+                v.as_known().is_some_and(|k| {
+                    !k.trim().is_empty() && k.chars().all(|c| matches!(c, '@' | '-' | '+' | ' ' | '\t'))
+                })
+            };
             let is_prefix = super::shell::names_make_variable(name)
                 && self.value(text, name, &Scope::default(), 0).is_some_and(prefix_only);
             if !is_prefix {

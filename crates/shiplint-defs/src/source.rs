@@ -17,6 +17,7 @@ use super::makefile::{self, Makefile};
 use super::promu;
 use super::shell::{self, Env, Item, Value};
 use super::text::{LineIndex, Origins, Span};
+use super::tree::Tree;
 use super::value::Piece;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -183,7 +184,20 @@ pub fn kind_of(path: &Path, head: &[u8]) -> Option<Kind> {
     {
         return Some(Kind::Goreleaser);
     }
-    if matches!(name, "Makefile" | "makefile" | "GNUmakefile") || lower.ends_with(".mk") || lower.ends_with(".make") {
+    // `Makefile.release`, `Makefile.cross-compiles`: a file `make -f` runs. Not autotools'
+    // templates (`Makefile.in`, `Makefile.am`), which are not make's input yet.
+    let makefile_variant = ["makefile", "gnumakefile"].iter().any(|stem| {
+        lower.strip_prefix(stem).is_some_and(|rest| {
+            let data = [".yml", ".yaml", ".json", ".toml"].iter().any(|e| rest.ends_with(e));
+            rest.starts_with(['.', '-', '_']) && !document && !data && !matches!(rest, ".in" | ".am" | ".bak" | ".orig")
+        })
+    });
+    if matches!(name, "Makefile" | "makefile" | "GNUmakefile")
+        || makefile_variant
+        || lower.ends_with(".mk")
+        || lower.ends_with(".make")
+        || lower.ends_with(".makefile")
+    {
         return Some(Kind::Makefile);
     }
     let first_line = head.split(|&b| b == b'\n').next().unwrap_or_default();
@@ -241,6 +255,8 @@ pub struct Defs<'a> {
     pub modules: Option<&'a ModuleCache>,
     /// The path named on the command line that the file was found under.
     pub scan_root: Option<&'a Path>,
+    /// The files of the repository the scan root holds (none when it is not a repository's top).
+    pub tree: Option<&'a Tree>,
     pub builds: Vec<Build<'a>>,
     /// Every shell assignment in the file (name, value word), for tracing where a value came from.
     pub assignments: Vec<(&'a str, &'a shell::Word)>,
@@ -1036,6 +1052,7 @@ impl<'a> Defs<'a> {
             goreleaser,
             modules: None,
             scan_root: None,
+            tree: None,
             builds: c.builds,
             assignments: c.assignments,
             commands: c.commands,
@@ -1361,7 +1378,30 @@ impl<'a> Defs<'a> {
             let folder = Path::new(self.path).parent().unwrap_or(Path::new("")).join(dir);
             self.modules?.for_file(&folder.join("_"), self.scan_root)
         };
-        builds.retain(|b| builds_this_project(module.as_deref(), run_in(b).as_deref(), b));
+        // A folder or file the repository does not have cannot be built where the build runs
+        // in the repository (a Dockerfile left behind when `netclient/` moved away): the build
+        // fails and ships nothing. Code the build fetches or makes first (`git clone`, a source
+        // tarball, a folder goreleaser's hooks fill) is another matter: it runs elsewhere.
+        let names_missing_source = |b: &Build<'_>| {
+            let tree = self.tree?;
+            let command = self.commands.iter().find(|c| c.span == b.invocation.span);
+            let cwd = command.and_then(|c| c.cwd.clone());
+            let in_repository = match self.kind {
+                // The folder a RUN works in is known only where a copy of the build context put it.
+                Kind::Dockerfile => cwd.as_ref().and_then(Value::as_known).is_some_and(|d| tree.holds_relative(d)),
+                // goreleaser's `before:` hooks may make the folder it builds (`dir: ./caddy-build`).
+                Kind::Goreleaser => self.goreleaser.is_some_and(|g| g.before_hooks.is_empty()),
+                _ => cwd
+                    .or_else(|| b.invocation.dir.clone())
+                    .is_none_or(|d| d.as_known().is_some_and(|d| tree.holds_relative(d))),
+            };
+            let local = |p: &&str| p.starts_with("./") || p.starts_with("../") || p.ends_with(".go");
+            let packages = b.invocation.packages.iter().filter_map(|(p, _)| p.as_known());
+            Some(in_repository && packages.filter(local).any(|p| !tree.holds_relative(p)))
+        };
+        builds.retain(|b| {
+            builds_this_project(module.as_deref(), run_in(b).as_deref(), b) && names_missing_source(b) != Some(true)
+        });
     }
 
     /// The line and column span of the byte range `start..end` of this file.
@@ -1861,6 +1901,11 @@ mod tests {
         assert_eq!(k(".goreleaser/linux.yml", ""), Some(Kind::Goreleaser));
         assert_eq!(k("config/linux.yml", ""), None);
         assert_eq!(k("build/common.mk", ""), Some(Kind::Makefile));
+        assert_eq!(k("Makefile.release", ""), Some(Kind::Makefile));
+        assert_eq!(k("Makefile.cross-compiles", ""), Some(Kind::Makefile));
+        assert_eq!(k("release.makefile", ""), Some(Kind::Makefile));
+        assert_eq!(k("Makefile.in", ""), None);
+        assert_eq!(k("Makefile.md", ""), None);
         assert_eq!(k(".github/workflows/release.yml", ""), Some(Kind::GithubWorkflow));
         assert_eq!(k(".goreleaser.yaml", ""), Some(Kind::Goreleaser));
         assert_eq!(k(".goreleaser-nightly.yml", ""), Some(Kind::Goreleaser));

@@ -3,6 +3,7 @@
 use crate::config::Config;
 use crate::defs::gosrc::ModuleCache;
 use crate::defs::source::{self, Defs};
+use crate::defs::tree::Tree;
 use crate::finding::Finding;
 use crate::mapped::Mapped;
 use crate::release::{ChecksumFile, ReleaseFacts, Shipped};
@@ -10,6 +11,7 @@ use crate::rules::{Binary, BinaryOptions, RULES};
 use rayon::prelude::*;
 use serde::Serialize;
 use shiplint_gobin::{Executable, Facts};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -226,6 +228,7 @@ fn file_findings(
 fn judge_definitions(
     loaded: &[LoadedDefinition],
     modules: &ModuleCache,
+    trees: &HashMap<PathBuf, Option<Tree>>,
     options: &BinaryOptions,
     config: &Config,
 ) -> Vec<(Vec<Finding>, Vec<String>)> {
@@ -239,6 +242,7 @@ fn judge_definitions(
             }
             defs.modules = Some(modules);
             defs.scan_root = Some(&l.scan_root);
+            defs.tree = trees.get(&l.scan_root).and_then(Option::as_ref);
             defs.keep_own_builds();
             defs.notes.extend(l.notes.iter().cloned());
             defs.newest_go_minor = options.newest_go_minor;
@@ -334,7 +338,7 @@ fn judge_definitions(
         })
         .collect();
     // A finding placed in another file of the scan is that file's (its suppressions apply).
-    let index: std::collections::HashMap<&str, usize> = defs.iter().enumerate().map(|(i, d)| (d.path, i)).collect();
+    let index: HashMap<&str, usize> = defs.iter().enumerate().map(|(i, d)| (d.path, i)).collect();
     let mut per_file: Vec<Vec<Finding>> = defs.iter().map(|_| Vec::new()).collect();
     for (i, findings) in found.into_iter().enumerate() {
         for f in findings {
@@ -589,8 +593,13 @@ pub fn scan(paths: &[PathBuf], options: &BinaryOptions, config: &Config, progres
             d.parsed = source::parse_dockerfile(&d.text, &passed);
         }
     }
+    // The files of each tree walked, for builds that name folders the repository lacks.
+    let mut trees = HashMap::new();
+    for d in &definitions {
+        trees.entry(d.scan_root.clone()).or_insert_with(|| Tree::of(&d.scan_root, &files));
+    }
     for (loaded, (findings, notes)) in
-        definitions.iter().zip(judge_definitions(&definitions, &modules, options, config))
+        definitions.iter().zip(judge_definitions(&definitions, &modules, &trees, options, config))
     {
         result.findings.extend(findings);
         let path = &loaded.display;

@@ -277,6 +277,7 @@ fn gitignore_does_not_hide_what_git_tracks() {
         (".gitignore", b"/*.yaml\nbuild/\n".to_vec()),
         (".goreleaser.yaml", goreleaser),
         ("build/Dockerfile", dockerfile.clone()),
+        ("cmd/app/main.go", b"package main\n".to_vec()),
     ]);
     let d = staged.path();
     for version in ["2", "4"] {

@@ -375,7 +375,7 @@ fn installed_go_older_than_go_mod() {
         )
     };
     let messages = |files: &[(&str, &str)]| -> Vec<(String, String)> {
-        let p = project(files);
+        let p = project(&[files, &[("cmd/api/main.go", "package main\n")]].concat());
         let (_, _, doc) = findings(p.path(), &["."]);
         doc["findings"]
             .as_array()
@@ -790,11 +790,13 @@ jobs:
 }
 
 const GITLAB_CI: &str = include_str!("data/release.gitlab-ci.yml");
+/// The program the GitLab pipeline builds, with the variables its `-X` flags set.
+const API_MAIN: &str = "package main\n\nvar version, built string\n\nfunc main() {}\n";
 
 #[test]
 fn gitlab_ci_jobs_templates_matrix_and_images() {
     let go_mod = "module example.com/api\n\ngo 1.27.0\n";
-    let p = project(&[(".gitlab-ci.yml", GITLAB_CI), ("go.mod", go_mod)]);
+    let p = project(&[(".gitlab-ci.yml", GITLAB_CI), ("go.mod", go_mod), ("cmd/api/main.go", API_MAIN)]);
     let (_, got, doc) = findings(p.path(), &["."]);
     let at = |line_col: &str| format!(".gitlab-ci.yml:{line_col}");
     let messages: Vec<(String, &str)> = doc["findings"]

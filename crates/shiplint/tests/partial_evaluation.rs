@@ -2124,9 +2124,9 @@ fn a_tool_a_release_target_runs_is_not_released() {
         )
     };
     for run in ["$<", "./hack/gen/gen", "hack/gen/gen"] {
-        assert!(check_in_module(&[("Makefile", &make(run))]).is_empty(), "{run}");
+        assert!(check_in_module(&[("Makefile", &make(run)), ("hack/gen/main.go", MAIN)]).is_empty(), "{run}");
     }
-    let found = check_in_module(&[("Makefile", &make("tar -czf notes.tgz"))]);
+    let found = check_in_module(&[("Makefile", &make("tar -czf notes.tgz")), ("hack/gen/main.go", MAIN)]);
     assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:5")], "{found:#?}");
 }
 
@@ -2193,7 +2193,7 @@ fn a_build_written_in_a_variable_is_reported_there() {
     assert_eq!(rules(&check_in_module(&[("Makefile", call)])), [("stripped-without-symbols", "Makefile:1")]);
     let template = "FLAGS := -ldflags '-s -w'\nGO_BUILD = go build $(FLAGS)\nrelease:\n\t$(GO_BUILD) -trimpath -o dist/a ./cmd/a\n\t$(GO_BUILD) -trimpath -o dist/b ./cmd/b\n";
     assert_eq!(
-        rules(&check_in_module(&[("Makefile", template)])),
+        rules(&check_in_module(&[("Makefile", template), ("cmd/a/main.go", MAIN), ("cmd/b/main.go", MAIN)])),
         [("stripped-without-symbols", "Makefile:4"), ("stripped-without-symbols", "Makefile:5")]
     );
 }
@@ -2203,8 +2203,9 @@ fn a_build_written_in_a_variable_is_reported_there() {
 #[test]
 fn a_script_in_a_test_folder_builds_for_tests() {
     let script = "#!/bin/sh\nGOOS=linux GOARCH=amd64 go build -o bin/agent ./cmd/agent\n";
-    assert!(check_in_module(&[("test/integration/setup/build.sh", script)]).is_empty());
-    let found = check_in_module(&[("scripts/build.sh", script)]);
+    let agent = ("cmd/agent/main.go", MAIN);
+    assert!(check_in_module(&[("test/integration/setup/build.sh", script), agent]).is_empty());
+    let found = check_in_module(&[("scripts/build.sh", script), agent]);
     assert_eq!(rules(&found), [("untrimmed-paths", "scripts/build.sh:2")], "{found:#?}");
 }
 
@@ -2299,10 +2300,13 @@ fn an_image_build_passes_its_build_arguments() {
             "GO_BUILDFLAGS ?= {flags}\nBUILD := docker buildx build\nARGS := --file=Dockerfile --build-arg=GO_BUILDFLAGS=\"$(GO_BUILDFLAGS)\"\n\ncli:\n\t$(BUILD) $(ARGS) --target=cli --output=type=local,dest=_out .\n"
         )
     };
-    let found = check_in_module(&[("Dockerfile", dockerfile), ("Makefile", &make("-tags netgo"))]);
+    let cli = ("cmd/cli/main.go", MAIN);
+    let found = check_in_module(&[("Dockerfile", dockerfile), ("Makefile", &make("-tags netgo")), cli]);
     assert_eq!(rules(&found), [("untrimmed-paths", "Dockerfile:7")], "{found:#?}");
-    assert!(check_in_module(&[("Dockerfile", dockerfile), ("Makefile", &make("-trimpath -tags netgo"))]).is_empty());
-    assert!(check_in_module(&[("Dockerfile", dockerfile)]).is_empty());
+    assert!(
+        check_in_module(&[("Dockerfile", dockerfile), ("Makefile", &make("-trimpath -tags netgo")), cli]).is_empty()
+    );
+    assert!(check_in_module(&[("Dockerfile", dockerfile), cli]).is_empty());
 }
 
 /// A command runs another build file from the folder it runs in: after `cd`, in a step's
@@ -2341,9 +2345,10 @@ fn a_build_file_is_found_from_the_folder_its_caller_runs_in() {
 fn test_programs_and_go_wrappers_are_not_releases() {
     let make = "all: bin/app bin/helper\nbin/app:\n\tCGO_ENABLED=0 go build -trimpath -o $@ ./cmd/app\nbin/helper:\n\tCGO_ENABLED=0 go build -o $@ ./tests/helper/helper.go\n";
     let image = "FROM golang:1.26 AS build\nCOPY . /src\nRUN make -C /src all\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /src/bin/app /app\nENTRYPOINT [\"/app\"]\n";
-    assert!(check_in_module(&[("Makefile", make), ("Dockerfile", image)]).is_empty());
+    let helper = ("tests/helper/helper.go", MAIN);
+    assert!(check_in_module(&[("Makefile", make), ("Dockerfile", image), helper]).is_empty());
     let helper_in_cmd = make.replace("./tests/helper/helper.go", "./cmd/helper");
-    let found = check_in_module(&[("Makefile", &helper_in_cmd), ("Dockerfile", image)]);
+    let found = check_in_module(&[("Makefile", &helper_in_cmd), ("Dockerfile", image), ("cmd/helper/main.go", MAIN)]);
     assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:5")], "{found:#?}");
 
     let wrapper = "#!/bin/sh\nGOFLAGS=\"$GOFLAGS -tags=extra\" go \"$@\"\n";
@@ -2741,4 +2746,47 @@ fn a_program_copied_from_a_go_builder_stage_is_a_go_program() {
     let environment = image("golang:1.27-alpine").replace("ENTRYPOINT [\"app\"]", "CMD [\"/bin/sh\"]");
     let found = check(&[("Dockerfile", &environment)]);
     assert!(found.iter().all(|f| f.0 != "root-final-image"), "{found:#?}");
+}
+
+#[test]
+fn a_build_of_source_the_repository_lacks_ships_nothing() {
+    // A Dockerfile left behind when `agent/` moved to another repository: its build fails.
+    let stale = "FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -ldflags=\"-s -w\" -o /agent agent/main.go\nFROM alpine:3.20\nCOPY --from=build /agent /agent\nENTRYPOINT [\"/agent\"]\n";
+    let found = check_in_module(&[("docker/Dockerfile.agent", stale), ("agent/README.md", "moved\n")]);
+    assert!(places(&found, "stripped-without-symbols").is_empty(), "{found:#?}");
+    assert!(places(&found, "missing-buildinfo").is_empty(), "{found:#?}");
+    // The same build where the file is there, wherever the context starts (`server/` copied).
+    let found = check_in_module(&[("docker/Dockerfile.agent", stale), ("server/agent/main.go", MAIN)]);
+    assert_eq!(places(&found, "stripped-without-symbols"), ["docker/Dockerfile.agent:4"], "{found:#?}");
+    // A script building a command folder that is gone.
+    let script = "#!/bin/sh\nGOOS=js GOARCH=wasm go build -o main.wasm ./cmd/app-wasm\n";
+    assert!(check_in_module(&[("build-wasm.sh", script)]).is_empty());
+    let found = check_in_module(&[("build-wasm.sh", script), ("cmd/app-wasm/main.go", MAIN)]);
+    assert_eq!(places(&found, "untrimmed-paths"), ["build-wasm.sh:2"], "{found:#?}");
+}
+
+#[test]
+fn source_a_build_fetches_first_is_not_the_repositorys() {
+    // Cloned into a folder of the image, or unpacked from a tarball: what it builds is there.
+    let cloned = "FROM golang:1.23 AS plugins\nRUN git clone https://example.com/plugins /plugins && cd /plugins && go build -o /bin/loopback ./plugins/main/loopback\nFROM alpine:3.20\nCOPY --from=plugins /bin/loopback /bin/loopback\nUSER 65532\nENTRYPOINT [\"/bin/loopback\"]\n";
+    let found = check_in_module(&[("Dockerfile", cloned)]);
+    assert_eq!(places(&found, "untrimmed-paths"), ["Dockerfile:2"], "{found:#?}");
+    // goreleaser building a folder its before hooks make.
+    let config = "version: 2\nbefore:\n  hooks:\n    - mkdir -p app-build\n    - cp main.go app-build/main.go\nbuilds:\n  - dir: ./app-build\n    flags: [-trimpath]\n    ldflags: [-s -w]\n    goos: [linux]\n";
+    let found = check_in_module(&[(".goreleaser.yaml", config)]);
+    assert_eq!(places(&found, "stripped-without-symbols"), [".goreleaser.yaml:9"], "{found:#?}");
+}
+
+#[test]
+fn makefile_variants_are_makefiles() {
+    // `make -f Makefile.release` runs `$(MAKE) app`, which is the Makefile's target.
+    let make = "SYSTEM :=\nBINARY := app\napp:\n\t$(SYSTEM) go build -trimpath -o $(BINARY) .\n";
+    let release = "release: build\nbuild:\n\t$(MAKE) app BINARY=build/darwin/app SYSTEM=\"GOOS=darwin GOARCH=arm64\"\n\t$(MAKE) app BINARY=build/linux/app SYSTEM=\"GOOS=linux GOARCH=arm64\"\n";
+    let workflow = release_workflow("ubuntu-latest", "make -f Makefile.release release", "build/*/app");
+    let files = [("Makefile", make), ("Makefile.release", release), (".github/workflows/release.yml", &workflow)];
+    let found = check_in_module(&files);
+    assert_eq!(places(&found, "macos-not-notarized"), ["Makefile.release:3"], "{found:#?}");
+    let linux_only = release.replace("GOOS=darwin", "GOOS=linux");
+    let files = [("Makefile", make), ("Makefile.release", &linux_only), (".github/workflows/release.yml", &workflow)];
+    assert!(places(&check_in_module(&files), "macos-not-notarized").is_empty());
 }
