@@ -51,9 +51,10 @@ struct Step {
     with: Option<BTreeMap<String, Spanned<Scalar>>>,
     #[serde(rename = "working-directory")]
     working_directory: Option<Scalar>,
+    shell: Option<Scalar>,
 }
 
-/// `defaults: run: working-directory:` of a workflow or job.
+/// `defaults: run: working-directory:` and `shell:` of a workflow or job.
 #[derive(Debug, Default, Deserialize)]
 struct Defaults {
     run: Option<RunDefaults>,
@@ -63,12 +64,23 @@ struct Defaults {
 struct RunDefaults {
     #[serde(rename = "working-directory")]
     working_directory: Option<Scalar>,
+    shell: Option<Scalar>,
 }
 
 impl Defaults {
     fn working_directory(defaults: &Option<Defaults>) -> Option<String> {
         defaults.as_ref()?.run.as_ref()?.working_directory.as_ref().map(Scalar::text)
     }
+
+    fn shell(defaults: &Option<Defaults>) -> Option<String> {
+        defaults.as_ref()?.run.as_ref()?.shell.as_ref().map(Scalar::text)
+    }
+}
+
+/// Whether a `shell:` runs PowerShell (`pwsh`, `powershell`, or a command line starting with one).
+fn is_powershell(shell: &str) -> bool {
+    let program = shell.split_whitespace().next().unwrap_or("");
+    matches!(program.to_ascii_lowercase().as_str(), "pwsh" | "powershell" | "pwsh.exe" | "powershell.exe")
 }
 
 /// `runs-on:` a label (maybe `${{ matrix.os }}`), a list of labels, or a group.
@@ -183,6 +195,25 @@ impl Triggers {
             }),
         }
     }
+
+    /// Whether only releases run it: `release` events and pushes of tags alone (a `push` that
+    /// filters tags and no branches), beside runs by hand (`workflow_dispatch`).
+    fn release_only(&self) -> bool {
+        let releases = |event: &str, trigger: Option<&Trigger>| match (event, trigger) {
+            ("release", _) => true,
+            ("push", Some(Trigger::Refs { branches, branches_ignore, tags, tags_ignore, .. })) => {
+                (tags.is_some() || tags_ignore.is_some()) && branches.is_none() && branches_ignore.is_none()
+            }
+            _ => false,
+        };
+        let events: Vec<(&str, Option<&Trigger>)> = match self {
+            Triggers::One(e) => vec![(e.as_str(), None)],
+            Triggers::List(l) => l.iter().map(|e| (e.as_str(), None)).collect(),
+            Triggers::Map(m) => m.iter().map(|(e, t)| (e.as_str(), Some(t))).collect(),
+        };
+        let by_hand = |event: &str| event == "workflow_dispatch";
+        events.iter().any(|&(e, t)| releases(e, t)) && events.iter().all(|&(e, t)| releases(e, t) || by_hand(e))
+    }
 }
 
 /// The most matrix combinations expanded per job (GitHub's own limit is 256).
@@ -284,22 +315,43 @@ fn action_step(
     ActionStep { uses: uses.value.clone(), span, uses_word, with, job, condition }
 }
 
+/// How a job runs its `run:` steps when they say nothing: its folder and its shell.
+#[derive(Clone, Copy, Default)]
+struct StepDefaults<'d> {
+    working_directory: Option<&'d str>,
+    /// The default shell is PowerShell (`defaults: run: shell: pwsh`, or a Windows runner's).
+    powershell: bool,
+}
+
 /// The `run:` steps (shell at their place in the file) and `uses:` steps of job `index`.
-/// `working_directory`: the job's or workflow's default for its `run:` steps.
-fn read_steps(text: &str, steps: &[Step], index: usize, working_directory: Option<&str>, out: &mut Pipeline) {
+fn read_steps(text: &str, steps: &[Step], index: usize, defaults: StepDefaults<'_>, out: &mut Pipeline) {
     for step in steps {
         if let Some(run) = &step.run {
             let Some((start, end)) = span_of(run) else { continue };
             let raw = &text[start..end.min(text.len())];
             // A quoted scalar's span includes its quotes and escapes: read the value instead.
-            let items = if raw.starts_with('"') || raw.starts_with('\'') {
-                shell::parse(&run.value, start + 1)
-            } else {
-                shell::parse(raw, start)
+            let (script, base) = match raw.starts_with('"') || raw.starts_with('\'') {
+                true => (run.value.as_str(), start + 1),
+                false => (raw, start),
+            };
+            let powershell = step.shell.as_ref().map_or(defaults.powershell, |s| is_powershell(&s.text()));
+            // PowerShell is read as the shell it rewrites to, line for line.
+            let items = match powershell {
+                true => {
+                    let rewritten = super::powershell::to_shell(script);
+                    match shell::LineMap::new(&rewritten, script, base) {
+                        Some(lines) => shell::parse_rewritten(&rewritten, &lines),
+                        None => shell::parse(&rewritten, base),
+                    }
+                }
+                false => shell::parse(script, base),
             };
             let condition = step.condition.as_ref().map(Scalar::text);
-            let working_directory =
-                step.working_directory.as_ref().map(Scalar::text).or_else(|| working_directory.map(String::from));
+            let working_directory = step
+                .working_directory
+                .as_ref()
+                .map(Scalar::text)
+                .or_else(|| defaults.working_directory.map(String::from));
             out.runs.push(RunStep {
                 items,
                 env: env_words(&step.env),
@@ -383,7 +435,7 @@ pub fn parse_action(text: &str) -> Result<Pipeline, String> {
     });
     if let Some(runs) = &action.runs {
         match runs.using.as_deref() {
-            Some("composite") => read_steps(text, &runs.steps, 0, None, &mut out),
+            Some("composite") => read_steps(text, &runs.steps, 0, StepDefaults::default(), &mut out),
             Some("docker") => out.docker_image = runs.image.clone(),
             _ => {}
         }
@@ -398,6 +450,7 @@ pub fn parse(text: &str) -> Result<Pipeline, String> {
         env: env_words(&wf.env),
         pull_requests_only: wf.on.as_ref().is_some_and(Triggers::pull_requests_only),
         on_release: wf.on.as_ref().is_some_and(Triggers::on_release),
+        release_only: wf.on.as_ref().is_some_and(Triggers::release_only),
         ..Pipeline::default()
     };
     // A reusable workflow's inputs, as `${{ inputs.* }}` reads them when no caller passes one.
@@ -425,7 +478,18 @@ pub fn parse(text: &str) -> Result<Pipeline, String> {
         });
         let working_directory =
             Defaults::working_directory(&job.defaults).or_else(|| Defaults::working_directory(&wf.defaults));
-        read_steps(text, &job.steps, index, working_directory.as_deref(), &mut out);
+        // GitHub runs a Windows runner's steps in PowerShell unless told otherwise.
+        let windows = match &job.runs_on {
+            Some(RunsOn::Label(label)) => label.to_ascii_lowercase().starts_with("windows"),
+            Some(RunsOn::Labels(labels)) => labels.iter().any(|l| l.to_ascii_lowercase().starts_with("windows")),
+            _ => false,
+        };
+        let powershell = match Defaults::shell(&job.defaults).or_else(|| Defaults::shell(&wf.defaults)) {
+            Some(shell) => is_powershell(&shell),
+            None => windows,
+        };
+        let defaults = StepDefaults { working_directory: working_directory.as_deref(), powershell };
+        read_steps(text, &job.steps, index, defaults, &mut out);
         // A job that runs a reusable workflow: an action step the linker follows.
         if let Some(uses) = &job.uses {
             out.actions.push(action_step(uses, job.with.as_ref(), index, None));

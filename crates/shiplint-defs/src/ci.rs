@@ -168,6 +168,8 @@ pub struct Pipeline {
     pub pull_requests_only: bool,
     /// A release or a tag push runs it: what it uploads as artifacts may be the release.
     pub on_release: bool,
+    /// Only releases and tag pushes run it (and runs by hand): what its steps run builds the release.
+    pub release_only: bool,
     pub jobs: Vec<JobPlan>,
     pub runs: Vec<RunStep>,
     pub actions: Vec<ActionStep>,

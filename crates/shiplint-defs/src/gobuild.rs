@@ -103,19 +103,30 @@ impl<'a> BuildInvocation<'a> {
         })
     }
 
-    /// The `-o` output as later commands name it: its path when known, or the known part below
-    /// a folder no file states (`$(BIN_DIR)/app-linux` gives `app-linux`).
+    /// The `-o` output as later commands name it: its path when known, the known part below a
+    /// folder no file states (`$(BIN_DIR)/app-linux` gives `app-linux`), or, in a known folder, a
+    /// pattern with `*` for what is not known (`output/lin/app-$VERSION` gives
+    /// `output/lin/app-*`, which an upload of `output/lin` names).
     pub fn output_named(&self) -> Option<String> {
-        match &self.output.as_ref()?.0 {
-            Value::Known(o) => Some(o.clone()),
-            holey => match holey.pieces().last()? {
-                Piece::Text(tail) => {
-                    let below = tail.strip_prefix('/')?;
-                    (!below.is_empty() && !below.ends_with('/')).then(|| below.to_string())
-                }
-                Piece::Hole(_) => None,
-            },
+        let holey = match &self.output.as_ref()?.0 {
+            Value::Known(o) => return Some(o.clone()),
+            holey => holey.pieces(),
+        };
+        if let Some(Piece::Text(tail)) = holey.last() {
+            if let Some(below) = tail.strip_prefix('/') {
+                return (!below.is_empty() && !below.ends_with('/')).then(|| below.to_string());
+            }
         }
+        let Some(Piece::Text(head)) = holey.first() else { return None };
+        let folder = &head[..head.rfind('/')?];
+        let pattern: String = holey
+            .iter()
+            .map(|p| match p {
+                Piece::Text(t) => t.as_str(),
+                Piece::Hole(_) => "*",
+            })
+            .collect();
+        (!folder.is_empty() && !folder.contains('*')).then_some(pattern)
     }
 
     /// `go build ./...` (several packages, no -o) and `go build -o /dev/null` only check that the

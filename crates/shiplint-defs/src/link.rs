@@ -51,6 +51,8 @@ pub struct Caller {
     pub ships: Option<String>,
     /// For a CI step: what the rest of its job does with files.
     pub keeping: Option<Keeping>,
+    /// A CI step of a workflow that only releases run (see `Pipeline::release_only`).
+    pub release_only: bool,
     pub up: Option<Arc<Caller>>,
 }
 
@@ -78,6 +80,7 @@ impl Caller {
             ships: d.place_ships(context.as_deref()),
             keeping: matches!(d.kind, Kind::GithubWorkflow | Kind::GithubAction | Kind::GitlabCi)
                 .then(|| d.keeping(context.as_deref(), span.1)),
+            release_only: d.workflow.is_some_and(|w| w.release_only),
             context,
             up,
         }
@@ -143,10 +146,16 @@ fn packs(program: &str) -> bool {
     [ARCHIVING_COMMANDS, COPYING_COMMANDS, TREATING_COMMANDS].iter().any(|list| list.contains(&program))
 }
 
-/// The file name of the program a command runs (`/usr/bin/tar` runs `tar`); empty when unknown.
+/// The file name of the program a command runs (`/usr/bin/tar` runs `tar`, Windows' `7z.exe`
+/// runs `7z`); empty when unknown.
 fn program_of(argv: &[Value]) -> &str {
-    let program = argv.first().and_then(Value::as_known).unwrap_or("");
-    program.rsplit('/').next().unwrap_or(program)
+    command_name(argv.first().and_then(Value::as_known).unwrap_or(""))
+}
+
+/// A program's name as the lists above have it: its file name, without Windows' `.exe`.
+fn command_name(program: &str) -> &str {
+    let name = program.rsplit(['/', '\\']).next().unwrap_or(program);
+    name.strip_suffix(".exe").unwrap_or(name)
 }
 
 /// Whether a command runs one of `programs` on the file `file`.
@@ -183,7 +192,7 @@ impl Keeping {
         let Some(output) = output.map(|o| o.trim_start_matches("./")) else { return self.action_keeps };
         let program = |argv: &Vec<String>| argv.first().map_or("", |p| p.trim_start_matches("./")).to_string();
         let names_output = |argv: &Vec<String>| {
-            let program = program(argv);
+            let program = command_name(&program(argv)).to_string();
             let keeping = UPLOADING_COMMANDS.contains(&program.as_str()) || self.releases && packs(&program);
             keeping && argv.iter().skip(1).any(|arg| names_file(arg, output))
         };

@@ -32,6 +32,8 @@ enum Block {
 /// The script as a shell script with the same lines.
 pub fn to_shell(text: &str) -> String {
     let text = &text[..floor_char_boundary(text, MAX_SCRIPT)];
+    let compacted = compact_ci_expressions(text);
+    let text = compacted.as_str();
     let lines = text.split('\n').count();
     let mut out: Vec<String> = vec![String::new(); lines];
     let statements = statements(text);
@@ -56,6 +58,27 @@ pub fn to_shell(text: &str) -> String {
         }
     }
     out.join("\n")
+}
+
+/// A CI expression (`${{ github.ref_name }}`) is substituted before PowerShell reads the script:
+/// written without blanks, it stays one word and passes through to the shell, which reads it.
+fn compact_ci_expressions(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("${{") {
+        let Some(len) = rest[at..].find("}}") else { break };
+        out.push_str(&rest[..at]);
+        out.extend(rest[at..at + len].chars().filter(|c| !c.is_whitespace()));
+        out.push_str("}}");
+        rest = &rest[at + len + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The length of the CI expression at the start of `s` (`${{github.sha}}`), if one starts there.
+fn ci_expression_len(s: &str) -> Option<usize> {
+    s.starts_with("${{").then(|| s.find("}}").map(|end| end + 2)).flatten()
 }
 
 fn floor_char_boundary(s: &str, at: usize) -> usize {
@@ -155,6 +178,18 @@ fn statements(text: &str) -> Vec<Statement> {
                 cur.push(c);
             }
             ';' if depth == 0 => push(&mut cur, start_line, &mut out),
+            // A CI expression (`${{github.sha}}`, see `compact_ci_expressions`) is one word.
+            '$' if chars.peek() == Some(&'{') && chars.clone().nth(1) == Some('{') => {
+                cur.push('$');
+                while let Some(n) = chars.next() {
+                    cur.push(n);
+                    if n == '}' && chars.peek() == Some(&'}') {
+                        cur.push('}');
+                        chars.next();
+                        break;
+                    }
+                }
+            }
             '{' | '}' if depth == 0 => {
                 if c == '{' {
                     cur.push('{');
@@ -343,6 +378,11 @@ fn command(st: &str, arrays: &[String]) -> String {
     }
     let mut out = Vec::new();
     for w in &words {
+        // `a && b`, `a || b` (PowerShell 7) and pipes join commands as in the shell.
+        if matches!(*w, "&&" | "||" | "|") {
+            out.push(w.to_string());
+            continue;
+        }
         if let Some(name) = w.strip_prefix('@').filter(|n| is_name(n)) {
             out.push(format!("\"${{{name}[@]}}\""));
             continue;
@@ -373,7 +413,15 @@ fn expression(e: &str, arrays: &[String]) -> String {
                 false => format!("\"${n}\""),
             };
         }
-        return "\"$(powershell-expression)\"".into();
+        return format!("\"$({})\"", unknown(e));
+    }
+    // `-ldflags="$env:LDFLAGS -s"`: PowerShell passes a bare word and the string after it as one
+    // argument.
+    if let Some((flag, _)) = e.split_once("=\"").or_else(|| e.split_once("='")) {
+        let plain = flag.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
+        if plain && flag.starts_with('-') {
+            return format!("{flag}={}", expression(&e[flag.len() + 1..], arrays));
+        }
     }
     if e.starts_with('(') && e.ends_with(')') {
         let inner = &e[1..e.len() - 1];
@@ -382,11 +430,28 @@ fn expression(e: &str, arrays: &[String]) -> String {
             None => format!("\"$({})\"", sub_command(inner)),
         };
     }
-    // A bare path (`bin\\app.exe`) with Windows separators, which Go accepts as `/`.
-    if e.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./:=,+\\".contains(&b)) {
+    // A bare path (`bin\\app.exe`) with Windows separators, which Go accepts as `/`; CI
+    // expressions in it pass through.
+    let mut bare = e.to_string();
+    while let Some(at) = bare.find("${{") {
+        let Some(len) = ci_expression_len(&bare[at..]) else { break };
+        bare.replace_range(at..at + len, "");
+    }
+    if bare.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./:=,+*?\\".contains(&b)) {
         return e.replace('\\', "/");
     }
-    "\"$(powershell-expression)\"".into()
+    format!("\"$({})\"", unknown(e))
+}
+
+/// What stands for an expression this reader does not evaluate: the .NET clock it reads, where it
+/// reads one (`([datetime]::Now).ToString("o")` is `$([datetime]::Now)`), so the value still says
+/// where it comes from; otherwise `powershell-expression`.
+fn unknown(e: &str) -> String {
+    let lower = e.to_ascii_lowercase();
+    let clock = ["[datetime]::utcnow", "[datetime]::now", "[system.datetime]::utcnow", "[system.datetime]::now"]
+        .iter()
+        .find_map(|c| lower.find(c).map(|at| &e[at..at + c.len()]));
+    clock.map_or_else(|| "powershell-expression".into(), str::to_string)
 }
 
 /// The command inside `(...)` or `$(...)`, as the shell can read it: a command the shell
@@ -399,7 +464,7 @@ fn sub_command(inner: &str) -> String {
         && !inner.starts_with(['-', '$']);
     match plain {
         true => inner.to_string(),
-        false => "powershell-expression".into(),
+        false => unknown(inner),
     }
 }
 
@@ -431,6 +496,11 @@ fn interpolate(s: &str) -> String {
                 }
                 i += 1 + e.len_utf8();
             }
+            b'$' if ci_expression_len(&s[i..]).is_some() => {
+                let len = ci_expression_len(&s[i..]).unwrap_or(1);
+                out.push_str(&s[i..i + len]);
+                i += len;
+            }
             b'$' if s[i + 1..].starts_with('(') => {
                 let end = matching(s, i + 1).unwrap_or(s.len() - 1);
                 let inner = &s[i + 2..end];
@@ -445,7 +515,7 @@ fn interpolate(s: &str) -> String {
                 let name = &s[i + 2..end];
                 match is_name(name) {
                     true => out.push_str(&format!("${{{name}}}")),
-                    false => out.push_str("$(powershell-expression)"),
+                    false => out.push_str(&format!("$({})", unknown(name))),
                 }
                 i = end + 1;
             }
@@ -583,5 +653,23 @@ mod tests {
             let sh = to_shell(&ps);
             assert!(sh.len() < ps.len() * 8 + 1024);
         }
+    }
+
+    #[test]
+    fn ci_expressions_pass_through_as_one_word() {
+        let ps = "7z.exe a app-${{ github.ref_name }}-win64.zip ap*.exe\n$v = \"${{ inputs.version }}\"\n";
+        let sh = to_shell(ps);
+        let lines: Vec<&str> = sh.lines().collect();
+        assert_eq!(lines[0], "7z.exe a app-${{github.ref_name}}-win64.zip ap*.exe");
+        assert_eq!(lines[1], "v=\"${{inputs.version}}\"");
+    }
+
+    #[test]
+    fn the_dotnet_clock_is_named_and_flags_keep_their_strings() {
+        let ps = "$d = ([datetime]::Now.ToUniversalTime().ToString(\"o\")) | Out-String\ngo build -ldflags=\"-X main.d=$d\" .\n";
+        let sh = to_shell(ps);
+        let lines: Vec<&str> = sh.lines().collect();
+        assert_eq!(lines[0], "d=\"$([datetime]::Now)\"");
+        assert_eq!(lines[1], "go build -ldflags=\"-X main.d=${d}\" .");
     }
 }

@@ -115,6 +115,38 @@ struct Lexer<'a> {
     dialect: Dialect,
     /// Expansions open inside expansions (`${a:-${b:-...}}`), bounded by `MAX_DEPTH`.
     depth: usize,
+    /// Where each line of `src` was written, when `src` is a rewrite of another text.
+    written: Option<&'a LineMap>,
+}
+
+/// The lines of a text rewritten line for line (a PowerShell step as the shell it becomes): where
+/// each rewritten line starts, and where its original line starts in the file and how long it is.
+/// Positions in the rewrite map to the same line of the original, at most at its end.
+pub struct LineMap {
+    rewritten: Vec<usize>,
+    original: Vec<(usize, usize)>,
+}
+
+impl LineMap {
+    /// The map between `rewritten` and `original` (which starts at `base` in its file); `None`
+    /// when their line counts differ.
+    pub fn new(rewritten: &str, original: &str, base: usize) -> Option<LineMap> {
+        let starts =
+            |t: &str| -> Vec<usize> { std::iter::once(0).chain(t.match_indices('\n').map(|(i, _)| i + 1)).collect() };
+        let (new, old) = (starts(rewritten), starts(original));
+        if new.len() != old.len() {
+            return None;
+        }
+        let ends = old.iter().skip(1).map(|e| e - 1).chain(std::iter::once(original.len()));
+        let original = old.iter().zip(ends).map(|(&start, end)| (base + start, end - start)).collect();
+        Some(LineMap { rewritten: new, original })
+    }
+
+    fn position(&self, at: usize) -> usize {
+        let line = self.rewritten.partition_point(|&start| start <= at).saturating_sub(1);
+        let (start, len) = self.original[line];
+        start + (at - self.rewritten[line]).min(len)
+    }
 }
 
 /// Where the shell text comes from, which changes how a few characters read.
@@ -129,7 +161,7 @@ enum Dialect {
 
 impl<'a> Lexer<'a> {
     fn new(src: &'a str, base: usize, dialect: Dialect) -> Self {
-        Lexer { src, b: src.as_bytes(), i: 0, base, pending_heredocs: Vec::new(), dialect, depth: 0 }
+        Lexer { src, b: src.as_bytes(), i: 0, base, pending_heredocs: Vec::new(), dialect, depth: 0, written: None }
     }
 
     /// After a continuation in a Dockerfile, skips the comment and blank lines Docker removes.
@@ -254,7 +286,8 @@ impl<'a> Lexer<'a> {
         });
         // Most words are one part: no room kept for more (a script's words are all held at once).
         parts.shrink_to_fit();
-        (self.i > start).then(|| Word { parts, start: self.base + start, end: self.base + self.i })
+        let at = |i: usize| self.written.map_or(self.base + i, |w| w.position(i));
+        (self.i > start).then(|| Word { parts, start: at(start), end: at(self.i) })
     }
 
     /// The argument of `${v/pattern/with}` (or `${v//pattern/with}`): the pattern ends at its
@@ -651,6 +684,24 @@ pub fn parse_make_recipe(src: &str, base: usize) -> Vec<Item> {
     parse_dialect(src, base, Dialect::Make)
 }
 
+/// Parses a rewrite of a script (see [`LineMap`]): words are placed on the lines they were
+/// written on. The commands inside its substitutions are not read as commands.
+pub fn parse_rewritten(src: &str, written: &LineMap) -> Vec<Item> {
+    let mut lexer = Lexer::new(src, 0, Dialect::Sh);
+    lexer.written = Some(written);
+    read_items(lexer)
+}
+
+/// The items of the text `lexer` reads, the last saying when it had too many words.
+fn read_items(lexer: Lexer<'_>) -> Vec<Item> {
+    let (tokens, cut) = lexer.tokens();
+    let mut items = Parser::new(tokens).items(&[]);
+    if cut {
+        items.push(Item::Unread(Unread::TooManyWords));
+    }
+    items
+}
+
 fn parse_dialect(src: &str, base: usize, dialect: Dialect) -> Vec<Item> {
     parse_nested(src, base, dialect, 0)
 }
@@ -659,11 +710,7 @@ fn parse_dialect(src: &str, base: usize, dialect: Dialect) -> Vec<Item> {
 const MAX_NESTED_DEPTH: usize = 4;
 
 fn parse_nested(src: &str, base: usize, dialect: Dialect, depth: usize) -> Vec<Item> {
-    let (tokens, cut) = Lexer::new(src, base, dialect).tokens();
-    let mut items = Parser::new(tokens).items(&[]);
-    if cut {
-        items.push(Item::Unread(Unread::TooManyWords));
-    }
+    let mut items = read_items(Lexer::new(src, base, dialect));
     if depth < MAX_NESTED_DEPTH {
         read_nested(&mut items, src, base, dialect, depth);
     }
@@ -1317,5 +1364,18 @@ mod tests {
             let items = parse(src, 0);
             let _ = evaluate(&items, &mut Env::default(), &Budget::default());
         }
+    }
+
+    #[test]
+    fn a_rewritten_script_keeps_its_lines() {
+        // Line 2 grew in the rewrite: its words still sit on line 2, within it.
+        let original = "$a = 1\ngo build @f .\n";
+        let rewritten = "a=1\ngo build \"${f[@]}\" .\n";
+        let lines = LineMap::new(rewritten, original, 100).unwrap();
+        let items = parse_rewritten(rewritten, &lines);
+        let Item::Command(build) = &items[1] else { panic!("{items:?}") };
+        assert_eq!((build.words[0].start, build.words[0].end), (107, 109));
+        assert_eq!(build.words[3].end, 100 + original.len() - 1);
+        assert!(LineMap::new("a\nb", "a", 0).is_none());
     }
 }

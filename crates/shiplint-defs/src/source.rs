@@ -1269,15 +1269,18 @@ impl<'a> Defs<'a> {
 
     /// The file `go build` writes without `-o`: for one main package, the last element of its
     /// import path (the one before a `/vN` major-version suffix), or for `.go` files the first
-    /// file's name, in the current folder. `None` for `-o`, `go install` and compile checks.
+    /// file's name, in the current folder (with `.exe` for Windows). `None` for `-o`, `go install`
+    /// and compile checks.
     fn default_output(&self, inv: &BuildInvocation<'_>) -> Option<String> {
         if inv.output.is_some() || inv.install || inv.only_compiles() {
             return None;
         }
+        // go build names a Windows program `name.exe`.
+        let exe = if inv.target_os() == Some("windows") { ".exe" } else { "" };
         let package = match inv.packages.as_slice() {
             [] => ".",
             [(Value::Known(p), _), ..] if p.ends_with(".go") => {
-                return p.rsplit('/').next().map(|f| f.trim_end_matches(".go").to_string());
+                return p.rsplit('/').next().map(|f| format!("{}{exe}", f.trim_end_matches(".go")));
             }
             [(Value::Known(p), _)] => p.as_str(),
             _ => return None,
@@ -1294,7 +1297,7 @@ impl<'a> Defs<'a> {
             ("." | "", None) => self.module()?.path.clone(),
             (p, _) => p.to_string(),
         };
-        super::gobuild::program_name(&import_path).map(str::to_string)
+        super::gobuild::program_name(&import_path).map(|name| format!("{name}{exe}"))
     }
 
     /// Where the text of a command's word that `holds` is written: the word itself, or the
@@ -1592,12 +1595,16 @@ impl<'a> Defs<'a> {
     fn caller_ships(&self, b: &Build<'_>) -> Option<String> {
         let inv = &b.invocation;
         let output = inv.output_named();
+        // A job only releases run ships what it runs whose file it cannot name (`go install
+        // ./...` in a script that packs the tarballs the job uploads); a named file, when kept.
+        let unnamed = inv.install || self.output_as_named(inv).is_none();
         b.via.as_deref()?.chain().find_map(|c| {
             let reason = match (&c.ships, &c.keeping) {
                 (Some(reason), _) => reason.clone(),
                 (None, Some(k)) if inv.output.is_some() && k.keeps(output.as_deref()) => {
                     "it is built in CI and kept".into()
                 }
+                (None, Some(_)) if c.release_only && unnamed => "it is run by a release-only workflow".into(),
                 _ => return None,
             };
             Some(format!("{reason} ({} runs it)", c.at()))

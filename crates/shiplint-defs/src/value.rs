@@ -85,6 +85,14 @@ impl Provenance {
         if cmd.contains("SOURCE_DATE_EPOCH") || words.into_iter().any(|w| w == "git") {
             return Provenance::Commit;
         }
+        // PowerShell reads the clock through .NET too (`([datetime]::Now).ToString("o")`).
+        let lower = cmd.to_ascii_lowercase();
+        if ["datetime]::now", "datetime]::utcnow", "datetimeoffset]::now", "datetimeoffset]::utcnow"]
+            .iter()
+            .any(|clock| lower.contains(clock))
+        {
+            return Provenance::Clock;
+        }
         // Past the environment it is given (`TZ=UTC date`, `env LC_ALL=C date`).
         let mut words = cmd.split_whitespace().skip_while(|w| {
             *w == "env"
@@ -800,6 +808,8 @@ mod tests {
     #[test]
     fn provenance_of_common_sources() {
         assert_eq!(Provenance::of_command("date -u +%FT%TZ"), Provenance::Clock);
+        assert_eq!(Provenance::of_command("([datetime]::Now.ToUniversalTime()) | Out-String"), Provenance::Clock);
+        assert_eq!(Provenance::of_command("[DateTime]::UtcNow.ToString('o')"), Provenance::Clock);
         assert_eq!(Provenance::of_command("date -u -d @$SOURCE_DATE_EPOCH"), Provenance::Commit);
         assert_eq!(Provenance::of_command("date -d @$(git log -1 --format=%ct)"), Provenance::Commit);
         assert_eq!(Provenance::of_command("git describe --tags"), Provenance::Commit);

@@ -2790,3 +2790,68 @@ fn makefile_variants_are_makefiles() {
     let files = [("Makefile", make), ("Makefile.release", &linux_only), (".github/workflows/release.yml", &workflow)];
     assert!(places(&check_in_module(&files), "macos-not-notarized").is_empty());
 }
+
+/// A Windows release job whose steps GitHub runs in PowerShell (the runner's default shell).
+fn windows_release_job(build: &str) -> String {
+    format!(
+        "on:\n  release:\n    types: [created]\njobs:\n  build:\n    runs-on: windows-latest\n    steps:\n      - name: Build\n        run: |\n{build}\n      - name: Pack\n        run: 7z.exe a app-${{{{ github.event.release.tag_name }}}}-win64.zip ap*.exe\n      - uses: softprops/action-gh-release@v2\n        with:\n          files: app-*.zip\n"
+    )
+}
+
+#[test]
+fn windows_steps_are_read_as_powershell() {
+    // `$env:` variables, a .NET clock, `-ldflags="..."` joined to its string, and no `-o`: go
+    // build writes app.exe, which the next step zips.
+    let build = "          $env:PKG = \"example.com/app\"\n          $env:LDFLAGS = \"-X main.buildDate=$(Get-Date -Format o) -X main.built=$([datetime]::UtcNow.ToString('o'))\"\n          go build -ldflags=\"$env:LDFLAGS -s -w\" ./cmd/app";
+    let main = "package main\n\nvar buildDate, built string\n\nfunc main() {}\n";
+    let workflow = windows_release_job(build);
+    let found = check_in_module(&[(".github/workflows/release.yml", &workflow), ("cmd/app/main.go", main)]);
+    assert_eq!(places(&found, "untrimmed-paths"), [".github/workflows/release.yml:12"], "{found:#?}");
+    assert_eq!(places(&found, "stripped-without-symbols"), [".github/workflows/release.yml:12"]);
+    let clock = found.iter().filter(|f| f.0 == "non-reproducible-build").map(|f| f.2.as_str()).collect::<Vec<_>>();
+    assert!(clock.iter().any(|m| m.contains("$(Get-Date -Format o)")), "{found:#?}");
+    assert!(clock.iter().any(|m| m.contains("[datetime]::UtcNow")), "{found:#?}");
+
+    let good = "          $env:LDFLAGS = \"-X main.built=${{ github.sha }}\"\n          go build -trimpath -ldflags=\"$env:LDFLAGS\" ./cmd/app";
+    let workflow = windows_release_job(good);
+    let found = check_in_module(&[(".github/workflows/release.yml", &workflow), ("cmd/app/main.go", main)]);
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+#[test]
+fn a_script_a_release_only_workflow_runs_builds_the_release() {
+    // The script packs what it builds itself; the job uploads the tarballs by a pattern.
+    let script =
+        "#!/bin/sh\nset -e\ngo install ./...\ntar -czf \"app-$1-linux.tar.gz\" -C \"$(go env GOPATH)/bin\" .\n";
+    let workflow = |on: &str| {
+        format!(
+            "on:\n{on}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./scripts/all.sh ${{{{ github.ref_name }}}}\n      - run: for f in *.tar.gz; do curl --data-binary @$f https://uploads.example.com/; done\n"
+        )
+    };
+    let released = workflow("  release:\n    types: [created]\n  workflow_dispatch:");
+    let found = check_in_module(&[("scripts/all.sh", script), (".github/workflows/release.yml", &released)]);
+    assert_eq!(places(&found, "untrimmed-paths"), ["scripts/all.sh:3"], "{found:#?}");
+    assert!(found[0].2.contains("release-only workflow"), "{}", found[0].2);
+    // A file it names is shipped only when the job keeps it: `./app` is left behind.
+    let named = "#!/bin/sh\nset -e\ngo build -o app .\n";
+    let found = check_in_module(&[("scripts/all.sh", named), (".github/workflows/release.yml", &released)]);
+    assert!(places(&found, "untrimmed-paths").is_empty(), "{found:#?}");
+    // Pushes to branches run it too: a check that the script works, not the release.
+    let checked = workflow("  push:\n    branches: [main]\n    tags: ['v*']");
+    let found = check_in_module(&[("scripts/all.sh", script), (".github/workflows/ci.yml", &checked)]);
+    assert!(places(&found, "untrimmed-paths").is_empty(), "{found:#?}");
+}
+
+#[test]
+fn an_output_named_with_a_hole_is_kept_by_an_upload_of_its_folder() {
+    let workflow = |path: &str| {
+        format!(
+            "on:\n  push:\n    tags: ['v*']\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          VERSION=$(git describe --tags)\n          go build -o out/linux/app-$VERSION-linux-amd64 .\n      - uses: actions/upload-artifact@v4\n        with:\n          path: {path}\n"
+        )
+    };
+    let found = check_in_module(&[(".github/workflows/build.yml", &workflow("out/linux"))]);
+    assert_eq!(places(&found, "untrimmed-paths"), [".github/workflows/build.yml:10"], "{found:#?}");
+    // An upload of another folder keeps nothing this build wrote.
+    let found = check_in_module(&[(".github/workflows/build.yml", &workflow("out/docs"))]);
+    assert!(found.is_empty(), "{found:#?}");
+}
