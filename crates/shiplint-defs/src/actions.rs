@@ -370,44 +370,74 @@ fn read_steps(text: &str, steps: &[Step], index: usize, defaults: StepDefaults<'
     }
 }
 
-/// hashicorp/actions-go-build runs the shell script of its `instructions:` input, in the step's
-/// environment and with the target and output it sets: `GOOS`/`GOARCH` from `os`/`arch`,
-/// `$BIN_PATH` (`dist/` and `bin_name`, by default `product_name`, `.exe` on Windows) and
-/// `$TARGET_DIR` (`dist`). Read as a `run:` step of the job; the action then zips and uploads
-/// what it wrote (see `Defs::keeping_on`).
+/// Actions that run a shell script given as an input, read as a `run:` step of the job.
+///
+/// hashicorp/actions-go-build runs its `instructions:` in the step's environment with the target
+/// and output it sets: `GOOS`/`GOARCH` from `os`/`arch`, `$BIN_PATH` (`dist/` and `bin_name`, by
+/// default `product_name`, `.exe` on Windows) and `$TARGET_DIR` (`dist`); it then zips and
+/// uploads what it wrote (see `Defs::keeping_on`).
+///
+/// uraimo/run-on-arch-action runs its `run:` in a Linux container of the `arch:` it names
+/// (emulated), with the workspace mounted where it runs: Go builds there for that machine
+/// (`aarch64` is GOARCH arm64, `armv7` arm with GOARM 7), and later steps keep what it wrote.
 fn go_build_instructions(text: &str, step: &Step, job: usize) -> Option<RunStep> {
     let uses = step.uses.as_ref()?;
-    if !uses.value.starts_with(super::build_actions::HASHICORP_GO_BUILD) {
-        return None;
-    }
     let with = step.with.as_ref()?;
-    let instructions = with.get("instructions")?;
-    let (start, end) = span_of(instructions)?;
+    let input = |name: &str| with.get(name).map(|v| v.value.text());
+    let (script, settings) = if uses.value.starts_with(super::build_actions::HASHICORP_GO_BUILD) {
+        let binary = input("bin_name").filter(|b| !b.is_empty()).or_else(|| input("product_name")).unwrap_or_default();
+        // `.exe` on Windows: decided here when `os` is written out, by the runner's matrix otherwise.
+        let suffix = match input("os") {
+            Some(os) if !os.contains("${{") => if os == "windows" { ".exe" } else { "" }.to_string(),
+            _ => "${{ inputs.os == 'windows' && '.exe' || '' }}".to_string(),
+        };
+        let settings = vec![
+            ("GOOS", input("os")),
+            ("GOARCH", input("arch")),
+            ("TARGET_DIR", Some("dist".to_string())),
+            ("BIN_PATH", Some(format!("dist/{binary}{suffix}"))),
+        ];
+        ("instructions", settings)
+    } else if uses.value.starts_with(super::build_actions::RUN_ON_ARCH) {
+        let (goarch, goarm) = match input("arch").as_deref().map(linux_machine_goarch) {
+            Some(Some((goarch, goarm))) => (Some(goarch.to_string()), goarm.map(str::to_string)),
+            _ => (None, None),
+        };
+        ("run", vec![("GOOS", Some("linux".to_string())), ("GOARCH", goarch), ("GOARM", goarm)])
+    } else {
+        return None;
+    };
+    let script = with.get(script)?;
+    let (start, end) = span_of(script)?;
     let raw = &text[start..end.min(text.len())];
     let items = match raw.starts_with('"') || raw.starts_with('\'') {
-        true => shell::parse(&instructions.value.text(), start + 1),
+        true => shell::parse(&script.value.text(), start + 1),
         false => shell::parse(raw, start),
     };
-    let input = |name: &str| with.get(name).map(|v| v.value.text());
-    let binary = input("bin_name").filter(|b| !b.is_empty()).or_else(|| input("product_name")).unwrap_or_default();
-    // `.exe` on Windows: decided here when `os` is written out, by the runner's matrix otherwise.
-    let suffix = match input("os") {
-        Some(os) if !os.contains("${{") => if os == "windows" { ".exe" } else { "" }.to_string(),
-        _ => "${{ inputs.os == 'windows' && '.exe' || '' }}".to_string(),
-    };
     let mut env = env_words(&step.env);
-    for (name, value) in [
-        ("GOOS".to_string(), input("os")),
-        ("GOARCH".to_string(), input("arch")),
-        ("TARGET_DIR".to_string(), Some("dist".to_string())),
-        ("BIN_PATH".to_string(), Some(format!("dist/{binary}{suffix}"))),
-    ] {
+    for (name, value) in settings {
         if let Some(value) = value {
-            env.push((name, shell::ci_value(&value, 0)));
+            env.push((name.to_string(), shell::ci_value(&value, 0)));
         }
     }
     let condition = step.condition.as_ref().map(Scalar::text);
     Some(RunStep { items, env, job, id: step.id.clone(), condition, working_directory: None })
+}
+
+/// The GOARCH (and GOARM) Go builds for by default on a Linux machine (`uname -m`, Debian's
+/// and run-on-arch-action's names); `None` for a machine written with a `${{ }}` or unknown.
+fn linux_machine_goarch(machine: &str) -> Option<(&'static str, Option<&'static str>)> {
+    Some(match machine {
+        "aarch64" | "arm64" => ("arm64", None),
+        "armv7" | "armv7l" | "armhf" => ("arm", Some("7")),
+        "armv6" | "armv6l" => ("arm", Some("6")),
+        "x86_64" | "amd64" => ("amd64", None),
+        "i386" | "i686" | "x86" => ("386", None),
+        "ppc64le" => ("ppc64le", None),
+        "s390x" => ("s390x", None),
+        "riscv64" => ("riscv64", None),
+        _ => return None,
+    })
 }
 
 /// Inputs with their defaults (an input without one is empty).
@@ -600,5 +630,13 @@ jobs:
             }
         }
         assert!(parse("jobs: [unclosed").is_err());
+    }
+
+    #[test]
+    fn machines_are_the_goarch_go_builds_for_there() {
+        assert_eq!(linux_machine_goarch("aarch64"), Some(("arm64", None)));
+        assert_eq!(linux_machine_goarch("armv7"), Some(("arm", Some("7"))));
+        assert_eq!(linux_machine_goarch("ppc64le"), Some(("ppc64le", None)));
+        assert_eq!(linux_machine_goarch("${{ matrix.arch }}"), None);
     }
 }

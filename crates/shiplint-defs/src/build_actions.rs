@@ -21,6 +21,10 @@ pub const GO_RELEASE_ACTION: &str = "wangyoucao577/go-release-action@";
 /// the result as a workflow artifact for the release pipeline.
 pub const HASHICORP_GO_BUILD: &str = "hashicorp/actions-go-build@";
 
+/// uraimo/run-on-arch-action: runs its `run:` script in an emulated Linux container of another
+/// machine (`arch:`), with the workspace mounted.
+pub const RUN_ON_ARCH: &str = "uraimo/run-on-arch-action@";
+
 /// The `go build` a go-release-action step runs on a runner whose environment is `env`; `None`
 /// when the step runs another build command or does not upload.
 pub fn go_release_action<'a>(

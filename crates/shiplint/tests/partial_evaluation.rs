@@ -2855,3 +2855,22 @@ fn an_output_named_with_a_hole_is_kept_by_an_upload_of_its_folder() {
     let found = check_in_module(&[(".github/workflows/build.yml", &workflow("out/docs"))]);
     assert!(found.is_empty(), "{found:#?}");
 }
+
+#[test]
+fn run_on_arch_builds_in_a_container_of_its_machine() {
+    let step = |arch: &str, flags: &str| {
+        format!(
+            "      - uses: uraimo/run-on-arch-action@v2\n        with:\n          arch: {arch}\n          distro: ubuntu22.04\n          run: |\n            go build {flags} -o output/app .\n"
+        )
+    };
+    let workflow = |steps: &str| {
+        format!(
+            "on:\n  push:\n    tags: ['v*']\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n{steps}      - uses: actions/upload-artifact@v4\n        with:\n          path: output\n"
+        )
+    };
+    let stripped = workflow(&step("aarch64", "-trimpath -ldflags \"-s -w\""));
+    let found = check_in_module(&[(".github/workflows/release.yml", &stripped)]);
+    assert_eq!(places(&found, "stripped-without-symbols"), [".github/workflows/release.yml:13"], "{found:#?}");
+    let good = workflow(&step("aarch64", "-trimpath"));
+    assert!(check_in_module(&[(".github/workflows/release.yml", &good)]).is_empty());
+}
