@@ -1398,7 +1398,7 @@ impl<'a> Defs<'a> {
                     .or_else(|| b.invocation.dir.clone())
                     .is_none_or(|d| d.as_known().is_some_and(|d| tree.holds_relative(d))),
             };
-            let local = |p: &&str| p.starts_with("./") || p.starts_with("../") || p.ends_with(".go");
+            let local = |p: &&str| p.starts_with("./") || p.ends_with(".go");
             let packages = b.invocation.packages.iter().filter_map(|(p, _)| p.as_known());
             Some(in_repository && packages.filter(local).any(|p| !tree.holds_relative(p)))
         };

@@ -44,16 +44,20 @@ impl Tree {
         Tree { by_name }
     }
 
-    /// Whether the relative path a build names (`./cmd/app`, `netclient/main.go`, `../cmd/...`)
+    /// Whether the relative path a build names (`./cmd/app`, `netclient/main.go`, `./cmd/...`)
     /// exists below some folder of the tree: a build may run in any of them (after `cd`, in a
     /// Dockerfile that copied a folder to its WORKDIR). Paths it cannot judge (absolute ones,
-    /// patterns of the shell) are taken to exist.
+    /// ones that climb out with `../`, which may leave the scanned folder, patterns of the shell)
+    /// are taken to exist.
     pub fn holds_relative(&self, path: &str) -> bool {
         let mut rest = path.trim_end_matches('/');
         // `./cmd/...` names the packages under `cmd`.
         rest = rest.strip_suffix("/...").unwrap_or(rest);
-        while let Some(r) = rest.strip_prefix("./").or_else(|| rest.strip_prefix("../")) {
+        while let Some(r) = rest.strip_prefix("./") {
             rest = r.trim_start_matches('/');
+        }
+        if rest.starts_with("../") {
+            return true;
         }
         if rest.is_empty() || matches!(rest, "." | ".." | "...") || rest.starts_with('/') {
             return true;
@@ -91,7 +95,7 @@ mod tests {
     #[test]
     fn paths_it_cannot_judge_are_taken_to_exist() {
         let t = tree(&["go.mod"]);
-        for unjudged in ["/app/cmd/x", "cmd/*.go", "cmd/$APP", "a/../b", "a//b"] {
+        for unjudged in ["/app/cmd/x", "../gone/cmd", "cmd/*.go", "cmd/$APP", "a/../b", "a//b"] {
             assert!(t.holds_relative(unjudged), "{unjudged}");
         }
     }

@@ -2874,4 +2874,3 @@ fn run_on_arch_builds_in_a_container_of_its_machine() {
     let good = workflow(&step("aarch64", "-trimpath"));
     assert!(check_in_module(&[(".github/workflows/release.yml", &good)]).is_empty());
 }
-
