@@ -1387,9 +1387,14 @@ impl<'a> Defs<'a> {
         // tarball, a folder goreleaser's hooks fill) is another matter: it runs elsewhere.
         let names_missing_source = |b: &Build<'_>| {
             let tree = self.tree?;
+            let local = |p: &&str| p.starts_with("./") || p.ends_with(".go");
+            let packages = b.invocation.packages.iter().filter_map(|(p, _)| p.as_known());
+            if !packages.filter(local).any(|p| !tree.holds_relative(p)) {
+                return Some(false);
+            }
             let command = self.commands.iter().find(|c| c.span == b.invocation.span);
             let cwd = command.and_then(|c| c.cwd.clone());
-            let in_repository = match self.kind {
+            Some(match self.kind {
                 // The folder a RUN works in is known only where a copy of the build context put it.
                 Kind::Dockerfile => cwd.as_ref().and_then(Value::as_known).is_some_and(|d| tree.holds_relative(d)),
                 // goreleaser's `before:` hooks may make the folder it builds (`dir: ./caddy-build`).
@@ -1397,10 +1402,7 @@ impl<'a> Defs<'a> {
                 _ => cwd
                     .or_else(|| b.invocation.dir.clone())
                     .is_none_or(|d| d.as_known().is_some_and(|d| tree.holds_relative(d))),
-            };
-            let local = |p: &&str| p.starts_with("./") || p.ends_with(".go");
-            let packages = b.invocation.packages.iter().filter_map(|(p, _)| p.as_known());
-            Some(in_repository && packages.filter(local).any(|p| !tree.holds_relative(p)))
+            })
         };
         builds.retain(|b| {
             builds_this_project(module.as_deref(), run_in(b).as_deref(), b) && names_missing_source(b) != Some(true)
