@@ -315,6 +315,16 @@ fn action_step(
     ActionStep { uses: uses.value.clone(), span, uses_word, with, job, condition }
 }
 
+/// A script given as a YAML scalar, and where it starts in the file: its text as written, or for
+/// a quoted scalar (whose span includes its quotes and escapes) its value, just inside the quote.
+fn script_at<'s>(text: &'s str, (start, end): (usize, usize), value: &'s str) -> (&'s str, usize) {
+    let raw = &text[start..end.min(text.len())];
+    match raw.starts_with('"') || raw.starts_with('\'') {
+        true => (value, start + 1),
+        false => (raw, start),
+    }
+}
+
 /// How a job runs its `run:` steps when they say nothing: its folder and its shell.
 #[derive(Clone, Copy, Default)]
 struct StepDefaults<'d> {
@@ -327,13 +337,8 @@ struct StepDefaults<'d> {
 fn read_steps(text: &str, steps: &[Step], index: usize, defaults: StepDefaults<'_>, out: &mut Pipeline) {
     for step in steps {
         if let Some(run) = &step.run {
-            let Some((start, end)) = span_of(run) else { continue };
-            let raw = &text[start..end.min(text.len())];
-            // A quoted scalar's span includes its quotes and escapes: read the value instead.
-            let (script, base) = match raw.starts_with('"') || raw.starts_with('\'') {
-                true => (run.value.as_str(), start + 1),
-                false => (raw, start),
-            };
+            let Some(span) = span_of(run) else { continue };
+            let (script, base) = script_at(text, span, &run.value);
             let powershell = step.shell.as_ref().map_or(defaults.powershell, |s| is_powershell(&s.text()));
             // PowerShell is read as the shell it rewrites to, line for line.
             let items = match powershell {
@@ -408,12 +413,9 @@ fn go_build_instructions(text: &str, step: &Step, job: usize) -> Option<RunStep>
         return None;
     };
     let script = with.get(script)?;
-    let (start, end) = span_of(script)?;
-    let raw = &text[start..end.min(text.len())];
-    let items = match raw.starts_with('"') || raw.starts_with('\'') {
-        true => shell::parse(&script.value.text(), start + 1),
-        false => shell::parse(raw, start),
-    };
+    let value = script.value.text();
+    let (script, base) = script_at(text, span_of(script)?, &value);
+    let items = shell::parse(script, base);
     let mut env = env_words(&step.env);
     for (name, value) in settings {
         if let Some(value) = value {
