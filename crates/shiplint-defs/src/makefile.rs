@@ -83,18 +83,42 @@ pub struct Makefile {
     pub includes: Vec<(usize, String)>,
     /// Definitions of each variable name, in file order.
     by_name: HashMap<String, Vec<usize>>,
-    decided: DecisionCache,
+    decided: Memo<(usize, u64, usize), Decision>,
+    /// The rules each `make GOAL...` run reaches, by goals and what the caller gave make: a file
+    /// is asked again for every build it holds and every caller that runs it.
+    runs: Memo<(Vec<String>, u64), Vec<Reached>>,
 }
 
-/// Conditionals already decided, by the directive's offset, what the caller gave make and the
-/// nesting depth it was asked at (which bounds what it may follow, so the answer is a function of
-/// the key): each is decided once, however many definitions sit under it or ask about it.
-#[derive(Debug, Default)]
-struct DecisionCache(std::sync::Mutex<HashMap<(usize, u64, usize), Decision>>);
+/// Answers computed once per parsed file and then reused, keyed by everything they depend on
+/// besides the file itself. Conditionals are decided by directive offset, what the caller gave
+/// make and the nesting depth asked at (which bounds what may be followed, so the answer is a
+/// function of the key). A clone starts empty.
+#[derive(Debug)]
+struct Memo<K, V>(std::sync::Mutex<HashMap<K, V>>);
 
-impl Clone for DecisionCache {
+impl<K, V> Default for Memo<K, V> {
+    fn default() -> Self {
+        Memo(std::sync::Mutex::new(HashMap::new()))
+    }
+}
+
+impl<K, V> Clone for Memo<K, V> {
     fn clone(&self) -> Self {
-        DecisionCache::default()
+        Memo::default()
+    }
+}
+
+impl<K: Eq + std::hash::Hash, V: Clone> Memo<K, V> {
+    /// The answer for `key`, computed by `compute` the first time. The lock is not held while
+    /// computing: a computation may ask for other answers.
+    fn get_or(&self, key: K, compute: impl FnOnce() -> V) -> V {
+        let lock = || self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(v) = lock().get(&key) {
+            return v.clone();
+        }
+        let v = compute();
+        lock().insert(key, v.clone());
+        v
     }
 }
 
@@ -516,17 +540,11 @@ impl Makefile {
             return None;
         }
         let key = (c.at, scope.given.map_or(0, |g| g.fingerprint), depth);
-        let cached = self.decided.0.lock().unwrap_or_else(|e| e.into_inner()).get(&key).copied();
-        let holds = match cached {
-            Some(holds) => holds,
-            None => {
-                // What make sees there: the caller's variables and the definitions above.
-                let scope = Scope { before: Some(c.at), ..Scope::given(None, scope.given) };
-                let holds = self.condition_holds(text, c, &scope, depth);
-                self.decided.0.lock().unwrap_or_else(|e| e.into_inner()).insert(key, holds);
-                holds
-            }
-        };
+        let holds = self.decided.get_or(key, || {
+            // What make sees there: the caller's variables and the definitions above.
+            let scope = Scope { before: Some(c.at), ..Scope::given(None, scope.given) };
+            self.condition_holds(text, c, &scope, depth)
+        });
         holds.map(|h| h != c.negated)
     }
 
@@ -559,6 +577,10 @@ impl Makefile {
         if depth > MAX_DEPTH {
             return Value::hole(Origin::Unevaluated(format!("(variables nested deeper than {MAX_DEPTH})")));
         }
+        // A reference written twice in one text is the same value (`A = $(B)$(B)`): expanded
+        // once, so that a chain of doubling variables costs its length, not 2^length.
+        const MAX_REMEMBERED: usize = 16;
+        let mut remembered: Vec<(&str, Value)> = Vec::new();
         let mut out = Builder::default();
         let b = s.as_bytes();
         let mut i = 0;
@@ -578,7 +600,16 @@ impl Makefile {
                     let close = if open == b'(' { b')' } else { b'}' };
                     let end = matching(b, i + 1, open, close);
                     let inner = &s[i + 2..end.min(s.len())];
-                    out.push(&self.reference(text, inner, scope, depth));
+                    match remembered.iter().find(|(r, _)| *r == inner) {
+                        Some((_, value)) => out.push(value),
+                        None => {
+                            let value = self.reference(text, inner, scope, depth);
+                            out.push(&value);
+                            if remembered.len() < MAX_REMEMBERED {
+                                remembered.push((inner, value));
+                            }
+                        }
+                    }
                     i = end + 1;
                 }
                 Some(_) => {
@@ -852,13 +883,22 @@ impl Makefile {
     /// are expanded with the caller's variables (twice under `.SECONDEXPANSION:`); a rule the
     /// file decides against never runs. Bounded by the budget's target and depth caps.
     pub fn rules_for_goals(&self, text: &str, goals: &[String], given: Option<&Given>) -> Vec<Reached> {
-        // Each rule's targets, expanded once (`$(BLDDIR)/%`), and indexed: explicit targets by
-        // name, patterns in file order.
+        let key = (goals.to_vec(), given.map_or(0, |g| g.fingerprint));
+        self.runs.get_or(key, || self.walk_goals(text, goals, given))
+    }
+
+    fn walk_goals(&self, text: &str, goals: &[String], given: Option<&Given>) -> Vec<Reached> {
+        // Each rule's targets, expanded once (`$(BLDDIR)/%`; many rules write the same one), and
+        // indexed: explicit targets by name, patterns in file order.
         let scope = Scope::given(None, given);
         let mut index = RuleIndex::default();
+        let mut expansions: HashMap<&str, Option<String>> = HashMap::new();
         for (i, rule) in self.rules.iter().enumerate() {
             let expanded = rule.targets.iter().filter_map(|t| match t.contains('$') {
-                true => self.expand(text, t, &scope, 0).as_known().map(str::to_string),
+                true => expansions
+                    .entry(t)
+                    .or_insert_with(|| self.expand(text, t, &scope, 0).as_known().map(str::to_string))
+                    .clone(),
                 false => Some(t.clone()),
             });
             for target in expanded.flat_map(|t| t.split_whitespace().map(file_name).collect::<Vec<_>>()) {
