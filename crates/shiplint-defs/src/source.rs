@@ -860,7 +860,8 @@ fn builds_this_project(module: Option<&Module>, run_in: Option<&Module>, b: &Bui
 pub fn non_release_purpose(token: &str) -> Option<&'static str> {
     match token {
         // `bats`: the Bash Automated Testing System (`Dockerfile.bats`).
-        "test" | "tests" | "testing" | "e2e" | "integration" | "bats" => Some("tests"),
+        "test" | "tests" | "testing" | "e2e" | "integration" | "bats" | "smoke" | "dummy" | "integrationtest"
+        | "integrationtests" | "e2etest" | "e2etests" => Some("tests"),
         "dev" | "devcontainer" | ".devcontainer" | "development" | "local" => Some("development"),
         "lint" | "linter" | "validate" | "validation" | "vendor" | "docs" | "bench" | "fuzz" | "coverage"
         | "generate" | "codegen" | "check" | "checks" => Some("project tooling"),
@@ -869,14 +870,29 @@ pub fn non_release_purpose(token: &str) -> Option<&'static str> {
     }
 }
 
+/// What a folder's name says its files are for when that is not a release: the whole name
+/// (`examples`, `_example`, `integrationtest`), or every word of it (`integration-tests`, not
+/// `local-path-provisioner` or `cli-dev`, which name products).
+fn folder_purpose(folder: &str) -> Option<&'static str> {
+    let purpose = |word: &str| match word {
+        "example" | "examples" | "demo" | "demos" | "sample" | "samples" => Some("an example"),
+        w => non_release_purpose(w),
+    };
+    let folder = folder.to_ascii_lowercase();
+    let name = folder.trim_start_matches('_');
+    purpose(name).or_else(|| {
+        let mut words = name.split(['-', '_', '.']).filter(|w| !w.is_empty()).map(purpose);
+        let first = words.next()??;
+        words.all(|w| w.is_some()).then_some(first)
+    })
+}
+
 /// Whether every package a build names is known and lies in a folder of tests or examples
 /// (`./tests/imgtype/imgtype.go`, `./examples/hello`): a helper or a demo, not the product.
 fn builds_test_or_example_program(inv: &BuildInvocation<'_>) -> bool {
     let in_such_folder = |package: &str| {
-        let folders = package.split('/').filter(|p| !p.ends_with(".go"));
-        folders
-            .map(str::to_ascii_lowercase)
-            .any(|f| matches!(f.as_str(), "example" | "examples") || non_release_purpose(&f) == Some("tests"))
+        let mut folders = package.split('/').filter(|p| !p.ends_with(".go"));
+        folders.any(|f| matches!(folder_purpose(f), Some("an example" | "tests")))
     };
     !inv.packages.is_empty() && inv.packages.iter().all(|(p, _)| p.as_known().is_some_and(in_such_folder))
 }
@@ -1213,12 +1229,7 @@ impl<'a> Defs<'a> {
         let path = below_root.and_then(Path::to_str).unwrap_or(self.path);
         let mut parts = path.split('/').rev();
         let name = parts.next().unwrap_or("");
-        let tokens = name.split(['.', '-', '_']).map(str::to_ascii_lowercase);
-        let folders = parts.map(str::to_ascii_lowercase);
-        tokens.chain(folders).find_map(|t| match t.as_str() {
-            "example" | "examples" | "demo" | "demos" | "sample" | "samples" => Some("an example"),
-            t => non_release_purpose(t),
-        })
+        name.split(['.', '-', '_']).find_map(folder_purpose).or_else(|| parts.find_map(folder_purpose))
     }
 
     /// What a Makefile target's or script function's name says it builds for when that is not a

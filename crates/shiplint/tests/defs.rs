@@ -137,6 +137,10 @@ fn toolchain_unpinned_and_root_images() {
             [("SL202".to_string(), "Dockerfile:3:6".to_string())]
         );
     }
+    // The span runs from the final stage's base image to where its program starts.
+    let (_, _, doc) = findings(project(&[("Dockerfile", &alpine("", "1000"))]).path(), &["."]);
+    let span = &doc["findings"][0]["location"]["span"];
+    assert_eq!((span["start_line"].as_u64(), span["end_line"].as_u64()), (Some(3), Some(7)), "{span}");
 }
 
 /// Correct setups shaped like real projects' files: nothing may fire.

@@ -499,16 +499,26 @@ fn test_and_development_images_are_not_releases() {
         "Dockerfile.bats",
         ".devcontainer/Dockerfile",
         "examples/hello/Dockerfile",
+        // Folders named by a leading underscore, in one word, or in words that all say so.
+        "server/_example/store/Dockerfile",
+        "watcher/integrationtest/Dockerfile",
+        "integration-tests/Dockerfile",
+        "docker/dummy/oidc/Dockerfile",
+        ".github/workflows/smoke/Dockerfile",
     ] {
         assert!(check(&[(path, dockerfile)]).is_empty(), "{path}");
     }
     let found = check(&[("Dockerfile", dockerfile)]);
     assert_eq!(rules(&found), [("untrimmed-paths", "Dockerfile:2"), ("root-final-image", "Dockerfile:3")]);
+    // A folder whose name only starts with such a word names a product.
+    for path in ["images/local-path-provisioner/Dockerfile", "modules/cli-dev/Dockerfile"] {
+        assert_eq!(check(&[(path, dockerfile)]).len(), 2, "{path}");
+    }
 }
 
 #[test]
 fn a_build_deleted_by_its_own_target_does_not_ship() {
-    let make = "ui-smoke:\n\tgo build -ldflags=\"-s -w\" -o removeme/app app.go\n\t(cd ui && APP=../removeme/app yarn test)\n\trm -rf removeme\n";
+    let make = "ui-bundle:\n\tgo build -ldflags=\"-s -w\" -o removeme/app app.go\n\t(cd ui && APP=../removeme/app yarn test)\n\trm -rf removeme\n";
     assert!(check(&[("Makefile", make)]).is_empty());
     let kept = make.replace("\trm -rf removeme\n", "");
     assert!(!check(&[("Makefile", &kept)]).is_empty());

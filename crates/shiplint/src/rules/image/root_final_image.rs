@@ -150,6 +150,9 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     if switcher && user_id_given {
         return;
     }
+    // Where the program starts: a USER must come before it.
+    let anchor = last.instructions.iter().find(|i| i.keyword == "ENTRYPOINT" || i.keyword == "CMD");
+    let stage_end = last.instructions.last().map_or(last.from.end, |i| i.end);
     let (message, span) = match d.user(last.index) {
         Some((user, ins)) if is_root(user) => (format!("the final image runs as {user}"), (ins.start, ins.end)),
         Some(_) => return,
@@ -157,17 +160,15 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             if d.root_image(last.index).is_none_or(|(base, _)| base.nonroot_by_default) {
                 return;
             }
-            (format!("the final image ({}) sets no USER: its program runs as root", last.base_written), last.base_span)
+            // The final stage from its base image to where its program starts: no USER in it.
+            let span = (last.base_span.0, anchor.map_or(stage_end, |i| i.end));
+            (format!("the final image ({}) sets no USER: its program runs as root", last.base_written), span)
         }
     };
     let mut finding = defs.finding(&META, span, message, "add USER 65532:65532 (a numeric id works even on scratch)");
-    let anchor = last.instructions.iter().find(|i| i.keyword == "ENTRYPOINT" || i.keyword == "CMD");
     let (at, text) = match anchor {
         Some(i) => (i.start, "USER 65532:65532\n".to_string()),
-        None => {
-            let end = last.instructions.last().map_or(last.from.end, |i| i.end);
-            (end, "\nUSER 65532:65532".to_string())
-        }
+        None => (stage_end, "\nUSER 65532:65532".to_string()),
     };
     let description = "run as USER 65532:65532 (unsafe: the program loses root's file and port privileges)";
     finding.fix = defs.insertion(at, &text, description, false);
