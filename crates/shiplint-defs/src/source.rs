@@ -1322,27 +1322,28 @@ impl<'a> Defs<'a> {
             Parsed::Makefile { file, .. } => Some(file),
             _ => None,
         };
-        // A Makefile definition of `name` holding the text, or of a variable one refers to,
-        // nearest first; each name is looked at once (definitions may refer to each other).
+        // A Makefile definition holding the text, or one a definition of `name` refers to.
         let in_makefile = |name: &str| {
-            let mf = makefile?;
-            let mut seen = std::collections::HashSet::from([name.to_string()]);
-            let mut names = vec![name.to_string()];
-            for _ in 0..MAX_DEPTH {
-                let mut next = Vec::new();
-                for name in names {
-                    for (start, end) in mf.definitions(&name) {
-                        let Some(written) = self.text.get(start..end) else { continue };
-                        if holds(written) {
-                            return Some((start, end));
-                        }
-                        let refers = makefile::references(written).into_iter().filter(|r| seen.insert(r.to_string()));
-                        next.extend(refers.map(str::to_string));
-                    }
-                }
-                names = next;
+            fn find(
+                mf: &makefile::Makefile,
+                text: &str,
+                name: &str,
+                holds: &dyn Fn(&str) -> bool,
+                depth: usize,
+            ) -> Option<(usize, usize)> {
+                let defs = mf.definitions(name);
+                let here = defs.iter().copied().find(|&(start, end)| text.get(start..end).is_some_and(holds));
+                here.or_else(|| {
+                    (depth < MAX_DEPTH).then(|| {
+                        defs.iter().find_map(|&(start, end)| {
+                            makefile::references(&text[start..end])
+                                .into_iter()
+                                .find_map(|r| find(mf, text, r, holds, depth + 1))
+                        })
+                    })?
+                })
             }
-            None
+            makefile.and_then(|mf| find(mf, self.text, name, holds, 1))
         };
         fn find(
             defs: &Defs<'_>,
@@ -1358,8 +1359,11 @@ impl<'a> Defs<'a> {
                 return None;
             }
             word.variables().into_iter().find_map(|v| {
-                let mut assigned = defs.assignments.iter().filter(|(n, _)| *n == v);
-                assigned.find_map(|(_, w)| find(defs, w, holds, in_makefile, depth + 1)).or_else(|| in_makefile(v))
+                let assigned = defs.assignments.iter().filter(|(n, _)| *n == v);
+                assigned
+                    .clone()
+                    .find_map(|(_, w)| find(defs, w, holds, in_makefile, depth + 1))
+                    .or_else(|| in_makefile(v))
             })
         }
         find(self, word, holds, &in_makefile, 0).unwrap_or((word.start, word.end))
