@@ -1034,11 +1034,6 @@ impl Makefile {
         at
     }
 
-    /// The byte ranges of the values written for `name`, in file order.
-    pub fn definitions(&self, name: &str) -> Vec<(usize, usize)> {
-        self.by_name.get(name).into_iter().flatten().map(|&i| self.vars[i].value).collect()
-    }
-
     /// Whether conditionals hold as make reads them with no caller's variables: `None` when they
     /// depend on the environment.
     pub fn holds(&self, text: &str, conditions: &[Condition]) -> Decision {
@@ -1168,28 +1163,6 @@ pub struct Reached {
 pub struct Made {
     pub goal: String,
     pub stem: String,
-}
-
-/// The variables a make text refers to by name: `$(NAME)` and `${NAME}` (not functions,
-/// computed names or substitution references).
-pub fn references(text: &str) -> Vec<&str> {
-    let mut names = Vec::new();
-    let mut rest = text;
-    while let Some(at) = rest.find('$') {
-        rest = &rest[at + 1..];
-        let close = match rest.chars().next() {
-            Some('(') => ')',
-            Some('{') => '}',
-            _ => continue,
-        };
-        let Some(end) = rest.find(close) else { break };
-        let name = &rest[1..end];
-        if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.') {
-            names.push(name);
-        }
-        rest = &rest[end..];
-    }
-    names
 }
 
 /// A target, prerequisite or goal as make names the file: without leading `./` (make strips it

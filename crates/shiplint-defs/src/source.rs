@@ -1311,62 +1311,28 @@ impl<'a> Defs<'a> {
         super::gobuild::program_name(&import_path).map(|name| format!("{name}{exe}"))
     }
 
-    /// Where the text of a command's word that `holds` is written, as a byte range of the file
-    /// text: the word itself, or the definition of a variable it expands (a shell assignment or
-    /// a Makefile definition, three levels deep at most). A flag written once in `GOBUILD = go
-    /// build -ldflags "-s -w"` or `LDFLAGS := -s -w $(LDFLAGS)` is found there, once for every
-    /// target that runs it; the word itself when no definition holds it.
-    pub fn written_in(&self, word: &shell::Word, holds: &dyn Fn(&str) -> bool) -> (usize, usize) {
-        const MAX_DEPTH: usize = 3;
-        let makefile = match &self.parsed {
-            Parsed::Makefile { file, .. } => Some(file),
-            _ => None,
-        };
-        // A Makefile definition holding the text, or one a definition of `name` refers to.
-        let in_makefile = |name: &str| {
-            fn find(
-                mf: &makefile::Makefile,
-                text: &str,
-                name: &str,
-                holds: &dyn Fn(&str) -> bool,
-                depth: usize,
-            ) -> Option<(usize, usize)> {
-                let defs = mf.definitions(name);
-                let here = defs.iter().copied().find(|&(start, end)| text.get(start..end).is_some_and(holds));
-                here.or_else(|| {
-                    (depth < MAX_DEPTH).then(|| {
-                        defs.iter().find_map(|&(start, end)| {
-                            makefile::references(&text[start..end])
-                                .into_iter()
-                                .find_map(|r| find(mf, text, r, holds, depth + 1))
-                        })
-                    })?
-                })
-            }
-            makefile.and_then(|mf| find(mf, self.text, name, holds, 1))
-        };
-        fn find(
-            defs: &Defs<'_>,
-            word: &shell::Word,
+    /// Where the text of a command's word that `holds` is written: the word itself, or the
+    /// definition of a variable it expands (three levels deep at most). A flag written once in
+    /// `GOBUILD = go build -ldflags "-s -w"` is found there, once for every target that runs
+    /// `$(GOBUILD)`; the word itself when no definition holds it.
+    pub fn written_in<'w>(&'w self, word: &'w shell::Word, holds: &dyn Fn(&str) -> bool) -> &'w shell::Word {
+        fn find<'w>(
+            defs: &'w Defs<'_>,
+            word: &'w shell::Word,
             holds: &dyn Fn(&str) -> bool,
-            in_makefile: &dyn Fn(&str) -> Option<(usize, usize)>,
             depth: usize,
-        ) -> Option<(usize, usize)> {
+        ) -> Option<&'w shell::Word> {
             if defs.text.get(word.start..word.end).is_some_and(holds) {
-                return Some((word.start, word.end));
+                return Some(word);
             }
-            if depth == MAX_DEPTH {
+            if depth == 3 {
                 return None;
             }
             word.variables().into_iter().find_map(|v| {
-                let assigned = defs.assignments.iter().filter(|(n, _)| *n == v);
-                assigned
-                    .clone()
-                    .find_map(|(_, w)| find(defs, w, holds, in_makefile, depth + 1))
-                    .or_else(|| in_makefile(v))
+                defs.assignments.iter().filter(|(n, _)| *n == v).find_map(|(_, w)| find(defs, w, holds, depth + 1))
             })
         }
-        find(self, word, holds, &in_makefile, 0).unwrap_or((word.start, word.end))
+        find(self, word, holds, 0).unwrap_or(word)
     }
 
     /// The Go module this file sits in, read on first use.

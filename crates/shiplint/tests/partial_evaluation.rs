@@ -165,7 +165,7 @@ fn conditionals_are_decided_where_make_reads_them() {
     let before = make
         .replace("MODE := release\n", "")
         .replace("ifeq ($(MODE),release)", "MODE := release\nifeq ($(MODE),release)");
-    assert_eq!(rules(&check(&[("Makefile", &before)])), [("stripped-without-symbols", "Makefile:11")]);
+    assert_eq!(rules(&check(&[("Makefile", &before)])), [("stripped-without-symbols", "Makefile:19")]);
 }
 
 /// goreleaser runs `go build` in `dir:` and finds `main:` there.
@@ -302,7 +302,7 @@ fn variables_from_included_files() {
     let found = check(&[("Makefile", make), ("build/vars.mk", vars), ("build/more.mk", more)]);
     assert_eq!(
         rules(&found),
-        [("stripped-without-symbols", "Makefile:4"), ("non-reproducible-build", "Makefile:7")],
+        [("stripped-without-symbols", "Makefile:7"), ("non-reproducible-build", "Makefile:7")],
         "{found:#?}"
     );
     let debug = vars.replace("release", "debug");
@@ -449,7 +449,7 @@ fn nothing_in_vendored_code() {
 fn quotes_inside_make_variables_are_shell_syntax() {
     let make = "GO ?= go\nBUILD_FLAGS := -a -ldflags \"-s -w -X main.version=$(VERSION)\" -tags \"$(TAGS)\" -trimpath\nBIN := fzf-$(GOOS)_amd64\n\ntarget/$(BIN):\n\tGOARCH=amd64 $(GO) build $(BUILD_FLAGS) -o $@\n";
     let found = check(&[("Makefile", make)]);
-    assert_eq!(rules(&found), [("stripped-without-symbols", "Makefile:2")], "{found:#?}");
+    assert_eq!(rules(&found), [("stripped-without-symbols", "Makefile:6")], "{found:#?}");
     let untrimmed = make.replace(" -trimpath\n", "\n");
     let found = check(&[("Makefile", &untrimmed)]);
     assert!(found.iter().any(|f| f.0 == "untrimmed-paths" && f.2.contains("cross-compiled")), "{found:#?}");
@@ -1195,7 +1195,11 @@ fn makefile_targets_beside_a_release_workflow_that_builds_itself() {
     let alone = check_in_module(&[("Makefile", make)]);
     assert_eq!(
         rules(&alone),
-        [("stripped-without-symbols", "Makefile:1"), ("macos-not-notarized", "Makefile:3")],
+        [
+            ("macos-not-notarized", "Makefile:3"),
+            ("stripped-without-symbols", "Makefile:3"),
+            ("stripped-without-symbols", "Makefile:5")
+        ],
         "{alone:#?}"
     );
     let beside = check_in_module(&[("Makefile", make), (".github/workflows/release.yml", wf)]);
@@ -1299,7 +1303,7 @@ fn gox_and_goxz_builds_per_target() {
     let found = check_in_module(&[("Makefile", godzil)]);
     assert_eq!(
         rules(&found),
-        [("stripped-without-symbols", "Makefile:1"), ("macos-not-notarized", "Makefile:5")],
+        [("macos-not-notarized", "Makefile:5"), ("stripped-without-symbols", "Makefile:5")],
         "{found:#?}"
     );
 }
@@ -1530,10 +1534,10 @@ fn docker_run_options_ended_by_double_dash() {
 fn stripped_host_builds_beside_a_cross_compiling_release() {
     let make = "LDFLAGS = \"-s -w -X main.buildDate=$(DATE)\"\nbuild:\n\tgo build -ldflags=$(LDFLAGS) -o app .\ncross:\n\tgoxz -os=linux,windows -build-ldflags=$(LDFLAGS) .\n";
     let found = check_in_module(&[("Makefile", make)]);
-    assert_eq!(rules(&found), [("stripped-without-symbols", "Makefile:1")], "{found:#?}");
+    assert_eq!(rules(&found), [("stripped-without-symbols", "Makefile:5")], "{found:#?}");
     let alone = make.split("cross:").next().unwrap();
     let found = check_in_module(&[("Makefile", alone)]);
-    assert!(rules(&found).contains(&("stripped-without-symbols", "Makefile:1")), "{found:#?}");
+    assert!(rules(&found).contains(&("stripped-without-symbols", "Makefile:3")), "{found:#?}");
 }
 
 /// A local composite action runs in the job that uses it, with the job's `with:` inputs; a
@@ -2184,8 +2188,8 @@ fn a_quiet_prefix_from_a_variable_is_not_the_command() {
 
 /// A command variable that holds `go build` and writes its `-ldflags`, run by recipes that add
 /// no flags of their own (`$(go_build) $@ ./cmd/$*`, `$(call BUILD,linux,amd64)`), is where the
-/// build is written: one finding there. A template whose flags come from another variable
-/// (`GO_BUILD = go build $(FLAGS)`) is reported where that variable writes them.
+/// build is written: one finding there. A template whose flags come from elsewhere
+/// (`GO_BUILD = go build $(FLAGS)`) leaves the findings at each recipe.
 #[test]
 fn a_build_written_in_a_variable_is_reported_there() {
     let make = "go_build := go build -ldflags '-s -w' -o\nrelease: bin/app bin/tool\nbin/%: FORCE\n\t@$(go_build) $@ ./cmd/$*\nFORCE:\n";
@@ -2200,7 +2204,7 @@ fn a_build_written_in_a_variable_is_reported_there() {
     let template = "FLAGS := -ldflags '-s -w'\nGO_BUILD = go build $(FLAGS)\nrelease:\n\t$(GO_BUILD) -trimpath -o dist/a ./cmd/a\n\t$(GO_BUILD) -trimpath -o dist/b ./cmd/b\n";
     assert_eq!(
         rules(&check_in_module(&[("Makefile", template), ("cmd/a/main.go", MAIN), ("cmd/b/main.go", MAIN)])),
-        [("stripped-without-symbols", "Makefile:1")]
+        [("stripped-without-symbols", "Makefile:4"), ("stripped-without-symbols", "Makefile:5")]
     );
 }
 
@@ -2568,7 +2572,7 @@ fn a_recipe_eval_defines_variables_for_its_later_lines() {
     };
     let found = check_in_module(&[("Makefile", &make("-s -w"))]);
     let stripped = places(&found, "stripped-without-symbols");
-    assert_eq!(stripped, ["Makefile:1"], "{found:#?}");
+    assert_eq!(stripped, ["Makefile:6"], "{found:#?}");
     // Run by a release, the system the eval computes from the stem is darwin for one goal.
     let wf = release_workflow("ubuntu-latest", "make cross", "out/*");
     let found = check_in_module(&[("Makefile", &make("")), (".github/workflows/release.yml", &wf)]);
@@ -2581,7 +2585,7 @@ fn a_recipe_eval_defines_variables_for_its_later_lines() {
         .replace("$(GO_LDFLAGS))", "-s -w)");
     let found = check_in_module(&[("Makefile", &other)]);
     let stripped = places(&found, "stripped-without-symbols");
-    assert_eq!(stripped, ["Makefile:5"], "{found:#?}");
+    assert_eq!(stripped, ["Makefile:6"], "{found:#?}");
 }
 
 /// Many test jobs running `make app` use none of the runs that the release job's `make exe`
@@ -2658,7 +2662,7 @@ fn target_variables_reach_prerequisites_and_patterns() {
     let make = "LDFLAGS = -X main.buildDate=v1\nbin/app:\n\tgo build -trimpath -ldflags \"$(LDFLAGS)\" -o bin/app .\nrelease: LDFLAGS += -s -w\nrelease: bin/app\n";
     let wf = |goal: &str| release_workflow("ubuntu-latest", &format!("make {goal}"), "bin/*");
     let found = check_in_module(&[("Makefile", make), (".github/workflows/release.yml", &wf("release"))]);
-    assert_eq!(places(&found, "stripped-without-symbols"), ["Makefile:4"], "{found:#?}");
+    assert_eq!(places(&found, "stripped-without-symbols"), ["Makefile:3"], "{found:#?}");
     let found = check_in_module(&[("Makefile", make), (".github/workflows/release.yml", &wf("bin/app"))]);
     assert!(places(&found, "stripped-without-symbols").is_empty(), "{found:#?}");
 

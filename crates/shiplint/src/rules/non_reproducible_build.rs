@@ -166,15 +166,15 @@ fn assignment_at(text: &str, target: &str) -> Option<usize> {
 
 /// Where `-X target=...` is written inside `word`, when it is written there: from the `-X` (or
 /// the target) to the end of its value (the next `-X`, the line's end or the word's end).
-fn assignment_span(text: &str, (word_start, word_end): (usize, usize), target: &str) -> Option<(usize, usize)> {
-    let written = text.get(word_start..word_end)?;
+fn assignment_span(text: &str, word: &Word, target: &str) -> Option<(usize, usize)> {
+    let written = text.get(word.start..word.end)?;
     let at = assignment_at(written, target)?;
     let before = written[..at].trim_end_matches([' ', '\t', '=', '"', '\'']);
     let start = before.strip_suffix("-X").map_or(at, |b| b.strip_suffix('-').unwrap_or(b).len());
     let rest = &written[at..];
     let end = [rest.find('\n'), rest[1..].find(" -X").map(|i| i + 1)].into_iter().flatten().min().unwrap_or(rest.len());
     let end = at + rest[..end].trim_end_matches([' ', '\t', '\r', '"', '\'', ',', ']']).len();
-    Some((word_start + start, word_start + end))
+    Some((word.start + start, word.start + end))
 }
 
 pub fn check_binary(bin: &Binary<'_>, out: &mut Vec<Finding>) {

@@ -12,10 +12,8 @@ declare_rule! {
     /// ID and the same machine code, since a GNU build ID derived from `redacted` is the same
     /// for every build). In build definitions it finds release builds linked with `-s` or `-w`
     /// (goreleaser's default `ldflags` included) when the file builds no unstripped copy of the
-    /// same packages. The flags are reported once where they are written, however many builds
-    /// use them: at the build, at the definition of a variable it expands (`LDFLAGS := -s -w`
-    /// in a Makefile, `FLAGS="-s -w"` in a script), or at the line of a caller that passes them
-    /// (`GO_LDFLAGS="-s -w" ./build.sh`). Among the files of one scan, it finds different builds (another platform,
+    /// same packages; flags a caller passes (`GO_LDFLAGS="-s -w" ./build.sh`) are reported once,
+    /// at the caller's line, where they are written. Among the files of one scan, it finds different builds (another platform,
     /// Go release, version or Go build ID, or, where the Go build ID is redacted, other machine
     /// code) that carry the same GNU build ID or Mach-O UUID, which symbol servers cannot tell
     /// apart: a fixed `-B 0x...` does it, and so does Bazel's redacted Go build ID, from which
@@ -228,12 +226,12 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         // (`GO_LDFLAGS="-s -w" ./scripts/build.sh`) when this file writes none.
         let at = match &inv.ldflags {
             Some((_, w)) => {
-                let (start, end) = defs.written_in(w, &|text| stripped_by(text).is_some());
-                let holds_here = defs.text.get(start..end).and_then(stripped_by).is_some();
+                let here = defs.written_in(w, &|text| stripped_by(text).is_some());
+                let holds_here = defs.text.get(here.start..here.end).and_then(stripped_by).is_some();
                 let caller = b.via.as_deref().filter(|_| !holds_here);
                 match caller.and_then(|c| c.chain().find(|c| stripped_by(&c.written).is_some())) {
                     Some(c) => Location::text(&c.path, c.lines),
-                    None => defs.location(start, end),
+                    None => defs.location(w.start, w.end),
                 }
             }
             None => defs.location(inv.span.0, inv.span.1),
