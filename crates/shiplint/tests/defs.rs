@@ -321,7 +321,7 @@ fn makefile_recipes_variables_and_loops() {
     assert!(
         messages[4].contains("3 iterations write dist/api: linux/amd64, linux/arm64, darwin/arm64"),
         "{}",
-        messages[2]
+        messages[4]
     );
     // The fix puts -trimpath into the recipe line, and only there.
     let out = shiplint().current_dir(p.path()).args(["check", "--fix", "."]).output().unwrap();
