@@ -155,6 +155,10 @@ pub struct JobPlan {
 
 #[derive(Default)]
 pub struct Pipeline {
+    /// Files of the repository its steps read with `cat` (`cat .github/env >> "$GITHUB_ENV"`,
+    /// `echo "GO_VERSION=$(cat .go-version)" >> "$GITHUB_ENV"`): each path as written (no
+    /// leading `./`) and the file's text, given by whoever read the pipeline from disk.
+    pub files: Vec<(String, String)>,
     /// The pipeline-wide environment (GitHub `env:`, GitLab `variables:`).
     pub env: Vec<(String, shell::Word)>,
     /// A local action's inputs with their defaults, read as `${{ inputs.* }}` (a caller's
@@ -303,9 +307,51 @@ pub fn input_value(input: &Input, env: &Env) -> Value {
     env.expand(&input.word)
 }
 
+/// The relative paths a pipeline's text reads with `cat` (`cat .github/env`, `$(cat
+/// .go-version)`, `cat "versions.env"`): the word after each `cat` that is a literal path inside
+/// the repository (no variables, globs, options, absolute or parent paths), without a leading
+/// `./`, each once, at most `MAX_CAT_FILES`.
+pub fn cat_paths(text: &str) -> Vec<String> {
+    const MAX_CAT_FILES: usize = 8;
+    let mut out: Vec<String> = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("cat ") {
+        let before = rest[..at].chars().next_back();
+        rest = &rest[at + 4..];
+        if before.is_some_and(|c| !matches!(c, ' ' | '\t' | '\n' | '(' | '|' | ';' | '&' | '`' | '"' | '\'')) {
+            continue;
+        }
+        let word = rest.trim_start_matches([' ', '\t']);
+        let end = word.find([' ', '\t', '\n', ')', '|', ';', '&', '`', '>', '<']).unwrap_or(word.len());
+        let path = word[..end].trim_matches(['"', '\'']);
+        let mut path = path;
+        while let Some(p) = path.strip_prefix("./") {
+            path = p;
+        }
+        let literal = !path.is_empty()
+            && !path.starts_with(['/', '-', '~'])
+            && !path.contains(['$', '*', '?', '[', '{', '"', '\''])
+            && !path.split('/').any(|part| part == "..");
+        if literal && !out.iter().any(|p| p == path) {
+            out.push(path.to_string());
+            if out.len() == MAX_CAT_FILES {
+                break;
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cat_paths_are_literal_paths_inside_the_repository() {
+        let text = "run: |\n  cat .github/env >> \"$GITHUB_ENV\"\n  echo \"V=$(cat ./.go-version)\" >> $GITHUB_ENV\n  \
+                    cat \"$F\" /etc/passwd ../x -n ~/.ssh/id *.env\n  concat a.txt\n  cat .github/env | tee\n";
+        assert_eq!(cat_paths(text), [".github/env", ".go-version"]);
+    }
 
     #[test]
     fn step_conditions() {

@@ -257,6 +257,11 @@ impl Env {
                 Some((dir, _)) => dir.to_string(),
                 None => ".".to_string(),
             },
+            // A file of the repository its reader was given (`$(cat .go-version)`): its text
+            // without the final newline, as command substitution drops it.
+            ["cat", path] if self.get(&file_variable(path)).is_some() => {
+                self.get(&file_variable(path))?.as_known()?.trim_end_matches('\n').to_string()
+            }
             words => host_system_output(words, self.get(HOST_SYSTEM).and_then(Value::as_known)?)?,
         };
         for c in commands {
@@ -597,6 +602,16 @@ pub struct Evaluated<'a> {
 /// container image or on a Linux CI runner, `macOS` on a macOS runner): not a name a script can
 /// write.
 pub const HOST_SYSTEM: &str = " host system";
+
+/// The variable holding the text of a repository file that `cat` reads (set from what the
+/// reader of the file found on disk; a name no script can write).
+pub fn file_variable(path: &str) -> String {
+    let mut path = path;
+    while let Some(p) = path.strip_prefix("./") {
+        path = p;
+    }
+    format!(" file {path}")
+}
 
 /// What a command that reports the build host's system prints (`uname -s`, `go env GOOS`),
 /// on `host` (GitHub's RUNNER_OS names: `Linux`, `macOS`, `Windows`).

@@ -258,6 +258,8 @@ pub struct Defs<'a> {
     /// The files of the repository the scan root holds (none when it is not a repository's top).
     pub tree: Option<&'a Tree>,
     pub builds: Vec<Build<'a>>,
+    /// For a CI pipeline: what its steps wrote to `$GITHUB_ENV` and `$GITHUB_OUTPUT`.
+    pub github_env: GithubEnv,
     /// Every shell assignment in the file (name, value word), for tracing where a value came from.
     pub assignments: Vec<(&'a str, &'a shell::Word)>,
     /// Every command run (one entry per command and target or job, its first evaluation).
@@ -355,7 +357,13 @@ struct Collected<'a> {
     sourced: &'a [(usize, usize)],
     /// Read as a caller runs it: only what its commands call runs, not every function.
     called: bool,
+    /// For a CI pipeline: what its steps wrote to `$GITHUB_ENV` and `$GITHUB_OUTPUT`, by job and
+    /// runner (see `Defs::ci_env`).
+    github_env: GithubEnv,
 }
+
+/// What the steps of each job (by job and runner) wrote to `$GITHUB_ENV` and `$GITHUB_OUTPUT`.
+pub type GithubEnv = std::collections::HashMap<(usize, usize), Vec<(String, Value)>>;
 
 /// One recipe command of a Makefile (every line of the rule under `.ONESHELL:`).
 pub struct Recipe {
@@ -586,7 +594,7 @@ fn read_pipeline<'a>(wf: &'a ci::Pipeline, seed: &[(String, Value)], via: Option
     let evaluations = wf.runs.iter().flat_map(|run| {
         wf.jobs[run.job].combinations.iter().enumerate().map(move |(runner, (_, combo))| (run, runner, combo))
     });
-    let mut github_env: std::collections::HashMap<(usize, usize), Vec<(String, Value)>> = Default::default();
+    let mut github_env = GithubEnv::default();
     // What jobs so far give later ones, as `needs.<job>.outputs.<name>` (from their first runner).
     let mut needs: Vec<(String, Value)> = Vec::new();
     for (run, runner, combo) in evaluations.take(MAX_RUNS * 4) {
@@ -595,6 +603,9 @@ fn read_pipeline<'a>(wf: &'a ci::Pipeline, seed: &[(String, Value)], via: Option
         let mut env = ci::env_for(wf, run.job, combo, &exported, &run.env);
         for (name, value) in seed {
             env.set(name, value.clone(), !name.contains('.'));
+        }
+        for (path, text) in &wf.files {
+            env.set(&super::eval::file_variable(path), Value::known(text), true);
         }
         if !ci::step_runs(run.condition.as_deref(), &env) {
             continue;
@@ -638,6 +649,10 @@ fn read_pipeline<'a>(wf: &'a ci::Pipeline, seed: &[(String, Value)], via: Option
             let (context, via) = (Some(job.name.clone()), via.clone());
             c.builds.push(Build { invocation, stage: None, runner, context, via, goal: None });
         }
+    }
+    // The file's own steps (a local action run by a caller is another pipeline).
+    if via.is_none() {
+        c.github_env = github_env;
     }
 }
 
@@ -747,6 +762,7 @@ fn github_file_writes(evaluated: &[shell::Evaluated<'_>]) -> Vec<(bool, String, 
         }
     };
     let program = |e: &shell::Evaluated<'_>| e.argv.first().and_then(Value::as_known).map(str::to_string);
+    let identifier = |n: &&str| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
     let mut out = Vec::new();
     for (i, e) in evaluated.iter().enumerate() {
         let piped_into = evaluated.get(i + 1).and_then(|next| {
@@ -754,6 +770,18 @@ fn github_file_writes(evaluated: &[shell::Evaluated<'_>]) -> Vec<(bool, String, 
             tee.then(|| next.command.words.iter().find_map(file_of)).flatten()
         });
         let Some(outputs) = e.command.writes_to.iter().find_map(file_of).or(piped_into) else { continue };
+        // `cat .github/env >> "$GITHUB_ENV"`: every NAME=value line of the files the reader
+        // was given.
+        if program(e).as_deref() == Some("cat") {
+            let files = e.argv.iter().skip(1).filter_map(|a| e.env.get(&super::eval::file_variable(a.as_known()?)));
+            let lines = files.filter_map(Value::as_known).flat_map(str::lines).map(str::trim);
+            for (name, value) in lines.filter(|l| !l.starts_with('#')).filter_map(|l| l.split_once('=')) {
+                if identifier(&name) {
+                    out.push((outputs, name.to_string(), Value::known(value.trim_matches(['"', '\'']))));
+                }
+            }
+            continue;
+        }
         if program(e).as_deref() != Some("echo") {
             continue;
         }
@@ -766,8 +794,6 @@ fn github_file_writes(evaluated: &[shell::Evaluated<'_>]) -> Vec<(bool, String, 
             line.push(arg);
         }
         let Some((name, value)) = line.build().split_once('=') else { continue };
-        let identifier =
-            |n: &&str| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
         if let Some(name) = name.as_known().filter(identifier) {
             out.push((outputs, name.to_string(), value));
         }
@@ -1070,6 +1096,7 @@ impl<'a> Defs<'a> {
             scan_root: None,
             tree: None,
             builds: c.builds,
+            github_env: c.github_env,
             assignments: c.assignments,
             commands: c.commands,
             notes: c
@@ -1203,6 +1230,15 @@ impl<'a> Defs<'a> {
     pub fn place(&self, start: usize, end: usize) -> (&'a str, Span) {
         let included = self.origins.and_then(|o| o.span(&self.lines, self.text, start, end));
         included.unwrap_or_else(|| (self.path, self.span(start, end)))
+    }
+
+    /// The environment of CI job `job` on matrix combination `runner` of this file's pipeline,
+    /// with what its steps wrote to `$GITHUB_ENV` and `$GITHUB_OUTPUT` (`echo
+    /// "GO_VERSION=1.26.3" >> "$GITHUB_ENV"` then `go-version: ${{ env.GO_VERSION }}`).
+    pub fn ci_env(&self, pipeline: &ci::Pipeline, job: usize, runner: usize) -> Option<Env> {
+        let (_, combo) = pipeline.jobs.get(job)?.combinations.get(runner)?;
+        let exported = self.github_env.get(&(job, runner)).map_or(&[][..], Vec::as_slice);
+        Some(ci::env_for(pipeline, job, combo, exported, &[]))
     }
 
     /// `path:line` of a byte of the text read, for messages.

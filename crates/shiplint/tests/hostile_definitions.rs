@@ -243,11 +243,11 @@ fn hostile_build_definitions_and_trees_are_bounded() {
         }),
         Box::new(move || {
             hostile(
-                "go-version-file naming /dev/zero, a path outside and the canary",
+                "go-version-file and cat naming /dev/zero, a path outside and the canary",
                 vec![(
                     ".github/workflows/release.yml",
                     b(release(
-                        "      - uses: actions/setup-go@v5\n        with:\n          go-version-file: /dev/zero\n      - uses: actions/setup-go@v5\n        with:\n          go-version-file: ../canary/go.mod\n      - run: go build -o dist/app .\n",
+                        "      - run: cat /dev/zero ../canary/go.mod >> \"$GITHUB_ENV\"; echo \"V=$(cat ../canary/go.mod)\" >> \"$GITHUB_ENV\"\n      - uses: actions/setup-go@v5\n        with:\n          go-version-file: /dev/zero\n      - uses: actions/setup-go@v5\n        with:\n          go-version-file: ../canary/go.mod\n      - run: go build -o dist/app .\n",
                     )),
                 )],
                 &["/dev/zero not read: resolves outside the repository", "../canary/go.mod not read: resolves outside"],

@@ -2884,3 +2884,39 @@ fn run_on_arch_builds_in_a_container_of_its_machine() {
     let good = workflow(&step("aarch64", "-trimpath"));
     assert!(check_in_module(&[(".github/workflows/release.yml", &good)]).is_empty());
 }
+
+/// What a step writes to `$GITHUB_ENV` reaches the later steps' `${{ env.* }}`, setup-go's
+/// `go-version` included, and so do the files of the repository a step reads with `cat`
+/// (`cat .github/env >> "$GITHUB_ENV"`, `echo "GO_VERSION=$(cat .go-version)" >> "$GITHUB_ENV"`).
+#[test]
+fn versions_a_step_writes_to_github_env_reach_setup_go() {
+    let workflow = |export: &str| {
+        format!(
+            "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - run: {export}\n      - uses: actions/setup-go@v6\n        with:\n          go-version: ${{{{ env.GO_VERSION }}}}\n          check-latest: true\n      - run: go build -trimpath -o dist/app .\n      - uses: softprops/action-gh-release@v2\n        with:\n          files: dist/app\n"
+        )
+    };
+    let at = [("module-graph-drift", ".github/workflows/release.yml:12")];
+    for (export, files) in [
+        (r#"echo "GO_VERSION=1.27" >> "$GITHUB_ENV""#, vec![]),
+        (r#"cat ".github/env" >> "$GITHUB_ENV""#, vec![(".github/env", "# pinned\nGO_VERSION=1.27\nLINT=v2\n")]),
+        (r#"echo "GO_VERSION=$(cat ./.go-version)" >> $GITHUB_ENV"#, vec![(".go-version", "1.27\n")]),
+    ] {
+        let wf = workflow(export);
+        let mut all = vec![(".github/workflows/release.yml", wf.as_str())];
+        all.extend(files.iter().copied());
+        assert_eq!(rules(&check_in_module(&all)), at, "{export}");
+        // An exact release is what check-latest installs anyway; a file that is not there
+        // gives nothing to judge.
+        let exact: Vec<(&str, String)> = files.iter().map(|(p, t)| (*p, t.replace("1.27", "1.27.2"))).collect();
+        let wf = match exact.is_empty() {
+            true => wf.replace("GO_VERSION=1.27", "GO_VERSION=1.27.2"),
+            false => wf,
+        };
+        let mut all = vec![(".github/workflows/release.yml", wf.as_str())];
+        all.extend(exact.iter().map(|(p, t)| (*p, t.as_str())));
+        assert!(check_in_module(&all).is_empty(), "{export}");
+        if !files.is_empty() {
+            assert!(check_in_module(&[(".github/workflows/release.yml", &wf)]).is_empty(), "{export}");
+        }
+    }
+}

@@ -199,12 +199,9 @@ fn minor_line(version: &str) -> Option<String> {
 /// unknown.
 fn requested_versions(defs: &Defs<'_>, wf: &ci::Pipeline, step: &ci::ActionStep, runners: &[usize]) -> Vec<String> {
     if let Some(v) = step.with.get("go-version") {
-        let mut out: Vec<String> = wf.jobs[step.job]
-            .combinations
+        let mut out: Vec<String> = runners
             .iter()
-            .enumerate()
-            .filter(|(runner, _)| runners.contains(runner))
-            .filter_map(|(_, (_, combo))| match ci::input_value(v, &ci::env_for(wf, step.job, combo, &[], &[])) {
+            .filter_map(|&runner| match ci::input_value(v, &defs.ci_env(wf, step.job, runner)?) {
                 Value::Known(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
                 _ => None,
             })
@@ -588,10 +585,9 @@ pub fn shipping_go_releases(defs: &Defs<'_>) -> Vec<ShippingGo> {
             if !job_ships(defs, wf, index, None) {
                 continue;
             }
-            for (_, combo) in &job.combinations {
-                let Value::Known(reference) = ci::input_value(written, &ci::env_for(wf, index, combo, &[], &[])) else {
-                    continue;
-                };
+            for runner in 0..job.combinations.len() {
+                let Some(env) = defs.ci_env(wf, index, runner) else { continue };
+                let Value::Known(reference) = ci::input_value(written, &env) else { continue };
                 let image = images::classify(&reference);
                 if let Some(minor) = image.go_release().and_then(minor_of) {
                     out.push(ShippingGo { span: written.span, written: reference.clone(), minor });
