@@ -178,7 +178,7 @@ fn check_file(path: &Path, named: bool, scan_root: &Path, options: &BinaryOption
     }
     let mut parsed = source::parse(kind, &text)?;
     if let source::Parsed::Workflow(pipeline) = &mut parsed {
-        pipeline.files = crate::reach::pipeline_cat_files(path, &text, scan_root);
+        pipeline.files = crate::reach::pipeline_cat_files(path, &text, scan_root, &mut notes);
     }
     if let (source::Parsed::Shell { sourced, .. }, Some((_, origins))) = (&mut parsed, &included) {
         *sourced = origins.ranges_not_of(&display, text.len());

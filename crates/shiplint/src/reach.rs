@@ -54,20 +54,22 @@ pub fn read_named(defs: &Defs<'_>, repository: &Path, named: &Path) -> Option<St
 
 /// The files a CI pipeline's steps read with `cat` (see `ci::cat_paths`), from the repository
 /// the pipeline belongs to (the folder holding its `.github/`, else the scan's repository):
-/// each small text file there, as `cat` would give it. Larger files, and files that are missing
-/// or may not be read, are left out: what they give stays unknown.
-pub fn pipeline_cat_files(path: &Path, text: &str, scan_root: &Path) -> Vec<(String, String)> {
+/// each small text file there, as `cat` would give it. Larger files and missing ones are left
+/// out (what they give stays unknown); a file that may not be read is also noted (`notes`).
+pub fn pipeline_cat_files(path: &Path, text: &str, scan_root: &Path, notes: &mut Vec<String>) -> Vec<(String, String)> {
     // An env file or a version file is a few lines; anything larger is not one.
     const MAX_CAT_FILE: usize = 4096;
     let root = path.ancestors().find(|a| a.ends_with(".github")).and_then(Path::parent);
     let root = root.unwrap_or_else(|| repository_of(scan_root));
-    crate::defs::ci::cat_paths(text)
-        .into_iter()
-        .filter_map(|p| {
-            let (_, text) = read_inside(root, &root.join(&p)).ok()??;
-            (text.len() <= MAX_CAT_FILE).then_some((p, text))
-        })
-        .collect()
+    let mut files = Vec::new();
+    for p in crate::defs::ci::cat_paths(text) {
+        match read_inside(root, &root.join(&p)) {
+            Ok(Some((_, text))) if text.len() <= MAX_CAT_FILE => files.push((p, text)),
+            Ok(_) => {}
+            Err(why) => notes.push(format!("{p} not read: {why}")),
+        }
+    }
+    files
 }
 
 /// `named` resolved and read under the rules of [`read_named`]: `Ok(None)` when it does not exist.
