@@ -323,8 +323,7 @@ pub fn cat_paths(text: &str) -> Vec<String> {
         }
         let word = rest.trim_start_matches([' ', '\t']);
         let end = word.find([' ', '\t', '\n', ')', '|', ';', '&', '`', '>', '<']).unwrap_or(word.len());
-        let path = word[..end].trim_matches(['"', '\'']);
-        let mut path = path;
+        let mut path = word[..end].trim_matches(['"', '\'']);
         while let Some(p) = path.strip_prefix("./") {
             path = p;
         }
