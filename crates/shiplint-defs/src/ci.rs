@@ -247,8 +247,19 @@ impl ActionStep {
 
 /// The environment of job `job`'s runner `runner` (one matrix combination), before any step.
 pub fn runner_env(pipeline: &Pipeline, job: usize, runner: usize) -> Option<Env> {
+    runner_env_exporting(pipeline, job, runner, &[])
+}
+
+/// The environment of job `job`'s runner `runner` with what its steps `exported` (see
+/// `env_for`).
+pub fn runner_env_exporting(
+    pipeline: &Pipeline,
+    job: usize,
+    runner: usize,
+    exported: &[(String, Value)],
+) -> Option<Env> {
     let (_, combo) = pipeline.jobs.get(job)?.combinations.get(runner)?;
-    Some(env_for(pipeline, job, combo, &[], &[]))
+    Some(env_for(pipeline, job, combo, exported, &[]))
 }
 
 /// Whether a step with the `if:` `condition` runs in the environment `env` (of one matrix
@@ -307,10 +318,14 @@ pub fn input_value(input: &Input, env: &Env) -> Value {
     env.expand(&input.word)
 }
 
+/// The largest file a pipeline's `cat` is given (see `cat_paths`).
+pub const MAX_CAT_FILE: usize = 4096;
+
 /// The relative paths a pipeline's text reads with `cat` (`cat .github/env`, `$(cat
 /// .go-version)`, `cat "versions.env"`): the word after each `cat` that is a literal path inside
 /// the repository (no variables, globs, options, absolute or parent paths), without a leading
-/// `./`, each once, at most `MAX_CAT_FILES`.
+/// `./`, each once, at most `MAX_CAT_FILES`. Whoever reads them gives only files of at most
+/// `MAX_CAT_FILE` bytes: an env file or a version file is a few lines.
 pub fn cat_paths(text: &str) -> Vec<String> {
     const MAX_CAT_FILES: usize = 8;
     let mut out: Vec<String> = Vec::new();
@@ -323,10 +338,7 @@ pub fn cat_paths(text: &str) -> Vec<String> {
         }
         let word = rest.trim_start_matches([' ', '\t']);
         let end = word.find([' ', '\t', '\n', ')', '|', ';', '&', '`', '>', '<']).unwrap_or(word.len());
-        let mut path = word[..end].trim_matches(['"', '\'']);
-        while let Some(p) = path.strip_prefix("./") {
-            path = p;
-        }
+        let path = super::eval::without_dot_slash(word[..end].trim_matches(['"', '\'']));
         let literal = !path.is_empty()
             && !path.starts_with(['/', '-', '~'])
             && !path.contains(['$', '*', '?', '[', '{', '"', '\''])

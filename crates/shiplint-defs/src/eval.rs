@@ -606,11 +606,16 @@ pub const HOST_SYSTEM: &str = " host system";
 /// The variable holding the text of a repository file that `cat` reads (set from what the
 /// reader of the file found on disk; a name no script can write).
 pub fn file_variable(path: &str) -> String {
+    format!(" file {}", without_dot_slash(path))
+}
+
+/// A relative path without its leading `./` (any number of them).
+pub fn without_dot_slash(path: &str) -> &str {
     let mut path = path;
     while let Some(p) = path.strip_prefix("./") {
         path = p;
     }
-    format!(" file {path}")
+    path
 }
 
 /// What a command that reports the build host's system prints (`uname -s`, `go env GOOS`),

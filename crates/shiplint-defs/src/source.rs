@@ -1236,9 +1236,8 @@ impl<'a> Defs<'a> {
     /// with what its steps wrote to `$GITHUB_ENV` and `$GITHUB_OUTPUT` (`echo
     /// "GO_VERSION=1.26.3" >> "$GITHUB_ENV"` then `go-version: ${{ env.GO_VERSION }}`).
     pub fn ci_env(&self, pipeline: &ci::Pipeline, job: usize, runner: usize) -> Option<Env> {
-        let (_, combo) = pipeline.jobs.get(job)?.combinations.get(runner)?;
         let exported = self.github_env.get(&(job, runner)).map_or(&[][..], Vec::as_slice);
-        Some(ci::env_for(pipeline, job, combo, exported, &[]))
+        ci::runner_env_exporting(pipeline, job, runner, exported)
     }
 
     /// `path:line` of a byte of the text read, for messages.

@@ -54,7 +54,7 @@ fn build_definition(kind: Kind, text: &str) {
                 // The files a pipeline reads with `cat`, as `check` gives them (small ones):
                 // here the text itself stands for each.
                 if let source::Parsed::Workflow(pipeline) = &mut parsed {
-                    let stand_in = text.len() <= 4096;
+                    let stand_in = text.len() <= crate::defs::ci::MAX_CAT_FILE;
                     let files = crate::defs::ci::cat_paths(text).into_iter().filter(|_| stand_in);
                     pipeline.files = files.map(|path| (path, text.to_string())).collect();
                 }

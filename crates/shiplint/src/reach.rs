@@ -57,14 +57,12 @@ pub fn read_named(defs: &Defs<'_>, repository: &Path, named: &Path) -> Option<St
 /// each small text file there, as `cat` would give it. Larger files and missing ones are left
 /// out (what they give stays unknown); a file that may not be read is also noted (`notes`).
 pub fn pipeline_cat_files(path: &Path, text: &str, scan_root: &Path, notes: &mut Vec<String>) -> Vec<(String, String)> {
-    // An env file or a version file is a few lines; anything larger is not one.
-    const MAX_CAT_FILE: usize = 4096;
     let root = path.ancestors().find(|a| a.ends_with(".github")).and_then(Path::parent);
     let root = root.unwrap_or_else(|| repository_of(scan_root));
     let mut files = Vec::new();
     for p in crate::defs::ci::cat_paths(text) {
         match read_inside(root, &root.join(&p)) {
-            Ok(Some((_, text))) if text.len() <= MAX_CAT_FILE => files.push((p, text)),
+            Ok(Some((_, text))) if text.len() <= crate::defs::ci::MAX_CAT_FILE => files.push((p, text)),
             Ok(_) => {}
             Err(why) => notes.push(format!("{p} not read: {why}")),
         }
