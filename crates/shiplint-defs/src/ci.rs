@@ -80,7 +80,17 @@ impl Strings {
 /// Where a YAML value is written: for a value reached through an alias (`*anchor`, `<<:`), the
 /// anchored text, which is what its spans point into.
 pub fn span_of<T>(s: &Spanned<T>) -> Option<(usize, usize)> {
-    let sp = s.defined.span();
+    location_span(&s.defined)
+}
+
+/// Where the alias (`*anchor`, or the `<<: *anchor` that merges it) that reaches a value is
+/// written; `None` for a value written in place.
+pub fn alias_of<T>(s: &Spanned<T>) -> Option<(usize, usize)> {
+    (s.referenced != s.defined).then(|| location_span(&s.referenced)).flatten().filter(|(start, end)| end > start)
+}
+
+fn location_span(at: &serde_saphyr::Location) -> Option<(usize, usize)> {
+    let sp = at.span();
     let start = usize::try_from(sp.byte_offset()?).ok()?;
     Some((start, start + usize::try_from(sp.byte_len()?).ok()?))
 }

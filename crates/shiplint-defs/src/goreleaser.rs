@@ -1,7 +1,7 @@
 //! `.goreleaser.yaml` (v1 and v2): each `builds` entry with goreleaser's documented defaults
 //! (targets, ldflags, main package), lowered into one `go build` per target.
 
-use super::ci::{Scalar, Strings, span_of};
+use super::ci::{Scalar, Strings, alias_of, span_of};
 use super::gobuild::{BuildInvocation, Setting};
 use super::shell::{Value, Word};
 use super::value::Origin;
@@ -368,6 +368,14 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
             }
         };
         let (ldflags_text, ldflags_span) = match entry.and_then(|e| e.ldflags.as_ref()) {
+            // Written elsewhere (`ldflags: *common`, `<<: *defaults`): said at the alias, once
+            // per build that uses it.
+            Some(l)
+                if let Some(alias) =
+                    alias_of(l).filter(|_| span_of(l).is_none_or(|(s, _)| s < span.0 || s >= entry_end)) =>
+            {
+                (l.value.items().join(" "), alias)
+            }
             Some(l) => {
                 (l.value.items().join(" "), span_of(l).map_or(span, |(s, _)| (s, value_end(text, s, entry_end))))
             }

@@ -891,14 +891,20 @@ fn a_base_image_argument_that_callers_pass_is_not_its_default() {
 }
 
 #[test]
-fn builds_sharing_one_written_value_are_found_once_there() {
-    // A YAML anchor: two builds, one `ldflags:` line; two -X stamps on it, each its own finding.
+fn stamps_on_one_written_line_are_found_each_and_per_alias() {
+    // A YAML anchor: two builds, one `ldflags:` line; two -X stamps on it, each its own finding
+    // there, and the build that takes the line through its alias is told of both at the alias.
     let goreleaser = "builds:\n  - id: linux\n    goos: [linux]\n    flags: [-trimpath]\n    ldflags: &ldflags\n      - -X main.date={{.Date}} -X main.host={{.Env.HOSTNAME}}\n  - id: windows\n    goos: [windows]\n    flags: [-trimpath]\n    ldflags: *ldflags\n";
     let found = check(&[(".goreleaser.yaml", goreleaser)]);
+    assert_eq!(
+        places(&found, "non-reproducible-build"),
+        [".goreleaser.yaml:6", ".goreleaser.yaml:6", ".goreleaser.yaml:10"],
+        "{found:#?}"
+    );
     let stamps: Vec<_> = found.iter().filter(|f| f.0 == "non-reproducible-build").collect();
-    assert_eq!(stamps.len(), 2, "{found:#?}");
     assert!(stamps[0].2.starts_with("-X main.date takes a value from the clock, {{.Date}}"), "{}", stamps[0].2);
     assert!(stamps[1].2.starts_with("-X main.host takes a value from the build host"), "{}", stamps[1].2);
+    assert!(stamps[2].2.contains("-X main.date") && stamps[2].2.contains("-X main.host"), "{}", stamps[2].2);
 }
 
 #[test]
@@ -2085,6 +2091,23 @@ fn goreleaser_targets_say_which_systems_are_built() {
     let found = check_in_module(&[(".goreleaser.yaml", &config("go_first_class"))]);
     assert_eq!(rules(&found), [("macos-not-notarized", ".goreleaser.yaml:3")], "{found:#?}");
     assert!(found[0].2.contains("lists darwin"), "{}", found[0].2);
+}
+
+/// goreleaser builds that share their ldflags through a YAML anchor (`ldflags: *common`, or
+/// `<<: *defaults` merging a whole entry) are each a build: each gets its finding at the alias
+/// that brings the flags in, not one for all at the anchor.
+#[test]
+fn goreleaser_builds_sharing_ldflags_through_an_alias_are_judged_each() {
+    let aliased = "version: 2\nbuilds:\n  - id: linux\n    flags: [-trimpath]\n    goos: [linux]\n    ldflags: &flags\n      - -s -w\n      - -X main.buildDate={{.Date}}\n  - id: windows\n    flags: [-trimpath]\n    goos: [windows]\n    ldflags: *flags\n";
+    let found = check_in_module(&[(".goreleaser.yaml", aliased)]);
+    assert_eq!(places(&found, "stripped-without-symbols"), [".goreleaser.yaml:7", ".goreleaser.yaml:12"], "{found:#?}");
+    assert_eq!(places(&found, "non-reproducible-build"), [".goreleaser.yaml:8", ".goreleaser.yaml:12"], "{found:#?}");
+    let merged = "version: 2\nbuilds:\n  - <<: &defaults\n      flags: [-trimpath]\n      ldflags: [-s, -w]\n    id: linux\n    goos: [linux]\n  - <<: *defaults\n    id: windows\n    goos: [windows]\n";
+    let found = check_in_module(&[(".goreleaser.yaml", merged)]);
+    assert_eq!(places(&found, "stripped-without-symbols"), [".goreleaser.yaml:5", ".goreleaser.yaml:8"], "{found:#?}");
+    // The twin: unstripped flags from the anchor, the commit's date; nothing to say for either build.
+    let silent = aliased.replace("      - -s -w\n", "").replace(".Date", ".CommitDate");
+    assert!(check_in_module(&[(".goreleaser.yaml", &silent)]).is_empty());
 }
 
 /// A CI job that checks its build with `goreleaser build --snapshot` publishes nothing: what an
