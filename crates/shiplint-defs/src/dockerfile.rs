@@ -676,6 +676,31 @@ impl Dockerfile {
         self.stage_named(from)
     }
 
+    /// Whether a stage other than the last makes an image to run, as `docker build --target`
+    /// builds it: it starts a program (ENTRYPOINT or CMD, its own or a stage's it is built on)
+    /// and is built for the target platform, not for the builder's (`FROM
+    /// --platform=$BUILDPLATFORM golang`, a cross-compiling or test stage; `scratch` holds
+    /// nothing of any platform).
+    pub fn target_is_image(&self, stage: usize) -> bool {
+        let chain = self.chain(stage);
+        let starts =
+            chain.iter().flat_map(|s| &s.instructions).any(|i| i.keyword == "ENTRYPOINT" || i.keyword == "CMD");
+        let on_builder = |s: &&Stage| {
+            let args = s.from.args.replace(['{', '}'], "");
+            args.contains("--platform=$BUILDPLATFORM") && s.base_written != "scratch"
+        };
+        starts && !chain.iter().any(on_builder)
+    }
+
+    /// How messages call the image of a stage: "the final image" for the last, "the NAME
+    /// image" for one an image build asks for with `--target`.
+    pub fn image_called(&self, stage: &Stage) -> String {
+        match (stage.index + 1 == self.stages.len(), &stage.name) {
+            (false, Some(name)) => format!("the {name} image"),
+            _ => "the final image".to_string(),
+        }
+    }
+
     /// The stage a `--from=` or a build's context names: a stage name or index.
     pub fn stage_named(&self, name: &str) -> Option<&Stage> {
         let name = name.to_ascii_lowercase();

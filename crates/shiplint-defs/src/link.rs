@@ -729,11 +729,12 @@ pub fn link(defs: &mut [Defs<'_>]) {
     for i in images {
         defs[i].github_action_image = true;
     }
-    for (i, at, published) in action_built_dockerfiles(defs, &index) {
+    for (i, at, published, target) in action_built_dockerfiles(defs, &index) {
         defs[i].run_by_another = true;
         if published {
             defs[i].published_by.get_or_insert(at);
         }
+        defs[i].builds_image_target(target);
     }
     let mut examined = vec![0usize; defs.len()];
     let mut runs = vec![[[0usize; 2]; 2]; defs.len()];
@@ -789,6 +790,9 @@ pub fn link(defs: &mut [Defs<'_>]) {
         for (priority, call) in calls {
             let from_elsewhere = call.caller.chain().last().is_some_and(|root| root.file != call.callee);
             defs[call.callee].run_by_another |= from_elsewhere;
+            if let Run::Image { target, .. } = &call.run {
+                defs[call.callee].builds_image_target(target.clone());
+            }
             let ships = priority < 2;
             let count = &mut runs[call.callee][usize::from(from_elsewhere)][usize::from(ships)];
             if *count >= MAX_CALLS_PER_FILE * (1 + usize::from(ships)) {
@@ -873,36 +877,49 @@ fn configure_ko_builds(defs: &mut [Defs<'_>], index: &HashMap<PathBuf, usize>) {
 /// its `context:`), each with the step's place and whether a workflow that releases pushes the
 /// image (`push: true`, or an expression such as `${{ github.event_name != 'pull_request' }}`,
 /// true on the release's events): those images are published wherever they sit (a sample
-/// image under `test/`).
-fn action_built_dockerfiles(defs: &[Defs<'_>], index: &HashMap<PathBuf, usize>) -> Vec<(usize, String, bool)> {
+/// image under `test/`). Also the stage a step builds (`target:`), where written. HashiCorp's
+/// actions-docker-build (`dockerfile:` in `workdir:`) builds release images for its release
+/// pipeline to publish: it always publishes.
+fn action_built_dockerfiles(
+    defs: &[Defs<'_>],
+    index: &HashMap<PathBuf, usize>,
+) -> Vec<(usize, String, bool, Option<String>)> {
     let mut out = Vec::new();
     for d in defs {
         let Some(wf) = d.workflow else { continue };
         let releases = wf.on_release && !wf.pull_requests_only;
         let root = d.scan_root.unwrap_or(Path::new(""));
-        for a in wf.actions.iter().filter(|a| a.uses.starts_with("docker/build-push-action@")) {
+        let builds_image = |a: &&super::ci::ActionStep| {
+            ["docker/build-push-action@", "hashicorp/actions-docker-build@"].iter().any(|p| a.uses.starts_with(p))
+        };
+        for a in wf.actions.iter().filter(builds_image) {
+            let hashicorp = a.uses.starts_with("hashicorp/");
             let input = |k: &str| a.with.get(k).map(|i| i.value.trim());
             let pushes = match input("push") {
+                _ if hashicorp => true,
                 Some(push) if push.contains("${{") => !push.contains("== 'pull_request'"),
                 Some(push) => push == "true",
                 None => false,
             };
-            let context = input("context").filter(|c| !c.contains("${{") && !c.contains("://")).unwrap_or(".");
+            let (file_key, context_key) = if hashicorp { ("dockerfile", "workdir") } else { ("file", "context") };
+            let context = input(context_key).filter(|c| !c.contains("${{") && !c.contains("://")).unwrap_or(".");
+            let target = input("target").filter(|t| !t.is_empty() && !t.contains("${{")).map(str::to_string);
             let bases = base_folders(Path::new(d.path), d.kind, root);
-            let file = match input("file") {
+            let file = match input(file_key) {
                 // `./images/${{ matrix.id }}/Dockerfile`: each Dockerfile it could be is built,
                 // though which of them the release pushes is not known.
                 Some(f) if f.contains("${{") => {
                     let pattern = Value::templated(&f.replace("${{", "{{"));
                     let candidates = bases.iter().map(|b| join_path(&[&Value::known(b.to_string_lossy()), &pattern]));
-                    out.extend(find_files(index, candidates).into_iter().map(|j| (j, d.at(a.span.0), false)));
+                    let found = find_files(index, candidates).into_iter();
+                    out.extend(found.map(|j| (j, d.at(a.span.0), false, target.clone())));
                     continue;
                 }
                 Some(f) => PathBuf::from(f),
                 None => Path::new(context).join("Dockerfile"),
             };
             if let Some(j) = find_file(index, bases.iter().map(|b| b.join(&file))) {
-                out.push((j, d.at(a.span.0), releases && pushes));
+                out.push((j, d.at(a.span.0), releases && pushes, target));
             }
         }
     }

@@ -297,6 +297,9 @@ pub struct Defs<'a> {
     pub ko_published: Option<ko::Published>,
     /// Another build definition of the scan runs this one (`docker build -f`, `make`, `./x.sh`).
     pub run_by_another: bool,
+    /// For a Dockerfile: the stages the scan's image builds ask for (`docker build --target`,
+    /// build-push-action's `target:`; `None`: the last stage), in the order found.
+    pub image_targets: Vec<Option<String>>,
     /// For a Dockerfile nothing of the scan builds: the Dockerfile whose image the repository
     /// does publish (a release workflow's push, goreleaser's `dockers:`), when there is one.
     pub published_instead: Option<String>,
@@ -1115,6 +1118,7 @@ impl<'a> Defs<'a> {
             github_action_image: false,
             published_by: None,
             run_by_another: false,
+            image_targets: Vec::new(),
             published_instead: None,
             ko_published: None,
             releases_elsewhere: false,
@@ -1273,18 +1277,51 @@ impl<'a> Defs<'a> {
         matches!(self.kind, Kind::Makefile | Kind::Shell) && context.is_some_and(names_other_purpose)
     }
 
-    /// Whether the final image of a Dockerfile holds a Go program: a `go build` in the file, a
-    /// program it starts copied from a stage on a Go toolchain image, or a file named like one of the
-    /// module's main packages (`dive` for `github.com/wagoodman/dive`, `api` for `./cmd/api`)
-    /// copied in or started, as when goreleaser or a Makefile builds the binary the Dockerfile
-    /// copies.
-    pub fn image_ships_go_program(&self) -> bool {
-        let Some(last) = self.dockerfile.and_then(|d| d.stages.last()) else { return false };
-        self.stage_ships_go_program(last.index)
+    /// Records that an image build of the scan asks for stage `target` (`None`: the last). A
+    /// stage the file does not have is another Dockerfile's, found here by mistake.
+    pub fn builds_image_target(&mut self, target: Option<String>) {
+        let unknown = target.as_deref().is_some_and(|t| self.dockerfile.is_none_or(|d| d.stage_named(t).is_none()));
+        if !unknown && !self.image_targets.contains(&target) {
+            self.image_targets.push(target);
+        }
     }
 
-    /// Whether the image of stage `index` (a build target, `docker build --target`) holds a Go
-    /// program, as `image_ships_go_program` judges the final one.
+    /// The stages of a Dockerfile whose images the scan builds: those its image builds ask for
+    /// (`--target`, a build-push-action `target:`) but those named for another purpose (`dev`,
+    /// `test`) or that run nothing or only on the builder (see `Dockerfile::target_is_image`),
+    /// or the last stage when nothing of the scan builds it or names none.
+    pub fn image_stages(&self) -> Vec<usize> {
+        let Some(d) = self.dockerfile else { return Vec::new() };
+        let last = d.stages.len().checked_sub(1);
+        let mut stages: Vec<usize> = self
+            .image_targets
+            .iter()
+            .filter_map(|t| match t {
+                Some(name) if names_other_purpose(name) => None,
+                Some(name) => d.stage_named(name).map(|s| s.index).filter(|&i| Some(i) == last || d.target_is_image(i)),
+                None => last,
+            })
+            .collect();
+        if self.image_targets.is_empty() {
+            stages.extend(last);
+        }
+        stages.sort_unstable();
+        stages.dedup();
+        stages
+    }
+
+    /// Whether stage `index` goes into an image the scan builds from the file: any stage when no
+    /// image build names a target, else those the targets are made from (not a `dev` target's).
+    pub fn stage_in_built_image(&self, index: usize) -> bool {
+        let Some(d) = self.dockerfile.filter(|_| self.image_targets.iter().any(Option::is_some)) else { return true };
+        self.image_stages().into_iter().any(|target| d.stages_built_for(target).get(index).copied().unwrap_or(false))
+    }
+
+    /// Whether the image of stage `index` (the last, or a build target, `docker build --target`)
+    /// holds a Go program: a `go build` in the file, a program it starts copied from a stage on a
+    /// Go toolchain image, or a file named like one of the module's main packages (`dive` for
+    /// `github.com/wagoodman/dive`, `api` for `./cmd/api`) copied in or started, as when
+    /// goreleaser or a Makefile builds the binary the Dockerfile copies.
     pub fn stage_ships_go_program(&self, index: usize) -> bool {
         let Some(d) = self.dockerfile else { return false };
         if self.not_for_release().is_some() {

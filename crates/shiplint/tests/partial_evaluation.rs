@@ -217,6 +217,53 @@ fn setup_go_ranges_name_the_release_they_can_install() {
     assert!(check(&[(".github/workflows/test.yml", make)]).is_empty(), "a test workflow's job ships nothing");
 }
 
+/// A Dockerfile of several images: the image builds of the tree name the stages they make
+/// (`docker build --target`, build-push-action's `target:`), and each image built is judged,
+/// not only the last stage. A target named for development, one that starts nothing (a
+/// builder stage CI builds to run tests in) or one built for the builder's platform is not an
+/// image that ships; with no target named, the last stage is the image.
+#[test]
+fn each_image_a_build_targets_is_judged() {
+    let dockerfile = "FROM golang:1.26.3 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -trimpath -o /out/app .\n\nFROM alpine:3.22 AS alpine\nCOPY --from=build /out/app /app\nENTRYPOINT [\"/app\"]\n\nFROM alpine:latest AS dev\nCOPY --from=build /out/app /app\nENTRYPOINT [\"/app\"]\n\nFROM gcr.io/distroless/static-debian12:nonroot AS release\nCOPY --from=build /out/app /app\nENTRYPOINT [\"/app\"]\n";
+    let workflow = |target: &str| {
+        format!(
+            "on:\n  push:\n    tags: ['v*']\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          push: true\n          target: {target}\n"
+        )
+    };
+    // Nothing builds it: the last stage is the image (nonroot); every base is judged.
+    let found = check_in_module(&[("Dockerfile", dockerfile)]);
+    assert_eq!(rules(&found), [("unpinned-base-image", "Dockerfile:10")], "{found:#?}");
+    // The alpine target is pushed: it runs as root; the dev stage is in no image built.
+    let found = check_in_module(&[("Dockerfile", dockerfile), (".github/workflows/image.yml", &workflow("alpine"))]);
+    assert_eq!(rules(&found), [("root-final-image", "Dockerfile:6")], "{found:#?}");
+    assert!(found[0].2.starts_with("the alpine image (alpine:3.22) sets no USER"), "{}", found[0].2);
+    // The build stage as a target: a Go toolchain image that runs nothing is a build environment.
+    let found = check_in_module(&[("Dockerfile", dockerfile), (".github/workflows/image.yml", &workflow("build"))]);
+    assert!(found.is_empty(), "{found:#?}");
+    let started = dockerfile.replace("-o /out/app .\n", "-o /out/app .\nENTRYPOINT [\"/out/app\"]\n");
+    let found = check_in_module(&[("Dockerfile", &started), (".github/workflows/image.yml", &workflow("build"))]);
+    assert_eq!(rules(&found), [("toolchain-in-final-image", "Dockerfile:1"), ("root-final-image", "Dockerfile:1")]);
+    let on_builder = started.replace("FROM golang", "FROM --platform=$BUILDPLATFORM golang");
+    assert!(
+        check_in_module(&[("Dockerfile", &on_builder), (".github/workflows/image.yml", &workflow("build"))]).is_empty()
+    );
+    // A Makefile that builds the dev target only: a local image.
+    let make = ("Makefile", "image-dev:\n\tdocker build --target dev -t app:dev .\n");
+    assert!(check_in_module(&[("Dockerfile", dockerfile), make]).is_empty());
+    // A target this file does not have is another Dockerfile's: the file is judged as if unbuilt.
+    let make = ("Makefile", "image:\n\tdocker build --target mashup -t app .\n");
+    let found = check_in_module(&[("Dockerfile", dockerfile), make]);
+    assert_eq!(rules(&found), [("unpinned-base-image", "Dockerfile:10")], "{found:#?}");
+    // The twin: the pushed target sets a user.
+    let with_user = dockerfile.replace(
+        "COPY --from=build /out/app /app\nENTRYPOINT [\"/app\"]\n\nFROM alpine:latest",
+        "COPY --from=build /out/app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n\nFROM alpine:latest",
+    );
+    assert!(
+        check_in_module(&[("Dockerfile", &with_user), (".github/workflows/image.yml", &workflow("alpine"))]).is_empty()
+    );
+}
+
 /// A Dockerfile goreleaser packs its binaries into ships a Go program it never builds itself.
 #[test]
 fn images_goreleaser_packs_are_judged_as_shipped() {

@@ -10,7 +10,13 @@ declare_rule! {
     /// the final stage (or the stages it is built on) and a base image that does not set a
     /// non-root user, or a last `USER` that is root. A Go program is a `go build` of the file or
     /// of a script it runs, a file named like one of the module's programs, or the program the
-    /// image starts copied from a stage on a Go toolchain image (whatever drove that build). In an image that holds a Go executable,
+    /// image starts copied from a stage on a Go toolchain image (whatever drove that build).
+    /// Where the tree's image builds name the stages they build (`docker build --target`,
+    /// `target:` of docker/build-push-action or hashicorp/actions-docker-build), each of those
+    /// images is judged instead of the last stage: a target named for development or tests, one
+    /// that starts nothing (a builder stage CI builds to run tests in) or one built for the
+    /// builder's platform (`FROM --platform=$BUILDPLATFORM`) is not an image that runs. In an
+    /// image that holds a Go executable,
     /// it reads the config's `User` (empty, `root`, `0`, `0:…`). For a ko config whose images
     /// a ko command of the scan pushes, it finds the base images (`defaultBaseImage`, a pushed
     /// package's `baseImageOverrides` entry) that run as root when no command sets a user: ko
@@ -120,23 +126,35 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         return;
     }
     let Some(d) = defs.dockerfile else { return };
-    let Some(last) = d.stages.last() else { return };
     // GitHub starts a Docker action's container as root, and documents that it must: the
     // action cannot write the workspace otherwise.
-    if !defs.image_ships_go_program() || defs.github_action_image {
+    if defs.github_action_image {
+        return;
+    }
+    // Each image the scan builds from the file: the stages its builds ask for (`--target`).
+    for index in defs.image_stages() {
+        if let Some(stage) = d.stages.get(index) {
+            check_stage(defs, d, stage, out);
+        }
+    }
+}
+
+/// Judges the image of one stage (the last, or one an image build asks for with `--target`).
+fn check_stage(defs: &Defs<'_>, d: &dockerfile::Dockerfile, stage: &dockerfile::Stage, out: &mut Vec<Finding>) {
+    if !defs.stage_ships_go_program(stage.index) {
         return;
     }
     // A scratch image that starts nothing is a payload (`docker build --output`, a stage other
     // images copy from): it never runs as any user.
     let starts =
         |s: &&dockerfile::Stage| s.instructions.iter().any(|i| i.keyword == "ENTRYPOINT" || i.keyword == "CMD");
-    if d.root_image(last.index).is_some_and(|(base, _)| base.scratch) && !d.chain(last.index).iter().any(starts) {
+    if d.root_image(stage.index).is_some_and(|(base, _)| base.scratch) && !d.chain(stage.index).iter().any(starts) {
         return;
     }
     // An image that installs a privilege-dropping tool and gives a user id by default starts as
     // root on purpose: its entrypoint switches to that user before the program runs
     // (`su-exec "$PUID:$PGID" app` with `ENV PUID=1000`). With no id, or `PUID=0`, it stays root.
-    let instructions = || d.chain(last.index).into_iter().flat_map(|s| &s.instructions);
+    let instructions = || d.chain(stage.index).into_iter().flat_map(|s| &s.instructions);
     let switcher = instructions().any(|i| {
         let args = i.args.to_ascii_lowercase();
         (i.keyword == "RUN" || i.keyword == "COPY") && PRIVILEGE_DROPPERS.iter().any(|t| args.contains(t))
@@ -150,19 +168,20 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     if switcher && user_id_given {
         return;
     }
+    let image = d.image_called(stage);
     // Where the program starts: a USER must come before it.
-    let anchor = last.instructions.iter().find(|i| i.keyword == "ENTRYPOINT" || i.keyword == "CMD");
-    let stage_end = last.instructions.last().map_or(last.from.end, |i| i.end);
-    let (message, span) = match d.user(last.index) {
-        Some((user, ins)) if is_root(user) => (format!("the final image runs as {user}"), (ins.start, ins.end)),
+    let anchor = stage.instructions.iter().find(|i| i.keyword == "ENTRYPOINT" || i.keyword == "CMD");
+    let stage_end = stage.instructions.last().map_or(stage.from.end, |i| i.end);
+    let (message, span) = match d.user(stage.index) {
+        Some((user, ins)) if is_root(user) => (format!("{image} runs as {user}"), (ins.start, ins.end)),
         Some(_) => return,
         None => {
-            if d.root_image(last.index).is_none_or(|(base, _)| base.nonroot_by_default) {
+            if d.root_image(stage.index).is_none_or(|(base, _)| base.nonroot_by_default) {
                 return;
             }
-            // The final stage from its base image to where its program starts: no USER in it.
-            let span = (last.base_span.0, anchor.map_or(stage_end, |i| i.end));
-            (format!("the final image ({}) sets no USER: its program runs as root", last.base_written), span)
+            // The stage from its base image to where its program starts: no USER in it.
+            let span = (stage.base_span.0, anchor.map_or(stage_end, |i| i.end));
+            (format!("{image} ({}) sets no USER: its program runs as root", stage.base_written), span)
         }
     };
     let mut finding = defs.finding(&META, span, message, "add USER 65532:65532 (a numeric id works even on scratch)");

@@ -6,7 +6,9 @@ use crate::rules::DefsFindings;
 declare_rule! {
     /// ## What it does
     /// Finds Dockerfiles that build a Go program and ship it in an image based on a Go toolchain
-    /// image (`golang:*`), directly or through a stage built on one. In an image, it finds the
+    /// image (`golang:*`), directly or through a stage built on one: the final image, or each
+    /// image the tree's builds ask for with `--target` (see root-final-image for which targets
+    /// count as images). In an image, it finds the
     /// Go toolchain (the `go` command, recognised by its BuildInfo path `cmd/go`, wherever it is
     /// installed) and C compilers, and says how many bytes they cost.
     ///
@@ -56,23 +58,27 @@ declare_rule! {
 
 pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     let Some(d) = defs.dockerfile else { return };
-    let Some(last) = d.stages.last() else { return };
-    // Built here, by a make target or script a RUN runs, or packed by goreleaser; not a
-    // development or test image.
-    if !defs.image_ships_go_program() {
-        return;
+    // Each image the scan builds from the file (the last stage, or those `--target` asks for)
+    // that holds a Go program built here, by a make target or script a RUN runs, or packed by
+    // goreleaser; not a development or test image.
+    for stage in defs.image_stages().into_iter().filter_map(|i| d.stages.get(i)) {
+        if !defs.stage_ships_go_program(stage.index) {
+            continue;
+        }
+        let Some((base, root)) = d.root_image(stage.index) else { continue };
+        if !base.go_toolchain {
+            continue;
+        }
+        let via =
+            if root.index == stage.index { String::new() } else { format!(" (through stage {})", stage.base_written) };
+        let image = d.image_called(stage);
+        let message = format!(
+            "{image} is based on {}{via}: the Go toolchain, compilers and sources ship with the program",
+            root.base_written
+        );
+        let help = "build in a golang stage, then COPY --from it into a small final stage (distroless/static, scratch)";
+        out.push(defs.finding(&META, stage.base_span, message, help));
     }
-    let Some((base, root)) = d.root_image(last.index) else { return };
-    if !base.go_toolchain {
-        return;
-    }
-    let via = if root.index == last.index { String::new() } else { format!(" (through stage {})", last.base_written) };
-    let message = format!(
-        "the final image is based on {}{via}: the Go toolchain, compilers and sources ship with the program",
-        root.base_written
-    );
-    let help = "build in a golang stage, then COPY --from it into a small final stage (distroless/static, scratch)";
-    out.push(defs.finding(&META, last.base_span, message, help));
 }
 
 pub fn check_image(image: &ImageFacts, out: &mut Vec<Finding>) {

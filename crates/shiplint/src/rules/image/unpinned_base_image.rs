@@ -88,7 +88,7 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     let bases: Vec<(&dockerfile::Stage, BaseImage)> = d
         .stages
         .iter()
-        .filter(|s| s.parent.is_none())
+        .filter(|s| s.parent.is_none() && defs.stage_in_built_image(s.index))
         .filter_map(|s| Some((s, images::classify(&s.reference().filter(|r| !r.is_empty())?))))
         .collect();
     // A development or test image, or one that neither builds nor ships Go in a Go project
