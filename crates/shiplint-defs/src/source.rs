@@ -575,7 +575,7 @@ fn sets_trimpath(goflags: &Value) -> bool {
 
 /// Whether a target, job, workflow or script name says it makes what is released.
 pub fn names_a_release(name: &str) -> bool {
-    ["release", "dist", "package", "publish", "ship", "deploy", "cross", "nightly"]
+    ["release", "dist", "package", "publish", "ship", "deploy", "cross", "nightly", "upload"]
         .iter()
         .any(|w| name.to_ascii_lowercase().contains(w))
 }

@@ -217,6 +217,20 @@ fn setup_go_ranges_name_the_release_they_can_install() {
     assert!(check(&[(".github/workflows/test.yml", make)]).is_empty(), "a test workflow's job ships nothing");
 }
 
+/// A CI job named for tests only keeps test builds; one whose name also says it uploads
+/// (`test-build-upload`) offers what it uploads for download, wherever its workflow file is.
+#[test]
+fn a_job_named_to_upload_ships_what_it_uploads() {
+    let workflow = |job: &str| {
+        format!(
+            "on: [push]\njobs:\n  {job}:\n    runs-on: ubuntu-latest\n    steps:\n      - run: go test ./...\n      - run: GOOS=linux go build -trimpath -ldflags '-s -X main.buildDate=x' -o out/lin/app .\n      - uses: actions/upload-artifact@v4\n        with:\n          name: app-linux\n          path: out/lin\n"
+        )
+    };
+    let found = check_in_module(&[(".github/workflows/development.yml", &workflow("test-build-upload"))]);
+    assert_eq!(rules(&found), [("stripped-without-symbols", ".github/workflows/development.yml:7")], "{found:#?}");
+    assert!(check_in_module(&[(".github/workflows/development.yml", &workflow("test-build"))]).is_empty());
+}
+
 /// A Dockerfile of several images: the image builds of the tree name the stages they make
 /// (`docker build --target`, build-push-action's `target:`), and each image built is judged,
 /// not only the last stage. A target named for development, one that starts nothing (a
