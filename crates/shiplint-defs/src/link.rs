@@ -12,7 +12,7 @@
 use super::dockerfile::ContextFolders;
 use super::source::{Defs, Kind};
 use super::text::Span;
-use super::value::Value;
+use super::value::{Origin, Piece, Value};
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -347,7 +347,8 @@ fn request(argv: &[Value]) -> Option<Request> {
     // Behind `env`, `sudo`, `docker run IMAGE` and the like (see `gobuild::launched`).
     let (i, launcher_env) = super::gobuild::launched(argv)?;
     let env_overrides = launcher_env.into_iter().map(|(_, name, value)| (name, value)).collect();
-    let program = argv[i].as_known()?;
+    let program = known_path(&argv[i])?;
+    let program = program.as_str();
     let name = program.rsplit('/').next().unwrap_or(program);
     let rest = &argv[i + 1..];
     if matches!(name, "make" | "gmake") {
@@ -391,14 +392,14 @@ fn request(argv: &[Value]) -> Option<Request> {
         // `bash -c '...'` runs a string, not a file; other options come before the script.
         let mut args = rest.iter();
         let script = loop {
-            let a = args.next()?.as_known()?;
-            match a {
+            let a = known_path(args.next()?)?;
+            match a.as_str() {
                 "-c" => return None,
                 "-o" | "-O" => {
                     args.next();
                 }
                 a if a.starts_with('-') || a.starts_with('+') => {}
-                a => break a,
+                _ => break a,
             }
         };
         return Some(Request::Script { path: script.to_string(), args: args.cloned().collect() });
@@ -617,6 +618,21 @@ fn anchored(folder: &Value) -> bool {
         Some(super::value::Piece::Text(t)) => !t.is_empty() && t != "/",
         _ => false,
     }
+}
+
+/// A word naming a file the command runs, as a known path: as written, or, for one that starts
+/// in the folder the command runs in, named by the variable that holds it (make's
+/// `$(CURDIR)`, the shell's `$PWD`; in CI, the checkout: `$GITHUB_WORKSPACE`,
+/// `$CI_PROJECT_DIR`), the rest of it (`$(CURDIR)/scripts/build.sh` gives `scripts/build.sh`).
+fn known_path(word: &Value) -> Option<String> {
+    let pieces = match word {
+        Value::Known(path) => return Some(path.clone()),
+        Value::Partial(pieces) => pieces,
+    };
+    let [Piece::Hole(hole), Piece::Text(rest)] = pieces.as_slice() else { return None };
+    let names_it = matches!(&hole.origin, Origin::Environment(name)
+        if matches!(name.as_str(), "CURDIR" | "PWD" | "GITHUB_WORKSPACE" | "CI_PROJECT_DIR"));
+    rest.strip_prefix('/').filter(|rest| names_it && !rest.is_empty()).map(|rest| format!("./{rest}"))
 }
 
 /// `parts` joined with `/`, empty ones left out (`./` too): a path that may have holes.

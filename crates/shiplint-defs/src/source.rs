@@ -1527,10 +1527,15 @@ impl<'a> Defs<'a> {
         }
         // A target that does not say what it is for, run by `$(MAKE) target` from one of the same
         // file that does (`local-cross: ; $(MAKE) bin/app.cross.linux.amd64`), builds for that.
-        // So does one a caller's `make local-cross` runs as a prerequisite.
+        // So does one a caller's `make local-cross` runs as a prerequisite, and a script's
+        // build outside its functions that a make target or script function runs
+        // (`build_dev: ; ./scripts/build-quick.sh`).
+        let script_run_by = |c: &Caller| {
+            self.kind == Kind::Shell && b.context.is_none() && matches!(c.kind, Kind::Makefile | Kind::Shell)
+        };
         let purpose_of = match b.via.as_deref() {
             _ if self.context_not_for_release(b.context.as_deref()) => b.context.as_deref(),
-            Some(c) if c.path == self.path => c.context.as_deref(),
+            Some(c) if c.path == self.path || script_run_by(c) => c.context.as_deref(),
             _ if self.context_not_for_release(b.goal.as_deref()) => b.goal.as_deref(),
             _ => b.context.as_deref(),
         };

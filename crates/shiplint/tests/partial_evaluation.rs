@@ -217,6 +217,32 @@ fn setup_go_ranges_name_the_release_they_can_install() {
     assert!(check(&[(".github/workflows/test.yml", make)]).is_empty(), "a test workflow's job ships nothing");
 }
 
+/// A script a make target runs by its path from make's `$(CURDIR)` (or the shell's `$PWD`) is
+/// linked to that target, and a target named for development (`build_dev`) builds for it: its
+/// stripped build is no release. The same script from a target that says nothing of its
+/// purpose is judged by what it does.
+#[test]
+fn a_script_a_development_target_runs_builds_for_development() {
+    let script = "#!/bin/sh\nGOOS=linux go build -ldflags '-s -w' -o bin/app .\n";
+    // make expands `$(CURDIR)` inside single quotes; the shell expands `$PWD` inside double ones.
+    let makefile = |target: &str, path: &str| {
+        let quote = path.chars().next().filter(|c| matches!(c, '\'' | '"')).map(String::from).unwrap_or_default();
+        format!("{target}:\n\t{path}/scripts/build-quick.sh{quote}\n")
+    };
+    for path in ["'$(CURDIR)", "\"$$PWD"] {
+        let make = makefile("build_dev", path);
+        let found = check_in_module(&[("Makefile", &make), ("scripts/build-quick.sh", script)]);
+        assert!(found.is_empty(), "{path}: {found:#?}");
+    }
+    let make = makefile("build", "$(CURDIR)");
+    let found = check_in_module(&[("Makefile", &make), ("scripts/build-quick.sh", script)]);
+    assert_eq!(
+        rules(&found),
+        [("untrimmed-paths", "scripts/build-quick.sh:2"), ("stripped-without-symbols", "scripts/build-quick.sh:2")],
+        "{found:#?}"
+    );
+}
+
 /// A CI job named for tests only keeps test builds; one whose name also says it uploads
 /// (`test-build-upload`) offers what it uploads for download, wherever its workflow file is.
 #[test]
