@@ -224,11 +224,30 @@ impl Keeping {
     }
 
     /// Whether anything the job does later may publish: an upload, release or image step, a kept
-    /// artifact, a publishing tool, or make or a script (whose builds may ship).
+    /// artifact, a publishing tool, or make or a script (whose builds may ship) but for one
+    /// named for another purpose (`make test lint`, `./scripts/test.sh`).
     pub fn may_publish(&self) -> bool {
         let runs_more = |argv: &Vec<String>| {
             let program = argv.first().map_or("", String::as_str);
             let program = program.rsplit('/').next().unwrap_or(program);
+            let goals: Vec<&str> =
+                argv.iter().skip(1).map(String::as_str).filter(|a| !a.starts_with('-') && !a.contains('=')).collect();
+            let for_other_purpose = match program {
+                "make" | "gmake" | "mage" | "task" | "just" => {
+                    !goals.is_empty() && goals.iter().all(|g| super::source::names_other_purpose(g))
+                }
+                p if p.ends_with(".sh") => super::source::names_other_purpose(p),
+                _ => false,
+            };
+            // `docker ps`, `docker run`, `docker compose down`: containers, not images made.
+            let container_only = matches!(program, "docker" | "podman")
+                && !matches!(
+                    argv.get(1).map(String::as_str),
+                    Some("push" | "build" | "buildx" | "image" | "manifest" | "tag" | "save" | "commit")
+                );
+            if for_other_purpose || container_only {
+                return false;
+            }
             // An upload (not `gh release view`, not `curl` fetching an installer).
             let uploads = match program {
                 "gh" => {

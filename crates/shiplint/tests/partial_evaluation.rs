@@ -553,15 +553,23 @@ fn go_mod_rewrites_and_the_checks_after_them() {
         "      - run: go mod tidy\n      - run: git --no-pager diff --exit-code\n      - run: make release\n",
         // Nothing built after it ships: the job only tests.
         "      - run: go mod tidy\n      - run: go test ./...\n",
+        // make and scripts named for tests, and containers it only runs, publish nothing.
+        "      - run: go mod tidy\n      - run: docker ps -a\n      - run: make test lint\n      - run: ./scripts/test.sh\n",
+        // An assignment alone is a command with no words.
+        "      - run: go mod tidy\n      - run: |\n          LOG_LEVEL=info\n          make test\n",
     ];
     for steps in quiet {
         let found = check(&[(".github/workflows/ci.yml", &wf(steps))]);
         assert!(found.is_empty(), "{steps}: {found:#?}");
     }
-    for steps in
-        ["      - run: go get -u ./...\n", "      - run: go get example.org/lib@latest\n", "      - run: go mod tidy\n"]
-    {
-        let steps = format!("{steps}      - run: goreleaser release --clean\n");
+    for (steps, then) in [
+        ("      - run: go get -u ./...\n", "goreleaser release --clean"),
+        ("      - run: go get example.org/lib@latest\n", "goreleaser release --clean"),
+        ("      - run: go mod tidy\n", "goreleaser release --clean"),
+        ("      - run: go mod tidy\n", "make test release"),
+        ("      - run: go mod tidy\n", "docker push example/app:1"),
+    ] {
+        let steps = format!("{steps}      - run: {then}\n");
         let steps = steps.as_str();
         let found = check(&[(".github/workflows/ci.yml", &wf(steps))]);
         assert_eq!(rules(&found), [("module-graph-drift", ".github/workflows/ci.yml:6")], "{steps}");
