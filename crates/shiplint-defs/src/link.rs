@@ -642,7 +642,7 @@ fn anchored(folder: &Value) -> bool {
 /// A word naming a file the command runs, as a known path: as written, or, for one that starts
 /// in the folder the command runs in, named by the variable that holds it (make's
 /// `$(CURDIR)`, the shell's `$PWD`; in CI, the checkout: `$GITHUB_WORKSPACE`,
-/// `$CI_PROJECT_DIR`), the rest of it (`$(CURDIR)/scripts/build.sh` gives `scripts/build.sh`).
+/// `$CI_PROJECT_DIR`), the rest of it (`$(CURDIR)/scripts/build.sh` gives `./scripts/build.sh`).
 fn known_path(word: &Value) -> Option<String> {
     let pieces = match word {
         Value::Known(path) => return Some(path.clone()),

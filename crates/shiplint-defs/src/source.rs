@@ -1288,8 +1288,8 @@ impl<'a> Defs<'a> {
 
     /// The stages of a Dockerfile whose images the scan builds: those its image builds ask for
     /// (`--target`, a build-push-action `target:`) but those named for another purpose (`dev`,
-    /// `test`) or that run nothing or only on the builder (see `Dockerfile::target_is_image`),
-    /// or the last stage when nothing of the scan builds it or names none.
+    /// `test`) or that run nothing or only on the builder (see `Dockerfile::target_is_image`);
+    /// the last stage when nothing of the scan builds the file.
     pub fn image_stages(&self) -> Vec<usize> {
         let Some(d) = self.dockerfile else { return Vec::new() };
         let last = d.stages.len().checked_sub(1);

@@ -17,8 +17,8 @@ declare_rule! {
     /// after it (`git diff --exit-code` or `--quiet`, also `git --no-pager diff` and
     /// `git diff-index`, `git status --porcelain`, `go mod tidy -diff`, `go mod verify`) and then
     /// build or publish something (a job that only tests or lints ships nothing built from the
-    /// rewritten files: `make test`, `./scripts/test.sh`, `docker ps` publish nothing), CI that installs a floating Go release (`actions/setup-go` with
-    /// `go-version: stable`, `oldstable`, `1.x`, a range across minor releases such as `^1.25`
+    /// rewritten files: `make test`, `./scripts/test.sh`, `docker ps` publish nothing), CI that
+    /// installs a floating Go release (`actions/setup-go` with `go-version: stable`, `oldstable`, `1.x`, a range across minor releases such as `^1.25`
     /// or `>=1.24`, in a matrix too, or `check-latest: true` for a version that is not exact, as
     /// written, in the `go-version-file`, or in what an earlier step wrote to `$GITHUB_ENV`
     /// (`cat .github/env >> "$GITHUB_ENV"`, `echo "GO_VERSION=$(cat .go-version)" >>

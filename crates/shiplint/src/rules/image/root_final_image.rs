@@ -16,8 +16,8 @@ declare_rule! {
     /// images is judged instead of the last stage: a target named for development or tests, one
     /// that starts nothing (a builder stage CI builds to run tests in) or one built for the
     /// builder's platform (`FROM --platform=$BUILDPLATFORM`) is not an image that runs. In an
-    /// image that holds a Go executable,
-    /// it reads the config's `User` (empty, `root`, `0`, `0:…`). For a ko config whose images
+    /// image that holds a Go executable, it reads the config's `User` (empty, `root`, `0`,
+    /// `0:…`). For a ko config whose images
     /// a ko command of the scan pushes, it finds the base images (`defaultBaseImage`, a pushed
     /// package's `baseImageOverrides` entry) that run as root when no command sets a user: ko
     /// keeps the base image's user unless `ko build --image-user` gives one (checked in ko's

@@ -8,9 +8,9 @@ declare_rule! {
     /// Finds Dockerfiles that build a Go program and ship it in an image based on a Go toolchain
     /// image (`golang:*`), directly or through a stage built on one: the final image, or each
     /// image the tree's builds ask for with `--target` (see root-final-image for which targets
-    /// count as images). In an image, it finds the
-    /// Go toolchain (the `go` command, recognised by its BuildInfo path `cmd/go`, wherever it is
-    /// installed) and C compilers, and says how many bytes they cost.
+    /// count as images). In an image, it finds the Go toolchain (the `go` command, recognised by
+    /// its BuildInfo path `cmd/go`, wherever it is installed) and C compilers, and says how many
+    /// bytes they cost.
     ///
     /// ## Why is this bad?
     /// The image carries the whole toolchain, a C compiler, git and the source tree: hundreds of
