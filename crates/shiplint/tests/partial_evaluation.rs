@@ -2595,20 +2595,25 @@ fn dockerfiles_nothing_builds_beside_the_published_ones_are_not_releases() {
 /// ships nothing itself: the Go release it installs is not the release's.
 #[test]
 fn a_test_job_of_a_release_workflow_does_not_release() {
-    let wf = |test_job: &str| {
+    let wf = |test_job: &str, goal: &str| {
         format!(
-            "on:\n  push:\n    tags: ['v*']\njobs:\n  {test_job}:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v5\n        with:\n          go-version: 1.24.x\n      - run: make test_integration\n  release:\n    needs: {test_job}\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v5\n        with:\n          go-version: 1.27.x\n      - run: make dist\n      - uses: softprops/action-gh-release@v2\n        with:\n          files: dist/*\n"
+            "on:\n  push:\n    tags: ['v*']\njobs:\n  {test_job}:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v5\n        with:\n          go-version: 1.24.x\n      - run: make {goal}\n  release:\n    needs: {test_job}\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v5\n        with:\n          go-version: 1.27.x\n      - run: make dist\n      - uses: softprops/action-gh-release@v2\n        with:\n          files: dist/*\n"
         )
     };
-    let make = "test_integration:\n\tgo test ./...\ndist:\n\tgo build -trimpath -o dist/app .\n";
-    let found = check_in_module(&[("Makefile", make), (".github/workflows/release.yml", &wf("integration-tests"))]);
+    let make = "test_integration:\n\tgo test ./...\nassets:\n\t./scripts/assets.sh\ndist:\n\tgo build -trimpath -o dist/app .\n";
+    let found =
+        check_in_module(&[("Makefile", make), (".github/workflows/release.yml", &wf("integration-tests", "assets"))]);
     assert!(found.iter().all(|f| f.0 != "toolchain-unsupported"), "{found:#?}");
     // The same job named for nothing else is a part of the release.
-    let found = check_in_module(&[("Makefile", make), (".github/workflows/release.yml", &wf("prepare"))]);
+    let found = check_in_module(&[("Makefile", make), (".github/workflows/release.yml", &wf("prepare", "assets"))]);
     assert!(
         found.iter().any(|f| f.0 == "toolchain-unsupported" && f.1 == ".github/workflows/release.yml:10"),
         "{found:#?}"
     );
+    // Unless all it runs is named for tests: `make test_integration` publishes nothing.
+    let found =
+        check_in_module(&[("Makefile", make), (".github/workflows/release.yml", &wf("prepare", "test_integration"))]);
+    assert!(found.iter().all(|f| f.0 != "toolchain-unsupported"), "{found:#?}");
 }
 
 /// A monorepo's nested module that go.mod replaces with one of its folders (`replace
