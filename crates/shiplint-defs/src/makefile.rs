@@ -719,7 +719,17 @@ impl Makefile {
                 }
                 last
             }
-            "strip" => map_known(&arg(0), written(), |t| t.split_whitespace().collect::<Vec<_>>().join(" ")),
+            // Its words with one space between, holes kept (`$(strip $(GO) build $(FLAGS))`).
+            "strip" => {
+                let mut b = super::value::Builder::default();
+                for (i, word) in arg(0).split_fields().iter().enumerate() {
+                    if i > 0 {
+                        b.push_str(" ");
+                    }
+                    b.push(word);
+                }
+                b.build()
+            }
             "subst" => match (known(&arg(0)), known(&arg(1))) {
                 (Some(from), Some(to)) if !from.is_empty() => map_known(&arg(2), written(), |t| t.replace(&from, &to)),
                 _ => Value::derived(written(), &[&arg(2)]),

@@ -243,6 +243,22 @@ fn a_script_a_development_target_runs_builds_for_development() {
     );
 }
 
+/// `$(strip)` of a command line with holes (a `$(shell ...)` among its flags) is still that
+/// command: the release job's `make release` builds with it.
+#[test]
+fn make_strip_keeps_a_command_with_holes() {
+    let make = "TAGS := $(shell ./scripts/tags.sh)\nGO_BUILD := $(strip go build  -ldflags \"-w\"   -tags $(TAGS))\nrelease: docs bin/app-v1\ndocs:\n\techo docs\nbin/app-%:\n\t$(GO_BUILD) -o $@ ./cmd/app\n";
+    let workflow = release_workflow("ubuntu-latest", "make release", "bin/*");
+    let files = |make: &str| {
+        check_in_module(&[("Makefile", make), ("cmd/app/main.go", MAIN), (".github/workflows/release.yml", &workflow)])
+    };
+    let found = files(make);
+    assert_eq!(places(&found, "untrimmed-paths"), ["Makefile:7"], "{found:#?}");
+    assert_eq!(places(&found, "stripped-without-symbols"), ["Makefile:7"], "{found:#?}");
+    let fixed = make.replace("-ldflags \"-w\"", "-trimpath");
+    assert!(files(&fixed).is_empty(), "{:#?}", files(&fixed));
+}
+
 /// A CI job named for tests only keeps test builds; one whose name also says it uploads
 /// (`test-build-upload`) offers what it uploads for download, wherever its workflow file is.
 #[test]
