@@ -750,10 +750,11 @@ impl Dockerfile {
         self.made_from(&uses, targets)
     }
 
-    /// Which stages `docker build --target <stage>` builds: that stage and those it is made from.
-    pub fn stages_built_for(&self, target: usize) -> Vec<bool> {
+    /// Which stages `docker build --target <stage>` builds for each of `targets`: those stages
+    /// and those they are made from.
+    pub fn stages_built_for(&self, targets: &[usize]) -> Vec<bool> {
         let uses: Vec<Vec<usize>> = (0..self.stages.len()).map(|i| self.uses(i)).collect();
-        self.made_from(&uses, vec![target])
+        self.made_from(&uses, targets.to_vec())
     }
 
     /// The stages `targets` are made from, themselves included (`uses`: each stage's [`Self::uses`]).

@@ -259,8 +259,8 @@ impl Env {
             },
             // A file of the repository its reader was given (`$(cat .go-version)`): its text
             // without the final newline, as command substitution drops it.
-            ["cat", path] if self.get(&file_variable(path)).is_some() => {
-                self.get(&file_variable(path))?.as_known()?.trim_end_matches('\n').to_string()
+            ["cat", path] if let Some(file) = self.get(&file_variable(path)) => {
+                file.as_known()?.trim_end_matches('\n').to_string()
             }
             words => host_system_output(words, self.get(HOST_SYSTEM).and_then(Value::as_known)?)?,
         };

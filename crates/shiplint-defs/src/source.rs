@@ -1199,7 +1199,8 @@ impl<'a> Defs<'a> {
                         )
                     })
                     .collect();
-                let built = target.as_deref().and_then(|t| file.stage_named(t)).map(|s| file.stages_built_for(s.index));
+                let built =
+                    target.as_deref().and_then(|t| file.stage_named(t)).map(|s| file.stages_built_for(&[s.index]));
                 for ((stage, items, _, folders), run) in runs.iter().zip(file.run_environments(MAX_RUNS, Some(&given)))
                 {
                     if built.as_ref().is_none_or(|b| b[*stage]) {
@@ -1310,11 +1311,12 @@ impl<'a> Defs<'a> {
         stages
     }
 
-    /// Whether stage `index` goes into an image the scan builds from the file: any stage when no
-    /// image build names a target, else those the targets are made from (not a `dev` target's).
-    pub fn stage_in_built_image(&self, index: usize) -> bool {
-        let Some(d) = self.dockerfile.filter(|_| self.image_targets.iter().any(Option::is_some)) else { return true };
-        self.image_stages().into_iter().any(|target| d.stages_built_for(target).get(index).copied().unwrap_or(false))
+    /// Which stages go into an image the scan builds from the file, by index: those the targets
+    /// are made from (not a `dev` target's); `None` (any stage) when no image build names a
+    /// target.
+    pub fn stages_in_built_images(&self) -> Option<Vec<bool>> {
+        let d = self.dockerfile.filter(|_| self.image_targets.iter().any(Option::is_some))?;
+        Some(d.stages_built_for(&self.image_stages()))
     }
 
     /// Whether the image of stage `index` (the last, or a build target, `docker build --target`)

@@ -18,11 +18,12 @@ declare_rule! {
     /// `git diff-index`, `git status --porcelain`, `go mod tidy -diff`, `go mod verify`) and then
     /// build or publish something (a job that only tests or lints ships nothing built from the
     /// rewritten files: `make test`, `./scripts/test.sh`, `docker ps` publish nothing), CI that
-    /// installs a floating Go release (`actions/setup-go` with `go-version: stable`, `oldstable`, `1.x`, a range across minor releases such as `^1.25`
-    /// or `>=1.24`, in a matrix too, or `check-latest: true` for a version that is not exact, as
-    /// written, in the `go-version-file`, or in what an earlier step wrote to `$GITHUB_ENV`
-    /// (`cat .github/env >> "$GITHUB_ENV"`, `echo "GO_VERSION=$(cat .go-version)" >>
-    /// "$GITHUB_ENV"`, with the repository's file read), in a job that ships something: a release build, a
+    /// installs a floating Go release (`actions/setup-go` with `go-version: stable`,
+    /// `oldstable`, `1.x`, a range across minor releases such as `^1.25` or `>=1.24`, in a
+    /// matrix too, or `check-latest: true` for a version that is not exact, as written, in the
+    /// `go-version-file`, or in what an earlier step wrote to `$GITHUB_ENV` (`cat .github/env >>
+    /// "$GITHUB_ENV"`, `echo "GO_VERSION=$(cat .go-version)" >> "$GITHUB_ENV"`, with the
+    /// repository's file read), in a job that ships something: a release build, a
     /// goreleaser release, an image push, or in a release workflow or job an upload of what make
     /// or a script built; a version within one minor release (`1.26`, `1.26.x`, `~1.25.8`) takes
     /// the patch release the runner's tool cache holds, as setup-go documents, and counts only

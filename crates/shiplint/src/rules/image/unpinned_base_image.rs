@@ -85,10 +85,13 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         return;
     }
     let Some(d) = defs.dockerfile else { return };
+    let built = defs.stages_in_built_images();
+    let in_built_image =
+        |s: &dockerfile::Stage| built.as_ref().is_none_or(|b| b.get(s.index).copied().unwrap_or(false));
     let bases: Vec<(&dockerfile::Stage, BaseImage)> = d
         .stages
         .iter()
-        .filter(|s| s.parent.is_none() && defs.stage_in_built_image(s.index))
+        .filter(|s| s.parent.is_none() && in_built_image(s))
         .filter_map(|s| Some((s, images::classify(&s.reference().filter(|r| !r.is_empty())?))))
         .collect();
     // A development or test image, or one that neither builds nor ships Go in a Go project
