@@ -181,6 +181,11 @@ def score(projects, binary, count_unsure, verbose, adjudicated=None):
         per_file["tp"] += len(found & wanted)
         per_file["fp"] += len(found - wanted - maybe)
         per_file["fn"] += len(wanted - found)
+        if verbose:
+            for path, rule in sorted(wanted - found):
+                print(f"  FILE-FN {p['repo']} {path} {rule}")
+            for path, rule in sorted(found - wanted - maybe):
+                print(f"  FILE-FP {p['repo']} {path} {rule}")
         for d, m in zip(labels, matched):
             if not m:
                 per_rule[d["rule"]]["fn"] += 1

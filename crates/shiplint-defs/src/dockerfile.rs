@@ -44,22 +44,27 @@ impl Stage {
     /// (`busybox-${OS}-${ARCH}:latest` is a `:latest` busybox whatever the platform), with each
     /// hole written as `x`.
     pub fn reference(&self) -> Option<String> {
-        let pieces = match &self.base {
-            Value::Known(b) => return Some(b.clone()),
-            Value::Partial(pieces) => pieces,
-        };
-        let Some(Piece::Text(last)) = pieces.last() else { return None };
-        // A tag or digest written after the last hole.
-        last.rfind(['@', ':']).filter(|&at| !last[at..].contains('/'))?;
-        let name: String = pieces[..pieces.len() - 1]
-            .iter()
-            .map(|p| match p {
-                Piece::Text(t) => t.as_str(),
-                Piece::Hole(_) => "x",
-            })
-            .collect();
-        Some(format!("{name}{last}"))
+        reference_of(&self.base)
     }
+}
+
+/// See [`Stage::reference`].
+fn reference_of(base: &Value) -> Option<String> {
+    let pieces = match base {
+        Value::Known(b) => return Some(b.clone()),
+        Value::Partial(pieces) => pieces,
+    };
+    let Some(Piece::Text(last)) = pieces.last() else { return None };
+    // A tag or digest written after the last hole.
+    last.rfind(['@', ':']).filter(|&at| !last[at..].contains('/'))?;
+    let name: String = pieces[..pieces.len() - 1]
+        .iter()
+        .map(|p| match p {
+            Piece::Text(t) => t.as_str(),
+            Piece::Hole(_) => "x",
+        })
+        .collect();
+    Some(format!("{name}{last}"))
 }
 
 #[derive(Clone, Debug)]
@@ -194,6 +199,12 @@ fn options(args: &str) -> (Vec<(&str, &str)>, &str) {
 
 /// Substitutes `$NAME` / `${NAME}` / `${NAME:-x}` from ARG values; `None` when one is unknown.
 fn substitute(s: &str, args: &[(String, Option<String>)]) -> Value {
+    expand_word(s, &from_env(args, &[]))
+}
+
+/// The environment of `FROM` lines: the global ARGs `args` (a build argument in `given`
+/// overriding its default) and the platform arguments.
+fn from_env(args: &[(String, Option<String>)], given: &[(String, Value)]) -> Env {
     let mut env = Env::default();
     // BuildKit declares the platform arguments for FROM lines itself.
     for k in PLATFORM_ARGS {
@@ -201,13 +212,14 @@ fn substitute(s: &str, args: &[(String, Option<String>)]) -> Value {
     }
     // A global ARG's default may use the ones before it (`ARG FLAVOR=${TARGETARCH}`).
     for (k, default) in args {
-        let value = match default {
-            Some(d) => expand_word(d, &env),
-            None => Value::hole(Origin::BuildArg(k.clone())),
+        let value = match (given.iter().find(|(name, _)| name == k), default) {
+            (Some((_, v)), _) => v.clone(),
+            (None, Some(d)) => expand_word(d, &env),
+            (None, None) => Value::hole(Origin::BuildArg(k.clone())),
         };
         env.set(k, value, true);
     }
-    expand_word(s, &env)
+    env
 }
 
 /// One word of Dockerfile text with its variables expanded.
@@ -525,6 +537,28 @@ impl Dockerfile {
         let root = *self.chain(stage).last()?;
         let reference = root.reference().filter(|_| root.parent.is_none())?;
         Some((images::classify(&reference), root))
+    }
+
+    /// The reference of the external image a stage starts from in a build given the build
+    /// arguments `given` (`--build-arg BASE_IMAGE=alpine:3.20` for `FROM ${BASE_IMAGE}`),
+    /// following a base that then names an earlier stage, and the stage whose `FROM` names it;
+    /// `None` when it stays unknown.
+    pub fn root_reference_given(&self, stage: usize, given: &[(String, Value)]) -> Option<(String, &Stage)> {
+        let env = from_env(&self.global_defaults, given);
+        let mut current = self.stages.get(stage)?;
+        // Each step goes to an earlier stage, so this ends.
+        loop {
+            if let Some(parent) = current.parent {
+                current = self.stages.get(parent)?;
+                continue;
+            }
+            let base = expand_word(&current.base_written, &env);
+            let named = base.as_known().and_then(|b| self.stage_named(b)).filter(|s| s.index < current.index);
+            match named {
+                Some(s) => current = s,
+                None => return Some((reference_of(&base)?, current)),
+            }
+        }
     }
 
     /// The stage chain from `index` back to its root (itself first).

@@ -329,6 +329,22 @@ pub struct Call {
     pub caller: Arc<Caller>,
 }
 
+impl Call {
+    /// For an image build: each `--build-arg` with its value, one given as a name alone
+    /// (`--build-arg VERSION`) taking the caller's variable, or a hole when it has none.
+    pub fn build_args_given(&self) -> Vec<(String, Value)> {
+        let Run::Image { build_args, .. } = &self.run else { return Vec::new() };
+        let from_caller = |name: &String| self.env.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+        build_args
+            .iter()
+            .map(|(name, value)| {
+                let value = value.clone().or_else(|| from_caller(name));
+                (name.clone(), value.unwrap_or_else(|| Value::hole(Origin::BuildArg(name.clone()))))
+            })
+            .collect()
+    }
+}
+
 /// What a command asks to run, before the file is found.
 #[derive(Debug, PartialEq)]
 enum Request {
@@ -764,12 +780,16 @@ pub fn link(defs: &mut [Defs<'_>]) {
     for i in images {
         defs[i].github_action_image = true;
     }
-    for (i, at, published, target) in action_built_dockerfiles(defs, &index) {
-        defs[i].run_by_another = true;
+    for ActionImageBuild { file, at, published, target, build_args } in action_built_dockerfiles(defs, &index) {
+        let d = &mut defs[file];
+        d.run_by_another = true;
         if published {
-            defs[i].published_by.get_or_insert(at);
+            d.published_by.get_or_insert(at);
         }
-        defs[i].builds_image_target(target);
+        match build_args.is_empty() {
+            true => d.builds_image(target, Vec::new()),
+            false => build_args.into_iter().for_each(|args| d.builds_image(target.clone(), args)),
+        }
     }
     let mut examined = vec![0usize; defs.len()];
     let mut runs = vec![[[0usize; 2]; 2]; defs.len()];
@@ -826,7 +846,7 @@ pub fn link(defs: &mut [Defs<'_>]) {
             let from_elsewhere = call.caller.chain().last().is_some_and(|root| root.file != call.callee);
             defs[call.callee].run_by_another |= from_elsewhere;
             if let Run::Image { target, .. } = &call.run {
-                defs[call.callee].builds_image_target(target.clone());
+                defs[call.callee].builds_image(target.clone(), call.build_args_given());
             }
             let ships = priority < 2;
             let count = &mut runs[call.callee][usize::from(from_elsewhere)][usize::from(ships)];
@@ -908,17 +928,27 @@ fn configure_ko_builds(defs: &mut [Defs<'_>], index: &HashMap<PathBuf, usize>) {
     }
 }
 
+/// An image an action step builds from a Dockerfile of the scan.
+struct ActionImageBuild {
+    /// The Dockerfile's index in the scan.
+    file: usize,
+    /// `path:line` of the step.
+    at: String,
+    /// A release pushes it.
+    published: bool,
+    target: Option<String>,
+    /// The build arguments, once per matrix combination (see `action_build_args`).
+    build_args: Vec<Vec<(String, Value)>>,
+}
+
 /// The Dockerfiles CI builds with docker/build-push-action (`file:`, by default `Dockerfile` in
 /// its `context:`), each with the step's place and whether a workflow that releases pushes the
 /// image (`push: true`, or an expression such as `${{ github.event_name != 'pull_request' }}`,
 /// true on the release's events): those images are published wherever they sit (a sample
 /// image under `test/`). Also the stage a step builds (`target:`), where written. HashiCorp's
 /// actions-docker-build (`dockerfile:` in `workdir:`) builds release images for its release
-/// pipeline to publish: it always publishes.
-fn action_built_dockerfiles(
-    defs: &[Defs<'_>],
-    index: &HashMap<PathBuf, usize>,
-) -> Vec<(usize, String, bool, Option<String>)> {
+/// pipeline to publish: it always publishes. With the build arguments it passes.
+fn action_built_dockerfiles(defs: &[Defs<'_>], index: &HashMap<PathBuf, usize>) -> Vec<ActionImageBuild> {
     let mut out = Vec::new();
     for d in defs {
         let Some(wf) = d.workflow else { continue };
@@ -940,6 +970,7 @@ fn action_built_dockerfiles(
             let context = input(context_key).filter(|c| !c.contains("${{") && !c.contains("://")).unwrap_or(".");
             let target = input("target").filter(|t| !t.is_empty() && !t.contains("${{")).map(str::to_string);
             let bases = base_folders(Path::new(d.path), d.kind, root);
+            let build_args = action_build_args(wf, a);
             let file = match input(file_key) {
                 // `./images/${{ matrix.id }}/Dockerfile`: each Dockerfile it could be is built,
                 // though which of them the release pushes is not known.
@@ -947,15 +978,59 @@ fn action_built_dockerfiles(
                     let pattern = Value::templated(&f.replace("${{", "{{"));
                     let candidates = bases.iter().map(|b| join_path(&[&Value::known(b.to_string_lossy()), &pattern]));
                     let found = find_files(index, candidates).into_iter();
-                    out.extend(found.map(|j| (j, d.at(a.span.0), false, target.clone())));
+                    out.extend(found.map(|file| ActionImageBuild {
+                        file,
+                        at: d.at(a.span.0),
+                        published: false,
+                        target: target.clone(),
+                        build_args: build_args.clone(),
+                    }));
                     continue;
                 }
                 Some(f) => PathBuf::from(f),
                 None => Path::new(context).join("Dockerfile"),
             };
             if let Some(j) = find_file(index, bases.iter().map(|b| b.join(&file))) {
-                out.push((j, d.at(a.span.0), releases && pushes, target));
+                out.push(ActionImageBuild {
+                    file: j,
+                    at: d.at(a.span.0),
+                    published: releases && pushes,
+                    target,
+                    build_args,
+                });
             }
+        }
+    }
+    out
+}
+
+/// The build arguments an image-building action step passes (`build-args:`, one `NAME=value`
+/// a line), once per matrix combination of its job.
+fn action_build_args(wf: &super::ci::Pipeline, a: &super::ci::ActionStep) -> Vec<Vec<(String, Value)>> {
+    let (Some(input), Some(job)) = (a.with.get("build-args"), wf.jobs.get(a.job)) else { return Vec::new() };
+    let combinations = job.combinations.iter().map(|(_, c)| c.as_slice());
+    let combinations: Vec<&[(String, String)]> = match job.combinations.is_empty() {
+        true => vec![&[]],
+        false => combinations.collect(),
+    };
+    let mut out: Vec<Vec<(String, Value)>> = Vec::new();
+    for combo in combinations {
+        let env = super::ci::env_for(wf, a.job, combo, &[], &[]);
+        let mut args = Vec::new();
+        let mut rest = Some(super::ci::input_value(input, &env));
+        while let Some(text) = rest.take() {
+            let (line, after) = match text.split_once('\n') {
+                Some((line, after)) => (line, Some(after)),
+                None => (text, None),
+            };
+            rest = after;
+            let Some((name, value)) = line.split_once('=') else { continue };
+            if let Some(name) = name.as_known().map(str::trim).filter(|n| !n.is_empty()) {
+                args.push((name.to_string(), value));
+            }
+        }
+        if !args.is_empty() && !out.contains(&args) {
+            out.push(args);
         }
     }
     out

@@ -5,12 +5,13 @@ use super::actions;
 use super::budget::Budget;
 use super::build_actions;
 use super::ci::{self, Pipeline};
-use super::dockerfile::{self, Dockerfile};
+use super::dockerfile::{self, Dockerfile, Stage};
 use super::gitlab;
 use super::gobuild::BuildInvocation;
 use super::goprog;
 use super::goreleaser::{self, Goreleaser};
 use super::gosrc::{Module, ModuleCache};
+use super::images::BaseImage;
 use super::ko;
 use super::link::{self, Caller, Keeping};
 use super::makefile::{self, Makefile};
@@ -300,6 +301,9 @@ pub struct Defs<'a> {
     /// For a Dockerfile: the stages the scan's image builds ask for (`docker build --target`,
     /// build-push-action's `target:`; `None`: the last stage), in the order found.
     pub image_targets: Vec<Option<String>>,
+    /// For a Dockerfile: the build arguments the scan's image builds pass (each distinct set,
+    /// a few at most; `--build-arg BASE_IMAGE=alpine:3.20`, build-push-action's `build-args:`).
+    pub image_build_args: Vec<Vec<(String, Value)>>,
     /// For a Dockerfile nothing of the scan builds: the Dockerfile whose image the repository
     /// does publish (a release workflow's push, goreleaser's `dockers:`), when there is one.
     pub published_instead: Option<String>,
@@ -409,6 +413,8 @@ pub enum Parsed {
 /// The most RUN instructions or recipe lines of one file read (real ones have tens), to bound
 /// the work a hostile file can cause.
 const MAX_RUNS: usize = 1000;
+/// The most distinct sets of build arguments kept per Dockerfile (`Defs::image_build_args`).
+const MAX_IMAGE_BUILD_ARGS: usize = 16;
 
 /// Reads a build definition; only YAML can be malformed enough to refuse.
 pub fn parse(kind: Kind, text: &str) -> Result<Parsed, String> {
@@ -1119,6 +1125,7 @@ impl<'a> Defs<'a> {
             published_by: None,
             run_by_another: false,
             image_targets: Vec::new(),
+            image_build_args: Vec::new(),
             published_instead: None,
             ko_published: None,
             releases_elsewhere: false,
@@ -1187,18 +1194,8 @@ impl<'a> Defs<'a> {
             }
             // An image build passes no environment, only its build arguments (`--build-arg
             // NAME` alone takes the caller's variable), and builds the stages its target needs.
-            (Parsed::Dockerfile { file, runs }, link::Run::Image { build_args, target }) => {
-                let given: Vec<(String, Value)> = build_args
-                    .iter()
-                    .map(|(name, value)| {
-                        let from_caller = || call.env.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
-                        let value = value.clone().or_else(from_caller);
-                        (
-                            name.clone(),
-                            value.unwrap_or_else(|| Value::hole(super::value::Origin::BuildArg(name.clone()))),
-                        )
-                    })
-                    .collect();
+            (Parsed::Dockerfile { file, runs }, link::Run::Image { target, .. }) => {
+                let given = call.build_args_given();
                 let built =
                     target.as_deref().and_then(|t| file.stage_named(t)).map(|s| file.stages_built_for(&[s.index]));
                 for ((stage, items, _, folders), run) in runs.iter().zip(file.run_environments(MAX_RUNS, Some(&given)))
@@ -1278,13 +1275,40 @@ impl<'a> Defs<'a> {
         matches!(self.kind, Kind::Makefile | Kind::Shell) && context.is_some_and(names_other_purpose)
     }
 
-    /// Records that an image build of the scan asks for stage `target` (`None`: the last). A
-    /// stage the file does not have is another Dockerfile's, found here by mistake.
-    pub fn builds_image_target(&mut self, target: Option<String>) {
+    /// Records that an image build of the scan asks for stage `target` (`None`: the last) and
+    /// passes the build arguments `args`. A stage the file does not have is another
+    /// Dockerfile's, found here by mistake.
+    pub fn builds_image(&mut self, target: Option<String>, args: Vec<(String, Value)>) {
         let unknown = target.as_deref().is_some_and(|t| self.dockerfile.is_none_or(|d| d.stage_named(t).is_none()));
-        if !unknown && !self.image_targets.contains(&target) {
+        if unknown {
+            return;
+        }
+        if !self.image_targets.contains(&target) {
             self.image_targets.push(target);
         }
+        if !args.is_empty()
+            && self.image_build_args.len() < MAX_IMAGE_BUILD_ARGS
+            && !self.image_build_args.contains(&args)
+        {
+            self.image_build_args.push(args);
+        }
+    }
+
+    /// The base images (reference and kind) the stage `index` starts from in the scan's image
+    /// builds that choose it with a build argument (`FROM ${BASE_IMAGE}`), with the stage whose
+    /// `FROM` names it; empty when the file alone decides.
+    pub fn bases_given(&self, index: usize) -> Vec<(String, BaseImage, &Stage)> {
+        let Some(d) = self.dockerfile.filter(|d| d.root_image(index).is_none()) else { return Vec::new() };
+        let mut bases: Vec<(String, BaseImage, &Stage)> = Vec::new();
+        for given in &self.image_build_args {
+            if let Some((reference, stage)) = d.root_reference_given(index, given) {
+                if !bases.iter().any(|(r, _, _)| *r == reference) {
+                    let base = super::images::classify(&reference);
+                    bases.push((reference, base, stage));
+                }
+            }
+        }
+        bases
     }
 
     /// The stages of a Dockerfile whose images the scan builds: those its image builds ask for

@@ -1001,6 +1001,31 @@ fn a_base_image_argument_that_callers_pass_is_not_its_default() {
     assert_eq!(rules(&check(&[("Dockerfile", dockerfile), other])), [("unpinned-base-image", "Dockerfile:2")]);
 }
 
+/// A final stage on a base a build argument chooses (`FROM ${BASE}`) is judged as the tree's
+/// image builds choose it: a matrix of bases where one runs as root is a root image.
+#[test]
+fn a_final_base_the_callers_choose_is_judged_as_they_choose_it() {
+    let dockerfile = "ARG BASE=gcr.io/distroless/static-debian12:nonroot\nFROM golang:1.26.3 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -trimpath -o /out/app .\n\nFROM ${BASE}\nCOPY --from=build /out/app /app\nENTRYPOINT [\"/app\"]\n";
+    let workflow = |bases: &str| {
+        format!(
+            "on:\n  push:\n    tags: ['v*']\njobs:\n  image:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        base: [{bases}]\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          push: true\n          build-args: |\n            VERSION=${{{{ github.ref_name }}}}\n            BASE=${{{{ matrix.base }}}}\n"
+        )
+    };
+    let found = check_in_module(&[
+        ("Dockerfile", dockerfile),
+        (".github/workflows/image.yml", &workflow("'gcr.io/distroless/static-debian12:nonroot', 'alpine:3.22'")),
+    ]);
+    assert_eq!(rules(&found), [("root-final-image", "Dockerfile:7")], "{found:#?}");
+    assert!(found[0].2.contains("(${BASE}, given as alpine:3.22 by an image build of the scan)"), "{}", found[0].2);
+    let make = ("Makefile", "image:\n\tdocker build --build-arg BASE=$(RUNTIME) -t app .\nRUNTIME ?= debian:12-slim\n");
+    assert_eq!(rules(&check_in_module(&[("Dockerfile", dockerfile), make])), [("root-final-image", "Dockerfile:7")]);
+    // The twins: every base passed runs as nonroot; the file's own default is not used.
+    let nonroot = workflow("'gcr.io/distroless/static-debian12:nonroot', 'cgr.dev/chainguard/static'");
+    assert!(check_in_module(&[("Dockerfile", dockerfile), (".github/workflows/image.yml", &nonroot)]).is_empty());
+    let make = ("Makefile", "image:\n\tdocker build --build-arg BASE=gcr.io/distroless/base:nonroot -t app .\n");
+    assert!(check_in_module(&[("Dockerfile", dockerfile), make]).is_empty());
+}
+
 #[test]
 fn stamps_on_one_written_line_are_found_each_and_per_alias() {
     // A YAML anchor: two builds, one `ldflags:` line; two -X stamps on it, each its own finding

@@ -15,7 +15,10 @@ declare_rule! {
     /// `target:` of docker/build-push-action or hashicorp/actions-docker-build), each of those
     /// images is judged instead of the last stage: a target named for development or tests, one
     /// that starts nothing (a builder stage CI builds to run tests in) or one built for the
-    /// builder's platform (`FROM --platform=$BUILDPLATFORM`) is not an image that runs. In an
+    /// builder's platform (`FROM --platform=$BUILDPLATFORM`) is not an image that runs. A base
+    /// a build argument chooses (`FROM ${BASE_IMAGE}`) is judged as the scan's image builds
+    /// pass it (`--build-arg`, build-push-action's `build-args:` in each matrix combination):
+    /// one base that runs as root is enough. In an
     /// image that holds a Go executable, it reads the config's `User` (empty, `root`, `0`,
     /// `0:…`). For a ko config whose images
     /// a ko command of the scan pushes, it finds the base images (`defaultBaseImage`, a pushed
@@ -148,7 +151,14 @@ fn check_stage(defs: &Defs<'_>, d: &dockerfile::Dockerfile, stage: &dockerfile::
     // images copy from): it never runs as any user.
     let starts =
         |s: &&dockerfile::Stage| s.instructions.iter().any(|i| i.keyword == "ENTRYPOINT" || i.keyword == "CMD");
-    if d.root_image(stage.index).is_some_and(|(base, _)| base.scratch) && !d.chain(stage.index).iter().any(starts) {
+    // A base a build argument chooses (`FROM ${BASE_IMAGE}`) is judged as each image build of
+    // the scan passes it: one that runs as root is enough.
+    let given = defs.bases_given(stage.index);
+    let root_base = match d.root_image(stage.index) {
+        Some((base, _)) => Some((None, base)),
+        None => given.into_iter().find(|(_, base, _)| !base.nonroot_by_default).map(|(r, base, _)| (Some(r), base)),
+    };
+    if root_base.as_ref().is_some_and(|(_, base)| base.scratch) && !d.chain(stage.index).iter().any(starts) {
         return;
     }
     // An image that installs a privilege-dropping tool and gives a user id by default starts as
@@ -176,12 +186,17 @@ fn check_stage(defs: &Defs<'_>, d: &dockerfile::Dockerfile, stage: &dockerfile::
         Some((user, ins)) if is_root(user) => (format!("{image} runs as {user}"), (ins.start, ins.end)),
         Some(_) => return,
         None => {
-            if d.root_image(stage.index).is_none_or(|(base, _)| base.nonroot_by_default) {
-                return;
-            }
+            let base = match root_base {
+                Some((_, base)) if base.nonroot_by_default => return,
+                None => return,
+                Some((None, _)) => stage.base_written.clone(),
+                Some((Some(reference), _)) => {
+                    format!("{}, given as {reference} by an image build of the scan", stage.base_written)
+                }
+            };
             // The stage from its base image to where its program starts: no USER in it.
             let span = (stage.base_span.0, anchor.map_or(stage_end, |i| i.end));
-            (format!("{image} ({}) sets no USER: its program runs as root", stage.base_written), span)
+            (format!("{image} ({base}) sets no USER: its program runs as root"), span)
         }
     };
     let mut finding = defs.finding(&META, span, message, "add USER 65532:65532 (a numeric id works even on scratch)");
