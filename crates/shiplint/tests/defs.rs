@@ -926,10 +926,10 @@ fn stripped_release_builds_without_a_kept_copy() {
 
 #[test]
 fn builds_that_bypass_module_buildinfo() {
-    let bad = "#!/bin/sh\nGO111MODULE=off go build -trimpath -o dist/a ./cmd/a\ngo tool compile -p main -o b.a main.go\ngo tool link -o dist/b b.a\ngo build -trimpath -o dist/c main.go util.go\n";
+    let bad = "#!/bin/sh\nGO111MODULE=off go build -trimpath -o dist/a ./cmd/a\ngo tool compile -p main -o b.a main.go\ngo tool link -o dist/b b.a\ngo build -trimpath -o dist/c main.go util.go\ngo build -trimpath -o dist/d cmd/d/*\ngo build -trimpath -o dist/e ./cmd/e/*.go\n";
     let got = codes_at(project(&[("release.sh", bad)]).path());
     let at = |l: &str| ("SL001".to_string(), format!("release.sh:{l}"));
-    assert_eq!(got, [at("2:13"), at("4:1"), at("5:1")]);
+    assert_eq!(got, [at("2:13"), at("4:1"), at("5:1"), at("6:1"), at("7:1")]);
     // Silent: module-mode package builds, and `go run`/`go build file.go` for local use.
     let good = "#!/bin/sh\ngo build -trimpath -o dist/a ./cmd/a\nGO111MODULE=on go build -trimpath -o dist/b .\ngo build -o gen gen.go\ngo tool nm dist/a\n";
     assert!(codes_at(project(&[("build.sh", good)]).path()).is_empty());

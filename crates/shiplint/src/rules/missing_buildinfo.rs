@@ -8,7 +8,8 @@ declare_rule! {
     /// Finds Go executables that carry no module information: no BuildInfo at all, or BuildInfo
     /// without a main module. In build definitions it finds `go build` run with
     /// `GO111MODULE=off` (GOPATH mode), `go tool link` pipelines that bypass `go build`, and
-    /// release builds of a list of `.go` files.
+    /// release builds of a list of `.go` files, written out or as a shell glob the shell expands
+    /// to them (`go build -o app cmd/app/*`).
     ///
     /// ## Why is this bad?
     /// BuildInfo is how `go version -m`, vulnerability scanners (govulncheck, Trivy, Grype) and
@@ -114,8 +115,13 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             let help = "build in module mode: remove GO111MODULE=off and build inside the module";
             return vec![defs.finding(&META, span, message.to_string(), help)];
         }
-        // cmd/go takes an argument ending in `.go` as a file, whatever the rest of it is.
-        let files = !inv.packages.is_empty() && inv.packages.iter().all(|(v, _)| v.ends_with(".go"));
+        // cmd/go takes an argument ending in `.go` as a file, whatever the rest of it is; the
+        // shell expands a glob (`cmd/app/*`, `*.go`) to files, which go build takes only if
+        // they all are .go files.
+        let file = |v: &Value| {
+            v.ends_with(".go") || v.as_known().and_then(|p| p.rsplit('/').next()).is_some_and(|last| last.contains('*'))
+        };
+        let files = !inv.packages.is_empty() && inv.packages.iter().all(|(v, _)| file(v));
         if files && defs.ships(b).is_some() {
             let message = "go build of .go files: the binary's BuildInfo has path command-line-arguments and no main \
                            module, so no module version";
