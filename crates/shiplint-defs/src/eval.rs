@@ -49,6 +49,45 @@ impl Env {
         self.vars.get(name).map(|v| &v.value)
     }
 
+    /// The value of a CI expression (`${{ matrix.os }}`): a context value the environment
+    /// holds, or a chain of them and quoted strings joined by `||`, which GitHub evaluates to
+    /// its first non-empty operand (`matrix.base || 'alpine'`). A `matrix.` name the
+    /// combination does not set is empty; another name nothing sets is a hole, which may be
+    /// empty, so the value is then one of it or what follows.
+    pub fn ci_expression(&self, expr: &str) -> Value {
+        let hole = || Value::hole(Origin::CiExpression(expr.to_string()));
+        if let Some(v) = self.get(expr) {
+            return v.clone();
+        }
+        let operands: Vec<&str> = expr.split("||").map(str::trim).collect();
+        if operands.len() < 2 || operands.len() > MAX_CI_OPERANDS {
+            return hole();
+        }
+        let has_matrix = self.vars.keys().any(|k| k.starts_with("matrix."));
+        let mut value: Option<Value> = None;
+        // From the last operand, which is the value when every other is empty, back: each is
+        // itself when not empty, else what follows.
+        for operand in operands.iter().rev() {
+            let own = match operand.strip_prefix('\'').and_then(|o| o.strip_suffix('\'')) {
+                Some(text) if !text.contains('\'') => Value::known(text),
+                Some(_) => return hole(),
+                None if !operand.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) => return hole(),
+                None => match self.get(operand) {
+                    Some(v) => v.clone(),
+                    None if has_matrix && operand.starts_with("matrix.") => Value::empty(),
+                    None => Value::hole(Origin::CiExpression((*operand).to_string())),
+                },
+            };
+            value = Some(match (own, value.take()) {
+                (own, None) => own,
+                (Value::Known(text), Some(rest)) if text.is_empty() => rest,
+                (own @ Value::Known(_), Some(_)) => own,
+                (partial, Some(rest)) => Value::either(partial, rest),
+            });
+        }
+        value.unwrap_or_else(hole)
+    }
+
     /// The exported variables: what a command this shell runs sees.
     pub fn exported(&self) -> impl Iterator<Item = (&String, &Value)> {
         self.vars.iter().filter(|(_, v)| v.exported).map(|(k, v)| (k, &v.value))
@@ -194,7 +233,7 @@ impl Env {
                 }
                 Part::CiExpr(expr) => {
                     // Substituted into the text before the shell reads it: spaces in it split.
-                    let v = self.get(expr).cloned().unwrap_or_else(|| Value::hole(Origin::CiExpression(expr.clone())));
+                    let v = self.ci_expression(expr);
                     out.push(if quoted { Segment::Fixed(v) } else { Segment::Split(v, Quotes::Literal) });
                 }
                 Part::Command(c) => {
@@ -738,6 +777,8 @@ struct Walk<'a, 'b> {
 /// many, then its calls are commands it runs no further (a script that sources a library of
 /// fifty functions would otherwise spend its whole budget in it).
 const MAX_WALKS_PER_FUNCTION: usize = 16;
+/// The most `||` operands of a CI expression evaluated (`Env::ci_expression`).
+const MAX_CI_OPERANDS: usize = 8;
 
 /// How a list of items ended: normally, or by `continue`, `break`, `return` or `exit` on a path
 /// that was sure to run.
@@ -1267,6 +1308,29 @@ mod tests {
             .into_iter()
             .map(|e| e.argv.iter().map(Value::display).collect())
             .collect()
+    }
+
+    #[test]
+    fn ci_expressions_with_defaults() {
+        let mut env = Env::default();
+        env.set("matrix.os", Value::known("linux"), false);
+        let known = |s: &str| Value::known(s);
+        assert_eq!(env.ci_expression("matrix.os"), known("linux"));
+        // A matrix name the combination does not set is empty: the default is the value.
+        assert_eq!(env.ci_expression("matrix.base || 'alpine'"), known("alpine"));
+        assert_eq!(env.ci_expression("matrix.os || 'alpine'"), known("linux"));
+        assert_eq!(env.ci_expression("'' || matrix.base || 'a' || 'b'"), known("a"));
+        // A name nothing sets may be empty: either it or the default.
+        let either = env.ci_expression("inputs.tag || 'latest'");
+        assert!(either.could_be("latest") && !either.is_known(), "{either:?}");
+        assert_eq!(
+            env.ci_expression("matrix.base || inputs.tag"),
+            Value::hole(Origin::CiExpression("inputs.tag".into()))
+        );
+        // Anything else stays one hole.
+        for expr in ["matrix.os == 'linux' && 'x' || 'y'", "fromJSON(inputs.x) || 'a'", "'it''s' || 'a'"] {
+            assert_eq!(env.ci_expression(expr), Value::hole(Origin::CiExpression(expr.into())), "{expr}");
+        }
     }
 
     #[test]

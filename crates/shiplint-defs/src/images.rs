@@ -45,6 +45,13 @@ impl BaseImage {
     }
 }
 
+/// Whether `reference` names an image of a registry on the build machine
+/// (`localhost:5000/base:latest`): one an earlier step of the same build made and pushed there,
+/// whose tag and user that step decides.
+pub fn from_local_registry(reference: &str) -> bool {
+    reference.starts_with("localhost:") || reference.starts_with("localhost/") || reference.starts_with("127.0.0.1:")
+}
+
 /// Classifies `reference` (`golang:1.23`, `gcr.io/distroless/static-debian12:nonroot`, ...).
 pub fn classify(reference: &str) -> BaseImage {
     let (rest, digest) = match reference.split_once('@') {

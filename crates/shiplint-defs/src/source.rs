@@ -1302,7 +1302,10 @@ impl<'a> Defs<'a> {
         let mut bases: Vec<(String, BaseImage, &Stage)> = Vec::new();
         for given in &self.image_build_args {
             if let Some((reference, stage)) = d.root_reference_given(index, given) {
-                if !bases.iter().any(|(r, _, _)| *r == reference) {
+                // An empty argument (`--build-arg BASE=`) names no image (that build fails); an
+                // image the same build made (a local registry's) is judged where it is made.
+                let judged = !reference.is_empty() && !super::images::from_local_registry(&reference);
+                if judged && !bases.iter().any(|(r, _, _)| *r == reference) {
                     let base = super::images::classify(&reference);
                     bases.push((reference, base, stage));
                 }

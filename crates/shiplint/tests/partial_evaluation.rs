@@ -1020,10 +1020,34 @@ fn a_final_base_the_callers_choose_is_judged_as_they_choose_it() {
     let make = ("Makefile", "image:\n\tdocker build --build-arg BASE=$(RUNTIME) -t app .\nRUNTIME ?= debian:12-slim\n");
     assert_eq!(rules(&check_in_module(&[("Dockerfile", dockerfile), make])), [("root-final-image", "Dockerfile:7")]);
     // The twins: every base passed runs as nonroot; the file's own default is not used.
-    let nonroot = workflow("'gcr.io/distroless/static-debian12:nonroot', 'cgr.dev/chainguard/static'");
+    let nonroot = workflow("'gcr.io/distroless/static-debian12:nonroot', 'gcr.io/distroless/base-debian12:nonroot'");
     assert!(check_in_module(&[("Dockerfile", dockerfile), (".github/workflows/image.yml", &nonroot)]).is_empty());
     let make = ("Makefile", "image:\n\tdocker build --build-arg BASE=gcr.io/distroless/base:nonroot -t app .\n");
     assert!(check_in_module(&[("Dockerfile", dockerfile), make]).is_empty());
+    // An image an earlier step built into the machine's own registry, and an empty argument,
+    // name nothing this file can judge.
+    for base in ["localhost:5000/base:latest", "\"\""] {
+        let make = format!("image:\n\tdocker build --build-arg BASE={base} -t app .\n");
+        assert!(check_in_module(&[("Dockerfile", dockerfile), ("Makefile", &make)]).is_empty(), "{base}");
+    }
+}
+
+/// A CI value with a default (`${{ matrix.base || 'alpine' }}`) is its first operand that is
+/// not empty, in each matrix combination; the base image it gives is judged.
+#[test]
+fn a_ci_default_gives_the_first_value_that_is_not_empty() {
+    let dockerfile = "ARG BASE=placeholder\nFROM golang:1.26.3 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -trimpath -o /out/app .\n\nFROM ${BASE}\nCOPY --from=build /out/app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n";
+    let workflow = |default: &str| {
+        format!(
+            "on:\n  push:\n    tags: ['v*']\njobs:\n  image:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        include:\n          - {{ arch: amd64 }}\n          - {{ arch: arm64, base: 'debian:12-slim' }}\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          push: true\n          build-args: |\n            BASE=${{{{ matrix.base || '{default}' }}}}\n"
+        )
+    };
+    let found = check_in_module(&[("Dockerfile", dockerfile), (".github/workflows/image.yml", &workflow("alpine"))]);
+    assert_eq!(rules(&found), [("unpinned-base-image", "Dockerfile:7")], "{found:#?}");
+    assert!(found[0].2.starts_with("base image ${BASE} (given as alpine by an image build of the scan) has no tag"));
+    // The twin: the default names a version, as the other entry does.
+    let pinned = workflow("alpine:3.22");
+    assert!(check_in_module(&[("Dockerfile", dockerfile), (".github/workflows/image.yml", &pinned)]).is_empty());
 }
 
 #[test]

@@ -156,7 +156,14 @@ fn check_stage(defs: &Defs<'_>, d: &dockerfile::Dockerfile, stage: &dockerfile::
     let given = defs.bases_given(stage.index);
     let root_base = match d.root_image(stage.index) {
         Some((base, _)) => Some((None, base)),
-        None => given.into_iter().find(|(_, base, _)| !base.nonroot_by_default).map(|(r, base, _)| (Some(r), base)),
+        None => given.into_iter().find(|(_, base, _)| !base.nonroot_by_default).map(|(r, base, from)| {
+            // Where the argument is read when that is not this stage's own FROM.
+            let on = match from.index == stage.index {
+                true => format!("given as {r}"),
+                false => format!("built on {} given as {r}", from.base_written),
+            };
+            (Some(on), base)
+        }),
     };
     if root_base.as_ref().is_some_and(|(_, base)| base.scratch) && !d.chain(stage.index).iter().any(starts) {
         return;
@@ -190,9 +197,7 @@ fn check_stage(defs: &Defs<'_>, d: &dockerfile::Dockerfile, stage: &dockerfile::
                 Some((_, base)) if base.nonroot_by_default => return,
                 None => return,
                 Some((None, _)) => stage.base_written.clone(),
-                Some((Some(reference), _)) => {
-                    format!("{}, given as {reference} by an image build of the scan", stage.base_written)
-                }
+                Some((Some(on), _)) => format!("{}, {on} by an image build of the scan", stage.base_written),
             };
             // The stage from its base image to where its program starts: no USER in it.
             let span = (stage.base_span.0, anchor.map_or(stage_end, |i| i.end));

@@ -7,7 +7,9 @@ use crate::rules::DefsFindings;
 declare_rule! {
     /// ## What it does
     /// Finds `FROM` lines whose image has no tag, or the `latest` tag (and no digest), and Go
-    /// toolchain images whose tag names no Go release (`golang:alpine`, `golang:1-bookworm`).
+    /// toolchain images whose tag names no Go release (`golang:alpine`, `golang:1-bookworm`);
+    /// a base a build argument chooses (`FROM ${BASE_IMAGE}`) is judged as the scan's image
+    /// builds pass it (`--build-arg`, build-push-action's `build-args:`).
     /// Dockerfiles that are not released (development, test and example images, by their name
     /// or folder) and, in a Go project, images that neither build nor ship a Go program (a docs
     /// site, a test harness) are left alone. A ko config (`.ko.yaml`) is judged the same way when
@@ -88,25 +90,41 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     let built = defs.stages_in_built_images();
     let in_built_image =
         |s: &dockerfile::Stage| built.as_ref().is_none_or(|b| b.get(s.index).copied().unwrap_or(false));
-    let bases: Vec<(&dockerfile::Stage, BaseImage)> = d
+    // A base a build argument chooses (`FROM ${BASE_IMAGE}`) is judged as each image build of
+    // the scan passes it.
+    let bases: Vec<(&dockerfile::Stage, String, BaseImage)> = d
         .stages
         .iter()
         .filter(|s| s.parent.is_none() && in_built_image(s))
-        .filter_map(|s| Some((s, images::classify(&s.reference().filter(|r| !r.is_empty())?))))
+        .flat_map(|s| match s.reference().filter(|r| !r.is_empty()) {
+            Some(r) => vec![(s, r.clone(), s.base.display(), images::classify(&r))],
+            None => defs
+                .bases_given(s.index)
+                .into_iter()
+                .filter(|(_, _, from)| from.index == s.index)
+                .map(|(r, base, _)| {
+                    let shown = format!("{} (given as {r} by an image build of the scan)", s.base_written);
+                    (s, r, shown, base)
+                })
+                .collect(),
+        })
+        // An image of a registry on the build machine is one an earlier step of the same build
+        // made, not one pulled from elsewhere.
+        .filter(|(_, r, _, _)| !images::from_local_registry(r))
+        .map(|(s, _, shown, base)| (s, shown, base))
         .collect();
     // A development or test image, or one that neither builds nor ships Go in a Go project
     // (a docs site, a test harness that installs Go from its package manager), ships no Go
     // program.
     let concerns_go = d.stages.iter().any(|s| defs.stage_ships_go_program(s.index))
-        || bases.iter().any(|(_, img)| img.go_toolchain)
+        || bases.iter().any(|(_, _, img)| img.go_toolchain)
         || defs.module().is_none();
     if defs.not_for_release().is_some() || !concerns_go {
         return;
     }
     let contexts = bake_contexts(defs);
-    for (s, img) in bases.into_iter().filter(|(s, _)| !contexts.contains(&s.base_written)) {
+    for (s, reference, img) in bases.into_iter().filter(|(s, _, _)| !contexts.contains(&s.base_written)) {
         let Some(problem) = unpinned(&img) else { continue };
-        let reference = s.base.display();
         let message = format!("base image {reference} {problem}: every build may get a different image");
         out.push(defs.finding(&META, s.base_span, message, "pin a version tag, or better a digest (@sha256:...)"));
     }
