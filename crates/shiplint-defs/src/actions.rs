@@ -317,7 +317,7 @@ fn action_step(
 
 /// A script given as a YAML scalar, and where it starts in the file: its text as written, or for
 /// a quoted scalar (whose span includes its quotes and escapes) its value, just inside the quote.
-fn script_at<'s>(text: &'s str, (start, end): (usize, usize), value: &'s str) -> (&'s str, usize) {
+pub(crate) fn script_at<'s>(text: &'s str, (start, end): (usize, usize), value: &'s str) -> (&'s str, usize) {
     let raw = &text[start..end.min(text.len())];
     match raw.starts_with('"') || raw.starts_with('\'') {
         true => (value, start + 1),
@@ -505,6 +505,7 @@ pub fn parse(text: &str) -> Result<Pipeline, String> {
             declared_combinations,
             env: env_words(&job.env),
             image: None,
+            go_snap: None,
             artifacts: Vec::new(),
             outputs: job.outputs.iter().flatten().map(|(k, v)| (k.clone(), shell::ci_value(&v.text(), 0))).collect(),
         });

@@ -156,6 +156,8 @@ pub struct JobPlan {
     pub env: Vec<(String, shell::Word)>,
     /// The container image the job runs in (GitLab `image:`), where it is written.
     pub image: Option<Input>,
+    /// The `go` snap a snapcraft part builds with (`go/1.25/stable`), where it is written.
+    pub go_snap: Option<Input>,
     /// Paths the job keeps as artifacts (GitLab `artifacts:paths`), which later jobs receive
     /// together in one folder.
     pub artifacts: Vec<String>,

@@ -361,6 +361,7 @@ pub fn parse(text: &str) -> Result<Pipeline, String> {
             declared_combinations,
             env: variable_words(&job.variables),
             image,
+            go_snap: None,
             artifacts: match &job.artifacts {
                 Some(Artifacts::Paths { paths }) => paths.clone(),
                 _ => Vec::new(),

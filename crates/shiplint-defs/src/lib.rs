@@ -24,6 +24,7 @@ pub mod makefile;
 pub mod powershell;
 pub mod promu;
 pub mod shell;
+pub mod snapcraft;
 pub mod source;
 pub mod text;
 pub mod tree;

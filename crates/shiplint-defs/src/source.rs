@@ -42,6 +42,9 @@ pub enum Kind {
     Promu,
     /// ko's `.ko.yaml`: the settings of the `ko build` commands that run where it is.
     KoConfig,
+    /// snapcraft's `snapcraft.yaml`: each part's `override-build` script builds what the snap
+    /// ships.
+    Snapcraft,
     /// A Go program that runs `go build` through `exec.Command` (a release or cross-compile
     /// driver); other Go files are not build definitions.
     GoProgram,
@@ -61,6 +64,7 @@ impl Kind {
             Kind::Goreleaser => "a goreleaser config",
             Kind::Promu => "a promu config",
             Kind::KoConfig => "a ko config",
+            Kind::Snapcraft => "a snapcraft file",
             Kind::GoProgram => "Go source",
         }
     }
@@ -76,6 +80,7 @@ impl Kind {
                 | Kind::Goreleaser
                 | Kind::Promu
                 | Kind::KoConfig
+                | Kind::Snapcraft
         )
     }
 }
@@ -123,6 +128,9 @@ pub fn kind_of(path: &Path, head: &[u8]) -> Option<Kind> {
     let in_workflows = path.parent().is_some_and(|p| p.ends_with(".github/workflows"));
     if in_workflows && (name.ends_with(".yml") || name.ends_with(".yaml")) {
         return Some(Kind::GithubWorkflow);
+    }
+    if super::snapcraft::is_snapcraft_file(name) {
+        return Some(Kind::Snapcraft);
     }
     // A local action (`uses: ./.github/actions/setup`) is the folder's action.yml.
     if name == "action.yml" || name == "action.yaml" {
@@ -422,6 +430,7 @@ pub fn parse(kind: Kind, text: &str) -> Result<Parsed, String> {
         Kind::GithubWorkflow => Parsed::Workflow(actions::parse(text)?),
         Kind::GithubAction => Parsed::Workflow(actions::parse_action(text)?),
         Kind::GitlabCi => Parsed::Workflow(gitlab::parse(text)?),
+        Kind::Snapcraft => Parsed::Workflow(super::snapcraft::parse(text)?),
         Kind::Goreleaser => Parsed::Goreleaser(goreleaser::parse(text)?),
         Kind::Promu => Parsed::Promu(promu::parse(text)?),
         Kind::KoConfig => Parsed::KoConfig(ko::KoConfig::parse(text)?),
@@ -1654,6 +1663,9 @@ impl<'a> Defs<'a> {
             Kind::Goreleaser if self.goreleaser_released == Some(false) => return None,
             Kind::Goreleaser => return Some("goreleaser releases it".into()),
             Kind::Promu => return Some("promu builds and releases it".into()),
+            // What a part builds is installed into the snap, unless the script runs it itself.
+            Kind::Snapcraft if self.runs_output_itself(b) => return None,
+            Kind::Snapcraft => return Some("snapcraft installs it into the snap".into()),
             Kind::KoConfig => return None,
             Kind::Shell | Kind::PowerShell | Kind::Makefile | Kind::GoProgram => {}
         }
@@ -1796,7 +1808,8 @@ impl<'a> Defs<'a> {
             | Kind::GitlabCi
             | Kind::Goreleaser
             | Kind::Promu
-            | Kind::KoConfig => return None,
+            | Kind::KoConfig
+            | Kind::Snapcraft => return None,
             Kind::Shell | Kind::PowerShell | Kind::Makefile | Kind::GoProgram => {}
         }
         // A Go program is named by its folder as often as by its file (`build-release-binaries/main.go`).
@@ -2042,6 +2055,9 @@ mod tests {
         assert_eq!(k("ci/release.gitlab-ci.yml", ""), Some(Kind::GitlabCi));
         assert_eq!(k(".gitlab/ci/build.yml", ""), Some(Kind::GitlabCi));
         assert_eq!(k(".gitlab/issue_templates/bug.yml", ""), None);
+        assert_eq!(k("snap/snapcraft.yaml", ""), Some(Kind::Snapcraft));
+        assert_eq!(k(".snapcraft.yaml", ""), Some(Kind::Snapcraft));
+        assert_eq!(k("snapcraft.yml", ""), None);
         assert_eq!(k("config/app.yml", ""), None);
     }
 }

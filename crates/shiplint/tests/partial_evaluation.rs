@@ -1050,6 +1050,41 @@ fn a_ci_default_gives_the_first_value_that_is_not_empty() {
     assert!(check_in_module(&[("Dockerfile", dockerfile), (".github/workflows/image.yml", &pinned)]).is_empty());
 }
 
+/// snapcraft: a part's `override-build` script builds what the snap ships, and the `go` snap
+/// it builds with is the Go release of the snap (`latest` follows whatever Go is newest).
+#[test]
+fn a_snap_part_builds_what_the_snap_ships() {
+    let snap = |go: &str, build: &str| {
+        format!(
+            "name: app\nbase: core24\nparts:\n  app:\n    plugin: go\n    source: .\n    build-snaps: [{go}]\n    build-environment:\n      - CGO_ENABLED: \"0\"\n    override-build: |\n      {build}\n      craftctl default\n"
+        )
+    };
+    let found = check_in_module(&[(
+        "snap/snapcraft.yaml",
+        &snap("go/latest/stable", "go build -o $CRAFT_PART_INSTALL/bin/app ."),
+    )]);
+    assert_eq!(
+        rules(&found),
+        [("module-graph-drift", "snap/snapcraft.yaml:7"), ("untrimmed-paths", "snap/snapcraft.yaml:11")],
+        "{found:#?}"
+    );
+    assert!(found[1].2.contains("snapcraft installs it into the snap"), "{}", found[1].2);
+    let found = check_in_module(&[(
+        "snap/snapcraft.yaml",
+        &snap("go/1.24/stable", "go build -trimpath -o $CRAFT_PART_INSTALL/bin/app main.go"),
+    )]);
+    assert_eq!(
+        rules(&found),
+        [("toolchain-unsupported", "snap/snapcraft.yaml:7"), ("missing-buildinfo", "snap/snapcraft.yaml:11")],
+        "{found:#?}"
+    );
+    // The twins: a pinned, supported Go; a trimmed module build; a tool the script runs itself.
+    let good = snap("go/1.27/stable", "go build -trimpath -o $CRAFT_PART_INSTALL/bin/app .");
+    assert!(check_in_module(&[("snap/snapcraft.yaml", &good)]).is_empty());
+    let tool = snap("go/1.27/stable", "go build -o /tmp/gen ./tools/gen && /tmp/gen");
+    assert!(check_in_module(&[("snap/snapcraft.yaml", &tool)]).is_empty());
+}
+
 #[test]
 fn stamps_on_one_written_line_are_found_each_and_per_alias() {
     // A YAML anchor: two builds, one `ldflags:` line; two -X stamps on it, each its own finding

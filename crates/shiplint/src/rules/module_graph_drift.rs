@@ -28,7 +28,8 @@ declare_rule! {
     /// or a script built; a version within one minor release (`1.26`, `1.26.x`, `~1.25.8`) takes
     /// the patch release the runner's tool cache holds, as setup-go documents, and counts only
     /// with `check-latest: true`; a GitLab CI
-    /// job `image: golang:latest`, `golang:alpine`, `golang:1`), and a `golang:<version>` build
+    /// job `image: golang:latest`, `golang:alpine`, `golang:1`, a snapcraft part's `go` snap on
+    /// the `latest` track, `go/latest/stable`), and a `golang:<version>` build
     /// image (Dockerfile or GitLab CI) or setup-go `go-version` (in a job that ships) older than
     /// the `go` or `toolchain` line of the go.mod above it (Go 1.21 and later; an image tag such as `1.23` is taken to
     /// hold any 1.23 patch release). In a binary built without `-trimpath`, it finds GOROOT
@@ -502,9 +503,21 @@ fn check_image_toolchain(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-/// CI jobs (GitLab `image:`) that run `go` in a `golang:<version>` image older than go.mod asks for.
+/// CI jobs (GitLab `image:`) that run `go` in a `golang:<version>` image older than go.mod asks
+/// for, and snapcraft parts that build with the `go` snap's `latest` track.
 fn check_job_images(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     let Some(pipeline) = defs.workflow else { return };
+    for snap in pipeline.jobs.iter().filter_map(|j| j.go_snap.as_ref()) {
+        if crate::defs::snapcraft::go_track(&snap.value) == Some("latest") {
+            let message = format!(
+                "{}: the go snap's latest track installs whatever Go release is current, so snaps built from the \
+                 same commit use different toolchains",
+                snap.value
+            );
+            let help = "build with a Go release track (go/1.27/stable) matching go.mod's go or toolchain line";
+            out.push(defs.finding(&META, snap.span, message, help));
+        }
+    }
     for (index, job) in pipeline.jobs.iter().enumerate() {
         let Some(written) = &job.image else { continue };
         let runs_go = defs.commands.iter().any(|c| {
@@ -581,6 +594,12 @@ pub fn shipping_go_releases(defs: &Defs<'_>) -> Vec<ShippingGo> {
                 if let Some(minor) = minor_of(&v) {
                     out.push(ShippingGo { span: written_at(defs, at), written: format!("setup-go {v}"), minor });
                 }
+            }
+        }
+        // The `go` snap a snapcraft part builds with (`go/1.25/stable`): the snap ships.
+        for snap in wf.jobs.iter().filter_map(|j| j.go_snap.as_ref()) {
+            if let Some(minor) = crate::defs::snapcraft::go_track(&snap.value).and_then(minor_of) {
+                out.push(ShippingGo { span: snap.span, written: format!("snap {}", snap.value), minor });
             }
         }
         for (index, job) in wf.jobs.iter().enumerate() {

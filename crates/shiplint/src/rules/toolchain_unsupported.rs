@@ -10,8 +10,9 @@ declare_rule! {
     /// supported one (go1.27.2 when go1.27.3 is out); and build definitions whose
     /// release builds install such a release: setup-go in a CI job that ships (its
     /// `go-version`, each matrix value, or its `go-version-file`), the `golang:` image of a
-    /// Dockerfile stage or CI job whose build ships, or the Go release of a cross-compiler's
-    /// build image (xgo's `-go go-1.21.x`, which picks its `techknowlogick/xgo` image).
+    /// Dockerfile stage or CI job whose build ships, the `go` snap a snapcraft part builds with
+    /// (`go/1.24/stable`), or the Go release of a cross-compiler's build image (xgo's `-go
+    /// go-1.21.x`, which picks its `techknowlogick/xgo` image).
     ///
     /// ## Why is this bad?
     /// The Go standard library is compiled into every binary: `net/http`, `crypto/tls`,
