@@ -1802,14 +1802,15 @@ impl<'a> Defs<'a> {
             {
                 return Some("it is built into an image".into());
             }
+            // Whatever a snap part's script runs builds for the snap.
+            Kind::Snapcraft => return Some("snapcraft installs it into the snap".into()),
             Kind::Dockerfile
             | Kind::GithubWorkflow
             | Kind::GithubAction
             | Kind::GitlabCi
             | Kind::Goreleaser
             | Kind::Promu
-            | Kind::KoConfig
-            | Kind::Snapcraft => return None,
+            | Kind::KoConfig => return None,
             Kind::Shell | Kind::PowerShell | Kind::Makefile | Kind::GoProgram => {}
         }
         // A Go program is named by its folder as often as by its file (`build-release-binaries/main.go`).
