@@ -1083,6 +1083,12 @@ fn a_snap_part_builds_what_the_snap_ships() {
     assert!(check_in_module(&[("snap/snapcraft.yaml", &good)]).is_empty());
     let tool = snap("go/1.27/stable", "go build -o /tmp/gen ./tools/gen && /tmp/gen");
     assert!(check_in_module(&[("snap/snapcraft.yaml", &tool)]).is_empty());
+    // A make target the part runs builds for the snap; alone it is a local build.
+    let make = ("Makefile", "app:\n\tgo build -o bin/app .\n");
+    assert!(check_in_module(&[make]).is_empty());
+    let by_make = snap("go/1.27/stable", "make app && install -D bin/app $CRAFT_PART_INSTALL/bin/app");
+    let found = check_in_module(&[("snap/snapcraft.yaml", &by_make), make]);
+    assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:2")], "{found:#?}");
 }
 
 #[test]
