@@ -200,7 +200,9 @@ pub fn parse(text: &str) -> Makefile {
     let mut mf = Makefile::default();
     let mut pos = 0;
     let mut in_rule = false;
-    let mut in_define = false;
+    // A `define` being read: its variable (value start where the body starts) and how many
+    // `define`s are open inside it.
+    let mut define: Option<(VarDef, usize)> = None;
     let mut open: Vec<OpenConditional> = Vec::new();
     while pos < text.len() {
         let end = logical_end(text, pos);
@@ -208,9 +210,16 @@ pub fn parse(text: &str) -> Makefile {
         let next = (end + 1).min(text.len().max(end + 1));
         let start = pos;
         pos = next;
-        if in_define {
-            if raw.trim() == "endef" {
-                in_define = false;
+        if let Some((var, depth)) = define.as_mut() {
+            match raw.split_whitespace().next() {
+                Some("define") => *depth += 1,
+                Some("endef") if *depth > 0 => *depth -= 1,
+                // The body is the lines between, without the newline before `endef`.
+                Some("endef") => {
+                    var.value = (var.value.0, start.saturating_sub(1).max(var.value.0));
+                    mf.vars.extend(define.take().map(|(var, _)| var));
+                }
+                _ => {}
             }
             continue;
         }
@@ -266,8 +275,21 @@ pub fn parse(text: &str) -> Makefile {
                 continue;
             }
             "vpath" => continue,
+            // `define NAME [=|:=|?=|+=]`: a variable whose value is the lines up to `endef`.
             "define" => {
-                in_define = true;
+                let mut words = trimmed.split_whitespace().skip(1);
+                let name = words.next().unwrap_or_default().to_string();
+                let op = words.next().filter(|op| ["=", ":=", "::=", "?=", "+="].contains(op)).unwrap_or("=");
+                let var = VarDef {
+                    name,
+                    op: op.into(),
+                    value: (next.min(text.len()), next.min(text.len())),
+                    exported: false,
+                    targets: Vec::new(),
+                    rule: None,
+                    conditions: active_conditions(&open),
+                };
+                define = Some((var, 0));
                 continue;
             }
             "unexport" => continue,
@@ -1011,6 +1033,32 @@ impl Makefile {
     /// Where the command of a recipe line starts, past the `@`, `-` and `+` that make reads after
     /// expanding the line: `$(Q)go build` with `Q := @` (the quiet-mode idiom) runs `go build`.
     /// A variable that holds only such characters is skipped with them.
+    /// For a recipe line that is only a multi-line variable (`$(BUILD_BINARY)`, `$(call
+    /// BUILD_BINARY)` of a `define`), the byte ranges of that variable's lines: make runs each
+    /// line of the expansion as a recipe line of its own. `None` for any other line.
+    pub fn defined_lines(&self, text: &str, line: &str) -> Option<Vec<(usize, usize)>> {
+        let line = line.trim();
+        let inner = line.strip_prefix("$(").and_then(|l| l.strip_suffix(')'));
+        let inner = inner.or_else(|| line.strip_prefix("${").and_then(|l| l.strip_suffix('}')))?;
+        let name = inner.strip_prefix("call ").unwrap_or(inner).trim();
+        if name.is_empty() || name.contains(['$', '(', ')', ',', ' ']) {
+            return None;
+        }
+        let def = &self.vars[*self.by_name.get(name)?.last()?];
+        let (start, end) = def.value;
+        let body = text.get(start..end)?;
+        if !body.contains('\n') {
+            return None;
+        }
+        let mut at = start;
+        let mut lines = Vec::new();
+        for l in body.split('\n') {
+            lines.push((at, at + l.len()));
+            at += l.len() + 1;
+        }
+        Some(lines)
+    }
+
     pub fn command_start(&self, text: &str, line: &str) -> usize {
         // Real lines have one or two (`$(Q)$(E)`); a line of thousands is hostile.
         const MAX_PREFIX_VARIABLES: usize = 8;
@@ -1371,6 +1419,23 @@ mod tests {
         let mf = parse(mk);
         assert_eq!(mf.rule_applies(mk, &mf.rules[0]), Some(true), "CI is not a variable every environment has");
         assert_eq!(mf.rule_applies(mk, &mf.rules[1]), Some(false));
+    }
+
+    #[test]
+    fn defines_are_variables_of_several_lines() {
+        let t = "define A\n@echo a\ngo build -o a .\nendef\ndefine B :=\ndefine C\nz\nendef\nendef\nx:\n\t$(call A)\n";
+        let mf = parse(t);
+        let value = |name: &str| mf.vars.iter().find(|v| v.name == name).map(|v| &t[v.value.0..v.value.1]);
+        assert_eq!(value("A"), Some("@echo a\ngo build -o a ."));
+        assert_eq!(value("B"), Some("define C\nz\nendef"), "a define inside a define is its text");
+        assert_eq!(mf.vars.iter().find(|v| v.name == "B").map(|v| v.op.as_str()), Some(":="));
+        let lines =
+            |line: &str| mf.defined_lines(t, line).map(|l| l.iter().map(|&(s, e)| &t[s..e]).collect::<Vec<_>>());
+        assert_eq!(lines("$(call A)"), Some(vec!["@echo a", "go build -o a ."]));
+        assert_eq!(lines("${A}"), Some(vec!["@echo a", "go build -o a ."]));
+        assert_eq!(lines("$(A) x"), None);
+        assert_eq!(lines("$(call A,x)"), None, "arguments are not bound at the define's place");
+        assert_eq!(mf.rules.len(), 1, "the define's lines are no rules");
     }
 
     #[test]

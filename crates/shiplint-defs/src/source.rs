@@ -524,10 +524,15 @@ fn parse_makefile(file: makefile::Makefile, text: &str) -> Parsed {
         .flat_map(|(i, r)| {
             // A recipe line under a conditional the file decides against is not run either.
             let file = &file;
-            let lines = r.recipe.iter().filter(move |l| file.holds(text, &l.conditions) != Some(false)).map(|l| {
+            let lines = r.recipe.iter().filter(move |l| file.holds(text, &l.conditions) != Some(false)).flat_map(|l| {
                 let (s, e) = l.span;
-                let s = s + file.command_start(text, &text[s..e]);
-                (shell::parse_make_recipe(&text[s..e], s), l.conditions.clone())
+                // A line that runs a multi-line `define` runs each of its lines, read where
+                // they are written.
+                let lines = file.defined_lines(text, &text[s..e]).unwrap_or_else(|| vec![(s, e)]);
+                lines.into_iter().map(|(s, e)| {
+                    let s = s + file.command_start(text, &text[s..e]);
+                    (shell::parse_make_recipe(&text[s..e], s), l.conditions.clone())
+                })
             });
             // One shell for the whole recipe: the rule's own conditionals only.
             let shells: Vec<(Vec<Item>, Vec<makefile::Condition>)> = match one_shell {
@@ -1559,8 +1564,10 @@ impl<'a> Defs<'a> {
         if self.removes_output(b) {
             return None;
         }
-        // A program of the tests or the examples (`go build ./tests/imgtype`), wherever built.
-        if builds_test_or_example_program(inv) {
+        // A program of the tests or the examples (`go build ./tests/imgtype`), wherever built;
+        // but goreleaser and promu release every build of their config, whatever its folder
+        // (a release of `main: ./examples/base`).
+        if !matches!(self.kind, Kind::Goreleaser | Kind::Promu) && builds_test_or_example_program(inv) {
             return None;
         }
         // A target that does not say what it is for, run by `$(MAKE) target` from one of the same

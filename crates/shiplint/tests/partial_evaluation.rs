@@ -1091,6 +1091,35 @@ fn a_snap_part_builds_what_the_snap_ships() {
     assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:2")], "{found:#?}");
 }
 
+/// goreleaser releases every build of its config, whatever folder the main package is in: a
+/// release of `main: ./examples/base` is the product. Elsewhere a build of an example is a demo.
+#[test]
+fn goreleaser_releases_a_main_package_in_an_examples_folder() {
+    let goreleaser = "version: 2\nbuilds:\n  - main: ./examples/base\n    ldflags: [\"-X main.buildDate={{.CommitDate}}\"]\n    goos: [linux]\n    goarch: [amd64]\n";
+    let example = ("examples/base/main.go", MAIN);
+    let found = check_in_module(&[(".goreleaser.yaml", goreleaser), example]);
+    assert_eq!(rules(&found), [("untrimmed-paths", ".goreleaser.yaml:3")], "{found:#?}");
+    let trimmed = goreleaser.replace("goos:", "flags: [-trimpath]\n    goos:");
+    assert!(check_in_module(&[(".goreleaser.yaml", &trimmed), example]).is_empty());
+    let make = "dist:\n\tGOOS=linux go build -o dist/base ./examples/base\n\ttar czf dist/base.tgz dist/base\n";
+    assert!(check_in_module(&[("Makefile", make), example]).is_empty());
+}
+
+/// A recipe line that runs a multi-line `define` runs each of its lines as a recipe line of its
+/// own (GNU make), and a build there is found on the line it is written on.
+#[test]
+fn a_recipe_line_runs_each_line_of_a_define() {
+    let make = |flags: &str| {
+        format!(
+            "define BUILD_BINARY\n@echo \"building $@\"\ngo build {flags}-o $@ ./$<\nendef\n\nbin/%: cmd/%\n\t$(call BUILD_BINARY)\n\nrelease: bin/app\n\ttar -czf app.tar.gz bin/app\n"
+        )
+    };
+    let app = ("cmd/app/main.go", MAIN);
+    let found = check_in_module(&[("Makefile", &make("")), app]);
+    assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:3")], "{found:#?}");
+    assert!(check_in_module(&[("Makefile", &make("-trimpath ")), app]).is_empty());
+}
+
 #[test]
 fn stamps_on_one_written_line_are_found_each_and_per_alias() {
     // A YAML anchor: two builds, one `ldflags:` line; two -X stamps on it, each its own finding
