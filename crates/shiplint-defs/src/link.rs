@@ -659,15 +659,28 @@ fn anchored(folder: &Value) -> bool {
 /// in the folder the command runs in, named by the variable that holds it (make's
 /// `$(CURDIR)`, the shell's `$PWD`; in CI, the checkout: `$GITHUB_WORKSPACE`,
 /// `$CI_PROJECT_DIR`), the rest of it (`$(CURDIR)/scripts/build.sh` gives `./scripts/build.sh`).
+/// So is one that starts in the script's own folder, as the idiom finds it (`SCRIPTDIR="$(cd
+/// "$(dirname "${BASH_SOURCE[0]}")" && pwd)"`, `$(dirname "$0")`), or a folder above it
+/// (`$(cd "$(dirname "$0")/.." && pwd)`), which the caller's folder, tried first, is.
 fn known_path(word: &Value) -> Option<String> {
     let pieces = match word {
         Value::Known(path) => return Some(path.clone()),
         Value::Partial(pieces) => pieces,
     };
     let [Piece::Hole(hole), Piece::Text(rest)] = pieces.as_slice() else { return None };
-    let names_it = matches!(&hole.origin, Origin::Environment(name)
-        if matches!(name.as_str(), "CURDIR" | "PWD" | "GITHUB_WORKSPACE" | "CI_PROJECT_DIR"));
-    rest.strip_prefix('/').filter(|rest| names_it && !rest.is_empty()).map(|rest| format!("./{rest}"))
+    let rest = rest.strip_prefix('/').filter(|rest| !rest.is_empty())?;
+    match &hole.origin {
+        Origin::Environment(name)
+            if matches!(name.as_str(), "CURDIR" | "PWD" | "GITHUB_WORKSPACE" | "CI_PROJECT_DIR") =>
+        {
+            Some(format!("./{rest}"))
+        }
+        Origin::Command(cmd) if cmd.contains("dirname") && (cmd.contains("BASH_SOURCE") || cmd.contains("$0")) => {
+            let ups = cmd.matches("/..").count();
+            Some(format!("./{}{rest}", "../".repeat(ups)))
+        }
+        _ => None,
+    }
 }
 
 /// `parts` joined with `/`, empty ones left out (`./` too): a path that may have holes.

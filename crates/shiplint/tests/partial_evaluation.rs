@@ -1120,6 +1120,38 @@ fn a_recipe_line_runs_each_line_of_a_define() {
     assert!(check_in_module(&[("Makefile", &make("-trimpath ")), app]).is_empty());
 }
 
+/// A script run by the path the script-folder idiom gives (`SCRIPTDIR="$(cd "$(dirname
+/// "${BASH_SOURCE[0]}")" && pwd)"`, or `$(dirname "$0")/..` for the folder above) is linked to
+/// its caller: what it builds ships as the caller's job keeps it.
+#[test]
+fn a_script_run_from_the_callers_own_folder_is_linked() {
+    let cross = (
+        "hack/binaries.sh",
+        "#!/usr/bin/env bash\nfor os in linux darwin; do GOOS=$os GOARCH=arm64 go build -trimpath -o \"out/app-$os\" .; done\n",
+    );
+    let all = (
+        "hack/all.sh",
+        "#!/usr/bin/env bash\nSCRIPTDIR=\"$(cd \"$(dirname \"${BASH_SOURCE[0]}\")\" && pwd)\"\n\"${SCRIPTDIR}/binaries.sh\"\n",
+    );
+    let above =
+        ("scripts/all.sh", "#!/bin/sh\nROOT=\"$(cd \"$(dirname \"$0\")/..\" && pwd)\"\n\"$ROOT/hack/binaries.sh\"\n");
+    let workflow = |run: &str, keep: &str| {
+        format!(
+            "on:\n  push:\n    tags: ['v*']\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: {run}\n{keep}"
+        )
+    };
+    let release = "      - uses: softprops/action-gh-release@v2\n        with:\n          files: out/*\n";
+    for (caller, run) in [(all, "hack/all.sh"), (above, "scripts/all.sh")] {
+        let wf = workflow(run, release);
+        let found = check_in_module(&[cross, caller, (".github/workflows/release.yml", &wf)]);
+        assert_eq!(rules(&found), [("macos-not-notarized", "hack/binaries.sh:2")], "{run}: {found:#?}");
+        assert!(found[0].2.contains(".github/workflows/release.yml:8 runs it"), "{}", found[0].2);
+        // The twin: a job that keeps nothing of what it built releases nothing.
+        let found = check_in_module(&[cross, caller, (".github/workflows/release.yml", &workflow(run, ""))]);
+        assert!(found.is_empty(), "{run}: {found:#?}");
+    }
+}
+
 #[test]
 fn stamps_on_one_written_line_are_found_each_and_per_alias() {
     // A YAML anchor: two builds, one `ldflags:` line; two -X stamps on it, each its own finding
