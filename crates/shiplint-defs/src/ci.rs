@@ -341,6 +341,15 @@ pub const MAX_CAT_FILE: usize = 4096;
 pub fn cat_paths(text: &str) -> Vec<String> {
     const MAX_CAT_FILES: usize = 8;
     let mut out: Vec<String> = Vec::new();
+    // A go.mod that grep, sed or awk read for its `go` line (`grep '^go ' go.mod`).
+    for word in text.split([' ', '\t', '\n', ')', '"', '\'', '|', ';']) {
+        let path = super::eval::without_dot_slash(word);
+        let literal = path.ends_with("go.mod") && (path == "go.mod" || path.ends_with("/go.mod"));
+        let inside = !path.starts_with(['/', '-', '~', '$']) && !path.split('/').any(|part| part == "..");
+        if literal && inside && !out.iter().any(|p| p == path) && out.len() < MAX_CAT_FILES {
+            out.push(path.to_string());
+        }
+    }
     let mut rest = text;
     while let Some(at) = rest.find("cat ") {
         let before = rest[..at].chars().next_back();
@@ -374,6 +383,8 @@ mod tests {
         let text = "run: |\n  cat .github/env >> \"$GITHUB_ENV\"\n  echo \"V=$(cat ./.go-version)\" >> $GITHUB_ENV\n  \
                     cat \"$F\" /etc/passwd ../x -n ~/.ssh/id *.env\n  concat a.txt\n  cat .github/env | tee\n";
         assert_eq!(cat_paths(text), [".github/env", ".go-version"]);
+        let text = "run: echo \"v=$(grep '^go ' ./go.mod)\" && awk '/^go /{print $2}' tools/go.mod ../x/go.mod\n";
+        assert_eq!(cat_paths(text), ["go.mod", "tools/go.mod"]);
     }
 
     #[test]

@@ -298,8 +298,18 @@ impl Env {
             },
             // A file of the repository its reader was given (`$(cat .go-version)`): its text
             // without the final newline, as command substitution drops it.
-            ["cat", path] if let Some(file) = self.get(&file_variable(path)) => {
+            // (A go.mod is given with its `go` and `toolchain` lines only: not for cat.)
+            ["cat", path]
+                if !path.ends_with("go.mod")
+                    && let Some(file) = self.get(&file_variable(path)) =>
+            {
                 file.as_known()?.trim_end_matches('\n').to_string()
+            }
+            // The `go` or `toolchain` line of a go.mod it was given, as grep, sed or awk read it
+            // (`grep '^go ' go.mod`, `sed -n 's/^go //p' go.mod`, `awk '/^go /{print $2}' go.mod`).
+            [tool @ ("grep" | "sed" | "awk"), .., path] if path.ends_with("go.mod") => {
+                let file = self.get(&file_variable(path))?.as_known()?.to_string();
+                go_mod_directive_output(tool, &args[1..args.len() - 1], &file)?
             }
             words => host_system_output(words, self.get(HOST_SYSTEM).and_then(Value::as_known)?)?,
         };
@@ -549,6 +559,36 @@ fn text_filter(argv: &[String], line: &str) -> Option<String> {
             ("[:lower:]" | "a-z", "[:upper:]" | "A-Z", 3) => Some(line.to_ascii_uppercase()),
             _ => None,
         },
+        _ => None,
+    }
+}
+
+/// What `grep`, `sed -n` or `awk` print reading the `go` or `toolchain` line of a go.mod:
+/// the line for grep (`-m1`, `-E`, `-w` allowed), the version for a sed substitution that keeps
+/// the rest (`s/^go //p`, `s/^go \(.*\)/\1/p`) or an awk program printing `$2` of it; `None` for
+/// any other program.
+fn go_mod_directive_output(tool: &str, args: &[String], go_mod: &str) -> Option<String> {
+    let program = args.iter().find(|a| !a.starts_with('-'))?;
+    let options_known = args.iter().filter(|a| a.starts_with('-')).all(|a| match tool {
+        "grep" => matches!(a.as_str(), "-m1" | "-m" | "-E" | "-w" | "-e"),
+        "sed" => a == "-n",
+        _ => false,
+    });
+    let directive = ["go", "toolchain"].into_iter().find(|d| {
+        let tail = program.strip_prefix('/').unwrap_or(program);
+        let tail = tail.strip_prefix("s/").unwrap_or(tail);
+        tail.strip_prefix('^').and_then(|t| t.strip_prefix(d)).is_some_and(|t| t.starts_with([' ', '\\', '[']))
+    })?;
+    if !options_known {
+        return None;
+    }
+    let line = go_mod.lines().map(str::trim).find(|l| l.split_whitespace().next() == Some(directive))?;
+    let version = line.split_whitespace().nth(1)?;
+    let program = program.replace(' ', "");
+    match tool {
+        "grep" => Some(line.to_string()),
+        "sed" if program.ends_with("//p") || program.ends_with("/\\1/p") => Some(version.to_string()),
+        "awk" if program.contains("{print$2") => Some(version.to_string()),
         _ => None,
     }
 }
@@ -1308,6 +1348,32 @@ mod tests {
             .into_iter()
             .map(|e| e.argv.iter().map(Value::display).collect())
             .collect()
+    }
+
+    #[test]
+    fn the_go_line_of_a_go_mod() {
+        let go_mod = "go 1.25.0\ntoolchain go1.26.3";
+        let out = |tool: &str, args: &[&str]| {
+            let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+            go_mod_directive_output(tool, &args, go_mod)
+        };
+        assert_eq!(out("grep", &["-m1", "^go "]).as_deref(), Some("go 1.25.0"));
+        assert_eq!(out("grep", &["-E", "^go\\s"]).as_deref(), Some("go 1.25.0"));
+        assert_eq!(out("sed", &["-n", "s/^go //p"]).as_deref(), Some("1.25.0"));
+        assert_eq!(out("sed", &["-n", "s/^go \\(.*\\)/\\1/p"]).as_deref(), Some("1.25.0"));
+        assert_eq!(out("awk", &["/^go [0-9]/ {print $2; exit}"]).as_deref(), Some("1.25.0"));
+        assert_eq!(out("awk", &["/^toolchain / {print $2}"]).as_deref(), Some("go1.26.3"));
+        // Other programs and options are not guessed at.
+        assert_eq!(out("grep", &["-v", "^go "]), None);
+        assert_eq!(out("grep", &["golang.org/x/net"]), None);
+        assert_eq!(out("sed", &["s/^go //"]), None);
+        assert_eq!(out("awk", &["/^go / {print $1}"]), None);
+        // Through a shell: the file the reader was given.
+        let mut env = Env::default();
+        env.set(&file_variable("go.mod"), Value::known(go_mod), false);
+        let items = parse("V=$(grep '^go ' go.mod | cut -d' ' -f2)\necho \"$V\"\n", 0);
+        let ev = evaluate(&items, &mut env, &Budget::default());
+        assert_eq!(ev.last().map(|e| e.argv[1].clone()), Some(Value::known("1.25.0")));
     }
 
     #[test]

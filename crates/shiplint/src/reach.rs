@@ -62,6 +62,11 @@ pub fn pipeline_cat_files(path: &Path, text: &str, scan_root: &Path, notes: &mut
     let mut files = Vec::new();
     for p in crate::defs::ci::cat_paths(text) {
         match read_inside(root, &root.join(&p)) {
+            // Of a go.mod, which may be long, only the directives steps read (`go`, `toolchain`).
+            Ok(Some((_, text))) if p.ends_with("go.mod") => {
+                let directives = text.lines().filter(|l| l.starts_with("go ") || l.starts_with("toolchain "));
+                files.push((p, directives.collect::<Vec<_>>().join("\n")));
+            }
             Ok(Some((_, text))) if text.len() <= crate::defs::ci::MAX_CAT_FILE => files.push((p, text)),
             Ok(_) => {}
             Err(why) => notes.push(format!("{p} not read: {why}")),

@@ -1152,6 +1152,19 @@ fn a_script_run_from_the_callers_own_folder_is_linked() {
     }
 }
 
+/// A step that reads the `go` line of go.mod (`sed -n 's/^go //p' go.mod`) into a step output
+/// gives setup-go that release, as `go-version-file: go.mod` would.
+#[test]
+fn a_go_version_read_from_go_mod_by_a_step() {
+    let workflow = "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - id: v\n        run: echo \"go=$(sed -n 's/^go //p' go.mod)\" >> \"$GITHUB_OUTPUT\"\n      - uses: actions/setup-go@v6\n        with:\n          go-version: ${{ steps.v.outputs.go }}\n      - run: CGO_ENABLED=0 go build -trimpath -o dist/app .\n      - uses: softprops/action-gh-release@v2\n        with:\n          files: dist/app\n";
+    let at = ".github/workflows/release.yml";
+    let old = check(&[("go.mod", "module example.com/app\n\ngo 1.22.1\n"), ("main.go", MAIN), (at, workflow)]);
+    assert_eq!(rules(&old), [("toolchain-unsupported", ".github/workflows/release.yml:12")], "{old:#?}");
+    assert!(old[0].2.contains("setup-go 1.22.1"), "{}", old[0].2);
+    let current = check(&[("go.mod", "module example.com/app\n\ngo 1.27.3\n"), ("main.go", MAIN), (at, workflow)]);
+    assert!(current.is_empty(), "{current:#?}");
+}
+
 #[test]
 fn stamps_on_one_written_line_are_found_each_and_per_alias() {
     // A YAML anchor: two builds, one `ldflags:` line; two -X stamps on it, each its own finding

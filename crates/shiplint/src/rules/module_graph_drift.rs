@@ -22,8 +22,9 @@ declare_rule! {
     /// `oldstable`, `1.x`, a range across minor releases such as `^1.25` or `>=1.24`, in a
     /// matrix too, or `check-latest: true` for a version that is not exact, as written, in the
     /// `go-version-file`, or in what an earlier step wrote to `$GITHUB_ENV` (`cat .github/env >>
-    /// "$GITHUB_ENV"`, `echo "GO_VERSION=$(cat .go-version)" >> "$GITHUB_ENV"`, with the
-    /// repository's file read), in a job that ships something: a release build, a
+    /// "$GITHUB_ENV"`, `echo "GO_VERSION=$(cat .go-version)" >> "$GITHUB_ENV"`, the `go` line of
+    /// go.mod as `grep`, `sed -n` or `awk` print it, with the repository's file read), in a job
+    /// that ships something: a release build, a
     /// goreleaser release, an image push, or in a release workflow or job an upload of what make
     /// or a script built; a version within one minor release (`1.26`, `1.26.x`, `~1.25.8`) takes
     /// the patch release the runner's tool cache holds, as setup-go documents, and counts only
