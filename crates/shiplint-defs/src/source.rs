@@ -421,6 +421,42 @@ pub enum Parsed {
 /// The most RUN instructions or recipe lines of one file read (real ones have tens), to bound
 /// the work a hostile file can cause.
 const MAX_RUNS: usize = 1000;
+/// Go's GOOS and GOARCH names (`go tool dist list`) and the other spellings release file names
+/// use for them.
+const PLATFORM_WORDS: &[&str] = &[
+    "aix",
+    "android",
+    "darwin",
+    "dragonfly",
+    "freebsd",
+    "illumos",
+    "ios",
+    "js",
+    "linux",
+    "netbsd",
+    "openbsd",
+    "plan9",
+    "solaris",
+    "wasip1",
+    "windows",
+    "macos",
+    "386",
+    "amd64",
+    "arm",
+    "arm64",
+    "loong64",
+    "mips",
+    "mips64",
+    "mips64le",
+    "mipsle",
+    "ppc64",
+    "ppc64le",
+    "riscv64",
+    "s390x",
+    "wasm",
+    "x86_64",
+    "aarch64",
+];
 /// The most distinct sets of build arguments kept per Dockerfile (`Defs::image_build_args`).
 const MAX_IMAGE_BUILD_ARGS: usize = 16;
 
@@ -1390,7 +1426,19 @@ impl<'a> Defs<'a> {
             .filter_map(|(dir, _)| dir.file_name().and_then(|n| n.to_str()))
             .collect();
         programs.extend(super::gobuild::program_name(&module.path));
-        d.file_names(index).iter().any(|n| programs.contains(&n.as_str()))
+        // The name itself, or the name with the platform after a dash and no file extension
+        // (`app-linux-${TARGETARCH}`, `vmagent-linux-amd64-prod`), as release builds name them;
+        // not another program named after the project (`drone-agent`).
+        let platform = |rest: &str| rest.split(['-', '_']).any(|w| w.starts_with('$') || PLATFORM_WORDS.contains(&w));
+        let names_program = |n: &str| {
+            programs.iter().any(|p| {
+                n == *p
+                    || n.strip_prefix(p)
+                        .and_then(|rest| rest.strip_prefix('-'))
+                        .is_some_and(|rest| !rest.contains('.') && platform(rest))
+            })
+        };
+        d.file_names(index).iter().any(|n| names_program(n))
     }
 
     /// The file `go build` writes without `-o`: for one main package, the last element of its

@@ -2279,6 +2279,12 @@ fn a_program_an_image_copies_is_named_through_its_arg_defaults() {
     // A name that is not the module's program: an image of something else.
     let other = dockerfile("alpine:latest").replace("BIN_NAME=app", "BIN_NAME=docs");
     assert!(check_in_module(&[("Dockerfile", &other)]).is_empty());
+    // The program's name with a platform or flavour after a dash is the program; a file with
+    // an extension after it (`app-config.yaml`) is not.
+    let flavour = dockerfile("alpine:latest").replace("BIN_NAME=app", "BIN_NAME=app-linux-prod");
+    assert_eq!(rules(&check_in_module(&[("Dockerfile", &flavour)])), [("unpinned-base-image", "Dockerfile:1")]);
+    let config = dockerfile("alpine:latest").replace("BIN_NAME=app", "BIN_NAME=app-config.yaml");
+    assert!(check_in_module(&[("Dockerfile", &config)]).is_empty());
 }
 
 /// A base image whose platform comes from the build's caller (`--build-arg ARCH=$*`) is still
