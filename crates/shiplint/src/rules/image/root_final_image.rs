@@ -9,9 +9,9 @@ declare_rule! {
     /// Finds Dockerfiles that build a Go program whose final image runs as root: no `USER` in
     /// the final stage (or the stages it is built on) and a base image that does not set a
     /// non-root user, or a last `USER` that is root. A Go program is a `go build` of the file or
-    /// of a script it runs, a file named like one of the module's programs (or that name with a platform after a
-    /// dash, `app-linux-amd64`), or the program the
-    /// image starts copied from a stage on a Go toolchain image (whatever drove that build).
+    /// of a script it runs, a file named like one of the module's programs (or that name with a
+    /// platform after a dash, `app-linux-amd64`), or the program the image starts copied from a
+    /// stage on a Go toolchain image (whatever drove that build).
     /// Where the tree's image builds name the stages they build (`docker build --target`,
     /// `target:` of docker/build-push-action or hashicorp/actions-docker-build), each of those
     /// images is judged instead of the last stage: a target named for development or tests, one
