@@ -1608,6 +1608,10 @@ impl<'a> Defs<'a> {
 
     fn ship_reason(&self, b: &Build<'_>, cross_compiling_ships: bool) -> Option<String> {
         let inv = &b.invocation;
+        // A compile check (`-o /dev/null`, `go build ./...`) writes nothing to ship.
+        if inv.only_compiles() {
+            return None;
+        }
         // Built, used and deleted by the same target or job (`rm -rf removeme`): a test build.
         if self.removes_output(b) {
             return None;

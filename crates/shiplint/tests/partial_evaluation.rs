@@ -1165,6 +1165,20 @@ fn a_go_version_read_from_go_mod_by_a_step() {
     assert!(current.is_empty(), "{current:#?}");
 }
 
+/// A compile check (`go build -o /dev/null`, `go build ./...`) writes nothing that ships, for
+/// any rule: a stage that checks the darwin build compiles builds no macOS binary.
+#[test]
+fn a_compile_check_ships_nothing() {
+    let dockerfile = |output: &str| {
+        format!(
+            "FROM golang:1.26.3 AS base\nWORKDIR /src\nCOPY . .\nFROM base AS xcompile\nRUN GOOS=darwin go build -trimpath -o {output} .\nFROM base AS build\nRUN CGO_ENABLED=0 go build -trimpath -o /out/app .\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /out/app /app\nENTRYPOINT [\"/app\"]\n"
+        )
+    };
+    assert!(check_in_module(&[("Dockerfile", &dockerfile("/dev/null"))]).is_empty());
+    let found = check_in_module(&[("Dockerfile", &dockerfile("/out/app-darwin"))]);
+    assert_eq!(rules(&found), [("macos-not-notarized", "Dockerfile:5")], "{found:#?}");
+}
+
 #[test]
 fn stamps_on_one_written_line_are_found_each_and_per_alias() {
     // A YAML anchor: two builds, one `ldflags:` line; two -X stamps on it, each its own finding
