@@ -1030,9 +1030,6 @@ impl Makefile {
         })
     }
 
-    /// Where the command of a recipe line starts, past the `@`, `-` and `+` that make reads after
-    /// expanding the line: `$(Q)go build` with `Q := @` (the quiet-mode idiom) runs `go build`.
-    /// A variable that holds only such characters is skipped with them.
     /// For a recipe line that is only a multi-line variable (`$(BUILD_BINARY)`, `$(call
     /// BUILD_BINARY)` of a `define`), the byte ranges of that variable's lines: make runs each
     /// line of the expansion as a recipe line of its own. `None` for any other line.
@@ -1059,6 +1056,9 @@ impl Makefile {
         Some(lines)
     }
 
+    /// Where the command of a recipe line starts, past the `@`, `-` and `+` that make reads after
+    /// expanding the line: `$(Q)go build` with `Q := @` (the quiet-mode idiom) runs `go build`.
+    /// A variable that holds only such characters is skipped with them.
     pub fn command_start(&self, text: &str, line: &str) -> usize {
         // Real lines have one or two (`$(Q)$(E)`); a line of thousands is hostile.
         const MAX_PREFIX_VARIABLES: usize = 8;

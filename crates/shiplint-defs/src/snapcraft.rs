@@ -1,8 +1,8 @@
 //! snapcraft's `snapcraft.yaml`: each part's `override-build` script, read as the shell it is at
 //! its exact place in the file, with the part's `build-environment`; and the Go release a part
-//! builds with, from the `go` snap its `build-snaps` (or `stage-snaps`, or a `go/...` entry of
-//! another part it comes after) names. A part is one job of a pipeline that releases: what its
-//! script builds is installed into the snap the store publishes.
+//! builds with, from the `go` snap its `build-snaps` or `stage-snaps` names (or, on core20, the
+//! go plugin's `go-channel`). A part is one job of a pipeline that releases: what its script
+//! builds is installed into the snap the store publishes.
 //!
 //! The `go` plugin without an `override-build` runs `go mod download` and `go install -p N
 //! ./...` (craft-parts' `go_plugin.py`), which names no flags of the project's: nothing of it

@@ -1724,7 +1724,7 @@ impl<'a> Defs<'a> {
             Kind::Promu => return Some("promu builds and releases it".into()),
             // What a part builds is installed into the snap, unless the script runs it itself.
             Kind::Snapcraft if self.runs_output_itself(b) => return None,
-            Kind::Snapcraft => return Some("snapcraft installs it into the snap".into()),
+            Kind::Snapcraft => return self.place_ships(b.context.as_deref()),
             Kind::KoConfig => return None,
             Kind::Shell | Kind::PowerShell | Kind::Makefile | Kind::GoProgram => {}
         }

@@ -97,21 +97,19 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         .iter()
         .filter(|s| s.parent.is_none() && in_built_image(s))
         .flat_map(|s| match s.reference().filter(|r| !r.is_empty()) {
-            Some(r) => vec![(s, r.clone(), s.base.display(), images::classify(&r))],
+            // An image of a registry on the build machine is one an earlier step of the same
+            // build made, not one pulled from elsewhere (`bases_given` leaves those out too).
+            Some(r) if images::from_local_registry(&r) => Vec::new(),
+            Some(r) => vec![(s, s.base.display(), images::classify(&r))],
             None => defs
                 .bases_given(s.index)
                 .into_iter()
                 .filter(|(_, _, from)| from.index == s.index)
                 .map(|(r, base, _)| {
-                    let shown = format!("{} (given as {r} by an image build of the scan)", s.base_written);
-                    (s, r, shown, base)
+                    (s, format!("{} (given as {r} by an image build of the scan)", s.base_written), base)
                 })
                 .collect(),
         })
-        // An image of a registry on the build machine is one an earlier step of the same build
-        // made, not one pulled from elsewhere.
-        .filter(|(_, r, _, _)| !images::from_local_registry(r))
-        .map(|(s, _, shown, base)| (s, shown, base))
         .collect();
     // A development or test image, or one that neither builds nor ships Go in a Go project
     // (a docs site, a test harness that installs Go from its package manager), ships no Go
