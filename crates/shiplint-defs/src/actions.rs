@@ -11,20 +11,56 @@ use serde::de::IgnoredAny;
 use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
 
-/// `env:` is a mapping, or an expression that yields one (unknown here).
+/// `env:` is a mapping, or an expression that yields one (`${{ matrix.env }}`).
 #[derive(Clone, Debug, Deserialize)]
 #[serde(untagged)]
 enum EnvBlock {
     Map(IndexMap<String, Scalar>),
+    Expression(String),
     Other(IgnoredAny),
+}
+
+impl EnvBlock {
+    /// The matrix key whose object value an expression `env:` is (`${{ matrix.env }}` gives
+    /// `env`): each combination's fields of it are the job's variables.
+    fn matrix_key(&self) -> Option<String> {
+        let EnvBlock::Expression(e) = self else { return None };
+        let inner = e.trim().strip_prefix("${{")?.strip_suffix("}}")?.trim();
+        let key = inner.strip_prefix("matrix.")?;
+        key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-').then(|| key.to_string())
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(untagged)]
 enum MatrixEntry {
     Values(Vec<Scalar>),
-    Rows(Vec<IndexMap<String, Scalar>>),
+    Rows(Vec<IndexMap<String, MatrixCell>>),
     Other(IgnoredAny),
+}
+
+/// One value of a matrix row (an `include:` entry, an object of a list): a scalar, an object
+/// read as `matrix.<key>.<field>` (`env: { CC: clang }`), or anything else (not read).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+enum MatrixCell {
+    Scalar(Scalar),
+    Object(IndexMap<String, Scalar>),
+    Other(IgnoredAny),
+}
+
+/// A matrix row's values as `matrix.*` names them: `key` for a scalar, `key.field` for each
+/// field of an object.
+fn row_values(row: &IndexMap<String, MatrixCell>, prefix: &str) -> Vec<(String, String)> {
+    row.iter()
+        .flat_map(|(key, cell)| match cell {
+            MatrixCell::Scalar(v) => vec![(format!("{prefix}{key}"), v.text())],
+            MatrixCell::Object(fields) => {
+                fields.iter().map(|(field, v)| (format!("{prefix}{key}.{field}"), v.text())).collect()
+            }
+            MatrixCell::Other(_) => Vec::new(),
+        })
+        .collect()
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -239,10 +275,7 @@ fn combinations(matrix: &Option<Matrix>) -> (Vec<super::ci::Combination>, u128) 
     let values_of = |key: &str| -> Vec<Vec<(String, String)>> {
         match m.get(key) {
             Some(MatrixEntry::Values(values)) => values.iter().map(|v| vec![(key.to_string(), v.text())]).collect(),
-            Some(MatrixEntry::Rows(rows)) => rows
-                .iter()
-                .map(|row| row.iter().map(|(field, v)| (format!("{key}.{field}"), v.text())).collect())
-                .collect(),
+            Some(MatrixEntry::Rows(rows)) => rows.iter().map(|row| row_values(row, &format!("{key}."))).collect(),
             _ => Vec::new(),
         }
     };
@@ -264,29 +297,29 @@ fn combinations(matrix: &Option<Matrix>) -> (Vec<super::ci::Combination>, u128) 
         }
     }
     let rows = |k: &str| match m.get(k) {
-        Some(MatrixEntry::Rows(r)) => r.clone(),
+        Some(MatrixEntry::Rows(r)) => r.iter().map(|row| row_values(row, "")).collect(),
         _ => Vec::new(),
     };
     let has = |c: &[(String, String)], k: &str, v: &str| c.iter().any(|(ck, cv)| ck == k && cv == v);
-    let excluded = rows("exclude");
-    combos.retain(|c| !excluded.iter().any(|row| row.iter().all(|(k, v)| has(c, k, &v.text()))));
+    let excluded: Vec<Vec<(String, String)>> = rows("exclude");
+    combos.retain(|c| !excluded.iter().any(|row| row.iter().all(|(k, v)| has(c, k, v))));
     for row in rows("include") {
         let mut added = false;
         for c in &mut combos {
-            let fits = row.iter().filter(|(k, _)| original.contains(k)).all(|(k, v)| has(c, k, &v.text()));
+            let fits = row.iter().filter(|(k, _)| original.contains(&k)).all(|(k, v)| has(c, k, v));
             if !fits || original.is_empty() {
                 continue;
             }
-            for (k, v) in row.iter().filter(|(k, _)| !original.contains(k)) {
+            for (k, v) in row.iter().filter(|(k, _)| !original.contains(&k)) {
                 match c.iter_mut().find(|(ck, _)| ck == k) {
-                    Some(slot) => slot.1 = v.text(),
-                    None => c.push((k.clone(), v.text())),
+                    Some(slot) => slot.1 = v.clone(),
+                    None => c.push((k.clone(), v.clone())),
                 }
             }
             added = true;
         }
         if !added && combos.len() < MAX_COMBINATIONS {
-            combos.push(row.iter().map(|(k, v)| (k.clone(), v.text())).collect());
+            combos.push(row);
         }
     }
     if combos.is_empty() {
@@ -504,10 +537,9 @@ pub fn parse(text: &str) -> Result<Pipeline, String> {
             combinations,
             declared_combinations,
             env: env_words(&job.env),
-            image: None,
-            go_snap: None,
-            artifacts: Vec::new(),
+            env_from_matrix: job.env.as_ref().and_then(EnvBlock::matrix_key),
             outputs: job.outputs.iter().flatten().map(|(k, v)| (k.clone(), shell::ci_value(&v.text(), 0))).collect(),
+            ..JobPlan::default()
         });
         let working_directory =
             Defaults::working_directory(&job.defaults).or_else(|| Defaults::working_directory(&wf.defaults));

@@ -14,8 +14,24 @@ use super::gobuild::{BuildInvocation, Setting};
 use super::shell;
 use super::value::{Builder, Hole, Origin, Value};
 
-/// The action, as `uses:` names it before its version.
-pub const GO_RELEASE_ACTION: &str = "wangyoucao577/go-release-action@";
+/// Whether a step runs go-release-action, or a fork of it that keeps its inputs: a fork keeps
+/// the name, or ends in `-release-action` and takes `goos` and `goarch`
+/// (zeromicro/go-zero-release-action, whose `release.sh` runs the same `go build`).
+pub fn is_go_release_action(step: &ActionStep) -> bool {
+    let repository = step.uses.split('@').next().unwrap_or("");
+    let name = repository.split('/').nth(1).unwrap_or("");
+    name == "go-release-action"
+        || name.ends_with("-release-action") && step.with.contains_key("goos") && step.with.contains_key("goarch")
+}
+
+/// The Go release a go-release-action step installs, as its `goversion` input writes it: a
+/// version (`1.25`: the newest patch of it; `1.25.3`) or a tarball URL
+/// (`https://go.dev/dl/go1.25.3.linux-amd64.tar.gz`), read as its file name. `None` when not
+/// set: the action's `setup-go.sh` then installs the newest Go that go.dev/VERSION names.
+pub fn go_release_action_version(goversion: &str) -> Option<&str> {
+    let written = goversion.trim();
+    (!written.is_empty()).then(|| written.rsplit('/').next().unwrap_or(written))
+}
 
 /// hashicorp/actions-go-build: runs its `instructions:` script to build, then zips and uploads
 /// the result as a workflow artifact for the release pipeline.
@@ -69,6 +85,9 @@ pub fn go_release_action<'a>(
         if let (Some(i), Some(value)) = (step.with.get(name), input(name, &env)) {
             inv.env.insert(name.to_ascii_uppercase(), Setting { value, span: Some(i.span) });
         }
+    }
+    if let Some(goversion) = step.with.get("goversion").filter(|v| !v.value.trim().is_empty()) {
+        inv.toolchain = Some((input_value(goversion, &env), &goversion.word));
     }
     inv.apply_goflags();
     if let Some(flags) = step.with.get("build_flags") {

@@ -154,6 +154,8 @@ pub struct JobPlan {
     /// reader's cap cut it (counted, never enumerated).
     pub declared_combinations: u128,
     pub env: Vec<(String, shell::Word)>,
+    /// The matrix key whose object value is the job's `env:` (`env: ${{ matrix.env }}`).
+    pub env_from_matrix: Option<String>,
     /// The container image the job runs in (GitLab `image:`), where it is written.
     pub image: Option<Input>,
     /// The `go` snap a snapcraft part builds with (`go/1.25/stable`), where it is written.
@@ -231,6 +233,12 @@ pub fn env_for(
     for (k, w) in pipeline.env.iter().chain(&pipeline.jobs[job].env) {
         let v = env.expand(w);
         set(&mut env, k, v);
+    }
+    if let Some(key) = &pipeline.jobs[job].env_from_matrix {
+        let fields = combo.iter().filter_map(|(k, v)| Some((k.strip_prefix(key.as_str())?.strip_prefix('.')?, v)));
+        for (name, v) in fields {
+            set(&mut env, name, Value::Known(v.clone()));
+        }
     }
     for (k, v) in exported {
         match k.starts_with("steps.") || k.starts_with("needs.") {

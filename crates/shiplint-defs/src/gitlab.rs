@@ -361,12 +361,11 @@ pub fn parse(text: &str) -> Result<Pipeline, String> {
             declared_combinations,
             env: variable_words(&job.variables),
             image,
-            go_snap: None,
             artifacts: match &job.artifacts {
                 Some(Artifacts::Paths { paths }) => paths.clone(),
                 _ => Vec::new(),
             },
-            outputs: Vec::new(),
+            ..JobPlan::default()
         });
         // before_script and script run in one shell; after_script in a new one.
         let mut items = Vec::new();

@@ -55,8 +55,8 @@ pub struct BuildInvocation<'a> {
     pub dir: Option<Value>,
     /// The shell function calls the build runs in (`build darwin arm64`), outermost first.
     pub calls: Vec<(usize, usize)>,
-    /// The Go release a cross-compiler's build image carries (xgo's `-go go-1.21.x`), where
-    /// the file chooses it.
+    /// The Go release a cross-compiler's build image carries (xgo's `-go go-1.21.x`), or a
+    /// release action installs (go-release-action's `goversion`), where the file chooses it.
     pub toolchain: Option<(Value, &'a Word)>,
 }
 

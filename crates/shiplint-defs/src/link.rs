@@ -126,6 +126,9 @@ pub struct Keeping {
     pub artifacts: Vec<String>,
     pub later: Vec<Vec<String>>,
     pub releases: bool,
+    /// Where the job's Go builds write (as named): a later command running one of them runs
+    /// what the job built, not a script that may publish.
+    pub built: Vec<String>,
 }
 
 /// Commands that publish what the job built, wherever it is (an image build takes its context, a
@@ -217,6 +220,18 @@ impl Keeping {
         self.action_keeps || later_keeps || self.artifacts.iter().any(|kept| artifact_holds(kept, output))
     }
 
+    /// Whether a command runs a program the job built (`./target/release/app version`): one of
+    /// the builds' outputs, or a file in a folder a build wrote to (whose name differs per
+    /// matrix run: `-o target/release/${{ matrix.artifact }}`).
+    fn runs_own_build(&self, argv: &[String]) -> bool {
+        let Some(program) = argv.first().map(|p| p.trim_start_matches("./")) else { return false };
+        let folder = |path: &str| path.rsplit_once('/').map_or("", |(dir, _)| dir).to_string();
+        self.built
+            .iter()
+            .map(|o| o.trim_start_matches("./"))
+            .any(|output| program == output || !folder(program).is_empty() && folder(program) == folder(output))
+    }
+
     /// Whether a later command runs the program `name` (a tool installed into a folder on
     /// `PATH`, such as `go install ./cmd/gen` then `gen`).
     pub fn runs(&self, name: &str) -> bool {
@@ -245,7 +260,7 @@ impl Keeping {
                     argv.get(1).map(String::as_str),
                     Some("push" | "build" | "buildx" | "image" | "manifest" | "tag" | "save" | "commit")
                 );
-            if for_other_purpose || container_only {
+            if for_other_purpose || container_only || self.runs_own_build(argv) {
                 return false;
             }
             // An upload (not `gh release view`, not `curl` fetching an installer).
@@ -1161,6 +1176,7 @@ mod tests {
                 vec!["tar".into(), "czf".into(), "a.tgz".into(), "out/".into()],
             ],
             releases: true,
+            built: Vec::new(),
         };
         assert!(k.keeps(Some("dist/app")));
         assert!(k.keeps(Some("./out/app")));

@@ -638,7 +638,7 @@ pub fn names_a_release(name: &str) -> bool {
 
 /// Whether a name says release without counting `cross`, which names a cross-compile check as
 /// often as a release.
-fn names_a_release_not_cross(name: &str) -> bool {
+pub fn names_a_release_not_cross(name: &str) -> bool {
     names_a_release(&name.to_ascii_lowercase().replace("cross", ""))
 }
 
@@ -693,7 +693,7 @@ fn read_pipeline<'a>(wf: &'a ci::Pipeline, seed: &[(String, Value)], via: Option
         }
     }
     // Actions that build Go themselves, once per matrix combination they run in.
-    for step in wf.actions.iter().filter(|a| a.uses.starts_with(build_actions::GO_RELEASE_ACTION)) {
+    for step in wf.actions.iter().filter(|a| build_actions::is_go_release_action(a)) {
         let job = &wf.jobs[step.job];
         for (runner, (_, combo)) in job.combinations.iter().enumerate() {
             let exported = github_env.get(&(step.job, runner)).map_or(&[][..], Vec::as_slice);
@@ -986,6 +986,14 @@ fn builds_test_or_example_program(inv: &BuildInvocation<'_>) -> bool {
 /// when that is not a release (`None` for the other words).
 fn purposes(name: &str) -> Vec<Option<&'static str>> {
     name.to_ascii_lowercase().split(['.', '-', '_', '/', ' ']).map(non_release_purpose).collect()
+}
+
+/// Whether the file at `path` or its target or job `context` is named for tests, checks or docs
+/// (and neither for a release: `test.yml`, job `e2e` of `ci.yml`).
+pub fn place_for_other_purpose(path: &str, context: Option<&str>) -> bool {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    let places = [Some(file), context];
+    places.iter().flatten().any(|n| names_other_purpose(n)) && !places.iter().flatten().any(|n| names_a_release(n))
 }
 
 /// Whether a name (`test-e2e`, `publish-docs.yml`, `cross-build-check`) says what it is for when
@@ -1769,9 +1777,13 @@ impl<'a> Defs<'a> {
     /// Whether a CI build's workflow file or job is named for tests, checks or docs (and not
     /// for a release): it keeps test builds.
     fn ci_place_for_other_purpose(&self, b: &Build<'_>) -> bool {
-        let file = self.path.rsplit('/').next().unwrap_or(self.path);
-        let places = [Some(file), b.context.as_deref()];
-        places.iter().flatten().any(|n| names_other_purpose(n)) && !places.iter().flatten().any(|n| names_a_release(n))
+        self.ci_job_for_other_purpose(b.context.as_deref())
+    }
+
+    /// Whether this workflow file or its job `job` is named for tests, checks or docs (and
+    /// neither for a release): what the job builds, it builds for that.
+    pub fn ci_job_for_other_purpose(&self, job: Option<&str>) -> bool {
+        place_for_other_purpose(self.path, job)
     }
 
     /// The file a build writes as later commands name it: its `-o` (see
@@ -1782,7 +1794,7 @@ impl<'a> Defs<'a> {
 
     /// Why a build that another file ran ships: the caller's place ships what it runs (a
     /// release image, a release target) or its CI job keeps the output.
-    fn caller_ships(&self, b: &Build<'_>) -> Option<String> {
+    pub fn caller_ships(&self, b: &Build<'_>) -> Option<String> {
         let inv = &b.invocation;
         let output = inv.output_named();
         // A job only releases run ships what it runs whose file it cannot name (`go install
@@ -1986,7 +1998,13 @@ impl<'a> Defs<'a> {
             // Holes written as their origin: `cp $(go env GOPATH)/bin/app dist/` still names `app`.
             .map(|c| c.argv.iter().map(Value::display).collect())
             .collect();
-        Keeping { action_keeps, artifacts, later, releases: artifacts_ship }
+        let built = self
+            .builds
+            .iter()
+            .filter(|b| b.context.as_deref() == job && b.via.is_none())
+            .filter_map(|b| self.output_as_named(&b.invocation))
+            .collect();
+        Keeping { action_keeps, artifacts, later, releases: artifacts_ship, built }
     }
 
     /// Whether a later command of the same job or target deletes what `b` wrote (`rm -rf out/`).

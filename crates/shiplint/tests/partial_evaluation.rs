@@ -1986,7 +1986,7 @@ fn ko_builds_read_their_config_with_the_callers_environment() {
 fn go_release_action_builds_and_uploads() {
     let wf = |build_flags: &str, upload: &str| {
         format!(
-            "on:\n  release:\n    types: [created]\njobs:\n  release:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        goos: [linux, windows]\n    steps:\n      - uses: actions/checkout@v4\n      - uses: wangyoucao577/go-release-action@v1\n        with:\n          github_token: ${{{{ secrets.GITHUB_TOKEN }}}}\n          goos: ${{{{ matrix.goos }}}}\n          goarch: amd64\n          pre_command: export CGO_ENABLED=0\n          build_flags: {build_flags}\n          ldflags: -s -w -X main.buildDate=${{{{ github.sha }}}}\n          upload: {upload}\n"
+            "on:\n  release:\n    types: [created]\njobs:\n  release:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        goos: [linux, windows]\n    steps:\n      - uses: actions/checkout@v4\n      - uses: wangyoucao577/go-release-action@v1\n        with:\n          github_token: ${{{{ secrets.GITHUB_TOKEN }}}}\n          goos: ${{{{ matrix.goos }}}}\n          goarch: amd64\n          goversion: 1.27.2\n          pre_command: export CGO_ENABLED=0\n          build_flags: {build_flags}\n          ldflags: -s -w -X main.buildDate=${{{{ github.sha }}}}\n          upload: {upload}\n"
         )
     };
     let found = check_in_module(&[(".github/workflows/release.yml", &wf("-tags netgo", "true"))]);
@@ -1994,7 +1994,7 @@ fn go_release_action_builds_and_uploads() {
         rules(&found),
         [
             ("untrimmed-paths", ".github/workflows/release.yml:12"),
-            ("stripped-without-symbols", ".github/workflows/release.yml:19")
+            ("stripped-without-symbols", ".github/workflows/release.yml:20")
         ],
         "{found:#?}"
     );
@@ -3242,4 +3242,112 @@ fn versions_a_step_writes_to_github_env_reach_setup_go() {
             assert!(check_in_module(&[(".github/workflows/release.yml", &wf)]).is_empty(), "{export}");
         }
     }
+}
+
+/// A matrix `include:` row may hold objects (`env: { CC: clang }`), read as
+/// `matrix.<key>.<field>`, and a job's `env: ${{ matrix.env }}` takes its fields as variables.
+/// A build with no GOOS on a macOS runner builds darwin: the workflow that chose the runner is
+/// where that is said, even when the Makefile mentions darwin for the host it runs on.
+#[test]
+fn matrix_rows_with_objects_and_a_macos_runner_build_darwin() {
+    let make = "GOOS := $(shell go env GOOS)\nifeq ($(GOOS),darwin)\n\tFLAGS := -tags osx\nendif\nbuild:\n\tgo build -trimpath $(FLAGS) -o dist/$(OUTPUT) .\n";
+    let workflow = |mac: &str| {
+        format!(
+            "on:\n  push:\n    tags: ['v*']\njobs:\n  build:\n    strategy:\n      matrix:\n        include:\n          - os: linux\n            image: ubuntu-latest\n            env: {{}}\n          - os: {mac}\n            image: {mac}-latest\n            env:\n              CGO_ENABLED: 0\n    runs-on: ${{{{ matrix.image }}}}\n    env: ${{{{ matrix.env }}}}\n    steps:\n      - run: make build\n        env:\n          OUTPUT: app-${{{{ matrix.os }}}}\n      - uses: softprops/action-gh-release@v2\n        with:\n          files: dist/app-*\n"
+        )
+    };
+    let found = check_in_module(&[("Makefile", make), (".github/workflows/ci.yml", &workflow("macos"))]);
+    assert_eq!(rules(&found), [("macos-not-notarized", ".github/workflows/ci.yml:19")], "{found:#?}");
+    let found = check_in_module(&[("Makefile", make), (".github/workflows/ci.yml", &workflow("windows"))]);
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+/// A job that runs what it built (`./target/release/app version`) does not publish by running
+/// it, nor does a `cross-build` job that only compiles; a job named for tests releases only
+/// what it keeps.
+#[test]
+fn a_job_running_its_own_build_or_checking_cross_builds_ships_nothing() {
+    let workflow = |job: &str, steps: &str| {
+        format!(
+            "on:\n  push:\n    branches: [main]\njobs:\n  {job}:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v6\n        with:\n          go-version: '^1.25.0'\n{steps}"
+        )
+    };
+    let run_own = "      - run: go build -trimpath -o target/release/app-${{ matrix.os }} .\n      - run: ./target/release/app-${{ matrix.os }} version\n";
+    let found = check_in_module(&[(".github/workflows/dev.yml", &workflow("publish", run_own))]);
+    assert!(found.is_empty(), "{found:#?}");
+    let released = format!("{run_own}      - run: ./scripts/upload.sh\n");
+    let found = check_in_module(&[(".github/workflows/dev.yml", &workflow("publish", &released))]);
+    assert_eq!(rules(&found), [("module-graph-drift", ".github/workflows/dev.yml:10")], "{found:#?}");
+
+    let make = "cross:\n\tGOOS=freebsd go build -trimpath -o /dev/null .\nrelease:\n\tGOOS=freebsd go build -trimpath -o dist/app .\n";
+    let found = check_in_module(&[
+        ("Makefile", make),
+        (".github/workflows/test.yml", &workflow("cross-build", "      - run: make cross\n")),
+    ]);
+    assert!(found.is_empty(), "{found:#?}");
+
+    let tests = "      - run: make release\n      - run: docker build -t app:ci .\n";
+    let found = check_in_module(&[("Makefile", make), (".github/workflows/ci.yml", &workflow("image-tests", tests))]);
+    assert!(found.is_empty(), "{found:#?}");
+    let kept =
+        format!("{tests}      - uses: softprops/action-gh-release@v2\n        with:\n          files: dist/app\n");
+    let found = check_in_module(&[("Makefile", make), (".github/workflows/ci.yml", &workflow("image-tests", &kept))]);
+    assert!(places(&found, "module-graph-drift").contains(&".github/workflows/ci.yml:10"), "{found:#?}");
+}
+
+/// Where darwin is chosen: a Makefile that names darwin only in another target's build did not
+/// choose it for a build whose GOOS its caller sets (the finding is at the caller's line); a
+/// test job on a macOS runner running a build that ships for its own reasons (`-s -w`) adds
+/// no darwin release.
+#[test]
+fn darwin_is_said_where_it_is_chosen_and_a_macos_test_job_releases_nothing() {
+    let make = "bin/app-$(GOOS)-$(GOARCH):\n\tGOOS=$(GOOS) GOARCH=$(GOARCH) go build -trimpath -o bin/app-$(GOOS)-$(GOARCH) .\nmanager:\n\tGOOS=darwin go build -trimpath -o bin/manager ./cmd/manager\n";
+    let run = "for p in linux-amd64 darwin-arm64; do GOOS=${p%-*} GOARCH=${p#*-} make bin/app-${p}; done";
+    let workflow = release_workflow("ubuntu-latest", run, "bin/app-*");
+    let manager = ("cmd/manager/main.go", MAIN);
+    let found = check_in_module(&[("Makefile", make), (".github/workflows/release.yml", &workflow), manager]);
+    assert_eq!(places(&found, "macos-not-notarized"), [".github/workflows/release.yml:8"], "{found:#?}");
+
+    // Testing the host for darwin, or a comment about it, chooses nothing either.
+    let make = "OS ?= $(shell go env GOOS)\nifeq ($(HOST_OS),darwin)\n\tSED := gsed\nendif\n# darwin needs printf\nbinary:\n\tGOOS=$(OS) go build -trimpath -o bin/app-$(OS) .\n";
+    let run = "for os in linux darwin; do make binary OS=$os; done";
+    let workflow = release_workflow("ubuntu-latest", run, "bin/app-*");
+    let found = check_in_module(&[("Makefile", make), (".github/workflows/release.yml", &workflow)]);
+    assert_eq!(places(&found, "macos-not-notarized"), [".github/workflows/release.yml:8"], "{found:#?}");
+
+    let make = "build:\n\tgo build -trimpath -ldflags '-s -w' -o app .\n";
+    let test = "on:\n  push:\n    branches: [main]\njobs:\n  test:\n    runs-on: macos-latest\n    steps:\n      - run: make build\n";
+    let found = check_in_module(&[("Makefile", make), (".github/workflows/test.yml", test)]);
+    assert_eq!(rules(&found), [("stripped-without-symbols", "Makefile:2")], "{found:#?}");
+    let release = release_workflow("macos-latest", "make build", "app");
+    let found = check_in_module(&[("Makefile", make), (".github/workflows/release.yml", &release)]);
+    assert_eq!(places(&found, "macos-not-notarized"), [".github/workflows/release.yml:8"], "{found:#?}");
+}
+
+/// go-release-action and its forks (same inputs, `*-release-action`) install the Go their
+/// `goversion` names: none is the newest Go (floating), `1.25` the newest patch of it, a
+/// tarball URL or an exact release is pinned, and an unsupported one is reported as such.
+#[test]
+fn go_release_action_goversion_is_the_go_that_builds_the_release() {
+    let workflow = |uses: &str, goversion: &str| {
+        format!(
+            "on:\n  release:\n    types: [created]\njobs:\n  release:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        goos: [linux]\n    steps:\n      - uses: {uses}\n        with:\n          github_token: ${{{{ secrets.GITHUB_TOKEN }}}}\n          goos: ${{{{ matrix.goos }}}}\n          goarch: amd64\n          build_flags: -trimpath\n{goversion}"
+        )
+    };
+    let check_workflow =
+        |uses: &str, goversion: &str| check_in_module(&[(".github/workflows/release.yml", &workflow(uses, goversion))]);
+    let found = check_workflow("wangyoucao577/go-release-action@v1", "");
+    assert_eq!(rules(&found), [("module-graph-drift", ".github/workflows/release.yml:11")], "{found:#?}");
+    assert!(found[0].2.contains("without goversion"), "{}", found[0].2);
+    let found = check_workflow("wangyoucao577/go-release-action@v1", "          goversion: '1.27'\n");
+    assert_eq!(rules(&found), [("module-graph-drift", ".github/workflows/release.yml:17")], "{found:#?}");
+
+    let pinned = "          goversion: https://dl.google.com/go/go1.27.2.linux-amd64.tar.gz\n";
+    assert!(check_workflow("zeromicro/go-zero-release-action@master", pinned).is_empty());
+    let old = "          goversion: https://dl.google.com/go/go1.24.12.linux-amd64.tar.gz\n";
+    let found = check_workflow("zeromicro/go-zero-release-action@master", old);
+    assert_eq!(rules(&found), [("toolchain-unsupported", ".github/workflows/release.yml:17")], "{found:#?}");
+    // Another action named `*-release-action` without goos and goarch is not it.
+    let other = workflow("acme/npm-release-action@v1", "").replace("          goos: ${{ matrix.goos }}\n", "");
+    assert!(check_in_module(&[(".github/workflows/release.yml", &other)]).is_empty());
 }

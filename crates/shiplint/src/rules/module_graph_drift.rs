@@ -3,8 +3,8 @@ use std::path::Path;
 use super::{Binary, Defs};
 use crate::defs::images::{self, BaseImage};
 use crate::defs::shell::Value;
-use crate::defs::source::{names_a_release, names_other_purpose};
-use crate::defs::{ci, goreleaser, gosrc};
+use crate::defs::source::{names_a_release_not_cross, names_other_purpose};
+use crate::defs::{build_actions, ci, goreleaser, gosrc};
 use crate::finding::Finding;
 use crate::rules::DefsFindings;
 
@@ -30,7 +30,9 @@ declare_rule! {
     /// the patch release the runner's tool cache holds, as setup-go documents, and counts only
     /// with `check-latest: true`; a GitLab CI
     /// job `image: golang:latest`, `golang:alpine`, `golang:1`, a snapcraft part's `go` snap on
-    /// the `latest` track, `go/latest/stable`), and a `golang:<version>` build
+    /// the `latest` track, `go/latest/stable`, a go-release-action step (or a fork keeping its
+    /// inputs) with no `goversion`, whose `setup-go.sh` then downloads the release go.dev/VERSION
+    /// names, or a `goversion: 1.25`, the newest patch of it), and a `golang:<version>` build
     /// image (Dockerfile or GitLab CI) or setup-go `go-version` (in a job that ships) older than
     /// the `go` or `toolchain` line of the go.mod above it (Go 1.21 and later; an image tag such as `1.23` is taken to
     /// hold any 1.23 patch release). In a binary built without `-trimpath`, it finds GOROOT
@@ -152,6 +154,7 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     check_ci_mutations(defs, out);
     check_image_toolchain(defs, out);
     check_job_images(defs, out);
+    check_release_action_go(defs, out);
     out.extend(defs.judge_each_command(|b| {
         let inv = &b.invocation;
         if inv.mod_flag != Some(Value::Known("mod".into())) {
@@ -249,10 +252,16 @@ fn exact(version: &str) -> bool {
 /// Whether CI job `job` ships what it builds; with `runner`, on that matrix combination (whose
 /// values may leave the job's release steps out).
 fn job_ships(defs: &Defs<'_>, wf: &ci::Pipeline, job: usize, runner: Option<usize>) -> bool {
+    let name = Some(wf.jobs[job].name.as_str());
     if wf.pull_requests_only {
         return false;
     }
-    let name = Some(wf.jobs[job].name.as_str());
+    // A job for tests or checks (`docker-image-tests` in ci.yml) builds for them, unless it
+    // keeps files for a release (a `test` job uploading the binaries a later job releases).
+    let keeping = defs.keeping_on(name, runner, 0);
+    if defs.ci_job_for_other_purpose(name) && !keeping.action_keeps && keeping.artifacts.is_empty() {
+        return false;
+    }
     let env = runner.and_then(|r| ci::runner_env(wf, job, r));
     let releases = |args: &[&str]| goreleaser::Run::from_args(args).releases;
     let action_ships = |a: &ci::ActionStep| {
@@ -280,15 +289,16 @@ fn job_ships(defs: &Defs<'_>, wf: &ci::Pipeline, job: usize, runner: Option<usiz
         })
         || {
             let file = defs.path.rsplit('/').next().unwrap_or(defs.path);
-            // `publish-docs.yml` names a purpose other than a release.
-            let names = |n: &str| names_a_release(n) && !names_other_purpose(n);
+            // `publish-docs.yml` names a purpose other than a release; a `cross-build` job is as
+            // often a compile check as a release.
+            let names = |n: &str| names_a_release_not_cross(n) && !names_other_purpose(n);
             // A job named for tests (`integration-tests` in release.yml) releases nothing itself.
             let job_name = &wf.jobs[job].name;
             let release_place = (names(file) || names(job_name)) && !names_other_purpose(job_name);
             // A goreleaser step is judged by what it runs, above.
             let goreleaser =
                 wf.actions.iter().any(|a| a.job == job && a.uses.starts_with("goreleaser/goreleaser-action@"));
-            release_place && !goreleaser && defs.keeping_on(name, runner, 0).may_publish()
+            release_place && !goreleaser && keeping.may_publish()
         }
 }
 
@@ -354,6 +364,38 @@ fn check_setup_go(defs: &Defs<'_>, out: &mut Vec<Finding>) {
                 help,
             ));
         }
+    }
+}
+
+/// go-release-action steps (and forks) whose build ships with a floating Go: no `goversion`
+/// (the newest Go that go.dev/VERSION names) or a minor release (`1.25`: its newest patch).
+fn check_release_action_go(defs: &Defs<'_>, out: &mut Vec<Finding>) {
+    let Some(wf) = defs.workflow else { return };
+    for step in wf.actions.iter().filter(|a| build_actions::is_go_release_action(a)) {
+        let ships = defs.builds.iter().any(|b| b.invocation.span == step.span && defs.ships(b).is_some());
+        if !ships {
+            continue;
+        }
+        let goversion = step.with.get("goversion").filter(|v| !v.value.trim().is_empty());
+        let (span, message) = match goversion {
+            None => (
+                (step.uses_word.start, step.uses_word.end),
+                "go-release-action without goversion installs the newest Go release (go.dev/VERSION)".to_string(),
+            ),
+            Some(v) if v.value.contains("${{") => continue,
+            Some(v) => match build_actions::go_release_action_version(&v.value).and_then(gosrc::go_release) {
+                Some((minor, None)) => {
+                    (v.span, format!("goversion: {} installs the newest patch release of Go 1.{minor}", v.value.trim()))
+                }
+                _ => continue,
+            },
+        };
+        out.push(defs.finding(
+            &META,
+            span,
+            format!("{message} on every run: this job's release builds of the same commit use different toolchains"),
+            "pin the release: an exact goversion (1.26.3), or goversion: go.mod with a go line naming a patch release",
+        ));
     }
 }
 
@@ -618,12 +660,18 @@ pub fn shipping_go_releases(defs: &Defs<'_>) -> Vec<ShippingGo> {
             }
         }
     }
-    // A cross-compiler's build image with its Go release (xgo's `-go go-1.21.x`).
+    // A cross-compiler's build image with its Go release (xgo's `-go go-1.21.x`), or the Go a
+    // release action installs (go-release-action's `goversion`, maybe a tarball URL).
     for b in defs.builds.iter().filter(|b| b.invocation.toolchain.is_some() && defs.ships(b).is_some()) {
         let Some((Value::Known(written), word)) = &b.invocation.toolchain else { continue };
-        if let Some(minor) = minor_of(written.trim_start_matches("go-").trim_start_matches("go")) {
-            let tool = b.invocation.cross_tool.unwrap_or("the build image");
-            out.push(ShippingGo { span: (word.start, word.end), written: format!("{tool} -go {written}"), minor });
+        let (release, how) = match b.invocation.cross_tool {
+            Some(tool @ "go-release-action") => {
+                (build_actions::go_release_action_version(written), format!("{tool} goversion"))
+            }
+            tool => (Some(written.trim_start_matches("go-")), format!("{} -go", tool.unwrap_or("the build image"))),
+        };
+        if let Some(minor) = release.and_then(minor_of) {
+            out.push(ShippingGo { span: (word.start, word.end), written: format!("{how} {written}"), minor });
         }
     }
     if let Some(d) = defs.dockerfile {

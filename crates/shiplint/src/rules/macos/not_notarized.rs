@@ -14,10 +14,14 @@ declare_rule! {
     /// `gon`, `quill notarize` or `sign-and-notarize`, `rcodesign notary-submit`, `altool
     /// --notarize-app`, also in goreleaser hooks and `signs:`), no workflow action named for it.
     /// Signing alone (`codesign`, `rcodesign sign`) is not notarization. One finding per build
-    /// command; when the file that builds never names macOS, its caller chose darwin
-    /// (`GOOS=darwin ./build.sh`, `make GOOS=${{ matrix.goos }}`), and the finding is at the
-    /// line of the nearest caller that names it; a shell function's build is told at each call
-    /// that names darwin (`build darwin arm64`). In a release folder or archive, it tells what notarization can and cannot do for
+    /// command; when the file that builds does not choose macOS (it never names it, or only in
+    /// comments, tests of the host such as `ifeq ($(HOST_OS),darwin)` and its other builds),
+    /// its caller chose darwin (`GOOS=darwin ./build.sh`, `make GOOS=${{ matrix.goos }}`), and
+    /// the finding is at the line of the nearest caller that names it; so is a build with no
+    /// GOOS that a CI job runs on a macOS runner (`runs-on: macos-latest`, from the matrix too);
+    /// a job named for tests releases such a build only if it keeps it. A shell function's build is told at each call that
+    /// names darwin (`build darwin arm64`). In a release folder or archive, it tells what
+    /// notarization can and cannot do for
     /// a Developer ID-signed bare binary (binaries signed only ad hoc, or not at all, are
     /// macos-adhoc-only and macos-unsigned findings).
     ///
@@ -115,8 +119,14 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let arch = inv.env_value("GOARCH").unwrap_or("(host arch)");
-        // A cross-compiler's own default platforms (goxz, gox) are the file's choice.
-        let from_caller = !names_macos && inv.cross_tool.is_none();
+        // A cross-compiler's own default platforms (goxz, gox) are the file's choice; a build
+        // for the machine it runs on (no GOOS) builds darwin where a caller chose a macOS runner,
+        // whatever the file says about darwin (`ifeq ($(GOOS),darwin)` on `go env GOOS`).
+        // (A Go build program passes GOOS through `cmd.Env` in ways not always followed: its
+        // platform table, not the runner, is taken to choose.)
+        let for_runner = inv.env_value("GOOS").is_none() && defs.kind != crate::defs::source::Kind::GoProgram;
+        let chose_darwin = names_macos && !for_runner && chooses_macos_beside_other_builds(defs, inv.span);
+        let from_caller = !chose_darwin && inv.cross_tool.is_none();
         let chooser = b.via.as_deref().filter(|_| from_caller).and_then(|c| c.chain().find(|c| c.names_macos));
         // A function's build for the target its call names (`build darwin arm64`): at the call.
         let names_darwin =
@@ -131,7 +141,18 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             Some((_, _, arches)) if !arches.contains(&arch) => arches.push(arch),
             Some(_) => {}
             None => {
-                let Some(why) = defs.released(b) else { continue };
+                // Built for a macOS runner a caller chose, it ships as that caller keeps it;
+                // a test job on macos-latest running `make build` releases nothing.
+                let why = match chooser {
+                    Some(c)
+                        if for_runner
+                            && crate::defs::source::place_for_other_purpose(&c.path, c.context.as_deref()) =>
+                    {
+                        defs.caller_ships(b)
+                    }
+                    _ => defs.released(b),
+                };
+                let Some(why) = why else { continue };
                 commands.push((at, why, vec![arch]));
             }
         }
@@ -156,6 +177,34 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
                     `quill sign-and-notarize`, `rcodesign notary-submit`, or goreleaser's notarize:)";
         out.push(META.finding(place, message, help));
     }
+}
+
+/// Whether the file chooses macOS outside the command lines of its other builds: another
+/// target's `GOOS=darwin go build -o bin/manager` chose nothing for the build at `span`, nor
+/// does a test of the host (`ifeq ($(HOST_OS),darwin)`, `[ "$GOOS" = darwin ]`, a `darwin)`
+/// case) or a comment.
+fn chooses_macos_beside_other_builds(defs: &Defs<'_>, span: (usize, usize)) -> bool {
+    let mut others: Vec<(usize, usize)> =
+        defs.builds.iter().map(|b| b.invocation.span).filter(|other| *other != span).collect();
+    others.sort_unstable();
+    let mut from = 0;
+    for (start, end) in others {
+        if start > from && chooses_macos(defs.text.get(from..start).unwrap_or_default()) {
+            return true;
+        }
+        from = from.max(end);
+    }
+    chooses_macos(defs.text.get(from..).unwrap_or_default())
+}
+
+/// Whether a text names macOS on a line that is not a comment or a test of the system.
+fn chooses_macos(text: &str) -> bool {
+    text.lines().any(|line| {
+        let code = line.trim_start();
+        let tests = ["ifeq", "ifneq", "==", "!=", "[ ", "[[", "test "].iter().any(|t| code.contains(t))
+            || code.trim_end().ends_with(')') && !code.contains('(');
+        !code.starts_with('#') && !code.starts_with("//") && !tests && crate::defs::link::names_macos(code)
+    })
 }
 
 const GORELEASER_HELP: &str = "add a notarize: section (Developer ID certificate and App Store Connect key)";
