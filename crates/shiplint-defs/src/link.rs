@@ -43,6 +43,9 @@ pub struct Caller {
     /// The command as written (its first `MAX_CALLER_TEXT` bytes): what it passes on
     /// (`GO_LDFLAGS="-s -w" ./scripts/build.sh`).
     pub written: String,
+    /// The command's words as first evaluated, holes written as their origin (its first
+    /// `MAX_CALLER_TEXT` bytes): what it passes through a variable (`BLDFLAGS="$GOFLAGS"`).
+    pub evaluated: String,
     pub stage: Option<usize>,
     /// The caller's own target, job or stage.
     pub context: Option<String>,
@@ -76,6 +79,7 @@ impl Caller {
             span,
             names_macos: names_macos(d.text),
             written: written_prefix(d.text, span),
+            evaluated: evaluated_prefix(d, span),
             stage,
             ships: d.place_ships(context.as_deref()),
             keeping: matches!(d.kind, Kind::GithubWorkflow | Kind::GithubAction | Kind::GitlabCi)
@@ -107,6 +111,21 @@ fn written_prefix(text: &str, (start, end): (usize, usize)) -> String {
         end -= 1;
     }
     text.get(start..end).unwrap_or_default().to_string()
+}
+
+/// The words of the command at `span` as first evaluated, at most `MAX_CALLER_TEXT` bytes.
+fn evaluated_prefix(d: &Defs<'_>, span: (usize, usize)) -> String {
+    let Some(command) = d.commands.iter().find(|c| c.span == span) else { return String::new() };
+    let mut words = String::new();
+    for word in &command.argv {
+        let word = word.display();
+        if words.len() + word.len() + 1 > MAX_CALLER_TEXT {
+            break;
+        }
+        words.push_str(&word);
+        words.push(' ');
+    }
+    words
 }
 
 /// Whether a build file names macOS (`darwin`, a `macos-latest` runner): a file that does not

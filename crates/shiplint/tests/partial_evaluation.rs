@@ -3351,3 +3351,36 @@ fn go_release_action_goversion_is_the_go_that_builds_the_release() {
     let other = workflow("acme/npm-release-action@v1", "").replace("          goos: ${{ matrix.goos }}\n", "");
     assert!(check_in_module(&[(".github/workflows/release.yml", &other)]).is_empty());
 }
+
+/// `-s -w` a release script passes to make through a variable of its own (`make
+/// BLDFLAGS="$GOFLAGS"`) is said at that call, where the script chose it.
+#[test]
+fn strip_flags_passed_through_a_callers_variable_are_said_at_the_call() {
+    let make = "BLDFLAGS=\nbuild:\n\tgo build -trimpath ${BLDFLAGS} -o dist/app .\n";
+    let script = |flags: &str| {
+        format!(
+            "#!/bin/sh\nset -e\nGOFLAGS='-ldflags=\"{flags}\"'\nmake BLDFLAGS=\"$GOFLAGS\" build\ntar czf app.tgz dist/app\n"
+        )
+    };
+    let found = check_in_module(&[("Makefile", make), ("dist.sh", &script("-s -w"))]);
+    assert_eq!(places(&found, "stripped-without-symbols"), ["dist.sh:4"], "{found:#?}");
+    let found = check_in_module(&[("Makefile", make), ("dist.sh", &script("-X main.v=1"))]);
+    assert!(places(&found, "stripped-without-symbols").is_empty(), "{found:#?}");
+}
+
+/// A setup-go version that a matrix gives (`go-version: ${{ matrix.go }}`) is judged against
+/// go.mod like a written one, at the matrix line, for the combinations that ship.
+#[test]
+fn a_matrix_go_version_older_than_go_mod_is_found() {
+    let workflow = |versions: &str| {
+        format!(
+            "on:\n  release:\n    types: [published]\njobs:\n  release:\n    strategy:\n      matrix:\n        go: [{versions}]\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v5\n        with:\n          go-version: ${{{{ matrix.go }}}}\n      - run: go build -trimpath -o dist/app .\n      - uses: softprops/action-gh-release@v2\n        with:\n          files: dist/app\n"
+        )
+    };
+    let go_mod = "module example.com/app\n\ngo 1.27.1\n";
+    let found = check(&[("go.mod", go_mod), ("main.go", MAIN), (".github/workflows/release.yml", &workflow("'1.26'"))]);
+    assert_eq!(rules(&found), [("module-graph-drift", ".github/workflows/release.yml:8")], "{found:#?}");
+    assert!(found[0].2.contains("go-version: 1.26 is older than `go 1.27.1`"), "{}", found[0].2);
+    let found = check(&[("go.mod", go_mod), ("main.go", MAIN), (".github/workflows/release.yml", &workflow("'1.27'"))]);
+    assert!(found.is_empty(), "{found:#?}");
+}

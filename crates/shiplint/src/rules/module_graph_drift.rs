@@ -33,7 +33,8 @@ declare_rule! {
     /// the `latest` track, `go/latest/stable`, a go-release-action step (or a fork keeping its
     /// inputs) with no `goversion`, whose `setup-go.sh` then downloads the release go.dev/VERSION
     /// names, or a `goversion: 1.25`, the newest patch of it), and a `golang:<version>` build
-    /// image (Dockerfile or GitLab CI) or setup-go `go-version` (in a job that ships) older than
+    /// image (Dockerfile or GitLab CI) or setup-go `go-version` (in a job that ships; each
+    /// matrix value of the combinations that ship) older than
     /// the `go` or `toolchain` line of the go.mod above it (Go 1.21 and later; an image tag such as `1.23` is taken to
     /// hold any 1.23 patch release). In a binary built without `-trimpath`, it finds GOROOT
     /// paths inside the module cache (`golang.org/toolchain@v0.0.1-go1.X.Y.GOOS-GOARCH`): the
@@ -348,12 +349,23 @@ fn check_setup_go(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             }
             _ => None,
         };
-        // A job that ships nothing (tests, lint) only downloads another Go for itself.
-        let pinned = step.with.get("go-version").filter(|v| ships && !floating(&v.value) && !v.value.contains("${{"));
-        if let Some((v, line)) = pinned.and_then(|v| Some((v, minor_line(&v.value)?))) {
-            let installed = format!("go-version: {}", v.value);
+        // A job that ships nothing (tests, lint) only downloads another Go for itself. Each
+        // version asked (a matrix's values too, said at the matrix line), once per place.
+        if let Some(v) = step.with.get("go-version").filter(|_| ships) {
             let outcome = "the job downloads that release (GOTOOLCHAIN=auto) or fails (GOTOOLCHAIN=local)";
-            check_installed_go(defs, &installed, &line, v.span, outcome, out);
+            let before = out.len();
+            // Only the matrix combinations whose builds ship (a release leg of a test matrix).
+            let shipping: Vec<usize> =
+                runners.iter().copied().filter(|&r| job_ships(defs, wf, step.job, Some(r))).collect();
+            for asked in requested_versions(defs, wf, step, &shipping).iter().filter(|r| !floating(r)) {
+                if let Some(line) = minor_line(asked) {
+                    let installed = format!("go-version: {asked}");
+                    check_installed_go(defs, &installed, &line, written_at(defs, v), outcome, out);
+                }
+                if out.len() > before {
+                    break;
+                }
+            }
         }
         if let Some((span, message)) = problem {
             let help = "pin the release: go-version-file: go.mod (with a toolchain line), or an exact go-version";

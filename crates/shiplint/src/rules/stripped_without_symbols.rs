@@ -223,13 +223,17 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
              read when it crashes (panic traces and pprof profiles keep their names and lines)"
         );
         // Where `-s`/`-w` is written: at the build, or at the caller that passes it
-        // (`GO_LDFLAGS="-s -w" ./scripts/build.sh`) when this file writes none.
+        // (`GO_LDFLAGS="-s -w" ./scripts/build.sh`, or through a variable of its own:
+        // `make BLDFLAGS="$GOFLAGS"`) when this file writes none.
         let at = match &inv.ldflags {
             Some((_, w)) => {
                 let here = defs.written_in(w, &|text| stripped_by(text).is_some());
                 let holds_here = defs.text.get(here.start..here.end).and_then(stripped_by).is_some();
                 let caller = b.via.as_deref().filter(|_| !holds_here);
-                match caller.and_then(|c| c.chain().find(|c| stripped_by(&c.written).is_some())) {
+                let passes = |c: &&crate::defs::link::Caller| {
+                    stripped_by(&c.written).is_some() || stripped_by(&c.evaluated).is_some()
+                };
+                match caller.and_then(|c| c.chain().find(passes)) {
                     Some(c) => Location::text(&c.path, c.lines),
                     None => defs.location(w.start, w.end),
                 }
