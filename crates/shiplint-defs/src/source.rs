@@ -709,8 +709,15 @@ fn read_pipeline<'a>(wf: &'a ci::Pipeline, seed: &[(String, Value)], via: Option
             c.builds.push(Build { invocation, stage: None, runner, context, via, goal: None });
         }
     }
-    // The file's own steps (a local action run by a caller is another pipeline).
+    // The file's own steps (a local action run by a caller is another pipeline). What earlier
+    // jobs give (`needs.<job>.outputs.<name>`) is read by any job's inputs too.
     if via.is_none() {
+        for (job, plan) in wf.jobs.iter().enumerate() {
+            for runner in 0..plan.combinations.len() {
+                let entry = github_env.entry((job, runner)).or_default();
+                entry.splice(0..0, needs.iter().cloned());
+            }
+        }
         c.github_env = github_env;
     }
 }

@@ -3384,3 +3384,14 @@ fn a_matrix_go_version_older_than_go_mod_is_found() {
     let found = check(&[("go.mod", go_mod), ("main.go", MAIN), (".github/workflows/release.yml", &workflow("'1.27'"))]);
     assert!(found.is_empty(), "{found:#?}");
 }
+
+/// hashicorp/actions-go-build installs the Go its `go_version` names, here what an earlier
+/// job read from `.go-version` and gave as an output (`needs.<job>.outputs.<name>`).
+#[test]
+fn actions_go_build_go_version_from_an_earlier_jobs_output() {
+    let workflow = "on:\n  push:\n    tags: ['v*']\njobs:\n  get-go-version:\n    runs-on: ubuntu-latest\n    outputs:\n      go-version: ${{ steps.get.outputs.go-version }}\n    steps:\n      - id: get\n        run: echo \"go-version=$(cat .go-version)\" >> $GITHUB_OUTPUT\n  build:\n    needs: [get-go-version]\n    runs-on: ubuntu-latest\n    steps:\n      - uses: hashicorp/actions-go-build@v1\n        with:\n          product_name: app\n          product_version: 1.0.0\n          go_version: ${{ needs.get-go-version.outputs.go-version }}\n          os: linux\n          arch: amd64\n          instructions: go build -o \"$BIN_PATH\" -trimpath .\n";
+    let found = check_in_module(&[(".github/workflows/build.yml", workflow), (".go-version", "1.24\n")]);
+    assert_eq!(rules(&found), [("toolchain-unsupported", ".github/workflows/build.yml:20")], "{found:#?}");
+    assert!(found[0].2.contains("actions-go-build go_version 1.24"), "{}", found[0].2);
+    assert!(check_in_module(&[(".github/workflows/build.yml", workflow), (".go-version", "1.27\n")]).is_empty());
+}

@@ -651,6 +651,19 @@ pub fn shipping_go_releases(defs: &Defs<'_>) -> Vec<ShippingGo> {
                 }
             }
         }
+        // hashicorp/actions-go-build installs the Go its `go_version` names and builds with it.
+        for step in wf.actions.iter().filter(|a| a.uses.starts_with(build_actions::HASHICORP_GO_BUILD)) {
+            let Some(input) = step.with.get("go_version") else { continue };
+            for runner in (0..wf.jobs[step.job].combinations.len()).filter(|&r| job_ships(defs, wf, step.job, Some(r)))
+            {
+                let Some(env) = defs.ci_env(wf, step.job, runner) else { continue };
+                let Value::Known(version) = ci::input_value(input, &env) else { continue };
+                if let Some(minor) = minor_of(&version) {
+                    let written = format!("actions-go-build go_version {version}");
+                    out.push(ShippingGo { span: written_at(defs, input), written, minor });
+                }
+            }
+        }
         // The `go` snap a snapcraft part builds with (`go/1.25/stable`): the snap ships.
         for snap in wf.jobs.iter().filter_map(|j| j.go_snap.as_ref()) {
             if let Some(minor) = crate::defs::snapcraft::go_track(&snap.value).and_then(minor_of) {

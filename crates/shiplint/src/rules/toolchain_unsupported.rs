@@ -12,8 +12,9 @@ declare_rule! {
     /// `go-version`, each matrix value, or its `go-version-file`), the `golang:` image of a
     /// Dockerfile stage or CI job whose build ships, the `go` snap a snapcraft part builds with
     /// (`go/1.24/stable`), the Go release of a cross-compiler's build image (xgo's `-go
-    /// go-1.21.x`, which picks its `techknowlogick/xgo` image), or the `goversion` of a
-    /// go-release-action step (a version or a go.dev tarball URL).
+    /// go-1.21.x`, which picks its `techknowlogick/xgo` image), the `goversion` of a
+    /// go-release-action step (a version or a go.dev tarball URL), or the `go_version` of a
+    /// hashicorp/actions-go-build step (also as an earlier job's output gives it).
     ///
     /// ## Why is this bad?
     /// The Go standard library is compiled into every binary: `net/http`, `crypto/tls`,

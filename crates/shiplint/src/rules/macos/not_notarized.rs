@@ -1,6 +1,7 @@
 use crate::finding::{Finding, Location};
 use crate::rules::Defs;
 use crate::rules::DefsFindings;
+use std::collections::HashSet;
 
 declare_rule! {
     /// ## What it does
@@ -112,6 +113,7 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     // A file that never names macOS builds it because a caller asked (`GOOS=darwin ./build.sh`,
     // `make binaries GOOS=${{ matrix.goos }}`): said at the line of the nearest caller that does.
     let names_macos = crate::defs::link::names_macos(defs.text);
+    let mut choice: Option<MacosChoice> = None;
     let mut commands: Vec<(Location, String, Vec<&str>)> = Vec::new();
     for b in &defs.builds {
         let inv = &b.invocation;
@@ -125,7 +127,8 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         // (A Go build program passes GOOS through `cmd.Env` in ways not always followed: its
         // platform table, not the runner, is taken to choose.)
         let for_runner = inv.env_value("GOOS").is_none() && defs.kind != crate::defs::source::Kind::GoProgram;
-        let chose_darwin = names_macos && !for_runner && chooses_macos_beside_other_builds(defs, inv.span);
+        let chose_darwin =
+            names_macos && !for_runner && choice.get_or_insert_with(|| MacosChoice::of(defs)).for_build(inv.span);
         let from_caller = !chose_darwin && inv.cross_tool.is_none();
         let chooser = b.via.as_deref().filter(|_| from_caller).and_then(|c| c.chain().find(|c| c.names_macos));
         // A function's build for the target its call names (`build darwin arm64`): at the call.
@@ -179,32 +182,54 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-/// Whether the file chooses macOS outside the command lines of its other builds: another
-/// target's `GOOS=darwin go build -o bin/manager` chose nothing for the build at `span`, nor
-/// does a test of the host (`ifeq ($(HOST_OS),darwin)`, `[ "$GOOS" = darwin ]`, a `darwin)`
-/// case) or a comment.
-fn chooses_macos_beside_other_builds(defs: &Defs<'_>, span: (usize, usize)) -> bool {
-    let mut others: Vec<(usize, usize)> =
-        defs.builds.iter().map(|b| b.invocation.span).filter(|other| *other != span).collect();
-    others.sort_unstable();
-    let mut from = 0;
-    for (start, end) in others {
-        if start > from && chooses_macos(defs.text.get(from..start).unwrap_or_default()) {
-            return true;
-        }
-        from = from.max(end);
-    }
-    chooses_macos(defs.text.get(from..).unwrap_or_default())
+/// Where a file chooses macOS: on a line outside every build's command (`PLATFORMS :=
+/// darwin/arm64 ...`), or on the lines of some builds (`GOOS=darwin go build`). Another
+/// target's darwin build chose nothing for this one; nor does a test of the host
+/// (`ifeq ($(HOST_OS),darwin)`, `[ "$GOOS" = darwin ]`, a `darwin)` case) or a comment.
+struct MacosChoice {
+    outside_builds: bool,
+    in_builds: HashSet<(usize, usize)>,
 }
 
-/// Whether a text names macOS on a line that is not a comment or a test of the system.
-fn chooses_macos(text: &str) -> bool {
-    text.lines().any(|line| {
-        let code = line.trim_start();
-        let tests = ["ifeq", "ifneq", "==", "!=", "[ ", "[[", "test "].iter().any(|t| code.contains(t))
-            || code.trim_end().ends_with(')') && !code.contains('(');
-        !code.starts_with('#') && !code.starts_with("//") && !tests && crate::defs::link::names_macos(code)
-    })
+impl MacosChoice {
+    fn of(defs: &Defs<'_>) -> MacosChoice {
+        // Builds rarely nest; a line is taken to be inside the nearest few that start before it.
+        const MAX_COVERING_EXAMINED: usize = 64;
+        let mut spans: Vec<(usize, usize)> = defs.builds.iter().map(|b| b.invocation.span).collect();
+        spans.sort_unstable();
+        spans.dedup();
+        let mut choice = MacosChoice { outside_builds: false, in_builds: HashSet::new() };
+        let mut at = 0;
+        for line in defs.text.split_inclusive('\n') {
+            let (start, end) = (at, at + line.len());
+            at = end;
+            if !chooses_macos(line) {
+                continue;
+            }
+            let before = spans.partition_point(|s| s.0 < end);
+            let covering = spans[..before].iter().rev().take(MAX_COVERING_EXAMINED).filter(|s| s.1 > start);
+            let mut covered = false;
+            for span in covering {
+                covered = true;
+                choice.in_builds.insert(*span);
+            }
+            choice.outside_builds |= !covered;
+        }
+        choice
+    }
+
+    /// Whether the build at `span` runs where the file chose macOS.
+    fn for_build(&self, span: (usize, usize)) -> bool {
+        self.outside_builds || self.in_builds.contains(&span)
+    }
+}
+
+/// Whether a line names macOS and is not a comment or a test of the system.
+fn chooses_macos(line: &str) -> bool {
+    let code = line.trim();
+    let tests = ["ifeq", "ifneq", "==", "!=", "[ ", "[[", "test "].iter().any(|t| code.contains(t))
+        || code.ends_with(')') && !code.contains('(');
+    !code.starts_with('#') && !code.starts_with("//") && !tests && crate::defs::link::names_macos(code)
 }
 
 const GORELEASER_HELP: &str = "add a notarize: section (Developer ID certificate and App Store Connect key)";
