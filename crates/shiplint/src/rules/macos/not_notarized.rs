@@ -20,11 +20,11 @@ declare_rule! {
     /// its caller chose darwin (`GOOS=darwin ./build.sh`, `make GOOS=${{ matrix.goos }}`), and
     /// the finding is at the line of the nearest caller that names it; so is a build with no
     /// GOOS that a CI job runs on a macOS runner (`runs-on: macos-latest`, from the matrix too);
-    /// a job named for tests releases such a build only if it keeps it. A shell function's build is told at each call that
-    /// names darwin (`build darwin arm64`). In a release folder or archive, it tells what
-    /// notarization can and cannot do for
-    /// a Developer ID-signed bare binary (binaries signed only ad hoc, or not at all, are
-    /// macos-adhoc-only and macos-unsigned findings).
+    /// a job named for tests releases such a build only if it keeps it. A shell function's
+    /// build is told at each call that names darwin (`build darwin arm64`). In a release folder
+    /// or archive, it tells what notarization can and cannot do for a Developer ID-signed bare
+    /// binary (binaries signed only ad hoc, or not at all, are macos-adhoc-only and
+    /// macos-unsigned findings).
     ///
     /// ## Why is this bad?
     /// A macOS user who downloads the release with a browser, or installs it as a Homebrew
@@ -144,8 +144,8 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             Some((_, _, arches)) if !arches.contains(&arch) => arches.push(arch),
             Some(_) => {}
             None => {
-                // Built for a macOS runner a caller chose, it ships as that caller keeps it;
-                // a test job on macos-latest running `make build` releases nothing.
+                // Built for the macOS runner of a job named for tests, it ships only as that
+                // job keeps it (`make build` in test.yml on macos-latest releases nothing).
                 let why = match chooser {
                     Some(c)
                         if for_runner
