@@ -114,7 +114,10 @@ pub fn classify(reference: &str) -> BaseImage {
     } else {
         Libc::Unknown
     };
-    let go_toolchain = last == "golang" || (chainguard && last == "go");
+    // The official image, and others named `go` whose tag is a Go release (Chainguard's,
+    // CircleCI's `cimg/go:1.26`, `quay.io/vektorcloud/go:1.18`).
+    let go_tagged = tag_l.starts_with("1.") && tag_l[2..].starts_with(|c: char| c.is_ascii_digit());
+    let go_toolchain = last == "golang" || (last == "go" && (chainguard || go_tagged));
     BaseImage {
         c_compiler: go_toolchain && libc == Libc::Glibc || last == "buildpack-deps",
         go_toolchain,
@@ -145,5 +148,9 @@ mod tests {
         let r = classify("registry.example.com:5000/team/app@sha256:abc");
         assert_eq!((r.repository.as_str(), r.tag, r.digest.as_deref()), ("team/app", None, Some("sha256:abc")));
         assert_eq!(classify("mycorp/runtime:2").libc, Libc::Unknown);
+        // An image named `go` is Go where its tag is a Go release.
+        let other = classify("quay.io/vektorcloud/go:1.18");
+        assert!(other.go_toolchain && other.go_release() == Some("1.18"));
+        assert!(classify("cimg/go:1.26.1").go_toolchain && !classify("acme/go:latest").go_toolchain);
     }
 }

@@ -3395,3 +3395,17 @@ fn actions_go_build_go_version_from_an_earlier_jobs_output() {
     assert!(found[0].2.contains("actions-go-build go_version 1.24"), "{}", found[0].2);
     assert!(check_in_module(&[(".github/workflows/build.yml", workflow), (".go-version", "1.27\n")]).is_empty());
 }
+
+/// A build image named `go` and tagged with a Go release (`quay.io/vektorcloud/go:1.18`) is
+/// the Go that builds what the image ships, like `golang:`.
+#[test]
+fn a_go_image_of_another_publisher_is_the_go_that_builds() {
+    let dockerfile = |base: &str| {
+        format!(
+            "FROM {base} AS build\nCOPY . /src\nWORKDIR /src\nRUN go build -trimpath -o /app .\n\nFROM scratch\nCOPY --from=build /app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n"
+        )
+    };
+    let found = check_in_module(&[("Dockerfile", &dockerfile("quay.io/vektorcloud/go:1.18"))]);
+    assert_eq!(rules(&found), [("toolchain-unsupported", "Dockerfile:1")], "{found:#?}");
+    assert!(check_in_module(&[("Dockerfile", &dockerfile("quay.io/vektorcloud/go:1.27.2"))]).is_empty());
+}
