@@ -1062,6 +1062,17 @@ impl<'a> Walk<'a, '_> {
         self.alternatives(&candidates, otherwise.is_none(), env, frame, depth)
     }
 
+    /// The words of eval's known text when it is a plain call of a function of the script
+    /// (`build`, `build linux amd64`): no quoting, expansion or operator to read.
+    fn evaluated_call(&self, args: &[Value]) -> Option<Vec<Value>> {
+        let text = args.iter().map(Value::as_known).collect::<Option<Vec<&str>>>()?.join(" ");
+        let plain = |w: &str| w.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:".contains(c));
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let function = words.first().filter(|f| self.functions.contains_key(**f))?;
+        (words.iter().all(|w| plain(w)) && !function.is_empty())
+            .then(|| words.iter().map(|w| Value::known(*w)).collect())
+    }
+
     fn command(&mut self, cmd: &'a SimpleCommand, env: &mut Env, frame: &mut Frame, depth: usize) -> Outcome {
         if !self.budget.spend_command() {
             return (Flow::Return, None);
@@ -1079,7 +1090,17 @@ impl<'a> Walk<'a, '_> {
                 argv_words.push(i);
             }
         }
-        let builtin = argv.first().and_then(Value::as_known).unwrap_or("").to_string();
+        let mut builtin = argv.first().and_then(Value::as_known).unwrap_or("").to_string();
+        // `eval "$arg"` whose text is a call of one of the script's functions (`for arg in "$@";
+        // do eval "$arg"; done` run as `./build.sh build install`) makes that call; other text
+        // given to eval is not read.
+        if builtin == "eval" {
+            if let Some(call) = self.evaluated_call(&argv[1..]) {
+                argv_words = vec![1; call.len()];
+                builtin = call.first().and_then(Value::as_known).unwrap_or("").to_string();
+                argv = call;
+            }
+        }
         let declares = matches!(builtin.as_str(), "export" | "readonly" | "declare" | "local" | "typeset");
         if cmd.words.is_empty() || declares {
             let exported =

@@ -3409,3 +3409,19 @@ fn a_go_image_of_another_publisher_is_the_go_that_builds() {
     assert_eq!(rules(&found), [("toolchain-unsupported", "Dockerfile:1")], "{found:#?}");
     assert!(check_in_module(&[("Dockerfile", &dockerfile("quay.io/vektorcloud/go:1.27.2"))]).is_empty());
 }
+
+/// `for arg in "$@"; do eval "$arg"; done` runs the script's functions its arguments name
+/// (`RUN ./build.sh build`): eval of a plain function call is that call, so the image's Go
+/// builds what ships.
+#[test]
+fn eval_of_a_function_name_calls_the_function() {
+    let script = "#!/bin/sh\nbuild() {\n\tgo build -trimpath -o /out/app .\n}\nclean() {\n\trm -rf dist\n}\nfor arg in \"$@\"; do\n\teval \"$arg\"\ndone\n";
+    let dockerfile = |goal: &str| {
+        format!(
+            "FROM golang:1.24 AS build\nCOPY . /src\nWORKDIR /src\nRUN ./build.sh {goal}\n\nFROM scratch\nCOPY --from=build /out/app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n"
+        )
+    };
+    let found = check_in_module(&[("build.sh", script), ("Dockerfile", &dockerfile("build"))]);
+    assert_eq!(rules(&found), [("toolchain-unsupported", "Dockerfile:1")], "{found:#?}");
+    assert!(check_in_module(&[("build.sh", script), ("Dockerfile", &dockerfile("clean"))]).is_empty());
+}
