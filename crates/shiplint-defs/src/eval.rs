@@ -1068,9 +1068,8 @@ impl<'a> Walk<'a, '_> {
         let text = args.iter().map(Value::as_known).collect::<Option<Vec<&str>>>()?.join(" ");
         let plain = |w: &str| w.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:".contains(c));
         let words: Vec<&str> = text.split_whitespace().collect();
-        let function = words.first().filter(|f| self.functions.contains_key(**f))?;
-        (words.iter().all(|w| plain(w)) && !function.is_empty())
-            .then(|| words.iter().map(|w| Value::known(*w)).collect())
+        words.first().filter(|f| self.functions.contains_key(**f))?;
+        words.iter().all(|w| plain(w)).then(|| words.iter().map(|w| Value::known(*w)).collect())
     }
 
     fn command(&mut self, cmd: &'a SimpleCommand, env: &mut Env, frame: &mut Frame, depth: usize) -> Outcome {
