@@ -243,12 +243,15 @@ impl Keeping {
     /// the builds' outputs, or a file in a folder a build wrote to (whose name differs per
     /// matrix run: `-o target/release/${{ matrix.artifact }}`).
     fn runs_own_build(&self, argv: &[String]) -> bool {
+        fn folder(path: &str) -> Option<&str> {
+            path.rsplit_once('/').map(|(dir, _)| dir)
+        }
         let Some(program) = argv.first().map(|p| p.trim_start_matches("./")) else { return false };
-        let folder = |path: &str| path.rsplit_once('/').map_or("", |(dir, _)| dir).to_string();
+        let program_folder = folder(program).filter(|dir| !dir.is_empty());
         self.built
             .iter()
             .map(|o| o.trim_start_matches("./"))
-            .any(|output| program == output || !folder(program).is_empty() && folder(program) == folder(output))
+            .any(|output| program == output || program_folder.is_some() && program_folder == folder(output))
     }
 
     /// Whether a later command runs the program `name` (a tool installed into a folder on

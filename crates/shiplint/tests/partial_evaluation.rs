@@ -52,6 +52,14 @@ fn release_workflow(runner: &str, run: &str, files: &str) -> String {
     )
 }
 
+/// A two-stage image: a build stage on `base` that runs `run` in the build context, and a
+/// scratch image, as a non-root user, that starts the `built` file it copies.
+fn scratch_image(base: &str, run: &str, built: &str) -> String {
+    format!(
+        "FROM {base} AS build\nCOPY . /src\nWORKDIR /src\nRUN {run}\n\nFROM scratch\nCOPY --from=build {built} /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n"
+    )
+}
+
 const GO_MOD: &str = "module example.com/app\n\ngo 1.22\n";
 const MAIN: &str = "package main\n\nvar buildDate string\n\nfunc main() { println(buildDate) }\n";
 const VERSION_PKG: &str = "package version\n\nvar Tag string\n";
@@ -3400,11 +3408,7 @@ fn actions_go_build_go_version_from_an_earlier_jobs_output() {
 /// the Go that builds what the image ships, like `golang:`.
 #[test]
 fn a_go_image_of_another_publisher_is_the_go_that_builds() {
-    let dockerfile = |base: &str| {
-        format!(
-            "FROM {base} AS build\nCOPY . /src\nWORKDIR /src\nRUN go build -trimpath -o /app .\n\nFROM scratch\nCOPY --from=build /app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n"
-        )
-    };
+    let dockerfile = |base: &str| scratch_image(base, "go build -trimpath -o /app .", "/app");
     let found = check_in_module(&[("Dockerfile", &dockerfile("quay.io/vektorcloud/go:1.18"))]);
     assert_eq!(rules(&found), [("toolchain-unsupported", "Dockerfile:1")], "{found:#?}");
     assert!(check_in_module(&[("Dockerfile", &dockerfile("quay.io/vektorcloud/go:1.27.2"))]).is_empty());
@@ -3416,11 +3420,7 @@ fn a_go_image_of_another_publisher_is_the_go_that_builds() {
 #[test]
 fn eval_of_a_function_name_calls_the_function() {
     let script = "#!/bin/sh\nbuild() {\n\tgo build -trimpath -o /out/app .\n}\nclean() {\n\trm -rf dist\n}\nfor arg in \"$@\"; do\n\teval \"$arg\"\ndone\n";
-    let dockerfile = |goal: &str| {
-        format!(
-            "FROM golang:1.24 AS build\nCOPY . /src\nWORKDIR /src\nRUN ./build.sh {goal}\n\nFROM scratch\nCOPY --from=build /out/app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n"
-        )
-    };
+    let dockerfile = |goal: &str| scratch_image("golang:1.24", &format!("./build.sh {goal}"), "/out/app");
     let found = check_in_module(&[("build.sh", script), ("Dockerfile", &dockerfile("build"))]);
     assert_eq!(rules(&found), [("toolchain-unsupported", "Dockerfile:1")], "{found:#?}");
     assert!(check_in_module(&[("build.sh", script), ("Dockerfile", &dockerfile("clean"))]).is_empty());

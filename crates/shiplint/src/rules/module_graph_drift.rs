@@ -257,11 +257,15 @@ fn job_ships(defs: &Defs<'_>, wf: &ci::Pipeline, job: usize, runner: Option<usiz
     if wf.pull_requests_only {
         return false;
     }
+    // What the job does with files, asked only where a question needs it.
+    let keeping = || defs.keeping_on(name, runner, 0);
     // A job for tests or checks (`docker-image-tests` in ci.yml) builds for them, unless it
     // keeps files for a release (a `test` job uploading the binaries a later job releases).
-    let keeping = defs.keeping_on(name, runner, 0);
-    if defs.ci_job_for_other_purpose(name) && !keeping.action_keeps && keeping.artifacts.is_empty() {
-        return false;
+    if defs.ci_job_for_other_purpose(name) {
+        let kept = keeping();
+        if !kept.action_keeps && kept.artifacts.is_empty() {
+            return false;
+        }
     }
     let env = runner.and_then(|r| ci::runner_env(wf, job, r));
     let releases = |args: &[&str]| goreleaser::Run::from_args(args).releases;
@@ -299,7 +303,7 @@ fn job_ships(defs: &Defs<'_>, wf: &ci::Pipeline, job: usize, runner: Option<usiz
             // A goreleaser step is judged by what it runs, above.
             let goreleaser =
                 wf.actions.iter().any(|a| a.job == job && a.uses.starts_with("goreleaser/goreleaser-action@"));
-            release_place && !goreleaser && keeping.may_publish()
+            release_place && !goreleaser && keeping().may_publish()
         }
 }
 
