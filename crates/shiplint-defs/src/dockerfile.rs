@@ -526,6 +526,7 @@ fn exec_form(text: &str, start: usize, end: usize) -> Option<SimpleCommand> {
         end: words.last()?.end,
         words,
         writes_to: Vec::new(),
+        here_string: None,
         after: "",
         nested: Vec::new(),
     })

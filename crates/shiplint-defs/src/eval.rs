@@ -5,7 +5,7 @@
 //! assumption is recorded with the command that depends on it).
 
 use super::budget::{Budget, MAX_DEPTH, MAX_PIECES, MAX_VALUE, MAX_WORDS};
-use super::shell::{Item, Part, SimpleCommand, Unread, Word, flatten, glob_match, split_assignment};
+use super::shell::{Item, Part, SimpleCommand, Unread, Word, flatten, glob_match, is_name, split_assignment};
 use super::value::{Builder, Fields, Hole, Origin, Piece, Provenance, Quotes, Value};
 use std::collections::{BTreeSet, HashMap};
 
@@ -445,6 +445,11 @@ impl Env {
                     _ => Value::derived(written(), &[&v, &spec]),
                 }
             }
+            // `${#a[@]}`: how many elements.
+            "len" if let Some(array) = name.strip_suffix("[@]").or_else(|| name.strip_suffix("[*]")) => {
+                let count = self.vars.get(array).map_or(0, |v| v.elements.as_ref().map_or(1, Vec::len));
+                Value::known(count.to_string())
+            }
             "len" => match value.as_ref().and_then(Value::as_known) {
                 Some(v) => Value::known(v.chars().count().to_string()),
                 None if value.is_none() => Value::known("0"),
@@ -482,10 +487,14 @@ fn is_all_elements(name: &str) -> bool {
 }
 
 fn join(values: &[Value]) -> Value {
+    join_with(values, " ")
+}
+
+fn join_with(values: &[Value], separator: &str) -> Value {
     let mut b = Builder::default();
     for (i, v) in values.iter().enumerate() {
         if i > 0 {
-            b.push_str(" ");
+            b.push_str(separator);
         }
         b.push(v);
     }
@@ -606,6 +615,97 @@ fn substring_spec(spec: &str) -> Option<(usize, Option<usize>)> {
     };
     Some((offset, len))
 }
+
+/// `read [-r] [-a array] [name...]`: the first line of a here-string's text (`IFS=, read -ra
+/// parts <<< "$1"`) split on IFS as the command sets it, one field per name (the last takes
+/// the rest) or one element per field; read from anything else, each name is a hole.
+fn read_line(cmd: &SimpleCommand, argv: &[Value], env: &mut Env) {
+    let mut array = None;
+    let mut i = 1;
+    while let Some(arg) = argv.get(i).and_then(Value::as_known).filter(|a| a.len() > 1 && a.starts_with('-')) {
+        i += 1;
+        // Options that take a value: it is the rest of the word or the next word.
+        if let Some(at) = arg.find(|c| "adinNptu".contains(c)) {
+            let value = match &arg[at + 1..] {
+                "" => {
+                    i += 1;
+                    argv.get(i - 1).and_then(Value::as_known)
+                }
+                rest => Some(rest),
+            };
+            if arg[at..].starts_with('a') {
+                array = value.map(str::to_string);
+            }
+        }
+    }
+    let names: Vec<&str> =
+        argv[i.min(argv.len())..].iter().filter_map(Value::as_known).filter(|n| is_name(n)).collect();
+    let ifs = match cmd.assigns.iter().find(|(n, _)| n == "IFS") {
+        Some((_, w)) => Some(env.expand(w)),
+        None => env.get("IFS").cloned(),
+    };
+    let ifs = ifs.as_ref().map_or(Some(" \t\n"), Value::as_known);
+    let line = cmd.here_string.as_ref().map(|w| env.expand(w)).map(|v| v.split_once('\n').map_or(v, |(l, _)| l));
+    let fields = match (line, ifs) {
+        (Some(line), Some(ifs)) => Some(split_on_ifs(&line, ifs)),
+        _ => None,
+    };
+    let unread = |name: &str| Value::hole(Origin::Unevaluated(format!("(read {name})")));
+    if let Some(array) = array.filter(|a| is_name(a)) {
+        let elements = fields.unwrap_or_else(|| vec![unread(&array)]);
+        env.set_array(&array, elements.into_iter().map(bounded).collect());
+        return;
+    }
+    let names = if names.is_empty() { vec!["REPLY"] } else { names };
+    let Some(mut fields) = fields else {
+        for name in names {
+            env.set(name, unread(name), false);
+        }
+        return;
+    };
+    // The last name takes what is left, joined by IFS's first character.
+    let rest = fields.split_off(names.len().saturating_sub(1).min(fields.len()));
+    let joiner = ifs.and_then(|s| s.chars().next()).unwrap_or(' ').to_string();
+    fields.push(join_with(&rest, &joiner));
+    for (name, v) in names.iter().zip(fields.into_iter().chain(std::iter::repeat(Value::empty()))) {
+        env.set(name, bounded(v), false);
+    }
+}
+
+/// `line` split as `read` splits it: on IFS's characters in the literal text (a hole stays
+/// inside its field); whitespace in IFS splits on runs of it, and a last empty field is dropped.
+fn split_on_ifs(line: &Value, ifs: &str) -> Vec<Value> {
+    if ifs.is_empty() {
+        return vec![line.clone()];
+    }
+    let mut fields = if ifs.chars().any(char::is_whitespace) { line.split_fields() } else { vec![line.clone()] };
+    for sep in ifs.chars().filter(|c| !c.is_whitespace()) {
+        fields = fields
+            .into_iter()
+            .flat_map(|f| {
+                let mut parts = Vec::new();
+                let mut rest = f;
+                while let Some((left, right)) = rest.split_once(sep) {
+                    parts.push(left);
+                    rest = right;
+                    if parts.len() >= MAX_READ_FIELDS {
+                        break;
+                    }
+                }
+                parts.push(rest);
+                parts
+            })
+            .take(MAX_READ_FIELDS)
+            .collect();
+    }
+    if fields.len() > 1 && fields.last().is_some_and(Value::is_empty) {
+        fields.pop();
+    }
+    fields
+}
+
+/// The most fields `read` splits a line into (a here-string from a stranger may hold many).
+const MAX_READ_FIELDS: usize = 256;
 
 /// A value within the budget's size: a larger one becomes a hole derived from it.
 fn bounded(v: Value) -> Value {
@@ -1113,18 +1213,27 @@ impl<'a> Walk<'a, '_> {
                 env.assign_array(name, elements);
             }
             for w in cmd.words.iter().skip(1) {
-                match split_assignment(w) {
-                    Some((name, word)) => {
-                        let v = env.expand(&word);
-                        env.assign(&name, v, exported);
-                    }
-                    None if exported => {
-                        if let Some(name) = w.literal() {
-                            let v = env.get(name).cloned().unwrap_or_else(Value::empty);
-                            env.set(name, v, true);
+                if let Some((name, word)) = split_assignment(w) {
+                    let v = env.expand(&word);
+                    env.assign(&name, v, exported);
+                    continue;
+                }
+                // An expansion's fields assign too (`export "${ENV_VARS[@]}"` holding `GOOS=darwin`).
+                for field in env.fields(w) {
+                    match field.split_once('=') {
+                        Some((name, v)) => {
+                            if let Some(name) = name.as_known().filter(|n| is_name(n)) {
+                                env.assign(name, v, exported);
+                            }
                         }
+                        None if exported => {
+                            if let Some(name) = field.as_known().filter(|n| is_name(n)) {
+                                let v = env.get(name).cloned().unwrap_or_else(Value::empty);
+                                env.set(name, v, true);
+                            }
+                        }
+                        None => {}
                     }
-                    None => {}
                 }
             }
         }
@@ -1140,6 +1249,7 @@ impl<'a> Walk<'a, '_> {
                     env.vars.remove(w);
                 }
             }
+            "read" => read_line(cmd, &argv, env),
             "set" if argv.get(1).and_then(Value::as_known) == Some("--") => {
                 env.positional = Some(argv[2..].to_vec());
             }
@@ -1394,6 +1504,21 @@ mod tests {
         let items = parse("V=$(grep '^go ' go.mod | cut -d' ' -f2)\necho \"$V\"\n", 0);
         let ev = evaluate(&items, &mut env, &Budget::default());
         assert_eq!(ev.last().map(|e| e.argv[1].clone()), Some(Value::known("1.25.0")));
+    }
+
+    #[test]
+    fn read_splits_a_here_string_on_ifs() {
+        // The lines after a here-string are read (it is no here-document).
+        let src = "IFS=, read -ra ENV <<< \"GOOS=darwin,GOARCH=arm64,\"\nexport \"${ENV[@]}\"\nread -r OS ARCH REST <<< 'linux amd64 v2 extra'\nread LINE\necho \"$GOOS\" \"$GOARCH\" \"${#ENV[@]}\" \"$OS\" \"$ARCH\" \"$REST\" \"$LINE\"\n";
+        let out = run(src);
+        let echo = out.last().expect("echo runs");
+        assert_eq!(echo[..6], ["echo", "darwin", "arm64", "2", "linux", "amd64"], "{out:?}");
+        assert_eq!(echo[6], "v2 extra");
+        // Read from elsewhere (a file, a pipe, the terminal), the value is not known.
+        assert_eq!(echo[7], "(read LINE)");
+        // A hole stays inside its field; IFS set for the command only.
+        let out = run("IFS=/ read -r OS ARCH <<< \"$1\"\necho \"$OS\" \"$ARCH\" \"${IFS-unset}\"\n");
+        assert_eq!(out.last().map(|e| e[1..].to_vec()), Some(vec!["$1".to_string(), String::new(), "unset".into()]));
     }
 
     #[test]

@@ -599,6 +599,7 @@ impl<'t> Reader<'t> {
             after: "",
             words,
             writes_to: Vec::new(),
+            here_string: None,
             start,
             end,
             nested: Vec::new(),

@@ -9,6 +9,8 @@
 //! rewrite cannot follow (conditions, method calls, pipelines into expressions) becomes a value
 //! not known, and a condition not known runs both ways, as in the shell.
 
+use crate::shell::is_name;
+
 /// The most bytes of a script read (real ones have a few kilobytes).
 const MAX_SCRIPT: usize = 1 << 20;
 /// The deepest nesting of blocks followed.
@@ -619,10 +621,6 @@ fn split_outside(s: &str, is_sep: impl Fn(char) -> bool) -> Vec<&str> {
     out.push(&s[start..]);
     out.retain(|p| !p.trim().is_empty());
     out
-}
-
-fn is_name(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') && !s.as_bytes()[0].is_ascii_digit()
 }
 
 #[cfg(test)]

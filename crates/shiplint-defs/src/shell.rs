@@ -98,9 +98,11 @@ enum Token {
     Word(Word),
     /// `;`, `&&`, `||`, `|`, `&`, `(`, `)`, or a newline (`"\n"`).
     Op(&'static str),
-    /// A redirection operator (`output`: `>`, `>>`, `&>`, not `<`); the next word is its target.
+    /// A redirection operator (`output`: `>`, `>>`, `&>`, not `<`; `here_string`: `<<<`, whose
+    /// word is the command's input text); the next word is its target.
     Redirect {
         output: bool,
+        here_string: bool,
     },
 }
 
@@ -257,7 +259,8 @@ impl<'a> Lexer<'a> {
             let first = self.peek(0);
             let output = c == b'&' || first == Some(b'>');
             self.i += 1;
-            let heredoc = first == Some(b'<') && self.peek(0) == Some(b'<');
+            let here_string = first == Some(b'<') && self.peek(0) == Some(b'<') && self.peek(1) == Some(b'<');
+            let heredoc = !here_string && first == Some(b'<') && self.peek(0) == Some(b'<');
             while matches!(self.peek(0), Some(b'>' | b'<' | b'&' | b'|' | b'-')) {
                 self.i += 1;
             }
@@ -273,7 +276,7 @@ impl<'a> Lexer<'a> {
                 // The delimiter is consumed here; the body is skipped at the end of the line.
                 return self.next_token();
             }
-            return Some(Token::Redirect { output });
+            return Some(Token::Redirect { output, here_string });
         }
         self.word().map(Token::Word)
     }
@@ -621,6 +624,8 @@ pub struct SimpleCommand {
     pub words: Vec<Word>,
     /// The targets its output is redirected to (`> file`, `>> "$GITHUB_ENV"`).
     pub writes_to: Vec<Word>,
+    /// The text a here-string gives as its input (`<<< "$1"`).
+    pub here_string: Option<Word>,
     pub start: usize,
     pub end: usize,
     /// The commands read inside it, at their place: its command substitutions
@@ -1036,16 +1041,20 @@ impl Parser {
         let mut arrays = Vec::new();
         let mut words: Vec<Word> = Vec::new();
         let mut writes_to: Vec<Word> = Vec::new();
+        let mut here_string = None;
         let mut span: Option<(usize, usize)> = None;
         let mut widen = |w: &Word| span = Some(span.map_or((w.start, w.end), |(s, e)| (s.min(w.start), e.max(w.end))));
         while let Some(t) = self.toks.get(self.i) {
             match t {
                 Token::Op(_) => break,
-                Token::Redirect { output } => {
-                    // Its target is skipped below; where output goes is kept (`>> "$GITHUB_ENV"`).
+                Token::Redirect { output, here_string: text } => {
+                    // Its target is skipped below; where output goes is kept (`>> "$GITHUB_ENV"`),
+                    // and a here-string's text (`read -ra parts <<< "$1"`).
                     self.i += 1;
-                    if let (true, Some(Token::Word(target))) = (*output, self.toks.get(self.i)) {
-                        writes_to.push(target.clone());
+                    match (*output, *text, self.toks.get(self.i)) {
+                        (true, _, Some(Token::Word(target))) => writes_to.push(target.clone()),
+                        (_, true, Some(Token::Word(w))) => here_string = Some(w.clone()),
+                        _ => {}
                     }
                 }
                 Token::Word(w) => {
@@ -1081,8 +1090,13 @@ impl Parser {
         }
         let (start, end) = span?;
         let after = std::mem::take(&mut self.last_op);
-        Some(SimpleCommand { assigns, arrays, words, writes_to, start, end, after, nested: Vec::new() })
+        Some(SimpleCommand { assigns, arrays, words, writes_to, here_string, start, end, after, nested: Vec::new() })
     }
+}
+
+/// Whether `s` is a shell variable's name: letters, digits and `_`, not starting with a digit.
+pub fn is_name(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_') && !s.as_bytes()[0].is_ascii_digit()
 }
 
 /// `NAME=value` as a word: the name and the value word (its span starts after `=`).
@@ -1091,11 +1105,7 @@ pub fn split_assignment(w: &Word) -> Option<(String, Word)> {
     let eq = first.find('=')?;
     // `name+=value` appends (bash): the name keeps its `+` (see `Env::assign`).
     let name = &first[..eq];
-    let bare = name.strip_suffix('+').unwrap_or(name);
-    if bare.is_empty()
-        || !bare.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
-        || bare.as_bytes()[0].is_ascii_digit()
-    {
+    if !is_name(name.strip_suffix('+').unwrap_or(name)) {
         return None;
     }
     let mut parts = w.parts.clone();

@@ -134,6 +134,30 @@ fn a_function_called_once_per_target() {
 }
 
 #[test]
+fn a_here_string_split_by_read_sets_the_build_environment() {
+    // `<<<` is a here-string, not a here-document: the lines after it are read.
+    let script = r#"#!/bin/bash
+build() {
+    local NAME="app-$1"
+    IFS="," read -ra ENV_VARS <<< "$2"
+    (
+        export "${ENV_VARS[@]}"
+        go build -trimpath -o "dist/$NAME/app" ./cmd/app
+        zip -r "dist/$NAME.zip" "dist/$NAME"
+    )
+}
+build linux-amd64 GOOS=linux,GOARCH=amd64
+build macos-arm64 GOOS=darwin,GOARCH=arm64
+"#;
+    let found = check(&[("release.sh", script)]);
+    assert_eq!(rules(&found), [("macos-not-notarized", "release.sh:12")], "{found:#?}");
+    assert!(found[0].2.contains("darwin/arm64"), "{}", found[0].2);
+
+    let good = script.replace("GOOS=darwin", "GOOS=freebsd");
+    assert!(check(&[("release.sh", &good)]).is_empty());
+}
+
+#[test]
 fn go_install_builds_and_ships_like_go_build() {
     let dockerfile = "FROM golang:1.27 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go install -ldflags \"-X main.date=$(date)\" ./cmd/app\nFROM alpine:3.20\nCOPY --from=build /go/bin/app /usr/local/bin/app\nUSER 65532\nENTRYPOINT [\"app\"]\n";
     let found = check(&[("Dockerfile", dockerfile)]);
