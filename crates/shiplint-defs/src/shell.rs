@@ -877,6 +877,25 @@ impl Parser {
             }
             match self.keyword() {
                 Some(k) if terminators.contains(&k) => return items,
+                // `for ((i = 0; i < n; i++))`: a loop of a count not followed, read once (as
+                // `while` is), with its counter unset.
+                Some("for") if self.toks.get(self.i + 1..self.i + 3) == Some(&[Token::Op("("), Token::Op("(")]) => {
+                    self.i += 3;
+                    while self.i < self.toks.len()
+                        && self.toks.get(self.i..self.i + 2) != Some(&[Token::Op(")"), Token::Op(")")])
+                    {
+                        self.i += 1;
+                    }
+                    self.i += 2;
+                    while matches!(self.toks.get(self.i), Some(Token::Op(";" | "\n"))) {
+                        self.i += 1;
+                    }
+                    if self.keyword() == Some("do") {
+                        self.i += 1;
+                    }
+                    items.extend(self.items(&["done"]));
+                    self.i += 1;
+                }
                 Some("for") => items.push(self.for_loop()),
                 Some("while" | "until") => {
                     self.i += 1;
@@ -887,9 +906,11 @@ impl Parser {
                 }
                 Some("if") => items.push(self.if_chain()),
                 Some("{") => {
+                    let op = self.last_op;
                     self.i += 1;
-                    items.extend(self.items(&["}"]));
+                    let body = self.items(&["}"]);
                     self.i += 1;
+                    conditional_group(&mut items, op, body);
                 }
                 Some("case") => items.extend(self.case()),
                 Some(_) => self.i += 1,
@@ -1092,6 +1113,30 @@ impl Parser {
         let after = std::mem::take(&mut self.last_op);
         Some(SimpleCommand { assigns, arrays, words, writes_to, here_string, start, end, after, nested: Vec::new() })
     }
+}
+
+/// A `{ ...; }` group: after `&&` or `||`, it runs only as the commands chained before it
+/// decide (`[ -z "$1" ] && { usage; exit 1; }` is an `if`, whose `exit` may not run); else its
+/// commands are the list's own.
+fn conditional_group(items: &mut Vec<Item>, op: &str, body: Vec<Item>) {
+    let mut start = items.len();
+    if matches!(op, "&&" | "||") {
+        while let Some(Item::Command(c)) = start.checked_sub(1).and_then(|i| items.get(i)) {
+            start -= 1;
+            if !matches!(c.after, "&&" | "||") {
+                break;
+            }
+        }
+    }
+    if start == items.len() {
+        items.extend(body);
+        return;
+    }
+    let condition: Vec<Item> = items.drain(start..).collect();
+    items.push(match op {
+        "&&" => Item::If { branches: vec![(condition, body)], otherwise: None },
+        _ => Item::If { branches: vec![(condition, Vec::new())], otherwise: Some(body) },
+    });
 }
 
 /// Whether `s` is a shell variable's name: letters, digits and `_`, not starting with a digit.
@@ -1299,6 +1344,28 @@ mod tests {
         assert_eq!(go.argv, vec![known("go"), known("build"), known("-o"), known("out"), known(".")]);
         assert_eq!(go.env.get("CGO_ENABLED"), Some(&known("0")));
         assert!(go.iteration.is_empty());
+    }
+
+    #[test]
+    fn a_group_after_and_or_runs_as_the_chain_decides() {
+        // A usage check on what the caller passes does not end the script's reading.
+        let src = "[ -z \"$VERSION\" ] && { echo usage; exit 1; }\ncd dist || { echo no; exit 1; }\ngo build -o app .\ntrue && { exit 0; }\ngo build -o never .\n";
+        let got = run(src);
+        let programs: Vec<String> =
+            got.iter().map(|(argv, ..)| argv.first().map(Value::display).unwrap_or_default()).collect();
+        // (`cd` may fail: its group is read too, without ending the list.)
+        assert_eq!(programs, ["[", "echo", "exit", "cd", "echo", "exit", "go", "true", "exit"], "{got:?}");
+    }
+
+    #[test]
+    fn an_arithmetic_for_loop_runs_its_body_once() {
+        // Not a loop over the arguments: its count is not followed, and its header is no command.
+        let src = "set -- a b c\nfor (( i=0; i < ${#arr[@]}; i++ ))\ndo\n  go build -o \"out/$i\" .\ndone\nfor ((;;)); do echo x; done\n";
+        let got = run(src);
+        let programs: Vec<String> = got.iter().map(|(argv, ..)| argv[0].display()).collect();
+        assert_eq!(programs, ["set", "go", "echo"], "{got:?}");
+        assert!(got[1].1.is_empty(), "no iteration: {:?}", got[1].1);
+        assert_eq!(got[1].0[3].display(), "out/");
     }
 
     #[test]
