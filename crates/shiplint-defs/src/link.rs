@@ -156,8 +156,30 @@ const PUBLISHING_COMMANDS: &[&str] = &["docker", "podman", "buildah", "gorelease
 /// Commands that upload the files they name somewhere that outlives the job.
 const UPLOADING_COMMANDS: &[&str] = &["gh", "ghr", "aws", "gsutil", "az", "rsync", "scp", "curl", "jf"];
 /// Commands that pack the files they name into an archive.
-const ARCHIVING_COMMANDS: &[&str] =
-    &["tar", "zip", "7z", "gzip", "xz", "zstd", "bzip2", "Compress-Archive", "iscc", "makensis"];
+const ARCHIVING_COMMANDS: &[&str] = &["tar", "zip", "7z", "gzip", "xz", "zstd", "bzip2", "Compress-Archive"];
+/// Commands that pack the files they name into an installer, a package or a universal binary
+/// (`lipo -create -output app app.amd64 app.arm64`, `wix build -d BinPath=app.exe`).
+const PACKAGING_COMMANDS: &[&str] = &[
+    "iscc",
+    "makensis",
+    "wix",
+    "candle",
+    "wixl",
+    "lipo",
+    "pkgbuild",
+    "productbuild",
+    "hdiutil",
+    "create-dmg",
+    "appimagetool",
+    "mkpkg",
+    "fpm",
+    "dpkg-deb",
+    "makeself",
+];
+/// Commands that only look at, move into or remove the files they name: they neither keep
+/// nor use what a build wrote.
+pub const LOOKING_COMMANDS: &[&str] =
+    &["cd", "ls", "file", "stat", "du", "chmod", "chown", "touch", "test", "[", "echo", "printf", "rm"];
 /// Commands that copy or move the files they name (PowerShell's too).
 const COPYING_COMMANDS: &[&str] = &["cp", "mv", "install", "copy", "Copy-Item", "Move-Item"];
 /// Commands that treat the files they name in place for a release (compress, strip, sign, sum).
@@ -165,7 +187,9 @@ const TREATING_COMMANDS: &[&str] = &["upx", "strip", "codesign", "cosign", "sha2
 
 /// Whether `program` packs, moves or signs the files it names (for a release, where there is one).
 fn packs(program: &str) -> bool {
-    [ARCHIVING_COMMANDS, COPYING_COMMANDS, TREATING_COMMANDS].iter().any(|list| list.contains(&program))
+    [ARCHIVING_COMMANDS, PACKAGING_COMMANDS, COPYING_COMMANDS, TREATING_COMMANDS]
+        .iter()
+        .any(|list| list.contains(&program))
 }
 
 /// The file name of the program a command runs (`/usr/bin/tar` runs `tar`, Windows' `7z.exe`
@@ -187,15 +211,24 @@ fn runs_on_file(argv: &[Value], programs: &[&[&str]], file: &str) -> bool {
         && argv.iter().skip(1).filter_map(Value::as_known).any(|a| !a.starts_with('-') && names_file(a, file))
 }
 
-/// Whether a command carries the file `file` away (packs, copies, moves or uploads it): after
-/// it, the file may be built again without loss (`go build -o app; tar czf app-$os.tgz app`).
-pub fn carries_away(argv: &[Value], file: &str) -> bool {
-    runs_on_file(argv, &[ARCHIVING_COMMANDS, COPYING_COMMANDS, UPLOADING_COMMANDS], file)
+/// Whether a command uses the file `file` rather than only looking at it: packs, copies or
+/// uploads it, or hands it to any other program (a packager's `--files=./app:/usr/bin/app`,
+/// `wix build -d BinPath=out/app.exe`). After it, the file may be built again without loss
+/// (`go build -o app; tar czf app-$os.tgz app`); after `chmod +x app` or `ls -l app`, not.
+pub fn uses_file(argv: &[Value], file: &str) -> bool {
+    let program = program_of(argv);
+    !program.is_empty()
+        && !LOOKING_COMMANDS.contains(&program)
+        && argv.iter().skip(1).filter_map(Value::as_known).any(|a| names_file(a, file))
 }
 
-/// Whether a command packs the file `file` into an archive (`7z a app_win64.zip app.exe`).
-pub fn archives(argv: &[Value], file: &str) -> bool {
-    runs_on_file(argv, &[ARCHIVING_COMMANDS], file)
+/// What a command packs the file `file` into: an archive (`7z a app_win64.zip app.exe`), or
+/// an installer or package (`pkgbuild`, `wix`, `lipo`); `None` when it does not.
+pub fn packs_into(argv: &[Value], file: &str) -> Option<&'static str> {
+    if runs_on_file(argv, &[ARCHIVING_COMMANDS], file) {
+        return Some("an archive");
+    }
+    runs_on_file(argv, &[PACKAGING_COMMANDS], file).then_some("an installer or package")
 }
 
 /// Whether a command packs, copies or uploads the files it names: a loop's runs of it name
@@ -325,12 +358,13 @@ pub fn names_file(arg: &str, file: &str) -> bool {
     let arg = arg.trim_start_matches("./").trim_start_matches(".\\");
     let file = file.trim_start_matches(".\\");
     let folder = arg.trim_end_matches(['/', '*']);
-    // The file's path inside the argument (`dist/app`, `--file=dist/app#label`), not a longer
+    // The file's path inside the argument (`dist/app`, `--file=dist/app#label`, fpm's
+    // `dist/app=/usr/bin/app`), not a longer
     // name that starts with it (`app.tar.gz` does not name `app`).
     let bounded = arg.match_indices(file).any(|(at, _)| {
         let before = arg[..at].chars().next_back();
         let after = arg[at + file.len()..].chars().next();
-        before.is_none_or(|c| "/\\=:'\"".contains(c)) && after.is_none_or(|c| "#'\",:".contains(c))
+        before.is_none_or(|c| "/\\=:'\"".contains(c)) && after.is_none_or(|c| "#'\",:=".contains(c))
     });
     // After a `cd` into its folder, a file is named by the rest of its path (`cd dist && tar czf
     // app.tgz app` names `dist/app`).
@@ -1213,6 +1247,9 @@ mod tests {
         assert!(artifact_holds("src/dist/app", "dist/app") && !artifact_holds("src/dist/app", "ist/app"));
         assert!(names_file(".\\app.exe", "app.exe") && names_file(".\\arm64\\app.exe", ".\\arm64\\app.exe"));
         assert!(!names_file(".\\myapp.exe", "app.exe"));
+        // A packager's source=destination mapping (fpm) and option value (mkpkg) name it.
+        assert!(names_file("dist/app=/usr/bin/app", "dist/app") && names_file("--files=./app:/usr/bin/app", "app"));
+        assert!(!names_file("dist/app2=/usr/bin/app", "dist/app"));
     }
 
     #[test]

@@ -1748,8 +1748,8 @@ impl<'a> Defs<'a> {
         let program = self.kind == Kind::GoProgram;
         // A known target only: `GOOS=$(shell go env GOOS)` is the host.
         let cross_compiles = inv.env_value("GOOS").is_some() || inv.env_value("GOARCH").is_some();
-        if !program && self.archives_output(b) {
-            return Some("it is packed into an archive".into());
+        if let Some(into) = self.packs_output(b).filter(|_| !program) {
+            return Some(format!("it is packed into {into}"));
         }
         if !program && cross_compiling_ships && !self.releases_elsewhere && cross_compiles {
             return Some("it is cross-compiled".into());
@@ -1830,12 +1830,13 @@ impl<'a> Defs<'a> {
             .collect()
     }
 
-    /// Whether the script or recipe packs what the build wrote into an archive (`7z a
-    /// app_win64.zip app.exe`): it makes a release of it.
-    fn archives_output(&self, b: &Build<'_>) -> bool {
-        let Some(output) = self.output_as_named(&b.invocation) else { return false };
+    /// What the script or recipe packs what the build wrote into: an archive (`7z a
+    /// app_win64.zip app.exe`), an installer or a package (`lipo`, `pkgbuild`, `wix`): it makes
+    /// a release of it.
+    fn packs_output(&self, b: &Build<'_>) -> Option<&'static str> {
+        let output = self.output_as_named(&b.invocation)?;
         let output = output.trim_start_matches("./");
-        self.commands_after(b).iter().any(|c| link::archives(&c.argv, output))
+        self.commands_after(b).iter().find_map(|c| link::packs_into(&c.argv, output))
     }
 
     /// Whether the script or recipe runs what the build wrote (`go build ./cmd/app; ./app
@@ -2034,8 +2035,7 @@ impl<'a> Defs<'a> {
             return false;
         };
         // Run or looked at before its removal, it was a test build; packed or copied, it was kept.
-        const LOOKING: &[&str] = &["cd", "ls", "file", "stat", "du", "chmod", "test", "[", "echo", "rm"];
-        let looks = |c: &Command| c.program().is_none_or(|p| p == output || LOOKING.contains(&p));
+        let looks = |c: &Command| c.program().is_none_or(|p| p == output || link::LOOKING_COMMANDS.contains(&p));
         !later[..removal].iter().any(|c| !looks(c) && names_output(c))
     }
 

@@ -1675,6 +1675,34 @@ fn packing_each_output_before_the_next_build() {
         script("for os in linux freebsd; do\n  GOOS=$os go build -trimpath -o app .\ndone\ntar czf app.tgz app\n");
     let found = check_in_module(&[("scripts/build.sh", &after_loop)]);
     assert_eq!(rules(&found), [("cross-build-overwrite", "scripts/build.sh:4")], "{found:#?}");
+    // Any program handed the file uses it (a packager's option naming it); `chmod` only looks.
+    let handed = script(
+        "for arch in amd64 arm64; do
+  GOARCH=$arch go build -trimpath -o app .
+  mkpkg --out=app-$arch.deb --files=./app:/usr/bin/app
+done
+",
+    );
+    assert!(check_in_module(&[("scripts/build.sh", &handed)]).is_empty());
+    let looked_at = handed.replace("mkpkg --out=app-$arch.deb --files=./app:/usr/bin/app", "chmod +x ./app");
+    let found = check_in_module(&[("scripts/build.sh", &looked_at)]);
+    assert_eq!(rules(&found), [("cross-build-overwrite", "scripts/build.sh:4")], "{found:#?}");
+}
+
+/// A universal binary, an installer or a package made of what a script built ships it.
+#[test]
+fn packing_into_an_installer_ships() {
+    let script = "#!/bin/bash\nset -eu\nGOOS=windows go build -o out/app.exe .\nwix build -d BinPath=out/app.exe -o out/app.msi app.wxs\nGOOS=darwin GOARCH=arm64 go build -o app.arm64 .\nGOOS=darwin GOARCH=amd64 go build -o app.amd64 .\nlipo -create -output root/usr/local/bin/app app.amd64 app.arm64\npkgbuild --root root --identifier org.example.app app.pkg\nrm -f app.amd64 app.arm64\n";
+    let found = check_in_module(&[("packaging/build.sh", script)]);
+    let untrimmed = places(&found, "untrimmed-paths");
+    assert_eq!(untrimmed, ["packaging/build.sh:3", "packaging/build.sh:5", "packaging/build.sh:6"], "{found:#?}");
+    assert!(found.iter().all(|f| f.2.contains("packed into an installer or package")), "{found:#?}");
+    // Looked at and removed, the darwin builds were test builds (the windows one is still a
+    // cross-compile).
+    let looked_at = script.replace("wix build", "ls").replace("lipo -create -output root/usr/local/bin/app", "file");
+    let found = check_in_module(&[("packaging/build.sh", &looked_at)]);
+    assert_eq!(rules(&found), [("untrimmed-paths", "packaging/build.sh:3")], "{found:#?}");
+    assert!(found[0].2.contains("cross-compiled"), "{}", found[0].2);
 }
 
 /// `cd tools/stats && go build && ./stats`: go build names the program after the folder it

@@ -12,7 +12,9 @@ declare_rule! {
     /// GitHub matrices whose runners upload artifacts under one name, and GitLab matrix jobs
     /// that keep the same path as an artifact. Each iteration of a loop is
     /// evaluated (GOOS, GOARCH and the `-o` path, through `${target%/*}`-style expansions), so the
-    /// finding names the targets that collide. In a release folder or archives, it finds the
+    /// finding names the targets that collide; an iteration that uses its output before the next
+    /// one builds it (packs, copies or uploads it, or hands it to a packager) loses nothing. In a
+    /// release folder or archives, it finds the
     /// same bytes shipped under names that claim different platforms.
     ///
     /// ## Why is this bad?
@@ -135,17 +137,17 @@ fn collisions(iterations: &[&BuildInvocation<'_>]) -> Vec<(String, Vec<String>)>
     seen.into_iter().filter(|(_, targets, _)| targets.len() > 1).map(|(p, targets, _)| (p, targets)).collect()
 }
 
-/// Whether every run of a build in a loop or function carries its output away before the
-/// next run builds it again: a later command of the same loop body or function packs, copies,
-/// moves or uploads it (`go build -o app .; tar czf app-$os.tgz app`).
-fn carried_away_each_time(defs: &Defs<'_>, b: &crate::defs::source::Build<'_>) -> bool {
+/// Whether every run of a build in a loop or function uses its output before the next run
+/// builds it again: a later command of the same loop body or function packs, copies, uploads
+/// or otherwise uses it (`go build -o app .; tar czf app-$os.tgz app`, `mkpkg --files=./app:...`).
+fn used_each_time(defs: &Defs<'_>, b: &crate::defs::source::Build<'_>) -> bool {
     let inv = &b.invocation;
     let (Some(innermost), Some(path)) = (inv.loops.last(), output(inv)) else { return false };
     defs.commands.iter().any(|c| {
         c.context == b.context
             && c.span.0 > inv.span.1
             && c.loops.last() == Some(innermost)
-            && crate::defs::link::carries_away(&c.argv, &path)
+            && crate::defs::link::uses_file(&c.argv, &path)
     })
 }
 
@@ -163,11 +165,8 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         runners.dedup();
         let mut reported = Vec::new();
         for &runner in &runners {
-            let on_runner: Vec<&BuildInvocation<'_>> = all
-                .iter()
-                .filter(|b| b.runner == runner && !carried_away_each_time(defs, b))
-                .map(|b| &b.invocation)
-                .collect();
+            let on_runner: Vec<&BuildInvocation<'_>> =
+                all.iter().filter(|b| b.runner == runner && !used_each_time(defs, b)).map(|b| &b.invocation).collect();
             for (path, targets) in collisions(&on_runner) {
                 let message = format!(
                     "{} iterations write {path}: {} overwrite each other and only the last survives",
