@@ -995,6 +995,14 @@ fn purposes(name: &str) -> Vec<Option<&'static str>> {
     name.to_ascii_lowercase().split(['.', '-', '_', '/', ' ']).map(non_release_purpose).collect()
 }
 
+/// A cache saved under the commit's own key (`actions/cache` with `key: ${{ github.sha }}-build`)
+/// hands what a job built on to later jobs of the same run, as an artifact does; caches keyed
+/// by the files they depend on (`hashFiles('go.sum')`) keep downloads.
+fn hands_on_by_commit(a: &ci::ActionStep) -> bool {
+    let cache = a.uses.starts_with("actions/cache@") || a.uses.starts_with("actions/cache/save@");
+    cache && a.with.get("key").is_some_and(|k| k.value.contains("github.sha") || k.value.contains("github.run_id"))
+}
+
 /// Whether the file at `path` or its target or job `context` is named for tests, checks or docs
 /// (and neither for a release: `test.yml`, job `e2e` of `ci.yml`).
 pub fn place_for_other_purpose(path: &str, context: Option<&str>) -> bool {
@@ -1983,7 +1991,7 @@ impl<'a> Defs<'a> {
             // actions-go-build zips and uploads what its instructions build, for a release.
             if publishes(a) || a.uses.starts_with(build_actions::HASHICORP_GO_BUILD) {
                 action_keeps = true;
-            } else if artifacts_ship && a.uses.starts_with("actions/upload-artifact@") {
+            } else if artifacts_ship && (a.uses.starts_with("actions/upload-artifact@") || hands_on_by_commit(a)) {
                 // It keeps the files its `path:` names (a test job uploads `test-results/`); a
                 // path made of expressions may be anything.
                 match a.with.get("path").filter(|p| !p.value.contains("${{")) {

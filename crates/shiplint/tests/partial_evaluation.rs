@@ -227,6 +227,23 @@ fn a_tool_installed_and_run_by_its_job_does_not_ship() {
 /// A tilde range stays within its minor release, so `~1.25.8` is Go 1.25 (unsupported), and like
 /// `1.25.x` takes the patch release the runner's tool cache holds (only `check-latest: true`
 /// makes it the newest on every run); a caret range may install the newest Go.
+/// A cache saved under the commit's key hands what a job built to the run's later jobs, as an
+/// artifact does; one keyed by go.sum keeps downloads.
+#[test]
+fn a_cache_keyed_by_the_commit_keeps_the_build() {
+    let wf = |key: &str| {
+        format!(
+            "on:\n  release:\n    types: [created]\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v6\n        with:\n          go-version: '>=1.23'\n      - run: make binaries\n      - uses: actions/cache@v4\n        with:\n          path: bin\n          key: {key}\n"
+        )
+    };
+    let make = "binaries:\n\tCGO_ENABLED=0 go build -trimpath -o bin/app .\n";
+    let at = ".github/workflows/main-build.yml";
+    let found = check_in_module(&[(at, &wf("${{ github.sha }}-build")), ("Makefile", make)]);
+    assert_eq!(rules(&found), [("module-graph-drift", ".github/workflows/main-build.yml:10")], "{found:#?}");
+    let found = check_in_module(&[(at, &wf("go-${{ hashFiles('go.sum') }}")), ("Makefile", make)]);
+    assert!(found.is_empty(), "{found:#?}");
+}
+
 #[test]
 fn setup_go_ranges_name_the_release_they_can_install() {
     let wf = |v: &str| {
@@ -3397,7 +3414,7 @@ fn go_release_action_goversion_is_the_go_that_builds_the_release() {
     let check_workflow =
         |uses: &str, goversion: &str| check_in_module(&[(".github/workflows/release.yml", &workflow(uses, goversion))]);
     let found = check_workflow("wangyoucao577/go-release-action@v1", "");
-    assert_eq!(rules(&found), [("module-graph-drift", ".github/workflows/release.yml:11")], "{found:#?}");
+    assert_eq!(rules(&found), [("module-graph-drift", ".github/workflows/release.yml:10")], "{found:#?}");
     assert!(found[0].2.contains("without goversion"), "{}", found[0].2);
     let found = check_workflow("wangyoucao577/go-release-action@v1", "          goversion: '1.27'\n");
     assert_eq!(rules(&found), [("module-graph-drift", ".github/workflows/release.yml:17")], "{found:#?}");
