@@ -979,6 +979,59 @@ fn folder_purpose(folder: &str) -> Option<&'static str> {
     })
 }
 
+/// What a file's opening comment says it is for when that is not a release, in its author's
+/// words: `# For testing purposes only`, `# Only used for local development`, `# NOT used to build
+/// any of the published images`.
+fn header_purpose(text: &str) -> Option<&'static str> {
+    const MAX_HEADER_LINES: usize = 40;
+    let mut header = String::new();
+    for line in text.lines().take(MAX_HEADER_LINES).map(str::trim) {
+        if line.is_empty() || line.starts_with("#!") {
+            continue;
+        }
+        let Some(comment) = line.strip_prefix('#') else { break };
+        header.push_str(&comment.to_ascii_lowercase());
+        header.push(' ');
+    }
+    let words: Vec<&str> = header.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let purpose = |w: &str| match w {
+        "debug" | "debugging" => Some("development"),
+        w => non_release_purpose(w).filter(|p| matches!(*p, "tests" | "development")),
+    };
+    let word = |i: usize| words.get(i).copied().unwrap_or("");
+    for (i, w) in words.iter().enumerate() {
+        match *w {
+            // `testing only`, `for integration testing purposes only`
+            "only" => {
+                let before = match (i.checked_sub(1).map(word), i.checked_sub(2).map(word)) {
+                    (Some("purposes" | "purpose" | "use" | "usage"), Some(w)) => w,
+                    (Some(w), _) => w,
+                    (None, _) => "",
+                };
+                if let Some(p) = purpose(before) {
+                    return Some(p);
+                }
+                // `only for local development`, `only used for tests`
+                let mut at = i + 1;
+                if matches!(word(at), "used" | "meant" | "intended") {
+                    at += 1;
+                }
+                if word(at) == "for" {
+                    if let Some(p) = (at + 1..at + 3).find_map(|j| purpose(word(j))) {
+                        return Some(p);
+                    }
+                }
+            }
+            // `not used to build any of the published images`
+            "not" if word(i + 1) == "used" && (i + 2..i + 10).any(|j| matches!(word(j), "published" | "release")) => {
+                return Some("development");
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Whether every package a build names is known and lies in a folder of tests or examples
 /// (`./tests/imgtype/imgtype.go`, `./examples/hello`): a helper or a demo, not the product.
 fn builds_test_or_example_program(inv: &BuildInvocation<'_>) -> bool {
@@ -1339,7 +1392,10 @@ impl<'a> Defs<'a> {
         let path = below_root.and_then(Path::to_str).unwrap_or(self.path);
         let mut parts = path.split('/').rev();
         let name = parts.next().unwrap_or("");
-        name.split(['.', '-', '_']).find_map(folder_purpose).or_else(|| parts.find_map(folder_purpose))
+        name.split(['.', '-', '_'])
+            .find_map(folder_purpose)
+            .or_else(|| parts.find_map(folder_purpose))
+            .or_else(|| header_purpose(self.file_text))
     }
 
     /// What a Makefile target's or script function's name says it builds for when that is not a
@@ -2114,6 +2170,24 @@ impl<'a> Defs<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_opening_comment_says_what_a_file_is_for() {
+        let said = |text: &str| header_purpose(text);
+        assert_eq!(said("# For testing purposes only\n\nFROM golang:1.26\n"), Some("tests"));
+        assert_eq!(said("# For integration testing only.\n#\n# Builds the client.\nFROM node\n"), Some("tests"));
+        assert_eq!(said("#!/bin/sh\n# Only used for local development.\nset -e\n"), Some("development"));
+        assert_eq!(
+            said(
+                "# Copyright\n\n# Note that this Dockerfile is currently NOT used to build any of the published\n# images.\nFROM alpine\n"
+            ),
+            Some("development")
+        );
+        // What the comment says of something else, or below the first instruction, is not the file's purpose.
+        assert_eq!(said("# Builds the release image only; tests run in CI.\nFROM alpine\n"), None);
+        assert_eq!(said("# Release image\nFROM alpine\n# for testing only\n"), None);
+        assert_eq!(said("# This image only contains the binary, for testing run make test\nFROM alpine\n"), None);
+    }
 
     #[test]
     fn kinds() {

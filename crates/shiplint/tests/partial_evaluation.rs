@@ -1706,6 +1706,20 @@ done
     assert_eq!(rules(&found), [("cross-build-overwrite", "scripts/build.sh:4")], "{found:#?}");
 }
 
+/// A Dockerfile whose opening comment says it is for tests is judged as a test image.
+#[test]
+fn an_image_its_header_calls_a_test_image_ships_nothing() {
+    let image = scratch_image(
+        "golang:1.27.1@sha256:0000000000000000000000000000000000000000000000000000000000000000",
+        "CGO_ENABLED=0 go build -o /app .",
+        "/app",
+    );
+    let found = check_in_module(&[("Dockerfile.derper", &image)]);
+    assert_eq!(rules(&found), [("untrimmed-paths", "Dockerfile.derper:4")], "{found:#?}");
+    let declared = format!("# For testing purposes only\n\n{image}");
+    assert!(check_in_module(&[("Dockerfile.derper", &declared)]).is_empty());
+}
+
 /// A universal binary, an installer or a package made of what a script built ships it.
 #[test]
 fn packing_into_an_installer_ships() {
