@@ -3428,7 +3428,7 @@ fn go_release_action_goversion_is_the_go_that_builds_the_release() {
     let check_workflow =
         |uses: &str, goversion: &str| check_in_module(&[(".github/workflows/release.yml", &workflow(uses, goversion))]);
     let found = check_workflow("wangyoucao577/go-release-action@v1", "");
-    assert_eq!(rules(&found), [("module-graph-drift", ".github/workflows/release.yml:10")], "{found:#?}");
+    assert_eq!(rules(&found), [("module-graph-drift", ".github/workflows/release.yml:11")], "{found:#?}");
     assert!(found[0].2.contains("without goversion"), "{}", found[0].2);
     let found = check_workflow("wangyoucao577/go-release-action@v1", "          goversion: '1.27'\n");
     assert_eq!(rules(&found), [("module-graph-drift", ".github/workflows/release.yml:17")], "{found:#?}");
