@@ -211,14 +211,16 @@ fn runs_on_file(argv: &[Value], programs: &[&[&str]], file: &str) -> bool {
         && argv.iter().skip(1).filter_map(Value::as_known).any(|a| !a.starts_with('-') && names_file(a, file))
 }
 
-/// Whether a command uses the file `file` rather than only looking at it: packs, copies or
-/// uploads it, or hands it to any other program (a packager's `--files=./app:/usr/bin/app`,
-/// `wix build -d BinPath=out/app.exe`). After it, the file may be built again without loss
-/// (`go build -o app; tar czf app-$os.tgz app`); after `chmod +x app` or `ls -l app`, not.
+/// Whether a command uses the file `file` rather than only looking at it or treating it in
+/// place: packs, copies or uploads it, or hands it to any other program (a packager's
+/// `--files=./app:/usr/bin/app`, `wix build -d BinPath=out/app.exe`). After it, the file may be
+/// built again without loss (`go build -o app; tar czf app-$os.tgz app`); after `chmod +x app`,
+/// `strip app` or `sha256sum app`, not.
 pub fn uses_file(argv: &[Value], file: &str) -> bool {
     let program = program_of(argv);
     !program.is_empty()
         && !LOOKING_COMMANDS.contains(&program)
+        && !TREATING_COMMANDS.contains(&program)
         && argv.iter().skip(1).filter_map(Value::as_known).any(|a| names_file(a, file))
 }
 

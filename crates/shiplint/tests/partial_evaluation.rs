@@ -1701,9 +1701,11 @@ done
 ",
     );
     assert!(check_in_module(&[("scripts/build.sh", &handed)]).is_empty());
-    let looked_at = handed.replace("mkpkg --out=app-$arch.deb --files=./app:/usr/bin/app", "chmod +x ./app");
-    let found = check_in_module(&[("scripts/build.sh", &looked_at)]);
-    assert_eq!(rules(&found), [("cross-build-overwrite", "scripts/build.sh:4")], "{found:#?}");
+    for only_treated in ["chmod +x ./app", "sha256sum ./app > app-$arch.sha256"] {
+        let looked_at = handed.replace("mkpkg --out=app-$arch.deb --files=./app:/usr/bin/app", only_treated);
+        let found = check_in_module(&[("scripts/build.sh", &looked_at)]);
+        assert_eq!(rules(&found), [("cross-build-overwrite", "scripts/build.sh:4")], "{found:#?}");
+    }
 }
 
 /// A Dockerfile whose opening comment says it is for tests is judged as a test image.
