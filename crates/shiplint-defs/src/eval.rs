@@ -704,6 +704,23 @@ fn split_on_ifs(line: &Value, ifs: &str) -> Vec<Value> {
     fields
 }
 
+/// The lines of a text a `while read` loop reads, at most `MAX_READ_FIELDS`, blank ones left
+/// out; a hole stays inside its line.
+fn lines_of(text: &Value) -> Vec<Value> {
+    let mut lines = Vec::new();
+    let mut rest = text.clone();
+    while let Some((line, after)) = rest.split_once('\n') {
+        if lines.len() >= MAX_READ_FIELDS {
+            return lines;
+        }
+        lines.push(line);
+        rest = after;
+    }
+    lines.push(rest);
+    lines.retain(|l| l.as_known().is_none_or(|t| !t.trim().is_empty()));
+    lines
+}
+
 /// The most fields `read` splits a line into (a here-string from a stranger may hold many).
 const MAX_READ_FIELDS: usize = 256;
 
@@ -1019,9 +1036,11 @@ impl<'a> Walk<'a, '_> {
                         None => self.alternatives(&candidates, true, env, frame, depth),
                     }
                 }
-                Item::For { var, words, body, start } => {
+                Item::For { var, words, body, start, per_line } => {
                     let values: Vec<Value> = match words {
                         None => env.elements("@"),
+                        // A `while read` loop's input: its lines (blank ones left out).
+                        Some(ws) if *per_line => ws.iter().flat_map(|w| lines_of(&env.expand(w))).collect(),
                         // `for p in plugins/*`: each file the pattern matches, which no file says.
                         Some(ws) => ws
                             .iter()
@@ -1519,6 +1538,25 @@ mod tests {
         // A hole stays inside its field; IFS set for the command only.
         let out = run("IFS=/ read -r OS ARCH <<< \"$1\"\necho \"$OS\" \"$ARCH\" \"${IFS-unset}\"\n");
         assert_eq!(out.last().map(|e| e[1..].to_vec()), Some(vec!["$1".to_string(), String::new(), "unset".into()]));
+    }
+
+    #[test]
+    fn a_while_read_loop_runs_once_per_line_of_its_input() {
+        let table = "platforms=\"\ndarwin amd64\nlinux  arm64\n\"\n";
+        let body = "do GOOS=$os GOARCH=$arch go build -o \"out/$os-$arch\" .; done";
+        let builds = |src: &str| -> Vec<String> {
+            run(src).into_iter().filter(|a| a.first().map(String::as_str) == Some("go")).map(|a| a[3].clone()).collect()
+        };
+        for feed in [
+            format!("{table}echo \"$platforms\" | while read -r os arch; {body}\n"),
+            format!("{table}printf '%s\\n' \"$platforms\" | while read -r os arch; {body}\n"),
+            format!("{table}while read -r os arch; {body} <<< \"$platforms\"\n"),
+        ] {
+            assert_eq!(builds(&feed), ["out/darwin-amd64", "out/linux-arm64"], "{feed}");
+        }
+        // Read from a file or a command, the loop runs once with names not known.
+        let from_file = format!("while read -r os arch; {body} < platforms.txt\n");
+        assert_eq!(builds(&from_file), ["out/(read os)-(read arch)"]);
     }
 
     #[test]

@@ -890,6 +890,13 @@ pub fn link(defs: &mut [Defs<'_>]) {
                 let root = d.scan_root.unwrap_or(Path::new(""));
                 let folders = cmd.folders.as_deref();
                 let callees = resolve(request, Path::new(d.path), d.kind, root, cmd.cwd.as_ref(), folders, &index);
+                // What a launcher sets for the callee is its environment too (`env GOOS=darwin sh
+                // ./build.sh`, `sudo GOOS=linux ./build.sh`).
+                let mut env = env.clone();
+                for (_, name, value) in super::gobuild::launched(&cmd.argv).map(|(_, set)| set).unwrap_or_default() {
+                    env.retain(|(n, _)| *n != name);
+                    env.push((name, value));
+                }
                 let mut caller = None;
                 for (callee, run) in callees {
                     // One evaluation per distinct run of a callee from one command (its arguments

@@ -638,12 +638,16 @@ pub struct SimpleCommand {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Item {
     Command(SimpleCommand),
-    /// `for var in words; do body; done` (`words` is `None` for `for var; do`).
+    /// `for var in words; do body; done` (`words` is `None` for `for var; do`). With
+    /// `per_line`, a `while read` loop fed a known text (`echo "$table" | while read -r os
+    /// arch; do`, `done <<< "$table"`): `words` is that text, run once per line, and the body
+    /// starts with the `read` of the line held in `var`.
     For {
         var: String,
         words: Option<Vec<Word>>,
         body: Vec<Item>,
         start: usize,
+        per_line: bool,
     },
     /// `name() { body; }` or `function name { body; }`: evaluated at each call.
     Function {
@@ -898,11 +902,42 @@ impl Parser {
                 }
                 Some("for") => items.push(self.for_loop()),
                 Some("while" | "until") => {
+                    let piped = self.last_op == "|";
+                    let start = match &self.toks[self.i] {
+                        Token::Word(w) => w.start,
+                        _ => 0,
+                    };
                     self.i += 1;
-                    items.extend(self.items(&["do"]));
+                    let condition = self.items(&["do"]);
                     self.i += 1;
-                    items.extend(self.items(&["done"]));
+                    let body = self.items(&["done"]);
                     self.i += 1;
+                    // `done <<< "$table"`: the loop's input.
+                    let fed = match self.toks.get(self.i..self.i + 2) {
+                        Some([Token::Redirect { here_string: true, .. }, Token::Word(w)]) => {
+                            self.i += 2;
+                            Some(w.clone())
+                        }
+                        _ => None,
+                    };
+                    let producer = match (piped && fed.is_none(), items.last()) {
+                        (true, Some(Item::Command(c))) => printed_text(c),
+                        _ => None,
+                    };
+                    let from_pipe = producer.is_some();
+                    match read_loop(fed.or(producer), condition, body, start) {
+                        Ok(item) => {
+                            // The printing command is the loop's input now.
+                            if from_pipe {
+                                items.pop();
+                            }
+                            items.push(item);
+                        }
+                        Err((condition, body)) => {
+                            items.extend(condition);
+                            items.extend(body);
+                        }
+                    }
                 }
                 Some("if") => items.push(self.if_chain()),
                 Some("{") => {
@@ -1054,7 +1089,7 @@ impl Parser {
         }
         let body = self.items(&["done"]);
         self.i += 1;
-        Item::For { var, words, body, start }
+        Item::For { var, words, body, start, per_line: false }
     }
 
     fn command(&mut self) -> Option<SimpleCommand> {
@@ -1113,6 +1148,45 @@ impl Parser {
         let after = std::mem::take(&mut self.last_op);
         Some(SimpleCommand { assigns, arrays, words, writes_to, here_string, start, end, after, nested: Vec::new() })
     }
+}
+
+/// The word a command prints as lines: `echo "$table"`, `printf '%s\n' "$table"`.
+fn printed_text(c: &SimpleCommand) -> Option<Word> {
+    match c.words.as_slice() {
+        [echo, text] if echo.literal() == Some("echo") => Some(text.clone()),
+        [printf, format, text] if printf.literal() == Some("printf") && flatten(&format.parts) == "%s\\n" => {
+            Some(text.clone())
+        }
+        _ => None,
+    }
+}
+
+/// The name a per-line loop keeps its line in (not a shell name: no script can set it).
+pub const READ_LINE: &str = "read line";
+
+/// `while read names; do body; done` fed the text `text`: one iteration per line, whose
+/// `read` splits the line; anything else (another condition, an unknown input) is given back
+/// to be read once, as before.
+fn read_loop(
+    text: Option<Word>,
+    condition: Vec<Item>,
+    body: Vec<Item>,
+    start: usize,
+) -> Result<Item, (Vec<Item>, Vec<Item>)> {
+    let Some(text) = text else { return Err((condition, body)) };
+    let mut condition = condition;
+    match condition.as_mut_slice() {
+        [Item::Command(read)]
+            if read.words.first().and_then(Word::literal) == Some("read") && read.here_string.is_none() =>
+        {
+            let line = Part::Double(vec![Part::Param { name: READ_LINE.into(), op: None }]);
+            read.here_string = Some(Word { parts: vec![line], start: read.start, end: read.start });
+        }
+        _ => return Err((condition, body)),
+    }
+    let mut items = condition;
+    items.extend(body);
+    Ok(Item::For { var: READ_LINE.into(), words: Some(vec![text]), body: items, start, per_line: true })
 }
 
 /// A `{ ...; }` group: after `&&` or `||`, it runs only as the commands chained before it

@@ -157,6 +157,34 @@ build macos-arm64 GOOS=darwin,GOARCH=arm64
     assert!(check(&[("release.sh", &good)]).is_empty());
 }
 
+/// A platform table read line by line (`echo "$platforms" | while read -r os arch`), each
+/// line's build run through `env GOOS=... sh ./go-build.sh`: the launcher's settings reach the
+/// script, and the darwin lines are its builds.
+#[test]
+fn a_table_read_line_by_line_drives_a_build_script() {
+    let release = r#"#!/bin/sh
+platforms="\
+linux   amd64
+darwin  arm64
+"
+build() {
+	env GOOS="$1" GOARCH="$2" OUT="./dist/$1-$2/app" sh ./scripts/go-build.sh
+	tar czf "dist/app-$1-$2.tar.gz" -C dist "$1-$2"
+}
+echo "$platforms" | while read -r os arch; do
+	build "$os" "$arch"
+done
+"#;
+    let go_build = "#!/bin/sh\nset -e -f -u\ngo=\"${GO:-go}\"\n\"$go\" build --trimpath -o \"$OUT\" .\n";
+    let found = check_in_module(&[("scripts/build-release.sh", release), ("scripts/go-build.sh", go_build)]);
+    assert_eq!(rules(&found), [("macos-not-notarized", "scripts/build-release.sh:7")], "{found:#?}");
+    assert!(found[0].2.contains("darwin/arm64"), "{}", found[0].2);
+
+    let no_darwin = release.replace("darwin  arm64", "freebsd arm64");
+    let found = check_in_module(&[("scripts/build-release.sh", &no_darwin), ("scripts/go-build.sh", go_build)]);
+    assert!(found.is_empty(), "{found:#?}");
+}
+
 #[test]
 fn go_install_builds_and_ships_like_go_build() {
     let dockerfile = "FROM golang:1.27 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go install -ldflags \"-X main.date=$(date)\" ./cmd/app\nFROM alpine:3.20\nCOPY --from=build /go/bin/app /usr/local/bin/app\nUSER 65532\nENTRYPOINT [\"app\"]\n";
