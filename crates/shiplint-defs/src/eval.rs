@@ -680,23 +680,7 @@ fn split_on_ifs(line: &Value, ifs: &str) -> Vec<Value> {
     }
     let mut fields = if ifs.chars().any(char::is_whitespace) { line.split_fields() } else { vec![line.clone()] };
     for sep in ifs.chars().filter(|c| !c.is_whitespace()) {
-        fields = fields
-            .into_iter()
-            .flat_map(|f| {
-                let mut parts = Vec::new();
-                let mut rest = f;
-                while let Some((left, right)) = rest.split_once(sep) {
-                    parts.push(left);
-                    rest = right;
-                    if parts.len() >= MAX_READ_FIELDS {
-                        break;
-                    }
-                }
-                parts.push(rest);
-                parts
-            })
-            .take(MAX_READ_FIELDS)
-            .collect();
+        fields = fields.iter().flat_map(|f| split_all(f, sep)).take(MAX_READ_FIELDS).collect();
     }
     if fields.len() > 1 && fields.last().is_some_and(Value::is_empty) {
         fields.pop();
@@ -707,18 +691,23 @@ fn split_on_ifs(line: &Value, ifs: &str) -> Vec<Value> {
 /// The lines of a text a `while read` loop reads, at most `MAX_READ_FIELDS`, blank ones left
 /// out; a hole stays inside its line.
 fn lines_of(text: &Value) -> Vec<Value> {
-    let mut lines = Vec::new();
-    let mut rest = text.clone();
-    while let Some((line, after)) = rest.split_once('\n') {
-        if lines.len() >= MAX_READ_FIELDS {
-            return lines;
-        }
-        lines.push(line);
-        rest = after;
-    }
-    lines.push(rest);
+    let mut lines = split_all(text, '\n');
     lines.retain(|l| l.as_known().is_none_or(|t| !t.trim().is_empty()));
     lines
+}
+
+/// `value` cut at each `sep` in its literal text: at most `MAX_READ_FIELDS` pieces, the last
+/// holding the rest.
+fn split_all(value: &Value, sep: char) -> Vec<Value> {
+    let mut pieces = Vec::new();
+    let mut rest = value.clone();
+    while pieces.len() + 1 < MAX_READ_FIELDS {
+        let Some((left, right)) = rest.split_once(sep) else { break };
+        pieces.push(left);
+        rest = right;
+    }
+    pieces.push(rest);
+    pieces
 }
 
 /// The most fields `read` splits a line into (a here-string from a stranger may hold many).

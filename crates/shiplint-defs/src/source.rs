@@ -315,6 +315,9 @@ pub struct Defs<'a> {
     /// For a Dockerfile nothing of the scan builds: the Dockerfile whose image the repository
     /// does publish (a release workflow's push, goreleaser's `dockers:`), when there is one.
     pub published_instead: Option<String>,
+    /// What the file's opening comment says it is for (see [`header_purpose`]), read once, on
+    /// first use: `not_for_release` asks for each build.
+    declared_purpose: std::sync::OnceLock<Option<&'static str>>,
 }
 
 /// A command that ran another build definition of the repository (`RUN make build`).
@@ -1255,6 +1258,7 @@ impl<'a> Defs<'a> {
             published_instead: None,
             ko_published: None,
             releases_elsewhere: false,
+            declared_purpose: std::sync::OnceLock::new(),
         }
     }
 
@@ -1395,7 +1399,7 @@ impl<'a> Defs<'a> {
         name.split(['.', '-', '_'])
             .find_map(folder_purpose)
             .or_else(|| parts.find_map(folder_purpose))
-            .or_else(|| header_purpose(self.file_text))
+            .or_else(|| *self.declared_purpose.get_or_init(|| header_purpose(self.file_text)))
     }
 
     /// What a Makefile target's or script function's name says it builds for when that is not a
