@@ -58,6 +58,9 @@ pub struct BuildInvocation<'a> {
     /// The Go release a cross-compiler's build image carries (xgo's `-go go-1.21.x`), or a
     /// release action installs (go-release-action's `goversion`), where the file chooses it.
     pub toolchain: Option<(Value, &'a Word)>,
+    /// The image a `docker run` (or `podman run`) in front of the command runs the build in,
+    /// and its span: a `golang:` image's Go builds it.
+    pub container: Option<(Value, (usize, usize))>,
 }
 
 /// Flags of `go build` that take a value (the others are booleans).
@@ -154,7 +157,7 @@ impl<'a> BuildInvocation<'a> {
             let w = e.word_of(field);
             (w.start, w.end)
         };
-        let (i, launcher_env) = launched(argv)?;
+        let Launch { program: i, env: launcher_env, image } = launched(argv)?;
         let extra_env: Vec<(String, Setting)> = launcher_env
             .into_iter()
             .map(|(field, name, value)| (name, Setting { value, span: Some(span_of(field)) }))
@@ -186,6 +189,7 @@ impl<'a> BuildInvocation<'a> {
             calls: e.calls.clone(),
             assumed_empty: e.assumed_empty.clone(),
             dir: e.cwd.clone(),
+            container: image.map(|field| (argv[field].clone(), span_of(field))),
             ..BuildInvocation::default()
         };
         match name {
@@ -744,15 +748,27 @@ pub fn assignment(field: &Value) -> Option<(String, Value)> {
 /// A variable a launcher sets for the program it runs: its field, name and value.
 pub type LauncherSetting = (usize, String, Value);
 
+/// The program a command runs behind its launchers (see [`launched`]).
+#[derive(Debug, Default)]
+pub struct Launch {
+    /// The field the program starts at.
+    pub program: usize,
+    /// What the launchers set for it, each `NAME=value` with its field.
+    pub env: Vec<LauncherSetting>,
+    /// The field of the image a `docker run`/`podman run` runs it in.
+    pub image: Option<usize>,
+}
+
 /// Where the program a command runs starts among its fields, past the launchers that run the
 /// rest of the line, and the environment they give it (each `NAME=value` with its field):
 /// `env [options] NAME=value...`, `exec`, `time`, `nice`, `nohup`, `command`, `sudo` and
 /// `setpriv` with their options, `gosu USER`/`su-exec USER`, and `docker run [options] IMAGE`
 /// with its `-e NAME=value`. A `NAME=value` field is an assignment make expanded into the
 /// recipe (`GO_ENV = CGO_ENABLED=0` then `$(GO_ENV) go build`): the shell sees it as one.
-pub fn launched(argv: &[Value]) -> Option<(usize, Vec<LauncherSetting>)> {
+pub fn launched(argv: &[Value]) -> Option<Launch> {
     let mut i = 0;
     let mut env = Vec::new();
+    let mut image = None;
     loop {
         if let Some((name, value)) = argv.get(i).and_then(assignment) {
             env.push((i, name, value));
@@ -776,11 +792,13 @@ pub fn launched(argv: &[Value]) -> Option<(usize, Vec<LauncherSetting>)> {
                 loop {
                     let word = argv.get(i)?;
                     let Some(option) = word.as_known().filter(|w| w.starts_with('-')) else {
-                        i += 1; // the image
+                        image = Some(i);
+                        i += 1;
                         break;
                     };
                     // `--` ends the options: the image follows.
                     if option == "--" {
+                        image = Some(i + 1);
                         i += 2;
                         break;
                     }
@@ -820,7 +838,7 @@ pub fn launched(argv: &[Value]) -> Option<(usize, Vec<LauncherSetting>)> {
                     }
                 }
             }
-            _ => return Some((i, env)),
+            _ => return Some(Launch { program: i, env, image }),
         }
     }
 }

@@ -56,6 +56,8 @@ pub struct Caller {
     pub keeping: Option<Keeping>,
     /// A CI step of a workflow that only releases run (see `Pipeline::release_only`).
     pub release_only: bool,
+    /// The image a `docker run IMAGE ./build.sh` runs the callee in.
+    pub container: Option<Value>,
     pub up: Option<Arc<Caller>>,
 }
 
@@ -85,6 +87,7 @@ impl Caller {
             keeping: matches!(d.kind, Kind::GithubWorkflow | Kind::GithubAction | Kind::GitlabCi)
                 .then(|| d.keeping(context.as_deref(), span.1)),
             release_only: d.workflow.is_some_and(|w| w.release_only),
+            container: None,
             context,
             up,
         }
@@ -453,7 +456,7 @@ pub fn may_call(argv: &[Value]) -> bool {
 
 fn request(argv: &[Value]) -> Option<Request> {
     // Behind `env`, `sudo`, `docker run IMAGE` and the like (see `gobuild::launched`).
-    let (i, launcher_env) = super::gobuild::launched(argv)?;
+    let super::gobuild::Launch { program: i, env: launcher_env, .. } = super::gobuild::launched(argv)?;
     let env_overrides = launcher_env.into_iter().map(|(_, name, value)| (name, value)).collect();
     let program = known_path(&argv[i])?;
     let program = program.as_str();
@@ -893,21 +896,28 @@ pub fn link(defs: &mut [Defs<'_>]) {
                 // What a launcher sets for the callee is its environment too (`env GOOS=darwin sh
                 // ./build.sh`, `sudo GOOS=linux ./build.sh`).
                 let mut env = env.clone();
-                for (_, name, value) in super::gobuild::launched(&cmd.argv).map(|(_, set)| set).unwrap_or_default() {
+                let launch = super::gobuild::launched(&cmd.argv).unwrap_or_default();
+                for (_, name, value) in launch.env {
                     env.retain(|(n, _)| *n != name);
                     env.push((name, value));
                 }
+                let container = launch.image.map(|field| cmd.argv[field].clone());
                 let mut caller = None;
                 for (callee, run) in callees {
                     // One evaluation per distinct run of a callee from one command (its arguments
-                    // and environment: a loop runs `GOOS=$os make` once per platform).
-                    let key = (callee, i, cmd.span, cmd.context.clone(), format!("{run:?}{env:?}"));
+                    // and environment: a loop runs `GOOS=$os make` once per platform) as each of
+                    // its own callers runs it (`release.sh` runs `make build`, which runs
+                    // `./build.sh`: the same recipe line, reached from the file alone and from
+                    // release.sh, runs build.sh for each).
+                    let run_of_caller = cmd.via.as_ref().map_or(0, |c| Arc::as_ptr(c) as usize);
+                    let key = (callee, i, cmd.span, cmd.context.clone(), run_of_caller, format!("{run:?}{env:?}"));
                     if !seen.insert(key) {
                         continue;
                     }
                     let caller = caller
                         .get_or_insert_with(|| {
-                            let c = Caller::new(d, i, cmd.span, cmd.stage, cmd.context.clone(), cmd.via.clone());
+                            let mut c = Caller::new(d, i, cmd.span, cmd.stage, cmd.context.clone(), cmd.via.clone());
+                            c.container = container.clone();
                             Arc::new(c)
                         })
                         .clone();

@@ -281,6 +281,10 @@ pub struct Defs<'a> {
     parsed: &'a Parsed,
     /// Commands of this file that ran another build definition, and how many builds that made.
     pub linked: Vec<Linked>,
+    /// Commands of this file that run another file's builds in a container (`docker run
+    /// golang:1.21 make build`): the command's span, the image, and whether a build it runs
+    /// ships. Filled once the whole scan is linked.
+    pub container_runs: Vec<ContainerRun>,
     /// Where a build definition of the same scan notarizes macOS software (`path:line`): the
     /// release path of every darwin build is taken to pass through it.
     pub notarized_in: Option<String>,
@@ -318,6 +322,14 @@ pub struct Defs<'a> {
     /// What the file's opening comment says it is for (see [`header_purpose`]), read once, on
     /// first use: `not_for_release` asks for each build.
     declared_purpose: std::sync::OnceLock<Option<&'static str>>,
+}
+
+/// A command that runs another file's builds in a container (see `Defs::container_runs`).
+#[derive(Debug, PartialEq)]
+pub struct ContainerRun {
+    pub span: (usize, usize),
+    pub image: Value,
+    pub ships: bool,
 }
 
 /// A command that ran another build definition of the repository (`RUN make build`).
@@ -1246,6 +1258,7 @@ impl<'a> Defs<'a> {
             refused: Default::default(),
             parsed,
             linked: Vec::new(),
+            container_runs: Vec::new(),
             notarized_in: None,
             newest_go_minor: crate::gosrc::NEWEST_GO_MINOR,
             goreleaser_released: None,

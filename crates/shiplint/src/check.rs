@@ -191,6 +191,32 @@ fn check_file(path: &Path, named: bool, scan_root: &Path, options: &BinaryOption
     Ok(Scanned::BuildDefinition(Box::new(LoadedDefinition { display, text, included, kind, parsed, scan_root, notes })))
 }
 
+/// Gives each command that runs another file's builds in a container (`docker run golang:1.21
+/// make build`) its image and whether a build it runs ships: the image's Go builds them, and the
+/// caller's line is where that is chosen.
+fn mark_container_runs(defs: &mut [Defs<'_>]) {
+    let mut runs: Vec<(usize, source::ContainerRun)> = Vec::new();
+    for d in defs.iter() {
+        for b in &d.builds {
+            let mut ships = None;
+            for c in b.via.iter().flat_map(|v| v.chain()) {
+                let Some(image) = &c.container else { continue };
+                let ships = *ships.get_or_insert_with(|| d.ships(b).is_some());
+                let same = |(file, r): &&mut (usize, source::ContainerRun)| {
+                    *file == c.file && r.span == c.span && r.image == *image
+                };
+                match runs.iter_mut().find(same) {
+                    Some((_, run)) => run.ships |= ships,
+                    None => runs.push((c.file, source::ContainerRun { span: c.span, image: image.clone(), ships })),
+                }
+            }
+        }
+    }
+    for (file, run) in runs {
+        defs[file].container_runs.push(run);
+    }
+}
+
 /// What the rules find in one build definition; a finding may be placed in another file of the
 /// scan (the caller's line that chose what was built).
 fn judge_definition(defs: &Defs<'_>, config: &Config) -> Vec<Finding> {
@@ -327,6 +353,7 @@ fn judge_definitions(
         }
     }
     mark_images_published_instead(&mut defs);
+    mark_container_runs(&mut defs);
     // A file another Makefile of the scan includes is judged as part of it, as make reads it
     // (alone, it lacks the includer's variables and goals).
     let included: std::collections::HashSet<(Option<&Path>, &str)> = defs

@@ -3538,3 +3538,56 @@ fn eval_of_a_function_name_calls_the_function() {
     assert_eq!(rules(&found), [("toolchain-unsupported", "Dockerfile:1")], "{found:#?}");
     assert!(check_in_module(&[("build.sh", script), ("Dockerfile", &dockerfile("clean"))]).is_empty());
 }
+
+/// `docker run ... golang:1.24 ./scripts/build.sh` (or `go build` itself behind it): the
+/// image's Go builds what the script ships, said at the command that chose the image; a run
+/// whose builds do not ship (`make test`) is not a release build.
+#[test]
+fn a_build_container_is_the_go_that_builds() {
+    let build =
+        "#!/bin/sh\ngo build -trimpath -o dist/app-linux-amd64 .\ntar czf dist/app.tar.gz dist/app-linux-amd64\n";
+    let release =
+        |image: &str, run: &str| format!("#!/bin/sh\ndocker run --rm -v \"$PWD\":/src -w /src {image} {run}\n");
+    let in_container = |image: &str, run: &str| {
+        check_in_module(&[
+            ("scripts/build.sh", build),
+            ("release.sh", &release(image, run)),
+            ("Makefile", "test:\n\tgo test ./...\n"),
+        ])
+    };
+    let found = in_container("golang:1.24", "./scripts/build.sh");
+    assert_eq!(rules(&found), [("toolchain-unsupported", "release.sh:2")], "{found:#?}");
+    assert!(found[0].2.contains("golang:1.24"), "{}", found[0].2);
+    assert!(in_container("golang:1.27.1", "./scripts/build.sh").is_empty());
+    assert!(in_container("golang:1.24", "make test").is_empty());
+    // The build itself in the container: said at the image.
+    let direct =
+        in_container("golang:1.24", "go build -trimpath -o dist/app-linux-amd64 . && tar czf dist/app.tgz dist");
+    assert_eq!(rules(&direct), [("toolchain-unsupported", "release.sh:2")], "{direct:#?}");
+    // An image older than go.mod's `go` line: the golang image's GOTOOLCHAIN=local fails the build.
+    let raised = check(&[
+        ("go.mod", "module example.com/app\n\ngo 1.27.0\n"),
+        ("main.go", MAIN),
+        ("scripts/build.sh", build),
+        ("release.sh", &release("golang:1.26", "./scripts/build.sh")),
+    ]);
+    assert_eq!(rules(&raised), [("module-graph-drift", "release.sh:2")], "{raised:#?}");
+    assert!(raised[0].2.contains("GOTOOLCHAIN=local"), "{}", raised[0].2);
+}
+
+/// A recipe line reached both from the Makefile alone and from a script that runs `make build`
+/// runs its script for each: what `release.sh` ships through it is found.
+#[test]
+fn a_recipe_reached_from_two_callers_runs_its_script_for_each() {
+    let files = |caller: &str| {
+        check_in_module(&[
+            ("Makefile", "build:\n\t./scripts/build.sh\n"),
+            ("scripts/build.sh", "#!/bin/sh\ngo build -o app .\n"),
+            (caller, "#!/bin/sh\nmake build\n"),
+        ])
+    };
+    let found = files("scripts/release.sh");
+    assert_eq!(rules(&found), [("untrimmed-paths", "scripts/build.sh:2")], "{found:#?}");
+    assert!(found[0].2.contains("scripts/release.sh:2 runs it"), "{}", found[0].2);
+    assert!(files("scripts/dev.sh").is_empty());
+}

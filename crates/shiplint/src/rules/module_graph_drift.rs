@@ -29,11 +29,13 @@ declare_rule! {
     /// or a script built; a version within one minor release (`1.26`, `1.26.x`, `~1.25.8`) takes
     /// the patch release the runner's tool cache holds, as setup-go documents, and counts only
     /// with `check-latest: true`; a GitLab CI
-    /// job `image: golang:latest`, `golang:alpine`, `golang:1`, a snapcraft part's `go` snap on
+    /// job `image: golang:latest`, `golang:alpine`, `golang:1` (or a `docker run golang:latest
+    /// ./build.sh` whose script builds), a snapcraft part's `go` snap on
     /// the `latest` track, `go/latest/stable`, a go-release-action step (or a fork keeping its
     /// inputs) with no `goversion`, whose `setup-go.sh` then downloads the release go.dev/VERSION
     /// names, or a `goversion: 1.25`, the newest patch of it), and a `golang:<version>` build
-    /// image (Dockerfile or GitLab CI) or setup-go `go-version` (in a job that ships; each
+    /// image (Dockerfile, GitLab CI, or the image a `docker run` builds in) or setup-go
+    /// `go-version` (in a job that ships; each
     /// matrix value of the combinations that ship) older than
     /// the `go` or `toolchain` line of the go.mod above it (Go 1.21 and later; an image tag such as `1.23` is taken to
     /// hold any 1.23 patch release). In a binary built without `-trimpath`, it finds GOROOT
@@ -155,6 +157,7 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     check_ci_mutations(defs, out);
     check_image_toolchain(defs, out);
     check_job_images(defs, out);
+    check_container_images(defs, out);
     check_release_action_go(defs, out);
     out.extend(defs.judge_each_command(|b| {
         let inv = &b.invocation;
@@ -592,27 +595,77 @@ fn check_job_images(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         for (_, combo) in &job.combinations {
             let env = ci::env_for(pipeline, index, combo, &[], &[]);
             let Value::Known(reference) = ci::input_value(written, &env) else { continue };
-            if !judged.insert(reference.clone()) {
-                continue;
+            if judged.insert(reference.clone()) {
+                judge_build_image(defs, &reference, written.span, env.get("GOTOOLCHAIN"), out);
             }
-            let image = images::classify(&reference);
-            if !image.go_toolchain || image.digest.is_some() {
-                continue;
-            }
-            let Some(tag) = image.go_release().filter(|r| gosrc::go_release(r).is_some()) else {
-                let message = format!(
-                    "image: {reference} installs whatever Go release is current: builds of the same commit use \
-                     different toolchains"
-                );
-                let help = "pin the release in the tag (golang:1.23.4), matching go.mod's go or toolchain line";
-                out.push(defs.finding(&META, written.span, message, help));
-                continue;
-            };
-            let Some(outcome) = switch_outcome(&image, env.get("GOTOOLCHAIN")) else { continue };
-            let installed = format!("{reference} (Go {tag})");
-            check_installed_go(defs, &installed, tag, written.span, outcome, out);
         }
     }
+}
+
+/// Builds a command runs in a container (`docker run --rm -v "$PWD":/src golang:1.21 make
+/// build`, or `go build` itself behind it): judged like a CI job's image, at the command.
+fn check_container_images(defs: &Defs<'_>, out: &mut Vec<Finding>) {
+    let mut judged = std::collections::HashSet::new();
+    for c in build_containers(defs) {
+        if let Some(reference) = c.image.as_known().filter(|r| judged.insert((c.span, r.to_string()))) {
+            judge_build_image(defs, reference, c.span, c.gotoolchain, out);
+        }
+    }
+}
+
+/// A container the file's commands build in: a `docker run IMAGE` in front of a `go build`, or
+/// of a script or make run whose builds it runs (see `Defs::container_runs`).
+pub struct BuildContainer<'d> {
+    /// The command's span (the image's, in front of a `go build`).
+    pub span: (usize, usize),
+    pub image: &'d Value,
+    /// Whether a build in it ships.
+    pub ships: bool,
+    /// The GOTOOLCHAIN the build sees, where the command sets it.
+    pub gotoolchain: Option<&'d Value>,
+}
+
+/// The containers the file's commands build in.
+pub fn build_containers<'d>(defs: &'d Defs<'_>) -> Vec<BuildContainer<'d>> {
+    let direct = defs.builds.iter().filter_map(|b| {
+        let (image, span) = b.invocation.container.as_ref()?;
+        let gotoolchain = b.invocation.env.get("GOTOOLCHAIN").map(|s| &s.value);
+        Some(BuildContainer { span: *span, image, ships: defs.ships(b).is_some(), gotoolchain })
+    });
+    let runs = defs.container_runs.iter().map(|r| BuildContainer {
+        span: r.span,
+        image: &r.image,
+        ships: r.ships,
+        gotoolchain: None,
+    });
+    direct.chain(runs).collect()
+}
+
+/// An image a build runs in, written at `span`: a Go image whose tag names no release builds
+/// with whatever Go is current; one older than go.mod asks for switches or fails.
+fn judge_build_image(
+    defs: &Defs<'_>,
+    reference: &str,
+    span: (usize, usize),
+    gotoolchain: Option<&Value>,
+    out: &mut Vec<Finding>,
+) {
+    let image = images::classify(reference);
+    if !image.go_toolchain || image.digest.is_some() {
+        return;
+    }
+    let Some(tag) = image.go_release().filter(|r| gosrc::go_release(r).is_some()) else {
+        let message = format!(
+            "image: {reference} installs whatever Go release is current: builds of the same commit use different \
+             toolchains"
+        );
+        let help = "pin the release in the tag (golang:1.23.4), matching go.mod's go or toolchain line";
+        out.push(defs.finding(&META, span, message, help));
+        return;
+    };
+    let Some(outcome) = switch_outcome(&image, gotoolchain) else { return };
+    let installed = format!("{reference} (Go {tag})");
+    check_installed_go(defs, &installed, tag, span, outcome, out);
 }
 
 /// The go.mod above a build definition and the Go release it asks for (its `go` or
@@ -701,6 +754,12 @@ pub fn shipping_go_releases(defs: &Defs<'_>) -> Vec<ShippingGo> {
         };
         if let Some(minor) = release.and_then(minor_of) {
             out.push(ShippingGo { span: (word.start, word.end), written: format!("{how} {written}"), minor });
+        }
+    }
+    for c in build_containers(defs).into_iter().filter(|c| c.ships) {
+        let Some(reference) = c.image.as_known() else { continue };
+        if let Some(minor) = images::classify(reference).go_release().and_then(minor_of) {
+            out.push(ShippingGo { span: c.span, written: reference.to_string(), minor });
         }
     }
     if let Some(d) = defs.dockerfile {
