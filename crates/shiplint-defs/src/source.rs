@@ -1888,9 +1888,18 @@ impl<'a> Defs<'a> {
         // A job only releases run ships what it runs whose file it cannot name (`go install
         // ./...` in a script that packs the tarballs the job uploads); a named file, when kept.
         let unnamed = inv.install || self.output_as_named(inv).is_none();
-        b.via.as_deref()?.chain().find_map(|c| {
+        let chain = || b.via.as_deref().into_iter().flat_map(Caller::chain);
+        // A run that a place for tests or checks started (`integration-macos: ;
+        // ./hack/cross_build.sh darwin arm64`) builds for them, whatever the names of the places
+        // between say; what a CI job keeps of it is still kept.
+        let for_checks = |c: &Caller| {
+            let purposes = c.context.as_deref().map(purposes).unwrap_or_default();
+            purposes.iter().flatten().any(|p| *p != "development") && !c.context.as_deref().is_some_and(names_a_release)
+        };
+        let started_for_checks = chain().any(for_checks);
+        chain().find_map(|c| {
             let reason = match (&c.ships, &c.keeping) {
-                (Some(reason), _) => reason.clone(),
+                (Some(reason), _) if !started_for_checks => reason.clone(),
                 (None, Some(k)) if inv.output.is_some() && k.keeps(output.as_deref()) => {
                     "it is built in CI and kept".into()
                 }

@@ -3591,3 +3591,36 @@ fn a_recipe_reached_from_two_callers_runs_its_script_for_each() {
     assert!(found[0].2.contains("scripts/release.sh:2 runs it"), "{}", found[0].2);
     assert!(files("scripts/dev.sh").is_empty());
 }
+
+/// A generic build line that `$(MAKE) build GOOS=darwin GOARCH=arm64` runs: darwin was chosen
+/// at that call, and the finding is there, one per call that names it.
+#[test]
+fn a_darwin_build_is_said_where_darwin_was_chosen() {
+    let make = |build: &str| {
+        format!(
+            "release:\n\t$(MAKE) build GOOS=linux GOARCH=amd64\n\t$(MAKE) build GOOS=darwin GOARCH=amd64\n\t$(MAKE) build GOOS=darwin GOARCH=arm64\n\tgh release create v1 dist/*\n\nbuild:\n\t{build}\n"
+        )
+    };
+    let found = check_in_module(&[("Makefile", &make("go build -trimpath -o dist/app-$(GOOS)-$(GOARCH) ."))]);
+    assert_eq!(places(&found, "macos-not-notarized"), ["Makefile:3", "Makefile:4"], "{found:#?}");
+    // A build line that names darwin itself is where the finding stays.
+    let own = "release:\n\t$(MAKE) build-darwin ARCH=amd64\n\t$(MAKE) build-darwin ARCH=arm64\n\tgh release create v1 dist/*\n\nbuild-darwin:\n\tGOOS=darwin GOARCH=$(ARCH) go build -trimpath -o dist/app-darwin-$(ARCH) .\n";
+    assert_eq!(places(&check_in_module(&[("Makefile", own)]), "macos-not-notarized"), ["Makefile:7"]);
+}
+
+/// A release-named script that a target for tests runs (`integration-macos: ;
+/// ./hack/cross_build.sh darwin arm64`, the script running `make build GOOS=$1 GOARCH=$2`)
+/// builds for the tests: the script's name does not make what it builds ship.
+#[test]
+fn a_run_started_for_tests_does_not_ship_by_the_names_between() {
+    let script = "#!/bin/sh\nmake build GOOS=$1 GOARCH=$2\n";
+    let make = |target: &str| {
+        format!(
+            "{target}:\n\t./hack/cross_build.sh darwin arm64\n\t./out/app-darwin-arm64 --self-test\n\nbuild:\n\tgo build -trimpath -o out/app-$(GOOS)-$(GOARCH) .\n"
+        )
+    };
+    let run = |target: &str| check_in_module(&[("hack/cross_build.sh", script), ("Makefile", &make(target))]);
+    assert!(run("integration-macos").is_empty(), "{:#?}", run("integration-macos"));
+    let found = run("release-macos");
+    assert_eq!(rules(&found), [("macos-not-notarized", "Makefile:2")], "{found:#?}");
+}

@@ -135,10 +135,20 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         let names_darwin =
             |(start, end): (usize, usize)| defs.text.get(start..end).is_some_and(|t| t.contains("darwin"));
         let call = inv.calls.iter().rev().copied().find(|&call| names_darwin(call)).filter(|_| !names_darwin(inv.span));
+        // Else the nearest command of this file that ran this one and names darwin (`$(MAKE)
+        // build GOOS=darwin GOARCH=arm64` running the file's generic build line): there the file
+        // chose it.
+        let naming_caller = || {
+            let own = |c: &&crate::defs::link::Caller| c.path == defs.path && c.written.contains("darwin");
+            b.via.as_deref().filter(|_| !names_darwin(inv.span)).and_then(|c| c.chain().find(own))
+        };
         let at = match (chooser, call) {
             (Some(caller), _) => Location::text(&caller.path, caller.lines),
             (None, Some((start, end))) => defs.location(start, end),
-            (None, None) => defs.location(inv.span.0, inv.span.1),
+            (None, None) => match naming_caller() {
+                Some(caller) => Location::text(&caller.path, caller.lines),
+                None => defs.location(inv.span.0, inv.span.1),
+            },
         };
         match commands.iter_mut().find(|(place, ..)| *place == at) {
             Some((_, _, arches)) if !arches.contains(&arch) => arches.push(arch),
