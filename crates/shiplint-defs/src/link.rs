@@ -951,6 +951,21 @@ pub fn link(defs: &mut [Defs<'_>]) {
             if let Run::Image { target, .. } = &call.run {
                 defs[call.callee].builds_image(target.clone(), call.build_args_given());
             }
+            // A reusable workflow that a release workflow's job runs (one only releases run, or
+            // one named for a release) keeps its artifacts for that release.
+            let releasing = || {
+                call.caller.chain().any(|c| {
+                    let file = c.path.rsplit('/').next().unwrap_or(&c.path);
+                    let named = super::source::names_a_release(file)
+                        || c.context.as_deref().is_some_and(super::source::names_a_release);
+                    c.kind == Kind::GithubWorkflow
+                        && (c.release_only || named)
+                        && !super::source::place_for_other_purpose(&c.path, c.context.as_deref())
+                })
+            };
+            if defs[call.callee].kind == Kind::GithubWorkflow && matches!(call.run, Run::Action { .. }) && releasing() {
+                defs[call.callee].run_by_release.get_or_insert_with(|| call.caller.at());
+            }
             let ships = priority < 2;
             let count = &mut runs[call.callee][usize::from(from_elsewhere)][usize::from(ships)];
             if *count >= MAX_CALLS_PER_FILE * (1 + usize::from(ships)) {

@@ -306,6 +306,9 @@ pub struct Defs<'a> {
     /// A release workflow of the scan pushes this Dockerfile's image (`path:line` of the step):
     /// it is released whatever its folder or name says (`test/sample/Dockerfile`).
     pub published_by: Option<String>,
+    /// For a reusable workflow (`on: workflow_call`): the job of a releasing workflow that runs
+    /// it (`path:line`): its artifacts are kept for that release.
+    pub run_by_release: Option<String>,
     /// For a ko config: how the scan's ko builds that push their images use it.
     pub ko_published: Option<ko::Published>,
     /// Another build definition of the scan runs this one (`docker build -f`, `make`, `./x.sh`).
@@ -1265,6 +1268,7 @@ impl<'a> Defs<'a> {
             packed_by_goreleaser: false,
             github_action_image: false,
             published_by: None,
+            run_by_release: None,
             run_by_another: false,
             image_targets: Vec::new(),
             image_build_args: Vec::new(),
@@ -2055,8 +2059,10 @@ impl<'a> Defs<'a> {
                     && a.with.get("script").is_some_and(|s| s.value.contains("uploadReleaseAsset"))
         };
         // An artifact is kept for a release only in a workflow that can make one: one a release or
-        // tag push runs, or that publishes somewhere (a branch's CI artifacts are test builds).
+        // tag push runs (or a workflow such a run calls), or that publishes somewhere (a branch's
+        // CI artifacts are test builds).
         let artifacts_ship = pipeline.on_release
+            || self.run_by_release.is_some()
             || pipeline.actions.iter().any(publishes)
             || self.commands.iter().any(|c| {
                 let words: Vec<&str> = c.argv.iter().filter_map(Value::as_known).collect();

@@ -337,7 +337,7 @@ fn judge_definitions(
     let ci_releases: Vec<Option<&Path>> = defs
         .iter()
         .filter(|d| {
-            let released_by_ci = d.workflow.is_some_and(|w| w.on_release)
+            let released_by_ci = (d.workflow.is_some_and(|w| w.on_release) || d.run_by_release.is_some())
                 && d.builds.iter().any(|b| b.via.is_none() && d.ships(b).is_some());
             released_by_ci || d.builds.iter().any(|b| b.invocation.cross_tool == Some("ko") && d.ships(b).is_some())
         })

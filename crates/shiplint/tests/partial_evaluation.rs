@@ -3624,3 +3624,21 @@ fn a_run_started_for_tests_does_not_ship_by_the_names_between() {
     let found = run("release-macos");
     assert_eq!(rules(&found), [("macos-not-notarized", "Makefile:2")], "{found:#?}");
 }
+
+/// A reusable workflow (`on: workflow_call`) that a release workflow's job runs keeps what it
+/// uploads as artifacts for that release; run only by CI's checks, its artifacts are test builds.
+#[test]
+fn a_reusable_workflow_a_release_runs_keeps_its_artifacts() {
+    let build = "on:\n  workflow_call:\n    inputs:\n      version:\n        type: string\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: GOOS=linux go build -o bin/app_linux -ldflags \"-X main.buildDate=${{ inputs.version }}\" .\n      - uses: actions/upload-artifact@v4\n        with:\n          name: app\n          path: bin/app_*\n";
+    let caller = |on: &str, job: &str| {
+        format!("on:\n{on}\njobs:\n  {job}:\n    uses: ./.github/workflows/build.yml\n    with:\n      version: v1\n")
+    };
+    let dispatch = "  workflow_dispatch:\n    inputs:\n      version:\n        type: string";
+    let run = |file: &str, on: &str, job: &str| {
+        check_in_module(&[(".github/workflows/build.yml", build), (file, &caller(on, job))])
+    };
+    let found = run(".github/workflows/release.yml", dispatch, "build-and-sign");
+    assert_eq!(rules(&found), [("untrimmed-paths", ".github/workflows/build.yml:10")], "{found:#?}");
+    assert!(found[0].2.contains("built in CI and kept"), "{}", found[0].2);
+    assert!(run(".github/workflows/ci.yml", "  push:\n  pull_request:", "test").is_empty());
+}
