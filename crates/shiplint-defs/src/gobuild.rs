@@ -745,6 +745,18 @@ pub fn assignment(field: &Value) -> Option<(String, Value)> {
     identifier.then(|| (name.to_string(), value))
 }
 
+/// Whether `-ldflags` words set the linker's `-s` (no symbol table) and `-w` (no DWARF), as
+/// its boolean flags are written: `-s`, `--s`, `-s=true`, `-s=1`, `-s=t` (`-s=false` does not).
+pub fn linker_strips(flags: &str) -> (bool, bool) {
+    let set = |name: &str| {
+        flags.split_whitespace().any(|f| {
+            let f = f.trim_matches(['"', '\'']).trim_start_matches('-');
+            f.strip_prefix(name).is_some_and(|v| matches!(v, "" | "=true" | "=1" | "=t"))
+        })
+    };
+    (set("s"), set("w"))
+}
+
 /// A variable a launcher sets for the program it runs: its field, name and value.
 pub type LauncherSetting = (usize, String, Value);
 
@@ -846,6 +858,14 @@ pub fn launched(argv: &[Value]) -> Option<Launch> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn linker_strip_flags_as_the_linker_reads_them() {
+        assert_eq!(linker_strips("-s -w -X main.v=1"), (true, true));
+        assert_eq!(linker_strips("'-s=true' --w=1"), (true, true));
+        assert_eq!(linker_strips("-s=false -w=t"), (false, true));
+        assert_eq!(linker_strips("-X main.s=1 -extldflags -static"), (false, false));
+    }
 
     #[test]
     fn x_assignments_follow_the_linker() {

@@ -1843,9 +1843,8 @@ impl<'a> Defs<'a> {
         // `cross` target beside `build` and `install`), stripping is no sign of a release by
         // itself either.
         if let Some(written) = self.ldflags_written(inv).filter(|_| !program && !self.releases_elsewhere) {
-            let words: Vec<&str> = written.split_whitespace().collect();
             // Looked for only when stripped: it reads every build of the file.
-            if words.contains(&"-s") && words.contains(&"-w") && !self.cross_compiles_elsewhere(inv) {
+            if super::gobuild::linker_strips(&written) == (true, true) && !self.cross_compiles_elsewhere(inv) {
                 return Some("it is stripped for release (-s -w)".into());
             }
         }

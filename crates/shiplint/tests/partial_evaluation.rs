@@ -3642,3 +3642,19 @@ fn a_reusable_workflow_a_release_runs_keeps_its_artifacts() {
     assert!(found[0].2.contains("built in CI and kept"), "{}", found[0].2);
     assert!(run(".github/workflows/ci.yml", "  push:\n  pull_request:", "test").is_empty());
 }
+
+/// The linker's boolean flags written with values (`-s=$(STRIP) -w=$(STRIP)`, lima's
+/// KEEP_SYMBOLS switch): `-s=true -w=true` strips for release like `-s -w`; `=false` keeps all.
+#[test]
+fn linker_flags_with_values_strip_as_they_say() {
+    let make =
+        |strip: &str| format!("STRIP := {strip}\nbuild:\n\tgo build -ldflags=\"-s=$(STRIP) -w=$(STRIP)\" -o app .\n");
+    let found = check_in_module(&[("Makefile", &make("true"))]);
+    assert_eq!(
+        rules(&found),
+        [("untrimmed-paths", "Makefile:3"), ("stripped-without-symbols", "Makefile:3")],
+        "{found:#?}"
+    );
+    assert!(found[0].2.contains("stripped for release"), "{}", found[0].2);
+    assert!(check_in_module(&[("Makefile", &make("false"))]).is_empty());
+}

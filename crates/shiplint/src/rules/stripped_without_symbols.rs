@@ -172,13 +172,7 @@ fn strips(flags: &str) -> bool {
 /// What `-ldflags` words remove: `-s` the symbol table and (it implies `-w`) DWARF; `-w` alone
 /// DWARF only.
 fn stripped_by(flags: &str) -> Option<&'static str> {
-    let set = |name: &str| {
-        flags.split_whitespace().any(|f| {
-            let f = f.trim_matches(['"', '\'']).trim_start_matches('-');
-            f.strip_prefix(name).is_some_and(|v| matches!(v, "" | "=true" | "=1" | "=t"))
-        })
-    };
-    match (set("s"), set("w")) {
+    match crate::defs::gobuild::linker_strips(flags) {
         (true, true) => Some("-s -w remove the symbol table and DWARF"),
         (true, false) => Some("-s removes the symbol table and DWARF (it implies -w)"),
         (false, true) => Some("-w removes DWARF (the symbol table stays, so perf and addr2line still name functions)"),
