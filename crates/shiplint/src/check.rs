@@ -198,10 +198,11 @@ fn mark_container_runs(defs: &mut [Defs<'_>]) {
     let mut runs: Vec<(usize, source::ContainerRun)> = Vec::new();
     for d in defs.iter() {
         for b in &d.builds {
-            let mut ships = None;
+            // Asked once per build, and only of builds a container ran.
+            let mut build_ships = None;
             for c in b.via.iter().flat_map(|v| v.chain()) {
                 let Some(image) = &c.container else { continue };
-                let ships = *ships.get_or_insert_with(|| d.ships(b).is_some());
+                let ships = *build_ships.get_or_insert_with(|| d.ships(b).is_some());
                 let same = |(file, r): &&mut (usize, source::ContainerRun)| {
                     *file == c.file && r.span == c.span && r.image == *image
                 };
