@@ -761,7 +761,7 @@ pub fn linker_strips(flags: &str) -> (bool, bool) {
 pub type LauncherSetting = (usize, String, Value);
 
 /// The program a command runs behind its launchers (see [`launched`]).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Launch {
     /// The field the program starts at.
     pub program: usize,

@@ -455,9 +455,14 @@ pub fn may_call(argv: &[Value]) -> bool {
 }
 
 fn request(argv: &[Value]) -> Option<Request> {
-    // Behind `env`, `sudo`, `docker run IMAGE` and the like (see `gobuild::launched`).
-    let super::gobuild::Launch { program: i, env: launcher_env, .. } = super::gobuild::launched(argv)?;
-    let env_overrides = launcher_env.into_iter().map(|(_, name, value)| (name, value)).collect();
+    request_launched(argv, &super::gobuild::launched(argv)?)
+}
+
+/// What a command asks to run behind its launchers (`env`, `sudo`, `docker run IMAGE` and the
+/// like: see `gobuild::launched`), whose settings the request carries.
+fn request_launched(argv: &[Value], launch: &super::gobuild::Launch) -> Option<Request> {
+    let i = launch.program;
+    let env_overrides = launch.env.iter().map(|(_, name, value)| (name.clone(), value.clone())).collect();
     let program = known_path(&argv[i])?;
     let program = program.as_str();
     let name = program.rsplit('/').next().unwrap_or(program);
@@ -889,14 +894,14 @@ pub fn link(defs: &mut [Defs<'_>]) {
             for cmd in &d.commands[examined[i]..] {
                 let Some(env) = &cmd.env else { continue };
                 let depth = cmd.via.as_ref().map_or(0, |v| v.chain().count());
-                let Some(request) = request(&cmd.argv).filter(|_| depth < MAX_CHAIN) else { continue };
+                let Some(launch) = super::gobuild::launched(&cmd.argv).filter(|_| depth < MAX_CHAIN) else { continue };
+                let Some(request) = request_launched(&cmd.argv, &launch) else { continue };
                 let root = d.scan_root.unwrap_or(Path::new(""));
                 let folders = cmd.folders.as_deref();
                 let callees = resolve(request, Path::new(d.path), d.kind, root, cmd.cwd.as_ref(), folders, &index);
                 // What a launcher sets for the callee is its environment too (`env GOOS=darwin sh
                 // ./build.sh`, `sudo GOOS=linux ./build.sh`).
                 let mut env = env.clone();
-                let launch = super::gobuild::launched(&cmd.argv).unwrap_or_default();
                 for (_, name, value) in launch.env {
                     env.retain(|(n, _)| *n != name);
                     env.push((name, value));
