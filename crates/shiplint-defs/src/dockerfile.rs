@@ -562,6 +562,19 @@ impl Dockerfile {
         }
     }
 
+    /// Whether the image of a stage starts a program: an `ENTRYPOINT` or `CMD` in the stage or
+    /// the stages it is built on.
+    pub fn starts_a_program(&self, stage: usize) -> bool {
+        self.chain(stage).iter().flat_map(|s| &s.instructions).any(|i| i.keyword == "ENTRYPOINT" || i.keyword == "CMD")
+    }
+
+    /// Whether the image of a stage is a build environment: a Go toolchain image that starts no
+    /// program of its own. What it builds is copied out of it (`docker cp`, `--output`), or it
+    /// is the toolchain a project's CI builds in; the image is not what ships.
+    pub fn is_build_environment(&self, stage: usize) -> bool {
+        self.root_image(stage).is_some_and(|(base, _)| base.go_toolchain) && !self.starts_a_program(stage)
+    }
+
     /// The stage chain from `index` back to its root (itself first).
     pub fn chain(&self, index: usize) -> Vec<&Stage> {
         let mut out = Vec::new();
@@ -718,13 +731,11 @@ impl Dockerfile {
     /// nothing of any platform).
     pub fn target_is_image(&self, stage: usize) -> bool {
         let chain = self.chain(stage);
-        let starts =
-            chain.iter().flat_map(|s| &s.instructions).any(|i| i.keyword == "ENTRYPOINT" || i.keyword == "CMD");
         let on_builder = |s: &&Stage| {
             let args = s.from.args.replace(['{', '}'], "");
             args.contains("--platform=$BUILDPLATFORM") && s.base_written != "scratch"
         };
-        starts && !chain.iter().any(on_builder)
+        self.starts_a_program(stage) && !chain.iter().any(on_builder)
     }
 
     /// How messages call the image of a stage: "the final image" for the last, "the NAME

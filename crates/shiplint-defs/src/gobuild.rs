@@ -95,6 +95,24 @@ impl<'a> BuildInvocation<'a> {
         package.filter(|_| self.install).map(|(package, _)| package)
     }
 
+    /// Whether it is a `go install` into the bin folder of whoever runs it: the file sets no
+    /// GOBIN or GOPATH, or only to the one the machine has (`GOPATH ?= $(shell go env
+    /// GOPATH)`), so the program lands in `~/go/bin` on this machine.
+    pub fn installs_into_home(&self) -> bool {
+        let machines = |h: &super::value::Hole| match &h.origin {
+            Origin::Environment(name) => matches!(name.as_str(), "GOPATH" | "GOBIN"),
+            Origin::Command(command) => command.contains("go env"),
+            _ => false,
+        };
+        let chosen = |name: &str| {
+            self.env.get(name).is_some_and(|s| {
+                let pieces = s.value.pieces();
+                !pieces.is_empty() && !pieces.iter().all(|p| matches!(p, Piece::Hole(h) if machines(h)))
+            })
+        };
+        self.install && !chosen("GOBIN") && !chosen("GOPATH")
+    }
+
     /// The GOOS the build targets where known: its GOOS, or the system of the CI runner it runs
     /// on (GitHub's RUNNER_OS), which Go builds for by default.
     pub fn target_os(&self) -> Option<&str> {

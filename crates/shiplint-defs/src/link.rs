@@ -52,13 +52,47 @@ pub struct Caller {
     /// Why what this caller runs ships, from its own place (a release image, a release target
     /// or script), when it does.
     pub ships: Option<String>,
+    /// The same where the project releases elsewhere (known once the scan is linked), which a
+    /// `cross` name does not say.
+    pub ships_beside_release: Option<String>,
     /// For a CI step: what the rest of its job does with files.
     pub keeping: Option<Keeping>,
     /// A CI step of a workflow that only releases run (see `Pipeline::release_only`).
     pub release_only: bool,
     /// The image a `docker run IMAGE ./build.sh` runs the callee in.
     pub container: Option<Value>,
+    /// The variables its environment passes that its file assigns (`export LD_OPTS = -ldflags
+    /// "-s ..."` before `$(MAKE) -C cmd/cli build`): where flags that reach the callee so are
+    /// written.
+    pub exports: Vec<Export>,
     pub up: Option<Arc<Caller>>,
+}
+
+/// A variable a caller passes to what it runs, and where the caller's file assigns it.
+#[derive(Debug)]
+pub struct Export {
+    /// The file that assigns it: the caller's, or a file that one includes.
+    pub path: String,
+    /// Its first assignment, which defines it (later ones append or override in branches).
+    pub lines: Span,
+    /// Its value as passed, holes written as their origin (at most `MAX_CALLER_TEXT` bytes).
+    pub value: String,
+}
+
+/// The most exports one caller keeps.
+const MAX_EXPORTS: usize = 32;
+
+/// The variables of `env` that the file `d` assigns, where it first does.
+fn exports_of(d: &Defs<'_>, env: &[(String, Value)]) -> Vec<Export> {
+    env.iter()
+        .filter_map(|(name, value)| {
+            let (_, word) = d.assignments.iter().filter(|(n, _)| n == name).min_by_key(|(_, w)| w.start)?;
+            let (path, lines) = d.place(word.start, word.end);
+            let value = value.display();
+            Some(Export { path: path.to_string(), lines, value: written_prefix(&value, (0, value.len())) })
+        })
+        .take(MAX_EXPORTS)
+        .collect()
 }
 
 impl Caller {
@@ -83,11 +117,13 @@ impl Caller {
             written: written_prefix(d.text, span),
             evaluated: evaluated_prefix(d, span),
             stage,
-            ships: d.place_ships(context.as_deref()),
+            ships: d.place_ships_given(context.as_deref(), false),
+            ships_beside_release: d.place_ships_given(context.as_deref(), true),
             keeping: matches!(d.kind, Kind::GithubWorkflow | Kind::GithubAction | Kind::GitlabCi)
                 .then(|| d.keeping(context.as_deref(), span.1)),
             release_only: d.workflow.is_some_and(|w| w.release_only),
             container: None,
+            exports: Vec::new(),
             context,
             up,
         }
@@ -96,6 +132,21 @@ impl Caller {
     /// This caller, then its caller, and so on.
     pub fn chain(&self) -> impl Iterator<Item = &Caller> {
         std::iter::successors(Some(self), |c| c.up.as_deref())
+    }
+
+    /// Where this caller writes what `holds` looks for: in its command (`GO_LDFLAGS="-s -w"
+    /// ./build.sh`, as written or as first evaluated), else in a variable it exports.
+    pub fn writes(&self, holds: &dyn Fn(&str) -> bool) -> Option<(&str, Span)> {
+        if holds(&self.written) || holds(&self.evaluated) {
+            return Some((&self.path, self.lines));
+        }
+        self.exported(holds)
+    }
+
+    /// Where this caller's file assigns a variable it passes whose value has what `holds` looks
+    /// for.
+    pub fn exported(&self, holds: &dyn Fn(&str) -> bool) -> Option<(&str, Span)> {
+        self.exports.iter().find(|e| holds(&e.value)).map(|e| (e.path.as_str(), e.lines))
     }
 
     /// `path:line`.
@@ -923,6 +974,7 @@ pub fn link(defs: &mut [Defs<'_>]) {
                         .get_or_insert_with(|| {
                             let mut c = Caller::new(d, i, cmd.span, cmd.stage, cmd.context.clone(), cmd.via.clone());
                             c.container = container.clone();
+                            c.exports = exports_of(d, &env);
                             Arc::new(c)
                         })
                         .clone();

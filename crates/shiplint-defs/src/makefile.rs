@@ -867,8 +867,12 @@ impl Makefile {
 
     /// Whether make exports a variable to the commands it runs.
     fn is_exported(&self, name: &str) -> bool {
-        self.export_all
-            || self.exported.iter().any(|e| e == name)
+        self.export_all || self.exported_by_name(name)
+    }
+
+    /// Whether an `export` line names the variable (`export LD_OPTS = ...`, `export LD_OPTS`).
+    fn exported_by_name(&self, name: &str) -> bool {
+        self.exported.iter().any(|e| e == name)
             || self.by_name.get(name).is_some_and(|ds| ds.iter().any(|&i| self.vars[i].exported))
     }
 
@@ -1147,7 +1151,11 @@ impl Makefile {
             given.map_or(Vec::new(), |g| g.overrides.iter().chain(&g.environment).map(|(n, _)| n.as_str()).collect());
         let exported = |n: &str| self.is_exported(n) || given_names.contains(&n);
         let mut names: Vec<&str> = referenced.to_vec();
-        names.extend(self.by_name.keys().map(String::as_str).filter(|n| go_reads(n) && exported(n)));
+        // What the file exports by name reaches every program a recipe runs (a sub-make's
+        // `go build $(LD_OPTS)`); of a bare `export`'s every variable, what go reads itself.
+        names.extend(
+            self.by_name.keys().map(String::as_str).filter(|n| self.exported_by_name(n) || go_reads(n) && exported(n)),
+        );
         names.extend(given_names.iter().filter(|n| go_reads(n)));
         names.sort_unstable();
         names.dedup();

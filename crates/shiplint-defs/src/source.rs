@@ -1836,6 +1836,12 @@ impl<'a> Defs<'a> {
         if let Some(into) = self.packs_output(b).filter(|_| !program) {
             return Some(format!("it is packed into {into}"));
         }
+        // `go install` into the GOPATH of whoever runs the file (`make install`, a `dist` target
+        // that installs the tools): a local install, whatever the target's name or flags; it
+        // ships when something packs it or a caller's place or job keeps it.
+        if inv.installs_into_home() {
+            return self.caller_ships(b);
+        }
         if !program && cross_compiling_ships && !self.releases_elsewhere && cross_compiles {
             return Some("it is cross-compiled".into());
         }
@@ -1901,7 +1907,11 @@ impl<'a> Defs<'a> {
         };
         let started_for_checks = chain().any(for_checks);
         chain().find_map(|c| {
-            let reason = match (&c.ships, &c.keeping) {
+            let ships = match self.releases_elsewhere {
+                true => &c.ships_beside_release,
+                false => &c.ships,
+            };
+            let reason = match (ships, &c.keeping) {
                 (Some(reason), _) if !started_for_checks => reason.clone(),
                 (None, Some(k)) if inv.output.is_some() && k.keeps(output.as_deref()) => {
                     "it is built in CI and kept".into()
@@ -1965,6 +1975,12 @@ impl<'a> Defs<'a> {
     /// Why what runs at a place of this file ships, from the place alone: a release Dockerfile,
     /// a release-like Make target, job or script name.
     pub fn place_ships(&self, context: Option<&str>) -> Option<String> {
+        self.place_ships_given(context, self.releases_elsewhere)
+    }
+
+    /// Why what runs at a place ships, where the project does or does not release elsewhere
+    /// (linking asks both before that is known).
+    pub fn place_ships_given(&self, context: Option<&str>, releases_elsewhere: bool) -> Option<String> {
         match self.kind {
             Kind::Dockerfile
                 if self.not_for_release().is_none()
@@ -1991,13 +2007,13 @@ impl<'a> Defs<'a> {
         let script = &self.path[start..];
         // Beside a release made elsewhere, or with a word for another purpose (`local-cross`,
         // `test-cross`), `cross` names the check, not the release.
-        let names_a_release = |name: &str| match self.releases_elsewhere || names_other_purpose(name) {
+        let names_a_release = |name: &str| match releases_elsewhere || names_other_purpose(name) {
             true => names_a_release_not_cross(name),
             false => names_a_release(name),
         };
         match context {
             Some(target) if names_a_release(target) => Some(format!("it is in the {target} target")),
-            Some(target) if let Some(goal) = self.release_goal_running(target) => {
+            Some(target) if let Some(goal) = self.release_goal_running(target).filter(|_| !releases_elsewhere) => {
                 Some(format!("it is in the {target} target, which the {goal} target runs"))
             }
             _ if matches!(self.kind, Kind::Shell | Kind::GoProgram) && names_a_release(script) => {
@@ -2007,8 +2023,6 @@ impl<'a> Defs<'a> {
         }
     }
 
-    /// Whether what a Dockerfile stage makes ends up in an image someone builds; any stage when
-    /// the stage is not known.
     /// The target named for a release that runs `target` (`release: build-darwin` runs
     /// `build-darwin:`): it makes what that target releases, unless the project releases
     /// elsewhere (such a Makefile is a local alternative). A `cross` target says nothing of what
@@ -2022,6 +2036,8 @@ impl<'a> Defs<'a> {
         }
     }
 
+    /// Whether what a Dockerfile stage makes ends up in an image someone builds; any stage when
+    /// the stage is not known.
     fn stage_ships(&self, stage: Option<usize>) -> bool {
         match (self.dockerfile, stage) {
             (Some(d), Some(stage)) => d.stage_ships(stage),

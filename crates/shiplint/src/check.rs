@@ -344,10 +344,25 @@ fn judge_definitions(
         })
         .map(|d| d.scan_root)
         .collect();
+    // A goreleaser release whose config is no file of the scan (rendered from a template first,
+    // named by a variable that holds a generated path): the project releases with goreleaser.
+    let unread_config_releases: Vec<Option<&Path>> = goreleaser_runs
+        .iter()
+        .filter(|(root, r)| {
+            r.releases
+                && r.builds
+                && !defs.iter().any(|d| {
+                    let name = Path::new(d.path).file_name().and_then(|n| n.to_str()).unwrap_or_default();
+                    d.scan_root == *root && d.kind == source::Kind::Goreleaser && r.reads(name)
+                })
+        })
+        .map(|(root, _)| *root)
+        .collect();
     // A config whose builds are all prebuilt (`builder: prebuilt`) releases what another file built.
     for d in &mut defs {
         d.releases_elsewhere = released.iter().any(|(root, _, g)| *root == d.scan_root && !g.packs_prebuilt)
-            || ci_releases.contains(&d.scan_root);
+            || ci_releases.contains(&d.scan_root)
+            || unread_config_releases.contains(&d.scan_root);
         if d.kind == source::Kind::Dockerfile {
             let path = normalized(Path::new(d.path));
             d.packed_by_goreleaser = packed.iter().any(|(root, p)| *root == d.scan_root && *p == path);

@@ -750,7 +750,7 @@ fn a_dockerfile_that_runs_make_builds_into_the_image() {
 /// module) is a tool; from the project's own module, it may be what a release ships.
 #[test]
 fn a_program_installed_from_a_tools_module_is_a_tool() {
-    let make = "release:\n\tcd tools/goreleaser; go install github.com/goreleaser/goreleaser/v2\n";
+    let make = "release:\n\tcd tools/goreleaser; GOBIN=$(CURDIR)/dist go install github.com/goreleaser/goreleaser/v2\n";
     let tools_mod =
         "module example.com/app/tools/goreleaser\n\ngo 1.22\n\nrequire github.com/goreleaser/goreleaser/v2 v2.0.0\n";
     let found = check_in_module(&[("Makefile", make), ("tools/goreleaser/go.mod", tools_mod)]);
@@ -2470,12 +2470,13 @@ fn a_local_build_a_release_image_runs_ships() {
 }
 
 /// `go install pkg@version` builds that version of the package's module: the project's release
-/// when the module is the project's own (`make official-build`), someone else's tool otherwise.
+/// when the module is the project's own (`make official-build`, into a GOPATH of its own),
+/// someone else's tool otherwise.
 #[test]
 fn installing_a_version_of_the_own_module_is_its_release() {
     let make = |package: &str| {
         format!(
-            "VERSION ?= $(shell git describe)\nrelease:\n\tCGO_ENABLED=0 go install -trimpath -ldflags \"-s -w\" {package}@v$(VERSION)\n"
+            "VERSION ?= $(shell git describe)\nrelease:\n\tGOPATH=$(CURDIR)/.build CGO_ENABLED=0 go install -trimpath -ldflags \"-s -w\" {package}@v$(VERSION)\n"
         )
     };
     let found = check_in_module(&[("Makefile", &make("example.com/app"))]);
@@ -3657,4 +3658,99 @@ fn linker_flags_with_values_strip_as_they_say() {
     );
     assert!(found[0].2.contains("stripped for release"), "{}", found[0].2);
     assert!(check_in_module(&[("Makefile", &make("false"))]).is_empty());
+}
+
+#[test]
+fn dropping_dwarf_that_a_wasm_module_never_has_removes_nothing() {
+    // Go's linker writes no DWARF for js, wasip1 or plan9: `-w` alone changes nothing there,
+    // while `-s` still drops the wasm `name` section of function names.
+    let script = |flags: &str| {
+        format!(
+            "#!/bin/sh\nGOOS=js GOARCH=wasm go build -trimpath -ldflags \"{flags}\" -o dist/app-js.wasm .\ncp dist/app-js.wasm site/\ntar czf app-wasm.tgz dist/app-js.wasm\n"
+        )
+    };
+    let found = check_in_module(&[("release-wasm.sh", &script("-w -X main.buildDate=2024"))]);
+    assert!(places(&found, "stripped-without-symbols").is_empty(), "{found:#?}");
+    let found = check_in_module(&[("release-wasm.sh", &script("-s -w -X main.buildDate=2024"))]);
+    assert_eq!(places(&found, "stripped-without-symbols"), ["release-wasm.sh:2"], "{found:#?}");
+    // The same `-w` on linux drops DWARF that is there.
+    let linux = script("-w -X main.buildDate=2024").replace("GOOS=js GOARCH=wasm", "GOOS=linux GOARCH=amd64");
+    let found = check_in_module(&[("release-wasm.sh", &linux)]);
+    assert_eq!(places(&found, "stripped-without-symbols"), ["release-wasm.sh:2"], "{found:#?}");
+}
+
+#[test]
+fn a_toolchain_image_that_starts_nothing_is_a_build_environment() {
+    // Built to copy the binary out (`docker cp`): the image is not run, and not shipped.
+    let environment = "FROM golang:1.27\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -trimpath -o /out/app .\n";
+    let make = (
+        "Makefile",
+        "release-docker:\n\tdocker build -t app-build .\n\tdocker create --name b app-build\n\tdocker cp b:/out/app dist/app\n",
+    );
+    let found = check_in_module(&[("Dockerfile", environment), make]);
+    assert!(places(&found, "root-final-image").is_empty(), "{found:#?}");
+    assert!(places(&found, "toolchain-in-final-image").is_empty(), "{found:#?}");
+    // The same image starting the program ships the toolchain and runs it as root.
+    let started = format!("{environment}ENTRYPOINT [\"/out/app\"]\n");
+    let found = check_in_module(&[("Dockerfile", &started), make]);
+    assert_eq!(places(&found, "toolchain-in-final-image"), ["Dockerfile:1"], "{found:#?}");
+    assert_eq!(places(&found, "root-final-image"), ["Dockerfile:1"], "{found:#?}");
+}
+
+#[test]
+fn flags_a_parent_makefile_exports_reach_its_sub_makes_and_are_said_where_written() {
+    let parent = |export: &str| {
+        format!(
+            "DATE := $(shell date -u +%FT%TZ)\n{export}LD_OPTS = -ldflags \"-s -X main.buildDate=$(DATE)\" -trimpath\n\ncli:\n\t$(MAKE) -C cmd/cli build\n\nrelease: cli\n\ttar czf dist/cli.tgz cmd/cli/cli\n"
+        )
+    };
+    let files = |makefile: &str| {
+        check(&[
+            ("go.mod", GO_MOD),
+            ("cmd/cli/main.go", MAIN),
+            ("cmd/cli/Makefile", "build:\n\tgo build $(LD_OPTS) -o cli\n"),
+            ("Makefile", makefile),
+        ])
+    };
+    let found = files(&parent("export "));
+    assert_eq!(places(&found, "stripped-without-symbols"), ["Makefile:2"], "{found:#?}");
+    assert_eq!(places(&found, "non-reproducible-build"), ["Makefile:2"], "{found:#?}");
+    assert!(places(&found, "untrimmed-paths").is_empty(), "{found:#?}");
+    // Not exported: the sub-make's $(LD_OPTS) is empty, so its build has no -trimpath and
+    // strips nothing.
+    let found = files(&parent(""));
+    assert_eq!(places(&found, "untrimmed-paths"), ["cmd/cli/Makefile:2"], "{found:#?}");
+    assert!(places(&found, "stripped-without-symbols").is_empty(), "{found:#?}");
+}
+
+#[test]
+fn go_install_into_the_users_gopath_is_a_local_install() {
+    // A `dist` target that installs into whoever runs it's ~/go/bin ships nothing, whatever
+    // its name and flags; `GOPATH ?= $(shell go env GOPATH)` is that same folder.
+    let make = |setting: &str| format!("{setting}\ndist:\n\tgo install -ldflags \"-s -w\" ./cmd/app\n");
+    let files = |makefile: &str| check(&[("go.mod", GO_MOD), ("cmd/app/main.go", MAIN), ("Makefile", makefile)]);
+    assert!(files(&make("")).is_empty());
+    assert!(files(&make("export GOPATH ?= $(shell go env GOPATH)")).is_empty());
+    // Into a folder of the repository, it is the dist target's output.
+    let found = files(&make("export GOBIN := $(CURDIR)/dist"));
+    assert_eq!(
+        rules(&found),
+        [("untrimmed-paths", "Makefile:3"), ("stripped-without-symbols", "Makefile:3")],
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn a_goreleaser_release_from_a_generated_config_is_the_projects_release() {
+    // The release workflow renders its config first: goreleaser releases, from a file no
+    // scan can read. A cross-build target beside it is a local alternative.
+    let workflow = "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"CONFIG=$(go run ./internal/release linux)\" >> $GITHUB_ENV\n      - uses: goreleaser/goreleaser-action@v6\n        with:\n          args: release --clean --config ${{ env.CONFIG }}\n";
+    let script = "#!/bin/sh\nfor os in linux darwin windows; do\n  GOOS=$os GOARCH=amd64 go build -ldflags \"-s -w\" -o dist/app-$os-amd64 .\ndone\n";
+    let make = ("Makefile", "crossbinary:\n\t./script/crossbinary.sh\n");
+    let found = check_in_module(&[("script/crossbinary.sh", script), make]);
+    assert_eq!(places(&found, "stripped-without-symbols"), ["script/crossbinary.sh:3"], "{found:#?}");
+    let found =
+        check_in_module(&[("script/crossbinary.sh", script), make, (".github/workflows/release.yml", workflow)]);
+    assert!(places(&found, "stripped-without-symbols").is_empty(), "{found:#?}");
+    assert!(places(&found, "macos-not-notarized").is_empty(), "{found:#?}");
 }

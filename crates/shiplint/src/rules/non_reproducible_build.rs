@@ -2,7 +2,7 @@ use super::{Binary, Defs};
 use crate::defs::gobuild::x_assignments;
 use crate::defs::shell::{Word, flatten};
 use crate::defs::value::{Hole, Provenance};
-use crate::finding::Finding;
+use crate::finding::{Finding, Location};
 use crate::rules::DefsFindings;
 
 declare_rule! {
@@ -13,7 +13,9 @@ declare_rule! {
     /// functions and CI values assigned from them, in builds that ship (a release, an image, a
     /// CI artifact kept; not a local development build). A value a conditional sets from the
     /// clock only when `SOURCE_DATE_EPOCH` is unset (the reproducible-builds convention) is not
-    /// reported.
+    /// reported. A stamp that reaches a build through a variable its caller exports (`export
+    /// LD_OPTS = -ldflags "-X main.date=$(DATE)"` before `$(MAKE) -C cmd/cli`) is reported where
+    /// the caller assigns that variable.
     /// In a binary whose BuildInfo records `-ldflags` (built without `-trimpath`), it finds `-X`
     /// values that are a time after the commit's own (`vcs.time`): a clock stamp taken at build
     /// time, such as goreleaser's default `-X main.date={{.Date}}`.
@@ -105,18 +107,29 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         // Stamps written elsewhere (in a variable the word expands) are said once, at the word.
         let mut at_word: Vec<String> = Vec::new();
         // In a caller's run, flags made only of variables this file never sets are the caller's.
-        let from_caller = b.via.is_some() && {
+        let own_variables_unset = b.via.is_some() && {
             let variables = word.variables();
-            !variables.is_empty()
-                && variables.iter().all(|v| !defs.assignments.iter().any(|(n, _)| n == v))
-                && !flatten(&word.parts).contains("$(")
+            !variables.is_empty() && variables.iter().all(|v| !defs.assignments.iter().any(|(n, _)| n == v))
         };
+        let from_caller = own_variables_unset && !flatten(&word.parts).contains("$(");
         for (target, hole) in stamps {
             let what = match hole.provenance {
                 Provenance::Clock => "the clock",
                 _ => "the build host",
             };
             let written = hole.origin.written();
+            // A stamp in a variable a caller exports (`export LD_OPTS = -ldflags "-X
+            // main.date=$(DATE)"` before `$(MAKE) -C cli build`) is said where it assigns it.
+            let exported = target.as_ref().filter(|_| own_variables_unset).and_then(|t| {
+                let holds = |text: &str| assignment_at(text, t).is_some();
+                b.via.as_deref()?.chain().find_map(|c| c.exported(&holds))
+            });
+            if let Some((path, lines)) = exported {
+                let subject = target.as_ref().map_or(String::new(), |t| format!("-X {t}"));
+                let stamp = format!("{subject} takes a value from {what}, {written}");
+                out.push(finding_at(Location::text(path, lines), &stamp));
+                continue;
+            }
             // A stamp a caller writes (`LDFLAGS="-X main.date=$(date)" ./build.sh`) is the
             // caller's, said where the caller writes it.
             if from_caller {
@@ -145,9 +158,13 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
 }
 
 fn finding(defs: &Defs<'_>, span: (usize, usize), stamps: &str) -> Finding {
+    finding_at(defs.location(span.0, span.1), stamps)
+}
+
+fn finding_at(at: Location, stamps: &str) -> Finding {
     let message = format!("{stamps}: every build of the same commit differs");
     let help = "derive it from the commit (git log -1 --format=%cI; goreleaser: {{.CommitDate}}) or SOURCE_DATE_EPOCH";
-    defs.finding(&META, span, message, help)
+    META.finding(at, message, help)
 }
 
 /// Where `target=` is written in `text`: as it is, or with its import path written through a

@@ -12,8 +12,9 @@ declare_rule! {
     /// ID and the same machine code, since a GNU build ID derived from `redacted` is the same
     /// for every build). In build definitions it finds release builds linked with `-s` or `-w`
     /// (goreleaser's default `ldflags` included) when the file builds no unstripped copy of the
-    /// same packages; flags a caller passes (`GO_LDFLAGS="-s -w" ./build.sh`) are reported once,
-    /// at the caller's line, where they are written. Among the files of one scan, it finds different builds (another platform,
+    /// same packages; flags a caller passes (`GO_LDFLAGS="-s -w" ./build.sh`, or a variable a
+    /// Makefile exports to the sub-makes it runs) are reported once, where the caller writes
+    /// them. Among the files of one scan, it finds different builds (another platform,
     /// Go release, version or Go build ID, or, where the Go build ID is redacted, other machine
     /// code) that carry the same GNU build ID or Mach-O UUID, which symbol servers cannot tell
     /// apart: a fixed `-B 0x...` does it, and so does Bazel's redacted Go build ID, from which
@@ -49,9 +50,10 @@ declare_rule! {
     /// `-s -w` binary gets a different GNU build ID than the unstripped one: only a stripped
     /// copy of one build shares it with the file you keep.
     ///
-    /// A wasm module (GOOS=js or wasip1) never has DWARF: Go's wasm linker writes none. Its
-    /// symbol table is the `name` section of function names, which `-s` omits (checked with
-    /// Go 1.27); only that is judged there.
+    /// A wasm module (GOOS=js or wasip1) never has DWARF: Go's linker writes none for js, wasip1
+    /// or plan9 (`dwarfEnabled` in cmd/link), so `-w` alone changes nothing there and is not
+    /// reported. A wasm module's symbol table is the `name` section of function names, which
+    /// `-s` omits (checked with Go 1.27); only that is judged there.
     ///
     /// ## Example
     /// ```sh
@@ -190,6 +192,12 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         if inv.only_compiles() || !stripped(b) {
             continue;
         }
+        // js, wasip1 and plan9 binaries never carry DWARF: `-w` alone removes nothing there.
+        let no_dwarf_anyway = matches!(inv.target_os(), Some("js" | "wasip1" | "plan9"));
+        let removes_symbols = defs.ldflags_written(inv).is_some_and(|f| crate::defs::gobuild::linker_strips(&f).0);
+        if no_dwarf_anyway && !removes_symbols {
+            continue;
+        }
         // An unstripped build of the same packages in the same target, job or script is the kept
         // copy (a development target elsewhere in the file keeps nothing of the release). A build
         // of another run of the file (another caller's, or the file read alone with its caller's
@@ -218,17 +226,16 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         );
         // Where `-s`/`-w` is written: at the build, or at the caller that passes it
         // (`GO_LDFLAGS="-s -w" ./scripts/build.sh`, or through a variable of its own:
-        // `make BLDFLAGS="$GOFLAGS"`) when this file writes none.
+        // `make BLDFLAGS="$GOFLAGS"`, `export LD_OPTS = -ldflags -s` before `$(MAKE) -C cli`)
+        // when this file writes none.
         let at = match &inv.ldflags {
             Some((_, w)) => {
-                let here = defs.written_in(w, &|text| stripped_by(text).is_some());
-                let holds_here = defs.text.get(here.start..here.end).and_then(stripped_by).is_some();
+                let strips = |text: &str| stripped_by(text).is_some();
+                let here = defs.written_in(w, &strips);
+                let holds_here = defs.text.get(here.start..here.end).is_some_and(strips);
                 let caller = b.via.as_deref().filter(|_| !holds_here);
-                let passes = |c: &&crate::defs::link::Caller| {
-                    stripped_by(&c.written).is_some() || stripped_by(&c.evaluated).is_some()
-                };
-                match caller.and_then(|c| c.chain().find(passes)) {
-                    Some(c) => Location::text(&c.path, c.lines),
+                match caller.and_then(|c| c.chain().find_map(|c| c.writes(&strips))) {
+                    Some((path, lines)) => Location::text(path, lines),
                     None => defs.location(w.start, w.end),
                 }
             }

@@ -44,7 +44,9 @@ declare_rule! {
     /// and Podman (they set `net.ipv4.ip_unprivileged_port_start=0`), not by default on
     /// Kubernetes or with host networking. A `scratch` image with no `ENTRYPOINT` or `CMD`
     /// (in its stage or the stages it is built on) starts nothing: it is a payload for
-    /// `docker build --output` or for other images to copy from, and is not judged. The image
+    /// `docker build --output` or for other images to copy from, and is not judged; nor is a
+    /// Go toolchain image that starts nothing, a build environment the binaries are copied out
+    /// of (see toolchain-in-final-image). The image
     /// of a GitHub Docker action (an `action.yml` with `runs.using: docker` and `runs.image`
     /// naming the Dockerfile) is not judged either: GitHub's documentation says Docker actions
     /// must run as the default user, root, to write the workspace it mounts. Nor is an image
@@ -149,9 +151,11 @@ fn check_stage(defs: &Defs<'_>, d: &dockerfile::Dockerfile, stage: &dockerfile::
         return;
     }
     // A scratch image that starts nothing is a payload (`docker build --output`, a stage other
-    // images copy from): it never runs as any user.
-    let starts =
-        |s: &&dockerfile::Stage| s.instructions.iter().any(|i| i.keyword == "ENTRYPOINT" || i.keyword == "CMD");
+    // images copy from): it never runs as any user. A toolchain image that starts nothing is a
+    // build environment, which the binaries are copied out of.
+    if d.is_build_environment(stage.index) {
+        return;
+    }
     // A base a build argument chooses (`FROM ${BASE_IMAGE}`) is judged as each image build of
     // the scan passes it: one that runs as root is enough.
     let given = defs.bases_given(stage.index);
@@ -166,7 +170,7 @@ fn check_stage(defs: &Defs<'_>, d: &dockerfile::Dockerfile, stage: &dockerfile::
             (Some(on), base)
         }),
     };
-    if root_base.as_ref().is_some_and(|(_, base)| base.scratch) && !d.chain(stage.index).iter().any(starts) {
+    if root_base.as_ref().is_some_and(|(_, base)| base.scratch) && !d.starts_a_program(stage.index) {
         return;
     }
     // An image that installs a privilege-dropping tool and gives a user id by default starts as

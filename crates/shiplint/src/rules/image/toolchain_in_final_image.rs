@@ -22,6 +22,10 @@ declare_rule! {
     /// passwd with `nonroot`; no libc, no shell); `distroless/base` adds glibc for cgo binaries;
     /// `scratch` has no CA certificates or tzdata (TLS and time zones fail unless embedded).
     ///
+    /// A toolchain image with no `ENTRYPOINT` or `CMD` (in its stage or the stages it is built
+    /// on) starts no program: it is a build environment, from which the binaries are copied
+    /// (`docker cp`, `docker build --output`) or in which CI builds, and is not judged.
+    ///
     /// ## Example
     /// ```dockerfile
     /// FROM golang:1.27
@@ -62,7 +66,7 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     // that holds a Go program built here, by a make target or script a RUN runs, or packed by
     // goreleaser; not a development or test image.
     for stage in defs.image_stages().into_iter().filter_map(|i| d.stages.get(i)) {
-        if !defs.stage_ships_go_program(stage.index) {
+        if !defs.stage_ships_go_program(stage.index) || d.is_build_environment(stage.index) {
             continue;
         }
         let Some((base, root)) = d.root_image(stage.index) else { continue };
