@@ -1421,6 +1421,32 @@ impl<'a> Defs<'a> {
 
     /// What a Makefile target's or script function's name says it builds for when that is not a
     /// release (`test-e2e`, `lint`, `docs-gen`).
+    /// Whether the script or make file a build is written in is named for another purpose
+    /// (`test.sh`, `lint.mk`) and not for a release: it builds for that, whoever runs it (a
+    /// release script that runs the tests first); for a Makefile, the file the recipe is written
+    /// in (`make/e2e-setup.mk`, which the Makefile includes). So is one in a folder for tests
+    /// or examples (`test/integration/setup/build.sh`).
+    fn file_for_other_purpose(&self, b: &Build<'_>) -> bool {
+        let (written_in, _) = self.place(b.invocation.span.0, b.invocation.span.0);
+        let file = written_in.rsplit('/').next().unwrap_or(written_in);
+        (names_other_purpose(file) || self.not_for_release().is_some()) && !names_a_release(file)
+    }
+
+    /// Whether a build is for something other than a release: in a script or Makefile, one
+    /// whose target, goal or file is named for development, tests or tooling (a build with no
+    /// such name may be the release, whatever else says so); elsewhere (an image, a CI job, a
+    /// release tool's config), one that does not ship.
+    pub fn built_for_other_purpose(&self, b: &Build<'_>) -> bool {
+        match self.kind {
+            Kind::Shell | Kind::Makefile => {
+                self.context_not_for_release(b.context.as_deref())
+                    || self.context_not_for_release(b.goal.as_deref())
+                    || self.file_for_other_purpose(b)
+            }
+            _ => self.ships(b).is_none(),
+        }
+    }
+
     fn context_not_for_release(&self, context: Option<&str>) -> bool {
         matches!(self.kind, Kind::Makefile | Kind::Shell) && context.is_some_and(names_other_purpose)
     }
@@ -1744,14 +1770,7 @@ impl<'a> Defs<'a> {
                 .is_some_and(|c| purposes(c).iter().all(|p| p.is_none_or(|purpose| purpose == "development")));
             return if local { self.caller_ships(b) } else { None };
         }
-        // A script or make file named for another purpose (`test.sh`, `lint.mk`) builds for it,
-        // whoever runs it (a release script that runs the tests first); for a Makefile, the
-        // file the recipe is written in (`make/e2e-setup.mk`, which the Makefile includes).
-        let (written_in, _) = self.place(inv.span.0, inv.span.0);
-        let file = written_in.rsplit('/').next().unwrap_or(written_in);
-        // So is one in a folder for tests or examples (`test/integration/setup/build.sh`).
-        let for_other_purpose = names_other_purpose(file) || self.not_for_release().is_some();
-        if matches!(self.kind, Kind::Shell | Kind::Makefile) && for_other_purpose && !names_a_release(file) {
+        if matches!(self.kind, Kind::Shell | Kind::Makefile) && self.file_for_other_purpose(b) {
             return None;
         }
         if matches!(self.kind, Kind::Shell | Kind::Makefile) && self.runs_output_itself(b) {
@@ -1949,10 +1968,13 @@ impl<'a> Defs<'a> {
         let Some(output) = self.output_as_named(inv) else { return false };
         let output = output.trim_start_matches("./");
         let later = self.commands_after(b);
-        // Run as a command, or inside a substitution (`v=$(./app --version)`).
+        // Run as a command, or inside a substitution (`v=$(./app --version)`); what `go install`
+        // writes, by its name from PATH too (`go install github.com/mitchellh/gox; gox ...`).
         let after = self.text.get(inv.span.1..).unwrap_or("");
         let name = output.rsplit('/').next();
-        let runs = later.iter().any(|c| c.program() == Some(output) || c.program_in_folder() == name)
+        let from_path =
+            |c: &&Command| inv.install && c.program().is_some_and(|p| !p.contains('/')) && c.program() == name;
+        let runs = later.iter().any(|c| c.program() == Some(output) || c.program_in_folder() == name || from_path(c))
             || ["$(./", "`./"].iter().any(|open| after.contains(&format!("{open}{output} ")));
         let keeps = later.iter().any(|c| {
             link::names_kept_files(&c.argv)

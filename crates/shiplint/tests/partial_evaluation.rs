@@ -3754,3 +3754,36 @@ fn a_goreleaser_release_from_a_generated_config_is_the_projects_release() {
     assert!(places(&found, "stripped-without-symbols").is_empty(), "{found:#?}");
     assert!(places(&found, "macos-not-notarized").is_empty(), "{found:#?}");
 }
+
+#[test]
+fn a_tool_go_install_puts_on_path_and_the_script_runs_is_a_tool() {
+    // gox installed into GOPATH/bin, then run by its name: a tool the script uses itself.
+    let script = |run: &str| {
+        format!("#!/bin/bash\nif ! which gox > /dev/null; then\n  go install github.com/mitchellh/gox\nfi\n{run}\n")
+    };
+    let image = "FROM golang:1.27 AS build\nCOPY . /src\nWORKDIR /src\nRUN ./build.sh\nFROM alpine:3.20\nCOPY --from=build /src/pkg/linux_amd64/app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n";
+    let gox = "gox -os=linux -arch=amd64 -output \"pkg/{{.OS}}_{{.Arch}}/app\" .";
+    let found = check_in_module(&[("build.sh", &script(gox)), ("Dockerfile", image)]);
+    assert!(!places(&found, "untrimmed-paths").contains(&"build.sh:3"), "{found:#?}");
+    // Installed and never run, in an image build: it may be what the image copies.
+    let found = check_in_module(&[("build.sh", &script("true")), ("Dockerfile", image)]);
+    assert_eq!(places(&found, "untrimmed-paths"), ["build.sh:3"], "{found:#?}");
+}
+
+#[test]
+fn a_stamp_that_does_nothing_in_a_development_build_ships_nothing() {
+    // `-X main.Version` where main declares buildDate only: a no-op. In a `dev` target it stamps
+    // a developer's build; in a plain `build` target it is the version meant to ship.
+    let make = |target: &str| {
+        format!("{target}:\n\tgo build -trimpath -ldflags \"-X main.Version=$(shell git describe)\" -o bin/app .\n")
+    };
+    assert!(places(&check_in_module(&[("Makefile", &make("dev"))]), "x-flag-unknown-target").is_empty());
+    let found = check_in_module(&[("Makefile", &make("build"))]);
+    assert_eq!(places(&found, "x-flag-unknown-target"), ["Makefile:2"], "{found:#?}");
+    // An end-to-end test image that nothing publishes.
+    let image = "FROM golang:1.27 AS build\nCOPY . /src\nWORKDIR /src\nRUN go build -trimpath -ldflags \"-X main.Version=1\" -o /app .\nFROM alpine:3.20\nCOPY --from=build /app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n";
+    let found = check_in_module(&[("e2e/Dockerfile", image)]);
+    assert!(places(&found, "x-flag-unknown-target").is_empty(), "{found:#?}");
+    let found = check_in_module(&[("Dockerfile", image)]);
+    assert_eq!(places(&found, "x-flag-unknown-target"), ["Dockerfile:4"], "{found:#?}");
+}
