@@ -425,9 +425,13 @@ pub fn names_file(arg: &str, file: &str) -> bool {
     // After a `cd` into its folder, a file is named by the rest of its path (`cd dist && tar czf
     // app.tgz app` names `dist/app`).
     let trailing = !arg.is_empty() && file.strip_suffix(arg).is_some_and(|rest| rest.ends_with('/'));
+    // A pattern relative to where the command runs (`zip app.zip ./*`) cannot name a file by
+    // its absolute path (`/go/bin/gox`), nor the other way round.
+    let globbed =
+        arg.starts_with('/') == file.starts_with('/') && super::shell::glob_match(arg.as_bytes(), file.as_bytes());
     bounded
         || trailing
-        || super::shell::glob_match(arg.as_bytes(), file.as_bytes())
+        || globbed
         || (!folder.is_empty() && file.strip_prefix(folder).is_some_and(|rest| rest.starts_with('/')))
 }
 

@@ -1956,6 +1956,11 @@ impl<'a> Defs<'a> {
     /// app_win64.zip app.exe`), an installer or a package (`lipo`, `pkgbuild`, `wix`): it makes
     /// a release of it.
     fn packs_output(&self, b: &Build<'_>) -> Option<&'static str> {
+        // What `go install` puts in the user's GOPATH no path this file knows names (`zip
+        // app.zip ./*` packs the folder it runs in).
+        if b.invocation.installs_into_home() {
+            return None;
+        }
         let output = self.output_as_named(&b.invocation)?;
         let output = output.trim_start_matches("./");
         self.commands_after(b).iter().find_map(|c| link::packs_into(&c.argv, output))
@@ -1976,10 +1981,11 @@ impl<'a> Defs<'a> {
             |c: &&Command| inv.install && c.program().is_some_and(|p| !p.contains('/')) && c.program() == name;
         let runs = later.iter().any(|c| c.program() == Some(output) || c.program_in_folder() == name || from_path(c))
             || ["$(./", "`./"].iter().any(|open| after.contains(&format!("{open}{output} ")));
-        let keeps = later.iter().any(|c| {
-            link::names_kept_files(&c.argv)
-                && c.argv.iter().skip(1).filter_map(Value::as_known).any(|a| link::names_file(a, output))
-        });
+        let keeps = !inv.installs_into_home()
+            && later.iter().any(|c| {
+                link::names_kept_files(&c.argv)
+                    && c.argv.iter().skip(1).filter_map(Value::as_known).any(|a| link::names_file(a, output))
+            });
         runs && !keeps
     }
 

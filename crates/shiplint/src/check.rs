@@ -293,6 +293,17 @@ fn judge_definitions(
         .collect();
     let goreleaser_runs: Vec<(Option<&Path>, crate::defs::goreleaser::Run)> =
         defs.iter().flat_map(|d| d.goreleaser_runs().into_iter().map(move |r| (d.scan_root, r))).collect();
+    // CI workflows a release runs that build Go and keep it themselves, and ko builds that push
+    // their images: the project's release is made there.
+    let ci_releases: Vec<Option<&Path>> = defs
+        .iter()
+        .filter(|d| {
+            let released_by_ci = (d.workflow.is_some_and(|w| w.on_release) || d.run_by_release.is_some())
+                && d.builds.iter().any(|b| b.via.is_none() && d.ships(b).is_some());
+            released_by_ci || d.builds.iter().any(|b| b.invocation.cross_tool == Some("ko") && d.ships(b).is_some())
+        })
+        .map(|d| d.scan_root)
+        .collect();
     for d in &mut defs {
         d.notarized_in = notarized.iter().find(|(root, _)| *root == d.scan_root).map(|(_, at)| at.clone());
         if d.kind == source::Kind::Goreleaser {
@@ -309,7 +320,14 @@ fn judge_definitions(
                 d.goreleaser_released = Some(false);
             }
             if !runs.is_empty() {
-                d.goreleaser_released = Some(runs.iter().any(|r| r.releases));
+                // Only checked in CI (`release --snapshot`), a default config is still what its
+                // maintainers release with by hand, unless the project releases some other way.
+                let releases_otherwise = ci_releases.contains(&d.scan_root)
+                    || goreleaser_runs.iter().any(|(root, r)| *root == d.scan_root && r.releases && !r.reads(name));
+                let released = runs.iter().any(|r| r.releases);
+                if released || !default_name || releases_otherwise {
+                    d.goreleaser_released = Some(released);
+                }
                 // Every run of it passes `GOFLAGS=-trimpath` (a Makefile's `export GOFLAGS`): so
                 // do the builds it runs.
                 if runs.iter().all(|r| r.trimpath_from_goflags) {
@@ -332,17 +350,6 @@ fn judge_definitions(
             let dir = path.parent().unwrap_or(Path::new(""));
             g.dockers.iter().map(move |k| (root, normalized(&dir.join(&k.dockerfile))))
         })
-        .collect();
-    // CI workflows a release runs that build Go and keep it themselves, and ko builds that push
-    // their images: the project's release is made there.
-    let ci_releases: Vec<Option<&Path>> = defs
-        .iter()
-        .filter(|d| {
-            let released_by_ci = (d.workflow.is_some_and(|w| w.on_release) || d.run_by_release.is_some())
-                && d.builds.iter().any(|b| b.via.is_none() && d.ships(b).is_some());
-            released_by_ci || d.builds.iter().any(|b| b.invocation.cross_tool == Some("ko") && d.ships(b).is_some())
-        })
-        .map(|d| d.scan_root)
         .collect();
     // A goreleaser release whose config is no file of the scan (rendered from a template first,
     // named by a variable that holds a generated path): the project releases with goreleaser.

@@ -3757,12 +3757,14 @@ fn a_goreleaser_release_from_a_generated_config_is_the_projects_release() {
 
 #[test]
 fn a_tool_go_install_puts_on_path_and_the_script_runs_is_a_tool() {
-    // gox installed into GOPATH/bin, then run by its name: a tool the script uses itself.
+    // gox installed into GOPATH/bin, then run by its name: a tool the script uses itself; the
+    // zip of the folder the script is in does not hold it.
     let script = |run: &str| {
         format!("#!/bin/bash\nif ! which gox > /dev/null; then\n  go install github.com/mitchellh/gox\nfi\n{run}\n")
     };
     let image = "FROM golang:1.27 AS build\nCOPY . /src\nWORKDIR /src\nRUN ./build.sh\nFROM alpine:3.20\nCOPY --from=build /src/pkg/linux_amd64/app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n";
-    let gox = "gox -os=linux -arch=amd64 -output \"pkg/{{.OS}}_{{.Arch}}/app\" .";
+    let gox =
+        "gox -os=linux -arch=amd64 -output \"pkg/{{.OS}}_{{.Arch}}/app\" .\ncd pkg/linux_amd64 && zip ../app.zip ./*";
     let found = check_in_module(&[("build.sh", &script(gox)), ("Dockerfile", image)]);
     assert!(!places(&found, "untrimmed-paths").contains(&"build.sh:3"), "{found:#?}");
     // Installed and never run, in an image build: it may be what the image copies.
