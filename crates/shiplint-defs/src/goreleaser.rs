@@ -102,6 +102,9 @@ pub struct Run {
     pub builds: bool,
     /// Its environment sets `GOFLAGS=-trimpath`, which every `go build` it runs reads.
     pub trimpath_from_goflags: bool,
+    /// A release run without publishing (`release --snapshot`): the whole release rehearsed, as
+    /// CI checks a config its maintainers release with (not `build`, which only compiles).
+    pub rehearses_release: bool,
 }
 
 impl Run {
@@ -119,9 +122,16 @@ impl Run {
                 _ => {}
             }
         }
-        let releases = !subcommand.is_some_and(|c| OTHER_COMMANDS.contains(&c)) && !args.contains(&"--snapshot");
+        let release_command = !subcommand.is_some_and(|c| OTHER_COMMANDS.contains(&c));
+        let snapshot = args.contains(&"--snapshot");
         let builds = !subcommand.is_some_and(|c| matches!(c, "continue" | "publish" | "announce"));
-        Run { config, releases, builds, trimpath_from_goflags: false }
+        Run {
+            config,
+            releases: release_command && !snapshot,
+            builds,
+            trimpath_from_goflags: false,
+            rehearses_release: release_command && snapshot,
+        }
     }
 
     /// Whether this run reads the config file named `file_name` (any, where the `--config` path

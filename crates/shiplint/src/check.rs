@@ -320,12 +320,13 @@ fn judge_definitions(
                 d.goreleaser_released = Some(false);
             }
             if !runs.is_empty() {
-                // Only checked in CI (`release --snapshot`), a default config is still what its
-                // maintainers release with by hand, unless the project releases some other way.
+                // Only rehearsed in CI (`release --snapshot`), a default config is still what
+                // its maintainers release with by hand, unless the project releases some other way.
                 let releases_otherwise = ci_releases.contains(&d.scan_root)
                     || goreleaser_runs.iter().any(|(root, r)| *root == d.scan_root && r.releases && !r.reads(name));
                 let released = runs.iter().any(|r| r.releases);
-                if released || !default_name || releases_otherwise {
+                let rehearsed = runs.iter().any(|r| r.rehearses_release);
+                if released || !default_name || !rehearsed || releases_otherwise {
                     d.goreleaser_released = Some(released);
                 }
                 // Every run of it passes `GOFLAGS=-trimpath` (a Makefile's `export GOFLAGS`): so

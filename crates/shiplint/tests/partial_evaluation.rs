@@ -3789,3 +3789,27 @@ fn a_stamp_that_does_nothing_in_a_development_build_ships_nothing() {
     let found = check_in_module(&[("Dockerfile", image)]);
     assert_eq!(places(&found, "x-flag-unknown-target"), ["Dockerfile:4"], "{found:#?}");
 }
+
+#[test]
+fn a_default_goreleaser_config_ci_only_snapshots_is_released_by_hand() {
+    // CI only checks the config (`release --snapshot`): the maintainers release with it by hand.
+    let config = "version: 2\nbuilds:\n  - flags: [-trimpath]\n    ldflags: -s -w -X main.Version={{ .Version }}\n    goos: [linux]\n";
+    let checks = "on: [push, pull_request]\njobs:\n  goreleaser:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: goreleaser/goreleaser-action@v6\n        with:\n          args: release --snapshot --skip publish --clean\n";
+    let found = check_in_module(&[(".goreleaser.yml", config), (".github/workflows/goreleaser.yml", checks)]);
+    assert_eq!(places(&found, "stripped-without-symbols"), [".goreleaser.yml:4"], "{found:#?}");
+    // Used only to compile for tests (`goreleaser build --snapshot`), it releases nothing.
+    let e2e = checks.replace("release --snapshot --skip publish --clean", "build --snapshot --single-target --clean");
+    let found = check_in_module(&[(".goreleaser.yml", config), (".github/workflows/e2e.yml", &e2e)]);
+    assert!(places(&found, "stripped-without-symbols").is_empty(), "{found:#?}");
+    // Beside a release made with another config, it is only the check's.
+    let release = "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: goreleaser/goreleaser-action@v6\n        with:\n          args: release --clean --config .goreleaser.release.yml\n";
+    let release_config =
+        "version: 2\nbuilds:\n  - flags: [-trimpath]\n    ldflags: -X main.Version={{ .Version }}\n    goos: [linux]\n";
+    let found = check_in_module(&[
+        (".goreleaser.yml", config),
+        (".github/workflows/goreleaser.yml", checks),
+        (".goreleaser.release.yml", release_config),
+        (".github/workflows/release.yml", release),
+    ]);
+    assert!(places(&found, "stripped-without-symbols").is_empty(), "{found:#?}");
+}
