@@ -932,6 +932,7 @@ pub fn link(defs: &mut [Defs<'_>]) {
     for ActionImageBuild { file, at, published, target, build_args } in action_built_dockerfiles(defs, &index) {
         let d = &mut defs[file];
         d.run_by_another = true;
+        d.run_for_release = true;
         if published {
             d.published_by.get_or_insert(at);
         }
@@ -1009,6 +1010,9 @@ pub fn link(defs: &mut [Defs<'_>]) {
         for (priority, call) in calls {
             let from_elsewhere = call.caller.chain().last().is_some_and(|root| root.file != call.callee);
             defs[call.callee].run_by_another |= from_elsewhere;
+            let for_other_purpose =
+                call.caller.chain().any(|c| super::source::place_for_other_purpose(&c.path, c.context.as_deref()));
+            defs[call.callee].run_for_release |= from_elsewhere && !for_other_purpose;
             if let Run::Image { target, .. } = &call.run {
                 defs[call.callee].builds_image(target.clone(), call.build_args_given());
             }

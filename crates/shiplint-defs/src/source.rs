@@ -313,6 +313,12 @@ pub struct Defs<'a> {
     pub ko_published: Option<ko::Published>,
     /// Another build definition of the scan runs this one (`docker build -f`, `make`, `./x.sh`).
     pub run_by_another: bool,
+    /// ... from a place not named for tests, development or tooling (not only `make docker-dev`
+    /// or an e2e workflow).
+    pub run_for_release: bool,
+    /// The Dockerfiles of the scan whose images do not ship (see `not_for_release`), known once
+    /// the scan is linked: what a `RUN` of theirs runs does not ship through them.
+    pub images_not_shipped: Arc<Vec<String>>,
     /// For a Dockerfile: the stages the scan's image builds ask for (`docker build --target`,
     /// build-push-action's `target:`; `None`: the last stage), in the order found.
     pub image_targets: Vec<Option<String>>,
@@ -1270,6 +1276,8 @@ impl<'a> Defs<'a> {
             published_by: None,
             run_by_release: None,
             run_by_another: false,
+            run_for_release: false,
+            images_not_shipped: Arc::default(),
             image_targets: Vec::new(),
             image_build_args: Vec::new(),
             published_instead: None,
@@ -1419,8 +1427,6 @@ impl<'a> Defs<'a> {
             .or_else(|| *self.declared_purpose.get_or_init(|| header_purpose(self.file_text)))
     }
 
-    /// What a Makefile target's or script function's name says it builds for when that is not a
-    /// release (`test-e2e`, `lint`, `docs-gen`).
     /// Whether the script or make file a build is written in is named for another purpose
     /// (`test.sh`, `lint.mk`) and not for a release: it builds for that, whoever runs it (a
     /// release script that runs the tests first); for a Makefile, the file the recipe is written
@@ -1447,6 +1453,8 @@ impl<'a> Defs<'a> {
         }
     }
 
+    /// Whether a Makefile target's or script function's name says it builds for something other
+    /// than a release (`test-e2e`, `lint`, `docs-gen`).
     fn context_not_for_release(&self, context: Option<&str>) -> bool {
         matches!(self.kind, Kind::Makefile | Kind::Shell) && context.is_some_and(names_other_purpose)
     }
@@ -1925,6 +1933,11 @@ impl<'a> Defs<'a> {
             purposes.iter().flatten().any(|p| *p != "development") && !c.context.as_deref().is_some_and(names_a_release)
         };
         let started_for_checks = chain().any(for_checks);
+        // An image that does not ship (a developer's, one nothing publishes) ships nothing its
+        // RUN lines build, nor do the callers that built it.
+        if chain().any(|c| c.kind == Kind::Dockerfile && self.images_not_shipped.contains(&c.path)) {
+            return None;
+        }
         chain().find_map(|c| {
             let ships = match self.releases_elsewhere {
                 true => &c.ships_beside_release,

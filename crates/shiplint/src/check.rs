@@ -13,6 +13,7 @@ use serde::Serialize;
 use shiplint_gobin::{Executable, Facts};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A file that could not be read, with the reason.
@@ -377,6 +378,21 @@ fn judge_definitions(
         }
     }
     mark_images_published_instead(&mut defs);
+    let images_not_shipped: HashMap<Option<&Path>, Arc<Vec<String>>> = defs
+        .iter()
+        .filter(|d| d.kind == source::Kind::Dockerfile && d.not_for_release().is_some())
+        .fold(HashMap::new(), |mut by_root: HashMap<Option<&Path>, Vec<String>>, d| {
+            by_root.entry(d.scan_root).or_default().push(d.path.to_string());
+            by_root
+        })
+        .into_iter()
+        .map(|(root, paths)| (root, Arc::new(paths)))
+        .collect();
+    for d in &mut defs {
+        if let Some(paths) = images_not_shipped.get(&d.scan_root) {
+            d.images_not_shipped = paths.clone();
+        }
+    }
     mark_container_runs(&mut defs);
     // A file another Makefile of the scan includes is judged as part of it, as make reads it
     // (alone, it lacks the includer's variables and goals).
@@ -415,7 +431,7 @@ fn mark_images_published_instead(defs: &mut [Defs<'_>]) {
         .map(|d| (d.scan_root, d.path.to_string()))
         .collect();
     for d in defs.iter_mut().filter(|d| d.kind == source::Kind::Dockerfile) {
-        let built = d.published_by.is_some() || d.packed_by_goreleaser || d.run_by_another || d.github_action_image;
+        let built = d.published_by.is_some() || d.packed_by_goreleaser || d.run_for_release || d.github_action_image;
         // `Dockerfile.prod`, `release.Dockerfile`: its name says it is the one that ships.
         let name = Path::new(d.path).file_name().and_then(|n| n.to_str()).unwrap_or_default().to_ascii_lowercase();
         let named_for_release = crate::defs::source::names_a_release(&name)

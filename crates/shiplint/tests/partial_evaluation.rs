@@ -3813,3 +3813,29 @@ fn a_default_goreleaser_config_ci_only_snapshots_is_released_by_hand() {
     ]);
     assert!(places(&found, "stripped-without-symbols").is_empty(), "{found:#?}");
 }
+
+#[test]
+fn an_image_only_a_development_target_builds_ships_nothing_beside_published_ones() {
+    // goreleaser publishes the image of `Dockerfile`; `make docker-dev` builds another one
+    // locally, whose RUN builds through the Makefile.
+    let goreleaser = "builds:\n  - flags: [-trimpath]\n    goos: [linux]\ndockers:\n  - dockerfile: Dockerfile\n";
+    let release_image = "FROM gcr.io/distroless/static-debian12:nonroot\nCOPY app /app\nENTRYPOINT [\"/app\"]\n";
+    let dev_image = "FROM golang:1.27 AS build\nCOPY . /src\nWORKDIR /src\nRUN make server\nFROM alpine:3.20\nCOPY --from=build /src/dist/app /app\nENTRYPOINT [\"/app\"]\n";
+    let make = |target: &str| {
+        format!("{target}:\n\tdocker build -f Dockerfile-build -t app:local .\n\nserver:\n\tgo build -o dist/app .\n")
+    };
+    let files = |target: &str| {
+        check_in_module(&[
+            (".goreleaser.yml", goreleaser),
+            ("Dockerfile", release_image),
+            ("Dockerfile-build", dev_image),
+            ("Makefile", &make(target)),
+        ])
+    };
+    let found = files("docker-dev");
+    assert!(!found.iter().any(|f| f.1.starts_with("Dockerfile-build") || f.1.starts_with("Makefile")), "{found:#?}");
+    // Built by a target that says nothing of its purpose, it may be a published image.
+    let found = files("docker-image");
+    assert_eq!(places(&found, "root-final-image"), ["Dockerfile-build:5"], "{found:#?}");
+    assert_eq!(places(&found, "untrimmed-paths"), ["Makefile:5"], "{found:#?}");
+}
