@@ -1869,6 +1869,10 @@ impl<'a> Defs<'a> {
         if inv.installs_into_home() {
             return self.caller_ships(b);
         }
+        // Into /tmp and left there: it ships only where a caller's job keeps it.
+        if self.writes_scratch_only(b) {
+            return self.caller_ships(b);
+        }
         if !program && cross_compiling_ships && !self.releases_elsewhere && cross_compiles {
             return Some("it is cross-compiled".into());
         }
@@ -1994,12 +1998,24 @@ impl<'a> Defs<'a> {
             |c: &&Command| inv.install && c.program().is_some_and(|p| !p.contains('/')) && c.program() == name;
         let runs = later.iter().any(|c| c.program() == Some(output) || c.program_in_folder() == name || from_path(c))
             || ["$(./", "`./"].iter().any(|open| after.contains(&format!("{open}{output} ")));
-        let keeps = !inv.installs_into_home()
-            && later.iter().any(|c| {
-                link::names_kept_files(&c.argv)
-                    && c.argv.iter().skip(1).filter_map(Value::as_known).any(|a| link::names_file(a, output))
-            });
+        let keeps = !inv.installs_into_home() && self.keeps_later(b, output);
         runs && !keeps
+    }
+
+    /// Whether a later command of the build's run copies, moves, packs or uploads `output`.
+    fn keeps_later(&self, b: &Build<'_>, output: &str) -> bool {
+        self.commands_after(b).iter().any(|c| {
+            link::names_kept_files(&c.argv)
+                && c.argv.iter().skip(1).filter_map(Value::as_known).any(|a| link::names_file(a, output))
+        })
+    }
+
+    /// Whether the build writes into the machine's scratch folder (`-o /tmp/lnd-$sys`) and
+    /// nothing later in its run keeps the file: a build to check that it builds.
+    fn writes_scratch_only(&self, b: &Build<'_>) -> bool {
+        let Some((output, _)) = &b.invocation.output else { return false };
+        let Some(named) = self.output_as_named(&b.invocation) else { return false };
+        output.starts_with("/tmp/") && !self.keeps_later(b, &named)
     }
 
     /// Whether other commands of this file build for several platforms (gox, goxz, or builds

@@ -3839,3 +3839,18 @@ fn an_image_only_a_development_target_builds_ships_nothing_beside_published_ones
     assert_eq!(places(&found, "root-final-image"), ["Dockerfile-build:5"], "{found:#?}");
     assert_eq!(places(&found, "untrimmed-paths"), ["Makefile:5"], "{found:#?}");
 }
+
+#[test]
+fn a_build_into_tmp_that_nothing_keeps_is_a_check() {
+    // A release-named target building each platform into /tmp to see that it builds.
+    let make = |after: &str| {
+        format!(
+            "cross-release-install:\n\tfor sys in linux-amd64 darwin-arm64; do \\\n\t\tGOOS=$${{sys%%-*}} GOARCH=$${{sys##*-}} go build -ldflags=\"-s -w\" -o /tmp/app-$$sys .; \\\n\tdone{after}\n"
+        )
+    };
+    let found = check_in_module(&[("Makefile", &make(""))]);
+    assert!(places(&found, "stripped-without-symbols").is_empty(), "{found:#?}");
+    // Packed from there, it is the release.
+    let found = check_in_module(&[("Makefile", &make("\n\ttar czf dist/app.tgz /tmp/app-linux-amd64"))]);
+    assert_eq!(places(&found, "stripped-without-symbols"), ["Makefile:3"], "{found:#?}");
+}
