@@ -976,12 +976,15 @@ fn builds_this_project(module: Option<&Module>, run_in: Option<&Module>, b: &Bui
 pub fn non_release_purpose(token: &str) -> Option<&'static str> {
     match token {
         // `bats`: the Bash Automated Testing System (`Dockerfile.bats`).
-        "test" | "tests" | "testing" | "e2e" | "integration" | "bats" | "smoke" | "dummy" | "integrationtest"
-        | "integrationtests" | "e2etest" | "e2etests" => Some("tests"),
-        "dev" | "devcontainer" | ".devcontainer" | "development" | "local" => Some("development"),
+        "testing" | "e2e" | "integration" | "bats" | "smoke" | "dummy" => Some("tests"),
+        "dev" | "devcontainer" | ".devcontainer" | "development" | "local" | "debug" => Some("development"),
         "lint" | "linter" | "validate" | "validation" | "vendor" | "docs" | "bench" | "fuzz" | "coverage"
         | "generate" | "codegen" | "check" | "checks" => Some("project tooling"),
         t if t.starts_with("docs") || t.starts_with("lint") => Some("project tooling"),
+        // `test`, `tests` and a test suite's name (`e2etest`, `pjdfstest`), not `latest` or `attest`.
+        t if (t.ends_with("test") || t.ends_with("tests")) && !t.ends_with("latest") && !t.ends_with("attest") => {
+            Some("tests")
+        }
         _ => None,
     }
 }
@@ -1411,7 +1414,7 @@ impl<'a> Defs<'a> {
     /// What the file's path says it is for when that is not a release: a test, an example or a
     /// development setup (`test/e2e/Dockerfile`, `Dockerfile.dev`, `.devcontainer/Dockerfile`).
     pub fn not_for_release(&self) -> Option<&'static str> {
-        if self.published_by.is_some() {
+        if self.published_by.is_some() || self.packed_by_goreleaser {
             return None;
         }
         if self.published_instead.is_some() {
@@ -1421,8 +1424,12 @@ impl<'a> Defs<'a> {
         let path = below_root.and_then(Path::to_str).unwrap_or(self.path);
         let mut parts = path.split('/').rev();
         let name = parts.next().unwrap_or("");
-        name.split(['.', '-', '_'])
-            .find_map(folder_purpose)
+        // `Dockerfile-release-debug` is the release's debug image.
+        let by_name = match names_a_release_not_cross(name) {
+            true => None,
+            false => name.split(['.', '-', '_']).find_map(folder_purpose),
+        };
+        by_name
             .or_else(|| parts.find_map(folder_purpose))
             .or_else(|| *self.declared_purpose.get_or_init(|| header_purpose(self.file_text)))
     }

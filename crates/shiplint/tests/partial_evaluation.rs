@@ -3854,3 +3854,28 @@ fn a_build_into_tmp_that_nothing_keeps_is_a_check() {
     let found = check_in_module(&[("Makefile", &make("\n\ttar czf dist/app.tgz /tmp/app-linux-amd64"))]);
     assert_eq!(places(&found, "stripped-without-symbols"), ["Makefile:3"], "{found:#?}");
 }
+
+#[test]
+fn debug_images_and_test_suites_are_named_for_other_purposes() {
+    // A delve image built from the Makefile's build is a developer's.
+    let make = "app:\n\tgo build -o bin/app ./cmd/app\n";
+    let image = |name: &str| {
+        (
+            name.to_string(),
+            "FROM golang:1.27 AS build\nCOPY . /src\nWORKDIR /src\nRUN make app\nFROM alpine:3.20\nCOPY --from=build /src/bin/app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n".to_string(),
+        )
+    };
+    let files = |(name, text): (String, String)| {
+        check(&[("go.mod", GO_MOD), ("cmd/app/main.go", MAIN), ("Makefile", make), (name.as_str(), text.as_str())])
+    };
+    assert!(places(&files(image("Dockerfile.debug")), "untrimmed-paths").is_empty());
+    assert_eq!(places(&files(image("Dockerfile")), "untrimmed-paths"), ["Makefile:2"]);
+    // The release's debug image is the release's.
+    assert_eq!(places(&files(image("Dockerfile-release-debug")), "untrimmed-paths"), ["Makefile:2"]);
+    // A target named for a test suite (`pjdfstest`) builds for it; `latest` names no test.
+    let target = |name: &str| format!("{name}:\n\tgo build -ldflags \"-s -w\" -trimpath -o dist/app ./cmd/app\n");
+    let suite = check(&[("go.mod", GO_MOD), ("cmd/app/main.go", MAIN), ("Makefile", &target("pjdfstest"))]);
+    assert!(suite.is_empty(), "{suite:#?}");
+    let latest = check(&[("go.mod", GO_MOD), ("cmd/app/main.go", MAIN), ("Makefile", &target("release-latest"))]);
+    assert_eq!(places(&latest, "stripped-without-symbols"), ["Makefile:2"], "{latest:#?}");
+}
