@@ -393,6 +393,17 @@ fn judge_definitions(
             d.images_not_shipped = paths.clone();
         }
     }
+    // A release made by a chain of build files (a release script running `make build`, a
+    // release job running a script): a script nothing runs beside it is a local alternative,
+    // not another release.
+    let chain_releases: Vec<Option<&Path>> = defs
+        .iter()
+        .filter(|d| d.builds.iter().any(|b| b.via.is_some() && d.caller_ships(b).is_some()))
+        .map(|d| d.scan_root)
+        .collect();
+    for d in defs.iter_mut().filter(|d| d.kind == source::Kind::Shell && !d.run_by_another) {
+        d.releases_elsewhere |= chain_releases.contains(&d.scan_root);
+    }
     mark_container_runs(&mut defs);
     // A file another Makefile of the scan includes is judged as part of it, as make reads it
     // (alone, it lacks the includer's variables and goals).

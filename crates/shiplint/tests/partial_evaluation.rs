@@ -3879,3 +3879,27 @@ fn debug_images_and_test_suites_are_named_for_other_purposes() {
     let latest = check(&[("go.mod", GO_MOD), ("cmd/app/main.go", MAIN), ("Makefile", &target("release-latest"))]);
     assert_eq!(places(&latest, "stripped-without-symbols"), ["Makefile:2"], "{latest:#?}");
 }
+
+#[test]
+fn a_script_nothing_runs_beside_a_release_chain_is_a_local_alternative() {
+    // The release: nightly-release.sh runs `make build` per platform. compile-linux.sh, which
+    // nothing runs, cross-compiles the same program by hand.
+    let make = "build:\n\tgo build -trimpath -ldflags \"-s -w -X main.buildDate=$(shell git log -1 --format=%cI)\" -o micro ./cmd/app\n";
+    let release = "#!/bin/sh\nfor os in linux darwin; do GOOS=$os make build; tar czf micro-$os.tgz micro; done\ngh release upload nightly micro-*.tgz\n";
+    let local = "#!/bin/sh\nGOOS=linux GOARCH=arm64 go build -ldflags \"-s -w -X main.Version=$1\" -o micro-linux-arm64 ./cmd/app\n";
+    let files = |with_release: bool| {
+        let mut files =
+            vec![("go.mod", GO_MOD), ("cmd/app/main.go", MAIN), ("Makefile", make), ("tools/compile-linux.sh", local)];
+        if with_release {
+            files.push(("tools/nightly-release.sh", release));
+        }
+        check(&files)
+    };
+    let found = files(true);
+    assert!(!found.iter().any(|f| f.1.starts_with("tools/compile-linux.sh")), "{found:#?}");
+    assert_eq!(places(&found, "stripped-without-symbols"), ["Makefile:2"], "{found:#?}");
+    // Alone, the cross-compiling script is the release: its stamp that does nothing is a defect.
+    let found = files(false);
+    assert_eq!(places(&found, "x-flag-unknown-target"), ["tools/compile-linux.sh:2"], "{found:#?}");
+    assert!(places(&found, "stripped-without-symbols").contains(&"tools/compile-linux.sh:2"), "{found:#?}");
+}

@@ -28,13 +28,17 @@ pub struct XFlag<'a> {
 /// whichever run of the command names it (the value may have holes: `-X version.Tag=$(git
 /// describe)` still names a target; a caller's run may name targets the file alone leaves unknown).
 /// Not of builds for development, tests or tooling, which stamp nothing that ships; a build
-/// that stamps a version and says nothing of its purpose is taken for the release it stamps.
+/// that stamps a version and says nothing of its purpose is taken for the release it stamps,
+/// unless the project releases elsewhere (goreleaser, a release job or chain of files), beside
+/// which it is a local alternative.
 fn x_flags<'a>(defs: &'a Defs<'_>) -> Vec<XFlag<'a>> {
     let mut out = Vec::new();
     let mut seen = std::collections::HashSet::new();
     // A tool's default -X flags (goreleaser's main.version, ...) are no claim by the user.
     let claimed = |b: &&crate::defs::source::Build<'_>| !b.invocation.implicit_ldflags;
-    let for_release = |b: &&crate::defs::source::Build<'_>| defs.ships(b).is_some() || !defs.built_for_other_purpose(b);
+    let for_release = |b: &&crate::defs::source::Build<'_>| {
+        defs.ships(b).is_some() || !defs.releases_elsewhere && !defs.built_for_other_purpose(b)
+    };
     for b in defs.builds.iter().filter(claimed).filter(for_release) {
         let Some((ldflags, word)) = &b.invocation.ldflags else { continue };
         for (target, value) in x_assignments(ldflags) {
