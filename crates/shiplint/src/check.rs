@@ -430,7 +430,8 @@ fn judge_definitions(
 }
 
 /// Where a repository publishes images from some Dockerfiles (a release workflow's push,
-/// goreleaser's `dockers:`), a Dockerfile that nothing of it builds (no `docker build -f`, no
+/// goreleaser's `dockers:`), a Dockerfile that nothing of it builds for a release (no `docker
+/// build -f` outside places for tests, development or tooling such as `make docker-dev`, no
 /// build-push-action, no goreleaser, no bake file beside it) and whose name does not say it is
 /// the release's (`Dockerfile.prod`, `release.Dockerfile`) is not one of its published images:
 /// a developer's or a stale one (netbird's `Dockerfile.multistage` beside the `Dockerfile`

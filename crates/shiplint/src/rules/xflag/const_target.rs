@@ -8,6 +8,7 @@ declare_rule! {
     /// ## What it does
     /// Finds `-X importpath.name=value` flags whose target is a constant in the module's Go
     /// source.
+    /// Builds are judged as for x-flag-unknown-target (those that ship or state no other purpose).
     ///
     /// ## Why is this bad?
     /// The linker can set only variables. The build succeeds, prints nothing, and the program

@@ -8,6 +8,7 @@ declare_rule! {
     /// ## What it does
     /// Finds `-X importpath.name=value` flags whose target variable is declared with a type other
     /// than `string`.
+    /// Builds are judged as for x-flag-unknown-target (those that ship or state no other purpose).
     ///
     /// ## Why is this bad?
     /// This one is not silent: the link fails with `cannot set with -X: not a var of type

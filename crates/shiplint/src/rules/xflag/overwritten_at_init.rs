@@ -10,6 +10,7 @@ declare_rule! {
     /// when it starts: assigned unconditionally in `init()` (an error), or initialised by a
     /// function call (a warning: the value survives only if the compiler can fold the call to
     /// a constant string).
+    /// Builds are judged as for x-flag-unknown-target (those that ship or state no other purpose).
     ///
     /// ## Why is this bad?
     /// The linker writes the value into the binary, and package initialisation replaces it before

@@ -8,7 +8,9 @@ declare_rule! {
     /// Finds `-X importpath.name=value` flags that name nothing in the module: a short or wrong
     /// import path (`version.Version` for `example.com/app/internal/version.Version`), a name the
     /// package does not declare, or `main.x` when `x` lives elsewhere. It suggests the packages
-    /// that do declare the name.
+    /// that do declare the name. Like the other `-X` rules, it judges builds that ship and builds
+    /// that state no other purpose; not a `dev` target, a test image, or a local build beside a
+    /// release made elsewhere (goreleaser, a release job), whose stamps reach no user.
     ///
     /// ## Why is this bad?
     /// The linker ignores an `-X` whose symbol does not exist, without a word. The version,
