@@ -313,8 +313,8 @@ pub struct Defs<'a> {
     pub ko_published: Option<ko::Published>,
     /// Another build definition of the scan runs this one (`docker build -f`, `make`, `./x.sh`).
     pub run_by_another: bool,
-    /// ... from a place not named for tests, development or tooling (not only `make docker-dev`
-    /// or an e2e workflow).
+    /// Another build definition runs this one from a place not named for tests, development or
+    /// tooling (an image that only `make docker-dev` or an e2e workflow builds is not).
     pub run_for_release: bool,
     /// The Dockerfiles of the scan whose images do not ship (see `not_for_release`), known once
     /// the scan is linked: what a `RUN` of theirs runs does not ship through them.
