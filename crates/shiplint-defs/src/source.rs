@@ -2133,6 +2133,11 @@ impl<'a> Defs<'a> {
             if a.uses.starts_with("goreleaser/goreleaser-action@") {
                 return goreleaser_step_releases(a);
             }
+            // build-push-action pushes only when told (`push: true`, or an expression); its
+            // default builds the image and keeps nothing.
+            if a.uses.starts_with("docker/build-push-action@") {
+                return a.with.get("push").is_some_and(|p| p.value.trim() != "false");
+            }
             PUBLISHING_ACTIONS.iter().any(|k| a.uses.starts_with(k))
                 || a.uses.starts_with("actions/github-script@")
                     && a.with.get("script").is_some_and(|s| s.value.contains("uploadReleaseAsset"))

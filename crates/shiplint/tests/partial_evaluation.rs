@@ -3903,3 +3903,19 @@ fn a_script_nothing_runs_beside_a_release_chain_is_a_local_alternative() {
     assert_eq!(places(&found, "x-flag-unknown-target"), ["tools/compile-linux.sh:2"], "{found:#?}");
     assert!(places(&found, "stripped-without-symbols").contains(&"tools/compile-linux.sh:2"), "{found:#?}");
 }
+
+#[test]
+fn an_image_build_push_action_does_not_push_keeps_nothing() {
+    // docker/build-push-action pushes only when told: its default builds the image and drops it.
+    let workflow = |push: &str| {
+        format!(
+            "on:\n  push:\n    branches: [main]\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - run: CGO_ENABLED=0 go build -o app .\n      - uses: docker/build-push-action@v6\n        with:\n          context: .\n{push}"
+        )
+    };
+    let found = check_in_module(&[(".github/workflows/image.yml", &workflow(""))]);
+    assert!(places(&found, "untrimmed-paths").is_empty(), "{found:#?}");
+    let found = check_in_module(&[(".github/workflows/image.yml", &workflow("          push: false\n"))]);
+    assert!(places(&found, "untrimmed-paths").is_empty(), "{found:#?}");
+    let found = check_in_module(&[(".github/workflows/image.yml", &workflow("          push: true\n"))]);
+    assert_eq!(places(&found, "untrimmed-paths"), [".github/workflows/image.yml:8"], "{found:#?}");
+}
