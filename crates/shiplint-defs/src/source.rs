@@ -1673,7 +1673,9 @@ impl<'a> Defs<'a> {
             self.builds.iter().filter(|b| from_elsewhere(b)).filter_map(|b| b.context.clone()).collect();
         let released_here: Vec<String> = called
             .iter()
-            .filter(|c| self.release_goal_running(c).is_some_and(|goal| !called.contains(goal)))
+            .filter(|c| {
+                self.release_goal_running(c, self.releases_elsewhere).is_some_and(|goal| !called.contains(goal))
+            })
             .cloned()
             .collect();
         called.retain(|c| !released_here.contains(c));
@@ -2077,7 +2079,7 @@ impl<'a> Defs<'a> {
         };
         match context {
             Some(target) if names_a_release(target) => Some(format!("it is in the {target} target")),
-            Some(target) if let Some(goal) = self.release_goal_running(target).filter(|_| !releases_elsewhere) => {
+            Some(target) if let Some(goal) = self.release_goal_running(target, releases_elsewhere) => {
                 Some(format!("it is in the {target} target, which the {goal} target runs"))
             }
             _ if matches!(self.kind, Kind::Shell | Kind::GoProgram) && names_a_release(script) => {
@@ -2091,9 +2093,9 @@ impl<'a> Defs<'a> {
     /// `build-darwin:`): it makes what that target releases, unless the project releases
     /// elsewhere (such a Makefile is a local alternative). A `cross` target says nothing of what
     /// its prerequisites build (the program that generates the docs).
-    fn release_goal_running(&self, target: &str) -> Option<&str> {
+    fn release_goal_running(&self, target: &str, releases_elsewhere: bool) -> Option<&str> {
         match self.parsed {
-            Parsed::Makefile { file, .. } if !self.releases_elsewhere => {
+            Parsed::Makefile { file, .. } if !releases_elsewhere => {
                 file.goal_reaching(self.text, target, &names_a_release_not_cross)
             }
             _ => None,

@@ -378,16 +378,13 @@ fn judge_definitions(
         }
     }
     mark_images_published_instead(&mut defs);
-    let images_not_shipped: HashMap<Option<&Path>, Arc<Vec<String>>> = defs
-        .iter()
-        .filter(|d| d.kind == source::Kind::Dockerfile && d.not_for_release().is_some())
-        .fold(HashMap::new(), |mut by_root: HashMap<Option<&Path>, Vec<String>>, d| {
-            by_root.entry(d.scan_root).or_default().push(d.path.to_string());
-            by_root
-        })
-        .into_iter()
-        .map(|(root, paths)| (root, Arc::new(paths)))
-        .collect();
+    // The Dockerfiles whose images do not ship, per tree, shared by every file of the tree.
+    let mut images_not_shipped: HashMap<Option<&Path>, Vec<String>> = HashMap::new();
+    for d in defs.iter().filter(|d| d.kind == source::Kind::Dockerfile && d.not_for_release().is_some()) {
+        images_not_shipped.entry(d.scan_root).or_default().push(d.path.to_string());
+    }
+    let images_not_shipped: HashMap<_, Arc<Vec<String>>> =
+        images_not_shipped.into_iter().map(|(root, paths)| (root, Arc::new(paths))).collect();
     for d in &mut defs {
         if let Some(paths) = images_not_shipped.get(&d.scan_root) {
             d.images_not_shipped = paths.clone();

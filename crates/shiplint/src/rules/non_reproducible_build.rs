@@ -118,6 +118,7 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
                 _ => "the build host",
             };
             let written = hole.origin.written();
+            let subject = target.as_ref().map_or("-ldflags".to_string(), |t| format!("-X {t}"));
             // A stamp in a variable a caller exports (`export LD_OPTS = -ldflags "-X
             // main.date=$(DATE)"` before `$(MAKE) -C cli build`) is said where it assigns it.
             let exported = target.as_ref().filter(|_| own_variables_unset).and_then(|t| {
@@ -125,7 +126,6 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
                 b.via.as_deref()?.chain().find_map(|c| c.exported(&holds))
             });
             if let Some((path, lines)) = exported {
-                let subject = target.as_ref().map_or(String::new(), |t| format!("-X {t}"));
                 let stamp = format!("{subject} takes a value from {what}, {written}");
                 out.push(finding_at(Location::text(path, lines), &stamp));
                 continue;
@@ -139,7 +139,6 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
                 Some(var) => format!("${var} (= {written})"),
                 None => written,
             };
-            let subject = target.as_ref().map_or("-ldflags".to_string(), |t| format!("-X {t}"));
             let stamp = format!("{subject} takes a value from {what}, {source}");
             let span = target.and_then(|t| {
                 let holds = |text: &str| assignment_at(text, &t).is_some();

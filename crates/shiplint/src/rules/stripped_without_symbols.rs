@@ -189,13 +189,11 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     let runs = defs.builds_by_command();
     for b in runs.iter().filter_map(|run| run.iter().find(|b| defs.ships(b).is_some())) {
         let inv = &b.invocation;
-        if inv.only_compiles() || !stripped(b) {
-            continue;
-        }
+        let Some(written) = defs.ldflags_written(inv).filter(|_| !inv.only_compiles()) else { continue };
+        let Some(what) = stripped_by(&written) else { continue };
         // js, wasip1 and plan9 binaries never carry DWARF: `-w` alone removes nothing there.
         let no_dwarf_anyway = matches!(inv.target_os(), Some("js" | "wasip1" | "plan9"));
-        let removes_symbols = defs.ldflags_written(inv).is_some_and(|f| crate::defs::gobuild::linker_strips(&f).0);
-        if no_dwarf_anyway && !removes_symbols {
+        if no_dwarf_anyway && !crate::defs::gobuild::linker_strips(&written).0 {
             continue;
         }
         // An unstripped build of the same packages in the same target, job or script is the kept
@@ -218,7 +216,7 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         }
         let what = match inv.implicit_ldflags {
             true => "goreleaser's default ldflags (-s -w) remove the symbol table and DWARF",
-            false => defs.ldflags_written(inv).as_deref().and_then(stripped_by).unwrap_or_default(),
+            false => what,
         };
         let message = format!(
             "{what}, and no unstripped copy is built: delve, gdb, perf and addr2line have less or nothing to \
