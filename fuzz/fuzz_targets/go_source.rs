@@ -1,4 +1,4 @@
-//! go.mod's readers, Go declarations (-X targets) and the Go build program tokenizer on arbitrary text.
+//! go.mod's readers, the Go parser (tree-sitter-go) under the -X declaration reader and the Go build program reader, on arbitrary text.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 

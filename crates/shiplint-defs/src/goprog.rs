@@ -3,17 +3,21 @@
 //! form a shell script gives (argv and environment, each argument located at the Go expression
 //! it came from), so every build rule judges it.
 //!
-//! The evaluation is partial and textual, per function: string literals, `+`, named constants
-//! and variables (the last assignment before the use, `+=` and `append` included, conditional
-//! ones too), `[]string{...}`, `args...`, `args[1:]...`, `fmt.Sprintf`, `strings.Join`,
-//! `filepath.Join`, `os.Getenv` and `cmd.Env = append(os.Environ(), ...)`. Anything else is a
-//! hole that keeps its Go text and what it reads (the clock, the host, a flag the caller sets).
+//! The file is parsed by tree-sitter-go (`goast`); the evaluation is partial, per function:
+//! string literals, `+`, named constants and variables (the last assignment before the use, `+=`
+//! and `append` included, conditional ones too), `[]string{...}`, `args...`, `args[1:]...`,
+//! `fmt.Sprintf`, `strings.Join`, `strings.Split`, `filepath.Join`, `os.Getenv` and `cmd.Env =
+//! append(os.Environ(), ...)`. A function with parameters is read once per call site in the file,
+//! and a command inside `for ... range` loops over literal tables once per row. Anything else is
+//! a hole that keeps its Go text and what it reads (the clock, the host, a flag the caller sets).
 
+use std::cell::{Cell, RefCell};
+use tree_sitter::Node;
+
+use super::goast;
 use super::shell::{Part, SimpleCommand, Word};
-use super::value::{Builder, Hole, Origin, Provenance, Value};
+use super::value::{Builder, Hole, Origin, Piece, Provenance, Value};
 
-/// The most tokens read from one file; a larger one is judged as far as that.
-const MAX_TOKENS: usize = 400_000;
 /// The deepest expression or variable chain followed.
 const MAX_DEPTH: usize = 32;
 /// The most expression evaluations for one file.
@@ -32,6 +36,15 @@ pub struct GoCommand {
     pub function: String,
 }
 
+impl GoCommand {
+    /// What tells two commands apart: where they are, their arguments and their environment.
+    fn identity(&self) -> (usize, usize, Vec<String>, Vec<String>) {
+        let argv = self.argv.iter().map(Value::display).collect();
+        let env = self.env.iter().map(|(k, v)| format!("{k}={}", v.display())).collect();
+        (self.command.start, self.command.end, argv, env)
+    }
+}
+
 /// The commands of a Go program that may build, and why reading stopped early, if it did.
 #[derive(Debug, Default)]
 pub struct GoProgram {
@@ -40,209 +53,11 @@ pub struct GoProgram {
 }
 
 /// Whether a Go file may be a build program: a `main` package that runs commands and names
-/// `build` or `install`. Cheap, on the text, before tokenizing.
+/// `build` or `install`. Cheap, on the text, before parsing.
 pub fn may_build(text: &str) -> bool {
     text.contains("package main")
         && text.contains("\"os/exec\"")
         && (text.contains("\"build\"") || text.contains("\"install\""))
-}
-
-#[derive(Clone, Debug, PartialEq)]
-enum Tok {
-    Str(String),
-    Ident(String),
-    Punct(&'static str),
-    Other,
-}
-
-#[derive(Clone, Debug)]
-struct Token {
-    tok: Tok,
-    start: usize,
-    end: usize,
-    line: usize,
-}
-
-const PUNCTS: &[&str] = &[
-    "...", "<<=", ">>=", "&^=", ":=", "+=", "-=", "*=", "/=", "==", "!=", "<=", ">=", "&&", "||", "<-", "++", "--",
-    "<<", ">>", "&^", "(", ")", "[", "]", "{", "}", ",", ";", ".", ":", "=", "+", "-", "*", "/", "%", "&", "|", "^",
-    "<", ">", "!", "~",
-];
-
-/// Go tokens (comments dropped), up to `MAX_TOKENS`; `true` when the file was cut.
-fn tokenize(text: &str) -> (Vec<Token>, bool) {
-    let b = text.as_bytes();
-    let mut out = Vec::new();
-    let (mut i, mut line) = (0, 1);
-    while i < b.len() {
-        if out.len() >= MAX_TOKENS {
-            return (out, true);
-        }
-        let c = b[i];
-        let start = i;
-        match c {
-            b'\n' => {
-                line += 1;
-                i += 1;
-                continue;
-            }
-            _ if c.is_ascii_whitespace() => {
-                i += 1;
-                continue;
-            }
-            b'/' if b.get(i + 1) == Some(&b'/') => {
-                i = text[i..].find('\n').map_or(b.len(), |n| i + n);
-                continue;
-            }
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                let end = text[i + 2..].find("*/").map_or(b.len(), |n| i + 2 + n + 2);
-                line += text[i..end].matches('\n').count();
-                i = end;
-                continue;
-            }
-            b'"' => {
-                let (value, end) = interpreted_string(text, i);
-                out.push(Token { tok: Tok::Str(value), start, end, line });
-                i = end;
-                continue;
-            }
-            b'`' => {
-                let end = text[i + 1..].find('`').map_or(b.len(), |n| i + 1 + n + 1);
-                let value = text[i + 1..end.saturating_sub(1).max(i + 1)].replace('\r', "");
-                out.push(Token { tok: Tok::Str(value), start, end, line });
-                line += text[i..end].matches('\n').count();
-                i = end;
-                continue;
-            }
-            b'\'' => {
-                let mut j = i + 1;
-                while j < b.len() && b[j] != b'\'' && b[j] != b'\n' {
-                    j += if b[j] == b'\\' { 2 } else { 1 };
-                }
-                i = (j + 1).min(b.len());
-                out.push(Token { tok: Tok::Other, start, end: i, line });
-                continue;
-            }
-            _ if c == b'_' || c.is_ascii_alphabetic() || c >= 0x80 => {
-                let mut j = i;
-                while j < b.len() && (b[j] == b'_' || b[j].is_ascii_alphanumeric() || b[j] >= 0x80) {
-                    j += 1;
-                }
-                // Stay on a char boundary: non-ASCII identifier bytes are taken whole.
-                while !text.is_char_boundary(j) {
-                    j += 1;
-                }
-                out.push(Token { tok: Tok::Ident(text[i..j].to_string()), start, end: j, line });
-                i = j;
-                continue;
-            }
-            _ if c.is_ascii_digit() => {
-                let mut j = i;
-                while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'.' || b[j] == b'_') {
-                    j += 1;
-                }
-                out.push(Token { tok: Tok::Other, start, end: j, line });
-                i = j;
-                continue;
-            }
-            _ => {}
-        }
-        match PUNCTS.iter().find(|p| text[i..].starts_with(**p)) {
-            Some(p) => {
-                out.push(Token { tok: Tok::Punct(p), start, end: i + p.len(), line });
-                i += p.len();
-            }
-            None => {
-                let len = text[i..].chars().next().map_or(1, char::len_utf8);
-                out.push(Token { tok: Tok::Other, start, end: i + len, line });
-                i += len;
-            }
-        }
-    }
-    (out, false)
-}
-
-/// Matching brackets: an opening bracket closed by a bracket of another kind, or never closed,
-/// has no partner.
-fn partners(toks: &[Token]) -> Vec<Option<usize>> {
-    let mut partner = vec![None; toks.len()];
-    let mut open: Vec<(usize, &str)> = Vec::new();
-    for (i, t) in toks.iter().enumerate() {
-        match t.tok {
-            Tok::Punct(p @ ("(" | "[" | "{")) => open.push((i, p)),
-            Tok::Punct(p @ (")" | "]" | "}")) => {
-                let want = match p {
-                    ")" => "(",
-                    "]" => "[",
-                    _ => "{",
-                };
-                // Unwind to the matching kind: brackets left open inside it stay unmatched.
-                while let Some((o, kind)) = open.pop() {
-                    if kind == want {
-                        partner[o] = Some(i);
-                        partner[i] = Some(o);
-                        break;
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    partner
-}
-
-/// Go's keywords: never a name that is assigned (`var x T = e` is not an assignment to `var`).
-const GO_KEYWORDS: &[&str] = &[
-    "break",
-    "case",
-    "chan",
-    "const",
-    "continue",
-    "default",
-    "defer",
-    "else",
-    "fallthrough",
-    "for",
-    "func",
-    "go",
-    "goto",
-    "if",
-    "import",
-    "interface",
-    "map",
-    "package",
-    "range",
-    "return",
-    "select",
-    "struct",
-    "switch",
-    "type",
-    "var",
-];
-
-/// A `"..."` literal starting at `at`: its value and the offset after it.
-fn interpreted_string(text: &str, at: usize) -> (String, usize) {
-    let mut value = String::new();
-    let mut chars = text[at + 1..].char_indices();
-    while let Some((k, c)) = chars.next() {
-        match c {
-            '"' => return (value, at + 1 + k + 1),
-            '\n' => return (value, at + 1 + k),
-            '\\' => match chars.next() {
-                Some((_, 'n')) => value.push('\n'),
-                Some((_, 't')) => value.push('\t'),
-                Some((_, 'r')) => value.push('\r'),
-                Some((_, e @ ('"' | '\\' | '\''))) => value.push(e),
-                Some((_, e)) => {
-                    value.push('\\');
-                    value.push(e);
-                }
-                None => break,
-            },
-            c => value.push(c),
-        }
-    }
-    (value, text.len())
 }
 
 /// What a Go expression evaluates to.
@@ -251,48 +66,62 @@ enum GoValue {
     Text(Value),
     /// A `[]string`: each element with the span of the expression it came from.
     List(Vec<(Value, (usize, usize))>),
+    /// A struct literal's string fields by name (`{GOOS: "linux", GOARCH: "arm64"}`).
+    Record(Vec<(String, Value)>),
 }
+
+/// One run of a `for ... range` loop: the body's byte range and its variables' values.
+#[derive(Clone, Debug)]
+struct LoopRun {
+    body: (usize, usize),
+    values: Vec<(String, GoValue)>,
+}
+
+/// The most iterations of one loop read, and the most runs of one command over nested loops.
+const MAX_ITERATIONS: usize = 64;
+const MAX_LOOP_RUNS: usize = 256;
 
 /// Parameter names and the values a call site gives them.
 type Bindings = Vec<(String, GoValue)>;
 
-/// An assignment to a name: `name := e`, `name = e`, `name += e`, `var name T = e`.
-struct Assignment {
+/// An assignment to one name: `name := e`, `name = e`, `name += e`, `var name T = e`.
+struct Assignment<'a> {
     name: String,
     add: bool,
-    /// Token range of the expression.
-    expr: (usize, usize),
-    /// Token index of the name (for "before this use").
+    expr: Node<'a>,
+    /// Where the name is written (for "before this use").
     at: usize,
     /// Where the block the assignment sits in closes: a use after it only maybe sees it.
     block_end: usize,
 }
 
-/// A function body: token range and name.
-struct Function {
+/// A function or method declaration.
+struct Function<'a> {
     name: String,
-    body: (usize, usize),
+    body: Node<'a>,
+    params: Vec<String>,
+    /// Whether the last parameter is variadic (`args ...string`).
+    variadic: bool,
+    /// Assignments inside the body, in order.
+    locals: Vec<Assignment<'a>>,
 }
 
-struct Reader<'t> {
-    text: &'t str,
-    toks: Vec<Token>,
-    /// For each bracket token, the index of the bracket matching it (one pass, so that finding
-    /// a partner never rescans the file).
-    partner: Vec<Option<usize>>,
-    /// Assignments at package level.
-    globals: Vec<Assignment>,
-    functions: Vec<Function>,
-    /// Assignments inside each function, by function index.
-    locals: Vec<Vec<Assignment>>,
-    /// Function parameters, by function index, and whether the last is variadic (`args ...string`).
-    params: Vec<Vec<String>>,
-    variadic: Vec<bool>,
-    steps: std::cell::Cell<usize>,
-    stopped: std::cell::RefCell<Option<String>>,
+struct Reader<'a> {
+    text: &'a str,
+    functions: Vec<Function<'a>>,
+    /// Package-level `var` and `const` specs.
+    globals: Vec<Assignment<'a>>,
+    /// Every call expression of the file, in order.
+    calls: Vec<Node<'a>>,
+    /// Package-level type declarations (a platform table's struct type).
+    types: Vec<(String, Node<'a>)>,
+    /// The loop runs a command is being read in, outermost first.
+    loops: RefCell<Vec<LoopRun>>,
+    steps: Cell<usize>,
+    stopped: RefCell<Option<String>>,
     /// The parameters of one function bound to a call site's arguments, while its commands are
     /// read as that call runs them.
-    bound: std::cell::RefCell<Option<(usize, Bindings)>>,
+    bound: RefCell<Option<(usize, Bindings)>>,
 }
 
 /// The most call sites of one function read, each as its own run of the function's commands.
@@ -300,285 +129,206 @@ const MAX_CALL_SITES: usize = 16;
 
 /// Reads the commands a Go build program runs.
 pub fn read(text: &str) -> GoProgram {
-    let (toks, cut) = tokenize(text);
-    let partner = partners(&toks);
-    let mut r = Reader {
-        text,
-        toks,
-        partner,
-        globals: Vec::new(),
-        functions: Vec::new(),
-        locals: Vec::new(),
-        params: Vec::new(),
-        variadic: Vec::new(),
-        steps: Default::default(),
-        stopped: Default::default(),
-        bound: Default::default(),
+    let Some(tree) = goast::parse(text) else {
+        return GoProgram {
+            commands: Vec::new(),
+            note: Some("evaluation stopped: the Go parser's budget ran out".into()),
+        };
     };
-    if cut {
-        r.stop(format!("evaluation stopped: more than {MAX_TOKENS} Go tokens"));
-    }
-    r.index();
+    let r = Reader::new(text, tree.root_node());
     let setenv = r.setenv_calls();
     let mut commands = Vec::new();
     for f in 0..r.functions.len() {
-        let (start, end) = r.functions[f].body;
-        let mut i = start;
-        while i < end && commands.len() < MAX_COMMANDS && r.stopped.borrow().is_none() {
-            if let Some(call) = r.exec_call(i) {
-                match r.command_at(f, i, call, &setenv) {
-                    Some(c) => commands.push(c),
-                    // `runEnv(args, env)`: the command comes from the parameters; read it as
-                    // each caller runs it.
-                    None => commands.extend(r.call_sites(f).into_iter().filter_map(|(site, bound)| {
-                        *r.bound.borrow_mut() = Some((f, bound));
-                        let c = r.command_at(f, i, call, &setenv).map(|mut c| {
-                            c.command.start = c.command.start.min(site.0);
-                            c.command.end = c.command.end.max(site.1);
-                            c
-                        });
-                        *r.bound.borrow_mut() = None;
-                        c
-                    })),
-                }
-                i = call.1;
+        // A function with parameters is read as each caller in the file runs it, so that
+        // `build("darwin", "arm64")` is a darwin build; with no caller, its parameters are holes.
+        let sites = r.call_sites(f);
+        for call in r.exec_calls(f) {
+            if commands.len() >= MAX_COMMANDS || r.stopped.borrow().is_some() {
+                break;
             }
-            i += 1;
+            let mut per_caller = Vec::new();
+            for (site, bound) in &sites {
+                *r.bound.borrow_mut() = Some((f, bound.clone()));
+                for c in r.in_loops(f, call, || r.command_at(f, call, &setenv)).into_iter().flatten() {
+                    per_caller.push((*site, c));
+                }
+                *r.bound.borrow_mut() = None;
+            }
+            // One command per run of the loops around the call (`for _, p := range platforms`).
+            let direct: Vec<GoCommand> =
+                r.in_loops(f, call, || r.command_at(f, call, &setenv)).into_iter().flatten().collect();
+            if !direct.is_empty() && per_caller.is_empty() {
+                commands.extend(direct);
+                continue;
+            }
+            // `runEnv(args, env)`, whose command comes from the parameters, covers the call
+            // sites that give it.
+            let from_parameters = direct.is_empty();
+            commands.extend(per_caller.into_iter().map(|(site, mut c)| {
+                if from_parameters {
+                    c.command.start = c.command.start.min(site.0);
+                    c.command.end = c.command.end.max(site.1);
+                }
+                c
+            }));
         }
     }
+    // A function called twice with the same arguments runs one build twice: it is one command.
+    let mut seen = std::collections::HashSet::new();
+    commands.retain(|c| seen.insert(c.identity()));
+    commands.truncate(MAX_COMMANDS);
     let note = r.stopped.into_inner();
     GoProgram { commands, note }
 }
 
-impl<'t> Reader<'t> {
+impl<'a> Reader<'a> {
+    /// Indexes functions, their parameters and assignments, package-level specs and calls.
+    fn new(text: &'a str, root: Node<'a>) -> Reader<'a> {
+        let mut r = Reader {
+            text,
+            functions: Vec::new(),
+            globals: Vec::new(),
+            calls: Vec::new(),
+            types: Vec::new(),
+            loops: RefCell::default(),
+            steps: Cell::default(),
+            stopped: RefCell::default(),
+            bound: RefCell::default(),
+        };
+        // Declarations after a syntax error sit in an ERROR node at the top.
+        let top = goast::named_children(root)
+            .into_iter()
+            .flat_map(|n| if n.is_error() { goast::named_children(n) } else { vec![n] });
+        for node in top {
+            match node.kind() {
+                "function_declaration" | "method_declaration" => {
+                    let Some(body) = node.child_by_field_name("body") else { continue };
+                    let (params, variadic) =
+                        node.child_by_field_name("parameters").map_or((Vec::new(), false), |p| r.parameters(p));
+                    r.functions.push(Function {
+                        name: node.child_by_field_name("name").map_or("", |n| goast::text_of(n, text)).to_string(),
+                        body,
+                        params,
+                        variadic,
+                        locals: r.assignments(body),
+                    });
+                }
+                "var_declaration" | "const_declaration" => r.globals.extend(r.assignments(node)),
+                "type_declaration" => {
+                    for spec in goast::named_children(node).into_iter().filter(|n| n.kind() == "type_spec") {
+                        if let (Some(name), Some(t)) =
+                            (spec.child_by_field_name("name"), spec.child_by_field_name("type"))
+                        {
+                            r.types.push((r.text_of(name).to_string(), t));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        r.calls = goast::descendants(root, |_| true).into_iter().filter(|n| n.kind() == "call_expression").collect();
+        r
+    }
+
+    fn text_of(&self, node: Node) -> &'a str {
+        goast::text_of(node, self.text)
+    }
+
     fn stop(&self, why: String) {
         self.stopped.borrow_mut().get_or_insert(why);
     }
 
-    fn ident(&self, i: usize) -> Option<&str> {
-        match self.toks.get(i).map(|t| &t.tok) {
-            Some(Tok::Ident(s)) => Some(s),
-            _ => None,
-        }
-    }
-
-    fn punct(&self, i: usize) -> Option<&'static str> {
-        match self.toks.get(i).map(|t| &t.tok) {
-            Some(Tok::Punct(p)) => Some(p),
-            _ => None,
-        }
-    }
-
-    /// The index of the bracket closing the one at `open` (or the last token).
-    fn closing(&self, open: usize) -> usize {
-        self.partner.get(open).copied().flatten().filter(|&c| c > open).unwrap_or(self.toks.len().saturating_sub(1))
-    }
-
-    /// The index of the bracket opening the one closing at `close` (or the first token).
-    fn opening(&self, close: usize) -> usize {
-        self.partner.get(close).copied().flatten().filter(|&o| o < close).unwrap_or(0)
-    }
-
-    /// Finds functions, their parameters and every assignment, inside and outside them.
-    fn index(&mut self) {
-        let mut i = 0;
-        while i < self.toks.len() {
-            if self.ident(i) == Some("func") && self.toks.get(i + 1).is_some() {
-                let (name, params, variadic, body) = self.signature(i);
-                if let Some(body) = body {
-                    let locals = self.assignments(body.0 + 1, body.1);
-                    self.functions.push(Function { name, body });
-                    self.locals.push(locals);
-                    self.params.push(params);
-                    self.variadic.push(variadic);
-                    i = body.1 + 1;
-                    continue;
-                }
-            }
-            i += 1;
-        }
-        // Package level: the assignments outside function bodies.
-        let outside = |a: &Assignment| {
-            let k = self.functions.partition_point(|fun| fun.body.0 <= a.at);
-            k == 0 || self.functions[k - 1].body.1 < a.at
-        };
-        let globals = self.assignments(0, self.toks.len()).into_iter().filter(outside).collect();
-        self.globals = globals;
-    }
-
-    /// A `func` at `at`: its name, parameter names, whether the last is variadic, and body token
-    /// range (`{` to `}`).
-    fn signature(&self, at: usize) -> (String, Vec<String>, bool, Option<(usize, usize)>) {
-        let mut i = at + 1;
-        // A method's receiver.
-        if self.punct(i) == Some("(") {
-            i = self.closing(i) + 1;
-        }
-        let name = self.ident(i).unwrap_or_default().to_string();
-        if !name.is_empty() {
-            i += 1;
-        }
-        let mut params = Vec::new();
+    /// A parameter list's names, and whether the last is variadic.
+    fn parameters(&self, list: Node<'a>) -> (Vec<String>, bool) {
+        let mut names = Vec::new();
         let mut variadic = false;
-        if self.punct(i) == Some("(") {
-            let close = self.closing(i);
-            variadic = (i..close).any(|j| self.punct(j) == Some("..."));
-            // A name right after `(` or `,` that is not a qualified type (`pkg.Type`).
-            for j in i + 1..close {
-                if matches!(self.punct(j - 1), Some("(" | ",")) && self.punct(j + 1) != Some(".") {
-                    params.extend(self.ident(j).map(str::to_string));
-                }
-            }
-            i = close + 1;
+        for declaration in goast::named_children(list) {
+            variadic = declaration.kind() == "variadic_parameter_declaration";
+            names.extend(goast::field_children(declaration, "name").into_iter().map(|n| self.text_of(n).to_string()));
         }
-        // The body is the first `{` outside brackets that does not open a type (`interface{}`).
-        let mut depth = 0usize;
-        while i < self.toks.len() {
-            match self.punct(i) {
-                Some("(" | "[") => depth += 1,
-                Some(")" | "]") => depth = depth.saturating_sub(1),
-                Some("{") if depth == 0 && !matches!(self.ident(i - 1), Some("interface" | "struct")) => {
-                    return (name, params, variadic, Some((i, self.closing(i))));
-                }
-                Some("{") => i = self.closing(i),
-                Some(";" | "}") if depth == 0 => break,
-                _ if depth == 0 && self.ident(i) == Some("func") => break,
-                _ => {}
-            }
-            i += 1;
-        }
-        (name, params, variadic, None)
+        (names, variadic)
     }
 
-    /// Every single-name assignment in the token range.
-    /// Linear: block ends come from a stack kept while scanning, and the scan resumes after each
-    /// assignment's expression (assignments inside a function literal on the right are skipped).
-    fn assignments(&self, from: usize, to: usize) -> Vec<Assignment> {
+    /// Every single-name assignment under `node`, in order, with the block each sits in.
+    fn assignments(&self, node: Node<'a>) -> Vec<Assignment<'a>> {
         let mut out = Vec::new();
-        let mut blocks: Vec<usize> = Vec::new();
-        let mut next = from;
-        for i in from..to {
-            match self.punct(i) {
-                Some("{") => blocks.push(self.closing(i)),
-                Some("}") => {
-                    blocks.pop();
+        let listed = |list: Option<Node<'a>>| list.map(goast::named_children).unwrap_or_default();
+        for n in goast::descendants(node, |_| true) {
+            // Names and values pair up: `goos, goarch := parts[0], parts[1]`; `a, b := f()`
+            // gives neither one string or list.
+            let (names, values, add) = match n.kind() {
+                "short_var_declaration" | "assignment_statement" => {
+                    let operator = n.child_by_field_name("operator").map_or(":=", |o| o.kind());
+                    if !matches!(operator, ":=" | "=" | "+=") {
+                        continue;
+                    }
+                    let names = listed(n.child_by_field_name("left"));
+                    (names, listed(n.child_by_field_name("right")), operator == "+=")
                 }
-                _ => {}
-            }
-            if i < next {
-                continue;
-            }
-            let Some(name) = self.ident(i).filter(|n| !GO_KEYWORDS.contains(n)) else { continue };
-            let before = i.checked_sub(1).and_then(|b| self.punct(b));
-            // `a.b = x` sets a field, `a, b := f()` two names: neither is one string or list.
-            if matches!(before, Some("." | ",")) || self.punct(i + 1) == Some(",") {
-                continue;
-            }
-            let op_at = match self.punct(i + 1) {
-                Some(":=" | "=" | "+=") => i + 1,
-                // `var name T = e`, `const name T = e`.
-                _ if self.ident(i + 1).is_some() && self.punct(i + 2) == Some("=") => i + 2,
-                _ if self.punct(i + 1) == Some("[")
-                    && self.punct(i + 2) == Some("]")
-                    && self.ident(i + 3).is_some()
-                    && self.punct(i + 4) == Some("=") =>
-                {
-                    i + 4
+                "var_spec" | "const_spec" => {
+                    (goast::field_children(n, "name"), listed(n.child_by_field_name("value")), false)
                 }
                 _ => continue,
             };
-            let end = self.expression_end(op_at + 1, to);
-            if end > op_at + 1 {
+            if names.len() != values.len() {
+                continue;
+            }
+            let block_end = std::iter::successors(n.parent(), Node::parent)
+                .find(|p| p.kind() == "block")
+                .map_or(node.end_byte(), |b| b.end_byte());
+            // `a.b = x` sets a field: not one string or list.
+            for (name, expr) in names.into_iter().zip(values).filter(|(name, _)| name.kind() == "identifier") {
                 out.push(Assignment {
-                    name: name.to_string(),
-                    add: self.punct(op_at) == Some("+="),
-                    expr: (op_at + 1, end),
-                    at: i,
-                    block_end: blocks.last().copied().unwrap_or(to),
+                    name: self.text_of(name).to_string(),
+                    add,
+                    expr,
+                    at: name.start_byte(),
+                    block_end,
                 });
-                next = end;
             }
         }
         out
     }
 
-    /// Where the expression starting at token `from` ends: a `;`, a closing bracket of an outer
-    /// construct, or a new line after a token that cannot continue an expression.
-    fn expression_end(&self, from: usize, to: usize) -> usize {
-        let mut depth = 0usize;
-        let mut j = from;
-        while j < to {
-            match self.punct(j) {
-                Some("(" | "[" | "{") => depth += 1,
-                Some(")" | "]" | "}") if depth == 0 => return j,
-                Some(")" | "]" | "}") => depth -= 1,
-                Some(";") if depth == 0 => return j,
-                _ => {}
+    /// The `exec.Command` and `exec.CommandContext` calls in function `f`'s body, in order.
+    fn exec_calls(&self, f: usize) -> Vec<Node<'a>> {
+        let body = self.functions[f].body.byte_range();
+        let inside = |c: &&Node<'a>| body.start <= c.start_byte() && c.end_byte() <= body.end;
+        let first = self.calls.partition_point(|c| c.start_byte() < body.start);
+        let mut out: Vec<Node<'a>> = Vec::new();
+        for &call in self.calls[first..].iter().take_while(|c| c.start_byte() < body.end).filter(inside) {
+            // A command nested in another's arguments is not run by this call site.
+            if out.last().is_some_and(|o| call.end_byte() <= o.end_byte()) {
+                continue;
             }
-            if depth == 0 && j > from && self.toks[j].line > self.toks[j - 1].line {
-                let continues = matches!(self.punct(j - 1), Some("+" | "," | "(" | "[" | "{" | "." | "||" | "&&"));
-                if !continues {
-                    return j;
-                }
+            if self.is_exec(call) {
+                out.push(call);
             }
-            j += 1;
-        }
-        to
-    }
-
-    /// `exec.Command(` or `exec.CommandContext(` at token `i`: the `(` and its `)`.
-    fn exec_call(&self, i: usize) -> Option<(usize, usize)> {
-        (self.ident(i)? == "exec"
-            && self.punct(i + 1)? == "."
-            && matches!(self.ident(i + 2)?, "Command" | "CommandContext"))
-        .then_some(())?;
-        (self.punct(i + 3)? == "(").then(|| (i + 3, self.closing(i + 3)))
-    }
-
-    /// The comma-separated expressions between `open` and `close`: token ranges.
-    fn arguments(&self, open: usize, close: usize) -> Vec<(usize, usize)> {
-        let mut out = Vec::new();
-        let mut depth = 0usize;
-        let mut start = open + 1;
-        for j in open + 1..close {
-            match self.punct(j) {
-                Some("(" | "[" | "{") => depth += 1,
-                Some(")" | "]" | "}") => depth = depth.saturating_sub(1),
-                Some(",") if depth == 0 => {
-                    out.push((start, j));
-                    start = j + 1;
-                }
-                _ => {}
-            }
-        }
-        if start < close {
-            out.push((start, close));
         }
         out
     }
 
-    fn span(&self, (from, to): (usize, usize)) -> (usize, usize) {
-        match (self.toks.get(from), to.checked_sub(1).and_then(|t| self.toks.get(t))) {
-            (Some(a), Some(b)) if to > from => (a.start, b.end),
-            _ => (0, 0),
-        }
+    fn is_exec(&self, call: Node<'a>) -> bool {
+        matches!(
+            call.child_by_field_name("function").map(|f| self.text_of(f)),
+            Some("exec.Command" | "exec.CommandContext")
+        )
     }
 
-    fn written(&self, range: (usize, usize)) -> String {
-        let (s, e) = self.span(range);
-        self.text[s..e].split_whitespace().collect::<Vec<_>>().join(" ")
+    fn arguments(&self, call: Node<'a>) -> Vec<Node<'a>> {
+        call.child_by_field_name("arguments")
+            .map(goast::named_children)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|n| n.kind() != "comment")
+            .collect()
     }
 
-    /// The command an `exec.Command` call at token `at` of function `f` runs.
-    fn command_at(
-        &self,
-        f: usize,
-        at: usize,
-        (open, close): (usize, usize),
-        setenv: &[(String, Value)],
-    ) -> Option<GoCommand> {
-        let mut args = self.arguments(open, close);
-        if self.ident(at + 2) == Some("CommandContext") && !args.is_empty() {
+    /// The command an `exec.Command` call of function `f` runs.
+    fn command_at(&self, f: usize, call: Node<'a>, setenv: &[(String, Value)]) -> Option<GoCommand> {
+        let mut args = self.arguments(call);
+        let with_context = call.child_by_field_name("function").is_some_and(|n| self.text_of(n).ends_with("Context"));
+        if with_context && !args.is_empty() {
             args.remove(0);
         }
         let argv = self.spread(f, args, 0);
@@ -587,8 +337,8 @@ impl<'t> Reader<'t> {
         }
         // The command covers the call and the arguments it was given, which may be written
         // before it (`args := []string{"build", ...}`).
-        let start = argv.iter().map(|(_, (s, _))| *s).fold(self.toks[at].start, usize::min);
-        let end = argv.iter().map(|(_, (_, e))| *e).fold(self.toks[close].end, usize::max);
+        let start = argv.iter().map(|(_, (s, _))| *s).fold(call.start_byte(), usize::min);
+        let end = argv.iter().map(|(_, (_, e))| *e).fold(call.end_byte(), usize::max);
         let words = argv
             .iter()
             .map(|(v, (s, e))| Word { parts: vec![Part::Double(vec![Part::Lit(v.display())])], start: *s, end: *e })
@@ -605,68 +355,74 @@ impl<'t> Reader<'t> {
             nested: Vec::new(),
         };
         let mut env = setenv.to_vec();
-        env.extend(self.command_environment(f, close));
+        env.extend(self.command_environment(f, call));
         let function = self.functions[f].name.clone();
         Some(GoCommand { command, argv: argv.into_iter().map(|(v, _)| v).collect(), env, function })
     }
 
     /// A call argument, with `x...` spread into a list.
-    fn argument(&self, f: usize, (from, to): (usize, usize), depth: usize) -> GoValue {
-        if to > from && self.punct(to - 1) == Some("...") {
-            return match self.expression(f, (from, to - 1), depth) {
-                GoValue::Text(v) => GoValue::List(vec![(v, self.span((from, to - 1)))]),
+    fn argument(&self, f: usize, node: Node<'a>, depth: usize) -> GoValue {
+        if node.kind() == "variadic_argument" {
+            let Some(inner) = goast::named_children(node).into_iter().next() else { return self.hole(node) };
+            return match self.expression(f, inner, depth) {
+                GoValue::Text(v) => GoValue::List(vec![(v, span(inner))]),
                 list => list,
             };
         }
-        self.expression(f, (from, to), depth)
+        self.expression(f, node, depth)
     }
 
     /// Where function `f` is called in the file (byte span of the call), with its parameters
     /// bound to the arguments as evaluated there; `name(args...)` gives the variadic parameter
     /// the list.
     fn call_sites(&self, f: usize) -> Vec<((usize, usize), Bindings)> {
-        let name = self.functions[f].name.as_str();
-        let params = &self.params[f];
-        if name.is_empty() || params.is_empty() {
+        let fun = &self.functions[f];
+        if fun.name.is_empty() || fun.params.is_empty() {
             return Vec::new();
         }
         let mut out = Vec::new();
-        for i in 1..self.toks.len() {
+        for &call in &self.calls {
             if out.len() >= MAX_CALL_SITES {
                 break;
             }
-            let plain_call = self.ident(i) == Some(name)
-                && self.punct(i + 1) == Some("(")
-                && !matches!(self.ident(i - 1), Some("func"))
-                && self.punct(i - 1) != Some(".");
-            let Some(g) = plain_call.then(|| self.function_of(i)).flatten().filter(|&g| g != f) else { continue };
-            let close = self.closing(i + 1);
-            let args = self.arguments(i + 1, close);
-            let mut bound = Vec::new();
-            for (k, p) in params.iter().enumerate() {
-                let value = if k + 1 == params.len() && self.variadic[f] {
-                    GoValue::List(self.spread(g, args.iter().skip(k).copied(), 0))
-                } else {
-                    let Some(&range) = args.get(k) else { continue };
-                    self.argument(g, range, 0)
-                };
-                bound.push((p.clone(), value));
+            let callee = call.child_by_field_name("function");
+            if !callee.is_some_and(|c| c.kind() == "identifier" && self.text_of(c) == fun.name) {
+                continue;
             }
-            out.push(((self.toks[i].start, self.toks[close].end), bound));
+            let Some(g) = self.function_of(call.start_byte()).filter(|&g| g != f) else { continue };
+            let args = self.arguments(call);
+            // A call in a loop over a table is one call per row.
+            for bound in self.in_loops(g, call, || {
+                let mut bound = Vec::new();
+                for (k, p) in fun.params.iter().enumerate() {
+                    let value = if k + 1 == fun.params.len() && fun.variadic {
+                        GoValue::List(self.spread(g, args.iter().skip(k).copied(), 0))
+                    } else {
+                        let Some(&arg) = args.get(k) else { continue };
+                        self.argument(g, arg, 0)
+                    };
+                    bound.push((p.clone(), value));
+                }
+                bound
+            }) {
+                out.push((span(call), bound));
+            }
         }
+        out.truncate(MAX_CALL_SITES * MAX_ITERATIONS);
         out
     }
 
     /// `os.Setenv(name, value)` calls anywhere in the program: every later command sees them.
     fn setenv_calls(&self) -> Vec<(String, Value)> {
         let mut env = Vec::new();
-        for i in 0..self.toks.len() {
-            if self.ident(i) == Some("os") && self.punct(i + 1) == Some(".") && self.ident(i + 2) == Some("Setenv") {
-                let Some(f) = self.function_of(i) else { continue };
-                if let [name, value] = self.arguments(i + 3, self.closing(i + 3)).as_slice() {
-                    if let Some(name) = self.text_value(f, *name, 0).as_known() {
-                        env.push((name.to_string(), self.text_value(f, *value, 0)));
-                    }
+        for &call in &self.calls {
+            if call.child_by_field_name("function").map(|n| self.text_of(n)) != Some("os.Setenv") {
+                continue;
+            }
+            let Some(f) = self.function_of(call.start_byte()) else { continue };
+            if let [name, value] = self.arguments(call).as_slice() {
+                if let Some(name) = self.text_value(f, *name, 0).as_known() {
+                    env.push((name.to_string(), self.text_value(f, *value, 0)));
                 }
             }
         }
@@ -674,19 +430,31 @@ impl<'t> Reader<'t> {
     }
 
     /// What a command's `X.Env = ...` says, between its call and the function's next command.
-    fn command_environment(&self, f: usize, after: usize) -> Vec<(String, Value)> {
+    fn command_environment(&self, f: usize, call: Node<'a>) -> Vec<(String, Value)> {
         let mut env = Vec::new();
-        let (_, body_end) = self.functions[f].body;
-        let next_command = (after..body_end).find(|&i| self.exec_call(i).is_some()).unwrap_or(body_end);
-        for i in after..next_command {
-            if self.punct(i) == Some(".") && self.ident(i + 1) == Some("Env") && self.punct(i + 2) == Some("=") {
-                let end = self.expression_end(i + 3, body_end);
-                if let GoValue::List(items) = self.expression(f, (i + 3, end), 0) {
-                    for (item, _) in items {
-                        if let Some((k, v)) = item.split_once('=') {
-                            if let Some(k) = k.as_known() {
-                                env.push((k.to_string(), v));
-                            }
+        let body = self.functions[f].body;
+        let next_command = self
+            .exec_calls(f)
+            .into_iter()
+            .map(|c| c.start_byte())
+            .find(|&s| s >= call.end_byte())
+            .unwrap_or(body.end_byte());
+        for a in goast::descendants(body, |n| n.start_byte() < next_command) {
+            if a.kind() != "assignment_statement" || a.start_byte() < call.end_byte() || a.start_byte() >= next_command
+            {
+                continue;
+            }
+            let sets_env = a.child_by_field_name("left").map(|l| self.text_of(l)).is_some_and(|l| l.ends_with(".Env"))
+                && a.child_by_field_name("operator").is_some_and(|o| o.kind() == "=");
+            let Some(right) = a.child_by_field_name("right").and_then(|r| goast::named_children(r).into_iter().next())
+            else {
+                continue;
+            };
+            if let (true, GoValue::List(items)) = (sets_env, self.expression(f, right, 0)) {
+                for (item, _) in items {
+                    if let Some((k, v)) = item.split_once('=') {
+                        if let Some(k) = k.as_known() {
+                            env.push((k.to_string(), v));
                         }
                     }
                 }
@@ -695,24 +463,21 @@ impl<'t> Reader<'t> {
         env
     }
 
-    fn function_of(&self, token: usize) -> Option<usize> {
-        self.functions.iter().position(|fun| fun.body.0 <= token && token <= fun.body.1)
+    fn function_of(&self, at: usize) -> Option<usize> {
+        let k = self.functions.partition_point(|fun| fun.body.start_byte() <= at);
+        (k > 0 && at < self.functions[k - 1].body.end_byte()).then(|| k - 1)
     }
 
-    fn text_value(&self, f: usize, range: (usize, usize), depth: usize) -> Value {
-        match self.expression(f, range, depth) {
+    fn text_value(&self, f: usize, node: Node<'a>, depth: usize) -> Value {
+        match self.expression(f, node, depth) {
             GoValue::Text(v) => v,
-            GoValue::List(_) => self.hole(range),
+            GoValue::List(_) | GoValue::Record(_) => hole_value(self.text_of(node)),
         }
     }
 
     /// A hole for an expression not evaluated, keeping its text and what it reads.
-    fn hole(&self, range: (usize, usize)) -> Value {
-        let written = self.written(range);
-        Value::Partial(vec![super::value::Piece::Hole(Hole {
-            provenance: provenance_of(&written),
-            origin: Origin::Unevaluated(written),
-        })])
+    fn hole(&self, node: Node<'a>) -> GoValue {
+        GoValue::Text(hole_value(self.text_of(node)))
     }
 
     fn spend(&self, depth: usize) -> bool {
@@ -727,92 +492,97 @@ impl<'t> Reader<'t> {
         self.stopped.borrow().is_none()
     }
 
-    /// Evaluates the expression in the token range, inside function `f`.
-    fn expression(&self, f: usize, (from, to): (usize, usize), depth: usize) -> GoValue {
-        if from >= to || !self.spend(depth) {
-            return GoValue::Text(self.hole((from, to)));
+    /// Evaluates an expression inside function `f`.
+    fn expression(&self, f: usize, node: Node<'a>, depth: usize) -> GoValue {
+        if !self.spend(depth) {
+            return self.hole(node);
         }
-        // `a + b + c` at the top level: concatenation.
-        let mut terms = Vec::new();
-        let (mut level, mut start) = (0usize, from);
-        for j in from..to {
-            match self.punct(j) {
-                Some("(" | "[" | "{") => level += 1,
-                Some(")" | "]" | "}") => level = level.saturating_sub(1),
-                Some("+") if level == 0 && j > start => {
-                    terms.push((start, j));
-                    start = j + 1;
-                }
-                Some("-" | "*" | "/" | "%" | "==" | "!=" | "&&" | "||" | "<" | ">") if level == 0 && j > start => {
-                    return GoValue::Text(self.hole((from, to)));
-                }
-                _ => {}
+        match node.kind() {
+            "interpreted_string_literal" | "raw_string_literal" => {
+                GoValue::Text(Value::known(goast::string_value(node, self.text).unwrap_or_default()))
             }
-        }
-        terms.push((start, to));
-        if terms.len() > 1 {
-            let mut b = Builder::default();
-            for t in terms {
-                b.push(&self.text_value(f, t, depth + 1));
+            "identifier" => self.variable(f, self.text_of(node), node.start_byte(), depth),
+            "parenthesized_expression" => match goast::named_children(node).as_slice() {
+                [inner] => self.expression(f, *inner, depth + 1),
+                _ => self.hole(node),
+            },
+            "binary_expression" => self.concatenation(f, node, depth),
+            // `[]string{...}`
+            "composite_literal" if node.child_by_field_name("type").is_some_and(|t| t.kind() == "slice_type") => {
+                let Some(body) = node.child_by_field_name("body") else { return self.hole(node) };
+                let elements = goast::named_children(body)
+                    .into_iter()
+                    .filter(|e| e.kind() == "literal_element")
+                    .filter_map(|e| goast::named_children(e).into_iter().next());
+                GoValue::List(self.spread(f, elements, depth + 1))
             }
-            return GoValue::Text(b.build());
+            "index_expression" | "slice_expression" => self.element(f, node, depth),
+            // `p.GOOS` of a table row.
+            "selector_expression" => {
+                let (Some(operand), Some(field)) =
+                    (node.child_by_field_name("operand"), node.child_by_field_name("field"))
+                else {
+                    return self.hole(node);
+                };
+                let row = (operand.kind() == "identifier")
+                    .then(|| self.variable(f, self.text_of(operand), operand.start_byte(), depth + 1));
+                match row {
+                    Some(GoValue::Record(fields)) => match fields.into_iter().find(|(k, _)| k == self.text_of(field)) {
+                        Some((_, v)) => GoValue::Text(v),
+                        None => self.hole(node),
+                    },
+                    _ => self.hole(node),
+                }
+            }
+            "call_expression" => self.call(f, node, depth),
+            _ => self.hole(node),
         }
-        self.operand(f, (from, to), depth)
     }
 
-    fn operand(&self, f: usize, (from, to): (usize, usize), depth: usize) -> GoValue {
-        let whole = (from, to);
-        match (&self.toks[from].tok, to - from) {
-            (Tok::Str(s), 1) => return GoValue::Text(Value::known(s.clone())),
-            (Tok::Ident(name), 1) => return self.variable(f, name, from, depth),
-            (Tok::Punct("("), _) if self.closing(from) == to - 1 => {
-                return self.expression(f, (from + 1, to - 1), depth + 1);
-            }
-            _ => {}
+    /// `a + b + c`: the terms concatenated; any other operator in the chain leaves a hole.
+    fn concatenation(&self, f: usize, node: Node<'a>, depth: usize) -> GoValue {
+        let is_plus = |n: Node| {
+            n.kind() == "binary_expression" && n.child_by_field_name("operator").is_some_and(|o| o.kind() == "+")
+        };
+        if !is_plus(node) {
+            return self.hole(node);
         }
-        // `[]string{...}`
-        if self.punct(from) == Some("[") && self.punct(from + 1) == Some("]") && self.punct(to - 1) == Some("}") {
-            let open = (from + 2..to).find(|&j| self.punct(j) == Some("{"));
-            if let Some(open) = open.filter(|&o| self.closing(o) == to - 1) {
-                return GoValue::List(self.spread(f, self.arguments(open, to - 1), depth + 1));
-            }
+        // The chain's terms, flattened without recursion (a generated file may chain thousands).
+        let terms = goast::descendants(node, is_plus)
+            .into_iter()
+            .filter(|n| n.is_named() && !is_plus(*n) && n.parent().is_some_and(is_plus) && n.kind() != "comment");
+        let mut b = Builder::default();
+        for t in terms {
+            b.push(&self.text_value(f, t, depth + 1));
         }
-        // `name[i]` and `name[i:]` on a list.
-        if let (Some(name), Some("[")) = (self.ident(from), self.punct(from + 1)) {
-            if self.closing(from + 1) == to - 1 {
-                if let GoValue::List(items) = self.variable(f, name, from, depth) {
-                    let index: Vec<&str> = (from + 2..to - 1)
-                        .map(|j| match &self.toks[j].tok {
-                            Tok::Punct(p) => *p,
-                            _ => self.text[self.toks[j].start..self.toks[j].end].trim(),
-                        })
-                        .collect();
-                    let at = |s: &str| s.parse::<usize>().ok();
-                    return match index.as_slice() {
-                        [n] if at(n).is_some() => match items.get(at(n).unwrap_or(0)) {
-                            Some((v, _)) => GoValue::Text(v.clone()),
-                            None => GoValue::Text(self.hole(whole)),
-                        },
-                        [n, ":"] if at(n).is_some() => {
-                            GoValue::List(items.into_iter().skip(at(n).unwrap_or(0)).collect())
-                        }
-                        _ => GoValue::Text(self.hole(whole)),
-                    };
+        GoValue::Text(b.build())
+    }
+
+    /// `name[i]` and `name[i:]` on a list.
+    fn element(&self, f: usize, node: Node<'a>, depth: usize) -> GoValue {
+        let Some(operand) = node.child_by_field_name("operand").filter(|o| o.kind() == "identifier") else {
+            return self.hole(node);
+        };
+        let GoValue::List(items) = self.variable(f, self.text_of(operand), operand.start_byte(), depth) else {
+            return self.hole(node);
+        };
+        let number = |field: &str| node.child_by_field_name(field).and_then(|n| self.text_of(n).parse::<usize>().ok());
+        match node.kind() {
+            "index_expression" => match number("index").and_then(|i| items.get(i)) {
+                Some((v, _)) => GoValue::Text(v.clone()),
+                None => self.hole(node),
+            },
+            _ if node.child_by_field_name("end").is_none() && node.child_by_field_name("capacity").is_none() => {
+                match node.child_by_field_name("start") {
+                    None => GoValue::List(items),
+                    Some(_) => match number("start") {
+                        Some(from) => GoValue::List(items.into_iter().skip(from).collect()),
+                        None => self.hole(node),
+                    },
                 }
             }
+            _ => self.hole(node),
         }
-        // A call: `pkg.Func(args)` or `Func(args)`.
-        if self.punct(to - 1) == Some(")") {
-            let open = self.opening(to - 1);
-            if open > from {
-                let callee: String = (from..open).map(|j| &self.text[self.toks[j].start..self.toks[j].end]).collect();
-                let args = self.arguments(open, to - 1);
-                if let Some(v) = self.call(f, &callee, &args, whole, depth) {
-                    return v;
-                }
-            }
-        }
-        GoValue::Text(self.hole(whole))
     }
 
     /// The values of argument or element expressions in function `f`, lists spread in place, each
@@ -820,44 +590,37 @@ impl<'t> Reader<'t> {
     fn spread(
         &self,
         f: usize,
-        ranges: impl IntoIterator<Item = (usize, usize)>,
+        nodes: impl IntoIterator<Item = Node<'a>>,
         depth: usize,
     ) -> Vec<(Value, (usize, usize))> {
         let mut out = Vec::new();
-        for range in ranges {
-            match self.argument(f, range, depth) {
-                GoValue::Text(v) => out.push((v, self.span(range))),
+        for node in nodes {
+            match self.argument(f, node, depth) {
+                GoValue::Text(v) => out.push((v, span(node))),
                 GoValue::List(items) => out.extend(items),
+                GoValue::Record(_) => out.push((hole_value(self.text_of(node)), span(node))),
             }
         }
         out
     }
 
-    fn call(
-        &self,
-        f: usize,
-        callee: &str,
-        args: &[(usize, usize)],
-        whole: (usize, usize),
-        depth: usize,
-    ) -> Option<GoValue> {
+    fn call(&self, f: usize, node: Node<'a>, depth: usize) -> GoValue {
+        let callee = node.child_by_field_name("function").map_or("", |c| self.text_of(c));
+        let args = self.arguments(node);
         let text = |i: usize| args.get(i).map(|&a| self.text_value(f, a, depth + 1));
-        Some(match callee {
-            "append" => {
-                let (first, rest) = args.split_first()?;
+        let value = match callee {
+            "append" => args.split_first().and_then(|(first, rest)| {
                 let GoValue::List(mut items) = self.expression(f, *first, depth + 1) else { return None };
                 items.extend(self.spread(f, rest.iter().copied(), depth + 1));
-                GoValue::List(items)
-            }
+                Some(GoValue::List(items))
+            }),
             // The inherited environment: what the program adds is what it says.
-            "os.Environ" => GoValue::List(Vec::new()),
-            "os.Getenv" => {
-                let name = text(0)?;
-                GoValue::Text(Value::hole(Origin::Environment(name.as_known()?.to_string())))
-            }
-            "fmt.Sprintf" => GoValue::Text(self.sprintf(f, args, depth)?),
-            "strings.Join" => {
-                let GoValue::List(items) = self.expression(f, *args.first()?, depth + 1) else { return None };
+            "os.Environ" => Some(GoValue::List(Vec::new())),
+            "os.Getenv" => text(0)
+                .and_then(|name| Some(GoValue::Text(Value::hole(Origin::Environment(name.as_known()?.to_string()))))),
+            "fmt.Sprintf" => self.sprintf(f, &args, depth).map(GoValue::Text),
+            "strings.Join" => args.first().and_then(|&list| {
+                let GoValue::List(items) = self.expression(f, list, depth + 1) else { return None };
                 let sep = text(1)?;
                 let mut b = Builder::default();
                 for (k, (v, _)) in items.iter().enumerate() {
@@ -866,9 +629,18 @@ impl<'t> Reader<'t> {
                     }
                     b.push(v);
                 }
-                GoValue::Text(b.build())
-            }
-            "filepath.Join" | "path.Join" => {
+                Some(GoValue::Text(b.build()))
+            }),
+            "strings.Split" | "strings.Fields" => (|| {
+                let whole = text(0)?;
+                let whole = whole.as_known()?;
+                let parts: Vec<&str> = match callee {
+                    "strings.Fields" => whole.split_whitespace().collect(),
+                    _ => whole.split(text(1)?.as_known()?).collect(),
+                };
+                Some(GoValue::List(parts.into_iter().map(|p| (Value::known(p.to_string()), span(node))).collect()))
+            })(),
+            "filepath.Join" | "path.Join" => (|| {
                 let mut b = Builder::default();
                 for k in 0..args.len() {
                     if k > 0 {
@@ -876,14 +648,15 @@ impl<'t> Reader<'t> {
                     }
                     b.push(&text(k)?);
                 }
-                GoValue::Text(b.build())
-            }
-            _ => GoValue::Text(self.hole(whole)),
-        })
+                Some(GoValue::Text(b.build()))
+            })(),
+            _ => None,
+        };
+        value.unwrap_or_else(|| self.hole(node))
     }
 
     /// `fmt.Sprintf` with `%s`, `%v`, `%d` and `%q` verbs filled in; other verbs leave a hole.
-    fn sprintf(&self, f: usize, args: &[(usize, usize)], depth: usize) -> Option<Value> {
+    fn sprintf(&self, f: usize, args: &[Node<'a>], depth: usize) -> Option<Value> {
         let format = self.text_value(f, *args.first()?, depth + 1);
         let format = format.as_known()?;
         let mut b = Builder::default();
@@ -913,21 +686,37 @@ impl<'t> Reader<'t> {
         Some(b.build())
     }
 
-    /// A name's value at token `use_at` in function `f`: the last assignment before it in the
+    /// A name's value at byte `use_at` in function `f`: the last assignment before it in the
     /// function (with the `+=` and `append` before that), a parameter, or a package-level one.
     fn variable(&self, f: usize, name: &str, use_at: usize, depth: usize) -> GoValue {
+        let use_hole = || GoValue::Text(hole_value(name));
         if !self.spend(depth) {
-            return GoValue::Text(self.hole((use_at, use_at + 1)));
+            return use_hole();
         }
         // Only an assignment complete before the use: `x = append(x, ...)` reads the x before it.
         // One inside a block that ends before the use (an `if`) may not have run: an append
         // there is taken (a flag a branch adds), a replacement is not (`args = append([]string{
         // "echo"}, args...)` under `if *debug`).
         let seen = |a: &&Assignment| {
-            a.name == name && a.expr.1 <= use_at && (a.block_end >= use_at || a.add || self.appends_to_itself(a))
+            a.name == name
+                && a.expr.end_byte() <= use_at
+                && (a.block_end >= use_at || a.add || self.appends_to_itself(a))
         };
-        let local = self.locals.get(f).and_then(|l| l.iter().rev().find(seen));
-        if let Some(a) = local {
+        let function = self.functions.get(f);
+        let locals = function.map_or(&[][..], |fun| &fun.locals[..]);
+        // A loop variable, unless the loop's body assigns the name before the use.
+        let looped = self.loops.borrow().iter().rev().find_map(|run| {
+            let inside = run.body.0 <= use_at && use_at < run.body.1;
+            let (_, v) = run.values.iter().find(|(n, _)| n == name).filter(|_| inside)?;
+            Some((run.body.0, v.clone()))
+        });
+        if let Some((loop_start, value)) = looped {
+            return match locals.iter().rev().filter(|a| a.at > loop_start).find(seen) {
+                Some(a) => self.assigned(f, a, depth),
+                None => value,
+            };
+        }
+        if let Some(a) = locals.iter().rev().find(seen) {
             return self.assigned(f, a, depth);
         }
         if let Some((_, values)) = self.bound.borrow().as_ref().filter(|(g, _)| *g == f) {
@@ -935,8 +724,8 @@ impl<'t> Reader<'t> {
                 return v.clone();
             }
         }
-        if self.params.get(f).is_some_and(|p| p.iter().any(|p| p == name)) {
-            return GoValue::Text(Value::Partial(vec![super::value::Piece::Hole(Hole {
+        if function.is_some_and(|fun| fun.params.iter().any(|p| p == name)) {
+            return GoValue::Text(Value::Partial(vec![Piece::Hole(Hole {
                 origin: Origin::Unevaluated(name.to_string()),
                 provenance: Provenance::Caller,
             })]));
@@ -945,23 +734,23 @@ impl<'t> Reader<'t> {
             // A package-level initialiser sees only package-level names.
             return self.assigned(self.global_scope(), a, depth);
         }
-        GoValue::Text(self.hole((use_at, use_at + 1)))
+        use_hole()
     }
 
     /// `x = append(x, ...)`.
     fn appends_to_itself(&self, a: &Assignment) -> bool {
-        self.ident(a.expr.0) == Some("append")
-            && self.punct(a.expr.0 + 1) == Some("(")
-            && self.ident(a.expr.0 + 2) == Some(a.name.as_str())
+        a.expr.kind() == "call_expression"
+            && a.expr.child_by_field_name("function").is_some_and(|c| self.text_of(c) == "append")
+            && self.arguments(a.expr).first().is_some_and(|first| self.text_of(*first) == a.name)
     }
 
     /// Package-level expressions are evaluated with no function's locals: the function index
-    /// one past the last (its locals and parameters are empty).
+    /// one past the last (it has no locals and no parameters).
     fn global_scope(&self) -> usize {
         self.functions.len()
     }
 
-    fn assigned(&self, f: usize, a: &Assignment, depth: usize) -> GoValue {
+    fn assigned(&self, f: usize, a: &Assignment<'a>, depth: usize) -> GoValue {
         let value = self.expression(f, a.expr, depth + 1);
         if !a.add {
             return value;
@@ -974,9 +763,214 @@ impl<'t> Reader<'t> {
                 b.push(&y);
                 GoValue::Text(b.build())
             }
-            _ => GoValue::Text(self.hole(a.expr)),
+            _ => self.hole(a.expr),
         }
     }
+}
+
+impl<'a> Reader<'a> {
+    /// Runs `read` once per run of the `for ... range` loops of function `f` around `node`
+    /// (outermost first, the product of their iterations, at most `MAX_LOOP_RUNS`), with each
+    /// run's loop variables bound; once, with none bound, where no loop's table is known.
+    fn in_loops<T>(&self, f: usize, node: Node<'a>, mut read: impl FnMut() -> T) -> Vec<T> {
+        let body = self.functions.get(f).map(|fun| fun.body);
+        let mut loops: Vec<Node<'a>> = std::iter::successors(node.parent(), Node::parent)
+            .take_while(|p| Some(*p) != body)
+            .filter(|p| p.kind() == "for_statement")
+            .collect();
+        loops.reverse();
+        let outer = self.loops.borrow().clone();
+        let mut runs: Vec<Vec<LoopRun>> = vec![outer.clone()];
+        for l in loops {
+            let Some(loop_body) = l.child_by_field_name("body") else { continue };
+            let mut next = Vec::new();
+            for run in &runs {
+                *self.loops.borrow_mut() = run.clone();
+                let Some(iterations) = self.iterations(f, l) else {
+                    next.push(run.clone());
+                    continue;
+                };
+                for values in iterations.into_iter().take(MAX_LOOP_RUNS.saturating_sub(next.len())) {
+                    let mut inner = run.clone();
+                    inner.push(LoopRun { body: (loop_body.start_byte(), loop_body.end_byte()), values });
+                    next.push(inner);
+                }
+            }
+            runs = next;
+        }
+        let out = runs
+            .into_iter()
+            .map(|run| {
+                *self.loops.borrow_mut() = run;
+                read()
+            })
+            .collect();
+        *self.loops.borrow_mut() = outer;
+        out
+    }
+
+    /// The values a `for k, v := range table` loop gives its variables, one entry per
+    /// iteration; `None` when the table is not known.
+    fn iterations(&self, f: usize, for_statement: Node<'a>) -> Option<Vec<Vec<(String, GoValue)>>> {
+        let clause = goast::named_children(for_statement).into_iter().find(|n| n.kind() == "range_clause")?;
+        let names: Vec<String> = clause
+            .child_by_field_name("left")
+            .map(goast::named_children)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|n| self.text_of(n).to_string())
+            .collect();
+        let entries = self.entries(f, clause.child_by_field_name("right")?, 0)?;
+        // The first variable is the index (or the map's key), the second the element.
+        Some(
+            entries
+                .into_iter()
+                .take(MAX_ITERATIONS)
+                .map(|(key, value)| {
+                    names.iter().zip([key, value]).filter(|(n, _)| *n != "_").map(|(n, v)| (n.clone(), v)).collect()
+                })
+                .collect(),
+        )
+    }
+
+    /// A table's entries, (index or key, element): a slice or map literal (rows of a struct
+    /// type become records), a name assigned one, or any expression giving a list.
+    fn entries(&self, f: usize, node: Node<'a>, depth: usize) -> Option<Vec<(GoValue, GoValue)>> {
+        if !self.spend(depth) {
+            return None;
+        }
+        let index = |k: usize| GoValue::Text(Value::known(k.to_string()));
+        match node.kind() {
+            "composite_literal" => {
+                let kind = node.child_by_field_name("type")?;
+                let body = node.child_by_field_name("body")?;
+                let elements = goast::named_children(body).into_iter().filter(|e| e.kind() != "comment");
+                match kind.kind() {
+                    "map_type" => {
+                        let value_type = kind.child_by_field_name("value");
+                        let pairs = elements.filter(|e| e.kind() == "keyed_element").filter_map(|e| {
+                            let key = e.child_by_field_name("key")?;
+                            let value = e.child_by_field_name("value")?;
+                            let key = goast::named_children(key).into_iter().next()?;
+                            Some((
+                                GoValue::Text(self.text_value(f, key, depth + 1)),
+                                self.element_value(f, value, value_type, depth),
+                            ))
+                        });
+                        Some(pairs.collect())
+                    }
+                    "slice_type" | "array_type" | "implicit_length_array_type" => {
+                        let element_type = kind.child_by_field_name("element");
+                        Some(
+                            elements
+                                .filter(|e| e.kind() == "literal_element")
+                                .enumerate()
+                                .map(|(k, e)| (index(k), self.element_value(f, e, element_type, depth)))
+                                .collect(),
+                        )
+                    }
+                    _ => None,
+                }
+            }
+            // A name assigned a table: read the table where it is written.
+            "identifier" => {
+                let name = self.text_of(node);
+                let at = node.start_byte();
+                let local = self.functions.get(f).and_then(|fun| {
+                    fun.locals.iter().rev().find(|a| a.name == name && a.expr.end_byte() <= at && !a.add)
+                });
+                let bound = self.loops.borrow().iter().any(|run| run.values.iter().any(|(n, _)| n == name));
+                match (local, bound) {
+                    (Some(a), false) if a.expr.kind() == "composite_literal" => self.entries(f, a.expr, depth + 1),
+                    (None, false) => match self.globals.iter().find(|a| a.name == name) {
+                        Some(a) if a.expr.kind() == "composite_literal" => {
+                            self.entries(self.global_scope(), a.expr, depth + 1)
+                        }
+                        _ => self.list_entries(f, node, depth),
+                    },
+                    _ => self.list_entries(f, node, depth),
+                }
+            }
+            _ => self.list_entries(f, node, depth),
+        }
+    }
+
+    /// The entries of an expression that evaluates to a list of strings.
+    fn list_entries(&self, f: usize, node: Node<'a>, depth: usize) -> Option<Vec<(GoValue, GoValue)>> {
+        let GoValue::List(items) = self.expression(f, node, depth + 1) else { return None };
+        let index = |k: usize| GoValue::Text(Value::known(k.to_string()));
+        Some(items.into_iter().enumerate().map(|(k, (v, _))| (index(k), GoValue::Text(v))).collect())
+    }
+
+    /// One element of a table literal: an expression, or a `{...}` whose type the table's
+    /// element type gives (a struct's fields, by name or in order; otherwise a list).
+    fn element_value(&self, f: usize, element: Node<'a>, element_type: Option<Node<'a>>, depth: usize) -> GoValue {
+        let Some(inner) = goast::named_children(element).into_iter().next() else { return self.hole(element) };
+        if inner.kind() != "literal_value" {
+            return self.expression(f, inner, depth + 1);
+        }
+        let parts: Vec<Node<'a>> = goast::named_children(inner).into_iter().filter(|n| n.kind() != "comment").collect();
+        let fields = element_type.and_then(|t| self.struct_fields(t));
+        let keyed = parts.iter().all(|p| p.kind() == "keyed_element") && !parts.is_empty();
+        let value_of = |e: Node<'a>| match goast::named_children(e).into_iter().next() {
+            Some(x) if x.kind() != "literal_value" => self.text_value(f, x, depth + 1),
+            _ => hole_value(self.text_of(e)),
+        };
+        if keyed {
+            return GoValue::Record(
+                parts
+                    .iter()
+                    .filter_map(|p| {
+                        let key = p.child_by_field_name("key")?;
+                        Some((self.text_of(key).to_string(), value_of(p.child_by_field_name("value")?)))
+                    })
+                    .collect(),
+            );
+        }
+        match fields {
+            Some(names) => GoValue::Record(names.into_iter().zip(parts).map(|(n, p)| (n, value_of(p))).collect()),
+            None => GoValue::List(parts.into_iter().map(|p| (value_of(p), span(p))).collect()),
+        }
+    }
+
+    /// The field names of a struct type, written in place or declared in the file by name.
+    fn struct_fields(&self, mut t: Node<'a>) -> Option<Vec<String>> {
+        for _ in 0..MAX_DEPTH {
+            match t.kind() {
+                "pointer_type" => t = goast::named_children(t).into_iter().next()?,
+                "type_identifier" => {
+                    let name = self.text_of(t);
+                    t = self.types.iter().find(|(n, _)| n == name)?.1;
+                }
+                "struct_type" => {
+                    let list = goast::named_children(t).into_iter().find(|n| n.kind() == "field_declaration_list")?;
+                    return Some(
+                        goast::named_children(list)
+                            .into_iter()
+                            .filter(|d| d.kind() == "field_declaration")
+                            .flat_map(|d| goast::field_children(d, "name"))
+                            .map(|n| self.text_of(n).to_string())
+                            .collect(),
+                    );
+                }
+                _ => return None,
+            }
+        }
+        None
+    }
+}
+
+fn span(node: Node) -> (usize, usize) {
+    (node.start_byte(), node.end_byte())
+}
+
+/// A hole for Go text not evaluated (its whitespace collapsed), with what it reads.
+fn hole_value(written: &str) -> Value {
+    let written = written.split_whitespace().collect::<Vec<_>>().join(" ");
+    Value::Partial(vec![Piece::Hole(Hole {
+        provenance: provenance_of(&written),
+        origin: Origin::Unevaluated(written),
+    })])
 }
 
 /// What a Go expression left unevaluated reads, from the functions it calls.
@@ -1061,6 +1055,50 @@ func release() {
     }
 
     #[test]
+    fn loops_over_literal_platform_tables() {
+        let text = r#"package main
+import "os/exec"
+type target struct{ goos, goarch string }
+var targets = []target{{"linux", "amd64"}, {goarch: "arm64", goos: "darwin"}}
+var pairs = []string{"windows/amd64", "freebsd/386"}
+func build(goos, goarch string) {
+	c := exec.Command("go", "build", "-o", "dist/app_"+goos+"_"+goarch, ".")
+	c.Run()
+}
+func main() {
+	for _, t := range targets {
+		build(t.goos, t.goarch)
+	}
+	for _, pair := range pairs {
+		parts := strings.Split(pair, "/")
+		goos, goarch := parts[0], parts[1]
+		build(goos, goarch)
+	}
+	for goos, arches := range map[string][]string{"plan9": {"arm"}} {
+		for _, arch := range arches {
+			exec.Command("go", "build", "-o", "dist/"+goos+"-"+arch, ".")
+		}
+	}
+	for i := 0; i < 2; i++ {
+		exec.Command("go", "build", "-o", "dist/other", ".")
+	}
+}
+"#;
+        let outputs: Vec<String> = argvs(text).into_iter().map(|argv| argv[3].clone()).collect();
+        assert_eq!(
+            outputs,
+            [
+                "dist/app_linux_amd64",
+                "dist/app_darwin_arm64",
+                "dist/app_windows_amd64",
+                "dist/app_freebsd_386",
+                "dist/plan9-arm",
+                "dist/other"
+            ]
+        );
+    }
+
+    #[test]
     fn spans_point_at_the_go_expressions() {
         let text = "package main\nfunc f() {\n\texec.Command(\"go\", \"build\", \"-ldflags\", \"-s -w\", \".\")\n}\n";
         let c = &read(text).commands[0];
@@ -1091,6 +1129,14 @@ func release() {
         assert_eq!(argvs(&many), [vec!["go", "build", "a"]]);
         let chained = format!("package main\nfunc f() {{ {}\"a\" }}", "a = ".repeat(100_000));
         let _ = read(&chained);
+        // Loops nested ten deep over 64-row tables: the runs of one command are capped.
+        let table = format!("[]string{{{}}}", vec!["\"a\""; 64].join(","));
+        let nested = format!(
+            "package main\nfunc f() {{\n{}exec.Command(\"go\", \"build\", \"x\")\n{}}}",
+            format!("for _, v := range {table} {{\n").repeat(10),
+            "}\n".repeat(10)
+        );
+        assert_eq!(argvs(&nested).len(), 1, "identical runs are one command");
         let cut = "package main\nfunc f() { exec.Command(\"go\", \"build\", `unterminated";
         let _ = read(cut);
         let _ = read("func");

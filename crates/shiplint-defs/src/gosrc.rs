@@ -4,7 +4,11 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use tree_sitter::Node;
+
+use super::goast;
 
 /// The newest Go minor release this reader knows of (Go 1.27); shiplint's `newest-go` overrides it.
 pub const NEWEST_GO_MINOR: u32 = 27;
@@ -47,7 +51,9 @@ pub struct Package {
 pub struct Module {
     pub root: PathBuf,
     pub path: String,
-    pub packages: HashMap<PathBuf, Package>,
+    /// Each package folder's Go files, parsed the first time the package is asked for: a
+    /// `-X` target names one or two packages of a module that may have thousands.
+    packages: HashMap<PathBuf, PackageFiles>,
     /// go.mod's `require` lines: (module path, version).
     pub requires: Vec<(String, String)>,
     /// go.mod's `replace` lines with a folder inside this module (`=> ./syntax`): (module
@@ -56,6 +62,36 @@ pub struct Module {
     /// go.mod's `go` line lists every module the build uses (`go 1.17` or later) and no go.work
     /// beside it adds others.
     pub lists_every_module: bool,
+}
+
+/// A package folder's Go files and, once read, the package they make.
+#[derive(Debug, Default)]
+struct PackageFiles {
+    files: Vec<PathBuf>,
+    read: OnceLock<Package>,
+    name: OnceLock<String>,
+}
+
+impl PackageFiles {
+    fn package(&self) -> &Package {
+        self.read.get_or_init(|| {
+            let mut package = Package::default();
+            for file in &self.files {
+                if let Some(text) = read_go_text(file) {
+                    scan_file(&text, file, &mut package);
+                }
+            }
+            package
+        })
+    }
+
+    /// The package's name, from the first file that is built (read up to its package clause).
+    fn name(&self) -> &str {
+        self.name.get_or_init(|| match self.read.get() {
+            Some(package) => package.name.clone(),
+            None => self.files.iter().find_map(|f| package_name(&read_go_text(f)?)).unwrap_or_default(),
+        })
+    }
 }
 
 /// Modules read during one scan, shared by every build definition in them.
@@ -247,10 +283,8 @@ impl Module {
             if count > MAX_GO_FILES {
                 continue;
             }
-            let Some(text) = read_go_text(p) else { continue };
             let rel = dir.strip_prefix(root).unwrap_or(Path::new("")).to_path_buf();
-            let pkg = module.packages.entry(rel).or_default();
-            scan_file(&text, p, pkg);
+            module.packages.entry(rel).or_default().files.push(p.to_path_buf());
         }
         Some(module)
     }
@@ -330,10 +364,20 @@ impl Module {
         path_in_module(import_path, &self.path).is_some()
     }
 
-    /// The package an import path names, if it is inside this module.
+    /// The package an import path names, if it is inside this module, with its folder.
     pub fn package(&self, import_path: &str) -> Option<(&Path, &Package)> {
         let rel = path_in_module(import_path, &self.path)?;
-        self.packages.get_key_value(Path::new(rel)).map(|(k, v)| (k.as_path(), v))
+        self.packages.get_key_value(Path::new(rel)).map(|(k, v)| (k.as_path(), v.package()))
+    }
+
+    /// The package in a folder of this module (relative to its root), if it has Go files.
+    pub fn package_in(&self, folder: &Path) -> Option<&Package> {
+        self.packages.get(folder).map(PackageFiles::package)
+    }
+
+    /// The folders of this module's `main` packages (relative to its root).
+    pub fn main_package_folders(&self) -> impl Iterator<Item = &Path> {
+        self.packages.iter().filter(|(_, files)| files.name() == "main").map(|(dir, _)| dir.as_path())
     }
 
     /// Import paths of packages in this module that declare `name` and whose last element is `last`.
@@ -341,8 +385,9 @@ impl Module {
         let mut out: Vec<String> = self
             .packages
             .iter()
-            .filter(|(dir, pkg)| {
-                dir.file_name().and_then(|n| n.to_str()) == Some(last) && pkg.decls.iter().any(|d| d.name == name)
+            .filter(|(dir, files)| {
+                dir.file_name().and_then(|n| n.to_str()) == Some(last)
+                    && files.package().decls.iter().any(|d| d.name == name)
             })
             .map(|(dir, _)| format!("{}/{}", self.path, dir.display()))
             .collect();
@@ -360,306 +405,149 @@ fn path_in_module<'p>(import_path: &'p str, module: &str) -> Option<&'p str> {
     }
 }
 
-/// A Go token: identifiers, literals and punctuation, with byte offsets. Comments are dropped.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Tok<'a> {
-    Ident(&'a str),
-    Str,
-    Other(&'a str),
-    Newline,
+/// Whether a Go file says `//go:build ignore` before its package clause: it is never built.
+fn never_built(text: &str) -> bool {
+    text.lines().take_while(|l| !l.starts_with("package")).any(|l| l.trim() == "//go:build ignore")
 }
 
-fn tokens(text: &str) -> Vec<(Tok<'_>, usize)> {
-    let b = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        let start = i;
-        match c {
-            b'\n' => {
-                out.push((Tok::Newline, i));
-                i += 1;
-            }
-            b' ' | b'\t' | b'\r' => i += 1,
-            b'/' if b.get(i + 1) == Some(&b'/') => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                let end = text[i + 2..].find("*/").map_or(b.len(), |n| i + 2 + n + 2);
-                if text[i..end].contains('\n') {
-                    out.push((Tok::Newline, i));
-                }
-                i = end;
-            }
-            b'"' | b'\'' => {
-                i += 1;
-                while i < b.len() && b[i] != c && b[i] != b'\n' {
-                    i += if b[i] == b'\\' { 2 } else { 1 };
-                }
-                i += 1;
-                out.push((if c == b'"' { Tok::Str } else { Tok::Other("'") }, start));
-            }
-            b'`' => {
-                i = text[i + 1..].find('`').map_or(b.len(), |n| i + 1 + n + 1);
-                out.push((Tok::Str, start));
-            }
-            _ if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 => {
-                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] >= 0x80) {
-                    i += 1;
-                }
-                out.push((Tok::Ident(&text[start..i]), start));
-            }
-            _ if c.is_ascii_digit() => {
-                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'.' || b[i] == b'_') {
-                    i += 1;
-                }
-                out.push((Tok::Other("0"), start));
-            }
-            _ => {
-                // Two-character operators that matter: `:=`, `==`, `!=`, `<=`, `>=`.
-                let two = text.get(i..i + 2).unwrap_or("");
-                let len =
-                    if [":=", "==", "!=", "<=", ">=", "+=", "-=", "|=", "&&", "||"].contains(&two) { 2 } else { 1 };
-                let len = if text.is_char_boundary(i + len) { len } else { 1 };
-                out.push((Tok::Other(&text[i..(i + len).min(text.len())]), start));
-                i += len;
-            }
-        }
+/// The name a Go file's package clause gives, parsing only the text up to it; `None` for a file
+/// that is never built.
+pub fn package_name(text: &str) -> Option<String> {
+    if never_built(text) {
+        return None;
     }
-    out
-}
-
-/// Where a file's lines start, to number them without rescanning the file for each (a generated
-/// file declares thousands of constants).
-struct Lines(Vec<usize>);
-
-impl Lines {
-    fn new(text: &str) -> Lines {
-        Lines(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i).collect())
-    }
-
-    /// The 1-based line of byte `at`.
-    fn of(&self, at: usize) -> usize {
-        self.0.partition_point(|&newline| newline < at) + 1
-    }
+    let clause_line = text.split_inclusive('\n').position(|l| l.starts_with("package"))?;
+    let head_len: usize = text.split_inclusive('\n').take(clause_line + 1).map(str::len).sum();
+    let head = &text[..head_len];
+    let tree = goast::parse(head)?;
+    let clause = goast::named_children(tree.root_node()).into_iter().find(|n| n.kind() == "package_clause")?;
+    let name = *goast::named_children(clause).first()?;
+    Some(goast::text_of(name, head).to_string())
 }
 
 /// Reads one file's package clause, top-level const/var specs and init() assignments.
 pub fn scan_file(text: &str, path: &Path, pkg: &mut Package) {
-    // `//go:build ignore` files are never built.
-    if text.lines().take_while(|l| !l.starts_with("package")).any(|l| l.trim() == "//go:build ignore") {
+    if never_built(text) {
         return;
     }
-    let toks = tokens(text);
-    let lines = Lines::new(text);
-    let mut depth = 0i32;
-    let mut i = 0;
-    while i < toks.len() {
-        let (tok, at) = &toks[i];
-        match tok {
-            Tok::Other("{" | "(" | "[") => depth += 1,
-            Tok::Other("}" | ")" | "]") => depth -= 1,
-            Tok::Ident("package") if depth == 0 => {
-                if let Some((Tok::Ident(name), _)) = toks.get(i + 1) {
-                    pkg.name = name.to_string();
+    let Some(tree) = goast::parse(text) else { return };
+    // Declarations the parser could not place (after a syntax error) sit in an ERROR node.
+    let top = goast::named_children(tree.root_node())
+        .into_iter()
+        .flat_map(|n| if n.is_error() { goast::named_children(n) } else { vec![n] });
+    for node in top {
+        match node.kind() {
+            "package_clause" => {
+                if let Some(name) = goast::named_children(node).first() {
+                    pkg.name = goast::text_of(*name, text).to_string();
                 }
             }
-            Tok::Ident(kw @ ("const" | "var")) if depth == 0 => {
-                let is_const = *kw == "const";
-                let in_block = matches!(toks.get(i + 1), Some((Tok::Other("("), _)));
-                i = read_specs(text, &lines, &toks, i + 1, is_const, in_block, *at, path, pkg);
-                continue;
-            }
-            Tok::Ident("func") if depth == 0 => {
-                if let (Some((Tok::Ident("init"), _)), Some((Tok::Other("("), _))) = (toks.get(i + 1), toks.get(i + 2))
-                {
-                    i = read_init(&lines, &toks, i + 3, path, pkg);
-                    continue;
+            "const_declaration" | "var_declaration" => read_specs(text, node, path, pkg),
+            "function_declaration" => {
+                let named_init = node.child_by_field_name("name").is_some_and(|n| goast::text_of(n, text) == "init");
+                if let Some(body) = node.child_by_field_name("body").filter(|_| named_init) {
+                    read_init(text, body, path, pkg);
                 }
             }
             _ => {}
         }
-        i += 1;
     }
 }
 
-/// Reads `const`/`var` specs starting at token `i` (after the keyword); returns the next index.
-#[allow(clippy::too_many_arguments)]
-fn read_specs(
-    text: &str,
-    lines: &Lines,
-    toks: &[(Tok<'_>, usize)],
-    mut i: usize,
-    is_const: bool,
-    in_block: bool,
-    keyword_at: usize,
-    path: &Path,
-    pkg: &mut Package,
-) -> usize {
-    if in_block {
-        i += 1;
-    }
-    loop {
-        while matches!(toks.get(i), Some((Tok::Newline | Tok::Other(";"), _))) {
-            i += 1;
-        }
-        match toks.get(i) {
-            None => return i,
-            Some((Tok::Other(")"), _)) if in_block => return i + 1,
-            _ => {}
-        }
-        // Names: ident {, ident}
-        let mut names = Vec::new();
-        while let Some((Tok::Ident(n), at)) = toks.get(i) {
-            names.push((n.to_string(), *at));
-            i += 1;
-            if matches!(toks.get(i), Some((Tok::Other(","), _))) {
-                i += 1;
-            } else {
-                break;
-            }
-        }
-        // Optional type: tokens up to `=` or the end of the spec.
-        let type_start = i;
-        let mut depth = 0;
-        while let Some((t, _)) = toks.get(i) {
-            match t {
-                Tok::Other("=") if depth == 0 => break,
-                Tok::Newline | Tok::Other(";") if depth == 0 => break,
-                Tok::Other(")") if depth == 0 && in_block => break,
-                Tok::Other("(" | "[" | "{") => depth += 1,
-                Tok::Other(")" | "]" | "}") => depth -= 1,
-                _ => {}
-            }
-            i += 1;
-        }
-        // Up to the next token, less a comment after the type (no type contains `//` or `/*`).
-        let type_text = match (toks.get(type_start), toks.get(i)) {
-            (Some((_, s)), Some((_, e))) if i > type_start => Some(&text[*s..*e]),
-            (Some((_, s)), None) if i > type_start => Some(&text[*s..]),
-            _ => None,
-        };
-        let type_text = type_text.map(|t| {
-            let comment = [t.find("//"), t.find("/*")].into_iter().flatten().min().unwrap_or(t.len());
-            t[..comment].trim().to_string()
-        });
-        // Initialiser: after `=` to the end of the spec.
-        let mut plain = true;
-        let mut init_text = None;
-        if matches!(toks.get(i), Some((Tok::Other("="), _))) {
-            i += 1;
-            let init_start = toks.get(i).map(|(_, a)| *a);
-            let mut depth = 0;
-            let mut only_strings = true;
-            let mut expect_operand = true;
-            while let Some((t, _)) = toks.get(i) {
-                match t {
-                    Tok::Newline | Tok::Other(";") if depth == 0 && !expect_operand => break,
-                    Tok::Other(")") if depth == 0 && in_block => break,
-                    Tok::Other("(" | "[" | "{") => {
-                        depth += 1;
-                        only_strings = false;
-                    }
-                    // A closed call or composite literal is a whole operand (`[]string{"a",\n}`).
-                    Tok::Other(")" | "]" | "}") => {
-                        depth -= 1;
-                        expect_operand = false;
-                    }
-                    Tok::Str => expect_operand = false,
-                    Tok::Other("+") | Tok::Other(",") => expect_operand = true,
-                    Tok::Newline => {}
-                    _ => {
-                        only_strings = false;
-                        expect_operand = false;
-                    }
-                }
-                i += 1;
-            }
-            plain = only_strings;
-            if let (Some(s), Some((_, e))) = (init_start, toks.get(i).or(toks.last())) {
-                init_text = Some(text[s..(*e).max(s)].trim().to_string());
-            }
-        }
-        for (name, at) in names {
+/// Reads the specs of a `const` or `var` declaration.
+fn read_specs(text: &str, declaration: Node, path: &Path, pkg: &mut Package) {
+    let is_const = declaration.kind() == "const_declaration";
+    let specs: Vec<Node> = goast::named_children(declaration)
+        .into_iter()
+        .flat_map(|n| if n.kind() == "var_spec_list" { goast::named_children(n) } else { vec![n] })
+        .filter(|n| matches!(n.kind(), "const_spec" | "var_spec"))
+        .collect();
+    // `var ( ... )`: what follows the keyword opens a block.
+    let after_keyword = declaration.child(0).map_or(0, |keyword| keyword.end_byte());
+    let in_block = text.get(after_keyword..declaration.end_byte()).is_some_and(|t| t.trim_start().starts_with('('));
+    for spec in specs {
+        let type_name = spec.child_by_field_name("type").map(|t| goast::text_of(t, text).to_string());
+        let value = spec.child_by_field_name("value");
+        let plain = value.is_none_or(|v| goast::named_children(v).into_iter().all(|e| only_strings(e)));
+        let initialiser =
+            (!plain).then(|| value.map(|v| goast::text_of(v, text).trim().to_string()).unwrap_or_default());
+        for name in goast::field_children(spec, "name").into_iter().filter(|n| n.kind() == "identifier") {
             let kind = if is_const {
                 DeclKind::Const
             } else {
-                DeclKind::Var {
-                    type_name: type_text.clone(),
-                    plain,
-                    initialiser: (!plain).then(|| init_text.clone().unwrap_or_default()),
-                }
+                DeclKind::Var { type_name: type_name.clone(), plain, initialiser: initialiser.clone() }
             };
-            pkg.decls.push(Decl { name, kind, file: path.to_path_buf(), keyword_at, in_block, line: lines.of(at) });
-        }
-        if !in_block {
-            return i;
+            pkg.decls.push(Decl {
+                name: goast::text_of(name, text).to_string(),
+                kind,
+                file: path.to_path_buf(),
+                keyword_at: declaration.start_byte(),
+                in_block,
+                line: goast::line_of(name),
+            });
         }
     }
 }
 
-/// Reads an `init()` body from token `i` (just after `init(`); records `Name = ...` statements
-/// at the body's top level (an assignment inside an `if` is a guarded default, not an overwrite;
-/// one whose value reads the name, `V = strings.TrimSpace(V)`, keeps what `-X` set, and so
-/// does one after `if V != "" { return }`).
-fn read_init(lines: &Lines, toks: &[(Tok<'_>, usize)], mut i: usize, path: &Path, pkg: &mut Package) -> usize {
-    while i < toks.len() && !matches!(toks[i].0, Tok::Other("{")) {
-        i += 1;
-    }
-    let mut depth = 0;
-    let mut at_statement_start = true;
-    // A top-level `if` being read: the names its condition reads, and whether its body returns.
-    // After `if Version != "" { return }`, what init assigns to Version only fills it in.
-    let mut condition: Option<Vec<&str>> = None;
-    let mut body_returns = false;
-    let mut guarded: Vec<&str> = Vec::new();
-    while let Some((t, at)) = toks.get(i) {
-        match t {
-            Tok::Other("{") => {
-                depth += 1;
-                at_statement_start = true;
-            }
-            Tok::Other("}") => {
-                depth -= 1;
-                if depth == 0 {
-                    return i + 1;
-                }
-                if depth == 1 {
-                    if let Some(names) = condition.take().filter(|_| body_returns) {
-                        guarded.extend(names);
-                    }
-                    body_returns = false;
-                }
-                at_statement_start = true;
-            }
-            Tok::Newline | Tok::Other(";") => at_statement_start = true,
-            Tok::Ident("if") if depth == 1 && at_statement_start => {
-                condition = Some(Vec::new());
-                at_statement_start = false;
-            }
-            Tok::Ident("return") if depth > 1 && condition.is_some() => body_returns = true,
-            Tok::Ident(name) if depth == 1 && !at_statement_start => {
-                if let Some(names) = condition.as_mut() {
-                    names.push(name);
-                }
-            }
-            Tok::Ident(name) if depth == 1 && at_statement_start => {
-                if matches!(toks.get(i + 1), Some((Tok::Other("="), _))) && !guarded.contains(name) {
-                    let value = toks[i + 2..].iter().take_while(|(t, _)| !matches!(t, Tok::Newline | Tok::Other(";")));
-                    if !value.into_iter().any(|(t, _)| matches!(t, Tok::Ident(n) if n == name)) {
-                        pkg.init_assigned.push((name.to_string(), path.to_path_buf(), lines.of(*at)));
-                    }
-                }
-                at_statement_start = false;
-            }
-            _ => at_statement_start = false,
+/// Whether an initialiser is string literals joined by `+`: what `-X` can replace.
+fn only_strings(expression: Node) -> bool {
+    match expression.kind() {
+        "interpreted_string_literal" | "raw_string_literal" => true,
+        "binary_expression" => {
+            let operator = expression.child_by_field_name("operator").map(|o| o.kind());
+            operator == Some("+")
+                && [expression.child_by_field_name("left"), expression.child_by_field_name("right")]
+                    .into_iter()
+                    .all(|side| side.is_some_and(only_strings))
         }
-        i += 1;
+        _ => false,
     }
-    i
+}
+
+/// Records the `Name = ...` statements at an `init()` body's top level: an assignment inside an
+/// `if` is a guarded default, not an overwrite; one whose value reads the name, `V =
+/// strings.TrimSpace(V)`, keeps what `-X` set, and so does one after `if V != "" { return }`.
+fn read_init(text: &str, body: Node, path: &Path, pkg: &mut Package) {
+    let statements = goast::named_children(body)
+        .into_iter()
+        .flat_map(|n| if n.kind() == "statement_list" { goast::named_children(n) } else { vec![n] });
+    let mut guarded: Vec<&str> = Vec::new();
+    let reads = |node: Node, name: &str| {
+        goast::descendants(node, |_| true)
+            .into_iter()
+            .any(|n| n.kind() == "identifier" && goast::text_of(n, text) == name)
+    };
+    for statement in statements {
+        match statement.kind() {
+            "if_statement" => {
+                let returns = statement.child_by_field_name("consequence").is_some_and(|c| {
+                    goast::descendants(c, |n| n.kind() != "func_literal").iter().any(|n| n.kind() == "return_statement")
+                });
+                if let Some(condition) = statement.child_by_field_name("condition").filter(|_| returns) {
+                    guarded.extend(
+                        goast::descendants(condition, |_| true)
+                            .into_iter()
+                            .filter(|n| n.kind() == "identifier")
+                            .map(|n| goast::text_of(n, text)),
+                    );
+                }
+            }
+            "assignment_statement" => {
+                let is_set = statement.child_by_field_name("operator").is_some_and(|o| o.kind() == "=");
+                let (Some(left), Some(right)) =
+                    (statement.child_by_field_name("left"), statement.child_by_field_name("right"))
+                else {
+                    continue;
+                };
+                let &[target] = goast::named_children(left).as_slice() else { continue };
+                let name = goast::text_of(target, text);
+                if is_set && target.kind() == "identifier" && !guarded.contains(&name) && !reads(right, name) {
+                    pkg.init_assigned.push((name.to_string(), path.to_path_buf(), goast::line_of(target)));
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 #[cfg(test)]

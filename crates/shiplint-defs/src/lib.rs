@@ -13,6 +13,7 @@ pub mod ci;
 pub mod dockerfile;
 pub mod eval;
 pub mod gitlab;
+pub mod goast;
 pub mod gobuild;
 pub mod goprog;
 pub mod goreleaser;

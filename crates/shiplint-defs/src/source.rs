@@ -1560,12 +1560,8 @@ impl<'a> Defs<'a> {
             return true;
         }
         let Some(module) = self.module() else { return false };
-        let mut programs: Vec<&str> = module
-            .packages
-            .iter()
-            .filter(|(_, p)| p.name == "main")
-            .filter_map(|(dir, _)| dir.file_name().and_then(|n| n.to_str()))
-            .collect();
+        let mut programs: Vec<&str> =
+            module.main_package_folders().filter_map(|dir| dir.file_name().and_then(|n| n.to_str())).collect();
         programs.extend(super::gobuild::program_name(&module.path));
         // The name itself, or the name with the platform after a dash and no file extension
         // (`app-linux-${TARGETARCH}`, `vmagent-linux-amd64-prod`), as release builds name them;
@@ -1656,7 +1652,7 @@ impl<'a> Defs<'a> {
     pub fn judge_called_builds_as_called(&mut self) {
         let path = self.path;
         let from_elsewhere = |b: &Build<'_>| b.via.as_deref().is_some_and(|v| v.chain().any(|c| c.path != path));
-        if matches!(self.kind, Kind::Shell | Kind::Dockerfile) {
+        if matches!(self.kind, Kind::Shell | Kind::Dockerfile | Kind::GoProgram) {
             // Only the commands a caller's run reaches: one behind arguments no caller passes
             // keeps the file's own reading.
             let called: std::collections::HashSet<(usize, usize)> =

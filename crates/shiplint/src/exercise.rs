@@ -95,6 +95,7 @@ fn go_source(text: &str) {
     let _ = crate::defs::gosrc::requirements(text);
     let mut package = crate::defs::gosrc::Package::default();
     crate::defs::gosrc::scan_file(text, Path::new("fuzz.go"), &mut package);
+    let _ = crate::defs::gosrc::package_name(text);
     for c in crate::defs::goprog::read(text).commands {
         assert!(c.command.start <= c.command.end && c.command.end <= text.len(), "command {:?}", c.command);
     }

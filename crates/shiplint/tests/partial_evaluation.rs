@@ -847,12 +847,16 @@ fn a_go_release_program_is_a_build_definition() {
         [("untrimmed-paths", &*format!("{path}:9")), ("stripped-without-symbols", &*format!("{path}:11"))],
         "{found:#?}"
     );
-    assert!(found[0].2.contains("it is in build-release-binaries/main.go"), "{}", found[0].2);
+    // `build("linux", "amd64")` is read as main calls it: the output is known, in dist/.
+    assert!(found[0].2.contains("it is written to dist/"), "{}", found[0].2);
 
     let good = RELEASE_PROGRAM.replace("\"-ldflags\", \"-s -w\",", "\"-trimpath\",");
     assert!(check(&[(path, &good)]).is_empty());
-    // Any other Go program that builds (to measure a size, to run a test) ships nothing.
-    assert!(check(&[("tools/measure/main.go", RELEASE_PROGRAM)]).is_empty());
+    // Any other Go program that builds (to measure a size, to run a test) ships nothing, unless
+    // it writes into a release folder.
+    let measure = RELEASE_PROGRAM.replace("\"dist/app_\"", "\"out/app_\"");
+    assert!(check(&[("tools/measure/main.go", &measure)]).is_empty());
+    assert_eq!(check(&[("tools/measure/main.go", RELEASE_PROGRAM)]).len(), 2);
     // A suppression is a `//` comment in Go.
     let ignored = RELEASE_PROGRAM.replace(
         "\tc := exec",
@@ -906,12 +910,61 @@ func compile(goos, version string) {
 }
 
 #[test]
+fn a_go_program_builds_each_row_of_its_platform_table() {
+    let program = r#"package main
+
+import (
+	"os"
+	"os/exec"
+)
+
+type platform struct {
+	goos, goarch string
+}
+
+var platforms = []platform{
+	{"linux", "amd64"},
+	{"darwin", "arm64"},
+	{"windows", "amd64"},
+}
+
+func compile(p platform) error {
+	cmd := exec.Command("go", "build", "-trimpath", "-o", "release/app", "./cmd/app")
+	cmd.Env = append(os.Environ(), "GOOS="+p.goos, "GOARCH="+p.goarch, "CGO_ENABLED=0")
+	return cmd.Run()
+}
+
+func main() {
+	for _, p := range platforms {
+		if err := compile(p); err != nil {
+			os.Exit(1)
+		}
+	}
+}
+"#;
+    let found = check(&[("build/release.go", program)]);
+    let at = "build/release.go:19";
+    assert_eq!(
+        rules(&found),
+        [("macos-not-notarized", at), ("cross-build-overwrite", at), ("cross-build-overwrite", at)],
+        "{found:#?}"
+    );
+    assert!(found[1].2.contains("linux/amd64, darwin/arm64, windows/amd64 overwrite each other"), "{}", found[1].2);
+    // Rows named by field, one output per row, no darwin row, .exe where Windows needs it.
+    let good = program
+        .replace("{\"darwin\", \"arm64\"}", "{goarch: \"arm64\", goos: \"linux\"}")
+        .replace("{\"windows\", \"amd64\"}", "{\"linux\", \"riscv64\"}")
+        .replace("\"release/app\"", "\"release/app-\"+p.goos+\"-\"+p.goarch");
+    assert!(check(&[("build/release.go", &good)]).is_empty(), "{:#?}", check(&[("build/release.go", &good)]));
+}
+
+#[test]
 fn make_runs_a_go_build_program() {
     let make = "release:\n\tgo run ./tools/builder -version $(VERSION)\n";
     let files = |make: &str| check(&[("Makefile", make), ("tools/builder/main.go", RELEASE_PROGRAM)]);
     let found = files(make);
     assert_eq!(rules(&found)[0], ("untrimmed-paths", "tools/builder/main.go:9"), "{found:#?}");
-    assert!(found[0].2.contains("the release target (Makefile:2 runs it)"), "{}", found[0].2);
+    assert!(found[0].2.contains("it is written to dist/"), "{}", found[0].2);
     // The caller's environment reaches the program's commands.
     let trimmed = "release:\n\tGOFLAGS=-trimpath go run ./tools/builder\n";
     assert!(!files(trimmed).iter().any(|(r, ..)| r == "untrimmed-paths"));

@@ -121,7 +121,7 @@ fn package_dir(module: &Module, cwd: &Path, arg: &str) -> Option<PathBuf> {
         a if a.starts_with("./") => cwd.join(a.trim_start_matches("./").trim_end_matches('/')),
         a => PathBuf::from(module.package(a)?.0),
     };
-    module.packages.contains_key(&rel).then_some(rel)
+    module.package_in(&rel).is_some().then_some(rel)
 }
 
 /// The module folder a file's builds run in: a Makefile's own folder (make runs there) or a
@@ -177,7 +177,7 @@ fn resolve<'m>(
         }
         let [arg] = args.as_slice() else { return Target::Unchecked };
         let Some(dir) = package_dir(module, cwd, arg) else { return Target::Unchecked };
-        let package = &module.packages[&dir];
+        let Some(package) = module.package_in(&dir) else { return Target::Unchecked };
         if package.name != "main" {
             return Target::Unchecked;
         }
@@ -231,7 +231,7 @@ fn files_package(module: &Module, cwd: &Path, files: &[&str]) -> Option<Package>
         }
         names.push(path.file_name()?);
     }
-    let package = module.packages.get(&folder?).filter(|p| p.name == "main")?;
+    let package = module.package_in(&folder?).filter(|p| p.name == "main")?;
     // A pattern the shell expands (`cmd/app/*.go`) lists the folder's files.
     if names.iter().any(|n| n.to_str().is_none_or(|n| n.contains(['*', '?', '[']))) {
         return Some(package.clone());
