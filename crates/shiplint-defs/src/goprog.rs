@@ -34,6 +34,10 @@ pub struct GoCommand {
     pub env: Vec<(String, Value)>,
     /// The function the call sits in.
     pub function: String,
+    /// Where the values of this run were chosen, outermost first: the call sites it was read
+    /// through and the tables of the loops around them (`build("darwin", "arm64")`, a platform
+    /// table's rows).
+    pub chosen_at: Vec<(usize, usize)>,
 }
 
 impl GoCommand {
@@ -75,6 +79,8 @@ enum GoValue {
 struct LoopRun {
     body: (usize, usize),
     values: Vec<(String, GoValue)>,
+    /// Where the table the loop ranges over is written.
+    table: (usize, usize),
 }
 
 /// The most iterations of one loop read, and the most runs of one command over nested loops.
@@ -83,6 +89,13 @@ const MAX_LOOP_RUNS: usize = 256;
 
 /// Parameter names and the values a call site gives them.
 type Bindings = Vec<(String, GoValue)>;
+
+/// A table's entries, (index or key, element), and where it is written.
+type Table = (Vec<(GoValue, GoValue)>, (usize, usize));
+
+/// A call of a function: its span, its parameters' values there, and where those were chosen
+/// (see `GoCommand::chosen_at`).
+type CallSite = ((usize, usize), Bindings, Vec<(usize, usize)>);
 
 /// An assignment to one name: `name := e`, `name = e`, `name += e`, `var name T = e`.
 struct Assignment<'a> {
@@ -93,6 +106,9 @@ struct Assignment<'a> {
     at: usize,
     /// Where the block the assignment sits in closes: a use after it only maybe sees it.
     block_end: usize,
+    /// The `if` whose branch that block is, and whether it is the branch taken when the
+    /// condition holds.
+    guard: Option<(Node<'a>, bool)>,
 }
 
 /// A function or method declaration.
@@ -119,13 +135,16 @@ struct Reader<'a> {
     loops: RefCell<Vec<LoopRun>>,
     steps: Cell<usize>,
     stopped: RefCell<Option<String>>,
-    /// The parameters of one function bound to a call site's arguments, while its commands are
-    /// read as that call runs them.
-    bound: RefCell<Option<(usize, Bindings)>>,
+    /// Functions' parameters bound to a call site's arguments while their commands are read as
+    /// that call runs them, innermost last: `compileArch(goos, ...)` called from `main`'s loop,
+    /// which calls `runEnv(args, env)`.
+    bound: RefCell<Vec<(usize, Bindings)>>,
 }
 
-/// The most call sites of one function read, each as its own run of the function's commands.
+/// The most call sites of one function read, each as its own run of the function's commands,
+/// and the most callers' callers followed.
 const MAX_CALL_SITES: usize = 16;
+const MAX_CALL_LEVELS: usize = 3;
 
 /// Reads the commands a Go build program runs.
 pub fn read(text: &str) -> GoProgram {
@@ -141,22 +160,26 @@ pub fn read(text: &str) -> GoProgram {
     for f in 0..r.functions.len() {
         // A function with parameters is read as each caller in the file runs it, so that
         // `build("darwin", "arm64")` is a darwin build; with no caller, its parameters are holes.
-        let sites = r.call_sites(f);
+        let sites = r.call_sites(f, 0);
         for call in r.exec_calls(f) {
             if commands.len() >= MAX_COMMANDS || r.stopped.borrow().is_some() {
                 break;
             }
             let mut per_caller = Vec::new();
-            for (site, bound) in &sites {
-                *r.bound.borrow_mut() = Some((f, bound.clone()));
-                for c in r.in_loops(f, call, || r.command_at(f, call, &setenv)).into_iter().flatten() {
-                    per_caller.push((*site, c));
-                }
-                *r.bound.borrow_mut() = None;
+            let read_in_loops = |chosen: &[(usize, usize)]| {
+                r.in_loops(f, call, || {
+                    let mut c = r.command_at(f, call, &setenv)?;
+                    c.chosen_at = chosen.iter().copied().chain(r.loop_tables()).collect();
+                    Some(c)
+                })
+            };
+            for (site, bound, chosen) in &sites {
+                r.bound.borrow_mut().push((f, bound.clone()));
+                per_caller.extend(read_in_loops(chosen).into_iter().flatten().map(|c| (*site, c)));
+                r.bound.borrow_mut().pop();
             }
             // One command per run of the loops around the call (`for _, p := range platforms`).
-            let direct: Vec<GoCommand> =
-                r.in_loops(f, call, || r.command_at(f, call, &setenv)).into_iter().flatten().collect();
+            let direct: Vec<GoCommand> = read_in_loops(&[]).into_iter().flatten().collect();
             if !direct.is_empty() && per_caller.is_empty() {
                 commands.extend(direct);
                 continue;
@@ -265,6 +288,13 @@ impl<'a> Reader<'a> {
                     let names = listed(n.child_by_field_name("left"));
                     (names, listed(n.child_by_field_name("right")), operator == "+=")
                 }
+                // `var selected []string` starts empty: its type stands for its zero value.
+                "var_spec" if n.child_by_field_name("value").is_none() => {
+                    let names = goast::field_children(n, "name");
+                    let Some(t) = n.child_by_field_name("type").filter(|t| t.kind() == "slice_type") else { continue };
+                    let zeros = vec![t; names.len()];
+                    (names, zeros, false)
+                }
                 "var_spec" | "const_spec" => {
                     (goast::field_children(n, "name"), listed(n.child_by_field_name("value")), false)
                 }
@@ -273,9 +303,12 @@ impl<'a> Reader<'a> {
             if names.len() != values.len() {
                 continue;
             }
-            let block_end = std::iter::successors(n.parent(), Node::parent)
-                .find(|p| p.kind() == "block")
-                .map_or(node.end_byte(), |b| b.end_byte());
+            let block = std::iter::successors(n.parent(), Node::parent).find(|p| p.kind() == "block");
+            let block_end = block.map_or(node.end_byte(), |b| b.end_byte());
+            let guard = block.and_then(|b| {
+                let parent = b.parent().filter(|p| p.kind() == "if_statement")?;
+                Some((parent, parent.child_by_field_name("consequence") == Some(b)))
+            });
             // `a.b = x` sets a field: not one string or list.
             for (name, expr) in names.into_iter().zip(values).filter(|(name, _)| name.kind() == "identifier") {
                 out.push(Assignment {
@@ -284,6 +317,7 @@ impl<'a> Reader<'a> {
                     expr,
                     at: name.start_byte(),
                     block_end,
+                    guard,
                 });
             }
         }
@@ -357,7 +391,13 @@ impl<'a> Reader<'a> {
         let mut env = setenv.to_vec();
         env.extend(self.command_environment(f, call));
         let function = self.functions[f].name.clone();
-        Some(GoCommand { command, argv: argv.into_iter().map(|(v, _)| v).collect(), env, function })
+        Some(GoCommand {
+            command,
+            argv: argv.into_iter().map(|(v, _)| v).collect(),
+            env,
+            function,
+            chosen_at: Vec::new(),
+        })
     }
 
     /// A call argument, with `x...` spread into a list.
@@ -375,14 +415,16 @@ impl<'a> Reader<'a> {
     /// Where function `f` is called in the file (byte span of the call), with its parameters
     /// bound to the arguments as evaluated there; `name(args...)` gives the variadic parameter
     /// the list.
-    fn call_sites(&self, f: usize) -> Vec<((usize, usize), Bindings)> {
+    /// A caller that has parameters itself is read as its own callers run it, `level` callers up.
+    fn call_sites(&self, f: usize, level: usize) -> Vec<CallSite> {
         let fun = &self.functions[f];
-        if fun.name.is_empty() || fun.params.is_empty() {
+        if fun.name.is_empty() || fun.params.is_empty() || level >= MAX_CALL_LEVELS {
             return Vec::new();
         }
         let mut out = Vec::new();
+        let mut calls = 0;
         for &call in &self.calls {
-            if out.len() >= MAX_CALL_SITES {
+            if calls >= MAX_CALL_SITES {
                 break;
             }
             let callee = call.child_by_field_name("function");
@@ -390,25 +432,44 @@ impl<'a> Reader<'a> {
                 continue;
             }
             let Some(g) = self.function_of(call.start_byte()).filter(|&g| g != f) else { continue };
+            calls += 1;
+            // Each call its share: one called from a loop over many rows does not crowd out
+            // the others.
+            let mut runs = Vec::new();
             let args = self.arguments(call);
             // A call in a loop over a table is one call per row.
-            for bound in self.in_loops(g, call, || {
-                let mut bound = Vec::new();
-                for (k, p) in fun.params.iter().enumerate() {
-                    let value = if k + 1 == fun.params.len() && fun.variadic {
-                        GoValue::List(self.spread(g, args.iter().skip(k).copied(), 0))
-                    } else {
-                        let Some(&arg) = args.get(k) else { continue };
-                        self.argument(g, arg, 0)
-                    };
-                    bound.push((p.clone(), value));
-                }
-                bound
-            }) {
-                out.push((span(call), bound));
+            let bind = |chosen: &[(usize, usize)]| {
+                self.in_loops(g, call, || {
+                    let mut bound = Vec::new();
+                    for (k, p) in fun.params.iter().enumerate() {
+                        let value = if k + 1 == fun.params.len() && fun.variadic {
+                            GoValue::List(self.spread(g, args.iter().skip(k).copied(), 0))
+                        } else {
+                            let Some(&arg) = args.get(k) else { continue };
+                            self.argument(g, arg, 0)
+                        };
+                        bound.push((p.clone(), value));
+                    }
+                    let mut at: Vec<(usize, usize)> = chosen.to_vec();
+                    at.extend(self.loop_tables());
+                    at.push(span(call));
+                    (bound, at)
+                })
+            };
+            let callers = self.call_sites(g, level + 1);
+            if callers.is_empty() {
+                runs.extend(bind(&[]));
             }
+            for (_, caller, chosen) in callers {
+                if runs.len() >= MAX_ITERATIONS {
+                    break;
+                }
+                self.bound.borrow_mut().push((g, caller));
+                runs.extend(bind(&chosen));
+                self.bound.borrow_mut().pop();
+            }
+            out.extend(runs.into_iter().take(MAX_ITERATIONS).map(|(bound, at)| (span(call), bound, at)));
         }
-        out.truncate(MAX_CALL_SITES * MAX_ITERATIONS);
         out
     }
 
@@ -517,6 +578,8 @@ impl<'a> Reader<'a> {
                 GoValue::List(self.spread(f, elements, depth + 1))
             }
             "index_expression" | "slice_expression" => self.element(f, node, depth),
+            // A slice type in place of a value: a `var` declared without one, empty.
+            "slice_type" => GoValue::List(Vec::new()),
             // `p.GOOS` of a table row.
             "selector_expression" => {
                 let (Some(operand), Some(field)) =
@@ -697,10 +760,15 @@ impl<'a> Reader<'a> {
         // One inside a block that ends before the use (an `if`) may not have run: an append
         // there is taken (a flag a branch adds), a replacement is not (`args = append([]string{
         // "echo"}, args...)` under `if *debug`).
-        let seen = |a: &&Assignment| {
+        // A branch whose condition is known to hold runs (`if goos == "windows"` where goos is
+        // known), one known not to hold does not.
+        let seen = |a: &&Assignment<'a>| {
             a.name == name
                 && a.expr.end_byte() <= use_at
-                && (a.block_end >= use_at || a.add || self.appends_to_itself(a))
+                && match self.branch_runs(f, a, depth) {
+                    Some(runs) => runs,
+                    None => a.block_end >= use_at || a.add || self.appends_to_itself(a),
+                }
         };
         let function = self.functions.get(f);
         let locals = function.map_or(&[][..], |fun| &fun.locals[..]);
@@ -719,7 +787,7 @@ impl<'a> Reader<'a> {
         if let Some(a) = locals.iter().rev().find(seen) {
             return self.assigned(f, a, depth);
         }
-        if let Some((_, values)) = self.bound.borrow().as_ref().filter(|(g, _)| *g == f) {
+        if let Some((_, values)) = self.bound.borrow().iter().rev().find(|(g, _)| *g == f) {
             if let Some((_, v)) = values.iter().find(|(p, _)| p == name) {
                 return v.clone();
             }
@@ -737,6 +805,24 @@ impl<'a> Reader<'a> {
         use_hole()
     }
 
+    /// Whether the `if` branch an assignment sits in runs: its condition compares two values
+    /// known here (`goos == "windows"`); `None` when it does not say.
+    fn branch_runs(&self, f: usize, a: &Assignment<'a>, depth: usize) -> Option<bool> {
+        let (statement, when_true) = a.guard?;
+        let condition = statement.child_by_field_name("condition").filter(|c| c.kind() == "binary_expression")?;
+        let equal = match condition.child_by_field_name("operator")?.kind() {
+            "==" => true,
+            "!=" => false,
+            _ => return None,
+        };
+        let side = |field: &str| {
+            let v = self.text_value(f, condition.child_by_field_name(field)?, depth + 1);
+            v.as_known().map(str::to_string)
+        };
+        let holds = (side("left")? == side("right")?) == equal;
+        Some(holds == when_true)
+    }
+
     /// `x = append(x, ...)`.
     fn appends_to_itself(&self, a: &Assignment) -> bool {
         a.expr.kind() == "call_expression"
@@ -751,6 +837,23 @@ impl<'a> Reader<'a> {
     }
 
     fn assigned(&self, f: usize, a: &Assignment<'a>, depth: usize) -> GoValue {
+        // `selected = append(selected, osarch)` in a loop over a table, read after the loop:
+        // every row's items (a row the loop skips with `continue` included).
+        if self.appends_to_itself(a) {
+            let rest: Vec<Node<'a>> = self.arguments(a.expr).into_iter().skip(1).collect();
+            // What a row adds is written where the row is: in the loop's table.
+            let runs = self.in_loops(f, a.expr, || {
+                let table = self.loop_tables().last().copied();
+                let items = self.spread(f, rest.iter().copied(), depth + 1);
+                items.into_iter().map(|(v, at)| (v, table.unwrap_or(at))).collect::<Vec<_>>()
+            });
+            if runs.len() > 1 {
+                if let GoValue::List(mut items) = self.variable(f, &a.name, a.at, depth + 1) {
+                    items.extend(runs.into_iter().flatten());
+                    return GoValue::List(items);
+                }
+            }
+        }
         let value = self.expression(f, a.expr, depth + 1);
         if !a.add {
             return value;
@@ -774,25 +877,28 @@ impl<'a> Reader<'a> {
     /// run's loop variables bound; once, with none bound, where no loop's table is known.
     fn in_loops<T>(&self, f: usize, node: Node<'a>, mut read: impl FnMut() -> T) -> Vec<T> {
         let body = self.functions.get(f).map(|fun| fun.body);
+        let outer = self.loops.borrow().clone();
+        // A loop whose run is being read already stays in that run.
+        let running =
+            |l: &Node<'a>| l.child_by_field_name("body").is_some_and(|b| outer.iter().any(|run| run.body == span(b)));
         let mut loops: Vec<Node<'a>> = std::iter::successors(node.parent(), Node::parent)
             .take_while(|p| Some(*p) != body)
-            .filter(|p| p.kind() == "for_statement")
+            .filter(|p| p.kind() == "for_statement" && !running(p))
             .collect();
         loops.reverse();
-        let outer = self.loops.borrow().clone();
         let mut runs: Vec<Vec<LoopRun>> = vec![outer.clone()];
         for l in loops {
             let Some(loop_body) = l.child_by_field_name("body") else { continue };
             let mut next = Vec::new();
             for run in &runs {
                 *self.loops.borrow_mut() = run.clone();
-                let Some(iterations) = self.iterations(f, l) else {
+                let Some((iterations, table)) = self.iterations(f, l) else {
                     next.push(run.clone());
                     continue;
                 };
                 for values in iterations.into_iter().take(MAX_LOOP_RUNS.saturating_sub(next.len())) {
                     let mut inner = run.clone();
-                    inner.push(LoopRun { body: (loop_body.start_byte(), loop_body.end_byte()), values });
+                    inner.push(LoopRun { body: span(loop_body), values, table });
                     next.push(inner);
                 }
             }
@@ -809,9 +915,14 @@ impl<'a> Reader<'a> {
         out
     }
 
+    /// Where the tables of the loop runs being read are written, outermost first.
+    fn loop_tables(&self) -> Vec<(usize, usize)> {
+        self.loops.borrow().iter().map(|run| run.table).collect()
+    }
+
     /// The values a `for k, v := range table` loop gives its variables, one entry per
-    /// iteration; `None` when the table is not known.
-    fn iterations(&self, f: usize, for_statement: Node<'a>) -> Option<Vec<Vec<(String, GoValue)>>> {
+    /// iteration, and where the table is written; `None` when the table is not known.
+    fn iterations(&self, f: usize, for_statement: Node<'a>) -> Option<(Vec<Bindings>, (usize, usize))> {
         let clause = goast::named_children(for_statement).into_iter().find(|n| n.kind() == "range_clause")?;
         let names: Vec<String> = clause
             .child_by_field_name("left")
@@ -820,22 +931,22 @@ impl<'a> Reader<'a> {
             .into_iter()
             .map(|n| self.text_of(n).to_string())
             .collect();
-        let entries = self.entries(f, clause.child_by_field_name("right")?, 0)?;
+        let (entries, table) = self.entries(f, clause.child_by_field_name("right")?, 0)?;
         // The first variable is the index (or the map's key), the second the element.
-        Some(
-            entries
-                .into_iter()
-                .take(MAX_ITERATIONS)
-                .map(|(key, value)| {
-                    names.iter().zip([key, value]).filter(|(n, _)| *n != "_").map(|(n, v)| (n.clone(), v)).collect()
-                })
-                .collect(),
-        )
+        let iterations = entries
+            .into_iter()
+            .take(MAX_ITERATIONS)
+            .map(|(key, value)| {
+                names.iter().zip([key, value]).filter(|(n, _)| *n != "_").map(|(n, v)| (n.clone(), v)).collect()
+            })
+            .collect();
+        Some((iterations, table))
     }
 
-    /// A table's entries, (index or key, element): a slice or map literal (rows of a struct
-    /// type become records), a name assigned one, or any expression giving a list.
-    fn entries(&self, f: usize, node: Node<'a>, depth: usize) -> Option<Vec<(GoValue, GoValue)>> {
+    /// A table's entries, (index or key, element), and where they are written: a slice or map
+    /// literal (rows of a struct type become records), a name assigned one, or any expression
+    /// giving a list.
+    fn entries(&self, f: usize, node: Node<'a>, depth: usize) -> Option<Table> {
         if !self.spend(depth) {
             return None;
         }
@@ -857,17 +968,16 @@ impl<'a> Reader<'a> {
                                 self.element_value(f, value, value_type, depth),
                             ))
                         });
-                        Some(pairs.collect())
+                        Some((pairs.collect(), span(node)))
                     }
                     "slice_type" | "array_type" | "implicit_length_array_type" => {
                         let element_type = kind.child_by_field_name("element");
-                        Some(
-                            elements
-                                .filter(|e| e.kind() == "literal_element")
-                                .enumerate()
-                                .map(|(k, e)| (index(k), self.element_value(f, e, element_type, depth)))
-                                .collect(),
-                        )
+                        let rows = elements
+                            .filter(|e| e.kind() == "literal_element")
+                            .enumerate()
+                            .map(|(k, e)| (index(k), self.element_value(f, e, element_type, depth)))
+                            .collect();
+                        Some((rows, span(node)))
                     }
                     _ => None,
                 }
@@ -895,11 +1005,14 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The entries of an expression that evaluates to a list of strings.
-    fn list_entries(&self, f: usize, node: Node<'a>, depth: usize) -> Option<Vec<(GoValue, GoValue)>> {
+    /// The entries of an expression that evaluates to a list of strings, written where its
+    /// items are (a list built from a table's rows is there).
+    fn list_entries(&self, f: usize, node: Node<'a>, depth: usize) -> Option<Table> {
         let GoValue::List(items) = self.expression(f, node, depth + 1) else { return None };
+        let start = items.iter().map(|(_, (s, _))| *s).min().unwrap_or(node.start_byte());
+        let end = items.iter().map(|(_, (_, e))| *e).max().unwrap_or(node.end_byte());
         let index = |k: usize| GoValue::Text(Value::known(k.to_string()));
-        Some(items.into_iter().enumerate().map(|(k, (v, _))| (index(k), GoValue::Text(v))).collect())
+        Some((items.into_iter().enumerate().map(|(k, (v, _))| (index(k), GoValue::Text(v))).collect(), (start, end)))
     }
 
     /// One element of a table literal: an expression, or a `{...}` whose type the table's

@@ -928,7 +928,7 @@ fn read_go_program<'a>(
             prefix: &[],
             iteration: Vec::new(),
             loops: Vec::new(),
-            calls: Vec::new(),
+            calls: c.chosen_at.clone(),
             assumed_empty: Vec::new(),
             cwd: None,
         };

@@ -943,10 +943,11 @@ func main() {
 }
 "#;
     let found = check(&[("build/release.go", program)]);
+    // darwin is said at the table that chooses it, the overwrite at the command.
     let at = "build/release.go:19";
     assert_eq!(
         rules(&found),
-        [("macos-not-notarized", at), ("cross-build-overwrite", at), ("cross-build-overwrite", at)],
+        [("macos-not-notarized", "build/release.go:12"), ("cross-build-overwrite", at), ("cross-build-overwrite", at)],
         "{found:#?}"
     );
     assert!(found[1].2.contains("linux/amd64, darwin/arm64, windows/amd64 overwrite each other"), "{}", found[1].2);
@@ -956,6 +957,62 @@ func main() {
         .replace("{\"windows\", \"amd64\"}", "{\"linux\", \"riscv64\"}")
         .replace("\"release/app\"", "\"release/app-\"+p.goos+\"-\"+p.goarch");
     assert!(check(&[("build/release.go", &good)]).is_empty(), "{:#?}", check(&[("build/release.go", &good)]));
+}
+
+#[test]
+fn a_go_program_is_read_through_its_callers_callers() {
+    // A selection built by a loop over the table, a compile function called per row, and a
+    // runner it hands the command to: the darwin rows reach `exec.Command` two calls down.
+    let program = r#"package main
+
+import (
+	"os"
+	"os/exec"
+	"strings"
+)
+
+var targets = []string{
+	"linux/amd64",
+	"darwin/arm64",
+}
+
+func execute(argv, env []string) error {
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = append(os.Environ(), env...)
+	return cmd.Run()
+}
+
+func compile(goos, goarch string) {
+	out := "dist/tool-" + goos + "-" + goarch
+	if goos == "windows" {
+		out += ".exe"
+	}
+	argv := []string{"go", "build", "-trimpath", "-o", out, "./cmd/tool"}
+	execute(argv, []string{"GOOS=" + goos, "GOARCH=" + goarch})
+}
+
+func main() {
+	var chosen []string
+	for _, t := range targets {
+		if strings.HasPrefix(t, os.Getenv("SKIP")) {
+			continue
+		}
+		chosen = append(chosen, t)
+	}
+	for _, t := range chosen {
+		parts := strings.Split(t, "/")
+		goos, goarch := parts[0], parts[1]
+		compile(goos, goarch)
+	}
+}
+"#;
+    let found = check(&[("scripts/cross.go", program)]);
+    // Said where darwin is chosen: the table the selection was built from.
+    assert_eq!(rules(&found), [("macos-not-notarized", "scripts/cross.go:9")], "{found:#?}");
+    assert!(found[0].2.contains("darwin/arm64 binaries"), "{}", found[0].2);
+    // Without a darwin row: nothing, and no `.exe` on a build the condition rules out.
+    let good = program.replace("\"darwin/arm64\"", "\"linux/arm64\"");
+    assert!(check(&[("scripts/cross.go", &good)]).is_empty());
 }
 
 #[test]

@@ -114,13 +114,21 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     // `make binaries GOOS=${{ matrix.goos }}`): said at the line of the nearest caller that does.
     let names_macos = crate::defs::link::names_macos(defs.text);
     let mut choice: Option<MacosChoice> = None;
-    let mut commands: Vec<(Location, String, Vec<&str>)> = Vec::new();
+    let mut commands: Vec<(Location, String, Vec<String>)> = Vec::new();
     for b in &defs.builds {
         let inv = &b.invocation;
         if inv.target_os() != Some("darwin") {
             continue;
         }
-        let arch = inv.env_value("GOARCH").unwrap_or("(host arch)");
+        // Set to what no file states (`GOARCH=$(arch_of $t)`): said as written, not as the host's.
+        let arch = match (inv.env_value("GOARCH"), inv.env.get("GOARCH")) {
+            (Some(known), _) => known.to_string(),
+            (None, Some(set)) if inv.env_set("GOARCH") => match set.value.display() {
+                short if short.len() <= 24 && !short.contains(char::is_whitespace) => short,
+                _ => "(computed arch)".to_string(),
+            },
+            _ => "(host arch)".to_string(),
+        };
         // A cross-compiler's own default platforms (goxz, gox) are the file's choice; a build
         // for the machine it runs on (no GOOS) builds darwin where a caller chose a macOS runner,
         // whatever the file says about darwin (`ifeq ($(GOOS),darwin)` on `go env GOOS`).
