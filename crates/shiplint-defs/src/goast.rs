@@ -75,6 +75,20 @@ pub fn descendants<'t>(node: Node<'t>, mut descend: impl FnMut(Node<'t>) -> bool
     }
 }
 
+/// The nodes from `top` down to `node`'s parent, outermost first (empty when `node` is not
+/// below `top`): each step asks only the children of one node, where `Node::parent` would walk
+/// from the root each time.
+pub fn ancestors<'t>(top: Node<'t>, node: Node<'t>) -> Vec<Node<'t>> {
+    let mut path = Vec::new();
+    let mut at = top;
+    while at != node {
+        let Some(child) = at.child_with_descendant(node) else { return Vec::new() };
+        path.push(at);
+        at = child;
+    }
+    path
+}
+
 /// The value of a Go string literal node (interpreted `"..."` with its escapes decoded, or raw
 /// `` `...` `` without carriage returns, as the Go spec says); `None` for any other node.
 pub fn string_value(node: Node, text: &str) -> Option<String> {

@@ -83,9 +83,11 @@ struct LoopRun {
     table: (usize, usize),
 }
 
-/// The most iterations of one loop read, and the most runs of one command over nested loops.
+/// The most iterations of one loop read, the most runs of one command over nested loops, and
+/// the most loops around it read (the innermost; real build programs nest two or three).
 const MAX_ITERATIONS: usize = 64;
 const MAX_LOOP_RUNS: usize = 256;
+const MAX_NESTED_LOOPS: usize = 8;
 
 /// Parameter names and the values a call site gives them.
 type Bindings = Vec<(String, GoValue)>;
@@ -108,7 +110,38 @@ struct Assignment<'a> {
     block_end: usize,
     /// The `if` whose branch that block is, and whether it is the branch taken when the
     /// condition holds.
-    guard: Option<(Node<'a>, bool)>,
+    guard: Guard<'a>,
+}
+
+/// The `if` statement whose branch a block is, and whether it is the branch taken when the
+/// condition holds.
+type Guard<'a> = Option<(Node<'a>, bool)>;
+
+/// Assignments in order, found by name without a scan (a hostile file may have thousands).
+#[derive(Default)]
+struct Assignments<'a> {
+    all: Vec<Assignment<'a>>,
+    by_name: std::collections::HashMap<String, Vec<usize>>,
+}
+
+impl<'a> Assignments<'a> {
+    fn from(all: Vec<Assignment<'a>>) -> Assignments<'a> {
+        let mut out = Assignments::default();
+        out.extend(all);
+        out
+    }
+
+    fn extend(&mut self, more: Vec<Assignment<'a>>) {
+        for a in more {
+            self.by_name.entry(a.name.clone()).or_default().push(self.all.len());
+            self.all.push(a);
+        }
+    }
+
+    /// The assignments to `name`, in order.
+    fn named(&self, name: &str) -> impl DoubleEndedIterator<Item = &Assignment<'a>> {
+        self.by_name.get(name).into_iter().flatten().map(|&i| &self.all[i])
+    }
 }
 
 /// A function or method declaration.
@@ -119,14 +152,18 @@ struct Function<'a> {
     /// Whether the last parameter is variadic (`args ...string`).
     variadic: bool,
     /// Assignments inside the body, in order.
-    locals: Vec<Assignment<'a>>,
+    locals: Assignments<'a>,
+    /// Its `exec.Command` calls and its `X.Env = ...` statements, in order (read once: a
+    /// command's environment is looked for between it and the next).
+    commands: Vec<Node<'a>>,
+    env_sets: Vec<Node<'a>>,
 }
 
 struct Reader<'a> {
     text: &'a str,
     functions: Vec<Function<'a>>,
     /// Package-level `var` and `const` specs.
-    globals: Vec<Assignment<'a>>,
+    globals: Assignments<'a>,
     /// Every call expression of the file, in order.
     calls: Vec<Node<'a>>,
     /// Package-level type declarations (a platform table's struct type).
@@ -161,7 +198,7 @@ pub fn read(text: &str) -> GoProgram {
         // A function with parameters is read as each caller in the file runs it, so that
         // `build("darwin", "arm64")` is a darwin build; with no caller, its parameters are holes.
         let sites = r.call_sites(f, 0);
-        for call in r.exec_calls(f) {
+        for &call in &r.functions[f].commands {
             if commands.len() >= MAX_COMMANDS || r.stopped.borrow().is_some() {
                 break;
             }
@@ -210,7 +247,7 @@ impl<'a> Reader<'a> {
         let mut r = Reader {
             text,
             functions: Vec::new(),
-            globals: Vec::new(),
+            globals: Assignments::default(),
             calls: Vec::new(),
             types: Vec::new(),
             loops: RefCell::default(),
@@ -233,7 +270,9 @@ impl<'a> Reader<'a> {
                         body,
                         params,
                         variadic,
-                        locals: r.assignments(body),
+                        locals: Assignments::from(r.assignments(body)),
+                        commands: Vec::new(),
+                        env_sets: goast::descendants(body, |_| true).into_iter().filter(|a| r.sets_env(*a)).collect(),
                     });
                 }
                 "var_declaration" | "const_declaration" => r.globals.extend(r.assignments(node)),
@@ -250,6 +289,9 @@ impl<'a> Reader<'a> {
             }
         }
         r.calls = goast::descendants(root, |_| true).into_iter().filter(|n| n.kind() == "call_expression").collect();
+        for f in 0..r.functions.len() {
+            r.functions[f].commands = r.exec_calls(f);
+        }
         r
     }
 
@@ -276,7 +318,22 @@ impl<'a> Reader<'a> {
     fn assignments(&self, node: Node<'a>) -> Vec<Assignment<'a>> {
         let mut out = Vec::new();
         let listed = |list: Option<Node<'a>>| list.map(goast::named_children).unwrap_or_default();
-        for n in goast::descendants(node, |_| true) {
+        // Walked with each node's innermost block and the `if` branch that block is, kept on the
+        // way down (a node's parent costs tree-sitter a walk from the root).
+        let mut stack: Vec<(Node<'a>, Option<Node<'a>>, Guard<'a>)> = vec![(node, None, None)];
+        while let Some((n, block, guard)) = stack.pop() {
+            let children = goast::named_children(n);
+            for &c in children.iter().rev() {
+                let (c_block, c_guard) = match c.kind() {
+                    "block" => {
+                        let branch =
+                            (n.kind() == "if_statement").then(|| (n, n.child_by_field_name("consequence") == Some(c)));
+                        (Some(c), branch)
+                    }
+                    _ => (block, guard),
+                };
+                stack.push((c, c_block, c_guard));
+            }
             // Names and values pair up: `goos, goarch := parts[0], parts[1]`; `a, b := f()`
             // gives neither one string or list.
             let (names, values, add) = match n.kind() {
@@ -303,12 +360,7 @@ impl<'a> Reader<'a> {
             if names.len() != values.len() {
                 continue;
             }
-            let block = std::iter::successors(n.parent(), Node::parent).find(|p| p.kind() == "block");
             let block_end = block.map_or(node.end_byte(), |b| b.end_byte());
-            let guard = block.and_then(|b| {
-                let parent = b.parent().filter(|p| p.kind() == "if_statement")?;
-                Some((parent, parent.child_by_field_name("consequence") == Some(b)))
-            });
             // `a.b = x` sets a field: not one string or list.
             for (name, expr) in names.into_iter().zip(values).filter(|(name, _)| name.kind() == "identifier") {
                 out.push(Assignment {
@@ -493,25 +545,17 @@ impl<'a> Reader<'a> {
     /// What a command's `X.Env = ...` says, between its call and the function's next command.
     fn command_environment(&self, f: usize, call: Node<'a>) -> Vec<(String, Value)> {
         let mut env = Vec::new();
-        let body = self.functions[f].body;
-        let next_command = self
-            .exec_calls(f)
-            .into_iter()
-            .map(|c| c.start_byte())
-            .find(|&s| s >= call.end_byte())
-            .unwrap_or(body.end_byte());
-        for a in goast::descendants(body, |n| n.start_byte() < next_command) {
-            if a.kind() != "assignment_statement" || a.start_byte() < call.end_byte() || a.start_byte() >= next_command
-            {
-                continue;
-            }
-            let sets_env = a.child_by_field_name("left").map(|l| self.text_of(l)).is_some_and(|l| l.ends_with(".Env"))
-                && a.child_by_field_name("operator").is_some_and(|o| o.kind() == "=");
+        let fun = &self.functions[f];
+        let next_command =
+            fun.commands.iter().map(|c| c.start_byte()).find(|&s| s >= call.end_byte()).unwrap_or(fun.body.end_byte());
+        let between =
+            fun.env_sets.iter().filter(|a| call.end_byte() <= a.start_byte() && a.start_byte() < next_command);
+        for a in between {
             let Some(right) = a.child_by_field_name("right").and_then(|r| goast::named_children(r).into_iter().next())
             else {
                 continue;
             };
-            if let (true, GoValue::List(items)) = (sets_env, self.expression(f, right, 0)) {
+            if let GoValue::List(items) = self.expression(f, right, 0) {
                 for (item, _) in items {
                     if let Some((k, v)) = item.split_once('=') {
                         if let Some(k) = k.as_known() {
@@ -522,6 +566,13 @@ impl<'a> Reader<'a> {
             }
         }
         env
+    }
+
+    /// `X.Env = ...`: a command's environment set in full.
+    fn sets_env(&self, statement: Node<'a>) -> bool {
+        statement.kind() == "assignment_statement"
+            && statement.child_by_field_name("left").is_some_and(|l| self.text_of(l).ends_with(".Env"))
+            && statement.child_by_field_name("operator").is_some_and(|o| o.kind() == "=")
     }
 
     fn function_of(&self, at: usize) -> Option<usize> {
@@ -613,7 +664,7 @@ impl<'a> Reader<'a> {
         // The chain's terms, flattened without recursion (a generated file may chain thousands).
         let terms = goast::descendants(node, is_plus)
             .into_iter()
-            .filter(|n| n.is_named() && !is_plus(*n) && n.parent().is_some_and(is_plus) && n.kind() != "comment");
+            .filter(|n| n.is_named() && !is_plus(*n) && n.kind() != "comment");
         let mut b = Builder::default();
         for t in terms {
             b.push(&self.text_value(f, t, depth + 1));
@@ -771,7 +822,8 @@ impl<'a> Reader<'a> {
                 }
         };
         let function = self.functions.get(f);
-        let locals = function.map_or(&[][..], |fun| &fun.locals[..]);
+        let none = Assignments::default();
+        let locals = function.map_or(&none, |fun| &fun.locals);
         // A loop variable, unless the loop's body assigns the name before the use.
         let looped = self.loops.borrow().iter().rev().find_map(|run| {
             let inside = run.body.0 <= use_at && use_at < run.body.1;
@@ -779,12 +831,12 @@ impl<'a> Reader<'a> {
             Some((run.body.0, v.clone()))
         });
         if let Some((loop_start, value)) = looped {
-            return match locals.iter().rev().filter(|a| a.at > loop_start).find(seen) {
+            return match locals.named(name).rev().filter(|a| a.at > loop_start).find(seen) {
                 Some(a) => self.assigned(f, a, depth),
                 None => value,
             };
         }
-        if let Some(a) = locals.iter().rev().find(seen) {
+        if let Some(a) = locals.named(name).rev().find(seen) {
             return self.assigned(f, a, depth);
         }
         if let Some((_, values)) = self.bound.borrow().iter().rev().find(|(g, _)| *g == f) {
@@ -798,7 +850,7 @@ impl<'a> Reader<'a> {
                 provenance: Provenance::Caller,
             })]));
         }
-        if let Some(a) = self.globals.iter().find(|a| a.name == name) {
+        if let Some(a) = self.globals.named(name).next() {
             // A package-level initialiser sees only package-level names.
             return self.assigned(self.global_scope(), a, depth);
         }
@@ -881,11 +933,10 @@ impl<'a> Reader<'a> {
         // A loop whose run is being read already stays in that run.
         let running =
             |l: &Node<'a>| l.child_by_field_name("body").is_some_and(|b| outer.iter().any(|run| run.body == span(b)));
-        let mut loops: Vec<Node<'a>> = std::iter::successors(node.parent(), Node::parent)
-            .take_while(|p| Some(*p) != body)
-            .filter(|p| p.kind() == "for_statement" && !running(p))
-            .collect();
-        loops.reverse();
+        let Some(body) = body else { return vec![read()] };
+        let mut loops: Vec<Node<'a>> =
+            goast::ancestors(body, node).into_iter().filter(|p| p.kind() == "for_statement" && !running(p)).collect();
+        loops.drain(..loops.len().saturating_sub(MAX_NESTED_LOOPS));
         let mut runs: Vec<Vec<LoopRun>> = vec![outer.clone()];
         for l in loops {
             let Some(loop_body) = l.child_by_field_name("body") else { continue };
@@ -986,13 +1037,14 @@ impl<'a> Reader<'a> {
             "identifier" => {
                 let name = self.text_of(node);
                 let at = node.start_byte();
-                let local = self.functions.get(f).and_then(|fun| {
-                    fun.locals.iter().rev().find(|a| a.name == name && a.expr.end_byte() <= at && !a.add)
-                });
+                let local = self
+                    .functions
+                    .get(f)
+                    .and_then(|fun| fun.locals.named(name).rev().find(|a| a.expr.end_byte() <= at && !a.add));
                 let bound = self.loops.borrow().iter().any(|run| run.values.iter().any(|(n, _)| n == name));
                 match (local, bound) {
                     (Some(a), false) if a.expr.kind() == "composite_literal" => self.entries(f, a.expr, depth + 1),
-                    (None, false) => match self.globals.iter().find(|a| a.name == name) {
+                    (None, false) => match self.globals.named(name).next() {
                         Some(a) if a.expr.kind() == "composite_literal" => {
                             self.entries(self.global_scope(), a.expr, depth + 1)
                         }
@@ -1250,6 +1302,17 @@ func main() {
             "}\n".repeat(10)
         );
         assert_eq!(argvs(&nested).len(), 1, "identical runs are one command");
+        // Thousands of nested loops, nested `if`s and a long `+` chain: linear work (each once
+        // quadratic, through tree-sitter's parent walks and per-command body walks).
+        let deep = format!(
+            "package main\nfunc f() {{\n{}exec.Command(\"go\", \"build\", \"-o\", \"dist/\"+v, {}\"a\")\n{}}}\nfunc g() {{\ny := \"b\"\n{}y = y + x\n{}exec.Command(\"go\", \"build\", y)\n}}",
+            "for _, v := range []string{\"a\", \"b\"} {\n".repeat(3000),
+            "\"a\" + ".repeat(20_000),
+            "}\n".repeat(3000),
+            "if x := \"a\"; x != \"\" {\n".repeat(3000),
+            "}\n".repeat(3000)
+        );
+        assert!(argvs(&deep).len() <= MAX_COMMANDS);
         let cut = "package main\nfunc f() { exec.Command(\"go\", \"build\", `unterminated";
         let _ = read(cut);
         let _ = read("func");

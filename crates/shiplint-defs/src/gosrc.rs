@@ -491,17 +491,13 @@ fn read_specs(text: &str, declaration: Node, path: &Path, pkg: &mut Package) {
 
 /// Whether an initialiser is string literals joined by `+`: what `-X` can replace.
 fn only_strings(expression: Node) -> bool {
-    match expression.kind() {
-        "interpreted_string_literal" | "raw_string_literal" => true,
-        "binary_expression" => {
-            let operator = expression.child_by_field_name("operator").map(|o| o.kind());
-            operator == Some("+")
-                && [expression.child_by_field_name("left"), expression.child_by_field_name("right")]
-                    .into_iter()
-                    .all(|side| side.is_some_and(only_strings))
-        }
-        _ => false,
-    }
+    let is_plus =
+        |n: Node| n.kind() == "binary_expression" && n.child_by_field_name("operator").is_some_and(|o| o.kind() == "+");
+    // Walked, not recursed: a generated file may chain thousands of literals.
+    goast::descendants(expression, is_plus)
+        .into_iter()
+        .filter(|n| n.is_named() && n.kind() != "comment")
+        .all(|n| is_plus(n) || matches!(n.kind(), "interpreted_string_literal" | "raw_string_literal"))
 }
 
 /// Records the `Name = ...` statements at an `init()` body's top level: an assignment inside an
@@ -680,6 +676,11 @@ func init() {
         assert_eq!(module_path("// x\nmodule example.com/app // c\n\ngo 1.23\n").as_deref(), Some("example.com/app"));
         assert_eq!(module_path("module \"example.com/q\"\n").as_deref(), Some("example.com/q"));
         assert_eq!(module_path("modules x\n"), None);
+        // A chain of 200,000 literals (a stack's worth of recursion, were it recursive).
+        let chain = format!("package p\nvar x = {}\"a\"\n", "\"a\" + ".repeat(200_000));
+        let mut pkg = Package::default();
+        scan_file(&chain, Path::new("x.go"), &mut pkg);
+        assert!(matches!(pkg.decls[0].kind, DeclKind::Var { plain: true, .. }));
         for t in ["var (", "const", "func init() {", "var x = `", "var x = \"", "package", "var a, = 1", "é var é = é"]
         {
             let mut pkg = Package::default();
