@@ -475,6 +475,8 @@ impl<'a> Reader<'a> {
         }
         let mut out = Vec::new();
         let mut calls = 0;
+        // A caller's own call sites, read once however many times it calls `f`.
+        let mut callers_of: std::collections::HashMap<usize, Vec<CallSite>> = std::collections::HashMap::new();
         for &call in &self.calls {
             if calls >= MAX_CALL_SITES {
                 break;
@@ -508,11 +510,11 @@ impl<'a> Reader<'a> {
                     (bound, at)
                 })
             };
-            let callers = self.call_sites(g, level + 1);
+            let callers = callers_of.entry(g).or_insert_with(|| self.call_sites(g, level + 1));
             if callers.is_empty() {
                 runs.extend(bind(&[]));
             }
-            for (_, caller, chosen) in callers {
+            for (_, caller, chosen) in callers.iter().cloned() {
                 if runs.len() >= MAX_ITERATIONS {
                     break;
                 }
