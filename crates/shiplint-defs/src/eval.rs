@@ -278,12 +278,18 @@ impl Env {
             Item::Command(c) if c.writes_to.is_empty() => Some(c),
             _ => None,
         });
-        let argv = |c: &SimpleCommand| -> Option<Vec<String>> {
-            let fields: Vec<Value> = c.words.iter().flat_map(|w| self.fields(w)).collect();
+        let fields = |c: &SimpleCommand| -> Vec<Value> { c.words.iter().flat_map(|w| self.fields(w)).collect() };
+        let known = |fields: &[Value]| -> Option<Vec<String>> {
             fields.iter().map(|f| f.as_known().map(str::to_string)).collect()
         };
+        let argv = |c: &SimpleCommand| known(&fields(c));
         let first = commands.next()??;
-        let args = argv(first)?;
+        let first_fields = fields(first);
+        // A Go program of the repository whose output was read (`$(go run ./gen-ldflags.go)`).
+        if let Some(output) = go_run_output(&first_fields, |name| self.get(name)) {
+            return commands.next().is_none().then_some(output);
+        }
+        let args = known(&first_fields)?;
         let mut output = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
             ["echo", words @ ..] if words.first().is_none_or(|w| !w.starts_with('-')) => words.join(" "),
             ["basename", path] => path.trim_end_matches('/').rsplit('/').next()?.to_string(),
@@ -792,6 +798,23 @@ pub const HOST_SYSTEM: &str = " host system";
 /// reader of the file found on disk; a name no script can write).
 pub fn file_variable(path: &str) -> String {
     format!(" file {}", without_dot_slash(path))
+}
+
+/// The variable holding what a Go program of the repository prints (see `goprog::printed`),
+/// by its path as a build file writes it after `go run` (set from what the reader of the file
+/// found on disk; a name no script can write).
+pub fn printed_variable(program: &str) -> String {
+    format!(" go run {}", without_dot_slash(program).trim_end_matches('/'))
+}
+
+/// What `go run PROGRAM args` prints, where the reader of the file read PROGRAM
+/// (`fields`: the command's words; see `printed_variable`).
+pub fn go_run_output<'v>(fields: &[Value], lookup: impl Fn(&str) -> Option<&'v Value>) -> Option<Value> {
+    if fields.first()?.as_known()? != "go" || fields.get(1)?.as_known()? != "run" {
+        return None;
+    }
+    let at = 2 + super::gobuild::go_run_program(fields[2..].iter().map(Value::as_known))?;
+    lookup(&printed_variable(fields[at].as_known()?)).cloned()
 }
 
 /// A relative path without its leading `./` (any number of them).

@@ -63,6 +63,23 @@ pub struct BuildInvocation<'a> {
     pub container: Option<(Value, (usize, usize))>,
 }
 
+/// Where the program `go run` runs is among the words after `run` (`go run -tags x ./gen.go
+/// v1`): past the build flags and the values of those that take one; `None` when a word before
+/// it is not known text.
+pub fn go_run_program<'w>(after_run: impl IntoIterator<Item = Option<&'w str>>) -> Option<usize> {
+    let mut words = after_run.into_iter().enumerate();
+    loop {
+        let (at, word) = words.next()?;
+        match word?.strip_prefix('-').map(|f| f.trim_start_matches('-')) {
+            Some(flag) if VALUE_FLAGS.contains(&flag) => {
+                words.next();
+            }
+            Some(_) => {}
+            None => return Some(at),
+        }
+    }
+}
+
 /// Flags of `go build` that take a value (the others are booleans).
 pub const VALUE_FLAGS: &[&str] = &[
     "o",
@@ -158,6 +175,12 @@ impl<'a> BuildInvocation<'a> {
         discarded
             || self.output.is_none()
                 && self.packages.iter().any(|(v, _)| matches!(v, Value::Known(p) if p.ends_with("...")))
+    }
+
+    /// Whether it builds with the race detector (`-race`): a program for tests, several times
+    /// slower and larger, never what a release ships.
+    pub fn race_detector(&self) -> bool {
+        self.other_flags.iter().any(|f| matches!(f.as_str(), "-race=" | "-race=true" | "-race=1" | "-race=t"))
     }
 
     /// Reads the `go build`s or `go install` an evaluated command runs: behind `env`, `exec`,

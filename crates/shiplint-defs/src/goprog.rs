@@ -157,6 +157,9 @@ struct Function<'a> {
     /// command's environment is looked for between it and the next).
     commands: Vec<Node<'a>>,
     env_sets: Vec<Node<'a>>,
+    /// What its `return` statements return (not those inside a function literal), when each
+    /// returns one expression: a call of it has one of their values.
+    returned: Option<Vec<Node<'a>>>,
 }
 
 struct Reader<'a> {
@@ -176,12 +179,20 @@ struct Reader<'a> {
     /// that call runs them, innermost last: `compileArch(goos, ...)` called from `main`'s loop,
     /// which calls `runEnv(args, env)`.
     bound: RefCell<Vec<(usize, Bindings)>>,
+    /// Functions (not methods) by name, the first declaration of each.
+    by_name: std::collections::HashMap<String, usize>,
+    /// The functions whose `return` is being evaluated for a call, innermost last.
+    calling: RefCell<Vec<usize>>,
 }
 
 /// The most call sites of one function read, each as its own run of the function's commands,
 /// and the most callers' callers followed.
 const MAX_CALL_SITES: usize = 16;
 const MAX_CALL_LEVELS: usize = 3;
+/// The most calls of the file's functions evaluated inside one another for what they return,
+/// and the most `return` statements of one function read.
+const MAX_NESTED_CALLS: usize = 8;
+const MAX_RETURNS: usize = 4;
 
 /// Reads the commands a Go build program runs.
 pub fn read(text: &str) -> GoProgram {
@@ -241,7 +252,152 @@ pub fn read(text: &str) -> GoProgram {
     GoProgram { commands, note }
 }
 
+/// A Go program of the repository that a build file runs with `go run` to take what it prints
+/// (`LDFLAGS := $(shell go run buildscripts/gen-ldflags.go)`).
+#[derive(Clone, Debug)]
+pub struct PrintingProgram {
+    /// The program as the build file writes it after `go run` (`buildscripts/gen-ldflags.go`,
+    /// `./tools/ldflags`).
+    pub written: String,
+    /// Its Go file, as the scan shows it.
+    pub path: String,
+    pub text: String,
+    /// What it prints (see [`printed`]).
+    pub output: Value,
+}
+
+impl PrintingProgram {
+    /// Sets `env` up so that `$(go run PROGRAM)` there is what this program prints.
+    pub fn give_to(programs: &[PrintingProgram], env: &mut super::eval::Env) {
+        for p in programs {
+            env.set(&super::eval::printed_variable(&p.written), p.output.clone(), false);
+        }
+    }
+}
+
+/// The most programs `programs_run` gives, and how much of the line after each `go run` it reads.
+const MAX_PROGRAMS_RUN: usize = 32;
+const MAX_RUN_LINE: usize = 1024;
+
+/// The programs of the repository a build file's text runs with `go run` (`go run
+/// buildscripts/gen-ldflags.go`, `go run -tags x ./tools/ldflags "$1"`), as written after the
+/// build flags, without `./`: not one named through a variable, nor a module path
+/// (`example.com/x/cmd/gen@v1`), which is not the repository's.
+pub fn programs_run(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (at, _) in text.match_indices("go run ").take(16 * MAX_PROGRAMS_RUN) {
+        if out.len() >= MAX_PROGRAMS_RUN {
+            break;
+        }
+        // The words after it on its line, of which the first few are looked at.
+        let rest = &text[at + "go run ".len()..];
+        let mut end = rest.len().min(MAX_RUN_LINE);
+        while !rest.is_char_boundary(end) {
+            end -= 1;
+        }
+        let line = rest[..end].lines().next().unwrap_or_default();
+        let words: Vec<&str> = line.split_whitespace().map(|w| w.trim_matches(['"', '\'', ')', '(', ';'])).collect();
+        let known = words.iter().map(|w| (!w.contains(['$', '`'])).then_some(*w));
+        let Some(written) = super::gobuild::go_run_program(known).map(|k| words[k]) else { continue };
+        let written = super::eval::without_dot_slash(written).trim_end_matches('/');
+        // `example.com/tools/gen`: a first element with a dot that is no `..` and no file name.
+        let first = written.split('/').next().unwrap_or_default();
+        let module_path = written.contains('@') || first.contains('.') && first != ".." && !written.ends_with(".go");
+        if !(written.is_empty() || module_path || written.starts_with('/') || out.iter().any(|w| w == written)) {
+            out.push(written.to_string());
+        }
+    }
+    out
+}
+
+/// What a Go program prints on its standard output, for the build files that take it
+/// (`LDFLAGS := $(shell go run buildscripts/gen-ldflags.go)`): the print calls written as
+/// statements of `main` (`fmt.Println(genLDFlags(version))`), in order, evaluated as the
+/// program's commands are (the file's functions return what their `return` says, `os.Getenv`
+/// is a hole from the environment, `os.Args` one the caller fills), without the final newline
+/// that command substitution drops. `None` when `main` prints nothing so.
+pub fn printed(text: &str) -> Option<Value> {
+    let tree = goast::parse(text)?;
+    let r = Reader::new(text, tree.root_node());
+    let &main = r.by_name.get("main")?;
+    let statements = goast::named_children(r.functions[main].body)
+        .into_iter()
+        .flat_map(|n| if n.kind() == "statement_list" { goast::named_children(n) } else { vec![n] });
+    let mut out = Builder::default();
+    let mut printed_any = false;
+    for statement in statements.filter(|n| n.kind() == "expression_statement") {
+        let Some(call) = goast::named_children(statement).into_iter().find(|n| n.kind() == "call_expression") else {
+            continue;
+        };
+        let Some(text) = r.print_call(main, call) else { continue };
+        out.push(&text);
+        printed_any = true;
+    }
+    let value = out.build();
+    (printed_any && r.stopped.borrow().is_none()).then(|| without_final_newlines(value))
+}
+
+/// A value without the newlines that end it (what `$(...)` drops), where its end is text.
+fn without_final_newlines(value: Value) -> Value {
+    match value {
+        Value::Known(s) => Value::known(s.trim_end_matches('\n').to_string()),
+        Value::Partial(mut pieces) => {
+            if let Some(Piece::Text(t)) = pieces.last_mut() {
+                t.truncate(t.trim_end_matches('\n').len());
+            }
+            let mut b = Builder::default();
+            for p in pieces {
+                match p {
+                    Piece::Text(t) => b.push_str(&t),
+                    Piece::Hole(h) => b.push_hole(h),
+                }
+            }
+            b.build()
+        }
+    }
+}
+
 impl<'a> Reader<'a> {
+    /// What a call in function `f` writes to standard output: `fmt.Print`, `fmt.Println`,
+    /// `fmt.Printf`, their `Fprint` forms and `io.WriteString` given `os.Stdout`, and
+    /// `os.Stdout.WriteString`. `None` for any other call.
+    fn print_call(&self, f: usize, call: Node<'a>) -> Option<Value> {
+        let callee = self.text_of(call.child_by_field_name("function")?);
+        let mut args = self.arguments(call);
+        // The verb, and whether the first argument is the file written to.
+        let (verb, to_file) = match callee {
+            "fmt.Print" | "os.Stdout.WriteString" => ("Print", false),
+            "fmt.Println" => ("Println", false),
+            "fmt.Printf" => ("Printf", false),
+            "fmt.Fprint" | "io.WriteString" => ("Print", true),
+            "fmt.Fprintln" => ("Println", true),
+            "fmt.Fprintf" => ("Printf", true),
+            _ => return None,
+        };
+        if to_file {
+            if args.first().map(|a| self.text_of(*a)) != Some("os.Stdout") {
+                return None;
+            }
+            args.remove(0);
+        }
+        if verb == "Printf" {
+            return self.sprintf(f, &args, 0);
+        }
+        let mut b = Builder::default();
+        for (k, &arg) in args.iter().enumerate() {
+            // Println separates its operands with spaces; Print only operands that are not
+            // strings, which build programs print as strings.
+            if k > 0 && verb == "Println" {
+                b.push_str(" ");
+            }
+            b.push(&self.text_value(f, arg, 0));
+        }
+        if verb == "Println" {
+            b.push_str("\n");
+        }
+        Some(b.build())
+    }
+
     /// Indexes functions, their parameters and assignments, package-level specs and calls.
     fn new(text: &'a str, root: Node<'a>) -> Reader<'a> {
         let mut r = Reader {
@@ -254,6 +410,8 @@ impl<'a> Reader<'a> {
             steps: Cell::default(),
             stopped: RefCell::default(),
             bound: RefCell::default(),
+            by_name: std::collections::HashMap::new(),
+            calling: RefCell::default(),
         };
         // Declarations after a syntax error sit in an ERROR node at the top.
         let top = goast::named_children(root)
@@ -265,14 +423,42 @@ impl<'a> Reader<'a> {
                     let Some(body) = node.child_by_field_name("body") else { continue };
                     let (params, variadic) =
                         node.child_by_field_name("parameters").map_or((Vec::new(), false), |p| r.parameters(p));
+                    let name = node.child_by_field_name("name").map_or("", |n| goast::text_of(n, text)).to_string();
+                    if node.kind() == "function_declaration" {
+                        r.by_name.entry(name.clone()).or_insert(r.functions.len());
+                    }
+                    let statements = goast::descendants(body, |_| true);
+                    // A function literal's `return` is its own, not this function's (the walk
+                    // meets a literal before what it holds).
+                    let mut literal_end = 0;
+                    let own_returns: Vec<Node<'a>> = statements
+                        .iter()
+                        .filter(|n| {
+                            if n.kind() == "func_literal" {
+                                literal_end = literal_end.max(n.end_byte());
+                            }
+                            n.kind() == "return_statement" && n.start_byte() >= literal_end
+                        })
+                        .copied()
+                        .collect();
+                    // One expression per `return`, or the calls are not read.
+                    let single = |n: &Node<'a>| match goast::named_children(*n).as_slice() {
+                        [list] if list.kind() == "expression_list" => match goast::named_children(*list).as_slice() {
+                            [one] => Some(*one),
+                            _ => None,
+                        },
+                        _ => None,
+                    };
+                    let returned: Option<Vec<Node<'a>>> = own_returns.iter().map(single).collect();
                     r.functions.push(Function {
-                        name: node.child_by_field_name("name").map_or("", |n| goast::text_of(n, text)).to_string(),
+                        name,
                         body,
                         params,
                         variadic,
                         locals: Assignments::from(r.assignments(body)),
                         commands: Vec::new(),
-                        env_sets: goast::descendants(body, |_| true).into_iter().filter(|a| r.sets_env(*a)).collect(),
+                        env_sets: statements.into_iter().filter(|a| r.sets_env(*a)).collect(),
+                        returned,
                     });
                 }
                 "var_declaration" | "const_declaration" => r.globals.extend(r.assignments(node)),
@@ -494,16 +680,7 @@ impl<'a> Reader<'a> {
             // A call in a loop over a table is one call per row.
             let bind = |chosen: &[(usize, usize)]| {
                 self.in_loops(g, call, || {
-                    let mut bound = Vec::new();
-                    for (k, p) in fun.params.iter().enumerate() {
-                        let value = if k + 1 == fun.params.len() && fun.variadic {
-                            GoValue::List(self.spread(g, args.iter().skip(k).copied(), 0))
-                        } else {
-                            let Some(&arg) = args.get(k) else { continue };
-                            self.argument(g, arg, 0)
-                        };
-                        bound.push((p.clone(), value));
-                    }
+                    let bound = self.bindings(g, f, &args, 0);
                     let mut at: Vec<(usize, usize)> = chosen.to_vec();
                     at.extend(self.loop_tables());
                     at.push(span(call));
@@ -525,6 +702,50 @@ impl<'a> Reader<'a> {
             out.extend(runs.into_iter().take(MAX_ITERATIONS).map(|(bound, at)| (span(call), bound, at)));
         }
         out
+    }
+
+    /// The parameters of function `callee` bound to the arguments of a call in function `f`;
+    /// `name(args...)` gives the variadic parameter the list.
+    fn bindings(&self, f: usize, callee: usize, args: &[Node<'a>], depth: usize) -> Bindings {
+        let fun = &self.functions[callee];
+        let mut bound = Vec::new();
+        for (k, p) in fun.params.iter().enumerate() {
+            let value = if k + 1 == fun.params.len() && fun.variadic {
+                GoValue::List(self.spread(f, args.iter().skip(k).copied(), depth))
+            } else {
+                let Some(&arg) = args.get(k) else { continue };
+                self.argument(f, arg, depth)
+            };
+            bound.push((p.clone(), value));
+        }
+        bound
+    }
+
+    /// What a call in function `f` of a function of the file returns (`genLDFlags(version)`):
+    /// its `return` expressions evaluated with the call's arguments, one of them where it has
+    /// several. Not a call of a function already being evaluated (recursion) nor past
+    /// `MAX_NESTED_CALLS`.
+    fn returned(&self, f: usize, callee: &str, args: &[Node<'a>], depth: usize) -> Option<GoValue> {
+        let &g = self.by_name.get(callee)?;
+        let returns = self.functions[g].returned.as_ref().filter(|r| !r.is_empty() && r.len() <= MAX_RETURNS)?;
+        let calling = self.calling.borrow().len();
+        if calling >= MAX_NESTED_CALLS || self.calling.borrow().contains(&g) {
+            return None;
+        }
+        let bound = self.bindings(f, g, args, depth + 1);
+        self.bound.borrow_mut().push((g, bound));
+        self.calling.borrow_mut().push(g);
+        let mut values = returns.iter().map(|&r| self.expression(g, r, depth + 1));
+        let first = values.next();
+        let value = first.and_then(|first| {
+            values.try_fold(first, |a, b| match (a, b) {
+                (GoValue::Text(a), GoValue::Text(b)) => Some(GoValue::Text(Value::either(a, b))),
+                _ => None,
+            })
+        });
+        self.calling.borrow_mut().pop();
+        self.bound.borrow_mut().pop();
+        value
     }
 
     /// `os.Setenv(name, value)` calls anywhere in the program: every later command sees them.
@@ -766,7 +987,7 @@ impl<'a> Reader<'a> {
                 }
                 Some(GoValue::Text(b.build()))
             })(),
-            _ => None,
+            _ => self.returned(f, callee, &args, depth),
         };
         value.unwrap_or_else(|| self.hole(node))
     }
@@ -1148,8 +1369,8 @@ fn provenance_of(written: &str) -> Provenance {
         Provenance::Host
     } else if written.contains("git") {
         Provenance::Commit
-    } else if written.starts_with('*') {
-        // A flag's value: chosen by whoever runs the program.
+    } else if written.starts_with('*') || written.starts_with("os.Args") {
+        // A flag's value or an argument: chosen by whoever runs the program.
         Provenance::Caller
     } else {
         Provenance::Unknown
@@ -1275,6 +1496,58 @@ func main() {
             &text[c.command.start..c.command.end],
             "exec.Command(\"go\", \"build\", \"-ldflags\", \"-s -w\", \".\")"
         );
+    }
+
+    #[test]
+    fn what_main_prints() {
+        // Written in the style of a flags generator that a Makefile runs with `$(shell go run ...)`.
+        let program = r#"//go:build ignore
+
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+)
+
+func flags(version string) string {
+	out := "-s -w"
+	out += " -X example.com/tool/build.Version=" + version
+	out += " -X example.com/tool/build.Root=" + os.Getenv("GOROOT")
+	return out
+}
+
+func tag() string {
+	if t := os.Getenv("TAG"); t != "" {
+		return t
+	}
+	return "dev"
+}
+
+func forever(n string) string { return forever(n + "x") }
+
+func main() {
+	version := "unknown"
+	if len(os.Args) > 1 {
+		version = os.Args[1]
+	}
+	fmt.Fprintln(os.Stderr, "generating")
+	fmt.Println(flags(strings.TrimSpace(version)))
+	fmt.Printf(" -X example.com/tool/build.Tag=%s\n", tag())
+	fmt.Print(forever("a"))
+}
+"#;
+        let out = printed(program).expect("main prints");
+        assert_eq!(
+            out.display(),
+            "-s -w -X example.com/tool/build.Version=strings.TrimSpace(version) -X \
+             example.com/tool/build.Root=$GOROOT\n -X example.com/tool/build.Tag=$TAG or dev\nforever(n + \"x\")"
+        );
+        assert!(out.holes().any(|h| h.provenance == Provenance::Host), "GOROOT is the build host's");
+        // Printing only to standard error, or nothing at all.
+        assert!(printed("package main\nimport \"fmt\"\nfunc main() { fmt.Fprintln(os.Stderr, \"x\") }\n").is_none());
+        assert!(printed("package main\nfunc helper() {}\n").is_none());
     }
 
     #[test]

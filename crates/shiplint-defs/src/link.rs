@@ -537,18 +537,9 @@ fn request_launched(argv: &[Value], launch: &super::gobuild::Launch) -> Option<R
         return image_request(options);
     }
     if name == "go" && rest.first()?.as_known()? == "run" {
-        let mut args = rest[1..].iter();
-        let path = loop {
-            let a = args.next()?.as_known()?;
-            match a.strip_prefix('-').map(|f| f.trim_start_matches('-')) {
-                Some(flag) if super::gobuild::VALUE_FLAGS.contains(&flag) => {
-                    args.next();
-                }
-                Some(_) => {}
-                None => break a,
-            }
-        };
-        return Some(Request::GoRun { path: path.to_string(), args: args.cloned().collect() });
+        let at = 1 + super::gobuild::go_run_program(rest[1..].iter().map(Value::as_known))?;
+        let path = rest[at].as_known()?.to_string();
+        return Some(Request::GoRun { path, args: rest[at + 1..].to_vec() });
     }
     // `pwsh -NoProfile -File build.ps1 -Version 1` (or the script as the first word ending in
     // `.ps1`); `-Command` runs a string.

@@ -87,6 +87,9 @@ pub struct Makefile {
     /// The rules each `make GOAL...` run reaches, by goals and what the caller gave make: a file
     /// is asked again for every build it holds and every caller that runs it.
     runs: Memo<(Vec<String>, u64), Vec<Reached>>,
+    /// The repository's Go programs whose output `$(shell go run ...)` takes (read from disk by
+    /// the caller of `parse`).
+    pub printed: Vec<super::goprog::PrintingProgram>,
 }
 
 /// Answers computed once per parsed file and then reused, keyed by everything they depend on
@@ -708,9 +711,19 @@ impl Makefile {
                     let words: Vec<&str> = command.as_known()?.split_whitespace().collect();
                     super::eval::host_system_output(&words, system.as_known()?)
                 };
+                // `$(shell go run buildscripts/gen-ldflags.go)`, after any `NAME=value` it is given.
+                let printed = || {
+                    let fields = command.split_fields();
+                    let start = fields.iter().position(|f| super::gobuild::assignment(f).is_none())?;
+                    let output = |name: &str| {
+                        let program = self.printed.iter().find(|p| super::eval::printed_variable(&p.written) == name);
+                        program.map(|p| &p.output)
+                    };
+                    super::eval::go_run_output(&fields[start..], output)
+                };
                 match command.as_known().and_then(super::eval::known_command_output).or_else(host) {
                     Some(output) => Value::known(output),
-                    None => Value::hole(Origin::Command(command.display())),
+                    None => printed().unwrap_or_else(|| Value::hole(Origin::Command(command.display()))),
                 }
             }
             "if" => {
@@ -1130,6 +1143,7 @@ impl Makefile {
         for (name, value) in given.map_or(&[][..], |g| &g.environment) {
             env.set(name, value.clone(), true);
         }
+        super::goprog::PrintingProgram::give_to(&self.printed, &mut env);
         let scope = Scope { rule, parents, ..Scope::given(target, given) };
         // `$@`: the target the recipe makes; `$*`: the stem a pattern matched. Values read them
         // too (`$(eval os = $(firstword $(subst -, ,$*)))`). A pattern rule read with no goal

@@ -429,6 +429,8 @@ pub enum Parsed {
         /// The byte ranges of the text read that are files it sources (see
         /// `reach::script_with_sources`): their functions run when the script calls them.
         sourced: Vec<(usize, usize)>,
+        /// The Go programs whose output `$(go run ...)` takes.
+        printed: Vec<goprog::PrintingProgram>,
     },
     Makefile {
         file: Makefile,
@@ -494,16 +496,40 @@ pub fn parse(kind: Kind, text: &str) -> Result<Parsed, String> {
         Kind::Goreleaser => Parsed::Goreleaser(goreleaser::parse(text)?),
         Kind::Promu => Parsed::Promu(promu::parse(text)?),
         Kind::KoConfig => Parsed::KoConfig(ko::KoConfig::parse(text)?),
-        Kind::Shell => Parsed::Shell { items: shell::parse(text, 0), translated: None, sourced: Vec::new() },
+        Kind::Shell => {
+            Parsed::Shell { items: shell::parse(text, 0), translated: None, sourced: Vec::new(), printed: Vec::new() }
+        }
         Kind::PowerShell => {
             let translated = super::powershell::to_shell(text);
-            Parsed::Shell { items: shell::parse(&translated, 0), translated: Some(translated), sourced: Vec::new() }
+            let items = shell::parse(&translated, 0);
+            Parsed::Shell { items, translated: Some(translated), sourced: Vec::new(), printed: Vec::new() }
         }
         Kind::GoProgram if goprog::may_build(text) => Parsed::GoProgram(goprog::read(text)),
         Kind::GoProgram => Parsed::GoProgram(goprog::GoProgram::default()),
         Kind::Makefile => parse_makefile(makefile::parse(text), text),
         Kind::Dockerfile => parse_dockerfile(text, &BTreeSet::new()),
     })
+}
+
+impl Parsed {
+    /// Gives a Makefile or script what the Go programs it runs with `go run` print (see
+    /// `goprog::printed`); other files take nothing from them.
+    pub fn take_printed(&mut self, programs: Vec<goprog::PrintingProgram>) {
+        match self {
+            Parsed::Shell { printed, .. } => *printed = programs,
+            Parsed::Makefile { file, .. } => file.printed = programs,
+            _ => {}
+        }
+    }
+
+    /// The Go programs whose output the file takes.
+    pub fn printing_programs(&self) -> &[goprog::PrintingProgram] {
+        match self {
+            Parsed::Shell { printed, .. } => printed,
+            Parsed::Makefile { file, .. } => &file.printed,
+            _ => &[],
+        }
+    }
 }
 
 /// The make variable a recipe command runs as its whole command, with no flags of its own:
@@ -1185,10 +1211,12 @@ impl<'a> Defs<'a> {
         // Lists cut by a reader's cap (said in a note; evaluation goes on with what was kept).
         let mut capped = Vec::new();
         let sources = match parsed {
-            Parsed::Shell { items, sourced, .. } => {
+            Parsed::Shell { items, sourced, printed, .. } => {
                 let place = Place { stage: None, runner: 0, context: None, via: None };
                 c.sourced = sourced;
-                read_script(items, Env::default(), &place, &mut c);
+                let mut env = Env::default();
+                goprog::PrintingProgram::give_to(printed, &mut env);
+                read_script(items, env, &place, &mut c);
                 (None, None, None)
             }
             Parsed::Makefile { file, recipes, values } => {
@@ -1306,10 +1334,11 @@ impl<'a> Defs<'a> {
         let mut call_env = call.env.clone();
         call_env.extend(host.map(|h| (super::eval::HOST_SYSTEM.to_string(), Value::known(h))));
         match (self.parsed, &call.run) {
-            (Parsed::Shell { items, sourced, .. }, link::Run::Script { args }) => {
+            (Parsed::Shell { items, sourced, printed, .. }, link::Run::Script { args }) => {
                 c.sourced = sourced;
                 c.called = true;
                 let mut env = Env::default();
+                goprog::PrintingProgram::give_to(printed, &mut env);
                 for (name, value) in &call_env {
                     env.set(name, value.clone(), true);
                 }
@@ -1635,6 +1664,27 @@ impl<'a> Defs<'a> {
         find(self, word, holds, 0).unwrap_or(word)
     }
 
+    /// Where the Go program whose output `word` takes writes what `find` locates in its text
+    /// (its path and lines): `"${LDFLAGS}"` with `LDFLAGS=$(go run buildscripts/gen-ldflags.go)`,
+    /// the word itself or a variable it expands taking the output (see `written_in`).
+    pub fn printed_at(
+        &self,
+        word: &shell::Word,
+        find: &dyn Fn(&str) -> Option<(usize, usize)>,
+    ) -> Option<(String, Span)> {
+        let programs = self.parsed.printing_programs();
+        if programs.is_empty() {
+            return None;
+        }
+        let runs = |text: &str, p: &goprog::PrintingProgram| text.contains("go run") && text.contains(&p.written);
+        let taking = self.written_in(word, &|text| programs.iter().any(|p| runs(text, p)));
+        let text = self.text.get(taking.start..taking.end)?;
+        programs.iter().filter(|p| runs(text, p)).find_map(|p| {
+            let (start, end) = find(&p.text)?;
+            Some((p.path.clone(), LineIndex::new(&p.text).span(&p.text, start, end)))
+        })
+    }
+
     /// The Go module this file sits in, read on first use.
     pub fn module(&self) -> Option<Arc<Module>> {
         self.modules?.for_file(Path::new(self.path), self.scan_root)
@@ -1753,6 +1803,9 @@ impl<'a> Defs<'a> {
         }
         // Built, used and deleted by the same target or job (`rm -rf removeme`): a test build.
         if self.removes_output(b) {
+            return None;
+        }
+        if inv.race_detector() {
             return None;
         }
         // A program of the tests or the examples (`go build ./tests/imgtype`), wherever built;

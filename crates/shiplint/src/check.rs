@@ -181,6 +181,9 @@ fn check_file(path: &Path, named: bool, scan_root: &Path, options: &BinaryOption
     if let source::Parsed::Workflow(pipeline) = &mut parsed {
         pipeline.files = crate::reach::pipeline_cat_files(path, &text, scan_root, &mut notes);
     }
+    if matches!(kind, source::Kind::Makefile | source::Kind::Shell) && text.contains("go run ") {
+        parsed.take_printed(crate::reach::printing_programs(path, &display, &text, scan_root, &mut notes));
+    }
     if let (source::Parsed::Shell { sourced, .. }, Some((_, origins))) = (&mut parsed, &included) {
         *sourced = origins.ranges_not_of(&display, text.len());
     }
@@ -418,9 +421,18 @@ fn judge_definitions(
     // A finding placed in another file of the scan is that file's (its suppressions apply).
     let index: HashMap<&str, usize> = defs.iter().enumerate().map(|(i, d)| (d.path, i)).collect();
     let mut per_file: Vec<Vec<Finding>> = defs.iter().map(|_| Vec::new()).collect();
+    // One placed in a file that is no build definition (the Go program whose output a
+    // Makefile and a script both take) is said once, by the first file that finds it.
+    let mut elsewhere = std::collections::HashSet::new();
     for (i, findings) in found.into_iter().enumerate() {
         for f in findings {
-            per_file[index.get(f.location.path.as_str()).copied().unwrap_or(i)].push(f);
+            match index.get(f.location.path.as_str()) {
+                Some(&file) => per_file[file].push(f),
+                None if elsewhere.insert((f.rule, f.location.path.clone(), f.location.span, f.message.clone())) => {
+                    per_file[i].push(f)
+                }
+                None => {}
+            }
         }
     }
     defs.into_par_iter().zip(per_file).map(|(d, found)| file_findings(d, found, options, config)).collect()

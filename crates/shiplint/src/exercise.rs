@@ -58,6 +58,22 @@ fn build_definition(kind: Kind, text: &str) {
                     let files = crate::defs::ci::cat_paths(text).into_iter().filter(|_| stand_in);
                     pipeline.files = files.map(|path| (path, text.to_string())).collect();
                 }
+                // The Go programs it runs with `go run`, as `check` gives them: each printing
+                // the text's first line, with a hole.
+                let printed = crate::defs::goprog::programs_run(text).into_iter().map(|written| {
+                    use crate::defs::value::{Builder, Hole, Origin};
+                    let mut output = Builder::default();
+                    output.push_str(text.lines().next().unwrap_or_default());
+                    output.push_hole(Hole::new(Origin::Environment("GOPATH".into())));
+                    let output = output.build();
+                    crate::defs::goprog::PrintingProgram {
+                        path: format!("{written}.go"),
+                        written,
+                        text: text.to_string(),
+                        output,
+                    }
+                });
+                parsed.take_printed(printed.collect());
                 parsed
             }
             Err(_) => return,
@@ -96,6 +112,7 @@ fn go_source(text: &str) {
     let mut package = crate::defs::gosrc::Package::default();
     crate::defs::gosrc::scan_file(text, Path::new("fuzz.go"), &mut package);
     let _ = crate::defs::gosrc::package_name(text);
+    let _ = crate::defs::goprog::printed(text);
     for c in crate::defs::goprog::read(text).commands {
         assert!(c.command.start <= c.command.end && c.command.end <= text.len(), "command {:?}", c.command);
     }

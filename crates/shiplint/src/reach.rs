@@ -257,25 +257,9 @@ impl IncludeWalk<'_> {
     /// The repository file a `source` path names by its literal end (`lib/init.sh` of
     /// `"${ROOT}/lib/init.sh"`): the first that exists from the sourcing file's `folder` up to
     /// the repository root (a script's folder, or the root it is run from).
-    fn sourced(&mut self, path: &str, (dir, shown_dir): (&Path, &Path)) -> Option<(PathBuf, PathBuf)> {
+    fn sourced(&mut self, path: &str, folder: (&Path, &Path)) -> Option<(PathBuf, PathBuf)> {
         self.examined += 1;
-        let relative = Path::new(path);
-        let root = canonical_folder(self.repository).ok()?;
-        let (mut dir, mut shown_dir) = (dir.to_path_buf(), shown_dir.to_path_buf());
-        loop {
-            let candidate = dir.join(relative);
-            if candidate.is_file() {
-                return Some((candidate, lexically_normal(&shown_dir.join(relative))));
-            }
-            let at_root = canonical_folder(&dir).map_or(true, |d| d == root || !d.starts_with(&root));
-            if at_root || !dir.pop() {
-                return None;
-            }
-            // Above the folder the scan shows, the shown path climbs with `..`.
-            if !shown_dir.pop() {
-                shown_dir.push("..");
-            }
-        }
+        find_upward(Path::new(path), folder, self.repository, Path::is_file)
     }
 
     /// Appends a piece of `shown`'s text that starts at a line start, ending it with a newline.
@@ -316,6 +300,107 @@ impl IncludeWalk<'_> {
         }
         found.into_iter().map(|f| (self.dir.join(&f), lexically_normal(&self.shown_dir.join(&f)))).collect()
     }
+}
+
+/// `relative` looked for from the folder `dir` (shown as `shown_dir`) up to the repository
+/// root: the first that is `wanted`, on disk and as the scan shows it.
+fn find_upward(
+    relative: &Path,
+    (dir, shown_dir): (&Path, &Path),
+    repository: &Path,
+    wanted: impl Fn(&Path) -> bool,
+) -> Option<(PathBuf, PathBuf)> {
+    let root = canonical_folder(repository).ok()?;
+    let (mut dir, mut shown_dir) = (dir.to_path_buf(), shown_dir.to_path_buf());
+    loop {
+        let candidate = dir.join(relative);
+        if wanted(&candidate) {
+            return Some((candidate, lexically_normal(&shown_dir.join(relative))));
+        }
+        let at_root = canonical_folder(&dir).map_or(true, |d| d == root || !d.starts_with(&root));
+        if at_root || !dir.pop() {
+            return None;
+        }
+        // Above the folder the scan shows, the shown path climbs with `..`.
+        if !shown_dir.pop() {
+            shown_dir.push("..");
+        }
+    }
+}
+
+/// The most Go programs whose output one build file takes that are read, and the most files of
+/// a package folder looked at for its `func main`.
+const MAX_PRINTING_PROGRAMS: usize = 8;
+const MAX_PACKAGE_FILES: usize = 64;
+
+/// The Go programs of the repository a Makefile or script runs with `go run` to take what they
+/// print (`LDFLAGS := $(shell go run buildscripts/gen-ldflags.go)`, `LDFLAGS=$(go run
+/// ./tools/ldflags)`; see `goprog::programs_run`), each with what it prints (see
+/// `goprog::printed`). The program is a `.go` file or a package folder (its file with `func
+/// main`), looked for from the build file's folder up to the repository root, and read under
+/// the rules of [`read_named`].
+pub fn printing_programs(
+    path: &Path,
+    display: &str,
+    text: &str,
+    scan_root: &Path,
+    notes: &mut Vec<String>,
+) -> Vec<crate::defs::goprog::PrintingProgram> {
+    let repository = repository_of(scan_root);
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let shown_dir = Path::new(display).parent().unwrap_or(Path::new(""));
+    let mut programs: Vec<crate::defs::goprog::PrintingProgram> = Vec::new();
+    for written in crate::defs::goprog::programs_run(text) {
+        if programs.len() >= MAX_PRINTING_PROGRAMS {
+            break;
+        }
+        let written = written.as_str();
+        let Some((file, shown)) = program_file(Path::new(written), (dir, shown_dir), repository) else { continue };
+        let go_text = match read_inside(repository, &file) {
+            Ok(Some((_, go_text))) => go_text,
+            Ok(None) => continue,
+            Err(why) => {
+                notes.push(format!("{written} not read: {why}"));
+                continue;
+            }
+        };
+        if let Some(output) = crate::defs::goprog::printed(&go_text) {
+            let path = shown.display().to_string();
+            programs.push(crate::defs::goprog::PrintingProgram {
+                written: written.to_string(),
+                path,
+                text: go_text,
+                output,
+            });
+        }
+    }
+    programs
+}
+
+/// The Go file `go run PROGRAM` runs, on disk and as shown: PROGRAM itself when it names a
+/// `.go` file, else the file of the package folder PROGRAM that declares `func main` (the
+/// first such of its first `MAX_LISTED_ENTRIES` entries, by name).
+fn program_file(program: &Path, folder: (&Path, &Path), repository: &Path) -> Option<(PathBuf, PathBuf)> {
+    if program.extension().is_some_and(|e| e == "go") {
+        return find_upward(program, folder, repository, Path::is_file);
+    }
+    let (dir, shown) = find_upward(program, folder, repository, Path::is_dir)?;
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .ok()?
+        .take(MAX_LISTED_ENTRIES)
+        .filter_map(|e| Some(e.ok()?.path()))
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            name.ends_with(".go") && !name.ends_with("_test.go") && p.is_file()
+        })
+        .take(MAX_PACKAGE_FILES)
+        .collect();
+    files.sort();
+    let main = files
+        .into_iter()
+        .find(|f| read_inside(repository, f).ok().flatten().is_some_and(|(_, text)| text.contains("func main(")))?;
+    let name = main.file_name()?.to_owned();
+    Some((main, shown.join(name)))
 }
 
 /// The most entries of one folder an include wildcard looks at.

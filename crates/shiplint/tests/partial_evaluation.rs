@@ -4029,3 +4029,85 @@ fn an_image_build_push_action_does_not_push_keeps_nothing() {
     let found = check_in_module(&[(".github/workflows/image.yml", &workflow("          push: true\n"))]);
     assert_eq!(places(&found, "untrimmed-paths"), [".github/workflows/image.yml:8"], "{found:#?}");
 }
+
+/// A flags generator in the style release Makefiles run with `$(shell go run ...)`: it strips,
+/// stamps the build host's GOROOT and names a package `build` that the module does not have.
+const FLAGS_PROGRAM: &str = r#"//go:build ignore
+
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+func linkerFlags(version string) string {
+	flags := "-s -w"
+	flags += " -X example.com/app/build.Version=" + version
+	flags += " -X example.com/app/internal/info.Root=" + os.Getenv("GOROOT")
+	return flags
+}
+
+func main() {
+	version := "dev"
+	if len(os.Args) > 1 {
+		version = os.Args[1]
+	}
+	fmt.Println(linkerFlags(version))
+}
+"#;
+
+/// Its correct twin: stamps the version into a package the module has, and nothing else.
+const FLAGS_PROGRAM_FIXED: &str = r#"package main
+
+import (
+	"fmt"
+	"os"
+)
+
+func main() {
+	fmt.Printf("-X example.com/app/internal/info.Version=%s", os.Args[1])
+}
+"#;
+
+const INFO_PKG: &str = "package info\n\nvar Version string\nvar Root string\n";
+
+#[test]
+fn flags_a_go_program_prints_are_judged_where_the_program_writes_them() {
+    let make = "LDFLAGS := $(shell go run tools/ldflags.go)\n\nrelease:\n\tgo build -trimpath -ldflags \"$(LDFLAGS)\" -o dist/app ./cmd/app\n";
+    let script = "#!/bin/sh\nset -e\nLDFLAGS=$(go run ./tools/gen \"$1\")\ngo build -trimpath -ldflags \"$LDFLAGS\" -o dist/app ./cmd/app\n";
+    let files = |program: &'static str| {
+        check(&[
+            ("go.mod", GO_MOD),
+            ("cmd/app/main.go", MAIN),
+            ("internal/info/info.go", INFO_PKG),
+            ("tools/ldflags.go", program),
+            // A package folder `go run` is given: its file with `func main`.
+            ("tools/gen/doc.go", "// Package main prints the release's linker flags.\npackage main\n"),
+            ("tools/gen/main.go", program),
+            ("Makefile", make),
+            ("scripts/release.sh", script),
+        ])
+    };
+    let found = files(FLAGS_PROGRAM);
+    // -s -w reach each build line; the host's GOROOT and the missing package are said once,
+    // where the program writes them.
+    assert_eq!(places(&found, "stripped-without-symbols"), ["Makefile:4", "scripts/release.sh:4"], "{found:#?}");
+    let mut stamps = places(&found, "non-reproducible-build");
+    stamps.sort_unstable();
+    assert_eq!(stamps, ["tools/gen/main.go:13", "tools/ldflags.go:13"], "{found:#?}");
+    let mut unknown = places(&found, "x-flag-unknown-target");
+    unknown.sort_unstable();
+    assert_eq!(unknown, ["tools/gen/main.go:12", "tools/ldflags.go:12"], "{found:#?}");
+    let found = files(FLAGS_PROGRAM_FIXED);
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+#[test]
+fn a_race_detector_build_does_not_ship() {
+    let make = |flags: &str| format!("all:\n\tgo build {flags} -trimpath -ldflags \"-s -w\" -o app ./cmd/app\n");
+    let found = check_in_module(&[("cmd/app/main.go", MAIN), ("Makefile", &make(""))]);
+    assert_eq!(places(&found, "stripped-without-symbols"), ["Makefile:2"], "{found:#?}");
+    let found = check_in_module(&[("cmd/app/main.go", MAIN), ("Makefile", &make("-race"))]);
+    assert!(found.is_empty(), "{found:#?}");
+}

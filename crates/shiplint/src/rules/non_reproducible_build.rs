@@ -140,13 +140,22 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
                 None => written,
             };
             let stamp = format!("{subject} takes a value from {what}, {source}");
-            let span = target.and_then(|t| {
-                let holds = |text: &str| assignment_at(text, &t).is_some();
-                assignment_span(defs.text, defs.written_in(word, &holds), &t)
+            let span = target.as_ref().and_then(|t| {
+                let holds = |text: &str| assignment_at(text, t).is_some();
+                assignment_span(defs.text, defs.written_in(word, &holds), t)
             });
+            // A stamp a Go program prints (`LDFLAGS := $(shell go run gen-ldflags.go)`) is said
+            // where the program writes it.
+            let printed = || {
+                let t = target.as_ref()?;
+                defs.printed_at(word, &|text| assignment_at(text, t).map(|at| (at, at + t.len())))
+            };
             match span {
                 Some(span) => out.push(finding(defs, span, &stamp)),
-                None => at_word.push(stamp),
+                None => match printed() {
+                    Some((path, lines)) => out.push(finding_at(Location::text(&path, lines), &stamp)),
+                    None => at_word.push(stamp),
+                },
             }
         }
         if !at_word.is_empty() {

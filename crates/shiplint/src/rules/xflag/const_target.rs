@@ -2,7 +2,6 @@ use super::{Target, each_target};
 use crate::defs::gosrc::DeclKind;
 use crate::finding::{Edit, Finding, Fix};
 use crate::rules::Defs;
-use crate::rules::DefsFindings;
 
 declare_rule! {
     /// ## What it does
@@ -70,7 +69,7 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         } else {
             "the dependency declares it const, so no -X can set it: set a variable of your own instead"
         };
-        let mut finding = defs.finding(&META, x.span, message, help);
+        let mut finding = META.finding(x.at.clone(), message, help);
         finding.related.push(crate::finding::Location {
             path: d.file.display().to_string(),
             slice: None,

@@ -10,7 +10,8 @@ use crate::defs::gobuild::{BuildInvocation, x_assignments};
 use crate::defs::gosrc::{Decl, Module, Package};
 use crate::defs::shell::{Value, Word};
 use crate::defs::source::Kind;
-use crate::rules::Defs;
+use crate::finding::Location;
+use crate::rules::{Defs, DefsFindings};
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
@@ -19,8 +20,9 @@ pub struct XFlag<'a> {
     pub target: String,
     /// The value, holes written as their origin when shown.
     pub value: Value,
-    /// Where the target is written (the `-ldflags` word when it comes from a variable).
-    pub span: (usize, usize),
+    /// Where the target is written (the `-ldflags` word when it comes from a variable), in
+    /// this file or in the Go program whose output the flags are.
+    pub at: Location,
     pub build: &'a BuildInvocation<'a>,
 }
 
@@ -45,8 +47,16 @@ fn x_flags<'a>(defs: &'a Defs<'_>) -> Vec<XFlag<'a>> {
             if !seen.insert((b.invocation.span, target.clone())) {
                 continue;
             }
-            let span = written_at(defs, word, &target).unwrap_or((word.start, word.end));
-            out.push(XFlag { target, value, span, build: &b.invocation });
+            let needle = format!("{target}=");
+            let printed = || defs.printed_at(word, &|text| text.find(&needle).map(|at| (at, at + target.len())));
+            let at = match written_at(defs, word, &target) {
+                Some((start, end)) => defs.location(start, end),
+                None => match printed() {
+                    Some((path, span)) => Location::text(&path, span),
+                    None => defs.location(word.start, word.end),
+                },
+            };
+            out.push(XFlag { target, value, at, build: &b.invocation });
         }
     }
     out

@@ -2,7 +2,6 @@ use super::{Target, each_target};
 use crate::defs::gosrc::DeclKind;
 use crate::finding::Finding;
 use crate::rules::Defs;
-use crate::rules::DefsFindings;
 
 declare_rule! {
     /// ## What it does
@@ -60,6 +59,6 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             "-X {}: {} in {import_path} has type {}, and the link fails: cannot set with -X: not a var of type string",
             x.target, decls[0].name, types[0]
         );
-        out.push(defs.finding(&META, x.span, message, "declare the variable as a plain string"));
+        out.push(META.finding(x.at.clone(), message, "declare the variable as a plain string"));
     });
 }

@@ -2,7 +2,6 @@ use super::{Target, each_target};
 use crate::defs::gosrc::DeclKind;
 use crate::finding::{Finding, Level};
 use crate::rules::Defs;
-use crate::rules::DefsFindings;
 
 declare_rule! {
     /// ## What it does
@@ -67,9 +66,8 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
                 "-X {}={} is overwritten: init() assigns {name} unconditionally ({file}:{line})",
                 x.target, x.value
             );
-            out.push(defs.finding(
-                &META,
-                x.span,
+            out.push(META.finding(
+                x.at.clone(),
                 message,
                 "assign a default only when the variable is still empty, or drop the assignment",
             ));
@@ -87,7 +85,7 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
                 "-X {}={} may be overwritten: {name} in {import_path} is initialised by `{}`, which replaces the linker's value unless the compiler inlines it",
                 x.target, x.value, calls[0]
             );
-            let mut finding = defs.finding(&META, x.span, message, "initialise the variable with a string literal");
+            let mut finding = META.finding(x.at.clone(), message, "initialise the variable with a string literal");
             finding.level = Level::Warning;
             out.push(finding);
         }

@@ -1,7 +1,6 @@
 use super::{Target, each_target};
 use crate::finding::Finding;
 use crate::rules::Defs;
-use crate::rules::DefsFindings;
 
 declare_rule! {
     /// ## What it does
@@ -77,9 +76,8 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             }
             _ => return,
         };
-        out.push(defs.finding(
-            &META,
-            x.span,
+        out.push(META.finding(
+            x.at.clone(),
             message,
             "use the full import path of the package that declares the variable",
         ));
