@@ -72,6 +72,9 @@ enum GoValue {
     List(Vec<(Value, (usize, usize))>),
     /// A struct literal's string fields by name (`{GOOS: "linux", GOARCH: "arm64"}`).
     Record(Vec<(String, Value)>),
+    /// A table a function is given to range over (`buildTargets(dir, targets)` with a map of
+    /// platforms): its entries and where it is written.
+    Table(Table),
 }
 
 /// One run of a `for ... range` loop: the body's byte range and its variables' values.
@@ -157,6 +160,8 @@ struct Function<'a> {
     /// command's environment is looked for between it and the next).
     commands: Vec<Node<'a>>,
     env_sets: Vec<Node<'a>>,
+    /// Its `ch <- value` statements, in order: what the channels it makes carry.
+    sends: Vec<Node<'a>>,
     /// What its `return` statements return (not those inside a function literal), when each
     /// returns one expression: a call of it has one of their values.
     returned: Option<Vec<Node<'a>>>,
@@ -450,6 +455,16 @@ impl<'a> Reader<'a> {
                         _ => None,
                     };
                     let returned: Option<Vec<Node<'a>>> = own_returns.iter().map(single).collect();
+                    // Types declared inside it (`type job struct{ GOOS, GOARCH string }`) name
+                    // the rows of its tables too.
+                    for spec in statements.iter().filter(|n| n.kind() == "type_spec") {
+                        if let (Some(name), Some(t)) =
+                            (spec.child_by_field_name("name"), spec.child_by_field_name("type"))
+                        {
+                            r.types.push((r.text_of(name).to_string(), t));
+                        }
+                    }
+                    let sends = statements.iter().filter(|n| n.kind() == "send_statement").copied().collect();
                     r.functions.push(Function {
                         name,
                         body,
@@ -458,6 +473,7 @@ impl<'a> Reader<'a> {
                         locals: Assignments::from(r.assignments(body)),
                         commands: Vec::new(),
                         env_sets: statements.into_iter().filter(|a| r.sets_env(*a)).collect(),
+                        sends,
                         returned,
                     });
                 }
@@ -714,7 +730,14 @@ impl<'a> Reader<'a> {
                 GoValue::List(self.spread(f, args.iter().skip(k).copied(), depth))
             } else {
                 let Some(&arg) = args.get(k) else { continue };
-                self.argument(f, arg, depth)
+                // A table passed by name (a map of platforms) is given as its entries.
+                match self.argument(f, arg, depth) {
+                    GoValue::Text(v) if !v.is_known() => match self.entries(f, arg, depth + 1) {
+                        Some(table) => GoValue::Table(table),
+                        None => GoValue::Text(v),
+                    },
+                    v => v,
+                }
             };
             bound.push((p.clone(), value));
         }
@@ -806,7 +829,7 @@ impl<'a> Reader<'a> {
     fn text_value(&self, f: usize, node: Node<'a>, depth: usize) -> Value {
         match self.expression(f, node, depth) {
             GoValue::Text(v) => v,
-            GoValue::List(_) | GoValue::Record(_) => hole_value(self.text_of(node)),
+            GoValue::List(_) | GoValue::Record(_) | GoValue::Table(_) => hole_value(self.text_of(node)),
         }
     }
 
@@ -850,6 +873,14 @@ impl<'a> Reader<'a> {
                     .filter(|e| e.kind() == "literal_element")
                     .filter_map(|e| goast::named_children(e).into_iter().next());
                 GoValue::List(self.spread(f, elements, depth + 1))
+            }
+            // `Job{goos, goarch}`: a struct's fields, by name or in order.
+            "composite_literal" => {
+                let fields = node.child_by_field_name("type").and_then(|t| self.struct_fields(t));
+                match (fields, node.child_by_field_name("body")) {
+                    (Some(fields), Some(body)) => self.literal(f, body, Some(fields), depth),
+                    _ => self.hole(node),
+                }
             }
             "index_expression" | "slice_expression" => self.element(f, node, depth),
             // A slice type in place of a value: a `var` declared without one, empty.
@@ -935,7 +966,7 @@ impl<'a> Reader<'a> {
             match self.argument(f, node, depth) {
                 GoValue::Text(v) => out.push((v, span(node))),
                 GoValue::List(items) => out.extend(items),
-                GoValue::Record(_) => out.push((hole_value(self.text_of(node)), span(node))),
+                GoValue::Record(_) | GoValue::Table(_) => out.push((hole_value(self.text_of(node)), span(node))),
             }
         }
         out
@@ -1030,20 +1061,7 @@ impl<'a> Reader<'a> {
         if !self.spend(depth) {
             return use_hole();
         }
-        // Only an assignment complete before the use: `x = append(x, ...)` reads the x before it.
-        // One inside a block that ends before the use (an `if`) may not have run: an append
-        // there is taken (a flag a branch adds), a replacement is not (`args = append([]string{
-        // "echo"}, args...)` under `if *debug`).
-        // A branch whose condition is known to hold runs (`if goos == "windows"` where goos is
-        // known), one known not to hold does not.
-        let seen = |a: &&Assignment<'a>| {
-            a.name == name
-                && a.expr.end_byte() <= use_at
-                && match self.branch_runs(f, a, depth) {
-                    Some(runs) => runs,
-                    None => a.block_end >= use_at || a.add || self.appends_to_itself(a),
-                }
-        };
+        let seen = |a: &&Assignment<'a>| self.seen_at(f, a, use_at, depth);
         let function = self.functions.get(f);
         let none = Assignments::default();
         let locals = function.map_or(&none, |fun| &fun.locals);
@@ -1078,6 +1096,20 @@ impl<'a> Reader<'a> {
             return self.assigned(self.global_scope(), a, depth);
         }
         use_hole()
+    }
+
+    /// Whether a use at `use_at` in function `f` sees assignment `a`. Only an assignment complete
+    /// before the use: `x = append(x, ...)` reads the x before it. One inside a block that ends
+    /// before the use (an `if`) may not have run: an append there is taken (a flag a branch
+    /// adds), a replacement is not (`args = append([]string{"echo"}, args...)` under `if
+    /// *debug`). A branch whose condition is known to hold runs (`if goos == "windows"` where
+    /// goos is known), one known not to hold does not.
+    fn seen_at(&self, f: usize, a: &Assignment<'a>, use_at: usize, depth: usize) -> bool {
+        a.expr.end_byte() <= use_at
+            && match self.branch_runs(f, a, depth) {
+                Some(runs) => runs,
+                None => a.block_end >= use_at || a.add || self.appends_to_itself(a),
+            }
     }
 
     /// Whether the `if` branch an assignment sits in runs: its condition compares two values
@@ -1263,14 +1295,15 @@ impl<'a> Reader<'a> {
                 let local = self
                     .functions
                     .get(f)
-                    .and_then(|fun| fun.locals.named(name).rev().find(|a| a.expr.end_byte() <= at && !a.add));
+                    .and_then(|fun| fun.locals.named(name).rev().find(|a| self.seen_at(f, a, at, depth) && !a.add));
                 let bound = self.loops.borrow().iter().any(|run| run.values.iter().any(|(n, _)| n == name));
+                // A table written in place or under another name (`targets := defaultTargets`).
+                let table = |a: &Assignment<'a>| matches!(a.expr.kind(), "composite_literal" | "identifier");
                 match (local, bound) {
-                    (Some(a), false) if a.expr.kind() == "composite_literal" => self.entries(f, a.expr, depth + 1),
+                    (Some(a), false) if self.makes_channel(a.expr) => self.channel_entries(f, name, depth),
+                    (Some(a), false) if table(a) => self.entries(f, a.expr, depth + 1),
                     (None, false) => match self.globals.named(name).next() {
-                        Some(a) if a.expr.kind() == "composite_literal" => {
-                            self.entries(self.global_scope(), a.expr, depth + 1)
-                        }
+                        Some(a) if table(a) => self.entries(self.global_scope(), a.expr, depth + 1),
                         _ => self.list_entries(f, node, depth),
                     },
                     _ => self.list_entries(f, node, depth),
@@ -1280,10 +1313,47 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// `make(chan T)`.
+    fn makes_channel(&self, expr: Node<'a>) -> bool {
+        expr.kind() == "call_expression"
+            && expr.child_by_field_name("function").is_some_and(|c| self.text_of(c) == "make")
+            && self.arguments(expr).first().is_some_and(|t| t.kind() == "channel_type")
+    }
+
+    /// What a channel of function `f` carries, as a table to range over (`for job := range ch`):
+    /// each value sent into it (`ch <- Job{goos, goarch}`), once per run of the loops around the
+    /// send (the workers' closures included), written where those loops' table is.
+    fn channel_entries(&self, f: usize, name: &str, depth: usize) -> Option<Table> {
+        let sends = self.functions.get(f)?.sends.iter().filter(|s| {
+            s.child_by_field_name("channel").is_some_and(|c| c.kind() == "identifier" && self.text_of(c) == name)
+        });
+        let mut entries = Vec::new();
+        let mut written: Option<(usize, usize)> = None;
+        for &send in sends {
+            let Some(value) = send.child_by_field_name("value") else { continue };
+            let runs =
+                self.in_loops(f, send, || (self.expression(f, value, depth + 1), self.loop_tables().first().copied()));
+            for (v, table) in runs {
+                let at = table.unwrap_or_else(|| span(send));
+                written = Some(written.map_or(at, |(s, e)| (s.min(at.0), e.max(at.1))));
+                // One variable ranges over a channel: the value, in the key's place too.
+                entries.push((v.clone(), v));
+                if entries.len() >= MAX_ITERATIONS {
+                    return Some((entries, written.unwrap_or_else(|| span(send))));
+                }
+            }
+        }
+        Some((entries, written?))
+    }
+
     /// The entries of an expression that evaluates to a list of strings, written where its
     /// items are (a list built from a table's rows is there).
     fn list_entries(&self, f: usize, node: Node<'a>, depth: usize) -> Option<Table> {
-        let GoValue::List(items) = self.expression(f, node, depth + 1) else { return None };
+        let items = match self.expression(f, node, depth + 1) {
+            GoValue::List(items) => items,
+            GoValue::Table(table) => return Some(table),
+            _ => return None,
+        };
         let start = items.iter().map(|(_, (s, _))| *s).min().unwrap_or(node.start_byte());
         let end = items.iter().map(|(_, (_, e))| *e).max().unwrap_or(node.end_byte());
         let index = |k: usize| GoValue::Text(Value::known(k.to_string()));
@@ -1297,8 +1367,14 @@ impl<'a> Reader<'a> {
         if inner.kind() != "literal_value" {
             return self.expression(f, inner, depth + 1);
         }
-        let parts: Vec<Node<'a>> = goast::named_children(inner).into_iter().filter(|n| n.kind() != "comment").collect();
-        let fields = element_type.and_then(|t| self.struct_fields(t));
+        self.literal(f, inner, element_type.and_then(|t| self.struct_fields(t)), depth)
+    }
+
+    /// A `{...}` literal value: a record of a struct's `fields` (by name, or in order), else a
+    /// list of its elements.
+    fn literal(&self, f: usize, literal: Node<'a>, fields: Option<Vec<String>>, depth: usize) -> GoValue {
+        let parts: Vec<Node<'a>> =
+            goast::named_children(literal).into_iter().filter(|n| n.kind() != "comment").collect();
         let keyed = parts.iter().all(|p| p.kind() == "keyed_element") && !parts.is_empty();
         let value_of = |e: Node<'a>| match goast::named_children(e).into_iter().next() {
             Some(x) if x.kind() != "literal_value" => self.text_value(f, x, depth + 1),
@@ -1588,6 +1664,24 @@ func main() {
             "}\n".repeat(3000)
         );
         assert!(argvs(&deep).len() <= MAX_COMMANDS);
+        // Functions each returning what eight calls of the next return, a function returning
+        // itself, and a channel fed by sends in nested loops over 64-row tables: the calls
+        // evaluated and the rows read are capped, and nothing recurses without end.
+        let mut fan = String::from("package main\n");
+        for k in 0..40 {
+            fan.push_str(&format!(
+                "func f{k}(a string) string {{ return {} }}\n",
+                vec![format!("f{}(a)", k + 1); 8].join(" + ")
+            ));
+        }
+        fan.push_str("func self(a string) string { return self(a + a) }\n");
+        fan.push_str(&format!(
+            "func main() {{\n ch := make(chan string)\n go func() {{ {}ch <- v\n{}}}()\n for v := range ch {{ exec.Command(\"go\", \"build\", \"-o\", f0(v)+self(v), v) }}\n fmt.Println(f0(\"x\"))\n}}\n",
+            format!("for _, v := range {table} {{\n").repeat(4),
+            "}\n".repeat(4)
+        ));
+        assert!(argvs(&fan).len() <= MAX_COMMANDS);
+        let _ = printed(&fan);
         let cut = "package main\nfunc f() { exec.Command(\"go\", \"build\", `unterminated";
         let _ = read(cut);
         let _ = read("func");

@@ -153,6 +153,70 @@ pub fn is_default_name(file_name: &str) -> bool {
     matches!(file_name, ".goreleaser.yml" | ".goreleaser.yaml" | "goreleaser.yml" | "goreleaser.yaml")
 }
 
+/// The endings of a goreleaser config that a project renders before goreleaser reads it
+/// (`.goreleaser.yml.tmpl`, run through Go's text/template with its own delimiters).
+pub const TEMPLATE_SUFFIXES: &[&str] = &[".tmpl", ".tpl", ".gotmpl"];
+
+/// A goreleaser config template read as the config it renders to, byte for byte in place (so
+/// that spans and fixes stay the file's): written with `[[ ]]` delimiters, because goreleaser's
+/// own templates are `{{ }}`, its actions are rendered as a renderer that sets nothing would:
+/// `[[if .GOARCH]] A [[else]] B [[end]]` keeps B (`[[with]]` likewise keeps nothing), `[[range]]`
+/// keeps its body once, and `[[ .GOOS ]]` becomes the template `{{ .GOOS }}` (a value the file
+/// does not state). Action lines and the branches not kept are blanked. A template written with
+/// `{{ }}` has its control lines (`{{ if ... }}` alone on a line) read the same way.
+pub fn render_template(text: &str) -> String {
+    let (open, close) = match text.contains("[[") && text.contains("]]") {
+        true => ("[[", "]]"),
+        false => ("{{", "}}"),
+    };
+    // Each character becomes as many spaces as it has bytes: offsets stay the file's.
+    let blank = |line: &str| {
+        line.chars()
+            .map(|c| if c == '\n' || c == '\r' { c.to_string() } else { " ".repeat(c.len_utf8()) })
+            .collect::<String>()
+    };
+    let mut out = String::with_capacity(text.len());
+    // For each open block: whether its current branch is kept.
+    let mut kept: Vec<bool> = Vec::new();
+    for line in text.split_inclusive('\n') {
+        let keeping = kept.iter().all(|k| *k);
+        let action = line
+            .trim()
+            .strip_prefix(open)
+            .and_then(|a| a.strip_suffix(close))
+            .filter(|a| !a.contains(open) && !a.contains(close))
+            .map(|a| a.trim_matches(['-', ' ']));
+        let keyword = action.and_then(|a| a.split_whitespace().next());
+        match keyword {
+            Some("if" | "with") => kept.push(false),
+            Some("range") => kept.push(true),
+            Some("define" | "block") => kept.push(false),
+            // The else branch of an unset condition is the one taken; an `else if` is another
+            // condition on unset values, not taken.
+            Some("else") => {
+                let else_if = action.is_some_and(|a| a.split_whitespace().nth(1).is_some());
+                if let Some(k) = kept.last_mut() {
+                    *k = !*k && !else_if;
+                }
+            }
+            Some("end") => {
+                kept.pop();
+            }
+            _ if keeping && open == "[[" => {
+                out.push_str(&line.replace(open, "{{").replace(close, "}}"));
+                continue;
+            }
+            _ if keeping => {
+                out.push_str(line);
+                continue;
+            }
+            _ => {}
+        }
+        out.push_str(&blank(line));
+    }
+    out
+}
+
 /// goreleaser's default `ldflags` (v1 and v2, documented under builds).
 pub const DEFAULT_LDFLAGS: &str =
     "-s -w -X main.version={{.Version}} -X main.commit={{.Commit}} -X main.date={{.Date}} -X main.builtBy=goreleaser";
@@ -560,6 +624,18 @@ impl Build {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_template_renders_in_place() {
+        let template = "a: 1\n[[if .X]]\nb: \"[[ .X ]]\"\n[[else if .Y]]\nb: y\n[[else]]\nb: \"é[[ .Z ]]\"\n[[end]]\n[[- range .L ]]\nc: d\n[[ end -]]\n";
+        let rendered = render_template(template);
+        assert_eq!(rendered.len(), template.len(), "{rendered:?}");
+        let lines: Vec<&str> = rendered.lines().map(str::trim_end).collect();
+        assert_eq!(lines, ["a: 1", "", "", "", "", "", "b: \"é{{ .Z }}\"", "", "", "c: d", ""]);
+        // goreleaser's own templates, and a config with none, are left as they are.
+        let plain = "builds:\n  - ldflags: ['-X main.v={{ .Version }}']\n";
+        assert_eq!(render_template(plain), plain);
+    }
+
     use super::*;
 
     #[test]

@@ -179,10 +179,11 @@ pub fn kind_of(path: &Path, head: &[u8]) -> Option<Kind> {
         return Some(Kind::PowerShell);
     }
     // `.goreleaser.yaml` and the variants passed with `--config` (`.goreleaser-nightly.yml`,
-    // `goreleaser-canary.yml`, `.goreleaser.beta.yml`, `.goreleaser_ui.yaml`); templates rendered before use
-    // (`.yml.tmpl`) are not YAML yet.
+    // `goreleaser-canary.yml`, `.goreleaser.beta.yml`, `.goreleaser_ui.yaml`), and templates a
+    // project renders into one (`.goreleaser.yml.tmpl`: see `goreleaser::render_template`).
     // Configs kept together in a `.goreleaser/` folder (`.goreleaser/linux.yml`) count too.
-    let stem = lower.strip_suffix(".yml").or_else(|| lower.strip_suffix(".yaml"));
+    let untemplated = goreleaser::TEMPLATE_SUFFIXES.iter().find_map(|s| lower.strip_suffix(s)).unwrap_or(&lower);
+    let stem = untemplated.strip_suffix(".yml").or_else(|| untemplated.strip_suffix(".yaml"));
     let in_goreleaser_dir =
         path.parent().and_then(|p| p.file_name()).is_some_and(|d| d == ".goreleaser" || d == "goreleaser");
     if stem
@@ -2383,7 +2384,9 @@ mod tests {
         assert_eq!(k(".goreleaser.yaml", ""), Some(Kind::Goreleaser));
         assert_eq!(k(".goreleaser-nightly.yml", ""), Some(Kind::Goreleaser));
         assert_eq!(k("goreleaser-canary.yml", ""), Some(Kind::Goreleaser));
-        assert_eq!(k(".goreleaser.yml.tmpl", ""), None);
+        assert_eq!(k(".goreleaser.yml.tmpl", ""), Some(Kind::Goreleaser));
+        assert_eq!(k("goreleaser.yaml.gotmpl", ""), Some(Kind::Goreleaser));
+        assert_eq!(k("release.yml.tmpl", ""), None);
         assert_eq!(k("goreleaserx.yml", ""), None);
         assert_eq!(k(".gitlab-ci.yml", ""), Some(Kind::GitlabCi));
         assert_eq!(k("ci/release.gitlab-ci.yml", ""), Some(Kind::GitlabCi));

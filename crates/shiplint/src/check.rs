@@ -164,6 +164,11 @@ fn check_file(path: &Path, named: bool, scan_root: &Path, options: &BinaryOption
     let Some(kind) = source::kind_of(path, &head[..n]) else { return Ok(Scanned::Other) };
     let bytes = read_bounded(path, MAX_TEXT_SOURCE, "a build definition")?;
     let (mut text, decoding_note) = source::decode(bytes, kind)?;
+    // A goreleaser config template is read as the config it renders to, in place.
+    let template = crate::defs::goreleaser::TEMPLATE_SUFFIXES.iter().any(|s| name.to_ascii_lowercase().ends_with(s));
+    if kind == source::Kind::Goreleaser && template {
+        text = crate::defs::goreleaser::render_template(&text);
+    }
     let mut notes: Vec<String> = decoding_note.into_iter().collect();
     // make reads the files a Makefile includes in place of their include lines.
     let mut included = None;

@@ -30,6 +30,12 @@ pub fn run(reader: &str, data: &[u8]) {
     for &kind in kinds {
         let Ok((text, _)) = source::decode(data.to_vec(), kind) else { continue };
         build_definition(kind, &text);
+        // A config template, as `check` reads it: rendered in place.
+        if kind == Kind::Goreleaser {
+            let rendered = crate::defs::goreleaser::render_template(&text);
+            assert_eq!(rendered.len(), text.len(), "a rendered template keeps the file's offsets");
+            build_definition(kind, &rendered);
+        }
     }
 }
 

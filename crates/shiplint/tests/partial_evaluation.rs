@@ -4111,3 +4111,103 @@ fn a_race_detector_build_does_not_ship() {
     let found = check_in_module(&[("cmd/app/main.go", MAIN), ("Makefile", &make("-race"))]);
     assert!(found.is_empty(), "{found:#?}");
 }
+
+#[test]
+fn a_goreleaser_config_template_is_read_as_the_config_it_renders_to() {
+    // Rendered with `[[ ]]` by the project's own step before goreleaser runs it: goreleaser's
+    // `{{ }}` templates stay for goreleaser.
+    let template = |ldflags: &str| {
+        format!(
+            "project_name: app\nversion: 2\n[[if .GOARCH]]\ndist: \"./dist/[[ .GOOS ]]-[[ .GOARCH ]]\"\n[[else]]\ndist: \"./dist/[[ .GOOS ]]\"\n[[end]]\nbuilds:\n  - main: ./cmd/app\n    env:\n      - CGO_ENABLED=0\n    ldflags:\n      - {ldflags}\n    flags:\n      - -trimpath\n    goos:\n      - \"[[ .GOOS ]]\"\n    goarch:\n      [[if .GOARCH]]\n      - \"[[ .GOARCH ]]\"\n      [[else]]\n      - amd64\n      - arm64\n      [[end]]\n"
+        )
+    };
+    let workflow = "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - run: go run ./internal/render linux > /tmp/goreleaser.yml\n      - uses: goreleaser/goreleaser-action@v6\n        with:\n          args: release --config /tmp/goreleaser.yml\n";
+    let files = |ldflags: &str| {
+        check(&[
+            ("go.mod", GO_MOD),
+            ("cmd/app/main.go", MAIN),
+            (".goreleaser.yml.tmpl", &template(ldflags)),
+            (".github/workflows/release.yml", workflow),
+        ])
+    };
+    let found = files("-s -w -X main.buildDate={{.Date}}");
+    assert_eq!(
+        rules(&found),
+        [
+            ("stripped-without-symbols", ".goreleaser.yml.tmpl:13"),
+            ("non-reproducible-build", ".goreleaser.yml.tmpl:13")
+        ],
+        "{found:#?}"
+    );
+    let found = files("-X main.buildDate={{.CommitDate}}");
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+#[test]
+fn a_go_program_hands_its_platform_table_to_workers_through_a_channel() {
+    // The table is a map passed by name to a function whose goroutines read jobs, of a type
+    // declared inside it, from a channel another goroutine fills row by row.
+    let program = |table: &str| {
+        format!(
+            r#"package main
+
+import (
+	"os"
+	"os/exec"
+	"sync"
+)
+
+func build(goos, goarch string) {{
+	out := "dist/tool_" + goos + "_" + goarch
+	if goos == "windows" {{
+		out += ".exe"
+	}}
+	c := exec.Command("go", "build", "-trimpath", "-o", out, "./cmd/tool")
+	c.Env = append(os.Environ(), "GOOS="+goos, "GOARCH="+goarch)
+	c.Run()
+}}
+
+func buildAll(targets map[string][]string) {{
+	type job struct{{ goos, goarch string }}
+	jobs := make(chan job)
+	var wg sync.WaitGroup
+	for range 4 {{
+		wg.Add(1)
+		go func() {{
+			defer wg.Done()
+			for j := range jobs {{
+				build(j.goos, j.goarch)
+			}}
+		}}()
+	}}
+	for goos, arches := range targets {{
+		for _, goarch := range arches {{
+			jobs <- job{{goos, goarch}}
+		}}
+	}}
+	close(jobs)
+	wg.Wait()
+}}
+
+var platforms = map[string][]string{{
+{table}}}
+
+func main() {{
+	chosen := platforms
+	if len(os.Args) > 1 {{
+		chosen = map[string][]string{{}}
+	}}
+	buildAll(chosen)
+}}
+"#
+        )
+    };
+    let with_darwin = program("\t\"linux\":  {\"amd64\", \"arm64\"},\n\t\"darwin\": {\"arm64\"},\n");
+    let found = check(&[("release/main.go", &with_darwin)]);
+    // Said at the table the darwin row is written in.
+    assert_eq!(rules(&found), [("macos-not-notarized", "release/main.go:41")], "{found:#?}");
+    assert!(found[0].2.contains("darwin/arm64 binaries"), "{}", found[0].2);
+    let without = program("\t\"linux\":  {\"amd64\", \"arm64\"},\n\t\"windows\": {\"amd64\"},\n");
+    let found = check(&[("release/main.go", &without)]);
+    assert!(found.is_empty(), "{found:#?}");
+}
