@@ -24,9 +24,10 @@ pub const MAX_CHAIN: usize = 4;
 /// start (a workflow running `make release`), so that a file's own recursion cannot use up the
 /// runs its callers need; and apart for chains from a place that ships or releases, so that
 /// the many test jobs running `make app` cannot use up the runs of the release job's `make exe`
-/// that runs `make app` a round later. Chains that ship get twice as many: a release matrix of
-/// four programs on two architectures is eight runs, and eight more a round later.
-pub const MAX_CALLS_PER_FILE: usize = 16;
+/// that runs `make app` a round later. Chains that ship get twice as many: a release target
+/// that runs `$(MAKE) build` for each of twenty platforms, then `$(MAKE) publish APP=...` for
+/// each of a dozen images (VictoriaMetrics), is over thirty runs of its own file.
+pub const MAX_CALLS_PER_FILE: usize = 32;
 
 /// The command that ran a build definition, and who ran that one.
 #[derive(Debug)]

@@ -385,6 +385,8 @@ fn program_file(program: &Path, folder: (&Path, &Path), repository: &Path) -> Op
         return find_upward(program, folder, repository, Path::is_file);
     }
     let (dir, shown) = find_upward(program, folder, repository, Path::is_dir)?;
+    // A folder outside the repository is not even listed.
+    resolve_inside(repository, &dir).ok()?;
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .ok()?
         .take(MAX_LISTED_ENTRIES)

@@ -242,6 +242,21 @@ fn hostile_build_definitions_and_trees_are_bounded() {
         )
         }),
         Box::new(move || {
+            // Go programs whose output a Makefile and a script take, named as devices, outside
+            // the repository, and as a folder of thousands of files with no `func main`.
+            let mut files = vec![
+                ("Makefile", b("A := $(shell go run /dev/zero)\nB := $(shell go run ../canary)\nC := $(shell go run ../canary/go.mod)\nrelease:\n\tgo build -ldflags \"$(A) $(B) $(C)\" -o dist/app .\n".into())),
+                ("release.sh", b(format!("#!/bin/sh\n{}go build -ldflags \"$(go run ./big)\" -o dist/app .\n", "X=$(go run ./big/x.go)\n".repeat(5000)))),
+            ];
+            for i in 0..3000 {
+                files.push((
+                    Box::leak(format!("big/f{i}.go").into_boxed_str()),
+                    b(format!("package big\nvar V{i} = 1\n")),
+                ));
+            }
+            hostile("go run naming devices, paths outside and a folder of 3 000 files", files, &[])
+        }),
+        Box::new(move || {
             hostile(
                 "go-version-file and cat naming /dev/zero, a path outside and the canary",
                 vec![(

@@ -4211,3 +4211,45 @@ func main() {{
     let found = check(&[("release/main.go", &without)]);
     assert!(found.is_empty(), "{found:#?}");
 }
+
+#[test]
+fn a_release_of_many_platforms_and_images_is_followed_to_its_last_call() {
+    // One release target runs the file's own targets 36 times: a build per platform, then an
+    // image per program, each image pushed from its own Dockerfile (which the file alone, with
+    // its default APP, does not name) on the base the call gives.
+    let platforms = ["linux", "freebsd", "openbsd", "netbsd", "windows", "illumos"]
+        .iter()
+        .flat_map(|os| {
+            ["amd64", "arm64", "386", "riscv64"].map(|arch| format!("\t$(MAKE) build GOOS={os} GOARCH={arch}\n"))
+        })
+        .collect::<String>();
+    let apps: Vec<String> = (0..12).map(|k| format!("app{k}")).collect();
+    let images: String = apps.iter().map(|a| format!("\t$(MAKE) image APP={a}\n")).collect();
+    let make = format!(
+        "APP ?= app0\n\nrelease:\n{platforms}{images}\nbuild:\n\tgo build -trimpath -o dist/app-$(GOOS)-$(GOARCH) ./cmd/app\n\nimage:\n\tdocker build --build-arg root_image=alpine:3.20 -f images/$(APP)/Dockerfile --push .\n"
+    );
+    // Its base is the build argument the image target gives.
+    let dockerfile = |user: &str| {
+        format!(
+            "ARG root_image=non-existing\nFROM $root_image\nCOPY dist/app-linux-amd64 /app\n{user}ENTRYPOINT [\"/app\"]\n"
+        )
+    };
+    let paths: Vec<String> = apps.iter().map(|a| format!("images/{a}/Dockerfile")).collect();
+    let files = |user: &str| {
+        let dockerfile = dockerfile(user);
+        let mut files = vec![("go.mod".to_string(), GO_MOD.to_string()), ("cmd/app/main.go".into(), MAIN.into())];
+        files.push(("Makefile".into(), make.clone()));
+        files.extend(paths.iter().map(|p| (p.clone(), dockerfile.clone())));
+        let borrowed: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+        check(&borrowed)
+    };
+    let found = files("");
+    let mut roots = places(&found, "root-final-image");
+    roots.sort_unstable();
+    let expected: Vec<String> = paths.iter().map(|p| format!("{p}:2")).collect();
+    let mut expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+    expected.sort_unstable();
+    assert_eq!(roots, expected, "{found:#?}");
+    let found = files("USER 65532\n");
+    assert!(places(&found, "root-final-image").is_empty(), "{found:#?}");
+}
