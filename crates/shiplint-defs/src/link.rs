@@ -288,6 +288,11 @@ pub fn packs_into(argv: &[Value], file: &str) -> Option<&'static str> {
     runs_on_file(argv, &[PACKAGING_COMMANDS], file).then_some("an installer or package")
 }
 
+/// Whether a command uploads files (`gh release upload`, `aws s3 cp`, `scp`).
+pub fn uploads(argv: &[Value]) -> bool {
+    UPLOADING_COMMANDS.contains(&program_of(argv))
+}
+
 /// Whether a command packs, copies or uploads the files it names: a loop's runs of it name
 /// one file each, so each distinct run is kept (`cp bin/app-$os dist/`).
 pub fn names_kept_files(argv: &[Value]) -> bool {

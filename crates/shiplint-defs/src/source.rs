@@ -1922,6 +1922,10 @@ impl<'a> Defs<'a> {
         if let Some(into) = self.packs_output(b).filter(|_| !program) {
             return Some(format!("it is packed into {into}"));
         }
+        // Not beside a release made elsewhere (goreleaser), of which an old target is a leftover.
+        if let Some(target) = self.published_by_release_target(b).filter(|_| !self.releases_elsewhere) {
+            return Some(format!("the {target} target copies it and uploads it"));
+        }
         // `go install` into the GOPATH of whoever runs the file (`make install`, a `dist` target
         // that installs the tools): a local install, whatever the target's name or flags; it
         // ships when something packs it or a caller's place or job keeps it.
@@ -2040,6 +2044,33 @@ impl<'a> Defs<'a> {
         let output = self.output_as_named(&b.invocation)?;
         let output = output.trim_start_matches("./");
         self.commands_after(b).iter().find_map(|c| link::packs_into(&c.argv, output))
+    }
+
+    /// The release target of the same Makefile that takes what another target built and uploads
+    /// it (`build-all` writes `_build/app-darwin-amd64`; `release: cp _build/* release; gh
+    /// release create ...`): a target named for a release, one of whose commands copies or packs
+    /// the output and another uploads (`gh`, `aws`, `scp`...).
+    fn published_by_release_target(&self, b: &Build<'_>) -> Option<&str> {
+        if self.kind != Kind::Makefile || b.invocation.installs_into_home() {
+            return None;
+        }
+        let output = self.output_as_named(&b.invocation)?;
+        let output = output.trim_start_matches("./");
+        let in_target = |c: &&Command, t: &str| c.context.as_deref() == Some(t) && c.via.is_none();
+        self.commands.iter().filter(|c| c.via.is_none()).find_map(|c| {
+            let target =
+                c.context.as_deref().filter(|t| Some(*t) != b.context.as_deref() && names_a_release_not_cross(t))?;
+            // Named from where the command runs (`cd release; gh release create v1 *`).
+            let cwd = c.cwd.as_ref().map_or(Some(""), Value::as_known)?.trim_start_matches("./").trim_end_matches('/');
+            let named = |a: &str| match cwd {
+                "" | "." => link::names_file(a, output),
+                dir => !a.starts_with('/') && link::names_file(&format!("{dir}/{a}"), output),
+            };
+            let takes = link::names_kept_files(&c.argv)
+                && c.argv.iter().skip(1).filter_map(Value::as_known).any(|a| !a.starts_with('-') && named(a));
+            let uploads = || self.commands.iter().filter(|u| in_target(u, target)).any(|u| link::uploads(&u.argv));
+            (takes && uploads()).then_some(target)
+        })
     }
 
     /// Whether the script or recipe runs what the build wrote (`go build ./cmd/app; ./app

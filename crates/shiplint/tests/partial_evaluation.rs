@@ -4253,3 +4253,21 @@ fn a_release_of_many_platforms_and_images_is_followed_to_its_last_call() {
     let found = files("USER 65532\n");
     assert!(places(&found, "root-final-image").is_empty(), "{found:#?}");
 }
+
+#[test]
+fn a_release_target_that_copies_and_uploads_another_targets_builds_ships_them() {
+    let make = |publish: &str| {
+        format!(
+            "VERSION := $(shell cat VERSION)\n\nall-platforms:\n\tGOOS=darwin GOARCH=arm64 go build -trimpath -o out/tool-$(VERSION)-darwin-arm64 ./cmd/app\n\tGOOS=linux GOARCH=amd64 go build -trimpath -o out/tool-$(VERSION)-linux-amd64 ./cmd/app\n\nlocal:\n\tgo build -trimpath -o tool ./cmd/app\n\npublish:\n\tmkdir -p upload\n\tcp out/* upload\n{publish}"
+        )
+    };
+    let files = |publish: &str| check_in_module(&[("cmd/app/main.go", MAIN), ("Makefile", &make(publish))]);
+    // Uploaded from the folder it was copied to: the darwin build ships; the local one, which
+    // the upload's `*` would name only from the top folder, does not.
+    let found = files("\tcd upload && gh release create v$(VERSION) *\n");
+    assert_eq!(rules(&found), [("macos-not-notarized", "Makefile:4")], "{found:#?}");
+    assert!(found[0].2.contains("the publish target copies it and uploads it"), "{}", found[0].2);
+    // Copied but uploaded by nothing here: no release of it is known.
+    let found = files("\tls upload\n");
+    assert!(found.is_empty(), "{found:#?}");
+}
