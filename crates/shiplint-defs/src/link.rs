@@ -288,9 +288,31 @@ pub fn packs_into(argv: &[Value], file: &str) -> Option<&'static str> {
     runs_on_file(argv, &[PACKAGING_COMMANDS], file).then_some("an installer or package")
 }
 
-/// Whether a command uploads files (`gh release upload`, `aws s3 cp`, `scp`).
+/// Whether a command uploads files (`gh release upload`, `aws s3 cp`, `scp`, `curl -T`; not `gh
+/// release view`, not `curl` fetching an installer), as far as its words are known.
 pub fn uploads(argv: &[Value]) -> bool {
-    UPLOADING_COMMANDS.contains(&program_of(argv))
+    let words: Vec<&str> = argv.iter().map_while(Value::as_known).collect();
+    uploads_words(&words)
+}
+
+fn uploads_words(words: &[&str]) -> bool {
+    match command_name(words.first().copied().unwrap_or("")) {
+        "gh" => words.get(1) == Some(&"release") && matches!(words.get(2), Some(&"upload" | &"create")),
+        "curl" => words.iter().any(|a| *a == "-T" || a.starts_with("--upload-file")),
+        program => UPLOADING_COMMANDS.contains(&program),
+    }
+}
+
+/// Whether a command pushes an image to a registry (`docker push`, `docker buildx build
+/// --push`, `buildah push`), as far as its words are known.
+pub fn pushes_image(argv: &[Value]) -> bool {
+    let words: Vec<&str> = argv.iter().map_while(Value::as_known).collect();
+    let builds =
+        matches!(words.get(1..3), Some(["buildx", "build"] | ["image", "build"])) || words.get(1) == Some(&"build");
+    let pushed_by_build =
+        words.iter().any(|w| *w == "--push" || w.contains("type=registry") || w.contains("push=true"));
+    matches!(program_of(argv), "docker" | "podman" | "nerdctl" | "buildah")
+        && (words.get(1) == Some(&"push") || builds && pushed_by_build)
 }
 
 /// Whether a command packs, copies or uploads the files it names: a loop's runs of it name
@@ -380,17 +402,9 @@ impl Keeping {
             if for_other_purpose || container_only || self.runs_own_build(argv) {
                 return false;
             }
-            // An upload (not `gh release view`, not `curl` fetching an installer).
-            let uploads = match program {
-                "gh" => {
-                    argv.get(1).is_some_and(|a| a == "release")
-                        && argv.get(2).is_some_and(|a| a == "upload" || a == "create")
-                }
-                "curl" => argv.iter().any(|a| a == "-T" || a.starts_with("--upload-file")),
-                p => UPLOADING_COMMANDS.contains(&p),
-            };
+            let words: Vec<&str> = argv.iter().map(String::as_str).collect();
             PUBLISHING_COMMANDS.contains(&program)
-                || uploads
+                || uploads_words(&words)
                 || ["make", "gmake", "mage", "task", "just", "bash", "sh"].contains(&program)
                 || program.ends_with(".sh")
                 || argv

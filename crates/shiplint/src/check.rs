@@ -406,8 +406,14 @@ fn judge_definitions(
         .filter(|d| d.builds.iter().any(|b| b.via.is_some() && d.caller_ships(b).is_some()))
         .map(|d| d.scan_root)
         .collect();
+    // One that uploads or pushes what it makes itself is a release of its own.
+    let publishes_itself = |d: &Defs<'_>| {
+        let publishes =
+            |c: &source::Command| crate::defs::link::uploads(&c.argv) || crate::defs::link::pushes_image(&c.argv);
+        d.commands.iter().any(|c| c.via.is_none() && publishes(c))
+    };
     for d in defs.iter_mut().filter(|d| d.kind == source::Kind::Shell && !d.run_by_another) {
-        d.releases_elsewhere |= chain_releases.contains(&d.scan_root);
+        d.releases_elsewhere |= chain_releases.contains(&d.scan_root) && !publishes_itself(d);
     }
     mark_container_runs(&mut defs);
     // A file another Makefile of the scan includes is judged as part of it, as make reads it

@@ -4012,6 +4012,16 @@ fn a_script_nothing_runs_beside_a_release_chain_is_a_local_alternative() {
     let found = files(false);
     assert_eq!(places(&found, "x-flag-unknown-target"), ["tools/compile-linux.sh:2"], "{found:#?}");
     assert!(places(&found, "stripped-without-symbols").contains(&"tools/compile-linux.sh:2"), "{found:#?}");
+    // Beside the chain, a script that pushes what it builds itself is a release of its own.
+    let pushing = format!("{local}docker buildx build --platform linux/arm64 --push -t example/micro .\n");
+    let found = check(&[
+        ("go.mod", GO_MOD),
+        ("cmd/app/main.go", MAIN),
+        ("Makefile", make),
+        ("tools/compile-linux.sh", &pushing),
+        ("tools/nightly-release.sh", release),
+    ]);
+    assert_eq!(places(&found, "x-flag-unknown-target"), ["tools/compile-linux.sh:2"], "{found:#?}");
 }
 
 #[test]
