@@ -379,7 +379,8 @@ pub fn printing_programs(
 
 /// The Go file `go run PROGRAM` runs, on disk and as shown: PROGRAM itself when it names a
 /// `.go` file, else the file of the package folder PROGRAM that declares `func main` (the
-/// first such of its first `MAX_LISTED_ENTRIES` entries, by name).
+/// first by name among the first `MAX_PACKAGE_FILES` Go files of its first `MAX_LISTED_ENTRIES`
+/// entries).
 fn program_file(program: &Path, folder: (&Path, &Path), repository: &Path) -> Option<(PathBuf, PathBuf)> {
     if program.extension().is_some_and(|e| e == "go") {
         return find_upward(program, folder, repository, Path::is_file);
