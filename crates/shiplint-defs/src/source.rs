@@ -1923,7 +1923,7 @@ impl<'a> Defs<'a> {
             return Some(format!("it is packed into {into}"));
         }
         // Not beside a release made elsewhere (goreleaser), of which an old target is a leftover.
-        if let Some(target) = self.published_by_release_target(b).filter(|_| !self.releases_elsewhere) {
+        if let Some(target) = (!self.releases_elsewhere).then(|| self.published_by_release_target(b)).flatten() {
             return Some(format!("the {target} target copies it and uploads it"));
         }
         // `go install` into the GOPATH of whoever runs the file (`make install`, a `dist` target
@@ -2054,12 +2054,21 @@ impl<'a> Defs<'a> {
         if self.kind != Kind::Makefile || b.invocation.installs_into_home() {
             return None;
         }
+        // The release targets that upload, found once (not once per command that copies).
+        let own = || self.commands.iter().filter(|c| c.via.is_none());
+        let mut uploading: Vec<&str> = own()
+            .filter(|c| link::uploads(&c.argv))
+            .filter_map(|c| c.context.as_deref())
+            .filter(|t| Some(*t) != b.context.as_deref() && names_a_release_not_cross(t))
+            .collect();
+        uploading.dedup();
+        if uploading.is_empty() {
+            return None;
+        }
         let output = self.output_as_named(&b.invocation)?;
         let output = output.trim_start_matches("./");
-        let in_target = |c: &&Command, t: &str| c.context.as_deref() == Some(t) && c.via.is_none();
-        self.commands.iter().filter(|c| c.via.is_none()).find_map(|c| {
-            let target =
-                c.context.as_deref().filter(|t| Some(*t) != b.context.as_deref() && names_a_release_not_cross(t))?;
+        own().find_map(|c| {
+            let target = c.context.as_deref().filter(|t| uploading.contains(t))?;
             // Named from where the command runs (`cd release; gh release create v1 *`).
             let cwd = c.cwd.as_ref().map_or(Some(""), Value::as_known)?.trim_start_matches("./").trim_end_matches('/');
             let named = |a: &str| match cwd {
@@ -2068,8 +2077,7 @@ impl<'a> Defs<'a> {
             };
             let takes = link::names_kept_files(&c.argv)
                 && c.argv.iter().skip(1).filter_map(Value::as_known).any(|a| !a.starts_with('-') && named(a));
-            let uploads = || self.commands.iter().filter(|u| in_target(u, target)).any(|u| link::uploads(&u.argv));
-            (takes && uploads()).then_some(target)
+            takes.then_some(target)
         })
     }
 

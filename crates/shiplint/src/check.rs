@@ -165,8 +165,8 @@ fn check_file(path: &Path, named: bool, scan_root: &Path, options: &BinaryOption
     let bytes = read_bounded(path, MAX_TEXT_SOURCE, "a build definition")?;
     let (mut text, decoding_note) = source::decode(bytes, kind)?;
     // A goreleaser config template is read as the config it renders to, in place.
-    let template = crate::defs::goreleaser::TEMPLATE_SUFFIXES.iter().any(|s| name.to_ascii_lowercase().ends_with(s));
-    if kind == source::Kind::Goreleaser && template {
+    let template = |name: String| crate::defs::goreleaser::TEMPLATE_SUFFIXES.iter().any(|s| name.ends_with(s));
+    if kind == source::Kind::Goreleaser && template(name.to_ascii_lowercase()) {
         text = crate::defs::goreleaser::render_template(&text);
     }
     let mut notes: Vec<String> = decoding_note.into_iter().collect();
