@@ -14,14 +14,19 @@ use super::gobuild::{BuildInvocation, Setting};
 use super::shell;
 use super::value::{Builder, Hole, Origin, Value};
 
-/// Whether a step runs go-release-action, or a fork of it that keeps its inputs: a fork keeps
-/// the name, or ends in `-release-action` and takes `goos` and `goarch`
-/// (zeromicro/go-zero-release-action, whose `release.sh` runs the same `go build`).
+/// Whether a step runs go-release-action, or a fork of it that keeps its inputs: one named
+/// `go-release-action` or ending in `-release-action` (zeromicro/go-zero-release-action, whose
+/// `release.sh` runs the same `go build`) that takes the `goos` and `goarch` it requires.
+/// Another action of that name that packs a binary built before (int128/go-release-action's
+/// `binary:`) builds nothing.
 pub fn is_go_release_action(step: &ActionStep) -> bool {
     let repository = step.uses.split('@').next().unwrap_or("");
-    let name = repository.split('/').nth(1).unwrap_or("");
-    name == "go-release-action"
-        || name.ends_with("-release-action") && step.with.contains_key("goos") && step.with.contains_key("goarch")
+    let mut parts = repository.split('/');
+    let (owner, name, subfolder) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next());
+    let takes_platform = step.with.contains_key("goos") && step.with.contains_key("goarch");
+    subfolder.is_none()
+        && (owner.eq_ignore_ascii_case("wangyoucao577") && name == "go-release-action"
+            || name.ends_with("-release-action") && takes_platform)
 }
 
 /// The Go release a go-release-action step installs, as its `goversion` input writes it: a

@@ -36,6 +36,8 @@ struct DockerEntry {
     dockerfile: Option<Spanned<Scalar>>,
     goos: Option<Scalar>,
     goarch: Option<Scalar>,
+    /// `docker build` flags, `--build-arg=NAME=value` among them.
+    build_flag_templates: Option<Vec<Scalar>>,
 }
 
 /// A `dockers_v2:` entry: one multi-platform image (buildx) from a Dockerfile.
@@ -45,6 +47,7 @@ struct DockerV2Entry {
     dockerfile: Option<Spanned<Scalar>>,
     /// `linux/amd64` and the like (goreleaser's default: linux/amd64 and linux/arm64).
     platforms: Option<Vec<Scalar>>,
+    build_args: Option<HashMap<String, Scalar>>,
 }
 
 /// A `kos:` entry: an image goreleaser builds with ko and pushes (not in `--snapshot`, which
@@ -290,6 +293,27 @@ pub struct Docker {
     pub ids: Vec<String>,
     pub goos: String,
     pub goarch: String,
+    /// The build arguments it passes, as written (templates unrendered).
+    pub build_args: Vec<(String, String)>,
+}
+
+/// The `--build-arg NAME=value` pairs of `docker build` flags (`--build-arg=NAME=value`, or the
+/// flag and its value as two items).
+fn build_args_of_flags(flags: &[Scalar]) -> Vec<(String, String)> {
+    let flags: Vec<String> = flags.iter().map(Scalar::text).collect();
+    let mut args = Vec::new();
+    let mut words = flags.iter().map(|f| f.trim());
+    while let Some(flag) = words.next() {
+        let pair = match flag.strip_prefix("--build-arg") {
+            Some(rest) if rest.starts_with('=') => rest[1..].to_string(),
+            Some("") => words.next().unwrap_or_default().to_string(),
+            _ => continue,
+        };
+        if let Some((name, value)) = pair.split_once('=') {
+            args.push((name.trim().to_string(), value.to_string()));
+        }
+    }
+    args
 }
 
 /// An image a `kos:` entry builds with ko.
@@ -517,11 +541,15 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
             ids: d.value.ids.iter().flatten().map(Scalar::text).collect(),
             goos: d.value.goos.as_ref().map_or_else(|| "linux".to_string(), Scalar::text),
             goarch: d.value.goarch.as_ref().map_or_else(|| "amd64".to_string(), Scalar::text),
+            build_args: build_args_of_flags(d.value.build_flag_templates.as_deref().unwrap_or_default()),
         })
         .chain(cfg.dockers_v2.iter().flatten().flat_map(|d| {
             let dockerfile = d.value.dockerfile.as_ref().map_or_else(|| "Dockerfile".to_string(), |f| f.value.text());
             let span = d.value.dockerfile.as_ref().and_then(span_of).or_else(|| span_of(d)).unwrap_or(file_span);
             let ids: Vec<String> = d.value.ids.iter().flatten().map(Scalar::text).collect();
+            let mut build_args: Vec<(String, String)> =
+                d.value.build_args.iter().flatten().map(|(k, v)| (k.clone(), v.text())).collect();
+            build_args.sort();
             let platforms = match &d.value.platforms {
                 Some(p) => p.iter().map(Scalar::text).collect(),
                 None => vec!["linux/amd64".to_string(), "linux/arm64".to_string()],
@@ -535,6 +563,7 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
                     ids: ids.clone(),
                     goos: goos.to_string(),
                     goarch: goarch.to_string(),
+                    build_args: build_args.clone(),
                 }
             })
         }))

@@ -435,6 +435,13 @@ pub fn scan_file(text: &str, path: &Path, pkg: &mut Package) {
     let top = goast::named_children(tree.root_node())
         .into_iter()
         .flat_map(|n| if n.is_error() { goast::named_children(n) } else { vec![n] });
+    let top: Vec<Node> = top.collect();
+    // The file's functions by name: an `init()` assignment through one may keep what `-X` set.
+    let functions: HashMap<&str, Node> = top
+        .iter()
+        .filter(|n| n.kind() == "function_declaration")
+        .filter_map(|n| Some((goast::text_of(n.child_by_field_name("name")?, text), n.child_by_field_name("body")?)))
+        .collect();
     for node in top {
         match node.kind() {
             "package_clause" => {
@@ -446,7 +453,7 @@ pub fn scan_file(text: &str, path: &Path, pkg: &mut Package) {
             "function_declaration" => {
                 let named_init = node.child_by_field_name("name").is_some_and(|n| goast::text_of(n, text) == "init");
                 if let Some(body) = node.child_by_field_name("body").filter(|_| named_init) {
-                    read_init(text, body, path, pkg);
+                    read_init(text, body, path, &functions, pkg);
                 }
             }
             _ => {}
@@ -502,8 +509,9 @@ fn only_strings(expression: Node) -> bool {
 
 /// Records the `Name = ...` statements at an `init()` body's top level: an assignment inside an
 /// `if` is a guarded default, not an overwrite; one whose value reads the name, `V =
-/// strings.TrimSpace(V)`, keeps what `-X` set, and so does one after `if V != "" { return }`.
-fn read_init(text: &str, body: Node, path: &Path, pkg: &mut Package) {
+/// strings.TrimSpace(V)`, or calls a function of the file that reads it (`V = version()`, which
+/// returns `V` when it is set), keeps what `-X` set, and so does one after `if V != "" { return }`.
+fn read_init(text: &str, body: Node, path: &Path, functions: &HashMap<&str, Node>, pkg: &mut Package) {
     let statements = goast::named_children(body)
         .into_iter()
         .flat_map(|n| if n.kind() == "statement_list" { goast::named_children(n) } else { vec![n] });
@@ -537,7 +545,20 @@ fn read_init(text: &str, body: Node, path: &Path, pkg: &mut Package) {
                 };
                 let &[target] = goast::named_children(left).as_slice() else { continue };
                 let name = goast::text_of(target, text);
-                if is_set && target.kind() == "identifier" && !guarded.contains(&name) && !reads(right, name) {
+                // A call of a function of this file that reads the name.
+                let calls_reading = goast::descendants(right, |_| true).into_iter().any(|n| {
+                    n.kind() == "call_expression"
+                        && n.child_by_field_name("function")
+                            .filter(|f| f.kind() == "identifier")
+                            .and_then(|f| functions.get(goast::text_of(f, text)))
+                            .is_some_and(|body| reads(*body, name))
+                });
+                if is_set
+                    && target.kind() == "identifier"
+                    && !guarded.contains(&name)
+                    && !reads(right, name)
+                    && !calls_reading
+                {
                     pkg.init_assigned.push((name.to_string(), path.to_path_buf(), goast::line_of(target)));
                 }
             }
@@ -619,12 +640,20 @@ var Label MyStr = "x"
 
 func defaultBuilt() string { return "unknown" }
 
+func resolved() string {
+	if Ver != "" {
+		return Ver
+	}
+	return "dev"
+}
+
 func init() {
 	if Last != "" {
 		return
 	}
 	Last = "dev"
 	Tag = computeTag()
+	Ver = resolved()
 	Date = strings.TrimSpace(Date)
 	if Commit == "none" {
 		if info, ok := debug.ReadBuildInfo(); ok {
@@ -667,7 +696,11 @@ func init() {
             Some(DeclKind::Var { type_name: Some("string".into()), plain: true, initialiser: None })
         );
         let assigned: Vec<&str> = pkg.init_assigned.iter().map(|(n, _, _)| n.as_str()).collect();
-        assert_eq!(assigned, ["Tag"], "the guarded Commit assignment is not an overwrite");
+        assert_eq!(
+            assigned,
+            ["Tag"],
+            "the guarded Commit assignment is not an overwrite, nor Ver's through a reader of Ver"
+        );
         assert!(pkg.decls.iter().find(|d| d.name == "Version").is_some_and(|d| !d.in_block && d.line == 6));
     }
 

@@ -713,7 +713,8 @@ fn image_request(args: &[Value]) -> Option<Request> {
         let Some(value) = attached.or_else(|| words.next().cloned()) else { break };
         match flag {
             "-f" | "--file" => file = value.as_known().map(str::to_string),
-            "--target" => target = value.as_known().map(str::to_string),
+            // An unresolved stage (`--target=$*`) is kept as written: it may be any stage.
+            "--target" => target = Some(value.as_known().map_or_else(|| value.display(), str::to_string)),
             "--build-arg" => match value.split_once('=') {
                 Some((name, v)) => build_args.extend(name.as_known().map(|n| (n.to_string(), Some(v)))),
                 None => build_args.extend(value.as_known().map(|n| (n.to_string(), None))),
@@ -1162,7 +1163,7 @@ fn action_built_dockerfiles(defs: &[Defs<'_>], index: &HashMap<PathBuf, usize>) 
             };
             let (file_key, context_key) = if hashicorp { ("dockerfile", "workdir") } else { ("file", "context") };
             let context = input(context_key).filter(|c| !c.contains("${{") && !c.contains("://")).unwrap_or(".");
-            let target = input("target").filter(|t| !t.is_empty() && !t.contains("${{")).map(str::to_string);
+            let target = input("target").filter(|t| !t.is_empty()).map(str::to_string);
             let bases = base_folders(Path::new(d.path), d.kind, root);
             let build_args = action_build_args(wf, a);
             let file = match input(file_key) {

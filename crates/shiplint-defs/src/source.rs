@@ -323,6 +323,10 @@ pub struct Defs<'a> {
     /// For a Dockerfile: the stages the scan's image builds ask for (`docker build --target`,
     /// build-push-action's `target:`; `None`: the last stage), in the order found.
     pub image_targets: Vec<Option<String>>,
+    /// For a Dockerfile: an image build of the scan asks for a stage this reader could not
+    /// resolve (`--target=$*`, `target: ${{ matrix.target }}`, a bake file's targets), which
+    /// may be any.
+    pub image_target_unresolved: bool,
     /// For a Dockerfile: the build arguments the scan's image builds pass (each distinct set,
     /// a few at most; `--build-arg BASE_IMAGE=alpine:3.20`, build-push-action's `build-args:`).
     pub image_build_args: Vec<Vec<(String, Value)>>,
@@ -1138,8 +1142,30 @@ fn goreleaser_step_run(step: &ci::ActionStep) -> Option<goreleaser::Run> {
     }
     let args = step.with.get("args").map_or("", |i| i.value.as_str());
     let mut run = goreleaser::Run::from_args(&args.split_whitespace().collect::<Vec<_>>());
-    run.releases |= args.contains("${{");
+    // An expression may hold the subcommand (`args: ${{ inputs.args }}`), but not undo a
+    // `build` or `--snapshot` written around it (`build --snapshot --config .goreleaser.${{
+    // matrix.os }}.yml`).
+    let mut literal = String::new();
+    let mut rest = args;
+    while let Some((before, after)) = rest.split_once("${{") {
+        literal.push_str(before);
+        rest = after.split_once("}}").map_or("", |(_, after)| after);
+    }
+    literal.push_str(rest);
+    run.releases |=
+        args.contains("${{") && goreleaser::Run::from_args(&literal.split_whitespace().collect::<Vec<_>>()).releases;
     Some(run)
+}
+
+/// Whether an action that is none of the known ones says by its name that it releases or
+/// uploads what its inputs name (`acme/go-release-action`, `acme/upload-assets`), not an action
+/// that builds (go-release-action's forks build for their `goos` and `goarch`) or caches.
+fn uploads_named_files(step: &ci::ActionStep) -> bool {
+    let repository = step.uses.split('@').next().unwrap_or("").to_ascii_lowercase();
+    let name = repository.split('/').nth(1).unwrap_or("");
+    (name.contains("release") || name.contains("upload"))
+        && !build_actions::is_go_release_action(step)
+        && !repository.starts_with("actions/")
 }
 
 /// Whether a goreleaser-action step releases (see `goreleaser_step_run`).
@@ -1311,6 +1337,7 @@ impl<'a> Defs<'a> {
             run_for_release: false,
             images_not_shipped: Arc::default(),
             image_targets: Vec::new(),
+            image_target_unresolved: false,
             image_build_args: Vec::new(),
             published_instead: None,
             ko_published: None,
@@ -1500,6 +1527,13 @@ impl<'a> Defs<'a> {
     /// passes the build arguments `args`. A stage the file does not have is another
     /// Dockerfile's, found here by mistake.
     pub fn builds_image(&mut self, target: Option<String>, args: Vec<(String, Value)>) {
+        // BuildKit's stage names are letters, digits, `.`, `_` and `-`: anything else is a
+        // target written with a variable or expression this reader could not resolve.
+        let stage_name = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+        if target.as_deref().is_some_and(|t| !stage_name(t)) {
+            self.image_target_unresolved = true;
+            return;
+        }
         let unknown = target.as_deref().is_some_and(|t| self.dockerfile.is_none_or(|d| d.stage_named(t).is_none()));
         if unknown {
             return;
@@ -2192,12 +2226,26 @@ impl<'a> Defs<'a> {
     }
 
     /// Whether what a Dockerfile stage makes ends up in an image someone builds; any stage when
-    /// the stage is not known.
-    fn stage_ships(&self, stage: Option<usize>) -> bool {
-        match (self.dockerfile, stage) {
-            (Some(d), Some(stage)) => d.stage_ships(stage),
-            _ => true,
+    /// the stage is not known. Where the scan builds the file (and knows every stage its builds
+    /// ask for), the stages its builds ask for (the last for a build with no `--target`) and
+    /// those they are made from; else those the file alone suggests (see
+    /// `Dockerfile::stage_ships`).
+    pub fn stage_ships(&self, stage: Option<usize>) -> bool {
+        let (Some(d), Some(stage)) = (self.dockerfile, stage) else { return true };
+        if self.image_targets.is_empty() || self.image_target_unresolved {
+            return d.stage_ships(stage);
         }
+        let last = d.stages.len().checked_sub(1);
+        let targets: Vec<usize> = self
+            .image_targets
+            .iter()
+            .filter_map(|t| match t {
+                Some(name) if names_other_purpose(name) => None,
+                Some(name) => d.stage_named(name).map(|s| s.index),
+                None => last,
+            })
+            .collect();
+        d.stages_built_for(&targets).get(stage).copied().unwrap_or(true)
     }
 
     /// What the CI job `job` does with files after the byte offset `after`.
@@ -2254,6 +2302,10 @@ impl<'a> Defs<'a> {
             // actions-go-build zips and uploads what its instructions build, for a release.
             if publishes(a) || a.uses.starts_with(build_actions::HASHICORP_GO_BUILD) {
                 action_keeps = true;
+            } else if a.span.0 > after && uploads_named_files(a) {
+                // A later release or upload action keeps the files its inputs name (`binary:
+                // app` of an action that packs and uploads it).
+                artifacts.extend(a.with.values().map(|v| v.value.trim().to_string()).filter(|v| !v.contains("${{")));
             } else if artifacts_ship && (a.uses.starts_with("actions/upload-artifact@") || hands_on_by_commit(a)) {
                 // It keeps the files its `path:` names (a test job uploads `test-results/`); a
                 // path made of expressions may be anything.

@@ -71,6 +71,18 @@ pub enum Provenance {
     Unknown,
 }
 
+/// Whether a CI expression reads a step's or job's output named for a time (`steps.now.outputs.time`,
+/// `needs.meta.outputs.build_date`): one no `run:` step of the file wrote, so an action's (such as
+/// an action that reports the current time), which is the clock's.
+fn names_a_time_output(expr: &str) -> bool {
+    let Some((_, name)) = expr.split_once(".outputs.") else { return false };
+    let name = name.to_ascii_lowercase();
+    let words: Vec<&str> = name.split(['_', '-', '.']).collect();
+    (name.contains("time") && !name.contains("runtime"))
+        || words.iter().any(|w| matches!(*w, "date" | "now" | "datetime"))
+        || ["builddate", "currentdate", "isodate"].iter().any(|w| name.ends_with(w))
+}
+
 impl Provenance {
     /// Whether two builds of one commit may get different text.
     pub fn varies_per_build(self) -> bool {
@@ -164,7 +176,7 @@ impl Provenance {
             Provenance::Caller
         } else if commit.iter().any(|c| e.starts_with(c)) || e.contains("tag") || e.contains("version") {
             Provenance::Commit
-        } else if e.starts_with("github.run_") || e.contains("timestamp") {
+        } else if e.starts_with("github.run_") || e.contains("timestamp") || names_a_time_output(e) {
             Provenance::Clock
         } else if e.starts_with("runner.") || e.starts_with("github.workspace") || e.starts_with("github.actor") {
             Provenance::Host
@@ -816,6 +828,10 @@ mod tests {
         assert_eq!(Provenance::of_command("hostname"), Provenance::Host);
         assert_eq!(Provenance::of_command("uname -m"), Provenance::Unknown);
         assert_eq!(Provenance::of_template("{{ .Date }}"), Provenance::Clock);
+        assert_eq!(Provenance::of_ci_expression("steps.current-time.outputs.time"), Provenance::Clock);
+        assert_eq!(Provenance::of_ci_expression("needs.meta.outputs.build_date"), Provenance::Clock);
+        assert_eq!(Provenance::of_ci_expression("steps.x.outputs.updated"), Provenance::Unknown);
+        assert_eq!(Provenance::of_ci_expression("steps.go.outputs.runtime"), Provenance::Unknown);
         assert_eq!(Provenance::of_template("{{.CommitDate}}"), Provenance::Commit);
         assert_eq!(Provenance::of_template("{{ .Now.Format \"2006\" }}"), Provenance::Clock);
         assert_eq!(Provenance::of_template("{{user}}@{{host}}"), Provenance::Host);

@@ -354,11 +354,11 @@ fn judge_definitions(
         .filter(|d| d.goreleaser_released != Some(false))
         .filter_map(|d| Some((d.scan_root, Path::new(d.path), d.goreleaser?)))
         .collect();
-    let packed: Vec<(Option<&Path>, PathBuf)> = released
+    let packed: Vec<(Option<&Path>, PathBuf, &crate::defs::goreleaser::Docker)> = released
         .iter()
         .flat_map(|&(root, path, g)| {
             let dir = path.parent().unwrap_or(Path::new(""));
-            g.dockers.iter().map(move |k| (root, normalized(&dir.join(&k.dockerfile))))
+            g.dockers.iter().map(move |k| (root, normalized(&dir.join(&k.dockerfile)), k))
         })
         .collect();
     // A goreleaser release whose config is no file of the scan (rendered from a template first,
@@ -382,7 +382,19 @@ fn judge_definitions(
             || unread_config_releases.contains(&d.scan_root);
         if d.kind == source::Kind::Dockerfile {
             let path = normalized(Path::new(d.path));
-            d.packed_by_goreleaser = packed.iter().any(|(root, p)| *root == d.scan_root && *p == path);
+            // `docker buildx bake` builds targets its file names, which shiplint does not read.
+            d.image_target_unresolved |= beside_bake_file(d);
+            // goreleaser builds the last stage, with the build arguments its entry passes.
+            let root = d.scan_root;
+            for (_, _, docker) in packed.iter().filter(|(r, p, _)| *r == root && *p == path) {
+                d.packed_by_goreleaser = true;
+                let args = docker
+                    .build_args
+                    .iter()
+                    .map(|(k, v)| (k.clone(), crate::defs::value::Value::rendered(v, &|_| None)))
+                    .collect();
+                d.builds_image(None, args);
+            }
         }
     }
     mark_images_published_instead(&mut defs);

@@ -1141,6 +1141,10 @@ fn the_same_build_run_twice_overwrites_nothing() {
         .replace("  build_app\n", "  build_app $flavour\n");
     let found = check(&[("release.sh", &tagged)]);
     assert!(found.iter().any(|f| f.0 == "cross-build-overwrite"), "{found:#?}");
+    // A static variant of the same build, called on its own, is an alternative to it.
+    let variant = "#!/bin/sh\nbinary() {\n  go build -trimpath -o dist/app .\n}\nbinary_static() {\n  CGO_ENABLED=0 binary\n}\nbinary\nbinary_static\n";
+    let found = check(&[("do.sh", variant)]);
+    assert!(found.iter().all(|f| f.0 != "cross-build-overwrite"), "{found:#?}");
 }
 
 #[test]
@@ -2653,7 +2657,13 @@ fn a_snapshot_run_of_goreleaser_keeps_nothing() {
         check_in_module(&[("Makefile", make), (".github/workflows/ci.yml", &workflow), (".goreleaser.yaml", config)])
     };
     assert!(files("build --snapshot --clean --single-target").is_empty(), "{:#?}", files("build --snapshot"));
+    // An expression in the config's name does not undo the `build --snapshot` around it.
+    let per_runner = files("build --snapshot --clean --config .goreleaser.${{ matrix.os }}.yml");
+    assert!(per_runner.is_empty(), "{per_runner:#?}");
     let found = files("release --clean");
+    assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:2")], "{found:#?}");
+    // The subcommand itself may come from an expression.
+    let found = files("${{ inputs.goreleaser-args }}");
     assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:2")], "{found:#?}");
 }
 
@@ -3582,6 +3592,12 @@ fn go_release_action_goversion_is_the_go_that_builds_the_release() {
     // Another action named `*-release-action` without goos and goarch is not it.
     let other = workflow("acme/npm-release-action@v1", "").replace("          goos: ${{ matrix.goos }}\n", "");
     assert!(check_in_module(&[(".github/workflows/release.yml", &other)]).is_empty());
+    // An action of the same name that packs and uploads a binary built before it (`binary:`),
+    // or one of its sub-actions, builds nothing: the step before it is the release build, which
+    // it keeps.
+    let packing = "on:\n  push:\n    tags: [v*]\njobs:\n  draft:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: acme/go-release-action/create-draft-release@v2\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: go build -ldflags \"-X main.buildDate=$GITHUB_SHA\"\n      - uses: acme/go-release-action@v2\n        with:\n          binary: app\n";
+    let found = check_in_module(&[(".github/workflows/release.yml", packing)]);
+    assert_eq!(rules(&found), [("untrimmed-paths", ".github/workflows/release.yml:13")], "{found:#?}");
 }
 
 /// `-s -w` a release script passes to make through a variable of its own (`make
@@ -4279,5 +4295,90 @@ fn a_release_target_that_copies_and_uploads_another_targets_builds_ships_them() 
     assert!(found[0].2.contains("the publish target copies it and uploads it"), "{}", found[0].2);
     // Copied but uploaded by nothing here: no release of it is known.
     let found = files("\tls upload\n");
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+/// Where the scan builds a Dockerfile (a workflow's build-push-action with no `target:`), only
+/// the stages that build needs ship: a named stage nothing uses (`app-binary-built`, a leftover
+/// next to a stage that fetches the released binary) is skipped by BuildKit, and its `go build`
+/// and toolchain are not judged. Asked for with `target:`, it ships.
+#[test]
+fn a_stage_the_scans_image_builds_do_not_need_ships_nothing() {
+    let dockerfile = "FROM golang:1.21 AS builder\nWORKDIR /app\nCOPY . .\nRUN go build -o ./dist/app .\n\nFROM scratch AS app-binary-built\nCOPY --from=builder /app/dist/app /\n\nFROM alpine:3.20 AS fetcher\nRUN wget -O /app https://example.com/releases/app && chmod +x /app\n\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=fetcher /app /app\nENTRYPOINT [\"/app\"]\n";
+    let workflow = |target: &str| {
+        format!(
+            "on:\n  push:\n    tags: ['v*']\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          push: true\n          tags: ghcr.io/acme/app:latest\n{target}"
+        )
+    };
+    let found = check_in_module(&[("Dockerfile", dockerfile), (".github/workflows/image.yml", &workflow(""))]);
+    assert!(found.is_empty(), "{found:#?}");
+    let target = workflow("          target: app-binary-built\n");
+    let found = check_in_module(&[("Dockerfile", dockerfile), (".github/workflows/image.yml", &target)]);
+    let mut found_rules: Vec<&str> = found.iter().map(|f| f.0.as_str()).collect();
+    found_rules.sort_unstable();
+    assert_eq!(found_rules, ["module-graph-drift", "toolchain-unsupported", "untrimmed-paths"], "{found:#?}");
+}
+
+/// An action that reports the current time (`steps.now.outputs.time`) stamps the clock into
+/// `-X`; an output of a `run:` step that reads the commit's time does not.
+#[test]
+fn a_time_an_action_reports_is_the_clock() {
+    let workflow = |stamp_step: &str, stamp: &str| {
+        format!(
+            "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n{stamp_step}      - run: go build -trimpath -ldflags \"-X main.buildDate=${{{{ {stamp} }}}}\" -o dist/app .\n      - uses: softprops/action-gh-release@v2\n        with:\n          files: dist/app\n"
+        )
+    };
+    let clock = workflow("      - uses: acme/get-current-time@v2\n        id: now\n", "steps.now.outputs.time");
+    let found = check_in_module(&[(".github/workflows/release.yml", &clock)]);
+    assert_eq!(rules(&found), [("non-reproducible-build", ".github/workflows/release.yml:11")], "{found:#?}");
+    let commit = workflow(
+        "      - id: now\n        run: echo \"time=$(git log -1 --format=%cI)\" >> \"$GITHUB_OUTPUT\"\n",
+        "steps.now.outputs.time",
+    );
+    let found = check_in_module(&[(".github/workflows/release.yml", &commit)]);
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+/// `go build ./cmd/app/...` builds the one main package under `cmd/app`: `-X main.commit` is
+/// judged against it (and not when the pattern matches several main packages).
+#[test]
+fn x_flags_of_a_pattern_naming_one_main_package_are_judged() {
+    let build = |pattern: &str| {
+        format!(
+            "release:\n\tgo build -trimpath -ldflags \"-X main.commit=$(shell git rev-parse HEAD)\" -o dist/ {pattern}\n"
+        )
+    };
+    let app = "package main\n\nvar version string\n\nfunc main() { println(version) }\n";
+    let files = |pattern: &str| {
+        check_in_module(&[("cmd/app/main.go", app), ("cmd/app-web/main.go", app), ("Makefile", &build(pattern))])
+    };
+    let found = files("./cmd/app/...");
+    assert_eq!(rules(&found), [("x-flag-unknown-target", "Makefile:2")], "{found:#?}");
+    assert!(found[0].2.contains("the package in ./cmd/app)"), "{}", found[0].2);
+    assert!(files("./cmd/...").is_empty(), "two main packages: each would get the -X");
+}
+
+/// goreleaser's `dockers:` pass their `--build-arg`s to the Dockerfile: a base image chosen by
+/// one (`FROM gcr.io/distroless/$BASE`) is judged as that build gives it.
+#[test]
+fn goreleaser_docker_build_args_choose_the_base_image() {
+    let dockerfile =
+        "ARG BASE=static-debian12:nonroot\nFROM gcr.io/distroless/$BASE\nCOPY app /\nENTRYPOINT [\"/app\"]\n";
+    let config = |base: &str| {
+        format!(
+            "version: 2\nbuilds:\n  - binary: app\n    env: [CGO_ENABLED=0]\n    flags: [-trimpath]\n    ldflags: ['-X main.buildDate={{{{.CommitDate}}}}']\n    goos: [linux]\ndockers:\n  - image_templates: ['ghcr.io/acme/app:{{{{ .Version }}}}']\n    build_flag_templates:\n      - \"--build-arg=BASE={base}\"\n"
+        )
+    };
+    let files = |base: &str| check_in_module(&[("Dockerfile", dockerfile), (".goreleaser.yaml", &config(base))]);
+    let found = files("static-debian12");
+    let mut found_rules: Vec<(&str, &str)> = rules(&found);
+    found_rules.sort_unstable();
+    assert_eq!(
+        found_rules,
+        [("root-final-image", "Dockerfile:2"), ("unpinned-base-image", "Dockerfile:2")],
+        "{found:#?}"
+    );
+    let found =
+        files("static-debian12:nonroot@sha256:0000000000000000000000000000000000000000000000000000000000000000");
     assert!(found.is_empty(), "{found:#?}");
 }

@@ -123,10 +123,12 @@ fn collisions(iterations: &[&BuildInvocation<'_>]) -> Vec<(String, Vec<String>)>
     for it in iterations {
         let Some(path) = output(it) else { continue };
         // The same build run twice (a function called twice, a loop whose variable the build
-        // does not use) only writes the same file again.
+        // does not use) only writes the same file again; another build for the same target
+        // outside any loop (a static variant, `CGO_ENABLED=0 build`) is an alternative to it.
         let key = fingerprint(it);
+        let alternative = |targets: &Vec<String>| it.iteration.is_empty() && targets.contains(&target(it));
         match seen.iter_mut().find(|(p, ..)| *p == path) {
-            Some((_, _, keys)) if keys.contains(&key) => {}
+            Some((_, targets, keys)) if keys.contains(&key) || alternative(targets) => {}
             Some((_, targets, keys)) => {
                 targets.push(target(it));
                 keys.push(key);

@@ -550,7 +550,8 @@ fn switch_outcome(image: &BaseImage, gotoolchain: Option<&Value>) -> Option<&'st
 fn check_image_toolchain(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     let Some(d) = defs.dockerfile else { return };
     let mut judged = std::collections::HashSet::new();
-    for b in &defs.builds {
+    // A stage no image build needs is skipped by BuildKit: its toolchain never runs.
+    for b in defs.builds.iter().filter(|b| defs.stage_ships(b.stage)) {
         let Some(stage) = b.stage else { continue };
         let Some((image, root)) = d.root_image(stage) else { continue };
         let Some(version) = image.go_release() else { continue };

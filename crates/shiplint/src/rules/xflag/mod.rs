@@ -134,6 +134,22 @@ fn package_dir(module: &Module, cwd: &Path, arg: &str) -> Option<PathBuf> {
     module.package_in(&rel).is_some().then_some(rel)
 }
 
+/// The one main package folder at or below `folder` (`./cmd/app` of `./cmd/app/...`, relative
+/// to `cwd`); `None` when there are none or several (each would get the `-X`), or the folder is
+/// not in the module.
+fn single_main_under(module: &Module, cwd: &Path, folder: &str) -> Option<PathBuf> {
+    let base = match folder {
+        "." | "" => cwd.to_path_buf(),
+        f if f.starts_with("./") => cwd.join(f.trim_start_matches("./")),
+        _ => return None,
+    };
+    let mut mains = module.main_package_folders().filter(|dir| dir.starts_with(&base));
+    match (mains.next(), mains.next()) {
+        (Some(dir), None) => Some(dir.to_path_buf()),
+        _ => None,
+    }
+}
+
 /// The module folder a file's builds run in: a Makefile's own folder (make runs there) or a
 /// goreleaser config's (its `main:` and `dir:` are relative to it); the module root for others
 /// (scripts and CI steps run from the repository root, a Dockerfile in its WORKDIR).
@@ -186,7 +202,12 @@ fn resolve<'m>(
             });
         }
         let [arg] = args.as_slice() else { return Target::Unchecked };
-        let Some(dir) = package_dir(module, cwd, arg) else { return Target::Unchecked };
+        let dir = match arg.strip_suffix("/...") {
+            // `./cmd/app/...`: the main package the pattern matches, when it matches one.
+            Some(folder) => single_main_under(module, cwd, folder),
+            None => package_dir(module, cwd, arg),
+        };
+        let Some(dir) = dir else { return Target::Unchecked };
         let Some(package) = module.package_in(&dir) else { return Target::Unchecked };
         if package.name != "main" {
             return Target::Unchecked;
