@@ -244,6 +244,9 @@ const MAX_GO_FILES: usize = 20_000;
 
 /// A go.mod or Go file's text: a regular file of at most `MAX_GO_FILE` bytes, read with that
 /// hard limit (a FIFO or `/dev/zero` named go.mod is not read), in UTF-8.
+/// The most Go files `Module::imports` reads.
+const MAX_IMPORT_SCAN_FILES: usize = 4000;
+
 fn read_go_text(path: &Path) -> Option<String> {
     String::from_utf8(shiplint_archive::read_regular(path, MAX_GO_FILE).ok()?).ok()
 }
@@ -373,6 +376,27 @@ impl Module {
     /// The package in a folder of this module (relative to its root), if it has Go files.
     pub fn package_in(&self, folder: &Path) -> Option<&Package> {
         self.packages.get(folder).map(PackageFiles::package)
+    }
+
+    /// Whether the module's own code (not that under a `tools/`, `hack/` or `scripts/` folder,
+    /// not files never built) imports `import_path`, read up to each file's first function.
+    /// Bounded: at most `MAX_IMPORT_SCAN_FILES` files are read.
+    pub fn imports(&self, import_path: &str) -> bool {
+        let quoted = format!("\"{import_path}\"");
+        let tooling =
+            |dir: &Path| dir.components().any(|c| matches!(c.as_os_str().to_str(), Some("tools" | "hack" | "scripts")));
+        self.packages
+            .iter()
+            .filter(|(dir, _)| !tooling(dir))
+            .flat_map(|(_, files)| &files.files)
+            .take(MAX_IMPORT_SCAN_FILES)
+            .any(|file| {
+                read_go_text(file).is_some_and(|text| {
+                    // The imports come before the first top-level declaration.
+                    let head = text.split("\nfunc ").next().unwrap_or(&text);
+                    !never_built(&text) && head.contains(&quoted)
+                })
+            })
     }
 
     /// The folders of this module's `main` packages (relative to its root).

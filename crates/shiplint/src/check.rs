@@ -302,6 +302,14 @@ fn judge_definitions(
         .collect();
     let goreleaser_runs: Vec<(Option<&Path>, crate::defs::goreleaser::Run)> =
         defs.iter().flat_map(|d| d.goreleaser_runs().into_iter().map(move |r| (d.scan_root, r))).collect();
+    // Workflows only releases run (tag pushes, release events) that build Go and keep it
+    // themselves: there the project's release is certainly made.
+    let release_only_ci: Vec<Option<&Path>> = defs
+        .iter()
+        .filter(|d| d.workflow.is_some_and(|w| w.release_only))
+        .filter(|d| d.builds.iter().any(|b| b.via.is_none() && d.ships(b).is_some()))
+        .map(|d| d.scan_root)
+        .collect();
     // CI workflows a release runs that build Go and keep it themselves, and ko builds that push
     // their images: the project's release is made there.
     let ci_releases: Vec<Option<&Path>> = defs
@@ -326,6 +334,13 @@ fn judge_definitions(
             // a config (`cat .goreleaser.yml .goreleaser.brew.yml > combined.yml`), not one.
             let default_name = crate::defs::goreleaser::is_default_name(name);
             if runs.is_empty() && !default_name && d.goreleaser.is_some_and(|g| g.builds_by_default) {
+                d.goreleaser_released = Some(false);
+            }
+            // Nothing of the tree runs goreleaser at all, and a workflow only releases run builds
+            // and keeps the binaries itself: the config is a leftover, not how the project
+            // releases (beside a workflow every push runs, maintainers may run it by hand).
+            let any_run = goreleaser_runs.iter().any(|(root, _)| *root == d.scan_root);
+            if !any_run && release_only_ci.contains(&d.scan_root) {
                 d.goreleaser_released = Some(false);
             }
             if !runs.is_empty() {

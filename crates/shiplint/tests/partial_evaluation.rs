@@ -4382,3 +4382,36 @@ fn goreleaser_docker_build_args_choose_the_base_image() {
         files("static-debian12:nonroot@sha256:0000000000000000000000000000000000000000000000000000000000000000");
     assert!(found.is_empty(), "{found:#?}");
 }
+
+/// A program that loads packages with golang.org/x/tools/go/packages runs `go list`: its image
+/// needs the toolchain (mockery, linters). A dev tool under `tools/` that does so says nothing
+/// of the program the image ships.
+#[test]
+fn a_program_that_runs_go_list_needs_the_toolchain_image() {
+    let dockerfile = "FROM golang:1.27\nWORKDIR /src\nCOPY . .\nRUN go build -trimpath -o /usr/local/bin/app .\nUSER 65532\nENTRYPOINT [\"app\"]\n";
+    let loader = "package load\n\nimport \"golang.org/x/tools/go/packages\"\n\nvar Load = packages.Load\n";
+    let found = check_in_module(&[("Dockerfile", dockerfile), ("internal/load/load.go", loader)]);
+    assert!(places(&found, "toolchain-in-final-image").is_empty(), "{found:#?}");
+    let found = check_in_module(&[("Dockerfile", dockerfile), ("tools/gen/load.go", loader)]);
+    assert_eq!(places(&found, "toolchain-in-final-image"), ["Dockerfile:1"], "{found:#?}");
+}
+
+/// A goreleaser config nothing in the tree runs, beside a workflow only tag pushes run that
+/// builds and uploads the binaries itself, is a leftover: the workflow's builds are the release.
+/// Beside a workflow every push runs (development builds), the config may be how maintainers
+/// release by hand, and is judged.
+#[test]
+fn a_goreleaser_config_nothing_runs_beside_a_tag_release_workflow_is_a_leftover() {
+    let config = "builds:\n  - goos: [linux, darwin]\n    flags: [-trimpath]\n    ldflags: ['-X main.buildDate={{.CommitDate}}']\n";
+    let workflow = |on: &str| {
+        format!(
+            "on:\n{on}jobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - run: CGO_ENABLED=0 go build -trimpath -o dist/app .\n      - uses: softprops/action-gh-release@v2\n        with:\n          files: dist/app\n"
+        )
+    };
+    let tags = workflow("  push:\n    tags: ['v*']\n");
+    let found = check_in_module(&[(".goreleaser.yml", config), (".github/workflows/release.yml", &tags)]);
+    assert!(found.is_empty(), "{found:#?}");
+    let every_push = workflow("  push:\n");
+    let found = check_in_module(&[(".goreleaser.yml", config), (".github/workflows/dev.yml", &every_push)]);
+    assert_eq!(places(&found, "macos-not-notarized"), [".goreleaser.yml:2"], "{found:#?}");
+}

@@ -26,6 +26,10 @@ declare_rule! {
     /// on) starts no program: it is a build environment, from which the binaries are copied
     /// (`docker cp`, `docker build --output`) or in which CI builds, and is not judged.
     ///
+    /// A program that loads Go packages with `golang.org/x/tools/go/packages` (code generators
+    /// and linters such as mockery or golangci-lint) runs `go list` at run time: it needs the
+    /// toolchain in its image, and a module whose code imports that package is not judged.
+    ///
     /// ## Example
     /// ```dockerfile
     /// FROM golang:1.27
@@ -65,12 +69,19 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     // Each image the scan builds from the file (the last stage, or those `--target` asks for)
     // that holds a Go program built here, by a make target or script a RUN runs, or packed by
     // goreleaser; not a development or test image.
+    // Asked once, and only of an image that would be reported.
+    let mut runs_go_list = None;
     for stage in defs.image_stages().into_iter().filter_map(|i| d.stages.get(i)) {
         if !defs.stage_ships_go_program(stage.index) || d.is_build_environment(stage.index) {
             continue;
         }
         let Some((base, root)) = d.root_image(stage.index) else { continue };
         if !base.go_toolchain {
+            continue;
+        }
+        let needs_go = *runs_go_list
+            .get_or_insert_with(|| defs.module().is_some_and(|m| m.imports("golang.org/x/tools/go/packages")));
+        if needs_go {
             continue;
         }
         let via =
