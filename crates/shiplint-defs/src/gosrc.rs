@@ -392,7 +392,7 @@ impl Module {
             .take(MAX_IMPORT_SCAN_FILES)
             .any(|file| {
                 read_go_text(file).is_some_and(|text| {
-                    // The imports come before the first top-level declaration.
+                    // The imports come before any function.
                     let head = text.split("\nfunc ").next().unwrap_or(&text);
                     !never_built(&text) && head.contains(&quoted)
                 })

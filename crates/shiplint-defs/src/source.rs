@@ -1158,14 +1158,16 @@ fn goreleaser_step_run(step: &ci::ActionStep) -> Option<goreleaser::Run> {
 }
 
 /// Whether an action that is none of the known ones says by its name that it releases or
-/// uploads what its inputs name (`acme/go-release-action`, `acme/upload-assets`), not an action
-/// that builds (go-release-action's forks build for their `goos` and `goarch`) or caches.
+/// uploads what its inputs name (`acme/go-release-action`, `acme/upload-assets`): not one that
+/// builds (go-release-action's forks build for their `goos` and `goarch`), nor GitHub's own or
+/// goreleaser's, which are read apart.
 fn uploads_named_files(step: &ci::ActionStep) -> bool {
     let repository = step.uses.split('@').next().unwrap_or("").to_ascii_lowercase();
     let name = repository.split('/').nth(1).unwrap_or("");
     (name.contains("release") || name.contains("upload"))
         && !build_actions::is_go_release_action(step)
         && !repository.starts_with("actions/")
+        && !repository.starts_with("goreleaser/")
 }
 
 /// Whether a goreleaser-action step releases (see `goreleaser_step_run`).
