@@ -4415,3 +4415,23 @@ fn a_goreleaser_config_nothing_runs_beside_a_tag_release_workflow_is_a_leftover(
     let found = check_in_module(&[(".goreleaser.yml", config), (".github/workflows/dev.yml", &every_push)]);
     assert_eq!(places(&found, "macos-not-notarized"), [".goreleaser.yml:2"], "{found:#?}");
 }
+
+/// A job that pushes an image its Dockerfile builds in a golang stage ships that stage's Go, not
+/// the Go setup-go installs on the runner (there for `go mod vendor`); a binary the runner builds
+/// and the image copies ships the runner's Go.
+#[test]
+fn setup_go_in_an_image_job_is_judged_only_when_the_runner_builds_what_ships() {
+    let workflow = |run: &str| {
+        format!(
+            "on:\n  push:\n    tags: ['v*']\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/setup-go@v5\n        with:\n          go-version: '1.21.13'\n      - run: {run}\n      - uses: docker/build-push-action@v6\n        with:\n          push: true\n          tags: ghcr.io/acme/app:latest\n"
+        )
+    };
+    let in_image = "FROM golang:1.27.3 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -trimpath -o /app .\nFROM gcr.io/distroless/static-debian12:nonroot@sha256:0000000000000000000000000000000000000000000000000000000000000000\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n";
+    let found =
+        check_in_module(&[("Dockerfile", in_image), (".github/workflows/image.yml", &workflow("go mod vendor"))]);
+    assert!(places(&found, "toolchain-unsupported").is_empty(), "{found:#?}");
+    let copied = "FROM gcr.io/distroless/static-debian12:nonroot@sha256:0000000000000000000000000000000000000000000000000000000000000000\nCOPY app /app\nENTRYPOINT [\"/app\"]\n";
+    let runner_build = workflow("CGO_ENABLED=0 go build -trimpath -o app .");
+    let found = check_in_module(&[("Dockerfile", copied), (".github/workflows/image.yml", &runner_build)]);
+    assert_eq!(places(&found, "toolchain-unsupported"), [".github/workflows/image.yml:11"], "{found:#?}");
+}

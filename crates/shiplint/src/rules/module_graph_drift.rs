@@ -272,13 +272,10 @@ fn job_ships(defs: &Defs<'_>, wf: &ci::Pipeline, job: usize, runner: Option<usiz
     }
     let env = runner.and_then(|r| ci::runner_env(wf, job, r));
     let releases = |args: &[&str]| goreleaser::Run::from_args(args).releases;
+    // An image build-push-action pushes is built by its Dockerfile's Go, not the runner's; what
+    // the runner built into it (`make build`, then a Dockerfile that copies it) is found below.
     let action_ships = |a: &ci::ActionStep| {
-        let input = |k: &str| a.with.get(k).map_or("", |i| i.value.as_str());
-        if a.uses.starts_with("goreleaser/goreleaser-action@") {
-            crate::defs::source::goreleaser_step_releases(a)
-        } else {
-            a.uses.starts_with("docker/build-push-action@") && input("push") == "true"
-        }
+        a.uses.starts_with("goreleaser/goreleaser-action@") && crate::defs::source::goreleaser_step_releases(a)
     };
     // A make target or script the job runs builds, and the job uploads or releases files after.
     let runs_a_build_it_keeps = |l: &crate::defs::source::Linked| {
