@@ -20,8 +20,7 @@ use super::value::{Builder, Hole, Origin, Value};
 /// Another action of that name that packs a binary built before (int128/go-release-action's
 /// `binary:`) builds nothing.
 pub fn is_go_release_action(step: &ActionStep) -> bool {
-    let repository = step.uses.split('@').next().unwrap_or("");
-    let mut parts = repository.split('/');
+    let mut parts = step.repository().split('/');
     let (owner, name, subfolder) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next());
     let takes_platform = step.with.contains_key("goos") && step.with.contains_key("goarch");
     subfolder.is_none()

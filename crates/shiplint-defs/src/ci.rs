@@ -259,6 +259,12 @@ pub fn env_for(
 }
 
 impl ActionStep {
+    /// The action's repository and folder, as `uses:` names it, without its `@ref`
+    /// (`acme/go-release-action/create-draft-release`).
+    pub fn repository(&self) -> &str {
+        self.uses.split('@').next().unwrap_or("")
+    }
+
     /// Whether the step runs on a runner with environment `env` (`None`: any runner).
     pub fn runs_in(&self, env: Option<&Env>) -> bool {
         env.is_none_or(|env| step_runs(self.condition.as_deref(), env))

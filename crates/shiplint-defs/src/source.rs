@@ -1162,7 +1162,7 @@ fn goreleaser_step_run(step: &ci::ActionStep) -> Option<goreleaser::Run> {
 /// builds (go-release-action's forks build for their `goos` and `goarch`), nor GitHub's own or
 /// goreleaser's, which are read apart.
 fn uploads_named_files(step: &ci::ActionStep) -> bool {
-    let repository = step.uses.split('@').next().unwrap_or("").to_ascii_lowercase();
+    let repository = step.repository().to_ascii_lowercase();
     let name = repository.split('/').nth(1).unwrap_or("");
     (name.contains("release") || name.contains("upload"))
         && !build_actions::is_go_release_action(step)
@@ -1578,15 +1578,8 @@ impl<'a> Defs<'a> {
     pub fn image_stages(&self) -> Vec<usize> {
         let Some(d) = self.dockerfile else { return Vec::new() };
         let last = d.stages.len().checked_sub(1);
-        let mut stages: Vec<usize> = self
-            .image_targets
-            .iter()
-            .filter_map(|t| match t {
-                Some(name) if names_other_purpose(name) => None,
-                Some(name) => d.stage_named(name).map(|s| s.index).filter(|&i| Some(i) == last || d.target_is_image(i)),
-                None => last,
-            })
-            .collect();
+        let mut stages: Vec<usize> =
+            self.asked_stages(d).into_iter().filter(|&i| Some(i) == last || d.target_is_image(i)).collect();
         if self.image_targets.is_empty() {
             stages.extend(last);
         }
@@ -2237,17 +2230,21 @@ impl<'a> Defs<'a> {
         if self.image_targets.is_empty() || self.image_target_unresolved {
             return d.stage_ships(stage);
         }
+        d.stages_built_for(&self.asked_stages(d)).get(stage).copied().unwrap_or(true)
+    }
+
+    /// The stages of `d` the scan's image builds ask for (the last for a build with no
+    /// `--target`), but those named for another purpose (`dev`, `test`).
+    fn asked_stages(&self, d: &Dockerfile) -> Vec<usize> {
         let last = d.stages.len().checked_sub(1);
-        let targets: Vec<usize> = self
-            .image_targets
+        self.image_targets
             .iter()
             .filter_map(|t| match t {
                 Some(name) if names_other_purpose(name) => None,
                 Some(name) => d.stage_named(name).map(|s| s.index),
                 None => last,
             })
-            .collect();
-        d.stages_built_for(&targets).get(stage).copied().unwrap_or(true)
+            .collect()
     }
 
     /// What the CI job `job` does with files after the byte offset `after`.

@@ -302,24 +302,27 @@ fn judge_definitions(
         .collect();
     let goreleaser_runs: Vec<(Option<&Path>, crate::defs::goreleaser::Run)> =
         defs.iter().flat_map(|d| d.goreleaser_runs().into_iter().map(move |r| (d.scan_root, r))).collect();
-    // Workflows only releases run (tag pushes, release events) that build Go and keep it
-    // themselves: there the project's release is certainly made.
-    let release_only_ci: Vec<Option<&Path>> = defs
-        .iter()
-        .filter(|d| d.workflow.is_some_and(|w| w.release_only))
-        .filter(|d| d.builds.iter().any(|b| b.via.is_none() && d.ships(b).is_some()))
-        .map(|d| d.scan_root)
-        .collect();
-    // CI workflows a release runs that build Go and keep it themselves, and ko builds that push
-    // their images: the project's release is made there.
-    let ci_releases: Vec<Option<&Path>> = defs
+    // CI workflows a release runs that build Go and keep it themselves, and whether only
+    // releases run them (tag pushes, release events: there the release is certainly made).
+    let kept_by_ci: Vec<(Option<&Path>, bool)> = defs
         .iter()
         .filter(|d| {
-            let released_by_ci = (d.workflow.is_some_and(|w| w.on_release) || d.run_by_release.is_some())
-                && d.builds.iter().any(|b| b.via.is_none() && d.ships(b).is_some());
-            released_by_ci || d.builds.iter().any(|b| b.invocation.cross_tool == Some("ko") && d.ships(b).is_some())
+            (d.workflow.is_some_and(|w| w.on_release) || d.run_by_release.is_some())
+                && d.builds.iter().any(|b| b.via.is_none() && d.ships(b).is_some())
         })
-        .map(|d| d.scan_root)
+        .map(|d| (d.scan_root, d.workflow.is_some_and(|w| w.release_only)))
+        .collect();
+    let release_only_ci: Vec<Option<&Path>> =
+        kept_by_ci.iter().filter(|(_, release_only)| *release_only).map(|(root, _)| *root).collect();
+    // Those, and ko builds that push their images: the project's release is made there.
+    let ci_releases: Vec<Option<&Path>> = kept_by_ci
+        .iter()
+        .map(|(root, _)| *root)
+        .chain(
+            defs.iter()
+                .filter(|d| d.builds.iter().any(|b| b.invocation.cross_tool == Some("ko") && d.ships(b).is_some()))
+                .map(|d| d.scan_root),
+        )
         .collect();
     for d in &mut defs {
         d.notarized_in = notarized.iter().find(|(root, _)| *root == d.scan_root).map(|(_, at)| at.clone());
