@@ -183,6 +183,16 @@ impl<'a> BuildInvocation<'a> {
         self.other_flags.iter().any(|f| matches!(f.as_str(), "-race=" | "-race=true" | "-race=1" | "-race=t"))
     }
 
+    /// Whether it compiles without optimizations (`-gcflags=all=-N -l`, `-gcflags "-N -l"`): a
+    /// build to step through in a debugger, never what a release ships.
+    pub fn optimizations_disabled(&self) -> bool {
+        self.other_flags.iter().filter_map(|f| f.strip_prefix("-gcflags=")).any(|v| {
+            // `pattern=flags` applies the flags to the packages the pattern matches.
+            let flags = v.split_once('=').filter(|(pattern, _)| !pattern.starts_with('-')).map_or(v, |(_, f)| f);
+            flags.split_whitespace().any(|w| w.trim_matches(['\'', '"']) == "-N")
+        })
+    }
+
     /// Reads the `go build`s or `go install` an evaluated command runs: behind `env`, `exec`,
     /// `time`, `nice`, `command`, `sudo` or `docker run`, run as `go`, a path to it, buildx's
     /// `xx-go` or `garble`, with its command word and flags taken from variables (`$(GOBUILD)`,

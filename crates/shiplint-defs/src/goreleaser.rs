@@ -51,11 +51,22 @@ struct DockerV2Entry {
 }
 
 /// A `kos:` entry: an image goreleaser builds with ko and pushes (not in `--snapshot`, which
-/// publishes to `ko.local`).
+/// publishes to `ko.local`). What it leaves out of `ldflags`, `flags`, `env`, `main` and
+/// `working_dir` comes from the build it names (`build:`, default its `id`, whose default is the
+/// project name), as goreleaser's `internal/pipe/ko` fills them in.
 #[derive(Debug, Deserialize)]
 struct KoEntry {
+    id: Option<String>,
+    build: Option<String>,
+    main: Option<String>,
+    working_dir: Option<String>,
     base_image: Option<Spanned<Scalar>>,
     user: Option<Scalar>,
+    /// `linux/amd64` (the default), `linux/arm/v7`, or `all` (the base image's platforms).
+    platforms: Option<Spanned<Vec<Scalar>>>,
+    flags: Option<Spanned<Strings>>,
+    ldflags: Option<Spanned<Strings>>,
+    env: Option<Vec<Scalar>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -66,6 +77,7 @@ struct Config {
     dockers: Option<Vec<Spanned<DockerEntry>>>,
     dockers_v2: Option<Vec<Spanned<DockerV2Entry>>>,
     kos: Option<Vec<Spanned<KoEntry>>>,
+    project_name: Option<String>,
     notarize: Option<IgnoredAny>,
     signs: Option<IgnoredAny>,
     includes: Option<IgnoredAny>,
@@ -415,6 +427,52 @@ pub(super) fn value_end(text: &str, start: usize, limit: usize) -> usize {
 
 pub(super) use super::shell::literal_word as literal;
 
+/// The `ldflags` of the entry at `entry` (which ends before `entry_end`) as one word, spanning
+/// the key's value; written elsewhere (`ldflags: *common`, `<<: *defaults`), it is said at the
+/// alias, once per entry that uses it.
+fn ldflags_word(text: &str, ldflags: &Spanned<Strings>, entry: (usize, usize), entry_end: usize) -> Word {
+    let joined = ldflags.value.items().join(" ");
+    let outside = span_of(ldflags).is_none_or(|(s, _)| s < entry.0 || s >= entry_end);
+    match alias_of(ldflags).filter(|_| outside) {
+        Some(alias) => literal(&joined, alias),
+        None => literal(&joined, span_of(ldflags).map_or(entry, |(s, _)| (s, value_end(text, s, entry_end)))),
+    }
+}
+
+/// Where the block entry starting at `start` ends (before `limit`): its last line indented at
+/// least as deep as its first key, trailing blank and comment lines left out. This is what a
+/// finding about the entry as a whole (no -trimpath) points at.
+fn entry_extent(text: &str, start: usize, limit: usize) -> usize {
+    let entry_text = text.get(start..limit).unwrap_or("");
+    let column = key_column(text, start).unwrap_or(0);
+    let mut end = 0;
+    let mut line_start = 0;
+    for (n, line) in entry_text.split_inclusive('\n').enumerate() {
+        let content = line.trim();
+        if content.is_empty() || content.starts_with('#') {
+            line_start += line.len();
+            continue;
+        }
+        // A line indented less than the entry's keys (the next top-level key) ends it.
+        if n > 0 && line.len() - line.trim_start_matches(' ').len() < column {
+            break;
+        }
+        end = line_start + line.trim_end().len();
+        line_start += line.len();
+    }
+    start + end
+}
+
+/// Whether `go build` flags, as a config lists them, include `-trimpath`.
+fn has_trimpath(flags: &[String]) -> bool {
+    flags.iter().flat_map(|f| f.split_whitespace()).any(|w| w == "-trimpath")
+}
+
+/// The `-mod=` value among `go build` flags, as a config lists them.
+fn mod_flag(flags: &[String]) -> Option<String> {
+    flags.iter().flat_map(|f| f.split_whitespace()).find_map(|w| w.strip_prefix("-mod=")).map(str::to_string)
+}
+
 pub fn parse(text: &str) -> Result<Goreleaser, String> {
     let cfg: Config = super::ci::from_yaml(text)?;
     let file_span = (0, 0);
@@ -429,6 +487,8 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
     // YAML collections report only where they start: an entry's text runs to the next entry.
     let starts: Vec<usize> = entries.iter().filter_map(|(s, _)| s.map(|s| s.0)).collect();
     let mut builds = Vec::new();
+    // The entry each build was read from (`None` for goreleaser's default build).
+    let mut build_entries = Vec::new();
     for (i, (span, entry)) in entries.into_iter().enumerate() {
         let span = span.unwrap_or(file_span);
         let entry_end = starts.iter().copied().find(|&s| s > span.0).unwrap_or(text.len());
@@ -465,42 +525,12 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
                 (targets, count)
             }
         };
-        let (ldflags_text, ldflags_span) = match entry.and_then(|e| e.ldflags.as_ref()) {
-            // Written elsewhere (`ldflags: *common`, `<<: *defaults`): said at the alias, once
-            // per build that uses it.
-            Some(l)
-                if let Some(alias) =
-                    alias_of(l).filter(|_| span_of(l).is_none_or(|(s, _)| s < span.0 || s >= entry_end)) =>
-            {
-                (l.value.items().join(" "), alias)
-            }
-            Some(l) => {
-                (l.value.items().join(" "), span_of(l).map_or(span, |(s, _)| (s, value_end(text, s, entry_end))))
-            }
-            None => (DEFAULT_LDFLAGS.to_string(), span),
+        let ldflags = match entry.and_then(|e| e.ldflags.as_ref()) {
+            Some(l) => ldflags_word(text, l, span, entry_end),
+            None => literal(DEFAULT_LDFLAGS, span),
         };
         let flags: Vec<String> = entry.and_then(|e| e.flags.as_ref()).map(|f| f.value.items()).unwrap_or_default();
-        let flag_words: Vec<&str> = flags.iter().flat_map(|f| f.split_whitespace()).collect();
-        // The entry as a whole, trailing blank and comment lines left out: what a finding about
-        // the entry (no -trimpath) points at.
-        let entry_text = text.get(span.0..entry_end).unwrap_or("");
-        let column = key_column(text, span.0).unwrap_or(0);
-        let mut entry_len = 0;
-        let mut line_start = 0;
-        for (n, line) in entry_text.split_inclusive('\n').enumerate() {
-            let content = line.trim();
-            if content.is_empty() || content.starts_with('#') {
-                line_start += line.len();
-                continue;
-            }
-            // A line indented less than the entry's keys (the next top-level key) ends it.
-            if n > 0 && line.len() - line.trim_start_matches(' ').len() < column {
-                break;
-            }
-            entry_len = line_start + line.trim_end().len();
-            line_start += line.len();
-        }
-        let span = if entry.is_some() { (span.0, span.0 + entry_len) } else { span };
+        let span = if entry.is_some() { (span.0, entry_extent(text, span.0, entry_end)) } else { span };
         builds.push(Build {
             id: entry
                 .and_then(|e| e.id.clone())
@@ -513,7 +543,7 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
             trimpath_edit: entry.and_then(|e| trimpath_edit(text, span.0, e.flags.as_ref())),
             targets,
             target_count,
-            ldflags: literal(&ldflags_text, ldflags_span),
+            ldflags,
             output: literal(entry.and_then(|e| e.binary.clone()).as_deref().unwrap_or("{{ .ProjectName }}"), span),
             main: literal(
                 &main_package(entry.and_then(|e| e.dir.as_deref()), entry.and_then(|e| e.main.as_deref())),
@@ -526,11 +556,40 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
                 .flatten()
                 .filter_map(|s| s.text().split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
                 .collect(),
-            trimpath: flag_words.contains(&"-trimpath"),
+            trimpath: has_trimpath(&flags),
             implicit_ldflags: entry.and_then(|e| e.ldflags.as_ref()).is_none(),
-            mod_flag: flag_words.iter().find_map(|f| f.strip_prefix("-mod=")).map(str::to_string),
+            mod_flag: mod_flag(&flags),
         });
+        build_entries.push(entry);
     }
+    let kos = cfg.kos.as_deref().unwrap_or_default();
+    let ko_starts: Vec<usize> = kos.iter().filter_map(|k| span_of(k).map(|s| s.0)).collect();
+    let mut ko_builds = Vec::new();
+    for k in kos {
+        let Some(span) = span_of(k) else { continue };
+        let entry_end = ko_starts.iter().copied().find(|&s| s > span.0).unwrap_or(text.len());
+        let named = k.value.build.as_deref().or(k.value.id.as_deref()).or(cfg.project_name.as_deref());
+        // A build's id defaults to the project name, as a kos entry's does: where that name is
+        // not written, a build without an id is the one such an entry names.
+        let written =
+            |b: &&(&Build, Option<&BuildEntry>)| named.is_some() && b.1.and_then(|e| e.id.as_deref()) == named;
+        let unnamed = |b: &&(&Build, Option<&BuildEntry>)| {
+            b.1.and_then(|e| e.id.as_ref()).is_none()
+                && (cfg.project_name.is_none() || named == cfg.project_name.as_deref())
+        };
+        let pairs: Vec<(&Build, Option<&BuildEntry>)> = builds.iter().zip(build_entries.iter().copied()).collect();
+        // goreleaser stops where no build has the id ("no builds with id").
+        let Some(&(build, entry)) = pairs.iter().find(written).or_else(|| pairs.iter().find(unnamed)) else {
+            continue;
+        };
+        ko_builds.push(ko_build(
+            text,
+            (&k.value, span, entry_end),
+            (build, entry),
+            cfg.env.as_deref().unwrap_or_default(),
+        ));
+    }
+    builds.extend(ko_builds);
     let dockers = cfg
         .dockers
         .iter()
@@ -584,10 +643,8 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
     let entries = cfg.builds.as_ref().map_or(&[][..], |b| &b.value[..]);
     let packs_prebuilt =
         !entries.is_empty() && entries.iter().all(|e| e.value.builder.as_deref().is_some_and(|b| b != "go"));
-    let kos = cfg
-        .kos
+    let kos = kos
         .iter()
-        .flatten()
         .map(|k| Ko {
             span: span_of(k).unwrap_or(file_span),
             base_image: k.value.base_image.as_ref().map(|b| (b.value.text(), span_of(b).unwrap_or(file_span))),
@@ -606,6 +663,80 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
             && cfg.build.is_none()
             && cfg.includes.is_none(),
     })
+}
+
+/// The `go build` a `kos:` entry (at `span`, ending before `entry_end`) has ko run for each
+/// platform, with what it leaves out taken from the build it names (`build`, read from `entry`).
+/// ko sets `CGO_ENABLED=0` before the build's environment; goreleaser asks it for no
+/// `-trimpath` (the `ko` command does, goreleaser's pipe does not), so only the flags add it.
+fn ko_build(
+    text: &str,
+    (ko, span, entry_end): (&KoEntry, (usize, usize), usize),
+    (build, entry): (&Build, Option<&BuildEntry>),
+    global_env: &[Scalar],
+) -> Build {
+    let pairs = |env: &[Scalar]| -> Vec<(String, String)> {
+        env.iter().filter_map(|s| s.text().split_once('=').map(|(k, v)| (k.to_string(), v.to_string()))).collect()
+    };
+    let mut env = vec![("CGO_ENABLED".to_string(), "0".to_string())];
+    match &ko.env {
+        Some(own) => env.extend(pairs(global_env).into_iter().chain(pairs(own))),
+        None => env.extend(build.env.iter().cloned()),
+    }
+    let flags = ko.flags.as_ref().or(entry.and_then(|e| e.flags.as_ref())).map(|f| f.value.items()).unwrap_or_default();
+    let targets: Vec<(String, String)> = match &ko.platforms {
+        Some(p) => p
+            .value
+            .iter()
+            .map(Scalar::text)
+            .filter_map(|p| match p.as_str() {
+                // Every platform of the base image: linux/amd64 stands for them.
+                "all" => Some(("linux".to_string(), "amd64".to_string())),
+                _ => p
+                    .split_once('/')
+                    .map(|(os, arch)| (os.to_string(), arch.split('/').next().unwrap_or(arch).to_string())),
+            })
+            .take(super::budget::MAX_TARGETS)
+            .collect(),
+        None => vec![("linux".to_string(), "amd64".to_string())],
+    };
+    let target_count = targets.len() as u128;
+    let main = match (&ko.main, &ko.working_dir) {
+        (None, None) => build.main.clone(),
+        (main, dir) => literal(
+            &main_package(
+                dir.as_deref().or(entry.and_then(|e| e.dir.as_deref())),
+                main.as_deref().or(entry.and_then(|e| e.main.as_deref())),
+            ),
+            span,
+        ),
+    };
+    // Flags it takes from the build are the build's to fix: said there, once for both.
+    let (span, trimpath_fix) = match &ko.flags {
+        Some(_) => {
+            let span = (span.0, entry_extent(text, span.0, entry_end));
+            (span, trimpath_edit(text, span.0, ko.flags.as_ref()))
+        }
+        None => (build.span, build.trimpath_edit.clone()),
+    };
+    Build {
+        id: format!("kos {}", ko.id.as_deref().unwrap_or(&build.id)),
+        span,
+        goos_span: ko.platforms.as_ref().and_then(span_of),
+        trimpath_edit: trimpath_fix,
+        targets,
+        target_count,
+        ldflags: match &ko.ldflags {
+            Some(l) => ldflags_word(text, l, span, entry_end),
+            None => build.ldflags.clone(),
+        },
+        output: build.output.clone(),
+        main,
+        env,
+        trimpath: has_trimpath(&flags),
+        mod_flag: mod_flag(&flags),
+        implicit_ldflags: ko.ldflags.is_none() && build.implicit_ldflags,
+    }
 }
 
 /// The main package as a path from the config's folder: `main` (default `.`) inside `dir`.

@@ -62,6 +62,9 @@ pub struct Caller {
     pub release_only: bool,
     /// The image a `docker run IMAGE ./build.sh` runs the callee in.
     pub container: Option<Value>,
+    /// For an image build: its target, job or step pushes the image it builds (`--push`, a
+    /// `docker push` after it, a release's build-push-action with `push: true`).
+    pub pushes: bool,
     /// The variables its environment passes that its file assigns (`export LD_OPTS = -ldflags
     /// "-s ..."` before `$(MAKE) -C cmd/cli build`): where flags that reach the callee so are
     /// written.
@@ -124,6 +127,7 @@ impl Caller {
                 .then(|| d.keeping(context.as_deref(), span.1)),
             release_only: d.workflow.is_some_and(|w| w.release_only),
             container: None,
+            pushes: false,
             exports: Vec::new(),
             context,
             up,
@@ -142,6 +146,26 @@ impl Caller {
             return Some((&self.path, self.lines));
         }
         self.exported(holds)
+    }
+
+    /// Where this caller's command gives the variable `name` a value (`--build-arg NAME=...`, a
+    /// `NAME=...` line of an action's `build-args:`), as written: that `NAME=value`, to the end
+    /// of its line or word.
+    pub fn passes(&self, name: &str) -> Option<(&str, Span)> {
+        let needle = format!("{name}=");
+        let at = self.written.match_indices(&needle).map(|(at, _)| at).find(|&at| {
+            // The whole name: not the end of a longer one (`MY_BUILD_DATE=`).
+            self.written[..at].chars().next_back().is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_'))
+        })?;
+        let line_start = self.written[..at].rfind('\n').map(|n| n + 1);
+        let line = self.lines.start_line + self.written[..at].matches('\n').count();
+        let column = match line_start {
+            Some(start) => at - start + 1,
+            None => self.lines.start_column + at,
+        };
+        let len = self.written[at..].find(['\n', ' ', '\t', '"', '\'']).unwrap_or(self.written.len() - at);
+        let span = Span { start_line: line, start_column: column, end_line: line, end_column: column + len };
+        Some((&self.path, span))
     }
 
     /// Where this caller's file assigns a variable it passes whose value has what `holds` looks
@@ -941,23 +965,33 @@ pub fn link(defs: &mut [Defs<'_>]) {
     for i in images {
         defs[i].github_action_image = true;
     }
-    for ActionImageBuild { file, at, published, target, build_args } in action_built_dockerfiles(defs, &index) {
+    // The image builds the steps make with build arguments are runs of their Dockerfiles with
+    // those arguments (the others are the file read alone).
+    let mut image_calls = Vec::new();
+    for ActionImageBuild { file, caller, at, published, target, build_args } in action_built_dockerfiles(defs, &index) {
         let d = &mut defs[file];
         d.run_by_another = true;
         d.run_for_release = true;
         if published {
             d.published_by.get_or_insert(at);
         }
-        match build_args.is_empty() {
-            true => d.builds_image(target, Vec::new()),
-            false => build_args.into_iter().for_each(|args| d.builds_image(target.clone(), args)),
+        if build_args.is_empty() {
+            d.builds_image(target.clone(), Vec::new());
+        }
+        for args in build_args {
+            let build_args = args.into_iter().map(|(name, value)| (name, Some(value))).collect();
+            let run = Run::Image { build_args, target: target.clone() };
+            image_calls.push(Call { callee: file, run, env: Vec::new(), caller: caller.clone() });
         }
     }
     let mut examined = vec![0usize; defs.len()];
     let mut runs = vec![[[0usize; 2]; 2]; defs.len()];
     let mut seen = HashSet::new();
     for round in 0..MAX_CHAIN {
-        let mut calls = if round == 0 { local_actions(defs, &index) } else { Vec::new() };
+        let mut calls = match round {
+            0 => local_actions(defs, &index).into_iter().chain(std::mem::take(&mut image_calls)).collect(),
+            _ => Vec::new(),
+        };
         for (i, d) in defs.iter().enumerate() {
             for cmd in &d.commands[examined[i]..] {
                 let Some(env) = &cmd.env else { continue };
@@ -991,6 +1025,8 @@ pub fn link(defs: &mut [Defs<'_>]) {
                         .get_or_insert_with(|| {
                             let mut c = Caller::new(d, i, cmd.span, cmd.stage, cmd.context.clone(), cmd.via.clone());
                             c.container = container.clone();
+                            c.pushes = matches!(run, Run::Image { .. })
+                                && d.commands.iter().any(|o| o.context == cmd.context && pushes_image(&o.argv));
                             c.exports = exports_of(d, &env);
                             Arc::new(c)
                         })
@@ -1127,6 +1163,8 @@ fn configure_ko_builds(defs: &mut [Defs<'_>], index: &HashMap<PathBuf, usize>) {
 struct ActionImageBuild {
     /// The Dockerfile's index in the scan.
     file: usize,
+    /// The step, as the caller of the Dockerfile's image build.
+    caller: Arc<Caller>,
     /// `path:line` of the step.
     at: String,
     /// A release pushes it.
@@ -1145,7 +1183,7 @@ struct ActionImageBuild {
 /// pipeline to publish: it always publishes. With the build arguments it passes.
 fn action_built_dockerfiles(defs: &[Defs<'_>], index: &HashMap<PathBuf, usize>) -> Vec<ActionImageBuild> {
     let mut out = Vec::new();
-    for d in defs {
+    for (i, d) in defs.iter().enumerate() {
         let Some(wf) = d.workflow else { continue };
         let releases = wf.on_release && !wf.pull_requests_only;
         let root = d.scan_root.unwrap_or(Path::new(""));
@@ -1165,7 +1203,13 @@ fn action_built_dockerfiles(defs: &[Defs<'_>], index: &HashMap<PathBuf, usize>) 
             let context = input(context_key).filter(|c| !c.contains("${{") && !c.contains("://")).unwrap_or(".");
             let target = input("target").filter(|t| !t.is_empty()).map(str::to_string);
             let bases = base_folders(Path::new(d.path), d.kind, root);
-            let build_args = action_build_args(wf, a);
+            let build_args = action_build_args(d, wf, a);
+            let job = wf.jobs.get(a.job).map(|j| j.name.clone());
+            // The step as written from its `uses:` through its inputs (`build-args:` among them).
+            let step = a.with.values().fold(a.span, |(start, end), i| (start.min(i.span.0), end.max(i.span.1)));
+            let mut caller = Caller::new(d, i, step, None, job, None);
+            caller.pushes = releases && pushes;
+            let caller = Arc::new(caller);
             let file = match input(file_key) {
                 // `./images/${{ matrix.id }}/Dockerfile`: each Dockerfile it could be is built,
                 // though which of them the release pushes is not known.
@@ -1175,6 +1219,7 @@ fn action_built_dockerfiles(defs: &[Defs<'_>], index: &HashMap<PathBuf, usize>) 
                     let found = find_files(index, candidates).into_iter();
                     out.extend(found.map(|file| ActionImageBuild {
                         file,
+                        caller: caller.clone(),
                         at: d.at(a.span.0),
                         published: false,
                         target: target.clone(),
@@ -1188,6 +1233,7 @@ fn action_built_dockerfiles(defs: &[Defs<'_>], index: &HashMap<PathBuf, usize>) 
             if let Some(j) = find_file(index, bases.iter().map(|b| b.join(&file))) {
                 out.push(ActionImageBuild {
                     file: j,
+                    caller,
                     at: d.at(a.span.0),
                     published: releases && pushes,
                     target,
@@ -1201,16 +1247,17 @@ fn action_built_dockerfiles(defs: &[Defs<'_>], index: &HashMap<PathBuf, usize>) 
 
 /// The build arguments an image-building action step passes (`build-args:`, one `NAME=value`
 /// a line), once per matrix combination of its job.
-fn action_build_args(wf: &super::ci::Pipeline, a: &super::ci::ActionStep) -> Vec<Vec<(String, Value)>> {
+fn action_build_args(d: &Defs<'_>, wf: &super::ci::Pipeline, a: &super::ci::ActionStep) -> Vec<Vec<(String, Value)>> {
     let (Some(input), Some(job)) = (a.with.get("build-args"), wf.jobs.get(a.job)) else { return Vec::new() };
-    let combinations = job.combinations.iter().map(|(_, c)| c.as_slice());
-    let combinations: Vec<&[(String, String)]> = match job.combinations.is_empty() {
-        true => vec![&[]],
+    let combinations = job.combinations.iter().map(|(_, c)| c.as_slice()).enumerate();
+    let combinations: Vec<(usize, &[(String, String)])> = match job.combinations.is_empty() {
+        true => vec![(0, &[])],
         false => combinations.collect(),
     };
     let mut out: Vec<Vec<(String, Value)>> = Vec::new();
-    for combo in combinations {
-        let env = super::ci::env_for(wf, a.job, combo, &[], &[]);
+    for (runner, combo) in combinations {
+        // With what earlier steps wrote to `$GITHUB_OUTPUT` (`created=$(date ...)`).
+        let env = d.ci_env(wf, a.job, runner).unwrap_or_else(|| super::ci::env_for(wf, a.job, combo, &[], &[]));
         let mut args = Vec::new();
         let mut rest = Some(super::ci::input_value(input, &env));
         while let Some(text) = rest.take() {

@@ -1835,7 +1835,7 @@ impl<'a> Defs<'a> {
         if self.removes_output(b) {
             return None;
         }
-        if inv.race_detector() {
+        if inv.race_detector() || inv.optimizations_disabled() {
             return None;
         }
         // A program of the tests or the examples (`go build ./tests/imgtype`), wherever built;
@@ -2389,6 +2389,12 @@ impl<'a> Defs<'a> {
         chosen
     }
 
+    /// A build's command: its place and the place of its `-ldflags` (a goreleaser `kos:` entry
+    /// builds at its build's place with linker flags of its own).
+    fn command_of(b: &Build<'_>) -> ((usize, usize), Option<(usize, usize)>) {
+        (b.invocation.span, b.invocation.ldflags.as_ref().map(|(_, w)| (w.start, w.end)))
+    }
+
     /// What `judge` finds of each command, once: its runs in order (each iteration, the file
     /// alone, then as each caller runs it) until one is found at fault. A run that leaves a
     /// value unknown (a caller's flags, one loop iteration) hides no other run's defect.
@@ -2396,12 +2402,13 @@ impl<'a> Defs<'a> {
         let mut judged = std::collections::HashSet::new();
         let mut found = Vec::new();
         for b in &self.builds {
-            if judged.contains(&b.invocation.span) {
+            let command = Self::command_of(b);
+            if judged.contains(&command) {
                 continue;
             }
             let of_run = judge(b);
             if !of_run.is_empty() {
-                judged.insert(b.invocation.span);
+                judged.insert(command);
                 found.extend(of_run);
             }
         }
@@ -2415,7 +2422,7 @@ impl<'a> Defs<'a> {
         let mut groups: Vec<Vec<&Build<'a>>> = Vec::new();
         for b in &self.builds {
             let run = b.via.as_ref().map_or(0, |c| Arc::as_ptr(c) as usize);
-            let i = *index.entry((b.invocation.span, run)).or_insert_with(|| {
+            let i = *index.entry((Self::command_of(b), run)).or_insert_with(|| {
                 groups.push(Vec::new());
                 groups.len() - 1
             });

@@ -137,6 +137,18 @@ fn toolchain_unpinned_and_root_images() {
             [("SL202".to_string(), "Dockerfile:3:6".to_string())]
         );
     }
+    // sudo drops privileges too (`exec sudo -u "#$PUID" -- "$@"`), and the id may come from an
+    // ARG default through the ENV; an ARG default of 0 keeps root.
+    let by_arg = |uid: &str| {
+        format!(
+            "FROM golang:1.27.4 AS b\nRUN CGO_ENABLED=0 go build -trimpath -o /api .\nFROM ubuntu:24.04\nARG USER_UID={uid}\nRUN apt-get install -y sudo tzdata\nENV PUID=${{USER_UID}}\nCOPY --from=b /api /api\nENTRYPOINT [\"/entrypoint.sh\", \"/api\"]\n"
+        )
+    };
+    assert!(codes_at(project(&[("Dockerfile", &by_arg("1000"))]).path()).is_empty());
+    assert_eq!(
+        codes_at(project(&[("Dockerfile", &by_arg("0"))]).path()),
+        [("SL202".to_string(), "Dockerfile:3:6".to_string())]
+    );
     // The span runs from the final stage's base image to where its program starts.
     let (_, _, doc) = findings(project(&[("Dockerfile", &alpine("", "1000"))]).path(), &["."]);
     let span = &doc["findings"][0]["location"]["span"];

@@ -240,6 +240,73 @@ fn goreleaser_builds_main_inside_dir() {
     assert!(check(&[("go.mod", GO_MOD), ("client/main.go", client), (".goreleaser.yaml", &good)]).is_empty());
 }
 
+#[test]
+fn goreleaser_kos_images_build_with_their_own_or_their_builds_flags() {
+    // The archives' build keeps symbols and trims paths; each ko image is built with what its
+    // entry writes, else with its build's (goreleaser's ko pipe asks ko for no -trimpath).
+    let config = |ko: &str| {
+        format!(
+            "version: 2\nproject_name: app\nbuilds:\n  - id: app\n    flags: [-trimpath]\n    env: [CGO_ENABLED=0]\n    goos: [linux]\n    ldflags:\n      - -X main.buildDate={{{{.CommitDate}}}}\nkos:\n  - repositories: [ghcr.io/acme/app]\n{ko}"
+        )
+    };
+    let found = check_in_module(&[(
+        ".goreleaser.yaml",
+        &config("    ldflags:\n      - -s -w\n      - -X main.buildDate={{.Date}}\n    flags: [-v]\n"),
+    )]);
+    let mut got = rules(&found);
+    got.sort_unstable();
+    assert_eq!(
+        got,
+        [
+            ("non-reproducible-build", ".goreleaser.yaml:14"),
+            ("stripped-without-symbols", ".goreleaser.yaml:13"),
+            ("untrimmed-paths", ".goreleaser.yaml:11"),
+        ],
+        "{found:#?}"
+    );
+    // Inheriting the build's flags and ldflags, the image is built as the archives are.
+    let found = check_in_module(&[(".goreleaser.yaml", &config(""))]);
+    assert!(found.is_empty(), "{found:#?}");
+    // A kos entry naming no build of the config stops goreleaser: it builds nothing.
+    let found = check_in_module(&[(".goreleaser.yaml", &config("    build: other\n    ldflags: [-s -w]\n"))]);
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+#[test]
+fn a_clock_stamp_passed_as_an_image_build_argument_is_said_where_it_is_passed() {
+    let dockerfile = "FROM golang:1.27.1 AS build\nARG BUILD_DATE\nCOPY . .\nRUN CGO_ENABLED=0 go build -trimpath -ldflags \"-X main.buildDate=${BUILD_DATE}\" -o /app .\nFROM gcr.io/distroless/static:nonroot\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n";
+    let make = |value: &str| {
+        format!(
+            "image:\n\tdocker build --build-arg BUILD_DATE={value} -t ghcr.io/acme/app:1 .\n\tdocker push ghcr.io/acme/app:1\n"
+        )
+    };
+    let found = check_in_module(&[("Dockerfile", dockerfile), ("Makefile", &make("$(shell date -u +%FT%TZ)"))]);
+    assert_eq!(rules(&found), [("non-reproducible-build", "Makefile:2")], "{found:#?}");
+    assert!(found[0].2.contains("(passed as BUILD_DATE)"), "{}", found[0].2);
+    let found = check_in_module(&[("Dockerfile", dockerfile), ("Makefile", &make("$(shell git log -1 --format=%cI)"))]);
+    assert!(found.is_empty(), "{found:#?}");
+    // A local image (built, never pushed) is not what ships.
+    let local = "docker:\n\tdocker build --build-arg BUILD_DATE=$(shell date -u +%FT%TZ) -t app:dev .\n";
+    let found = check_in_module(&[("Dockerfile", dockerfile), ("Makefile", local)]);
+    assert!(found.is_empty(), "{found:#?}");
+    // A release workflow's build-push-action, the value from an earlier step's output.
+    let workflow = |command: &str| {
+        format!(
+            "on:\n  push:\n    tags: ['v*']\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - id: prep\n        run: echo \"created=$({command})\" >> $GITHUB_OUTPUT\n      - uses: docker/build-push-action@v6\n        with:\n          push: true\n          tags: ghcr.io/acme/app:latest\n          build-args: |\n            VERSION=${{{{ github.ref_name }}}}\n            BUILD_DATE=${{{{ steps.prep.outputs.created }}}}\n"
+        )
+    };
+    let found = check_in_module(&[
+        ("Dockerfile", dockerfile),
+        (".github/workflows/release.yml", &workflow("date -u +%Y-%m-%dT%H:%M:%SZ")),
+    ]);
+    assert_eq!(rules(&found), [("non-reproducible-build", ".github/workflows/release.yml:17")], "{found:#?}");
+    let found = check_in_module(&[
+        ("Dockerfile", dockerfile),
+        (".github/workflows/release.yml", &workflow("git log -1 --format=%cI")),
+    ]);
+    assert!(found.is_empty(), "{found:#?}");
+}
+
 /// `go install ./cmd/x` then `x ...` in the same job: a tool the job runs, not what it uploads.
 #[test]
 fn a_tool_installed_and_run_by_its_job_does_not_ship() {
@@ -4130,12 +4197,20 @@ fn flags_a_go_program_prints_are_judged_where_the_program_writes_them() {
 }
 
 #[test]
-fn a_race_detector_build_does_not_ship() {
+fn a_race_detector_or_debugger_build_does_not_ship() {
     let make = |flags: &str| format!("all:\n\tgo build {flags} -trimpath -ldflags \"-s -w\" -o app ./cmd/app\n");
     let found = check_in_module(&[("cmd/app/main.go", MAIN), ("Makefile", &make(""))]);
     assert_eq!(places(&found, "stripped-without-symbols"), ["Makefile:2"], "{found:#?}");
     let found = check_in_module(&[("cmd/app/main.go", MAIN), ("Makefile", &make("-race"))]);
     assert!(found.is_empty(), "{found:#?}");
+    // Optimizations off, for a debugger: for all packages or for the main one alone.
+    for gcflags in ["-gcflags='all=-N -l'", "-gcflags \"-N -l\""] {
+        let found = check_in_module(&[("cmd/app/main.go", MAIN), ("Makefile", &make(gcflags))]);
+        assert!(found.is_empty(), "{gcflags}: {found:#?}");
+    }
+    // Inlining off alone (`-l`) is still an optimized build.
+    let found = check_in_module(&[("cmd/app/main.go", MAIN), ("Makefile", &make("-gcflags=-l"))]);
+    assert_eq!(places(&found, "stripped-without-symbols"), ["Makefile:2"], "{found:#?}");
 }
 
 #[test]

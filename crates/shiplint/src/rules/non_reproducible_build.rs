@@ -1,6 +1,7 @@
 use super::{Binary, Defs};
 use crate::defs::gobuild::x_assignments;
 use crate::defs::shell::{Word, flatten};
+use crate::defs::source::Kind;
 use crate::defs::value::{Hole, Provenance};
 use crate::finding::{Finding, Location};
 use crate::rules::DefsFindings;
@@ -15,7 +16,10 @@ declare_rule! {
     /// clock only when `SOURCE_DATE_EPOCH` is unset (the reproducible-builds convention) is not
     /// reported. A stamp that reaches a build through a variable its caller exports (`export
     /// LD_OPTS = -ldflags "-X main.date=$(DATE)"` before `$(MAKE) -C cmd/cli`) is reported where
-    /// the caller assigns that variable.
+    /// the caller assigns that variable; one that reaches a Dockerfile's `-X main.date=${DATE}`
+    /// as a build argument (`docker build --build-arg DATE=$(date)`, a `DATE=` line of
+    /// build-push-action's `build-args:`, also through a step output such as `echo
+    /// "created=$(date)" >> $GITHUB_OUTPUT`) where the caller passes it.
     /// In a binary whose BuildInfo records `-ldflags` (built without `-trimpath`), it finds `-X`
     /// values that are a time after the commit's own (`vcs.time`): a clock stamp taken at build
     /// time, such as goreleaser's default `-X main.date={{.Date}}`.
@@ -131,8 +135,32 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
                 continue;
             }
             // A stamp a caller writes (`LDFLAGS="-X main.date=$(date)" ./build.sh`) is the
-            // caller's, said where the caller writes it.
+            // caller's, said where the caller writes it: an image build's argument
+            // (`--build-arg BUILD_DATE=$(date)`, a `build-args:` line of a CI step) where it
+            // passes that variable.
             if from_caller {
+                // The variables the stamp's own value reads (`buildDate=${BUILD_DATE}`), passed
+                // by a caller that pushes the image or whose place ships (not a local `make
+                // docker`).
+                let value_text = target.as_ref().and_then(|t| {
+                    let (start, end) = assignment_span(defs.text, word, t)?;
+                    defs.text.get(start..end)?.split_once('=').map(|(_, v)| v)
+                });
+                let variables: Vec<&str> = word
+                    .variables()
+                    .into_iter()
+                    .filter(|v| {
+                        value_text.is_some_and(|t| t.contains(&format!("${v}")) || t.contains(&format!("${{{v}}}")))
+                    })
+                    .collect();
+                let passed =
+                    b.via.as_deref().filter(|c| c.chain().any(|c| c.ships.is_some() || c.pushes)).and_then(|c| {
+                        c.chain().find_map(|c| variables.iter().find_map(|v| c.passes(v).map(|at| (at, v))))
+                    });
+                if let (Some(((path, lines), variable)), Kind::Dockerfile) = (passed, defs.kind) {
+                    let stamp = format!("{subject} takes a value from {what}, {written} (passed as {variable})");
+                    out.push(finding_at(Location::text(path, lines), &stamp));
+                }
                 continue;
             }
             let source = match through_variable(defs, word, &written, 0) {

@@ -222,10 +222,12 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             "{what}, and no unstripped copy is built: delve, gdb, perf and addr2line have less or nothing to \
              read when it crashes (panic traces and pprof profiles keep their names and lines)"
         );
-        // Where `-s`/`-w` is written: at the build, or at the caller that passes it
-        // (`GO_LDFLAGS="-s -w" ./scripts/build.sh`, or through a variable of its own:
-        // `make BLDFLAGS="$GOFLAGS"`, `export LD_OPTS = -ldflags -s` before `$(MAKE) -C cli`)
-        // when this file writes none.
+        // Where `-s`/`-w` is written: at the build (a variable of the file it expands, `LDFLAGS
+        // := -s -w`, is then a related place: what to change), or at the caller that passes it
+        // (`GO_LDFLAGS="-s -w" ./scripts/build.sh`, or through a variable of its own: `make
+        // BLDFLAGS="$GOFLAGS"`, `export LD_OPTS = -ldflags -s` before `$(MAKE) -C cli`) when
+        // this file writes none.
+        let mut related = None;
         let at = match &inv.ldflags {
             Some((_, w)) => {
                 let strips = |text: &str| stripped_by(text).is_some();
@@ -234,13 +236,20 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
                 let caller = b.via.as_deref().filter(|_| !holds_here);
                 match caller.and_then(|c| c.chain().find_map(|c| c.writes(&strips))) {
                     Some((path, lines)) => Location::text(path, lines),
-                    None => defs.location(w.start, w.end),
+                    None => {
+                        if holds_here && !std::ptr::eq(here, *w) {
+                            related = Some(defs.location(here.start, here.end));
+                        }
+                        defs.location(w.start, w.end)
+                    }
                 }
             }
             None => defs.location(inv.span.0, inv.span.1),
         };
         let help = "build once without -s -w, keep that file (`shiplint symbols store`), and ship a `strip`ped copy: \
                     it keeps the Go build ID";
-        out.push(META.finding(at, message, help));
+        let mut finding = META.finding(at, message, help);
+        finding.related.extend(related);
+        out.push(finding);
     }
 }

@@ -31,7 +31,11 @@ declare_rule! {
     /// `CGO_CFLAGS=-I/home/alice/inc` included, and always the system ones (`/usr/include`, gcc's
     /// own, which also records the gcc version); `-s -w` removes them with the DWARF. BuildInfo
     /// never lists source paths, but without `-trimpath` it records `-ldflags` and (when cgo is
-    /// enabled) `CGO_*FLAGS` verbatim.
+    /// enabled) `CGO_*FLAGS` verbatim. The `ko` command adds `-trimpath` to every build (its
+    /// `--trimpath` option defaults to true); goreleaser's `kos:` entries do not: goreleaser's ko
+    /// pipe (`internal/pipe/ko`) passes ko no trimpath option, so an entry builds with the
+    /// `flags` it writes, else with those of the build it names (checked in goreleaser's and
+    /// ko's sources). Such an entry is reported at that build when the flags are the build's.
     ///
     /// ## Example
     /// ```sh

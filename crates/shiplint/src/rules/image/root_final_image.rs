@@ -53,9 +53,10 @@ declare_rule! {
     /// naming the Dockerfile) is not judged either: GitHub's documentation says Docker actions
     /// must run as the default user, root, to write the workspace it mounts. Nor is an image
     /// that installs or copies a tool that switches users (`su-exec`, `gosu`, `s6-setuidgid`,
-    /// `setpriv`, `chpst`) and gives a non-zero user id by default (`ENV PUID=1000`): it starts
-    /// as root on purpose, and its entrypoint drops to that user before the program starts.
-    /// With no id or `PUID=0` it stays root.
+    /// `setpriv`, `chpst`, `runuser`, `sudo -u`) and gives a non-zero user id by default (`ENV
+    /// PUID=1000`, or `ENV PUID=${USER_UID}` with `ARG USER_UID=1000`): it starts as root on
+    /// purpose, and its entrypoint drops to that user before the program starts. With no id or
+    /// `PUID=0` it stays root.
     ///
     /// ## Example
     /// ```dockerfile
@@ -90,7 +91,7 @@ declare_rule! {
 }
 
 /// Tools an entrypoint runs to start the program as another user.
-const PRIVILEGE_DROPPERS: &[&str] = &["su-exec", "gosu", "s6-setuidgid", "setpriv", "chpst"];
+const PRIVILEGE_DROPPERS: &[&str] = &["su-exec", "gosu", "s6-setuidgid", "setpriv", "chpst", "runuser", "sudo"];
 
 fn is_root(user: &str) -> bool {
     let name = user.split(':').next().unwrap_or(user).trim();
@@ -183,12 +184,22 @@ fn check_stage(defs: &Defs<'_>, d: &dockerfile::Dockerfile, stage: &dockerfile::
         let args = i.args.to_ascii_lowercase();
         (i.keyword == "RUN" || i.keyword == "COPY") && PRIVILEGE_DROPPERS.iter().any(|t| args.contains(t))
     });
-    let user_id_given = instructions().filter(|i| i.keyword == "ENV").any(|i| {
-        i.args.split_whitespace().filter_map(|kv| kv.split_once('=')).any(|(name, value)| {
-            let id = value.trim_matches(['"', '\'']).parse::<u32>();
-            (name.ends_with("UID") || name.ends_with("USER_ID")) && id.is_ok_and(|id| id != 0)
-        })
-    });
+    // ARG and ENV defaults in order, so that `ENV PUID=${USER_UID}` reads `ARG USER_UID=1000`.
+    let mut defaults: Vec<(&str, &str)> = Vec::new();
+    let mut user_id_given = false;
+    for i in instructions().filter(|i| i.keyword == "ENV" || i.keyword == "ARG") {
+        for (name, value) in i.args.split_whitespace().filter_map(|kv| kv.split_once('=')) {
+            let value = value.trim_matches(['"', '\'']);
+            let referenced = value.strip_prefix("${").and_then(|v| v.strip_suffix('}')).or(value.strip_prefix('$'));
+            let value = match referenced {
+                Some(other) => defaults.iter().rev().find(|(n, _)| *n == other).map_or(value, |(_, v)| *v),
+                None => value,
+            };
+            let is_id = name.ends_with("UID") || name.ends_with("USER_ID");
+            user_id_given |= i.keyword == "ENV" && is_id && value.parse::<u32>().is_ok_and(|id| id != 0);
+            defaults.push((name, value));
+        }
+    }
     if switcher && user_id_given {
         return;
     }

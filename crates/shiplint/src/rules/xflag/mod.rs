@@ -44,7 +44,7 @@ fn x_flags<'a>(defs: &'a Defs<'_>) -> Vec<XFlag<'a>> {
     for b in defs.builds.iter().filter(claimed).filter(for_release) {
         let Some((ldflags, word)) = &b.invocation.ldflags else { continue };
         for (target, value) in x_assignments(ldflags) {
-            if !seen.insert((b.invocation.span, target.clone())) {
+            if !seen.insert((b.invocation.span, (word.start, word.end), target.clone())) {
                 continue;
             }
             let needle = format!("{target}=");
