@@ -34,6 +34,11 @@ pub struct BuildInvocation<'a> {
     pub output: Option<(Value, &'a Word)>,
     pub mod_flag: Option<Value>,
     pub packages: Vec<(Value, &'a Word)>,
+    /// `ko resolve`/`ko apply -f FILE`: the files or folders whose `ko://` references name the
+    /// packages it builds (read when the scan is linked, see `link::resolve_ko_references`).
+    pub ko_references_in: Vec<(Value, &'a Word)>,
+    /// Where the `-ldflags` are written when another file holds them (a ko config's `ldflags:`).
+    pub ldflags_lines: Option<std::sync::Arc<super::ko::WrittenLines>>,
     /// Fields in flag position whose text is unknown (`${FLAGS}` set by the caller).
     pub unknown_flags: Vec<Value>,
     /// The other flags, as `-name=value` (`-tags=netgo`): what else tells two builds apart.

@@ -25,7 +25,7 @@ struct Config {
     base_image_overrides: Option<indexmap::IndexMap<String, serde_saphyr::Spanned<String>>>,
     builds: Option<Vec<BuildEntry>>,
     default_flags: Option<Strings>,
-    default_ldflags: Option<Strings>,
+    default_ldflags: Option<serde_saphyr::Spanned<Strings>>,
     default_env: Option<Strings>,
 }
 
@@ -35,7 +35,7 @@ struct BuildEntry {
     main: Option<String>,
     env: Option<Strings>,
     flags: Option<Strings>,
-    ldflags: Option<Strings>,
+    ldflags: Option<serde_saphyr::Spanned<Strings>>,
 }
 
 /// What one build of a ko config (or its defaults) adds to `go build`: templates, not yet
@@ -45,6 +45,8 @@ pub struct Settings {
     pub flags: Vec<String>,
     pub ldflags: Vec<String>,
     pub env: Vec<String>,
+    /// Where the config writes `ldflags` (its byte range), for findings about them.
+    pub ldflags_at: Option<(usize, usize)>,
 }
 
 /// A `.ko.yaml`: each build's package (its `main` inside its `dir`, relative to where ko runs)
@@ -86,6 +88,12 @@ impl KoConfig {
     pub fn parse(text: &str) -> Result<KoConfig, String> {
         let cfg: Config = super::ci::from_yaml(text)?;
         let items = |s: &Option<Strings>| s.as_ref().map(Strings::items).unwrap_or_default();
+        let ldflags =
+            |s: &Option<serde_saphyr::Spanned<Strings>>| s.as_ref().map(|l| l.value.items()).unwrap_or_default();
+        let ldflags_at = |s: &Option<serde_saphyr::Spanned<Strings>>| {
+            let (start, _) = super::ci::span_of(s.as_ref()?)?;
+            Some((start, super::goreleaser::value_end(text, start, text.len())))
+        };
         let builds = cfg.builds.as_deref().unwrap_or_default();
         Ok(KoConfig {
             builds: builds
@@ -94,13 +102,20 @@ impl KoConfig {
                     let dir = b.dir.as_deref().unwrap_or(".");
                     let main = b.main.as_deref().unwrap_or(".");
                     let package = package_path(&format!("{dir}/{main}"));
-                    (package, Settings { flags: items(&b.flags), ldflags: items(&b.ldflags), env: items(&b.env) })
+                    let settings = Settings {
+                        flags: items(&b.flags),
+                        ldflags: ldflags(&b.ldflags),
+                        env: items(&b.env),
+                        ldflags_at: ldflags_at(&b.ldflags),
+                    };
+                    (package, settings)
                 })
                 .collect(),
             defaults: Settings {
                 flags: items(&cfg.default_flags),
-                ldflags: items(&cfg.default_ldflags),
+                ldflags: ldflags(&cfg.default_ldflags),
                 env: items(&cfg.default_env),
+                ldflags_at: ldflags_at(&cfg.default_ldflags),
             },
             default_base: cfg.default_base_image.as_ref().and_then(spanned),
             base_overrides: cfg
@@ -146,7 +161,38 @@ impl KoConfig {
             flags: or_default(&s.flags, &self.defaults.flags),
             ldflags: or_default(&s.ldflags, &self.defaults.ldflags),
             env: or_default(&s.env, &self.defaults.env),
+            ldflags_at: match s.ldflags.is_empty() {
+                true => self.defaults.ldflags_at,
+                false => s.ldflags_at,
+            },
         }
+    }
+}
+
+/// The lines of another file where a build's flags are written (a ko config's `ldflags:`), for
+/// findings that point at one of them.
+#[derive(Debug, PartialEq)]
+pub struct WrittenLines {
+    pub path: String,
+    pub lines: Vec<(String, crate::text::Span)>,
+}
+
+impl WrittenLines {
+    fn of(path: &str, text: &str, (start, end): (usize, usize)) -> WrittenLines {
+        let index = crate::text::LineIndex::new(text);
+        let mut lines = Vec::new();
+        let mut at = start;
+        for line in text.get(start..end).unwrap_or("").split_inclusive('\n') {
+            let content = line.trim_end();
+            lines.push((content.to_string(), index.span(text, at, at + content.len())));
+            at += line.len();
+        }
+        WrittenLines { path: path.to_string(), lines }
+    }
+
+    /// The first line that holds what `holds` finds, with where it is.
+    pub fn find(&self, holds: &dyn Fn(&str) -> bool) -> Option<(&str, crate::text::Span)> {
+        self.lines.iter().find(|(line, _)| holds(line)).map(|(_, span)| (self.path.as_str(), *span))
     }
 }
 
@@ -195,13 +241,16 @@ pub fn pushes(inv: &BuildInvocation<'_>) -> bool {
 }
 
 /// The builds of `ko build`/`ko publish` from its arguments at `argv[from..]`: one `go build`
-/// per package, with ko's defaults. Other ko commands (`resolve`, `apply`) name their packages
-/// in YAML files and are not read.
+/// per package, with ko's defaults. `ko resolve`, `ko apply` and `ko create` build the packages
+/// that `ko://` references in the YAML files they are given (`-f FILE|DIR`) name: one
+/// invocation for them all, whose packages are read when the scan is linked.
 pub fn builds<'a>(mut inv: BuildInvocation<'a>, e: &Evaluated<'a>, from: usize) -> Vec<BuildInvocation<'a>> {
     let argv = &e.argv;
-    if !matches!(argv.get(from).and_then(Value::as_known), Some("build" | "publish")) {
-        return Vec::new();
-    }
+    let resolves = match argv.get(from).and_then(Value::as_known) {
+        Some("build" | "publish") => false,
+        Some("resolve" | "apply" | "create") => true,
+        _ => return Vec::new(),
+    };
     inv.build_word = (e.word_of(from).start, e.word_of(from).end);
     inv.trimpath = true;
     let mut platform = None;
@@ -226,14 +275,23 @@ pub fn builds<'a>(mut inv: BuildInvocation<'a>, e: &Evaluated<'a>, from: usize) 
             },
         };
         let option = option.as_str();
+        // `-f`, `--filename`, and short flags run together ending in it (`-Bf config/`).
+        let filename = option == "--filename" || (!option.starts_with("--") && option.ends_with('f'));
         let value = match inline {
             Some(v) => Some(v),
-            None if VALUE_OPTIONS.contains(&option) => {
+            None if VALUE_OPTIONS.contains(&option) || (resolves && filename) => {
                 j += 1;
                 argv.get(j).cloned()
             }
             None => None,
         };
+        if resolves && filename {
+            if let Some(v) = value {
+                inv.ko_references_in.push((v, e.word_of(j)));
+            }
+            j += 1;
+            continue;
+        }
         match (option, value) {
             ("--platform", Some(v)) => platform = Some(v),
             ("--ldflags", Some(v)) => {
@@ -275,6 +333,12 @@ pub fn builds<'a>(mut inv: BuildInvocation<'a>, e: &Evaluated<'a>, from: usize) 
     }
     let image = Value::hole(Origin::Unevaluated("(the image ko builds)".into()));
     inv.output = Some((image, e.word_of(from)));
+    if resolves {
+        return match inv.ko_references_in.is_empty() {
+            true => Vec::new(),
+            false => vec![inv],
+        };
+    }
     packages
         .into_iter()
         .map(|k| {
@@ -304,7 +368,8 @@ fn template_field(env: &std::collections::HashMap<String, Setting>, field: &str)
 /// Applies a ko config's settings to a ko build (its package's build entry, or the defaults):
 /// its env after the caller's, its flags, and its ldflags unless `--ldflags` gave them; each
 /// rendered over the build's environment.
-pub fn configure(inv: &mut BuildInvocation<'_>, config: &KoConfig) {
+/// Gives a ko build the settings of its package in `config`, the file at `path` with `text`.
+pub fn configure(inv: &mut BuildInvocation<'_>, config: &KoConfig, (path, text): (&str, &str)) {
     let Some((package, word)) = inv.packages.first().map(|(p, w)| (p.display(), *w)) else { return };
     let settings = config.settings_for(&package);
     for entry in &settings.env {
@@ -324,6 +389,7 @@ pub fn configure(inv: &mut BuildInvocation<'_>, config: &KoConfig) {
         let value = Value::rendered(&joined, &|f| template_field(&inv.env, f));
         if value != Value::empty() {
             inv.ldflags = Some((value, word));
+            inv.ldflags_lines = settings.ldflags_at.map(|at| std::sync::Arc::new(WrittenLines::of(path, text, at)));
         }
     }
 }

@@ -1096,13 +1096,109 @@ pub fn link(defs: &mut [Defs<'_>]) {
             }
         }
     }
+    resolve_ko_references(defs);
     configure_ko_builds(defs, &index);
+}
+
+/// The most YAML files a `ko resolve -f DIR` is read for, and the most packages taken from them.
+const MAX_KO_FILES: usize = 256;
+const MAX_KO_PACKAGES: usize = 64;
+/// The most of one YAML file read for `ko://` references.
+const MAX_KO_FILE: u64 = 1 << 20;
+
+/// Turns each `ko resolve`/`ko apply -f ...` into one build per package its files reference
+/// (`image: ko://example.com/app/cmd/server`), found from the folder the command runs in, the
+/// caller's and the scan's root. A folder is read one level deep (ko's `-R` recurses; the
+/// references of the files at its top are taken either way). Bounded in files, bytes and
+/// packages; a reference that is not a plain import path is skipped.
+fn resolve_ko_references(defs: &mut [Defs<'_>]) {
+    for d in defs.iter_mut() {
+        if !d.builds.iter().any(|b| !b.invocation.ko_references_in.is_empty()) {
+            continue;
+        }
+        let bases = base_folders(Path::new(d.path), d.kind, d.scan_root.unwrap_or(Path::new("")));
+        let builds = std::mem::take(&mut d.builds);
+        for b in builds {
+            if b.invocation.ko_references_in.is_empty() {
+                d.builds.push(b);
+                continue;
+            }
+            let folder = b.invocation.dir.as_ref().and_then(Value::as_known).unwrap_or("").to_string();
+            let mut packages: Vec<(String, &super::shell::Word)> = Vec::new();
+            for (named, word) in &b.invocation.ko_references_in {
+                // Only inside the scanned tree: no absolute path, no climbing out with `..`.
+                let inside = |p: &str| {
+                    Path::new(p)
+                        .components()
+                        .all(|c| matches!(c, std::path::Component::Normal(_) | std::path::Component::CurDir))
+                };
+                let Some(named) = named.as_known().filter(|n| inside(n) && inside(&folder)) else { continue };
+                let candidates = bases.iter().map(|base| base.join(&folder).join(named));
+                let Some(found) = candidates.into_iter().find(|p| p.exists()) else { continue };
+                for reference in ko_references(&found) {
+                    if packages.len() < MAX_KO_PACKAGES && !packages.iter().any(|(p, _)| *p == reference) {
+                        packages.push((reference, word));
+                    }
+                }
+            }
+            for (package, word) in packages {
+                let mut invocation = b.invocation.clone();
+                invocation.packages = vec![(Value::known(format!("ko://{package}")), word)];
+                d.builds.push(super::source::Build {
+                    invocation,
+                    stage: b.stage,
+                    runner: b.runner,
+                    context: b.context.clone(),
+                    via: b.via.clone(),
+                    goal: b.goal.clone(),
+                });
+            }
+        }
+    }
+}
+
+/// The import paths `ko://` references name in a YAML file, or in the YAML files at the top of
+/// a folder.
+fn ko_references(path: &Path) -> Vec<String> {
+    // Symbolic links are not followed: they may lead out of the scanned tree.
+    let Ok(meta) = std::fs::symlink_metadata(path) else { return Vec::new() };
+    let files: Vec<PathBuf> = match meta.is_dir() {
+        true => {
+            let Ok(entries) = std::fs::read_dir(path) else { return Vec::new() };
+            let mut files: Vec<PathBuf> = entries
+                .filter_map(Result::ok)
+                .take(MAX_KO_FILES * 4)
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+                .collect();
+            files.sort();
+            files.truncate(MAX_KO_FILES);
+            files
+        }
+        false if meta.is_file() => vec![path.to_path_buf()],
+        false => return Vec::new(),
+    };
+    let mut out = Vec::new();
+    for file in files {
+        let Ok(bytes) = shiplint_archive::read_regular(&file, MAX_KO_FILE) else { continue };
+        let text = String::from_utf8_lossy(&bytes);
+        for (at, _) in text.match_indices("ko://") {
+            let rest = &text[at + "ko://".len()..];
+            let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || "._~/-".contains(c))).unwrap_or(rest.len());
+            let reference = rest[..end].trim_end_matches('/');
+            if !reference.is_empty() && !out.iter().any(|r| r == reference) {
+                out.push(reference.to_string());
+            }
+        }
+    }
+    out
 }
 
 /// Gives each `ko build` the settings of the ko config it reads: the file `KO_CONFIG_PATH`
 /// names (or `.ko.yaml` in the folder it names), else `.ko.yaml` in the folder ko runs in.
 fn configure_ko_builds(defs: &mut [Defs<'_>], index: &HashMap<PathBuf, usize>) {
-    let configs: Vec<_> = defs.iter().map(Defs::ko_config).collect();
+    let configs: Vec<_> = defs.iter().map(|d| d.ko_config().map(|c| (c, d.path, d.text))).collect();
     if configs.iter().all(Option::is_none) {
         return;
     }
@@ -1123,11 +1219,12 @@ fn configure_ko_builds(defs: &mut [Defs<'_>], index: &HashMap<PathBuf, usize>) {
                     None => [base.join(folder).join(".ko.yaml"), base.join(folder).join(".ko.yml")],
                 })
                 .collect();
-            let Some((i, config)) = find_file(index, candidates.into_iter()).and_then(|i| Some((i, configs[i]?)))
+            let Some((i, (config, path, text))) =
+                find_file(index, candidates.into_iter()).and_then(|i| Some((i, configs[i]?)))
             else {
                 continue;
             };
-            super::ko::configure(inv, config);
+            super::ko::configure(inv, config, (path, text));
             if super::ko::pushes(inv) {
                 let image_user = inv.other_flags.iter().any(|f| f.starts_with("--image-user="));
                 let default_base_replaced = inv.env.contains_key("KO_DEFAULTBASEIMAGE");

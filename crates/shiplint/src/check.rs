@@ -480,16 +480,21 @@ fn judge_definitions(
 }
 
 /// Where a repository publishes images from some Dockerfiles (a release workflow's push,
-/// goreleaser's `dockers:`), a Dockerfile that nothing of it builds for a release (no `docker
-/// build -f` outside places for tests, development or tooling such as `make docker-dev`, no
-/// build-push-action, no goreleaser, no bake file beside it) and whose name does not say it is
-/// the release's (`Dockerfile.prod`, `release.Dockerfile`) is not one of its published images:
+/// goreleaser's `dockers:`) or with ko, a Dockerfile that nothing of it builds for a release
+/// (no `docker build -f` outside places for tests, development or tooling such as `make
+/// docker-dev`, no build-push-action, no goreleaser, no bake file beside it) and whose name does
+/// not say it is the release's (`Dockerfile.prod`, `release.Dockerfile`) is not one of its
+/// published images:
 /// a developer's or a stale one (netbird's `Dockerfile.multistage` beside the `Dockerfile`
 /// goreleaser packs). Where nothing says which images are published, every one may be.
 fn mark_images_published_instead(defs: &mut [Defs<'_>]) {
+    // Images a ko config's pushed builds make count as published images too.
     let published: Vec<(Option<&Path>, String)> = defs
         .iter()
-        .filter(|d| d.kind == source::Kind::Dockerfile && (d.published_by.is_some() || d.packed_by_goreleaser))
+        .filter(|d| {
+            let dockerfile = d.kind == source::Kind::Dockerfile && (d.published_by.is_some() || d.packed_by_goreleaser);
+            dockerfile || d.ko_published.is_some()
+        })
         .map(|d| (d.scan_root, d.path.to_string()))
         .collect();
     for d in defs.iter_mut().filter(|d| d.kind == source::Kind::Dockerfile) {

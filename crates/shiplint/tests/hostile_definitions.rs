@@ -242,6 +242,17 @@ fn hostile_build_definitions_and_trees_are_bounded() {
         )
         }),
         Box::new(move || {
+            // `ko resolve`/`ko apply -f` naming a device, a file and a folder outside the tree.
+            hostile(
+                "ko resolve -f naming /dev/zero and paths outside",
+                vec![
+                    (".ko.yaml", b("defaultBaseImage: alpine:3.20\n".into())),
+                    ("Makefile", b("release:\n\tko resolve -f /dev/zero\n\tko resolve -f ../canary/go.mod\n\tko apply -Bf ../canary/ -f ./../canary\n".into())),
+                ],
+                &[],
+            )
+        }),
+        Box::new(move || {
             // Go programs whose output a Makefile and a script take, named as devices, outside
             // the repository, and as a folder of thousands of files with no `func main`.
             let mut files = vec![

@@ -2531,6 +2531,47 @@ fn ko_images_are_judged_by_the_base_images_of_their_config() {
     assert!(files("img=$(ko build --local ./cmd/tool)").is_empty());
 }
 
+#[test]
+fn ko_resolve_builds_the_packages_its_files_reference() {
+    // `ko resolve -f config/` builds each `ko://` import path of the YAML files it is given.
+    let config = "defaultBaseImage: gcr.io/distroless/static-debian12:nonroot\nbaseImageOverrides:\n  example.com/app/cmd/tool: alpine:3.20\n";
+    let manifest = |package: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - image: ko://example.com/app/{package}\n"
+        )
+    };
+    let files = |package: &str, run: &str| {
+        check_in_module(&[
+            ("cmd/app/main.go", MAIN),
+            ("cmd/tool/main.go", MAIN),
+            (".ko.yaml", config),
+            ("config/deploy.yaml", &manifest(package)),
+            ("Makefile", &format!("release:\n\t{run}\n")),
+        ])
+    };
+    for run in
+        ["ko resolve -f config/ > release.yaml", "ko apply -Bf config/deploy.yaml", "ko resolve --filename=config"]
+    {
+        let found = files("cmd/tool", run);
+        assert_eq!(rules(&found), [("root-final-image", ".ko.yaml:3")], "{run}: {found:#?}");
+    }
+    // The app's image is on the nonroot default.
+    assert!(files("cmd/app", "ko resolve -f config/ > release.yaml").is_empty());
+    // The config's ldflags are judged where the config writes them.
+    let stamped = "defaultBaseImage: gcr.io/distroless/static-debian12:nonroot\nbuilds:\n  - id: app\n    main: ./cmd/app\n    ldflags:\n      - -X example.com/app/pkg/version.Version={{.Env.VERSION}}\n      - -X main.buildDate={{.Date}}\n";
+    let found = check_in_module(&[
+        ("cmd/app/main.go", MAIN),
+        (".ko.yaml", stamped),
+        ("config/deploy.yaml", &manifest("cmd/app")),
+        ("Makefile", "release:\n\tko resolve -f config/ > release.yaml\n"),
+    ]);
+    assert_eq!(
+        rules(&found),
+        [("x-flag-unknown-target", ".ko.yaml:6"), ("non-reproducible-build", ".ko.yaml:7")],
+        "{found:#?}"
+    );
+}
+
 /// actions/upload-artifact keeps the files its `path:` names: a job that builds with make and
 /// uploads its test results keeps no binary, and its Go release is not a release's.
 #[test]

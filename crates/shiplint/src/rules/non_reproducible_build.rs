@@ -178,9 +178,16 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
                 let t = target.as_ref()?;
                 defs.printed_at(word, &|text| assignment_at(text, t).map(|at| (at, at + t.len())))
             };
+            // One written in another file (a ko config's `ldflags:`) is said at its line there.
+            let elsewhere = || {
+                let t = target.as_ref()?;
+                let (path, lines) =
+                    b.invocation.ldflags_lines.as_ref()?.find(&|line| assignment_at(line, t).is_some())?;
+                Some((path.to_string(), lines))
+            };
             match span {
                 Some(span) => out.push(finding(defs, span, &stamp)),
-                None => match printed() {
+                None => match elsewhere().or_else(printed) {
                     Some((path, lines)) => out.push(finding_at(Location::text(&path, lines), &stamp)),
                     None => at_word.push(stamp),
                 },

@@ -20,8 +20,9 @@ declare_rule! {
     /// a build argument chooses (`FROM ${BASE_IMAGE}`) is judged as the scan's image builds
     /// pass it (`--build-arg`, build-push-action's `build-args:` in each matrix combination):
     /// one base that runs as root is enough. Beside images the repository publishes (a release
-    /// workflow's push, goreleaser's `dockers:`), a Dockerfile that only places for tests,
-    /// development or tooling build (`make docker-dev`), or nothing builds, is not judged. In an
+    /// workflow's push, goreleaser's `dockers:`, a ko command that pushes), a Dockerfile that
+    /// only places for tests, development or tooling build (`make docker-dev`, a compose file),
+    /// or nothing builds, is not judged. In an
     /// image that holds a Go executable, it reads the config's `User` (empty, `root`, `0`,
     /// `0:…`). For a ko config whose images
     /// a ko command of the scan pushes, it finds the base images (`defaultBaseImage`, a pushed

@@ -49,11 +49,14 @@ fn x_flags<'a>(defs: &'a Defs<'_>) -> Vec<XFlag<'a>> {
             }
             let needle = format!("{target}=");
             let printed = || defs.printed_at(word, &|text| text.find(&needle).map(|at| (at, at + target.len())));
+            // In another file (a ko config's `ldflags:`), at the line that names the target.
+            let elsewhere = || b.invocation.ldflags_lines.as_ref()?.find(&|line| line.contains(&needle));
             let at = match written_at(defs, word, &target) {
                 Some((start, end)) => defs.location(start, end),
-                None => match printed() {
-                    Some((path, span)) => Location::text(&path, span),
-                    None => defs.location(word.start, word.end),
+                None => match (elsewhere(), printed()) {
+                    (Some((path, span)), _) => Location::text(path, span),
+                    (None, Some((path, span))) => Location::text(&path, span),
+                    (None, None) => defs.location(word.start, word.end),
                 },
             };
             out.push(XFlag { target, value, at, build: &b.invocation });
