@@ -866,12 +866,38 @@ impl Makefile {
                 let d = self.by_name.get(&var).and_then(|ds| ds.last()).map(|&i| &self.vars[i]);
                 d.map_or_else(Value::empty, |d| Value::known(text[d.value.0..d.value.1].trim_end()))
             }
+            // Where a variable comes from, as make reads the file there: a caller's command-line
+            // override, a definition above, the caller's environment, one of make's defaults,
+            // else `undefined` (a variable CI may set, such as `CI`, stays unknown).
+            "origin" => {
+                let name = known(&arg(0))?.trim().to_string();
+                let given = |of: fn(&Given) -> &Vec<(String, Value)>| {
+                    scope.given.is_some_and(|g| lookup(of(g), &name).is_some())
+                };
+                let in_file = self.by_name.get(&name).is_some_and(|defs| {
+                    defs.iter().any(|&i| {
+                        self.vars[i].targets.is_empty() && scope.before.is_none_or(|at| self.vars[i].value.0 < at)
+                    })
+                });
+                let origin = match () {
+                    _ if lookup(&scope.locals, &name).is_some() => "automatic",
+                    _ if given(|g| &g.overrides) => "command line",
+                    _ if in_file => "file",
+                    _ if given(|g| &g.environment) => "environment",
+                    _ if matches!(name.as_str(), "CC" | "CXX" | "CPP" | "AR" | "AS" | "RM" | "MAKE" | "SHELL") => {
+                        "default"
+                    }
+                    _ if Provenance::of_environment(&name).is_some() => return Some(Value::derived(written(), &[])),
+                    _ => "undefined",
+                };
+                Value::known(origin)
+            }
             "error" | "warning" | "info" | "eval" => Value::empty(),
             "abspath" | "realpath" => Value::Partial(vec![Piece::Hole(Hole {
                 origin: Origin::Unevaluated(written()),
                 provenance: Provenance::Host,
             })]),
-            "wildcard" | "origin" | "flavor" | "file" | "join" | "wordlist" | "guile" | "let" | "intcmp" => {
+            "wildcard" | "flavor" | "file" | "join" | "wordlist" | "guile" | "let" | "intcmp" => {
                 Value::derived(written(), &[])
             }
             _ => return None,

@@ -228,6 +228,37 @@ fn conditionals_are_decided_where_make_reads_them() {
     assert_eq!(rules(&check(&[("Makefile", &before)])), [("stripped-without-symbols", "Makefile:19")]);
 }
 
+/// A release script that sources a library a command locates runs steps the scan cannot read:
+/// its darwin builds may be notarized there.
+#[test]
+fn a_release_library_sourced_from_a_command_may_notarize() {
+    let script = |library: &str| {
+        format!(
+            "#!/usr/bin/env bash\n{library}build_release() {{\n  GOOS=darwin GOARCH=arm64 go build -trimpath -o kn-darwin-arm64 .\n  gh release upload v1 kn-darwin-arm64\n}}\nbuild_release\n"
+        )
+    };
+    let found = check_in_module(&[("hack/release.sh", &script(""))]);
+    assert_eq!(rules(&found), [("macos-not-notarized", "hack/release.sh:3")], "{found:#?}");
+    let sourced = script("source \"$(go run example.com/hack/cmd/script release.sh)\"\n");
+    assert!(check_in_module(&[("hack/release.sh", &sourced)]).is_empty());
+}
+
+/// `$(origin VAR)` is `undefined` for a variable nothing sets: the release branch is the one
+/// taken, not the debugger build of the other.
+#[test]
+fn origin_decides_a_conditional_on_whether_a_variable_is_set() {
+    let make = |above: &str| {
+        format!(
+            "{above}ifeq ($(origin DEBUG), undefined)\n  OUT := release\nelse\n  OUT := debug\n  GCFLAGS := -gcflags=\"all=-N -l\"\nendif\nrelease:\n\tGOOS=darwin go build $(GCFLAGS) -o dist/$(OUT)/app .\n\tgh release upload v1 dist/$(OUT)/app\n"
+        )
+    };
+    let found = check_in_module(&[("Makefile", &make(""))]);
+    assert_eq!(places(&found, "untrimmed-paths"), ["Makefile:8"], "{found:#?}");
+    // Set in the file above the test: the debugger build, which ships nothing.
+    let found = check_in_module(&[("Makefile", &make("DEBUG := 1\n"))]);
+    assert!(found.is_empty(), "{found:#?}");
+}
+
 /// goreleaser runs `go build` in `dir:` and finds `main:` there.
 #[test]
 fn goreleaser_builds_main_inside_dir() {

@@ -14,11 +14,15 @@ declare_rule! {
     /// `notarize:`, no command that submits to Apple's notary service (`xcrun notarytool`,
     /// `gon`, `quill notarize` or `sign-and-notarize`, `rcodesign notary-submit`, `altool
     /// --notarize-app`, also in goreleaser hooks and `signs:`), no workflow action named for it.
-    /// Signing alone (`codesign`, `rcodesign sign`) is not notarization. One finding per build
-    /// command; when the file that builds does not choose macOS (it never names it, or only in
-    /// comments, tests of the host such as `ifeq ($(HOST_OS),darwin)` and its other builds),
-    /// its caller chose darwin (`GOOS=darwin ./build.sh`, `make GOOS=${{ matrix.goos }}`), and
-    /// the finding is at the line of the nearest caller that names it; so is a build with no
+    /// Signing alone (`codesign`, `rcodesign sign`) is not notarization. A script that sources
+    /// a library a command fetches at release time (`source "$(go run
+    /// knative.dev/hack/cmd/script release.sh)"`, `curl`, `wget`) is not judged: that library,
+    /// which the scan cannot read, may notarize (knative's does, with `rcodesign`). One finding
+    /// per build command; when the file that builds does not choose macOS (it never names it,
+    /// or only in comments, tests of the host such as `ifeq ($(HOST_OS),darwin)` and its other
+    /// builds), its caller chose darwin (`GOOS=darwin ./build.sh`,
+    /// `make GOOS=${{ matrix.goos }}`), and the finding is at the line of the nearest caller
+    /// that names it; so is a build with no
     /// GOOS that a CI job runs on a macOS runner (`runs-on: macos-latest`, from the matrix too);
     /// a job named for tests releases such a build only if it keeps it. A shell function's
     /// build is told at each call that names darwin (`build darwin arm64`). In a release folder
@@ -106,6 +110,12 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             );
             out.push(defs.finding(&META, at, message, GORELEASER_HELP));
         }
+        return;
+    }
+    // A script that sources a library a command fetches (`source "$(go run
+    // knative.dev/hack/cmd/script release.sh)"`) runs release steps nobody here sees: the
+    // library may notarize what the script builds.
+    if sources_unread_library(defs) {
         return;
     }
     // Any other source (a Makefile, a script, a Go build program, a CI matrix, promu): each
@@ -324,4 +334,22 @@ pub fn check_release(release: &crate::release::ReleaseFacts, out: &mut Vec<Findi
             "to staple, ship it in a signed and notarized .pkg or .dmg (`xcrun stapler staple`)",
         ));
     }
+}
+
+/// Whether a script sources a file that a command fetches or unpacks from elsewhere at release
+/// time (`source "$(go run knative.dev/hack/cmd/script release.sh)"`, `curl`, `wget`), not one
+/// of the tree located by `$(dirname "$0")`.
+fn sources_unread_library(defs: &Defs<'_>) -> bool {
+    let fetches = |command: &str| {
+        let command = command.trim_start();
+        command.starts_with("go run ") || command.starts_with("curl ") || command.starts_with("wget ")
+    };
+    defs.kind == crate::defs::source::Kind::Shell
+        && defs.commands.iter().any(|c| {
+            let sources = matches!(c.argv.first().and_then(|a| a.as_known()), Some("source" | "."));
+            let fetched = |path: &crate::defs::value::Value| {
+                path.holes().any(|h| matches!(&h.origin, crate::defs::value::Origin::Command(c) if fetches(c)))
+            };
+            sources && c.argv.get(1).is_some_and(fetched)
+        })
 }
