@@ -564,6 +564,7 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
     }
     let kos = cfg.kos.as_deref().unwrap_or_default();
     let ko_starts: Vec<usize> = kos.iter().filter_map(|k| span_of(k).map(|s| s.0)).collect();
+    let pairs: Vec<(&Build, Option<&BuildEntry>)> = builds.iter().zip(build_entries.iter().copied()).collect();
     let mut ko_builds = Vec::new();
     for k in kos {
         let Some(span) = span_of(k) else { continue };
@@ -577,7 +578,6 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
             b.1.and_then(|e| e.id.as_ref()).is_none()
                 && (cfg.project_name.is_none() || named == cfg.project_name.as_deref())
         };
-        let pairs: Vec<(&Build, Option<&BuildEntry>)> = builds.iter().zip(build_entries.iter().copied()).collect();
         // goreleaser stops where no build has the id ("no builds with id").
         let Some(&(build, entry)) = pairs.iter().find(written).or_else(|| pairs.iter().find(unnamed)) else {
             continue;
@@ -711,12 +711,10 @@ fn ko_build(
             span,
         ),
     };
+    let own = (span.0, entry_extent(text, span.0, entry_end));
     // Flags it takes from the build are the build's to fix: said there, once for both.
     let (span, trimpath_fix) = match &ko.flags {
-        Some(_) => {
-            let span = (span.0, entry_extent(text, span.0, entry_end));
-            (span, trimpath_edit(text, span.0, ko.flags.as_ref()))
-        }
+        Some(_) => (own, trimpath_edit(text, own.0, ko.flags.as_ref())),
         None => (build.span, build.trimpath_edit.clone()),
     };
     Build {
@@ -727,7 +725,7 @@ fn ko_build(
         targets,
         target_count,
         ldflags: match &ko.ldflags {
-            Some(l) => ldflags_word(text, l, span, entry_end),
+            Some(l) => ldflags_word(text, l, own, entry_end),
             None => build.ldflags.clone(),
         },
         output: build.output.clone(),

@@ -1126,13 +1126,9 @@ fn resolve_ko_references(defs: &mut [Defs<'_>]) {
             let folder = b.invocation.dir.as_ref().and_then(Value::as_known).unwrap_or("").to_string();
             let mut packages: Vec<(String, &super::shell::Word)> = Vec::new();
             for (named, word) in &b.invocation.ko_references_in {
-                // Only inside the scanned tree: no absolute path, no climbing out with `..`.
-                let inside = |p: &str| {
-                    Path::new(p)
-                        .components()
-                        .all(|c| matches!(c, std::path::Component::Normal(_) | std::path::Component::CurDir))
+                let Some(named) = named.as_known().filter(|n| stays_below(n) && stays_below(&folder)) else {
+                    continue;
                 };
-                let Some(named) = named.as_known().filter(|n| inside(n) && inside(&folder)) else { continue };
                 let candidates = bases.iter().map(|base| base.join(&folder).join(named));
                 let Some(found) = candidates.into_iter().find(|p| p.exists()) else { continue };
                 for reference in ko_references(&found) {
@@ -1155,6 +1151,11 @@ fn resolve_ko_references(defs: &mut [Defs<'_>]) {
             }
         }
     }
+}
+
+/// Whether a relative path stays below the folder it is joined to: no root, no `..`.
+fn stays_below(path: &str) -> bool {
+    Path::new(path).components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
 }
 
 /// The import paths `ko://` references name in a YAML file, or in the YAML files at the top of
