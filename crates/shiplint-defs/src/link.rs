@@ -1295,7 +1295,8 @@ fn action_built_dockerfiles(defs: &[Defs<'_>], index: &HashMap<PathBuf, usize>) 
                 _ if hashicorp => true,
                 Some(push) if push.contains("${{") => !push.contains("== 'pull_request'"),
                 Some(push) => push == "true",
-                None => false,
+                // `outputs: type=image,name=...,push=true` (or `type=registry`) pushes too.
+                None => input("outputs").is_some_and(|o| o.contains("push=true") || o.contains("type=registry")),
             };
             let (file_key, context_key) = if hashicorp { ("dockerfile", "workdir") } else { ("file", "context") };
             let context = input(context_key).filter(|c| !c.contains("${{") && !c.contains("://")).unwrap_or(".");
@@ -1308,6 +1309,33 @@ fn action_built_dockerfiles(defs: &[Defs<'_>], index: &HashMap<PathBuf, usize>) 
             let mut caller = Caller::new(d, i, step, None, job, None);
             caller.pushes = releases && pushes;
             let caller = Arc::new(caller);
+            // `file: ${{ matrix.image.dockerfile }}`: the Dockerfile each matrix combination
+            // names, where every combination names one.
+            let per_runner: Vec<PathBuf> = match (a.with.get(file_key), wf.jobs.get(a.job)) {
+                (Some(file), Some(job)) if file.value.contains("${{") => (0..job.combinations.len().max(1))
+                    .map(|runner| {
+                        let env = d.ci_env(wf, a.job, runner)?;
+                        super::ci::input_value(file, &env).as_known().map(PathBuf::from)
+                    })
+                    .collect::<Option<Vec<PathBuf>>>()
+                    .unwrap_or_default(),
+                _ => Vec::new(),
+            };
+            if !per_runner.is_empty() {
+                let mut files: Vec<usize> =
+                    per_runner.iter().filter_map(|f| find_file(index, bases.iter().map(|b| b.join(f)))).collect();
+                files.sort_unstable();
+                files.dedup();
+                out.extend(files.into_iter().map(|file| ActionImageBuild {
+                    file,
+                    caller: caller.clone(),
+                    at: d.at(a.span.0),
+                    published: releases && pushes,
+                    target: target.clone(),
+                    build_args: build_args.clone(),
+                }));
+                continue;
+            }
             let file = match input(file_key) {
                 // `./images/${{ matrix.id }}/Dockerfile`: each Dockerfile it could be is built,
                 // though which of them the release pushes is not known.

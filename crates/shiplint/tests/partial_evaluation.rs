@@ -228,6 +228,34 @@ fn conditionals_are_decided_where_make_reads_them() {
     assert_eq!(rules(&check(&[("Makefile", &before)])), [("stripped-without-symbols", "Makefile:19")]);
 }
 
+/// build-push-action with `file: ${{ matrix.image.dockerfile }}` builds and pushes the Dockerfile
+/// each combination names (`outputs: ...,push=true` pushes too): a `.dev` name does not make it
+/// a development image, and a Dockerfile no combination names is not published beside them.
+#[test]
+fn a_matrix_of_dockerfiles_is_each_built_and_pushed() {
+    let dockerfile = "FROM golang:1.27.1 AS build\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /app .\nFROM gcr.io/distroless/static:nonroot\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n";
+    let workflow = |outputs: &str| {
+        format!(
+            "on:\n  push:\n    tags: ['v*']\njobs:\n  image:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        image:\n          - name: latest\n            dockerfile: Dockerfile\n          - name: dev\n            dockerfile: Dockerfile.dev\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          file: ${{{{ matrix.image.dockerfile }}}}\n          outputs: {outputs}\n"
+        )
+    };
+    let files = |outputs: &str| {
+        check_in_module(&[
+            ("Dockerfile", dockerfile),
+            ("Dockerfile.dev", dockerfile),
+            ("deploy/Dockerfile", dockerfile),
+            (".github/workflows/image.yml", &workflow(outputs)),
+        ])
+    };
+    let found = files("type=image,name=ghcr.io/acme/app,push-by-digest=true,push=true");
+    let mut untrimmed = places(&found, "untrimmed-paths");
+    untrimmed.sort_unstable();
+    assert_eq!(untrimmed, ["Dockerfile.dev:3", "Dockerfile:3"], "{found:#?}");
+    // Built and kept in the builder's cache only: nothing is pushed, and `.dev` is for development.
+    let found = files("type=cacheonly");
+    assert!(!places(&found, "untrimmed-paths").contains(&"Dockerfile.dev:3"), "{found:#?}");
+}
+
 /// A release script that sources a library a command locates runs steps the scan cannot read:
 /// its darwin builds may be notarized there.
 #[test]
