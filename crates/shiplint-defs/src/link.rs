@@ -1309,6 +1309,14 @@ fn action_built_dockerfiles(defs: &[Defs<'_>], index: &HashMap<PathBuf, usize>) 
             let mut caller = Caller::new(d, i, step, None, job, None);
             caller.pushes = releases && pushes;
             let caller = Arc::new(caller);
+            let image_build = |file: usize, published: bool| ActionImageBuild {
+                file,
+                caller: caller.clone(),
+                at: d.at(a.span.0),
+                published,
+                target: target.clone(),
+                build_args: build_args.clone(),
+            };
             // `file: ${{ matrix.image.dockerfile }}`: the Dockerfile each matrix combination
             // names, where every combination names one.
             let per_runner: Vec<PathBuf> = match (a.with.get(file_key), wf.jobs.get(a.job)) {
@@ -1326,14 +1334,7 @@ fn action_built_dockerfiles(defs: &[Defs<'_>], index: &HashMap<PathBuf, usize>) 
                     per_runner.iter().filter_map(|f| find_file(index, bases.iter().map(|b| b.join(f)))).collect();
                 files.sort_unstable();
                 files.dedup();
-                out.extend(files.into_iter().map(|file| ActionImageBuild {
-                    file,
-                    caller: caller.clone(),
-                    at: d.at(a.span.0),
-                    published: releases && pushes,
-                    target: target.clone(),
-                    build_args: build_args.clone(),
-                }));
+                out.extend(files.into_iter().map(|file| image_build(file, releases && pushes)));
                 continue;
             }
             let file = match input(file_key) {
@@ -1343,28 +1344,14 @@ fn action_built_dockerfiles(defs: &[Defs<'_>], index: &HashMap<PathBuf, usize>) 
                     let pattern = Value::templated(&f.replace("${{", "{{"));
                     let candidates = bases.iter().map(|b| join_path(&[&Value::known(b.to_string_lossy()), &pattern]));
                     let found = find_files(index, candidates).into_iter();
-                    out.extend(found.map(|file| ActionImageBuild {
-                        file,
-                        caller: caller.clone(),
-                        at: d.at(a.span.0),
-                        published: false,
-                        target: target.clone(),
-                        build_args: build_args.clone(),
-                    }));
+                    out.extend(found.map(|file| image_build(file, false)));
                     continue;
                 }
                 Some(f) => PathBuf::from(f),
                 None => Path::new(context).join("Dockerfile"),
             };
             if let Some(j) = find_file(index, bases.iter().map(|b| b.join(&file))) {
-                out.push(ActionImageBuild {
-                    file: j,
-                    caller,
-                    at: d.at(a.span.0),
-                    published: releases && pushes,
-                    target,
-                    build_args,
-                });
+                out.push(image_build(j, releases && pushes));
             }
         }
     }

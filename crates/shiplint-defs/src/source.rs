@@ -2391,7 +2391,7 @@ impl<'a> Defs<'a> {
 
     /// A build's command: its place and the place of its `-ldflags` (a goreleaser `kos:` entry
     /// builds at its build's place with linker flags of its own).
-    fn command_of(b: &Build<'_>) -> ((usize, usize), Option<(usize, usize)>) {
+    pub fn command_of(b: &Build<'_>) -> ((usize, usize), Option<(usize, usize)>) {
         (b.invocation.span, b.invocation.ldflags.as_ref().map(|(_, w)| (w.start, w.end)))
     }
 

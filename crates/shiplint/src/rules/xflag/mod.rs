@@ -44,19 +44,21 @@ fn x_flags<'a>(defs: &'a Defs<'_>) -> Vec<XFlag<'a>> {
     for b in defs.builds.iter().filter(claimed).filter(for_release) {
         let Some((ldflags, word)) = &b.invocation.ldflags else { continue };
         for (target, value) in x_assignments(ldflags) {
-            if !seen.insert((b.invocation.span, (word.start, word.end), target.clone())) {
+            if !seen.insert((Defs::command_of(b), target.clone())) {
                 continue;
             }
             let needle = format!("{target}=");
             let printed = || defs.printed_at(word, &|text| text.find(&needle).map(|at| (at, at + target.len())));
             // In another file (a ko config's `ldflags:`), at the line that names the target.
-            let elsewhere = || b.invocation.ldflags_lines.as_ref()?.find(&|line| line.contains(&needle));
+            let elsewhere = || {
+                let (path, span) = b.invocation.ldflags_lines.as_ref()?.find(&|line| line.contains(&needle))?;
+                Some((path.to_string(), span))
+            };
             let at = match written_at(defs, word, &target) {
                 Some((start, end)) => defs.location(start, end),
-                None => match (elsewhere(), printed()) {
-                    (Some((path, span)), _) => Location::text(path, span),
-                    (None, Some((path, span))) => Location::text(&path, span),
-                    (None, None) => defs.location(word.start, word.end),
+                None => match elsewhere().or_else(printed) {
+                    Some((path, span)) => Location::text(&path, span),
+                    None => defs.location(word.start, word.end),
                 },
             };
             out.push(XFlag { target, value, at, build: &b.invocation });
