@@ -222,6 +222,23 @@ fn from_env(args: &[(String, Option<String>)], given: &[(String, Value)]) -> Env
     env
 }
 
+/// `word` with `$NAME` and `${NAME}` replaced by the latest of `defaults` (ARG and ENV defaults
+/// in the order declared) of each name; longer names first, so `$BIN` stays in `$BIN_NAME`.
+pub fn substitute_defaults(word: &str, defaults: &[(impl AsRef<str>, impl AsRef<str>)]) -> String {
+    let mut known: Vec<(&str, &str)> = Vec::new();
+    for (name, value) in defaults.iter().rev() {
+        if !known.iter().any(|k| k.0 == name.as_ref()) {
+            known.push((name.as_ref(), value.as_ref()));
+        }
+    }
+    known.sort_by_key(|(name, _)| std::cmp::Reverse(name.len()));
+    let mut word = word.to_string();
+    for (name, value) in known {
+        word = word.replace(&format!("${{{name}}}"), value).replace(&format!("${name}"), value);
+    }
+    word
+}
+
 /// One word of Dockerfile text with its variables expanded.
 fn expand_word(s: &str, env: &Env) -> Value {
     match shell::parse(s, 0).first() {
@@ -653,6 +670,11 @@ impl Dockerfile {
         out
     }
 
+    /// Whether an image build of the scan passes the build argument `name` (`--build-arg`).
+    pub fn arg_passed(&self, name: &str) -> bool {
+        self.passed_by_callers.contains(name)
+    }
+
     /// The user the stage runs as: the last USER in its chain, with its span.
     pub fn user(&self, stage: usize) -> Option<(&str, &Instruction)> {
         self.chain(stage)
@@ -680,19 +702,8 @@ impl Dockerfile {
                 "ENTRYPOINT" | "CMD" => started_program(&ins.args).into_iter().collect(),
                 _ => continue,
             };
-            // The latest default of each name; longer names first, so `$BIN` stays in `$BIN_NAME`.
-            let mut known: Vec<&(String, String)> = Vec::new();
-            for d in defaults.iter().rev() {
-                if !known.iter().any(|k| k.0 == d.0) {
-                    known.push(d);
-                }
-            }
-            known.sort_by_key(|(name, _)| std::cmp::Reverse(name.len()));
             for word in words {
-                let mut word = word.trim_end_matches('/').to_string();
-                for (name, value) in &known {
-                    word = word.replace(&format!("${{{name}}}"), value).replace(&format!("${name}"), value);
-                }
+                let word = substitute_defaults(word.trim_end_matches('/'), &defaults);
                 names.push(word.rsplit('/').next().unwrap_or(&word).to_string());
             }
         }

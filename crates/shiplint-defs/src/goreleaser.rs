@@ -84,6 +84,13 @@ struct Config {
     /// The environment of every build, under each build's own `env:`.
     env: Option<Vec<Scalar>>,
     before: Option<Before>,
+    monorepo: Option<Monorepo>,
+}
+
+/// goreleaser Pro's `monorepo:`: a build without a `dir` builds in `monorepo.dir`.
+#[derive(Debug, Deserialize)]
+struct Monorepo {
+    dir: Option<String>,
 }
 
 /// `before:`: commands goreleaser runs before it builds (after it checked the tree is clean).
@@ -288,6 +295,7 @@ pub struct Build {
     pub(super) ldflags: Word,
     pub(super) output: Word,
     pub(super) main: Word,
+    /// Its environment as written (see `rendered_env`).
     pub(super) env: Vec<(String, String)>,
     pub(super) trimpath: bool,
     pub(super) mod_flag: Option<String>,
@@ -463,14 +471,54 @@ fn entry_extent(text: &str, start: usize, limit: usize) -> usize {
     start + end
 }
 
-/// Whether `go build` flags, as a config lists them, include `-trimpath`.
+/// Whether `go build` flags, as goreleaser renders them, include `-trimpath`.
 fn has_trimpath(flags: &[String]) -> bool {
     flags.iter().flat_map(|f| f.split_whitespace()).any(|w| w == "-trimpath")
 }
 
-/// The `-mod=` value among `go build` flags, as a config lists them.
+/// The `-mod=` value among `go build` flags, as goreleaser renders them.
 fn mod_flag(flags: &[String]) -> Option<String> {
     flags.iter().flat_map(|f| f.split_whitespace()).find_map(|w| w.strip_prefix("-mod=")).map(str::to_string)
+}
+
+/// `env:` entries (`NAME=value`, the top level's then a build's), as written.
+fn env_entries<'s>(entries: impl IntoIterator<Item = &'s Scalar>) -> Vec<(String, String)> {
+    entries.into_iter().filter_map(|s| s.text().split_once('=').map(|(k, v)| (k.to_string(), v.to_string()))).collect()
+}
+
+/// A build's environment as goreleaser sets it for `target` (`None`: any of its targets): in
+/// order, each value a template over the entries before it and the target (`LD_FLAGS=-s -w -X
+/// main.v={{ .Version }}` read by `ldflags: ['{{ .Env.LD_FLAGS }}']`; `CGO_ENABLED={{ if eq
+/// .Os "darwin" }}1{{ else }}0{{ end }}`).
+fn rendered_env(entries: &[(String, String)], target: Option<&(String, String)>) -> Vec<(String, Value)> {
+    let mut env: Vec<(String, Value)> = Vec::new();
+    for (name, value) in entries {
+        let value = Value::rendered(value, &|f| template_field(&env, target, f));
+        env.retain(|(n, _)| n != name);
+        env.push((name.clone(), value));
+    }
+    env
+}
+
+/// A field of goreleaser's template data where the config says it: `.Env.NAME` that its `env:`
+/// sets, `.Os` and `.Arch` of the target; `None` for other fields and for the environment
+/// goreleaser runs in.
+fn template_field(env: &[(String, Value)], target: Option<&(String, String)>, field: &str) -> Option<Value> {
+    match (field, target) {
+        (".Os", Some((os, _))) => Some(Value::known(os.clone())),
+        (".Arch", Some((_, arch))) => Some(Value::known(arch.clone())),
+        _ => {
+            let name = field.strip_prefix(".Env.")?;
+            env.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone())
+        }
+    }
+}
+
+/// A build's `flags:` items rendered over its environment (each item is one argument of `go
+/// build`: `'{{ .Env.BUILD_FLAGS }}'` where `BUILD_FLAGS=-trimpath`).
+fn rendered_flags(flags: &[String], env: &[(String, String)]) -> Vec<String> {
+    let env = rendered_env(env, None);
+    flags.iter().map(|f| Value::rendered(f, &|field| template_field(&env, None, field)).display()).collect()
 }
 
 pub fn parse(text: &str) -> Result<Goreleaser, String> {
@@ -486,6 +534,7 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
     };
     // YAML collections report only where they start: an entry's text runs to the next entry.
     let starts: Vec<usize> = entries.iter().filter_map(|(s, _)| s.map(|s| s.0)).collect();
+    let monorepo_dir = cfg.monorepo.as_ref().and_then(|m| m.dir.as_deref());
     let mut builds = Vec::new();
     // The entry each build was read from (`None` for goreleaser's default build).
     let mut build_entries = Vec::new();
@@ -529,7 +578,9 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
             Some(l) => ldflags_word(text, l, span, entry_end),
             None => literal(DEFAULT_LDFLAGS, span),
         };
-        let flags: Vec<String> = entry.and_then(|e| e.flags.as_ref()).map(|f| f.value.items()).unwrap_or_default();
+        let env = env_entries(cfg.env.iter().chain(entry.and_then(|e| e.env.as_ref())).flatten());
+        let written_flags = entry.and_then(|e| e.flags.as_ref()).map(|f| f.value.items()).unwrap_or_default();
+        let flags = rendered_flags(&written_flags, &env);
         let span = if entry.is_some() { (span.0, entry_extent(text, span.0, entry_end)) } else { span };
         builds.push(Build {
             id: entry
@@ -546,16 +597,13 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
             ldflags,
             output: literal(entry.and_then(|e| e.binary.clone()).as_deref().unwrap_or("{{ .ProjectName }}"), span),
             main: literal(
-                &main_package(entry.and_then(|e| e.dir.as_deref()), entry.and_then(|e| e.main.as_deref())),
+                &main_package(
+                    entry.and_then(|e| e.dir.as_deref()).or(monorepo_dir),
+                    entry.and_then(|e| e.main.as_deref()),
+                ),
                 span,
             ),
-            env: cfg
-                .env
-                .iter()
-                .chain(entry.and_then(|e| e.env.as_ref()))
-                .flatten()
-                .filter_map(|s| s.text().split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
-                .collect(),
+            env,
             trimpath: has_trimpath(&flags),
             implicit_ldflags: entry.and_then(|e| e.ldflags.as_ref()).is_none(),
             mod_flag: mod_flag(&flags),
@@ -675,15 +723,14 @@ fn ko_build(
     (build, entry): (&Build, Option<&BuildEntry>),
     global_env: &[Scalar],
 ) -> Build {
-    let pairs = |env: &[Scalar]| -> Vec<(String, String)> {
-        env.iter().filter_map(|s| s.text().split_once('=').map(|(k, v)| (k.to_string(), v.to_string()))).collect()
-    };
     let mut env = vec![("CGO_ENABLED".to_string(), "0".to_string())];
     match &ko.env {
-        Some(own) => env.extend(pairs(global_env).into_iter().chain(pairs(own))),
+        Some(own) => env.extend(env_entries(global_env.iter().chain(own))),
         None => env.extend(build.env.iter().cloned()),
     }
-    let flags = ko.flags.as_ref().or(entry.and_then(|e| e.flags.as_ref())).map(|f| f.value.items()).unwrap_or_default();
+    let written_flags =
+        ko.flags.as_ref().or(entry.and_then(|e| e.flags.as_ref())).map(|f| f.value.items()).unwrap_or_default();
+    let flags = rendered_flags(&written_flags, &env);
     let targets: Vec<(String, String)> = match &ko.platforms {
         Some(p) => p
             .value
@@ -752,9 +799,13 @@ fn main_package(dir: Option<&str>, main: Option<&str>) -> String {
 
 impl Build {
     /// The `go build` goreleaser runs for one target (each target writes its own dist folder).
-    pub fn invocation(&self, (os, arch): &(String, String)) -> BuildInvocation<'_> {
+    pub fn invocation(&self, target: &(String, String)) -> BuildInvocation<'_> {
+        let (os, arch) = target;
+        let rendered = rendered_env(&self.env, Some(target));
+        let field = |f: &str| template_field(&rendered, Some(target), f);
+        let ldflags = Value::rendered(&self.ldflags_text(), &field);
         let mut env: HashMap<String, Setting> =
-            self.env.iter().map(|(k, v)| (k.clone(), Setting { value: Value::Known(v.clone()), span: None })).collect();
+            rendered.into_iter().map(|(k, value)| (k, Setting { value, span: None })).collect();
         env.insert("GOOS".into(), Setting { value: Value::Known(os.clone()), span: None });
         env.insert("GOARCH".into(), Setting { value: Value::Known(arch.clone()), span: None });
         BuildInvocation {
@@ -762,7 +813,7 @@ impl Build {
             build_word: self.span,
             env,
             trimpath: self.trimpath,
-            ldflags: Some((Value::templated(&self.ldflags_text()), &self.ldflags)),
+            ldflags: Some((ldflags, &self.ldflags)),
             output: Some((Value::hole(Origin::Template("{{ .Dist }}/{{ .Target }}".into())), &self.output)),
             mod_flag: self.mod_flag.clone().map(Value::Known),
             packages: vec![(Value::Known(self.main_package()), &self.main)],

@@ -121,13 +121,21 @@ pub fn classify(reference: &str) -> BaseImage {
     BaseImage {
         c_compiler: go_toolchain && libc == Libc::Glibc || last == "buildpack-deps",
         go_toolchain,
-        nonroot_by_default: tag_l.contains("nonroot") || chainguard,
+        nonroot_by_default: tag_l.contains("nonroot") || chainguard || nanoserver_runs_as_user(&last, &tag_l),
         scratch,
         repository,
         tag,
         digest,
         libc,
     }
+}
+
+/// Windows Nano Server runs programs as `ContainerUser` since Windows Server 1709 (images
+/// that need administrator rights switch to `USER ContainerAdministrator` and back); only
+/// the 2016 release (`sac2016`, build 14393) ran them as the administrator.
+fn nanoserver_runs_as_user(last: &str, tag: &str) -> bool {
+    (last == "nanoserver" || tag.contains("nanoserver"))
+        && !["sac2016", "1607", "10.0.14393"].iter().any(|t| tag.contains(t))
 }
 
 #[cfg(test)]
@@ -143,6 +151,10 @@ mod tests {
         let d = classify("gcr.io/distroless/static-debian12:nonroot");
         assert!(d.libc == Libc::None && d.nonroot_by_default && !d.go_toolchain);
         assert_eq!(classify("gcr.io/distroless/base-debian12").libc, Libc::Glibc);
+        assert!(classify("mcr.microsoft.com/windows/nanoserver:ltsc2022").nonroot_by_default);
+        assert!(classify("golang:1.27-nanoserver-ltsc2022").nonroot_by_default);
+        assert!(!classify("mcr.microsoft.com/windows/nanoserver:sac2016").nonroot_by_default);
+        assert!(!classify("mcr.microsoft.com/windows/servercore:ltsc2022").nonroot_by_default);
         assert_eq!(classify("alpine:3.20").libc, Libc::Musl);
         assert!(classify("scratch").scratch && classify("scratch").libc == Libc::None);
         let r = classify("registry.example.com:5000/team/app@sha256:abc");

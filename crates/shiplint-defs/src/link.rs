@@ -329,6 +329,14 @@ fn uploads_words(words: &[&str]) -> bool {
 
 /// Whether a command pushes an image to a registry (`docker push`, `docker buildx build
 /// --push`, `buildah push`), as far as its words are known.
+/// Container tool verbs that run, inspect or manage containers and images: none of them puts
+/// a file of the job into an image or a registry.
+const CONTAINER_USES: &[&str] = &[
+    "exec", "ps", "run", "start", "stop", "restart", "rm", "rmi", "kill", "logs", "inspect", "pull", "login", "logout",
+    "compose", "network", "volume", "system", "info", "version", "images", "wait", "top", "stats", "events", "port",
+    "context",
+];
+
 pub fn pushes_image(argv: &[Value]) -> bool {
     let words: Vec<&str> = argv.iter().map_while(Value::as_known).collect();
     let builds =
@@ -369,11 +377,13 @@ impl Keeping {
         if self.later.iter().any(|argv| program(argv) == output) && !self.later.iter().any(packs) {
             return false;
         }
-        // goreleaser publishes only when it releases (not `build`, not `--snapshot`).
+        // goreleaser publishes only when it releases (not `build`, not `--snapshot`); a container
+        // tool, when it builds, pushes or saves an image (not `docker exec`, `docker ps`).
         let publishes = |argv: &Vec<String>| match program(argv).as_str() {
             "goreleaser" => {
                 crate::goreleaser::Run::from_args(&argv[1..].iter().map(String::as_str).collect::<Vec<_>>()).releases
             }
+            "docker" | "podman" | "nerdctl" => !argv.get(1).is_some_and(|verb| CONTAINER_USES.contains(&verb.as_str())),
             p => PUBLISHING_COMMANDS.contains(&p),
         };
         let later_keeps = self.later.iter().any(|argv| publishes(argv) || names_output(argv));

@@ -520,6 +520,17 @@ impl Makefile {
                 continue;
             }
             let raw = d.written(text);
+            // `:=` and `!=` expand where make reads them: only definitions above count, so
+            // `GOOS := $(if $(GOOS),$(GOOS),linux)` reads the environment's GOOS, not itself.
+            let above;
+            let scope = match d.op.as_str() {
+                ":=" | "::=" | "!=" => {
+                    above =
+                        Scope { before: Some(scope.before.map_or(d.value.0, |b| b.min(d.value.0))), ..scope.clone() };
+                    &above
+                }
+                _ => scope,
+            };
             let expanded = match d.op.as_str() {
                 "!=" => Value::hole(Origin::Command(self.expand(text, raw.trim_end(), scope, depth + 1).display())),
                 _ => self.expand(text, raw.trim_end(), scope, depth + 1),

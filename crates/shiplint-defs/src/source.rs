@@ -21,7 +21,7 @@ use super::text::{LineIndex, Origins, Span};
 use super::tree::Tree;
 use super::value::Piece;
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The kinds of build definition shiplint reads.
@@ -1774,32 +1774,66 @@ impl<'a> Defs<'a> {
             let folder = Path::new(self.path).parent().unwrap_or(Path::new("")).join(dir);
             self.modules?.for_file(&folder.join("_"), self.scan_root)
         };
-        // A folder or file the repository does not have cannot be built where the build runs
-        // in the repository (a Dockerfile left behind when `netclient/` moved away): the build
-        // fails and ships nothing. Code the build fetches or makes first (`git clone`, a source
-        // tarball, a folder goreleaser's hooks fill) is another matter: it runs elsewhere.
-        let names_missing_source = |b: &Build<'_>| {
-            let tree = self.tree?;
-            let local = |p: &&str| p.starts_with("./") || p.ends_with(".go");
-            let packages = b.invocation.packages.iter().filter_map(|(p, _)| p.as_known());
-            if !packages.filter(local).any(|p| !tree.holds_relative(p)) {
-                return Some(false);
-            }
-            let command = self.commands.iter().find(|c| c.span == b.invocation.span);
-            let cwd = command.and_then(|c| c.cwd.clone());
-            Some(match self.kind {
-                // The folder a RUN works in is known only where a copy of the build context put it.
-                Kind::Dockerfile => cwd.as_ref().and_then(Value::as_known).is_some_and(|d| tree.holds_relative(d)),
-                // goreleaser's `before:` hooks may make the folder it builds (`dir: ./caddy-build`).
-                Kind::Goreleaser => self.goreleaser.is_some_and(|g| g.before_hooks.is_empty()),
-                _ => cwd
-                    .or_else(|| b.invocation.dir.clone())
-                    .is_none_or(|d| d.as_known().is_some_and(|d| tree.holds_relative(d))),
-            })
-        };
+        // goreleaser's default build compiles the config's folder (`go build .`): where the
+        // module has no main package there, it fails and ships nothing (a config that only
+        // releases what other runs built: `monorepo:`, `continue --merge`).
+        let default_build_fails = self.goreleaser.is_some_and(|g| g.builds_by_default)
+            && module.as_deref().is_some_and(|m| m.package_in(&self.folder_in(m)).is_none_or(|p| p.name != "main"));
+        if default_build_fails {
+            builds.clear();
+        }
+        // A goreleaser config's folders are judged once its runs are known (see
+        // `drop_builds_of_missing_folders`).
+        let judged_now = self.kind != Kind::Goreleaser;
         builds.retain(|b| {
-            builds_this_project(module.as_deref(), run_in(b).as_deref(), b) && names_missing_source(b) != Some(true)
+            builds_this_project(module.as_deref(), run_in(b).as_deref(), b)
+                && !(judged_now && self.names_missing_source(b))
         });
+    }
+
+    /// This file's folder as a folder of `module` (`cmd/app` for `cmd/app/.goreleaser.yaml`);
+    /// the module root where it is not inside it.
+    pub fn folder_in(&self, module: &Module) -> PathBuf {
+        let folder = Path::new(self.path).parent().and_then(|p| p.canonicalize().ok());
+        let root = module.root.canonicalize().ok();
+        match (folder, root) {
+            (Some(folder), Some(root)) => folder.strip_prefix(&root).map(Path::to_path_buf).unwrap_or_default(),
+            _ => PathBuf::new(),
+        }
+    }
+
+    /// Drops a goreleaser config's builds of folders the repository does not have, where nothing
+    /// of the tree runs the config: a release that runs it makes them first (a step generating
+    /// `dir: _build`), and so may its `before:` hooks (`dir: ./caddy-build`).
+    pub fn drop_builds_of_missing_folders(&mut self) {
+        if self.goreleaser.is_some_and(|g| g.before_hooks.is_empty()) {
+            let mut builds = std::mem::take(&mut self.builds);
+            builds.retain(|b| !self.names_missing_source(b));
+            self.builds = builds;
+        }
+    }
+
+    /// Whether a build names a folder or file the repository does not have: where the build
+    /// runs in the repository, it fails and ships nothing (a Dockerfile left behind when
+    /// `netclient/` moved away). Code the build fetches or makes first (`git clone`, a source
+    /// tarball) is another matter: it runs elsewhere.
+    fn names_missing_source(&self, b: &Build<'_>) -> bool {
+        let Some(tree) = self.tree else { return false };
+        let local = |p: &&str| p.starts_with("./") || p.ends_with(".go");
+        let packages = b.invocation.packages.iter().filter_map(|(p, _)| p.as_known());
+        if !packages.filter(local).any(|p| !tree.holds_relative(p)) {
+            return false;
+        }
+        let command = self.commands.iter().find(|c| c.span == b.invocation.span);
+        let cwd = command.and_then(|c| c.cwd.clone());
+        match self.kind {
+            // The folder a RUN works in is known only where a copy of the build context put it.
+            Kind::Dockerfile => cwd.as_ref().and_then(Value::as_known).is_some_and(|d| tree.holds_relative(d)),
+            Kind::Goreleaser => true,
+            _ => cwd
+                .or_else(|| b.invocation.dir.clone())
+                .is_none_or(|d| d.as_known().is_some_and(|d| tree.holds_relative(d))),
+        }
     }
 
     /// The line and column span of the byte range `start..end` of this file.
@@ -1963,6 +1997,25 @@ impl<'a> Defs<'a> {
         }
         // Into /tmp and left there: it ships only where a caller's job keeps it.
         if self.writes_scratch_only(b) {
+            return self.caller_ships(b);
+        }
+        // Run from a CI job (through any files between) while another caller's run of the same
+        // command ships (a release job keeps it), this job says whether its own run ships: it
+        // keeps the file. An integration-test job's `make tiup` builds with the release's
+        // `-s -w` but without the release job's `-trimpath`, and ships nothing.
+        let outermost = b.via.as_deref().and_then(|c| c.chain().last());
+        let from_ci =
+            outermost.is_some_and(|c| matches!(c.kind, Kind::GithubWorkflow | Kind::GithubAction | Kind::GitlabCi));
+        let same_run = |o: &Build<'_>| match (&o.via, &b.via) {
+            (Some(x), Some(y)) => Arc::ptr_eq(x, y),
+            _ => false,
+        };
+        let shipped_by_another_caller = || {
+            self.builds.iter().any(|o| {
+                o.invocation.span == inv.span && o.via.is_some() && !same_run(o) && self.caller_ships(o).is_some()
+            })
+        };
+        if from_ci && shipped_by_another_caller() {
             return self.caller_ships(b);
         }
         if !program && cross_compiling_ships && !self.releases_elsewhere && cross_compiles {

@@ -352,6 +352,12 @@ impl Value {
                         *last = !*last;
                     }
                 }
+                // `if eq .Os "darwin"` (also `ne`): decided where the field is known.
+                ["if", op @ ("eq" | "ne"), a, b] if b.starts_with('"') => {
+                    let value = path(&[a]).and_then(|p| field(&p));
+                    let equal = value.as_ref().and_then(Value::as_known).map(|v| v == b.trim_matches('"'));
+                    skipped.push(equal.is_some_and(|equal| equal != (*op == "eq")));
+                }
                 ["if", condition @ ..] => {
                     let value = path(condition).and_then(|p| field(&p));
                     skipped.push(matches!(value, Some(Value::Known(v)) if v.is_empty()));

@@ -339,6 +339,9 @@ fn judge_definitions(
             if runs.is_empty() && !default_name && d.goreleaser.is_some_and(|g| g.builds_by_default) {
                 d.goreleaser_released = Some(false);
             }
+            if runs.is_empty() {
+                d.drop_builds_of_missing_folders();
+            }
             // Nothing of the tree runs goreleaser at all, and a workflow only releases run builds
             // and keeps the binaries itself: the config is a leftover, not how the project
             // releases (beside a workflow every push runs, maintainers may run it by hand).

@@ -149,6 +149,34 @@ fn toolchain_unpinned_and_root_images() {
         codes_at(project(&[("Dockerfile", &by_arg("0"))]).path()),
         [("SL202".to_string(), "Dockerfile:3:6".to_string())]
     );
+    // `USER ${USER_UID}` is the ARG default, unless an image build of the scan passes the argument.
+    let user_arg = |uid: &str| {
+        format!(
+            "FROM golang:1.27.4 AS b\nRUN CGO_ENABLED=0 go build -trimpath -o /api .\nFROM scratch\nARG USER_UID={uid}\nUSER ${{USER_UID}}:${{USER_UID}}\nCOPY --from=b /api /api\nENTRYPOINT [\"/api\"]\n"
+        )
+    };
+    assert_eq!(
+        codes_at(project(&[("Dockerfile", &user_arg("0"))]).path()),
+        [("SL202".to_string(), "Dockerfile:5:1".to_string())]
+    );
+    assert!(codes_at(project(&[("Dockerfile", &user_arg("10001"))]).path()).is_empty());
+    let passed = [("Dockerfile", user_arg("0")), ("build.sh", "docker build --build-arg USER_UID=10001 .\n".into())];
+    let passed: Vec<(&str, &str)> = passed.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    assert!(codes_at(project(&passed).path()).is_empty());
+    // Windows: Nano Server runs programs as ContainerUser, Server Core as ContainerAdministrator.
+    let windows = |base: &str| {
+        format!(
+            "FROM golang:1.27.4 AS b\nRUN go build -trimpath -o /api.exe .\nFROM {base}\nCOPY --from=b /api.exe /api.exe\nENTRYPOINT [\"/api.exe\"]\n"
+        )
+    };
+    assert!(
+        codes_at(project(&[("Dockerfile", &windows("mcr.microsoft.com/windows/nanoserver:ltsc2022"))]).path())
+            .is_empty()
+    );
+    assert_eq!(
+        codes_at(project(&[("Dockerfile", &windows("mcr.microsoft.com/windows/servercore:ltsc2022"))]).path()),
+        [("SL202".to_string(), "Dockerfile:3:6".to_string())]
+    );
     // The span runs from the final stage's base image to where its program starts.
     let (_, _, doc) = findings(project(&[("Dockerfile", &alpine("", "1000"))]).path(), &["."]);
     let span = &doc["findings"][0]["location"]["span"];

@@ -1286,6 +1286,28 @@ fn a_stripped_build_says_what_was_removed_and_another_target_keeps_no_copy() {
 }
 
 #[test]
+fn a_stripped_build_names_the_variable_that_strips_as_a_related_place() {
+    let related = |make: &str| {
+        let p = project(&[("Makefile", make)]);
+        let (_, found, _) = common::check_json(p.path(), &[std::ffi::OsStr::new(".")]);
+        let places = |f: &serde_json::Value| {
+            let related = f["related"].as_array().cloned().unwrap_or_default();
+            let lines = related
+                .iter()
+                .map(|r| format!("{}:{}", common::field(r, "/path"), r["span"]["start_line"].as_u64().unwrap_or(0)));
+            (f["location"]["span"]["start_line"].as_u64().unwrap_or(0), lines.collect::<Vec<_>>())
+        };
+        found.iter().filter(|f| common::field(f, "/rule") == "stripped-without-symbols").map(places).collect::<Vec<_>>()
+    };
+    // The finding stays at the build; the line to change is `LDFLAGS := -s -w`.
+    let through_variable = "LDFLAGS := -s -w\nrelease:\n\tgo build -trimpath -ldflags \"$(LDFLAGS)\" -o dist/app .\n";
+    assert_eq!(related(through_variable), [(3, vec!["Makefile:1".to_string()])]);
+    // Written at the build itself, there is no other place to name.
+    let at_build = "release:\n\tgo build -trimpath -ldflags \"-s -w\" -o dist/app .\n";
+    assert_eq!(related(at_build), [(2, Vec::<String>::new())]);
+}
+
+#[test]
 fn goreleaser_configs_passed_by_name_are_read() {
     let config = "builds:\n  - goos: [linux]\n    ldflags:\n      - -X main.v={{.Version}}\n";
     for name in [".goreleaser-nightly.yml", ".goreleaser_ui.yaml", "goreleaser.beta.yml"] {
@@ -4609,4 +4631,89 @@ fn setup_go_in_an_image_job_is_judged_only_when_the_runner_builds_what_ships() {
     let runner_build = workflow("CGO_ENABLED=0 go build -trimpath -o app .");
     let found = check_in_module(&[("Dockerfile", copied), (".github/workflows/image.yml", &runner_build)]);
     assert_eq!(places(&found, "toolchain-unsupported"), [".github/workflows/image.yml:11"], "{found:#?}");
+}
+
+#[test]
+fn goreleaser_renders_its_own_env_into_ldflags_and_flags() {
+    // `env:` sets LD_FLAGS and BUILD_FLAGS; each build reads them through `{{ .Env.NAME }}`.
+    let config = |build_flags: &str| {
+        format!(
+            "env:\n  - LD_FLAGS=-s -w -X main.buildDate={{{{ .Env.STAMP }}}}\n  - STAMP={{{{ .CommitDate }}}}\n  - BUILD_FLAGS={build_flags}\nbuilds:\n  - id: app\n    goos: [linux]\n    ldflags:\n      - '{{{{ .Env.LD_FLAGS }}}}'\n    flags:\n      - '{{{{ .Env.BUILD_FLAGS }}}}'\n"
+        )
+    };
+    let found = check_in_module(&[(".goreleaser.yaml", &config("-tags=netgo"))]);
+    assert_eq!(
+        rules(&found),
+        [("untrimmed-paths", ".goreleaser.yaml:6"), ("stripped-without-symbols", ".goreleaser.yaml:9")],
+        "{found:#?}"
+    );
+    // BUILD_FLAGS=-trimpath is the flag; STAMP is read before it is set, so the date is unknown
+    // (goreleaser renders each entry over the ones before it), never the clock.
+    let found = check_in_module(&[(".goreleaser.yaml", &config("-trimpath"))]);
+    assert_eq!(rules(&found), [("stripped-without-symbols", ".goreleaser.yaml:9")], "{found:#?}");
+}
+
+#[test]
+fn a_goreleaser_folder_a_release_generates_first_is_built() {
+    // `dir: _build` is filled by a code generator in the release job, before goreleaser runs.
+    let config = "env:\n  - LD_FLAGS=-s -w\nbuilds:\n  - id: collector\n    goos: [linux]\n    dir: _build\n    flags: [-trimpath]\n    ldflags:\n      - '{{ .Env.LD_FLAGS }}'\n";
+    let workflow = release_workflow("ubuntu-latest", "./generate.sh && goreleaser release --clean", "dist/*");
+    let with_release = [(".goreleaser.yaml", config), (".github/workflows/release.yml", workflow.as_str())];
+    let found = check_in_module(&with_release);
+    assert_eq!(places(&found, "stripped-without-symbols"), [".goreleaser.yaml:9"], "{found:#?}");
+    // Nothing here runs it: a folder the repository lacks cannot be built.
+    assert!(check_in_module(&[(".goreleaser.yaml", config)]).is_empty());
+    // goreleaser Pro's `monorepo.dir` is each build's folder where it names none.
+    let monorepo = "monorepo:\n  tag_prefix: cmd/tool/\n  dir: .checkout/cmd/tool\nbuilds:\n  - id: tool\n    goos: [linux]\n    flags: [-trimpath]\n    ldflags: ['-X example.com/other/internal.version={{ .Version }}']\n";
+    assert!(check_in_module(&[("cmd/tool/.goreleaser.yaml", monorepo)]).is_empty());
+    // Run by a release, its `-X` into another module's code is not judged against this go.mod.
+    let workflow = release_workflow("ubuntu-latest", "goreleaser release -f cmd/tool/.goreleaser.yaml", "dist/*");
+    let found = check_in_module(&[("cmd/tool/.goreleaser.yaml", monorepo), (".github/workflows/r.yml", &workflow)]);
+    assert!(found.iter().all(|f| f.0 != "x-flag-unknown-target"), "{found:#?}");
+}
+
+#[test]
+fn a_goreleaser_config_without_builds_builds_nothing_where_its_folder_has_no_main_package() {
+    // Only `release:` settings: goreleaser's default build would compile the root, which has
+    // no Go files; such a config publishes what other runs built (`continue --merge`).
+    let config = "version: 2\nrelease:\n  draft: true\n";
+    let files = [("go.mod", GO_MOD), ("cmd/app/main.go", MAIN), (".goreleaser.yaml", config)];
+    assert!(check(&files).is_empty(), "{:#?}", check(&files));
+    // With the main package at the root, it builds that with every default.
+    let found = check_in_module(&[(".goreleaser.yaml", config)]);
+    assert!(found.iter().any(|f| f.0 == "untrimmed-paths"), "{found:#?}");
+}
+
+#[test]
+fn goreleaser_env_templates_are_rendered_per_target() {
+    // cgo only for darwin: the linux build packed into an alpine image is static.
+    let config = |os: &str| {
+        format!(
+            "builds:\n  - goos: [linux, darwin]\n    goarch: [amd64]\n    flags: [-trimpath]\n    ldflags: ['-X main.buildDate={{{{ .CommitDate }}}}']\n    env:\n      - CGO_ENABLED={{{{ if eq .Os \"{os}\" }}}}1{{{{ else }}}}0{{{{ end }}}}\nnotarize:\n  macos: [{{enabled: true}}]\ndockers:\n  - dockerfile: Dockerfile\n    image_templates: ['x/app:{{{{ .Version }}}}']\n"
+        )
+    };
+    let image = "FROM alpine:3.20\nCOPY app /usr/bin/app\nUSER 65532\nENTRYPOINT [\"/usr/bin/app\"]\n";
+    let found = check_in_module(&[(".goreleaser.yaml", &config("darwin")), ("Dockerfile", image)]);
+    assert!(found.iter().all(|f| f.0 != "libc-mismatch"), "{found:#?}");
+    let found = check_in_module(&[(".goreleaser.yaml", &config("linux")), ("Dockerfile", image)]);
+    assert_eq!(places(&found, "libc-mismatch"), [".goreleaser.yaml:11"], "{found:#?}");
+}
+
+#[test]
+fn a_test_jobs_run_of_a_target_a_release_job_ships_is_not_another_release() {
+    // The release job passes -trimpath and keeps bin/; an integration-test matrix runs the same
+    // target without it, uses the binary in containers (`docker exec`) and keeps only its logs.
+    let make = "LDFLAGS := -s -w\nbuild:\n\tgo build $(BUILD_FLAGS) -ldflags '$(LDFLAGS)' -o bin/app .\n";
+    let release = release_workflow("ubuntu-latest", "BUILD_FLAGS=-trimpath make build", "bin/*");
+    let test = "on:\n  push:\n    branches: [main]\njobs:\n  integrate:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        case: [a, b]\n    steps:\n      - run: make build && docker compose up -d && docker exec ctl /src/bin/app ${{ matrix.case }}\n      - uses: actions/upload-artifact@v4\n        with:\n          name: logs\n          path: ./logs\n";
+    let files =
+        [("Makefile", make), (".github/workflows/release.yml", &release), (".github/workflows/integrate.yml", test)];
+    let found = check_in_module(&files);
+    assert_eq!(rules(&found), [("stripped-without-symbols", "Makefile:3")], "{found:#?}");
+    // A job that uploads the binary itself under one name from every runner loses all but one.
+    let kept = test.replace("path: ./logs", "path: bin/app");
+    let files =
+        [("Makefile", make), (".github/workflows/release.yml", &release), (".github/workflows/integrate.yml", &kept)];
+    let found = check_in_module(&files);
+    assert!(found.iter().any(|f| f.0 == "cross-build-overwrite"), "{found:#?}");
 }

@@ -244,10 +244,24 @@ fn check_artifact_names(defs: &Defs<'_>, wf: &Pipeline, out: &mut Vec<Finding>) 
         }
         let job = Some(wf.jobs[step.job].name.as_str());
         let in_job = |span: (usize, usize)| defs.commands.iter().any(|c| c.span == span && c.context.as_deref() == job);
-        let builds = defs.builds.iter().any(|b| b.context.as_deref() == job && !b.invocation.only_compiles())
-            || defs.linked.iter().any(|l| !l.outputs.is_empty() && in_job(l.span));
-        if !builds {
+        let built = defs.builds.iter().filter(|b| b.context.as_deref() == job && !b.invocation.only_compiles());
+        let linked = defs.linked.iter().filter(|l| !l.outputs.is_empty() && in_job(l.span));
+        // What the job's builds write (`None` where a build's output is not known).
+        let outputs: Vec<Option<String>> =
+            built.map(|b| output(&b.invocation)).chain(linked.flat_map(|l| l.outputs.iter().cloned())).collect();
+        if outputs.is_empty() {
             continue;
+        }
+        // An upload of what no build writes (`path: ./logs` of a test job) keeps no build.
+        if let Some(uploaded) = step.with.get("path").map(|p| &p.value).filter(|p| !p.contains("${{")) {
+            let kept_paths: Vec<&str> = uploaded.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+            let holds = |o: &Option<String>| match o {
+                Some(o) => kept_paths.iter().any(|k| crate::defs::link::artifact_holds(k, o)),
+                None => true,
+            };
+            if !outputs.iter().any(holds) {
+                continue;
+            }
         }
         let mut names: Vec<(String, Vec<&str>)> = Vec::new();
         for (label, combo) in combos {

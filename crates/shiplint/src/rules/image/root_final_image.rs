@@ -31,7 +31,10 @@ declare_rule! {
     /// `pkg/build/gobuild.go` and `pkg/commands/options/build.go`). The same holds for the
     /// images of goreleaser's `kos:` entries in a config that releases: a `base_image` that
     /// runs as root and no `user:` (goreleaser's default base, `cgr.dev/chainguard/static`,
-    /// runs as nonroot).
+    /// runs as nonroot). Windows images: Nano Server runs programs as `ContainerUser` since
+    /// Windows Server 1709 (Microsoft's container docs; official images that need administrator
+    /// rights switch to `USER ContainerAdministrator` and back), so only its 2016 release
+    /// (`sac2016`) and Server Core, which run as `ContainerAdministrator`, need a `USER`.
     ///
     /// ## Why is this bad?
     /// A compromised process runs as root inside the container: it can write anywhere in the
@@ -96,7 +99,7 @@ const PRIVILEGE_DROPPERS: &[&str] = &["su-exec", "gosu", "s6-setuidgid", "setpri
 
 fn is_root(user: &str) -> bool {
     let name = user.split(':').next().unwrap_or(user).trim();
-    name == "root" || name == "0"
+    name == "root" || name == "0" || name.eq_ignore_ascii_case("ContainerAdministrator")
 }
 
 pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
@@ -208,8 +211,19 @@ fn check_stage(defs: &Defs<'_>, d: &dockerfile::Dockerfile, stage: &dockerfile::
     // Where the program starts: a USER must come before it.
     let anchor = stage.instructions.iter().find(|i| i.keyword == "ENTRYPOINT" || i.keyword == "CMD");
     let stage_end = stage.instructions.last().map_or(stage.from.end, |i| i.end);
-    let (message, span) = match d.user(stage.index) {
-        Some((user, ins)) if is_root(user) => (format!("{image} runs as {user}"), (ins.start, ins.end)),
+    // `USER ${USER_UID}:${USER_GID}` runs as the ARG defaults, unless an image build passes them.
+    let user = d.user(stage.index).map(|(user, ins)| {
+        let defaults: Vec<(&str, &str)> = defaults.iter().copied().filter(|(name, _)| !d.arg_passed(name)).collect();
+        (crate::defs::dockerfile::substitute_defaults(user, &defaults), user, ins)
+    });
+    let (message, span) = match user {
+        Some((user, written, ins)) if is_root(&user) => {
+            let how = match user == written {
+                true => String::new(),
+                false => format!(" (USER {written}, with the defaults its ARG and ENV give)"),
+            };
+            (format!("{image} runs as {user}{how}"), (ins.start, ins.end))
+        }
         Some(_) => return,
         None => {
             let base = match root_base {

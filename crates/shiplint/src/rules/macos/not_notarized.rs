@@ -101,7 +101,9 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         if defs.goreleaser_released == Some(false) {
             return;
         }
-        for b in g.builds.iter().filter(|b| b.targets.iter().any(|(os, _)| os == "darwin")) {
+        // Entries whose builds cannot run (a folder the repository lacks) were dropped.
+        let kept = |id: &str| defs.builds.iter().any(|b| b.context.as_deref() == Some(id));
+        for b in g.builds.iter().filter(|b| b.targets.iter().any(|(os, _)| os == "darwin") && kept(&b.id)) {
             let at = b.span;
             let how = if b.goos_span.is_some() { "lists darwin" } else { "builds darwin by default" };
             let message = format!(

@@ -108,7 +108,7 @@ pub fn each_target(defs: &Defs<'_>, mut f: impl FnMut(&XFlag<'_>, Target<'_>, &M
     // module a Dockerfile's build is, only its packages say.
     let own_module = defs.kind != Kind::Dockerfile;
     for x in &flags {
-        let own_module = own_module && x.build.dir.is_none();
+        let own_module = own_module && x.build.dir.is_none() && builds_module_packages(&module, &cwd, x.build);
         f(x, resolve(&module, &cwd, x.build, &x.target, own_module), &module);
     }
 }
@@ -139,6 +139,20 @@ fn package_dir(module: &Module, cwd: &Path, arg: &str) -> Option<PathBuf> {
     module.package_in(&rel).is_some().then_some(rel)
 }
 
+/// Whether the packages a build names are folders of the module it is read in: not a folder
+/// the release generates or checks out first (goreleaser's `dir: _build`, filled by a code
+/// generator), whose imports go.mod does not list.
+fn builds_module_packages(module: &Module, cwd: &Path, build: &BuildInvocation<'_>) -> bool {
+    let folder_of_module = |arg: &str| match arg.strip_suffix("/...") {
+        Some(_) => true,
+        None => arg.ends_with(".go") || !arg.starts_with('.') || package_dir(module, cwd, arg).is_some(),
+    };
+    match build.packages.as_slice() {
+        [] => folder_of_module("."),
+        packages => packages.iter().filter_map(|(p, _)| p.as_known()).all(folder_of_module),
+    }
+}
+
 /// The one main package folder at or below `folder` (`./cmd/app` of `./cmd/app/...`, relative
 /// to `cwd`); `None` when there are none or several (each would get the `-X`), or the folder is
 /// not in the module.
@@ -159,13 +173,8 @@ fn single_main_under(module: &Module, cwd: &Path, folder: &str) -> Option<PathBu
 /// goreleaser config's (its `main:` and `dir:` are relative to it); the module root for others
 /// (scripts and CI steps run from the repository root, a Dockerfile in its WORKDIR).
 fn build_folder(defs: &Defs<'_>, module: &Module) -> PathBuf {
-    if !matches!(defs.kind, Kind::Makefile | Kind::Goreleaser) {
-        return PathBuf::new();
-    }
-    let folder = Path::new(defs.path).parent().and_then(|p| p.canonicalize().ok());
-    let root = module.root.canonicalize().ok();
-    match (folder, root) {
-        (Some(folder), Some(root)) => folder.strip_prefix(&root).map(Path::to_path_buf).unwrap_or_default(),
+    match defs.kind {
+        Kind::Makefile | Kind::Goreleaser => defs.folder_in(module),
         _ => PathBuf::new(),
     }
 }
