@@ -341,8 +341,11 @@ pub fn pushes_image(argv: &[Value]) -> bool {
     let words: Vec<&str> = argv.iter().map_while(Value::as_known).collect();
     let builds =
         matches!(words.get(1..3), Some(["buildx", "build"] | ["image", "build"])) || words.get(1) == Some(&"build");
-    let pushed_by_build =
-        words.iter().any(|w| *w == "--push" || w.contains("type=registry") || w.contains("push=true"));
+    // Anywhere in the command, also after words it does not know, or as one choice of a
+    // variable (`$PUSH_OR_LOAD`: `--load`, or `--push` for a release).
+    let pushed_by_build = argv.iter().any(|w| {
+        w.is_or_may_be("--push") || w.as_known().is_some_and(|w| w.contains("type=registry") || w.contains("push=true"))
+    });
     matches!(program_of(argv), "docker" | "podman" | "nerdctl" | "buildah")
         && (words.get(1) == Some(&"push") || builds && pushed_by_build)
 }
@@ -1073,6 +1076,12 @@ pub fn link(defs: &mut [Defs<'_>]) {
             defs[call.callee].run_for_release |= from_elsewhere && !for_other_purpose;
             if let Run::Image { target, .. } = &call.run {
                 defs[call.callee].builds_image(target.clone(), call.build_args_given());
+                // A script or target that pushes the image it builds publishes it, unless a file
+                // on the way says it is for development (`# Makefile for development purpose`).
+                let declared_other = call.caller.chain().any(|c| defs[c.file].not_for_release().is_some());
+                if call.caller.pushes && !for_other_purpose && !declared_other {
+                    defs[call.callee].published_by.get_or_insert_with(|| call.caller.at());
+                }
             }
             // A reusable workflow that a release workflow's job runs (one only releases run, or
             // one named for a release) keeps its artifacts for that release.

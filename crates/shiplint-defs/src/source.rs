@@ -1080,6 +1080,12 @@ fn header_purpose(text: &str) -> Option<&'static str> {
                     }
                 }
             }
+            // `Makefile for development purpose`, `for testing purposes`
+            "purpose" | "purposes" if !words.iter().any(|w| matches!(*w, "release" | "releases" | "production")) => {
+                if let Some(p) = i.checked_sub(1).and_then(|j| purpose(word(j))) {
+                    return Some(p);
+                }
+            }
             // `not used to build any of the published images`
             "not" if word(i + 1) == "used" && (i + 2..i + 10).any(|j| matches!(word(j), "published" | "release")) => {
                 return Some("development");
@@ -2501,6 +2507,9 @@ mod tests {
             ),
             Some("development")
         );
+        assert_eq!(said("# Makefile for development purpose\n\n.PHONY: local\n"), Some("development"));
+        // A header that also speaks of releases says what a part of the file is for.
+        assert_eq!(said("# Release builds; the e2e target is for testing purposes\nall:\n"), None);
         // What the comment says of something else, or below the first instruction, is not the file's purpose.
         assert_eq!(said("# Builds the release image only; tests run in CI.\nFROM alpine\n"), None);
         assert_eq!(said("# Release image\nFROM alpine\n# for testing only\n"), None);

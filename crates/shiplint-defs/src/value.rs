@@ -422,6 +422,12 @@ impl Value {
         })
     }
 
+    /// Whether the value is `s`, or is a choice the file does not decide with `s` among its
+    /// alternatives (`--push` of `$PUSH_OR_LOAD`, set to `--load` or `--push`).
+    pub fn is_or_may_be(&self, s: &str) -> bool {
+        self.as_known() == Some(s) || self.alternatives().is_some_and(|a| a.iter().any(|v| v.as_known() == Some(s)))
+    }
+
     /// The text, when the value has no holes.
     pub fn as_known(&self) -> Option<&str> {
         match self {

@@ -4717,3 +4717,32 @@ fn a_test_jobs_run_of_a_target_a_release_job_ships_is_not_another_release() {
     let found = check_in_module(&files);
     assert!(found.iter().any(|f| f.0 == "cross-build-overwrite"), "{found:#?}");
 }
+
+#[test]
+fn a_simple_make_variable_reads_the_environment_it_overrides() {
+    // `:=` expands where make reads it: `$(GOOS)` on its right is the caller's, not itself.
+    let make = "GOOS := $(if $(GOOS),$(GOOS),linux)\nbuild:\n\tGOOS=$(GOOS) go build -trimpath -o bin/app .\n";
+    let workflow = "on:\n  release:\n    types: [published]\njobs:\n  release:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        os: [linux, darwin]\n    steps:\n      - run: make build && tar czf app-${{ matrix.os }}.tar.gz bin/app\n        env:\n          GOOS: ${{ matrix.os }}\n      - uses: softprops/action-gh-release@v2\n        with:\n          files: app-*.tar.gz\n";
+    let found = check_in_module(&[("Makefile", make), (".github/workflows/release.yml", workflow)]);
+    assert_eq!(rules(&found), [("macos-not-notarized", ".github/workflows/release.yml:11")], "{found:#?}");
+    // A definition below is not read yet: `A := $(B)` before `B := darwin` is empty.
+    let make = "OS := $(B)\nB := darwin\nbuild:\n\tGOOS=$(OS) go build -trimpath -o bin/app .\n";
+    let found = check_in_module(&[("Makefile", make), (".github/workflows/release.yml", workflow)]);
+    assert!(found.iter().all(|f| f.0 != "macos-not-notarized"), "{found:#?}");
+}
+
+#[test]
+fn an_image_a_release_script_pushes_is_the_published_one() {
+    // `--push` only when releasing (`$PUSH_OR_LOAD` is `--load` or `--push`), after arguments
+    // shiplint cannot know: the root image is published, the old per-tool Dockerfiles are not.
+    let script = "#!/bin/bash\nPUSH_OR_LOAD=--load\nif [ -n \"${PUSH_LATEST:-}\" ]; then\n  PUSH_OR_LOAD=--push\nfi\ndocker buildx build --build-arg \"COMMIT=$(git rev-parse HEAD)\" ${PUSH_OR_LOAD} -t acme/app .\n";
+    let image = "FROM golang:1.27.4 AS build\nCOPY . .\nRUN CGO_ENABLED=0 go build -trimpath -o /app .\nFROM scratch\nCOPY --from=build /app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n";
+    let old = "FROM alpine:3.14\nCOPY app /usr/bin/app\nENTRYPOINT [\"/usr/bin/app\"]\n";
+    let files = [("hack/release-docker.sh", script), ("Dockerfile", image), ("cmd/app/helm.Dockerfile", old)];
+    assert!(check_in_module(&files).is_empty(), "{:#?}", check_in_module(&files));
+    // Without the push, nothing says which image ships: each is judged.
+    let load_only = script.replace("PUSH_OR_LOAD=--push", "PUSH_OR_LOAD=--load");
+    let files =
+        [("hack/release-docker.sh", load_only.as_str()), ("Dockerfile", image), ("cmd/app/helm.Dockerfile", old)];
+    assert_eq!(places(&check_in_module(&files), "root-final-image"), ["cmd/app/helm.Dockerfile:1"]);
+}
