@@ -300,8 +300,22 @@ impl<'a> BuildInvocation<'a> {
         if wrapper {
             inv.unknown_flags.push(Value::hole(Origin::Unevaluated(format!("(the flags {} adds)", program.display()))));
         }
+        // `go build -C dir`: the first flag after the subcommand may change folder too (cmd/go's
+        // `handleChdirFlag` looks right after the command's name).
+        let mut flags_from = sub + 1;
+        match argv.get(flags_from).and_then(Value::as_known) {
+            Some("-C" | "--C") if argv.len() > flags_from + 1 => {
+                inv.dir = argv.get(flags_from + 1).cloned();
+                flags_from += 2;
+            }
+            Some(flag) if flag.starts_with("-C=") || flag.starts_with("--C=") => {
+                inv.dir = Some(Value::known(flag.split_once('=').map_or("", |(_, d)| d)));
+                flags_from += 1;
+            }
+            _ => {}
+        }
         inv.apply_goflags();
-        inv.read_flags(&argv[sub + 1..], &|k| e.word_of(sub + 1 + k));
+        inv.read_flags(&argv[flags_from..], &|k| e.word_of(flags_from + k));
         // `tool` (Go 1.24) names the module's tool dependencies: other modules' programs.
         if inv.packages.iter().any(|(p, _)| p.as_known() == Some("tool")) {
             return None;
@@ -967,5 +981,21 @@ mod tests {
         assert_eq!(got[1].2.as_deref(), Some("windows"));
         assert_eq!(got[2].0, Some(Value::Known("x".into())));
         assert_eq!(got[2].2.as_deref(), Some("darwin"));
+    }
+
+    #[test]
+    fn dash_c_changes_folder_before_or_right_after_the_subcommand() {
+        for src in [
+            "go -C tools build -o bin/notes ./notes\n",
+            "go build -C tools -o bin/notes ./notes\n",
+            "go build -C=tools ./notes\n",
+        ] {
+            let items = parse(src, 0);
+            let ev = evaluate(&items, &mut Env::default(), &crate::budget::Budget::default());
+            let inv = ev.iter().flat_map(BuildInvocation::from_command).next().expect(src);
+            assert_eq!(inv.dir, Some(Value::known("tools")), "{src}");
+            let packages: Vec<String> = inv.packages.iter().map(|(p, _)| p.display()).collect();
+            assert_eq!(packages, ["./notes"], "{src}");
+        }
     }
 }

@@ -337,6 +337,19 @@ const CONTAINER_USES: &[&str] = &[
     "context",
 ];
 
+/// Whether a command builds an image from a Dockerfile it names through something this reader
+/// does not know (`docker build -f ${DOCKERFILEPATH}/Dockerfile .` with the folder from the
+/// caller): that image may be any Dockerfile of the tree.
+pub fn builds_unknown_dockerfile(argv: &[Value]) -> bool {
+    let words: Vec<&str> = argv.iter().map_while(Value::as_known).collect();
+    let builds =
+        matches!(words.get(1..3), Some(["buildx", "build"] | ["image", "build"])) || words.get(1) == Some(&"build");
+    let file_flag = |w: &&Value| w.as_known().is_some_and(|w| matches!(w, "-f" | "--file"));
+    let named_unknown = argv.windows(2).any(|pair| file_flag(&&pair[0]) && !pair[1].is_known())
+        || argv.iter().any(|w| w.strip_prefix("--file=").is_some_and(|f| !f.is_known()));
+    matches!(program_of(argv), "docker" | "podman" | "nerdctl" | "buildah") && builds && named_unknown
+}
+
 pub fn pushes_image(argv: &[Value]) -> bool {
     let words: Vec<&str> = argv.iter().map_while(Value::as_known).collect();
     let builds =
@@ -1071,8 +1084,12 @@ pub fn link(defs: &mut [Defs<'_>]) {
         for (priority, call) in calls {
             let from_elsewhere = call.caller.chain().last().is_some_and(|root| root.file != call.callee);
             defs[call.callee].run_by_another |= from_elsewhere;
-            let for_other_purpose =
-                call.caller.chain().any(|c| super::source::place_for_other_purpose(&c.path, c.context.as_deref()));
+            // A place for tests or checks, or a workflow only pull requests run (a scan of the
+            // image a change would build), releases nothing it runs.
+            let for_other_purpose = call.caller.chain().any(|c| {
+                super::source::place_for_other_purpose(&c.path, c.context.as_deref())
+                    || defs[c.file].workflow.is_some_and(|w| w.pull_requests_only)
+            });
             defs[call.callee].run_for_release |= from_elsewhere && !for_other_purpose;
             if let Run::Image { target, .. } = &call.run {
                 defs[call.callee].builds_image(target.clone(), call.build_args_given());

@@ -336,6 +336,9 @@ pub struct Defs<'a> {
     /// What the file's opening comment says it is for (see [`header_purpose`]), read once, on
     /// first use: `not_for_release` asks for each build.
     declared_purpose: std::sync::OnceLock<Option<&'static str>>,
+    /// The builds of a Dockerfile that a later build of the same stage redoes (see
+    /// `rebuilt_later_in_stage`), found once.
+    rebuilt_in_stage: std::sync::OnceLock<std::collections::HashSet<(usize, usize)>>,
 }
 
 /// A command that runs another file's builds in a container (see `Defs::container_runs`).
@@ -1351,6 +1354,7 @@ impl<'a> Defs<'a> {
             ko_published: None,
             releases_elsewhere: false,
             declared_purpose: std::sync::OnceLock::new(),
+            rebuilt_in_stage: std::sync::OnceLock::new(),
         }
     }
 
@@ -1932,6 +1936,9 @@ impl<'a> Defs<'a> {
         }
         match self.kind {
             Kind::Dockerfile if self.not_for_release().is_some() => return None,
+            // Built again to the same file later in the stage (a first build that warms the
+            // cache, then the release build): the later one is what the image gets.
+            Kind::Dockerfile if self.rebuilt_later_in_stage(b) => return None,
             Kind::Dockerfile => {
                 let reason = match &self.published_by {
                     Some(at) => format!("it is built into an image that {at} publishes"),
@@ -2175,17 +2182,41 @@ impl<'a> Defs<'a> {
         let inv = &b.invocation;
         let Some(output) = self.output_as_named(inv) else { return false };
         let output = output.trim_start_matches("./");
-        let later = self.commands_after(b);
         // Run as a command, or inside a substitution (`v=$(./app --version)`); what `go install`
         // writes, by its name from PATH too (`go install github.com/mitchellh/gox; gox ...`).
         let after = self.text.get(inv.span.1..).unwrap_or("");
         let name = output.rsplit('/').next();
         let from_path =
             |c: &&Command| inv.install && c.program().is_some_and(|p| !p.contains('/')) && c.program() == name;
+        let later = self.commands_after(b);
         let runs = later.iter().any(|c| c.program() == Some(output) || c.program_in_folder() == name || from_path(c))
             || ["$(./", "`./"].iter().any(|open| after.contains(&format!("{open}{output} ")));
         let keeps = !inv.installs_into_home() && self.keeps_later(b, output);
         runs && !keeps
+    }
+
+    /// Whether a later build of the same Dockerfile stage writes the same file, from the same
+    /// folder: the image gets that one.
+    pub fn rebuilt_later_in_stage(&self, b: &Build<'_>) -> bool {
+        let rebuilt = self.rebuilt_in_stage.get_or_init(|| {
+            let cwd = |span: (usize, usize)| self.commands.iter().find(|c| c.span == span).and_then(|c| c.cwd.clone());
+            // The last build seen of each file, walking the builds from the end of the file.
+            let mut builds: Vec<&Build<'_>> = self.builds.iter().filter(|b| b.stage.is_some()).collect();
+            builds.sort_by_key(|b| std::cmp::Reverse(b.invocation.span));
+            let mut last = std::collections::HashMap::new();
+            let mut rebuilt = std::collections::HashSet::new();
+            for b in builds {
+                let Some(output) = self.output_as_named(&b.invocation) else { continue };
+                let cwd = cwd(b.invocation.span).map(|v| v.display());
+                // Another run of the same command (a second caller's) redoes nothing.
+                let later = *last.entry((b.stage, output, cwd)).or_insert(b.invocation.span);
+                if later != b.invocation.span {
+                    rebuilt.insert(b.invocation.span);
+                }
+            }
+            rebuilt
+        });
+        rebuilt.contains(&b.invocation.span)
     }
 
     /// Whether a later command of the build's run copies, moves, packs or uploads `output`.

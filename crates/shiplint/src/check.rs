@@ -491,6 +491,24 @@ fn judge_definitions(
 /// a developer's or a stale one (netbird's `Dockerfile.multistage` beside the `Dockerfile`
 /// goreleaser packs). Where nothing says which images are published, every one may be.
 fn mark_images_published_instead(defs: &mut [Defs<'_>]) {
+    // Where an image build names its Dockerfile through something not known (`-f
+    // $(DOCKERFILEPATH)/Dockerfile`, build-push-action's `file: ${{ inputs.dockerfile }}`), any
+    // Dockerfile of the tree may be one that is built and published.
+    let unknown_builds: Vec<Option<&Path>> = defs
+        .iter()
+        .filter(|d| {
+            let by_command = d.commands.iter().any(|c| crate::defs::link::builds_unknown_dockerfile(&c.argv));
+            let by_action = d.workflow.is_some_and(|w| {
+                w.actions.iter().any(|a| {
+                    a.uses.starts_with("docker/build-push-action@")
+                        // `${{ matrix.x }}` is read per combination; other expressions are not.
+                        && a.with.get("file").is_some_and(|f| f.value.contains("${{") && !f.value.contains("matrix."))
+                })
+            });
+            by_command || by_action
+        })
+        .map(|d| d.scan_root)
+        .collect();
     // Images a ko config's pushed builds make count as published images too.
     let published: Vec<(Option<&Path>, String)> = defs
         .iter()
@@ -506,7 +524,7 @@ fn mark_images_published_instead(defs: &mut [Defs<'_>]) {
         let name = Path::new(d.path).file_name().and_then(|n| n.to_str()).unwrap_or_default().to_ascii_lowercase();
         let named_for_release = crate::defs::source::names_a_release(&name)
             || name.split(['.', '-', '_']).any(|t| matches!(t, "prod" | "production"));
-        if built || named_for_release || beside_bake_file(d) {
+        if built || named_for_release || beside_bake_file(d) || unknown_builds.contains(&d.scan_root) {
             continue;
         }
         d.published_instead = published.iter().find(|(root, _)| *root == d.scan_root).map(|(_, p)| p.clone());

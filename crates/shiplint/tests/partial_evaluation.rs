@@ -4746,3 +4746,48 @@ fn an_image_a_release_script_pushes_is_the_published_one() {
         [("hack/release-docker.sh", load_only.as_str()), ("Dockerfile", image), ("cmd/app/helm.Dockerfile", old)];
     assert_eq!(places(&check_in_module(&files), "root-final-image"), ["cmd/app/helm.Dockerfile:1"]);
 }
+
+#[test]
+fn a_build_the_same_stage_redoes_ships_only_in_its_last_form() {
+    // The first build warms the cache; the second, with -trimpath, writes the same file.
+    let image = "FROM golang:1.27.4 AS build\nCOPY . .\nRUN go build -o manager .\nRUN CGO_ENABLED=0 go build -trimpath -o manager .\nFROM scratch\nCOPY --from=build /go/manager /manager\nUSER 65532\nENTRYPOINT [\"/manager\"]\n";
+    assert!(check_in_module(&[("Dockerfile", image)]).is_empty(), "{:#?}", check_in_module(&[("Dockerfile", image)]));
+    // Written elsewhere, the first build is another program of the image.
+    let other = image.replace("-o manager .\nRUN CGO", "-o helper .\nRUN CGO");
+    assert_eq!(places(&check_in_module(&[("Dockerfile", &other)]), "untrimmed-paths"), ["Dockerfile:3"]);
+}
+
+#[test]
+fn go_build_dash_c_builds_in_that_folder() {
+    // `go build -C tools` (the flag right after the subcommand, as cmd/go reads it) builds
+    // `./notes` of the tools folder, which the repository has.
+    let make = "release-notes-tool:\n\tgo build -C tools -o $(CURDIR)/bin/notes ./notes\n";
+    let files = [
+        ("Makefile", make),
+        ("tools/go.mod", "module example.com/app/tools\n\ngo 1.22\n"),
+        ("tools/notes/main.go", MAIN),
+    ];
+    assert_eq!(places(&check_in_module(&files), "untrimmed-paths"), ["Makefile:2"]);
+}
+
+#[test]
+fn an_image_only_pull_requests_build_is_not_a_release_beside_the_published_one() {
+    let scan = "on:\n  pull_request:\njobs:\n  scan:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker build . -t scan-me\n";
+    let goreleaser = "builds:\n  - goos: [linux]\n    env: [CGO_ENABLED=0]\n    flags: [-trimpath]\n    ldflags: ['-X main.buildDate={{ .CommitDate }}']\ndockers:\n  - dockerfile: Dockerfile.releaser\n    image_templates: ['acme/app:{{ .Version }}']\n";
+    let releaser = "FROM gcr.io/distroless/static-debian12:nonroot\nCOPY app /app\nENTRYPOINT [\"/app\"]\n";
+    let dev = "FROM golang:1.25-alpine AS b\nCOPY . .\nRUN go build -o /app .\nFROM alpine:3.21\nCOPY --from=b /app /app\nENTRYPOINT [\"/app\"]\n";
+    let files = [
+        (".github/workflows/scan.yml", scan),
+        (".goreleaser.yaml", goreleaser),
+        ("Dockerfile.releaser", releaser),
+        ("Dockerfile", dev),
+    ];
+    let found = check_in_module(&files);
+    assert!(found.iter().all(|f| !f.1.starts_with("Dockerfile:")), "{found:#?}");
+    // A build whose Dockerfile shiplint cannot name may be that one: it is judged then.
+    let unknown = "DOCKERFILE_DIR := $(shell pwd)/images\nrelease-images:\n\tdocker build -f $(DOCKERFILE_DIR)/Dockerfile -t acme/other . && docker push acme/other\n";
+    let mut with_unknown = files.to_vec();
+    with_unknown.push(("Makefile", unknown));
+    let found = check_in_module(&with_unknown);
+    assert!(found.iter().any(|f| f.1.starts_with("Dockerfile:")), "{found:#?}");
+}

@@ -196,6 +196,7 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         if !copied_from.contains(&stage)
             || d.chain(last.index).iter().any(|s| s.index == stage)
             || inv.links_statically()
+            || defs.rebuilt_later_in_stage(b)
         {
             return Vec::new();
         }
