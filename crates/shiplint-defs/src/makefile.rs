@@ -1220,13 +1220,31 @@ impl Makefile {
                 continue;
             }
             let value = match self.value(text, name, &scope, 0) {
-                Some(v) => v,
+                Some(v) => shell_substitution(v),
                 None if name == "MAKE" || name == "CURDIR" => self.variable(text, name, &scope, 0),
                 None => continue,
             };
             env.set(name, value, exported(name));
         }
         env
+    }
+}
+
+/// A make value as the recipe's shell reads it: make pastes the text into the recipe, so a
+/// command substitution in it (`VERSION=\`egrep -o '[0-9.]+' version.go\``, `$$(date)`) runs
+/// there. Such a value is what that command prints, not its words.
+fn shell_substitution(value: Value) -> Value {
+    let Some(text) = value.as_known() else { return value };
+    let trimmed = text.trim();
+    let whole = trimmed
+        .strip_prefix('`')
+        .and_then(|t| t.strip_suffix('`'))
+        .or_else(|| trimmed.strip_prefix("$(").and_then(|t| t.strip_suffix(')')))
+        .filter(|inner| !inner.contains('`'));
+    match whole {
+        Some(command) => Value::hole(Origin::Command(command.to_string())),
+        None if text.contains('`') || text.contains("$(") => Value::hole(Origin::Unevaluated(text.to_string())),
+        None => value,
     }
 }
 

@@ -4791,3 +4791,33 @@ fn an_image_only_pull_requests_build_is_not_a_release_beside_the_published_one()
     let found = check_in_module(&with_unknown);
     assert!(found.iter().any(|f| f.1.starts_with("Dockerfile:")), "{found:#?}");
 }
+
+#[test]
+fn a_make_value_with_backquotes_is_a_command_the_recipe_runs() {
+    // make pastes `VERSION` into the recipe, whose shell runs the backquoted egrep: the output
+    // name is that version, not the words of the pattern.
+    let make = "VERSION=`egrep -o '[0-9]+\\.[0-9a-z.\\-]+' version.go`\nrelease:\n\t@for platform in darwin linux; do \\\n\t\tGOOS=$$platform go build -trimpath -o bin/app-${VERSION}-$$platform .; \\\n\tdone\n";
+    let found = check_in_module(&[("Makefile", make)]);
+    assert!(found.iter().all(|f| f.0 != "cross-build-overwrite"), "{found:#?}");
+    // A clock read so is a clock stamp.
+    let make =
+        "DATE=`date -u +%F`\nrelease:\n\tgo build -trimpath -ldflags \"-X main.buildDate=$(DATE)\" -o dist/app .\n";
+    assert_eq!(places(&check_in_module(&[("Makefile", make)]), "non-reproducible-build"), ["Makefile:3"]);
+}
+
+#[test]
+fn a_ci_compile_check_with_mod_mod_rewrites_nothing_that_ships() {
+    let ci = |job: &str| {
+        format!(
+            "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: go build -mod=mod -v ./...\n{job}"
+        )
+    };
+    assert!(check_in_module(&[(".github/workflows/go.yml", &ci(""))]).is_empty());
+    // The same job then uploads a release built from the rewritten go.mod.
+    let ships = "      - run: go build -trimpath -o dist/app . && gh release upload v1 dist/app\n";
+    let found = check_in_module(&[(".github/workflows/go.yml", &ci(ships))]);
+    assert_eq!(places(&found, "module-graph-drift"), [".github/workflows/go.yml:6"], "{found:#?}");
+    // Run by hand, it rewrites the developer's go.mod.
+    let make = "check:\n\tgo build -mod=mod ./...\n";
+    assert_eq!(places(&check_in_module(&[("Makefile", make)]), "module-graph-drift"), ["Makefile:2"]);
+}

@@ -11,7 +11,8 @@ use crate::rules::DefsFindings;
 declare_rule! {
     /// ## What it does
     /// Finds `go build` commands allowed to change the module graph while building
-    /// (`-mod=mod` on the command line or in `GOFLAGS`), CI jobs that run `go get -u`, `go get`
+    /// (`-mod=mod` on the command line or in `GOFLAGS`; not a compile check of a CI job that
+    /// ships nothing, whose go.mod vanishes with it), CI jobs that run `go get -u`, `go get`
     /// of a module or `module@version` (not `go get ./...`, which adds nothing to a complete
     /// go.mod), `go mod tidy` (not `-diff`, which only reports) or `go mod edit` with no check
     /// after it (`git diff --exit-code` or `--quiet`, also `git --no-pager diff` and
@@ -163,6 +164,15 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         let inv = &b.invocation;
         if inv.mod_flag != Some(Value::Known("mod".into())) {
             return Vec::new();
+        }
+        // A compile check in a CI job that ships nothing rewrites a go.mod that vanishes with it.
+        if inv.only_compiles() && b.via.is_none() {
+            if let Some(wf) = defs.workflow {
+                let job = wf.jobs.iter().position(|j| Some(j.name.as_str()) == b.context.as_deref());
+                if job.is_some_and(|job| !job_ships(defs, wf, job, None)) {
+                    return Vec::new();
+                }
+            }
         }
         let span = inv.env.get("GOFLAGS").and_then(|s| s.span).unwrap_or(inv.span);
         let message = "go build with -mod=mod: missing requirements are resolved to the latest versions and written \
