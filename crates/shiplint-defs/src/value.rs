@@ -375,6 +375,11 @@ impl Value {
                     None => b.push_hole(Hole::new(Origin::Template(rest[open..close].to_string()))),
                 },
             }
+            // Fields that hold fields (goreleaser's `env:` entries read the ones before them)
+            // may double at each step: past the budget, the value is not kept.
+            if b.is_too_large() {
+                return Value::derived(format!("(a template over {MAX_VALUE} bytes)"), &[]);
+            }
             rest = &rest[close..];
         }
         b.build()

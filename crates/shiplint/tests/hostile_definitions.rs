@@ -172,6 +172,20 @@ fn hostile_build_definitions_and_trees_are_bounded() {
         }),
         Box::new(move || {
             hostile(
+                "goreleaser env entries that each read the one before twice, 64 deep",
+                vec![(
+                    ".goreleaser.yaml",
+                    b("env:\n  - E0=-s -w\n".to_string()
+                        + &(1..64)
+                            .map(|i| format!("  - E{i}={{{{ .Env.E{} }}}}{{{{ .Env.E{} }}}}\n", i - 1, i - 1))
+                            .collect::<String>()
+                        + "builds:\n  - goos: [linux, darwin, windows]\n    ldflags: ['{{ .Env.E63 }}']\n"),
+                )],
+                &[],
+            )
+        }),
+        Box::new(move || {
+            hostile(
                 "YAML alias bombs in goreleaser, GitHub and GitLab files",
                 vec![
                     (".goreleaser.yaml", b(bomb.clone() + "builds:\n  - goos: *a9\n")),
