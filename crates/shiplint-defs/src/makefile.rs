@@ -1232,20 +1232,26 @@ impl Makefile {
 
 /// A make value as the recipe's shell reads it: make pastes the text into the recipe, so a
 /// command substitution in it (`VERSION=\`egrep -o '[0-9.]+' version.go\``, `$$(date)`) runs
-/// there. Such a value is what that command prints, not its words.
+/// there: each backquoted command, and a value that is one `$(...)`, is what it prints, not its
+/// words.
 fn shell_substitution(value: Value) -> Value {
     let Some(text) = value.as_known() else { return value };
-    let trimmed = text.trim();
-    let whole = trimmed
-        .strip_prefix('`')
-        .and_then(|t| t.strip_suffix('`'))
-        .or_else(|| trimmed.strip_prefix("$(").and_then(|t| t.strip_suffix(')')))
-        .filter(|inner| !inner.contains('`'));
-    match whole {
-        Some(command) => Value::hole(Origin::Command(command.to_string())),
-        None if text.contains('`') || text.contains("$(") => Value::hole(Origin::Unevaluated(text.to_string())),
-        None => value,
+    if let Some(command) = text.trim().strip_prefix("$(").and_then(|t| t.strip_suffix(')')) {
+        return Value::hole(Origin::Command(command.to_string()));
     }
+    if text.matches('`').count() < 2 {
+        return value;
+    }
+    let mut b = Builder::default();
+    let mut rest = text;
+    while let Some(open) = rest.find('`') {
+        let Some(close) = rest[open + 1..].find('`').map(|c| open + 1 + c) else { break };
+        b.push_str(&rest[..open]);
+        b.push_hole(Hole::new(Origin::Command(rest[open + 1..close].to_string())));
+        rest = &rest[close + 1..];
+    }
+    b.push_str(rest);
+    b.build()
 }
 
 /// Whether a recipe of `rule` runs the file `file` as its program (`$< update` with `file` as
