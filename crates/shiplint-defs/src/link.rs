@@ -327,8 +327,6 @@ fn uploads_words(words: &[&str]) -> bool {
     }
 }
 
-/// Whether a command pushes an image to a registry (`docker push`, `docker buildx build
-/// --push`, `buildah push`), as far as its words are known.
 /// Container tool verbs that run, inspect or manage containers and images: none of them puts
 /// a file of the job into an image or a registry.
 const CONTAINER_USES: &[&str] = &[
@@ -341,26 +339,32 @@ const CONTAINER_USES: &[&str] = &[
 /// does not know (`docker build -f ${DOCKERFILEPATH}/Dockerfile .` with the folder from the
 /// caller): that image may be any Dockerfile of the tree.
 pub fn builds_unknown_dockerfile(argv: &[Value]) -> bool {
-    let words: Vec<&str> = argv.iter().map_while(Value::as_known).collect();
-    let builds =
-        matches!(words.get(1..3), Some(["buildx", "build"] | ["image", "build"])) || words.get(1) == Some(&"build");
     let file_flag = |w: &&Value| w.as_known().is_some_and(|w| matches!(w, "-f" | "--file"));
     let named_unknown = argv.windows(2).any(|pair| file_flag(&&pair[0]) && !pair[1].is_known())
         || argv.iter().any(|w| w.strip_prefix("--file=").is_some_and(|f| !f.is_known()));
-    matches!(program_of(argv), "docker" | "podman" | "nerdctl" | "buildah") && builds && named_unknown
+    builds_an_image(argv) && named_unknown
 }
 
-pub fn pushes_image(argv: &[Value]) -> bool {
-    let words: Vec<&str> = argv.iter().map_while(Value::as_known).collect();
+/// Whether a command is a container tool's image build (`docker build`, `docker buildx build`,
+/// `podman image build`).
+fn builds_an_image(argv: &[Value]) -> bool {
+    let words: Vec<&str> = argv.iter().take(3).map_while(Value::as_known).collect();
     let builds =
         matches!(words.get(1..3), Some(["buildx", "build"] | ["image", "build"])) || words.get(1) == Some(&"build");
+    builds && matches!(program_of(argv), "docker" | "podman" | "nerdctl" | "buildah")
+}
+
+/// Whether a command pushes an image to a registry (`docker push`, `docker buildx build
+/// --push`, `buildah push`), as far as its words are known.
+pub fn pushes_image(argv: &[Value]) -> bool {
+    let pushes = matches!(program_of(argv), "docker" | "podman" | "nerdctl" | "buildah")
+        && argv.get(1).and_then(Value::as_known) == Some("push");
     // Anywhere in the command, also after words it does not know, or as one choice of a
     // variable (`$PUSH_OR_LOAD`: `--load`, or `--push` for a release).
     let pushed_by_build = argv.iter().any(|w| {
         w.is_or_may_be("--push") || w.as_known().is_some_and(|w| w.contains("type=registry") || w.contains("push=true"))
     });
-    matches!(program_of(argv), "docker" | "podman" | "nerdctl" | "buildah")
-        && (words.get(1) == Some(&"push") || builds && pushed_by_build)
+    pushes || builds_an_image(argv) && pushed_by_build
 }
 
 /// Whether a command packs, copies or uploads the files it names: a loop's runs of it name
