@@ -22,6 +22,16 @@ pub struct Instruction {
     pub heredoc: Option<(usize, usize)>,
 }
 
+impl Instruction {
+    /// The `NAME=value` defaults an `ARG` or `ENV` instruction declares, quotes dropped, in
+    /// order; nothing for other instructions (nor for `ARG NAME` without a default).
+    pub fn defaults(&self) -> impl Iterator<Item = (&str, &str)> {
+        let declares = matches!(self.keyword.as_str(), "ARG" | "ENV");
+        let pairs = self.args.split_whitespace().filter(move |_| declares).filter_map(|kv| kv.split_once('='));
+        pairs.map(|(name, value)| (name, value.trim_matches(['"', '\''])))
+    }
+}
+
 /// A `FROM` and everything up to the next one.
 #[derive(Clone, Debug)]
 pub struct Stage {
@@ -687,15 +697,12 @@ impl Dockerfile {
     /// and ENV defaults substituted.
     pub fn file_names(&self, stage: usize) -> Vec<String> {
         // ARG and ENV defaults name files too (`COPY dist/$TARGETOS/$BIN_NAME /bin/`).
-        let mut defaults: Vec<(String, String)> = Vec::new();
+        let mut defaults: Vec<(&str, &str)> = Vec::new();
         let mut names = Vec::new();
         for ins in &self.stages[stage].instructions {
             let words: Vec<&str> = match ins.keyword.as_str() {
                 "ARG" | "ENV" => {
-                    defaults.extend(ins.args.split_whitespace().filter_map(|w| {
-                        let (name, value) = w.split_once('=')?;
-                        Some((name.to_string(), value.trim_matches('"').to_string()))
-                    }));
+                    defaults.extend(ins.defaults());
                     continue;
                 }
                 "COPY" | "ADD" => options(&ins.args).1.split_whitespace().collect(),

@@ -37,11 +37,12 @@ pub struct BaseImage {
 }
 
 impl BaseImage {
-    /// The Go release a Go toolchain image's tag names (`golang:1.24-alpine` gives `1.24`);
-    /// `None` for other images and untagged ones.
+    /// The Go release a Go toolchain image's tag names (`golang:1.24-alpine` gives `1.24`,
+    /// `golang:1-bookworm` gives `1`); `None` for other images, untagged ones, and tags that
+    /// name only a variant (`golang:alpine3.23`).
     pub fn go_release(&self) -> Option<&str> {
         let tag = self.tag.as_deref().filter(|_| self.go_toolchain)?;
-        tag.split('-').next()
+        tag.split('-').next().filter(|r| r.starts_with(|c: char| c.is_ascii_digit()))
     }
 }
 
@@ -163,6 +164,8 @@ mod tests {
         // An image named `go` is Go where its tag is a Go release.
         let other = classify("quay.io/vektorcloud/go:1.18");
         assert!(other.go_toolchain && other.go_release() == Some("1.18"));
+        let variant = classify("docker.io/library/golang:alpine3.23");
+        assert!(variant.go_toolchain && variant.go_release().is_none());
         assert!(classify("cimg/go:1.26.1").go_toolchain && !classify("acme/go:latest").go_toolchain);
     }
 }

@@ -65,6 +65,9 @@ pub struct Caller {
     /// For an image build: its target, job or step pushes the image it builds (`--push`, a
     /// `docker push` after it, a release's build-push-action with `push: true`).
     pub pushes: bool,
+    /// For an image build: its target or script starts a container of the image it builds
+    /// (`docker run --rm -v "$PWD:/out" app-builder`).
+    pub runs_built_image: bool,
     /// The variables its environment passes that its file assigns (`export LD_OPTS = -ldflags
     /// "-s ..."` before `$(MAKE) -C cmd/cli build`): where flags that reach the callee so are
     /// written.
@@ -128,6 +131,7 @@ impl Caller {
             release_only: d.workflow.is_some_and(|w| w.release_only),
             container: None,
             pushes: false,
+            runs_built_image: false,
             exports: Vec::new(),
             context,
             up,
@@ -194,7 +198,7 @@ fn written_prefix(text: &str, (start, end): (usize, usize)) -> String {
 
 /// The words of the command at `span` as first evaluated, at most `MAX_CALLER_TEXT` bytes.
 fn evaluated_prefix(d: &Defs<'_>, span: (usize, usize)) -> String {
-    let Some(command) = d.commands.iter().find(|c| c.span == span) else { return String::new() };
+    let Some(command) = d.command_at(span) else { return String::new() };
     let mut words = String::new();
     for word in &command.argv {
         let word = word.display();
@@ -335,6 +339,32 @@ const CONTAINER_USES: &[&str] = &[
     "context",
 ];
 
+/// Whether a CI step builds an image with an action that names its Dockerfile in an input
+/// (docker/build-push-action, HashiCorp's actions-docker-build).
+fn action_builds_image(a: &super::ci::ActionStep) -> bool {
+    ["docker/build-push-action@", "hashicorp/actions-docker-build@"].iter().any(|p| a.uses.starts_with(p))
+}
+
+/// The inputs of an image-building action that name its Dockerfile and its folder.
+fn action_file_keys(a: &super::ci::ActionStep) -> (&'static str, &'static str) {
+    if a.uses.starts_with("hashicorp/") { ("dockerfile", "workdir") } else { ("file", "context") }
+}
+
+/// Whether a file builds an image from a Dockerfile it names through something this reader
+/// does not know: a command (see `builds_unknown_dockerfile`) or an image-building action
+/// whose Dockerfile input is an expression other than the matrix's (`file: ${{
+/// inputs.dockerfile }}`; `${{ matrix.x }}` is read per combination). That image may be any
+/// Dockerfile of the tree.
+pub fn names_unknown_dockerfile(d: &Defs<'_>) -> bool {
+    let by_command = d.commands.iter().any(|c| builds_unknown_dockerfile(&c.argv));
+    let by_action = d.workflow.is_some_and(|w| {
+        w.actions.iter().filter(|a| action_builds_image(a)).any(|a| {
+            a.with.get(action_file_keys(a).0).is_some_and(|f| f.value.contains("${{") && !f.value.contains("matrix."))
+        })
+    });
+    by_command || by_action
+}
+
 /// Whether a command builds an image from a Dockerfile it names through something this reader
 /// does not know (`docker build -f ${DOCKERFILEPATH}/Dockerfile .` with the folder from the
 /// caller): that image may be any Dockerfile of the tree.
@@ -352,6 +382,40 @@ fn builds_an_image(argv: &[Value]) -> bool {
     let builds =
         matches!(words.get(1..3), Some(["buildx", "build"] | ["image", "build"])) || words.get(1) == Some(&"build");
     builds && matches!(program_of(argv), "docker" | "podman" | "nerdctl" | "buildah")
+}
+
+/// The names a container tool's image build tags its image with (`-t NAME`, `--tag=NAME`), as
+/// far as they are known.
+fn image_tags(argv: &[Value]) -> Vec<&str> {
+    let mut tags = Vec::new();
+    let mut words = argv.iter().filter_map(Value::as_known);
+    while let Some(w) = words.next() {
+        let tag = match w {
+            "-t" | "--tag" => words.next(),
+            _ => w
+                .strip_prefix("--tag=")
+                .or_else(|| w.strip_prefix("-t").filter(|t| !t.is_empty() && !w.starts_with("--"))),
+        };
+        tags.extend(tag);
+    }
+    tags
+}
+
+/// Whether a command starts a container of an image tagged one of `tags` (`docker run --rm -v
+/// "$PWD:/out" app-builder make`): a name with no tag is `:latest`.
+fn runs_container_of(argv: &[Value], tags: &[&str]) -> bool {
+    let words: Vec<&str> = argv.iter().take(3).map_while(Value::as_known).collect();
+    let runs = words.get(1) == Some(&"run") || words.get(1..3) == Some(&["container", "run"]);
+    let latest = |name: &str| {
+        if name.rsplit('/').next().is_some_and(|n| n.contains(':')) {
+            name.to_string()
+        } else {
+            format!("{name}:latest")
+        }
+    };
+    let tagged: Vec<String> = tags.iter().map(|t| latest(t)).collect();
+    runs && matches!(program_of(argv), "docker" | "podman" | "nerdctl")
+        && argv.iter().skip(2).filter_map(Value::as_known).any(|w| tagged.contains(&latest(w)))
 }
 
 /// Whether a command pushes an image to a registry (`docker push`, `docker buildx build
@@ -1002,6 +1066,7 @@ pub fn link(defs: &mut [Defs<'_>]) {
         let d = &mut defs[file];
         d.run_by_another = true;
         d.run_for_release = true;
+        d.image_built_otherwise = true;
         if published {
             d.published_by.get_or_insert(at);
         }
@@ -1055,8 +1120,12 @@ pub fn link(defs: &mut [Defs<'_>]) {
                         .get_or_insert_with(|| {
                             let mut c = Caller::new(d, i, cmd.span, cmd.stage, cmd.context.clone(), cmd.via.clone());
                             c.container = container.clone();
-                            c.pushes = matches!(run, Run::Image { .. })
-                                && d.commands.iter().any(|o| o.context == cmd.context && pushes_image(&o.argv));
+                            let image = matches!(run, Run::Image { .. });
+                            let same_place = || d.commands.iter().filter(|o| o.context == cmd.context);
+                            c.pushes = image && same_place().any(|o| pushes_image(&o.argv));
+                            let tags = image_tags(&cmd.argv);
+                            c.runs_built_image =
+                                image && !tags.is_empty() && same_place().any(|o| runs_container_of(&o.argv, &tags));
                             c.exports = exports_of(d, &env);
                             Arc::new(c)
                         })
@@ -1097,6 +1166,9 @@ pub fn link(defs: &mut [Defs<'_>]) {
             defs[call.callee].run_for_release |= from_elsewhere && !for_other_purpose;
             if let Run::Image { target, .. } = &call.run {
                 defs[call.callee].builds_image(target.clone(), call.build_args_given());
+                let run_here = call.caller.runs_built_image && !call.caller.pushes;
+                defs[call.callee].image_run_where_built |= run_here;
+                defs[call.callee].image_built_otherwise |= !run_here;
                 // A script or target that pushes the image it builds publishes it, unless a file
                 // on the way says it is for development (`# Makefile for development purpose`).
                 let declared_other = call.caller.chain().any(|c| defs[c.file].not_for_release().is_some());
@@ -1325,10 +1397,7 @@ fn action_built_dockerfiles(defs: &[Defs<'_>], index: &HashMap<PathBuf, usize>) 
         let Some(wf) = d.workflow else { continue };
         let releases = wf.on_release && !wf.pull_requests_only;
         let root = d.scan_root.unwrap_or(Path::new(""));
-        let builds_image = |a: &&super::ci::ActionStep| {
-            ["docker/build-push-action@", "hashicorp/actions-docker-build@"].iter().any(|p| a.uses.starts_with(p))
-        };
-        for a in wf.actions.iter().filter(builds_image) {
+        for a in wf.actions.iter().filter(|a| action_builds_image(a)) {
             let hashicorp = a.uses.starts_with("hashicorp/");
             let input = |k: &str| a.with.get(k).map(|i| i.value.trim());
             let pushes = match input("push") {
@@ -1338,7 +1407,7 @@ fn action_built_dockerfiles(defs: &[Defs<'_>], index: &HashMap<PathBuf, usize>) 
                 // `outputs: type=image,name=...,push=true` (or `type=registry`) pushes too.
                 None => input("outputs").is_some_and(|o| o.contains("push=true") || o.contains("type=registry")),
             };
-            let (file_key, context_key) = if hashicorp { ("dockerfile", "workdir") } else { ("file", "context") };
+            let (file_key, context_key) = action_file_keys(a);
             let context = input(context_key).filter(|c| !c.contains("${{") && !c.contains("://")).unwrap_or(".");
             let target = input("target").filter(|t| !t.is_empty()).map(str::to_string);
             let bases = base_folders(Path::new(d.path), d.kind, root);

@@ -320,6 +320,12 @@ pub struct Defs<'a> {
     /// The Dockerfiles of the scan whose images do not ship (see `not_for_release`), known once
     /// the scan is linked: what a `RUN` of theirs runs does not ship through them.
     pub images_not_shipped: Arc<Vec<String>>,
+    /// For a Dockerfile: an image build of the scan starts a container of the image where it
+    /// builds it, and pushes nothing (see [`Defs::image_only_run_where_built`]).
+    pub image_run_where_built: bool,
+    /// For a Dockerfile: an image build of the scan does something else with the image (a CI
+    /// action's build, a build that runs nothing of it).
+    pub image_built_otherwise: bool,
     /// For a Dockerfile: the stages the scan's image builds ask for (`docker build --target`,
     /// build-push-action's `target:`; `None`: the last stage), in the order found.
     pub image_targets: Vec<Option<String>>,
@@ -1349,6 +1355,8 @@ impl<'a> Defs<'a> {
             images_not_shipped: Arc::default(),
             image_targets: Vec::new(),
             image_target_unresolved: false,
+            image_run_where_built: false,
+            image_built_otherwise: false,
             image_build_args: Vec::new(),
             published_instead: None,
             ko_published: None,
@@ -1469,6 +1477,11 @@ impl<'a> Defs<'a> {
         ci::runner_env_exporting(pipeline, job, runner, exported)
     }
 
+    /// The evaluated command whose words span `span` (a build's `invocation.span`).
+    pub fn command_at(&self, span: (usize, usize)) -> Option<&Command> {
+        self.commands.iter().find(|c| c.span == span)
+    }
+
     /// `path:line` of a byte of the text read, for messages.
     pub fn at(&self, offset: usize) -> String {
         let (path, span) = self.place(offset, offset);
@@ -1538,6 +1551,19 @@ impl<'a> Defs<'a> {
     /// Records that an image build of the scan asks for stage `target` (`None`: the last) and
     /// passes the build arguments `args`. A stage the file does not have is another
     /// Dockerfile's, found here by mistake.
+    /// Whether every image build of the scan of this Dockerfile starts a container of it where
+    /// it builds it, and nothing publishes it: a build environment (an rpm builder, a
+    /// cross-compiling image) whose outputs leave through a mounted folder, not an image that
+    /// ships (`docker build -t app-rpm-builder -f packaging/rpm/Dockerfile .` then `docker run
+    /// --rm -v "$PWD:/out" app-rpm-builder rpmbuild ...`).
+    pub fn image_only_run_where_built(&self) -> bool {
+        self.image_run_where_built
+            && !self.image_built_otherwise
+            && self.published_by.is_none()
+            && !self.packed_by_goreleaser
+            && !self.github_action_image
+    }
+
     pub fn builds_image(&mut self, target: Option<String>, args: Vec<(String, Value)>) {
         // BuildKit's stage names are letters, digits, `.`, `_` and `-`: anything else is a
         // target written with a variable or expression this reader could not resolve.
@@ -1604,6 +1630,14 @@ impl<'a> Defs<'a> {
     pub fn stages_in_built_images(&self) -> Option<Vec<bool>> {
         let d = self.dockerfile.filter(|_| self.image_targets.iter().any(Option::is_some))?;
         Some(d.stages_built_for(&self.image_stages()))
+    }
+
+    /// Whether the image of stage `index` is a build environment rather than an image that
+    /// runs: a Go toolchain image that starts nothing (see
+    /// `dockerfile::Dockerfile::is_build_environment`), or one whose builds only run it where
+    /// they build it (see [`Defs::image_only_run_where_built`]).
+    pub fn stage_is_build_environment(&self, index: usize) -> bool {
+        self.dockerfile.is_some_and(|d| d.is_build_environment(index)) || self.image_only_run_where_built()
     }
 
     /// Whether the image of stage `index` (the last, or a build target, `docker build --target`)
@@ -1834,8 +1868,7 @@ impl<'a> Defs<'a> {
         if !packages.filter(local).any(|p| !tree.holds_relative(p)) {
             return false;
         }
-        let command = self.commands.iter().find(|c| c.span == b.invocation.span);
-        let cwd = command.and_then(|c| c.cwd.clone());
+        let cwd = self.command_at(b.invocation.span).and_then(|c| c.cwd.clone());
         match self.kind {
             // The folder a RUN works in is known only where a copy of the build context put it.
             Kind::Dockerfile => cwd.as_ref().and_then(Value::as_known).is_some_and(|d| tree.holds_relative(d)),
@@ -2199,7 +2232,7 @@ impl<'a> Defs<'a> {
     /// folder: the image gets that one.
     pub fn rebuilt_later_in_stage(&self, b: &Build<'_>) -> bool {
         let rebuilt = self.rebuilt_in_stage.get_or_init(|| {
-            let cwd = |span: (usize, usize)| self.commands.iter().find(|c| c.span == span).and_then(|c| c.cwd.clone());
+            let cwd = |span: (usize, usize)| self.command_at(span).and_then(|c| c.cwd.clone());
             // The last build seen of each file, walking the builds from the end of the file.
             let mut builds: Vec<&Build<'_>> = self.builds.iter().filter(|b| b.stage.is_some()).collect();
             builds.sort_by_key(|b| std::cmp::Reverse(b.invocation.span));

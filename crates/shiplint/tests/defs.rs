@@ -973,6 +973,9 @@ fn builds_that_bypass_module_buildinfo() {
     // Silent: module-mode package builds, and `go run`/`go build file.go` for local use.
     let good = "#!/bin/sh\ngo build -trimpath -o dist/a ./cmd/a\nGO111MODULE=on go build -trimpath -o dist/b .\ngo build -o gen gen.go\ngo tool nm dist/a\n";
     assert!(codes_at(project(&[("build.sh", good)]).path()).is_empty());
+    // A GOPATH-mode install of a tool the target then runs ships nothing.
+    let tool = "GO := GO111MODULE=on go\nGO_NOMOD := GO111MODULE=off go\nfmt-deps:\n\t$(GO_NOMOD) install golang.org/x/tools/cmd/goimports\nfmt: fmt-deps\n\tgoimports -w .\n";
+    assert!(codes_at(project(&[("Makefile", tool)]).path()).is_empty());
 }
 
 /// goreleaser `dockers:` images: the Dockerfile they name is read, and a linux/amd64 build that

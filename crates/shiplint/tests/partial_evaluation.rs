@@ -1316,6 +1316,14 @@ fn goreleaser_configs_passed_by_name_are_read() {
     }
     // A name that merely starts with the word is some other file.
     assert!(check(&[(".goreleaserrc.yml", config)]).is_empty());
+    // Beside the default config, one of another name that no file names is not what a bare
+    // `goreleaser release` reads; named by a file (a workflow's `-f`), it is read again.
+    let found = check(&[(".goreleaser.yml", config), (".goreleaser.draft.yml", config)]);
+    assert_eq!(rules(&found), [("untrimmed-paths", ".goreleaser.yml:2")], "{found:#?}");
+    let wf = "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: goreleaser/goreleaser-action@v6\n        with:\n          args: release --draft --config .goreleaser.draft.yml\n";
+    let found =
+        check(&[(".goreleaser.yml", config), (".goreleaser.draft.yml", config), (".github/workflows/release.yml", wf)]);
+    assert!(rules(&found).contains(&("untrimmed-paths", ".goreleaser.draft.yml:2")), "{found:#?}");
 }
 
 #[test]
@@ -2121,8 +2129,11 @@ fn go_mod_tidy_before_test_builds() {
 #[test]
 fn unpinned_bases_of_go_images_only() {
     let image = "FROM golang:alpine AS build\nRUN CGO_ENABLED=0 go build -trimpath -o /out/app .\nFROM alpine:3.20\nCOPY --from=build /out/app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n";
-    let found = check_in_module(&[("Dockerfile", image)]);
-    assert_eq!(rules(&found), [("unpinned-base-image", "Dockerfile:1")], "{found:#?}");
+    // The Alpine release alone names no Go release either.
+    for base in ["golang:alpine", "docker.io/library/golang:alpine3.23"] {
+        let found = check_in_module(&[("Dockerfile", &image.replace("golang:alpine", base))]);
+        assert_eq!(rules(&found), [("unpinned-base-image", "Dockerfile:1")], "{base}: {found:#?}");
+    }
     let pinned = image.replace("golang:alpine", "golang:1.27-alpine");
     assert!(check_in_module(&[("Dockerfile", &pinned)]).is_empty());
     assert!(check_in_module(&[("Dockerfile-local", image)]).is_empty());
@@ -4820,4 +4831,30 @@ fn a_ci_compile_check_with_mod_mod_rewrites_nothing_that_ships() {
     // Run by hand, it rewrites the developer's go.mod.
     let make = "check:\n\tgo build -mod=mod ./...\n";
     assert_eq!(places(&check_in_module(&[("Makefile", make)]), "module-graph-drift"), ["Makefile:2"]);
+}
+
+/// An image that the target building it then runs as a container, writing its results into a
+/// mounted folder, and that nothing pushes, is a build environment (an rpm or deb builder):
+/// its root user and base are no image that ships. Pushed, or built by a target that does not
+/// run it, it is judged as an image.
+#[test]
+fn an_image_its_builder_only_runs_is_a_build_environment() {
+    let dockerfile = "FROM golang:1.27.1 AS build\nCOPY . /src\nWORKDIR /src\nRUN CGO_ENABLED=0 go build -trimpath -o app .\nFROM rockylinux:9\nRUN dnf install -y rpm-build\nCOPY --from=build /src/app /root/rpmbuild/SOURCES/app\n";
+    let make = |after: &str| format!("rpm:\n\tdocker build -t app-rpm-builder -f packaging/Dockerfile .\n\t{after}\n");
+    let run = "docker run --rm -v ${PWD}:/out app-rpm-builder rpmbuild -bb app.spec";
+    let wf = "on:\n  push:\n    tags: ['v*']\njobs:\n  rpm:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make rpm\n";
+    let files = |after: &str| {
+        check_in_module(&[
+            ("packaging/Dockerfile", dockerfile),
+            ("Makefile", &make(after)),
+            (".github/workflows/rpm.yml", wf),
+        ])
+    };
+    let found = files(run);
+    assert!(found.iter().all(|f| f.0 != "root-final-image"), "{found:#?}");
+    // Pushed after the run, or never run here: an image that ships.
+    for after in [format!("{run}\n\tdocker push app-rpm-builder"), "ls".to_string()] {
+        let found = files(&after);
+        assert!(found.iter().any(|f| f.0 == "root-final-image"), "{after}: {found:#?}");
+    }
 }

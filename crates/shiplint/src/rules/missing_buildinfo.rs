@@ -108,7 +108,7 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     let module_mode = "build with `go build ./path/to/cmd` inside the module, in module mode";
     out.extend(defs.judge_each_command(|b| {
         let inv = &b.invocation;
-        if inv.env_value("GO111MODULE") == Some("off") {
+        if inv.env_value("GO111MODULE") == Some("off") && defs.ships(b).is_some() {
             let span = inv.env.get("GO111MODULE").and_then(|s| s.span).unwrap_or(inv.span);
             let message = "go build in GOPATH mode (GO111MODULE=off): the binary records no main module and no \
                            dependency versions";

@@ -158,9 +158,10 @@ fn check_stage(defs: &Defs<'_>, d: &dockerfile::Dockerfile, stage: &dockerfile::
         return;
     }
     // A scratch image that starts nothing is a payload (`docker build --output`, a stage other
-    // images copy from): it never runs as any user. A toolchain image that starts nothing is a
-    // build environment, which the binaries are copied out of.
-    if d.is_build_environment(stage.index) {
+    // images copy from): it never runs as any user. A toolchain image that starts nothing, or
+    // one its builds only run where they build it, is a build environment, which the binaries
+    // are copied out of.
+    if defs.stage_is_build_environment(stage.index) {
         return;
     }
     // A base a build argument chooses (`FROM ${BASE_IMAGE}`) is judged as each image build of
@@ -191,9 +192,8 @@ fn check_stage(defs: &Defs<'_>, d: &dockerfile::Dockerfile, stage: &dockerfile::
     // ARG and ENV defaults in order, so that `ENV PUID=${USER_UID}` reads `ARG USER_UID=1000`.
     let mut defaults: Vec<(&str, &str)> = Vec::new();
     let mut user_id_given = false;
-    for i in instructions().filter(|i| i.keyword == "ENV" || i.keyword == "ARG") {
-        for (name, value) in i.args.split_whitespace().filter_map(|kv| kv.split_once('=')) {
-            let value = value.trim_matches(['"', '\'']);
+    for i in instructions() {
+        for (name, value) in i.defaults() {
             let referenced = value.strip_prefix("${").and_then(|v| v.strip_suffix('}')).or(value.strip_prefix('$'));
             let value = match referenced {
                 Some(other) => defaults.iter().rev().find(|(n, _)| *n == other).map_or(value, |(_, v)| *v),

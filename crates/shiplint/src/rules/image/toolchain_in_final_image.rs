@@ -72,7 +72,7 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     // Asked once, and only of an image that would be reported.
     let mut runs_go_list = None;
     for stage in defs.image_stages().into_iter().filter_map(|i| d.stages.get(i)) {
-        if !defs.stage_ships_go_program(stage.index) || d.is_build_environment(stage.index) {
+        if !defs.stage_ships_go_program(stage.index) || defs.stage_is_build_environment(stage.index) {
             continue;
         }
         let Some((base, root)) = d.root_image(stage.index) else { continue };

@@ -7,7 +7,8 @@ use crate::rules::DefsFindings;
 declare_rule! {
     /// ## What it does
     /// Finds `FROM` lines whose image has no tag, or the `latest` tag (and no digest), and Go
-    /// toolchain images whose tag names no Go release (`golang:alpine`, `golang:1-bookworm`);
+    /// toolchain images whose tag names no Go release (`golang:alpine`, `golang:alpine3.23`,
+    /// `golang:1-bookworm`);
     /// a base a build argument chooses (`FROM ${BASE_IMAGE}`) is judged as the scan's image
     /// builds pass it (`--build-arg`, build-push-action's `build-args:`).
     /// Dockerfiles that are not released (development, test and example images, by their name
