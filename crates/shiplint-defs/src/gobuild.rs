@@ -109,6 +109,23 @@ pub const VALUE_FLAGS: &[&str] = &[
     "exec",
 ];
 
+/// The cross-compiler a `go run MODULE@VERSION args` runs (`go run
+/// github.com/mitchellh/gox@v1.0.1 -osarch ...`), and where its arguments start.
+fn cross_compiler_run(argv: &[Value], sub: usize) -> Option<(&'static str, usize)> {
+    if argv.get(sub)?.as_known()? != "run" {
+        return None;
+    }
+    let at = sub + 1 + argv[sub + 1..].iter().position(|w| !w.starts_with("-"))?;
+    let (module, _) = argv[at].as_known()?.split_once('@')?;
+    let tool = match module.trim_end_matches('/').rsplit('/').next()? {
+        "gox" => "gox",
+        "goxz" => "goxz",
+        "xgo" => "xgo",
+        _ => return None,
+    };
+    Some((tool, at + 1))
+}
+
 impl<'a> BuildInvocation<'a> {
     /// For `go install pkg@version`: the package, which the go command builds at that version
     /// of its module (from the module proxy), not from the files here.
@@ -263,6 +280,11 @@ impl<'a> BuildInvocation<'a> {
                         }
                         _ => break,
                     }
+                }
+                // `go run github.com/mitchellh/gox@v1.0.1 -osarch ...` runs that cross-compiler.
+                if let Some((tool, args)) = cross_compiler_run(argv, sub) {
+                    inv.cross_tool = Some(tool);
+                    return Some(inv.cross_compiled(e, args));
                 }
             }
             // `garble [flags] build ...` runs go build with the same flags.

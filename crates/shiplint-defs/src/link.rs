@@ -418,6 +418,17 @@ fn runs_container_of(argv: &[Value], tags: &[&str]) -> bool {
         && argv.iter().skip(2).filter_map(Value::as_known).any(|w| tagged.contains(&latest(w)))
 }
 
+/// Whether a file name is a data file's by its extension (`bundle.yaml`, `checksums.txt`):
+/// none that a Go build writes.
+pub fn names_data_file(name: &str) -> bool {
+    const DATA: &[&str] = &[
+        "yaml", "yml", "json", "txt", "md", "sha256", "sha512", "asc", "sig", "pem", "crt", "html", "csv", "xml",
+        "toml", "spdx", "cdx",
+    ];
+    let file = name.rsplit('/').next().unwrap_or(name);
+    file.rsplit_once('.').is_some_and(|(stem, ext)| !stem.is_empty() && DATA.contains(&ext))
+}
+
 /// Whether a command pushes an image to a registry (`docker push`, `docker buildx build
 /// --push`, `buildah push`), as far as its words are known.
 pub fn pushes_image(argv: &[Value]) -> bool {
@@ -505,8 +516,10 @@ impl Keeping {
             let goals: Vec<&str> =
                 argv.iter().skip(1).map(String::as_str).filter(|a| !a.starts_with('-') && !a.contains('=')).collect();
             let for_other_purpose = match program {
+                // `make test lint`, or `make crds.yaml`: a data file is what it makes.
                 "make" | "gmake" | "mage" | "task" | "just" => {
-                    !goals.is_empty() && goals.iter().all(|g| super::source::names_other_purpose(g))
+                    !goals.is_empty()
+                        && goals.iter().all(|g| super::source::names_other_purpose(g) || names_data_file(g))
                 }
                 p if p.ends_with(".sh") => super::source::names_other_purpose(p),
                 _ => false,

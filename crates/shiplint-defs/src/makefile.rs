@@ -931,9 +931,9 @@ impl Makefile {
     /// default goal. In a Linux image build (`in_linux_image`), a hole is the image's platform:
     /// targets named for another system (`build-darwin-arm64`, `build-windows-amd64`) are not
     /// what it makes.
-    pub fn goals_matching(&self, written: &[Value], in_linux_image: bool) -> Vec<String> {
+    pub fn goals_matching(&self, text: &str, written: &[Value], in_linux_image: bool) -> Vec<String> {
         if written.is_empty() {
-            return self.default_goal().map(str::to_string).into_iter().collect();
+            return self.default_goal(text).into_iter().collect();
         }
         const OTHER_SYSTEMS: &[&str] =
             &["darwin", "mac", "macos", "osx", "windows", "win", "freebsd", "openbsd", "netbsd", "illumos", "solaris"];
@@ -957,10 +957,18 @@ impl Makefile {
         goals
     }
 
-    /// The first target of the file that is not special (`.PHONY`) or a pattern: what a bare
-    /// `make` builds.
-    pub fn default_goal(&self) -> Option<&str> {
-        self.rules.iter().flat_map(|r| &r.targets).map(String::as_str).find(|t| !t.starts_with('.') && !t.contains('%'))
+    /// What a bare `make` builds: the target `.DEFAULT_GOAL` names where the file sets it
+    /// (`.DEFAULT_GOAL := all` before an include whose rules come first), else the first
+    /// target of the file that is not special (`.PHONY`) or a pattern.
+    pub fn default_goal(&self, text: &str) -> Option<String> {
+        if self.by_name.contains_key(".DEFAULT_GOAL") {
+            let named = self.expand(text, "$(.DEFAULT_GOAL)", &Scope::default(), 0);
+            if let Some(goal) = named.as_known().and_then(|g| g.split_whitespace().next()) {
+                return Some(goal.to_string());
+            }
+        }
+        let first = self.rules.iter().flat_map(|r| &r.targets).find(|t| !t.starts_with('.') && !t.contains('%'));
+        first.cloned()
     }
 
     /// The rules `make GOAL...` runs, in order: each goal's prerequisites first, every rule once.

@@ -1185,6 +1185,16 @@ fn uploads_named_files(step: &ci::ActionStep) -> bool {
         && !repository.starts_with("goreleaser/")
 }
 
+/// Whether a release-upload step names every file it uploads (`file:`, `files:`,
+/// `artifacts:`) and each is a data file by its extension (`bundle.yaml`, `checksums.txt`),
+/// which no Go build writes.
+fn uploads_only_data_files(step: &ci::ActionStep) -> bool {
+    let Some(written) = ["file", "files", "artifacts"].iter().find_map(|k| step.with.get(*k)) else { return false };
+    let mut files = written.value.split(['\n', ',']).map(str::trim).filter(|f| !f.is_empty()).peekable();
+    let data = |f: &str| !f.contains("${{") && !f.contains('*') && link::names_data_file(f);
+    uploads_named_files(step) && files.peek().is_some() && files.all(data)
+}
+
 /// Whether a goreleaser-action step releases (see `goreleaser_step_run`).
 pub fn goreleaser_step_releases(step: &ci::ActionStep) -> bool {
     goreleaser_step_run(step).is_some_and(|run| run.releases)
@@ -1395,7 +1405,7 @@ impl<'a> Defs<'a> {
             }
             (Parsed::Makefile { file, recipes, values }, link::Run::Make { goals, overrides }) => {
                 let given = makefile::Given::new(overrides.clone(), call_env.clone());
-                let goals = file.goals_matching(goals, host == Some("Linux"));
+                let goals = file.goals_matching(self.text, goals, host == Some("Linux"));
                 for reached in file.rules_for_goals(self.text, &goals, Some(&given)) {
                     // A recipe line under a conditional the caller's variables decide against
                     // (`ifeq ($(shell uname -s),Darwin)` in a Linux image) does not run.
@@ -2421,8 +2431,11 @@ impl<'a> Defs<'a> {
         let mut artifacts = index.map(|j| pipeline.jobs[j].artifacts.clone()).unwrap_or_default();
         let mut action_keeps = false;
         for a in pipeline.actions.iter().filter(|a| Some(a.job) == index && a.runs_in(env.as_ref())) {
-            // actions-go-build zips and uploads what its instructions build, for a release.
-            if publishes(a) || a.uses.starts_with(build_actions::HASHICORP_GO_BUILD) {
+            // actions-go-build zips and uploads what its instructions build, for a release. A
+            // release upload of data files it names (`file: bundle.yaml`) keeps no program.
+            if uploads_only_data_files(a) {
+                continue;
+            } else if publishes(a) || a.uses.starts_with(build_actions::HASHICORP_GO_BUILD) {
                 action_keeps = true;
             } else if a.span.0 > after && uploads_named_files(a) {
                 // A later release or upload action keeps the files its inputs name (`binary:

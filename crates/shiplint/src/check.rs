@@ -324,43 +324,8 @@ fn judge_definitions(
                 .map(|d| d.scan_root),
         )
         .collect();
-    // The folders of goreleaser configs of a default name (`.goreleaser.yml`), which a bare
-    // `goreleaser release` there reads, and the texts of the build definitions, which may name
-    // a config of another name for a run this reader does not follow.
-    let default_configs: Vec<(Option<&Path>, PathBuf)> = defs
-        .iter()
-        .filter(|d| d.kind == source::Kind::Goreleaser)
-        .filter(|d| {
-            Path::new(d.path).file_name().and_then(|n| n.to_str()).is_some_and(crate::defs::goreleaser::is_default_name)
-        })
-        .map(|d| (d.scan_root, Path::new(d.path).parent().unwrap_or(Path::new("")).to_path_buf()))
-        .collect();
-    let named_elsewhere = |me: usize, name: &str| {
-        let root = defs[me].scan_root;
-        defs.iter().enumerate().any(|(j, o)| j != me && o.scan_root == root && o.text.contains(name))
-    };
-    let mut not_released = Vec::new();
-    for (i, d) in defs.iter().enumerate() {
-        let path = Path::new(d.path);
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        if d.kind != source::Kind::Goreleaser || crate::defs::goreleaser::is_default_name(name) {
-            continue;
-        }
-        // Beside the default config, one of another name that no file of the tree names
-        // (`.goreleaser.draft.yml`) is not what a bare `goreleaser release` reads.
-        let folder = path.parent().unwrap_or(Path::new(""));
-        let beside_default = default_configs.iter().any(|(root, f)| *root == d.scan_root && f == folder);
-        let runs = goreleaser_runs.iter().any(|(root, r)| *root == d.scan_root && r.reads(name));
-        if beside_default && !runs && !named_elsewhere(i, name) {
-            not_released.push(i);
-        }
-    }
-    for (i, d) in defs.iter_mut().enumerate() {
+    for d in &mut defs {
         d.notarized_in = notarized.iter().find(|(root, _)| *root == d.scan_root).map(|(_, at)| at.clone());
-        if not_released.contains(&i) {
-            d.goreleaser_released = Some(false);
-            continue;
-        }
         if d.kind == source::Kind::Goreleaser {
             let name = Path::new(d.path).file_name().and_then(|n| n.to_str()).unwrap_or_default();
             let runs: Vec<_> = goreleaser_runs

@@ -418,6 +418,18 @@ fn setup_go_ranges_name_the_release_they_can_install() {
     let make = "on: push\njobs:\n  build-linux:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v6\n        with:\n          go-version: '1.27'\n          check-latest: true\n      - run: make release-linux\n      - uses: actions/upload-artifact@v4\n        with:\n          path: build\n";
     assert_eq!(rules(&check(&[(at, make)])), [("module-graph-drift", ".github/workflows/release.yml:9")]);
     assert!(check(&[(".github/workflows/test.yml", make)]).is_empty(), "a test workflow's job ships nothing");
+    // A release job that makes and uploads data files (`make crds.yaml`, `file: bundle.yaml`)
+    // ships no Go program; one that uploads a file it may have built does.
+    let data = |goal: &str, file: &str| {
+        format!(
+            "on:\n  release:\n    types: [created]\njobs:\n  assets:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v6\n        with:\n          go-version: '1.27'\n          check-latest: true\n      - run: make {goal}\n      - uses: svenstaro/upload-release-action@v2\n        with:\n          file: {file}\n"
+        )
+    };
+    assert!(check(&[(at, &data("crds.yaml", "bundle.yaml"))]).is_empty());
+    for (goal, file) in [("crds.yaml", "dist/app"), ("dist", "bundle.yaml")] {
+        let found = check(&[(at, &data(goal, file))]);
+        assert_eq!(rules(&found), [("module-graph-drift", ".github/workflows/release.yml:11")], "{goal} {file}");
+    }
 }
 
 /// A script a make target runs by its path from make's `$(CURDIR)` (or the shell's `$PWD`) is
@@ -1316,14 +1328,6 @@ fn goreleaser_configs_passed_by_name_are_read() {
     }
     // A name that merely starts with the word is some other file.
     assert!(check(&[(".goreleaserrc.yml", config)]).is_empty());
-    // Beside the default config, one of another name that no file names is not what a bare
-    // `goreleaser release` reads; named by a file (a workflow's `-f`), it is read again.
-    let found = check(&[(".goreleaser.yml", config), (".goreleaser.draft.yml", config)]);
-    assert_eq!(rules(&found), [("untrimmed-paths", ".goreleaser.yml:2")], "{found:#?}");
-    let wf = "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: goreleaser/goreleaser-action@v6\n        with:\n          args: release --draft --config .goreleaser.draft.yml\n";
-    let found =
-        check(&[(".goreleaser.yml", config), (".goreleaser.draft.yml", config), (".github/workflows/release.yml", wf)]);
-    assert!(rules(&found).contains(&("untrimmed-paths", ".goreleaser.draft.yml:2")), "{found:#?}");
 }
 
 #[test]
@@ -4857,4 +4861,35 @@ fn an_image_its_builder_only_runs_is_a_build_environment() {
         let found = files(&after);
         assert!(found.iter().any(|f| f.0 == "root-final-image"), "{after}: {found:#?}");
     }
+}
+
+/// A bare `make` builds the goal `.DEFAULT_GOAL` names, not the first rule (a tool's, from an
+/// included file): the release job's `make` with `GOOS: darwin` builds the program for macOS.
+#[test]
+fn a_bare_make_builds_the_default_goal_the_file_names() {
+    let makefile = |default: &str| {
+        format!(
+            "{default}LINT := bin/golangci-lint\n$(LINT):\n\tGOOS= go build -o $(LINT) github.com/golangci/golangci-lint/cmd/golangci-lint\n\nall:\n\tgo build -o bin/$(GOOS)_$(GOARCH)/app .\n"
+        )
+    };
+    let wf = "on:\n  push:\n    tags: ['v*']\njobs:\n  mac:\n    runs-on: macos-latest\n    steps:\n      - run: make\n        env:\n          GOOS: darwin\n          GOARCH: arm64\n      - run: tar -czf app-darwin.tar.gz bin/darwin_*\n      - uses: softprops/action-gh-release@v2\n        with:\n          files: app-darwin.tar.gz\n";
+    let found =
+        check_in_module(&[("Makefile", &makefile(".DEFAULT_GOAL := all\n")), (".github/workflows/release.yml", wf)]);
+    assert!(rules(&found).contains(&("macos-not-notarized", ".github/workflows/release.yml:8")), "{found:#?}");
+    let found = check_in_module(&[("Makefile", &makefile("")), (".github/workflows/release.yml", wf)]);
+    assert!(found.iter().all(|f| f.0 != "macos-not-notarized"), "{found:#?}");
+}
+
+/// `go run MODULE@VERSION args` runs that program: gox run so cross-compiles its platforms for
+/// the release target; another tool run so builds nothing to ship.
+#[test]
+fn a_cross_compiler_run_by_go_run_builds_its_platforms() {
+    let make = |tool: &str| {
+        format!(
+            "releases:\n\tgo run {tool} -osarch 'linux/amd64 darwin/arm64' -output \"dist/{{{{.OS}}}}_{{{{.Arch}}}}\"\n"
+        )
+    };
+    let found = check_in_module(&[("Makefile", &make("github.com/mitchellh/gox@v1.0.1"))]);
+    assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:2"), ("macos-not-notarized", "Makefile:2")], "{found:#?}");
+    assert!(check_in_module(&[("Makefile", &make("golang.org/x/vuln/cmd/govulncheck@v1.1.4"))]).is_empty());
 }
