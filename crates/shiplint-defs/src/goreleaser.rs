@@ -491,7 +491,17 @@ fn env_entries<'s>(entries: impl IntoIterator<Item = &'s Scalar>) -> Vec<(String
 /// main.v={{ .Version }}` read by `ldflags: ['{{ .Env.LD_FLAGS }}']`; `CGO_ENABLED={{ if eq
 /// .Os "darwin" }}1{{ else }}0{{ end }}`).
 fn rendered_env(entries: &[(String, String)], target: Option<&(String, String)>) -> Vec<(String, Value)> {
-    let mut env: Vec<(String, Value)> = Vec::new();
+    rendered_env_given(entries, target, &[])
+}
+
+/// The same, over the environment goreleaser runs in (`given`: what its caller sets, which
+/// `.Env.NAME` reads where the config's `env:` does not set NAME).
+fn rendered_env_given(
+    entries: &[(String, String)],
+    target: Option<&(String, String)>,
+    given: &[(String, Value)],
+) -> Vec<(String, Value)> {
+    let mut env: Vec<(String, Value)> = given.to_vec();
     for (name, value) in entries {
         let value = Value::rendered(value, &|f| template_field(&env, target, f));
         env.retain(|(n, _)| n != name);
@@ -798,10 +808,11 @@ fn main_package(dir: Option<&str>, main: Option<&str>) -> String {
 }
 
 impl Build {
-    /// The `go build` goreleaser runs for one target (each target writes its own dist folder).
-    pub fn invocation(&self, target: &(String, String)) -> BuildInvocation<'_> {
+    /// The `go build` goreleaser runs for one target (each target writes its own dist folder),
+    /// in the environment its caller gives (`given`; none when the config is read alone).
+    pub fn invocation(&self, target: &(String, String), given: &[(String, Value)]) -> BuildInvocation<'_> {
         let (os, arch) = target;
-        let rendered = rendered_env(&self.env, Some(target));
+        let rendered = rendered_env_given(&self.env, Some(target), given);
         let field = |f: &str| template_field(&rendered, Some(target), f);
         let ldflags = Value::rendered(&self.ldflags_text(), &field);
         let mut env: HashMap<String, Setting> =
@@ -858,7 +869,7 @@ mod tests {
         let b = &g.builds[0];
         assert!(b.trimpath && g.notarizes && !g.signs);
         assert_eq!(b.targets, [("linux".to_string(), "amd64".to_string()), ("linux".to_string(), "arm64".to_string())]);
-        let inv = b.invocation(&b.targets[0]);
+        let inv = b.invocation(&b.targets[0], &[]);
         assert_eq!(inv.env_value("CGO_ENABLED"), Some("0"));
         assert_eq!(
             inv.ldflags.as_ref().map(|(v, _)| v.clone()),

@@ -34,6 +34,8 @@ pub struct BaseImage {
     pub c_compiler: bool,
     pub nonroot_by_default: bool,
     pub scratch: bool,
+    /// A Windows image (Nano Server, Server Core, or a Go image built on one).
+    pub windows: bool,
 }
 
 impl BaseImage {
@@ -124,6 +126,9 @@ pub fn classify(reference: &str) -> BaseImage {
         go_toolchain,
         nonroot_by_default: tag_l.contains("nonroot") || chainguard || nanoserver_runs_as_user(&last, &tag_l),
         scratch,
+        windows: matches!(last.as_str(), "nanoserver" | "servercore" | "windowsservercore" | "server")
+            && repository.contains("windows")
+            || ["nanoserver", "servercore"].iter().any(|w| tag_l.contains(w)),
         repository,
         tag,
         digest,
@@ -153,6 +158,9 @@ mod tests {
         assert!(d.libc == Libc::None && d.nonroot_by_default && !d.go_toolchain);
         assert_eq!(classify("gcr.io/distroless/base-debian12").libc, Libc::Glibc);
         assert!(classify("mcr.microsoft.com/windows/nanoserver:ltsc2022").nonroot_by_default);
+        assert!(classify("mcr.microsoft.com/windows/servercore:ltsc2022").windows);
+        assert!(classify("golang:1.27-windowsservercore-ltsc2022").windows);
+        assert!(!classify("alpine:3.20").windows);
         assert!(classify("golang:1.27-nanoserver-ltsc2022").nonroot_by_default);
         assert!(!classify("mcr.microsoft.com/windows/nanoserver:sac2016").nonroot_by_default);
         assert!(!classify("mcr.microsoft.com/windows/servercore:ltsc2022").nonroot_by_default);

@@ -78,6 +78,7 @@ pub struct Caller {
 /// A variable a caller passes to what it runs, and where the caller's file assigns it.
 #[derive(Debug)]
 pub struct Export {
+    pub name: String,
     /// The file that assigns it: the caller's, or a file that one includes.
     pub path: String,
     /// Its first assignment, which defines it (later ones append or override in branches).
@@ -96,7 +97,8 @@ fn exports_of(d: &Defs<'_>, env: &[(String, Value)]) -> Vec<Export> {
             let (_, word) = d.assignments.iter().filter(|(n, _)| n == name).min_by_key(|(_, w)| w.start)?;
             let (path, lines) = d.place(word.start, word.end);
             let value = value.display();
-            Some(Export { path: path.to_string(), lines, value: written_prefix(&value, (0, value.len())) })
+            let value = written_prefix(&value, (0, value.len()));
+            Some(Export { name: name.clone(), path: path.to_string(), lines, value })
         })
         .take(MAX_EXPORTS)
         .collect()
@@ -176,6 +178,11 @@ impl Caller {
     /// for.
     pub fn exported(&self, holds: &dyn Fn(&str) -> bool) -> Option<(&str, Span)> {
         self.exports.iter().find(|e| holds(&e.value)).map(|e| (e.path.as_str(), e.lines))
+    }
+
+    /// Where this caller's file assigns the variable `name` it passes on, if it does.
+    pub fn export_of(&self, name: &str) -> Option<(&str, Span)> {
+        self.exports.iter().find(|e| e.name == name).map(|e| (e.path.as_str(), e.lines))
     }
 
     /// `path:line`.
@@ -469,7 +476,13 @@ impl Keeping {
                 && argv.last().is_some_and(|to| to.starts_with('/') || to.starts_with('$') || to.starts_with('~'));
             names_output(argv) && !installs
         };
-        if self.later.iter().any(|argv| program(argv) == output) && !self.later.iter().any(packs) {
+        // Run by a path that ends in the output's own (`go build -o helper .` in a step's
+        // `working-directory`, then `.github/actions/x/scripts/helper`).
+        let runs_output = |argv: &Vec<String>| {
+            let run = program(argv);
+            run == output || run.strip_suffix(output).is_some_and(|folder| folder.ends_with('/'))
+        };
+        if self.later.iter().any(runs_output) && !self.later.iter().any(packs) {
             return false;
         }
         // goreleaser publishes only when it releases (not `build`, not `--snapshot`); a container
@@ -600,6 +613,9 @@ pub enum Run {
     /// ARGs get (`None`: `--build-arg NAME` alone, taken from the caller's environment) and the
     /// `--target` stage it builds (none: the last stage).
     Image { build_args: Vec<(String, Option<Value>)>, target: Option<String> },
+    /// A goreleaser config a `goreleaser` command builds from, in the command's environment
+    /// (which its `{{ .Env.NAME }}` templates read).
+    Goreleaser,
 }
 
 /// One run of a build definition by a command of another (or the same) file.
@@ -645,6 +661,10 @@ enum Request {
         path: String,
         args: Vec<Value>,
     },
+    /// `goreleaser release --config FILE` (none: the default names) that builds.
+    Goreleaser {
+        config: Option<String>,
+    },
     /// `docker build -f FILE --build-arg NAME=value --target STAGE CONTEXT`.
     Image {
         file: Option<String>,
@@ -686,6 +706,11 @@ fn request_launched(argv: &[Value], launch: &super::gobuild::Launch) -> Option<R
     };
     if let Some(options) = image_options {
         return image_request(options);
+    }
+    if name == "goreleaser" {
+        let words: Option<Vec<&str>> = rest.iter().map(Value::as_known).collect();
+        let run = crate::goreleaser::Run::from_args(&words?);
+        return run.builds.then_some(Request::Goreleaser { config: run.config });
     }
     if name == "go" && rest.first()?.as_known()? == "run" {
         let at = 1 + super::gobuild::go_run_program(rest[1..].iter().map(Value::as_known))?;
@@ -1015,6 +1040,17 @@ fn resolve(
     let each = |callees: Vec<usize>, run: Run| callees.into_iter().map(|c| (c, run.clone())).collect();
     match request {
         Request::Script { path, args } => each(find(&Value::known(path)), Run::Script { args }),
+        // goreleaser reads the first of its default names that exists where it runs.
+        Request::Goreleaser { config } => {
+            let names = match config {
+                Some(c) => vec![c],
+                None => [".goreleaser.yml", ".goreleaser.yaml", "goreleaser.yml", "goreleaser.yaml"]
+                    .map(String::from)
+                    .to_vec(),
+            };
+            let found = names.iter().map(|n| find(&Value::known(n))).find(|f| !f.is_empty()).unwrap_or_default();
+            each(found, Run::Goreleaser)
+        }
         Request::GoRun { path, args } => {
             if Path::new(&path).is_absolute() || path.contains('@') {
                 return Vec::new();

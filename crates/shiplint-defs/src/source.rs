@@ -673,6 +673,22 @@ fn collect_assignments<'a>(items: &'a [Item], out: &mut Vec<(&'a str, &'a shell:
                 let bare = |n: &'a String| n.strip_suffix('+').unwrap_or(n);
                 out.extend(c.assigns.iter().map(|(n, w)| (bare(n), w)));
                 out.extend(c.arrays.iter().flat_map(|(n, ws)| ws.iter().map(move |w| (bare(n), w))));
+                // `export NAME=value` (and `readonly`, `declare`, `local`): the whole argument
+                // is where NAME is assigned.
+                let declares = c
+                    .words
+                    .first()
+                    .and_then(shell::Word::literal)
+                    .is_some_and(|w| matches!(w, "export" | "readonly" | "declare" | "local" | "typeset"));
+                if declares {
+                    out.extend(c.words[1..].iter().filter_map(|w| match w.parts.first() {
+                        Some(shell::Part::Lit(text)) => {
+                            let (name, _) = text.split_once('=')?;
+                            shell::is_name(name).then_some((name, w))
+                        }
+                        _ => None,
+                    }));
+                }
             }
             Item::For { body, .. } | Item::Function { body, .. } => collect_assignments(body, out),
             Item::Case { arms, .. } => arms.iter().for_each(|(_, body)| collect_assignments(body, out)),
@@ -934,17 +950,29 @@ fn github_file_writes(evaluated: &[shell::Evaluated<'_>]) -> Vec<(bool, String, 
 /// The builds a release tool's entries make (goreleaser, promu): one per target, each in its own
 /// dist folder (so never colliding), up to the budget's cap over all entries.
 fn read_tool_builds<'a>(entries: &'a [goreleaser::Build], what: &str, into: &mut Collected<'a>) {
+    read_tool_builds_given(entries, what, &[], None, into);
+}
+
+/// The builds of a goreleaser or promu config as a caller runs it: in the environment it
+/// gives (`given`, which `{{ .Env.NAME }}` reads), one per target.
+fn read_tool_builds_given<'a>(
+    entries: &'a [goreleaser::Build],
+    what: &str,
+    given: &[(String, Value)],
+    via: Option<Arc<link::Caller>>,
+    into: &mut Collected<'a>,
+) {
     let total = entries.iter().map(|b| b.target_count).sum();
     let allowed = into.budget.cap_targets(total, what);
     let targets = entries.iter().flat_map(|b| b.targets.iter().enumerate().map(move |t| (b, t)));
     for (b, (runner, target)) in targets.take(allowed) {
         let context = Some(b.id.clone());
         into.builds.push(Build {
-            invocation: b.invocation(target),
+            invocation: b.invocation(target, given),
             stage: None,
             runner,
             context,
-            via: None,
+            via: via.clone(),
             goal: None,
         });
     }
@@ -1449,6 +1477,9 @@ impl<'a> Defs<'a> {
                         read_dockerfile_run(file, *stage, items, run.env, folders, via.clone(), &mut c);
                     }
                 }
+            }
+            (Parsed::Goreleaser(g), link::Run::Goreleaser) => {
+                read_tool_builds_given(&g.builds, "goreleaser build targets", &call_env, via, &mut c);
             }
             (Parsed::GoProgram(program), link::Run::Script { .. }) => {
                 read_go_program(program, &call_env, &Place { stage: None, runner: 0, context: None, via }, &mut c);

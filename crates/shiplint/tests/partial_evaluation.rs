@@ -4893,3 +4893,43 @@ fn a_cross_compiler_run_by_go_run_builds_its_platforms() {
     assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:2"), ("macos-not-notarized", "Makefile:2")], "{found:#?}");
     assert!(check_in_module(&[("Makefile", &make("golang.org/x/vuln/cmd/govulncheck@v1.1.4"))]).is_empty());
 }
+
+/// A tool a composite action builds in one step's `working-directory` and runs by its path in
+/// a later step is not kept, whatever the job publishes after it.
+#[test]
+fn a_tool_an_action_builds_and_runs_by_its_path_is_not_kept() {
+    let action = |run: &str| {
+        format!(
+            "name: img\nruns:\n  using: composite\n  steps:\n    - shell: bash\n      working-directory: ${{{{ github.workspace }}}}/.github/actions/img/scripts\n      run: go build -o helper .\n    - shell: bash\n      run: {run}\n    - shell: bash\n      run: docker buildx build --push -t ghcr.io/acme/app:latest .\n"
+        )
+    };
+    let wf = "on:\n  push:\n    tags: ['v*']\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: ./.github/actions/img\n";
+    let files = |run: &str| {
+        check_in_module(&[
+            (".github/actions/img/action.yml", &action(run)),
+            (".github/actions/img/scripts/main.go", MAIN),
+            (".github/workflows/release.yml", wf),
+        ])
+    };
+    assert!(files(".github/actions/img/scripts/helper set-image-tags").is_empty());
+    // Not run, it is what the job's push may take along.
+    let found = files("echo tags");
+    assert_eq!(rules(&found), [("untrimmed-paths", ".github/actions/img/action.yml:7")], "{found:#?}");
+}
+
+/// goreleaser's `{{ .Env.NAME }}` reads the environment of the command that runs it: a clock
+/// stamp a release script exports is said where the script sets it; one derived from the
+/// commit is no stamp.
+#[test]
+fn goreleaser_templates_read_the_environment_of_their_run() {
+    let config = "builds:\n  - goos: [linux]\n    flags: [-trimpath]\n    ldflags:\n      - -X main.buildDate={{ .Env.BUILDDATE }}\n";
+    let script = |value: &str| format!("#!/bin/sh\nexport BUILDDATE={value}\ngoreleaser release --clean\n");
+    let found = check_in_module(&[(".goreleaser.yml", config), ("scripts/release.sh", &script("$(date)"))]);
+    assert_eq!(rules(&found), [("non-reproducible-build", "scripts/release.sh:2")], "{found:#?}");
+    assert!(found[0].2.contains("(read as .Env.BUILDDATE)"), "{}", found[0].2);
+    let found =
+        check_in_module(&[(".goreleaser.yml", config), ("scripts/release.sh", &script("$(git log -1 --format=%cI)"))]);
+    assert!(found.is_empty(), "{found:#?}");
+    // Read alone, the environment is unknown: nothing to say.
+    assert!(check_in_module(&[(".goreleaser.yml", config)]).is_empty());
+}

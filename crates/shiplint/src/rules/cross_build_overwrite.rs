@@ -29,7 +29,9 @@ declare_rule! {
     /// element of the package's import path (`/vN` dropped) into the current directory, with the
     /// same collision. An explicit `-o` for windows gets no `.exe` added (a file that writes
     /// `.exe` elsewhere, renaming or installing the output, is taken to name it; only a windows
-    /// build that ships is reported). Cross builds (GOOS or
+    /// build that ships is reported). A windows build inside a Windows image is not: the image
+    /// starts it by its path (`ENTRYPOINT ["/app"]`), and Windows' `CreateProcess` appends
+    /// `.exe` only to a name without a path (its documentation of `lpCommandLine`). Cross builds (GOOS or
     /// GOARCH other than the host's) default to `CGO_ENABLED=0`. In a CI matrix each combination
     /// runs on its own machine, so the same `-o` is fine there; what collides is the artifact
     /// name of a job that builds (a test job keeping its logs loses no build):
@@ -217,7 +219,14 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
                 .iter()
                 .any(|f| f.strip_prefix("-buildmode=").is_some_and(|m| !matches!(m, "exe" | "pie" | "default")))
         };
-        let shipped = all.iter().filter(|b| defs.ships(b).is_some()).filter(executable);
+        // A Windows image starts its program by path, which needs no extension.
+        // (As written: `nanoserver:${WINDOWS_VERSION}` is Nano Server whatever release.)
+        let windows_image = defs.dockerfile.is_some_and(|d| {
+            let root = d.stages.len().checked_sub(1).and_then(|last| d.chain(last).last().copied());
+            root.is_some_and(|r| crate::defs::images::classify(&r.base_written).windows)
+        });
+        let shipped =
+            all.iter().filter(|b| !(windows_image && b.stage.is_some()) && defs.ships(b).is_some()).filter(executable);
         let windows = shipped.map(|b| &b.invocation).find_map(|it| match (it.env_value("GOOS"), &it.output) {
             (Some("windows"), Some((Value::Known(o), _))) if !o.ends_with(".exe") && !o.ends_with('/') => Some(o),
             _ => None,

@@ -19,7 +19,10 @@ declare_rule! {
     /// the caller assigns that variable; one that reaches a Dockerfile's `-X main.date=${DATE}`
     /// as a build argument (`docker build --build-arg DATE=$(date)`, a `DATE=` line of
     /// build-push-action's `build-args:`, also through a step output such as `echo
-    /// "created=$(date)" >> $GITHUB_OUTPUT`) where the caller passes it.
+    /// "created=$(date)" >> $GITHUB_OUTPUT`) where the caller passes it. A goreleaser
+    /// template reads the environment of the command that runs goreleaser (`{{ .Env.BUILDDATE
+    /// }}` after `export BUILDDATE=$(date)` in the release script): reported where that
+    /// command's file sets the variable.
     /// In a binary whose BuildInfo records `-ldflags` (built without `-trimpath`), it finds `-X`
     /// values that are a time after the commit's own (`vcs.time`): a clock stamp taken at build
     /// time, such as goreleaser's default `-X main.date={{.Date}}`.
@@ -133,6 +136,18 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
                 let stamp = format!("{subject} takes a value from {what}, {written}");
                 out.push(finding_at(Location::text(path, lines), &stamp));
                 continue;
+            }
+            // goreleaser run with a stamp in its environment (`export BUILDDATE=$(date)` before
+            // `goreleaser release`, read as `{{ .Env.BUILDDATE }}`): said where the caller sets it.
+            if let (Kind::Goreleaser, Some(caller), Some(t)) = (defs.kind, b.via.as_deref(), target.as_ref()) {
+                let read = stamp_value_text(defs.text, word, t).map(env_fields_read).unwrap_or_default();
+                let set =
+                    caller.chain().find_map(|c| read.iter().find_map(|name| c.export_of(name).map(|at| (at, name))));
+                if let Some(((path, lines), name)) = set {
+                    let stamp = format!("{subject} takes a value from {what}, {written} (read as .Env.{name})");
+                    out.push(finding_at(Location::text(path, lines), &stamp));
+                    continue;
+                }
             }
             // A stamp a caller writes (`LDFLAGS="-X main.date=$(date)" ./build.sh`) is the
             // caller's, said where the caller writes it: an image build's argument
@@ -263,4 +278,28 @@ fn duration(seconds: i64) -> String {
         s => (s, "second"),
     };
     format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+/// The environment variables a goreleaser template reads (`{{ .Env.BUILDDATE }}`, `{{
+/// index .Env "X" }}` is not followed).
+fn env_fields_read(text: &str) -> Vec<&str> {
+    text.match_indices(".Env.")
+        .filter_map(|(at, field)| {
+            let rest = &text[at + field.len()..];
+            let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
+            (end > 0).then(|| &rest[..end])
+        })
+        .collect()
+}
+
+/// The text of the value `-X target=...` assigns in a goreleaser `ldflags` word, found by the
+/// target's last element (`version.BuildDate=`: the package path may be a template), up to
+/// the next `-X` or the end of its line.
+fn stamp_value_text<'t>(text: &'t str, word: &crate::defs::shell::Word, target: &str) -> Option<&'t str> {
+    let written = text.get(word.start..word.end)?;
+    let key = format!("{}=", target.rsplit('/').next()?);
+    let start = written.find(&key)? + key.len();
+    let rest = &written[start..];
+    let end = [rest.find(" -X"), rest.find('\n')].into_iter().flatten().min().unwrap_or(rest.len());
+    Some(&rest[..end])
 }

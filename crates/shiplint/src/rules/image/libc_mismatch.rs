@@ -146,7 +146,7 @@ fn check_goreleaser_dockers(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         }
         let target = (docker.goos.clone(), docker.goarch.clone());
         for b in g.builds.iter().filter(|b| docker.ids.is_empty() || docker.ids.contains(&b.id)) {
-            let invocation = b.invocation(&target);
+            let invocation = b.invocation(&target, &[]);
             if !b.targets.contains(&target) || invocation.links_statically() {
                 continue;
             }
