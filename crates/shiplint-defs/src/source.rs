@@ -1213,14 +1213,13 @@ fn uploads_named_files(step: &ci::ActionStep) -> bool {
         && !repository.starts_with("goreleaser/")
 }
 
-/// Whether a release-upload step names every file it uploads (`file:`, `files:`,
-/// `artifacts:`) and each is a data file by its extension (`bundle.yaml`, `checksums.txt`),
-/// which no Go build writes.
+/// Whether every file a release-upload step names (`file:`, `files:`, `artifacts:`) is a
+/// data file by its extension (`bundle.yaml`, `checksums.txt`), which no Go build writes.
 fn uploads_only_data_files(step: &ci::ActionStep) -> bool {
     let Some(written) = ["file", "files", "artifacts"].iter().find_map(|k| step.with.get(*k)) else { return false };
     let mut files = written.value.split(['\n', ',']).map(str::trim).filter(|f| !f.is_empty()).peekable();
-    let data = |f: &str| !f.contains("${{") && !f.contains('*') && link::names_data_file(f);
-    uploads_named_files(step) && files.peek().is_some() && files.all(data)
+    // By the extension alone: `app-${{ env.TAG }}-sbom.spdx` and `*.yaml` name data files too.
+    uploads_named_files(step) && files.peek().is_some() && files.all(link::names_data_file)
 }
 
 /// Whether a goreleaser-action step releases (see `goreleaser_step_run`).

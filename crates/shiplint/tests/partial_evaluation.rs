@@ -426,6 +426,8 @@ fn setup_go_ranges_name_the_release_they_can_install() {
         )
     };
     assert!(check(&[(at, &data("crds.yaml", "bundle.yaml"))]).is_empty());
+    // An SBOM named by the release's tag is a data file too.
+    assert!(check(&[(at, &data("crds.yaml", "app-${{ github.ref_name }}-sbom.spdx"))]).is_empty());
     for (goal, file) in [("crds.yaml", "dist/app"), ("dist", "bundle.yaml")] {
         let found = check(&[(at, &data(goal, file))]);
         assert_eq!(rules(&found), [("module-graph-drift", ".github/workflows/release.yml:11")], "{goal} {file}");
