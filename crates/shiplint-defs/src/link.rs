@@ -78,6 +78,7 @@ pub struct Caller {
 /// A variable a caller passes to what it runs, and where the caller's file assigns it.
 #[derive(Debug)]
 pub struct Export {
+    /// The variable's name.
     pub name: String,
     /// The file that assigns it: the caller's, or a file that one includes.
     pub path: String,

@@ -1588,9 +1588,6 @@ impl<'a> Defs<'a> {
         matches!(self.kind, Kind::Makefile | Kind::Shell) && context.is_some_and(names_other_purpose)
     }
 
-    /// Records that an image build of the scan asks for stage `target` (`None`: the last) and
-    /// passes the build arguments `args`. A stage the file does not have is another
-    /// Dockerfile's, found here by mistake.
     /// Whether every image build of the scan of this Dockerfile starts a container of it where
     /// it builds it, and nothing publishes it: a build environment (an rpm builder, a
     /// cross-compiling image) whose outputs leave through a mounted folder, not an image that
@@ -1604,6 +1601,9 @@ impl<'a> Defs<'a> {
             && !self.github_action_image
     }
 
+    /// Records that an image build of the scan asks for stage `target` (`None`: the last) and
+    /// passes the build arguments `args`. A stage the file does not have is another
+    /// Dockerfile's, found here by mistake.
     pub fn builds_image(&mut self, target: Option<String>, args: Vec<(String, Value)>) {
         // BuildKit's stage names are letters, digits, `.`, `_` and `-`: anything else is a
         // target written with a variable or expression this reader could not resolve.
@@ -2465,7 +2465,8 @@ impl<'a> Defs<'a> {
             // release upload of data files it names (`file: bundle.yaml`) keeps no program.
             if uploads_only_data_files(a) {
                 continue;
-            } else if publishes(a) || a.uses.starts_with(build_actions::HASHICORP_GO_BUILD) {
+            }
+            if publishes(a) || a.uses.starts_with(build_actions::HASHICORP_GO_BUILD) {
                 action_keeps = true;
             } else if a.span.0 > after && uploads_named_files(a) {
                 // A later release or upload action keeps the files its inputs name (`binary:
