@@ -97,28 +97,20 @@ fn windows_output_without_exe() {
     let (_, got, _) = findings(project(&[("build.sh", &good)]).path(), &["."]);
     assert!(got.is_empty(), "an unknown output is not judged: {got:?}");
     // A Windows image starts its program by path: CreateProcess adds no .exe to a path.
-    let image = "FROM golang:1.27.3 AS build\nENV GOOS=windows GOARCH=amd64 CGO_ENABLED=0\nWORKDIR /src\nCOPY . .\nRUN go build -trimpath -o build/api .\nFROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nCOPY --from=build /src/build/api /api\nENTRYPOINT [\"/api\"]\n";
-    let (_, got, _) = findings(
-        project(&[
-            ("Dockerfile.windows", image),
+    let in_module = |name: &str, dockerfile: &str| {
+        let files = [
+            (name, dockerfile),
             ("go.mod", "module example.com/api\n\ngo 1.27\n"),
             ("main.go", "package main\n\nfunc main() {}\n"),
-        ])
-        .path(),
-        &["."],
-    );
+        ];
+        findings(project(&files).path(), &["."]).1
+    };
+    let image = "FROM golang:1.27.3 AS build\nENV GOOS=windows GOARCH=amd64 CGO_ENABLED=0\nWORKDIR /src\nCOPY . .\nRUN go build -trimpath -o build/api .\nFROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nCOPY --from=build /src/build/api /api\nENTRYPOINT [\"/api\"]\n";
+    let got = in_module("Dockerfile.windows", image);
     assert!(got.iter().all(|(code, _)| code != "SL008"), "{got:?}");
     // A Linux image that carries the windows binary as a file for downloads ships that name.
     let carried = "FROM golang:1.27.3 AS build\nWORKDIR /src\nCOPY . .\nRUN GOOS=windows GOARCH=amd64 go build -trimpath -o build/api-windows .\nFROM alpine:3.20\nCOPY --from=build /src/build/api-windows /srv/downloads/api-windows\nUSER 65532\nENTRYPOINT [\"httpd\", \"-f\", \"-h\", \"/srv\"]\n";
-    let (_, got, _) = findings(
-        project(&[
-            ("Dockerfile", carried),
-            ("go.mod", "module example.com/api\n\ngo 1.27\n"),
-            ("main.go", "package main\n\nfunc main() {}\n"),
-        ])
-        .path(),
-        &["."],
-    );
+    let got = in_module("Dockerfile", carried);
     assert!(got.iter().any(|(code, _)| code == "SL008"), "{got:?}");
 }
 

@@ -280,16 +280,15 @@ fn duration(seconds: i64) -> String {
     format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
 }
 
-/// The environment variables a goreleaser template reads (`{{ .Env.BUILDDATE }}`, `{{
-/// index .Env "X" }}` is not followed).
-fn env_fields_read(text: &str) -> Vec<&str> {
-    text.match_indices(".Env.")
-        .filter_map(|(at, field)| {
-            let rest = &text[at + field.len()..];
-            let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
-            (end > 0).then(|| &rest[..end])
-        })
-        .collect()
+/// The environment variables a goreleaser template reads (`{{ .Env.BUILDDATE }}`, `{{ index
+/// .Env "BUILDDATE" }}`), as `Value::rendered` reads its fields.
+fn env_fields_read(text: &str) -> Vec<String> {
+    let read = std::cell::RefCell::new(Vec::new());
+    crate::defs::value::Value::rendered(text, &|field| {
+        read.borrow_mut().extend(field.strip_prefix(".Env.").map(str::to_string));
+        None
+    });
+    read.into_inner()
 }
 
 /// The text of the value `-X target=...` assigns in a goreleaser `ldflags` word, found by the
