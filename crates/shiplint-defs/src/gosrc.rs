@@ -62,6 +62,8 @@ pub struct Module {
     /// go.mod's `go` line lists every module the build uses (`go 1.17` or later) and no go.work
     /// beside it adds others.
     pub lists_every_module: bool,
+    /// What `imports` answered, by import path: every Dockerfile of a module asks the same.
+    imported: Mutex<HashMap<String, bool>>,
 }
 
 /// A package folder's Go files and, once read, the package they make.
@@ -263,6 +265,7 @@ impl Module {
             requires: requirements(&go_mod),
             local_replacements: local_replacements(&go_mod),
             lists_every_module: go_minor.is_some_and(|m| m >= 17) && !root.join("go.work").exists(),
+            imported: Mutex::default(),
         };
         // No ignore files: the go command reads none, and they are a stranger's to make FIFOs of.
         let walker = ignore::WalkBuilder::new(root)
@@ -380,8 +383,18 @@ impl Module {
 
     /// Whether the module's own code (not that under a `tools/`, `hack/` or `scripts/` folder,
     /// not files never built) imports `import_path`, read up to each file's first function.
-    /// Bounded: at most `MAX_IMPORT_SCAN_FILES` files are read.
+    /// Bounded: at most `MAX_IMPORT_SCAN_FILES` files are read, once per import path.
     pub fn imports(&self, import_path: &str) -> bool {
+        let asked = self.imported.lock().unwrap_or_else(|e| e.into_inner()).get(import_path).copied();
+        if let Some(answer) = asked {
+            return answer;
+        }
+        let answer = self.scan_imports(import_path);
+        self.imported.lock().unwrap_or_else(|e| e.into_inner()).insert(import_path.to_string(), answer);
+        answer
+    }
+
+    fn scan_imports(&self, import_path: &str) -> bool {
         let quoted = format!("\"{import_path}\"");
         let tooling =
             |dir: &Path| dir.components().any(|c| matches!(c.as_os_str().to_str(), Some("tools" | "hack" | "scripts")));
