@@ -128,10 +128,21 @@ enum RunsOn {
     Other(IgnoredAny),
 }
 
+/// `container:` an image, or a map with its `image:`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Container {
+    Image(String),
+    Detailed { image: String },
+    Other(IgnoredAny),
+}
+
 #[derive(Debug, Deserialize)]
 struct Job {
     #[serde(rename = "runs-on")]
     runs_on: Option<RunsOn>,
+    /// The image the job's steps run in.
+    container: Option<Spanned<Container>>,
     env: Option<EnvBlock>,
     strategy: Option<Strategy>,
     #[serde(default)]
@@ -539,6 +550,10 @@ pub fn parse(text: &str) -> Result<Pipeline, String> {
             env: env_words(&job.env),
             env_from_matrix: job.env.as_ref().and_then(EnvBlock::matrix_key),
             outputs: job.outputs.iter().flatten().map(|(k, v)| (k.clone(), shell::ci_value(&v.text(), 0))).collect(),
+            image: job.container.as_ref().and_then(|c| match &c.value {
+                Container::Image(image) | Container::Detailed { image } => Some(Input::new(image.clone(), span_of(c)?)),
+                Container::Other(_) => None,
+            }),
             ..JobPlan::default()
         });
         let working_directory =

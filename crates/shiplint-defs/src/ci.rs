@@ -156,7 +156,8 @@ pub struct JobPlan {
     pub env: Vec<(String, shell::Word)>,
     /// The matrix key whose object value is the job's `env:` (`env: ${{ matrix.env }}`).
     pub env_from_matrix: Option<String>,
-    /// The container image the job runs in (GitLab `image:`), where it is written.
+    /// The container image the job runs in (GitLab `image:`, GitHub `container:`), where it is
+    /// written.
     pub image: Option<Input>,
     /// The `go` snap a snapcraft part builds with (`go/1.25/stable`), where it is written.
     pub go_snap: Option<Input>,

@@ -595,6 +595,21 @@ impl Dockerfile {
         self.chain(stage).iter().flat_map(|s| &s.instructions).any(|i| i.keyword == "ENTRYPOINT" || i.keyword == "CMD")
     }
 
+    /// Whether the image of a stage starts a test run: its ENTRYPOINT, else its CMD (through its
+    /// stage chain), runs `go test` or `make test`, or a file under a `test`, `tests` or `e2e`
+    /// folder (`CMD ruby /src/test/runner.rb`). Such an image is built to test, not to ship.
+    pub fn runs_tests(&self, stage: usize) -> bool {
+        let chain = self.chain(stage);
+        let last =
+            |keyword: &str| chain.iter().find_map(|s| s.instructions.iter().rev().find(|i| i.keyword == keyword));
+        let Some(start) = last("ENTRYPOINT").or_else(|| last("CMD")) else { return false };
+        let words: Vec<&str> =
+            start.args.split([' ', '"', '\'', '[', ']', ',', ';', '&', '|']).filter(|w| !w.is_empty()).collect();
+        let runs_test_goal = words.windows(2).any(|w| matches!(w, ["go" | "make", "test"]));
+        let under_tests = |w: &str| w.contains('/') && w.split('/').any(|c| matches!(c, "test" | "tests" | "e2e"));
+        runs_test_goal || words.iter().any(|w| under_tests(w))
+    }
+
     /// Whether the image of a stage is a build environment: a Go toolchain image that starts no
     /// program of its own. What it builds is copied out of it (`docker cp`, `--output`), or it
     /// is the toolchain a project's CI builds in; the image is not what ships.

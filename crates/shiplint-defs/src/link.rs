@@ -431,7 +431,7 @@ fn runs_container_of(argv: &[Value], tags: &[&str]) -> bool {
 pub fn names_data_file(name: &str) -> bool {
     const DATA: &[&str] = &[
         "yaml", "yml", "json", "txt", "md", "sha256", "sha512", "asc", "sig", "pem", "crt", "html", "csv", "xml",
-        "toml", "spdx", "cdx",
+        "toml", "spdx", "cdx", "log", "sarif", "lcov",
     ];
     let file = name.rsplit('/').next().unwrap_or(name);
     file.rsplit_once('.').is_some_and(|(stem, ext)| !stem.is_empty() && DATA.contains(&ext))
@@ -461,9 +461,13 @@ impl Keeping {
     /// Whether the job keeps what a build wrote to `output`: not a tool a later command runs
     /// itself; kept as an artifact, by an upload or release step, or by a later command that
     /// packs, copies or publishes it. Where the output is not known (`go install` into
-    /// `$GOPATH/bin`), only an upload or release step keeps it.
+    /// `$GOPATH/bin`, a pattern rule's `$@`), only an upload or release step keeps it: one of a
+    /// release, or artifacts a release workflow keeps that are not data files (a folder may
+    /// hold it, packed or not; `output.log` does not).
     pub fn keeps(&self, output: Option<&str>) -> bool {
-        let Some(output) = output.map(|o| o.trim_start_matches("./")) else { return self.action_keeps };
+        let Some(output) = output.map(|o| o.trim_start_matches("./")) else {
+            return self.action_keeps || self.releases && self.artifacts.iter().any(|a| !names_data_file(a));
+        };
         let program = |argv: &Vec<String>| argv.first().map_or("", |p| p.trim_start_matches("./")).to_string();
         let names_output = |argv: &Vec<String>| {
             let program = command_name(&program(argv)).to_string();
@@ -1668,7 +1672,9 @@ mod tests {
         assert!(k.keeps(Some("./out/app")));
         assert!(!k.keeps(Some("bin/gen")), "a tool the job runs itself");
         assert!(!k.keeps(Some("bin/other")));
-        assert!(!k.keeps(None));
+        // An unknown output may be in the folder a release workflow keeps, not in a log it keeps.
+        assert!(k.keeps(None));
+        assert!(!Keeping { artifacts: vec!["output.log".into()], ..k.clone() }.keeps(None));
         // Packed in a workflow that makes no release: a test build.
         let branch_ci = Keeping { releases: false, ..k.clone() };
         assert!(!branch_ci.keeps(Some("./out/app")));

@@ -809,10 +809,19 @@ impl Makefile {
                 }),
                 None => Value::derived(written(), &[&arg(1)]),
             },
+            // Each word with the text added; a word with holes keeps them (`bin/$(shell ls cmd)`).
             "addprefix" | "addsuffix" => match known(&arg(0)) {
-                Some(fix) => map_words(&arg(1), |w| {
-                    Some(if name == "addprefix" { format!("{fix}{w}") } else { format!("{w}{fix}") })
-                }),
+                Some(fix) => {
+                    let (before, after) = if name == "addprefix" { (fix.as_str(), "") } else { ("", fix.as_str()) };
+                    let mut b = Builder::default();
+                    for (i, word) in arg(1).split_fields().iter().enumerate() {
+                        b.push_str(if i > 0 { " " } else { "" });
+                        b.push_str(before);
+                        b.push(word);
+                        b.push_str(after);
+                    }
+                    b.build()
+                }
                 None => Value::derived(written(), &[&arg(0), &arg(1)]),
             },
             "notdir" => map_words(&arg(0), |w| Some(w.rsplit('/').next().unwrap_or(w).to_string())),
@@ -1038,7 +1047,7 @@ impl Makefile {
                         false => Some(pattern.to_string()),
                     };
                     let Some(stem) = pattern.and_then(|p| pattern_stem(&file_name(p.trim()), goal)) else { continue };
-                    let made = Made { goal: goal.to_string(), stem: stem.clone() };
+                    let made = Made { goal: goal.to_string(), stem: Some(stem.clone()) };
                     matched.push((i, Some(made), prerequisites.replace('%', &stem)));
                 }
                 None => matched.push((i, None, written.to_string())),
@@ -1053,27 +1062,87 @@ impl Makefile {
             if let Some((i, stem)) = found {
                 let (start, end) = self.rules[i].prerequisites;
                 let prerequisites = text[start..end].replace('%', &stem);
-                matched.push((i, Some(Made { goal: goal.to_string(), stem }), prerequisites));
+                matched.push((i, Some(Made { goal: goal.to_string(), stem: Some(stem) }), prerequisites));
             }
         }
         for (i, made, prerequisites) in matched {
             let mut prerequisites = self.expand(text, &prerequisites, &scope, 0);
             // `$$(addprefix artifact-darwin-,$$(ARCHES))` and `$$@` are read again, for the goal.
             if let Some(once) = prerequisites.as_known().filter(|p| walk.second_expansion && p.contains('$')) {
-                let stem = made.as_ref().map(|m| ("*".to_string(), Value::known(&m.stem)));
+                let stem = made.as_ref().and_then(|m| Some(("*".to_string(), Value::known(m.stem.as_ref()?))));
                 let automatic = scope.with(std::iter::once(("@".to_string(), Value::known(goal))).chain(stem));
                 prerequisites = self.expand(text, once, &automatic, 0);
             }
-            parents.push(goal.to_string());
-            for p in prerequisites.split_fields() {
-                if let Some(p) = p.as_known().filter(|p| *p != "|") {
-                    self.visit_goal(text, walk, &file_name(p), parents);
-                }
-            }
-            parents.pop();
+            self.visit_prerequisites(text, walk, goal, &prerequisites, parents);
             if !walk.order.iter().any(|r| r.rule == i && r.made == made) {
                 walk.order.push(Reached { rule: i, made, goal: 0, parents: inherited.clone() });
             }
+        }
+    }
+
+    fn visit_prerequisites(
+        &self,
+        text: &str,
+        walk: &mut GoalWalk<'_>,
+        goal: &str,
+        prerequisites: &Value,
+        parents: &mut Vec<String>,
+    ) {
+        parents.push(goal.to_string());
+        for p in prerequisites.split_fields() {
+            match p.as_known() {
+                Some("|") => {}
+                Some(known) => self.visit_goal(text, walk, &file_name(known), parents),
+                None => self.visit_partly_known(text, walk, &p, parents),
+            }
+        }
+        parents.pop();
+    }
+
+    /// A prerequisite with holes (`bin/$(shell ls cmd)-linux-amd64`): the explicit targets it
+    /// could be, and the first pattern rule that could make it, whose `$@` and `$*` are then
+    /// unknown (its prerequisites naming the stem are left out). One that is all hole (`$(SRC)`
+    /// of `$(shell find ...)`) names nothing.
+    fn visit_partly_known(&self, text: &str, walk: &mut GoalWalk<'_>, written: &Value, parents: &mut Vec<String>) {
+        let pieces = written.pieces();
+        if pieces.iter().all(|p| matches!(p, Piece::Hole(_))) {
+            return;
+        }
+        let mut explicit: Vec<String> = walk.index.explicit.keys().filter(|t| written.could_be(t)).cloned().collect();
+        explicit.sort();
+        explicit.truncate(crate::budget::MAX_TARGETS);
+        for target in explicit {
+            self.visit_goal(text, walk, &target, parents);
+        }
+        let text_at = |piece: Option<&Piece>| match piece {
+            Some(Piece::Text(t)) => t.clone(),
+            _ => String::new(),
+        };
+        let (leading, trailing) = (text_at(pieces.first()), text_at(pieces.last()));
+        let fits = |pattern: &str| {
+            let Some((prefix, suffix)) = pattern.split_once('%') else { return false };
+            (leading.starts_with(prefix) || prefix.starts_with(leading.as_str()))
+                && (trailing.ends_with(suffix) || suffix.ends_with(trailing.as_str()))
+        };
+        let Some((i, pattern)) = walk.index.patterns.iter().find(|(_, p)| fits(p)).cloned() else { return };
+        if parents.len() > crate::budget::MAX_DEPTH
+            || walk.visited.len() >= crate::budget::MAX_TARGETS
+            || !walk.visited.insert(pattern.clone())
+        {
+            return;
+        }
+        let inherited = parents.clone();
+        let scope = Scope { parents: &inherited, ..Scope::given(Some(&pattern), walk.given) };
+        if self.decide_all(text, &self.rules[i].conditions, &scope, 0) == Some(false) {
+            return;
+        }
+        let (start, end) = self.rules[i].prerequisites;
+        let without_stem: Vec<&str> = text[start..end].split_whitespace().filter(|p| !p.contains('%')).collect();
+        let prerequisites = self.expand(text, &without_stem.join(" "), &scope, 0);
+        self.visit_prerequisites(text, walk, &pattern, &prerequisites, parents);
+        let made = Some(Made { goal: pattern, stem: None });
+        if !walk.order.iter().any(|r| r.rule == i && r.made == made) {
+            walk.order.push(Reached { rule: i, made, goal: 0, parents: inherited });
         }
     }
 
@@ -1307,11 +1376,12 @@ pub struct Reached {
     pub parents: Vec<String>,
 }
 
-/// The goal a pattern rule is run for, and the stem its `%` matched (`$@` and `$*`).
+/// The goal a pattern rule is run for, and the stem its `%` matched (`$@` and `$*`); for a
+/// prerequisite with holes, the rule's target pattern and no stem (both unknown).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Made {
     pub goal: String,
-    pub stem: String,
+    pub stem: Option<String>,
 }
 
 /// A target, prerequisite or goal as make names the file: without leading `./` (make strips it

@@ -1049,6 +1049,13 @@ pub fn non_release_purpose(token: &str) -> Option<&'static str> {
         "lint" | "linter" | "validate" | "validation" | "vendor" | "docs" | "bench" | "fuzz" | "coverage"
         | "generate" | "codegen" | "check" | "checks" => Some("project tooling"),
         t if t.starts_with("docs") || t.starts_with("lint") => Some("project tooling"),
+        // `checkfmt`, `checknodiffgenerated`; not `checksums`, which releases make, nor what
+        // names a program (`readiness-checker`, `checkpoint`) or `checkout`.
+        t if t.starts_with("check")
+            && !["checkout", "checksum", "checker", "checkpoint"].iter().any(|w| t.starts_with(w)) =>
+        {
+            Some("project tooling")
+        }
         // `test`, `tests` and a test suite's name (`e2etest`, `pjdfstest`), not `latest` or `attest`.
         t if (t.ends_with("test") || t.ends_with("tests")) && !t.ends_with("latest") && !t.ends_with("attest") => {
             Some("tests")
@@ -1443,7 +1450,7 @@ impl<'a> Defs<'a> {
                         let referenced = shell::referenced_variables(items);
                         // A pattern rule runs for the goal it matched, with its stem.
                         let (target, stem) = match &reached.made {
-                            Some(m) => (Some(m.goal.clone()), Some(m.stem.as_str())),
+                            Some(m) => (Some(m.goal.clone()), m.stem.as_deref()),
                             None => (target.clone(), None),
                         };
                         let (rule, parents) = (Some(reached.rule), reached.parents.as_slice());
@@ -1551,9 +1558,12 @@ impl<'a> Defs<'a> {
             true => None,
             false => name.split(['.', '-', '_']).find_map(folder_purpose),
         };
+        let starts_tests =
+            self.dockerfile.is_some_and(|d| d.stages.len().checked_sub(1).is_some_and(|last| d.runs_tests(last)));
         by_name
             .or_else(|| parts.find_map(folder_purpose))
             .or_else(|| *self.declared_purpose.get_or_init(|| header_purpose(self.file_text)))
+            .or_else(|| starts_tests.then_some("tests"))
     }
 
     /// Whether the script or make file a build is written in is named for another purpose

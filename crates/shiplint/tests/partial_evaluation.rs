@@ -4935,3 +4935,95 @@ fn goreleaser_templates_read_the_environment_of_their_run() {
     // Read alone, the environment is unknown: nothing to say.
     assert!(check_in_module(&[(".goreleaser.yml", config)]).is_empty());
 }
+
+/// A goal list built from the tree (`$(shell ls cmd)`) and words added around it
+/// (`$(addprefix bin/,...)`) is still a file a pattern rule makes: the caller's GOOS reaches
+/// its recipe, whose `$@` and `$*` are then unknown.
+#[test]
+fn a_prerequisite_with_holes_runs_the_pattern_rule_that_makes_it() {
+    let makefile = "GOOS ?= $(shell go env GOOS)\nCMDS ?= $(shell ls cmd)\nBINS = $(addsuffix -$(GOOS),$(addprefix bin/,$(CMDS)))\n\nall: build\n\nbuild: $(BINS)\n\nbin/%-$(GOOS): go.mod\n\tgo build -trimpath -o \"$@\" \"./cmd/$*\"\n";
+    let found = |os: &str| {
+        let wf = release_workflow("ubuntu-latest", &format!("GOOS={os} make all"), "bin/*");
+        check_in_module(&[("Makefile", makefile), (".github/workflows/release.yml", &wf), ("cmd/app/main.go", MAIN)])
+    };
+    let darwin = found("darwin");
+    assert_eq!(rules(&darwin), [("macos-not-notarized", ".github/workflows/release.yml:8")], "{darwin:#?}");
+    assert!(found("linux").is_empty());
+}
+
+/// A GitHub job's `container:` (an image, or a map with `image:`) is the Go its steps build
+/// with, here through a make target that packs its build into the artifacts a release job
+/// publishes.
+#[test]
+fn a_github_job_container_is_the_go_that_builds() {
+    let makefile = "CMDS ?= $(shell ls cmd)\n\nall: $(addprefix bin/,$(CMDS))\n\nbin/%: go.mod\n\tgo build -trimpath -o \"$@\" \"./cmd/$*\"\n\tmkdir -p dist && tar -czf \"dist/$*.tar.gz\" \"$@\"\n";
+    let wf = |container: &str| {
+        format!(
+            "on:\n  push:\n    tags: ['v*']\njobs:\n  build:\n    runs-on: ubuntu-latest\n    container: {container}\n    steps:\n      - uses: actions/checkout@v4\n      - run: make all\n      - uses: actions/upload-artifact@v4\n        with:\n          name: dist\n          path: dist\n  release:\n    needs: [build]\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/download-artifact@v4\n      - uses: softprops/action-gh-release@v2\n        with:\n          files: dist/*\n"
+        )
+    };
+    let found = |container: &str| {
+        check_in_module(&[
+            ("Makefile", makefile),
+            (".github/workflows/main.yml", &wf(container)),
+            ("cmd/app/main.go", MAIN),
+        ])
+    };
+    let old = found("golang:1.23-alpine3.20");
+    assert_eq!(rules(&old), [("toolchain-unsupported", ".github/workflows/main.yml:7")], "{old:#?}");
+    let mapped = found("\n      image: golang:1.23\n      options: --user 1001");
+    assert_eq!(rules(&mapped), [("toolchain-unsupported", ".github/workflows/main.yml:8")], "{mapped:#?}");
+    assert!(found("golang:1.27-alpine").is_empty());
+}
+
+/// A `go get` a job runs before it checks the repository out installs a tool: there is no
+/// go.mod of the project to rewrite yet. After the checkout it rewrites the project's.
+#[test]
+fn a_go_get_before_the_checkout_rewrites_nothing() {
+    let wf = |steps: &str| {
+        format!(
+            "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n{steps}      - run: go build -trimpath -o dist/app .\n      - uses: softprops/action-gh-release@v2\n        with:\n          files: dist/app\n"
+        )
+    };
+    let get = "      - run: go get -u github.com/go-bindata/go-bindata/...\n";
+    let checkout = "      - uses: actions/checkout@v4\n";
+    let before = check_in_module(&[(".github/workflows/release.yml", &wf(&format!("{get}{checkout}")))]);
+    assert!(before.is_empty(), "{before:#?}");
+    let after = check_in_module(&[(".github/workflows/release.yml", &wf(&format!("{checkout}{get}")))]);
+    assert_eq!(rules(&after), [("module-graph-drift", ".github/workflows/release.yml:9")], "{after:#?}");
+}
+
+/// An image whose command runs the tests (`go test`, `make test`, a runner under `test/`)
+/// is built to test what the make target it runs builds: neither the image nor that build
+/// ships.
+#[test]
+fn an_image_that_starts_a_test_run_ships_nothing() {
+    let makefile = "bin/app:\n\tgo build -o bin/app .\n";
+    let image = |start: &str| {
+        format!("FROM golang:1.27.1\nCOPY . /src\nRUN cd /src && make bin/app\nUSER 65532\nCMD {start}\n")
+    };
+    let found = |start: &str| check_in_module(&[("Makefile", makefile), ("Dockerfile", &image(start))]);
+    let shipped = found("[\"/src/bin/app\", \"serve\"]");
+    let expected = [("toolchain-in-final-image", "Dockerfile:1"), ("untrimmed-paths", "Makefile:2")];
+    assert_eq!(rules(&shipped), expected, "{shipped:#?}");
+    for tests in ["[\"bash\", \"-c\", \"ruby /src/test/runner.rb\"]", "go test ./...", "[\"make\", \"test\"]"] {
+        let found = found(tests);
+        assert!(found.is_empty(), "{tests}: {found:#?}");
+    }
+}
+
+/// A make target named for checks (`checkfmt`, `checknodiffgenerated`) builds to check,
+/// even when a release target runs it first; `checksums` is part of a release.
+#[test]
+fn a_target_named_for_checks_builds_nothing_that_ships() {
+    let makefile = |name: &str| {
+        format!(
+            "release: {name} dist/app\n\n{name}:\n\tgo build -o /tmp/gen ./tools/gen\n\tgo build -o bin/app .\n\ndist/app:\n\tgo build -trimpath -o dist/app .\n"
+        )
+    };
+    let wf = release_workflow("ubuntu-latest", "make release", "dist/app");
+    let found = |name: &str| check_in_module(&[("Makefile", &makefile(name)), (".github/workflows/release.yml", &wf)]);
+    assert!(found("checknodiffgenerated").is_empty());
+    let checksums = found("checksums");
+    assert_eq!(rules(&checksums), [("untrimmed-paths", "Makefile:5")], "{checksums:#?}");
+}

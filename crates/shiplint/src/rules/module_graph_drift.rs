@@ -499,6 +499,9 @@ fn check_ci_mutations(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     for (i, cmd) in defs.commands.iter().enumerate() {
         let Some(argv) = known_argv(&cmd.argv) else { continue };
         let Some(what) = mutation(&argv) else { continue };
+        if runs_before_checkout(defs, cmd) {
+            continue;
+        }
         let checked = defs.commands[i + 1..].iter().filter(|c| c.context == cmd.context).any(|c| checks_diff(&c.argv));
         // A job that only tests or lints afterwards builds nothing from the rewritten files.
         // `go mod tidy` changes a complete go.mod not at all (it adds only what a build would
@@ -533,6 +536,16 @@ fn check_ci_mutations(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             "follow it with `git diff --exit-code go.mod go.sum`, or drop it from CI",
         ));
     }
+}
+
+/// Whether a GitHub Actions step runs before its job checks the repository out (`go get -u
+/// tool/...` to install a tool, then `actions/checkout`): there is no go.mod of the project yet
+/// to rewrite.
+fn runs_before_checkout(defs: &Defs<'_>, cmd: &crate::defs::source::Command) -> bool {
+    let Some(wf) = defs.workflow else { return false };
+    let Some(job) = wf.jobs.iter().position(|j| Some(j.name.as_str()) == cmd.context.as_deref()) else { return false };
+    let mut checkouts = wf.actions.iter().filter(|a| a.job == job && a.uses.starts_with("actions/checkout@"));
+    cmd.via.is_none() && checkouts.next().is_some_and(|first| first.span.0 > cmd.span.1)
 }
 
 /// What happens when go.mod asks for a newer Go than an image holds, by the build's GOTOOLCHAIN
