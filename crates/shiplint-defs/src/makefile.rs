@@ -6,7 +6,8 @@
 //! `call`...). A conditional make can decide from the file is decided; one that depends on the
 //! environment (`ifdef SOURCE_DATE_EPOCH`) keeps both branches, and a variable set differently in
 //! them becomes a hole. Recipes are read as shell in make's dialect (`$(VAR)` is make's, `$$` the
-//! shell's).
+//! shell's). Rules written in a `define` are templates: each `$(eval $(call NAME,...))` makes
+//! them rules with `$(1)`... bound to its arguments.
 
 use super::budget::MAX_VALUE;
 use super::shell::Env;
@@ -46,6 +47,9 @@ pub struct RuleDef {
     pub prerequisites: (usize, usize),
     pub recipe: Vec<RecipeLine>,
     pub conditions: Vec<Condition>,
+    /// For a rule written in a `define` body, the define's name: it is a rule only as a
+    /// `$(eval $(call NAME,...))` line instantiates it, with `$(1)`... bound to the arguments.
+    pub template: Option<String>,
 }
 
 /// One recipe command: its byte range (after `@`, `-`, `+`), and the conditionals around it,
@@ -81,6 +85,11 @@ pub struct Makefile {
     /// `include`, `-include` and `sinclude` lines: where each is and the file names it gives,
     /// unexpanded.
     pub includes: Vec<(usize, String)>,
+    /// Lines that `$(eval ...)` text into the file (`$(foreach b,$(BINS),$(eval $(call
+    /// TEMPLATE,$(b))))`): their byte range and the conditionals around them.
+    evals: Vec<((usize, usize), Vec<Condition>)>,
+    /// The variables `define` wrote, by index.
+    defines: Vec<usize>,
     /// Definitions of each variable name, in file order.
     by_name: HashMap<String, Vec<usize>>,
     decided: Memo<(usize, u64, usize), Decision>,
@@ -200,15 +209,36 @@ fn logical_end(text: &str, start: usize) -> usize {
 }
 
 pub fn parse(text: &str) -> Makefile {
+    let mut mf = read_lines(text, 0, text.len());
+    // The rules written in `define` bodies, as templates `$(eval $(call ...))` instantiates.
+    let mut templates = Vec::new();
+    for var in mf.defines.iter().map(|&i| &mf.vars[i]) {
+        let body = read_lines(text, var.value.0, var.value.1);
+        for mut rule in body.rules {
+            rule.template = Some(var.name.clone());
+            rule.conditions.splice(0..0, var.conditions.iter().cloned());
+            templates.push(rule);
+        }
+    }
+    mf.rules.extend(templates);
+    for (i, v) in mf.vars.iter().enumerate() {
+        mf.by_name.entry(v.name.clone()).or_default().push(i);
+    }
+    mf
+}
+
+/// Reads the lines of `text[from..to]`: variables, rules with their recipes, conditionals,
+/// includes and `$(eval ...)` lines.
+fn read_lines(text: &str, from: usize, to: usize) -> Makefile {
     let mut mf = Makefile::default();
-    let mut pos = 0;
+    let mut pos = from;
     let mut in_rule = false;
     // A `define` being read: its variable (value start where the body starts) and how many
     // `define`s are open inside it.
     let mut define: Option<(VarDef, usize)> = None;
     let mut open: Vec<OpenConditional> = Vec::new();
-    while pos < text.len() {
-        let end = logical_end(text, pos);
+    while pos < to {
+        let end = logical_end(text, pos).min(to);
         let raw = &text[pos..end];
         let next = (end + 1).min(text.len().max(end + 1));
         let start = pos;
@@ -220,6 +250,7 @@ pub fn parse(text: &str) -> Makefile {
                 // The body is the lines between, without the newline before `endef`.
                 Some("endef") => {
                     var.value = (var.value.0, start.saturating_sub(1).max(var.value.0));
+                    mf.defines.push(mf.vars.len());
                     mf.vars.extend(define.take().map(|(var, _)| var));
                 }
                 _ => {}
@@ -296,6 +327,13 @@ pub fn parse(text: &str) -> Makefile {
                 continue;
             }
             "unexport" => continue,
+            // `$(eval $(call TEMPLATE,...))`, maybe in a `$(foreach ...)`: text made into rules.
+            _ if (first.starts_with("$(") || first.starts_with("${"))
+                && (trimmed.contains("$(eval ") || trimmed.contains("${eval ")) =>
+            {
+                mf.evals.push(((start + (content.len() - content.trim_start().len()), end), active_conditions(&open)));
+                continue;
+            }
             _ => {}
         }
         let lead = content.len() - content.trim_start().len();
@@ -323,7 +361,7 @@ pub fn parse(text: &str) -> Makefile {
         let assignment = assignment_op(body);
         match (colon, assignment) {
             (Some(c), _) if assignment.is_none_or(|(a, _)| c < a) => {
-                let targets: Vec<String> = body[..c].split_whitespace().map(str::to_string).collect();
+                let targets: Vec<String> = top_level_words(&body[..c]).into_iter().map(str::to_string).collect();
                 let rest = body[c + 1..].trim_start_matches(':');
                 let rest_start = body_start + (body.len() - rest.len());
                 if let Some((a, op)) = assignment_op(rest) {
@@ -353,6 +391,7 @@ pub fn parse(text: &str) -> Makefile {
                             })
                             .unwrap_or_default(),
                         conditions: active_conditions(&open),
+                        template: None,
                     });
                 }
             }
@@ -372,9 +411,6 @@ pub fn parse(text: &str) -> Makefile {
             }
             _ => in_rule = false,
         }
-    }
-    for (i, v) in mf.vars.iter().enumerate() {
-        mf.by_name.entry(v.name.clone()).or_default().push(i);
     }
     mf
 }
@@ -443,7 +479,16 @@ pub struct Scope<'s> {
     /// Only definitions above this offset count: a conditional is decided while make reads the
     /// file, not when the recipes run.
     before: Option<usize>,
+    /// Where `$(eval $(call TEMPLATE,...))` records the template and its arguments, when the
+    /// file's eval lines are read for the rules they make.
+    evals: Option<&'s EvalCalls>,
 }
+
+/// The `$(call NAME,ARGS...)` an `$(eval ...)` was given, each with its arguments expanded.
+type EvalCalls = std::cell::RefCell<Vec<(String, Vec<Value>)>>;
+
+/// What a template's call binds: `0` to the template's name, `1`... to its arguments.
+pub type Bindings = Vec<(String, Value)>;
 
 /// Variables a caller gives make: command-line assignments (`make build VERSION=1.2`), which win
 /// over the file's own, and the environment, which the file's assignments override (`?=` keeps
@@ -473,11 +518,11 @@ fn lookup<'v>(vars: &'v [(String, Value)], name: &str) -> Option<&'v Value> {
 
 impl<'s> Scope<'s> {
     pub fn for_target(target: Option<&'s str>) -> Self {
-        Scope { target, rule: None, parents: &[], locals: Vec::new(), given: None, before: None }
+        Scope { target, rule: None, parents: &[], locals: Vec::new(), given: None, before: None, evals: None }
     }
 
     pub fn given(target: Option<&'s str>, given: Option<&'s Given>) -> Self {
-        Scope { target, rule: None, parents: &[], locals: Vec::new(), given, before: None }
+        Scope { target, rule: None, parents: &[], locals: Vec::new(), given, before: None, evals: None }
     }
 
     /// Whether a target-specific variable written for `target` (a name, or a pattern:
@@ -912,7 +957,18 @@ impl Makefile {
                 };
                 Value::known(origin)
             }
-            "error" | "warning" | "info" | "eval" => Value::empty(),
+            "eval" => {
+                if let Some((sink, raw)) = scope.evals.zip(template_call(args)) {
+                    let mut calls = sink.borrow_mut();
+                    if calls.len() < crate::budget::MAX_TARGETS {
+                        let mut values = raw.iter().map(|a| self.expand(text, a, scope, depth + 1));
+                        let name = values.next().and_then(|n| n.as_known().map(|n| n.trim().to_string()));
+                        calls.extend(name.map(|n| (n, values.collect())));
+                    }
+                }
+                Value::empty()
+            }
+            "error" | "warning" | "info" => Value::empty(),
             "abspath" | "realpath" => Value::Partial(vec![Piece::Hole(Hole {
                 origin: Origin::Unevaluated(written()),
                 provenance: Provenance::Host,
@@ -952,6 +1008,7 @@ impl Makefile {
         let targets = || {
             self.rules
                 .iter()
+                .filter(|r| r.template.is_none())
                 .flat_map(|r| &r.targets)
                 .filter(|t| !t.starts_with('.') && !t.contains(['%', '$']) && !for_other_system(t))
         };
@@ -976,8 +1033,40 @@ impl Makefile {
                 return Some(goal.to_string());
             }
         }
-        let first = self.rules.iter().flat_map(|r| &r.targets).find(|t| !t.starts_with('.') && !t.contains('%'));
+        let written = self.rules.iter().filter(|r| r.template.is_none()).flat_map(|r| &r.targets);
+        let first = written.into_iter().find(|t| !t.starts_with('.') && !t.contains('%'));
         first.cloned()
+    }
+
+    /// The templates the file's `$(eval $(call NAME,...))` lines instantiate, in file order, each
+    /// with its bindings (`$(0)` the name, `$(1)`... the arguments) as make reads the line: with
+    /// what the caller gives and the definitions above it. Only templates that hold rules.
+    pub fn template_calls(&self, text: &str, given: Option<&Given>) -> Vec<(String, Bindings)> {
+        let sink = std::cell::RefCell::new(Vec::new());
+        for ((start, end), conditions) in &self.evals {
+            let scope = Scope { evals: Some(&sink), before: Some(*start), ..Scope::given(None, given) };
+            if self.decide_all(text, conditions, &scope, 0) != Some(false) {
+                self.expand(text, &text[*start..*end], &scope, 0);
+            }
+        }
+        let holds_rules = |name: &str| self.rules.iter().any(|r| r.template.as_deref() == Some(name));
+        let calls = sink.into_inner().into_iter().filter(|(name, _)| holds_rules(name));
+        calls
+            .map(|(name, args)| {
+                let numbered = args.into_iter().enumerate().map(|(i, a)| ((i + 1).to_string(), a));
+                let bindings =
+                    std::iter::once(("0".to_string(), Value::known(name.as_str()))).chain(numbered).collect();
+                (name, bindings)
+            })
+            .collect()
+    }
+
+    /// A template rule's first target as a call of its template names it (`$(OUT)/$(1)` for
+    /// `$(call build,app)` is `out/app`).
+    pub fn template_target(&self, text: &str, rule: usize, locals: &[(String, Value)]) -> Option<String> {
+        let written = self.rules.get(rule)?.targets.first()?;
+        let scope = Scope::for_target(None).with(locals.iter().cloned());
+        self.expand(text, written, &scope, 0).as_known().map(|t| t.trim().to_string())
     }
 
     /// The rules `make GOAL...` runs, in order: each goal's prerequisites first, every rule once.
@@ -993,26 +1082,36 @@ impl Makefile {
     fn walk_goals(&self, text: &str, goals: &[String], given: Option<&Given>) -> Vec<Reached> {
         // Each rule's targets, expanded once (`$(BLDDIR)/%`; many rules write the same one), and
         // indexed: explicit targets by name, patterns in file order.
+        // Template rules once per `$(eval $(call ...))` of them, with that call's bindings.
         let scope = Scope::given(None, given);
+        let mut instances: Vec<(usize, Bindings)> =
+            self.rules.iter().enumerate().filter(|(_, r)| r.template.is_none()).map(|(i, _)| (i, Vec::new())).collect();
+        for (name, bindings) in self.template_calls(text, given) {
+            let rules = self.rules.iter().enumerate().filter(|(_, r)| r.template.as_ref() == Some(&name));
+            instances.extend(rules.map(|(i, _)| (i, bindings.clone())).take(crate::budget::MAX_TARGETS));
+        }
         let mut index = RuleIndex::default();
         let mut expansions: HashMap<&str, Option<String>> = HashMap::new();
-        for (i, rule) in self.rules.iter().enumerate() {
-            let expanded = rule.targets.iter().filter_map(|t| match t.contains('$') {
-                true => expansions
+        for (k, (i, bindings)) in instances.iter().enumerate() {
+            let instance_scope = scope.with(bindings.iter().cloned());
+            let expanded = self.rules[*i].targets.iter().filter_map(|t| match (t.contains('$'), bindings.is_empty()) {
+                (true, true) => expansions
                     .entry(t)
                     .or_insert_with(|| self.expand(text, t, &scope, 0).as_known().map(str::to_string))
                     .clone(),
-                false => Some(t.clone()),
+                (true, false) => self.expand(text, t, &instance_scope, 0).as_known().map(str::to_string),
+                (false, _) => Some(t.clone()),
             });
             for target in expanded.flat_map(|t| t.split_whitespace().map(file_name).collect::<Vec<_>>()) {
                 match target.contains('%') {
-                    true => index.patterns.push((i, target)),
-                    false => index.explicit.entry(target).or_default().push(i),
+                    true => index.patterns.push((k, target)),
+                    false => index.explicit.entry(target).or_default().push(k),
                 }
             }
         }
         let second_expansion = self.rules.iter().any(|r| r.targets.iter().any(|t| t == ".SECONDEXPANSION"));
-        let mut walk = GoalWalk { index, given, second_expansion, visited: HashSet::new(), order: Vec::new() };
+        let mut walk =
+            GoalWalk { index, instances, given, second_expansion, visited: HashSet::new(), order: Vec::new() };
         for (g, goal) in goals.iter().enumerate() {
             let reached_before = walk.order.len();
             self.visit_goal(text, &mut walk, &file_name(goal), &mut Vec::new());
@@ -1032,40 +1131,46 @@ impl Makefile {
         }
         let inherited = parents.clone();
         let scope = Scope { parents: &inherited, ..Scope::given(Some(goal), walk.given) };
-        let applies = |i: usize| self.decide_all(text, &self.rules[i].conditions, &scope, 0) != Some(false);
+        // Each instance's scope: a template's holds its call's bindings.
+        let scope_of = |k: usize| scope.with(walk.instances[k].1.iter().cloned());
+        let applies = |k: usize| {
+            self.decide_all(text, &self.rules[walk.instances[k].0].conditions, &scope_of(k), 0) != Some(false)
+        };
         // Explicit rules naming the goal (static pattern rules among them), and when none of
         // them has a recipe, the first pattern rule whose target pattern matches it, as make
         // picks (`bin/app: $(wildcard *.go)` only adds prerequisites to `bin/%:`).
         let mut matched: Vec<(usize, Option<Made>, String)> = Vec::new();
-        for &i in walk.index.explicit.get(goal).into_iter().flatten().filter(|&&i| applies(i)) {
-            let (start, end) = self.rules[i].prerequisites;
+        for &k in walk.index.explicit.get(goal).into_iter().flatten().filter(|&&k| applies(k)) {
+            let (start, end) = self.rules[walk.instances[k].0].prerequisites;
             let written = &text[start..end];
             match split_top_level(written, ':') {
                 Some((pattern, prerequisites)) => {
                     let pattern = match pattern.contains('$') {
-                        true => self.expand(text, pattern, &scope, 0).as_known().map(str::to_string),
+                        true => self.expand(text, pattern, &scope_of(k), 0).as_known().map(str::to_string),
                         false => Some(pattern.to_string()),
                     };
                     let Some(stem) = pattern.and_then(|p| pattern_stem(&file_name(p.trim()), goal)) else { continue };
                     let made = Made { goal: goal.to_string(), stem: Some(stem.clone()) };
-                    matched.push((i, Some(made), prerequisites.replace('%', &stem)));
+                    matched.push((k, Some(made), prerequisites.replace('%', &stem)));
                 }
-                None => matched.push((i, None, written.to_string())),
+                None => matched.push((k, None, written.to_string())),
             }
         }
-        if matched.iter().all(|(i, ..)| self.rules[*i].recipe.is_empty()) {
+        if matched.iter().all(|(k, ..)| self.rules[walk.instances[*k].0].recipe.is_empty()) {
             let found = walk
                 .index
                 .patterns
                 .iter()
-                .find_map(|(i, p)| pattern_stem(p, goal).filter(|_| applies(*i)).map(|s| (*i, s)));
-            if let Some((i, stem)) = found {
-                let (start, end) = self.rules[i].prerequisites;
+                .find_map(|(k, p)| pattern_stem(p, goal).filter(|_| applies(*k)).map(|s| (*k, s)));
+            if let Some((k, stem)) = found {
+                let (start, end) = self.rules[walk.instances[k].0].prerequisites;
                 let prerequisites = text[start..end].replace('%', &stem);
-                matched.push((i, Some(Made { goal: goal.to_string(), stem: Some(stem) }), prerequisites));
+                matched.push((k, Some(Made { goal: goal.to_string(), stem: Some(stem) }), prerequisites));
             }
         }
-        for (i, made, prerequisites) in matched {
+        let matched: Vec<_> = matched.into_iter().map(|(k, made, p)| (walk.instances[k].clone(), made, p)).collect();
+        for ((rule, locals), made, prerequisites) in matched {
+            let scope = scope.with(locals.iter().cloned());
             let mut prerequisites = self.expand(text, &prerequisites, &scope, 0);
             // `$$(addprefix artifact-darwin-,$$(ARCHES))` and `$$@` are read again, for the goal.
             if let Some(once) = prerequisites.as_known().filter(|p| walk.second_expansion && p.contains('$')) {
@@ -1074,9 +1179,7 @@ impl Makefile {
                 prerequisites = self.expand(text, once, &automatic, 0);
             }
             self.visit_prerequisites(text, walk, goal, &prerequisites, parents);
-            if !walk.order.iter().any(|r| r.rule == i && r.made == made) {
-                walk.order.push(Reached { rule: i, made, goal: 0, parents: inherited.clone() });
-            }
+            walk.reach(Reached { rule, made, goal: 0, parents: inherited.clone(), locals });
         }
     }
 
@@ -1124,26 +1227,26 @@ impl Makefile {
             (leading.starts_with(prefix) || prefix.starts_with(leading.as_str()))
                 && (trailing.ends_with(suffix) || suffix.ends_with(trailing.as_str()))
         };
-        let Some((i, pattern)) = walk.index.patterns.iter().find(|(_, p)| fits(p)).cloned() else { return };
+        let Some((k, pattern)) = walk.index.patterns.iter().find(|(_, p)| fits(p)).cloned() else { return };
         if parents.len() > crate::budget::MAX_DEPTH
             || walk.visited.len() >= crate::budget::MAX_TARGETS
             || !walk.visited.insert(pattern.clone())
         {
             return;
         }
+        let (rule, locals) = walk.instances[k].clone();
         let inherited = parents.clone();
-        let scope = Scope { parents: &inherited, ..Scope::given(Some(&pattern), walk.given) };
-        if self.decide_all(text, &self.rules[i].conditions, &scope, 0) == Some(false) {
+        let scope =
+            Scope { parents: &inherited, ..Scope::given(Some(&pattern), walk.given) }.with(locals.iter().cloned());
+        if self.decide_all(text, &self.rules[rule].conditions, &scope, 0) == Some(false) {
             return;
         }
-        let (start, end) = self.rules[i].prerequisites;
+        let (start, end) = self.rules[rule].prerequisites;
         let without_stem: Vec<&str> = text[start..end].split_whitespace().filter(|p| !p.contains('%')).collect();
         let prerequisites = self.expand(text, &without_stem.join(" "), &scope, 0);
         self.visit_prerequisites(text, walk, &pattern, &prerequisites, parents);
         let made = Some(Made { goal: pattern, stem: None });
-        if !walk.order.iter().any(|r| r.rule == i && r.made == made) {
-            walk.order.push(Reached { rule: i, made, goal: 0, parents: inherited });
-        }
+        walk.reach(Reached { rule, made, goal: 0, parents: inherited, locals });
     }
 
     /// The first explicit target that `wanted` accepts and whose `make` run reaches the rule
@@ -1152,7 +1255,7 @@ impl Makefile {
     /// At most `MAX_GOALS_EXAMINED` such targets are run (a file of thousands is hostile).
     pub fn goal_reaching(&self, text: &str, target: &str, wanted: &dyn Fn(&str) -> bool) -> Option<&str> {
         const MAX_GOALS_EXAMINED: usize = 16;
-        let goals = self.rules.iter().flat_map(|r| &r.targets).map(String::as_str);
+        let goals = self.rules.iter().filter(|r| r.template.is_none()).flat_map(|r| &r.targets).map(String::as_str);
         let goals = goals.filter(|t| !t.starts_with('.') && !t.contains(['%', '$']) && t != &target && wanted(t));
         goals.take(MAX_GOALS_EXAMINED).find(|goal| {
             let run = self.rules_for_goals(text, &[goal.to_string()], None);
@@ -1250,6 +1353,7 @@ impl Makefile {
         target: Option<&str>,
         stem: Option<&str>,
         parents: &[String],
+        locals: &[(String, Value)],
         given: Option<&Given>,
         referenced: &[&str],
     ) -> Env {
@@ -1258,7 +1362,7 @@ impl Makefile {
             env.set(name, value.clone(), true);
         }
         super::goprog::PrintingProgram::give_to(&self.printed, &mut env);
-        let scope = Scope { rule, parents, ..Scope::given(target, given) };
+        let scope = Scope { rule, parents, locals: locals.to_vec(), ..Scope::given(target, given) };
         // `$@`: the target the recipe makes; `$*`: the stem a pattern matched. Values read them
         // too (`$(eval os = $(firstword $(subst -, ,$*)))`). A pattern rule read with no goal
         // makes a file no one named yet: both are unknown.
@@ -1348,7 +1452,8 @@ fn runs_file(text: &str, rule: &RuleDef, file: &str) -> bool {
     })
 }
 
-/// A Makefile's rules by expanded target: explicit names, and patterns in file order.
+/// A Makefile's rules (instances: see `GoalWalk`) by expanded target: explicit names, and
+/// patterns in file order.
 #[derive(Default)]
 struct RuleIndex {
     explicit: HashMap<String, Vec<usize>>,
@@ -1359,10 +1464,23 @@ struct RuleIndex {
 /// rules reached so far.
 struct GoalWalk<'g> {
     index: RuleIndex,
+    /// The rules the index names: each rule of the file, and each template rule once per call
+    /// of its template, with the call's bindings.
+    instances: Vec<(usize, Bindings)>,
     given: Option<&'g Given>,
     second_expansion: bool,
     visited: HashSet<String>,
     order: Vec<Reached>,
+}
+
+impl GoalWalk<'_> {
+    /// Records a rule reached, once.
+    fn reach(&mut self, reached: Reached) {
+        let same = |r: &Reached| r.rule == reached.rule && r.made == reached.made && r.locals == reached.locals;
+        if !self.order.iter().any(same) {
+            self.order.push(reached);
+        }
+    }
 }
 
 /// A rule a `make` run reaches: for a pattern rule, the goal it makes and the stem; the index
@@ -1374,6 +1492,8 @@ pub struct Reached {
     pub made: Option<Made>,
     pub goal: usize,
     pub parents: Vec<String>,
+    /// For a template rule, the bindings of the call that made it (`$(1)`...).
+    pub locals: Bindings,
 }
 
 /// The goal a pattern rule is run for, and the stem its `%` matched (`$@` and `$*`); for a
@@ -1392,6 +1512,20 @@ fn file_name(name: &str) -> String {
         name = rest.trim_start_matches('/');
     }
     name.to_string()
+}
+
+/// The name and arguments of `$(call NAME,ARGS...)` as an `$(eval ...)` is given it, unexpanded.
+fn template_call(eval_args: &str) -> Option<Vec<&str>> {
+    let inner = eval_args.trim();
+    let (open, close) = match inner.as_bytes().get(1) {
+        Some(b'(') => (b'(', b')'),
+        Some(b'{') => (b'{', b'}'),
+        _ => return None,
+    };
+    let end = matching(inner.as_bytes(), 1, open, close);
+    let call = inner.get(2..end)?.strip_prefix("call")?;
+    (inner.starts_with('$') && end + 1 == inner.len() && call.starts_with([' ', '\t']))
+        .then(|| split_args(call.trim_start()))
 }
 
 /// The stem of `goal` under a target pattern (`bin/%` and `bin/app` give `app`), if it matches.
@@ -1434,6 +1568,26 @@ fn split_top_level(s: &str, sep: char) -> Option<(&str, &str)> {
         }
     }
     None
+}
+
+/// The words of `s` split at blanks outside references (`$(subst /,-,$(2))` is one word).
+fn top_level_words(s: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    let (mut depth, mut start) = (0i32, None);
+    for (i, c) in s.char_indices() {
+        match c {
+            '(' | '{' => depth += 1,
+            ')' | '}' => depth -= 1,
+            c if c.is_whitespace() && depth <= 0 => {
+                words.extend(start.take().map(|from| &s[from..i]));
+                continue;
+            }
+            _ => {}
+        }
+        start.get_or_insert(i);
+    }
+    words.extend(start.map(|from| &s[from..]));
+    words
 }
 
 /// A function's arguments: split at top-level commas.
@@ -1511,18 +1665,18 @@ mod tests {
         assert_eq!(build.targets, ["build"]);
         assert_eq!(build.recipe.len(), 2);
         assert_eq!(&MK[build.recipe[0].span.0..build.recipe[0].span.1], "echo building");
-        let env = mf.env_for(MK, None, Some("build"), None, &[], None, &["CGO_ENABLED", "PLATFORMS", "LDFLAGS"]);
+        let env = mf.env_for(MK, None, Some("build"), None, &[], &[], None, &["CGO_ENABLED", "PLATFORMS", "LDFLAGS"]);
         assert_eq!(env.get("CGO_ENABLED"), Some(&Value::Known("0".into())));
         assert_eq!(env.get("PLATFORMS"), Some(&Value::Known("linux/amd64 linux/arm64".into())));
         let ldflags = env.get("LDFLAGS").unwrap();
         assert_eq!(ldflags.display(), "-s -w    -X main.version=$(git describe)", "VERSION comes from $(shell ...)");
         assert_eq!(ldflags.holes().next().unwrap().provenance, Provenance::Commit);
         assert_eq!(
-            mf.env_for(MK, None, Some("release"), None, &[], None, &["GOOS"]).get("GOOS"),
+            mf.env_for(MK, None, Some("release"), None, &[], &[], None, &["GOOS"]).get("GOOS"),
             Some(&Value::Known("darwin".into()))
         );
         assert_eq!(
-            mf.env_for(MK, None, None, None, &[], None, &["GOOS"]).get("GOOS"),
+            mf.env_for(MK, None, None, None, &[], &[], None, &["GOOS"]).get("GOOS"),
             Some(&Value::Known("linux".into()))
         );
         let release = &mf.rules[2];
@@ -1583,6 +1737,23 @@ mod tests {
     }
 
     #[test]
+    fn eval_calls_instantiate_the_rules_of_a_define() {
+        let t = "OUT := dist\ndefine bin\n$(OUT)/$(1)-$(2): $(1).go\n\tGOOS=$(2) go build -o $$@ ./cmd/$(1)\nendef\n$(foreach os,linux darwin,$(eval $(call bin,app,$(os))))\nall: dist/app-darwin\n";
+        let mf = parse(t);
+        assert_eq!(mf.rules.iter().filter(|r| r.template.as_deref() == Some("bin")).count(), 1);
+        assert_eq!(mf.default_goal(t).as_deref(), Some("all"), "a template's target is no goal of its own");
+        let calls = mf.template_calls(t, None);
+        let args: Vec<Vec<&str>> =
+            calls.iter().map(|(_, locals)| locals.iter().filter_map(|(_, v)| v.as_known()).collect()).collect();
+        assert_eq!(args, [["bin", "app", "linux"], ["bin", "app", "darwin"]]);
+        let run = mf.rules_for_goals(t, &["all".into()], None);
+        let template = run.iter().find(|r| mf.rules[r.rule].template.is_some()).expect("the darwin instance runs");
+        assert_eq!(template.locals[2].1.as_known(), Some("darwin"));
+        assert_eq!(mf.template_target(t, template.rule, &template.locals).as_deref(), Some("dist/app-darwin"));
+        assert_eq!(top_level_words("a/$(subst /,-,$(2)) b"), ["a/$(subst /,-,$(2))", "b"]);
+    }
+
+    #[test]
     fn defines_are_variables_of_several_lines() {
         let t = "define A\n@echo a\ngo build -o a .\nendef\ndefine B :=\ndefine C\nz\nendef\nendef\nx:\n\t$(call A)\n";
         let mf = parse(t);
@@ -1624,12 +1795,21 @@ mod tests {
             let goals: Vec<String> = mf.rules.iter().flat_map(|r| r.targets.clone()).collect();
             for reached in mf.rules_for_goals(t, &goals, None) {
                 let target = mf.rules[reached.rule].targets.first().map(String::as_str);
-                let _ = mf.env_for(t, Some(reached.rule), target, None, &reached.parents, None, &["A", "A0"]);
+                let _ = mf.env_for(
+                    t,
+                    Some(reached.rule),
+                    target,
+                    None,
+                    &reached.parents,
+                    &reached.locals,
+                    None,
+                    &["A", "A0"],
+                );
             }
             for r in &mf.rules {
-                let _ = mf.env_for(t, None, r.targets.first().map(String::as_str), None, &[], None, &["A", "A0"]);
+                let _ = mf.env_for(t, None, r.targets.first().map(String::as_str), None, &[], &[], None, &["A", "A0"]);
             }
-            let _ = mf.env_for(t, None, None, None, &[], None, &["A", "A0"]);
+            let _ = mf.env_for(t, None, None, None, &[], &[], None, &["A", "A0"]);
         }
     }
 }

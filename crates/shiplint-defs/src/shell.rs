@@ -159,6 +159,15 @@ enum Dialect {
     DockerRun,
     /// A Makefile recipe or variable: `$(VAR)` and `${VAR}` are make's, `$$` is the shell's `$`.
     Make,
+    /// A recipe written in a `define` that `$(eval $(call ...))` makes a rule of: the call
+    /// already made `$$` one `$`, so `$$@` is make's `$@` and `$$$$` the shell's `$`.
+    MakeTemplate,
+}
+
+impl Dialect {
+    fn is_make(self) -> bool {
+        matches!(self, Dialect::Make | Dialect::MakeTemplate)
+    }
 }
 
 impl<'a> Lexer<'a> {
@@ -344,7 +353,7 @@ impl<'a> Lexer<'a> {
                     flush(&mut lit, &mut parts);
                     let end = self.src[self.i + 1..].find('\'').map_or(self.b.len(), |n| self.i + 1 + n);
                     let text = &self.src[self.i + 1..end];
-                    parts.push(match self.dialect == Dialect::Make && text.contains('$') {
+                    parts.push(match self.dialect.is_make() && text.contains('$') {
                         true => Part::Double(make_expansions(text)),
                         false => Part::Single(text.to_string()),
                     });
@@ -460,13 +469,21 @@ impl<'a> Lexer<'a> {
             self.i = (end + 2).min(self.b.len());
             return Part::CiExpr(expr);
         }
-        if self.dialect == Dialect::Make {
+        if self.dialect.is_make() {
+            if self.dialect == Dialect::MakeTemplate && self.peek(0) == Some(b'$') {
+                // `$$` was one `$` of make's when the recipe was made; `$$$$` is `$$`.
+                self.i += 1;
+                if self.peek(0) == Some(b'$') && self.peek(1) == Some(b'$') {
+                    self.i += 1;
+                }
+            }
             match self.peek(0) {
                 // `$$` is one `$` for the shell: read what follows as the shell's expansion.
                 Some(b'$') => {
+                    let dialect = self.dialect;
                     self.dialect = Dialect::Sh;
                     let part = self.dollar();
-                    self.dialect = Dialect::Make;
+                    self.dialect = dialect;
                     return part;
                 }
                 Some(open @ (b'(' | b'{')) => {
@@ -691,6 +708,11 @@ pub fn parse_docker_run(src: &str, base: usize) -> Vec<Item> {
 /// Reads one Makefile recipe line: make's `$(VAR)` references, the shell's `$$`.
 pub fn parse_make_recipe(src: &str, base: usize) -> Vec<Item> {
     parse_dialect(src, base, Dialect::Make)
+}
+
+/// Reads one recipe line of a rule written in a `define` body (see `Dialect::MakeTemplate`).
+pub fn parse_make_template_recipe(src: &str, base: usize) -> Vec<Item> {
+    parse_dialect(src, base, Dialect::MakeTemplate)
 }
 
 /// Parses a rewrite of a script (see [`LineMap`]): words are placed on the lines they were

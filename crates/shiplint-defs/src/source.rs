@@ -629,9 +629,14 @@ fn parse_makefile(file: makefile::Makefile, text: &str) -> Parsed {
                 // A line that runs a multi-line `define` runs each of its lines, read where
                 // they are written.
                 let lines = file.defined_lines(text, &text[s..e]).unwrap_or_else(|| vec![(s, e)]);
-                lines.into_iter().map(|(s, e)| {
+                let template = r.template.is_some();
+                lines.into_iter().map(move |(s, e)| {
                     let s = s + file.command_start(text, &text[s..e]);
-                    (shell::parse_make_recipe(&text[s..e], s), l.conditions.clone())
+                    let items = match template {
+                        true => shell::parse_make_template_recipe(&text[s..e], s),
+                        false => shell::parse_make_recipe(&text[s..e], s),
+                    };
+                    (items, l.conditions.clone())
                 })
             });
             // One shell for the whole recipe: the rule's own conditionals only.
@@ -1308,12 +1313,26 @@ impl<'a> Defs<'a> {
                 (None, None, None)
             }
             Parsed::Makefile { file, recipes, values } => {
-                // Each recipe line runs in its own shell, with the variables it uses.
+                // Each recipe line runs in its own shell, with the variables it uses; a template
+                // rule's, once per `$(eval $(call ...))` of it, with that call's arguments.
+                let calls = file.template_calls(text, None);
                 for Recipe { rule, target, items, .. } in recipes {
                     let referenced = shell::referenced_variables(items);
-                    let env = file.env_for(text, Some(*rule), target.as_deref(), None, &[], None, &referenced);
-                    let place = Place { stage: None, runner: 0, context: target.clone(), via: None };
-                    read_script(items, env, &place, &mut c);
+                    let none = makefile::Bindings::new();
+                    let runs: Vec<(Option<String>, &makefile::Bindings)> = match &file.rules[*rule].template {
+                        None => vec![(target.clone(), &none)],
+                        Some(name) => calls
+                            .iter()
+                            .filter(|(called, _)| called == name)
+                            .map(|(_, locals)| (file.template_target(text, *rule, locals), locals))
+                            .collect(),
+                    };
+                    for (target, locals) in runs {
+                        let env =
+                            file.env_for(text, Some(*rule), target.as_deref(), None, &[], locals, None, &referenced);
+                        let place = Place { stage: None, runner: 0, context: target, via: None };
+                        read_script(items, env, &place, &mut c);
+                    }
                 }
                 place_at_macros(&mut c.builds, file, text, values);
                 c.assignments.extend(values.iter().map(|(n, w)| (n.as_str(), w)));
@@ -1454,8 +1473,17 @@ impl<'a> Defs<'a> {
                             None => (target.clone(), None),
                         };
                         let (rule, parents) = (Some(reached.rule), reached.parents.as_slice());
-                        let env =
-                            file.env_for(self.text, rule, target.as_deref(), stem, parents, Some(&given), &referenced);
+                        let locals = reached.locals.as_slice();
+                        let env = file.env_for(
+                            self.text,
+                            rule,
+                            target.as_deref(),
+                            stem,
+                            parents,
+                            locals,
+                            Some(&given),
+                            &referenced,
+                        );
                         let goal = Some(&goals[reached.goal]).filter(|g| target.as_ref() != Some(*g)).cloned();
                         let place = Place { stage: None, runner: 0, context: target, via: via.clone() };
                         let before = c.builds.len();
@@ -1934,10 +1962,10 @@ impl<'a> Defs<'a> {
         self.lines.span(self.text, start, end)
     }
 
-    /// A build's `-ldflags` as evaluated, holes written as their origin
-    /// (`-s -w -X main.v=$(git describe)`).
+    /// A build's `-ldflags` as evaluated, for the flags it holds on some path (see
+    /// `Value::choices_text`: a command's words in a hole are no flags of the build).
     pub fn ldflags_written(&self, inv: &BuildInvocation<'_>) -> Option<String> {
-        inv.ldflags.as_ref().map(|(value, _)| value.display())
+        inv.ldflags.as_ref().map(|(value, _)| value.choices_text())
     }
 
     /// Why a build's output reaches users (built into an image or in CI, released, stripped,

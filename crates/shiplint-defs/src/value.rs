@@ -554,6 +554,25 @@ impl Value {
         }
     }
 
+    /// The words the value holds on some path, for scanning flags: its text, each choice the
+    /// file does not decide written as its alternatives one after another, and every other hole
+    /// as U+FFFD (`-X main.date=$(git show -s)` holds no `-s`).
+    pub fn choices_text(&self) -> String {
+        match self {
+            Value::Known(s) => s.clone(),
+            Value::Partial(pieces) => pieces
+                .iter()
+                .map(|p| match p {
+                    Piece::Text(t) => t.clone(),
+                    Piece::Hole(Hole { origin: Origin::OneOf(values), .. }) => {
+                        values.iter().map(Value::choices_text).collect::<Vec<_>>().join(" ")
+                    }
+                    Piece::Hole(_) => "\u{fffd}".to_string(),
+                })
+                .collect(),
+        }
+    }
+
     pub fn starts_with(&self, prefix: &str) -> bool {
         match self.pieces().first() {
             Some(Piece::Text(t)) => t.starts_with(prefix),

@@ -5027,3 +5027,44 @@ fn a_target_named_for_checks_builds_nothing_that_ships() {
     let checksums = found("checksums");
     assert_eq!(rules(&checksums), [("untrimmed-paths", "Makefile:5")], "{checksums:#?}");
 }
+
+/// Rules written in a `define` are rules where `$(eval $(call NAME,...))` makes them, once per
+/// call, with `$(1)`... bound to its arguments and `$$@` the target the call named; a template
+/// nothing instantiates builds nothing.
+#[test]
+fn a_template_rule_is_a_rule_per_eval_call() {
+    let makefile = |eval: &str| {
+        format!(
+            "PLATFORMS ?= linux/amd64 darwin/arm64\ndefine build-rule\ndist/$(1)-$(subst /,-,$(2)):\n\tGOOS=$(word 1,$(subst /, ,$(2))) GOARCH=$(word 2,$(subst /, ,$(2))) go build -trimpath -o $$@ ./cmd/$(1)\nendef\n{eval}release: $(foreach p,$(PLATFORMS),dist/app-$(subst /,-,$(p)))\n"
+        )
+    };
+    let wf = release_workflow("ubuntu-latest", "make release", "dist/*");
+    let found = |eval: &str| {
+        check_in_module(&[
+            ("Makefile", &makefile(eval)),
+            (".github/workflows/release.yml", &wf),
+            ("cmd/app/main.go", MAIN),
+        ])
+    };
+    // One build per platform, each to its own file: darwin ships unnotarized, nothing overwrites.
+    let made = found("$(foreach p,$(PLATFORMS),$(eval $(call build-rule,app,$(p))))\n");
+    assert_eq!(rules(&made), [("macos-not-notarized", "Makefile:4")], "{made:#?}");
+    assert!(found("").is_empty());
+}
+
+/// The words of a command whose output a flag takes (`$(shell git show -s ...)`) are not flags
+/// of the build: no `-s` there strips anything.
+#[test]
+fn a_flag_inside_a_command_substitution_is_no_linker_flag() {
+    let makefile = |flags: &str| {
+        format!(
+            "BUILD_DATE := $(shell TZ=UTC0 git show -s --format=%cd HEAD)\n\nrelease:\n\tgo build -trimpath -ldflags \"{flags}-X main.buildDate=$(BUILD_DATE)\" -o dist/app .\n"
+        )
+    };
+    let wf = release_workflow("ubuntu-latest", "make release", "dist/app");
+    let found =
+        |flags: &str| check_in_module(&[("Makefile", &makefile(flags)), (".github/workflows/release.yml", &wf)]);
+    assert!(found("").is_empty());
+    let stripped = found("-s ");
+    assert_eq!(rules(&stripped), [("stripped-without-symbols", "Makefile:4")], "{stripped:#?}");
+}

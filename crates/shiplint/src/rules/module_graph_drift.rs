@@ -18,7 +18,8 @@ declare_rule! {
     /// after it (`git diff --exit-code` or `--quiet`, also `git --no-pager diff` and
     /// `git diff-index`, `git status --porcelain`, `go mod tidy -diff`, `go mod verify`) and then
     /// build or publish something (a job that only tests or lints ships nothing built from the
-    /// rewritten files: `make test`, `./scripts/test.sh`, `docker ps` publish nothing), CI that
+    /// rewritten files: `make test`, `./scripts/test.sh`, `docker ps` publish nothing; a step
+    /// before the job's `actions/checkout` has no go.mod of the project to rewrite), CI that
     /// installs a floating Go release (`actions/setup-go` with `go-version: stable`,
     /// `oldstable`, `1.x`, a range across minor releases such as `^1.25` or `>=1.24`, in a
     /// matrix too, or `check-latest: true` for a version that is not exact, as written, in the
@@ -30,12 +31,13 @@ declare_rule! {
     /// or a script built; a version within one minor release (`1.26`, `1.26.x`, `~1.25.8`) takes
     /// the patch release the runner's tool cache holds, as setup-go documents, and counts only
     /// with `check-latest: true`; a GitLab CI
-    /// job `image: golang:latest`, `golang:alpine`, `golang:1` (or a `docker run golang:latest
+    /// job `image: golang:latest`, `golang:alpine`, `golang:1` (a GitHub job's `container:`
+    /// too, or a `docker run golang:latest
     /// ./build.sh` whose script builds), a snapcraft part's `go` snap on
     /// the `latest` track, `go/latest/stable`, a go-release-action step (or a fork keeping its
     /// inputs) with no `goversion`, whose `setup-go.sh` then downloads the release go.dev/VERSION
     /// names, or a `goversion: 1.25`, the newest patch of it), and a `golang:<version>` build
-    /// image (Dockerfile, GitLab CI, or the image a `docker run` builds in) or setup-go
+    /// image (Dockerfile, CI job, or the image a `docker run` builds in) or setup-go
     /// `go-version` (in a job that ships; each
     /// matrix value of the combinations that ship) older than
     /// the `go` or `toolchain` line of the go.mod above it (Go 1.21 and later; an image tag such as `1.23` is taken to
