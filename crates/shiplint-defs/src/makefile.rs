@@ -1123,10 +1123,7 @@ impl Makefile {
     }
 
     fn visit_goal(&self, text: &str, walk: &mut GoalWalk<'_>, goal: &str, parents: &mut Vec<String>) {
-        if parents.len() > crate::budget::MAX_DEPTH
-            || walk.visited.len() >= crate::budget::MAX_TARGETS
-            || !walk.visited.insert(goal.to_string())
-        {
+        if !walk.enter(goal, parents) {
             return;
         }
         let inherited = parents.clone();
@@ -1228,10 +1225,7 @@ impl Makefile {
                 && (trailing.ends_with(suffix) || suffix.ends_with(trailing.as_str()))
         };
         let Some((k, pattern)) = walk.index.patterns.iter().find(|(_, p)| fits(p)).cloned() else { return };
-        if parents.len() > crate::budget::MAX_DEPTH
-            || walk.visited.len() >= crate::budget::MAX_TARGETS
-            || !walk.visited.insert(pattern.clone())
-        {
+        if !walk.enter(&pattern, parents) {
             return;
         }
         let (rule, locals) = walk.instances[k].clone();
@@ -1412,26 +1406,43 @@ impl Makefile {
 }
 
 /// A make value as the recipe's shell reads it: make pastes the text into the recipe, so a
-/// command substitution in it (`VERSION=\`egrep -o '[0-9.]+' version.go\``, `$$(date)`) runs
-/// there: each backquoted command, and a value that is one `$(...)`, is what it prints, not its
-/// words.
+/// command substitution in it (`VERSION=\`egrep -o '[0-9.]+' version.go\``, `$$(date)`, also
+/// inside a longer value: `-X main.date=$$(date +%F)`) runs there: each is what it prints, not
+/// its words.
 fn shell_substitution(value: Value) -> Value {
-    let Some(text) = value.as_known() else { return value };
-    if let Some(command) = text.trim().strip_prefix("$(").and_then(|t| t.strip_suffix(')')) {
-        return Value::hole(Origin::Command(command.to_string()));
-    }
-    if text.matches('`').count() < 2 {
+    if !value.pieces().iter().any(|p| matches!(p, Piece::Text(t) if t.contains("$(") || t.contains('`'))) {
         return value;
     }
     let mut b = Builder::default();
-    let mut rest = text;
-    while let Some(open) = rest.find('`') {
-        let Some(close) = rest[open + 1..].find('`').map(|c| open + 1 + c) else { break };
-        b.push_str(&rest[..open]);
-        b.push_hole(Hole::new(Origin::Command(rest[open + 1..close].to_string())));
-        rest = &rest[close + 1..];
+    for piece in value.pieces() {
+        let Piece::Text(text) = piece else {
+            b.push_piece(piece);
+            continue;
+        };
+        let mut rest = text.as_str();
+        loop {
+            let dollar = rest.find("$(");
+            let tick = rest.find('`');
+            let (open, body, close) = match (dollar, tick) {
+                (Some(d), t) if t.is_none_or(|t| d < t) => {
+                    let end = matching(rest.as_bytes(), d + 1, b'(', b')');
+                    (d, d + 2, end)
+                }
+                (_, Some(t)) => match rest[t + 1..].find('`') {
+                    Some(c) => (t, t + 1, t + 1 + c),
+                    None => break,
+                },
+                _ => break,
+            };
+            if close >= rest.len() {
+                break;
+            }
+            b.push_str(&rest[..open]);
+            b.push_hole(Hole::new(Origin::Command(rest[body..close].to_string())));
+            rest = &rest[close + 1..];
+        }
+        b.push_str(rest);
     }
-    b.push_str(rest);
     b.build()
 }
 
@@ -1474,6 +1485,13 @@ struct GoalWalk<'g> {
 }
 
 impl GoalWalk<'_> {
+    /// Whether a goal is visited now: the first time, within the budget's depth and target caps.
+    fn enter(&mut self, goal: &str, parents: &[String]) -> bool {
+        parents.len() <= crate::budget::MAX_DEPTH
+            && self.visited.len() < crate::budget::MAX_TARGETS
+            && self.visited.insert(goal.to_string())
+    }
+
     /// Records a rule reached, once.
     fn reach(&mut self, reached: Reached) {
         let same = |r: &Reached| r.rule == reached.rule && r.made == reached.made && r.locals == reached.locals;

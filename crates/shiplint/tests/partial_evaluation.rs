@@ -5068,3 +5068,21 @@ fn a_flag_inside_a_command_substitution_is_no_linker_flag() {
     let stripped = found("-s ");
     assert_eq!(rules(&stripped), [("stripped-without-symbols", "Makefile:4")], "{stripped:#?}");
 }
+
+/// `$$(...)` in a make value is a command the recipe's shell runs where make pastes the value,
+/// also inside a longer value (`-X main.buildDate=$$(date +%F)` among other flags).
+#[test]
+fn a_shell_command_inside_a_make_value_runs_in_the_recipe() {
+    let makefile = |date: &str| {
+        format!(
+            "DATE = $$({date})\nLDFLAGS = -X main.version=v1 -X main.buildDate=$(DATE)\n\nrelease:\n\tgo build -trimpath -ldflags=\"$(LDFLAGS)\" -o dist/app .\n"
+        )
+    };
+    let wf = release_workflow("ubuntu-latest", "make release", "dist/app");
+    let found = |date: &str| check_in_module(&[("Makefile", &makefile(date)), (".github/workflows/release.yml", &wf)]);
+    let clock = found("date '+%Y-%m-%d_%H:%M:%S'");
+    let expected = [("x-flag-unknown-target", "Makefile:2"), ("non-reproducible-build", "Makefile:2")];
+    assert_eq!(rules(&clock), expected, "{clock:#?}");
+    let commit = found("git log -1 --format=%cI");
+    assert_eq!(rules(&commit), [("x-flag-unknown-target", "Makefile:2")], "{commit:#?}");
+}
