@@ -68,6 +68,9 @@ pub struct Caller {
     /// For an image build: its target or script starts a container of the image it builds
     /// (`docker run --rm -v "$PWD:/out" app-builder`).
     pub runs_built_image: bool,
+    /// For an image build: every tag it gives names development or tests (`waypoint:dev`,
+    /// `app:local`).
+    pub tags_for_development: bool,
     /// The variables its environment passes that its file assigns (`export LD_OPTS = -ldflags
     /// "-s ..."` before `$(MAKE) -C cmd/cli build`): where flags that reach the callee so are
     /// written.
@@ -135,6 +138,7 @@ impl Caller {
             container: None,
             pushes: false,
             runs_built_image: false,
+            tags_for_development: false,
             exports: Vec::new(),
             context,
             up,
@@ -407,6 +411,14 @@ fn image_tags(argv: &[Value]) -> Vec<&str> {
         tags.extend(tag);
     }
     tags
+}
+
+/// Whether an image tag names development or tests (`waypoint:dev`, `app:local-test`): a word of
+/// the tag after the name's `:` (no tag is `latest`).
+fn tags_development(reference: &str) -> bool {
+    let name = reference.rsplit('/').next().unwrap_or(reference);
+    let Some((_, tag)) = name.split_once(':') else { return false };
+    tag.to_ascii_lowercase().split(['-', '_', '.']).any(|w| super::source::non_release_purpose(w).is_some())
 }
 
 /// Whether a command starts a container of an image tagged one of `tags` (`docker run --rm -v
@@ -1180,6 +1192,8 @@ pub fn link(defs: &mut [Defs<'_>]) {
                             let tags = image_tags(&cmd.argv);
                             c.runs_built_image =
                                 image && !tags.is_empty() && same_place().any(|o| runs_container_of(&o.argv, &tags));
+                            c.tags_for_development =
+                                image && !tags.is_empty() && tags.iter().all(|t| tags_development(t));
                             c.exports = exports_of(d, &env);
                             Arc::new(c)
                         })
@@ -1221,8 +1235,10 @@ pub fn link(defs: &mut [Defs<'_>]) {
             if let Run::Image { target, .. } = &call.run {
                 defs[call.callee].builds_image(target.clone(), call.build_args_given());
                 let run_here = call.caller.runs_built_image && !call.caller.pushes;
+                let for_development = call.caller.tags_for_development && !call.caller.pushes;
                 defs[call.callee].image_run_where_built |= run_here;
-                defs[call.callee].image_built_otherwise |= !run_here;
+                defs[call.callee].image_tagged_for_development |= for_development;
+                defs[call.callee].image_built_otherwise |= !run_here && !for_development;
                 // A script or target that pushes the image it builds publishes it, unless a file
                 // on the way says it is for development (`# Makefile for development purpose`).
                 let declared_other = call.caller.chain().any(|c| defs[c.file].not_for_release().is_some());

@@ -326,6 +326,9 @@ pub struct Defs<'a> {
     /// For a Dockerfile: an image build of the scan does something else with the image (a CI
     /// action's build, a build that runs nothing of it).
     pub image_built_otherwise: bool,
+    /// For a Dockerfile: an image build of the scan tags it for development only and pushes
+    /// nothing (`docker build -t waypoint:dev .`).
+    pub image_tagged_for_development: bool,
     /// For a Dockerfile: the stages the scan's image builds ask for (`docker build --target`,
     /// build-push-action's `target:`; `None`: the last stage), in the order found.
     pub image_targets: Vec<Option<String>>,
@@ -1420,6 +1423,7 @@ impl<'a> Defs<'a> {
             image_target_unresolved: false,
             image_run_where_built: false,
             image_built_otherwise: false,
+            image_tagged_for_development: false,
             image_build_args: Vec::new(),
             published_instead: None,
             ko_published: None,
@@ -1576,6 +1580,10 @@ impl<'a> Defs<'a> {
         }
         if self.published_instead.is_some() {
             return Some("an image nothing builds (the repository publishes others)");
+        }
+        let elsewhere = self.image_built_otherwise || self.github_action_image;
+        if self.image_tagged_for_development && !elsewhere {
+            return Some("an image only built with development tags");
         }
         let below_root = self.scan_root.and_then(|r| Path::new(self.path).strip_prefix(r).ok());
         let path = below_root.and_then(Path::to_str).unwrap_or(self.path);

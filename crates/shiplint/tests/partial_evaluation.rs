@@ -5086,3 +5086,18 @@ fn a_shell_command_inside_a_make_value_runs_in_the_recipe() {
     let commit = found("git log -1 --format=%cI");
     assert_eq!(rules(&commit), [("x-flag-unknown-target", "Makefile:2")], "{commit:#?}");
 }
+
+/// An image every build of which tags it for development (`waypoint:dev`) and pushes nothing is
+/// a development image; a pushed one, or one tagged for a release, is judged as shipped.
+#[test]
+fn an_image_built_only_with_development_tags_ships_nothing() {
+    let dockerfile = "FROM golang:1.27.1 AS build\nCOPY . /src\nWORKDIR /src\nRUN CGO_ENABLED=0 go build -trimpath -o /app .\n\nFROM alpine:3.22\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n";
+    let found =
+        |recipe: &str| check_in_module(&[("Dockerfile", dockerfile), ("Makefile", &format!("image:\n\t{recipe}\n"))]);
+    assert!(found("docker build -t acme/app:dev .").is_empty());
+    assert!(found("docker build -t app:local-test .").is_empty());
+    for shipped in ["docker build -t acme/app:1.2.3 .", "docker build -t acme/app:dev . && docker push acme/app:dev"] {
+        let found = found(shipped);
+        assert_eq!(rules(&found), [("root-final-image", "Dockerfile:6")], "{shipped}: {found:#?}");
+    }
+}
