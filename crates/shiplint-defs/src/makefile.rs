@@ -854,21 +854,20 @@ impl Makefile {
                 }),
                 None => Value::derived(written(), &[&arg(1)]),
             },
-            // Each word with the text added; a word with holes keeps them (`bin/$(shell ls cmd)`).
-            "addprefix" | "addsuffix" => match known(&arg(0)) {
-                Some(fix) => {
-                    let (before, after) = if name == "addprefix" { (fix.as_str(), "") } else { ("", fix.as_str()) };
-                    let mut b = Builder::default();
-                    for (i, word) in arg(1).split_fields().iter().enumerate() {
-                        b.push_str(if i > 0 { " " } else { "" });
-                        b.push_str(before);
-                        b.push(word);
-                        b.push_str(after);
-                    }
-                    b.build()
+            // Each word with the text added; a word or text with holes keeps them
+            // (`bin/$(shell ls cmd)`, `-$(GOOS)` given as a build argument).
+            "addprefix" | "addsuffix" => {
+                let (fix, none) = (arg(0), Value::empty());
+                let (before, after) = if name == "addprefix" { (&fix, &none) } else { (&none, &fix) };
+                let mut b = Builder::default();
+                for (i, word) in arg(1).split_fields().iter().enumerate() {
+                    b.push_str(if i > 0 { " " } else { "" });
+                    b.push(before);
+                    b.push(word);
+                    b.push(after);
                 }
-                None => Value::derived(written(), &[&arg(0), &arg(1)]),
-            },
+                b.build()
+            }
             "notdir" => map_words(&arg(0), |w| Some(w.rsplit('/').next().unwrap_or(w).to_string())),
             "dir" => map_words(&arg(0), |w| Some(w.rfind('/').map_or("./".into(), |i| w[..=i].to_string()))),
             "basename" => map_words(&arg(0), |w| {
@@ -1091,21 +1090,23 @@ impl Makefile {
             instances.extend(rules.map(|(i, _)| (i, bindings.clone())).take(crate::budget::MAX_TARGETS));
         }
         let mut index = RuleIndex::default();
-        let mut expansions: HashMap<&str, Option<String>> = HashMap::new();
+        let mut expansions: HashMap<&str, Value> = HashMap::new();
         for (k, (i, bindings)) in instances.iter().enumerate() {
             let instance_scope = scope.with(bindings.iter().cloned());
-            let expanded = self.rules[*i].targets.iter().filter_map(|t| match (t.contains('$'), bindings.is_empty()) {
-                (true, true) => expansions
-                    .entry(t)
-                    .or_insert_with(|| self.expand(text, t, &scope, 0).as_known().map(str::to_string))
-                    .clone(),
-                (true, false) => self.expand(text, t, &instance_scope, 0).as_known().map(str::to_string),
-                (false, _) => Some(t.clone()),
+            let expanded = self.rules[*i].targets.iter().map(|t| match (t.contains('$'), bindings.is_empty()) {
+                (true, true) => expansions.entry(t).or_insert_with(|| self.expand(text, t, &scope, 0)).clone(),
+                (true, false) => self.expand(text, t, &instance_scope, 0),
+                (false, _) => Value::known(t.as_str()),
             });
-            for target in expanded.flat_map(|t| t.split_whitespace().map(file_name).collect::<Vec<_>>()) {
-                match target.contains('%') {
-                    true => index.patterns.push((k, target)),
-                    false => index.explicit.entry(target).or_default().push(k),
+            for target in expanded.flat_map(|t| t.split_fields()) {
+                match target.as_known().map(file_name) {
+                    Some(known) if known.contains('%') => index.patterns.push((k, known)),
+                    Some(known) => index.explicit.entry(known).or_default().push(k),
+                    // A pattern with holes (`bin/%-$(GOOS)` where GOOS is a build argument).
+                    None if target.pieces().iter().any(|p| matches!(p, Piece::Text(t) if t.contains('%'))) => {
+                        index.partial_patterns.push((k, target));
+                    }
+                    None => {}
                 }
             }
         }
@@ -1163,6 +1164,12 @@ impl Makefile {
                 let (start, end) = self.rules[walk.instances[k].0].prerequisites;
                 let prerequisites = text[start..end].replace('%', &stem);
                 matched.push((k, Some(Made { goal: goal.to_string(), stem: Some(stem) }), prerequisites));
+            } else {
+                let partial =
+                    walk.index.partial_patterns.iter().find(|(k, p)| as_glob(p).could_be(goal) && applies(*k));
+                if let Some((k, pattern)) = partial.cloned() {
+                    self.visit_unknown_stem(text, walk, k, pattern.display(), parents);
+                }
             }
         }
         let matched: Vec<_> = matched.into_iter().map(|(k, made, p)| (walk.instances[k].clone(), made, p)).collect();
@@ -1214,17 +1221,28 @@ impl Makefile {
         for target in explicit {
             self.visit_goal(text, walk, &target, parents);
         }
-        let text_at = |piece: Option<&Piece>| match piece {
-            Some(Piece::Text(t)) => t.clone(),
-            _ => String::new(),
+        let (leading, trailing) = fixed_ends(written);
+        let fits = |pattern: &Value| {
+            let (prefix, suffix) = fixed_ends(&as_glob(pattern));
+            (leading.starts_with(&prefix) || prefix.starts_with(&leading))
+                && (trailing.ends_with(&suffix) || suffix.ends_with(&trailing))
         };
-        let (leading, trailing) = (text_at(pieces.first()), text_at(pieces.last()));
-        let fits = |pattern: &str| {
-            let Some((prefix, suffix)) = pattern.split_once('%') else { return false };
-            (leading.starts_with(prefix) || prefix.starts_with(leading.as_str()))
-                && (trailing.ends_with(suffix) || suffix.ends_with(trailing.as_str()))
-        };
-        let Some((k, pattern)) = walk.index.patterns.iter().find(|(_, p)| fits(p)).cloned() else { return };
+        let known = walk.index.patterns.iter().map(|(k, p)| (*k, Value::known(p.as_str())));
+        let partial = walk.index.partial_patterns.iter().cloned();
+        let Some((k, pattern)) = known.chain(partial).find(|(_, p)| fits(p)) else { return };
+        self.visit_unknown_stem(text, walk, k, pattern.display(), parents);
+    }
+
+    /// A pattern rule made for a goal whose stem is not known: its `$@` and `$*` are unknown and
+    /// its prerequisites naming the stem are left out. `pattern` names it (with its `%`).
+    fn visit_unknown_stem(
+        &self,
+        text: &str,
+        walk: &mut GoalWalk<'_>,
+        k: usize,
+        pattern: String,
+        parents: &mut Vec<String>,
+    ) {
         if !walk.enter(&pattern, parents) {
             return;
         }
@@ -1469,6 +1487,8 @@ fn runs_file(text: &str, rule: &RuleDef, file: &str) -> bool {
 struct RuleIndex {
     explicit: HashMap<String, Vec<usize>>,
     patterns: Vec<(usize, String)>,
+    /// Patterns with holes, which goals match with an unknown stem.
+    partial_patterns: Vec<(usize, Value)>,
 }
 
 /// One walk of `rules_for_goals`: the file's rules by target, what the caller gives, and the
@@ -1544,6 +1564,38 @@ fn template_call(eval_args: &str) -> Option<Vec<&str>> {
     let call = inner.get(2..end)?.strip_prefix("call")?;
     (inner.starts_with('$') && end + 1 == inner.len() && call.starts_with([' ', '\t']))
         .then(|| split_args(call.trim_start()))
+}
+
+/// A target pattern as a glob: its `%` a hole, like the holes it has.
+fn as_glob(pattern: &Value) -> Value {
+    let mut b = Builder::default();
+    for piece in pattern.pieces() {
+        match piece {
+            Piece::Text(t) => {
+                for (i, part) in t.split('%').enumerate() {
+                    if i > 0 {
+                        b.push_hole(Hole::new(Origin::Unevaluated("%".into())));
+                    }
+                    b.push_str(part);
+                }
+            }
+            hole => b.push_piece(hole),
+        }
+    }
+    b.build()
+}
+
+/// The text a value starts and ends with before its first and after its last hole.
+fn fixed_ends(value: &Value) -> (String, String) {
+    let pieces = value.pieces();
+    let text_at = |piece: Option<&Piece>| match piece {
+        Some(Piece::Text(t)) => t.clone(),
+        _ => String::new(),
+    };
+    match pieces.as_slice() {
+        [Piece::Text(t)] => (t.clone(), t.clone()),
+        _ => (text_at(pieces.first()), text_at(pieces.last())),
+    }
 }
 
 /// The stem of `goal` under a target pattern (`bin/%` and `bin/app` give `app`), if it matches.

@@ -4154,7 +4154,7 @@ fn an_image_only_a_development_target_builds_ships_nothing_beside_published_ones
     let release_image = "FROM gcr.io/distroless/static-debian12:nonroot\nCOPY app /app\nENTRYPOINT [\"/app\"]\n";
     let dev_image = "FROM golang:1.27 AS build\nCOPY . /src\nWORKDIR /src\nRUN make server\nFROM alpine:3.20\nCOPY --from=build /src/dist/app /app\nENTRYPOINT [\"/app\"]\n";
     let make = |target: &str| {
-        format!("{target}:\n\tdocker build -f Dockerfile-build -t app:local .\n\nserver:\n\tgo build -o dist/app .\n")
+        format!("{target}:\n\tdocker build -f Dockerfile-build -t app:1.0 .\n\nserver:\n\tgo build -o dist/app .\n")
     };
     let files = |target: &str| {
         check_in_module(&[
@@ -4166,7 +4166,8 @@ fn an_image_only_a_development_target_builds_ships_nothing_beside_published_ones
     };
     let found = files("docker-dev");
     assert!(!found.iter().any(|f| f.1.starts_with("Dockerfile-build") || f.1.starts_with("Makefile")), "{found:#?}");
-    // Built by a target that says nothing of its purpose, it may be a published image.
+    // Built by a target that says nothing of its purpose, with a release's tag, it may be a
+    // published image.
     let found = files("docker-image");
     assert_eq!(places(&found, "root-final-image"), ["Dockerfile-build:5"], "{found:#?}");
     assert_eq!(places(&found, "untrimmed-paths"), ["Makefile:5"], "{found:#?}");
@@ -5100,4 +5101,23 @@ fn an_image_built_only_with_development_tags_ships_nothing() {
         let found = found(shipped);
         assert_eq!(rules(&found), [("root-final-image", "Dockerfile:6")], "{shipped}: {found:#?}");
     }
+}
+
+/// A pattern rule whose target has holes (`bin/%-$(GOOS)-$(GOARCH)` when an image build gives
+/// GOOS as a build argument) makes the goals that fit it, with an unknown stem: the image's Go
+/// builds them.
+#[test]
+fn a_pattern_target_with_holes_makes_what_fits_it() {
+    let makefile = "GOOS ?= $(shell go env GOOS)\nGOARCH ?= $(shell go env GOARCH)\nCMDS ?= $(shell ls cmd)\nBINS = $(addsuffix -$(GOOS)-$(GOARCH),$(addprefix bin/,$(CMDS)))\n\nall: $(BINS)\n\nbin/%-$(GOOS)-$(GOARCH): go.mod\n\tgo build -trimpath -o \"$@\" \"./cmd/$*\"\n";
+    let image = |base: &str| {
+        format!(
+            "FROM {base} AS build\nARG TARGETOS TARGETARCH\nCOPY . /src\nWORKDIR /src\nRUN GOOS=$TARGETOS GOARCH=$TARGETARCH make all\n\nFROM scratch\nCOPY --from=build /src/bin/ /app/\nUSER 10000\nENTRYPOINT [\"/app/app\"]\n"
+        )
+    };
+    let found = |base: &str| {
+        check_in_module(&[("Makefile", makefile), ("Dockerfile", &image(base)), ("cmd/app/main.go", MAIN)])
+    };
+    let old = found("golang:1.23-alpine");
+    assert_eq!(rules(&old), [("toolchain-unsupported", "Dockerfile:1")], "{old:#?}");
+    assert!(found("golang:1.27-alpine").is_empty());
 }
