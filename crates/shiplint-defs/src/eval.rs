@@ -25,6 +25,9 @@ pub struct Env {
     pub positional: Option<Vec<Value>>,
     /// Variables read while unset (and so taken as empty) since the last `take_assumed_empty`.
     assumed_empty: AssumedEmpty,
+    /// The script's small functions without loops, by name: what one prints is the output of a
+    /// command substitution that calls it (`GOOS=$(goos "$os")`).
+    printers: std::sync::Arc<HashMap<String, std::sync::Arc<Vec<Item>>>>,
 }
 
 /// Names read while unset. Behind a lock, not a `RefCell`, so parsed files holding an `Env` can
@@ -264,6 +267,56 @@ impl Env {
         Value::Partial(vec![Piece::Hole(hole)])
     }
 
+    /// Remembers a function of the script that may print a value (see `printers`): one of at
+    /// most `MAX_PRINTER_ITEMS` commands, `case` arms and `if` branches, with no loop or function
+    /// inside; at most `MAX_PRINTERS` of them.
+    fn remember_printer(&mut self, name: &str, body: &[Item]) {
+        const MAX_PRINTERS: usize = 32;
+        const MAX_PRINTER_ITEMS: usize = 32;
+        fn size(items: &[Item]) -> Option<usize> {
+            items.iter().try_fold(0usize, |n, item| {
+                let inner = match item {
+                    Item::Command(c) => size(&c.nested)?,
+                    Item::Case { arms, .. } => arms.iter().try_fold(0, |m, (_, body)| Some(m + size(body)?))?,
+                    Item::If { branches, otherwise } => {
+                        let conditions = branches.iter().try_fold(0, |m, (c, b)| Some(m + size(c)? + size(b)?))?;
+                        conditions + size(otherwise.as_deref().unwrap_or(&[]))?
+                    }
+                    Item::For { .. } | Item::Function { .. } | Item::Unread(_) => return None,
+                };
+                Some(n + 1 + inner)
+            })
+        }
+        if self.printers.len() < MAX_PRINTERS && size(body).is_some_and(|n| n <= MAX_PRINTER_ITEMS) {
+            std::sync::Arc::make_mut(&mut self.printers).insert(name.to_string(), std::sync::Arc::new(body.to_vec()));
+        }
+    }
+
+    /// What a function prints when called with `args`: the words of its one `echo` (a `case`
+    /// or `if` the arguments decide picks it); `None` when it runs anything else or prints
+    /// more than once. Functions it calls are not followed.
+    fn printed_by(&self, body: &[Item], args: &[Value]) -> Option<Value> {
+        let mut env = self.clone();
+        env.printers = std::sync::Arc::default();
+        env.positional = Some(args.to_vec());
+        let mut printed = Vec::new();
+        for c in evaluate(body, &mut env, &Budget::default()) {
+            match c.argv.first().and_then(Value::as_known) {
+                Some("echo") if c.argv.get(1).and_then(Value::as_known).is_none_or(|w| !w.starts_with('-')) => {
+                    let mut b = Builder::default();
+                    for (i, word) in c.argv[1..].iter().enumerate() {
+                        b.push_str(if i > 0 { " " } else { "" });
+                        b.push(word);
+                    }
+                    printed.push(b.build());
+                }
+                Some("return" | "local" | ":" | "true") => {}
+                _ => return None,
+            }
+        }
+        (printed.len() == 1).then(|| printed.remove(0))
+    }
+
     /// The output of a command substitution whose text is known, for the idioms release scripts
     /// split platform names with: `echo WORD`, `basename PATH [SUFFIX]` or `dirname PATH`, piped
     /// through `cut -d SEP -f N`, `awk -F SEP '{print $N}'` or a case-changing `tr`
@@ -285,6 +338,11 @@ impl Env {
         let argv = |c: &SimpleCommand| known(&fields(c));
         let first = commands.next()??;
         let first_fields = fields(first);
+        // One of the script's functions, called alone: what its `echo` prints.
+        let printer = first_fields.first().and_then(Value::as_known).and_then(|name| self.printers.get(name));
+        if let Some(body) = printer {
+            return commands.next().is_none().then(|| self.printed_by(body, &first_fields[1..])).flatten();
+        }
         // A Go program of the repository whose output was read (`$(go run ./gen-ldflags.go)`).
         if let Some(output) = go_run_output(&first_fields, |name| self.get(name)) {
             return commands.next().is_none().then_some(output);
@@ -1008,6 +1066,7 @@ impl<'a> Walk<'a, '_> {
                 }
                 Item::Function { name, body, start } => {
                     self.functions.insert(name.clone(), (body, *start));
+                    env.remember_printer(name, body);
                     (Flow::Next, Some(true))
                 }
                 Item::If { branches, otherwise } => self.if_chain(branches, otherwise.as_deref(), env, frame, depth),

@@ -5121,3 +5121,18 @@ fn a_pattern_target_with_holes_makes_what_fits_it() {
     assert_eq!(rules(&old), [("toolchain-unsupported", "Dockerfile:1")], "{old:#?}");
     assert!(found("golang:1.27-alpine").is_empty());
 }
+
+/// A function of the script that prints a value (`goos() { case "$1" in Darwin) echo darwin
+/// ;; ... esac; }`) gives a command substitution that calls it its output.
+#[test]
+fn a_command_substitution_of_a_printing_function_is_what_it_prints() {
+    let script = |systems: &str| {
+        format!(
+            "#!/bin/sh\ngoos() {{\n  case \"$1\" in\n    Darwin) echo darwin ;;\n    Linux) echo linux ;;\n    *) return 1 ;;\n  esac\n}}\nfor os in {systems}; do\n  GOOS=$(goos \"$os\") go build -trimpath -o \"release/app-$os\" .\n  tar czf \"release/app-$os.tgz\" \"release/app-$os\"\ndone\n"
+        )
+    };
+    let found = check_in_module(&[("release.sh", &script("Darwin Linux"))]);
+    assert_eq!(rules(&found), [("macos-not-notarized", "release.sh:10")], "{found:#?}");
+    assert!(found[0].2.starts_with("darwin/"), "{}", found[0].2);
+    assert!(check_in_module(&[("release.sh", &script("Linux"))]).is_empty());
+}
