@@ -415,7 +415,7 @@ fn image_tags(argv: &[Value]) -> Vec<&str> {
 
 /// Whether an image tag names development or tests (`waypoint:dev`, `app:local-test`): a word of
 /// the tag after the name's `:` (no tag is `latest`).
-fn tags_development(reference: &str) -> bool {
+fn tag_names_development(reference: &str) -> bool {
     let name = reference.rsplit('/').next().unwrap_or(reference);
     let Some((_, tag)) = name.split_once(':') else { return false };
     tag.to_ascii_lowercase().split(['-', '_', '.']).any(|w| super::source::non_release_purpose(w).is_some())
@@ -1193,7 +1193,7 @@ pub fn link(defs: &mut [Defs<'_>]) {
                             c.runs_built_image =
                                 image && !tags.is_empty() && same_place().any(|o| runs_container_of(&o.argv, &tags));
                             c.tags_for_development =
-                                image && !tags.is_empty() && tags.iter().all(|t| tags_development(t));
+                                image && !tags.is_empty() && tags.iter().all(|t| tag_names_development(t));
                             c.exports = exports_of(d, &env);
                             Arc::new(c)
                         })

@@ -542,32 +542,28 @@ impl Value {
 
     /// The text with each hole written as its origin (`-X main.v=$(git describe)`).
     pub fn display(&self) -> String {
-        match self {
-            Value::Known(s) => s.clone(),
-            Value::Partial(pieces) => pieces
-                .iter()
-                .map(|p| match p {
-                    Piece::Text(t) => t.clone(),
-                    Piece::Hole(h) => h.origin.written(),
-                })
-                .collect(),
-        }
+        self.text_with(&|h| h.origin.written())
     }
 
     /// The words the value holds on some path, for scanning flags: its text, each choice the
     /// file does not decide written as its alternatives one after another, and every other hole
     /// as U+FFFD (`-X main.date=$(git show -s)` holds no `-s`).
     pub fn choices_text(&self) -> String {
+        self.text_with(&|h| match &h.origin {
+            Origin::OneOf(values) => values.iter().map(Value::choices_text).collect::<Vec<_>>().join(" "),
+            _ => "\u{fffd}".to_string(),
+        })
+    }
+
+    /// The text with each hole written as `hole` writes it.
+    fn text_with(&self, hole: &dyn Fn(&Hole) -> String) -> String {
         match self {
             Value::Known(s) => s.clone(),
             Value::Partial(pieces) => pieces
                 .iter()
                 .map(|p| match p {
                     Piece::Text(t) => t.clone(),
-                    Piece::Hole(Hole { origin: Origin::OneOf(values), .. }) => {
-                        values.iter().map(Value::choices_text).collect::<Vec<_>>().join(" ")
-                    }
-                    Piece::Hole(_) => "\u{fffd}".to_string(),
+                    Piece::Hole(h) => hole(h),
                 })
                 .collect(),
         }
