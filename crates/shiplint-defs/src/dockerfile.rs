@@ -750,6 +750,27 @@ impl Dockerfile {
             })
     }
 
+    /// Whether a stage's files may hold a Go module from the build context: false only when
+    /// everything its chain copies in is named Go source files (`COPY main.go /main.go`), so a
+    /// build there sees no go.mod, whatever the repository's.
+    pub fn may_hold_module(&self, stage: usize) -> bool {
+        let mut copies = self
+            .chain(stage)
+            .into_iter()
+            .flat_map(|s| &s.instructions)
+            .filter(|i| matches!(i.keyword.as_str(), "COPY" | "ADD"));
+        let go_files_only = |i: &&Instruction| {
+            let (opts, paths) = options(&i.args);
+            let mut words: Vec<&str> = paths.split_whitespace().collect();
+            words.pop(); // the destination
+            opts.iter().all(|(n, _)| *n != "from")
+                && !words.is_empty()
+                && words.iter().all(|w| w.ends_with(".go") && !w.contains(['*', '?', '[', '$']))
+        };
+        let first = copies.next();
+        !(first.is_some_and(|c| go_files_only(&c)) && copies.all(|c| go_files_only(&c)))
+    }
+
     /// The stage a `COPY --from=X` names: a stage name or index.
     pub fn copy_from<'a>(&'a self, ins: &Instruction) -> Option<&'a Stage> {
         let (opts, _) = options(&ins.args);

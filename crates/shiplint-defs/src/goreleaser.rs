@@ -25,7 +25,8 @@ struct BuildEntry {
     /// `linux_amd64`, `darwin_arm64_v8.0`, `go_first_class`: when written, goreleaser builds
     /// these and ignores `goos` and `goarch`.
     targets: Option<Spanned<Vec<Scalar>>>,
-    skip: Option<IgnoredAny>,
+    /// `true`, or a template (`{{ if eq .Env.LINUX_ONLY "true" }}true{{ else }}false{{ end }}`).
+    skip: Option<Scalar>,
     builder: Option<String>,
 }
 
@@ -531,6 +532,14 @@ fn rendered_flags(flags: &[String], env: &[(String, String)]) -> Vec<String> {
     flags.iter().map(|f| Value::rendered(f, &|field| template_field(&env, None, field)).display()).collect()
 }
 
+/// Whether goreleaser skips a build entry: `skip: true`, or a template that renders `true`
+/// over the config's environment (one that may render either way is a build that runs).
+fn skipped(entry: &BuildEntry, cfg: &Config) -> bool {
+    let Some(skip) = &entry.skip else { return false };
+    let env = rendered_env(&env_entries(cfg.env.iter().chain(entry.env.as_ref()).flatten()), None);
+    Value::rendered(&skip.text(), &|f| template_field(&env, None, f)).as_known() == Some("true")
+}
+
 pub fn parse(text: &str) -> Result<Goreleaser, String> {
     let cfg: Config = super::ci::from_yaml(text)?;
     let file_span = (0, 0);
@@ -551,7 +560,7 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
     for (i, (span, entry)) in entries.into_iter().enumerate() {
         let span = span.unwrap_or(file_span);
         let entry_end = starts.iter().copied().find(|&s| s > span.0).unwrap_or(text.len());
-        if entry.is_some_and(|e| e.skip.is_some() || e.builder.as_deref().is_some_and(|b| b != "go")) {
+        if entry.is_some_and(|e| skipped(e, &cfg) || e.builder.as_deref().is_some_and(|b| b != "go")) {
             continue;
         }
         let list = |v: Option<Vec<String>>, d: &[&str]| v.unwrap_or_else(|| d.iter().map(|s| s.to_string()).collect());

@@ -124,7 +124,11 @@ pub fn classify(reference: &str) -> BaseImage {
     BaseImage {
         c_compiler: go_toolchain && libc == Libc::Glibc || last == "buildpack-deps",
         go_toolchain,
-        nonroot_by_default: tag_l.contains("nonroot") || chainguard || nanoserver_runs_as_user(&last, &tag_l),
+        // `distroless/static:nonroot`, or a repository named for it (`eks-distro-minimal-base-nonroot`).
+        nonroot_by_default: tag_l.contains("nonroot")
+            || last.split(['-', '_', '.']).any(|w| w == "nonroot")
+            || chainguard
+            || nanoserver_runs_as_user(&last, &tag_l),
         scratch,
         windows: matches!(last.as_str(), "nanoserver" | "servercore" | "windowsservercore" | "server")
             && repository.contains("windows")
@@ -156,6 +160,10 @@ mod tests {
         assert!(ga.go_toolchain && !ga.c_compiler && ga.libc == Libc::Musl && ga.repository == "golang");
         let d = classify("gcr.io/distroless/static-debian12:nonroot");
         assert!(d.libc == Libc::None && d.nonroot_by_default && !d.go_toolchain);
+        assert!(
+            classify("public.ecr.aws/eks-distro-build-tooling/eks-distro-minimal-base-nonroot:2026").nonroot_by_default
+        );
+        assert!(!classify("example.com/nonrootless/base:1").nonroot_by_default);
         assert_eq!(classify("gcr.io/distroless/base-debian12").libc, Libc::Glibc);
         assert!(classify("mcr.microsoft.com/windows/nanoserver:ltsc2022").nonroot_by_default);
         assert!(classify("mcr.microsoft.com/windows/servercore:ltsc2022").windows);

@@ -27,6 +27,7 @@ pub mod promu;
 pub mod shell;
 pub mod snapcraft;
 pub mod source;
+pub mod template;
 pub mod text;
 pub mod tree;
 pub mod value;

@@ -345,6 +345,9 @@ pub struct Defs<'a> {
     /// What the file's opening comment says it is for (see [`header_purpose`]), read once, on
     /// first use: `not_for_release` asks for each build.
     declared_purpose: std::sync::OnceLock<Option<&'static str>>,
+    /// What a README of a folder the file is in (below the scan's root) says the folder is for
+    /// (see [`readme_purpose`]).
+    pub folder_declared_purpose: Option<&'static str>,
     /// The builds of a Dockerfile that a later build of the same stage redoes (see
     /// `rebuilt_later_in_stage`), found once.
     rebuilt_in_stage: std::sync::OnceLock<std::collections::HashSet<(usize, usize)>>,
@@ -1103,12 +1106,43 @@ fn header_purpose(text: &str) -> Option<&'static str> {
         header.push_str(&comment.to_ascii_lowercase());
         header.push(' ');
     }
-    let words: Vec<&str> = header.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    stated_purpose(&header)
+}
+
+/// What a folder's README says the folder's files are for when that is not a release, in its
+/// first paragraph (`This directory contains all images used by tests.`).
+pub fn readme_purpose(text: &str) -> Option<&'static str> {
+    const MAX_PARAGRAPH: usize = 800;
+    let mut paragraph = String::new();
+    for line in text.lines().map(str::trim) {
+        // Headings, badges, pictures and markup before the first sentence.
+        let decoration = ["#", "[", "!", "<", "=", "-", "```"].iter().any(|d| line.starts_with(d));
+        if line.is_empty() || decoration {
+            if paragraph.is_empty() {
+                continue;
+            }
+            break;
+        }
+        paragraph.push_str(&line.to_ascii_lowercase());
+        paragraph.push(' ');
+        if paragraph.len() > MAX_PARAGRAPH {
+            break;
+        }
+    }
+    stated_purpose(&paragraph)
+}
+
+/// What a text in its author's words (lowercase) says its files are for, when that is tests or
+/// development.
+fn stated_purpose(text: &str) -> Option<&'static str> {
+    let words: Vec<&str> = text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
     let purpose = |w: &str| match w {
         "debug" | "debugging" => Some("development"),
         w => non_release_purpose(w).filter(|p| matches!(*p, "tests" | "development")),
     };
     let word = |i: usize| words.get(i).copied().unwrap_or("");
+    // A text that also speaks of releases says what a part of the files is for.
+    let speaks_of_release = words.iter().any(|w| matches!(*w, "release" | "releases" | "production"));
     for (i, w) in words.iter().enumerate() {
         match *w {
             // `testing only`, `for integration testing purposes only`
@@ -1133,8 +1167,15 @@ fn header_purpose(text: &str) -> Option<&'static str> {
                 }
             }
             // `Makefile for development purpose`, `for testing purposes`
-            "purpose" | "purposes" if !words.iter().any(|w| matches!(*w, "release" | "releases" | "production")) => {
+            "purpose" | "purposes" if !speaks_of_release => {
                 if let Some(p) = i.checked_sub(1).and_then(|j| purpose(word(j))) {
+                    return Some(p);
+                }
+            }
+            // `images used by tests`, `meant for local development`
+            "used" | "meant" | "intended" if matches!(word(i + 1), "by" | "for" | "in") && !speaks_of_release => {
+                let at = if word(i + 2) == "the" { i + 3 } else { i + 2 };
+                if let Some(p) = purpose(word(at)) {
                     return Some(p);
                 }
             }
@@ -1429,6 +1470,7 @@ impl<'a> Defs<'a> {
             ko_published: None,
             releases_elsewhere: false,
             declared_purpose: std::sync::OnceLock::new(),
+            folder_declared_purpose: None,
             rebuilt_in_stage: std::sync::OnceLock::new(),
         }
     }
@@ -1599,6 +1641,7 @@ impl<'a> Defs<'a> {
         by_name
             .or_else(|| parts.find_map(folder_purpose))
             .or_else(|| *self.declared_purpose.get_or_init(|| header_purpose(self.file_text)))
+            .or(self.folder_declared_purpose)
             .or_else(|| starts_tests.then_some("tests"))
     }
 
@@ -2662,12 +2705,24 @@ mod tests {
             Some("development")
         );
         assert_eq!(said("# Makefile for development purpose\n\n.PHONY: local\n"), Some("development"));
+        assert_eq!(said("# Images used by the e2e tests.\nFROM alpine\n"), Some("tests"));
+        assert_eq!(said("# Targets: release-light.\n# Dev image used for development.\nFROM alpine AS dev\n"), None);
         // A header that also speaks of releases says what a part of the file is for.
         assert_eq!(said("# Release builds; the e2e target is for testing purposes\nall:\n"), None);
         // What the comment says of something else, or below the first instruction, is not the file's purpose.
         assert_eq!(said("# Builds the release image only; tests run in CI.\nFROM alpine\n"), None);
         assert_eq!(said("# Release image\nFROM alpine\n# for testing only\n"), None);
         assert_eq!(said("# This image only contains the binary, for testing run make test\nFROM alpine\n"), None);
+    }
+
+    #[test]
+    fn a_folder_readme_says_what_its_files_are_for() {
+        let said = readme_purpose;
+        assert_eq!(said("# Container Images\n\nThis directory contains all images used by tests.\n"), Some("tests"));
+        assert_eq!(said("[![ci](badge.svg)](ci)\n\nImages meant for local development.\n"), Some("development"));
+        // What a later paragraph says, or a use that is not tests, is not the folder's purpose.
+        assert_eq!(said("# Images\n\nThe images we publish.\n\nSome are used by tests too.\n"), None);
+        assert_eq!(said("These images are used in production and by our release.\n"), None);
     }
 
     #[test]

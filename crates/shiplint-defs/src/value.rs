@@ -317,72 +317,12 @@ impl Value {
 
     /// A Go template (goreleaser, promu, ko) rendered as far as `field` knows the fields it
     /// reads (`.Env.LDFLAGS` -> `Some(value)`, `None` where it does not know): a field it
-    /// knows is its value, any other action a hole. `{{ if FIELD }}...{{ else }}...{{ end }}`
-    /// (also `if index .Env "NAME"`) takes the branch its known field decides; a condition it
-    /// cannot decide keeps the `if` branch, whose text is what the file wrote to be used.
+    /// knows is its value (`or` of fields and strings too), any other action a hole. `{{ if
+    /// COND }}...{{ else if COND }}...{{ else }}...{{ end }}` takes the branch its condition
+    /// picks (`eq`, `ne`, `not`, `and`, `or` over known fields); one it cannot decide gives a
+    /// value that is either branch.
     pub fn rendered(text: &str, field: &dyn Fn(&str) -> Option<Value>) -> Self {
-        let mut b = Builder::default();
-        // For each open `if`: whether its current branch is skipped.
-        let mut skipped: Vec<bool> = Vec::new();
-        let mut rest = text;
-        loop {
-            let open = rest.find("{{").unwrap_or(rest.len());
-            if !skipped.contains(&true) {
-                b.push_str(&rest[..open]);
-            }
-            if open == rest.len() {
-                break;
-            }
-            let close = rest[open..].find("}}").map_or(rest.len(), |c| open + c + 2);
-            let action = rest[open..close].trim_start_matches("{{").trim_end_matches("}}");
-            let action = action.trim_matches(|c: char| c == '-' || c.is_whitespace());
-            let words: Vec<&str> = action.split_whitespace().collect();
-            // `.Env.NAME` or `index .Env "NAME"`: the field path, `.Env.NAME` for both.
-            let path = |words: &[&str]| match words {
-                [one] if one.starts_with('.') => Some(one.to_string()),
-                ["index", map, key] if map.starts_with('.') => Some(format!("{map}.{}", key.trim_matches('"'))),
-                _ => None,
-            };
-            match words.as_slice() {
-                ["end"] => {
-                    skipped.pop();
-                }
-                ["else", ..] => {
-                    if let Some(last) = skipped.last_mut() {
-                        *last = !*last;
-                    }
-                }
-                // `if eq .Os "darwin"` (also `ne`): decided where the field is known.
-                ["if", op @ ("eq" | "ne"), a, b] if b.starts_with('"') => {
-                    let value = path(&[a]).and_then(|p| field(&p));
-                    let equal = value.as_ref().and_then(Value::as_known).map(|v| v == b.trim_matches('"'));
-                    skipped.push(equal.is_some_and(|equal| equal != (*op == "eq")));
-                }
-                ["if", condition @ ..] => {
-                    let value = path(condition).and_then(|p| field(&p));
-                    skipped.push(matches!(value, Some(Value::Known(v)) if v.is_empty()));
-                }
-                // Blocks whose text this reader does not produce: one hole, their `end` matched.
-                ["range" | "with" | "block" | "define", ..] => {
-                    if !skipped.contains(&true) {
-                        b.push_hole(Hole::new(Origin::Template(rest[open..close].to_string())));
-                    }
-                    skipped.push(true);
-                }
-                _ if skipped.contains(&true) => {}
-                _ => match path(&words).and_then(|p| field(&p)) {
-                    Some(v) => b.push(&v),
-                    None => b.push_hole(Hole::new(Origin::Template(rest[open..close].to_string()))),
-                },
-            }
-            // Fields that hold fields (goreleaser's `env:` entries read the ones before them)
-            // may double at each step: past the budget, the value is not kept.
-            if b.is_too_large() {
-                return Value::derived(format!("(a template over {MAX_VALUE} bytes)"), &[]);
-            }
-            rest = &rest[close..];
-        }
-        b.build()
+        super::template::render(text, field)
     }
 
     /// A value that is `a` on one path and `b` on another: the value when they agree, else a hole
@@ -407,7 +347,7 @@ impl Value {
     }
 
     /// The values it is one of, when it is a choice the file does not decide.
-    fn alternatives(&self) -> Option<&[Value]> {
+    pub fn alternatives(&self) -> Option<&[Value]> {
         match self {
             Value::Partial(pieces) => match pieces.as_slice() {
                 [Piece::Hole(Hole { origin: Origin::OneOf(values), .. })] => Some(values),
@@ -463,6 +403,14 @@ impl Value {
 
     pub fn is_known(&self) -> bool {
         matches!(self, Value::Known(_))
+    }
+
+    /// Whether some of the value is text (so it is not empty, whatever its holes are).
+    pub fn has_text(&self) -> bool {
+        match self {
+            Value::Known(s) => !s.is_empty(),
+            Value::Partial(pieces) => pieces.iter().any(|p| matches!(p, Piece::Text(t) if !t.is_empty())),
+        }
     }
 
     /// Whether the value could be `s`: its text pieces in order, each hole standing for any

@@ -95,6 +95,8 @@ struct LoadedDefinition {
     scan_root: PathBuf,
     /// Said about the file before any evaluation (how its text was decoded).
     notes: Vec<String>,
+    /// What a README of a folder it is in says the folder is for (see `folder_readme_purpose`).
+    folder_purpose: Option<&'static str>,
 }
 
 /// One file's outcome, or the reason it could not be read.
@@ -196,8 +198,32 @@ fn check_file(path: &Path, named: bool, scan_root: &Path, options: &BinaryOption
     if matches!(&parsed, source::Parsed::GoProgram(p) if p.commands.is_empty()) {
         return Ok(Scanned::Other);
     }
+    let folder_purpose = folder_readme_purpose(path, scan_root);
     let scan_root = scan_root.to_path_buf();
-    Ok(Scanned::BuildDefinition(Box::new(LoadedDefinition { display, text, included, kind, parsed, scan_root, notes })))
+    Ok(Scanned::BuildDefinition(Box::new(LoadedDefinition {
+        display,
+        text,
+        included,
+        kind,
+        parsed,
+        scan_root,
+        notes,
+        folder_purpose,
+    })))
+}
+
+/// What the README of a folder a file is in, below the scan's root, says the folder is for
+/// (`images/README.md`: "This directory contains all images used by tests."); the nearest
+/// folder that says anything.
+fn folder_readme_purpose(path: &Path, scan_root: &Path) -> Option<&'static str> {
+    const MAX_README: u64 = 64 << 10;
+    let below_root = |dir: &&Path| dir.starts_with(scan_root) && *dir != scan_root;
+    path.ancestors().skip(1).take_while(below_root).find_map(|dir| {
+        ["README.md", "README"].iter().find_map(|name| {
+            let bytes = shiplint_archive::read_regular(&dir.join(name), MAX_README).ok()?;
+            source::readme_purpose(&String::from_utf8_lossy(&bytes))
+        })
+    })
 }
 
 /// Gives each command that runs another file's builds in a container (`docker run golang:1.21
@@ -284,6 +310,7 @@ fn judge_definitions(
             defs.tree = trees.get(&l.scan_root).and_then(Option::as_ref);
             defs.keep_own_builds();
             defs.notes.extend(l.notes.iter().cloned());
+            defs.folder_declared_purpose = l.folder_purpose;
             defs.newest_go_minor = options.newest_go_minor;
             defs
         })

@@ -35,6 +35,7 @@ pub fn run(reader: &str, data: &[u8]) {
             let rendered = crate::defs::goreleaser::render_template(&text);
             assert_eq!(rendered.len(), text.len(), "a rendered template keeps the file's offsets");
             build_definition(kind, &rendered);
+            go_template(&text);
         }
     }
 }
@@ -107,6 +108,17 @@ fn build_definition(kind: Kind, text: &str) {
 
 /// go.mod's readers, Go source's declaration scanner, and the Go build program reader on every
 /// text (not only those that pass its cheap `may_build` test).
+/// The text as one Go template, rendered with no field known and with every field known (the
+/// same text): bounded whatever its nesting.
+fn go_template(text: &str) {
+    use crate::defs::value::Value;
+    for known in [false, true] {
+        let field = |_: &str| known.then(|| Value::known(text));
+        let v = Value::rendered(text, &field);
+        assert!(v.size() <= 2 * crate::defs::budget::MAX_VALUE + text.len(), "{}", v.size());
+    }
+}
+
 fn go_source(text: &str) {
     let _ = crate::defs::gosrc::module_path(text);
     for keyword in ["go", "toolchain"] {

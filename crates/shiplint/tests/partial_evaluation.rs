@@ -5136,3 +5136,88 @@ fn a_command_substitution_of_a_printing_function_is_what_it_prints() {
     assert!(found[0].2.starts_with("darwin/"), "{}", found[0].2);
     assert!(check_in_module(&[("release.sh", &script("Linux"))]).is_empty());
 }
+
+/// `-s -w` written in a ko config's `ldflags:` is said at its line there, as goreleaser's are,
+/// whatever command runs ko; a config without them says nothing.
+#[test]
+fn ko_config_stripping_is_said_where_the_config_writes_it() {
+    let config = |ldflags: &str| {
+        format!(
+            "defaultBaseImage: gcr.io/distroless/static:nonroot\nbuilds:\n- env:\n  - CGO_ENABLED=0\n  ldflags:\n{ldflags}  - -X main.buildDate={{{{.Env.GIT_COMMIT}}}}\n"
+        )
+    };
+    let make = "push:\n\tKO_DOCKER_REPO=ghcr.io/acme/app GIT_COMMIT=$(shell git rev-parse HEAD) ko build --bare .\n";
+    let files = |c: &str| check_in_module(&[(".ko.yaml", c), ("Makefile", make)]);
+    let found = files(&config("  - -s\n  - -w\n"));
+    assert_eq!(places(&found, "stripped-without-symbols"), [".ko.yaml:6"], "{found:#?}");
+    assert!(files(&config("")).is_empty());
+}
+
+/// A base image whose repository is named for running as non-root (`...-base-nonroot`) runs its
+/// program as non-root, as a `:nonroot` tag does.
+#[test]
+fn a_base_named_nonroot_runs_as_non_root() {
+    let image = |base: &str| {
+        format!(
+            "FROM golang:1.27 AS build\nCOPY . /src\nWORKDIR /src\nRUN go build -trimpath -o /app .\n\nFROM {base}\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n"
+        )
+    };
+    let found = check_in_module(&[("Dockerfile", &image("registry.example/minimal-base-nonroot:2026-01-01"))]);
+    assert!(places(&found, "root-final-image").is_empty(), "{found:#?}");
+    let found = check_in_module(&[("Dockerfile", &image("registry.example/minimal-base:2026-01-01"))]);
+    assert_eq!(places(&found, "root-final-image"), ["Dockerfile:6"], "{found:#?}");
+}
+
+/// A folder whose README says its files are for tests holds test images: they ship nothing,
+/// whatever their names; the same files under a README that says otherwise are judged.
+#[test]
+fn a_folder_readme_that_says_tests_makes_its_images_test_images() {
+    let dockerfile = "FROM golang:1.27 AS build\nCOPY . /src\nWORKDIR /src\nRUN CGO_ENABLED=0 go build -o /agent .\n\nFROM alpine:latest\nCOPY --from=build /agent /agent\nCMD [\"/agent\"]\n";
+    let files =
+        |readme: &str| check_in_module(&[("images/README.md", readme), ("images/agent/Dockerfile", dockerfile)]);
+    let found = files("# Container images\n\nThis directory contains all images used by tests.\n");
+    assert!(found.is_empty(), "{found:#?}");
+    let found = files("# Container images\n\nThe images we publish to Docker Hub.\n");
+    assert!(places(&found, "root-final-image").contains(&"images/agent/Dockerfile:6"), "{found:#?}");
+    assert!(places(&found, "untrimmed-paths").contains(&"images/agent/Dockerfile:4"), "{found:#?}");
+}
+
+/// An image build that copies in only named Go files has no go.mod: the repository's `go`
+/// line does not apply to the image's Go; one that copies the context does.
+#[test]
+fn an_image_build_without_the_module_is_not_held_to_go_mod() {
+    let image = |copy: &str| {
+        format!(
+            "FROM golang:1.21 AS build\n{copy}\nRUN CGO_ENABLED=0 go build -trimpath -o /helper /main.go\n\nFROM scratch\nCOPY --from=build /helper /helper\nUSER 65532\nENTRYPOINT [\"/helper\"]\n"
+        )
+    };
+    let found = check_in_module(&[("Dockerfile", &image("COPY main.go /main.go"))]);
+    assert!(places(&found, "module-graph-drift").is_empty(), "{found:#?}");
+    let found = check_in_module(&[("Dockerfile", &image("COPY . /\nWORKDIR /"))]);
+    assert_eq!(places(&found, "module-graph-drift"), ["Dockerfile:1"], "{found:#?}");
+}
+
+/// goreleaser's `env:` entries are templates: one whose `if` cannot be decided from the
+/// environment is either branch (`-s -w` unless a caller says otherwise), and a build whose
+/// `skip:` template may render `false` is built.
+#[test]
+fn goreleaser_env_templates_keep_both_branches_and_skip_is_rendered() {
+    let config = |strip_env: &str| {
+        format!(
+            "version: 2\nenv:\n{strip_env}  - DEBUG_INFO_FLAGS={{{{ if and (index .Env \"STRIP_DEBUG_INFO\") (eq .Env.STRIP_DEBUG_INFO \"false\") }}}}{{{{ else }}}}-s -w{{{{ end }}}}\n  - LINUX_ONLY={{{{ or (index .Env \"LINUX_ONLY\") \"false\" }}}}\nbuilds:\n  - id: darwin\n    env: [CGO_ENABLED=0]\n    goos: [darwin]\n    flags: [-trimpath]\n    ldflags:\n      - '{{{{ .Env.DEBUG_INFO_FLAGS }}}} -X main.buildDate={{{{ .CommitDate }}}}'\n    skip: '{{{{ if eq .Env.LINUX_ONLY \"true\" }}}}true{{{{ else }}}}false{{{{ end }}}}'\n"
+        )
+    };
+    let found = check_in_module(&[(".goreleaser.yaml", &config(""))]);
+    assert_eq!(
+        rules(&found),
+        [("macos-not-notarized", ".goreleaser.yaml:6"), ("stripped-without-symbols", ".goreleaser.yaml:11")],
+        "{found:#?}"
+    );
+    // Debug info kept, and darwin skipped, by the config's own environment.
+    let kept = config("  - STRIP_DEBUG_INFO=false\n");
+    let found = check_in_module(&[(".goreleaser.yaml", &kept)]);
+    assert!(places(&found, "stripped-without-symbols").is_empty(), "{found:#?}");
+    let linux_only = config("  - LINUX_ONLY=true\n");
+    let found = check_in_module(&[(".goreleaser.yaml", &linux_only)]);
+    assert!(found.is_empty(), "{found:#?}");
+}

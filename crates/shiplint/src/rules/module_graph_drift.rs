@@ -72,7 +72,9 @@ declare_rule! {
     /// actions/setup-go exports it since v6 (where `go-version-file: go.mod` also prefers the
     /// `toolchain` line): there an image or setup-go release older than go.mod fails loudly.
     /// Drift is silent with a tarball, distribution or pip install of Go, setup-go v5 and older,
-    /// custom images, or an exported `GOTOOLCHAIN=auto`.
+    /// custom images, or an exported `GOTOOLCHAIN=auto`. An image build that copies in only
+    /// named Go files (`COPY main.go /main.go`, then `go build /main.go`) has no go.mod: the
+    /// repository's `go` line does not reach it, and it is not judged against it.
     ///
     /// A floating `go-version` is the same drift one level up: the release that builds the binary
     /// changes when Go ships, without a commit saying so.
@@ -574,7 +576,7 @@ fn check_image_toolchain(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     let mut judged = std::collections::HashSet::new();
     // A stage no image build needs is skipped by BuildKit: its toolchain never runs.
     for b in defs.builds.iter().filter(|b| defs.stage_ships(b.stage)) {
-        let Some(stage) = b.stage else { continue };
+        let Some(stage) = b.stage.filter(|s| d.may_hold_module(*s)) else { continue };
         let Some((image, root)) = d.root_image(stage) else { continue };
         let Some(version) = image.go_release() else { continue };
         let Some(outcome) = switch_outcome(&image, b.invocation.env.get("GOTOOLCHAIN").map(|s| &s.value)) else {

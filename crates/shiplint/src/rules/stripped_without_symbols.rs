@@ -234,7 +234,13 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
                 let here = defs.written_in(w, &strips);
                 let holds_here = defs.text.get(here.start..here.end).is_some_and(strips);
                 let caller = b.via.as_deref().filter(|_| !holds_here);
-                match caller.and_then(|c| c.chain().find_map(|c| c.writes(&strips))) {
+                // Written in another file (a ko config's `ldflags:`): said at its line there.
+                let item_strips = |line: &str| {
+                    let item = line.trim_start();
+                    strips(item.strip_prefix("- ").unwrap_or(item).trim_matches(['"', '\'']))
+                };
+                let elsewhere = || inv.ldflags_lines.as_ref().filter(|_| !holds_here)?.find(&item_strips);
+                match elsewhere().or_else(|| caller.and_then(|c| c.chain().find_map(|c| c.writes(&strips)))) {
                     Some((path, lines)) => Location::text(path, lines),
                     None => {
                         if holds_here && !std::ptr::eq(here, *w) {

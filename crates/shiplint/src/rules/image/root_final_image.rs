@@ -46,7 +46,8 @@ declare_rule! {
     /// --user` and Kubernetes `runAsUser` override either way). `scratch` has no user database,
     /// but numeric ids work everywhere: `USER 65532:65532` is distroless's `nonroot`; distroless
     /// images without the `:nonroot` tag run as root, and Chainguard images typically, not
-    /// always, run as non-root. Binding a port below 1024 as non-root works in Docker 20.10+
+    /// always, run as non-root. A base repository named for it (`eks-distro-minimal-base-nonroot`,
+    /// the non-root twin of `eks-distro-minimal-base`) is read as non-root, as the tag is. Binding a port below 1024 as non-root works in Docker 20.10+
     /// and Podman (they set `net.ipv4.ip_unprivileged_port_start=0`), not by default on
     /// Kubernetes or with host networking. A `scratch` image with no `ENTRYPOINT` or `CMD`
     /// (in its stage or the stages it is built on) starts nothing: it is a payload for
