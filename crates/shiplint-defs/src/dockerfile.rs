@@ -375,6 +375,19 @@ impl ContextFolders {
         }
     }
 
+    /// The image folder a command runs in: `cwd` where its script changed to (`None`: the
+    /// WORKDIR), where known.
+    pub fn image_dir(&self, cwd: Option<&Value>) -> Option<String> {
+        // With no WORKDIR written, the base image's own decides (`/go` in the golang images).
+        if self.workdir.is_empty() && !cwd.is_some_and(|c| c.starts_with("/")) {
+            return None;
+        }
+        match cwd {
+            None => self.in_image("."),
+            Some(dir) => self.in_image(dir.as_known()?),
+        }
+    }
+
     /// `WORKDIR dir` (its value expanded): relative to the one before, unknown where it has holes.
     fn changed_workdir(&mut self, dir: &Value) {
         match dir.as_known().and_then(|d| self.in_image(d)) {
@@ -420,6 +433,11 @@ impl ContextFolders {
 }
 
 /// `dir` joined to `base` (`..` and `.` applied, no trailing `/`); absolute when `base` is.
+/// An absolute image path with `.` and `..` resolved (`/src/./bin/../app` is `/src/app`).
+pub fn normalized_path(path: &str) -> String {
+    join_folder("/", path)
+}
+
 fn join_folder(base: &str, dir: &str) -> String {
     let mut parts: Vec<&str> = if dir.starts_with('/') { Vec::new() } else { base.split('/').collect() };
     parts.retain(|p| !p.is_empty());
@@ -724,8 +742,9 @@ impl Dockerfile {
                 "ENTRYPOINT" | "CMD" => started_program(&ins.args).into_iter().collect(),
                 _ => continue,
             };
-            for word in words {
-                let word = substitute_defaults(word.trim_end_matches('/'), &defaults);
+            // A folder (`/kuma/`) is no file's name.
+            for word in words.into_iter().filter(|w| !w.ends_with('/')) {
+                let word = substitute_defaults(word, &defaults);
                 names.push(word.rsplit('/').next().unwrap_or(&word).to_string());
             }
         }
@@ -832,6 +851,47 @@ impl Dockerfile {
         self.shipped.get(stage).copied().unwrap_or(true)
     }
 
+    /// The image paths that stages which end up in an image copy out of `stage`
+    /// (`COPY --from=builder /src/app /bin/`), when that is all of it that ships; `None` when all
+    /// of it may (a target, a stage another starts `FROM` or mounts, a copy of a path with
+    /// holes).
+    pub fn copied_out(&self, stage: usize) -> Option<Vec<String>> {
+        let name = self.stages.get(stage)?.name.as_deref();
+        let names_stage = |from: &str| {
+            from.eq_ignore_ascii_case(&stage.to_string()) || name.is_some_and(|n| from.eq_ignore_ascii_case(n))
+        };
+        let mut paths = Vec::new();
+        let mut used = false;
+        for s in self.stages.iter().filter(|s| s.index != stage && self.stage_ships(s.index)) {
+            if s.parent == Some(stage) {
+                return None;
+            }
+            for ins in &s.instructions {
+                let (opts, rest) = options(&ins.args);
+                for (option, value) in &opts {
+                    match *option {
+                        "from" if names_stage(value) && matches!(ins.keyword.as_str(), "COPY" | "ADD") => {
+                            let mut words: Vec<&str> = rest.split_whitespace().collect();
+                            words.pop();
+                            if words.is_empty() || words.iter().any(|w| w.contains('$') || w.starts_with('[')) {
+                                return None;
+                            }
+                            used = true;
+                            paths.extend(words.iter().map(|w| join_folder("/", w)));
+                        }
+                        "mount" if value.split(',').any(|kv| kv.strip_prefix("from=").is_some_and(names_stage)) => {
+                            return None;
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        // A target, or a stage used only by stages that do not ship: all of it, as far as this
+        // says (whether it ships at all is `stage_ships`).
+        used.then_some(paths)
+    }
+
     /// Which stages end up in an image someone builds: those the targets are made from. The
     /// targets are the stages nothing else uses whose names do not say they are for tests,
     /// linting, docs or code generation (`docker build --target`), or else the last stage.
@@ -867,6 +927,27 @@ impl Dockerfile {
         }
         made
     }
+}
+
+/// Whether a folder or file of an image copied out of a stage (`/opt/app`, `/go/bin/*`) holds
+/// the file at `path` there.
+pub fn copy_holds(source: &str, path: &str) -> bool {
+    if source.contains(['?', '[']) {
+        return true;
+    }
+    if source.contains('*') {
+        // Each `*` any text: a glob of the copied names (`/lib/*/libdl.so.2`).
+        let mut pattern = super::value::Builder::default();
+        for (i, text) in source.split('*').enumerate() {
+            if i > 0 {
+                pattern.push_hole(super::value::Hole::new(Origin::Unevaluated("*".into())));
+            }
+            pattern.push_str(text);
+        }
+        return pattern.build().could_be(path);
+    }
+    let source = source.trim_end_matches('/');
+    source.is_empty() || path == source || path.strip_prefix(source).is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// Whether a stage's name says it serves the project's own work rather than an image to ship

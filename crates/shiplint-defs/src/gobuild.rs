@@ -194,8 +194,10 @@ impl<'a> BuildInvocation<'a> {
     pub fn only_compiles(&self) -> bool {
         let discarded =
             matches!(&self.output, Some((Value::Known(o), _)) if o == "/dev/null" || o.eq_ignore_ascii_case("NUL"));
+        // `go install ./...` writes every program it names.
         discarded
-            || self.output.is_none()
+            || !self.install
+                && self.output.is_none()
                 && self.packages.iter().any(|(v, _)| matches!(v, Value::Known(p) if p.ends_with("...")))
     }
 
@@ -661,7 +663,9 @@ pub fn program_name(import_path: &str) -> Option<&str> {
     let mut elements = import_path.trim_end_matches('/').rsplit('/');
     let last = elements.next()?;
     let name = if major_suffix(last) { elements.next()? } else { last };
-    (!name.is_empty() && name != "." && name != ".." && !name.contains('$')).then_some(name)
+    // `./...` names packages, not one program.
+    (!name.is_empty() && name != "." && name != ".." && !name.contains(['$', '*']) && !name.contains("..."))
+        .then_some(name)
 }
 
 /// What xgo's image builds for (techknowlogick/xgo, docker/base/build.sh).

@@ -71,11 +71,56 @@ pub struct Caller {
     /// For an image build: every tag it gives names development or tests (`waypoint:dev`,
     /// `app:local`).
     pub tags_for_development: bool,
+    /// For an image build: the tags it gives, where known (`-t kumahq/static:no-push-amd64`).
+    pub image_tags: Vec<String>,
     /// The variables its environment passes that its file assigns (`export LD_OPTS = -ldflags
     /// "-s ..."` before `$(MAKE) -C cmd/cli build`): where flags that reach the callee so are
     /// written.
     pub exports: Vec<Export>,
+    /// For a Dockerfile RUN in a stage that images only copy some files out of: where it runs
+    /// and what is copied out (see [`ImageCopies`]).
+    pub image_copies: Option<Arc<ImageCopies>>,
     pub up: Option<Arc<Caller>>,
+}
+
+/// Where a Dockerfile RUN runs and which of its stage's files reach an image: the image paths
+/// later stages copy out of it (`COPY --from=builder /opt/app/app /usr/bin/`).
+#[derive(Debug)]
+pub struct ImageCopies {
+    /// The image folder the RUN runs in.
+    pub dir: String,
+    /// The build context's folder it is (relative, `""` for the root).
+    pub context_dir: String,
+    pub copied: Vec<String>,
+}
+
+impl ImageCopies {
+    /// Whether a file a callee in `callee_dir` (a folder of the build context) writes as
+    /// `output` (relative to that folder, or absolute) is copied into an image; `None` where
+    /// the folder is not one below the RUN's.
+    pub fn holds(&self, callee_dir: &str, output: &str) -> Option<bool> {
+        let path = match output.starts_with('/') {
+            true => output.to_string(),
+            false => {
+                let below = callee_dir.strip_prefix(self.context_dir.as_str())?.trim_start_matches('/');
+                format!("{}/{below}/{output}", self.dir)
+            }
+        };
+        let path = super::dockerfile::normalized_path(&path);
+        Some(self.copied.iter().any(|c| super::dockerfile::copy_holds(c, &path)))
+    }
+}
+
+/// What of a Dockerfile RUN's stage reaches images, where that is some files only and where it
+/// runs is known (see [`ImageCopies`]).
+fn image_copies(d: &Defs<'_>, cmd: &super::source::Command) -> Option<Arc<ImageCopies>> {
+    if d.relocated_in_stage(cmd) {
+        return None;
+    }
+    let copied = d.dockerfile?.copied_out(cmd.stage?)?;
+    let dir = cmd.image_dir.clone()?;
+    let context_dir = cmd.cwd.as_ref()?.as_known()?.trim_start_matches("./").trim_end_matches('/').to_string();
+    Some(Arc::new(ImageCopies { dir, context_dir, copied }))
 }
 
 /// A variable a caller passes to what it runs, and where the caller's file assigns it.
@@ -90,6 +135,9 @@ pub struct Export {
     /// Its value as passed, holes written as their origin (at most `MAX_CALLER_TEXT` bytes).
     pub value: String,
 }
+
+/// The most tags kept of one image build, and of one Dockerfile's builds.
+const MAX_TAGS: usize = 16;
 
 /// The most exports one caller keeps.
 const MAX_EXPORTS: usize = 32;
@@ -139,7 +187,9 @@ impl Caller {
             pushes: false,
             runs_built_image: false,
             tags_for_development: false,
+            image_tags: Vec::new(),
             exports: Vec::new(),
+            image_copies: None,
             context,
             up,
         }
@@ -291,6 +341,12 @@ fn packs(program: &str) -> bool {
 /// runs `7z`); empty when unknown.
 fn program_of(argv: &[Value]) -> &str {
     command_name(argv.first().and_then(Value::as_known).unwrap_or(""))
+}
+
+/// Whether a command moves or copies files to another place (`mv ctop /go/bin/`, `cp -r`,
+/// `install -m 755`): what a build wrote may then be anywhere.
+pub fn relocates_files(argv: &[Value]) -> bool {
+    matches!(program_of(argv), "mv" | "cp" | "install" | "rsync" | "ln" | "tar" | "cpio" | "ditto")
 }
 
 /// A program's name as the lists above have it: its file name, without Windows' `.exe`.
@@ -1194,7 +1250,11 @@ pub fn link(defs: &mut [Defs<'_>]) {
                                 image && !tags.is_empty() && same_place().any(|o| runs_container_of(&o.argv, &tags));
                             c.tags_for_development =
                                 image && !tags.is_empty() && tags.iter().all(|t| tag_names_development(t));
+                            if image {
+                                c.image_tags = tags.iter().take(MAX_TAGS).map(|t| t.to_string()).collect();
+                            }
                             c.exports = exports_of(d, &env);
+                            c.image_copies = image_copies(d, cmd);
                             Arc::new(c)
                         })
                         .clone();
@@ -1239,6 +1299,12 @@ pub fn link(defs: &mut [Defs<'_>]) {
                 defs[call.callee].image_run_where_built |= run_here;
                 defs[call.callee].image_tagged_for_development |= for_development;
                 defs[call.callee].image_built_otherwise |= !run_here && !for_development;
+                let built_as = &mut defs[call.callee].built_as;
+                for tag in &call.caller.image_tags {
+                    if built_as.len() < MAX_TAGS && !built_as.contains(tag) {
+                        built_as.push(tag.clone());
+                    }
+                }
                 // A script or target that pushes the image it builds publishes it, unless a file
                 // on the way says it is for development (`# Makefile for development purpose`).
                 let declared_other = call.caller.chain().any(|c| defs[c.file].not_for_release().is_some());

@@ -559,6 +559,8 @@ impl Makefile {
         let mut value: Option<Value> = from_environment;
         // The branch of an undecided conditional a definition sits in, to merge the two branches.
         let mut undecided_from: Option<&[Condition]> = None;
+        // What that branch's definition gave, for the `else` that follows it.
+        let mut branch_value: Option<Value> = None;
         for d in defs {
             let decision = self.decide_all(text, &d.conditions, scope, depth);
             if decision == Some(false) {
@@ -582,7 +584,7 @@ impl Makefile {
             };
             let next = match (d.op.as_str(), value.take()) {
                 ("?=", Some(v)) => v,
-                ("?=", None) => Value::unset_default(name, expanded),
+                ("?=", None) => Value::unset_default(name, expanded.clone()),
                 ("+=", Some(v)) => {
                     let mut b = Builder::default();
                     b.push(&v);
@@ -590,14 +592,16 @@ impl Makefile {
                     b.push(&expanded);
                     b.build()
                 }
-                (_, Some(previous))
-                    if decision.is_none() && undecided_from.is_some_and(|c| exclusive(c, &d.conditions)) =>
-                {
-                    Value::either(previous, expanded)
+                // The `else` of an undecided conditional: one branch's value or the other's.
+                (_, Some(_)) if decision.is_none() && undecided_from.is_some_and(|c| exclusive(c, &d.conditions)) => {
+                    Value::either(branch_value.take().unwrap_or_else(Value::empty), expanded.clone())
                 }
-                _ => expanded,
+                // An undecided conditional's only branch may not run: the value before, or this.
+                (_, Some(previous)) if decision.is_none() => Value::either(previous, expanded.clone()),
+                _ => expanded.clone(),
             };
             undecided_from = decision.is_none().then_some(d.conditions.as_slice());
+            branch_value = decision.is_none().then_some(expanded);
             value = Some(next);
         }
         value

@@ -326,6 +326,11 @@ pub struct Defs<'a> {
     /// For a Dockerfile: an image build of the scan does something else with the image (a CI
     /// action's build, a build that runs nothing of it).
     pub image_built_otherwise: bool,
+    /// For a Dockerfile: the tags the scan's image builds give its image.
+    pub built_as: Vec<String>,
+    /// The tags of images the scan builds that run their program as non-root (a base image of
+    /// the project's own, `FROM kumahq/static:no-push-amd64`).
+    pub nonroot_images_built: Arc<Vec<String>>,
     /// For a Dockerfile: an image build of the scan tags it for development only and pushes
     /// nothing (`docker build -t waypoint:dev .`).
     pub image_tagged_for_development: bool,
@@ -387,6 +392,8 @@ pub struct Command {
     pub cwd: Option<Value>,
     /// For a Dockerfile's RUN: which of the image's folders hold the build context's.
     pub folders: Option<Arc<dockerfile::ContextFolders>>,
+    /// For a Dockerfile's RUN: the image folder it runs in, where known.
+    pub image_dir: Option<String>,
 }
 
 impl Command {
@@ -837,6 +844,7 @@ fn read_dockerfile_run<'a>(
     // elsewhere as if they had not changed folder.
     let shared = Arc::new(folders.clone());
     for cmd in &mut into.commands[first..] {
+        cmd.image_dir = folders.image_dir(cmd.cwd.as_ref());
         cmd.cwd = folders.in_context(cmd.cwd.as_ref());
         cmd.folders = Some(shared.clone());
     }
@@ -897,6 +905,7 @@ fn read_script<'a>(
                 loops: e.loops.clone(),
                 cwd: e.cwd.clone(),
                 folders: None,
+                image_dir: None,
             });
         }
     }
@@ -1189,6 +1198,16 @@ fn stated_purpose(text: &str) -> Option<&'static str> {
     None
 }
 
+/// The image path a build writes (`-o`), from the folder `dir` it runs in where its output is
+/// relative; `None` where either is not known.
+fn image_path(dir: Option<&str>, inv: &BuildInvocation<'_>) -> Option<String> {
+    let output = inv.output.as_ref()?.0.as_known()?;
+    match output.starts_with('/') {
+        true => Some(dockerfile::normalized_path(output)),
+        false => Some(dockerfile::normalized_path(&format!("{}/{output}", dir?))),
+    }
+}
+
 /// Whether every package a build names is known and lies in a folder of tests or examples
 /// (`./tests/imgtype/imgtype.go`, `./examples/hello`): a helper or a demo, not the product.
 fn builds_test_or_example_program(inv: &BuildInvocation<'_>) -> bool {
@@ -1464,6 +1483,8 @@ impl<'a> Defs<'a> {
             image_target_unresolved: false,
             image_run_where_built: false,
             image_built_otherwise: false,
+            built_as: Vec::new(),
+            nonroot_images_built: Arc::default(),
             image_tagged_for_development: false,
             image_build_args: Vec::new(),
             published_instead: None,
@@ -1616,6 +1637,14 @@ impl<'a> Defs<'a> {
 
     /// What the file's path says it is for when that is not a release: a test, an example or a
     /// development setup (`test/e2e/Dockerfile`, `Dockerfile.dev`, `.devcontainer/Dockerfile`).
+    /// The file's folder, relative to the scan's root (`""` at the root).
+    fn folder_below_root(&self) -> String {
+        let path = Path::new(self.path);
+        let below_root = self.scan_root.and_then(|r| path.strip_prefix(r).ok()).unwrap_or(path);
+        let folder = below_root.parent().and_then(Path::to_str).unwrap_or("");
+        folder.trim_start_matches("./").trim_start_matches('.').to_string()
+    }
+
     pub fn not_for_release(&self) -> Option<&'static str> {
         if self.published_by.is_some() || self.packed_by_goreleaser {
             return None;
@@ -2106,7 +2135,7 @@ impl<'a> Defs<'a> {
                     Some(at) => format!("it is built into an image that {at} publishes"),
                     None => "it is built into an image".into(),
                 };
-                return self.stage_ships(b.stage).then_some(reason);
+                return (self.stage_ships(b.stage) && self.copied_into_image(b)).then_some(reason);
             }
             // A CI job's files vanish with it: a binary ships only if the job keeps it (an
             // artifact, a release step, a later command that packs or publishes it), and not when
@@ -2222,6 +2251,26 @@ impl<'a> Defs<'a> {
         self.caller_ships(b)
     }
 
+    /// Whether what a Dockerfile's build writes reaches an image that ships: it is built in a
+    /// stage of such an image, or one of them copies it out (`COPY --from=builder /out/app`);
+    /// where the file it writes is not known, it may.
+    pub fn copied_into_image(&self, b: &Build<'_>) -> bool {
+        let (Some(d), Some(stage)) = (self.dockerfile, b.stage) else { return true };
+        let Some(copied) = d.copied_out(stage) else { return true };
+        let command = self.command_at(b.invocation.span);
+        if command.is_none_or(|c| self.relocated_in_stage(c)) {
+            return true;
+        }
+        let dir = command.and_then(|c| c.image_dir.as_deref());
+        image_path(dir, &b.invocation).is_none_or(|path| copied.iter().any(|c| dockerfile::copy_holds(c, &path)))
+    }
+
+    /// Whether a Dockerfile command's stage moves or copies files from it on (`mv ctop
+    /// /go/bin/`): what it wrote may then be anywhere.
+    pub fn relocated_in_stage(&self, cmd: &Command) -> bool {
+        self.commands.iter().any(|c| c.stage == cmd.stage && c.span.0 >= cmd.span.0 && link::relocates_files(&c.argv))
+    }
+
     /// Whether a CI build's workflow file or job is named for tests, checks or docs (and not
     /// for a release): it keeps test builds.
     fn ci_place_for_other_purpose(&self, b: &Build<'_>) -> bool {
@@ -2262,7 +2311,27 @@ impl<'a> Defs<'a> {
         if chain().any(|c| c.kind == Kind::Dockerfile && self.images_not_shipped.contains(&c.path)) {
             return None;
         }
+        // What a Dockerfile RUN runs reaches its image only where a shipped stage copies it out.
+        let copied_out = |c: &Caller| {
+            let Some(copies) =
+                c.image_copies.as_deref().filter(|_| b.via.as_deref().is_some_and(|v| std::ptr::eq(v, c)))
+            else {
+                return true;
+            };
+            // The output from the callee's folder: its `-o`, after the folder its script changed to.
+            let Some(output) = inv.output.as_ref().and_then(|(o, _)| o.as_known()) else { return true };
+            let output = match self.command_at(inv.span).map(|cmd| cmd.cwd.as_ref()) {
+                Some(None) => output.to_string(),
+                Some(Some(Value::Known(sub))) if !output.starts_with('/') => format!("{sub}/{output}"),
+                Some(Some(Value::Known(_))) => output.to_string(),
+                _ => return true,
+            };
+            copies.holds(&self.folder_below_root(), &output).unwrap_or(true)
+        };
         chain().find_map(|c| {
+            if !copied_out(c) {
+                return None;
+            }
             let ships = match self.releases_elsewhere {
                 true => &c.ships_beside_release,
                 false => &c.ships,

@@ -253,6 +253,23 @@ fn mark_container_runs(defs: &mut [Defs<'_>]) {
     }
 }
 
+/// Gives each file the tags of the images its tree builds that run as non-root: a base image
+/// the project builds itself is judged by its Dockerfile.
+fn mark_nonroot_images_built(defs: &mut [Defs<'_>]) {
+    let mut built: HashMap<Option<&Path>, Vec<String>> = HashMap::new();
+    for d in defs.iter().filter(|d| !d.built_as.is_empty()) {
+        if d.dockerfile.is_some_and(crate::rules::runs_as_nonroot) {
+            built.entry(d.scan_root).or_default().extend(d.built_as.iter().cloned());
+        }
+    }
+    let built: HashMap<_, Arc<Vec<String>>> = built.into_iter().map(|(root, tags)| (root, Arc::new(tags))).collect();
+    for d in defs.iter_mut() {
+        if let Some(tags) = built.get(&d.scan_root) {
+            d.nonroot_images_built = tags.clone();
+        }
+    }
+}
+
 /// What the rules find in one build definition; a finding may be placed in another file of the
 /// scan (the caller's line that chose what was built).
 fn judge_definition(defs: &Defs<'_>, config: &Config) -> Vec<Finding> {
@@ -476,6 +493,7 @@ fn judge_definitions(
         d.releases_elsewhere |= chain_releases.contains(&d.scan_root) && !publishes_itself(d);
     }
     mark_container_runs(&mut defs);
+    mark_nonroot_images_built(&mut defs);
     // A file another Makefile of the scan includes is judged as part of it, as make reads it
     // (alone, it lacks the includer's variables and goals).
     let included: std::collections::HashSet<(Option<&Path>, &str)> = defs

@@ -4099,9 +4099,17 @@ fn a_tool_go_install_puts_on_path_and_the_script_runs_is_a_tool() {
         "gox -os=linux -arch=amd64 -output \"pkg/{{.OS}}_{{.Arch}}/app\" .\ncd pkg/linux_amd64 && zip ../app.zip ./*";
     let found = check_in_module(&[("build.sh", &script(gox)), ("Dockerfile", image)]);
     assert!(!places(&found, "untrimmed-paths").contains(&"build.sh:3"), "{found:#?}");
-    // Installed and never run, in an image build: it may be what the image copies.
-    let found = check_in_module(&[("build.sh", &script("true")), ("Dockerfile", image)]);
+    // Installed and never run, in an image build that copies the install folder out: shipped.
+    let image =
+        image.replace("COPY --from=build /src", "COPY --from=build /go/bin/ /usr/local/bin/\nCOPY --from=build /src");
+    let found = check_in_module(&[("build.sh", &script("true")), ("Dockerfile", &image)]);
     assert_eq!(places(&found, "untrimmed-paths"), ["build.sh:3"], "{found:#?}");
+    // The image copies out only the program the script builds: the tool stays behind.
+    let found = check_in_module(&[
+        ("build.sh", &script("true")),
+        ("Dockerfile", &image.replace("COPY --from=build /go/bin/ /usr/local/bin/\n", "")),
+    ]);
+    assert!(places(&found, "untrimmed-paths").is_empty(), "{found:#?}");
 }
 
 #[test]
@@ -5220,4 +5228,59 @@ fn goreleaser_env_templates_keep_both_branches_and_skip_is_rendered() {
     let linux_only = config("  - LINUX_ONLY=true\n");
     let found = check_in_module(&[(".goreleaser.yaml", &linux_only)]);
     assert!(found.is_empty(), "{found:#?}");
+}
+
+/// A builder stage's files reach the image only as later stages copy them out: a program built
+/// there that no shipped stage copies (a helper the build runs, a tool for tests) ships
+/// nothing, whether a RUN builds it or a Makefile the RUN runs does.
+#[test]
+fn a_builder_stage_ships_only_what_the_image_copies_out() {
+    let image = "FROM golang:1.27 AS builder\nWORKDIR /opt/app\nCOPY . .\nRUN go build -o /usr/local/bin/helper ./cmd/helper\nRUN make all\n\nFROM alpine:3.20\nCOPY --from=builder /opt/app/app /usr/local/bin/\nCOPY --from=builder /etc/ssl/certs /etc/ssl/certs\nUSER 65532\nENTRYPOINT [\"/usr/local/bin/app\"]\n";
+    let make = "all: app tool\napp:\n\tCGO_ENABLED=0 go build -o app ./cmd/app\ntool:\n\tCGO_ENABLED=0 go build -o tool ./cmd/tool\n";
+    let found = check_in_module(&[
+        ("cmd/app/main.go", MAIN),
+        ("cmd/tool/main.go", MAIN),
+        ("cmd/helper/main.go", MAIN),
+        ("Dockerfile", image),
+        ("Makefile", make),
+    ]);
+    // Nor is the helper's C library judged against the image's: the image does not hold it.
+    assert_eq!(rules(&found), [("untrimmed-paths", "Makefile:3")], "{found:#?}");
+    // Copying the whole folder out ships all it holds.
+    let whole = image.replace("/opt/app/app /usr/local/bin/", "/opt/app/ /usr/local/bin/");
+    let found = check_in_module(&[
+        ("cmd/app/main.go", MAIN),
+        ("cmd/tool/main.go", MAIN),
+        ("Dockerfile", &whole),
+        ("Makefile", make),
+    ]);
+    assert_eq!(places(&found, "untrimmed-paths"), ["Makefile:3", "Makefile:5"], "{found:#?}");
+}
+
+/// A base image the project builds itself (`docker build -t acme/static:local -f
+/// static.Dockerfile`) runs as its Dockerfile says: an image on a non-root base of its own runs
+/// as non-root; one on a base of its own that runs as root does not.
+#[test]
+fn a_base_image_the_project_builds_runs_as_its_dockerfile_says() {
+    let make = "images:\n\tdocker build -t acme/static:local -f static.Dockerfile .\n\tdocker build -t ghcr.io/acme/app:$(VERSION) -f app.Dockerfile . && docker push ghcr.io/acme/app:$(VERSION)\n";
+    let app = "FROM golang:1.27 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -trimpath -o /out/app .\n\nFROM acme/static:local\nCOPY --from=build /out/app /app\nENTRYPOINT [\"/app\"]\n";
+    let files =
+        |base: &str| check_in_module(&[("Makefile", make), ("app.Dockerfile", app), ("static.Dockerfile", base)]);
+    let found = files("FROM gcr.io/distroless/static-debian12:nonroot\nCOPY LICENSE /licenses/\n");
+    assert!(places(&found, "root-final-image").is_empty(), "{found:#?}");
+    let found = files("FROM debian:12-slim\nCOPY LICENSE /licenses/\n");
+    assert_eq!(places(&found, "root-final-image"), ["app.Dockerfile:6"], "{found:#?}");
+}
+
+/// A make variable set only in a conditional that cannot be decided (`ifeq ($(TARGETOS),windows)`
+/// with TARGETOS a build argument) is either its value before or the one the branch sets: the
+/// image that copies `dist/app` out gets the build of `dist/app$(SUFFIX)`.
+#[test]
+fn an_undecided_conditional_assignment_may_not_happen() {
+    let make = "TARGETOS ?= $(shell go env GOOS)\nSUFFIX :=\nifeq ($(TARGETOS),windows)\n\tSUFFIX := .exe\nendif\nbuild:\n\tCGO_ENABLED=0 GOOS=$(TARGETOS) go build -o dist/app$(SUFFIX) .\n";
+    let image = "FROM golang:1.27 AS build\nWORKDIR /src\nCOPY . .\nARG TARGETOS\nRUN make build\n\nFROM alpine:3.20\nCOPY --from=build /src/dist/app /bin/\nUSER 1000\nENTRYPOINT [\"/bin/app\"]\n";
+    let found = check_in_module(&[("Makefile", make), ("Dockerfile", image)]);
+    let untrimmed: Vec<_> = found.iter().filter(|f| f.0 == "untrimmed-paths").collect();
+    assert_eq!(untrimmed.len(), 1, "{found:#?}");
+    assert!(untrimmed[0].2.contains("built into an image (Dockerfile:5 runs it)"), "{found:#?}");
 }

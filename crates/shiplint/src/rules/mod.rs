@@ -52,6 +52,7 @@ macro_rules! declare_rule {
 mod cross_build_overwrite;
 mod dirty_vcs_build;
 mod image;
+pub(crate) use image::root_final_image::runs_as_nonroot;
 pub(crate) use image::unpinned_base_image::bake_files;
 pub(crate) mod libc_dynamic;
 mod macos;

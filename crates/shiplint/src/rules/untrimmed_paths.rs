@@ -13,7 +13,10 @@ declare_rule! {
     /// Makefile's `cross` target is then a check), written to `dist/`, or in a release-like Make
     /// target or script. A local `go build -o bin/app`, compile checks (`go build ./...`, `-o
     /// /dev/null`, a CI build without `-o`), a tool a CI job builds and then runs itself, and
-    /// anything a workflow only pull requests run builds are left alone.
+    /// anything a workflow only pull requests run builds are left alone. In a Dockerfile, a
+    /// program built in a builder stage ships only when a stage of a shipped image starts from
+    /// that stage or copies it out (`COPY --from=builder /opt/app/app /usr/bin/`, or a folder
+    /// that holds it): a helper the build runs and leaves behind does not.
     ///
     /// ## Why is this bad?
     /// Every panic trace, `runtime.Caller` result and log line with a file name shows

@@ -10,7 +10,8 @@ declare_rule! {
     /// ## What it does
     /// Finds Dockerfiles where a Go binary is built with cgo left on in one C library's world
     /// (a glibc `golang` image, or a musl one with gcc installed) and copied into a final image
-    /// with another C library or none (alpine, distroless/static, scratch), and goreleaser
+    /// with another C library or none (alpine, distroless/static, scratch): the file the build
+    /// writes, where it is known, must be one the final stage copies out. And goreleaser
     /// `dockers:` and `dockers_v2:` images (read from their Dockerfile) that take a linux/amd64 build leaving cgo
     /// to its default, which is on where goreleaser runs on amd64 with gcc. In an image, it
     /// finds the entrypoint or any Go executable whose ELF interpreter (dynamic loader) the
@@ -197,6 +198,7 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             || d.chain(last.index).iter().any(|s| s.index == stage)
             || inv.links_statically()
             || defs.rebuilt_later_in_stage(b)
+            || !defs.copied_into_image(b)
         {
             return Vec::new();
         }

@@ -167,17 +167,23 @@ fn check_stage(defs: &Defs<'_>, d: &dockerfile::Dockerfile, stage: &dockerfile::
     }
     // A base a build argument chooses (`FROM ${BASE_IMAGE}`) is judged as each image build of
     // the scan passes it: one that runs as root is enough.
+    // A base image the scan builds itself (`docker build -t acme/base:local -f base.Dockerfile`)
+    // runs as that Dockerfile says.
+    let built_nonroot = |reference: &str| defs.nonroot_images_built.iter().any(|t| t == reference);
     let given = defs.bases_given(stage.index);
     let root_base = match d.root_image(stage.index) {
+        Some((_, root)) if root.reference().is_some_and(|r| built_nonroot(&r)) => return,
         Some((base, _)) => Some((None, base)),
-        None => given.into_iter().find(|(_, base, _)| !base.nonroot_by_default).map(|(r, base, from)| {
-            // Where the argument is read when that is not this stage's own FROM.
-            let on = match from.index == stage.index {
-                true => format!("given as {r}"),
-                false => format!("built on {} given as {r}", from.base_written),
-            };
-            (Some(on), base)
-        }),
+        None => given.into_iter().find(|(r, base, _)| !base.nonroot_by_default && !built_nonroot(r)).map(
+            |(r, base, from)| {
+                // Where the argument is read when that is not this stage's own FROM.
+                let on = match from.index == stage.index {
+                    true => format!("given as {r}"),
+                    false => format!("built on {} given as {r}", from.base_written),
+                };
+                (Some(on), base)
+            },
+        ),
     };
     if root_base.as_ref().is_some_and(|(_, base)| base.scratch) && !d.starts_a_program(stage.index) {
         return;
@@ -246,6 +252,16 @@ fn check_stage(defs: &Defs<'_>, d: &dockerfile::Dockerfile, stage: &dockerfile::
     let description = "run as USER 65532:65532 (unsafe: the program loses root's file and port privileges)";
     finding.fix = defs.insertion(at, &text, description, false);
     out.push(finding);
+}
+
+/// Whether a Dockerfile's final image runs its program as non-root: a non-root last USER, or
+/// none and a base that does (see `check_stage`).
+pub fn runs_as_nonroot(d: &dockerfile::Dockerfile) -> bool {
+    let Some(last) = d.stages.last() else { return false };
+    match d.user(last.index) {
+        Some((user, _)) => !user.is_empty() && !user.contains('$') && !is_root(user),
+        None => d.root_image(last.index).is_some_and(|(base, _)| base.nonroot_by_default),
+    }
 }
 
 pub fn check_image(image: &ImageFacts, out: &mut Vec<Finding>) {
