@@ -433,6 +433,11 @@ impl ContextFolders {
 }
 
 /// `dir` joined to `base` (`..` and `.` applied, no trailing `/`); absolute when `base` is.
+/// A relative folder below another (`""` is the root): `a/b` below `x` is `x/a/b`.
+pub fn join_relative(base: &str, dir: &str) -> String {
+    join_folder(base, dir)
+}
+
 /// An absolute image path with `.` and `..` resolved (`/src/./bin/../app` is `/src/app`).
 pub fn normalized_path(path: &str) -> String {
     join_folder("/", path)
@@ -877,7 +882,7 @@ impl Dockerfile {
                                 return None;
                             }
                             used = true;
-                            paths.extend(words.iter().map(|w| join_folder("/", w)));
+                            paths.extend(words.iter().map(|w| join_folder("/", w.trim_matches(['"', '\'']))));
                         }
                         "mount" if value.split(',').any(|kv| kv.strip_prefix("from=").is_some_and(names_stage)) => {
                             return None;
@@ -929,9 +934,19 @@ impl Dockerfile {
     }
 }
 
+/// Whether a copy out of a stage of `source` (`/opt/app`, `/go/bin/*`) takes what a build wrote
+/// at `path` there: the file, or for a build that writes a folder of programs (`-o /out/`,
+/// `./cmd/...`) one of them.
+pub fn copy_takes(source: &str, path: &str, folder: bool) -> bool {
+    let inside = |outer: &str, inner: &str| {
+        inner.strip_prefix(outer.trim_end_matches('/')).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    };
+    copy_holds(source, path) || folder && inside(path, source)
+}
+
 /// Whether a folder or file of an image copied out of a stage (`/opt/app`, `/go/bin/*`) holds
 /// the file at `path` there.
-pub fn copy_holds(source: &str, path: &str) -> bool {
+fn copy_holds(source: &str, path: &str) -> bool {
     if source.contains(['?', '[']) {
         return true;
     }

@@ -191,6 +191,14 @@ impl<'a> BuildInvocation<'a> {
 
     /// `go build ./...` (several packages, no -o) and `go build -o /dev/null` only check that the
     /// code compiles: nothing ships.
+    /// Whether its output is a folder of programs: `-o dir/` or several packages
+    /// (`./cmd/...`, `./cmd/a ./cmd/b`), each written there under its own name.
+    pub fn writes_a_folder(&self) -> bool {
+        let pattern = self.packages.iter().any(|(p, _)| p.as_known().is_none_or(|p| p.contains("...")));
+        let to_folder = matches!(&self.output, Some((o, _)) if o.as_known().is_some_and(|o| o.ends_with('/')));
+        to_folder || pattern || self.packages.len() > 1
+    }
+
     pub fn only_compiles(&self) -> bool {
         let discarded =
             matches!(&self.output, Some((Value::Known(o), _)) if o == "/dev/null" || o.eq_ignore_ascii_case("NUL"));

@@ -91,23 +91,37 @@ pub struct ImageCopies {
     pub dir: String,
     /// The build context's folder it is (relative, `""` for the root).
     pub context_dir: String,
+    /// The Dockerfile's folder in the scan: the build context is that or the scan's root.
+    pub dockerfile_dir: String,
     pub copied: Vec<String>,
 }
 
 impl ImageCopies {
     /// Whether a file a callee in `callee_dir` (a folder of the build context) writes as
-    /// `output` (relative to that folder, or absolute) is copied into an image; `None` where
+    /// `output` (relative to that folder, or absolute; a `folder` of programs) is copied into
+    /// an image; `None` where
     /// the folder is not one below the RUN's.
-    pub fn holds(&self, callee_dir: &str, output: &str) -> Option<bool> {
+    pub fn holds(&self, callee_dir: &str, output: &str, folder: bool) -> Option<bool> {
         let path = match output.starts_with('/') {
             true => output.to_string(),
             false => {
-                let below = callee_dir.strip_prefix(self.context_dir.as_str())?.trim_start_matches('/');
-                format!("{}/{below}/{output}", self.dir)
+                // The callee's folder below the RUN's, with the context at the scan's root or
+                // at the Dockerfile's folder: where the two say different things, not known.
+                let mut places = ["", self.dockerfile_dir.as_str()].into_iter().filter_map(|root| {
+                    let context_dir = super::dockerfile::join_relative(root, &self.context_dir);
+                    let below = callee_dir.strip_prefix(context_dir.as_str())?;
+                    (below.is_empty() || below.starts_with('/') || context_dir.is_empty())
+                        .then(|| super::dockerfile::normalized_path(&format!("{}/{below}/{output}", self.dir)))
+                });
+                let first = places.next()?;
+                if places.any(|other| other != first) {
+                    return None;
+                }
+                first
             }
         };
         let path = super::dockerfile::normalized_path(&path);
-        Some(self.copied.iter().any(|c| super::dockerfile::copy_holds(c, &path)))
+        Some(self.copied.iter().any(|c| super::dockerfile::copy_takes(c, &path, folder)))
     }
 }
 
@@ -120,7 +134,8 @@ fn image_copies(d: &Defs<'_>, cmd: &super::source::Command) -> Option<Arc<ImageC
     let copied = d.dockerfile?.copied_out(cmd.stage?)?;
     let dir = cmd.image_dir.clone()?;
     let context_dir = cmd.cwd.as_ref()?.as_known()?.trim_start_matches("./").trim_end_matches('/').to_string();
-    Some(Arc::new(ImageCopies { dir, context_dir, copied }))
+    let dockerfile_dir = d.folder_below_root();
+    Some(Arc::new(ImageCopies { dir, context_dir, dockerfile_dir, copied }))
 }
 
 /// A variable a caller passes to what it runs, and where the caller's file assigns it.

@@ -1638,7 +1638,7 @@ impl<'a> Defs<'a> {
     /// What the file's path says it is for when that is not a release: a test, an example or a
     /// development setup (`test/e2e/Dockerfile`, `Dockerfile.dev`, `.devcontainer/Dockerfile`).
     /// The file's folder, relative to the scan's root (`""` at the root).
-    fn folder_below_root(&self) -> String {
+    pub fn folder_below_root(&self) -> String {
         let path = Path::new(self.path);
         let below_root = self.scan_root.and_then(|r| path.strip_prefix(r).ok()).unwrap_or(path);
         let folder = below_root.parent().and_then(Path::to_str).unwrap_or("");
@@ -2262,7 +2262,9 @@ impl<'a> Defs<'a> {
             return true;
         }
         let dir = command.and_then(|c| c.image_dir.as_deref());
-        image_path(dir, &b.invocation).is_none_or(|path| copied.iter().any(|c| dockerfile::copy_holds(c, &path)))
+        let folder = b.invocation.writes_a_folder();
+        image_path(dir, &b.invocation)
+            .is_none_or(|path| copied.iter().any(|c| dockerfile::copy_takes(c, &path, folder)))
     }
 
     /// Whether a Dockerfile command's stage moves or copies files from it on (`mv ctop
@@ -2326,7 +2328,7 @@ impl<'a> Defs<'a> {
                 Some(Some(Value::Known(_))) => output.to_string(),
                 _ => return true,
             };
-            copies.holds(&self.folder_below_root(), &output).unwrap_or(true)
+            copies.holds(&self.folder_below_root(), &output, inv.writes_a_folder()).unwrap_or(true)
         };
         chain().find_map(|c| {
             if !copied_out(c) {

@@ -5284,3 +5284,19 @@ fn an_undecided_conditional_assignment_may_not_happen() {
     assert_eq!(untrimmed.len(), 1, "{found:#?}");
     assert!(untrimmed[0].2.contains("built into an image (Dockerfile:5 runs it)"), "{found:#?}");
 }
+
+/// A build that writes a folder of programs (`-o /out/ ./cmd/...`) ships the ones the image
+/// copies out of that folder; a quoted source is the path it quotes.
+#[test]
+fn a_folder_of_programs_ships_what_the_image_copies_from_it() {
+    let image = |copy: &str| {
+        format!(
+            "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/ ./cmd/...\n\nFROM alpine:3.20\n{copy}\nUSER 1000\nENTRYPOINT [\"/usr/bin/app\"]\n"
+        )
+    };
+    let files = |copy: &str| check_in_module(&[("cmd/app/main.go", MAIN), ("Dockerfile", &image(copy))]);
+    let found = files("COPY --from=build \"/out/app\" /usr/bin/app");
+    assert_eq!(places(&found, "untrimmed-paths"), ["Dockerfile:4"], "{found:#?}");
+    let found = files("COPY --from=build /etc/ssl/certs /etc/ssl/certs");
+    assert!(places(&found, "untrimmed-paths").is_empty(), "{found:#?}");
+}
