@@ -5300,3 +5300,19 @@ fn a_folder_of_programs_ships_what_the_image_copies_from_it() {
     let found = files("COPY --from=build /etc/ssl/certs /etc/ssl/certs");
     assert!(places(&found, "untrimmed-paths").is_empty(), "{found:#?}");
 }
+
+/// `go get tool/path` (the old way to install a tool) only adds a requirement: in a job whose
+/// builds ship nothing, it changes nothing that ships; an upgrade (`go get -u`) changes every
+/// later build, shipped or not.
+#[test]
+fn a_tool_go_get_in_a_job_that_ships_nothing_is_no_drift() {
+    let wf = |get: &str| {
+        format!(
+            "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: {get}\n      - run: go build -o bin/app .\n      - run: ./bin/app --version\n"
+        )
+    };
+    let found = check_in_module(&[(".github/workflows/ci.yml", &wf("go get honnef.co/go/tools/cmd/staticcheck"))]);
+    assert!(places(&found, "module-graph-drift").is_empty(), "{found:#?}");
+    let found = check_in_module(&[(".github/workflows/ci.yml", &wf("go get -u ./..."))]);
+    assert_eq!(places(&found, "module-graph-drift"), [".github/workflows/ci.yml:7"], "{found:#?}");
+}

@@ -18,7 +18,9 @@ declare_rule! {
     /// after it (`git diff --exit-code` or `--quiet`, also `git --no-pager diff` and
     /// `git diff-index`, `git status --porcelain`, `go mod tidy -diff`, `go mod verify`) and then
     /// build or publish something (a job that only tests or lints ships nothing built from the
-    /// rewritten files: `make test`, `./scripts/test.sh`, `docker ps` publish nothing; a step
+    /// rewritten files: `make test`, `./scripts/test.sh`, `docker ps` publish nothing; after
+    /// `go mod tidy` or a tool's `go get tool/path` without `-u` or `@version`, which only add
+    /// requirements, only a build that ships counts; a step
     /// before the job's `actions/checkout` has no go.mod of the project to rewrite), CI that
     /// installs a floating Go release (`actions/setup-go` with `go-version: stable`,
     /// `oldstable`, `1.x`, a range across minor releases such as `^1.25` or `>=1.24`, in a
@@ -508,14 +510,16 @@ fn check_ci_mutations(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         }
         let checked = defs.commands[i + 1..].iter().filter(|c| c.context == cmd.context).any(|c| checks_diff(&c.argv));
         // A job that only tests or lints afterwards builds nothing from the rewritten files.
-        // `go mod tidy` changes a complete go.mod not at all (it adds only what a build would
-        // fail without), so after it only a build that ships counts; an upgrade (`go get -u`,
-        // `go mod edit`) changes what any later build is.
+        // An upgrade (`go get -u`, `go get mod@v`, `go mod edit`) changes what any later build
+        // is; `go mod tidy` changes a complete go.mod not at all, and `go get tool/path` (the
+        // old way to install a tool) only adds a requirement: after them only a build that
+        // ships counts.
+        let upgrades = what == "go mod edit" || argv.iter().any(|a| a.starts_with("-u") || a.contains('@'));
         let builds_after = defs.builds.iter().any(|b| {
             b.context == cmd.context
                 && b.invocation.span.0 >= cmd.span.1
                 && !b.invocation.only_compiles()
-                && (what != "go mod tidy" || defs.ships(b).is_some())
+                && (upgrades || defs.ships(b).is_some())
         });
         if checked || !(builds_after || defs.keeping(cmd.context.as_deref(), cmd.span.1).may_publish()) {
             continue;
