@@ -433,17 +433,9 @@ impl ContextFolders {
 }
 
 /// `dir` joined to `base` (`..` and `.` applied, no trailing `/`); absolute when `base` is.
-/// A relative folder below another (`""` is the root): `a/b` below `x` is `x/a/b`.
-pub fn join_relative(base: &str, dir: &str) -> String {
-    join_folder(base, dir)
-}
-
-/// An absolute image path with `.` and `..` resolved (`/src/./bin/../app` is `/src/app`).
-pub fn normalized_path(path: &str) -> String {
-    join_folder("/", path)
-}
-
-fn join_folder(base: &str, dir: &str) -> String {
+/// `dir` below `base` (absolute when either is), with `.` and `..` resolved: `a/../b` below
+/// `/src` is `/src/b`, an absolute `dir` is itself.
+pub fn join_folder(base: &str, dir: &str) -> String {
     let mut parts: Vec<&str> = if dir.starts_with('/') { Vec::new() } else { base.split('/').collect() };
     parts.retain(|p| !p.is_empty());
     for part in dir.split('/').filter(|p| !p.is_empty() && *p != ".") {

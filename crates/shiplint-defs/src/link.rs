@@ -99,19 +99,20 @@ pub struct ImageCopies {
 impl ImageCopies {
     /// Whether a file a callee in `callee_dir` (a folder of the build context) writes as
     /// `output` (relative to that folder, or absolute; a `folder` of programs) is copied into
-    /// an image; `None` where
-    /// the folder is not one below the RUN's.
+    /// an image; `None` where the folder is not one below the RUN's.
     pub fn holds(&self, callee_dir: &str, output: &str, folder: bool) -> Option<bool> {
         let path = match output.starts_with('/') {
-            true => output.to_string(),
+            true => super::dockerfile::join_folder("/", output),
             false => {
                 // The callee's folder below the RUN's, with the context at the scan's root or
                 // at the Dockerfile's folder: where the two say different things, not known.
                 let mut places = ["", self.dockerfile_dir.as_str()].into_iter().filter_map(|root| {
-                    let context_dir = super::dockerfile::join_relative(root, &self.context_dir);
+                    let context_dir = super::dockerfile::join_folder(root, &self.context_dir);
                     let below = callee_dir.strip_prefix(context_dir.as_str())?;
-                    (below.is_empty() || below.starts_with('/') || context_dir.is_empty())
-                        .then(|| super::dockerfile::normalized_path(&format!("{}/{below}/{output}", self.dir)))
+                    (below.is_empty() || below.starts_with('/') || context_dir.is_empty()).then(|| {
+                        let below = super::dockerfile::join_folder(below.trim_start_matches('/'), output);
+                        super::dockerfile::join_folder(&self.dir, &below)
+                    })
                 });
                 let first = places.next()?;
                 if places.any(|other| other != first) {
@@ -120,7 +121,6 @@ impl ImageCopies {
                 first
             }
         };
-        let path = super::dockerfile::normalized_path(&path);
         Some(self.copied.iter().any(|c| super::dockerfile::copy_takes(c, &path, folder)))
     }
 }

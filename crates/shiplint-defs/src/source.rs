@@ -1203,8 +1203,8 @@ fn stated_purpose(text: &str) -> Option<&'static str> {
 fn image_path(dir: Option<&str>, inv: &BuildInvocation<'_>) -> Option<String> {
     let output = inv.output.as_ref()?.0.as_known()?;
     match output.starts_with('/') {
-        true => Some(dockerfile::normalized_path(output)),
-        false => Some(dockerfile::normalized_path(&format!("{}/{output}", dir?))),
+        true => Some(dockerfile::join_folder("/", output)),
+        false => Some(dockerfile::join_folder(dir?, output)),
     }
 }
 
@@ -1635,8 +1635,6 @@ impl<'a> Defs<'a> {
         self.origins.and_then(|o| o.file_offset(offset)).unwrap_or((self.path, offset))
     }
 
-    /// What the file's path says it is for when that is not a release: a test, an example or a
-    /// development setup (`test/e2e/Dockerfile`, `Dockerfile.dev`, `.devcontainer/Dockerfile`).
     /// The file's folder, relative to the scan's root (`""` at the root).
     pub fn folder_below_root(&self) -> String {
         let path = Path::new(self.path);
@@ -1645,6 +1643,8 @@ impl<'a> Defs<'a> {
         folder.trim_start_matches("./").trim_start_matches('.').to_string()
     }
 
+    /// What the file's path says it is for when that is not a release: a test, an example or a
+    /// development setup (`test/e2e/Dockerfile`, `Dockerfile.dev`, `.devcontainer/Dockerfile`).
     pub fn not_for_release(&self) -> Option<&'static str> {
         if self.published_by.is_some() || self.packed_by_goreleaser {
             return None;
