@@ -1040,4 +1040,32 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn what_images_copy_out_of_a_stage() {
+        let d = parse(
+            "FROM golang:1.27 AS build\nRUN go build -o /out/app .\nFROM alpine:3.20 AS base\nFROM base\nCOPY --from=build \"/out/app\" /usr/bin/\nCOPY --from=build /lib/*/libdl.so.2 /lib/\n",
+        );
+        assert_eq!(d.copied_out(0), Some(vec!["/out/app".to_string(), "/lib/*/libdl.so.2".to_string()]));
+        // A stage another starts FROM ships all it holds.
+        assert_eq!(d.copied_out(1), None);
+        assert!(copy_takes("/out/app", "/out/app", false));
+        assert!(copy_takes("/out", "/out/app", false));
+        assert!(copy_takes("/lib/*/libdl.so.2", "/lib/x86_64-linux-gnu/libdl.so.2", false));
+        assert!(!copy_takes("/out/app", "/out/tool", false));
+        assert!(!copy_takes("/out/ap", "/out/app", false));
+        // A build that writes a folder of programs: what is copied from inside it.
+        assert!(copy_takes("/out/app", "/out", true));
+        assert!(!copy_takes("/etc/ssl/certs", "/out", true));
+    }
+
+    #[test]
+    fn a_stage_holds_a_module_unless_it_copies_only_go_files() {
+        let d = parse("FROM golang:1.22\nCOPY main.go /main.go\nRUN go build -o /app /main.go\n");
+        assert!(!d.may_hold_module(0));
+        let d = parse("FROM golang:1.22\nCOPY main.go go.mod /src/\nRUN go build ./...\n");
+        assert!(d.may_hold_module(0));
+        let d = parse("FROM golang:1.22\nRUN git clone https://example.com/x && go build ./x\n");
+        assert!(d.may_hold_module(0));
+    }
 }
