@@ -277,7 +277,8 @@ enum Operand<'t> {
 }
 
 /// An action's arguments, parentheses grouped (one level kept per group; deeper groups stay in
-/// the group's words). `None` when they do not balance.
+/// the group's words). `None` when they do not balance, or nest deeper than `MAX_NESTING` (each
+/// level is read by a call of its own).
 fn arguments<'t>(words: &[&'t str]) -> Option<Vec<Operand<'t>>> {
     let mut out = Vec::new();
     let mut i = 0;
@@ -289,6 +290,7 @@ fn arguments<'t>(words: &[&'t str]) -> Option<Vec<Operand<'t>>> {
                 while open > 0 {
                     i += 1;
                     match *words.get(i)? {
+                        "(" if open >= MAX_NESTING => return None,
                         "(" => open += 1,
                         ")" => open -= 1,
                         _ => {}
@@ -349,6 +351,8 @@ mod tests {
         let _ = render(&deep, &env(&[]));
         let chain = "{{ if .Env.A }}".to_string() + &"{{ else if .Env.A }}".repeat(10_000) + "{{ end }}";
         let _ = render(&chain, &env(&[]));
+        let parens = format!("{{{{ if {}.Env.A{} }}}}x{{{{ end }}}}", "(not ".repeat(100_000), ")".repeat(100_000));
+        assert!(!render(&parens, &env(&[("A", "1")])).is_known());
         let unbalanced = "{{ if ((( }}{{ else }}{{ end }}{{ end }}{{ else }}";
         let _ = render(unbalanced, &env(&[]));
     }
