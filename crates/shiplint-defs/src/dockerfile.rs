@@ -207,6 +207,14 @@ fn options(args: &str) -> (Vec<(&str, &str)>, &str) {
     (opts, rest)
 }
 
+/// A `COPY`/`ADD`'s options and sources (its words but the last, the destination).
+fn copy_sources(args: &str) -> (Vec<(&str, &str)>, Vec<&str>) {
+    let (opts, rest) = options(args);
+    let mut words: Vec<&str> = rest.split_whitespace().collect();
+    words.pop();
+    (opts, words)
+}
+
 /// Substitutes `$NAME` / `${NAME}` / `${NAME:-x}` from ARG values; `None` when one is unknown.
 fn substitute(s: &str, args: &[(String, Option<String>)]) -> Value {
     expand_word(s, &from_env(args, &[]))
@@ -610,14 +618,20 @@ impl Dockerfile {
         self.chain(stage).iter().flat_map(|s| &s.instructions).any(|i| i.keyword == "ENTRYPOINT" || i.keyword == "CMD")
     }
 
+    /// What starts the image of a stage: its last ENTRYPOINT, else its last CMD, in the stage
+    /// or else the nearest stage it is built on.
+    fn start_instruction(&self, stage: usize) -> Option<&Instruction> {
+        let chain = self.chain(stage);
+        let last =
+            |keyword: &str| chain.iter().find_map(|s| s.instructions.iter().rev().find(|i| i.keyword == keyword));
+        last("ENTRYPOINT").or_else(|| last("CMD"))
+    }
+
     /// Whether the image of a stage starts a test run: its ENTRYPOINT, else its CMD (through its
     /// stage chain), runs `go test` or `make test`, or a file under a `test`, `tests` or `e2e`
     /// folder (`CMD ruby /src/test/runner.rb`). Such an image is built to test, not to ship.
     pub fn runs_tests(&self, stage: usize) -> bool {
-        let chain = self.chain(stage);
-        let last =
-            |keyword: &str| chain.iter().find_map(|s| s.instructions.iter().rev().find(|i| i.keyword == keyword));
-        let Some(start) = last("ENTRYPOINT").or_else(|| last("CMD")) else { return false };
+        let Some(start) = self.start_instruction(stage) else { return false };
         let words: Vec<&str> =
             start.args.split([' ', '"', '\'', '[', ']', ',', ';', '&', '|']).filter(|w| !w.is_empty()).collect();
         let runs_test_goal = words.windows(2).any(|w| matches!(w, ["go" | "make", "test"]));
@@ -751,11 +765,8 @@ impl Dockerfile {
     /// Whether the program the image of `stage` starts (its ENTRYPOINT, else its CMD, through
     /// its stage chain) is a file a `COPY` that `copies` accepts brings in.
     pub fn starts_a_file_copied(&self, stage: usize, copies: &dyn Fn(&&Instruction) -> bool) -> bool {
+        let Some(start) = self.start_instruction(stage) else { return false };
         let chain = self.chain(stage);
-        // The stage's own, else the nearest stage it is built on.
-        let last =
-            |keyword: &str| chain.iter().find_map(|s| s.instructions.iter().rev().find(|i| i.keyword == keyword));
-        let Some(start) = last("ENTRYPOINT").or_else(|| last("CMD")) else { return false };
         let program = started_program(&start.args).unwrap_or("");
         let program = program.rsplit('/').next().unwrap_or(program);
         let copy = chain.iter().flat_map(|s| &s.instructions).filter(|i| i.keyword == "COPY");
@@ -776,12 +787,10 @@ impl Dockerfile {
             .flat_map(|s| &s.instructions)
             .filter(|i| matches!(i.keyword.as_str(), "COPY" | "ADD"));
         let go_files_only = |i: &&Instruction| {
-            let (opts, paths) = options(&i.args);
-            let mut words: Vec<&str> = paths.split_whitespace().collect();
-            words.pop(); // the destination
+            let (opts, sources) = copy_sources(&i.args);
             opts.iter().all(|(n, _)| *n != "from")
-                && !words.is_empty()
-                && words.iter().all(|w| w.ends_with(".go") && !w.contains(['*', '?', '[', '$']))
+                && !sources.is_empty()
+                && sources.iter().all(|w| w.ends_with(".go") && !w.contains(['*', '?', '[', '$']))
         };
         let first = copies.next();
         !(first.is_some_and(|c| go_files_only(&c)) && copies.all(|c| go_files_only(&c)))
@@ -864,17 +873,15 @@ impl Dockerfile {
                 return None;
             }
             for ins in &s.instructions {
-                let (opts, rest) = options(&ins.args);
+                let (opts, sources) = copy_sources(&ins.args);
                 for (option, value) in &opts {
                     match *option {
                         "from" if names_stage(value) && matches!(ins.keyword.as_str(), "COPY" | "ADD") => {
-                            let mut words: Vec<&str> = rest.split_whitespace().collect();
-                            words.pop();
-                            if words.is_empty() || words.iter().any(|w| w.contains('$') || w.starts_with('[')) {
+                            if sources.is_empty() || sources.iter().any(|w| w.contains('$') || w.starts_with('[')) {
                                 return None;
                             }
                             used = true;
-                            paths.extend(words.iter().map(|w| join_folder("/", w.trim_matches(['"', '\'']))));
+                            paths.extend(sources.iter().map(|w| join_folder("/", w.trim_matches(['"', '\'']))));
                         }
                         "mount" if value.split(',').any(|kv| kv.strip_prefix("from=").is_some_and(names_stage)) => {
                             return None;

@@ -1635,11 +1635,15 @@ impl<'a> Defs<'a> {
         self.origins.and_then(|o| o.file_offset(offset)).unwrap_or((self.path, offset))
     }
 
+    /// The file's path relative to the scan's root (as given where it is not below it).
+    fn path_below_root(&self) -> &str {
+        let below_root = self.scan_root.and_then(|r| Path::new(self.path).strip_prefix(r).ok());
+        below_root.and_then(Path::to_str).unwrap_or(self.path)
+    }
+
     /// The file's folder, relative to the scan's root (`""` at the root).
     pub fn folder_below_root(&self) -> String {
-        let path = Path::new(self.path);
-        let below_root = self.scan_root.and_then(|r| path.strip_prefix(r).ok()).unwrap_or(path);
-        let folder = below_root.parent().and_then(Path::to_str).unwrap_or("");
+        let folder = Path::new(self.path_below_root()).parent().and_then(Path::to_str).unwrap_or("");
         folder.trim_start_matches("./").trim_start_matches('.').to_string()
     }
 
@@ -1656,9 +1660,7 @@ impl<'a> Defs<'a> {
         if self.image_tagged_for_development && !elsewhere {
             return Some("an image only built with development tags");
         }
-        let below_root = self.scan_root.and_then(|r| Path::new(self.path).strip_prefix(r).ok());
-        let path = below_root.and_then(Path::to_str).unwrap_or(self.path);
-        let mut parts = path.split('/').rev();
+        let mut parts = self.path_below_root().split('/').rev();
         let name = parts.next().unwrap_or("");
         // `Dockerfile-release-debug` is the release's debug image.
         let by_name = match names_a_release_not_cross(name) {
