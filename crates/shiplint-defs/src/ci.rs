@@ -164,6 +164,9 @@ pub struct JobPlan {
     /// Paths the job keeps as artifacts (GitLab `artifacts:paths`), which later jobs receive
     /// together in one folder.
     pub artifacts: Vec<String>,
+    /// Paths the job hands on to later jobs and nowhere else (CircleCI `persist_to_workspace`):
+    /// kept only where another job's commands publish them.
+    pub handed_on: Vec<String>,
     /// The job's `outputs:`, which later jobs read as `needs.<job>.outputs.<name>`.
     pub outputs: Vec<(String, shell::Word)>,
 }

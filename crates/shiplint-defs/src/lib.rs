@@ -10,6 +10,7 @@ pub mod actions;
 pub mod budget;
 pub mod build_actions;
 pub mod ci;
+pub mod circleci;
 pub mod dockerfile;
 pub mod eval;
 pub mod gitlab;

@@ -195,8 +195,7 @@ impl Caller {
             stage,
             ships: d.place_ships_given(context.as_deref(), false),
             ships_beside_release: d.place_ships_given(context.as_deref(), true),
-            keeping: matches!(d.kind, Kind::GithubWorkflow | Kind::GithubAction | Kind::GitlabCi)
-                .then(|| d.keeping(context.as_deref(), span.1)),
+            keeping: d.kind.is_ci().then(|| d.keeping(context.as_deref(), span.1)),
             release_only: d.workflow.is_some_and(|w| w.release_only),
             container: None,
             pushes: false,
@@ -997,6 +996,7 @@ fn base_folders(caller: &Path, kind: Kind, scan_root: &Path) -> Vec<PathBuf> {
         Kind::GithubWorkflow | Kind::GitlabCi if dir.ends_with(".github/workflows") || dir.ends_with(".gitlab/ci") => {
             dir.parent().and_then(Path::parent)
         }
+        Kind::CircleCi if dir.ends_with(".circleci") => dir.parent(),
         _ => None,
     };
     bases.extend(ci_root.map(Path::to_path_buf));

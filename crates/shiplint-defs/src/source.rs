@@ -37,6 +37,8 @@ pub enum Kind {
     /// A local GitHub action's `action.yml` (composite steps, or a Docker action's image).
     GithubAction,
     GitlabCi,
+    /// A CircleCI config (`.circleci/config.yml`).
+    CircleCi,
     Goreleaser,
     /// promu's `.promu.yml`.
     Promu,
@@ -61,12 +63,23 @@ impl Kind {
             Kind::GithubWorkflow => "a GitHub workflow",
             Kind::GithubAction => "a GitHub action",
             Kind::GitlabCi => "a GitLab CI file",
+            Kind::CircleCi => "a CircleCI config",
             Kind::Goreleaser => "a goreleaser config",
             Kind::Promu => "a promu config",
             Kind::KoConfig => "a ko config",
             Kind::Snapcraft => "a snapcraft file",
             Kind::GoProgram => "Go source",
         }
+    }
+
+    /// A CI pipeline that runs on its own (not a local action, which runs in a job that uses it).
+    pub fn is_pipeline(self) -> bool {
+        matches!(self, Kind::GithubWorkflow | Kind::GitlabCi | Kind::CircleCi)
+    }
+
+    /// What CI runs: a pipeline, or a local action its jobs use.
+    pub fn is_ci(self) -> bool {
+        self.is_pipeline() || self == Kind::GithubAction
     }
 
     /// YAML admits UTF-16 with a byte-order mark (go-yaml, which goreleaser and promu use, reads
@@ -77,6 +90,7 @@ impl Kind {
             Kind::GithubWorkflow
                 | Kind::GithubAction
                 | Kind::GitlabCi
+                | Kind::CircleCi
                 | Kind::Goreleaser
                 | Kind::Promu
                 | Kind::KoConfig
@@ -143,6 +157,11 @@ pub fn kind_of(path: &Path, head: &[u8]) -> Option<Kind> {
         || (in_gitlab_ci && (lower.ends_with(".yml") || lower.ends_with(".yaml")))
     {
         return Some(Kind::GitlabCi);
+    }
+    // `config.yml`, and the `continue_config.yml` a setup workflow continues with.
+    if path.parent().is_some_and(|p| p.ends_with(".circleci")) && (lower.ends_with(".yml") || lower.ends_with(".yaml"))
+    {
+        return Some(Kind::CircleCi);
     }
     // `Dockerfile-arm`, `Dockerfile_build`: a suffix with no extension is a variant, as `docker
     // build -f` takes any name (`Dockerfile-notes.md` is not one).
@@ -519,6 +538,7 @@ pub fn parse(kind: Kind, text: &str) -> Result<Parsed, String> {
         Kind::GithubWorkflow => Parsed::Workflow(actions::parse(text)?),
         Kind::GithubAction => Parsed::Workflow(actions::parse_action(text)?),
         Kind::GitlabCi => Parsed::Workflow(gitlab::parse(text)?),
+        Kind::CircleCi => Parsed::Workflow(super::circleci::parse(text)?),
         Kind::Snapcraft => Parsed::Workflow(super::snapcraft::parse(text)?),
         Kind::Goreleaser => Parsed::Goreleaser(goreleaser::parse(text)?),
         Kind::Promu => Parsed::Promu(promu::parse(text)?),
@@ -2114,7 +2134,7 @@ impl<'a> Defs<'a> {
         // `KO_DOCKER_REPO=ko.local`) or in a CI job for tests; go-release-action uploads to a
         // GitHub release, whatever the release is called (a `dev` release is downloaded too).
         if let Some(tool @ ("ko" | "go-release-action")) = inv.cross_tool {
-            let in_ci = matches!(self.kind, Kind::GithubWorkflow | Kind::GithubAction | Kind::GitlabCi);
+            let in_ci = self.kind.is_ci();
             if in_ci && self.workflow.is_some_and(|w| w.pull_requests_only) {
                 return None;
             }
@@ -2142,10 +2162,12 @@ impl<'a> Defs<'a> {
             // A CI job's files vanish with it: a binary ships only if the job keeps it (an
             // artifact, a release step, a later command that packs or publishes it), and not when
             // it is a tool the job runs itself or a compile check without -o.
-            Kind::GithubWorkflow | Kind::GitlabCi if self.workflow.is_some_and(|w| w.pull_requests_only) => {
+            Kind::GithubWorkflow | Kind::GitlabCi | Kind::CircleCi
+                if self.workflow.is_some_and(|w| w.pull_requests_only) =>
+            {
                 return None;
             }
-            Kind::GithubWorkflow | Kind::GitlabCi => {
+            Kind::GithubWorkflow | Kind::GitlabCi | Kind::CircleCi => {
                 if self.ci_place_for_other_purpose(b) {
                     return None;
                 }
@@ -2210,8 +2232,7 @@ impl<'a> Defs<'a> {
         // keeps the file. An integration-test job's `make tiup` builds with the release's
         // `-s -w` but without the release job's `-trimpath`, and ships nothing.
         let outermost = b.via.as_deref().and_then(|c| c.chain().last());
-        let from_ci =
-            outermost.is_some_and(|c| matches!(c.kind, Kind::GithubWorkflow | Kind::GithubAction | Kind::GitlabCi));
+        let from_ci = outermost.is_some_and(|c| c.kind.is_ci());
         let same_run = |o: &Build<'_>| match (&o.via, &b.via) {
             (Some(x), Some(y)) => Arc::ptr_eq(x, y),
             _ => false,
@@ -2505,6 +2526,7 @@ impl<'a> Defs<'a> {
             | Kind::GithubWorkflow
             | Kind::GithubAction
             | Kind::GitlabCi
+            | Kind::CircleCi
             | Kind::Goreleaser
             | Kind::Promu
             | Kind::KoConfig => return None,
@@ -2650,10 +2672,13 @@ impl<'a> Defs<'a> {
                 }
             }
         }
+        // What the job hands on to later jobs, their commands keep (or run) as they would its own.
+        let hands_on = index.is_some_and(|j| !pipeline.jobs[j].handed_on.is_empty());
         let later = self
             .commands
             .iter()
-            .filter(|c| c.context.as_deref() == job && c.span.0 > after && c.via.is_none())
+            .filter(|c| c.via.is_none())
+            .filter(|c| c.context.as_deref() == job && c.span.0 > after || hands_on && c.context.as_deref() != job)
             // Holes written as their origin: `cp $(go env GOPATH)/bin/app dist/` still names `app`.
             .map(|c| c.argv.iter().map(Value::display).collect())
             .collect();

@@ -159,11 +159,30 @@ impl Provenance {
             | "CI_COMMIT_TIMESTAMP"
             | "GITHUB_REPOSITORY"
             | "CI_PROJECT_PATH"
-            | "CI_PROJECT_NAME" => Provenance::Commit,
-            "GITHUB_RUN_ID" | "GITHUB_RUN_NUMBER" | "CI_PIPELINE_ID" | "CI_JOB_ID" | "BUILD_NUMBER" => {
-                Provenance::Clock
+            | "CI_PROJECT_NAME"
+            | "CIRCLE_SHA1"
+            | "CIRCLE_TAG"
+            | "CIRCLE_BRANCH"
+            | "CIRCLE_PROJECT_REPONAME"
+            | "CIRCLE_PROJECT_USERNAME"
+            | "TRAVIS_COMMIT"
+            | "TRAVIS_TAG"
+            | "TRAVIS_BRANCH"
+            | "TRAVIS_REPO_SLUG" => Provenance::Commit,
+            "GITHUB_RUN_ID"
+            | "GITHUB_RUN_NUMBER"
+            | "CI_PIPELINE_ID"
+            | "CI_JOB_ID"
+            | "BUILD_NUMBER"
+            | "CIRCLE_BUILD_NUM"
+            | "CIRCLE_WORKFLOW_ID"
+            | "CIRCLE_PIPELINE_NUM"
+            | "TRAVIS_BUILD_NUMBER"
+            | "TRAVIS_JOB_NUMBER" => Provenance::Clock,
+            "CIRCLE_WORKING_DIRECTORY" | "TRAVIS_BUILD_DIR" => Provenance::Host,
+            n if ["GITHUB_", "RUNNER_", "CI_", "CIRCLE_", "TRAVIS_"].iter().any(|p| n.starts_with(p)) => {
+                Provenance::Unknown
             }
-            n if n.starts_with("GITHUB_") || n.starts_with("RUNNER_") || n.starts_with("CI_") => Provenance::Unknown,
             _ => return None,
         })
     }
@@ -171,12 +190,25 @@ impl Provenance {
     /// What a CI expression (`github.sha`, `inputs.version`, `matrix.goos`) is derived from.
     pub fn of_ci_expression(expr: &str) -> Provenance {
         let e = expr.trim();
-        let commit = ["github.sha", "github.ref", "github.head_ref", "github.base_ref", "github.event.release."];
-        if e.starts_with("inputs.") || e.starts_with("github.event.inputs.") {
+        // GitHub's, and CircleCI's `<< pipeline.git.revision >>`.
+        let commit = [
+            "github.sha",
+            "github.ref",
+            "github.head_ref",
+            "github.base_ref",
+            "github.event.release.",
+            "pipeline.git.",
+        ];
+        let caller = ["inputs.", "github.event.inputs.", "pipeline.parameters."];
+        if caller.iter().any(|c| e.starts_with(c)) {
             Provenance::Caller
         } else if commit.iter().any(|c| e.starts_with(c)) || e.contains("tag") || e.contains("version") {
             Provenance::Commit
-        } else if e.starts_with("github.run_") || e.contains("timestamp") || names_a_time_output(e) {
+        } else if e.starts_with("github.run_")
+            || e == "pipeline.number"
+            || e.contains("timestamp")
+            || names_a_time_output(e)
+        {
             Provenance::Clock
         } else if e.starts_with("runner.") || e.starts_with("github.workspace") || e.starts_with("github.actor") {
             Provenance::Host

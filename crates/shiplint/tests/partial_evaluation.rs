@@ -5316,3 +5316,28 @@ fn a_tool_go_get_in_a_job_that_ships_nothing_is_no_drift() {
     let found = check_in_module(&[(".github/workflows/ci.yml", &wf("go get -u ./..."))]);
     assert_eq!(places(&found, "module-graph-drift"), [".github/workflows/ci.yml:7"], "{found:#?}");
 }
+
+/// A CircleCI job is read like any CI job: its `run:` steps in its primary image, its parameters
+/// from the workflow's matrix, what it keeps (`persist_to_workspace`, then an upload); a job
+/// that uploads nothing ships nothing.
+#[test]
+fn a_circleci_release_job_is_judged_like_any_ci_job() {
+    let config = |upload: &str| {
+        format!(
+            "version: 2.1\njobs:\n  build:\n    docker:\n      - image: cimg/go:1.22\n    parameters:\n      os:\n        type: string\n        default: linux\n    steps:\n      - checkout\n      - run:\n          name: build\n          command: |\n            GOOS=<< parameters.os >> go build -o dist/app-<< parameters.os >> .\n      - persist_to_workspace:\n          root: .\n          paths: [dist]\n  publish:\n    docker:\n      - image: cimg/base:2024.01\n    steps:\n      - attach_workspace: {{at: .}}\n      - run: {upload}\nworkflows:\n  release:\n    jobs:\n      - build:\n          matrix:\n            parameters:\n              os: [linux, darwin]\n      - publish:\n          requires: [build]\n"
+        )
+    };
+    let found = check_in_module(&[(".circleci/config.yml", &config("ghr -t \"$GITHUB_TOKEN\" \"$CIRCLE_TAG\" dist/"))]);
+    assert_eq!(
+        rules(&found),
+        [
+            ("toolchain-unsupported", ".circleci/config.yml:5"),
+            ("untrimmed-paths", ".circleci/config.yml:15"),
+            ("macos-not-notarized", ".circleci/config.yml:15"),
+        ],
+        "{found:#?}"
+    );
+    // Built and tested, never uploaded: a CI build, not a release.
+    let found = check_in_module(&[(".circleci/config.yml", &config("./dist/app-linux --version"))]);
+    assert!(found.is_empty(), "{found:#?}");
+}
