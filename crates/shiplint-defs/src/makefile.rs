@@ -999,7 +999,18 @@ impl Makefile {
     /// default goal. In a Linux image build (`in_linux_image`), a hole is the image's platform:
     /// targets named for another system (`build-darwin-arm64`, `build-windows-amd64`) are not
     /// what it makes.
-    pub fn goals_matching(&self, text: &str, written: &[Value], in_linux_image: bool) -> Vec<String> {
+    ///
+    /// A target whose name is made of variables (`app-$(VERSION)-$(GOOS).tar.gz`) is expanded
+    /// with what the caller gives (`$(MAKE) GOOS=linux app-$(VERSION)-linux.tar.gz`): it matches a
+    /// goal it could be, or one with the same holes (the same `$(shell git describe)` on both
+    /// sides), named then by its holes' text, as `rules_for_goals` indexes it.
+    pub fn goals_matching(
+        &self,
+        text: &str,
+        written: &[Value],
+        in_linux_image: bool,
+        given: Option<&Given>,
+    ) -> Vec<String> {
         if written.is_empty() {
             return self.default_goal(text).into_iter().collect();
         }
@@ -1015,12 +1026,30 @@ impl Makefile {
                 .flat_map(|r| &r.targets)
                 .filter(|t| !t.starts_with('.') && !t.contains(['%', '$']) && !for_other_system(t))
         };
+        let scope = Scope::given(None, given);
+        let made_of_variables = std::cell::OnceCell::new();
+        let expanded_targets = || {
+            made_of_variables.get_or_init(|| {
+                let written = self.rules.iter().filter(|r| r.template.is_none()).flat_map(|r| &r.targets);
+                let named = written.filter(|t| t.contains('$') && !t.contains('%') && !t.starts_with('.'));
+                named.take(super::budget::MAX_TARGETS).map(|t| self.expand(text, t, &scope, 0)).collect::<Vec<_>>()
+            })
+        };
         let mut goals = Vec::new();
         for goal in written {
             match goal.as_known() {
                 Some(known) => goals.push(known.to_string()),
                 None if goal.pieces().iter().all(|p| matches!(p, Piece::Hole(_))) => {}
-                None => goals.extend(targets().filter(|t| goal.could_be(t)).take(super::budget::MAX_TARGETS).cloned()),
+                None => {
+                    goals.extend(targets().filter(|t| goal.could_be(t)).take(super::budget::MAX_TARGETS).cloned());
+                    for target in expanded_targets().iter().filter(|t| !for_other_system(&t.display())) {
+                        match target.as_known() {
+                            Some(known) if goal.could_be(known) => goals.push(known.to_string()),
+                            None if target == goal => goals.push(target.display()),
+                            _ => {}
+                        }
+                    }
+                }
             }
         }
         goals
@@ -1110,7 +1139,8 @@ impl Makefile {
                     None if target.pieces().iter().any(|p| matches!(p, Piece::Text(t) if t.contains('%'))) => {
                         index.partial_patterns.push((k, target));
                     }
-                    None => {}
+                    // Named by its holes' text, as `goals_matching` names a goal it is.
+                    None => index.explicit.entry(target.display()).or_default().push(k),
                 }
             }
         }
@@ -1307,7 +1337,8 @@ impl Makefile {
     }
 
     /// Where the command of a recipe line starts, past the `@`, `-` and `+` that make reads after
-    /// expanding the line: `$(Q)go build` with `Q := @` (the quiet-mode idiom) runs `go build`.
+    /// expanding the line: `$(Q)go build` or `$Q go build` with `Q := @` (the quiet-mode idiom)
+    /// runs `go build`.
     /// A variable that holds only such characters is skipped with them.
     pub fn command_start(&self, text: &str, line: &str) -> usize {
         // Real lines have one or two (`$(Q)$(E)`); a line of thousands is hostile.
@@ -1318,13 +1349,16 @@ impl Makefile {
             let skipped = rest.len() - rest.trim_start_matches(['@', '-', '+', ' ', '\t']).len();
             at += skipped;
             let rest = &line[at..];
-            let close = match rest.get(..2) {
-                Some("$(") => ')',
-                Some("${") => '}',
+            // `$(Q)`, `${Q}`, or `$Q` (make's one-letter reference).
+            let (name, end) = match rest.get(..2) {
+                Some("$(" | "${") => {
+                    let close = if rest.as_bytes()[1] == b'(' { ')' } else { '}' };
+                    let Some(end) = rest.find(close) else { return at };
+                    (&rest[2..end], end)
+                }
+                Some(one) if one.starts_with('$') && one.as_bytes()[1].is_ascii_alphabetic() => (&rest[1..2], 1),
                 _ => return at,
             };
-            let Some(end) = rest.find(close) else { return at };
-            let name = &rest[2..end];
             // An empty one stays in the command: a caller may give it words (`$(SYSTEM) go build`
             // run as `make app SYSTEM="GOOS=darwin"`), and empty it expands to nothing anyway.
             let prefix_only = |v: Value| {

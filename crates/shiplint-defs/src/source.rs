@@ -1545,7 +1545,7 @@ impl<'a> Defs<'a> {
             }
             (Parsed::Makefile { file, recipes, values }, link::Run::Make { goals, overrides }) => {
                 let given = makefile::Given::new(overrides.clone(), call_env.clone());
-                let goals = file.goals_matching(self.text, goals, host == Some("Linux"));
+                let goals = file.goals_matching(self.text, goals, host == Some("Linux"), Some(&given));
                 for reached in file.rules_for_goals(self.text, &goals, Some(&given)) {
                     // A recipe line under a conditional the caller's variables decide against
                     // (`ifeq ($(shell uname -s),Darwin)` in a Linux image) does not run.
@@ -2121,7 +2121,7 @@ impl<'a> Defs<'a> {
             // it in a build container); one for tests or tooling does not.
             let local = purpose_of
                 .is_some_and(|c| purposes(c).iter().all(|p| p.is_none_or(|purpose| purpose == "development")));
-            return if local { self.caller_ships(b) } else { None };
+            return if local || self.image_copies_by_name(b) { self.caller_ships(b) } else { None };
         }
         if matches!(self.kind, Kind::Shell | Kind::Makefile) && self.file_for_other_purpose(b) {
             return None;
@@ -2330,7 +2330,7 @@ impl<'a> Defs<'a> {
             let purposes = c.context.as_deref().map(purposes).unwrap_or_default();
             purposes.iter().flatten().any(|p| *p != "development") && !c.context.as_deref().is_some_and(names_a_release)
         };
-        let started_for_checks = chain().any(for_checks);
+        let started_for_checks = !self.image_copies_by_name(b) && chain().any(for_checks);
         // An image that does not ship (a developer's, one nothing publishes) ships nothing its
         // RUN lines build, nor do the callers that built it.
         if chain().any(|c| c.kind == Kind::Dockerfile && self.images_not_shipped.contains(&c.path)) {
@@ -2371,6 +2371,21 @@ impl<'a> Defs<'a> {
             };
             Some(format!("{reason} ({} runs it)", c.at()))
         })
+    }
+
+    /// Whether an image that runs this build (through any callers between) copies its output out
+    /// by name (`COPY --from=build /src/app-bench /usr/local/bin/`): a program the image ships,
+    /// whatever the target or job that built it is called.
+    fn image_copies_by_name(&self, b: &Build<'_>) -> bool {
+        let Some(output) = self.output_as_named(&b.invocation) else { return false };
+        let name = output.rsplit('/').next().unwrap_or(&output);
+        if name.is_empty() || name.contains(['$', '*']) {
+            return false;
+        }
+        let copies = b.via.iter().flat_map(|c| c.chain()).filter_map(|c| c.image_copies.as_deref());
+        copies
+            .into_iter()
+            .any(|c| c.copied.iter().any(|path| path.trim_end_matches('/').rsplit('/').next() == Some(name)))
     }
 
     /// The commands of the same target, job or script run after a build, in the same run.

@@ -5341,3 +5341,77 @@ fn a_circleci_release_job_is_judged_like_any_ci_job() {
     let found = check_in_module(&[(".circleci/config.yml", &config("./dist/app-linux --version"))]);
     assert!(found.is_empty(), "{found:#?}");
 }
+
+/// A release target that re-runs make for each platform, naming archive targets built from
+/// variables (`pkg-$(TAG)-$(GOOS).tar.gz`, with TAG from `git describe`): the sub-make's goal and
+/// the target expand to the same holes, so the archive's build is the one each platform runs.
+#[test]
+fn a_sub_make_goal_named_by_variables_reaches_its_target() {
+    let make = "TAG=$(shell git describe --tags)\nbin/tool:\n\tgo build -trimpath -ldflags \"-X main.buildDate=$(shell date +%s)\" -o $@ .\n\npkg-$(TAG)-$(GOOS).tar.gz: bin/tool\n\ttar czf $@ bin/tool\n\nrelease:\n\t$(MAKE) GOOS=linux pkg-$(TAG)-linux.tar.gz\n\t$(MAKE) GOOS=darwin pkg-$(TAG)-darwin.tar.gz\n";
+    let found = check_in_module(&[("Makefile", make)]);
+    assert_eq!(
+        rules(&found),
+        [("non-reproducible-build", "Makefile:3"), ("macos-not-notarized", "Makefile:10")],
+        "{found:#?}"
+    );
+    // A goal that names another version is not that target: the darwin archive is never made.
+    let other = make.replace("$(MAKE) GOOS=darwin pkg-$(TAG)-darwin.tar.gz", "$(MAKE) GOOS=darwin pkg-v1-darwin.zip");
+    let found = check_in_module(&[("Makefile", &other)]);
+    assert_eq!(places(&found, "macos-not-notarized"), Vec::<&str>::new(), "{found:#?}");
+}
+
+/// `$Q ./scripts/build.sh` with `Q := @` (make's one-letter reference, the quiet-mode idiom): make
+/// reads the `@` after expanding the line, so the script is what the recipe runs.
+#[test]
+fn a_one_letter_quiet_prefix_runs_the_command_after_it() {
+    let make = "Q := @\nserver:\n\t$Q ./scripts/build.sh -o $@ ./cmd/server\n";
+    let script = "#!/bin/sh\nexec go build -ldflags \"-X main.buildDate=$(date +%s)\" \"$@\"\n";
+    let image = "FROM golang:1.27 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 make server\nFROM alpine:3.24\nCOPY --from=build /src/server /usr/local/bin/\nUSER 1000\nENTRYPOINT [\"server\"]\n";
+    let found = check_in_module(&[
+        ("cmd/server/main.go", MAIN),
+        ("Makefile", make),
+        ("scripts/build.sh", script),
+        ("Dockerfile", image),
+    ]);
+    assert_eq!(
+        rules(&found),
+        [("untrimmed-paths", "scripts/build.sh:2"), ("non-reproducible-build", "scripts/build.sh:2")],
+        "{found:#?}"
+    );
+    let trimmed = script.replace("go build", "go build -trimpath").replace("$(date +%s)", "v1");
+    let found = check_in_module(&[
+        ("cmd/server/main.go", MAIN),
+        ("Makefile", make),
+        ("scripts/build.sh", &trimmed),
+        ("Dockerfile", image),
+    ]);
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+/// A build script that takes its files from its caller (`exec go build "$@"`): missing build
+/// information is said at each recipe line that names `.go` files, and a target named like a
+/// benchmark (`app-bench`) ships when the release image copies its program out by name.
+#[test]
+fn files_a_caller_passes_are_found_where_the_caller_names_them() {
+    let make = "app-server:\n\t./scripts/build.sh -o $@ cmd/server/main.go\napp-bench:\n\t./scripts/build.sh -o $@ cmd/bench/main.go\n";
+    let script = "#!/bin/sh\nexec go build -trimpath \"$@\"\n";
+    let image = |copied: &str| {
+        format!(
+            "FROM golang:1.27 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 make app-server app-bench\nFROM alpine:3.24\nCOPY --from=build {copied} /usr/local/bin/\nUSER 1000\nENTRYPOINT [\"app-server\"]\n"
+        )
+    };
+    let files = |image: &str| {
+        check_in_module(&[
+            ("cmd/server/main.go", MAIN),
+            ("cmd/bench/main.go", MAIN),
+            ("Makefile", make),
+            ("scripts/build.sh", script),
+            ("Dockerfile", image),
+        ])
+    };
+    let found = files(&image("/src/app-server /src/app-bench"));
+    assert_eq!(places(&found, "missing-buildinfo"), ["Makefile:2", "Makefile:4"], "{found:#?}");
+    // The bench program stays in the build stage: a benchmark build, not shipped.
+    let found = files(&image("/src/app-server"));
+    assert_eq!(places(&found, "missing-buildinfo"), ["Makefile:2"], "{found:#?}");
+}

@@ -115,24 +115,41 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             let help = "build in module mode: remove GO111MODULE=off and build inside the module";
             return vec![defs.finding(&META, span, message.to_string(), help)];
         }
-        // cmd/go takes an argument ending in `.go` as a file, whatever the rest of it is; the
-        // shell expands a glob (`cmd/app/*`, `*.go`) to files, which go build takes only if
-        // they all are .go files.
-        let file = |v: &Value| {
-            v.ends_with(".go") || v.as_known().and_then(|p| p.rsplit('/').next()).is_some_and(|last| last.contains('*'))
-        };
-        let files = !inv.packages.is_empty() && inv.packages.iter().all(|(v, _)| file(v));
-        if files && defs.ships(b).is_some() {
-            let message = "go build of .go files: the binary's BuildInfo has path command-line-arguments and no main \
-                           module, so no module version";
-            // From the command to its first file: a command written over several lines is found
-            // where it starts and where the files are named.
-            let (_, first) = &inv.packages[0];
-            let at = (inv.span.0.min(first.start), first.end);
-            return vec![defs.finding(&META, at, message.to_string(), module_mode)];
-        }
         Vec::new()
     }));
+    // cmd/go takes an argument ending in `.go` as a file, whatever the rest of it is; the
+    // shell expands a glob (`cmd/app/*`, `*.go`) to files, which go build takes only if
+    // they all are .go files.
+    let file = |v: &Value| {
+        v.ends_with(".go") || v.as_known().and_then(|p| p.rsplit('/').next()).is_some_and(|last| last.contains('*'))
+    };
+    // Each place that names the files once: the command, or for files a caller passes (a
+    // script's `"$@"`), each caller's line that names them.
+    let mut placed = Vec::new();
+    for b in &defs.builds {
+        let inv = &b.invocation;
+        let files = !inv.packages.is_empty() && inv.packages.iter().all(|(v, _)| file(v));
+        if !files || defs.ships(b).is_none() {
+            continue;
+        }
+        // From the command to its first file: a command written over several lines is found
+        // where it starts and where the files are named.
+        let (_, first) = &inv.packages[0];
+        let written_here = defs.text.get(first.start..first.end).is_some_and(|t| t.contains(".go"));
+        let caller =
+            b.via.as_deref().filter(|_| !written_here).and_then(|c| c.chain().find(|c| c.written.contains(".go")));
+        let at = match caller {
+            Some(c) => crate::finding::Location::text(&c.path, c.lines),
+            None => defs.location(inv.span.0.min(first.start), first.end),
+        };
+        if placed.contains(&at) {
+            continue;
+        }
+        placed.push(at.clone());
+        let message = "go build of .go files: the binary's BuildInfo has path command-line-arguments and no main \
+                       module, so no module version";
+        out.push(META.finding(at, message.to_string(), module_mode));
+    }
     // The linker run by hand writes BuildInfo with the Go version only.
     for cmd in &defs.commands {
         if let [Value::Known(go), Value::Known(tool), Value::Known(link), ..] = cmd.argv.as_slice() {
