@@ -3,6 +3,7 @@
 
 use super::shell::{self, Env, Item, Value};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
 
@@ -11,6 +12,12 @@ use std::collections::BTreeMap;
 /// its API's: "budget breached: Nodes", "recursive references require weak recursion types").
 pub fn from_yaml<'de, T: Deserialize<'de>>(text: &'de str) -> Result<T, String> {
     serde_saphyr::from_str(text).map_err(|e| yaml_error(&e))
+}
+
+/// Reads every document of a YAML stream (`---` between them) into `T`, with spans into the
+/// whole text; errors as `from_yaml` says them.
+pub fn from_yaml_documents<'de, T: Deserialize<'de>>(text: &'de str) -> Result<Vec<T>, String> {
+    serde_saphyr::from_multiple(text).map_err(|e| yaml_error(&e))
 }
 
 fn yaml_error(e: &serde_saphyr::Error) -> String {
@@ -34,6 +41,53 @@ fn yaml_error(e: &serde_saphyr::Error) -> String {
         _ => return e.to_string().lines().next().unwrap_or("invalid YAML").to_string(),
     };
     format!("YAML not read: it {limit} (an alias bomb, or generated)")
+}
+
+/// A value that is text, a mapping read as `T`, or anything else. Unlike an untagged enum, it
+/// reads the mapping in place, which keeps the spans (`Spanned`) inside it.
+#[derive(Clone, Debug)]
+pub enum Shaped<T> {
+    Text(String),
+    Map(T),
+    Other,
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Shaped<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct ShapedVisitor<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for ShapedVisitor<T> {
+            type Value = Shaped<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("text or a mapping")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Shaped<T>, E> {
+                Ok(Shaped::Text(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Shaped<T>, A::Error> {
+                Ok(Shaped::Map(T::deserialize(de::value::MapAccessDeserializer::new(map))?))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Shaped<T>, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Shaped::Other)
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Shaped<T>, E> {
+                Ok(Shaped::Other)
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Shaped<T>, E> {
+                Ok(Shaped::Other)
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Shaped<T>, E> {
+                Ok(Shaped::Other)
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Shaped<T>, E> {
+                Ok(Shaped::Other)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Shaped<T>, E> {
+                Ok(Shaped::Other)
+            }
+        }
+        d.deserialize_any(ShapedVisitor(std::marker::PhantomData))
+    }
 }
 
 /// A YAML scalar as GitHub reads it: every one becomes a string (null an empty one).

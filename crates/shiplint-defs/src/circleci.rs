@@ -9,7 +9,7 @@
 //! `matrix:` combination, or the defaults): they become the job's combinations, read as
 //! `${{ matrix.NAME }}`. Other `<< ... >>` (`pipeline.git.tag`) stay holes.
 
-use super::ci::{Input, JobPlan, Pipeline, RunStep, Scalar, span_of};
+use super::ci::{Input, JobPlan, Pipeline, RunStep, Scalar, Shaped, span_of};
 use super::shell::{self, Item};
 use indexmap::IndexMap;
 use serde::Deserialize;
@@ -20,53 +20,6 @@ use serde_saphyr::Spanned;
 const MAX_COMMAND_DEPTH: usize = 8;
 /// The most combinations one job gets from its workflows (GitHub's own matrix limit).
 const MAX_COMBINATIONS: usize = 256;
-
-/// A value that is text, a mapping read as `T`, or anything else. Unlike an untagged enum, it
-/// reads the mapping in place, which keeps the spans (`Spanned`) inside it.
-#[derive(Clone, Debug)]
-enum Shaped<T> {
-    Text(String),
-    Map(T),
-    Other,
-}
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Shaped<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct ShapedVisitor<T>(std::marker::PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for ShapedVisitor<T> {
-            type Value = Shaped<T>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("text or a mapping")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Shaped<T>, E> {
-                Ok(Shaped::Text(v.to_string()))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Shaped<T>, A::Error> {
-                Ok(Shaped::Map(T::deserialize(de::value::MapAccessDeserializer::new(map))?))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Shaped<T>, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Shaped::Other)
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Shaped<T>, E> {
-                Ok(Shaped::Other)
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Shaped<T>, E> {
-                Ok(Shaped::Other)
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Shaped<T>, E> {
-                Ok(Shaped::Other)
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Shaped<T>, E> {
-                Ok(Shaped::Other)
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Shaped<T>, E> {
-                Ok(Shaped::Other)
-            }
-        }
-        d.deserialize_any(ShapedVisitor(std::marker::PhantomData))
-    }
-}
 
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]

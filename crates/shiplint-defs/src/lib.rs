@@ -12,6 +12,7 @@ pub mod build_actions;
 pub mod ci;
 pub mod circleci;
 pub mod dockerfile;
+pub mod drone;
 pub mod eval;
 pub mod gitlab;
 pub mod goast;

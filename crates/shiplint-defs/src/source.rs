@@ -39,6 +39,8 @@ pub enum Kind {
     GitlabCi,
     /// A CircleCI config (`.circleci/config.yml`).
     CircleCi,
+    /// A Drone CI file (`.drone.yml`).
+    Drone,
     Goreleaser,
     /// promu's `.promu.yml`.
     Promu,
@@ -64,6 +66,7 @@ impl Kind {
             Kind::GithubAction => "a GitHub action",
             Kind::GitlabCi => "a GitLab CI file",
             Kind::CircleCi => "a CircleCI config",
+            Kind::Drone => "a Drone CI file",
             Kind::Goreleaser => "a goreleaser config",
             Kind::Promu => "a promu config",
             Kind::KoConfig => "a ko config",
@@ -74,7 +77,7 @@ impl Kind {
 
     /// A CI pipeline that runs on its own (not a local action, which runs in a job that uses it).
     pub fn is_pipeline(self) -> bool {
-        matches!(self, Kind::GithubWorkflow | Kind::GitlabCi | Kind::CircleCi)
+        matches!(self, Kind::GithubWorkflow | Kind::GitlabCi | Kind::CircleCi | Kind::Drone)
     }
 
     /// What CI runs: a pipeline, or a local action its jobs use.
@@ -91,6 +94,7 @@ impl Kind {
                 | Kind::GithubAction
                 | Kind::GitlabCi
                 | Kind::CircleCi
+                | Kind::Drone
                 | Kind::Goreleaser
                 | Kind::Promu
                 | Kind::KoConfig
@@ -162,6 +166,9 @@ pub fn kind_of(path: &Path, head: &[u8]) -> Option<Kind> {
     if path.parent().is_some_and(|p| p.ends_with(".circleci")) && (lower.ends_with(".yml") || lower.ends_with(".yaml"))
     {
         return Some(Kind::CircleCi);
+    }
+    if lower == ".drone.yml" || lower == ".drone.yaml" {
+        return Some(Kind::Drone);
     }
     // `Dockerfile-arm`, `Dockerfile_build`: a suffix with no extension is a variant, as `docker
     // build -f` takes any name (`Dockerfile-notes.md` is not one).
@@ -539,6 +546,7 @@ pub fn parse(kind: Kind, text: &str) -> Result<Parsed, String> {
         Kind::GithubAction => Parsed::Workflow(actions::parse_action(text)?),
         Kind::GitlabCi => Parsed::Workflow(gitlab::parse(text)?),
         Kind::CircleCi => Parsed::Workflow(super::circleci::parse(text)?),
+        Kind::Drone => Parsed::Workflow(super::drone::parse(text)?),
         Kind::Snapcraft => Parsed::Workflow(super::snapcraft::parse(text)?),
         Kind::Goreleaser => Parsed::Goreleaser(goreleaser::parse(text)?),
         Kind::Promu => Parsed::Promu(promu::parse(text)?),
@@ -2162,12 +2170,12 @@ impl<'a> Defs<'a> {
             // A CI job's files vanish with it: a binary ships only if the job keeps it (an
             // artifact, a release step, a later command that packs or publishes it), and not when
             // it is a tool the job runs itself or a compile check without -o.
-            Kind::GithubWorkflow | Kind::GitlabCi | Kind::CircleCi
+            Kind::GithubWorkflow | Kind::GitlabCi | Kind::CircleCi | Kind::Drone
                 if self.workflow.is_some_and(|w| w.pull_requests_only) =>
             {
                 return None;
             }
-            Kind::GithubWorkflow | Kind::GitlabCi | Kind::CircleCi => {
+            Kind::GithubWorkflow | Kind::GitlabCi | Kind::CircleCi | Kind::Drone => {
                 if self.ci_place_for_other_purpose(b) {
                     return None;
                 }
@@ -2542,6 +2550,7 @@ impl<'a> Defs<'a> {
             | Kind::GithubAction
             | Kind::GitlabCi
             | Kind::CircleCi
+            | Kind::Drone
             | Kind::Goreleaser
             | Kind::Promu
             | Kind::KoConfig => return None,

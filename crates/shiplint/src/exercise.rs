@@ -16,7 +16,9 @@ pub fn run(reader: &str, data: &[u8]) {
         "shell" => &[Kind::Shell, Kind::PowerShell],
         "makefile" => &[Kind::Makefile],
         "dockerfile" => &[Kind::Dockerfile],
-        "ci_yaml" => &[Kind::GithubWorkflow, Kind::GithubAction, Kind::GitlabCi, Kind::CircleCi, Kind::Snapcraft],
+        "ci_yaml" => {
+            &[Kind::GithubWorkflow, Kind::GithubAction, Kind::GitlabCi, Kind::CircleCi, Kind::Drone, Kind::Snapcraft]
+        }
         "goreleaser" => &[Kind::Goreleaser, Kind::Promu, Kind::KoConfig],
         "go_program" => &[Kind::GoProgram],
         "go_source" => {

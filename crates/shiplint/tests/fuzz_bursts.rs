@@ -103,9 +103,14 @@ fn seeds() -> Vec<(PathBuf, &'static str, String)> {
                 Some(Kind::Shell | Kind::PowerShell) => "shell",
                 Some(Kind::Makefile) => "makefile",
                 Some(Kind::Dockerfile) => "dockerfile",
-                Some(Kind::GithubWorkflow | Kind::GithubAction | Kind::GitlabCi | Kind::CircleCi | Kind::Snapcraft) => {
-                    "ci_yaml"
-                }
+                Some(
+                    Kind::GithubWorkflow
+                    | Kind::GithubAction
+                    | Kind::GitlabCi
+                    | Kind::CircleCi
+                    | Kind::Drone
+                    | Kind::Snapcraft,
+                ) => "ci_yaml",
                 Some(Kind::Goreleaser | Kind::Promu | Kind::KoConfig) => "goreleaser",
                 Some(Kind::GoProgram) => "go_program",
                 None if path.extension().is_some_and(|e| e == "mod") => "go_source",

@@ -5415,3 +5415,26 @@ fn files_a_caller_passes_are_found_where_the_caller_names_them() {
     let found = files(&image("/src/app-server"));
     assert_eq!(places(&found, "missing-buildinfo"), ["Makefile:2"], "{found:#?}");
 }
+
+/// A Drone pipeline: steps share a workspace, a release plugin's `files:` keeps what a build
+/// step wrote, and the build step's Go image is the toolchain (not the lint step's).
+#[test]
+fn a_drone_pipeline_releases_what_its_plugin_uploads() {
+    let drone = |publish: &str| {
+        format!(
+            "kind: pipeline\ntype: docker\nname: main\nsteps:\n- name: lint\n  image: golang:1.27\n  commands:\n  - go vet ./...\n- name: build\n  image: golang:1.22\n  commands:\n  - GOOS=linux go build -o dist/app .\n{publish}"
+        )
+    };
+    let upload = "- name: publish\n  image: plugins/github-release\n  settings:\n    files:\n    - dist/*\n";
+    let found = check_in_module(&[(".drone.yml", &drone(upload))]);
+    assert_eq!(
+        rules(&found),
+        [("toolchain-unsupported", ".drone.yml:10"), ("untrimmed-paths", ".drone.yml:12")],
+        "{found:#?}"
+    );
+    let found = check_in_module(&[(
+        ".drone.yml",
+        &drone("- name: smoke\n  image: alpine\n  commands:\n  - ./dist/app --help\n"),
+    )]);
+    assert!(found.is_empty(), "{found:#?}");
+}
