@@ -29,6 +29,7 @@ pub mod promu;
 pub mod shell;
 pub mod snapcraft;
 pub mod source;
+pub mod taskfile;
 pub mod template;
 pub mod text;
 pub mod tree;

@@ -738,6 +738,8 @@ enum Request {
         file: Option<String>,
         goals: Vec<Value>,
         overrides: Vec<(String, Value)>,
+        /// The files looked for when none is named (make's, or task's).
+        defaults: &'static [&'static str],
     },
     Script {
         path: String,
@@ -782,6 +784,9 @@ fn request_launched(argv: &[Value], launch: &super::gobuild::Launch) -> Option<R
     let rest = &argv[i + 1..];
     if matches!(name, "make" | "gmake") {
         return make_request(rest, env_overrides);
+    }
+    if matches!(name, "task" | "go-task") {
+        return task_request(rest, env_overrides);
     }
     let subcommand: Vec<&str> = rest.iter().take(2).map_while(Value::as_known).collect();
     let image_options = match (name, subcommand.as_slice()) {
@@ -885,7 +890,53 @@ fn make_request(args: &[Value], mut overrides: Vec<(String, Value)>) -> Option<R
             goals.push(w.clone());
         }
     }
-    Some(Request::Make { dir, file, goals, overrides })
+    Some(Request::Make { dir, file, goals, overrides, defaults: MAKEFILE_NAMES })
+}
+
+/// The files make looks for when none is named, in its order.
+const MAKEFILE_NAMES: &[&str] = &["GNUmakefile", "makefile", "Makefile"];
+
+/// `task` options, `NAME=value` variables and tasks, as a make request of the Makefile the task
+/// file is read as (see `taskfile`): a task `dist:linux` is the target `dist/linux`; what
+/// follows `--` is `{{.CLI_ARGS}}`.
+fn task_request(args: &[Value], mut overrides: Vec<(String, Value)>) -> Option<Request> {
+    const WITH_VALUE: &[&str] = &["-t", "--taskfile", "-d", "--dir", "-o", "--output", "-C", "--concurrency"];
+    let (mut dir, mut file, mut goals) = (None, None, Vec::new());
+    let mut words = args.iter();
+    while let Some(w) = words.next() {
+        if w.as_known() == Some("--") {
+            break;
+        }
+        if let Some(a) = super::gobuild::assignment(w) {
+            overrides.push(a);
+            continue;
+        }
+        let Some(word) = w.as_known() else {
+            if !w.starts_with("-") {
+                goals.push(w.clone());
+            }
+            continue;
+        };
+        let (flag, attached) = match word.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(Value::known(v))),
+            _ => (word, None),
+        };
+        if WITH_VALUE.contains(&flag) {
+            let value = attached.or_else(|| words.next().cloned());
+            match flag {
+                "-t" | "--taskfile" => file = value.as_ref().and_then(Value::as_known).map(str::to_string),
+                "-d" | "--dir" => dir = value,
+                _ => {}
+            }
+        } else if !word.starts_with('-') && !word.is_empty() {
+            goals.push(Value::known(super::taskfile::target_of(word)));
+        }
+    }
+    // No task named: task runs `default`.
+    if goals.is_empty() {
+        goals.push(Value::known("default"));
+    }
+    Some(Request::Make { dir, file, goals, overrides, defaults: super::taskfile::DEFAULT_NAMES })
 }
 
 /// `docker build` options: the Dockerfile, the context, the build arguments and the target
@@ -1163,7 +1214,7 @@ fn resolve(
             let path = file.unwrap_or_else(|| format!("{context}/Dockerfile"));
             each(find(&Value::known(path)), Run::Image { build_args, target })
         }
-        Request::Make { dir, file, goals, overrides } => {
+        Request::Make { dir, file, goals, overrides, defaults } => {
             // Recipes run `$(MAKE)` in the Makefile's own folder; others from where they are.
             let dir = dir.unwrap_or_else(Value::empty);
             if !dir.is_empty() && !anchored(&dir) {
@@ -1171,7 +1222,7 @@ fn resolve(
             }
             let names = match &file {
                 Some(f) => vec![f.as_str()],
-                None => vec!["GNUmakefile", "makefile", "Makefile"],
+                None => defaults.to_vec(),
             };
             let callees = names.iter().map(|n| find(&join_path(&[&dir, &Value::known(*n)]))).find(|c| !c.is_empty());
             each(callees.unwrap_or_default(), Run::Make { goals, overrides })
@@ -1699,11 +1750,28 @@ mod tests {
                 file: None,
                 goals: vec!["release".into()],
                 overrides: vec![("VERSION".into(), Value::known("1.2"))],
+                defaults: MAKEFILE_NAMES,
             })
         );
         assert_eq!(
             make(&["make", "-f", "build/release.mk", "-j", "8", "--no-print-directory"]),
-            Some(Request::Make { dir: None, file: Some("build/release.mk".into()), goals: vec![], overrides: vec![] })
+            Some(Request::Make {
+                dir: None,
+                file: Some("build/release.mk".into()),
+                goals: vec![],
+                overrides: vec![],
+                defaults: MAKEFILE_NAMES
+            })
+        );
+        assert_eq!(
+            make(&["task", "--taskfile=ci/Taskfile.yml", "dist:linux", "VERSION=1.2", "--", "-v"]),
+            Some(Request::Make {
+                dir: None,
+                file: Some("ci/Taskfile.yml".into()),
+                goals: vec!["dist/linux".into()],
+                overrides: vec![("VERSION".into(), Value::known("1.2"))],
+                defaults: crate::taskfile::DEFAULT_NAMES,
+            })
         );
         let script = |path: &str, args: &[&str]| Some(Request::Script { path: path.into(), args: argv(args) });
         assert_eq!(make(&["./scripts/build.sh", "linux", "amd64"]), script("./scripts/build.sh", &["linux", "amd64"]));

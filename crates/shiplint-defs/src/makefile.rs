@@ -181,6 +181,8 @@ fn assignment_op(line: &str) -> Option<(usize, &'static str)> {
                 };
                 return Some((i + 1 - op.len(), op));
             }
+            // `target: ; GOOS=linux go build`: what follows `;` is a recipe command.
+            b';' if depth == 0 => return None,
             b':' if depth == 0
                 && b.get(i + 1) != Some(&b'=')
                 && !(b.get(i + 1) == Some(&b':') && b.get(i + 2) == Some(&b'=')) =>

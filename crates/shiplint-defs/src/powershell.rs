@@ -33,7 +33,7 @@ enum Block {
 
 /// The script as a shell script with the same lines.
 pub fn to_shell(text: &str) -> String {
-    let text = &text[..floor_char_boundary(text, MAX_SCRIPT)];
+    let text = &text[..super::text::floor_char_boundary(text, MAX_SCRIPT)];
     let compacted = compact_ci_expressions(text);
     let text = compacted.as_str();
     let lines = text.split('\n').count();
@@ -81,14 +81,6 @@ fn compact_ci_expressions(text: &str) -> String {
 /// The length of the CI expression at the start of `s` (`${{github.sha}}`), if one starts there.
 fn ci_expression_len(s: &str) -> Option<usize> {
     s.starts_with("${{").then(|| s.find("}}").map(|end| end + 2)).flatten()
-}
-
-fn floor_char_boundary(s: &str, at: usize) -> usize {
-    let mut at = at.min(s.len());
-    while !s.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
 }
 
 /// Splits the script into statements: at line ends outside brackets and strings (a backtick

@@ -41,6 +41,9 @@ pub enum Kind {
     CircleCi,
     /// A Drone CI file (`.drone.yml`).
     Drone,
+    /// A go-task file (`Taskfile.yml`), read as the Makefile it rewrites to (see `taskfile`);
+    /// its `Defs` are those of a Makefile.
+    Taskfile,
     Goreleaser,
     /// promu's `.promu.yml`.
     Promu,
@@ -67,6 +70,7 @@ impl Kind {
             Kind::GitlabCi => "a GitLab CI file",
             Kind::CircleCi => "a CircleCI config",
             Kind::Drone => "a Drone CI file",
+            Kind::Taskfile => "a task file",
             Kind::Goreleaser => "a goreleaser config",
             Kind::Promu => "a promu config",
             Kind::KoConfig => "a ko config",
@@ -95,6 +99,7 @@ impl Kind {
                 | Kind::GitlabCi
                 | Kind::CircleCi
                 | Kind::Drone
+                | Kind::Taskfile
                 | Kind::Goreleaser
                 | Kind::Promu
                 | Kind::KoConfig
@@ -169,6 +174,9 @@ pub fn kind_of(path: &Path, head: &[u8]) -> Option<Kind> {
     }
     if lower == ".drone.yml" || lower == ".drone.yaml" {
         return Some(Kind::Drone);
+    }
+    if super::taskfile::is_taskfile(&lower, head) {
+        return Some(Kind::Taskfile);
     }
     // `Dockerfile-arm`, `Dockerfile_build`: a suffix with no extension is a variant, as `docker
     // build -f` takes any name (`Dockerfile-notes.md` is not one).
@@ -485,10 +493,13 @@ pub enum Parsed {
         /// The Go programs whose output `$(go run ...)` takes.
         printed: Vec<goprog::PrintingProgram>,
     },
+    /// A Makefile; `translated`: the Makefile a task file was rewritten to (see `taskfile`),
+    /// which it is parsed from.
     Makefile {
-        file: Makefile,
+        file: Box<Makefile>,
         recipes: Vec<Recipe>,
         values: Vec<(String, shell::Word)>,
+        translated: Option<String>,
     },
     Workflow(Pipeline),
     Goreleaser(Goreleaser),
@@ -562,6 +573,15 @@ pub fn parse(kind: Kind, text: &str) -> Result<Parsed, String> {
         Kind::GoProgram if goprog::may_build(text) => Parsed::GoProgram(goprog::read(text)),
         Kind::GoProgram => Parsed::GoProgram(goprog::GoProgram::default()),
         Kind::Makefile => parse_makefile(makefile::parse(text), text),
+        Kind::Taskfile => {
+            let make = super::taskfile::to_makefile(text)?;
+            match parse_makefile(makefile::parse(&make), &make) {
+                Parsed::Makefile { file, recipes, values, .. } => {
+                    Parsed::Makefile { file, recipes, values, translated: Some(make) }
+                }
+                other => other,
+            }
+        }
         Kind::Dockerfile => parse_dockerfile(text, &BTreeSet::new()),
     })
 }
@@ -593,7 +613,15 @@ impl Parsed {
 /// findings about its flags belong there, once, not at each recipe that runs it.
 fn macro_run_by(file: &makefile::Makefile, text: &str, command: (usize, usize)) -> Option<String> {
     let line = text.get(command.0..command.1)?;
-    let line = &line[file.command_start(text, line)..];
+    let mut line = &line[file.command_start(text, line)..];
+    // Past the environment it sets for the command (`GOOS=windows $(BUILD_COMMAND)`).
+    while let Some((word, rest)) = line.split_once([' ', '\t']) {
+        let name = word.split_once('=').map(|(name, _)| name);
+        if !name.is_some_and(shell::is_name) {
+            break;
+        }
+        line = rest.trim_start();
+    }
     // The first word, spaces inside `$(...)` included.
     let mut depth = 0usize;
     let end = line
@@ -632,12 +660,23 @@ fn place_at_macros<'a>(
 ) {
     for b in builds.iter_mut().filter(|b| !b.invocation.literal_command) {
         let Some(name) = macro_run_by(file, text, b.invocation.span) else { continue };
-        let mut defs = values.iter().filter(|(n, _)| *n == name);
-        let (Some((_, def)), None) = (defs.next(), defs.next()) else { continue };
-        // A command template whose flags are written elsewhere (`GO_BUILD = $(GO) build
-        // $(GO_BUILD_FLAGS)`) leaves them to its callers.
+        // Defined once, or once for the target that runs it (`dist: BUILD = go build ...`).
+        let named = || values.iter().zip(&file.vars).filter(|((n, _), _)| *n == name);
+        let for_target = |v: &makefile::VarDef| b.context.as_ref().is_some_and(|t| v.targets.contains(t));
+        let mut defs = named().filter(|(_, v)| v.targets.is_empty());
+        let def = match (defs.next(), defs.next()) {
+            (Some(((_, def), _)), None) => def,
+            _ => {
+                let mut own = named().filter(|(_, v)| for_target(v));
+                let (Some(((_, def), _)), None) = (own.next(), own.next()) else { continue };
+                def
+            }
+        };
+        // A command template whose flags and output are written elsewhere (`GO_BUILD = $(GO)
+        // build $(GO_BUILD_FLAGS)`) leaves them to its callers.
         let written = text.get(def.start..def.end).unwrap_or("");
-        if !((written.contains("build") || written.contains("install")) && written.contains("-ldflags")) {
+        let writes = written.contains("-ldflags") || written.contains("-o ");
+        if !((written.contains("build") || written.contains("install")) && writes) {
             continue;
         }
         let inv = &mut b.invocation;
@@ -696,7 +735,7 @@ fn parse_makefile(file: makefile::Makefile, text: &str) -> Parsed {
         .collect();
     let values =
         file.vars.iter().map(|v| (v.name.clone(), shell::make_value(&text[v.value.0..v.value.1], v.value.0))).collect();
-    Parsed::Makefile { file, recipes, values }
+    Parsed::Makefile { file: Box::new(file), recipes, values, translated: None }
 }
 
 /// Reads a Dockerfile whose callers pass the build arguments `passed` (see
@@ -1391,6 +1430,13 @@ impl<'a> Defs<'a> {
     }
 
     pub fn new(path: &'a str, text: &'a str, kind: Kind, parsed: &'a Parsed) -> Self {
+        // A PowerShell script is judged as the shell it rewrites to, line for line; a task file
+        // as the Makefile.
+        let (file_text, text) = match parsed {
+            Parsed::Shell { translated: Some(shell), .. } => (text, shell.as_str()),
+            Parsed::Makefile { translated: Some(make), .. } => (text, make.as_str()),
+            _ => (text, text),
+        };
         let mut c = Collected::default();
         // Lists cut by a reader's cap (said in a note; evaluation goes on with what was kept).
         let mut capped = Vec::new();
@@ -1403,7 +1449,7 @@ impl<'a> Defs<'a> {
                 read_script(items, env, &place, &mut c);
                 (None, None, None)
             }
-            Parsed::Makefile { file, recipes, values } => {
+            Parsed::Makefile { file, recipes, values, .. } => {
                 // Each recipe line runs in its own shell, with the variables it uses; a template
                 // rule's, once per `$(eval $(call ...))` of it, with that call's arguments.
                 let calls = file.template_calls(text, None);
@@ -1464,12 +1510,11 @@ impl<'a> Defs<'a> {
             }
         };
         let (dockerfile, workflow, goreleaser) = sources;
-        // A PowerShell script is judged as the shell it rewrites to, line for line.
-        let (file_text, text) = match parsed {
-            Parsed::Shell { translated: Some(shell), .. } => (text, shell.as_str()),
-            _ => (text, text),
+        let kind = match kind {
+            Kind::PowerShell => Kind::Shell,
+            Kind::Taskfile => Kind::Makefile,
+            other => other,
         };
-        let kind = if kind == Kind::PowerShell { Kind::Shell } else { kind };
         Defs {
             path,
             text,
@@ -1551,7 +1596,7 @@ impl<'a> Defs<'a> {
                 env.positional = Some(args.clone());
                 read_script(items, env, &Place { stage: None, runner: 0, context: None, via }, &mut c);
             }
-            (Parsed::Makefile { file, recipes, values }, link::Run::Make { goals, overrides }) => {
+            (Parsed::Makefile { file, recipes, values, .. }, link::Run::Make { goals, overrides }) => {
                 let given = makefile::Given::new(overrides.clone(), call_env.clone());
                 let goals = file.goals_matching(self.text, goals, host == Some("Linux"), Some(&given));
                 for reached in file.rules_for_goals(self.text, &goals, Some(&given)) {
@@ -2211,7 +2256,7 @@ impl<'a> Defs<'a> {
             Kind::Snapcraft if self.runs_output_itself(b) => return None,
             Kind::Snapcraft => return self.place_ships(b.context.as_deref()),
             Kind::KoConfig => return None,
-            Kind::Shell | Kind::PowerShell | Kind::Makefile | Kind::GoProgram => {}
+            Kind::Shell | Kind::PowerShell | Kind::Makefile | Kind::Taskfile | Kind::GoProgram => {}
         }
         // A Go program builds for many purposes (measuring sizes, running tests): only its
         // name, its output folder or its caller says it ships.
@@ -2554,7 +2599,7 @@ impl<'a> Defs<'a> {
             | Kind::Goreleaser
             | Kind::Promu
             | Kind::KoConfig => return None,
-            Kind::Shell | Kind::PowerShell | Kind::Makefile | Kind::GoProgram => {}
+            Kind::Shell | Kind::PowerShell | Kind::Makefile | Kind::Taskfile | Kind::GoProgram => {}
         }
         // A Go program is named by its folder as often as by its file (`build-release-binaries/main.go`).
         let parts = if self.kind == Kind::GoProgram { 2 } else { 1 };

@@ -104,6 +104,15 @@ impl Origins {
     }
 }
 
+/// The largest char boundary of `s` at or below `at` (where to cut a text read up to a limit).
+pub fn floor_char_boundary(s: &str, at: usize) -> usize {
+    let mut at = at.min(s.len());
+    while !s.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

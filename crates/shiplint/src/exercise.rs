@@ -14,7 +14,7 @@ pub const READERS: &[&str] = &["shell", "makefile", "dockerfile", "ci_yaml", "go
 pub fn run(reader: &str, data: &[u8]) {
     let kinds: &[Kind] = match reader {
         "shell" => &[Kind::Shell, Kind::PowerShell],
-        "makefile" => &[Kind::Makefile],
+        "makefile" => &[Kind::Makefile, Kind::Taskfile],
         "dockerfile" => &[Kind::Dockerfile],
         "ci_yaml" => {
             &[Kind::GithubWorkflow, Kind::GithubAction, Kind::GitlabCi, Kind::CircleCi, Kind::Drone, Kind::Snapcraft]

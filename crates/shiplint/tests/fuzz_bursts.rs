@@ -101,7 +101,7 @@ fn seeds() -> Vec<(PathBuf, &'static str, String)> {
             let Ok(text) = std::fs::read_to_string(&path) else { continue };
             let reader = match source::kind_of(&path, text.as_bytes()) {
                 Some(Kind::Shell | Kind::PowerShell) => "shell",
-                Some(Kind::Makefile) => "makefile",
+                Some(Kind::Makefile | Kind::Taskfile) => "makefile",
                 Some(Kind::Dockerfile) => "dockerfile",
                 Some(
                     Kind::GithubWorkflow

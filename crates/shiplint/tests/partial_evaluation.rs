@@ -5438,3 +5438,35 @@ fn a_drone_pipeline_releases_what_its_plugin_uploads() {
     )]);
     assert!(found.is_empty(), "{found:#?}");
 }
+
+/// A go-task file is read as the Makefile it amounts to: global and task variables (`sh:` ones
+/// run), `{{.NAME}}` templates, a task's `env:`, a command over several lines in one shell, and
+/// `task NAME` from a workflow that uploads what the task packs.
+#[test]
+fn a_task_file_builds_like_a_makefile() {
+    let taskfile = "version: '3'\n\nvars:\n  DATE:\n    sh: date -u +%FT%TZ\n  LDFLAGS: -X main.buildDate={{.DATE}}\n\ntasks:\n  dist:linux:\n    env:\n      GOOS: linux\n    cmds:\n      - |\n        mkdir -p dist\n        go build -ldflags \"{{.LDFLAGS}}\" -o dist/app .\n      - tar czf dist/app.tgz dist/app\n  test:\n    cmds:\n      - go test ./...\n";
+    let workflow = "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - run: task dist:linux\n      - run: gh release upload \"$GITHUB_REF_NAME\" dist/app.tgz\n";
+    let found = check_in_module(&[("Taskfile.yml", taskfile), (".github/workflows/release.yml", workflow)]);
+    assert_eq!(
+        rules(&found),
+        [("non-reproducible-build", "Taskfile.yml:6"), ("untrimmed-paths", "Taskfile.yml:15")],
+        "{found:#?}"
+    );
+    let fixed =
+        taskfile.replace("date -u +%FT%TZ", "git log -1 --format=%cI").replace("go build", "go build -trimpath");
+    let found = check_in_module(&[("Taskfile.yml", &fixed), (".github/workflows/release.yml", workflow)]);
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+/// A task's build written in a variable of its own (`BUILD: go build -o ...`) and run behind the
+/// environment it sets (`GOOS=windows {{.BUILD}}`) is found where the variable writes it; so is
+/// a Makefile's `target: ; command` written on the rule's line.
+#[test]
+fn a_build_command_in_a_task_variable_is_found_where_it_is_written() {
+    let taskfile = "version: '3'\ntasks:\n  windows:\n    cmds:\n      - GOOS=windows {{.BUILD}}\n      - zip dist/app.zip dist/app.exe\n    vars:\n      BUILD: go build -o dist/app.exe .\n";
+    let found = check_in_module(&[("Taskfile.yml", taskfile)]);
+    assert_eq!(places(&found, "untrimmed-paths"), ["Taskfile.yml:8"], "{found:#?}");
+    let make = "release: ; GOOS=windows go build -o dist/app.exe . && zip dist/app.zip dist/app.exe\n";
+    let found = check_in_module(&[("Makefile", make)]);
+    assert_eq!(places(&found, "untrimmed-paths"), ["Makefile:1"], "{found:#?}");
+}
