@@ -168,6 +168,8 @@ struct Invocation {
     job: String,
     given: Vec<(String, String)>,
     matrix: Vec<(String, Vec<String>)>,
+    /// Its `filters:` name tags: CircleCI runs a job for a tag push only then.
+    on_tags: bool,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -189,6 +191,10 @@ enum Matrix {
 #[serde(untagged)]
 enum InvocationValue {
     Scalar(Scalar),
+    TagFilters {
+        #[serde(rename = "tags")]
+        _tags: IgnoredAny,
+    },
     Matrix(Matrix),
     Other(IgnoredAny),
 }
@@ -221,6 +227,7 @@ impl<'de> Deserialize<'de> for Invocation {
                                     })
                                     .collect();
                             }
+                            ("filters", InvocationValue::TagFilters { .. }) => out.on_tags = true,
                             ("name" | "requires" | "context" | "filters" | "type", _) => {}
                             (_, InvocationValue::Scalar(s)) => out.given.push((key, s.text())),
                             _ => {}
@@ -432,10 +439,17 @@ impl Steps<'_> {
 /// Reads a CircleCI config. An error is a YAML error, in plain words.
 pub fn parse(text: &str) -> Result<Pipeline, String> {
     let config: Config = super::ci::from_yaml(text)?;
+    // CircleCI runs a job for a tag push only where a workflow's filters name tags: what
+    // other jobs store as artifacts is a branch build's.
+    let on_tags = |job: &str| {
+        config.workflows.values().any(|w| match w {
+            Workflow::Jobs { jobs } => jobs.iter().any(|i| i.job == job && i.on_tags),
+            Workflow::Other(_) => false,
+        })
+    };
     let mut out = Pipeline {
         matrix_is_env: false,
-        // Workflows run on tags when their filters say so; a config may release.
-        on_release: true,
+        on_release: config.jobs.keys().any(|name| on_tags(name)),
         ..Pipeline::default()
     };
     for (name, job) in &config.jobs {
@@ -484,8 +498,12 @@ pub fn parse(text: &str) -> Result<Pipeline, String> {
             handed_on: Vec::new(),
         };
         steps.read(job.steps.as_deref().unwrap_or_default(), 0);
-        out.jobs[index].artifacts = steps.kept;
+        // What a later job publishes is published from any run; stored artifacts are a
+        // release's only in a run for a tag.
         out.jobs[index].handed_on = steps.handed_on;
+        if on_tags(name) {
+            out.jobs[index].artifacts = steps.kept;
+        }
         out.runs.extend(steps.runs);
     }
     Ok(out)
@@ -548,6 +566,9 @@ workflows:
           matrix:
             parameters:
               goos: [linux, darwin]
+          filters:
+            tags:
+              only: /^v.*/
       - build:
           name: windows
           goos: windows
@@ -564,7 +585,8 @@ workflows:
         let image = p.jobs[0].image.as_ref().unwrap();
         assert_eq!(&CONFIG[image.span.0..image.span.1], "circleci/golang:1.16");
         assert_eq!(p.jobs[0].handed_on, ["dist"]);
-        assert_eq!(p.jobs[1].artifacts, ["mac"]);
+        assert!(p.jobs[1].artifacts.is_empty(), "mac runs for branches only: its artifacts are a branch build's");
+        assert!(p.on_release);
         assert_eq!(p.runs.iter().map(|r| r.job).collect::<Vec<_>>(), [0, 0, 0, 1]);
         let Item::Command(build) = &p.runs[0].items[0] else { panic!("{:?}", p.runs[0].items) };
         assert_eq!(&CONFIG[build.words[0].start..build.words[0].end], "go", "positions are the file's");

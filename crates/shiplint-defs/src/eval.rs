@@ -917,6 +917,10 @@ impl<'a> Evaluated<'a> {
 /// known (`cd` alone, `cd -`, a hole) stays a hole.
 fn changed_folder(from: Option<&Value>, to: Option<&Value>) -> Value {
     let unknown = || Value::hole(Origin::Unevaluated("(the folder cd changed to)".into()));
+    // An absolute folder with holes (`cd /tmp/jsonnet-${VERSION}`) is still that folder.
+    if let Some(to) = to.filter(|t| t.as_known().is_none() && t.starts_with("/")) {
+        return to.clone();
+    }
     let (Some(to), from) = (to.and_then(Value::as_known), from.cloned().unwrap_or_else(Value::empty)) else {
         return unknown();
     };
@@ -1026,7 +1030,7 @@ impl<'a> Walk<'a, '_> {
             return (Flow::Return, None);
         }
         let mut status = Some(true);
-        for item in items {
+        for (at, item) in items.iter().enumerate() {
             if self.budget.exhausted() {
                 return (Flow::Return, None);
             }
@@ -1043,6 +1047,11 @@ impl<'a> Walk<'a, '_> {
                         Some(false) => (Flow::Next, status),
                         // Maybe runs: a command that cannot change variables runs in place.
                         None if !self.may_set_variables(cmd) => (Flow::Next, self.command(cmd, env, frame, depth).1),
+                        // The rest of an `&&` chain runs only where this one ran (`ls && cd
+                        // /tmp/x && make` makes in /tmp/x): it sees what this one set.
+                        None if matches!(items.get(at + 1), Some(Item::Command(next)) if next.after == "&&") => {
+                            self.command(cmd, env, frame, depth)
+                        }
                         None => {
                             let mut ran = env.clone();
                             let (_, s) = self.command(cmd, &mut ran, frame, depth);

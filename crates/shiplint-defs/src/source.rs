@@ -428,6 +428,10 @@ pub struct Command {
     pub folders: Option<Arc<dockerfile::ContextFolders>>,
     /// For a Dockerfile's RUN: the image folder it runs in, where known.
     pub image_dir: Option<String>,
+    /// For a Dockerfile's RUN: it changed to a folder the build context was not copied to
+    /// (`cd /tmp/jsonnet && make`, after downloading another project there), whose files are
+    /// not the scan's.
+    pub outside_context: bool,
 }
 
 impl Command {
@@ -912,7 +916,9 @@ fn read_dockerfile_run<'a>(
     let shared = Arc::new(folders.clone());
     for cmd in &mut into.commands[first..] {
         cmd.image_dir = folders.image_dir(cmd.cwd.as_ref());
+        let changed_to_absolute = cmd.cwd.as_ref().is_some_and(|c| c.starts_with("/"));
         cmd.cwd = folders.in_context(cmd.cwd.as_ref());
+        cmd.outside_context = changed_to_absolute && cmd.cwd.is_none();
         cmd.folders = Some(shared.clone());
     }
 }
@@ -973,6 +979,7 @@ fn read_script<'a>(
                 cwd: e.cwd.clone(),
                 folders: None,
                 image_dir: None,
+                outside_context: false,
             });
         }
     }
@@ -2123,6 +2130,21 @@ impl<'a> Defs<'a> {
         inv.ldflags.as_ref().map(|(value, _)| value.choices_text())
     }
 
+    /// Whether every package a build names is an import path of another module than the one
+    /// the file is in (`golang.org/x/tools/cmd/stringer`, `mvdan.cc/gofumpt@v0.7.0`).
+    fn builds_only_other_modules(&self, inv: &BuildInvocation<'_>) -> bool {
+        let other = |module: &Module, package: &Value| {
+            package.as_known().is_some_and(|p| {
+                let path = p.split('@').next().unwrap_or(p);
+                // An import path's first element is a domain (`./cmd/app` is a folder).
+                let domain = path.split('/').next().is_some_and(|first| first.contains('.') && !first.starts_with('.'));
+                domain && path.contains('/') && !module.holds(path)
+            })
+        };
+        !inv.packages.is_empty()
+            && self.module().is_some_and(|module| inv.packages.iter().all(|(p, _)| other(&module, p)))
+    }
+
     /// Why a build's output reaches users (built into an image or in CI, released, stripped,
     /// cross-compiled...); `None` for what looks like a local development build.
     pub fn ships(&self, b: &Build<'_>) -> Option<String> {
@@ -2152,6 +2174,16 @@ impl<'a> Defs<'a> {
         // but goreleaser and promu release every build of their config, whatever its folder
         // (a release of `main: ./examples/base`).
         if !matches!(self.kind, Kind::Goreleaser | Kind::Promu) && builds_test_or_example_program(inv) {
+            return None;
+        }
+        // Another module's program installed as a tool into a folder of tools (`GOBIN=$(LOCALBIN)
+        // go install sigs.k8s.io/controller-tools/cmd/controller-gen`): the project releases its
+        // own. Not one installed into a release folder (`GOBIN=$(CURDIR)/dist`).
+        let tool_folder = inv.env.get("GOBIN").is_some_and(|gobin| {
+            let folder = gobin.value.display().to_ascii_lowercase();
+            !["dist", "release", "artifact", "out"].iter().any(|w| folder.contains(w))
+        });
+        if tool_folder && self.builds_only_other_modules(inv) && !self.image_copies_by_name(b) {
             return None;
         }
         // A target that does not say what it is for, run by `$(MAKE) target` from one of the same

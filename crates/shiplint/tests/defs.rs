@@ -869,8 +869,8 @@ fn gitlab_ci_jobs_templates_matrix_and_images() {
     assert_eq!(
         got,
         [
-            ("SL010".to_string(), at("7:10")),  // default image golang:latest (the test job)
-            ("SL010".to_string(), at("13:7")),  // go mod tidy in the template: once for its line
+            // The test job's default image golang:latest floats, but nothing it builds ships.
+            ("SL010".to_string(), at("13:7")), // go mod tidy in the template: once for its line
             ("SL010".to_string(), at("25:10")), // golang:1.26 older than go 1.27.0
             ("SL002".to_string(), at("31:7")),
             ("SL106".to_string(), at("31:7")),  // darwin builds kept, nothing notarizes
@@ -882,12 +882,11 @@ fn gitlab_ci_jobs_templates_matrix_and_images() {
         "{messages:#?}"
     );
     let text = |i: usize| messages[i].1;
-    assert!(text(0).starts_with("image: golang:latest installs whatever Go release is current"), "{}", text(0));
-    assert!(text(1).contains("go mod tidy in CI job build may rewrite"), "{}", text(1)); // the test job ships nothing
-    assert!(text(2).starts_with("golang:1.26 (Go 1.26) is older than `go 1.27.0` in go.mod"), "{}", text(2));
-    assert!(text(6).contains("date"), "{}", text(6));
-    assert!(text(7).starts_with("4 matrix jobs keep bin/api as an artifact (linux/amd64, linux/arm64,"), "{}", text(7));
-    assert!(text(8).contains("windows build writes dist/api-windows without .exe"), "{}", text(8));
+    assert!(text(0).contains("go mod tidy in CI job build may rewrite"), "{}", text(0)); // the test job ships nothing
+    assert!(text(1).starts_with("golang:1.26 (Go 1.26) is older than `go 1.27.0` in go.mod"), "{}", text(1));
+    assert!(text(5).contains("date"), "{}", text(5));
+    assert!(text(6).starts_with("4 matrix jobs keep bin/api as an artifact (linux/amd64, linux/arm64,"), "{}", text(6));
+    assert!(text(7).contains("windows build writes dist/api-windows without .exe"), "{}", text(7));
 }
 
 #[test]

@@ -5322,9 +5322,10 @@ fn a_tool_go_get_in_a_job_that_ships_nothing_is_no_drift() {
 /// that uploads nothing ships nothing.
 #[test]
 fn a_circleci_release_job_is_judged_like_any_ci_job() {
+    let filters = "filters: {tags: {only: /^v.*/}}";
     let config = |upload: &str| {
         format!(
-            "version: 2.1\njobs:\n  build:\n    docker:\n      - image: cimg/go:1.22\n    parameters:\n      os:\n        type: string\n        default: linux\n    steps:\n      - checkout\n      - run:\n          name: build\n          command: |\n            GOOS=<< parameters.os >> go build -o dist/app-<< parameters.os >> .\n      - persist_to_workspace:\n          root: .\n          paths: [dist]\n  publish:\n    docker:\n      - image: cimg/base:2024.01\n    steps:\n      - attach_workspace: {{at: .}}\n      - run: {upload}\nworkflows:\n  release:\n    jobs:\n      - build:\n          matrix:\n            parameters:\n              os: [linux, darwin]\n      - publish:\n          requires: [build]\n"
+            "version: 2.1\njobs:\n  build:\n    docker:\n      - image: cimg/go:1.22\n    parameters:\n      os:\n        type: string\n        default: linux\n    steps:\n      - checkout\n      - run:\n          name: build\n          command: |\n            GOOS=<< parameters.os >> go build -o dist/app-<< parameters.os >> .\n      - persist_to_workspace:\n          root: .\n          paths: [dist]\n  publish:\n    docker:\n      - image: cimg/base:2024.01\n    steps:\n      - attach_workspace: {{at: .}}\n      - run: {upload}\nworkflows:\n  release:\n    jobs:\n      - build:\n          matrix:\n            parameters:\n              os: [linux, darwin]\n          {filters}\n      - publish:\n          requires: [build]\n          {filters}\n"
         )
     };
     let found = check_in_module(&[(".circleci/config.yml", &config("ghr -t \"$GITHUB_TOKEN\" \"$CIRCLE_TAG\" dist/"))]);
@@ -5469,4 +5470,32 @@ fn a_build_command_in_a_task_variable_is_found_where_it_is_written() {
     let make = "release: ; GOOS=windows go build -o dist/app.exe . && zip dist/app.zip dist/app.exe\n";
     let found = check_in_module(&[("Makefile", make)]);
     assert_eq!(places(&found, "untrimmed-paths"), ["Makefile:1"], "{found:#?}");
+}
+
+/// A release target whose prerequisites install other modules' programs as tools (`GOBIN=...
+/// go install sigs.k8s.io/controller-tools/cmd/controller-gen`, reached through a target named
+/// by a variable with holes): the tools are not the project's release; its own build is.
+#[test]
+fn tools_a_release_target_installs_are_not_its_release() {
+    let make = "LOCALBIN ?= $(shell pwd)/bin\nCONTROLLER_GEN ?= $(LOCALBIN)/controller-gen\n\nmanager: controller-gen\n\tgo build -o bin/manager main.go\n\ncontroller-gen: $(CONTROLLER_GEN)\n$(CONTROLLER_GEN):\n\tGOBIN=$(LOCALBIN) go install sigs.k8s.io/controller-tools/cmd/controller-gen\n";
+    let image = "FROM golang:1.27 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 make manager\nFROM gcr.io/distroless/static:nonroot\nCOPY --from=build /src/bin/manager /manager\nENTRYPOINT [\"/manager\"]\n";
+    let found = check_in_module(&[("Makefile", make), ("Dockerfile", image)]);
+    assert_eq!(places(&found, "untrimmed-paths"), ["Makefile:5"], "{found:#?}");
+}
+
+/// An image step that downloads another project into a folder the build context was not copied
+/// to and runs make there (`cd /tmp/jsonnet-${VERSION} && make`) runs that project's Makefile,
+/// not the repository's; `cd` into the copy of the context runs the repository's.
+#[test]
+fn make_in_an_image_folder_outside_the_context_is_another_projects() {
+    let make = "app:\n\tgo build -o app .\n";
+    let image = |cd: &str| {
+        format!(
+            "FROM golang:1.27\nARG V=1.0\nWORKDIR /src\nCOPY . .\nRUN curl -sL https://example.com/x.tgz -o /tmp/x.tgz && cd {cd} && make\nUSER 1000\nCMD [\"/src/app\"]\n"
+        )
+    };
+    let found = check_in_module(&[("Makefile", make), ("Dockerfile", &image("/tmp/jsonnet-${V}"))]);
+    assert!(places(&found, "untrimmed-paths").is_empty(), "{found:#?}");
+    let found = check_in_module(&[("Makefile", make), ("Dockerfile", &image("/src"))]);
+    assert_eq!(places(&found, "untrimmed-paths"), ["Makefile:2"], "{found:#?}");
 }

@@ -505,7 +505,12 @@ fn check_ci_mutations(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     for (i, cmd) in defs.commands.iter().enumerate() {
         let Some(argv) = known_argv(&cmd.argv) else { continue };
         let Some(what) = mutation(&argv) else { continue };
-        if runs_before_checkout(defs, cmd) {
+        // A job for tests or checks (`acceptance-test`) ships nothing it builds: what a tool
+        // install (`go get tool@v1`) rewrote there does not matter; an upgrade of the whole
+        // graph (`go get -u`) is still said.
+        let upgrades_all = argv.iter().any(|a| a.starts_with("-u"));
+        let for_checks = defs.ci_job_for_other_purpose(cmd.context.as_deref()) && !upgrades_all;
+        if runs_before_checkout(defs, cmd) || for_checks {
             continue;
         }
         let checked = defs.commands[i + 1..].iter().filter(|c| c.context == cmd.context).any(|c| checks_diff(&c.argv));
@@ -594,8 +599,8 @@ fn check_image_toolchain(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-/// CI jobs (GitLab `image:`) that run `go` in a `golang:<version>` image older than go.mod asks
-/// for, and snapcraft parts that build with the `go` snap's `latest` track.
+/// CI jobs (GitLab `image:`) whose builds may ship that run `go` in a `golang:<version>` image
+/// older than go.mod asks for, and snapcraft parts that build with the `go` snap's `latest` track.
 fn check_job_images(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     let Some(pipeline) = defs.workflow else { return };
     for snap in pipeline.jobs.iter().filter_map(|j| j.go_snap.as_ref()) {
@@ -615,7 +620,13 @@ fn check_job_images(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             c.context.as_deref() == Some(job.name.as_str())
                 && matches!(c.argv.first(), Some(Value::Known(p)) if p == "go")
         });
-        if !runs_go {
+        // A job for tests or checks, or one whose builds nothing keeps, ships nothing it builds.
+        let name = Some(job.name.as_str());
+        let ships = || {
+            defs.builds.iter().any(|b| b.context.as_deref() == name && defs.ships(b).is_some())
+                || defs.keeping(name, 0).may_publish()
+        };
+        if !runs_go || defs.ci_job_for_other_purpose(name) || !ships() {
             continue;
         }
         // The image may name matrix or pipeline variables (`golang:${GO_VERSION}`): each job of
