@@ -1277,7 +1277,7 @@ pub fn link(defs: &mut [Defs<'_>]) {
         };
         for (i, d) in defs.iter().enumerate() {
             for cmd in &d.commands[examined[i]..] {
-                let Some(env) = cmd.env.as_ref().filter(|_| !cmd.outside_context) else { continue };
+                let Some(env) = &cmd.env else { continue };
                 let depth = cmd.via.as_ref().map_or(0, |v| v.chain().count());
                 let Some(launch) = super::gobuild::launched(&cmd.argv).filter(|_| depth < MAX_CHAIN) else { continue };
                 let Some(request) = request_launched(&cmd.argv, &launch) else { continue };

@@ -428,10 +428,6 @@ pub struct Command {
     pub folders: Option<Arc<dockerfile::ContextFolders>>,
     /// For a Dockerfile's RUN: the image folder it runs in, where known.
     pub image_dir: Option<String>,
-    /// For a Dockerfile's RUN: it changed to a folder the build context was not copied to
-    /// (`cd /tmp/jsonnet && make`, after downloading another project there), whose files are
-    /// not the scan's.
-    pub outside_context: bool,
 }
 
 impl Command {
@@ -916,9 +912,7 @@ fn read_dockerfile_run<'a>(
     let shared = Arc::new(folders.clone());
     for cmd in &mut into.commands[first..] {
         cmd.image_dir = folders.image_dir(cmd.cwd.as_ref());
-        let changed_to_absolute = cmd.cwd.as_ref().is_some_and(|c| c.starts_with("/"));
         cmd.cwd = folders.in_context(cmd.cwd.as_ref());
-        cmd.outside_context = changed_to_absolute && cmd.cwd.is_none();
         cmd.folders = Some(shared.clone());
     }
 }
@@ -979,7 +973,6 @@ fn read_script<'a>(
                 cwd: e.cwd.clone(),
                 folders: None,
                 image_dir: None,
-                outside_context: false,
             });
         }
     }
@@ -2183,7 +2176,9 @@ impl<'a> Defs<'a> {
             let folder = gobin.value.display().to_ascii_lowercase();
             !["dist", "release", "artifact", "out"].iter().any(|w| folder.contains(w))
         });
-        if tool_folder && self.builds_only_other_modules(inv) && !self.image_copies_by_name(b) {
+        // (In an image's own RUN, what its stages copy out decides.)
+        let in_image = self.kind == Kind::Dockerfile;
+        if tool_folder && !in_image && self.builds_only_other_modules(inv) && !self.image_copies_by_name(b) {
             return None;
         }
         // A target that does not say what it is for, run by `$(MAKE) target` from one of the same

@@ -5482,20 +5482,3 @@ fn tools_a_release_target_installs_are_not_its_release() {
     let found = check_in_module(&[("Makefile", make), ("Dockerfile", image)]);
     assert_eq!(places(&found, "untrimmed-paths"), ["Makefile:5"], "{found:#?}");
 }
-
-/// An image step that downloads another project into a folder the build context was not copied
-/// to and runs make there (`cd /tmp/jsonnet-${VERSION} && make`) runs that project's Makefile,
-/// not the repository's; `cd` into the copy of the context runs the repository's.
-#[test]
-fn make_in_an_image_folder_outside_the_context_is_another_projects() {
-    let make = "app:\n\tgo build -o app .\n";
-    let image = |cd: &str| {
-        format!(
-            "FROM golang:1.27\nARG V=1.0\nWORKDIR /src\nCOPY . .\nRUN curl -sL https://example.com/x.tgz -o /tmp/x.tgz && cd {cd} && make\nUSER 1000\nCMD [\"/src/app\"]\n"
-        )
-    };
-    let found = check_in_module(&[("Makefile", make), ("Dockerfile", &image("/tmp/jsonnet-${V}"))]);
-    assert!(places(&found, "untrimmed-paths").is_empty(), "{found:#?}");
-    let found = check_in_module(&[("Makefile", make), ("Dockerfile", &image("/src"))]);
-    assert_eq!(places(&found, "untrimmed-paths"), ["Makefile:2"], "{found:#?}");
-}
