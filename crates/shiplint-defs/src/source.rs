@@ -2174,7 +2174,8 @@ impl<'a> Defs<'a> {
         // own. Not one installed into a release folder (`GOBIN=$(CURDIR)/dist`).
         let tool_folder = inv.env.get("GOBIN").is_some_and(|gobin| {
             let folder = gobin.value.display().to_ascii_lowercase();
-            !["dist", "release", "artifact", "out"].iter().any(|w| folder.contains(w))
+            let release = ["dist", "release", "releases", "artifacts", "out", "output"];
+            !folder.split(['/', '\\']).any(|part| release.contains(&part))
         });
         // (In an image's own RUN, what its stages copy out decides.)
         let in_image = self.kind == Kind::Dockerfile;

@@ -188,7 +188,7 @@ impl Lines {
 /// Whether a shell line leaves its command open (the next line continues it without `;`).
 fn open_ended(line: &str) -> bool {
     let l = line.trim_end();
-    l.is_empty() || ["then", "do", "else", "{", "(", "|", "&&", "||", "\\", "in"].iter().any(|end| l.ends_with(end))
+    l.is_empty() || ["then", "do", "else", "{", "(", "|", "&&", "||", "in"].iter().any(|end| l.ends_with(end))
 }
 
 /// The task file as a Makefile with the same lines.
@@ -275,7 +275,9 @@ pub fn to_makefile(text: &str) -> Result<String, String> {
                 // One shell for the whole command: lines joined as make continues them.
                 let shell = translate(&shell, name);
                 let joined = match (i == last, open_ended(&shell)) {
+                    // A line the command continues itself (`go build \`) is one for make too.
                     (true, _) => shell,
+                    (false, _) if shell.ends_with('\\') => shell,
                     (false, true) => format!("{shell} \\"),
                     (false, false) => format!("{shell}; \\"),
                 };
@@ -334,6 +336,9 @@ tasks:
         fi
       - task: build
         vars: {LDFLAGS: -w}
+      - |
+        go build \
+          -o dist/x .
   generate: go generate ./...
 "#;
 
@@ -350,7 +355,9 @@ tasks:
         assert_eq!(lines[22], "go build -o dist/app-$(shell go env GOOS) .; \\");
         assert_eq!(lines[23], "fi");
         assert_eq!(lines[24], "\ttask build LDFLAGS=-w");
-        assert_eq!(lines[26], "generate:  ; go generate ./...");
+        assert_eq!(lines[27], "\texport GOOS=\"linux\"; go build \\", "a command continued by its own backslash");
+        assert_eq!(lines[28], "-o dist/x .");
+        assert_eq!(lines[29], "generate:  ; go generate ./...");
     }
 
     #[test]
