@@ -365,6 +365,9 @@ pub struct Defs<'a> {
     /// The tags of images the scan builds that run their program as non-root (a base image of
     /// the project's own, `FROM kumahq/static:no-push-amd64`).
     pub nonroot_images_built: Arc<Vec<String>>,
+    /// The variables the scan's Makefiles set to a value written out (`BASE_VERSION ?=
+    /// master-2026-08-22`): a Dockerfile's build argument of that name is what its builds pass.
+    pub variables_set_by_makefiles: Arc<Vec<String>>,
     /// For a Dockerfile: an image build of the scan tags it for development only and pushes
     /// nothing (`docker build -t waypoint:dev .`).
     pub image_tagged_for_development: bool,
@@ -1558,6 +1561,7 @@ impl<'a> Defs<'a> {
             image_built_otherwise: false,
             built_as: Vec::new(),
             nonroot_images_built: Arc::default(),
+            variables_set_by_makefiles: Arc::default(),
             image_tagged_for_development: false,
             image_build_args: Vec::new(),
             published_instead: None,

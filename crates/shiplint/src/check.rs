@@ -270,6 +270,28 @@ fn mark_nonroot_images_built(defs: &mut [Defs<'_>]) {
     }
 }
 
+/// Gives each Dockerfile the names of the variables the Makefiles of its scan set to a value
+/// written out, with no reference in it (`BASE_VERSION ?= master-2026-08-22`; not `latest`):
+/// the build tools that pass build arguments take them from there.
+fn mark_variables_set_by_makefiles(defs: &mut [Defs<'_>]) {
+    let mut set: HashMap<Option<&Path>, Vec<String>> = HashMap::new();
+    for d in defs.iter().filter(|d| d.kind == source::Kind::Makefile) {
+        for (name, word) in &d.assignments {
+            let value = d.text.get(word.start..word.end).unwrap_or("").trim();
+            let written_out = !value.is_empty() && !value.contains('$') && value != "latest";
+            if written_out {
+                set.entry(d.scan_root).or_default().push(name.to_string());
+            }
+        }
+    }
+    let set: HashMap<_, Arc<Vec<String>>> = set.into_iter().map(|(root, names)| (root, Arc::new(names))).collect();
+    for d in defs.iter_mut().filter(|d| d.kind == source::Kind::Dockerfile) {
+        if let Some(names) = set.get(&d.scan_root) {
+            d.variables_set_by_makefiles = names.clone();
+        }
+    }
+}
+
 /// What the rules find in one build definition; a finding may be placed in another file of the
 /// scan (the caller's line that chose what was built).
 fn judge_definition(defs: &Defs<'_>, config: &Config) -> Vec<Finding> {
@@ -494,6 +516,7 @@ fn judge_definitions(
     }
     mark_container_runs(&mut defs);
     mark_nonroot_images_built(&mut defs);
+    mark_variables_set_by_makefiles(&mut defs);
     // A file another Makefile of the scan includes is judged as part of it, as make reads it
     // (alone, it lacks the includer's variables and goals).
     let included: std::collections::HashSet<(Option<&Path>, &str)> = defs

@@ -5482,3 +5482,19 @@ fn tools_a_release_target_installs_are_not_its_release() {
     let found = check_in_module(&[("Makefile", make), ("Dockerfile", image)]);
     assert_eq!(places(&found, "untrimmed-paths"), ["Makefile:5"], "{found:#?}");
 }
+
+/// A base image tag that is a build argument (`FROM base:${BASE_VERSION}` with `ARG
+/// BASE_VERSION=latest`) is the one the repository's build passes when its Makefile sets the
+/// variable to a written-out release; with no such variable the default is what builds.
+#[test]
+fn a_base_tag_the_makefile_sets_is_not_judged_by_its_default() {
+    let image = "ARG BASE_VERSION=latest\nFROM example.com/release/base:${BASE_VERSION}\nCOPY app /usr/local/bin/app\nUSER 1000\nENTRYPOINT [\"app\"]\n";
+    let make = "BASE_VERSION ?= 2026-08-22\nbuild:\n\tCGO_ENABLED=0 go build -trimpath -o app .\n";
+    let found = check_in_module(&[("Dockerfile", image), ("Makefile", make)]);
+    assert!(places(&found, "unpinned-base-image").is_empty(), "{found:#?}");
+    let found = check_in_module(&[
+        ("Dockerfile", image),
+        ("Makefile", "build:\n\tCGO_ENABLED=0 go build -trimpath -o app .\n"),
+    ]);
+    assert_eq!(places(&found, "unpinned-base-image"), ["Dockerfile:2"], "{found:#?}");
+}

@@ -10,7 +10,10 @@ declare_rule! {
     /// toolchain images whose tag names no Go release (`golang:alpine`, `golang:alpine3.23`,
     /// `golang:1-bookworm`);
     /// a base a build argument chooses (`FROM ${BASE_IMAGE}`) is judged as the scan's image
-    /// builds pass it (`--build-arg`, build-push-action's `build-args:`).
+    /// builds pass it (`--build-arg`, build-push-action's `build-args:`), and a tag that is a
+    /// build argument the repository's Makefiles set to a written-out value (`ARG
+    /// BASE_VERSION=latest` with `BASE_VERSION ?= 1.2.3` in the Makefile, which the project's
+    /// build tool passes) is not judged by its default.
     /// Dockerfiles that are not released (development, test and example images, by their name
     /// or folder) and, in a Go project, images that neither build nor ship a Go program (a docs
     /// site, a test harness) are left alone. A ko config (`.ko.yaml`) is judged the same way when
@@ -122,7 +125,16 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         return;
     }
     let contexts = bake_contexts(defs);
-    for (s, reference, img) in bases.into_iter().filter(|(s, _, _)| !contexts.contains(&s.base_written)) {
+    // A tag that is a build argument the repository's Makefiles set (`FROM base:${BASE_VERSION}`
+    // with `ARG BASE_VERSION=latest`, and `BASE_VERSION ?= 1.2.3` in the Makefile) is the one
+    // its builds pass, whatever the default says.
+    let tag_set_elsewhere = |s: &dockerfile::Stage| {
+        let tag = s.base_written.rsplit_once(':').map_or("", |(_, tag)| tag);
+        let name = tag.strip_prefix("${").and_then(|t| t.strip_suffix('}')).or_else(|| tag.strip_prefix('$'));
+        name.is_some_and(|n| defs.variables_set_by_makefiles.iter().any(|v| v == n))
+    };
+    let judged = |s: &dockerfile::Stage| !contexts.contains(&s.base_written) && !tag_set_elsewhere(s);
+    for (s, reference, img) in bases.into_iter().filter(|(s, _, _)| judged(s)) {
         let Some(problem) = unpinned(&img) else { continue };
         let message = format!("base image {reference} {problem}: every build may get a different image");
         out.push(defs.finding(&META, s.base_span, message, "pin a version tag, or better a digest (@sha256:...)"));
