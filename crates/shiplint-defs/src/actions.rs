@@ -337,9 +337,7 @@ fn combinations(matrix: &Option<Matrix>) -> (Vec<super::ci::Combination>, u128) 
         combos.push(Vec::new());
     }
     let declared = declared.max(combos.len() as u128);
-    let labelled =
-        combos.into_iter().map(|c| (c.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", "), c));
-    (labelled.collect(), declared)
+    (super::ci::labelled(combos), declared)
 }
 
 /// A step's or job's `uses:` and its `with:` inputs.

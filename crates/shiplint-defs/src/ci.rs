@@ -43,6 +43,29 @@ fn yaml_error(e: &serde_saphyr::Error) -> String {
     format!("YAML not read: it {limit} (an alias bomb, or generated)")
 }
 
+/// Visitor methods that read any number, boolean or null as `$other` (a value shiplint does not
+/// need, which must not fail the read).
+macro_rules! scalars_are {
+    ($other:expr) => {
+        fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok($other)
+        }
+        fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok($other)
+        }
+        fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok($other)
+        }
+        fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok($other)
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok($other)
+        }
+    };
+}
+pub(crate) use scalars_are;
+
 /// A value that is text, a mapping read as `T`, or anything else. Unlike an untagged enum, it
 /// reads the mapping in place, which keeps the spans (`Spanned`) inside it.
 #[derive(Clone, Debug)]
@@ -70,21 +93,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Shaped<T> {
                 while seq.next_element::<IgnoredAny>()?.is_some() {}
                 Ok(Shaped::Other)
             }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Shaped<T>, E> {
-                Ok(Shaped::Other)
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Shaped<T>, E> {
-                Ok(Shaped::Other)
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Shaped<T>, E> {
-                Ok(Shaped::Other)
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Shaped<T>, E> {
-                Ok(Shaped::Other)
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Shaped<T>, E> {
-                Ok(Shaped::Other)
-            }
+            scalars_are!(Shaped::Other);
         }
         d.deserialize_any(ShapedVisitor(std::marker::PhantomData))
     }
@@ -196,6 +205,13 @@ pub struct RunStep {
 /// A job's runners: one environment per matrix combination.
 /// One matrix combination: its label (`goos=linux, goarch=arm64`) and its values.
 pub type Combination = (String, Vec<(String, String)>);
+
+/// Matrix combinations with their labels (`goos=linux, goarch=arm64`), which say which value is
+/// which variable.
+pub fn labelled(combinations: Vec<Vec<(String, String)>>) -> Vec<Combination> {
+    let label = |c: &[(String, String)]| c.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ");
+    combinations.into_iter().map(|c| (label(&c), c)).collect()
+}
 
 #[derive(Default)]
 pub struct JobPlan {

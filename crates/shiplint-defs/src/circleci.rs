@@ -9,7 +9,7 @@
 //! `matrix:` combination, or the defaults): they become the job's combinations, read as
 //! `${{ matrix.NAME }}`. Other `<< ... >>` (`pipeline.git.tag`) stay holes.
 
-use super::ci::{Input, JobPlan, Pipeline, RunStep, Scalar, Shaped, span_of};
+use super::ci::{Input, JobPlan, Pipeline, RunStep, Scalar, Shaped, scalars_are, span_of};
 use super::shell::{self, Item};
 use indexmap::IndexMap;
 use serde::Deserialize;
@@ -142,21 +142,7 @@ impl<'de> Deserialize<'de> for Step {
                 while seq.next_element::<IgnoredAny>()?.is_some() {}
                 Ok(Step::Invoke(String::new()))
             }
-            fn visit_unit<E: de::Error>(self) -> Result<Step, E> {
-                Ok(Step::Invoke(String::new()))
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Step, E> {
-                Ok(Step::Invoke(String::new()))
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Step, E> {
-                Ok(Step::Invoke(String::new()))
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Step, E> {
-                Ok(Step::Invoke(String::new()))
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Step, E> {
-                Ok(Step::Invoke(String::new()))
-            }
+            scalars_are!(Step::Invoke(String::new()));
         }
         d.deserialize_any(StepVisitor)
     }
@@ -362,7 +348,7 @@ fn combinations(name: &str, job: &Job, workflows: &IndexMap<String, Workflow>) -
     if out.is_empty() {
         out.push(defaults);
     }
-    out.into_iter().map(|c| (c.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", "), c)).collect()
+    super::ci::labelled(out)
 }
 
 /// What a job's steps run and keep, reusable commands inlined.

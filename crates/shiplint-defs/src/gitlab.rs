@@ -3,34 +3,12 @@
 //! level, `default:`, `extends:` templates (hidden `.jobs`, merged as GitLab merges them), anchors
 //! and merge keys, `parallel: matrix` expanded into its jobs, and each job's `image:`.
 
-use super::ci::{Input, JobPlan, Pipeline, RunStep, Scalar, span_of};
+use super::ci::{Input, JobPlan, Pipeline, RunStep, Scalar, scalars_are, span_of};
 use super::shell::{self, Item};
 use indexmap::IndexMap;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
-
-/// Visitor methods that read any number, boolean or null as `$other` (a value shiplint does not
-/// need, which must not fail the read).
-macro_rules! scalars_are {
-    ($other:expr) => {
-        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-            Ok($other)
-        }
-        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-            Ok($other)
-        }
-        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-            Ok($other)
-        }
-        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-            Ok($other)
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok($other)
-        }
-    };
-}
 
 /// A script entry: one line, or a list of lines (lists nest, as `!reference` results do).
 #[derive(Clone, Debug)]
@@ -307,9 +285,7 @@ fn combinations(parallel: &Option<Parallel>) -> (Vec<super::ci::Combination>, u1
     }
     let declared = declared.max(out.len() as u128);
     // GitLab names the jobs `build: [linux, amd64]`; the labels say which variable is which.
-    let labelled =
-        out.into_iter().map(|c| (c.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", "), c));
-    (labelled.collect(), declared)
+    (super::ci::labelled(out), declared)
 }
 
 /// The shell of a script entry, each line parsed at its place in `text`.
