@@ -207,6 +207,38 @@ fn options(args: &str) -> (Vec<(&str, &str)>, &str) {
     (opts, rest)
 }
 
+/// Where the `--flag` options at the start of an instruction's arguments (`text[start..end]`)
+/// end in the file's text, read as Docker reads them: over continuations (a backslash or
+/// backtick before the line's end) and the comment lines between them.
+fn options_end(text: &str, start: usize, end: usize) -> usize {
+    let args = &text[start.min(end)..end];
+    let mut at = 0;
+    let mut line_start = true;
+    while at < args.len() {
+        let rest = &args[at..];
+        let c = rest.chars().next().unwrap_or(' ');
+        if c == '\n' {
+            at += 1;
+            line_start = true;
+        } else if c.is_whitespace() {
+            at += c.len_utf8();
+        } else if line_start && c == '#' {
+            at += rest.find('\n').unwrap_or(rest.len());
+        } else if matches!(c, '\\' | '`') && rest[1..].trim_start_matches([' ', '\t', '\r']).starts_with('\n') {
+            at += 1;
+        } else if rest.starts_with("--") {
+            at += rest.find(char::is_whitespace).unwrap_or(rest.len());
+            line_start = false;
+        } else {
+            break;
+        }
+        if !c.is_whitespace() && c != '#' {
+            line_start = false;
+        }
+    }
+    start.min(end) + at
+}
+
 /// A `COPY`/`ADD`'s options and sources (its words but the last, the destination).
 fn copy_sources(args: &str) -> (Vec<(&str, &str)>, Vec<&str>) {
     let (opts, rest) = options(args);
@@ -521,7 +553,7 @@ pub fn run_script(text: &str, ins: &Instruction) -> Vec<Item> {
         return shell::parse(&text[s..e], s);
     }
     let (_, rest) = options(&ins.args);
-    let rest_offset = ins.args_start + (ins.args.len() - rest.len()).min(ins.end - ins.args_start);
+    let rest_offset = options_end(text, ins.args_start, ins.end);
     if rest.trim_start().starts_with('[') {
         return exec_form(text, rest_offset, ins.end).map(|c| vec![Item::Command(c)]).unwrap_or_default();
     }
@@ -1006,6 +1038,21 @@ mod tests {
         let second = run_script(t, runs[1]);
         let Item::Command(c) = &second[0] else { panic!() };
         assert_eq!(&t[c.words[3].start..c.words[3].end], "\"/b\"");
+    }
+
+    #[test]
+    fn run_options_over_continued_lines_end_where_the_command_starts() {
+        // Each continuation is one character shorter in the joined arguments than in the file:
+        // the command is found in the file's text, not by the joined length.
+        let mounts = "  --mount=type=bind,source=a,target=a \\\n".repeat(8);
+        let t = format!("FROM golang:1.26\nRUN --mount=type=cache,target=/root/.cache \\\n{mounts}  # build it\n  CGO_ENABLED=0 \\\n  go build -o /out/app ./cmd/app\n");
+        let d = parse(&t);
+        let run = d.stages[0].instructions.iter().find(|i| i.keyword == "RUN").unwrap();
+        let items = run_script(&t, run);
+        let Item::Command(c) = &items[0] else { panic!("{items:?}") };
+        let words: Vec<&str> = c.words.iter().map(|w| &t[w.start..w.end]).collect();
+        assert_eq!(words[..2], ["go", "build"]);
+        assert_eq!(c.assigns[0].0, "CGO_ENABLED");
     }
 
     #[test]

@@ -857,6 +857,14 @@ fn make_request(args: &[Value], mut overrides: Vec<(String, Value)>) -> Option<R
             overrides.push(a);
             continue;
         }
+        // make takes any of its assignments on the command line (`GO_BUILD_FLAGS:=-tags x`);
+        // `+=` adds to the file's value, which is not known here: neither a goal nor an override.
+        if let Some((name, value)) = make_command_line_assignment(w) {
+            if let Some(name) = name.strip_suffix(['?', ':']).map(|n| n.trim_end_matches(':')) {
+                overrides.push((name.to_string(), value));
+            }
+            continue;
+        }
         if let Some(d) = w.strip_prefix("--directory=") {
             dir = Some(d);
             continue;
@@ -891,6 +899,18 @@ fn make_request(args: &[Value], mut overrides: Vec<(String, Value)>) -> Option<R
         }
     }
     Some(Request::Make { dir, file, goals, overrides, defaults: MAKEFILE_NAMES })
+}
+
+/// A make command-line assignment with an operator other than `=` (`NAME:=v`, `NAME::=v`,
+/// `NAME?=v`, `NAME+=v`): the name with its operator's leading characters, and the value.
+fn make_command_line_assignment(word: &Value) -> Option<(String, Value)> {
+    let (name, value) = word.split_once('=')?;
+    let name = name.as_known()?;
+    let bare = name.trim_end_matches([':', '?', '+']);
+    let operator = &name[bare.len()..];
+    let identifier = bare.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && bare.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    (identifier && matches!(operator, ":" | "::" | ":::" | "?" | "+")).then(|| (name.to_string(), value))
 }
 
 /// The files make looks for when none is named, in its order.

@@ -307,7 +307,8 @@ fn read_lines(text: &str, from: usize, to: usize) -> Makefile {
                 continue;
             }
             "include" | "-include" | "sinclude" => {
-                mf.includes.push((start, trimmed[first.len()..].trim().to_string()));
+                // A continued line is one line: each backslash-newline is a space to make.
+                mf.includes.push((start, trimmed[first.len()..].replace("\\\n", " ").trim().to_string()));
                 continue;
             }
             "vpath" => continue,
@@ -532,6 +533,11 @@ impl<'s> Scope<'s> {
     fn makes(&self, target: &str) -> bool {
         let matches = |made: &str| made == target || (target.contains('%') && pattern_stem(target, made).is_some());
         self.target.is_some_and(matches) || self.parents.iter().any(|p| matches(p))
+    }
+
+    /// The scope with the variables a call or a rule template binds.
+    pub fn with_locals(self, locals: &[(String, Value)]) -> Self {
+        self.with(locals.iter().cloned())
     }
 
     fn with(&self, bindings: impl IntoIterator<Item = (String, Value)>) -> Self {
@@ -894,27 +900,19 @@ impl Makefile {
                 let var = known(&arg(0))?.trim().to_string();
                 let list = arg(1);
                 let body = raw.get(2).copied().unwrap_or("");
-                match known(&list) {
-                    Some(items) => {
-                        let mut out = Builder::default();
-                        for (i, item) in items.split_whitespace().take(crate::budget::MAX_TARGETS).enumerate() {
-                            if i > 0 {
-                                out.push_str(" ");
-                            }
-                            out.push(&self.expand(
-                                text,
-                                body,
-                                &scope.with([(var.clone(), Value::known(item))]),
-                                depth + 1,
-                            ));
-                            if out.is_too_large() {
-                                break;
-                            }
-                        }
-                        out.build()
+                // Words of the list split on its literal text only: a list make computes at run
+                // time (`$(shell go list ./cmd/...)`) is one item that stands for each.
+                let mut out = Builder::default();
+                for (i, item) in list.split_fields().into_iter().take(crate::budget::MAX_TARGETS).enumerate() {
+                    if i > 0 {
+                        out.push_str(" ");
                     }
-                    None => Value::derived(written(), &[&list]),
+                    out.push(&self.expand(text, body, &scope.with([(var.clone(), item)]), depth + 1));
+                    if out.is_too_large() {
+                        break;
+                    }
                 }
+                out.build()
             }
             "call" => {
                 let callee = known(&arg(0))?.trim().to_string();
@@ -1313,13 +1311,27 @@ impl Makefile {
     }
 
     /// For a recipe line that is only a multi-line variable (`$(BUILD_BINARY)`, `$(call
-    /// BUILD_BINARY)` of a `define`), the byte ranges of that variable's lines: make runs each
-    /// line of the expansion as a recipe line of its own. `None` for any other line.
-    pub fn defined_lines(&self, text: &str, line: &str) -> Option<Vec<(usize, usize)>> {
-        let line = line.trim();
-        let inner = line.strip_prefix("$(").and_then(|l| l.strip_suffix(')'));
-        let inner = inner.or_else(|| line.strip_prefix("${").and_then(|l| l.strip_suffix('}')))?;
-        let name = inner.strip_prefix("call ").unwrap_or(inner).trim();
+    /// BUILD_BINARY,$(pkg))` of a `define`, or such a call for each word of a list: `$(foreach
+    /// p,$(PKGS),$(call build,$(p)))`), the byte ranges of that variable's lines (a line continued
+    /// with a backslash is one), and what the call binds, as written: the `foreach` variable to
+    /// its list, then `0` to the name and `1`... to the arguments. make runs each line of the
+    /// expansion as a recipe line of its own. `None` for any other line.
+    pub fn defined_lines(&self, text: &str, line: &str) -> Option<DefinedLines> {
+        let mut bindings = Vec::new();
+        let mut inner = reference_inner(line.trim())?;
+        if let Some(args) = inner.strip_prefix("foreach ") {
+            let [var, list, body] = split_args(args)[..] else { return None };
+            bindings.push((var.trim().to_string(), list.to_string()));
+            inner = reference_inner(body.trim())?;
+        }
+        let (name, args) = match inner.strip_prefix("call ") {
+            Some(call) => {
+                let mut args = split_args(call);
+                let name = args.remove(0);
+                (name.trim(), args)
+            }
+            None => (inner.trim(), Vec::new()),
+        };
         if name.is_empty() || name.contains(['$', '(', ')', ',', ' ']) {
             return None;
         }
@@ -1329,13 +1341,40 @@ impl Makefile {
         if !body.contains('\n') {
             return None;
         }
+        bindings.push(("0".to_string(), name.to_string()));
+        bindings.extend(args.into_iter().enumerate().map(|(i, a)| ((i + 1).to_string(), a.to_string())));
         let mut at = start;
         let mut lines = Vec::new();
-        for l in body.split('\n') {
-            lines.push((at, at + l.len()));
-            at += l.len() + 1;
+        while at <= end {
+            let line_end = logical_end(text, at).min(end);
+            lines.push((at, line_end));
+            at = line_end + 1;
         }
-        Some(lines)
+        Some(DefinedLines { lines, bindings })
+    }
+
+    /// The runs of a recipe line read from a `define` (see [`Makefile::defined_lines`]): each
+    /// binding expanded in `scope` in order (a `foreach` list once for each of its words, at most
+    /// `MAX_EACH`; a list make computes at run time is one word that stands for each).
+    pub fn bound_runs(&self, text: &str, bindings: &[(String, String)], scope: &Scope<'_>) -> Vec<Bindings> {
+        const MAX_EACH: usize = 16;
+        let mut runs: Vec<Bindings> = vec![Vec::new()];
+        for (i, (name, written)) in bindings.iter().enumerate() {
+            let mut next = Vec::new();
+            for bound in runs {
+                let value = self.expand(text, written, &scope.with(bound.iter().cloned()), 0);
+                // Only a `foreach` variable (the first binding, not a number) takes each word.
+                let each = i == 0 && !name.bytes().all(|b| b.is_ascii_digit());
+                let values = if each { value.split_fields() } else { vec![value] };
+                for value in values.into_iter().take(MAX_EACH) {
+                    let mut bound = bound.clone();
+                    bound.push((name.clone(), value));
+                    next.push(bound);
+                }
+            }
+            runs = next;
+        }
+        runs
     }
 
     /// Where the command of a recipe line starts, past the `@`, `-` and `+` that make reads after
@@ -1650,6 +1689,56 @@ fn exclusive(a: &[Condition], b: &[Condition]) -> bool {
     a.iter().any(|x| b.iter().any(|y| x.directive == y.directive && x.args == y.args && x.negated != y.negated))
 }
 
+/// The names of the variables a make reference's text reads (`GOFLAGS`; in a function,
+/// every `$(NAME)` of its arguments and the macro a `$(call NAME,...)` expands), at most
+/// `MAX_REFERENCED` of them.
+pub fn names_referenced(reference: &str) -> Vec<&str> {
+    const MAX_REFERENCED: usize = 64;
+    if crate::shell::names_make_variable(reference) {
+        return vec![reference];
+    }
+    let mut names = Vec::new();
+    if let Some(called) = reference.strip_prefix("call ") {
+        names.push(called.split(',').next().unwrap_or("").trim());
+    }
+    let b = reference.as_bytes();
+    let mut i = 0;
+    while i + 1 < b.len() && names.len() < MAX_REFERENCED {
+        let (open, close) = match (b[i], b[i + 1]) {
+            (b'$', b'(') => (b'(', b')'),
+            (b'$', b'{') => (b'{', b'}'),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let end = matching(b, i + 1, open, close);
+        let inner = reference.get(i + 2..end).unwrap_or("");
+        names.extend(names_referenced(inner).into_iter().take(MAX_REFERENCED - names.len()));
+        i = end + 1;
+    }
+    names.retain(|n| !n.is_empty());
+    names
+}
+
+/// A recipe line's multi-line `define` and what its call binds (see `Makefile::defined_lines`).
+#[derive(Debug, PartialEq)]
+pub struct DefinedLines {
+    pub lines: Vec<(usize, usize)>,
+    pub bindings: Vec<(String, String)>,
+}
+
+/// The text inside a reference that is the whole of `line`: `$(...)` or `${...}`.
+fn reference_inner(line: &str) -> Option<&str> {
+    let b = line.as_bytes();
+    let close = match b.get(..2)? {
+        b"$(" => b')',
+        b"${" => b'}',
+        _ => return None,
+    };
+    (matching(b, 1, b[1], close) == b.len() - 1).then(|| &line[2..line.len() - 1])
+}
+
 /// The index of the bracket closing the one at `open_at`, or the end.
 fn matching(b: &[u8], open_at: usize, open: u8, close: u8) -> usize {
     let mut depth = 0usize;
@@ -1871,12 +1960,15 @@ mod tests {
         assert_eq!(value("A"), Some("@echo a\ngo build -o a ."));
         assert_eq!(value("B"), Some("define C\nz\nendef"), "a define inside a define is its text");
         assert_eq!(mf.vars.iter().find(|v| v.name == "B").map(|v| v.op.as_str()), Some(":="));
-        let lines =
-            |line: &str| mf.defined_lines(t, line).map(|l| l.iter().map(|&(s, e)| &t[s..e]).collect::<Vec<_>>());
+        let lines = |line: &str| {
+            mf.defined_lines(t, line).map(|d| d.lines.iter().map(|&(s, e)| &t[s..e]).collect::<Vec<_>>())
+        };
         assert_eq!(lines("$(call A)"), Some(vec!["@echo a", "go build -o a ."]));
         assert_eq!(lines("${A}"), Some(vec!["@echo a", "go build -o a ."]));
         assert_eq!(lines("$(A) x"), None);
-        assert_eq!(lines("$(call A,x)"), None, "arguments are not bound at the define's place");
+        assert_eq!(lines("$(call A,x)"), Some(vec!["@echo a", "go build -o a ."]));
+        assert_eq!(lines("$(foreach p,$(PKGS),$(call A,$(p)))"), Some(vec!["@echo a", "go build -o a ."]));
+        assert_eq!(lines("$(foreach p,$(PKGS),$(call A,$(p))) x"), None);
         assert_eq!(mf.rules.len(), 1, "the define's lines are no rules");
     }
 

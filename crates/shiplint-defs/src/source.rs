@@ -312,6 +312,10 @@ pub struct Defs<'a> {
     pub notes: Vec<String>,
     /// Files the definition names that were not read (outside the repository, not regular, too large).
     pub refused: std::sync::Mutex<Vec<String>>,
+    /// While a run of a command in vendored code is judged (a shared build system's `go build`
+    /// a Makefile includes from `vendor/`), the project's own line that ran it: findings are
+    /// said there, where the project chose what was built (see [`Defs::project_place`]).
+    pub reported_at: std::sync::Mutex<Option<(String, Span)>>,
     /// The parsed file, for evaluating it again as others call it.
     parsed: &'a Parsed,
     /// Commands of this file that ran another build definition, and how many builds that made.
@@ -477,6 +481,9 @@ pub struct Recipe {
     items: Vec<Item>,
     /// The conditionals around the line: make decides them again with a caller's variables.
     conditions: Vec<makefile::Condition>,
+    /// For a line of a `define` a recipe line calls: what the call binds, as written (see
+    /// `Makefile::defined_lines`).
+    bindings: Vec<(String, String)>,
 }
 
 /// The parsed forms a `Defs` borrows from.
@@ -710,8 +717,12 @@ fn parse_makefile(file: makefile::Makefile, text: &str) -> Parsed {
             let lines = r.recipe.iter().filter(move |l| file.holds(text, &l.conditions) != Some(false)).flat_map(|l| {
                 let (s, e) = l.span;
                 // A line that runs a multi-line `define` runs each of its lines, read where
-                // they are written.
-                let lines = file.defined_lines(text, &text[s..e]).unwrap_or_else(|| vec![(s, e)]);
+                // they are written, with what its call binds.
+                let defined = file.defined_lines(text, &text[s..e]);
+                let (lines, bindings) = match defined {
+                    Some(d) => (d.lines, d.bindings),
+                    None => (vec![(s, e)], Vec::new()),
+                };
                 let template = r.template.is_some();
                 lines.into_iter().map(move |(s, e)| {
                     let s = s + file.command_start(text, &text[s..e]);
@@ -719,19 +730,16 @@ fn parse_makefile(file: makefile::Makefile, text: &str) -> Parsed {
                         true => shell::parse_make_template_recipe(&text[s..e], s),
                         false => shell::parse_make_recipe(&text[s..e], s),
                     };
-                    (items, l.conditions.clone())
+                    (items, l.conditions.clone(), bindings.clone())
                 })
             });
             // One shell for the whole recipe: the rule's own conditionals only.
-            let shells: Vec<(Vec<Item>, Vec<makefile::Condition>)> = match one_shell {
-                true => vec![(lines.flat_map(|(items, _)| items).collect(), r.conditions.clone())],
+            let shells: Vec<(Vec<Item>, Vec<makefile::Condition>, Vec<(String, String)>)> = match one_shell {
+                true => vec![(lines.flat_map(|(items, _, _)| items).collect(), r.conditions.clone(), Vec::new())],
                 false => lines.collect(),
             };
-            shells.into_iter().filter(|(items, _)| !items.is_empty()).map(move |(items, conditions)| Recipe {
-                rule: i,
-                target: r.targets.first().cloned(),
-                items,
-                conditions,
+            shells.into_iter().filter(|(items, _, _)| !items.is_empty()).map(move |(items, conditions, bindings)| {
+                Recipe { rule: i, target: r.targets.first().cloned(), items, conditions, bindings }
             })
         })
         .take(MAX_RUNS)
@@ -1310,6 +1318,12 @@ pub fn place_for_other_purpose(path: &str, context: Option<&str>) -> bool {
     places.iter().flatten().any(|n| names_other_purpose(n)) && !places.iter().flatten().any(|n| names_a_release(n))
 }
 
+/// Whether a path is in code a project keeps a copy of (`vendor/`, `third_party/`,
+/// `node_modules/`): another project's, which this one does not edit.
+pub fn is_vendored(path: &str) -> bool {
+    path.split(['/', '\\']).any(|part| matches!(part, "vendor" | "third_party" | "node_modules"))
+}
+
 /// Whether a name (`test-e2e`, `publish-docs.yml`, `cross-build-check`) says what it is for when
 /// that is not a release.
 pub fn names_other_purpose(name: &str) -> bool {
@@ -1456,7 +1470,7 @@ impl<'a> Defs<'a> {
                 // Each recipe line runs in its own shell, with the variables it uses; a template
                 // rule's, once per `$(eval $(call ...))` of it, with that call's arguments.
                 let calls = file.template_calls(text, None);
-                for Recipe { rule, target, items, .. } in recipes {
+                for Recipe { rule, target, items, bindings, .. } in recipes {
                     let referenced = shell::referenced_variables(items);
                     let none = makefile::Bindings::new();
                     let runs: Vec<(Option<String>, &makefile::Bindings)> = match &file.rules[*rule].template {
@@ -1468,10 +1482,22 @@ impl<'a> Defs<'a> {
                             .collect(),
                     };
                     for (target, locals) in runs {
-                        let env =
-                            file.env_for(text, Some(*rule), target.as_deref(), None, &[], locals, None, &referenced);
-                        let place = Place { stage: None, runner: 0, context: target, via: None };
-                        read_script(items, env, &place, &mut c);
+                        let scope = makefile::Scope::for_target(target.as_deref()).with_locals(locals);
+                        for bound in file.bound_runs(text, bindings, &scope) {
+                            let locals: makefile::Bindings = locals.iter().cloned().chain(bound).collect();
+                            let env = file.env_for(
+                                text,
+                                Some(*rule),
+                                target.as_deref(),
+                                None,
+                                &[],
+                                &locals,
+                                None,
+                                &referenced,
+                            );
+                            let place = Place { stage: None, runner: 0, context: target.clone(), via: None };
+                            read_script(items, env, &place, &mut c);
+                        }
                     }
                 }
                 place_at_macros(&mut c.builds, file, text, values);
@@ -1542,6 +1568,7 @@ impl<'a> Defs<'a> {
                 .chain(capped.into_iter().map(|n| format!("evaluation stopped: {n}")))
                 .collect(),
             refused: Default::default(),
+            reported_at: Default::default(),
             parsed,
             linked: Vec::new(),
             container_runs: Vec::new(),
@@ -1607,7 +1634,7 @@ impl<'a> Defs<'a> {
                     // A recipe line under a conditional the caller's variables decide against
                     // (`ifeq ($(shell uname -s),Darwin)` in a Linux image) does not run.
                     let runs = |conditions: &[makefile::Condition]| file.holds_given(self.text, conditions, &given);
-                    for Recipe { target, items, .. } in
+                    for Recipe { target, items, bindings, .. } in
                         recipes.iter().filter(|r| r.rule == reached.rule && runs(&r.conditions) != Some(false))
                     {
                         let referenced = shell::referenced_variables(items);
@@ -1617,23 +1644,27 @@ impl<'a> Defs<'a> {
                             None => (target.clone(), None),
                         };
                         let (rule, parents) = (Some(reached.rule), reached.parents.as_slice());
-                        let locals = reached.locals.as_slice();
-                        let env = file.env_for(
-                            self.text,
-                            rule,
-                            target.as_deref(),
-                            stem,
-                            parents,
-                            locals,
-                            Some(&given),
-                            &referenced,
-                        );
-                        let goal = Some(&goals[reached.goal]).filter(|g| target.as_ref() != Some(*g)).cloned();
-                        let place = Place { stage: None, runner: 0, context: target, via: via.clone() };
-                        let before = c.builds.len();
-                        read_script(items, env, &place, &mut c);
-                        for b in &mut c.builds[before..] {
-                            b.goal.clone_from(&goal);
+                        let scope =
+                            makefile::Scope::given(target.as_deref(), Some(&given)).with_locals(&reached.locals);
+                        for bound in file.bound_runs(self.text, bindings, &scope) {
+                            let locals: makefile::Bindings = reached.locals.iter().cloned().chain(bound).collect();
+                            let env = file.env_for(
+                                self.text,
+                                rule,
+                                target.as_deref(),
+                                stem,
+                                parents,
+                                &locals,
+                                Some(&given),
+                                &referenced,
+                            );
+                            let goal = Some(&goals[reached.goal]).filter(|g| target.as_ref() != Some(*g)).cloned();
+                            let place = Place { stage: None, runner: 0, context: target.clone(), via: via.clone() };
+                            let before = c.builds.len();
+                            read_script(items, env, &place, &mut c);
+                            for b in &mut c.builds[before..] {
+                                b.goal.clone_from(&goal);
+                            }
                         }
                     }
                 }
@@ -1954,25 +1985,31 @@ impl<'a> Defs<'a> {
     /// Where the text of a command's word that `holds` is written: the word itself, or the
     /// definition of a variable it expands (three levels deep at most). A flag written once in
     /// `GOBUILD = go build -ldflags "-s -w"` is found there, once for every target that runs
-    /// `$(GOBUILD)`; the word itself when no definition holds it.
+    /// `$(GOBUILD)`; the word itself when no definition holds it. The project's own definitions
+    /// are looked at before those of vendored code its Makefile includes.
     pub fn written_in<'w>(&'w self, word: &'w shell::Word, holds: &dyn Fn(&str) -> bool) -> &'w shell::Word {
         fn find<'w>(
             defs: &'w Defs<'_>,
             word: &'w shell::Word,
             holds: &dyn Fn(&str) -> bool,
             depth: usize,
+            vendored_too: bool,
         ) -> Option<&'w shell::Word> {
-            if defs.text.get(word.start..word.end).is_some_and(holds) {
+            let own = vendored_too || !is_vendored(defs.place(word.start, word.end).0);
+            if own && defs.text.get(word.start..word.end).is_some_and(holds) {
                 return Some(word);
             }
             if depth == 3 {
                 return None;
             }
-            word.variables().into_iter().find_map(|v| {
-                defs.assignments.iter().filter(|(n, _)| *n == v).find_map(|(_, w)| find(defs, w, holds, depth + 1))
+            // A make function's arguments and the macro it calls count (`$(call build,$(pkg))`).
+            let names = word.variables().into_iter().flat_map(makefile::names_referenced);
+            names.into_iter().find_map(|v| {
+                let defined = defs.assignments.iter().filter(|(n, _)| *n == v);
+                defined.into_iter().find_map(|(_, w)| find(defs, w, holds, depth + 1, vendored_too))
             })
         }
-        find(self, word, holds, 0).unwrap_or(word)
+        find(self, word, holds, 0, false).or_else(|| find(self, word, holds, 0, true)).unwrap_or(word)
     }
 
     /// Where the Go program whose output `word` takes writes what `find` locates in its text
@@ -2852,22 +2889,40 @@ impl<'a> Defs<'a> {
 
     /// What `judge` finds of each command, once: its runs in order (each iteration, the file
     /// alone, then as each caller runs it) until one is found at fault. A run that leaves a
-    /// value unknown (a caller's flags, one loop iteration) hides no other run's defect.
+    /// value unknown (a caller's flags, one loop iteration) hides no other run's defect. A
+    /// command in vendored code is judged once per line of the project that runs it, and its
+    /// findings are said there.
     pub fn judge_each_command<T>(&self, mut judge: impl FnMut(&Build<'a>) -> Vec<T>) -> Vec<T> {
         let mut judged = std::collections::HashSet::new();
         let mut found = Vec::new();
         for b in &self.builds {
-            let command = Self::command_of(b);
+            let project_place = self.project_place(b);
+            let command = (Self::command_of(b), project_place.clone());
             if judged.contains(&command) {
                 continue;
             }
+            *self.reported_at.lock().unwrap_or_else(|e| e.into_inner()) = project_place;
             let of_run = judge(b);
+            *self.reported_at.lock().unwrap_or_else(|e| e.into_inner()) = None;
             if !of_run.is_empty() {
                 judged.insert(command);
                 found.extend(of_run);
             }
         }
         found
+    }
+
+    /// For a build whose command is in vendored code (`vendor/`, `third_party/`: a copy of
+    /// another project's build system that a Makefile includes), the nearest line of the
+    /// project's own files that ran it (`cross-build-darwin: ; $(MAKE) build GOOS=darwin`);
+    /// `None` for a command of the project's own.
+    pub fn project_place(&self, b: &Build<'_>) -> Option<(String, Span)> {
+        let (path, _) = self.place(b.invocation.span.0, b.invocation.span.1);
+        if !is_vendored(path) {
+            return None;
+        }
+        let caller = b.via.as_deref()?.chain().find(|c| !is_vendored(&c.path))?;
+        Some((caller.path.clone(), caller.lines))
     }
 
     /// Every evaluation of each command: its iterations and matrix runners, grouped by command

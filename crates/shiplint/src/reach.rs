@@ -3,7 +3,8 @@
 //! regular file of bounded size; anything else is noted, not read. A repository from a stranger
 //! must not make shiplint read the runner's files, block on a FIFO or stream `/dev/zero`.
 
-use crate::defs::makefile::{self, Scope};
+use crate::defs::makefile::{self, Given, Scope};
+use crate::defs::value::Value;
 use crate::defs::text::Origins;
 use crate::rules::Defs;
 use std::path::{Path, PathBuf};
@@ -128,6 +129,7 @@ fn with_included(reader: Reader, path: &Path, display: &str, text: &str, reposit
         expanded: 0,
         examined: 0,
         notes: Vec::new(),
+        makefile_list: path.file_name().map(|n| n.to_string_lossy().into_owned()).into_iter().collect(),
     };
     let (dir, shown_dir) = (walk.dir.clone(), walk.shown_dir.clone());
     walk.splice(display, text, (&dir, &shown_dir), 0);
@@ -167,6 +169,9 @@ struct IncludeWalk<'r> {
     expanded: usize,
     examined: usize,
     notes: Vec<String>,
+    /// make's `MAKEFILE_LIST`: the files opened so far, as named from make's working folder
+    /// (a shared build system includes its own parts by `$(dir $(lastword $(MAKEFILE_LIST)))`).
+    makefile_list: Vec<String>,
 }
 
 impl IncludeWalk<'_> {
@@ -182,7 +187,7 @@ impl IncludeWalk<'_> {
             if *include < at {
                 continue;
             }
-            let line_end = text[*include..].find('\n').map_or(text.len(), |i| include + i + 1);
+            let line_end = logical_line_end(text, *include);
             self.append(shown, text, at..line_end, line);
             line += text[at..line_end].matches('\n').count();
             at = line_end;
@@ -218,6 +223,9 @@ impl IncludeWalk<'_> {
                     continue;
                 }
                 self.read.push(real);
+                if let Ok(relative) = named.strip_prefix(&self.dir) {
+                    self.makefile_list.push(relative.to_string_lossy().into_owned());
+                }
                 let parent = |p: &Path| p.parent().unwrap_or(Path::new("")).to_path_buf();
                 let (dir, shown_dir) = (parent(&named), parent(&shown_name));
                 self.splice(&shown_name.display().to_string(), &included, (&dir, &shown_dir), depth + 1);
@@ -239,7 +247,9 @@ impl IncludeWalk<'_> {
             true if self.expanded < MAX_EXPANDED_INCLUDES => {
                 self.expanded += 1;
                 let so_far = makefile::parse(&self.read_text);
-                so_far.expand(&self.read_text, args, &Scope::default(), 0).as_known()?.to_string()
+                let opened = Value::known(self.makefile_list.join(" "));
+                let given = Given::new(vec![("MAKEFILE_LIST".into(), opened)], Vec::new());
+                so_far.expand(&self.read_text, args, &Scope::given(None, Some(&given)), 0).as_known()?.to_string()
             }
             true => return None,
         };
@@ -300,6 +310,19 @@ impl IncludeWalk<'_> {
         }
         found.into_iter().map(|f| (self.dir.join(&f), lexically_normal(&self.shown_dir.join(&f)))).collect()
     }
+}
+
+/// Where the line at `start` ends, after its newline: a backslash-newline continues it (an
+/// include line may name its files over several lines).
+fn logical_line_end(text: &str, start: usize) -> usize {
+    let mut at = start;
+    while let Some(i) = text[at..].find('\n') {
+        at += i + 1;
+        if !text[..at - 1].ends_with('\\') {
+            return at;
+        }
+    }
+    text.len()
 }
 
 /// `relative` looked for from the folder `dir` (shown as `shown_dir`) up to the repository

@@ -765,6 +765,49 @@ fn nothing_in_vendored_code() {
     assert!(found.is_empty(), "{found:#?}");
 }
 
+/// A shared build system a Makefile includes from `vendor/` (OpenShift's build-machinery-go): its
+/// parts include each other by `$(dir $(lastword $(MAKEFILE_LIST)))`, over continued lines, and
+/// build each package `$(shell go list)` finds with `$(foreach)` and `$(call)`.
+fn with_vendored_build_system(makefile: &str) -> Vec<(String, String, String, Vec<String>)> {
+    let shared = "vendor/example.org/build-machinery/make";
+    let golang = "include $(addprefix $(dir $(lastword $(MAKEFILE_LIST))), \\\n\ttargets/golang/*.mk \\\n)\n";
+    let build = "include $(addprefix $(dir $(lastword $(MAKEFILE_LIST))), \\\n\t../../lib/golang.mk \\\n)\n\n\
+        define build-package\n\t$(if $(GO_BUILD_BINDIR),mkdir -p '$(GO_BUILD_BINDIR)',)\n\
+        \t$(strip $(GO) build $(GO_BUILD_FLAGS) $(GO_LD_FLAGS) \\\n\t\t$(if $(GO_BUILD_BINDIR),-o '$(GO_BUILD_BINDIR)/$(notdir $(1))',) \\\n\t$(1))\n\nendef\n\n\
+        build:\n\t$(foreach package,$(GO_BUILD_PACKAGES_EXPANDED),$(call build-package,$(package)))\n";
+    let lib = "GO ?= go\nGO_BUILD_PACKAGES ?= ./cmd/...\nGO_BUILD_PACKAGES_EXPANDED ?= $(shell $(GO) list $(GO_BUILD_PACKAGES))\n\
+        GO_BUILD_FLAGS ?= -trimpath\nGO_LD_EXTRAFLAGS ?=\nGO_LD_FLAGS ?= -ldflags \"$(GO_LD_EXTRAFLAGS)\"\n";
+    check(&[
+        ("go.mod", GO_MOD),
+        ("cmd/app/main.go", MAIN),
+        ("Makefile", makefile),
+        (&format!("{shared}/golang.mk"), golang),
+        (&format!("{shared}/targets/golang/build.mk"), build),
+        (&format!("{shared}/lib/golang.mk"), lib),
+    ])
+}
+
+#[test]
+fn a_vendored_build_system_is_judged_at_the_project_lines_that_run_it() {
+    let makefile = |flags: &str| {
+        format!(
+            "include $(addprefix ./vendor/example.org/build-machinery/make/, \\\n\tgolang.mk \\\n)\n\n\
+             GO_LD_EXTRAFLAGS := -X main.version=$(shell git describe) \\\n\t-X main.buildDate=$(shell date -u +%FT%TZ)\n\n\
+             cross-build-linux-amd64:\n\t+@GOOS=linux GOARCH=amd64 $(MAKE) build{flags} GO_BUILD_BINDIR:=_output/linux_amd64\n\n\
+             cross-build-linux-arm64:\n\t+@GOOS=linux GOARCH=arm64 $(MAKE) build{flags} GO_BUILD_BINDIR:=_output/linux_arm64\n"
+        )
+    };
+    // The project's flags replace the shared default -trimpath: each cross build the project
+    // runs is said at its own line, and the clock stamp where the project writes it.
+    let found = with_vendored_build_system(&makefile(" GO_BUILD_FLAGS:=\"-tags netgo\""));
+    assert_eq!(places(&found, "untrimmed-paths"), ["Makefile:9", "Makefile:12"], "{found:#?}");
+    assert_eq!(places(&found, "non-reproducible-build"), ["Makefile:6"], "{found:#?}");
+    assert!(found.iter().all(|f| !f.1.starts_with("vendor/")), "{found:#?}");
+    // Kept, the shared default trims paths.
+    let found = with_vendored_build_system(&makefile(""));
+    assert!(places(&found, "untrimmed-paths").is_empty(), "{found:#?}");
+}
+
 #[test]
 fn quotes_inside_make_variables_are_shell_syntax() {
     let make = "GO ?= go\nBUILD_FLAGS := -a -ldflags \"-s -w -X main.version=$(VERSION)\" -tags \"$(TAGS)\" -trimpath\nBIN := fzf-$(GOOS)_amd64\n\ntarget/$(BIN):\n\tGOARCH=amd64 $(GO) build $(BUILD_FLAGS) -o $@\n";

@@ -120,6 +120,11 @@ pub trait DefsFindings {
 impl DefsFindings for Defs<'_> {
     fn location(&self, start: usize, end: usize) -> Location {
         let (path, span) = self.place(start, end);
+        if crate::defs::source::is_vendored(path) {
+            if let Some((project_path, project_span)) = &*self.reported_at.lock().unwrap_or_else(|e| e.into_inner()) {
+                return Location::text(project_path, *project_span);
+            }
+        }
         Location::text(path, span)
     }
 
