@@ -1045,7 +1045,9 @@ mod tests {
         // Each continuation is one character shorter in the joined arguments than in the file:
         // the command is found in the file's text, not by the joined length.
         let mounts = "  --mount=type=bind,source=a,target=a \\\n".repeat(8);
-        let t = format!("FROM golang:1.26\nRUN --mount=type=cache,target=/root/.cache \\\n{mounts}  # build it\n  CGO_ENABLED=0 \\\n  go build -o /out/app ./cmd/app\n");
+        let t = format!(
+            "FROM golang:1.26\nRUN --mount=type=cache,target=/root/.cache \\\n{mounts}  # build it\n  CGO_ENABLED=0 \\\n  go build -o /out/app ./cmd/app\n"
+        );
         let d = parse(&t);
         let run = d.stages[0].instructions.iter().find(|i| i.keyword == "RUN").unwrap();
         let items = run_script(&t, run);

@@ -769,6 +769,8 @@ impl Makefile {
     fn function(&self, text: &str, name: &str, args: &str, scope: &Scope<'_>, depth: usize) -> Option<Value> {
         let raw = split_args(args);
         let arg = |i: usize| raw.get(i).map_or_else(Value::empty, |a| self.expand(text, a, scope, depth + 1));
+        let stripped_arg =
+            |i: usize| raw.get(i).map_or_else(Value::empty, |a| self.expand(text, a.trim(), scope, depth + 1));
         let written = || format!("$({name} {args})");
         let known = |v: &Value| v.as_known().map(str::to_string);
         Some(match name {
@@ -802,9 +804,11 @@ impl Makefile {
                     None => Value::either(arg(1), arg(2)),
                 }
             }
+            // make strips the whitespace around each argument of `or` and `and` before expanding
+            // it (`$(or $(2), $(notdir $(1)))` is `mockgen`, not ` mockgen`).
             "or" => {
                 for i in 0..raw.len() {
-                    let v = arg(i);
+                    let v = stripped_arg(i);
                     match known(&v) {
                         Some(t) if t.trim().is_empty() => continue,
                         _ => return Some(v),
@@ -815,7 +819,7 @@ impl Makefile {
             "and" => {
                 let mut last = Value::empty();
                 for i in 0..raw.len() {
-                    last = arg(i);
+                    last = stripped_arg(i);
                     if known(&last).is_some_and(|t| t.trim().is_empty()) {
                         return Some(Value::empty());
                     }
@@ -1335,10 +1339,10 @@ impl Makefile {
         if name.is_empty() || name.contains(['$', '(', ')', ',', ' ']) {
             return None;
         }
-        let def = &self.vars[*self.by_name.get(name)?.last()?];
-        let (start, end) = def.value;
-        let body = text.get(start..end)?;
-        if !body.contains('\n') {
+        let index = *self.by_name.get(name)?.last()?;
+        let (start, end) = self.vars[index].value;
+        // A `define` of several lines: not a variable whose one line is continued.
+        if !self.defines.contains(&index) || !text.get(start..end)?.contains('\n') {
             return None;
         }
         bindings.push(("0".to_string(), name.to_string()));
@@ -1900,7 +1904,8 @@ mod tests {
         let mk = "GOCMD=go\nGOBUILD=$(GOCMD) build\nOS ?= linux\nEXT=$(if $(filter windows,$(OS)),.exe,)\n\
                   BIN=$(addprefix dist/,$(patsubst %,app-%$(EXT),$(OS)))\nFIRST=$(firstword $(subst /, ,linux/amd64))\n\
                   SRCS=a.go b.go\nOBJS=$(SRCS:.go=.o)\nup=$(1)-$(2)\nCALLED=$(call up,x,y)\n\
-                  EACH=$(foreach p,a b,[$(p)])\nSTRIPPED=$(strip  a   b )\nDATE=$(shell date -u)\nV=$(or $(VERSION),dev)\n";
+                  EACH=$(foreach p,a b,[$(p)])\nSTRIPPED=$(strip  a   b )\nDATE=$(shell date -u)\nV=$(or $(VERSION),dev)\n\
+                  TOOL=bin/$(or $(NAME), $(notdir x/mockgen))\nBOTH=$(and a, b)\n";
         let v = |n: &str| value_of(mk, n).map(|v| v.display());
         assert_eq!(v("GOBUILD").as_deref(), Some("go build"));
         assert_eq!(v("EXT").as_deref(), Some(""));
@@ -1911,6 +1916,8 @@ mod tests {
         assert_eq!(v("EACH").as_deref(), Some("[a] [b]"));
         assert_eq!(v("STRIPPED").as_deref(), Some("a b"));
         assert_eq!(v("V").as_deref(), Some("dev"), "an undefined variable is empty");
+        assert_eq!(v("TOOL").as_deref(), Some("bin/mockgen"), "or's arguments are stripped");
+        assert_eq!(v("BOTH").as_deref(), Some("b"));
         let date = value_of(mk, "DATE").unwrap();
         assert_eq!(date.volatile_hole().map(|h| h.provenance), Some(Provenance::Clock));
     }
@@ -1960,9 +1967,8 @@ mod tests {
         assert_eq!(value("A"), Some("@echo a\ngo build -o a ."));
         assert_eq!(value("B"), Some("define C\nz\nendef"), "a define inside a define is its text");
         assert_eq!(mf.vars.iter().find(|v| v.name == "B").map(|v| v.op.as_str()), Some(":="));
-        let lines = |line: &str| {
-            mf.defined_lines(t, line).map(|d| d.lines.iter().map(|&(s, e)| &t[s..e]).collect::<Vec<_>>())
-        };
+        let lines =
+            |line: &str| mf.defined_lines(t, line).map(|d| d.lines.iter().map(|&(s, e)| &t[s..e]).collect::<Vec<_>>());
         assert_eq!(lines("$(call A)"), Some(vec!["@echo a", "go build -o a ."]));
         assert_eq!(lines("${A}"), Some(vec!["@echo a", "go build -o a ."]));
         assert_eq!(lines("$(A) x"), None);

@@ -1142,7 +1142,7 @@ fn builds_this_project(module: Option<&Module>, run_in: Option<&Module>, b: &Bui
 pub fn non_release_purpose(token: &str) -> Option<&'static str> {
     match token {
         // `bats`: the Bash Automated Testing System (`Dockerfile.bats`).
-        "testing" | "e2e" | "integration" | "bats" | "smoke" | "dummy" => Some("tests"),
+        "testing" | "e2e" | "integration" | "acceptance" | "bats" | "smoke" | "dummy" => Some("tests"),
         "dev" | "devcontainer" | ".devcontainer" | "development" | "local" | "debug" => Some("development"),
         "lint" | "linter" | "validate" | "validation" | "vendor" | "docs" | "bench" | "fuzz" | "coverage"
         | "generate" | "codegen" | "check" | "checks" => Some("project tooling"),
@@ -1154,8 +1154,12 @@ pub fn non_release_purpose(token: &str) -> Option<&'static str> {
         {
             Some("project tooling")
         }
-        // `test`, `tests` and a test suite's name (`e2etest`, `pjdfstest`), not `latest` or `attest`.
-        t if (t.ends_with("test") || t.ends_with("tests")) && !t.ends_with("latest") && !t.ends_with("attest") => {
+        // `test`, `tests`, a test suite's name (`e2etest`, `pjdfstest`) and a program that tests
+        // (`dnstester`), not `latest` or `attest`.
+        t if ["test", "tests", "tester"].iter().any(|end| t.ends_with(end))
+            && !t.ends_with("latest")
+            && !t.ends_with("attest") =>
+        {
             Some("tests")
         }
         _ => None,

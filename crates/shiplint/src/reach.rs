@@ -4,8 +4,8 @@
 //! must not make shiplint read the runner's files, block on a FIFO or stream `/dev/zero`.
 
 use crate::defs::makefile::{self, Given, Scope};
-use crate::defs::value::Value;
 use crate::defs::text::Origins;
+use crate::defs::value::Value;
 use crate::rules::Defs;
 use std::path::{Path, PathBuf};
 

@@ -4253,6 +4253,9 @@ fn debug_images_and_test_suites_are_named_for_other_purposes() {
         check(&[("go.mod", GO_MOD), ("cmd/app/main.go", MAIN), ("Makefile", make), (name.as_str(), text.as_str())])
     };
     assert!(places(&files(image("Dockerfile.debug")), "untrimmed-paths").is_empty());
+    // An image for acceptance tests, and one of a program that tests (`tools/dnstester`).
+    assert!(places(&files(image("Dockerfile.acceptance")), "untrimmed-paths").is_empty());
+    assert!(places(&files(image("tools/dnstester/Dockerfile")), "untrimmed-paths").is_empty());
     assert_eq!(places(&files(image("Dockerfile")), "untrimmed-paths"), ["Makefile:2"]);
     // The release's debug image is the release's.
     assert_eq!(places(&files(image("Dockerfile-release-debug")), "untrimmed-paths"), ["Makefile:2"]);
