@@ -2750,6 +2750,8 @@ impl<'a> Defs<'a> {
             "svenstaro/upload-release-action@",
             "docker/build-push-action@",
         ];
+        const DRONE_IMAGE_PLUGINS: &[&str] =
+            &["plugins/docker", "plugins/ecr", "plugins/gcr", "plugins/acr", "plugins/kaniko", "plugins/docker-buildx"];
         let Some(pipeline) = self.workflow else {
             return Keeping { action_keeps: true, releases: true, ..Keeping::default() };
         };
@@ -2764,6 +2766,14 @@ impl<'a> Defs<'a> {
             // default builds the image and keeps nothing.
             if a.uses.starts_with("docker/build-push-action@") {
                 return a.with.get("push").is_some_and(|p| p.value.trim() != "false");
+            }
+            // Drone's image plugins build the repository's Dockerfile from the workspace and push
+            // the image, unless told to only try (`dry_run: true`).
+            if DRONE_IMAGE_PLUGINS
+                .iter()
+                .any(|p| a.uses.strip_prefix(p).is_some_and(|t| t.is_empty() || t.starts_with(':')))
+            {
+                return a.with.get("dry_run").is_none_or(|d| d.value.trim() != "true");
             }
             PUBLISHING_ACTIONS.iter().any(|k| a.uses.starts_with(k))
                 || a.uses.starts_with("actions/github-script@")

@@ -5484,6 +5484,14 @@ fn a_drone_pipeline_releases_what_its_plugin_uploads() {
         &drone("- name: smoke\n  image: alpine\n  commands:\n  - ./dist/app --help\n"),
     )]);
     assert!(found.is_empty(), "{found:#?}");
+    // The docker plugin pushes an image of the workspace: what the build step wrote goes in it,
+    // built by the step's Go. A dry run pushes nothing.
+    let image = "- name: publish\n  image: plugins/docker:20\n  settings:\n    repo: acme/app\n";
+    let found = check_in_module(&[(".drone.yml", &drone(image))]);
+    assert_eq!(places(&found, "toolchain-unsupported"), [".drone.yml:10"], "{found:#?}");
+    let dry = format!("{image}    dry_run: true\n");
+    let found = check_in_module(&[(".drone.yml", &drone(&dry))]);
+    assert!(places(&found, "toolchain-unsupported").is_empty(), "{found:#?}");
 }
 
 /// A go-task file is read as the Makefile it amounts to: global and task variables (`sh:` ones
