@@ -1265,9 +1265,20 @@ impl Makefile {
             (leading.starts_with(&prefix) || prefix.starts_with(&leading))
                 && (trailing.ends_with(&suffix) || suffix.ends_with(&trailing))
         };
+        // make takes the pattern with the shortest stem: one whose fixed ends the goal's own text
+        // has (`dist/app-%` for `dist/app-$(GOOS)`) comes before one the unknown part would have to
+        // end (`dist/app-%.tar.gz`), the longest first.
+        let certainly = |pattern: &Value| {
+            let (prefix, suffix) = fixed_ends(&as_glob(pattern));
+            (leading.starts_with(&prefix) && trailing.ends_with(&suffix)).then_some(prefix.len() + suffix.len())
+        };
         let known = walk.index.patterns.iter().map(|(k, p)| (*k, Value::known(p.as_str())));
         let partial = walk.index.partial_patterns.iter().cloned();
-        let Some((k, pattern)) = known.chain(partial).find(|(_, p)| fits(p)) else { return };
+        let fitting: Vec<(usize, Value)> = known.chain(partial).filter(|(_, p)| fits(p)).collect();
+        let best =
+            fitting.iter().rev().filter_map(|(k, p)| Some((certainly(p)?, *k, p))).max_by_key(|(fixed, ..)| *fixed);
+        let chosen = best.map(|(_, k, p)| (k, p.clone())).or_else(|| fitting.first().cloned());
+        let Some((k, pattern)) = chosen else { return };
         self.visit_unknown_stem(text, walk, k, pattern.display(), parents);
     }
 

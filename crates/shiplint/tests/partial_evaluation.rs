@@ -1281,12 +1281,40 @@ fn from_lines_that_pick_a_stage_by_platform() {
     assert_eq!(rules(&found), [("unpinned-base-image", "Dockerfile:5")], "{found:#?}");
 }
 
+/// A prerequisite make names at run time (`dist/app-$(shell go env GOOS)-...`) is made by the
+/// pattern rule whose fixed ends its own text has (`dist/app-%`), not by one written first
+/// that its unknown part would have to end (`dist/app-%.tar.gz`): make takes the shortest stem.
+#[test]
+fn a_goal_with_holes_is_made_by_the_pattern_its_text_fits() {
+    let make = |first: &str| {
+        format!(
+            "local: dist/app-$(shell go env GOOS)-$(shell go env GOARCH)\n\n{first}\
+             dist/app-%:\n\t@OUT_FILE=dist/app-$* ./hack/build.sh\n"
+        )
+    };
+    let image = "FROM golang:1.24 AS build\nWORKDIR /src\nCOPY . .\nRUN make local\nFROM alpine:3.20\nCOPY --from=build /src/dist/* /usr/local/bin/app\nUSER 65532\nENTRYPOINT [\"app\"]\n";
+    let packed = "dist/app-%.tar.gz:\n\t@make dist/app-$*\n\ttar -czf dist/app-$*.tar.gz dist/app-$*\n\n";
+    for first in ["", packed] {
+        let found = check(&[
+            ("go.mod", GO_MOD),
+            ("cmd/main.go", MAIN),
+            ("Makefile", &make(first)),
+            ("hack/build.sh", "#!/bin/sh\ngo build -trimpath -o \"$OUT_FILE\" ./cmd\n"),
+            ("Dockerfile", image),
+        ]);
+        assert_eq!(places(&found, "toolchain-unsupported"), ["Dockerfile:1"], "{first}: {found:#?}");
+    }
+}
+
 #[test]
 fn a_scratch_payload_that_starts_nothing_runs_as_no_one() {
     let payload = "FROM golang:1.27 AS build\nRUN CGO_ENABLED=0 go build -trimpath -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\n";
     assert!(check(&[("Dockerfile", payload)]).is_empty());
     let started = format!("{payload}ENTRYPOINT [\"/app\"]\n");
     assert_eq!(rules(&check(&[("Dockerfile", &started)])), [("root-final-image", "Dockerfile:3")]);
+    // One that names its user is run, with a command its users give (a utilities image).
+    let as_root = format!("{payload}USER 0:0\n");
+    assert_eq!(rules(&check(&[("Dockerfile", &as_root)])), [("root-final-image", "Dockerfile:5")]);
 }
 
 #[test]

@@ -49,9 +49,10 @@ declare_rule! {
     /// always, run as non-root. A base repository named for it (`eks-distro-minimal-base-nonroot`,
     /// the non-root twin of `eks-distro-minimal-base`) is read as non-root, as the tag is. Binding a port below 1024 as non-root works in Docker 20.10+
     /// and Podman (they set `net.ipv4.ip_unprivileged_port_start=0`), not by default on
-    /// Kubernetes or with host networking. A `scratch` image with no `ENTRYPOINT` or `CMD`
-    /// (in its stage or the stages it is built on) starts nothing: it is a payload for
-    /// `docker build --output` or for other images to copy from, and is not judged; nor is a
+    /// Kubernetes or with host networking. A `scratch` image with no `ENTRYPOINT`, `CMD` or
+    /// `USER` (in its stage or the stages it is built on) starts nothing: it is a payload for
+    /// `docker build --output` or for other images to copy from, and is not judged (one that
+    /// names a user, `USER 0:0`, is run with the command its users give); nor is a
     /// Go toolchain image that starts nothing, a build environment the binaries are copied out
     /// of (see toolchain-in-final-image). The image
     /// of a GitHub Docker action (an `action.yml` with `runs.using: docker` and `runs.image`
@@ -185,7 +186,9 @@ fn check_stage(defs: &Defs<'_>, d: &dockerfile::Dockerfile, stage: &dockerfile::
             },
         ),
     };
-    if root_base.as_ref().is_some_and(|(_, base)| base.scratch) && !d.starts_a_program(stage.index) {
+    // One that names a user (`USER 0:0`) is run, with the command its users give.
+    let payload = !d.starts_a_program(stage.index) && d.user(stage.index).is_none();
+    if root_base.as_ref().is_some_and(|(_, base)| base.scratch) && payload {
         return;
     }
     // An image that installs a privilege-dropping tool and gives a user id by default starts as
