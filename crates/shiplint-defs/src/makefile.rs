@@ -976,10 +976,46 @@ impl Makefile {
                 Value::empty()
             }
             "error" | "warning" | "info" => Value::empty(),
-            "abspath" | "realpath" => Value::Partial(vec![Piece::Hole(Hole {
-                origin: Origin::Unevaluated(written()),
-                provenance: Provenance::Host,
-            })]),
+            // A relative name is below make's folder, which only the build host knows.
+            "abspath" | "realpath" => match known(&arg(0)) {
+                Some(names) => {
+                    let mut b = super::value::Builder::default();
+                    for (i, name) in names.split_whitespace().enumerate() {
+                        if i > 0 {
+                            b.push_str(" ");
+                        }
+                        if !name.starts_with('/') {
+                            let origin = Origin::Environment("CURDIR".into());
+                            b.push_hole(Hole { origin, provenance: Provenance::Host });
+                            b.push_str("/");
+                        }
+                        b.push_str(name.trim_start_matches("./"));
+                    }
+                    b.build()
+                }
+                // One name with holes after a known start (`tools/bin/tocgen$(EXE)`).
+                None => {
+                    let name = arg(0);
+                    let pieces = name.pieces();
+                    match pieces.first() {
+                        Some(Piece::Text(t)) if t.starts_with('/') => name,
+                        Some(Piece::Text(t)) if !t.contains(char::is_whitespace) => {
+                            let mut b = super::value::Builder::default();
+                            b.push_hole(Hole {
+                                origin: Origin::Environment("CURDIR".into()),
+                                provenance: Provenance::Host,
+                            });
+                            b.push_str("/");
+                            b.push(&name);
+                            b.build()
+                        }
+                        _ => Value::Partial(vec![Piece::Hole(Hole {
+                            origin: Origin::Unevaluated(written()),
+                            provenance: Provenance::Host,
+                        })]),
+                    }
+                }
+            },
             "wildcard" | "flavor" | "file" | "join" | "wordlist" | "guile" | "let" | "intcmp" => {
                 Value::derived(written(), &[])
             }
@@ -1245,7 +1281,7 @@ impl Makefile {
     }
 
     /// A prerequisite with holes (`bin/$(shell ls cmd)-linux-amd64`): the explicit targets it
-    /// could be, and the first pattern rule that could make it, whose `$@` and `$*` are then
+    /// could be, and the pattern rules that could make it, whose `$@` and `$*` are then
     /// unknown (its prerequisites naming the stem are left out). One that is all hole (`$(SRC)`
     /// of `$(shell find ...)`) names nothing.
     fn visit_partly_known(&self, text: &str, walk: &mut GoalWalk<'_>, written: &Value, parents: &mut Vec<String>) {
@@ -1265,21 +1301,16 @@ impl Makefile {
             (leading.starts_with(&prefix) || prefix.starts_with(&leading))
                 && (trailing.ends_with(&suffix) || suffix.ends_with(&trailing))
         };
-        // make takes the pattern with the shortest stem: one whose fixed ends the goal's own text
-        // has (`dist/app-%` for `dist/app-$(GOOS)`) comes before one the unknown part would have to
-        // end (`dist/app-%.tar.gz`), the longest first.
-        let certainly = |pattern: &Value| {
-            let (prefix, suffix) = fixed_ends(&as_glob(pattern));
-            (leading.starts_with(&prefix) && trailing.ends_with(&suffix)).then_some(prefix.len() + suffix.len())
-        };
+        // Each pattern rule that could make it does, for some value of its unknown part (make takes
+        // the one with the shortest stem: `dist/app-%` for `dist/app-$(GOOS)`, or `%.tar.gz` if the
+        // unknown part ends so), at most `MAX_FITTING` of them.
+        const MAX_FITTING: usize = 16;
         let known = walk.index.patterns.iter().map(|(k, p)| (*k, Value::known(p.as_str())));
         let partial = walk.index.partial_patterns.iter().cloned();
-        let fitting: Vec<(usize, Value)> = known.chain(partial).filter(|(_, p)| fits(p)).collect();
-        let best =
-            fitting.iter().rev().filter_map(|(k, p)| Some((certainly(p)?, *k, p))).max_by_key(|(fixed, ..)| *fixed);
-        let chosen = best.map(|(_, k, p)| (k, p.clone())).or_else(|| fitting.first().cloned());
-        let Some((k, pattern)) = chosen else { return };
-        self.visit_unknown_stem(text, walk, k, pattern.display(), parents);
+        let fitting: Vec<(usize, Value)> = known.chain(partial).filter(|(_, p)| fits(p)).take(MAX_FITTING).collect();
+        for (k, pattern) in fitting {
+            self.visit_unknown_stem(text, walk, k, pattern.display(), parents);
+        }
     }
 
     /// A pattern rule made for a goal whose stem is not known: its `$@` and `$*` are unknown and

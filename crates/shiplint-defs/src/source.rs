@@ -2227,6 +2227,22 @@ impl<'a> Defs<'a> {
         if tool_folder && !in_image && self.builds_only_other_modules(inv) && !self.image_copies_by_name(b) {
             return None;
         }
+        // A program written into a folder of tools (`-o tools/bin/tocgen`, `.tools/`) is one the
+        // project runs itself (a docs or release-notes generator), whoever's code it is; so is
+        // one a make rule for a file there builds (`$(TOOLSBINDIR)/%: ; go build -o $@`).
+        let in_tools_folder = |path: &str| {
+            let path = path.to_ascii_lowercase();
+            let folders = path.rsplit_once(['/', '\\']).map_or("", |(folder, _)| folder);
+            folders.split(['/', '\\']).any(|part| matches!(part, "tools" | ".tools" | "_tools"))
+        };
+        let into_tools = inv.output.as_ref().is_some_and(|(output, _)| in_tools_folder(&output.display()))
+            || self.kind == Kind::Makefile
+                && inv.output.is_some()
+                && inv.output_named().is_none()
+                && b.context.as_deref().is_some_and(in_tools_folder);
+        if into_tools && !in_image && !self.image_copies_by_name(b) {
+            return None;
+        }
         // A target that does not say what it is for, run by `$(MAKE) target` from one of the same
         // file that does (`local-cross: ; $(MAKE) bin/app.cross.linux.amd64`), builds for that.
         // So does one a caller's `make local-cross` runs as a prerequisite, and a script's

@@ -1306,6 +1306,34 @@ fn a_goal_with_holes_is_made_by_the_pattern_its_text_fits() {
     }
 }
 
+/// A program the project builds into a folder of tools (a docs or release-notes generator its
+/// release target runs) is not the release, whoever's code it is; the same build into `dist/`
+/// is.
+#[test]
+fn a_program_built_into_a_folder_of_tools_is_a_tool() {
+    let make = |folder: &str| {
+        format!(
+            "TOOLSBINDIR = {folder}\n\n$(TOOLSBINDIR)/relnotesgen: tools/src/relnotesgen/*.go\n\tgo build -o $@ ./tools/src/relnotesgen\n\n\
+             prepare-release: $(TOOLSBINDIR)/relnotesgen\n\t$(TOOLSBINDIR)/relnotesgen --input CHANGELOG.yml > docs/release-notes.md\n"
+        )
+    };
+    let files = |folder: &str| {
+        check(&[("go.mod", GO_MOD), ("tools/src/relnotesgen/main.go", MAIN), ("Makefile", &make(folder))])
+    };
+    let tool = files("tools/bin");
+    assert!(places(&tool, "untrimmed-paths").is_empty(), "{tool:#?}");
+    assert_eq!(places(&files("dist"), "untrimmed-paths"), ["Makefile:4"]);
+    // Named absolutely (`$(abspath $@)`: make's folder, then the name), it is still there.
+    let absolute = |folder: &str| {
+        let make = format!(
+            "DIR = {folder}\nall: $(DIR)/app\n$(DIR)/app:\n\tGOOS=linux GOARCH=arm64 go build -o $(abspath $@) ./cmd/app\n"
+        );
+        check(&[("go.mod", GO_MOD), ("cmd/app/main.go", MAIN), ("Makefile", &make)])
+    };
+    assert!(places(&absolute("tools/bin"), "untrimmed-paths").is_empty());
+    assert_eq!(places(&absolute("out"), "untrimmed-paths"), ["Makefile:4"]);
+}
+
 #[test]
 fn a_scratch_payload_that_starts_nothing_runs_as_no_one() {
     let payload = "FROM golang:1.27 AS build\nRUN CGO_ENABLED=0 go build -trimpath -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\n";
