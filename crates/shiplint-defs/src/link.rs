@@ -1071,8 +1071,17 @@ fn base_folders(caller: &Path, kind: Kind, scan_root: &Path) -> Vec<PathBuf> {
         _ => None,
     };
     bases.extend(ci_root.map(Path::to_path_buf));
-    bases.push(dir.to_path_buf());
-    bases.push(scan_root.to_path_buf());
+    // An image whose Dockerfile sits in a folder with no go.mod is built from the module's root
+    // (`docker build -f docker/Dockerfile .`): its `RUN make build` runs the root's Makefile,
+    // not one beside the Dockerfile.
+    let module_root_context = kind == Kind::Dockerfile
+        && dir != scan_root
+        && !dir.join("go.mod").is_file()
+        && scan_root.join("go.mod").is_file();
+    match module_root_context {
+        true => bases.extend([scan_root.to_path_buf(), dir.to_path_buf()]),
+        false => bases.extend([dir.to_path_buf(), scan_root.to_path_buf()]),
+    }
     bases
 }
 

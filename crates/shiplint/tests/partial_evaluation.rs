@@ -1334,6 +1334,40 @@ fn a_program_built_into_a_folder_of_tools_is_a_tool() {
     assert_eq!(places(&absolute("out"), "untrimmed-paths"), ["Makefile:4"]);
 }
 
+/// A Dockerfile in a folder with no go.mod is built from the module's root (`docker build -f
+/// docker/Dockerfile .`): its `RUN make build` runs the root Makefile, not the one beside it
+/// (which builds the images).
+#[test]
+fn an_image_built_from_the_module_root_runs_the_root_makefile() {
+    let image = "FROM golang:1.27 AS build\nWORKDIR /src\nADD . .\nRUN make build\nFROM alpine:3.20\nCOPY --from=build /src/_output/app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n";
+    let root_make = "build:\n\tCGO_ENABLED=0 go build -o _output/app ./cmd/app\n";
+    let images_make = "build:\n\tdocker build -f Dockerfile ..\n";
+    let found = check(&[
+        ("go.mod", GO_MOD),
+        ("cmd/app/main.go", MAIN),
+        ("Makefile", root_make),
+        ("docker/Makefile", images_make),
+        ("docker/Dockerfile", image),
+    ]);
+    assert!(
+        found.iter().any(|f| f.0 == "untrimmed-paths" && f.1 == "Makefile:2" && f.2.contains("built into an image")),
+        "{found:#?}"
+    );
+    // Nor does a goreleaser release that builds nothing (`skip: true`, only release notes and
+    // manifests) make the Makefile's cross builds a leftover.
+    let cross = "release:\n\tGOOS=windows go build -o _output/app.exe ./cmd/app\n";
+    let notes = "version: 2\nbuilds:\n- skip: true\nrelease:\n  extra_files:\n    - glob: deploy/*.yaml\n";
+    let workflow = "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: goreleaser/goreleaser-action@v6\n        with:\n          args: release --clean\n";
+    let found = check(&[
+        ("go.mod", GO_MOD),
+        ("cmd/app/main.go", MAIN),
+        ("Makefile", cross),
+        (".goreleaser.yml", notes),
+        (".github/workflows/release.yml", workflow),
+    ]);
+    assert_eq!(places(&found, "untrimmed-paths"), ["Makefile:2"], "{found:#?}");
+}
+
 #[test]
 fn a_scratch_payload_that_starts_nothing_runs_as_no_one() {
     let payload = "FROM golang:1.27 AS build\nRUN CGO_ENABLED=0 go build -trimpath -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\n";
