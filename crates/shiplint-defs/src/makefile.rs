@@ -1739,9 +1739,18 @@ fn exclusive(a: &[Condition], b: &[Condition]) -> bool {
 /// every `$(NAME)` of its arguments and the macro a `$(call NAME,...)` expands), at most
 /// `MAX_REFERENCED` of them.
 pub fn names_referenced(reference: &str) -> Vec<&str> {
+    names_within(reference, 0)
+}
+
+fn names_within(reference: &str, depth: usize) -> Vec<&str> {
     const MAX_REFERENCED: usize = 64;
+    // References nest a few levels in real files; thousands are hostile.
+    const MAX_NESTING: usize = 16;
     if crate::shell::names_make_variable(reference) {
         return vec![reference];
+    }
+    if depth >= MAX_NESTING {
+        return Vec::new();
     }
     let mut names = Vec::new();
     if let Some(called) = reference.strip_prefix("call ") {
@@ -1760,7 +1769,7 @@ pub fn names_referenced(reference: &str) -> Vec<&str> {
         };
         let end = matching(b, i + 1, open, close);
         let inner = reference.get(i + 2..end).unwrap_or("");
-        names.extend(names_referenced(inner).into_iter().take(MAX_REFERENCED - names.len()));
+        names.extend(names_within(inner, depth + 1).into_iter().take(MAX_REFERENCED - names.len()));
         i = end + 1;
     }
     names.retain(|n| !n.is_empty());
@@ -1960,6 +1969,9 @@ mod tests {
         assert_eq!(v("V").as_deref(), Some("dev"), "an undefined variable is empty");
         assert_eq!(v("TOOL").as_deref(), Some("bin/mockgen"), "or's arguments are stripped");
         assert_eq!(v("BOTH").as_deref(), Some("b"));
+        assert_eq!(names_referenced("call build,$(PKG),$(if $(OUT),-o $(OUT))"), ["build", "PKG", "OUT", "OUT"]);
+        let nested = format!("{}X{}", "$(f ".repeat(5000), ")".repeat(5000));
+        assert!(names_referenced(&nested).is_empty(), "nesting is bounded");
         let date = value_of(mk, "DATE").unwrap();
         assert_eq!(date.volatile_hole().map(|h| h.provenance), Some(Provenance::Clock));
     }

@@ -700,6 +700,10 @@ fn place_at_macros<'a>(
     }
 }
 
+/// One shell a recipe runs: its commands, the conditionals around it, and what the `define`
+/// call it came from binds (see `Recipe`).
+type RecipeShell = (Vec<Item>, Vec<makefile::Condition>, Vec<(String, String)>);
+
 /// Reads a Makefile's recipes (the files it includes are read in place, see
 /// `reach::makefile_with_includes`). Each recipe line runs in a shell of its own; under
 /// `.ONESHELL:` a rule's lines run in one shell, so what one line exports the next sees.
@@ -734,7 +738,7 @@ fn parse_makefile(file: makefile::Makefile, text: &str) -> Parsed {
                 })
             });
             // One shell for the whole recipe: the rule's own conditionals only.
-            let shells: Vec<(Vec<Item>, Vec<makefile::Condition>, Vec<(String, String)>)> = match one_shell {
+            let shells: Vec<RecipeShell> = match one_shell {
                 true => vec![(lines.flat_map(|(items, _, _)| items).collect(), r.conditions.clone(), Vec::new())],
                 false => lines.collect(),
             };
