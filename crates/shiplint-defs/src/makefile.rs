@@ -754,7 +754,9 @@ impl Makefile {
             Some(v) => v,
             None => match name {
                 "MAKE" => Value::known("make"),
-                "CURDIR" => Value::Partial(vec![Piece::Hole(Hole {
+                // make's folder, and the makefiles it has read (the including one sets the
+                // latter while includes are read: see `reach`), are the host's.
+                "CURDIR" | "MAKEFILE_LIST" => Value::Partial(vec![Piece::Hole(Hole {
                     origin: Origin::Environment(name.into()),
                     provenance: Provenance::Host,
                 })]),
@@ -1539,7 +1541,7 @@ impl Makefile {
             }
             let value = match self.value(text, name, &scope, 0) {
                 Some(v) => shell_substitution(v),
-                None if name == "MAKE" || name == "CURDIR" => self.variable(text, name, &scope, 0),
+                None if matches!(name, "MAKE" | "CURDIR" | "MAKEFILE_LIST") => self.variable(text, name, &scope, 0),
                 None => continue,
             };
             env.set(name, value, exported(name));

@@ -803,6 +803,10 @@ fn a_vendored_build_system_is_judged_at_the_project_lines_that_run_it() {
     assert_eq!(places(&found, "untrimmed-paths"), ["Makefile:9", "Makefile:12"], "{found:#?}");
     assert_eq!(places(&found, "non-reproducible-build"), ["Makefile:6"], "{found:#?}");
     assert!(found.iter().all(|f| !f.1.starts_with("vendor/")), "{found:#?}");
+    // Stripping the project asks for is said where it writes it.
+    let stripping = makefile(" GO_BUILD_FLAGS:=\"-tags netgo\"").replace("-X main.version", "-s -w -X main.version");
+    let found = with_vendored_build_system(&stripping);
+    assert_eq!(places(&found, "stripped-without-symbols"), ["Makefile:5"], "{found:#?}");
     // Kept, the shared default trims paths.
     let found = with_vendored_build_system(&makefile(""));
     assert!(places(&found, "untrimmed-paths").is_empty(), "{found:#?}");

@@ -242,6 +242,11 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
                 let elsewhere = || inv.ldflags_lines.as_ref().filter(|_| !holds_here)?.find(&item_strips);
                 match elsewhere().or_else(|| caller.and_then(|c| c.chain().find_map(|c| c.writes(&strips)))) {
                     Some((path, lines)) => Location::text(path, lines),
+                    // A build in vendored code (a shared build system's `go build $(LDFLAGS)`)
+                    // is said where the project writes the flags.
+                    None if holds_here && crate::defs::source::is_vendored(defs.place(w.start, w.end).0) => {
+                        defs.location(here.start, here.end)
+                    }
                     None => {
                         if holds_here && !std::ptr::eq(here, *w) {
                             related = Some(defs.location(here.start, here.end));
