@@ -356,8 +356,7 @@ pub struct Goreleaser {
     pub signs: bool,
     /// The `before.hooks` command lines, each with where it is written.
     pub before_hooks: Vec<((usize, usize), String)>,
-    /// Every build is `builder: prebuilt` (or another builder, or skipped: `skip: true`):
-    /// goreleaser builds no Go program itself, it packs what another file built, if anything.
+    /// Every build is `builder: prebuilt`: goreleaser packs what another file built.
     pub packs_prebuilt: bool,
     /// No `builds:`, `build:` or `includes:`: goreleaser would build the module's main package
     /// with every default, if this file is the whole config.
@@ -709,8 +708,8 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
         })
         .collect();
     let entries = cfg.builds.as_ref().map_or(&[][..], |b| &b.value[..]);
-    let packs_prebuilt = !entries.is_empty()
-        && entries.iter().all(|e| skipped(&e.value, &cfg) || e.value.builder.as_deref().is_some_and(|b| b != "go"));
+    let packs_prebuilt =
+        !entries.is_empty() && entries.iter().all(|e| e.value.builder.as_deref().is_some_and(|b| b != "go"));
     let kos = kos
         .iter()
         .map(|k| Ko {

@@ -1357,19 +1357,6 @@ fn an_image_built_from_the_module_root_runs_the_root_makefile() {
         found.iter().any(|f| f.0 == "untrimmed-paths" && f.1 == "Makefile:2" && f.2.contains("built into an image")),
         "{found:#?}"
     );
-    // Nor does a goreleaser release that builds nothing (`skip: true`, only release notes and
-    // manifests) make the Makefile's cross builds a leftover.
-    let cross = "release:\n\tGOOS=windows go build -o _output/app.exe ./cmd/app\n";
-    let notes = "version: 2\nbuilds:\n- skip: true\nrelease:\n  extra_files:\n    - glob: deploy/*.yaml\n";
-    let workflow = "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: goreleaser/goreleaser-action@v6\n        with:\n          args: release --clean\n";
-    let found = check(&[
-        ("go.mod", GO_MOD),
-        ("cmd/app/main.go", MAIN),
-        ("Makefile", cross),
-        (".goreleaser.yml", notes),
-        (".github/workflows/release.yml", workflow),
-    ]);
-    assert_eq!(places(&found, "untrimmed-paths"), ["Makefile:2"], "{found:#?}");
 }
 
 #[test]
