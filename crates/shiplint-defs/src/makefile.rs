@@ -195,8 +195,9 @@ fn assignment_op(line: &str) -> Option<(usize, &'static str)> {
     None
 }
 
-/// The end of a logical line starting at `start`: continuations (`\` at end of line) join.
-fn logical_end(text: &str, start: usize) -> usize {
+/// The end of a logical line starting at `start` (its newline, or the text's end):
+/// continuations (`\` at end of line) join.
+pub fn logical_end(text: &str, start: usize) -> usize {
     let mut end = start;
     loop {
         let line_end = text[end..].find('\n').map_or(text.len(), |n| end + n);
@@ -756,10 +757,7 @@ impl Makefile {
                 "MAKE" => Value::known("make"),
                 // make's folder, and the makefiles it has read (the including one sets the
                 // latter while includes are read: see `reach`), are the host's.
-                "CURDIR" | "MAKEFILE_LIST" => Value::Partial(vec![Piece::Hole(Hole {
-                    origin: Origin::Environment(name.into()),
-                    provenance: Provenance::Host,
-                })]),
+                "CURDIR" | "MAKEFILE_LIST" => Value::Partial(vec![Piece::Hole(of_host(name))]),
                 // Undefined: empty, as in make, unless the environment always has it.
                 _ if Provenance::of_environment(name).is_some() => Value::hole(Origin::Environment(name.into())),
                 _ => Value::empty(),
@@ -987,8 +985,7 @@ impl Makefile {
                             b.push_str(" ");
                         }
                         if !name.starts_with('/') {
-                            let origin = Origin::Environment("CURDIR".into());
-                            b.push_hole(Hole { origin, provenance: Provenance::Host });
+                            b.push_hole(of_host("CURDIR"));
                             b.push_str("/");
                         }
                         b.push_str(name.trim_start_matches("./"));
@@ -1003,10 +1000,7 @@ impl Makefile {
                         Some(Piece::Text(t)) if t.starts_with('/') => name,
                         Some(Piece::Text(t)) if !t.contains(char::is_whitespace) => {
                             let mut b = super::value::Builder::default();
-                            b.push_hole(Hole {
-                                origin: Origin::Environment("CURDIR".into()),
-                                provenance: Provenance::Host,
-                            });
+                            b.push_hole(of_host("CURDIR"));
                             b.push_str("/");
                             b.push(&name);
                             b.build()
@@ -1681,16 +1675,8 @@ fn file_name(name: &str) -> String {
 
 /// The name and arguments of `$(call NAME,ARGS...)` as an `$(eval ...)` is given it, unexpanded.
 fn template_call(eval_args: &str) -> Option<Vec<&str>> {
-    let inner = eval_args.trim();
-    let (open, close) = match inner.as_bytes().get(1) {
-        Some(b'(') => (b'(', b')'),
-        Some(b'{') => (b'{', b'}'),
-        _ => return None,
-    };
-    let end = matching(inner.as_bytes(), 1, open, close);
-    let call = inner.get(2..end)?.strip_prefix("call")?;
-    (inner.starts_with('$') && end + 1 == inner.len() && call.starts_with([' ', '\t']))
-        .then(|| split_args(call.trim_start()))
+    let call = reference_inner(eval_args.trim())?.strip_prefix("call")?;
+    call.starts_with([' ', '\t']).then(|| split_args(call.trim_start()))
 }
 
 /// A target pattern as a glob: its `%` a hole, like the holes it has.
@@ -1776,6 +1762,11 @@ fn names_within(reference: &str, depth: usize) -> Vec<&str> {
     }
     names.retain(|n| !n.is_empty());
     names
+}
+
+/// A variable make has from the build host (`CURDIR`, `MAKEFILE_LIST`): a hole only it knows.
+fn of_host(name: &str) -> Hole {
+    Hole { origin: Origin::Environment(name.into()), provenance: Provenance::Host }
 }
 
 /// A recipe line's multi-line `define` and what its call binds (see `Makefile::defined_lines`).

@@ -187,7 +187,8 @@ impl IncludeWalk<'_> {
             if *include < at {
                 continue;
             }
-            let line_end = logical_line_end(text, *include);
+            // An include line may name its files over several lines.
+            let line_end = (makefile::logical_end(text, *include) + 1).min(text.len());
             self.append(shown, text, at..line_end, line);
             line += text[at..line_end].matches('\n').count();
             at = line_end;
@@ -310,19 +311,6 @@ impl IncludeWalk<'_> {
         }
         found.into_iter().map(|f| (self.dir.join(&f), lexically_normal(&self.shown_dir.join(&f)))).collect()
     }
-}
-
-/// Where the line at `start` ends, after its newline: a backslash-newline continues it (an
-/// include line may name its files over several lines).
-fn logical_line_end(text: &str, start: usize) -> usize {
-    let mut at = start;
-    while let Some(i) = text[at..].find('\n') {
-        at += i + 1;
-        if !text[..at - 1].ends_with('\\') {
-            return at;
-        }
-    }
-    text.len()
 }
 
 /// `relative` looked for from the folder `dir` (shown as `shown_dir`) up to the repository
