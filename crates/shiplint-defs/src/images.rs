@@ -55,6 +55,17 @@ pub fn from_local_registry(reference: &str) -> bool {
     reference.starts_with("localhost:") || reference.starts_with("localhost/") || reference.starts_with("127.0.0.1:")
 }
 
+/// Whether `reference` is a placeholder a script replaces before the build (`FROM BASEIMAGE`,
+/// rewritten by `sed`) rather than an image: Docker refuses capital letters in a repository's
+/// name (only its registry host may have them), so no build pulls it as written.
+pub fn is_placeholder(reference: &str) -> bool {
+    let name = reference.split('@').next().unwrap_or(reference);
+    let parts: Vec<&str> = name.split('/').collect();
+    let host = parts.len() > 1 && (parts[0].contains(['.', ':']) || parts[0] == "localhost");
+    let mut repository = parts.iter().skip(usize::from(host)).map(|p| p.split(':').next().unwrap_or(p));
+    repository.any(|part| part.chars().any(|c| c.is_ascii_uppercase()))
+}
+
 /// Classifies `reference` (`golang:1.23`, `gcr.io/distroless/static-debian12:nonroot`, ...).
 pub fn classify(reference: &str) -> BaseImage {
     let (rest, digest) = match reference.split_once('@') {
@@ -183,5 +194,14 @@ mod tests {
         let variant = classify("docker.io/library/golang:alpine3.23");
         assert!(variant.go_toolchain && variant.go_release().is_none());
         assert!(classify("cimg/go:1.26.1").go_toolchain && !classify("acme/go:latest").go_toolchain);
+    }
+
+    #[test]
+    fn placeholders() {
+        assert!(is_placeholder("BASEIMAGE") && is_placeholder("acme/BASE:1") && is_placeholder("Alpine:3.20"));
+        // A tag and a registry host may have capitals.
+        for image in ["alpine:3.20-RC1", "Registry.Example.com:5000/team/app:V1", "localhost/app", "golang@sha256:A1"] {
+            assert!(!is_placeholder(image), "{image}");
+        }
     }
 }

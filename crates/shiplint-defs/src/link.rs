@@ -358,9 +358,17 @@ fn program_of(argv: &[Value]) -> &str {
 }
 
 /// Whether a command moves or copies files to another place (`mv ctop /go/bin/`, `cp -r`,
-/// `install -m 755`): what a build wrote may then be anywhere.
+/// `install -m 755`, also for each file `find` lists: `find bin -exec mv {} /build/ \;`): what
+/// a build wrote may then be anywhere.
 pub fn relocates_files(argv: &[Value]) -> bool {
-    matches!(program_of(argv), "mv" | "cp" | "install" | "rsync" | "ln" | "tar" | "cpio" | "ditto")
+    let relocating = |program: &str| {
+        matches!(command_name(program), "mv" | "cp" | "install" | "rsync" | "ln" | "tar" | "cpio" | "ditto")
+    };
+    if program_of(argv) == "find" {
+        let mut words = argv.iter().filter_map(Value::as_known);
+        return words.any(|w| w == "-exec" || w == "-execdir") && words.next().is_some_and(relocating);
+    }
+    relocating(program_of(argv))
 }
 
 /// A program's name as the lists above have it: its file name, without Windows' `.exe`.
@@ -1288,7 +1296,7 @@ pub fn link(defs: &mut [Defs<'_>]) {
             d.published_by.get_or_insert(at);
         }
         if build_args.is_empty() {
-            d.builds_image(target.clone(), Vec::new());
+            d.builds_image(target.clone(), Vec::new(), true);
         }
         for args in build_args {
             let build_args = args.into_iter().map(|(name, value)| (name, Some(value))).collect();
@@ -1388,9 +1396,10 @@ pub fn link(defs: &mut [Defs<'_>]) {
             });
             defs[call.callee].run_for_release |= from_elsewhere && !for_other_purpose;
             if let Run::Image { target, .. } = &call.run {
-                defs[call.callee].builds_image(target.clone(), call.build_args_given());
                 let run_here = call.caller.runs_built_image && !call.caller.pushes;
                 let for_development = call.caller.tags_for_development && !call.caller.pushes;
+                let for_release = !for_other_purpose && !run_here && !for_development;
+                defs[call.callee].builds_image(target.clone(), call.build_args_given(), for_release);
                 defs[call.callee].image_run_where_built |= run_here;
                 defs[call.callee].image_tagged_for_development |= for_development;
                 defs[call.callee].image_built_otherwise |= !run_here && !for_development;

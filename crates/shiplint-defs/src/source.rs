@@ -385,6 +385,10 @@ pub struct Defs<'a> {
     /// For a Dockerfile: the build arguments the scan's image builds pass (each distinct set,
     /// a few at most; `--build-arg BASE_IMAGE=alpine:3.20`, build-push-action's `build-args:`).
     pub image_build_args: Vec<Vec<(String, Value)>>,
+    /// For a Dockerfile: the names of the build arguments that every image build of the scan
+    /// for a release passes (`None`: no such build found), so that an ARG's default is known to
+    /// hold where one of them leaves it (`ARG USERNAME=root` with `USER ${USERNAME}`).
+    pub args_every_release_build_passes: Option<BTreeSet<String>>,
     /// For a Dockerfile nothing of the scan builds: the Dockerfile whose image the repository
     /// does publish (a release workflow's push, goreleaser's `dockers:`), when there is one.
     pub published_instead: Option<String>,
@@ -1171,20 +1175,26 @@ pub fn non_release_purpose(token: &str) -> Option<&'static str> {
 }
 
 /// What a folder's name says its files are for when that is not a release: the whole name
-/// (`examples`, `_example`, `integrationtest`), or every word of it (`integration-tests`, not
-/// `local-path-provisioner` or `cli-dev`, which name products).
+/// (`examples`, `_example`, `integrationtest`), every word of it (`integration-tests`, not
+/// `local-path-provisioner` or `cli-dev`, which name products), or any word that says
+/// example (`ext-auth-example-server`).
 fn folder_purpose(folder: &str) -> Option<&'static str> {
+    let example = |word: &str| matches!(word, "example" | "examples" | "sample" | "samples");
     let purpose = |word: &str| match word {
-        "example" | "examples" | "demo" | "demos" | "sample" | "samples" => Some("an example"),
+        w if example(w) || w == "demo" || w == "demos" => Some("an example"),
         w => non_release_purpose(w),
     };
     let folder = folder.to_ascii_lowercase();
     let name = folder.trim_start_matches('_');
-    purpose(name).or_else(|| {
-        let mut words = name.split(['-', '_', '.']).filter(|w| !w.is_empty()).map(purpose);
-        let first = words.next()??;
-        words.all(|w| w.is_some()).then_some(first)
-    })
+    let words = || name.split(['-', '_', '.']).filter(|w| !w.is_empty());
+    purpose(name)
+        .or_else(|| {
+            let mut purposes = words().map(purpose);
+            let first = purposes.next()??;
+            purposes.all(|w| w.is_some()).then_some(first)
+        })
+        // Not `example.com`, the domain of an import path.
+        .or_else(|| name.split(['-', '_']).any(example).then_some("an example"))
 }
 
 /// What a file's opening comment says it is for when that is not a release, in its author's
@@ -1227,6 +1237,36 @@ pub fn readme_purpose(text: &str) -> Option<&'static str> {
     stated_purpose(&paragraph)
 }
 
+/// What a README says one of its folder's entries (`name`, a sub-folder) is for when that is
+/// tests or an example: a table row or list item that names it (`httpbun | A simple HTTP
+/// service for e2e tests`, `- **greeter**: the gRPC example's server`). One that also speaks
+/// of releases says nothing.
+pub fn readme_entry_purpose(text: &str, name: &str) -> Option<&'static str> {
+    let plain = |cell: &str| {
+        let cell = cell.trim().trim_matches(['`', '*', '_']);
+        // `[name](link)`: the link's text.
+        let cell = cell.strip_prefix('[').and_then(|c| c.split_once(']')).map_or(cell, |(text, _)| text);
+        cell.trim_matches(['`', '*', '_']).trim_end_matches('/').to_string()
+    };
+    text.lines().find_map(|line| {
+        let line = line.trim().trim_start_matches(['|', '-', '*', '+']).trim_start();
+        let (entry, said) =
+            line.split_once('|').or_else(|| line.split_once(": ")).or_else(|| line.split_once(" - "))?;
+        if !plain(entry).eq_ignore_ascii_case(name) {
+            return None;
+        }
+        let said = said.to_ascii_lowercase();
+        let words: Vec<&str> = said.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+        if words.iter().any(|w| matches!(*w, "release" | "releases" | "released" | "production" | "published")) {
+            return None;
+        }
+        words.iter().find_map(|w| match *w {
+            "example" | "examples" | "demo" | "sample" => Some("an example"),
+            w => non_release_purpose(w).filter(|p| *p == "tests"),
+        })
+    })
+}
+
 /// What a text in its author's words (lowercase) says its files are for, when that is tests or
 /// development.
 fn stated_purpose(text: &str) -> Option<&'static str> {
@@ -1240,8 +1280,9 @@ fn stated_purpose(text: &str) -> Option<&'static str> {
     let speaks_of_release = words.iter().any(|w| matches!(*w, "release" | "releases" | "production"));
     for (i, w) in words.iter().enumerate() {
         match *w {
-            // `testing only`, `for integration testing purposes only`
-            "only" => {
+            // `testing only`, `for integration testing purposes only`, `purely for local
+            // development`
+            "only" | "purely" | "solely" | "exclusively" => {
                 let before = match (i.checked_sub(1).map(word), i.checked_sub(2).map(word)) {
                     (Some("purposes" | "purpose" | "use" | "usage"), Some(w)) => w,
                     (Some(w), _) => w,
@@ -1275,7 +1316,10 @@ fn stated_purpose(text: &str) -> Option<&'static str> {
                 }
             }
             // `not used to build any of the published images`
-            "not" if word(i + 1) == "used" && (i + 2..i + 10).any(|j| matches!(word(j), "published" | "release")) => {
+            "not"
+                if word(i + 1) == "used"
+                    && (i + 2..i + 10).any(|j| matches!(word(j), "published" | "release" | "official")) =>
+            {
                 return Some("development");
             }
             _ => {}
@@ -1599,6 +1643,7 @@ impl<'a> Defs<'a> {
             variables_set_by_makefiles: Arc::default(),
             image_tagged_for_development: false,
             image_build_args: Vec::new(),
+            args_every_release_build_passes: None,
             published_instead: None,
             ko_published: None,
             releases_elsewhere: false,
@@ -1766,6 +1811,13 @@ impl<'a> Defs<'a> {
     /// What the file's path says it is for when that is not a release: a test, an example or a
     /// development setup (`test/e2e/Dockerfile`, `Dockerfile.dev`, `.devcontainer/Dockerfile`).
     pub fn not_for_release(&self) -> Option<&'static str> {
+        // What its author says it is for holds even where it is pushed (to a registry for
+        // tests); but an example that is published is one its users run.
+        let stated =
+            self.declared_purpose.get_or_init(|| header_purpose(self.file_text)).or(self.folder_declared_purpose);
+        if let Some(purpose) = stated.filter(|p| *p != "an example") {
+            return Some(purpose);
+        }
         if self.published_by.is_some() || self.packed_by_goreleaser {
             return None;
         }
@@ -1785,11 +1837,7 @@ impl<'a> Defs<'a> {
         };
         let starts_tests =
             self.dockerfile.is_some_and(|d| d.stages.len().checked_sub(1).is_some_and(|last| d.runs_tests(last)));
-        by_name
-            .or_else(|| parts.find_map(folder_purpose))
-            .or_else(|| *self.declared_purpose.get_or_init(|| header_purpose(self.file_text)))
-            .or(self.folder_declared_purpose)
-            .or_else(|| starts_tests.then_some("tests"))
+        by_name.or_else(|| parts.find_map(folder_purpose)).or(stated).or_else(|| starts_tests.then_some("tests"))
     }
 
     /// Whether the script or make file a build is written in is named for another purpose
@@ -1840,7 +1888,8 @@ impl<'a> Defs<'a> {
     /// Records that an image build of the scan asks for stage `target` (`None`: the last) and
     /// passes the build arguments `args`. A stage the file does not have is another
     /// Dockerfile's, found here by mistake.
-    pub fn builds_image(&mut self, target: Option<String>, args: Vec<(String, Value)>) {
+    /// `for_release`: the build is not one for tests or development.
+    pub fn builds_image(&mut self, target: Option<String>, args: Vec<(String, Value)>, for_release: bool) {
         // BuildKit's stage names are letters, digits, `.`, `_` and `-`: anything else is a
         // target written with a variable or expression this reader could not resolve.
         let stage_name = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
@@ -1855,11 +1904,26 @@ impl<'a> Defs<'a> {
         if !self.image_targets.contains(&target) {
             self.image_targets.push(target);
         }
+        if for_release {
+            let names: BTreeSet<String> = args.iter().map(|(name, _)| name.clone()).collect();
+            let every = self.args_every_release_build_passes.get_or_insert_with(|| names.clone());
+            every.retain(|name| names.contains(name));
+        }
         if !args.is_empty()
             && self.image_build_args.len() < MAX_IMAGE_BUILD_ARGS
             && !self.image_build_args.contains(&args)
         {
             self.image_build_args.push(args);
+        }
+    }
+
+    /// Whether the image builds of the scan give the build argument `name` a value, so that its
+    /// ARG default does not hold: every release build passes it, or, with no release build
+    /// found, some build does.
+    pub fn build_arg_given(&self, name: &str) -> bool {
+        match &self.args_every_release_build_passes {
+            Some(every) => every.contains(name),
+            None => self.dockerfile.is_some_and(|d| d.arg_passed(name)),
         }
     }
 
@@ -2112,9 +2176,19 @@ impl<'a> Defs<'a> {
         // `drop_builds_of_missing_folders`).
         let judged_now = self.kind != Kind::Goreleaser;
         builds.retain(|b| {
-            builds_this_project(module.as_deref(), run_in(b).as_deref(), b)
+            (builds_this_project(module.as_deref(), run_in(b).as_deref(), b) || self.image_copies_installed_tool(b))
                 && !(judged_now && self.names_missing_source(b))
         });
+    }
+
+    /// Whether a Dockerfile stage's `go install example.com/tool@v1` builds a program that a
+    /// stage of a shipped image copies out by name (`COPY --from=builder /build/tool
+    /// /usr/local/bin/`): someone else's tool, but built here into the image that ships.
+    fn image_copies_installed_tool(&self, b: &Build<'_>) -> bool {
+        let (Some(d), Some(stage)) = (self.dockerfile, b.stage) else { return false };
+        let Some(package) = b.invocation.installed_version_of() else { return false };
+        let Some(name) = package.as_known().and_then(super::gobuild::program_name) else { return false };
+        d.copied_out(stage).is_some_and(|paths| paths.iter().any(|p| p.rsplit('/').next() == Some(name)))
     }
 
     /// This file's folder as a folder of `module` (`cmd/app` for `cmd/app/.goreleaser.yaml`);
@@ -2390,6 +2464,21 @@ impl<'a> Defs<'a> {
         };
         if from_ci && shipped_by_another_caller() {
             return self.caller_ships(b);
+        }
+        // Run from a CI job that keeps nothing of it (a build check) while another command of
+        // the file writes the same file for a job that ships it (`build` for the checks,
+        // `build-static-ci` for the images): the release is that one.
+        let output = inv.output.as_ref().and_then(|(o, _)| o.as_known());
+        let released_by_another_command = || {
+            self.builds.iter().any(|o| {
+                o.invocation.span != inv.span
+                    && o.invocation.output.as_ref().and_then(|(x, _)| x.as_known()) == output
+                    && o.via.is_some()
+                    && self.caller_ships(o).is_some()
+            })
+        };
+        if from_ci && output.is_some() && self.caller_ships(b).is_none() && released_by_another_command() {
+            return None;
         }
         if !program && cross_compiling_ships && !self.releases_elsewhere && cross_compiles {
             return Some("it is cross-compiled".into());
@@ -2994,6 +3083,11 @@ mod tests {
         );
         assert_eq!(said("# Makefile for development purpose\n\n.PHONY: local\n"), Some("development"));
         assert_eq!(said("# Images used by the e2e tests.\nFROM alpine\n"), Some("tests"));
+        assert_eq!(
+            said("# NOTE: this Dockerfile is purely for local development!\nFROM alpine\n"),
+            Some("development")
+        );
+        assert_eq!(said("# It is *not* used for the official 'acme/app' image.\nFROM alpine\n"), Some("development"));
         assert_eq!(said("# Targets: release-light.\n# Dev image used for development.\nFROM alpine AS dev\n"), None);
         // A header that also speaks of releases says what a part of the file is for.
         assert_eq!(said("# Release builds; the e2e target is for testing purposes\nall:\n"), None);
@@ -3011,6 +3105,17 @@ mod tests {
         // What a later paragraph says, or a use that is not tests, is not the folder's purpose.
         assert_eq!(said("# Images\n\nThe images we publish.\n\nSome are used by tests too.\n"), None);
         assert_eq!(said("These images are used in production and by our release.\n"), None);
+    }
+
+    #[test]
+    fn a_folder_readme_says_what_each_entry_is_for() {
+        let readme = "Directory | Purpose\n--- | ---\ncfssl | Image to run cfssl commands\nhttpbun | A simple HTTP service for e2e tests\n\
+                      [`greeter`](greeter/) | server for the grpc example\nnginx | NGINX base image, released with the controller\n\
+                      - **runner**: runs the integration tests and ships in every release\n";
+        let said = |name| readme_entry_purpose(readme, name);
+        assert_eq!((said("httpbun"), said("greeter")), (Some("tests"), Some("an example")));
+        // What it says of another entry, or of one that also ships, is not the entry's purpose.
+        assert_eq!((said("cfssl"), said("nginx"), said("runner"), said("http")), (None, None, None, None));
     }
 
     #[test]

@@ -212,18 +212,28 @@ fn check_file(path: &Path, named: bool, scan_root: &Path, options: &BinaryOption
     })))
 }
 
-/// What the README of a folder a file is in, below the scan's root, says the folder is for
-/// (`images/README.md`: "This directory contains all images used by tests."); the nearest
-/// folder that says anything.
+/// What the README of a folder a file is in says the folder is for (`images/README.md`: "This
+/// directory contains all images used by tests.", below the scan's root), or what it says of
+/// the sub-folder the file is in (a row `httpbun | service for e2e tests`); the nearest folder
+/// that says anything.
 fn folder_readme_purpose(path: &Path, scan_root: &Path) -> Option<&'static str> {
     const MAX_README: u64 = 64 << 10;
-    let below_root = |dir: &&Path| dir.starts_with(scan_root) && *dir != scan_root;
-    path.ancestors().skip(1).take_while(below_root).find_map(|dir| {
-        ["README.md", "README"].iter().find_map(|name| {
-            let bytes = shiplint_archive::read_regular(&dir.join(name), MAX_README).ok()?;
-            source::readme_purpose(&String::from_utf8_lossy(&bytes))
-        })
-    })
+    let readme = |dir: &Path| {
+        ["README.md", "README"].iter().find_map(|name| shiplint_archive::read_regular(&dir.join(name), MAX_README).ok())
+    };
+    let mut entry = None;
+    for dir in path.ancestors().skip(1).take_while(|dir| dir.starts_with(scan_root)) {
+        if let Some(bytes) = readme(dir) {
+            let text = String::from_utf8_lossy(&bytes);
+            let of_folder = (dir != scan_root).then(|| source::readme_purpose(&text)).flatten();
+            let of_entry = entry.and_then(|name: &str| source::readme_entry_purpose(&text, name));
+            if let Some(purpose) = of_folder.or(of_entry) {
+                return Some(purpose);
+            }
+        }
+        entry = dir.file_name().and_then(|n| n.to_str());
+    }
+    None
 }
 
 /// Gives each command that runs another file's builds in a container (`docker run golang:1.21
@@ -480,7 +490,7 @@ fn judge_definitions(
                     .iter()
                     .map(|(k, v)| (k.clone(), crate::defs::value::Value::rendered(v, &|_| None)))
                     .collect();
-                d.builds_image(None, args);
+                d.builds_image(None, args, true);
             }
         }
     }

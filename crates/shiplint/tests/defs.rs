@@ -165,7 +165,7 @@ fn toolchain_unpinned_and_root_images() {
         codes_at(project(&[("Dockerfile", &by_arg("0"))]).path()),
         [("SL202".to_string(), "Dockerfile:3:6".to_string())]
     );
-    // `USER ${USER_UID}` is the ARG default, unless an image build of the scan passes the argument.
+    // `USER ${USER_UID}` is the ARG default, unless the image builds of the scan pass the argument.
     let user_arg = |uid: &str| {
         format!(
             "FROM golang:1.27.4 AS b\nRUN CGO_ENABLED=0 go build -trimpath -o /api .\nFROM scratch\nARG USER_UID={uid}\nUSER ${{USER_UID}}:${{USER_UID}}\nCOPY --from=b /api /api\nENTRYPOINT [\"/api\"]\n"
@@ -179,6 +179,11 @@ fn toolchain_unpinned_and_root_images() {
     let passed = [("Dockerfile", user_arg("0")), ("build.sh", "docker build --build-arg USER_UID=10001 .\n".into())];
     let passed: Vec<(&str, &str)> = passed.iter().map(|(p, t)| (*p, t.as_str())).collect();
     assert!(codes_at(project(&passed).path()).is_empty());
+    // Only the test build passes it: the pushed image runs as the default, root.
+    let make = "publish:\n\tdocker build -t acme/api:1 .\n\tdocker push acme/api:1\nintegration:\n\tdocker build --build-arg USER_UID=$(shell id -u) -t api:test .\n";
+    let partly = [("Dockerfile", user_arg("0")), ("Makefile", make.into())];
+    let partly: Vec<(&str, &str)> = partly.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    assert_eq!(codes_at(project(&partly).path()), [("SL202".to_string(), "Dockerfile:5:1".to_string())]);
     // Windows: Nano Server runs programs as ContainerUser, Server Core as ContainerAdministrator.
     let windows = |base: &str| {
         format!(

@@ -880,9 +880,26 @@ fn test_and_development_images_are_not_releases() {
         "integration-tests/Dockerfile",
         "docker/dummy/oidc/Dockerfile",
         ".github/workflows/smoke/Dockerfile",
+        // A word that says example, anywhere in the name.
+        "images/ext-auth-example-server/Dockerfile",
     ] {
         assert!(check(&[(path, dockerfile)]).is_empty(), "{path}");
     }
+    // What a README says of the sub-folder the file is in, even where a workflow pushes it.
+    let readme =
+        "Directory | Purpose\n--- | ---\nechoserver | A simple HTTP service for e2e tests\napi | The API server\n";
+    let push = "on:\n  push:\n    tags: ['v*']\njobs:\n  images:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          docker build -t ghcr.io/acme/echoserver:1 images/echoserver\n          docker push ghcr.io/acme/echoserver:1\n          docker build -t ghcr.io/acme/api:1 images/api\n          docker push ghcr.io/acme/api:1\n";
+    let found = check(&[
+        ("images/README.md", readme),
+        (".github/workflows/images.yml", push),
+        ("images/echoserver/Dockerfile", dockerfile),
+        ("images/api/Dockerfile", dockerfile),
+    ]);
+    assert_eq!(
+        rules(&found),
+        [("untrimmed-paths", "images/api/Dockerfile:2"), ("root-final-image", "images/api/Dockerfile:3")],
+        "{found:#?}"
+    );
     let found = check(&[("Dockerfile", dockerfile)]);
     assert_eq!(rules(&found), [("untrimmed-paths", "Dockerfile:2"), ("root-final-image", "Dockerfile:3")]);
     // A folder whose name only starts with such a word names a product.
@@ -5632,4 +5649,91 @@ fn a_base_tag_the_makefile_sets_is_not_judged_by_its_default() {
         ("Makefile", "build:\n\tCGO_ENABLED=0 go build -trimpath -o app .\n"),
     ]);
     assert_eq!(places(&found, "unpinned-base-image"), ["Dockerfile:2"], "{found:#?}");
+}
+
+/// `FROM BASEIMAGE` is a placeholder a script replaces before the build (`sed s|BASEIMAGE|...|`):
+/// Docker refuses capitals in a repository's name, so it is no image that could be unpinned.
+#[test]
+fn a_placeholder_base_image_is_not_an_image() {
+    let dockerfile = |base: &str| {
+        format!(
+            "FROM {base} AS build\nRUN go build -trimpath -o /app .\nFROM {base}\nCOPY --from=build /app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n"
+        )
+    };
+    let make = "image:\n\tsed -e 's|BASEIMAGE|$(BASEIMAGE)|g' Dockerfile > bin/Dockerfile\n\tdocker build -t acme/app:1 -f bin/Dockerfile .\n\tdocker push acme/app:1\n";
+    assert!(check_in_module(&[("Dockerfile", &dockerfile("BASEIMAGE")), ("Makefile", make)]).is_empty());
+    let found = check_in_module(&[("Dockerfile", &dockerfile("baseimage")), ("Makefile", make)]);
+    assert_eq!(places(&found, "unpinned-base-image"), ["Dockerfile:1", "Dockerfile:3"], "{found:#?}");
+}
+
+/// A CI check runs `make build`, which cross-compiles to the file the release job's own target
+/// writes and ships in an image: the check's build is not the release.
+#[test]
+fn a_checked_build_of_the_release_file_is_not_the_release() {
+    let make = "build:\n\tGOOS=linux CGO_ENABLED=0 go build -o release/app .\n\nbuild-ci:\n\tCGO_ENABLED=0 go build -o release/app .\n";
+    let check_job = "on:\n  push:\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make build\n";
+    let publish = "on:\n  push:\n    tags: ['v*']\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make build-ci\n      - run: docker build -t acme/app:1 . && docker push acme/app:1\n";
+    let dockerfile = "FROM scratch\nADD release/app /bin/\nUSER 65532\nCMD [\"/bin/app\"]\n";
+    let files = |publish: &str| {
+        check_in_module(&[
+            ("Makefile", make),
+            (".github/workflows/build.yml", check_job),
+            (".github/workflows/publish.yml", publish),
+            ("Dockerfile", dockerfile),
+        ])
+    };
+    let found = files(publish);
+    assert_eq!(places(&found, "untrimmed-paths"), ["Makefile:5"], "{found:#?}");
+    // With no job that releases the file, the cross-compiled build may be how it is released.
+    let found = files(&publish.replace("make build-ci", "echo no build"));
+    assert!(places(&found, "untrimmed-paths").contains(&"Makefile:2"), "{found:#?}");
+}
+
+/// Go before 1.21 knows no toolchain switching: a release built with Go 1.17 is built with Go
+/// 1.17, however new go.mod's `toolchain` line is; from 1.21 on, GOTOOLCHAIN=auto raises it.
+#[test]
+fn go_before_toolchain_switching_is_not_raised_by_go_mod() {
+    let go_mod = "module example.com/app\n\ngo 1.26\n\ntoolchain go1.27.2\n";
+    let wf = |version: &str| {
+        release_workflow(
+            "ubuntu-latest",
+            &format!("CGO_ENABLED=0 go build -trimpath -o dist/app . # {version}"),
+            "dist/app",
+        )
+        .replace(
+            "    steps:\n",
+            &format!(
+                "    steps:\n      - uses: actions/setup-go@v5\n        with:\n          go-version: '{version}'\n"
+            ),
+        )
+    };
+    let found = check(&[("go.mod", go_mod), ("main.go", MAIN), (".github/workflows/release.yml", &wf("1.17"))]);
+    assert_eq!(places(&found, "toolchain-unsupported"), [".github/workflows/release.yml:10"], "{found:#?}");
+    assert!(found.iter().all(|f| !f.2.contains("raised")), "{found:#?}");
+    let found = check(&[("go.mod", go_mod), ("main.go", MAIN), (".github/workflows/release.yml", &wf("1.24"))]);
+    assert!(places(&found, "toolchain-unsupported").is_empty(), "{found:#?}");
+}
+
+/// Someone else's tool that an image build installs (`go install example.org/tool@v1`) ships
+/// when a stage of the image copies it out by name, also after `find ... -exec mv`; one the
+/// build only runs does not.
+#[test]
+fn a_tool_installed_into_the_shipped_image_is_judged() {
+    let dockerfile = |moved: &str, copied: &str| {
+        format!(
+            "FROM golang:1.27.2 AS builder\nWORKDIR /build\nRUN go install golang.org/x/vuln/cmd/govulncheck@v1.3.0\nRUN {moved}\nRUN CGO_ENABLED=0 go build -trimpath -o /build/app .\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=builder {copied} /usr/local/bin/\nENTRYPOINT [\"/usr/local/bin/app\"]\n"
+        )
+    };
+    let moved = "find $(go env GOPATH)/bin -type f -exec mv {} /build/ \\;";
+    let found = check_in_module(&[("Dockerfile", &dockerfile(moved, "/build/app /build/govulncheck"))]);
+    assert_eq!(places(&found, "untrimmed-paths"), ["Dockerfile:3"], "{found:#?}");
+    let found = check_in_module(&[("Dockerfile", &dockerfile("govulncheck ./...", "/build/app"))]);
+    assert!(found.is_empty(), "{found:#?}");
+    // `go install tool@v1` builds the tool's module: this go.mod's `go` line plays no part.
+    let newer = "module example.com/app\n\ngo 1.27.3\n";
+    let tool_only = "FROM golang:1.27.2 AS builder\nRUN go install golang.org/x/vuln/cmd/govulncheck@v1.3.0\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=builder /go/bin/govulncheck /usr/local/bin/\nENTRYPOINT [\"/usr/local/bin/govulncheck\"]\n";
+    let found = check(&[("go.mod", newer), ("main.go", MAIN), ("Dockerfile", tool_only)]);
+    assert!(places(&found, "module-graph-drift").is_empty(), "{found:#?}");
+    let found = check(&[("go.mod", newer), ("main.go", MAIN), ("Dockerfile", &dockerfile(moved, "/build/app"))]);
+    assert_eq!(places(&found, "module-graph-drift"), ["Dockerfile:1"], "{found:#?}");
 }

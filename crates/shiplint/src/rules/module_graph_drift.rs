@@ -3,6 +3,7 @@ use std::path::Path;
 use super::{Binary, Defs};
 use crate::defs::images::{self, BaseImage};
 use crate::defs::shell::Value;
+use crate::defs::source::Build;
 use crate::defs::source::{names_a_release_not_cross, names_other_purpose};
 use crate::defs::{build_actions, ci, goreleaser, gosrc};
 use crate::finding::Finding;
@@ -584,7 +585,9 @@ fn check_image_toolchain(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     let Some(d) = defs.dockerfile else { return };
     let mut judged = std::collections::HashSet::new();
     // A stage no image build needs is skipped by BuildKit: its toolchain never runs.
-    for b in defs.builds.iter().filter(|b| defs.stage_ships(b.stage)) {
+    // `go install example.org/tool@v1` builds that module, not this one: go.mod plays no part.
+    let builds_this_module = |b: &&Build<'_>| b.invocation.installed_version_of().is_none();
+    for b in defs.builds.iter().filter(|b| defs.stage_ships(b.stage)).filter(builds_this_module) {
         let Some(stage) = b.stage.filter(|s| d.may_hold_module(*s)) else { continue };
         let Some((image, root)) = d.root_image(stage) else { continue };
         let Some(version) = image.go_release() else { continue };

@@ -54,6 +54,7 @@ declare_rule! {
     ///
     /// An older installed release under a go.mod that asks for a newer one is judged by the
     /// newer: GOTOOLCHAIN=auto downloads it and builds with it (and GOTOOLCHAIN=local fails).
+    /// Go before 1.21 knows no toolchain switching: it builds with itself, and is judged so.
     ///
     /// ## Use instead
     /// Rebuild with a supported release, and pin the release that builds (an exact builder
@@ -149,7 +150,9 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     type Place = ((usize, usize), Vec<u32>, Vec<String>);
     let mut places: Vec<Place> = Vec::new();
     for installed in module_graph_drift::shipping_go_releases(defs) {
-        let raised = required.as_ref().filter(|(minor, ..)| *minor > installed.minor);
+        // Go before 1.21 knows no toolchain switching: it builds with itself.
+        let switches = installed.minor >= 21;
+        let raised = required.as_ref().filter(|(minor, ..)| switches && *minor > installed.minor);
         let (minor, how) = match raised {
             Some((minor, _, written)) => {
                 (*minor, format!("{}, raised to Go 1.{minor} by go.mod's `{written}`", installed.written))

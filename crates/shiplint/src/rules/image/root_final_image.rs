@@ -19,7 +19,9 @@ declare_rule! {
     /// builder's platform (`FROM --platform=$BUILDPLATFORM`) is not an image that runs. A base
     /// a build argument chooses (`FROM ${BASE_IMAGE}`) is judged as the scan's image builds
     /// pass it (`--build-arg`, build-push-action's `build-args:` in each matrix combination):
-    /// one base that runs as root is enough. Beside images the repository publishes (a release
+    /// one base that runs as root is enough. A `USER ${USERNAME}` runs as its ARG default
+    /// (`ARG USERNAME=root`) unless every release build passes the argument (a test build's
+    /// `--build-arg USERNAME=$(id -un)` does not count). Beside images the repository publishes (a release
     /// workflow's push, goreleaser's `dockers:`, a ko command that pushes), a Dockerfile that
     /// only places for tests, development or tooling build (`make docker-dev`, a compose file),
     /// or nothing builds, is not judged. In an
@@ -221,9 +223,10 @@ fn check_stage(defs: &Defs<'_>, d: &dockerfile::Dockerfile, stage: &dockerfile::
     // Where the program starts: a USER must come before it.
     let anchor = stage.instructions.iter().find(|i| i.keyword == "ENTRYPOINT" || i.keyword == "CMD");
     let stage_end = stage.instructions.last().map_or(stage.from.end, |i| i.end);
-    // `USER ${USER_UID}:${USER_GID}` runs as the ARG defaults, unless an image build passes them.
+    // `USER ${USER_UID}:${USER_GID}` runs as the ARG defaults, unless the image builds pass them.
     let user = d.user(stage.index).map(|(user, ins)| {
-        let defaults: Vec<(&str, &str)> = defaults.iter().copied().filter(|(name, _)| !d.arg_passed(name)).collect();
+        let defaults: Vec<(&str, &str)> =
+            defaults.iter().copied().filter(|(name, _)| !defs.build_arg_given(name)).collect();
         (crate::defs::dockerfile::substitute_defaults(user, &defaults), user, ins)
     });
     let (message, span) = match user {

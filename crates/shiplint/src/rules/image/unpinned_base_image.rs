@@ -103,7 +103,8 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         .flat_map(|s| match s.reference().filter(|r| !r.is_empty()) {
             // An image of a registry on the build machine is one an earlier step of the same
             // build made, not one pulled from elsewhere (`bases_given` leaves those out too).
-            Some(r) if images::from_local_registry(&r) => Vec::new(),
+            // Nor is a placeholder a script replaces before the build (`FROM BASEIMAGE`).
+            Some(r) if images::from_local_registry(&r) || images::is_placeholder(&r) => Vec::new(),
             Some(r) => vec![(s, s.base.display(), images::classify(&r))],
             None => defs
                 .bases_given(s.index)
