@@ -65,6 +65,9 @@ pub struct Caller {
     /// For an image build: its target, job or step pushes the image it builds (`--push`, a
     /// `docker push` after it, a release's build-push-action with `push: true`).
     pub pushes: bool,
+    /// For an image build: its file pushes some image somewhere (a `push` target beside the
+    /// `build` one), so the image it builds may be pushed later.
+    pub file_pushes: bool,
     /// For an image build: its target or script starts a container of the image it builds
     /// (`docker run --rm -v "$PWD:/out" app-builder`).
     pub runs_built_image: bool,
@@ -199,6 +202,7 @@ impl Caller {
             release_only: d.workflow.is_some_and(|w| w.release_only),
             container: None,
             pushes: false,
+            file_pushes: false,
             runs_built_image: false,
             tags_for_development: false,
             image_tags: Vec::new(),
@@ -444,9 +448,11 @@ fn action_file_keys(a: &super::ci::ActionStep) -> (&'static str, &'static str) {
 /// does not know: a command (see `builds_unknown_dockerfile`) or an image-building action
 /// whose Dockerfile input is an expression other than the matrix's (`file: ${{
 /// inputs.dockerfile }}`; `${{ matrix.x }}` is read per combination). That image may be any
-/// Dockerfile of the tree.
+/// Dockerfile of the tree, where the file pushes images.
 pub fn names_unknown_dockerfile(d: &Defs<'_>) -> bool {
-    let by_command = d.commands.iter().any(|c| builds_unknown_dockerfile(&c.argv));
+    // In a file that pushes no image, such a build is for a look, not to publish.
+    let by_command = d.commands.iter().any(|c| builds_unknown_dockerfile(&c.argv))
+        && d.commands.iter().any(|c| pushes_image(&c.argv));
     let by_action = d.workflow.is_some_and(|w| {
         w.actions.iter().filter(|a| action_builds_image(a)).any(|a| {
             a.with.get(action_file_keys(a).0).is_some_and(|f| f.value.contains("${{") && !f.value.contains("matrix."))
@@ -1292,6 +1298,7 @@ pub fn link(defs: &mut [Defs<'_>]) {
         d.run_by_another = true;
         d.run_for_release = true;
         d.image_built_otherwise = true;
+        d.image_built_where_pushed = true;
         if published {
             d.published_by.get_or_insert(at);
         }
@@ -1348,6 +1355,7 @@ pub fn link(defs: &mut [Defs<'_>]) {
                             let image = matches!(run, Run::Image { .. });
                             let same_place = || d.commands.iter().filter(|o| o.context == cmd.context);
                             c.pushes = image && same_place().any(|o| pushes_image(&o.argv));
+                            c.file_pushes = image && d.commands.iter().any(|o| pushes_image(&o.argv));
                             let tags = image_tags(&cmd.argv);
                             c.runs_built_image =
                                 image && !tags.is_empty() && same_place().any(|o| runs_container_of(&o.argv, &tags));
@@ -1399,6 +1407,7 @@ pub fn link(defs: &mut [Defs<'_>]) {
                 let run_here = call.caller.runs_built_image && !call.caller.pushes;
                 let for_development = call.caller.tags_for_development && !call.caller.pushes;
                 let for_release = !for_other_purpose && !run_here && !for_development;
+                defs[call.callee].image_built_where_pushed |= call.caller.pushes || call.caller.file_pushes;
                 defs[call.callee].builds_image(target.clone(), call.build_args_given(), for_release);
                 defs[call.callee].image_run_where_built |= run_here;
                 defs[call.callee].image_tagged_for_development |= for_development;

@@ -389,9 +389,14 @@ pub struct Defs<'a> {
     /// for a release passes (`None`: no such build found), so that an ARG's default is known to
     /// hold where one of them leaves it (`ARG USERNAME=root` with `USER ${USERNAME}`).
     pub args_every_release_build_passes: Option<BTreeSet<String>>,
-    /// For a Dockerfile nothing of the scan builds: the Dockerfile whose image the repository
-    /// does publish (a release workflow's push, goreleaser's `dockers:`), when there is one.
+    /// For a Dockerfile nothing of the scan builds, or only builds where nothing pushes an
+    /// image: the Dockerfile whose image the repository does publish (a release workflow's push,
+    /// goreleaser's `dockers:`), when there is one.
     pub published_instead: Option<String>,
+    /// For a Dockerfile: an image build of the scan runs it from a place that pushes it or from
+    /// a file that pushes images (a `docker-push` target beside `docker-build`), or from a CI
+    /// action.
+    pub image_built_where_pushed: bool,
     /// What the file's opening comment says it is for (see [`header_purpose`]), read once, on
     /// first use: `not_for_release` asks for each build.
     declared_purpose: std::sync::OnceLock<Option<&'static str>>,
@@ -1645,6 +1650,7 @@ impl<'a> Defs<'a> {
             image_build_args: Vec::new(),
             args_every_release_build_passes: None,
             published_instead: None,
+            image_built_where_pushed: false,
             ko_published: None,
             releases_elsewhere: false,
             declared_purpose: std::sync::OnceLock::new(),
@@ -1822,7 +1828,7 @@ impl<'a> Defs<'a> {
             return None;
         }
         if self.published_instead.is_some() {
-            return Some("an image nothing builds (the repository publishes others)");
+            return Some("an image the repository does not publish (it publishes others)");
         }
         let elsewhere = self.image_built_otherwise || self.github_action_image;
         if self.image_tagged_for_development && !elsewhere {

@@ -584,7 +584,12 @@ fn mark_images_published_instead(defs: &mut [Defs<'_>]) {
         .map(|d| (d.scan_root, d.path.to_string()))
         .collect();
     for d in defs.iter_mut().filter(|d| d.kind == source::Kind::Dockerfile) {
-        let built = d.published_by.is_some() || d.packed_by_goreleaser || d.run_for_release || d.github_action_image;
+        // Built for a release by a file that pushes no image at all (`docker build -t app .` in
+        // a Makefile with no `docker push`) is built for a look, not published.
+        let built = d.published_by.is_some()
+            || d.packed_by_goreleaser
+            || (d.run_for_release && d.image_built_where_pushed)
+            || d.github_action_image;
         // `Dockerfile.prod`, `release.Dockerfile`: its name says it is the one that ships.
         let name = Path::new(d.path).file_name().and_then(|n| n.to_str()).unwrap_or_default().to_ascii_lowercase();
         let named_for_release = crate::defs::source::names_a_release(&name)

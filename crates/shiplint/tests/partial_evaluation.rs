@@ -4315,11 +4315,13 @@ fn an_image_only_a_development_target_builds_ships_nothing_beside_published_ones
     };
     let found = files("docker-dev");
     assert!(!found.iter().any(|f| f.1.starts_with("Dockerfile-build") || f.1.starts_with("Makefile")), "{found:#?}");
-    // Built by a target that says nothing of its purpose, with a release's tag, it may be a
-    // published image.
+    // Built by a target that says nothing of its purpose, in a file that pushes no image, it is
+    // built for a look; where the file also pushes it (`docker-push`), it may be published.
     let found = files("docker-image");
+    assert!(!found.iter().any(|f| f.1.starts_with("Dockerfile-build") || f.1.starts_with("Makefile")), "{found:#?}");
+    let found = files("docker-push:\n\tdocker push app:1.0\n\ndocker-image");
     assert_eq!(places(&found, "root-final-image"), ["Dockerfile-build:5"], "{found:#?}");
-    assert_eq!(places(&found, "untrimmed-paths"), ["Makefile:5"], "{found:#?}");
+    assert_eq!(places(&found, "untrimmed-paths"), ["Makefile:8"], "{found:#?}");
 }
 
 #[test]
@@ -5736,4 +5738,33 @@ fn a_tool_installed_into_the_shipped_image_is_judged() {
     assert!(places(&found, "module-graph-drift").is_empty(), "{found:#?}");
     let found = check(&[("go.mod", newer), ("main.go", MAIN), ("Dockerfile", &dockerfile(moved, "/build/app"))]);
     assert_eq!(places(&found, "module-graph-drift"), ["Dockerfile:1"], "{found:#?}");
+}
+
+/// An image a Makefile only builds (`docker build -t app -f cmd/$*/Dockerfile .`, no push
+/// anywhere in the file), beside one a release workflow pushes, is built for a look: it is
+/// not the image that ships. With a `push` target in the same file it may be.
+#[test]
+fn an_image_only_built_beside_a_published_one_is_not_a_release() {
+    let image = "FROM golang:1.27.2 AS build\nCOPY . /src\nWORKDIR /src\nRUN CGO_ENABLED=0 go build -trimpath -o /app ./cmd/app\nFROM alpine:3.20\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n";
+    let published = image.replace("ENTRYPOINT", "USER 65532\nENTRYPOINT");
+    let workflow = release_workflow(
+        "ubuntu-latest",
+        "docker build -t ghcr.io/acme/app:1 -f deploy/Dockerfile . && docker push ghcr.io/acme/app:1",
+        "none",
+    );
+    let make = "%-image:\n\tdocker build -t acme/$* -f cmd/$*/Dockerfile .\n";
+    let files = |make: &str| {
+        check_in_module(&[
+            ("cmd/app/main.go", MAIN),
+            ("cmd/app/Dockerfile", image),
+            ("deploy/Dockerfile", &published),
+            (".github/workflows/release.yml", &workflow),
+            ("Makefile", make),
+        ])
+    };
+    let found = files(make);
+    assert!(places(&found, "root-final-image").is_empty(), "{found:#?}");
+    let pushing = format!("{make}%-push: %-image\n\tdocker push acme/$*\n");
+    let found = files(&pushing);
+    assert_eq!(places(&found, "root-final-image"), ["cmd/app/Dockerfile:5"], "{found:#?}");
 }

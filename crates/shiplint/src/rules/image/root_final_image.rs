@@ -24,7 +24,8 @@ declare_rule! {
     /// `--build-arg USERNAME=$(id -un)` does not count). Beside images the repository publishes (a release
     /// workflow's push, goreleaser's `dockers:`, a ko command that pushes), a Dockerfile that
     /// only places for tests, development or tooling build (`make docker-dev`, a compose file),
-    /// or nothing builds, is not judged. In an
+    /// only files that push no image build (`docker build` in a Makefile with no `docker
+    /// push`), or nothing builds, is not judged. In an
     /// image that holds a Go executable, it reads the config's `User` (empty, `root`, `0`,
     /// `0:…`). For a ko config whose images
     /// a ko command of the scan pushes, it finds the base images (`defaultBaseImage`, a pushed
