@@ -1109,22 +1109,24 @@ impl Makefile {
     /// The templates the file's `$(eval $(call NAME,...))` lines instantiate, in file order, each
     /// with its bindings (`$(0)` the name, `$(1)`... the arguments) as make reads the line: with
     /// what the caller gives and the definitions above it. Only templates that hold rules.
-    pub fn template_calls(&self, text: &str, given: Option<&Given>) -> Vec<(String, Bindings)> {
+    pub fn template_calls(&self, text: &str, given: Option<&Given>) -> Vec<TemplateCall> {
         let sink = std::cell::RefCell::new(Vec::new());
+        let mut lines = Vec::new();
         for ((start, end), conditions) in &self.evals {
             let scope = Scope { evals: Some(&sink), before: Some(*start), ..Scope::given(None, given) };
             if self.decide_all(text, conditions, &scope, 0) != Some(false) {
                 self.expand(text, &text[*start..*end], &scope, 0);
             }
+            lines.resize(sink.borrow().len(), (*start, *end));
         }
         let holds_rules = |name: &str| self.rules.iter().any(|r| r.template.as_deref() == Some(name));
-        let calls = sink.into_inner().into_iter().filter(|(name, _)| holds_rules(name));
+        let calls = sink.into_inner().into_iter().zip(lines).filter(|((name, _), _)| holds_rules(name));
         calls
-            .map(|(name, args)| {
+            .map(|((name, args), at)| {
                 let numbered = args.into_iter().enumerate().map(|(i, a)| ((i + 1).to_string(), a));
                 let bindings =
                     std::iter::once(("0".to_string(), Value::known(name.as_str()))).chain(numbered).collect();
-                (name, bindings)
+                TemplateCall { name, bindings, at }
             })
             .collect()
     }
@@ -1152,15 +1154,21 @@ impl Makefile {
         // indexed: explicit targets by name, patterns in file order.
         // Template rules once per `$(eval $(call ...))` of them, with that call's bindings.
         let scope = Scope::given(None, given);
-        let mut instances: Vec<(usize, Bindings)> =
-            self.rules.iter().enumerate().filter(|(_, r)| r.template.is_none()).map(|(i, _)| (i, Vec::new())).collect();
-        for (name, bindings) in self.template_calls(text, given) {
-            let rules = self.rules.iter().enumerate().filter(|(_, r)| r.template.as_ref() == Some(&name));
-            instances.extend(rules.map(|(i, _)| (i, bindings.clone())).take(crate::budget::MAX_TARGETS));
+        let mut instances: Vec<Instance> = self
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.template.is_none())
+            .map(|(i, _)| (i, Vec::new(), None))
+            .collect();
+        for call in self.template_calls(text, given) {
+            let rules = self.rules.iter().enumerate().filter(|(_, r)| r.template.as_ref() == Some(&call.name));
+            let made = rules.map(|(i, _)| (i, call.bindings.clone(), Some(call.at)));
+            instances.extend(made.take(crate::budget::MAX_TARGETS));
         }
         let mut index = RuleIndex::default();
         let mut expansions: HashMap<&str, Value> = HashMap::new();
-        for (k, (i, bindings)) in instances.iter().enumerate() {
+        for (k, (i, bindings, _)) in instances.iter().enumerate() {
             let instance_scope = scope.with(bindings.iter().cloned());
             let expanded = self.rules[*i].targets.iter().map(|t| match (t.contains('$'), bindings.is_empty()) {
                 (true, true) => expansions.entry(t).or_insert_with(|| self.expand(text, t, &scope, 0)).clone(),
@@ -1243,7 +1251,7 @@ impl Makefile {
             }
         }
         let matched: Vec<_> = matched.into_iter().map(|(k, made, p)| (walk.instances[k].clone(), made, p)).collect();
-        for ((rule, locals), made, prerequisites) in matched {
+        for ((rule, locals, template_call), made, prerequisites) in matched {
             let scope = scope.with(locals.iter().cloned());
             let mut prerequisites = self.expand(text, &prerequisites, &scope, 0);
             // `$$(addprefix artifact-darwin-,$$(ARCHES))` and `$$@` are read again, for the goal.
@@ -1253,7 +1261,7 @@ impl Makefile {
                 prerequisites = self.expand(text, once, &automatic, 0);
             }
             self.visit_prerequisites(text, walk, goal, &prerequisites, parents);
-            walk.reach(Reached { rule, made, goal: 0, parents: inherited.clone(), locals });
+            walk.reach(Reached { rule, made, goal: 0, parents: inherited.clone(), locals, template_call });
         }
     }
 
@@ -1322,7 +1330,7 @@ impl Makefile {
         if !walk.enter(&pattern, parents) {
             return;
         }
-        let (rule, locals) = walk.instances[k].clone();
+        let (rule, locals, template_call) = walk.instances[k].clone();
         let inherited = parents.clone();
         let scope =
             Scope { parents: &inherited, ..Scope::given(Some(&pattern), walk.given) }.with(locals.iter().cloned());
@@ -1334,7 +1342,7 @@ impl Makefile {
         let prerequisites = self.expand(text, &without_stem.join(" "), &scope, 0);
         self.visit_prerequisites(text, walk, &pattern, &prerequisites, parents);
         let made = Some(Made { goal: pattern, stem: None });
-        walk.reach(Reached { rule, made, goal: 0, parents: inherited, locals });
+        walk.reach(Reached { rule, made, goal: 0, parents: inherited, locals, template_call });
     }
 
     /// The first explicit target that `wanted` accepts and whose `make` run reaches the rule
@@ -1614,11 +1622,14 @@ struct RuleIndex {
 
 /// One walk of `rules_for_goals`: the file's rules by target, what the caller gives, and the
 /// rules reached so far.
+/// A rule as the walk indexes it: the rule, and for a template's, its call's bindings and line.
+type Instance = (usize, Bindings, Option<(usize, usize)>);
+
 struct GoalWalk<'g> {
     index: RuleIndex,
     /// The rules the index names: each rule of the file, and each template rule once per call
-    /// of its template, with the call's bindings.
-    instances: Vec<(usize, Bindings)>,
+    /// of its template, with the call's bindings and line.
+    instances: Vec<Instance>,
     given: Option<&'g Given>,
     second_expansion: bool,
     visited: HashSet<String>,
@@ -1653,6 +1664,17 @@ pub struct Reached {
     pub parents: Vec<String>,
     /// For a template rule, the bindings of the call that made it (`$(1)`...).
     pub locals: Bindings,
+    /// For a template rule, the `$(eval $(call ...))` line that made it.
+    pub template_call: Option<(usize, usize)>,
+}
+
+/// One `$(eval $(call NAME,...))` of a template that holds rules: the template, what the call
+/// binds (`$(0)` the name, `$(1)`... the arguments), and the line the call is on.
+#[derive(Clone, Debug)]
+pub struct TemplateCall {
+    pub name: String,
+    pub bindings: Bindings,
+    pub at: (usize, usize),
 }
 
 /// The goal a pattern rule is run for, and the stem its `%` matched (`$@` and `$*`); for a
@@ -1997,8 +2019,9 @@ mod tests {
         assert_eq!(mf.default_goal(t).as_deref(), Some("all"), "a template's target is no goal of its own");
         let calls = mf.template_calls(t, None);
         let args: Vec<Vec<&str>> =
-            calls.iter().map(|(_, locals)| locals.iter().filter_map(|(_, v)| v.as_known()).collect()).collect();
+            calls.iter().map(|c| c.bindings.iter().filter_map(|(_, v)| v.as_known()).collect()).collect();
         assert_eq!(args, [["bin", "app", "linux"], ["bin", "app", "darwin"]]);
+        assert!(calls.iter().all(|c| t[c.at.0..c.at.1].starts_with("$(foreach")), "{calls:?}");
         let run = mf.rules_for_goals(t, &["all".into()], None);
         let template = run.iter().find(|r| mf.rules[r.rule].template.is_some()).expect("the darwin instance runs");
         assert_eq!(template.locals[2].1.as_known(), Some("darwin"));

@@ -88,6 +88,9 @@ pub struct Promu {
     pub builds: Vec<Build>,
     /// Where `crossbuild.platforms` lists the platforms, when it does.
     pub platforms_span: Option<(usize, usize)>,
+    /// The first line of the `build:` section: where promu's default platforms are chosen
+    /// when no `crossbuild.platforms` lists them.
+    pub build_start: (usize, usize),
 }
 
 /// Whether a promu platform pattern (a Go regular expression, unanchored) matches `platform`:
@@ -205,7 +208,7 @@ pub fn parse(text: &str) -> Result<Promu, String> {
         })
         .collect();
     let platforms_span = platforms.and_then(span_of).map(|(s, _)| (s, value_end(text, s, text.len())));
-    Ok(Promu { builds, platforms_span })
+    Ok(Promu { builds, platforms_span, build_start: key_line(build_span.0) })
 }
 
 #[cfg(test)]

@@ -1333,6 +1333,14 @@ fn stated_purpose(text: &str) -> Option<&'static str> {
     None
 }
 
+/// Records the `$(eval $(call TEMPLATE,darwin,arm64))` line that made the template rule whose
+/// recipe ran `builds`: the outermost call they run in, where the platform may be chosen.
+fn called_by_template(builds: &mut [Build<'_>], template_call: Option<(usize, usize)>) {
+    if let Some(at) = template_call {
+        builds.iter_mut().for_each(|b| b.invocation.calls.insert(0, at));
+    }
+}
+
 /// The image path a build writes (`-o`), from the folder `dir` it runs in where its output is
 /// relative; `None` where either is not known.
 fn image_path(dir: Option<&str>, inv: &BuildInvocation<'_>) -> Option<String> {
@@ -1530,15 +1538,18 @@ impl<'a> Defs<'a> {
                 for Recipe { rule, target, items, bindings, .. } in recipes {
                     let referenced = shell::referenced_variables(items);
                     let none = makefile::Bindings::new();
-                    let runs: Vec<(Option<String>, &makefile::Bindings)> = match &file.rules[*rule].template {
-                        None => vec![(target.clone(), &none)],
+                    type Run<'a> = (Option<String>, &'a makefile::Bindings, Option<(usize, usize)>);
+                    let runs: Vec<Run<'_>> = match &file.rules[*rule].template {
+                        None => vec![(target.clone(), &none, None)],
                         Some(name) => calls
                             .iter()
-                            .filter(|(called, _)| called == name)
-                            .map(|(_, locals)| (file.template_target(text, *rule, locals), locals))
+                            .filter(|call| call.name == *name)
+                            .map(|call| {
+                                (file.template_target(text, *rule, &call.bindings), &call.bindings, Some(call.at))
+                            })
                             .collect(),
                     };
-                    for (target, locals) in runs {
+                    for (target, locals, template_call) in runs {
                         let scope = makefile::Scope::for_target(target.as_deref()).with_locals(locals);
                         for bound in file.bound_runs(text, bindings, &scope) {
                             let locals: makefile::Bindings = locals.iter().cloned().chain(bound).collect();
@@ -1553,7 +1564,9 @@ impl<'a> Defs<'a> {
                                 &referenced,
                             );
                             let place = Place { stage: None, runner: 0, context: target.clone(), via: None };
+                            let before = c.builds.len();
                             read_script(items, env, &place, &mut c);
+                            called_by_template(&mut c.builds[before..], template_call);
                         }
                     }
                 }
@@ -1724,6 +1737,7 @@ impl<'a> Defs<'a> {
                             for b in &mut c.builds[before..] {
                                 b.goal.clone_from(&goal);
                             }
+                            called_by_template(&mut c.builds[before..], reached.template_call);
                         }
                     }
                 }

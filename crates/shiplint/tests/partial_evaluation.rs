@@ -1251,6 +1251,10 @@ fn promu_builds_are_judged_like_goreleaser_builds() {
     let darwin = promu.replace("        - linux\n", "        - linux\n        - darwin/arm64\n");
     let found = check(&[(".promu.yml", &darwin)]);
     assert!(found.iter().any(|f| f.0 == "macos-not-notarized" && f.1 == ".promu.yml:15"), "{found:#?}");
+    // No platform list: promu's defaults, darwin among them, chosen where `build:` starts.
+    let defaults = promu.replace("crossbuild:\n    platforms:\n        - linux\n", "");
+    let found = check(&[(".promu.yml", &defaults)]);
+    assert_eq!(places(&found, "macos-not-notarized"), [".promu.yml:6"], "{found:#?}");
     let good = promu
         .replace("flags: -a -tags netgo", "flags: -a -tags netgo -trimpath")
         .replace("{{user}}@{{host}}", "release-bot")
@@ -5767,4 +5771,13 @@ fn an_image_only_built_beside_a_published_one_is_not_a_release() {
     let pushing = format!("{make}%-push: %-image\n\tdocker push acme/$*\n");
     let found = files(&pushing);
     assert_eq!(places(&found, "root-final-image"), ["cmd/app/Dockerfile:5"], "{found:#?}");
+}
+
+/// A template of rules instantiated per platform (`$(eval $(call PLATFORM,darwin,arm64))`):
+/// macOS is chosen on the call's line, where the finding points.
+#[test]
+fn darwin_chosen_by_a_template_call_is_found_at_the_call() {
+    let make = "define PLATFORM\nbin/app-$(1)-$(2):\n\tGOOS=$(1) GOARCH=$(2) go build -trimpath -o $$@ .\nreleases: bin/app-$(1)-$(2)\n\tgh release upload v1 bin/app-$(1)-$(2)\nendef\n\n$(eval $(call PLATFORM,linux,amd64))\n$(eval $(call PLATFORM,darwin,amd64))\n$(eval $(call PLATFORM,darwin,arm64))\n";
+    let found = check_in_module(&[("Makefile", make)]);
+    assert_eq!(places(&found, "macos-not-notarized"), ["Makefile:9", "Makefile:10"], "{found:#?}");
 }

@@ -191,8 +191,9 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         }
     }
     // promu builds every binary with one command line: the darwin targets come from its
-    // `crossbuild.platforms`, which is where the finding points when written.
-    if let Some((start, end)) = defs.promu().and_then(|p| p.platforms_span) {
+    // `crossbuild.platforms`, which is where the finding points when written, or from its
+    // defaults, chosen where the `build:` section starts.
+    if let Some((start, end)) = defs.promu().map(|p| p.platforms_span.unwrap_or(p.build_start)) {
         commands.iter_mut().for_each(|(place, ..)| *place = defs.location(start, end));
     }
     for (place, why, mut arches) in commands {
