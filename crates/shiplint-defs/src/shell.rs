@@ -192,6 +192,16 @@ impl<'a> Lexer<'a> {
         self.b.get(self.i + k).copied()
     }
 
+    /// At a backslash: the length of a line continuation there (`\` and the line's end, `\n`
+    /// or a CRLF file's `\r\n`, which Docker and make end lines with too); `None` for none.
+    fn continuation(&self) -> Option<usize> {
+        match (self.peek(1), self.peek(2)) {
+            (Some(b'\n'), _) => Some(2),
+            (Some(b'\r'), Some(b'\n')) => Some(3),
+            _ => None,
+        }
+    }
+
     /// Every token, or the first `MAX_WORDS` and `true` when there are more.
     fn tokens(mut self) -> (Vec<Token>, bool) {
         let mut out = Vec::new();
@@ -222,8 +232,8 @@ impl<'a> Lexer<'a> {
         loop {
             match self.peek(0)? {
                 b' ' | b'\t' | b'\r' => self.i += 1,
-                b'\\' if self.peek(1) == Some(b'\n') => {
-                    self.i += 2;
+                b'\\' if self.continuation().is_some() => {
+                    self.i += self.continuation().unwrap_or(2);
                     self.skip_docker_comment_lines();
                 }
                 b'#' => {
@@ -340,6 +350,7 @@ impl<'a> Lexer<'a> {
                 b'\\' => {
                     match self.peek(1) {
                         Some(b'\n') => {}
+                        Some(b'\r') if self.peek(2) == Some(b'\n') => self.i += 1,
                         Some(_) => {
                             let ch = self.src[self.i + 1..].chars().next().unwrap();
                             lit.push(ch);
@@ -393,7 +404,7 @@ impl<'a> Lexer<'a> {
                     lit.push(self.peek(1).unwrap() as char);
                     self.i += 2;
                 }
-                b'\\' if self.peek(1) == Some(b'\n') => self.i += 2,
+                b'\\' if self.continuation().is_some() => self.i += self.continuation().unwrap_or(2),
                 b'$' | b'`' => {
                     if !lit.is_empty() {
                         parts.push(Part::Lit(std::mem::take(&mut lit)));
@@ -1440,6 +1451,12 @@ mod tests {
         assert_eq!(go.argv, vec![known("go"), known("build"), known("-o"), known("out"), known(".")]);
         assert_eq!(go.env.get("CGO_ENABLED"), Some(&known("0")));
         assert!(go.iteration.is_empty());
+        // A CRLF file's continuations, between words, inside one and inside double quotes.
+        let crlf = "apk add g++ \\\r\n  && go install \\\r\n  -ldfl\\\r\nags \"-s \\\r\n-w\" && apk del g++\r\n";
+        let items = parse(crlf, 0);
+        let ev = evaluate(&items, &mut Env::default(), &Budget::default());
+        let go = ev.iter().find(|e| e.argv.first() == Some(&known("go"))).unwrap();
+        assert_eq!(go.argv, vec![known("go"), known("install"), known("-ldflags"), known("-s -w")]);
     }
 
     #[test]

@@ -369,6 +369,9 @@ pub struct Defs<'a> {
     /// The tags of images the scan builds that run their program as non-root (a base image of
     /// the project's own, `FROM kumahq/static:no-push-amd64`).
     pub nonroot_images_built: Arc<Vec<String>>,
+    /// The names of the programs the scan's Go builds write (`bin/fwatchdog-arm64` gives
+    /// `fwatchdog`): an image that installs or starts one ships a Go program.
+    pub programs_built_in_scan: Arc<Vec<String>>,
     /// The variables the scan's Makefiles set to a value written out (`BASE_VERSION ?=
     /// master-2026-08-22`): a Dockerfile's build argument of that name is what its builds pass.
     pub variables_set_by_makefiles: Arc<Vec<String>>,
@@ -1658,6 +1661,7 @@ impl<'a> Defs<'a> {
             image_built_otherwise: false,
             built_as: Vec::new(),
             nonroot_images_built: Arc::default(),
+            programs_built_in_scan: Arc::default(),
             variables_set_by_makefiles: Arc::default(),
             image_tagged_for_development: false,
             image_build_args: Vec::new(),
@@ -2026,6 +2030,7 @@ impl<'a> Defs<'a> {
         let mut programs: Vec<&str> =
             module.main_package_folders().filter_map(|dir| dir.file_name().and_then(|n| n.to_str())).collect();
         programs.extend(super::gobuild::program_name(&module.path));
+        programs.extend(self.programs_built_in_scan.iter().map(String::as_str));
         // The name itself, or the name with the platform after a dash and no file extension
         // (`app-linux-${TARGETARCH}`, `vmagent-linux-amd64-prod`), as release builds name them;
         // not another program named after the project (`drone-agent`).
@@ -2039,6 +2044,26 @@ impl<'a> Defs<'a> {
             })
         };
         d.file_names(index).iter().any(|n| names_program(n))
+    }
+
+    /// The names of the programs this file's builds write, without a platform after a dash or
+    /// `.exe` (`bin/fwatchdog-arm64` and `fwatchdog.exe` give `fwatchdog`).
+    pub fn program_names_built(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for b in &self.builds {
+            let Some(output) = self.output_as_named(&b.invocation) else { continue };
+            let file = output.rsplit(['/', '\\']).next().unwrap_or(&output);
+            let file = file.strip_suffix(".exe").unwrap_or(file);
+            let mut words: Vec<&str> = file.split('-').collect();
+            while words.len() > 1 && words.last().is_some_and(|w| w.starts_with('$') || PLATFORM_WORDS.contains(w)) {
+                words.pop();
+            }
+            let name = words.join("-");
+            if !name.is_empty() && !name.contains(['$', '*', '.']) && !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        names
     }
 
     /// The file `go build` writes without `-o`: for one main package, the last element of its

@@ -280,6 +280,27 @@ fn mark_nonroot_images_built(defs: &mut [Defs<'_>]) {
     }
 }
 
+/// Gives each Dockerfile the names of the programs the Go builds of its tree write, so that an
+/// image that installs one (`COPY bin/fwatchdog-$TARGETARCH ./fwatchdog`) is known to ship Go.
+fn mark_programs_built(defs: &mut [Defs<'_>]) {
+    const MAX_PROGRAMS: usize = 256;
+    let mut built: HashMap<Option<&Path>, Vec<String>> = HashMap::new();
+    for d in defs.iter().filter(|d| d.kind != source::Kind::Dockerfile) {
+        let names = built.entry(d.scan_root).or_default();
+        for name in d.program_names_built() {
+            if names.len() < MAX_PROGRAMS && !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    let built: HashMap<_, Arc<Vec<String>>> = built.into_iter().map(|(root, names)| (root, Arc::new(names))).collect();
+    for d in defs.iter_mut().filter(|d| d.kind == source::Kind::Dockerfile) {
+        if let Some(names) = built.get(&d.scan_root) {
+            d.programs_built_in_scan = names.clone();
+        }
+    }
+}
+
 /// Gives each Dockerfile the names of the variables the Makefiles of its scan set to a value
 /// written out, with no reference in it (`BASE_VERSION ?= master-2026-08-22`; not `latest`):
 /// the build tools that pass build arguments take them from there.
@@ -526,6 +547,7 @@ fn judge_definitions(
     }
     mark_container_runs(&mut defs);
     mark_nonroot_images_built(&mut defs);
+    mark_programs_built(&mut defs);
     mark_variables_set_by_makefiles(&mut defs);
     // A file another Makefile of the scan includes is judged as part of it, as make reads it
     // (alone, it lacks the includer's variables and goals).

@@ -5781,3 +5781,29 @@ fn darwin_chosen_by_a_template_call_is_found_at_the_call() {
     let found = check_in_module(&[("Makefile", make)]);
     assert_eq!(places(&found, "macos-not-notarized"), ["Makefile:9", "Makefile:10"], "{found:#?}");
 }
+
+/// A Dockerfile written with CRLF line ends: Docker ends its lines and continuations at `\r\n`,
+/// so the build continued over them is read as one command.
+#[test]
+fn a_crlf_dockerfile_continues_its_lines() {
+    let dockerfile = "FROM golang:1.27.2-alpine AS builder\r\nWORKDIR /src\r\nCOPY . .\r\nRUN apk add --no-cache git \\\r\n  && go install \\\r\n  && apk del git\r\nFROM alpine:3.20\r\nCOPY --from=builder /go/bin/app /app\r\nUSER 65532\r\nENTRYPOINT [\"/app\"]\r\n";
+    let found = check_in_module(&[("Dockerfile", dockerfile)]);
+    assert_eq!(places(&found, "untrimmed-paths"), ["Dockerfile:5"], "{found:#?}");
+}
+
+/// An image that installs a program the tree's Go builds write under another name than the
+/// module's (`go build -o bin/watchdog-arm64`, then `COPY bin/watchdog-$TARGETARCH`) ships Go.
+#[test]
+fn an_image_of_a_program_the_tree_builds_ships_go() {
+    let dockerfile =
+        "FROM scratch\nARG TARGETARCH\nCOPY bin/watchdog-$TARGETARCH /watchdog\nENTRYPOINT [\"/watchdog\"]\n";
+    let make = |output: &str| {
+        format!(
+            "dist:\n\tCGO_ENABLED=0 GOARCH=arm64 go build -trimpath -o {output} .\n\npublish: dist\n\tdocker buildx build --push -t ghcr.io/acme/watchdog:1 .\n"
+        )
+    };
+    let found = check_in_module(&[("Dockerfile", dockerfile), ("Makefile", &make("bin/watchdog-arm64"))]);
+    assert_eq!(places(&found, "root-final-image"), ["Dockerfile:1"], "{found:#?}");
+    let found = check_in_module(&[("Dockerfile", dockerfile), ("Makefile", &make("bin/other-arm64"))]);
+    assert!(places(&found, "root-final-image").is_empty(), "{found:#?}");
+}
