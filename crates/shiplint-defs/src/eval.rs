@@ -1631,6 +1631,8 @@ mod tests {
             format!("{table}echo \"$platforms\" | while read -r os arch; {body}\n"),
             format!("{table}printf '%s\\n' \"$platforms\" | while read -r os arch; {body}\n"),
             format!("{table}while read -r os arch; {body} <<< \"$platforms\"\n"),
+            // Into a group whose first command is the loop.
+            format!("{table}echo \"$platforms\" | {{\n  while read -r os arch; {body}\n}}\n"),
         ] {
             assert_eq!(builds(&feed), ["out/darwin-amd64", "out/linux-arm64"], "{feed}");
         }

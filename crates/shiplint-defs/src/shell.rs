@@ -863,6 +863,9 @@ struct Parser {
     case_arms: usize,
     /// The operator before the next command of the current list (`&&`, `||`, `;`...).
     last_op: &'static str,
+    /// The text a command prints into a `{ ...; }` group it pipes to (`echo "$table" | { while
+    /// read ...; done; }`), for the group's first `while read` loop to take as its input.
+    group_input: Option<Word>,
 }
 
 const KEYWORDS: &[&str] =
@@ -877,7 +880,7 @@ impl Parser {
     }
 
     fn new(toks: Vec<Token>) -> Self {
-        Parser { toks, i: 0, depth: 0, case_arms: 0, last_op: "" }
+        Parser { toks, i: 0, depth: 0, case_arms: 0, last_op: "", group_input: None }
     }
 
     fn items(&mut self, terminators: &[&str]) -> Vec<Item> {
@@ -958,6 +961,11 @@ impl Parser {
                         _ => None,
                     };
                     let from_pipe = producer.is_some();
+                    // The first loop of a group a printing command pipes into reads its text.
+                    let producer = match (fed.is_none() && items.is_empty(), producer) {
+                        (true, None) => self.group_input.take(),
+                        (_, producer) => producer,
+                    };
                     match read_loop(fed.or(producer), condition, body, start) {
                         Ok(item) => {
                             // The printing command is the loop's input now.
@@ -976,7 +984,18 @@ impl Parser {
                 Some("{") => {
                     let op = self.last_op;
                     self.i += 1;
+                    let printed = match (op, items.last()) {
+                        ("|", Some(Item::Command(c))) => printed_text(c),
+                        _ => None,
+                    };
+                    let piped_text = printed.is_some();
+                    let outer = std::mem::replace(&mut self.group_input, printed);
                     let body = self.items(&["}"]);
+                    // Taken by the group's loop: the printing command is that loop's input now.
+                    if piped_text && self.group_input.is_none() {
+                        items.pop();
+                    }
+                    self.group_input = outer;
                     self.i += 1;
                     conditional_group(&mut items, op, body);
                 }
