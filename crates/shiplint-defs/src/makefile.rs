@@ -1620,11 +1620,11 @@ struct RuleIndex {
     partial_patterns: Vec<(usize, Value)>,
 }
 
-/// One walk of `rules_for_goals`: the file's rules by target, what the caller gives, and the
-/// rules reached so far.
 /// A rule as the walk indexes it: the rule, and for a template's, its call's bindings and line.
 type Instance = (usize, Bindings, Option<(usize, usize)>);
 
+/// One walk of `rules_for_goals`: the file's rules by target, what the caller gives, and the
+/// rules reached so far.
 struct GoalWalk<'g> {
     index: RuleIndex,
     /// The rules the index names: each rule of the file, and each template rule once per call

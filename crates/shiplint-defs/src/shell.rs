@@ -962,15 +962,16 @@ impl Parser {
                     };
                     let from_pipe = producer.is_some();
                     // The first loop of a group a printing command pipes into reads its text.
-                    let producer = match (fed.is_none() && items.is_empty(), producer) {
-                        (true, None) => self.group_input.take(),
-                        (_, producer) => producer,
-                    };
+                    let from_group = !from_pipe && fed.is_none() && items.is_empty() && self.group_input.is_some();
+                    let producer = if from_group { self.group_input.clone() } else { producer };
                     match read_loop(fed.or(producer), condition, body, start) {
                         Ok(item) => {
                             // The printing command is the loop's input now.
                             if from_pipe {
                                 items.pop();
+                            }
+                            if from_group {
+                                self.group_input = None;
                             }
                             items.push(item);
                         }

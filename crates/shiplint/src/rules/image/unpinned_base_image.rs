@@ -24,6 +24,8 @@ declare_rule! {
     /// images with ko; its default, `cgr.dev/chainguard/static`, is not judged). A `FROM` naming a build
     /// context that a `docker-bake.hcl` beside the Dockerfile (or at the repository root) gives
     /// (`contexts = { php-base = "docker-image://php:8.4-zts" }`) is that context, not an image.
+    /// Nor is a placeholder a script replaces before the build (`FROM BASEIMAGE`, rewritten with
+    /// `sed`): Docker refuses capital letters in a repository's name, so it is never pulled.
     ///
     /// ## Why is this bad?
     /// The image changes under the build: a rebuild of the same commit gets another Go release,
