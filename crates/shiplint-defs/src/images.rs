@@ -61,9 +61,17 @@ pub fn from_local_registry(reference: &str) -> bool {
 pub fn is_placeholder(reference: &str) -> bool {
     let name = reference.split('@').next().unwrap_or(reference);
     let parts: Vec<&str> = name.split('/').collect();
-    let host = parts.len() > 1 && (parts[0].contains(['.', ':']) || parts[0] == "localhost");
-    let mut repository = parts.iter().skip(usize::from(host)).map(|p| p.split(':').next().unwrap_or(p));
+    let mut repository = without_registry(&parts).iter().map(|p| p.split(':').next().unwrap_or(p));
     repository.any(|part| part.chars().any(|c| c.is_ascii_uppercase()))
+}
+
+/// The parts of an image name after its registry host (`ghcr.io/acme/app` gives `acme`, `app`):
+/// a first part with a `.` or `:`, or `localhost`, is a host when more parts follow.
+fn without_registry<'p, 'a>(parts: &'p [&'a str]) -> &'p [&'a str] {
+    match parts {
+        [host, rest @ ..] if !rest.is_empty() && (host.contains(['.', ':']) || *host == "localhost") => rest,
+        _ => parts,
+    }
 }
 
 /// Classifies `reference` (`golang:1.23`, `gcr.io/distroless/static-debian12:nonroot`, ...).
@@ -78,10 +86,8 @@ pub fn classify(reference: &str) -> BaseImage {
         Some(i) => (&rest[..last_slash + i], Some(rest[last_slash + i + 1..].to_string())),
         None => (rest, None),
     };
-    let mut parts: Vec<&str> = name.split('/').collect();
-    if parts.len() > 1 && (parts[0].contains('.') || parts[0].contains(':') || parts[0] == "localhost") {
-        parts.remove(0); // registry host
-    }
+    let all: Vec<&str> = name.split('/').collect();
+    let mut parts = without_registry(&all).to_vec();
     if parts.first() == Some(&"library") {
         parts.remove(0);
     }

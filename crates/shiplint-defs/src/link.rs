@@ -451,8 +451,7 @@ fn action_file_keys(a: &super::ci::ActionStep) -> (&'static str, &'static str) {
 /// Dockerfile of the tree, where the file pushes images.
 pub fn names_unknown_dockerfile(d: &Defs<'_>) -> bool {
     // In a file that pushes no image, such a build is for a look, not to publish.
-    let by_command = d.commands.iter().any(|c| builds_unknown_dockerfile(&c.argv))
-        && d.commands.iter().any(|c| pushes_image(&c.argv));
+    let by_command = d.commands.iter().any(|c| builds_unknown_dockerfile(&c.argv)) && pushes_images(d);
     let by_action = d.workflow.is_some_and(|w| {
         w.actions.iter().filter(|a| action_builds_image(a)).any(|a| {
             a.with.get(action_file_keys(a).0).is_some_and(|f| f.value.contains("${{") && !f.value.contains("matrix."))
@@ -531,6 +530,11 @@ pub fn names_data_file(name: &str) -> bool {
     ];
     let file = name.rsplit('/').next().unwrap_or(name);
     file.rsplit_once('.').is_some_and(|(stem, ext)| !stem.is_empty() && DATA.contains(&ext))
+}
+
+/// Whether any command of a file pushes an image (see `pushes_image`).
+fn pushes_images(d: &Defs<'_>) -> bool {
+    d.commands.iter().any(|c| pushes_image(&c.argv))
 }
 
 /// Whether a command pushes an image to a registry (`docker push`, `docker buildx build
@@ -1355,7 +1359,7 @@ pub fn link(defs: &mut [Defs<'_>]) {
                             let image = matches!(run, Run::Image { .. });
                             let same_place = || d.commands.iter().filter(|o| o.context == cmd.context);
                             c.pushes = image && same_place().any(|o| pushes_image(&o.argv));
-                            c.file_pushes = image && d.commands.iter().any(|o| pushes_image(&o.argv));
+                            c.file_pushes = image && pushes_images(d);
                             let tags = image_tags(&cmd.argv);
                             c.runs_built_image =
                                 image && !tags.is_empty() && same_place().any(|o| runs_container_of(&o.argv, &tags));

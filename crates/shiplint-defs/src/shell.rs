@@ -347,19 +347,17 @@ impl<'a> Lexer<'a> {
                 break;
             }
             match c {
-                b'\\' => {
-                    match self.peek(1) {
-                        Some(b'\n') => {}
-                        Some(b'\r') if self.peek(2) == Some(b'\n') => self.i += 1,
-                        Some(_) => {
-                            let ch = self.src[self.i + 1..].chars().next().unwrap();
-                            lit.push(ch);
-                            self.i += ch.len_utf8() - 1;
-                        }
-                        None => lit.push('\\'),
+                b'\\' => match (self.continuation(), self.src[self.i + 1..].chars().next()) {
+                    (Some(len), _) => self.i += len,
+                    (None, Some(ch)) => {
+                        lit.push(ch);
+                        self.i += 1 + ch.len_utf8();
                     }
-                    self.i += 2;
-                }
+                    (None, None) => {
+                        lit.push('\\');
+                        self.i += 1;
+                    }
+                },
                 b'\'' => {
                     flush(&mut lit, &mut parts);
                     let end = self.src[self.i + 1..].find('\'').map_or(self.b.len(), |n| self.i + 1 + n);
