@@ -189,8 +189,6 @@ impl<'a> BuildInvocation<'a> {
         (!folder.is_empty() && !folder.contains('*')).then_some(pattern)
     }
 
-    /// `go build ./...` (several packages, no -o) and `go build -o /dev/null` only check that the
-    /// code compiles: nothing ships.
     /// Whether its output is a folder of programs: `-o dir/` or several packages
     /// (`./cmd/...`, `./cmd/a ./cmd/b`), each written there under its own name.
     pub fn writes_a_folder(&self) -> bool {
@@ -199,6 +197,36 @@ impl<'a> BuildInvocation<'a> {
         to_folder || pattern || self.packages.len() > 1
     }
 
+    /// The file the build writes, as a path from where the command runs (or its `dir`); `None`
+    /// when it depends on something unknown. Without `-o` (or with `-o dir/`) it is named after
+    /// the package's last path element, `<package>` for `.`; windows builds add `.exe`.
+    pub fn written_file(&self) -> Option<String> {
+        let exe = if self.env_value("GOOS") == Some("windows") { ".exe" } else { "" };
+        let default_name = || {
+            let pkg = match self.packages.as_slice() {
+                [] => ".".to_string(),
+                [(Value::Known(p), _)] => p.clone(),
+                _ => return None,
+            };
+            let name = pkg.trim_end_matches('/').rsplit('/').next().unwrap_or(&pkg);
+            Some(if name == "." || name.is_empty() { "<package>".to_string() } else { name.to_string() })
+        };
+        let path = match &self.output {
+            None => format!("{}{exe}", default_name()?),
+            Some((Value::Known(o), _)) if o.ends_with('/') => format!("{o}{}{exe}", default_name()?),
+            Some((Value::Known(o), _)) => o.clone(),
+            Some((Value::Partial(_), _)) => return None,
+        };
+        // A relative path is in the folder the command runs in (`pushd "app-$os"` per target).
+        match &self.dir {
+            Some(Value::Known(dir)) if !path.starts_with('/') && !dir.is_empty() => Some(format!("{dir}/{path}")),
+            Some(Value::Partial(_)) if !path.starts_with('/') => None,
+            _ => Some(path),
+        }
+    }
+
+    /// `go build ./...` (several packages, no -o) and `go build -o /dev/null` only check that the
+    /// code compiles: nothing ships.
     pub fn only_compiles(&self) -> bool {
         let discarded =
             matches!(&self.output, Some((Value::Known(o), _)) if o == "/dev/null" || o.eq_ignore_ascii_case("NUL"));

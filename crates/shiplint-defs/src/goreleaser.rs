@@ -361,6 +361,8 @@ pub struct Goreleaser {
     /// No `builds:`, `build:` or `includes:`: goreleaser would build the module's main package
     /// with every default, if this file is the whole config.
     pub builds_by_default: bool,
+    /// No config file: goreleaser's defaults, read where a run found none (see `defaults_at`).
+    pub no_config_file: bool,
 }
 
 /// The column of a block mapping's first key at `at` (`  - id: api` gives 4 for `id`); `None`
@@ -541,8 +543,20 @@ fn skipped(entry: &BuildEntry, cfg: &Config) -> bool {
 }
 
 pub fn parse(text: &str) -> Result<Goreleaser, String> {
+    parse_placed(text, (0, 0))
+}
+
+/// The config goreleaser uses where it finds no config file ("could not find a config file,
+/// using defaults"): every default, said at `at` (the command that runs it) in that command's
+/// file.
+pub fn defaults_at(at: (usize, usize)) -> Option<Goreleaser> {
+    let defaults = parse_placed("{}", at).ok()?;
+    Some(Goreleaser { no_config_file: true, ..defaults })
+}
+
+/// Reads a config; what it does not write (goreleaser's default build) is said at `file_span`.
+fn parse_placed(text: &str, file_span: (usize, usize)) -> Result<Goreleaser, String> {
     let cfg: Config = super::ci::from_yaml(text)?;
-    let file_span = (0, 0);
     let entries: Vec<(_, Option<&BuildEntry>)> = match &cfg.builds {
         Some(list) if !list.value.is_empty() => list.value.iter().map(|b| (span_of(b), Some(&b.value))).collect(),
         _ if cfg.build.is_some() => cfg.build.iter().map(|b| (span_of(b), Some(&b.value))).collect(),
@@ -729,6 +743,7 @@ pub fn parse(text: &str) -> Result<Goreleaser, String> {
         builds_by_default: cfg.builds.as_ref().is_none_or(|b| b.value.is_empty())
             && cfg.build.is_none()
             && cfg.includes.is_none(),
+        no_config_file: false,
     })
 }
 

@@ -58,6 +58,9 @@ pub struct Caller {
     pub ships_beside_release: Option<String>,
     /// For a CI step: what the rest of its job does with files.
     pub keeping: Option<Keeping>,
+    /// A CI job or workflow for tests or checks (`test.yml`, a `lint` job) in a pipeline that
+    /// publishes nothing and runs on more than releases: what it keeps is kept for its tests.
+    pub for_tests: bool,
     /// A CI step of a workflow that only releases run (see `Pipeline::release_only`).
     pub release_only: bool,
     /// The image a `docker run IMAGE ./build.sh` runs the callee in.
@@ -199,6 +202,10 @@ impl Caller {
             ships: d.place_ships_given(context.as_deref(), false),
             ships_beside_release: d.place_ships_given(context.as_deref(), true),
             keeping: d.kind.is_ci().then(|| d.keeping(context.as_deref(), span.1)),
+            for_tests: d.kind.is_ci()
+                && d.ci_job_for_other_purpose(context.as_deref())
+                && !d.pipeline_publishes()
+                && !d.workflow.is_some_and(|w| w.release_only),
             release_only: d.workflow.is_some_and(|w| w.release_only),
             container: None,
             pushes: false,
@@ -368,11 +375,28 @@ pub fn relocates_files(argv: &[Value]) -> bool {
     let relocating = |program: &str| {
         matches!(command_name(program), "mv" | "cp" | "install" | "rsync" | "ln" | "tar" | "cpio" | "ditto")
     };
-    if program_of(argv) == "find" {
-        let mut words = argv.iter().filter_map(Value::as_known);
-        return words.any(|w| w == "-exec" || w == "-execdir") && words.next().is_some_and(relocating);
+    relocating(program_of(run_for_each(argv).unwrap_or(argv)))
+}
+
+/// The command that `find ... -exec CMD {} \;` (or `-execdir`, or `+`) and `xargs [options] CMD`
+/// run for each file they list, as its words.
+pub fn run_for_each(argv: &[Value]) -> Option<&[Value]> {
+    match program_of(argv) {
+        "find" => {
+            let at = argv.iter().position(|w| matches!(w.as_known(), Some("-exec" | "-execdir")))? + 1;
+            let end = argv[at..].iter().position(|w| matches!(w.as_known(), Some(";" | "\\;" | "+")));
+            Some(&argv[at..end.map_or(argv.len(), |e| at + e)])
+        }
+        "xargs" => {
+            let mut at = 1;
+            while let Some(option) = argv.get(at).and_then(Value::as_known).filter(|w| w.starts_with('-')) {
+                let takes_value = matches!(option, "-I" | "-n" | "-P" | "-L" | "-d" | "-a" | "-s" | "-E");
+                at += if takes_value { 2 } else { 1 };
+            }
+            argv.get(at..).filter(|rest| !rest.is_empty())
+        }
+        _ => None,
     }
-    relocating(program_of(argv))
 }
 
 /// A program's name as the lists above have it: its file name, without Windows' `.exe`.
@@ -437,6 +461,26 @@ const CONTAINER_USES: &[&str] = &[
 /// (docker/build-push-action, HashiCorp's actions-docker-build).
 fn action_builds_image(a: &super::ci::ActionStep) -> bool {
     ["docker/build-push-action@", "hashicorp/actions-docker-build@"].iter().any(|p| a.uses.starts_with(p))
+}
+
+/// Whether a docker/build-push-action step pushes its image: `push: true` (or an expression,
+/// true on a release's events: `${{ github.event_name != 'pull_request' }}`), or `outputs` that
+/// export to a registry (`type=registry`, `type=image,name=...,push=true` or such an
+/// expression). By default it builds the image and keeps nothing.
+pub fn build_push_action_pushes(a: &super::ci::ActionStep) -> bool {
+    let says_push = |v: &str| match v.trim() {
+        v if v.contains("${{") => !v.contains("== 'pull_request'"),
+        v => v == "true",
+    };
+    if let Some(push) = a.with.get("push") {
+        return says_push(&push.value);
+    }
+    a.with.get("outputs").is_some_and(|o| {
+        o.value
+            .split([',', '\n'])
+            .map(str::trim)
+            .any(|s| s == "type=registry" || s.strip_prefix("push=").is_some_and(says_push))
+    })
 }
 
 /// The inputs of an image-building action that name its Dockerfile and its folder.
@@ -1653,13 +1697,7 @@ fn action_built_dockerfiles(defs: &[Defs<'_>], index: &HashMap<PathBuf, usize>) 
         for a in wf.actions.iter().filter(|a| action_builds_image(a)) {
             let hashicorp = a.uses.starts_with("hashicorp/");
             let input = |k: &str| a.with.get(k).map(|i| i.value.trim());
-            let pushes = match input("push") {
-                _ if hashicorp => true,
-                Some(push) if push.contains("${{") => !push.contains("== 'pull_request'"),
-                Some(push) => push == "true",
-                // `outputs: type=image,name=...,push=true` (or `type=registry`) pushes too.
-                None => input("outputs").is_some_and(|o| o.contains("push=true") || o.contains("type=registry")),
-            };
+            let pushes = hashicorp || build_push_action_pushes(a);
             let (file_key, context_key) = action_file_keys(a);
             let context = input(context_key).filter(|c| !c.contains("${{") && !c.contains("://")).unwrap_or(".");
             let target = input("target").filter(|t| !t.is_empty()).map(str::to_string);

@@ -1372,7 +1372,14 @@ impl Makefile {
         if let Some(args) = inner.strip_prefix("foreach ") {
             let [var, list, body] = split_args(args)[..] else { return None };
             bindings.push((var.trim().to_string(), list.to_string()));
-            inner = reference_inner(body.trim())?;
+            // A body of shell text (`$(foreach T,$(TARGETS),go build -o dist/$(T) $(T);\`
+            // continued over lines): its commands run for each word, read where they are written.
+            let Some(called) = reference_inner(body.trim()) else {
+                let start = (body.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+                let shell = text.get(start..start + body.len()).filter(|b| !b.trim().is_empty())?;
+                return Some(DefinedLines { lines: vec![(start, start + shell.len())], bindings });
+            };
+            inner = called;
         }
         let (name, args) = match inner.strip_prefix("call ") {
             Some(call) => {

@@ -81,6 +81,7 @@ struct Crossbuild {
 #[derive(Debug, serde::Deserialize)]
 struct GoSection {
     cgo: Option<bool>,
+    version: Option<Spanned<Scalar>>,
 }
 
 /// What promu builds: one entry per binary, each for every platform crossbuild selects.
@@ -91,6 +92,9 @@ pub struct Promu {
     /// The first line of the `build:` section: where promu's default platforms are chosen
     /// when no `crossbuild.platforms` lists them.
     pub build_start: (usize, usize),
+    /// `go.version` and where it is written: the Go release of the golang-builder image
+    /// (`quay.io/prometheus/golang-builder:1.23-base`) that `promu crossbuild` builds in.
+    pub go_version: Option<(String, (usize, usize))>,
 }
 
 /// Whether a promu platform pattern (a Go regular expression, unanchored) matches `platform`:
@@ -208,7 +212,8 @@ pub fn parse(text: &str) -> Result<Promu, String> {
         })
         .collect();
     let platforms_span = platforms.and_then(span_of).map(|(s, _)| (s, value_end(text, s, text.len())));
-    Ok(Promu { builds, platforms_span, build_start: key_line(build_span.0) })
+    let go_version = cfg.go.as_ref().and_then(|g| g.version.as_ref()).and_then(|v| Some((v.value.text(), span_of(v)?)));
+    Ok(Promu { builds, platforms_span, build_start: key_line(build_span.0), go_version })
 }
 
 #[cfg(test)]

@@ -1185,9 +1185,10 @@ pub fn non_release_purpose(token: &str) -> Option<&'static str> {
 /// What a folder's name says its files are for when that is not a release: the whole name
 /// (`examples`, `_example`, `integrationtest`), every word of it (`integration-tests`, not
 /// `local-path-provisioner` or `cli-dev`, which name products), or any word that says
-/// example (`ext-auth-example-server`).
+/// example (`ext-auth-example-server`, `hello-finch`: a hello-world program shows how to use
+/// the product).
 fn folder_purpose(folder: &str) -> Option<&'static str> {
-    let example = |word: &str| matches!(word, "example" | "examples" | "sample" | "samples");
+    let example = |word: &str| matches!(word, "example" | "examples" | "sample" | "samples" | "hello" | "helloworld");
     let purpose = |word: &str| match word {
         w if example(w) || w == "demo" || w == "demos" => Some("an example"),
         w => non_release_purpose(w),
@@ -1449,6 +1450,42 @@ fn uploads_only_data_files(step: &ci::ActionStep) -> bool {
     uploads_named_files(step) && files.peek().is_some() && files.all(link::names_data_file)
 }
 
+/// A run of goreleaser, where a file makes it and the folder it runs in (relative to the file's
+/// folder, a CI file's: the repository root), where known.
+pub struct PlacedRun {
+    pub run: goreleaser::Run,
+    pub at: (usize, usize),
+    pub dir: Option<Value>,
+}
+
+/// Whether a CI step publishes: a release action, an image push, goreleaser releasing, a script
+/// step that uploads release assets through the API.
+fn action_publishes(a: &ci::ActionStep) -> bool {
+    const PUBLISHING_ACTIONS: &[&str] = &[
+        "softprops/action-gh-release@",
+        "ncipollo/release-action@",
+        "svenstaro/upload-release-action@",
+        "docker/build-push-action@",
+    ];
+    const DRONE_IMAGE_PLUGINS: &[&str] =
+        &["plugins/docker", "plugins/ecr", "plugins/gcr", "plugins/acr", "plugins/kaniko", "plugins/docker-buildx"];
+    // goreleaser publishes unless it only builds (`build`, `--snapshot`).
+    if a.uses.starts_with("goreleaser/goreleaser-action@") {
+        return goreleaser_step_releases(a);
+    }
+    if a.uses.starts_with("docker/build-push-action@") {
+        return link::build_push_action_pushes(a);
+    }
+    // Drone's image plugins build the repository's Dockerfile from the workspace and push
+    // the image, unless told to only try (`dry_run: true`).
+    if DRONE_IMAGE_PLUGINS.iter().any(|p| a.uses.strip_prefix(p).is_some_and(|t| t.is_empty() || t.starts_with(':'))) {
+        return a.with.get("dry_run").is_none_or(|d| d.value.trim() != "true");
+    }
+    PUBLISHING_ACTIONS.iter().any(|k| a.uses.starts_with(k))
+        || a.uses.starts_with("actions/github-script@")
+            && a.with.get("script").is_some_and(|s| s.value.contains("uploadReleaseAsset"))
+}
+
 /// Whether a goreleaser-action step releases (see `goreleaser_step_run`).
 pub fn goreleaser_step_releases(step: &ci::ActionStep) -> bool {
     goreleaser_step_run(step).is_some_and(|run| run.releases)
@@ -1460,8 +1497,13 @@ impl<'a> Defs<'a> {
     /// nightly workflow, job, target or script (or one that runs this file) publishes what it
     /// built (in a workflow, when a later step of the job may publish it).
     pub fn goreleaser_runs(&self) -> Vec<goreleaser::Run> {
+        self.goreleaser_runs_placed().into_iter().map(|r| r.run).collect()
+    }
+
+    /// The runs of goreleaser this file makes (see `goreleaser_runs`), each with its place.
+    pub fn goreleaser_runs_placed(&self) -> Vec<PlacedRun> {
         let workflow_ships = names_a_release(self.path.rsplit('/').next().unwrap_or(self.path));
-        let mut runs: Vec<goreleaser::Run> = self
+        let mut runs: Vec<PlacedRun> = self
             .workflow
             .iter()
             .flat_map(|wf| wf.actions.iter().map(move |a| (wf, a)))
@@ -1475,7 +1517,10 @@ impl<'a> Defs<'a> {
                 run.releases |= (workflow_ships || names_a_release(job)) && released_later();
                 let env = ci::runner_env(wf, a.job, 0);
                 run.trimpath_from_goflags = env.as_ref().and_then(|e| e.get("GOFLAGS")).is_some_and(sets_trimpath);
-                Some(run)
+                // Said at its arguments, or at the action where it has none.
+                let at = a.with.get("args").map_or((a.uses_word.start, a.uses_word.end), |args| args.span);
+                let dir = a.with.get("workdir").map(|w| Value::known(w.value.trim()));
+                Some(PlacedRun { run, at, dir })
             })
             .collect();
         for c in &self.commands {
@@ -1492,7 +1537,7 @@ impl<'a> Defs<'a> {
                 run.releases |= self.place_ships(c.context.as_deref()).is_some() || caller_ships;
                 let goflags = c.env.iter().flatten().find(|(name, _)| name == "GOFLAGS");
                 run.trimpath_from_goflags = goflags.is_some_and(|(_, v)| sets_trimpath(v));
-                runs.push(run);
+                runs.push(PlacedRun { run, at: c.span, dir: c.cwd.clone() });
             }
         }
         runs
@@ -2525,7 +2570,18 @@ impl<'a> Defs<'a> {
         if from_ci && output.is_some() && self.caller_ships(b).is_none() && released_by_another_command() {
             return None;
         }
-        if !program && cross_compiling_ships && !self.releases_elsewhere && cross_compiles {
+        // Builds for several targets that each write the same file, used by nothing in between:
+        // each overwrites the last, so they check that the code compiles for every target
+        // (`buildall: GOOS=linux go build; GOOS=darwin go build; ...`), unless their place says
+        // it is a release.
+        let overwritten = || self.overwritten_across_targets(b) && self.place_ships(b.context.as_deref()).is_none();
+        if cross_compiles && overwritten() {
+            return self.caller_ships(b);
+        }
+        // Run by a CI job or workflow for tests (`test.yml` running `make ci-all-platforms`),
+        // builds for other platforms are for those tests.
+        let run_for_tests = outermost.is_some_and(|c| c.for_tests);
+        if !program && cross_compiling_ships && !self.releases_elsewhere && cross_compiles && !run_for_tests {
             return Some("it is cross-compiled".into());
         }
         // Beside a release made elsewhere, or by this file's own builds for several platforms (a
@@ -2643,7 +2699,9 @@ impl<'a> Defs<'a> {
             };
             let reason = match (ships, &c.keeping) {
                 (Some(reason), _) if !started_for_checks => reason.clone(),
-                (None, Some(k)) if inv.output.is_some() && k.keeps(output.as_deref()) => {
+                // Kept by a job or workflow for tests (`test.yml` uploading binaries for later
+                // test jobs), as a build of its own would be, it is not released.
+                (None, Some(k)) if inv.output.is_some() && k.keeps(output.as_deref()) && !c.for_tests => {
                     "it is built in CI and kept".into()
                 }
                 (None, Some(_)) if c.release_only && unnamed => "it is run by a release-only workflow".into(),
@@ -2898,55 +2956,14 @@ impl<'a> Defs<'a> {
     /// What the CI job `job` does with files after the byte offset `after` on one runner (matrix
     /// combination), whose values may leave steps out (`if: matrix.os == 'ubuntu-latest'`).
     pub fn keeping_on(&self, job: Option<&str>, runner: Option<usize>, after: usize) -> Keeping {
-        const PUBLISHING_ACTIONS: &[&str] = &[
-            "softprops/action-gh-release@",
-            "ncipollo/release-action@",
-            "svenstaro/upload-release-action@",
-            "docker/build-push-action@",
-        ];
-        const DRONE_IMAGE_PLUGINS: &[&str] =
-            &["plugins/docker", "plugins/ecr", "plugins/gcr", "plugins/acr", "plugins/kaniko", "plugins/docker-buildx"];
         let Some(pipeline) = self.workflow else {
             return Keeping { action_keeps: true, releases: true, ..Keeping::default() };
         };
         let index = pipeline.jobs.iter().position(|j| Some(j.name.as_str()) == job);
-        // A script step that uploads release assets through the API publishes what it uploads;
-        // goreleaser publishes unless it only builds (`build`, `--snapshot`).
-        let publishes = |a: &ci::ActionStep| {
-            if a.uses.starts_with("goreleaser/goreleaser-action@") {
-                return goreleaser_step_releases(a);
-            }
-            // build-push-action pushes only when told (`push: true`, or an expression); its
-            // default builds the image and keeps nothing.
-            if a.uses.starts_with("docker/build-push-action@") {
-                return a.with.get("push").is_some_and(|p| p.value.trim() != "false");
-            }
-            // Drone's image plugins build the repository's Dockerfile from the workspace and push
-            // the image, unless told to only try (`dry_run: true`).
-            if DRONE_IMAGE_PLUGINS
-                .iter()
-                .any(|p| a.uses.strip_prefix(p).is_some_and(|t| t.is_empty() || t.starts_with(':')))
-            {
-                return a.with.get("dry_run").is_none_or(|d| d.value.trim() != "true");
-            }
-            PUBLISHING_ACTIONS.iter().any(|k| a.uses.starts_with(k))
-                || a.uses.starts_with("actions/github-script@")
-                    && a.with.get("script").is_some_and(|s| s.value.contains("uploadReleaseAsset"))
-        };
         // An artifact is kept for a release only in a workflow that can make one: one a release or
         // tag push runs (or a workflow such a run calls), or that publishes somewhere (a branch's
         // CI artifacts are test builds).
-        let artifacts_ship = pipeline.on_release
-            || self.run_by_release.is_some()
-            || pipeline.actions.iter().any(publishes)
-            || self.commands.iter().any(|c| {
-                let words: Vec<&str> = c.argv.iter().filter_map(Value::as_known).collect();
-                match words.as_slice() {
-                    ["gh", "release", ..] | ["ghr", ..] => true,
-                    ["goreleaser", args @ ..] => goreleaser::Run::from_args(args).releases,
-                    _ => false,
-                }
-            });
+        let artifacts_ship = pipeline.on_release || self.run_by_release.is_some() || self.pipeline_publishes();
         let env = index.zip(runner).and_then(|(job, runner)| ci::runner_env(pipeline, job, runner));
         let mut artifacts = index.map(|j| pipeline.jobs[j].artifacts.clone()).unwrap_or_default();
         let mut action_keeps = false;
@@ -2956,7 +2973,7 @@ impl<'a> Defs<'a> {
             if uploads_only_data_files(a) {
                 continue;
             }
-            if publishes(a) || a.uses.starts_with(build_actions::HASHICORP_GO_BUILD) {
+            if action_publishes(a) || a.uses.starts_with(build_actions::HASHICORP_GO_BUILD) {
                 action_keeps = true;
             } else if a.span.0 > after && uploads_named_files(a) {
                 // A later release or upload action keeps the files its inputs name (`binary:
@@ -2997,6 +3014,20 @@ impl<'a> Defs<'a> {
         Keeping { action_keeps, artifacts, later, releases: artifacts_ship, built }
     }
 
+    /// Whether a step or command of this CI file publishes somewhere: a release, an image push,
+    /// a release upload (`gh release`, `ghr`), goreleaser releasing.
+    pub fn pipeline_publishes(&self) -> bool {
+        self.workflow.is_some_and(|p| p.actions.iter().any(action_publishes))
+            || self.commands.iter().any(|c| {
+                let words: Vec<&str> = c.argv.iter().filter_map(Value::as_known).collect();
+                match words.as_slice() {
+                    ["gh", "release", ..] | ["ghr", ..] => true,
+                    ["goreleaser", args @ ..] => goreleaser::Run::from_args(args).releases,
+                    _ => false,
+                }
+            })
+    }
+
     /// Whether a later command of the same job or target deletes what `b` wrote (`rm -rf out/`).
     /// A build packed or copied before its removal (`tar czf app.tgz app; rm app`) was kept.
     fn removes_output(&self, b: &Build<'_>) -> bool {
@@ -3019,6 +3050,37 @@ impl<'a> Defs<'a> {
         // Run or looked at before its removal, it was a test build; packed or copied, it was kept.
         let looks = |c: &Command| c.program().is_none_or(|p| p == output || link::LOOKING_COMMANDS.contains(&p));
         !later[..removal].iter().any(|c| !looks(c) && names_output(c))
+    }
+
+    /// Whether another command of the build's target, job or script, in the same run, writes the
+    /// same file for another target with no command between the two using it.
+    fn overwritten_across_targets(&self, b: &Build<'_>) -> bool {
+        let inv = &b.invocation;
+        let Some(path) = inv.written_file() else { return false };
+        fn target<'i>(i: &'i BuildInvocation<'_>) -> (Option<&'i str>, Option<&'i str>) {
+            (i.env_value("GOOS"), i.env_value("GOARCH"))
+        }
+        let same_run = |o: &Build<'_>| match (&o.via, &b.via) {
+            (Some(x), Some(y)) => Arc::ptr_eq(x, y),
+            (x, y) => x.is_none() && y.is_none(),
+        };
+        let used_between = |(from, to): (usize, usize)| {
+            self.commands
+                .iter()
+                .any(|c| c.context == b.context && c.span.0 > from && c.span.0 < to && link::uses_file(&c.argv, &path))
+        };
+        self.builds.iter().any(|o| {
+            let other = &o.invocation;
+            o.context == b.context
+                && same_run(o)
+                && other.span != inv.span
+                && target(other) != target(inv)
+                && other.written_file().as_deref() == Some(path.as_str())
+                && !used_between(match other.span.0 > inv.span.1 {
+                    true => (inv.span.1, other.span.0),
+                    false => (other.span.1, inv.span.0),
+                })
+        })
     }
 
     /// Whether a path is kept as an artifact of the CI job `job` (GitLab `artifacts:paths`: the

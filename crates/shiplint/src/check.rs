@@ -596,11 +596,20 @@ fn mark_images_published_instead(defs: &mut [Defs<'_>]) {
     // Dockerfile of the tree may be one that is built and published.
     let unknown_builds: Vec<Option<&Path>> =
         defs.iter().filter(|d| crate::defs::link::names_unknown_dockerfile(d)).map(|d| d.scan_root).collect();
-    // Images a ko config's pushed builds make count as published images too.
+    // `Dockerfile.prod`, `release.Dockerfile`: its name says it is the one that ships.
+    let named_for_release = |d: &Defs<'_>| {
+        let name = Path::new(d.path).file_name().and_then(|n| n.to_str()).unwrap_or_default().to_ascii_lowercase();
+        crate::defs::source::names_a_release(&name)
+            || name.split(['.', '-', '_']).any(|t| matches!(t, "prod" | "production"))
+    };
+    // Images a ko config's pushed builds make count as published images too, and so does one
+    // named for the release that a release file builds (pushed by hand: `docker-release.sh`
+    // builds `Dockerfile.release` and prints the push commands).
     let published: Vec<(Option<&Path>, String)> = defs
         .iter()
         .filter(|d| {
-            let dockerfile = d.kind == source::Kind::Dockerfile && (d.published_by.is_some() || d.packed_by_goreleaser);
+            let dockerfile = d.kind == source::Kind::Dockerfile
+                && (d.published_by.is_some() || d.packed_by_goreleaser || (d.run_for_release && named_for_release(d)));
             dockerfile || d.ko_published.is_some()
         })
         .map(|d| (d.scan_root, d.path.to_string()))
@@ -612,11 +621,7 @@ fn mark_images_published_instead(defs: &mut [Defs<'_>]) {
             || d.packed_by_goreleaser
             || (d.run_for_release && d.image_built_where_pushed)
             || d.github_action_image;
-        // `Dockerfile.prod`, `release.Dockerfile`: its name says it is the one that ships.
-        let name = Path::new(d.path).file_name().and_then(|n| n.to_str()).unwrap_or_default().to_ascii_lowercase();
-        let named_for_release = crate::defs::source::names_a_release(&name)
-            || name.split(['.', '-', '_']).any(|t| matches!(t, "prod" | "production"));
-        if built || named_for_release || beside_bake_file(d) || unknown_builds.contains(&d.scan_root) {
+        if built || named_for_release(d) || beside_bake_file(d) || unknown_builds.contains(&d.scan_root) {
             continue;
         }
         d.published_instead = published.iter().find(|(root, _)| *root == d.scan_root).map(|(_, p)| p.clone());
@@ -787,6 +792,83 @@ fn judge_image(
     Ok((findings, go_executables))
 }
 
+/// A goreleaser release run where no config file is (`goreleaser release` in a repository with
+/// no `.goreleaser.yml`) uses goreleaser's defaults ("could not find a config file, using
+/// defaults"): darwin builds, `-s -w` and `-X main.date={{.Date}}` ldflags, no `-trimpath`.
+/// That config is read as the file goreleaser looked for (`.goreleaser.yml` in the folder it
+/// runs in), evaluated as its run calls it, and its findings are said at the run's line. One per
+/// repository, at its first releasing run; none where the tree has any goreleaser config.
+fn add_default_goreleaser_configs(definitions: &mut Vec<LoadedDefinition>, files: &[PathBuf]) {
+    let is_config = |f: &PathBuf| source::kind_of(f, b"") == Some(source::Kind::Goreleaser);
+    let mut added: Vec<LoadedDefinition> = Vec::new();
+    for l in definitions.iter().filter(|l| l.text.contains("goreleaser")) {
+        let defs = Defs::new(&l.display, &l.text, l.kind, &l.parsed);
+        let Some(placed) = defs.goreleaser_runs_placed().into_iter().find(|p| p.run.releases && p.run.config.is_none())
+        else {
+            continue;
+        };
+        let file = Path::new(&l.display);
+        // make runs a recipe in its Makefile's folder; CI and scripts run in the repository's
+        // (the nearest folder with a go.mod, within the scan).
+        let own_folder = file.parent().unwrap_or(Path::new(""));
+        let repository = match l.kind {
+            source::Kind::Makefile | source::Kind::Taskfile => own_folder,
+            _ => own_folder
+                .ancestors()
+                .take_while(|a| a.starts_with(&l.scan_root))
+                .find(|a| a.join("go.mod").is_file())
+                .unwrap_or(&l.scan_root),
+        };
+        let folder = match placed.dir.as_ref().map(|d| d.as_known()) {
+            None => repository.to_path_buf(),
+            Some(Some(dir)) if !dir.starts_with('/') => repository.join(dir),
+            // A folder no file states.
+            Some(_) => continue,
+        };
+        let looked_for = folder.join(".goreleaser.yml");
+        let has_config = |root: &Path| files.iter().any(|f| f.starts_with(root) && is_config(f));
+        // The default build compiles the folder's package (`main: .`): without a main package
+        // there it fails, and nothing is released.
+        if has_config(repository)
+            || !holds_main_package(&folder)
+            || added.iter().any(|a| a.display == looked_for.display().to_string())
+        {
+            continue;
+        }
+        let Some(config) = crate::defs::goreleaser::defaults_at(placed.at) else { continue };
+        let mut origins = crate::defs::text::Origins::default();
+        origins.push(0, &l.display, 0, 1);
+        added.push(LoadedDefinition {
+            display: looked_for.display().to_string(),
+            text: l.text.clone(),
+            included: Some((String::new(), origins)),
+            kind: source::Kind::Goreleaser,
+            parsed: source::Parsed::Goreleaser(config),
+            scan_root: l.scan_root.clone(),
+            notes: Vec::new(),
+            folder_purpose: l.folder_purpose,
+        });
+    }
+    definitions.extend(added);
+}
+
+/// Whether a folder holds a Go file of package main (not a test), by its package clause.
+fn holds_main_package(folder: &Path) -> bool {
+    // The scan's root as given (`check .` walks from "").
+    let folder = if folder.as_os_str().is_empty() { Path::new(".") } else { folder };
+    let Ok(entries) = std::fs::read_dir(folder) else { return false };
+    entries.flatten().map(|e| e.path()).any(|p| {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        if !name.ends_with(".go") || name.ends_with("_test.go") || !p.is_file() {
+            return false;
+        }
+        let mut head = [0u8; 4096];
+        let read = open_regular(&p).ok().and_then(|mut f| shiplint_archive::read_up_to(&mut f, &mut head).ok());
+        let text = String::from_utf8_lossy(&head[..read.unwrap_or(0)]);
+        crate::defs::gosrc::package_name(&text).as_deref() == Some("main")
+    })
+}
+
 /// Scans `paths` in parallel; results come back in a stable order.
 pub fn scan(paths: &[PathBuf], options: &BinaryOptions, config: &Config, progress: &Progress) -> ScanResult {
     let crate::walk::Walked { files, notes, mut errors } = discover(paths);
@@ -843,6 +925,7 @@ pub fn scan(paths: &[PathBuf], options: &BinaryOptions, config: &Config, progres
             d.parsed = source::parse_dockerfile(&d.text, &passed);
         }
     }
+    add_default_goreleaser_configs(&mut definitions, &files);
     // The files of each tree walked, for builds that name folders the repository lacks.
     let mut trees = HashMap::new();
     for d in &definitions {

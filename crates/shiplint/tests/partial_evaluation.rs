@@ -5807,3 +5807,168 @@ fn an_image_of_a_program_the_tree_builds_ships_go() {
     let found = check_in_module(&[("Dockerfile", dockerfile), ("Makefile", &make("bin/other-arm64"))]);
     assert!(places(&found, "root-final-image").is_empty(), "{found:#?}");
 }
+
+/// goreleaser run with no config file in the repository uses its defaults: darwin in the
+/// default targets, `-s -w` and `-X main.date={{.Date}}` ldflags, no `-trimpath`. That config is
+/// judged where the run is written; a config file, a snapshot run, or no main package at the
+/// root (the default build fails) leaves nothing to judge.
+#[test]
+fn goreleaser_without_a_config_file_releases_its_defaults() {
+    let wf = |args: &str| {
+        format!(
+            "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: goreleaser/goreleaser-action@v6\n        with:\n          version: '~> v2'\n          args: {args}\n"
+        )
+    };
+    let found = check_in_module(&[(".github/workflows/release.yml", &wf("release --clean"))]);
+    let at = ".github/workflows/release.yml:12";
+    for rule in ["untrimmed-paths", "stripped-without-symbols", "non-reproducible-build", "macos-not-notarized"] {
+        assert_eq!(places(&found, rule), [at], "{rule}: {found:#?}");
+    }
+    let macos = found.iter().find(|f| f.0 == "macos-not-notarized").unwrap();
+    assert!(macos.2.starts_with("goreleaser runs with no config file"), "{}", macos.2);
+    // A config file of the tree is what it reads; a snapshot releases nothing.
+    let config = "version: 2\nbuilds:\n  - goos: [linux]\n    flags: [-trimpath]\n    ldflags: [\"-X main.buildDate={{.CommitDate}}\"]\n    env: [CGO_ENABLED=0]\n";
+    let found =
+        check_in_module(&[(".github/workflows/release.yml", &wf("release --clean")), (".goreleaser.yaml", config)]);
+    assert!(found.is_empty(), "{found:#?}");
+    let found = check_in_module(&[(".github/workflows/release.yml", &wf("release --snapshot --clean"))]);
+    assert!(found.is_empty(), "{found:#?}");
+    // The main package is in cmd/app: the default build of the root fails.
+    let found = check(&[
+        ("go.mod", GO_MOD),
+        ("cmd/app/main.go", MAIN),
+        (".github/workflows/release.yml", &wf("release --clean")),
+    ]);
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+/// A recipe that builds for one target after another into the same file, with nothing using it
+/// in between, keeps only the last: it checks that the code compiles everywhere, and ships
+/// nothing. Packed between builds, each one ships.
+#[test]
+fn builds_that_overwrite_each_other_only_check_compilation() {
+    let make = "buildall:\n\tCGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build\n\tCGO_ENABLED=0 GOOS=darwin GOARCH=amd64 go build\n\tCGO_ENABLED=0 GOOS=freebsd GOARCH=amd64 go build\n";
+    let found = check_in_module(&[("Makefile", make)]);
+    assert!(found.is_empty(), "{found:#?}");
+    let packed = "buildall:\n\tCGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build\n\ttar czf app-linux.tgz app\n\tCGO_ENABLED=0 GOOS=darwin GOARCH=amd64 go build\n\ttar czf app-darwin.tgz app\n";
+    let found = check_in_module(&[("Makefile", packed)]);
+    assert_eq!(places(&found, "untrimmed-paths"), ["Makefile:2", "Makefile:4"], "{found:#?}");
+}
+
+/// Beside a `Dockerfile.release` that a release script builds, the plain Dockerfile a Makefile
+/// builds is a developer's image, not the one published.
+#[test]
+fn a_dockerfile_beside_one_named_for_the_release_is_not_published() {
+    let image = "FROM golang:1.27.2 AS build\nCOPY . /src\nWORKDIR /src\nRUN CGO_ENABLED=0 go build -trimpath -o /app .\nFROM alpine:3.20\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n";
+    let release_image = image.replace("ENTRYPOINT", "USER 65532\nENTRYPOINT");
+    let make = "docker:\n\tdocker build -t app .\n\ndocker-release:\n\t./docker-release.sh\n";
+    let script = "#!/bin/sh\nset -e\npodman build -f Dockerfile.release -t app:1 .\necho 'push with: podman push app:1 $host/app:1'\n";
+    let files = |extra: &[(&str, &str)]| {
+        let mut all = vec![("Dockerfile", image), ("Makefile", make)];
+        all.extend_from_slice(extra);
+        check_in_module(&all)
+    };
+    let found = files(&[("Dockerfile.release", &release_image), ("docker-release.sh", script)]);
+    assert!(places(&found, "root-final-image").is_empty(), "{found:#?}");
+    // Alone, the Dockerfile may be the one published.
+    let found = files(&[]);
+    assert_eq!(places(&found, "root-final-image"), ["Dockerfile:5"], "{found:#?}");
+}
+
+/// A test workflow that builds for every platform through make and uploads the binaries for
+/// its later test jobs, in a pipeline that publishes nothing, releases nothing; with a release
+/// step in the pipeline, what it keeps may be released.
+#[test]
+fn binaries_a_test_workflow_keeps_for_its_tests_are_not_released() {
+    let make = "ci-all-platforms:\n\tGOOS=linux go build -o ./bin/linux/app .\n\tGOOS=darwin GOARCH=amd64 go build -o ./bin/macos/app .\n";
+    let wf = |publish: &str| {
+        format!(
+            "on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/setup-go@v5\n        with:\n          go-version: '1.27.2'\n      - run: make ci-all-platforms\n      - uses: actions/upload-artifact@v4\n        with:\n          name: binaries\n          path: ./bin/\n{publish}"
+        )
+    };
+    let found = check_in_module(&[("Makefile", make), (".github/workflows/test.yml", &wf(""))]);
+    assert!(found.is_empty(), "{found:#?}");
+    let publish = "      - uses: softprops/action-gh-release@v2\n        with:\n          files: bin/**\n";
+    let found = check_in_module(&[("Makefile", make), (".github/workflows/test.yml", &wf(publish))]);
+    assert_eq!(places(&found, "untrimmed-paths"), ["Makefile:2", "Makefile:3"], "{found:#?}");
+}
+
+/// A hello-world program beside the product (`contrib/hello-app`) shows how to use it.
+#[test]
+fn a_hello_world_image_is_an_example() {
+    let image = "FROM golang:1.19\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /hello .\nFROM scratch\nCOPY --from=0 /hello /hello\nENTRYPOINT [\"/hello\"]\n";
+    let found = check_in_module(&[("contrib/hello-app/Dockerfile", image), ("contrib/hello-app/main.go", MAIN)]);
+    assert!(found.is_empty(), "{found:#?}");
+    let found = check_in_module(&[("contrib/app/Dockerfile", image), ("contrib/app/main.go", MAIN)]);
+    assert!(places(&found, "root-final-image") == ["contrib/app/Dockerfile:5"], "{found:#?}");
+}
+
+/// `find ... -exec xcrun notarytool submit {} \;` notarizes each file it lists.
+#[test]
+fn notarizing_each_file_find_lists_counts() {
+    let make = |notarize: &str| {
+        format!(
+            "release:\n\tGOOS=darwin GOARCH=arm64 go build -trimpath -o dist/app-darwin-arm64 .\n\tzip -j dist/app.zip dist/app-darwin-arm64\n{notarize}\tgh release upload v1 dist/app.zip\n"
+        )
+    };
+    let found = check_in_module(&[("Makefile", &make(""))]);
+    assert_eq!(places(&found, "macos-not-notarized"), ["Makefile:2"], "{found:#?}");
+    let notarize = "\tfind dist -name '*.zip' -exec xcrun notarytool submit --wait {} \\;\n";
+    let found = check_in_module(&[("Makefile", &make(notarize))]);
+    assert!(places(&found, "macos-not-notarized").is_empty(), "{found:#?}");
+}
+
+/// A target that sets `GOOS := darwin` for itself and runs the file's generic build through a
+/// variable (`$(PACKAGING_VARS) $(MAKE) app`), from a file the Makefile includes: the finding
+/// is at that target's command.
+#[test]
+fn darwin_chosen_by_an_included_target_is_found_there() {
+    let make = "include tools/packaging.mk\nGO_ENV := GOOS=$(GOOS) GOARCH=$(GOARCH)\napp:\n\t$(GO_ENV) go build -trimpath -ldflags '-s -w' -o $(APP_BINARY) .\n";
+    let packaging = "PACKAGING_VARS = GOOS=$(GOOS) GOARCH=$(GOARCH)\n\ndist/app-linux-amd64: GOOS := linux\ndist/app-linux-amd64: GOARCH := amd64\ndist/app-linux-amd64:\n\t$(PACKAGING_VARS) APP_BINARY=$@ \"$(MAKE)\" -f Makefile app\n\ndist/app-darwin-arm64: GOOS := darwin\ndist/app-darwin-arm64: GOARCH := arm64\ndist/app-darwin-arm64:\n\t$(PACKAGING_VARS) APP_BINARY=$@ \"$(MAKE)\" -f Makefile app\n";
+    let found = check_in_module(&[("Makefile", make), ("tools/packaging.mk", packaging)]);
+    assert_eq!(places(&found, "macos-not-notarized"), ["tools/packaging.mk:11"], "{found:#?}");
+}
+
+/// `$(foreach T,$(TARGETS),go build \` continued over lines: the shell text of its body runs for
+/// each word, with every flag it writes.
+#[test]
+fn a_foreach_of_shell_text_over_lines_keeps_its_flags() {
+    let make = "TARGETS ?= .\nBUILD_FLAGS = -ldflags \"-s -w\"\nrelease:\n\t$(foreach T,$(TARGETS),GOOS=linux go build \\\n\t\t$(BUILD_FLAGS) \\\n\t\t-trimpath -o dist/app-linux \\\n\t\t$(T);\\\n\t)\n";
+    let found = check_in_module(&[("Makefile", make)]);
+    assert_eq!(rules(&found), [("stripped-without-symbols", "Makefile:5")], "{found:#?}");
+}
+
+/// promu crossbuild builds in the golang-builder image of `go.version`.
+#[test]
+fn promu_builds_with_the_go_release_it_names() {
+    let promu = |version: &str| {
+        format!(
+            "go:\n  version: {version}\nrepository:\n  path: example.com/app\nbuild:\n  flags: -a -tags netgo -trimpath\n  ldflags: -X main.buildDate={{{{date \"20060102\"}}}}\ncrossbuild:\n  platforms:\n    - linux/amd64\n"
+        )
+    };
+    let found = check_in_module(&[(".promu.yml", &promu("1.19"))]);
+    assert_eq!(places(&found, "toolchain-unsupported"), [".promu.yml:2"], "{found:#?}");
+    assert!(found.iter().any(|f| f.2.contains("promu go.version 1.19")), "{found:#?}");
+    let found = check_in_module(&[(".promu.yml", &promu("1.27"))]);
+    assert!(places(&found, "toolchain-unsupported").is_empty(), "{found:#?}");
+}
+
+/// build-push-action pushes when its `outputs` say so (`push=${{ ... }}` true on a release's
+/// events): the job that built the binary it packs ships with its Go.
+#[test]
+fn an_image_pushed_by_its_outputs_ships_what_the_job_built() {
+    let wf = |push: &str| {
+        format!(
+            "on:\n  push:\n    tags: [v*]\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/setup-go@v5\n        with:\n          go-version: '1.23'\n      - run: make static\n      - uses: docker/build-push-action@v6\n        with:\n          context: .\n          outputs: type=image,name=acme/app,push-by-digest=true,push={push}\n"
+        )
+    };
+    let make = "static:\n\tCGO_ENABLED=0 GOOS=linux go build -trimpath -o app .\n";
+    let image = "FROM alpine:3.20\nCOPY ./app /usr/local/bin/app\nUSER 65532\nENTRYPOINT [\"/usr/local/bin/app\"]\n";
+    let files = |push: &str| {
+        check_in_module(&[("Makefile", make), ("Dockerfile", image), (".github/workflows/docker.yml", &wf(push))])
+    };
+    let found = files("${{ github.event_name != 'pull_request' }}");
+    assert_eq!(places(&found, "toolchain-unsupported"), [".github/workflows/docker.yml:11"], "{found:#?}");
+    let found = files("false");
+    assert!(places(&found, "toolchain-unsupported").is_empty(), "{found:#?}");
+}

@@ -93,37 +93,11 @@ fn fingerprint(inv: &BuildInvocation<'_>) -> String {
     format!("{env:?} {ldflags} {packages:?} {flags:?} {:?} {} {}", inv.other_flags, inv.trimpath, inv.install)
 }
 
-/// The file the iteration writes; `None` when it depends on something unknown.
-fn output(inv: &BuildInvocation<'_>) -> Option<String> {
-    let exe = if inv.env_value("GOOS") == Some("windows") { ".exe" } else { "" };
-    let default_name = || {
-        let pkg = match inv.packages.as_slice() {
-            [] => ".".to_string(),
-            [(Value::Known(p), _)] => p.clone(),
-            _ => return None,
-        };
-        let name = pkg.trim_end_matches('/').rsplit('/').next().unwrap_or(&pkg);
-        Some(if name == "." || name.is_empty() { "<package>".to_string() } else { name.to_string() })
-    };
-    let path = match &inv.output {
-        None => format!("{}{exe}", default_name()?),
-        Some((Value::Known(o), _)) if o.ends_with('/') => format!("{o}{}{exe}", default_name()?),
-        Some((Value::Known(o), _)) => o.clone(),
-        Some((Value::Partial(_), _)) => return None,
-    };
-    // A relative path is in the folder the command runs in (`pushd "app-$os"` per target).
-    match &inv.dir {
-        Some(Value::Known(dir)) if !path.starts_with('/') && !dir.is_empty() => Some(format!("{dir}/{path}")),
-        Some(Value::Partial(_)) if !path.starts_with('/') => None,
-        _ => Some(path),
-    }
-}
-
 /// Targets grouped by the path they write, among iterations that share a file system.
 fn collisions(iterations: &[&BuildInvocation<'_>]) -> Vec<(String, Vec<String>)> {
     let mut seen: Vec<(String, Vec<String>, Vec<String>)> = Vec::new();
     for it in iterations {
-        let Some(path) = output(it) else { continue };
+        let Some(path) = it.written_file() else { continue };
         // The same build run twice (a function called twice, a loop whose variable the build
         // does not use) only writes the same file again; another build for the same target
         // outside any loop (a static variant, `CGO_ENABLED=0 build`) is an alternative to it.
@@ -146,7 +120,7 @@ fn collisions(iterations: &[&BuildInvocation<'_>]) -> Vec<(String, Vec<String>)>
 /// or otherwise uses it (`go build -o app .; tar czf app-$os.tgz app`, `mkpkg --files=./app:...`).
 fn used_each_time(defs: &Defs<'_>, b: &crate::defs::source::Build<'_>) -> bool {
     let inv = &b.invocation;
-    let (Some(innermost), Some(path)) = (inv.loops.last(), output(inv)) else { return false };
+    let (Some(innermost), Some(path)) = (inv.loops.last(), inv.written_file()) else { return false };
     defs.commands.iter().any(|c| {
         c.context == b.context
             && c.span.0 > inv.span.1
@@ -192,7 +166,7 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         // kept as artifacts meet there, whichever runner built them.
         let kept: Vec<&BuildInvocation<'_>> = all
             .iter()
-            .filter(|b| output(&b.invocation).is_some_and(|o| defs.kept_as_artifact(b.context.as_deref(), &o)))
+            .filter(|b| b.invocation.written_file().is_some_and(|o| defs.kept_as_artifact(b.context.as_deref(), &o)))
             .map(|b| &b.invocation)
             .collect();
         if runners.len() > 1 {
@@ -257,7 +231,7 @@ fn check_artifact_names(defs: &Defs<'_>, wf: &Pipeline, out: &mut Vec<Finding>) 
         let linked = defs.linked.iter().filter(|l| !l.outputs.is_empty() && in_job(l.span));
         // What the job's builds write (`None` where a build's output is not known).
         let outputs: Vec<Option<String>> =
-            built.map(|b| output(&b.invocation)).chain(linked.flat_map(|l| l.outputs.iter().cloned())).collect();
+            built.map(|b| b.invocation.written_file()).chain(linked.flat_map(|l| l.outputs.iter().cloned())).collect();
         if outputs.is_empty() {
             continue;
         }

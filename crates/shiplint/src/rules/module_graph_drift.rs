@@ -280,10 +280,13 @@ fn job_ships(defs: &Defs<'_>, wf: &ci::Pipeline, job: usize, runner: Option<usiz
     // What the job does with files, asked only where a question needs it.
     let keeping = || defs.keeping_on(name, runner, 0);
     // A job for tests or checks (`docker-image-tests` in ci.yml) builds for them, unless it
-    // keeps files for a release (a `test` job uploading the binaries a later job releases).
+    // keeps files for a release (a `test` job uploading the binaries a later job releases): in a
+    // pipeline that publishes nothing and runs on more than releases, what it keeps is for its
+    // tests.
     if defs.ci_job_for_other_purpose(name) {
         let kept = keeping();
-        if !kept.action_keeps && kept.artifacts.is_empty() {
+        let for_tests = !defs.pipeline_publishes() && !wf.release_only;
+        if !kept.action_keeps && kept.artifacts.is_empty() || for_tests {
             return false;
         }
     }
@@ -797,6 +800,12 @@ pub fn shipping_go_releases(defs: &Defs<'_>) -> Vec<ShippingGo> {
         };
         if let Some(minor) = release.and_then(minor_of) {
             out.push(ShippingGo { span: (word.start, word.end), written: format!("{how} {written}"), minor });
+        }
+    }
+    // promu crossbuild builds every release binary in the golang-builder image of `go.version`.
+    if let Some((version, span)) = defs.promu().and_then(|p| p.go_version.as_ref()) {
+        if let Some(minor) = minor_of(version) {
+            out.push(ShippingGo { span: *span, written: format!("promu go.version {version}"), minor });
         }
     }
     for c in build_containers(defs).into_iter().filter(|c| c.ships) {

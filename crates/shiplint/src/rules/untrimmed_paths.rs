@@ -189,7 +189,10 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             return Vec::new();
         }
         let Some(mut reason) = defs.ships(b) else { return Vec::new() };
-        if defs.kind == Kind::Goreleaser {
+        let no_config_file = defs.goreleaser.is_some_and(|g| g.no_config_file);
+        if no_config_file {
+            reason.push_str(" (it runs with no config file, and its defaults add no -trimpath)");
+        } else if defs.kind == Kind::Goreleaser {
             reason.push_str(" (goreleaser adds no -trimpath by default)");
         }
         let message = format!(
@@ -216,6 +219,8 @@ pub fn check_defs(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             if inv.literal_command {
                 finding.fix = defs.insertion(inv.build_word.1, " -trimpath", description, true);
             }
+        } else if no_config_file {
+            finding.help = "write a .goreleaser.yaml whose builds have `flags: [-trimpath]`".into();
         } else {
             finding.help = "add -trimpath to the build entry's `flags:`".into();
             let entry = defs.goreleaser.and_then(|g| g.builds.iter().find(|e| e.span == inv.span));

@@ -105,12 +105,21 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         let kept = |id: &str| defs.builds.iter().any(|b| b.context.as_deref() == Some(id));
         for b in g.builds.iter().filter(|b| b.targets.iter().any(|(os, _)| os == "darwin") && kept(&b.id)) {
             let at = b.span;
-            let how = if b.goos_span.is_some() { "lists darwin" } else { "builds darwin by default" };
+            let what = match (g.no_config_file, b.goos_span.is_some()) {
+                (true, _) => "goreleaser runs with no config file, whose default build includes darwin,".to_string(),
+                (false, true) => format!("build {} lists darwin", b.id),
+                (false, false) => format!("build {} builds darwin by default", b.id),
+            };
             let message = format!(
-                "build {} {how} and nothing in the repository notarizes: a quarantined download is blocked by Gatekeeper",
-                b.id
+                "{what} and nothing in the repository notarizes: a quarantined download is blocked by Gatekeeper"
             );
-            out.push(defs.finding(&META, at, message, GORELEASER_HELP));
+            let help = match g.no_config_file {
+                true => {
+                    "write a .goreleaser.yaml with a notarize: section (Developer ID certificate and App Store Connect key)"
+                }
+                false => GORELEASER_HELP,
+            };
+            out.push(defs.finding(&META, at, message, help));
         }
         return;
     }
@@ -158,14 +167,23 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         // Else the nearest command of this file that ran this one and names darwin (`$(MAKE)
         // build GOOS=darwin GOARCH=arm64` running the file's generic build line): there the file
         // chose it.
+        // (Or sets GOOS=darwin through a variable: `$(PACKAGING_VARS) $(MAKE) agent`; a file
+        // the Makefile includes is part of it.)
         let naming_caller = || {
-            let own = |c: &&crate::defs::link::Caller| c.path == defs.path && c.written.contains("darwin");
+            let of_file = |path: &str| path == defs.path || defs.origins.is_some_and(|o| o.files().any(|f| f == path));
+            let own = |c: &&crate::defs::link::Caller| {
+                of_file(&c.path) && (c.written.contains("darwin") || c.evaluated.contains("GOOS=darwin"))
+            };
             b.via.as_deref().filter(|_| !names_darwin(inv.span)).and_then(|c| c.chain().find(own))
         };
-        let at = match (chooser, call) {
-            (Some(caller), _) => Location::text(&caller.path, caller.lines),
-            (None, Some((start, end))) => defs.location(start, end),
-            (None, None) => match naming_caller() {
+        // Else where the file sets GOOS to darwin away from the build (a target's own
+        // `dist/app-darwin-amd64: GOOS := darwin` before its recipe runs the generic build).
+        let outside = |(start, end): (usize, usize)| end <= inv.span.0 || start >= inv.span.1;
+        let goos_written = inv.env.get("GOOS").and_then(|s| s.span).filter(|&at| outside(at) && names_darwin(at));
+        let at = match (chooser, call, goos_written) {
+            (Some(caller), ..) => Location::text(&caller.path, caller.lines),
+            (None, Some((start, end)), _) | (None, None, Some((start, end))) => defs.location(start, end),
+            (None, None, None) => match naming_caller() {
                 Some(caller) => Location::text(&caller.path, caller.lines),
                 None => defs.location(inv.span.0, inv.span.1),
             },
@@ -285,8 +303,10 @@ pub fn notarization_at(defs: &Defs<'_>) -> Option<(usize, usize)> {
     defs.commands.iter().find(|c| notarizes(&c.argv)).map(|c| c.span)
 }
 
-/// Whether a command line submits to Apple's notary service.
+/// Whether a command line submits to Apple's notary service (also for each file `find -exec`
+/// or `xargs` lists).
 fn notarizes(argv: &[crate::defs::shell::Value]) -> bool {
+    let argv = crate::defs::link::run_for_each(argv).unwrap_or(argv);
     let words: Vec<&str> = argv.iter().filter_map(|v| v.as_known()).collect();
     let program = words.first().map_or("", |w| w.rsplit('/').next().unwrap_or(w));
     let has = |w: &str| words.contains(&w);
