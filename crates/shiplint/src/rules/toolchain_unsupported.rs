@@ -16,8 +16,10 @@ declare_rule! {
     /// command), the `go` snap a snapcraft part builds with
     /// (`go/1.24/stable`), the Go release of a cross-compiler's build image (xgo's `-go
     /// go-1.21.x`, which picks its `techknowlogick/xgo` image), the `goversion` of a
-    /// go-release-action step (a version or a go.dev tarball URL), or the `go_version` of a
-    /// hashicorp/actions-go-build step (also as an earlier job's output gives it).
+    /// go-release-action step (a version or a go.dev tarball URL), the `go_version` of a
+    /// hashicorp/actions-go-build step (also as an earlier job's output gives it), or promu's
+    /// `go.version` (`promu crossbuild` builds every release binary in
+    /// `quay.io/prometheus/golang-builder` of that release, promu's `cmd/crossbuild.go`).
     ///
     /// ## Why is this bad?
     /// The Go standard library is compiled into every binary: `net/http`, `crypto/tls`,

@@ -11,9 +11,13 @@ declare_rule! {
     /// in CI and kept (uploaded, packed, published, or a GitLab artifact), cross-compiled or
     /// stripped with `-s -w` (both unless a goreleaser config of the tree makes the releases: a
     /// Makefile's `cross` target is then a check), written to `dist/`, or in a release-like Make
-    /// target or script. A local `go build -o bin/app`, compile checks (`go build ./...`, `-o
-    /// /dev/null`, a CI build without `-o`), a tool a CI job builds and then runs itself, and
-    /// anything a workflow only pull requests run builds are left alone. In a Dockerfile, a
+    /// target or script; and goreleaser's builds, also its default build where a release runs
+    /// it with no config file (said at that run). A local `go build -o bin/app`, compile checks
+    /// (`go build ./...`, `-o /dev/null`, a CI build without `-o`, builds for several targets
+    /// that each overwrite the same file with nothing using it between), a tool a CI job builds
+    /// and then runs itself, builds for other platforms that only a test workflow runs (in a
+    /// pipeline that publishes nothing), and anything a workflow only pull requests run builds
+    /// are left alone. In a Dockerfile, a
     /// program built in a builder stage ships only when a stage of a shipped image starts from
     /// that stage or copies it out (`COPY --from=builder /opt/app/app /usr/bin/`, or a folder
     /// that holds it): a helper the build runs and leaves behind does not.

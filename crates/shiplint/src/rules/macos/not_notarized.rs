@@ -5,15 +5,17 @@ use std::collections::HashSet;
 
 declare_rule! {
     /// ## What it does
-    /// Finds darwin binaries that ship, from any build definition (a goreleaser build, a
-    /// Makefile or script cross-compiling with `GOOS=darwin`, a Go build program, a CI matrix,
-    /// promu's crossbuild) — released: goreleaser and promu builds, a release-named target,
+    /// Finds darwin binaries that ship, from any build definition (a goreleaser build, also
+    /// goreleaser's default build where it runs with no config file, a Makefile or script
+    /// cross-compiling with `GOOS=darwin`, a Go build program, a CI matrix, promu's crossbuild)
+    /// — released: goreleaser and promu builds, a release-named target,
     /// script or program, output under `dist/` or `release/`, a CI job that keeps it, or a file
     /// that releases running it (cross-compiling alone does not say so) — when nothing in the
     /// scanned repository notarizes: no goreleaser
     /// `notarize:`, no command that submits to Apple's notary service (`xcrun notarytool`,
     /// `gon`, `quill notarize` or `sign-and-notarize`, `rcodesign notary-submit`, `altool
-    /// --notarize-app`, also in goreleaser hooks and `signs:`), no workflow action named for it.
+    /// --notarize-app`, also in goreleaser hooks and `signs:`, and for each file `find -exec`
+    /// or `xargs` lists), no workflow action named for it.
     /// Signing alone (`codesign`, `rcodesign sign`) is not notarization. A script that sources
     /// a library a command fetches at release time (`source "$(go run
     /// knative.dev/hack/cmd/script release.sh)"`, `curl`, `wget`) is not judged: that library,
@@ -22,7 +24,8 @@ declare_rule! {
     /// or only in comments, tests of the host such as `ifeq ($(HOST_OS),darwin)` and its other
     /// builds), its caller chose darwin (`GOOS=darwin ./build.sh`,
     /// `make GOOS=${{ matrix.goos }}`), and the finding is at the line of the nearest caller
-    /// that names it; so is a build with no
+    /// that names it (or sets `GOOS=darwin` through a variable: a target's own `GOOS := darwin`
+    /// passed on by `$(PACKAGING_VARS) $(MAKE) app`); so is a build with no
     /// GOOS that a CI job runs on a macOS runner (`runs-on: macos-latest`, from the matrix too);
     /// a job named for tests releases such a build only if it keeps it. A shell function's
     /// build is told at each call that names darwin (`build darwin arm64`). In a release folder
