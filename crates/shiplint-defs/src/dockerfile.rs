@@ -533,11 +533,11 @@ pub fn build_args_passed(text: &str, into: &mut BTreeSet<String>) {
     }
 }
 
-/// `ENV a=1 b="x y"` or the legacy `ENV a 1`.
-fn env_decls(args: &str) -> Vec<(String, Value)> {
+/// `ENV a=1 b="x y"` or the legacy `ENV a 1`, its `$NAME`s replaced from `env`, what the ARGs
+/// and ENVs before it set (every assignment of one ENV reads the same: Docker's rule).
+fn env_decls(args: &str, env: &Env) -> Vec<(String, Value)> {
     let items = shell::parse(args, 0);
     let Some(Item::Command(c)) = items.first() else { return Vec::new() };
-    let env = Env::default();
     if !c.assigns.is_empty() && c.words.is_empty() {
         return c.assigns.iter().map(|(k, w)| (k.clone(), env.expand(w))).collect();
     }
@@ -719,7 +719,7 @@ impl Dockerfile {
                         }
                     }
                     "ENV" => {
-                        for (k, v) in env_decls(&ins.args) {
+                        for (k, v) in env_decls(&ins.args, &env) {
                             env.set(&k, v, true);
                         }
                     }

@@ -38,7 +38,7 @@ struct DockerEntry {
     goos: Option<Scalar>,
     goarch: Option<Scalar>,
     /// `docker build` flags, `--build-arg=NAME=value` among them.
-    build_flag_templates: Option<Vec<Scalar>>,
+    build_flag_templates: Option<Vec<Spanned<Scalar>>>,
 }
 
 /// A `dockers_v2:` entry: one multi-platform image (buildx) from a Dockerfile.
@@ -316,22 +316,24 @@ pub struct Docker {
     pub goarch: String,
     /// The build arguments it passes, as written (templates unrendered).
     pub build_args: Vec<(String, String)>,
+    /// Where each build argument is written, by name (the entry where it has no place of its
+    /// own: a `dockers_v2:` `build_args:` map).
+    pub build_arg_spans: Vec<(String, (usize, usize))>,
 }
 
 /// The `--build-arg NAME=value` pairs of `docker build` flags (`--build-arg=NAME=value`, or the
-/// flag and its value as two items).
-fn build_args_of_flags(flags: &[Scalar]) -> Vec<(String, String)> {
-    let flags: Vec<String> = flags.iter().map(Scalar::text).collect();
+/// flag and its value as two items), each with where its value is written.
+fn build_args_of_flags(flags: &[Spanned<Scalar>], entry: (usize, usize)) -> Vec<(String, String, (usize, usize))> {
     let mut args = Vec::new();
-    let mut words = flags.iter().map(|f| f.trim());
-    while let Some(flag) = words.next() {
-        let pair = match flag.strip_prefix("--build-arg") {
-            Some(rest) if rest.starts_with('=') => rest[1..].to_string(),
-            Some("") => words.next().unwrap_or_default().to_string(),
+    let mut words = flags.iter().map(|f| (f.value.text().trim().to_string(), span_of(f).unwrap_or(entry)));
+    while let Some((flag, at)) = words.next() {
+        let (pair, at) = match flag.strip_prefix("--build-arg") {
+            Some(rest) if rest.starts_with('=') => (rest[1..].to_string(), at),
+            Some("") => words.next().unwrap_or_default(),
             _ => continue,
         };
         if let Some((name, value)) = pair.split_once('=') {
-            args.push((name.trim().to_string(), value.to_string()));
+            args.push((name.trim().to_string(), value.to_string(), at));
         }
     }
     args
@@ -675,13 +677,18 @@ fn parse_placed(text: &str, file_span: (usize, usize)) -> Result<Goreleaser, Str
         .dockers
         .iter()
         .flatten()
-        .map(|d| Docker {
-            dockerfile: d.value.dockerfile.as_ref().map_or_else(|| "Dockerfile".to_string(), |f| f.value.text()),
-            span: d.value.dockerfile.as_ref().and_then(span_of).or_else(|| span_of(d)).unwrap_or(file_span),
-            ids: d.value.ids.iter().flatten().map(Scalar::text).collect(),
-            goos: d.value.goos.as_ref().map_or_else(|| "linux".to_string(), Scalar::text),
-            goarch: d.value.goarch.as_ref().map_or_else(|| "amd64".to_string(), Scalar::text),
-            build_args: build_args_of_flags(d.value.build_flag_templates.as_deref().unwrap_or_default()),
+        .map(|d| {
+            let entry = span_of(d).unwrap_or(file_span);
+            let args = build_args_of_flags(d.value.build_flag_templates.as_deref().unwrap_or_default(), entry);
+            Docker {
+                dockerfile: d.value.dockerfile.as_ref().map_or_else(|| "Dockerfile".to_string(), |f| f.value.text()),
+                span: d.value.dockerfile.as_ref().and_then(span_of).unwrap_or(entry),
+                ids: d.value.ids.iter().flatten().map(Scalar::text).collect(),
+                goos: d.value.goos.as_ref().map_or_else(|| "linux".to_string(), Scalar::text),
+                goarch: d.value.goarch.as_ref().map_or_else(|| "amd64".to_string(), Scalar::text),
+                build_args: args.iter().map(|(name, value, _)| (name.clone(), value.clone())).collect(),
+                build_arg_spans: args.into_iter().map(|(name, _, at)| (name, at)).collect(),
+            }
         })
         .chain(cfg.dockers_v2.iter().flatten().flat_map(|d| {
             let dockerfile = d.value.dockerfile.as_ref().map_or_else(|| "Dockerfile".to_string(), |f| f.value.text());
@@ -703,6 +710,7 @@ fn parse_placed(text: &str, file_span: (usize, usize)) -> Result<Goreleaser, Str
                     ids: ids.clone(),
                     goos: goos.to_string(),
                     goarch: goarch.to_string(),
+                    build_arg_spans: build_args.iter().map(|(name, _)| (name.clone(), span)).collect(),
                     build_args: build_args.clone(),
                 }
             })

@@ -339,6 +339,9 @@ pub struct Defs<'a> {
     /// For a Dockerfile: a goreleaser config of the scan that releases packs its builds into it
     /// (`dockers:`, `dockers_v2:`): its image ships a Go program it never builds itself.
     pub packed_by_goreleaser: bool,
+    /// For a Dockerfile: the build arguments the goreleaser entries that pack it pass
+    /// (`--build-arg=BUILD_DATE={{.Date}}`), each with where it is written.
+    pub passed_build_args: Vec<PassedBuildArg>,
     /// A GitHub Docker action of the scan runs this Dockerfile's image (`runs.image`), which
     /// GitHub starts as root.
     pub github_action_image: bool,
@@ -1450,6 +1453,15 @@ fn uploads_only_data_files(step: &ci::ActionStep) -> bool {
     uploads_named_files(step) && files.peek().is_some() && files.all(link::names_data_file)
 }
 
+/// A build argument another file passes to a Dockerfile's image build, and where it writes it.
+#[derive(Clone, Debug)]
+pub struct PassedBuildArg {
+    pub name: String,
+    pub value: Value,
+    pub path: String,
+    pub lines: Span,
+}
+
 /// A run of goreleaser, where a file makes it and the folder it runs in (relative to the file's
 /// folder, a CI file's: the repository root), where known.
 pub struct PlacedRun {
@@ -1694,6 +1706,7 @@ impl<'a> Defs<'a> {
             newest_go_minor: crate::gosrc::NEWEST_GO_MINOR,
             goreleaser_released: None,
             packed_by_goreleaser: false,
+            passed_build_args: Vec::new(),
             github_action_image: false,
             published_by: None,
             run_by_release: None,

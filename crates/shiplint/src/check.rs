@@ -479,6 +479,25 @@ fn judge_definitions(
             g.dockers.iter().map(move |k| (root, normalized(&dir.join(&k.dockerfile)), k))
         })
         .collect();
+    // Each build argument a packing entry passes, with where its config writes it.
+    let packed_args: Vec<Vec<source::PassedBuildArg>> = packed
+        .iter()
+        .map(|(root, _, docker)| {
+            let config = defs.iter().find(|d| {
+                d.scan_root == *root && d.goreleaser.is_some_and(|g| g.dockers.iter().any(|k| std::ptr::eq(k, *docker)))
+            });
+            docker
+                .build_args
+                .iter()
+                .zip(&docker.build_arg_spans)
+                .filter_map(|((name, value), (_, at))| {
+                    let (path, lines) = config?.place(at.0, at.1);
+                    let value = crate::defs::value::Value::rendered(value, &|_| None);
+                    Some(source::PassedBuildArg { name: name.clone(), value, path: path.to_string(), lines })
+                })
+                .collect()
+        })
+        .collect();
     // A goreleaser release whose config is no file of the scan (rendered from a template first,
     // named by a variable that holds a generated path): the project releases with goreleaser.
     let unread_config_releases: Vec<Option<&Path>> = goreleaser_runs
@@ -504,8 +523,11 @@ fn judge_definitions(
             d.image_target_unresolved |= beside_bake_file(d);
             // goreleaser builds the last stage, with the build arguments its entry passes.
             let root = d.scan_root;
-            for (_, _, docker) in packed.iter().filter(|(r, p, _)| *r == root && *p == path) {
+            for ((_, _, docker), args) in
+                packed.iter().zip(&packed_args).filter(|((r, p, _), _)| *r == root && *p == path)
+            {
                 d.packed_by_goreleaser = true;
+                d.passed_build_args.extend(args.iter().cloned());
                 let args = docker
                     .build_args
                     .iter()

@@ -5972,3 +5972,35 @@ fn an_image_pushed_by_its_outputs_ships_what_the_job_built() {
     let found = files("false");
     assert!(places(&found, "toolchain-unsupported").is_empty(), "{found:#?}");
 }
+
+/// goreleaser's `dockers:` passes `--build-arg=BUILD_DATE={{.Date}}`, which the Dockerfile
+/// stamps with `-X` (through an ENV that takes the ARG): the clock stamp is said at the
+/// goreleaser line that passes it. `{{.CommitDate}}` is the commit's.
+#[test]
+fn a_clock_build_argument_goreleaser_passes_to_its_image_is_found_where_passed() {
+    let config = |date: &str| {
+        format!(
+            "version: 2\nbuilds:\n  - goos: [linux]\n    flags: [-trimpath]\n    env: [CGO_ENABLED=0]\n    ldflags: [\"-X main.buildDate={{{{.CommitDate}}}}\"]\ndockers:\n  - image_templates: [\"acme/app:{{{{ .Version }}}}\"]\n    dockerfile: Dockerfile.ci\n    build_flag_templates:\n      - \"--build-arg=BUILD_DATE={date}\"\n      - \"--platform=linux/amd64\"\n"
+        )
+    };
+    let image = "FROM golang:1.27.2 AS builder\nARG BUILD_DATE\nENV BUILD_DATE=$BUILD_DATE\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -trimpath -ldflags=\"-X main.buildDate=${BUILD_DATE}\" -o /app .\nFROM scratch\nCOPY --from=builder /app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n";
+    let found = check_in_module(&[(".goreleaser.yaml", &config("{{.Date}}")), ("Dockerfile.ci", image)]);
+    assert_eq!(rules(&found), [("non-reproducible-build", ".goreleaser.yaml:11")], "{found:#?}");
+    assert!(found[0].2.contains("(passed as BUILD_DATE)"), "{}", found[0].2);
+    let found = check_in_module(&[(".goreleaser.yaml", &config("{{.CommitDate}}")), ("Dockerfile.ci", image)]);
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+/// A Dockerfile's ENV reads the ARGs and ENVs set before it (`ENV LDFLAGS=$GO_LDFLAGS`).
+#[test]
+fn an_env_takes_the_values_of_the_args_before_it() {
+    let image = |flags: &str| {
+        format!(
+            "FROM golang:1.27.2 AS builder\nARG GO_LDFLAGS=\"{flags}\"\nENV LDFLAGS=$GO_LDFLAGS\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -trimpath -ldflags \"$LDFLAGS\" -o /app .\nFROM scratch\nCOPY --from=builder /app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n"
+        )
+    };
+    let found = check_in_module(&[("Dockerfile", &image("-s -w"))]);
+    assert_eq!(places(&found, "stripped-without-symbols"), ["Dockerfile:6"], "{found:#?}");
+    let found = check_in_module(&[("Dockerfile", &image("-X main.buildDate=unknown"))]);
+    assert!(found.is_empty(), "{found:#?}");
+}

@@ -2,7 +2,7 @@ use super::{Binary, Defs};
 use crate::defs::gobuild::x_assignments;
 use crate::defs::shell::{Word, flatten};
 use crate::defs::source::Kind;
-use crate::defs::value::{Hole, Provenance};
+use crate::defs::value::{Hole, Origin, Provenance};
 use crate::finding::{Finding, Location};
 use crate::rules::DefsFindings;
 
@@ -19,7 +19,8 @@ declare_rule! {
     /// the caller assigns that variable; one that reaches a Dockerfile's `-X main.date=${DATE}`
     /// as a build argument (`docker build --build-arg DATE=$(date)`, a `DATE=` line of
     /// build-push-action's `build-args:`, also through a step output such as `echo
-    /// "created=$(date)" >> $GITHUB_OUTPUT`) where the caller passes it. A goreleaser
+    /// "created=$(date)" >> $GITHUB_OUTPUT`, or goreleaser's `dockers:` entry packing that
+    /// image with `--build-arg=DATE={{.Date}}`) where the caller passes it. A goreleaser
     /// template reads the environment of the command that runs goreleaser (`{{ .Env.BUILDDATE
     /// }}` after `export BUILDDATE=$(date)` in the release script): reported where that
     /// command's file sets the variable.
@@ -110,6 +111,26 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             .collect();
         if stamps.is_empty() {
             stamps.extend(value.volatile_hole().cloned().map(|h| (None, h)));
+        }
+        // An image's build argument that what packs it passes from the clock or the host
+        // (goreleaser's `--build-arg=BUILD_DATE={{.Date}}`): said where that is written.
+        if stamps.is_empty() {
+            for (target, v) in x_assignments(value) {
+                let passed = v.holes().filter_map(|h| match &h.origin {
+                    Origin::BuildArg(name) => Some(defs.passed_build_args.iter().filter(move |a| a.name == *name)),
+                    _ => None,
+                });
+                for arg in passed.flatten() {
+                    let Some(hole) = arg.value.volatile_hole() else { continue };
+                    let what = if hole.provenance == Provenance::Clock { "the clock" } else { "the build host" };
+                    let stamp = format!(
+                        "-X {target} takes a value from {what}, {} (passed as {})",
+                        hole.origin.written(),
+                        arg.name
+                    );
+                    out.push(finding_at(Location::text(&arg.path, arg.lines), &stamp));
+                }
+            }
         }
         // Stamps written elsewhere (in a variable the word expands) are said once, at the word.
         let mut at_word: Vec<String> = Vec::new();
