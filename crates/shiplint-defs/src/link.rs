@@ -95,8 +95,9 @@ pub struct Caller {
 pub struct ImageCopies {
     /// The image folder the RUN runs in.
     pub dir: String,
-    /// The build context's folder it is (relative, `""` for the root).
-    pub context_dir: String,
+    /// The build context's folder it is (relative, `""` for the root), where known (not where
+    /// only single files were copied there: `ADD Makefile .`).
+    pub context_dir: Option<String>,
     /// The Dockerfile's folder in the scan: the build context is that or the scan's root.
     pub dockerfile_dir: String,
     pub copied: Vec<String>,
@@ -112,8 +113,9 @@ impl ImageCopies {
             false => {
                 // The callee's folder below the RUN's, with the context at the scan's root or
                 // at the Dockerfile's folder: where the two say different things, not known.
+                let in_context = self.context_dir.as_deref()?;
                 let mut places = ["", self.dockerfile_dir.as_str()].into_iter().filter_map(|root| {
-                    let context_dir = super::dockerfile::join_folder(root, &self.context_dir);
+                    let context_dir = super::dockerfile::join_folder(root, in_context);
                     let below = callee_dir.strip_prefix(context_dir.as_str())?;
                     (below.is_empty() || below.starts_with('/') || context_dir.is_empty()).then(|| {
                         let below = super::dockerfile::join_folder(below.trim_start_matches('/'), output);
@@ -139,7 +141,11 @@ fn image_copies(d: &Defs<'_>, cmd: &super::source::Command) -> Option<Arc<ImageC
     }
     let copied = d.dockerfile?.copied_out(cmd.stage?)?;
     let dir = cmd.image_dir.clone()?;
-    let context_dir = cmd.cwd.as_ref()?.as_known()?.trim_start_matches("./").trim_end_matches('/').to_string();
+    let context_dir = cmd
+        .cwd
+        .as_ref()
+        .and_then(Value::as_known)
+        .map(|c| c.trim_start_matches("./").trim_end_matches('/').to_string());
     let dockerfile_dir = d.folder_below_root();
     Some(Arc::new(ImageCopies { dir, context_dir, dockerfile_dir, copied }))
 }

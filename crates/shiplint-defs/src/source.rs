@@ -2386,7 +2386,9 @@ impl<'a> Defs<'a> {
         if self.removes_output(b) {
             return None;
         }
-        if inv.race_detector() || inv.optimizations_disabled() {
+        // A race or debugging build is a developer's, unless an image that runs it copies it
+        // out (`-gcflags '-N -l'` in the build a pushed image ships).
+        if (inv.race_detector() || inv.optimizations_disabled()) && !self.image_copies_by_name(b) {
             return None;
         }
         // A program of the tests or the examples (`go build ./tests/imgtype`), wherever built;

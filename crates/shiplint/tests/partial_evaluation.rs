@@ -6004,3 +6004,39 @@ fn an_env_takes_the_values_of_the_args_before_it() {
     let found = check_in_module(&[("Dockerfile", &image("-X main.buildDate=unknown"))]);
     assert!(found.is_empty(), "{found:#?}");
 }
+
+/// A Dockerfile stage on a plain OS image that downloads a Go release archive builds with that
+/// Go (`ARG GO_VERSION=1.24.9`, then `curl https://go.dev/dl/go${GO_VERSION}...`).
+#[test]
+fn a_go_release_archive_an_image_downloads_is_its_toolchain() {
+    let image = |version: &str| {
+        format!(
+            "FROM debian:bookworm AS builder\nARG GO_VERSION={version}\nRUN curl -fsSL https://go.dev/dl/go${{GO_VERSION}}.linux-amd64.tar.gz -o go.tar.gz && \\\n    tar -C /usr/local -xzf go.tar.gz\nENV PATH=\"/usr/local/go/bin:${{PATH}}\"\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -trimpath -o /app .\nFROM gcr.io/distroless/static:nonroot\nCOPY --from=builder /app /app\nENTRYPOINT [\"/app\"]\n"
+        )
+    };
+    let found = check_in_module(&[("Dockerfile", &image("1.24.9"))]);
+    assert_eq!(rules(&found), [("toolchain-unsupported", "Dockerfile:3")], "{found:#?}");
+    assert!(found[0].2.contains("the go1.24.9 release archive"), "{}", found[0].2);
+    assert!(check_in_module(&[("Dockerfile", &image("1.27.2"))]).is_empty());
+}
+
+/// An image that copies out what a `make` target built inside it ships that build, even a
+/// debugging one (`-gcflags '-N -l'`), and even where the image copied in single files rather
+/// than the whole context; its `FROM golang:${GO_VERSION}` is the Go the building Makefile
+/// passes (`--build-arg GO_VERSION=1.14`).
+#[test]
+fn an_image_ships_the_make_build_it_copies_out_with_the_go_it_is_given() {
+    let make = |gcflags: &str| {
+        format!(
+            "GO_VERSION = 1.14\nlbins: bin/app/app.linux\nbin/app/app.linux:\n\tCGO_ENABLED=0 GOOS=linux go build -trimpath {gcflags} -o $@ ./bin/app\nimages:\n\tdocker build --build-arg GO_VERSION=\"$(GO_VERSION)\" -t gcr.io/acme/app:1 -f Dockerfile .\npublish: images\n\tdocker push gcr.io/acme/app:1\n"
+        )
+    };
+    let image = "ARG GO_VERSION\nFROM golang:${GO_VERSION} AS builder\nWORKDIR /workspace/app\nADD Makefile .\nADD go.mod ./go.mod\nADD bin ./bin\nRUN make lbins\nFROM scratch\nCOPY --from=builder /workspace/app/bin/app/app.linux /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n";
+    let files =
+        |make: &str| check(&[("go.mod", GO_MOD), ("bin/app/main.go", MAIN), ("Makefile", make), ("Dockerfile", image)]);
+    let found = files(&make("-gcflags '-N -l'"));
+    assert_eq!(places(&found, "toolchain-unsupported"), ["Dockerfile:2"], "{found:#?}");
+    assert!(found.iter().any(|f| f.0 == "toolchain-unsupported" && f.2.contains("golang:1.14")), "{found:#?}");
+    let stripped = files(&make("-gcflags '-N -l' -ldflags '-s -w'"));
+    assert_eq!(places(&stripped, "stripped-without-symbols"), ["Makefile:4"], "{stripped:#?}");
+}

@@ -820,17 +820,54 @@ pub fn shipping_go_releases(defs: &Defs<'_>) -> Vec<ShippingGo> {
             defs.linked.iter().filter(|l| !l.outputs.is_empty() && defs.not_for_release().is_none()).map(|l| l.stage),
         );
         for stage in shipping_stages {
-            let Some((image, root)) = stage.and_then(|s| d.root_image(s)) else { continue };
-            if let Some(minor) = image.go_release().and_then(minor_of) {
-                // The image as built (`${GO_IMAGE}:${GO_VERSION}-alpine` says nothing).
-                let written = root.base.as_known().unwrap_or(&root.base_written).to_string();
-                out.push(ShippingGo { span: root.base_span, written, minor });
+            // A Go release downloaded and unpacked in the stage or one it starts from (`curl
+            // https://go.dev/dl/go1.24.9.linux-amd64.tar.gz`) is the Go that builds there.
+            let chain: Vec<usize> = stage.map(|s| d.chain(s).iter().map(|st| st.index).collect()).unwrap_or_default();
+            let downloaded =
+                defs.commands.iter().filter(|c| c.stage.is_some_and(|s| chain.contains(&s))).find_map(|c| {
+                    c.argv.iter().find_map(|w| go_tarball_release(&w.display()).map(|release| (c, release)))
+                });
+            if let Some((c, release)) = downloaded {
+                if let Some(minor) = minor_of(&release) {
+                    out.push(ShippingGo { span: c.span, written: format!("the go{release} release archive"), minor });
+                }
+                continue;
+            }
+            let Some(stage) = stage else { continue };
+            if let Some((image, root)) = d.root_image(stage) {
+                if let Some(minor) = image.go_release().and_then(minor_of) {
+                    // The image as built (`${GO_IMAGE}:${GO_VERSION}-alpine` says nothing).
+                    let written = root.base.as_known().unwrap_or(&root.base_written).to_string();
+                    out.push(ShippingGo { span: root.base_span, written, minor });
+                }
+                continue;
+            }
+            // `FROM golang:${GO_VERSION}` with the version the image builds pass
+            // (`--build-arg GO_VERSION=1.14`).
+            for given in &defs.image_build_args {
+                let Some((reference, root)) = d.root_reference_given(stage, given) else { continue };
+                if let Some(minor) = images::classify(&reference).go_release().and_then(minor_of) {
+                    out.push(ShippingGo { span: root.base_span, written: reference, minor });
+                }
             }
         }
     }
     out.sort_by_key(|g| (g.span, g.minor));
     out.dedup_by(|a, b| a.span == b.span && a.minor == b.minor);
     out
+}
+
+/// The Go release a URL of Go's release archives names (`https://go.dev/dl/go1.24.9.linux-amd64.tar.gz`,
+/// also from golang.org/dl, dl.google.com/go and mirrors): `1.24.9`.
+fn go_tarball_release(word: &str) -> Option<String> {
+    if !word.contains("://") {
+        return None;
+    }
+    let file = word.rsplit('/').next()?;
+    let rest = file.strip_prefix("go")?;
+    let release = rest.split_once(".linux-").or_else(|| rest.split_once(".darwin-"))?.0;
+    let archive = file.ends_with(".tar.gz") || file.ends_with(".zip");
+    (archive && gosrc::go_release(release).is_some()).then(|| release.to_string())
 }
 
 /// Reports an installed Go release (an image tag or a setup-go version, at `span`) older than

@@ -11,7 +11,9 @@ declare_rule! {
     /// release builds install such a release: setup-go in a CI job that ships (its
     /// `go-version`, each matrix value, or its `go-version-file`), the `golang:` image (or
     /// another named `go` and tagged with a Go release: `cimg/go:1.26`) of a Dockerfile stage
-    /// or CI job whose build ships (GitLab's `image:`, a GitHub job's `container:`), the image a `docker run` builds in when what it builds
+    /// or CI job whose build ships (GitLab's `image:`, a GitHub job's `container:`), a Go release
+    /// archive such a stage downloads and unpacks (`curl -fsSL
+    /// https://go.dev/dl/go1.24.9.linux-amd64.tar.gz | tar -C /usr/local -xz`), the image a `docker run` builds in when what it builds
     /// ships (`docker run --rm -v "$PWD":/src -w /src golang:1.21 make build`, said at that
     /// command), the `go` snap a snapcraft part builds with
     /// (`go/1.24/stable`), the Go release of a cross-compiler's build image (xgo's `-go
