@@ -794,6 +794,26 @@ impl Dockerfile {
         names
     }
 
+    /// The names of the build context's files the stages that make images copy in (`COPY
+    /// git-chglog /usr/local/bin/`, not `COPY --from=build`): programs built before the image.
+    pub fn context_files_copied(&self) -> Vec<String> {
+        let mut names = Vec::new();
+        for stage in self.stages.iter().filter(|s| self.stage_ships(s.index)) {
+            for ins in stage.instructions.iter().filter(|i| matches!(i.keyword.as_str(), "COPY" | "ADD")) {
+                let (opts, rest) = options(&ins.args);
+                if opts.iter().any(|(name, _)| *name == "from") {
+                    continue;
+                }
+                let words: Vec<&str> = rest.split_whitespace().collect();
+                let sources = words.split_last().map_or(&[][..], |(_, sources)| sources);
+                for source in sources.iter().filter(|w| !w.ends_with('/') && !w.contains(['$', '*'])) {
+                    names.push(source.rsplit('/').next().unwrap_or(source).to_string());
+                }
+            }
+        }
+        names
+    }
+
     /// Whether the program the image of `stage` starts (its ENTRYPOINT, else its CMD, through
     /// its stage chain) is a file a `COPY` that `copies` accepts brings in.
     pub fn starts_a_file_copied(&self, stage: usize, copies: &dyn Fn(&&Instruction) -> bool) -> bool {

@@ -588,10 +588,11 @@ fn pushes_images(d: &Defs<'_>) -> bool {
 }
 
 /// Whether a command pushes an image to a registry (`docker push`, `docker buildx build
-/// --push`, `buildah push`), as far as its words are known.
+/// --push`, `buildah push`), or exports it to an archive that leaves the machine (`docker save
+/// app > app.tar`, released as a file), as far as its words are known.
 pub fn pushes_image(argv: &[Value]) -> bool {
     let pushes = matches!(program_of(argv), "docker" | "podman" | "nerdctl" | "buildah")
-        && argv.get(1).and_then(Value::as_known) == Some("push");
+        && matches!(argv.get(1).and_then(Value::as_known), Some("push" | "save"));
     // Anywhere in the command, also after words it does not know, or as one choice of a
     // variable (`$PUSH_OR_LOAD`: `--load`, or `--push` for a release).
     let pushed_by_build = argv.iter().any(|w| {

@@ -375,6 +375,9 @@ pub struct Defs<'a> {
     /// The names of the programs the scan's Go builds write (`bin/fwatchdog-arm64` gives
     /// `fwatchdog`): an image that installs or starts one ships a Go program.
     pub programs_built_in_scan: Arc<Vec<String>>,
+    /// The files of the build context that the published images of the scan copy in, by name,
+    /// each with the Dockerfile (`COPY git-chglog /usr/local/bin/` after `make build`).
+    pub copied_into_published_images: Arc<Vec<(String, String)>>,
     /// The variables the scan's Makefiles set to a value written out (`BASE_VERSION ?=
     /// master-2026-08-22`): a Dockerfile's build argument of that name is what its builds pass.
     pub variables_set_by_makefiles: Arc<Vec<String>>,
@@ -1529,8 +1532,8 @@ impl<'a> Defs<'a> {
                 run.releases |= (workflow_ships || names_a_release(job)) && released_later();
                 let env = ci::runner_env(wf, a.job, 0);
                 run.trimpath_from_goflags = env.as_ref().and_then(|e| e.get("GOFLAGS")).is_some_and(sets_trimpath);
-                // Said at its arguments, or at the action where it has none.
-                let at = a.with.get("args").map_or((a.uses_word.start, a.uses_word.end), |args| args.span);
+                // Said at the action through its arguments.
+                let at = (a.uses_word.start, a.with.get("args").map_or(a.uses_word.end, |args| args.span.1));
                 let dir = a.with.get("workdir").map(|w| Value::known(w.value.trim()));
                 Some(PlacedRun { run, at, dir })
             })
@@ -1720,6 +1723,7 @@ impl<'a> Defs<'a> {
             built_as: Vec::new(),
             nonroot_images_built: Arc::default(),
             programs_built_in_scan: Arc::default(),
+            copied_into_published_images: Arc::default(),
             variables_set_by_makefiles: Arc::default(),
             image_tagged_for_development: false,
             image_build_args: Vec::new(),
@@ -2585,6 +2589,9 @@ impl<'a> Defs<'a> {
         if from_ci && output.is_some() && self.caller_ships(b).is_none() && released_by_another_command() {
             return None;
         }
+        if let Some(image) = self.image_copying_output(inv).filter(|_| !program) {
+            return Some(format!("the image {image} publishes copies it in"));
+        }
         // Builds for several targets that each write the same file, used by nothing in between:
         // each overwrites the last, so they check that the code compiles for every target
         // (`buildall: GOOS=linux go build; GOOS=darwin go build; ...`), unless their place says
@@ -3067,11 +3074,23 @@ impl<'a> Defs<'a> {
         !later[..removal].iter().any(|c| !looks(c) && names_output(c))
     }
 
+    /// The Dockerfile of a published image of the scan that copies in a file of this build's
+    /// name (see `copied_into_published_images`).
+    fn image_copying_output(&self, inv: &BuildInvocation<'_>) -> Option<&str> {
+        let output = self.output_as_named(inv)?;
+        let name = output.rsplit('/').next().filter(|n| !n.is_empty() && !n.contains(['$', '*']))?;
+        self.copied_into_published_images.iter().find(|(copied, _)| copied == name).map(|(_, path)| path.as_str())
+    }
+
     /// Whether another command of the build's target, job or script, in the same run, writes the
     /// same file for another target with no command between the two using it.
     fn overwritten_across_targets(&self, b: &Build<'_>) -> bool {
         let inv = &b.invocation;
         let Some(path) = inv.written_file() else { return false };
+        // Also as later commands name it (`dnscrypt-proxy.exe` for `go build` of its folder).
+        let named = self.output_as_named(inv);
+        let names =
+            |argv: &[Value]| link::uses_file(argv, &path) || named.as_ref().is_some_and(|n| link::uses_file(argv, n));
         fn target<'i>(i: &'i BuildInvocation<'_>) -> (Option<&'i str>, Option<&'i str>) {
             (i.env_value("GOOS"), i.env_value("GOARCH"))
         }
@@ -3080,9 +3099,7 @@ impl<'a> Defs<'a> {
             (x, y) => x.is_none() && y.is_none(),
         };
         let used_between = |(from, to): (usize, usize)| {
-            self.commands
-                .iter()
-                .any(|c| c.context == b.context && c.span.0 > from && c.span.0 < to && link::uses_file(&c.argv, &path))
+            self.commands.iter().any(|c| c.context == b.context && c.span.0 > from && c.span.0 < to && names(&c.argv))
         };
         self.builds.iter().any(|o| {
             let other = &o.invocation;

@@ -301,6 +301,31 @@ fn mark_programs_built(defs: &mut [Defs<'_>]) {
     }
 }
 
+/// Gives every other file of a scan the names of the build context's files that its published
+/// images copy in (`COPY git-chglog /usr/local/bin/` in an image `make docker push` publishes):
+/// a build that writes such a file ships in that image.
+fn mark_files_copied_into_published_images(defs: &mut [Defs<'_>]) {
+    const MAX_FILES: usize = 256;
+    let mut copied: HashMap<Option<&Path>, Vec<(String, String)>> = HashMap::new();
+    for d in defs.iter().filter(|d| d.kind == source::Kind::Dockerfile) {
+        let published = d.published_by.is_some() || d.run_for_release && d.image_built_where_pushed;
+        let Some(file) = d.dockerfile.filter(|_| published && d.not_for_release().is_none()) else { continue };
+        let names = copied.entry(d.scan_root).or_default();
+        for name in file.context_files_copied() {
+            if names.len() < MAX_FILES && !names.iter().any(|(n, _)| *n == name) {
+                names.push((name, d.path.to_string()));
+            }
+        }
+    }
+    let copied: HashMap<_, Arc<Vec<(String, String)>>> =
+        copied.into_iter().map(|(root, names)| (root, Arc::new(names))).collect();
+    for d in defs.iter_mut().filter(|d| d.kind != source::Kind::Dockerfile) {
+        if let Some(names) = copied.get(&d.scan_root) {
+            d.copied_into_published_images = names.clone();
+        }
+    }
+}
+
 /// Gives each Dockerfile the names of the variables the Makefiles of its scan set to a value
 /// written out, with no reference in it (`BASE_VERSION ?= master-2026-08-22`; not `latest`):
 /// the build tools that pass build arguments take them from there.
@@ -570,6 +595,7 @@ fn judge_definitions(
     mark_container_runs(&mut defs);
     mark_nonroot_images_built(&mut defs);
     mark_programs_built(&mut defs);
+    mark_files_copied_into_published_images(&mut defs);
     mark_variables_set_by_makefiles(&mut defs);
     // A file another Makefile of the scan includes is judged as part of it, as make reads it
     // (alone, it lacks the includer's variables and goals).

@@ -5820,7 +5820,8 @@ fn goreleaser_without_a_config_file_releases_its_defaults() {
         )
     };
     let found = check_in_module(&[(".github/workflows/release.yml", &wf("release --clean"))]);
-    let at = ".github/workflows/release.yml:12";
+    // At the step, from its `uses:` through its arguments.
+    let at = ".github/workflows/release.yml:9";
     for rule in ["untrimmed-paths", "stripped-without-symbols", "non-reproducible-build", "macos-not-notarized"] {
         assert_eq!(places(&found, rule), [at], "{rule}: {found:#?}");
     }
@@ -6039,4 +6040,39 @@ fn an_image_ships_the_make_build_it_copies_out_with_the_go_it_is_given() {
     assert!(found.iter().any(|f| f.0 == "toolchain-unsupported" && f.2.contains("golang:1.14")), "{found:#?}");
     let stripped = files(&make("-gcflags '-N -l' -ldflags '-s -w'"));
     assert_eq!(places(&stripped, "stripped-without-symbols"), ["Makefile:4"], "{stripped:#?}");
+}
+
+/// `make docker push` builds the program in a prerequisite target, then an image whose
+/// Dockerfile copies it in from the build context (`COPY app /usr/local/bin/`) and pushes it:
+/// the build ships in that image. A script that builds the same name while nothing publishes
+/// the image keeps it local.
+#[test]
+fn a_build_a_published_image_copies_in_ships() {
+    let make = |push: &str| {
+        format!(
+            "build:\n\tCGO_ENABLED=0 go build -o app .\n\ndocker: build\n\tdocker build -t quay.io/acme/app:edge .\n\n{push}"
+        )
+    };
+    let image = "FROM alpine:3.20\nCOPY app /usr/local/bin/app\nUSER 65532\nENTRYPOINT [\"/usr/local/bin/app\"]\n";
+    let workflow = "on:\n  push:\n    branches: [main]\njobs:\n  docker:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make docker push\n";
+    let files = |push: &str| {
+        check_in_module(&[
+            ("Makefile", &make(push)),
+            ("Dockerfile", image),
+            (".github/workflows/publish.yml", workflow),
+        ])
+    };
+    let found = files("push:\n\tdocker push quay.io/acme/app:edge\n");
+    assert_eq!(places(&found, "untrimmed-paths"), ["Makefile:2"], "{found:#?}");
+    let found = files("");
+    assert!(places(&found, "untrimmed-paths").is_empty(), "{found:#?}");
+}
+
+/// A release script that builds for one target after another, packing each before the next,
+/// ships every one: the file it packs is the default output (named after the package's folder).
+#[test]
+fn builds_packed_between_under_their_default_name_all_ship() {
+    let script = "#!/bin/sh\ncd app || exit 1\nenv GOOS=windows GOARCH=386 go build -ldflags=\"-s -w\"\nzip -9 app-win32.zip app.exe\nenv GOOS=windows GOARCH=amd64 go build -ldflags=\"-s -w\"\nzip -9 app-win64.zip app.exe\n";
+    let found = check(&[("go.mod", GO_MOD), ("app/main.go", MAIN), ("release.sh", script)]);
+    assert_eq!(places(&found, "untrimmed-paths"), ["release.sh:3", "release.sh:5"], "{found:#?}");
 }
