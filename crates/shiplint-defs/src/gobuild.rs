@@ -594,7 +594,9 @@ impl<'a> BuildInvocation<'a> {
             [(p, _)] => p.clone(),
             _ => return None,
         };
-        let name = Value::known(program_name(package.as_known()?)?);
+        // `go install example.org/tool@v1.3.0` writes `tool`.
+        let path = package.as_known()?;
+        let name = Value::known(program_name(path.split_once('@').map_or(path, |(p, _)| p))?);
         let mut b = Builder::default();
         match self.env.get("GOBIN").map(|s| &s.value).filter(|v| !v.is_empty()) {
             Some(gobin) => b.push(gobin),

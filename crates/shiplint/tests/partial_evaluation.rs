@@ -5740,6 +5740,8 @@ fn a_tool_installed_into_the_shipped_image_is_judged() {
     let tool_only = "FROM golang:1.27.2 AS builder\nRUN go install golang.org/x/vuln/cmd/govulncheck@v1.3.0\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=builder /go/bin/govulncheck /usr/local/bin/\nENTRYPOINT [\"/usr/local/bin/govulncheck\"]\n";
     let found = check(&[("go.mod", newer), ("main.go", MAIN), ("Dockerfile", tool_only)]);
     assert!(places(&found, "module-graph-drift").is_empty(), "{found:#?}");
+    // Copied straight from GOPATH's bin, where `go install tool@v1.3.0` writes `tool`.
+    assert_eq!(places(&found, "untrimmed-paths"), ["Dockerfile:2"], "{found:#?}");
     let found = check(&[("go.mod", newer), ("main.go", MAIN), ("Dockerfile", &dockerfile(moved, "/build/app"))]);
     assert_eq!(places(&found, "module-graph-drift"), ["Dockerfile:1"], "{found:#?}");
 }
