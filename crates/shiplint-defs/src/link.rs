@@ -522,7 +522,7 @@ pub fn builds_unknown_dockerfile(argv: &[Value]) -> bool {
 
 /// Whether a command is a container tool's image build (`docker build`, `docker buildx build`,
 /// `podman image build`).
-fn builds_an_image(argv: &[Value]) -> bool {
+pub fn builds_an_image(argv: &[Value]) -> bool {
     let words: Vec<&str> = argv.iter().take(3).map_while(Value::as_known).collect();
     let builds =
         matches!(words.get(1..3), Some(["buildx", "build"] | ["image", "build"])) || words.get(1) == Some(&"build");

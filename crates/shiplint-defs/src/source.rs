@@ -2390,9 +2390,9 @@ impl<'a> Defs<'a> {
         if self.removes_output(b) {
             return None;
         }
-        // A race or debugging build is a developer's, unless an image that runs it copies it
-        // out (`-gcflags '-N -l'` in the build a pushed image ships).
-        if (inv.race_detector() || inv.optimizations_disabled()) && !self.image_copies_by_name(b) {
+        // A race build is for tests; a debugging build a developer's, unless an image that runs
+        // it copies it out (`-gcflags '-N -l'` in the build a pushed image ships).
+        if inv.race_detector() || inv.optimizations_disabled() && !self.image_copies_by_name(b) {
             return None;
         }
         // A program of the tests or the examples (`go build ./tests/imgtype`), wherever built;
@@ -2589,7 +2589,7 @@ impl<'a> Defs<'a> {
         if from_ci && output.is_some() && self.caller_ships(b).is_none() && released_by_another_command() {
             return None;
         }
-        if let Some(image) = self.image_copying_output(inv).filter(|_| !program) {
+        if let Some(image) = self.image_copying_output(b).filter(|_| !program) {
             return Some(format!("the image {image} publishes copies it in"));
         }
         // Builds for several targets that each write the same file, used by nothing in between:
@@ -3074,9 +3074,20 @@ impl<'a> Defs<'a> {
         !later[..removal].iter().any(|c| !looks(c) && names_output(c))
     }
 
-    /// The Dockerfile of a published image of the scan that copies in a file of this build's
-    /// name (see `copied_into_published_images`).
-    fn image_copying_output(&self, inv: &BuildInvocation<'_>) -> Option<&str> {
+    /// For a build a Makefile goal reaches as a prerequisite of a target that builds an image
+    /// (`docker: build` with `docker build .`), the Dockerfile of a published image of the scan
+    /// that copies in a file of the build's name (see `copied_into_published_images`).
+    fn image_copying_output(&self, b: &Build<'_>) -> Option<&str> {
+        let inv = &b.invocation;
+        // Images run Linux programs: a darwin or windows build of the same name is another file.
+        if inv.target_os().is_some_and(|os| os != "linux") {
+            return None;
+        }
+        let goal = b.goal.as_deref()?;
+        let builds_image = |c: &Command| c.context.as_deref() == Some(goal) && link::builds_an_image(&c.argv);
+        if !self.commands.iter().any(builds_image) {
+            return None;
+        }
         let output = self.output_as_named(inv)?;
         let name = output.rsplit('/').next().filter(|n| !n.is_empty() && !n.contains(['$', '*']))?;
         self.copied_into_published_images.iter().find(|(copied, _)| copied == name).map(|(_, path)| path.as_str())
