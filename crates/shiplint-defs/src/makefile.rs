@@ -1365,7 +1365,8 @@ impl Makefile {
     /// p,$(PKGS),$(call build,$(p)))`), the byte ranges of that variable's lines (a line continued
     /// with a backslash is one), and what the call binds, as written: the `foreach` variable to
     /// its list, then `0` to the name and `1`... to the arguments. make runs each line of the
-    /// expansion as a recipe line of its own. `None` for any other line.
+    /// expansion as a recipe line of its own. A `foreach` whose body is shell text gives the
+    /// body's range, run for each word. `None` for any other line. `line` is a slice of `text`.
     pub fn defined_lines(&self, text: &str, line: &str) -> Option<DefinedLines> {
         let mut bindings = Vec::new();
         let mut inner = reference_inner(line.trim())?;
@@ -1375,8 +1376,9 @@ impl Makefile {
             // A body of shell text (`$(foreach T,$(TARGETS),go build -o dist/$(T) $(T);\`
             // continued over lines): its commands run for each word, read where they are written.
             let Some(called) = reference_inner(body.trim()) else {
+                // Where the body is in `text` (`line` is a slice of it; checked, not assumed).
                 let start = (body.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
-                let shell = text.get(start..start + body.len()).filter(|b| !b.trim().is_empty())?;
+                let shell = text.get(start..start + body.len()).filter(|b| *b == body && !b.trim().is_empty())?;
                 return Some(DefinedLines { lines: vec![(start, start + shell.len())], bindings });
             };
             inner = called;
