@@ -280,20 +280,32 @@ fn mark_nonroot_images_built(defs: &mut [Defs<'_>]) {
     }
 }
 
+/// What the files of each tree say, gathered per scan root: at most `max` items, one of each
+/// kind `same` tells apart, shared by every file of the tree.
+fn gather_per_tree<'p, T>(
+    items: impl IntoIterator<Item = (Option<&'p Path>, T)>,
+    max: usize,
+    same: impl Fn(&T, &T) -> bool,
+) -> HashMap<Option<&'p Path>, Arc<Vec<T>>> {
+    let mut gathered: HashMap<Option<&Path>, Vec<T>> = HashMap::new();
+    for (root, item) in items {
+        let kept = gathered.entry(root).or_default();
+        if kept.len() < max && !kept.iter().any(|k| same(k, &item)) {
+            kept.push(item);
+        }
+    }
+    gathered.into_iter().map(|(root, items)| (root, Arc::new(items))).collect()
+}
+
 /// Gives each Dockerfile the names of the programs the Go builds of its tree write, so that an
 /// image that installs one (`COPY bin/fwatchdog-$TARGETARCH ./fwatchdog`) is known to ship Go.
 fn mark_programs_built(defs: &mut [Defs<'_>]) {
     const MAX_PROGRAMS: usize = 256;
-    let mut built: HashMap<Option<&Path>, Vec<String>> = HashMap::new();
-    for d in defs.iter().filter(|d| d.kind != source::Kind::Dockerfile) {
-        let names = built.entry(d.scan_root).or_default();
-        for name in d.program_names_built() {
-            if names.len() < MAX_PROGRAMS && !names.contains(&name) {
-                names.push(name);
-            }
-        }
-    }
-    let built: HashMap<_, Arc<Vec<String>>> = built.into_iter().map(|(root, names)| (root, Arc::new(names))).collect();
+    let names = defs
+        .iter()
+        .filter(|d| d.kind != source::Kind::Dockerfile)
+        .flat_map(|d| d.program_names_built().into_iter().map(move |name| (d.scan_root, name)));
+    let built = gather_per_tree(names, MAX_PROGRAMS, |a, b| a == b);
     for d in defs.iter_mut().filter(|d| d.kind == source::Kind::Dockerfile) {
         if let Some(names) = built.get(&d.scan_root) {
             d.programs_built_in_scan = names.clone();
@@ -302,23 +314,19 @@ fn mark_programs_built(defs: &mut [Defs<'_>]) {
 }
 
 /// Gives every other file of a scan the names of the build context's files that its published
-/// images copy in (`COPY git-chglog /usr/local/bin/` in an image `make docker push` publishes):
-/// a build that writes such a file ships in that image.
+/// images copy in (`COPY git-chglog /usr/local/bin/` in an image `make docker push` publishes),
+/// each with its Dockerfile: a build that writes such a file ships in that image.
 fn mark_files_copied_into_published_images(defs: &mut [Defs<'_>]) {
     const MAX_FILES: usize = 256;
-    let mut copied: HashMap<Option<&Path>, Vec<(String, String)>> = HashMap::new();
-    for d in defs.iter().filter(|d| d.kind == source::Kind::Dockerfile) {
-        let published = d.published_by.is_some() || d.run_for_release && d.image_built_where_pushed;
-        let Some(file) = d.dockerfile.filter(|_| published && d.not_for_release().is_none()) else { continue };
-        let names = copied.entry(d.scan_root).or_default();
-        for name in file.context_files_copied() {
-            if names.len() < MAX_FILES && !names.iter().any(|(n, _)| *n == name) {
-                names.push((name, d.path.to_string()));
-            }
-        }
-    }
-    let copied: HashMap<_, Arc<Vec<(String, String)>>> =
-        copied.into_iter().map(|(root, names)| (root, Arc::new(names))).collect();
+    let published = |d: &&Defs<'_>| {
+        d.kind == source::Kind::Dockerfile
+            && (d.published_by.is_some() || d.run_for_release && d.image_built_where_pushed)
+            && d.not_for_release().is_none()
+    };
+    let names = defs.iter().filter(published).filter_map(|d| Some((d, d.dockerfile?))).flat_map(|(d, file)| {
+        file.context_files_copied().into_iter().map(move |name| (d.scan_root, (name, d.path.to_string())))
+    });
+    let copied = gather_per_tree(names, MAX_FILES, |a, b| a.0 == b.0);
     for d in defs.iter_mut().filter(|d| d.kind != source::Kind::Dockerfile) {
         if let Some(names) = copied.get(&d.scan_root) {
             d.copied_into_published_images = names.clone();
@@ -847,14 +855,11 @@ fn judge_image(
 /// runs in), evaluated as its run calls it, and its findings are said at the run's line. One per
 /// repository, at its first releasing run; none where the tree has any goreleaser config.
 fn add_default_goreleaser_configs(definitions: &mut Vec<LoadedDefinition>, files: &[PathBuf]) {
-    let is_config = |f: &PathBuf| source::kind_of(f, b"") == Some(source::Kind::Goreleaser);
+    // The config files of the walk, found once: a repository that has one never uses defaults.
+    let configs: Vec<&PathBuf> =
+        files.iter().filter(|f| source::kind_of(f, b"") == Some(source::Kind::Goreleaser)).collect();
     let mut added: Vec<LoadedDefinition> = Vec::new();
     for l in definitions.iter().filter(|l| l.text.contains("goreleaser")) {
-        let defs = Defs::new(&l.display, &l.text, l.kind, &l.parsed);
-        let Some(placed) = defs.goreleaser_runs_placed().into_iter().find(|p| p.run.releases && p.run.config.is_none())
-        else {
-            continue;
-        };
         let file = Path::new(&l.display);
         // make runs a recipe in its Makefile's folder; CI and scripts run in the repository's
         // (the nearest folder with a go.mod, within the scan).
@@ -867,6 +872,15 @@ fn add_default_goreleaser_configs(definitions: &mut Vec<LoadedDefinition>, files
                 .find(|a| a.join("go.mod").is_file())
                 .unwrap_or(&l.scan_root),
         };
+        // Checked before the file is read for its runs, which most trees never need.
+        if configs.iter().any(|f| f.starts_with(repository)) {
+            continue;
+        }
+        let defs = Defs::new(&l.display, &l.text, l.kind, &l.parsed);
+        let Some(placed) = defs.goreleaser_runs_placed().into_iter().find(|p| p.run.releases && p.run.config.is_none())
+        else {
+            continue;
+        };
         let folder = match placed.dir.as_ref().map(|d| d.as_known()) {
             None => repository.to_path_buf(),
             Some(Some(dir)) if !dir.starts_with('/') => repository.join(dir),
@@ -874,13 +888,9 @@ fn add_default_goreleaser_configs(definitions: &mut Vec<LoadedDefinition>, files
             Some(_) => continue,
         };
         let looked_for = folder.join(".goreleaser.yml");
-        let has_config = |root: &Path| files.iter().any(|f| f.starts_with(root) && is_config(f));
         // The default build compiles the folder's package (`main: .`): without a main package
         // there it fails, and nothing is released.
-        if has_config(repository)
-            || !holds_main_package(&folder)
-            || added.iter().any(|a| a.display == looked_for.display().to_string())
-        {
+        if !holds_main_package(&folder) || added.iter().any(|a| a.display == looked_for.display().to_string()) {
             continue;
         }
         let Some(config) = crate::defs::goreleaser::defaults_at(placed.at) else { continue };
