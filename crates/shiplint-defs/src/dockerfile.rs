@@ -929,11 +929,13 @@ impl Dockerfile {
                 for (option, value) in &opts {
                     match *option {
                         "from" if names_stage(value) && matches!(ins.keyword.as_str(), "COPY" | "ADD") => {
-                            if sources.is_empty() || sources.iter().any(|w| w.contains('$') || w.starts_with('[')) {
+                            if sources.is_empty() || sources.iter().any(|w| w.starts_with('[')) {
                                 return None;
                             }
                             used = true;
-                            paths.extend(sources.iter().map(|w| join_folder("/", w.trim_matches(['"', '\'']))));
+                            // A variable's part of a path may be any text (`/out/helm-${TARGETARCH}`).
+                            let path = |w: &str| join_folder("/", &variables_as_globs(w.trim_matches(['"', '\''])));
+                            paths.extend(sources.iter().map(|w| path(w)));
                         }
                         "mount" if value.split(',').any(|kv| kv.strip_prefix("from=").is_some_and(names_stage)) => {
                             return None;
@@ -983,6 +985,23 @@ impl Dockerfile {
         }
         made
     }
+}
+
+/// A path with each variable reference (`$ARCH`, `${VERSION}`) as a `*` glob.
+fn variables_as_globs(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut rest = path;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        out.push('*');
+        let after = &rest[at + 1..];
+        rest = match after.strip_prefix('{') {
+            Some(inner) => inner.find('}').map_or("", |end| &inner[end + 1..]),
+            None => after.trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '_'),
+        };
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Whether a copy out of a stage of `source` (`/opt/app`, `/go/bin/*`) takes what a build wrote
@@ -1128,6 +1147,10 @@ mod tests {
         assert!(copy_takes("/out/app", "/out/app", false));
         assert!(copy_takes("/out", "/out/app", false));
         assert!(copy_takes("/lib/*/libdl.so.2", "/lib/x86_64-linux-gnu/libdl.so.2", false));
+        // A variable in a copied path may be anything there.
+        let d = parse("FROM golang:1.27 AS build\nRUN go build -o /out/app .\nFROM alpine:3.20\nARG TARGETARCH\nCOPY --from=build /out/helm-${TARGETARCH} /out/$NAME /usr/bin/\n");
+        assert_eq!(d.copied_out(0), Some(vec!["/out/helm-*".to_string(), "/out/*".to_string()]));
+        assert!(copy_takes("/out/*", "/out/app", false));
         assert!(!copy_takes("/out/app", "/out/tool", false));
         assert!(!copy_takes("/out/ap", "/out/app", false));
         // A build that writes a folder of programs: what is copied from inside it.

@@ -101,13 +101,19 @@ pub struct ImageCopies {
     /// The Dockerfile's folder in the scan: the build context is that or the scan's root.
     pub dockerfile_dir: String,
     pub copied: Vec<String>,
+    /// The stage moves or copies files on after the RUN (`cp bin/app /go/bin/app`): what the
+    /// RUN wrote may be anywhere, so only names tell what is copied out.
+    pub relocated: bool,
 }
 
 impl ImageCopies {
     /// Whether a file a callee in `callee_dir` (a folder of the build context) writes as
     /// `output` (relative to that folder, or absolute; a `folder` of programs) is copied into
-    /// an image; `None` where the folder is not one below the RUN's.
+    /// an image; `None` where the folder is not one below the RUN's, or the stage moves files on.
     pub fn holds(&self, callee_dir: &str, output: &str, folder: bool) -> Option<bool> {
+        if self.relocated {
+            return None;
+        }
         let path = match output.starts_with('/') {
             true => super::dockerfile::join_folder("/", output),
             false => {
@@ -136,9 +142,6 @@ impl ImageCopies {
 /// What of a Dockerfile RUN's stage reaches images, where that is some files only and where it
 /// runs is known (see [`ImageCopies`]).
 fn image_copies(d: &Defs<'_>, cmd: &super::source::Command) -> Option<Arc<ImageCopies>> {
-    if d.relocated_in_stage(cmd) {
-        return None;
-    }
     let copied = d.dockerfile?.copied_out(cmd.stage?)?;
     let dir = cmd.image_dir.clone()?;
     let context_dir = cmd
@@ -147,7 +150,8 @@ fn image_copies(d: &Defs<'_>, cmd: &super::source::Command) -> Option<Arc<ImageC
         .and_then(Value::as_known)
         .map(|c| c.trim_start_matches("./").trim_end_matches('/').to_string());
     let dockerfile_dir = d.folder_below_root();
-    Some(Arc::new(ImageCopies { dir, context_dir, dockerfile_dir, copied }))
+    let relocated = d.relocated_in_stage(cmd);
+    Some(Arc::new(ImageCopies { dir, context_dir, dockerfile_dir, copied, relocated }))
 }
 
 /// A variable a caller passes to what it runs, and where the caller's file assigns it.
@@ -208,10 +212,7 @@ impl Caller {
             ships: d.place_ships_given(context.as_deref(), false),
             ships_beside_release: d.place_ships_given(context.as_deref(), true),
             keeping: d.kind.is_ci().then(|| d.keeping(context.as_deref(), span.1)),
-            for_tests: d.kind.is_ci()
-                && d.ci_job_for_other_purpose(context.as_deref())
-                && !d.pipeline_publishes()
-                && !d.workflow.is_some_and(|w| w.release_only),
+            for_tests: d.ci_job_for_tests(context.as_deref()),
             release_only: d.workflow.is_some_and(|w| w.release_only),
             container: None,
             pushes: false,
@@ -324,6 +325,8 @@ pub struct Keeping {
     /// Where the job's Go builds write (as named): a later command running one of them runs
     /// what the job built, not a script that may publish.
     pub built: Vec<String>,
+    /// A later command of the job itself uploads files (`aws s3 cp`, `gh release upload`).
+    pub uploads: bool,
 }
 
 /// Commands that publish what the job built, wherever it is (an image build takes its context, a
@@ -451,6 +454,14 @@ fn uploads_words(words: &[&str]) -> bool {
     match command_name(words.first().copied().unwrap_or("")) {
         "gh" => words.get(1) == Some(&"release") && matches!(words.get(2), Some(&"upload" | &"create")),
         "curl" => words.iter().any(|a| *a == "-T" || a.starts_with("--upload-file")),
+        // `aws s3 cp s3://bucket/app.msi ./app.msi` and `gsutil cp gs://...` download: what
+        // goes to a local path is not uploaded.
+        "aws" | "gsutil" => {
+            let operands: Vec<&str> = words.iter().skip(1).copied().filter(|w| !w.starts_with('-')).collect();
+            let local = |w: &str| !w.contains("://") && !w.contains('$');
+            let copies = operands.iter().position(|w| matches!(*w, "cp" | "mv" | "sync" | "rsync"));
+            !copies.is_some_and(|at| operands.len() > at + 2 && operands.last().copied().is_some_and(local))
+        }
         program => UPLOADING_COMMANDS.contains(&program),
     }
 }
@@ -1371,7 +1382,11 @@ pub fn link(defs: &mut [Defs<'_>]) {
     let mut seen = HashSet::new();
     for round in 0..MAX_CHAIN {
         let mut calls = match round {
-            0 => local_actions(defs, &index).into_iter().chain(std::mem::take(&mut image_calls)).collect(),
+            0 => {
+                let actions = local_actions(defs, &index);
+                mark_workflows_run_by_release(defs, &actions);
+                actions.into_iter().chain(std::mem::take(&mut image_calls)).collect()
+            }
             _ => Vec::new(),
         };
         for (i, d) in defs.iter().enumerate() {
@@ -1479,21 +1494,6 @@ pub fn link(defs: &mut [Defs<'_>]) {
                 if call.caller.pushes && !for_other_purpose && !declared_other {
                     defs[call.callee].published_by.get_or_insert_with(|| call.caller.at());
                 }
-            }
-            // A reusable workflow that a release workflow's job runs (one only releases run, or
-            // one named for a release) keeps its artifacts for that release.
-            let releasing = || {
-                call.caller.chain().any(|c| {
-                    let file = c.path.rsplit('/').next().unwrap_or(&c.path);
-                    let named = super::source::names_a_release(file)
-                        || c.context.as_deref().is_some_and(super::source::names_a_release);
-                    c.kind == Kind::GithubWorkflow
-                        && (c.release_only || named)
-                        && !super::source::place_for_other_purpose(&c.path, c.context.as_deref())
-                })
-            };
-            if defs[call.callee].kind == Kind::GithubWorkflow && matches!(call.run, Run::Action { .. }) && releasing() {
-                defs[call.callee].run_by_release.get_or_insert_with(|| call.caller.at());
             }
             let ships = priority < 2;
             let count = &mut runs[call.callee][usize::from(from_elsewhere)][usize::from(ships)];
@@ -1798,6 +1798,40 @@ fn action_build_args(d: &Defs<'_>, wf: &super::ci::Pipeline, a: &super::ci::Acti
     out
 }
 
+/// Marks the reusable workflows a release runs: those a release workflow's job runs (one only
+/// releases run, or one named for a release), and those such a workflow runs in turn
+/// (`release.yml` runs `build-and-test-pkg.yml`, which runs `build-pkg.yml`). They keep their
+/// artifacts for that release.
+fn mark_workflows_run_by_release(defs: &mut [Defs<'_>], actions: &[Call]) {
+    let runs_workflow = |call: &&Call| defs[call.callee].kind == Kind::GithubWorkflow;
+    let workflow_calls: Vec<&Call> = actions.iter().filter(runs_workflow).collect();
+    // A workflow a release runs passes that on whatever its file is called (`build-and-test-pkg`
+    // builds the release's package too), from a job not named for another purpose.
+    let releases = |c: &Caller, run_by_release: bool| {
+        let file = c.path.rsplit('/').next().unwrap_or(&c.path);
+        let named = super::source::names_a_release(file) || c.context.as_deref().is_some_and(super::source::names_a_release);
+        let passed_on = run_by_release && !c.context.as_deref().is_some_and(super::source::names_other_purpose);
+        c.kind == Kind::GithubWorkflow
+            && ((c.release_only || named) && !super::source::place_for_other_purpose(&c.path, c.context.as_deref())
+                || passed_on)
+    };
+    // Each pass marks one more level of the call graph; a chain is at most as long as there are
+    // workflows.
+    for _ in 0..workflow_calls.len() {
+        let mut marked = false;
+        for call in &workflow_calls {
+            let c = &call.caller;
+            if releases(c, defs[c.file].run_by_release.is_some()) && defs[call.callee].run_by_release.is_none() {
+                defs[call.callee].run_by_release = Some(c.at());
+                marked = true;
+            }
+        }
+        if !marked {
+            break;
+        }
+    }
+}
+
 /// The local actions and reusable workflows CI jobs use (`uses: ./.github/actions/build`,
 /// `uses: ./.github/workflows/build.yml`), found from the repository root, each run with the
 /// job's environment (its first matrix combination) and its `with:` inputs.
@@ -1928,6 +1962,7 @@ mod tests {
             ],
             releases: true,
             built: Vec::new(),
+            uploads: false,
         };
         assert!(k.keeps(Some("dist/app")));
         assert!(k.keeps(Some("./out/app")));

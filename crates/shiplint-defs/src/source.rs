@@ -2666,6 +2666,17 @@ impl<'a> Defs<'a> {
         place_for_other_purpose(self.path, job)
     }
 
+    /// Whether CI job `job` builds for tests: named for them, in a pipeline that publishes
+    /// nothing, runs on more than releases, and that no release runs as a reusable workflow.
+    /// What such a job keeps is for its tests.
+    pub fn ci_job_for_tests(&self, job: Option<&str>) -> bool {
+        self.kind.is_ci()
+            && self.ci_job_for_other_purpose(job)
+            && !self.pipeline_publishes()
+            && !self.workflow.is_some_and(|w| w.release_only)
+            && self.run_by_release.is_none()
+    }
+
     /// The file a build writes as later commands name it: its `-o` (see
     /// `BuildInvocation::output_named`), or go build's default output name.
     fn output_as_named(&self, inv: &BuildInvocation<'_>) -> Option<String> {
@@ -3019,6 +3030,8 @@ impl<'a> Defs<'a> {
         }
         // What the job hands on to later jobs, their commands keep (or run) as they would its own.
         let hands_on = index.is_some_and(|j| !pipeline.jobs[j].handed_on.is_empty());
+        let own_later = |c: &&Command| c.via.is_none() && c.context.as_deref() == job && c.span.0 > after;
+        let uploads = self.commands.iter().filter(own_later).any(|c| link::uploads(&c.argv));
         let later = self
             .commands
             .iter()
@@ -3033,7 +3046,7 @@ impl<'a> Defs<'a> {
             .filter(|b| b.context.as_deref() == job && b.via.is_none())
             .filter_map(|b| self.output_as_named(&b.invocation))
             .collect();
-        Keeping { action_keeps, artifacts, later, releases: artifacts_ship, built }
+        Keeping { action_keeps, artifacts, later, releases: artifacts_ship, built, uploads }
     }
 
     /// Whether a step or command of this CI file publishes somewhere: a release, an image push,

@@ -6078,3 +6078,68 @@ fn builds_packed_between_under_their_default_name_all_ship() {
     let found = check(&[("go.mod", GO_MOD), ("app/main.go", MAIN), ("release.sh", script)]);
     assert_eq!(places(&found, "untrimmed-paths"), ["release.sh:3", "release.sh:5"], "{found:#?}");
 }
+
+/// A reusable workflow that a release runs, which runs another in turn, builds for that
+/// release: the Go its build job installs is the release's.
+#[test]
+fn reusable_workflows_a_release_runs_in_turn_build_for_it() {
+    let calls = |name: &str, callee: &str| {
+        format!("jobs:\n  {name}:\n    uses: ./.github/workflows/{callee}\n    with:\n      arch: arm64\n")
+    };
+    let build = "on:\n  workflow_call:\n    inputs:\n      arch:\n        type: string\nenv:\n  GO_VERSION: '1.25.11'\njobs:\n  build:\n    runs-on: macos-latest\n    steps:\n      - uses: actions/setup-go@v5\n        with:\n          go-version: ${{ env.GO_VERSION }}\n      - run: make\n      - run: ./installer/release-installer.sh ${{ inputs.arch }}\n";
+    let middle = format!("on:\n  workflow_call:\n  schedule:\n    - cron: '0 14 * * *'\n{}", calls("macos-pkg-build", "build-pkg.yaml"));
+    let files = |top: &str| {
+        check_in_module(&[
+            (".github/workflows/top.yaml", top),
+            (".github/workflows/build-and-test-pkg.yaml", &middle),
+            (".github/workflows/build-pkg.yaml", build),
+            ("Makefile", "all:\n\tgo build -trimpath -o _output/app .\n"),
+        ])
+    };
+    let release = format!("name: Release\non:\n  workflow_dispatch:\n{}", calls("release-pkg", "build-and-test-pkg.yaml"));
+    let found = files(&release.replace("top.yaml", "release.yaml"));
+    assert_eq!(places(&found, "toolchain-unsupported"), [".github/workflows/build-pkg.yaml:14"], "{found:#?}");
+    // Run by CI on every push, it builds a check.
+    let ci = format!("on:\n  push:\n    branches: [main]\n  pull_request:\n{}", calls("check-pkg", "build-and-test-pkg.yaml"));
+    let found = files(&ci);
+    assert!(places(&found, "toolchain-unsupported").is_empty(), "{found:#?}");
+}
+
+/// A job named for building and testing, in a workflow a release runs, that copies its package
+/// to a bucket publishes it; one that only fetches a package from the bucket to test it does not.
+#[test]
+fn a_build_and_test_job_that_uploads_its_package_ships() {
+    let deb = |last: &str| {
+        format!("on:\n  workflow_call:\n  schedule:\n    - cron: '0 14 * * *'\nenv:\n  GO_VERSION: '1.25.11'\njobs:\n  deb-build-and-test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v5\n        with:\n          go-version: ${{{{ env.GO_VERSION }}}}\n      - run: ./package.sh\n      - run: {last}\n")
+    };
+    let release = "on:\n  workflow_dispatch:\njobs:\n  build-and-test-deb:\n    uses: ./.github/workflows/deb.yaml\n";
+    let package = "#!/bin/sh\nset -e\ngo build -trimpath -o _output/pkg/usr/bin/app .\ndpkg-deb --build _output/pkg _output/deb/app.deb\n";
+    let files = |last: &str| {
+        check_in_module(&[
+            (".github/workflows/release.yaml", release),
+            (".github/workflows/deb.yaml", &deb(last)),
+            ("package.sh", package),
+        ])
+    };
+    let found = files("aws s3 cp ./_output/deb s3://acme-packages/ --recursive");
+    assert_eq!(places(&found, "toolchain-unsupported"), [".github/workflows/deb.yaml:13"], "{found:#?}");
+    let found = files("aws s3 cp s3://acme-packages/app.deb ./app.deb");
+    assert!(places(&found, "toolchain-unsupported").is_empty(), "{found:#?}");
+}
+
+/// An image whose build stage runs a make target and copies the result on (`cp bin/x
+/// /go/bin/x`) ships that build when a later stage copies it out by name, even a debugging
+/// build (`-N -l`) and even where other copied paths hold build arguments.
+#[test]
+fn an_image_ships_the_build_its_stage_copies_on_by_name() {
+    let make = "GC_FLAGS ?= -gcflags=\"all=-N -l\"\ncsi-build:\n\tCGO_ENABLED=0 go build ${GC_FLAGS} -o bin/csi .\n\npush:\n\tdocker buildx build --push -f docker/Dockerfile.csi -t acme/csi:v1 .\n";
+    let image = |copied: &str| {
+        format!("FROM golang:1.27.3 AS builder\nWORKDIR /src\nCOPY . .\nRUN make csi-build && \\\n    cp bin/csi /go/bin/csi\nFROM alpine:3.23\nARG TARGETARCH\nCOPY --from=builder /src/bin/helm-linux-${{TARGETARCH}} /usr/local/bin/helm\nCOPY --from=builder {copied} /usr/local/bin/csi\nUSER 65532\nENTRYPOINT [\"csi\"]\n")
+    };
+    let files = |copied: &str| check_in_module(&[("Makefile", make), ("docker/Dockerfile.csi", &image(copied))]);
+    let found = files("/go/bin/csi");
+    assert_eq!(places(&found, "untrimmed-paths"), ["Makefile:3"], "{found:#?}");
+    // What it copies out is another program: the debugging build stays the developer's.
+    let found = files("/go/bin/dlv");
+    assert!(places(&found, "untrimmed-paths").is_empty(), "{found:#?}");
+}

@@ -280,13 +280,13 @@ fn job_ships(defs: &Defs<'_>, wf: &ci::Pipeline, job: usize, runner: Option<usiz
     // What the job does with files, asked only where a question needs it.
     let keeping = || defs.keeping_on(name, runner, 0);
     // A job for tests or checks (`docker-image-tests` in ci.yml) builds for them, unless it
-    // keeps files for a release (a `test` job uploading the binaries a later job releases): in a
+    // keeps or uploads files for a release (a `test` job uploading the binaries a later job
+    // releases, a reusable `build-and-test-deb` workflow that copies its package to S3): in a
     // pipeline that publishes nothing and runs on more than releases, what it keeps is for its
     // tests.
     if defs.ci_job_for_other_purpose(name) {
         let kept = keeping();
-        let for_tests = !defs.pipeline_publishes() && !wf.release_only;
-        if !kept.action_keeps && kept.artifacts.is_empty() || for_tests {
+        if !kept.action_keeps && kept.artifacts.is_empty() && !kept.uploads || defs.ci_job_for_tests(name) {
             return false;
         }
     }
@@ -317,9 +317,14 @@ fn job_ships(defs: &Defs<'_>, wf: &ci::Pipeline, job: usize, runner: Option<usiz
             // `publish-docs.yml` names a purpose other than a release; a `cross-build` job is as
             // often a compile check as a release.
             let names = |n: &str| names_a_release_not_cross(n) && !names_other_purpose(n);
-            // A job named for tests (`integration-tests` in release.yml) releases nothing itself.
+            // A job named for tests (`integration-tests` in release.yml) releases nothing itself,
+            // unless it uploads files itself (`deb-build-and-test` copying its package to S3).
             let job_name = &wf.jobs[job].name;
-            let release_place = (names(file) || names(job_name)) && !names_other_purpose(job_name);
+            let for_other_purpose = names_other_purpose(job_name) && !keeping().uploads;
+            // A reusable workflow a release runs (`uses: ./.github/workflows/build-deb.yaml`)
+            // publishes for that release what it keeps.
+            let release_place =
+                (names(file) || names(job_name) || defs.run_by_release.is_some()) && !for_other_purpose;
             // A goreleaser step is judged by what it runs, above.
             let goreleaser =
                 wf.actions.iter().any(|a| a.job == job && a.uses.starts_with("goreleaser/goreleaser-action@"));
