@@ -610,6 +610,7 @@ fn exec_form(text: &str, start: usize, end: usize) -> Option<SimpleCommand> {
         writes_to: Vec::new(),
         here_string: None,
         after: "",
+        in_subshell: false,
         nested: Vec::new(),
     })
 }

@@ -343,8 +343,10 @@ impl Env {
         if let Some(body) = printer {
             return commands.next().is_none().then(|| self.printed_by(body, &first_fields[1..])).flatten();
         }
-        // A Go program of the repository whose output was read (`$(go run ./gen-ldflags.go)`).
-        if let Some(output) = go_run_output(&first_fields, |name| self.get(name)) {
+        // A Go program or script of the repository whose output was read (`$(go run
+        // ./gen-ldflags.go)`, `$(./scripts/ldflags.sh LDFLAG)`).
+        let lookup = |name: &str| self.get(name);
+        if let Some(output) = go_run_output(&first_fields, lookup).or_else(|| script_run_output(&first_fields, lookup)) {
             return commands.next().is_none().then_some(output);
         }
         let args = known(&first_fields)?;
@@ -875,6 +877,151 @@ pub fn go_run_output<'v>(fields: &[Value], lookup: impl Fn(&str) -> Option<&'v V
     lookup(&printed_variable(fields[at].as_known()?)).cloned()
 }
 
+/// The variable under which a build file's reader holds what a shell script of the repository
+/// prints when run with literal arguments (`scripts/ldflags.sh LDFLAG`, as written after `./`).
+pub fn script_output_variable(run: &str) -> String {
+    format!(" run {}", without_dot_slash(run.trim()))
+}
+
+/// What `[bash|sh] SCRIPT ARGS` prints, where the reader of the file read SCRIPT run so
+/// (`fields`: the command's words, all known; see `script_output_variable`).
+pub fn script_run_output<'v>(fields: &[Value], lookup: impl Fn(&str) -> Option<&'v Value>) -> Option<Value> {
+    let words: Vec<&str> = fields.iter().map(Value::as_known).collect::<Option<_>>()?;
+    let words = match words.as_slice() {
+        ["bash" | "sh", rest @ ..] => rest,
+        all => all,
+    };
+    words.first().filter(|w| w.ends_with(".sh"))?;
+    lookup(&script_output_variable(&words.join(" "))).cloned()
+}
+
+/// The most scripts `scripts_run` gives.
+const MAX_SCRIPTS_RUN: usize = 16;
+
+/// The shell scripts of the repository whose output a build file's text takes (`$(shell
+/// ./scripts/ldflags.sh LDFLAG)`, `$(bash hack/version.sh)`, `` `./build/stamp.sh` ``): each as
+/// written, without `./`, with the literal arguments that follow it. Not one named through a
+/// variable, nor one given arguments that are not literal text.
+pub fn scripts_run(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let starts = text.match_indices("$(").chain(text.match_indices('`')).map(|(at, open)| at + open.len());
+    for start in starts.take(64 * MAX_SCRIPTS_RUN) {
+        if out.len() >= MAX_SCRIPTS_RUN {
+            break;
+        }
+        let rest = &text[start..];
+        let inside = rest.split(['\n', ')', '`']).next().unwrap_or_default();
+        let mut words = inside.split_whitespace().peekable();
+        if words.peek() == Some(&"shell") {
+            words.next();
+        }
+        let mut words = words.skip_while(|w| super::gobuild::assignment(&Value::known(*w)).is_some()).peekable();
+        if words.peek().is_some_and(|w| matches!(*w, "bash" | "sh")) {
+            words.next();
+        }
+        let Some(script) = words.next().filter(|w| w.ends_with(".sh") && !w.contains(['$', '"', '\''])) else {
+            continue;
+        };
+        let literal = |w: &&str| w.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./=:,+".contains(&b));
+        let args: Vec<&str> = words.collect();
+        if !args.iter().all(literal) {
+            continue;
+        }
+        let run = std::iter::once(without_dot_slash(script)).chain(args).collect::<Vec<_>>().join(" ");
+        if !script.starts_with('/') && !out.contains(&run) {
+            out.push(run);
+        }
+    }
+    out
+}
+
+/// The most commands of a script whose output is kept as what it prints: more and it is not a
+/// script that prints a value (`$(shell ./scripts/ldflags.sh)`) but one that does a job.
+const MAX_PRINTING_COMMANDS: usize = 16;
+
+/// What a shell script prints when run with `args`: the words of each `echo` (`-n` and `-e`
+/// too), and for any other command that is not a builtin and whose output is not redirected,
+/// a hole of that command (`date -u +%FT%TZ` prints the clock). Conditionals the arguments
+/// decide pick their branch; a message printed before the script exits with an error
+/// (`echo "usage: $0 MODE"; exit 1`) is not its output. `None` when it prints nothing, or
+/// more than `MAX_PRINTING_COMMANDS` times.
+pub fn script_printed(text: &str, args: &[&str]) -> Option<Value> {
+    const SILENT: &[&str] = &[
+        "set", "export", "cd", "pushd", "popd", "test", "[", "[[", "true", "false", ":", "local", "declare", "readonly",
+        "return", "shift", "eval", "source", ".", "unset", "mkdir", "rm", "cp", "mv", "trap", "umask", "shopt",
+    ];
+    /// The commands that run inside others' command substitutions: their output is taken, not
+    /// printed.
+    fn substituted(items: &[Item], inside: bool, out: &mut BTreeSet<usize>) {
+        for item in items {
+            match item {
+                Item::Command(c) => {
+                    if inside {
+                        out.insert(c.start);
+                    }
+                    substituted(&c.nested, true, out);
+                }
+                Item::For { body, .. } | Item::Function { body, .. } => substituted(body, inside, out),
+                Item::Case { arms, .. } => arms.iter().for_each(|(_, body)| substituted(body, inside, out)),
+                Item::If { branches, otherwise } => {
+                    for (condition, body) in branches {
+                        substituted(condition, inside, out);
+                        substituted(body, inside, out);
+                    }
+                    substituted(otherwise.as_deref().unwrap_or(&[]), inside, out);
+                }
+                Item::Unread(_) => {}
+            }
+        }
+    }
+    let items = super::shell::parse(text, 0);
+    let mut nested = BTreeSet::new();
+    substituted(&items, false, &mut nested);
+    let mut env = Env { positional: Some(args.iter().map(|a| Value::known(*a)).collect()), ..Env::default() };
+    let evaluated: Vec<Evaluated<'_>> = evaluate(&items, &mut env, &Budget::default())
+        .into_iter()
+        .filter(|c| !nested.contains(&c.command.start))
+        .collect();
+    let mut printed: Vec<Value> = Vec::new();
+    for (i, c) in evaluated.iter().enumerate() {
+        let Some(program) = c.argv.first() else { continue };
+        let Some(program) = program.as_known() else { return None };
+        if !c.command.writes_to.is_empty() || SILENT.contains(&program) || program == "exit" {
+            continue;
+        }
+        // A message before a failing exit is the error path's.
+        let next = evaluated.get(i + 1).map(|n| n.argv.iter().map(Value::as_known).collect::<Vec<_>>());
+        if next.as_deref().is_some_and(|n| n.first() == Some(&Some("exit")) && n.get(1).is_some_and(|a| *a != Some("0"))) {
+            continue;
+        }
+        let mut words = &c.argv[1..];
+        let output = match program {
+            "echo" => {
+                while words.first().and_then(Value::as_known).is_some_and(|w| matches!(w, "-n" | "-e" | "-ne" | "-en")) {
+                    words = &words[1..];
+                }
+                let mut b = Builder::default();
+                for (i, word) in words.iter().enumerate() {
+                    b.push_str(if i > 0 { " " } else { "" });
+                    b.push(word);
+                }
+                b.build()
+            }
+            _ => Value::hole(Origin::Command(c.argv.iter().map(Value::display).collect::<Vec<_>>().join(" "))),
+        };
+        printed.push(output);
+        if printed.len() > MAX_PRINTING_COMMANDS {
+            return None;
+        }
+    }
+    let mut b = Builder::default();
+    for (i, v) in printed.iter().enumerate() {
+        b.push_str(if i > 0 { "\n" } else { "" });
+        b.push(v);
+    }
+    (!printed.is_empty()).then(|| b.build())
+}
+
 /// A relative path without its leading `./` (any number of them).
 pub fn without_dot_slash(path: &str) -> &str {
     let mut path = path;
@@ -1339,6 +1486,8 @@ impl<'a> Walk<'a, '_> {
         let flow = match builtin.as_str() {
             "continue" => Flow::Continue,
             "break" => Flow::Break,
+            // A subshell's `exit` leaves the group, not the script.
+            "exit" if cmd.in_subshell => Flow::Next,
             "return" | "exit" => Flow::Return,
             _ => Flow::Next,
         };
@@ -1566,6 +1715,28 @@ fn regex_alternatives(re: &str) -> Option<Vec<Alternative<'_>>> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn what_a_script_prints() {
+        use super::{Provenance, script_printed, scripts_run};
+        let clock = |v: &super::Value| v.holes().any(|h| h.provenance == Provenance::Clock);
+        let printed = script_printed("#!/usr/bin/env bash\n\ndate -u +\"%Y-%m-%dT%H:%M:%SZ\"\n", &[]).unwrap();
+        assert!(clock(&printed), "{printed:?}");
+        // The mode its caller passes picks the branch; a usage message before a failing exit is
+        // not its output; what substitutions run is taken, not printed.
+        let modes = "MODE=$1\nif [ \"$MODE\" != \"LDFLAG\" ] && [ \"$MODE\" != \"ECHO\" ]; then\n  echo \"Usage: $0 <LDFLAG|ECHO>\"\n  exit 1\nfi\nBUILD_DATE=$(date '+%F-%T')\nif [ \"$MODE\" = \"LDFLAG\" ]; then\n  echo -X p.BuildDate=${BUILD_DATE}\nfi\nif [ \"$MODE\" = \"ECHO\" ]; then\n  echo BUILD_DATE=${BUILD_DATE}\nfi\n";
+        let printed = script_printed(modes, &["LDFLAG"]).unwrap();
+        assert!(printed.display().starts_with("-X p.BuildDate=$(date"), "{printed:?}");
+        let flags = "BUILD_DATE=\"$(date +%FT%T)\"\nflags=(\n  -X p.Date=${BUILD_DATE}\n  -X p.Commit=$(git rev-parse HEAD)\n)\n[[ -z ${MAJOR} ]] && (echo \"major version is empty\" >&2 ; exit 1)\necho -n \"${flags[@]}\"\n";
+        let printed = script_printed(flags, &[]).unwrap();
+        assert!(printed.display().starts_with("-X p.Date=$(date +%FT%T) -X p.Commit="), "{printed:?}");
+        // A script that only does a job prints nothing to take.
+        assert_eq!(script_printed("set -e\nmkdir -p out\ngo build -o out/app . > build.log\n", &[]), None);
+        assert_eq!(
+            scripts_run("A := $(shell ./build/stamp.sh)\nB=$(bash hack/v.sh LDFLAG)\nC=`./x.sh $1`\nD=$(shell go run x.go)\n"),
+            ["build/stamp.sh", "hack/v.sh LDFLAG"]
+        );
+    }
+
     use super::*;
     use crate::shell::parse;
 

@@ -258,25 +258,44 @@ pub fn read(text: &str) -> GoProgram {
 }
 
 /// A Go program of the repository that a build file runs with `go run` to take what it prints
-/// (`LDFLAGS := $(shell go run buildscripts/gen-ldflags.go)`).
+/// (`LDFLAGS := $(shell go run buildscripts/gen-ldflags.go)`), or a shell script it runs so
+/// (`$(shell ./scripts/ldflags.sh LDFLAG)`).
 #[derive(Clone, Debug)]
 pub struct PrintingProgram {
     /// The program as the build file writes it after `go run` (`buildscripts/gen-ldflags.go`,
-    /// `./tools/ldflags`).
+    /// `./tools/ldflags`); for a script, its path and literal arguments (`scripts/ldflags.sh
+    /// LDFLAG`).
     pub written: String,
-    /// Its Go file, as the scan shows it.
+    /// A shell script, not a Go program.
+    pub script: bool,
+    /// Its Go file or script, as the scan shows it.
     pub path: String,
     pub text: String,
-    /// What it prints (see [`printed`]).
+    /// What it prints (see [`printed`] and `eval::script_printed`).
     pub output: Value,
 }
 
 impl PrintingProgram {
-    /// Sets `env` up so that `$(go run PROGRAM)` there is what this program prints.
+    /// Sets `env` up so that `$(go run PROGRAM)` or `$(SCRIPT ARGS)` there is what this program
+    /// prints.
     pub fn give_to(programs: &[PrintingProgram], env: &mut super::eval::Env) {
         for p in programs {
-            env.set(&super::eval::printed_variable(&p.written), p.output.clone(), false);
+            env.set(&p.variable(), p.output.clone(), false);
         }
+    }
+
+    /// The variable a reader holds its output in (see `eval::printed_variable`).
+    pub fn variable(&self) -> String {
+        match self.script {
+            true => super::eval::script_output_variable(&self.written),
+            false => super::eval::printed_variable(&self.written),
+        }
+    }
+
+    /// Whether a build file's text runs it.
+    pub fn is_run_in(&self, text: &str) -> bool {
+        let program = self.written.split_whitespace().next().unwrap_or_default();
+        (self.script || text.contains("go run")) && text.contains(program)
     }
 }
 
@@ -640,6 +659,7 @@ impl<'a> Reader<'a> {
             here_string: None,
             start,
             end,
+            in_subshell: false,
             nested: Vec::new(),
         };
         let mut env = setenv.to_vec();

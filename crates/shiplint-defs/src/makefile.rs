@@ -781,15 +781,14 @@ impl Makefile {
                     let words: Vec<&str> = command.as_known()?.split_whitespace().collect();
                     super::eval::host_system_output(&words, system.as_known()?)
                 };
-                // `$(shell go run buildscripts/gen-ldflags.go)`, after any `NAME=value` it is given.
+                // `$(shell go run buildscripts/gen-ldflags.go)` or `$(shell ./scripts/ldflags.sh)`,
+                // after any `NAME=value` it is given.
                 let printed = || {
                     let fields = command.split_fields();
                     let start = fields.iter().position(|f| super::gobuild::assignment(f).is_none())?;
-                    let output = |name: &str| {
-                        let program = self.printed.iter().find(|p| super::eval::printed_variable(&p.written) == name);
-                        program.map(|p| &p.output)
-                    };
+                    let output = |name: &str| self.printed.iter().find(|p| p.variable() == name).map(|p| &p.output);
                     super::eval::go_run_output(&fields[start..], output)
+                        .or_else(|| super::eval::script_run_output(&fields[start..], output))
                 };
                 match command.as_known().and_then(super::eval::known_command_output).or_else(host) {
                     Some(output) => Value::known(output),

@@ -645,8 +645,11 @@ pub struct SimpleCommand {
     /// Array assignments, `NAME=(words...)`, in prefix position or after `declare`/`local`.
     pub arrays: Vec<(String, Vec<Word>)>,
     /// The operator joining it to the command before (`&&`, `||`, `|`, `;`, newline), or `""`
-    /// at the start of a list.
+    /// at the start of a list. The first command of a `( ... )` group takes the operator before
+    /// the group.
     pub after: &'static str,
+    /// It runs in a `( ... )` subshell group: its `exit` leaves that group only.
+    pub in_subshell: bool,
     pub words: Vec<Word>,
     /// The targets its output is redirected to (`> file`, `>> "$GITHUB_ENV"`).
     pub writes_to: Vec<Word>,
@@ -861,6 +864,8 @@ struct Parser {
     case_arms: usize,
     /// The operator before the next command of the current list (`&&`, `||`, `;`...).
     last_op: &'static str,
+    /// `( ... )` subshell groups open around the current token.
+    subshells: usize,
     /// The text a command prints into a `{ ...; }` group it pipes to (`echo "$table" | { while
     /// read ...; done; }`), for the group's first `while read` loop to take as its input.
     group_input: Option<Word>,
@@ -878,7 +883,7 @@ impl Parser {
     }
 
     fn new(toks: Vec<Token>) -> Self {
-        Parser { toks, i: 0, depth: 0, case_arms: 0, last_op: "", group_input: None }
+        Parser { toks, i: 0, depth: 0, case_arms: 0, last_op: "", subshells: 0, group_input: None }
     }
 
     fn items(&mut self, terminators: &[&str]) -> Vec<Item> {
@@ -902,6 +907,18 @@ impl Parser {
                 return items;
             }
             match self.toks[self.i] {
+                // A subshell group runs after the operator before it (`[ -n "$x" ] || (echo
+                // missing; exit 1)`).
+                Token::Op("(") => {
+                    self.subshells += 1;
+                    self.i += 1;
+                    continue;
+                }
+                Token::Op(")") if self.subshells > 0 => {
+                    self.subshells -= 1;
+                    self.i += 1;
+                    continue;
+                }
                 Token::Op(op) => {
                     self.last_op = op;
                     self.i += 1;
@@ -1197,7 +1214,19 @@ impl Parser {
         }
         let (start, end) = span?;
         let after = std::mem::take(&mut self.last_op);
-        Some(SimpleCommand { assigns, arrays, words, writes_to, here_string, start, end, after, nested: Vec::new() })
+        let in_subshell = self.subshells > 0;
+        Some(SimpleCommand {
+            assigns,
+            arrays,
+            words,
+            writes_to,
+            here_string,
+            start,
+            end,
+            after,
+            in_subshell,
+            nested: Vec::new(),
+        })
     }
 }
 

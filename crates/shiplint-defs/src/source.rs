@@ -2191,7 +2191,7 @@ impl<'a> Defs<'a> {
         find(self, word, holds, 0, false).or_else(|| find(self, word, holds, 0, true)).unwrap_or(word)
     }
 
-    /// Where the Go program whose output `word` takes writes what `find` locates in its text
+    /// Where the Go program or script whose output `word` takes writes what `find` locates in its text
     /// (its path and lines): `"${LDFLAGS}"` with `LDFLAGS=$(go run buildscripts/gen-ldflags.go)`,
     /// the word itself or a variable it expands taking the output (see `written_in`).
     pub fn printed_at(
@@ -2203,10 +2203,9 @@ impl<'a> Defs<'a> {
         if programs.is_empty() {
             return None;
         }
-        let runs = |text: &str, p: &goprog::PrintingProgram| text.contains("go run") && text.contains(&p.written);
-        let taking = self.written_in(word, &|text| programs.iter().any(|p| runs(text, p)));
+        let taking = self.written_in(word, &|text| programs.iter().any(|p| p.is_run_in(text)));
         let text = self.text.get(taking.start..taking.end)?;
-        programs.iter().filter(|p| runs(text, p)).find_map(|p| {
+        programs.iter().filter(|p| p.is_run_in(text)).find_map(|p| {
             let (start, end) = find(&p.text)?;
             Some((p.path.clone(), LineIndex::new(&p.text).span(&p.text, start, end)))
         })

@@ -68,7 +68,7 @@ fn build_definition(kind: Kind, text: &str) {
                     pipeline.files = files.map(|path| (path, text.to_string())).collect();
                 }
                 // The Go programs it runs with `go run`, as `check` gives them: each printing
-                // the text's first line, with a hole.
+                // the text's first line, with a hole; and the scripts it runs for their output.
                 let printed = crate::defs::goprog::programs_run(text).into_iter().map(|written| {
                     use crate::defs::value::{Builder, Hole, Origin};
                     let mut output = Builder::default();
@@ -78,11 +78,25 @@ fn build_definition(kind: Kind, text: &str) {
                     crate::defs::goprog::PrintingProgram {
                         path: format!("{written}.go"),
                         written,
+                        script: false,
                         text: text.to_string(),
                         output,
                     }
                 });
-                parsed.take_printed(printed.collect());
+                // The scripts it runs for their output: each the text itself.
+                let scripts = crate::defs::eval::scripts_run(text).into_iter().filter_map(|run| {
+                    let args: Vec<&str> = run.split(' ').skip(1).collect();
+                    let output = crate::defs::eval::script_printed(text, &args)?;
+                    let path = run.split(' ').next().unwrap_or_default().to_string();
+                    Some(crate::defs::goprog::PrintingProgram {
+                        written: run.clone(),
+                        script: true,
+                        path,
+                        text: text.to_string(),
+                        output,
+                    })
+                });
+                parsed.take_printed(printed.chain(scripts).collect());
                 parsed
             }
             Err(_) => return,

@@ -347,7 +347,8 @@ const MAX_PACKAGE_FILES: usize = 64;
 /// The Go programs of the repository a Makefile or script runs with `go run` to take what they
 /// print (`LDFLAGS := $(shell go run buildscripts/gen-ldflags.go)`, `LDFLAGS=$(go run
 /// ./tools/ldflags)`; see `goprog::programs_run`), each with what it prints (see
-/// `goprog::printed`). The program is a `.go` file or a package folder (its file with `func
+/// `goprog::printed`), and the shell scripts it runs so (`$(shell ./scripts/ldflags.sh)`; see
+/// `eval::scripts_run` and `eval::script_printed`). The program is a `.go` file or a package folder (its file with `func
 /// main`), looked for from the build file's folder up to the repository root, and read under
 /// the rules of [`read_named`].
 pub fn printing_programs(
@@ -379,10 +380,32 @@ pub fn printing_programs(
             let path = shown.display().to_string();
             programs.push(crate::defs::goprog::PrintingProgram {
                 written: written.to_string(),
+                script: false,
                 path,
                 text: go_text,
                 output,
             });
+        }
+    }
+    for run in crate::defs::eval::scripts_run(text) {
+        if programs.len() >= MAX_PRINTING_PROGRAMS {
+            break;
+        }
+        let mut words = run.split(' ');
+        let script = Path::new(words.next().unwrap_or_default());
+        let args: Vec<&str> = words.collect();
+        let Some((file, shown)) = find_upward(script, (dir, shown_dir), repository, Path::is_file) else { continue };
+        let script_text = match read_inside(repository, &file) {
+            Ok(Some((_, script_text))) => script_text,
+            Ok(None) => continue,
+            Err(why) => {
+                notes.push(format!("{} not read: {why}", script.display()));
+                continue;
+            }
+        };
+        if let Some(output) = crate::defs::eval::script_printed(&script_text, &args) {
+            let path = shown.display().to_string();
+            programs.push(crate::defs::goprog::PrintingProgram { written: run, script: true, path, text: script_text, output });
         }
     }
     programs

@@ -6143,3 +6143,31 @@ fn an_image_ships_the_build_its_stage_copies_on_by_name() {
     let found = files("/go/bin/dlv");
     assert!(places(&found, "untrimmed-paths").is_empty(), "{found:#?}");
 }
+
+/// A script of the repository whose output a Makefile takes (`$(shell ./build/stamp.sh)`) prints
+/// what its commands print: the clock from `date`, the commit from `git log`.
+#[test]
+fn what_a_script_prints_is_the_value_a_makefile_takes() {
+    let make = "STAMP := $(shell ./build/stamp.sh)\nrelease:\n\tgo build -trimpath -ldflags \"-X main.buildDate=$(STAMP)\" -o dist/app .\n";
+    let files = |stamp: &str| check_in_module(&[("Makefile", make), ("build/stamp.sh", stamp)]);
+    let found = files("#!/usr/bin/env bash\n\ndate -u +\"%Y-%m-%dT%H:%M:%SZ\"\n");
+    assert_eq!(places(&found, "non-reproducible-build"), ["Makefile:3"], "{found:#?}");
+    let found = files("#!/usr/bin/env bash\n\ngit log -1 --format=%cI\n");
+    assert!(places(&found, "non-reproducible-build").is_empty(), "{found:#?}");
+}
+
+/// A script that prints the whole `-ldflags` (`$(shell ./scripts/ldflags.sh LDFLAG)`): the
+/// mode its caller passes picks what it prints, a subshell's `exit` on an error path does not
+/// end it, and a clock stamp is said where the script writes that `-X`.
+#[test]
+fn a_script_that_prints_the_ldflags_is_judged_where_it_writes_them() {
+    let make = "release:\n\tgo build -trimpath -ldflags \"$(shell ./scripts/ldflags.sh LDFLAG)\" -o dist/app .\n";
+    let script = |date: &str| {
+        format!("#!/bin/bash\nMODE=$1\nif [ \"$MODE\" != \"LDFLAG\" ]; then\n  echo \"usage: $0 LDFLAG\"\n  exit 1\nfi\nBUILD_DATE=\"$({date})\"\n[[ -z ${{MAJOR}} ]] && (echo \"major version is empty\" >&2; exit 1)\nflags=(\n  -X main.buildDate=${{BUILD_DATE}}\n)\necho -n \"${{flags[@]}}\"\n")
+    };
+    let files = |date: &str| check_in_module(&[("Makefile", make), ("scripts/ldflags.sh", &script(date))]);
+    let found = files("date +%Y-%m-%dT%H:%M:%S%z");
+    assert_eq!(places(&found, "non-reproducible-build"), ["scripts/ldflags.sh:10"], "{found:#?}");
+    let found = files("git log -1 --format=%cI");
+    assert!(places(&found, "non-reproducible-build").is_empty(), "{found:#?}");
+}
