@@ -28,6 +28,9 @@ pub struct Env {
     /// The script's small functions without loops, by name: what one prints is the output of a
     /// command substitution that calls it (`GOOS=$(goos "$os")`).
     printers: std::sync::Arc<HashMap<String, std::sync::Arc<Vec<Item>>>>,
+    /// A Makefile recipe's shell: the text of a command substitution (`$$(echo $(subst
+    /// release-,,$@))`) holds make's references, which make expands before the shell runs.
+    pub make_recipe: bool,
 }
 
 /// Names read while unset. Behind a lock, not a `RefCell`, so parsed files holding an `Env` can
@@ -271,7 +274,7 @@ impl Env {
     /// most `MAX_PRINTER_ITEMS` commands, `case` arms and `if` branches, with no loop or function
     /// inside; at most `MAX_PRINTERS` of them.
     fn remember_printer(&mut self, name: &str, body: &[Item]) {
-        const MAX_PRINTERS: usize = 32;
+        const MAX_PRINTERS: usize = 128;
         const MAX_PRINTER_ITEMS: usize = 32;
         fn size(items: &[Item]) -> Option<usize> {
             items.iter().try_fold(0usize, |n, item| {
@@ -292,29 +295,13 @@ impl Env {
         }
     }
 
-    /// What a function prints when called with `args`: the words of its one `echo` (a `case`
-    /// or `if` the arguments decide picks it); `None` when it runs anything else or prints
-    /// more than once. Functions it calls are not followed.
+    /// What a function prints when called with `args` (see `printed_by_commands`); functions
+    /// it calls are not followed.
     fn printed_by(&self, body: &[Item], args: &[Value]) -> Option<Value> {
         let mut env = self.clone();
         env.printers = std::sync::Arc::default();
         env.positional = Some(args.to_vec());
-        let mut printed = Vec::new();
-        for c in evaluate(body, &mut env, &Budget::default()) {
-            match c.argv.first().and_then(Value::as_known) {
-                Some("echo") if c.argv.get(1).and_then(Value::as_known).is_none_or(|w| !w.starts_with('-')) => {
-                    let mut b = Builder::default();
-                    for (i, word) in c.argv[1..].iter().enumerate() {
-                        b.push_str(if i > 0 { " " } else { "" });
-                        b.push(word);
-                    }
-                    printed.push(b.build());
-                }
-                Some("return" | "local" | ":" | "true") => {}
-                _ => return None,
-            }
-        }
-        (printed.len() == 1).then(|| printed.remove(0))
+        printed_by_commands(body, &mut env)
     }
 
     /// The output of a command substitution whose text is known, for the idioms release scripts
@@ -322,11 +309,16 @@ impl Env {
     /// through `cut -d SEP -f N`, `awk -F SEP '{print $N}'` or a case-changing `tr`
     /// (`$(echo $p | cut -d/ -f1)`). `None` for anything else, which stays a hole.
     fn substitution_output(&self, text: &str) -> Option<Value> {
-        // Nested substitutions are left alone: each level would be parsed again here.
-        if text.contains("$(") || text.contains('`') {
+        // Nested substitutions are left alone: each level would be parsed again here. In a
+        // recipe, `$(...)` is make's reference and `$$(...)` the shell's substitution.
+        let nested = if self.make_recipe { "$$(" } else { "$(" };
+        if text.contains(nested) || text.contains('`') {
             return None;
         }
-        let items = super::shell::parse(text, 0);
+        let items = match self.make_recipe {
+            true => super::shell::parse_make_recipe(text, 0),
+            false => super::shell::parse(text, 0),
+        };
         let mut commands = items.iter().map(|item| match item {
             Item::Command(c) if c.writes_to.is_empty() => Some(c),
             _ => None,
@@ -939,16 +931,23 @@ pub fn scripts_run(text: &str) -> Vec<String> {
 /// script that prints a value (`$(shell ./scripts/ldflags.sh)`) but one that does a job.
 const MAX_PRINTING_COMMANDS: usize = 16;
 
-/// What a shell script prints when run with `args`: the words of each `echo` (`-n` and `-e`
-/// too), and for any other command that is not a builtin and whose output is not redirected,
-/// a hole of that command (`date -u +%FT%TZ` prints the clock). Conditionals the arguments
-/// decide pick their branch; a message printed before the script exits with an error
-/// (`echo "usage: $0 MODE"; exit 1`) is not its output. `None` when it prints nothing, or
-/// more than `MAX_PRINTING_COMMANDS` times.
+/// What a shell script prints when run with `args` (see `printed_by_commands`).
 pub fn script_printed(text: &str, args: &[&str]) -> Option<Value> {
+    let items = super::shell::parse(text, 0);
+    let mut env = Env { positional: Some(args.iter().map(|a| Value::known(*a)).collect()), ..Env::default() };
+    printed_by_commands(&items, &mut env)
+}
+
+/// What commands print when run in `env`: the words of each `echo` (`-n` and `-e` too), and
+/// for any other command that is not a builtin and whose output is not redirected, a hole of
+/// that command (`date -u +%FT%TZ` prints the clock). Conditionals `env` decides (the caller's
+/// arguments) pick their branch; a message printed before an exit with an error (`echo
+/// "usage: $0 MODE"; exit 1`) is not output, nor is what runs inside command substitutions.
+/// `None` when nothing is printed, or more than `MAX_PRINTING_COMMANDS` times.
+fn printed_by_commands(items: &[Item], env: &mut Env) -> Option<Value> {
     const SILENT: &[&str] = &[
         "set", "export", "cd", "pushd", "popd", "test", "[", "[[", "true", "false", ":", "local", "declare", "readonly",
-        "return", "shift", "eval", "source", ".", "unset", "mkdir", "rm", "cp", "mv", "trap", "umask", "shopt",
+        "return", "shift", "eval", "source", ".", "unset", "mkdir", "rm", "cp", "mv", "trap", "umask", "shopt", "exit",
     ];
     /// The commands that run inside others' command substitutions: their output is taken, not
     /// printed.
@@ -974,29 +973,24 @@ pub fn script_printed(text: &str, args: &[&str]) -> Option<Value> {
             }
         }
     }
-    let items = super::shell::parse(text, 0);
     let mut nested = BTreeSet::new();
-    substituted(&items, false, &mut nested);
-    let mut env = Env { positional: Some(args.iter().map(|a| Value::known(*a)).collect()), ..Env::default() };
-    let evaluated: Vec<Evaluated<'_>> = evaluate(&items, &mut env, &Budget::default())
-        .into_iter()
-        .filter(|c| !nested.contains(&c.command.start))
-        .collect();
+    substituted(items, false, &mut nested);
+    let evaluated: Vec<Evaluated<'_>> =
+        evaluate(items, env, &Budget::default()).into_iter().filter(|c| !nested.contains(&c.command.start)).collect();
+    let fails = |c: &Evaluated<'_>| {
+        let words: Vec<Option<&str>> = c.argv.iter().map(Value::as_known).collect();
+        words.first() == Some(&Some("exit")) && words.get(1).is_some_and(|status| *status != Some("0"))
+    };
     let mut printed: Vec<Value> = Vec::new();
     for (i, c) in evaluated.iter().enumerate() {
         let Some(program) = c.argv.first() else { continue };
-        let Some(program) = program.as_known() else { return None };
-        if !c.command.writes_to.is_empty() || SILENT.contains(&program) || program == "exit" {
+        let program = program.as_known()?;
+        if !c.command.writes_to.is_empty() || SILENT.contains(&program) || evaluated.get(i + 1).is_some_and(fails) {
             continue;
         }
-        // A message before a failing exit is the error path's.
-        let next = evaluated.get(i + 1).map(|n| n.argv.iter().map(Value::as_known).collect::<Vec<_>>());
-        if next.as_deref().is_some_and(|n| n.first() == Some(&Some("exit")) && n.get(1).is_some_and(|a| *a != Some("0"))) {
-            continue;
-        }
-        let mut words = &c.argv[1..];
         let output = match program {
             "echo" => {
+                let mut words = &c.argv[1..];
                 while words.first().and_then(Value::as_known).is_some_and(|w| matches!(w, "-n" | "-e" | "-ne" | "-en")) {
                     words = &words[1..];
                 }

@@ -446,8 +446,9 @@ pub fn packs_into(argv: &[Value], file: &str) -> Option<&'static str> {
 /// Whether a command uploads files (`gh release upload`, `aws s3 cp`, `scp`, `curl -T`; not `gh
 /// release view`, not `curl` fetching an installer), as far as its words are known.
 pub fn uploads(argv: &[Value]) -> bool {
-    let words: Vec<&str> = argv.iter().map_while(Value::as_known).collect();
-    uploads_words(&words)
+    // Holes written as their origin: the bucket may be a secret (`s3://${{ secrets.BUCKET }}`).
+    let words: Vec<String> = argv.iter().map(Value::display).collect();
+    uploads_words(&words.iter().map(String::as_str).collect::<Vec<_>>())
 }
 
 fn uploads_words(words: &[&str]) -> bool {
@@ -458,7 +459,7 @@ fn uploads_words(words: &[&str]) -> bool {
         // goes to a local path is not uploaded.
         "aws" | "gsutil" => {
             let operands: Vec<&str> = words.iter().skip(1).copied().filter(|w| !w.starts_with('-')).collect();
-            let local = |w: &str| !w.contains("://") && !w.contains('$');
+            let local = |w: &str| !w.contains("://") && !w.trim_start_matches(['"', '\'']).starts_with('$');
             let copies = operands.iter().position(|w| matches!(*w, "cp" | "mv" | "sync" | "rsync"));
             !copies.is_some_and(|at| operands.len() > at + 2 && operands.last().copied().is_some_and(local))
         }
@@ -1806,12 +1807,18 @@ fn mark_workflows_run_by_release(defs: &mut [Defs<'_>], actions: &[Call]) {
     let runs_workflow = |call: &&Call| defs[call.callee].kind == Kind::GithubWorkflow;
     let workflow_calls: Vec<&Call> = actions.iter().filter(runs_workflow).collect();
     // A workflow a release runs passes that on whatever its file is called (`build-and-test-pkg`
-    // builds the release's package too), from a job not named for another purpose.
+    // builds the release's package too), from a job not named for another purpose. One whose
+    // file is named for tooling or development (`release-pipeline-validation.yml`) releases
+    // nothing, whatever else its name says.
     let releases = |c: &Caller, run_by_release: bool| {
         let file = c.path.rsplit('/').next().unwrap_or(&c.path);
-        let named = super::source::names_a_release(file) || c.context.as_deref().is_some_and(super::source::names_a_release);
+        let tooling = super::source::purposes(file).iter().flatten().any(|p| *p != "tests");
+        // `cross` names a cross-compile check as often as a release (`crosscompile.yml`).
+        let names = super::source::names_a_release_not_cross;
+        let named = names(file) || c.context.as_deref().is_some_and(names);
         let passed_on = run_by_release && !c.context.as_deref().is_some_and(super::source::names_other_purpose);
         c.kind == Kind::GithubWorkflow
+            && !tooling
             && ((c.release_only || named) && !super::source::place_for_other_purpose(&c.path, c.context.as_deref())
                 || passed_on)
     };

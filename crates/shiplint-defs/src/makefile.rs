@@ -1507,6 +1507,7 @@ impl Makefile {
         referenced: &[&str],
     ) -> Env {
         let mut env = Env::default();
+        env.make_recipe = true;
         for (name, value) in given.map_or(&[][..], |g| &g.environment) {
             env.set(name, value.clone(), true);
         }

@@ -1382,6 +1382,8 @@ pub fn referenced_variables(items: &[Item]) -> Vec<&str> {
             Item::Command(c) => {
                 out.extend(c.words.iter().flat_map(Word::variables));
                 out.extend(c.assigns.iter().flat_map(|(_, w)| w.variables()));
+                // A recipe's command substitutions hold make references too (`$$(echo $(VAR))`).
+                out.extend(referenced_variables(&c.nested));
             }
             Item::For { words, body, .. } => {
                 out.extend(words.iter().flatten().flat_map(Word::variables));

@@ -1373,7 +1373,7 @@ fn builds_test_or_example_program(inv: &BuildInvocation<'_>) -> bool {
 
 /// What the words of a name (`test-e2e`, `publish-docs.yml`, `build-local`) say each is for
 /// when that is not a release (`None` for the other words).
-fn purposes(name: &str) -> Vec<Option<&'static str>> {
+pub(crate) fn purposes(name: &str) -> Vec<Option<&'static str>> {
     name.to_ascii_lowercase().split(['.', '-', '_', '/', ' ']).map(non_release_purpose).collect()
 }
 
@@ -2711,6 +2711,12 @@ impl<'a> Defs<'a> {
             else {
                 return true;
             };
+            // What the run moves on after building (`make install` copying the program into
+            // `$(DESTDIR)`) may be anywhere the image copies from.
+            let same_run = |c: &Command| c.via.as_ref().zip(b.via.as_ref()).is_some_and(|(x, y)| Arc::ptr_eq(x, y));
+            if self.commands.iter().any(|c| same_run(c) && link::relocates_files(&c.argv)) {
+                return true;
+            }
             // The output from the callee's folder: its `-o`, after the folder its script changed to.
             let Some(output) = inv.output.as_ref().and_then(|(o, _)| o.as_known()) else { return true };
             let output = match self.command_at(inv.span).map(|cmd| cmd.cwd.as_ref()) {

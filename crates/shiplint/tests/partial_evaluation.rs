@@ -6171,3 +6171,35 @@ fn a_script_that_prints_the_ldflags_is_judged_where_it_writes_them() {
     let found = files("git log -1 --format=%cI");
     assert!(places(&found, "non-reproducible-build").is_empty(), "{found:#?}");
 }
+
+/// A recipe's command substitution holds make's references, which make expands before the
+/// shell runs it: `target=$$(echo $(subst release-,,$@)); make $$target` runs `make app`.
+#[test]
+fn a_recipe_substitution_expands_make_references_first() {
+    let make = |name: &str| {
+        format!("app:\n\tgo build -o bin/app .\n\nrelease-app:\n\t@set -e;\\\n\ttarget=$$(echo $(subst release-,,{name}));\\\n\tmake $$target;\\\n\ttar czf dist/app.tgz bin/app\n")
+    };
+    let workflow = release_workflow("ubuntu-latest", "make release-app", "dist/app.tgz");
+    let files = |name: &str| check_in_module(&[("Makefile", &make(name)), (".github/workflows/release.yml", &workflow)]);
+    let found = files("$@");
+    assert_eq!(places(&found, "untrimmed-paths"), ["Makefile:2"], "{found:#?}");
+    // Made from another name, the target it runs is another: nothing builds the release.
+    let found = files("release-docs");
+    assert!(places(&found, "untrimmed-paths").is_empty(), "{found:#?}");
+}
+
+/// What a function prints is what its `echo` prints after the assignments and tests before
+/// it, in a library with many small functions before it.
+#[test]
+fn a_library_function_that_prints_the_ldflags_stamps_what_it_computes() {
+    let helpers: String = (0..40).map(|i| format!("function util::helper{i}() {{\n  echo {i}\n}}\n")).collect();
+    let library = |date: &str| {
+        format!("{helpers}function util::version_ldflags() {{\n  COMMIT=$(git rev-parse HEAD)\n  if status=$(git status --porcelain 2>/dev/null) && [[ -z ${{status}} ]]; then\n    TREE=clean\n  else\n    TREE=dirty\n  fi\n  BUILDDATE=$({date})\n  LDFLAGS=\"-X main.buildDate=${{BUILDDATE}}\"\n  echo $LDFLAGS\n}}\n")
+    };
+    let build = "#!/usr/bin/env bash\nsource \"$(dirname \"${BASH_SOURCE[0]}\")/util.sh\"\nLDFLAGS=\"$(util::version_ldflags) ${LDFLAGS:-}\"\ngo build -trimpath -ldflags \"${LDFLAGS}\" -o dist/app .\n";
+    let files = |date: &str| check_in_module(&[("hack/build.sh", build), ("hack/util.sh", &library(date))]);
+    let found = files("date -u +'%Y-%m-%dT%H:%M:%SZ'");
+    assert_eq!(places(&found, "non-reproducible-build"), ["hack/util.sh:129"], "{found:#?}");
+    let found = files("git log -1 --format=%cI");
+    assert!(places(&found, "non-reproducible-build").is_empty(), "{found:#?}");
+}

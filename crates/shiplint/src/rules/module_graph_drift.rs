@@ -321,10 +321,17 @@ fn job_ships(defs: &Defs<'_>, wf: &ci::Pipeline, job: usize, runner: Option<usiz
             // unless it uploads files itself (`deb-build-and-test` copying its package to S3).
             let job_name = &wf.jobs[job].name;
             let for_other_purpose = names_other_purpose(job_name) && !keeping().uploads;
-            // A reusable workflow a release runs (`uses: ./.github/workflows/build-deb.yaml`)
-            // publishes for that release what it keeps.
-            let release_place =
-                (names(file) || names(job_name) || defs.run_by_release.is_some()) && !for_other_purpose;
+            // A job of a reusable workflow a release runs (`uses: ./.github/workflows/build-deb.yaml`)
+            // publishes for that release what it uploads, or what a step named for a release
+            // does (`./tools/release-installer.sh`); not the job that computes a matrix.
+            let releasing_step = || {
+                defs.commands.iter().filter(|c| c.context.as_deref() == name && c.via.is_none()).any(|c| {
+                    let program = c.program().unwrap_or_default();
+                    names_a_release_not_cross(program.rsplit('/').next().unwrap_or(program))
+                })
+            };
+            let for_release_run = defs.run_by_release.is_some() && (keeping().uploads || releasing_step());
+            let release_place = (names(file) || names(job_name) || for_release_run) && !for_other_purpose;
             // A goreleaser step is judged by what it runs, above.
             let goreleaser =
                 wf.actions.iter().any(|a| a.job == job && a.uses.starts_with("goreleaser/goreleaser-action@"));

@@ -68,11 +68,14 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
                     [one] => format!("; did you mean {one}.{name}?"),
                     many => format!("; {} declare {name}", many.join(", ")),
                 };
-                let holder = match module.holds(&import_path) {
-                    true => format!("module {}", module.path),
-                    false => format!("neither module {} nor a module its go.mod requires", module.path),
+                let missing = match module.holds(&import_path) {
+                    true => format!("module {} has no package {import_path}", module.path),
+                    false => format!(
+                        "neither module {} nor any module its go.mod requires has a package {import_path}",
+                        module.path
+                    ),
                 };
-                format!("-X {}={} does nothing: {holder} has no package {import_path}{hint}", x.target, x.value)
+                format!("-X {}={} does nothing: {missing}{hint}", x.target, x.value)
             }
             _ => return,
         };
