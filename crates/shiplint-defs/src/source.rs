@@ -2714,7 +2714,12 @@ impl<'a> Defs<'a> {
             // What the run moves on after building (`make install` copying the program into
             // `$(DESTDIR)`) may be anywhere the image copies from.
             let same_run = |c: &Command| c.via.as_ref().zip(b.via.as_ref()).is_some_and(|(x, y)| Arc::ptr_eq(x, y));
-            if self.commands.iter().any(|c| same_run(c) && link::relocates_files(&c.argv)) {
+            let built = self.output_as_named(inv);
+            let moves_build = |c: &Command| {
+                let names = |a: &Value| a.as_known().zip(built.as_deref()).is_some_and(|(a, f)| link::names_file(a, f));
+                link::relocates_files(&c.argv) && c.argv.iter().skip(1).any(names)
+            };
+            if self.commands.iter().any(|c| same_run(c) && moves_build(c)) {
                 return true;
             }
             // The output from the callee's folder: its `-o`, after the folder its script changed to.

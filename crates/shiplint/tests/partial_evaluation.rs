@@ -6203,3 +6203,29 @@ fn a_library_function_that_prints_the_ldflags_stamps_what_it_computes() {
     let found = files("git log -1 --format=%cI");
     assert!(places(&found, "non-reproducible-build").is_empty(), "{found:#?}");
 }
+
+/// A make target that installs its build elsewhere (`make DESTDIR=/out install`) puts it where
+/// the image copies from: that build ships; a tool the same run builds and installs nothing
+/// of does not.
+#[test]
+fn a_build_installed_into_destdir_ships_with_the_image_copying_it() {
+    let make = |installed: &str| {
+        format!("BINDIR ?= /usr/local/bin\n\napp:\n\tgo build -o app .\n\ngen:\n\tgo build -o bin/gen ./tools/gen\n\ninstall: gen app\n\tinstall -m 0755 {installed} $(DESTDIR)$(BINDIR)\n")
+    };
+    let image = "FROM golang:1.27.3 AS builder\nWORKDIR /src\nARG TARGETARCH\nRUN --mount=type=bind,target=/src make GOARCH=${TARGETARCH} DESTDIR=/out/${TARGETARCH} install\nFROM gcr.io/distroless/static:nonroot\nARG TARGETARCH\nCOPY --from=builder /out/${TARGETARCH}/usr/local/bin/app /usr/local/bin/app\nENTRYPOINT [\"/usr/local/bin/app\"]\n";
+    let publish = "on:\n  push:\n    tags: ['v*']\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          push: true\n          tags: acme/app:latest\n";
+    let files = |installed: &str| {
+        check(&[
+            ("go.mod", GO_MOD),
+            ("main.go", MAIN),
+            ("tools/gen/main.go", MAIN),
+            ("Makefile", &make(installed)),
+            ("Dockerfile", image),
+            (".github/workflows/image.yml", publish),
+        ])
+    };
+    let found = files("app");
+    assert_eq!(places(&found, "untrimmed-paths"), ["Makefile:4"], "{found:#?}");
+    let found = files("README.md");
+    assert!(places(&found, "untrimmed-paths").is_empty(), "{found:#?}");
+}
