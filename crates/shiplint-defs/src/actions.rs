@@ -201,7 +201,7 @@ enum Triggers {
 #[serde(untagged)]
 enum Trigger {
     Refs {
-        branches: Option<IgnoredAny>,
+        branches: Option<Branches>,
         #[serde(rename = "branches-ignore")]
         branches_ignore: Option<IgnoredAny>,
         tags: Option<IgnoredAny>,
@@ -211,6 +211,31 @@ enum Trigger {
         inputs: Option<IndexMap<String, ActionInput>>,
     },
     Other(IgnoredAny),
+}
+
+/// The branches a `push` filters on: one pattern or a list of them.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Branches {
+    One(String),
+    Many(Vec<String>),
+    Other(IgnoredAny),
+}
+
+impl Branches {
+    /// Whether a pattern names release branches (`release`, `release-*`, `releases/**`): a push
+    /// there builds what a release ships.
+    fn name_a_release(&self) -> bool {
+        let release = |pattern: &String| {
+            let head = pattern.trim_start_matches(['\'', '"']).split(['/', '*']).next().unwrap_or_default().to_ascii_lowercase();
+            matches!(head.as_str(), "release" | "releases") || head.starts_with("release-") || head.starts_with("release_")
+        };
+        match self {
+            Branches::One(b) => release(b),
+            Branches::Many(bs) => bs.iter().any(release),
+            Branches::Other(_) => false,
+        }
+    }
 }
 
 impl Triggers {
@@ -226,7 +251,8 @@ impl Triggers {
     }
 
     /// Whether a release runs it: a `release` event, or a push of a tag (a `push` that filters
-    /// tags, or no refs at all; one that filters only branches runs for no tag).
+    /// tags, or no refs at all; one that filters only branches runs for no tag), or of a release
+    /// branch (`branches: [release]`: what it builds there is what the release ships).
     fn on_release(&self) -> bool {
         let names = |e: &str| matches!(e, "release" | "push");
         match self {
@@ -235,7 +261,10 @@ impl Triggers {
             Triggers::Map(m) => m.iter().any(|(event, trigger)| match (event.as_str(), trigger) {
                 ("release", _) => true,
                 ("push", Trigger::Refs { branches, branches_ignore, tags, tags_ignore, .. }) => {
-                    tags.is_some() || tags_ignore.is_some() || (branches.is_none() && branches_ignore.is_none())
+                    tags.is_some()
+                        || tags_ignore.is_some()
+                        || (branches.is_none() && branches_ignore.is_none())
+                        || branches.as_ref().is_some_and(Branches::name_a_release)
                 }
                 ("push", Trigger::Other(_)) => true,
                 _ => false,

@@ -6229,3 +6229,19 @@ fn a_build_installed_into_destdir_ships_with_the_image_copying_it() {
     let found = files("README.md");
     assert!(places(&found, "untrimmed-paths").is_empty(), "{found:#?}");
 }
+
+/// A push to a release branch (`branches: [dev, release]`) builds what the release ships: the
+/// artifacts it keeps are the release's, and so is the Go it installs. Pushes to other
+/// branches build for tests.
+#[test]
+fn a_push_to_a_release_branch_builds_the_release() {
+    let workflow = |branches: &str| {
+        format!("on:\n  pull_request:\n  push:\n    branches: [{branches}]\njobs:\n  build-linux:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v5\n        with:\n          go-version: '1.23'\n      - run: make release\n      - uses: actions/upload-artifact@v4\n        with:\n          name: linux\n          path: build/app\n")
+    };
+    let make = "release:\n\tgo build -trimpath -o build/app .\n";
+    let files = |branches: &str| check_in_module(&[("Makefile", make), (".github/workflows/linux.yml", &workflow(branches))]);
+    let found = files("dev, release");
+    assert_eq!(places(&found, "toolchain-unsupported"), [".github/workflows/linux.yml:11"], "{found:#?}");
+    let found = files("dev, main");
+    assert!(places(&found, "toolchain-unsupported").is_empty(), "{found:#?}");
+}
