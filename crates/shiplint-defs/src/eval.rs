@@ -260,8 +260,14 @@ impl Env {
         if hole.provenance == Provenance::Clock && !text.contains("$(") && !text.contains('`') {
             if let [Item::Command(c)] = super::shell::parse(text, 0).as_slice() {
                 let fields: Vec<Value> = c.words.iter().flat_map(|w| self.fields(w)).collect();
-                let given_commit_time =
-                    fields.iter().skip(1).flat_map(Value::holes).any(|h| h.provenance == Provenance::Commit);
+                // Or on a path the file documents (`--date=@$SOURCE_DATE_EPOCH` when it is set).
+                fn commit_time(h: &Hole) -> bool {
+                    match &h.origin {
+                        Origin::OneOf(values) => values.iter().flat_map(Value::holes).any(commit_time),
+                        _ => h.provenance == Provenance::Commit,
+                    }
+                }
+                let given_commit_time = fields.iter().skip(1).flat_map(Value::holes).any(commit_time);
                 if fields.first().and_then(Value::as_known) == Some("date") && given_commit_time {
                     hole.provenance = Provenance::Commit;
                 }

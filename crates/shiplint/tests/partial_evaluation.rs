@@ -6245,3 +6245,19 @@ fn a_push_to_a_release_branch_builds_the_release() {
     let found = files("dev, main");
     assert!(places(&found, "toolchain-unsupported").is_empty(), "{found:#?}");
 }
+
+/// `date` given the commit's time on the path the script documents (`--date=@$SOURCE_DATE_EPOCH`
+/// when it is set) follows the reproducible-builds convention, in a script whose output a
+/// Makefile takes as much as anywhere.
+#[test]
+fn a_printed_date_of_source_date_epoch_is_not_the_clock() {
+    let script = |date: &str| {
+        format!("#!/usr/bin/env bash\nfunction ldflags() {{\n  local buildDate=\n  [[ -z ${{SOURCE_DATE_EPOCH-}} ]] || buildDate=\"--date=@${{SOURCE_DATE_EPOCH}}\"\n  echo \"-X main.buildDate=$({date} -u +'%Y-%m-%dT%H:%M:%SZ')\"\n}}\nldflags\n")
+    };
+    let make = "LDFLAGS := -s -w $(shell ./hack/version.sh)\nrelease:\n\tgo build -trimpath -ldflags '$(LDFLAGS)' -o bin/app .\n";
+    let files = |date: &str| check_in_module(&[("Makefile", make), ("hack/version.sh", &script(date))]);
+    let found = files("date ${buildDate}");
+    assert!(places(&found, "non-reproducible-build").is_empty(), "{found:#?}");
+    let found = files("date");
+    assert_eq!(places(&found, "non-reproducible-build"), ["hack/version.sh:5"], "{found:#?}");
+}
