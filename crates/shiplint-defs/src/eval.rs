@@ -955,43 +955,32 @@ fn printed_by_commands(items: &[Item], env: &mut Env) -> Option<Value> {
         "set", "export", "cd", "pushd", "popd", "test", "[", "[[", "true", "false", ":", "local", "declare", "readonly",
         "return", "shift", "eval", "source", ".", "unset", "mkdir", "rm", "cp", "mv", "trap", "umask", "shopt", "exit",
     ];
-    /// The commands that run inside others' command substitutions: their output is taken, not
-    /// printed.
-    fn substituted(items: &[Item], inside: bool, out: &mut BTreeSet<usize>) {
-        for item in items {
-            match item {
-                Item::Command(c) => {
-                    if inside {
-                        out.insert(c.start);
-                    }
-                    substituted(&c.nested, true, out);
-                }
-                Item::For { body, .. } | Item::Function { body, .. } => substituted(body, inside, out),
-                Item::Case { arms, .. } => arms.iter().for_each(|(_, body)| substituted(body, inside, out)),
-                Item::If { branches, otherwise } => {
-                    for (condition, body) in branches {
-                        substituted(condition, inside, out);
-                        substituted(body, inside, out);
-                    }
-                    substituted(otherwise.as_deref().unwrap_or(&[]), inside, out);
-                }
-                Item::Unread(_) => {}
-            }
-        }
-    }
-    let mut nested = BTreeSet::new();
-    substituted(items, false, &mut nested);
-    let evaluated: Vec<Evaluated<'_>> =
-        evaluate(items, env, &Budget::default()).into_iter().filter(|c| !nested.contains(&c.command.start)).collect();
+    let mut shape = Shape::default();
+    shape.read(items, false, &[]);
+    let evaluated: Vec<Evaluated<'_>> = evaluate(items, env, &Budget::default())
+        .into_iter()
+        .filter(|c| !shape.substituted.contains(&c.command.start))
+        .collect();
     let fails = |c: &Evaluated<'_>| {
         let words: Vec<Option<&str>> = c.argv.iter().map(Value::as_known).collect();
         words.first() == Some(&Some("exit")) && words.get(1).is_some_and(|status| *status != Some("0"))
     };
-    let mut printed: Vec<Value> = Vec::new();
+    // Each output with the index of the command that printed it and the branches it is in.
+    let mut printed: Vec<(usize, Value, &[(usize, usize)])> = Vec::new();
     for (i, c) in evaluated.iter().enumerate() {
+        // The messages printed right before it are the error path's.
+        if fails(c) {
+            let mut before = i;
+            while printed.last().is_some_and(|(at, ..)| *at + 1 == before) {
+                before -= 1;
+                printed.pop();
+            }
+            continue;
+        }
         let Some(program) = c.argv.first() else { continue };
         let program = program.as_known()?;
-        if !c.command.writes_to.is_empty() || SILENT.contains(&program) || evaluated.get(i + 1).is_some_and(fails) {
+        // A call of the script's own function prints what its body prints.
+        if !c.command.writes_to.is_empty() || SILENT.contains(&program) || shape.functions.contains(program) {
             continue;
         }
         let output = match program {
@@ -1009,17 +998,82 @@ fn printed_by_commands(items: &[Item], env: &mut Env) -> Option<Value> {
             }
             _ => Value::hole(Origin::Command(c.argv.iter().map(Value::display).collect::<Vec<_>>().join(" "))),
         };
-        printed.push(output);
+        let branches = shape.branches.get(&c.command.start).map_or(&[][..], Vec::as_slice);
+        // Another branch of a conditional the environment did not decide printed before: one of
+        // the two is printed, not both (`if [[ $DBG == 1 ]]; then echo "all=-N -l"; else echo ""`).
+        let other_branch = |earlier: &[(usize, usize)]| {
+            earlier.iter().any(|(construct, arm)| branches.iter().any(|(c, a)| c == construct && a != arm))
+        };
+        match printed.iter_mut().rev().find(|(_, _, earlier)| other_branch(earlier)) {
+            Some((_, value, _)) => *value = Value::either(std::mem::replace(value, Value::empty()), output),
+            None => printed.push((i, output, branches)),
+        }
         if printed.len() > MAX_PRINTING_COMMANDS {
             return None;
         }
     }
     let mut b = Builder::default();
-    for (i, v) in printed.iter().enumerate() {
+    for (i, (_, v, _)) in printed.iter().enumerate() {
         b.push_str(if i > 0 { "\n" } else { "" });
         b.push(v);
     }
     (!printed.is_empty()).then(|| b.build())
+}
+
+/// What `printed_by_commands` needs to know of a script's structure: the commands that run
+/// inside command substitutions (their output is taken, not printed), the functions it
+/// defines, and the branch of each `if` or `case` each command sits in (by start offset).
+#[derive(Default)]
+struct Shape {
+    substituted: BTreeSet<usize>,
+    functions: BTreeSet<String>,
+    /// For each command, the (construct, branch) pairs around it, outermost first.
+    branches: HashMap<usize, Vec<(usize, usize)>>,
+    constructs: usize,
+}
+
+impl Shape {
+    fn read(&mut self, items: &[Item], inside: bool, around: &[(usize, usize)]) {
+        for item in items {
+            match item {
+                Item::Command(c) => {
+                    if inside {
+                        self.substituted.insert(c.start);
+                    }
+                    if !around.is_empty() {
+                        self.branches.insert(c.start, around.to_vec());
+                    }
+                    self.read(&c.nested, true, around);
+                }
+                Item::Function { name, body, .. } => {
+                    self.functions.insert(name.clone());
+                    self.read(body, inside, around);
+                }
+                Item::For { body, .. } => self.read(body, inside, around),
+                Item::Case { arms, .. } => {
+                    let construct = self.next_construct();
+                    for (arm, (_, body)) in arms.iter().enumerate() {
+                        self.read(body, inside, &[around, &[(construct, arm)]].concat());
+                    }
+                }
+                Item::If { branches, otherwise } => {
+                    let construct = self.next_construct();
+                    for (arm, (condition, body)) in branches.iter().enumerate() {
+                        self.read(condition, inside, around);
+                        self.read(body, inside, &[around, &[(construct, arm)]].concat());
+                    }
+                    let otherwise = otherwise.as_deref().unwrap_or(&[]);
+                    self.read(otherwise, inside, &[around, &[(construct, branches.len())]].concat());
+                }
+                Item::Unread(_) => {}
+            }
+        }
+    }
+
+    fn next_construct(&mut self) -> usize {
+        self.constructs += 1;
+        self.constructs
+    }
 }
 
 /// A relative path without its leading `./` (any number of them).
@@ -1729,6 +1783,11 @@ mod tests {
         let flags = "BUILD_DATE=\"$(date +%FT%T)\"\nflags=(\n  -X p.Date=${BUILD_DATE}\n  -X p.Commit=$(git rev-parse HEAD)\n)\n[[ -z ${MAJOR} ]] && (echo \"major version is empty\" >&2 ; exit 1)\necho -n \"${flags[@]}\"\n";
         let printed = script_printed(flags, &[]).unwrap();
         assert!(printed.display().starts_with("-X p.Date=$(date +%FT%T) -X p.Commit="), "{printed:?}");
+        // Two branches the environment leaves open print one value or the other; a call of the
+        // script's own function prints what its body prints.
+        let choice = "version::gcflags() {\n  if [[ \"${DBG:-}\" == 1 ]]; then\n    echo \"all=-N -l\"\n  else\n    echo \"\"\n  fi\n}\nversion::gcflags\n";
+        let printed = script_printed(choice, &[]).unwrap();
+        assert_eq!(printed.alternatives().map(<[_]>::len), Some(2), "{printed:?}");
         // A script that only does a job prints nothing to take.
         assert_eq!(script_printed("set -e\nmkdir -p out\ngo build -o out/app . > build.log\n", &[]), None);
         assert_eq!(

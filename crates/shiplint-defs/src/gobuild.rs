@@ -246,11 +246,7 @@ impl<'a> BuildInvocation<'a> {
     /// Whether it compiles without optimizations (`-gcflags=all=-N -l`, `-gcflags "-N -l"`): a
     /// build to step through in a debugger, never what a release ships.
     pub fn optimizations_disabled(&self) -> bool {
-        self.other_flags.iter().filter_map(|f| f.strip_prefix("-gcflags=")).any(|v| {
-            // `pattern=flags` applies the flags to the packages the pattern matches.
-            let flags = v.split_once('=').filter(|(pattern, _)| !pattern.starts_with('-')).map_or(v, |(_, f)| f);
-            flags.split_whitespace().any(|w| w.trim_matches(['\'', '"']) == "-N")
-        })
+        self.other_flags.iter().filter_map(|f| f.strip_prefix("-gcflags=")).any(debugging)
     }
 
     /// Reads the `go build`s or `go install` an evaluated command runs: behind `env`, `exec`,
@@ -654,6 +650,13 @@ impl<'a> BuildInvocation<'a> {
             ("ldflags", Some(v), Some(w)) => self.ldflags = Some((v, w)),
             ("o", Some(v), Some(w)) => self.output = Some((v, w)),
             ("mod", Some(v), _) => self.mod_flag = Some(v),
+            // A choice the file leaves open between debugging flags and others (`all=-N -l`
+            // when DBG=1, else none) is read as the build without them: its documented default.
+            ("gcflags", Some(v), _) if v.alternatives().is_some_and(|a| a.iter().any(|a| !debugging(&a.display()))) => {
+                let alternatives = v.alternatives().unwrap_or_default();
+                let without = alternatives.iter().map(Value::display).find(|a| !debugging(a)).unwrap_or_default();
+                self.other_flags.push(format!("-gcflags={without}"));
+            }
             (name, v, _) => self.other_flags.push(format!("-{name}={}", v.map_or_else(String::new, |v| v.display()))),
         }
     }
@@ -871,6 +874,13 @@ pub fn x_assignments_text(ldflags: &str) -> Vec<(String, String)> {
 }
 
 /// A field `NAME=value` as an assignment (`CGO_ENABLED=0`, not `--tags=x` or `1=a`).
+/// Whether `-gcflags` text turns optimizations off (`-N`, also per package: `all=-N -l`, as
+/// `pattern=flags` applies the flags to the packages the pattern matches).
+fn debugging(gcflags: &str) -> bool {
+    let flags = gcflags.split_once('=').filter(|(pattern, _)| !pattern.starts_with('-')).map_or(gcflags, |(_, f)| f);
+    flags.split_whitespace().any(|w| w.trim_matches(['\'', '"']) == "-N")
+}
+
 pub fn assignment(field: &Value) -> Option<(String, Value)> {
     let (name, value) = field.split_once('=')?;
     let name = name.as_known()?;

@@ -6261,3 +6261,19 @@ fn a_printed_date_of_source_date_epoch_is_not_the_clock() {
     let found = files("date");
     assert_eq!(places(&found, "non-reproducible-build"), ["hack/version.sh:5"], "{found:#?}");
 }
+
+/// `-gcflags` a script prints as a choice between debugging flags and none (`all=-N -l` when
+/// DBG=1) builds the release on its default path: not a debugging build.
+#[test]
+fn a_debugging_choice_in_printed_gcflags_is_not_a_debugging_build() {
+    let script = |debug_only: bool| match debug_only {
+        true => "#!/usr/bin/env bash\necho \"all=-N -l\"\n".to_string(),
+        false => "#!/usr/bin/env bash\nversion::gcflags() {\n  if [[ \"${DBG:-}\" == 1 ]]; then\n    echo \"all=-N -l\"\n  else\n    echo \"\"\n  fi\n}\nversion::gcflags\n".to_string(),
+    };
+    let make = "GCFLAGS := $(shell hack/gcflags.sh)\nrelease:\n\tGOOS=linux go build -gcflags \"$(GCFLAGS)\" -o dist/app .\n\ttar czf dist/app.tgz -C dist app\n";
+    let files = |debug_only: bool| check_in_module(&[("Makefile", make), ("hack/gcflags.sh", &script(debug_only))]);
+    let found = files(false);
+    assert_eq!(places(&found, "untrimmed-paths"), ["Makefile:3"], "{found:#?}");
+    let found = files(true);
+    assert!(places(&found, "untrimmed-paths").is_empty(), "{found:#?}");
+}
