@@ -207,6 +207,8 @@ enum Trigger {
         tags: Option<IgnoredAny>,
         #[serde(rename = "tags-ignore")]
         tags_ignore: Option<IgnoredAny>,
+        /// Files whose change alone runs it (a check of those files, not a release).
+        paths: Option<IgnoredAny>,
         /// For `workflow_call`: the inputs a caller passes, with their defaults.
         inputs: Option<IndexMap<String, ActionInput>>,
     },
@@ -252,7 +254,8 @@ impl Triggers {
 
     /// Whether a release runs it: a `release` event, or a push of a tag (a `push` that filters
     /// tags, or no refs at all; one that filters only branches runs for no tag), or of a release
-    /// branch (`branches: [release]`: what it builds there is what the release ships).
+    /// branch (`branches: [release]`: what it builds there is what the release ships), unless
+    /// only changes to some files run it (`paths:`: a check of those files).
     fn on_release(&self) -> bool {
         let names = |e: &str| matches!(e, "release" | "push");
         match self {
@@ -260,11 +263,11 @@ impl Triggers {
             Triggers::List(l) => l.iter().any(|e| names(e)),
             Triggers::Map(m) => m.iter().any(|(event, trigger)| match (event.as_str(), trigger) {
                 ("release", _) => true,
-                ("push", Trigger::Refs { branches, branches_ignore, tags, tags_ignore, .. }) => {
+                ("push", Trigger::Refs { branches, branches_ignore, tags, tags_ignore, paths, .. }) => {
                     tags.is_some()
                         || tags_ignore.is_some()
                         || (branches.is_none() && branches_ignore.is_none())
-                        || branches.as_ref().is_some_and(Branches::name_a_release)
+                        || paths.is_none() && branches.as_ref().is_some_and(Branches::name_a_release)
                 }
                 ("push", Trigger::Other(_)) => true,
                 _ => false,

@@ -6232,7 +6232,7 @@ fn a_build_installed_into_destdir_ships_with_the_image_copying_it() {
 
 /// A push to a release branch (`branches: [dev, release]`) builds what the release ships: the
 /// artifacts it keeps are the release's, and so is the Go it installs. Pushes to other
-/// branches build for tests.
+/// branches, or that only changes to some files run (`paths:`), build for tests.
 #[test]
 fn a_push_to_a_release_branch_builds_the_release() {
     let workflow = |branches: &str| {
@@ -6243,6 +6243,9 @@ fn a_push_to_a_release_branch_builds_the_release() {
     let found = files("dev, release");
     assert_eq!(places(&found, "toolchain-unsupported"), [".github/workflows/linux.yml:11"], "{found:#?}");
     let found = files("dev, main");
+    assert!(places(&found, "toolchain-unsupported").is_empty(), "{found:#?}");
+    // Run only when some files change, it checks them: not a release.
+    let found = files("'release-**']\n    paths: ['**/start_meta_engine.sh'");
     assert!(places(&found, "toolchain-unsupported").is_empty(), "{found:#?}");
 }
 
