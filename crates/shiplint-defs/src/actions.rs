@@ -229,8 +229,15 @@ impl Branches {
     /// there builds what a release ships.
     fn name_a_release(&self) -> bool {
         let release = |pattern: &String| {
-            let head = pattern.trim_start_matches(['\'', '"']).split(['/', '*']).next().unwrap_or_default().to_ascii_lowercase();
-            matches!(head.as_str(), "release" | "releases") || head.starts_with("release-") || head.starts_with("release_")
+            let head = pattern
+                .trim_start_matches(['\'', '"'])
+                .split(['/', '*'])
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            matches!(head.as_str(), "release" | "releases")
+                || head.starts_with("release-")
+                || head.starts_with("release_")
         };
         match self {
             Branches::One(b) => release(b),

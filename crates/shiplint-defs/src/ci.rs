@@ -374,8 +374,18 @@ pub fn step_runs(condition: Option<&str>, env: &Env) -> bool {
 }
 
 fn condition_value(text: &str, env: &Env) -> Option<bool> {
-    // `||` binds looser than `&&`: a disjunction of conjunctions. Parentheses are not read.
-    if text.contains(['(', ')']) {
+    condition_at_depth(text, env, 0)
+}
+
+/// How deep parentheses in a condition are read.
+const MAX_CONDITION_DEPTH: usize = 8;
+
+/// `||` binds looser than `&&`: a disjunction of conjunctions of comparisons or parenthesized
+/// conditions. Unknown parts absorb nothing: `unknown && false` is false, `unknown || true`
+/// true. A function call (`contains(...)`) is unknown.
+fn condition_at_depth(text: &str, env: &Env, depth: usize) -> Option<bool> {
+    let text = text.trim();
+    if depth > MAX_CONDITION_DEPTH {
         return None;
     }
     let any = |parts: Vec<Option<bool>>, absorbing: bool| {
@@ -387,8 +397,43 @@ fn condition_value(text: &str, env: &Env) -> Option<bool> {
             None
         }
     };
-    let disjuncts = text.split("||").map(|d| any(d.split("&&").map(|c| comparison(c.trim(), env)).collect(), false));
-    any(disjuncts.collect(), true)
+    for (op, absorbing) in [("||", true), ("&&", false)] {
+        let parts = split_outside_parentheses(text, op)?;
+        if parts.len() > 1 {
+            return any(parts.iter().map(|p| condition_at_depth(p, env, depth + 1)).collect(), absorbing);
+        }
+    }
+    match text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+        Some(inner) if split_outside_parentheses(inner, "").is_some() => condition_at_depth(inner, env, depth + 1),
+        _ if text.contains(['(', ')']) => None,
+        _ => comparison(text, env),
+    }
+}
+
+/// The parts of `text` between the occurrences of `op` outside parentheses (with an empty
+/// `op`, the whole text); `None` where the parentheses do not balance.
+fn split_outside_parentheses<'t>(text: &'t str, op: &str) -> Option<Vec<&'t str>> {
+    let mut parts = Vec::new();
+    let (mut depth, mut start, mut at) = (0usize, 0, 0);
+    let bytes = text.as_bytes();
+    while at < bytes.len() {
+        match bytes[at] {
+            b'(' => depth += 1,
+            b')' => depth = depth.checked_sub(1)?,
+            _ if depth == 0 && !op.is_empty() && text[at..].starts_with(op) => {
+                parts.push(&text[start..at]);
+                at += op.len();
+                start = at;
+                continue;
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    (depth == 0).then(|| {
+        parts.push(&text[start..]);
+        parts
+    })
 }
 
 /// `a == b` or `a != b` when both sides are known (GitHub compares strings case-insensitively).
@@ -488,7 +533,17 @@ mod tests {
         assert!(runs("github.ref_type == 'tag' || matrix.go == env.RELEASE"), "one side unknown");
         assert!(runs("matrix.go != env.RELEASE"));
         assert!(!runs("matrix.go == '1.27' || matrix.os == 'windows-latest'"));
-        assert!(runs("(matrix.go == '1.27')"), "parentheses are not read");
+        assert!(!runs("(matrix.go == '1.27')"));
+        // Parenthesized: an unknown disjunction and a false comparison.
+        assert!(!runs(
+            "(github.ref == 'refs/heads/develop' || github.event_name == 'pull_request') && matrix.go == '1.21'"
+        ));
+        assert!(runs(
+            "(github.ref == 'refs/heads/develop' || github.event_name == 'pull_request') && matrix.go == '1.22'"
+        ));
+        assert!(runs("(matrix.go == '1.27' || (matrix.os == 'ubuntu-latest'))"));
+        assert!(runs("contains(github.ref, 'tags') && matrix.go == '1.22'"), "a function call is unknown");
+        assert!(runs("(matrix.go == '1.27'"), "unbalanced: unknown");
         assert!(runs("success()") && step_runs(None, &env));
         assert!(runs("runner.os != 'Windows'"), "the runner's system is not known");
         env.set("RUNNER_OS", Value::known("macOS"), true);

@@ -1149,7 +1149,9 @@ mod tests {
         assert!(copy_takes("/out", "/out/app", false));
         assert!(copy_takes("/lib/*/libdl.so.2", "/lib/x86_64-linux-gnu/libdl.so.2", false));
         // A variable in a copied path may be anything there.
-        let d = parse("FROM golang:1.27 AS build\nRUN go build -o /out/app .\nFROM alpine:3.20\nARG TARGETARCH\nCOPY --from=build /out/helm-${TARGETARCH} /out/$NAME /usr/bin/\n");
+        let d = parse(
+            "FROM golang:1.27 AS build\nRUN go build -o /out/app .\nFROM alpine:3.20\nARG TARGETARCH\nCOPY --from=build /out/helm-${TARGETARCH} /out/$NAME /usr/bin/\n",
+        );
         assert_eq!(d.copied_out(0), Some(vec!["/out/helm-*".to_string(), "/out/*".to_string()]));
         assert!(copy_takes("/out/*", "/out/app", false));
         assert!(!copy_takes("/out/app", "/out/tool", false));

@@ -344,7 +344,8 @@ impl Env {
         // A Go program or script of the repository whose output was read (`$(go run
         // ./gen-ldflags.go)`, `$(./scripts/ldflags.sh LDFLAG)`).
         let lookup = |name: &str| self.get(name);
-        if let Some(output) = go_run_output(&first_fields, lookup).or_else(|| script_run_output(&first_fields, lookup)) {
+        if let Some(output) = go_run_output(&first_fields, lookup).or_else(|| script_run_output(&first_fields, lookup))
+        {
             return commands.next().is_none().then_some(output);
         }
         let args = known(&first_fields)?;
@@ -952,8 +953,9 @@ pub fn script_printed(text: &str, args: &[&str]) -> Option<Value> {
 /// `None` when nothing is printed, or more than `MAX_PRINTING_COMMANDS` times.
 fn printed_by_commands(items: &[Item], env: &mut Env) -> Option<Value> {
     const SILENT: &[&str] = &[
-        "set", "export", "cd", "pushd", "popd", "test", "[", "[[", "true", "false", ":", "local", "declare", "readonly",
-        "return", "shift", "eval", "source", ".", "unset", "mkdir", "rm", "cp", "mv", "trap", "umask", "shopt", "exit",
+        "set", "export", "cd", "pushd", "popd", "test", "[", "[[", "true", "false", ":", "local", "declare",
+        "readonly", "return", "shift", "eval", "source", ".", "unset", "mkdir", "rm", "cp", "mv", "trap", "umask",
+        "shopt", "exit",
     ];
     let mut shape = Shape::default();
     shape.read(items, false, &[]);
@@ -986,7 +988,8 @@ fn printed_by_commands(items: &[Item], env: &mut Env) -> Option<Value> {
         let output = match program {
             "echo" => {
                 let mut words = &c.argv[1..];
-                while words.first().and_then(Value::as_known).is_some_and(|w| matches!(w, "-n" | "-e" | "-ne" | "-en")) {
+                while words.first().and_then(Value::as_known).is_some_and(|w| matches!(w, "-n" | "-e" | "-ne" | "-en"))
+                {
                     words = &words[1..];
                 }
                 let mut b = Builder::default();
@@ -1791,7 +1794,9 @@ mod tests {
         // A script that only does a job prints nothing to take.
         assert_eq!(script_printed("set -e\nmkdir -p out\ngo build -o out/app . > build.log\n", &[]), None);
         assert_eq!(
-            scripts_run("A := $(shell ./build/stamp.sh)\nB=$(bash hack/v.sh LDFLAG)\nC=`./x.sh $1`\nD=$(shell go run x.go)\n"),
+            scripts_run(
+                "A := $(shell ./build/stamp.sh)\nB=$(bash hack/v.sh LDFLAG)\nC=`./x.sh $1`\nD=$(shell go run x.go)\n"
+            ),
             ["build/stamp.sh", "hack/v.sh LDFLAG"]
         );
     }

@@ -188,7 +188,9 @@ fn check_file(path: &Path, named: bool, scan_root: &Path, options: &BinaryOption
     if let source::Parsed::Workflow(pipeline) = &mut parsed {
         pipeline.files = crate::reach::pipeline_cat_files(path, &text, scan_root, &mut notes);
     }
-    if matches!(kind, source::Kind::Makefile | source::Kind::Shell) && (text.contains("go run ") || text.contains(".sh")) {
+    if matches!(kind, source::Kind::Makefile | source::Kind::Shell)
+        && (text.contains("go run ") || text.contains(".sh"))
+    {
         parsed.take_printed(crate::reach::printing_programs(path, &display, &text, scan_root, &mut notes));
     }
     if let (source::Parsed::Shell { sourced, .. }, Some((_, origins))) = (&mut parsed, &included) {

@@ -405,7 +405,13 @@ pub fn printing_programs(
         };
         if let Some(output) = crate::defs::eval::script_printed(&script_text, &args) {
             let path = shown.display().to_string();
-            programs.push(crate::defs::goprog::PrintingProgram { written: run, script: true, path, text: script_text, output });
+            programs.push(crate::defs::goprog::PrintingProgram {
+                written: run,
+                script: true,
+                path,
+                text: script_text,
+                output,
+            });
         }
     }
     programs

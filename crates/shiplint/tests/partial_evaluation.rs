@@ -6087,7 +6087,10 @@ fn reusable_workflows_a_release_runs_in_turn_build_for_it() {
         format!("jobs:\n  {name}:\n    uses: ./.github/workflows/{callee}\n    with:\n      arch: arm64\n")
     };
     let build = "on:\n  workflow_call:\n    inputs:\n      arch:\n        type: string\nenv:\n  GO_VERSION: '1.25.11'\njobs:\n  build:\n    runs-on: macos-latest\n    steps:\n      - uses: actions/setup-go@v5\n        with:\n          go-version: ${{ env.GO_VERSION }}\n      - run: make\n      - run: ./installer/release-installer.sh ${{ inputs.arch }}\n";
-    let middle = format!("on:\n  workflow_call:\n  schedule:\n    - cron: '0 14 * * *'\n{}", calls("macos-pkg-build", "build-pkg.yaml"));
+    let middle = format!(
+        "on:\n  workflow_call:\n  schedule:\n    - cron: '0 14 * * *'\n{}",
+        calls("macos-pkg-build", "build-pkg.yaml")
+    );
     let files = |top: &str| {
         check_in_module(&[
             (".github/workflows/top.yaml", top),
@@ -6096,11 +6099,15 @@ fn reusable_workflows_a_release_runs_in_turn_build_for_it() {
             ("Makefile", "all:\n\tgo build -trimpath -o _output/app .\n"),
         ])
     };
-    let release = format!("name: Release\non:\n  workflow_dispatch:\n{}", calls("release-pkg", "build-and-test-pkg.yaml"));
+    let release =
+        format!("name: Release\non:\n  workflow_dispatch:\n{}", calls("release-pkg", "build-and-test-pkg.yaml"));
     let found = files(&release.replace("top.yaml", "release.yaml"));
     assert_eq!(places(&found, "toolchain-unsupported"), [".github/workflows/build-pkg.yaml:14"], "{found:#?}");
     // Run by CI on every push, it builds a check.
-    let ci = format!("on:\n  push:\n    branches: [main]\n  pull_request:\n{}", calls("check-pkg", "build-and-test-pkg.yaml"));
+    let ci = format!(
+        "on:\n  push:\n    branches: [main]\n  pull_request:\n{}",
+        calls("check-pkg", "build-and-test-pkg.yaml")
+    );
     let found = files(&ci);
     assert!(places(&found, "toolchain-unsupported").is_empty(), "{found:#?}");
 }
@@ -6110,7 +6117,9 @@ fn reusable_workflows_a_release_runs_in_turn_build_for_it() {
 #[test]
 fn a_build_and_test_job_that_uploads_its_package_ships() {
     let deb = |last: &str| {
-        format!("on:\n  workflow_call:\n  schedule:\n    - cron: '0 14 * * *'\nenv:\n  GO_VERSION: '1.25.11'\njobs:\n  deb-build-and-test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v5\n        with:\n          go-version: ${{{{ env.GO_VERSION }}}}\n      - run: ./package.sh\n      - run: {last}\n")
+        format!(
+            "on:\n  workflow_call:\n  schedule:\n    - cron: '0 14 * * *'\nenv:\n  GO_VERSION: '1.25.11'\njobs:\n  deb-build-and-test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v5\n        with:\n          go-version: ${{{{ env.GO_VERSION }}}}\n      - run: ./package.sh\n      - run: {last}\n"
+        )
     };
     let release = "on:\n  workflow_dispatch:\njobs:\n  build-and-test-deb:\n    uses: ./.github/workflows/deb.yaml\n";
     let package = "#!/bin/sh\nset -e\ngo build -trimpath -o _output/pkg/usr/bin/app .\ndpkg-deb --build _output/pkg _output/deb/app.deb\n";
@@ -6134,7 +6143,9 @@ fn a_build_and_test_job_that_uploads_its_package_ships() {
 fn an_image_ships_the_build_its_stage_copies_on_by_name() {
     let make = "GC_FLAGS ?= -gcflags=\"all=-N -l\"\ncsi-build:\n\tCGO_ENABLED=0 go build ${GC_FLAGS} -o bin/csi .\n\npush:\n\tdocker buildx build --push -f docker/Dockerfile.csi -t acme/csi:v1 .\n";
     let image = |copied: &str| {
-        format!("FROM golang:1.27.3 AS builder\nWORKDIR /src\nCOPY . .\nRUN make csi-build && \\\n    cp bin/csi /go/bin/csi\nFROM alpine:3.23\nARG TARGETARCH\nCOPY --from=builder /src/bin/helm-linux-${{TARGETARCH}} /usr/local/bin/helm\nCOPY --from=builder {copied} /usr/local/bin/csi\nUSER 65532\nENTRYPOINT [\"csi\"]\n")
+        format!(
+            "FROM golang:1.27.3 AS builder\nWORKDIR /src\nCOPY . .\nRUN make csi-build && \\\n    cp bin/csi /go/bin/csi\nFROM alpine:3.23\nARG TARGETARCH\nCOPY --from=builder /src/bin/helm-linux-${{TARGETARCH}} /usr/local/bin/helm\nCOPY --from=builder {copied} /usr/local/bin/csi\nUSER 65532\nENTRYPOINT [\"csi\"]\n"
+        )
     };
     let files = |copied: &str| check_in_module(&[("Makefile", make), ("docker/Dockerfile.csi", &image(copied))]);
     let found = files("/go/bin/csi");
@@ -6163,7 +6174,9 @@ fn what_a_script_prints_is_the_value_a_makefile_takes() {
 fn a_script_that_prints_the_ldflags_is_judged_where_it_writes_them() {
     let make = "release:\n\tgo build -trimpath -ldflags \"$(shell ./scripts/ldflags.sh LDFLAG)\" -o dist/app .\n";
     let script = |date: &str| {
-        format!("#!/bin/bash\nMODE=$1\nif [ \"$MODE\" != \"LDFLAG\" ]; then\n  echo \"usage: $0 LDFLAG\"\n  exit 1\nfi\nBUILD_DATE=\"$({date})\"\n[[ -z ${{MAJOR}} ]] && (echo \"major version is empty\" >&2; exit 1)\nflags=(\n  -X main.buildDate=${{BUILD_DATE}}\n)\necho -n \"${{flags[@]}}\"\n")
+        format!(
+            "#!/bin/bash\nMODE=$1\nif [ \"$MODE\" != \"LDFLAG\" ]; then\n  echo \"usage: $0 LDFLAG\"\n  exit 1\nfi\nBUILD_DATE=\"$({date})\"\n[[ -z ${{MAJOR}} ]] && (echo \"major version is empty\" >&2; exit 1)\nflags=(\n  -X main.buildDate=${{BUILD_DATE}}\n)\necho -n \"${{flags[@]}}\"\n"
+        )
     };
     let files = |date: &str| check_in_module(&[("Makefile", make), ("scripts/ldflags.sh", &script(date))]);
     let found = files("date +%Y-%m-%dT%H:%M:%S%z");
@@ -6177,10 +6190,13 @@ fn a_script_that_prints_the_ldflags_is_judged_where_it_writes_them() {
 #[test]
 fn a_recipe_substitution_expands_make_references_first() {
     let make = |name: &str| {
-        format!("app:\n\tgo build -o bin/app .\n\nrelease-app:\n\t@set -e;\\\n\ttarget=$$(echo $(subst release-,,{name}));\\\n\tmake $$target;\\\n\ttar czf dist/app.tgz bin/app\n")
+        format!(
+            "app:\n\tgo build -o bin/app .\n\nrelease-app:\n\t@set -e;\\\n\ttarget=$$(echo $(subst release-,,{name}));\\\n\tmake $$target;\\\n\ttar czf dist/app.tgz bin/app\n"
+        )
     };
     let workflow = release_workflow("ubuntu-latest", "make release-app", "dist/app.tgz");
-    let files = |name: &str| check_in_module(&[("Makefile", &make(name)), (".github/workflows/release.yml", &workflow)]);
+    let files =
+        |name: &str| check_in_module(&[("Makefile", &make(name)), (".github/workflows/release.yml", &workflow)]);
     let found = files("$@");
     assert_eq!(places(&found, "untrimmed-paths"), ["Makefile:2"], "{found:#?}");
     // Made from another name, the target it runs is another: nothing builds the release.
@@ -6194,7 +6210,9 @@ fn a_recipe_substitution_expands_make_references_first() {
 fn a_library_function_that_prints_the_ldflags_stamps_what_it_computes() {
     let helpers: String = (0..40).map(|i| format!("function util::helper{i}() {{\n  echo {i}\n}}\n")).collect();
     let library = |date: &str| {
-        format!("{helpers}function util::version_ldflags() {{\n  COMMIT=$(git rev-parse HEAD)\n  if status=$(git status --porcelain 2>/dev/null) && [[ -z ${{status}} ]]; then\n    TREE=clean\n  else\n    TREE=dirty\n  fi\n  BUILDDATE=$({date})\n  LDFLAGS=\"-X main.buildDate=${{BUILDDATE}}\"\n  echo $LDFLAGS\n}}\n")
+        format!(
+            "{helpers}function util::version_ldflags() {{\n  COMMIT=$(git rev-parse HEAD)\n  if status=$(git status --porcelain 2>/dev/null) && [[ -z ${{status}} ]]; then\n    TREE=clean\n  else\n    TREE=dirty\n  fi\n  BUILDDATE=$({date})\n  LDFLAGS=\"-X main.buildDate=${{BUILDDATE}}\"\n  echo $LDFLAGS\n}}\n"
+        )
     };
     let build = "#!/usr/bin/env bash\nsource \"$(dirname \"${BASH_SOURCE[0]}\")/util.sh\"\nLDFLAGS=\"$(util::version_ldflags) ${LDFLAGS:-}\"\ngo build -trimpath -ldflags \"${LDFLAGS}\" -o dist/app .\n";
     let files = |date: &str| check_in_module(&[("hack/build.sh", build), ("hack/util.sh", &library(date))]);
@@ -6210,7 +6228,9 @@ fn a_library_function_that_prints_the_ldflags_stamps_what_it_computes() {
 #[test]
 fn a_build_installed_into_destdir_ships_with_the_image_copying_it() {
     let make = |installed: &str| {
-        format!("BINDIR ?= /usr/local/bin\n\napp:\n\tgo build -o app .\n\ngen:\n\tgo build -o bin/gen ./tools/gen\n\ninstall: gen app\n\tinstall -m 0755 {installed} $(DESTDIR)$(BINDIR)\n")
+        format!(
+            "BINDIR ?= /usr/local/bin\n\napp:\n\tgo build -o app .\n\ngen:\n\tgo build -o bin/gen ./tools/gen\n\ninstall: gen app\n\tinstall -m 0755 {installed} $(DESTDIR)$(BINDIR)\n"
+        )
     };
     let image = "FROM golang:1.27.3 AS builder\nWORKDIR /src\nARG TARGETARCH\nRUN --mount=type=bind,target=/src make GOARCH=${TARGETARCH} DESTDIR=/out/${TARGETARCH} install\nFROM gcr.io/distroless/static:nonroot\nARG TARGETARCH\nCOPY --from=builder /out/${TARGETARCH}/usr/local/bin/app /usr/local/bin/app\nENTRYPOINT [\"/usr/local/bin/app\"]\n";
     let publish = "on:\n  push:\n    tags: ['v*']\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          push: true\n          tags: acme/app:latest\n";
@@ -6236,10 +6256,13 @@ fn a_build_installed_into_destdir_ships_with_the_image_copying_it() {
 #[test]
 fn a_push_to_a_release_branch_builds_the_release() {
     let workflow = |branches: &str| {
-        format!("on:\n  pull_request:\n  push:\n    branches: [{branches}]\njobs:\n  build-linux:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v5\n        with:\n          go-version: '1.23'\n      - run: make release\n      - uses: actions/upload-artifact@v4\n        with:\n          name: linux\n          path: build/app\n")
+        format!(
+            "on:\n  pull_request:\n  push:\n    branches: [{branches}]\njobs:\n  build-linux:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v5\n        with:\n          go-version: '1.23'\n      - run: make release\n      - uses: actions/upload-artifact@v4\n        with:\n          name: linux\n          path: build/app\n"
+        )
     };
     let make = "release:\n\tgo build -trimpath -o build/app .\n";
-    let files = |branches: &str| check_in_module(&[("Makefile", make), (".github/workflows/linux.yml", &workflow(branches))]);
+    let files =
+        |branches: &str| check_in_module(&[("Makefile", make), (".github/workflows/linux.yml", &workflow(branches))]);
     let found = files("dev, release");
     assert_eq!(places(&found, "toolchain-unsupported"), [".github/workflows/linux.yml:11"], "{found:#?}");
     let found = files("dev, main");
@@ -6255,7 +6278,9 @@ fn a_push_to_a_release_branch_builds_the_release() {
 #[test]
 fn a_printed_date_of_source_date_epoch_is_not_the_clock() {
     let script = |date: &str| {
-        format!("#!/usr/bin/env bash\nfunction ldflags() {{\n  local buildDate=\n  [[ -z ${{SOURCE_DATE_EPOCH-}} ]] || buildDate=\"--date=@${{SOURCE_DATE_EPOCH}}\"\n  echo \"-X main.buildDate=$({date} -u +'%Y-%m-%dT%H:%M:%SZ')\"\n}}\nldflags\n")
+        format!(
+            "#!/usr/bin/env bash\nfunction ldflags() {{\n  local buildDate=\n  [[ -z ${{SOURCE_DATE_EPOCH-}} ]] || buildDate=\"--date=@${{SOURCE_DATE_EPOCH}}\"\n  echo \"-X main.buildDate=$({date} -u +'%Y-%m-%dT%H:%M:%SZ')\"\n}}\nldflags\n"
+        )
     };
     let make = "LDFLAGS := -s -w $(shell ./hack/version.sh)\nrelease:\n\tgo build -trimpath -ldflags '$(LDFLAGS)' -o bin/app .\n";
     let files = |date: &str| check_in_module(&[("Makefile", make), ("hack/version.sh", &script(date))]);
@@ -6269,9 +6294,11 @@ fn a_printed_date_of_source_date_epoch_is_not_the_clock() {
 /// DBG=1) builds the release on its default path: not a debugging build.
 #[test]
 fn a_debugging_choice_in_printed_gcflags_is_not_a_debugging_build() {
-    let script = |debug_only: bool| match debug_only {
+    let script = |debug_only: bool| {
+        match debug_only {
         true => "#!/usr/bin/env bash\necho \"all=-N -l\"\n".to_string(),
         false => "#!/usr/bin/env bash\nversion::gcflags() {\n  if [[ \"${DBG:-}\" == 1 ]]; then\n    echo \"all=-N -l\"\n  else\n    echo \"\"\n  fi\n}\nversion::gcflags\n".to_string(),
+    }
     };
     let make = "GCFLAGS := $(shell hack/gcflags.sh)\nrelease:\n\tGOOS=linux go build -gcflags \"$(GCFLAGS)\" -o dist/app .\n\ttar czf dist/app.tgz -C dist app\n";
     let files = |debug_only: bool| check_in_module(&[("Makefile", make), ("hack/gcflags.sh", &script(debug_only))]);
