@@ -968,7 +968,7 @@ fn printed_by_commands(items: &[Item], env: &mut Env) -> Option<Value> {
         words.first() == Some(&Some("exit")) && words.get(1).is_some_and(|status| *status != Some("0"))
     };
     // Each output with the index of the command that printed it and the branches it is in.
-    let mut printed: Vec<(usize, Value, &[(usize, usize)])> = Vec::new();
+    let mut printed: Vec<(usize, Value, &[Branch])> = Vec::new();
     for (i, c) in evaluated.iter().enumerate() {
         // The messages printed right before it are the error path's.
         if fails(c) {
@@ -1004,7 +1004,7 @@ fn printed_by_commands(items: &[Item], env: &mut Env) -> Option<Value> {
         let branches = shape.branches.get(&c.command.start).map_or(&[][..], Vec::as_slice);
         // Another branch of a conditional the environment did not decide printed before: one of
         // the two is printed, not both (`if [[ $DBG == 1 ]]; then echo "all=-N -l"; else echo ""`).
-        let other_branch = |earlier: &[(usize, usize)]| {
+        let other_branch = |earlier: &[Branch]| {
             earlier.iter().any(|(construct, arm)| branches.iter().any(|(c, a)| c == construct && a != arm))
         };
         match printed.iter_mut().rev().find(|(_, _, earlier)| other_branch(earlier)) {
@@ -1023,6 +1023,9 @@ fn printed_by_commands(items: &[Item], env: &mut Env) -> Option<Value> {
     (!printed.is_empty()).then(|| b.build())
 }
 
+/// One branch of an `if` or `case`: the construct's number and the branch's.
+type Branch = (usize, usize);
+
 /// What `printed_by_commands` needs to know of a script's structure: the commands that run
 /// inside command substitutions (their output is taken, not printed), the functions it
 /// defines, and the branch of each `if` or `case` each command sits in (by start offset).
@@ -1030,13 +1033,13 @@ fn printed_by_commands(items: &[Item], env: &mut Env) -> Option<Value> {
 struct Shape {
     substituted: BTreeSet<usize>,
     functions: BTreeSet<String>,
-    /// For each command, the (construct, branch) pairs around it, outermost first.
-    branches: HashMap<usize, Vec<(usize, usize)>>,
+    /// For each command, the branches around it, outermost first.
+    branches: HashMap<usize, Vec<Branch>>,
     constructs: usize,
 }
 
 impl Shape {
-    fn read(&mut self, items: &[Item], inside: bool, around: &[(usize, usize)]) {
+    fn read(&mut self, items: &[Item], inside: bool, around: &[Branch]) {
         for item in items {
             match item {
                 Item::Command(c) => {
