@@ -1383,10 +1383,11 @@ pub fn link(defs: &mut [Defs<'_>]) {
     let mut seen = HashSet::new();
     for round in 0..MAX_CHAIN {
         let mut calls = match round {
+            // The callers are made again once the workflows a release runs are marked: what
+            // their jobs keep depends on it (`Caller::for_tests`).
             0 => {
-                let actions = local_actions(defs, &index);
-                mark_workflows_run_by_release(defs, &actions);
-                actions.into_iter().chain(std::mem::take(&mut image_calls)).collect()
+                mark_workflows_run_by_release(defs, &local_actions(defs, &index));
+                local_actions(defs, &index).into_iter().chain(std::mem::take(&mut image_calls)).collect()
             }
             _ => Vec::new(),
         };
