@@ -348,9 +348,9 @@ const MAX_PACKAGE_FILES: usize = 64;
 /// print (`LDFLAGS := $(shell go run buildscripts/gen-ldflags.go)`, `LDFLAGS=$(go run
 /// ./tools/ldflags)`; see `goprog::programs_run`), each with what it prints (see
 /// `goprog::printed`), and the shell scripts it runs so (`$(shell ./scripts/ldflags.sh)`; see
-/// `eval::scripts_run` and `eval::script_printed`). The program is a `.go` file or a package folder (its file with `func
-/// main`), looked for from the build file's folder up to the repository root, and read under
-/// the rules of [`read_named`].
+/// `eval::scripts_run` and `eval::script_printed`). The program is a `.go` file or a package
+/// folder (its file with `func main`), the script a file; each is looked for from the build
+/// file's folder up to the repository root, and read under the rules of [`read_named`].
 pub fn printing_programs(
     path: &Path,
     display: &str,
