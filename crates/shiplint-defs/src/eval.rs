@@ -1775,10 +1775,12 @@ fn regex_alternatives(re: &str) -> Option<Vec<Alternative<'_>>> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::shell::parse;
+
     #[test]
     fn what_a_script_prints() {
-        use super::{Provenance, script_printed, scripts_run};
-        let clock = |v: &super::Value| v.holes().any(|h| h.provenance == Provenance::Clock);
+        let clock = |v: &Value| v.holes().any(|h| h.provenance == Provenance::Clock);
         let printed = script_printed("#!/usr/bin/env bash\n\ndate -u +\"%Y-%m-%dT%H:%M:%SZ\"\n", &[]).unwrap();
         assert!(clock(&printed), "{printed:?}");
         // The mode its caller passes picks the branch; a usage message before a failing exit is
@@ -1803,9 +1805,6 @@ mod tests {
             ["build/stamp.sh", "hack/v.sh LDFLAG"]
         );
     }
-
-    use super::*;
-    use crate::shell::parse;
 
     /// Each evaluated command's argv (holes written as their origin).
     fn run(src: &str) -> Vec<Vec<String>> {

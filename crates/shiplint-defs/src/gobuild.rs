@@ -650,13 +650,7 @@ impl<'a> BuildInvocation<'a> {
             ("ldflags", Some(v), Some(w)) => self.ldflags = Some((v, w)),
             ("o", Some(v), Some(w)) => self.output = Some((v, w)),
             ("mod", Some(v), _) => self.mod_flag = Some(v),
-            // A choice the file leaves open between debugging flags and others (`all=-N -l`
-            // when DBG=1, else none) is read as the build without them: its documented default.
-            ("gcflags", Some(v), _) if v.alternatives().is_some_and(|a| a.iter().any(|a| !debugging(&a.display()))) => {
-                let alternatives = v.alternatives().unwrap_or_default();
-                let without = alternatives.iter().map(Value::display).find(|a| !debugging(a)).unwrap_or_default();
-                self.other_flags.push(format!("-gcflags={without}"));
-            }
+            ("gcflags", Some(v), _) => self.other_flags.push(format!("-gcflags={}", release_gcflags(&v))),
             (name, v, _) => self.other_flags.push(format!("-{name}={}", v.map_or_else(String::new, |v| v.display()))),
         }
     }
@@ -873,7 +867,6 @@ pub fn x_assignments_text(ldflags: &str) -> Vec<(String, String)> {
     x_assignments(&Value::known(ldflags)).into_iter().map(|(t, v)| (t, v.display())).collect()
 }
 
-/// A field `NAME=value` as an assignment (`CGO_ENABLED=0`, not `--tags=x` or `1=a`).
 /// Whether `-gcflags` text turns optimizations off (`-N`, also per package: `all=-N -l`, as
 /// `pattern=flags` applies the flags to the packages the pattern matches).
 fn debugging(gcflags: &str) -> bool {
@@ -881,6 +874,15 @@ fn debugging(gcflags: &str) -> bool {
     flags.split_whitespace().any(|w| w.trim_matches(['\'', '"']) == "-N")
 }
 
+/// `-gcflags` as the release builds it: a choice the file leaves open between debugging flags
+/// and others (`all=-N -l` when DBG=1, else none) is read as the build without them, its
+/// documented default.
+fn release_gcflags(gcflags: &Value) -> String {
+    let alternatives = gcflags.alternatives().unwrap_or_default();
+    alternatives.iter().map(Value::display).find(|a| !debugging(a)).unwrap_or_else(|| gcflags.display())
+}
+
+/// A field `NAME=value` as an assignment (`CGO_ENABLED=0`, not `--tags=x` or `1=a`).
 pub fn assignment(field: &Value) -> Option<(String, Value)> {
     let (name, value) = field.split_once('=')?;
     let name = name.as_known()?;

@@ -362,20 +362,21 @@ pub fn printing_programs(
     let dir = path.parent().unwrap_or(Path::new(""));
     let shown_dir = Path::new(display).parent().unwrap_or(Path::new(""));
     let mut programs: Vec<crate::defs::goprog::PrintingProgram> = Vec::new();
+    // A file's text, or a note saying why it was not read.
+    let mut read = |file: &Path, written: &str| match read_inside(repository, file) {
+        Ok(found) => found.map(|(_, text)| text),
+        Err(why) => {
+            notes.push(format!("{written} not read: {why}"));
+            None
+        }
+    };
     for written in crate::defs::goprog::programs_run(text) {
         if programs.len() >= MAX_PRINTING_PROGRAMS {
             break;
         }
         let written = written.as_str();
         let Some((file, shown)) = program_file(Path::new(written), (dir, shown_dir), repository) else { continue };
-        let go_text = match read_inside(repository, &file) {
-            Ok(Some((_, go_text))) => go_text,
-            Ok(None) => continue,
-            Err(why) => {
-                notes.push(format!("{written} not read: {why}"));
-                continue;
-            }
-        };
+        let Some(go_text) = read(&file, written) else { continue };
         if let Some(output) = crate::defs::goprog::printed(&go_text) {
             let path = shown.display().to_string();
             programs.push(crate::defs::goprog::PrintingProgram {
@@ -395,14 +396,7 @@ pub fn printing_programs(
         let script = Path::new(words.next().unwrap_or_default());
         let args: Vec<&str> = words.collect();
         let Some((file, shown)) = find_upward(script, (dir, shown_dir), repository, Path::is_file) else { continue };
-        let script_text = match read_inside(repository, &file) {
-            Ok(Some((_, script_text))) => script_text,
-            Ok(None) => continue,
-            Err(why) => {
-                notes.push(format!("{} not read: {why}", script.display()));
-                continue;
-            }
-        };
+        let Some(script_text) = read(&file, &script.display().to_string()) else { continue };
         if let Some(output) = crate::defs::eval::script_printed(&script_text, &args) {
             let path = shown.display().to_string();
             programs.push(crate::defs::goprog::PrintingProgram {
