@@ -41,6 +41,9 @@ pub struct Caller {
     pub span: (usize, usize),
     /// Whether the caller's file names macOS anywhere (see [`names_macos`]).
     pub names_macos: bool,
+    /// For a CI step: its job's matrix names macOS (`- goos: darwin`, `os: [macos-14]`), so the
+    /// job chose to build for it.
+    pub matrix_names_macos: bool,
     /// The command as written (its first `MAX_CALLER_TEXT` bytes): what it passes on
     /// (`GO_LDFLAGS="-s -w" ./scripts/build.sh`).
     pub written: String,
@@ -206,6 +209,7 @@ impl Caller {
             kind: d.kind,
             span,
             names_macos: names_macos(d.text),
+            matrix_names_macos: d.kind.is_ci() && job_matrix_names_macos(d.text, span.0),
             written: written_prefix(d.text, span),
             evaluated: evaluated_prefix(d, span),
             stage,
@@ -310,6 +314,55 @@ fn evaluated_prefix(d: &Defs<'_>, span: (usize, usize)) -> String {
 pub fn names_macos(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
     lower.contains("darwin") || lower.contains("macos")
+}
+
+/// Whether `text` names darwin as a word (`GOOS=darwin`, `darwin/arm64`, `- darwin`), not as
+/// part of a name (`get_darwin_ip`).
+pub fn names_darwin_word(text: &str) -> bool {
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    text.match_indices("darwin").any(|(at, m)| {
+        !text[..at].chars().next_back().is_some_and(word) && !text[at + m.len()..].chars().next().is_some_and(word)
+    })
+}
+
+/// For a CI step starting at `step`: whether a line of its job's `matrix:` names macOS (darwin
+/// as a word, or a `macos-` runner) outside a comment. The job is the text above the step back
+/// to the line indented less than its `steps:` key.
+fn job_matrix_names_macos(text: &str, step: usize) -> bool {
+    let indent = |line: &str| line.len() - line.trim_start().len();
+    let mut steps_indent = None;
+    let mut lines = Vec::new();
+    let Some(above) = text.get(..step) else { return false };
+    let mut end = above.rfind('\n').map_or(0, |n| n + 1);
+    while end > 0 {
+        let start = text[..end - 1].rfind('\n').map_or(0, |n| n + 1);
+        let line = &text[start..end - 1];
+        end = start;
+        let code = line.trim();
+        if code.is_empty() || code.starts_with('#') {
+            continue;
+        }
+        match steps_indent {
+            None if code == "steps:" => steps_indent = Some(indent(line)),
+            Some(at) if indent(line) < at => break,
+            Some(_) => lines.push((start, start + line.len())),
+            None => {}
+        }
+    }
+    lines.reverse();
+    let Some(matrix) = lines.iter().position(|&(start, end)| text[start..end].trim_start().starts_with("matrix:"))
+    else {
+        return false;
+    };
+    let matrix_indent = indent(&text[lines[matrix].0..lines[matrix].1]);
+    lines[matrix..]
+        .iter()
+        .take_while(|&&(start, end)| start == lines[matrix].0 || indent(&text[start..end]) > matrix_indent)
+        .any(|&(start, end)| {
+            let line = text[start..end].to_ascii_lowercase();
+            let code = line.split(" #").next().unwrap_or_default();
+            names_darwin_word(code) || code.contains("macos-")
+        })
 }
 
 /// What a CI job does with files after one of its commands: whether an upload or release step of

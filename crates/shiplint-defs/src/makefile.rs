@@ -945,16 +945,21 @@ impl Makefile {
                 let given = |of: fn(&Given) -> &Vec<(String, Value)>| {
                     scope.given.is_some_and(|g| lookup(of(g), &name).is_some())
                 };
+                // `GOOS ?= linux` defines nothing when the environment gives GOOS.
+                let from_environment = given(|g| &g.environment);
                 let in_file = self.by_name.get(&name).is_some_and(|defs| {
                     defs.iter().any(|&i| {
-                        self.vars[i].targets.is_empty() && scope.before.is_none_or(|at| self.vars[i].value.0 < at)
+                        let d = &self.vars[i];
+                        d.targets.is_empty()
+                            && scope.before.is_none_or(|at| d.value.0 < at)
+                            && !(from_environment && d.op == "?=")
                     })
                 });
                 let origin = match () {
                     _ if lookup(&scope.locals, &name).is_some() => "automatic",
                     _ if given(|g| &g.overrides) => "command line",
                     _ if in_file => "file",
-                    _ if given(|g| &g.environment) => "environment",
+                    _ if from_environment => "environment",
                     _ if matches!(name.as_str(), "CC" | "CXX" | "CPP" | "AR" | "AS" | "RM" | "MAKE" | "SHELL") => {
                         "default"
                     }

@@ -6307,3 +6307,57 @@ fn a_debugging_choice_in_printed_gcflags_is_not_a_debugging_build() {
     let found = files(true);
     assert!(places(&found, "untrimmed-paths").is_empty(), "{found:#?}");
 }
+
+/// `GOOS ?= linux` defines nothing when the environment gives GOOS: `$(origin GOOS)` is then
+/// `environment`, and a CI matrix's darwin reaches the build (`$(if $(filter file,$(origin
+/// GOOS)),$(OS),$(GOOS))`).
+#[test]
+fn origin_of_a_conditional_default_the_environment_gives() {
+    let make = "GOOS ?= linux\nOS := $(shell uname -s | tr A-Z a-z)\ncli:\n\tCGO_ENABLED=0 GOOS=$(if $(filter file,$(origin GOOS)),$(OS),$(GOOS)) go build -trimpath -o bin/cli .\n";
+    let workflow = |goos: &str| {
+        format!(
+            "on:\n  push:\n    tags: ['v*']\njobs:\n  assets:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        goos: [{goos}]\n    steps:\n      - env:\n          GOOS: ${{{{ matrix.goos }}}}\n        run: make cli\n      - uses: softprops/action-gh-release@v2\n        with:\n          files: bin/cli\n"
+        )
+    };
+    let at = ".github/workflows/release.yml";
+    let found = check_in_module(&[("Makefile", make), (at, &workflow("linux, darwin"))]);
+    assert_eq!(rules(&found), [("macos-not-notarized", ".github/workflows/release.yml:13")], "{found:#?}");
+    let found = check_in_module(&[("Makefile", make), (at, &workflow("linux"))]);
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+/// A darwin build a chain of callers reaches is said where darwin enters the chain (`package.sh
+/// Mac darwin amd64`), not at the callers that pass it on; a library's messages and case arms
+/// about the host (`echo "on macOS ..."`, `darwin) ...`) choose nothing.
+#[test]
+fn macos_is_said_where_a_caller_chooses_it() {
+    let make = "all: server\nserver:\n\t./scripts/build.sh server\npackage:\n\tscripts/package.sh Linux linux amd64\n\tscripts/package.sh Mac darwin amd64\n";
+    let package = "#!/bin/bash\nset -e\nGOOS=$2 GOARCH=$3 make all\nmkdir -p packages\nzip -r packages/app-$2-$3.zip server\n";
+    let build = |library: &str| {
+        format!(
+            "#!/bin/bash\nset -e\n{library}CGO_ENABLED=0 go build -trimpath -o \"$1\" .\n"
+        )
+    };
+    let host_checks = "case \"$(uname -s)\" in\n  darwin) echo host ;;\nesac\necho \"Detected that you are building on macOS\"\n";
+    for library in ["", host_checks] {
+        let found = check_in_module(&[
+            ("Makefile", make),
+            ("scripts/package.sh", package),
+            ("scripts/build.sh", &build(library)),
+        ]);
+        assert_eq!(places(&found, "macos-not-notarized"), ["Makefile:6"], "{found:#?}");
+    }
+}
+
+/// An `-X` written two variables away from the build (`LDFLAGS := -ldflags "$(LDFLAGSSTRING)"`,
+/// `LDFLAGSSTRING += -X main.GitCommit=...`) is said at its own line, once for all builds that
+/// take it.
+#[test]
+fn an_x_flag_two_variables_away_is_said_where_it_is_written() {
+    let make = "GITCOMMIT ?= $(shell git rev-parse HEAD)\nLDFLAGSSTRING +=-X main.GitCommit=$(GITCOMMIT)\nLDFLAGSSTRING +=-X main.version=v1\nLDFLAGS := -ldflags \"$(LDFLAGSSTRING)\"\n\nrelease:\n\tCGO_ENABLED=0 go build -trimpath $(LDFLAGS) -o dist/app-linux .\n\tCGO_ENABLED=0 GOARCH=arm64 go build -trimpath $(LDFLAGS) -o dist/app-arm64 .\n\tgh release upload v1 dist/app-linux dist/app-arm64\n";
+    let main = "package main\n\nvar version string\n\nfunc main() { println(version) }\n";
+    let found = check(&[("go.mod", GO_MOD), ("main.go", main), ("Makefile", make)]);
+    assert_eq!(rules(&found), [("x-flag-unknown-target", "Makefile:2")], "{found:#?}");
+    let good = make.replace("main.GitCommit", "main.version");
+    assert!(check(&[("go.mod", GO_MOD), ("main.go", main), ("Makefile", &good)]).is_empty());
+}

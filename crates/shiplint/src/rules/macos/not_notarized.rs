@@ -1,5 +1,6 @@
 use crate::finding::{Finding, Location};
 use crate::rules::Defs;
+use crate::defs::link::names_darwin_word;
 use crate::rules::DefsFindings;
 use std::collections::HashSet;
 
@@ -162,7 +163,20 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         let chose_darwin =
             names_macos && !for_runner && choice.get_or_insert_with(|| MacosChoice::of(defs)).for_build(inv.span);
         let from_caller = !chose_darwin && inv.cross_tool.is_none();
-        let chooser = b.via.as_deref().filter(|_| from_caller).and_then(|c| c.chain().find(|c| c.names_macos));
+        // The first caller that gives darwin, where it enters the chain (its command names it,
+        // `./package.sh Mac darwin amd64`, or a variable it passes does, or its job's matrix
+        // lists it; the callers below only pass it on), else the nearest whose file names macOS.
+        let gives_darwin = |c: &&crate::defs::link::Caller| {
+            names_darwin_word(&c.written)
+                || names_darwin_word(&c.evaluated)
+                || c.matrix_names_macos
+                || c.exported(&names_darwin_word).is_some()
+        };
+        let chooser = b
+            .via
+            .as_deref()
+            .filter(|_| from_caller)
+            .and_then(|c| c.chain().filter(gives_darwin).last().or_else(|| c.chain().find(|c| c.names_macos)));
         // A function's build for the target its call names (`build darwin arm64`): at the call.
         let names_darwin =
             |(start, end): (usize, usize)| defs.text.get(start..end).is_some_and(|t| t.contains("darwin"));
@@ -276,12 +290,15 @@ impl MacosChoice {
     }
 }
 
-/// Whether a line names macOS and is not a comment or a test of the system.
+/// Whether a line sets a build's target to darwin: it names darwin as a word and is not a
+/// comment, a message (`echo "on macOS ..."`), or a test of the system (`ifeq`, `[ ... ]`, a
+/// case arm `darwin)` or `darwin*) ...`).
 fn chooses_macos(line: &str) -> bool {
     let code = line.trim();
-    let tests = ["ifeq", "ifneq", "==", "!=", "[ ", "[[", "test "].iter().any(|t| code.contains(t))
-        || code.ends_with(')') && !code.contains('(');
-    !code.starts_with('#') && !code.starts_with("//") && !tests && crate::defs::link::names_macos(code)
+    let tests = ["ifeq", "ifneq", "==", "!=", "=~", "[ ", "[[", "test "].iter().any(|t| code.contains(t));
+    let case_arm = code.split_whitespace().next().is_some_and(|w| w.ends_with(')') && !w.contains('('));
+    let message = ["echo ", "printf ", "log ", "info ", "warn "].iter().any(|m| code.starts_with(m));
+    !code.starts_with('#') && !code.starts_with("//") && !tests && !case_arm && !message && names_darwin_word(code)
 }
 
 const GORELEASER_HELP: &str = "add a notarize: section (Developer ID certificate and App Store Connect key)";

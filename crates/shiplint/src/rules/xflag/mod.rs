@@ -68,17 +68,29 @@ fn x_flags<'a>(defs: &'a Defs<'_>) -> Vec<XFlag<'a>> {
 }
 
 /// Where `-X target=value` is written: in the `-ldflags` word, or in the definition of a
-/// variable it expands (`LDFLAGS := -X $(PKG).Version=...`), as the whole target token.
+/// variable it expands, three levels deep at most (`LDFLAGS := -ldflags "$(LDFLAGSSTRING)"`
+/// with `LDFLAGSSTRING += -X $(PKG).Version=...`), as the whole target token.
 fn written_at(defs: &Defs<'_>, word: &Word, target: &str) -> Option<(usize, usize)> {
+    const MAX_DEPTH: usize = 3;
+    const MAX_WORDS: usize = 64;
     let name = target.rsplit('.').next()?;
     let needle = format!("{name}=");
-    let traced = word
-        .variables()
-        .into_iter()
-        .flat_map(|v| defs.assignments.iter().filter(move |(n, _)| *n == v).map(|(_, w)| *w));
+    // The word, then the definitions of the variables it expands, level by level.
+    let mut words = vec![word];
+    let mut level = 0..1;
+    for _ in 0..MAX_DEPTH {
+        let next: Vec<&Word> = words[level.clone()]
+            .iter()
+            .flat_map(|w| w.variables())
+            .flat_map(|v| defs.assignments.iter().filter(move |(n, _)| *n == v).map(|(_, w)| *w))
+            .collect();
+        let start = words.len();
+        words.extend(next.into_iter().take(MAX_WORDS.saturating_sub(start)));
+        level = start..words.len();
+    }
     // The token as written is the target itself, or a variable-prefixed spelling of it.
     let mut expanded = None;
-    for w in std::iter::once(word).chain(traced) {
+    for w in words {
         let Some(raw) = defs.text.get(w.start..w.end) else { continue };
         for (at, _) in raw.match_indices(&needle) {
             let start = raw[..at].rfind([' ', '\t', '"', '\'', '=']).map_or(0, |i| i + 1);

@@ -56,12 +56,13 @@ declare_rule! {
 }
 
 pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
+    // Builds that take one written flag with different values (a caller's `$GIT_COMMIT`, the
+    // file's own `$(git rev-parse HEAD)`) miss the same name: said once where it is written.
+    let mut said = std::collections::BTreeSet::new();
     each_target(defs, |x, target, module| {
         let name = x.target.rsplit('.').next().unwrap_or("");
-        let message = match target {
-            Target::NoSuchName { import_path } => {
-                format!("-X {}={} does nothing: {import_path} declares no {name}", x.target, x.value)
-            }
+        let why = match target {
+            Target::NoSuchName { import_path } => format!("{import_path} declares no {name}"),
             Target::NoSuchPackage { import_path, candidates } => {
                 let hint = match candidates.as_slice() {
                     [] => String::new(),
@@ -75,13 +76,16 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
                         module.path
                     ),
                 };
-                format!("-X {}={} does nothing: {missing}{hint}", x.target, x.value)
+                format!("{missing}{hint}")
             }
             _ => return,
         };
+        if !said.insert((x.at.clone(), x.target.clone(), why.clone())) {
+            return;
+        }
         out.push(META.finding(
             x.at.clone(),
-            message,
+            format!("-X {}={} does nothing: {why}", x.target, x.value),
             "use the full import path of the package that declares the variable",
         ));
     });
