@@ -672,11 +672,36 @@ impl Dockerfile {
         runs_test_goal || words.iter().any(|w| under_tests(w))
     }
 
-    /// Whether the image of a stage is a build environment: a Go toolchain image that starts no
-    /// program of its own. What it builds is copied out of it (`docker cp`, `--output`), or it
-    /// is the toolchain a project's CI builds in; the image is not what ships.
+    /// Whether the image of a stage is a build environment: it holds a Go toolchain (a `golang`
+    /// base, or a Go release it unpacks and points `GOROOT` at) and starts no program of its own,
+    /// or only a shell (`ENTRYPOINT ["/bin/bash"]`). What it builds is copied out of it (`docker
+    /// cp`, `--output`), or it is the toolchain a project's CI builds in; the image is not what
+    /// ships.
     pub fn is_build_environment(&self, stage: usize) -> bool {
-        self.root_image(stage).is_some_and(|(base, _)| base.go_toolchain) && !self.starts_a_program(stage)
+        let toolchain = self.root_image(stage).is_some_and(|(base, _)| base.go_toolchain) || self.installs_go(stage);
+        toolchain && (!self.starts_a_program(stage) || self.starts_only_a_shell(stage))
+    }
+
+    /// Whether the stage chain installs Go itself: an `ENV GOROOT=...` or a RUN that fetches a
+    /// Go release archive (`wget https://dl.google.com/go/go${V}.linux-amd64.tar.gz`).
+    fn installs_go(&self, stage: usize) -> bool {
+        const ARCHIVES: [&str; 3] = ["dl.google.com/go/", "go.dev/dl/", "golang.org/dl/"];
+        self.chain(stage).iter().flat_map(|s| &s.instructions).any(|i| match i.keyword.as_str() {
+            "ENV" => i.args.split_whitespace().any(|w| w == "GOROOT" || w.starts_with("GOROOT=")),
+            "RUN" => ARCHIVES.iter().any(|a| i.args.contains(a)),
+            _ => false,
+        })
+    }
+
+    /// Whether what starts the image is a shell given no command (`ENTRYPOINT ["/bin/bash"]`,
+    /// `CMD ["sh", "-l"]`): whoever runs it chooses what runs.
+    fn starts_only_a_shell(&self, stage: usize) -> bool {
+        let Some(start) = self.start_instruction(stage) else { return false };
+        let mut words = start.args.split([' ', '\t', '"', '\'', '[', ']', ',']).filter(|w| !w.is_empty());
+        let shell = words.next().is_some_and(|w| {
+            matches!(w.rsplit('/').next(), Some("sh" | "bash" | "ash" | "dash" | "zsh"))
+        });
+        shell && words.all(|w| w.starts_with('-') && w != "-c")
     }
 
     /// The stage chain from `index` back to its root (itself first).

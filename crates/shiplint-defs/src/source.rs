@@ -1167,7 +1167,7 @@ pub fn non_release_purpose(token: &str) -> Option<&'static str> {
         "testing" | "e2e" | "integration" | "acceptance" | "bats" | "smoke" | "dummy" => Some("tests"),
         "dev" | "devcontainer" | ".devcontainer" | "development" | "local" | "debug" => Some("development"),
         "lint" | "linter" | "validate" | "validation" | "vendor" | "docs" | "bench" | "fuzz" | "coverage"
-        | "generate" | "codegen" | "check" | "checks" => Some("project tooling"),
+        | "generate" | "codegen" | "check" | "checks" | "codeql" => Some("project tooling"),
         t if t.starts_with("docs") || t.starts_with("lint") => Some("project tooling"),
         // `checkfmt`, `checknodiffgenerated`; not `checksums`, which releases make, nor what
         // names a program (`readiness-checker`, `checkpoint`) or `checkout`.
@@ -2607,8 +2607,10 @@ impl<'a> Defs<'a> {
         }
         // Beside a release made elsewhere, or by this file's own builds for several platforms (a
         // `cross` target beside `build` and `install`), stripping is no sign of a release by
-        // itself either.
-        if let Some(written) = self.ldflags_written(inv).filter(|_| !program && !self.releases_elsewhere) {
+        // itself either; nor in a build a CI job for tests runs (`make windows-amd64` in
+        // unit-tests.yml, with the release's flags).
+        let stripping_says = !program && !self.releases_elsewhere && !run_for_tests;
+        if let Some(written) = self.ldflags_written(inv).filter(|_| stripping_says) {
             // Looked for only when stripped: it reads every build of the file.
             if super::gobuild::linker_strips(&written) == (true, true) && !self.cross_compiles_elsewhere(inv) {
                 return Some("it is stripped for release (-s -w)".into());

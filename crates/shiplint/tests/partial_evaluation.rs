@@ -4174,6 +4174,32 @@ fn a_toolchain_image_that_starts_nothing_is_a_build_environment() {
     assert_eq!(places(&found, "root-final-image"), ["Dockerfile:1"], "{found:#?}");
 }
 
+/// An image that unpacks a Go release itself and starts only a shell is a build environment
+/// too: whoever runs it chooses what runs. Starting the program it builds, it runs that as root.
+#[test]
+fn an_image_that_installs_go_and_starts_a_shell_is_a_build_environment() {
+    let image = |start: &str| {
+        format!(
+            "FROM ubuntu:24.04
+ARG GO_VERSION=1.27.3
+RUN apt-get update && apt-get install -y wget git make
+RUN wget https://dl.google.com/go/go${{GO_VERSION}}.linux-amd64.tar.gz && tar -C /usr/local -xzf go${{GO_VERSION}}.linux-amd64.tar.gz
+ENV GOROOT=/usr/local/go PATH=/usr/local/go/bin:$PATH
+WORKDIR /src
+COPY . .
+RUN CGO_ENABLED=0 go build -trimpath -o /usr/local/bin/app .
+{start}
+"
+        )
+    };
+    let found = check_in_module(&[("docker/build/Dockerfile", &image("ENTRYPOINT [\"/bin/bash\"]"))]);
+    assert!(places(&found, "root-final-image").is_empty(), "{found:#?}");
+    let found = check_in_module(&[("docker/build/Dockerfile", &image("ENTRYPOINT [\"/usr/local/bin/app\"]"))]);
+    assert_eq!(places(&found, "root-final-image"), ["docker/build/Dockerfile:1"], "{found:#?}");
+    let found = check_in_module(&[("docker/build/Dockerfile", &image("CMD [\"bash\", \"-c\", \"app serve\"]"))]);
+    assert_eq!(places(&found, "root-final-image"), ["docker/build/Dockerfile:1"], "{found:#?}");
+}
+
 #[test]
 fn flags_a_parent_makefile_exports_reach_its_sub_makes_and_are_said_where_written() {
     let parent = |export: &str| {
