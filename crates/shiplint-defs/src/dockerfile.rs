@@ -698,9 +698,8 @@ impl Dockerfile {
     fn starts_only_a_shell(&self, stage: usize) -> bool {
         let Some(start) = self.start_instruction(stage) else { return false };
         let mut words = start.args.split([' ', '\t', '"', '\'', '[', ']', ',']).filter(|w| !w.is_empty());
-        let shell = words.next().is_some_and(|w| {
-            matches!(w.rsplit('/').next(), Some("sh" | "bash" | "ash" | "dash" | "zsh"))
-        });
+        let shell =
+            words.next().is_some_and(|w| matches!(w.rsplit('/').next(), Some("sh" | "bash" | "ash" | "dash" | "zsh")));
         shell && words.all(|w| w.starts_with('-') && w != "-c")
     }
 

@@ -371,10 +371,22 @@ impl Env {
                 file.as_known()?.trim_end_matches('\n').to_string()
             }
             // The `go` or `toolchain` line of a go.mod it was given, as grep, sed or awk read it
-            // (`grep '^go ' go.mod`, `sed -n 's/^go //p' go.mod`, `awk '/^go /{print $2}' go.mod`).
+            // (`grep '^go ' go.mod`, `sed -n 's/^go //p' go.mod`, `awk '/^go /{print $2}' go.mod`),
+            // also from `cat go.mod |`.
             [tool @ ("grep" | "sed" | "awk"), .., path] if path.ends_with("go.mod") => {
                 let file = self.get(&file_variable(path))?.as_known()?.to_string();
                 go_mod_directive_output(tool, &args[1..args.len() - 1], &file)?
+            }
+            ["cat", path] if path.ends_with("go.mod") => {
+                let file = self.get(&file_variable(path))?.as_known()?.to_string();
+                let reader = commands.next()??;
+                let reader = argv(reader).filter(|_| reader.after == "|")?;
+                match reader.split_first() {
+                    Some((tool, rest)) if matches!(tool.as_str(), "grep" | "sed" | "awk") => {
+                        go_mod_directive_output(tool, rest, &file)?
+                    }
+                    _ => return None,
+                }
             }
             words => host_system_output(words, self.get(HOST_SYSTEM).and_then(Value::as_known)?)?,
         };
@@ -648,10 +660,15 @@ fn go_mod_directive_output(tool: &str, args: &[String], go_mod: &str) -> Option<
         "sed" => a == "-n",
         _ => false,
     });
+    // Anchored (`^go `), or unanchored with the space that only the directive's line has after
+    // the word (`go [0-9]`: `toolchain go1.25.0` has none).
     let directive = ["go", "toolchain"].into_iter().find(|d| {
         let tail = program.strip_prefix('/').unwrap_or(program);
         let tail = tail.strip_prefix("s/").unwrap_or(tail);
-        tail.strip_prefix('^').and_then(|t| t.strip_prefix(d)).is_some_and(|t| t.starts_with([' ', '\\', '[']))
+        match tail.strip_prefix('^') {
+            Some(t) => t.strip_prefix(d).is_some_and(|t| t.starts_with([' ', '\\', '['])),
+            None => tail.strip_prefix(d).is_some_and(|t| t.starts_with(' ')),
+        }
     })?;
     if !options_known {
         return None;
@@ -1829,6 +1846,8 @@ mod tests {
         assert_eq!(out("sed", &["-n", "s/^go \\(.*\\)/\\1/p"]).as_deref(), Some("1.25.0"));
         assert_eq!(out("awk", &["/^go [0-9]/ {print $2; exit}"]).as_deref(), Some("1.25.0"));
         assert_eq!(out("awk", &["/^toolchain / {print $2}"]).as_deref(), Some("go1.26.3"));
+        // Unanchored, the space after `go` finds only the go line.
+        assert_eq!(out("grep", &["-E", "go [0-9].[0-9]+"]).as_deref(), Some("go 1.25.0"));
         // Other programs and options are not guessed at.
         assert_eq!(out("grep", &["-v", "^go "]), None);
         assert_eq!(out("grep", &["golang.org/x/net"]), None);

@@ -44,8 +44,27 @@ impl BaseImage {
     /// name only a variant (`golang:alpine3.23`).
     pub fn go_release(&self) -> Option<&str> {
         let tag = self.tag.as_deref().filter(|_| self.go_toolchain)?;
+        // goreleaser-cross tags are the Go release with a `v` (`v1.25.7`).
+        let tag = match self.repository.ends_with("-cross") {
+            true => tag.strip_prefix('v').unwrap_or(tag),
+            false => tag,
+        };
         tag.split('-').next().filter(|r| r.starts_with(|c: char| c.is_ascii_digit()))
     }
+}
+
+/// The images that bundle a Go toolchain and C cross-compilers with goreleaser as their
+/// entrypoint, tagged with their Go release (`ghcr.io/goreleaser/goreleaser-cross:v1.25.7`,
+/// the older `troian/golang-cross` and `gythialy/golang-cross`).
+const GORELEASER_CROSS_IMAGES: [&str; 3] =
+    ["goreleaser/goreleaser-cross", "troian/golang-cross", "gythialy/golang-cross"];
+
+/// Whether the image `reference` runs goreleaser when started (goreleaser's own images, and
+/// the cross-compiling ones built on them): `docker run IMAGE release` is a goreleaser run.
+pub fn runs_goreleaser(reference: &str) -> bool {
+    let image = classify(reference);
+    matches!(image.repository.as_str(), "goreleaser/goreleaser" | "goreleaser/goreleaser-pro")
+        || GORELEASER_CROSS_IMAGES.contains(&image.repository.as_str())
 }
 
 /// Whether `reference` names an image of a registry on the build machine
@@ -137,9 +156,10 @@ pub fn classify(reference: &str) -> BaseImage {
     // The official image, and others named `go` whose tag is a Go release (Chainguard's,
     // CircleCI's `cimg/go:1.26`, `quay.io/vektorcloud/go:1.18`).
     let go_tagged = tag_l.starts_with("1.") && tag_l[2..].starts_with(|c: char| c.is_ascii_digit());
-    let go_toolchain = last == "golang" || (last == "go" && (chainguard || go_tagged));
+    let cross = GORELEASER_CROSS_IMAGES.contains(&repository.as_str());
+    let go_toolchain = last == "golang" || (last == "go" && (chainguard || go_tagged)) || cross;
     BaseImage {
-        c_compiler: go_toolchain && libc == Libc::Glibc || last == "buildpack-deps",
+        c_compiler: go_toolchain && libc == Libc::Glibc || last == "buildpack-deps" || cross,
         go_toolchain,
         // `distroless/static:nonroot`, or a repository named for it (`eks-distro-minimal-base-nonroot`).
         nonroot_by_default: tag_l.contains("nonroot")
@@ -200,6 +220,10 @@ mod tests {
         let variant = classify("docker.io/library/golang:alpine3.23");
         assert!(variant.go_toolchain && variant.go_release().is_none());
         assert!(classify("cimg/go:1.26.1").go_toolchain && !classify("acme/go:latest").go_toolchain);
+        let cross = classify("ghcr.io/goreleaser/goreleaser-cross:v1.25.7");
+        assert!(cross.go_toolchain && cross.c_compiler && cross.go_release() == Some("1.25.7"));
+        assert!(runs_goreleaser("ghcr.io/goreleaser/goreleaser-cross:v1.25.7"));
+        assert!(runs_goreleaser("goreleaser/goreleaser:v2.6.1") && !runs_goreleaser("golang:1.25"));
     }
 
     #[test]

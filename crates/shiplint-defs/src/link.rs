@@ -316,12 +316,13 @@ pub fn names_macos(text: &str) -> bool {
     lower.contains("darwin") || lower.contains("macos")
 }
 
-/// Whether `text` names darwin as a word (`GOOS=darwin`, `darwin/arm64`, `- darwin`), not as
+/// Whether `text` names `word` as a word (`GOOS=darwin`, `darwin/arm64`, `- darwin`), not as
 /// part of a name (`get_darwin_ip`).
-pub fn names_darwin_word(text: &str) -> bool {
-    let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    text.match_indices("darwin").any(|(at, m)| {
-        !text[..at].chars().next_back().is_some_and(word) && !text[at + m.len()..].chars().next().is_some_and(word)
+pub fn names_word(text: &str, word: &str) -> bool {
+    let in_name = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    text.match_indices(word).any(|(at, m)| {
+        !text[..at].chars().next_back().is_some_and(in_name)
+            && !text[at + m.len()..].chars().next().is_some_and(in_name)
     })
 }
 
@@ -361,7 +362,7 @@ fn job_matrix_names_macos(text: &str, step: usize) -> bool {
         .any(|&(start, end)| {
             let line = text[start..end].to_ascii_lowercase();
             let code = line.split(" #").next().unwrap_or_default();
-            names_darwin_word(code) || code.contains("macos-")
+            names_word(code, "darwin") || code.contains("macos-")
         })
 }
 
@@ -909,6 +910,18 @@ fn request(argv: &[Value]) -> Option<Request> {
 
 /// What a command asks to run behind its launchers (`env`, `sudo`, `docker run IMAGE` and the
 /// like: see `gobuild::launched`), whose settings the request carries.
+/// The arguments of the goreleaser a command runs, past its launchers: the words after
+/// `goreleaser`, or after one of goreleaser's own images, which start it (`docker run ...
+/// ghcr.io/goreleaser/goreleaser-cross:v1.25 release --clean`).
+pub fn goreleaser_args<'v>(argv: &'v [Value], launch: &super::gobuild::Launch) -> Option<&'v [Value]> {
+    let program = argv.get(launch.program)?;
+    if program.file_name() == Some("goreleaser") {
+        return argv.get(launch.program + 1..);
+    }
+    let image = launch.image.and_then(|at| argv.get(at)?.as_known());
+    image.is_some_and(super::images::runs_goreleaser).then(|| &argv[launch.program..])
+}
+
 fn request_launched(argv: &[Value], launch: &super::gobuild::Launch) -> Option<Request> {
     let i = launch.program;
     let env_overrides = launch.env.iter().map(|(_, name, value)| (name.clone(), value.clone())).collect();
@@ -922,6 +935,11 @@ fn request_launched(argv: &[Value], launch: &super::gobuild::Launch) -> Option<R
     if matches!(name, "task" | "go-task") {
         return task_request(rest, env_overrides);
     }
+    if let Some(args) = goreleaser_args(argv, launch) {
+        let words: Option<Vec<&str>> = args.iter().map(Value::as_known).collect();
+        let run = crate::goreleaser::Run::from_args(&words?);
+        return run.builds.then_some(Request::Goreleaser { config: run.config });
+    }
     let subcommand: Vec<&str> = rest.iter().take(2).map_while(Value::as_known).collect();
     let image_options = match (name, subcommand.as_slice()) {
         ("docker" | "podman" | "nerdctl", ["build", ..] | ["image", "build"] | ["buildx", "build"]) => {
@@ -932,11 +950,6 @@ fn request_launched(argv: &[Value], launch: &super::gobuild::Launch) -> Option<R
     };
     if let Some(options) = image_options {
         return image_request(options);
-    }
-    if name == "goreleaser" {
-        let words: Option<Vec<&str>> = rest.iter().map(Value::as_known).collect();
-        let run = crate::goreleaser::Run::from_args(&words?);
-        return run.builds.then_some(Request::Goreleaser { config: run.config });
     }
     if name == "go" && rest.first()?.as_known()? == "run" {
         let at = 1 + super::gobuild::go_run_program(rest[1..].iter().map(Value::as_known))?;
@@ -1414,12 +1427,14 @@ pub fn link(defs: &mut [Defs<'_>]) {
     // those arguments (the others are the file read alone).
     let mut image_calls = Vec::new();
     for ActionImageBuild { file, caller, at, published, target, build_args } in action_built_dockerfiles(defs, &index) {
+        // A workflow or job for tests pushes an image for tests (`docker-build-e2e-node.yml`).
+        let for_other_purpose = super::source::place_for_other_purpose(&caller.path, caller.context.as_deref());
         let d = &mut defs[file];
         d.run_by_another = true;
         d.run_for_release = true;
         d.image_built_otherwise = true;
         d.image_built_where_pushed = true;
-        if published {
+        if published && !for_other_purpose {
             d.published_by.get_or_insert(at);
         }
         if build_args.is_empty() {

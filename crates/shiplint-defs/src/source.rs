@@ -1539,9 +1539,11 @@ impl<'a> Defs<'a> {
             })
             .collect();
         for c in &self.commands {
-            let words: Option<Vec<&str>> = c.argv.iter().map(Value::as_known).collect();
-            if let Some(["goreleaser", args @ ..]) = words.as_deref() {
-                let mut run = goreleaser::Run::from_args(args);
+            let launch = super::gobuild::launched(&c.argv);
+            let args = launch.as_ref().and_then(|l| link::goreleaser_args(&c.argv, l));
+            let words: Option<Vec<&str>> = args.and_then(|a| a.iter().map(Value::as_known).collect());
+            if let Some(args) = words {
+                let mut run = goreleaser::Run::from_args(&args);
                 let caller_ships = c.via.as_deref().is_some_and(|v| {
                     v.chain().any(|caller| {
                         caller.ships.is_some()
@@ -2607,9 +2609,18 @@ impl<'a> Defs<'a> {
         }
         // Beside a release made elsewhere, or by this file's own builds for several platforms (a
         // `cross` target beside `build` and `install`), stripping is no sign of a release by
-        // itself either; nor in a build a CI job for tests runs (`make windows-amd64` in
-        // unit-tests.yml, with the release's flags).
-        let stripping_says = !program && !self.releases_elsewhere && !run_for_tests;
+        // itself either; nor in a build a CI job for tests runs while a release job runs other
+        // builds of the file (`make windows-amd64` in unit-tests.yml beside `make clients` in
+        // the release workflow, all with the release's flags).
+        let released_by_other_targets = || {
+            self.builds.iter().any(|o| {
+                let outermost = o.via.as_deref().and_then(|c| c.chain().last());
+                o.invocation.span != inv.span
+                    && outermost.is_some_and(|c| c.kind.is_ci() && !c.for_tests)
+                    && self.caller_ships(o).is_some()
+            })
+        };
+        let stripping_says = !program && !self.releases_elsewhere && !(run_for_tests && released_by_other_targets());
         if let Some(written) = self.ldflags_written(inv).filter(|_| stripping_says) {
             // Looked for only when stripped: it reads every build of the file.
             if super::gobuild::linker_strips(&written) == (true, true) && !self.cross_compiles_elsewhere(inv) {

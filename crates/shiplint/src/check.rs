@@ -249,7 +249,15 @@ fn mark_container_runs(defs: &mut [Defs<'_>]) {
             let mut build_ships = None;
             for c in b.via.iter().flat_map(|v| v.chain()) {
                 let Some(image) = &c.container else { continue };
-                let ships = *build_ships.get_or_insert_with(|| d.ships(b).is_some());
+                // A goreleaser image run that only rehearses (`release --snapshot`) releases none
+                // of what it builds, however other runs release the config.
+                let rehearsal = defs[c.file].command_at(c.span).is_some_and(|cmd| {
+                    let launch = crate::defs::gobuild::launched(&cmd.argv);
+                    let args = launch.as_ref().and_then(|l| crate::defs::link::goreleaser_args(&cmd.argv, l));
+                    let words: Option<Vec<&str>> = args.and_then(|a| a.iter().map(|w| w.as_known()).collect());
+                    words.is_some_and(|w| !crate::defs::goreleaser::Run::from_args(&w).releases)
+                });
+                let ships = !rehearsal && *build_ships.get_or_insert_with(|| d.ships(b).is_some());
                 let same = |(file, r): &&mut (usize, source::ContainerRun)| {
                     *file == c.file && r.span == c.span && r.image == *image
                 };

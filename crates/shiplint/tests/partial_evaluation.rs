@@ -1661,6 +1661,11 @@ fn a_go_version_read_from_go_mod_by_a_step() {
     assert!(old[0].2.contains("setup-go 1.22.1"), "{}", old[0].2);
     let current = check(&[("go.mod", "module example.com/app\n\ngo 1.27.3\n"), ("main.go", MAIN), (at, workflow)]);
     assert!(current.is_empty(), "{current:#?}");
+    // `cat go.mod | grep -E 'go [0-9].[0-9]+' | cut -d ' ' -f 2` reads the same line.
+    let cat =
+        workflow.replace("$(sed -n 's/^go //p' go.mod)", "$(cat go.mod | grep -E 'go [0-9].[0-9]+' | cut -d ' ' -f 2)");
+    let old = check(&[("go.mod", "module example.com/app\n\ngo 1.22.1\n"), ("main.go", MAIN), (at, &cat)]);
+    assert_eq!(rules(&old), [("toolchain-unsupported", ".github/workflows/release.yml:12")], "{old:#?}");
 }
 
 /// A compile check (`go build -o /dev/null`, `go build ./...`) writes nothing that ships, for
@@ -6358,13 +6363,11 @@ fn origin_of_a_conditional_default_the_environment_gives() {
 #[test]
 fn macos_is_said_where_a_caller_chooses_it() {
     let make = "all: server\nserver:\n\t./scripts/build.sh server\npackage:\n\tscripts/package.sh Linux linux amd64\n\tscripts/package.sh Mac darwin amd64\n";
-    let package = "#!/bin/bash\nset -e\nGOOS=$2 GOARCH=$3 make all\nmkdir -p packages\nzip -r packages/app-$2-$3.zip server\n";
-    let build = |library: &str| {
-        format!(
-            "#!/bin/bash\nset -e\n{library}CGO_ENABLED=0 go build -trimpath -o \"$1\" .\n"
-        )
-    };
-    let host_checks = "case \"$(uname -s)\" in\n  darwin) echo host ;;\nesac\necho \"Detected that you are building on macOS\"\n";
+    let package =
+        "#!/bin/bash\nset -e\nGOOS=$2 GOARCH=$3 make all\nmkdir -p packages\nzip -r packages/app-$2-$3.zip server\n";
+    let build = |library: &str| format!("#!/bin/bash\nset -e\n{library}CGO_ENABLED=0 go build -trimpath -o \"$1\" .\n");
+    let host_checks =
+        "case \"$(uname -s)\" in\n  darwin) echo host ;;\nesac\necho \"Detected that you are building on macOS\"\n";
     for library in ["", host_checks] {
         let found = check_in_module(&[
             ("Makefile", make),
@@ -6386,4 +6389,58 @@ fn an_x_flag_two_variables_away_is_said_where_it_is_written() {
     assert_eq!(rules(&found), [("x-flag-unknown-target", "Makefile:2")], "{found:#?}");
     let good = make.replace("main.GitCommit", "main.version");
     assert!(check(&[("go.mod", GO_MOD), ("main.go", main), ("Makefile", &good)]).is_empty());
+}
+
+/// An image a workflow named for tests pushes (`docker-build-e2e-node.yml`, a node image for
+/// end-to-end tests) is a test image; the same push from a release workflow ships it.
+#[test]
+fn an_image_a_test_workflow_pushes_is_for_tests() {
+    let workflow = "on:\n  push:\n    tags: ['v*']\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: docker/build-push-action@v6\n        with:\n          context: .\n          file: ./test/e2e/docker/Dockerfile\n          push: true\n          tags: acme/node:${{ github.ref_name }}\n";
+    let image = "FROM golang:1.27 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -trimpath -o /node .\nFROM debian:12-slim\nCOPY --from=build /node /usr/bin/node\nENTRYPOINT [\"/usr/bin/node\"]\n";
+    let files = |name: &str| {
+        check_in_module(&[
+            (&format!(".github/workflows/{name}") as &str, workflow),
+            ("test/e2e/docker/Dockerfile", image),
+        ])
+    };
+    let found = files("docker-build-e2e-node.yml");
+    assert!(places(&found, "root-final-image").is_empty(), "{found:#?}");
+    let found = files("docker-publish.yml");
+    assert_eq!(places(&found, "root-final-image"), ["test/e2e/docker/Dockerfile:5"], "{found:#?}");
+}
+
+/// goreleaser's cross-compiling image runs goreleaser with the Go release its tag names
+/// (`goreleaser-cross:v1.25.7`): a release run in it builds with that Go; a snapshot run
+/// releases nothing.
+#[test]
+fn a_goreleaser_cross_image_builds_with_the_go_its_tag_names() {
+    let make = |tag: &str| {
+        format!(
+            "GORELEASER_IMAGE := ghcr.io/goreleaser/goreleaser-cross:{tag}\n\nrelease-local:\n\tdocker run --rm -v `pwd`:/src -w /src $(GORELEASER_IMAGE) release --snapshot --clean\n\nci-release:\n\tdocker run --rm -e GITHUB_TOKEN=$(GITHUB_TOKEN) -v `pwd`:/src -w /src $(GORELEASER_IMAGE) release --clean\n"
+        )
+    };
+    let config = "version: 2\nbuilds:\n  - env: [CGO_ENABLED=0]\n    flags: [-trimpath]\n    goos: [linux]\n    ldflags:\n      - -X main.buildDate={{.CommitDate}}\n";
+    let found = check_in_module(&[("Makefile", &make("v1.25.7")), (".goreleaser.yaml", config)]);
+    assert_eq!(rules(&found), [("toolchain-unsupported", "Makefile:7")], "{found:#?}");
+    assert!(found[0].2.contains("goreleaser-cross:v1.25.7"), "{}", found[0].2);
+    let found = check_in_module(&[("Makefile", &make("v1.27.3")), (".goreleaser.yaml", config)]);
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+/// A target with the release's `-s -w` that only a CI job for tests runs (`make windows-amd64`
+/// in unit-tests.yml) is no release when a release job runs other targets of the file (`make
+/// clients`); alone, stripping still says it ships.
+#[test]
+fn a_stripped_target_only_tests_run_beside_the_released_ones() {
+    let make = "LDFLAGS = -ldflags \"-s -w\"\nwindows-amd64:\n\tGOOS=windows GOARCH=amd64 go build -trimpath $(LDFLAGS) -o app.exe .\nclients:\n\tGOOS=linux GOARCH=arm64 go build -trimpath $(LDFLAGS) -o app_linux-arm64 .\n";
+    let tests = "on:\n  push:\n    branches: [main]\njobs:\n  windows:\n    runs-on: windows-latest\n    steps:\n      - run: make windows-amd64\n";
+    let release = release_workflow("ubuntu-latest", "make clients", "app_linux-arm64");
+    let found = check_in_module(&[
+        ("Makefile", make),
+        (".github/workflows/unit-tests.yml", tests),
+        (".github/workflows/release.yml", &release),
+    ]);
+    assert_eq!(places(&found, "stripped-without-symbols"), ["Makefile:5"], "{found:#?}");
+    let found = check_in_module(&[("Makefile", make), (".github/workflows/unit-tests.yml", tests)]);
+    assert_eq!(places(&found, "stripped-without-symbols"), ["Makefile:3", "Makefile:5"], "{found:#?}");
 }

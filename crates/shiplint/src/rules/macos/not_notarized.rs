@@ -1,6 +1,6 @@
+use crate::defs::link::names_word;
 use crate::finding::{Finding, Location};
 use crate::rules::Defs;
-use crate::defs::link::names_darwin_word;
 use crate::rules::DefsFindings;
 use std::collections::HashSet;
 
@@ -166,11 +166,14 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         // The first caller that gives darwin, where it enters the chain (its command names it,
         // `./package.sh Mac darwin amd64`, or a variable it passes does, or its job's matrix
         // lists it; the callers below only pass it on), else the nearest whose file names macOS.
+        // (A CI job that keeps nothing, a cross-compile check, chooses nothing that ships.)
         let gives_darwin = |c: &&crate::defs::link::Caller| {
-            names_darwin_word(&c.written)
-                || names_darwin_word(&c.evaluated)
-                || c.matrix_names_macos
-                || c.exported(&names_darwin_word).is_some()
+            let keeps = !c.kind.is_ci() || c.keeping.as_ref().is_some_and(|k| k.keeps(None));
+            keeps
+                && (names_word(&c.written, "darwin")
+                    || names_word(&c.evaluated, "darwin")
+                    || c.matrix_names_macos
+                    || c.exported(&|v| names_word(v, "darwin")).is_some())
         };
         let chooser = b
             .via
@@ -290,15 +293,18 @@ impl MacosChoice {
     }
 }
 
-/// Whether a line sets a build's target to darwin: it names darwin as a word and is not a
-/// comment, a message (`echo "on macOS ..."`), or a test of the system (`ifeq`, `[ ... ]`, a
-/// case arm `darwin)` or `darwin*) ...`).
+/// Whether a line sets a build's target to darwin: it names darwin or macOS as a word, in any
+/// case (`for os in Darwin Linux`), outside a comment, and is not a message (`echo "on macOS
+/// ..."`) or a test of the system (`ifeq`, `[ ... ]`, a case arm `darwin)` or `Darwin*) ...`).
 fn chooses_macos(line: &str) -> bool {
-    let code = line.trim();
+    let line = line.to_ascii_lowercase();
+    // Without a comment at the end (`else # non-macOS`, a target's `## ... macOS` help).
+    let code = line.split(" #").next().unwrap_or_default().split("\t#").next().unwrap_or_default().trim();
     let tests = ["ifeq", "ifneq", "==", "!=", "=~", "[ ", "[[", "test "].iter().any(|t| code.contains(t));
     let case_arm = code.split_whitespace().next().is_some_and(|w| w.ends_with(')') && !w.contains('('));
     let message = ["echo ", "printf ", "log ", "info ", "warn "].iter().any(|m| code.starts_with(m));
-    !code.starts_with('#') && !code.starts_with("//") && !tests && !case_arm && !message && names_darwin_word(code)
+    let names = names_word(code, "darwin") || names_word(code, "macos");
+    !code.starts_with('#') && !code.starts_with("//") && !tests && !case_arm && !message && names
 }
 
 const GORELEASER_HELP: &str = "add a notarize: section (Developer ID certificate and App Store Connect key)";
