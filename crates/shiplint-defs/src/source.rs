@@ -2620,7 +2620,7 @@ impl<'a> Defs<'a> {
                     && self.caller_ships(o).is_some()
             })
         };
-        let stripping_says = !program && !self.releases_elsewhere && !(run_for_tests && released_by_other_targets());
+        let stripping_says = !(program || self.releases_elsewhere || run_for_tests && released_by_other_targets());
         if let Some(written) = self.ldflags_written(inv).filter(|_| stripping_says) {
             // Looked for only when stripped: it reads every build of the file.
             if super::gobuild::linker_strips(&written) == (true, true) && !self.cross_compiles_elsewhere(inv) {
