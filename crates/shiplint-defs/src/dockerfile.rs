@@ -682,25 +682,30 @@ impl Dockerfile {
         toolchain && (!self.starts_a_program(stage) || self.starts_only_a_shell(stage))
     }
 
-    /// Whether the stage chain installs Go itself: an `ENV GOROOT=...` or a RUN that fetches a
-    /// Go release archive (`wget https://dl.google.com/go/go${V}.linux-amd64.tar.gz`).
+    /// Whether the stage chain installs Go itself: an `ENV GOROOT=...`, a RUN that fetches a
+    /// Go release archive (`wget https://dl.google.com/go/go${V}.linux-amd64.tar.gz`), or a COPY
+    /// of another stage's or image's `/usr/local/go`.
     fn installs_go(&self, stage: usize) -> bool {
         const ARCHIVES: [&str; 3] = ["dl.google.com/go/", "go.dev/dl/", "golang.org/dl/"];
         self.chain(stage).iter().flat_map(|s| &s.instructions).any(|i| match i.keyword.as_str() {
             "ENV" => i.args.split_whitespace().any(|w| w == "GOROOT" || w.starts_with("GOROOT=")),
             "RUN" => ARCHIVES.iter().any(|a| i.args.contains(a)),
+            "COPY" => i.args.split_whitespace().any(|w| w.trim_end_matches('/') == "/usr/local/go"),
             _ => false,
         })
     }
 
     /// Whether what starts the image is a shell given no command (`ENTRYPOINT ["/bin/bash"]`,
-    /// `CMD ["sh", "-l"]`): whoever runs it chooses what runs.
+    /// `CMD ["sh", "-l"]`, or `ENTRYPOINT ["/bin/bash", "-c"]`, which runs the command `docker
+    /// run` gives): whoever runs it chooses what runs.
     fn starts_only_a_shell(&self, stage: usize) -> bool {
         let Some(start) = self.start_instruction(stage) else { return false };
-        let mut words = start.args.split([' ', '\t', '"', '\'', '[', ']', ',']).filter(|w| !w.is_empty());
-        let shell =
-            words.next().is_some_and(|w| matches!(w.rsplit('/').next(), Some("sh" | "bash" | "ash" | "dash" | "zsh")));
-        shell && words.all(|w| w.starts_with('-') && w != "-c")
+        let words: Vec<&str> =
+            start.args.split([' ', '\t', '"', '\'', '[', ']', ',']).filter(|w| !w.is_empty()).collect();
+        let Some((program, options)) = words.split_first() else { return false };
+        let shell = matches!(program.rsplit('/').next(), Some("sh" | "bash" | "ash" | "dash" | "zsh"));
+        let command_given = start.keyword == "ENTRYPOINT" && options.last() == Some(&"-c");
+        shell && options.iter().all(|w| w.starts_with('-')) && (!options.contains(&"-c") || command_given)
     }
 
     /// The stage chain from `index` back to its root (itself first).

@@ -1326,6 +1326,16 @@ fn resolve(
     folders: Option<&ContextFolders>,
     index: &HashMap<PathBuf, usize>,
 ) -> Vec<(usize, Run)> {
+    // A CI step's absolute working directory other than GitHub's workspace (which is
+    // `/home/runner/work/<repo>/<repo>`) is another repository's checkout (`working-directory:
+    // /home/runner/work/app-plugin`): what it runs there is not this repository's.
+    let workspace = |dir: &str| {
+        let mut parts = dir.trim_end_matches('/').rsplit('/');
+        parts.next().is_some_and(|repo| parts.next() == Some(repo))
+    };
+    if kind.is_ci() && cwd.and_then(Value::as_known).is_some_and(|c| c.starts_with('/') && !workspace(c)) {
+        return Vec::new();
+    }
     // A folder outside the scan (`cd /tmp/build`) or with nothing known before its holes (`cd
     // $GITHUB_WORKSPACE`) says nothing: found as before.
     let cwd = cwd.filter(|c| anchored(c) && !c.starts_with("/") && c.as_known() != Some("."));

@@ -2482,6 +2482,14 @@ impl<'a> Defs<'a> {
             // Built again to the same file later in the stage (a first build that warms the
             // cache, then the release build): the later one is what the image gets.
             Kind::Dockerfile if self.rebuilt_later_in_stage(b) => return None,
+            // Other modules' programs (`go install gotest.tools/gotestsum@v1.12.0`) in an image
+            // that is a build environment (a CI builder): tools of that environment.
+            Kind::Dockerfile
+                if self.builds_only_other_modules(inv)
+                    && self.image_stages().into_iter().all(|s| self.stage_is_build_environment(s)) =>
+            {
+                return None;
+            }
             Kind::Dockerfile => {
                 let reason = match &self.published_by {
                     Some(at) => format!("it is built into an image that {at} publishes"),

@@ -4203,6 +4203,19 @@ RUN CGO_ENABLED=0 go build -trimpath -o /usr/local/bin/app .
     assert_eq!(places(&found, "root-final-image"), ["docker/build/Dockerfile:1"], "{found:#?}");
     let found = check_in_module(&[("docker/build/Dockerfile", &image("CMD [\"bash\", \"-c\", \"app serve\"]"))]);
     assert_eq!(places(&found, "root-final-image"), ["docker/build/Dockerfile:1"], "{found:#?}");
+    // A CI builder: Go copied in, other modules' tools installed, `bash -c` running whatever a
+    // job gives it. Neither the image nor its tools ship.
+    let builder = "FROM debian:12-slim AS go
+RUN curl -sL https://go.dev/dl/go1.27.3.linux-amd64.tar.gz | tar -C /usr/local -xz
+ENV PATH=/usr/local/go/bin:/go/bin:$PATH GOPATH=/go
+RUN go install gotest.tools/gotestsum@v1.12.0
+FROM debian:12-slim
+COPY --from=go /usr/local/go /usr/local/go
+COPY --from=go /go/bin/gotestsum /usr/local/bin/gotestsum
+ENTRYPOINT [\"/bin/bash\", \"-c\"]
+";
+    let found = check_in_module(&[("ops/ci-builder/Dockerfile", builder)]);
+    assert!(found.is_empty(), "{found:#?}");
 }
 
 #[test]
@@ -6443,4 +6456,22 @@ fn a_stripped_target_only_tests_run_beside_the_released_ones() {
     assert_eq!(places(&found, "stripped-without-symbols"), ["Makefile:5"], "{found:#?}");
     let found = check_in_module(&[("Makefile", make), (".github/workflows/unit-tests.yml", tests)]);
     assert_eq!(places(&found, "stripped-without-symbols"), ["Makefile:3", "Makefile:5"], "{found:#?}");
+}
+
+/// A CI step whose working directory is another checkout (`/home/runner/work/app-plugin`) runs
+/// that repository's Makefile, not this one's; GitHub's workspace (`/home/runner/work/app/app`)
+/// is this repository.
+#[test]
+fn a_step_in_another_checkout_runs_another_repositorys_files() {
+    let make = "default:\n\tgo build -o bin/app .\n";
+    let workflow = |dir: &str| {
+        format!(
+            "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - working-directory: {dir}\n        run: make default\n      - uses: softprops/action-gh-release@v2\n        with:\n          files: bin/app\n"
+        )
+    };
+    let at = ".github/workflows/release.yml";
+    let found = check_in_module(&[("Makefile", make), (at, &workflow("/home/runner/work/app-plugin"))]);
+    assert!(found.is_empty(), "{found:#?}");
+    let found = check_in_module(&[("Makefile", make), (at, &workflow("/home/runner/work/app/app"))]);
+    assert_eq!(places(&found, "untrimmed-paths"), ["Makefile:2"], "{found:#?}");
 }
