@@ -1,4 +1,4 @@
-//! The Dockerfile reader (stages, ARGs, RUN through the shell reader), and every rule that reads build definitions, on arbitrary text.
+//! The Dockerfile reader (stages, ARGs, RUN through the shell reader), the bake file reader, and every rule that reads build definitions, on arbitrary text.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 

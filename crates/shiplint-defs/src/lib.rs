@@ -7,6 +7,7 @@
 //! is still judged. This crate reads and models; it has no rules and prints nothing.
 
 pub mod actions;
+pub mod bake;
 pub mod budget;
 pub mod build_actions;
 pub mod ci;

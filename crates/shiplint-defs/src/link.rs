@@ -889,6 +889,12 @@ enum Request {
     Goreleaser {
         config: Option<String>,
     },
+    /// `docker buildx bake -f FILE TARGET...`: the images of the bake file's targets (`None`:
+    /// targets named with holes, which may be any).
+    Bake {
+        file: Option<String>,
+        targets: Option<Vec<String>>,
+    },
     /// `docker build -f FILE --build-arg NAME=value --target STAGE CONTEXT`.
     Image {
         file: Option<String>,
@@ -950,6 +956,11 @@ fn request_launched(argv: &[Value], launch: &super::gobuild::Launch) -> Option<R
     };
     if let Some(options) = image_options {
         return image_request(options);
+    }
+    match (name, subcommand.as_slice()) {
+        ("docker", ["buildx", "bake"]) => return bake_request(&rest[2..]),
+        ("docker", ["bake", ..]) => return bake_request(&rest[1..]),
+        _ => {}
     }
     if name == "go" && rest.first()?.as_known()? == "run" {
         let at = 1 + super::gobuild::go_run_program(rest[1..].iter().map(Value::as_known))?;
@@ -1187,6 +1198,53 @@ fn image_request(args: &[Value]) -> Option<Request> {
     Some(Request::Image { file, context, build_args, target })
 }
 
+/// The bake file and targets of `docker buildx bake` (its words after `bake`).
+fn bake_request(args: &[Value]) -> Option<Request> {
+    // Options whose value is the next word (unless attached with `=`); the others are flags.
+    const WITH_VALUE: &[&str] = &[
+        "-f",
+        "--file",
+        "--set",
+        "--progress",
+        "--builder",
+        "--metadata-file",
+        "--allow",
+        "--call",
+        "--provenance",
+        "--sbom",
+    ];
+    let (mut file, mut targets) = (None, Some(Vec::new()));
+    let mut words = args.iter();
+    while let Some(w) = words.next() {
+        let Some(word) = w.as_known() else {
+            // A word with holes: a target this reader cannot know, or an option in a variable.
+            targets = None;
+            continue;
+        };
+        if !word.starts_with('-') {
+            targets.as_mut().map(|t: &mut Vec<String>| t.push(word.to_string()));
+            continue;
+        }
+        let (flag, attached) = match word.split_once('=') {
+            Some((flag, value)) => (flag, Some(value.to_string())),
+            None => (word, None),
+        };
+        if !WITH_VALUE.contains(&flag) {
+            continue;
+        }
+        let value = attached.or_else(|| words.next().and_then(Value::as_known).map(str::to_string));
+        if matches!(flag, "-f" | "--file") {
+            file = file.or(value);
+        }
+    }
+    Some(Request::Bake { file, targets })
+}
+
+/// The names `docker buildx bake` reads when no `-f` is given.
+const BAKE_FILES: [&str; 2] = ["docker-bake.hcl", "docker-bake.override.hcl"];
+/// The largest bake file read.
+const MAX_BAKE_FILE: u64 = 1 << 20;
+
 /// `path` without `.` and with `..` applied; `None` when `..` climbs above its start.
 fn normalize(path: &Path) -> Option<PathBuf> {
     let mut out = PathBuf::new();
@@ -1394,6 +1452,30 @@ fn resolve(
                 candidates.extend(in_folder.into_iter().cloned());
             }
             each(find_file(index, candidates.into_iter()).into_iter().collect(), Run::Script { args })
+        }
+        Request::Bake { file, targets } => {
+            let names: Vec<String> = match file {
+                Some(f) => vec![f],
+                None => BAKE_FILES.map(String::from).to_vec(),
+            };
+            let read = |name: &String| {
+                bases.iter().find_map(|base| {
+                    let path = join_path(&[base, &Value::known(name)]);
+                    let bytes = shiplint_archive::read_regular(Path::new(path.as_known()?), MAX_BAKE_FILE).ok()?;
+                    Some((name.clone(), String::from_utf8_lossy(&bytes).into_owned()))
+                })
+            };
+            let Some((name, text)) = names.iter().find_map(read) else { return Vec::new() };
+            // A target's context is relative to the bake file's folder, its Dockerfile to the context.
+            let folder = Value::known(Path::new(&name).parent().and_then(Path::to_str).unwrap_or(""));
+            let mut runs = Vec::new();
+            for t in super::bake::read(&text).built(targets.as_deref()) {
+                let context = Value::known(t.context.as_deref().unwrap_or("."));
+                let dockerfile = Value::known(t.dockerfile.as_deref().unwrap_or("Dockerfile"));
+                let path = join_path(&[&folder, &context, &dockerfile]);
+                runs.extend(each(find(&path), Run::Image { build_args: Vec::new(), target: t.stage }));
+            }
+            runs
         }
         Request::Image { file, context, build_args, target } => {
             // `-f` is found from where the command runs; the default is the context's Dockerfile.

@@ -39,6 +39,13 @@ pub fn run(reader: &str, data: &[u8]) {
             build_definition(kind, &rendered);
             go_template(&text);
         }
+        // A bake file names the Dockerfiles and stages its targets build.
+        if kind == Kind::Dockerfile {
+            let bake = crate::defs::bake::read(&text);
+            for target in bake.built(None).into_iter().chain(bake.built(Some(&[]))) {
+                assert!(bake.targets.iter().any(|t| t.name == target.name), "{target:?}");
+            }
+        }
     }
 }
 

@@ -6475,3 +6475,18 @@ fn a_step_in_another_checkout_runs_another_repositorys_files() {
     let found = check_in_module(&[("Makefile", make), (at, &workflow("/home/runner/work/app/app"))]);
     assert_eq!(places(&found, "untrimmed-paths"), ["Makefile:2"], "{found:#?}");
 }
+
+/// `docker buildx bake` builds the stages its bake file's targets name (a group of them by
+/// default): each is an image, judged as one; a stage no target names is not.
+#[test]
+fn a_bake_file_builds_the_stages_its_targets_name() {
+    let image = "FROM golang:1.27 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -trimpath -o /out/ .\nFROM alpine:3.20 AS node-target\nCOPY --from=build /out/app /usr/bin/node\nENTRYPOINT [\"/usr/bin/node\"]\nFROM alpine:3.20 AS batcher-target\nCOPY --from=build /out/app /usr/bin/batcher\nUSER 65532\nENTRYPOINT [\"/usr/bin/batcher\"]\nFROM alpine:3.20 AS debug\nCOPY --from=build /out/app /usr/bin/app\n";
+    let bake = "group \"default\" {\n  targets = [\"node\", \"batcher\"]\n}\ntarget \"base\" {\n  context = \".\"\n  dockerfile = \"ops/Dockerfile\"\n}\ntarget \"node\" {\n  inherits = [\"base\"]\n  target = \"node-target\"\n}\ntarget \"batcher\" {\n  inherits = [\"base\"]\n  target = \"batcher-target\"\n}\n";
+    let workflow = "on:\n  push:\n    tags: ['v*']\njobs:\n  images:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker buildx bake --push -f docker-bake.hcl\n";
+    let files = [("ops/Dockerfile", image), ("docker-bake.hcl", bake), (".github/workflows/images.yml", workflow)];
+    let found = check_in_module(&files);
+    assert_eq!(places(&found, "root-final-image"), ["ops/Dockerfile:5"], "{found:#?}");
+    // Without the bake file, the last stage is the image.
+    let found = check_in_module(&[files[0], files[2]]);
+    assert_eq!(places(&found, "root-final-image"), ["ops/Dockerfile:12"], "{found:#?}");
+}
