@@ -300,6 +300,19 @@ impl Triggers {
         let by_hand = |event: &str| event == "workflow_dispatch";
         events.iter().any(|&(e, t)| releases(e, t)) && events.iter().all(|&(e, t)| releases(e, t) || by_hand(e))
     }
+
+    /// Whether a release event or a push of tags runs it, among other events.
+    fn on_tagged_release(&self) -> bool {
+        match self {
+            Triggers::One(e) => e == "release",
+            Triggers::List(l) => l.iter().any(|e| e == "release"),
+            Triggers::Map(m) => m.iter().any(|(event, trigger)| match (event.as_str(), trigger) {
+                ("release", _) => true,
+                ("push", Trigger::Refs { tags, tags_ignore, .. }) => tags.is_some() || tags_ignore.is_some(),
+                _ => false,
+            }),
+        }
+    }
 }
 
 /// The most matrix combinations expanded per job (GitHub's own limit is 256).
@@ -564,6 +577,7 @@ pub fn parse(text: &str) -> Result<Pipeline, String> {
         pull_requests_only: wf.on.as_ref().is_some_and(Triggers::pull_requests_only),
         on_release: wf.on.as_ref().is_some_and(Triggers::on_release),
         release_only: wf.on.as_ref().is_some_and(Triggers::release_only),
+        on_tagged_release: wf.on.as_ref().is_some_and(Triggers::on_tagged_release),
         ..Pipeline::default()
     };
     // A reusable workflow's inputs, as `${{ inputs.* }}` reads them when no caller passes one.

@@ -262,6 +262,8 @@ pub struct Pipeline {
     pub on_release: bool,
     /// Only releases and tag pushes run it (and runs by hand): what its steps run builds the release.
     pub release_only: bool,
+    /// A release event or a push of tags runs it (beside other events, maybe).
+    pub on_tagged_release: bool,
     pub jobs: Vec<JobPlan>,
     pub runs: Vec<RunStep>,
     pub actions: Vec<ActionStep>,

@@ -393,16 +393,22 @@ pub struct ContextFolders {
 
 impl ContextFolders {
     /// Records a `COPY`/`ADD` of `args` (sources and destination, without options). Only a
-    /// single folder copied is recorded (`.`, or a name ending in `/`): files copied into a
-    /// folder say nothing about the rest of it.
+    /// single source without patterns is recorded: a folder (`.`, `cmd/`, `make`) is copied
+    /// to the destination, a file to it or, when it ends in `/`, into it (`COPY Makefile
+    /// /src/` is `/src/Makefile`); files copied into a folder say nothing about the rest of it.
     fn copied(&mut self, args: &str) {
         let words: Vec<&str> = args.split_whitespace().collect();
         let [source, dest] = words.as_slice() else { return };
-        if source.contains('$') || dest.contains('$') || !(*source == "." || source.ends_with('/')) {
+        if source.contains(['$', '*', '?', '[']) || dest.contains('$') || source.contains("://") {
             return;
         }
-        let Some(dest) = self.in_image(dest) else { return };
+        let folder = *source == "." || source.ends_with('/');
         let source = join_folder("", source.trim_start_matches("./"));
+        let dest = match (folder, dest.ends_with('/')) {
+            (false, true) => format!("{dest}{}", source.rsplit('/').next().unwrap_or(&source)),
+            _ => dest.to_string(),
+        };
+        let Some(dest) = self.in_image(&dest) else { return };
         self.copies.push((dest, source));
     }
 

@@ -1304,7 +1304,29 @@ impl<'a> Walk<'a, '_> {
                 }
                 Item::If { branches, otherwise } => self.if_chain(branches, otherwise.as_deref(), env, frame, depth),
                 Item::Case { word, arms } => {
-                    let subject = env.expand(word);
+                    // A case on a variable the file never sets (`case "$CRAFT_ARCH_BUILD_FOR"`,
+                    // whose `*) exit 1` arm says the caller must) is on what the caller gives,
+                    // not on the empty text it would be unset.
+                    let params = |parts: &[Part]| -> Vec<String> {
+                        let mut names = Vec::new();
+                        for p in parts {
+                            match p {
+                                Part::Param { name, op: None } => names.push(name.clone()),
+                                Part::Double(inner) => names.extend(inner.iter().filter_map(|p| match p {
+                                    Part::Param { name, op: None } => Some(name.clone()),
+                                    _ => None,
+                                })),
+                                _ => {}
+                            }
+                        }
+                        names
+                    };
+                    let names = params(&word.parts);
+                    let unset = !names.is_empty() && names.iter().all(|n| is_name(n) && env.get(n).is_none());
+                    let subject = match unset {
+                        true => Value::hole(Origin::Unevaluated(super::shell::flatten(&word.parts))),
+                        false => env.expand(word),
+                    };
                     let matches = |patterns: &[Word]| -> Option<bool> {
                         let s = subject.as_known()?;
                         let mut any_unknown = false;
@@ -1345,15 +1367,13 @@ impl<'a> Walk<'a, '_> {
                         None => env.elements("@"),
                         // A `while read` loop's input: its lines (blank ones left out).
                         Some(ws) if *per_line => ws.iter().flat_map(|w| lines_of(&env.expand(w))).collect(),
-                        // `for p in plugins/*`: each file the pattern matches, which no file says.
+                        // `for p in plugins/*`: each file the pattern matches, which no file says;
+                        // written as the pattern, which names those files (`tar -c $p`).
                         Some(ws) => ws
                             .iter()
                             .flat_map(|w| {
                                 match w.parts.iter().any(|p| matches!(p, Part::Lit(t) if t.contains(['*', '?', '[']))) {
-                                    true => vec![Value::hole(Origin::Unevaluated(format!(
-                                        "(each file {} matches)",
-                                        super::shell::flatten(&w.parts)
-                                    )))],
+                                    true => vec![Value::hole(Origin::Unevaluated(super::shell::flatten(&w.parts)))],
                                     false => env.fields(w),
                                 }
                             })

@@ -177,6 +177,13 @@ impl<'a> BuildInvocation<'a> {
                 return (!below.is_empty() && !below.ends_with('/')).then(|| below.to_string());
             }
         }
+        self.output_pattern()
+    }
+
+    /// Its `-o` as a pattern, each hole a `*` (`build/*/darwin/amd64/app`), when it starts in
+    /// a known folder.
+    pub fn output_pattern(&self) -> Option<String> {
+        let holey = self.output.as_ref()?.0.pieces();
         let Some(Piece::Text(head)) = holey.first() else { return None };
         let folder = &head[..head.rfind('/')?];
         let pattern: String = holey
@@ -403,6 +410,8 @@ impl<'a> BuildInvocation<'a> {
         let argv = &e.argv;
         let (mut oses, mut arches, mut pairs) = (None, None, Vec::new());
         let (mut output, mut name, mut dest, mut cgo) = (None, None, None, false);
+        // goxz's archive: `-pv` puts the version in its name, `-z` makes every one a zip.
+        let (mut package_version, mut zip_always) = (None, false);
         self.trimpath = tool == "goxz";
         self.apply_goflags();
         let mut j = from;
@@ -439,6 +448,8 @@ impl<'a> BuildInvocation<'a> {
                 ("ldflags", "gox" | "xgo") | ("build-ldflags", "goxz") => self.ldflags = value.map(|v| (v, word)),
                 ("output", "gox") => output = value.map(|v| (v, word)),
                 ("n", "goxz") | ("out", "xgo") => name = value,
+                ("pv", "goxz") => package_version = value,
+                ("z", "goxz") => zip_always = value.as_ref().and_then(Value::as_known) != Some("false"),
                 ("d", "goxz") | ("dest", "xgo") => dest = value,
                 ("cgo", "gox") => cgo = value.as_ref().and_then(Value::as_known) != Some("false"),
                 ("trimpath", "goxz" | "xgo") => {
@@ -539,13 +550,20 @@ impl<'a> BuildInvocation<'a> {
                         None => b.push_str(&format!("-{os}-{arch_written}")),
                     }
                 } else {
-                    // goxz builds in a work folder and packs each target into its own archive in
-                    // `-d` (goxz/ by default).
+                    // goxz builds in a work folder it deletes and packs each target into its own
+                    // archive in `-d` (goxz/ by default): `<-n>[_<-pv>]_<os>_<arch>`, a zip for
+                    // windows and darwin (all with `-z`), a .tar.gz otherwise.
                     b.push(dest.as_ref().unwrap_or(&Value::known("goxz")));
-                    b.push_str(&format!("/{os}_{arch}/"));
+                    b.push_str("/");
                     b.push(name.as_ref().unwrap_or(&package_dir));
+                    if let Some(version) = &package_version {
+                        b.push_str("_");
+                        b.push(version);
+                    }
+                    let zip = zip_always || matches!(os.as_str(), "windows" | "darwin");
+                    b.push_str(&format!("_{os}_{arch}.{}", if zip { "zip" } else { "tar.gz" }));
                 }
-                if os == "windows" {
+                if os == "windows" && tool != "goxz" {
                     b.push_str(".exe");
                 }
                 let written = b.build();

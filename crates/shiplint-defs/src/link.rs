@@ -389,7 +389,8 @@ const PUBLISHING_COMMANDS: &[&str] = &["docker", "podman", "buildah", "gorelease
 /// Commands that upload the files they name somewhere that outlives the job.
 const UPLOADING_COMMANDS: &[&str] = &["gh", "ghr", "aws", "gsutil", "az", "rsync", "scp", "curl", "jf"];
 /// Commands that pack the files they name into an archive.
-const ARCHIVING_COMMANDS: &[&str] = &["tar", "zip", "7z", "gzip", "xz", "zstd", "bzip2", "Compress-Archive"];
+const ARCHIVING_COMMANDS: &[&str] =
+    &["tar", "gtar", "bsdtar", "zip", "7z", "gzip", "xz", "zstd", "bzip2", "Compress-Archive"];
 /// Commands that pack the files they name into an installer, a package or a universal binary
 /// (`lipo -create -output app app.amd64 app.arm64`, `wix build -d BinPath=app.exe`).
 const PACKAGING_COMMANDS: &[&str] = &[
@@ -470,8 +471,12 @@ fn command_name(program: &str) -> &str {
 
 /// Whether a command runs one of `programs` on the file `file`.
 fn runs_on_file(argv: &[Value], programs: &[&[&str]], file: &str) -> bool {
-    let program = program_of(argv);
-    programs.iter().any(|list| list.contains(&program))
+    let listed = |program: &str| programs.iter().any(|list| list.contains(&command_name(program)));
+    // A program the file chooses among ones that all would (`TAR ?= tar`, `gtar` where `tar`
+    // is not GNU's).
+    let alternatives = argv.first().and_then(Value::alternatives).unwrap_or_default();
+    let chosen = !alternatives.is_empty() && alternatives.iter().all(|a| a.as_known().is_some_and(listed));
+    (listed(program_of(argv)) || chosen)
         && argv.iter().skip(1).filter_map(Value::as_known).any(|a| !a.starts_with('-') && names_file(a, file))
 }
 
@@ -612,6 +617,24 @@ fn image_tags(argv: &[Value]) -> Vec<&str> {
     tags
 }
 
+/// Whether any command of `d` pushes an image by a tag an image build `argv` gives, written
+/// the same way even where its value is not known (`docker build -t $(IMAGE):$(GIT_HASH)` in
+/// one target, `docker push $(IMAGE):$(GIT_HASH)` in another that runs it first).
+fn pushes_tag_of(d: &Defs<'_>, argv: &[Value]) -> bool {
+    let given: Vec<&Value> = argv
+        .windows(2)
+        .filter(|w| matches!(w[0].as_known(), Some("-t" | "--tag")))
+        .map(|w| &w[1])
+        .filter(|tag| !tag.is_empty())
+        .collect();
+    !given.is_empty()
+        && d.commands.iter().any(|o| {
+            let words: Vec<Option<&str>> = o.argv.iter().take(2).map(Value::as_known).collect();
+            matches!(words.as_slice(), [Some("docker" | "podman" | "nerdctl" | "buildah"), Some("push")])
+                && o.argv.get(2).is_some_and(|pushed| given.contains(&pushed))
+        })
+}
+
 /// Whether an image tag names development or tests (`waypoint:dev`, `app:local-test`): a word of
 /// the tag after the name's `:` (no tag is `latest`).
 fn tag_names_development(reference: &str) -> bool {
@@ -718,6 +741,14 @@ impl Keeping {
         };
         let later_keeps = self.later.iter().any(|argv| publishes(argv) || names_output(argv));
         self.action_keeps || later_keeps || self.artifacts.iter().any(|kept| artifact_holds(kept, output))
+    }
+
+    /// Whether an artifact of the job keeps `in_workspace`, the workspace path of a file a step
+    /// wrote from another folder as `output` (`cd wix` then `-o ../build/app.exe`), which no
+    /// later command runs as a tool.
+    pub fn artifact_keeps(&self, output: &str, in_workspace: &str) -> bool {
+        let runs = |argv: &Vec<String>| argv.first().is_some_and(|p| p.trim_start_matches("./") == output);
+        !self.later.iter().any(runs) && self.artifacts.iter().any(|kept| artifact_holds(kept, in_workspace))
     }
 
     /// Whether a command runs a program the job built (`./target/release/app version`): one of
@@ -1222,7 +1253,9 @@ fn bake_request(args: &[Value]) -> Option<Request> {
             continue;
         };
         if !word.starts_with('-') {
-            targets.as_mut().map(|t: &mut Vec<String>| t.push(word.to_string()));
+            if let Some(t) = targets.as_mut() {
+                t.push(word.to_string());
+            }
             continue;
         }
         let (flag, attached) = match word.split_once('=') {
@@ -1246,7 +1279,7 @@ const BAKE_FILES: [&str; 2] = ["docker-bake.hcl", "docker-bake.override.hcl"];
 const MAX_BAKE_FILE: u64 = 1 << 20;
 
 /// `path` without `.` and with `..` applied; `None` when `..` climbs above its start.
-fn normalize(path: &Path) -> Option<PathBuf> {
+pub(crate) fn normalize(path: &Path) -> Option<PathBuf> {
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {
@@ -1520,7 +1553,7 @@ pub fn link(defs: &mut [Defs<'_>]) {
     let mut image_calls = Vec::new();
     for ActionImageBuild { file, caller, at, published, target, build_args } in action_built_dockerfiles(defs, &index) {
         // A workflow or job for tests pushes an image for tests (`docker-build-e2e-node.yml`).
-        let for_other_purpose = super::source::place_for_other_purpose(&caller.path, caller.context.as_deref());
+        let for_other_purpose = defs[caller.file].ci_job_for_other_purpose(caller.context.as_deref());
         let d = &mut defs[file];
         d.run_by_another = true;
         d.run_for_release = true;
@@ -1586,7 +1619,8 @@ pub fn link(defs: &mut [Defs<'_>]) {
                             c.container = container.clone();
                             let image = matches!(run, Run::Image { .. });
                             let same_place = || d.commands.iter().filter(|o| o.context == cmd.context);
-                            c.pushes = image && same_place().any(|o| pushes_image(&o.argv));
+                            c.pushes =
+                                image && (same_place().any(|o| pushes_image(&o.argv)) || pushes_tag_of(d, &cmd.argv));
                             c.file_pushes = image && pushes_images(d);
                             let tags = image_tags(&cmd.argv);
                             c.runs_built_image =
@@ -1631,7 +1665,7 @@ pub fn link(defs: &mut [Defs<'_>]) {
             // A place for tests or checks, or a workflow only pull requests run (a scan of the
             // image a change would build), releases nothing it runs.
             let for_other_purpose = call.caller.chain().any(|c| {
-                super::source::place_for_other_purpose(&c.path, c.context.as_deref())
+                defs[c.file].ci_job_for_other_purpose(c.context.as_deref())
                     || defs[c.file].workflow.is_some_and(|w| w.pull_requests_only)
             });
             defs[call.callee].run_for_release |= from_elsewhere && !for_other_purpose;

@@ -1506,6 +1506,12 @@ pub fn goreleaser_step_releases(step: &ci::ActionStep) -> bool {
     goreleaser_step_run(step).is_some_and(|run| run.releases)
 }
 
+/// Whether a goreleaser-action step builds the release itself: not `continue --merge` or
+/// `publish`, which publish what earlier split runs built (with their own Go).
+pub fn goreleaser_step_builds_release(step: &ci::ActionStep) -> bool {
+    goreleaser_step_run(step).is_some_and(|run| run.releases && run.builds)
+}
+
 impl<'a> Defs<'a> {
     /// The runs of goreleaser this file makes: goreleaser-action steps and `goreleaser` commands.
     /// A snapshot or `goreleaser build` run ships too where its place says so: a release or
@@ -2512,6 +2518,9 @@ impl<'a> Defs<'a> {
                 let output = self.output_as_named(inv);
                 let output = output.as_deref();
                 let keeping = self.keeping_on(b.context.as_deref(), Some(b.runner), inv.span.1);
+                // After `cd wix`, `-o ../build/app.exe` is `build/app.exe` of the workspace, where
+                // the job's artifact paths are.
+                let in_workspace = output.and_then(|o| self.output_in_workspace(inv, o));
                 // `go install ./cmd/gen` then `gen ...`: a tool the job runs, wherever GOPATH is.
                 let program = inv.output.as_ref().map(|(o, _)| o.display()).and_then(|o| {
                     let name = o.rsplit('/').next().unwrap_or("").to_string();
@@ -2521,7 +2530,10 @@ impl<'a> Defs<'a> {
                 let known = matches!(inv.output, Some((Value::Known(_), _)));
                 let tool = !known && program.is_some_and(|name| keeping.runs(&name));
                 let writes = inv.output.is_some() || output.is_some();
-                let kept = writes && !tool && keeping.keeps(output);
+                let kept = writes
+                    && !tool
+                    && (keeping.keeps(output)
+                        || in_workspace.zip(output).is_some_and(|(w, o)| keeping.artifact_keeps(o, &w)));
                 return kept.then(|| "it is built in CI and kept".into());
             }
             // A local action's steps run in the job that uses it: what they build ships when a
@@ -2552,13 +2564,18 @@ impl<'a> Defs<'a> {
             return Some(format!("it is packed into {into}"));
         }
         // Not beside a release made elsewhere (goreleaser), of which an old target is a leftover.
-        if let Some(target) = (!self.releases_elsewhere).then(|| self.published_by_release_target(b)).flatten() {
-            return Some(format!("the {target} target copies it and uploads it"));
+        if let Some(reason) = (!self.releases_elsewhere).then(|| self.published_by_release_target(b)).flatten() {
+            return Some(reason);
         }
         // `go install` into the GOPATH of whoever runs the file (`make install`, a `dist` target
         // that installs the tools): a local install, whatever the target's name or flags; it
-        // ships when something packs it or a caller's place or job keeps it.
+        // ships when something packs it or a caller's place or job keeps it. Other modules'
+        // programs installed there (`deps: ; go install github.com/x/goxz/cmd/goxz`, which a
+        // release target runs first) are the tools of whoever runs the file.
         if inv.installs_into_home() {
+            if self.builds_only_other_modules(inv) && !self.image_copies_by_name(b) {
+                return None;
+            }
             return self.caller_ships(b);
         }
         // Into /tmp and left there: it ships only where a caller's job keeps it.
@@ -2649,6 +2666,9 @@ impl<'a> Defs<'a> {
         if let Some(reason) = self.place_ships(b.context.as_deref()) {
             return Some(reason);
         }
+        if let Some(reason) = (!self.releases_elsewhere).then(|| self.packed_by_release_target(b)).flatten() {
+            return Some(reason);
+        }
         self.caller_ships(b)
     }
 
@@ -2682,8 +2702,31 @@ impl<'a> Defs<'a> {
 
     /// Whether this workflow file or its job `job` is named for tests, checks or docs (and
     /// neither for a release): what the job builds, it builds for that.
+    /// A job not named for another purpose that releases (see `ci_job_releases`) does so,
+    /// whatever its workflow file is named (`test.yml`).
     pub fn ci_job_for_other_purpose(&self, job: Option<&str>) -> bool {
         place_for_other_purpose(self.path, job)
+            && !(job.is_none_or(|j| !names_other_purpose(j)) && self.ci_job_releases(job))
+    }
+
+    /// Whether CI job `job` runs an action that attaches files to a release
+    /// (`upload-release-assets`), or one that publishes (an image push) in a workflow that
+    /// release events or tag pushes run and whose file names tests only in general (`test.yml`,
+    /// the project's one pipeline; not `docker-build-e2e-node.yml`, which pushes an image for
+    /// its end-to-end tests).
+    fn ci_job_releases(&self, job: Option<&str>) -> bool {
+        let Some(pipeline) = self.workflow else { return false };
+        let Some(index) = pipeline.jobs.iter().position(|j| Some(j.name.as_str()) == job) else { return false };
+        let file = self.path.rsplit('/').next().unwrap_or(self.path).to_ascii_lowercase();
+        let stem = file.rsplit_once('.').map_or(file.as_str(), |(stem, _)| stem);
+        let specific =
+            stem.split(['.', '-', '_']).any(|w| non_release_purpose(w).is_some() && !matches!(w, "test" | "tests"));
+        pipeline.actions.iter().filter(|a| a.job == index).any(|a| {
+            let repository = a.repository().to_ascii_lowercase();
+            let name = repository.split('/').nth(1).unwrap_or("");
+            let attaches = uploads_named_files(a) && name.contains("release") && !uploads_only_data_files(a);
+            attaches || pipeline.on_tagged_release && !specific && action_publishes(a)
+        })
     }
 
     /// Whether CI job `job` builds for tests: named for them, in a pipeline that publishes
@@ -2695,6 +2738,17 @@ impl<'a> Defs<'a> {
             && !self.pipeline_publishes()
             && !self.workflow.is_some_and(|w| w.release_only)
             && self.run_by_release.is_none()
+    }
+
+    /// A CI command's relative output path from the workspace, where its step changed folder
+    /// (`cd wix` then `-o ../build/app.exe`); `None` where it did not or the folder is not known.
+    fn output_in_workspace(&self, inv: &BuildInvocation<'_>, output: &str) -> Option<String> {
+        let cwd = self.command_at(inv.span)?.cwd.as_ref()?.as_known()?;
+        if output.starts_with(['/', '$', '~']) || cwd.starts_with('/') {
+            return None;
+        }
+        let joined = link::normalize(&Path::new(cwd).join(output))?;
+        joined.to_str().map(str::to_string)
     }
 
     /// The file a build writes as later commands name it: its `-o` (see
@@ -2814,11 +2868,10 @@ impl<'a> Defs<'a> {
         self.commands_after(b).iter().find_map(|c| link::packs_into(&c.argv, output))
     }
 
-    /// The release target of the same Makefile that takes what another target built and uploads
-    /// it (`build-all` writes `_build/app-darwin-amd64`; `release: cp _build/* release; gh
-    /// release create ...`): a target named for a release, one of whose commands copies or packs
-    /// the output and another uploads (`gh`, `aws`, `scp`...).
-    fn published_by_release_target(&self, b: &Build<'_>) -> Option<&str> {
+    /// Why a release target of the same Makefile takes what another target built: it copies or
+    /// packs it and uploads (`build-all` writes `_build/app-darwin-amd64`; `release: cp _build/*
+    /// release; gh release create ...`).
+    fn published_by_release_target(&self, b: &Build<'_>) -> Option<String> {
         if self.kind != Kind::Makefile || b.invocation.installs_into_home() {
             return None;
         }
@@ -2845,7 +2898,31 @@ impl<'a> Defs<'a> {
             };
             let takes = link::names_kept_files(&c.argv)
                 && c.argv.iter().skip(1).filter_map(Value::as_known).any(|a| !a.starts_with('-') && named(a));
-            takes.then_some(target)
+            takes.then(|| format!("the {target} target copies it and uploads it"))
+        })
+    }
+
+    /// A packaging target of the same Makefile that packs what another target built into an
+    /// archive or package in the Makefile's folder (`package-tar: ; tar czf dist/app.tar.gz
+    /// ./build`), running no build of its own (`make $$target` there is followed instead): it
+    /// makes the release file, whoever then uploads it (a release machine running `make
+    /// build-all package-all`).
+    fn packed_by_release_target(&self, b: &Build<'_>) -> Option<String> {
+        if self.kind != Kind::Makefile || b.invocation.installs_into_home() {
+            return None;
+        }
+        let output = self.output_as_named(&b.invocation)?;
+        let pattern = b.invocation.output_pattern();
+        let own = || self.commands.iter().filter(|c| c.via.is_none());
+        let runs_make = |target: &str| {
+            own().any(|c| c.context.as_deref() == Some(target) && matches!(c.program(), Some("make" | "gmake")))
+        };
+        own().filter(|c| c.cwd.is_none()).find_map(|c| {
+            let target = c.context.as_deref()?;
+            let packaging = Some(target) != b.context.as_deref() && names_a_release_not_cross(target);
+            let packs = |file: &str| link::packs_into(&c.argv, file.trim_start_matches("./")).is_some();
+            let packed = packaging && (packs(&output) || pattern.as_deref().is_some_and(packs)) && !runs_make(target);
+            packed.then(|| format!("the {target} target packs it"))
         })
     }
 

@@ -6490,3 +6490,226 @@ fn a_bake_file_builds_the_stages_its_targets_name() {
     let found = check_in_module(&[files[0], files[2]]);
     assert_eq!(places(&found, "root-final-image"), ["ops/Dockerfile:12"], "{found:#?}");
 }
+
+/// A push of the tag an image build gives, in another target that runs it first (`release:
+/// build-image` then `docker push $(IMAGE):$(GIT_HASH)`), publishes that image.
+#[test]
+fn a_push_by_the_built_tag_publishes_the_image() {
+    let make = "IMAGE := acme/app\nGIT_HASH := $(shell git rev-parse --short HEAD)\nbuild-image:\n\tdocker buildx build -t $(IMAGE):$(GIT_HASH) --load .\nrelease-image: build-image\n\tdocker push $(IMAGE):$(GIT_HASH)\n";
+    let image = scratch_image("golang:1.26.3", "go build -o /out/app .", "/out/app");
+    let found = check_in_module(&[("Makefile", make), ("Dockerfile", &image)]);
+    let untrimmed: Vec<&str> = found.iter().filter(|f| f.0 == "untrimmed-paths").map(|f| f.2.as_str()).collect();
+    assert!(matches!(untrimmed.as_slice(), [m] if m.contains("Makefile:4 publishes")), "{found:#?}");
+
+    // Pushed by another tag, it is not known to be the image built here.
+    let other = make.replace("docker push $(IMAGE):$(GIT_HASH)", "docker push $(IMAGE):latest");
+    let found = check_in_module(&[("Makefile", &other), ("Dockerfile", &image)]);
+    assert!(!found.iter().any(|f| f.2.contains("publishes")), "{found:#?}");
+}
+
+/// Other modules' programs that a release target's prerequisite installs into GOPATH (`deps:
+/// go install github.com/x/goxz/cmd/goxz`), even under the release's GOOS, are tools.
+#[test]
+fn tools_a_prerequisite_installs_do_not_ship() {
+    let make = "deps:\n\tgo install github.com/acme/gen/cmd/gen\nbuild: deps\n\tgo build -trimpath -o build/app .\npackage: \n\tGOOS=linux GOARCH=arm64 make build\n\ttar czf app-arm64.tgz build/app\n";
+    let found = check_in_module(&[("Makefile", make)]);
+    assert!(places(&found, "untrimmed-paths").is_empty(), "{found:#?}");
+
+    let own = make.replace("go install github.com/acme/gen/cmd/gen", "go install ./cmd/gen");
+    let found = check_in_module(&[("Makefile", &own), ("cmd/gen/main.go", "package main\n\nfunc main() {}\n")]);
+    assert_eq!(places(&found, "untrimmed-paths"), ["Makefile:2"], "{found:#?}");
+}
+
+/// After `cd wix`, `-o ../build/helper.exe` writes the workspace's `build/`, which the job's
+/// artifact keeps.
+#[test]
+fn an_output_after_cd_is_kept_by_its_workspace_path() {
+    let wf = "on:\n  push:\n    tags: ['v*']\njobs:\n  windows:\n    runs-on: windows-latest\n    steps:\n      - run: |\n          mkdir build\n          cd wix\n          go build -o ../build/helper.exe ./helper\n      - uses: actions/upload-artifact@v4\n        with:\n          path: build/\n";
+    let helper = "package main\n\nfunc main() {}\n";
+    let found = check_in_module(&[(".github/workflows/release.yml", wf), ("wix/helper/main.go", helper)]);
+    assert_eq!(places(&found, "untrimmed-paths"), [".github/workflows/release.yml:11"], "{found:#?}");
+
+    let elsewhere = wf.replace("path: build/", "path: logs/");
+    let found = check_in_module(&[(".github/workflows/release.yml", &elsewhere), ("wix/helper/main.go", helper)]);
+    assert!(places(&found, "untrimmed-paths").is_empty(), "{found:#?}");
+}
+
+/// `go mod tidy` in a prerequisite of a target whose build a release job keeps rewrites the
+/// module graph that release is built from; a `git diff --exit-code` after it checks it.
+#[test]
+fn tidy_in_a_prerequisite_of_a_release_build_drifts() {
+    let make = "credits:\n\tgo mod tidy\n\ncross: credits\n\tGOOS=linux go build -trimpath -o dist/app-linux .\n";
+    let wf = release_workflow("ubuntu-latest", "make cross", "dist/*");
+    let found = check_in_module(&[("Makefile", make), (".github/workflows/release.yml", &wf)]);
+    assert_eq!(places(&found, "module-graph-drift"), ["Makefile:2"], "{found:#?}");
+
+    let checked = make.replace("go mod tidy\n", "go mod tidy\n\tgit diff --exit-code go.mod go.sum\n");
+    let found = check_in_module(&[("Makefile", &checked), (".github/workflows/release.yml", &wf)]);
+    assert!(places(&found, "module-graph-drift").is_empty(), "{found:#?}");
+}
+
+/// A CI job that tidies and opens a pull request with the change builds nothing from it.
+#[test]
+fn tidy_that_opens_a_pull_request_is_reviewed() {
+    let wf = "on:\n  push:\n    branches: [main]\njobs:\n  tidy:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: go mod tidy\n      - uses: peter-evans/create-pull-request@v7\n      - run: gh pr merge --auto tidy\n";
+    let found = check_in_module(&[(".github/workflows/tidy.yml", wf)]);
+    assert!(places(&found, "module-graph-drift").is_empty(), "{found:#?}");
+
+    let pushed = wf.replace("      - uses: peter-evans/create-pull-request@v7\n", "      - run: make release\n");
+    let found = check_in_module(&[(".github/workflows/tidy.yml", &pushed)]);
+    assert_eq!(places(&found, "module-graph-drift"), [".github/workflows/tidy.yml:9"], "{found:#?}");
+}
+
+/// goxz packs each target into `<-d>/<-n>_<os>_<arch>.zip` (`.tar.gz` for linux): a release
+/// that keeps `snapshot/*.zip` keeps its darwin builds.
+#[test]
+fn goxz_archives_are_what_a_release_keeps() {
+    let make = "archives:\n\tgoxz -os=linux,darwin -arch=amd64 -d ./snapshot -n app .\n";
+    let wf = "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make archives\n      - run: gh release upload ${{ github.ref_name }} snapshot/*.zip\n";
+    let found = check_in_module(&[("Makefile", make), (".github/workflows/release.yml", wf)]);
+    assert_eq!(places(&found, "macos-not-notarized"), ["Makefile:2"], "{found:#?}");
+
+    let linux_only = wf.replace("snapshot/*.zip", "snapshot/*.tar.gz");
+    let found = check_in_module(&[("Makefile", make), (".github/workflows/release.yml", &linux_only)]);
+    assert!(places(&found, "macos-not-notarized").is_empty(), "{found:#?}");
+}
+
+/// A job whose build image is `goreleaser-cross:v1.22.4` but that installs Go with setup-go
+/// builds with setup-go's Go; a snapshot run in that image releases nothing.
+#[test]
+fn setup_go_decides_the_go_of_a_job_in_a_build_image() {
+    let wf = "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: ubuntu-latest\n    container:\n      image: goreleaser/goreleaser-cross:v1.22.4\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/setup-go@v5\n        with:\n          go-version: '1.27.1'\n      - uses: goreleaser/goreleaser-action@v6\n        with:\n          args: release --clean\n";
+    let goreleaser = "version: 2\nbuilds:\n  - flags: [-trimpath]\n    ldflags: ['-X main.buildDate={{.CommitDate}}']\n    goos: [linux]\n";
+    let go_mod = "module example.com/app\n\ngo 1.27.0\n";
+    let files = |wf: &str, make: &str| {
+        check(&[
+            ("go.mod", go_mod),
+            ("main.go", MAIN),
+            (".goreleaser.yaml", goreleaser),
+            (".github/workflows/release.yml", wf),
+            ("Makefile", make),
+        ])
+    };
+    let snapshot = "cross:\n\tdocker run --rm -v $(PWD):/src -w /src goreleaser/goreleaser-cross:v1.22.4 release --snapshot --clean\n";
+    let found = files(wf, snapshot);
+    let said: Vec<&str> = found
+        .iter()
+        .filter(|f| f.0.starts_with("toolchain") || f.0 == "module-graph-drift")
+        .map(|f| f.1.as_str())
+        .collect();
+    assert!(said.is_empty(), "{found:#?}");
+
+    let released = snapshot.replace("release --snapshot --clean", "release --clean");
+    let found = files(wf, &released);
+    assert_eq!(places(&found, "module-graph-drift"), ["Makefile:2"], "{found:#?}");
+}
+
+/// A glob loop (`for i in app-*; do tar -c $i ...`) packs each build the pattern names, in a
+/// job that attaches the archives to a release.
+#[test]
+fn a_glob_loop_packs_the_builds_it_names() {
+    let make = "cc-%:\n\t$(eval GOOS := $(word 1,$(subst -, ,$*)))\n\t$(eval GOARCH := $(word 2,$(subst -, ,$*)))\n\tenv GOOS=$(GOOS) GOARCH=$(GOARCH) go build -trimpath -o app-$(GOOS)-$(GOARCH) .\nall-platforms: cc-darwin-arm64 cc-linux-amd64\n";
+    let wf = "name: Test\non:\n  push:\n    branches: [main]\n  release:\n    types: [published]\njobs:\n  cross-compile:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make all-platforms\n      - run: |\n          mkdir -p artifacts\n          for i in app-*; do tar -c $i | gzip -n - > artifacts/$i.tar.gz; done\n      - uses: AButler/upload-release-assets@v4.0.0\n        if: github.event_name == 'release'\n        with:\n          files: 'artifacts/*'\n";
+    let found = check_in_module(&[("Makefile", make), (".github/workflows/test.yml", wf)]);
+    assert_eq!(places(&found, "macos-not-notarized"), ["Makefile:4"], "{found:#?}");
+
+    // Run on branch pushes only, packing for nothing that is kept: a check.
+    let branch_only = wf.replace("  release:\n    types: [published]\n", "");
+    let no_upload = &branch_only[..branch_only.find("      - uses: AButler").unwrap_or(branch_only.len())];
+    let found = check_in_module(&[("Makefile", make), (".github/workflows/test.yml", no_upload)]);
+    assert!(places(&found, "macos-not-notarized").is_empty(), "{found:#?}");
+}
+
+/// `COPY Makefile /src/Makefile` puts the context's Makefile at `/src`: `make -C /src app` runs
+/// it, and what it builds is in the image.
+#[test]
+fn files_copied_one_by_one_are_found_where_the_image_has_them() {
+    let make = "app:\n\tgo build -o app .\n";
+    let image = "FROM golang:1.26.3-alpine AS build\nCOPY Makefile /src/Makefile\nCOPY go.mod main.go /src/\nRUN make -C /src app\nFROM scratch\nCOPY --from=build /src/app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n";
+    let found = check_in_module(&[("Makefile", make), ("Dockerfile", image)]);
+    assert_eq!(places(&found, "untrimmed-paths"), ["Makefile:2"], "{found:#?}");
+
+    let elsewhere = image.replace("COPY Makefile /src/Makefile", "COPY Makefile /etc/Makefile");
+    let found = check_in_module(&[("Makefile", make), ("Dockerfile", &elsewhere)]);
+    assert!(places(&found, "untrimmed-paths").is_empty(), "{found:#?}");
+}
+
+/// A packaging target that packs the build folder into an archive (`package-tar: $(TAR) czf
+/// ... ./build`, with GNU tar as `tar` or `gtar`) releases what the platform targets build there.
+#[test]
+fn a_packaging_target_that_packs_the_build_folder_releases_it() {
+    let make = "TAR ?= tar\nGNU := $(shell $(TAR) --version | grep -c GNU)\nifeq ($(GNU),0)\n  TAR := gtar\nendif\nV := $(shell git describe)\nbuild-darwin-arm64:\n\tGOOS=darwin GOARCH=arm64 go build -trimpath -o build/$(V)/darwin/arm64/app .\npackage-tar:\n\t$(TAR) -czf dist/app.tar.gz ./build ./README.md\n";
+    let found = check_in_module(&[("Makefile", make)]);
+    assert_eq!(places(&found, "macos-not-notarized"), ["Makefile:8"], "{found:#?}");
+
+    let looks = make.replace("$(TAR) -czf dist/app.tar.gz ./build ./README.md", "ls -l ./build");
+    let found = check_in_module(&[("Makefile", &looks)]);
+    assert!(places(&found, "macos-not-notarized").is_empty(), "{found:#?}");
+}
+
+/// `goreleaser continue --merge` publishes what split runs built: the Go its job installs
+/// builds nothing.
+#[test]
+fn a_job_that_merges_split_goreleaser_runs_builds_nothing() {
+    let go_mod = "module example.com/app\n\ngo 1.27.0\n";
+    let goreleaser = "version: 2\nbuilds:\n  - flags: [-trimpath]\n    ldflags: ['-X main.buildDate={{.CommitDate}}']\n    goos: [linux]\n";
+    let wf = |args: &str| {
+        format!(
+            "on:\n  push:\n    tags: ['v*']\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/setup-go@v5\n        with:\n          go-version: '1.24'\n      - uses: goreleaser/goreleaser-action@v6\n        with:\n          distribution: goreleaser-pro\n          args: {args}\n"
+        )
+    };
+    let run = |args: &str| {
+        let wf = wf(args);
+        check(&[
+            ("go.mod", go_mod),
+            ("main.go", MAIN),
+            (".goreleaser.yaml", goreleaser),
+            (".github/workflows/release.yml", &wf),
+        ])
+    };
+    let found = run("continue --merge");
+    assert!(places(&found, "module-graph-drift").is_empty(), "{found:#?}");
+    let found = run("release --clean");
+    assert_eq!(places(&found, "module-graph-drift"), [".github/workflows/release.yml:11"], "{found:#?}");
+}
+
+/// A CI job that runs a script of the tests (`test/lib/make-ctn.sh`) and saves its image for
+/// later test jobs ships nothing, whatever Go it installs.
+#[test]
+fn a_job_running_a_test_script_ships_nothing() {
+    let script = "#!/bin/sh\ngo build -o app .\ndocker build -t app-test .\n";
+    let wf = "on: [push, pull_request]\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/setup-go@v5\n        with:\n          go-version: stable\n      - run: |\n          test/lib/make-ctn.sh\n          docker save app-test > app.tar\n      - uses: actions/upload-artifact@v4\n        with:\n          path: app.tar\n";
+    let found = check_in_module(&[("test/lib/make-ctn.sh", script), (".github/workflows/ci.yml", wf)]);
+    assert!(places(&found, "module-graph-drift").is_empty(), "{found:#?}");
+
+    let release = wf.replace("test/lib/make-ctn.sh", "scripts/make-image.sh");
+    let found = check_in_module(&[("scripts/make-image.sh", script), (".github/workflows/ci.yml", &release)]);
+    assert_eq!(places(&found, "module-graph-drift"), [".github/workflows/ci.yml:9"], "{found:#?}");
+}
+
+/// `case "$CRAFT_ARCH_BUILD_FOR"` (a variable the file never sets) with a `*) exit 1` arm is a
+/// switch on what the caller gives, not an exit: the build after it runs.
+#[test]
+fn a_case_on_a_callers_variable_does_not_exit() {
+    let script = "#!/bin/sh\ncase \"${TARGET_ARCH}\" in\n  amd64) GOARCH=amd64 ;;\n  *) echo unsupported; exit 1 ;;\nesac\ngo build -o dist/app .\n";
+    let found = check_in_module(&[("build.sh", script)]);
+    assert_eq!(places(&found, "untrimmed-paths"), ["build.sh:6"], "{found:#?}");
+
+    let set = script.replace("#!/bin/sh\n", "#!/bin/sh\nTARGET_ARCH=riscv64\n");
+    let found = check_in_module(&[("build.sh", &set)]);
+    assert!(places(&found, "untrimmed-paths").is_empty(), "{found:#?}");
+}
+
+/// An image pushed by a job of `test.yml` that releases and tag pushes run is published, whatever
+/// the workflow file is named; pushed from one that only branch pushes run, for tests.
+#[test]
+fn an_image_a_test_workflow_pushes_on_releases_is_published() {
+    let image = scratch_image("golang:1.26.3", "go build -o /out/app .", "/out/app");
+    let wf = "name: Test\non:\n  push:\n    branches: [main]\n  release:\n    types: [published]\njobs:\n  docker:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: docker/build-push-action@v6\n        with:\n          push: true\n          tags: acme/app:latest\n";
+    let found = check_in_module(&[("Dockerfile", &image), (".github/workflows/test.yml", wf)]);
+    assert!(found.iter().any(|f| f.0 == "untrimmed-paths" && f.2.contains("test.yml:12 publishes")), "{found:#?}");
+
+    let branches = wf.replace("  release:\n    types: [published]\n", "");
+    let found = check_in_module(&[("Dockerfile", &image), (".github/workflows/test.yml", &branches)]);
+    assert!(!found.iter().any(|f| f.2.contains("publishes")), "{found:#?}");
+}

@@ -202,7 +202,12 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         let shipped =
             all.iter().filter(|b| !(windows_image && b.stage.is_some()) && defs.ships(b).is_some()).filter(executable);
         let windows = shipped.map(|b| &b.invocation).find_map(|it| match (it.env_value("GOOS"), &it.output) {
-            (Some("windows"), Some((Value::Known(o), _))) if !o.ends_with(".exe") && !o.ends_with('/') => Some(o),
+            // goxz's output is the archive it packs the program into, with its `.exe`.
+            (Some("windows"), Some((Value::Known(o), _)))
+                if !o.ends_with(".exe") && !o.ends_with('/') && it.cross_tool != Some("goxz") =>
+            {
+                Some(o)
+            }
             _ => None,
         });
         // A file that writes `.exe` somewhere (`mv out/app out/app.exe`, `install ... $$APP$(EXT)`

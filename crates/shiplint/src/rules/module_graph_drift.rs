@@ -17,12 +17,16 @@ declare_rule! {
     /// of a module or `module@version` (not `go get ./...`, which adds nothing to a complete
     /// go.mod), `go mod tidy` (not `-diff`, which only reports) or `go mod edit` with no check
     /// after it (`git diff --exit-code` or `--quiet`, also `git --no-pager diff` and
-    /// `git diff-index`, `git status --porcelain`, `go mod tidy -diff`, `go mod verify`) and then
+    /// `git diff-index`, `git status --porcelain`, `go mod tidy -diff`, `go mod verify`; a later
+    /// `git commit` or a pull request opened with the change, such as
+    /// peter-evans/create-pull-request, puts it in a commit) and then
     /// build or publish something (a job that only tests or lints ships nothing built from the
     /// rewritten files: `make test`, `./scripts/test.sh`, `docker ps` publish nothing; after
     /// `go mod tidy` or a tool's `go get tool/path` without `-u` or `@version`, which only add
     /// requirements, only a build that ships counts; a step
-    /// before the job's `actions/checkout` has no go.mod of the project to rewrite), CI that
+    /// before the job's `actions/checkout` has no go.mod of the project to rewrite), a Makefile
+    /// target or script that does so unchecked before a build that ships in the same run (a
+    /// release job's `make crossbuild`, whose prerequisite `credits` runs `go mod tidy`), CI that
     /// installs a floating Go release (`actions/setup-go` with `go-version: stable`,
     /// `oldstable`, `1.x`, a range across minor releases such as `^1.25` or `>=1.24`, in a
     /// matrix too, or `check-latest: true` for a version that is not exact, as written, in the
@@ -30,8 +34,9 @@ declare_rule! {
     /// "$GITHUB_ENV"`, `echo "GO_VERSION=$(cat .go-version)" >> "$GITHUB_ENV"`, the `go` line of
     /// go.mod as `grep`, `sed -n` or `awk` print it, with the repository's file read), in a job
     /// that ships something: a release build, a
-    /// goreleaser release, an image push, or in a release workflow or job an upload of what make
-    /// or a script built; a version within one minor release (`1.26`, `1.26.x`, `~1.25.8`) takes
+    /// goreleaser release that builds (not `continue --merge` or `publish`, which publish what
+    /// split runs built), an image push, or in a release workflow or job an upload of what make
+    /// or a script built (not one of the tests' scripts, `test/lib/make-image.sh`); a version within one minor release (`1.26`, `1.26.x`, `~1.25.8`) takes
     /// the patch release the runner's tool cache holds, as setup-go documents, and counts only
     /// with `check-latest: true`; a GitLab CI
     /// job `image: golang:latest`, `golang:alpine`, `golang:1` (a GitHub job's `container:`
@@ -40,7 +45,9 @@ declare_rule! {
     /// the `latest` track, `go/latest/stable`, a go-release-action step (or a fork keeping its
     /// inputs) with no `goversion`, whose `setup-go.sh` then downloads the release go.dev/VERSION
     /// names, or a `goversion: 1.25`, the newest patch of it), and a `golang:<version>` build
-    /// image (Dockerfile, CI job, or the image a `docker run` builds in) or setup-go
+    /// image (Dockerfile, CI job, or the image a `docker run` builds in, when what it builds
+    /// ships: not a goreleaser `--snapshot` run; not a job's container where a setup-go step
+    /// installs the Go its builds use) or setup-go
     /// `go-version` (in a job that ships; each
     /// matrix value of the combinations that ship) older than
     /// the `go` or `toolchain` line of the go.mod above it (Go 1.21 and later; an image tag such as `1.23` is taken to
@@ -163,6 +170,7 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     check_setup_go(defs, out);
     check_release_hooks(defs, out);
     check_ci_mutations(defs, out);
+    check_run_mutations(defs, out);
     check_image_toolchain(defs, out);
     check_job_images(defs, out);
     check_container_images(defs, out);
@@ -192,6 +200,50 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             "drop -mod=mod (readonly is the default since Go 1.16) and update go.mod deliberately",
         )]
     }));
+}
+
+/// Makefile targets and scripts that change go.mod/go.sum and then, in the same run from a CI
+/// job, make a build the job keeps or publishes, with no check in between (`crossbuild:
+/// credits`, where `credits` runs `go mod tidy`, run by a release job): the release is built
+/// from a module graph no commit has.
+fn check_run_mutations(defs: &Defs<'_>, out: &mut Vec<Finding>) {
+    use crate::defs::source::Kind;
+    use std::sync::Arc;
+    if !matches!(defs.kind, Kind::Makefile | Kind::Shell | Kind::Taskfile) {
+        return;
+    }
+    // One run: a CI job's evaluation of the file (through any files between), whose job keeps
+    // or publishes the build; a file read alone may be run in many ways, the tidy alone too.
+    let same_run = |x: &Option<Arc<crate::defs::link::Caller>>, y: &Arc<crate::defs::link::Caller>| {
+        x.as_ref().is_some_and(|x| Arc::ptr_eq(x, y))
+    };
+    let mut said = Vec::new();
+    for (i, cmd) in defs.commands.iter().enumerate() {
+        let Some(via) = cmd.via.as_ref().filter(|v| v.chain().last().is_some_and(|c| c.kind.is_ci())) else {
+            continue;
+        };
+        let Some(argv) = known_argv(&cmd.argv) else { continue };
+        let Some(what) = mutation(&argv) else { continue };
+        let mut later = defs.commands[i + 1..].iter().filter(|c| same_run(&c.via, via));
+        if said.contains(&cmd.span) || later.any(|c| checks_diff(&c.argv)) {
+            continue;
+        }
+        let ships = defs
+            .builds
+            .iter()
+            .find(|b| same_run(&b.via, via) && !b.invocation.only_compiles() && defs.caller_ships(b).is_some());
+        let Some(build) = ships else { continue };
+        said.push(cmd.span);
+        let (file, at) = defs.place(build.invocation.span.0, build.invocation.span.0);
+        let target = cmd.context.as_deref().map_or(String::new(), |t| format!(" (in {t})"));
+        let message = format!(
+            "{what}{target} may rewrite go.mod and go.sum before the release build at {file}:{} in the same run, \
+             and nothing checks that they did not change",
+            at.start_line
+        );
+        let help = "tidy and commit before releasing, or follow it with `git diff --exit-code go.mod go.sum`";
+        out.push(defs.finding(&META, cmd.span, message, help));
+    }
 }
 
 /// A `go-version` that names no fixed minor release: the Go that builds moves to new minor
@@ -291,14 +343,22 @@ fn job_ships(defs: &Defs<'_>, wf: &ci::Pipeline, job: usize, runner: Option<usiz
         }
     }
     let env = runner.and_then(|r| ci::runner_env(wf, job, r));
-    let releases = |args: &[&str]| goreleaser::Run::from_args(args).releases;
+    let releases = |args: &[&str]| {
+        let run = goreleaser::Run::from_args(args);
+        run.releases && run.builds
+    };
     // An image build-push-action pushes is built by its Dockerfile's Go, not the runner's; what
     // the runner built into it (`make build`, then a Dockerfile that copies it) is found below.
     let action_ships = |a: &ci::ActionStep| {
-        a.uses.starts_with("goreleaser/goreleaser-action@") && crate::defs::source::goreleaser_step_releases(a)
+        a.uses.starts_with("goreleaser/goreleaser-action@") && crate::defs::source::goreleaser_step_builds_release(a)
     };
     // A make target or script the job runs builds, and the job uploads or releases files after.
     let runs_a_build_it_keeps = |l: &crate::defs::source::Linked| {
+        // A script of the tests (`test/lib/make-ctn.sh`) builds for them, whatever the job keeps.
+        let (folders, file) = l.callee.rsplit_once('/').unwrap_or(("", &l.callee));
+        if folders.split('/').chain([file]).any(names_other_purpose) {
+            return false;
+        }
         let keeping = defs.keeping(name, l.span.1);
         defs.commands.iter().any(|c| c.span == l.span && c.context.as_deref() == name)
             && l.outputs.iter().any(|o| keeping.keeps(o.as_deref()))
@@ -529,7 +589,8 @@ fn check_ci_mutations(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         if runs_before_checkout(defs, cmd) || for_checks {
             continue;
         }
-        let checked = defs.commands[i + 1..].iter().filter(|c| c.context == cmd.context).any(|c| checks_diff(&c.argv));
+        let checked = defs.commands[i + 1..].iter().filter(|c| c.context == cmd.context).any(|c| checks_diff(&c.argv))
+            || commits_changes(defs, cmd);
         // A job that only tests or lints afterwards builds nothing from the rewritten files.
         // An upgrade (`go get -u`, `go get mod@v`, `go mod edit`) changes what any later build
         // is; `go mod tidy` changes a complete go.mod not at all, and `go get tool/path` (the
@@ -565,6 +626,21 @@ fn check_ci_mutations(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             "follow it with `git diff --exit-code go.mod go.sum`, or drop it from CI",
         ));
     }
+}
+
+/// Whether the job commits what a command changed (`git commit`, or an action that opens a pull
+/// request with it, such as peter-evans/create-pull-request): the new go.mod is then a commit's,
+/// reviewed or not, not a graph only one build saw.
+fn commits_changes(defs: &Defs<'_>, cmd: &crate::defs::source::Command) -> bool {
+    let later = defs.commands.iter().filter(|c| c.context == cmd.context && c.span.0 > cmd.span.1);
+    let commits = later.filter_map(|c| known_argv(&c.argv)).any(|argv| git_subcommand(&argv) == Some("commit"));
+    let Some(wf) = defs.workflow else { return commits };
+    let job = wf.jobs.iter().position(|j| Some(j.name.as_str()) == cmd.context.as_deref());
+    commits
+        || wf
+            .actions
+            .iter()
+            .any(|a| Some(a.job) == job && a.span.0 > cmd.span.1 && a.repository().ends_with("/create-pull-request"))
 }
 
 /// Whether a GitHub Actions step runs before its job checks the repository out (`go get -u
@@ -644,7 +720,7 @@ fn check_job_images(defs: &Defs<'_>, out: &mut Vec<Finding>) {
             defs.builds.iter().any(|b| b.context.as_deref() == name && defs.ships(b).is_some())
                 || defs.keeping(name, 0).may_publish()
         };
-        if !runs_go || defs.ci_job_for_other_purpose(name) || !ships() {
+        if !runs_go || defs.ci_job_for_other_purpose(name) || !ships() || installs_go(pipeline, index) {
             continue;
         }
         // The image may name matrix or pipeline variables (`golang:${GO_VERSION}`): each job of
@@ -660,11 +736,18 @@ fn check_job_images(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// Whether a CI job installs a Go release of its own (`actions/setup-go` in a job that runs in a
+/// `goreleaser-cross` container): its builds use that one, not the image's.
+fn installs_go(pipeline: &ci::Pipeline, job: usize) -> bool {
+    pipeline.actions.iter().any(|a| a.job == job && a.uses.starts_with("actions/setup-go@"))
+}
+
 /// Builds a command runs in a container (`docker run --rm -v "$PWD":/src golang:1.21 make
 /// build`, or `go build` itself behind it): judged like a CI job's image, at the command.
 fn check_container_images(defs: &Defs<'_>, out: &mut Vec<Finding>) {
     let mut judged = std::collections::HashSet::new();
-    for c in build_containers(defs) {
+    // A container whose builds ship nothing (a snapshot run) only builds for a look.
+    for c in build_containers(defs).into_iter().filter(|c| c.ships) {
         if let Some(reference) = c.image.as_known().filter(|r| judged.insert((c.span, r.to_string()))) {
             judge_build_image(defs, reference, c.span, c.gotoolchain, out);
         }
@@ -787,7 +870,7 @@ pub fn shipping_go_releases(defs: &Defs<'_>) -> Vec<ShippingGo> {
         }
         for (index, job) in wf.jobs.iter().enumerate() {
             let Some(written) = &job.image else { continue };
-            if !job_ships(defs, wf, index, None) {
+            if !job_ships(defs, wf, index, None) || installs_go(wf, index) {
                 continue;
             }
             for runner in 0..job.combinations.len() {
