@@ -6713,3 +6713,36 @@ fn an_image_a_test_workflow_pushes_on_releases_is_published() {
     let found = check_in_module(&[("Dockerfile", &image), (".github/workflows/test.yml", &branches)]);
     assert!(!found.iter().any(|f| f.2.contains("publishes")), "{found:#?}");
 }
+
+/// An image a subfolder's Makefile builds and pushes (`images/alpine/`, a base image of the
+/// project's) says nothing of the program image at the root; a stale Dockerfile beside the
+/// published one is not a release.
+#[test]
+fn an_image_published_elsewhere_says_nothing_of_the_root_image() {
+    let make =
+        "build:\n\tdocker build -t acme/os-alpine:$(VERSION) .\npush: build\n\tdocker push acme/os-alpine:$(VERSION)\n";
+    let os = "FROM alpine:3.20\nRUN apk add --no-cache openrc\nUSER 65532\n";
+    let program = "FROM alpine:3.20\nCOPY bin/app /app\nENTRYPOINT [\"/app\"]\n";
+    let found =
+        check_in_module(&[("images/alpine/Makefile", make), ("images/alpine/Dockerfile", os), ("Dockerfile", program)]);
+    assert_eq!(places(&found, "root-final-image"), ["Dockerfile:1"], "{found:#?}");
+
+    let beside =
+        [("images/alpine/Makefile", make), ("images/alpine/Dockerfile", os), ("images/alpine/Dockerfile.old", program)];
+    let found = check_in_module(&beside);
+    assert!(places(&found, "root-final-image").is_empty(), "{found:#?}");
+}
+
+/// A program a step builds after `cd` and then runs itself (`cd cmd/gf; go build main.go;
+/// ./main install`) is a tool, though the job's artifact holds its folder.
+#[test]
+fn a_program_run_after_cd_is_a_tool_whatever_the_artifact_holds() {
+    let wf = "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          cd tools/gen\n          go build -o ../../out/gen .\n          ../../out/gen docs\n      - uses: actions/upload-artifact@v4\n        with:\n          path: out/\n";
+    let generator = "package main\n\nfunc main() {}\n";
+    let found = check_in_module(&[(".github/workflows/release.yml", wf), ("tools/gen/main.go", generator)]);
+    assert!(places(&found, "untrimmed-paths").is_empty(), "{found:#?}");
+
+    let kept = wf.replace("          ../../out/gen docs\n", "");
+    let found = check_in_module(&[(".github/workflows/release.yml", &kept), ("tools/gen/main.go", generator)]);
+    assert_eq!(places(&found, "untrimmed-paths"), [".github/workflows/release.yml:10"], "{found:#?}");
+}
