@@ -649,8 +649,8 @@ fn judge_definitions(
 }
 
 /// Where a repository publishes images from some Dockerfiles (a release workflow's push,
-/// goreleaser's `dockers:`; not a Go builder image for its CI) or with ko, a Dockerfile in the
-/// same folder as one of them that nothing of it builds for a release
+/// goreleaser's `dockers:`; not a Go builder image for its CI) or with ko, a Dockerfile that
+/// nothing of it builds for a release
 /// (no `docker build -f` outside places for tests, development or tooling such as `make
 /// docker-dev`, no build-push-action, no goreleaser, no bake file beside it) and whose name does
 /// not say it is the release's (`Dockerfile.prod`, `release.Dockerfile`) is not one of its
@@ -678,11 +678,13 @@ fn mark_images_published_instead(defs: &mut [Defs<'_>]) {
             let dockerfile = d.kind == source::Kind::Dockerfile
                 && (d.published_by.is_some() || d.packed_by_goreleaser || (d.run_for_release && named_for_release(d)));
             // A builder image the project pushes for its CI (a Go toolchain image plus tools)
-            // says nothing about which of its program images are published.
-            let builder = d.dockerfile.is_some_and(|df| {
-                let last = df.stages.len().checked_sub(1);
-                last.and_then(|l| df.root_image(l)).is_some_and(|(image, _)| image.go_toolchain)
-            });
+            // says nothing about which of its program images are published; a Go image a
+            // release tool packs is a product (xk6, which builds k6 with Go at run time).
+            let builder = !d.packed_by_goreleaser
+                && d.dockerfile.is_some_and(|df| {
+                    let last = df.stages.len().checked_sub(1);
+                    last.and_then(|l| df.root_image(l)).is_some_and(|(image, _)| image.go_toolchain)
+                });
             dockerfile && !builder || d.ko_published.is_some()
         })
         .map(|d| (d.scan_root, d.path.to_string()))
@@ -697,13 +699,7 @@ fn mark_images_published_instead(defs: &mut [Defs<'_>]) {
         if built || named_for_release(d) || beside_bake_file(d) || unknown_builds.contains(&d.scan_root) {
             continue;
         }
-        // Only beside it: an OS image a subfolder's Makefile pushes (`images/alpine/`) says
-        // nothing of the program image at the root.
-        let folder = |path: &str| Path::new(path).parent().map(Path::to_path_buf);
-        d.published_instead = published
-            .iter()
-            .find(|(root, p)| *root == d.scan_root && folder(p) == folder(d.path))
-            .map(|(_, p)| p.clone());
+        d.published_instead = published.iter().find(|(root, _)| *root == d.scan_root).map(|(_, p)| p.clone());
     }
 }
 

@@ -6714,22 +6714,21 @@ fn an_image_a_test_workflow_pushes_on_releases_is_published() {
     assert!(!found.iter().any(|f| f.2.contains("publishes")), "{found:#?}");
 }
 
-/// An image a subfolder's Makefile builds and pushes (`images/alpine/`, a base image of the
-/// project's) says nothing of the program image at the root; a stale Dockerfile beside the
-/// published one is not a release.
+/// A Go builder image the project pushes for its CI (`build-image/`, golang plus tools) says
+/// nothing of which program images it publishes; a pushed program image does.
 #[test]
-fn an_image_published_elsewhere_says_nothing_of_the_root_image() {
-    let make =
-        "build:\n\tdocker build -t acme/os-alpine:$(VERSION) .\npush: build\n\tdocker push acme/os-alpine:$(VERSION)\n";
-    let os = "FROM alpine:3.20\nRUN apk add --no-cache openrc\nUSER 65532\n";
+fn a_pushed_builder_image_says_nothing_of_the_program_images() {
+    let make = "build-image:\n\tdocker build -t acme/build-image:$(TAG) build-image/\npush-build-image: build-image\n\tdocker push acme/build-image:$(TAG)\n";
+    let builder = "FROM golang:1.26.3\nRUN apt-get update && apt-get install -y protobuf-compiler\nCOPY build.sh /build.sh\nENTRYPOINT [\"/build.sh\"]\n";
     let program = "FROM alpine:3.20\nCOPY bin/app /app\nENTRYPOINT [\"/app\"]\n";
-    let found =
-        check_in_module(&[("images/alpine/Makefile", make), ("images/alpine/Dockerfile", os), ("Dockerfile", program)]);
-    assert_eq!(places(&found, "root-final-image"), ["Dockerfile:1"], "{found:#?}");
+    let files = |builder: &str| {
+        check_in_module(&[("Makefile", make), ("build-image/Dockerfile", builder), ("cmd/app/Dockerfile", program)])
+    };
+    let found = files(builder);
+    assert_eq!(places(&found, "root-final-image"), ["cmd/app/Dockerfile:1"], "{found:#?}");
 
-    let beside =
-        [("images/alpine/Makefile", make), ("images/alpine/Dockerfile", os), ("images/alpine/Dockerfile.old", program)];
-    let found = check_in_module(&beside);
+    let product = "FROM alpine:3.20\nCOPY bin/tool /tool\nUSER 65532\nENTRYPOINT [\"/tool\"]\n";
+    let found = files(product);
     assert!(places(&found, "root-final-image").is_empty(), "{found:#?}");
 }
 
