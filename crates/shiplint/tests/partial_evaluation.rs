@@ -6745,3 +6745,20 @@ fn a_program_run_after_cd_is_a_tool_whatever_the_artifact_holds() {
     let found = check_in_module(&[(".github/workflows/release.yml", &kept), ("tools/gen/main.go", generator)]);
     assert_eq!(places(&found, "untrimmed-paths"), [".github/workflows/release.yml:10"], "{found:#?}");
 }
+
+/// A key stamped from random bytes (`$(shell head -c 100 /dev/urandom | base64)`) differs on
+/// every build as a clock stamp does.
+#[test]
+fn a_random_stamp_is_not_reproducible() {
+    let make = |key: &str| {
+        format!(
+            "KEY := {key}\nrelease:\n\tGOOS=linux go build -trimpath -ldflags \"-X main.buildDate=$(KEY)\" -o dist/app .\n\ttar czf app.tgz dist/app\n"
+        )
+    };
+    let found = check_in_module(&[("Makefile", &make("$(shell head -c 100 /dev/urandom | base64 | head -c 32)"))]);
+    assert_eq!(places(&found, "non-reproducible-build"), ["Makefile:3"], "{found:#?}");
+    assert!(found[0].2.contains("a random source"), "{}", found[0].2);
+
+    let found = check_in_module(&[("Makefile", &make("0123456789abcdef"))]);
+    assert!(places(&found, "non-reproducible-build").is_empty(), "{found:#?}");
+}

@@ -9,7 +9,8 @@ use crate::rules::DefsFindings;
 declare_rule! {
     /// ## What it does
     /// Finds `-ldflags` values that come from the clock or the build host: `$(date)`,
-    /// `$(hostname)`, `$(whoami)`, `$USER`, `$HOSTNAME`, `$RANDOM`, goreleaser's `{{.Date}}` and
+    /// `$(hostname)`, `$(whoami)`, `$USER`, `$HOSTNAME`, `$RANDOM`, random bytes (`/dev/urandom`,
+    /// `uuidgen`, `openssl rand`), goreleaser's `{{.Date}}` and
     /// `{{.Now}}`, promu's `{{date}}` and `{{user}}@{{host}}`, directly or through variables, make
     /// functions and CI values assigned from them, in builds that ship (a release, an image, a
     /// CI artifact kept; not a local development build). A value a conditional sets from the
@@ -122,7 +123,7 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
                 });
                 for arg in passed.flatten() {
                     let Some(hole) = arg.value.volatile_hole() else { continue };
-                    let what = if hole.provenance == Provenance::Clock { "the clock" } else { "the build host" };
+                    let what = source_of(hole);
                     let stamp = format!(
                         "-X {target} takes a value from {what}, {} (passed as {})",
                         hole.origin.written(),
@@ -141,10 +142,7 @@ pub fn check(defs: &Defs<'_>, out: &mut Vec<Finding>) {
         };
         let from_caller = own_variables_unset && !flatten(&word.parts).contains("$(");
         for (target, hole) in stamps {
-            let what = match hole.provenance {
-                Provenance::Clock => "the clock",
-                _ => "the build host",
-            };
+            let what = source_of(&hole);
             let written = hole.origin.written();
             let subject = target.as_ref().map_or("-ldflags".to_string(), |t| format!("-X {t}"));
             // A stamp in a variable a caller exports (`export LD_OPTS = -ldflags "-X
@@ -322,4 +320,16 @@ fn stamp_value_text<'t>(text: &'t str, word: &crate::defs::shell::Word, target: 
     let rest = &written[start..];
     let end = [rest.find(" -X"), rest.find('\n')].into_iter().flatten().min().unwrap_or(rest.len());
     Some(&rest[..end])
+}
+
+/// What a volatile hole's value comes from, in words: random bytes (`/dev/urandom`, `$RANDOM`,
+/// `uuidgen`, `openssl rand`), the clock, or the build host.
+fn source_of(hole: &Hole) -> &'static str {
+    let written = hole.origin.written();
+    let random = ["urandom", "/dev/random", "RANDOM", "uuidgen", "openssl rand"].iter().any(|r| written.contains(r));
+    match hole.provenance {
+        Provenance::Clock if random => "a random source",
+        Provenance::Clock => "the clock",
+        _ => "the build host",
+    }
 }
