@@ -760,22 +760,8 @@ fn parse_makefile(file: makefile::Makefile, text: &str) -> Parsed {
                 true => vec![(lines.flat_map(|(items, _, _)| items).collect(), r.conditions.clone(), Vec::new())],
                 false => lines.collect(),
             };
-            // A list of targets written as a variable (`$(BUILD_TARGETS): go.sum`) makes its
-            // first word, as `build install:` makes `build`: whose `BUILD_ARGS` and `$@` the
-            // recipe then reads. (One target written with variables, `$(BIN)/app`, stays as
-            // written: `$@` expands it.)
-            let target = r.targets.first().map(|t| {
-                let words = match t.contains('$') && r.template.is_none() {
-                    true => file.expand(text, t, &makefile::Scope::for_target(None), 0).split_fields(),
-                    false => Vec::new(),
-                };
-                match words.as_slice() {
-                    [first, _, ..] => first.as_known().map_or_else(|| t.clone(), str::to_string),
-                    _ => t.clone(),
-                }
-            });
             shells.into_iter().filter(|(items, _, _)| !items.is_empty()).map(move |(items, conditions, bindings)| {
-                Recipe { rule: i, target: target.clone(), items, conditions, bindings }
+                Recipe { rule: i, target: r.targets.first().cloned(), items, conditions, bindings }
             })
         })
         .take(MAX_RUNS)

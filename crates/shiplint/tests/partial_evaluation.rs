@@ -6762,20 +6762,3 @@ fn a_random_stamp_is_not_reproducible() {
     let found = check_in_module(&[("Makefile", &make("0123456789abcdef"))]);
     assert!(places(&found, "non-reproducible-build").is_empty(), "{found:#?}");
 }
-
-/// A rule whose targets are a variable's words (`$(BUILD_TARGETS): go.sum`) makes its first
-/// target with that target's own variables: `go $@ $(BUILD_ARGS)` is `go build -o build/`.
-#[test]
-fn targets_written_through_a_variable_are_its_words() {
-    let make = |targets: &str| {
-        format!(
-            "BUILD_TARGETS := build install\nbuild: BUILD_ARGS=-o build/\n{targets}: go.mod\n\tgo $@ -mod=readonly -ldflags '-w -s' $(BUILD_ARGS) ./...\n"
-        )
-    };
-    let found = check_in_module(&[("Makefile", &make("$(BUILD_TARGETS)"))]);
-    assert_eq!(places(&found, "stripped-without-symbols"), ["Makefile:4"], "{found:#?}");
-
-    // The same rule making only `install` (into GOPATH) is a local install.
-    let found = check_in_module(&[("Makefile", &make("$(BUILD_TARGETS)").replace("build install\n", "install\n"))]);
-    assert!(places(&found, "stripped-without-symbols").is_empty(), "{found:#?}");
-}
