@@ -36,9 +36,10 @@ declare_rule! {
     /// that ships something: a release build, a
     /// goreleaser release that builds (not `continue --merge` or `publish`, which publish what
     /// split runs built), an image push, or in a release workflow or job an upload of what make
-    /// or a script built (not one of the tests' scripts, `test/lib/make-image.sh`); a version within one minor release (`1.26`, `1.26.x`, `~1.25.8`) takes
-    /// the patch release the runner's tool cache holds, as setup-go documents, and counts only
-    /// with `check-latest: true`; a GitLab CI
+    /// or a script built (not one of the tests' scripts, `test/lib/make-image.sh`); a version
+    /// within one minor release (`1.26`, `1.26.x`, `~1.25.8`) takes the patch release the
+    /// runner's tool cache holds, as setup-go documents, and counts only with `check-latest:
+    /// true`; a GitLab CI
     /// job `image: golang:latest`, `golang:alpine`, `golang:1` (a GitHub job's `container:`
     /// too, or a `docker run golang:latest
     /// ./build.sh` whose script builds), a snapcraft part's `go` snap on
